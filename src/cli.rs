@@ -1,0 +1,192 @@
+//! Command-line interface. Exit codes: 0 nothing at or above `--fail-on`,
+//! 1 findings at or above it, 2 usage, config or I/O error.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::engine::{self, ScanOptions, ScanReport};
+use crate::finding::Severity;
+use crate::output::{self, Format};
+use crate::rules;
+
+/// Exit code: nothing at or above the threshold.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: findings at or above the threshold.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: usage, config or I/O error.
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "harden", version, about = "Audit a repository for production readiness and drive it there.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Report problems with file:line evidence.
+    Scan(ScanArgs),
+    /// List every rule.
+    Rules,
+    /// Print a rule's rationale, examples and fix.
+    Explain {
+        /// Rule id, e.g. shell/unsafe-rm.
+        rule: String,
+    },
+}
+
+#[derive(Args, Debug)]
+struct CommonArgs {
+    /// Repository to scan.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Config file (default: PATH/harden.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Worker threads (default: number of CPUs).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Terminal)]
+    format: Format,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, default_value = "high", value_parser = parse_severity)]
+    fail_on: Severity,
+    /// Write the report to a file instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Scan(args) => cmd_scan(args),
+        Command::Rules => cmd_rules(),
+        Command::Explain { rule } => cmd_explain(&rule),
+    }
+}
+
+fn error(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("harden: error: {msg}");
+    EXIT_ERROR
+}
+
+/// Loads config and runs the scan shared by every command that needs findings.
+fn load_and_scan(common: &CommonArgs) -> Result<ScanReport, i32> {
+    let root = &common.path;
+    if !root.is_dir() {
+        return Err(error(format!("{}: not a directory", root.display())));
+    }
+    let config = Config::load(root, common.config.as_deref()).map_err(error)?;
+    let opts = ScanOptions {
+        root: root.clone(),
+        config,
+        threads: common.threads,
+    };
+    Ok(engine::scan(&opts))
+}
+
+/// Whether to colour output: a terminal, and `NO_COLOR` unset.
+pub fn use_color(to_file: bool) -> bool {
+    !to_file && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Writes rendered output to a file (atomically) or stdout; a closed pipe is not an error.
+pub fn emit(output: Option<&Path>, render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), i32> {
+    match output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            render(&mut buf).map_err(error)?;
+            write_atomic(path, &buf).map_err(|e| error(format!("{}: {e}", path.display())))
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            match render(&mut lock).and_then(|_| lock.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(error(e)),
+            }
+        }
+    }
+}
+
+/// Writes via a temporary file in the same directory and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.harden-tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn cmd_scan(args: ScanArgs) -> i32 {
+    let report = match load_and_scan(&args.common) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let color = use_color(args.output.is_some());
+    if let Err(code) = emit(args.output.as_deref(), |w| output::render(args.format, &report, color, w)) {
+        return code;
+    }
+    if report.findings.iter().any(|f| f.severity >= args.fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn cmd_rules() -> i32 {
+    let catalog = rules::catalog();
+    let res = emit(None, |w| {
+        let width = catalog.iter().map(|m| m.id.len()).max().unwrap_or(10);
+        for m in &catalog {
+            writeln!(w, "{:<width$}  {:<8}  {}", m.id, m.severity.as_str(), m.summary)?;
+        }
+        Ok(())
+    });
+    match res {
+        Ok(()) => EXIT_OK,
+        Err(c) => c,
+    }
+}
+
+fn cmd_explain(id: &str) -> i32 {
+    let Some(meta) = rules::find_meta(id) else {
+        let known: Vec<&str> = rules::catalog().iter().map(|m| m.id).filter(|k| k.contains(id) || id.contains(k.split('/').nth(1).unwrap_or("~"))).collect();
+        let hint = if known.is_empty() { String::new() } else { format!(" (did you mean {}?)", known.join(", ")) };
+        return error(format!("unknown rule `{id}`{hint}; `harden rules` lists them"));
+    };
+    let res = emit(None, |w| {
+        writeln!(w, "# {}\n\n{} (default severity: {})\n", meta.id, meta.summary, meta.severity)?;
+        writeln!(w, "{}", meta.docs.trim())
+    });
+    match res {
+        Ok(()) => EXIT_OK,
+        Err(c) => c,
+    }
+}

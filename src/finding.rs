@@ -1,0 +1,234 @@
+//! What a rule reports: findings, their severity, related locations and fixes.
+
+use std::fmt;
+use std::ops::Range;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::Region;
+
+/// How bad a finding is. Ordered so that `Critical > High > … > Info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a build by default.
+    Info,
+    /// Hygiene: fix when touching the file.
+    Low,
+    /// A real weakness that should be planned.
+    Medium,
+    /// Fix before release.
+    High,
+    /// Fix before anything else: exploitable or destroys data.
+    Critical,
+}
+
+impl Severity {
+    /// All severities from most to least severe, for summaries.
+    pub const ALL_DESC: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// Lower-case name used in config, JSON and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            other => Err(format!(
+                "unknown severity `{other}` (expected critical, high, medium, low or info)"
+            )),
+        }
+    }
+}
+
+/// Whether applying a fix can change what the program does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// Keeps behaviour; `harden fix` applies it by default.
+    Safe,
+    /// May change behaviour; applied only with `--unsafe`, with the reason shown.
+    Unsafe,
+}
+
+/// One replacement of a byte range in the finding's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Byte range in the host file to replace (empty for an insertion).
+    pub range: Range<usize>,
+    /// Replacement text.
+    pub replacement: String,
+}
+
+/// A fix is data: non-overlapping edits of one file, a title and a safety level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// Imperative one-line description ("Add --no-install-recommends").
+    pub title: String,
+    /// Safe fixes apply by default, unsafe ones need `--unsafe`.
+    pub safety: Safety,
+    /// Why an unsafe fix is unsafe (shown to the user); empty for safe fixes.
+    pub caveat: String,
+    /// Edits sorted by start and non-overlapping.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A fix that keeps behaviour.
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            title: title.into(),
+            safety: Safety::Safe,
+            caveat: String::new(),
+            edits: normalize_edits(edits),
+        }
+    }
+
+    /// A fix that may change behaviour, with the reason.
+    pub fn unsafe_because(
+        title: impl Into<String>,
+        caveat: impl Into<String>,
+        edits: Vec<Edit>,
+    ) -> Self {
+        Fix {
+            title: title.into(),
+            safety: Safety::Unsafe,
+            caveat: caveat.into(),
+            edits: normalize_edits(edits),
+        }
+    }
+}
+
+fn normalize_edits(mut edits: Vec<Edit>) -> Vec<Edit> {
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    edits.dedup();
+    edits
+}
+
+/// A secondary location that supports a finding (another copy of a credential, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// Path relative to the scanned root.
+    pub path: String,
+    /// Byte range in that file.
+    pub span: Range<usize>,
+    /// Resolved position, filled in by the engine.
+    pub region: Region,
+    /// What this location shows.
+    pub message: String,
+}
+
+/// One problem, with evidence.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Stable rule id, `family/name`.
+    pub rule: &'static str,
+    /// Severity after config overrides.
+    pub severity: Severity,
+    /// One line saying what is wrong here and why it matters.
+    pub message: String,
+    /// Path relative to the scanned root, forward slashes.
+    pub path: String,
+    /// Byte range in the file; `0..0` for file-level findings.
+    pub span: Range<usize>,
+    /// Line/column of `span`, resolved by the engine before output.
+    pub region: Region,
+    /// The offending source line(s); rules that handle secrets set it redacted.
+    pub snippet: String,
+    /// Other locations that belong to the same problem.
+    pub related: Vec<Related>,
+    /// An automated fix, when one is safe to express.
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    /// Compares for deterministic output: path, line, column, rule, message.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (
+            &self.path,
+            self.region.start.line,
+            self.region.start.column,
+            self.rule,
+            &self.message,
+        )
+    }
+
+    /// Fingerprint that survives line shifts: rule, path and the normalised snippet.
+    pub fn fingerprint(&self) -> String {
+        let normalized: String = self.snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut h = Fnv64::default();
+        h.write(self.rule.as_bytes());
+        h.write(b"\0");
+        h.write(self.path.as_bytes());
+        h.write(b"\0");
+        h.write(normalized.as_bytes());
+        h.write(b"\0");
+        h.write(self.message.as_bytes());
+        format!("{:016x}", h.finish())
+    }
+}
+
+/// FNV-1a, 64 bit: a tiny stable hash for fingerprints (std's hasher is not stable across releases).
+#[derive(Debug)]
+pub struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    /// Feeds bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The hash so far.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_order_and_parse() {
+        assert!(Severity::Critical > Severity::High);
+        assert!(Severity::Low > Severity::Info);
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!("severe".parse::<Severity>().is_err());
+    }
+}

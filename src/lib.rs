@@ -1,0 +1,20 @@
+//! harden: audit a repository for production readiness.
+//!
+//! Layout: `classify` and `engine` walk and dispatch; `parse/` has one parser per
+//! file kind; `rules/<family>/<rule>.rs` has one rule per file; `output/` renders.
+
+#![warn(missing_docs)]
+
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod embed;
+pub mod engine;
+pub mod finding;
+pub mod mapped;
+pub mod output;
+pub mod parse;
+pub mod roles;
+pub mod rules;
+pub mod source;
+pub mod suppress;

@@ -1,0 +1,6 @@
+//! One parser per file kind. Each keeps byte positions; none runs repository code.
+
+pub mod dockerfile;
+pub mod python;
+pub mod shell;
+pub mod yaml;

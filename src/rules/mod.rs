@@ -1,0 +1,298 @@
+//! The rule model and the registry.
+//!
+//! A rule is a unit struct in its own file (`rules/<family>/<name>.rs`) with a
+//! static [`RuleMeta`] (id, summary, default severity, docs) and an `impl Rule`
+//! that overrides only the hooks for the file kinds it reads. Rules never print:
+//! they push [`Finding`]s into a [`Sink`]; the engine applies config,
+//! suppressions and positions, and renderers do the rest.
+//!
+//! Cross-file rules keep their own state behind a `Mutex` during the per-file
+//! pass and report from [`Rule::finish`]; the registry builds fresh instances
+//! for every scan, so no state leaks between scans.
+
+use std::ops::Range;
+use std::path::Path;
+
+use crate::classify::FileKind;
+use crate::config::Config;
+use crate::finding::{Edit, Finding, Related, Severity};
+use crate::mapped::MappedText;
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::python::PythonFile;
+use crate::parse::shell::ShellScript;
+use crate::parse::yaml::{YamlFile, YamlNode};
+use crate::roles::FileRole;
+use crate::source::{Region, SourceFile};
+
+pub mod compose;
+pub mod docker;
+pub mod k8s;
+pub mod shell;
+
+/// Static description of a rule: what `harden rules` lists and `harden explain` prints.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable id, `family/name`.
+    pub id: &'static str,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// Default severity (config can override it).
+    pub severity: Severity,
+    /// Markdown: why it matters, examples of bad and good code, how to fix, how we differ from peers.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The family part of the id (`shell` for `shell/unsafe-rm`).
+    pub fn family(&self) -> &'static str {
+        self.id.split('/').next().unwrap_or(self.id)
+    }
+}
+
+/// What a rule sees about the file being checked.
+pub struct FileCx<'a> {
+    /// The file (path relative to the root, text, line index).
+    pub file: &'a SourceFile,
+    /// What kind of file it is.
+    pub kind: FileKind,
+    /// Test, example, vendored… (rules use it to stay quiet where a problem is not real).
+    pub role: FileRole,
+    /// The effective configuration.
+    pub config: &'a Config,
+}
+
+impl FileCx<'_> {
+    /// Captures a location in this file for cross-file rules (positions resolved now,
+    /// while the text is at hand).
+    pub fn locate(&self, span: Range<usize>, message: impl Into<String>) -> Related {
+        Related {
+            path: self.file.path.clone(),
+            region: self.file.region(&span),
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// Where a rule puts findings. For embedded code (a `RUN` line, a `run:` block) the
+/// sink maps spans from the embedded text back to the host file.
+pub struct Sink<'a> {
+    meta: &'static RuleMeta,
+    path: &'a str,
+    map: Option<&'a MappedText>,
+    out: &'a mut Vec<Finding>,
+}
+
+impl<'a> Sink<'a> {
+    /// A sink for findings of `meta` in `path`; `map` translates embedded spans.
+    pub fn new(
+        meta: &'static RuleMeta,
+        path: &'a str,
+        map: Option<&'a MappedText>,
+        out: &'a mut Vec<Finding>,
+    ) -> Self {
+        Sink {
+            meta,
+            path,
+            map,
+            out,
+        }
+    }
+
+    /// Host-file range of a span given in the coordinates of the code being checked.
+    pub fn host(&self, span: &Range<usize>) -> Range<usize> {
+        match self.map {
+            Some(m) => m.range_to_host(span),
+            None => span.clone(),
+        }
+    }
+
+    /// An edit in host coordinates, or `None` when the span does not map verbatim
+    /// (an escape sequence, a folded line): such a fix is then not offered.
+    pub fn edit(&self, span: Range<usize>, replacement: impl Into<String>) -> Option<Edit> {
+        if let Some(m) = self.map {
+            if !(m.is_verbatim(&span) || span.is_empty() && m.is_verbatim(&(span.start..span.start))) {
+                return None;
+            }
+        }
+        Some(Edit {
+            range: self.host(&span),
+            replacement: replacement.into(),
+        })
+    }
+
+    /// Reports a finding at `span` (coordinates of the checked code) with the rule's default severity.
+    pub fn report(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
+        let span = self.host(&span);
+        self.out.push(Finding {
+            rule: self.meta.id,
+            severity: self.meta.severity,
+            message: message.into(),
+            path: self.path.to_string(),
+            span,
+            region: Region::default(),
+            snippet: String::new(),
+            related: Vec::new(),
+            fix: None,
+        });
+        let last = self.out.len() - 1;
+        &mut self.out[last]
+    }
+}
+
+/// What a cross-file rule sees after every file has been checked.
+pub struct RepoCx<'a> {
+    /// The scanned root on disk.
+    pub root: &'a Path,
+    /// Every file the walk saw (read or not), sorted by path.
+    pub inventory: &'a [InventoryEntry],
+    /// The effective configuration.
+    pub config: &'a Config,
+}
+
+impl RepoCx<'_> {
+    /// Whether a repository-relative path exists (as a file or a directory prefix).
+    pub fn exists(&self, rel: &str) -> bool {
+        let rel = rel.trim_end_matches('/');
+        if rel.is_empty() || rel == "." {
+            return true;
+        }
+        let i = self.inventory.partition_point(|e| e.path.as_str() < rel);
+        self.inventory.get(i).is_some_and(|e| {
+            e.path == rel || (e.path.starts_with(rel) && e.path.as_bytes().get(rel.len()) == Some(&b'/'))
+        }) || self.root.join(rel).exists()
+    }
+}
+
+/// One file the walk saw.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InventoryEntry {
+    /// Path relative to the root, forward slashes.
+    pub path: String,
+    /// Kind by name (`None` for files no rule reads).
+    pub kind: Option<FileKind>,
+}
+
+/// Findings reported from [`Rule::finish`], positions already resolved by the rule.
+pub struct RepoSink<'a> {
+    meta: &'static RuleMeta,
+    out: &'a mut Vec<Finding>,
+}
+
+impl<'a> RepoSink<'a> {
+    /// A sink for cross-file findings of `meta`.
+    pub fn new(meta: &'static RuleMeta, out: &'a mut Vec<Finding>) -> Self {
+        RepoSink { meta, out }
+    }
+
+    /// Reports a finding at a location captured with [`FileCx::locate`]; `snippet`
+    /// must already be safe to print (redacted where it shows a secret).
+    pub fn report(&mut self, at: Related, snippet: impl Into<String>, message: impl Into<String>) -> &mut Finding {
+        self.out.push(Finding {
+            rule: self.meta.id,
+            severity: self.meta.severity,
+            message: message.into(),
+            path: at.path,
+            span: at.span,
+            region: at.region,
+            snippet: snippet.into(),
+            related: Vec::new(),
+            fix: None,
+        });
+        let last = self.out.len() - 1;
+        &mut self.out[last]
+    }
+}
+
+/// A rule. Every hook defaults to doing nothing; override the ones for the file kinds you read.
+pub trait Rule: Send + Sync {
+    /// Id, summary, default severity and docs.
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Shell scripts and shell embedded in Dockerfiles, workflows, compose and manifests
+    /// (`script.origin` says which).
+    fn check_shell(&self, _script: &ShellScript, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// A Dockerfile.
+    fn check_dockerfile(&self, _df: &Dockerfile, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// A compose file.
+    fn check_compose(&self, _yaml: &YamlFile, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// One Kubernetes document (a YAML document with `apiVersion` and `kind`).
+    fn check_k8s(&self, _doc: &YamlNode, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// A GitHub Actions workflow.
+    fn check_workflow(&self, _yaml: &YamlFile, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// An `action.yml`.
+    fn check_action(&self, _yaml: &YamlFile, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// `.github/dependabot.yml`.
+    fn check_dependabot(&self, _yaml: &YamlFile, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// A Python module.
+    fn check_python(&self, _py: &PythonFile, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// A Markdown document.
+    fn check_markdown(&self, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// A dependency manifest or lockfile.
+    fn check_manifest(&self, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// Whether this rule needs files no parser claims (config, other languages) to be read
+    /// for [`Rule::check_text`]; reading them costs time, so only content rules say yes.
+    fn wants_all_text(&self) -> bool {
+        false
+    }
+
+    /// Every text file that was read, whatever its kind (secrets, IP addresses).
+    fn check_text(&self, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
+
+    /// After all files: cross-file findings.
+    fn finish(&self, _repo: &RepoCx<'_>, _out: &mut RepoSink<'_>) {}
+}
+
+/// All rules, in a fixed order: this is the one place a new rule is registered
+/// (in its family's `rules()` list).
+pub fn registry() -> Vec<Box<dyn Rule>> {
+    let mut rules: Vec<Box<dyn Rule>> = Vec::new();
+    rules.extend(shell::rules());
+    rules.extend(docker::rules());
+    rules.extend(compose::rules());
+    rules.extend(k8s::rules());
+    rules
+}
+
+/// The metadata of every registered rule, in registry order.
+pub fn catalog() -> Vec<&'static RuleMeta> {
+    registry().iter().map(|r| r.meta()).collect()
+}
+
+/// Looks a rule up by id.
+pub fn find_meta(id: &str) -> Option<&'static RuleMeta> {
+    catalog().into_iter().find(|m| m.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        let families = ["shell", "docker", "compose", "k8s", "actions", "python", "secrets", "config", "deps", "docs", "repo"];
+        for m in catalog() {
+            assert!(seen.insert(m.id), "duplicate rule id {}", m.id);
+            let (fam, name) = m.id.split_once('/').expect("id is family/name");
+            assert!(families.contains(&fam), "unknown family in {}", m.id);
+            assert!(!name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            assert!(!m.summary.is_empty(), "{} has no summary", m.id);
+            assert!(m.docs.len() > 200, "{} has thin docs", m.id);
+            for section in ["## Why", "## Example", "## Fix"] {
+                assert!(m.docs.contains(section), "{} docs lack {section}", m.id);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Inline suppressions: `harden: ignore[rule-id, other-id] reason` in a comment on
+//! the finding's line, inside its span, or on the line just above it.
+//!
+//! The directive is found by text, whatever the comment syntax (`#`, `//`,
+//! `<!-- -->`), so it works in every file kind, including inside `run: |` blocks.
+
+use crate::finding::Finding;
+use crate::source::SourceFile;
+
+/// One directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// 1-based line of the directive.
+    pub line: usize,
+    /// Rule ids or families it names (`*` for all).
+    pub rules: Vec<String>,
+}
+
+const MARKER: &str = "harden: ignore[";
+
+/// Finds every directive in a file (cheap: a substring search per file first).
+pub fn collect(file: &SourceFile) -> Vec<Suppression> {
+    if !file.text.contains(MARKER) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (pos, _) in file.text.match_indices(MARKER) {
+        let after = &file.text[pos + MARKER.len()..];
+        let Some(close) = after.find(']') else { continue };
+        let list = &after[..close];
+        if list.contains('\n') {
+            continue;
+        }
+        let rules: Vec<String> = list
+            .split(',')
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        if rules.is_empty() {
+            continue;
+        }
+        out.push(Suppression {
+            line: file.lines.line_of(pos) + 1,
+            rules,
+        });
+    }
+    out
+}
+
+/// Whether `finding` is silenced by one of `directives` (all from the finding's file).
+pub fn is_suppressed(finding: &Finding, directives: &[Suppression]) -> bool {
+    let first = finding.region.start.line;
+    let last = finding.region.end.line.max(first);
+    let family = finding.rule.split('/').next().unwrap_or("");
+    directives.iter().any(|d| {
+        (d.line + 1 == first || (first..=last).contains(&d.line))
+            && d.rules
+                .iter()
+                .any(|r| r == finding.rule || r == family || r == "*" || r.strip_suffix("/*") == Some(family))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+    use crate::source::{Position, Region};
+
+    fn finding(line: usize) -> Finding {
+        Finding {
+            rule: "shell/unsafe-rm",
+            severity: Severity::High,
+            message: String::new(),
+            path: "x.sh".into(),
+            span: 0..0,
+            region: Region {
+                start: Position { line, column: 1 },
+                end: Position { line, column: 5 },
+            },
+            snippet: String::new(),
+            related: vec![],
+            fix: None,
+        }
+    }
+
+    #[test]
+    fn same_line_and_line_above() {
+        let f = SourceFile::new(
+            "x.sh",
+            "# harden: ignore[shell/unsafe-rm] cleaned by CI\nrm -rf $X\nrm -rf $Y # harden: ignore[shell] ok\nrm -rf $Z\n",
+        );
+        let d = collect(&f);
+        assert_eq!(d.len(), 2);
+        assert!(is_suppressed(&finding(2), &d));
+        assert!(is_suppressed(&finding(3), &d));
+        assert!(!is_suppressed(&finding(5), &d));
+        let mut other = finding(2);
+        other.rule = "shell/curl-pipe-shell";
+        assert!(!is_suppressed(&other, &d[..1]));
+    }
+}
