@@ -66,13 +66,85 @@ pub enum NameClass {
 const SHELL_EXTS: &[&str] = &["sh", "bash", "ksh", "zsh", "bats"];
 const YAML_EXTS: &[&str] = &["yml", "yaml"];
 const BINARY_EXTS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp", "tiff", "psd", "pdf", "zip", "gz", "tgz",
-    "bz2", "xz", "zst", "7z", "rar", "tar", "jar", "war", "whl", "egg", "so", "dylib", "dll",
-    "exe", "o", "a", "lib", "obj", "class", "pyc", "pyo", "pyd", "wasm", "woff", "woff2", "ttf",
-    "otf", "eot", "mp3", "mp4", "mov", "avi", "mkv", "wav", "flac", "ogg", "webm", "db",
-    "sqlite", "sqlite3", "parquet", "feather", "pkl", "pickle", "npy", "npz", "h5", "hdf5",
-    "onnx", "pt", "pth", "ckpt", "safetensors", "bin", "dat", "iso", "img", "dmg", "deb", "rpm",
-    "svgz", "icns", "lock.gz", "map", "min.js", "min.css",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "bmp",
+    "ico",
+    "webp",
+    "tiff",
+    "psd",
+    "pdf",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "xz",
+    "zst",
+    "7z",
+    "rar",
+    "tar",
+    "jar",
+    "war",
+    "whl",
+    "egg",
+    "so",
+    "dylib",
+    "dll",
+    "exe",
+    "o",
+    "a",
+    "lib",
+    "obj",
+    "class",
+    "pyc",
+    "pyo",
+    "pyd",
+    "wasm",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "eot",
+    "mp3",
+    "mp4",
+    "mov",
+    "avi",
+    "mkv",
+    "wav",
+    "flac",
+    "ogg",
+    "webm",
+    "db",
+    "sqlite",
+    "sqlite3",
+    "parquet",
+    "feather",
+    "pkl",
+    "pickle",
+    "npy",
+    "npz",
+    "h5",
+    "hdf5",
+    "onnx",
+    "pt",
+    "pth",
+    "ckpt",
+    "safetensors",
+    "bin",
+    "dat",
+    "iso",
+    "img",
+    "dmg",
+    "deb",
+    "rpm",
+    "svgz",
+    "icns",
+    "lock.gz",
+    "map",
+    "min.js",
+    "min.css",
 ];
 const MANIFEST_NAMES: &[&str] = &[
     "package.json",
@@ -122,7 +194,9 @@ pub fn classify_name(rel_path: &str) -> NameClass {
         if is_compose_name(&lower) {
             return NameClass::Known(FileKind::Compose);
         }
-        if rel_path.starts_with(".github/workflows/") && !rel_path["github/workflows/".len() + 1..].contains('/') {
+        if rel_path.starts_with(".github/workflows/")
+            && !rel_path["github/workflows/".len() + 1..].contains('/')
+        {
             return NameClass::Known(FileKind::Workflow);
         }
         if lower == "action.yml" || lower == "action.yaml" {
@@ -212,21 +286,60 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(classify_name("Dockerfile"), NameClass::Known(FileKind::Dockerfile));
-        assert_eq!(classify_name("docker/Dockerfile.gpu"), NameClass::Known(FileKind::Dockerfile));
-        assert_eq!(classify_name("api.Dockerfile"), NameClass::Known(FileKind::Dockerfile));
-        assert_eq!(classify_name("Dockerfile.md"), NameClass::Known(FileKind::Markdown));
-        assert_eq!(classify_name("deploy/docker-compose.prod.yml"), NameClass::Known(FileKind::Compose));
-        assert_eq!(classify_name(".github/workflows/ci.yml"), NameClass::Known(FileKind::Workflow));
-        assert_eq!(classify_name(".github/workflows/sub/x.yml"), NameClass::Known(FileKind::Yaml));
-        assert_eq!(classify_name(".github/actions/setup/action.yml"), NameClass::Known(FileKind::Action));
-        assert_eq!(classify_name(".github/dependabot.yml"), NameClass::Known(FileKind::Dependabot));
-        assert_eq!(classify_name("k8s/deploy.yaml"), NameClass::Known(FileKind::Yaml));
-        assert_eq!(classify_name("scripts/backup.sh"), NameClass::Known(FileKind::Shell));
+        assert_eq!(
+            classify_name("Dockerfile"),
+            NameClass::Known(FileKind::Dockerfile)
+        );
+        assert_eq!(
+            classify_name("docker/Dockerfile.gpu"),
+            NameClass::Known(FileKind::Dockerfile)
+        );
+        assert_eq!(
+            classify_name("api.Dockerfile"),
+            NameClass::Known(FileKind::Dockerfile)
+        );
+        assert_eq!(
+            classify_name("Dockerfile.md"),
+            NameClass::Known(FileKind::Markdown)
+        );
+        assert_eq!(
+            classify_name("deploy/docker-compose.prod.yml"),
+            NameClass::Known(FileKind::Compose)
+        );
+        assert_eq!(
+            classify_name(".github/workflows/ci.yml"),
+            NameClass::Known(FileKind::Workflow)
+        );
+        assert_eq!(
+            classify_name(".github/workflows/sub/x.yml"),
+            NameClass::Known(FileKind::Yaml)
+        );
+        assert_eq!(
+            classify_name(".github/actions/setup/action.yml"),
+            NameClass::Known(FileKind::Action)
+        );
+        assert_eq!(
+            classify_name(".github/dependabot.yml"),
+            NameClass::Known(FileKind::Dependabot)
+        );
+        assert_eq!(
+            classify_name("k8s/deploy.yaml"),
+            NameClass::Known(FileKind::Yaml)
+        );
+        assert_eq!(
+            classify_name("scripts/backup.sh"),
+            NameClass::Known(FileKind::Shell)
+        );
         assert_eq!(classify_name("bin/deploy"), NameClass::NeedsShebang);
-        assert_eq!(classify_name("requirements-dev.txt"), NameClass::Known(FileKind::Manifest));
+        assert_eq!(
+            classify_name("requirements-dev.txt"),
+            NameClass::Known(FileKind::Manifest)
+        );
         assert_eq!(classify_name("logo.png"), NameClass::Skip);
-        assert_eq!(classify_name("app/main.py"), NameClass::Known(FileKind::Python));
+        assert_eq!(
+            classify_name("app/main.py"),
+            NameClass::Known(FileKind::Python)
+        );
         assert_eq!(classify_name("config.ini"), NameClass::Text);
     }
 

@@ -20,7 +20,11 @@ pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "harden", version, about = "Audit a repository for production readiness and drive it there.")]
+#[command(
+    name = "harden",
+    version,
+    about = "Audit a repository for production readiness and drive it there."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,6 +34,14 @@ struct Cli {
 enum Command {
     /// Report problems with file:line evidence.
     Scan(ScanArgs),
+    /// Readiness controls: done / partial / missing, with evidence and scores.
+    Status(crate::status::StatusArgs),
+    /// Phased remediation plan with effort, dependencies and a schedule.
+    Plan(crate::plan::PlanArgs),
+    /// Apply the fixes that are safe to automate.
+    Fix(crate::fix::FixArgs),
+    /// Software bill of materials from lockfiles.
+    Sbom(crate::sbom::SbomArgs),
     /// List every rule.
     Rules,
     /// Print a rule's rationale, examples and fix.
@@ -39,17 +51,18 @@ enum Command {
     },
 }
 
-#[derive(Args, Debug)]
-struct CommonArgs {
+/// Arguments every command that scans shares.
+#[derive(Args, Debug, Clone)]
+pub struct CommonArgs {
     /// Repository to scan.
     #[arg(default_value = ".")]
-    path: PathBuf,
+    pub path: PathBuf,
     /// Config file (default: PATH/harden.toml).
     #[arg(long)]
-    config: Option<PathBuf>,
+    pub config: Option<PathBuf>,
     /// Worker threads (default: number of CPUs).
     #[arg(long, default_value_t = 0)]
-    threads: usize,
+    pub threads: usize,
 }
 
 #[derive(Args, Debug)]
@@ -83,18 +96,28 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Scan(args) => cmd_scan(args),
+        Command::Status(args) => crate::status::run_cli(args),
+        Command::Plan(args) => crate::plan::run_cli(args),
+        Command::Fix(args) => crate::fix::run_cli(args),
+        Command::Sbom(args) => crate::sbom::run_cli(args),
         Command::Rules => cmd_rules(),
         Command::Explain { rule } => cmd_explain(&rule),
     }
 }
 
-fn error(msg: impl std::fmt::Display) -> i32 {
+/// Placeholder for a command whose implementation has not landed.
+pub fn not_yet(cmd: &str) -> i32 {
+    error(format!("`harden {cmd}` is not available in this build"))
+}
+
+/// Prints an error and returns the error exit code.
+pub fn error(msg: impl std::fmt::Display) -> i32 {
     eprintln!("harden: error: {msg}");
     EXIT_ERROR
 }
 
 /// Loads config and runs the scan shared by every command that needs findings.
-fn load_and_scan(common: &CommonArgs) -> Result<ScanReport, i32> {
+pub fn load_and_scan(common: &CommonArgs) -> Result<ScanReport, i32> {
     let root = &common.path;
     if !root.is_dir() {
         return Err(error(format!("{}: not a directory", root.display())));
@@ -110,11 +133,16 @@ fn load_and_scan(common: &CommonArgs) -> Result<ScanReport, i32> {
 
 /// Whether to colour output: a terminal, and `NO_COLOR` unset.
 pub fn use_color(to_file: bool) -> bool {
-    !to_file && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+    !to_file
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
 }
 
 /// Writes rendered output to a file (atomically) or stdout; a closed pipe is not an error.
-pub fn emit(output: Option<&Path>, render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), i32> {
+pub fn emit(
+    output: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), i32> {
     match output {
         Some(path) => {
             let mut buf = Vec::new();
@@ -135,8 +163,14 @@ pub fn emit(output: Option<&Path>, render: impl FnOnce(&mut dyn Write) -> std::i
 
 /// Writes via a temporary file in the same directory and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.harden-tmp-{}", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
@@ -150,7 +184,9 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         Err(code) => return code,
     };
     let color = use_color(args.output.is_some());
-    if let Err(code) = emit(args.output.as_deref(), |w| output::render(args.format, &report, color, w)) {
+    if let Err(code) = emit(args.output.as_deref(), |w| {
+        output::render(args.format, &report, color, w)
+    }) {
         return code;
     }
     if report.findings.iter().any(|f| f.severity >= args.fail_on) {
@@ -165,7 +201,13 @@ fn cmd_rules() -> i32 {
     let res = emit(None, |w| {
         let width = catalog.iter().map(|m| m.id.len()).max().unwrap_or(10);
         for m in &catalog {
-            writeln!(w, "{:<width$}  {:<8}  {}", m.id, m.severity.as_str(), m.summary)?;
+            writeln!(
+                w,
+                "{:<width$}  {:<8}  {}",
+                m.id,
+                m.severity.as_str(),
+                m.summary
+            )?;
         }
         Ok(())
     });
@@ -177,12 +219,26 @@ fn cmd_rules() -> i32 {
 
 fn cmd_explain(id: &str) -> i32 {
     let Some(meta) = rules::find_meta(id) else {
-        let known: Vec<&str> = rules::catalog().iter().map(|m| m.id).filter(|k| k.contains(id) || id.contains(k.split('/').nth(1).unwrap_or("~"))).collect();
-        let hint = if known.is_empty() { String::new() } else { format!(" (did you mean {}?)", known.join(", ")) };
-        return error(format!("unknown rule `{id}`{hint}; `harden rules` lists them"));
+        let known: Vec<&str> = rules::catalog()
+            .iter()
+            .map(|m| m.id)
+            .filter(|k| k.contains(id) || id.contains(k.split('/').nth(1).unwrap_or("~")))
+            .collect();
+        let hint = if known.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean {}?)", known.join(", "))
+        };
+        return error(format!(
+            "unknown rule `{id}`{hint}; `harden rules` lists them"
+        ));
     };
     let res = emit(None, |w| {
-        writeln!(w, "# {}\n\n{} (default severity: {})\n", meta.id, meta.summary, meta.severity)?;
+        writeln!(
+            w,
+            "# {}\n\n{} (default severity: {})\n",
+            meta.id, meta.summary, meta.severity
+        )?;
         writeln!(w, "{}", meta.docs.trim())
     });
     match res {

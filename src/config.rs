@@ -125,7 +125,8 @@ impl Config {
             }
         };
         // Split known keys from extra tables so other modules can own their sections.
-        let value: toml::Table = toml::from_str(text).map_err(|e| invalid(e.span(), e.message().to_string()))?;
+        let value: toml::Table =
+            toml::from_str(text).map_err(|e| invalid(e.span(), e.message().to_string()))?;
         let mut known = toml::Table::new();
         let mut extra = BTreeMap::new();
         for (k, v) in value {
@@ -147,14 +148,23 @@ impl Config {
             .map_err(|e: toml::de::Error| invalid(e.span(), e.message().to_string()))?;
         let mut severity = BTreeMap::new();
         for (rule, sev) in &raw.severity {
-            let s: Severity = sev.parse().map_err(|m: String| invalid(find_key_span(text, rule), m))?;
+            let s: Severity = sev
+                .parse()
+                .map_err(|m: String| invalid(find_key_span(text, rule), m))?;
             severity.insert(rule.clone(), s);
         }
         let known_ids: Vec<&str> = crate::rules::catalog().iter().map(|m| m.id).collect();
-        for id in raw.disable.iter().chain(raw.enable.iter()).chain(raw.severity.keys()) {
+        for id in raw
+            .disable
+            .iter()
+            .chain(raw.enable.iter())
+            .chain(raw.severity.keys())
+        {
             let family_only = id.trim_end_matches("/*");
             let ok = known_ids.contains(&id.as_str())
-                || known_ids.iter().any(|k| k.split('/').next() == Some(family_only));
+                || known_ids
+                    .iter()
+                    .any(|k| k.split('/').next() == Some(family_only));
             if !ok {
                 return Err(invalid(
                     find_value_span(text, id),
@@ -164,7 +174,9 @@ impl Config {
         }
         let mut builder = GlobSetBuilder::new();
         for pat in &raw.exclude {
-            let glob = Glob::new(pat).map_err(|e| invalid(find_value_span(text, pat), format!("bad exclude glob: {e}")))?;
+            let glob = Glob::new(pat).map_err(|e| {
+                invalid(find_value_span(text, pat), format!("bad exclude glob: {e}"))
+            })?;
             builder.add(glob);
             // `dir` and `dir/` exclude everything below too.
             let trimmed = pat.trim_end_matches('/');
@@ -215,7 +227,8 @@ impl Config {
 fn find_key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     for (pos, _) in text.match_indices(key) {
         let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-        let before = text[line_start..pos].trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+        let before = text[line_start..pos]
+            .trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
         if before.is_empty() {
             return Some(pos..pos + key.len());
         }
@@ -236,21 +249,28 @@ mod tests {
     #[test]
     fn parses_and_applies() {
         let cfg = Config::parse(
-            "exclude = [\"vendor\", \"**/*.generated.sh\"]\ndisable = [\"k8s\"]\nenable = [\"k8s/latest-image\"]\n[severity]\n\"shell/missing-strict-mode\" = \"low\"\n",
+            "exclude = [\"vendor\", \"**/*.generated.sh\"]\ndisable = [\"shell\"]\nenable = [\"shell/unsafe-rm\"]\n[severity]\n\"shell/missing-strict-mode\" = \"low\"\n",
             "harden.toml",
         )
         .unwrap();
         assert!(cfg.is_excluded("vendor/x/y.sh"));
         assert!(cfg.is_excluded("a/b.generated.sh"));
         assert!(!cfg.is_excluded("src/a.sh"));
-        assert!(!cfg.rule_enabled("k8s/missing-probes"));
-        assert!(cfg.rule_enabled("k8s/latest-image"));
-        assert_eq!(cfg.severity_for("shell/missing-strict-mode", Severity::High), Severity::Low);
+        assert!(!cfg.rule_enabled("shell/missing-strict-mode"));
+        assert!(cfg.rule_enabled("shell/unsafe-rm"));
+        assert_eq!(
+            cfg.severity_for("shell/missing-strict-mode", Severity::High),
+            Severity::Low
+        );
     }
 
     #[test]
     fn errors_point_at_the_line() {
-        let err = Config::parse("disable = [\"shell/unsafe-rm\"]\n[severity]\n\"shell/unsafe-rm\" = \"severe\"\n", "harden.toml").unwrap_err();
+        let err = Config::parse(
+            "disable = [\"shell/unsafe-rm\"]\n[severity]\n\"shell/unsafe-rm\" = \"severe\"\n",
+            "harden.toml",
+        )
+        .unwrap_err();
         match err {
             ConfigError::Invalid { line, .. } => assert_eq!(line, 3),
             other => panic!("{other}"),

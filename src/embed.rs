@@ -62,7 +62,10 @@ pub fn dockerfile_runs(df: &Dockerfile) -> Vec<Embedded> {
                         code.push_synthetic("\n");
                         let body = &h.body;
                         for seg in &body.segments {
-                            let piece = body.text.get(seg.text_start..seg.text_start + seg.len).unwrap_or("");
+                            let piece = body
+                                .text
+                                .get(seg.text_start..seg.text_start + seg.len)
+                                .unwrap_or("");
                             code.push_host(piece, seg.host_start);
                             code.push_synthetic("\n");
                         }
@@ -96,7 +99,12 @@ fn mask_expressions(code: &mut MappedText) {
     }
 }
 
-fn run_shell_of(step: &YamlNode, job_default: Option<&str>, file_default: Option<&str>, windows: bool) -> bool {
+fn run_shell_of(
+    step: &YamlNode,
+    job_default: Option<&str>,
+    file_default: Option<&str>,
+    windows: bool,
+) -> bool {
     let shell = step
         .get("shell")
         .and_then(|s| s.as_str())
@@ -116,16 +124,24 @@ pub fn workflow_runs(yaml: &YamlFile) -> Vec<Embedded> {
     let mut out = Vec::new();
     for doc in &yaml.documents {
         let Some(root) = &doc.root else { continue };
-        let file_default = root.at(&["defaults", "run", "shell"]).and_then(|s| s.as_str());
+        let file_default = root
+            .at(&["defaults", "run", "shell"])
+            .and_then(|s| s.as_str());
         let Some(jobs) = root.get("jobs").and_then(|j| j.as_map()) else {
             continue;
         };
         for job in jobs {
             let job = &job.value;
-            let job_default = job.at(&["defaults", "run", "shell"]).and_then(|s| s.as_str());
+            let job_default = job
+                .at(&["defaults", "run", "shell"])
+                .and_then(|s| s.as_str());
             let windows = job
                 .get("runs-on")
-                .map(|r| r.strings().iter().any(|s| s.to_ascii_lowercase().contains("windows")))
+                .map(|r| {
+                    r.strings()
+                        .iter()
+                        .any(|s| s.to_ascii_lowercase().contains("windows"))
+                })
                 .unwrap_or(false);
             for step in job.get("steps").and_then(|s| s.as_seq()).unwrap_or(&[]) {
                 push_run(step, job_default, file_default, windows, &mut out);
@@ -140,7 +156,11 @@ pub fn action_runs(yaml: &YamlFile) -> Vec<Embedded> {
     let mut out = Vec::new();
     for doc in &yaml.documents {
         let Some(root) = &doc.root else { continue };
-        for step in root.at(&["runs", "steps"]).and_then(|s| s.as_seq()).unwrap_or(&[]) {
+        for step in root
+            .at(&["runs", "steps"])
+            .and_then(|s| s.as_seq())
+            .unwrap_or(&[])
+        {
             // Composite steps must name their shell; treat a missing one as bash.
             push_run(step, None, Some("bash"), false, &mut out);
         }
@@ -148,7 +168,13 @@ pub fn action_runs(yaml: &YamlFile) -> Vec<Embedded> {
     out
 }
 
-fn push_run(step: &YamlNode, job_default: Option<&str>, file_default: Option<&str>, windows: bool, out: &mut Vec<Embedded>) {
+fn push_run(
+    step: &YamlNode,
+    job_default: Option<&str>,
+    file_default: Option<&str>,
+    windows: bool,
+    out: &mut Vec<Embedded>,
+) {
     let Some(run) = step.get("run").and_then(|r| r.as_scalar()) else {
         return;
     };
@@ -208,7 +234,12 @@ fn shell_c_script(node: &YamlNode) -> Option<MappedText> {
 pub fn compose_commands(yaml: &YamlFile) -> Vec<Embedded> {
     let mut out = Vec::new();
     for doc in &yaml.documents {
-        let Some(services) = doc.root.as_ref().and_then(|r| r.get("services")).and_then(|s| s.as_map()) else {
+        let Some(services) = doc
+            .root
+            .as_ref()
+            .and_then(|r| r.get("services"))
+            .and_then(|s| s.as_map())
+        else {
             continue;
         };
         for svc in services {
@@ -223,7 +254,10 @@ pub fn compose_commands(yaml: &YamlFile) -> Vec<Embedded> {
             if let Some(test) = svc.value.at(&["healthcheck", "test"]) {
                 let code = match test.as_seq() {
                     Some(items) if items.first().and_then(|i| i.as_str()) == Some("CMD-SHELL") => {
-                        items.get(1).and_then(|i| i.as_scalar()).map(|s| s.mapped.clone())
+                        items
+                            .get(1)
+                            .and_then(|i| i.as_scalar())
+                            .map(|s| s.mapped.clone())
                     }
                     Some(_) => None,
                     None => test.as_scalar().map(|s| s.mapped.clone()),
@@ -274,7 +308,9 @@ pub fn k8s_commands(doc: &YamlNode) -> Vec<Embedded> {
             (Some(cmd), Some(args)) => {
                 let cmd_strs = cmd.strings();
                 let is_sh_c = cmd_strs.first().is_some_and(|s| is_posix_shell(s))
-                    && cmd_strs.last().is_some_and(|s| s.starts_with('-') && s.contains('c'));
+                    && cmd_strs
+                        .last()
+                        .is_some_and(|s| s.starts_with('-') && s.contains('c'));
                 if is_sh_c {
                     args.as_seq()
                         .and_then(|a| a.first())

@@ -13,7 +13,12 @@ use crate::classify::{self, FileKind, NameClass};
 use crate::config::Config;
 use crate::embed;
 use crate::finding::{Finding, Severity};
-use crate::parse::{dockerfile, python::PythonFile, shell::{ShellOrigin, ShellScript}, yaml};
+use crate::parse::{
+    dockerfile,
+    python::PythonFile,
+    shell::{ShellOrigin, ShellScript},
+    yaml,
+};
 use crate::roles;
 use crate::rules::{self, FileCx, InventoryEntry, RepoCx, RepoSink, Rule, Sink};
 use crate::source::SourceFile;
@@ -236,13 +241,19 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             report.diagnostics.push(Diagnostic {
                 path: String::new(),
                 line: None,
-                message: format!("internal error in rule {} (cross-file pass); its results are incomplete", meta.id),
+                message: format!(
+                    "internal error in rule {} (cross-file pass); its results are incomplete",
+                    meta.id
+                ),
             });
         }
     }
     for mut f in repo_findings {
         f.severity = cfg.severity_for(f.rule, f.severity);
-        if directives.get(&f.path).is_some_and(|d| suppress::is_suppressed(&f, d)) {
+        if directives
+            .get(&f.path)
+            .is_some_and(|d| suppress::is_suppressed(&f, d))
+        {
             report.stats.suppressed += 1;
             continue;
         }
@@ -250,7 +261,9 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     }
     drop(quiet);
 
-    report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.diagnostics.sort();
     report
 }
@@ -289,7 +302,10 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         outcome.diagnostics.push(Diagnostic {
             path: rel,
             line: None,
-            message: format!("skipped: {size} bytes is over the {} byte limit (max_file_size)", cfg.max_file_size),
+            message: format!(
+                "skipped: {size} bytes is over the {} byte limit (max_file_size)",
+                cfg.max_file_size
+            ),
         });
         return outcome;
     }
@@ -405,7 +421,10 @@ fn each_rule<'r>(
             diags.push(Diagnostic {
                 path: path.to_string(),
                 line: None,
-                message: format!("internal error in rule {} on this file; its results here are incomplete", meta.id),
+                message: format!(
+                    "internal error in rule {} on this file; its results here are incomplete",
+                    meta.id
+                ),
             });
         }
     }
@@ -444,22 +463,34 @@ fn check_file(
             if !df.errors.is_empty() {
                 outcome.parse_error = true;
             }
-            each_rule(rules, path, findings, diags, None, |r, s| r.check_dockerfile(&df, cx, s));
+            each_rule(rules, path, findings, diags, None, |r, s| {
+                r.check_dockerfile(&df, cx, s)
+            });
             shells.extend(embed::dockerfile_runs(&df));
         }
-        FileKind::Compose | FileKind::Workflow | FileKind::Action | FileKind::Dependabot | FileKind::Yaml => {
+        FileKind::Compose
+        | FileKind::Workflow
+        | FileKind::Action
+        | FileKind::Dependabot
+        | FileKind::Yaml => {
             if looks_templated(text) {
                 diags.push(Diagnostic {
                     path: path.to_string(),
                     line: None,
-                    message: "not parsed: a template (Helm/Jinja `{{ }}` outside quotes), not plain YAML".to_string(),
+                    message:
+                        "not parsed: a template (Helm/Jinja `{{ }}` outside quotes), not plain YAML"
+                            .to_string(),
                 });
                 return;
             }
             let y = yaml::parse(text);
             if let Some(err) = &y.error {
                 outcome.parse_error = true;
-                parse_diag(diags, err.start, "YAML syntax error; rules were not run on this file");
+                parse_diag(
+                    diags,
+                    err.start,
+                    "YAML syntax error; rules were not run on this file",
+                );
                 return;
             }
             let kind = if cx.kind == FileKind::Yaml && is_compose_content(&y) {
@@ -469,25 +500,35 @@ fn check_file(
             };
             match kind {
                 FileKind::Compose => {
-                    each_rule(rules, path, findings, diags, None, |r, s| r.check_compose(&y, cx, s));
+                    each_rule(rules, path, findings, diags, None, |r, s| {
+                        r.check_compose(&y, cx, s)
+                    });
                     shells.extend(embed::compose_commands(&y));
                 }
                 FileKind::Workflow => {
-                    each_rule(rules, path, findings, diags, None, |r, s| r.check_workflow(&y, cx, s));
+                    each_rule(rules, path, findings, diags, None, |r, s| {
+                        r.check_workflow(&y, cx, s)
+                    });
                     shells.extend(embed::workflow_runs(&y));
                 }
                 FileKind::Action => {
-                    each_rule(rules, path, findings, diags, None, |r, s| r.check_action(&y, cx, s));
+                    each_rule(rules, path, findings, diags, None, |r, s| {
+                        r.check_action(&y, cx, s)
+                    });
                     shells.extend(embed::action_runs(&y));
                 }
                 FileKind::Dependabot => {
-                    each_rule(rules, path, findings, diags, None, |r, s| r.check_dependabot(&y, cx, s));
+                    each_rule(rules, path, findings, diags, None, |r, s| {
+                        r.check_dependabot(&y, cx, s)
+                    });
                 }
                 _ => {
                     for doc in &y.documents {
                         let Some(root) = &doc.root else { continue };
                         if is_k8s_object(root) {
-                            each_rule(rules, path, findings, diags, None, |r, s| r.check_k8s(root, cx, s));
+                            each_rule(rules, path, findings, diags, None, |r, s| {
+                                r.check_k8s(root, cx, s)
+                            });
                             shells.extend(embed::k8s_commands(root));
                         }
                     }
@@ -501,17 +542,24 @@ fn check_file(
                     diags.push(Diagnostic {
                         path: path.to_string(),
                         line: None,
-                        message: "Python syntax error (checked where it could be parsed)".to_string(),
+                        message: "Python syntax error (checked where it could be parsed)"
+                            .to_string(),
                     });
                 }
-                each_rule(rules, path, findings, diags, None, |r, s| r.check_python(&py, cx, s));
+                each_rule(rules, path, findings, diags, None, |r, s| {
+                    r.check_python(&py, cx, s)
+                });
             }
         }
         FileKind::Markdown => {
-            each_rule(rules, path, findings, diags, None, |r, s| r.check_markdown(cx, s));
+            each_rule(rules, path, findings, diags, None, |r, s| {
+                r.check_markdown(cx, s)
+            });
         }
         FileKind::Manifest => {
-            each_rule(rules, path, findings, diags, None, |r, s| r.check_manifest(cx, s));
+            each_rule(rules, path, findings, diags, None, |r, s| {
+                r.check_manifest(cx, s)
+            });
         }
         FileKind::Text => {}
     }
@@ -524,9 +572,13 @@ fn check_file(
             let off = first_error_offset(&script);
             parse_diag(diags, script.code.to_host(off), "shell syntax error");
         }
-        each_rule(rules, path, findings, diags, Some(&script.code), |r, s| r.check_shell(&script, cx, s));
+        each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
+            r.check_shell(&script, cx, s)
+        });
     }
-    each_rule(rules, path, findings, diags, None, |r, s| r.check_text(cx, s));
+    each_rule(rules, path, findings, diags, None, |r, s| {
+        r.check_text(cx, s)
+    });
 }
 
 fn first_error_offset(script: &ShellScript) -> usize {
@@ -553,9 +605,16 @@ fn looks_templated(text: &str) -> bool {
 /// A YAML file not named like compose but shaped like it (`services:` of images/builds).
 fn is_compose_content(y: &yaml::YamlFile) -> bool {
     y.documents.iter().any(|d| {
-        d.root.as_ref().and_then(|r| r.get("services")).and_then(|s| s.as_map()).is_some_and(|svcs| {
-            !svcs.is_empty() && svcs.iter().all(|s| s.value.get("image").is_some() || s.value.get("build").is_some())
-        })
+        d.root
+            .as_ref()
+            .and_then(|r| r.get("services"))
+            .and_then(|s| s.as_map())
+            .is_some_and(|svcs| {
+                !svcs.is_empty()
+                    && svcs
+                        .iter()
+                        .all(|s| s.value.get("image").is_some() || s.value.get("build").is_some())
+            })
     })
 }
 
@@ -567,8 +626,10 @@ pub fn is_k8s_object(root: &yaml::YamlNode) -> bool {
 
 /// Replaces the default panic hook while a scan runs so a caught rule panic
 /// becomes a diagnostic instead of a backtrace on stderr.
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
 struct QuietPanics {
-    previous: Option<Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>>,
+    previous: Option<PanicHook>,
 }
 
 impl QuietPanics {

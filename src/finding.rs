@@ -182,7 +182,11 @@ impl Finding {
 
     /// Fingerprint that survives line shifts: rule, path and the normalised snippet.
     pub fn fingerprint(&self) -> String {
-        let normalized: String = self.snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+        let normalized: String = self
+            .snippet
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut h = Fnv64::default();
         h.write(self.rule.as_bytes());
         h.write(b"\0");

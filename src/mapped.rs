@@ -56,7 +56,8 @@ impl MappedText {
         }
         let text_start = self.text.len();
         if let Some(last) = self.segments.last_mut() {
-            if last.text_start + last.len == text_start && last.host_start + last.len == host_start {
+            if last.text_start + last.len == text_start && last.host_start + last.len == host_start
+            {
                 last.len += s.len();
                 self.text.push_str(s);
                 return;
@@ -124,7 +125,10 @@ impl MappedText {
 
     /// Replaces bytes in place with same-length text (keeps every offset valid).
     pub fn overwrite_same_len(&mut self, r: Range<usize>, with: u8) {
-        if r.end > self.text.len() || !self.text.is_char_boundary(r.start) || !self.text.is_char_boundary(r.end) {
+        if r.end > self.text.len()
+            || !self.text.is_char_boundary(r.start)
+            || !self.text.is_char_boundary(r.end)
+        {
             return;
         }
         let replacement: String = std::iter::repeat_n(with as char, r.end - r.start).collect();

@@ -28,7 +28,15 @@ pub fn role_of(path: &str) -> FileRole {
     if dirs.iter().any(|d| {
         matches!(
             *d,
-            "vendor" | "vendored" | "third_party" | "third-party" | "thirdparty" | "node_modules" | "site-packages" | "_vendor" | "external"
+            "vendor"
+                | "vendored"
+                | "third_party"
+                | "third-party"
+                | "thirdparty"
+                | "node_modules"
+                | "site-packages"
+                | "_vendor"
+                | "external"
         )
     }) {
         return FileRole::Vendored;
@@ -36,7 +44,19 @@ pub fn role_of(path: &str) -> FileRole {
     if dirs.iter().any(|d| {
         matches!(
             *d,
-            "test" | "tests" | "testing" | "__tests__" | "spec" | "specs" | "fixtures" | "fixture" | "testdata" | "test_data" | "e2e" | "integration_tests" | "unit_tests"
+            "test"
+                | "tests"
+                | "testing"
+                | "__tests__"
+                | "spec"
+                | "specs"
+                | "fixtures"
+                | "fixture"
+                | "testdata"
+                | "test_data"
+                | "e2e"
+                | "integration_tests"
+                | "unit_tests"
         )
     }) || file.starts_with("test_")
         || file.ends_with("_test.py")
@@ -54,7 +74,16 @@ pub fn role_of(path: &str) -> FileRole {
     if dirs.iter().any(|d| {
         matches!(
             *d,
-            "example" | "examples" | "sample" | "samples" | "demo" | "demos" | "tutorial" | "tutorials" | "docs_src" | "snippets"
+            "example"
+                | "examples"
+                | "sample"
+                | "samples"
+                | "demo"
+                | "demos"
+                | "tutorial"
+                | "tutorials"
+                | "docs_src"
+                | "snippets"
         )
     }) {
         return FileRole::Example;

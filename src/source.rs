@@ -170,7 +170,10 @@ mod tests {
         assert_eq!(idx.position(text, x), Position { line: 2, column: 4 });
         // Offsets inside a multi-byte char floor to its start.
         assert_eq!(idx.position(text, 4), Position { line: 2, column: 1 });
-        assert_eq!(idx.position(text, text.len()), Position { line: 3, column: 5 });
+        assert_eq!(
+            idx.position(text, text.len()),
+            Position { line: 3, column: 5 }
+        );
     }
 
     #[test]

@@ -26,7 +26,9 @@ pub fn collect(file: &SourceFile) -> Vec<Suppression> {
     let mut out = Vec::new();
     for (pos, _) in file.text.match_indices(MARKER) {
         let after = &file.text[pos + MARKER.len()..];
-        let Some(close) = after.find(']') else { continue };
+        let Some(close) = after.find(']') else {
+            continue;
+        };
         let list = &after[..close];
         if list.contains('\n') {
             continue;
@@ -54,9 +56,9 @@ pub fn is_suppressed(finding: &Finding, directives: &[Suppression]) -> bool {
     let family = finding.rule.split('/').next().unwrap_or("");
     directives.iter().any(|d| {
         (d.line + 1 == first || (first..=last).contains(&d.line))
-            && d.rules
-                .iter()
-                .any(|r| r == finding.rule || r == family || r == "*" || r.strip_suffix("/*") == Some(family))
+            && d.rules.iter().any(|r| {
+                r == finding.rule || r == family || r == "*" || r.strip_suffix("/*") == Some(family)
+            })
     })
 }
 

@@ -18,7 +18,12 @@ pub enum Format {
 }
 
 /// Writes `report` in `format`.
-pub fn render(format: Format, report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::Result<()> {
+pub fn render(
+    format: Format,
+    report: &ScanReport,
+    color: bool,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Terminal => terminal::render(report, color, w),
         Format::Json => json::render(report, w),

@@ -52,7 +52,10 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
             "  {}:{} {} {} {}",
             f.region.start.line,
             f.region.start.column,
-            p.paint(sev_style(f.severity), &format!("{:<8}", f.severity.as_str())),
+            p.paint(
+                sev_style(f.severity),
+                &format!("{:<8}", f.severity.as_str())
+            ),
             p.paint(bold, f.rule),
             f.message
         )?;
@@ -61,16 +64,38 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
             writeln!(w, "  {}{}", p.paint(dim, &gutter), f.snippet)?;
             let col = f.region.start.column.saturating_sub(1);
             let width = if f.region.end.line == f.region.start.line {
-                f.region.end.column.saturating_sub(f.region.start.column).max(1)
+                f.region
+                    .end
+                    .column
+                    .saturating_sub(f.region.start.column)
+                    .max(1)
             } else {
                 f.snippet.chars().count().saturating_sub(col).max(1)
             };
-            let pad: String = f.snippet.chars().take(col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let pad: String = f
+                .snippet
+                .chars()
+                .take(col)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
             let carets = "^".repeat(width.min(120));
-            writeln!(w, "  {}{}{}", " ".repeat(gutter.len()), pad, p.paint(sev_style(f.severity), &carets))?;
+            writeln!(
+                w,
+                "  {}{}{}",
+                " ".repeat(gutter.len()),
+                pad,
+                p.paint(sev_style(f.severity), &carets)
+            )?;
         }
         for r in &f.related {
-            writeln!(w, "        {} {}:{} {}", p.paint(dim, "also"), r.path, r.region.start.line, r.message)?;
+            writeln!(
+                w,
+                "        {} {}:{} {}",
+                p.paint(dim, "also"),
+                r.path,
+                r.region.start.line,
+                r.message
+            )?;
         }
         if let Some(fix) = &f.fix {
             let tag = match fix.safety {
@@ -93,7 +118,11 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
     let counts = report.counts();
     let parts: Vec<String> = Severity::ALL_DESC
         .iter()
-        .filter_map(|s| counts.get(s).map(|n| p.paint(sev_style(*s), &format!("{n} {s}"))))
+        .filter_map(|s| {
+            counts
+                .get(s)
+                .map(|n| p.paint(sev_style(*s), &format!("{n} {s}")))
+        })
         .collect();
     let skipped: usize = report.stats.files_skipped.values().sum();
     let mut line = format!(
@@ -115,7 +144,10 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
         line.push_str(&format!(", {skipped} skipped ({})", reasons.join(", ")));
     }
     if report.stats.parse_errors > 0 {
-        line.push_str(&format!(", {} with parse errors", report.stats.parse_errors));
+        line.push_str(&format!(
+            ", {} with parse errors",
+            report.stats.parse_errors
+        ));
     }
     if report.stats.suppressed > 0 {
         line.push_str(&format!(", {} suppressed", report.stats.suppressed));

@@ -104,8 +104,24 @@ pub struct Dockerfile {
 }
 
 const KEYWORDS: &[&str] = &[
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
-    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
 ];
 
 impl Dockerfile {
@@ -131,12 +147,17 @@ impl Dockerfile {
             let v = v.to_ascii_lowercase();
             s.name.as_deref() == Some(v.as_str()) || v == stage.to_string()
         };
-        self.stages.iter().skip(stage + 1).any(|later| by_name(&later.image))
+        self.stages
+            .iter()
+            .skip(stage + 1)
+            .any(|later| by_name(&later.image))
             || self.instructions.iter().any(|i| {
                 i.stage.is_some_and(|st| st > stage)
                     && (i.flag("from").is_some_and(by_name)
-                        || i.flag("mount")
-                            .is_some_and(|m| m.split(',').any(|kv| kv.strip_prefix("from=").is_some_and(by_name))))
+                        || i.flag("mount").is_some_and(|m| {
+                            m.split(',')
+                                .any(|kv| kv.strip_prefix("from=").is_some_and(by_name))
+                        }))
             })
     }
 }
@@ -245,20 +266,31 @@ pub fn parse(text: &str) -> Dockerfile {
                 let mut closed = false;
                 while i < lines.len() {
                     let (ls, l) = lines[i];
-                    let cmp = if strip_tabs { l.trim_start_matches('\t') } else { l };
+                    let cmp = if strip_tabs {
+                        l.trim_start_matches('\t')
+                    } else {
+                        l
+                    };
                     i += 1;
                     if cmp == delim {
                         end = ls + l.len();
                         closed = true;
                         break;
                     }
-                    let content = if strip_tabs { l.trim_start_matches('\t') } else { l };
+                    let content = if strip_tabs {
+                        l.trim_start_matches('\t')
+                    } else {
+                        l
+                    };
                     body.push_host(content, ls + (l.len() - content.len()));
                     body.push_synthetic("\n");
                     end = ls + l.len();
                 }
                 if !closed {
-                    errors.push((body_start..end, format!("heredoc `{delim}` is never closed")));
+                    errors.push((
+                        body_start..end,
+                        format!("heredoc `{delim}` is never closed"),
+                    ));
                 }
                 heredocs.push(Heredoc {
                     delimiter: delim,
@@ -290,7 +322,10 @@ pub fn parse(text: &str) -> Dockerfile {
             let ins = &instructions[idx];
             let words: Vec<(usize, &str)> = words_with_offsets(ins.args_text());
             let (image, image_span) = match words.first() {
-                Some((off, w)) => (w.to_string(), ins.args.range_to_host(&(*off..off + w.len()))),
+                Some((off, w)) => (
+                    w.to_string(),
+                    ins.args.range_to_host(&(*off..off + w.len())),
+                ),
                 None => (String::new(), ins.keyword_span.clone()),
             };
             let name = match words.get(1) {
@@ -427,9 +462,9 @@ fn heredoc_markers(args: &str) -> Vec<(String, bool)> {
             Some(a) => (true, a),
             None => (false, after),
         };
-        if after.starts_with('<') {
+        if let Some(here_string) = after.strip_prefix('<') {
             // `<<<` here-string, not a heredoc.
-            rest = &after[1..];
+            rest = here_string;
             continue;
         }
         let after = after.trim_start_matches(['"', '\'']);
@@ -468,13 +503,19 @@ mod tests {
         assert_eq!(df.stages[0].name.as_deref(), Some("build"));
         assert_eq!(df.stages[0].image, "${BASE}");
         let run = &df.instructions[2];
-        assert_eq!(run.args_text(), "apt-get update &&      apt-get install -y gcc");
+        assert_eq!(
+            run.args_text(),
+            "apt-get update &&      apt-get install -y gcc"
+        );
         let gcc = run.args_text().find("gcc").unwrap();
         let host = run.args.to_host(gcc);
         assert_eq!(&text[host..host + 3], "gcc");
         assert_eq!(df.instructions[4].flag("from"), Some("build"));
         assert_eq!(df.instructions[4].args_text(), "/app /app");
-        assert_eq!(df.instructions[5].form, Form::Exec(vec!["python".into(), "-m".into(), "app".into()]));
+        assert_eq!(
+            df.instructions[5].form,
+            Form::Exec(vec!["python".into(), "-m".into(), "app".into()])
+        );
         assert!(df.stage_is_referenced(0));
         assert!(!df.stage_is_referenced(1));
     }

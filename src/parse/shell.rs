@@ -112,7 +112,9 @@ impl ShellScript {
                 }
                 break;
             }
-            if p.kind() != "pipeline" || p.named_child(p.named_child_count().saturating_sub(1) as u32) != Some(node) {
+            if p.kind() != "pipeline"
+                || p.named_child(p.named_child_count().saturating_sub(1) as u32) != Some(node)
+            {
                 break;
             }
             parent = p.parent();
@@ -142,10 +144,14 @@ impl ShellScript {
         match node.kind() {
             "word" | "number" => out.push(WordPart::Literal(unescape_word(text))),
             "raw_string" => out.push(WordPart::Literal(
-                text.trim_start_matches('\'').trim_end_matches('\'').to_string(),
+                text.trim_start_matches('\'')
+                    .trim_end_matches('\'')
+                    .to_string(),
             )),
             "ansi_c_string" => out.push(WordPart::Literal(
-                text.trim_start_matches("$'").trim_end_matches('\'').to_string(),
+                text.trim_start_matches("$'")
+                    .trim_end_matches('\'')
+                    .to_string(),
             )),
             "string_content" => out.push(WordPart::Literal(text.to_string())),
             "string" | "translated_string" => {
@@ -191,14 +197,21 @@ impl ShellScript {
                     .unwrap_or(text);
                 let name_len = inner
                     .char_indices()
-                    .find(|(i, c)| !(c.is_ascii_alphanumeric() || *c == '_' || (*i == 0 && matches!(c, '@' | '*' | '#' | '?' | '!' | '$' | '-'))))
+                    .find(|(i, c)| {
+                        !(c.is_ascii_alphanumeric()
+                            || *c == '_'
+                            || (*i == 0 && matches!(c, '@' | '*' | '#' | '?' | '!' | '$' | '-')))
+                    })
                     .map_or(inner.len(), |(i, _)| i);
                 let (name, rest) = inner.split_at(name_len);
                 let ops = [":?", ":-", ":=", ":+", "?", "-", "=", "+"];
                 let (operator, operand) = match ops.iter().find(|op| rest.starts_with(**op)) {
                     Some(op) => (Some((*op).to_string()), rest[op.len()..].to_string()),
                     None if rest.is_empty() => (None, String::new()),
-                    None => (Some(rest.chars().next().map(String::from).unwrap_or_default()), rest.to_string()),
+                    None => (
+                        Some(rest.chars().next().map(String::from).unwrap_or_default()),
+                        rest.to_string(),
+                    ),
                 };
                 out.push(WordPart::Var(Expansion {
                     name: name.to_string(),
@@ -395,7 +408,11 @@ impl StrictMode {
         if let Some(first) = script.text().lines().next() {
             if first.starts_with("#!") {
                 let span = 0..first.len();
-                for flagword in first.split_whitespace().skip(1).filter(|w| w.starts_with('-') && !w.starts_with("--")) {
+                for flagword in first
+                    .split_whitespace()
+                    .skip(1)
+                    .filter(|w| w.starts_with('-') && !w.starts_with("--"))
+                {
                     apply_short_flags(&mut mode, flagword, &span);
                 }
             }
@@ -407,7 +424,11 @@ impl StrictMode {
             let span = cmd.span();
             let values = cmd.arg_values(script);
             let mut i = 0;
-            let before = (mode.errexit.is_some(), mode.nounset.is_some(), mode.pipefail.is_some());
+            let before = (
+                mode.errexit.is_some(),
+                mode.nounset.is_some(),
+                mode.pipefail.is_some(),
+            );
             while i < values.len() {
                 let Some(v) = values[i].as_deref() else {
                     i += 1;
@@ -444,7 +465,11 @@ impl StrictMode {
                 }
                 i += 1;
             }
-            let after = (mode.errexit.is_some(), mode.nounset.is_some(), mode.pipefail.is_some());
+            let after = (
+                mode.errexit.is_some(),
+                mode.nounset.is_some(),
+                mode.pipefail.is_some(),
+            );
             if before != after && mode.first_set.is_none() {
                 mode.first_set = Some(span);
             }
@@ -478,7 +503,8 @@ mod tests {
 
     #[test]
     fn commands_and_words() {
-        let s = script("#!/bin/bash\nrm -rf \"$STAGING/\" ${DIR:?}/x\npg_dump db > /backup/db.sql\n");
+        let s =
+            script("#!/bin/bash\nrm -rf \"$STAGING/\" ${DIR:?}/x\npg_dump db > /backup/db.sql\n");
         let cmds = s.commands();
         assert_eq!(cmds.len(), 2);
         assert_eq!(cmds[0].name, "rm");

@@ -130,7 +130,8 @@ impl YamlNode {
         match &self.value {
             YamlValue::Null => true,
             YamlValue::Scalar(s) => {
-                s.style == ScalarStyle::Plain && matches!(s.as_str(), "~" | "null" | "Null" | "NULL")
+                s.style == ScalarStyle::Plain
+                    && matches!(s.as_str(), "~" | "null" | "Null" | "NULL")
             }
             _ => false,
         }
@@ -514,7 +515,10 @@ fn decode_single(raw: &str, host: usize) -> MappedText {
             i += 2;
             run_start = i;
         } else if bytes[i] == b'\n' {
-            m.push_host(inner[run_start..i].trim_end(), host + inner_start + run_start);
+            m.push_host(
+                inner[run_start..i].trim_end(),
+                host + inner_start + run_start,
+            );
             m.push_synthetic(" ");
             i += 1;
             while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') {
@@ -669,7 +673,10 @@ fn decode_block(src: &str, raw: &str, host: usize, folded: bool) -> MappedText {
         }
         trailing = 0;
         first = false;
-        m.push_host(&line[indent.min(line.len())..], host + off + indent.min(line.len()));
+        m.push_host(
+            &line[indent.min(line.len())..],
+            host + off + indent.min(line.len()),
+        );
     }
     match chomp {
         '-' => {}
@@ -715,7 +722,9 @@ mod tests {
     fn literal_block_maps_back_to_host_lines() {
         let text = "steps:\n  - run: |\n      set -e\n      echo \"$X\"\n";
         let r = root(text);
-        let run = r.get("steps").unwrap().as_seq().unwrap()[0].get("run").unwrap();
+        let run = r.get("steps").unwrap().as_seq().unwrap()[0]
+            .get("run")
+            .unwrap();
         let s = run.as_scalar().unwrap();
         assert_eq!(s.as_str(), "set -e\necho \"$X\"\n");
         let echo = s.as_str().find("echo").unwrap();
@@ -752,7 +761,16 @@ mod tests {
         let text = "kind: A\r\n---\r\nkind: B\r\n";
         let f = parse(text);
         assert_eq!(f.documents.len(), 2);
-        assert_eq!(f.documents[1].root.as_ref().unwrap().get("kind").unwrap().as_str(), Some("B"));
+        assert_eq!(
+            f.documents[1]
+                .root
+                .as_ref()
+                .unwrap()
+                .get("kind")
+                .unwrap()
+                .as_str(),
+            Some("B")
+        );
     }
 
     #[test]

@@ -24,9 +24,16 @@ use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::roles::FileRole;
 use crate::source::{Region, SourceFile};
 
+pub mod actions;
 pub mod compose;
+pub mod config;
+pub mod deps;
 pub mod docker;
+pub mod docs;
 pub mod k8s;
+pub mod python;
+pub mod repo;
+pub mod secrets;
 pub mod shell;
 
 /// Static description of a rule: what `harden rules` lists and `harden explain` prints.
@@ -111,7 +118,9 @@ impl<'a> Sink<'a> {
     /// (an escape sequence, a folded line): such a fix is then not offered.
     pub fn edit(&self, span: Range<usize>, replacement: impl Into<String>) -> Option<Edit> {
         if let Some(m) = self.map {
-            if !(m.is_verbatim(&span) || span.is_empty() && m.is_verbatim(&(span.start..span.start))) {
+            if !(m.is_verbatim(&span)
+                || span.is_empty() && m.is_verbatim(&(span.start..span.start)))
+            {
                 return None;
             }
         }
@@ -159,7 +168,8 @@ impl RepoCx<'_> {
         }
         let i = self.inventory.partition_point(|e| e.path.as_str() < rel);
         self.inventory.get(i).is_some_and(|e| {
-            e.path == rel || (e.path.starts_with(rel) && e.path.as_bytes().get(rel.len()) == Some(&b'/'))
+            e.path == rel
+                || (e.path.starts_with(rel) && e.path.as_bytes().get(rel.len()) == Some(&b'/'))
         }) || self.root.join(rel).exists()
     }
 }
@@ -187,7 +197,12 @@ impl<'a> RepoSink<'a> {
 
     /// Reports a finding at a location captured with [`FileCx::locate`]; `snippet`
     /// must already be safe to print (redacted where it shows a secret).
-    pub fn report(&mut self, at: Related, snippet: impl Into<String>, message: impl Into<String>) -> &mut Finding {
+    pub fn report(
+        &mut self,
+        at: Related,
+        snippet: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
         self.out.push(Finding {
             rule: self.meta.id,
             severity: self.meta.severity,
@@ -261,6 +276,13 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
     rules.extend(docker::rules());
     rules.extend(compose::rules());
     rules.extend(k8s::rules());
+    rules.extend(actions::rules());
+    rules.extend(docs::rules());
+    rules.extend(repo::rules());
+    rules.extend(python::rules());
+    rules.extend(secrets::rules());
+    rules.extend(config::rules());
+    rules.extend(deps::rules());
     rules
 }
 
@@ -282,12 +304,20 @@ mod tests {
     #[test]
     fn ids_are_unique_and_well_formed() {
         let mut seen = HashSet::new();
-        let families = ["shell", "docker", "compose", "k8s", "actions", "python", "secrets", "config", "deps", "docs", "repo"];
+        let families = [
+            "shell", "docker", "compose", "k8s", "actions", "python", "secrets", "config", "deps",
+            "docs", "repo",
+        ];
         for m in catalog() {
             assert!(seen.insert(m.id), "duplicate rule id {}", m.id);
             let (fam, name) = m.id.split_once('/').expect("id is family/name");
             assert!(families.contains(&fam), "unknown family in {}", m.id);
-            assert!(!name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            assert!(
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            );
             assert!(!m.summary.is_empty(), "{} has no summary", m.id);
             assert!(m.docs.len() > 200, "{} has thin docs", m.id);
             for section in ["## Why", "## Example", "## Fix"] {

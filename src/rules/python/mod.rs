@@ -1,0 +1,8 @@
+//! `python/` rules.
+
+use super::Rule;
+
+/// The rules of this family, in registry order.
+pub fn rules() -> Vec<Box<dyn Rule>> {
+    vec![]
+}

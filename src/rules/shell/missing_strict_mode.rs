@@ -1,0 +1,181 @@
+//! `shell/missing-strict-mode`: scripts that keep going after a failed command,
+//! an unset variable or a failed pipeline stage.
+
+use crate::classify::shebang_interpreter;
+use crate::finding::{Edit, Fix, Severity};
+use crate::parse::shell::{ShellOrigin, ShellScript, StrictMode};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct MissingStrictMode;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "shell/missing-strict-mode",
+    summary: "script without `set -euo pipefail` (or with only part of it)",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+Without `set -e` a deploy or backup script carries on after a failed `cd`,
+`pg_dump` or `scp` and reports success. Without `set -u` a typo in a variable
+name expands to nothing (`rm -rf "$BUILDIR/"`). Without `pipefail`,
+`pg_dump db | gzip > db.gz` succeeds when `pg_dump` fails, leaving an empty backup.
+
+The rule checks executable scripts (a shell shebang, or a `.sh` file that runs
+commands). It reports at medium when none of `-e`, `-u`, `pipefail` is set and at
+low when some are missing (the common `set -eo pipefail` without `-u`). Options
+set on the shebang line (`#!/bin/bash -eu`) count. `pipefail` is not required of
+`#!/bin/sh` scripts (POSIX sh only gained it in 2024). Files that only define
+functions and variables (libraries meant to be sourced) are skipped: they inherit
+the caller's options. Shell inside Dockerfile `RUN` and workflow `run:` steps is
+not checked: GitHub runs `bash -eo pipefail`, and Docker's `/bin/sh -c` runs one
+command list.
+
+## Example
+```bash
+#!/bin/bash
+cd /srv/app
+git pull
+systemctl restart app
+```
+
+## Fix
+Add `set -euo pipefail` after the shebang and header comments (`set -eu` for
+`#!/bin/sh`). `harden fix --unsafe` does this; it is unsafe because `-u` makes a
+script that reads an unset variable (`$1` with no argument, an optional
+environment variable) fail where it used to continue: use `${VAR:-}` for those.
+
+ShellCheck has no equivalent check (SC2311-style warnings only hint at `-e` pitfalls).
+"#,
+};
+
+impl Rule for MissingStrictMode {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_shell(&self, script: &ShellScript, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if script.origin != ShellOrigin::Script {
+            return;
+        }
+        let name = cx.file.path.rsplit('/').next().unwrap_or("");
+        if name.starts_with('.')
+            || name.ends_with(".bats")
+            || name.ends_with("rc")
+            || name.contains("profile")
+            || name.ends_with(".zsh")
+        {
+            return;
+        }
+        let text = script.text();
+        let first_line = text.lines().next().unwrap_or("");
+        let has_shebang = first_line.starts_with("#!");
+        if !has_shebang && is_library(script) {
+            return;
+        }
+        if script.commands().len() < 2 {
+            return;
+        }
+        let interp = shebang_interpreter(first_line).unwrap_or("bash");
+        let posix_sh = matches!(interp, "sh" | "dash" | "ash");
+        let mode = StrictMode::of(script);
+        let mut missing = Vec::new();
+        if mode.errexit.is_none() {
+            missing.push("-e");
+        }
+        if mode.nounset.is_none() {
+            missing.push("-u");
+        }
+        if mode.pipefail.is_none() && !posix_sh {
+            missing.push("-o pipefail");
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let wanted = if posix_sh {
+            "set -eu"
+        } else {
+            "set -euo pipefail"
+        };
+        let all_missing = missing.len() == if posix_sh { 2 } else { 3 };
+        let span = 0..first_line.len();
+        let message = if all_missing {
+            format!("no strict mode: errors, unset variables and failed pipes are ignored; add `{wanted}`")
+        } else {
+            format!(
+                "strict mode incomplete: missing `{}`; use `{wanted}`",
+                missing.join("`, `")
+            )
+        };
+        let fix = match &mode.first_set {
+            Some(set_span) => out.edit(set_span.clone(), wanted),
+            None => {
+                let at = insertion_point(text);
+                let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+                let prefix = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+                    nl
+                } else {
+                    ""
+                };
+                out.edit(at..at, format!("{prefix}{wanted}{nl}"))
+            }
+        };
+        let f = out.report(span, message);
+        f.severity = if all_missing {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
+        if let Some(edit) = fix {
+            f.fix = Some(strict_fix(wanted, edit));
+        }
+    }
+}
+
+fn strict_fix(wanted: &str, edit: Edit) -> Fix {
+    Fix::unsafe_because(
+        format!("Add `{wanted}`"),
+        "`-u` makes the script fail where it reads an unset variable (an optional argument or environment variable); `-e` stops it at the first failing command",
+        vec![edit],
+    )
+}
+
+/// After the shebang, header comments and blank lines that follow it.
+fn insertion_point(text: &str) -> usize {
+    let mut pos = 0;
+    let mut first = true;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if (first && t.starts_with("#!")) || t.starts_with('#') {
+            pos += line.len();
+            first = false;
+            continue;
+        }
+        break;
+    }
+    pos
+}
+
+/// Only functions, assignments, exports, sources and comments: a library to be sourced.
+fn is_library(script: &ShellScript) -> bool {
+    let root = script.tree.root_node();
+    let mut c = root.walk();
+    let kids: Vec<_> = root.named_children(&mut c).collect();
+    !kids.is_empty()
+        && kids.iter().all(|n| match n.kind() {
+            "function_definition" | "variable_assignment" | "comment" | "declaration_command" => {
+                true
+            }
+            "command" => {
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|x| script.node_text(x))
+                    .unwrap_or("");
+                matches!(
+                    name,
+                    "source" | "." | "export" | "alias" | "readonly" | "set" | "shopt" | "umask"
+                )
+            }
+            _ => false,
+        })
+}

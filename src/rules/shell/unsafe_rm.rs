@@ -1,0 +1,221 @@
+//! `shell/unsafe-rm`: `rm -r` on a path built from a variable that may be empty or unset.
+
+use crate::finding::{Fix, Severity};
+use crate::parse::shell::{ShellOrigin, ShellScript, WordPart};
+use crate::rules::shell::vars::VarFacts;
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct UnsafeRm;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "shell/unsafe-rm",
+    summary: "`rm -r` on a path that starts with a variable which may be empty or unset",
+    severity: Severity::High,
+    docs: r#"
+## Why
+`rm -rf "$STAGING/"` deletes `/` when `STAGING` is empty or unset; `rm -rf $DIR/*`
+deletes everything under `/`. One missing environment variable, a typo in its
+name, or a failed `cd`/command substitution is enough. This is how
+Steam's launcher wiped home directories (`rm -rf "$STEAMROOT/"*`).
+
+The rule reports `rm` with `-r`/`-R`/`--recursive` whose operand begins with
+`$VAR/` or `${VAR}/` (high), or has a whole path segment that is a variable,
+such as `/srv/$APP/` (medium), unless the script proves the variable non-empty:
+
+- `${VAR:?}` / `${VAR?}` at that use, or earlier anywhere in the script;
+- a `-n`/`-z`/`-d`/`-e`/`-f` test of the variable before the `rm`;
+- every assignment of the variable in the script is non-empty
+  (a literal, `"$BASE/build"`, `$(mktemp -d)`, `${X:-default}`);
+- a `for` loop variable, or a variable the environment always sets (`HOME`, `PWD`,
+  `GITHUB_WORKSPACE`, `RUNNER_TEMP`).
+
+A variable the script never assigns, under `set -u`, is reported at low: `set -u`
+stops the unset case, not the empty one.
+
+Not checked inside Dockerfile `RUN`: there the variables come from `ARG`/`ENV`.
+
+## Example
+```sh
+rm -rf $BUILD_DIR/*          # empty BUILD_DIR: rm -rf /*
+rm -rf "$STAGING/"           # empty STAGING:   rm -rf /
+rm -rf /var/www/$SITE        # empty SITE:      rm -rf /var/www/
+```
+Fine:
+```sh
+rm -rf "${BUILD_DIR:?}"/*
+tmp=$(mktemp -d); rm -rf "$tmp/"
+for d in "$root"/cache-*; do rm -rf "$d"; done
+```
+
+## Fix
+Write the expansion as `${VAR:?}` so the shell aborts instead of expanding to
+nothing: `rm -rf "${STAGING:?}/"`. `harden fix` makes this change (safe: it only
+adds a failure where the command would otherwise have deleted the wrong tree).
+
+ShellCheck reports the `"$VAR"/*` form as SC2115; it does not report the quoted
+`"$VAR/"` form or mid-path segments, and does not credit earlier guards.
+"#,
+};
+
+/// Variable names that a `for`/`read` typically makes per-item (never empty in practice).
+fn is_recursive_flag(arg: &str) -> bool {
+    if arg == "--recursive" {
+        return true;
+    }
+    arg.starts_with('-') && !arg.starts_with("--") && arg[1..].chars().any(|c| c == 'r' || c == 'R')
+}
+
+impl Rule for UnsafeRm {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_shell(&self, script: &ShellScript, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if script.origin == ShellOrigin::DockerRun {
+            return;
+        }
+        let mut facts: Option<VarFacts> = None;
+        let mut nounset: Option<bool> = None;
+        for cmd in script.commands() {
+            if cmd.name != "rm" {
+                continue;
+            }
+            let values = cmd.arg_values(script);
+            let mut end_of_options = false;
+            let recursive = values
+                .iter()
+                .flatten()
+                .take_while(|v| *v != "--")
+                .any(|v| is_recursive_flag(v));
+            if !recursive {
+                continue;
+            }
+            for (arg, value) in cmd.args.iter().zip(values.iter()) {
+                if !end_of_options {
+                    if value.as_deref() == Some("--") {
+                        end_of_options = true;
+                        continue;
+                    }
+                    if value.as_deref().is_some_and(|v| v.starts_with('-')) {
+                        continue;
+                    }
+                }
+                let word = script.word(*arg);
+                let Some((idx, var, leading)) = risky_expansion(&word.parts) else {
+                    continue;
+                };
+                let facts = facts.get_or_insert_with(|| VarFacts::of(script));
+                if facts.provably_nonempty(&var.name, var.span.start) {
+                    continue;
+                }
+                let under_u = *nounset.get_or_insert_with(|| {
+                    crate::parse::shell::StrictMode::of(script)
+                        .nounset
+                        .is_some()
+                });
+                let external = !facts.is_assigned(&var.name);
+                let severity = if under_u && external {
+                    Severity::Low
+                } else if leading {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                };
+                let shown = script.node_text(*arg);
+                let target = if leading {
+                    let rest: String = word.parts[idx + 1..]
+                        .iter()
+                        .map(|p| match p {
+                            WordPart::Literal(l) => l.clone(),
+                            _ => "…".to_string(),
+                        })
+                        .collect();
+                    format!(
+                        "`{}`",
+                        if rest.is_empty() {
+                            "/".to_string()
+                        } else {
+                            rest
+                        }
+                    )
+                } else {
+                    "the parent directory".to_string()
+                };
+                let message = format!(
+                    "`rm -r {shown}` deletes {target} if `{}` is empty or unset; write `${{{}:?}}`",
+                    var.name, var.name
+                );
+                let replacement = if var.quoted {
+                    format!("${{{}:?}}", var.name)
+                } else {
+                    format!("\"${{{}:?}}\"", var.name)
+                };
+                let edit = if var.operator.is_none() {
+                    out.edit(var.span.clone(), replacement)
+                } else {
+                    None
+                };
+                let f = out.report(arg.byte_range(), message);
+                f.severity = severity;
+                if let Some(edit) = edit {
+                    f.fix = Some(Fix::safe(
+                        format!("Use ${{{}:?}} so an empty value aborts", var.name),
+                        vec![edit],
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The first expansion that decides where `rm` points: at the start of the path
+/// (`$D/…`, leading = true) or as a whole middle segment (`/srv/$APP/`, leading = false).
+fn risky_expansion(parts: &[WordPart]) -> Option<(usize, &crate::parse::shell::Expansion, bool)> {
+    let first_var = parts.iter().position(|p| matches!(p, WordPart::Var(_)))?;
+    let WordPart::Var(var) = &parts[first_var] else {
+        return None;
+    };
+    if var.errors_when_unset() || var.has_nonempty_default() {
+        return None;
+    }
+    if matches!(var.operator.as_deref(), Some(op) if !op.is_empty())
+        && !matches!(var.operator.as_deref(), Some(":-" | "-" | ":=" | "="))
+    {
+        // `${X%/}`, `${X#…}` and friends: treat like the bare variable only for suffix trims.
+        if !matches!(var.operator.as_deref(), Some("%" | "%%")) {
+            return None;
+        }
+    }
+    let before: String = parts[..first_var]
+        .iter()
+        .map(|p| match p {
+            WordPart::Literal(l) => l.as_str(),
+            _ => "\u{0}",
+        })
+        .collect();
+    if before.contains('\u{0}') {
+        return None;
+    }
+    let after = match parts.get(first_var + 1) {
+        Some(WordPart::Literal(l)) => l.as_str(),
+        Some(_) => return None,
+        None => "",
+    };
+    if before.is_empty() {
+        // `$DIR/…` — empty DIR turns the path absolute. A bare `$DIR` deletes nothing when empty.
+        if after.starts_with('/') {
+            return Some((first_var, var, true));
+        }
+        return None;
+    }
+    // `/srv/$APP` or `/srv/$APP/…` — an empty APP removes the parent.
+    if before.ends_with('/')
+        && before.starts_with('/')
+        && (after.is_empty() || after.starts_with('/'))
+    {
+        return Some((first_var, var, false));
+    }
+    None
+}

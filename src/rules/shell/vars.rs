@@ -1,0 +1,185 @@
+//! What a script tells us about its variables: which are assigned non-empty
+//! values, which are loop variables, which are guarded by `-n`/`-z`/`:?` tests.
+//! Shared by the shell rules that must know whether an expansion can be empty.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::parse::shell::{ShellScript, WordPart};
+
+/// Variables that the environment always sets to a non-empty value.
+const ALWAYS_SET: &[&str] = &[
+    "HOME",
+    "PWD",
+    "OLDPWD",
+    "USER",
+    "SHELL",
+    "PATH",
+    "HOSTNAME",
+    "UID",
+    "EUID",
+    "PPID",
+    "BASH_SOURCE",
+    "RANDOM",
+    "LINENO",
+    "SECONDS",
+    "GITHUB_WORKSPACE",
+    "RUNNER_TEMP",
+    "RUNNER_TOOL_CACHE",
+    "GITHUB_ENV",
+    "GITHUB_OUTPUT",
+    "GITHUB_PATH",
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_REPOSITORY",
+    "GITHUB_SHA",
+    "GITHUB_REF",
+    "CI_PROJECT_DIR",
+];
+
+/// Facts about variables in one script.
+#[derive(Debug, Default)]
+pub struct VarFacts {
+    /// For each assigned variable: true while every assignment seen is provably non-empty.
+    assigned_nonempty: HashMap<String, bool>,
+    /// Loop variables and `read` targets in `while read` loops (non-empty per iteration).
+    loop_vars: HashSet<String>,
+    /// (variable, offset) of a guard: `${V:?}`, `[ -n "$V" ]`, `[ -z "$V" ] && exit`, `[ -d "$V" ]`…
+    guards: Vec<(String, usize)>,
+}
+
+impl VarFacts {
+    /// Collects facts from the whole script.
+    pub fn of(script: &ShellScript) -> VarFacts {
+        let mut facts = VarFacts::default();
+        let mut stack = vec![script.tree.root_node()];
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                "variable_assignment" => {
+                    if let Some(name) = n.child_by_field_name("name") {
+                        let name = script.node_text(name).to_string();
+                        let nonempty = n
+                            .child_by_field_name("value")
+                            .map(|v| word_nonempty(script, v))
+                            .unwrap_or(false);
+                        let e = facts.assigned_nonempty.entry(name).or_insert(true);
+                        *e = *e && nonempty;
+                    }
+                }
+                "for_statement" => {
+                    if let Some(v) = n.child_by_field_name("variable") {
+                        facts.loop_vars.insert(script.node_text(v).to_string());
+                    }
+                }
+                "expansion" => {
+                    let w = script.word(n);
+                    for p in w.parts {
+                        if let WordPart::Var(e) = p {
+                            if e.errors_when_unset() {
+                                facts.guards.push((e.name.clone(), n.start_byte()));
+                            }
+                        }
+                    }
+                }
+                "test_command" => {
+                    let text = script.node_text(n);
+                    let flags = ["-n", "-z", "-d", "-e", "-f", "-s"];
+                    if flags
+                        .iter()
+                        .any(|f| text.split_whitespace().any(|w| w == *f))
+                    {
+                        for var in referenced_vars(text) {
+                            facts.guards.push((var, n.start_byte()));
+                        }
+                    }
+                    if text.contains("$#") {
+                        for i in 0..10 {
+                            facts.guards.push((i.to_string(), n.start_byte()));
+                        }
+                    }
+                }
+                "command" => {
+                    // `test -n "$V"`, `read -r V` inside `while` loops.
+                    let cmd_name = n
+                        .child_by_field_name("name")
+                        .map(|c| script.node_text(c))
+                        .unwrap_or("");
+                    if cmd_name == "test" {
+                        let text = script.node_text(n);
+                        for var in referenced_vars(text) {
+                            facts.guards.push((var, n.start_byte()));
+                        }
+                    }
+                    if cmd_name == "read" && n.parent().is_some_and(|p| p.kind() != "program") {
+                        let text = script.node_text(n);
+                        for w in text
+                            .split_whitespace()
+                            .skip(1)
+                            .filter(|w| !w.starts_with('-'))
+                        {
+                            facts.loop_vars.insert(w.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        facts
+    }
+
+    /// Whether `$name` at `offset` cannot expand to an empty string.
+    pub fn provably_nonempty(&self, name: &str, offset: usize) -> bool {
+        ALWAYS_SET.contains(&name)
+            || self.loop_vars.contains(name)
+            || self.assigned_nonempty.get(name).copied().unwrap_or(false)
+            || self.guards.iter().any(|(v, at)| v == name && *at < offset)
+    }
+
+    /// Whether the script assigns `name` at all (otherwise it comes from the environment or arguments).
+    pub fn is_assigned(&self, name: &str) -> bool {
+        self.assigned_nonempty.contains_key(name)
+    }
+}
+
+/// Whether an assigned value is non-empty by construction (has a non-empty literal part,
+/// a non-empty default, or `mktemp`).
+fn word_nonempty(script: &ShellScript, value: tree_sitter::Node<'_>) -> bool {
+    let w = script.word(value);
+    w.parts.iter().any(|p| match p {
+        WordPart::Literal(l) => !l.is_empty(),
+        WordPart::Var(e) => e.has_nonempty_default() || e.errors_when_unset(),
+        WordPart::Substitution(s) => {
+            let s = s
+                .trim_start_matches("$(")
+                .trim_start_matches('`')
+                .trim_start();
+            s.starts_with("mktemp")
+                || s.starts_with("dirname")
+                || s.starts_with("pwd")
+                || s.starts_with("date")
+        }
+        WordPart::Other(o) => !o.is_empty(),
+    })
+}
+
+/// `$NAME` and `${NAME…}` references in a piece of text.
+fn referenced_vars(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let rest = &text[i + 1..];
+            let rest = rest.strip_prefix('{').unwrap_or(rest);
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+        i += 1;
+    }
+    out
+}
