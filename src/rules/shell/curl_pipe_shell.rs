@@ -1,0 +1,153 @@
+//! `shell/curl-pipe-shell`: code downloaded and executed in one step.
+
+use crate::finding::Severity;
+use crate::parse::shell::{ShellOrigin, ShellScript};
+use crate::rules::shell::util::descendants_of_kind;
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct CurlPipeShell;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "shell/curl-pipe-shell",
+    summary: "remote script piped into a shell (`curl … | sh`, `bash <(curl …)`)",
+    severity: Severity::High,
+    docs: r#"
+## Why
+`curl https://…/install.sh | sh` runs whatever the server (or anyone between you
+and it, or whoever compromised it) returns at that moment, with the privileges of
+the script, and leaves no copy to review. A partial download executes a truncated
+script. Release pipelines and provisioning scripts that do this make every
+deployment depend on a third party's web server staying honest.
+
+Reported forms: a pipeline from `curl`/`wget` into `sh`, `bash`, `zsh`, `dash`,
+`ksh`, `sudo [-E] bash`, `python`/`perl`/`ruby` reading stdin; `sh -c "$(curl …)"`;
+`bash <(curl …)` and `source <(curl …)`. Pipes into `tar`, `jq`, `gpg` and other
+non-interpreters are fine. Dockerfile `RUN` lines are checked by
+`docker/pipe-to-shell`, so they are not reported twice.
+
+## Example
+```sh
+curl -fsSL https://get.example.com/install.sh | sudo bash
+sh -c "$(wget -qO- https://example.com/setup)"
+```
+
+## Fix
+Download to a file, verify a pinned checksum or signature, then run it:
+```sh
+curl -fsSLo install.sh https://get.example.com/install.sh
+echo "3f5a…  install.sh" | sha256sum -c -
+sh install.sh
+```
+Better: install from a package manager or a pinned release artefact.
+ShellCheck has no rule for this; Semgrep's `curl-pipe-bash` covers the pipe form only.
+"#,
+};
+
+const FETCHERS: &[&str] = &["curl", "wget", "fetch", "http", "iwr"];
+const INTERPRETERS: &[&str] = &[
+    "sh", "bash", "zsh", "dash", "ksh", "ash", "python", "python2", "python3", "perl", "ruby",
+    "node", "php",
+];
+
+/// An interpreter reads its program from stdin when it gets no script argument,
+/// `-` as the script, or `-s` (sh); `-m`/`-c`/`-e` or a file argument mean it does not.
+fn reads_stdin(args: &[Option<String>]) -> bool {
+    let mut saw_s = false;
+    for a in args {
+        let Some(a) = a.as_deref() else { return false };
+        match a {
+            "-" => return true,
+            "--" => return saw_s,
+            "-s" => saw_s = true,
+            "-m" | "-c" | "-e" | "-E" | "-p" => return false,
+            _ if a.starts_with('-') => {}
+            _ => return saw_s,
+        }
+    }
+    true
+}
+
+fn is_interpreter(name: &str) -> bool {
+    INTERPRETERS.contains(&name)
+}
+
+impl Rule for CurlPipeShell {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_shell(&self, script: &ShellScript, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if script.origin == ShellOrigin::DockerRun {
+            return;
+        }
+        let text = script.text();
+        if !FETCHERS.iter().any(|f| text.contains(f)) {
+            return;
+        }
+        let root = script.tree.root_node();
+        // Pipelines: a fetcher, then an interpreter reading stdin.
+        for pipe in descendants_of_kind(root, "pipeline") {
+            let cmds = descendants_of_kind(pipe, "command");
+            let names: Vec<(tree_sitter::Node<'_>, String, Vec<Option<String>>)> = cmds
+                .iter()
+                .map(|c| {
+                    let sc = script.commands().into_iter().find(|x| x.node == *c);
+                    match sc {
+                        Some(sc) => {
+                            let vals = sc.arg_values(script);
+                            (*c, sc.name.clone(), vals)
+                        }
+                        None => (*c, String::new(), Vec::new()),
+                    }
+                })
+                .collect();
+            let Some(fetch_at) = names
+                .iter()
+                .position(|(_, n, _)| FETCHERS.contains(&n.as_str()))
+            else {
+                continue;
+            };
+            for (_, name, args) in names.iter().skip(fetch_at + 1) {
+                let runs = if name == "sudo" || name == "env" || name == "doas" {
+                    args.iter()
+                        .flatten()
+                        .find(|a| !a.starts_with('-') && !a.contains('='))
+                        .is_some_and(|a| is_interpreter(a.rsplit('/').next().unwrap_or(a)))
+                } else {
+                    is_interpreter(name) && reads_stdin(args)
+                };
+                if runs {
+                    out.report(
+                        pipe.byte_range(),
+                        format!("downloaded script piped into `{name}`: runs unreviewed remote code; download, verify a checksum, then run"),
+                    );
+                    break;
+                }
+            }
+        }
+        // `sh -c "$(curl …)"` and `bash <(curl …)`.
+        for cmd in script.commands() {
+            let runs_code = is_interpreter(&cmd.name) || cmd.name == "source" || cmd.name == ".";
+            if !runs_code {
+                continue;
+            }
+            for arg in &cmd.args {
+                let arg_text = script.node_text(*arg);
+                let inner_fetch = FETCHERS.iter().any(|f| {
+                    arg_text.contains(&format!("$({f} "))
+                        || arg_text.contains(&format!("<({f} "))
+                        || arg_text.contains(&format!("`{f} "))
+                });
+                if inner_fetch {
+                    out.report(
+                        cmd.span(),
+                        format!("`{}` runs code fetched by a command substitution: unreviewed remote code; download, verify, then run", cmd.name),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! `shell/ssh-host-key-disabled`: SSH with host-key verification turned off.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::classify::FileKind;
+use crate::finding::Severity;
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::shell::ShellScript;
+use crate::rules::shell::util::{comment_ranges, in_comment};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct SshHostKeyDisabled;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "shell/ssh-host-key-disabled",
+    summary: "SSH host-key checking disabled (`StrictHostKeyChecking=no`, `UserKnownHostsFile=/dev/null`)",
+    severity: Severity::High,
+    docs: r#"
+## Why
+With `StrictHostKeyChecking=no` (or a `/dev/null` known-hosts file) `ssh`, `scp`,
+`rsync` and `git` accept whatever key the server presents: anyone who can redirect
+the connection (DNS, ARP, a compromised router, a re-used cloud IP) receives the
+deploy key's session, the files being copied, and the commands being run. In
+real repositories most of these lines live in deploy workflows and Dockerfiles,
+not only in `.sh` files; this rule checks all of them.
+
+It reports the option wherever it is set in shell code: `ssh -o …`, `-oStrictHostKeyChecking=no`,
+`rsync -e "ssh -o …"`, `GIT_SSH_COMMAND`, `SSH_OPTS` variables, and ssh config
+written by `echo`/`printf`/heredocs (`StrictHostKeyChecking no`), inside scripts,
+Dockerfile `RUN`, workflow `run:` steps and container commands. It also checks
+YAML and config files (Ansible `ansible_ssh_common_args`, `ssh_config` files).
+Comments are ignored. `StrictHostKeyChecking=accept-new` (trust on first use) is
+reported at low.
+
+## Example
+```yaml
+- run: ssh -o StrictHostKeyChecking=no deploy@${{ secrets.HOST }} ./deploy.sh
+```
+
+## Fix
+Pin the server's key: store the output of `ssh-keyscan -t ed25519 host` (verified
+once out of band) in a secret or in the repository, write it to
+`~/.ssh/known_hosts`, and drop the option:
+```sh
+echo "$DEPLOY_KNOWN_HOSTS" >> ~/.ssh/known_hosts
+ssh deploy@host ./deploy.sh
+```
+No automatic fix: the right key has to come from a person.
+"#,
+};
+
+struct Patterns {
+    strict: Regex,
+    known_hosts: Regex,
+    ansible: Regex,
+}
+
+fn patterns() -> Option<&'static Patterns> {
+    static RE: OnceLock<Option<Patterns>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Some(Patterns {
+            strict: Regex::new(
+                r#"(?i)StrictHostKeyChecking["']?\s*[= ]\s*["']?(no|off|false|accept-new)\b"#,
+            )
+            .ok()?,
+            known_hosts: Regex::new(r#"(?i)UserKnownHostsFile["']?\s*[= ]\s*["']?/dev/null"#)
+                .ok()?,
+            ansible: Regex::new(r#"(?i)^\s*host_key_checking\s*[=:]\s*["']?(false|no|0)\b"#)
+                .ok()?,
+        })
+    })
+    .as_ref()
+}
+
+fn check(text: &str, skip: impl Fn(usize) -> bool, out: &mut Sink<'_>) {
+    let Some(p) = patterns() else { return };
+    let (strict, known_hosts) = (&p.strict, &p.known_hosts);
+    let mut seen_lines = Vec::new();
+    for m in strict.find_iter(text) {
+        if skip(m.start()) {
+            continue;
+        }
+        let value = m.as_str().to_ascii_lowercase();
+        let tofu = value.ends_with("accept-new");
+        let line = text[..m.start()].matches('\n').count();
+        seen_lines.push(line);
+        let f = out.report(
+            m.range(),
+            if tofu {
+                "`StrictHostKeyChecking=accept-new` trusts whatever key a new host presents; pin known_hosts instead"
+            } else {
+                "SSH host-key checking disabled: the connection accepts any server key (man-in-the-middle); pin the key in known_hosts"
+            },
+        );
+        if tofu {
+            f.severity = Severity::Low;
+        }
+    }
+    for m in known_hosts.find_iter(text) {
+        if skip(m.start()) {
+            continue;
+        }
+        let line = text[..m.start()].matches('\n').count();
+        if seen_lines.contains(&line) {
+            continue;
+        }
+        out.report(
+            m.range(),
+            "`UserKnownHostsFile=/dev/null` discards host keys, so every server key is accepted; pin the key in known_hosts",
+        );
+    }
+}
+
+impl Rule for SshHostKeyDisabled {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_shell(&self, script: &ShellScript, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        let text = script.text();
+        if !text.contains("nownHostsFile")
+            && !text.contains("ostKeyChecking")
+            && !text.contains("OSTKEYCHECKING")
+        {
+            return;
+        }
+        let comments = comment_ranges(script);
+        check(text, |off| in_comment(&comments, off), out);
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        // `ENV GIT_SSH_COMMAND="ssh -o StrictHostKeyChecking=no"` is not shell, but configures every ssh in the image.
+        for ins in df
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == "ENV" || i.keyword == "ARG")
+        {
+            let text = ins.args_text();
+            let mut local = Vec::new();
+            {
+                let mut sink = Sink::new(&META, "", None, &mut local);
+                check(text, |_| false, &mut sink);
+            }
+            for f in local {
+                let host = ins.args.range_to_host(&f.span);
+                let g = out.report(host, f.message);
+                g.severity = f.severity;
+            }
+        }
+    }
+
+    fn wants_all_text(&self) -> bool {
+        true
+    }
+
+    fn check_text(&self, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        // Shell-bearing kinds are checked through their parsed shell; here only config-like files.
+        let name = cx.file.path.rsplit('/').next().unwrap_or("");
+        let config_like = matches!(cx.kind, FileKind::Yaml | FileKind::Text)
+            && (cx.kind == FileKind::Yaml
+                || name == "config"
+                || name.ends_with("ssh_config")
+                || name.ends_with(".cfg")
+                || name.ends_with(".ini")
+                || name.ends_with(".conf"));
+        if !config_like {
+            return;
+        }
+        let text = cx.file.text.as_str();
+        if name == "ansible.cfg" || name.ends_with(".cfg") && text.contains("host_key_checking") {
+            if let Some(p) = patterns() {
+                for line_start in
+                    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                {
+                    let line = text[line_start..].split('\n').next().unwrap_or("");
+                    if let Some(m) = p.ansible.find(line) {
+                        out.report(
+                            line_start + m.start()..line_start + m.end(),
+                            "Ansible `host_key_checking = False` accepts any server key (man-in-the-middle); keep it on and manage known_hosts",
+                        );
+                    }
+                }
+            }
+        }
+        if !text.contains("nownHostsFile") && !text.contains("ostKeyChecking") {
+            return;
+        }
+        check(
+            text,
+            |off| {
+                let line_start = text[..off].rfind('\n').map_or(0, |i| i + 1);
+                text[line_start..off].trim_start().starts_with('#')
+            },
+            out,
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! `shell/tls-verify-disabled`: downloads and API calls with certificate checks off.
+
+use crate::finding::Severity;
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::shell::ShellScript;
+use crate::rules::shell::util::{descendants_of_kind, is_local_host, short_flags, url_host};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct TlsVerifyDisabled;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "shell/tls-verify-disabled",
+    summary: "TLS certificate verification disabled (`curl -k`, `wget --no-check-certificate`, `GIT_SSL_NO_VERIFY`…)",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+Turning certificate verification off makes HTTPS as trustworthy as plain HTTP:
+anyone on the path can serve a modified binary, script or API response, or read
+the credentials sent with the request. It usually starts as a workaround for a
+self-signed or expired certificate and stays forever.
+
+Reported: `curl -k`/`--insecure` (also inside clustered flags such as `-fsSLk`),
+`wget --no-check-certificate`, `git -c http.sslVerify=false`,
+`git config http.sslVerify false`, `GIT_SSL_NO_VERIFY=1`,
+`NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `npm config set strict-ssl false`,
+`pip --trusted-host`, `kubectl`/`helm --insecure-skip-tls-verify`, and the environment switches in
+Dockerfile `ENV`/`ARG`. A command whose target is `localhost`/`127.0.0.1` (a
+health check against a local self-signed endpoint) is not reported: nothing
+crosses a network there.
+
+## Example
+```sh
+curl -fsSLk https://artifacts.internal/collector.tar.gz -o /tmp/c.tgz
+wget --no-check-certificate https://example.com/tool.deb
+```
+
+## Fix
+Trust the right CA instead of none: `curl --cacert /etc/ssl/internal-ca.pem`,
+`export SSL_CERT_FILE=…`, `git config http.sslCAInfo …`, or fix the server's
+certificate. Remove the flag.
+"#,
+};
+
+/// curl short options that take a value (so letters after them are not flags).
+const CURL_VALUE_FLAGS: &str = "oOHdXuAeEbcFTwxmrCYyzKQtDPUz";
+
+impl Rule for TlsVerifyDisabled {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_shell(&self, script: &ShellScript, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        let text = script.text();
+        let cheap = [
+            "-k",
+            "insecure",
+            "check-certificate",
+            "sslVerify",
+            "sslverify",
+            "SSL_NO_VERIFY",
+            "REJECT_UNAUTHORIZED",
+            "HTTPSVERIFY",
+            "strict-ssl",
+            "trusted-host",
+            "skip-tls-verify",
+        ];
+        if !cheap.iter().any(|c| text.contains(c)) {
+            return;
+        }
+        for cmd in script.commands() {
+            let values = cmd.arg_values(script);
+            let local = values
+                .iter()
+                .flatten()
+                .any(|v| url_host(v).is_some_and(is_local_host))
+                || values
+                    .iter()
+                    .flatten()
+                    .any(|v| v.starts_with("localhost") || v.starts_with("127.0.0.1"));
+            let mut hit: Option<(usize, String)> = None;
+            match cmd.name.as_str() {
+                "curl" => {
+                    for (i, v) in values.iter().enumerate() {
+                        let Some(v) = v else { continue };
+                        if v == "--insecure"
+                            || v == "--proxy-insecure"
+                            || short_flags(v, CURL_VALUE_FLAGS).contains('k')
+                        {
+                            hit = Some((i, format!("`curl {v}` skips certificate verification")));
+                            break;
+                        }
+                    }
+                }
+                "wget" => {
+                    if let Some(i) = values
+                        .iter()
+                        .position(|v| v.as_deref() == Some("--no-check-certificate"))
+                    {
+                        hit = Some((
+                            i,
+                            "`wget --no-check-certificate` skips certificate verification".into(),
+                        ));
+                    }
+                }
+                "git" => {
+                    for (i, v) in values.iter().enumerate() {
+                        let Some(v) = v else { continue };
+                        let lower = v.to_ascii_lowercase();
+                        if lower.starts_with("http.sslverify=false")
+                            || lower.contains(".sslverify=false")
+                        {
+                            hit = Some((
+                                i,
+                                "`git -c http.sslVerify=false` skips certificate verification"
+                                    .into(),
+                            ));
+                        } else if lower == "http.sslverify"
+                            && values
+                                .get(i + 1)
+                                .and_then(|x| x.as_deref())
+                                .is_some_and(|n| n.eq_ignore_ascii_case("false"))
+                        {
+                            hit = Some((i, "`git config http.sslVerify false` turns certificate verification off".into()));
+                        }
+                    }
+                }
+                "npm" | "yarn" | "pnpm" => {
+                    if let Some(i) = values
+                        .iter()
+                        .position(|v| v.as_deref() == Some("strict-ssl"))
+                    {
+                        if values.get(i + 1).and_then(|x| x.as_deref()) == Some("false") {
+                            hit = Some((i, format!("`{} config set strict-ssl false` turns certificate verification off", cmd.name)));
+                        }
+                    }
+                }
+                "pip" | "pip3" => {
+                    if let Some(i) = values.iter().position(|v| {
+                        v.as_deref().is_some_and(|x| {
+                            x == "--trusted-host" || x.starts_with("--trusted-host=")
+                        })
+                    }) {
+                        hit = Some((
+                            i,
+                            "`pip --trusted-host` accepts that host without a valid certificate"
+                                .into(),
+                        ));
+                    }
+                }
+                "kubectl" | "helm" | "oc" => {
+                    if let Some(i) = values.iter().position(|v| {
+                        v.as_deref().is_some_and(|x| {
+                            x == "--insecure-skip-tls-verify"
+                                || x == "--insecure-skip-tls-verify=true"
+                        })
+                    }) {
+                        hit = Some((i, format!("`{} --insecure-skip-tls-verify` skips the API server's certificate check", cmd.name)));
+                    }
+                }
+                _ => {}
+            }
+            if let Some((i, message)) = hit {
+                let span = cmd.args.get(i).map_or(cmd.span(), |n| n.byte_range());
+                if !local {
+                    out.report(span, format!("{message}; trust the right CA instead"));
+                }
+            }
+        }
+        // `GIT_SSL_NO_VERIFY=1 cmd`, `export NODE_TLS_REJECT_UNAUTHORIZED=0`, bare assignments.
+        for node in descendants_of_kind(script.tree.root_node(), "variable_assignment") {
+            let t = script.node_text(node);
+            if let Some(m) = env_switch(t) {
+                out.report(
+                    node.byte_range(),
+                    format!("`{m}` turns certificate verification off; trust the right CA instead"),
+                );
+            }
+        }
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        for ins in df
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == "ENV" || i.keyword == "ARG")
+        {
+            let text = ins.args_text();
+            for word in text.split_whitespace() {
+                if let Some(m) = env_switch(word) {
+                    let off = text.find(word).unwrap_or(0);
+                    let span = ins.args.range_to_host(&(off..off + word.len()));
+                    out.report(span, format!("`{m}` turns certificate verification off for everything in the image; trust the right CA instead"));
+                }
+            }
+            // Legacy `ENV NAME value` form.
+            let mut parts = text.split_whitespace();
+            if let (Some(name), Some(value), None) = (parts.next(), parts.next(), parts.next()) {
+                if !name.contains('=') {
+                    let joined = format!("{name}={value}");
+                    if env_switch(&joined).is_some() {
+                        out.report(ins.args_span(), format!("`{joined}` turns certificate verification off for everything in the image; trust the right CA instead"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn env_switch(assignment: &str) -> Option<&str> {
+    let (name, value) = assignment.split_once('=')?;
+    let value = value.trim_matches(['"', '\'']);
+    let off = match name {
+        "GIT_SSL_NO_VERIFY" => matches!(value, "1" | "true" | "yes"),
+        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => value == "0",
+        "CURL_SSL_NO_VERIFY" => value == "1",
+        _ => false,
+    };
+    off.then_some(assignment)
+}

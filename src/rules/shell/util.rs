@@ -1,0 +1,113 @@
+//! Small helpers the shell rules share.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::parse::shell::ShellScript;
+
+/// Byte ranges of comments in the script, sorted.
+pub fn comment_ranges(script: &ShellScript) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut stack = vec![script.tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "comment" {
+            out.push(n.byte_range());
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// Whether `offset` falls inside one of `comments`.
+pub fn in_comment(comments: &[Range<usize>], offset: usize) -> bool {
+    comments.iter().any(|r| r.contains(&offset))
+}
+
+/// The outermost statement a command belongs to when it is part of a pipeline
+/// or carries redirections (`a | b > f` → the whole pipeline).
+pub fn enclosing_statement(node: Node<'_>) -> Node<'_> {
+    let mut cur = node;
+    while let Some(p) = cur.parent() {
+        if matches!(p.kind(), "pipeline" | "redirected_statement") {
+            cur = p;
+        } else {
+            break;
+        }
+    }
+    cur
+}
+
+/// Every descendant of `node` (inclusive) of `kind`, in source order.
+pub fn descendants_of_kind<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == kind {
+            out.push(n);
+        }
+        let mut c = n.walk();
+        let kids: Vec<_> = n.named_children(&mut c).collect();
+        stack.extend(kids.into_iter().rev());
+    }
+    out
+}
+
+/// Short-option letters of a clustered flag word (`-sSLk` → "sSLk"), stopping at the first
+/// letter that takes a value (listed in `takes_value`).
+pub fn short_flags<'a>(word: &'a str, takes_value: &str) -> &'a str {
+    let Some(rest) = word.strip_prefix('-') else {
+        return "";
+    };
+    if rest.starts_with('-') {
+        return "";
+    }
+    match rest.char_indices().find(|(_, c)| takes_value.contains(*c)) {
+        Some((i, c)) => &rest[..i + c.len_utf8()],
+        None => rest,
+    }
+}
+
+/// Host of a URL-ish string (`https://x.y:8443/p` → `x.y`).
+pub fn url_host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map(|(_, r)| r)?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('['))?
+    } else {
+        host.split(':').next()?
+    };
+    Some(host)
+}
+
+/// Loopback or local names: calls to them are health checks, not downloads.
+pub fn is_local_host(host: &str) -> bool {
+    host == "localhost"
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
+        || host.ends_with(".localhost")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_and_hosts() {
+        assert_eq!(short_flags("-sSLk", "oHdXuA"), "sSLk");
+        assert_eq!(short_flags("-sko", "o"), "sko");
+        assert_eq!(short_flags("-so", "o"), "so");
+        assert_eq!(short_flags("--insecure", "o"), "");
+        assert_eq!(
+            url_host("https://user:pw@api.example.com:8443/x"),
+            Some("api.example.com")
+        );
+        assert_eq!(url_host("http://[::1]:80/"), Some("::1"));
+        assert!(is_local_host("127.0.0.1"));
+    }
+}
