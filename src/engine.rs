@@ -196,6 +196,11 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
                 let mut o = FileOutcome::new(rel, None);
                 o.skipped = Some(SkipReason::Symlink);
                 o
+            } else if !ft.is_file() {
+                // FIFOs, sockets, devices: reading could block or never end.
+                let mut o = FileOutcome::new(rel, None);
+                o.skipped = Some(SkipReason::Unreadable);
+                o
             } else {
                 process_file(entry.path(), rel, cfg, rules)
             };
@@ -445,7 +450,7 @@ fn check_file(
         diags.push(Diagnostic {
             path: path.to_string(),
             line: Some(line),
-            message: format!("{what} (the file is checked where it could be parsed)"),
+            message: what.to_string(),
         });
     };
     match cx.kind {
@@ -458,7 +463,11 @@ fn check_file(
         FileKind::Dockerfile => {
             let df = dockerfile::parse(text);
             for (span, msg) in &df.errors {
-                parse_diag(diags, span.start, &format!("Dockerfile: {msg}"));
+                parse_diag(
+                    diags,
+                    span.start,
+                    &format!("Dockerfile: {msg} (the rest of the file is checked)"),
+                );
             }
             if !df.errors.is_empty() {
                 outcome.parse_error = true;
@@ -570,7 +579,11 @@ fn check_file(
         if e.origin == ShellOrigin::Script && script.has_error() {
             outcome.parse_error = true;
             let off = first_error_offset(&script);
-            parse_diag(diags, script.code.to_host(off), "shell syntax error");
+            parse_diag(
+                diags,
+                script.code.to_host(off),
+                "shell syntax error (the file is checked where it could be parsed)",
+            );
         }
         each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
             r.check_shell(&script, cx, s)

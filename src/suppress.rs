@@ -14,6 +14,8 @@ pub struct Suppression {
     pub line: usize,
     /// Rule ids or families it names (`*` for all).
     pub rules: Vec<String>,
+    /// The directive is alone on its line (only then does it cover the next line).
+    pub own_line: bool,
 }
 
 const MARKER: &str = "harden: ignore[";
@@ -41,9 +43,18 @@ pub fn collect(file: &SourceFile) -> Vec<Suppression> {
         if rules.is_empty() {
             continue;
         }
+        let line = file.lines.line_of(pos);
+        let line_start = file.lines.line_range(&file.text, line).start;
+        let before = file.text.get(line_start..pos).unwrap_or("");
+        let own_line = before
+            .trim()
+            .trim_start_matches(['#', '/', '<', '!', '-', ';', '*', '"', '\''])
+            .trim()
+            .is_empty();
         out.push(Suppression {
-            line: file.lines.line_of(pos) + 1,
+            line: line + 1,
             rules,
+            own_line,
         });
     }
     out
@@ -55,7 +66,7 @@ pub fn is_suppressed(finding: &Finding, directives: &[Suppression]) -> bool {
     let last = finding.region.end.line.max(first);
     let family = finding.rule.split('/').next().unwrap_or("");
     directives.iter().any(|d| {
-        (d.line + 1 == first || (first..=last).contains(&d.line))
+        ((d.own_line && d.line + 1 == first) || (first..=last).contains(&d.line))
             && d.rules.iter().any(|r| {
                 r == finding.rule || r == family || r == "*" || r.strip_suffix("/*") == Some(family)
             })
@@ -96,6 +107,8 @@ mod tests {
         assert!(is_suppressed(&finding(2), &d));
         assert!(is_suppressed(&finding(3), &d));
         assert!(!is_suppressed(&finding(5), &d));
+        // A trailing directive covers its own line only, not the next one.
+        assert!(!is_suppressed(&finding(4), &d));
         let mut other = finding(2);
         other.rule = "shell/curl-pipe-shell";
         assert!(!is_suppressed(&other, &d[..1]));

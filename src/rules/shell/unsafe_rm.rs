@@ -31,8 +31,8 @@ such as `/srv/$APP/` (medium), unless the script proves the variable non-empty:
 - a `for` loop variable, or a variable the environment always sets (`HOME`, `PWD`,
   `GITHUB_WORKSPACE`, `RUNNER_TEMP`).
 
-A variable the script never assigns, under `set -u`, is reported at low: `set -u`
-stops the unset case, not the empty one.
+A variable the script never assigns, under `set -u`, is reported at medium: `set -u`
+stops the unset case, not the empty one (`STAGING= ./clean.sh`).
 
 Not checked inside Dockerfile `RUN`: there the variables come from `ARG`/`ENV`.
 
@@ -116,8 +116,8 @@ impl Rule for UnsafeRm {
                         .is_some()
                 });
                 let external = !facts.is_assigned(&var.name);
-                let severity = if under_u && external {
-                    Severity::Low
+                let severity = if (under_u && external) || !leading {
+                    Severity::Medium
                 } else if leading {
                     Severity::High
                 } else {
