@@ -230,6 +230,21 @@ fn shell_c_script(node: &YamlNode) -> Option<MappedText> {
     Some(scalar.mapped.slice(&(start..end)))
 }
 
+/// Compose interpolation writes a literal `$` as `$$`; the shell sees one `$`.
+fn unescape_compose_dollars(m: MappedText) -> MappedText {
+    if !m.text.contains("$$") {
+        return m;
+    }
+    let mut out = MappedText::new(m.fallback);
+    let mut pos = 0;
+    while let Some(i) = m.text[pos..].find("$$").map(|i| i + pos) {
+        out.append(&m.slice(&(pos..i + 1)));
+        pos = i + 2;
+    }
+    out.append(&m.slice(&(pos..m.text.len())));
+    out
+}
+
 /// `command`, `entrypoint` and `healthcheck.test` shell of every compose service.
 pub fn compose_commands(yaml: &YamlFile) -> Vec<Embedded> {
     let mut out = Vec::new();
@@ -246,7 +261,7 @@ pub fn compose_commands(yaml: &YamlFile) -> Vec<Embedded> {
             for key in ["command", "entrypoint"] {
                 if let Some(code) = svc.value.get(key).and_then(shell_c_script) {
                     out.push(Embedded {
-                        code,
+                        code: unescape_compose_dollars(code),
                         origin: ShellOrigin::ContainerCommand,
                     });
                 }
@@ -264,7 +279,7 @@ pub fn compose_commands(yaml: &YamlFile) -> Vec<Embedded> {
                 };
                 if let Some(code) = code {
                     out.push(Embedded {
-                        code,
+                        code: unescape_compose_dollars(code),
                         origin: ShellOrigin::ContainerCommand,
                     });
                 }
@@ -368,7 +383,10 @@ mod tests {
         let y = yaml::parse(text);
         let cmds = compose_commands(&y);
         assert_eq!(cmds.len(), 2);
-        assert!(cmds[0].code.text.starts_with("rm -rf"));
+        assert!(cmds[0].code.text.starts_with("rm -rf $CACHE/*"));
+        let cache = cmds[0].code.text.find("CACHE").unwrap();
+        let host = cmds[0].code.to_host(cache);
+        assert_eq!(&text[host..host + 5], "CACHE");
         let host = cmds[0].code.to_host(0);
         assert_eq!(&text[host..host + 2], "rm");
 

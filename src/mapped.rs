@@ -123,6 +123,29 @@ impl MappedText {
         out
     }
 
+    /// Appends another mapped text (its segments keep their host offsets).
+    pub fn append(&mut self, other: &MappedText) {
+        let base = self.text.len();
+        let mut pos = 0;
+        for seg in &other.segments {
+            if seg.text_start > pos {
+                self.push_synthetic(other.text.get(pos..seg.text_start).unwrap_or(""));
+            }
+            self.push_host(
+                other
+                    .text
+                    .get(seg.text_start..seg.text_start + seg.len)
+                    .unwrap_or(""),
+                seg.host_start,
+            );
+            pos = seg.text_start + seg.len;
+        }
+        if pos < other.text.len() {
+            self.push_synthetic(other.text.get(pos..).unwrap_or(""));
+        }
+        debug_assert_eq!(self.text.len(), base + other.text.len());
+    }
+
     /// Replaces bytes in place with same-length text (keeps every offset valid).
     pub fn overwrite_same_len(&mut self, r: Range<usize>, with: u8) {
         if r.end > self.text.len()

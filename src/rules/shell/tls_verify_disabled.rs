@@ -54,7 +54,7 @@ impl Rule for TlsVerifyDisabled {
     fn check_shell(&self, script: &ShellScript, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
         let text = script.text();
         let cheap = [
-            "-k",
+            "curl",
             "insecure",
             "check-certificate",
             "sslVerify",

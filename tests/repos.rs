@@ -1,0 +1,107 @@
+//! Whole-repository scans of realistic fixture repositories under
+//! `tests/fixtures/repos/`: recall against the problems a reviewer lists in each
+//! repository's `EXPECTED` file, precision on the files it lists as clean, and a
+//! snapshot of the full JSON output.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const REPOS: &[&str] = &["collector-ops", "gpu-inference"];
+
+fn scan_json(repo: &str) -> Value {
+    let root = common::fixtures().join("repos").join(repo);
+    let out = Command::cargo_bin("harden")
+        .expect("binary")
+        .args(["scan", "--format", "json", "--fail-on", "critical"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.code().is_some_and(|c| c == 0 || c == 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+#[test]
+fn expected_problems_are_found_and_clean_files_stay_clean() {
+    let mut report = String::new();
+    for repo in REPOS {
+        let v = scan_json(repo);
+        let expected =
+            fs::read_to_string(common::fixtures().join("repos").join(repo).join("EXPECTED"))
+                .expect("EXPECTED");
+        let found: BTreeSet<(String, String, u64)> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or("").to_string(),
+                    f["path"].as_str().unwrap_or("").to_string(),
+                    f["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        let mut missing = Vec::new();
+        let mut total = 0;
+        for line in expected
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let (rule, loc) = line.split_once(' ').expect("rule and location");
+            if rule == "clean" {
+                let noisy: Vec<_> = v["findings"]
+                    .as_array()
+                    .expect("findings")
+                    .iter()
+                    .filter(|f| {
+                        f["path"] == loc
+                            && matches!(
+                                f["severity"].as_str(),
+                                Some("critical" | "high" | "medium")
+                            )
+                    })
+                    .map(|f| format!("{}:{} {}", loc, f["line"], f["rule"]))
+                    .collect();
+                assert!(
+                    noisy.is_empty(),
+                    "{repo}: clean file has findings at medium or above: {noisy:?}"
+                );
+                continue;
+            }
+            total += 1;
+            let (path, line_no) = loc.rsplit_once(':').expect("path:line");
+            let line_no: u64 = line_no.parse().expect("line number");
+            if !found.contains(&(rule.to_string(), path.to_string(), line_no)) {
+                missing.push(line.to_string());
+            }
+        }
+        report.push_str(&format!(
+            "{repo}: {}/{} expected problems found\n",
+            total - missing.len(),
+            total
+        ));
+        assert!(
+            missing.is_empty(),
+            "{repo}: not found: {missing:#?}\nfound: {found:#?}"
+        );
+    }
+    eprintln!("{report}");
+}
+
+#[test]
+fn full_json_snapshots() {
+    for repo in REPOS {
+        let mut v = scan_json(repo);
+        v["tool"]["version"] = Value::String("[version]".into());
+        insta::assert_json_snapshot!(format!("repo__{repo}"), v);
+    }
+}
