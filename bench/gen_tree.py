@@ -13,7 +13,7 @@ import random
 import sys
 
 SHELL = """#!/usr/bin/env bash
-# {name}: maintenance task {i}
+# {svc}: maintenance task {i}
 set -eo pipefail
 source "$(dirname "$0")/lib.sh"
 TARGET_DIR=/srv/{svc}/releases/{i}

@@ -31,6 +31,40 @@ pub struct ShellScript {
     pub tree: Tree,
     /// Where it came from.
     pub origin: ShellOrigin,
+    /// Byte ranges of every `command` node, computed once (rules ask for them repeatedly).
+    command_ranges: std::sync::OnceLock<Vec<Range<usize>>>,
+}
+
+/// Visits `root` and its descendants in source order without allocating;
+/// `visit` returns whether to descend into the node's children.
+pub fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if visit(node) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// Named descendants of `root` (inclusive) whose kind is `kind`, in source order.
+pub fn descendants_of_kind<'t>(root: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    preorder(root, |n| {
+        if n.kind() == kind {
+            out.push(n);
+        }
+        true
+    });
+    out
 }
 
 thread_local! {
@@ -49,7 +83,12 @@ impl ShellScript {
             }
             slot.as_mut().and_then(|p| p.parse(&code.text, None))
         })?;
-        Some(ShellScript { code, tree, origin })
+        Some(ShellScript {
+            code,
+            tree,
+            origin,
+            command_ranges: std::sync::OnceLock::new(),
+        })
     }
 
     /// The shell source.
@@ -69,17 +108,23 @@ impl ShellScript {
 
     /// Every simple command, in source order.
     pub fn commands(&self) -> Vec<SimpleCommand<'_>> {
-        let mut out = Vec::new();
-        let mut stack = vec![self.tree.root_node()];
-        while let Some(n) = stack.pop() {
-            if n.kind() == "command" {
-                out.push(self.simple_command(n));
-            }
-            let mut cursor = n.walk();
-            let children: Vec<_> = n.named_children(&mut cursor).collect();
-            stack.extend(children.into_iter().rev());
-        }
-        out
+        let root = self.tree.root_node();
+        let ranges = self.command_ranges.get_or_init(|| {
+            descendants_of_kind(root, "command")
+                .into_iter()
+                .map(|n| n.byte_range())
+                .collect()
+        });
+        ranges
+            .iter()
+            .filter_map(|r| {
+                let mut n = root.descendant_for_byte_range(r.start, r.end)?;
+                while n.kind() != "command" || n.byte_range() != *r {
+                    n = n.parent()?;
+                }
+                Some(self.simple_command(n))
+            })
+            .collect()
     }
 
     fn simple_command<'t>(&'t self, node: Node<'t>) -> SimpleCommand<'t> {

@@ -87,29 +87,22 @@ impl Rule for CurlPipeShell {
             return;
         }
         let root = script.tree.root_node();
+        let all = script.commands();
         // Pipelines: a fetcher, then an interpreter reading stdin.
         for pipe in descendants_of_kind(root, "pipeline") {
-            let cmds = descendants_of_kind(pipe, "command");
-            let names: Vec<(tree_sitter::Node<'_>, String, Vec<Option<String>>)> = cmds
+            let range = pipe.byte_range();
+            let names: Vec<(String, Vec<Option<String>>)> = all
                 .iter()
-                .map(|c| {
-                    let sc = script.commands().into_iter().find(|x| x.node == *c);
-                    match sc {
-                        Some(sc) => {
-                            let vals = sc.arg_values(script);
-                            (*c, sc.name.clone(), vals)
-                        }
-                        None => (*c, String::new(), Vec::new()),
-                    }
-                })
+                .filter(|c| range.start <= c.node.start_byte() && c.node.end_byte() <= range.end)
+                .map(|c| (c.name.clone(), c.arg_values(script)))
                 .collect();
             let Some(fetch_at) = names
                 .iter()
-                .position(|(_, n, _)| FETCHERS.contains(&n.as_str()))
+                .position(|(n, _)| FETCHERS.contains(&n.as_str()))
             else {
                 continue;
             };
-            for (_, name, args) in names.iter().skip(fetch_at + 1) {
+            for (name, args) in names.iter().skip(fetch_at + 1) {
                 let runs = if name == "sudo" || name == "env" || name == "doas" {
                     args.iter()
                         .flatten()
@@ -128,7 +121,7 @@ impl Rule for CurlPipeShell {
             }
         }
         // `sh -c "$(curl …)"` and `bash <(curl …)`.
-        for cmd in script.commands() {
+        for cmd in &all {
             let runs_code = is_interpreter(&cmd.name) || cmd.name == "source" || cmd.name == ".";
             if !runs_code {
                 continue;

@@ -8,18 +8,10 @@ use crate::parse::shell::ShellScript;
 
 /// Byte ranges of comments in the script, sorted.
 pub fn comment_ranges(script: &ShellScript) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut stack = vec![script.tree.root_node()];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "comment" {
-            out.push(n.byte_range());
-            continue;
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    out.sort_by_key(|r| r.start);
-    out
+    descendants_of_kind(script.tree.root_node(), "comment")
+        .into_iter()
+        .map(|n| n.byte_range())
+        .collect()
 }
 
 /// Whether `offset` falls inside one of `comments`.
@@ -41,20 +33,7 @@ pub fn enclosing_statement(node: Node<'_>) -> Node<'_> {
     cur
 }
 
-/// Every descendant of `node` (inclusive) of `kind`, in source order.
-pub fn descendants_of_kind<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
-    let mut out = Vec::new();
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if n.kind() == kind {
-            out.push(n);
-        }
-        let mut c = n.walk();
-        let kids: Vec<_> = n.named_children(&mut c).collect();
-        stack.extend(kids.into_iter().rev());
-    }
-    out
-}
+pub use crate::parse::shell::descendants_of_kind;
 
 /// Short-option letters of a clustered flag word (`-sSLk` → "sSLk"), stopping at the first
 /// letter that takes a value (listed in `takes_value`).

@@ -50,8 +50,7 @@ impl VarFacts {
     /// Collects facts from the whole script.
     pub fn of(script: &ShellScript) -> VarFacts {
         let mut facts = VarFacts::default();
-        let mut stack = vec![script.tree.root_node()];
-        while let Some(n) = stack.pop() {
+        crate::parse::shell::preorder(script.tree.root_node(), |n| {
             match n.kind() {
                 "variable_assignment" => {
                     if let Some(name) = n.child_by_field_name("name") {
@@ -121,9 +120,8 @@ impl VarFacts {
                 }
                 _ => {}
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
-        }
+            true
+        });
         facts
     }
 
