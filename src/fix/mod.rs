@@ -1,17 +1,293 @@
-//! `harden fix`: apply safe fixes atomically.
+//! `harden fix`: apply the fixes rules attach to findings, safely.
+//!
+//! Rounds: scan, pick non-overlapping fixes per file, apply them in memory,
+//! check the file still parses as well as before, write atomically (keeping
+//! mode and line endings), then scan again until nothing changes (capped).
+//! A fix whose result parses worse is rolled back and reported.
+
+pub mod apply;
+pub mod validate;
+pub mod write;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
 
 use clap::Args;
 
-use crate::cli::CommonArgs;
+use crate::cli::{self, CommonArgs};
+use crate::config::Config;
+use crate::engine::{self, ScanOptions, ScanReport};
+use crate::finding::{Finding, Safety};
+
+/// Rounds of scan → fix before giving up on convergence.
+pub const MAX_ROUNDS: usize = 5;
 
 /// Arguments of `harden fix`.
 #[derive(Args, Debug)]
 pub struct FixArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// Print unified diffs and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Also apply fixes that can change behaviour (each says why).
+    #[arg(long = "unsafe")]
+    include_unsafe: bool,
+    /// Only fixes of this rule (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    rules: Vec<String>,
+    /// Fix even when the git tree has uncommitted changes.
+    #[arg(long)]
+    allow_dirty: bool,
+    /// Fix even when PATH is not inside a git repository.
+    #[arg(long)]
+    allow_no_vcs: bool,
+}
+
+/// What a fix run did.
+#[derive(Debug, Default)]
+pub struct FixOutcome {
+    /// (rule, path, line, title) of every fix applied (or, in a dry run, that would be).
+    pub applied: Vec<(String, String, usize, String)>,
+    /// Unified diffs per file (dry run only).
+    pub diffs: BTreeMap<String, String>,
+    /// Files whose fixes were rolled back because the result no longer parsed.
+    pub rolled_back: Vec<(String, String)>,
+    /// Files that could not be written, with the reason.
+    pub errors: Vec<String>,
+    /// Rounds run.
+    pub rounds: usize,
+    /// The scan after the last round.
+    pub final_report: ScanReport,
+}
+
+/// Options of a fix run (the library entry point used by the CLI and tests).
+#[derive(Debug, Clone, Default)]
+pub struct FixOptions {
+    /// Only compute diffs.
+    pub dry_run: bool,
+    /// Apply unsafe fixes too.
+    pub include_unsafe: bool,
+    /// Restrict to these rule ids (empty: all).
+    pub rules: Vec<String>,
+}
+
+fn wanted(f: &Finding, opts: &FixOptions) -> bool {
+    let Some(fix) = &f.fix else { return false };
+    (opts.include_unsafe || fix.safety == Safety::Safe)
+        && (opts.rules.is_empty() || opts.rules.iter().any(|r| r == f.rule))
+}
+
+/// Runs fix rounds on `root`.
+pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOutcome {
+    let scan_opts = ScanOptions {
+        root: root.to_path_buf(),
+        config: config.clone(),
+        threads: 0,
+    };
+    let mut outcome = FixOutcome::default();
+    let mut blocked: BTreeSet<String> = BTreeSet::new();
+    let mut report = engine::scan(&scan_opts);
+    for round in 0..MAX_ROUNDS {
+        outcome.rounds = round + 1;
+        let mut by_path: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| wanted(f, opts) && !blocked.contains(&f.path))
+        {
+            by_path.entry(f.path.clone()).or_default().push(f);
+        }
+        if by_path.is_empty() {
+            break;
+        }
+        let mut changed = false;
+        for (path, findings) in by_path {
+            let abs = match write::safe_path(root, &path) {
+                Ok(p) => p,
+                Err(e) => {
+                    outcome.errors.push(e.to_string());
+                    blocked.insert(path);
+                    continue;
+                }
+            };
+            let Ok(before) = std::fs::read_to_string(&abs) else {
+                outcome.errors.push(format!("{path}: cannot read"));
+                blocked.insert(path);
+                continue;
+            };
+            let fixes: Vec<&[crate::finding::Edit]> = findings
+                .iter()
+                .map(|f| f.fix.as_ref().map_or(&[][..], |x| x.edits.as_slice()))
+                .collect();
+            let (chosen, edits) = apply::select_non_overlapping(&fixes);
+            let Some(after) = apply::apply_edits(&before, &edits) else {
+                outcome.errors.push(format!(
+                    "{path}: fixes did not apply cleanly; left unchanged"
+                ));
+                blocked.insert(path);
+                continue;
+            };
+            if after == before {
+                blocked.insert(path);
+                continue;
+            }
+            if validate::syntax_errors(&path, &after) > validate::syntax_errors(&path, &before) {
+                let titles: Vec<String> = chosen
+                    .iter()
+                    .filter_map(|i| findings[*i].fix.as_ref().map(|x| x.title.clone()))
+                    .collect();
+                outcome.rolled_back.push((path.clone(), titles.join("; ")));
+                blocked.insert(path);
+                continue;
+            }
+            for i in &chosen {
+                let f = findings[*i];
+                let title = f.fix.as_ref().map(|x| x.title.clone()).unwrap_or_default();
+                outcome.applied.push((
+                    f.rule.to_string(),
+                    path.clone(),
+                    f.region.start.line,
+                    title,
+                ));
+            }
+            if opts.dry_run {
+                let diff = similar::TextDiff::from_lines(&before, &after)
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{path}"), &format!("b/{path}"))
+                    .to_string();
+                outcome.diffs.insert(path, diff);
+                continue;
+            }
+            match write::write_atomic_keep_mode(&abs, after.as_bytes()) {
+                Ok(()) => changed = true,
+                Err(e) => {
+                    outcome.errors.push(format!("{path}: {e}"));
+                    blocked.insert(path);
+                }
+            }
+        }
+        if opts.dry_run || !changed {
+            break;
+        }
+        report = engine::scan(&scan_opts);
+    }
+    outcome.final_report = report;
+    outcome
+}
+
+/// Whether `root` is in a git work tree, and whether that tree has uncommitted changes.
+fn git_state(root: &Path) -> Option<bool> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(!out.stdout.is_empty())
 }
 
 /// Runs `harden fix`.
-pub fn run_cli(_args: FixArgs) -> i32 {
-    crate::cli::not_yet("fix")
+pub fn run_cli(args: FixArgs) -> i32 {
+    let root = &args.common.path;
+    if !root.is_dir() {
+        return cli::error(format!("{}: not a directory", root.display()));
+    }
+    let config = match Config::load(root, args.common.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return cli::error(e),
+    };
+    if !args.dry_run {
+        match git_state(root) {
+            None if !args.allow_no_vcs => {
+                return cli::error(format!(
+                    "{} is not in a git repository; commit your work somewhere first, or pass --allow-no-vcs",
+                    root.display()
+                ))
+            }
+            Some(true) if !args.allow_dirty => {
+                return cli::error("the git tree has uncommitted changes; commit or stash them, or pass --allow-dirty")
+            }
+            _ => {}
+        }
+    }
+    let opts = FixOptions {
+        dry_run: args.dry_run,
+        include_unsafe: args.include_unsafe,
+        rules: args.rules.clone(),
+    };
+    let outcome = fix_repository(root, &config, &opts);
+    let res = cli::emit(None, |w| render_summary(&outcome, &opts, w));
+    match res {
+        Ok(()) if outcome.errors.is_empty() => cli::EXIT_OK,
+        Ok(()) => cli::EXIT_ERROR,
+        Err(c) => c,
+    }
+}
+
+fn render_summary(
+    o: &FixOutcome,
+    opts: &FixOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for diff in o.diffs.values() {
+        write!(w, "{diff}")?;
+    }
+    let verb = if opts.dry_run { "would fix" } else { "fixed" };
+    let files: BTreeSet<&str> = o.applied.iter().map(|a| a.1.as_str()).collect();
+    let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &o.applied {
+        *by_rule.entry(a.0.as_str()).or_default() += 1;
+    }
+    writeln!(
+        w,
+        "harden fix: {verb} {} finding(s) in {} file(s)",
+        o.applied.len(),
+        files.len()
+    )?;
+    for (rule, n) in &by_rule {
+        writeln!(w, "  {n:>4}  {rule}")?;
+    }
+    for (path, titles) in &o.rolled_back {
+        writeln!(
+            w,
+            "rolled back {path}: the result no longer parsed ({titles})"
+        )?;
+    }
+    for e in &o.errors {
+        writeln!(w, "error: {e}")?;
+    }
+    if opts.dry_run {
+        return Ok(());
+    }
+    let mut unsafe_left: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+    let mut manual = 0usize;
+    for f in &o.final_report.findings {
+        match &f.fix {
+            Some(fix) if fix.safety == Safety::Unsafe && !opts.include_unsafe => {
+                let e = unsafe_left
+                    .entry(f.rule)
+                    .or_insert((0, fix.caveat.as_str()));
+                e.0 += 1;
+            }
+            Some(_) => {}
+            None => manual += 1,
+        }
+    }
+    if !unsafe_left.is_empty() {
+        writeln!(w, "left for --unsafe (they can change behaviour):")?;
+        for (rule, (n, caveat)) in &unsafe_left {
+            writeln!(w, "  {n:>4}  {rule}: {caveat}")?;
+        }
+    }
+    writeln!(
+        w,
+        "{} finding(s) remain, {manual} with no automated fix (see `harden scan` and `harden plan`)",
+        o.final_report.findings.len()
+    )
 }
