@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn applies_in_order() {
         let t = "rm -rf $A/ && rm -rf $B/";
-        let e = vec![edit(7, 9, "\"${A:?}\""), edit(20, 22, "\"${B:?}\"")];
+        let e = vec![edit(7, 9, "\"${A:?}\""), edit(21, 23, "\"${B:?}\"")];
         assert_eq!(
             apply_edits(t, &e).unwrap(),
             "rm -rf \"${A:?}\"/ && rm -rf \"${B:?}\"/"
