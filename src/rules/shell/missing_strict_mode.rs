@@ -21,9 +21,11 @@ Without `set -e` a deploy or backup script carries on after a failed `cd`,
 name expands to nothing (`rm -rf "$BUILDIR/"`). Without `pipefail`,
 `pg_dump db | gzip > db.gz` succeeds when `pg_dump` fails, leaving an empty backup.
 
-The rule checks executable scripts (a shell shebang, or a `.sh` file that runs
-commands). It reports at medium when none of `-e`, `-u`, `pipefail` is set and at
-low when some are missing (the common `set -eo pipefail` without `-u`). Options
+The rule checks scripts (a shell shebang, or a `.sh` file that runs commands). It
+reports at medium when a script with a shell shebang sets none of `-e`, `-u`,
+`pipefail`, and at low when some are missing (the common `set -eo pipefail`
+without `-u`) or when the file has no shebang (it may be meant to be sourced into
+an interactive shell, where `set -e` is wrong). Options
 set on the shebang line (`#!/bin/bash -eu`) count. `pipefail` is not required of
 `#!/bin/sh` scripts (POSIX sh only gained it in 2024). Files that only define
 functions and variables (libraries meant to be sourced) are skipped: they inherit
@@ -76,6 +78,9 @@ impl Rule for MissingStrictMode {
         if script.commands().len() < 2 {
             return;
         }
+        if has_shebang && !crate::classify::is_shell_shebang(first_line) {
+            return;
+        }
         let interp = shebang_interpreter(first_line).unwrap_or("bash");
         let posix_sh = matches!(interp, "sh" | "dash" | "ash");
         let mode = StrictMode::of(script);
@@ -121,7 +126,9 @@ impl Rule for MissingStrictMode {
             }
         };
         let f = out.report(span, message);
-        f.severity = if all_missing {
+        // Without a shebang the file may be sourced into an interactive shell, where
+        // `set -e` would be wrong: say it, but quietly.
+        f.severity = if all_missing && has_shebang {
             Severity::Medium
         } else {
             Severity::Low
