@@ -112,10 +112,26 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                     continue;
                 }
             };
-            let Ok(before) = std::fs::read_to_string(&abs) else {
-                outcome.errors.push(format!("{path}: cannot read"));
-                blocked.insert(path);
-                continue;
+            let creating = !abs.exists();
+            let before = if creating {
+                // Only whole-file insertions may create a file (SECURITY.md, dependabot.yml).
+                let all_inserts = findings
+                    .iter()
+                    .all(|f| f.fix.as_ref().is_some_and(|x| x.edits.iter().all(|e| e.range == (0..0))));
+                if !all_inserts {
+                    blocked.insert(path);
+                    continue;
+                }
+                String::new()
+            } else {
+                match std::fs::read_to_string(&abs) {
+                    Ok(t) => t,
+                    Err(_) => {
+                        outcome.errors.push(format!("{path}: cannot read"));
+                        blocked.insert(path);
+                        continue;
+                    }
+                }
             };
             let fixes: Vec<&[crate::finding::Edit]> = findings
                 .iter()

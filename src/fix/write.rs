@@ -31,6 +31,8 @@ pub fn safe_path(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
         match std::fs::symlink_metadata(&p) {
             Ok(m) if m.file_type().is_symlink() => return Err(WriteError::Unsafe(rel.to_string())),
             Ok(_) => {}
+            // A missing file (or directory) is one a fix may create.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
                 return Err(WriteError::Io {
                     path: rel.to_string(),
@@ -43,9 +45,19 @@ pub fn safe_path(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
 }
 
 /// Replaces the file at `path` with `content`: temp file in the same directory, same
-/// permissions, fsync, rename. The original is untouched if anything fails.
+/// permissions, fsync, rename. The original is untouched if anything fails. A file
+/// that does not exist yet is created (with its directories) with default permissions.
 pub fn write_atomic_keep_mode(path: &Path, content: &[u8]) -> std::io::Result<()> {
-    let meta = std::fs::metadata(path)?;
+    let permissions = match std::fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
@@ -59,7 +71,9 @@ pub fn write_atomic_keep_mode(path: &Path, content: &[u8]) -> std::io::Result<()
             .open(&tmp)?;
         f.write_all(content)?;
         f.sync_all()?;
-        std::fs::set_permissions(&tmp, meta.permissions())?;
+        if let Some(p) = &permissions {
+            std::fs::set_permissions(&tmp, p.clone())?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
