@@ -70,11 +70,14 @@ pub fn render(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     for d in &report.diagnostics {
-        let mut props = format!("file={}", escape_property(&d.path));
-        if let Some(line) = d.line {
-            props.push_str(&format!(",line={}", line.max(1)));
+        let mut props = String::new();
+        if !d.path.is_empty() {
+            props.push_str(&format!("file={},", escape_property(&d.path)));
+            if let Some(line) = d.line {
+                props.push_str(&format!("line={},", line.max(1)));
+            }
         }
-        props.push_str(",title=harden");
+        props.push_str("title=harden");
         writeln!(w, "::notice {}::{}", props, escape_data(&d.message))?;
     }
     Ok(())

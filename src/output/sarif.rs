@@ -86,17 +86,19 @@ pub fn to_sarif(report: &ScanReport, catalog: &[&'static RuleMeta], root: Option
         .diagnostics
         .iter()
         .map(|d| {
-            let line = d.line.unwrap_or(0).max(1);
-            json!({
+            let mut n = json!({
                 "level": "warning",
                 "message": { "text": d.message },
-                "locations": [{
+            });
+            if !d.path.is_empty() {
+                n["locations"] = json!([{
                     "physicalLocation": {
                         "artifactLocation": artifact(&d.path),
-                        "region": { "startLine": line }
+                        "region": { "startLine": d.line.unwrap_or(0).max(1) }
                     }
-                }]
-            })
+                }]);
+            }
+            n
         })
         .collect();
 
