@@ -17,6 +17,27 @@ use super::util::finding_region;
 const CSS: &str = include_str!("assets/report.css");
 const JS: &str = include_str!("assets/report.js");
 
+/// Escapes a message and shows its `backtick spans` as code.
+pub fn message_html(s: &str) -> String {
+    if s.matches('`').count() < 2 {
+        return esc(s);
+    }
+    let parts: Vec<&str> = s.split('`').collect();
+    let mut out = String::new();
+    let last = parts.len() - 1;
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 && i != last {
+            out.push_str(&format!("<code>{}</code>", esc(part)));
+        } else {
+            if i % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&esc(part));
+        }
+    }
+    out
+}
+
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -82,6 +103,22 @@ pub fn render(
         }
     ));
 
+    let mut nav = vec![("summary", "Summary")];
+    if extras.status.is_some() {
+        nav.push(("status", "Readiness"));
+    }
+    nav.push(("findings", "Findings"));
+    if extras.plan.is_some() {
+        nav.push(("plan", "Plan"));
+    }
+    if !report.diagnostics.is_empty() {
+        nav.push(("notes", "Notes"));
+    }
+    h.push_str("<nav class=\"toc\">");
+    for (id, label) in nav {
+        h.push_str(&format!("<a href=\"#{id}\">{label}</a>"));
+    }
+    h.push_str("</nav>\n");
     summary(report, &mut h);
     if let Some(status) = &extras.status {
         status_section(status, &mut h);
@@ -218,7 +255,11 @@ fn status_section(status: &StatusView, h: &mut String) {
                     } else {
                         format!("<ul class=\"ev\">{}</ul>", ev.join(""))
                     },
-                    esc(&c.advice)
+                    if c.advice.is_empty() {
+                        "<span class=\"muted\">—</span>".to_string()
+                    } else {
+                        esc(&c.advice)
+                    }
                 ));
             }
         }
@@ -272,14 +313,15 @@ fn finding_row(f: &Finding) -> String {
         "<tr class=\"finding\" data-sev=\"{sev}\" data-rank=\"{rank}\" data-rule=\"{rule}\" data-path=\"{path}\" data-line=\"{line}\" data-msg=\"{msg}\" data-search=\"{search}\">\
 <td><span class=\"pill sev-{sev}\">{sev}</span></td>\
 <td class=\"rule\"><code>{rule}</code></td>\
-<td class=\"loc mono\"><span class=\"path\">{path}</span>:{line}</td>\
-<td><details class=\"f\"><summary>{msg}</summary>{body}</details></td></tr>\n",
+<td class=\"loc mono\" title=\"{path}:{line}\"><span class=\"path\">{path}</span>:{line}</td>\
+<td class=\"msg\"><details class=\"f\"><summary>{msg_html}</summary>{body}</details></td></tr>\n",
         sev = f.severity.as_str(),
         rank = sev_rank(f.severity),
         rule = esc(f.rule),
         path = esc(&f.path),
         line = r.start.line,
         msg = esc(&f.message),
+        msg_html = message_html(&f.message),
         search = esc(&search),
     )
 }
@@ -322,9 +364,9 @@ fn findings_section(report: &ScanReport, h: &mut String) {
     h.push_str("</select><span id=\"shown\" aria-live=\"polite\"></span></div>");
     h.push_str("<table id=\"findings-table\"><thead><tr>");
     for (key, label, width) in [
-        ("sev", "Severity", "96px"),
-        ("rule", "Rule", ""),
-        ("loc", "Location", ""),
+        ("sev", "Severity", "108px"),
+        ("rule", "Rule", "22%"),
+        ("loc", "Location", "24%"),
         ("msg", "Message", ""),
     ] {
         let style = if width.is_empty() {
@@ -412,10 +454,17 @@ fn plan_section(plan: &PlanView, h: &mut String) {
         }
         let lay = svg_dag::layout(&nodes, &edges, &DagOptions::default());
         h.push_str("<div class=\"graph\" id=\"plan-graph\">");
-        h.push_str(&svg_dag::render_svg(
+        // Shrinks to the page width, but never below 70% (text stays legible); past
+        // that the box scrolls.
+        let svg = svg_dag::render_svg(
             &nodes,
             &lay,
             "Task dependency graph: arrows go from a task to the tasks it unblocks",
+        );
+        h.push_str(&svg.replacen(
+            "<svg ",
+            &format!("<svg style=\"min-width:{:.0}px\" ", lay.width * 0.7),
+            1,
         ));
         h.push_str("</div>");
         h.push_str("<table class=\"tasks\"><thead><tr><th>Task</th><th>Phase</th><th>Effort</th><th>Blocked by</th></tr></thead><tbody>");
@@ -459,6 +508,15 @@ fn notes(report: &ScanReport, h: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backticks_become_code() {
+        assert_eq!(
+            message_html("use `a<b` not `c"),
+            "use <code>a&lt;b</code> not `c"
+        );
+        assert_eq!(message_html("plain <x>"), "plain &lt;x&gt;");
+    }
 
     #[test]
     fn escapes_everything_that_matters() {

@@ -35,6 +35,8 @@ pub struct DagNode {
 pub struct DagOptions {
     /// Keep groups in bands from left to right (see the module docs).
     pub group_bands: bool,
+    /// Layers as rows from top to bottom (else columns from left to right).
+    pub vertical: bool,
     /// Box width in pixels.
     pub node_width: f64,
     /// Horizontal gap between layers.
@@ -47,9 +49,10 @@ impl Default for DagOptions {
     fn default() -> Self {
         DagOptions {
             group_bands: true,
-            node_width: 196.0,
-            layer_gap: 72.0,
-            node_gap: 16.0,
+            vertical: true,
+            node_width: 188.0,
+            layer_gap: 44.0,
+            node_gap: 18.0,
         }
     }
 }
@@ -207,10 +210,16 @@ pub fn layout(nodes: &[DagNode], edges: &[(usize, usize)], opts: &DagOptions) ->
         .iter()
         .map(|d| wrap(&d.title, chars, MAX_LINES))
         .collect();
-    let mut height: Vec<f64> = lines
+    let box_h: Vec<f64> = lines
         .iter()
         .map(|l| HEADER_H + PAD_Y + l.len().max(1) as f64 * LINE_H + PAD_Y / 2.0)
         .collect();
+    // size across the layer axis: heights when layers are columns, widths when rows
+    let mut cross_size: Vec<f64> = if opts.vertical {
+        vec![opts.node_width; n]
+    } else {
+        box_h.clone()
+    };
 
     // 3. dummies
     let mut g = Graph {
@@ -230,7 +239,7 @@ pub fn layout(nodes: &[DagNode], edges: &[(usize, usize)], opts: &DagOptions) ->
             g.layer.push(l);
             g.succ.push(Vec::new());
             g.pred.push(Vec::new());
-            height.push(DUMMY_H);
+            cross_size.push(DUMMY_H);
             g.succ[prev].push(d);
             g.pred[d].push(prev);
             chain.push(d);
@@ -241,7 +250,7 @@ pub fn layout(nodes: &[DagNode], edges: &[(usize, usize)], opts: &DagOptions) ->
         chain.push(b);
         chains.push(chain);
     }
-    g.height = height;
+    g.height = cross_size;
     let total = g.layer.len();
     let n_layers = g.layer.iter().copied().max().map_or(0, |m| m + 1);
 
@@ -258,100 +267,155 @@ pub fn layout(nodes: &[DagNode], edges: &[(usize, usize)], opts: &DagOptions) ->
     let order = reduce_crossings(&g, order);
     let crossings = count_all(&g, &order);
 
-    // 5. coordinates
-    let y = place_vertically(&g, &order, opts.node_gap);
-    let x_of = |l: usize| MARGIN + l as f64 * (opts.node_width + opts.layer_gap);
-    let min_y = y.iter().copied().fold(f64::INFINITY, f64::min);
-    let shift = if min_y.is_finite() {
-        MARGIN - min_y
+    // 5. coordinates: `cross` within a layer, `main` along the layer axis
+    let cross = place_vertically(&g, &order, opts.node_gap);
+    let min_c = cross.iter().copied().fold(f64::INFINITY, f64::min);
+    let shift = if min_c.is_finite() {
+        MARGIN - min_c
     } else {
         0.0
     };
-    let y: Vec<f64> = y.iter().map(|v| v + shift).collect();
-    let mut height_total: f64 = MARGIN * 2.0;
-    for (top, h) in y.iter().zip(&g.height) {
-        height_total = height_total.max(top + h + MARGIN);
+    let cross: Vec<f64> = cross.iter().map(|v| v + shift).collect();
+    let mut cross_total: f64 = MARGIN * 2.0;
+    for (c, size) in cross.iter().zip(&g.height) {
+        cross_total = cross_total.max(c + size + MARGIN);
     }
-    let width_total = if n_layers == 0 {
+    // thickness of each layer along the main axis
+    let thickness: Vec<f64> = (0..n_layers)
+        .map(|l| {
+            if opts.vertical {
+                (0..n)
+                    .filter(|&v| layer[v] == l)
+                    .map(|v| box_h[v])
+                    .fold(0.0, f64::max)
+            } else {
+                opts.node_width
+            }
+        })
+        .collect();
+    let mut main_start = Vec::with_capacity(n_layers);
+    let mut acc = MARGIN;
+    for t in &thickness {
+        main_start.push(acc);
+        acc += t + opts.layer_gap;
+    }
+    let main_total = if n_layers == 0 {
         MARGIN * 2.0
     } else {
-        x_of(n_layers - 1) + opts.node_width + MARGIN
+        acc - opts.layer_gap + MARGIN
+    };
+    let (width_total, height_total) = if opts.vertical {
+        (cross_total, main_total)
+    } else {
+        (main_total, cross_total)
+    };
+    // main-axis extent of node v: real boxes are centred in their layer's band
+    let main_span = |v: usize| -> (f64, f64) {
+        let l = g.layer[v];
+        let (start, t) = (main_start[l], thickness[l]);
+        if v < n && opts.vertical {
+            let off = (t - box_h[v]) / 2.0;
+            (start + off, start + off + box_h[v])
+        } else {
+            (start, start + t)
+        }
+    };
+    let to_xy = |main: f64, c: f64| -> (f64, f64) {
+        if opts.vertical {
+            (c, main)
+        } else {
+            (main, c)
+        }
     };
 
     let placed: Vec<PlacedNode> = (0..n)
-        .map(|v| PlacedNode {
-            x: x_of(g.layer[v]),
-            y: y[v],
-            w: opts.node_width,
-            h: g.height[v],
-            layer: g.layer[v],
-            lines: lines[v].clone(),
+        .map(|v| {
+            let (m0, _) = main_span(v);
+            let (x, y) = to_xy(m0, cross[v]);
+            PlacedNode {
+                x,
+                y,
+                w: opts.node_width,
+                h: box_h[v],
+                layer: g.layer[v],
+                lines: lines[v].clone(),
+            }
         })
         .collect();
 
-    // 6. edges, with ports spread along the box sides
-    let mut out_ports: Vec<Vec<usize>> = vec![Vec::new(); total]; // successor order by y
+    // 6. edges, with ports spread along the box sides facing the next layer
+    let mut out_ports: Vec<Vec<usize>> = vec![Vec::new(); total];
     let mut in_ports: Vec<Vec<usize>> = vec![Vec::new(); total];
     for v in 0..total {
         let mut s = g.succ[v].clone();
-        s.sort_by(|a, b| y[*a].total_cmp(&y[*b]));
+        s.sort_by(|a, b| cross[*a].total_cmp(&cross[*b]));
         out_ports[v] = s;
         let mut p = g.pred[v].clone();
-        p.sort_by(|a, b| y[*a].total_cmp(&y[*b]));
+        p.sort_by(|a, b| cross[*a].total_cmp(&cross[*b]));
         in_ports[v] = p;
     }
-    let port_y = |v: usize, k: usize, count: usize| -> f64 {
+    let port = |v: usize, k: usize, count: usize| -> f64 {
+        let size = g.height[v];
         if v >= n {
-            return y[v] + g.height[v] / 2.0;
+            return cross[v] + size / 2.0;
         }
-        let h = g.height[v];
-        let span = (h - 12.0).max(0.0);
-        y[v] + 6.0 + span * (k as f64 + 1.0) / (count as f64 + 1.0)
+        let span = (size - 12.0).max(0.0);
+        cross[v] + 6.0 + span * (k as f64 + 1.0) / (count as f64 + 1.0)
     };
     let mut routed = Vec::new();
     for (i, chain) in chains.iter().enumerate() {
         let (a, b) = dag[i];
+        // points in (main, cross): the source port, one point per dummy (the middle of
+        // its band), the target port; then a Catmull-Rom spline through them, leaving and
+        // entering the boxes along the main axis
         let mut pts: Vec<(f64, f64)> = Vec::new();
         for w in chain.windows(2) {
             let (u, v) = (w[0], w[1]);
-            let ku = out_ports[u].iter().position(|&s| s == v).unwrap_or(0);
-            let kv = in_ports[v].iter().position(|&p| p == u).unwrap_or(0);
-            let start = (
-                x_of(g.layer[u]) + opts.node_width,
-                port_y(u, ku, out_ports[u].len()),
-            );
-            let end = (x_of(g.layer[v]), port_y(v, kv, in_ports[v].len()));
             if pts.is_empty() {
-                pts.push(start);
-            } else if let Some(last) = pts.last().copied() {
-                // through a dummy: straight line across its column
-                if (last.0 - start.0).abs() > 0.1 || (last.1 - start.1).abs() > 0.1 {
-                    pts.push(start);
-                }
+                let ku = out_ports[u].iter().position(|&s| s == v).unwrap_or(0);
+                pts.push((main_span(u).1, port(u, ku, out_ports[u].len())));
             }
-            pts.push(end);
+            if v >= n {
+                let (m0, m1) = main_span(v);
+                pts.push(((m0 + m1) / 2.0, cross[v] + g.height[v] / 2.0));
+            } else {
+                let kv = in_ports[v].iter().position(|&p| p == u).unwrap_or(0);
+                pts.push((main_span(v).0, port(v, kv, in_ports[v].len())));
+            }
         }
         let mut d = String::new();
-        for (k, p) in pts.iter().enumerate() {
-            if k == 0 {
-                let _ = write!(d, "M{:.1},{:.1}", p.0, p.1);
-                continue;
-            }
-            let q = pts[k - 1];
-            if (p.1 - q.1).abs() > 0.1 {
-                let mid = (p.0 - q.0) / 2.0;
-                let _ = write!(
-                    d,
-                    " C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
-                    q.0 + mid,
-                    q.1,
-                    p.0 - mid,
-                    p.1,
-                    p.0,
-                    p.1
-                );
+        if let Some(&(m, c)) = pts.first() {
+            let (x, y) = to_xy(m, c);
+            let _ = write!(d, "M{x:.1},{y:.1}");
+        }
+        let last = pts.len().saturating_sub(1);
+        let tangent = |k: usize| -> (f64, f64) {
+            if k == 0 || k == last {
+                // along the main axis only
+                let other = if k == 0 {
+                    pts.get(1)
+                } else {
+                    pts.get(k.wrapping_sub(1))
+                };
+                let dm = other.map_or(opts.layer_gap, |o| (o.0 - pts[k].0).abs());
+                (dm, 0.0)
             } else {
-                let _ = write!(d, " L{:.1},{:.1}", p.0, p.1);
+                (
+                    (pts[k + 1].0 - pts[k - 1].0) / 2.0,
+                    (pts[k + 1].1 - pts[k - 1].1) / 2.0,
+                )
+            }
+        };
+        for k in 0..last {
+            let (p0, p1) = (pts[k], pts[k + 1]);
+            let (t0, t1) = (tangent(k), tangent(k + 1));
+            let (c1x, c1y) = to_xy(p0.0 + t0.0 / 3.0, p0.1 + t0.1 / 3.0);
+            let (c2x, c2y) = to_xy(p1.0 - t1.0 / 3.0, p1.1 - t1.1 / 3.0);
+            let (x, y) = to_xy(p1.0, p1.1);
+            if (p0.1 - p1.1).abs() < 0.1 && t0.1.abs() < 0.1 && t1.1.abs() < 0.1 {
+                let _ = write!(d, " L{x:.1},{y:.1}");
+            } else {
+                let _ = write!(d, " C{c1x:.1},{c1y:.1} {c2x:.1},{c2y:.1} {x:.1},{y:.1}");
             }
         }
         let was_reversed = !clean.contains(&(a, b));
@@ -868,8 +932,18 @@ mod tests {
 
     #[test]
     fn fifty_tasks_are_readable() {
+        for vertical in [true, false] {
+            fifty_tasks(vertical);
+        }
+    }
+
+    fn fifty_tasks(vertical: bool) {
         let (nodes, edges) = plan(50);
-        let lay = layout(&nodes, &edges, &DagOptions::default());
+        let opts = DagOptions {
+            vertical,
+            ..DagOptions::default()
+        };
+        let lay = layout(&nodes, &edges, &opts);
         assert_eq!(lay.nodes.len(), 50);
         for &(a, b) in &edges {
             assert!(
