@@ -30,6 +30,27 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// A message with its `backtick spans` kept as inline code and the rest escaped.
+pub fn message(s: &str) -> String {
+    if s.matches('`').count() < 2 {
+        return escape(s);
+    }
+    let parts: Vec<&str> = s.split('`').collect();
+    let last = parts.len() - 1;
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 && i != last {
+            out.push_str(&code(part));
+        } else {
+            if i % 2 == 1 {
+                out.push_str("\\`");
+            }
+            out.push_str(&escape(part));
+        }
+    }
+    out
+}
+
 /// Inline code that survives backticks inside the text.
 fn code(s: &str) -> String {
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
@@ -104,7 +125,11 @@ pub fn render(
                 Some(l) => format!("{}:{l}", d.path),
                 None => d.path.clone(),
             };
-            writeln!(w, "- {} — {}", code(&loc), escape(&d.message))?;
+            if loc.is_empty() {
+                writeln!(w, "- {}", escape(&d.message))?;
+            } else {
+                writeln!(w, "- {} — {}", code(&loc), escape(&d.message))?;
+            }
         }
         writeln!(w)?;
     }
@@ -281,7 +306,7 @@ fn findings_section(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<(
                     escape(path),
                     r.start.line,
                     href(path, r.start.line),
-                    escape(&f.message)
+                    message(&f.message)
                 )?;
                 if !f.snippet.is_empty() {
                     let block = fenced(&f.snippet, lang_of(path));
@@ -297,11 +322,11 @@ fn findings_section(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<(
                         escape(&rel.path),
                         line,
                         href(&rel.path, line),
-                        escape(&rel.message)
+                        message(&rel.message)
                     )?;
                 }
                 if let Some(fix) = &f.fix {
-                    writeln!(w, "  - fix: {} (`harden fix`)", escape(&fix.title))?;
+                    writeln!(w, "  - fix: {} (`harden fix`)", message(&fix.title))?;
                 }
             }
             writeln!(w)?;
@@ -377,6 +402,8 @@ mod tests {
     fn escaping() {
         assert_eq!(escape("a|b <x> & *y*"), "a\\|b \\<x\\> &amp; \\*y\\*");
         assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(message("run `rm -rf` on <x>"), "run `rm -rf` on \\<x\\>");
+        assert_eq!(message("odd ` tick"), "odd \\` tick");
         assert_eq!(code("`x"), "`` `x ``");
         assert!(fenced("echo ```", "sh").starts_with("````sh\n"));
         assert_eq!(href("my dir/a (1).sh", 3), "my%20dir/a%20%281%29.sh#L3");
