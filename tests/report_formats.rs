@@ -203,17 +203,25 @@ fn sarif_fingerprints_survive_moved_lines() {
 #[test]
 fn json_output_of_every_fixture_matches_its_schema() {
     let v = validator(&manifest().join("docs/schemas/scan-output.schema.json"));
+    // every fixture entry: rules/<family>/<rule>/<positive|negative>/<entry>, and each
+    // entry of any other fixture directory (reports/<repo>, …)
     let mut entries: Vec<PathBuf> = Vec::new();
-    // every fixture entry: rules/<family>/<rule>/<positive|negative>/<entry>, reports/<repo>
-    let rules_dir = common::fixtures().join("rules");
-    for family in read_dir(&rules_dir) {
-        for rule in read_dir(&family) {
-            for side in read_dir(&rule) {
-                entries.extend(read_dir(&side));
+    for top in read_dir(&common::fixtures()) {
+        if !top.is_dir() {
+            continue;
+        }
+        if top.file_name().is_some_and(|n| n == "rules") {
+            for family in read_dir(&top) {
+                for rule in read_dir(&family) {
+                    for side in read_dir(&rule) {
+                        entries.extend(read_dir(&side));
+                    }
+                }
             }
+        } else {
+            entries.extend(read_dir(&top));
         }
     }
-    entries.extend(read_dir(&common::fixtures().join("reports")));
     assert!(entries.len() >= 10, "found only {} fixtures", entries.len());
     let mut failures = Vec::new();
     for entry in &entries {

@@ -23,6 +23,9 @@ use super::util::{display_region, finding_region};
 /// Key of the fingerprint in `partialFingerprints`; bump the suffix if the hash changes.
 pub const FINGERPRINT_KEY: &str = "harden/v1";
 
+/// GitHub code scanning keeps at most this many related locations per result.
+const MAX_RELATED: usize = 1000;
+
 /// SARIF `level` for a severity.
 pub fn level(s: Severity) -> &'static str {
     match s {
@@ -86,8 +89,9 @@ pub fn to_sarif(report: &ScanReport, catalog: &[&'static RuleMeta], root: Option
         .diagnostics
         .iter()
         .map(|d| {
+            let internal = d.message.starts_with("internal error");
             let mut n = json!({
-                "level": "warning",
+                "level": if internal { "error" } else { "warning" },
                 "message": { "text": d.message },
             });
             if !d.path.is_empty() {
@@ -249,6 +253,8 @@ fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
         let related: Vec<Value> = f
             .related
             .iter()
+            // GitHub accepts at most 1000 related locations per result
+            .take(MAX_RELATED)
             .enumerate()
             .map(|(i, rel)| {
                 let rr = display_region(&rel.region);
