@@ -183,9 +183,13 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let color = use_color(args.output.is_some());
+    let opts = output::RenderOptions {
+        color: use_color(args.output.is_some()),
+        root: Some(args.common.path.clone()),
+        extras: output::ReportExtras::default(),
+    };
     if let Err(code) = emit(args.output.as_deref(), |w| {
-        output::render(args.format, &report, color, w)
+        output::render_with(args.format, &report, &opts, w)
     }) {
         return code;
     }
