@@ -5,10 +5,14 @@
 //!    rule id patterns, so rules that land later are covered without code);
 //! 2. same-file ordering: tasks that edit the same file go in phase order.
 //!
-//! An edge that would close a cycle is never added (each candidate is checked
-//! against the reachability of the graph built so far), so the graph is acyclic
-//! by construction; same-file edges already implied by a path are dropped, which
-//! keeps "what blocks what" short.
+//! Every edge goes forward in phase or stays in it (a declared edge that a severity
+//! override turned backwards is dropped: the earlier phase wins), and same-file
+//! edges go strictly forward; so a cycle could only be made of declared edges within
+//! one phase, and an edge that would close one is refused (checked against the
+//! reachability of the graph built so far). The graph is acyclic by construction,
+//! and any two tasks of different phases that edit a common file are ordered.
+//! Same-file edges already implied by a path are dropped, which keeps
+//! "what blocks what" short.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -193,6 +197,11 @@ pub fn build(tasks: &mut [Task]) -> Vec<Dependency> {
                     continue;
                 }
                 if d.scope == DepScope::SharedFile && !share_file(&tasks[b], &tasks[a]) {
+                    continue;
+                }
+                // Never backwards in phase (a severity override can make the "after" rule
+                // critical, hence phase 0): the earlier phase wins.
+                if tasks[b].phase > tasks[a].phase {
                     continue;
                 }
                 add(&mut g, b, a, DepKind::Declared, d.reason.to_string());

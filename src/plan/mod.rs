@@ -271,3 +271,103 @@ pub fn run_baseline_cli(args: BaselineArgs) -> i32 {
         Err(code) => code,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+    use proptest::prelude::*;
+
+    const RULES: &[&str] = &[
+        "shell/unsafe-rm",
+        "shell/missing-strict-mode",
+        "shell/ssh-host-key-disabled",
+        "config/duplicated-credential",
+        "python/unclosed-resource",
+        "python/print-in-library",
+        "docker/missing-healthcheck",
+        "actions/unpinned-uses",
+        "repo/dependabot-coverage",
+        "docs/missing-runbook",
+        "lua/unknown-rule",
+    ];
+    const PATHS: &[&str] = &[
+        "scripts/a.sh",
+        "scripts/b.sh",
+        "db.py",
+        "collectors/x.py",
+        "collectors/y.py",
+        "Dockerfile",
+        ".github/workflows/ci.yml",
+        "",
+    ];
+
+    fn arb_items() -> impl Strategy<Value = Vec<Item>> {
+        prop::collection::vec(
+            (
+                0..RULES.len(),
+                0..PATHS.len(),
+                1usize..200,
+                0usize..5,
+                prop::collection::vec(0..PATHS.len(), 0..3),
+            ),
+            0..40,
+        )
+        .prop_map(|v| {
+            v.into_iter()
+                .map(|(r, p, line, sev, related)| Item {
+                    rule: RULES[r].to_string(),
+                    path: PATHS[p].to_string(),
+                    line,
+                    severity: Severity::ALL_DESC[sev],
+                    message: "m".to_string(),
+                    related: related
+                        .into_iter()
+                        .map(|i| PATHS[i].to_string())
+                        .filter(|x| !x.is_empty())
+                        .collect(),
+                    fingerprint: format!("{r}:{p}:{line}"),
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        /// Whole plans from random findings: acyclic, every task scheduled once, blockers
+        /// first, no developer double-booked, no two tasks editing one file at once,
+        /// makespan at least the critical path.
+        #[test]
+        fn plans_hold_their_invariants(items in arb_items(), devs in 1usize..5) {
+            let plan = build_plan_from_items("p", &items, &PlanOptions { devs, hours_per_day: 6.0 });
+            prop_assert!(deps::topo_order(&plan.tasks).is_ok());
+            prop_assert_eq!(plan.schedule.slots.len(), plan.tasks.len());
+            let n_findings: usize = plan.tasks.iter().map(|t| t.findings.len()).sum();
+            prop_assert_eq!(n_findings, items.len());
+            let slot = |id: &str| plan.schedule.slots.iter().find(|s| s.task == id).unwrap();
+            for t in &plan.tasks {
+                for b in &t.blocked_by {
+                    prop_assert!(slot(b).end_hour <= slot(&t.id).start_hour);
+                }
+            }
+            for (i, a) in plan.schedule.slots.iter().enumerate() {
+                for b in &plan.schedule.slots[i + 1..] {
+                    if a.start_hour < b.end_hour && b.start_hour < a.end_hour {
+                        prop_assert_ne!(a.developer, b.developer);
+                        let (ta, tb) = (plan.task(&a.task).unwrap(), plan.task(&b.task).unwrap());
+                        prop_assert!(
+                            !ta.files.iter().any(|f| tb.files.contains(f)),
+                            "{} and {} edit a common file at the same time", ta.id, tb.id
+                        );
+                    }
+                }
+            }
+            prop_assert!(plan.schedule.makespan_hours + 1e-9 >= plan.critical_path_hours);
+            // Ids are stable: the same findings in another order give the same tasks.
+            let mut rev = items.clone();
+            rev.reverse();
+            let again = build_plan_from_items("p", &rev, &PlanOptions { devs, hours_per_day: 6.0 });
+            let ids = |p: &Plan| p.tasks.iter().map(|t| (t.id.clone(), t.track.clone(), t.blocked_by.clone())).collect::<Vec<_>>();
+            prop_assert_eq!(ids(&plan), ids(&again));
+        }
+    }
+}

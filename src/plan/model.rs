@@ -215,8 +215,10 @@ pub struct Dependency {
 /// Tasks that touch overlapping files: one developer at a time.
 #[derive(Debug, Clone, Serialize)]
 pub struct Track {
-    /// Letter: `A`, `B`… `Z`, `AA`…
+    /// `A`, or `A1`, `A2`… when an area has several tracks (one per phase and file set).
     pub id: String,
+    /// Area letter: tracks of one area touch common files in different phases.
+    pub area: String,
     /// Name from the dominant family and directory ("Shell scripts · scripts/").
     pub name: String,
     /// Task ids in the track, in phase order.

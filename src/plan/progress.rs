@@ -19,7 +19,7 @@ use crate::finding::Severity;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TaskStatus {
-    /// Every finding it had is gone.
+    /// Every finding it had in the baseline is gone (new ones may have appeared).
     Done,
     /// Some findings are gone.
     Partial,
@@ -55,6 +55,8 @@ pub struct TaskProgress {
     pub findings_before: usize,
     /// Findings today.
     pub findings_after: usize,
+    /// Of those, not in the baseline.
+    pub findings_new: usize,
     /// Estimate in the baseline plan.
     pub hours_before: f64,
     /// Estimate today.
@@ -131,6 +133,19 @@ pub fn score<'a>(findings: impl IntoIterator<Item = &'a Item>) -> f64 {
 pub fn compare(before: &Plan, after: &Plan, base: &Baseline) -> Progress {
     let after_items: Vec<&Item> = after.tasks.iter().flat_map(|t| &t.findings).collect();
     let mask = base.new_mask(after_items.iter().map(|i| i.fingerprint.as_str()));
+    // Per task of today's plan: findings that are new (not covered by the baseline).
+    let mut new_in: BTreeMap<&str, usize> = BTreeMap::new();
+    {
+        let mut k = 0;
+        for t in &after.tasks {
+            for _ in &t.findings {
+                if mask[k] {
+                    *new_in.entry(t.id.as_str()).or_insert(0) += 1;
+                }
+                k += 1;
+            }
+        }
+    }
     let new_fps: Vec<&Item> = after_items
         .iter()
         .zip(&mask)
@@ -149,7 +164,10 @@ pub fn compare(before: &Plan, after: &Plan, base: &Baseline) -> Progress {
             (Some(b), None) => (TaskStatus::Done, &b.title, b.phase),
             (None, Some(a)) => (TaskStatus::New, &a.title, a.phase),
             (Some(b), Some(a)) => {
-                let status = if a.findings.len() < b.findings.len() {
+                let old_left = a.findings.len() - new_in.get(id).copied().unwrap_or(0);
+                let status = if old_left == 0 {
+                    TaskStatus::Done
+                } else if old_left < b.findings.len() {
                     TaskStatus::Partial
                 } else {
                     TaskStatus::Remaining
@@ -165,6 +183,7 @@ pub fn compare(before: &Plan, after: &Plan, base: &Baseline) -> Progress {
             status,
             findings_before: b.map_or(0, |t| t.findings.len()),
             findings_after: a.map_or(0, |t| t.findings.len()),
+            findings_new: new_in.get(id).copied().unwrap_or(0),
             hours_before: b.map_or(0.0, |t| t.hours),
             hours_after: a.map_or(0.0, |t| t.hours),
         });
@@ -311,9 +330,22 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "| Task | Title | Status | Findings | Effort left |")?;
         writeln!(w, "|---|---|---|---|---|")?;
         for t in p.tasks.iter().filter(|t| t.phase == ph.phase) {
+            let fixed = (t.findings_before + t.findings_new).saturating_sub(t.findings_after);
+            let mut detail = Vec::new();
+            if fixed > 0 {
+                detail.push(format!("{fixed} fixed"));
+            }
+            if t.findings_new > 0 && t.status != TaskStatus::New {
+                detail.push(format!("{} new", t.findings_new));
+            }
+            let detail = if detail.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", detail.join(", "))
+            };
             writeln!(
                 w,
-                "| {} | {} | {} | {} → {} | {} h |",
+                "| {} | {} | {} | {} → {}{detail} | {} h |",
                 t.id,
                 t.title,
                 t.status.as_str(),

@@ -44,23 +44,35 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     let s = &plan.schedule;
     writeln!(
         w,
-        "{} findings grouped into {} tasks in {} phases, about {} hours of work in {} parallel tracks. \
-         With {} developers at {} h/day the schedule takes {} working days ({} h); \
+        "{} grouped into {} in {}, about {} hours of work in {}. \
+         With {} at {} h/day the schedule takes {} ({} h); \
          the critical path is {} h.\n",
-        plan.findings,
-        plan.tasks.len(),
-        Phase::ALL
-            .iter()
-            .filter(|p| plan.phase_tasks(**p).next().is_some())
-            .count(),
+        plural(plan.findings, "finding"),
+        plural(plan.tasks.len(), "task"),
+        plural(
+            Phase::ALL
+                .iter()
+                .filter(|p| plan.phase_tasks(**p).next().is_some())
+                .count(),
+            "phase"
+        ),
         fmt_hours(plan.total_hours()),
-        plan.tracks.len(),
-        s.devs,
+        plural(plan.tracks.len(), "track"),
+        plural(s.devs, "developer"),
         fmt_hours(s.hours_per_day),
-        s.days(),
+        plural(s.days(), "working day"),
         fmt_hours(s.makespan_hours),
         fmt_hours(plan.critical_path_hours),
     )
+}
+
+/// "1 task", "2 tasks".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// "Yes (2 tracks)", "Partially (2 tracks)", "No (1 track)".
@@ -76,7 +88,7 @@ pub fn parallelizable(plan: &Plan, phase: Phase) -> String {
     });
     match (tasks.len(), tracks.len()) {
         (0 | 1, _) => "—".to_string(),
-        (_, 1) => "No (1 track)".to_string(),
+        (_, 1) => "No (one track)".to_string(),
         (_, k) if chained => format!("Partially ({k} tracks)"),
         (_, k) => format!("Yes ({k} tracks)"),
     }
@@ -103,11 +115,11 @@ fn summary(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         w,
-        "| **Total** | **{}** | **{}** | **~{} h** | {} tracks |\n",
+        "| **Total** | **{}** | **{}** | **~{} h** | {} |\n",
         plan.tasks.len(),
         plan.findings,
         fmt_hours(plan.total_hours()),
-        plan.tracks.len()
+        plural(plan.tracks.len(), "track")
     )
 }
 
@@ -167,7 +179,9 @@ fn tracks(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "## Parallel tracks\n")?;
     writeln!(
         w,
-        "Tasks that edit a common file share a track: one developer at a time, so parallel work never conflicts.\n"
+        "Tasks of one phase that edit a common file share a track, worked by one developer at a time; \
+         tracks with the same letter touch common files in different phases and run in phase order. \
+         Parallel work never edits the same file at the same time.\n"
     )?;
     writeln!(w, "| Track | Area | Tasks | Effort |")?;
     writeln!(w, "|---|---|---|---|")?;

@@ -1,6 +1,7 @@
-//! Parallel tracks: tasks that edit a common file belong to one track, worked by
-//! one developer at a time, so parallel work never conflicts in a merge.
-//! Union-find over shared files; tracks are lettered A, B, C… in phase order.
+//! Parallel tracks: tasks that edit a common file belong to one area (union-find
+//! over shared files), lettered A, B, C… in phase order; within an area, each
+//! phase's tasks that share files form a track (`A1`, `A2`…) worked by one
+//! developer at a time, so parallel work never conflicts in a merge.
 
 use std::collections::BTreeMap;
 
@@ -51,44 +52,78 @@ pub fn label(mut n: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
-/// Assigns `task.track` and returns the tracks. `tasks` must be sorted by phase.
-pub fn assign(tasks: &mut [Task]) -> Vec<Track> {
-    let mut uf = UnionFind::new(tasks.len());
+/// Components of tasks that share files, among `idx`; in order of their first task.
+fn components(tasks: &[Task], idx: &[usize]) -> Vec<Vec<usize>> {
+    let mut uf = UnionFind::new(idx.len());
     let mut first_owner: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, t) in tasks.iter().enumerate() {
-        for f in &t.files {
+    for (k, &i) in idx.iter().enumerate() {
+        for f in &tasks[i].files {
             match first_owner.get(f.as_str()) {
-                Some(&j) => uf.union(i, j),
+                Some(&j) => uf.union(k, j),
                 None => {
-                    first_owner.insert(f.as_str(), i);
+                    first_owner.insert(f.as_str(), k);
                 }
             }
         }
     }
-    // Components in order of their first task (tasks are sorted by phase, then id).
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut order: Vec<usize> = Vec::new();
-    for i in 0..tasks.len() {
-        let r = uf.find(i);
+    for k in 0..idx.len() {
+        let r = uf.find(k);
         if !members.contains_key(&r) {
             order.push(r);
         }
-        members.entry(r).or_default().push(i);
+        members.entry(r).or_default().push(idx[k]);
     }
+    order
+        .into_iter()
+        .map(|r| members.remove(&r).unwrap_or_default())
+        .collect()
+}
+
+/// Assigns `task.track` and returns the tracks. `tasks` must be sorted by phase.
+///
+/// Two levels, as a team lead draws them: tasks connected by shared files form an
+/// area, lettered `A`, `B`…; inside an area, the tasks of one phase that share files
+/// form a track (`A1`, `A2`…; just `A` when the area is one track). Two tracks of one
+/// area never run at once on the same file: tasks of different phases that share a
+/// file are ordered by same-file dependencies (`deps.rs`), and tasks of one phase that
+/// share a file are in the same track, which one developer works at a time.
+pub fn assign(tasks: &mut [Task]) -> Vec<Track> {
+    let all: Vec<usize> = (0..tasks.len()).collect();
     let mut tracks = Vec::new();
-    for (n, root) in order.into_iter().enumerate() {
-        let idx = members.remove(&root).unwrap_or_default();
-        let id = label(n);
-        for &i in &idx {
-            tasks[i].track = id.clone();
+    for (n, area) in components(tasks, &all).into_iter().enumerate() {
+        let letter = label(n);
+        let mut subs: Vec<Vec<usize>> = Vec::new();
+        let mut phases: Vec<_> = area.iter().map(|&i| tasks[i].phase).collect();
+        phases.dedup();
+        for phase in phases {
+            let in_phase: Vec<usize> = area
+                .iter()
+                .copied()
+                .filter(|&i| tasks[i].phase == phase)
+                .collect();
+            subs.extend(components(tasks, &in_phase));
         }
-        let group: Vec<&Task> = idx.iter().map(|&i| &tasks[i]).collect();
-        tracks.push(Track {
-            id,
-            name: track_name(&group),
-            tasks: group.iter().map(|t| t.id.clone()).collect(),
-            hours: group.iter().map(|t| t.hours).sum(),
-        });
+        let single = subs.len() == 1;
+        for (k, sub) in subs.into_iter().enumerate() {
+            let id = if single {
+                letter.clone()
+            } else {
+                format!("{letter}{}", k + 1)
+            };
+            for &i in &sub {
+                tasks[i].track = id.clone();
+            }
+            let group: Vec<&Task> = sub.iter().map(|&i| &tasks[i]).collect();
+            tracks.push(Track {
+                id,
+                area: letter.clone(),
+                name: track_name(&group),
+                tasks: group.iter().map(|t| t.id.clone()).collect(),
+                hours: group.iter().map(|t| t.hours).sum(),
+            });
+        }
     }
     tracks
 }
@@ -144,21 +179,40 @@ mod tests {
         ];
         let mut tasks = group(&items);
         let tracks = assign(&mut tasks);
-        assert_eq!(tracks.len(), 2);
         let track = |id: &str| tasks.iter().find(|t| t.id == id).unwrap().track.clone();
-        assert_eq!(track("T-shell-unsafe-rm"), "A");
-        assert_eq!(track("T-shell-backup-permissions"), "A");
-        assert_eq!(track("T-shell-missing-strict-mode"), "A");
+        // One area (A) in three phases: 0 (unsafe-rm), 1 (backup perms), 5 (strict mode).
+        assert_eq!(track("T-shell-unsafe-rm"), "A1");
+        assert_eq!(track("T-shell-backup-permissions"), "A2");
+        assert_eq!(track("T-shell-missing-strict-mode"), "A3");
         assert_eq!(track("T-docker-runs-as-root"), "B");
+        assert_eq!(tracks.len(), 4);
         assert_eq!(tracks[0].name, "Shell scripts · scripts/");
-        assert_eq!(tracks[1].name, "Containers");
-        // No file is in two tracks.
-        let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+        assert_eq!(tracks[3].name, "Containers");
+        // Within a phase, no file is in two tracks.
+        let mut owner: BTreeMap<(crate::plan::Phase, &str), &str> = BTreeMap::new();
         for t in &tasks {
             for f in &t.files {
-                let prev = owner.insert(f, &t.track);
+                let prev = owner.insert((t.phase, f), &t.track);
                 assert!(prev.is_none() || prev == Some(t.track.as_str()));
             }
         }
+    }
+
+    #[test]
+    fn tasks_of_one_phase_sharing_a_file_share_a_track() {
+        let items = vec![
+            item("shell/unsafe-rm", "scripts/a.sh", 1),
+            item("shell/ssh-host-key-disabled", "scripts/a.sh", 3),
+            item("shell/lock-race", "run.sh", 3),
+        ];
+        let mut tasks = group(&items);
+        let tracks = assign(&mut tasks);
+        assert_eq!(tracks.len(), 2);
+        let track = |id: &str| tasks.iter().find(|t| t.id == id).unwrap().track.clone();
+        assert_eq!(
+            track("T-shell-unsafe-rm"),
+            track("T-shell-ssh-host-key-disabled")
+        );
+        assert_ne!(track("T-shell-unsafe-rm"), track("T-shell-lock-race"));
     }
 }
