@@ -68,12 +68,12 @@ fn components(tasks: &[Task], idx: &[usize]) -> Vec<Vec<usize>> {
     }
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut order: Vec<usize> = Vec::new();
-    for k in 0..idx.len() {
+    for (k, &i) in idx.iter().enumerate() {
         let r = uf.find(k);
         if !members.contains_key(&r) {
             order.push(r);
         }
-        members.entry(r).or_default().push(idx[k]);
+        members.entry(r).or_default().push(i);
     }
     order
         .into_iter()
