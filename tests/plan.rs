@@ -268,3 +268,265 @@ fn baseline_then_progress_report() {
     assert!(report.contains("- [ ] No `shell/missing-strict-mode` findings"));
     insta::assert_snapshot!("plan_pipeline_progress", report);
 }
+
+/// The findings the hand-written plan in shared/seeds/004 started from, as the rule
+/// families will report them: the whole plan shape (phases, declared dependencies,
+/// areas and tracks, schedule) on a realistic set, independent of which rules exist yet.
+#[test]
+fn golden_plan_for_the_seed_findings() {
+    use harden::finding::Severity::{self, *};
+    use harden::plan::Item;
+    let raw: &[(&str, &str, usize, Severity, &[&str])] = &[
+        (
+            "shell/ssh-host-key-disabled",
+            "scripts/deploy.sh",
+            11,
+            High,
+            &[],
+        ),
+        (
+            "shell/ssh-host-key-disabled",
+            "scripts/deploy.sh",
+            12,
+            High,
+            &[],
+        ),
+        (
+            "shell/ssh-host-key-disabled",
+            "scripts/deploy.sh",
+            14,
+            High,
+            &[],
+        ),
+        ("shell/unsafe-rm", "scripts/deploy.sh", 17, High, &[]),
+        (
+            "shell/unsafe-rm",
+            "scripts/cleanup_models.sh",
+            12,
+            High,
+            &[],
+        ),
+        (
+            "shell/lock-race",
+            "inference/run_inference.sh",
+            8,
+            High,
+            &[],
+        ),
+        (
+            "shell/backup-permissions",
+            "scripts/backup_db.sh",
+            10,
+            Medium,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "scripts/deploy.sh",
+            1,
+            Medium,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "scripts/cleanup_models.sh",
+            1,
+            Medium,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "scripts/rotate_logs.sh",
+            1,
+            Medium,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "scripts/backup_db.sh",
+            1,
+            Low,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "inference/run_inference.sh",
+            1,
+            Low,
+            &[],
+        ),
+        (
+            "config/duplicated-credential",
+            "config/settings.py",
+            8,
+            High,
+            &["collectors/price_collector.py", "docker-compose.yml"],
+        ),
+        ("config/hardcoded-ip", "config/settings.py", 4, Medium, &[]),
+        (
+            "config/hardcoded-ip",
+            "collectors/price_collector.py",
+            18,
+            Medium,
+            &[],
+        ),
+        (
+            "config/hardcoded-ip",
+            "collectors/news_collector.py",
+            8,
+            Medium,
+            &[],
+        ),
+        (
+            "config/hardcoded-ip",
+            "scripts/backup_db.sh",
+            10,
+            Medium,
+            &[],
+        ),
+        (
+            "python/bare-except",
+            "collectors/price_collector.py",
+            35,
+            Medium,
+            &[],
+        ),
+        (
+            "python/broad-except",
+            "collectors/news_collector.py",
+            19,
+            Medium,
+            &[],
+        ),
+        (
+            "python/requests-no-timeout",
+            "collectors/price_collector.py",
+            11,
+            Medium,
+            &[],
+        ),
+        (
+            "python/requests-no-timeout",
+            "collectors/news_collector.py",
+            12,
+            Medium,
+            &[],
+        ),
+        (
+            "python/unclosed-resource",
+            "collectors/price_collector.py",
+            20,
+            Medium,
+            &[],
+        ),
+        (
+            "python/unclosed-resource",
+            "training/evaluation_job.py",
+            8,
+            Medium,
+            &[],
+        ),
+        (
+            "python/unclosed-resource",
+            "training/train_model.py",
+            11,
+            Medium,
+            &[],
+        ),
+        (
+            "python/print-in-library",
+            "collectors/price_collector.py",
+            36,
+            Low,
+            &[],
+        ),
+        (
+            "python/print-in-library",
+            "collectors/news_collector.py",
+            25,
+            Low,
+            &[],
+        ),
+        (
+            "python/print-in-library",
+            "training/train_model.py",
+            18,
+            Low,
+            &[],
+        ),
+        (
+            "python/print-in-library",
+            "training/evaluation_job.py",
+            12,
+            Low,
+            &[],
+        ),
+        (
+            "python/silent-numeric-fallback",
+            "collectors/price_collector.py",
+            23,
+            Medium,
+            &[],
+        ),
+        ("docker/runs-as-root", "Dockerfile", 1, High, &[]),
+        ("docker/missing-healthcheck", "Dockerfile", 1, Low, &[]),
+        (
+            "compose/missing-limits",
+            "docker-compose.yml",
+            14,
+            Medium,
+            &[],
+        ),
+        (
+            "compose/missing-limits",
+            "docker-compose.yml",
+            22,
+            Medium,
+            &[],
+        ),
+        (
+            "compose/missing-limits",
+            "docker-compose.yml",
+            31,
+            Medium,
+            &[],
+        ),
+        (
+            "actions/unpinned-uses",
+            ".github/workflows/ci.yml",
+            12,
+            Medium,
+            &[],
+        ),
+        (
+            "actions/unpinned-uses",
+            ".github/workflows/ci.yml",
+            13,
+            Medium,
+            &[],
+        ),
+        (
+            "repo/no-dependency-updates",
+            ".github/dependabot.yml",
+            0,
+            Medium,
+            &[],
+        ),
+    ];
+    let items: Vec<Item> = raw
+        .iter()
+        .map(|(rule, path, line, severity, related)| Item {
+            rule: rule.to_string(),
+            path: path.to_string(),
+            line: *line,
+            severity: *severity,
+            message: format!("{rule} here"),
+            related: related.iter().map(|s| s.to_string()).collect(),
+            fingerprint: format!("{rule}:{path}:{line}"),
+        })
+        .collect();
+    let plan = plan::build_plan_from_items("gept-like", &items, &PlanOptions::default());
+    let mut out = Vec::new();
+    plan::render_md::render(&plan, &mut out).unwrap();
+    insta::assert_snapshot!("seed_findings_markdown", String::from_utf8(out).unwrap());
+}

@@ -64,8 +64,10 @@ pub fn body(plan: &Plan, t: &Task) -> String {
             s.push_str(&format!("- [ ] {} ({})\n", f.message, f.severity));
         } else {
             s.push_str(&format!(
-                "- [ ] `{}:{}` {} ({})\n",
-                f.path, f.line, f.message, f.severity
+                "- [ ] `{}` {} ({})\n",
+                f.location(),
+                f.message,
+                f.severity
             ));
         }
     }

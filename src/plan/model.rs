@@ -156,6 +156,17 @@ pub struct Item {
     pub fingerprint: String,
 }
 
+impl Item {
+    /// `path:line`, or just `path` for a file-level finding (line 0).
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.path.clone()
+        } else {
+            format!("{}:{}", self.path, self.line)
+        }
+    }
+}
+
 /// A unit of work one person takes: the findings of one rule in one scope.
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {

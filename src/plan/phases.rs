@@ -172,6 +172,25 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
     ),
     ("docker/runs-as-root", "Containers running as root"),
     (
+        "docker/missing-healthcheck",
+        "Images without a `HEALTHCHECK`",
+    ),
+    ("docker/unpinned-base-image", "Base images not pinned"),
+    (
+        "compose/missing-healthcheck",
+        "Compose services without health checks",
+    ),
+    (
+        "k8s/missing-probes",
+        "Pods without liveness/readiness probes",
+    ),
+    ("k8s/missing-limits", "Pods without resource limits"),
+    (
+        "actions/script-injection",
+        "Untrusted input expanded in workflow `run:`",
+    ),
+    ("repo/no-security-policy", "No SECURITY.md"),
+    (
         "compose/missing-limits",
         "No resource limits in compose services",
     ),

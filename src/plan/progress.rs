@@ -365,8 +365,11 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
         for f in &p.new_findings {
             writeln!(
                 w,
-                "- `{}:{}` {} {} ({})",
-                f.path, f.line, f.rule, f.message, f.severity
+                "- `{}` {} {} ({})",
+                f.location(),
+                f.rule,
+                f.message,
+                f.severity
             )?;
         }
         writeln!(w)?;

@@ -77,7 +77,7 @@ pub struct JsonTask<'a> {
     pub track: &'a str,
     /// Files it edits.
     pub files: &'a [String],
-    /// Findings as `path:line`.
+    /// Findings as `path:line` (`path` alone for file-level findings).
     pub locations: Vec<String>,
 }
 
@@ -166,11 +166,7 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
                 blocked_by: &t.blocked_by,
                 track: &t.track,
                 files: &t.files,
-                locations: t
-                    .findings
-                    .iter()
-                    .map(|f| format!("{}:{}", f.path, f.line))
-                    .collect(),
+                locations: t.findings.iter().map(|f| f.location()).collect(),
             })
             .collect(),
         dependencies: plan
