@@ -530,3 +530,36 @@ fn golden_plan_for_the_seed_findings() {
     plan::render_md::render(&plan, &mut out).unwrap();
     insta::assert_snapshot!("seed_findings_markdown", String::from_utf8(out).unwrap());
 }
+
+/// docs/plan.md documents the data tables: every id they key on appears in it.
+#[test]
+fn docs_cover_the_tables() {
+    let docs =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/plan.md")).unwrap();
+    let mut missing = Vec::new();
+    let ids = plan::effort::RULE_EFFORT
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(plan::effort::FAMILY_EFFORT.iter().map(|(f, _)| *f))
+        .chain(plan::phases::RULE_PHASE.iter().map(|(id, _)| *id))
+        .chain(plan::phases::KEYWORD_PHASE.iter().map(|(k, _)| *k))
+        .chain(
+            plan::deps::DECLARED
+                .iter()
+                .flat_map(|d| [d.before, d.after]),
+        )
+        .chain(
+            plan::phases::RULE_CONTROL
+                .iter()
+                .flat_map(|(r, c)| [*r, *c]),
+        );
+    for id in ids {
+        if !docs.contains(&format!("`{id}`")) {
+            missing.push(id);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/plan.md does not mention {missing:?}"
+    );
+}

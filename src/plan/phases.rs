@@ -50,6 +50,8 @@ pub const KEYWORD_PHASE: &[(&str, Phase)] = &[
     ("privileged", SecurityStability),
     ("stub-mode", SecurityStability),
     ("vulnerable", SecurityStability),
+    ("limits", Operations),
+    ("limit", Operations),
     ("except", ErrorHandling),
     ("timeout", ErrorHandling),
     ("retry", ErrorHandling),
@@ -65,8 +67,6 @@ pub const KEYWORD_PHASE: &[(&str, Phase)] = &[
     ("duplicated", ConfigMonitoring),
     ("fallback", DataQuality),
     ("validation", DataQuality),
-    ("limits", Operations),
-    ("limit", Operations),
     ("strict-mode", Operations),
     ("rollback", Operations),
     ("dependabot", Operations),
@@ -305,6 +305,10 @@ mod tests {
         assert_eq!(
             phase_of("python/requests-retry-missing", Severity::Medium),
             ErrorHandling
+        );
+        assert_eq!(
+            phase_of("k8s/missing-resource-limits", Severity::Medium),
+            Operations
         );
         // `ip` is a whole word, not a substring of `pipefail`.
         assert_eq!(phase_of("shell/no-pipefail", Severity::Low), Operations);

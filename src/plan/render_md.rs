@@ -160,11 +160,7 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
             if f.path.is_empty() {
                 writeln!(w, "- {} ({})", f.message, f.severity)?;
             } else {
-                writeln!(
-                    w,
-                    "- `{}:{}` {} ({})",
-                    f.path, f.line, f.message, f.severity
-                )?;
+                writeln!(w, "- `{}` {} ({})", f.location(), f.message, f.severity)?;
             }
         }
         if t.findings.len() > MAX_LISTED {
