@@ -196,13 +196,29 @@ fn baseline_then_progress_report() {
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
     assert_eq!(out.status.code(), Some(0));
 
-    // Fix every unsafe rm.
     let edit = |rel: &str, from: &str, to: &str| {
         let p = repo.join(rel);
         let text = fs::read_to_string(&p).unwrap();
         assert!(text.contains(from), "{rel} lacks {from}");
-        fs::write(&p, text.replace(from, to)).unwrap();
+        fs::write(&p, text.replacen(from, to, 1)).unwrap();
     };
+    // Lines inserted above the findings (the unsafe rm moves from line 17 to 21):
+    // still nothing new.
+    edit(
+        "scripts/deploy.sh",
+        "ENVIRONMENT=$1\n",
+        "ENVIRONMENT=$1\n# Targets:\n#   production  10.0.4.17\n#   staging     10.0.4.18\n\n",
+    );
+    let out = harden()
+        .args(["scan", "--format", "json", "--baseline"])
+        .arg(&base)
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v}");
+
+    // Fix every unsafe rm.
     edit(
         "scripts/deploy.sh",
         "rm -rf $BUILD_OUTPUT/*",
