@@ -1,8 +1,9 @@
 //! List scheduling of tasks on N developers.
 //!
-//! Priority is the critical-path length from a task to the end of the graph
-//! (its own hours plus the longest chain of work that waits for it), so the
-//! chains that decide the finish date start first. A task starts when its
+//! Critical blockers (phase 0) go first, whatever else is waiting: they gate any
+//! deploy. Otherwise priority is the critical-path length from a task to the end
+//! of the graph (its own hours plus the longest chain of work that waits for it),
+//! so the chains that decide the finish date start first. A task starts when its
 //! blockers are finished, a developer is free, and no other developer is
 //! working in its track (a track is one developer at a time). Ties go to the
 //! developer's own track (less context switching), then phase, then id.
@@ -10,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Schedule, Slot, Task};
+use super::model::{Phase, Schedule, Slot, Task};
 
 fn units(hours: f64) -> u64 {
     ((hours * 2.0).round() as u64).max(1)
@@ -119,6 +120,7 @@ pub fn schedule(tasks: &[Task], devs: usize, hours_per_day: f64) -> Schedule {
                 }
                 let key = |j: usize| {
                     (
+                        tasks[j].phase == Phase::CriticalBlockers,
                         bl[j],
                         dev_track[d] == Some(tasks[j].track.as_str()),
                         std::cmp::Reverse(tasks[j].phase),
@@ -210,7 +212,7 @@ pub fn by_day(s: &Schedule) -> Vec<Vec<Vec<&Slot>>> {
 mod tests {
     use super::*;
     use crate::finding::Severity;
-    use crate::plan::model::{Effort, Phase};
+    use crate::plan::model::Effort;
     use proptest::prelude::*;
 
     fn task(id: usize, hours: f64, track: usize, blocked_by: Vec<usize>) -> Task {
