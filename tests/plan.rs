@@ -579,3 +579,51 @@ fn docs_cover_the_tables() {
         "docs/plan.md does not mention {missing:?}"
     );
 }
+
+/// `[plan]` in harden.toml sets defaults and overrides the tables; flags still win.
+#[test]
+fn plan_settings_from_harden_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("plan-pipeline");
+    copy_dir(&fixture(), &repo);
+    fs::write(
+        repo.join("harden.toml"),
+        "[plan]\ndevs = 1\n\n[plan.phase]\n\"shell/missing-strict-mode\" = 2\n\n\
+         [plan.effort.\"shell/unsafe-rm\"]\nbase = 3\n",
+    )
+    .unwrap();
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let out = harden()
+            .args(["plan", "--format", "json"])
+            .args(extra)
+            .arg(&repo)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = json(&[]);
+    assert_eq!(v["options"]["devs"], 1);
+    let task = |v: &serde_json::Value, id: &str| {
+        v["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(task(&v, "T-shell-missing-strict-mode")["phase"], 2);
+    assert_eq!(task(&v, "T-shell-unsafe-rm")["effort_hours"], 4.0);
+    assert_eq!(json(&["--devs", "2"])["options"]["devs"], 2);
+
+    fs::write(repo.join("harden.toml"), "[plan]\ndevs = \"many\"\n").unwrap();
+    let out = harden().arg("plan").arg(&repo).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[plan] devs"));
+}

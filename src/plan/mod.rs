@@ -19,6 +19,7 @@ pub mod progress;
 pub mod render_json;
 pub mod render_md;
 pub mod schedule;
+pub mod settings;
 pub mod tasks;
 pub mod tracks;
 
@@ -50,12 +51,12 @@ pub enum PlanFormat {
 pub struct PlanArgs {
     #[command(flatten)]
     common: CommonArgs,
-    /// Developers working in parallel.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
-    devs: u16,
-    /// Working hours per developer per day.
-    #[arg(long, default_value_t = 6.0, value_parser = parse_hours)]
-    hours_per_day: f64,
+    /// Developers working in parallel [default: `[plan] devs`, else 3].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=100))]
+    devs: Option<u16>,
+    /// Working hours per developer per day [default: `[plan] hours_per_day`, else 6].
+    #[arg(long, value_parser = parse_hours)]
+    hours_per_day: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
     format: PlanFormat,
@@ -116,7 +117,7 @@ pub fn build_plan(report: &ScanReport, opts: &PlanOptions) -> Plan {
 
 /// Builds the plan from plain findings (a scan or a baseline file); `project` names it.
 pub fn build_plan_from_items(project: &str, items: &[Item], opts: &PlanOptions) -> Plan {
-    let mut tasks = tasks::group(items);
+    let mut tasks = tasks::group_with(items, &opts.overrides);
     let dependencies = deps::build(&mut tasks);
     let tracks = tracks::assign(&mut tasks);
     let schedule = schedule::schedule(&tasks, opts.devs, opts.hours_per_day);
@@ -214,9 +215,26 @@ pub fn run_cli(args: PlanArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let settings =
+        match crate::config::Config::load(&args.common.path, args.common.config.as_deref())
+            .map_err(|e| e.to_string())
+            .and_then(|cfg| settings::from_config(&cfg))
+        {
+            Ok(s) => s,
+            Err(e) => return cli::error(e),
+        };
+    let defaults = PlanOptions::default();
     let opts = PlanOptions {
-        devs: usize::from(args.devs),
-        hours_per_day: args.hours_per_day,
+        devs: args
+            .devs
+            .map(usize::from)
+            .or(settings.devs)
+            .unwrap_or(defaults.devs),
+        hours_per_day: args
+            .hours_per_day
+            .or(settings.hours_per_day)
+            .unwrap_or(defaults.hours_per_day),
+        overrides: settings.overrides,
     };
     let project = project_name(&args.common.path);
     let items: Vec<Item> = report.findings.iter().map(item_of).collect();
@@ -338,7 +356,8 @@ mod tests {
         /// makespan at least the critical path.
         #[test]
         fn plans_hold_their_invariants(items in arb_items(), devs in 1usize..5) {
-            let plan = build_plan_from_items("p", &items, &PlanOptions { devs, hours_per_day: 6.0 });
+            let opts = PlanOptions { devs, ..PlanOptions::default() };
+            let plan = build_plan_from_items("p", &items, &opts);
             prop_assert!(deps::topo_order(&plan.tasks).is_ok());
             prop_assert_eq!(plan.schedule.slots.len(), plan.tasks.len());
             let n_findings: usize = plan.tasks.iter().map(|t| t.findings.len()).sum();
@@ -365,7 +384,7 @@ mod tests {
             // Ids are stable: the same findings in another order give the same tasks.
             let mut rev = items.clone();
             rev.reverse();
-            let again = build_plan_from_items("p", &rev, &PlanOptions { devs, hours_per_day: 6.0 });
+            let again = build_plan_from_items("p", &rev, &opts);
             let ids = |p: &Plan| p.tasks.iter().map(|t| (t.id.clone(), t.track.clone(), t.blocked_by.clone())).collect::<Vec<_>>();
             prop_assert_eq!(ids(&plan), ids(&again));
         }

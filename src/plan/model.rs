@@ -306,6 +306,8 @@ pub struct PlanOptions {
     pub devs: usize,
     /// Working hours per developer per day.
     pub hours_per_day: f64,
+    /// Phase and effort overrides from `[plan]` in `harden.toml`.
+    pub overrides: super::settings::Overrides,
 }
 
 impl Default for PlanOptions {
@@ -313,6 +315,7 @@ impl Default for PlanOptions {
         PlanOptions {
             devs: 3,
             hours_per_day: 6.0,
+            overrides: Default::default(),
         }
     }
 }

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::effort;
 use super::model::{Item, Task};
 use super::phases;
+use super::settings::Overrides;
 use crate::finding::Severity;
 
 /// A rule's findings are split by top-level directory above this many files.
@@ -65,6 +66,11 @@ fn item_files(i: &Item) -> impl Iterator<Item = &str> {
 
 /// Groups findings into tasks, sorted by phase then id. Dependencies and tracks are filled later.
 pub fn group(items: &[Item]) -> Vec<Task> {
+    group_with(items, &Overrides::default())
+}
+
+/// [`group`] with the `[plan]` overrides of `harden.toml`.
+pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
     let mut by_rule: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
     for i in items {
         by_rule.entry(i.rule.as_str()).or_default().push(i);
@@ -79,17 +85,17 @@ pub fn group(items: &[Item]) -> Vec<Task> {
                 by_scope.entry(scope_of(&i.path)).or_default().push(i);
             }
             for (scope, part) in by_scope {
-                tasks.push(make_task(rule, Some(scope), &part));
+                tasks.push(make_task(rule, Some(scope), &part, ov));
             }
         } else {
-            tasks.push(make_task(rule, None, &list));
+            tasks.push(make_task(rule, None, &list, ov));
         }
     }
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
     tasks
 }
 
-fn make_task(rule: &str, scope: Option<&str>, items: &[&Item]) -> Task {
+fn make_task(rule: &str, scope: Option<&str>, items: &[&Item], ov: &Overrides) -> Task {
     let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
     findings.sort();
     let files: BTreeSet<&str> = findings.iter().flat_map(item_files).collect();
@@ -99,7 +105,17 @@ fn make_task(rule: &str, scope: Option<&str>, items: &[&Item]) -> Task {
         .map(|i| i.severity)
         .max()
         .unwrap_or(Severity::Info);
-    let (hours, size) = effort::effort_of(rule, findings.len(), files.len());
+    let model = ov
+        .effort
+        .get(rule)
+        .copied()
+        .unwrap_or_else(|| effort::model_for(rule));
+    let hours = effort::estimate(model, findings.len(), files.len());
+    let size = crate::plan::model::Effort::from_hours(hours);
+    let phase = match ov.phase.get(rule) {
+        Some(p) if severity != Severity::Critical => *p,
+        _ => phases::phase_of(rule, severity),
+    };
     let base = phases::title_of(rule);
     let where_ = match scope {
         Some(s) if s != ROOT_SCOPE => format!(" in `{s}/`"),
@@ -123,7 +139,7 @@ fn make_task(rule: &str, scope: Option<&str>, items: &[&Item]) -> Task {
     Task {
         id: task_id(rule, scope),
         title: format!("{base}{where_}{extent}"),
-        phase: phases::phase_of(rule, severity),
+        phase,
         rules: vec![rule.to_string()],
         scope: scope.map(str::to_string),
         severity,
