@@ -53,7 +53,8 @@ pub fn body(plan: &Plan, t: &Task) -> String {
     ));
     s.push_str("## Why\n\n");
     for r in &t.rules {
-        s.push_str(&why_of(r, &t.why));
+        let fallback = if t.why.is_empty() { &t.title } else { &t.why };
+        s.push_str(&why_of(r, fallback));
         s.push_str(&format!(
             "\n\n(`harden explain {r}` has examples and the fix.)\n\n"
         ));

@@ -190,7 +190,7 @@ pub struct Task {
     pub effort: Effort,
     /// Estimate in hours (a multiple of 0.5).
     pub hours: f64,
-    /// Why it matters (the rule's summary).
+    /// Why it matters (the rule's summary; empty for a rule this build does not have).
     pub why: String,
     /// Task ids that must be done first.
     pub blocked_by: Vec<String>,

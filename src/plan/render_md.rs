@@ -155,7 +155,9 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
     writeln!(w)?;
     for t in &tasks {
         writeln!(w, "### {}: {}\n", t.id, t.title)?;
-        writeln!(w, "{}\n", t.why)?;
+        if !t.why.is_empty() {
+            writeln!(w, "{}\n", t.why)?;
+        }
         for f in t.findings.iter().take(MAX_LISTED) {
             if f.path.is_empty() {
                 writeln!(w, "- {} ({})", f.message, f.severity)?;

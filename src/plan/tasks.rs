@@ -135,7 +135,7 @@ fn make_task(rule: &str, scope: Option<&str>, items: &[&Item], ov: &Overrides) -
     };
     let why = crate::rules::find_meta(rule)
         .map(|m| m.summary.to_string())
-        .unwrap_or_else(|| base.clone());
+        .unwrap_or_default();
     Task {
         id: task_id(rule, scope),
         title: format!("{base}{where_}{extent}"),
