@@ -339,8 +339,31 @@ mod tests {
                     }
                 }
             }
+            // The critical path is a chain of dependent tasks whose hours add up to its length.
+            let (path, cp) = critical_path(&tasks);
+            let hours: f64 = path
+                .iter()
+                .map(|id| tasks.iter().find(|t| &t.id == id).unwrap().hours)
+                .sum();
+            prop_assert!((hours - cp).abs() < 1e-9);
+            for w in path.windows(2) {
+                let next = tasks.iter().find(|t| t.id == w[1]).unwrap();
+                prop_assert!(next.blocked_by.contains(&w[0]));
+            }
+            // And it is the longest: with unlimited developers and no tracks, the
+            // as-soon-as-possible finish (index order is topological here) equals it.
+            let mut fin: Vec<f64> = Vec::new();
+            for t in &tasks {
+                let start = t
+                    .blocked_by
+                    .iter()
+                    .map(|b| fin[b[1..].parse::<usize>().unwrap()])
+                    .fold(0.0, f64::max);
+                fin.push(start + t.hours);
+            }
+            let asap = fin.iter().copied().fold(0.0, f64::max);
+            prop_assert!((asap - cp).abs() < 1e-9, "asap {} cp {}", asap, cp);
             // The makespan is never shorter than the critical path, nor than the work / devs.
-            let (_, cp) = critical_path(&tasks);
             prop_assert!(s.makespan_hours + 1e-9 >= cp);
             let work: f64 = tasks.iter().map(|t| t.hours).sum();
             prop_assert!(s.makespan_hours + 1e-9 >= work / devs as f64);
