@@ -347,7 +347,7 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
                 w,
                 "| {} | {} | {} | {} → {}{detail} | {} h |",
                 t.id,
-                t.title,
+                super::render_md::cell(&t.title),
                 t.status.as_str(),
                 t.findings_before,
                 t.findings_after,

@@ -66,6 +66,11 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     )
 }
 
+/// Text safe inside a Markdown table cell (pipes escaped, newlines folded).
+pub fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
 /// "1 task", "2 tasks".
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -145,7 +150,7 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
             w,
             "| {} | {} | {} ({} h) | {} | {} |",
             t.id,
-            t.title,
+            cell(&t.title),
             t.effort.as_str(),
             fmt_hours(t.hours),
             t.track,
@@ -270,7 +275,7 @@ fn blocks_table(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "| If working on… | Must complete first… | Why |")?;
     writeln!(w, "|---|---|---|")?;
     for d in &plan.dependencies {
-        writeln!(w, "| {} | {} | {} |", d.after, d.before, d.reason)?;
+        writeln!(w, "| {} | {} | {} |", d.after, d.before, cell(&d.reason))?;
     }
     writeln!(w)
 }
@@ -396,6 +401,11 @@ fn criteria(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_cells_escape_pipes() {
+        assert_eq!(cell("curl x | sh\nnow"), "curl x \\| sh now");
+    }
 
     #[test]
     fn mermaid_sanitises() {
