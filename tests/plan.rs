@@ -408,7 +408,7 @@ fn golden_plan_for_the_seed_findings() {
             &[],
         ),
         (
-            "python/broad-except",
+            "python/swallowed-exception",
             "collectors/news_collector.py",
             19,
             Medium,
@@ -487,21 +487,21 @@ fn golden_plan_for_the_seed_findings() {
         ("docker/runs-as-root", "Dockerfile", 1, High, &[]),
         ("docker/missing-healthcheck", "Dockerfile", 1, Low, &[]),
         (
-            "compose/missing-limits",
+            "compose/missing-resource-limits",
             "docker-compose.yml",
             14,
             Medium,
             &[],
         ),
         (
-            "compose/missing-limits",
+            "compose/missing-resource-limits",
             "docker-compose.yml",
             22,
             Medium,
             &[],
         ),
         (
-            "compose/missing-limits",
+            "compose/missing-resource-limits",
             "docker-compose.yml",
             31,
             Medium,

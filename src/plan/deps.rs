@@ -113,6 +113,11 @@ pub const DECLARED: &[DeclaredDep] = &[
         scope: DepScope::SharedFile,
     },
     dep(
+        "docker/latest-tag",
+        "repo/dependabot-coverage",
+        "pin image tags before Dependabot watches the docker ecosystem",
+    ),
+    dep(
         "config/hardcoded-ip",
         "*rollback*",
         "centralise server addresses before adding rollback",
@@ -395,7 +400,7 @@ mod tests {
             "docker/missing-healthcheck",
             "compose/missing-healthcheck",
             "k8s/missing-probes",
-            "k8s/run-as-root",
+            "k8s/run-as-non-root",
             "repo/no-rollback",
             "python/no-circuit-breaker",
         ] {
