@@ -98,6 +98,9 @@ pub fn schedule(tasks: &[Task], devs: usize, hours_per_day: f64) -> Schedule {
     let mut dev_track: Vec<Option<&str>> = vec![None; devs];
     let mut track_busy: BTreeMap<&str, u64> = BTreeMap::new();
     let mut slots = Vec::with_capacity(n);
+    // Blockers not yet placed, and the time the placed ones finish.
+    let mut pending: Vec<usize> = g.preds.iter().map(Vec::len).collect();
+    let mut ready_at = vec![0u64; n];
     let mut done = 0;
     let mut t = 0u64;
     while done < n {
@@ -109,9 +112,8 @@ pub fn schedule(tasks: &[Task], devs: usize, hours_per_day: f64) -> Schedule {
             let mut best: Option<usize> = None;
             for i in 0..n {
                 if finish[i].is_some()
-                    || !g.preds[i]
-                        .iter()
-                        .all(|&p| finish[p].is_some_and(|f| f <= t))
+                    || pending[i] > 0
+                    || ready_at[i] > t
                     || track_busy
                         .get(tasks[i].track.as_str())
                         .is_some_and(|&b| b > t)
@@ -134,6 +136,10 @@ pub fn schedule(tasks: &[Task], devs: usize, hours_per_day: f64) -> Schedule {
             if let Some(i) = best {
                 let end = t + units(tasks[i].hours);
                 finish[i] = Some(end);
+                for &succ in &g.succs[i] {
+                    pending[succ] -= 1;
+                    ready_at[succ] = ready_at[succ].max(end);
+                }
                 dev_free[d] = end;
                 dev_track[d] = Some(tasks[i].track.as_str());
                 track_busy.insert(tasks[i].track.as_str(), end);
