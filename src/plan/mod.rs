@@ -73,8 +73,8 @@ pub struct PlanArgs {
 
 fn parse_hours(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(h) if h > 0.0 && h <= 24.0 => Ok(h),
-        _ => Err(format!("`{s}` is not a number of hours between 0 and 24")),
+        Ok(h) if (1.0..=24.0).contains(&h) => Ok(h),
+        _ => Err(format!("`{s}` is not a number of hours from 1 to 24")),
     }
 }
 

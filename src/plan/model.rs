@@ -304,7 +304,7 @@ pub struct PhaseCriteria {
 pub struct PlanOptions {
     /// Developers working in parallel (at least 1).
     pub devs: usize,
-    /// Working hours per developer per day.
+    /// Working hours per developer per day (the CLI accepts 1 to 24).
     pub hours_per_day: f64,
     /// Phase and effort overrides from `[plan]` in `harden.toml`.
     pub overrides: super::settings::Overrides,

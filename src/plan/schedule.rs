@@ -87,9 +87,15 @@ pub fn critical_path(tasks: &[Task]) -> (Vec<String>, f64) {
     (path, to_hours(total))
 }
 
-/// Schedules every task on `devs` developers (at least one).
+/// Schedules every task on `devs` developers.
+/// `hours_per_day` is clamped to 1–24 (6 when not a number), `devs` to at least 1.
 pub fn schedule(tasks: &[Task], devs: usize, hours_per_day: f64) -> Schedule {
     let devs = devs.max(1);
+    let hours_per_day = if hours_per_day.is_nan() {
+        6.0
+    } else {
+        hours_per_day.clamp(1.0, 24.0)
+    };
     let g = graph(tasks);
     let bl = bottom_levels(tasks, &g);
     let n = tasks.len();

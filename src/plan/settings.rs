@@ -63,8 +63,8 @@ pub fn from_config(cfg: &Config) -> Result<PlanSettings, String> {
                 _ => return Err(bad("devs", "expected a whole number from 1 to 100")),
             },
             "hours_per_day" => match number(v) {
-                Some(h) if h > 0.0 && h <= 24.0 => s.hours_per_day = Some(h),
-                _ => return Err(bad("hours_per_day", "expected hours between 0 and 24")),
+                Some(h) if (1.0..=24.0).contains(&h) => s.hours_per_day = Some(h),
+                _ => return Err(bad("hours_per_day", "expected hours from 1 to 24")),
             },
             "phase" => {
                 let t = v
