@@ -308,7 +308,7 @@ fn mermaid(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(
             w,
-            "  subgraph P{}[\"{}\"]",
+            "  subgraph P{} [\"{}\"]",
             phase.index(),
             mermaid_text(&phase.to_string())
         )?;
