@@ -38,6 +38,8 @@ enum Command {
     Status(crate::status::StatusArgs),
     /// Phased remediation plan with effort, dependencies and a schedule.
     Plan(crate::plan::PlanArgs),
+    /// Record today's findings so `scan --baseline` shows only new ones.
+    Baseline(crate::plan::BaselineArgs),
     /// Apply the fixes that are safe to automate.
     Fix(crate::fix::FixArgs),
     /// Software bill of materials from lockfiles.
@@ -78,6 +80,9 @@ struct ScanArgs {
     /// Write the report to a file instead of stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Report only findings not recorded in this baseline (`harden baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -98,6 +103,7 @@ pub fn run() -> i32 {
         Command::Scan(args) => cmd_scan(args),
         Command::Status(args) => crate::status::run_cli(args),
         Command::Plan(args) => crate::plan::run_cli(args),
+        Command::Baseline(args) => crate::plan::run_baseline_cli(args),
         Command::Fix(args) => crate::fix::run_cli(args),
         Command::Sbom(args) => crate::sbom::run_cli(args),
         Command::Rules => cmd_rules(),
@@ -179,10 +185,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn cmd_scan(args: ScanArgs) -> i32 {
-    let report = match load_and_scan(&args.common) {
+    let mut report = match load_and_scan(&args.common) {
         Ok(r) => r,
         Err(code) => return code,
     };
+    if let Some(path) = &args.baseline {
+        match crate::plan::baseline::Baseline::load(path) {
+            Ok(b) => report.findings = b.filter_new(std::mem::take(&mut report.findings)).0,
+            Err(e) => return error(e),
+        }
+    }
     let opts = output::RenderOptions {
         color: use_color(args.output.is_some()),
         root: Some(args.common.path.clone()),
