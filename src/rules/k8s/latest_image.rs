@@ -1,0 +1,91 @@
+//! `k8s/latest-image`: a container image that is untagged or `:latest`.
+
+use crate::finding::Severity;
+use crate::parse::yaml::YamlNode;
+use crate::roles::FileRole;
+use crate::rules::compose::{image_tag, ImageTag};
+use crate::rules::k8s::{workload, Deferred};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+#[derive(Default)]
+pub struct LatestImage(Deferred);
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "k8s/latest-image",
+    summary: "Kubernetes container image without a version tag, or tagged `latest`",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+With `image: acme/api` or `acme/api:latest` every node that pulls the image may run a
+different build: a rescheduled pod silently upgrades, a rollback with `kubectl rollout undo`
+brings back the same moving tag, and nobody can say which code served a request. The default
+`imagePullPolicy` for `:latest` is `Always`, so a registry outage also stops pods from starting.
+
+Reported for every container and init container of Pods, Deployments, StatefulSets,
+DaemonSets, ReplicaSets, Jobs, CronJobs (and Argo Rollouts): no tag, `:latest`, or a
+`${TAG:-latest}` default. Fine: a version tag or a digest.
+
+Kustomize: an image whose name is rewritten by an `images:` entry of a `kustomization.yaml`
+in the repository (`newTag:` / `digest:`) is not reported, since the base's tag never
+ships. Files a kustomization lists under `patches`/`patchesStrategicMerge`, files named
+`*patch*`, and partial documents (a container without `image`, a Deployment without
+`spec.selector`) are treated as patches and not checked.
+
+## Example
+```yaml
+      containers:
+        - name: inference
+          image: registry.acme.io/voice/inference:latest
+```
+
+## Fix
+Pin the version the pipeline built (`registry.acme.io/voice/inference:2.0.1`), ideally the
+digest (`…@sha256:…`), through kustomize `images:` or Helm values.
+
+Checkov (CKV_K8S_14) and Trivy (KSV013) report the same; they do not know kustomize
+`images:` rewrites and report the base manifests.
+"#,
+};
+
+impl Rule for LatestImage {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) || cx.role == FileRole::Example {
+            return;
+        }
+        let Some(w) = workload(doc, cx) else { return };
+        for c in &w.containers {
+            let Some(image) = c.node.get("image") else {
+                continue;
+            };
+            let Some(name) = image.as_str() else { continue };
+            let what = match image_tag(name) {
+                ImageTag::Untagged => "has no tag (pulls `latest`)",
+                ImageTag::Latest => "is tagged `latest`",
+                ImageTag::LatestByDefault => "defaults to `latest`",
+                _ => continue,
+            };
+            self.0.push(
+                cx,
+                image.span.clone(),
+                META.severity,
+                format!(
+                    "image `{name}` of container `{}` in {} `{}` {what}; pin a version or digest",
+                    c.name(),
+                    w.kind,
+                    w.name
+                ),
+                Some(name),
+            );
+        }
+    }
+
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
+}
