@@ -104,7 +104,10 @@ pub(crate) enum ImageTag {
 /// Classifies an image reference (`registry:5000/team/app:1.2@sha256:…`).
 pub(crate) fn image_tag(image: &str) -> ImageTag {
     let image = image.trim();
-    if image.is_empty() || image.starts_with('$') && !image[1..].contains(['/', ':']) {
+    if image.is_empty()
+        || image.contains("://")
+        || image.starts_with('$') && !image[1..].contains(['/', ':'])
+    {
         return ImageTag::Unknown;
     }
     if image.contains('@') {
@@ -213,6 +216,10 @@ mod tests {
         );
         assert_eq!(image_tag("${REGISTRY}/api:2.1"), ImageTag::Pinned);
         assert_eq!(image_tag("acme/api${SUFFIX}"), ImageTag::Unknown);
+        assert_eq!(
+            image_tag("ko://github.com/acme/api/cmd/api"),
+            ImageTag::Unknown
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `compose/privileged`: a service that can take over its host.
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::rules::compose::{not_production, services};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
@@ -27,8 +27,10 @@ bug or a compromised dependency in that container becomes root on the host:
   syntax, read-only or not: whoever talks to the socket starts a privileged container.
 
 One rule id covers them all (the message names the setting), because the remedy is the same
-decision: does this service really need the host? Monitoring agents (cAdvisor,
-node-exporter) and CI runners sometimes do: suppress with a reason
+decision: does this service really need the host? Host agents whose job needs it by design
+(cAdvisor, node-exporter, Traefik's Docker provider, Portainer, Watchtower, nginx-proxy,
+promtail, Datadog, CI runners, Docker-in-Docker, socket proxies) are reported at low with a
+note; suppress with a reason once confirmed
 (`# harden: ignore[compose/privileged] cadvisor needs /dev/kmsg`).
 
 ## Example
@@ -72,6 +74,56 @@ pub(crate) fn is_runtime_socket(host: &str) -> bool {
         || h == "/run/docker"
 }
 
+/// Images of host agents that need host access by design (monitoring, log shipping,
+/// reverse proxies that read the Docker API, CNI/device plugins, CI runners).
+const HOST_AGENTS: &[&str] = &[
+    "cadvisor",
+    "node-exporter",
+    "node_exporter",
+    "traefik",
+    "portainer",
+    "watchtower",
+    "nginx-proxy",
+    "docker-gen",
+    "gitlab-runner",
+    "actions-runner",
+    "netdata",
+    "datadog",
+    "dd-agent",
+    "fluent-bit",
+    "fluentd",
+    "promtail",
+    "grafana/agent",
+    "grafana/alloy",
+    "calico",
+    "cilium",
+    "flannel",
+    "kube-proxy",
+    "csi-",
+    "device-plugin",
+    "dcgm-exporter",
+    "falco",
+    "autoheal",
+    "dind",
+    "socket-proxy",
+];
+
+/// Whether an image is a host agent that needs host access by design.
+pub(crate) fn is_host_agent_image(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    let name = lower.split('@').next().unwrap_or(&lower);
+    HOST_AGENTS.iter().any(|a| name.contains(a))
+}
+
+/// Host agents' findings are low: the access is expected, but worth confirming.
+fn demote(agent: bool, f: &mut Finding) {
+    if agent {
+        f.severity = Severity::Low;
+        f.message
+            .push_str(" (expected for this host agent; confirm it is needed)");
+    }
+}
+
 impl Rule for Privileged {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -84,12 +136,19 @@ impl Rule for Privileged {
         for svc in services(yaml) {
             let name = &svc.key;
             let s = &svc.value;
+            let agent = s
+                .get("image")
+                .and_then(|i| i.as_str())
+                .is_some_and(is_host_agent_image);
             if let Some(v) = s.get("privileged") {
                 if v.as_bool() == Some(true) {
-                    out.report(
-                        v.span.clone(),
-                        format!(
-                            "service `{name}` runs privileged: root on the host if compromised"
+                    demote(
+                        agent,
+                        out.report(
+                            v.span.clone(),
+                            format!(
+                                "service `{name}` runs privileged: root on the host if compromised"
+                            ),
                         ),
                     );
                 }
@@ -97,9 +156,14 @@ impl Rule for Privileged {
             for key in ["network_mode", "pid", "ipc", "uts", "userns_mode"] {
                 if let Some(v) = s.get(key) {
                     if v.as_str() == Some("host") {
-                        out.report(
-                            v.span.clone(),
-                            format!("service `{name}` shares the host's namespace (`{key}: host`)"),
+                        demote(
+                            agent,
+                            out.report(
+                                v.span.clone(),
+                                format!(
+                                    "service `{name}` shares the host's namespace (`{key}: host`)"
+                                ),
+                            ),
                         );
                     }
                 }
@@ -110,10 +174,13 @@ impl Rule for Privileged {
                     let norm = cap.trim().to_ascii_uppercase();
                     let norm = norm.strip_prefix("CAP_").unwrap_or(&norm);
                     if DANGEROUS_CAPS.contains(&norm) {
-                        out.report(
-                            c.span.clone(),
-                            format!(
-                                "service `{name}` adds capability `{cap}`, close to privileged"
+                        demote(
+                            agent,
+                            out.report(
+                                c.span.clone(),
+                                format!(
+                                    "service `{name}` adds capability `{cap}`, close to privileged"
+                                ),
                             ),
                         );
                     }
@@ -126,9 +193,12 @@ impl Rule for Privileged {
                     if compact.ends_with("unconfined")
                         && (compact.starts_with("seccomp") || compact.starts_with("apparmor"))
                     {
-                        out.report(
-                            o.span.clone(),
-                            format!("service `{name}` disables its security profile (`{opt}`)"),
+                        demote(
+                            agent,
+                            out.report(
+                                o.span.clone(),
+                                format!("service `{name}` disables its security profile (`{opt}`)"),
+                            ),
                         );
                     }
                 }
@@ -137,10 +207,13 @@ impl Rule for Privileged {
                 for v in vols {
                     if let Some(host) = volume_source(v) {
                         if is_runtime_socket(host) {
-                            out.report(
+                            demote(
+                                agent,
+                                out.report(
                                 v.span.clone(),
                                 format!(
                                     "service `{name}` mounts the container runtime socket `{host}`: full control of the host"
+                                ),
                                 ),
                             );
                         }

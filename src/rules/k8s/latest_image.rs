@@ -27,6 +27,10 @@ Reported for every container and init container of Pods, Deployments, StatefulSe
 DaemonSets, ReplicaSets, Jobs, CronJobs (and Argo Rollouts): no tag, `:latest`, or a
 `${TAG:-latest}` default. Fine: a version tag or a digest.
 
+A bare name that is not a Docker Hub official image (`image: frontend`) is a placeholder
+that skaffold, Tilt or a deploy script replaces: reported at low. Images a
+`skaffold.yaml` in the repository builds (`build.artifacts[].image`) are not reported.
+
 Kustomize: an image whose name is rewritten by an `images:` entry of a `kustomization.yaml`
 in the repository (`newTag:` / `digest:`) is not reported, since the base's tag never
 ships. Files a kustomization lists under `patches`/`patchesStrategicMerge`, files named
@@ -49,6 +53,61 @@ Checkov (CKV_K8S_14) and Trivy (KSV013) report the same; they do not know kustom
 "#,
 };
 
+/// Docker Hub official images commonly run on Kubernetes (pulled by bare name).
+const OFFICIAL: &[&str] = &[
+    "alpine",
+    "busybox",
+    "ubuntu",
+    "debian",
+    "centos",
+    "fedora",
+    "amazonlinux",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "redis",
+    "memcached",
+    "nginx",
+    "httpd",
+    "haproxy",
+    "traefik",
+    "node",
+    "python",
+    "golang",
+    "openjdk",
+    "eclipse-temurin",
+    "ruby",
+    "php",
+    "rabbitmq",
+    "elasticsearch",
+    "kibana",
+    "logstash",
+    "consul",
+    "vault",
+    "registry",
+    "influxdb",
+    "telegraf",
+    "cassandra",
+    "zookeeper",
+    "nats",
+    "caddy",
+    "wordpress",
+    "ghost",
+    "couchdb",
+    "neo4j",
+    "solr",
+    "sonarqube",
+    "jenkins",
+    "docker",
+    "curlimages",
+    "bash",
+];
+
+fn is_official(name: &str) -> bool {
+    OFFICIAL.contains(&name.to_ascii_lowercase().as_str())
+}
+
 impl Rule for LatestImage {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -70,10 +129,18 @@ impl Rule for LatestImage {
                 ImageTag::LatestByDefault => "defaults to `latest`",
                 _ => continue,
             };
+            // `image: frontend`: a bare name that is not an official image is a placeholder
+            // that skaffold, Tilt or a deploy script replaces; say so at low.
+            let placeholder = !name.contains(['/', ':', '.']) && !is_official(name);
+            let severity = if placeholder {
+                Severity::Low
+            } else {
+                META.severity
+            };
             self.0.push(
                 cx,
                 image.span.clone(),
-                META.severity,
+                severity,
                 format!(
                     "image `{name}` of container `{}` in {} `{}` {what}; pin a version or digest",
                     c.name(),

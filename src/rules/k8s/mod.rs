@@ -98,6 +98,8 @@ pub(crate) struct Workload<'a> {
     pub kind: &'a str,
     /// `metadata.name`.
     pub name: &'a str,
+    /// `metadata.namespace`.
+    pub namespace: Option<&'a str>,
     /// The pod spec.
     pub pod: &'a YamlNode,
     /// Init containers first, then containers.
@@ -120,6 +122,10 @@ pub(crate) fn workload<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Option<Workloa
     }
     let kind = doc.get("kind").and_then(|k| k.as_str())?;
     if !WORKLOAD_KINDS.contains(&kind) {
+        return None;
+    }
+    // A Helm chart's template that the engine's `{{` prefilter let through.
+    if cx.file.path.split('/').any(|seg| seg == "templates") && cx.file.text.contains("{{") {
         return None;
     }
     let pod = crate::embed::pod_spec(doc)?;
@@ -149,6 +155,7 @@ pub(crate) fn workload<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Option<Workloa
             .at(&["metadata", "name"])
             .and_then(|n| n.as_str())
             .unwrap_or("?"),
+        namespace: doc.at(&["metadata", "namespace"]).and_then(|n| n.as_str()),
         pod,
         containers,
     })
@@ -206,7 +213,17 @@ impl Deferred {
     /// Records what a `Kustomization` document says about patches and images; returns
     /// whether the document was one.
     pub fn observe(&self, doc: &YamlNode, cx: &FileCx<'_>) -> bool {
-        if doc.get("kind").and_then(|k| k.as_str()) != Some("Kustomization") {
+        let kind = doc.get("kind").and_then(|k| k.as_str());
+        let api = doc.get("apiVersion").and_then(|k| k.as_str()).unwrap_or("");
+        if api.starts_with("skaffold/") {
+            self.observe_skaffold(doc);
+            return true;
+        }
+        let file_name = cx.file.path.rsplit('/').next().unwrap_or("");
+        let named = file_name.eq_ignore_ascii_case("kustomization.yaml")
+            || file_name.eq_ignore_ascii_case("kustomization.yml")
+            || file_name == "Kustomization";
+        if kind != Some("Kustomization") && !(kind.is_none() && named) {
             return false;
         }
         let dir = cx.file.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
@@ -235,6 +252,26 @@ impl Deferred {
             st.images.extend(images);
         }
         true
+    }
+
+    /// Records the images a skaffold config builds (manifests name them without a tag and
+    /// skaffold substitutes the built tag).
+    fn observe_skaffold(&self, doc: &YamlNode) {
+        let mut images = Vec::new();
+        let mut builds: Vec<&YamlNode> = doc.get("build").into_iter().collect();
+        for p in doc.get("profiles").and_then(|p| p.as_seq()).unwrap_or(&[]) {
+            builds.extend(p.get("build"));
+        }
+        for b in builds {
+            for a in b.get("artifacts").and_then(|a| a.as_seq()).unwrap_or(&[]) {
+                if let Some(i) = a.get("image").and_then(|i| i.as_str()) {
+                    images.push(image_name(i));
+                }
+            }
+        }
+        if let Ok(mut st) = self.state.lock() {
+            st.images.extend(images);
+        }
     }
 
     /// Holds a finding at `span` of the current file.

@@ -2,7 +2,7 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
-use crate::rules::compose::privileged::is_runtime_socket;
+use crate::rules::compose::privileged::{is_host_agent_image, is_runtime_socket};
 use crate::rules::k8s::{workload, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
@@ -32,8 +32,10 @@ Reported at low: a container that does not set `allowPrivilegeEscalation: false`
 binaries such as `sudo` in the image can then gain privileges; the Pod Security "restricted"
 profile requires it to be false).
 
-Node agents (CNI, log shippers, node-exporter) legitimately need some of this: suppress with a
-reason on the line (`# harden: ignore[k8s/privileged] CNI plugin needs hostNetwork`).
+Node agents (CNI, CSI and device plugins, log shippers, node-exporter, Falco) legitimately
+need some of this: workloads in `kube-system` or running such an image are reported at low
+with a note. Suppress with a reason on the line once confirmed
+(`# harden: ignore[k8s/privileged] CNI plugin needs hostNetwork`).
 Kustomize patches are not checked.
 
 ## Example
@@ -85,18 +87,36 @@ impl Rule for Privileged {
             return;
         }
         let Some(w) = workload(doc, cx) else { return };
+        let agent = w.namespace == Some("kube-system")
+            || w.containers.iter().any(|c| {
+                c.node
+                    .get("image")
+                    .and_then(|i| i.as_str())
+                    .is_some_and(is_host_agent_image)
+            });
+        let push = |span: std::ops::Range<usize>, severity: Severity, msg: String| {
+            if agent && severity == Severity::High {
+                self.0.push(
+                    cx,
+                    span,
+                    Severity::Low,
+                    format!("{msg} (expected for this node agent; confirm it is needed)"),
+                    None,
+                );
+            } else {
+                self.0.push(cx, span, severity, msg, None);
+            }
+        };
         let high = Severity::High;
         for key in ["hostNetwork", "hostPID", "hostIPC"] {
             if let Some(v) = is_true(w.pod.get(key)) {
-                self.0.push(
-                    cx,
+                push(
                     v.span.clone(),
                     high,
                     format!(
                         "{} `{}` sets `{key}: true`: it shares the node's namespace",
                         w.kind, w.name
                     ),
-                    None,
                 );
             }
         }
@@ -106,15 +126,13 @@ impl Rule for Privileged {
             };
             let Some(p) = path.as_str() else { continue };
             if is_runtime_socket(p) || p.trim_end_matches('/').is_empty() {
-                self.0.push(
-                    cx,
+                push(
                     path.span.clone(),
                     high,
                     format!(
                         "{} `{}` mounts host path `{p}`: control of the node",
                         w.kind, w.name
                     ),
-                    None,
                 );
             }
         }
@@ -122,39 +140,33 @@ impl Rule for Privileged {
             let name = c.name();
             let privileged = is_true(c.sc("privileged"));
             if let Some(v) = privileged {
-                self.0.push(
-                    cx,
+                push(
                     v.span.clone(),
                     high,
                     format!(
                         "container `{name}` in {} `{}` runs privileged",
                         w.kind, w.name
                     ),
-                    None,
                 );
             }
             let ape = c.sc("allowPrivilegeEscalation");
             if let Some(v) = is_true(ape) {
-                self.0.push(
-                    cx,
+                push(
                     v.span.clone(),
                     high,
                     format!(
                         "container `{name}` in {} `{}` allows privilege escalation",
                         w.kind, w.name
                     ),
-                    None,
                 );
             } else if ape.and_then(|v| v.as_bool()).is_none() && privileged.is_none() {
-                self.0.push(
-                    cx,
+                push(
                     c.anchor(),
                     Severity::Low,
                     format!(
                         "container `{name}` in {} `{}` does not set `allowPrivilegeEscalation: false`",
                         w.kind, w.name
                     ),
-                    None,
                 );
             }
             if let Some(caps) = c
@@ -167,15 +179,13 @@ impl Rule for Privileged {
                     let norm = s.trim().to_ascii_uppercase();
                     let norm = norm.strip_prefix("CAP_").unwrap_or(&norm);
                     if DANGEROUS_CAPS.contains(&norm) {
-                        self.0.push(
-                            cx,
+                        push(
                             cap.span.clone(),
                             high,
                             format!(
                                 "container `{name}` in {} `{}` adds capability `{s}`, close to privileged",
                                 w.kind, w.name
                             ),
-                            None,
                         );
                     }
                 }
