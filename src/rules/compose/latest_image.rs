@@ -21,7 +21,8 @@ pub static META: RuleMeta = RuleMeta {
 start on the old data directory), rollbacks are impossible because nobody knows what ran, and
 two hosts run different code under the same file.
 
-Reported: `image:` with no tag, `:latest`, or a variable tag whose default is `latest`
+Reported: `image:` with no tag, `:latest`, a moving tag (`latest-pg16`, `stable`,
+`nightly`, `edge`, `main`), or a variable tag whose default is `latest`
 (`app:${TAG:-latest}`). Fine: a version tag, a digest (`@sha256:…`), a tag that is a
 required variable (`app:${TAG}`, `app:${TAG:?}`: the deploy pipeline pins it), an image that
 is entirely a variable (`${IMAGE}`), and services that have `build:` (the image name is the
@@ -67,6 +68,7 @@ impl Rule for LatestImage {
             let what = match image_tag(name) {
                 ImageTag::Untagged => "has no tag (pulls `latest`)",
                 ImageTag::Latest => "is tagged `latest`",
+                ImageTag::Moving => "has a moving tag",
                 ImageTag::LatestByDefault => "defaults to `latest` when the tag variable is unset",
                 _ => continue,
             };

@@ -95,6 +95,8 @@ pub(crate) enum ImageTag {
     Untagged,
     /// `name:latest`
     Latest,
+    /// `name:latest-alpine`, `name:stable`, `name:nightly`: a tag that moves.
+    Moving,
     /// `name:${TAG:-latest}`, `name:${TAG}` with no tag text at all: `latest` by default.
     LatestByDefault,
     /// The whole reference is a variable (`${IMAGE}`): unknowable here.
@@ -127,6 +129,16 @@ pub(crate) fn image_tag(image: &str) -> ImageTag {
     let tag = &image[colon + 1..];
     if tag.eq_ignore_ascii_case("latest") {
         return ImageTag::Latest;
+    }
+    let lower = tag.to_ascii_lowercase();
+    if lower.starts_with("latest-")
+        || lower.ends_with("-latest")
+        || matches!(
+            lower.as_str(),
+            "stable" | "edge" | "nightly" | "main" | "master" | "dev" | "develop"
+        )
+    {
+        return ImageTag::Moving;
     }
     if let Some(default) = interpolation_default(tag) {
         return if default.is_empty() || default.eq_ignore_ascii_case("latest") {
@@ -196,6 +208,11 @@ mod tests {
     fn image_tags() {
         assert_eq!(image_tag("postgres"), ImageTag::Untagged);
         assert_eq!(image_tag("postgres:latest"), ImageTag::Latest);
+        assert_eq!(
+            image_tag("timescale/timescaledb:latest-pg16"),
+            ImageTag::Moving
+        );
+        assert_eq!(image_tag("nginx:stable"), ImageTag::Moving);
         assert_eq!(image_tag("postgres:16.2-alpine"), ImageTag::Pinned);
         assert_eq!(image_tag("localhost:5000/app"), ImageTag::Untagged);
         assert_eq!(image_tag("localhost:5000/app:1.0"), ImageTag::Pinned);

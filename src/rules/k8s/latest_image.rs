@@ -24,7 +24,8 @@ brings back the same moving tag, and nobody can say which code served a request.
 `imagePullPolicy` for `:latest` is `Always`, so a registry outage also stops pods from starting.
 
 Reported for every container and init container of Pods, Deployments, StatefulSets,
-DaemonSets, ReplicaSets, Jobs, CronJobs (and Argo Rollouts): no tag, `:latest`, or a
+DaemonSets, ReplicaSets, Jobs, CronJobs (and Argo Rollouts): no tag, `:latest`, a moving
+tag (`latest-alpine`, `stable`, `nightly`, `edge`, `main`), or a
 `${TAG:-latest}` default. Fine: a version tag or a digest.
 
 A bare name that is not a Docker Hub official image (`image: frontend`) is a placeholder
@@ -126,6 +127,7 @@ impl Rule for LatestImage {
             let what = match image_tag(name) {
                 ImageTag::Untagged => "has no tag (pulls `latest`)",
                 ImageTag::Latest => "is tagged `latest`",
+                ImageTag::Moving => "has a moving tag",
                 ImageTag::LatestByDefault => "defaults to `latest`",
                 _ => continue,
             };
