@@ -1,6 +1,6 @@
 //! `compose/db-port-exposed`: a database or cache port published on every interface.
 
-use crate::finding::Severity;
+use crate::finding::{Edit, Fix, Severity};
 use crate::parse::yaml::YamlFile;
 use crate::roles::FileRole;
 use crate::rules::compose::{is_dev_path, not_production, services};
@@ -46,7 +46,8 @@ services:
 ```
 
 ## Fix
-Remove the `ports:` entry (services talk over the compose network), or bind it to loopback:
+`harden fix --unsafe` rewrites `"5432:5432"` to `"127.0.0.1:5432:5432"` (unsafe: clients
+outside the host lose access). Otherwise remove the `ports:` entry (services talk over the compose network), or bind it to loopback:
 `"127.0.0.1:5432:5432"`. Reach it from outside through an SSH tunnel or a bastion.
 
 Checkov and Trivy have no equivalent compose check.
@@ -166,6 +167,19 @@ impl Rule for DbPortExposed {
                 if is_bound_ip(&ip) {
                     continue;
                 }
+                // `"5432:5432"` → `"127.0.0.1:5432:5432"` (short syntax with a host port only).
+                let edit = p.as_scalar().and_then(|sc| {
+                    let text = sc.as_str();
+                    let two_parts = text.matches(':').count() == 1 && !text.contains('$');
+                    if !two_parts || !sc.mapped.is_verbatim(&(0..text.len())) {
+                        return None;
+                    }
+                    let at = sc.mapped.to_host(0);
+                    Some(Edit {
+                        range: at..at,
+                        replacement: "127.0.0.1:".to_string(),
+                    })
+                });
                 let f = out.report(
                     p.span.clone(),
                     format!(
@@ -176,6 +190,13 @@ impl Rule for DbPortExposed {
                 if relaxed {
                     f.severity = Severity::Low;
                 }
+                if let Some(e) = edit {
+                    f.fix = Some(Fix::unsafe_because(
+                        "Publish the port on 127.0.0.1 only",
+                        "clients outside this host can no longer connect to it",
+                        vec![e],
+                    ));
+                }
             }
         }
     }
@@ -184,6 +205,25 @@ impl Rule for DbPortExposed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fix_binds_to_loopback() {
+        let text = "services:\n  db:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n      - 6379:6379\n      - 3306\n";
+        let (findings, fixed) = crate::rules::compose::scan_and_fix(
+            "docker-compose.yml",
+            text,
+            Box::new(DbPortExposed),
+        );
+        assert_eq!(findings.len(), 3);
+        assert!(fixed
+            .contains("- \"127.0.0.1:5432:5432\"\n      - 127.0.0.1:6379:6379\n      - 3306\n"));
+        let (again, _) = crate::rules::compose::scan_and_fix(
+            "docker-compose.yml",
+            &fixed,
+            Box::new(DbPortExposed),
+        );
+        assert_eq!(again.len(), 1);
+    }
 
     #[test]
     fn short_forms() {

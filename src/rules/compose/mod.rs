@@ -200,6 +200,36 @@ pub(crate) fn default_of(inner: &str) -> Option<&str> {
     op.strip_prefix(":-").or_else(|| op.strip_prefix('-'))
 }
 
+/// Test helper: scans `text` as `name` with one rule; returns the findings and the text
+/// with every finding's fix applied.
+#[cfg(test)]
+pub(crate) fn scan_and_fix(
+    name: &str,
+    text: &str,
+    rule: Box<dyn Rule>,
+) -> (Vec<crate::finding::Finding>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let opts = crate::engine::ScanOptions {
+        root: dir.path().to_path_buf(),
+        config: crate::config::Config::default(),
+        threads: 1,
+    };
+    let report = crate::engine::scan_with(&opts, &[rule]);
+    let mut edits: Vec<_> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .flat_map(|f| f.edits.iter().cloned())
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut fixed = text.to_string();
+    for e in edits {
+        fixed.replace_range(e.range.clone(), &e.replacement);
+    }
+    (report.findings, fixed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

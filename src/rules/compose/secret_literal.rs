@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::finding::Severity;
+use crate::finding::{Edit, Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::roles::FileRole;
 use crate::rules::compose::{is_dev_path, not_production, services};
@@ -38,8 +38,9 @@ Reported, in map (`KEY: value`) and list (`- KEY=value`) syntax, in `environment
 
 Not reported: `${VAR}`, `${VAR:?error}`, `${VAR:-}`, empty values, `*_FILE` / `*_PATH`
 variables (`POSTGRES_PASSWORD_FILE: /run/secrets/db`), flags such as
-`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`, file paths, and names where the secret word is not last
-(`TOKEN_TTL`, `PASSWORD_MIN_LENGTH`).
+`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`, file paths, names where the secret word is not last
+(`TOKEN_TTL`, `PASSWORD_MIN_LENGTH`), and keys that are public by design
+(`STRIPE_PUBLISHABLE_KEY`, `*_PUBLIC_KEY`, `*_ANON_KEY`, `VITE_*`, `REACT_APP_*`).
 
 Placeholders (`changeme`, `example`, `xxx`, `<password>`, `your-token-here`) are reported at
 medium: they are not a leaked secret, but they ship, and a database started with
@@ -61,7 +62,8 @@ services:
 ```
 
 ## Fix
-Reference the value from the environment or an untracked `.env` file and make it required:
+`harden fix --unsafe` replaces the literal with `${NAME:?set NAME}` (unsafe: the variable
+must then be provided). In general, reference the value from the environment or an untracked `.env` file and make it required:
 `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}`; better, use compose
 `secrets:` and the image's `*_FILE` convention
 (`POSTGRES_PASSWORD_FILE: /run/secrets/db_password`). Rotate any value that was committed.
@@ -152,6 +154,16 @@ pub(crate) fn is_secret_name(name: &str, value: &str) -> bool {
     if toks.len() == 1 && toks[0] == "PWD" {
         return false; // the working directory
     }
+    // Public by design: publishable keys, VAPID public keys, variables bundled into a
+    // frontend (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`).
+    if toks
+        .iter()
+        .any(|t| matches!(*t, "PUBLIC" | "PUBLISHABLE" | "PUB" | "ANON"))
+        || upper.starts_with("VITE_")
+        || upper.starts_with("REACT_APP_")
+    {
+        return false;
+    }
     let last = toks.len().saturating_sub(1);
     // `…_KEY` with a telling prefix, or that looks random.
     if toks.last() == Some(&"KEY") && toks.len() >= 2 {
@@ -162,7 +174,13 @@ pub(crate) fn is_secret_name(name: &str, value: &str) -> bool {
             return true;
         }
     }
-    let Some(pos) = toks.iter().rposition(|t| SECRET_WORDS.contains(t)) else {
+    let is_word = |t: &&str| {
+        SECRET_WORDS.contains(t)
+            || ["PASSWORD", "PASSWD", "SECRET", "TOKEN"]
+                .iter()
+                .any(|w| t.len() > w.len() + 1 && t.ends_with(w))
+    };
+    let Some(pos) = toks.iter().rposition(is_word) else {
         return false;
     };
     toks[pos + 1..].iter().all(|t| TRAILING_OK.contains(t))
@@ -337,6 +355,25 @@ impl Rule for SecretLiteral {
                             c.name, svc.key
                         )
                     };
+                    // Replace the whole value by a required interpolation of the same variable.
+                    let whole = c.value_at..c.value_at + c.value.len();
+                    let flow = cx
+                        .file
+                        .text
+                        .as_bytes()
+                        .get(env.span.start)
+                        .is_some_and(|b| matches!(b, b'{' | b'['));
+                    let edit = (by_name
+                        && !flow
+                        && !c.value.trim().is_empty()
+                        && c.name
+                            .chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                        && scalar.mapped.is_verbatim(&whole))
+                    .then(|| Edit {
+                        range: scalar.mapped.range_to_host(&whole),
+                        replacement: format!("${{{0}:?set {0}}}", c.name),
+                    });
                     let snippet = redacted_line(cx, &host);
                     let f = out.report(host, msg);
                     f.snippet = snippet;
@@ -344,6 +381,13 @@ impl Rule for SecretLiteral {
                         f.severity = Severity::Low;
                     } else if placeholder {
                         f.severity = Severity::Medium;
+                    }
+                    if let Some(e) = edit {
+                        f.fix = Some(Fix::unsafe_because(
+                            format!("Read `{}` from the environment", c.name),
+                            "the variable must then be set (in `.env` or the deploy environment), and the committed value rotated",
+                            vec![e],
+                        ));
                     }
                 }
             }
@@ -383,6 +427,15 @@ mod tests {
         assert!(!is_secret_name("AWS_ACCESS_KEY_ID", "AKIA"));
         assert!(!is_secret_name("CACHE_KEY", "v1"));
         assert!(!is_secret_name("PWD", "/app"));
+        assert!(is_secret_name("PGPASSWORD", "x"));
+        assert!(!is_secret_name(
+            "STRIPE_PUBLISHABLE_KEY",
+            "pk_live_51Habcdefgh12345"
+        ));
+        assert!(!is_secret_name(
+            "NEXT_PUBLIC_SUPABASE_ANON_KEY",
+            "eyJhbGciOiJIUzI1NiJ9x1"
+        ));
         assert!(is_secret_name("STRIPE_KEY", "sk_live_51Habcdefgh12345"));
     }
 
@@ -395,6 +448,30 @@ mod tests {
         let v = "${JWT:-dev-secret}";
         assert_eq!(&v[literal_part(v).unwrap()], "dev-secret");
         assert_eq!(literal_part("prefix-${X}"), None);
+    }
+
+    #[test]
+    fn fix_makes_the_variable_required() {
+        let text = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: \"hunter2\"\n      - ignored\n";
+        let text = text.replace("      - ignored\n", "");
+        let (findings, fixed) = crate::rules::compose::scan_and_fix(
+            "docker-compose.yml",
+            &text,
+            Box::new(SecretLiteral),
+        );
+        assert_eq!(findings.len(), 1);
+        assert!(!findings[0].snippet.contains("hunter2"));
+        assert!(
+            fixed.contains("POSTGRES_PASSWORD: \"${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}\"")
+        );
+        let list =
+            "services:\n  api:\n    image: a:1\n    environment:\n      - DB_PASSWORD=s3cret\n";
+        let (_, fixed) =
+            crate::rules::compose::scan_and_fix("compose.yml", list, Box::new(SecretLiteral));
+        assert!(fixed.contains("- DB_PASSWORD=${DB_PASSWORD:?set DB_PASSWORD}\n"));
+        let (again, _) =
+            crate::rules::compose::scan_and_fix("compose.yml", &fixed, Box::new(SecretLiteral));
+        assert!(again.is_empty());
     }
 
     #[test]
