@@ -43,7 +43,8 @@ Pin a version (`redis:7.2.4-alpine`), ideally with its digest
 (`redis:7.2.4-alpine@sha256:…`) and let Dependabot or Renovate (`docker-compose` manager)
 propose updates.
 
-Checkov reports `:latest` for Dockerfiles' `FROM` but not compose images.
+Checkov reports `:latest` in Dockerfiles' `FROM` and Kubernetes manifests but has no
+docker-compose framework.
 "#,
 };
 

@@ -53,8 +53,8 @@ services:
 ```
 or `mem_limit: 1g` with the legacy v2 syntax.
 
-Checkov's CKV_DOCKER checks do not cover compose limits; kube-score and Checkov cover the
-Kubernetes equivalent (see `k8s/missing-resource-limits`).
+Checkov 3 has no docker-compose framework and Trivy does not read compose files; both
+cover the Kubernetes equivalent (see `k8s/missing-resource-limits`).
 "#,
 };
 

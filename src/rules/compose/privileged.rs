@@ -49,8 +49,9 @@ Drop the setting; add only the capability the process needs (`cap_add: [NET_BIND
 publish ports instead of `network_mode: host`, and use a socket proxy
 (`tecnativa/docker-socket-proxy` allowing only the API calls needed) instead of the raw socket.
 
-Checkov reports `privileged` (CKV_DOCKER_*) only in part; Trivy has no compose checks.
-We also report host namespaces, dangerous capabilities and the docker socket.
+Checkov 3 has no docker-compose framework (its CKV_DOCKER checks read Dockerfiles) and
+Trivy's misconfiguration scanner does not read compose files; `k8s/privileged` is the
+Kubernetes counterpart of this rule.
 "#,
 };
 

@@ -49,8 +49,10 @@ ships. Files a kustomization lists under `patches`/`patchesStrategicMerge`, file
 Pin the version the pipeline built (`registry.acme.io/voice/inference:2.0.1`), ideally the
 digest (`…@sha256:…`), through kustomize `images:` or Helm values.
 
-Checkov (CKV_K8S_14) and Trivy (KSV013) report the same; they do not know kustomize
-`images:` rewrites and report the base manifests.
+Checkov (CKV_K8S_14) and Trivy (KSV013) report the same tags. Run on plain manifests, Checkov
+also reports kustomize bases whose tag `images:` sets, skaffold artifacts, and patch files
+(measured on our negative fixtures); we do not. Checkov's CKV_K8S_43 (digest required) is
+stricter than this rule.
 "#,
 };
 

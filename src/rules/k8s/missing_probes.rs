@@ -57,8 +57,11 @@ manifests are not checked.
             failureThreshold: 60
 ```
 
-Checkov (CKV_K8S_8, CKV_K8S_9) requires both probes on every container, Jobs included;
-we do not report Jobs, and grade by whether the container serves traffic.
+Checkov (CKV_K8S_8, CKV_K8S_9) requires both probes on every long-running container,
+queue workers and node agents included, and reports kustomize patches (a patch that only
+sets `replicas` "lacks" probes); we grade by whether the container serves traffic and skip
+patches. On our fixtures both find every positive; Checkov also flags a liveness-only worker
+for its missing readiness probe, which we accept.
 "#,
 };
 
