@@ -68,10 +68,15 @@ const DEV_TOKENS: &[&str] = &[
     "override",
     "devcontainer",
     "sandbox",
+    "example",
+    "examples",
+    "sample",
+    "demo",
 ];
 
-/// A compose file meant for a developer machine or CI, by name or directory
-/// (`docker-compose.dev.yml`, `compose.override.yml`, `.devcontainer/…`, `local/…`).
+/// A compose file meant for a developer machine, CI or a demo, by name or directory
+/// (`docker-compose.dev.yml`, `compose.override.yml`, `docker-compose.example.yml`,
+/// `.devcontainer/…`, `local/…`).
 pub(crate) fn is_dev_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower

@@ -4,7 +4,7 @@ use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::roles::FileRole;
 use crate::rules::compose::{image_tag, ImageTag};
-use crate::rules::k8s::{workload, Deferred};
+use crate::rules::k8s::{workloads, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -120,39 +120,40 @@ impl Rule for LatestImage {
         if self.0.observe(doc, cx) || cx.role == FileRole::Example {
             return;
         }
-        let Some(w) = workload(doc, cx) else { return };
-        for c in &w.containers {
-            let Some(image) = c.node.get("image") else {
-                continue;
-            };
-            let Some(name) = image.as_str() else { continue };
-            let what = match image_tag(name) {
-                ImageTag::Untagged => "has no tag (pulls `latest`)",
-                ImageTag::Latest => "is tagged `latest`",
-                ImageTag::Moving => "has a moving tag",
-                ImageTag::LatestByDefault => "defaults to `latest`",
-                _ => continue,
-            };
-            // `image: frontend`: a bare name that is not an official image is a placeholder
-            // that skaffold, Tilt or a deploy script replaces; say so at low.
-            let placeholder = !name.contains(['/', ':', '.']) && !is_official(name);
-            let severity = if placeholder {
-                Severity::Low
-            } else {
-                META.severity
-            };
-            self.0.push(
-                cx,
-                image.span.clone(),
-                severity,
-                format!(
+        for w in workloads(doc, cx) {
+            for c in &w.containers {
+                let Some(image) = c.node.get("image") else {
+                    continue;
+                };
+                let Some(name) = image.as_str() else { continue };
+                let what = match image_tag(name) {
+                    ImageTag::Untagged => "has no tag (pulls `latest`)",
+                    ImageTag::Latest => "is tagged `latest`",
+                    ImageTag::Moving => "has a moving tag",
+                    ImageTag::LatestByDefault => "defaults to `latest`",
+                    _ => continue,
+                };
+                // `image: frontend`: a bare name that is not an official image is a placeholder
+                // that skaffold, Tilt or a deploy script replaces; say so at low.
+                let placeholder = !name.contains(['/', ':', '.']) && !is_official(name);
+                let severity = if placeholder {
+                    Severity::Low
+                } else {
+                    META.severity
+                };
+                self.0.push(
+                    cx,
+                    image.span.clone(),
+                    severity,
+                    format!(
                     "image `{name}` of container `{}` in {} `{}` {what}; pin a version or digest",
                     c.name(),
                     w.kind,
                     w.name
                 ),
-                Some(name),
-            );
+                    Some(name),
+                );
+            }
         }
     }
 

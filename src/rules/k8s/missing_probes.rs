@@ -2,7 +2,7 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
-use crate::rules::k8s::{skip_operational, workload, Deferred, SERVING_KINDS};
+use crate::rules::k8s::{skip_operational, workloads, Deferred, SERVING_KINDS};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -78,26 +78,26 @@ impl Rule for MissingProbes {
         if self.0.observe(doc, cx) || skip_operational(cx) {
             return;
         }
-        let Some(w) = workload(doc, cx) else { return };
-        if !SERVING_KINDS.contains(&w.kind) {
-            return;
-        }
-        let main: Vec<_> = w.containers.iter().filter(|c| !c.init).collect();
-        let any_probed = main
-            .iter()
-            .any(|c| has(c.node, "readinessProbe") || has(c.node, "livenessProbe"));
-        for c in &main {
-            let readiness = has(c.node, "readinessProbe");
-            let liveness = has(c.node, "livenessProbe");
-            if readiness {
+        for w in workloads(doc, cx) {
+            if !SERVING_KINDS.contains(&w.kind) {
                 continue;
             }
-            let serves = c
-                .node
-                .get("ports")
-                .and_then(|p| p.as_seq())
-                .is_some_and(|p| !p.is_empty());
-            let (severity, what) = match (liveness, serves) {
+            let main: Vec<_> = w.containers.iter().filter(|c| !c.init).collect();
+            let any_probed = main
+                .iter()
+                .any(|c| has(c.node, "readinessProbe") || has(c.node, "livenessProbe"));
+            for c in &main {
+                let readiness = has(c.node, "readinessProbe");
+                let liveness = has(c.node, "livenessProbe");
+                if readiness {
+                    continue;
+                }
+                let serves = c
+                    .node
+                    .get("ports")
+                    .and_then(|p| p.as_seq())
+                    .is_some_and(|p| !p.is_empty());
+                let (severity, what) = match (liveness, serves) {
                 (false, true) if !any_probed => (
                     Severity::Medium,
                     "serves traffic but has no readiness or liveness probe",
@@ -109,13 +109,14 @@ impl Rule for MissingProbes {
                 ),
                 (true, false) => continue,
             };
-            self.0.push(
-                cx,
-                c.anchor(),
-                severity,
-                format!("container `{}` in {} `{}` {what}", c.name(), w.kind, w.name),
-                None,
-            );
+                self.0.push(
+                    cx,
+                    c.anchor(),
+                    severity,
+                    format!("container `{}` in {} `{}` {what}", c.name(), w.kind, w.name),
+                    None,
+                );
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
-use crate::rules::k8s::{skip_operational, workload, Deferred};
+use crate::rules::k8s::{skip_operational, workloads, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -65,32 +65,33 @@ impl Rule for MissingResourceLimits {
         if self.0.observe(doc, cx) || skip_operational(cx) {
             return;
         }
-        let Some(w) = workload(doc, cx) else { return };
-        for c in w.containers.iter().filter(|c| !c.init) {
-            let limits = c.node.at(&["resources", "limits"]);
-            if limits
-                .and_then(|l| l.get("memory"))
-                .is_some_and(|m| !m.is_null())
-            {
-                continue;
+        for w in workloads(doc, cx) {
+            for c in w.containers.iter().filter(|c| !c.init) {
+                let limits = c.node.at(&["resources", "limits"]);
+                if limits
+                    .and_then(|l| l.get("memory"))
+                    .is_some_and(|m| !m.is_null())
+                {
+                    continue;
+                }
+                let detail = if limits.and_then(|l| l.get("cpu")).is_some() {
+                    "has a CPU limit but no memory limit"
+                } else {
+                    "has no memory limit"
+                };
+                self.0.push(
+                    cx,
+                    c.anchor(),
+                    META.severity,
+                    format!(
+                        "container `{}` in {} `{}` {detail}; set `resources.limits.memory`",
+                        c.name(),
+                        w.kind,
+                        w.name
+                    ),
+                    None,
+                );
             }
-            let detail = if limits.and_then(|l| l.get("cpu")).is_some() {
-                "has a CPU limit but no memory limit"
-            } else {
-                "has no memory limit"
-            };
-            self.0.push(
-                cx,
-                c.anchor(),
-                META.severity,
-                format!(
-                    "container `{}` in {} `{}` {detail}; set `resources.limits.memory`",
-                    c.name(),
-                    w.kind,
-                    w.name
-                ),
-                None,
-            );
         }
     }
 

@@ -113,6 +113,20 @@ impl<'a> Workload<'a> {
     }
 }
 
+/// The workloads of a document: itself, or the `items` of a `kind: List`.
+pub(crate) fn workloads<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Vec<Workload<'a>> {
+    if doc.get("kind").and_then(|k| k.as_str()) == Some("List") {
+        return doc
+            .get("items")
+            .and_then(|i| i.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|item| workload(item, cx))
+            .collect();
+    }
+    workload(doc, cx).into_iter().collect()
+}
+
 /// The workload of a document if it is a complete manifest of a workload kind in a file
 /// that ships. Kustomize strategic-merge patches are not complete: a container without
 /// `image`, a Deployment without `spec.selector`, or a file named `*patch*`.

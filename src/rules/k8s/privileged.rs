@@ -3,7 +3,7 @@
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::rules::compose::privileged::{is_host_agent_image, is_runtime_socket};
-use crate::rules::k8s::{workload, Deferred};
+use crate::rules::k8s::{workloads, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -86,81 +86,81 @@ impl Rule for Privileged {
         if self.0.observe(doc, cx) {
             return;
         }
-        let Some(w) = workload(doc, cx) else { return };
-        let agent = w.namespace == Some("kube-system")
-            || w.containers.iter().any(|c| {
-                c.node
-                    .get("image")
-                    .and_then(|i| i.as_str())
-                    .is_some_and(is_host_agent_image)
-            });
-        let push = |span: std::ops::Range<usize>, severity: Severity, msg: String| {
-            if agent && severity == Severity::High {
-                self.0.push(
-                    cx,
-                    span,
-                    Severity::Low,
-                    format!("{msg} (expected for this node agent; confirm it is needed)"),
-                    None,
-                );
-            } else {
-                self.0.push(cx, span, severity, msg, None);
-            }
-        };
-        let high = Severity::High;
-        for key in ["hostNetwork", "hostPID", "hostIPC"] {
-            if let Some(v) = is_true(w.pod.get(key)) {
-                push(
-                    v.span.clone(),
-                    high,
-                    format!(
-                        "{} `{}` sets `{key}: true`: it shares the node's namespace",
-                        w.kind, w.name
-                    ),
-                );
-            }
-        }
-        for vol in w.pod.get("volumes").and_then(|v| v.as_seq()).unwrap_or(&[]) {
-            let Some(path) = vol.at(&["hostPath", "path"]) else {
-                continue;
+        for w in workloads(doc, cx) {
+            let agent = w.namespace == Some("kube-system")
+                || w.containers.iter().any(|c| {
+                    c.node
+                        .get("image")
+                        .and_then(|i| i.as_str())
+                        .is_some_and(is_host_agent_image)
+                });
+            let push = |span: std::ops::Range<usize>, severity: Severity, msg: String| {
+                if agent && severity == Severity::High {
+                    self.0.push(
+                        cx,
+                        span,
+                        Severity::Low,
+                        format!("{msg} (expected for this node agent; confirm it is needed)"),
+                        None,
+                    );
+                } else {
+                    self.0.push(cx, span, severity, msg, None);
+                }
             };
-            let Some(p) = path.as_str() else { continue };
-            if is_runtime_socket(p) || p.trim_end_matches('/').is_empty() {
-                push(
-                    path.span.clone(),
-                    high,
-                    format!(
-                        "{} `{}` mounts host path `{p}`: control of the node",
-                        w.kind, w.name
-                    ),
-                );
+            let high = Severity::High;
+            for key in ["hostNetwork", "hostPID", "hostIPC"] {
+                if let Some(v) = is_true(w.pod.get(key)) {
+                    push(
+                        v.span.clone(),
+                        high,
+                        format!(
+                            "{} `{}` sets `{key}: true`: it shares the node's namespace",
+                            w.kind, w.name
+                        ),
+                    );
+                }
             }
-        }
-        for c in &w.containers {
-            let name = c.name();
-            let privileged = is_true(c.sc("privileged"));
-            if let Some(v) = privileged {
-                push(
-                    v.span.clone(),
-                    high,
-                    format!(
-                        "container `{name}` in {} `{}` runs privileged",
-                        w.kind, w.name
-                    ),
-                );
+            for vol in w.pod.get("volumes").and_then(|v| v.as_seq()).unwrap_or(&[]) {
+                let Some(path) = vol.at(&["hostPath", "path"]) else {
+                    continue;
+                };
+                let Some(p) = path.as_str() else { continue };
+                if is_runtime_socket(p) || p.trim_end_matches('/').is_empty() {
+                    push(
+                        path.span.clone(),
+                        high,
+                        format!(
+                            "{} `{}` mounts host path `{p}`: control of the node",
+                            w.kind, w.name
+                        ),
+                    );
+                }
             }
-            let ape = c.sc("allowPrivilegeEscalation");
-            if let Some(v) = is_true(ape) {
-                push(
-                    v.span.clone(),
-                    high,
-                    format!(
-                        "container `{name}` in {} `{}` allows privilege escalation",
-                        w.kind, w.name
-                    ),
-                );
-            } else if ape.and_then(|v| v.as_bool()).is_none() && privileged.is_none() {
-                push(
+            for c in &w.containers {
+                let name = c.name();
+                let privileged = is_true(c.sc("privileged"));
+                if let Some(v) = privileged {
+                    push(
+                        v.span.clone(),
+                        high,
+                        format!(
+                            "container `{name}` in {} `{}` runs privileged",
+                            w.kind, w.name
+                        ),
+                    );
+                }
+                let ape = c.sc("allowPrivilegeEscalation");
+                if let Some(v) = is_true(ape) {
+                    push(
+                        v.span.clone(),
+                        high,
+                        format!(
+                            "container `{name}` in {} `{}` allows privilege escalation",
+                            w.kind, w.name
+                        ),
+                    );
+                } else if ape.and_then(|v| v.as_bool()).is_none() && privileged.is_none() {
+                    push(
                     c.anchor(),
                     Severity::Low,
                     format!(
@@ -168,18 +168,18 @@ impl Rule for Privileged {
                         w.kind, w.name
                     ),
                 );
-            }
-            if let Some(caps) = c
-                .node
-                .at(&["securityContext", "capabilities", "add"])
-                .and_then(|a| a.as_seq())
-            {
-                for cap in caps {
-                    let Some(s) = cap.as_str() else { continue };
-                    let norm = s.trim().to_ascii_uppercase();
-                    let norm = norm.strip_prefix("CAP_").unwrap_or(&norm);
-                    if DANGEROUS_CAPS.contains(&norm) {
-                        push(
+                }
+                if let Some(caps) = c
+                    .node
+                    .at(&["securityContext", "capabilities", "add"])
+                    .and_then(|a| a.as_seq())
+                {
+                    for cap in caps {
+                        let Some(s) = cap.as_str() else { continue };
+                        let norm = s.trim().to_ascii_uppercase();
+                        let norm = norm.strip_prefix("CAP_").unwrap_or(&norm);
+                        if DANGEROUS_CAPS.contains(&norm) {
+                            push(
                             cap.span.clone(),
                             high,
                             format!(
@@ -187,6 +187,7 @@ impl Rule for Privileged {
                                 w.kind, w.name
                             ),
                         );
+                        }
                     }
                 }
             }

@@ -3,7 +3,7 @@
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::roles::FileRole;
-use crate::rules::k8s::{workload, Deferred};
+use crate::rules::k8s::{workloads, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -70,46 +70,46 @@ impl Rule for RunAsNonRoot {
         if self.0.observe(doc, cx) || cx.role == FileRole::Example {
             return;
         }
-        let Some(w) = workload(doc, cx) else { return };
-        if w.pod_sc("windowsOptions").is_some() {
-            return;
-        }
-        let pod_user = user(w.pod_sc("runAsUser"));
-        let pod_nonroot = w.pod_sc("runAsNonRoot").and_then(|v| v.as_bool());
-        let mut reported_pod_root = false;
-        for c in &w.containers {
-            if c.sc("windowsOptions").is_some() {
+        for w in workloads(doc, cx) {
+            if w.pod_sc("windowsOptions").is_some() {
                 continue;
             }
-            let own_user = user(c.sc("runAsUser"));
-            let eff_user = own_user.or(pod_user);
-            let nonroot = c
-                .sc("runAsNonRoot")
-                .and_then(|v| v.as_bool())
-                .or(pod_nonroot);
-            if let Some((0, node)) = eff_user {
-                if own_user.is_none() && reported_pod_root {
+            let pod_user = user(w.pod_sc("runAsUser"));
+            let pod_nonroot = w.pod_sc("runAsNonRoot").and_then(|v| v.as_bool());
+            let mut reported_pod_root = false;
+            for c in &w.containers {
+                if c.sc("windowsOptions").is_some() {
                     continue;
                 }
-                reported_pod_root |= own_user.is_none();
+                let own_user = user(c.sc("runAsUser"));
+                let eff_user = own_user.or(pod_user);
+                let nonroot = c
+                    .sc("runAsNonRoot")
+                    .and_then(|v| v.as_bool())
+                    .or(pod_nonroot);
+                if let Some((0, node)) = eff_user {
+                    if own_user.is_none() && reported_pod_root {
+                        continue;
+                    }
+                    reported_pod_root |= own_user.is_none();
+                    self.0.push(
+                        cx,
+                        node.span.clone(),
+                        Severity::High,
+                        format!(
+                            "container `{}` in {} `{}` runs as root (`runAsUser: 0`)",
+                            c.name(),
+                            w.kind,
+                            w.name
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+                if nonroot == Some(true) || eff_user.is_some_and(|(u, _)| u > 0) {
+                    continue;
+                }
                 self.0.push(
-                    cx,
-                    node.span.clone(),
-                    Severity::High,
-                    format!(
-                        "container `{}` in {} `{}` runs as root (`runAsUser: 0`)",
-                        c.name(),
-                        w.kind,
-                        w.name
-                    ),
-                    None,
-                );
-                continue;
-            }
-            if nonroot == Some(true) || eff_user.is_some_and(|(u, _)| u > 0) {
-                continue;
-            }
-            self.0.push(
                 cx,
                 c.anchor(),
                 Severity::Medium,
@@ -121,6 +121,7 @@ impl Rule for RunAsNonRoot {
                 ),
                 None,
             );
+            }
         }
     }
 
