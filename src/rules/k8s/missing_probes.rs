@@ -61,7 +61,7 @@ Checkov (CKV_K8S_8, CKV_K8S_9) requires both probes on every long-running contai
 queue workers and node agents included, and reports kustomize patches (a patch that only
 sets `replicas` "lacks" probes); we grade by whether the container serves traffic and skip
 patches. On our fixtures both find every positive; Checkov also flags a liveness-only worker
-for its missing readiness probe, which we accept.
+for its missing readiness probe, which we accept. Trivy has no probe checks.
 "#,
 };
 

@@ -61,6 +61,8 @@ and remove host namespaces; expose ports through a Service instead of `hostNetwo
 
 Checkov (CKV_K8S_16, 17, 18, 19, 20, 27, 39) and Trivy (KSV001, 009, 010, 012, 017) report
 the same settings as separate checks; we group them under one id with precise messages.
+Trivy reports a missing `allowPrivilegeEscalation: false` at medium (KSV001); we report it at
+low, since it only matters together with setuid binaries or file capabilities in the image.
 "#,
 };
 
