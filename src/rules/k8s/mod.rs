@@ -17,6 +17,7 @@ use super::Rule;
 pub mod latest_image;
 pub mod missing_probes;
 pub mod missing_resource_limits;
+pub mod noop_probe;
 pub mod privileged;
 pub mod run_as_non_root;
 
@@ -28,6 +29,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(latest_image::LatestImage::default()),
         Box::new(missing_resource_limits::MissingResourceLimits::default()),
         Box::new(missing_probes::MissingProbes::default()),
+        Box::new(noop_probe::NoopProbe::default()),
     ]
 }
 
