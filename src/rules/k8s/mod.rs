@@ -358,3 +358,50 @@ mod tests {
         assert_eq!(image_name("app@sha256:ab"), "app");
     }
 }
+
+#[cfg(test)]
+mod odd_shapes {
+    use crate::config::Config;
+    use crate::engine::{scan_with, ScanOptions};
+
+    /// Every compose and k8s rule on YAML of unexpected shapes: no rule may fail.
+    #[test]
+    fn odd_shapes_do_not_break_rules() {
+        let files = [
+            ("docker-compose.yml", "services:\n  a:\n    image: [x, y]\n    environment: just-a-string\n    ports: {a: 1}\n    volumes: 3\n    healthcheck: {test: {a: b}}\n    cap_add: ALL\n  b: 7\n  c:\n    build: .\n    ports: [\"\", \":\", \"::\", \"${}\", \"[::\", \"a:b:c:d\", 99999999999]\n    environment: [\"=\", \"X=\", \"=y\", \"P\u{e9}SSWORD=h\u{e9}\", \"DB_PASSWORD=${\"]\n    restart: [no]\n"),
+            ("compose.yaml", "services: []\n---\n- 1\n---\nservices:\n  web:\n    image: \"${A:-${B:-latest}}\"\n    environment: {SECRET_KEY: \"${X:-}\", TOKEN: \"${X-\u{e9}\u{e9}}\"}\n"),
+            ("k8s.yaml", "apiVersion: v1\nkind: Pod\nspec: 3\n---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  selector: {}\n  template:\n    spec:\n      hostNetwork: true\n      securityContext: [1]\n      volumes: [{hostPath: {path: 5}}, {hostPath: \"/\"}]\n      containers:\n        - image: 5\n        - name: x\n          image: \"a:\"\n          securityContext: {runAsUser: -1, privileged: \"true\", capabilities: {add: ALL}}\n          readinessProbe: {exec: {command: []}}\n          livenessProbe: {exec: {command: \"\"}}\n---\napiVersion: v1\nkind: List\nitems: {a: 1}\n"),
+            ("kustomization.yaml", "patches: [{path: 3}, \"../../../../x.yaml\", {patch: \"a\\nb\"}]\nimages: [{name: [1]}]\n"),
+            ("skaffold.yaml", "apiVersion: skaffold/v4\nkind: Config\nbuild: {artifacts: 3}\nprofiles: [1, {build: {artifacts: [{image: 4}]}}]\n"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let rules: Vec<Box<dyn crate::rules::Rule>> = crate::rules::compose::rules()
+            .into_iter()
+            .chain(super::rules())
+            .collect();
+        let opts = ScanOptions {
+            root: dir.path().to_path_buf(),
+            config: Config::default(),
+            threads: 1,
+        };
+        let report = scan_with(&opts, &rules);
+        let failures: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("internal error"))
+            .collect();
+        assert!(failures.is_empty(), "{failures:?}");
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .all(|d| !d.message.contains("syntax")),
+            "{:?}",
+            report.diagnostics
+        );
+        assert!(!report.findings.is_empty());
+    }
+}
