@@ -175,3 +175,22 @@ impl Rule for MissingHealthcheck {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml;
+
+    #[test]
+    fn one_shot_services() {
+        let text = "services:\n  api:\n    image: a:1\n    depends_on:\n      loader:\n        condition: service_completed_successfully\n  loader:\n    image: l:1\n  db-migrate:\n    image: a:1\n  tools:\n    image: t:1\n    profiles: [tools]\n  job:\n    image: j:1\n    restart: no\n  worker:\n    image: w:1\n    restart: unless-stopped\n    profiles: [prod]\n";
+        let y = yaml::parse(text);
+        let all = crate::rules::compose::services(&y);
+        let one_shot: Vec<&str> = all
+            .iter()
+            .filter(|s| is_one_shot(&all, s))
+            .map(|s| s.key.as_str())
+            .collect();
+        assert_eq!(one_shot, vec!["loader", "db-migrate", "tools", "job"]);
+    }
+}
