@@ -28,8 +28,8 @@ when `resources.limits.memory` is missing. CPU limits are **not** required: they
 CFS throttling and latency spikes even on idle nodes and many platform teams deliberately
 omit them, relying on CPU requests; the message says so when only a CPU limit is set.
 
-A namespace `LimitRange` can supply default limits; it cannot be seen from the workload's
-file. If you use one, disable this rule in `harden.toml`. Kustomize patches and development
+A `LimitRange` with a default memory limit supplies the limit: when the repository has one
+for the workload's namespace (or one without a namespace), the workload is not reported. Kustomize patches and development
 or example manifests are not checked (see `k8s/latest-image` for how patches are recognised).
 
 ## Example
@@ -79,17 +79,16 @@ impl Rule for MissingResourceLimits {
                 } else {
                     "has no memory limit"
                 };
-                self.0.push(
+                self.0.push_limit(
                     cx,
                     c.anchor(),
-                    META.severity,
                     format!(
                         "container `{}` in {} `{}` {detail}; set `resources.limits.memory`",
                         c.name(),
                         w.kind,
                         w.name
                     ),
-                    None,
+                    w.namespace,
                 );
             }
         }

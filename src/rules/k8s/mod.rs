@@ -189,6 +189,9 @@ struct Pending {
     severity: Severity,
     /// The image the finding is about (dropped if a kustomization rewrites it).
     image: Option<String>,
+    /// For missing limits: the workload's namespace (dropped if a `LimitRange` with a
+    /// default memory limit covers it).
+    limit_scope: Option<Option<String>>,
 }
 
 /// Findings held until the end of the scan, and what kustomizations said.
@@ -204,6 +207,10 @@ struct DeferredState {
     patches: HashSet<String>,
     /// Image names a kustomization `images:` entry sets the tag or digest of.
     images: HashSet<String>,
+    /// Namespaces of `LimitRange`s with a default memory limit.
+    limit_ranges: HashSet<String>,
+    /// A `LimitRange` without a namespace (applies wherever it is applied).
+    limit_range_any: bool,
 }
 
 /// Normalises `dir/../x/./y` into a repository path.
@@ -233,6 +240,10 @@ impl Deferred {
         let api = doc.get("apiVersion").and_then(|k| k.as_str()).unwrap_or("");
         if api.starts_with("skaffold/") {
             self.observe_skaffold(doc);
+            return true;
+        }
+        if kind == Some("LimitRange") {
+            self.observe_limit_range(doc);
             return true;
         }
         let file_name = cx.file.path.rsplit('/').next().unwrap_or("");
@@ -290,6 +301,44 @@ impl Deferred {
         }
     }
 
+    fn observe_limit_range(&self, doc: &YamlNode) {
+        let has_default_memory = doc
+            .at(&["spec", "limits"])
+            .and_then(|l| l.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .any(|l| l.at(&["default", "memory"]).is_some());
+        if !has_default_memory {
+            return;
+        }
+        let ns = doc.at(&["metadata", "namespace"]).and_then(|n| n.as_str());
+        if let Ok(mut st) = self.state.lock() {
+            match ns {
+                Some(ns) => {
+                    st.limit_ranges.insert(ns.to_string());
+                }
+                None => st.limit_range_any = true,
+            }
+        }
+    }
+
+    /// Holds a missing-limit finding, dropped at the end if a `LimitRange` with a default
+    /// memory limit covers `namespace`.
+    pub fn push_limit(
+        &self,
+        cx: &FileCx<'_>,
+        span: Range<usize>,
+        message: String,
+        namespace: Option<&str>,
+    ) {
+        self.push(cx, span, Severity::Medium, message, None);
+        if let Ok(mut st) = self.state.lock() {
+            if let Some(last) = st.pending.last_mut() {
+                last.limit_scope = Some(namespace.map(str::to_string));
+            }
+        }
+    }
+
     /// Holds a finding at `span` of the current file.
     pub fn push(
         &self,
@@ -308,6 +357,7 @@ impl Deferred {
                 message,
                 severity,
                 image: image.map(image_name),
+                limit_scope: None,
             });
         }
     }
@@ -325,6 +375,15 @@ impl Deferred {
             }
             if p.image.as_ref().is_some_and(|i| st.images.contains(i)) {
                 continue;
+            }
+            if let Some(scope) = &p.limit_scope {
+                let covered = st.limit_range_any
+                    || scope
+                        .as_ref()
+                        .is_some_and(|ns| st.limit_ranges.contains(ns));
+                if covered {
+                    continue;
+                }
             }
             let f = out.report(p.at, p.snippet, p.message);
             f.severity = p.severity;
