@@ -107,6 +107,7 @@ const HOST_AGENTS: &[&str] = &[
     "autoheal",
     "dind",
     "socket-proxy",
+    "ingress-nginx/controller",
 ];
 
 /// Whether an image is a host agent that needs host access by design.
