@@ -112,7 +112,7 @@ const KEY_PREFIXES: &[&str] = &[
 const TRAILING_OK: &[&str] = &["KEY", "BASE", "VALUE", "B64", "BASE64", "STRING"];
 
 /// Values that are placeholders rather than secrets.
-fn is_placeholder(v: &str) -> bool {
+pub(crate) fn is_placeholder(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
     let l = l.trim();
     const EXACT: &[&str] = &[
@@ -195,7 +195,7 @@ fn looks_random(v: &str) -> bool {
 }
 
 /// Values that are not a secret whatever the name says.
-fn is_benign_value(v: &str) -> bool {
+pub(crate) fn is_benign_value(v: &str) -> bool {
     let t = v.trim();
     t.is_empty()
         || matches!(
@@ -215,7 +215,7 @@ fn is_benign_value(v: &str) -> bool {
 /// The literal part of a value that would be used as the secret: the value itself, or
 /// the default of a `${VAR:-default}`; `None` when the environment supplies it.
 /// Returns (start, end) byte offsets in `v`.
-fn literal_part(v: &str) -> Option<Range<usize>> {
+pub(crate) fn literal_part(v: &str) -> Option<Range<usize>> {
     let t = v.trim();
     let lead = v.len() - v.trim_start().len();
     if !t.contains('$') || t.contains("$$") && !t.contains("${") {
@@ -236,7 +236,7 @@ fn literal_part(v: &str) -> Option<Range<usize>> {
 }
 
 /// The password in `scheme://user:password@host`, as a range of `v`.
-fn url_password(v: &str) -> Option<Range<usize>> {
+pub(crate) fn url_password(v: &str) -> Option<Range<usize>> {
     let scheme_end = v.find("://")?;
     let scheme = &v[..scheme_end];
     if scheme.is_empty()

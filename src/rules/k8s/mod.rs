@@ -20,6 +20,7 @@ pub mod missing_resource_limits;
 pub mod noop_probe;
 pub mod privileged;
 pub mod run_as_non_root;
+pub mod secret_literal;
 
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
@@ -30,6 +31,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(missing_resource_limits::MissingResourceLimits::default()),
         Box::new(missing_probes::MissingProbes::default()),
         Box::new(noop_probe::NoopProbe::default()),
+        Box::new(secret_literal::SecretLiteral),
     ]
 }
 
