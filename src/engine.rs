@@ -532,9 +532,10 @@ fn check_file(
                     });
                 }
                 _ => {
+                    let kustomization = is_kustomization_name(path);
                     for doc in &y.documents {
                         let Some(root) = &doc.root else { continue };
-                        if is_k8s_object(root) {
+                        if is_k8s_object(root) || kustomization {
                             each_rule(rules, path, findings, diags, None, |r, s| {
                                 r.check_k8s(root, cx, s)
                             });
@@ -629,6 +630,16 @@ fn is_compose_content(y: &yaml::YamlFile) -> bool {
                         .all(|s| s.value.get("image").is_some() || s.value.get("build").is_some())
             })
     })
+}
+
+/// `kustomization.yaml` (which may omit `apiVersion`/`kind`): handed to `check_k8s` too, so
+/// rules can learn which files are patches and which images it rewrites.
+fn is_kustomization_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(
+        name,
+        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+    )
 }
 
 /// A YAML document that is a Kubernetes object.
