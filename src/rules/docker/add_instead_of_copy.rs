@@ -41,8 +41,10 @@ ADD --checksum=sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a811
 ```
 `harden fix` replaces `ADD` by `COPY` for local non-archive sources (safe).
 
-hadolint reports the local case as DL3020 (it also accepts archives); it has no
-check for a missing `--checksum` on remote `ADD`.
+hadolint reports the local case as DL3020 (it also accepts archives, but not an
+`ADD ${ARTIFACT}` whose `ARG` default is an archive, which we resolve); it has no
+check for a missing `--checksum` on remote `ADD` (its newer versions are silent on
+`ADD https://…` too).
 "#,
 };
 

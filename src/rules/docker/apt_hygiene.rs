@@ -53,7 +53,10 @@ recommended package, add it by name.
 
 hadolint reports the same things as DL3015 (recommends, in every stage, where we
 skip builder stages) and DL3009 (lists, final stage only, as here); its DL3005 for `upgrade` was removed, which
-is why ours is only informational.
+is why ours is only informational. hadolint does not see an `apt.conf.d` file that
+turns recommends off, and its DL3008 (pin every apt package version) is not
+reproduced: Debian and Ubuntu drop old versions from their archives, so such
+pins break rebuilds more often than they protect them.
 "#,
 };
 

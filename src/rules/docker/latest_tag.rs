@@ -44,9 +44,10 @@ COPY --from=ghcr.io/astral-sh/uv:0.4.18 /uv /bin/uv
 ```
 and let Dependabot or Renovate propose bumps (`package-ecosystem: docker`).
 
-hadolint reports the same cases as DL3006 (untagged) and DL3007 (`latest`); it
-does not resolve `ARG` defaults, so it reports `FROM ${BASE}` even when the
-default is tagged, and it does not check `COPY --from=<image>`.
+hadolint reports the same `FROM` cases as DL3006 (untagged) and DL3007
+(`latest`), but skips variable references, so `FROM ${BASE}` with an untagged
+default goes unreported there, and it does not check `COPY --from=<image>`
+(e.g. `ghcr.io/astral-sh/uv:latest`).
 "#,
 };
 
@@ -113,9 +114,9 @@ fn external_refs(df: &Dockerfile) -> Vec<BaseRef> {
             continue;
         }
         let written = if written == resolved {
-            written
+            format!("`{written}`")
         } else {
-            format!("{written}` (= `{resolved}")
+            format!("`{written}` (= `{resolved}`)")
         };
         out.push(BaseRef {
             span: stage.image_span.clone(),
@@ -142,7 +143,7 @@ fn external_refs(df: &Dockerfile) -> Vec<BaseRef> {
         out.push(BaseRef {
             span: ins.span.clone(),
             image: util::ImageRef::parse(&resolved),
-            written: from.to_string(),
+            written: format!("`{from}`"),
         });
     }
     out
@@ -163,11 +164,11 @@ impl Rule for LatestTag {
             }
             let msg = match r.image.tag.as_deref() {
                 None => format!(
-                    "`{}` has no tag, so it builds on whatever `latest` is today; pin a version",
+                    "{} has no tag, so it builds on whatever `latest` is today; pin a version",
                     r.written
                 ),
                 Some("latest") => format!(
-                    "`{}` follows `latest`, so the same commit builds a different image tomorrow; pin a version",
+                    "{} follows `latest`, so the same commit builds a different image tomorrow; pin a version",
                     r.written
                 ),
                 Some(_) => continue,
@@ -197,7 +198,7 @@ impl Rule for UnpinnedDigest {
                     out.report(
                         r.span,
                         format!(
-                            "`{}` is pinned to the mutable tag `{tag}`, not to a digest; add `@sha256:…` for reproducible builds",
+                            "{} is pinned to the mutable tag `{tag}`, not to a digest; add `@sha256:…` for reproducible builds",
                             r.written
                         ),
                     );

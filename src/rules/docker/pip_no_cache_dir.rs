@@ -47,8 +47,9 @@ RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
 ```
 `harden fix` inserts `--no-cache-dir` after `install` (safe).
 
-hadolint reports the same as DL3042 in every stage; we skip builder stages and
-pure tool upgrades, and honour `ENV PIP_NO_CACHE_DIR` and cache mounts.
+hadolint's DL3042 finds the same positives on our fixtures and also honours
+`ENV PIP_NO_CACHE_DIR` and cache mounts; unlike us it reports builder stages and
+`pip install --upgrade pip`.
 "#,
 };
 

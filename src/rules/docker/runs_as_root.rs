@@ -54,8 +54,9 @@ CMD ["gunicorn", "app:app"]
 Prefer a numeric UID so Kubernetes `runAsNonRoot` can verify it. Distroless
 images have a ready `:nonroot` tag.
 
-hadolint DL3002 only reports a last `USER root`; it says nothing when `USER` is
-missing altogether, which is the common case and the one this rule is for.
+hadolint DL3002 reports a last `USER root`/`0:0` as we do; it says nothing when
+`USER` is missing altogether, which is the common case and the one this rule is
+for.
 "#,
 };
 

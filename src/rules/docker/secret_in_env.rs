@@ -52,8 +52,10 @@ RUN --mount=type=secret,id=pip_token \
 ```
 Then rotate the exposed secret: it is in the image history and in git.
 
-hadolint has no secret check (its DL3044 is about `ENV` self-reference);
-trivy and gitleaks find known token formats but not `ENV DB_PASSWORD=hunter2`.
+hadolint's DL3064 looks at names only: it also fires on `DB_PASSWORD_FILE=/run/secrets/…`,
+`KC_DB_PASSWORD=${KC_DB_PASSWORD}` and `ARG TOKEN` without a value, which we do not
+report because nothing secret is written down; gitleaks and trivy find known token
+formats but not `ENV DB_PASSWORD=hunter2`.
 "#,
 };
 

@@ -318,21 +318,26 @@ pub fn copy_sources(ins: &Instruction) -> Vec<(String, Range<usize>)> {
         .collect()
 }
 
-/// Values of `ENV` keys set in the given instructions (last wins).
+/// Variables visible after the given instructions of one image (last wins): `ENV`s and
+/// `ARG`s. A global `ARG` (before the first `FROM`) is visible in a stage only once the
+/// stage re-declares it with `ARG NAME`, as in Docker.
 pub fn env_of<'a>(
     df: &Dockerfile,
     instrs: impl IntoIterator<Item = &'a Instruction>,
 ) -> HashMap<String, Option<String>> {
-    let mut env = global_args(df);
+    let global = global_args(df);
+    let mut env: HashMap<String, Option<String>> = HashMap::new();
     for ins in instrs {
-        if matches!(ins.keyword.as_str(), "ENV" | "ARG") {
-            for kv in ins.key_values(df.escape) {
-                let v = kv.value.and_then(|v| resolve(&v, &env));
-                if ins.keyword == "ARG" && v.is_none() && env.contains_key(&kv.key) {
-                    continue;
-                }
-                env.insert(kv.key, v);
-            }
+        if ins.stage.is_none() || !matches!(ins.keyword.as_str(), "ENV" | "ARG") {
+            continue;
+        }
+        for kv in ins.key_values(df.escape) {
+            let v = match kv.value {
+                Some(v) => resolve(&v, &env),
+                None if ins.keyword == "ARG" => global.get(&kv.key).cloned().flatten(),
+                None => None,
+            };
+            env.insert(kv.key, v);
         }
     }
     env
@@ -451,6 +456,15 @@ mod tests {
         assert_eq!(r.digest.as_deref(), Some("sha256:abc"));
         let r = ImageRef::parse("localhost:5000/app");
         assert_eq!(r.tag, None);
+    }
+
+    #[test]
+    fn global_args_need_redeclaring() {
+        let df = parse("ARG A=1\nARG B=2\nFROM x\nARG A\nENV C=${A}${B}\n");
+        let env = env_of(&df, df.instructions.iter());
+        assert_eq!(env.get("A").cloned().flatten().as_deref(), Some("1"));
+        assert_eq!(env.get("B"), None);
+        assert_eq!(env.get("C").cloned().flatten(), None);
     }
 
     #[test]
