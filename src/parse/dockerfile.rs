@@ -619,7 +619,7 @@ fn heredoc_markers(args: &str) -> Vec<(String, bool)> {
         let after = after.trim_start_matches(['"', '\'']);
         let word: String = after
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .take_while(|c| !c.is_whitespace() && !"<>|;&()'\"".contains(*c))
             .collect();
         if !word.is_empty() {
             out.push((word.clone(), strip));

@@ -154,8 +154,9 @@ pub fn ships(df: &Dockerfile, stage: usize) -> bool {
         .is_some_and(|last| chain(df, last).contains(&stage))
 }
 
-/// Whether the file's final stage is clearly a build, test or dev image rather than
-/// something deployed (a `Dockerfile.dev`, a final stage named `test`).
+/// Whether the file's final stage is clearly a build, test or dev image, or a base image
+/// for others, rather than something deployed (a `Dockerfile.dev`, a final stage named
+/// `test`, `ONBUILD` triggers).
 pub fn build_only(df: &Dockerfile, cx: &FileCx<'_>) -> bool {
     let path = cx.file.path.to_ascii_lowercase();
     let file = path.rsplit('/').next().unwrap_or(&path);
@@ -168,6 +169,12 @@ pub fn build_only(df: &Dockerfile, cx: &FileCx<'_>) -> bool {
         .collect();
     if parts.iter().any(|p| markers.contains(p)) || path.contains(".devcontainer/") {
         return true;
+    }
+    // A base image for others (`ONBUILD` triggers) is not what gets deployed.
+    if let Some(last) = df.final_stage() {
+        if df.stage_instructions(last).iter().any(|i| i.keyword == "ONBUILD") {
+            return true;
+        }
     }
     let final_name = df
         .final_stage()
