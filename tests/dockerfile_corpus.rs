@@ -60,7 +60,10 @@ fn corpus_parses_cleanly() {
                 && ins.args_text().trim_start().starts_with('[')
                 && ins.form == Form::Shell
             {
-                failures.push(format!("{name}: JSON form not recognised: {}", ins.args_text()));
+                failures.push(format!(
+                    "{name}: JSON form not recognised: {}",
+                    ins.args_text()
+                ));
             }
         }
     }

@@ -31,8 +31,10 @@ Not reported: `ARG TOKEN` without a default, empty values, references
 (`${DB_PASSWORD}`), names that point to a secret instead of holding one
 (`PASSWORD_FILE=/run/secrets/db`, `*_PATH`, `*_URL` without credentials,
 `*_LENGTH`, `*_TTL`…), booleans and numbers. Placeholders (`changeme`,
-`password`, `your-token-here`, `<token>`, `xxx`) are still reported, at low:
-they become the real default credential when nobody overrides them.
+`password`, `postgres`, `your-token-here`, `<token>`, `xxx`) are still reported,
+at low: they become the real default credential when nobody overrides them.
+Values of `NEXT_PUBLIC_*`, `VITE_*`, `REACT_APP_*` variables are bundled into the
+frontend on purpose and are reported at low.
 
 ## Example
 ```dockerfile
@@ -182,6 +184,16 @@ fn placeholder(v: &str) -> bool {
                 | "admin"
                 | "root"
                 | "token"
+                | "postgres"
+                | "mysql"
+                | "redis"
+                | "guest"
+                | "pass"
+                | "123456"
+                | "letmein"
+                | "dev"
+                | "development"
+                | "local"
         )
         || l.chars().all(|c| c == 'x' || c == '*')
         || l.starts_with("your")
@@ -253,9 +265,19 @@ impl Rule for SecretInEnv {
                 let Some((verdict, secret)) = judge(&kv) else {
                     continue;
                 };
+                // Build-time variables the frontend bundles on purpose are public by design.
+                let public = [
+                    "NEXT_PUBLIC_",
+                    "VITE_",
+                    "REACT_APP_",
+                    "NUXT_PUBLIC_",
+                    "EXPO_PUBLIC_",
+                ]
+                .iter()
+                .any(|p| kv.key.starts_with(p));
                 let sev = match verdict {
-                    Verdict::Real => util::for_role(cx, META.severity),
-                    Verdict::Placeholder => Severity::Low,
+                    Verdict::Real if !public => util::for_role(cx, META.severity),
+                    _ => Severity::Low,
                 };
                 let what = if ins.keyword == "ENV" {
                     "is stored in the image config (`docker inspect` shows it)"

@@ -116,10 +116,12 @@ impl Rule for ToolchainInFinalImage {
         let Some((last, instrs)) = util::final_instructions(df) else {
             return;
         };
-        if instrs
-            .iter()
-            .any(|i| matches!(i.keyword.as_str(), "COPY" | "ADD") && i.flag("from").is_some())
-        {
+        // Multi-stage: the final image copies from a builder stage (not from an external image).
+        if instrs.iter().any(|i| {
+            matches!(i.keyword.as_str(), "COPY" | "ADD")
+                && i.flag("from")
+                    .is_some_and(|f| util::stage_named(df, i.stage.unwrap_or(0), f).is_some())
+        }) {
             return;
         }
         let sev = util::for_role(cx, META.severity);

@@ -172,7 +172,11 @@ pub fn build_only(df: &Dockerfile, cx: &FileCx<'_>) -> bool {
     }
     // A base image for others (`ONBUILD` triggers) is not what gets deployed.
     if let Some(last) = df.final_stage() {
-        if df.stage_instructions(last).iter().any(|i| i.keyword == "ONBUILD") {
+        if df
+            .stage_instructions(last)
+            .iter()
+            .any(|i| i.keyword == "ONBUILD")
+        {
             return true;
         }
     }
