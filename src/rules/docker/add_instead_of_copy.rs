@@ -157,3 +157,34 @@ impl Rule for AddInsteadOfCopy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::{apply_fixes, check};
+
+    #[test]
+    fn sources() {
+        let f = |t: &str| check(&AddInsteadOfCopy, &format!("FROM alpine:3.20\n{t}\n"));
+        assert_eq!(f("ADD app.py /app/")[0].severity, Severity::Low);
+        assert_eq!(f("ADD https://x/y.bin /y")[0].severity, Severity::Medium);
+        assert!(f("ADD --checksum=sha256:00 https://x/y.bin /y").is_empty());
+        assert!(f("ADD rootfs.tar.xz /").is_empty());
+        assert!(f("ADD <<EOF /x\nhello\nEOF").is_empty());
+        assert_eq!(
+            f("ADD https://github.com/o/r.git#main /src")[0].severity,
+            Severity::Medium
+        );
+        assert!(f("ARG A=dist/x.tgz\nADD ${A} /opt/").is_empty());
+    }
+
+    #[test]
+    fn fix_replaces_keyword() {
+        let text = "FROM alpine:3.20\nadd --chown=1000 conf/ /etc/app/\n";
+        let f = check(&AddInsteadOfCopy, text);
+        assert_eq!(
+            apply_fixes(text, &f),
+            "FROM alpine:3.20\nCOPY --chown=1000 conf/ /etc/app/\n"
+        );
+    }
+}

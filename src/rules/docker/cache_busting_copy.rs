@@ -145,3 +145,42 @@ impl Rule for CacheBustingCopy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::check;
+
+    #[test]
+    fn order_matters() {
+        let n = |t: &str| check(&CacheBustingCopy, t).len();
+        assert_eq!(n("FROM node:20\nCOPY . .\nRUN npm ci\n"), 1);
+        assert_eq!(
+            n("FROM node:20\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n"),
+            0
+        );
+        assert_eq!(
+            n("FROM python:3.12\nCOPY . .\nRUN pip install --no-deps .\n"),
+            0
+        );
+        assert_eq!(
+            n("FROM python:3.12\nCOPY . .\nRUN pip install --upgrade pip\n"),
+            0
+        );
+        assert_eq!(n("FROM python:3.12\nCOPY [\".\", \"/app\"]\nRUN pip install -r /app/requirements.txt\n"), 1);
+        assert_eq!(
+            n("FROM python:3.12\nCOPY src/ /app/src\nRUN pip install /app\n"),
+            0
+        );
+        assert_eq!(n("FROM golang:1.22\nCOPY . .\nRUN go build ./...\n"), 0);
+        assert_eq!(n("FROM ruby:3.3\nCOPY . .\nRUN bundle install\n"), 1);
+        // Different stages: the install is not after the copy.
+        assert_eq!(
+            n("FROM node:20 AS a\nCOPY . .\nFROM node:20\nRUN npm ci\n"),
+            0
+        );
+        let f = check(&CacheBustingCopy, "FROM python:3.12\nCOPY . .\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r r.txt\n");
+        assert_eq!(f[0].severity, Severity::Low);
+        assert_eq!(f[0].related.len(), 1);
+    }
+}

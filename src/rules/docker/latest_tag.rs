@@ -207,3 +207,37 @@ impl Rule for UnpinnedDigest {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::check;
+
+    #[test]
+    fn tags_args_and_stages() {
+        let n = |t: &str| check(&LatestTag, t).len();
+        assert_eq!(n("FROM python\n"), 1);
+        assert_eq!(n("FROM python:latest\n"), 1);
+        assert_eq!(n("FROM localhost:5000/app\n"), 1);
+        assert_eq!(n("FROM localhost:5000/app:1.2\n"), 0);
+        assert_eq!(n("FROM python@sha256:abcd\n"), 0);
+        assert_eq!(n("FROM scratch\n"), 0);
+        assert_eq!(n("FROM python:3.12 AS base\nFROM base\n"), 0);
+        assert_eq!(n("ARG B=python:3.12\nFROM ${B}\n"), 0);
+        assert_eq!(n("ARG B=python\nFROM $B\n"), 1);
+        assert_eq!(n("ARG B\nFROM ${B}\n"), 0);
+        assert_eq!(n("ARG V=3.12\nFROM python:${V}-slim\n"), 0);
+        assert_eq!(
+            n("FROM python:3.12\nCOPY --from=ghcr.io/astral-sh/uv /uv /bin/\n"),
+            1
+        );
+        assert_eq!(
+            n("FROM python:3.12 AS b\nFROM python:3.12\nCOPY --from=b /x /x\n"),
+            0
+        );
+        let d = |t: &str| check(&UnpinnedDigest, t).len();
+        assert_eq!(d("FROM python:3.12\n"), 1);
+        assert_eq!(d("FROM python:3.12@sha256:abcd\n"), 0);
+        assert_eq!(d("FROM python\n"), 0);
+    }
+}

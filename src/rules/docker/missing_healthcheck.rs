@@ -135,3 +135,28 @@ impl Rule for MissingHealthcheck {
         f.severity = util::for_role(cx, META.severity).min(Severity::Low);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::check;
+
+    #[test]
+    fn serves_or_not() {
+        let n = |t: &str| check(&MissingHealthcheck, t).len();
+        assert_eq!(n("FROM python:3.12\nCMD [\"gunicorn\", \"app:app\"]\n"), 1);
+        assert_eq!(n("FROM python:3.12\nCMD gunicorn app:app\n"), 1);
+        assert_eq!(n("FROM python:3.12\nEXPOSE 8000\n"), 1);
+        assert_eq!(n("FROM python:3.12\nCMD [\"python\", \"job.py\"]\n"), 0);
+        assert_eq!(n("FROM python:3.12\nEXPOSE 8000\nHEALTHCHECK NONE\n"), 0);
+        assert_eq!(
+            n("FROM python:3.12 AS b\nHEALTHCHECK CMD true\nFROM b\nEXPOSE 80\n"),
+            0
+        );
+        // The healthcheck of a builder stage does not reach the final image.
+        assert_eq!(
+            n("FROM python:3.12 AS b\nHEALTHCHECK CMD true\nFROM python:3.12\nEXPOSE 80\n"),
+            1
+        );
+    }
+}

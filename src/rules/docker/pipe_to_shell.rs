@@ -196,3 +196,33 @@ impl Rule for PipeToShell {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::check;
+
+    #[test]
+    fn pipes() {
+        let n = |t: &str| check(&PipeToShell, &format!("FROM debian:12\n{t}\n")).len();
+        assert_eq!(n("RUN curl -fsSL https://x/install.sh | sh"), 1);
+        assert_eq!(n("RUN curl -fsSL https://x/install.sh | sh -s -- -y"), 1);
+        assert_eq!(n("RUN wget -qO- https://x | sudo -E bash -"), 1);
+        assert_eq!(n("RUN curl -sSL https://x | python3 -"), 1);
+        assert_eq!(n("RUN curl -sSL https://x | /bin/bash"), 1);
+        assert_eq!(n("RUN sh -c \"$(curl -fsSL https://x/install.sh)\""), 1);
+        assert_eq!(n("RUN curl -fsSL https://x | tar -xz"), 0);
+        assert_eq!(n("RUN curl -fsSL https://x | gpg --dearmor -o /k.gpg"), 0);
+        assert_eq!(
+            n("RUN curl -fsSL https://x | python3 -c 'import sys,json; json.load(sys.stdin)'"),
+            0
+        );
+        assert_eq!(
+            n("RUN curl -fsSLo i.sh https://x && sha256sum -c sums && sh i.sh"),
+            0
+        );
+        assert_eq!(n("RUN echo hi | bash"), 0);
+        // Exec form is not a shell.
+        assert_eq!(n("RUN [\"sh\", \"-c\", \"curl https://x | sh\"]"), 0);
+    }
+}

@@ -32,7 +32,10 @@ is `root`, `0` or `0:…`. It stays quiet when:
   `ci.Dockerfile`, `.devcontainer/`, a final stage named `test` or `build`).
 
 When the entrypoint drops privileges itself (`gosu`, `su-exec`, `setpriv`,
-the pattern of the official postgres/redis images) the finding is kept at low.
+the pattern of the official postgres/redis/mysql/mongo images, which are
+recognised by name) the finding is kept at low. Images that already run as a
+service user (grafana, prometheus, jenkins, keycloak, elasticsearch…) and
+Windows images are not reported.
 `USER ${APP_UID}` whose value is unknown counts as non-root.
 
 ## Example
@@ -75,6 +78,37 @@ fn nonroot_base(image: &str) -> bool {
         || r.name.ends_with("-unprivileged")
         || r.name.starts_with("bitnami/")
         || r.name.starts_with("docker.io/bitnami/")
+        || matches!(
+            r.name.as_str(),
+            "grafana/grafana"
+                | "grafana/grafana-oss"
+                | "prom/prometheus"
+                | "prom/alertmanager"
+                | "prom/node-exporter"
+                | "quay.io/prometheus/prometheus"
+                | "jenkins/jenkins"
+                | "quay.io/keycloak/keycloak"
+                | "docker.elastic.co/elasticsearch/elasticsearch"
+                | "docker.elastic.co/kibana/kibana"
+                | "sonarqube"
+        )
+}
+
+/// Official images whose entrypoint starts as root and drops to a service user (`gosu`).
+fn entrypoint_drops_privileges(image: &str) -> bool {
+    let r = util::ImageRef::parse(image);
+    let name = r.name.strip_prefix("docker.io/").unwrap_or(&r.name);
+    let name = name.strip_prefix("library/").unwrap_or(name);
+    matches!(
+        name,
+        "postgres" | "redis" | "mysql" | "mariadb" | "mongo" | "rabbitmq" | "cassandra" | "couchdb"
+    )
+}
+
+/// Windows images: `root` is not the question there.
+fn windows_base(image: &str) -> bool {
+    let l = image.to_ascii_lowercase();
+    l.contains("/windows") || l.contains("nanoserver") || l.contains("servercore")
 }
 
 impl Rule for RunsAsRoot {
@@ -97,24 +131,28 @@ impl Rule for RunsAsRoot {
         let Some(base) = base else {
             return;
         };
+        if df.escape == '`' || windows_base(&base) {
+            return;
+        }
         if nonroot_base(&base) && !instrs.iter().any(|i| i.keyword == "USER") {
             return;
         }
         let env = util::env_of(df, instrs.iter().copied());
         let last_user = instrs.iter().rev().find(|i| i.keyword == "USER");
-        let drops_privileges = instrs.iter().any(|i| {
-            matches!(i.keyword.as_str(), "RUN" | "ENTRYPOINT" | "CMD")
-                && [
-                    "gosu",
-                    "su-exec",
-                    "setpriv",
-                    "runuser",
-                    "chpst",
-                    "s6-setuidgid",
-                ]
-                .iter()
-                .any(|t| i.args_text().contains(t))
-        });
+        let drops_privileges = entrypoint_drops_privileges(&base)
+            || instrs.iter().any(|i| {
+                matches!(i.keyword.as_str(), "RUN" | "ENTRYPOINT" | "CMD")
+                    && [
+                        "gosu",
+                        "su-exec",
+                        "setpriv",
+                        "runuser",
+                        "chpst",
+                        "s6-setuidgid",
+                    ]
+                    .iter()
+                    .any(|t| i.args_text().contains(t))
+            });
         let sev = util::for_role(
             cx,
             if drops_privileges {
@@ -156,5 +194,71 @@ impl Rule for RunsAsRoot {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::{check, check_at};
+
+    fn sev(text: &str) -> Option<Severity> {
+        check(&RunsAsRoot, text).first().map(|f| f.severity)
+    }
+
+    #[test]
+    fn user_resolution() {
+        assert_eq!(
+            sev("FROM alpine:3.20\nARG UID=0\nUSER ${UID}\n"),
+            Some(Severity::High)
+        );
+        assert_eq!(sev("FROM alpine:3.20\nUSER ${APP_UID}\n"), None);
+        assert_eq!(
+            sev("FROM alpine:3.20\nUSER app\nUSER root\n"),
+            Some(Severity::High)
+        );
+        assert_eq!(
+            sev("FROM alpine:3.20\nUSER root\nRUN x\nUSER 1000:1000\n"),
+            None
+        );
+        assert_eq!(sev("FROM alpine:3.20\nUSER 0:0\n"), Some(Severity::High));
+    }
+
+    #[test]
+    fn bases() {
+        assert_eq!(
+            sev("FROM gcr.io/distroless/static-debian12:nonroot\n"),
+            None
+        );
+        assert_eq!(
+            sev("FROM gcr.io/distroless/static-debian12\n"),
+            Some(Severity::High)
+        );
+        assert_eq!(sev("FROM cgr.dev/chainguard/nginx\n"), None);
+        assert_eq!(
+            sev("FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n"),
+            Some(Severity::Low)
+        );
+        assert_eq!(sev("FROM ${BASE}\n"), None);
+        assert_eq!(
+            sev("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n"),
+            None
+        );
+        assert_eq!(
+            sev("FROM alpine:3.20\nRUN apk add su-exec\nENTRYPOINT [\"/entry.sh\"]\n"),
+            Some(Severity::Low)
+        );
+    }
+
+    #[test]
+    fn build_images_are_skipped() {
+        assert!(check_at(&RunsAsRoot, "Dockerfile.dev", "FROM python:3.12\n").is_empty());
+        assert!(check_at(&RunsAsRoot, "ci/build.Dockerfile", "FROM python:3.12\n").is_empty());
+        assert!(check(
+            &RunsAsRoot,
+            "FROM python:3.12 AS base\nFROM base AS test\nRUN pytest\n"
+        )
+        .is_empty());
+        assert!(check(&RunsAsRoot, "FROM python:3.12\nONBUILD COPY . /app\n").is_empty());
     }
 }

@@ -341,3 +341,31 @@ mod tests {
         assert!(!placeholder("hunter2"));
     }
 }
+
+#[cfg(test)]
+mod redaction {
+    use super::*;
+    use crate::rules::docker::util::testing::check;
+
+    #[test]
+    fn snippet_hides_value() {
+        let f = check(
+            &SecretInEnv,
+            "FROM x\nENV DB_PASSWORD=\"hunter2-prod\" APP_ENV=prod\nARG TOKEN\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].snippet, "ENV DB_PASSWORD=\"****\" APP_ENV=prod");
+        assert!(!f[0].message.contains("hunter2"));
+        let f = check(
+            &SecretInEnv,
+            "FROM x\nENV API_KEY \\\n    s3cr3t-value-123\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert!(!f[0].snippet.contains("s3cr3t"));
+        let f = check(
+            &SecretInEnv,
+            "FROM x\nENV NEXT_PUBLIC_MAPS_API_KEY=AIzaSyA1234567890abcdefghijk\n",
+        );
+        assert_eq!(f[0].severity, Severity::Low);
+    }
+}

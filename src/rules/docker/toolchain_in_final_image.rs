@@ -233,3 +233,36 @@ impl Rule for ToolchainInFinalImage {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::check;
+
+    #[test]
+    fn installs_and_removals() {
+        let n = |t: &str| check(&ToolchainInFinalImage, t).len();
+        assert_eq!(n("FROM debian:12\nRUN apt-get install -y gcc make\n"), 1);
+        assert_eq!(n("FROM debian:12\nRUN apt-get install -y libpq5 curl\n"), 0);
+        assert_eq!(
+            n("FROM debian:12\nRUN apt-get install -y gcc && pip install x && apt-get purge -y gcc\n"),
+            0
+        );
+        assert_eq!(
+            n("FROM alpine:3.20\nRUN apk add --virtual=.b gcc musl-dev && apk del .b\n"),
+            0
+        );
+        assert_eq!(n("FROM alpine:3.20\nRUN apk add --virtual .b gcc\n"), 1);
+        assert_eq!(
+            n("FROM golang:1.22 AS b\nRUN apt-get install -y gcc\nFROM debian:12\nCOPY --from=b /x /x\n"),
+            0
+        );
+        assert_eq!(n("FROM rust:1.79\nCMD [\"./app\"]\n"), 1);
+        assert_eq!(n("FROM eclipse-temurin:21-jdk\nCMD [\"java\"]\n"), 1);
+        assert_eq!(n("FROM eclipse-temurin:21-jre\nCMD [\"java\"]\n"), 0);
+        assert_eq!(
+            n("FROM debian:12\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/\nRUN apt-get install -y libpq-dev\n"),
+            1
+        );
+    }
+}
