@@ -9,6 +9,7 @@ pub mod latest_tag;
 pub mod missing_healthcheck;
 pub mod pip_no_cache_dir;
 pub mod pipe_to_shell;
+pub mod run_pipefail;
 pub mod runs_as_root;
 pub mod secret_in_env;
 pub mod toolchain_in_final_image;
@@ -22,6 +23,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(latest_tag::UnpinnedDigest),
         Box::new(secret_in_env::SecretInEnv),
         Box::new(pipe_to_shell::PipeToShell),
+        Box::new(run_pipefail::RunPipefail),
         Box::new(add_instead_of_copy::AddInsteadOfCopy),
         Box::new(cache_busting_copy::CacheBustingCopy),
         Box::new(missing_healthcheck::MissingHealthcheck),
