@@ -114,8 +114,7 @@ impl Rule for RunPipefail {
                 .instructions
                 .iter()
                 .take(r.index)
-                .filter(|i| i.keyword == "SHELL" && i.stage.is_some_and(|s| chain.contains(&s)))
-                .next_back()
+                .rfind(|i| i.keyword == "SHELL" && i.stage.is_some_and(|s| chain.contains(&s)))
                 .is_some_and(
                     |i| matches!(&i.form, Form::Exec(v) if v.iter().any(|a| a == "pipefail")),
                 );
