@@ -184,6 +184,8 @@ impl Rule for AptHygiene {
             let edit = if r.inline
                 && r.ins.heredocs.is_empty()
                 && !trimmed.ends_with([';', '&', '|', '\\'])
+                && !trimmed.contains(" #")
+                && !trimmed.contains("\t#")
             {
                 let at = r.ins.args.to_host(trimmed.len());
                 out.edit(at..at, " && rm -rf /var/lib/apt/lists/*")
@@ -237,6 +239,14 @@ mod tests {
         assert_eq!(f.len(), 2);
         let lists = f.iter().find(|x| x.message.contains("lists")).unwrap();
         assert!(lists.fix.is_none());
+    }
+
+    #[test]
+    fn no_lists_fix_after_a_trailing_comment() {
+        let text = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl # tools\n";
+        let f = check(&AptHygiene, text);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].fix.is_none());
     }
 
     #[test]

@@ -161,7 +161,20 @@ pub fn build_only(df: &Dockerfile, cx: &FileCx<'_>) -> bool {
     let path = cx.file.path.to_ascii_lowercase();
     let file = path.rsplit('/').next().unwrap_or(&path);
     let markers = [
-        "dev", "devel", "develop", "test", "tests", "ci", "build", "builder", "lint", "local",
+        "dev",
+        "devel",
+        "develop",
+        "development",
+        "debug",
+        "test",
+        "tests",
+        "testing",
+        "ci",
+        "build",
+        "builder",
+        "lint",
+        "local",
+        "devcontainer",
     ];
     let parts: Vec<&str> = file
         .split(['.', '-', '_'])
