@@ -23,7 +23,8 @@ keeps a copy. A secret in a Dockerfile is also in git.
 The rule reports `ENV`/`ARG` whose name says secret (`*PASSWORD*`, `*SECRET*`,
 `*TOKEN*`, `*API_KEY*`, `*ACCESS_KEY*`, `*PRIVATE_KEY*`, `*CREDENTIALS*`…) and
 whose value is a literal, and any value that looks like a known credential
-(AWS access key id, GitHub/GitLab/Slack/Stripe tokens, a private key) or a URL
+(AWS access key id, GitHub/GitLab/Slack/Stripe/npm/PyPI/Hugging Face/OpenAI
+tokens, a private key) or a URL
 with an embedded password (`postgres://app:s3cret@db/app`). The value is
 replaced by `****` in the report.
 
@@ -140,6 +141,17 @@ fn known_credential(v: &str) -> bool {
         "-----BEGIN",
     ];
     if starts.iter().any(|s| v.starts_with(s)) && v.len() >= 20 {
+        return true;
+    }
+    // Hugging Face, OpenAI and Anthropic keys: a prefix and a long random tail.
+    let long_tail = |p: &str| {
+        v.strip_prefix(p).is_some_and(|t| {
+            t.len() >= 30
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+    };
+    if long_tail("hf_") || long_tail("sk-ant-") || long_tail("sk-proj-") || long_tail("sk-") {
         return true;
     }
     v.len() == 20
@@ -333,6 +345,8 @@ mod tests {
         assert!(!secret_name("TOKEN_TTL"));
         assert!(!secret_name("PWD"));
         assert!(known_credential("AKIAIOSFODNN7EXAMPLE"));
+        assert!(known_credential("hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"));
+        assert!(!known_credential("sk-short"));
         assert_eq!(url_password("postgres://app:s3cret@db/app"), Some("s3cret"));
         assert_eq!(url_password("postgres://app:${PW}@db/app"), None);
         assert_eq!(url_password("https://example.com/a@b"), None);
