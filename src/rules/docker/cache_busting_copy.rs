@@ -56,7 +56,7 @@ hadolint has no check for layer order.
 };
 
 fn whole_context(src: &str) -> bool {
-    matches!(src, "." | "./" | "*" | "./*" | "./." | "[\".\"")
+    matches!(src, "." | "./" | "*" | "./*" | "./.")
 }
 
 impl Rule for CacheBustingCopy {
@@ -69,7 +69,7 @@ impl Rule for CacheBustingCopy {
             return;
         }
         let runs = util::runs(df);
-        for (si, stage) in df.stages.iter().enumerate() {
+        for stage in &df.stages {
             let range = stage.instructions.clone();
             // (instruction index, ecosystem, command text, host span, cache mount)
             let mut installs = Vec::new();
@@ -90,7 +90,6 @@ impl Rule for CacheBustingCopy {
                     }
                 }
             }
-            let _ = si;
             let mut reported = false;
             for idx in range.clone() {
                 let Some(ins) = df.instructions.get(idx) else {

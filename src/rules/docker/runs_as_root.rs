@@ -55,7 +55,9 @@ USER 10001
 CMD ["gunicorn", "app:app"]
 ```
 Prefer a numeric UID so Kubernetes `runAsNonRoot` can verify it. Distroless
-images have a ready `:nonroot` tag.
+images have a ready `:nonroot` tag. When an internal base image already sets
+`USER` (harden cannot see inside it), say so where it shows:
+`# harden: ignore[docker/runs-as-root] base image runs as uid 10001`.
 
 hadolint DL3002 reports a last `USER root`/`0:0` as we do; it says nothing when
 `USER` is missing altogether, which is the common case and the one this rule is

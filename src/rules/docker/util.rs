@@ -257,10 +257,8 @@ pub fn runs(df: &Dockerfile) -> Vec<RunShell<'_>> {
         let mut scripts = Vec::new();
         let mut inline = false;
         match &ins.form {
-            Form::Exec(argv) => {
-                // `RUN ["sh", "-c", "…"]`: no host map worth having; skip.
-                let _ = argv;
-            }
+            // `RUN ["sh", "-c", "…"]`: no shell of ours to map back; skipped.
+            Form::Exec(_) => {}
             Form::Shell => {
                 let trimmed = ins.args_text().trim_start();
                 let first = trimmed.split_whitespace().next().unwrap_or("");
