@@ -81,7 +81,12 @@ fn json_contract() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["schema_version"], 1);
-    let task = &v["tasks"][0];
+    let task = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "T-shell-unsafe-rm")
+        .expect("the unsafe-rm task is planned");
     for key in [
         "id",
         "title",
