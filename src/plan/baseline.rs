@@ -17,33 +17,15 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Item;
 use crate::engine::ScanReport;
-use crate::finding::{Finding, Fnv64, Severity};
+use crate::finding::{Finding, Severity};
 
 /// Version of the baseline file format.
 pub const BASELINE_VERSION: u32 = 1;
 
-/// Line-shift-proof fingerprint of a finding (16 hex digits).
+/// Line-shift-proof fingerprint of a finding (16 hex digits): [`Finding::fingerprint`],
+/// so baselines, JSON and SARIF agree.
 pub fn fingerprint(f: &Finding) -> String {
-    let snippet: Vec<&str> = f.snippet.split_whitespace().collect();
-    let mut message = String::with_capacity(f.message.len());
-    let mut in_digits = false;
-    for c in f.message.chars() {
-        if c.is_ascii_digit() {
-            if !in_digits {
-                message.push('#');
-            }
-            in_digits = true;
-        } else {
-            message.push(c);
-            in_digits = false;
-        }
-    }
-    let mut h = Fnv64::default();
-    for part in [f.rule, &f.path, &snippet.join(" "), &message] {
-        h.write(part.as_bytes());
-        h.write(b"\0");
-    }
-    format!("{:016x}", h.finish())
+    f.fingerprint()
 }
 
 /// The baseline file.
