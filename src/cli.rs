@@ -198,7 +198,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     let opts = output::RenderOptions {
         color: use_color(args.output.is_some()),
         root: Some(args.common.path.clone()),
-        extras: output::ReportExtras::default(),
+        extras: report_extras(args.format, &args.common, &report),
     };
     if let Err(code) = emit(args.output.as_deref(), |w| {
         output::render_with(args.format, &report, &opts, w)
@@ -210,6 +210,17 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// The readiness status and the plan, for the formats that show them (HTML, Markdown).
+fn report_extras(format: Format, common: &CommonArgs, report: &ScanReport) -> output::ReportExtras {
+    let mut extras = output::ReportExtras::default();
+    if matches!(format, Format::Html | Format::Markdown) {
+        let _ = common;
+        let plan = crate::plan::build_plan(report, &crate::plan::model::PlanOptions::default());
+        extras.plan = Some(plan.view());
+    }
+    extras
 }
 
 fn cmd_rules() -> i32 {

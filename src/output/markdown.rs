@@ -355,18 +355,22 @@ fn plan_section(plan: &PlanView, w: &mut dyn Write) -> std::io::Result<()> {
         w,
         "{} tasks in {} phases, about {} of work.\n",
         plan.tasks.len(),
-        plan.phase_count(),
+        (0..plan.phase_count())
+            .filter(|i| plan.tasks.iter().any(|t| t.phase == *i))
+            .count(),
         effort_label(total)
     )?;
     writeln!(w, "| phase | tasks | effort |")?;
     writeln!(w, "|---|---:|---:|")?;
     for i in 0..plan.phase_count() {
         let tasks: Vec<_> = plan.tasks.iter().filter(|t| t.phase == i).collect();
+        if tasks.is_empty() {
+            continue;
+        }
         let hours: f64 = tasks.iter().map(|t| t.effort_hours.max(0.0)).sum();
         writeln!(
             w,
-            "| {}. {} | {} | {} |",
-            i + 1,
+            "| {} | {} | {} |",
             escape(&plan.phase_name(i)),
             tasks.len(),
             effort_label(hours)
@@ -385,7 +389,7 @@ fn plan_section(plan: &PlanView, w: &mut dyn Write) -> std::io::Result<()> {
                 w,
                 "- {} {} ({})",
                 code(&t.id),
-                escape(&t.title),
+                message(&t.title),
                 effort_label(t.effort_hours)
             )?;
         }

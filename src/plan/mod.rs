@@ -22,6 +22,7 @@ pub mod schedule;
 pub mod settings;
 pub mod tasks;
 pub mod tracks;
+pub mod view;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
