@@ -77,6 +77,22 @@ pub struct Stats {
     pub suppressed: usize,
 }
 
+impl Stats {
+    /// Number of files skipped, and the reasons as "3 binary, 1 too-large" (None when nothing was skipped).
+    pub fn skipped_summary(&self) -> Option<(usize, String)> {
+        let total: usize = self.files_skipped.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let reasons: Vec<String> = self
+            .files_skipped
+            .iter()
+            .map(|(k, v)| format!("{v} {}", k.as_str()))
+            .collect();
+        Some((total, reasons.join(", ")))
+    }
+}
+
 /// Everything a scan produced, ready for renderers.
 #[derive(Debug, Default)]
 pub struct ScanReport {

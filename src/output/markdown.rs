@@ -163,15 +163,8 @@ fn summary(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(w)?;
     let mut extra = Vec::new();
-    let skipped: usize = report.stats.files_skipped.values().sum();
-    if skipped > 0 {
-        let reasons: Vec<String> = report
-            .stats
-            .files_skipped
-            .iter()
-            .map(|(k, v)| format!("{v} {}", k.as_str()))
-            .collect();
-        extra.push(format!("{skipped} files skipped ({})", reasons.join(", ")));
+    if let Some((skipped, reasons)) = report.stats.skipped_summary() {
+        extra.push(format!("{skipped} files skipped ({reasons})"));
     }
     if report.stats.parse_errors > 0 {
         extra.push(format!(
