@@ -193,8 +193,10 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         });
     }
     let quiet = QuietPanics::install();
+    let progress = Progress::start();
     builder.build_parallel().run(|| {
         let tx = tx.clone();
+        let progress = &progress;
         Box::new(move |result| {
             let Ok(entry) = result else {
                 return ignore::WalkState::Continue;
@@ -220,11 +222,13 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             } else {
                 process_file(entry.path(), rel, cfg, rules)
             };
+            progress.tick();
             let _ = tx.send(outcome);
             ignore::WalkState::Continue
         })
     });
     drop(tx);
+    progress.finish();
 
     let mut report = ScanReport::default();
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
@@ -662,6 +666,63 @@ fn is_kustomization_name(path: &str) -> bool {
 pub fn is_k8s_object(root: &yaml::YamlNode) -> bool {
     root.get("apiVersion").and_then(|v| v.as_str()).is_some()
         && root.get("kind").and_then(|v| v.as_str()).is_some()
+}
+
+/// A file counter on stderr for long scans, only when stderr is a terminal
+/// (never in pipes, CI logs or tests). Starts after half a second.
+struct Progress {
+    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start() -> Progress {
+        use std::io::IsTerminal;
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let count = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        let enabled =
+            std::io::stderr().is_terminal() && std::env::var_os("HARDEN_NO_PROGRESS").is_none();
+        let thread = enabled.then(|| {
+            let (count, done) = (count.clone(), done.clone());
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                let mut shown = false;
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    if started.elapsed() >= std::time::Duration::from_millis(500) {
+                        eprint!(
+                            "\rharden: scanning… {} files",
+                            count.load(Ordering::Relaxed)
+                        );
+                        shown = true;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[2K");
+                }
+            })
+        });
+        Progress {
+            count,
+            done,
+            thread,
+        }
+    }
+
+    fn tick(&self) {
+        self.count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn finish(mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// Replaces the default panic hook while a scan runs so a caught rule panic
