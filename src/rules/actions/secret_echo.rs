@@ -114,7 +114,6 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
     let Some(script) = ShellScript::parse(masked(&scalar.mapped), ShellOrigin::WorkflowRun) else {
         return;
     };
-    let mut uses_secret_var = false;
     let mut tracing: Vec<std::ops::Range<usize>> = Vec::new();
     let mut dumps: Vec<std::ops::Range<usize>> = Vec::new();
     for cmd in script.commands() {
@@ -123,9 +122,6 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
             WordPart::Var(v) if vars.contains(&v.name) => Some(v.name.clone()),
             _ => None,
         });
-        if var_hit.is_some() {
-            uses_secret_var = true;
-        }
         match cmd.name.as_str() {
             "echo" | "printf" => {
                 let args_text: String = cmd
@@ -141,12 +137,13 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
                     continue;
                 }
                 let direct = wf::expressions(&MappedText::verbatim(&args_text, 0))
-                    .iter()
-                    .find_map(|e| {
+                    .into_iter()
+                    .find(|e| {
                         wf::context_refs(&e.inner)
-                            .into_iter()
-                            .find(|r| r.starts_with("secrets."))
-                    });
+                            .iter()
+                            .any(|r| r.starts_with("secrets."))
+                    })
+                    .map(|e| e.inner);
                 let what = match (direct, var_hit) {
                     (Some(r), _) => format!("`${{{{ {r} }}}}`"),
                     (None, Some(v)) => format!("`${v}` (set from a secret)"),
@@ -179,6 +176,7 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
             _ => {}
         }
     }
+    let uses_secret_var = vars.iter().any(|v| mentions_var(script.text(), v));
     if uses_secret_var {
         for span in tracing {
             let f = out.report(
@@ -195,6 +193,20 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
         );
         f.severity = Severity::Medium;
     }
+}
+
+/// Whether `$NAME` or `${NAME` appears in the script.
+fn mentions_var(text: &str, name: &str) -> bool {
+    [format!("${name}"), format!("${{{name}")]
+        .iter()
+        .any(|pat| {
+            text.match_indices(pat.as_str()).any(|(i, _)| {
+                !text[i + pat.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        })
 }
 
 fn check_steps<'a>(
