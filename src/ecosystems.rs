@@ -129,41 +129,42 @@ pub struct Detected {
     pub evidence: String,
 }
 
-/// Every `package-ecosystem` value Dependabot accepts (for schema checks; some
-/// of them are not detected by [`detect`]).
+/// Every `package-ecosystem` value Dependabot accepts (the enum of the published
+/// dependabot-2.0 schema; some of them are not detected by [`detect`]).
 pub const DEPENDABOT_ECOSYSTEMS: &[&str] = &[
+    "bazel",
     "bun",
     "bundler",
     "cargo",
     "composer",
     "conda",
+    "deno",
     "devcontainers",
     "docker",
     "docker-compose",
     "dotnet-sdk",
     "elm",
-    "gitsubmodule",
     "github-actions",
+    "gitsubmodule",
     "gomod",
     "gradle",
     "helm",
+    "julia",
     "maven",
     "mix",
+    "nix",
     "npm",
     "nuget",
     "opentofu",
     "pip",
-    "pip-compile",
-    "pipenv",
-    "pnpm",
-    "poetry",
+    "pre-commit",
     "pub",
     "rust-toolchain",
+    "sbt",
     "swift",
     "terraform",
     "uv",
     "vcpkg",
-    "yarn",
 ];
 
 /// Ecosystems whose manifest in a parent directory already covers nested ones
