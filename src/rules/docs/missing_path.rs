@@ -7,11 +7,13 @@ use crate::roles::FileRole;
 use crate::rules::docs::md::{self, dir_of, join_normalized};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
+/// (path as written, normalised path, path relative to the doc, where, snippet).
+type Candidate = (String, String, Option<String>, Related, String);
+
 /// See [`META`].
 #[derive(Default)]
 pub struct MissingPath {
-    /// (path as written, normalised path, path relative to the doc, where, snippet).
-    cands: Mutex<Vec<(String, String, Option<String>, Related, String)>>,
+    cands: Mutex<Vec<Candidate>>,
 }
 
 /// Metadata and docs.
