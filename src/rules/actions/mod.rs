@@ -10,6 +10,7 @@ pub mod persist_credentials;
 pub mod pin_comment_mismatch;
 pub mod sarif_without_permission;
 pub mod secret_echo;
+pub mod secrets_inherit;
 pub mod template_injection;
 pub mod unpinned_uses;
 pub mod wf;
@@ -27,5 +28,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(buildkit_local_cache::BuildkitLocalCache),
         Box::new(secret_echo::SecretEcho),
         Box::new(persist_credentials::PersistCredentials),
+        Box::new(secrets_inherit::SecretsInherit),
     ]
 }

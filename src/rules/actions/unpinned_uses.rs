@@ -25,13 +25,13 @@ in March 2025: every tag was rewritten to a malicious commit. Only a full
 40-character commit SHA is immutable.
 
 Severity: a branch (`@main`, `@master`, `@stable`) is high, it changes on every
-push; a tag of a third-party action is medium; a tag of an action owned by
-GitHub (`actions/*`, `github/*`) is low. A missing ref is high. Local actions
+push; a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
+included: their tags are as movable as anyone's. A missing ref is high. Local actions
 (`./.github/actions/x`) and `docker://image@sha256:…` are fine.
 
 ## Example
 ```yaml
-- uses: actions/checkout@v4                    # low: first-party, tag
+- uses: actions/checkout@v4                    # medium: tag
 - uses: docker/build-push-action@v6            # medium: third-party tag
 - uses: some-org/deploy-action@main            # high: branch
 ```
@@ -48,8 +48,8 @@ Pin to the commit and keep the version in a comment so Dependabot (with a
 (`data/action-pins.json`, 32 widely used actions, read from their
 repositories on 2026-11-22) when the line has no comment yet.
 
-zizmor's `unpinned-uses` reports the same; by default it accepts tags for
-`actions/*` and `github/*`, which harden reports at low instead of skipping.
+zizmor's `unpinned-uses` reports the same references (tags and branches alike,
+first-party actions included); harden grades branches above tags.
 "#,
 };
 
@@ -70,8 +70,6 @@ fn check(root: &YamlNode, text: &str, out: &mut Sink<'_>) {
         if wf::is_full_sha(&git_ref) {
             continue;
         }
-        let lower = action.to_ascii_lowercase();
-        let first_party = lower.starts_with("actions/") || lower.starts_with("github/");
         let known_tag = actions_pins::pin_for(&action, &git_ref).is_some();
         let (severity, what) = if git_ref.is_empty() {
             (
@@ -79,13 +77,8 @@ fn check(root: &YamlNode, text: &str, out: &mut Sink<'_>) {
                 "has no ref at all (the default branch)".to_string(),
             )
         } else if known_tag || looks_like_version(&git_ref) {
-            let sev = if first_party {
-                Severity::Low
-            } else {
-                Severity::Medium
-            };
             (
-                sev,
+                Severity::Medium,
                 format!("is pinned to the tag `{git_ref}`, which can be moved"),
             )
         } else {
