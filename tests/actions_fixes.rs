@@ -77,3 +77,57 @@ fn pin_comment_is_corrected() {
         "{out}"
     );
 }
+
+#[test]
+fn fixes_keep_crlf_line_endings() {
+    let src = "on: issue_comment\r\njobs:\r\n  a:\r\n    runs-on: ubuntu-latest\r\n    steps:\r\n      - run: |\r\n          echo \"${{ github.event.comment.body }}\"\r\n";
+    let out = apply_first_fix(src, "actions/template-injection").unwrap();
+    assert!(
+        out.contains("      - env:\r\n          COMMENT_BODY: ${{ github.event.comment.body }}\r\n        run: |\r\n          echo \"${COMMENT_BODY}\"\r\n"),
+        "{out:?}"
+    );
+    let src = "on: push\r\njobs:\r\n  a:\r\n    runs-on: ubuntu-latest\r\n    steps:\r\n      - uses: actions/checkout@692973e3d937129bcbf40652eb9f2f61becf3332 # v4.2.2\r\n";
+    let out = apply_first_fix(src, "actions/pin-comment-mismatch").unwrap();
+    assert!(out.ends_with("# v4.1.7\r\n"), "{out:?}");
+}
+
+/// Odd but valid shapes never make a rule fail (a panic would show as a diagnostic).
+#[test]
+fn odd_workflows_do_not_break_rules() {
+    let cases = [
+        "on: push\njobs: {}\n",
+        "on:\njobs:\n  a:\n",
+        "true: push\njobs:\n  a:\n    steps: [{uses: 'actions/checkout@v4'}, {run: 'echo ${{ github.head_ref }}'}]\n",
+        "on: [push]\npermissions: read-all\njobs:\n  a:\n    permissions: {}\n    steps:\n      - uses: docker://alpine:3\n      - uses: ./local\n      - uses: 42\n      - run: |\n          echo \"${{ secrets.X }}\" é ü ${{\n",
+        "- just\n- a list\n",
+        "on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: refs/pull/${{ github.event.number }}/merge\n",
+    ];
+    let rules: Vec<Box<dyn Rule>> = rules::registry()
+        .into_iter()
+        .filter(|r| {
+            let id = r.meta().id;
+            id.starts_with("actions/") || id.starts_with("repo/") || id.starts_with("docs/")
+        })
+        .collect();
+    for (i, case) in cases.iter().enumerate() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join(".github/workflows");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(format!("w{i}.yml")), case).unwrap();
+        fs::write(tmp.path().join(".github/dependabot.yml"), case).unwrap();
+        fs::write(
+            tmp.path().join("README.md"),
+            "[x](#)\n[y](<>)\n`a/`\n`/`\n[z](../..)\n",
+        )
+        .unwrap();
+        let report = common::scan_with(tmp.path(), &rules);
+        assert!(
+            !report
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("internal error")),
+            "case {i}: {:?}",
+            report.diagnostics
+        );
+    }
+}

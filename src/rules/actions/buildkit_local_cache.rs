@@ -39,6 +39,8 @@ starts cold: slow pipelines, and base layers re-pulled each time. The
 (or `type=registry,ref=ghcr.io/org/app:buildcache` for caches shared across
 workflows). Self-hosted runners with a persistent disk can keep `type=local`;
 suppress the finding there with `# harden: ignore[actions/buildkit-local-cache]`.
+zizmor's `cache-poisoning` is a different concern (caches restored into
+release builds); it does not look at BuildKit cache backends.
 "#,
 };
 

@@ -98,7 +98,13 @@ impl Rule for MissingPermissions {
             // Insert a read-only default before `jobs:` when it starts a line.
             let line_start = text[..jobs.key_span.start].rfind('\n').map_or(0, |i| i + 1);
             let edit = if line_start == jobs.key_span.start {
-                out.edit(line_start..line_start, "permissions:\n  contents: read\n\n")
+                {
+                    let nl = wf::eol(text);
+                    out.edit(
+                        line_start..line_start,
+                        format!("permissions:{nl}  contents: read{nl}{nl}"),
+                    )
+                }
             } else {
                 None
             };

@@ -198,7 +198,7 @@ fn fix_edit(step: &YamlNode, uses: &YamlNode, text: &str) -> Option<crate::findi
             }
             Some(crate::finding::Edit {
                 range: ls..ls,
-                replacement: format!("{indent}persist-credentials: false\n"),
+                replacement: format!("{indent}persist-credentials: false{}", wf::eol(text)),
             })
         }
         None => {
@@ -208,7 +208,10 @@ fn fix_edit(step: &YamlNode, uses: &YamlNode, text: &str) -> Option<crate::findi
             let pad = " ".repeat(key_col);
             Some(crate::finding::Edit {
                 range: at..at,
-                replacement: format!("{pad}with:\n{pad}  persist-credentials: false\n"),
+                replacement: format!(
+                    "{pad}with:{nl}{pad}  persist-credentials: false{nl}",
+                    nl = wf::eol(text)
+                ),
             })
         }
     }

@@ -48,6 +48,8 @@ Grant it in the scanning job only:
       contents: read
       security-events: write
 ```
+zizmor has no equivalent audit (it checks that permissions are not too broad,
+not that they suffice).
 "#,
 };
 

@@ -51,7 +51,8 @@ a file or `$GITHUB_ENV`, and `echo "::add-mask::$VALUE"` are fine.
 Do not print secrets. Feed them to tools through stdin or files with `umask
 077`; print a fingerprint if you need to check which secret is in use; register
 derived values with `echo "::add-mask::$DERIVED"` before anything prints them;
-turn `set -x` off around commands that use secrets.
+turn `set -x` off around commands that use secrets. zizmor has no audit for
+secrets printed by `run:` steps.
 "#,
 };
 

@@ -59,8 +59,10 @@ expression is a plain context reference outside single quotes (safe: only the
 way the value reaches the shell changes).
 
 zizmor's `template-injection` covers the same sinks; it also reports
-`steps.*.outputs`, `env.*` and other contexts it cannot prove safe at low
-confidence, which harden leaves out to stay quiet on correct workflows.
+`steps.*.outputs`, `env.*`, `github.ref_name` and user logins
+(`github.event.comment.user.login`), which harden leaves out to stay quiet on
+correct workflows: logins are limited to letters, digits and `-`, and a branch
+name in `ref_name` comes from someone who can already push.
 "#,
 };
 
@@ -296,6 +298,7 @@ fn env_fix(sc: &StepCx<'_>, exprs: &[Expr], inner: &str, var: &str, text: &str) 
         });
     }
     if var != "GITHUB_HEAD_REF" {
+        let nl = wf::eol(text);
         let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
         let insert = match sc.step.pair("env") {
             Some(env) => {
@@ -310,7 +313,7 @@ fn env_fix(sc: &StepCx<'_>, exprs: &[Expr], inner: &str, var: &str, text: &str) 
                 }
                 Edit {
                     range: ls..ls,
-                    replacement: format!("{indent}{var}: ${{{{ {inner} }}}}\n"),
+                    replacement: format!("{indent}{var}: ${{{{ {inner} }}}}{nl}"),
                 }
             }
             None => {
@@ -329,12 +332,16 @@ fn env_fix(sc: &StepCx<'_>, exprs: &[Expr], inner: &str, var: &str, text: &str) 
                     // Insert after the dash: `- env:\n    VAR: …\n  run:` keeps run in the same item.
                     Edit {
                         range: run.key_span.start..run.key_span.start,
-                        replacement: format!("env:\n{indent}  {var}: ${{{{ {inner} }}}}\n{indent}"),
+                        replacement: format!(
+                            "env:{nl}{indent}  {var}: ${{{{ {inner} }}}}{nl}{indent}"
+                        ),
                     }
                 } else {
                     Edit {
                         range: ls..ls,
-                        replacement: format!("{indent}env:\n{indent}  {var}: ${{{{ {inner} }}}}\n"),
+                        replacement: format!(
+                            "{indent}env:{nl}{indent}  {var}: ${{{{ {inner} }}}}{nl}"
+                        ),
                     }
                 }
             }

@@ -278,6 +278,14 @@ pub fn is_reusable_call(job: &YamlNode) -> bool {
     job.get("uses").is_some()
 }
 
+/// The file's line ending (`\r\n` when its first line ends so), for inserted lines.
+pub fn eol(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
 /// Every `uses:` value of a workflow (job-level reusable workflows and steps) or,
 /// for a composite action, of its steps.
 pub fn all_uses(root: &YamlNode) -> Vec<&YamlNode> {
