@@ -77,6 +77,7 @@ enum Taint {
 
 const EVENT_SUFFIXES: &[&str] = &[
     ".title",
+    "display_title",
     ".body",
     ".message",
     ".page_name",

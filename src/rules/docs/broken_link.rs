@@ -42,7 +42,9 @@ the Markdown files (GitHub's anchor rules: lower case, punctuation dropped,
 spaces to `-`, `-1`, `-2` for repeats; explicit `<a name>`/`id` anchors too).
 External URLs are never fetched (harden makes no network calls); links inside
 code blocks are not links. Anchors into non-Markdown files (`#L10`) are not
-checked.
+checked. Rustdoc intra-doc links (`crate::x`, `KnownLayout`) and links into a
+generated HTML site the repository does not contain are not files and are skipped;
+so are changelogs (old entries point at files as they were then).
 
 ## Example
 ```markdown
@@ -60,7 +62,7 @@ links; harden also checks anchors in other Markdown files.
 
 fn is_external(dest: &str) -> bool {
     let lower = dest.to_ascii_lowercase();
-    if lower.starts_with("//") {
+    if lower.starts_with("//") || lower.contains("://") {
         return true;
     }
     // A scheme: letters followed by `:` before any `/`.
@@ -75,6 +77,20 @@ fn is_external(dest: &str) -> bool {
         }
     }
     false
+}
+
+/// Rustdoc intra-doc links (`crate::x`, `super#warning`, `KnownLayout`) in Markdown
+/// that a crate includes as documentation: not files.
+fn is_rustdoc_link(path: &str) -> bool {
+    if path.contains("::") || matches!(path, "crate" | "super" | "self") {
+        return true;
+    }
+    // A bare CamelCase identifier (a type name), not a file like LICENSE or CONTRIBUTING.
+    !path.is_empty()
+        && !path.contains(['.', '/'])
+        && path.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && path.chars().any(|c| c.is_ascii_lowercase())
+        && path.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 impl Rule for BrokenLink {
@@ -97,6 +113,20 @@ impl Rule for BrokenLink {
         ) {
             return;
         }
+        // Old release notes point at files as they were then.
+        let name = cx
+            .file
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if ["changelog", "history", "news", "changes", "release-notes"]
+            .iter()
+            .any(|n| name.starts_with(n))
+        {
+            return;
+        }
         let dir = dir_of(&cx.file.path);
         for link in facts.links {
             let dest = link.dest.trim();
@@ -112,6 +142,9 @@ impl Rule for BrokenLink {
                 None => (dest, None),
             };
             let path_part = path_part.split('?').next().unwrap_or("");
+            if is_rustdoc_link(path_part) {
+                continue;
+            }
             let target = if path_part.is_empty() {
                 cx.file.path.clone()
             } else {
@@ -131,6 +164,12 @@ impl Rule for BrokenLink {
         let Ok(st) = self.state.lock() else { return };
         for (target, anchor, at, snippet, dest, image) in &st.links {
             let what = if *image { "image" } else { "link" };
+            // Links into a generated HTML site (rustdoc, Sphinx) the repository does not hold.
+            if target.ends_with(".html")
+                && !repo.inventory.iter().any(|e| e.path.ends_with(".html"))
+            {
+                continue;
+            }
             if !target.is_empty() && !repo.exists(target) {
                 out.report(
                     at.clone(),
