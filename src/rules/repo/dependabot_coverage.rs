@@ -80,6 +80,16 @@ grouping minor and patch updates to keep the pull request count sane:
 "#,
 };
 
+/// The detected ecosystem a `package-ecosystem` value keeps updated (`bun` reads
+/// package.json, `opentofu` reads `*.tf`).
+fn covering_ecosystem(value: &str) -> Option<Ecosystem> {
+    match value {
+        "bun" => Some(Ecosystem::Npm),
+        "opentofu" => Some(Ecosystem::Terraform),
+        other => Ecosystem::from_dependabot(other),
+    }
+}
+
 fn severity_of(e: Ecosystem, dir: &str) -> Severity {
     match e {
         Ecosystem::DockerCompose | Ecosystem::Gitsubmodule => Severity::Low,
@@ -105,7 +115,7 @@ impl Rule for DependabotCoverage {
         let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
         st.anchor = Some((at, snippet));
         for e in entries(root) {
-            let Some(eco) = e.ecosystem.and_then(Ecosystem::from_dependabot) else {
+            let Some(eco) = e.ecosystem.and_then(covering_ecosystem) else {
                 continue;
             };
             for (d, _) in &e.dirs {
