@@ -27,7 +27,8 @@ in March 2025: every tag was rewritten to a malicious commit. Only a full
 Severity: a branch (`@main`, `@master`, `@stable`) is high, it changes on every
 push; a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
 included: their tags are as movable as anyone's. A missing ref is high. Local actions
-(`./.github/actions/x`) and `docker://image@sha256:…` are fine.
+(`./.github/actions/x`) and `docker://image@sha256:…` are fine;
+`docker://image:tag` is medium (a tag can be re-pushed).
 
 ## Example
 ```yaml
@@ -64,8 +65,17 @@ pub fn looks_like_version(r: &str) -> bool {
 fn check(root: &YamlNode, text: &str, out: &mut Sink<'_>) {
     for uses in wf::all_uses(root) {
         let Some(value) = uses.as_str() else { continue };
-        let UsesRef::Repo { action, git_ref } = wf::parse_uses(value) else {
-            continue;
+        let (action, git_ref) = match wf::parse_uses(value) {
+            UsesRef::Repo { action, git_ref } => (action, git_ref),
+            UsesRef::Docker { digest: false } => {
+                let image = value.trim().trim_start_matches("docker://");
+                out.report(
+                    uses.span.clone(),
+                    format!("container action `{image}` is referenced by tag, which can be re-pushed; pin it by `@sha256:` digest"),
+                );
+                continue;
+            }
+            _ => continue,
         };
         if wf::is_full_sha(&git_ref) {
             continue;
