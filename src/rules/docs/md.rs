@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// A link or image destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,8 @@ pub struct MdFacts {
     pub anchors: Vec<String>,
     /// Inline code spans: text and byte range.
     pub code: Vec<(String, Range<usize>)>,
+    /// Fenced code blocks: info string (`bash`), content, byte range of the block.
+    pub blocks: Vec<(String, String, Range<usize>)>,
 }
 
 /// Parses a Markdown document.
@@ -36,6 +38,7 @@ pub fn facts(text: &str) -> MdFacts {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
     let mut heading: Option<String> = None;
+    let mut block: Option<(String, String, Range<usize>)> = None;
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (ev, range) in Parser::new_ext(text, opts).into_offset_iter() {
         match ev {
@@ -63,9 +66,26 @@ pub fn facts(text: &str) -> MdFacts {
                     out.anchors.push(anchor);
                 }
             }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(i) => {
+                        i.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                block = Some((info, String::new(), range));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(b) = block.take() {
+                    out.blocks.push(b);
+                }
+            }
             Event::Text(t) => {
                 if let Some(h) = heading.as_mut() {
                     h.push_str(&t);
+                }
+                if let Some(b) = block.as_mut() {
+                    b.1.push_str(&t);
                 }
             }
             Event::Code(t) => {

@@ -37,7 +37,10 @@ exists in the repository (medium) or is a conventional one such as `scripts/`,
 `docs/`, `config/`, `deploy/` (low), when the file exists neither from the
 repository root nor next to the document. Build outputs (`dist/`, `build/`,
 `target/`, `node_modules/`…), paths the `.gitignore` covers, and lines that
-talk about creating, copying or generating the file are skipped.
+talk about creating, copying or generating the file are skipped. In fenced
+shell blocks (`bash`, `sh`, `console`…) the scripts a command line runs by
+path (`./scripts/reset_gpu.sh`, `sudo bash ops/drain.sh`, `python
+tools/migrate.py`) are checked the same way, up to the first `cd`.
 
 ## Example
 ```markdown
@@ -229,9 +232,105 @@ impl Rule for MissingPath {
                 cands.push((word.to_string(), p.to_string(), beside, at.clone(), snippet));
             }
         }
+        for (info, content, range) in facts.blocks {
+            if !SHELL_INFOS.contains(&info.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            let block_text = cx.file.text.get(range.clone()).unwrap_or("");
+            for cmd in block_commands(&content) {
+                let Some(p) = path_candidate(cmd) else {
+                    continue;
+                };
+                let first = p.split('/').next().unwrap_or("");
+                if BUILD_DIRS.contains(&first) {
+                    continue;
+                }
+                let Some(off) = block_text.find(cmd) else {
+                    continue;
+                };
+                let start = range.start + off;
+                let at = cx.locate(start..start + cmd.len(), "run here");
+                let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+                let beside = join_normalized(dir_of(&cx.file.path), p).filter(|b| b != p);
+                cands.push((cmd.to_string(), p.to_string(), beside, at, snippet));
+            }
+        }
     }
 
     fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.report(repo, out);
+    }
+}
+
+const SHELL_INFOS: &[&str] = &[
+    "sh",
+    "bash",
+    "shell",
+    "console",
+    "shell-session",
+    "zsh",
+    "terminal",
+];
+const LAUNCHERS: &[&str] = &[
+    "sudo", "bash", "sh", "zsh", "python", "python3", "source", ".", "exec", "time", "nohup", "uv",
+    "run", "poetry", "pipenv", "$", "#",
+];
+const SCRIPT_EXTS: &[&str] = &["sh", "bash", "py"];
+
+/// Scripts a shell block runs by path (`./scripts/reset_gpu.sh`, `sudo bash ops/x.sh`,
+/// `python tools/migrate.py`), before any `cd` changes the directory.
+pub fn block_commands(content: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in content.lines() {
+        let t = line.trim();
+        let t = t.strip_prefix("$ ").unwrap_or(t);
+        if t.starts_with('#') || t.is_empty() {
+            continue;
+        }
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if words.iter().any(|w| {
+            matches!(
+                *w,
+                "cd" | "pushd"
+                    | "git"
+                    | "mkdir"
+                    | "touch"
+                    | "cp"
+                    | "mv"
+                    | "curl"
+                    | "wget"
+                    | "tee"
+                    | "cat"
+            )
+        }) {
+            // The working directory or the file set may change from here on.
+            if words
+                .first()
+                .is_some_and(|w| matches!(*w, "cd" | "pushd" | "git"))
+            {
+                break;
+            }
+            continue;
+        }
+        let Some(cmd) = words
+            .iter()
+            .find(|w| !LAUNCHERS.contains(w) && !w.contains('=') && !w.starts_with('-'))
+        else {
+            continue;
+        };
+        let Some(p) = path_candidate(cmd) else {
+            continue;
+        };
+        let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
+        if SCRIPT_EXTS.contains(&ext) {
+            out.push(*cmd);
+        }
+    }
+    out
+}
+
+impl MissingPath {
+    fn report(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
         let Ok(cands) = self.cands.lock() else { return };
         if cands.is_empty() {
             return;
@@ -272,6 +371,15 @@ impl Rule for MissingPath {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_blocks() {
+        let block = "$ sudo ./scripts/reset_gpu.sh --force\nFOO=1 python tools/migrate.py\necho done\n# scripts/commented.sh\ncd deploy\n./run.sh\n";
+        assert_eq!(
+            block_commands(block),
+            vec!["./scripts/reset_gpu.sh", "tools/migrate.py"]
+        );
+    }
 
     #[test]
     fn candidates() {
