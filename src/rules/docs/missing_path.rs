@@ -37,7 +37,8 @@ exists in the repository (medium) or is a conventional one such as `scripts/`,
 `docs/`, `config/`, `deploy/` (low), when the file exists neither from the
 repository root nor next to the document. Build outputs (`dist/`, `build/`,
 `target/`, `node_modules/`…), paths the `.gitignore` covers, and lines that
-talk about creating, copying or generating the file are skipped. In fenced
+talk about creating, copying or generating the file, or about the reader's own
+project ("in your `src/main.rs`"), are skipped. In fenced
 shell blocks (`bash`, `sh`, `console`…) the scripts a command line runs by
 path (`./scripts/reset_gpu.sh`, `sudo bash ops/drain.sh`, `python
 tools/migrate.py`) are checked the same way, up to the first `cd`.
@@ -223,7 +224,13 @@ impl Rule for MissingPath {
                     continue;
                 }
                 let at = cx.locate(span.clone(), "named here");
-                let line = cx.file.line_text(at.region.start.line).to_ascii_lowercase();
+                let l = at.region.start.line;
+                let line = format!(
+                    "{} {}",
+                    cx.file.line_text(l.saturating_sub(1)),
+                    cx.file.line_text(l)
+                )
+                .to_ascii_lowercase();
                 if CREATION_WORDS.iter().any(|w| line.contains(w)) {
                     continue;
                 }
