@@ -148,6 +148,9 @@ const CREATION_WORDS: &[&str] = &[
     "for example",
     "such as",
     "download",
+    "your ",
+    "you'll",
+    "new file",
 ];
 
 /// The path a code span names, if it looks like a repository-relative file path.
