@@ -30,26 +30,27 @@ struct TagPin {
 }
 
 /// One action's pins, with a reverse index from commit to tags.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Entry {
     latest: String,
     by_tag: HashMap<String, String>,
     by_sha: HashMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Default)]
-struct Table {
+/// A table of action release tags and commits: the bundled one ([`PinTable::bundled`])
+/// or one read from a user-supplied file of the same shape, possibly merged.
+#[derive(Debug, Default, Clone)]
+pub struct PinTable {
     read_on: String,
     /// Keyed by lower-case `owner/repo`.
     actions: HashMap<String, Entry>,
 }
 
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let Ok(file) = serde_json::from_str::<PinFile>(PINS_JSON) else {
-            return Table::default();
-        };
+impl PinTable {
+    /// Parses a file shaped like `data/action-pins.json`.
+    pub fn from_json(text: &str) -> Result<PinTable, String> {
+        let file = serde_json::from_str::<PinFile>(text)
+            .map_err(|e| format!("not an action pin table: {e}"))?;
         let mut actions = HashMap::new();
         for (name, pins) in file.actions {
             let mut e = Entry {
@@ -66,11 +67,91 @@ fn table() -> &'static Table {
             }
             actions.insert(name.to_ascii_lowercase(), e);
         }
-        Table {
+        Ok(PinTable {
             read_on: file.read_on,
             actions,
+        })
+    }
+
+    /// The table shipped inside harden.
+    pub fn bundled() -> &'static PinTable {
+        table()
+    }
+
+    /// This table with `other`'s actions added; `other` wins for actions both know
+    /// (a user file is newer than the bundled one).
+    pub fn merged_with(&self, other: &PinTable) -> PinTable {
+        let mut out = self.clone();
+        for (k, v) in &other.actions {
+            out.actions.insert(k.clone(), v.clone());
         }
-    })
+        if other.read_on > out.read_on {
+            out.read_on = other.read_on.clone();
+        }
+        out
+    }
+
+    /// Date the table was read (`YYYY-MM-DD`).
+    pub fn read_on(&self) -> &str {
+        &self.read_on
+    }
+
+    /// Whether the table knows this action (by repository).
+    pub fn knows(&self, action: &str) -> bool {
+        self.actions.contains_key(&repo_of(action))
+    }
+
+    /// The commit `tag` of `action` points at.
+    pub fn pin_for(&self, action: &str, tag: &str) -> Option<&str> {
+        self.actions
+            .get(&repo_of(action))?
+            .by_tag
+            .get(tag)
+            .map(String::as_str)
+    }
+
+    /// Every tag that points at `sha`, most specific first.
+    pub fn tags_for(&self, action: &str, sha: &str) -> &[String] {
+        self.actions
+            .get(&repo_of(action))
+            .and_then(|e| e.by_sha.get(&sha.to_ascii_lowercase()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The most specific tag that points at `sha`.
+    pub fn tag_for(&self, action: &str, sha: &str) -> Option<&str> {
+        self.tags_for(action, sha).first().map(String::as_str)
+    }
+
+    /// The newest full release the table knows.
+    pub fn latest(&self, action: &str) -> Option<&str> {
+        self.actions
+            .get(&repo_of(action))
+            .map(|e| e.latest.as_str())
+    }
+
+    /// `(sha, full version comment)` for pinning `action@tag`.
+    pub fn pin_with_comment(&self, action: &str, tag: &str) -> Option<(&str, &str)> {
+        let sha = self.pin_for(action, tag)?;
+        let comment = self.tag_for(action, sha).unwrap_or("");
+        let comment = if version_key(comment).0 >= version_key(tag).0 {
+            comment
+        } else {
+            self.actions
+                .get(&repo_of(action))?
+                .by_tag
+                .get_key_value(tag)
+                .map(|(k, _)| k.as_str())
+                .unwrap_or("")
+        };
+        Some((sha, comment))
+    }
+}
+
+fn table() -> &'static PinTable {
+    static TABLE: OnceLock<PinTable> = OnceLock::new();
+    TABLE.get_or_init(|| PinTable::from_json(PINS_JSON).unwrap_or_default())
 }
 
 /// Numeric parts of a tag (`v4.1.7` → [4, 1, 7]); more parts sort as more specific.
@@ -92,67 +173,41 @@ pub fn repo_of(action: &str) -> String {
     }
 }
 
-/// Date the table was read from the actions' repositories (`YYYY-MM-DD`).
+/// Date the bundled table was read from the actions' repositories (`YYYY-MM-DD`).
 pub fn read_on() -> &'static str {
-    &table().read_on
+    table().read_on()
 }
 
-/// Whether the table knows this action (by repository).
+/// Whether the bundled table knows this action (by repository).
 pub fn knows(action: &str) -> bool {
-    table().actions.contains_key(&repo_of(action))
+    table().knows(action)
 }
 
 /// The commit `tag` of `action` points at (`pin_for("actions/checkout", "v4.1.7")`).
 pub fn pin_for(action: &str, tag: &str) -> Option<&'static str> {
-    table()
-        .actions
-        .get(&repo_of(action))?
-        .by_tag
-        .get(tag)
-        .map(String::as_str)
+    table().pin_for(action, tag)
 }
 
 /// Every tag that points at `sha`, most specific first (`v4.1.7` before `v4`).
 pub fn tags_for(action: &str, sha: &str) -> &'static [String] {
-    table()
-        .actions
-        .get(&repo_of(action))
-        .and_then(|e| e.by_sha.get(&sha.to_ascii_lowercase()))
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    table().tags_for(action, sha)
 }
 
 /// The most specific tag that points at `sha` (`v4.1.7` rather than `v4`).
 pub fn tag_for(action: &str, sha: &str) -> Option<&'static str> {
-    tags_for(action, sha).first().map(String::as_str)
+    table().tag_for(action, sha)
 }
 
-/// The newest full release of `action` the table knows.
+/// The newest full release of `action` the bundled table knows.
 pub fn latest(action: &str) -> Option<&'static str> {
-    table()
-        .actions
-        .get(&repo_of(action))
-        .map(|e| e.latest.as_str())
+    table().latest(action)
 }
 
 /// The best pin for a moving or exact tag: `(sha, full version comment)`.
 /// `v4` resolves to the commit `v4` points at, commented with the most specific
 /// tag at that commit (`v4.2.2`), which is what `harden fix` writes.
 pub fn pin_with_comment(action: &str, tag: &str) -> Option<(&'static str, &'static str)> {
-    let sha = pin_for(action, tag)?;
-    let comment = tag_for(action, sha).unwrap_or("");
-    let comment = if version_key(comment).0 >= version_key(tag).0 {
-        comment
-    } else {
-        table()
-            .actions
-            .get(&repo_of(action))?
-            .by_tag
-            .get_key_value(tag)
-            .map(|(k, _)| k.as_str())
-            .unwrap_or("")
-    };
-    Some((sha, comment))
+    table().pin_with_comment(action, tag)
 }
 
 #[cfg(test)]
@@ -175,6 +230,22 @@ mod tests {
         assert!(pin_for("github/codeql-action/upload-sarif", "v3").is_some());
         assert_eq!(pin_for("nobody/nothing", "v1"), None);
         assert!(latest("actions/checkout").is_some());
+    }
+
+    #[test]
+    fn user_table_merges_over_bundled() {
+        let user = PinTable::from_json(
+            r#"{"read_on":"2030-01-01","actions":{"acme/deploy":{"latest":"v2.0.0","tags":{"v2.0.0":{"sha":"ABCDEF0123456789ABCDEF0123456789ABCDEF01"}}}}}"#,
+        )
+        .unwrap();
+        let merged = PinTable::bundled().merged_with(&user);
+        assert_eq!(merged.read_on(), "2030-01-01");
+        assert_eq!(
+            merged.tag_for("acme/deploy", "abcdef0123456789abcdef0123456789abcdef01"),
+            Some("v2.0.0")
+        );
+        assert!(merged.knows("actions/checkout"));
+        assert!(PinTable::from_json("{}").is_err());
     }
 
     #[test]
