@@ -96,6 +96,50 @@ pub fn package_json_has_renovate(text: &str) -> bool {
         .is_some()
 }
 
+/// Whether a pyproject.toml declares dependencies (a `[project]` table, Poetry,
+/// PDM or a build system); one that only configures tools (ruff, black, mypy)
+/// gives Dependabot nothing to update.
+pub fn pyproject_declares_deps(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim();
+        t == "[project]"
+            || t.starts_with("[tool.poetry")
+            || t.starts_with("[tool.pdm")
+            || t.starts_with("[dependency-groups]")
+            || t == "[build-system]"
+            || t.starts_with("[project.optional-dependencies]")
+    })
+}
+
+/// Manifests that name no dependency (tool-only pyproject.toml), seen by `check_manifest`.
+#[derive(Debug, Default)]
+pub struct EmptyManifests(std::sync::Mutex<Vec<String>>);
+
+impl EmptyManifests {
+    /// Records `cx`'s file when it is a manifest without dependencies.
+    pub fn note(&self, cx: &crate::rules::FileCx<'_>) {
+        let name = cx.file.path.rsplit('/').next().unwrap_or("");
+        if name == "pyproject.toml" && !pyproject_declares_deps(&cx.file.text) {
+            if let Ok(mut v) = self.0.lock() {
+                v.push(cx.file.path.clone());
+            }
+        }
+    }
+
+    /// The inventory without those manifests.
+    pub fn filter(
+        &self,
+        inventory: &[crate::rules::InventoryEntry],
+    ) -> Vec<crate::rules::InventoryEntry> {
+        let skip = self.0.lock().map(|v| v.clone()).unwrap_or_default();
+        inventory
+            .iter()
+            .filter(|e| !skip.contains(&e.path))
+            .cloned()
+            .collect()
+    }
+}
+
 /// A location at line 1 of a file that may not exist (where a fix should go).
 pub fn file_start(path: &str, message: impl Into<String>) -> Related {
     let p = Position { line: 1, column: 1 };
@@ -120,6 +164,19 @@ mod tests {
         assert!(!dir_matches("/services/*", "/services/api/v2"));
         assert!(dir_matches("/services/**", "/services/api/v2"));
         assert!(!dir_matches("/api", "/"));
+    }
+
+    #[test]
+    fn pyproject_with_or_without_deps() {
+        assert!(pyproject_declares_deps(
+            "[project]\nname = \"x\"\ndependencies = [\"fastapi\"]\n"
+        ));
+        assert!(pyproject_declares_deps(
+            "[tool.poetry.dependencies]\npython = \"^3.12\"\n"
+        ));
+        assert!(!pyproject_declares_deps(
+            "[tool.ruff]\nline-length = 100\n\n[tool.mypy]\nstrict = true\n"
+        ));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::ecosystems::{self, Ecosystem};
 use crate::finding::{Related, Severity};
 use crate::parse::yaml::YamlFile;
 use crate::rules::repo::dependabot::{
-    dir_matches, entries, file_start, has_renovate_file, package_json_has_renovate,
+    dir_matches, entries, file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
 };
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
@@ -15,6 +15,7 @@ use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 #[derive(Default)]
 pub struct DependabotCoverage {
     state: Mutex<State>,
+    empty: EmptyManifests,
 }
 
 #[derive(Default)]
@@ -50,7 +51,10 @@ vendored code, and reports each one no entry covers (`directories:` globs are
 understood; Cargo workspaces, Maven/Gradle multi-module builds and npm
 workspace members are covered by their root). Medium for package manifests,
 Dockerfiles and workflows; low for compose files, submodules and local
-composite actions. With a Renovate configuration present the rule stays
+composite actions, and for directories of tooling (`docs/`, `scripts/`,
+`tools/`, `benchmarks/`, `.devcontainer/`). A pyproject.toml that only
+configures tools (no `[project]`, Poetry, PDM or build system) is not a
+manifest. With a Renovate configuration present the rule stays
 silent: Renovate discovers manifests itself.
 
 ## Example
@@ -91,6 +95,21 @@ fn covering_ecosystem(value: &str) -> Option<Ecosystem> {
 }
 
 fn severity_of(e: Ecosystem, dir: &str) -> Severity {
+    let first = dir.trim_start_matches('/').split('/').next().unwrap_or("");
+    if matches!(
+        first,
+        "docs"
+            | "doc"
+            | "benchmarks"
+            | "bench"
+            | "tools"
+            | "scripts"
+            | "dev"
+            | "ci"
+            | ".devcontainer"
+    ) {
+        return Severity::Low;
+    }
     match e {
         Ecosystem::DockerCompose | Ecosystem::Gitsubmodule => Severity::Low,
         Ecosystem::GithubActions if dir != "/" => Severity::Low,
@@ -125,6 +144,7 @@ impl Rule for DependabotCoverage {
     }
 
     fn check_manifest(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note(cx);
         if cx.file.path == "package.json" && package_json_has_renovate(&cx.file.text) {
             if let Ok(mut st) = self.state.lock() {
                 st.renovate_in_package_json = true;
@@ -140,7 +160,7 @@ impl Rule for DependabotCoverage {
         if st.renovate_in_package_json || has_renovate_file(repo) {
             return;
         }
-        for d in ecosystems::detect(repo.inventory) {
+        for d in ecosystems::detect(&self.empty.filter(repo.inventory)) {
             let covered = st
                 .covered
                 .iter()

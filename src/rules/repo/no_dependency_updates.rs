@@ -4,13 +4,16 @@ use std::sync::Mutex;
 
 use crate::ecosystems;
 use crate::finding::Severity;
-use crate::rules::repo::dependabot::{file_start, has_renovate_file, package_json_has_renovate};
+use crate::rules::repo::dependabot::{
+    file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
+};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
 pub struct NoDependencyUpdates {
     renovate_in_package_json: Mutex<bool>,
+    empty: EmptyManifests,
 }
 
 /// Metadata and docs.
@@ -64,6 +67,7 @@ impl Rule for NoDependencyUpdates {
     }
 
     fn check_manifest(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note(cx);
         if cx.file.path == "package.json" && package_json_has_renovate(&cx.file.text) {
             if let Ok(mut r) = self.renovate_in_package_json.lock() {
                 *r = true;
@@ -79,7 +83,7 @@ impl Rule for NoDependencyUpdates {
         {
             return;
         }
-        let found = ecosystems::detect(repo.inventory);
+        let found = ecosystems::detect(&self.empty.filter(repo.inventory));
         if found.is_empty() {
             return;
         }
