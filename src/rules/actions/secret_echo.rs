@@ -28,9 +28,13 @@ from a JSON secret), multi-line (private keys, kubeconfigs), or shorter than
 four characters is printed in clear. A printed secret is a leaked secret.
 
 The rule reports, in `run:` steps:
-- `echo`/`printf` writing `${{ secrets.X }}` to the log (high);
+- `echo`/`printf` writing `${{ secrets.X }}` to the log;
 - `echo`/`printf` writing `$VAR` where `VAR` comes from `secrets.*` in the
-  step, job or workflow `env:` (high);
+  step, job or workflow `env:`;
+
+  both high when the name says credential (`TOKEN`, `KEY`, `PASSWORD`,
+  `SECRET`, `CREDENTIALS`, `WEBHOOK`, `DSN`…), medium for configuration kept
+  in secrets (`DEPLOY_HOST`);
 - `set -x` / `set -o xtrace` in a script that uses such a variable: every
   command is traced with its expanded arguments (medium);
 - `env` / `printenv` with no arguments while such variables are set (medium).
@@ -145,18 +149,21 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
                             .any(|r| r.starts_with("secrets."))
                     })
                     .map(|e| e.inner);
-                let what = match (direct, var_hit) {
-                    (Some(r), _) => format!("`${{{{ {r} }}}}`"),
-                    (None, Some(v)) => format!("`${v}` (set from a secret)"),
+                let (what, name) = match (direct, var_hit) {
+                    (Some(r), _) => (format!("`${{{{ {r} }}}}`"), r),
+                    (None, Some(v)) => (format!("`${v}` (set from a secret)"), v),
                     (None, None) => continue,
                 };
-                out.report(
+                let f = out.report(
                     cmd.span(),
                     format!(
                         "`{}` prints {what} to the job log; masking is best-effort and logs are readable by anyone with read access",
                         cmd.name
                     ),
                 );
+                if !sensitive_name(&name) {
+                    f.severity = Severity::Medium;
+                }
             }
             "set" => {
                 let traced = cmd.arg_values(&script).iter().flatten().any(|a| {
@@ -194,6 +201,32 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
         );
         f.severity = Severity::Medium;
     }
+}
+
+/// Whether a secret's name says it is a credential (`DEPLOY_TOKEN`, `DB_PASSWORD`)
+/// rather than configuration kept in secrets (`DEPLOY_HOST`, `SLACK_CHANNEL`).
+fn sensitive_name(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "KEY",
+        "PASS",
+        "SECRET",
+        "CRED",
+        "AUTH",
+        "PRIVATE",
+        "CERT",
+        "PEM",
+        "PAT",
+        "SESSION",
+        "COOKIE",
+        "SIGNING",
+        "WEBHOOK",
+        "DSN",
+        "CONNECTION",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
 }
 
 /// Whether `$NAME` or `${NAME` appears in the script.
