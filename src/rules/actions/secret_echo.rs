@@ -217,7 +217,6 @@ fn sensitive_name(name: &str) -> bool {
         "PRIVATE",
         "CERT",
         "PEM",
-        "PAT",
         "SESSION",
         "COOKIE",
         "SIGNING",
