@@ -161,10 +161,18 @@ impl Rule for DependabotCoverage {
             return;
         }
         for d in ecosystems::detect(&self.empty.filter(repo.inventory)) {
-            let covered = st
-                .covered
-                .iter()
-                .any(|(e, pat)| d.ecosystem.covered_by(*e) && dir_matches(pat, &d.dir));
+            let covered = st.covered.iter().any(|(e, pat)| {
+                d.ecosystem.covered_by(*e)
+                    && (dir_matches(pat, &d.dir)
+                        // Dependabot reads workflows from `/.github/workflows` whichever of
+                        // these the entry names.
+                        || *e == Ecosystem::GithubActions
+                            && d.dir == "/"
+                            && matches!(
+                                normalize_dir(pat).as_str(),
+                                "/.github" | "/.github/workflows"
+                            ))
+            });
             if covered {
                 continue;
             }
