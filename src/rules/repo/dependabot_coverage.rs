@@ -7,7 +7,8 @@ use crate::ecosystems::{self, Ecosystem};
 use crate::finding::{Related, Severity};
 use crate::parse::yaml::YamlFile;
 use crate::rules::repo::dependabot::{
-    dir_matches, entries, file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
+    dir_matches, entries, file_start, has_renovate_file, normalize_dir, package_json_has_renovate,
+    EmptyManifests,
 };
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
