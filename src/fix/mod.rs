@@ -6,6 +6,7 @@
 //! A fix whose result parses worse is rolled back and reported.
 
 pub mod apply;
+pub mod dependabot;
 pub mod validate;
 pub mod write;
 

@@ -3,7 +3,7 @@
 use std::sync::Mutex;
 
 use crate::ecosystems;
-use crate::finding::Severity;
+use crate::finding::{Edit, Fix, Severity};
 use crate::rules::repo::dependabot::{
     file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
 };
@@ -83,10 +83,12 @@ impl Rule for NoDependencyUpdates {
         {
             return;
         }
-        let found = ecosystems::detect(&self.empty.filter(repo.inventory));
+        let inventory = self.empty.filter(repo.inventory);
+        let found = ecosystems::detect(&inventory);
         if found.is_empty() {
             return;
         }
+        let config = crate::fix::dependabot::generate(repo.root, &inventory, &found);
         let mut names: Vec<String> = found
             .iter()
             .map(|d| {
@@ -114,5 +116,12 @@ impl Rule for NoDependencyUpdates {
             f.related.push(file_start(&d.evidence, "manifest found"));
         }
         f.severity = Severity::Medium;
+        f.fix = Some(Fix::safe(
+            "Create .github/dependabot.yml for the ecosystems found",
+            vec![Edit {
+                range: 0..0,
+                replacement: config,
+            }],
+        ));
     }
 }
