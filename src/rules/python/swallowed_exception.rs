@@ -1,0 +1,264 @@
+//! `python/swallowed-exception`: a broad handler that silently drops the error.
+
+use tree_sitter::Node;
+
+use crate::finding::Severity;
+use crate::parse::python::PythonFile;
+use crate::rules::python::util::{self, Module};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct SwallowedException;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "python/swallowed-exception",
+    summary: "`except Exception` whose handler drops the error (pass, continue, return None, or only a print)",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+`except Exception: pass` turns every failure — a timeout, a schema change, a typo
+that raises `AttributeError` — into silence. The collector "runs fine" and writes
+nothing; the API returns `None` and the caller fails three frames later with a
+confusing error. A `print(e)` is not much better: it goes to stdout, has no
+traceback, no level, and nobody alerts on it.
+
+The rule reports `except Exception` / `except BaseException` (alone or in a
+tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
+`return`, `return None`), optionally after a `print(...)` or a `debug`/`info`
+log call. It does not report:
+
+- bare `except:` (that is `python/bare-except`, one finding per handler);
+- specific exceptions (`except ValueError:`) — naming the error is a decision;
+- handlers that re-raise, exit, log at `warning` or above, use
+  `logger.exception(...)` or `exc_info=True`, or return an explicit value
+  (`return False`, `return []`: an error value the caller can test — numeric
+  fallbacks are `python/silent-numeric-fallback`);
+- best-effort clean-up: a `try` whose body only closes, removes or stops
+  something (`conn.close()`, `os.remove(tmp)`), and handlers inside `__del__`,
+  `__exit__`, `close`, `cleanup`, `shutdown` and friends;
+- a `try` that only imports (optional dependency; see `python/insecure-import-fallback`).
+
+A handler with a comment explaining itself (`pass  # best effort`) is reported at
+low. Tests, examples, vendored and generated code are not checked.
+
+## Example
+```python
+def load_prices(symbol):
+    try:
+        return api.prices(symbol)
+    except Exception:
+        pass                       # caller gets None, nobody knows why
+```
+Fine:
+```python
+    except Exception:
+        log.exception("price fetch failed for %s", symbol)
+        raise
+```
+
+## Fix
+Catch the exceptions you expect; log with `logger.exception(...)` (traceback
+included) and re-raise, or return an explicit error the caller handles. There is
+no automatic fix: what to do on failure is a design decision.
+
+Bandit reports `try/except/pass` (B110) and `try/except/continue` (B112) for any
+exception type; ruff `BLE001`/`S110` are similar. We limit ourselves to broad
+handlers, count print-only handlers as swallowing, and skip clean-up code.
+"#,
+};
+
+/// Names of functions whose body is clean-up, where swallowing is the point.
+const CLEANUP_FUNCS: &[&str] = &[
+    "__del__",
+    "__exit__",
+    "__aexit__",
+    "close",
+    "aclose",
+    "cleanup",
+    "clean_up",
+    "_cleanup",
+    "shutdown",
+    "_shutdown",
+    "teardown",
+    "tearDown",
+    "stop",
+    "dispose",
+    "release",
+    "disconnect",
+    "terminate",
+];
+
+/// Method names that release something: a `try` containing only these is clean-up.
+const CLEANUP_CALLS: &[&str] = &[
+    "close",
+    "aclose",
+    "shutdown",
+    "unlink",
+    "remove",
+    "rmtree",
+    "rmdir",
+    "kill",
+    "terminate",
+    "cancel",
+    "release",
+    "disconnect",
+    "stop",
+    "rollback",
+    "flush",
+    "join",
+    "wait",
+    "dispose",
+    "quit",
+    "logout",
+    "cleanup",
+    "unregister",
+    "delete",
+    "close_all",
+    "removeHandler",
+];
+
+impl Rule for SwallowedException {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if !util::is_production(cx) {
+            return;
+        }
+        let m = Module::new(py, &cx.file.text);
+        for clause in util::descendants(m.root).filter(|n| n.kind() == "except_clause") {
+            let types = util::except_types(clause);
+            let Some(broad) = types.iter().find_map(|t| {
+                let r = m.resolve(*t)?;
+                let name = r.strip_prefix("builtins.").unwrap_or(&r).to_string();
+                matches!(name.as_str(), "Exception" | "BaseException").then_some(name)
+            }) else {
+                continue;
+            };
+            let Some(body) = util::except_body(clause) else {
+                continue;
+            };
+            let Some(how) = swallows(body, &m) else {
+                continue;
+            };
+            if is_cleanup(clause, &m) {
+                continue;
+            }
+            let commented = util::has_comment(body);
+            let f = out.report(
+                util::except_header(clause),
+                format!(
+                    "`except {broad}` {how}: the error is lost; catch what you expect, log with `logger.exception` and re-raise or return an explicit error"
+                ),
+            );
+            if commented {
+                f.severity = Severity::Low;
+            }
+        }
+    }
+}
+
+/// How the handler swallows the error, or `None` if it handles it.
+fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
+    let stmts = util::statements(body);
+    if stmts.is_empty() {
+        return None;
+    }
+    let mut printed = false;
+    let mut logged = false;
+    let mut last_kind = "pass";
+    for s in &stmts {
+        match s.kind() {
+            "pass_statement" => {}
+            "continue_statement" => last_kind = "continue",
+            "break_statement" => last_kind = "break",
+            "return_statement" => {
+                let v = util::statements(*s);
+                if let Some(v) = v.first() {
+                    if m.text(*v) != "None" {
+                        return None;
+                    }
+                }
+                last_kind = "return";
+            }
+            "expression_statement" => {
+                let e = util::expr_of(*s)?;
+                match e.kind() {
+                    "ellipsis" => {}
+                    "string" => {} // a docstring-like note
+                    "call" => {
+                        if m.callee(e).as_deref() == Some("print") {
+                            printed = true;
+                        } else if let Some(level) = util::logging_call(e, m) {
+                            if !matches!(level, "debug" | "info")
+                                || util::kwarg(e, "exc_info", m.text).is_some()
+                            {
+                                return None;
+                            }
+                            logged = true;
+                        } else {
+                            return None;
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(match (printed, logged, last_kind) {
+        (true, _, _) => "only prints the error",
+        (false, true, _) => "only logs at debug/info level without a traceback",
+        (_, _, "continue") => "silently continues",
+        (_, _, "break") => "silently breaks out of the loop",
+        (_, _, "return") => "silently returns None",
+        _ => "silently passes",
+    })
+}
+
+/// Best-effort clean-up: inside a clean-up function, or the `try` only releases things
+/// or only imports.
+fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
+    if let Some(func) = util::enclosing_function(clause) {
+        let name = util::function_name(func, m.text);
+        if CLEANUP_FUNCS.contains(&name) {
+            return true;
+        }
+    }
+    let Some(try_stmt) = clause.parent() else {
+        return false;
+    };
+    let Some(try_body) = try_stmt.child_by_field_name("body") else {
+        return false;
+    };
+    let stmts = util::statements(try_body);
+    if !stmts.is_empty()
+        && stmts
+            .iter()
+            .all(|s| matches!(s.kind(), "import_statement" | "import_from_statement"))
+    {
+        return true;
+    }
+    !stmts.is_empty()
+        && stmts.iter().all(|s| {
+            let Some(e) = util::expr_of(*s) else {
+                return false;
+            };
+            let e = if e.kind() == "await" {
+                match e.named_child(0) {
+                    Some(x) => x,
+                    None => return false,
+                }
+            } else {
+                e
+            };
+            if e.kind() != "call" {
+                return false;
+            }
+            let name = m.callee(e).unwrap_or_default();
+            let last = name.rsplit('.').next().unwrap_or(&name);
+            CLEANUP_CALLS.contains(&last)
+        })
+}
