@@ -81,7 +81,10 @@ impl Rule for BareExcept {
                 "bare `except:` also catches KeyboardInterrupt and SystemExit and hides bugs; catch the exceptions you expect (at least `Exception`)",
             );
             if let Some(edit) = edit {
-                f.fix = Some(Fix::safe("Catch `Exception` instead of everything", vec![edit]));
+                f.fix = Some(Fix::safe(
+                    "Catch `Exception` instead of everything",
+                    vec![edit],
+                ));
             }
         }
     }

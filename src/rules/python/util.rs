@@ -56,10 +56,8 @@ impl<'a> Module<'a> {
                                     name.child_by_field_name("name"),
                                     name.child_by_field_name("alias"),
                                 ) {
-                                    imports.insert(
-                                        m.text(alias).to_string(),
-                                        compact(m.text(target)),
-                                    );
+                                    imports
+                                        .insert(m.text(alias).to_string(), compact(m.text(target)));
                                 }
                             }
                             _ => {}
@@ -127,7 +125,12 @@ impl<'a> Module<'a> {
         match n.kind() {
             "identifier" => {
                 let t = self.text(n);
-                Some(self.imports.get(t).cloned().unwrap_or_else(|| t.to_string()))
+                Some(
+                    self.imports
+                        .get(t)
+                        .cloned()
+                        .unwrap_or_else(|| t.to_string()),
+                )
             }
             "attribute" => {
                 let obj = n.child_by_field_name("object")?;
@@ -166,7 +169,7 @@ pub fn descendants<'t>(root: Node<'t>) -> impl Iterator<Item = Node<'t>> + 't {
         let n = stack.pop()?;
         let count = n.child_count();
         for i in (0..count).rev() {
-            if let Some(c) = n.child(i as u32) {
+            if let Some(c) = n.child(i) {
                 stack.push(c);
             }
         }
@@ -337,7 +340,11 @@ pub fn except_types(clause: Node<'_>) -> Vec<Node<'_>> {
 /// Whether an except clause is `except*` (an exception group handler).
 pub fn is_except_star(clause: Node<'_>, text: &str) -> bool {
     text.get(clause.byte_range())
-        .map(|t| t["except".len().min(t.len())..].trim_start().starts_with('*'))
+        .map(|t| {
+            t["except".len().min(t.len())..]
+                .trim_start()
+                .starts_with('*')
+        })
         .unwrap_or(false)
 }
 
@@ -410,7 +417,9 @@ pub fn logging_call(call: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
     }
     let method = m.text(f.child_by_field_name("attribute")?);
     let level = log_level(method)?;
-    let obj = m.text(f.child_by_field_name("object")?).to_ascii_lowercase();
+    let obj = m
+        .text(f.child_by_field_name("object")?)
+        .to_ascii_lowercase();
     let last = obj.rsplit('.').next().unwrap_or(&obj);
     if last.contains("log") || last == "_l" || last == "lg" {
         Some(level)
@@ -458,18 +467,20 @@ pub fn is_numeric_constant(n: Node<'_>, m: &Module<'_>) -> bool {
 /// an f-string with `{…}`, `"…" % x`, `"…".format(x)`, or `+` joining a variable.
 pub fn is_dynamic_string(n: Node<'_>, m: &Module<'_>) -> bool {
     match n.kind() {
-        "string" => named_children(n).iter().any(|c| c.kind() == "interpolation"),
-        "concatenated_string" => named_children(n)
+        "string" => named_children(n)
             .iter()
-            .any(|c| is_dynamic_string(*c, m)),
+            .any(|c| c.kind() == "interpolation"),
+        "concatenated_string" => named_children(n).iter().any(|c| is_dynamic_string(*c, m)),
         "parenthesized_expression" => n.named_child(0).is_some_and(|c| is_dynamic_string(c, m)),
         "binary_operator" => {
             let op = n
                 .child_by_field_name("operator")
                 .map(|o| m.text(o))
                 .unwrap_or("");
-            let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right"))
-            else {
+            let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ) else {
                 return false;
             };
             match op {
@@ -489,9 +500,8 @@ pub fn is_dynamic_string(n: Node<'_>, m: &Module<'_>) -> bool {
                 && f.child_by_field_name("attribute")
                     .is_some_and(|a| m.text(a) == "format")
                 && f.child_by_field_name("object").is_some_and(is_stringish)
-                && n.child_by_field_name("arguments").is_some_and(|a| {
-                    named_children(a).iter().any(|k| k.kind() != "comment")
-                })
+                && n.child_by_field_name("arguments")
+                    .is_some_and(|a| named_children(a).iter().any(|k| k.kind() != "comment"))
         }
         _ => false,
     }
@@ -500,14 +510,15 @@ pub fn is_dynamic_string(n: Node<'_>, m: &Module<'_>) -> bool {
 /// A string literal (or concatenation of them), possibly an f-string.
 fn is_stringish(n: Node<'_>) -> bool {
     matches!(n.kind(), "string" | "concatenated_string")
-        || n.kind() == "binary_operator"
-            && n.child_by_field_name("left").is_some_and(is_stringish)
+        || n.kind() == "binary_operator" && n.child_by_field_name("left").is_some_and(is_stringish)
 }
 
 /// A string literal with no interpolation.
 pub fn is_constant_string(n: Node<'_>) -> bool {
     match n.kind() {
-        "string" => !named_children(n).iter().any(|c| c.kind() == "interpolation"),
+        "string" => !named_children(n)
+            .iter()
+            .any(|c| c.kind() == "interpolation"),
         "concatenated_string" => named_children(n).iter().all(|c| is_constant_string(*c)),
         _ => false,
     }
@@ -526,11 +537,14 @@ pub fn in_scope<'t>(scope: Node<'t>) -> impl Iterator<Item = Node<'t>> + 't {
     std::iter::from_fn(move || {
         let n = stack.pop()?;
         let nested = n.id() != scope.id()
-            && matches!(n.kind(), "function_definition" | "class_definition" | "lambda");
+            && matches!(
+                n.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            );
         if !nested {
             let count = n.child_count();
             for i in (0..count).rev() {
-                if let Some(c) = n.child(i as u32) {
+                if let Some(c) = n.child(i) {
                     stack.push(c);
                 }
             }
@@ -560,6 +574,137 @@ pub fn last_assignment<'t>(
         }
     }
     found
+}
+
+/// HTTP verbs and request methods of requests/httpx clients.
+pub const HTTP_METHODS: &[&str] = &[
+    "get", "post", "put", "delete", "patch", "head", "options", "request",
+];
+
+/// Which HTTP library a client object comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpLib {
+    /// `requests.Session()`.
+    Requests,
+    /// `httpx.Client()` / `httpx.AsyncClient()`.
+    Httpx,
+}
+
+/// A client object found in the file: the text it is referred to by
+/// (`s`, `self.session`), its library, and whether an adapter is mounted on it.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    /// Normalised text of the expression naming the client.
+    pub name: String,
+    /// Library.
+    pub lib: HttpLib,
+    /// `.mount(...)` is called on it (a custom adapter may set a default timeout).
+    pub mounted: bool,
+}
+
+fn client_lib(resolved: &str) -> Option<HttpLib> {
+    match resolved {
+        "requests.Session" | "requests.session" | "requests.sessions.Session" => {
+            Some(HttpLib::Requests)
+        }
+        "httpx.Client" | "httpx.AsyncClient" => Some(HttpLib::Httpx),
+        _ => None,
+    }
+}
+
+/// Removes whitespace (for comparing expression texts).
+pub fn norm(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Every requests/httpx client object of the file: `s = requests.Session()`,
+/// `self.session = httpx.Client(...)`, `with requests.Session() as s:`.
+pub fn http_clients(m: &Module<'_>) -> Vec<HttpClient> {
+    let mut out: Vec<HttpClient> = Vec::new();
+    for n in descendants(m.root) {
+        let (target, value) = match n.kind() {
+            "assignment" => (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ),
+            "as_pattern" => (n.child_by_field_name("alias"), n.named_child(0)),
+            _ => continue,
+        };
+        let (Some(target), Some(value)) = (target, value) else {
+            continue;
+        };
+        let value = if value.kind() == "await" {
+            match value.named_child(0) {
+                Some(v) => v,
+                None => continue,
+            }
+        } else {
+            value
+        };
+        if value.kind() != "call" {
+            continue;
+        }
+        let Some(lib) = m.callee(value).as_deref().and_then(client_lib) else {
+            continue;
+        };
+        let name = norm(m.text(target));
+        if !out.iter().any(|c| c.name == name) {
+            out.push(HttpClient {
+                name,
+                lib,
+                mounted: false,
+            });
+        }
+    }
+    if !out.is_empty() {
+        for call in m.calls() {
+            let Some(f) = call.child_by_field_name("function") else {
+                continue;
+            };
+            if f.kind() != "attribute" {
+                continue;
+            }
+            let (Some(obj), Some(attr)) = (
+                f.child_by_field_name("object"),
+                f.child_by_field_name("attribute"),
+            ) else {
+                continue;
+            };
+            if m.text(attr) == "mount" {
+                let o = norm(m.text(obj));
+                for c in out.iter_mut().filter(|c| c.name == o) {
+                    c.mounted = true;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `value` is the constant `False`, directly or through a module-level
+/// `NAME = False` that is never assigned anything else.
+pub fn is_false(value: Node<'_>, m: &Module<'_>) -> bool {
+    match value.kind() {
+        "false" => true,
+        "identifier" => {
+            let name = m.text(value);
+            let mut seen_false = false;
+            for n in descendants(m.root).filter(|n| n.kind() == "assignment") {
+                let Some(left) = n.child_by_field_name("left") else {
+                    continue;
+                };
+                if left.kind() != "identifier" || m.text(left) != name {
+                    continue;
+                }
+                match n.child_by_field_name("right") {
+                    Some(r) if r.kind() == "false" => seen_false = true,
+                    _ => return false,
+                }
+            }
+            seen_false
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,305 @@
+//! `python/insecure-import-fallback`: a security library fails to import and the code carries on without it.
+
+use tree_sitter::Node;
+
+use crate::finding::Severity;
+use crate::parse::python::PythonFile;
+use crate::rules::python::util::{self, Module};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct InsecureImportFallback;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "python/insecure-import-fallback",
+    summary: "security/crypto library import wrapped in `try/except ImportError` that silently falls back to a stub",
+    severity: Severity::High,
+    docs: r#"
+## Why
+```python
+try:
+    import oqs
+except ImportError:
+    oqs = None
+    logger.warning("liboqs not available, running in stub mode")
+```
+If the wheel is missing from the production image (a slimmer base image, a
+failed build step, a platform without a binary), the service starts anyway and
+signs, encrypts, hashes passwords or verifies tokens with a stub, or not at
+all. Nothing fails; a log line nobody reads is the only trace. Security
+dependencies must fail closed: a missing crypto library is a crash at start-up,
+not a degraded mode.
+
+Reported: a `try:` whose body imports a security module — `cryptography`,
+`nacl`, `oqs`/`liboqs`, `jwt`/`jose`, `passlib`, `bcrypt`, `argon2`, `ssl`,
+`Crypto`/`Cryptodome`, `OpenSSL`, `spiffe`, `authlib`, `keyring`, `hvac`,
+`pyotp`, `itsdangerous`, `gnupg`, `tink`, or any module whose name contains
+`crypt`, `secur`, `auth`, `pqc`, `tls`, `ssl`, `jwt`, `vault`, `kyber` or
+`dilithium` — with an `except ImportError` (or `ModuleNotFoundError`,
+`Exception`, bare) handler that carries on: it assigns `None`/`False`, defines a
+stub class or function, passes, or only logs. Not reported when:
+- the handler re-raises or exits, or imports an alternative implementation
+  (`except ImportError: from Cryptodome.Cipher import AES`);
+- the name it sets to `None`/`False` is checked later in the file with a
+  `raise` (`if bcrypt is None: raise RuntimeError("install bcrypt")`): an optional
+  feature that fails closed when used;
+- the file is a test, example, vendored or generated.
+
+## Example
+```python
+try:
+    from cryptography.fernet import Fernet
+    CRYPTO_AVAILABLE = True
+except ImportError:
+    CRYPTO_AVAILABLE = False
+
+def encrypt(data: bytes) -> bytes:
+    if not CRYPTO_AVAILABLE:
+        return data            # "encrypted"
+    return Fernet(KEY).encrypt(data)
+```
+
+## Fix
+Import security libraries unconditionally, so a missing one stops the process at
+start-up; if the feature is truly optional, raise a clear error where it is
+used, and make "insecure mode" an explicit, loud opt-in (an environment
+variable checked once at start, refused in production). No automatic fix.
+
+No common linter has this check; it is a pattern found in hardening reviews.
+"#,
+};
+
+const SECURITY_MODULES: &[&str] = &[
+    "cryptography",
+    "nacl",
+    "oqs",
+    "liboqs",
+    "jwt",
+    "jose",
+    "passlib",
+    "bcrypt",
+    "argon2",
+    "ssl",
+    "crypto",
+    "cryptodome",
+    "openssl",
+    "spiffe",
+    "authlib",
+    "keyring",
+    "hvac",
+    "pyotp",
+    "itsdangerous",
+    "gnupg",
+    "tink",
+    "pqcrypto",
+    "scrypt",
+    "pysodium",
+    "m2crypto",
+    "paseto",
+    "pyseto",
+    "webauthn",
+    "fido2",
+];
+const SECURITY_WORDS: &[&str] = &[
+    "crypt",
+    "secur",
+    "auth",
+    "pqc",
+    "tls",
+    "ssl",
+    "jwt",
+    "vault",
+    "kyber",
+    "dilithium",
+];
+
+/// Whether a dotted module name is a security library.
+pub fn is_security_module(module: &str) -> bool {
+    let lower = module.trim_start_matches('.').to_ascii_lowercase();
+    let head = lower.split('.').next().unwrap_or("");
+    if SECURITY_MODULES.contains(&head) {
+        return true;
+    }
+    lower.split(['.', '_']).any(|seg| {
+        SECURITY_WORDS.iter().any(|w| seg.contains(w))
+            && !matches!(seg, "author" | "authors" | "authority" | "authorship")
+    })
+}
+
+impl Rule for InsecureImportFallback {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if !util::is_production(cx) {
+            return;
+        }
+        let text = cx.file.text.as_str();
+        if !text.contains("ImportError") && !text.contains("except") {
+            return;
+        }
+        let m = Module::new(py, text);
+        for try_stmt in util::descendants(m.root).filter(|n| n.kind() == "try_statement") {
+            let Some(body) = try_stmt.child_by_field_name("body") else {
+                continue;
+            };
+            let Some(module) = security_import(body, &m) else {
+                continue;
+            };
+            for clause in util::named_children(try_stmt)
+                .into_iter()
+                .filter(|n| n.kind() == "except_clause")
+            {
+                if !catches_import_error(clause, &m) {
+                    continue;
+                }
+                let Some(handler) = util::except_body(clause) else {
+                    continue;
+                };
+                if util::raises_or_exits(handler, &m)
+                    || util::descendants(handler)
+                        .any(|n| matches!(n.kind(), "import_statement" | "import_from_statement"))
+                {
+                    continue;
+                }
+                let stub = util::descendants(handler)
+                    .any(|n| matches!(n.kind(), "function_definition" | "class_definition"));
+                let flags = fallback_names(handler, &m);
+                if !stub && flags.iter().any(|name| guarded_by_raise(name, &m)) {
+                    continue;
+                }
+                if !stub
+                    && flags.is_empty()
+                    && bound_names(body, &m)
+                        .iter()
+                        .any(|n| guarded_by_raise(n, &m))
+                {
+                    continue;
+                }
+                let how = if stub {
+                    "defines a stub in its place"
+                } else if !flags.is_empty() {
+                    "sets a fallback value"
+                } else {
+                    "only logs or passes"
+                };
+                out.report(
+                    util::except_header(clause),
+                    format!("if `{module}` fails to import, this handler {how} and the program carries on without it: security code must fail closed (let the ImportError stop start-up, or raise where the feature is used)"),
+                );
+                break;
+            }
+        }
+    }
+}
+
+/// The first security module imported directly in the try body.
+fn security_import(body: Node<'_>, m: &Module<'_>) -> Option<String> {
+    for s in util::statements(body) {
+        match s.kind() {
+            "import_statement" => {
+                let mut c = s.walk();
+                for name in s.children_by_field_name("name", &mut c) {
+                    let target = if name.kind() == "aliased_import" {
+                        name.child_by_field_name("name")
+                    } else {
+                        Some(name)
+                    };
+                    if let Some(t) = target {
+                        let t = util::norm(m.text(t));
+                        if is_security_module(&t) {
+                            return Some(t);
+                        }
+                    }
+                }
+            }
+            "import_from_statement" => {
+                if let Some(mn) = s.child_by_field_name("module_name") {
+                    let t = util::norm(m.text(mn));
+                    if is_security_module(&t) {
+                        return Some(t);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn catches_import_error(clause: Node<'_>, m: &Module<'_>) -> bool {
+    let types = util::except_types(clause);
+    types.is_empty()
+        || types.iter().any(|t| {
+            let r = m.resolve(*t).unwrap_or_default();
+            matches!(
+                r.as_str(),
+                "ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException"
+            )
+        })
+}
+
+/// Names the handler assigns (`oqs = None`, `HAS_OQS = False`).
+fn fallback_names(handler: Node<'_>, m: &Module<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in util::descendants(handler).filter(|n| n.kind() == "assignment") {
+        if let Some(l) = n.child_by_field_name("left") {
+            match l.kind() {
+                "identifier" => out.push(m.text(l).to_string()),
+                "pattern_list" | "tuple_pattern" => out.extend(
+                    util::named_children(l)
+                        .into_iter()
+                        .filter(|x| x.kind() == "identifier")
+                        .map(|x| m.text(x).to_string()),
+                ),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Names the try body binds (imported names, flags set to True).
+fn bound_names(body: Node<'_>, m: &Module<'_>) -> Vec<String> {
+    let mut out = fallback_names(body, m);
+    for n in util::descendants(body) {
+        match n.kind() {
+            "aliased_import" => {
+                if let Some(a) = n.child_by_field_name("alias") {
+                    out.push(m.text(a).to_string());
+                }
+            }
+            "dotted_name"
+                if n.parent().is_some_and(|p| {
+                    matches!(p.kind(), "import_statement" | "import_from_statement")
+                        && p.child_by_field_name("module_name")
+                            .is_none_or(|mn| mn.id() != n.id())
+                }) =>
+            {
+                let t = m.text(n);
+                out.push(t.split('.').next().unwrap_or(t).trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the file raises when the fallback is in effect: an `if` whose condition
+/// mentions `name` and whose branch raises.
+fn guarded_by_raise(name: &str, m: &Module<'_>) -> bool {
+    util::descendants(m.root)
+        .filter(|n| matches!(n.kind(), "if_statement" | "elif_clause"))
+        .any(|n| {
+            let Some(cond) = n.child_by_field_name("condition") else {
+                return false;
+            };
+            let mentions =
+                util::descendants(cond).any(|i| i.kind() == "identifier" && m.text(i) == name);
+            mentions
+                && n.child_by_field_name("consequence")
+                    .is_some_and(|b| util::raises_or_exits(b, m))
+        })
+}
