@@ -37,14 +37,21 @@ Reported: a `try:` whose body imports a security module — `cryptography`,
 `pyotp`, `itsdangerous`, `gnupg`, `tink`, or any module whose name contains
 `crypt`, `secur`, `auth`, `pqc`, `tls`, `ssl`, `jwt`, `vault`, `kyber` or
 `dilithium` — with an `except ImportError` (or `ModuleNotFoundError`,
-`Exception`, bare) handler that carries on: it assigns `None`/`False`, defines a
-stub class or function, passes, or only logs. Not reported when:
-- the handler re-raises or exits, or imports an alternative implementation
-  (`except ImportError: from Cryptodome.Cipher import AES`);
-- the name it sets to `None`/`False` is checked later in the file with a
-  `raise` (`if bcrypt is None: raise RuntimeError("install bcrypt")`): an optional
-  feature that fails closed when used;
-- the file is a test, example, vendored or generated.
+`Exception`, bare) handler that carries on, and one of:
+- the handler defines a stub (a class, function or lambda in its place);
+- the handler logs, prints or warns and goes on (the "running in stub mode" line);
+- the handler sets a flag or `None`, and an `if` on that name returns early
+  with success — `True`, a string/bytes literal or the input unchanged
+  (`if not CRYPTO_AVAILABLE: return data`): the security step is skipped.
+
+Not reported:
+- handlers that re-raise, exit (`sys.exit`, `module.fail_json`), or import an
+  alternative implementation (`except ImportError: from Cryptodome.Cipher import AES`);
+- a flag that is checked later with a `raise`/exit
+  (`if bcrypt is None: raise RuntimeError("install bcrypt")`): fails closed;
+- a silent `HAS_X = False` flag that only switches an optional extra off
+  (`if not HAS_CRYPTOGRAPHY: return None`), the common optional-dependency idiom;
+- tests, examples, vendored and generated code.
 
 ## Example
 ```python
@@ -164,31 +171,39 @@ impl Rule for InsecureImportFallback {
                 {
                     continue;
                 }
-                let stub = util::descendants(handler)
-                    .any(|n| matches!(n.kind(), "function_definition" | "class_definition"));
-                let flags = fallback_names(handler, &m);
-                if !stub && flags.iter().any(|name| guarded_by_raise(name, &m)) {
+                let stub = util::descendants(handler).any(|n| {
+                    matches!(
+                        n.kind(),
+                        "function_definition" | "class_definition" | "lambda"
+                    )
+                });
+                let logs = util::descendants(handler).any(|n| {
+                    n.kind() == "call"
+                        && (util::logging_call(n, &m).is_some()
+                            || matches!(m.callee(n).as_deref(), Some("print" | "warnings.warn")))
+                });
+                let mut names = fallback_names(handler, &m);
+                names.extend(bound_names(body, &m));
+                if !stub && names.iter().any(|name| guarded_by_raise(name, &m)) {
                     continue;
                 }
-                if !stub
-                    && flags.is_empty()
-                    && bound_names(body, &m)
-                        .iter()
-                        .any(|n| guarded_by_raise(n, &m))
-                {
-                    continue;
-                }
+                let bypass = names.iter().find_map(|n| bypass(n, &m).map(|r| (n, r)));
                 let how = if stub {
-                    "defines a stub in its place"
-                } else if !flags.is_empty() {
-                    "sets a fallback value"
+                    "defines a stub in its place and the program carries on".to_string()
+                } else if logs {
+                    "logs and the program carries on without it".to_string()
+                } else if let Some((flag, _)) = bypass {
+                    format!("records it in `{flag}` and the code skips the security step when it is missing")
                 } else {
-                    "only logs or passes"
+                    continue;
                 };
-                out.report(
+                let related = bypass
+                    .map(|(_, r)| cx.locate(r.byte_range(), "returns here without the library"));
+                let f = out.report(
                     util::except_header(clause),
-                    format!("if `{module}` fails to import, this handler {how} and the program carries on without it: security code must fail closed (let the ImportError stop start-up, or raise where the feature is used)"),
+                    format!("if `{module}` fails to import, this handler {how}: security code must fail closed (let the ImportError stop start-up, or raise where the feature is used)"),
                 );
+                f.related.extend(related);
                 break;
             }
         }
@@ -285,6 +300,44 @@ fn bound_names(body: Node<'_>, m: &Module<'_>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A `return` that succeeds without the library: in an `if`/`elif`/`else` testing
+/// `name`, returning `True`, a string/bytes literal or a plain variable (the input unchanged).
+fn bypass<'t>(name: &str, m: &Module<'t>) -> Option<Node<'t>> {
+    for n in
+        util::descendants(m.root).filter(|n| matches!(n.kind(), "if_statement" | "elif_clause"))
+    {
+        let Some(cond) = n.child_by_field_name("condition") else {
+            continue;
+        };
+        if !util::descendants(cond).any(|i| i.kind() == "identifier" && m.text(i) == name) {
+            continue;
+        }
+        let mut blocks: Vec<Node<'t>> = n.child_by_field_name("consequence").into_iter().collect();
+        for alt in util::named_children(n) {
+            if alt.kind() == "else_clause" {
+                blocks.extend(alt.child_by_field_name("body"));
+            }
+        }
+        for b in blocks {
+            for s in util::statements(b) {
+                if s.kind() != "return_statement" {
+                    continue;
+                }
+                let Some(v) = util::statements(s).into_iter().next() else {
+                    continue;
+                };
+                if matches!(
+                    v.kind(),
+                    "true" | "identifier" | "string" | "concatenated_string"
+                ) {
+                    return Some(s);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Whether the file raises when the fallback is in effect: an `if` whose condition

@@ -32,7 +32,9 @@ should be visible — `None`, an exception, or at least a counted, logged event.
 Reported: an `except` handler whose statements are only an optional log/print
 call, then `return <number>` or `<target> = <number>` (with an optional `pass`
 /`continue`), where the number is an int or float literal (`0`, `0.0`,
-`-1.0`), `float("nan")`, `math.nan`/`np.nan` or infinity. Not reported:
+`-1.0`), `float("nan")`, `math.nan`/`np.nan` or infinity; an integer `0` only
+after a broad `except Exception`/`except:` (after `KeyError` or `ValueError` it is
+usually a counter or index default). Not reported:
 - `ZeroDivisionError` handlers (a defined result for a division by zero is a
   choice), and `-1`/other non-zero integers returned as error codes;
 - helpers whose name announces the default (`safe_float`, `to_int`,
@@ -90,6 +92,11 @@ impl Rule for SilentNumericFallback {
             let Some((node, value, logged)) = numeric_fallback(body, &m) else {
                 continue;
             };
+            // An integer 0 after a specific error is mostly a counter or index default;
+            // only a broad handler turning anything into 0 is reported.
+            if value.kind() == "integer" && !is_broad(clause, &m) {
+                continue;
+            }
             let nan = m.text(value).to_ascii_lowercase().contains("nan");
             if nan && logged {
                 continue;
@@ -101,6 +108,17 @@ impl Rule for SilentNumericFallback {
             );
         }
     }
+}
+
+fn is_broad(clause: Node<'_>, m: &Module<'_>) -> bool {
+    let types = util::except_types(clause);
+    types.is_empty()
+        || types.iter().any(|t| {
+            matches!(
+                m.resolve(*t).as_deref(),
+                Some("Exception" | "BaseException")
+            )
+        })
 }
 
 fn is_default_helper(name: &str) -> bool {

@@ -37,7 +37,10 @@ log call. It does not report:
 - best-effort clean-up: a `try` whose body only closes, removes or stops
   something (`conn.close()`, `os.remove(tmp)`), and handlers inside `__del__`,
   `__exit__`, `close`, `cleanup`, `shutdown` and friends;
-- a `try` that only imports (optional dependency; see `python/insecure-import-fallback`).
+- a `try` that only imports (optional dependency; see `python/insecure-import-fallback`);
+- probing, where failure is an expected answer: a `try` with an `else:` branch
+  (do this only if that worked), or a `try` in a loop that `return`s/`break`s on
+  success while the handler moves on to the next candidate.
 
 A handler with a comment explaining itself (`pass  # best effort`) is reported at
 low. Tests, examples, vendored and generated code are not checked.
@@ -143,10 +146,10 @@ impl Rule for SwallowedException {
             let Some(how) = swallows(body, &m) else {
                 continue;
             };
-            if is_cleanup(clause, &m) {
+            if is_cleanup(clause, &m) || is_probe(clause, how) {
                 continue;
             }
-            let commented = util::has_comment(body);
+            let commented = util::clause_has_comment(clause, m.text);
             let f = out.report(
                 util::except_header(clause),
                 format!(
@@ -216,6 +219,43 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
         (_, _, "return") => "silently returns None",
         _ => "silently passes",
     })
+}
+
+/// Feature or candidate probing, where failure is an expected answer: the `try` has an
+/// `else:` (do X only if it worked), or it sits in a loop, leaves it on success
+/// (`return`/`break`) and the handler just moves on to the next candidate.
+fn is_probe(clause: Node<'_>, how: &str) -> bool {
+    let Some(try_stmt) = clause.parent() else {
+        return false;
+    };
+    if util::named_children(try_stmt)
+        .iter()
+        .any(|n| n.kind() == "else_clause")
+    {
+        return true;
+    }
+    if !matches!(how, "silently passes" | "silently continues") {
+        return false;
+    }
+    let in_loop = {
+        let mut cur = try_stmt.parent();
+        let mut found = false;
+        while let Some(p) = cur {
+            match p.kind() {
+                "for_statement" | "while_statement" => {
+                    found = true;
+                    break;
+                }
+                "function_definition" | "class_definition" => break,
+                _ => cur = p.parent(),
+            }
+        }
+        found
+    };
+    in_loop
+        && try_stmt.child_by_field_name("body").is_some_and(|b| {
+            util::in_scope(b).any(|n| matches!(n.kind(), "return_statement" | "break_statement"))
+        })
 }
 
 /// Best-effort clean-up: inside a clean-up function, or the `try` only releases things

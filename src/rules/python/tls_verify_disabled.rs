@@ -39,7 +39,11 @@ Reported:
 
 Production code and examples (which get copied) are checked; tests (a local
 test server with a throw-away certificate) are not. A value computed at run
-time (`verify=settings.CA_BUNDLE`) is not reported.
+time (`verify=settings.CA_BUNDLE`) is not reported, and neither is code that only
+runs when the user opted out (`if not validate_certs: ctx.verify_mode =
+ssl.CERT_NONE`, an `if` or conditional expression whose condition names
+verification, TLS, SSL, certificates or "insecure"): that is a feature, and the
+default is what matters.
 
 ## Example
 ```python
@@ -136,7 +140,9 @@ impl Rule for TlsVerifyDisabled {
                         warnings_off.get_or_insert(n);
                         continue;
                     }
-                    if let Some((arg, msg)) = disabled_kwarg(n, &name, &m) {
+                    if let Some((arg, msg)) =
+                        disabled_kwarg(n, &name, &m).filter(|_| !util::in_opt_out_branch(n, text))
+                    {
                         out.report(arg.byte_range(), msg);
                         reported += 1;
                     }
@@ -173,7 +179,7 @@ impl Rule for TlsVerifyDisabled {
                         }
                         _ => None,
                     };
-                    if let Some(msg) = msg {
+                    if let Some(msg) = msg.filter(|_| !util::in_opt_out_branch(n, text)) {
                         out.report(n.byte_range(), msg);
                         reported += 1;
                     }

@@ -280,6 +280,33 @@ pub fn in_main_guard(n: Node<'_>, text: &str) -> bool {
     false
 }
 
+/// Whether `n` only runs on a path the user opted into: inside an `if`/`elif`/`else`
+/// or conditional expression whose condition mentions verification (`if not
+/// validate_certs:`, `verify=False if args.insecure else True`).
+pub fn in_opt_out_branch(n: Node<'_>, text: &str) -> bool {
+    const WORDS: &[&str] = &["verify", "validate", "insecure", "ssl", "tls", "cert"];
+    let mut cur = n.parent();
+    while let Some(p) = cur {
+        let cond = match p.kind() {
+            "if_statement" | "elif_clause" | "while_statement" => {
+                p.child_by_field_name("condition")
+            }
+            "conditional_expression" => p.named_child(1),
+            "function_definition" | "class_definition" => break,
+            _ => None,
+        };
+        if let Some(c) = cond {
+            let inside_cond = c.start_byte() <= n.start_byte() && n.end_byte() <= c.end_byte();
+            let t = text.get(c.byte_range()).unwrap_or("").to_ascii_lowercase();
+            if !inside_cond && WORDS.iter().any(|w| t.contains(w)) {
+                return true;
+            }
+        }
+        cur = p.parent();
+    }
+    false
+}
+
 /// Whether the module has a top-level `if __name__ == "__main__":`.
 pub fn has_main_guard(root: Node<'_>, text: &str) -> bool {
     named_children(root)
@@ -356,15 +383,23 @@ pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
         .collect()
 }
 
-/// Whether a block contains a comment directly (an author's note on purpose).
-pub fn has_comment(block: Node<'_>) -> bool {
-    named_children(block).iter().any(|n| n.kind() == "comment")
+/// Whether an except clause carries a comment (an author's note that swallowing is
+/// on purpose): inside the clause, or trailing its last line.
+pub fn clause_has_comment(clause: Node<'_>, text: &str) -> bool {
+    if descendants(clause).any(|n| n.kind() == "comment") {
+        return true;
+    }
+    let end = clause.end_byte().min(text.len());
+    let rest = text.get(end..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("");
+    line.trim_start().starts_with('#')
 }
 
 /// Whether anything under `n` raises or exits (`raise`, `sys.exit`, `os._exit`, `exit()`, `abort`).
 pub fn raises_or_exits(n: Node<'_>, m: &Module<'_>) -> bool {
     descendants(n).any(|d| match d.kind() {
         "raise_statement" => true,
+        "call" if m.callee(d).is_some_and(|c| c.ends_with(".fail_json")) => true,
         "call" => matches!(
             m.callee(d).as_deref(),
             Some(
