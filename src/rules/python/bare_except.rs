@@ -62,6 +62,9 @@ impl Rule for BareExcept {
         if !util::is_production(cx) {
             return;
         }
+        if !util::has_bare_except_text(&cx.file.text) {
+            return;
+        }
         let m = Module::new(py, &cx.file.text);
         for clause in util::descendants(m.root).filter(|n| n.kind() == "except_clause") {
             if !util::except_types(clause).is_empty() || util::is_except_star(clause, m.text) {

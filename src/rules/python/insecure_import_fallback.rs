@@ -144,7 +144,11 @@ impl Rule for InsecureImportFallback {
             return;
         }
         let text = cx.file.text.as_str();
-        if !text.contains("ImportError") && !text.contains("except") {
+        if !(text.contains("ImportError")
+            || text.contains("ModuleNotFoundError")
+            || text.contains("Exception")
+            || util::has_bare_except_text(text))
+        {
             return;
         }
         let m = Module::new(py, text);

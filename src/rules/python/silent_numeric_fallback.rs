@@ -73,6 +73,9 @@ impl Rule for SilentNumericFallback {
         if !util::is_production(cx) {
             return;
         }
+        if !cx.file.text.contains("except") {
+            return;
+        }
         let m = Module::new(py, &cx.file.text);
         for clause in util::descendants(m.root).filter(|n| n.kind() == "except_clause") {
             if util::except_types(clause).iter().any(|t| {

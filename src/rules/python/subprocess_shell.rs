@@ -86,7 +86,8 @@ impl Rule for SubprocessShell {
         }
         let text = cx.file.text.as_str();
         if !(text.contains("subprocess")
-            || text.contains("os")
+            || text.contains("system")
+            || text.contains("popen")
             || text.contains("create_subprocess_shell")
             || text.contains("commands"))
         {

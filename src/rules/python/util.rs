@@ -1,6 +1,7 @@
 //! Helpers shared by the `python/` rules: name resolution through imports,
 //! keyword arguments, enclosing scopes, `__main__` guards, handler shapes.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -26,21 +27,32 @@ pub struct Module<'a> {
     pub text: &'a str,
     /// The module node.
     pub root: Node<'a>,
-    /// Local name → dotted path it stands for (`rq` → `requests`, `get` → `requests.get`).
-    imports: HashMap<String, String>,
+    /// Local name → dotted path it stands for (`rq` → `requests`, `get` → `requests.get`),
+    /// built on first use (rules that never resolve a name skip the walk).
+    imports: OnceCell<HashMap<String, String>>,
 }
 
 impl<'a> Module<'a> {
-    /// Builds the import table of `py` over `text`.
+    /// Wraps `py` over `text`; the import table is built lazily.
     pub fn new(py: &'a PythonFile, text: &'a str) -> Module<'a> {
-        let root = py.root();
-        let mut m = Module {
+        Module {
             text,
-            root,
-            imports: HashMap::new(),
-        };
+            root: py.root(),
+            imports: OnceCell::new(),
+        }
+    }
+
+    fn imports(&self) -> &HashMap<String, String> {
+        self.imports.get_or_init(|| self.build_imports())
+    }
+
+    fn build_imports(&self) -> HashMap<String, String> {
+        let m = self;
         let mut imports = HashMap::new();
-        for n in descendants(root) {
+        if !(m.text.contains("import")) {
+            return imports;
+        }
+        for n in descendants(m.root) {
             match n.kind() {
                 "import_statement" => {
                     let mut c = n.walk();
@@ -94,8 +106,7 @@ impl<'a> Module<'a> {
                 _ => {}
             }
         }
-        m.imports = imports;
-        m
+        imports
     }
 
     /// Text of a node (empty if the range is not on char boundaries, which tree-sitter guarantees).
@@ -105,7 +116,7 @@ impl<'a> Module<'a> {
 
     /// Whether `module` (or a submodule of it) is imported anywhere in the file.
     pub fn imports_module(&self, module: &str) -> bool {
-        self.imports.values().any(|v| {
+        self.imports().values().any(|v| {
             v == module
                 || v.strip_prefix(module)
                     .is_some_and(|rest| rest.starts_with('.'))
@@ -114,7 +125,7 @@ impl<'a> Module<'a> {
 
     /// What a local name was imported as, if it was.
     pub fn imported(&self, name: &str) -> Option<&str> {
-        self.imports.get(name).map(String::as_str)
+        self.imports().get(name).map(String::as_str)
     }
 
     /// Dotted name of an expression, with its head resolved through the imports:
@@ -126,7 +137,7 @@ impl<'a> Module<'a> {
             "identifier" => {
                 let t = self.text(n);
                 Some(
-                    self.imports
+                    self.imports()
                         .get(t)
                         .cloned()
                         .unwrap_or_else(|| t.to_string()),
@@ -157,23 +168,55 @@ impl<'a> Module<'a> {
     }
 }
 
+/// Whether the text has a bare `except:` (a cheap prefilter).
+pub fn has_bare_except_text(text: &str) -> bool {
+    text.match_indices("except").any(|(i, _)| {
+        text[i + "except".len()..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with(':')
+    })
+}
+
 /// Removes whitespace inside a dotted name (`a . b` → `a.b`).
 fn compact(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// All nodes under `root` (itself included), pre-order.
+/// All nodes under `root` (itself included), pre-order (a tree cursor: linear time).
 pub fn descendants<'t>(root: Node<'t>) -> impl Iterator<Item = Node<'t>> + 't {
-    let mut stack = vec![root];
+    walk(root, |_| true)
+}
+
+/// Pre-order walk of `root` that does not descend below nodes for which `descend` is
+/// false (those nodes themselves are still yielded).
+fn walk<'t>(
+    root: Node<'t>,
+    descend: impl Fn(Node<'t>) -> bool + 't,
+) -> impl Iterator<Item = Node<'t>> + 't {
+    let mut cursor = root.walk();
+    let mut done = false;
     std::iter::from_fn(move || {
-        let n = stack.pop()?;
-        let count = n.child_count();
-        for i in (0..count).rev() {
-            if let Some(c) = n.child(i) {
-                stack.push(c);
+        if done {
+            return None;
+        }
+        let node = cursor.node();
+        let go_down = node.id() == root.id() || descend(node);
+        if go_down && cursor.goto_first_child() {
+            return Some(node);
+        }
+        loop {
+            if cursor.node().id() == root.id() {
+                done = true;
+                return Some(node);
+            }
+            if cursor.goto_next_sibling() {
+                return Some(node);
+            }
+            if !cursor.goto_parent() {
+                done = true;
+                return Some(node);
             }
         }
-        Some(n)
     })
 }
 
@@ -566,25 +609,14 @@ pub fn scope_of<'t>(n: Node<'t>, root: Node<'t>) -> Node<'t> {
         .unwrap_or(root)
 }
 
-/// Nodes under `scope` that are not inside a nested function or class definition.
+/// Nodes under `scope` that are not inside a nested function or class definition
+/// (the nested definition node itself is yielded).
 pub fn in_scope<'t>(scope: Node<'t>) -> impl Iterator<Item = Node<'t>> + 't {
-    let mut stack = vec![scope];
-    std::iter::from_fn(move || {
-        let n = stack.pop()?;
-        let nested = n.id() != scope.id()
-            && matches!(
-                n.kind(),
-                "function_definition" | "class_definition" | "lambda"
-            );
-        if !nested {
-            let count = n.child_count();
-            for i in (0..count).rev() {
-                if let Some(c) = n.child(i) {
-                    stack.push(c);
-                }
-            }
-        }
-        Some(n)
+    walk(scope, |n| {
+        !matches!(
+            n.kind(),
+            "function_definition" | "class_definition" | "lambda"
+        )
     })
 }
 
@@ -748,6 +780,35 @@ mod tests {
 
     fn module(src: &str) -> (PythonFile, String) {
         (PythonFile::parse(src).unwrap(), src.to_string())
+    }
+
+    #[test]
+    fn walks_every_node_once_in_order() {
+        let (py, src) = module("def f(x):\n    def g():\n        return 1\n    return g\ny = 2\n");
+        let m = Module::new(&py, &src);
+        let mut expected = Vec::new();
+        fn rec<'t>(n: Node<'t>, out: &mut Vec<usize>) {
+            out.push(n.id());
+            let mut c = n.walk();
+            for k in n.children(&mut c) {
+                rec(k, out);
+            }
+        }
+        rec(m.root, &mut expected);
+        let got: Vec<usize> = descendants(m.root).map(|n| n.id()).collect();
+        assert_eq!(got, expected);
+        let body = descendants(m.root)
+            .find(|n| n.kind() == "function_definition")
+            .and_then(|f| f.child_by_field_name("body"))
+            .unwrap();
+        let kinds: Vec<&str> = in_scope(body).map(|n| n.kind()).collect();
+        assert!(kinds.contains(&"function_definition"));
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "return_statement").count(),
+            1
+        );
+        let leaf = descendants(m.root).find(|n| n.kind() == "integer").unwrap();
+        assert_eq!(descendants(leaf).count(), 1);
     }
 
     #[test]
