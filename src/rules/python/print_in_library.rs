@@ -115,18 +115,11 @@ impl Rule for PrintInLibrary {
             return;
         }
         let text = cx.file.text.as_str();
-        if !text.contains("print") || is_script_path(&cx.file.path) || is_notebook_export(text) {
+        if !text.contains("print") {
             return;
         }
         let m = Module::new(py, text);
-        if CLI_MODULES.iter().any(|c| m.imports_module(c)) || uses_sys_argv(&m) {
-            return;
-        }
-        if text.starts_with("#!") {
-            return;
-        }
-        let web = WEB_MODULES.iter().any(|w| m.imports_module(w));
-        if !web && util::has_main_guard(m.root, text) {
+        if is_cli_file(&m, &cx.file.path) {
             return;
         }
         let calls: Vec<_> = m
@@ -160,6 +153,20 @@ impl Rule for PrintInLibrary {
         let f = out.report(first.byte_range(), msg);
         f.related = related;
     }
+}
+
+/// Whether the file is a program whose interface is the terminal (a CLI, a script,
+/// a notebook export), where `print` is output rather than diagnostics.
+pub fn is_cli_file(m: &Module<'_>, path: &str) -> bool {
+    let text = m.text;
+    if is_script_path(path) || is_notebook_export(text) || text.starts_with("#!") {
+        return true;
+    }
+    if CLI_MODULES.iter().any(|c| m.imports_module(c)) || uses_sys_argv(m) {
+        return true;
+    }
+    let web = WEB_MODULES.iter().any(|w| m.imports_module(w));
+    !web && util::has_main_guard(m.root, text)
 }
 
 fn is_script_path(path: &str) -> bool {

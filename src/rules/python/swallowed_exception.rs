@@ -4,6 +4,7 @@ use tree_sitter::Node;
 
 use crate::finding::Severity;
 use crate::parse::python::PythonFile;
+use crate::rules::python::print_in_library;
 use crate::rules::python::util::{self, Module};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
@@ -25,19 +26,24 @@ traceback, no level, and nobody alerts on it.
 
 The rule reports `except Exception` / `except BaseException` (alone or in a
 tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
-`return`, `return None`), optionally after a `print(...)` or a `debug`/`info`
-log call. It does not report:
+`return`, `return None`), optionally after a `print(...)`. It does not report:
 
 - bare `except:` (that is `python/bare-except`, one finding per handler);
 - specific exceptions (`except ValueError:`) — naming the error is a decision;
-- handlers that re-raise, exit, log at `warning` or above, use
-  `logger.exception(...)` or `exc_info=True`, or return an explicit value
-  (`return False`, `return []`: an error value the caller can test — numeric
-  fallbacks are `python/silent-numeric-fallback`);
+- handlers that re-raise, exit, log (any level: a log call, even at debug, is the
+  author's acknowledged decision, e.g. best-effort instrumentation), or return an
+  explicit value (`return False`, `return []`: an error value the caller can
+  test — numeric fallbacks are `python/silent-numeric-fallback`);
+- `return None` where `None` is a designed answer: the function is annotated
+  `-> Optional[...]` / `-> X | None`, or named `try_*`, `maybe_*`, `find_*`,
+  `is_*`, `has_*`, `can_*`, `detect_*`, `*_or_none`;
+- a print-only handler in a command-line program (the same test as
+  `python/print-in-library`): there the print is the error report;
 - best-effort clean-up: a `try` whose body only closes, removes or stops
   something (`conn.close()`, `os.remove(tmp)`), and handlers inside `__del__`,
   `__exit__`, `close`, `cleanup`, `shutdown` and friends;
-- a `try` that only imports (optional dependency; see `python/insecure-import-fallback`);
+- a `try` that imports something (an optional-dependency probe; see
+  `python/insecure-import-fallback`);
 - probing, where failure is an expected answer: a `try` with an `else:` branch
   (do this only if that worked), or a `try` in a loop that `return`s/`break`s on
   success while the handler moves on to the next candidate.
@@ -149,6 +155,12 @@ impl Rule for SwallowedException {
             let Some(how) = swallows(body, &m) else {
                 continue;
             };
+            if how == PRINTS && print_in_library::is_cli_file(&m, &cx.file.path) {
+                continue;
+            }
+            if how == RETURNS_NONE && none_is_designed(clause, &m) {
+                continue;
+            }
             if is_cleanup(clause, &m) || is_probe(clause, how) {
                 continue;
             }
@@ -166,6 +178,32 @@ impl Rule for SwallowedException {
     }
 }
 
+const PRINTS: &str = "only prints the error";
+const RETURNS_NONE: &str = "silently returns None";
+
+/// `None` is a designed answer of the function: its return annotation is
+/// `Optional[...]`/`... | None`, or its name says it may not find anything
+/// (`try_*`, `maybe_*`, `find_*`, `is_*`, `has_*`, `*_or_none`, `*_if_*`).
+fn none_is_designed(clause: Node<'_>, m: &Module<'_>) -> bool {
+    let Some(func) = util::enclosing_function(clause) else {
+        return false;
+    };
+    if let Some(ret) = func.child_by_field_name("return_type") {
+        let t = m.text(ret);
+        if t.contains("Optional") || t.contains("None") {
+            return true;
+        }
+    }
+    let name = util::function_name(func, m.text).trim_start_matches('_');
+    [
+        "try_", "maybe_", "find_", "is_", "has_", "can_", "detect_", "guess_", "probe_",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+        || name.ends_with("_or_none")
+        || name.contains("_if_")
+}
+
 /// How the handler swallows the error, or `None` if it handles it.
 fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
     let stmts = util::statements(body);
@@ -173,7 +211,6 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
         return None;
     }
     let mut printed = false;
-    let mut logged = false;
     let mut last_kind = "pass";
     for s in &stmts {
         match s.kind() {
@@ -197,13 +234,6 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
                     "call" => {
                         if m.callee(e).as_deref() == Some("print") {
                             printed = true;
-                        } else if let Some(level) = util::logging_call(e, m) {
-                            if !matches!(level, "debug" | "info")
-                                || util::kwarg(e, "exc_info", m.text).is_some()
-                            {
-                                return None;
-                            }
-                            logged = true;
                         } else {
                             return None;
                         }
@@ -214,12 +244,11 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
             _ => return None,
         }
     }
-    Some(match (printed, logged, last_kind) {
-        (true, _, _) => "only prints the error",
-        (false, true, _) => "only logs at debug/info level without a traceback",
-        (_, _, "continue") => "silently continues",
-        (_, _, "break") => "silently breaks out of the loop",
-        (_, _, "return") => "silently returns None",
+    Some(match (printed, last_kind) {
+        (true, _) => PRINTS,
+        (_, "continue") => "silently continues",
+        (_, "break") => "silently breaks out of the loop",
+        (_, "return") => RETURNS_NONE,
         _ => "silently passes",
     })
 }
@@ -277,10 +306,8 @@ fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
         return false;
     };
     let stmts = util::statements(try_body);
-    if !stmts.is_empty()
-        && stmts
-            .iter()
-            .all(|s| matches!(s.kind(), "import_statement" | "import_from_statement"))
+    if util::in_scope(try_body)
+        .any(|s| matches!(s.kind(), "import_statement" | "import_from_statement"))
     {
         return true;
     }
