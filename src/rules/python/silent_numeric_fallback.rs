@@ -13,7 +13,7 @@ pub struct SilentNumericFallback;
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
     id: "python/silent-numeric-fallback",
-    summary: "exception handler that returns or assigns a numeric constant (`0.0`, `0`, NaN) instead of failing",
+    summary: "exception handler that silently returns or assigns a float constant (`0.0`, NaN) instead of failing",
     severity: Severity::Medium,
     docs: r#"
 ## Why
@@ -29,18 +29,18 @@ values, model features and alerts are then computed on zeros: the pipeline
 "works", the numbers are wrong, and nothing in the logs says so. Missing data
 should be visible — `None`, an exception, or at least a counted, logged event.
 
-Reported: an `except` handler whose statements are only an optional log/print
-call, then `return <number>` or `<target> = <number>` (with an optional `pass`
-/`continue`), where the number is an int or float literal (`0`, `0.0`,
-`-1.0`), `float("nan")`, `math.nan`/`np.nan` or infinity; an integer `0` only
-after a broad `except Exception`/`except:` (after `KeyError` or `ValueError` it is
-usually a counter or index default). Not reported:
+Reported: an `except` handler whose statements are only an optional print or
+`debug`/`info` log call, then `return <number>` or `<target> = <number>` (with
+an optional `pass`/`continue`), where the number is a float literal (`0.0`,
+`-1.0`, `1e-9`), `float("nan")`, `math.nan`/`np.nan` or infinity. Not reported:
+- integers (`return 0`, `count = 0`): on real code these are overwhelmingly
+  counters, indexes, versions and exit codes, not measurements;
+- a handler that logs at `warning` or above (`error`, `exception`): not silent;
 - `ZeroDivisionError` handlers (a defined result for a division by zero is a
-  choice), and `-1`/other non-zero integers returned as error codes;
+  choice);
 - helpers whose name announces the default (`safe_float`, `to_int`,
   `parse_*`, `try_*`, `*_or_zero`, `*_or_default`, `coerce*`), and `main()`;
-- a handler that raises, or logs with `logger.exception`/`warning`/`error`
-  *and* returns NaN (NaN propagates: it is not silent);
+- a handler that raises;
 - tests, examples, vendored and generated code.
 
 ## Example
@@ -95,13 +95,9 @@ impl Rule for SilentNumericFallback {
             let Some((node, value, logged)) = numeric_fallback(body, &m) else {
                 continue;
             };
-            // An integer 0 after a specific error is mostly a counter or index default;
-            // only a broad handler turning anything into 0 is reported.
-            if value.kind() == "integer" && !is_broad(clause, &m) {
-                continue;
-            }
-            let nan = m.text(value).to_ascii_lowercase().contains("nan");
-            if nan && logged {
+            // An integer 0 is mostly a counter, index or version default; a logged
+            // fallback is not silent.
+            if value.kind() == "integer" || logged {
                 continue;
             }
             let shown = m.text(value);
@@ -111,17 +107,6 @@ impl Rule for SilentNumericFallback {
             );
         }
     }
-}
-
-fn is_broad(clause: Node<'_>, m: &Module<'_>) -> bool {
-    let types = util::except_types(clause);
-    types.is_empty()
-        || types.iter().any(|t| {
-            matches!(
-                m.resolve(*t).as_deref(),
-                Some("Exception" | "BaseException")
-            )
-        })
 }
 
 fn is_default_helper(name: &str) -> bool {
@@ -197,7 +182,7 @@ fn numeric_ok(v: Node<'_>, m: &Module<'_>) -> bool {
         return false;
     }
     match v.kind() {
-        "integer" => m.text(v) == "0",
+        "integer" => false,
         "unary_operator" => v
             .child_by_field_name("argument")
             .is_some_and(|a| a.kind() == "float"),

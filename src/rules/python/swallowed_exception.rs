@@ -231,13 +231,7 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
                 match e.kind() {
                     "ellipsis" => {}
                     "string" => {} // a docstring-like note
-                    "call" => {
-                        if m.callee(e).as_deref() == Some("print") {
-                            printed = true;
-                        } else {
-                            return None;
-                        }
-                    }
+                    "call" if m.callee(e).as_deref() == Some("print") => printed = true,
                     _ => return None,
                 }
             }

@@ -298,7 +298,11 @@ fn escapes(ident: Node<'_>, m: &Module<'_>, with_closes: bool) -> bool {
                 let name = m.callee(call).unwrap_or_default();
                 let last = name.rsplit('.').next().unwrap_or(&name);
                 return STORERS.contains(&last)
-                    || last.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+                    || last
+                        .trim_start_matches('_')
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_uppercase());
             }
             "keyword_argument" => {
                 child = p;
