@@ -29,10 +29,12 @@ Not reported, because there `print` is the user interface:
   `fire`, `docopt` or `optparse`, read `sys.argv`, start with a `#!` line, are
   named `__main__.py`, `setup.py`, `manage.py`, `noxfile.py`, `fabfile.py`, sit
   under `scripts/`, `bin/`, `tools/`, `cli/`, `notebooks/`, `benchmarks/`,
-  `docs/` or a Django `management/commands/`, or have an
+  `docs/` or a Django `management/commands/`, are the program's output module
+  (`display.py`, `console.py`, `output.py`, `terminal.py`, `printer.py`), or have an
   `if __name__ == "__main__":` block and are not a web service module;
 - calls inside `if __name__ == "__main__":` or inside a `main()` function;
-- `print(..., file=f)` to something other than `sys.stdout`/`sys.stderr` (file output);
+- `print(..., file=f)` to something other than `sys.stdout`/`sys.stderr` (file output),
+  and `print(json.dumps(...))` (machine-readable output: a plugin protocol, a hook);
 - notebook exports (`# In[ ]:` / `# %%` cells);
 - tests, examples, vendored and generated code.
 
@@ -131,6 +133,7 @@ impl Rule for PrintInLibrary {
                     matches!(util::function_name(f, text), "main" | "_main" | "cli")
                 })
             })
+            .filter(|c| !prints_json(*c, &m))
             .filter(|c| match util::kwarg(*c, "file", text) {
                 None => true,
                 Some(v) => matches!(m.resolve(v).as_deref(), Some("sys.stdout" | "sys.stderr")),
@@ -169,6 +172,16 @@ pub fn is_cli_file(m: &Module<'_>, path: &str) -> bool {
     !web && util::has_main_guard(m.root, text)
 }
 
+/// `print(json.dumps(...))`: machine-readable output on stdout (a plugin protocol,
+/// a hook's answer), not diagnostics.
+fn prints_json(call: tree_sitter::Node<'_>, m: &Module<'_>) -> bool {
+    util::positional(call).first().is_some_and(|a| {
+        a.kind() == "call"
+            && m.callee(*a)
+                .is_some_and(|n| n.ends_with("json.dumps") || n.ends_with("model_dump_json"))
+    })
+}
+
 fn is_script_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let segs: Vec<&str> = lower.split('/').collect();
@@ -176,7 +189,12 @@ fn is_script_path(path: &str) -> bool {
         Some((f, d)) => (*f, d),
         None => return false,
     };
+    let stem = file.strip_suffix(".py").unwrap_or(file);
     SCRIPT_FILES.contains(&file)
+        || matches!(
+            stem,
+            "display" | "console" | "output" | "terminal" | "tui" | "printer" | "repl" | "shell"
+        )
         || dirs.iter().any(|d| SCRIPT_DIRS.contains(d))
         || lower.contains("management/commands/")
 }

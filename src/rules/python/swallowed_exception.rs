@@ -305,6 +305,28 @@ fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
     {
         return true;
     }
+    // `x = y` / `x = "literal"` cannot raise anything worth reporting.
+    if !stmts.is_empty()
+        && stmts.iter().all(|s| {
+            util::expr_of(*s).is_some_and(|e| {
+                e.kind() == "assignment"
+                    && e.child_by_field_name("right").is_some_and(|r| {
+                        matches!(
+                            r.kind(),
+                            "identifier"
+                                | "string"
+                                | "integer"
+                                | "float"
+                                | "true"
+                                | "false"
+                                | "none"
+                        )
+                    })
+            })
+        })
+    {
+        return true;
+    }
     !stmts.is_empty()
         && stmts.iter().all(|s| {
             let Some(e) = util::expr_of(*s) else {
