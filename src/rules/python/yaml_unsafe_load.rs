@@ -29,9 +29,11 @@ Reported: `yaml.load(x)` / `yaml.load_all(x)` without a loader;
 `FullLoader`/`CFullLoader` and `yaml.full_load` (medium: fixed against known
 exploits since 5.4, still builds arbitrary Python objects);
 `yaml.unsafe_load`/`unsafe_load_all`; ruamel `YAML(typ="unsafe")`. Not reported:
-`safe_load`, `SafeLoader`, `CSafeLoader`, `BaseLoader`, or a loader class the
-file defines on top of `SafeLoader`. Production code and examples are checked,
-tests are not.
+`safe_load`, `SafeLoader`, `CSafeLoader`, `BaseLoader`, and loaders that are not
+PyYAML's own (`Loader=AnsibleLoader`, `Loader=ConfigLoader`): those are almost
+always `SafeLoader` subclasses, and bandit's B506 reports them all (11 false
+alarms on ansible-core). A call passing `**kwargs` is skipped. Production code
+and examples are checked, tests are not.
 
 ## Example
 ```python
