@@ -31,7 +31,10 @@ Not reported, because there `print` is the user interface:
   under `scripts/`, `bin/`, `tools/`, `cli/`, `notebooks/`, `benchmarks/`,
   `docs/` or a Django `management/commands/`, are the program's output module
   (`display.py`, `console.py`, `output.py`, `terminal.py`, `printer.py`), or have an
-  `if __name__ == "__main__":` block and are not a web service module;
+  `if __name__ == "__main__":` block and either a top-level `main()`/`cli()`/`run()`
+  or no class at all (a script of functions, such as a training script) — and are
+  not a web service module. A module of classes with a convenience main guard
+  (a collector class, an API client) is library code and is reported;
 - calls inside `if __name__ == "__main__":` or inside a `main()` function;
 - `print(..., file=f)` to something other than `sys.stdout`/`sys.stderr` (file output),
   and `print(json.dumps(...))` (machine-readable output: a plugin protocol, a hook);
@@ -165,11 +168,39 @@ pub fn is_cli_file(m: &Module<'_>, path: &str) -> bool {
     if is_script_path(path) || is_notebook_export(text) || text.starts_with("#!") {
         return true;
     }
-    if CLI_MODULES.iter().any(|c| m.imports_module(c)) || uses_sys_argv(m) {
+    if is_interactive_cli(m) || uses_sys_argv(m) {
         return true;
     }
     let web = WEB_MODULES.iter().any(|w| m.imports_module(w));
-    !web && util::has_main_guard(m.root, text)
+    if web || !util::has_main_guard(m.root, text) {
+        return false;
+    }
+    // A main guard makes a script when the file has a `main()` entry point or is
+    // a plain script of functions; a module of classes with a convenience guard
+    // (a collector class, a client) is still library code.
+    let top = util::named_children(m.root);
+    let defines = |names: &[&str]| {
+        top.iter().any(|n| {
+            let f = if n.kind() == "decorated_definition" {
+                n.child_by_field_name("definition").unwrap_or(*n)
+            } else {
+                *n
+            };
+            f.kind() == "function_definition" && names.contains(&util::function_name(f, text))
+        })
+    };
+    let has_class = top.iter().any(|n| {
+        n.kind() == "class_definition"
+            || n.kind() == "decorated_definition"
+                && n.child_by_field_name("definition")
+                    .is_some_and(|d| d.kind() == "class_definition")
+    });
+    defines(&["main", "cli", "_main", "run", "app"]) || !has_class
+}
+
+/// Whether the file builds a command-line interface (argparse, click, typer, fire…).
+pub fn is_interactive_cli(m: &Module<'_>) -> bool {
+    CLI_MODULES.iter().any(|c| m.imports_module(c))
 }
 
 /// `print(json.dumps(...))`: machine-readable output on stdout (a plugin protocol,

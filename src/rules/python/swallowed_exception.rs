@@ -37,8 +37,9 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
 - `return None` where `None` is a designed answer: the function is annotated
   `-> Optional[...]` / `-> X | None`, or named `try_*`, `maybe_*`, `find_*`,
   `is_*`, `has_*`, `can_*`, `detect_*`, `*_or_none`;
-- a print-only handler in a command-line program (the same test as
-  `python/print-in-library`): there the print is the error report;
+- a print-only handler in an interactive command-line tool (argparse, click,
+  typer, fire, docopt): there the print is the error report to the user. A
+  cron-run collector script that prints and carries on is still reported;
 - best-effort clean-up: a `try` whose body only closes, removes or stops
   something (`conn.close()`, `os.remove(tmp)`), and handlers inside `__del__`,
   `__exit__`, `close`, `cleanup`, `shutdown` and friends;
@@ -155,7 +156,7 @@ impl Rule for SwallowedException {
             let Some(how) = swallows(body, &m) else {
                 continue;
             };
-            if how == PRINTS && print_in_library::is_cli_file(&m, &cx.file.path) {
+            if how == PRINTS && print_in_library::is_interactive_cli(&m) {
                 continue;
             }
             if how == RETURNS_NONE && none_is_designed(clause, &m) {
