@@ -47,7 +47,8 @@ Reported: a `try:` whose body imports a security module — `cryptography`,
 Not reported:
 - handlers that re-raise, exit (`sys.exit`, `module.fail_json`), or import an
   alternative implementation (`except ImportError: from Cryptodome.Cipher import AES`);
-- a flag that is checked later with a `raise`/exit
+- a flag that is checked later with a `raise`/exit (unless the handler itself
+  says "insecure", "stub", "mock", "fake" or "dummy")
   (`if bcrypt is None: raise RuntimeError("install bcrypt")`): fails closed;
 - a silent `HAS_X = False` flag that only switches an optional extra off
   (`if not HAS_CRYPTOGRAPHY: return None`), the common optional-dependency idiom;
@@ -188,7 +189,12 @@ impl Rule for InsecureImportFallback {
                 });
                 let mut names = fallback_names(handler, &m);
                 names.extend(bound_names(body, &m));
-                if !stub && names.iter().any(|name| guarded_by_raise(name, &m)) {
+                let handler_text = m.text(handler).to_ascii_lowercase();
+                let admits_insecure = ["insecure", "stub", "mock", "fake", "dummy", "not secure"]
+                    .iter()
+                    .any(|w| handler_text.contains(w));
+                if !stub && !admits_insecure && names.iter().any(|name| guarded_by_raise(name, &m))
+                {
                     continue;
                 }
                 let bypass = names.iter().find_map(|n| bypass(n, &m).map(|r| (n, r)));

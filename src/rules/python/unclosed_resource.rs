@@ -26,7 +26,10 @@ exception between `connect()` and a trailing `close()` leaks it as well.
 Reported, inside a function: `name = <open call>` where the call is a DB
 driver's `connect(...)` (`psycopg2`, `psycopg`, `sqlite3`, `pymysql`,
 `MySQLdb`, `mysql.connector`, `cx_Oracle`/`oracledb`, `pyodbc`, `pymssql`,
-`snowflake.connector`, `duckdb`), `engine.connect()` / `raw_connection()`,
+`snowflake.connector`, `duckdb`), a function of the same file that returns one
+(`def get_conn(): return psycopg2.connect(DSN)`), `engine.connect()` /
+`raw_connection()`, a helper imported from elsewhere whose name says it opens a
+connection (`get_db_connection()`, `connect_db()`; low, since we cannot see it),
 `x.cursor()` or the builtin `open(...)`, when the function never:
 - uses it in `with` (or `contextlib.closing`, `ExitStack.enter_context`);
 - calls or references `name.close()` (also `.dispose()`, `.release()`, `.shutdown()`,
@@ -102,6 +105,9 @@ const STORERS: &[&str] = &[
 #[derive(Clone, Copy, PartialEq)]
 enum What {
     Connection,
+    /// From a helper whose name says it opens a connection (`get_db_connection()`),
+    /// defined elsewhere: reported at low.
+    HelperConnection,
     Cursor,
     File,
 }
@@ -120,16 +126,65 @@ impl Rule for UnclosedResource {
             return;
         }
         let m = Module::new(py, text);
+        let helpers = connection_helpers(&m);
         for func in util::descendants(m.root).filter(|n| n.kind() == "function_definition") {
             let Some(body) = func.child_by_field_name("body") else {
                 continue;
             };
-            check_function(body, &m, out);
+            check_function(body, &m, &helpers, out);
         }
     }
 }
 
-fn check_function(body: Node<'_>, m: &Module<'_>, out: &mut Sink<'_>) {
+/// Functions of this file that return a fresh DB connection
+/// (`def get_conn(): return psycopg2.connect(DSN)`).
+fn connection_helpers(m: &Module<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for func in util::descendants(m.root).filter(|n| n.kind() == "function_definition") {
+        let Some(body) = func.child_by_field_name("body") else {
+            continue;
+        };
+        let returns_conn = util::in_scope(body).any(|n| {
+            if n.kind() != "return_statement" {
+                return false;
+            }
+            let Some(v) = util::statements(n).into_iter().next() else {
+                return false;
+            };
+            let v = if v.kind() == "identifier" {
+                match util::last_assignment(body, m.text(v), n.start_byte(), m.text) {
+                    Some(x) => x,
+                    None => return false,
+                }
+            } else {
+                v
+            };
+            v.kind() == "call"
+                && m.callee(v)
+                    .is_some_and(|c| CONNECT_FUNCS.contains(&c.as_str()))
+        });
+        if returns_conn {
+            out.push(util::function_name(func, m.text).to_string());
+        }
+    }
+    out
+}
+
+/// Names of helpers, defined in another module, that by convention open a new connection.
+const HELPER_NAMES: &[&str] = &[
+    "get_db_connection",
+    "get_database_connection",
+    "create_connection",
+    "create_db_connection",
+    "connect_db",
+    "db_connect",
+    "connect_to_db",
+    "connect_to_database",
+    "get_db_conn",
+    "new_connection",
+];
+
+fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut Sink<'_>) {
     let nodes: Vec<Node<'_>> = util::in_scope(body).collect();
     // (variable, call, what, connection variable for cursors)
     let mut opened: Vec<(String, Node<'_>, What, Option<String>)> = Vec::new();
@@ -157,7 +212,7 @@ fn check_function(body: Node<'_>, m: &Module<'_>, out: &mut Sink<'_>) {
         if call.kind() != "call" {
             continue;
         }
-        let Some(what) = resource_kind(call, m) else {
+        let Some(what) = resource_kind(call, m, helpers) else {
             continue;
         };
         let conn_var = (what == What::Cursor)
@@ -193,7 +248,7 @@ fn check_function(body: Node<'_>, m: &Module<'_>, out: &mut Sink<'_>) {
             }
         }
         let (label, advice) = match what {
-            What::Connection => (
+            What::Connection | What::HelperConnection => (
                 "database connection",
                 "use `with` / `contextlib.closing(...)` or close it in `finally:`",
             ),
@@ -207,16 +262,24 @@ fn check_function(body: Node<'_>, m: &Module<'_>, out: &mut Sink<'_>) {
             call.byte_range(),
             format!("{label} `{name}` is opened here and never closed in this function (nor returned or stored); {advice}"),
         );
-        if *what == What::Cursor {
+        if matches!(what, What::Cursor | What::HelperConnection) {
             f.severity = Severity::Low;
         }
     }
 }
 
-fn resource_kind(call: Node<'_>, m: &Module<'_>) -> Option<What> {
+fn resource_kind(call: Node<'_>, m: &Module<'_>, helpers: &[String]) -> Option<What> {
     let name = m.callee(call)?;
     if CONNECT_FUNCS.contains(&name.as_str()) {
         return Some(What::Connection);
+    }
+    let last = name.rsplit('.').next().unwrap_or(&name);
+    let local = !name.contains('.') || name.starts_with("self.") || name.starts_with("cls.");
+    if local && helpers.iter().any(|h| h == last) {
+        return Some(What::Connection);
+    }
+    if HELPER_NAMES.contains(&last) {
+        return Some(What::HelperConnection);
     }
     if name == "open" || name == "io.open" || name == "codecs.open" {
         return Some(What::File);
