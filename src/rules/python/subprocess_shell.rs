@@ -26,8 +26,8 @@ space in a path silently runs the wrong command.
 Reported: `subprocess.run/call/check_call/check_output/Popen(..., shell=True)`,
 `os.system`, `os.popen`, `subprocess.getoutput/getstatusoutput`,
 `asyncio.create_subprocess_shell` and `commands.getoutput` when the command is
-built at run time: an f-string with `{…}`, `"…" % x`, `"…".format(x)`, or `+`
-joining a variable — written inline or assigned to a variable in the same
+built at run time: an f-string with `{…}`, `"…" % x`, `"…".format(x)`,
+`" ".join(parts)`, or `+` joining a variable — written inline or assigned to a variable in the same
 function just before. Not reported: a constant string (`shell=True` with a fixed
 pipeline), a list of arguments without a shell, or a command whose
 interpolations go through `shlex.quote`. Production code and examples are

@@ -30,9 +30,9 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
 
 - bare `except:` (that is `python/bare-except`, one finding per handler);
 - specific exceptions (`except ValueError:`) — naming the error is a decision;
-- handlers that re-raise, exit, log (any level: a log call, even at debug, is the
-  author's acknowledged decision, e.g. best-effort instrumentation), or return an
-  explicit value (`return False`, `return []`: an error value the caller can
+- handlers that re-raise, exit, log with a traceback (`logger.exception`,
+  `exc_info=True`) or at `debug`/`info`/`warning` (the author's acknowledged
+  decision, e.g. best-effort instrumentation), or return an explicit value (`return False`, `return []`: an error value the caller can
   test — numeric fallbacks are `python/silent-numeric-fallback`);
 - `return None` where `None` is a designed answer: the function is annotated
   `-> Optional[...]` / `-> X | None`, or named `try_*`, `maybe_*`, `find_*`,
@@ -49,8 +49,10 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
   (do this only if that worked), or a `try` in a loop that `return`s/`break`s on
   success while the handler moves on to the next candidate.
 
-A handler with a comment explaining itself (`pass  # best effort`) is reported at
-low. Tests, examples, vendored and generated code are not checked.
+A handler that logs the message at `error`/`critical` without a traceback and then
+carries on is reported at **low** (`logger.error(f"failed: {e}")`: the stack
+trace is gone and the caller cannot tell). A handler with a comment explaining
+itself (`pass  # best effort`) is also reported at low. Tests, examples, vendored and generated code are not checked.
 
 ## Example
 ```python
@@ -159,20 +161,24 @@ impl Rule for SwallowedException {
             if how == PRINTS && print_in_library::is_interactive_cli(&m) {
                 continue;
             }
-            if how == RETURNS_NONE && none_is_designed(clause, &m) {
+            if (how == RETURNS_NONE || how == LOGS_RETURNS_NONE) && none_is_designed(clause, &m) {
                 continue;
             }
             if is_cleanup(clause, &m) || is_probe(clause, how) {
                 continue;
             }
             let commented = util::clause_has_comment(clause, m.text);
+            let only_logged = how == LOGS_NO_TRACEBACK || how == LOGS_RETURNS_NONE;
+            let consequence = if only_logged {
+                "the stack trace is lost and the caller cannot tell it failed; use `logger.exception(...)`, catch what you expect, or re-raise"
+            } else {
+                "the error is lost; catch what you expect, log with `logger.exception` and re-raise or return an explicit error"
+            };
             let f = out.report(
                 util::except_header(clause),
-                format!(
-                    "`except {broad}` {how}: the error is lost; catch what you expect, log with `logger.exception` and re-raise or return an explicit error"
-                ),
+                format!("`except {broad}` {how}: {consequence}"),
             );
-            if commented {
+            if commented || only_logged {
                 f.severity = Severity::Low;
             }
         }
@@ -181,6 +187,8 @@ impl Rule for SwallowedException {
 
 const PRINTS: &str = "only prints the error";
 const RETURNS_NONE: &str = "silently returns None";
+const LOGS_NO_TRACEBACK: &str = "logs only the message (no traceback) and carries on";
+const LOGS_RETURNS_NONE: &str = "logs only the message (no traceback) and returns None";
 
 /// `None` is a designed answer of the function: its return annotation is
 /// `Optional[...]`/`... | None`, or its name says it may not find anything
@@ -212,6 +220,7 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
         return None;
     }
     let mut printed = false;
+    let mut logged = false;
     let mut last_kind = "pass";
     for s in &stmts {
         match s.kind() {
@@ -233,11 +242,27 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
                     "ellipsis" => {}
                     "string" => {} // a docstring-like note
                     "call" if m.callee(e).as_deref() == Some("print") => printed = true,
+                    "call" => match util::logging_call(e, m) {
+                        Some("error" | "critical")
+                            if util::kwarg(e, "exc_info", m.text).is_none()
+                                && util::kwarg(e, "stack_info", m.text).is_none() =>
+                        {
+                            logged = true
+                        }
+                        _ => return None,
+                    },
                     _ => return None,
                 }
             }
             _ => return None,
         }
+    }
+    if logged && !printed {
+        return Some(if last_kind == "return" {
+            LOGS_RETURNS_NONE
+        } else {
+            LOGS_NO_TRACEBACK
+        });
     }
     Some(match (printed, last_kind) {
         (true, _) => PRINTS,

@@ -542,7 +542,8 @@ pub fn is_numeric_constant(n: Node<'_>, m: &Module<'_>) -> bool {
 }
 
 /// Whether a string-valued expression is built at run time from variables:
-/// an f-string with `{…}`, `"…" % x`, `"…".format(x)`, or `+` joining a variable.
+/// an f-string with `{…}`, `"…" % x`, `"…".format(x)`, `" ".join(parts)`, or `+`
+/// joining a variable.
 pub fn is_dynamic_string(n: Node<'_>, m: &Module<'_>) -> bool {
     match n.kind() {
         "string" => named_children(n)
@@ -576,7 +577,7 @@ pub fn is_dynamic_string(n: Node<'_>, m: &Module<'_>) -> bool {
             };
             f.kind() == "attribute"
                 && f.child_by_field_name("attribute")
-                    .is_some_and(|a| m.text(a) == "format")
+                    .is_some_and(|a| matches!(m.text(a), "format" | "join"))
                 && f.child_by_field_name("object").is_some_and(is_stringish)
                 && n.child_by_field_name("arguments")
                     .is_some_and(|a| named_children(a).iter().any(|k| k.kind() != "comment"))
@@ -869,14 +870,17 @@ mod tests {
 
     #[test]
     fn dynamic_strings() {
-        let src = "a = f'rm {x}'\nb = 'ls %s' % d\nc = 'ls {}'.format(d)\nd = 'ls ' + d\ne = 'ls' + ' -l'\nf = f'ls'\ng = 'a' 'b'\n";
+        let src = "a = f'rm {x}'\nb = 'ls %s' % d\nc = 'ls {}'.format(d)\nd = 'ls ' + d\nj = ' '.join(argv)\ne = 'ls' + ' -l'\nf = f'ls'\ng = 'a' 'b'\n";
         let (py, src) = module(src);
         let m = Module::new(&py, &src);
         let rights: Vec<bool> = descendants(m.root)
             .filter(|n| n.kind() == "assignment")
             .map(|a| is_dynamic_string(a.child_by_field_name("right").unwrap(), &m))
             .collect();
-        assert_eq!(rights, vec![true, true, true, true, false, false, false]);
+        assert_eq!(
+            rights,
+            vec![true, true, true, true, true, false, false, false]
+        );
     }
 
     #[test]
