@@ -42,8 +42,9 @@ test server with a throw-away certificate) are not. A value computed at run
 time (`verify=settings.CA_BUNDLE`) is not reported, and neither is code that only
 runs when the user opted out (`if not validate_certs: ctx.verify_mode =
 ssl.CERT_NONE`, an `if` or conditional expression whose condition names
-verification, TLS, SSL, certificates or "insecure"): that is a feature, and the
-default is what matters.
+verification, TLS, SSL, certificates, a hostname or "insecure"): that is a
+feature, and the default is what matters (`if not server_hostname:
+ctx.check_hostname = False` is correct: there is no name to check).
 
 ## Example
 ```python

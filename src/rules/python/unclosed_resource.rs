@@ -35,7 +35,8 @@ connection (`get_db_connection()`, `connect_db()`; low, since we cannot see it),
 - calls or references `name.close()` (also `.dispose()`, `.release()`, `.shutdown()`,
   `.quit()`), anywhere in the function, `finally:` included;
 - returns or yields it, stores it (`self.conn = conn`, `cache[k] = conn`,
-  `pool.append(conn)`), or hands it to a constructor (`Repo(conn)`).
+  `pool.append(conn)`, `source.setByteStream(f)`), hands it to a constructor
+(`Repo(conn)`), or returns a wrapper around it (`return Wrapper(fp)`).
 A cursor counts as closed when its connection is closed in the same function.
 Module-level connections (long-lived on purpose) and `open()` used inline
 (`json.load(open(p))`) are not reported. Only production code is checked.
@@ -360,7 +361,14 @@ fn escapes(ident: Node<'_>, m: &Module<'_>, with_closes: bool) -> bool {
                 let Some(call) = p.parent() else { return false };
                 let name = m.callee(call).unwrap_or_default();
                 let last = name.rsplit('.').next().unwrap_or(&name);
-                return STORERS.contains(&last)
+                // Wrapped into something that is returned (`return addinfourl(fp, …)`).
+                let wrapped_out = call
+                    .parent()
+                    .is_some_and(|g| matches!(g.kind(), "return_statement" | "yield"));
+                return wrapped_out
+                    || STORERS.contains(&last)
+                    || last.starts_with("set")
+                    || last.starts_with("attach")
                     || last
                         .trim_start_matches('_')
                         .chars()

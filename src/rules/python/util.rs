@@ -327,7 +327,9 @@ pub fn in_main_guard(n: Node<'_>, text: &str) -> bool {
 /// or conditional expression whose condition mentions verification (`if not
 /// validate_certs:`, `verify=False if args.insecure else True`).
 pub fn in_opt_out_branch(n: Node<'_>, text: &str) -> bool {
-    const WORDS: &[&str] = &["verify", "validate", "insecure", "ssl", "tls", "cert"];
+    const WORDS: &[&str] = &[
+        "verify", "validate", "insecure", "ssl", "tls", "cert", "hostname",
+    ];
     let mut cur = n.parent();
     while let Some(p) = cur {
         let cond = match p.kind() {
