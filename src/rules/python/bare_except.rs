@@ -24,7 +24,8 @@ in a broken state instead of failing loudly.
 The rule reports every `except:` in production code, except a handler that ends
 by re-raising with a bare `raise` (clean-up then re-raise is a legitimate
 pattern, although `finally:` says it better). Tests, examples, vendored and
-generated code are not checked. `python/swallowed-exception` does not report
+generated code are not checked. A handler whose comment explains it
+(`except:  # ignore everything, we are shutting down`) is reported at low. `python/swallowed-exception` does not report
 bare excepts again, so one handler is one finding.
 
 ## Example
@@ -88,6 +89,9 @@ impl Rule for BareExcept {
                     "Catch `Exception` instead of everything",
                     vec![edit],
                 ));
+            }
+            if util::clause_has_comment(clause, m.text) {
+                f.severity = Severity::Low;
             }
         }
     }
