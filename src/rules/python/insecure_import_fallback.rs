@@ -109,18 +109,20 @@ const SECURITY_MODULES: &[&str] = &[
     "webauthn",
     "fido2",
 ];
+/// Substrings that make a module name security-related anywhere in a segment.
 const SECURITY_WORDS: &[&str] = &[
     "crypt",
     "secur",
-    "auth",
+    "oauth",
     "pqc",
-    "tls",
-    "ssl",
     "jwt",
     "vault",
     "kyber",
     "dilithium",
 ];
+/// Short words that count only at the start or end of a segment (`ssl_utils`,
+/// `pyopenssl`, `oauth`, `mtls`), so `classloader` is not "ssl".
+const SECURITY_AFFIXES: &[&str] = &["auth", "tls", "ssl"];
 
 /// Whether a dotted module name is a security library.
 pub fn is_security_module(module: &str) -> bool {
@@ -130,7 +132,10 @@ pub fn is_security_module(module: &str) -> bool {
         return true;
     }
     lower.split(['.', '_']).any(|seg| {
-        SECURITY_WORDS.iter().any(|w| seg.contains(w))
+        (SECURITY_WORDS.iter().any(|w| seg.contains(w))
+            || SECURITY_AFFIXES
+                .iter()
+                .any(|w| seg.starts_with(w) || seg.ends_with(w)))
             && !matches!(seg, "author" | "authors" | "authority" | "authorship")
     })
 }
@@ -365,4 +370,36 @@ fn guarded_by_raise(name: &str, m: &Module<'_>) -> bool {
                 && n.child_by_field_name("consequence")
                     .is_some_and(|b| util::raises_or_exits(b, m))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_security_module;
+
+    #[test]
+    fn security_module_names() {
+        for m in [
+            "oqs",
+            "cryptography.fernet",
+            "src.security.post_quantum_liboqs",
+            "app.auth.tokens",
+            "mesh.mtls",
+            "OpenSSL.SSL",
+            "pyopenssl",
+            "hvac",
+            "jwt",
+            "oauthlib.oauth2",
+        ] {
+            assert!(is_security_module(m), "{m}");
+        }
+        for m in [
+            "numpy",
+            "app.classloader",
+            "docs.authors",
+            "utils",
+            "matplotlib.pyplot",
+        ] {
+            assert!(!is_security_module(m), "{m}");
+        }
+    }
 }
