@@ -34,9 +34,10 @@ not a degraded mode.
 Reported: a `try:` whose body imports a security module — `cryptography`,
 `nacl`, `oqs`/`liboqs`, `jwt`/`jose`, `passlib`, `bcrypt`, `argon2`, `ssl`,
 `Crypto`/`Cryptodome`, `OpenSSL`, `spiffe`, `authlib`, `keyring`, `hvac`,
-`pyotp`, `itsdangerous`, `gnupg`, `tink`, or any module whose name contains
-`crypt`, `secur`, `auth`, `pqc`, `tls`, `ssl`, `jwt`, `vault`, `kyber` or
-`dilithium` — with an `except ImportError` (or `ModuleNotFoundError`,
+`pyotp`, `itsdangerous`, `gnupg`, `tink`, or any module whose dotted name has
+a part containing `crypt`, `secur`, `oauth`, `pqc`, `jwt`, `vault`, `kyber` or
+`dilithium`, or starting or ending with `auth`, `tls` or `ssl`
+(`src.security.post_quantum_liboqs`, `mesh.mtls`; not `classloader`) — with an `except ImportError` (or `ModuleNotFoundError`,
 `Exception`, bare) handler that carries on, and one of:
 - the handler defines a stub (a class, function or lambda in its place);
 - the handler logs, prints or warns and goes on (the "running in stub mode" line);
