@@ -104,7 +104,9 @@ fn push_step(file: &YamlText, job: &str, step: &YamlNode, out: &mut Vec<Step>) {
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
-                let host = run.mapped.to_host(off + (line.len() - line.trim_start().len()));
+                let host = run
+                    .mapped
+                    .to_host(off + (line.len() - line.trim_start().len()));
                 s.run.push((file.file.line(host), trimmed.to_string()));
             }
             off += line.len();
@@ -226,7 +228,11 @@ impl Ci {
                 }
                 if let Some(m) = d.run.find(text) {
                     let shown: String = m.as_str().trim().chars().take(60).collect();
-                    out.push(Evidence::new(s.path.clone(), *line, format!("runs `{shown}`")));
+                    out.push(Evidence::new(
+                        s.path.clone(),
+                        *line,
+                        format!("runs `{shown}`"),
+                    ));
                     break;
                 }
             }
@@ -242,37 +248,51 @@ fn re(s: &str) -> Regex {
 
 /// Test commands.
 pub static TEST_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?i)(?:^|[\s;&|(`])(?:python[0-9.]*\s+-m\s+(?:pytest|unittest|nose2)|py\.test|pytest|tox|nox|cargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)|go\s+test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::\S+)?|npx\s+(?:jest|vitest|mocha|playwright\s+test|cypress\s+run)|jest|vitest|mocha|make\s+(?:-\S+\s+)*(?:test|tests|check|unittest|ci|test-\S+)|mvn\s+.*\b(?:test|verify|install|package)|(?:\./)?gradlew?\s+.*\b(?:test|check|build)|bundle\s+exec\s+(?:rspec|rake)|rspec|phpunit|dotnet\s+test|ctest|bats|manage\.py\s+test|(?:hatch|poetry|uv|pdm|pipenv|rye)\s+run\s+(?:python\s+-m\s+)?(?:pytest|test|tests)|hatch\s+test|deno\s+test|mix\s+test|swift\s+test|(?:just|task)\s+test|coverage\s+run)(?:$|[\s;&|)`:'"])"#)
+    re(
+        r#"(?i)(?:^|[\s;&|(`])(?:python[0-9.]*\s+-m\s+(?:pytest|unittest|nose2)|py\.test|pytest|tox|nox|cargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)|go\s+test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::\S+)?|npx\s+(?:jest|vitest|mocha|playwright\s+test|cypress\s+run)|jest|vitest|mocha|make\s+(?:-\S+\s+)*(?:test|tests|check|unittest|ci|test-\S+)|mvn\s+.*\b(?:test|verify|install|package)|(?:\./)?gradlew?\s+.*\b(?:test|check|build)|bundle\s+exec\s+(?:rspec|rake)|rspec|phpunit|dotnet\s+test|ctest|bats|manage\.py\s+test|(?:hatch|poetry|uv|pdm|pipenv|rye)\s+run\s+(?:python\s+-m\s+)?(?:pytest|test|tests)|hatch\s+test|deno\s+test|mix\s+test|swift\s+test|(?:just|task)\s+test|coverage\s+run)(?:$|[\s;&|)`:'"])"#,
+    )
 });
 
 /// SAST tools.
 pub static SAST_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:^|[\s;&|(/])(?:semgrep(?:\s+(?:ci|scan|--config)|$)|bandit\b|gosec\b|brakeman\b|njsscan\b|flawfinder\b|snyk\s+code\b|codeql\s+database\b|horusec\b|spotbugs\b|returntocorp/semgrep|sast\.gitlab-ci|bearer\s+scan|opengrep\b)")
+    re(
+        r"(?i)(?:^|[\s;&|(/])(?:semgrep(?:\s+(?:ci|scan|--config)|$)|bandit\b|gosec\b|brakeman\b|njsscan\b|flawfinder\b|snyk\s+code\b|codeql\s+database\b|horusec\b|spotbugs\b|returntocorp/semgrep|sast\.gitlab-ci|bearer\s+scan|opengrep\b)",
+    )
 });
 
 /// Vulnerability scanners.
 pub static VULN_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:^|[\s;&|(/])(?:trivy\b|grype\b|osv-scanner\b|snyk\s+(?:test|container|monitor)\b|pip-audit\b|safety\s+(?:check|scan)\b|(?:npm|pnpm)\s+audit\b|yarn\s+(?:npm\s+)?audit\b|cargo\s+audit\b|cargo\s+deny\s+check\b|cargo-deny\b|govulncheck\b|bundle(?:r)?[-\s]audit\b|docker\s+scout\s+(?:cves|quickview|recommendations)\b|dependency-check\b|audit-ci\b|dependency-scanning\.gitlab-ci|container-scanning\.gitlab-ci)")
+    re(
+        r"(?i)(?:^|[\s;&|(/])(?:trivy\b|grype\b|osv-scanner\b|snyk\s+(?:test|container|monitor)\b|pip-audit\b|safety\s+(?:check|scan)\b|(?:npm|pnpm)\s+audit\b|yarn\s+(?:npm\s+)?audit\b|cargo\s+audit\b|cargo\s+deny\s+check\b|cargo-deny\b|govulncheck\b|bundle(?:r)?[-\s]audit\b|docker\s+scout\s+(?:cves|quickview|recommendations)\b|dependency-check\b|audit-ci\b|dependency-scanning\.gitlab-ci|container-scanning\.gitlab-ci)",
+    )
 });
 
 /// SBOM generators.
 pub static SBOM_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:^|[\s;&|(/])(?:syft\b|cyclonedx-(?:py|npm|bom|gomod|node|cli|dotnet|maven)\b|cyclonedx\b|cdxgen\b|cargo[-\s](?:cyclonedx|sbom)\b|sbom-tool\b|docker\s+(?:buildx\s+)?sbom\b|trivy\b.*--format[\s=]+(?:cyclonedx|spdx)|harden\s+sbom\b|spdx-sbom-generator\b|--sbom(?:=true)?\b)")
+    re(
+        r"(?i)(?:^|[\s;&|(/])(?:syft\b|cyclonedx-(?:py|npm|bom|gomod|node|cli|dotnet|maven)\b|cyclonedx\b|cdxgen\b|cargo[-\s](?:cyclonedx|sbom)\b|sbom-tool\b|docker\s+(?:buildx\s+)?sbom\b|trivy\b.*--format[\s=]+(?:cyclonedx|spdx)|harden\s+sbom\b|spdx-sbom-generator\b|--sbom(?:=true)?\b)",
+    )
 });
 
 /// Secret scanners.
 pub static SECRET_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:^|[\s;&|(/])(?:gitleaks\b|trufflehog\b|detect-secrets\b|ggshield\b|git[-\s]secrets\b|secretlint\b|talisman\b|kingfisher\b|trivy\b.*--scanners[\s=]+\S*secret|secret-detection\.gitlab-ci|noseyparker\b)")
+    re(
+        r"(?i)(?:^|[\s;&|(/])(?:gitleaks\b|trufflehog\b|detect-secrets\b|ggshield\b|git[-\s]secrets\b|secretlint\b|talisman\b|kingfisher\b|trivy\b.*--scanners[\s=]+\S*secret|secret-detection\.gitlab-ci|noseyparker\b)",
+    )
 });
 
 /// Signing and provenance.
 pub static SIGN_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:^|[\s;&|(])(?:cosign\s+(?:sign|attest)\b|gpg\s+.*(?:--detach-sign|-ab\b)|minisign\s+-s|notation\s+sign\b|npm\s+publish\b.*--provenance|gh\s+attestation\b|sigstore\s+sign\b)")
+    re(
+        r"(?i)(?:^|[\s;&|(])(?:cosign\s+(?:sign|attest)\b|gpg\s+.*(?:--detach-sign|-ab\b)|minisign\s+-s|notation\s+sign\b|npm\s+publish\b.*--provenance|gh\s+attestation\b|sigstore\s+sign\b)",
+    )
 });
 
 /// Publishing artefacts.
 pub static PUBLISH_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:^|[\s;&|(])(?:docker\s+push\b|docker\s+(?:buildx\s+)?build\b.*--push\b|twine\s+upload\b|(?:npm|pnpm|yarn)\s+publish\b|cargo\s+publish\b|gh\s+release\s+create\b|goreleaser\b|helm\s+push\b|(?:poetry|uv|flit|hatch)\s+publish\b|mvn\s+.*\bdeploy\b|gradlew?\s+.*\bpublish|ko\s+(?:build|publish)\b|podman\s+push\b|crane\s+push\b)")
+    re(
+        r"(?i)(?:^|[\s;&|(])(?:docker\s+push\b|docker\s+(?:buildx\s+)?build\b.*--push\b|twine\s+upload\b|(?:npm|pnpm|yarn)\s+publish\b|cargo\s+publish\b|gh\s+release\s+create\b|goreleaser\b|helm\s+push\b|(?:poetry|uv|flit|hatch)\s+publish\b|mvn\s+.*\bdeploy\b|gradlew?\s+.*\bpublish|ko\s+(?:build|publish)\b|podman\s+push\b|crane\s+push\b)",
+    )
 });
 
 /// Running pre-commit.
@@ -281,7 +301,9 @@ pub static PRECOMMIT_RE: LazyLock<Regex> =
 
 /// Rollback commands.
 pub static ROLLBACK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:kubectl\s+(?:-\S+\s+)*rollout\s+undo\b|helm\s+rollback\b|\brollback\S*\.sh\b|aws\s+deploy\s+stop-deployment|\bflyctl\s+releases\s+rollback|\bheroku\s+rollback)")
+    re(
+        r"(?i)(?:kubectl\s+(?:-\S+\s+)*rollout\s+undo\b|helm\s+rollback\b|\brollback\S*\.sh\b|aws\s+deploy\s+stop-deployment|\bflyctl\s+releases\s+rollback|\bheroku\s+rollback)",
+    )
 });
 
 /// Lines that install rather than run a tool.

@@ -77,7 +77,10 @@ pub fn assess_all(
     m.insert("container-healthcheck", healthcheck(&containers, &profile));
     m.insert("resource-limits", resource_limits(&containers, &profile));
     m.insert("health-endpoint", health_endpoint(facts, &profile));
-    m.insert("readiness-endpoint", readiness_endpoint(facts, &containers, &profile));
+    m.insert(
+        "readiness-endpoint",
+        readiness_endpoint(facts, &containers, &profile),
+    );
     m.insert("metrics", metrics(facts, &profile));
     m.insert("structured-logging", structured_logging(facts, &profile));
     m.insert("runbook", runbook(&docs, &profile));
@@ -171,13 +174,13 @@ fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
                 || (name.starts_with("deploy") && !name.ends_with(".md")))
     });
     p.deployable = p.service || p.containers || deploy_file || !facts.helm.is_empty();
-    let packaged = facts
-        .entries()
-        .any(|(path, name)| is_production(path) && PACKAGE_FILES.contains(&file_name(path)) || name.ends_with(".gemspec") && is_production(path))
-        || facts
-            .manifests
-            .iter()
-            .any(|m| file_name(&m.path) == "pyproject.toml" && (m.text.contains("[project]") || m.text.contains("[tool.poetry]")));
+    let packaged = facts.entries().any(|(path, name)| {
+        is_production(path) && PACKAGE_FILES.contains(&file_name(path))
+            || name.ends_with(".gemspec") && is_production(path)
+    }) || facts.manifests.iter().any(|m| {
+        file_name(&m.path) == "pyproject.toml"
+            && (m.text.contains("[project]") || m.text.contains("[tool.poetry]"))
+    });
     p.library = packaged && !p.deployable;
     let db_service = c.services.iter().any(|s| {
         let img = s.image.to_ascii_lowercase();
@@ -246,6 +249,8 @@ struct Service {
 
 struct K8sContainer {
     file: String,
+    /// Line of the pod spec (containers of one workload share it).
+    pod: usize,
     line: usize,
     name: String,
     probe: Option<(usize, String)>,
@@ -377,7 +382,13 @@ fn trivial_healthcheck(args: &str) -> bool {
     let words: Vec<&str> = cmd.split_whitespace().collect();
     matches!(
         words.as_slice(),
-        ["true"] | ["exit", "0"] | ["/bin/true"] | ["echo", ..] | ["cmd-shell", "true"] | ["cmd-shell", "exit", "0"] | ["cmd-shell", "echo", ..]
+        ["true"]
+            | ["exit", "0"]
+            | ["/bin/true"]
+            | ["echo", ..]
+            | ["cmd-shell", "true"]
+            | ["cmd-shell", "exit", "0"]
+            | ["cmd-shell", "echo", ..]
     )
 }
 
@@ -391,8 +402,7 @@ fn compose_services(f: &YamlText, out: &mut Vec<Service>) {
             let v = &s.value;
             let hc = v.get("healthcheck").map(|h| {
                 let disabled = h.get("disable").and_then(|d| d.as_bool()) == Some(true)
-                    || h
-                        .get("test")
+                    || h.get("test")
                         .map(|t| {
                             let joined = t.strings().join(" ").to_ascii_lowercase();
                             joined == "none" || trivial_healthcheck(&joined)
@@ -410,13 +420,18 @@ fn compose_services(f: &YamlText, out: &mut Vec<Service>) {
                 name: s.key.clone(),
                 line: f.file.line(s.key_span.start),
                 built: v.get("build").is_some(),
-                image: v.get("image").and_then(|i| i.as_str()).unwrap_or("").to_string(),
+                image: v
+                    .get("image")
+                    .and_then(|i| i.as_str())
+                    .unwrap_or("")
+                    .to_string(),
                 ports: v.get("ports").is_some(),
                 healthcheck: hc,
                 limits,
-                user: v
-                    .get("user")
-                    .and_then(|u| u.as_str().map(|s| (f.file.line(u.span.start), s.to_string()))),
+                user: v.get("user").and_then(|u| {
+                    u.as_str()
+                        .map(|s| (f.file.line(u.span.start), s.to_string()))
+                }),
             });
         }
     }
@@ -480,6 +495,7 @@ fn k8s_objects(f: &YamlText, c: &mut Containers) {
             }
             c.k8s.push(K8sContainer {
                 file: f.file.path.clone(),
+                pod: f.file.line(spec.span.start),
                 line: f.file.line(cont.span.start),
                 name: cont
                     .get("name")
@@ -533,8 +549,14 @@ fn non_root(c: &Containers, p: &Profile) -> Outcome {
     let mut bad = Vec::new();
     for d in &c.dockerfiles {
         match &d.user {
-            Some((l, u)) if !is_root_user(u) => good.push(Evidence::new(&d.path, *l, format!("USER {u}"))),
-            Some((l, u)) => bad.push(Evidence::new(&d.path, *l, format!("USER {u}: runs as root"))),
+            Some((l, u)) if !is_root_user(u) => {
+                good.push(Evidence::new(&d.path, *l, format!("USER {u}")))
+            }
+            Some((l, u)) => bad.push(Evidence::new(
+                &d.path,
+                *l,
+                format!("USER {u}: runs as root"),
+            )),
             None if base_is_nonroot(&d.base) => good.push(Evidence::new(
                 &d.path,
                 d.from_line,
@@ -549,18 +571,38 @@ fn non_root(c: &Containers, p: &Profile) -> Outcome {
     }
     for k in &c.k8s {
         match k.non_root {
-            Some((l, true)) => good.push(Evidence::new(&k.file, l, format!("container {}: runAsNonRoot/runAsUser", k.name))),
-            Some((l, false)) => bad.push(Evidence::new(&k.file, l, format!("container {}: runs as root", k.name))),
-            None if c.dockerfiles.is_empty() => bad.push(Evidence::new(&k.file, k.line, format!("container {}: no securityContext.runAsNonRoot", k.name))),
+            Some((l, true)) => good.push(Evidence::new(
+                &k.file,
+                l,
+                format!("container {}: runAsNonRoot/runAsUser", k.name),
+            )),
+            Some((l, false)) => bad.push(Evidence::new(
+                &k.file,
+                l,
+                format!("container {}: runs as root", k.name),
+            )),
+            None if c.dockerfiles.is_empty() => bad.push(Evidence::new(
+                &k.file,
+                k.line,
+                format!("container {}: no securityContext.runAsNonRoot", k.name),
+            )),
             None => {}
         }
     }
     for s in c.services.iter().filter(|s| s.built) {
         if let Some((l, u)) = &s.user {
             if is_root_user(u) {
-                bad.push(Evidence::new(&s.file, *l, format!("service {}: user {u}", s.name)));
+                bad.push(Evidence::new(
+                    &s.file,
+                    *l,
+                    format!("service {}: user {u}", s.name),
+                ));
             } else {
-                good.push(Evidence::new(&s.file, *l, format!("service {}: user {u}", s.name)));
+                good.push(Evidence::new(
+                    &s.file,
+                    *l,
+                    format!("service {}: user {u}", s.name),
+                ));
             }
         }
     }
@@ -568,7 +610,11 @@ fn non_root(c: &Containers, p: &Profile) -> Outcome {
         return na("only third-party images (compose services without a build)");
     }
     let state = by_fraction(good.len(), good.len() + bad.len());
-    let summary = format!("{} of {} images/workloads run as non-root", good.len(), good.len() + bad.len());
+    let summary = format!(
+        "{} of {} images/workloads run as non-root",
+        good.len(),
+        good.len() + bad.len()
+    );
     let mut ev = bad;
     ev.extend(good);
     out(state, first(ev, 6), summary)
@@ -606,27 +652,41 @@ fn healthcheck(c: &Containers, p: &Profile) -> Outcome {
         .iter()
         .filter(|s| match s.healthcheck {
             Some((l, true)) => {
-                ev.push(Evidence::new(&s.file, l, format!("service {}: healthcheck", s.name)));
+                ev.push(Evidence::new(
+                    &s.file,
+                    l,
+                    format!("service {}: healthcheck", s.name),
+                ));
                 true
             }
             Some((l, false)) => {
-                trivial.push(Evidence::new(&s.file, l, format!("service {}: healthcheck disabled or trivial", s.name)));
+                trivial.push(Evidence::new(
+                    &s.file,
+                    l,
+                    format!("service {}: healthcheck disabled or trivial", s.name),
+                ));
                 false
             }
             None => false,
         })
         .count();
-    let k8s_good = c
-        .k8s
-        .iter()
-        .filter(|k| match &k.probe {
-            Some((l, path)) => {
-                ev.push(Evidence::new(&k.file, *l, format!("container {}: probe {path}", k.name)));
-                true
+    // A workload is covered when one of its containers is probed (sidecars rarely are).
+    let mut pods: BTreeMap<(&str, usize), bool> = BTreeMap::new();
+    for k in &c.k8s {
+        let covered = pods.entry((k.file.as_str(), k.pod)).or_insert(false);
+        if let Some((l, path)) = &k.probe {
+            if !*covered {
+                ev.push(Evidence::new(
+                    &k.file,
+                    *l,
+                    format!("container {}: probe {path}", k.name),
+                ));
             }
-            None => false,
-        })
-        .count();
+            *covered = true;
+        }
+    }
+    let k8s_good = pods.values().filter(|v| **v).count();
+    let k8s_total = pods.len();
     let helm_good = c.helm.iter().filter(|h| h.1).count();
     for h in c.helm.iter().filter(|h| h.1) {
         ev.push(Evidence::new(&h.0, 1, "probes in Helm template"));
@@ -634,7 +694,7 @@ fn healthcheck(c: &Containers, p: &Profile) -> Outcome {
     let full = |good: usize, total: usize| total > 0 && good == total;
     let state = if full(df_good, c.dockerfiles.len())
         || full(svc_good, app_services.len())
-        || full(k8s_good, c.k8s.len())
+        || full(k8s_good, k8s_total)
         || full(helm_good, c.helm.len())
     {
         State::Done
@@ -653,7 +713,11 @@ fn healthcheck(c: &Containers, p: &Profile) -> Outcome {
             ev.push(Evidence::new(&d.path, d.from_line, "no HEALTHCHECK"));
         }
         for s in app_services.iter().filter(|s| s.healthcheck.is_none()) {
-            ev.push(Evidence::new(&s.file, s.line, format!("service {}: no healthcheck", s.name)));
+            ev.push(Evidence::new(
+                &s.file,
+                s.line,
+                format!("service {}: no healthcheck", s.name),
+            ));
         }
     }
     ev.extend(trivial);
@@ -670,11 +734,18 @@ fn resource_limits(c: &Containers, p: &Profile) -> Outcome {
     // Compose services by name: any file (override, prod) giving limits counts.
     let mut by_name: BTreeMap<&str, (Option<Evidence>, Evidence)> = BTreeMap::new();
     for s in &c.services {
-        let e = by_name
-            .entry(s.name.as_str())
-            .or_insert_with(|| (None, Evidence::new(&s.file, s.line, format!("service {}: no limits", s.name))));
+        let e = by_name.entry(s.name.as_str()).or_insert_with(|| {
+            (
+                None,
+                Evidence::new(&s.file, s.line, format!("service {}: no limits", s.name)),
+            )
+        });
         if let Some(l) = s.limits {
-            e.0 = Some(Evidence::new(&s.file, l, format!("service {}: limits", s.name)));
+            e.0 = Some(Evidence::new(
+                &s.file,
+                l,
+                format!("service {}: limits", s.name),
+            ));
         }
     }
     let mut good = Vec::new();
@@ -687,8 +758,16 @@ fn resource_limits(c: &Containers, p: &Profile) -> Outcome {
     }
     for k in &c.k8s {
         match k.limits {
-            Some(l) => good.push(Evidence::new(&k.file, l, format!("container {}: resources.limits", k.name))),
-            None => bad.push(Evidence::new(&k.file, k.line, format!("container {}: no resources.limits", k.name))),
+            Some(l) => good.push(Evidence::new(
+                &k.file,
+                l,
+                format!("container {}: resources.limits", k.name),
+            )),
+            None => bad.push(Evidence::new(
+                &k.file,
+                k.line,
+                format!("container {}: no resources.limits", k.name),
+            )),
         }
     }
     for (path, _, limits) in &c.helm {
@@ -789,7 +868,11 @@ fn dependency_updates(facts: &Facts<'_>, p: &Profile) -> Outcome {
             .map_or(1, |(n, _)| n);
         return out(
             State::Done,
-            vec![Evidence::new(&pkg.path, line, "Renovate configuration in package.json")],
+            vec![Evidence::new(
+                &pkg.path,
+                line,
+                "Renovate configuration in package.json",
+            )],
             "Renovate is configured",
         );
     }
@@ -800,9 +883,9 @@ fn dependency_updates(facts: &Facts<'_>, p: &Profile) -> Outcome {
         let ev = ecos
             .iter()
             .filter_map(|(eco, paths)| {
-                paths
-                    .first()
-                    .map(|p| Evidence::new(p, 1, format!("{eco} dependencies, no update automation")))
+                paths.first().map(|p| {
+                    Evidence::new(p, 1, format!("{eco} dependencies, no update automation"))
+                })
             })
             .collect();
         return out(
@@ -814,15 +897,13 @@ fn dependency_updates(facts: &Facts<'_>, p: &Profile) -> Outcome {
     let mut configured: BTreeMap<String, Evidence> = BTreeMap::new();
     for doc in &db.yaml.documents {
         let Some(root) = &doc.root else { continue };
-        for u in root
-            .get("updates")
-            .and_then(|u| u.as_seq())
-            .unwrap_or(&[])
-        {
+        for u in root.get("updates").and_then(|u| u.as_seq()).unwrap_or(&[]) {
             let Some(eco_node) = u.get("package-ecosystem") else {
                 continue;
             };
-            let Some(eco) = eco_node.as_str() else { continue };
+            let Some(eco) = eco_node.as_str() else {
+                continue;
+            };
             let dir = u
                 .get("directory")
                 .map(|d| d.strings().join(","))
@@ -862,7 +943,10 @@ fn dependency_updates(facts: &Facts<'_>, p: &Profile) -> Outcome {
     }
     for (eco, paths) in &uncovered {
         if let Some(p) = paths.first() {
-            ev.insert(0, Evidence::new(p, 1, format!("{eco} not covered by dependabot.yml")));
+            ev.insert(
+                0,
+                Evidence::new(p, 1, format!("{eco} not covered by dependabot.yml")),
+            );
         }
     }
     let names: Vec<&str> = uncovered.iter().map(|(e, _)| *e).collect();
@@ -875,7 +959,8 @@ fn dependency_updates(facts: &Facts<'_>, p: &Profile) -> Outcome {
 
 fn pre_commit_in_ci(facts: &Facts<'_>, ci: &Ci) -> bool {
     let runs = ci.steps.iter().any(|s| {
-        s.action().is_some_and(|a| a.starts_with("pre-commit/action") || a.starts_with("pre-commit-ci/"))
+        s.action()
+            .is_some_and(|a| a.starts_with("pre-commit/action") || a.starts_with("pre-commit-ci/"))
             || s.run.iter().any(|(_, t)| ci::PRECOMMIT_RE.is_match(t))
     });
     let pre_commit_ci = facts
@@ -897,7 +982,13 @@ fn pre_commit_hooks(facts: &Facts<'_>, needles: &[&str]) -> Vec<Evidence> {
                 && (l.contains("repo:") || l.contains("id:"))
                 && needles.iter().any(|n| l.to_ascii_lowercase().contains(n))
         })
-        .map(|(n, l)| Evidence::new(&t.path, n, format!("pre-commit hook `{}`", l.trim().trim_start_matches("- "))))
+        .map(|(n, l)| {
+            Evidence::new(
+                &t.path,
+                n,
+                format!("pre-commit hook `{}`", l.trim().trim_start_matches("- ")),
+            )
+        })
         .take(3)
         .collect()
 }
@@ -1032,7 +1123,11 @@ fn signed_releases(ci: &Ci) -> Outcome {
     let signed = ci.find(&SIGN);
     if !signed.is_empty() {
         let n = signed.len();
-        return out(State::Done, first(signed, 4), format!("signing/provenance in CI ({n})"));
+        return out(
+            State::Done,
+            first(signed, 4),
+            format!("signing/provenance in CI ({n})"),
+        );
     }
     let mut published = ci.find(&PUBLISH);
     published.extend(ci.release_triggers.iter().cloned());
@@ -1047,8 +1142,7 @@ fn signed_releases(ci: &Ci) -> Outcome {
 }
 
 fn publish_input(action: &str, s: &ci::Step) -> bool {
-    action.starts_with("docker/build-push-action")
-        && s.input("push").is_some_and(|v| v != "false")
+    action.starts_with("docker/build-push-action") && s.input("push").is_some_and(|v| v != "false")
 }
 
 fn pinned_actions(facts: &Facts<'_>, ci: &Ci, findings: &[Finding]) -> Outcome {
@@ -1066,9 +1160,8 @@ fn pinned_actions(facts: &Facts<'_>, ci: &Ci, findings: &[Finding]) -> Outcome {
         let ok = if let Some(img) = uses.strip_prefix("docker://") {
             img.contains("@sha256:")
         } else {
-            uses.rsplit_once('@').is_some_and(|(_, r)| {
-                r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit())
-            })
+            uses.rsplit_once('@')
+                .is_some_and(|(_, r)| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()))
         };
         let e = Evidence::new(&s.path, s.line, uses.to_string());
         if ok {
@@ -1080,7 +1173,10 @@ fn pinned_actions(facts: &Facts<'_>, ci: &Ci, findings: &[Finding]) -> Outcome {
             });
         }
     }
-    for f in findings.iter().filter(|f| f.rule == "actions/unpinned-uses") {
+    for f in findings
+        .iter()
+        .filter(|f| f.rule == "actions/unpinned-uses")
+    {
         let line = f.region.start.line;
         if !unpinned.iter().any(|e| e.path == f.path && e.line == line) {
             pinned.retain(|e| !(e.path == f.path && e.line == line));
@@ -1104,7 +1200,10 @@ fn security_policy(facts: &Facts<'_>) -> Outcome {
     let found = facts.inventory.iter().find(|e| {
         let (dir, name) = (dir_of(&e.path), file_name(&e.path).to_ascii_lowercase());
         matches!(dir, "" | ".github" | "docs")
-            && (name == "security.md" || name == "security.rst" || name == "security.txt" || name == "security")
+            && (name == "security.md"
+                || name == "security.rst"
+                || name == "security.txt"
+                || name == "security")
     });
     let Some(entry) = found else {
         return out(State::Missing, Vec::new(), "no SECURITY.md");
@@ -1132,7 +1231,10 @@ fn security_policy(facts: &Facts<'_>) -> Outcome {
             "SECURITY.md is a scaffold with a placeholder",
         );
     }
-    match t.numbered().find(|(_, l)| CONTACT.is_match(l) && !l.contains("@example.")) {
+    match t
+        .numbered()
+        .find(|(_, l)| CONTACT.is_match(l) && !l.contains("@example."))
+    {
         Some((n, _)) => out(
             State::Done,
             vec![Evidence::new(&t.path, n, "reporting channel")],
@@ -1164,15 +1266,31 @@ fn secret_scanning(facts: &Facts<'_>, ci: &Ci) -> Outcome {
         facts,
         ci,
         &D,
-        &["gitleaks", "trufflehog", "detect-secrets", "ggshield", "talisman", "secretlint"],
+        &[
+            "gitleaks",
+            "trufflehog",
+            "detect-secrets",
+            "ggshield",
+            "talisman",
+            "secretlint",
+        ],
         "secret scanning",
     );
     if o.state == State::Missing {
-        for cfg in [".gitleaks.toml", ".secrets.baseline", ".trufflehog.yml", ".gitguardian.yaml"] {
+        for cfg in [
+            ".gitleaks.toml",
+            ".secrets.baseline",
+            ".trufflehog.yml",
+            ".gitguardian.yaml",
+        ] {
             if facts.has(cfg) {
                 o = out(
                     State::Partial,
-                    vec![Evidence::new(cfg, 1, "scanner configuration, not run in CI")],
+                    vec![Evidence::new(
+                        cfg,
+                        1,
+                        "scanner configuration, not run in CI",
+                    )],
                     "secret scanner configured but not run in CI",
                 );
                 break;
@@ -1211,13 +1329,22 @@ fn sast(facts: &Facts<'_>, ci: &Ci) -> Outcome {
         input: None,
         reject: Some(ci::installs_only),
     };
-    ci_control(facts, ci, &D, &["bandit", "semgrep", "gosec"], "static analysis")
+    ci_control(
+        facts,
+        ci,
+        &D,
+        &["bandit", "semgrep", "gosec"],
+        "static analysis",
+    )
 }
 
 fn license(facts: &Facts<'_>) -> Outcome {
     let is_license = |name: &str| {
         let up = name.to_ascii_uppercase();
-        up.starts_with("LICENSE") || up.starts_with("LICENCE") || up.starts_with("COPYING") || up == "UNLICENSE"
+        up.starts_with("LICENSE")
+            || up.starts_with("LICENCE")
+            || up.starts_with("COPYING")
+            || up == "UNLICENSE"
     };
     if let Some(e) = facts
         .inventory
@@ -1232,7 +1359,10 @@ fn license(facts: &Facts<'_>) -> Outcome {
     }
     for m in &facts.manifests {
         let name = file_name(&m.path);
-        if !matches!(name, "pyproject.toml" | "Cargo.toml" | "package.json" | "setup.cfg" | "setup.py") {
+        if !matches!(
+            name,
+            "pyproject.toml" | "Cargo.toml" | "package.json" | "setup.cfg" | "setup.py"
+        ) {
             continue;
         }
         if let Some((n, l)) = m.numbered().find(|(_, l)| {
@@ -1278,7 +1408,14 @@ fn tests_in_ci(ci: &Ci, _p: &Profile) -> Outcome {
         return out(State::Missing, Vec::new(), "CI runs no test command");
     }
     let n = ev.len();
-    out(State::Done, first(ev, 4), format!("tests run in CI ({n} steps)"))
+    out(
+        State::Done,
+        first(ev, 4),
+        format!(
+            "tests run in CI ({n} step{})",
+            if n == 1 { "" } else { "s" }
+        ),
+    )
 }
 
 fn token_permissions(facts: &Facts<'_>, findings: &[Finding]) -> Outcome {
@@ -1290,9 +1427,9 @@ fn token_permissions(facts: &Facts<'_>, findings: &[Finding]) -> Outcome {
     let mut ev_bad = Vec::new();
     for w in &facts.workflows {
         let path = &w.file.path;
-        let flagged = findings
-            .iter()
-            .any(|f| f.path == *path && f.rule.starts_with("actions/") && f.rule.contains("permission"));
+        let flagged = findings.iter().any(|f| {
+            f.path == *path && f.rule.starts_with("actions/") && f.rule.contains("permission")
+        });
         let Some(root) = w.yaml.documents.first().and_then(|d| d.root.as_ref()) else {
             continue;
         };
@@ -1313,7 +1450,10 @@ fn token_permissions(facts: &Facts<'_>, findings: &[Finding]) -> Outcome {
     } else {
         State::Missing
     };
-    let summary = format!("{} of {total} workflows declare least-privilege permissions", ev_good.len());
+    let summary = format!(
+        "{} of {total} workflows declare least-privilege permissions",
+        ev_good.len()
+    );
     let mut ev = ev_bad;
     ev.extend(ev_good);
     out(state, first(ev, 6), summary)
@@ -1334,23 +1474,42 @@ fn workflow_permissions(w: &YamlText, root: &YamlNode) -> (f64, Evidence) {
     if let Some(p) = root.pair("permissions") {
         let line = w.file.line(p.key_span.start);
         if grants_write(&p.value) {
-            return (0.5, Evidence::new(path, line, "top-level permissions grant write"));
+            return (
+                0.5,
+                Evidence::new(path, line, "top-level permissions grant write"),
+            );
         }
         return (1.0, Evidence::new(path, line, "top-level permissions"));
     }
     let jobs = root.get("jobs").and_then(|j| j.as_map()).unwrap_or(&[]);
-    let scoped = jobs.iter().filter(|j| j.value.get("permissions").is_some()).count();
+    let scoped = jobs
+        .iter()
+        .filter(|j| j.value.get("permissions").is_some())
+        .count();
     if !jobs.is_empty() && scoped == jobs.len() {
         let line = jobs
             .first()
             .and_then(|j| j.value.pair("permissions"))
             .map_or(1, |p| w.file.line(p.key_span.start));
-        return (1.0, Evidence::new(path, line, "every job declares permissions"));
+        return (
+            1.0,
+            Evidence::new(path, line, "every job declares permissions"),
+        );
     }
     if scoped > 0 {
-        return (0.5, Evidence::new(path, 1, format!("{scoped} of {} jobs declare permissions", jobs.len())));
+        return (
+            0.5,
+            Evidence::new(
+                path,
+                1,
+                format!("{scoped} of {} jobs declare permissions", jobs.len()),
+            ),
+        );
     }
-    (0.0, Evidence::new(path, 1, "no permissions: block (default token scope)"))
+    (
+        0.0,
+        Evidence::new(path, 1, "no permissions: block (default token scope)"),
+    )
 }
 
 // ---------------------------------------------------------------- observability
@@ -1362,7 +1521,11 @@ fn health_endpoint(facts: &Facts<'_>, p: &Profile) -> Outcome {
     let mut ev = facts.source.health.clone();
     ev.extend(actuator(facts));
     if ev.is_empty() {
-        return out(State::Missing, first(facts.source.web.clone(), 2), "service has no health route");
+        return out(
+            State::Missing,
+            first(facts.source.web.clone(), 2),
+            "service has no health route",
+        );
     }
     out(State::Done, first(ev, 3), "health route in service code")
 }
@@ -1392,13 +1555,21 @@ fn readiness_endpoint(facts: &Facts<'_>, c: &Containers, p: &Profile) -> Outcome
         .k8s
         .iter()
         .filter_map(|k| {
-            k.readiness
-                .as_ref()
-                .map(|(l, path)| Evidence::new(&k.file, *l, format!("readinessProbe {path} (no readiness route in code)")))
+            k.readiness.as_ref().map(|(l, path)| {
+                Evidence::new(
+                    &k.file,
+                    *l,
+                    format!("readinessProbe {path} (no readiness route in code)"),
+                )
+            })
         })
         .collect();
     if !probes.is_empty() {
-        return out(State::Partial, first(probes, 3), "readiness probe without a readiness route");
+        return out(
+            State::Partial,
+            first(probes, 3),
+            "readiness probe without a readiness route",
+        );
     }
     out(State::Missing, Vec::new(), "no readiness route")
 }
@@ -1423,7 +1594,11 @@ fn metrics(facts: &Facts<'_>, p: &Profile) -> Outcome {
         return na("no application source code");
     }
     if !facts.source.metrics.is_empty() {
-        return out(State::Done, first(facts.source.metrics.clone(), 3), "metrics exported");
+        return out(
+            State::Done,
+            first(facts.source.metrics.clone(), 3),
+            "metrics exported",
+        );
     }
     let deps: Vec<Evidence> = facts
         .manifests
@@ -1434,11 +1609,17 @@ fn metrics(facts: &Facts<'_>, p: &Profile) -> Outcome {
                     let l = l.to_ascii_lowercase();
                     METRICS_DEPS.iter().any(|d| l.contains(d))
                 })
-                .map(|(n, _)| Evidence::new(&m.path, n, "metrics client declared, not used in code"))
+                .map(|(n, _)| {
+                    Evidence::new(&m.path, n, "metrics client declared, not used in code")
+                })
         })
         .collect();
     if !deps.is_empty() {
-        return out(State::Partial, first(deps, 2), "metrics dependency declared but unused");
+        return out(
+            State::Partial,
+            first(deps, 2),
+            "metrics dependency declared but unused",
+        );
     }
     out(State::Missing, Vec::new(), "no metrics")
 }
@@ -1455,7 +1636,11 @@ fn structured_logging(facts: &Facts<'_>, p: &Profile) -> Outcome {
     for c in &facts.log_configs {
         let l = c.text.to_ascii_lowercase();
         if l.contains("json") || l.contains("logstash") {
-            structured.push(Evidence::new(&c.path, 1, "logging config with a JSON formatter"));
+            structured.push(Evidence::new(
+                &c.path,
+                1,
+                "logging config with a JSON formatter",
+            ));
         } else {
             plain.push(Evidence::new(&c.path, 1, "logging config"));
         }
@@ -1520,19 +1705,21 @@ fn headings(t: &Text) -> Vec<Heading> {
         if fence {
             continue;
         }
-        let level = if tl.starts_with('#') && !rst {
-            let hashes = tl.chars().take_while(|c| *c == '#').count();
-            (hashes <= 6 && tl[hashes..].starts_with(' ')).then_some(hashes)
-        } else if let Some((_, next)) = lines.get(i + 1) {
-            let nx = next.trim();
-            let under = nx.len() >= 3
-                && (nx.chars().all(|c| c == '=') || nx.chars().all(|c| c == '-') || (rst && nx.chars().all(|c| c == '~')));
-            (under && !tl.trim().is_empty() && !tl.starts_with('|') && !tl.starts_with('-')).then(|| {
-                if nx.starts_with('=') { 1 } else { 2 }
-            })
-        } else {
-            None
-        };
+        let level =
+            if tl.starts_with('#') && !rst {
+                let hashes = tl.chars().take_while(|c| *c == '#').count();
+                (hashes <= 6 && tl[hashes..].starts_with(' ')).then_some(hashes)
+            } else if let Some((_, next)) = lines.get(i + 1) {
+                let nx = next.trim();
+                let under = nx.len() >= 3
+                    && (nx.chars().all(|c| c == '=')
+                        || nx.chars().all(|c| c == '-')
+                        || (rst && nx.chars().all(|c| c == '~')));
+                (under && !tl.trim().is_empty() && !tl.starts_with('|') && !tl.starts_with('-'))
+                    .then(|| if nx.starts_with('=') { 1 } else { 2 })
+            } else {
+                None
+            };
         if let Some(level) = level {
             out.push(Heading {
                 line: *n,
@@ -1576,7 +1763,9 @@ impl<'a> Docs<'a> {
             .filter(|d| {
                 let n = file_name(&d.lower_path);
                 let dir = dir_of(&d.lower_path);
-                names.iter().any(|k| n.contains(k) || dir.split('/').any(|s| s.contains(k)))
+                names
+                    .iter()
+                    .any(|k| n.contains(k) || dir.split('/').any(|s| s.contains(k)))
             })
             .collect()
     }
@@ -1618,13 +1807,26 @@ fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if p.library {
         return na("library or tool: nothing to operate");
     }
-    let candidates = docs.named(&["runbook", "playbook", "operations", "operating", "oncall", "on-call", "ops.", "incident"]);
+    let candidates = docs.named(&[
+        "runbook",
+        "playbook",
+        "operations",
+        "operating",
+        "oncall",
+        "on-call",
+        "ops.",
+        "incident",
+    ]);
     let candidates: Vec<_> = candidates
         .into_iter()
         .filter(|d| !d.lower_path.ends_with(".yml") && !d.lower_path.ends_with(".yaml"))
         .collect();
     for d in &candidates {
-        if let Some(h) = d.headings.iter().find(|h| TROUBLESHOOT.iter().any(|w| h.title.contains(w))) {
+        if let Some(h) = d
+            .headings
+            .iter()
+            .find(|h| TROUBLESHOOT.iter().any(|w| h.title.contains(w)))
+        {
             return out(
                 State::Done,
                 vec![
@@ -1651,7 +1853,11 @@ fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if let Some(d) = ts.first() {
         return out(
             State::Partial,
-            vec![Evidence::new(&d.text.path, 1, "troubleshooting guide, no runbook")],
+            vec![Evidence::new(
+                &d.text.path,
+                1,
+                "troubleshooting guide, no runbook",
+            )],
             "troubleshooting guide but no runbook",
         );
     }
@@ -1659,7 +1865,11 @@ fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if let Some((d, h)) = sections.first() {
         return out(
             State::Partial,
-            vec![Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title))],
+            vec![Evidence::new(
+                &d.text.path,
+                h.line,
+                format!("section “{}”", h.title),
+            )],
             "operations notes in a README section only",
         );
     }
@@ -1670,7 +1880,13 @@ fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if p.library {
         return na("library or tool: nothing to deploy");
     }
-    let named = docs.named(&["deploy", "production", "hosting", "self-host", "release-process"]);
+    let named = docs.named(&[
+        "deploy",
+        "production",
+        "hosting",
+        "self-host",
+        "release-process",
+    ]);
     if let Some(d) = named.iter().find(|d| d.non_empty >= 8) {
         return out(
             State::Done,
@@ -1678,12 +1894,23 @@ fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
             "deployment guide",
         );
     }
-    let words = ["deploy", "production", "self-host", "hosting", "kubernetes", "helm install"];
+    let words = [
+        "deploy",
+        "production",
+        "self-host",
+        "hosting",
+        "kubernetes",
+        "helm install",
+    ];
     let sections = docs.headings_with(&words);
     if let Some((d, h)) = sections.iter().find(|(_, h)| h.body_lines >= 5) {
         return out(
             State::Done,
-            vec![Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title))],
+            vec![Evidence::new(
+                &d.text.path,
+                h.line,
+                format!("section “{}”", h.title),
+            )],
             "deployment documented",
         );
     }
@@ -1697,14 +1924,26 @@ fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if let Some((d, h)) = sections.first() {
         return out(
             State::Partial,
-            vec![Evidence::new(&d.text.path, h.line, format!("short section “{}”", h.title))],
+            vec![Evidence::new(
+                &d.text.path,
+                h.line,
+                format!("short section “{}”", h.title),
+            )],
             "deployment barely documented",
         );
     }
     out(State::Missing, Vec::new(), "no deployment guide")
 }
 
-const ROLLBACK_WORDS: &[&str] = &["rollback", "roll back", "rolling back", "roll-back", "revert a release", "reverting a deploy", "downgrade"];
+const ROLLBACK_WORDS: &[&str] = &[
+    "rollback",
+    "roll back",
+    "rolling back",
+    "roll-back",
+    "revert a release",
+    "reverting a deploy",
+    "downgrade",
+];
 
 fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile) -> Outcome {
     if p.library {
@@ -1714,11 +1953,19 @@ fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile) -> Outcome
     if let Some((d, h)) = heads.first() {
         return out(
             State::Done,
-            vec![Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title))],
+            vec![Evidence::new(
+                &d.text.path,
+                h.line,
+                format!("section “{}”", h.title),
+            )],
             "rollback procedure documented",
         );
     }
-    if let Some(s) = facts.scripts.iter().find(|s| file_name(&s.path).to_ascii_lowercase().contains("rollback")) {
+    if let Some(s) = facts
+        .scripts
+        .iter()
+        .find(|s| file_name(&s.path).to_ascii_lowercase().contains("rollback"))
+    {
         return out(
             State::Done,
             vec![Evidence::new(&s.path, 1, "rollback script")],
@@ -1742,7 +1989,11 @@ fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile) -> Outcome
         }) {
             return out(
                 State::Partial,
-                vec![Evidence::new(&d.text.path, n, "rollback mentioned, no procedure")],
+                vec![Evidence::new(
+                    &d.text.path,
+                    n,
+                    "rollback mentioned, no procedure",
+                )],
                 "rollback mentioned but not described",
             );
         }
@@ -1771,23 +2022,41 @@ fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome {
                 continue;
             }
             if b.is_none() && BACKUP_RE.is_match(t) {
-                b = Some(Evidence::new(&s.path, n, format!("backup: {}", t.chars().take(50).collect::<String>())));
+                b = Some(Evidence::new(
+                    &s.path,
+                    n,
+                    format!("backup: {}", t.chars().take(50).collect::<String>()),
+                ));
             }
             if r.is_none() && RESTORE_RE.is_match(t) {
-                r = Some(Evidence::new(&s.path, n, format!("restore/verify: {}", t.chars().take(50).collect::<String>())));
+                r = Some(Evidence::new(
+                    &s.path,
+                    n,
+                    format!("restore/verify: {}", t.chars().take(50).collect::<String>()),
+                ));
             }
         }
         if b.is_none() && name.contains("backup") && !name.contains("restore") {
             b = Some(Evidence::new(&s.path, 1, "backup script"));
         }
-        if r.is_none() && (name.contains("restore") || name.contains("verify")) && (name.contains("backup") || name.contains("restore")) {
+        if r.is_none()
+            && (name.contains("restore") || name.contains("verify"))
+            && (name.contains("backup") || name.contains("restore"))
+        {
             r = Some(Evidence::new(&s.path, 1, "restore script"));
         }
         backups.extend(b);
         restores.extend(r);
     }
     let doc_restore: Vec<Evidence> = docs
-        .headings_with(&["restore", "restoring", "backup verification", "verify backup", "verifying backups", "disaster recovery"])
+        .headings_with(&[
+            "restore",
+            "restoring",
+            "backup verification",
+            "verify backup",
+            "verifying backups",
+            "disaster recovery",
+        ])
         .into_iter()
         .map(|(d, h)| Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title)))
         .collect();
@@ -1809,30 +2078,57 @@ fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome {
         return out(State::Done, ev, "backups with a restore/verify step");
     }
     if !backups.is_empty() {
-        return out(State::Partial, first(backups, 3), "backups are never verified by a restore");
+        return out(
+            State::Partial,
+            first(backups, 3),
+            "backups are never verified by a restore",
+        );
     }
     if !doc_backup.is_empty() {
         let mut ev = first(doc_backup, 2);
         ev.extend(first(restores, 2));
         return out(State::Partial, ev, "backups documented but not scripted");
     }
-    out(State::Missing, Vec::new(), "stateful service without backups")
+    out(
+        State::Missing,
+        Vec::new(),
+        "stateful service without backups",
+    )
 }
 
 fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
     let is_cl = |path: &str| {
         let n = file_name(path).to_ascii_lowercase();
-        ["changelog", "changes", "history", "news", "release_notes", "release-notes", "releases"]
-            .iter()
-            .any(|k| n.starts_with(k))
-            && (n.ends_with(".md") || n.ends_with(".rst") || n.ends_with(".txt") || !n.contains('.'))
+        [
+            "changelog",
+            "changes",
+            "history",
+            "news",
+            "release_notes",
+            "release-notes",
+            "releases",
+        ]
+        .iter()
+        .any(|k| n.starts_with(k))
+            && (n.ends_with(".md")
+                || n.ends_with(".rst")
+                || n.ends_with(".txt")
+                || !n.contains('.'))
             && is_production(path)
     };
     if let Some(d) = docs.docs.iter().find(|d| is_cl(&d.text.path)) {
         if d.non_empty >= 4 {
-            return out(State::Done, vec![Evidence::new(&d.text.path, 1, "changelog")], "changelog kept");
+            return out(
+                State::Done,
+                vec![Evidence::new(&d.text.path, 1, "changelog")],
+                "changelog kept",
+            );
         }
-        return out(State::Partial, vec![Evidence::new(&d.text.path, 1, "changelog is nearly empty")], "changelog is a stub");
+        return out(
+            State::Partial,
+            vec![Evidence::new(&d.text.path, 1, "changelog is nearly empty")],
+            "changelog is a stub",
+        );
     }
     for (tool, note) in [
         ("release-please-config.json", "release-please"),
@@ -1842,23 +2138,39 @@ fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
         ("towncrier.toml", "towncrier"),
     ] {
         if facts.has(tool) {
-            return out(State::Done, vec![Evidence::new(tool, 1, note)], format!("release notes generated by {note}"));
+            return out(
+                State::Done,
+                vec![Evidence::new(tool, 1, note)],
+                format!("release notes generated by {note}"),
+            );
         }
     }
     if let Some(m) = facts.manifests.iter().find(|m| m.path == "pyproject.toml") {
         if let Some((n, _)) = m.numbered().find(|(_, l)| l.trim() == "[tool.towncrier]") {
-            return out(State::Done, vec![Evidence::new(&m.path, n, "towncrier")], "release notes generated by towncrier");
+            return out(
+                State::Done,
+                vec![Evidence::new(&m.path, n, "towncrier")],
+                "release notes generated by towncrier",
+            );
         }
     }
     if facts.inventory.iter().any(|e| is_cl(&e.path)) {
         if let Some(e) = facts.inventory.iter().find(|e| is_cl(&e.path)) {
-            return out(State::Done, vec![Evidence::new(&e.path, 1, "changelog")], "changelog kept");
+            return out(
+                State::Done,
+                vec![Evidence::new(&e.path, 1, "changelog")],
+                "changelog kept",
+            );
         }
     }
     if facts.has(".github/release.yml") {
         return out(
             State::Partial,
-            vec![Evidence::new(".github/release.yml", 1, "generated GitHub release notes")],
+            vec![Evidence::new(
+                ".github/release.yml",
+                1,
+                "generated GitHub release notes",
+            )],
             "only generated GitHub release notes",
         );
     }

@@ -327,14 +327,10 @@ pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config)
                 Some(Want::PreCommit)
             }
             _ if is_log_config(&lower_name) && is_production(path) => Some(Want::LogConfig),
-            Some(FileKind::Markdown) | Some(FileKind::Text) | None
-                if is_doc(path, &lower_name) =>
-            {
+            Some(FileKind::Markdown) | Some(FileKind::Text) | None if is_doc(path, &lower_name) => {
                 Some(Want::Doc)
             }
-            Some(FileKind::Yaml)
-                if is_production(path) && !path.starts_with(".github/") =>
-            {
+            Some(FileKind::Yaml) if is_production(path) && !path.starts_with(".github/") => {
                 if is_script_candidate(path, &lower_name, e.kind) {
                     Some(Want::Script)
                 } else {
@@ -394,11 +390,11 @@ pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config)
                     continue;
                 }
                 let y = yaml_text(t);
-                if y.yaml.documents.iter().any(|d| {
-                    d.root
-                        .as_ref()
-                        .is_some_and(crate::engine::is_k8s_object)
-                }) {
+                if y.yaml
+                    .documents
+                    .iter()
+                    .any(|d| d.root.as_ref().is_some_and(crate::engine::is_k8s_object))
+                {
                     facts.k8s.push(y);
                 }
             }

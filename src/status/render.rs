@@ -82,7 +82,12 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
         applicable,
         report.controls.len()
     )?;
-    let id_width = report.controls.iter().map(|c| c.id.len()).max().unwrap_or(20);
+    let id_width = report
+        .controls
+        .iter()
+        .map(|c| c.id.len())
+        .max()
+        .unwrap_or(20);
     for area in Area::ALL {
         let controls: Vec<&ControlStatus> =
             report.controls.iter().filter(|c| c.area == area).collect();
@@ -94,7 +99,10 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
         writeln!(
             w,
             "{}  {}",
-            p.paint(bold, &format!("{:<id_width$}", area.title(), id_width = id_width + 2)),
+            p.paint(
+                bold,
+                &format!("{:<id_width$}", area.title(), id_width = id_width + 2)
+            ),
             p.paint(score_style(s), &fmt_score(s))
         )?;
         for c in controls {
@@ -159,12 +167,7 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
             .take(3)
             .map(|c| format!("{} (+{:.1})", c.id, c.points_lost))
             .collect();
-        writeln!(
-            w,
-            "{} {}",
-            p.paint(bold, "Biggest gains:"),
-            top.join(", ")
-        )?;
+        writeln!(w, "{} {}", p.paint(bold, "Biggest gains:"), top.join(", "))?;
     }
     Ok(())
 }
@@ -203,9 +206,8 @@ struct JsonScores {
     areas: BTreeMap<&'static str, Option<f64>>,
 }
 
-/// The JSON value of a report (what `--format json` prints).
-pub fn json_value(report: &StatusReport) -> serde_json::Value {
-    let doc = JsonReport {
+fn json_doc(report: &StatusReport) -> JsonReport<'_> {
+    JsonReport {
         schema_version: SCHEMA_VERSION,
         controls: report
             .controls
@@ -240,13 +242,16 @@ pub fn json_value(report: &StatusReport) -> serde_json::Value {
                 .collect(),
         },
         profile: &report.profile,
-    };
-    serde_json::to_value(doc).unwrap_or(serde_json::Value::Null)
+    }
 }
 
-/// Writes the JSON document.
+/// The JSON value of a report (what `--format json` prints, keys sorted).
+pub fn json_value(report: &StatusReport) -> serde_json::Value {
+    serde_json::to_value(json_doc(report)).unwrap_or(serde_json::Value::Null)
+}
+
+/// Writes the JSON document (keys in schema order).
 pub fn json(report: &StatusReport, w: &mut dyn Write) -> std::io::Result<()> {
-    let v = json_value(report);
-    serde_json::to_writer_pretty(&mut *w, &v)?;
+    serde_json::to_writer_pretty(&mut *w, &json_doc(report))?;
     writeln!(w)
 }

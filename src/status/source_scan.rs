@@ -138,7 +138,15 @@ fn classify_path(raw: &str) -> Option<PathKind> {
         .trim_end_matches('$')
         .trim_matches('/')
         .to_ascii_lowercase();
-    for prefix in ["-/", "api/", "_/", "internal/", "status/", "management/", "actuator/"] {
+    for prefix in [
+        "-/",
+        "api/",
+        "_/",
+        "internal/",
+        "status/",
+        "management/",
+        "actuator/",
+    ] {
         if let Some(rest) = p.strip_prefix(prefix) {
             p = rest.to_string();
         }
@@ -233,7 +241,10 @@ const EXPORTERS: &[(&str, &str)] = &[
 
 const METRICS: &[(&str, &str)] = &[
     ("prometheus_client", "prometheus_client"),
-    ("prometheus_fastapi_instrumentator", "prometheus-fastapi-instrumentator"),
+    (
+        "prometheus_fastapi_instrumentator",
+        "prometheus-fastapi-instrumentator",
+    ),
     ("starlette_exporter", "starlette-exporter"),
     ("django_prometheus", "django-prometheus"),
     ("prometheus_flask_exporter", "prometheus-flask-exporter"),
@@ -281,7 +292,10 @@ const STRUCTURED: &[(&str, &str)] = &[
     ("jsonformatter", "JSON formatter"),
     ("json_formatter", "JSON formatter"),
     ("logstash", "logstash encoder"),
-    ("tracing_subscriber::fmt().json()", "tracing-subscriber JSON"),
+    (
+        "tracing_subscriber::fmt().json()",
+        "tracing-subscriber JSON",
+    ),
     (".json().init()", "tracing-subscriber JSON"),
 ];
 
@@ -365,10 +379,13 @@ fn is_import(lower: &str, go: bool) -> bool {
         || lower.starts_with("use ")
         || lower.starts_with("pub use ")
         || lower.starts_with("extern crate")
-        || lower
-            .find("require(")
-            .is_some_and(|p| !in_string(lower, p))
-        || (go && (lower.starts_with('"') || lower.split_whitespace().nth(1).is_some_and(|w| w.starts_with('"'))))
+        || lower.find("require(").is_some_and(|p| !in_string(lower, p))
+        || (go
+            && (lower.starts_with('"')
+                || lower
+                    .split_whitespace()
+                    .nth(1)
+                    .is_some_and(|w| w.starts_with('"'))))
 }
 
 /// Whether byte `pos` of `line` sits inside a string literal (odd quote count before it).
@@ -432,26 +449,21 @@ pub fn scan(file: &Text) -> SourceFacts {
                 let lit = m.as_str();
                 let routed = lit.starts_with('/')
                     || lit.starts_with("^/")
-                    || (django && (lit.ends_with('/') || lit.ends_with('$') || lit.starts_with('^')));
+                    || (django
+                        && (lit.ends_with('/') || lit.ends_with('$') || lit.starts_with('^')));
                 if !routed {
                     continue;
                 }
                 match classify_path(lit) {
-                    Some(PathKind::Health) => push(
-                        &mut out.health,
-                        path,
-                        n,
-                        format!("route {}", m.as_str()),
-                    ),
+                    Some(PathKind::Health) => {
+                        push(&mut out.health, path, n, format!("route {}", m.as_str()))
+                    }
                     Some(PathKind::Ready) => {
                         push(&mut out.ready, path, n, format!("route {}", m.as_str()))
                     }
-                    Some(PathKind::Metrics) => push(
-                        &mut out.metrics,
-                        path,
-                        n,
-                        format!("route {}", m.as_str()),
-                    ),
+                    Some(PathKind::Metrics) => {
+                        push(&mut out.metrics, path, n, format!("route {}", m.as_str()))
+                    }
                     None => {}
                 }
             }
@@ -459,7 +471,9 @@ pub fn scan(file: &Text) -> SourceFacts {
         let import = is_import(&lower, is_go);
         let hit = |table: &[(&str, &'static str)]| code_hit(&lower, table, import);
         if hit(HEALTH_LIBS).is_some()
-            || (lower.find("include(").is_some_and(|p| !in_string(&lower, p))
+            || (lower
+                .find("include(")
+                .is_some_and(|p| !in_string(&lower, p))
                 && lower.contains("health_check.urls"))
         {
             push(&mut out.health, path, n, "health-check library".to_string());
