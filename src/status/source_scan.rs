@@ -567,7 +567,7 @@ mod tests {
     #[test]
     fn logging_styles() {
         let s = facts("a.py", "import structlog\nlog = structlog.get_logger()\n");
-        assert_eq!(s.log_structured.len(), 1);
+        assert_eq!(s.log_structured.len(), 2);
         let p = facts(
             "b.py",
             "import logging\nlogger = logging.getLogger(__name__)\n",
