@@ -1216,7 +1216,7 @@ fn security_policy(facts: &Facts<'_>) -> Outcome {
         );
     };
     static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)(\[(insert|your|add|email|contact)[^\]]*\]|<[^>]*(email|contact|address)[^>]*>|@example\.(com|org)|\bTODO\b|\bTBD\b|\bFIXME\b|changeme|your[-_ ]?(email|contact|address)|REPLACE[_ ]?ME|\{\{)")
+        regex::Regex::new(r"(?i)(\[(insert|your|add|email|contact)[^\]]*\]|<[^>]*(email|contact|address)[^>]*>|@example\.(com|org)|\bTODO\b|\bTBD\b|\bFIXME\b|changeme|your[-_ ]?(email|contact|address)|REPLACE[_ ]?ME|\{\{|use this section to tell people|tell them where to go)")
             .unwrap_or_else(|_| unreachable!())
     });
     static CONTACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -1705,21 +1705,20 @@ fn headings(t: &Text) -> Vec<Heading> {
         if fence {
             continue;
         }
-        let level =
-            if tl.starts_with('#') && !rst {
-                let hashes = tl.chars().take_while(|c| *c == '#').count();
-                (hashes <= 6 && tl[hashes..].starts_with(' ')).then_some(hashes)
-            } else if let Some((_, next)) = lines.get(i + 1) {
-                let nx = next.trim();
-                let under = nx.len() >= 3
-                    && (nx.chars().all(|c| c == '=')
-                        || nx.chars().all(|c| c == '-')
-                        || (rst && nx.chars().all(|c| c == '~')));
-                (under && !tl.trim().is_empty() && !tl.starts_with('|') && !tl.starts_with('-'))
-                    .then(|| if nx.starts_with('=') { 1 } else { 2 })
-            } else {
-                None
-            };
+        let level = if tl.starts_with('#') && !rst {
+            let hashes = tl.chars().take_while(|c| *c == '#').count();
+            (hashes <= 6 && tl[hashes..].starts_with(' ')).then_some(hashes)
+        } else if let Some((_, next)) = lines.get(i + 1) {
+            let nx = next.trim();
+            let under = nx.len() >= 3
+                && (nx.chars().all(|c| c == '=')
+                    || nx.chars().all(|c| c == '-')
+                    || (rst && nx.chars().all(|c| c == '~')));
+            (under && !tl.trim().is_empty() && !tl.starts_with('|') && !tl.starts_with('-'))
+                .then(|| if nx.starts_with('=') { 1 } else { 2 })
+        } else {
+            None
+        };
         if let Some(level) = level {
             out.push(Heading {
                 line: *n,
@@ -2012,7 +2011,14 @@ static RESTORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome {
     let mut backups = Vec::new();
     let mut restores = Vec::new();
-    for s in &facts.scripts {
+    let texts = facts
+        .scripts
+        .iter()
+        .chain(facts.compose.iter().map(|y| &y.file))
+        .chain(facts.k8s.iter().map(|y| &y.file))
+        .chain(facts.workflows.iter().map(|y| &y.file))
+        .chain(facts.other_ci.iter());
+    for s in texts {
         let name = file_name(&s.path).to_ascii_lowercase();
         let mut b = None;
         let mut r = None;
@@ -2099,6 +2105,9 @@ fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome {
 fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
     let is_cl = |path: &str| {
         let n = file_name(path).to_ascii_lowercase();
+        let stem = n.split('.').next().unwrap_or("");
+        let ext_ok =
+            n.ends_with(".md") || n.ends_with(".rst") || n.ends_with(".txt") || !n.contains('.');
         [
             "changelog",
             "changes",
@@ -2106,14 +2115,16 @@ fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
             "news",
             "release_notes",
             "release-notes",
+            "releasenotes",
             "releases",
         ]
         .iter()
-        .any(|k| n.starts_with(k))
-            && (n.ends_with(".md")
-                || n.ends_with(".rst")
-                || n.ends_with(".txt")
-                || !n.contains('.'))
+        .any(|k| {
+            stem == *k
+                || stem
+                    .strip_prefix(k)
+                    .is_some_and(|r| r.starts_with(['-', '_']))
+        }) && ext_ok
             && is_production(path)
     };
     if let Some(d) = docs.docs.iter().find(|d| is_cl(&d.text.path)) {
@@ -2175,4 +2186,92 @@ fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
         );
     }
     out(State::Missing, Vec::new(), "no changelog")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::dockerfile;
+    use crate::status::facts::DockerText;
+
+    fn docker(text: &str) -> DockerInfo {
+        docker_info(&DockerText {
+            file: Text::new("Dockerfile", text),
+            parsed: dockerfile::parse(text),
+        })
+    }
+
+    #[test]
+    fn dockerfile_user_and_healthcheck_follow_stages() {
+        let d = docker(
+            "FROM python:3.12-slim AS base\r\nRUN useradd -u 10001 app\r\nUSER app\r\nHEALTHCHECK CMD curl -f http://localhost/health || exit 1\r\n\r\nFROM base AS final\r\nCOPY . /app\r\nCMD [\"python\", \"/app/main.py\"]",
+        );
+        assert_eq!(d.user, Some((3, "app".to_string())));
+        assert_eq!(d.healthcheck.map(|h| h.0), Some(4));
+        assert_eq!(d.from_line, 6);
+        let r = docker(
+            "FROM golang:1.23 AS build\nUSER nobody\nFROM debian:12\nCOPY --from=build /x /x\n",
+        );
+        assert!(
+            r.user.is_none(),
+            "USER of another stage does not carry over"
+        );
+        let root = docker("FROM alpine\nUSER root\n");
+        assert!(is_root_user(&root.user.map(|u| u.1).unwrap_or_default()));
+        assert!(!is_root_user("10001:10001"));
+        assert!(is_root_user("0:0"));
+        assert!(base_is_nonroot("gcr.io/distroless/static-debian12:nonroot"));
+    }
+
+    #[test]
+    fn trivial_healthchecks() {
+        assert!(trivial_healthcheck("CMD true"));
+        assert!(trivial_healthcheck("CMD exit 0"));
+        assert!(trivial_healthcheck("[\"CMD-SHELL\", \"echo ok\"]"));
+        assert!(!trivial_healthcheck(
+            "CMD curl -fsS http://localhost:8000/health || exit 1"
+        ));
+        assert!(!trivial_healthcheck("cmd-shell pg_isready -u app"));
+    }
+
+    #[test]
+    fn markdown_and_rst_headings() {
+        let md = Text::new(
+            "docs/runbook.md",
+            "# Runbook\n\n```bash\n# not a heading\n```\n\n## Troubleshooting\n\none\ntwo\n\nSetext\n======\n",
+        );
+        let h = headings(&md);
+        let titles: Vec<&str> = h.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(titles, vec!["runbook", "troubleshooting", "setext"]);
+        assert_eq!(h[1].line, 7);
+        assert_eq!(h[1].body_lines, 2);
+        let rst = Text::new(
+            "docs/ops.rst",
+            "Operations\n==========\n\nRollback\n--------\nrun it\n",
+        );
+        let titles: Vec<String> = headings(&rst).into_iter().map(|h| h.title).collect();
+        assert_eq!(titles, vec!["operations", "rollback"]);
+    }
+
+    #[test]
+    fn permissions_levels() {
+        let wf = |t: &str| {
+            let y = YamlText {
+                file: Text::new(".github/workflows/x.yml", t),
+                yaml: crate::parse::yaml::parse(t),
+            };
+            let root = y.yaml.documents[0].root.clone().expect("root");
+            workflow_permissions(&y, &root).0
+        };
+        assert_eq!(
+            wf("on: push\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n"),
+            1.0
+        );
+        assert_eq!(wf("on: push\npermissions: write-all\njobs: {}\n"), 0.5);
+        assert_eq!(
+            wf("on: push\njobs:\n  a:\n    permissions:\n      contents: read\n  b:\n    runs-on: x\n"),
+            0.5
+        );
+        assert_eq!(wf("on: push\njobs:\n  a:\n    runs-on: x\n"), 0.0);
+    }
 }

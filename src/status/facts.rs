@@ -264,7 +264,9 @@ fn is_script_candidate(path: &str, lower_name: &str, kind: Option<FileKind>) -> 
         || lower_name.ends_with(".yaml")
         || lower_name.ends_with(".sql")
         || !lower_name.contains('.');
-    (named && scripty && !lower_name.ends_with(".md")) || matches!(kind, Some(FileKind::Shell))
+    (named && scripty && !lower_name.ends_with(".md"))
+        || matches!(kind, Some(FileKind::Shell))
+        || matches!(lower_name, "makefile" | "justfile" | "taskfile.yml")
 }
 
 const SOURCE_EXTS: &[&str] = &[
@@ -382,6 +384,12 @@ pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config)
             }
             Want::Compose => facts.compose.push(yaml_text(t)),
             Want::MaybeK8s => {
+                let name = file_name(&t.path).to_ascii_lowercase();
+                if is_script_candidate(&t.path, &name, Some(FileKind::Yaml)) {
+                    facts
+                        .scripts
+                        .push(Text::new(t.path.clone(), t.text.clone()));
+                }
                 if !(t.text.contains("apiVersion") && t.text.contains("kind")) {
                     continue;
                 }

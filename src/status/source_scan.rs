@@ -95,6 +95,7 @@ const ROUTE_CONTEXT: &[&str] = &[
     "get \"",
     "mapget(",
     "@get",
+    "@controller(",
 ];
 
 const CLIENT_CONTEXT: &[&str] = &[
@@ -444,11 +445,13 @@ pub fn scan(file: &Text) -> SourceFacts {
             && !CLIENT_CONTEXT.iter().any(|c| lower.contains(c))
         {
             let django = lower.contains("path(") || lower.contains("url(");
+            let decorator = lower.contains("@controller(") || lower.contains("@get(");
             for cap in LITERAL.captures_iter(trimmed) {
                 let Some(m) = cap.get(1) else { continue };
                 let lit = m.as_str();
                 let routed = lit.starts_with('/')
                     || lit.starts_with("^/")
+                    || decorator
                     || (django
                         && (lit.ends_with('/') || lit.ends_with('$') || lit.starts_with('^')));
                 if !routed {
@@ -562,6 +565,37 @@ mod tests {
             "urlpatterns = [\n    path(\"healthz/\", views.health),\n    path(\"admin/\", admin.site.urls),\n]\n",
         );
         assert_eq!(d.health.len(), 1);
+    }
+
+    #[test]
+    fn nest_and_spring_routes() {
+        let n = facts(
+            "src/health/health.controller.ts",
+            "import { Controller, Get } from '@nestjs/common';\n@Controller('health')\nexport class HealthController {\n  @Get()\n  check() { return { ok: true }; }\n}\n",
+        );
+        assert_eq!(n.health.len(), 1);
+        let s = facts(
+            "src/main/java/com/acme/HealthController.java",
+            "@RestController\npublic class HealthController {\n  @GetMapping(\"/healthz\")\n  public String ok() { return \"ok\"; }\n}\n",
+        );
+        assert_eq!(s.health.len(), 1);
+        let cfg = facts("app/settings.py", "x = config.get(\"healthcheck\")\n");
+        assert!(cfg.health.is_empty());
+    }
+
+    #[test]
+    fn library_names_in_strings_do_not_count() {
+        let f = facts(
+            "tools/detect.py",
+            "NEEDLES = [\"from fastapi\", \"prometheus_client\", \"structlog\"]\n",
+        );
+        assert!(f.web.is_empty() && f.metrics.is_empty() && f.log_structured.is_empty());
+        let g = facts(
+            "main.go",
+            "import (\n\t\"log/slog\"\n\t\"github.com/prometheus/client_golang/prometheus/promhttp\"\n)\n",
+        );
+        assert_eq!(g.log_structured.len(), 1);
+        assert!(!g.metrics.is_empty());
     }
 
     #[test]
