@@ -28,6 +28,8 @@ pub struct Step {
     pub run: Vec<(usize, String)>,
     /// Job id it belongs to.
     pub job: String,
+    /// `name:` of the step.
+    pub name: String,
 }
 
 impl Step {
@@ -88,6 +90,11 @@ fn push_step(file: &YamlText, job: &str, step: &YamlNode, out: &mut Vec<Step>) {
         job: job.to_string(),
         ..Step::default()
     };
+    s.name = step
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or("")
+        .to_string();
     if let Some(u) = step.get("uses") {
         s.line = file.file.line(u.span.start);
         s.uses = u.as_str().map(str::to_string);
@@ -249,7 +256,7 @@ fn re(s: &str) -> Regex {
 /// Test commands.
 pub static TEST_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)(?:^|[\s;&|(`])(?:python[0-9.]*\s+-m\s+(?:pytest|unittest|nose2)|py\.test|pytest|tox|nox|cargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)|go\s+test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::\S+)?|npx\s+(?:jest|vitest|mocha|playwright\s+test|cypress\s+run)|jest|vitest|mocha|make\s+(?:-\S+\s+)*(?:test|tests|check|unittest|ci|test-\S+)|mvn\s+.*\b(?:test|verify|install|package)|(?:\./)?gradlew?\s+.*\b(?:test|check|build)|bundle\s+exec\s+(?:rspec|rake)|rspec|phpunit|dotnet\s+test|ctest|bats|manage\.py\s+test|(?:hatch|poetry|uv|pdm|pipenv|rye)\s+run\s+(?:python\s+-m\s+)?(?:pytest|test|tests)|hatch\s+test|deno\s+test|mix\s+test|swift\s+test|(?:just|task)\s+test|coverage\s+run)(?:$|[\s;&|)`:'"])"#,
+        r#"(?i)(?:^|[\s;&|(`])(?:python[0-9.]*\s+-m\s+(?:pytest|unittest|nose2)|py\.test|pytest|tox|nox|cargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)|go\s+test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::\S+)?|npx\s+(?:jest|vitest|mocha|playwright\s+test|cypress\s+run)|jest|vitest|mocha|make\s+(?:-\S+\s+)*(?:test|tests|check|unittest|ci|test-\S+)|mvn\s+.*\b(?:test|verify|install|package)|(?:\./)?gradlew?\s+.*\b(?:test|check|build)|bundle\s+exec\s+(?:rspec|rake)|rspec|phpunit|dotnet\s+test|ctest|bats|manage\.py\s+test|(?:hatch|poetry|uv|pdm|pipenv|rye)\s+run\s+(?:python\s+-m\s+)?(?:pytest|test|tests)|hatch\s+test|deno\s+test|mix\s+test|swift\s+test|(?:just|task)\s+test|coverage\s+run|(?:\./|[\w.-]*/)*(?:run[-_]?)?(?:unit[-_]?|integration[-_]?)?tests?(?:[-_][\w-]*)?\.(?:sh|bash))(?:$|[\s;&|)`:'"])"#,
     )
 });
 
@@ -326,6 +333,9 @@ mod tests {
         assert!(TEST_RE.is_match("make test"));
         assert!(TEST_RE.is_match("poetry run pytest"));
         assert!(!TEST_RE.is_match("echo testing"));
+        assert!(TEST_RE.is_match("uv run bash scripts/tests-start.sh \"Coverage\""));
+        assert!(TEST_RE.is_match("./run_tests.sh --all"));
+        assert!(!TEST_RE.is_match("bash scripts/latest.sh"));
         assert!(!TEST_RE.is_match("pytest-cov-report"));
         assert!(VULN_RE.is_match("trivy image --exit-code 1 app:latest"));
         assert!(VULN_RE.is_match("pip-audit -r requirements.txt"));

@@ -165,7 +165,9 @@ fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
         || exposes
         || compose_ports
         || c.k8s_service
-        || facts.has("manage.py");
+        || facts
+            .entries()
+            .any(|(path, name)| name == "manage.py" && is_production(path));
     let deploy_file = facts.entries().any(|(path, name)| {
         is_production(path)
             && (DEPLOY_FILES.contains(&name.as_str())
@@ -1400,7 +1402,23 @@ fn tests_in_ci(ci: &Ci, _p: &Profile) -> Outcome {
         input: None,
         reject: Some(ci::installs_only),
     };
-    let ev = ci.find(&D);
+    let mut ev = ci.find(&D);
+    if ev.is_empty() {
+        // A step named "Run tests" that runs something (a wrapper script, a make target).
+        static NAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?i)^(?:run\s+)?(?:the\s+)?(?:unit\s+|integration\s+|e2e\s+|backend\s+|frontend\s+)?tests?(?:\s+suite)?\b")
+                .unwrap_or_else(|_| unreachable!())
+        });
+        ev = ci
+            .steps
+            .iter()
+            .filter(|s| NAME.is_match(s.name.trim()) && (!s.run.is_empty() || s.uses.is_some()))
+            .map(|s| {
+                let line = s.run.first().map_or(s.line, |r| r.0);
+                Evidence::new(&s.path, line, format!("step “{}”", s.name.trim()))
+            })
+            .collect();
+    }
     if ci.steps.is_empty() {
         return out(State::Missing, Vec::new(), "no CI configuration found");
     }
@@ -1695,6 +1713,7 @@ fn headings(t: &Text) -> Vec<Heading> {
     let lines: Vec<(usize, &str)> = t.numbered().collect();
     let rst = t.path.to_ascii_lowercase().ends_with(".rst");
     let mut out: Vec<Heading> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
     let mut fence = false;
     for (i, (n, l)) in lines.iter().enumerate() {
         let tl = l.trim_start();
@@ -1720,6 +1739,10 @@ fn headings(t: &Text) -> Vec<Heading> {
             None
         };
         if let Some(level) = level {
+            while open.last().is_some_and(|&i: &usize| out[i].level >= level) {
+                open.pop();
+            }
+            open.push(out.len());
             out.push(Heading {
                 line: *n,
                 level,
@@ -1727,13 +1750,9 @@ fn headings(t: &Text) -> Vec<Heading> {
                 body_lines: 0,
             });
         } else if !tl.trim().is_empty() {
-            // Count toward every open heading at a deeper or equal nesting.
-            let mut min_level = usize::MAX;
-            for h in out.iter_mut().rev() {
-                if h.level < min_level {
-                    h.body_lines += 1;
-                    min_level = h.level;
-                }
+            // Counts toward every open (enclosing) heading.
+            for &i in &open {
+                out[i].body_lines += 1;
             }
         }
     }

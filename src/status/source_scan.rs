@@ -355,6 +355,47 @@ const DB: &[(&str, &str)] = &[
     ("clickhouse", "ClickHouse"),
 ];
 
+/// Words a health/readiness/metrics route contains (file-level prefilter).
+const ROUTE_WORDS: &[&str] = &[
+    "health",
+    "ready",
+    "readiness",
+    "livez",
+    "liveness",
+    "ping",
+    "alive",
+    "live",
+    "metrics",
+    "prometheus",
+    "startupz",
+];
+
+const PRINTS: &[&str] = &["print(", "console.log(", "fmt.print", "println!("];
+
+/// Every needle of every table in one set, so a file is searched once.
+static NEEDLE_SET: LazyLock<(regex::RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let mut needles: Vec<&'static str> = Vec::new();
+    for table in [HEALTH_LIBS, EXPORTERS, METRICS, WEB, DB, STRUCTURED, PLAIN] {
+        needles.extend(table.iter().map(|(n, _)| *n));
+    }
+    needles.extend_from_slice(ROUTE_WORDS);
+    needles.extend_from_slice(PRINTS);
+    needles.push("health_check.urls");
+    needles.push("(logging.formatter)");
+    let set = regex::RegexSet::new(needles.iter().map(|n| regex::escape(n)))
+        .unwrap_or_else(|_| unreachable!());
+    (set, needles)
+});
+
+/// Any needle, a docstring quote, or the start of a Rust test module.
+static LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let mut alts: Vec<String> = NEEDLE_SET.1.iter().map(|n| regex::escape(n)).collect();
+    for extra in ["\"\"\"", "'''", "#[cfg(test)]"] {
+        alts.push(regex::escape(extra));
+    }
+    Regex::new(&alts.join("|")).unwrap_or_else(|_| unreachable!())
+});
+
 fn is_comment(trimmed: &str) -> bool {
     trimmed.starts_with('#') && !trimmed.starts_with("#[") && !trimmed.starts_with("#!")
         || trimmed.starts_with("//")
@@ -413,8 +454,69 @@ pub fn scan(file: &Text) -> SourceFacts {
     let is_go = path.ends_with(".go");
     let is_rs = path.ends_with(".rs");
     let lower_all_has_json = file.text.contains("json");
+    // File-level prefilter: most files mention none of the needles, so the
+    // per-line work only ever tests the few needles the file contains.
+    let lower_file = file.text.to_ascii_lowercase();
+    let found: std::collections::HashSet<&'static str> = NEEDLE_SET
+        .0
+        .matches(&lower_file)
+        .into_iter()
+        .filter_map(|i| NEEDLE_SET.1.get(i).copied())
+        .collect();
+    let present = |table: &[(&'static str, &'static str)]| -> Vec<(&'static str, &'static str)> {
+        table
+            .iter()
+            .filter(|(n, _)| found.contains(n))
+            .copied()
+            .collect()
+    };
+    let (health_libs, exporters, metrics_t, web_t, db_t, structured_t, plain_t) = (
+        present(HEALTH_LIBS),
+        present(EXPORTERS),
+        present(METRICS),
+        present(WEB),
+        present(DB),
+        present(STRUCTURED),
+        present(PLAIN),
+    );
+    let route_possible = ROUTE_WORDS.iter().any(|w| found.contains(w));
+    let print_possible = PRINTS.iter().any(|w| found.contains(w));
+    let django_health = found.contains("health_check.urls");
+    let custom_formatter = lower_all_has_json && found.contains("(logging.formatter)");
+    if health_libs.is_empty()
+        && exporters.is_empty()
+        && metrics_t.is_empty()
+        && web_t.is_empty()
+        && db_t.is_empty()
+        && structured_t.is_empty()
+        && plain_t.is_empty()
+        && !route_possible
+        && !print_possible
+        && !django_health
+        && !custom_formatter
+    {
+        return out;
+    }
+    // Only lines holding a needle (or a docstring quote, or `#[cfg(test)]`) can matter.
+    let mut hit_lines: Vec<usize> = Vec::new();
+    let mut line_no = 1;
+    let mut last = 0;
+    for m in LINE_RE.find_iter(&lower_file) {
+        line_no += memchr::memchr_iter(b'\n', &lower_file.as_bytes()[last..m.start()]).count();
+        last = m.start();
+        if hit_lines.last() != Some(&line_no) {
+            hit_lines.push(line_no);
+        }
+    }
+    let mut next_hit = hit_lines.iter().peekable();
     let mut in_docstring = false;
-    for (n, line) in file.numbered() {
+    for ((n, line), lower_line) in file.numbered().zip(lower_file.lines()) {
+        while next_hit.peek().is_some_and(|h| **h < n) {
+            next_hit.next();
+        }
+        if next_hit.peek() != Some(&&n) {
+            continue;
+        }
         if line.len() > 400 {
             continue;
         }
@@ -438,10 +540,13 @@ pub fn scan(file: &Text) -> SourceFacts {
         if trimmed.is_empty() || is_comment(trimmed) {
             continue;
         }
-        let lower = trimmed.to_ascii_lowercase();
+        let lower = lower_line.trim();
 
         // Routes.
-        if ROUTE_CONTEXT.iter().any(|c| lower.contains(c))
+        if route_possible
+            && lower.contains(['"', '\'', '`'])
+            && ROUTE_WORDS.iter().any(|w| lower.contains(w))
+            && ROUTE_CONTEXT.iter().any(|c| lower.contains(c))
             && !CLIENT_CONTEXT.iter().any(|c| lower.contains(c))
         {
             let django = lower.contains("path(") || lower.contains("url(");
@@ -481,21 +586,21 @@ pub fn scan(file: &Text) -> SourceFacts {
         {
             push(&mut out.health, path, n, "health-check library".to_string());
         }
-        if let Some(label) = hit(EXPORTERS) {
+        if let Some(label) = hit(&exporters) {
             push(&mut out.metrics, path, n, label.to_string());
         }
-        if let Some(label) = hit(METRICS) {
+        if let Some(label) = hit(&metrics_t) {
             push(&mut out.metrics, path, n, label.to_string());
         }
-        if let Some(label) = hit(WEB) {
+        if let Some(label) = hit(&web_t) {
             push(&mut out.web, path, n, label.to_string());
         }
-        if let Some(label) = hit(DB) {
+        if let Some(label) = hit(&db_t) {
             push(&mut out.db, path, n, label.to_string());
         }
-        if let Some(label) = hit(STRUCTURED) {
+        if let Some(label) = hit(&structured_t) {
             push(&mut out.log_structured, path, n, label.to_string());
-        } else if lower_all_has_json
+        } else if custom_formatter
             && lower.starts_with("class ")
             && lower.contains("(logging.formatter)")
         {
@@ -505,14 +610,15 @@ pub fn scan(file: &Text) -> SourceFacts {
                 n,
                 "custom JSON logging.Formatter".to_string(),
             );
-        } else if let Some(label) = hit(PLAIN) {
+        } else if let Some(label) = hit(&plain_t) {
             push(&mut out.log_plain, path, n, label.to_string());
         }
-        if lower.starts_with("print(")
-            || lower.starts_with("console.log(")
-            || lower.starts_with("fmt.println(")
-            || lower.starts_with("fmt.printf(")
-            || lower.starts_with("println!(")
+        if print_possible
+            && (lower.starts_with("print(")
+                || lower.starts_with("console.log(")
+                || lower.starts_with("fmt.println(")
+                || lower.starts_with("fmt.printf(")
+                || lower.starts_with("println!("))
         {
             out.print_count += 1;
             push(&mut out.prints, path, n, "print-style output".to_string());
