@@ -576,12 +576,17 @@ pub fn scan(file: &Text) -> SourceFacts {
                 }
             }
         }
-        let import = is_import(&lower, is_go);
-        let hit = |table: &[(&str, &'static str)]| code_hit(&lower, table, import);
-        if hit(HEALTH_LIBS).is_some()
-            || (lower
-                .find("include(")
-                .is_some_and(|p| !in_string(&lower, p))
+        let import = is_import(lower, is_go);
+        let hit = |table: &[(&str, &'static str)]| {
+            if table.is_empty() {
+                None
+            } else {
+                code_hit(lower, table, import)
+            }
+        };
+        if hit(&health_libs).is_some()
+            || (django_health
+                && lower.find("include(").is_some_and(|p| !in_string(lower, p))
                 && lower.contains("health_check.urls"))
         {
             push(&mut out.health, path, n, "health-check library".to_string());
