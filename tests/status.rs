@@ -200,6 +200,40 @@ fn go_service_on_kubernetes() {
 }
 
 #[test]
+fn django_react_app() {
+    check(
+        "status-django-react",
+        &[
+            ("dependency-updates", "missing"),
+            // `pip-audit ... || true` cannot fail the build.
+            ("vulnerability-scan", "partial"),
+            ("pinned-actions", "missing"),
+            ("sbom", "missing"),
+            ("signed-releases", "missing"),
+            // GitHub's SECURITY.md template, never filled in.
+            ("security-policy", "partial"),
+            ("secret-scanning", "missing"),
+            ("sast", "missing"),
+            ("license", "missing"),
+            ("tests-in-ci", "done"),
+            ("token-permissions", "missing"),
+            ("container-non-root", "partial"),
+            ("container-healthcheck", "missing"),
+            ("resource-limits", "missing"),
+            ("health-endpoint", "done"),
+            ("readiness-endpoint", "missing"),
+            ("metrics", "missing"),
+            ("structured-logging", "partial"),
+            ("runbook", "partial"),
+            ("deployment-guide", "missing"),
+            ("rollback-procedure", "missing"),
+            ("backup-verification", "partial"),
+            ("changelog", "missing"),
+        ],
+    );
+}
+
+#[test]
 fn scores_add_up() {
     let r = assess("status-library");
     let lost: f64 = r.controls.iter().map(|c| c.points_lost).sum();

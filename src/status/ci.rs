@@ -30,6 +30,17 @@ pub struct Step {
     pub job: String,
     /// `name:` of the step.
     pub name: String,
+    /// `continue-on-error: true`: a failure does not fail the job.
+    pub soft: bool,
+}
+
+/// Note suffix marking evidence that cannot fail the build.
+pub const NON_BLOCKING: &str = " (non-blocking)";
+
+/// Whether a shell line swallows the command's failure.
+fn swallows_failure(line: &str) -> bool {
+    let l = line.replace(' ', "");
+    l.contains("||true") || l.contains("||exit0") || l.contains("||:") || l.ends_with("||echo")
 }
 
 impl Step {
@@ -90,6 +101,10 @@ fn push_step(file: &YamlText, job: &str, step: &YamlNode, out: &mut Vec<Step>) {
         job: job.to_string(),
         ..Step::default()
     };
+    s.soft = step
+        .get("continue-on-error")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
     s.name = step
         .get("name")
         .and_then(|n| n.as_str())
@@ -225,7 +240,12 @@ impl Ci {
                 let by_input = d.input.is_some_and(|f| f(&action, s));
                 if by_prefix || by_input {
                     let raw = s.uses.clone().unwrap_or_default();
-                    out.push(Evidence::new(s.path.clone(), s.line, format!("uses {raw}")));
+                    let soft = if s.soft { NON_BLOCKING } else { "" };
+                    out.push(Evidence::new(
+                        s.path.clone(),
+                        s.line,
+                        format!("uses {raw}{soft}"),
+                    ));
                     continue;
                 }
             }
@@ -235,10 +255,15 @@ impl Ci {
                 }
                 if let Some(m) = d.run.find(text) {
                     let shown: String = m.as_str().trim().chars().take(60).collect();
+                    let soft = if s.soft || swallows_failure(text) {
+                        NON_BLOCKING
+                    } else {
+                        ""
+                    };
                     out.push(Evidence::new(
                         s.path.clone(),
                         *line,
-                        format!("runs `{shown}`"),
+                        format!("runs `{shown}`{soft}"),
                     ));
                     break;
                 }
@@ -256,7 +281,7 @@ fn re(s: &str) -> Regex {
 /// Test commands.
 pub static TEST_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)(?:^|[\s;&|(`])(?:python[0-9.]*\s+-m\s+(?:pytest|unittest|nose2)|py\.test|pytest|tox|nox|cargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)|go\s+test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::\S+)?|npx\s+(?:jest|vitest|mocha|playwright\s+test|cypress\s+run)|jest|vitest|mocha|make\s+(?:-\S+\s+)*(?:test|tests|check|unittest|ci|test-\S+)|mvn\s+.*\b(?:test|verify|install|package)|(?:\./)?gradlew?\s+.*\b(?:test|check|build)|bundle\s+exec\s+(?:rspec|rake)|rspec|phpunit|dotnet\s+test|ctest|bats|manage\.py\s+test|(?:hatch|poetry|uv|pdm|pipenv|rye)\s+run\s+(?:python\s+-m\s+)?(?:pytest|test|tests)|hatch\s+test|deno\s+test|mix\s+test|swift\s+test|(?:just|task)\s+test|coverage\s+run|(?:\./|[\w.-]*/)*(?:run[-_]?)?(?:unit[-_]?|integration[-_]?)?tests?(?:[-_][\w-]*)?\.(?:sh|bash))(?:$|[\s;&|)`:'"])"#,
+        r#"(?i)(?:^|[\s;&|(`])(?:python[0-9.]*\s+-m\s+(?:pytest|unittest|nose2)|py\.test|pytest|tox|nox|cargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)|go\s+test|(?:npm|pnpm|yarn|bun)(?:\s+-{1,2}[\w-]+(?:[=\s][^-\s]\S*)?)*\s+(?:run\s+)?test(?::\S+)?|npx\s+(?:jest|vitest|mocha|playwright\s+test|cypress\s+run)|jest|vitest|mocha|make\s+(?:-\S+\s+)*(?:test|tests|check|unittest|ci|test-\S+)|mvn\s+.*\b(?:test|verify|install|package)|(?:\./)?gradlew?\s+.*\b(?:test|check|build)|bundle\s+exec\s+(?:rspec|rake)|rspec|phpunit|dotnet\s+test|ctest|bats|manage\.py\s+test|(?:hatch|poetry|uv|pdm|pipenv|rye)\s+run\s+(?:python\s+-m\s+)?(?:pytest|test|tests)|hatch\s+test|deno\s+test|mix\s+test|swift\s+test|(?:just|task)\s+test|coverage\s+run|(?:\./|[\w.-]*/)*(?:run[-_]?)?(?:unit[-_]?|integration[-_]?)?tests?(?:[-_][\w-]*)?\.(?:sh|bash))(?:$|[\s;&|)`:'"])"#,
     )
 });
 
@@ -331,6 +356,8 @@ mod tests {
         assert!(TEST_RE.is_match("cargo test --all-targets"));
         assert!(TEST_RE.is_match("npm run test:unit"));
         assert!(TEST_RE.is_match("make test"));
+        assert!(TEST_RE.is_match("npm --prefix frontend test -- --watchAll=false"));
+        assert!(TEST_RE.is_match("pnpm -r test"));
         assert!(TEST_RE.is_match("poetry run pytest"));
         assert!(!TEST_RE.is_match("echo testing"));
         assert!(TEST_RE.is_match("uv run bash scripts/tests-start.sh \"Coverage\""));

@@ -113,6 +113,13 @@ const DEPLOY_FILES: &[&str] = &[
     "taskdef.json",
     "appspec.yml",
     "crontab",
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    "env.example",
+    "supervisord.conf",
+    "playbook.yml",
+    "ecosystem.config.js",
 ];
 
 const PACKAGE_FILES: &[&str] = &[
@@ -171,8 +178,10 @@ fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
     let deploy_file = facts.entries().any(|(path, name)| {
         is_production(path)
             && (DEPLOY_FILES.contains(&name.as_str())
-                || name.ends_with(".service") && path.contains("systemd")
+                || name.ends_with(".service")
                 || name.ends_with(".tf")
+                || path.starts_with("dags/")
+                || path.starts_with("ansible/")
                 || (name.starts_with("deploy") && !name.ends_with(".md")))
     });
     p.deployable = p.service || p.containers || deploy_file || !facts.helm.is_empty();
@@ -995,6 +1004,10 @@ fn pre_commit_hooks(facts: &Facts<'_>, needles: &[&str]) -> Vec<Evidence> {
         .collect()
 }
 
+fn all_soft(ev: &[Evidence]) -> bool {
+    ev.iter().all(|e| e.note.ends_with(ci::NON_BLOCKING))
+}
+
 fn ci_control(
     facts: &Facts<'_>,
     ci: &Ci,
@@ -1004,6 +1017,10 @@ fn ci_control(
 ) -> Outcome {
     let ev = ci.find(detector);
     if !ev.is_empty() {
+        if all_soft(&ev) {
+            let summary = format!("{what} in CI, but its failures are ignored");
+            return out(State::Partial, first(ev, 4), summary);
+        }
         let summary = format!("{what} in CI ({})", ev.len());
         return out(State::Done, first(ev, 4), summary);
     }
@@ -1425,6 +1442,13 @@ fn tests_in_ci(ci: &Ci, _p: &Profile) -> Outcome {
     if ev.is_empty() {
         return out(State::Missing, Vec::new(), "CI runs no test command");
     }
+    if all_soft(&ev) {
+        return out(
+            State::Partial,
+            first(ev, 4),
+            "tests run in CI but failures are ignored",
+        );
+    }
     let n = ev.len();
     out(
         State::Done,
@@ -1804,6 +1828,7 @@ impl<'a> Docs<'a> {
 
 const TROUBLESHOOT: &[&str] = &[
     "troubleshoot",
+    "issue",
     "common issues",
     "common problems",
     "known issues",

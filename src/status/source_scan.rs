@@ -318,6 +318,7 @@ const PLAIN: &[(&str, &str)] = &[
     ("org.slf4j", "SLF4J"),
     ("rails.logger", "Rails logger"),
     ("ilogger<", ".NET ILogger"),
+    ("logging = {", "Django LOGGING config"),
 ];
 
 const DB: &[(&str, &str)] = &[
@@ -603,7 +604,15 @@ pub fn scan(file: &Text) -> SourceFacts {
         if let Some(label) = hit(&db_t) {
             push(&mut out.db, path, n, label.to_string());
         }
-        if let Some(label) = hit(&structured_t) {
+        // dictConfig and Django LOGGING name formatter classes in strings.
+        let config_line =
+            lower.contains("formatter") || lower.contains("class") || lower.contains("\"()\"");
+        let structured_hit = if config_line && !structured_t.is_empty() {
+            code_hit(lower, &structured_t, true)
+        } else {
+            hit(&structured_t)
+        };
+        if let Some(label) = structured_hit {
             push(&mut out.log_structured, path, n, label.to_string());
         } else if custom_formatter
             && lower.starts_with("class ")
