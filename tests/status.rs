@@ -310,3 +310,42 @@ fn cli_bad_path_is_an_error() {
         .assert()
         .code(2);
 }
+
+fn write(root: &std::path::Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+fn assess_dir(root: &std::path::Path) -> StatusReport {
+    let report = common::scan_all(root);
+    status::assess(root, &report, &Config::default())
+}
+
+#[test]
+fn limit_range_broken_yaml_and_soft_steps() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(
+        root,
+        "k8s/app.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: acme/api:1\n---\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: defaults\nspec:\n  limits:\n    - type: Container\n      default:\n        memory: 256Mi\n",
+    );
+    // Tab-indented (invalid) YAML: the scanner is still seen through the text fallback.
+    write(
+        root,
+        ".github/workflows/scan.yml",
+        "on: push\njobs:\n  scan:\n\truns-on: ubuntu-latest\n    steps:\n      - run: grype dir:. --fail-on high\n",
+    );
+    write(
+        root,
+        ".github/workflows/test.yml",
+        "on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest -q\n        continue-on-error: true\n",
+    );
+    let r = assess_dir(root);
+    let state = |id: &str| r.control(id).map(|c| c.state.as_str()).unwrap_or("?");
+    assert_eq!(state("resource-limits"), "done");
+    assert_eq!(state("vulnerability-scan"), "done");
+    assert_eq!(state("tests-in-ci"), "partial");
+    assert_eq!(state("container-healthcheck"), "missing");
+}

@@ -208,6 +208,10 @@ pub fn collect(facts: &Facts<'_>) -> Ci {
     let mut ci = Ci::default();
     for w in &facts.workflows {
         workflow_steps(w, &mut ci);
+        if w.yaml.error.is_some() {
+            // Broken YAML: fall back to its lines so a tool is still seen.
+            text_steps(&w.file, &mut ci);
+        }
     }
     for a in &facts.actions {
         action_steps(a, &mut ci);

@@ -279,6 +279,8 @@ struct Containers {
     stateful_k8s: bool,
     /// Templated manifests: (path, has probes, has limits).
     helm: Vec<(String, bool, bool)>,
+    /// A namespace LimitRange (default limits for every container).
+    limit_range: Option<Evidence>,
 }
 
 impl Containers {
@@ -300,6 +302,13 @@ impl Containers {
         for f in &facts.k8s {
             k8s_objects(f, &mut c);
         }
+        // Chart values with uncommented `limits:` make templated `resources:` real.
+        let values_limits = facts.helm_values.iter().any(|v| {
+            v.numbered().any(|(_, l)| {
+                let t = l.trim_start();
+                t.starts_with("limits:") && !t.starts_with('#')
+            })
+        });
         for h in &facts.helm {
             let t = &h.text;
             let workload = ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"]
@@ -309,7 +318,8 @@ impl Containers {
                 c.helm.push((
                     h.path.clone(),
                     t.contains("livenessProbe") || t.contains("readinessProbe"),
-                    t.contains("resources"),
+                    t.contains("resources")
+                        && (values_limits || facts.helm_values.is_empty() || t.contains("limits:")),
                 ));
             }
             if t.contains("kind: StatefulSet") {
@@ -479,6 +489,13 @@ fn k8s_objects(f: &YamlText, c: &mut Containers) {
         match kind {
             "Service" | "Ingress" => c.k8s_service = true,
             "StatefulSet" | "PersistentVolumeClaim" => c.stateful_k8s = true,
+            "LimitRange" => {
+                c.limit_range = Some(Evidence::new(
+                    &f.file.path,
+                    f.file.line(root.span.start),
+                    "LimitRange gives containers default limits",
+                ))
+            }
             _ => {}
         }
         let Some(spec) = pod_spec(kind, root) else {
@@ -769,6 +786,7 @@ fn resource_limits(c: &Containers, p: &Profile) -> Outcome {
     }
     for k in &c.k8s {
         match k.limits {
+            None if c.limit_range.is_some() => {}
             Some(l) => good.push(Evidence::new(
                 &k.file,
                 l,
@@ -780,6 +798,9 @@ fn resource_limits(c: &Containers, p: &Profile) -> Outcome {
                 format!("container {}: no resources.limits", k.name),
             )),
         }
+    }
+    if let Some(lr) = &c.limit_range {
+        good.push(lr.clone());
     }
     for (path, _, limits) in &c.helm {
         if *limits {

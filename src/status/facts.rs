@@ -85,6 +85,8 @@ pub struct Facts<'a> {
     pub k8s: Vec<YamlText>,
     /// Templated (Helm) manifests that mention a workload kind, as text.
     pub helm: Vec<Text>,
+    /// Helm `values*.yaml` files.
+    pub helm_values: Vec<Text>,
     /// `.github/dependabot.yml`.
     pub dependabot: Option<YamlText>,
     /// `.pre-commit-config.yaml`.
@@ -104,6 +106,17 @@ pub struct Facts<'a> {
 }
 
 impl Facts<'_> {
+    /// Whether a `Chart.yaml` sits in the directory of `path`.
+    pub fn has_chart_near(&self, path: &str) -> bool {
+        let dir = dir_of(path);
+        let chart = if dir.is_empty() {
+            "Chart.yaml".to_string()
+        } else {
+            format!("{dir}/Chart.yaml")
+        };
+        self.has(&chart)
+    }
+
     /// Whether a path is in the inventory.
     pub fn has(&self, path: &str) -> bool {
         self.inventory
@@ -362,6 +375,7 @@ pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config)
         compose: Vec::new(),
         k8s: Vec::new(),
         helm: Vec::new(),
+        helm_values: Vec::new(),
         dependabot: None,
         pre_commit: None,
         docs: Vec::new(),
@@ -385,6 +399,10 @@ pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config)
             Want::Compose => facts.compose.push(yaml_text(t)),
             Want::MaybeK8s => {
                 let name = file_name(&t.path).to_ascii_lowercase();
+                if name.starts_with("values") && facts.has_chart_near(&t.path) {
+                    facts.helm_values.push(t);
+                    continue;
+                }
                 if is_script_candidate(&t.path, &name, Some(FileKind::Yaml)) {
                     facts
                         .scripts
