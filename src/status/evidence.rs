@@ -333,7 +333,23 @@ impl Containers {
 fn docker_info(d: &super::facts::DockerText) -> DockerInfo {
     let df = &d.parsed;
     let line = |off: usize| d.file.line(off);
-    let exposes = df.instructions.iter().any(|i| i.keyword == "EXPOSE");
+    let exposes = df.instructions.iter().any(|i| {
+        i.keyword == "EXPOSE"
+            || (matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT") && {
+                let a = i.args_text().to_ascii_lowercase();
+                [
+                    "uvicorn",
+                    "gunicorn",
+                    "daphne",
+                    "hypercorn",
+                    "nginx",
+                    "runserver",
+                    "flask run",
+                ]
+                .iter()
+                .any(|w| a.contains(w))
+            })
+    });
     let final_stage = df.final_stage();
     let mut info = DockerInfo {
         path: d.file.path.clone(),

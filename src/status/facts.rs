@@ -361,7 +361,18 @@ pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config)
         }
     }
 
-    let read_all: Vec<(Want, Option<Text>)> = wanted
+    // Source files are grepped as they are read and never kept; the rest is kept.
+    let (sources, others): (Vec<_>, Vec<_>) =
+        wanted.into_iter().partition(|(_, w)| *w == Want::Source);
+    let (source, source_files) = sources
+        .par_iter()
+        .filter_map(|(path, _)| read(root, path, max))
+        .map(|t| (source_scan::scan(&t), 1usize))
+        .reduce(
+            || (SourceFacts::default(), 0),
+            |(a, n), (b, m)| (a.merge(b), n + m),
+        );
+    let read_all: Vec<(Want, Option<Text>)> = others
         .par_iter()
         .map(|(path, w)| (*w, read(root, path, max)))
         .collect();
@@ -385,7 +396,6 @@ pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config)
         source: SourceFacts::default(),
         source_files: 0,
     };
-    let mut sources = Vec::new();
     for (want, text) in read_all {
         let Some(t) = text else { continue };
         match want {
@@ -430,14 +440,11 @@ pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config)
             Want::Manifest => facts.manifests.push(t),
             Want::Script => facts.scripts.push(t),
             Want::LogConfig => facts.log_configs.push(t),
-            Want::Source => sources.push(t),
+            Want::Source => {}
         }
     }
-    facts.source_files = sources.len();
-    facts.source = sources
-        .par_iter()
-        .map(source_scan::scan)
-        .reduce(SourceFacts::default, SourceFacts::merge);
+    facts.source_files = source_files;
+    facts.source = source;
     facts.source.sort();
     facts
 }
