@@ -186,13 +186,26 @@ fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
     });
     p.deployable = p.service || p.containers || deploy_file || !facts.helm.is_empty();
     let packaged = facts.entries().any(|(path, name)| {
-        is_production(path) && PACKAGE_FILES.contains(&file_name(path))
+        is_production(path) && PACKAGE_FILES.contains(&file_name(path)) && name != "package.json"
             || name.ends_with(".gemspec") && is_production(path)
     }) || facts.manifests.iter().any(|m| {
         file_name(&m.path) == "pyproject.toml"
             && (m.text.contains("[project]") || m.text.contains("[tool.poetry]"))
     });
-    p.library = packaged && !p.deployable;
+    // package.json: a published package, not a private app with a start script.
+    let npm_package = facts.manifests.iter().any(|m| {
+        file_name(&m.path) == "package.json" && is_production(&m.path) && {
+            let t = m.text.replace(' ', "");
+            !t.contains("\"private\":true") && !t.contains("\"start\":")
+        }
+    });
+    let npm_app = facts.manifests.iter().any(|m| {
+        file_name(&m.path) == "package.json" && {
+            let t = m.text.replace(' ', "");
+            t.contains("\"private\":true") || t.contains("\"start\":")
+        }
+    });
+    p.library = (packaged || npm_package) && !npm_app && !p.deployable;
     let db_service = c.services.iter().any(|s| {
         let img = s.image.to_ascii_lowercase();
         DB_IMAGES.iter().any(|d| img.contains(d))
