@@ -349,3 +349,28 @@ fn limit_range_broken_yaml_and_soft_steps() {
     assert_eq!(state("tests-in-ci"), "partial");
     assert_eq!(state("container-healthcheck"), "missing");
 }
+
+#[test]
+fn probes_prove_routes_when_the_framework_is_unknown() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(
+        root,
+        "Dockerfile",
+        "FROM elixir:1.17-slim\nWORKDIR /app\nCOPY . .\nRUN mix release\nEXPOSE 4000\nUSER nobody\nHEALTHCHECK CMD curl -fsS http://localhost:4000/healthz || exit 1\nCMD [\"/app/_build/prod/rel/shop/bin/shop\", \"start\"]\n",
+    );
+    write(
+        root,
+        "deploy/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\n  annotations:\n    prometheus.io/scrape: \"true\"\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: acme/shop:2\n          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: 4000\n          resources:\n            limits:\n              memory: 512Mi\n",
+    );
+    write(root, "lib/shop.ex", "defmodule Shop do\n  def hello, do: :world\nend\n");
+    write(root, "lib/shop/router.ex", "defmodule Shop.Router do\n  use Plug.Router\nend\n");
+    let r = assess_dir(root);
+    let state = |id: &str| r.control(id).map(|c| c.state.as_str()).unwrap_or("?");
+    assert_eq!(state("health-endpoint"), "done");
+    assert_eq!(state("readiness-endpoint"), "done");
+    assert_eq!(state("metrics"), "done");
+    assert_eq!(state("container-non-root"), "done");
+    assert_eq!(state("resource-limits"), "done");
+}

@@ -76,7 +76,10 @@ pub fn assess_all(
     m.insert("container-non-root", non_root(&containers, &profile));
     m.insert("container-healthcheck", healthcheck(&containers, &profile));
     m.insert("resource-limits", resource_limits(&containers, &profile));
-    m.insert("health-endpoint", health_endpoint(facts, &profile));
+    m.insert(
+        "health-endpoint",
+        health_endpoint(facts, &containers, &profile),
+    );
     m.insert(
         "readiness-endpoint",
         readiness_endpoint(facts, &containers, &profile),
@@ -267,6 +270,8 @@ struct Service {
     image: String,
     ports: bool,
     healthcheck: Option<(usize, bool)>,
+    /// The healthcheck command, lower-cased.
+    hc_text: String,
     limits: Option<usize>,
     user: Option<(usize, String)>,
 }
@@ -460,6 +465,10 @@ fn compose_services(f: &YamlText, out: &mut Vec<Service>) {
                         .unwrap_or(false);
                 (f.file.line(h.span.start), !disabled)
             });
+            let hc_text = v
+                .at(&["healthcheck", "test"])
+                .map(|t| t.strings().join(" ").to_ascii_lowercase())
+                .unwrap_or_default();
             let limits = v
                 .at(&["deploy", "resources", "limits"])
                 .or_else(|| v.get("mem_limit"))
@@ -477,6 +486,7 @@ fn compose_services(f: &YamlText, out: &mut Vec<Service>) {
                     .to_string(),
                 ports: v.get("ports").is_some(),
                 healthcheck: hc,
+                hc_text,
                 limits,
                 user: v.get("user").and_then(|u| {
                     u.as_str()
@@ -1606,13 +1616,63 @@ fn workflow_permissions(w: &YamlText, root: &YamlNode) -> (f64, Evidence) {
 
 // ---------------------------------------------------------------- observability
 
-fn health_endpoint(facts: &Facts<'_>, p: &Profile) -> Outcome {
+/// Health checks and probes that call a health route: proof the route exists
+/// even when the framework serving it is not one the source grep knows.
+fn probed_health_routes(c: &Containers) -> Vec<Evidence> {
+    let healthy = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        ["/health", "/livez", "/ping", "/_health", "/status"]
+            .iter()
+            .any(|w| t.contains(w))
+    };
+    let mut ev = Vec::new();
+    for d in &c.dockerfiles {
+        if let Some((l, args)) = &d.healthcheck {
+            if healthy(args) {
+                ev.push(Evidence::new(
+                    &d.path,
+                    *l,
+                    "HEALTHCHECK calls a health route",
+                ));
+            }
+        }
+    }
+    for s in &c.services {
+        if let Some((l, true)) = s.healthcheck {
+            if healthy(&s.hc_text) {
+                ev.push(Evidence::new(
+                    &s.file,
+                    l,
+                    format!("service {}: healthcheck calls a health route", s.name),
+                ));
+            }
+        }
+    }
+    for k in &c.k8s {
+        if let Some((l, path)) = &k.probe {
+            if healthy(path) {
+                ev.push(Evidence::new(&k.file, *l, format!("probe on {path}")));
+            }
+        }
+    }
+    ev
+}
+
+fn health_endpoint(facts: &Facts<'_>, c: &Containers, p: &Profile) -> Outcome {
     if !p.service {
         return na("no service code or exposed port");
     }
     let mut ev = facts.source.health.clone();
     ev.extend(actuator(facts));
     if ev.is_empty() {
+        let probed = probed_health_routes(c);
+        if !probed.is_empty() {
+            return out(
+                State::Done,
+                first(probed, 3),
+                "health route called by the container health check",
+            );
+        }
         return out(
             State::Missing,
             first(facts.source.web.clone(), 2),
@@ -1656,6 +1716,23 @@ fn readiness_endpoint(facts: &Facts<'_>, c: &Containers, p: &Profile) -> Outcome
             })
         })
         .collect();
+    if let Some(k) = c.k8s.iter().find(|k| {
+        k.readiness
+            .as_ref()
+            .is_some_and(|(_, p)| p.to_ascii_lowercase().contains("ready"))
+    }) {
+        if let Some((l, path)) = &k.readiness {
+            return out(
+                State::Done,
+                vec![Evidence::new(
+                    &k.file,
+                    *l,
+                    format!("readinessProbe on {path}"),
+                )],
+                "readiness route probed by Kubernetes",
+            );
+        }
+    }
     if !probes.is_empty() {
         return out(
             State::Partial,
@@ -1684,6 +1761,28 @@ fn metrics(facts: &Facts<'_>, p: &Profile) -> Outcome {
     }
     if facts.source_files == 0 {
         return na("no application source code");
+    }
+    let scrape: Vec<Evidence> = facts
+        .k8s
+        .iter()
+        .map(|y| &y.file)
+        .chain(facts.helm.iter())
+        .filter_map(|t| {
+            t.numbered()
+                .find(|(_, l)| {
+                    l.contains("prometheus.io/scrape")
+                        || l.trim() == "kind: ServiceMonitor"
+                        || l.trim() == "kind: PodMonitor"
+                })
+                .map(|(n, _)| Evidence::new(&t.path, n, "Prometheus scrape configuration"))
+        })
+        .collect();
+    if facts.source.metrics.is_empty() && !scrape.is_empty() {
+        return out(
+            State::Done,
+            first(scrape, 2),
+            "metrics scraped by Prometheus",
+        );
     }
     if !facts.source.metrics.is_empty() {
         return out(
