@@ -77,6 +77,7 @@ fn mature_api() {
             ("dependency-updates", "done"),
             ("vulnerability-scan", "done"),
             ("pinned-actions", "done"),
+            ("dependency-lockfiles", "done"),
             ("sbom", "done"),
             ("signed-releases", "done"),
             ("security-policy", "done"),
@@ -109,6 +110,7 @@ fn bare_collector() {
             ("dependency-updates", "missing"),
             ("vulnerability-scan", "missing"),
             ("pinned-actions", "not-applicable"),
+            ("dependency-lockfiles", "missing"),
             ("sbom", "missing"),
             ("signed-releases", "not-applicable"),
             ("security-policy", "missing"),
@@ -143,6 +145,7 @@ fn library() {
             // The trivy step is commented out.
             ("vulnerability-scan", "missing"),
             ("pinned-actions", "missing"),
+            ("dependency-lockfiles", "not-applicable"),
             ("sbom", "missing"),
             ("signed-releases", "missing"),
             ("security-policy", "partial"),
@@ -175,6 +178,7 @@ fn go_service_on_kubernetes() {
             ("dependency-updates", "done"),
             ("vulnerability-scan", "missing"),
             ("pinned-actions", "not-applicable"),
+            ("dependency-lockfiles", "done"),
             ("sbom", "missing"),
             ("signed-releases", "missing"),
             ("security-policy", "missing"),
@@ -208,6 +212,7 @@ fn django_react_app() {
             // `pip-audit ... || true` cannot fail the build.
             ("vulnerability-scan", "partial"),
             ("pinned-actions", "missing"),
+            ("dependency-lockfiles", "partial"),
             ("sbom", "missing"),
             ("signed-releases", "missing"),
             // GitHub's SECURITY.md template, never filled in.
@@ -364,8 +369,16 @@ fn probes_prove_routes_when_the_framework_is_unknown() {
         "deploy/deployment.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\n  annotations:\n    prometheus.io/scrape: \"true\"\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: acme/shop:2\n          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: 4000\n          resources:\n            limits:\n              memory: 512Mi\n",
     );
-    write(root, "lib/shop.ex", "defmodule Shop do\n  def hello, do: :world\nend\n");
-    write(root, "lib/shop/router.ex", "defmodule Shop.Router do\n  use Plug.Router\nend\n");
+    write(
+        root,
+        "lib/shop.ex",
+        "defmodule Shop do\n  def hello, do: :world\nend\n",
+    );
+    write(
+        root,
+        "lib/shop/router.ex",
+        "defmodule Shop.Router do\n  use Plug.Router\nend\n",
+    );
     let r = assess_dir(root);
     let state = |id: &str| r.control(id).map(|c| c.state.as_str()).unwrap_or("?");
     assert_eq!(state("health-endpoint"), "done");

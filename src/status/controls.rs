@@ -114,6 +114,13 @@ pub static CONTROLS: &[ControlDef] = &[
         "Pin every third-party `uses:` to a full 40-character commit SHA with the tag in a comment (`uses: actions/checkout@<sha> # v4`); Dependabot keeps SHA pins current.",
     ),
     c(
+        "dependency-lockfiles",
+        Area::SupplyChain,
+        "Dependencies locked",
+        2,
+        "Commit a lockfile next to every manifest (package-lock.json / pnpm-lock.yaml / yarn.lock, poetry.lock / uv.lock, Cargo.lock for binaries, go.sum, Gemfile.lock) or pin requirements with `==` (pip-compile --generate-hashes); builds must be reproducible.",
+    ),
+    c(
         "sbom",
         Area::SupplyChain,
         "SBOM generated in CI",

@@ -65,6 +65,7 @@ pub fn assess_all(
         vulnerability_scan(facts, &ci, &profile),
     );
     m.insert("pinned-actions", pinned_actions(facts, &ci, findings));
+    m.insert("dependency-lockfiles", lockfiles(facts, &profile));
     m.insert("sbom", sbom(facts, &ci));
     m.insert("signed-releases", signed_releases(&ci));
     m.insert("security-policy", security_policy(facts));
@@ -1026,6 +1027,111 @@ fn dependency_updates(facts: &Facts<'_>, p: &Profile) -> Outcome {
         first(ev, 6),
         format!("Dependabot misses {}", names.join(", ")),
     )
+}
+
+/// Share of requirement lines pinned with `==`/`===`, a URL or a hash.
+fn requirements_pinned(t: &Text) -> (usize, usize) {
+    let mut pinned = 0;
+    let mut total = 0;
+    for (_, l) in t.numbered() {
+        let l = l.split(" #").next().unwrap_or("").trim();
+        if l.is_empty() || l.starts_with('#') || l.starts_with('-') {
+            continue;
+        }
+        total += 1;
+        if l.contains("==") || l.contains(" @ ") || l.contains("--hash") {
+            pinned += 1;
+        }
+    }
+    (pinned, total)
+}
+
+fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
+    let has_in = |dir: &str, names: &[&str]| {
+        names.iter().any(|n| {
+            let path = if dir.is_empty() {
+                (*n).to_string()
+            } else {
+                format!("{dir}/{n}")
+            };
+            facts.has(&path)
+        }) || names.iter().any(|n| facts.has(n))
+    };
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for m in &facts.manifests {
+        let name = file_name(&m.path);
+        let dir = dir_of(&m.path);
+        let lower = name.to_ascii_lowercase();
+        let verdict: Option<(bool, String)> = match name {
+            "package.json" => Some((
+                has_in(
+                    dir,
+                    &[
+                        "package-lock.json",
+                        "npm-shrinkwrap.json",
+                        "yarn.lock",
+                        "pnpm-lock.yaml",
+                        "bun.lockb",
+                        "bun.lock",
+                    ],
+                ),
+                "npm".to_string(),
+            )),
+            "Cargo.toml" if !p.library => Some((has_in(dir, &["Cargo.lock"]), "cargo".to_string())),
+            "go.mod" => Some((
+                has_in(dir, &["go.sum"]) || !m.text.contains("require"),
+                "go".to_string(),
+            )),
+            "Gemfile" => Some((has_in(dir, &["Gemfile.lock"]), "bundler".to_string())),
+            "composer.json" => Some((has_in(dir, &["composer.lock"]), "composer".to_string())),
+            "Pipfile" => Some((has_in(dir, &["Pipfile.lock"]), "pipenv".to_string())),
+            "pyproject.toml" if !p.library => {
+                let locked = has_in(
+                    dir,
+                    &[
+                        "poetry.lock",
+                        "uv.lock",
+                        "pdm.lock",
+                        "Pipfile.lock",
+                        "requirements.lock",
+                        "requirements.txt",
+                    ],
+                );
+                let has_deps = m.text.contains("dependencies");
+                has_deps.then(|| (locked, "python".to_string()))
+            }
+            _ if crate::classify::is_requirements_name(&lower) && lower.ends_with(".txt") => {
+                let (pinned, total) = requirements_pinned(m);
+                (total > 0).then(|| {
+                    (
+                        pinned * 5 >= total * 4,
+                        format!("{pinned} of {total} requirements pinned"),
+                    )
+                })
+            }
+            _ => None,
+        };
+        let Some((ok, what)) = verdict else { continue };
+        if ok {
+            good.push(Evidence::new(&m.path, 1, format!("{what}: locked")));
+        } else {
+            bad.push(Evidence::new(
+                &m.path,
+                1,
+                format!("{what}: no lockfile or pins"),
+            ));
+        }
+    }
+    if good.is_empty() && bad.is_empty() {
+        return na("no application dependency manifests");
+    }
+    let total = good.len() + bad.len();
+    let state = by_fraction(good.len(), total);
+    let summary = format!("{} of {total} manifests locked or pinned", good.len());
+    let mut ev = bad;
+    ev.extend(good);
+    out(state, first(ev, 6), summary)
 }
 
 fn pre_commit_in_ci(facts: &Facts<'_>, ci: &Ci) -> bool {
