@@ -57,11 +57,24 @@ fn fmt_score(x: Option<f64>) -> String {
     }
 }
 
+/// Cuts `text` at a word boundary to at most `max` characters (JSON keeps it whole).
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) => &cut[..i],
+        None => &cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':']))
+}
+
 fn where_(e: &Evidence) -> String {
     format!("{}:{}", e.path, e.line)
 }
 
-/// Renders the report for a person.
+/// Renders the report for a person: one line per control, advice (shortened) under what is not done.
 pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::io::Result<()> {
     let p = Painter { color };
     let bold = Style::new().bold();
@@ -142,7 +155,7 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
                     w,
                     "    {} {}",
                     " ".repeat(id_width + 5),
-                    p.paint(dim, &format!("→ {}", c.advice))
+                    p.paint(dim, &format!("→ {}", shorten(&c.advice, 110)))
                 )?;
             }
         }
