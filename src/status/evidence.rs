@@ -2038,6 +2038,31 @@ fn headings(t: &Text) -> Vec<Heading> {
     out
 }
 
+impl Doc<'_> {
+    /// Changelogs, licences and issue/PR templates: their headings describe
+    /// history or forms, not how the service is run.
+    fn is_record(&self) -> bool {
+        let name = file_name(&self.lower_path);
+        let stem = name.split('.').next().unwrap_or("");
+        self.lower_path.starts_with(".github/issue_template")
+            || stem.starts_with("pull_request_template")
+            || matches!(
+                stem,
+                "changelog"
+                    | "changes"
+                    | "history"
+                    | "news"
+                    | "release_notes"
+                    | "release-notes"
+                    | "license"
+                    | "licence"
+                    | "code_of_conduct"
+                    | "authors"
+                    | "contributors"
+            )
+    }
+}
+
 impl<'a> Docs<'a> {
     fn new(facts: &'a Facts<'_>) -> Self {
         let docs = facts
@@ -2070,7 +2095,7 @@ impl<'a> Docs<'a> {
     /// Headings (anywhere) whose title contains one of `words`.
     fn headings_with(&self, words: &[&str]) -> Vec<(&Doc<'a>, &Heading)> {
         let mut v = Vec::new();
-        for d in &self.docs {
+        for d in self.docs.iter().filter(|d| !d.is_record()) {
             for h in &d.headings {
                 if words.iter().any(|w| h.title.contains(w)) {
                     v.push((d, h));
@@ -2280,7 +2305,7 @@ fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile) -> Outcome
     if !ev.is_empty() {
         return out(State::Done, first(ev, 2), "rollback automated in CI");
     }
-    for d in &docs.docs {
+    for d in docs.docs.iter().filter(|d| !d.is_record()) {
         if let Some((n, _)) = d.text.numbered().find(|(_, l)| {
             let l = l.to_ascii_lowercase();
             ROLLBACK_WORDS.iter().any(|w| l.contains(w))
