@@ -176,6 +176,7 @@ fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
         || exposes
         || compose_ports
         || c.k8s_service
+        || !file_routes(facts, HEALTH_ROUTE_NAMES).is_empty()
         || facts
             .entries()
             .any(|(path, name)| name == "manage.py" && is_production(path));
@@ -1764,11 +1765,51 @@ fn probed_health_routes(c: &Containers) -> Vec<Evidence> {
     ev
 }
 
+/// File-system routes (Next.js `pages/api/health.ts`, `app/api/healthz/route.ts`,
+/// SvelteKit `routes/health/+server.ts`) whose route name matches `names`.
+fn file_routes(facts: &Facts<'_>, names: &[&str]) -> Vec<Evidence> {
+    facts
+        .inventory
+        .iter()
+        .filter(|e| is_production(&e.path))
+        .filter(|e| {
+            let lower = e.path.to_ascii_lowercase();
+            let Some((stem_path, ext)) = lower.rsplit_once('.') else {
+                return false;
+            };
+            if !matches!(ext, "ts" | "js" | "tsx" | "jsx" | "mjs") {
+                return false;
+            }
+            let parts: Vec<&str> = stem_path.split('/').collect();
+            let routed = parts
+                .iter()
+                .any(|p| matches!(*p, "api" | "routes" | "pages"));
+            let last = parts.last().copied().unwrap_or("");
+            let route_name = if matches!(last, "route" | "+server" | "index" | "+page.server") {
+                parts
+                    .len()
+                    .checked_sub(2)
+                    .and_then(|i| parts.get(i))
+                    .copied()
+                    .unwrap_or("")
+            } else {
+                last
+            };
+            routed && names.contains(&route_name)
+        })
+        .map(|e| Evidence::new(&e.path, 1, "file-system route"))
+        .collect()
+}
+
+const HEALTH_ROUTE_NAMES: &[&str] = &["health", "healthz", "healthcheck", "livez", "ping"];
+const READY_ROUTE_NAMES: &[&str] = &["ready", "readyz", "readiness"];
+
 fn health_endpoint(facts: &Facts<'_>, c: &Containers, p: &Profile) -> Outcome {
-    if !p.service {
+    let mut ev = facts.source.health.clone();
+    ev.extend(file_routes(facts, HEALTH_ROUTE_NAMES));
+    if !p.service && ev.is_empty() {
         return na("no service code or exposed port");
     }
-    let mut ev = facts.source.health.clone();
     ev.extend(actuator(facts));
     if ev.is_empty() {
         let probed = probed_health_routes(c);
@@ -1805,6 +1846,7 @@ fn readiness_endpoint(facts: &Facts<'_>, c: &Containers, p: &Profile) -> Outcome
         return na("no service code or exposed port");
     }
     let mut ev = facts.source.ready.clone();
+    ev.extend(file_routes(facts, READY_ROUTE_NAMES));
     ev.extend(actuator(facts));
     if !ev.is_empty() {
         return out(State::Done, first(ev, 3), "readiness route in service code");
@@ -2545,6 +2587,37 @@ mod tests {
         assert!(!is_root_user("10001:10001"));
         assert!(is_root_user("0:0"));
         assert!(base_is_nonroot("gcr.io/distroless/static-debian12:nonroot"));
+    }
+
+    #[test]
+    fn nextjs_and_sveltekit_file_routes() {
+        let inv: Vec<crate::rules::InventoryEntry> = [
+            "app/api/healthz/route.ts",
+            "pages/api/ready.ts",
+            "src/routes/health/+server.ts",
+            "src/lib/health.ts",
+            "tests/api/health.ts",
+        ]
+        .iter()
+        .map(|p| crate::rules::InventoryEntry {
+            path: p.to_string(),
+            kind: None,
+        })
+        .collect();
+        let facts = crate::status::facts::gather(
+            std::path::Path::new("/nonexistent"),
+            &inv,
+            &crate::config::Config::default(),
+        );
+        let h: Vec<String> = file_routes(&facts, HEALTH_ROUTE_NAMES)
+            .into_iter()
+            .map(|e| e.path)
+            .collect();
+        assert_eq!(
+            h,
+            vec!["app/api/healthz/route.ts", "src/routes/health/+server.ts"]
+        );
+        assert_eq!(file_routes(&facts, READY_ROUTE_NAMES).len(), 1);
     }
 
     #[test]
