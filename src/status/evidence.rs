@@ -435,11 +435,13 @@ fn trivial_healthcheck(args: &str) -> bool {
         .trim_start_matches("cmd")
         .trim()
         .trim_start_matches('[')
-        .replace(['"', ','], " ");
+        .replace(['"', ',', '[', ']'], " ");
     let words: Vec<&str> = cmd.split_whitespace().collect();
     matches!(
         words.as_slice(),
-        ["true"]
+        ["executable"]
+            | ["cmd-shell", "executable"]
+            | ["true"]
             | ["exit", "0"]
             | ["/bin/true"]
             | ["echo", ..]
@@ -2623,6 +2625,10 @@ mod tests {
     #[test]
     fn trivial_healthchecks() {
         assert!(trivial_healthcheck("CMD true"));
+        assert!(
+            trivial_healthcheck("--interval=30s CMD [ \"executable\" ]")
+                || trivial_healthcheck("CMD [ \"executable\" ]")
+        );
         assert!(trivial_healthcheck("CMD exit 0"));
         assert!(trivial_healthcheck("[\"CMD-SHELL\", \"echo ok\"]"));
         assert!(!trivial_healthcheck(
