@@ -216,7 +216,9 @@ fn cmd_scan(args: ScanArgs) -> i32 {
 fn report_extras(format: Format, common: &CommonArgs, report: &ScanReport) -> output::ReportExtras {
     let mut extras = output::ReportExtras::default();
     if matches!(format, Format::Html | Format::Markdown) {
-        let _ = common;
+        if let Ok(config) = Config::load(&common.path, common.config.as_deref()) {
+            extras.status = Some(crate::status::assess(&common.path, report, &config).view());
+        }
         let plan = crate::plan::build_plan(report, &crate::plan::model::PlanOptions::default());
         extras.plan = Some(plan.view());
     }

@@ -1404,7 +1404,7 @@ fn security_policy(facts: &Facts<'_>) -> Outcome {
         );
     };
     static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)(\[(insert|your|add|email|contact)[^\]]*\]|<[^>]*(email|contact|address)[^>]*>|@example\.(com|org)|\bTODO\b|\bTBD\b|\bFIXME\b|changeme|your[-_ ]?(email|contact|address)|REPLACE[_ ]?ME|\{\{|use this section to tell people|tell them where to go)")
+        regex::Regex::new(r"(?i)(\[(insert|your|add|email|contact)[^\]]*\]|<[^>]*(email|contact|address)[^>]*>|@example\.(com|org)|\bTODO\b|\bTBD\b|\bFIXME\b|changeme|your[-_ ]?(email|contact|address)|REPLACE[_ ]?ME|REPLACE-WITH-|\{\{|use this section to tell people|tell them where to go)")
             .unwrap_or_else(|_| unreachable!())
     });
     static CONTACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {

@@ -13,6 +13,7 @@ pub mod facts;
 pub mod render;
 pub mod score;
 pub mod source_scan;
+pub mod view;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
