@@ -6,6 +6,9 @@ use tree_sitter::{Node, Parser, Tree};
 pub struct PythonFile {
     /// The syntax tree over the file text.
     pub tree: Tree,
+    /// Local name → dotted path, built once per file by the first rule that asks
+    /// (see `rules::python::util::Module`); every rule needs the same table.
+    pub imports: std::sync::OnceLock<std::collections::HashMap<String, String>>,
 }
 
 thread_local! {
@@ -24,7 +27,10 @@ impl PythonFile {
             }
             slot.as_mut().and_then(|p| p.parse(text, None))
         })?;
-        Some(PythonFile { tree })
+        Some(PythonFile {
+            tree,
+            imports: std::sync::OnceLock::new(),
+        })
     }
 
     /// Root node of the module.

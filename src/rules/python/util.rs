@@ -1,7 +1,6 @@
 //! Helpers shared by the `python/` rules: name resolution through imports,
 //! keyword arguments, enclosing scopes, `__main__` guards, handler shapes.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -28,8 +27,9 @@ pub struct Module<'a> {
     /// The module node.
     pub root: Node<'a>,
     /// Local name → dotted path it stands for (`rq` → `requests`, `get` → `requests.get`),
-    /// built on first use (rules that never resolve a name skip the walk).
-    imports: OnceCell<HashMap<String, String>>,
+    /// built on first use (rules that never resolve a name skip the walk) and shared by
+    /// every rule through the parsed file.
+    imports: &'a std::sync::OnceLock<HashMap<String, String>>,
 }
 
 impl<'a> Module<'a> {
@@ -38,7 +38,7 @@ impl<'a> Module<'a> {
         Module {
             text,
             root: py.root(),
-            imports: OnceCell::new(),
+            imports: &py.imports,
         }
     }
 
@@ -52,7 +52,17 @@ impl<'a> Module<'a> {
         if !(m.text.contains("import")) {
             return imports;
         }
-        for n in descendants(m.root) {
+        // Imports are statements: only statement containers need visiting, never expressions.
+        let containers = |n: Node<'_>| {
+            matches!(
+                n.kind(),
+                "module" | "block" | "if_statement" | "elif_clause" | "else_clause" | "try_statement"
+                    | "except_clause" | "except_group_clause" | "finally_clause" | "function_definition"
+                    | "class_definition" | "decorated_definition" | "with_statement" | "for_statement"
+                    | "while_statement" | "match_statement" | "case_clause"
+            )
+        };
+        for n in walk(m.root, containers) {
             match n.kind() {
                 "import_statement" => {
                     let mut c = n.walk();
