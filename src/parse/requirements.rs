@@ -306,7 +306,7 @@ pub fn parse_requirement_str(s: &str) -> Option<Requirement> {
         let close = r.find(']')?;
         extras = r[..close]
             .split(',')
-            .map(|e| normalize_name(e))
+            .map(normalize_name)
             .filter(|e| !e.is_empty())
             .collect();
         rest = r[close + 1..].trim_start();
@@ -476,8 +476,8 @@ impl Cursor<'_> {
             let lead = line.len() - t.len();
             let t2 = t.trim_start_matches(['"', '\'']);
             let q = t.len() - t2.len();
-            if t2.starts_with(key) {
-                let after = t2[key.len()..].trim_start_matches(['"', '\'']).trim_start();
+            if let Some(rest) = t2.strip_prefix(key) {
+                let after = rest.trim_start_matches(['"', '\'']).trim_start();
                 if after.starts_with('=') {
                     let s = pos + lead + q;
                     return s..s + key.len();
@@ -668,7 +668,7 @@ impl Version {
         Some(v)
     }
 
-    fn key(&self) -> (u64, Vec<u64>, (u8, u64), (u8, u64), (u8, u64)) {
+    fn key(&self) -> VersionKey {
         let mut rel = self.release.clone();
         while rel.len() > 1 && rel.last() == Some(&0) {
             rel.pop();
@@ -694,6 +694,9 @@ impl Version {
         self.pre.is_some() || self.dev.is_some()
     }
 }
+
+/// Sort key of a version: epoch, trimmed release, pre, post, dev.
+type VersionKey = (u64, Vec<u64>, (u8, u64), (u8, u64), (u8, u64));
 
 impl PartialEq for Version {
     fn eq(&self, other: &Self) -> bool {

@@ -335,9 +335,7 @@ pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
         let s = m.as_str();
         let b = text.as_bytes();
         // Not inside a longer word on the left (`…_password` already included by the regex).
-        let name_end = s
-            .find(|c: char| c == '"' || c == '\'' || c == ' ' || c == '\t' || c == '=' || c == ':')
-            .unwrap_or(s.len());
+        let name_end = s.find(['"', '\'', ' ', '\t', '=', ':']).unwrap_or(s.len());
         let name = &s[..name_end];
         let op_text = s[name_end..].trim_matches([' ', '\t', '"', '\'']);
         let after = m.end();
@@ -383,12 +381,11 @@ fn read_value(text: &str, at: usize, style: Style) -> Option<Range<usize>> {
     let b = text.as_bytes();
     let mut i = at;
     // Python string prefixes.
-    while i < b.len() && matches!(b[i], b'r' | b'R' | b'b' | b'B' | b'u' | b'U') && i < at + 2 {
-        if matches!(b.get(i + 1), Some(b'"' | b'\'')) {
-            i += 1;
-            break;
-        }
-        break;
+    if i < b.len()
+        && matches!(b[i], b'r' | b'R' | b'b' | b'B' | b'u' | b'U')
+        && matches!(b.get(i + 1), Some(b'"' | b'\''))
+    {
+        i += 1;
     }
     match b.get(i) {
         Some(&q @ (b'"' | b'\'' | b'`')) => {
@@ -829,7 +826,7 @@ mod tests {
         assert_eq!(mask("ghp_abcdefghijklmnop"), "ghp_****");
         let f = SourceFile::new("a.py", "x = 1\npassword = \"hunter2x\"\n");
         assert_eq!(
-            redacted_line(&f, &(18..26), &[18..26]),
+            redacted_line(&f, &(18..26), std::slice::from_ref(&(18..26))),
             "password = \"hu****\""
         );
     }
