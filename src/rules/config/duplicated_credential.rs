@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 
+use crate::classify::FileKind;
 use crate::finding::{Related, Severity};
+use crate::parse::python::PythonFile;
 use crate::roles::FileRole;
 use crate::rules::secrets::detect;
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta};
@@ -66,16 +68,8 @@ fn hash_of(value: &str) -> u64 {
     h.finish()
 }
 
-impl Rule for DuplicatedCredential {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn wants_all_text(&self) -> bool {
-        true
-    }
-
-    fn check_text(&self, cx: &FileCx<'_>, _out: &mut crate::rules::Sink<'_>) {
+impl DuplicatedCredential {
+    fn collect(&self, cx: &FileCx<'_>, prose: &[std::ops::Range<usize>]) {
         if cx.role != FileRole::Production || detect::is_prose_or_data(cx) {
             return;
         }
@@ -86,6 +80,7 @@ impl Rule for DuplicatedCredential {
                 .map(|a| a.value_span)
                 .collect();
         spans.extend(detect::url_passwords(text).into_iter().map(|u| u.span));
+        spans.retain(|s| !detect::in_ranges(prose, s.start));
         if spans.is_empty() {
             return;
         }
@@ -101,6 +96,27 @@ impl Rule for DuplicatedCredential {
         if let Ok(mut seen) = self.seen.lock() {
             seen.extend(local);
         }
+    }
+}
+
+impl Rule for DuplicatedCredential {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants_all_text(&self) -> bool {
+        true
+    }
+
+    fn check_text(&self, cx: &FileCx<'_>, _out: &mut crate::rules::Sink<'_>) {
+        if cx.kind != FileKind::Python {
+            self.collect(cx, &[]);
+        }
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, _out: &mut crate::rules::Sink<'_>) {
+        let prose = detect::python_prose(py, &cx.file.text);
+        self.collect(cx, &prose);
     }
 
     fn finish(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {

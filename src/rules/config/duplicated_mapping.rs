@@ -15,6 +15,9 @@ use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 /// Fewest keys a mapping needs to count as a parameter block.
 const MIN_KEYS: usize = 4;
 
+/// Fewest scalar values (numbers, non-empty strings, booleans) it needs.
+const MIN_SCALARS: usize = 3;
+
 /// See [`META`].
 #[derive(Default)]
 pub struct DuplicatedMapping {
@@ -41,9 +44,10 @@ model trained in one place differ from the model served in another. One
 definition imported everywhere (or one config file) keeps them in step.
 
 The rule reads Python dict literals (`{...}` and `dict(a=..., ...)`) with at
-least four keys, all string keys (or keyword arguments), and at least half of the
-values literals (numbers, strings, booleans, `None`, lists of literals): that is
-a parameter block rather than a mapping of local variables. Keys are compared
+least four keys, all string keys (or keyword arguments), at least half of the
+values literals (numbers, strings, booleans, `None`, lists of literals) and at
+least three of them numbers, non-empty strings or booleans: that is a parameter
+block rather than a mapping of local variables or an empty record template. Keys are compared
 in any order, quotes and whitespace ignored. One finding per duplicated mapping,
 at its first copy, with every other copy as a related location. Low for two
 files, medium from three files on. Nested dicts inside a reported one are not
@@ -82,6 +86,18 @@ fn is_literal(n: Node<'_>) -> bool {
     }
 }
 
+/// A number, a non-empty string or a boolean: the values that make a parameter block.
+fn is_scalar(n: Node<'_>, src: &[u8]) -> bool {
+    match n.kind() {
+        "integer" | "float" | "true" | "false" => true,
+        "unary_operator" => n.named_child(0).is_some_and(|c| is_scalar(c, src)),
+        "string" => n
+            .utf8_text(src)
+            .is_ok_and(|t| !t.trim_matches(['"', '\'']).is_empty()),
+        _ => false,
+    }
+}
+
 fn normalise(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace())
@@ -96,6 +112,7 @@ fn entries(n: Node<'_>, src: &[u8]) -> Option<Vec<String>> {
     let text = |n: Node<'_>| n.utf8_text(src).unwrap_or("");
     let mut out = Vec::new();
     let mut literals = 0;
+    let mut scalars = 0;
     let mut c = n.walk();
     match n.kind() {
         "dictionary" => {
@@ -109,6 +126,9 @@ fn entries(n: Node<'_>, src: &[u8]) -> Option<Vec<String>> {
                         }
                         if is_literal(v) {
                             literals += 1;
+                        }
+                        if is_scalar(v, src) {
+                            scalars += 1;
                         }
                         let key = normalise(text(k));
                         out.push(format!("{}={}", key.trim_matches('"'), normalise(text(v))));
@@ -133,6 +153,9 @@ fn entries(n: Node<'_>, src: &[u8]) -> Option<Vec<String>> {
                         if is_literal(v) {
                             literals += 1;
                         }
+                        if is_scalar(v, src) {
+                            scalars += 1;
+                        }
                         out.push(format!("{}={}", text(k), normalise(text(v))));
                     }
                     "comment" => {}
@@ -142,7 +165,7 @@ fn entries(n: Node<'_>, src: &[u8]) -> Option<Vec<String>> {
         }
         _ => return None,
     }
-    if out.len() < MIN_KEYS || literals * 2 < out.len() {
+    if out.len() < MIN_KEYS || literals * 2 < out.len() || scalars < MIN_SCALARS {
         return None;
     }
     out.sort();

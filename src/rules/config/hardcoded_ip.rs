@@ -9,6 +9,7 @@ use regex::Regex;
 
 use crate::classify::FileKind;
 use crate::finding::{Related, Severity};
+use crate::parse::python::PythonFile;
 use crate::roles::FileRole;
 use crate::rules::secrets::detect;
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
@@ -237,20 +238,16 @@ fn skip_file(cx: &FileCx<'_>) -> bool {
         )
 }
 
-impl Rule for HardcodedIp {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn wants_all_text(&self) -> bool {
-        true
-    }
-
-    fn check_text(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+impl HardcodedIp {
+    fn collect(&self, cx: &FileCx<'_>, prose: &[Range<usize>]) {
         if skip_file(cx) {
             return;
         }
-        let found = addresses(&cx.file.text);
+        let text = &cx.file.text;
+        let mut found = addresses(text);
+        found.retain(|(_, s)| {
+            !detect::in_ranges(prose, s.start) && !detect::on_comment_line(text, s.start)
+        });
         if found.is_empty() {
             return;
         }
@@ -266,6 +263,27 @@ impl Rule for HardcodedIp {
         if let Ok(mut seen) = self.seen.lock() {
             seen.extend(local);
         }
+    }
+}
+
+impl Rule for HardcodedIp {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants_all_text(&self) -> bool {
+        true
+    }
+
+    fn check_text(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if cx.kind != FileKind::Python {
+            self.collect(cx, &[]);
+        }
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        let prose = detect::python_prose(py, &cx.file.text);
+        self.collect(cx, &prose);
     }
 
     fn finish(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {

@@ -49,7 +49,8 @@ exact pins, or two specifier sets no version can satisfy (PEP 440 semantics:
 is attached as a related location. Declarations with different environment
 markers (`; python_version < "3.9"`) are not compared with each other, nor are
 two pip-compile/uv outputs (lock files compiled for different Python versions
-legitimately differ). Vendored files are ignored.
+legitimately differ). Files in tests, examples, vendored and generated code are
+ignored (test fixtures pin on purpose).
 
 ## Example
 ```text
@@ -79,7 +80,7 @@ impl Rule for ConflictingPins {
     }
 
     fn check_text(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        if matches!(cx.role, FileRole::Vendored | FileRole::Generated) {
+        if cx.role != FileRole::Production {
             return;
         }
         let path = cx.file.path.as_str();

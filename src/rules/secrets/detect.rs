@@ -593,7 +593,9 @@ pub fn plausible_secret(value: &str, class: NameClass) -> bool {
     let classes = char_classes(v);
     match class {
         NameClass::Password => classes >= 2 || v.len() >= 12 && entropy(v) >= 3.0,
-        NameClass::Token => classes >= 2 && entropy(v) >= 3.0,
+        NameClass::Token => {
+            classes >= 2 && entropy(v) >= 3.0 && v.bytes().any(|c| c.is_ascii_digit())
+        }
     }
 }
 
@@ -681,6 +683,51 @@ pub fn redacted_line(file: &SourceFile, span: &Range<usize>, secrets: &[Range<us
     } else {
         t.to_string()
     }
+}
+
+/// Byte ranges of a Python module that are prose, not code: comments and
+/// triple-quoted strings (docstrings, `EXAMPLES = """…"""` blocks). Sorted.
+pub fn python_prose(py: &crate::parse::python::PythonFile, text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut stack = vec![py.root()];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "comment" => {
+                out.push(n.start_byte()..n.end_byte());
+                continue;
+            }
+            "string" => {
+                let t = text.get(n.start_byte()..n.end_byte()).unwrap_or("");
+                let body = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+                if body.starts_with("\"\"\"") || body.starts_with("'''") {
+                    out.push(n.start_byte()..n.end_byte());
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let mut c = n.walk();
+        let kids: Vec<_> = n.children(&mut c).collect();
+        stack.extend(kids);
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// Whether `pos` falls in one of the sorted, non-overlapping `ranges`.
+pub fn in_ranges(ranges: &[Range<usize>], pos: usize) -> bool {
+    let i = ranges.partition_point(|r| r.start <= pos);
+    i > 0 && ranges[i - 1].end > pos
+}
+
+/// Whether the line holding `pos` is a comment line in a config or script file
+/// (`#`, `//`, `;`, `--`, `<!--`, `REM`).
+pub fn on_comment_line(text: &str, pos: usize) -> bool {
+    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let t = text[start..pos].trim_start();
+    ["#", "//", ";", "--", "<!--", "*", "REM ", "rem "]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 /// A password embedded in a URL (`postgres://user:pass@host`).

@@ -5,7 +5,9 @@ use std::ops::Range;
 
 use super::detect::{self, NameClass};
 use super::provider_credential::provider_hits;
+use crate::classify::FileKind;
 use crate::finding::Severity;
+use crate::parse::python::PythonFile;
 use crate::roles::FileRole;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
@@ -81,10 +83,25 @@ impl Rule for HardcodedCredential {
     }
 
     fn check_text(&self, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if cx.kind != FileKind::Python {
+            check(cx, out, &[]);
+        }
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        let prose = detect::python_prose(py, &cx.file.text);
+        check(cx, out, &prose);
+    }
+}
+
+/// Reports assignments outside `prose` (Python comments and triple-quoted strings).
+fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, prose: &[Range<usize>]) {
+    {
         if !matches!(cx.role, FileRole::Production) || detect::is_prose_or_data(cx) {
             return;
         }
-        let found = detect::assignments(&cx.file.text, detect::style_of(cx));
+        let mut found = detect::assignments(&cx.file.text, detect::style_of(cx));
+        found.retain(|a| !detect::in_ranges(prose, a.name_span.start));
         if found.is_empty() {
             return;
         }
