@@ -69,7 +69,12 @@ fn hash_of(value: &str) -> u64 {
 }
 
 impl DuplicatedCredential {
-    fn collect(&self, cx: &FileCx<'_>, prose: &[std::ops::Range<usize>]) {
+    fn collect(
+        &self,
+        cx: &FileCx<'_>,
+        prose: &[std::ops::Range<usize>],
+        snippets: &[std::ops::Range<usize>],
+    ) {
         if cx.role != FileRole::Production || detect::is_prose_or_data(cx) {
             return;
         }
@@ -77,6 +82,7 @@ impl DuplicatedCredential {
         let mut spans: Vec<std::ops::Range<usize>> =
             detect::assignments(text, detect::style_of(cx))
                 .into_iter()
+                .filter(|a| !detect::in_ranges(snippets, a.name_span.start))
                 .map(|a| a.value_span)
                 .collect();
         spans.extend(detect::url_passwords(text).into_iter().map(|u| u.span));
@@ -110,13 +116,14 @@ impl Rule for DuplicatedCredential {
 
     fn check_text(&self, cx: &FileCx<'_>, _out: &mut crate::rules::Sink<'_>) {
         if cx.kind != FileKind::Python {
-            self.collect(cx, &[]);
+            self.collect(cx, &[], &[]);
         }
     }
 
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, _out: &mut crate::rules::Sink<'_>) {
-        let prose = detect::python_prose(py, &cx.file.text);
-        self.collect(cx, &prose);
+        let prose = detect::python_prose(py, &cx.file.text, false);
+        let snippets = detect::python_prose(py, &cx.file.text, true);
+        self.collect(cx, &prose, &snippets);
     }
 
     fn finish(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {

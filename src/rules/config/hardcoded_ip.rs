@@ -139,9 +139,11 @@ fn version_context(line_before: &str) -> bool {
         .into_iter()
         .rev()
         .collect();
-    ["version", "release", "build", "_ver", "ver=", "ver:", "rev"]
-        .iter()
-        .any(|k| tail.contains(k))
+    [
+        "version", "release", "build", "_ver", "ver=", "ver:", "rev", "min", "max", "tag", "sdk",
+    ]
+    .iter()
+    .any(|k| tail.contains(k))
         || ["==", ">=", "<=", "~=", "!="]
             .iter()
             .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
@@ -282,7 +284,7 @@ impl Rule for HardcodedIp {
     }
 
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        let prose = detect::python_prose(py, &cx.file.text);
+        let prose = detect::python_prose(py, &cx.file.text, false);
         self.collect(cx, &prose);
     }
 

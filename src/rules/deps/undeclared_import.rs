@@ -25,6 +25,7 @@ struct State {
     imports: Vec<Import>,
     declared: BTreeSet<String>,
     manifests: usize,
+    projects: BTreeSet<String>,
 }
 
 struct Import {
@@ -69,7 +70,9 @@ nothing to compare. A top-level import is reported when it is not:
   `Exception`), under `if TYPE_CHECKING:` or a `sys.version_info` /
   `sys.platform` check.
 Imports inside functions (lazy imports, typically of optional extras) are
-reported at low. Tests, examples, docs (`docs/`), vendored and generated code and
+reported at low, and so is everything when the project depends on its own split
+distributions (`mlflow` → `mlflow-skinny`), whose dependencies are not visible
+from the repository. Tests, examples, docs (`docs/`), vendored and generated code and
 task files (`setup.py`, `noxfile.py`, `fabfile.py`, `tasks.py`, `conf.py`) and
 developer tooling directories (`tools/`, `hacking/`, `benchmarks/`) are skipped:
 their dependencies live in dev requirements that are often not files. One
@@ -357,9 +360,22 @@ impl Rule for UndeclaredImport {
             return;
         }
         let names = common::declared_names(&cx.file.path, &cx.file.text);
+        let project = cx
+            .file
+            .path
+            .ends_with("pyproject.toml")
+            .then(|| cx.file.text.parse::<toml::Table>().ok())
+            .flatten()
+            .and_then(|t| {
+                t.get("project")
+                    .and_then(|p| p.get("name"))
+                    .and_then(|n| n.as_str())
+                    .map(normalize_name)
+            });
         if let Ok(mut st) = self.state.lock() {
             st.manifests += 1;
             st.declared.extend(names);
+            st.projects.extend(project);
         }
     }
 
@@ -463,6 +479,13 @@ impl Rule for UndeclaredImport {
             }
         }
         let declared = std::mem::take(&mut st.declared);
+        // A project that depends on its own split distributions (`mlflow` → `mlflow-skinny`)
+        // gets its dependencies through them: we cannot see those, so we only hint.
+        let split = declared.iter().any(|d| {
+            st.projects
+                .iter()
+                .any(|p| d != p && d.starts_with(&format!("{p}-")))
+        });
         let mut by_module: BTreeMap<String, Vec<Import>> = BTreeMap::new();
         for imp in st.imports.drain(..) {
             if local.contains(&imp.top) || is_declared(&imp.top, &imp.dotted, &declared) {
@@ -500,7 +523,7 @@ impl Rule for UndeclaredImport {
             let Some(first) = iter.next() else { continue };
             let f = out.report(first.at, first.snippet, msg);
             f.related = iter.map(|i| i.at).collect();
-            if all_lazy {
+            if all_lazy || split {
                 f.severity = Severity::Low;
             }
         }

@@ -100,10 +100,19 @@ pub fn is_prose_or_data(cx: &FileCx<'_>) -> bool {
                 | "scss"
         )
         || name.contains(".min.")
+        || name.contains(".chunk.")
+        || name.contains(".bundle.")
+        || is_minified(&cx.file.text)
         || name.starts_with("changelog")
         || name.starts_with("license")
         || name.starts_with("news")
         || name.starts_with("authors")
+}
+
+/// Minified or generated one-line code: the first 4 KiB hold a line over 1000 characters.
+pub fn is_minified(text: &str) -> bool {
+    let head = &text[..crate::source::floor_char_boundary(text, 4096)];
+    head.split('\n').any(|l| l.len() > 1000)
 }
 
 static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
@@ -686,8 +695,14 @@ pub fn redacted_line(file: &SourceFile, span: &Range<usize>, secrets: &[Range<us
 }
 
 /// Byte ranges of a Python module that are prose, not code: comments and
-/// triple-quoted strings (docstrings, `EXAMPLES = """…"""` blocks). Sorted.
-pub fn python_prose(py: &crate::parse::python::PythonFile, text: &str) -> Vec<Range<usize>> {
+/// triple-quoted strings (docstrings, `EXAMPLES = """…"""` blocks). With
+/// `snippets`, also one-line strings that hold text rather than one key (a help
+/// message, a shell line: they contain a space, `=` or `:`). Sorted.
+pub fn python_prose(
+    py: &crate::parse::python::PythonFile,
+    text: &str,
+    snippets: bool,
+) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut stack = vec![py.root()];
     while let Some(n) = stack.pop() {
@@ -699,7 +714,11 @@ pub fn python_prose(py: &crate::parse::python::PythonFile, text: &str) -> Vec<Ra
             "string" => {
                 let t = text.get(n.start_byte()..n.end_byte()).unwrap_or("");
                 let body = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-                if body.starts_with("\"\"\"") || body.starts_with("'''") {
+                let inner = body.trim_matches(['"', '\'']);
+                if body.starts_with("\"\"\"")
+                    || body.starts_with("'''")
+                    || snippets && inner.contains([' ', '=', ':', '\t']) && !is_dsn(inner)
+                {
                     out.push(n.start_byte()..n.end_byte());
                 }
                 continue;
@@ -712,6 +731,12 @@ pub fn python_prose(py: &crate::parse::python::PythonFile, text: &str) -> Vec<Ra
     }
     out.sort_by_key(|r| r.start);
     out
+}
+
+/// A libpq-style connection string (`host=db user=app password=…`): every word is `key=value`.
+fn is_dsn(s: &str) -> bool {
+    let mut words = s.split_whitespace().peekable();
+    words.peek().is_some() && words.all(|w| w.contains('=') && !w.starts_with('='))
 }
 
 /// Whether `pos` falls in one of the sorted, non-overlapping `ranges`.
@@ -788,7 +813,7 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
         {
             continue;
         }
-        if p.bytes().all(|c| c.is_ascii_digit()) && p.len() <= 5 {
+        if p.bytes().all(|c| c.is_ascii_digit()) && p.len() <= 5 || char_classes(p) < 2 {
             continue;
         }
         out.push(UrlPassword {

@@ -89,7 +89,7 @@ impl Rule for HardcodedCredential {
     }
 
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        let prose = detect::python_prose(py, &cx.file.text);
+        let prose = detect::python_prose(py, &cx.file.text, true);
         check(cx, out, &prose);
     }
 }

@@ -313,7 +313,7 @@ impl Rule for ProviderCredential {
         }
         let spans: Vec<Range<usize>> = hits
             .iter()
-            .filter(|h| h.0 != "Google service-account key")
+            .filter(|h| h.0 != "Google service-account key" && h.0 != "private key")
             .map(|h| h.1.clone())
             .collect();
         let relaxed = matches!(
