@@ -139,14 +139,29 @@ fn version_context(line_before: &str) -> bool {
         .into_iter()
         .rev()
         .collect();
-    [
-        "version", "release", "build", "_ver", "ver=", "ver:", "rev", "min", "max", "tag", "sdk",
-    ]
-    .iter()
-    .any(|k| tail.contains(k))
-        || ["==", ">=", "<=", "~=", "!="]
-            .iter()
-            .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
+    tail.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "version"
+                | "versions"
+                | "ver"
+                | "vers"
+                | "release"
+                | "build"
+                | "rev"
+                | "revision"
+                | "min"
+                | "max"
+                | "minimum"
+                | "maximum"
+                | "tag"
+                | "sdk"
+                | "firmware"
+                | "fw"
+        )
+    }) || ["==", ">=", "<=", "~=", "!="]
+        .iter()
+        .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
 }
 
 /// Host addresses in `text`: (address, span).
