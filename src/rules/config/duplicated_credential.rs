@@ -69,24 +69,28 @@ fn hash_of(value: &str) -> u64 {
 }
 
 impl DuplicatedCredential {
-    fn collect(
-        &self,
-        cx: &FileCx<'_>,
-        prose: &[std::ops::Range<usize>],
-        snippets: &[std::ops::Range<usize>],
-    ) {
+    fn collect(&self, cx: &FileCx<'_>, py: Option<&PythonFile>) {
         if cx.role != FileRole::Production || detect::is_prose_or_data(cx) {
             return;
         }
         let text = &cx.file.text;
+        let mut assigned = detect::assignments(text, detect::style_of(cx));
+        let mut urls: Vec<std::ops::Range<usize>> = detect::url_passwords(text)
+            .into_iter()
+            .map(|u| u.span)
+            .collect();
+        if assigned.is_empty() && urls.is_empty() {
+            return;
+        }
+        if let Some(py) = py {
+            let snippets = detect::python_prose(py, text, true);
+            assigned.retain(|a| !detect::in_ranges(&snippets, a.name_span.start));
+            let prose = detect::python_prose(py, text, false);
+            urls.retain(|s| !detect::in_ranges(&prose, s.start));
+        }
         let mut spans: Vec<std::ops::Range<usize>> =
-            detect::assignments(text, detect::style_of(cx))
-                .into_iter()
-                .filter(|a| !detect::in_ranges(snippets, a.name_span.start))
-                .map(|a| a.value_span)
-                .collect();
-        spans.extend(detect::url_passwords(text).into_iter().map(|u| u.span));
-        spans.retain(|s| !detect::in_ranges(prose, s.start));
+            assigned.into_iter().map(|a| a.value_span).collect();
+        spans.extend(urls);
         if spans.is_empty() {
             return;
         }
@@ -116,14 +120,12 @@ impl Rule for DuplicatedCredential {
 
     fn check_text(&self, cx: &FileCx<'_>, _out: &mut crate::rules::Sink<'_>) {
         if cx.kind != FileKind::Python {
-            self.collect(cx, &[], &[]);
+            self.collect(cx, None);
         }
     }
 
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, _out: &mut crate::rules::Sink<'_>) {
-        let prose = detect::python_prose(py, &cx.file.text, false);
-        let snippets = detect::python_prose(py, &cx.file.text, true);
-        self.collect(cx, &prose, &snippets);
+        self.collect(cx, Some(py));
     }
 
     fn finish(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {

@@ -183,8 +183,10 @@ impl Rule for DuplicatedMapping {
         }
         let src = cx.file.text.as_bytes();
         let mut local = Vec::new();
-        let mut stack = vec![py.root()];
-        while let Some(n) = stack.pop() {
+        let mut cursor = py.root().walk();
+        'walk: loop {
+            let n = cursor.node();
+            let mut descend = true;
             if matches!(n.kind(), "dictionary" | "call") {
                 if let Some(e) = entries(n, src) {
                     let mut h = DefaultHasher::new();
@@ -197,12 +199,20 @@ impl Rule for DuplicatedMapping {
                         at: cx.locate(span, "another copy"),
                         snippet: crate::engine::snippet_of(cx.file, line),
                     });
-                    continue;
+                    descend = false;
                 }
             }
-            let mut c = n.walk();
-            let kids: Vec<Node<'_>> = n.children(&mut c).collect();
-            stack.extend(kids.into_iter().rev());
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    continue 'walk;
+                }
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
         }
         if local.is_empty() {
             return;

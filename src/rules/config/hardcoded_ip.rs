@@ -256,14 +256,20 @@ fn skip_file(cx: &FileCx<'_>) -> bool {
 }
 
 impl HardcodedIp {
-    fn collect(&self, cx: &FileCx<'_>, prose: &[Range<usize>]) {
+    fn collect(&self, cx: &FileCx<'_>, py: Option<&PythonFile>) {
         if skip_file(cx) {
             return;
         }
         let text = &cx.file.text;
         let mut found = addresses(text);
+        if found.is_empty() {
+            return;
+        }
+        let prose = py
+            .map(|py| detect::python_prose(py, text, false))
+            .unwrap_or_default();
         found.retain(|(_, s)| {
-            !detect::in_ranges(prose, s.start) && !detect::on_comment_line(text, s.start)
+            !detect::in_ranges(&prose, s.start) && !detect::on_comment_line(text, s.start)
         });
         if found.is_empty() {
             return;
@@ -294,13 +300,12 @@ impl Rule for HardcodedIp {
 
     fn check_text(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
         if cx.kind != FileKind::Python {
-            self.collect(cx, &[]);
+            self.collect(cx, None);
         }
     }
 
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        let prose = detect::python_prose(py, &cx.file.text, false);
-        self.collect(cx, &prose);
+        self.collect(cx, Some(py));
     }
 
     fn finish(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {

@@ -99,6 +99,7 @@ pub fn is_prose_or_data(cx: &FileCx<'_>) -> bool {
                 | "css"
                 | "scss"
         )
+        || is_template_name(&name)
         || name.contains(".min.")
         || name.contains(".chunk.")
         || name.contains(".bundle.")
@@ -107,6 +108,30 @@ pub fn is_prose_or_data(cx: &FileCx<'_>) -> bool {
         || name.starts_with("license")
         || name.starts_with("news")
         || name.starts_with("authors")
+}
+
+/// A template or sample meant to be copied and filled in (`.env.example`,
+/// `settings.py.sample`, `config.yml.dist`, `values.tmpl`).
+pub fn is_template_name(lower_name: &str) -> bool {
+    lower_name.split('.').skip(1).any(|part| {
+        matches!(
+            part,
+            "example"
+                | "examples"
+                | "sample"
+                | "template"
+                | "tmpl"
+                | "tpl"
+                | "dist"
+                | "default"
+                | "defaults"
+                | "skel"
+                | "j2"
+                | "jinja"
+                | "jinja2"
+        )
+    }) || lower_name.starts_with("example.")
+        || lower_name.starts_with("sample.")
 }
 
 /// Minified or generated one-line code: the first 4 KiB hold a line over 1000 characters.
@@ -704,12 +729,14 @@ pub fn python_prose(
     snippets: bool,
 ) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut stack = vec![py.root()];
-    while let Some(n) = stack.pop() {
+    let mut cursor = py.root().walk();
+    'walk: loop {
+        let n = cursor.node();
+        let mut descend = true;
         match n.kind() {
             "comment" => {
                 out.push(n.start_byte()..n.end_byte());
-                continue;
+                descend = false;
             }
             "string" => {
                 let t = text.get(n.start_byte()..n.end_byte()).unwrap_or("");
@@ -721,13 +748,21 @@ pub fn python_prose(
                 {
                     out.push(n.start_byte()..n.end_byte());
                 }
-                continue;
+                descend = false;
             }
             _ => {}
         }
-        let mut c = n.walk();
-        let kids: Vec<_> = n.children(&mut c).collect();
-        stack.extend(kids);
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
     }
     out.sort_by_key(|r| r.start);
     out

@@ -45,7 +45,12 @@ What it does not report, to stay precise:
 - low-entropy words: a token must mix character classes and have ≥ 3 bits of
   entropy per character; a password must mix classes or be ≥ 12 characters;
 - test files, examples, vendored and generated code (fixtures need fake
-  passwords), and prose: Markdown, reStructuredText, HTML, text, lockfiles.
+  passwords), templates meant to be copied (`.env.example`, `*.sample`,
+  `*.dist`, `*.j2`), and prose: Markdown, reStructuredText, HTML, text, lockfiles,
+  minified bundles; in Python, comments, triple-quoted strings (docstrings,
+  `EXAMPLES = """…"""`) and one-line strings that hold a message or a shell line
+  rather than a key (`"export TOKEN='…'"`; libpq strings such as
+  `"host=db password=…"` are still read).
   Documentation snippets show placeholders far more often than real secrets;
   provider-format keys in docs are still caught by `secrets/provider-credential`.
 
@@ -68,7 +73,10 @@ it is missing: `password = os.environ["DB_PASSWORD"]`; in compose
 
 Compared with gitleaks' `generic-api-key`: gitleaks matches `key|token|secret|password`
 names with an entropy threshold but no notion of placeholders, references or test
-files; on typical repositories most of its generic hits are such cases. Both miss
+files. On this rule's fixtures gitleaks finds 3 of the 6 positives (it misses
+`password = Rp7!vK2q9Lmz` in INI, the Python `DB_PASSWORD` and the Kubernetes
+`stringData` password, all below its entropy threshold) and reports the fake
+token in a test file; on the data-collector fixture it finds nothing. Both miss
 low-entropy single-word passwords (`letmein`).
 "#,
 };
@@ -84,24 +92,29 @@ impl Rule for HardcodedCredential {
 
     fn check_text(&self, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         if cx.kind != FileKind::Python {
-            check(cx, out, &[]);
+            check(cx, out, None);
         }
     }
 
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        let prose = detect::python_prose(py, &cx.file.text, true);
-        check(cx, out, &prose);
+        check(cx, out, Some(py));
     }
 }
 
-/// Reports assignments outside `prose` (Python comments and triple-quoted strings).
-fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, prose: &[Range<usize>]) {
+/// Reports assignments, outside prose (comments, docstrings, messages) in Python.
+fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
     {
         if !matches!(cx.role, FileRole::Production) || detect::is_prose_or_data(cx) {
             return;
         }
         let mut found = detect::assignments(&cx.file.text, detect::style_of(cx));
-        found.retain(|a| !detect::in_ranges(prose, a.name_span.start));
+        if found.is_empty() {
+            return;
+        }
+        if let Some(py) = py {
+            let prose = detect::python_prose(py, &cx.file.text, true);
+            found.retain(|a| !detect::in_ranges(&prose, a.name_span.start));
+        }
         if found.is_empty() {
             return;
         }

@@ -35,7 +35,8 @@ URLs (`postgres://app:pw@db/app`, `mongodb+srv://…`, `redis://:pw@host`,
 `<password>`, `%(password)s`, `****`).
 
 Findings are critical (high for JWTs and URL passwords). In test, example and
-vendored files they are reported at low: test fixtures often carry throwaway keys,
+vendored files, and in templates meant to be copied (`.env.example`,
+`settings.py.sample`, `*.dist`, `*.j2`), they are reported at low: test fixtures often carry throwaway keys,
 but a real key there is still worth a look. Well-known documentation values
 (AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`) and low-entropy
 fillers (`ghp_xxxxxxxx…`) are skipped. The secret is never printed: the snippet
@@ -53,10 +54,14 @@ pushed), then read it from the environment or a secret manager
 (`os.environ["DATABASE_URL"]`, Docker/Kubernetes secrets, Vault, AWS Secrets
 Manager) and purge it from history if the repository is public.
 
-Compared with gitleaks: the same provider formats are covered (gitleaks has many
-more niche providers); gitleaks has no notion of test files, so it reports test
-keys at full severity, and its generic rule is covered by
-`secrets/hardcoded-credential` here.
+Compared with gitleaks (8.x, on this rule's fixtures): both find the GitHub,
+Slack, Stripe, Google and private keys; gitleaks also reports the
+`-----BEGIN RSA PRIVATE KEY-----` string constant of a key-format helper (no key
+body: we skip it) and has many more niche providers; it does not report passwords
+inside connection URLs. gitleaks has no notion of test files, so it reports test
+keys at full severity; its generic rule corresponds to
+`secrets/hardcoded-credential` here. AWS key ids must use AWS's base32 alphabet
+(`[A-Z2-7]`), like gitleaks.
 "#,
 };
 
@@ -91,7 +96,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     vec![
         pat(
             "AWS access key id",
-            r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
+            r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}\b",
             Critical,
             0,
             2.5,
@@ -319,7 +324,7 @@ impl Rule for ProviderCredential {
         let relaxed = matches!(
             cx.role,
             FileRole::Test | FileRole::Example | FileRole::Vendored | FileRole::Generated
-        );
+        ) || detect::is_template_name(&name.to_ascii_lowercase());
         for (what, span, severity) in hits {
             let snippet = detect::redacted_line(cx.file, &span, &spans);
             let where_ = if relaxed {
