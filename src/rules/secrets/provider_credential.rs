@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::detect::{self, entropy};
+use crate::classify::FileKind;
 use crate::finding::Severity;
+use crate::parse::python::PythonFile;
 use crate::roles::FileRole;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
@@ -308,13 +310,35 @@ impl Rule for ProviderCredential {
     }
 
     fn check_text(&self, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if cx.kind != FileKind::Python {
+            check(cx, out, None);
+        }
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        check(cx, out, Some(py));
+    }
+}
+
+/// Reports provider credentials; in Python, URL passwords inside comments and
+/// docstrings are documentation (`postgres://user:pass@host` examples) and skipped.
+fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
+    {
         let name = cx.file.path.rsplit('/').next().unwrap_or("");
         if name.contains(".min.") || name.ends_with(".lock") || name == "go.sum" {
             return;
         }
-        let hits = provider_hits(&cx.file.text);
+        let mut hits = provider_hits(&cx.file.text);
         if hits.is_empty() {
             return;
+        }
+        if let Some(py) = py {
+            if hits.iter().any(|h| h.0.starts_with("password in")) {
+                let prose = detect::python_prose(py, &cx.file.text, false);
+                hits.retain(|h| {
+                    !(h.0.starts_with("password in") && detect::in_ranges(&prose, h.1.start))
+                });
+            }
         }
         let spans: Vec<Range<usize>> = hits
             .iter()
