@@ -74,7 +74,9 @@ reported at low, and so is everything when the project depends on its own split
 distributions (`mlflow` → `mlflow-skinny`), whose dependencies are not visible
 from the repository. Tests, examples, docs (`docs/`), vendored and generated code and
 task files (`setup.py`, `noxfile.py`, `fabfile.py`, `tasks.py`, `conf.py`) and
-developer tooling directories (`tools/`, `hacking/`, `benchmarks/`) are skipped:
+developer tooling directories (`tools/`, `hacking/`, `benchmarks/`), and
+directories of examples and templates (`example_dags/`, `config_templates/`)
+are skipped:
 their dependencies live in dev requirements that are often not files. One
 finding per module, with every other import of it as a related location.
 
@@ -218,6 +220,7 @@ const MODULE_DISTS: &[(&str, &[&str])] = &[
     ("charset_normalizer", &["charset-normalizer", "requests"]),
     ("six", &["six"]),
     ("_pytest", &["pytest"]),
+    ("pydantic_core", &["pydantic-core", "pydantic"]),
     ("pytz", &["pytz"]),
     ("tz", &["pytz"]),
     ("win32com", &["pywin32"]),
@@ -344,6 +347,12 @@ fn skip_file(path: &str) -> bool {
         || lower.starts_with("hacking/")
         || lower.starts_with("tools/")
         || lower.starts_with("benchmarks/")
+        || lower.split('/').rev().skip(1).any(|d| {
+            d.starts_with("example")
+                || d.ends_with("examples")
+                || d.starts_with("sample")
+                || d.contains("template")
+        })
 }
 
 impl Rule for UndeclaredImport {
