@@ -82,12 +82,10 @@ impl DuplicatedCredential {
         if assigned.is_empty() && urls.is_empty() {
             return;
         }
-        if let Some(py) = py {
-            let snippets = detect::python_prose(py, text, true);
-            assigned.retain(|a| !detect::in_ranges(&snippets, a.name_span.start));
-            let prose = detect::python_prose(py, text, false);
-            urls.retain(|s| !detect::in_ranges(&prose, s.start));
-        }
+        let snippets = detect::code_prose(cx, py, true);
+        assigned.retain(|a| !detect::in_ranges(&snippets, a.name_span.start));
+        let prose = detect::code_prose(cx, py, false);
+        urls.retain(|s| !detect::in_ranges(&prose, s.start));
         let mut spans: Vec<std::ops::Range<usize>> =
             assigned.into_iter().map(|a| a.value_span).collect();
         spans.extend(urls);

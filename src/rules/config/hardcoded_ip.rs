@@ -265,9 +265,7 @@ impl HardcodedIp {
         if found.is_empty() {
             return;
         }
-        let prose = py
-            .map(|py| detect::python_prose(py, text, false))
-            .unwrap_or_default();
+        let prose = detect::code_prose(cx, py, false);
         found.retain(|(_, s)| {
             !detect::in_ranges(&prose, s.start) && !detect::on_comment_line(text, s.start)
         });

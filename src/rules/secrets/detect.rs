@@ -800,6 +800,69 @@ pub fn python_prose(
     out
 }
 
+/// Prose in Rust source: `//` comments (`///`, `//!` docs), raw strings
+/// (`r#"…"#`: docs, templates, test inputs) and everything after `#[cfg(test)]`
+/// (the inline test module). Sorted, may touch.
+pub fn rust_prose(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    let test_start = text.find("#[cfg(test)]").unwrap_or(text.len());
+    while i < test_start {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                out.push(i..end);
+                i = end;
+            }
+            b'r' if b.get(i + 1) == Some(&b'#')
+                && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
+                if b.get(i + 1 + hashes) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let close = format!("\"{}", "#".repeat(hashes));
+                let body = i + 2 + hashes;
+                let end = text
+                    .get(body..)
+                    .and_then(|t| t.find(&close))
+                    .map_or(text.len(), |n| body + n + close.len());
+                out.push(i..end);
+                i = end;
+            }
+            b'"' => {
+                // Skip an ordinary string so `//` inside it is not a comment.
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                i = j + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if test_start < text.len() {
+        out.push(test_start..text.len());
+    }
+    out
+}
+
+/// Prose ranges of a code file: Python comments and triple-quoted strings (from
+/// the tree when parsed), Rust comments, raw strings and test modules.
+pub fn code_prose(
+    cx: &FileCx<'_>,
+    py: Option<&crate::parse::python::PythonFile>,
+    snippets: bool,
+) -> Vec<Range<usize>> {
+    match py {
+        Some(py) => python_prose(py, &cx.file.text, snippets),
+        None if ext_of(&cx.file.path) == "rs" => rust_prose(&cx.file.text),
+        None => Vec::new(),
+    }
+}
+
 /// A libpq-style connection string (`host=db user=app password=…`): every word is `key=value`.
 fn is_dsn(s: &str) -> bool {
     let mut words = s.split_whitespace().peekable();
@@ -899,7 +962,10 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
         {
             continue;
         }
-        if p.bytes().all(|c| c.is_ascii_digit()) && p.len() <= 5 || char_classes(p) < 2 {
+        if p.bytes().all(|c| c.is_ascii_digit()) && p.len() <= 5
+            || char_classes(p) < 2
+            || !p.is_ascii()
+        {
             continue;
         }
         out.push(UrlPassword {
@@ -978,6 +1044,16 @@ mod tests {
         let found = url_passwords(t);
         assert_eq!(found.len(), 1);
         assert_eq!(&t[found[0].span.clone()], "Zq81xkP3");
+    }
+
+    #[test]
+    fn rust_prose_ranges() {
+        let t = "/// doc password = \"x\"\nlet a = \"// not a comment\";\nstatic D: &str = r#\"docs \"quoted\" here\"#;\nlet b = 1;\n#[cfg(test)]\nmod tests {}\n";
+        let r = rust_prose(t);
+        assert_eq!(&t[r[0].clone()], "/// doc password = \"x\"");
+        assert_eq!(&t[r[1].clone()], "r#\"docs \"quoted\" here\"#");
+        assert!(t[r[2].clone()].starts_with("#[cfg(test)]"));
+        assert_eq!(r.len(), 3);
     }
 
     #[test]

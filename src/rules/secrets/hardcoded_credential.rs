@@ -111,10 +111,8 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
         if found.is_empty() {
             return;
         }
-        if let Some(py) = py {
-            let prose = detect::python_prose(py, &cx.file.text, true);
-            found.retain(|a| !detect::in_ranges(&prose, a.name_span.start));
-        }
+        let prose = detect::code_prose(cx, py, true);
+        found.retain(|a| !detect::in_ranges(&prose, a.name_span.start));
         if found.is_empty() {
             return;
         }
