@@ -45,7 +45,11 @@ Not reported, to stay precise:
   `fe80::`), multicast and reserved ranges, the documentation ranges
   (`192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`, `2001:db8::/32`),
   well-known public resolvers (`8.8.8.8`, `1.1.1.1`, `9.9.9.9`…) and
-  placeholder-like addresses whose octets are all single digits (`1.2.3.4`);
+  placeholder-like addresses whose octets are all single digits (`1.2.3.4`),
+  and addresses starting with `0.`, `1.` or `2.` (OIDs such as `2.5.4.52`
+  look the same and are far more common in code than hosts in those blocks);
+- IPv6 candidates with fewer than three groups or without both a digit and a
+  hex letter (`dfa::dead` is a Rust path, `1001:1002:…:1008` a counter);
 - CIDR ranges (`10.0.0.0/8`): firewall rules and network policies name ranges on
   purpose;
 - anything that is a version or an OID rather than an address (`v1.2.3.4`,
@@ -101,7 +105,7 @@ fn v4_is_host(ip: Ipv4Addr) -> bool {
         || ip.is_multicast()
         || ip.is_broadcast()
         || ip.is_documentation()
-        || o[0] == 0
+        || o[0] <= 2
         || o[0] >= 224
         || o[0] == 255
         || o[3] == 0
@@ -218,6 +222,15 @@ pub fn addresses(text: &str) -> Vec<(String, Range<usize>)> {
             }
             let colons = cand.matches(':').count();
             if !(cand.contains("::") || colons == 7) {
+                continue;
+            }
+            // Rust/C++ paths (`dfa::dead`, `add::add`) and counters (`1001:1002:…`) are not
+            // addresses: an address has three groups or more, a digit, and a hex letter.
+            let groups = cand.split(':').filter(|g| !g.is_empty()).count();
+            if groups < 3
+                || !cand.bytes().any(|c| c.is_ascii_digit())
+                || !cand.bytes().any(|c| c.is_ascii_alphabetic())
+            {
                 continue;
             }
             let Ok(ip) = cand.parse::<Ipv6Addr>() else {
@@ -385,6 +398,10 @@ mod tests {
             "time 12:30:45",
             "mac 00:1a:2b:3c:4d:5e",
             "std::map",
+            "dfa::dead",
+            "add::add",
+            "\"1001:1002:1003:1004:1005:1006:1007:1008\"",
+            "s!(\"2.5.4.52\")",
         ] {
             assert!(ips(t).is_empty(), "{t}");
         }

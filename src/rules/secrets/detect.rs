@@ -599,7 +599,7 @@ pub fn plausible_secret(value: &str, class: NameClass) -> bool {
         return false;
     }
     if [
-        "${", "{{", "}}", "%(", "%s", "#{", "{", "}", "()", "://", "\\n",
+        "${", "{{", "}}", "%(", "%s", "#{", "{", "}", "()", "://", "\\n", "#",
     ]
     .iter()
     .any(|p| v.contains(p))
@@ -1028,6 +1028,7 @@ mod tests {
             "\"password\": \"Wachtwoord\",\n",
             "\"password\": \"Contrase\u{f1}a\",\n",
             "\"netcredentials_only\": \"NetCredentialsOnly\",\n",
+            "  credentials: yegor256/home#assets/crates-credentials\n",
         ] {
             let style = if t.contains(" = ") {
                 Style::Code
