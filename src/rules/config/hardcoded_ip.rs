@@ -53,7 +53,8 @@ Not reported, to stay precise:
 - CIDR ranges (`10.0.0.0/8`): firewall rules and network policies name ranges on
   purpose;
 - anything that is a version or an OID rather than an address (`v1.2.3.4`,
-  `version="2.10.3.1"`, `1.3.6.1.4.1…`);
+  `version="2.10.3.1"`, `1.3.6.1.4.1…`), and addresses after "example",
+  "e.g." or "such as" on the same line (help texts);
 - tests, examples, vendored and generated code, Markdown and other prose,
   lockfiles, SVG/CSV data, minified files, and Ansible-style inventories
   (`hosts`, `inventory/`), which are where addresses belong.

@@ -65,7 +65,10 @@ nothing to compare. A top-level import is reported when it is not:
   `attr`→attrs, `Crypto`→pycryptodome, `serial`→pyserial, `magic`→python-magic,
   `zmq`→pyzmq, `psycopg2`→psycopg2-binary or psycopg2, `MySQLdb`→mysqlclient…)
   or by name (`sentry_sdk`↔`sentry-sdk`, `jose`↔`python-jose`,
-  `google.cloud.storage`↔`google-cloud-storage`);
+  `google.cloud.storage`↔`google-cloud-storage`); a few modules that always
+  come with a declared framework count as declared by it (`werkzeug` and `click`
+  with Flask, `starlette`, `anyio` and `fastapi_cli` with FastAPI, `urllib3` with
+  requests, `pydantic_core` with pydantic);
 - optional: inside `try: … except ImportError` (or `ModuleNotFoundError`,
   `Exception`), under `if TYPE_CHECKING:` or a `sys.version_info` /
   `sys.platform` check.
@@ -212,7 +215,28 @@ const MODULE_DISTS: &[(&str, &[&str])] = &[
     ("markupsafe", &["markupsafe", "jinja2"]),
     ("werkzeug", &["werkzeug", "flask"]),
     ("itsdangerous", &["itsdangerous", "flask"]),
-    ("click", &["click", "flask", "typer"]),
+    (
+        "click",
+        &[
+            "click", "flask", "typer", "uvicorn", "celery", "black", "dask",
+        ],
+    ),
+    ("fastapi_cli", &["fastapi-cli", "fastapi"]),
+    ("watchfiles", &["watchfiles", "uvicorn", "fastapi"]),
+    (
+        "anyio",
+        &[
+            "anyio",
+            "httpx",
+            "starlette",
+            "fastapi",
+            "openai",
+            "anthropic",
+        ],
+    ),
+    ("h11", &["h11", "httpx", "uvicorn"]),
+    ("httpcore", &["httpcore", "httpx"]),
+    ("sniffio", &["sniffio", "anyio", "httpx"]),
     ("starlette", &["starlette", "fastapi"]),
     ("urllib3", &["urllib3", "requests"]),
     ("certifi", &["certifi", "requests"]),
