@@ -163,10 +163,15 @@ fn version_context(line_before: &str) -> bool {
                 | "sdk"
                 | "firmware"
                 | "fw"
+                | "oid"
+                | "oids"
         )
-    }) || ["==", ">=", "<=", "~=", "!="]
+    }) || ["example", "e.g.", "i.e.", "such as"]
         .iter()
-        .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
+        .any(|k| lower.contains(k))
+        || ["==", ">=", "<=", "~=", "!="]
+            .iter()
+            .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
 }
 
 /// Host addresses in `text`: (address, span).
@@ -403,6 +408,8 @@ mod tests {
             "add::add",
             "\"1001:1002:1003:1004:1005:1006:1007:1008\"",
             "s!(\"2.5.4.52\")",
+            "help = \"Examples: 'mlflow.company.com,10.0.0.100:5000'\"",
+            "OID: \"3.6.1.4.1\"",
         ] {
             assert!(ips(t).is_empty(), "{t}");
         }
