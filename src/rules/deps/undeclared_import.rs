@@ -533,11 +533,14 @@ impl Rule for UndeclaredImport {
         let declared = std::mem::take(&mut st.declared);
         // A project that depends on its own split distributions (`mlflow` → `mlflow-skinny`)
         // gets its dependencies through them: we cannot see those, so we only hint.
-        let split = declared.iter().any(|d| {
-            st.projects
-                .iter()
-                .any(|p| d != p && d.starts_with(&format!("{p}-")))
-        });
+        let split: Option<String> = declared
+            .iter()
+            .find(|d| {
+                st.projects
+                    .iter()
+                    .any(|p| *d != p && d.starts_with(&format!("{p}-")))
+            })
+            .cloned();
         let mut by_module: BTreeMap<String, Vec<Import>> = BTreeMap::new();
         for imp in st.imports.drain(..) {
             if local.contains(&imp.top) || is_declared(&imp.top, &imp.dotted, &declared) {
@@ -568,14 +571,19 @@ impl Rule for UndeclaredImport {
             } else {
                 String::new()
             };
-            let msg = format!(
+            let mut msg = format!(
                 "`{module}` is imported{where_} but no dependency manifest declares it{hint}"
             );
+            if let Some(sib) = &split {
+                msg.push_str(&format!(
+                    "; it may come through `{sib}`, whose dependencies are not visible here"
+                ));
+            }
             let mut iter = imps.into_iter();
             let Some(first) = iter.next() else { continue };
             let f = out.report(first.at, first.snippet, msg);
             f.related = iter.map(|i| i.at).collect();
-            if all_lazy || split {
+            if all_lazy || split.is_some() {
                 f.severity = Severity::Low;
             }
         }
