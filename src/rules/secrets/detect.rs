@@ -1048,6 +1048,18 @@ mod tests {
     }
 
     #[test]
+    fn crlf_and_multibyte() {
+        let t = "# caf\u{e9} \u{2603}\r\npassword: S3cr3tPw!\r\ntoken = \"a8f3K29dks0Qw7\"";
+        assert_eq!(vals(t, Style::Config), vec!["S3cr3tPw!", "a8f3K29dks0Qw7"]);
+        let f = SourceFile::new("x.env", t);
+        let spans: Vec<_> = assignments(t, Style::Config)
+            .into_iter()
+            .map(|a| a.value_span)
+            .collect();
+        assert_eq!(redacted_line(&f, &spans[0], &spans), "password: S3****");
+    }
+
+    #[test]
     fn rust_prose_ranges() {
         let t = "/// doc password = \"x\"\nlet a = \"// not a comment\";\nstatic D: &str = r#\"docs \"quoted\" here\"#;\nlet b = 1;\n#[cfg(test)]\nmod tests {}\n";
         let r = rust_prose(t);

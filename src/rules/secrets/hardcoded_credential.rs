@@ -50,7 +50,8 @@ What it does not report, to stay precise:
   minified bundles; in Python, comments, triple-quoted strings (docstrings,
   `EXAMPLES = """…"""`) and one-line strings that hold a message or a shell line
   rather than a key (`"export TOKEN='…'"`; libpq strings such as
-  `"host=db password=…"` are still read).
+  `"host=db password=…"` are still read); in Rust, comments, raw string
+  literals and the `#[cfg(test)]` module.
   Documentation snippets show placeholders far more often than real secrets;
   provider-format keys in docs are still caught by `secrets/provider-credential`.
 

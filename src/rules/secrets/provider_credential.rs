@@ -38,10 +38,12 @@ URLs (`postgres://app:pw@db/app`, `mongodb+srv://…`, `redis://:pw@host`,
 
 Findings are critical (high for JWTs and URL passwords). In test, example and
 vendored files, and in templates meant to be copied (`.env.example`,
-`settings.py.sample`, `*.dist`, `*.j2`), they are reported at low: test fixtures often carry throwaway keys,
+`settings.py.sample`, `*.dist`, `*.j2`) and Rust `#[cfg(test)]` modules, they
+are reported at low: test fixtures often carry throwaway keys,
 but a real key there is still worth a look. Well-known documentation values
 (AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`) and low-entropy
-fillers (`ghp_xxxxxxxx…`) are skipped. The secret is never printed: the snippet
+fillers (`ghp_xxxxxxxx…`) are skipped, and so are URL passwords in Python
+docstrings/comments and Rust doc comments (connection-string examples). The secret is never printed: the snippet
 keeps its first characters and `****`.
 
 ## Example
