@@ -65,7 +65,11 @@ body: we skip it) and has many more niche providers; it does not report password
 inside connection URLs. gitleaks has no notion of test files, so it reports test
 keys at full severity; its generic rule corresponds to
 `secrets/hardcoded-credential` here. AWS key ids must use AWS's base32 alphabet
-(`[A-Z2-7]`), like gitleaks.
+(`[A-Z2-7]`), like gitleaks. gitleaks also decodes base64 blobs (a PEM key
+inside a base64 MIME part); this rule does not. On ansible-core 2.19 gitleaks
+reports 4 findings (3 test private keys, one of them base64-encoded in a MIME
+fixture, and a `generic-api-key` on a comment); this rule reports the 2 plain
+test keys plus 5 deploy-token/password URLs in tests, all at low.
 "#,
 };
 
