@@ -2,5 +2,6 @@
 
 pub mod dockerfile;
 pub mod python;
+pub mod requirements;
 pub mod shell;
 pub mod yaml;

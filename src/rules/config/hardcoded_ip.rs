@@ -1,0 +1,417 @@
+//! `config/hardcoded-ip`: literal IP addresses of hosts in code and configuration.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
+use std::sync::{LazyLock, Mutex};
+
+use regex::Regex;
+
+use crate::classify::FileKind;
+use crate::finding::{Related, Severity};
+use crate::parse::python::PythonFile;
+use crate::roles::FileRole;
+use crate::rules::secrets::detect;
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+#[derive(Default)]
+pub struct HardcodedIp {
+    seen: Mutex<Vec<(String, Related, String)>>,
+}
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "config/hardcoded-ip",
+    summary: "a host IP address written into code or configuration",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+A server address pasted into fourteen scripts turns a server move, a failover or
+a new environment (staging, a laptop) into a hunt through the code, and the copy
+that is missed keeps talking to the old machine. Names (DNS, service discovery,
+compose/Kubernetes service names) or one configuration value read from the
+environment make the address a deployment decision instead of a code change.
+
+One finding per address, at its first occurrence, with every other occurrence as
+a related location and a count ("10.0.3.17 hard-coded in 14 places across 6
+files"). Medium when the address is repeated across files (the drift risk), low
+when it appears in a single file.
+
+Not reported, to stay precise:
+- loopback (`127.0.0.0/8`, `::1`), `0.0.0.0` and `::` (bind-all is a listening
+  decision, not a host), broadcast and netmasks (`255.…`), network addresses
+  ending in `.0`, link-local and the cloud metadata endpoint (`169.254.…`,
+  `fe80::`), multicast and reserved ranges, the documentation ranges
+  (`192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`, `2001:db8::/32`),
+  well-known public resolvers (`8.8.8.8`, `1.1.1.1`, `9.9.9.9`…) and
+  placeholder-like addresses whose octets are all single digits (`1.2.3.4`),
+  and addresses starting with `0.`, `1.` or `2.` (OIDs such as `2.5.4.52`
+  look the same and are far more common in code than hosts in those blocks);
+- IPv6 candidates with fewer than three groups or without both a digit and a
+  hex letter (`dfa::dead` is a Rust path, `1001:1002:…:1008` a counter);
+- CIDR ranges (`10.0.0.0/8`): firewall rules and network policies name ranges on
+  purpose;
+- anything that is a version or an OID rather than an address (`v1.2.3.4`,
+  `version="2.10.3.1"`, `1.3.6.1.4.1…`), and addresses after "example",
+  "e.g." or "such as" on the same line (help texts);
+- tests, examples, vendored and generated code, Markdown and other prose,
+  lockfiles, SVG/CSV data, minified files, and Ansible-style inventories
+  (`hosts`, `inventory/`), which are where addresses belong.
+
+## Example
+```python
+# collectors/weather.py
+API = "http://10.0.3.17:8080/api/v1"
+# scripts/backup.sh
+pg_dump -h 10.0.3.17 metrics > /backup/metrics.sql
+```
+
+## Fix
+Give the host a name (DNS, `/etc/hosts` on the box, a compose service name) or
+read it from one setting (`COLLECTOR_API_URL`) with a per-environment value, and
+replace every copy.
+
+gitleaks and trivy do not look for addresses; semgrep has a generic
+`detected-ip` pattern without grouping, ranges or role filtering.
+"#,
+};
+
+static V4: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\b",
+    )
+    .expect("static regex")
+});
+
+static V6: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b[0-9a-f]{3,4}:[0-9a-f:]{2,36}").expect("static regex"));
+
+const PUBLIC_RESOLVERS: &[&str] = &[
+    "8.8.8.8",
+    "8.8.4.4",
+    "1.1.1.1",
+    "1.0.0.1",
+    "9.9.9.9",
+    "149.112.112.112",
+    "208.67.222.222",
+    "208.67.220.220",
+];
+
+fn v4_is_host(ip: Ipv4Addr) -> bool {
+    let o = ip.octets();
+    if ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_link_local()
+        || ip.is_multicast()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || o[0] <= 2
+        || o[0] >= 224
+        || o[0] == 255
+        || o[3] == 0
+        || o[3] == 255
+        || o.iter().all(|x| *x < 10)
+    {
+        return false;
+    }
+    !PUBLIC_RESOLVERS.contains(&ip.to_string().as_str())
+}
+
+fn v6_is_host(ip: Ipv6Addr) -> bool {
+    let s = ip.segments();
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (s[0] & 0xffc0) == 0xfe80
+        || (s[0] == 0x2001 && s[1] == 0x0db8)
+        || ip.to_ipv4_mapped().is_some()
+        || s[0] == 0
+        || matches!(
+            ip.to_string().as_str(),
+            "2001:4860:4860::8888" | "2001:4860:4860::8844" | "2606:4700:4700::1111"
+        ))
+}
+
+/// Whether the text just before an address says it is a version number.
+fn version_context(line_before: &str) -> bool {
+    let lower = line_before.to_ascii_lowercase();
+    let tail: String = lower
+        .chars()
+        .rev()
+        .take(32)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    tail.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "version"
+                | "versions"
+                | "ver"
+                | "vers"
+                | "release"
+                | "build"
+                | "rev"
+                | "revision"
+                | "min"
+                | "max"
+                | "minimum"
+                | "maximum"
+                | "tag"
+                | "sdk"
+                | "firmware"
+                | "fw"
+                | "oid"
+                | "oids"
+        )
+    }) || ["example", "e.g.", "i.e.", "such as"]
+        .iter()
+        .any(|k| lower.contains(k))
+        || ["==", ">=", "<=", "~=", "!="]
+            .iter()
+            .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
+}
+
+/// Host addresses in `text`: (address, span).
+pub fn addresses(text: &str) -> Vec<(String, Range<usize>)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if memchr::memchr(b'.', b).is_some() {
+        for m in V4.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            if s > 0 && matches!(b[s - 1], b'.' | b'-' | b'_' | b'\\' | b'$' | b'#') {
+                continue;
+            }
+            // A path segment (`/srv/10.0.3.17`) but not a URL (`http://10.0.3.17`).
+            if s > 1 && b[s - 1] == b'/' && b[s - 2] != b'/' {
+                continue;
+            }
+            if b.get(e) == Some(&b'.') && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
+                continue;
+            }
+            if b.get(e) == Some(&b'/') && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
+                continue;
+            }
+            if matches!(b.get(e), Some(b'-' | b'_'))
+                && b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                continue;
+            }
+            let Ok(ip) = m.as_str().parse::<Ipv4Addr>() else {
+                continue;
+            };
+            if !v4_is_host(ip) || version_context(&text[line_start(s)..s]) {
+                continue;
+            }
+            out.push((ip.to_string(), s..e));
+        }
+    }
+    if memchr::memmem::find(b, b":").is_some() {
+        for m in V6.find_iter(text) {
+            let (s, mut e) = (m.start(), m.end());
+            let mut cand = m.as_str();
+            // Trailing `:` of a port or a YAML key.
+            while cand.ends_with(':') && !cand.ends_with("::") {
+                cand = &cand[..cand.len() - 1];
+                e -= 1;
+            }
+            if s > 0 && matches!(b[s - 1], b':' | b'.' | b'-' | b'_') {
+                continue;
+            }
+            if b.get(e)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.')
+            {
+                continue;
+            }
+            let colons = cand.matches(':').count();
+            if !(cand.contains("::") || colons == 7) {
+                continue;
+            }
+            // Rust/C++ paths (`dfa::dead`, `add::add`) and counters (`1001:1002:…`) are not
+            // addresses: an address has three groups or more, a digit, and a hex letter.
+            let groups = cand.split(':').filter(|g| !g.is_empty()).count();
+            if groups < 3
+                || !cand.bytes().any(|c| c.is_ascii_digit())
+                || !cand.bytes().any(|c| c.is_ascii_alphabetic())
+            {
+                continue;
+            }
+            let Ok(ip) = cand.parse::<Ipv6Addr>() else {
+                continue;
+            };
+            if !v6_is_host(ip) {
+                continue;
+            }
+            out.push((ip.to_string(), s..e));
+        }
+    }
+    out
+}
+
+fn skip_file(cx: &FileCx<'_>) -> bool {
+    if cx.role != FileRole::Production || cx.kind == FileKind::Manifest {
+        return true;
+    }
+    if detect::is_prose_or_data(cx) {
+        return true;
+    }
+    let lower = cx.file.path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    let ext = detect::ext_of(&lower);
+    matches!(
+        name,
+        "hosts" | "hosts.ini" | "hosts.yml" | "hosts.yaml" | "inventory" | "known_hosts"
+    ) || lower.starts_with("inventory/")
+        || lower.contains("/inventory/")
+        || lower.starts_with("inventories/")
+        || lower.contains("/inventories/")
+        || matches!(
+            ext.as_str(),
+            "log" | "pem" | "crt" | "cer" | "key" | "pub" | "map"
+        )
+}
+
+impl HardcodedIp {
+    fn collect(&self, cx: &FileCx<'_>, py: Option<&PythonFile>) {
+        if skip_file(cx) {
+            return;
+        }
+        let text = &cx.file.text;
+        let mut found = addresses(text);
+        if found.is_empty() {
+            return;
+        }
+        let prose = detect::code_prose(cx, py, false);
+        found.retain(|(_, s)| {
+            !detect::in_ranges(&prose, s.start) && !detect::on_comment_line(text, s.start)
+        });
+        if found.is_empty() {
+            return;
+        }
+        let local: Vec<(String, Related, String)> = found
+            .into_iter()
+            .map(|(ip, span)| {
+                let line = cx.file.lines.line_of(span.start);
+                let snippet = crate::engine::snippet_of(cx.file, line + 1);
+                let at = cx.locate(span, format!("{ip} again"));
+                (ip, at, snippet)
+            })
+            .collect();
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.extend(local);
+        }
+    }
+}
+
+impl Rule for HardcodedIp {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants_all_text(&self) -> bool {
+        true
+    }
+
+    fn check_text(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if cx.kind != FileKind::Python {
+            self.collect(cx, None);
+        }
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.collect(cx, Some(py));
+    }
+
+    fn finish(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        let Ok(mut seen) = self.seen.lock() else {
+            return;
+        };
+        let mut by_ip: BTreeMap<String, Vec<(Related, String)>> = BTreeMap::new();
+        for (ip, at, snip) in seen.drain(..) {
+            by_ip.entry(ip).or_default().push((at, snip));
+        }
+        for (ip, mut locs) in by_ip {
+            locs.sort_by(|a, b| {
+                (a.0.path.as_str(), a.0.span.start).cmp(&(b.0.path.as_str(), b.0.span.start))
+            });
+            let mut files: Vec<&str> = locs.iter().map(|l| l.0.path.as_str()).collect();
+            files.dedup();
+            let n_files = files.len();
+            let n = locs.len();
+            let msg = match (n, n_files) {
+                (1, _) => format!("{ip} hard-coded: use a host name or a setting read from the environment"),
+                (_, 1) => format!("{ip} hard-coded in {n} places: use a host name or one setting read from the environment"),
+                _ => format!("{ip} hard-coded in {n} places across {n_files} files: use a host name or one setting read from the environment"),
+            };
+            let mut iter = locs.into_iter();
+            let Some((first, snippet)) = iter.next() else {
+                continue;
+            };
+            let f = out.report(first, snippet, msg);
+            f.related = iter.map(|l| l.0).collect();
+            if n_files < 2 {
+                f.severity = Severity::Low;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ips(t: &str) -> Vec<String> {
+        addresses(t).into_iter().map(|x| x.0).collect()
+    }
+
+    #[test]
+    fn v4() {
+        assert_eq!(ips("host = \"10.0.3.17\"\n"), vec!["10.0.3.17"]);
+        assert_eq!(ips("url: http://192.168.1.20:8080/x"), vec!["192.168.1.20"]);
+        for t in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "10.0.0.0/8",
+            "192.0.2.10",
+            "version=\"2.10.3.1\"",
+            "v1.22.3.4",
+            "1.3.6.1.4.1.2021",
+            "255.255.255.0",
+            "1.2.3.4",
+            "8.8.8.8",
+            "169.254.169.254",
+            "10.0.3.256",
+            "pkg==10.20.30.40",
+        ] {
+            assert!(ips(t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn v6() {
+        assert_eq!(
+            ips("addr = \"2a01:4f8:c17:1a2b::1\""),
+            vec!["2a01:4f8:c17:1a2b::1"]
+        );
+        for t in [
+            "::1",
+            "::",
+            "fe80::1",
+            "2001:db8::5",
+            "time 12:30:45",
+            "mac 00:1a:2b:3c:4d:5e",
+            "std::map",
+            "dfa::dead",
+            "add::add",
+            "\"1001:1002:1003:1004:1005:1006:1007:1008\"",
+            "s!(\"2.5.4.52\")",
+            "help = \"Examples: 'mlflow.company.com,10.0.0.100:5000'\"",
+            "OID: \"3.6.1.4.1\"",
+        ] {
+            assert!(ips(t).is_empty(), "{t}");
+        }
+    }
+}

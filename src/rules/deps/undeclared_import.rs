@@ -1,0 +1,636 @@
+//! `deps/undeclared-import`: a third-party module imported by production code
+//! that no dependency manifest of the repository declares.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use tree_sitter::Node;
+
+use super::common;
+use super::stdlib::STDLIB;
+use crate::finding::{Related, Severity};
+use crate::parse::python::PythonFile;
+use crate::parse::requirements::normalize_name;
+use crate::roles::FileRole;
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+#[derive(Default)]
+pub struct UndeclaredImport {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    imports: Vec<Import>,
+    declared: BTreeSet<String>,
+    manifests: usize,
+    projects: BTreeSet<String>,
+}
+
+struct Import {
+    top: String,
+    dotted: String,
+    lazy: bool,
+    at: Related,
+    snippet: String,
+}
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "deps/undeclared-import",
+    summary: "a third-party module imported but declared in no requirements file or pyproject",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+Code that imports `yaml` works on the developer's machine, where PyYAML happens
+to be installed, and fails with `ModuleNotFoundError` in a fresh container or
+on a colleague's laptop — or, worse, works because another package pulls it in
+transitively until that package drops it. The SBOM and vulnerability scans also
+miss what no manifest declares.
+
+The rule runs only when the repository has at least one Python manifest
+(`requirements*.txt`/`.in`, constraints, `pyproject.toml`, `setup.py`,
+`setup.cfg`, `Pipfile`, `environment.yml`, `tox.ini`): without one there is
+nothing to compare. A top-level import is reported when it is not:
+- standard library (CPython 3.8–3.13, including modules removed in 3.12/3.13);
+- a local module or package: any directory that holds Python files and any
+  `.py` file name in the repository (so `src/<pkg>`, scripts next to each other,
+  and namespace layouts are all local);
+- a relative import;
+- declared: the module's distribution, found through a table of well-known
+  mismatches (`yaml`→PyYAML, `cv2`→opencv-python, `sklearn`→scikit-learn,
+  `PIL`→Pillow, `bs4`→beautifulsoup4, `dateutil`→python-dateutil,
+  `jwt`→PyJWT, `dotenv`→python-dotenv, `google.protobuf`→protobuf,
+  `attr`→attrs, `Crypto`→pycryptodome, `serial`→pyserial, `magic`→python-magic,
+  `zmq`→pyzmq, `psycopg2`→psycopg2-binary or psycopg2, `MySQLdb`→mysqlclient…)
+  or by name (`sentry_sdk`↔`sentry-sdk`, `jose`↔`python-jose`,
+  `google.cloud.storage`↔`google-cloud-storage`); a few modules that always
+  come with a declared framework count as declared by it (`werkzeug` and `click`
+  with Flask, `starlette`, `anyio` and `fastapi_cli` with FastAPI, `urllib3` with
+  requests, `pydantic_core` with pydantic);
+- optional: inside `try: … except ImportError` (or `ModuleNotFoundError`,
+  `Exception`), under `if TYPE_CHECKING:` or a `sys.version_info` /
+  `sys.platform` check.
+Imports inside functions (lazy imports, typically of optional extras) are
+reported at low, and so is everything when the project depends on its own split
+distributions (`mlflow` → `mlflow-skinny`), whose dependencies are not visible
+from the repository. Tests, examples, docs (`docs/`), vendored and generated code and
+task files (`setup.py`, `noxfile.py`, `fabfile.py`, `tasks.py`, `conf.py`) and
+developer tooling directories (`tools/`, `hacking/`, `benchmarks/`), and
+directories of examples and templates (`example_dags/`, `config_templates/`)
+are skipped:
+their dependencies live in dev requirements that are often not files. One
+finding per module, with every other import of it as a related location.
+
+## Example
+```python
+# collectors/config.py — requirements.txt lists requests and psycopg2-binary only
+import yaml
+```
+
+## Fix
+Add the distribution to the manifest the service installs from
+(`PyYAML==6.0.2` in requirements.txt, or `[project] dependencies`), or make the
+import optional explicitly (`try/except ImportError` with a clear message).
+
+deptry reports the same class of problem (DEP001) from installed metadata; this
+rule works offline from the repository alone, so its module→distribution table
+is a fixed list.
+"#,
+};
+
+/// Module → distributions that provide it (normalised names), for modules whose
+/// import name differs from the distribution name.
+const MODULE_DISTS: &[(&str, &[&str])] = &[
+    ("yaml", &["pyyaml", "ruamel-yaml"]),
+    (
+        "cv2",
+        &[
+            "opencv-python",
+            "opencv-python-headless",
+            "opencv-contrib-python",
+            "opencv-contrib-python-headless",
+        ],
+    ),
+    ("sklearn", &["scikit-learn"]),
+    ("skimage", &["scikit-image"]),
+    ("PIL", &["pillow", "pil"]),
+    ("bs4", &["beautifulsoup4"]),
+    ("dateutil", &["python-dateutil"]),
+    ("jwt", &["pyjwt"]),
+    ("dotenv", &["python-dotenv"]),
+    ("google.protobuf", &["protobuf"]),
+    ("attr", &["attrs"]),
+    ("Crypto", &["pycryptodome", "pycrypto"]),
+    ("Cryptodome", &["pycryptodomex"]),
+    ("serial", &["pyserial"]),
+    ("magic", &["python-magic"]),
+    ("zmq", &["pyzmq"]),
+    ("psycopg2", &["psycopg2-binary", "psycopg2"]),
+    ("psycopg", &["psycopg", "psycopg-binary"]),
+    ("MySQLdb", &["mysqlclient"]),
+    ("pymysql", &["pymysql"]),
+    ("OpenSSL", &["pyopenssl"]),
+    ("usb", &["pyusb"]),
+    ("gi", &["pygobject"]),
+    ("wx", &["wxpython"]),
+    ("win32api", &["pywin32"]),
+    ("win32con", &["pywin32"]),
+    ("pythoncom", &["pywin32"]),
+    ("pkg_resources", &["setuptools"]),
+    ("setuptools", &["setuptools"]),
+    ("fitz", &["pymupdf"]),
+    ("docx", &["python-docx"]),
+    ("pptx", &["python-pptx"]),
+    ("slugify", &["python-slugify"]),
+    ("multipart", &["python-multipart"]),
+    ("jose", &["python-jose"]),
+    ("telegram", &["python-telegram-bot"]),
+    ("ldap", &["python-ldap"]),
+    ("Levenshtein", &["python-levenshtein", "levenshtein"]),
+    ("git", &["gitpython"]),
+    ("github", &["pygithub"]),
+    ("gitlab", &["python-gitlab"]),
+    ("jenkins", &["python-jenkins"]),
+    ("socks", &["pysocks"]),
+    ("nacl", &["pynacl"]),
+    ("lxml", &["lxml"]),
+    ("markdown", &["markdown"]),
+    ("mpl_toolkits", &["matplotlib"]),
+    ("pylab", &["matplotlib"]),
+    (
+        "tensorflow",
+        &[
+            "tensorflow",
+            "tensorflow-cpu",
+            "tensorflow-gpu",
+            "tf-nightly",
+        ],
+    ),
+    ("torch", &["torch", "pytorch"]),
+    ("faiss", &["faiss-cpu", "faiss-gpu"]),
+    ("sentence_transformers", &["sentence-transformers"]),
+    ("kafka", &["kafka-python", "kafka-python-ng"]),
+    ("confluent_kafka", &["confluent-kafka"]),
+    ("elasticsearch", &["elasticsearch"]),
+    ("redis", &["redis"]),
+    ("memcache", &["python-memcached"]),
+    ("consul", &["python-consul"]),
+    ("engineio", &["python-engineio"]),
+    ("socketio", &["python-socketio"]),
+    ("snappy", &["python-snappy"]),
+    ("Bio", &["biopython"]),
+    ("sqlalchemy", &["sqlalchemy"]),
+    ("flask_sqlalchemy", &["flask-sqlalchemy"]),
+    ("rest_framework", &["djangorestframework"]),
+    ("corsheaders", &["django-cors-headers"]),
+    ("environ", &["django-environ"]),
+    ("decouple", &["python-decouple"]),
+    ("debug_toolbar", &["django-debug-toolbar"]),
+    ("storages", &["django-storages"]),
+    ("celery", &["celery"]),
+    ("grpc", &["grpcio"]),
+    ("grpc_tools", &["grpcio-tools"]),
+    (
+        "google",
+        &[
+            "protobuf",
+            "googleapis-common-protos",
+            "google-api-python-client",
+            "google-auth",
+        ],
+    ),
+    ("googleapiclient", &["google-api-python-client"]),
+    ("apiclient", &["google-api-python-client"]),
+    ("oauth2client", &["oauth2client"]),
+    ("azure", &["azure"]),
+    ("boto", &["boto"]),
+    ("botocore", &["botocore", "boto3"]),
+    ("s3transfer", &["s3transfer", "boto3"]),
+    ("typing_extensions", &["typing-extensions"]),
+    ("pydantic_settings", &["pydantic-settings"]),
+    ("dns", &["dnspython"]),
+    ("jinja2", &["jinja2"]),
+    ("markupsafe", &["markupsafe", "jinja2"]),
+    ("werkzeug", &["werkzeug", "flask"]),
+    ("itsdangerous", &["itsdangerous", "flask"]),
+    (
+        "click",
+        &[
+            "click", "flask", "typer", "uvicorn", "celery", "black", "dask",
+        ],
+    ),
+    ("fastapi_cli", &["fastapi-cli", "fastapi"]),
+    ("watchfiles", &["watchfiles", "uvicorn", "fastapi"]),
+    (
+        "anyio",
+        &[
+            "anyio",
+            "httpx",
+            "starlette",
+            "fastapi",
+            "openai",
+            "anthropic",
+        ],
+    ),
+    ("h11", &["h11", "httpx", "uvicorn"]),
+    ("httpcore", &["httpcore", "httpx"]),
+    ("sniffio", &["sniffio", "anyio", "httpx"]),
+    ("starlette", &["starlette", "fastapi"]),
+    ("urllib3", &["urllib3", "requests"]),
+    ("certifi", &["certifi", "requests"]),
+    ("idna", &["idna", "requests"]),
+    ("charset_normalizer", &["charset-normalizer", "requests"]),
+    ("six", &["six"]),
+    ("_pytest", &["pytest"]),
+    ("pydantic_core", &["pydantic-core", "pydantic"]),
+    ("pytz", &["pytz"]),
+    ("tz", &["pytz"]),
+    ("win32com", &["pywin32"]),
+    ("xgboost", &["xgboost"]),
+    ("lightgbm", &["lightgbm"]),
+    ("catboost", &["catboost"]),
+    ("umap", &["umap-learn"]),
+    ("hdbscan", &["hdbscan"]),
+    ("speech_recognition", &["speechrecognition"]),
+    ("sounddevice", &["sounddevice"]),
+    ("soundfile", &["soundfile", "pysoundfile"]),
+    ("whisper", &["openai-whisper"]),
+    ("huggingface_hub", &["huggingface-hub"]),
+    ("ruamel", &["ruamel-yaml"]),
+    ("toml", &["toml"]),
+    ("tomli", &["tomli"]),
+    ("msgpack", &["msgpack", "msgpack-python"]),
+    ("paho", &["paho-mqtt"]),
+    ("pkg_resources", &["setuptools"]),
+    ("ansible_collections", &["ansible"]),
+];
+
+fn dists_for(module: &str) -> Vec<String> {
+    let mut out: Vec<String> = MODULE_DISTS
+        .iter()
+        .filter(|(m, _)| *m == module)
+        .flat_map(|(_, d)| d.iter().map(|s| s.to_string()))
+        .collect();
+    out.push(normalize_name(module));
+    out
+}
+
+/// Whether `declared` (normalised distribution names) covers the module.
+fn is_declared(top: &str, dotted: &str, declared: &BTreeSet<String>) -> bool {
+    for m in [dotted, top] {
+        if dists_for(m).iter().any(|d| declared.contains(d)) {
+            return true;
+        }
+    }
+    let m = normalize_name(top);
+    let squashed = m.replace('-', "");
+    declared.iter().any(|d| {
+        d == &m
+            || d.starts_with(&format!("{m}-"))
+            || d.ends_with(&format!("-{m}"))
+            || d == &format!("py{m}")
+            || d == &format!("{m}py")
+            || d.replace('-', "") == squashed
+    })
+}
+
+fn is_stdlib(top: &str) -> bool {
+    STDLIB.binary_search(&top).is_ok()
+}
+
+/// Whether an import is optional (guarded by `try/except ImportError`, a type
+/// check or a version/platform test), and whether it sits inside a function.
+fn guard_of(node: Node<'_>, src: &[u8]) -> (bool, bool) {
+    let mut lazy = false;
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        match n.kind() {
+            "function_definition" => lazy = true,
+            "try_statement" => {
+                let mut c = n.walk();
+                for ch in n.children(&mut c) {
+                    if ch.kind() == "except_clause" || ch.kind() == "except_group_clause" {
+                        let t = ch.utf8_text(src).unwrap_or("");
+                        let head = t.split(':').next().unwrap_or("");
+                        if head.trim() == "except"
+                            || head.contains("ImportError")
+                            || head.contains("ModuleNotFoundError")
+                            || head.contains("Exception")
+                        {
+                            return (true, lazy);
+                        }
+                    }
+                }
+            }
+            "if_statement" | "elif_clause" => {
+                if let Some(cond) = n.child_by_field_name("condition") {
+                    let t = cond.utf8_text(src).unwrap_or("");
+                    if [
+                        "TYPE_CHECKING",
+                        "version_info",
+                        "platform",
+                        "PY2",
+                        "PY3",
+                        "sys.version",
+                        "os.name",
+                        "find_spec",
+                        "HAS_",
+                        "_AVAILABLE",
+                    ]
+                    .iter()
+                    .any(|k| t.contains(k))
+                    {
+                        return (true, lazy);
+                    }
+                }
+            }
+            _ => {}
+        }
+        cur = n.parent();
+    }
+    (false, lazy)
+}
+
+fn skip_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    matches!(
+        name,
+        "setup.py"
+            | "noxfile.py"
+            | "fabfile.py"
+            | "tasks.py"
+            | "dodo.py"
+            | "conftest.py"
+            | "conf.py"
+    ) || lower.starts_with("docs/")
+        || lower.starts_with("doc/")
+        || lower.contains("/docs/")
+        || lower.starts_with("hacking/")
+        || lower.starts_with("tools/")
+        || lower.starts_with("benchmarks/")
+        || lower.split('/').rev().skip(1).any(|d| {
+            d.starts_with("example")
+                || d.ends_with("examples")
+                || d.starts_with("sample")
+                || d.contains("template")
+        })
+}
+
+impl Rule for UndeclaredImport {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants_all_text(&self) -> bool {
+        true
+    }
+
+    fn check_text(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if cx.role == FileRole::Vendored || !common::is_python_manifest(&cx.file.path) {
+            return;
+        }
+        let names = common::declared_names(&cx.file.path, &cx.file.text);
+        let project = cx
+            .file
+            .path
+            .ends_with("pyproject.toml")
+            .then(|| cx.file.text.parse::<toml::Table>().ok())
+            .flatten()
+            .and_then(|t| {
+                t.get("project")
+                    .and_then(|p| p.get("name"))
+                    .and_then(|n| n.as_str())
+                    .map(normalize_name)
+            });
+        if let Ok(mut st) = self.state.lock() {
+            st.manifests += 1;
+            st.declared.extend(names);
+            st.projects.extend(project);
+        }
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if cx.role != FileRole::Production || skip_file(&cx.file.path) {
+            return;
+        }
+        let src = cx.file.text.as_bytes();
+        let mut local = Vec::new();
+        let mut stack = vec![py.root()];
+        while let Some(n) = stack.pop() {
+            let mut modules: Vec<Node<'_>> = Vec::new();
+            match n.kind() {
+                "import_statement" => {
+                    let mut c = n.walk();
+                    for ch in n.named_children(&mut c) {
+                        match ch.kind() {
+                            "dotted_name" => modules.push(ch),
+                            "aliased_import" => {
+                                if let Some(d) = ch.child_by_field_name("name") {
+                                    modules.push(d);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                "import_from_statement" => {
+                    if let Some(m) = n.child_by_field_name("module_name") {
+                        if m.kind() == "dotted_name" {
+                            modules.push(m);
+                        }
+                    }
+                }
+                // Imports are statements: only descend into nodes that hold statements.
+                "module"
+                | "block"
+                | "if_statement"
+                | "elif_clause"
+                | "else_clause"
+                | "try_statement"
+                | "except_clause"
+                | "except_group_clause"
+                | "finally_clause"
+                | "with_statement"
+                | "for_statement"
+                | "while_statement"
+                | "function_definition"
+                | "class_definition"
+                | "decorated_definition"
+                | "match_statement"
+                | "case_clause"
+                | "ERROR" => {
+                    let mut c = n.walk();
+                    let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
+                    stack.extend(kids.into_iter().rev());
+                    continue;
+                }
+                _ => continue,
+            }
+            if modules.is_empty() {
+                continue;
+            }
+            let (optional, lazy) = guard_of(n, src);
+            if optional {
+                continue;
+            }
+            for m in modules {
+                let dotted = m
+                    .utf8_text(src)
+                    .unwrap_or("")
+                    .replace(char::is_whitespace, "");
+                let top = dotted.split('.').next().unwrap_or("").to_string();
+                if top.is_empty() || is_stdlib(&top) {
+                    continue;
+                }
+                let two: String = dotted.split('.').take(2).collect::<Vec<_>>().join(".");
+                let line = m.start_position().row + 1;
+                local.push(Import {
+                    top,
+                    dotted: two,
+                    lazy,
+                    at: cx.locate(m.start_byte()..m.end_byte(), "imported here too"),
+                    snippet: crate::engine::snippet_of(cx.file, line),
+                });
+            }
+        }
+        if local.is_empty() {
+            return;
+        }
+        if let Ok(mut st) = self.state.lock() {
+            st.imports.extend(local);
+        }
+    }
+
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        if st.manifests == 0 || common::python_manifests(repo.inventory).next().is_none() {
+            return;
+        }
+        // Local modules: every directory holding Python files and every .py stem.
+        let mut local: BTreeSet<String> = BTreeSet::new();
+        for e in repo.inventory {
+            let p = e.path.as_str();
+            if !(p.ends_with(".py")
+                || p.ends_with(".pyi")
+                || p.ends_with(".so")
+                || p.ends_with(".pyx"))
+            {
+                continue;
+            }
+            let mut parts: Vec<&str> = p.split('/').collect();
+            if let Some(last) = parts.pop() {
+                local.insert(last.split('.').next().unwrap_or("").to_string());
+            }
+            for d in parts {
+                local.insert(d.to_string());
+            }
+        }
+        let declared = std::mem::take(&mut st.declared);
+        // A project that depends on its own split distributions (`mlflow` → `mlflow-skinny`)
+        // gets its dependencies through them: we cannot see those, so we only hint.
+        let split: Option<String> = declared
+            .iter()
+            .find(|d| {
+                st.projects
+                    .iter()
+                    .any(|p| *d != p && d.starts_with(&format!("{p}-")))
+            })
+            .cloned();
+        let mut by_module: BTreeMap<String, Vec<Import>> = BTreeMap::new();
+        for imp in st.imports.drain(..) {
+            if local.contains(&imp.top) || is_declared(&imp.top, &imp.dotted, &declared) {
+                continue;
+            }
+            by_module.entry(imp.top.clone()).or_default().push(imp);
+        }
+        for (module, mut imps) in by_module {
+            imps.sort_by(|a, b| {
+                (a.lazy, a.at.path.as_str(), a.at.span.start).cmp(&(
+                    b.lazy,
+                    b.at.path.as_str(),
+                    b.at.span.start,
+                ))
+            });
+            let all_lazy = imps.iter().all(|i| i.lazy);
+            let mut files: Vec<&str> = imps.iter().map(|i| i.at.path.as_str()).collect();
+            files.sort();
+            files.dedup();
+            let hint = MODULE_DISTS
+                .iter()
+                .find(|(m, _)| *m == module || *m == imps[0].dotted)
+                .and_then(|(_, d)| d.first())
+                .map(|d| format!(" (distribution `{d}`)"))
+                .unwrap_or_default();
+            let where_ = if files.len() > 1 {
+                format!(" in {} files", files.len())
+            } else {
+                String::new()
+            };
+            let mut msg = format!(
+                "`{module}` is imported{where_} but no dependency manifest declares it{hint}"
+            );
+            if let Some(sib) = &split {
+                msg.push_str(&format!(
+                    "; it may come through `{sib}`, whose dependencies are not visible here"
+                ));
+            }
+            let mut iter = imps.into_iter();
+            let Some(first) = iter.next() else { continue };
+            let f = out.report(first.at, first.snippet, msg);
+            f.related = iter.map(|i| i.at).collect();
+            if all_lazy || split.is_some() {
+                f.severity = Severity::Low;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdlib_sorted_and_known() {
+        let mut sorted = STDLIB.to_vec();
+        sorted.sort();
+        assert_eq!(sorted, STDLIB);
+        for m in [
+            "os",
+            "asyncio",
+            "distutils",
+            "tomllib",
+            "__future__",
+            "imp",
+            "telnetlib",
+        ] {
+            assert!(is_stdlib(m), "{m}");
+        }
+        assert!(!is_stdlib("yaml"));
+    }
+
+    #[test]
+    fn declared_matching() {
+        let d: BTreeSet<String> = [
+            "pyyaml",
+            "google-cloud-storage",
+            "python-jose",
+            "sentry-sdk",
+            "psycopg2-binary",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert!(is_declared("yaml", "yaml", &d));
+        assert!(is_declared("google", "google.cloud", &d));
+        assert!(is_declared("jose", "jose.jwt", &d));
+        assert!(is_declared("sentry_sdk", "sentry_sdk", &d));
+        assert!(is_declared("psycopg2", "psycopg2.extras", &d));
+        assert!(!is_declared("requests", "requests", &d));
+        assert!(!is_declared("cv2", "cv2", &d));
+    }
+}

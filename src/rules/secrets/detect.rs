@@ -1,0 +1,1083 @@
+//! Shared secret detection: credential-looking assignments (`password = "…"`),
+//! provider token formats, placeholder and entropy filters, and redaction.
+//! Used by `secrets/*` and by `config/duplicated-credential`.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::classify::FileKind;
+use crate::rules::FileCx;
+use crate::source::SourceFile;
+
+/// How values are written in a file: code needs quotes around a literal
+/// (`password = db_pass` is a variable), config files do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Python, JavaScript, Go…: only quoted literals are values.
+    Code,
+    /// YAML, INI, .env, properties, shell, Dockerfile: unquoted values count.
+    Config,
+}
+
+/// What kind of secret a name announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameClass {
+    /// password, passwd, passphrase, pwd.
+    Password,
+    /// token, secret, api key, private key, credentials.
+    Token,
+}
+
+/// A literal assigned to a secret-looking name.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    /// The name as written (`DB_PASSWORD`).
+    pub name: String,
+    /// Byte span of the name.
+    pub name_span: Range<usize>,
+    /// Byte span of the value (without quotes).
+    pub value_span: Range<usize>,
+    /// Password or token.
+    pub class: NameClass,
+}
+
+const CODE_EXTS: &[&str] = &[
+    "py", "pyi", "js", "jsx", "ts", "tsx", "mjs", "cjs", "go", "rb", "java", "kt", "kts", "scala",
+    "php", "cs", "rs", "swift", "c", "h", "cc", "cpp", "hpp", "groovy", "gradle", "tf", "hcl",
+    "lua", "pl", "r", "dart", "ipynb",
+];
+
+/// Extension of a path, lower-cased.
+pub fn ext_of(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The value style of a file.
+pub fn style_of(cx: &FileCx<'_>) -> Style {
+    if cx.kind == FileKind::Python || CODE_EXTS.contains(&ext_of(&cx.file.path).as_str()) {
+        Style::Code
+    } else {
+        Style::Config
+    }
+}
+
+/// Files where an assignment of a secret-looking name is documentation or data,
+/// not configuration: Markdown and other prose, lockfiles, SVG, CSV, notebooks,
+/// minified code.
+pub fn is_prose_or_data(cx: &FileCx<'_>) -> bool {
+    let ext = ext_of(&cx.file.path);
+    let name = cx
+        .file
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(cx.kind, FileKind::Markdown)
+        || (cx.kind == FileKind::Manifest && !name.ends_with(".py"))
+        || matches!(
+            ext.as_str(),
+            "md" | "rst"
+                | "adoc"
+                | "txt"
+                | "html"
+                | "htm"
+                | "svg"
+                | "csv"
+                | "tsv"
+                | "ipynb"
+                | "lock"
+                | "sum"
+                | "po"
+                | "pot"
+                | "xml"
+                | "css"
+                | "scss"
+        )
+        || is_template_name(&name)
+        || is_test_like(&cx.file.path)
+        || cx.file.path.to_ascii_lowercase().split('/').any(|d| {
+            matches!(
+                d,
+                "i18n" | "l10n" | "locale" | "locales" | "lang" | "langs" | "translations"
+            )
+        })
+        || name.contains(".min.")
+        || name.contains(".chunk.")
+        || name.contains(".bundle.")
+        || is_minified(&cx.file.text)
+        || name.starts_with("changelog")
+        || name.starts_with("license")
+        || name.starts_with("news")
+        || name.starts_with("authors")
+}
+
+/// Test files the role table does not know (`Card.test.tsx`, `api.spec.jsx`,
+/// `__mocks__/`, `*_test.rb`, `*Test.java`).
+pub fn is_test_like(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    name.contains(".test.")
+        || name.contains(".spec.")
+        || name.contains("_test.")
+        || name.contains("_spec.")
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|n| n.contains("Test.") || n.contains("Tests."))
+        || lower
+            .split('/')
+            .any(|d| d == "__mocks__" || d == "mocks" || d == "stubs")
+}
+
+/// A template or sample meant to be copied and filled in (`.env.example`,
+/// `settings.py.sample`, `config.yml.dist`, `values.tmpl`).
+pub fn is_template_name(lower_name: &str) -> bool {
+    lower_name.split('.').skip(1).any(|part| {
+        matches!(
+            part,
+            "example"
+                | "examples"
+                | "sample"
+                | "template"
+                | "tmpl"
+                | "tpl"
+                | "dist"
+                | "default"
+                | "defaults"
+                | "skel"
+                | "j2"
+                | "jinja"
+                | "jinja2"
+        )
+    }) || lower_name.starts_with("example.")
+        || lower_name.starts_with("sample.")
+}
+
+/// Minified or generated one-line code: the first 4 KiB hold a line over 1000 characters.
+pub fn is_minified(text: &str) -> bool {
+    let head = &text[..crate::source::floor_char_boundary(text, 4096)];
+    head.split('\n').any(|l| l.len() > 1000)
+}
+
+static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)[a-z0-9_.\-]*(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|secret[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|credentials?)[a-z0-9_.\-]*["']?[ \t]*(?:=>|:=|=|:)[ \t]*"#,
+    )
+    .expect("static regex")
+});
+
+/// Name segments that make a secret-looking name describe something else
+/// (`password_file`, `token_url`, `max_tokens`).
+const BAD_LAST: &[&str] = &[
+    "url",
+    "uri",
+    "urls",
+    "file",
+    "files",
+    "path",
+    "paths",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "type",
+    "types",
+    "length",
+    "len",
+    "field",
+    "fields",
+    "header",
+    "headers",
+    "env",
+    "var",
+    "vars",
+    "prompt",
+    "regex",
+    "re",
+    "pattern",
+    "policy",
+    "endpoint",
+    "dir",
+    "format",
+    "expiry",
+    "expires",
+    "expiration",
+    "ttl",
+    "timeout",
+    "min",
+    "max",
+    "count",
+    "size",
+    "hash",
+    "hashed",
+    "cmd",
+    "command",
+    "label",
+    "help",
+    "placeholder",
+    "hint",
+    "msg",
+    "message",
+    "error",
+    "enabled",
+    "required",
+    "mode",
+    "method",
+    "location",
+    "host",
+    "port",
+    "user",
+    "username",
+    "provider",
+    "store",
+    "manager",
+    "class",
+    "reset",
+    "rotation",
+    "version",
+    "index",
+    "kind",
+    "scope",
+    "scopes",
+    "audience",
+    "issuer",
+    "algorithm",
+    "alg",
+    "prefix",
+    "suffix",
+    "source",
+    "strategy",
+    "backend",
+    "generator",
+    "column",
+    "widget",
+    "template",
+    "param",
+    "params",
+    "limit",
+    "lifetime",
+    "age",
+    "key",
+    "keys",
+    "ref",
+    "arn",
+    "secretref",
+    "mount",
+    "volume",
+    "description",
+    "desc",
+    "title",
+    "text",
+    "question",
+    "input",
+    "output",
+    "option",
+    "options",
+    "flag",
+    "check",
+    "validator",
+    "validators",
+    "encoder",
+    "cache",
+    "list",
+    "set",
+    "map",
+    "dict",
+    "callback",
+    "handler",
+    "func",
+    "fn",
+    "class",
+    "model",
+    "form",
+    "serializer",
+    "visible",
+    "show",
+    "hidden",
+    "changed",
+    "updated",
+    "created",
+    "at",
+    "date",
+    "time",
+    "display",
+    "property",
+    "attribute",
+    "attr",
+    "usage",
+    "count",
+    "number",
+    "num",
+    "policy",
+];
+
+const BAD_ANY: &[&str] = &[
+    "tokenizer",
+    "tokens",
+    "tokenize",
+    "page_token",
+    "pagetoken",
+    "next_token",
+    "nexttoken",
+    "continuation",
+    "sync_token",
+    "cancel",
+    "csrf",
+    "xsrf",
+    "secretsmanager",
+    "secret_manager",
+    "secrets_manager",
+    "keyvault",
+    "oldpwd",
+    "passwordless",
+    "forgot",
+    "token_endpoint",
+    "_in_",
+    "is_",
+    "has_",
+    "use_",
+    "allow",
+];
+
+fn classify_name(lower: &str) -> Option<NameClass> {
+    let trimmed = lower.trim_start_matches(['-', '.', '$']);
+    if trimmed == "pwd" || trimmed.is_empty() {
+        return None;
+    }
+    if BAD_ANY.iter().any(|b| trimmed.contains(b)) {
+        return None;
+    }
+    let last = trimmed.rsplit(['_', '.', '-']).next().unwrap_or(trimmed);
+    if BAD_LAST.contains(&last) {
+        // `api_key`, `secret_key`, `private_key` end in `key` but are secrets.
+        let keyed = last == "key"
+            && [
+                "apikey",
+                "api_key",
+                "api-key",
+                "accesskey",
+                "access_key",
+                "access-key",
+                "privatekey",
+                "private_key",
+                "private-key",
+                "secretkey",
+                "secret_key",
+                "secret-key",
+                "signing_key",
+                "encryption_key",
+                "master_key",
+            ]
+            .iter()
+            .any(|k| trimmed.ends_with(k));
+        if !keyed {
+            return None;
+        }
+    }
+    if trimmed.contains("passw") || trimmed.contains("passphrase") || trimmed.contains("pwd") {
+        Some(NameClass::Password)
+    } else {
+        Some(NameClass::Token)
+    }
+}
+
+/// Finds literals assigned to secret-looking names in `text`.
+pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
+    let mut out = Vec::new();
+    for m in ASSIGN.find_iter(text) {
+        let s = m.as_str();
+        let b = text.as_bytes();
+        // Not inside a longer word on the left (`…_password` already included by the regex).
+        let name_end = s.find(['"', '\'', ' ', '\t', '=', ':']).unwrap_or(s.len());
+        let name = &s[..name_end];
+        let op_text = s[name_end..].trim_matches([' ', '\t', '"', '\'']);
+        let after = m.end();
+        // `==`, `=~`, `: =`… comparisons and walrus forms that are not assignments.
+        if matches!(b.get(after), Some(b'=' | b'~')) {
+            continue;
+        }
+        if op_text.starts_with('=')
+            && m.start() > 0
+            && matches!(b[m.start() - 1], b'!' | b'<' | b'>')
+        {
+            continue;
+        }
+        // URLs (`https://`) and times after a colon.
+        if op_text == ":" && matches!(b.get(after), Some(b'/')) {
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        let Some(class) = classify_name(&lower) else {
+            continue;
+        };
+        let Some(value_span) = read_value(text, after, style) else {
+            continue;
+        };
+        let value = &text[value_span.clone()];
+        if !plausible_secret(value, class) {
+            continue;
+        }
+        let ns = m.start() + name.len() - name.trim_start_matches(['-', '$']).len();
+        out.push(Assignment {
+            name: name.trim_start_matches(['-', '$']).to_string(),
+            name_span: ns..m.start() + name.len(),
+            value_span,
+            class,
+        });
+    }
+    out
+}
+
+/// The value that starts at `at`: a quoted string (any style) or, in config
+/// style, the rest of the line up to a comment.
+fn read_value(text: &str, at: usize, style: Style) -> Option<Range<usize>> {
+    let b = text.as_bytes();
+    let mut i = at;
+    // Python string prefixes.
+    if i < b.len()
+        && matches!(b[i], b'r' | b'R' | b'b' | b'B' | b'u' | b'U')
+        && matches!(b.get(i + 1), Some(b'"' | b'\''))
+    {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(&q @ (b'"' | b'\'' | b'`')) => {
+            let start = i + 1;
+            let mut j = start;
+            while j < b.len() {
+                match b[j] {
+                    b'\\' => j += 2,
+                    b'\n' => return None,
+                    c if c == q => break,
+                    _ => j += 1,
+                }
+            }
+            if j >= b.len() {
+                return None;
+            }
+            // A triple-quoted or empty string.
+            if j == start {
+                return None;
+            }
+            Some(start..j)
+        }
+        Some(_) if style == Style::Config => {
+            let line_end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+            let mut end = line_end;
+            let line = &text[i..line_end];
+            for pat in [" #", "\t#", " ;", " //"] {
+                if let Some(p) = line.find(pat) {
+                    end = end.min(i + p);
+                }
+            }
+            let mut v = text[i..end].trim_end().trim_end_matches('\r');
+            v = v.trim_end_matches(',');
+            if v.is_empty() {
+                return None;
+            }
+            Some(i..i + v.len())
+        }
+        _ => None,
+    }
+}
+
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "example",
+    "dummy",
+    "placeholder",
+    "your",
+    "xxx",
+    "sample",
+    "fake",
+    "redacted",
+    "replace",
+    "todo",
+    "fixme",
+    "insert",
+    "enter",
+    "test",
+    "mock",
+    "secret",
+    "password",
+    "passwd",
+    "token",
+    "default",
+    "***",
+    "...",
+    "none",
+    "null",
+    "undefined",
+    "lookup(",
+    "environ",
+    "getenv",
+    "process.env",
+    "env(",
+    "vault",
+    "!vault",
+    "notasecret",
+    "not-a-secret",
+    "foobar",
+    "hunter2_example",
+];
+
+const WEAK_DEFAULTS: &[&str] = &[
+    "postgres",
+    "root",
+    "admin",
+    "guest",
+    "user",
+    "pass",
+    "mysql",
+    "123456",
+    "12345678",
+    "qwerty",
+    "letmein",
+    "welcome",
+    "rabbitmq",
+    "minio",
+    "minioadmin",
+    "redis",
+    "airflow",
+    "django",
+    "docker",
+    "sa",
+    "oracle",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "required",
+    "optional",
+    "string",
+    "str",
+    "bytes",
+    "int",
+];
+
+/// Whether `value` looks like a real secret rather than a placeholder, reference or word.
+pub fn plausible_secret(value: &str, class: NameClass) -> bool {
+    let v = value.trim();
+    let min = match class {
+        NameClass::Password => 6,
+        NameClass::Token => 8,
+    };
+    if v.chars().count() < min || v.len() > 500 {
+        return false;
+    }
+    if v.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let first = v.as_bytes()[0];
+    if matches!(
+        first,
+        b'$' | b'%'
+            | b'{'
+            | b'['
+            | b'('
+            | b'<'
+            | b'|'
+            | b'>'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'/'
+            | b'@'
+            | b'~'
+            | b'.'
+            | b'#'
+    ) {
+        return false;
+    }
+    if [
+        "${", "{{", "}}", "%(", "%s", "#{", "{", "}", "()", "://", "\\n", "#",
+    ]
+    .iter()
+    .any(|p| v.contains(p))
+    {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w))
+        || WEAK_DEFAULTS.contains(&lower.as_str())
+    {
+        return false;
+    }
+    if [
+        "arn:",
+        "ssm:",
+        "env:",
+        "vault:",
+        "secret:",
+        "file:",
+        "sm://",
+        "projects/",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+    {
+        return false;
+    }
+    // An environment variable name or constant (`DB_PASSWORD`), a dotted reference
+    // (`settings.DB_PASSWORD`), a call.
+    if v.bytes()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+        && v.contains('_')
+    {
+        return false;
+    }
+    if v.contains('.')
+        && v.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'))
+        && v.split('.').count() >= 2
+        && !v.bytes().any(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    // One character repeated (`aaaaaaaa`, `00000000`).
+    let mut chars = v.chars();
+    let c0 = chars.next();
+    if chars.all(|c| Some(c) == c0) {
+        return false;
+    }
+    if !v.is_ascii() {
+        return false;
+    }
+    let classes = char_classes(v);
+    let non_letter = v.bytes().any(|c| !c.is_ascii_alphabetic());
+    match class {
+        // A word (`Passwort`, `Contraseña`: UI labels) is not a password; a long mixed-case one may be.
+        NameClass::Password => {
+            classes >= 2 && non_letter || v.len() >= 12 && classes >= 2 && entropy(v) >= 3.0
+        }
+        NameClass::Token => {
+            classes >= 2 && entropy(v) >= 3.0 && v.bytes().any(|c| c.is_ascii_digit())
+        }
+    }
+}
+
+/// How many of lower, upper, digit, symbol occur.
+pub fn char_classes(v: &str) -> usize {
+    let mut seen = [false; 4];
+    for c in v.chars() {
+        let i = if c.is_ascii_lowercase() {
+            0
+        } else if c.is_ascii_uppercase() {
+            1
+        } else if c.is_ascii_digit() {
+            2
+        } else {
+            3
+        };
+        seen[i] = true;
+    }
+    seen.iter().filter(|s| **s).count()
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(v: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in v.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = v.len() as f64;
+    if n == 0.0 {
+        return 0.0;
+    }
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// A secret shown safely: its first characters and `****`.
+pub fn mask(secret: &str) -> String {
+    let n = secret.chars().count();
+    let keep = if n >= 16 {
+        4
+    } else if n >= 8 {
+        2
+    } else {
+        0
+    };
+    let head: String = secret.chars().take(keep).collect();
+    format!("{head}****")
+}
+
+/// The line holding `span`, trimmed, with every secret span that touches it
+/// masked, cut to 240 characters.
+pub fn redacted_line(file: &SourceFile, span: &Range<usize>, secrets: &[Range<usize>]) -> String {
+    let line = file.lines.line_of(span.start);
+    let lr = file.lines.line_range(&file.text, line);
+    let mut out = String::new();
+    let mut pos = lr.start;
+    let mut inside: Vec<&Range<usize>> = secrets
+        .iter()
+        .filter(|s| s.start < lr.end && s.end > lr.start)
+        .collect();
+    inside.sort_by_key(|s| s.start);
+    for s in inside {
+        let st = s.start.max(lr.start).max(pos);
+        let en = s.end.min(lr.end);
+        if st >= en {
+            continue;
+        }
+        out.push_str(file.text.get(pos..st).unwrap_or(""));
+        out.push_str(&mask(file.text.get(st..en).unwrap_or("")));
+        pos = en;
+    }
+    if pos < lr.end {
+        out.push_str(file.text.get(pos..lr.end).unwrap_or(""));
+    }
+    let t = out.trim();
+    if t.chars().count() > 240 {
+        let cut: String = t.chars().take(240).collect();
+        format!("{cut}…")
+    } else {
+        t.to_string()
+    }
+}
+
+/// Byte ranges of a Python module that are prose, not code: comments and
+/// triple-quoted strings (docstrings, `EXAMPLES = """…"""` blocks). With
+/// `snippets`, also one-line strings that hold text rather than one key (a help
+/// message, a shell line: they contain a space, `=` or `:`). Sorted.
+pub fn python_prose(
+    py: &crate::parse::python::PythonFile,
+    text: &str,
+    snippets: bool,
+) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut cursor = py.root().walk();
+    'walk: loop {
+        let n = cursor.node();
+        let mut descend = true;
+        match n.kind() {
+            "comment" => {
+                out.push(n.start_byte()..n.end_byte());
+                descend = false;
+            }
+            "string" => {
+                let t = text.get(n.start_byte()..n.end_byte()).unwrap_or("");
+                let body = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+                let inner = body.trim_matches(['"', '\'']);
+                if body.starts_with("\"\"\"")
+                    || body.starts_with("'''")
+                    || snippets && inner.contains([' ', '=', ':', '\t']) && !is_dsn(inner)
+                {
+                    out.push(n.start_byte()..n.end_byte());
+                }
+                descend = false;
+            }
+            _ => {}
+        }
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// Prose in Rust source: `//` comments (`///`, `//!` docs), raw strings
+/// (`r#"…"#`: docs, templates, test inputs) and everything after `#[cfg(test)]`
+/// (the inline test module). Sorted, may touch.
+pub fn rust_prose(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    let test_start = text.find("#[cfg(test)]").unwrap_or(text.len());
+    while i < test_start {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                out.push(i..end);
+                i = end;
+            }
+            b'r' if b.get(i + 1) == Some(&b'#')
+                && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
+                if b.get(i + 1 + hashes) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let close = format!("\"{}", "#".repeat(hashes));
+                let body = i + 2 + hashes;
+                let end = text
+                    .get(body..)
+                    .and_then(|t| t.find(&close))
+                    .map_or(text.len(), |n| body + n + close.len());
+                out.push(i..end);
+                i = end;
+            }
+            b'"' => {
+                // Skip an ordinary string so `//` inside it is not a comment.
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                i = j + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if test_start < text.len() {
+        out.push(test_start..text.len());
+    }
+    out
+}
+
+/// Prose ranges of a code file: Python comments and triple-quoted strings (from
+/// the tree when parsed), Rust comments, raw strings and test modules.
+pub fn code_prose(
+    cx: &FileCx<'_>,
+    py: Option<&crate::parse::python::PythonFile>,
+    snippets: bool,
+) -> Vec<Range<usize>> {
+    match py {
+        Some(py) => python_prose(py, &cx.file.text, snippets),
+        None if ext_of(&cx.file.path) == "rs" => rust_prose(&cx.file.text),
+        None => Vec::new(),
+    }
+}
+
+/// A libpq-style connection string (`host=db user=app password=…`): every word is `key=value`.
+fn is_dsn(s: &str) -> bool {
+    let mut words = s.split_whitespace().peekable();
+    words.peek().is_some() && words.all(|w| w.contains('=') && !w.starts_with('='))
+}
+
+/// Whether `pos` falls in one of the sorted, non-overlapping `ranges`.
+pub fn in_ranges(ranges: &[Range<usize>], pos: usize) -> bool {
+    let i = ranges.partition_point(|r| r.start <= pos);
+    i > 0 && ranges[i - 1].end > pos
+}
+
+/// Whether the line holding `pos` is a comment line in a config or script file
+/// (`#`, `//`, `;`, `--`, `<!--`, `REM`).
+pub fn on_comment_line(text: &str, pos: usize) -> bool {
+    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let t = text[start..pos].trim_start();
+    ["#", "//", ";", "--", "<!--", "*", "REM ", "rem "]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// A password embedded in a URL (`postgres://user:pass@host`).
+pub struct UrlPassword {
+    /// Scheme (`postgres`).
+    pub scheme: String,
+    /// Span of the password.
+    pub span: Range<usize>,
+}
+
+static URL_PW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\b([a-zA-Z][a-zA-Z0-9+.\-]{1,24})://([^\s:/@'"`<>{}\\]*):([^\s@/'"`<>\\]{3,200})@([A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\])"#,
+    )
+    .expect("static regex")
+});
+
+/// `my-pa%2Fssword` → `my-password`: percent escapes removed, for placeholder checks.
+fn strip_percent(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+        {
+            i += 3;
+            continue;
+        }
+        out.push(b[i] as char);
+        i += 1;
+    }
+    out
+}
+
+/// Passwords inside URLs, skipping placeholders and references.
+pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
+    if memchr::memmem::find(text.as_bytes(), b"://").is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in URL_PW.captures_iter(text) {
+        let (Some(scheme), Some(pw), Some(host)) = (c.get(1), c.get(3), c.get(4)) else {
+            continue;
+        };
+        let p = pw.as_str();
+        let lower = strip_percent(p).to_ascii_lowercase();
+        if p.contains('$')
+            || p.contains('%') && (p.contains("%(") || p.contains("%s"))
+            || p.starts_with('<')
+            || p.contains('*')
+            || p.contains('{')
+            || lower.contains("pass")
+            || lower.contains("secret")
+            || lower.contains("example")
+            || lower.contains("changeme")
+            || lower.contains("xxx")
+            || lower.contains("your")
+            || lower == "pwd"
+            || lower == "pw"
+            || lower == "token"
+            || lower == "user"
+            || lower == "test"
+            || lower == "admin"
+            || lower.starts_with("x-")
+        {
+            continue;
+        }
+        // `host:port@` patterns in git SSH URLs and `user:@host` have no password.
+        let h = host.as_str().to_ascii_lowercase();
+        if h.ends_with("example.com")
+            || h.ends_with("example.org")
+            || h == "host"
+            || h == "hostname"
+            || h.starts_with("example")
+        {
+            continue;
+        }
+        if p.bytes().all(|c| c.is_ascii_digit()) && p.len() <= 5
+            || char_classes(p) < 2
+            || !p.is_ascii()
+        {
+            continue;
+        }
+        out.push(UrlPassword {
+            scheme: scheme.as_str().to_ascii_lowercase(),
+            span: pw.range(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vals(text: &str, style: Style) -> Vec<String> {
+        assignments(text, style)
+            .into_iter()
+            .map(|a| text[a.value_span].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn finds_assignments() {
+        assert_eq!(
+            vals("DB_PASSWORD = \"hunter2x\"\n", Style::Code),
+            vec!["hunter2x"]
+        );
+        assert_eq!(
+            vals("  password: S3cr3tPw!\n", Style::Config),
+            vec!["S3cr3tPw!"]
+        );
+        assert_eq!(
+            vals("{\"apiKey\": \"a8f3K29dks0Qw7\"}", Style::Config),
+            vec!["a8f3K29dks0Qw7"]
+        );
+        assert_eq!(
+            vals("conn = connect(host=h, password='Xk92!lmq')", Style::Code),
+            vec!["Xk92!lmq"]
+        );
+    }
+
+    #[test]
+    fn skips_placeholders_and_references() {
+        for t in [
+            "password = os.environ[\"DB_PASSWORD\"]\n",
+            "password = db_password\n",
+            "if password == \"hunter2x\":\n",
+            "password: ${DB_PASSWORD}\n",
+            "password: changeme\n",
+            "token: <your-token>\n",
+            "api_key = \"your-api-key-here\"\n",
+            "password_file = \"/run/secrets/db\"\n",
+            "max_tokens = 4096\n",
+            "password = \"\"\n",
+            "password: DB_PASSWORD\n",
+            "password: postgres\n",
+            "secret_key = settings.SECRET_KEY\n",
+            "token_url = \"https://auth/x\"\n",
+            "password: \"{{ vault_db_password }}\"\n",
+            "\"password\": \"Wachtwoord\",\n",
+            "\"password\": \"Contrase\u{f1}a\",\n",
+            "\"netcredentials_only\": \"NetCredentialsOnly\",\n",
+            "  credentials: yegor256/home#assets/crates-credentials\n",
+        ] {
+            let style = if t.contains(" = ") {
+                Style::Code
+            } else {
+                Style::Config
+            };
+            assert!(vals(t, style).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn url_password_detection() {
+        let t = "DATABASE_URL=postgres://app:Zq81xkP3@db.internal:5432/app\nREDIS=redis://:${REDIS_PASSWORD}@redis:6379\nX=mongodb+srv://u:<password>@c.mongodb.net\nY=my-conn://my-login:my-pa%2Fssword@my-host:5432/x\n";
+        let found = url_passwords(t);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&t[found[0].span.clone()], "Zq81xkP3");
+    }
+
+    #[test]
+    fn crlf_and_multibyte() {
+        let t = "# caf\u{e9} \u{2603}\r\npassword: S3cr3tPw!\r\ntoken = \"a8f3K29dks0Qw7\"";
+        assert_eq!(vals(t, Style::Config), vec!["S3cr3tPw!", "a8f3K29dks0Qw7"]);
+        let f = SourceFile::new("x.env", t);
+        let spans: Vec<_> = assignments(t, Style::Config)
+            .into_iter()
+            .map(|a| a.value_span)
+            .collect();
+        assert_eq!(redacted_line(&f, &spans[0], &spans), "password: S3****");
+    }
+
+    #[test]
+    fn rust_prose_ranges() {
+        let t = "/// doc password = \"x\"\nlet a = \"// not a comment\";\nstatic D: &str = r#\"docs \"quoted\" here\"#;\nlet b = 1;\n#[cfg(test)]\nmod tests {}\n";
+        let r = rust_prose(t);
+        assert_eq!(&t[r[0].clone()], "/// doc password = \"x\"");
+        assert_eq!(&t[r[1].clone()], "r#\"docs \"quoted\" here\"#");
+        assert!(t[r[2].clone()].starts_with("#[cfg(test)]"));
+        assert_eq!(r.len(), 3);
+    }
+
+    #[test]
+    fn masking() {
+        assert_eq!(mask("hunter2"), "****");
+        assert_eq!(mask("hunter2x"), "hu****");
+        assert_eq!(mask("ghp_abcdefghijklmnop"), "ghp_****");
+        let f = SourceFile::new("a.py", "x = 1\npassword = \"hunter2x\"\n");
+        assert_eq!(
+            redacted_line(&f, &(18..26), std::slice::from_ref(&(18..26))),
+            "password = \"hu****\""
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! `secrets/provider-credential`: credentials whose format identifies the provider
+//! (AWS, GitHub, Slack, Stripe, Google, private keys, JWTs…) and passwords inside URLs.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::detect::{self, entropy};
+use crate::classify::FileKind;
+use crate::finding::Severity;
+use crate::parse::python::PythonFile;
+use crate::roles::FileRole;
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct ProviderCredential;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "secrets/provider-credential",
+    summary: "a provider credential (cloud key, API token, private key) or a password in a URL",
+    severity: Severity::Critical,
+    docs: r#"
+## Why
+A token in the repository is readable by everyone who can clone it, by every CI
+job, every fork and every backup, and it stays in the history after the line is
+deleted. Provider credentials have a recognisable format, so this rule can be
+precise: AWS access key ids (`AKIA…`, `ASIA…`) and secret keys next to them,
+GitHub (`ghp_`, `gho_`, `ghs_`, `ghu_`, `github_pat_`), GitLab (`glpat-`), Slack
+tokens and webhooks, Stripe live keys, Google API keys (`AIza…`) and
+service-account JSON, PEM/OpenSSH/PGP private keys (with a key body, not just a
+header in code that parses keys), JWTs, SendGrid, Twilio, npm, PyPI, Hugging
+Face, OpenAI and Anthropic keys. It also reports passwords embedded in connection
+URLs (`postgres://app:pw@db/app`, `mongodb+srv://…`, `redis://:pw@host`,
+`amqp://…`), unless the password is a reference or placeholder (`${DB_PASSWORD}`,
+`<password>`, `%(password)s`, `****`).
+
+Findings are critical (high for JWTs and URL passwords). In test, example and
+vendored files, and in templates meant to be copied (`.env.example`,
+`settings.py.sample`, `*.dist`, `*.j2`) and Rust `#[cfg(test)]` modules, they
+are reported at low: test fixtures often carry throwaway keys,
+but a real key there is still worth a look. Well-known documentation values
+(AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`) and low-entropy
+fillers (`ghp_xxxxxxxx…`) are skipped, and so are URL passwords in Python
+docstrings/comments and Rust doc comments (connection-string examples). The secret is never printed: the snippet
+keeps its first characters and `****`.
+
+## Example
+```python
+S3 = boto3.client("s3", aws_access_key_id="AKIA…", aws_secret_access_key="…")
+DATABASE_URL = "postgresql://collector:Tr0ub4dor@10.0.3.17:5432/metrics"
+```
+
+## Fix
+Revoke the credential at the provider first (it is compromised the moment it is
+pushed), then read it from the environment or a secret manager
+(`os.environ["DATABASE_URL"]`, Docker/Kubernetes secrets, Vault, AWS Secrets
+Manager) and purge it from history if the repository is public.
+
+Compared with gitleaks (8.x, on this rule's fixtures): both find the GitHub,
+Slack, Stripe, Google and private keys; gitleaks also reports the
+`-----BEGIN RSA PRIVATE KEY-----` string constant of a key-format helper (no key
+body: we skip it) and has many more niche providers; it does not report passwords
+inside connection URLs. gitleaks has no notion of test files, so it reports test
+keys at full severity; its generic rule corresponds to
+`secrets/hardcoded-credential` here. AWS key ids must use AWS's base32 alphabet
+(`[A-Z2-7]`), like gitleaks. gitleaks also decodes base64 blobs (a PEM key
+inside a base64 MIME part); this rule does not. On ansible-core 2.19 gitleaks
+reports 4 findings (3 test private keys, one of them base64-encoded in a MIME
+fixture, and a `generic-api-key` on a comment); this rule reports the 2 plain
+test keys plus 5 deploy-token/password URLs in tests, all at low.
+"#,
+};
+
+struct Pattern {
+    what: &'static str,
+    re: Regex,
+    severity: Severity,
+    /// Capture group holding the secret (0 = whole match).
+    group: usize,
+    /// Minimum entropy of the secret part (filters `xxxx` fillers).
+    min_entropy: f64,
+}
+
+fn pat(
+    what: &'static str,
+    re: &str,
+    severity: Severity,
+    group: usize,
+    min_entropy: f64,
+) -> Pattern {
+    Pattern {
+        what,
+        re: Regex::new(re).expect("static regex"),
+        severity,
+        group,
+        min_entropy,
+    }
+}
+
+static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    use Severity::*;
+    vec![
+        pat(
+            "AWS access key id",
+            r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}\b",
+            Critical,
+            0,
+            2.5,
+        ),
+        pat(
+            "AWS secret access key",
+            r#"(?i)aws.{0,24}?secret.{0,24}?['"=:\s]\s*['"]?([A-Za-z0-9/+]{40})\b"#,
+            Critical,
+            1,
+            3.5,
+        ),
+        pat(
+            "GitHub token",
+            r"\bgh[pousr]_[A-Za-z0-9]{36,251}\b",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "GitHub fine-grained token",
+            r"\bgithub_pat_[A-Za-z0-9_]{60,}\b",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "GitLab token",
+            r"\bglpat-[A-Za-z0-9_\-]{20,}\b",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "Slack token",
+            r"\bxox[baprs]-[A-Za-z0-9\-]{10,}\b",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "Slack webhook URL",
+            r"https://hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,}",
+            High,
+            0,
+            3.0,
+        ),
+        pat(
+            "Stripe live key",
+            r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}\b",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "Google API key",
+            r"\bAIza[0-9A-Za-z_\-]{35}\b",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "SendGrid API key",
+            r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat("Twilio API key", r"\bSK[0-9a-f]{32}\b", High, 0, 3.0),
+        pat("npm token", r"\bnpm_[A-Za-z0-9]{36}\b", Critical, 0, 3.0),
+        pat(
+            "PyPI token",
+            r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "Hugging Face token",
+            r"\bhf_[A-Za-z0-9]{34,}\b",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "OpenAI API key",
+            r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "Anthropic API key",
+            r"\bsk-ant-[a-z]{3,6}\d\d-[A-Za-z0-9_\-]{80,}",
+            Critical,
+            0,
+            3.0,
+        ),
+        pat(
+            "JSON Web Token",
+            r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{16,}",
+            High,
+            0,
+            3.0,
+        ),
+        pat(
+            "private key",
+            r"-----BEGIN[ A-Z0-9]{0,20} PRIVATE KEY(?: BLOCK)?-----",
+            Critical,
+            0,
+            0.0,
+        ),
+    ]
+});
+
+/// One alternation of every pattern, to skip files with no candidate in one pass.
+static ANY: LazyLock<Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = PATTERNS
+        .iter()
+        .map(|p| format!("(?:{})", p.re.as_str()))
+        .collect();
+    Regex::new(&alts.join("|")).expect("static regex")
+});
+
+/// A private key header followed by a key body (not a parser comparing headers,
+/// not prose that names the header): the next non-header lines are base64, at
+/// least 100 characters of it, in lines of 40 or more without spaces.
+fn has_key_body(text: &str, header_end: usize) -> bool {
+    let tail = text.get(header_end..).unwrap_or("");
+    let tail = &tail[..crate::source::floor_char_boundary(tail, 600)];
+    let tail = tail.replace("\\n", "\n");
+    let mut total = 0;
+    for l in tail
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains(": "))
+        .take(4)
+    {
+        let l = l.trim_matches(['"', '\'', ',', '+', ' ']);
+        if l.starts_with("-----END") {
+            break;
+        }
+        let b64 = l
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='));
+        if !b64 || l.len() < 40 {
+            return total >= 100;
+        }
+        total += l.len();
+    }
+    total >= 100
+}
+
+/// All provider-credential hits of a file: (what, secret span, severity).
+pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> {
+    let mut hits = Vec::new();
+    if ANY.is_match(text) {
+        for p in PATTERNS.iter() {
+            for c in p.re.captures_iter(text) {
+                let Some(m) = c.get(p.group) else { continue };
+                let s = m.as_str();
+                if s.contains("EXAMPLE") || s.to_ascii_lowercase().contains("example") {
+                    continue;
+                }
+                if p.what == "private key" {
+                    if !has_key_body(text, m.end()) {
+                        continue;
+                    }
+                } else {
+                    if entropy(s) < p.min_entropy {
+                        continue;
+                    }
+                }
+                hits.push((p.what, m.range(), p.severity));
+            }
+        }
+    }
+    if text.contains("\"service_account\"") && text.contains("\"private_key\"") {
+        if let Some(i) = text.find("\"private_key\"") {
+            if has_key_body(text, i) {
+                // The PEM inside it is reported as a private key already; name the file kind.
+                hits.retain(|h| h.0 != "private key");
+                hits.push((
+                    "Google service-account key",
+                    i + 1..i + 12,
+                    Severity::Critical,
+                ));
+            }
+        }
+    }
+    for u in detect::url_passwords(text) {
+        hits.push((url_label(&u.scheme), u.span, Severity::High));
+    }
+    hits.sort_by_key(|h| (h.1.start, h.1.end));
+    hits.dedup_by(|a, b| a.1.start < b.1.end && b.1.start < a.1.end);
+    hits
+}
+
+fn url_label(scheme: &str) -> &'static str {
+    match scheme {
+        s if s.starts_with("postgres") => "password in a PostgreSQL URL",
+        s if s.starts_with("mysql") || s.starts_with("mariadb") => "password in a MySQL URL",
+        s if s.starts_with("mongodb") => "password in a MongoDB URL",
+        s if s.starts_with("redis") || s.starts_with("rediss") => "password in a Redis URL",
+        s if s.starts_with("amqp") => "password in an AMQP URL",
+        "http" | "https" => "password in an HTTP URL",
+        s if s.contains("ftp") => "password in an FTP URL",
+        _ => "password in a connection URL",
+    }
+}
+
+impl Rule for ProviderCredential {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants_all_text(&self) -> bool {
+        true
+    }
+
+    fn check_text(&self, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if cx.kind != FileKind::Python {
+            check(cx, out, None);
+        }
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        check(cx, out, Some(py));
+    }
+}
+
+/// Reports provider credentials; in Python, URL passwords inside comments and
+/// docstrings are documentation (`postgres://user:pass@host` examples) and skipped.
+fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
+    {
+        let name = cx.file.path.rsplit('/').next().unwrap_or("");
+        if name.contains(".min.") || name.ends_with(".lock") || name == "go.sum" {
+            return;
+        }
+        let mut hits = provider_hits(&cx.file.text);
+        if hits.is_empty() {
+            return;
+        }
+        let prose = detect::code_prose(cx, py, false);
+        hits.retain(|h| !(h.0.starts_with("password in") && detect::in_ranges(&prose, h.1.start)));
+        // Rust inline test modules (`#[cfg(test)]` to the end) are tests.
+        let test_from = (detect::ext_of(&cx.file.path) == "rs")
+            .then(|| cx.file.text.find("#[cfg(test)]"))
+            .flatten();
+        let spans: Vec<Range<usize>> = hits
+            .iter()
+            .filter(|h| h.0 != "Google service-account key" && h.0 != "private key")
+            .map(|h| h.1.clone())
+            .collect();
+        let relaxed = matches!(
+            cx.role,
+            FileRole::Test | FileRole::Example | FileRole::Vendored | FileRole::Generated
+        ) || detect::is_template_name(&name.to_ascii_lowercase());
+        for (what, span, severity) in hits {
+            let relaxed = relaxed || test_from.is_some_and(|t| span.start >= t);
+            let snippet = detect::redacted_line(cx.file, &span, &spans);
+            let where_ = if relaxed {
+                " (in a test/example file: check it is a throwaway)"
+            } else {
+                ""
+            };
+            let msg = if what.starts_with("password in") {
+                format!("{what}: read the URL or its password from the environment{where_}")
+            } else {
+                format!("{what} committed to the repository: revoke it and load it from a secret store{where_}")
+            };
+            let f = out.report(span, msg);
+            f.snippet = snippet;
+            f.severity = if relaxed { Severity::Low } else { severity };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn providers() {
+        let key = "ghp_4Hk2sLq9ZxW8vRt1mNp6Yb3Cd7Fg0JhKe5Ui";
+        let t = format!("token = \"{key}\"\nexample = \"AKIAIOSFODNN7EXAMPLE\"\nfiller = \"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n");
+        let hits = provider_hits(&t);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&t[hits[0].1.clone()], key);
+    }
+
+    #[test]
+    fn private_key_needs_body() {
+        let code = "if line.startswith(\"-----BEGIN RSA PRIVATE KEY-----\"):\n    pass\n";
+        assert!(provider_hits(code).is_empty());
+        let body = "MIIEowIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi3vu5MZ2/9Zk4y8i2rFmI0QlTn\nb8w1Xq6e0h3dKkV7wYyJfGmA0lO5nR2pS8tU4vW6xY8zA1bC3dE5fG7hI9jK1lM3\n";
+        let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n");
+        assert_eq!(provider_hits(&pem).len(), 1);
+    }
+}
