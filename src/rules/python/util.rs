@@ -56,10 +56,23 @@ impl<'a> Module<'a> {
         let containers = |n: Node<'_>| {
             matches!(
                 n.kind(),
-                "module" | "block" | "if_statement" | "elif_clause" | "else_clause" | "try_statement"
-                    | "except_clause" | "except_group_clause" | "finally_clause" | "function_definition"
-                    | "class_definition" | "decorated_definition" | "with_statement" | "for_statement"
-                    | "while_statement" | "match_statement" | "case_clause"
+                "module"
+                    | "block"
+                    | "if_statement"
+                    | "elif_clause"
+                    | "else_clause"
+                    | "try_statement"
+                    | "except_clause"
+                    | "except_group_clause"
+                    | "finally_clause"
+                    | "function_definition"
+                    | "class_definition"
+                    | "decorated_definition"
+                    | "with_statement"
+                    | "for_statement"
+                    | "while_statement"
+                    | "match_statement"
+                    | "case_clause"
             )
         };
         for n in walk(m.root, containers) {

@@ -92,9 +92,20 @@ impl Rule for HardcodedCredential {
     }
 
     fn check_text(&self, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if cx.kind != FileKind::Python {
-            check(cx, out, None);
+        // Compose environments, Dockerfile ENV/ARG and Kubernetes manifests have their own,
+        // more specific rules (`compose/secret-literal`, `docker/secret-in-env`,
+        // `k8s/secret-literal`); one finding per secret is enough.
+        let k8s = cx.kind == FileKind::Yaml
+            && cx.file.text.contains("apiVersion:")
+            && cx.file.text.contains("kind:");
+        if matches!(
+            cx.kind,
+            FileKind::Python | FileKind::Compose | FileKind::Dockerfile
+        ) || k8s
+        {
+            return;
         }
+        check(cx, out, None);
     }
 
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
