@@ -13,6 +13,7 @@ pub mod engine;
 pub mod finding;
 pub mod fix;
 pub mod mapped;
+pub mod osv;
 pub mod output;
 pub mod parse;
 pub mod plan;
