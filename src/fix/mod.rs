@@ -115,9 +115,11 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
             let creating = !abs.exists();
             let before = if creating {
                 // Only whole-file insertions may create a file (SECURITY.md, dependabot.yml).
-                let all_inserts = findings
-                    .iter()
-                    .all(|f| f.fix.as_ref().is_some_and(|x| x.edits.iter().all(|e| e.range == (0..0))));
+                let all_inserts = findings.iter().all(|f| {
+                    f.fix
+                        .as_ref()
+                        .is_some_and(|x| x.edits.iter().all(|e| e.range == (0..0)))
+                });
                 if !all_inserts {
                     blocked.insert(path);
                     continue;

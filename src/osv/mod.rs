@@ -585,6 +585,20 @@ pub fn configured_source(config: &crate::config::Config, root: &Path) -> Option<
     })
 }
 
+/// Points `[osv] source` at `src` (made absolute, checked to exist), for `--osv`.
+pub fn set_source(config: &mut crate::config::Config, src: &Path) -> Result<(), String> {
+    let abs = std::fs::canonicalize(src).map_err(|e| format!("--osv {}: {e}", src.display()))?;
+    let mut table = toml::Table::new();
+    table.insert(
+        "source".to_string(),
+        toml::Value::String(abs.to_string_lossy().to_string()),
+    );
+    config
+        .extra
+        .insert("osv".to_string(), toml::Value::Table(table));
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

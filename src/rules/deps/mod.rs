@@ -2,7 +2,9 @@
 
 use super::Rule;
 
+pub mod known_vulnerability;
+
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![]
+    vec![Box::new(known_vulnerability::KnownVulnerability)]
 }

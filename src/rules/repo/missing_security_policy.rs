@@ -10,7 +10,8 @@ pub struct MissingSecurityPolicy;
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
     id: "repo/missing-security-policy",
-    summary: "no SECURITY.md (at the root, in .github/ or docs/) saying how to report a vulnerability",
+    summary:
+        "no SECURITY.md (at the root, in .github/ or docs/) saying how to report a vulnerability",
     severity: Severity::Low,
     docs: r#"
 ## Why
@@ -65,7 +66,11 @@ impl Rule for MissingSecurityPolicy {
             },
             message: String::new(),
         };
-        let f = out.report(at, "", "no security policy: reporters have no private channel; add SECURITY.md");
+        let f = out.report(
+            at,
+            "",
+            "no security policy: reporters have no private channel; add SECURITY.md",
+        );
         f.fix = Some(Fix::safe(
             "Create a SECURITY.md scaffold (fill in the contact)",
             vec![Edit {
