@@ -152,3 +152,61 @@ fn cli_deterministic_output_is_stable() {
         }
     }
 }
+
+#[test]
+fn scan_osv_flag_reports_at_the_lockfile_line() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rules/deps/known-vulnerability/positive/npm-transitive-qs");
+    // Copy without harden.toml: the advisories come from --osv only.
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["package.json", "package-lock.json"] {
+        std::fs::copy(fixture.join(f), tmp.path().join(f)).unwrap();
+    }
+    let out = assert_cmd::Command::cargo_bin("harden")
+        .unwrap()
+        .args(["scan", "--format", "json", "--fail-on", "high", "--osv"])
+        .arg(fixture.join("osv"))
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "deps/known-vulnerability")
+        .unwrap();
+    assert_eq!(f["path"], "package-lock.json");
+    assert_eq!(f["severity"], "high");
+    assert_eq!(f["snippet"], "\"node_modules/qs\": {");
+    assert!(f["message"].as_str().unwrap().contains("fixed in 6.7.3"));
+
+    // Without --osv and without config: nothing is matched, no network.
+    let out = assert_cmd::Command::cargo_bin("harden")
+        .unwrap()
+        .args(["scan", "--format", "json"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "deps/known-vulnerability"));
+
+    // A missing source is a usage error.
+    let out = assert_cmd::Command::cargo_bin("harden")
+        .unwrap()
+        .args(["scan", "--osv", "/nonexistent/osv.zip"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

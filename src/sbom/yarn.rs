@@ -45,9 +45,11 @@ pub fn parse(path: &str, text: &str, manifest: Option<&str>) -> Lockfile {
                 });
                 continue;
             }
+            // Classic quotes each descriptor (`"a@^1", "a@^2":`); Berry quotes the
+            // whole list (`"a@npm:^1, a@npm:^2":`).
             let descriptors = key
                 .split(',')
-                .map(|d| unquote(d.trim()).to_string())
+                .map(|d| d.trim().trim_matches('"').trim().to_string())
                 .filter(|d| !d.is_empty())
                 .collect::<Vec<_>>();
             let workspace = descriptors.iter().any(|d| d.contains("@workspace:"));
@@ -246,6 +248,14 @@ mod tests {
         let lf = parse("yarn.lock", &text, Some(&data("yarn-berry/package.json")));
         check(&lf, &text, false);
         assert!(!lf.packages.iter().any(|p| p.name == "__metadata"));
+        // A key listing several descriptors in one quoted string.
+        let cb = lf
+            .packages
+            .iter()
+            .position(|p| p.name == "call-bind-apply-helpers")
+            .unwrap();
+        assert!(lf.packages.iter().all(|p| !p.name.starts_with('"')));
+        assert!(lf.packages.iter().any(|p| p.deps.contains(&cb)));
     }
 
     #[test]
