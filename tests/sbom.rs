@@ -210,3 +210,48 @@ fn scan_osv_flag_reports_at_the_lockfile_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn discovery_walks_like_the_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let lock = std::fs::read_to_string(data().join("lockfiles/cargo/Cargo.lock")).unwrap();
+    for dir in [
+        "services/api",
+        "services/legacy",
+        "vendor/dep",
+        "web/node_modules/x",
+        "build",
+        "tests/fixtures/app",
+        "",
+    ] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+        std::fs::write(root.join(dir).join("Cargo.lock"), &lock).unwrap();
+    }
+    std::fs::write(
+        root.join("services/api/requirements-prod.txt"),
+        "flask==3.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(".gitignore"), "build/\n").unwrap();
+    std::fs::write(
+        root.join("harden.toml"),
+        "exclude = [\"services/legacy/**\"]\n",
+    )
+    .unwrap();
+    let config = Config::load(root, None).unwrap();
+    assert_eq!(
+        harden::sbom::discover(root, &config),
+        vec![
+            "Cargo.lock",
+            "services/api/Cargo.lock",
+            "services/api/requirements-prod.txt"
+        ]
+    );
+    let (lockfiles, _) = collect(root, &config);
+    let sbom = Sbom::build(root, &lockfiles);
+    assert_eq!(sbom.root.name, "demo-svc");
+    assert_eq!(sbom.projects.len(), 1);
+    assert_eq!(sbom.projects[0].dir, "services/api");
+    assert!(sbom.projects[0].direct.contains("pkg:pypi/flask@3.0.0"));
+}

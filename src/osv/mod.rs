@@ -339,6 +339,25 @@ pub fn affects(a: &Affected, version: &str) -> Option<Hit> {
     best.or_else(|| listed.then_some(Hit { fixed: None }))
 }
 
+#[derive(serde::Deserialize)]
+struct PreRecord {
+    #[serde(default)]
+    affected: Vec<PreAffected>,
+}
+
+#[derive(serde::Deserialize)]
+struct PreAffected {
+    package: Option<PrePackage>,
+}
+
+#[derive(serde::Deserialize)]
+struct PrePackage {
+    #[serde(default)]
+    ecosystem: String,
+    #[serde(default)]
+    name: String,
+}
+
 /// Advisories indexed by (ecosystem, normalised name).
 #[derive(Debug, Default)]
 pub struct Database {
@@ -383,6 +402,21 @@ impl Database {
         };
         let mut db = Database::default();
         let add_text = |db: &mut Database, text: &str| {
+            // A cheap typed pass first: most records of an all.zip are about
+            // packages the repository does not lock.
+            if let Some(w) = wanted {
+                if let Ok(pre) = serde_json::from_str::<PreRecord>(text) {
+                    let relevant = pre.affected.iter().any(|a| {
+                        a.package.as_ref().is_some_and(|p| {
+                            Ecosystem::from_osv(&p.ecosystem)
+                                .is_some_and(|e| w.contains(&(e, e.normalize_name(&p.name))))
+                        })
+                    });
+                    if !relevant {
+                        return;
+                    }
+                }
+            }
             let Ok(v) = serde_json::from_str::<Value>(text) else {
                 return;
             };

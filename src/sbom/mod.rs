@@ -86,7 +86,11 @@ pub fn run_cli(args: SbomArgs) -> i32 {
         SbomFormat::Spdx => spdx::render(&sbom, when, args.deterministic),
     };
     let res = crate::cli::emit(args.output.as_deref(), |w| {
-        serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
+        // Keep the io error's kind so a closed pipe stays quiet.
+        serde_json::to_writer_pretty(&mut *w, &doc).map_err(|e| match e.io_error_kind() {
+            Some(kind) => std::io::Error::from(kind),
+            None => std::io::Error::other(e),
+        })?;
         w.write_all(b"\n")
     });
     match res {
