@@ -232,7 +232,34 @@ pub fn is_dockerfile_name(file_name: &str) -> bool {
         || (lower.starts_with("dockerfile.")
             && !matches!(
                 lower.rsplit('.').next(),
-                Some("dockerignore" | "md" | "txt" | "yml" | "yaml" | "json" | "sh")
+                Some(
+                    "dockerignore"
+                        | "md"
+                        | "txt"
+                        | "yml"
+                        | "yaml"
+                        | "json"
+                        | "sh"
+                        | "rs"
+                        | "py"
+                        | "go"
+                        | "js"
+                        | "ts"
+                        | "java"
+                        | "rb"
+                        | "c"
+                        | "h"
+                        | "toml"
+                        | "lock"
+                        | "j2"
+                        | "jinja"
+                        | "tmpl"
+                        | "template"
+                        | "erb"
+                        | "bak"
+                        | "orig"
+                        | "swp"
+                )
             ))
         || lower.starts_with("dockerfile-")
         || lower.starts_with("containerfile.")

@@ -38,6 +38,8 @@ enum Command {
     Status(crate::status::StatusArgs),
     /// Phased remediation plan with effort, dependencies and a schedule.
     Plan(crate::plan::PlanArgs),
+    /// Record today's findings so `scan --baseline` shows only new ones.
+    Baseline(crate::plan::BaselineArgs),
     /// Apply the fixes that are safe to automate.
     Fix(crate::fix::FixArgs),
     /// Software bill of materials from lockfiles.
@@ -82,6 +84,9 @@ struct ScanArgs {
     /// lockfiles against, offline; overrides `[osv] source` in harden.toml.
     #[arg(long, value_name = "SOURCE")]
     osv: Option<PathBuf>,
+    /// Report only findings not recorded in this baseline (`harden baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -102,6 +107,7 @@ pub fn run() -> i32 {
         Command::Scan(args) => cmd_scan(args),
         Command::Status(args) => crate::status::run_cli(args),
         Command::Plan(args) => crate::plan::run_cli(args),
+        Command::Baseline(args) => crate::plan::run_baseline_cli(args),
         Command::Fix(args) => crate::fix::run_cli(args),
         Command::Sbom(args) => crate::sbom::run_cli(args),
         Command::Rules => cmd_rules(),
@@ -193,7 +199,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 fn cmd_scan(args: ScanArgs) -> i32 {
     let osv = args.osv.clone();
-    let report = match load_and_scan_with(&args.common, |cfg| {
+    let mut report = match load_and_scan_with(&args.common, |cfg| {
         if let Some(src) = osv {
             crate::osv::set_source(cfg, &src)?;
         }
@@ -202,10 +208,16 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    if let Some(path) = &args.baseline {
+        match crate::plan::baseline::Baseline::load(path) {
+            Ok(b) => report.findings = b.filter_new(std::mem::take(&mut report.findings)).0,
+            Err(e) => return error(e),
+        }
+    }
     let opts = output::RenderOptions {
         color: use_color(args.output.is_some()),
         root: Some(args.common.path.clone()),
-        extras: output::ReportExtras::default(),
+        extras: report_extras(args.format, &args.common, &report),
     };
     if let Err(code) = emit(args.output.as_deref(), |w| {
         output::render_with(args.format, &report, &opts, w)
@@ -217,6 +229,19 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// The readiness status and the plan, for the formats that show them (HTML, Markdown).
+fn report_extras(format: Format, common: &CommonArgs, report: &ScanReport) -> output::ReportExtras {
+    let mut extras = output::ReportExtras::default();
+    if matches!(format, Format::Html | Format::Markdown) {
+        if let Ok(config) = Config::load(&common.path, common.config.as_deref()) {
+            extras.status = Some(crate::status::assess(&common.path, report, &config).view());
+        }
+        let plan = crate::plan::build_plan(report, &crate::plan::model::PlanOptions::default());
+        extras.plan = Some(plan.view());
+    }
+    extras
 }
 
 fn cmd_rules() -> i32 {

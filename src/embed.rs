@@ -309,6 +309,7 @@ pub fn pod_spec(doc: &YamlNode) -> Option<&YamlNode> {
     match kind {
         "Pod" => doc.get("spec"),
         "CronJob" => doc.at(&["spec", "jobTemplate", "spec", "template", "spec"]),
+        "PodTemplate" => doc.at(&["template", "spec"]),
         _ => doc.at(&["spec", "template", "spec"]),
     }
 }

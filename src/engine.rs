@@ -77,6 +77,22 @@ pub struct Stats {
     pub suppressed: usize,
 }
 
+impl Stats {
+    /// Number of files skipped, and the reasons as "3 binary, 1 too-large" (None when nothing was skipped).
+    pub fn skipped_summary(&self) -> Option<(usize, String)> {
+        let total: usize = self.files_skipped.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let reasons: Vec<String> = self
+            .files_skipped
+            .iter()
+            .map(|(k, v)| format!("{v} {}", k.as_str()))
+            .collect();
+        Some((total, reasons.join(", ")))
+    }
+}
+
 /// Everything a scan produced, ready for renderers.
 #[derive(Debug, Default)]
 pub struct ScanReport {
@@ -177,8 +193,10 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         });
     }
     let quiet = QuietPanics::install();
+    let progress = Progress::start();
     builder.build_parallel().run(|| {
         let tx = tx.clone();
+        let progress = &progress;
         Box::new(move |result| {
             let Ok(entry) = result else {
                 return ignore::WalkState::Continue;
@@ -204,11 +222,13 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             } else {
                 process_file(entry.path(), rel, cfg, rules)
             };
+            progress.tick();
             let _ = tx.send(outcome);
             ignore::WalkState::Continue
         })
     });
     drop(tx);
+    progress.finish();
 
     let mut report = ScanReport::default();
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
@@ -532,9 +552,10 @@ fn check_file(
                     });
                 }
                 _ => {
+                    let kustomization = is_kustomization_name(path);
                     for doc in &y.documents {
                         let Some(root) = &doc.root else { continue };
-                        if is_k8s_object(root) {
+                        if is_k8s_object(root) || kustomization {
                             each_rule(rules, path, findings, diags, None, |r, s| {
                                 r.check_k8s(root, cx, s)
                             });
@@ -631,10 +652,77 @@ fn is_compose_content(y: &yaml::YamlFile) -> bool {
     })
 }
 
+/// `kustomization.yaml` (which may omit `apiVersion`/`kind`): handed to `check_k8s` too, so
+/// rules can learn which files are patches and which images it rewrites.
+fn is_kustomization_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(
+        name,
+        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+    )
+}
+
 /// A YAML document that is a Kubernetes object.
 pub fn is_k8s_object(root: &yaml::YamlNode) -> bool {
     root.get("apiVersion").and_then(|v| v.as_str()).is_some()
         && root.get("kind").and_then(|v| v.as_str()).is_some()
+}
+
+/// A file counter on stderr for long scans, only when stderr is a terminal
+/// (never in pipes, CI logs or tests). Starts after half a second.
+struct Progress {
+    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start() -> Progress {
+        use std::io::IsTerminal;
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let count = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        let enabled =
+            std::io::stderr().is_terminal() && std::env::var_os("HARDEN_NO_PROGRESS").is_none();
+        let thread = enabled.then(|| {
+            let (count, done) = (count.clone(), done.clone());
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                let mut shown = false;
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    if started.elapsed() >= std::time::Duration::from_millis(500) {
+                        eprint!(
+                            "\rharden: scanning… {} files",
+                            count.load(Ordering::Relaxed)
+                        );
+                        shown = true;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[2K");
+                }
+            })
+        });
+        Progress {
+            count,
+            done,
+            thread,
+        }
+    }
+
+    fn tick(&self) {
+        self.count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn finish(mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// Replaces the default panic hook while a scan runs so a caught rule panic

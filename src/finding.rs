@@ -180,21 +180,30 @@ impl Finding {
         )
     }
 
-    /// Fingerprint that survives line shifts: rule, path and the normalised snippet.
+    /// Fingerprint that survives line shifts: rule, path, the whitespace-normalised
+    /// snippet and the message with digit runs masked (so "in 9 files" → "in 10 files"
+    /// or a quoted line number does not make an old finding look new). Used by
+    /// baselines and SARIF `partialFingerprints`.
     pub fn fingerprint(&self) -> String {
-        let normalized: String = self
-            .snippet
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let snippet: Vec<&str> = self.snippet.split_whitespace().collect();
+        let mut message = String::with_capacity(self.message.len());
+        let mut in_digits = false;
+        for c in self.message.chars() {
+            if c.is_ascii_digit() {
+                if !in_digits {
+                    message.push('#');
+                }
+                in_digits = true;
+            } else {
+                message.push(c);
+                in_digits = false;
+            }
+        }
         let mut h = Fnv64::default();
-        h.write(self.rule.as_bytes());
-        h.write(b"\0");
-        h.write(self.path.as_bytes());
-        h.write(b"\0");
-        h.write(normalized.as_bytes());
-        h.write(b"\0");
-        h.write(self.message.as_bytes());
+        for part in [self.rule, self.path.as_str(), &snippet.join(" "), &message] {
+            h.write(part.as_bytes());
+            h.write(b"\0");
+        }
         format!("{:016x}", h.finish())
     }
 }

@@ -5,9 +5,11 @@
 
 #![warn(missing_docs)]
 
+pub mod actions_pins;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod ecosystems;
 pub mod embed;
 pub mod engine;
 pub mod finding;

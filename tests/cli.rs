@@ -84,7 +84,7 @@ fn config_excludes_disables_and_overrides() {
     write(
         tmp.path(),
         "harden.toml",
-        "exclude = [\"vendor\"]\ndisable = [\"shell/missing-strict-mode\"]\n[severity]\n\"shell/unsafe-rm\" = \"critical\"\n",
+        "exclude = [\"vendor\"]\ndisable = [\"shell/missing-strict-mode\", \"repo\"]\n[severity]\n\"shell/unsafe-rm\" = \"critical\"\n",
     );
     let (code, v) = json_scan(tmp.path(), &[]);
     assert_eq!(code, 1);
@@ -250,6 +250,7 @@ fn gitignore_is_honoured_without_git_and_hidden_dirs_are_scanned() {
         .unwrap()
         .iter()
         .map(|f| f["path"].as_str().unwrap())
+        .filter(|p| *p != "SECURITY.md")
         .collect();
     paths.dedup();
     assert_eq!(paths, vec![".github/scripts/release.sh"]);
@@ -280,7 +281,7 @@ fn terminal_output_has_caret_and_summary() {
     assert!(text.contains("scripts/clean.sh"), "{text}");
     assert!(text.contains("^^^^"), "{text}");
     assert!(
-        text.contains("2 findings (1 high, 1 low) in 1 files scanned"),
+        text.contains("3 findings (1 high, 2 low) in 1 files scanned"),
         "{text}"
     );
     assert!(!text.contains('\u{1b}'), "NO_COLOR output has escape codes");

@@ -240,3 +240,166 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Converts parsed YAML to JSON for schema validation (plain scalars typed as YAML 1.2 core).
+fn yaml_to_json(node: &harden::parse::yaml::YamlNode) -> serde_json::Value {
+    use harden::parse::yaml::{ScalarStyle, YamlValue};
+    use serde_json::Value;
+    match &node.value {
+        YamlValue::Map(pairs) => Value::Object(
+            pairs
+                .iter()
+                .map(|p| (p.key.clone(), yaml_to_json(&p.value)))
+                .collect(),
+        ),
+        YamlValue::Seq(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
+        YamlValue::Null => Value::Null,
+        YamlValue::Scalar(s) => {
+            let t = s.as_str();
+            if s.style == ScalarStyle::Plain {
+                if let Ok(i) = t.parse::<i64>() {
+                    return Value::from(i);
+                }
+                match t {
+                    "true" => return Value::Bool(true),
+                    "false" => return Value::Bool(false),
+                    "null" | "~" => return Value::Null,
+                    _ => {}
+                }
+            }
+            Value::String(t.to_string())
+        }
+    }
+}
+
+#[test]
+fn dependabot_config_is_written_valid_and_covers_the_repository() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/schemas/dependabot-2.0.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .build(&schema)
+        .expect("schema compiles");
+    for repo in ["collector-ops", "gpu-inference"] {
+        let tmp = tempfile::tempdir().unwrap();
+        copy_dir(&common::fixtures().join("repos").join(repo), tmp.path());
+        let out = fix_repository(
+            tmp.path(),
+            &Config::default(),
+            &FixOptions {
+                dry_run: false,
+                include_unsafe: false,
+                rules: vec!["repo/no-dependency-updates".into()],
+            },
+        );
+        assert!(out.errors.is_empty(), "{out:?}");
+        let text = fs::read_to_string(tmp.path().join(".github/dependabot.yml")).expect("written");
+        let parsed = harden::parse::yaml::parse(&text);
+        assert!(parsed.error.is_none(), "{text}");
+        let doc = yaml_to_json(parsed.documents[0].root.as_ref().unwrap());
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{repo}: {errors:?}\n{text}");
+        // The new file satisfies the coverage rules: no dependency-update findings remain.
+        let after = common::scan_all(tmp.path());
+        let left: Vec<_> = after
+            .findings
+            .iter()
+            .filter(|f| {
+                f.rule.starts_with("repo/dependabot") || f.rule == "repo/no-dependency-updates"
+            })
+            .map(|f| {
+                format!(
+                    "{} {}:{} {}",
+                    f.rule, f.path, f.region.start.line, f.message
+                )
+            })
+            .collect();
+        assert!(left.is_empty(), "{repo}: {left:#?}");
+        if repo == "gpu-inference" {
+            assert!(text.contains("dependency-name: \"nvidia/cuda\""), "{text}");
+            assert!(text.contains("dependency-name: \"torch\""), "{text}");
+        }
+    }
+}
+
+#[test]
+fn security_workflow_has_only_missing_parts_is_valid_and_passes_our_own_rules() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/schemas/github-workflow.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .build(&schema)
+        .expect("schema compiles");
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&common::fixtures().join("repos/gpu-inference"), tmp.path());
+    // The repository already scans secrets: the new workflow must not add gitleaks.
+    fs::write(
+        tmp.path().join(".github/workflows/secrets.yml"),
+        "name: secrets\non: [push]\npermissions:\n  contents: read\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - run: trufflehog filesystem .\n",
+    )
+    .unwrap();
+    let out = harden()
+        .args([
+            "fix",
+            "--allow-no-vcs",
+            "--rule",
+            "none/none",
+            "--add-workflow",
+            "security",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text =
+        fs::read_to_string(tmp.path().join(".github/workflows/security.yml")).expect("written");
+    assert!(
+        text.contains("trivy-action")
+            && text.contains("sbom-action")
+            && text.contains("dependency-review-action")
+    );
+    assert!(!text.contains("gitleaks"), "{text}");
+    let parsed = harden::parse::yaml::parse(&text);
+    let doc = yaml_to_json(parsed.documents[0].root.as_ref().unwrap());
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}\n{text}");
+    let report = common::scan_all(tmp.path());
+    let own: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.path.ends_with("security.yml"))
+        .map(|f| format!("{}:{} {}", f.rule, f.region.start.line, f.message))
+        .collect();
+    assert!(own.is_empty(), "{own:#?}");
+    // A second run leaves the existing file alone.
+    let again = harden()
+        .args([
+            "fix",
+            "--allow-no-vcs",
+            "--rule",
+            "none/none",
+            "--add-workflow",
+            "security",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("not overwritten")
+            || String::from_utf8_lossy(&again.stdout).contains("already has")
+    );
+}

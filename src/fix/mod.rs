@@ -6,7 +6,9 @@
 //! A fix whose result parses worse is rolled back and reported.
 
 pub mod apply;
+pub mod dependabot;
 pub mod validate;
+pub mod workflow;
 pub mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,6 +45,10 @@ pub struct FixArgs {
     /// Fix even when PATH is not inside a git repository.
     #[arg(long)]
     allow_no_vcs: bool,
+    /// Also write a workflow the repository lacks (`security`: dependency review,
+    /// Trivy with SARIF upload, SBOM, gitleaks — only the missing parts).
+    #[arg(long, value_name = "KIND", value_parser = ["security"])]
+    add_workflow: Option<String>,
 }
 
 /// What a fix run did.
@@ -58,6 +64,8 @@ pub struct FixOutcome {
     pub errors: Vec<String>,
     /// Rounds run.
     pub rounds: usize,
+    /// Things worth saying that are neither fixes nor errors.
+    pub notes: Vec<String>,
     /// The scan after the last round.
     pub final_report: ScanReport,
 }
@@ -196,6 +204,60 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
     outcome
 }
 
+/// Writes (or, in a dry run, shows) `.github/workflows/security.yml` with the parts the
+/// repository lacks. An existing file at that path is never overwritten.
+fn add_security_workflow(
+    root: &Path,
+    config: &Config,
+    opts: &FixOptions,
+    outcome: &mut FixOutcome,
+) {
+    let path = workflow::WORKFLOW_PATH;
+    let inventory = &outcome.final_report.inventory;
+    let Some(text) =
+        workflow::security_workflow(root, inventory, crate::actions_pins::PinTable::bundled())
+    else {
+        outcome.notes.push("security workflow: the repository already has dependency review, Trivy, an SBOM and secret scanning".into());
+        return;
+    };
+    let abs = match write::safe_path(root, path) {
+        Ok(p) => p,
+        Err(e) => {
+            outcome.errors.push(e.to_string());
+            return;
+        }
+    };
+    if abs.exists() {
+        outcome
+            .notes
+            .push(format!("security workflow: {path} exists; not overwritten"));
+        return;
+    }
+    outcome.applied.push((
+        "workflow/security".into(),
+        path.into(),
+        1,
+        "Add a security workflow".into(),
+    ));
+    if opts.dry_run {
+        let diff = similar::TextDiff::from_lines("", &text)
+            .unified_diff()
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string();
+        outcome.diffs.insert(path.to_string(), diff);
+        return;
+    }
+    if let Err(e) = write::write_atomic_keep_mode(&abs, text.as_bytes()) {
+        outcome.errors.push(format!("{path}: {e}"));
+        return;
+    }
+    outcome.final_report = engine::scan(&ScanOptions {
+        root: root.to_path_buf(),
+        config: config.clone(),
+        threads: 0,
+    });
+}
+
 /// Whether `root` is in a git work tree, and whether that tree has uncommitted changes.
 fn git_state(root: &Path) -> Option<bool> {
     let out = Command::new("git")
@@ -239,7 +301,10 @@ pub fn run_cli(args: FixArgs) -> i32 {
         include_unsafe: args.include_unsafe,
         rules: args.rules.clone(),
     };
-    let outcome = fix_repository(root, &config, &opts);
+    let mut outcome = fix_repository(root, &config, &opts);
+    if args.add_workflow.is_some() {
+        add_security_workflow(root, &config, &opts, &mut outcome);
+    }
     let res = cli::emit(None, |w| render_summary(&outcome, &opts, w));
     match res {
         Ok(()) if outcome.errors.is_empty() => cli::EXIT_OK,
@@ -279,6 +344,9 @@ fn render_summary(
     }
     for e in &o.errors {
         writeln!(w, "error: {e}")?;
+    }
+    for n in &o.notes {
+        writeln!(w, "note: {n}")?;
     }
     if opts.dry_run {
         return Ok(());

@@ -152,21 +152,14 @@ fn summary(report: &ScanReport, h: &mut String) {
             if c == 0 { " zero" } else { "" }
         ));
     }
-    let skipped: usize = report.stats.files_skipped.values().sum();
     h.push_str(&format!(
         "<div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">files scanned</div></div>",
         report.stats.files_scanned
     ));
-    if skipped > 0 {
-        let reasons: Vec<String> = report
-            .stats
-            .files_skipped
-            .iter()
-            .map(|(k, v)| format!("{v} {}", k.as_str()))
-            .collect();
+    if let Some((skipped, reasons)) = report.stats.skipped_summary() {
         h.push_str(&format!(
             "<div class=\"card\" title=\"{}\"><div class=\"n\">{skipped}</div><div class=\"l\">files skipped</div></div>",
-            esc(&reasons.join(", "))
+            esc(&reasons)
         ));
     }
     h.push_str("</div></section>\n");

@@ -163,15 +163,8 @@ fn summary(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(w)?;
     let mut extra = Vec::new();
-    let skipped: usize = report.stats.files_skipped.values().sum();
-    if skipped > 0 {
-        let reasons: Vec<String> = report
-            .stats
-            .files_skipped
-            .iter()
-            .map(|(k, v)| format!("{v} {}", k.as_str()))
-            .collect();
-        extra.push(format!("{skipped} files skipped ({})", reasons.join(", ")));
+    if let Some((skipped, reasons)) = report.stats.skipped_summary() {
+        extra.push(format!("{skipped} files skipped ({reasons})"));
     }
     if report.stats.parse_errors > 0 {
         extra.push(format!(
@@ -355,18 +348,22 @@ fn plan_section(plan: &PlanView, w: &mut dyn Write) -> std::io::Result<()> {
         w,
         "{} tasks in {} phases, about {} of work.\n",
         plan.tasks.len(),
-        plan.phase_count(),
+        (0..plan.phase_count())
+            .filter(|i| plan.tasks.iter().any(|t| t.phase == *i))
+            .count(),
         effort_label(total)
     )?;
     writeln!(w, "| phase | tasks | effort |")?;
     writeln!(w, "|---|---:|---:|")?;
     for i in 0..plan.phase_count() {
         let tasks: Vec<_> = plan.tasks.iter().filter(|t| t.phase == i).collect();
+        if tasks.is_empty() {
+            continue;
+        }
         let hours: f64 = tasks.iter().map(|t| t.effort_hours.max(0.0)).sum();
         writeln!(
             w,
-            "| {}. {} | {} | {} |",
-            i + 1,
+            "| {} | {} | {} |",
             escape(&plan.phase_name(i)),
             tasks.len(),
             effort_label(hours)
@@ -385,7 +382,7 @@ fn plan_section(plan: &PlanView, w: &mut dyn Write) -> std::io::Result<()> {
                 w,
                 "- {} {} ({})",
                 code(&t.id),
-                escape(&t.title),
+                message(&t.title),
                 effort_label(t.effort_hours)
             )?;
         }

@@ -124,7 +124,6 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
                 .map(|n| p.paint(sev_style(*s), &format!("{n} {s}")))
         })
         .collect();
-    let skipped: usize = report.stats.files_skipped.values().sum();
     let mut line = format!(
         "{} finding{}",
         report.findings.len(),
@@ -134,14 +133,8 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
         line.push_str(&format!(" ({})", parts.join(", ")));
     }
     line.push_str(&format!(" in {} files scanned", report.stats.files_scanned));
-    if skipped > 0 {
-        let reasons: Vec<String> = report
-            .stats
-            .files_skipped
-            .iter()
-            .map(|(k, v)| format!("{v} {}", k.as_str()))
-            .collect();
-        line.push_str(&format!(", {skipped} skipped ({})", reasons.join(", ")));
+    if let Some((skipped, reasons)) = report.stats.skipped_summary() {
+        line.push_str(&format!(", {skipped} skipped ({reasons})"));
     }
     if report.stats.parse_errors > 0 {
         line.push_str(&format!(

@@ -69,6 +69,151 @@ impl Instruction {
     pub fn args_span(&self) -> Range<usize> {
         self.args.range_to_host(&(0..self.args.text.len()))
     }
+
+    /// The pairs of an `ENV`, `LABEL` or `ARG` (empty for other instructions).
+    ///
+    /// `ENV a=1 b="two words"` gives two pairs; the legacy `ENV key value with spaces`
+    /// (first word without `=`) gives one pair whose value is the rest of the line;
+    /// `ARG NAME` gives a pair without value. `escape` is the file's escape character.
+    pub fn key_values(&self, escape: char) -> Vec<KeyValue> {
+        if !matches!(self.keyword.as_str(), "ENV" | "LABEL" | "ARG") {
+            return Vec::new();
+        }
+        let text = self.args.text.as_str();
+        let toks = arg_tokens(text, escape);
+        let host = |r: Range<usize>| self.args.range_to_host(&r);
+        let mut out = Vec::new();
+        let Some(first) = toks.first() else {
+            return out;
+        };
+        let first_raw = &text[first.clone()];
+        if !first_raw.contains('=') && self.keyword != "ARG" {
+            // Legacy form: `ENV key value…`.
+            let key_end = first.end;
+            let rest_start = text[key_end..]
+                .find(|c: char| !c.is_whitespace())
+                .map_or(text.len(), |i| key_end + i);
+            let raw = text[rest_start..].trim_end();
+            let vr = rest_start..rest_start + raw.len();
+            out.push(KeyValue {
+                key: first_raw.to_string(),
+                value: Some(unquote(raw, escape)),
+                raw_value: raw.to_string(),
+                key_span: host(first.clone()),
+                value_span: host(vr),
+            });
+            return out;
+        }
+        for t in toks {
+            let raw = &text[t.clone()];
+            match raw.find('=') {
+                Some(eq) => {
+                    let vr = t.start + eq + 1..t.end;
+                    out.push(KeyValue {
+                        key: unquote(&raw[..eq], escape),
+                        value: Some(unquote(&raw[eq + 1..], escape)),
+                        raw_value: raw[eq + 1..].to_string(),
+                        key_span: host(t.start..t.start + eq),
+                        value_span: host(vr),
+                    });
+                }
+                None => {
+                    let end = host(t.clone()).end;
+                    out.push(KeyValue {
+                        key: raw.to_string(),
+                        value: None,
+                        raw_value: String::new(),
+                        key_span: host(t.clone()),
+                        value_span: end..end,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whitespace-separated tokens of an argument string, quotes and escapes respected
+/// (`a="b c" d=e` is two tokens). Ranges index `text`.
+fn arg_tokens(text: &str, escape: char) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(i, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let start = i;
+        let mut end = text.len();
+        let mut quote: Option<char> = None;
+        while let Some((j, c)) = chars.next() {
+            match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                    } else if q == '"' && c == escape {
+                        chars.next();
+                    }
+                }
+                None => {
+                    if c.is_whitespace() {
+                        end = j;
+                        break;
+                    }
+                    if c == '"' || c == '\'' {
+                        quote = Some(c);
+                    } else if c == escape {
+                        chars.next();
+                    }
+                }
+            }
+        }
+        out.push(start..end);
+    }
+    out
+}
+
+/// Removes quotes and escape characters the way Docker's word processing does.
+pub fn unquote(raw: &str, escape: char) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut quote: Option<char> = None;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some('"') if c == escape => match chars.peek() {
+                Some(&n) if n == '"' || n == escape || n == '$' => {
+                    out.push(n);
+                    chars.next();
+                }
+                _ => out.push(c),
+            },
+            Some(_) => out.push(c),
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == escape => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// One `key=value` pair of an `ENV`, `LABEL` or `ARG` (legacy `ENV key value` included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyValue {
+    /// The key as written.
+    pub key: String,
+    /// The value with quotes and escapes removed; `None` for `ARG NAME` without a default.
+    pub value: Option<String>,
+    /// The value as written (quotes kept), empty when there is none.
+    pub raw_value: String,
+    /// Host span of the key.
+    pub key_span: Range<usize>,
+    /// Host span of the raw value (empty, at the end of the key, when there is none).
+    pub value_span: Range<usize>,
 }
 
 /// A build stage: `FROM image [AS name]` and the instructions up to the next FROM.
@@ -243,8 +388,11 @@ pub fn parse(text: &str) -> Dockerfile {
             // Keep a newline-equivalent so shell sees the continuation as whitespace.
             args.push_synthetic(" ");
             j += 1;
-            // Comment lines inside a continued instruction are removed by Docker.
-            while j < lines.len() && lines[j].1.trim_start().starts_with('#') {
+            // Comment lines and empty lines inside a continued instruction are removed by Docker.
+            while j < lines.len() && {
+                let t = lines[j].1.trim_start();
+                t.starts_with('#') || t.is_empty()
+            } {
                 j += 1;
             }
             if j >= lines.len() {
@@ -358,8 +506,9 @@ pub fn parse(text: &str) -> Dockerfile {
 
 fn split_lines(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
-    let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
+    // A UTF-8 byte-order mark is ignored by Docker.
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    for (i, b) in text.bytes().enumerate().skip(start) {
         if b == b'\n' {
             let mut l = &text[start..i];
             if l.ends_with('\r') {
@@ -470,7 +619,7 @@ fn heredoc_markers(args: &str) -> Vec<(String, bool)> {
         let after = after.trim_start_matches(['"', '\'']);
         let word: String = after
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .take_while(|c| !c.is_whitespace() && !"<>|;&()'\"".contains(*c))
             .collect();
         if !word.is_empty() {
             out.push((word.clone(), strip));
@@ -541,5 +690,140 @@ mod tests {
         assert_eq!(df.instructions.len(), 2);
         assert_eq!(df.errors.len(), 1);
         assert_eq!(df.instructions[1].args_text(), "1000");
+    }
+
+    #[test]
+    fn crlf_continuations_map_back() {
+        let text = "FROM debian:12\r\nRUN apt-get update \\\r\n    && apt-get install -y curl\r\n";
+        let df = parse(text);
+        assert!(df.errors.is_empty());
+        let run = &df.instructions[1];
+        assert_eq!(
+            run.args_text(),
+            "apt-get update      && apt-get install -y curl"
+        );
+        let off = run.args_text().find("curl").unwrap();
+        let h = run.args.to_host(off);
+        assert_eq!(&text[h..h + 4], "curl");
+        assert_eq!(&text[run.span.clone()].lines().count(), &2);
+    }
+
+    #[test]
+    fn no_final_newline_and_trailing_escape_at_eof() {
+        let df = parse("FROM alpine:3.20\nUSER app");
+        assert_eq!(df.instructions[1].args_text(), "app");
+        let df = parse("FROM alpine:3.20\nRUN echo a \\");
+        assert_eq!(df.instructions.len(), 2);
+        assert!(df.errors.is_empty());
+    }
+
+    #[test]
+    fn empty_and_comment_lines_inside_continuation() {
+        let text =
+            "FROM alpine\nRUN apk add \\\n\n    # git is needed\n    git \\\n    curl\nUSER 1000\n";
+        let df = parse(text);
+        assert!(df.errors.is_empty(), "{:?}", df.errors);
+        assert_eq!(df.instructions.len(), 3);
+        assert!(df.instructions[1].args_text().contains("git"));
+        assert!(df.instructions[1].args_text().ends_with("curl"));
+    }
+
+    #[test]
+    fn heredocs_several_and_dash() {
+        let text = "# syntax=docker/dockerfile:1.7\nFROM python:3.12\nRUN <<-EOT bash\n\tset -eux\n\tpip install -r req.txt\n\tEOT\nCOPY <<EOF /etc/app.conf\nport=8080\nEOF\nRUN cat <<'A' > /a && cat <<\"B\" > /b\nx\nA\ny\nB\nUSER app\n";
+        let df = parse(text);
+        assert!(df.errors.is_empty(), "{:?}", df.errors);
+        let kws: Vec<_> = df.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        assert_eq!(kws, ["FROM", "RUN", "COPY", "RUN", "USER"]);
+        assert_eq!(
+            df.instructions[1].heredocs[0].body.text,
+            "set -eux\npip install -r req.txt\n"
+        );
+        assert_eq!(df.instructions[2].heredocs[0].body.text, "port=8080\n");
+        let hs = &df.instructions[3].heredocs;
+        assert_eq!(hs.len(), 2);
+        assert_eq!(hs[0].body.text, "x\n");
+        assert_eq!(hs[1].body.text, "y\n");
+        let h = hs[1].body.to_host(0);
+        assert_eq!(&text[h..h + 1], "y");
+    }
+
+    #[test]
+    fn unclosed_heredoc_is_an_error_not_a_panic() {
+        let df = parse("FROM alpine\nRUN <<EOF\necho hi\n");
+        assert_eq!(df.errors.len(), 1);
+    }
+
+    #[test]
+    fn arg_before_from_is_global() {
+        let text = "ARG PY=3.12\nARG BASE=python:${PY}-slim\nFROM ${BASE}\nARG PY\nRUN echo $PY\n";
+        let df = parse(text);
+        assert_eq!(df.instructions[0].stage, None);
+        assert_eq!(df.instructions[1].stage, None);
+        assert_eq!(df.instructions[3].stage, Some(0));
+        let kv = df.instructions[1].key_values(df.escape);
+        assert_eq!(kv[0].key, "BASE");
+        assert_eq!(kv[0].value.as_deref(), Some("python:${PY}-slim"));
+        let kv = df.instructions[3].key_values(df.escape);
+        assert_eq!(kv[0].value, None);
+        assert_eq!(df.stages[0].image, "${BASE}");
+    }
+
+    #[test]
+    fn json_and_shell_forms() {
+        let df = parse("FROM x\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"app:app\"]\nENTRYPOINT /entry.sh --flag\nCMD [not json\nHEALTHCHECK --interval=30s CMD [\"curl\", \"-f\", \"http://localhost/\"]\n");
+        assert!(matches!(df.instructions[1].form, Form::Exec(ref v) if v[0] == "gunicorn"));
+        assert_eq!(df.instructions[2].form, Form::Shell);
+        assert_eq!(df.instructions[3].form, Form::Shell);
+        assert_eq!(df.instructions[4].flag("interval"), Some("30s"));
+        assert!(df.instructions[4].args_text().starts_with("CMD"));
+    }
+
+    #[test]
+    fn windows_escape_directive() {
+        let text = "# escape=`\r\n\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nSHELL [\"powershell\", \"-Command\"]\r\nRUN Invoke-WebRequest https://x/y.zip -OutFile C:\\y.zip ; `\r\n    Expand-Archive C:\\y.zip -DestinationPath C:\\y\r\nENV APP_HOME=C:\\app\r\nUSER ContainerUser\r\n";
+        let df = parse(text);
+        assert_eq!(df.escape, '`');
+        assert!(df.errors.is_empty(), "{:?}", df.errors);
+        assert_eq!(df.instructions.len(), 5);
+        assert!(df.instructions[2].args_text().contains("Expand-Archive"));
+        let kv = df.instructions[3].key_values(df.escape);
+        assert_eq!(kv[0].value.as_deref(), Some("C:\\app"));
+    }
+
+    #[test]
+    fn legacy_and_modern_env_label() {
+        let text = "FROM x\nENV PATH /opt/app/bin:$PATH\nENV A=1 B=\"two words\" C='x y'\nLABEL maintainer \"Jane Doe <jane@example.com>\"\nLABEL org.opencontainers.image.source=\"https://github.com/o/r\" version=1.0\nENV MSG hello \\\n    world\n";
+        let df = parse(text);
+        let kv = df.instructions[1].key_values(df.escape);
+        assert_eq!(kv.len(), 1);
+        assert_eq!(kv[0].key, "PATH");
+        assert_eq!(kv[0].value.as_deref(), Some("/opt/app/bin:$PATH"));
+        let kv = df.instructions[2].key_values(df.escape);
+        let got: Vec<_> = kv
+            .iter()
+            .map(|k| (k.key.as_str(), k.value.as_deref().unwrap()))
+            .collect();
+        assert_eq!(got, [("A", "1"), ("B", "two words"), ("C", "x y")]);
+        assert_eq!(&text[kv[1].value_span.clone()], "\"two words\"");
+        let kv = df.instructions[3].key_values(df.escape);
+        assert_eq!(kv[0].key, "maintainer");
+        assert_eq!(kv[0].value.as_deref(), Some("Jane Doe <jane@example.com>"));
+        let kv = df.instructions[4].key_values(df.escape);
+        assert_eq!(kv.len(), 2);
+        assert_eq!(kv[0].value.as_deref(), Some("https://github.com/o/r"));
+        let kv = df.instructions[5].key_values(df.escape);
+        assert_eq!(kv[0].key, "MSG");
+        assert!(kv[0].value.as_deref().unwrap().starts_with("hello"));
+    }
+
+    #[test]
+    fn byte_order_mark_and_lowercase_keywords() {
+        let df =
+            parse("\u{feff}# syntax=docker/dockerfile:1\nfrom alpine:3.20 as base\nrun echo hi\n");
+        assert!(df.errors.is_empty(), "{:?}", df.errors);
+        assert_eq!(df.syntax.as_deref(), Some("docker/dockerfile:1"));
+        assert_eq!(df.stages[0].name.as_deref(), Some("base"));
+        assert_eq!(df.instructions[1].keyword, "RUN");
     }
 }

@@ -1,17 +1,232 @@
-//! `harden status`: readiness controls (done / partial / missing) with evidence.
+//! `harden status`: readiness controls (done / partial / missing / not applicable)
+//! with file:line evidence, advice, and a 0–10 score per area (docs/status.md).
+//!
+//! Layout: `controls` declares the controls as data; `facts` and `source_scan`
+//! gather what the repository holds (each file read once); `evidence` decides
+//! each control's state; `score` weighs them; `render` prints terminal and JSON.
+//! Other modules (plan, reports) call [`assess`].
 
-use clap::Args;
+pub mod ci;
+pub mod controls;
+pub mod evidence;
+pub mod facts;
+pub mod render;
+pub mod score;
+pub mod source_scan;
+pub mod view;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
 
 use crate::cli::CommonArgs;
+use crate::config::Config;
+use crate::engine::ScanReport;
+
+pub use controls::Area;
+
+/// Where a control stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// In place, with evidence.
+    Done,
+    /// Started or incomplete (a scaffold, some workflows but not all…).
+    Partial,
+    /// Not found.
+    Missing,
+    /// Does not apply to this repository (no containers → no container controls).
+    NotApplicable,
+}
+
+impl State {
+    /// Kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Done => "done",
+            State::Partial => "partial",
+            State::Missing => "missing",
+            State::NotApplicable => "not-applicable",
+        }
+    }
+
+    /// Credit in the score: done 1, partial 0.5, missing 0, n/a excluded.
+    pub fn credit(self) -> Option<f64> {
+        match self {
+            State::Done => Some(1.0),
+            State::Partial => Some(0.5),
+            State::Missing => Some(0.0),
+            State::NotApplicable => None,
+        }
+    }
+}
+
+/// One piece of evidence: a place in the repository and what it shows.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Evidence {
+    /// Repository-relative path.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What this line shows.
+    pub note: String,
+}
+
+impl Evidence {
+    /// Evidence at `path:line`.
+    pub fn new(path: impl Into<String>, line: usize, note: impl Into<String>) -> Self {
+        Evidence {
+            path: path.into(),
+            line,
+            note: note.into(),
+        }
+    }
+}
+
+/// The assessed state of one control.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlStatus {
+    /// Control id (`dependency-updates`).
+    pub id: &'static str,
+    /// Area.
+    pub area: Area,
+    /// Human title.
+    pub title: &'static str,
+    /// Weight in the score.
+    pub weight: u8,
+    /// State.
+    pub state: State,
+    /// Why: file:line evidence (for missing controls, the files that show the gap).
+    pub evidence: Vec<Evidence>,
+    /// One-line summary of what was found.
+    pub summary: String,
+    /// What to do (empty when done or not applicable).
+    pub advice: String,
+    /// Points of the overall 0–10 score this control costs.
+    pub points_lost: f64,
+}
+
+/// What kind of repository this is; decides which controls apply.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Profile {
+    /// Serves network requests (a web framework, EXPOSE, published compose ports).
+    pub service: bool,
+    /// Something is deployed from here (containers, manifests, a service, deploy scripts).
+    pub deployable: bool,
+    /// A library or tool: a package manifest and nothing deployed.
+    pub library: bool,
+    /// Holds state worth backing up (a database in compose/k8s, a DB client in code).
+    pub stateful: bool,
+    /// Container definitions exist (Dockerfile, compose, Kubernetes workloads).
+    pub containers: bool,
+    /// GitHub Actions workflows exist.
+    pub github_workflows: bool,
+    /// Some CI system is configured.
+    pub ci: bool,
+}
+
+/// Scores: overall and per area, 0–10, `None` when nothing in it applies.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scores {
+    /// Overall score.
+    pub overall: Option<f64>,
+    /// Per area.
+    pub areas: BTreeMap<Area, Option<f64>>,
+}
+
+/// The whole assessment.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusReport {
+    /// Every declared control, in declaration order.
+    pub controls: Vec<ControlStatus>,
+    /// Scores.
+    pub scores: Scores,
+    /// What the repository was taken to be.
+    pub profile: Profile,
+}
+
+impl StatusReport {
+    /// The status of a control by id.
+    pub fn control(&self, id: &str) -> Option<&ControlStatus> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+}
+
+/// Assesses the repository at `root`, using a scan's findings and inventory.
+pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
+    let facts = facts::gather(root, &report.inventory, config);
+    let (profile, outcomes) = evidence::assess_all(&facts, &report.findings);
+    let mut controls: Vec<ControlStatus> = controls::CONTROLS
+        .iter()
+        .map(|def| {
+            let o = outcomes.get(def.id).cloned().unwrap_or_default();
+            let advice = match o.state {
+                State::Done | State::NotApplicable => String::new(),
+                _ => def.advice.to_string(),
+            };
+            ControlStatus {
+                id: def.id,
+                area: def.area,
+                title: def.title,
+                weight: def.weight,
+                state: o.state,
+                evidence: o.evidence,
+                summary: o.summary,
+                advice,
+                points_lost: 0.0,
+            }
+        })
+        .collect();
+    let scores = score::score(&mut controls);
+    StatusReport {
+        controls,
+        scores,
+        profile,
+    }
+}
+
+/// Output formats of `harden status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// A compact table for people.
+    Terminal,
+    /// Versioned JSON (docs/status.md).
+    Json,
+}
 
 /// Arguments of `harden status`.
 #[derive(Args, Debug)]
 pub struct StatusArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Terminal)]
+    format: StatusFormat,
+    /// Write the report to a file instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
 }
 
 /// Runs `harden status`.
-pub fn run_cli(_args: StatusArgs) -> i32 {
-    crate::cli::not_yet("status")
+pub fn run_cli(args: StatusArgs) -> i32 {
+    let report = match crate::cli::load_and_scan(&args.common) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let config = match Config::load(&args.common.path, args.common.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return crate::cli::error(e),
+    };
+    let status = assess(&args.common.path, &report, &config);
+    let color = crate::cli::use_color(args.output.is_some());
+    let res = crate::cli::emit(args.output.as_deref(), |w| match args.format {
+        StatusFormat::Terminal => render::terminal(&status, color, w),
+        StatusFormat::Json => render::json(&status, w),
+    });
+    match res {
+        Ok(()) => crate::cli::EXIT_OK,
+        Err(code) => code,
+    }
 }

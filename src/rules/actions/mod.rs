@@ -1,8 +1,33 @@
-//! `actions/` rules.
+//! `actions/` rules: GitHub Actions workflows and local composite actions.
 
 use super::Rule;
 
+pub mod buildkit_local_cache;
+pub mod dangerous_trigger;
+pub mod excessive_permissions;
+pub mod missing_permissions;
+pub mod persist_credentials;
+pub mod pin_comment_mismatch;
+pub mod sarif_without_permission;
+pub mod secret_echo;
+pub mod secrets_inherit;
+pub mod template_injection;
+pub mod unpinned_uses;
+pub mod wf;
+
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![]
+    vec![
+        Box::new(unpinned_uses::UnpinnedUses),
+        Box::new(pin_comment_mismatch::PinCommentMismatch),
+        Box::new(missing_permissions::MissingPermissions),
+        Box::new(excessive_permissions::ExcessivePermissions),
+        Box::new(template_injection::TemplateInjection),
+        Box::new(dangerous_trigger::DangerousTrigger),
+        Box::new(sarif_without_permission::SarifWithoutPermission),
+        Box::new(buildkit_local_cache::BuildkitLocalCache),
+        Box::new(secret_echo::SecretEcho),
+        Box::new(persist_credentials::PersistCredentials),
+        Box::new(secrets_inherit::SecretsInherit),
+    ]
 }

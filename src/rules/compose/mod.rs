@@ -1,8 +1,285 @@
-//! `compose/` rules.
+//! `compose/` rules, and helpers shared with `k8s/` (image references, file roles).
+
+use crate::parse::yaml::{YamlFile, YamlNode, YamlPair};
+use crate::roles::FileRole;
+use crate::rules::FileCx;
 
 use super::Rule;
 
+pub mod db_port_exposed;
+pub mod latest_image;
+pub mod missing_healthcheck;
+pub mod missing_resource_limits;
+pub mod noop_healthcheck;
+pub mod privileged;
+pub mod secret_literal;
+
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![]
+    vec![
+        Box::new(privileged::Privileged),
+        Box::new(secret_literal::SecretLiteral),
+        Box::new(db_port_exposed::DbPortExposed),
+        Box::new(latest_image::LatestImage),
+        Box::new(missing_resource_limits::MissingResourceLimits),
+        Box::new(missing_healthcheck::MissingHealthcheck),
+        Box::new(noop_healthcheck::NoopHealthcheck),
+    ]
+}
+
+/// Every `services:` entry of every document of a compose file.
+pub(crate) fn services(yaml: &YamlFile) -> Vec<&YamlPair> {
+    yaml.documents
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .filter_map(|r| r.get("services"))
+        .filter_map(|s| s.as_map())
+        .flat_map(|m| m.iter())
+        .filter(|p| p.value.as_map().is_some())
+        .collect()
+}
+
+/// A service that only adds to a service defined elsewhere (an override file's entry,
+/// `extends:`): what it lacks may come from the other file.
+pub(crate) fn is_partial_service(svc: &YamlNode) -> bool {
+    svc.get("extends").is_some() || (svc.get("image").is_none() && svc.get("build").is_none())
+}
+
+/// Files whose findings are not about production at all (tests, vendored, generated).
+pub(crate) fn not_production(role: FileRole) -> bool {
+    matches!(
+        role,
+        FileRole::Test | FileRole::Vendored | FileRole::Generated
+    )
+}
+
+const DEV_TOKENS: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "e2e",
+    "debug",
+    "override",
+    "devcontainer",
+    "sandbox",
+    "example",
+    "examples",
+    "sample",
+    "demo",
+];
+
+/// A compose file meant for a developer machine, CI or a demo, by name or directory
+/// (`docker-compose.dev.yml`, `compose.override.yml`, `docker-compose.example.yml`,
+/// `.devcontainer/…`, `local/…`).
+pub(crate) fn is_dev_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower
+        .split(['/', '.', '-', '_'])
+        .any(|tok| DEV_TOKENS.contains(&tok))
+}
+
+/// Whether operational rules (limits, health checks, probes) should stay quiet on this file.
+pub(crate) fn skip_operational(cx: &FileCx<'_>) -> bool {
+    not_production(cx.role) || cx.role == FileRole::Example || is_dev_path(&cx.file.path)
+}
+
+/// What is wrong with an image reference's tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ImageTag {
+    /// `name@sha256:…`
+    Digest,
+    /// `name:1.2.3`, `name:${TAG}`
+    Pinned,
+    /// `name` (Docker pulls `latest`)
+    Untagged,
+    /// `name:latest`
+    Latest,
+    /// `name:latest-alpine`, `name:stable`, `name:nightly`: a tag that moves.
+    Moving,
+    /// `name:${TAG:-latest}`, `name:${TAG}` with no tag text at all: `latest` by default.
+    LatestByDefault,
+    /// The whole reference is a variable (`${IMAGE}`): unknowable here.
+    Unknown,
+}
+
+/// Classifies an image reference (`registry:5000/team/app:1.2@sha256:…`).
+pub(crate) fn image_tag(image: &str) -> ImageTag {
+    let image = image.trim();
+    if image.is_empty()
+        || image.contains("://")
+        || image.starts_with('$') && !image[1..].contains(['/', ':'])
+    {
+        return ImageTag::Unknown;
+    }
+    if image.contains('@') {
+        return ImageTag::Digest;
+    }
+    // The tag is after the last ':' that follows the last '/' (a registry port is before it),
+    // ignoring ':' inside `${…}` interpolations.
+    let masked = mask_interpolations(image);
+    let last_slash = masked.rfind('/').map(|i| i + 1).unwrap_or(0);
+    let Some(colon) = masked[last_slash..].rfind(':').map(|i| i + last_slash) else {
+        // `app${TAG}` or `app-${VERSION}`: a variable decides; `${IMAGE}` alone too.
+        if image[last_slash..].contains('$') {
+            return ImageTag::Unknown;
+        }
+        return ImageTag::Untagged;
+    };
+    let tag = &image[colon + 1..];
+    if tag.eq_ignore_ascii_case("latest") {
+        return ImageTag::Latest;
+    }
+    let lower = tag.to_ascii_lowercase();
+    if lower.starts_with("latest-")
+        || lower.ends_with("-latest")
+        || matches!(
+            lower.as_str(),
+            "stable" | "edge" | "nightly" | "main" | "master" | "dev" | "develop"
+        )
+    {
+        return ImageTag::Moving;
+    }
+    if let Some(default) = interpolation_default(tag) {
+        return if default.is_empty() || default.eq_ignore_ascii_case("latest") {
+            ImageTag::LatestByDefault
+        } else {
+            ImageTag::Pinned
+        };
+    }
+    if tag.is_empty() {
+        return ImageTag::Untagged;
+    }
+    ImageTag::Pinned
+}
+
+/// `${VAR}`-style interpolations replaced by `X`s of the same length.
+fn mask_interpolations(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            depth += 1;
+            out.push_str("XX");
+            i += 2;
+            continue;
+        }
+        if depth > 0 {
+            if b == b'}' {
+                depth -= 1;
+            }
+            out.push('X');
+        } else {
+            out.push(b as char);
+        }
+        i += 1;
+    }
+    // Non-ASCII bytes were pushed one char per byte; keep byte offsets equal to `s`.
+    if out.len() != s.len() {
+        return s.to_string();
+    }
+    out
+}
+
+/// The default of a tag that is one interpolation: `${TAG:-1.2}` → `Some("1.2")`,
+/// `${TAG}` / `${TAG:?err}` → a non-empty sentinel (set at deploy time, nothing to judge).
+fn interpolation_default(tag: &str) -> Option<&str> {
+    let inner = tag.strip_prefix("${")?.strip_suffix('}')?;
+    Some(default_of(inner).unwrap_or("pinned-by-variable"))
+}
+
+/// The default in the body of `${NAME:-default}` / `${NAME-default}`; `None` for other forms.
+pub(crate) fn default_of(inner: &str) -> Option<&str> {
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    let op = &inner[name_end..];
+    op.strip_prefix(":-").or_else(|| op.strip_prefix('-'))
+}
+
+/// Test helper: scans `text` as `name` with one rule; returns the findings and the text
+/// with every finding's fix applied.
+#[cfg(test)]
+pub(crate) fn scan_and_fix(
+    name: &str,
+    text: &str,
+    rule: Box<dyn Rule>,
+) -> (Vec<crate::finding::Finding>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let opts = crate::engine::ScanOptions {
+        root: dir.path().to_path_buf(),
+        config: crate::config::Config::default(),
+        threads: 1,
+    };
+    let report = crate::engine::scan_with(&opts, &[rule]);
+    let mut edits: Vec<_> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .flat_map(|f| f.edits.iter().cloned())
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut fixed = text.to_string();
+    for e in edits {
+        fixed.replace_range(e.range.clone(), &e.replacement);
+    }
+    (report.findings, fixed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_tags() {
+        assert_eq!(image_tag("postgres"), ImageTag::Untagged);
+        assert_eq!(image_tag("postgres:latest"), ImageTag::Latest);
+        assert_eq!(
+            image_tag("timescale/timescaledb:latest-pg16"),
+            ImageTag::Moving
+        );
+        assert_eq!(image_tag("nginx:stable"), ImageTag::Moving);
+        assert_eq!(image_tag("postgres:16.2-alpine"), ImageTag::Pinned);
+        assert_eq!(image_tag("localhost:5000/app"), ImageTag::Untagged);
+        assert_eq!(image_tag("localhost:5000/app:1.0"), ImageTag::Pinned);
+        assert_eq!(image_tag("redis@sha256:abcd"), ImageTag::Digest);
+        assert_eq!(image_tag("${IMAGE}"), ImageTag::Unknown);
+        assert_eq!(image_tag("ghcr.io/acme/api:${TAG}"), ImageTag::Pinned);
+        assert_eq!(
+            image_tag("ghcr.io/acme/api:${TAG:-latest}"),
+            ImageTag::LatestByDefault
+        );
+        assert_eq!(
+            image_tag("ghcr.io/acme/api:${TAG:-1.4.0}"),
+            ImageTag::Pinned
+        );
+        assert_eq!(
+            image_tag("${REGISTRY:-ghcr.io}/acme/api"),
+            ImageTag::Untagged
+        );
+        assert_eq!(image_tag("${REGISTRY}/api:2.1"), ImageTag::Pinned);
+        assert_eq!(image_tag("acme/api${SUFFIX}"), ImageTag::Unknown);
+        assert_eq!(
+            image_tag("ko://github.com/acme/api/cmd/api"),
+            ImageTag::Unknown
+        );
+    }
+
+    #[test]
+    fn dev_paths() {
+        assert!(is_dev_path("docker-compose.dev.yml"));
+        assert!(is_dev_path("compose.override.yaml"));
+        assert!(is_dev_path(".devcontainer/docker-compose.yml"));
+        assert!(!is_dev_path("deploy/docker-compose.prod.yml"));
+        assert!(!is_dev_path("docker-compose.yml"));
+    }
 }

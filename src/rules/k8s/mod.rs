@@ -1,8 +1,468 @@
-//! `k8s/` rules.
+//! `k8s/` rules, and what they share: finding the containers of a workload, telling a
+//! complete manifest from a kustomize patch, and deferring findings to the end of the
+//! scan so that files a `kustomization.yaml` names as patches can be left out.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Mutex;
+
+use crate::finding::{Related, Severity};
+use crate::parse::yaml::YamlNode;
+use crate::roles::FileRole;
+use crate::rules::compose::{is_dev_path, not_production};
+use crate::rules::{FileCx, RepoCx, RepoSink};
 
 use super::Rule;
 
+pub mod latest_image;
+pub mod missing_probes;
+pub mod missing_resource_limits;
+pub mod noop_probe;
+pub mod privileged;
+pub mod run_as_non_root;
+pub mod secret_literal;
+
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![]
+    vec![
+        Box::new(privileged::Privileged::default()),
+        Box::new(run_as_non_root::RunAsNonRoot::default()),
+        Box::new(latest_image::LatestImage::default()),
+        Box::new(missing_resource_limits::MissingResourceLimits::default()),
+        Box::new(missing_probes::MissingProbes::default()),
+        Box::new(noop_probe::NoopProbe::default()),
+        Box::new(secret_literal::SecretLiteral),
+    ]
+}
+
+/// Kinds whose pod template harden checks.
+const WORKLOAD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "PodTemplate",
+    "Rollout",
+    "DeploymentConfig",
+];
+
+/// Kinds that must carry a `spec.selector` when complete (so one without is a patch).
+const SELECTOR_KINDS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
+
+/// Long-running kinds that serve or process continuously (probes matter).
+pub(crate) const SERVING_KINDS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Rollout",
+    "DeploymentConfig",
+];
+
+/// One container of a pod template.
+pub(crate) struct Container<'a> {
+    /// The container's mapping.
+    pub node: &'a YamlNode,
+    /// From `initContainers`.
+    pub init: bool,
+}
+
+impl<'a> Container<'a> {
+    /// `name:` of the container.
+    pub fn name(&self) -> &'a str {
+        self.node
+            .get("name")
+            .and_then(|n| n.as_str())
+            .unwrap_or("?")
+    }
+
+    /// Where to report something about the whole container: its `image:` value.
+    pub fn anchor(&self) -> Range<usize> {
+        self.node
+            .get("image")
+            .or_else(|| self.node.get("name"))
+            .map(|n| n.span.clone())
+            .unwrap_or_else(|| self.node.span.clone())
+    }
+
+    /// `securityContext.<key>` of the container.
+    pub fn sc(&self, key: &str) -> Option<&'a YamlNode> {
+        self.node.at(&["securityContext", key])
+    }
+}
+
+/// A workload document: kind, name, pod spec and containers.
+pub(crate) struct Workload<'a> {
+    /// `kind:`.
+    pub kind: &'a str,
+    /// `metadata.name`.
+    pub name: &'a str,
+    /// `metadata.namespace`.
+    pub namespace: Option<&'a str>,
+    /// The pod spec.
+    pub pod: &'a YamlNode,
+    /// Init containers first, then containers.
+    pub containers: Vec<Container<'a>>,
+}
+
+impl<'a> Workload<'a> {
+    /// Pod-level `securityContext.<key>`.
+    pub fn pod_sc(&self, key: &str) -> Option<&'a YamlNode> {
+        self.pod.at(&["securityContext", key])
+    }
+}
+
+/// The workloads of a document: itself, or the `items` of a `kind: List`.
+pub(crate) fn workloads<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Vec<Workload<'a>> {
+    if doc.get("kind").and_then(|k| k.as_str()) == Some("List") {
+        return doc
+            .get("items")
+            .and_then(|i| i.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|item| workload(item, cx))
+            .collect();
+    }
+    workload(doc, cx).into_iter().collect()
+}
+
+/// The workload of a document if it is a complete manifest of a workload kind in a file
+/// that ships. Kustomize strategic-merge patches are not complete: a container without
+/// `image`, a Deployment without `spec.selector`, or a file named `*patch*`.
+pub(crate) fn workload<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Option<Workload<'a>> {
+    if not_production(cx.role) {
+        return None;
+    }
+    let kind = doc.get("kind").and_then(|k| k.as_str())?;
+    if !WORKLOAD_KINDS.contains(&kind) {
+        return None;
+    }
+    // A Helm chart's template that the engine's `{{` prefilter let through.
+    if cx.file.path.split('/').any(|seg| seg == "templates") && cx.file.text.contains("{{") {
+        return None;
+    }
+    let pod = crate::embed::pod_spec(doc)?;
+    let mut containers = Vec::new();
+    for (key, init) in [("initContainers", true), ("containers", false)] {
+        if let Some(items) = pod.get(key).and_then(|c| c.as_seq()) {
+            containers.extend(items.iter().map(|node| Container { node, init }));
+        }
+    }
+    let file_name = cx
+        .file
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let partial = containers.iter().all(|c| c.init)
+        || containers.iter().any(|c| c.node.get("image").is_none())
+        || SELECTOR_KINDS.contains(&kind) && doc.at(&["spec", "selector"]).is_none()
+        || file_name.contains("patch");
+    if partial {
+        return None;
+    }
+    Some(Workload {
+        kind,
+        name: doc
+            .at(&["metadata", "name"])
+            .and_then(|n| n.as_str())
+            .unwrap_or("?"),
+        namespace: doc.at(&["metadata", "namespace"]).and_then(|n| n.as_str()),
+        pod,
+        containers,
+    })
+}
+
+/// Whether operational rules (limits, probes) stay quiet on this file.
+pub(crate) fn skip_operational(cx: &FileCx<'_>) -> bool {
+    cx.role == FileRole::Example || is_dev_path(&cx.file.path)
+}
+
+struct Pending {
+    at: Related,
+    snippet: String,
+    message: String,
+    severity: Severity,
+    /// The image the finding is about (dropped if a kustomization rewrites it).
+    image: Option<String>,
+    /// For missing limits: the workload's namespace (dropped if a `LimitRange` with a
+    /// default memory limit covers it).
+    limit_scope: Option<Option<String>>,
+}
+
+/// Findings held until the end of the scan, and what kustomizations said.
+#[derive(Default)]
+pub(crate) struct Deferred {
+    state: Mutex<DeferredState>,
+}
+
+#[derive(Default)]
+struct DeferredState {
+    pending: Vec<Pending>,
+    /// Repository paths that a kustomization uses as patches.
+    patches: HashSet<String>,
+    /// Image names a kustomization `images:` entry sets the tag or digest of.
+    images: HashSet<String>,
+    /// Namespaces of `LimitRange`s with a default memory limit.
+    limit_ranges: HashSet<String>,
+    /// A `LimitRange` without a namespace (applies wherever it is applied).
+    limit_range_any: bool,
+}
+
+/// Normalises `dir/../x/./y` into a repository path.
+fn join_rel(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+impl Deferred {
+    /// Records what a `Kustomization` document says about patches and images; returns
+    /// whether the document was one.
+    pub fn observe(&self, doc: &YamlNode, cx: &FileCx<'_>) -> bool {
+        let kind = doc.get("kind").and_then(|k| k.as_str());
+        let api = doc.get("apiVersion").and_then(|k| k.as_str()).unwrap_or("");
+        if api.starts_with("skaffold/") {
+            self.observe_skaffold(doc);
+            return true;
+        }
+        if kind == Some("LimitRange") {
+            self.observe_limit_range(doc);
+            return true;
+        }
+        let file_name = cx.file.path.rsplit('/').next().unwrap_or("");
+        let named = file_name.eq_ignore_ascii_case("kustomization.yaml")
+            || file_name.eq_ignore_ascii_case("kustomization.yml")
+            || file_name == "Kustomization";
+        if kind != Some("Kustomization") && !(kind.is_none() && named) {
+            return false;
+        }
+        let dir = cx.file.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let mut patches = Vec::new();
+        for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
+            for item in doc.get(key).and_then(|p| p.as_seq()).unwrap_or(&[]) {
+                let path = item
+                    .as_str()
+                    .or_else(|| item.get("path").and_then(|p| p.as_str()));
+                if let Some(p) = path {
+                    // An inline patch (`- |-` block) contains newlines: not a path.
+                    if !p.contains('\n') {
+                        patches.push(join_rel(dir, p.trim()));
+                    }
+                }
+            }
+        }
+        let mut images = Vec::new();
+        for item in doc.get("images").and_then(|p| p.as_seq()).unwrap_or(&[]) {
+            if let Some(n) = item.get("name").and_then(|n| n.as_str()) {
+                images.push(n.to_string());
+            }
+        }
+        if let Ok(mut st) = self.state.lock() {
+            st.patches.extend(patches);
+            st.images.extend(images);
+        }
+        true
+    }
+
+    /// Records the images a skaffold config builds (manifests name them without a tag and
+    /// skaffold substitutes the built tag).
+    fn observe_skaffold(&self, doc: &YamlNode) {
+        let mut images = Vec::new();
+        let mut builds: Vec<&YamlNode> = doc.get("build").into_iter().collect();
+        for p in doc.get("profiles").and_then(|p| p.as_seq()).unwrap_or(&[]) {
+            builds.extend(p.get("build"));
+        }
+        for b in builds {
+            for a in b.get("artifacts").and_then(|a| a.as_seq()).unwrap_or(&[]) {
+                if let Some(i) = a.get("image").and_then(|i| i.as_str()) {
+                    images.push(image_name(i));
+                }
+            }
+        }
+        if let Ok(mut st) = self.state.lock() {
+            st.images.extend(images);
+        }
+    }
+
+    fn observe_limit_range(&self, doc: &YamlNode) {
+        let has_default_memory = doc
+            .at(&["spec", "limits"])
+            .and_then(|l| l.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .any(|l| l.at(&["default", "memory"]).is_some());
+        if !has_default_memory {
+            return;
+        }
+        let ns = doc.at(&["metadata", "namespace"]).and_then(|n| n.as_str());
+        if let Ok(mut st) = self.state.lock() {
+            match ns {
+                Some(ns) => {
+                    st.limit_ranges.insert(ns.to_string());
+                }
+                None => st.limit_range_any = true,
+            }
+        }
+    }
+
+    /// Holds a missing-limit finding, dropped at the end if a `LimitRange` with a default
+    /// memory limit covers `namespace`.
+    pub fn push_limit(
+        &self,
+        cx: &FileCx<'_>,
+        span: Range<usize>,
+        message: String,
+        namespace: Option<&str>,
+    ) {
+        self.push(cx, span, Severity::Medium, message, None);
+        if let Ok(mut st) = self.state.lock() {
+            if let Some(last) = st.pending.last_mut() {
+                last.limit_scope = Some(namespace.map(str::to_string));
+            }
+        }
+    }
+
+    /// Holds a finding at `span` of the current file.
+    pub fn push(
+        &self,
+        cx: &FileCx<'_>,
+        span: Range<usize>,
+        severity: Severity,
+        message: String,
+        image: Option<&str>,
+    ) {
+        let at = cx.locate(span, String::new());
+        let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+        if let Ok(mut st) = self.state.lock() {
+            st.pending.push(Pending {
+                at,
+                snippet,
+                message,
+                severity,
+                image: image.map(image_name),
+                limit_scope: None,
+            });
+        }
+    }
+
+    /// Reports what was held, minus findings in kustomize patches and on images a
+    /// kustomization pins.
+    pub fn flush(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        let pending = std::mem::take(&mut st.pending);
+        for p in pending {
+            if st.patches.contains(&p.at.path) {
+                continue;
+            }
+            if p.image.as_ref().is_some_and(|i| st.images.contains(i)) {
+                continue;
+            }
+            if let Some(scope) = &p.limit_scope {
+                let covered = st.limit_range_any
+                    || scope
+                        .as_ref()
+                        .is_some_and(|ns| st.limit_ranges.contains(ns));
+                if covered {
+                    continue;
+                }
+            }
+            let f = out.report(p.at, p.snippet, p.message);
+            f.severity = p.severity;
+        }
+    }
+}
+
+/// The name part of an image reference (no tag, no digest).
+fn image_name(image: &str) -> String {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last_slash = no_digest.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match no_digest[last_slash..].rfind(':') {
+        Some(c) => no_digest[..last_slash + c].to_string(),
+        None => no_digest.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_names() {
+        assert_eq!(
+            join_rel("overlays/prod", "../../base/patch.yaml"),
+            "base/patch.yaml"
+        );
+        assert_eq!(join_rel("", "./patch.yaml"), "patch.yaml");
+        assert_eq!(image_name("registry:5000/app:1.2"), "registry:5000/app");
+        assert_eq!(image_name("app"), "app");
+        assert_eq!(image_name("app@sha256:ab"), "app");
+    }
+}
+
+#[cfg(test)]
+mod odd_shapes {
+    use crate::config::Config;
+    use crate::engine::{scan_with, ScanOptions};
+
+    /// Every compose and k8s rule on YAML of unexpected shapes: no rule may fail.
+    #[test]
+    fn odd_shapes_do_not_break_rules() {
+        let files = [
+            ("docker-compose.yml", "services:\n  a:\n    image: [x, y]\n    environment: just-a-string\n    ports: {a: 1}\n    volumes: 3\n    healthcheck: {test: {a: b}}\n    cap_add: ALL\n  b: 7\n  c:\n    build: .\n    ports: [\"\", \":\", \"::\", \"${}\", \"[::\", \"a:b:c:d\", 99999999999]\n    environment: [\"=\", \"X=\", \"=y\", \"P\u{e9}SSWORD=h\u{e9}\", \"DB_PASSWORD=${\"]\n    restart: [no]\n"),
+            ("compose.yaml", "services: []\n---\n- 1\n---\nservices:\n  web:\n    image: \"${A:-${B:-latest}}\"\n    environment: {SECRET_KEY: \"${X:-}\", TOKEN: \"${X-\u{e9}\u{e9}}\"}\n"),
+            ("k8s.yaml", "apiVersion: v1\nkind: Pod\nspec: 3\n---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  selector: {}\n  template:\n    spec:\n      hostNetwork: true\n      securityContext: [1]\n      volumes: [{hostPath: {path: 5}}, {hostPath: \"/\"}]\n      containers:\n        - image: 5\n        - name: x\n          image: \"a:\"\n          securityContext: {runAsUser: -1, privileged: \"true\", capabilities: {add: ALL}}\n          readinessProbe: {exec: {command: []}}\n          livenessProbe: {exec: {command: \"\"}}\n---\napiVersion: v1\nkind: List\nitems: {a: 1}\n"),
+            ("kustomization.yaml", "patches: [{path: 3}, \"../../../../x.yaml\", {patch: \"a\\nb\"}]\nimages: [{name: [1]}]\n"),
+            ("skaffold.yaml", "apiVersion: skaffold/v4\nkind: Config\nbuild: {artifacts: 3}\nprofiles: [1, {build: {artifacts: [{image: 4}]}}]\n"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let rules: Vec<Box<dyn crate::rules::Rule>> = crate::rules::compose::rules()
+            .into_iter()
+            .chain(super::rules())
+            .collect();
+        let opts = ScanOptions {
+            root: dir.path().to_path_buf(),
+            config: Config::default(),
+            threads: 1,
+        };
+        let report = scan_with(&opts, &rules);
+        let failures: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("internal error"))
+            .collect();
+        assert!(failures.is_empty(), "{failures:?}");
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .all(|d| !d.message.contains("syntax")),
+            "{:?}",
+            report.diagnostics
+        );
+        assert!(!report.findings.is_empty());
+    }
 }

@@ -1,0 +1,395 @@
+//! Which package ecosystems a repository has, and in which directories, from
+//! file names alone (the inventory of a scan).
+//!
+//! `repo/dependabot-coverage` compares this with `.github/dependabot.yml`;
+//! `harden status` cites it; `harden fix` writes a `dependabot.yml` from it.
+//! Directories are written the way Dependabot wants them: `/` for the root,
+//! `/services/api` for a subdirectory.
+
+use std::collections::BTreeMap;
+
+use crate::roles::{role_of, FileRole};
+use crate::rules::InventoryEntry;
+
+/// A Dependabot `package-ecosystem`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ecosystem {
+    /// pip: requirements files, pyproject.toml, setup.py, Pipfile.
+    Pip,
+    /// uv: uv.lock.
+    Uv,
+    /// npm (also yarn, pnpm): package.json.
+    Npm,
+    /// cargo: Cargo.toml.
+    Cargo,
+    /// gomod: go.mod.
+    Gomod,
+    /// docker: Dockerfiles.
+    Docker,
+    /// docker-compose: compose files.
+    DockerCompose,
+    /// github-actions: workflows (directory `/`) and local actions.
+    GithubActions,
+    /// terraform: `*.tf`.
+    Terraform,
+    /// bundler: Gemfile.
+    Bundler,
+    /// composer: composer.json.
+    Composer,
+    /// maven: pom.xml.
+    Maven,
+    /// gradle: build.gradle(.kts).
+    Gradle,
+    /// nuget: `*.csproj`, packages.config.
+    Nuget,
+    /// mix: mix.exs.
+    Mix,
+    /// pub: pubspec.yaml.
+    Pub,
+    /// swift: Package.swift.
+    Swift,
+    /// gitsubmodule: .gitmodules.
+    Gitsubmodule,
+}
+
+impl Ecosystem {
+    /// Every ecosystem, in a fixed order.
+    pub const ALL: [Ecosystem; 18] = [
+        Ecosystem::Pip,
+        Ecosystem::Uv,
+        Ecosystem::Npm,
+        Ecosystem::Cargo,
+        Ecosystem::Gomod,
+        Ecosystem::Docker,
+        Ecosystem::DockerCompose,
+        Ecosystem::GithubActions,
+        Ecosystem::Terraform,
+        Ecosystem::Bundler,
+        Ecosystem::Composer,
+        Ecosystem::Maven,
+        Ecosystem::Gradle,
+        Ecosystem::Nuget,
+        Ecosystem::Mix,
+        Ecosystem::Pub,
+        Ecosystem::Swift,
+        Ecosystem::Gitsubmodule,
+    ];
+
+    /// The `package-ecosystem` value Dependabot expects.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ecosystem::Pip => "pip",
+            Ecosystem::Uv => "uv",
+            Ecosystem::Npm => "npm",
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Gomod => "gomod",
+            Ecosystem::Docker => "docker",
+            Ecosystem::DockerCompose => "docker-compose",
+            Ecosystem::GithubActions => "github-actions",
+            Ecosystem::Terraform => "terraform",
+            Ecosystem::Bundler => "bundler",
+            Ecosystem::Composer => "composer",
+            Ecosystem::Maven => "maven",
+            Ecosystem::Gradle => "gradle",
+            Ecosystem::Nuget => "nuget",
+            Ecosystem::Mix => "mix",
+            Ecosystem::Pub => "pub",
+            Ecosystem::Swift => "swift",
+            Ecosystem::Gitsubmodule => "gitsubmodule",
+        }
+    }
+
+    /// Parses a `package-ecosystem` value (`yarn`/`pnpm` are not values: they are `npm`).
+    pub fn from_dependabot(s: &str) -> Option<Ecosystem> {
+        Ecosystem::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    /// Whether a Dependabot entry for `other` also keeps this ecosystem's manifests
+    /// up to date (pip and uv both read pyproject.toml).
+    pub fn covered_by(self, other: Ecosystem) -> bool {
+        self == other
+            || matches!(
+                (self, other),
+                (
+                    Ecosystem::Pip | Ecosystem::Uv,
+                    Ecosystem::Pip | Ecosystem::Uv
+                )
+            )
+    }
+}
+
+/// One ecosystem found in one directory.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Detected {
+    /// The ecosystem.
+    pub ecosystem: Ecosystem,
+    /// Dependabot-style directory: `/` or `/sub/dir`.
+    pub dir: String,
+    /// The file that proves it (repository-relative path).
+    pub evidence: String,
+}
+
+/// Every `package-ecosystem` value Dependabot accepts (the enum of the published
+/// dependabot-2.0 schema; some of them are not detected by [`detect`]).
+pub const DEPENDABOT_ECOSYSTEMS: &[&str] = &[
+    "bazel",
+    "bun",
+    "bundler",
+    "cargo",
+    "composer",
+    "conda",
+    "deno",
+    "devcontainers",
+    "docker",
+    "docker-compose",
+    "dotnet-sdk",
+    "elm",
+    "github-actions",
+    "gitsubmodule",
+    "gomod",
+    "gradle",
+    "helm",
+    "julia",
+    "maven",
+    "mix",
+    "nix",
+    "npm",
+    "nuget",
+    "opentofu",
+    "pip",
+    "pre-commit",
+    "pub",
+    "rust-toolchain",
+    "sbt",
+    "swift",
+    "terraform",
+    "uv",
+    "vcpkg",
+];
+
+/// Ecosystems whose manifest in a parent directory already covers nested ones
+/// (Cargo workspaces, Maven/Gradle multi-module builds, .NET solutions).
+fn covers_nested(e: Ecosystem) -> bool {
+    matches!(
+        e,
+        Ecosystem::Cargo | Ecosystem::Maven | Ecosystem::Gradle | Ecosystem::Nuget
+    )
+}
+
+/// The ecosystem a file name proves, if any.
+fn ecosystem_of(path: &str) -> Option<Ecosystem> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    let e = match name {
+        "requirements.txt" | "pyproject.toml" | "setup.py" | "Pipfile" | "Pipfile.lock"
+        | "poetry.lock" => Ecosystem::Pip,
+        "uv.lock" => Ecosystem::Uv,
+        "package.json" => Ecosystem::Npm,
+        "Cargo.toml" => Ecosystem::Cargo,
+        "go.mod" => Ecosystem::Gomod,
+        "Gemfile" | "gems.rb" => Ecosystem::Bundler,
+        "composer.json" => Ecosystem::Composer,
+        "pom.xml" => Ecosystem::Maven,
+        "build.gradle" | "build.gradle.kts" | "settings.gradle" | "settings.gradle.kts" => {
+            Ecosystem::Gradle
+        }
+        "packages.config" | "Directory.Packages.props" => Ecosystem::Nuget,
+        "mix.exs" => Ecosystem::Mix,
+        "pubspec.yaml" => Ecosystem::Pub,
+        "Package.swift" => Ecosystem::Swift,
+        _ => {
+            if crate::classify::is_requirements_name(&lower) && lower.ends_with(".txt") {
+                Ecosystem::Pip
+            } else if crate::classify::is_dockerfile_name(name) {
+                Ecosystem::Docker
+            } else if crate::classify::is_compose_name(&lower)
+                && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
+            {
+                Ecosystem::DockerCompose
+            } else if lower.ends_with(".tf") {
+                Ecosystem::Terraform
+            } else if lower.ends_with(".csproj")
+                || lower.ends_with(".fsproj")
+                || lower.ends_with(".vbproj")
+            {
+                Ecosystem::Nuget
+            } else {
+                return None;
+            }
+        }
+    };
+    Some(e)
+}
+
+/// Dependabot directory of a repository-relative file path.
+fn dir_of(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((d, _)) => format!("/{d}"),
+        None => "/".to_string(),
+    }
+}
+
+/// Whether `dir` is `ancestor` or below it (Dependabot-style directories).
+pub fn is_within(dir: &str, ancestor: &str) -> bool {
+    ancestor == "/"
+        || dir == ancestor
+        || (dir.starts_with(ancestor) && dir.as_bytes().get(ancestor.len()) == Some(&b'/'))
+}
+
+/// Ecosystems and directories of a repository, sorted, one entry per (ecosystem, directory).
+/// Test fixtures, examples and vendored code are left out (nobody ships them).
+pub fn detect(inventory: &[InventoryEntry]) -> Vec<Detected> {
+    let mut found: BTreeMap<(Ecosystem, String), String> = BTreeMap::new();
+    let mut npm_locks: Vec<String> = Vec::new();
+    for entry in inventory {
+        let path = entry.path.as_str();
+        if role_of(path) != FileRole::Production {
+            continue;
+        }
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if matches!(
+            name,
+            "package-lock.json"
+                | "yarn.lock"
+                | "pnpm-lock.yaml"
+                | "npm-shrinkwrap.json"
+                | "bun.lockb"
+        ) {
+            npm_locks.push(dir_of(path));
+        }
+        if path.starts_with(".github/workflows/")
+            && entry.kind == Some(crate::classify::FileKind::Workflow)
+        {
+            found
+                .entry((Ecosystem::GithubActions, "/".to_string()))
+                .or_insert_with(|| path.to_string());
+            continue;
+        }
+        if entry.kind == Some(crate::classify::FileKind::Action) && path.starts_with(".github/") {
+            found
+                .entry((Ecosystem::GithubActions, dir_of(path)))
+                .or_insert_with(|| path.to_string());
+            continue;
+        }
+        if path == ".gitmodules" {
+            found
+                .entry((Ecosystem::Gitsubmodule, "/".to_string()))
+                .or_insert_with(|| path.to_string());
+            continue;
+        }
+        let Some(eco) = ecosystem_of(path) else {
+            continue;
+        };
+        let mut dir = dir_of(path);
+        // requirements/base.txt is read by a pip entry for the parent directory.
+        if eco == Ecosystem::Pip && dir.rsplit('/').next().is_some_and(|d| d.starts_with("req")) {
+            dir = match dir.rsplit_once('/') {
+                Some(("", _)) | None => "/".to_string(),
+                Some((parent, _)) => parent.to_string(),
+            };
+        }
+        found.entry((eco, dir)).or_insert_with(|| path.to_string());
+    }
+    // Nested manifests covered by a parent: Cargo workspaces and the like, and npm
+    // workspace members (a package.json with no lockfile under one that has a package.json).
+    let keys: Vec<(Ecosystem, String)> = found.keys().cloned().collect();
+    let mut out = Vec::new();
+    for (eco, dir) in keys {
+        let has_parent = |e: Ecosystem| {
+            found
+                .keys()
+                .any(|(e2, d2)| *e2 == e && d2 != &dir && is_within(&dir, d2))
+        };
+        let nested = if covers_nested(eco) {
+            has_parent(eco)
+        } else if eco == Ecosystem::Npm {
+            !npm_locks.contains(&dir) && has_parent(Ecosystem::Npm)
+        } else {
+            false
+        };
+        if nested {
+            continue;
+        }
+        // A Python project with a uv.lock is a uv project: report it once, as uv.
+        if eco == Ecosystem::Pip && found.contains_key(&(Ecosystem::Uv, dir.clone())) {
+            continue;
+        }
+        let evidence = found.get(&(eco, dir.clone())).cloned().unwrap_or_default();
+        out.push(Detected {
+            ecosystem: eco,
+            dir,
+            evidence,
+        });
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::{classify_name, NameClass};
+
+    fn inv(paths: &[&str]) -> Vec<InventoryEntry> {
+        let mut v: Vec<InventoryEntry> = paths
+            .iter()
+            .map(|p| InventoryEntry {
+                path: p.to_string(),
+                kind: match classify_name(p) {
+                    NameClass::Known(k) => Some(k),
+                    _ => None,
+                },
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn pairs(d: &[Detected]) -> Vec<(String, String)> {
+        d.iter()
+            .map(|x| (x.ecosystem.as_str().to_string(), x.dir.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn detects_ecosystems_by_directory() {
+        let d = detect(&inv(&[
+            ".github/workflows/ci.yml",
+            ".github/actions/setup/action.yml",
+            "Dockerfile",
+            "requirements.txt",
+            "requirements/dev.txt",
+            "frontend/package.json",
+            "frontend/package-lock.json",
+            "frontend/packages/ui/package.json",
+            "Cargo.toml",
+            "crates/core/Cargo.toml",
+            "deploy/docker-compose.yml",
+            "infra/main.tf",
+            "tests/fixtures/app/Dockerfile",
+            "node_modules/x/package.json",
+            "svc/go.mod",
+        ]));
+        assert_eq!(
+            pairs(&d),
+            vec![
+                ("pip".into(), "/".into()),
+                ("npm".into(), "/frontend".into()),
+                ("cargo".into(), "/".into()),
+                ("gomod".into(), "/svc".into()),
+                ("docker".into(), "/".into()),
+                ("docker-compose".into(), "/deploy".into()),
+                ("github-actions".into(), "/".into()),
+                ("github-actions".into(), "/.github/actions/setup".into()),
+                ("terraform".into(), "/infra".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn uv_lock_makes_a_uv_project() {
+        let d = detect(&inv(&["pyproject.toml", "uv.lock"]));
+        assert_eq!(pairs(&d), vec![("uv".into(), "/".into())]);
+        assert!(Ecosystem::Uv.covered_by(Ecosystem::Pip));
+    }
+}

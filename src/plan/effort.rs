@@ -1,0 +1,171 @@
+//! The effort model: how many hours a task takes.
+//!
+//! A task's estimate is `base + per_file × (files − 1) + per_hit × (findings − files)`,
+//! clamped to `[base, cap]` and rounded up to the next half hour. `base` is what
+//! the first occurrence costs (read the code, fix, test); each further file adds
+//! `per_file` (the same change again, plus its test), each further finding in an
+//! already-touched file adds `per_hit`. `cap` reflects that after a dozen copies
+//! the change becomes mechanical. Sizes: XS ≤ 1 h, S ≤ 2 h, M ≤ 4 h, L > 4 h.
+//!
+//! Parameters come from [`RULE_EFFORT`] (by rule id), then [`FAMILY_EFFORT`]
+//! (by family), then [`DEFAULT_EFFORT`]. docs/plan.md documents the table.
+
+use super::model::Effort;
+
+/// Parameters of the effort formula for one rule or family.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EffortModel {
+    /// Hours for the first occurrence.
+    pub base: f64,
+    /// Hours per additional file.
+    pub per_file: f64,
+    /// Hours per additional finding in an already counted file.
+    pub per_hit: f64,
+    /// Upper bound in hours.
+    pub cap: f64,
+}
+
+const fn m(base: f64, per_file: f64, per_hit: f64, cap: f64) -> EffortModel {
+    EffortModel {
+        base,
+        per_file,
+        per_hit,
+        cap,
+    }
+}
+
+/// Per-rule parameters, for rules whose fix costs differ from their family's.
+pub const RULE_EFFORT: &[(&str, EffortModel)] = &[
+    // Each deletion needs reading what the variable can be; a guard and a test.
+    ("shell/unsafe-rm", m(1.0, 0.5, 0.25, 4.0)),
+    // `set -u` breaks scripts that read unset variables: every script needs a run.
+    ("shell/missing-strict-mode", m(0.5, 0.5, 0.0, 6.0)),
+    ("shell/ssh-host-key-disabled", m(1.0, 0.5, 0.25, 4.0)),
+    ("shell/lock-race", m(2.0, 1.0, 0.5, 6.0)),
+    // Centralising credentials means a config module and touching every reader.
+    ("config/duplicated-credential", m(3.0, 0.5, 0.1, 10.0)),
+    ("config/hardcoded-ip", m(1.5, 0.25, 0.1, 6.0)),
+    ("config/duplicated-mapping", m(2.0, 0.5, 0.1, 6.0)),
+    ("secrets/hardcoded-credential", m(1.0, 0.5, 0.25, 8.0)),
+    ("python/print-in-library", m(1.0, 0.25, 0.05, 6.0)),
+    ("python/bare-except", m(0.5, 0.25, 0.25, 4.0)),
+    ("python/swallowed-exception", m(1.0, 0.5, 0.25, 6.0)),
+    ("python/insecure-import-fallback", m(2.0, 1.0, 0.5, 6.0)),
+    ("python/requests-no-timeout", m(1.0, 0.25, 0.1, 4.0)),
+    ("python/unclosed-resource", m(1.0, 0.5, 0.25, 6.0)),
+    ("docker/runs-as-root", m(1.0, 0.5, 0.0, 4.0)),
+    ("compose/missing-resource-limits", m(1.0, 0.5, 0.1, 4.0)),
+    ("k8s/missing-resource-limits", m(1.0, 0.5, 0.1, 4.0)),
+    ("actions/unpinned-uses", m(0.5, 0.25, 0.05, 3.0)),
+    ("repo/dependabot-coverage", m(1.0, 0.0, 0.25, 2.0)),
+    ("repo/no-dependency-updates", m(1.0, 0.0, 0.0, 1.0)),
+    ("deps/conflicting-pins", m(2.0, 0.5, 0.25, 8.0)),
+];
+
+/// Per-family parameters.
+pub const FAMILY_EFFORT: &[(&str, EffortModel)] = &[
+    ("shell", m(0.5, 0.25, 0.1, 6.0)),
+    ("docker", m(1.0, 0.5, 0.25, 6.0)),
+    ("compose", m(0.5, 0.25, 0.1, 4.0)),
+    ("k8s", m(1.0, 0.5, 0.1, 6.0)),
+    ("actions", m(0.5, 0.25, 0.1, 4.0)),
+    ("python", m(1.0, 0.5, 0.25, 8.0)),
+    ("secrets", m(1.0, 0.5, 0.25, 8.0)),
+    ("config", m(2.0, 0.5, 0.1, 8.0)),
+    ("deps", m(1.0, 0.5, 0.25, 6.0)),
+    ("docs", m(1.0, 0.5, 0.5, 4.0)),
+    ("repo", m(1.0, 0.0, 0.25, 2.0)),
+];
+
+/// For rules of families not listed.
+pub const DEFAULT_EFFORT: EffortModel = m(1.0, 0.5, 0.25, 6.0);
+
+/// The parameters for a rule id.
+pub fn model_for(rule: &str) -> EffortModel {
+    if let Some((_, e)) = RULE_EFFORT.iter().find(|(id, _)| *id == rule) {
+        return *e;
+    }
+    let family = rule.split('/').next().unwrap_or(rule);
+    FAMILY_EFFORT
+        .iter()
+        .find(|(f, _)| *f == family)
+        .map(|(_, e)| *e)
+        .unwrap_or(DEFAULT_EFFORT)
+}
+
+/// Hours for `findings` occurrences across `files` files (a multiple of 0.5, at least 0.5).
+pub fn estimate(model: EffortModel, findings: usize, files: usize) -> f64 {
+    let files = files.max(1);
+    let findings = findings.max(files);
+    let raw = model.base
+        + model.per_file * (files - 1) as f64
+        + model.per_hit * (findings - files) as f64;
+    let clamped = raw.min(model.cap.max(model.base)).max(model.base);
+    ((clamped * 2.0).ceil() / 2.0).max(0.5)
+}
+
+/// Hours and size of a task.
+pub fn effort_of(rule: &str, findings: usize, files: usize) -> (f64, Effort) {
+    let h = estimate(model_for(rule), findings, files);
+    (h, Effort::from_hours(h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_occurrence_costs_the_base() {
+        assert_eq!(effort_of("shell/unsafe-rm", 1, 1), (1.0, Effort::XS));
+        assert_eq!(
+            effort_of("config/duplicated-credential", 1, 1),
+            (3.0, Effort::M)
+        );
+    }
+
+    #[test]
+    fn scales_with_files_and_hits_and_is_capped() {
+        // 0.5 + 0.5 × 5 = 3 h for six scripts.
+        assert_eq!(
+            effort_of("shell/missing-strict-mode", 6, 6),
+            (3.0, Effort::M)
+        );
+        // 1 + 0.5 + 0.25 × 2 = 2 h.
+        assert_eq!(effort_of("shell/unsafe-rm", 4, 2), (2.0, Effort::S));
+        // Capped.
+        assert_eq!(effort_of("shell/unsafe-rm", 400, 100), (4.0, Effort::M));
+        // 3 + 0.5 × 8 = 7 h: nine copies of a credential is a large task.
+        assert_eq!(
+            effort_of("config/duplicated-credential", 9, 9),
+            (7.0, Effort::L)
+        );
+    }
+
+    #[test]
+    fn unknown_rules_fall_back_to_family_then_default() {
+        assert_eq!(model_for("docker/something-new"), FAMILY_EFFORT[1].1);
+        assert_eq!(model_for("lua/whatever"), DEFAULT_EFFORT);
+    }
+
+    #[test]
+    fn estimates_are_half_hours_and_monotonic() {
+        for (_, model) in RULE_EFFORT.iter().chain(FAMILY_EFFORT) {
+            let mut last = 0.0;
+            for files in 1..30 {
+                let h = estimate(*model, files * 2, files);
+                assert!(h >= last, "estimate decreased");
+                assert_eq!((h * 2.0).fract(), 0.0);
+                assert!(h >= 0.5);
+                last = h;
+            }
+        }
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(Effort::from_hours(0.5), Effort::XS);
+        assert_eq!(Effort::from_hours(1.5), Effort::S);
+        assert_eq!(Effort::from_hours(4.0), Effort::M);
+        assert_eq!(Effort::from_hours(4.5), Effort::L);
+    }
+}

@@ -1,0 +1,380 @@
+//! The plan's data model: tasks, phases, effort sizes, dependencies, tracks and
+//! the schedule. Everything here is plain data; the other modules build it and
+//! the renderers read it.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::finding::Severity;
+
+/// The phases of a hardening plan, in the order they are worked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(into = "u8")]
+pub enum Phase {
+    /// 0: exploitable holes and data-loss risks; nothing ships before these.
+    CriticalBlockers,
+    /// 1: secrets, credentials, permissions, privileged containers, supply chain.
+    SecurityStability,
+    /// 2: retries, timeouts, error handling, resource cleanup.
+    ErrorHandling,
+    /// 3: centralised configuration, logging, health checks.
+    ConfigMonitoring,
+    /// 4: validation, silent fallbacks.
+    DataQuality,
+    /// 5: resource limits, strict mode, rollback, dependency updates.
+    Operations,
+    /// 6: maintainability and performance debt.
+    CodeQuality,
+}
+
+impl From<Phase> for u8 {
+    fn from(p: Phase) -> u8 {
+        p.index()
+    }
+}
+
+impl Phase {
+    /// Every phase, in order.
+    pub const ALL: [Phase; 7] = [
+        Phase::CriticalBlockers,
+        Phase::SecurityStability,
+        Phase::ErrorHandling,
+        Phase::ConfigMonitoring,
+        Phase::DataQuality,
+        Phase::Operations,
+        Phase::CodeQuality,
+    ];
+
+    /// 0–6.
+    pub fn index(self) -> u8 {
+        self as u8
+    }
+
+    /// The phase with index `i` (clamped to 6).
+    pub fn from_index(i: u8) -> Phase {
+        Phase::ALL[usize::from(i.min(6))]
+    }
+
+    /// Title as written in the plan ("Critical blockers").
+    pub fn title(self) -> &'static str {
+        match self {
+            Phase::CriticalBlockers => "Critical blockers",
+            Phase::SecurityStability => "Security & stability",
+            Phase::ErrorHandling => "Error handling & resilience",
+            Phase::ConfigMonitoring => "Configuration & monitoring",
+            Phase::DataQuality => "Data quality",
+            Phase::Operations => "Operations",
+            Phase::CodeQuality => "Code quality & performance",
+        }
+    }
+
+    /// One sentence under the phase heading.
+    pub fn intent(self) -> &'static str {
+        match self {
+            Phase::CriticalBlockers => {
+                "Security holes and data-loss risks: fix and merge these before any deploy."
+            }
+            Phase::SecurityStability => {
+                "Credentials, secrets, permissions and supply chain: done before production traffic."
+            }
+            Phase::ErrorHandling => {
+                "Timeouts, retries, error handling and resource cleanup, so failures are visible and recoverable."
+            }
+            Phase::ConfigMonitoring => {
+                "Configuration in one place, structured logging and health checks that check something."
+            }
+            Phase::DataQuality => "Validation instead of silent fallbacks.",
+            Phase::Operations => {
+                "Resource limits, strict mode in scripts, rollback and automated dependency updates."
+            }
+            Phase::CodeQuality => "Maintainability and performance debt.",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Phase {}: {}", self.index(), self.title())
+    }
+}
+
+/// T-shirt size of a task, derived from its hours (see `effort.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Effort {
+    /// Up to 1 hour.
+    XS,
+    /// Up to 2 hours.
+    S,
+    /// Up to 4 hours.
+    M,
+    /// More than 4 hours.
+    L,
+}
+
+impl Effort {
+    /// The size for an estimate in hours.
+    pub fn from_hours(h: f64) -> Effort {
+        if h <= 1.0 {
+            Effort::XS
+        } else if h <= 2.0 {
+            Effort::S
+        } else if h <= 4.0 {
+            Effort::M
+        } else {
+            Effort::L
+        }
+    }
+
+    /// "XS", "S", "M" or "L".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effort::XS => "XS",
+            Effort::S => "S",
+            Effort::M => "M",
+            Effort::L => "L",
+        }
+    }
+}
+
+/// One finding a task closes (a plain copy, so a plan can be built from a baseline file too).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Item {
+    /// Rule id.
+    pub rule: String,
+    /// Path relative to the root (empty for a repository-level finding without a file).
+    pub path: String,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// Severity after config overrides.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// Other files that belong to the same problem (copies of a credential…).
+    pub related: Vec<String>,
+    /// Baseline fingerprint (see `baseline.rs`).
+    pub fingerprint: String,
+}
+
+impl Item {
+    /// `path:line`, or just `path` for a file-level finding (line 0).
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.path.clone()
+        } else {
+            format!("{}:{}", self.path, self.line)
+        }
+    }
+}
+
+/// A unit of work one person takes: the findings of one rule in one scope.
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    /// Stable id derived from rule and scope (`T-shell-unsafe-rm`, `T-python-bare-except-collectors`).
+    pub id: String,
+    /// Imperative title with the extent ("Shell scripts missing strict mode (6 files)").
+    pub title: String,
+    /// Phase the task belongs to.
+    pub phase: Phase,
+    /// Rule ids whose findings the task closes.
+    pub rules: Vec<String>,
+    /// Top-level directory the task is limited to, when a rule's findings were split.
+    pub scope: Option<String>,
+    /// Highest severity among its findings.
+    pub severity: Severity,
+    /// The findings it closes, sorted by path and line.
+    pub findings: Vec<Item>,
+    /// Files it edits (finding paths and related paths), sorted.
+    pub files: Vec<String>,
+    /// Size.
+    pub effort: Effort,
+    /// Estimate in hours (a multiple of 0.5).
+    pub hours: f64,
+    /// Why it matters (the rule's summary; empty for a rule this build does not have).
+    pub why: String,
+    /// Task ids that must be done first.
+    pub blocked_by: Vec<String>,
+    /// Task ids waiting for this one.
+    pub blocks: Vec<String>,
+    /// Track letter (`A`, `B`…).
+    pub track: String,
+}
+
+/// Why one task must come before another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DepKind {
+    /// From the declared table in `deps.rs`.
+    Declared,
+    /// Both tasks edit the same file; the earlier phase goes first.
+    SameFile,
+}
+
+/// An edge of the dependency graph: `before` must be done before `after`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dependency {
+    /// Task done first.
+    pub before: String,
+    /// Task that waits.
+    pub after: String,
+    /// Declared or same-file.
+    pub kind: DepKind,
+    /// Human reason ("add timeouts before a circuit breaker").
+    pub reason: String,
+}
+
+/// Tasks that touch overlapping files: one developer at a time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Track {
+    /// `A`, or `A1`, `A2`… when an area has several tracks (one per phase and file set).
+    pub id: String,
+    /// Area letter: tracks of one area touch common files in different phases.
+    pub area: String,
+    /// Name from the dominant family and directory ("Shell scripts · scripts/").
+    pub name: String,
+    /// Task ids in the track, in phase order.
+    pub tasks: Vec<String>,
+    /// Sum of the task estimates.
+    pub hours: f64,
+}
+
+/// One task placed on one developer's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Slot {
+    /// Task id.
+    pub task: String,
+    /// 1-based developer number.
+    pub developer: usize,
+    /// Working hours from the start of the plan.
+    pub start_hour: f64,
+    /// Working hours from the start of the plan.
+    pub end_hour: f64,
+}
+
+/// The schedule for N developers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Schedule {
+    /// Developers.
+    pub devs: usize,
+    /// Working hours per day.
+    pub hours_per_day: f64,
+    /// Every task, sorted by start then developer.
+    pub slots: Vec<Slot>,
+    /// End of the last task, in working hours.
+    pub makespan_hours: f64,
+}
+
+impl Schedule {
+    /// Working days the schedule takes (at least 1 when there is work).
+    pub fn days(&self) -> usize {
+        if self.makespan_hours <= 0.0 || self.hours_per_day <= 0.0 {
+            return 0;
+        }
+        (self.makespan_hours / self.hours_per_day - 1e-9)
+            .ceil()
+            .max(1.0) as usize
+    }
+}
+
+/// One line of the success criteria.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Criterion {
+    /// What must be true ("No `shell/unsafe-rm` findings").
+    pub text: String,
+    /// The rule ids that must have no findings for this to be ticked.
+    pub rules: Vec<String>,
+    /// A `harden status` control that must be done (`dependency-updates`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    /// Whether it holds (always false in a fresh plan; the progress report ticks it).
+    pub met: bool,
+}
+
+/// The success criteria of one phase.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseCriteria {
+    /// Phase.
+    pub phase: Phase,
+    /// Criteria.
+    pub criteria: Vec<Criterion>,
+}
+
+/// Options of [`build_plan`](super::build_plan).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanOptions {
+    /// Developers working in parallel (at least 1).
+    pub devs: usize,
+    /// Working hours per developer per day (the CLI accepts 1 to 24).
+    pub hours_per_day: f64,
+    /// Phase and effort overrides from `[plan]` in `harden.toml`.
+    pub overrides: super::settings::Overrides,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            devs: 3,
+            hours_per_day: 6.0,
+            overrides: Default::default(),
+        }
+    }
+}
+
+/// A phased remediation plan.
+///
+/// Built by [`build_plan`](super::build_plan) from a scan: `tasks` group the findings,
+/// `dependencies` order them (acyclic), `tracks` group tasks that share files,
+/// `schedule` places them on developers, `critical_path` is the longest chain of
+/// dependent work, `criteria` say when each phase is done.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Name of the scanned directory.
+    pub project: String,
+    /// Options used.
+    #[serde(skip)]
+    pub options: PlanOptions,
+    /// Tasks sorted by phase, then id.
+    pub tasks: Vec<Task>,
+    /// Edges of the dependency graph, transitively reduced for same-file edges.
+    pub dependencies: Vec<Dependency>,
+    /// Tracks, `A` first.
+    pub tracks: Vec<Track>,
+    /// Day-by-day placement.
+    pub schedule: Schedule,
+    /// Longest chain of dependent tasks (by hours).
+    pub critical_path: Vec<String>,
+    /// Its length in hours.
+    pub critical_path_hours: f64,
+    /// Success criteria per phase that has tasks, plus a final phase-less list.
+    pub criteria: Vec<PhaseCriteria>,
+    /// Final criteria ("all tasks closed").
+    pub final_criteria: Vec<Criterion>,
+    /// Number of findings the plan covers.
+    pub findings: usize,
+}
+
+impl Plan {
+    /// The task with this id.
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+
+    /// Sum of all estimates.
+    pub fn total_hours(&self) -> f64 {
+        self.tasks.iter().map(|t| t.hours).sum()
+    }
+
+    /// Tasks of one phase.
+    pub fn phase_tasks(&self, p: Phase) -> impl Iterator<Item = &Task> {
+        self.tasks.iter().filter(move |t| t.phase == p)
+    }
+}
+
+/// Formats hours without a needless `.0` ("2", "2.5").
+pub fn fmt_hours(h: f64) -> String {
+    if (h - h.round()).abs() < 1e-9 {
+        format!("{}", h.round() as i64)
+    } else {
+        format!("{h:.1}")
+    }
+}

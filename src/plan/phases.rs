@@ -1,0 +1,361 @@
+//! Data tables that classify a rule: its phase, its task title, the `harden status`
+//! control its fix satisfies. Lookup goes from the most to the least specific:
+//! critical severity → rule id → keyword in the rule name → family → severity.
+//! Rules added later get a sensible phase without a code change.
+
+use super::model::Phase;
+use crate::finding::Severity;
+
+use Phase::*;
+
+/// Phase by exact rule id.
+pub const RULE_PHASE: &[(&str, Phase)] = &[
+    ("shell/unsafe-rm", CriticalBlockers),
+    ("shell/ssh-host-key-disabled", CriticalBlockers),
+    ("shell/lock-race", CriticalBlockers),
+    ("actions/template-injection", CriticalBlockers),
+    ("actions/script-injection", CriticalBlockers),
+    ("shell/backup-permissions", SecurityStability),
+    ("config/duplicated-credential", SecurityStability),
+    ("secrets/hardcoded-credential", SecurityStability),
+    ("docker/runs-as-root", SecurityStability),
+    ("docker/pipe-to-shell", SecurityStability),
+    ("compose/db-port-exposed", SecurityStability),
+    ("actions/unpinned-uses", SecurityStability),
+    ("actions/missing-permissions", SecurityStability),
+    ("deps/conflicting-pins", SecurityStability),
+    ("deps/undeclared-import", SecurityStability),
+    ("python/insecure-import-fallback", SecurityStability),
+    ("python/tls-verify-disabled", SecurityStability),
+    ("python/yaml-unsafe-load", SecurityStability),
+    ("python/subprocess-shell", SecurityStability),
+    ("python/bare-except", ErrorHandling),
+    ("python/swallowed-exception", ErrorHandling),
+    ("python/requests-no-timeout", ErrorHandling),
+    ("python/unclosed-resource", ErrorHandling),
+    ("config/hardcoded-ip", ConfigMonitoring),
+    ("config/duplicated-mapping", ConfigMonitoring),
+    ("python/print-in-library", ConfigMonitoring),
+    ("python/silent-numeric-fallback", DataQuality),
+    ("shell/missing-strict-mode", Operations),
+    ("compose/missing-resource-limits", Operations),
+    ("k8s/missing-resource-limits", Operations),
+    ("repo/dependabot-coverage", Operations),
+    ("repo/no-dependency-updates", Operations),
+    ("deps/unpinned-requirement", Operations),
+    ("actions/sarif-without-permission", Operations),
+    ("deps/many-requirements-files", CodeQuality),
+    ("docker/add-instead-of-copy", CodeQuality),
+    ("docker/apt-hygiene", CodeQuality),
+    ("docker/toolchain-in-final-image", CodeQuality),
+    ("docs/broken-link", CodeQuality),
+    ("docs/missing-path", CodeQuality),
+];
+
+/// Phase by keyword: a dash-separated run of words found in the rule name
+/// (`ssh-host-key-disabled` contains `host-key`). First match wins.
+pub const KEYWORD_PHASE: &[(&str, Phase)] = &[
+    ("host-key", CriticalBlockers),
+    ("injection", CriticalBlockers),
+    ("lock", CriticalBlockers),
+    ("credential", SecurityStability),
+    ("secret", SecurityStability),
+    ("password", SecurityStability),
+    ("token", SecurityStability),
+    ("permissions", SecurityStability),
+    ("root", SecurityStability),
+    ("privileged", SecurityStability),
+    ("stub-mode", SecurityStability),
+    ("vulnerable", SecurityStability),
+    ("limits", Operations),
+    ("limit", Operations),
+    ("except", ErrorHandling),
+    ("timeout", ErrorHandling),
+    ("retry", ErrorHandling),
+    ("unclosed", ErrorHandling),
+    ("resource", ErrorHandling),
+    ("ip", ConfigMonitoring),
+    ("print", ConfigMonitoring),
+    ("logging", ConfigMonitoring),
+    ("healthcheck", ConfigMonitoring),
+    ("health", ConfigMonitoring),
+    ("probe", ConfigMonitoring),
+    ("probes", ConfigMonitoring),
+    ("duplicated", ConfigMonitoring),
+    ("fallback", DataQuality),
+    ("validation", DataQuality),
+    ("strict-mode", Operations),
+    ("rollback", Operations),
+    ("dependabot", Operations),
+    ("updates", Operations),
+    ("runbook", Operations),
+    ("cache", CodeQuality),
+    ("layer", CodeQuality),
+];
+
+/// Phase by family.
+pub const FAMILY_PHASE: &[(&str, Phase)] = &[
+    ("secrets", SecurityStability),
+    ("actions", SecurityStability),
+    ("deps", SecurityStability),
+    ("python", ErrorHandling),
+    ("config", ConfigMonitoring),
+    ("shell", Operations),
+    ("docker", Operations),
+    ("compose", Operations),
+    ("k8s", Operations),
+    ("repo", Operations),
+    ("docs", Operations),
+];
+
+/// Phase when nothing else matched.
+pub fn severity_phase(s: Severity) -> Phase {
+    match s {
+        Severity::Critical => CriticalBlockers,
+        Severity::High => SecurityStability,
+        Severity::Medium => Operations,
+        Severity::Low | Severity::Info => CodeQuality,
+    }
+}
+
+/// The phase of a task closing findings of `rule` whose worst severity is `severity`.
+pub fn phase_of(rule: &str, severity: Severity) -> Phase {
+    if severity == Severity::Critical {
+        return CriticalBlockers;
+    }
+    if let Some((_, p)) = RULE_PHASE.iter().find(|(id, _)| *id == rule) {
+        return *p;
+    }
+    let (family, name) = rule.split_once('/').unwrap_or((rule, ""));
+    if let Some((_, p)) = KEYWORD_PHASE
+        .iter()
+        .find(|(kw, _)| contains_words(name, kw))
+    {
+        return *p;
+    }
+    if let Some((_, p)) = FAMILY_PHASE.iter().find(|(f, _)| *f == family) {
+        return *p;
+    }
+    severity_phase(severity)
+}
+
+/// Whether the dash-separated `name` contains the dash-separated run `words`.
+fn contains_words(name: &str, words: &str) -> bool {
+    let n: Vec<&str> = name.split('-').collect();
+    let w: Vec<&str> = words.split('-').collect();
+    !w.is_empty() && n.windows(w.len()).any(|win| win == w.as_slice())
+}
+
+/// Task titles by rule id: a noun phrase; the extent ("(6 files)") is appended.
+pub const RULE_TITLE: &[(&str, &str)] = &[
+    (
+        "shell/unsafe-rm",
+        "Unsafe `rm -rf` on possibly empty variables",
+    ),
+    (
+        "shell/missing-strict-mode",
+        "Shell scripts missing `set -euo pipefail`",
+    ),
+    (
+        "shell/ssh-host-key-disabled",
+        "SSH host-key checking disabled",
+    ),
+    ("shell/lock-race", "Race condition in lock file"),
+    (
+        "shell/backup-permissions",
+        "Backups written without restrictive permissions",
+    ),
+    ("config/duplicated-credential", "Duplicated credentials"),
+    ("config/hardcoded-ip", "Hard-coded server IP addresses"),
+    ("config/duplicated-mapping", "Duplicated parameter blocks"),
+    ("secrets/hardcoded-credential", "Hard-coded credentials"),
+    ("python/bare-except", "Bare `except:` clauses"),
+    (
+        "python/swallowed-exception",
+        "Exception handlers that swallow errors",
+    ),
+    (
+        "python/requests-no-timeout",
+        "HTTP calls without timeout or retry",
+    ),
+    (
+        "python/unclosed-resource",
+        "Connections and cursors not closed",
+    ),
+    ("python/print-in-library", "`print` instead of logging"),
+    (
+        "python/silent-numeric-fallback",
+        "Silent fallback to 0 on missing data",
+    ),
+    (
+        "python/insecure-import-fallback",
+        "Insecure fallback when a security import fails",
+    ),
+    ("docker/runs-as-root", "Containers running as root"),
+    (
+        "docker/missing-healthcheck",
+        "Images without a `HEALTHCHECK`",
+    ),
+    (
+        "compose/missing-healthcheck",
+        "Compose services without health checks",
+    ),
+    (
+        "compose/missing-resource-limits",
+        "No resource limits in compose services",
+    ),
+    (
+        "k8s/missing-probes",
+        "Pods without liveness/readiness probes",
+    ),
+    (
+        "k8s/missing-resource-limits",
+        "Pods without resource limits",
+    ),
+    (
+        "actions/unpinned-uses",
+        "Actions not pinned to a commit SHA",
+    ),
+    (
+        "actions/missing-permissions",
+        "Workflows without least-privilege `permissions`",
+    ),
+    (
+        "actions/template-injection",
+        "Untrusted input expanded in workflow `run:`",
+    ),
+    (
+        "repo/dependabot-coverage",
+        "Dependabot does not cover every ecosystem",
+    ),
+    (
+        "repo/no-dependency-updates",
+        "No automated dependency updates",
+    ),
+    ("deps/conflicting-pins", "Conflicting dependency pins"),
+];
+
+/// `harden status` control ids a rule's fix satisfies, for success criteria.
+pub const RULE_CONTROL: &[(&str, &str)] = &[
+    ("repo/dependabot-coverage", "dependency-updates"),
+    ("repo/no-dependency-updates", "dependency-updates"),
+    ("repo/dependabot-invalid", "dependency-updates"),
+    ("actions/unpinned-uses", "pinned-actions"),
+    ("actions/missing-permissions", "token-permissions"),
+    ("actions/excessive-permissions", "token-permissions"),
+    ("docker/runs-as-root", "container-non-root"),
+    ("k8s/run-as-non-root", "container-non-root"),
+    ("docker/missing-healthcheck", "container-healthcheck"),
+    ("compose/missing-healthcheck", "container-healthcheck"),
+    ("compose/noop-healthcheck", "container-healthcheck"),
+    ("k8s/missing-probes", "container-healthcheck"),
+    ("k8s/noop-probe", "container-healthcheck"),
+    ("compose/missing-resource-limits", "resource-limits"),
+    ("k8s/missing-resource-limits", "resource-limits"),
+    ("python/print-in-library", "structured-logging"),
+];
+
+/// Display names of families, for track names.
+pub const FAMILY_NAME: &[(&str, &str)] = &[
+    ("shell", "Shell scripts"),
+    ("docker", "Containers"),
+    ("compose", "Compose services"),
+    ("k8s", "Kubernetes"),
+    ("actions", "CI workflows"),
+    ("python", "Python code"),
+    ("secrets", "Secrets"),
+    ("config", "Configuration"),
+    ("deps", "Dependencies"),
+    ("docs", "Documentation"),
+    ("repo", "Repository"),
+];
+
+/// Title of a rule's task (table, else the rule's summary, else the id).
+pub fn title_of(rule: &str) -> String {
+    if let Some((_, t)) = RULE_TITLE.iter().find(|(id, _)| *id == rule) {
+        return (*t).to_string();
+    }
+    match crate::rules::find_meta(rule) {
+        Some(meta) => capitalise(meta.summary),
+        None => format!("`{rule}` findings"),
+    }
+}
+
+/// Family display name.
+pub fn family_name(family: &str) -> String {
+    FAMILY_NAME
+        .iter()
+        .find(|(f, _)| *f == family)
+        .map(|(_, n)| (*n).to_string())
+        .unwrap_or_else(|| capitalise(family))
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn critical_is_always_phase_zero() {
+        assert_eq!(
+            phase_of("shell/missing-strict-mode", Severity::Critical),
+            CriticalBlockers
+        );
+        assert_eq!(
+            phase_of("docs/anything", Severity::Critical),
+            CriticalBlockers
+        );
+    }
+
+    #[test]
+    fn lookups_go_from_specific_to_general() {
+        assert_eq!(
+            phase_of("shell/unsafe-rm", Severity::High),
+            CriticalBlockers
+        );
+        assert_eq!(
+            phase_of("shell/ssh-host-key-disabled", Severity::High),
+            CriticalBlockers
+        );
+        // Keyword: a rule that does not exist yet.
+        assert_eq!(
+            phase_of("k8s/missing-probes", Severity::Medium),
+            ConfigMonitoring
+        );
+        assert_eq!(
+            phase_of("python/requests-retry-missing", Severity::Medium),
+            ErrorHandling
+        );
+        assert_eq!(
+            phase_of("k8s/missing-resource-limits", Severity::Medium),
+            Operations
+        );
+        // `ip` is a whole word, not a substring of `pipefail`.
+        assert_eq!(phase_of("shell/no-pipefail", Severity::Low), Operations);
+        // Family.
+        assert_eq!(phase_of("docker/apt-no-clean", Severity::Low), Operations);
+        // Severity.
+        assert_eq!(phase_of("lua/odd", Severity::Low), CodeQuality);
+    }
+
+    #[test]
+    fn tables_have_no_duplicate_keys() {
+        let mut ids: Vec<&str> = RULE_PHASE.iter().map(|(i, _)| *i).collect();
+        ids.sort();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(n, ids.len());
+        let mut t: Vec<&str> = RULE_TITLE.iter().map(|(i, _)| *i).collect();
+        t.sort();
+        let n = t.len();
+        t.dedup();
+        assert_eq!(n, t.len());
+    }
+}

@@ -1,0 +1,413 @@
+//! `harden plan --since BASELINE`: what was done since the baseline, what is left,
+//! what is new, effort burned down, and a completion report per phase with a
+//! score before → after.
+//!
+//! Score (0–10, per phase and overall): `10 / (1 + W / 10)` where `W` sums the
+//! open findings weighted by severity (critical 4, high 2, medium 1, low 0.25,
+//! info 0). No open finding is 10; ten high findings are 3.3.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::baseline::Baseline;
+use super::model::{fmt_hours, Criterion, Item, Phase, Plan};
+use crate::finding::Severity;
+
+/// Where a task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TaskStatus {
+    /// Every finding it had in the baseline is gone (new ones may have appeared).
+    Done,
+    /// Some findings are gone.
+    Partial,
+    /// Nothing changed.
+    Remaining,
+    /// Did not exist in the baseline.
+    New,
+}
+
+impl TaskStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Done => "done",
+            TaskStatus::Partial => "partial",
+            TaskStatus::Remaining => "remaining",
+            TaskStatus::New => "new",
+        }
+    }
+}
+
+/// One task then and now.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskProgress {
+    /// Task id.
+    pub id: String,
+    /// Title (today's, or the baseline's when done).
+    pub title: String,
+    /// Phase.
+    pub phase: Phase,
+    /// Status.
+    pub status: TaskStatus,
+    /// Findings in the baseline.
+    pub findings_before: usize,
+    /// Findings today.
+    pub findings_after: usize,
+    /// Of those, not in the baseline.
+    pub findings_new: usize,
+    /// Estimate in the baseline plan.
+    pub hours_before: f64,
+    /// Estimate today.
+    pub hours_after: f64,
+}
+
+/// One phase then and now.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseProgress {
+    /// Phase.
+    pub phase: Phase,
+    /// Tasks done.
+    pub done: usize,
+    /// Tasks partially done.
+    pub partial: usize,
+    /// Tasks untouched.
+    pub remaining: usize,
+    /// New tasks.
+    pub new: usize,
+    /// Hours planned in the baseline.
+    pub hours_before: f64,
+    /// Hours left.
+    pub hours_after: f64,
+    /// Score in the baseline.
+    pub score_before: f64,
+    /// Score today.
+    pub score_after: f64,
+    /// Criteria, ticked where they hold.
+    pub criteria: Vec<Criterion>,
+}
+
+/// The progress report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    /// Project name.
+    pub project: String,
+    /// Every task of either plan.
+    pub tasks: Vec<TaskProgress>,
+    /// Per phase with tasks then or now.
+    pub phases: Vec<PhaseProgress>,
+    /// Findings not in the baseline.
+    pub new_findings: Vec<Item>,
+    /// Findings in the baseline that are gone.
+    pub fixed_findings: usize,
+    /// Overall score then.
+    pub score_before: f64,
+    /// Overall score now.
+    pub score_after: f64,
+    /// Hours planned then.
+    pub hours_before: f64,
+    /// Hours left now.
+    pub hours_after: f64,
+    /// Final criteria, ticked.
+    pub final_criteria: Vec<Criterion>,
+}
+
+fn weight(s: Severity) -> f64 {
+    match s {
+        Severity::Critical => 4.0,
+        Severity::High => 2.0,
+        Severity::Medium => 1.0,
+        Severity::Low => 0.25,
+        Severity::Info => 0.0,
+    }
+}
+
+/// `10 / (1 + W / 10)`, rounded to one decimal.
+pub fn score<'a>(findings: impl IntoIterator<Item = &'a Item>) -> f64 {
+    let w: f64 = findings.into_iter().map(|f| weight(f.severity)).sum();
+    (100.0 / (1.0 + w / 10.0)).round() / 10.0
+}
+
+/// Compares the plan from the baseline with today's.
+pub fn compare(before: &Plan, after: &Plan, base: &Baseline) -> Progress {
+    let after_items: Vec<&Item> = after.tasks.iter().flat_map(|t| &t.findings).collect();
+    let mask = base.new_mask(after_items.iter().map(|i| i.fingerprint.as_str()));
+    // Per task of today's plan: findings that are new (not covered by the baseline).
+    let mut new_in: BTreeMap<&str, usize> = BTreeMap::new();
+    {
+        let mut k = 0;
+        for t in &after.tasks {
+            for _ in &t.findings {
+                if mask[k] {
+                    *new_in.entry(t.id.as_str()).or_insert(0) += 1;
+                }
+                k += 1;
+            }
+        }
+    }
+    let new_fps: Vec<&Item> = after_items
+        .iter()
+        .zip(&mask)
+        .filter_map(|(i, new)| new.then_some(*i))
+        .collect();
+    let old_after = after_items.len() - new_fps.len();
+    let fixed_findings = base.findings.len().saturating_sub(old_after);
+
+    let mut ids: BTreeSet<&str> = before.tasks.iter().map(|t| t.id.as_str()).collect();
+    ids.extend(after.tasks.iter().map(|t| t.id.as_str()));
+    let mut tasks = Vec::new();
+    for id in ids {
+        let b = before.task(id);
+        let a = after.task(id);
+        let (status, title, phase) = match (b, a) {
+            (Some(b), None) => (TaskStatus::Done, &b.title, b.phase),
+            (None, Some(a)) => (TaskStatus::New, &a.title, a.phase),
+            (Some(b), Some(a)) => {
+                let old_left = a.findings.len() - new_in.get(id).copied().unwrap_or(0);
+                let status = if old_left == 0 {
+                    TaskStatus::Done
+                } else if old_left < b.findings.len() {
+                    TaskStatus::Partial
+                } else {
+                    TaskStatus::Remaining
+                };
+                (status, &a.title, b.phase)
+            }
+            (None, None) => continue,
+        };
+        tasks.push(TaskProgress {
+            id: id.to_string(),
+            title: title.clone(),
+            phase,
+            status,
+            findings_before: b.map_or(0, |t| t.findings.len()),
+            findings_after: a.map_or(0, |t| t.findings.len()),
+            findings_new: new_in.get(id).copied().unwrap_or(0),
+            hours_before: b.map_or(0.0, |t| t.hours),
+            hours_after: a.map_or(0.0, |t| t.hours),
+        });
+    }
+    tasks.sort_by(|x, y| (x.phase, &x.id).cmp(&(y.phase, &y.id)));
+
+    let open_rules: BTreeMap<&str, usize> = {
+        let mut m = BTreeMap::new();
+        for i in &after_items {
+            *m.entry(i.rule.as_str()).or_insert(0) += 1;
+        }
+        m
+    };
+    let tick = |c: &Criterion| -> Criterion {
+        let mut c = c.clone();
+        c.met = c.control.is_none()
+            && if c.rules.is_empty() {
+                !after_items.iter().any(|i| i.severity >= Severity::High)
+            } else {
+                c.rules.iter().all(|r| !open_rules.contains_key(r.as_str()))
+            };
+        c
+    };
+
+    let mut phases = Vec::new();
+    for phase in Phase::ALL {
+        let in_phase: Vec<&TaskProgress> = tasks.iter().filter(|t| t.phase == phase).collect();
+        if in_phase.is_empty() {
+            continue;
+        }
+        let count = |s: TaskStatus| in_phase.iter().filter(|t| t.status == s).count();
+        let items_of = |p: &Plan| -> Vec<Item> {
+            p.tasks
+                .iter()
+                .filter(|t| t.phase == phase)
+                .flat_map(|t| t.findings.clone())
+                .collect()
+        };
+        let criteria = before
+            .criteria
+            .iter()
+            .chain(&after.criteria)
+            .filter(|pc| pc.phase == phase)
+            .flat_map(|pc| pc.criteria.iter())
+            .fold(Vec::<Criterion>::new(), |mut acc, c| {
+                if !acc.iter().any(|x| x.text == c.text) {
+                    acc.push(tick(c));
+                }
+                acc
+            });
+        phases.push(PhaseProgress {
+            phase,
+            done: count(TaskStatus::Done),
+            partial: count(TaskStatus::Partial),
+            remaining: count(TaskStatus::Remaining),
+            new: count(TaskStatus::New),
+            hours_before: in_phase.iter().map(|t| t.hours_before).sum(),
+            hours_after: in_phase.iter().map(|t| t.hours_after).sum(),
+            score_before: score(&items_of(before)),
+            score_after: score(&items_of(after)),
+            criteria,
+        });
+    }
+    let before_items: Vec<&Item> = before.tasks.iter().flat_map(|t| &t.findings).collect();
+    Progress {
+        project: after.project.clone(),
+        score_before: score(before_items.iter().copied()),
+        score_after: score(after_items.iter().copied()),
+        hours_before: before.total_hours(),
+        hours_after: after.total_hours(),
+        final_criteria: before.final_criteria.iter().map(tick).collect(),
+        new_findings: new_fps.into_iter().cloned().collect(),
+        fixed_findings,
+        tasks,
+        phases,
+    }
+}
+
+/// Writes the report in Markdown.
+pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
+    let name = if p.project.is_empty() {
+        "repository"
+    } else {
+        &p.project
+    };
+    let n = |s: TaskStatus| p.tasks.iter().filter(|t| t.status == s).count();
+    let old = p.tasks.len() - n(TaskStatus::New);
+    writeln!(w, "# Hardening progress: {name}\n")?;
+    writeln!(
+        w,
+        "Since the baseline: {} of {old} tasks done, {} partially done, {} untouched; {} new tasks. \
+         {} findings fixed, {} new. Effort left: {} h of {} h planned ({} h burned down). \
+         Score {:.1} → {:.1}.\n",
+        n(TaskStatus::Done),
+        n(TaskStatus::Partial),
+        n(TaskStatus::Remaining),
+        n(TaskStatus::New),
+        p.fixed_findings,
+        p.new_findings.len(),
+        fmt_hours(p.hours_after),
+        fmt_hours(p.hours_before),
+        fmt_hours((p.hours_before - p.hours_after).max(0.0)),
+        p.score_before,
+        p.score_after,
+    )?;
+    writeln!(
+        w,
+        "| Phase | Done | Partial | Remaining | New | Effort left | Score |"
+    )?;
+    writeln!(w, "|---|---|---|---|---|---|---|")?;
+    for ph in &p.phases {
+        writeln!(
+            w,
+            "| {} | {} | {} | {} | {} | {} h of {} h | {:.1} → {:.1} |",
+            ph.phase,
+            ph.done,
+            ph.partial,
+            ph.remaining,
+            ph.new,
+            fmt_hours(ph.hours_after),
+            fmt_hours(ph.hours_before),
+            ph.score_before,
+            ph.score_after
+        )?;
+    }
+    writeln!(w)?;
+    for ph in &p.phases {
+        writeln!(
+            w,
+            "## Phase {} completion report: {}\n",
+            ph.phase.index(),
+            ph.phase.title()
+        )?;
+        let complete = ph.remaining == 0 && ph.partial == 0 && ph.new == 0;
+        writeln!(
+            w,
+            "{}: {} done, {} remaining, score {:.1} → {:.1}.\n",
+            if complete { "Complete" } else { "In progress" },
+            ph.done,
+            ph.partial + ph.remaining + ph.new,
+            ph.score_before,
+            ph.score_after
+        )?;
+        writeln!(w, "| Task | Title | Status | Findings | Effort left |")?;
+        writeln!(w, "|---|---|---|---|---|")?;
+        for t in p.tasks.iter().filter(|t| t.phase == ph.phase) {
+            let fixed = (t.findings_before + t.findings_new).saturating_sub(t.findings_after);
+            let mut detail = Vec::new();
+            if fixed > 0 {
+                detail.push(format!("{fixed} fixed"));
+            }
+            if t.findings_new > 0 && t.status != TaskStatus::New {
+                detail.push(format!("{} new", t.findings_new));
+            }
+            let detail = if detail.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", detail.join(", "))
+            };
+            writeln!(
+                w,
+                "| {} | {} | {} | {} → {}{detail} | {} h |",
+                t.id,
+                super::render_md::cell(&t.title),
+                t.status.as_str(),
+                t.findings_before,
+                t.findings_after,
+                fmt_hours(t.hours_after)
+            )?;
+        }
+        writeln!(w)?;
+        for c in &ph.criteria {
+            writeln!(w, "{}", super::render_md::criterion_line(c, None))?;
+        }
+        writeln!(w)?;
+    }
+    if !p.new_findings.is_empty() {
+        writeln!(w, "## New since the baseline\n")?;
+        for f in &p.new_findings {
+            writeln!(
+                w,
+                "- `{}` {} {} ({})",
+                f.location(),
+                f.rule,
+                f.message,
+                f.severity
+            )?;
+        }
+        writeln!(w)?;
+    }
+    writeln!(w, "## Full hardening complete\n")?;
+    for c in &p.final_criteria {
+        writeln!(w, "{}", super::render_md::criterion_line(c, None))?;
+    }
+    Ok(())
+}
+
+/// Writes the report as JSON (`schema_version` 1).
+pub fn render_json(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        schema_version: u32,
+        #[serde(flatten)]
+        progress: &'a Progress,
+    }
+    serde_json::to_writer_pretty(
+        &mut *w,
+        &Doc {
+            schema_version: 1,
+            progress: p,
+        },
+    )?;
+    writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_formula() {
+        assert_eq!(score(&[]), 10.0);
+        let high = crate::plan::tasks::tests::item("x/y", "a", 1);
+        let ten: Vec<Item> = (0..5).map(|_| high.clone()).collect();
+        assert_eq!(score(&ten), 5.0);
+    }
+}

@@ -1,0 +1,234 @@
+//! `harden plan --format json`: a frozen, versioned contract (docs/plan.md).
+//! These structs are the contract; the internal [`Plan`] never reaches serde directly.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::model::Plan;
+
+/// Version of the plan JSON contract; bumped only on breaking changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Top-level document.
+#[derive(Serialize)]
+pub struct JsonPlan<'a> {
+    /// Contract version.
+    pub schema_version: u32,
+    /// Scanned directory name.
+    pub project: &'a str,
+    /// Developers and hours per day used for the schedule.
+    pub options: JsonOptions,
+    /// Tasks, by phase then id.
+    pub tasks: Vec<JsonTask<'a>>,
+    /// Dependency edges.
+    pub dependencies: Vec<JsonDependency<'a>>,
+    /// Tracks.
+    pub tracks: Vec<JsonTrack<'a>>,
+    /// Placement of each task.
+    pub schedule: Vec<JsonSlot<'a>>,
+    /// End of the last task, in working hours.
+    pub makespan_hours: f64,
+    /// Working days at `hours_per_day`.
+    pub days: usize,
+    /// Longest dependent chain.
+    pub critical_path: &'a [String],
+    /// Its length.
+    pub critical_path_hours: f64,
+    /// Sum of estimates.
+    pub total_hours: f64,
+    /// Success criteria per phase.
+    pub criteria: Vec<JsonPhaseCriteria<'a>>,
+}
+
+/// Options.
+#[derive(Serialize)]
+pub struct JsonOptions {
+    /// Developers.
+    pub devs: usize,
+    /// Hours per day.
+    pub hours_per_day: f64,
+}
+
+/// One task.
+#[derive(Serialize)]
+pub struct JsonTask<'a> {
+    /// Stable id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// 0–6.
+    pub phase: u8,
+    /// Phase title.
+    pub phase_title: &'static str,
+    /// Rule ids.
+    pub rules: &'a [String],
+    /// Number of findings it closes.
+    pub findings: usize,
+    /// Estimate.
+    pub effort_hours: f64,
+    /// XS, S, M, L.
+    pub effort_size: &'static str,
+    /// Highest severity.
+    pub severity: &'static str,
+    /// Task ids to finish first.
+    pub blocked_by: &'a [String],
+    /// Track letter.
+    pub track: &'a str,
+    /// Files it edits.
+    pub files: &'a [String],
+    /// Findings as `path:line` (`path` alone for file-level findings).
+    pub locations: Vec<String>,
+}
+
+/// One edge.
+#[derive(Serialize)]
+pub struct JsonDependency<'a> {
+    /// Done first.
+    pub before: &'a str,
+    /// Waits.
+    pub after: &'a str,
+    /// `declared` or `same-file`.
+    pub kind: &'static str,
+    /// Why.
+    pub reason: &'a str,
+}
+
+/// One track.
+#[derive(Serialize)]
+pub struct JsonTrack<'a> {
+    /// Letter.
+    pub id: &'a str,
+    /// Area.
+    pub name: &'a str,
+    /// Task ids.
+    pub tasks: &'a [String],
+    /// Effort.
+    pub hours: f64,
+}
+
+/// One placement.
+#[derive(Serialize)]
+pub struct JsonSlot<'a> {
+    /// Task id.
+    pub task: &'a str,
+    /// 1-based developer.
+    pub developer: usize,
+    /// Start, working hours from the plan start.
+    pub start_hour: f64,
+    /// End.
+    pub end_hour: f64,
+}
+
+/// Criteria of one phase.
+#[derive(Serialize)]
+pub struct JsonPhaseCriteria<'a> {
+    /// 0–6.
+    pub phase: u8,
+    /// Lines.
+    pub criteria: Vec<JsonCriterion<'a>>,
+}
+
+/// One criterion.
+#[derive(Serialize)]
+pub struct JsonCriterion<'a> {
+    /// Text.
+    pub text: &'a str,
+    /// Rules that must have no findings.
+    pub rules: &'a [String],
+    /// Status control that must be done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<&'a str>,
+}
+
+/// Builds the JSON document.
+pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
+    JsonPlan {
+        schema_version: SCHEMA_VERSION,
+        project: &plan.project,
+        options: JsonOptions {
+            devs: plan.schedule.devs,
+            hours_per_day: plan.schedule.hours_per_day,
+        },
+        tasks: plan
+            .tasks
+            .iter()
+            .map(|t| JsonTask {
+                id: &t.id,
+                title: &t.title,
+                phase: t.phase.index(),
+                phase_title: t.phase.title(),
+                rules: &t.rules,
+                findings: t.findings.len(),
+                effort_hours: t.hours,
+                effort_size: t.effort.as_str(),
+                severity: t.severity.as_str(),
+                blocked_by: &t.blocked_by,
+                track: &t.track,
+                files: &t.files,
+                locations: t.findings.iter().map(|f| f.location()).collect(),
+            })
+            .collect(),
+        dependencies: plan
+            .dependencies
+            .iter()
+            .map(|d| JsonDependency {
+                before: &d.before,
+                after: &d.after,
+                kind: match d.kind {
+                    super::model::DepKind::Declared => "declared",
+                    super::model::DepKind::SameFile => "same-file",
+                },
+                reason: &d.reason,
+            })
+            .collect(),
+        tracks: plan
+            .tracks
+            .iter()
+            .map(|t| JsonTrack {
+                id: &t.id,
+                name: &t.name,
+                tasks: &t.tasks,
+                hours: t.hours,
+            })
+            .collect(),
+        schedule: plan
+            .schedule
+            .slots
+            .iter()
+            .map(|s| JsonSlot {
+                task: &s.task,
+                developer: s.developer,
+                start_hour: s.start_hour,
+                end_hour: s.end_hour,
+            })
+            .collect(),
+        makespan_hours: plan.schedule.makespan_hours,
+        days: plan.schedule.days(),
+        critical_path: &plan.critical_path,
+        critical_path_hours: plan.critical_path_hours,
+        total_hours: plan.total_hours(),
+        criteria: plan
+            .criteria
+            .iter()
+            .map(|pc| JsonPhaseCriteria {
+                phase: pc.phase.index(),
+                criteria: pc
+                    .criteria
+                    .iter()
+                    .map(|c| JsonCriterion {
+                        text: &c.text,
+                        rules: &c.rules,
+                        control: c.control.as_deref(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Writes the plan as pretty JSON.
+pub fn render(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &to_json(plan))?;
+    writeln!(w)
+}

@@ -1,0 +1,415 @@
+//! The plan as the Markdown document a senior engineer would hand to the team:
+//! summary, phases with task tables and evidence, tracks, schedule, the tasks with
+//! no blockers, what blocks what, a Mermaid graph and the success criteria.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use super::model::{fmt_hours, Criterion, DepKind, Phase, Plan, Task};
+use super::schedule;
+
+/// Findings listed under a task before "… and N more".
+pub const MAX_LISTED: usize = 10;
+
+/// Writes the plan.
+pub fn render(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    header(plan, w)?;
+    if plan.tasks.is_empty() {
+        writeln!(w, "No findings: nothing to plan.")?;
+        return Ok(());
+    }
+    summary(plan, w)?;
+    for phase in Phase::ALL {
+        phase_section(plan, phase, w)?;
+    }
+    tracks(plan, w)?;
+    schedule_section(plan, w)?;
+    no_blockers(plan, w)?;
+    blocks_table(plan, w)?;
+    mermaid(plan, w)?;
+    criteria(plan, w)?;
+    Ok(())
+}
+
+fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    let name = if plan.project.is_empty() {
+        "repository"
+    } else {
+        &plan.project
+    };
+    writeln!(w, "# Hardening plan: {name}\n")?;
+    if plan.tasks.is_empty() {
+        return Ok(());
+    }
+    let s = &plan.schedule;
+    writeln!(
+        w,
+        "{} grouped into {} in {}, about {} hours of work in {}. \
+         With {} at {} h/day the schedule takes {} ({} h); \
+         the critical path is {} h.\n",
+        plural(plan.findings, "finding"),
+        plural(plan.tasks.len(), "task"),
+        plural(
+            Phase::ALL
+                .iter()
+                .filter(|p| plan.phase_tasks(**p).next().is_some())
+                .count(),
+            "phase"
+        ),
+        fmt_hours(plan.total_hours()),
+        plural(plan.tracks.len(), "track"),
+        plural(s.devs, "developer"),
+        fmt_hours(s.hours_per_day),
+        plural(s.days(), "working day"),
+        fmt_hours(s.makespan_hours),
+        fmt_hours(plan.critical_path_hours),
+    )
+}
+
+/// Text safe inside a Markdown table cell (pipes escaped, newlines folded).
+pub fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// "1 task", "2 tasks".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// "Yes (2 tracks)", "Partially (2 tracks)", "No (1 track)".
+pub fn parallelizable(plan: &Plan, phase: Phase) -> String {
+    let tasks: Vec<&Task> = plan.phase_tasks(phase).collect();
+    let mut tracks: Vec<&str> = tasks.iter().map(|t| t.track.as_str()).collect();
+    tracks.sort();
+    tracks.dedup();
+    let chained = tasks.iter().any(|t| {
+        t.blocked_by
+            .iter()
+            .any(|b| plan.task(b).is_some_and(|bt| bt.phase == phase))
+    });
+    match (tasks.len(), tracks.len()) {
+        (0 | 1, _) => "—".to_string(),
+        (_, 1) => "No (one track)".to_string(),
+        (_, k) if chained => format!("Partially ({k} tracks)"),
+        (_, k) => format!("Yes ({k} tracks)"),
+    }
+}
+
+fn summary(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "## Executive summary\n")?;
+    writeln!(w, "| Phase | Tasks | Findings | Effort | Parallelizable |")?;
+    writeln!(w, "|---|---|---|---|---|")?;
+    for phase in Phase::ALL {
+        let tasks: Vec<&Task> = plan.phase_tasks(phase).collect();
+        if tasks.is_empty() {
+            continue;
+        }
+        let hours: f64 = tasks.iter().map(|t| t.hours).sum();
+        let findings: usize = tasks.iter().map(|t| t.findings.len()).sum();
+        writeln!(
+            w,
+            "| {phase} | {} | {findings} | ~{} h | {} |",
+            tasks.len(),
+            fmt_hours(hours),
+            parallelizable(plan, phase)
+        )?;
+    }
+    writeln!(
+        w,
+        "| **Total** | **{}** | **{}** | **~{} h** | {} |\n",
+        plan.tasks.len(),
+        plan.findings,
+        fmt_hours(plan.total_hours()),
+        plural(plan.tracks.len(), "track")
+    )
+}
+
+fn blocked_cell(t: &Task) -> String {
+    if t.blocked_by.is_empty() {
+        "—".to_string()
+    } else {
+        t.blocked_by.join(", ")
+    }
+}
+
+fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()> {
+    let tasks: Vec<&Task> = plan.phase_tasks(phase).collect();
+    if tasks.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "## {phase}\n")?;
+    writeln!(w, "{}\n", phase.intent())?;
+    writeln!(w, "| Task | Title | Effort | Track | Blocked by |")?;
+    writeln!(w, "|---|---|---|---|---|")?;
+    for t in &tasks {
+        writeln!(
+            w,
+            "| {} | {} | {} ({} h) | {} | {} |",
+            t.id,
+            cell(&t.title),
+            t.effort.as_str(),
+            fmt_hours(t.hours),
+            t.track,
+            blocked_cell(t)
+        )?;
+    }
+    writeln!(w)?;
+    for t in &tasks {
+        writeln!(w, "### {}: {}\n", t.id, t.title)?;
+        if !t.why.is_empty() {
+            writeln!(w, "{}\n", t.why)?;
+        }
+        for f in t.findings.iter().take(MAX_LISTED) {
+            if f.path.is_empty() {
+                writeln!(w, "- {} ({})", f.message, f.severity)?;
+            } else {
+                writeln!(w, "- `{}` {} ({})", f.location(), f.message, f.severity)?;
+            }
+        }
+        if t.findings.len() > MAX_LISTED {
+            writeln!(w, "- … and {} more", t.findings.len() - MAX_LISTED)?;
+        }
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+fn tracks(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "## Parallel tracks\n")?;
+    writeln!(
+        w,
+        "Tasks of one phase that edit a common file share a track, worked by one developer at a time; \
+         tracks with the same letter touch common files in different phases and run in phase order. \
+         Parallel work never edits the same file at the same time.\n"
+    )?;
+    writeln!(w, "| Track | Area | Tasks | Effort |")?;
+    writeln!(w, "|---|---|---|---|")?;
+    for tr in &plan.tracks {
+        writeln!(
+            w,
+            "| {} | {} | {} | {} h |",
+            tr.id,
+            tr.name,
+            tr.tasks.join(" → "),
+            fmt_hours(tr.hours)
+        )?;
+    }
+    writeln!(w)
+}
+
+fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    let s = &plan.schedule;
+    writeln!(
+        w,
+        "## Schedule ({} developers, {} h/day)\n",
+        s.devs,
+        fmt_hours(s.hours_per_day)
+    )?;
+    write!(w, "| Day |")?;
+    for d in 1..=s.devs {
+        write!(w, " Dev {d} |")?;
+    }
+    writeln!(w)?;
+    write!(w, "|---|")?;
+    for _ in 0..s.devs {
+        write!(w, "---|")?;
+    }
+    writeln!(w)?;
+    let day_start = |d: usize| d as f64 * s.hours_per_day;
+    for (d, row) in schedule::by_day(s).iter().enumerate() {
+        write!(w, "| {} |", d + 1)?;
+        for cell in row {
+            let items: Vec<String> = cell
+                .iter()
+                .map(|slot| {
+                    if slot.start_hour < day_start(d) {
+                        format!("{} (cont.)", slot.task)
+                    } else {
+                        slot.task.clone()
+                    }
+                })
+                .collect();
+            write!(w, " {} |", items.join(", "))?;
+        }
+        writeln!(w)?;
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "**Critical path** ({} h): {}\n",
+        fmt_hours(plan.critical_path_hours),
+        plan.critical_path.join(" → ")
+    )
+}
+
+fn no_blockers(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    let free: Vec<&Task> = plan
+        .tasks
+        .iter()
+        .filter(|t| t.blocked_by.is_empty())
+        .collect();
+    writeln!(w, "## Tasks with no blockers\n")?;
+    writeln!(w, "These can start on day one:\n")?;
+    for t in &free {
+        writeln!(w, "- {}: {}", t.id, t.title)?;
+    }
+    let pct = free.len() * 100 / plan.tasks.len().max(1);
+    writeln!(
+        w,
+        "\n**{} of {} tasks ({pct}%) have no blockers.**\n",
+        free.len(),
+        plan.tasks.len()
+    )
+}
+
+fn blocks_table(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "## What blocks what\n")?;
+    if plan.dependencies.is_empty() {
+        writeln!(w, "No task waits for another.\n")?;
+        return Ok(());
+    }
+    writeln!(w, "| If working on… | Must complete first… | Why |")?;
+    writeln!(w, "|---|---|---|")?;
+    for d in &plan.dependencies {
+        writeln!(w, "| {} | {} | {} |", d.after, d.before, cell(&d.reason))?;
+    }
+    writeln!(w)
+}
+
+/// A Mermaid node id: letters, digits and `_` only.
+pub fn mermaid_id(id: &str) -> String {
+    id.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// Text safe inside a quoted Mermaid label.
+pub fn mermaid_text(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '"' | '`' | '|' | '<' | '>' | '{' | '}' | '[' | ']' | '#' | ';' => None,
+            '\n' | '\r' | '\t' => Some(' '),
+            c => Some(c),
+        })
+        .collect()
+}
+
+fn mermaid(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "## Dependency graph\n")?;
+    writeln!(w, "```mermaid\ngraph TD")?;
+    for phase in Phase::ALL {
+        let tasks: Vec<&Task> = plan.phase_tasks(phase).collect();
+        if tasks.is_empty() {
+            continue;
+        }
+        writeln!(
+            w,
+            "  subgraph P{} [\"{}\"]",
+            phase.index(),
+            mermaid_text(&phase.to_string())
+        )?;
+        for t in tasks {
+            writeln!(
+                w,
+                "    {}[\"{}<br/>{} · {} h · track {}\"]",
+                mermaid_id(&t.id),
+                mermaid_text(&t.id),
+                t.effort.as_str(),
+                fmt_hours(t.hours),
+                mermaid_text(&t.track)
+            )?;
+        }
+        writeln!(w, "  end")?;
+    }
+    for d in &plan.dependencies {
+        match d.kind {
+            DepKind::Declared => writeln!(
+                w,
+                "  {} -->|\"{}\"| {}",
+                mermaid_id(&d.before),
+                mermaid_text(&d.reason),
+                mermaid_id(&d.after)
+            )?,
+            DepKind::SameFile => writeln!(
+                w,
+                "  {} -.->|same file| {}",
+                mermaid_id(&d.before),
+                mermaid_id(&d.after)
+            )?,
+        }
+    }
+    writeln!(w, "```\n")
+}
+
+/// Findings per rule, for "(3 today)".
+pub fn rule_counts(plan: &Plan) -> BTreeMap<&str, usize> {
+    let mut m = BTreeMap::new();
+    for t in &plan.tasks {
+        for f in &t.findings {
+            *m.entry(f.rule.as_str()).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+/// One checklist line.
+pub fn criterion_line(c: &Criterion, today: Option<usize>) -> String {
+    let mark = if c.met { "x" } else { " " };
+    match today {
+        Some(n) if c.control.is_none() && c.rules.len() == 1 => {
+            format!("- [{mark}] {} ({n} today)", c.text)
+        }
+        _ => format!("- [{mark}] {}", c.text),
+    }
+}
+
+fn criteria(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    let counts = rule_counts(plan);
+    writeln!(w, "## Success criteria\n")?;
+    writeln!(
+        w,
+        "Each line is checked by a later run: `harden plan --since BASELINE` ticks it.\n"
+    )?;
+    for pc in &plan.criteria {
+        writeln!(
+            w,
+            "### Phase {} complete: {}\n",
+            pc.phase.index(),
+            pc.phase.title()
+        )?;
+        for c in &pc.criteria {
+            let today = c
+                .rules
+                .first()
+                .and_then(|r| counts.get(r.as_str()))
+                .copied();
+            writeln!(w, "{}", criterion_line(c, today))?;
+        }
+        writeln!(w)?;
+    }
+    writeln!(w, "### Full hardening complete\n")?;
+    for c in &plan.final_criteria {
+        writeln!(w, "{}", criterion_line(c, None))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_escape_pipes() {
+        assert_eq!(cell("curl x | sh\nnow"), "curl x \\| sh now");
+    }
+
+    #[test]
+    fn mermaid_sanitises() {
+        assert_eq!(mermaid_id("T-shell-unsafe-rm"), "T_shell_unsafe_rm");
+        assert_eq!(mermaid_text("a \"b\" | `c` <d>"), "a b  c d");
+    }
+}

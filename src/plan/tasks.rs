@@ -1,0 +1,244 @@
+//! Grouping findings into tasks: one task per rule and scope.
+//!
+//! A rule's findings form one task ("Shell scripts missing strict mode (6 files)").
+//! When they spread over more than [`SPLIT_MIN_FILES`] files in several top-level
+//! directories, the rule is split into one task per directory
+//! (`T-python-bare-except-collectors`), so no single task is a week of work and
+//! tracks stay narrow. Ids derive from rule and scope, never from ordering.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::effort;
+use super::model::{Item, Task};
+use super::phases;
+use super::settings::Overrides;
+use crate::finding::Severity;
+
+/// A rule's findings are split by top-level directory above this many files.
+pub const SPLIT_MIN_FILES: usize = 8;
+
+/// Scope name of files at the repository root.
+pub const ROOT_SCOPE: &str = "(root)";
+
+/// Top-level directory of a path (`scripts` for `scripts/a.sh`; [`ROOT_SCOPE`] for `a.sh`).
+pub fn scope_of(path: &str) -> &str {
+    match path.split_once('/') {
+        Some((dir, _)) => dir,
+        None => ROOT_SCOPE,
+    }
+}
+
+/// Lower-case ASCII slug for ids (`.github` → `github`, `(root)` → `root`).
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('x');
+    }
+    out
+}
+
+/// Task id for a rule and an optional scope.
+pub fn task_id(rule: &str, scope: Option<&str>) -> String {
+    let mut id = format!("T-{}", slug(rule));
+    if let Some(s) = scope {
+        id.push('-');
+        id.push_str(&slug(s));
+    }
+    id
+}
+
+/// Files an item edits: its own path and its related paths.
+fn item_files(i: &Item) -> impl Iterator<Item = &str> {
+    std::iter::once(i.path.as_str())
+        .chain(i.related.iter().map(String::as_str))
+        .filter(|p| !p.is_empty())
+}
+
+/// Groups findings into tasks, sorted by phase then id. Dependencies and tracks are filled later.
+pub fn group(items: &[Item]) -> Vec<Task> {
+    group_with(items, &Overrides::default())
+}
+
+/// [`group`] with the `[plan]` overrides of `harden.toml`.
+pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
+    let mut by_rule: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    for i in items {
+        by_rule.entry(i.rule.as_str()).or_default().push(i);
+    }
+    let mut tasks = Vec::new();
+    for (rule, list) in by_rule {
+        let files: BTreeSet<&str> = list.iter().flat_map(|i| item_files(i)).collect();
+        let scopes: BTreeSet<&str> = list.iter().map(|i| scope_of(&i.path)).collect();
+        if files.len() > SPLIT_MIN_FILES && scopes.len() > 1 {
+            let mut by_scope: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+            for i in list {
+                by_scope.entry(scope_of(&i.path)).or_default().push(i);
+            }
+            for (scope, part) in by_scope {
+                tasks.push(make_task(rule, Some(scope), &part, ov));
+            }
+        } else {
+            tasks.push(make_task(rule, None, &list, ov));
+        }
+    }
+    tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
+    tasks
+}
+
+fn make_task(rule: &str, scope: Option<&str>, items: &[&Item], ov: &Overrides) -> Task {
+    let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
+    findings.sort();
+    let files: BTreeSet<&str> = findings.iter().flat_map(item_files).collect();
+    let files: Vec<String> = files.into_iter().map(str::to_string).collect();
+    let severity = findings
+        .iter()
+        .map(|i| i.severity)
+        .max()
+        .unwrap_or(Severity::Info);
+    let model = ov
+        .effort
+        .get(rule)
+        .copied()
+        .unwrap_or_else(|| effort::model_for(rule));
+    let hours = effort::estimate(model, findings.len(), files.len());
+    let size = crate::plan::model::Effort::from_hours(hours);
+    let phase = match ov.phase.get(rule) {
+        Some(p) if severity != Severity::Critical => *p,
+        _ => phases::phase_of(rule, severity),
+    };
+    let base = phases::title_of(rule);
+    let where_ = match scope {
+        Some(s) if s != ROOT_SCOPE => format!(" in `{s}/`"),
+        Some(_) => " at the root".to_string(),
+        None => String::new(),
+    };
+    let extent = match files.len() {
+        0 => String::new(),
+        1 if scope.is_none() => {
+            if findings.len() > 1 {
+                format!(" in `{}` ({} places)", files[0], findings.len())
+            } else {
+                format!(" in `{}`", files[0])
+            }
+        }
+        n => format!(" ({n} files)"),
+    };
+    let why = crate::rules::find_meta(rule)
+        .map(|m| m.summary.to_string())
+        .unwrap_or_default();
+    Task {
+        id: task_id(rule, scope),
+        title: format!("{base}{where_}{extent}"),
+        phase,
+        rules: vec![rule.to_string()],
+        scope: scope.map(str::to_string),
+        severity,
+        findings,
+        files,
+        effort: size,
+        hours,
+        why,
+        blocked_by: Vec::new(),
+        blocks: Vec::new(),
+        track: String::new(),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::plan::model::Phase;
+
+    pub fn item(rule: &str, path: &str, line: usize) -> Item {
+        Item {
+            rule: rule.to_string(),
+            path: path.to_string(),
+            line,
+            severity: Severity::High,
+            message: format!("{rule} at {path}:{line}"),
+            related: Vec::new(),
+            fingerprint: format!("{rule}{path}{line}"),
+        }
+    }
+
+    #[test]
+    fn one_task_per_rule_with_extent_in_the_title() {
+        let items = vec![
+            item("shell/missing-strict-mode", "scripts/a.sh", 1),
+            item("shell/missing-strict-mode", "scripts/b.sh", 1),
+            item("shell/unsafe-rm", "scripts/a.sh", 9),
+            item("shell/unsafe-rm", "scripts/a.sh", 12),
+        ];
+        let tasks = group(&items);
+        assert_eq!(tasks.len(), 2);
+        let rm = &tasks[0];
+        assert_eq!(rm.id, "T-shell-unsafe-rm");
+        assert_eq!(rm.phase, Phase::CriticalBlockers);
+        assert_eq!(rm.findings.len(), 2);
+        assert_eq!(rm.files, vec!["scripts/a.sh"]);
+        assert!(
+            rm.title.ends_with("in `scripts/a.sh` (2 places)"),
+            "{}",
+            rm.title
+        );
+        let sm = &tasks[1];
+        assert_eq!(sm.id, "T-shell-missing-strict-mode");
+        assert!(sm.title.ends_with("(2 files)"));
+        assert_eq!(sm.phase, Phase::Operations);
+    }
+
+    #[test]
+    fn related_files_count_as_touched() {
+        let mut i = item("config/duplicated-credential", "db_utils.py", 3);
+        i.related = (0..8).map(|n| format!("collectors/c{n}.py")).collect();
+        let tasks = group(&[i]);
+        assert_eq!(tasks[0].files.len(), 9);
+        assert!(tasks[0].title.ends_with("(9 files)"));
+        assert_eq!(tasks[0].effort, crate::plan::model::Effort::L);
+    }
+
+    #[test]
+    fn wide_rules_split_by_top_level_directory_with_stable_ids() {
+        let mut items = Vec::new();
+        for n in 0..6 {
+            items.push(item(
+                "python/bare-except",
+                &format!("collectors/c{n}.py"),
+                4,
+            ));
+            items.push(item("python/bare-except", &format!("training/t{n}.py"), 8));
+        }
+        items.push(item("python/bare-except", "setup.py", 2));
+        let tasks = group(&items);
+        let ids: Vec<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "T-python-bare-except-collectors",
+                "T-python-bare-except-root",
+                "T-python-bare-except-training"
+            ]
+        );
+        // Same ids whatever the input order.
+        items.reverse();
+        let again: Vec<String> = group(&items).into_iter().map(|t| t.id).collect();
+        assert_eq!(again, ids);
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug(".github"), "github");
+        assert_eq!(slug("(root)"), "root");
+        assert_eq!(task_id("shell/unsafe-rm", None), "T-shell-unsafe-rm");
+    }
+}

@@ -1,0 +1,121 @@
+//! `actions/missing-permissions`: a workflow whose jobs run with the repository's
+//! default `GITHUB_TOKEN` permissions because no `permissions:` block applies.
+
+use crate::finding::{Fix, Severity};
+use crate::parse::yaml::YamlFile;
+use crate::rules::actions::wf;
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct MissingPermissions;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "actions/missing-permissions",
+    summary: "Workflow without a `permissions:` block: jobs get the default token permissions",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+Without a `permissions:` block, the `GITHUB_TOKEN` of every job gets the
+repository's default permissions. On repositories and organisations created
+before February 2023 that default is read/write on almost every scope
+(contents, packages, pull requests, issues, actions…). Any step that is
+compromised — a hijacked action, an injected command, a malicious dependency
+running in `npm install` — can then push to branches, publish packages or
+approve pull requests with that token. Declaring permissions is the least
+privilege control that GitHub, OpenSSF Scorecard (Token-Permissions) and
+every hardening guide ask for.
+
+The rule reports a workflow that has no top-level `permissions:` and at least
+one job without its own. Reusable workflows that only run on `workflow_call`
+are skipped (the caller's permissions cap them).
+
+## Example
+```yaml
+on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@692973e3d937129bcbf40652eb9f2f61becf3332 # v4.1.7
+      - run: make test
+```
+
+## Fix
+Add a read-only default at the top and grant writes per job:
+```yaml
+permissions:
+  contents: read
+jobs:
+  release:
+    permissions:
+      contents: write   # creates the GitHub release
+```
+`harden fix --unsafe` inserts `permissions: contents: read` before `jobs:`
+(unsafe: a job that pushes, comments or publishes then needs its own grant).
+zizmor reports the same as `excessive-permissions` ("default permissions used").
+"#,
+};
+
+impl Rule for MissingPermissions {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_workflow(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        let text = &cx.file.text;
+        for root in wf::roots(yaml) {
+            if root.get("permissions").is_some() {
+                continue;
+            }
+            let triggers = wf::triggers(root);
+            if !triggers.is_empty() && triggers.iter().all(|t| t == "workflow_call") {
+                continue;
+            }
+            let bare: Vec<&str> = wf::jobs(root)
+                .iter()
+                .filter(|j| j.value.get("permissions").is_none())
+                .map(|j| j.key.as_str())
+                .collect();
+            if bare.is_empty() {
+                continue;
+            }
+            let Some(jobs) = root.pair("jobs") else {
+                continue;
+            };
+            let span = root
+                .pair("on")
+                .or_else(|| root.pair("true"))
+                .map_or(jobs.key_span.clone(), |p| p.key_span.clone());
+            let shown = if bare.len() > 4 {
+                format!("{} and {} more", bare[..4].join(", "), bare.len() - 4)
+            } else {
+                bare.join(", ")
+            };
+            let message = format!(
+                "no `permissions:` at the top or in job(s) {shown}: the GITHUB_TOKEN gets the repository default, often read/write on everything"
+            );
+            // Insert a read-only default before `jobs:` when it starts a line.
+            let line_start = text[..jobs.key_span.start].rfind('\n').map_or(0, |i| i + 1);
+            let edit = if line_start == jobs.key_span.start {
+                {
+                    let nl = wf::eol(text);
+                    out.edit(
+                        line_start..line_start,
+                        format!("permissions:{nl}  contents: read{nl}{nl}"),
+                    )
+                }
+            } else {
+                None
+            };
+            let f = out.report(span, message);
+            if let Some(e) = edit {
+                f.fix = Some(Fix::unsafe_because(
+                    "Add `permissions: contents: read` at the top",
+                    "jobs that push, comment, publish or upload SARIF then need their own write grant",
+                    vec![e],
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! `compose/missing-resource-limits`: a service that may take all the host's memory.
+
+use crate::finding::Severity;
+use crate::parse::yaml::{YamlFile, YamlNode};
+use crate::rules::compose::{is_partial_service, services, skip_operational};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct MissingResourceLimits;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "compose/missing-resource-limits",
+    summary: "Compose service without a memory limit",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+Without a limit, one service with a leak (a worker that loads a whole table, a model that is
+loaded twice) takes all the host's memory: the kernel's OOM killer then picks a victim, often
+the database next to it, and every service on the host goes down together. A limit turns that
+into one container restarting.
+
+Reported once per service, at the service's key, when neither `deploy.resources.limits.memory`
+nor the legacy `mem_limit` is set (a CPU limit alone — `cpus`, `deploy.resources.limits.cpus` —
+is mentioned in the message but does not satisfy the rule: CPU starvation slows a host down,
+memory exhaustion takes it down). A missing CPU limit alone is not reported: CPU limits cause
+throttling and are debated; CPU reservations or `cpu_shares` are the gentler control.
+
+Settings merged from an `x-` extension field with `<<: *anchor` count. Not reported: services
+that only extend or override another file's service (`extends:`, or no `image`/`build`),
+and files for development, CI or examples (`docker-compose.dev.yml`, `compose.override.yml`,
+`.devcontainer/`, `tests/`).
+
+## Example
+```yaml
+services:
+  worker:
+    image: ghcr.io/acme/collector-worker:1.8.0
+    command: ["celery", "-A", "collector", "worker"]
+```
+
+## Fix
+```yaml
+x-limits: &limits
+  deploy:
+    resources:
+      limits: {cpus: "1.0", memory: 1g}
+
+services:
+  worker:
+    <<: *limits
+    image: ghcr.io/acme/collector-worker:1.8.0
+```
+or `mem_limit: 1g` with the legacy v2 syntax.
+
+Checkov 3 has no docker-compose framework and Trivy does not read compose files; both
+cover the Kubernetes equivalent (see `k8s/missing-resource-limits`).
+"#,
+};
+
+fn has_memory_limit(s: &YamlNode) -> bool {
+    s.at(&["deploy", "resources", "limits", "memory"])
+        .is_some_and(|v| !v.is_null())
+        || s.get("mem_limit").is_some_and(|v| !v.is_null())
+}
+
+fn has_cpu_limit(s: &YamlNode) -> bool {
+    s.at(&["deploy", "resources", "limits", "cpus"])
+        .is_some_and(|v| !v.is_null())
+        || ["cpus", "cpu_quota", "cpu_count"]
+            .iter()
+            .any(|k| s.get(k).is_some_and(|v| !v.is_null()))
+}
+
+impl Rule for MissingResourceLimits {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if skip_operational(cx) {
+            return;
+        }
+        for svc in services(yaml) {
+            let s = &svc.value;
+            if is_partial_service(s) || has_memory_limit(s) {
+                continue;
+            }
+            let msg = if has_cpu_limit(s) {
+                format!(
+                    "service `{}` has a CPU limit but no memory limit; set `deploy.resources.limits.memory`",
+                    svc.key
+                )
+            } else {
+                format!(
+                    "service `{}` has no memory or CPU limit; set `deploy.resources.limits`",
+                    svc.key
+                )
+            };
+            out.report(svc.key_span.clone(), msg);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! `compose/privileged`: a service that can take over its host.
+
+use crate::finding::{Finding, Severity};
+use crate::parse::yaml::{YamlFile, YamlNode};
+use crate::rules::compose::{not_production, services};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct Privileged;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "compose/privileged",
+    summary: "Compose service with host-level privileges (privileged, host namespaces, docker.sock, SYS_ADMIN)",
+    severity: Severity::High,
+    docs: r#"
+## Why
+Each of these settings removes the wall between a container and the machine it runs on; a
+bug or a compromised dependency in that container becomes root on the host:
+
+- `privileged: true`: every device, every capability, no seccomp/AppArmor;
+- `network_mode: host`, `pid: host`, `ipc: host`: the host's network stack, processes
+  (ptrace, `/proc/<pid>/environ` of every process) and shared memory;
+- `cap_add: [ALL]`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `DAC_READ_SEARCH`: close to privileged;
+- `security_opt: [seccomp:unconfined]` / `apparmor:unconfined`;
+- `/var/run/docker.sock` (or containerd/podman sockets) mounted, in short or long volume
+  syntax, read-only or not: whoever talks to the socket starts a privileged container.
+
+One rule id covers them all (the message names the setting), because the remedy is the same
+decision: does this service really need the host? Host agents whose job needs it by design
+(cAdvisor, node-exporter, Traefik's Docker provider, Portainer, Watchtower, nginx-proxy,
+promtail, Datadog, CI runners, Docker-in-Docker, socket proxies) are reported at low with a
+note; suppress with a reason once confirmed
+(`# harden: ignore[compose/privileged] cadvisor needs /dev/kmsg`).
+
+## Example
+```yaml
+services:
+  worker:
+    image: ghcr.io/acme/worker:2.3.1
+    privileged: true
+    network_mode: host
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock
+```
+
+## Fix
+Drop the setting; add only the capability the process needs (`cap_add: [NET_BIND_SERVICE]`),
+publish ports instead of `network_mode: host`, and use a socket proxy
+(`tecnativa/docker-socket-proxy` allowing only the API calls needed) instead of the raw socket.
+
+Checkov 3 has no docker-compose framework (its CKV_DOCKER checks read Dockerfiles) and
+Trivy's misconfiguration scanner does not read compose files; `k8s/privileged` is the
+Kubernetes counterpart of this rule.
+"#,
+};
+
+const DANGEROUS_CAPS: &[&str] = &[
+    "ALL",
+    "SYS_ADMIN",
+    "SYS_MODULE",
+    "SYS_PTRACE",
+    "DAC_READ_SEARCH",
+    "SYS_RAWIO",
+];
+
+/// Whether a host path is a container runtime socket (or its directory).
+pub(crate) fn is_runtime_socket(host: &str) -> bool {
+    let h = host.trim_end_matches('/');
+    h.ends_with("/docker.sock")
+        || h.ends_with("/containerd.sock")
+        || h.ends_with("/podman.sock")
+        || h.ends_with("/crio.sock")
+        || h == "/var/run/docker"
+        || h == "/run/docker"
+}
+
+/// Images of host agents that need host access by design (monitoring, log shipping,
+/// reverse proxies that read the Docker API, CNI/device plugins, CI runners).
+const HOST_AGENTS: &[&str] = &[
+    "cadvisor",
+    "node-exporter",
+    "node_exporter",
+    "traefik",
+    "portainer",
+    "watchtower",
+    "nginx-proxy",
+    "docker-gen",
+    "gitlab-runner",
+    "actions-runner",
+    "netdata",
+    "datadog",
+    "dd-agent",
+    "fluent-bit",
+    "fluentd",
+    "promtail",
+    "grafana/agent",
+    "grafana/alloy",
+    "calico",
+    "cilium",
+    "flannel",
+    "kube-proxy",
+    "csi-",
+    "device-plugin",
+    "dcgm-exporter",
+    "falco",
+    "autoheal",
+    "dind",
+    "socket-proxy",
+    "ingress-nginx/controller",
+];
+
+/// Whether an image is a host agent that needs host access by design.
+pub(crate) fn is_host_agent_image(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    let name = lower.split('@').next().unwrap_or(&lower);
+    HOST_AGENTS.iter().any(|a| name.contains(a))
+}
+
+/// Host agents' findings are low: the access is expected, but worth confirming.
+fn demote(agent: bool, f: &mut Finding) {
+    if agent {
+        f.severity = Severity::Low;
+        f.message
+            .push_str(" (expected for this host agent; confirm it is needed)");
+    }
+}
+
+impl Rule for Privileged {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if not_production(cx.role) {
+            return;
+        }
+        for svc in services(yaml) {
+            let name = &svc.key;
+            let s = &svc.value;
+            let agent = s
+                .get("image")
+                .and_then(|i| i.as_str())
+                .is_some_and(is_host_agent_image);
+            if let Some(v) = s.get("privileged") {
+                if v.as_bool() == Some(true) {
+                    demote(
+                        agent,
+                        out.report(
+                            v.span.clone(),
+                            format!(
+                                "service `{name}` runs privileged: root on the host if compromised"
+                            ),
+                        ),
+                    );
+                }
+            }
+            for key in ["network_mode", "pid", "ipc", "uts", "userns_mode"] {
+                if let Some(v) = s.get(key) {
+                    if v.as_str() == Some("host") {
+                        demote(
+                            agent,
+                            out.report(
+                                v.span.clone(),
+                                format!(
+                                    "service `{name}` shares the host's namespace (`{key}: host`)"
+                                ),
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(caps) = s.get("cap_add").and_then(|c| c.as_seq()) {
+                for c in caps {
+                    let Some(cap) = c.as_str() else { continue };
+                    let norm = cap.trim().to_ascii_uppercase();
+                    let norm = norm.strip_prefix("CAP_").unwrap_or(&norm);
+                    if DANGEROUS_CAPS.contains(&norm) {
+                        demote(
+                            agent,
+                            out.report(
+                                c.span.clone(),
+                                format!(
+                                    "service `{name}` adds capability `{cap}`, close to privileged"
+                                ),
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(opts) = s.get("security_opt").and_then(|c| c.as_seq()) {
+                for o in opts {
+                    let Some(opt) = o.as_str() else { continue };
+                    let compact: String = opt.chars().filter(|c| !c.is_whitespace()).collect();
+                    if compact.ends_with("unconfined")
+                        && (compact.starts_with("seccomp") || compact.starts_with("apparmor"))
+                    {
+                        demote(
+                            agent,
+                            out.report(
+                                o.span.clone(),
+                                format!("service `{name}` disables its security profile (`{opt}`)"),
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(vols) = s.get("volumes").and_then(|v| v.as_seq()) {
+                for v in vols {
+                    if let Some(host) = volume_source(v) {
+                        if is_runtime_socket(host) {
+                            demote(
+                                agent,
+                                out.report(
+                                v.span.clone(),
+                                format!(
+                                    "service `{name}` mounts the container runtime socket `{host}`: full control of the host"
+                                ),
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The host side of a volume entry (`/a:/b:ro` or `{type: bind, source: /a}`).
+fn volume_source(v: &YamlNode) -> Option<&str> {
+    if let Some(s) = v.as_str() {
+        let mut parts = s.splitn(2, ':');
+        let first = parts.next()?;
+        parts.next()?;
+        return Some(first);
+    }
+    v.get("source").and_then(|s| s.as_str())
+}

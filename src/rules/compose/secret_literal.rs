@@ -1,0 +1,485 @@
+//! `compose/secret-literal`: a password, token or key written as a literal in `environment:`.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::finding::{Edit, Fix, Severity};
+use crate::parse::yaml::{YamlFile, YamlNode};
+use crate::roles::FileRole;
+use crate::rules::compose::{is_dev_path, not_production, services};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct SecretLiteral;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "compose/secret-literal",
+    summary:
+        "Compose environment variable or build arg that holds a literal password, token or key",
+    severity: Severity::High,
+    docs: r#"
+## Why
+A compose file is committed, copied into images, pasted into tickets and printed by
+`docker compose config`. A literal `POSTGRES_PASSWORD: hunter2` is a credential shared with
+everyone who can read the repository, never rotated, and usually the same in every
+environment. The hand-written hardening plans this tool reproduces found the same DB password
+in 9 files.
+
+Reported, in map (`KEY: value`) and list (`- KEY=value`) syntax, in `environment:` and
+`build.args:`:
+
+- variables whose name ends in a secret word: `PASSWORD`, `PASSWD`, `PASS`, `SECRET`,
+  `TOKEN`, `CREDENTIALS`, `SECRET_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `API_KEY`, … (`*_KEY`
+  with another prefix only when the value looks random);
+- any value that is a URL with an inline password (`postgres://app:s3cret@db/app`);
+- `${VAR:-literal}` / `${VAR-literal}` whose default is such a literal (it is what runs when
+  the variable is missing).
+
+Not reported: `${VAR}`, `${VAR:?error}`, `${VAR:-}`, empty values, `*_FILE` / `*_PATH`
+variables (`POSTGRES_PASSWORD_FILE: /run/secrets/db`), flags such as
+`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`, file paths, names where the secret word is not last
+(`TOKEN_TTL`, `PASSWORD_MIN_LENGTH`), and keys that are public by design
+(`STRIPE_PUBLISHABLE_KEY`, `*_PUBLIC_KEY`, `*_ANON_KEY`, `VITE_*`, `REACT_APP_*`).
+
+Placeholders (`changeme`, `example`, `xxx`, `<password>`, `your-token-here`) are reported at
+medium: they are not a leaked secret, but they ship, and a database started with
+`changeme` accepts `changeme`. Files for development or CI (`docker-compose.dev.yml`,
+`compose.override.yml`, `.devcontainer/`, examples) are reported at low. The snippet is
+redacted.
+
+## Example
+```yaml
+services:
+  db:
+    image: postgres:16.2
+    environment:
+      POSTGRES_PASSWORD: hunter2
+  api:
+    environment:
+      - DATABASE_URL=postgres://app:hunter2@db:5432/app
+      - JWT_SECRET=${JWT_SECRET:-dev-secret-123}
+```
+
+## Fix
+`harden fix --unsafe` replaces the literal with `${NAME:?set NAME}` (unsafe: the variable
+must then be provided). In general, reference the value from the environment or an untracked `.env` file and make it required:
+`POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}`; better, use compose
+`secrets:` and the image's `*_FILE` convention
+(`POSTGRES_PASSWORD_FILE: /run/secrets/db_password`). Rotate any value that was committed.
+
+Checkov's CKV_SECRET checks and gitleaks find high-entropy strings; they miss short human
+passwords such as `hunter2`, which this rule finds by the variable name.
+"#,
+};
+
+/// Words that make a variable a secret when they end its name.
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PASSPHRASE",
+    "SECRET",
+    "TOKEN",
+    "CREDENTIALS",
+    "CREDENTIAL",
+    "APIKEY",
+    "PWD",
+];
+
+/// Words before `KEY` that make it a secret key.
+const KEY_PREFIXES: &[&str] = &[
+    "API",
+    "ACCESS",
+    "PRIVATE",
+    "SECRET",
+    "SIGNING",
+    "ENCRYPTION",
+    "ENCRYPT",
+    "MASTER",
+    "AUTH",
+    "HMAC",
+    "JWT",
+    "SESSION",
+    "LICENSE",
+    "CLIENT",
+    "APP",
+    "SERVICE",
+    "ACCOUNT",
+];
+
+/// Words allowed after the secret word (`SECRET_KEY_BASE`, `API_TOKEN_VALUE`).
+const TRAILING_OK: &[&str] = &["KEY", "BASE", "VALUE", "B64", "BASE64", "STRING"];
+
+/// Values that are placeholders rather than secrets.
+pub(crate) fn is_placeholder(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    let l = l.trim();
+    const EXACT: &[&str] = &[
+        "changeme",
+        "change-me",
+        "change_me",
+        "changeit",
+        "example",
+        "placeholder",
+        "replaceme",
+        "replace-me",
+        "replace_me",
+        "todo",
+        "tbd",
+        "dummy",
+        "none",
+        "null",
+        "redacted",
+        "...",
+    ];
+    EXACT.contains(&l)
+        || l.starts_with('<') && l.ends_with('>')
+        || l.chars().all(|c| c == 'x' || c == '*' || c == '.') && l.len() >= 3
+        || l.starts_with("your")
+        || l.contains("changeme")
+        || l.contains("change-me")
+        || l.contains("change_me")
+        || l.contains("replace")
+        || l.contains("placeholder")
+}
+
+/// Whether an environment variable name names a secret, given its value.
+pub(crate) fn is_secret_name(name: &str, value: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let toks: Vec<&str> = upper
+        .split(['_', '-', '.'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    if toks.len() == 1 && toks[0] == "PWD" {
+        return false; // the working directory
+    }
+    // Public by design: publishable keys, VAPID public keys, variables bundled into a
+    // frontend (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`).
+    if toks
+        .iter()
+        .any(|t| matches!(*t, "PUBLIC" | "PUBLISHABLE" | "PUB" | "ANON"))
+        || upper.starts_with("VITE_")
+        || upper.starts_with("REACT_APP_")
+    {
+        return false;
+    }
+    let last = toks.len().saturating_sub(1);
+    // `…_KEY` with a telling prefix, or that looks random.
+    if toks.last() == Some(&"KEY") && toks.len() >= 2 {
+        if KEY_PREFIXES.contains(&toks[last - 1]) {
+            return true;
+        }
+        if looks_random(value) {
+            return true;
+        }
+    }
+    let is_word = |t: &&str| {
+        SECRET_WORDS.contains(t)
+            || ["PASSWORD", "PASSWD", "SECRET", "TOKEN"]
+                .iter()
+                .any(|w| t.len() > w.len() + 1 && t.ends_with(w))
+    };
+    let Some(pos) = toks.iter().rposition(is_word) else {
+        return false;
+    };
+    toks[pos + 1..].iter().all(|t| TRAILING_OK.contains(t))
+}
+
+fn looks_random(v: &str) -> bool {
+    v.len() >= 16
+        && !v.contains(char::is_whitespace)
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic())
+        && !v.contains('/')
+}
+
+/// Values that are not a secret whatever the name says.
+pub(crate) fn is_benign_value(v: &str) -> bool {
+    let t = v.trim();
+    t.is_empty()
+        || matches!(
+            t.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1" | "y" | "n"
+        )
+        || t.starts_with('/')
+        || t.starts_with("./")
+        || t.starts_with("~/")
+        || t.starts_with("file:")
+        || t.starts_with("vault:")
+        || t.starts_with("arn:aws:")
+        || t.starts_with("sm://")
+        || t.starts_with("secretsmanager:")
+}
+
+/// The literal part of a value that would be used as the secret: the value itself, or
+/// the default of a `${VAR:-default}`; `None` when the environment supplies it.
+/// Returns (start, end) byte offsets in `v`.
+pub(crate) fn literal_part(v: &str) -> Option<Range<usize>> {
+    let t = v.trim();
+    let lead = v.len() - v.trim_start().len();
+    if !t.contains('$') || t.contains("$$") && !t.contains("${") {
+        return Some(lead..lead + t.len());
+    }
+    // One interpolation making up the whole value: judge its default.
+    let inner = t.strip_prefix("${")?.strip_suffix('}')?;
+    if inner.contains("${") {
+        return None;
+    }
+    let default = crate::rules::compose::default_of(inner)?;
+    let end = lead + 2 + inner.len();
+    let start = end - default.len();
+    if start >= end {
+        return None;
+    }
+    Some(start..end)
+}
+
+/// The password in `scheme://user:password@host`, as a range of `v`.
+pub(crate) fn url_password(v: &str) -> Option<Range<usize>> {
+    let scheme_end = v.find("://")?;
+    let scheme = &v[..scheme_end];
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+    {
+        return None;
+    }
+    let rest_start = scheme_end + 3;
+    let rest = &v[rest_start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let at = authority.rfind('@')?;
+    let userinfo = &authority[..at];
+    let colon = userinfo.find(':')?;
+    let pw = &userinfo[colon + 1..];
+    if pw.is_empty() || pw.starts_with('$') {
+        return None;
+    }
+    let start = rest_start + colon + 1;
+    Some(start..start + pw.len())
+}
+
+struct Candidate<'a> {
+    name: &'a str,
+    node: &'a YamlNode,
+    /// Offset of the value inside the scalar's decoded text.
+    value_at: usize,
+    value: &'a str,
+}
+
+fn candidates(env: &YamlNode) -> Vec<Candidate<'_>> {
+    let mut out = Vec::new();
+    if let Some(pairs) = env.as_map() {
+        for p in pairs {
+            if let Some(v) = p.value.as_str() {
+                out.push(Candidate {
+                    name: &p.key,
+                    node: &p.value,
+                    value_at: 0,
+                    value: v,
+                });
+            }
+        }
+    } else if let Some(items) = env.as_seq() {
+        for it in items {
+            let Some(s) = it.as_str() else { continue };
+            let Some(eq) = s.find('=') else { continue };
+            out.push(Candidate {
+                name: s[..eq].trim(),
+                node: it,
+                value_at: eq + 1,
+                value: &s[eq + 1..],
+            });
+        }
+    }
+    out
+}
+
+impl Rule for SecretLiteral {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if not_production(cx.role) {
+            return;
+        }
+        let relaxed = cx.role == FileRole::Example || is_dev_path(&cx.file.path);
+        let mut seen: HashSet<Range<usize>> = HashSet::new();
+        for svc in services(yaml) {
+            let s = &svc.value;
+            let envs = [s.get("environment"), s.at(&["build", "args"])];
+            for (which, env) in envs.iter().enumerate() {
+                let Some(env) = env else { continue };
+                for c in candidates(env) {
+                    let Some(scalar) = c.node.as_scalar() else {
+                        continue;
+                    };
+                    let by_name = is_secret_name(c.name, c.value);
+                    let hit = if by_name {
+                        literal_part(c.value).filter(|r| {
+                            let lit = &c.value[r.clone()];
+                            !is_benign_value(lit)
+                        })
+                    } else {
+                        url_password(c.value)
+                    };
+                    let Some(range) = hit else { continue };
+                    let lit = &c.value[range.clone()];
+                    let text_range = c.value_at + range.start..c.value_at + range.end;
+                    let host = scalar.mapped.range_to_host(&text_range);
+                    if !seen.insert(host.clone()) {
+                        continue;
+                    }
+                    let placeholder = is_placeholder(lit);
+                    let where_ = if which == 0 {
+                        "environment"
+                    } else {
+                        "build arg"
+                    };
+                    let msg = if placeholder {
+                        format!(
+                            "`{}` in service `{}` has a placeholder {where_} value that will ship as the real credential",
+                            c.name, svc.key
+                        )
+                    } else if !by_name {
+                        format!(
+                            "`{}` in service `{}` has a password written inside a URL; interpolate it from the environment",
+                            c.name, svc.key
+                        )
+                    } else {
+                        format!(
+                            "`{}` in service `{}` holds a literal secret in {where_}; read it from the environment or a secret",
+                            c.name, svc.key
+                        )
+                    };
+                    // Replace the whole value by a required interpolation of the same variable.
+                    let whole = c.value_at..c.value_at + c.value.len();
+                    let flow = cx
+                        .file
+                        .text
+                        .as_bytes()
+                        .get(env.span.start)
+                        .is_some_and(|b| matches!(b, b'{' | b'['));
+                    let edit = (by_name
+                        && !flow
+                        && !c.value.trim().is_empty()
+                        && c.name
+                            .chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                        && scalar.mapped.is_verbatim(&whole))
+                    .then(|| Edit {
+                        range: scalar.mapped.range_to_host(&whole),
+                        replacement: format!("${{{0}:?set {0}}}", c.name),
+                    });
+                    let snippet = redacted_line(cx, &host);
+                    let f = out.report(host, msg);
+                    f.snippet = snippet;
+                    if relaxed {
+                        f.severity = Severity::Low;
+                    } else if placeholder {
+                        f.severity = Severity::Medium;
+                    }
+                    if let Some(e) = edit {
+                        f.fix = Some(Fix::unsafe_because(
+                            format!("Read `{}` from the environment", c.name),
+                            "the variable must then be set (in `.env` or the deploy environment), and the committed value rotated",
+                            vec![e],
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The host line of `secret` with the secret replaced by `****`.
+pub(crate) fn redacted_line(cx: &FileCx<'_>, secret: &Range<usize>) -> String {
+    let file = cx.file;
+    let line = file.lines.line_of(secret.start);
+    let lr = file.lines.line_range(&file.text, line);
+    let text = file.text.get(lr.clone()).unwrap_or("");
+    let a = secret.start.saturating_sub(lr.start).min(text.len());
+    let b = secret.end.saturating_sub(lr.start).min(text.len()).max(a);
+    match (text.get(..a), text.get(b..)) {
+        (Some(pre), Some(post)) => format!("{pre}****{post}").trim().to_string(),
+        _ => "****".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(is_secret_name("POSTGRES_PASSWORD", "x"));
+        assert!(is_secret_name("DJANGO_SECRET_KEY", "x"));
+        assert!(is_secret_name("AWS_SECRET_ACCESS_KEY", "x"));
+        assert!(is_secret_name("GITHUB_TOKEN", "x"));
+        assert!(is_secret_name("SECRET_KEY_BASE", "x"));
+        assert!(is_secret_name("spring.datasource.password", "x"));
+        assert!(!is_secret_name("TOKEN_TTL", "3600"));
+        assert!(!is_secret_name("POSTGRES_PASSWORD_FILE", "/run/secrets/x"));
+        assert!(!is_secret_name("PASSWORD_MIN_LENGTH", "8"));
+        assert!(!is_secret_name("AWS_ACCESS_KEY_ID", "AKIA"));
+        assert!(!is_secret_name("CACHE_KEY", "v1"));
+        assert!(!is_secret_name("PWD", "/app"));
+        assert!(is_secret_name("PGPASSWORD", "x"));
+        assert!(!is_secret_name(
+            "STRIPE_PUBLISHABLE_KEY",
+            "pk_live_51Habcdefgh12345"
+        ));
+        assert!(!is_secret_name(
+            "NEXT_PUBLIC_SUPABASE_ANON_KEY",
+            "eyJhbGciOiJIUzI1NiJ9x1"
+        ));
+        assert!(is_secret_name("STRIPE_KEY", "sk_live_51Habcdefgh12345"));
+    }
+
+    #[test]
+    fn literal_parts() {
+        assert_eq!(literal_part("hunter2"), Some(0..7));
+        assert_eq!(literal_part("${DB_PASSWORD}"), None);
+        assert_eq!(literal_part("${DB_PASSWORD:?required}"), None);
+        assert_eq!(literal_part("${DB_PASSWORD:-}"), None);
+        let v = "${JWT:-dev-secret}";
+        assert_eq!(&v[literal_part(v).unwrap()], "dev-secret");
+        assert_eq!(literal_part("prefix-${X}"), None);
+    }
+
+    #[test]
+    fn fix_makes_the_variable_required() {
+        let text = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: \"hunter2\"\n      - ignored\n";
+        let text = text.replace("      - ignored\n", "");
+        let (findings, fixed) = crate::rules::compose::scan_and_fix(
+            "docker-compose.yml",
+            &text,
+            Box::new(SecretLiteral),
+        );
+        assert_eq!(findings.len(), 1);
+        assert!(!findings[0].snippet.contains("hunter2"));
+        assert!(
+            fixed.contains("POSTGRES_PASSWORD: \"${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}\"")
+        );
+        let list =
+            "services:\n  api:\n    image: a:1\n    environment:\n      - DB_PASSWORD=s3cret\n";
+        let (_, fixed) =
+            crate::rules::compose::scan_and_fix("compose.yml", list, Box::new(SecretLiteral));
+        assert!(fixed.contains("- DB_PASSWORD=${DB_PASSWORD:?set DB_PASSWORD}\n"));
+        let (again, _) =
+            crate::rules::compose::scan_and_fix("compose.yml", &fixed, Box::new(SecretLiteral));
+        assert!(again.is_empty());
+    }
+
+    #[test]
+    fn urls() {
+        let v = "postgres://app:s3cret@db:5432/app";
+        assert_eq!(&v[url_password(v).unwrap()], "s3cret");
+        assert_eq!(url_password("postgres://app:${PW}@db/app"), None);
+        assert_eq!(url_password("redis://redis:6379/0"), None);
+        assert_eq!(url_password("http://user@host/x"), None);
+    }
+}

@@ -1,0 +1,243 @@
+//! `docker/latest-tag`: a base image without a tag, or tagged `latest`.
+
+use crate::finding::Severity;
+use crate::parse::dockerfile::Dockerfile;
+use crate::rules::docker::util;
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct LatestTag;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "docker/latest-tag",
+    summary: "base image without a tag or tagged `:latest`",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+`FROM node` and `FROM node:latest` build on whatever the registry serves that
+day: a new major version of the runtime, a different OS release, a changed
+default user. The same commit builds a different image next week, and a rollback
+does not roll back the base. It also defeats vulnerability tracking, since
+nobody knows which version is deployed.
+
+The rule checks every `FROM` and every `COPY --from=<image>` that names an
+external image. It resolves `FROM ${BASE}` through the `ARG` defaults declared
+before the first `FROM`, and ignores `FROM scratch`, `FROM <earlier stage>` and
+references whose value is only known at build time (`ARG BASE` without a
+default). A tag that is set but not pinned by digest is the separate, info-level
+rule `docker/unpinned-digest`.
+
+## Example
+```dockerfile
+FROM python                      # untagged: means :latest
+FROM node:latest AS web
+COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv
+```
+
+## Fix
+Name the version you tested, as precisely as you want updates to be automatic:
+```dockerfile
+FROM python:3.12-slim-bookworm
+FROM node:20.15-alpine3.20 AS web
+COPY --from=ghcr.io/astral-sh/uv:0.4.18 /uv /bin/uv
+```
+and let Dependabot or Renovate propose bumps (`package-ecosystem: docker`).
+
+hadolint reports the same `FROM` cases as DL3006 (untagged) and DL3007
+(`latest`), but skips variable references, so `FROM ${BASE}` with an untagged
+default goes unreported there, and it does not check `COPY --from=<image>`
+(e.g. `ghcr.io/astral-sh/uv:latest`).
+"#,
+};
+
+/// Rule id for the info-level digest check, kept with this one because it shares the walk.
+pub struct UnpinnedDigest;
+
+/// Metadata and docs of `docker/unpinned-digest`.
+pub static DIGEST_META: RuleMeta = RuleMeta {
+    id: "docker/unpinned-digest",
+    summary: "base image tagged but not pinned by `@sha256:` digest",
+    severity: Severity::Info,
+    docs: r#"
+## Why
+A tag such as `python:3.12-slim` is mutable: the publisher re-pushes it for
+every patch release and OS update. That is usually what you want, but it means
+two builds of the same commit can differ, and a compromised registry account
+can push a new image under an old tag. Pinning by digest makes the base
+immutable and reviewable; Dependabot and Renovate keep the digest current.
+
+This is informational: tag-only pinning is a reasonable choice for many teams.
+`FROM scratch`, earlier stages and build-time `ARG`s are ignored, and untagged
+or `:latest` images are left to `docker/latest-tag`.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+```
+
+## Fix
+```dockerfile
+FROM python:3.12-slim@sha256:2be8daddbb82756f7d1f2c7ece706aadcb284bf6ab6d769ea695cc3ed6016743
+```
+Get the digest with `docker buildx imagetools inspect python:3.12-slim` and let
+Dependabot or Renovate update it.
+
+hadolint has no equivalent check (DL3006/DL3007 only look at the tag).
+"#,
+};
+
+struct BaseRef {
+    span: std::ops::Range<usize>,
+    image: util::ImageRef,
+    written: String,
+}
+
+fn external_refs(df: &Dockerfile) -> Vec<BaseRef> {
+    let args = util::global_args(df);
+    let mut out = Vec::new();
+    for (si, stage) in df.stages.iter().enumerate() {
+        let written = stage.image.clone();
+        if written.is_empty()
+            || written.eq_ignore_ascii_case("scratch")
+            || util::stage_named(df, si, &written).is_some()
+        {
+            continue;
+        }
+        let Some(resolved) = util::resolve(&written, &args) else {
+            continue;
+        };
+        if resolved.eq_ignore_ascii_case("scratch")
+            || util::stage_named(df, si, &resolved).is_some()
+            || resolved.contains('$')
+        {
+            continue;
+        }
+        let written = if written == resolved {
+            format!("`{written}`")
+        } else {
+            format!("`{written}` (= `{resolved}`)")
+        };
+        out.push(BaseRef {
+            span: stage.image_span.clone(),
+            image: util::ImageRef::parse(&resolved),
+            written,
+        });
+    }
+    for ins in &df.instructions {
+        if !matches!(ins.keyword.as_str(), "COPY" | "ADD") {
+            continue;
+        }
+        let Some(from) = ins.flag("from") else {
+            continue;
+        };
+        let stage = ins.stage.unwrap_or(0);
+        if util::stage_named(df, stage, from).is_some()
+            || !(from.contains('/') || from.contains(':'))
+        {
+            continue;
+        }
+        let Some(resolved) = util::resolve(from, &args) else {
+            continue;
+        };
+        out.push(BaseRef {
+            span: ins.span.clone(),
+            image: util::ImageRef::parse(&resolved),
+            written: format!("`{from}`"),
+        });
+    }
+    out
+}
+
+impl Rule for LatestTag {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if util::skip_file(cx) {
+            return;
+        }
+        for r in external_refs(df) {
+            if r.image.digest.is_some() {
+                continue;
+            }
+            let msg = match r.image.tag.as_deref() {
+                None => format!(
+                    "{} has no tag, so it builds on whatever `latest` is today; pin a version",
+                    r.written
+                ),
+                Some("latest") => format!(
+                    "{} follows `latest`, so the same commit builds a different image tomorrow; pin a version",
+                    r.written
+                ),
+                Some(_) => continue,
+            };
+            let sev = util::for_role(cx, META.severity);
+            out.report(r.span, msg).severity = sev;
+        }
+    }
+}
+
+impl Rule for UnpinnedDigest {
+    fn meta(&self) -> &'static RuleMeta {
+        &DIGEST_META
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if util::skip_file(cx) {
+            return;
+        }
+        for r in external_refs(df) {
+            if r.image.digest.is_some() {
+                continue;
+            }
+            match r.image.tag.as_deref() {
+                None | Some("latest") => continue,
+                Some(tag) => {
+                    out.report(
+                        r.span,
+                        format!(
+                            "{} is pinned to the mutable tag `{tag}`, not to a digest; add `@sha256:…` for reproducible builds",
+                            r.written
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::check;
+
+    #[test]
+    fn tags_args_and_stages() {
+        let n = |t: &str| check(&LatestTag, t).len();
+        assert_eq!(n("FROM python\n"), 1);
+        assert_eq!(n("FROM python:latest\n"), 1);
+        assert_eq!(n("FROM localhost:5000/app\n"), 1);
+        assert_eq!(n("FROM localhost:5000/app:1.2\n"), 0);
+        assert_eq!(n("FROM python@sha256:abcd\n"), 0);
+        assert_eq!(n("FROM scratch\n"), 0);
+        assert_eq!(n("FROM python:3.12 AS base\nFROM base\n"), 0);
+        assert_eq!(n("ARG B=python:3.12\nFROM ${B}\n"), 0);
+        assert_eq!(n("ARG B=python\nFROM $B\n"), 1);
+        assert_eq!(n("ARG B\nFROM ${B}\n"), 0);
+        assert_eq!(n("ARG V=3.12\nFROM python:${V}-slim\n"), 0);
+        assert_eq!(
+            n("FROM python:3.12\nCOPY --from=ghcr.io/astral-sh/uv /uv /bin/\n"),
+            1
+        );
+        assert_eq!(
+            n("FROM python:3.12 AS b\nFROM python:3.12\nCOPY --from=b /x /x\n"),
+            0
+        );
+        let d = |t: &str| check(&UnpinnedDigest, t).len();
+        assert_eq!(d("FROM python:3.12\n"), 1);
+        assert_eq!(d("FROM python:3.12@sha256:abcd\n"), 0);
+        assert_eq!(d("FROM python\n"), 0);
+    }
+}

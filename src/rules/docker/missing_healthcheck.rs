@@ -1,0 +1,162 @@
+//! `docker/missing-healthcheck`: an image that serves traffic declares no `HEALTHCHECK`.
+
+use crate::finding::Severity;
+use crate::parse::dockerfile::{Dockerfile, Form, Instruction};
+use crate::rules::docker::util;
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct MissingHealthcheck;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "docker/missing-healthcheck",
+    summary: "a server image (EXPOSE, gunicorn, nginx, java -jar…) without `HEALTHCHECK`",
+    severity: Severity::Low,
+    docs: r#"
+## Why
+Without a health check Docker, Compose and Swarm only know whether the process
+exists, not whether it answers: a deadlocked worker, a server stuck on a lost
+database connection or an app that never finished starting shows as "Up", gets
+traffic and is never restarted. `depends_on: condition: service_healthy` in
+Compose needs a health check too.
+
+The rule looks at the final image (the last stage and the stages it is built
+from) and reports when it serves — it has `EXPOSE`, or its `CMD`/`ENTRYPOINT`
+starts a server (gunicorn, uvicorn, hypercorn, daphne, `flask run`,
+`manage.py runserver`, nginx, httpd, caddy, `java -jar`, puma, `rails server`,
+`node server.js`, `npm start`, streamlit…) — and no `HEALTHCHECK` is declared.
+`HEALTHCHECK NONE` is an explicit decision and is not reported. Build, test and
+development images are skipped.
+
+It is low: Kubernetes ignores `HEALTHCHECK` and uses probes instead, so an image
+deployed only there needs probes in its manifests, not this.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+EXPOSE 8000
+CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]
+```
+
+## Fix
+Check an endpoint that exercises the application, with a tool the image has:
+```dockerfile
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+  CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)" || exit 1
+```
+(`curl -fsS http://127.0.0.1:8000/healthz || exit 1` where curl is installed.)
+
+hadolint has DL3057 for this, off by default and without the "does it serve" test,
+so it also fires on batch jobs and CLI images.
+"#,
+};
+
+const SERVERS: &[&str] = &[
+    "gunicorn",
+    "uvicorn",
+    "hypercorn",
+    "daphne",
+    "waitress-serve",
+    "flask run",
+    "runserver",
+    "nginx",
+    "httpd",
+    "apache2",
+    "caddy",
+    "java -jar",
+    "puma",
+    "rails server",
+    "rails s ",
+    "unicorn",
+    "node server",
+    "node dist/",
+    "node index",
+    "node app",
+    "npm start",
+    "npm run start",
+    "yarn start",
+    "next start",
+    "streamlit run",
+    "php-fpm",
+    "traefik",
+    "envoy",
+    "granian",
+    "serve -s",
+    "http-server",
+];
+
+fn command_text(ins: &Instruction) -> String {
+    match &ins.form {
+        Form::Exec(v) => v.join(" "),
+        Form::Shell => ins.args_text().to_string(),
+    }
+}
+
+impl Rule for MissingHealthcheck {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if util::skip_file(cx) || util::build_only(df, cx) {
+            return;
+        }
+        let Some((_, instrs)) = util::final_instructions(df) else {
+            return;
+        };
+        if instrs.iter().any(|i| i.keyword == "HEALTHCHECK") {
+            return;
+        }
+        let expose = instrs.iter().find(|i| i.keyword == "EXPOSE");
+        let cmd = instrs
+            .iter()
+            .rev()
+            .find(|i| matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT"));
+        let entry = instrs.iter().rev().find(|i| i.keyword == "ENTRYPOINT");
+        let server = [cmd, entry].into_iter().flatten().find_map(|i| {
+            let t = command_text(i).to_ascii_lowercase();
+            SERVERS
+                .iter()
+                .find(|s| t.contains(*s))
+                .map(|s| (*i, s.trim().to_string()))
+        });
+        let (at, why) = match (server, expose) {
+            (Some((i, s)), _) => (i, format!("starts `{s}`")),
+            (None, Some(e)) => (*e, format!("exposes `{}`", e.args_text().trim())),
+            (None, None) => return,
+        };
+        let f = out.report(
+            at.span.clone(),
+            format!(
+                "the final image {why} but declares no `HEALTHCHECK`, so a hung server looks healthy; add one that hits a health endpoint"
+            ),
+        );
+        f.severity = util::for_role(cx, META.severity).min(Severity::Low);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::check;
+
+    #[test]
+    fn serves_or_not() {
+        let n = |t: &str| check(&MissingHealthcheck, t).len();
+        assert_eq!(n("FROM python:3.12\nCMD [\"gunicorn\", \"app:app\"]\n"), 1);
+        assert_eq!(n("FROM python:3.12\nCMD gunicorn app:app\n"), 1);
+        assert_eq!(n("FROM python:3.12\nEXPOSE 8000\n"), 1);
+        assert_eq!(n("FROM python:3.12\nCMD [\"python\", \"job.py\"]\n"), 0);
+        assert_eq!(n("FROM python:3.12\nEXPOSE 8000\nHEALTHCHECK NONE\n"), 0);
+        assert_eq!(
+            n("FROM python:3.12 AS b\nHEALTHCHECK CMD true\nFROM b\nEXPOSE 80\n"),
+            0
+        );
+        // The healthcheck of a builder stage does not reach the final image.
+        assert_eq!(
+            n("FROM python:3.12 AS b\nHEALTHCHECK CMD true\nFROM python:3.12\nEXPOSE 80\n"),
+            1
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! `docker/run-pipefail`: a `RUN` pipeline whose failures are hidden by `/bin/sh -c`.
+
+use tree_sitter::Node;
+
+use crate::finding::Severity;
+use crate::parse::dockerfile::{Dockerfile, Form};
+use crate::parse::shell::ShellScript;
+use crate::rules::docker::util;
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct RunPipefail;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "docker/run-pipefail",
+    summary: "`RUN a | b` without `pipefail`: a failing `a` does not fail the build",
+    severity: Severity::Low,
+    docs: r#"
+## Why
+Docker runs shell-form `RUN` with `/bin/sh -c`, and a pipeline's status is the
+status of its last command. In `RUN wget -qO- https://example.com/key.asc | gpg
+--dearmor -o /usr/share/keyrings/example.gpg` a failed download still "succeeds":
+gpg writes an empty keyring, the build goes green and the broken image fails
+later, far from the cause.
+
+The rule reports a `RUN` (shell form, POSIX shell) that contains a pipeline
+unless `pipefail` is on: a `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` earlier
+in the stage or in a stage it is built from, or `set -o pipefail` (`set -euo
+pipefail`) in the same `RUN` before the pipe. Pipelines whose producers cannot
+fail (`echo`, `printf`, `yes`) are not reported. Pipes into a shell are
+`docker/pipe-to-shell`'s business and are reported there as well.
+
+## Example
+```dockerfile
+RUN curl -fsSL https://deb.nodesource.com/gpgkey/nodesource.gpg.key | gpg --dearmor -o /etc/apt/keyrings/nodesource.gpg
+```
+
+## Fix
+Where the image has bash:
+```dockerfile
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN curl -fsSL https://deb.nodesource.com/gpgkey/nodesource.gpg.key | gpg --dearmor -o /etc/apt/keyrings/nodesource.gpg
+```
+On Alpine (busybox `ash` supports it) `RUN set -o pipefail && …`. Older `dash`
+versions (Debian's and Ubuntu's `/bin/sh`) reject `set -o pipefail`: there, switch
+`SHELL` to bash, or download to a file first and then process it. No automatic fix, since the right one depends on the shell the
+image has.
+
+hadolint reports the same as DL4006 on our positives; it also reports pipelines
+fed by `echo`, which cannot fail, and credits neither `set -o pipefail` inside the
+`RUN` nor a `SHELL` inherited from the stage named in `FROM`.
+"#,
+};
+
+fn pipelines<'t>(root: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "pipeline" {
+            out.push(n);
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    out
+}
+
+fn harmless_producer(script: &ShellScript, p: Node<'_>) -> bool {
+    let mut c = p.walk();
+    let cmds: Vec<Node<'_>> = p.named_children(&mut c).collect();
+    let Some((_, producers)) = cmds.split_last() else {
+        return true;
+    };
+    producers.iter().all(|n| {
+        let cmd = if n.kind() == "redirected_statement" {
+            n.child_by_field_name("body")
+        } else {
+            Some(*n)
+        };
+        cmd.filter(|c| c.kind() == "command")
+            .and_then(|c| c.child_by_field_name("name"))
+            .is_some_and(|name| matches!(script.node_text(name), "echo" | "printf" | "yes"))
+    })
+}
+
+fn sets_pipefail_before(script: &ShellScript, at: usize) -> bool {
+    script.commands().iter().any(|c| {
+        c.name == "set"
+            && c.node.end_byte() <= at
+            && c.arg_values(script).iter().flatten().any(|a| {
+                a == "pipefail" || (a.starts_with('-') && a.contains('o') && a.contains("pipefail"))
+            })
+    })
+}
+
+impl Rule for RunPipefail {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if util::skip_file(cx) {
+            return;
+        }
+        for r in util::runs(df) {
+            let Some(stage) = r.ins.stage else {
+                continue;
+            };
+            // SHELL with pipefail earlier in this image (ancestor stages included).
+            let chain = util::chain(df, stage);
+            let shell_pipefail = df
+                .instructions
+                .iter()
+                .take(r.index)
+                .rfind(|i| i.keyword == "SHELL" && i.stage.is_some_and(|s| chain.contains(&s)))
+                .is_some_and(
+                    |i| matches!(&i.form, Form::Exec(v) if v.iter().any(|a| a == "pipefail")),
+                );
+            if shell_pipefail {
+                continue;
+            }
+            'scripts: for script in &r.scripts {
+                for p in pipelines(script.tree.root_node()) {
+                    // `a || b` parses as a list, not a pipeline; only `|` and `|&` get here.
+                    if harmless_producer(script, p) || sets_pipefail_before(script, p.start_byte())
+                    {
+                        continue;
+                    }
+                    let shown: String = script
+                        .node_text(p)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let shown = if shown.chars().count() > 60 {
+                        format!("{}…", shown.chars().take(60).collect::<String>())
+                    } else {
+                        shown
+                    };
+                    out.report(
+                        script.host_range(&p.byte_range()),
+                        format!(
+                            "`{shown}` runs under `/bin/sh -c` without `pipefail`: if an earlier command fails the build still succeeds"
+                        ),
+                    )
+                    .severity = util::for_role(cx, META.severity);
+                    break 'scripts;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::docker::util::testing::check;
+
+    #[test]
+    fn pipes_and_pipefail() {
+        let n = |t: &str| check(&RunPipefail, &format!("FROM debian:12\n{t}\n")).len();
+        assert_eq!(n("RUN curl -fsSL https://x/k | gpg --dearmor -o /k.gpg"), 1);
+        assert_eq!(
+            n("RUN echo 'deb x y' | tee /etc/apt/sources.list.d/x.list"),
+            0
+        );
+        assert_eq!(n("RUN a && b || c"), 0);
+        assert_eq!(
+            n("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl -fsSL https://x | tar -xz"),
+            0
+        );
+        assert_eq!(
+            n("RUN set -euo pipefail; curl -fsSL https://x | tar -xz"),
+            0
+        );
+        assert_eq!(
+            n("RUN set -o pipefail && curl -fsSL https://x | tar -xz"),
+            0
+        );
+        assert_eq!(
+            n("RUN curl -fsSL https://x | tar -xz && set -o pipefail"),
+            1
+        );
+        assert_eq!(
+            n("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM debian:12\nRUN curl https://x | tar -x"),
+            1
+        );
+    }
+}

@@ -1,0 +1,548 @@
+//! Helpers shared by the `docker/` rules: build-arg resolution, image references,
+//! the chain of stages that makes the final image, and the shell of `RUN`s.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::finding::Severity;
+use crate::parse::dockerfile::{Dockerfile, Form, Instruction};
+use crate::parse::shell::{ShellOrigin, ShellScript};
+use crate::roles::FileRole;
+use crate::rules::FileCx;
+
+/// `ARG`s declared before the first `FROM`, with their defaults resolved in order.
+pub fn global_args(df: &Dockerfile) -> HashMap<String, Option<String>> {
+    let mut args: HashMap<String, Option<String>> = HashMap::new();
+    for ins in df.instructions.iter().take_while(|i| i.stage.is_none()) {
+        if ins.keyword != "ARG" {
+            continue;
+        }
+        for kv in ins.key_values(df.escape) {
+            let v = kv.value.and_then(|v| resolve(&v, &args));
+            args.insert(kv.key, v);
+        }
+    }
+    args
+}
+
+/// Substitutes `$X`, `${X}`, `${X:-default}` from `vars`; `None` when a variable has no value.
+pub fn resolve(s: &str, vars: &HashMap<String, Option<String>>) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        if let Some(inner) = after.strip_prefix('{') {
+            let end = inner.find('}')?;
+            let body = &inner[..end];
+            let (name, default) = match body.find(":-").or_else(|| body.find('-')) {
+                Some(i) => {
+                    let skip = if body[i..].starts_with(":-") { 2 } else { 1 };
+                    (&body[..i], Some(&body[i + skip..]))
+                }
+                None => (body, None),
+            };
+            match vars.get(name).cloned().flatten().filter(|v| !v.is_empty()) {
+                Some(v) => out.push_str(&v),
+                None => out.push_str(default?),
+            }
+            rest = &inner[end + 1..];
+        } else {
+            let len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            if len == 0 {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+            out.push_str(&vars.get(&after[..len]).cloned().flatten()?);
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// An image reference split into name, tag and digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// Registry and repository (`ghcr.io/org/app`, `python`).
+    pub name: String,
+    /// Tag (`3.12-slim`), if any.
+    pub tag: Option<String>,
+    /// Digest (`sha256:…`), if any.
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    /// Parses `name[:tag][@digest]`.
+    pub fn parse(s: &str) -> ImageRef {
+        let (rest, digest) = match s.split_once('@') {
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (s, None),
+        };
+        let slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match rest[slash..].rfind(':') {
+            Some(i) => (
+                rest[..slash + i].to_string(),
+                Some(rest[slash + i + 1..].to_string()),
+            ),
+            None => (rest.to_string(), None),
+        };
+        ImageRef {
+            name: name.to_ascii_lowercase(),
+            tag,
+            digest,
+        }
+    }
+
+    /// Last path component of the name (`python` for `docker.io/library/python`).
+    pub fn short_name(&self) -> &str {
+        self.name.rsplit('/').next().unwrap_or(&self.name)
+    }
+}
+
+/// Index of the earlier stage `image` names (`FROM builder`), if any.
+pub fn stage_named(df: &Dockerfile, before: usize, image: &str) -> Option<usize> {
+    let lower = image.to_ascii_lowercase();
+    df.stages
+        .iter()
+        .take(before)
+        .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
+        .or_else(|| lower.parse::<usize>().ok().filter(|&i| i < before))
+}
+
+/// The stages whose instructions make up `stage`'s image: itself and, through
+/// `FROM <earlier stage>`, its ancestors, root first.
+pub fn chain(df: &Dockerfile, stage: usize) -> Vec<usize> {
+    let mut out = vec![stage];
+    let mut cur = stage;
+    while let Some(s) = df.stages.get(cur) {
+        match stage_named(df, cur, &s.image) {
+            Some(parent) if !out.contains(&parent) => {
+                out.push(parent);
+                cur = parent;
+            }
+            _ => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Instructions of the final image (ancestor stages first), `None` when there is no stage.
+pub fn final_instructions(df: &Dockerfile) -> Option<(usize, Vec<&Instruction>)> {
+    let last = df.final_stage()?;
+    let mut v = Vec::new();
+    for s in chain(df, last) {
+        v.extend(df.stage_instructions(s).iter());
+    }
+    Some((last, v))
+}
+
+/// The external base image of a stage (following `FROM <stage>` to the root), ARGs resolved.
+pub fn root_image(df: &Dockerfile, stage: usize) -> Option<String> {
+    let root = *chain(df, stage).first()?;
+    let image = &df.stages.get(root)?.image;
+    resolve(image, &global_args(df))
+}
+
+/// Whether a stage ships: the final stage or one of its ancestors.
+pub fn ships(df: &Dockerfile, stage: usize) -> bool {
+    df.final_stage()
+        .is_some_and(|last| chain(df, last).contains(&stage))
+}
+
+/// Whether the file's final stage is clearly a build, test or dev image, or a base image
+/// for others, rather than something deployed (a `Dockerfile.dev`, a final stage named
+/// `test`, `ONBUILD` triggers).
+pub fn build_only(df: &Dockerfile, cx: &FileCx<'_>) -> bool {
+    let path = cx.file.path.to_ascii_lowercase();
+    let file = path.rsplit('/').next().unwrap_or(&path);
+    let markers = [
+        "dev",
+        "devel",
+        "develop",
+        "development",
+        "debug",
+        "test",
+        "tests",
+        "testing",
+        "ci",
+        "build",
+        "builder",
+        "lint",
+        "local",
+        "devcontainer",
+    ];
+    let parts: Vec<&str> = file
+        .split(['.', '-', '_'])
+        .filter(|p| *p != "dockerfile")
+        .collect();
+    if parts.iter().any(|p| markers.contains(p)) || path.contains(".devcontainer/") {
+        return true;
+    }
+    // A base image for others (`ONBUILD` triggers) is not what gets deployed.
+    if let Some(last) = df.final_stage() {
+        if df
+            .stage_instructions(last)
+            .iter()
+            .any(|i| i.keyword == "ONBUILD")
+        {
+            return true;
+        }
+    }
+    let final_name = df
+        .final_stage()
+        .and_then(|i| df.stages.get(i))
+        .and_then(|s| s.name.clone());
+    final_name.is_some_and(|n| {
+        markers.contains(&n.as_str()) || n.starts_with("test") || n.ends_with("-test")
+    })
+}
+
+/// Whether findings in this file are not worth reporting at all (vendored, generated).
+pub fn skip_file(cx: &FileCx<'_>) -> bool {
+    matches!(cx.role, FileRole::Vendored | FileRole::Generated)
+}
+
+/// Severity adjusted to the file's role: tests and examples are capped at low.
+pub fn for_role(cx: &FileCx<'_>, sev: Severity) -> Severity {
+    match cx.role {
+        FileRole::Test | FileRole::Example if sev > Severity::Low => Severity::Low,
+        _ => sev,
+    }
+}
+
+/// A `RUN`'s shell, parsed (its shell-form arguments, or its heredoc bodies when the
+/// command is a heredoc script).
+pub struct RunShell<'d> {
+    /// The instruction.
+    pub ins: &'d Instruction,
+    /// Index of the instruction in the file.
+    pub index: usize,
+    /// Parsed shell pieces.
+    pub scripts: Vec<ShellScript>,
+    /// Whether the first script is the shell-form arguments themselves (not a heredoc body).
+    pub inline: bool,
+}
+
+/// The shell of every `RUN` that runs a POSIX shell (not after a non-POSIX `SHELL`,
+/// not in a file with the Windows escape character).
+pub fn runs(df: &Dockerfile) -> Vec<RunShell<'_>> {
+    let mut out = Vec::new();
+    if df.escape != '\\' {
+        return out;
+    }
+    let mut posix = true;
+    let mut stage = None;
+    for (index, ins) in df.instructions.iter().enumerate() {
+        if ins.stage != stage {
+            stage = ins.stage;
+            posix = true;
+        }
+        if ins.keyword == "SHELL" {
+            if let Form::Exec(argv) = &ins.form {
+                posix = argv.first().is_some_and(|s| {
+                    let b = s.rsplit('/').next().unwrap_or(s);
+                    matches!(b, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh")
+                });
+            }
+            continue;
+        }
+        if ins.keyword != "RUN" || !posix {
+            continue;
+        }
+        let mut scripts = Vec::new();
+        let mut inline = false;
+        match &ins.form {
+            // `RUN ["sh", "-c", "…"]`: no shell of ours to map back; skipped.
+            Form::Exec(_) => {}
+            Form::Shell => {
+                let trimmed = ins.args_text().trim_start();
+                let first = trimmed.split_whitespace().next().unwrap_or("");
+                let heredoc_script = trimmed.starts_with("<<")
+                    || (matches!(first, "sh" | "bash" | "/bin/sh" | "/bin/bash")
+                        && trimmed[first.len()..].trim_start().starts_with("<<"));
+                if !heredoc_script {
+                    if let Some(s) = ShellScript::parse(ins.args.clone(), ShellOrigin::DockerRun) {
+                        scripts.push(s);
+                        inline = true;
+                    }
+                }
+                if heredoc_script {
+                    for h in &ins.heredocs {
+                        if let Some(s) = ShellScript::parse(h.body.clone(), ShellOrigin::DockerRun)
+                        {
+                            scripts.push(s);
+                        }
+                    }
+                }
+            }
+        }
+        out.push(RunShell {
+            ins,
+            index,
+            scripts,
+            inline,
+        });
+    }
+    out
+}
+
+/// Whether the instruction has a BuildKit cache mount (optionally on a path prefix).
+pub fn has_cache_mount(ins: &Instruction, target_prefix: Option<&str>) -> bool {
+    ins.flags.iter().any(|(n, v)| {
+        n == "mount"
+            && v.split(',').any(|kv| kv == "type=cache")
+            && target_prefix.is_none_or(|p| {
+                v.split(',').any(|kv| {
+                    kv.strip_prefix("target=")
+                        .or_else(|| kv.strip_prefix("dst="))
+                        .or_else(|| kv.strip_prefix("destination="))
+                        .is_some_and(|t| t.starts_with(p))
+                })
+            })
+    })
+}
+
+/// The source operands of a `COPY`/`ADD` (everything but the destination), as written.
+pub fn copy_sources(ins: &Instruction) -> Vec<(String, Range<usize>)> {
+    let text = ins.args_text();
+    let words: Vec<(String, Range<usize>)> = match &ins.form {
+        Form::Exec(v) => v.iter().map(|w| (w.clone(), ins.args_span())).collect(),
+        Form::Shell => {
+            let mut v = Vec::new();
+            let mut start = None;
+            for (i, c) in text
+                .char_indices()
+                .chain(std::iter::once((text.len(), ' ')))
+            {
+                if c.is_whitespace() {
+                    if let Some(s) = start.take() {
+                        v.push((text[s..i].to_string(), ins.args.range_to_host(&(s..i))));
+                    }
+                } else if start.is_none() {
+                    start = Some(i);
+                }
+            }
+            v
+        }
+    };
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    words[..words.len() - 1]
+        .iter()
+        .filter(|(w, _)| !w.starts_with("<<"))
+        .cloned()
+        .collect()
+}
+
+/// Variables visible after the given instructions of one image (last wins): `ENV`s and
+/// `ARG`s. A global `ARG` (before the first `FROM`) is visible in a stage only once the
+/// stage re-declares it with `ARG NAME`, as in Docker.
+pub fn env_of<'a>(
+    df: &Dockerfile,
+    instrs: impl IntoIterator<Item = &'a Instruction>,
+) -> HashMap<String, Option<String>> {
+    let global = global_args(df);
+    let mut env: HashMap<String, Option<String>> = HashMap::new();
+    for ins in instrs {
+        if ins.stage.is_none() || !matches!(ins.keyword.as_str(), "ENV" | "ARG") {
+            continue;
+        }
+        for kv in ins.key_values(df.escape) {
+            let v = match kv.value {
+                Some(v) => resolve(&v, &env),
+                None if ins.keyword == "ARG" => global.get(&kv.key).cloned().flatten(),
+                None => None,
+            };
+            env.insert(kv.key, v);
+        }
+    }
+    env
+}
+
+/// The ecosystem of a dependency-install command (`pip install -r …` → `python`),
+/// or `None` when the command installs no dependencies.
+pub fn dependency_install(
+    script: &ShellScript,
+    cmd: &crate::parse::shell::SimpleCommand<'_>,
+) -> Option<&'static str> {
+    let vals: Vec<String> = cmd
+        .arg_values(script)
+        .into_iter()
+        .map(|v| v.unwrap_or_else(|| "$".to_string()))
+        .collect();
+    let positional: Vec<&str> = vals
+        .iter()
+        .map(String::as_str)
+        .filter(|v| !v.starts_with('-'))
+        .collect();
+    let sub = positional.first().copied().unwrap_or("");
+    let has = |f: &str| vals.iter().any(|v| v == f);
+    let name = cmd.name.as_str();
+    let pip_args: Option<&[String]> = if name.starts_with("pip") {
+        Some(&vals[..])
+    } else if name.starts_with("python") {
+        vals.iter()
+            .position(|v| v == "-m")
+            .filter(|&i| vals.get(i + 1).is_some_and(|m| m == "pip"))
+            .map(|i| &vals[i + 2..])
+    } else if name == "uv" && sub == "pip" {
+        vals.iter().position(|v| v == "pip").map(|i| &vals[i + 1..])
+    } else {
+        None
+    };
+    if let Some(pa) = pip_args {
+        let pos: Vec<&str> = pa
+            .iter()
+            .map(String::as_str)
+            .filter(|v| !v.starts_with('-'))
+            .collect();
+        if pos.first() != Some(&"install") || pa.iter().any(|v| v == "--no-deps") {
+            return None;
+        }
+        let tools_only = pos[1..].iter().all(|p| {
+            let base = p
+                .split(['=', '<', '>', '~', '!', '['])
+                .next()
+                .unwrap_or(p)
+                .to_ascii_lowercase();
+            matches!(
+                base.as_str(),
+                "pip" | "setuptools" | "wheel" | "pipenv" | "poetry" | "uv" | "virtualenv"
+            )
+        }) && !pa
+            .iter()
+            .any(|v| v == "-r" || v.starts_with("--requirement"));
+        if tools_only {
+            return None;
+        }
+        return Some("python");
+    }
+    match name {
+        "poetry" if sub == "install" && !has("--only-root") => Some("python"),
+        "pipenv" if matches!(sub, "install" | "sync") => Some("python"),
+        "uv" if sub == "sync" && !has("--no-deps") => Some("python"),
+        "pdm" if matches!(sub, "install" | "sync") => Some("python"),
+        "npm" if matches!(sub, "ci" | "install" | "i") => Some("node"),
+        "yarn" if sub.is_empty() || sub == "install" => Some("node"),
+        "pnpm" | "bun" if matches!(sub, "install" | "i") => Some("node"),
+        "bundle" | "bundler" if sub == "install" || sub.is_empty() => Some("ruby"),
+        "go" if sub == "mod" && positional.get(1) == Some(&"download") => Some("go"),
+        "cargo" if matches!(sub, "build" | "fetch" | "install") => Some("rust"),
+        "cargo" if sub == "chef" && positional.get(1) == Some(&"cook") => Some("rust"),
+        "composer" if sub == "install" => Some("php"),
+        "mvn" | "mvnw" | "./mvnw"
+            if vals.iter().any(|v| {
+                v.starts_with("dependency:")
+                    || matches!(v.as_str(), "package" | "install" | "verify")
+            }) =>
+        {
+            Some("java")
+        }
+        "gradle" | "gradlew"
+            if vals
+                .iter()
+                .any(|v| matches!(v.as_str(), "build" | "dependencies" | "assemble")) =>
+        {
+            Some("java")
+        }
+        "dotnet" if sub == "restore" => Some("dotnet"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::dockerfile::parse;
+
+    #[test]
+    fn resolves_args_and_images() {
+        let df = parse("ARG PY=3.12\nARG BASE=python:${PY}-slim\nARG NOPE\nFROM ${BASE}\n");
+        let args = global_args(&df);
+        assert_eq!(
+            args.get("BASE").cloned().flatten().as_deref(),
+            Some("python:3.12-slim")
+        );
+        assert_eq!(resolve("${NOPE}", &args), None);
+        assert_eq!(resolve("${NOPE:-x}", &args).as_deref(), Some("x"));
+        assert_eq!(root_image(&df, 0).as_deref(), Some("python:3.12-slim"));
+        let r = ImageRef::parse("localhost:5000/team/app:1.2@sha256:abc");
+        assert_eq!(r.name, "localhost:5000/team/app");
+        assert_eq!(r.tag.as_deref(), Some("1.2"));
+        assert_eq!(r.digest.as_deref(), Some("sha256:abc"));
+        let r = ImageRef::parse("localhost:5000/app");
+        assert_eq!(r.tag, None);
+    }
+
+    #[test]
+    fn global_args_need_redeclaring() {
+        let df = parse("ARG A=1\nARG B=2\nFROM x\nARG A\nENV C=${A}${B}\n");
+        let env = env_of(&df, df.instructions.iter());
+        assert_eq!(env.get("A").cloned().flatten().as_deref(), Some("1"));
+        assert_eq!(env.get("B"), None);
+        assert_eq!(env.get("C").cloned().flatten(), None);
+    }
+
+    #[test]
+    fn stage_chain() {
+        let df = parse("FROM python:3.12 AS base\nUSER app\nFROM base AS prod\nFROM golang:1.22 AS tools\nFROM prod\nCMD x\n");
+        assert_eq!(chain(&df, 3), vec![0, 1, 3]);
+        assert!(ships(&df, 0));
+        assert!(!ships(&df, 2));
+    }
+}
+
+/// Test helpers: run one rule on a Dockerfile text and apply fixes.
+#[cfg(test)]
+pub mod testing {
+    use crate::classify::FileKind;
+    use crate::config::Config;
+    use crate::finding::Finding;
+    use crate::parse::dockerfile::parse;
+    use crate::roles::FileRole;
+    use crate::rules::{FileCx, Rule, Sink};
+    use crate::source::SourceFile;
+
+    /// Findings of `rule` on `text` (as `Dockerfile`).
+    pub fn check(rule: &dyn Rule, text: &str) -> Vec<Finding> {
+        check_at(rule, "Dockerfile", text)
+    }
+
+    /// Findings of `rule` on `text` at `path`.
+    pub fn check_at(rule: &dyn Rule, path: &str, text: &str) -> Vec<Finding> {
+        let file = SourceFile::new(path, text);
+        let config = Config::default();
+        let cx = FileCx {
+            file: &file,
+            kind: FileKind::Dockerfile,
+            role: FileRole::Production,
+            config: &config,
+        };
+        let df = parse(text);
+        let mut out = Vec::new();
+        let mut sink = Sink::new(rule.meta(), path, None, &mut out);
+        rule.check_dockerfile(&df, &cx, &mut sink);
+        out
+    }
+
+    /// `text` with every finding's fix applied (edits must not overlap).
+    pub fn apply_fixes(text: &str, findings: &[Finding]) -> String {
+        let mut edits: Vec<_> = findings
+            .iter()
+            .filter_map(|f| f.fix.as_ref())
+            .flat_map(|f| f.edits.iter().cloned())
+            .collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+        let mut s = text.to_string();
+        for e in edits {
+            s.replace_range(e.range.clone(), &e.replacement);
+        }
+        s
+    }
+}

@@ -1,0 +1,100 @@
+//! `k8s/missing-resource-limits`: a container without a memory limit.
+
+use crate::finding::Severity;
+use crate::parse::yaml::YamlNode;
+use crate::rules::k8s::{skip_operational, workloads, Deferred};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+#[derive(Default)]
+pub struct MissingResourceLimits(Deferred);
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "k8s/missing-resource-limits",
+    summary: "Kubernetes container without a memory limit",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+A container without `resources.limits.memory` can use all of its node's memory. When it
+leaks, the kubelet evicts or the kernel OOM-kills *other* pods on the node first (a pod
+without requests/limits is `BestEffort`), so one bad release degrades unrelated services.
+With a limit, only the leaking container is restarted, and the scheduler can pack nodes
+safely.
+
+Reported once per container (not init containers: they run before the others and exit) of
+Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and Pods, at the container's `image:`,
+when `resources.limits.memory` is missing. CPU limits are **not** required: they cause
+CFS throttling and latency spikes even on idle nodes and many platform teams deliberately
+omit them, relying on CPU requests; the message says so when only a CPU limit is set.
+
+A `LimitRange` with a default memory limit supplies the limit: when the repository has one
+for the workload's namespace (or one without a namespace), the workload is not reported. Kustomize patches and development
+or example manifests are not checked (see `k8s/latest-image` for how patches are recognised).
+
+## Example
+```yaml
+      containers:
+        - name: inference
+          image: registry.acme.io/voice/inference:2.0.1
+          resources:
+            requests: {cpu: "2", memory: 8Gi}
+```
+
+## Fix
+```yaml
+          resources:
+            requests: {cpu: "2", memory: 8Gi}
+            limits: {memory: 8Gi, nvidia.com/gpu: 1}
+```
+Set the memory limit equal to the request for predictable behaviour (Guaranteed QoS when
+CPU limits are also set).
+
+Checkov (CKV_K8S_11, CKV_K8S_13) and Trivy (KSV011, KSV018) also require a CPU limit; we
+do not, and report a missing memory limit only (on our hardened fixtures CKV_K8S_11 is
+Checkov's most frequent finding). Checkov also reports kustomize patch files.
+"#,
+};
+
+impl Rule for MissingResourceLimits {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) || skip_operational(cx) {
+            return;
+        }
+        for w in workloads(doc, cx) {
+            for c in w.containers.iter().filter(|c| !c.init) {
+                let limits = c.node.at(&["resources", "limits"]);
+                if limits
+                    .and_then(|l| l.get("memory"))
+                    .is_some_and(|m| !m.is_null())
+                {
+                    continue;
+                }
+                let detail = if limits.and_then(|l| l.get("cpu")).is_some() {
+                    "has a CPU limit but no memory limit"
+                } else {
+                    "has no memory limit"
+                };
+                self.0.push_limit(
+                    cx,
+                    c.anchor(),
+                    format!(
+                        "container `{}` in {} `{}` {detail}; set `resources.limits.memory`",
+                        c.name(),
+                        w.kind,
+                        w.name
+                    ),
+                    w.namespace,
+                );
+            }
+        }
+    }
+
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
+}

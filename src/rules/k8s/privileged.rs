@@ -1,0 +1,202 @@
+//! `k8s/privileged`: a pod or container that can take over its node.
+
+use crate::finding::Severity;
+use crate::parse::yaml::YamlNode;
+use crate::rules::compose::privileged::{is_host_agent_image, is_runtime_socket};
+use crate::rules::k8s::{workloads, Deferred};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+#[derive(Default)]
+pub struct Privileged(Deferred);
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "k8s/privileged",
+    summary: "Kubernetes pod or container with node-level privileges (privileged, host namespaces, runtime socket)",
+    severity: Severity::High,
+    docs: r#"
+## Why
+A privileged container, a pod in the node's network/PID/IPC namespace, or a pod that mounts
+the container runtime socket is one exploit away from root on the node, and from there every
+secret of every pod scheduled on it (service-account tokens included).
+
+Reported at high:
+- `securityContext.privileged: true`;
+- `allowPrivilegeEscalation: true`;
+- `capabilities.add` with `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `DAC_READ_SEARCH`, `SYS_RAWIO`;
+- `hostNetwork`, `hostPID` or `hostIPC: true` on the pod;
+- a `hostPath` volume of `/`, of `/var/run/docker.sock` or another runtime socket.
+
+Reported at low: a container that does not set `allowPrivilegeEscalation: false` (setuid
+binaries such as `sudo` in the image can then gain privileges; the Pod Security "restricted"
+profile requires it to be false).
+
+Node agents (CNI, CSI and device plugins, log shippers, node-exporter, Falco) legitimately
+need some of this: workloads in `kube-system` or running such an image are reported at low
+with a note. Suppress with a reason on the line once confirmed
+(`# harden: ignore[k8s/privileged] CNI plugin needs hostNetwork`).
+Kustomize patches are not checked.
+
+## Example
+```yaml
+    spec:
+      hostNetwork: true
+      containers:
+        - name: agent
+          image: ghcr.io/acme/agent:1.4.0
+          securityContext:
+            privileged: true
+```
+
+## Fix
+```yaml
+          securityContext:
+            allowPrivilegeEscalation: false
+            privileged: false
+            capabilities: {drop: [ALL]}
+            readOnlyRootFilesystem: true
+```
+and remove host namespaces; expose ports through a Service instead of `hostNetwork`.
+
+Checkov (CKV_K8S_16, 17, 18, 19, 20, 27, 39) and Trivy (KSV001, 009, 010, 012, 017) report
+the same settings as separate checks; we group them under one id with precise messages.
+Trivy reports a missing `allowPrivilegeEscalation: false` at medium (KSV001); we report it at
+low, since it only matters together with setuid binaries or file capabilities in the image.
+"#,
+};
+
+const DANGEROUS_CAPS: &[&str] = &[
+    "ALL",
+    "SYS_ADMIN",
+    "SYS_MODULE",
+    "SYS_PTRACE",
+    "DAC_READ_SEARCH",
+    "SYS_RAWIO",
+];
+
+fn is_true(n: Option<&YamlNode>) -> Option<&YamlNode> {
+    n.filter(|v| v.as_bool() == Some(true))
+}
+
+impl Rule for Privileged {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) {
+            return;
+        }
+        for w in workloads(doc, cx) {
+            let agent = w.namespace == Some("kube-system")
+                || w.containers.iter().any(|c| {
+                    c.node
+                        .get("image")
+                        .and_then(|i| i.as_str())
+                        .is_some_and(is_host_agent_image)
+                });
+            let push = |span: std::ops::Range<usize>, severity: Severity, msg: String| {
+                if agent && severity == Severity::High {
+                    self.0.push(
+                        cx,
+                        span,
+                        Severity::Low,
+                        format!("{msg} (expected for this node agent; confirm it is needed)"),
+                        None,
+                    );
+                } else {
+                    self.0.push(cx, span, severity, msg, None);
+                }
+            };
+            let high = Severity::High;
+            for key in ["hostNetwork", "hostPID", "hostIPC"] {
+                if let Some(v) = is_true(w.pod.get(key)) {
+                    push(
+                        v.span.clone(),
+                        high,
+                        format!(
+                            "{} `{}` sets `{key}: true`: it shares the node's namespace",
+                            w.kind, w.name
+                        ),
+                    );
+                }
+            }
+            for vol in w.pod.get("volumes").and_then(|v| v.as_seq()).unwrap_or(&[]) {
+                let Some(path) = vol.at(&["hostPath", "path"]) else {
+                    continue;
+                };
+                let Some(p) = path.as_str() else { continue };
+                if is_runtime_socket(p) || p.trim_end_matches('/').is_empty() {
+                    push(
+                        path.span.clone(),
+                        high,
+                        format!(
+                            "{} `{}` mounts host path `{p}`: control of the node",
+                            w.kind, w.name
+                        ),
+                    );
+                }
+            }
+            for c in &w.containers {
+                let name = c.name();
+                let privileged = is_true(c.sc("privileged"));
+                if let Some(v) = privileged {
+                    push(
+                        v.span.clone(),
+                        high,
+                        format!(
+                            "container `{name}` in {} `{}` runs privileged",
+                            w.kind, w.name
+                        ),
+                    );
+                }
+                let ape = c.sc("allowPrivilegeEscalation");
+                if let Some(v) = is_true(ape) {
+                    push(
+                        v.span.clone(),
+                        high,
+                        format!(
+                            "container `{name}` in {} `{}` allows privilege escalation",
+                            w.kind, w.name
+                        ),
+                    );
+                } else if ape.and_then(|v| v.as_bool()).is_none() && privileged.is_none() {
+                    push(
+                    c.anchor(),
+                    Severity::Low,
+                    format!(
+                        "container `{name}` in {} `{}` does not set `allowPrivilegeEscalation: false`",
+                        w.kind, w.name
+                    ),
+                );
+                }
+                if let Some(caps) = c
+                    .node
+                    .at(&["securityContext", "capabilities", "add"])
+                    .and_then(|a| a.as_seq())
+                {
+                    for cap in caps {
+                        let Some(s) = cap.as_str() else { continue };
+                        let norm = s.trim().to_ascii_uppercase();
+                        let norm = norm.strip_prefix("CAP_").unwrap_or(&norm);
+                        if DANGEROUS_CAPS.contains(&norm) {
+                            push(
+                            cap.span.clone(),
+                            high,
+                            format!(
+                                "container `{name}` in {} `{}` adds capability `{s}`, close to privileged",
+                                w.kind, w.name
+                            ),
+                        );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
+}

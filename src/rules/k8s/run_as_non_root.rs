@@ -1,0 +1,131 @@
+//! `k8s/run-as-non-root`: a container that may run as root.
+
+use crate::finding::Severity;
+use crate::parse::yaml::YamlNode;
+use crate::roles::FileRole;
+use crate::rules::k8s::{workloads, Deferred};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+#[derive(Default)]
+pub struct RunAsNonRoot(Deferred);
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "k8s/run-as-non-root",
+    summary: "Kubernetes container that may run as root (no runAsNonRoot / non-zero runAsUser)",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+Most images run as root unless told otherwise. Root in a container is root on the node's
+kernel: a container escape (a kernel bug, a writable hostPath, a mis-set capability) lands
+as root, and root inside can rewrite the application's own files. `runAsNonRoot: true`
+makes the kubelet refuse to start a container whose user is 0, whatever the image says.
+
+For every container and init container, the effective settings are the container's
+`securityContext` over the pod's:
+- `runAsUser: 0` (container or pod): high, reported on that line;
+- neither `runAsNonRoot: true` nor a non-zero `runAsUser`: medium, at the container's image.
+
+A Dockerfile `USER app` is not enough on its own: it is not visible here and not enforced;
+state it in the manifest too. Windows pods (`securityContext.windowsOptions`) are skipped.
+Kustomize patches and example manifests are not checked.
+
+## Example
+```yaml
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16.2
+```
+
+## Fix
+```yaml
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        fsGroup: 10001
+        seccompProfile: {type: RuntimeDefault}
+```
+(the official postgres image runs as uid 999: `runAsUser: 999`).
+
+Checkov (CKV_K8S_23) and Trivy (KSV012) report the same; both also ask for a UID above
+10000 (CKV_K8S_40, KSV020), which we do not: the official postgres image's uid 999 is fine.
+"#,
+};
+
+/// `runAsUser` as a number, with its node.
+fn user(n: Option<&YamlNode>) -> Option<(i64, &YamlNode)> {
+    let n = n?;
+    n.as_str()?.trim().parse::<i64>().ok().map(|u| (u, n))
+}
+
+impl Rule for RunAsNonRoot {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) || cx.role == FileRole::Example {
+            return;
+        }
+        for w in workloads(doc, cx) {
+            if w.pod_sc("windowsOptions").is_some() {
+                continue;
+            }
+            let pod_user = user(w.pod_sc("runAsUser"));
+            let pod_nonroot = w.pod_sc("runAsNonRoot").and_then(|v| v.as_bool());
+            let mut reported_pod_root = false;
+            for c in &w.containers {
+                if c.sc("windowsOptions").is_some() {
+                    continue;
+                }
+                let own_user = user(c.sc("runAsUser"));
+                let eff_user = own_user.or(pod_user);
+                let nonroot = c
+                    .sc("runAsNonRoot")
+                    .and_then(|v| v.as_bool())
+                    .or(pod_nonroot);
+                if let Some((0, node)) = eff_user {
+                    if own_user.is_none() && reported_pod_root {
+                        continue;
+                    }
+                    reported_pod_root |= own_user.is_none();
+                    self.0.push(
+                        cx,
+                        node.span.clone(),
+                        Severity::High,
+                        format!(
+                            "container `{}` in {} `{}` runs as root (`runAsUser: 0`)",
+                            c.name(),
+                            w.kind,
+                            w.name
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+                if nonroot == Some(true) || eff_user.is_some_and(|(u, _)| u > 0) {
+                    continue;
+                }
+                self.0.push(
+                cx,
+                c.anchor(),
+                Severity::Medium,
+                format!(
+                    "container `{}` in {} `{}` may run as root: set `runAsNonRoot: true` (and a non-zero `runAsUser`)",
+                    c.name(),
+                    w.kind,
+                    w.name
+                ),
+                None,
+            );
+            }
+        }
+    }
+
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
+}

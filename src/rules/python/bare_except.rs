@@ -1,0 +1,105 @@
+//! `python/bare-except`: `except:` catches everything, `KeyboardInterrupt` and `SystemExit` included.
+
+use crate::finding::{Fix, Severity};
+use crate::parse::python::PythonFile;
+use crate::rules::python::util::{self, Module};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct BareExcept;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "python/bare-except",
+    summary: "bare `except:` also catches KeyboardInterrupt, SystemExit and GeneratorExit",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+A bare `except:` catches `BaseException`: besides real errors it swallows
+`KeyboardInterrupt` (Ctrl-C no longer stops a collector loop), `SystemExit`
+(`sys.exit()` inside the `try` is ignored) and `GeneratorExit`. It also hides
+programming errors such as a `NameError` from a typo, so a service keeps running
+in a broken state instead of failing loudly.
+
+The rule reports every `except:` in production code, except a handler that ends
+by re-raising with a bare `raise` (clean-up then re-raise is a legitimate
+pattern, although `finally:` says it better). Tests, examples, vendored and
+generated code are not checked. A handler whose comment explains it
+(`except:  # ignore everything, we are shutting down`) is reported at low. `python/swallowed-exception` does not report
+bare excepts again, so one handler is one finding.
+
+## Example
+```python
+for url in urls:
+    try:
+        rows.extend(fetch(url))
+    except:                 # Ctrl-C is swallowed too
+        continue
+```
+Fine:
+```python
+    except requests.RequestException as exc:
+        log.warning("fetch %s failed: %s", url, exc)
+        continue
+```
+
+## Fix
+Name the exceptions you expect (`except (requests.Timeout, ValueError):`); at
+least write `except Exception:`. `harden fix` rewrites `except:` to
+`except Exception:` (safe: only `KeyboardInterrupt`, `SystemExit` and
+`GeneratorExit` stop being caught, which is what they are for).
+
+Same check as pycodestyle E722 / ruff `E722` and bandit B001-style checks; we do
+not report handlers that re-raise, and offer the rewrite as a fix.
+"#,
+};
+
+impl Rule for BareExcept {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if !util::is_production(cx) {
+            return;
+        }
+        if !util::has_bare_except_text(&cx.file.text) {
+            return;
+        }
+        let m = Module::new(py, &cx.file.text);
+        for clause in util::descendants(m.root).filter(|n| n.kind() == "except_clause") {
+            if !util::except_types(clause).is_empty() || util::is_except_star(clause, m.text) {
+                continue;
+            }
+            let Some(body) = util::except_body(clause) else {
+                continue;
+            };
+            if ends_with_reraise(body, &m) {
+                continue;
+            }
+            let header = util::except_header(clause);
+            let kw = clause.start_byte()..clause.start_byte() + "except".len();
+            let edit = out.edit(kw, "except Exception");
+            let f = out.report(
+                header,
+                "bare `except:` also catches KeyboardInterrupt and SystemExit and hides bugs; catch the exceptions you expect (at least `Exception`)",
+            );
+            if let Some(edit) = edit {
+                f.fix = Some(Fix::safe(
+                    "Catch `Exception` instead of everything",
+                    vec![edit],
+                ));
+            }
+            if util::clause_has_comment(clause, m.text) {
+                f.severity = Severity::Low;
+            }
+        }
+    }
+}
+
+/// The last statement of the handler is a bare `raise` (clean-up, then re-raise).
+fn ends_with_reraise(body: tree_sitter::Node<'_>, m: &Module<'_>) -> bool {
+    util::statements(body)
+        .last()
+        .is_some_and(|s| s.kind() == "raise_statement" && m.text(*s).trim() == "raise")
+}

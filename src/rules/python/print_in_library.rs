@@ -1,0 +1,244 @@
+//! `python/print-in-library`: `print()` used for diagnostics in service or library code.
+
+use crate::finding::Severity;
+use crate::parse::python::PythonFile;
+use crate::rules::python::util::{self, Module};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct PrintInLibrary;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "python/print-in-library",
+    summary: "`print()` in service or library code instead of logging",
+    severity: Severity::Low,
+    docs: r#"
+## Why
+In a service, `print()` writes to stdout with no timestamp, level, logger name or
+traceback; it cannot be filtered, routed or silenced, it is lost when stdout is
+not captured, and under some process managers it is block-buffered and shows up
+minutes late. Diagnostics belong in `logging`, which the deployment configures.
+
+The rule reports **one finding per file**, at the first `print()`, with the
+count and the other calls listed as related locations: replacing prints with a
+logger is one task per module, and one line per call would bury everything else.
+
+Not reported, because there `print` is the user interface:
+- files that are command-line programs: they import `argparse`, `click`, `typer`,
+  `fire`, `docopt` or `optparse`, read `sys.argv`, start with a `#!` line, are
+  named `__main__.py`, `setup.py`, `manage.py`, `noxfile.py`, `fabfile.py`, sit
+  under `scripts/`, `bin/`, `tools/`, `cli/`, `notebooks/`, `benchmarks/`,
+  `docs/` or a Django `management/commands/`, are the program's output module
+  (`display.py`, `console.py`, `output.py`, `terminal.py`, `printer.py`), or have an
+  `if __name__ == "__main__":` block and either a top-level `main()`/`cli()`/`run()`
+  or no class at all (a script of functions, such as a training script) — and are
+  not a web service module. A module of classes with a convenience main guard
+  (a collector class, an API client) is library code and is reported;
+- calls inside `if __name__ == "__main__":` or inside a `main()` function;
+- `print(..., file=f)` to something other than `sys.stdout`/`sys.stderr` (file output),
+  and `print(json.dumps(...))` (machine-readable output: a plugin protocol, a hook);
+- notebook exports (`# In[ ]:` / `# %%` cells);
+- tests, examples, vendored and generated code.
+
+## Example
+```python
+# app/collectors/prices.py
+def fetch(symbol):
+    resp = session.get(URL, params={"s": symbol}, timeout=10)
+    print(f"fetched {symbol}: {resp.status_code}")
+```
+Fine:
+```python
+log = logging.getLogger(__name__)
+
+def fetch(symbol):
+    ...
+    log.info("fetched %s: %s", symbol, resp.status_code)
+```
+
+## Fix
+Create a module logger (`log = logging.getLogger(__name__)`) and replace each
+`print` with `log.debug/info/warning`; configure handlers once at start-up.
+No automatic fix: the right level for each message is a judgement call.
+
+ruff `T201` reports every `print` everywhere; we report once per file and only
+where printing is not the program's interface.
+"#,
+};
+
+const CLI_MODULES: &[&str] = &["argparse", "click", "typer", "fire", "docopt", "optparse"];
+const WEB_MODULES: &[&str] = &[
+    "flask",
+    "fastapi",
+    "django",
+    "starlette",
+    "aiohttp",
+    "sanic",
+    "tornado",
+    "falcon",
+    "bottle",
+    "quart",
+    "litestar",
+];
+const SCRIPT_DIRS: &[&str] = &[
+    "scripts",
+    "script",
+    "bin",
+    "tools",
+    "tool",
+    "cli",
+    "notebooks",
+    "notebook",
+    "benchmarks",
+    "benchmark",
+    "bench",
+    "docs",
+    "doc",
+    "commands",
+    "hack",
+    "devtools",
+];
+const SCRIPT_FILES: &[&str] = &[
+    "__main__.py",
+    "setup.py",
+    "manage.py",
+    "noxfile.py",
+    "fabfile.py",
+    "tasks.py",
+    "conf.py",
+    "cli.py",
+];
+
+impl Rule for PrintInLibrary {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if !util::is_production(cx) {
+            return;
+        }
+        let text = cx.file.text.as_str();
+        if !text.contains("print") {
+            return;
+        }
+        let m = Module::new(py, text);
+        if is_cli_file(&m, &cx.file.path) {
+            return;
+        }
+        let calls: Vec<_> = m
+            .calls()
+            .filter(|c| m.callee(*c).as_deref() == Some("print"))
+            .filter(|c| !util::in_main_guard(*c, text))
+            .filter(|c| {
+                !util::enclosing_function(*c).is_some_and(|f| {
+                    matches!(util::function_name(f, text), "main" | "_main" | "cli")
+                })
+            })
+            .filter(|c| !prints_json(*c, &m))
+            .filter(|c| match util::kwarg(*c, "file", text) {
+                None => true,
+                Some(v) => matches!(m.resolve(v).as_deref(), Some("sys.stdout" | "sys.stderr")),
+            })
+            .collect();
+        let Some(first) = calls.first() else {
+            return;
+        };
+        let related: Vec<_> = calls[1..]
+            .iter()
+            .take(50)
+            .map(|c| cx.locate(c.byte_range(), "another print()"))
+            .collect();
+        let n = calls.len();
+        let msg = if n == 1 {
+            "`print()` in service/library code: use a logger (`logging.getLogger(__name__)`) so output has a level, a timestamp and a destination".to_string()
+        } else {
+            format!("{n} `print()` calls in service/library code: use a logger (`logging.getLogger(__name__)`) so output has a level, a timestamp and a destination")
+        };
+        let f = out.report(first.byte_range(), msg);
+        f.related = related;
+    }
+}
+
+/// Whether the file is a program whose interface is the terminal (a CLI, a script,
+/// a notebook export), where `print` is output rather than diagnostics.
+pub fn is_cli_file(m: &Module<'_>, path: &str) -> bool {
+    let text = m.text;
+    if is_script_path(path) || is_notebook_export(text) || text.starts_with("#!") {
+        return true;
+    }
+    if is_interactive_cli(m) || uses_sys_argv(m) {
+        return true;
+    }
+    let web = WEB_MODULES.iter().any(|w| m.imports_module(w));
+    if web || !util::has_main_guard(m.root, text) {
+        return false;
+    }
+    // A main guard makes a script when the file has a `main()` entry point or is
+    // a plain script of functions; a module of classes with a convenience guard
+    // (a collector class, a client) is still library code.
+    let top = util::named_children(m.root);
+    let defines = |names: &[&str]| {
+        top.iter().any(|n| {
+            let f = if n.kind() == "decorated_definition" {
+                n.child_by_field_name("definition").unwrap_or(*n)
+            } else {
+                *n
+            };
+            f.kind() == "function_definition" && names.contains(&util::function_name(f, text))
+        })
+    };
+    let has_class = top.iter().any(|n| {
+        n.kind() == "class_definition"
+            || n.kind() == "decorated_definition"
+                && n.child_by_field_name("definition")
+                    .is_some_and(|d| d.kind() == "class_definition")
+    });
+    defines(&["main", "cli", "_main", "run", "app"]) || !has_class
+}
+
+/// Whether the file builds a command-line interface (argparse, click, typer, fire…).
+pub fn is_interactive_cli(m: &Module<'_>) -> bool {
+    CLI_MODULES.iter().any(|c| m.imports_module(c))
+}
+
+/// `print(json.dumps(...))`: machine-readable output on stdout (a plugin protocol,
+/// a hook's answer), not diagnostics.
+fn prints_json(call: tree_sitter::Node<'_>, m: &Module<'_>) -> bool {
+    util::positional(call).first().is_some_and(|a| {
+        a.kind() == "call"
+            && m.callee(*a)
+                .is_some_and(|n| n.ends_with("json.dumps") || n.ends_with("model_dump_json"))
+    })
+}
+
+fn is_script_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let segs: Vec<&str> = lower.split('/').collect();
+    let (file, dirs) = match segs.split_last() {
+        Some((f, d)) => (*f, d),
+        None => return false,
+    };
+    let stem = file.strip_suffix(".py").unwrap_or(file);
+    SCRIPT_FILES.contains(&file)
+        || matches!(
+            stem,
+            "display" | "console" | "output" | "terminal" | "tui" | "printer" | "repl" | "shell"
+        )
+        || dirs.iter().any(|d| SCRIPT_DIRS.contains(d))
+        || lower.contains("management/commands/")
+}
+
+fn is_notebook_export(text: &str) -> bool {
+    text.lines()
+        .take(4000)
+        .any(|l| l.starts_with("# In[") || l.starts_with("# %%"))
+}
+
+fn uses_sys_argv(m: &Module<'_>) -> bool {
+    m.text.contains("argv")
+        && util::descendants(m.root)
+            .filter(|n| n.kind() == "attribute" || n.kind() == "identifier")
+            .any(|n| matches!(m.resolve(n).as_deref(), Some("sys.argv")))
+}

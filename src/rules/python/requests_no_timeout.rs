@@ -1,0 +1,199 @@
+//! `python/requests-no-timeout`: HTTP calls that can wait forever.
+
+use tree_sitter::Node;
+
+use crate::finding::{Edit, Fix, Severity};
+use crate::parse::python::PythonFile;
+use crate::rules::python::util::{self, HttpLib, Module};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct RequestsNoTimeout;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "python/requests-no-timeout",
+    summary:
+        "`requests` call (or `urlopen`) without a timeout, or an httpx call with `timeout=None`",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+`requests` has **no default timeout**: `requests.get(url)` waits forever on a
+server that accepts the connection and never answers. One stuck upstream then
+hangs a collector, a worker thread or a whole web request pool. The same holds
+for `urllib.request.urlopen(url)` (it uses the global socket default, `None`).
+
+`httpx` is different: every call and client has a default timeout of 5 seconds,
+so a missing `timeout=` is fine there; only an explicit `timeout=None`
+(waiting forever) is reported. `aiohttp` sessions default to a 5-minute total
+timeout and are not checked.
+
+Reported: `requests.get/post/put/patch/delete/head/options/request(...)`,
+`requests.Session().get(...)`, and the same methods on a variable or attribute
+assigned from `requests.Session()` (`self.session.get(...)`), without
+`timeout=` or with `timeout=None`; `httpx.*` calls and `httpx.Client`/
+`AsyncClient` with `timeout=None`; `urlopen` without a timeout. A call passing
+`**kwargs` is skipped (the timeout may be in there), and so is a session on
+which an adapter is `.mount()`ed (a timeout adapter is a common pattern).
+Only production code is checked.
+
+## Example
+```python
+resp = requests.get(f"{API}/quotes/{symbol}")        # may hang forever
+with requests.Session() as s:
+    s.post(WEBHOOK, json=payload)
+```
+Fine:
+```python
+resp = requests.get(f"{API}/quotes/{symbol}", timeout=(3.05, 30))
+httpx.get(url)                       # httpx: 5 s default
+```
+
+## Fix
+Pass `timeout=` to every call (a `(connect, read)` tuple is best), or wrap the
+session in an adapter that sets one. `harden fix --unsafe` appends `timeout=30`
+(unsafe: a call that legitimately takes longer than 30 s will now fail).
+
+Bandit reports the same for `requests` as B113 (request_without_timeout); it
+also reports httpx calls, which have a default and are fine.
+"#,
+};
+
+const DEFAULT_TIMEOUT: &str = "30";
+
+impl Rule for RequestsNoTimeout {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if !util::is_production(cx) {
+            return;
+        }
+        let text = cx.file.text.as_str();
+        if !(text.contains("requests") || text.contains("httpx") || text.contains("urlopen")) {
+            return;
+        }
+        let m = Module::new(py, text);
+        let clients = util::http_clients(&m);
+        for call in m.calls() {
+            let Some(kind) = classify(call, &m, &clients) else {
+                continue;
+            };
+            if util::has_kwargs_splat(call) {
+                continue;
+            }
+            let timeout = util::kwarg(call, "timeout", text);
+            let shown = m
+                .text(call.child_by_field_name("function").unwrap_or(call))
+                .to_string();
+            match (kind, timeout) {
+                (Kind::Httpx, Some(t)) if t.kind() == "none" => {
+                    let edit = out.edit(t.byte_range(), DEFAULT_TIMEOUT);
+                    let f = out.report(
+                        call.byte_range(),
+                        format!("`{shown}(..., timeout=None)` disables httpx's default timeout: the call can hang forever"),
+                    );
+                    add_fix(f, edit);
+                }
+                (Kind::Requests, Some(t)) if t.kind() == "none" => {
+                    let edit = out.edit(t.byte_range(), DEFAULT_TIMEOUT);
+                    let f = out.report(
+                        call.byte_range(),
+                        format!("`{shown}(..., timeout=None)` waits forever on a server that does not answer"),
+                    );
+                    add_fix(f, edit);
+                }
+                (Kind::Requests, None) => {
+                    let edit = insertion(call, &m).and_then(|(at, s)| out.edit(at..at, s));
+                    let f = out.report(
+                        call.byte_range(),
+                        format!("`{shown}()` has no timeout: requests waits forever on a server that does not answer; pass `timeout=`"),
+                    );
+                    add_fix(f, edit);
+                }
+                (Kind::Urlopen, None) if util::positional(call).len() < 3 => {
+                    let edit = insertion(call, &m).and_then(|(at, s)| out.edit(at..at, s));
+                    let f = out.report(
+                        call.byte_range(),
+                        format!("`{shown}()` has no timeout: it waits forever on a server that does not answer; pass `timeout=`"),
+                    );
+                    add_fix(f, edit);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn add_fix(f: &mut crate::finding::Finding, edit: Option<Edit>) {
+    if let Some(edit) = edit {
+        f.fix = Some(Fix::unsafe_because(
+            format!("Set timeout={DEFAULT_TIMEOUT}"),
+            "a call that legitimately takes longer than 30 seconds will now raise a Timeout",
+            vec![edit],
+        ));
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Requests,
+    Httpx,
+    Urlopen,
+}
+
+fn classify(call: Node<'_>, m: &Module<'_>, clients: &[util::HttpClient]) -> Option<Kind> {
+    let name = m.callee(call)?;
+    if matches!(
+        name.as_str(),
+        "urllib.request.urlopen" | "urllib2.urlopen" | "six.moves.urllib.request.urlopen"
+    ) {
+        return Some(Kind::Urlopen);
+    }
+    let (obj, method) = name.rsplit_once('.')?;
+    if matches!(obj, "httpx") && (util::HTTP_METHODS.contains(&method) || method == "stream")
+        || matches!(name.as_str(), "httpx.Client" | "httpx.AsyncClient")
+    {
+        return Some(Kind::Httpx);
+    }
+    if !util::HTTP_METHODS.contains(&method) {
+        return None;
+    }
+    match obj {
+        "requests" | "requests.api" | "requests.Session()" | "requests.session()" => {
+            return Some(Kind::Requests)
+        }
+        "httpx.Client()" | "httpx.AsyncClient()" => return Some(Kind::Httpx),
+        _ => {}
+    }
+    let f = call.child_by_field_name("function")?;
+    let obj_node = f.child_by_field_name("object")?;
+    let key = util::norm(m.text(obj_node));
+    let client = clients.iter().find(|c| c.name == key)?;
+    match client.lib {
+        HttpLib::Requests if !client.mounted => Some(Kind::Requests),
+        HttpLib::Httpx => Some(Kind::Httpx),
+        _ => None,
+    }
+}
+
+/// Where to add the keyword: after the last argument (`, timeout=30`), or inside
+/// empty parentheses (`timeout=30`).
+fn insertion(call: Node<'_>, m: &Module<'_>) -> Option<(usize, String)> {
+    let args = call.child_by_field_name("arguments")?;
+    if args.kind() != "argument_list" {
+        return None;
+    }
+    let last = util::named_children(args)
+        .into_iter()
+        .rfind(|a| a.kind() != "comment");
+    let _ = m;
+    match last {
+        Some(a) => Some((a.end_byte(), format!(", timeout={DEFAULT_TIMEOUT}"))),
+        None => Some((
+            args.end_byte().saturating_sub(1),
+            format!("timeout={DEFAULT_TIMEOUT}"),
+        )),
+    }
+}

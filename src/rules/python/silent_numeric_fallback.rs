@@ -1,0 +1,191 @@
+//! `python/silent-numeric-fallback`: an exception turned into a plausible number.
+
+use tree_sitter::Node;
+
+use crate::finding::Severity;
+use crate::parse::python::PythonFile;
+use crate::rules::python::util::{self, Module};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct SilentNumericFallback;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "python/silent-numeric-fallback",
+    summary: "exception handler that silently returns or assigns a float constant (`0.0`, NaN) instead of failing",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+```python
+def get_price(symbol):
+    try:
+        return float(quotes[symbol]["close"])
+    except (KeyError, ValueError):
+        return 0.0
+```
+A missing or malformed value becomes a real-looking number. Averages, portfolio
+values, model features and alerts are then computed on zeros: the pipeline
+"works", the numbers are wrong, and nothing in the logs says so. Missing data
+should be visible — `None`, an exception, or at least a counted, logged event.
+
+Reported: an `except` handler whose statements are only an optional print or
+`debug`/`info` log call, then `return <number>` or `<target> = <number>` (with
+an optional `pass`/`continue`), where the number is a float literal (`0.0`,
+`-1.0`, `1e-9`), `float("nan")`, `math.nan`/`np.nan` or infinity. Not reported:
+- integers (`return 0`, `count = 0`): on real code these are overwhelmingly
+  counters, indexes, versions and exit codes, not measurements;
+- a handler that logs at `warning` or above (`error`, `exception`): not silent;
+- `ZeroDivisionError` handlers (a defined result for a division by zero is a
+  choice);
+- helpers whose name announces the default (`safe_float`, `to_int`,
+  `parse_*`, `try_*`, `*_or_zero`, `*_or_default`, `coerce*`), and `main()`;
+- a handler that raises;
+- tests, examples, vendored and generated code.
+
+## Example
+```python
+    except Exception:
+        price = 0.0
+```
+Fine:
+```python
+    except KeyError:
+        log.warning("no close price for %s", symbol)
+        return None
+```
+
+## Fix
+Return `None` (and make callers handle it), raise a domain error, or skip the
+record and count it in a metric. No automatic fix.
+
+No common linter has this check; it is a recurring finding of data-pipeline
+reviews.
+"#,
+};
+
+impl Rule for SilentNumericFallback {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if !util::is_production(cx) {
+            return;
+        }
+        if !cx.file.text.contains("except") {
+            return;
+        }
+        let m = Module::new(py, &cx.file.text);
+        for clause in util::descendants(m.root).filter(|n| n.kind() == "except_clause") {
+            if util::except_types(clause).iter().any(|t| {
+                m.text(*t).contains("ZeroDivisionError")
+                    || m.text(*t).contains("FloatingPointError")
+            }) {
+                continue;
+            }
+            if let Some(func) = util::enclosing_function(clause) {
+                if is_default_helper(util::function_name(func, m.text)) {
+                    continue;
+                }
+            }
+            let Some(body) = util::except_body(clause) else {
+                continue;
+            };
+            let Some((node, value, logged)) = numeric_fallback(body, &m) else {
+                continue;
+            };
+            // An integer 0 is mostly a counter, index or version default; a logged
+            // fallback is not silent.
+            if value.kind() == "integer" || logged {
+                continue;
+            }
+            let shown = m.text(value);
+            out.report(
+                node.byte_range(),
+                format!("the error is replaced by `{shown}`: missing or bad data becomes a plausible number downstream; return None, raise, or skip and count the record"),
+            );
+        }
+    }
+}
+
+fn is_default_helper(name: &str) -> bool {
+    let n = name.trim_start_matches('_').to_ascii_lowercase();
+    n == "main"
+        || [
+            "safe",
+            "to_",
+            "parse",
+            "try_",
+            "coerce",
+            "as_",
+            "convert",
+            "get_int",
+            "get_float",
+            "_or_",
+        ]
+        .iter()
+        .any(|p| n.starts_with(p))
+        || n.ends_with("_or_zero")
+        || n.ends_with("_or_default")
+        || n.ends_with("_or_none")
+}
+
+/// The statement that substitutes a number, the number, and whether the handler logs.
+fn numeric_fallback<'t>(body: Node<'t>, m: &Module<'_>) -> Option<(Node<'t>, Node<'t>, bool)> {
+    let mut found = None;
+    let mut logged = false;
+    for s in util::statements(body) {
+        match s.kind() {
+            "pass_statement" | "continue_statement" => {}
+            "return_statement" => {
+                let v = util::statements(s).into_iter().next()?;
+                if !numeric_ok(v, m) || found.is_some() {
+                    return None;
+                }
+                found = Some((s, v));
+            }
+            "expression_statement" => {
+                let e = util::expr_of(s)?;
+                match e.kind() {
+                    "assignment" => {
+                        let v = e.child_by_field_name("right")?;
+                        if !numeric_ok(v, m) || found.is_some() {
+                            return None;
+                        }
+                        found = Some((s, v));
+                    }
+                    "call" => {
+                        let is_print = m.callee(e).as_deref() == Some("print");
+                        match util::logging_call(e, m) {
+                            Some(level) => {
+                                if !matches!(level, "debug" | "info") {
+                                    logged = true;
+                                }
+                            }
+                            None if is_print => {}
+                            None => return None,
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    found.map(|(s, v)| (s, v, logged))
+}
+
+/// A numeric constant that is a plausible value rather than an error code.
+fn numeric_ok(v: Node<'_>, m: &Module<'_>) -> bool {
+    if !util::is_numeric_constant(v, m) {
+        return false;
+    }
+    match v.kind() {
+        "integer" => false,
+        "unary_operator" => v
+            .child_by_field_name("argument")
+            .is_some_and(|a| a.kind() == "float"),
+        _ => true,
+    }
+}

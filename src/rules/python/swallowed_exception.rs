@@ -1,0 +1,376 @@
+//! `python/swallowed-exception`: a broad handler that silently drops the error.
+
+use tree_sitter::Node;
+
+use crate::finding::Severity;
+use crate::parse::python::PythonFile;
+use crate::rules::python::print_in_library;
+use crate::rules::python::util::{self, Module};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct SwallowedException;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "python/swallowed-exception",
+    summary: "`except Exception` whose handler drops the error (pass, continue, return None, or only a print)",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+`except Exception: pass` turns every failure — a timeout, a schema change, a typo
+that raises `AttributeError` — into silence. The collector "runs fine" and writes
+nothing; the API returns `None` and the caller fails three frames later with a
+confusing error. A `print(e)` is not much better: it goes to stdout, has no
+traceback, no level, and nobody alerts on it.
+
+The rule reports `except Exception` / `except BaseException` (alone or in a
+tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
+`return`, `return None`), optionally after a `print(...)`. It does not report:
+
+- bare `except:` (that is `python/bare-except`, one finding per handler);
+- specific exceptions (`except ValueError:`) — naming the error is a decision;
+- handlers that re-raise, exit, log with a traceback (`logger.exception`,
+  `exc_info=True`) or at `debug`/`info`/`warning` (the author's acknowledged
+  decision, e.g. best-effort instrumentation), or return an explicit value (`return False`, `return []`: an error value the caller can
+  test — numeric fallbacks are `python/silent-numeric-fallback`);
+- `return None` where `None` is a designed answer: the function is annotated
+  `-> Optional[...]` / `-> X | None`, or named `try_*`, `maybe_*`, `find_*`,
+  `is_*`, `has_*`, `can_*`, `detect_*`, `*_or_none`;
+- a print-only handler in an interactive command-line tool (argparse, click,
+  typer, fire, docopt): there the print is the error report to the user. A
+  cron-run collector script that prints and carries on is still reported;
+- best-effort clean-up: a `try` whose body only closes, removes or stops
+  something (`conn.close()`, `os.remove(tmp)`), and handlers inside `__del__`,
+  `__exit__`, `close`, `cleanup`, `shutdown` and friends;
+- a `try` that imports something (an optional-dependency probe; see
+  `python/insecure-import-fallback`);
+- probing, where failure is an expected answer: a `try` with an `else:` branch
+  (do this only if that worked), or a `try` in a loop that `return`s/`break`s on
+  success while the handler moves on to the next candidate.
+
+A handler that logs the message at `error`/`critical` without a traceback and then
+carries on is reported at **low** (`logger.error(f"failed: {e}")`: the stack
+trace is gone and the caller cannot tell). A handler with a comment explaining
+itself (`pass  # best effort`) is also reported at low. Tests, examples, vendored and generated code are not checked.
+
+## Example
+```python
+def load_prices(symbol):
+    try:
+        return api.prices(symbol)
+    except Exception:
+        pass                       # caller gets None, nobody knows why
+```
+Fine:
+```python
+    except Exception:
+        log.exception("price fetch failed for %s", symbol)
+        raise
+```
+
+## Fix
+Catch the exceptions you expect; log with `logger.exception(...)` (traceback
+included) and re-raise, or return an explicit error the caller handles. There is
+no automatic fix: what to do on failure is a design decision.
+
+Bandit reports `try/except/pass` (B110) and `try/except/continue` (B112) for any
+exception type; ruff `BLE001`/`S110` are similar. We limit ourselves to broad
+handlers, count print-only handlers as swallowing, and skip clean-up code.
+"#,
+};
+
+/// Names of functions whose body is clean-up, where swallowing is the point.
+const CLEANUP_FUNCS: &[&str] = &[
+    "__del__",
+    "__exit__",
+    "__aexit__",
+    "close",
+    "aclose",
+    "cleanup",
+    "clean_up",
+    "_cleanup",
+    "shutdown",
+    "_shutdown",
+    "teardown",
+    "tearDown",
+    "stop",
+    "dispose",
+    "release",
+    "disconnect",
+    "terminate",
+];
+
+/// Method names that release something: a `try` containing only these is clean-up.
+const CLEANUP_CALLS: &[&str] = &[
+    "close",
+    "aclose",
+    "shutdown",
+    "unlink",
+    "remove",
+    "rmtree",
+    "rmdir",
+    "kill",
+    "terminate",
+    "cancel",
+    "release",
+    "disconnect",
+    "stop",
+    "rollback",
+    "flush",
+    "join",
+    "wait",
+    "dispose",
+    "quit",
+    "logout",
+    "cleanup",
+    "unregister",
+    "delete",
+    "close_all",
+    "removeHandler",
+];
+
+impl Rule for SwallowedException {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if !util::is_production(cx) {
+            return;
+        }
+        if !cx.file.text.contains("Exception") {
+            return;
+        }
+        let m = Module::new(py, &cx.file.text);
+        for clause in util::descendants(m.root).filter(|n| n.kind() == "except_clause") {
+            let types = util::except_types(clause);
+            let Some(broad) = types.iter().find_map(|t| {
+                let r = m.resolve(*t)?;
+                let name = r.strip_prefix("builtins.").unwrap_or(&r).to_string();
+                matches!(name.as_str(), "Exception" | "BaseException").then_some(name)
+            }) else {
+                continue;
+            };
+            let Some(body) = util::except_body(clause) else {
+                continue;
+            };
+            let Some(how) = swallows(body, &m) else {
+                continue;
+            };
+            if how == PRINTS && print_in_library::is_interactive_cli(&m) {
+                continue;
+            }
+            if (how == RETURNS_NONE || how == LOGS_RETURNS_NONE) && none_is_designed(clause, &m) {
+                continue;
+            }
+            if is_cleanup(clause, &m) || is_probe(clause, how) {
+                continue;
+            }
+            let commented = util::clause_has_comment(clause, m.text);
+            let only_logged = how == LOGS_NO_TRACEBACK || how == LOGS_RETURNS_NONE;
+            let consequence = if only_logged {
+                "the stack trace is lost and the caller cannot tell it failed; use `logger.exception(...)`, catch what you expect, or re-raise"
+            } else {
+                "the error is lost; catch what you expect, log with `logger.exception` and re-raise or return an explicit error"
+            };
+            let f = out.report(
+                util::except_header(clause),
+                format!("`except {broad}` {how}: {consequence}"),
+            );
+            if commented || only_logged {
+                f.severity = Severity::Low;
+            }
+        }
+    }
+}
+
+const PRINTS: &str = "only prints the error";
+const RETURNS_NONE: &str = "silently returns None";
+const LOGS_NO_TRACEBACK: &str = "logs only the message (no traceback) and carries on";
+const LOGS_RETURNS_NONE: &str = "logs only the message (no traceback) and returns None";
+
+/// `None` is a designed answer of the function: its return annotation is
+/// `Optional[...]`/`... | None`, or its name says it may not find anything
+/// (`try_*`, `maybe_*`, `find_*`, `is_*`, `has_*`, `*_or_none`, `*_if_*`).
+fn none_is_designed(clause: Node<'_>, m: &Module<'_>) -> bool {
+    let Some(func) = util::enclosing_function(clause) else {
+        return false;
+    };
+    if let Some(ret) = func.child_by_field_name("return_type") {
+        let t = m.text(ret);
+        if t.contains("Optional") || t.contains("None") {
+            return true;
+        }
+    }
+    let name = util::function_name(func, m.text).trim_start_matches('_');
+    [
+        "try_", "maybe_", "find_", "is_", "has_", "can_", "detect_", "guess_", "probe_",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+        || name.ends_with("_or_none")
+        || name.contains("_if_")
+}
+
+/// How the handler swallows the error, or `None` if it handles it.
+fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
+    let stmts = util::statements(body);
+    if stmts.is_empty() {
+        return None;
+    }
+    let mut printed = false;
+    let mut logged = false;
+    let mut last_kind = "pass";
+    for s in &stmts {
+        match s.kind() {
+            "pass_statement" => {}
+            "continue_statement" => last_kind = "continue",
+            "break_statement" => last_kind = "break",
+            "return_statement" => {
+                let v = util::statements(*s);
+                if let Some(v) = v.first() {
+                    if m.text(*v) != "None" {
+                        return None;
+                    }
+                }
+                last_kind = "return";
+            }
+            "expression_statement" => {
+                let e = util::expr_of(*s)?;
+                match e.kind() {
+                    "ellipsis" => {}
+                    "string" => {} // a docstring-like note
+                    "call" if m.callee(e).as_deref() == Some("print") => printed = true,
+                    "call" => match util::logging_call(e, m) {
+                        Some("error" | "critical")
+                            if util::kwarg(e, "exc_info", m.text).is_none()
+                                && util::kwarg(e, "stack_info", m.text).is_none() =>
+                        {
+                            logged = true
+                        }
+                        _ => return None,
+                    },
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    if logged && !printed {
+        return Some(if last_kind == "return" {
+            LOGS_RETURNS_NONE
+        } else {
+            LOGS_NO_TRACEBACK
+        });
+    }
+    Some(match (printed, last_kind) {
+        (true, _) => PRINTS,
+        (_, "continue") => "silently continues",
+        (_, "break") => "silently breaks out of the loop",
+        (_, "return") => RETURNS_NONE,
+        _ => "silently passes",
+    })
+}
+
+/// Feature or candidate probing, where failure is an expected answer: the `try` has an
+/// `else:` (do X only if it worked), or it sits in a loop, leaves it on success
+/// (`return`/`break`) and the handler just moves on to the next candidate.
+fn is_probe(clause: Node<'_>, how: &str) -> bool {
+    let Some(try_stmt) = clause.parent() else {
+        return false;
+    };
+    if util::named_children(try_stmt)
+        .iter()
+        .any(|n| n.kind() == "else_clause")
+    {
+        return true;
+    }
+    if !matches!(how, "silently passes" | "silently continues") {
+        return false;
+    }
+    let in_loop = {
+        let mut cur = try_stmt.parent();
+        let mut found = false;
+        while let Some(p) = cur {
+            match p.kind() {
+                "for_statement" | "while_statement" => {
+                    found = true;
+                    break;
+                }
+                "function_definition" | "class_definition" => break,
+                _ => cur = p.parent(),
+            }
+        }
+        found
+    };
+    in_loop
+        && try_stmt.child_by_field_name("body").is_some_and(|b| {
+            util::in_scope(b).any(|n| matches!(n.kind(), "return_statement" | "break_statement"))
+        })
+}
+
+/// Best-effort clean-up: inside a clean-up function, or the `try` only releases things
+/// or only imports.
+fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
+    if let Some(func) = util::enclosing_function(clause) {
+        let name = util::function_name(func, m.text);
+        if CLEANUP_FUNCS.contains(&name) {
+            return true;
+        }
+    }
+    let Some(try_stmt) = clause.parent() else {
+        return false;
+    };
+    let Some(try_body) = try_stmt.child_by_field_name("body") else {
+        return false;
+    };
+    let stmts = util::statements(try_body);
+    if util::in_scope(try_body)
+        .any(|s| matches!(s.kind(), "import_statement" | "import_from_statement"))
+    {
+        return true;
+    }
+    // `x = y` / `x = "literal"` cannot raise anything worth reporting.
+    if !stmts.is_empty()
+        && stmts.iter().all(|s| {
+            util::expr_of(*s).is_some_and(|e| {
+                e.kind() == "assignment"
+                    && e.child_by_field_name("right").is_some_and(|r| {
+                        matches!(
+                            r.kind(),
+                            "identifier"
+                                | "string"
+                                | "integer"
+                                | "float"
+                                | "true"
+                                | "false"
+                                | "none"
+                        )
+                    })
+            })
+        })
+    {
+        return true;
+    }
+    !stmts.is_empty()
+        && stmts.iter().all(|s| {
+            let Some(e) = util::expr_of(*s) else {
+                return false;
+            };
+            let e = if e.kind() == "await" {
+                match e.named_child(0) {
+                    Some(x) => x,
+                    None => return false,
+                }
+            } else {
+                e
+            };
+            if e.kind() != "call" {
+                return false;
+            }
+            let name = m.callee(e).unwrap_or_default();
+            let last = name.rsplit('.').next().unwrap_or(&name);
+            CLEANUP_CALLS.contains(&last)
+        })
+}

@@ -1,0 +1,247 @@
+//! `python/tls-verify-disabled`: certificate verification turned off.
+
+use tree_sitter::Node;
+
+use crate::finding::Severity;
+use crate::parse::python::PythonFile;
+use crate::rules::python::util::{self, Module};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct TlsVerifyDisabled;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "python/tls-verify-disabled",
+    summary: "TLS certificate verification disabled (`verify=False`, `CERT_NONE`, unverified SSL context)",
+    severity: Severity::High,
+    docs: r#"
+## Why
+With verification off, anyone on the network path (a compromised router, a
+hostile Wi-Fi, a misconfigured proxy, a pod in the same cluster doing ARP
+spoofing) can impersonate the server: read the API token in the
+`Authorization` header, the database password, or feed the service forged data.
+It is usually added "temporarily" to get past a self-signed certificate and
+never removed.
+
+Reported:
+- `verify=False` on `requests`, `httpx`, `boto3`/`botocore`, `hvac`,
+  `aiohttp`, `urllib3` calls, clients, sessions and their request methods (also
+  through a module constant `VERIFY = False`); `verify_ssl=False`,
+  `verify_certs=False`, `ssl=False` on aiohttp;
+- `cert_reqs` / `ssl_cert_reqs` set to `CERT_NONE` / `"none"`;
+- `session.verify = False`, `ctx.check_hostname = False`,
+  `ctx.verify_mode = ssl.CERT_NONE`;
+- `ssl._create_unverified_context()` and assigning it to
+  `ssl._create_default_https_context`;
+- `urllib3.disable_warnings()` alone, at info: it hides the warning that
+  verification is off somewhere.
+
+Production code and examples (which get copied) are checked; tests (a local
+test server with a throw-away certificate) are not. A value computed at run
+time (`verify=settings.CA_BUNDLE`) is not reported, and neither is code that only
+runs when the user opted out (`if not validate_certs: ctx.verify_mode =
+ssl.CERT_NONE`, an `if` or conditional expression whose condition names
+verification, TLS, SSL, certificates, a hostname or "insecure"): that is a
+feature, and the default is what matters (`if not server_hostname:
+ctx.check_hostname = False` is correct: there is no name to check).
+
+## Example
+```python
+resp = requests.post(VAULT_URL + "/v1/auth/approle/login", json=creds, verify=False)
+session.verify = False
+```
+Fine:
+```python
+resp = requests.post(url, json=creds, verify="/etc/ssl/certs/internal-ca.pem")
+```
+
+## Fix
+Trust the right CA instead of none: `verify="/path/to/ca.pem"` (or
+`REQUESTS_CA_BUNDLE`/`SSL_CERT_FILE`), `ssl.create_default_context(cafile=...)`.
+No automatic fix: the CA bundle path is specific to your deployment.
+
+Bandit B501 (request_with_no_cert_validation) and B323 (unverified context)
+cover the main cases; we also follow sessions, module constants, aiohttp and
+`check_hostname`.
+"#,
+};
+
+const HTTP_ROOTS: &[&str] = &[
+    "requests",
+    "httpx",
+    "boto3",
+    "botocore",
+    "hvac",
+    "aiohttp",
+    "urllib3",
+    "elasticsearch",
+    "opensearchpy",
+    "docker",
+    "kubernetes",
+    "pymongo",
+    "motor",
+];
+const CLIENT_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "head",
+    "options",
+    "request",
+    "stream",
+    "send",
+    "Client",
+    "AsyncClient",
+    "Session",
+    "ClientSession",
+    "client",
+    "resource",
+    "PoolManager",
+    "TCPConnector",
+    "ws_connect",
+];
+
+impl Rule for TlsVerifyDisabled {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if !util::is_shipped_or_example(cx) {
+            return;
+        }
+        let text = cx.file.text.as_str();
+        if !(text.contains("verify")
+            || text.contains("ssl")
+            || text.contains("CERT_NONE")
+            || text.contains("check_hostname")
+            || text.contains("disable_warnings"))
+        {
+            return;
+        }
+        let m = Module::new(py, text);
+        let mut reported = 0usize;
+        let mut warnings_off: Option<Node<'_>> = None;
+        for n in util::descendants(m.root) {
+            match n.kind() {
+                "call" => {
+                    let name = m.callee(n).unwrap_or_default();
+                    if name == "ssl._create_unverified_context" {
+                        out.report(
+                            n.byte_range(),
+                            "`ssl._create_unverified_context()` accepts any certificate: connections can be intercepted",
+                        );
+                        reported += 1;
+                        continue;
+                    }
+                    if name.ends_with("disable_warnings") && name.contains("urllib3") {
+                        warnings_off.get_or_insert(n);
+                        continue;
+                    }
+                    if let Some((arg, msg)) =
+                        disabled_kwarg(n, &name, &m).filter(|_| !util::in_opt_out_branch(n, text))
+                    {
+                        out.report(arg.byte_range(), msg);
+                        reported += 1;
+                    }
+                }
+                "assignment" => {
+                    let (Some(left), Some(right)) = (
+                        n.child_by_field_name("left"),
+                        n.child_by_field_name("right"),
+                    ) else {
+                        continue;
+                    };
+                    if left.kind() != "attribute" {
+                        continue;
+                    }
+                    let attr = left
+                        .child_by_field_name("attribute")
+                        .map(|a| m.text(a))
+                        .unwrap_or("");
+                    let rhs = m.resolve(right).unwrap_or_default();
+                    let msg = match attr {
+                        "verify" if util::is_false(right, &m) => Some(
+                            "`.verify = False` turns off certificate checks for every request of this session",
+                        ),
+                        "check_hostname" if util::is_false(right, &m) => Some(
+                            "`check_hostname = False`: any valid certificate for any host is accepted",
+                        ),
+                        "verify_mode" if rhs.ends_with("CERT_NONE") => Some(
+                            "`verify_mode = CERT_NONE` accepts any certificate: connections can be intercepted",
+                        ),
+                        "_create_default_https_context"
+                            if rhs.ends_with("_create_unverified_context") =>
+                        {
+                            Some("every HTTPS connection of the process stops verifying certificates")
+                        }
+                        _ => None,
+                    };
+                    if let Some(msg) = msg.filter(|_| !util::in_opt_out_branch(n, text)) {
+                        out.report(n.byte_range(), msg);
+                        reported += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if reported == 0 {
+            if let Some(w) = warnings_off {
+                let f = out.report(
+                    w.byte_range(),
+                    "`urllib3.disable_warnings()` hides the InsecureRequestWarning: check that no request runs with verification off",
+                );
+                f.severity = Severity::Info;
+            }
+        }
+    }
+}
+
+/// A keyword argument that disables verification on an HTTP/TLS client call.
+fn disabled_kwarg<'t>(call: Node<'t>, name: &str, m: &Module<'_>) -> Option<(Node<'t>, String)> {
+    let args = call.child_by_field_name("arguments")?;
+    let root = name.split('.').next().unwrap_or("");
+    let method = name.rsplit('.').next().unwrap_or("");
+    let http = HTTP_ROOTS.contains(&root) || CLIENT_METHODS.contains(&method);
+    for a in util::named_children(args) {
+        if a.kind() != "keyword_argument" {
+            continue;
+        }
+        let (Some(k), Some(v)) = (
+            a.child_by_field_name("name"),
+            a.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        let key = m.text(k);
+        let bad = match key {
+            "verify" | "verify_ssl" | "verify_certs" => http && util::is_false(v, m),
+            "ssl" => {
+                (root == "aiohttp" || CLIENT_METHODS.contains(&method))
+                    && util::is_false(v, m)
+                    && (root == "aiohttp" || m.imports_module("aiohttp"))
+            }
+            "cert_reqs" | "ssl_cert_reqs" => {
+                let t = m
+                    .text(v)
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_ascii_lowercase();
+                t == "none" || t == "cert_none" || t.ends_with(".cert_none")
+            }
+            _ => false,
+        };
+        if bad {
+            return Some((
+                a,
+                format!(
+                    "`{}` on `{name}(...)` turns off certificate verification: the connection can be intercepted",
+                    m.text(a)
+                ),
+            ));
+        }
+    }
+    None
+}

@@ -1,0 +1,397 @@
+//! `python/unclosed-resource`: a connection, cursor or file opened in a function and never closed.
+
+use tree_sitter::Node;
+
+use crate::finding::Severity;
+use crate::parse::python::PythonFile;
+use crate::rules::python::util::{self, Module};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+pub struct UnclosedResource;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "python/unclosed-resource",
+    summary: "database connection, cursor or file opened in a function and never closed",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+A connection opened in a function and not closed stays open until the garbage
+collector gets to it — on PyPy, or when a traceback holds a reference, that can
+be never. Under load this exhausts the database's `max_connections` or the
+pool, leaves transactions open (holding locks) and leaks file descriptors; an
+exception between `connect()` and a trailing `close()` leaks it as well.
+
+Reported, inside a function: `name = <open call>` where the call is a DB
+driver's `connect(...)` (`psycopg2`, `psycopg`, `sqlite3`, `pymysql`,
+`MySQLdb`, `mysql.connector`, `cx_Oracle`/`oracledb`, `pyodbc`, `pymssql`,
+`snowflake.connector`, `duckdb`), a function of the same file that returns one
+(`def get_conn(): return psycopg2.connect(DSN)`), `engine.connect()` /
+`raw_connection()`, a helper imported from elsewhere whose name says it opens a
+connection (`get_db_connection()`, `connect_db()`; low, since we cannot see it),
+`x.cursor()` or the builtin `open(...)`, when the function never:
+- uses it in `with` (or `contextlib.closing`, `ExitStack.enter_context`);
+- calls or references `name.close()` (also `.dispose()`, `.release()`, `.shutdown()`,
+  `.quit()`), anywhere in the function, `finally:` included;
+- returns or yields it, stores it (`self.conn = conn`, `cache[k] = conn`,
+  `pool.append(conn)`, `source.setByteStream(f)`), hands it to a constructor
+(`Repo(conn)`), or returns a wrapper around it (`return Wrapper(fp)`).
+A cursor counts as closed when its connection is closed in the same function.
+Module-level connections (long-lived on purpose) and `open()` used inline
+(`json.load(open(p))`) are not reported. Only production code is checked.
+
+## Example
+```python
+def load_prices(day):
+    conn = psycopg2.connect(DSN)
+    cur = conn.cursor()
+    cur.execute("SELECT * FROM prices WHERE day = %s", (day,))
+    return cur.fetchall()          # conn and cur are never closed
+```
+Fine:
+```python
+def load_prices(day):
+    with psycopg2.connect(DSN) as conn, conn.cursor() as cur:
+        cur.execute(...)
+        rows = cur.fetchall()
+    conn.close()                   # psycopg2's `with conn` ends the transaction only
+    return rows
+```
+
+## Fix
+Use `with` (for psycopg2 wrap the connection in `contextlib.closing(...)`:
+its context manager commits, it does not close), or `try: … finally:
+conn.close()`; better, take connections from one pool. No automatic fix.
+
+ruff `SIM115` reports `open()` outside `with`; pylint `R1732`
+(consider-using-with) covers a few constructors. Neither follows DB connections
+and cursors or credits a `finally: close()`.
+"#,
+};
+
+const CONNECT_FUNCS: &[&str] = &[
+    "psycopg2.connect",
+    "psycopg.connect",
+    "sqlite3.connect",
+    "pymysql.connect",
+    "MySQLdb.connect",
+    "mysql.connector.connect",
+    "cx_Oracle.connect",
+    "oracledb.connect",
+    "pyodbc.connect",
+    "pymssql.connect",
+    "snowflake.connector.connect",
+    "duckdb.connect",
+    "psycopg2.extras.connect",
+];
+const CLOSERS: &[&str] = &["close", "dispose", "release", "shutdown", "quit", "aclose"];
+const STORERS: &[&str] = &[
+    "append",
+    "add",
+    "put",
+    "put_nowait",
+    "extend",
+    "enter_context",
+    "enter_async_context",
+    "push",
+    "callback",
+    "register",
+    "closing",
+    "setdefault",
+    "insert",
+    "appendleft",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum What {
+    Connection,
+    /// From a helper whose name says it opens a connection (`get_db_connection()`),
+    /// defined elsewhere: reported at low.
+    HelperConnection,
+    Cursor,
+    File,
+}
+
+impl Rule for UnclosedResource {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if !util::is_production(cx) {
+            return;
+        }
+        let text = cx.file.text.as_str();
+        if !(text.contains("connect") || text.contains("cursor") || text.contains("open(")) {
+            return;
+        }
+        let m = Module::new(py, text);
+        let helpers = connection_helpers(&m);
+        for func in util::descendants(m.root).filter(|n| n.kind() == "function_definition") {
+            let Some(body) = func.child_by_field_name("body") else {
+                continue;
+            };
+            check_function(body, &m, &helpers, out);
+        }
+    }
+}
+
+/// Functions of this file that return a fresh DB connection
+/// (`def get_conn(): return psycopg2.connect(DSN)`).
+fn connection_helpers(m: &Module<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for func in util::descendants(m.root).filter(|n| n.kind() == "function_definition") {
+        let Some(body) = func.child_by_field_name("body") else {
+            continue;
+        };
+        let returns_conn = util::in_scope(body).any(|n| {
+            if n.kind() != "return_statement" {
+                return false;
+            }
+            let Some(v) = util::statements(n).into_iter().next() else {
+                return false;
+            };
+            let v = if v.kind() == "identifier" {
+                match util::last_assignment(body, m.text(v), n.start_byte(), m.text) {
+                    Some(x) => x,
+                    None => return false,
+                }
+            } else {
+                v
+            };
+            v.kind() == "call"
+                && m.callee(v)
+                    .is_some_and(|c| CONNECT_FUNCS.contains(&c.as_str()))
+        });
+        if returns_conn {
+            out.push(util::function_name(func, m.text).to_string());
+        }
+    }
+    out
+}
+
+/// Names of helpers, defined in another module, that by convention open a new connection.
+const HELPER_NAMES: &[&str] = &[
+    "get_db_connection",
+    "get_database_connection",
+    "create_connection",
+    "create_db_connection",
+    "connect_db",
+    "db_connect",
+    "connect_to_db",
+    "connect_to_database",
+    "get_db_conn",
+    "new_connection",
+];
+
+fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut Sink<'_>) {
+    let nodes: Vec<Node<'_>> = util::in_scope(body).collect();
+    // (variable, call, what, connection variable for cursors)
+    let mut opened: Vec<(String, Node<'_>, What, Option<String>)> = Vec::new();
+    for n in &nodes {
+        if n.kind() != "assignment" {
+            continue;
+        }
+        let (Some(left), Some(right)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        if left.kind() != "identifier" {
+            continue;
+        }
+        let call = if right.kind() == "await" {
+            match right.named_child(0) {
+                Some(c) => c,
+                None => continue,
+            }
+        } else {
+            right
+        };
+        if call.kind() != "call" {
+            continue;
+        }
+        let Some(what) = resource_kind(call, m, helpers) else {
+            continue;
+        };
+        let conn_var = (what == What::Cursor)
+            .then(|| {
+                call.child_by_field_name("function")
+                    .and_then(|f| f.child_by_field_name("object"))
+                    .filter(|o| o.kind() == "identifier")
+                    .map(|o| m.text(o).to_string())
+            })
+            .flatten();
+        let name = m.text(left).to_string();
+        if opened.iter().any(|(v, ..)| *v == name) {
+            continue;
+        }
+        opened.push((name, call, what, conn_var));
+    }
+    for (name, call, what, conn_var) in &opened {
+        // psycopg2's and sqlite3's `with conn:` ends a transaction, it does not close.
+        let with_closes = !matches!(
+            m.callee(*call).as_deref(),
+            Some("psycopg2.connect" | "sqlite3.connect")
+        );
+        if handled(name, *call, &nodes, m, with_closes) {
+            continue;
+        }
+        if let Some(c) = conn_var {
+            if closed(c, &nodes, m) {
+                continue;
+            }
+            // A cursor of a connection opened here is covered by that connection's finding.
+            if opened.iter().any(|(v, ..)| v == c) {
+                continue;
+            }
+        }
+        let (label, advice) = match what {
+            What::Connection | What::HelperConnection => (
+                "database connection",
+                "use `with` / `contextlib.closing(...)` or close it in `finally:`",
+            ),
+            What::Cursor => (
+                "cursor",
+                "use `with conn.cursor() as cur:` or close it in `finally:`",
+            ),
+            What::File => ("file", "open it with `with open(...) as f:`"),
+        };
+        let f = out.report(
+            call.byte_range(),
+            format!("{label} `{name}` is opened here and never closed in this function (nor returned or stored); {advice}"),
+        );
+        if matches!(what, What::Cursor | What::HelperConnection) {
+            f.severity = Severity::Low;
+        }
+    }
+}
+
+fn resource_kind(call: Node<'_>, m: &Module<'_>, helpers: &[String]) -> Option<What> {
+    let name = m.callee(call)?;
+    if CONNECT_FUNCS.contains(&name.as_str()) {
+        return Some(What::Connection);
+    }
+    let last = name.rsplit('.').next().unwrap_or(&name);
+    let local = !name.contains('.') || name.starts_with("self.") || name.starts_with("cls.");
+    if local && helpers.iter().any(|h| h == last) {
+        return Some(What::Connection);
+    }
+    if HELPER_NAMES.contains(&last) {
+        return Some(What::HelperConnection);
+    }
+    if name == "open" || name == "io.open" || name == "codecs.open" {
+        return Some(What::File);
+    }
+    let f = call.child_by_field_name("function")?;
+    if f.kind() != "attribute" {
+        return None;
+    }
+    let method = m.text(f.child_by_field_name("attribute")?);
+    let no_args = util::positional(call).is_empty()
+        && call.child_by_field_name("arguments").is_some_and(|a| {
+            util::named_children(a)
+                .iter()
+                .all(|c| c.kind() == "comment")
+        });
+    match method {
+        "cursor" => Some(What::Cursor),
+        "raw_connection" => Some(What::Connection),
+        "connect" if no_args && name.to_ascii_lowercase().contains("engine") => {
+            Some(What::Connection)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `name.close()` (or another closer) is called or referenced in the function.
+fn closed(name: &str, nodes: &[Node<'_>], m: &Module<'_>) -> bool {
+    nodes.iter().any(|n| {
+        n.kind() == "attribute"
+            && n.child_by_field_name("object")
+                .is_some_and(|o| o.kind() == "identifier" && m.text(o) == name)
+            && n.child_by_field_name("attribute")
+                .is_some_and(|a| CLOSERS.contains(&m.text(a)))
+    })
+}
+
+fn handled(
+    name: &str,
+    call: Node<'_>,
+    nodes: &[Node<'_>],
+    m: &Module<'_>,
+    with_closes: bool,
+) -> bool {
+    if closed(name, nodes, m) {
+        return true;
+    }
+    for n in nodes {
+        if n.kind() != "identifier" || m.text(*n) != name || n.start_byte() <= call.start_byte() {
+            continue;
+        }
+        if escapes(*n, m, with_closes) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether this use of the variable hands the resource to someone who will close it.
+fn escapes(ident: Node<'_>, m: &Module<'_>, with_closes: bool) -> bool {
+    let mut child = ident;
+    let mut cur = ident.parent();
+    while let Some(p) = cur {
+        match p.kind() {
+            "return_statement" | "yield" => return true,
+            "with_item" | "with_clause" => return with_closes,
+            "assignment" | "augmented_assignment" => {
+                // Used on the right of `self.x = conn` / `d[k] = conn` / `a = b = conn`.
+                let right = p.child_by_field_name("right");
+                if right.is_some_and(|r| r.id() == child.id()) {
+                    return p
+                        .child_by_field_name("left")
+                        .is_some_and(|l| l.kind() != "identifier");
+                }
+                return false;
+            }
+            "argument_list" => {
+                let _ = child;
+                let Some(call) = p.parent() else { return false };
+                let name = m.callee(call).unwrap_or_default();
+                let last = name.rsplit('.').next().unwrap_or(&name);
+                // Wrapped into something that is returned (`return addinfourl(fp, …)`).
+                let wrapped_out = call
+                    .parent()
+                    .is_some_and(|g| matches!(g.kind(), "return_statement" | "yield"));
+                return wrapped_out
+                    || STORERS.contains(&last)
+                    || last.starts_with("set")
+                    || last.starts_with("attach")
+                    || last
+                        .trim_start_matches('_')
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_uppercase());
+            }
+            "keyword_argument" => {
+                child = p;
+                cur = p.parent();
+                continue;
+            }
+            "expression_list" | "tuple" | "list" | "parenthesized_expression" | "as_pattern" => {
+                child = p;
+                cur = p.parent();
+                continue;
+            }
+            "pair" | "dictionary" => {
+                child = p;
+                cur = p.parent();
+                continue;
+            }
+            _ => return false,
+        }
+    }
+    false
+}

@@ -1,0 +1,195 @@
+//! `repo/dependabot-coverage`: ecosystems and directories the repository has that
+//! `.github/dependabot.yml` does not cover.
+
+use std::sync::Mutex;
+
+use crate::ecosystems::{self, Ecosystem};
+use crate::finding::{Related, Severity};
+use crate::parse::yaml::YamlFile;
+use crate::rules::repo::dependabot::{
+    dir_matches, entries, file_start, has_renovate_file, normalize_dir, package_json_has_renovate,
+    EmptyManifests,
+};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+
+/// See [`META`].
+#[derive(Default)]
+pub struct DependabotCoverage {
+    state: Mutex<State>,
+    empty: EmptyManifests,
+}
+
+#[derive(Default)]
+struct State {
+    /// Where to report (the `updates:` key) and its snippet.
+    anchor: Option<(Related, String)>,
+    /// (ecosystem, directory pattern) of every entry.
+    covered: Vec<(Ecosystem, String)>,
+    /// A package.json with a `renovate` key was seen.
+    renovate_in_package_json: bool,
+}
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "repo/dependabot-coverage",
+    summary: "An ecosystem or directory of the repository is missing from `.github/dependabot.yml`",
+    severity: Severity::Medium,
+    docs: r#"
+## Why
+Dependabot only looks where `dependabot.yml` tells it: one entry per
+package ecosystem and directory. A `pip` entry for `/` does not update
+`services/worker/requirements.txt`; an `npm` entry does not update the
+Dockerfile's base image; without a `github-actions` entry, the SHA-pinned
+actions in the workflows never move and their security fixes never arrive.
+The configuration looks done and covers half of the repository.
+
+The rule lists every ecosystem the repository has, by directory (pip and uv:
+requirements*.txt, pyproject.toml, setup.py, Pipfile, uv.lock; npm/yarn/pnpm:
+package.json; cargo; gomod; docker: Dockerfiles; docker-compose; github-actions:
+workflows in `/` and local actions; terraform; bundler; composer; maven;
+gradle; nuget; mix; pub; swift; gitsubmodule), skipping tests, examples and
+vendored code, and reports each one no entry covers (`directories:` globs are
+understood; Cargo workspaces, Maven/Gradle multi-module builds and npm
+workspace members are covered by their root). Medium for package manifests,
+Dockerfiles and workflows; low for compose files, submodules and local
+composite actions, and for directories of tooling (`docs/`, `scripts/`,
+`tools/`, `benchmarks/`, `.devcontainer/`). A pyproject.toml that only
+configures tools (no `[project]`, Poetry, PDM or build system) is not a
+manifest. With a Renovate configuration present the rule stays
+silent: Renovate discovers manifests itself.
+
+## Example
+Repository: `requirements.txt`, `Dockerfile`, `web/package.json`,
+`.github/workflows/ci.yml`.
+```yaml
+version: 2
+updates:
+  - package-ecosystem: pip
+    directory: /
+    schedule: { interval: weekly }
+```
+Missing: docker `/`, npm `/web`, github-actions `/`.
+
+## Fix
+Add one entry per missing ecosystem and directory (or use `directories:`),
+grouping minor and patch updates to keep the pull request count sane:
+```yaml
+  - package-ecosystem: npm
+    directory: /web
+    schedule: { interval: weekly }
+    groups:
+      web-minor:
+        update-types: [minor, patch]
+```
+`harden fix` writes the missing entries.
+"#,
+};
+
+/// The detected ecosystem a `package-ecosystem` value keeps updated (`bun` reads
+/// package.json, `opentofu` reads `*.tf`).
+fn covering_ecosystem(value: &str) -> Option<Ecosystem> {
+    match value {
+        "bun" => Some(Ecosystem::Npm),
+        "opentofu" => Some(Ecosystem::Terraform),
+        other => Ecosystem::from_dependabot(other),
+    }
+}
+
+fn severity_of(e: Ecosystem, dir: &str) -> Severity {
+    let first = dir.trim_start_matches('/').split('/').next().unwrap_or("");
+    if matches!(
+        first,
+        "docs"
+            | "doc"
+            | "benchmarks"
+            | "bench"
+            | "tools"
+            | "scripts"
+            | "dev"
+            | "ci"
+            | ".devcontainer"
+    ) {
+        return Severity::Low;
+    }
+    match e {
+        Ecosystem::DockerCompose | Ecosystem::Gitsubmodule => Severity::Low,
+        Ecosystem::GithubActions if dir != "/" => Severity::Low,
+        _ => Severity::Medium,
+    }
+}
+
+impl Rule for DependabotCoverage {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dependabot(&self, yaml: &YamlFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        let Some(root) = yaml.documents.first().and_then(|d| d.root.as_ref()) else {
+            return;
+        };
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        let span = root.pair("updates").map_or(0..0, |p| p.key_span.clone());
+        let at = cx.locate(span, "dependabot configuration");
+        let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+        st.anchor = Some((at, snippet));
+        for e in entries(root) {
+            let Some(eco) = e.ecosystem.and_then(covering_ecosystem) else {
+                continue;
+            };
+            for (d, _) in &e.dirs {
+                st.covered.push((eco, d.to_string()));
+            }
+        }
+    }
+
+    fn check_manifest(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note(cx);
+        if cx.file.path == "package.json" && package_json_has_renovate(&cx.file.text) {
+            if let Ok(mut st) = self.state.lock() {
+                st.renovate_in_package_json = true;
+            }
+        }
+    }
+
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        let Ok(st) = self.state.lock() else { return };
+        let Some((anchor, snippet)) = &st.anchor else {
+            return;
+        };
+        if st.renovate_in_package_json || has_renovate_file(repo) {
+            return;
+        }
+        for d in ecosystems::detect(&self.empty.filter(repo.inventory)) {
+            let covered = st.covered.iter().any(|(e, pat)| {
+                d.ecosystem.covered_by(*e)
+                    && (dir_matches(pat, &d.dir)
+                        // Dependabot reads workflows from `/.github/workflows` whichever of
+                        // these the entry names.
+                        || *e == Ecosystem::GithubActions
+                            && d.dir == "/"
+                            && matches!(
+                                normalize_dir(pat).as_str(),
+                                "/.github" | "/.github/workflows"
+                            ))
+            });
+            if covered {
+                continue;
+            }
+            let f = out.report(
+                anchor.clone(),
+                snippet.clone(),
+                format!(
+                    "no `{}` entry for directory `{}` ({} is there): its dependencies are never updated",
+                    d.ecosystem.as_str(),
+                    d.dir,
+                    d.evidence
+                ),
+            );
+            f.severity = severity_of(d.ecosystem, &d.dir);
+            f.related
+                .push(file_start(&d.evidence, "manifest not covered"));
+        }
+    }
+}

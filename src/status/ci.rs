@@ -1,0 +1,383 @@
+//! CI steps as data: every `uses:` and every non-comment line of every `run:`
+//! in GitHub workflows and local actions, plus the lines of other CI systems'
+//! files, each with its host line. Tool detection matches on these, so a
+//! commented-out step (a YAML comment, a `#` line inside `run: |`) or a step
+//! disabled with `if: false` never counts.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::parse::yaml::YamlNode;
+
+use super::facts::{Facts, Text, YamlText};
+use super::Evidence;
+
+/// One step (or a job calling a reusable workflow).
+#[derive(Debug, Default)]
+pub struct Step {
+    /// File.
+    pub path: String,
+    /// Line of the `uses:` (or of the step).
+    pub line: usize,
+    /// `uses:` as written.
+    pub uses: Option<String>,
+    /// `with:` inputs (key, value as text).
+    pub with: Vec<(String, String)>,
+    /// Shell lines: (host line, text), comments dropped.
+    pub run: Vec<(usize, String)>,
+    /// Job id it belongs to.
+    pub job: String,
+    /// `name:` of the step.
+    pub name: String,
+    /// `continue-on-error: true`: a failure does not fail the job.
+    pub soft: bool,
+}
+
+/// Note suffix marking evidence that cannot fail the build.
+pub const NON_BLOCKING: &str = " (non-blocking)";
+
+/// Whether a shell line swallows the command's failure.
+fn swallows_failure(line: &str) -> bool {
+    let l = line.replace(' ', "");
+    l.contains("||true") || l.contains("||exit0") || l.contains("||:") || l.ends_with("||echo")
+}
+
+impl Step {
+    /// The action name without its ref, lower-cased (`actions/checkout`).
+    pub fn action(&self) -> Option<String> {
+        self.uses.as_ref().map(|u| {
+            u.split('@')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+    }
+
+    /// A `with:` input, lower-cased.
+    pub fn input(&self, key: &str) -> Option<String> {
+        self.with
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.to_ascii_lowercase())
+    }
+}
+
+/// All CI steps of the repository.
+#[derive(Debug, Default)]
+pub struct Ci {
+    /// Steps in file order.
+    pub steps: Vec<Step>,
+    /// Workflow triggers seen (`release`, `push:tags`), with their place.
+    pub release_triggers: Vec<Evidence>,
+}
+
+fn is_disabled(node: &YamlNode) -> bool {
+    match node.get("if") {
+        Some(v) => {
+            v.as_bool() == Some(false)
+                || v.as_str()
+                    .is_some_and(|s| matches!(s.trim(), "false" | "${{ false }}" | "${{false}}"))
+        }
+        None => false,
+    }
+}
+
+fn scalar_text(node: &YamlNode) -> String {
+    match node.as_str() {
+        Some(s) => s.to_string(),
+        None => node.strings().join(","),
+    }
+}
+
+fn push_step(file: &YamlText, job: &str, step: &YamlNode, out: &mut Vec<Step>) {
+    if is_disabled(step) {
+        return;
+    }
+    let mut s = Step {
+        path: file.file.path.clone(),
+        line: file.file.line(step.span.start),
+        job: job.to_string(),
+        ..Step::default()
+    };
+    s.soft = step
+        .get("continue-on-error")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    s.name = step
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or("")
+        .to_string();
+    if let Some(u) = step.get("uses") {
+        s.line = file.file.line(u.span.start);
+        s.uses = u.as_str().map(str::to_string);
+    }
+    if let Some(with) = step.get("with").and_then(|w| w.as_map()) {
+        s.with = with
+            .iter()
+            .map(|p| (p.key.clone(), scalar_text(&p.value)))
+            .collect();
+    }
+    if let Some(run) = step.get("run").and_then(|r| r.as_scalar()) {
+        let text = &run.mapped.text;
+        let mut off = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                let host = run
+                    .mapped
+                    .to_host(off + (line.len() - line.trim_start().len()));
+                s.run.push((file.file.line(host), trimmed.to_string()));
+            }
+            off += line.len();
+        }
+    }
+    out.push(s);
+}
+
+fn workflow_steps(file: &YamlText, out: &mut Ci) {
+    for doc in &file.yaml.documents {
+        let Some(root) = &doc.root else { continue };
+        if let Some(on) = root.pair("on").or_else(|| root.pair("true")) {
+            let release = on.value.get("release").is_some()
+                || on.value.strings().contains(&"release")
+                || on.value.at(&["push", "tags"]).is_some();
+            if release {
+                out.release_triggers.push(Evidence::new(
+                    file.file.path.clone(),
+                    file.file.line(on.key_span.start),
+                    "runs on releases/tags",
+                ));
+            }
+        }
+        let Some(jobs) = root.get("jobs").and_then(|j| j.as_map()) else {
+            continue;
+        };
+        for job in jobs {
+            if is_disabled(&job.value) {
+                continue;
+            }
+            if job.value.get("uses").is_some() {
+                push_step(file, &job.key, &job.value, &mut out.steps);
+            }
+            for step in job
+                .value
+                .get("steps")
+                .and_then(|s| s.as_seq())
+                .unwrap_or(&[])
+            {
+                push_step(file, &job.key, step, &mut out.steps);
+            }
+        }
+    }
+}
+
+fn action_steps(file: &YamlText, out: &mut Ci) {
+    for doc in &file.yaml.documents {
+        let Some(root) = &doc.root else { continue };
+        for step in root
+            .at(&["runs", "steps"])
+            .and_then(|s| s.as_seq())
+            .unwrap_or(&[])
+        {
+            push_step(file, "", step, &mut out.steps);
+        }
+    }
+}
+
+fn text_steps(file: &Text, out: &mut Ci) {
+    let mut s = Step {
+        path: file.path.clone(),
+        line: 1,
+        ..Step::default()
+    };
+    for (n, line) in file.numbered() {
+        let t = line.trim().trim_start_matches("- ").trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with("//") {
+            continue;
+        }
+        s.run.push((n, t.to_string()));
+    }
+    out.steps.push(s);
+}
+
+/// Collects every step.
+pub fn collect(facts: &Facts<'_>) -> Ci {
+    let mut ci = Ci::default();
+    for w in &facts.workflows {
+        workflow_steps(w, &mut ci);
+        if w.yaml.error.is_some() {
+            // Broken YAML: fall back to its lines so a tool is still seen.
+            text_steps(&w.file, &mut ci);
+        }
+    }
+    for a in &facts.actions {
+        action_steps(a, &mut ci);
+    }
+    for t in &facts.other_ci {
+        text_steps(t, &mut ci);
+    }
+    ci
+}
+
+/// A tool detector: action prefixes, a shell-line pattern, and an optional input test.
+pub struct Detector {
+    /// `uses:` prefixes (lower-case, without ref).
+    pub uses: &'static [&'static str],
+    /// Pattern over one shell line.
+    pub run: &'static LazyLock<Regex>,
+    /// Extra: a step whose action and inputs qualify (e.g. trivy-action with format: cyclonedx).
+    pub input: Option<fn(&str, &Step) -> bool>,
+    /// Lines to ignore even if the pattern matches (`pip install pytest`).
+    pub reject: Option<fn(&str) -> bool>,
+}
+
+impl Ci {
+    /// Evidence of every step that matches, de-duplicated, file order.
+    pub fn find(&self, d: &Detector) -> Vec<Evidence> {
+        let mut out: Vec<Evidence> = Vec::new();
+        for s in &self.steps {
+            if let Some(action) = s.action() {
+                let by_prefix = d.uses.iter().any(|p| action.starts_with(p));
+                let by_input = d.input.is_some_and(|f| f(&action, s));
+                if by_prefix || by_input {
+                    let raw = s.uses.clone().unwrap_or_default();
+                    let soft = if s.soft { NON_BLOCKING } else { "" };
+                    out.push(Evidence::new(
+                        s.path.clone(),
+                        s.line,
+                        format!("uses {raw}{soft}"),
+                    ));
+                    continue;
+                }
+            }
+            for (line, text) in &s.run {
+                if d.reject.is_some_and(|r| r(text)) {
+                    continue;
+                }
+                if let Some(m) = d.run.find(text) {
+                    let shown: String = m.as_str().trim().chars().take(60).collect();
+                    let soft = if s.soft || swallows_failure(text) {
+                        NON_BLOCKING
+                    } else {
+                        ""
+                    };
+                    out.push(Evidence::new(
+                        s.path.clone(),
+                        *line,
+                        format!("runs `{shown}`{soft}"),
+                    ));
+                    break;
+                }
+            }
+        }
+        out.dedup();
+        out
+    }
+}
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).unwrap_or_else(|e| unreachable!("bad built-in pattern: {e}"))
+}
+
+/// Test commands.
+pub static TEST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)(?:^|[\s;&|(`])(?:python[0-9.]*\s+-m\s+(?:pytest|unittest|nose2)|py\.test|pytest|tox|nox|cargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)|go\s+test|(?:npm|pnpm|yarn|bun)(?:\s+-{1,2}[\w-]+(?:[=\s][^-\s]\S*)?)*\s+(?:run\s+)?test(?::\S+)?|npx\s+(?:jest|vitest|mocha|playwright\s+test|cypress\s+run)|jest|vitest|mocha|make\s+(?:-\S+\s+)*(?:test|tests|check|unittest|ci|test-\S+)|mvn\s+.*\b(?:test|verify|install|package)|(?:\./)?gradlew?\s+.*\b(?:test|check|build)|bundle\s+exec\s+(?:rspec|rake)|rspec|phpunit|dotnet\s+test|ctest|bats|manage\.py\s+test|(?:hatch|poetry|uv|pdm|pipenv|rye)\s+run\s+(?:python\s+-m\s+)?(?:pytest|test|tests)|hatch\s+test|deno\s+test|mix\s+test|swift\s+test|(?:just|task)\s+test|coverage\s+run|(?:\./|[\w.-]*/)*(?:run[-_]?)?(?:unit[-_]?|integration[-_]?)?tests?(?:[-_][\w-]*)?\.(?:sh|bash))(?:$|[\s;&|)`:'"])"#,
+    )
+});
+
+/// SAST tools.
+pub static SAST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:^|[\s;&|(/])(?:semgrep(?:\s+(?:ci|scan|--config)|$)|bandit\b|gosec\b|brakeman\b|njsscan\b|flawfinder\b|snyk\s+code\b|codeql\s+database\b|horusec\b|spotbugs\b|returntocorp/semgrep|sast\.gitlab-ci|bearer\s+scan|opengrep\b)",
+    )
+});
+
+/// Vulnerability scanners.
+pub static VULN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:^|[\s;&|(/])(?:trivy\b|grype\b|osv-scanner\b|snyk\s+(?:test|container|monitor)\b|pip-audit\b|safety\s+(?:check|scan)\b|(?:npm|pnpm)\s+audit\b|yarn\s+(?:npm\s+)?audit\b|cargo\s+audit\b|cargo\s+deny\s+check\b|cargo-deny\b|govulncheck\b|bundle(?:r)?[-\s]audit\b|docker\s+scout\s+(?:cves|quickview|recommendations)\b|dependency-check\b|audit-ci\b|dependency-scanning\.gitlab-ci|container-scanning\.gitlab-ci)",
+    )
+});
+
+/// SBOM generators.
+pub static SBOM_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:^|[\s;&|(/])(?:syft\b|cyclonedx-(?:py|npm|bom|gomod|node|cli|dotnet|maven)\b|cyclonedx\b|cdxgen\b|cargo[-\s](?:cyclonedx|sbom)\b|sbom-tool\b|docker\s+(?:buildx\s+)?sbom\b|trivy\b.*--format[\s=]+(?:cyclonedx|spdx)|harden\s+sbom\b|spdx-sbom-generator\b|--sbom(?:=true)?\b)",
+    )
+});
+
+/// Secret scanners.
+pub static SECRET_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:^|[\s;&|(/])(?:gitleaks\b|trufflehog\b|detect-secrets\b|ggshield\b|git[-\s]secrets\b|secretlint\b|talisman\b|kingfisher\b|trivy\b.*--scanners[\s=]+\S*secret|secret-detection\.gitlab-ci|noseyparker\b)",
+    )
+});
+
+/// Signing and provenance.
+pub static SIGN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:^|[\s;&|(])(?:cosign\s+(?:sign|attest)\b|gpg\s+.*(?:--detach-sign|-ab\b)|minisign\s+-s|notation\s+sign\b|npm\s+publish\b.*--provenance|gh\s+attestation\b|sigstore\s+sign\b)",
+    )
+});
+
+/// Publishing artefacts.
+pub static PUBLISH_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:^|[\s;&|(])(?:docker\s+push\b|docker\s+(?:buildx\s+)?build\b.*--push\b|twine\s+upload\b|(?:npm|pnpm|yarn)\s+publish\b|cargo\s+publish\b|gh\s+release\s+create\b|goreleaser\b|helm\s+push\b|(?:poetry|uv|flit|hatch)\s+publish\b|mvn\s+.*\bdeploy\b|gradlew?\s+.*\bpublish|ko\s+(?:build|publish)\b|podman\s+push\b|crane\s+push\b)",
+    )
+});
+
+/// Running pre-commit.
+pub static PRECOMMIT_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:^|[\s;&|(])pre-commit\s+run\b"));
+
+/// Rollback commands.
+pub static ROLLBACK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:kubectl\s+(?:-\S+\s+)*rollout\s+undo\b|helm\s+rollback\b|\brollback\S*\.sh\b|aws\s+deploy\s+stop-deployment|\bflyctl\s+releases\s+rollback|\bheroku\s+rollback)",
+    )
+});
+
+/// Lines that install rather than run a tool.
+pub fn installs_only(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    (l.contains(" install ") || l.contains(" add ") || l.starts_with("pip install"))
+        && !l.contains("&&")
+        && !l.contains(';')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(TEST_RE.is_match("python -m pytest -q tests/"));
+        assert!(TEST_RE.is_match("cargo test --all-targets"));
+        assert!(TEST_RE.is_match("npm run test:unit"));
+        assert!(TEST_RE.is_match("make test"));
+        assert!(TEST_RE.is_match("npm --prefix frontend test -- --watchAll=false"));
+        assert!(TEST_RE.is_match("pnpm -r test"));
+        assert!(TEST_RE.is_match("poetry run pytest"));
+        assert!(!TEST_RE.is_match("echo testing"));
+        assert!(TEST_RE.is_match("uv run bash scripts/tests-start.sh \"Coverage\""));
+        assert!(TEST_RE.is_match("./run_tests.sh --all"));
+        assert!(!TEST_RE.is_match("bash scripts/latest.sh"));
+        assert!(!TEST_RE.is_match("pytest-cov-report"));
+        assert!(VULN_RE.is_match("trivy image --exit-code 1 app:latest"));
+        assert!(VULN_RE.is_match("pip-audit -r requirements.txt"));
+        assert!(!VULN_RE.is_match("echo 'no audit'"));
+        assert!(SBOM_RE.is_match("syft . -o cyclonedx-json > sbom.json"));
+        assert!(SECRET_RE.is_match("gitleaks detect --redact"));
+        assert!(SIGN_RE.is_match("cosign sign --yes $IMAGE@$DIGEST"));
+        assert!(PUBLISH_RE.is_match("docker push ghcr.io/acme/api:1.2"));
+        assert!(SAST_RE.is_match("bandit -r src -ll"));
+        assert!(!SAST_RE.is_match("echo banditry"));
+        assert!(installs_only("pip install pytest bandit"));
+        assert!(!installs_only("pip install -r req.txt && pytest"));
+    }
+}

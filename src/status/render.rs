@@ -1,0 +1,270 @@
+//! Renderers for `harden status`: a compact terminal table (one line per
+//! control, advice under what is not done, points lost on the right) and the
+//! versioned JSON document described in docs/status.md.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use super::controls::Area;
+use super::{ControlStatus, Evidence, State, StatusReport};
+
+/// Version of the JSON document; bump on any breaking change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{}{}", style.render(), text, style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn fg(c: AnsiColor) -> Style {
+    Style::new().fg_color(Some(c.into()))
+}
+
+fn symbol(s: State) -> (&'static str, Style) {
+    match s {
+        State::Done => ("✔", fg(AnsiColor::Green).bold()),
+        State::Partial => ("◐", fg(AnsiColor::Yellow).bold()),
+        State::Missing => ("✘", fg(AnsiColor::Red).bold()),
+        State::NotApplicable => ("–", Style::new().dimmed()),
+    }
+}
+
+fn score_style(x: Option<f64>) -> Style {
+    match x {
+        Some(v) if v >= 8.0 => fg(AnsiColor::Green).bold(),
+        Some(v) if v >= 5.0 => fg(AnsiColor::Yellow).bold(),
+        Some(_) => fg(AnsiColor::Red).bold(),
+        None => Style::new().dimmed(),
+    }
+}
+
+fn fmt_score(x: Option<f64>) -> String {
+    match x {
+        Some(v) => format!("{v:.1}/10"),
+        None => "n/a".to_string(),
+    }
+}
+
+/// Cuts `text` at a word boundary to at most `max` characters (JSON keeps it whole).
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) => &cut[..i],
+        None => &cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':']))
+}
+
+fn where_(e: &Evidence) -> String {
+    format!("{}:{}", e.path, e.line)
+}
+
+/// Renders the report for a person: one line per control, advice (shortened) under what is not done.
+pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::io::Result<()> {
+    let p = Painter { color };
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    let applicable = report
+        .controls
+        .iter()
+        .filter(|c| c.state != State::NotApplicable)
+        .count();
+    writeln!(
+        w,
+        "{} {}   {} of {} controls apply",
+        p.paint(bold, "Readiness"),
+        p.paint(
+            score_style(report.scores.overall),
+            &fmt_score(report.scores.overall)
+        ),
+        applicable,
+        report.controls.len()
+    )?;
+    let id_width = report
+        .controls
+        .iter()
+        .map(|c| c.id.len())
+        .max()
+        .unwrap_or(20);
+    for area in Area::ALL {
+        let controls: Vec<&ControlStatus> =
+            report.controls.iter().filter(|c| c.area == area).collect();
+        if controls.is_empty() {
+            continue;
+        }
+        let s = report.scores.areas.get(&area).copied().flatten();
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{}  {}",
+            p.paint(
+                bold,
+                &format!("{:<id_width$}", area.title(), id_width = id_width + 2)
+            ),
+            p.paint(score_style(s), &fmt_score(s))
+        )?;
+        for c in controls {
+            let (sym, style) = symbol(c.state);
+            let lost = if c.points_lost > 0.0 {
+                format!("-{:.1}", c.points_lost)
+            } else {
+                String::new()
+            };
+            let mut line = c.summary.clone();
+            if let Some(e) = c.evidence.first() {
+                line.push_str(&format!(" ({}", where_(e)));
+                if c.evidence.len() > 1 {
+                    line.push_str(&format!(", +{} more", c.evidence.len() - 1));
+                }
+                line.push(')');
+            }
+            let id = format!("{:<id_width$}", c.id);
+            writeln!(
+                w,
+                "  {} {} {} {}",
+                p.paint(style, sym),
+                if c.state == State::NotApplicable {
+                    p.paint(dim, &id)
+                } else {
+                    id
+                },
+                p.paint(fg(AnsiColor::Red), &format!("{lost:>4}")),
+                if c.state == State::NotApplicable {
+                    p.paint(dim, &line)
+                } else {
+                    line
+                }
+            )?;
+            if !c.advice.is_empty() {
+                writeln!(
+                    w,
+                    "    {} {}",
+                    " ".repeat(id_width + 5),
+                    p.paint(dim, &format!("→ {}", shorten(&c.advice, 110)))
+                )?;
+            }
+        }
+    }
+    let mut lost: Vec<&ControlStatus> = report
+        .controls
+        .iter()
+        .filter(|c| c.points_lost > 0.0)
+        .collect();
+    lost.sort_by(|a, b| {
+        b.points_lost
+            .partial_cmp(&a.points_lost)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.id.cmp(b.id))
+    });
+    writeln!(w)?;
+    if lost.is_empty() {
+        writeln!(w, "{}", p.paint(bold, "No points lost."))?;
+    } else {
+        let top: Vec<String> = lost
+            .iter()
+            .take(3)
+            .map(|c| format!("{} (+{:.1})", c.id, c.points_lost))
+            .collect();
+        writeln!(w, "{} {}", p.paint(bold, "Biggest gains:"), top.join(", "))?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    controls: Vec<JsonControl<'a>>,
+    scores: JsonScores,
+    profile: &'a super::Profile,
+}
+
+#[derive(Serialize)]
+struct JsonControl<'a> {
+    id: &'a str,
+    area: &'a str,
+    title: &'a str,
+    state: &'a str,
+    weight: u8,
+    points_lost: f64,
+    summary: &'a str,
+    evidence: Vec<JsonEvidence<'a>>,
+    advice: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonEvidence<'a> {
+    path: &'a str,
+    line: usize,
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonScores {
+    overall: Option<f64>,
+    areas: BTreeMap<&'static str, Option<f64>>,
+}
+
+fn json_doc(report: &StatusReport) -> JsonReport<'_> {
+    JsonReport {
+        schema_version: SCHEMA_VERSION,
+        controls: report
+            .controls
+            .iter()
+            .map(|c| JsonControl {
+                id: c.id,
+                area: c.area.as_str(),
+                title: c.title,
+                state: c.state.as_str(),
+                weight: c.weight,
+                points_lost: c.points_lost,
+                summary: &c.summary,
+                evidence: c
+                    .evidence
+                    .iter()
+                    .map(|e| JsonEvidence {
+                        path: &e.path,
+                        line: e.line,
+                        note: &e.note,
+                    })
+                    .collect(),
+                advice: &c.advice,
+            })
+            .collect(),
+        scores: JsonScores {
+            overall: report.scores.overall,
+            areas: report
+                .scores
+                .areas
+                .iter()
+                .map(|(a, s)| (a.as_str(), *s))
+                .collect(),
+        },
+        profile: &report.profile,
+    }
+}
+
+/// The JSON value of a report (what `--format json` prints, keys sorted).
+pub fn json_value(report: &StatusReport) -> serde_json::Value {
+    serde_json::to_value(json_doc(report)).unwrap_or(serde_json::Value::Null)
+}
+
+/// Writes the JSON document (keys in schema order).
+pub fn json(report: &StatusReport, w: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &json_doc(report))?;
+    writeln!(w)
+}

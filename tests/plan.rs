@@ -1,0 +1,634 @@
+//! `harden plan` and `harden baseline` on a realistic repository: a Python data/ML
+//! pipeline with collectors, deploy/backup/cleanup scripts, compose and a Dockerfile.
+//! The Markdown plan is a golden file; the progress report is shown by fixing
+//! findings in a copy of the fixture and re-planning with `--since`.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use harden::plan::{self, PlanOptions};
+
+fn fixture() -> std::path::PathBuf {
+    common::fixtures().join("repos/plan-pipeline")
+}
+
+fn plan_of(root: &Path) -> harden::plan::Plan {
+    let report = common::scan_all(root);
+    let items: Vec<_> = report.findings.iter().map(plan::item_of).collect();
+    plan::build_plan_from_items("plan-pipeline", &items, &PlanOptions::default())
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn harden() -> Command {
+    Command::cargo_bin("harden").unwrap()
+}
+
+#[test]
+fn golden_markdown_plan() {
+    let plan = plan_of(&fixture());
+    let mut out = Vec::new();
+    plan::render_md::render(&plan, &mut out).unwrap();
+    let md = String::from_utf8(out).unwrap();
+    insta::assert_snapshot!("plan_pipeline_markdown", md);
+}
+
+#[test]
+fn plan_is_consistent_on_the_fixture() {
+    let plan = plan_of(&fixture());
+    assert!(!plan.tasks.is_empty());
+    assert_eq!(
+        plan.tasks.iter().map(|t| t.findings.len()).sum::<usize>(),
+        plan.findings
+    );
+    // Phase 0 holds the unsafe rm; strict mode waits for it (same scripts).
+    let rm = plan.task("T-shell-unsafe-rm").expect("unsafe rm task");
+    assert_eq!(rm.phase.index(), 0);
+    let sm = plan
+        .task("T-shell-missing-strict-mode")
+        .expect("strict mode task");
+    assert!(sm.blocked_by.contains(&rm.id));
+    assert!(plan.critical_path_hours <= plan.schedule.makespan_hours);
+    assert_eq!(plan.schedule.slots.len(), plan.tasks.len());
+}
+
+#[test]
+fn json_contract() {
+    let out = harden()
+        .args(["plan", "--format", "json", "--devs", "2"])
+        .arg(fixture())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    let task = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "T-shell-unsafe-rm")
+        .expect("the unsafe-rm task is planned");
+    for key in [
+        "id",
+        "title",
+        "phase",
+        "rules",
+        "findings",
+        "effort_hours",
+        "blocked_by",
+        "track",
+    ] {
+        assert!(!task[key].is_null(), "task lacks {key}");
+    }
+    assert_eq!(task["id"], "T-shell-unsafe-rm");
+    let slot = &v["schedule"][0];
+    for key in ["task", "developer", "start_hour", "end_hour"] {
+        assert!(!slot[key].is_null(), "slot lacks {key}");
+    }
+    assert!(v["critical_path"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(v["critical_path_hours"].as_f64().is_some_and(|h| h > 0.0));
+    assert!(v["schedule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["developer"].as_u64().unwrap() <= 2));
+}
+
+#[test]
+fn export_issues_writes_one_file_per_task_and_an_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("issues");
+    let out = harden()
+        .arg("plan")
+        .arg(fixture())
+        .arg("--export-issues")
+        .arg(&dir)
+        .arg("-o")
+        .arg(tmp.path().join("plan.md"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
+    let entries = index.as_array().unwrap();
+    assert!(!entries.is_empty());
+    for e in entries {
+        let body = fs::read_to_string(dir.join(e["file"].as_str().unwrap())).unwrap();
+        for section in [
+            "## Why",
+            "## Findings",
+            "## Acceptance criteria",
+            "## Blocked by",
+        ] {
+            assert!(body.contains(section), "{} lacks {section}", e["file"]);
+        }
+    }
+    let sm = fs::read_to_string(dir.join("T-shell-missing-strict-mode.md")).unwrap();
+    assert!(sm.contains("- `T-shell-unsafe-rm`"), "{sm}");
+    assert!(sm.contains("`scripts/deploy.sh:1`"));
+    assert!(fs::read_to_string(tmp.path().join("plan.md"))
+        .unwrap()
+        .starts_with("# Hardening plan: plan-pipeline"));
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    for args in [
+        vec!["plan", "--devs", "0"],
+        vec!["plan", "--hours-per-day", "-1"],
+        vec!["plan", "--since", "/nonexistent/baseline.json"],
+        vec!["scan", "--baseline", "/nonexistent/baseline.json"],
+    ] {
+        let out = harden().args(&args).arg(fixture()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
+
+/// Baseline, fix some findings (and shift lines elsewhere), add one, then
+/// `scan --baseline` shows only the new one and `plan --since` reports progress.
+#[test]
+fn baseline_then_progress_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("plan-pipeline");
+    copy_dir(&fixture(), &repo);
+    let base = tmp.path().join("baseline.json");
+    let out = harden()
+        .arg("baseline")
+        .arg(&repo)
+        .arg("-o")
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Nothing new right after the baseline.
+    let out = harden()
+        .args(["scan", "--format", "json", "--baseline"])
+        .arg(&base)
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(out.status.code(), Some(0));
+
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = repo.join(rel);
+        let text = fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} lacks {from}");
+        fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    // Lines inserted above the findings (the unsafe rm moves from line 17 to 21):
+    // still nothing new.
+    edit(
+        "scripts/deploy.sh",
+        "ENVIRONMENT=$1\n",
+        "ENVIRONMENT=$1\n# Targets:\n#   production  10.0.4.17\n#   staging     10.0.4.18\n\n",
+    );
+    let out = harden()
+        .args(["scan", "--format", "json", "--baseline"])
+        .arg(&base)
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v}");
+
+    // Fix every unsafe rm.
+    edit(
+        "scripts/deploy.sh",
+        "rm -rf $BUILD_OUTPUT/*",
+        "rm -rf \"${BUILD_OUTPUT:?}\"/*",
+    );
+    edit(
+        "scripts/cleanup_models.sh",
+        "\"$STAGING_DIR/\"",
+        "\"${STAGING_DIR:?}/\"",
+    );
+    edit(
+        "scripts/cleanup_models.sh",
+        "\"$MODEL_ROOT\"/tmp-*",
+        "\"${MODEL_ROOT:?}\"/tmp-*",
+    );
+    // Strict mode in one script; another gets lines inserted above its finding-free body
+    // (fingerprints must survive the shift).
+    edit("scripts/rotate_logs.sh", "LOG_DIR=", "set -eu\n\nLOG_DIR=");
+    edit(
+        "scripts/backup_db.sh",
+        "set -e\n",
+        "set -e\n\n# Owner: data platform team.\n",
+    );
+    // And a new script without strict mode.
+    fs::write(
+        repo.join("scripts/reindex.sh"),
+        "#!/bin/bash\n# Rebuilds search indexes after a bulk load.\ncd /srv/pipeline\n\
+         psql -h \"$DB_HOST\" -c 'REINDEX DATABASE market'\necho \"reindexed\"\n",
+    )
+    .unwrap();
+
+    let out = harden()
+        .args(["scan", "--format", "json", "--baseline"])
+        .arg(&base)
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let new: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(new, vec!["scripts/reindex.sh"]);
+
+    let out = harden()
+        .arg("plan")
+        .arg(&repo)
+        .arg("--since")
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(report.contains("## Phase 0 completion report: Critical blockers"));
+    assert!(report.contains("- [x] No `shell/unsafe-rm` findings"));
+    assert!(report.contains("- [ ] No `shell/missing-strict-mode` findings"));
+    insta::assert_snapshot!("plan_pipeline_progress", report);
+}
+
+/// The findings the hand-written plan in shared/seeds/004 started from, as the rule
+/// families will report them: the whole plan shape (phases, declared dependencies,
+/// areas and tracks, schedule) on a realistic set, independent of which rules exist yet.
+#[test]
+fn golden_plan_for_the_seed_findings() {
+    use harden::finding::Severity::{self, *};
+    use harden::plan::Item;
+    let raw: &[(&str, &str, usize, Severity, &[&str])] = &[
+        (
+            "shell/ssh-host-key-disabled",
+            "scripts/deploy.sh",
+            11,
+            High,
+            &[],
+        ),
+        (
+            "shell/ssh-host-key-disabled",
+            "scripts/deploy.sh",
+            12,
+            High,
+            &[],
+        ),
+        (
+            "shell/ssh-host-key-disabled",
+            "scripts/deploy.sh",
+            14,
+            High,
+            &[],
+        ),
+        ("shell/unsafe-rm", "scripts/deploy.sh", 17, High, &[]),
+        (
+            "shell/unsafe-rm",
+            "scripts/cleanup_models.sh",
+            12,
+            High,
+            &[],
+        ),
+        (
+            "shell/lock-race",
+            "inference/run_inference.sh",
+            8,
+            High,
+            &[],
+        ),
+        (
+            "shell/backup-permissions",
+            "scripts/backup_db.sh",
+            10,
+            Medium,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "scripts/deploy.sh",
+            1,
+            Medium,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "scripts/cleanup_models.sh",
+            1,
+            Medium,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "scripts/rotate_logs.sh",
+            1,
+            Medium,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "scripts/backup_db.sh",
+            1,
+            Low,
+            &[],
+        ),
+        (
+            "shell/missing-strict-mode",
+            "inference/run_inference.sh",
+            1,
+            Low,
+            &[],
+        ),
+        (
+            "config/duplicated-credential",
+            "config/settings.py",
+            8,
+            High,
+            &["collectors/price_collector.py", "docker-compose.yml"],
+        ),
+        ("config/hardcoded-ip", "config/settings.py", 4, Medium, &[]),
+        (
+            "config/hardcoded-ip",
+            "collectors/price_collector.py",
+            18,
+            Medium,
+            &[],
+        ),
+        (
+            "config/hardcoded-ip",
+            "collectors/news_collector.py",
+            8,
+            Medium,
+            &[],
+        ),
+        (
+            "config/hardcoded-ip",
+            "scripts/backup_db.sh",
+            10,
+            Medium,
+            &[],
+        ),
+        (
+            "python/bare-except",
+            "collectors/price_collector.py",
+            35,
+            Medium,
+            &[],
+        ),
+        (
+            "python/swallowed-exception",
+            "collectors/news_collector.py",
+            19,
+            Medium,
+            &[],
+        ),
+        (
+            "python/requests-no-timeout",
+            "collectors/price_collector.py",
+            11,
+            Medium,
+            &[],
+        ),
+        (
+            "python/requests-no-timeout",
+            "collectors/news_collector.py",
+            12,
+            Medium,
+            &[],
+        ),
+        (
+            "python/unclosed-resource",
+            "collectors/price_collector.py",
+            20,
+            Medium,
+            &[],
+        ),
+        (
+            "python/unclosed-resource",
+            "training/evaluation_job.py",
+            8,
+            Medium,
+            &[],
+        ),
+        (
+            "python/unclosed-resource",
+            "training/train_model.py",
+            11,
+            Medium,
+            &[],
+        ),
+        (
+            "python/print-in-library",
+            "collectors/price_collector.py",
+            36,
+            Low,
+            &[],
+        ),
+        (
+            "python/print-in-library",
+            "collectors/news_collector.py",
+            25,
+            Low,
+            &[],
+        ),
+        (
+            "python/print-in-library",
+            "training/train_model.py",
+            18,
+            Low,
+            &[],
+        ),
+        (
+            "python/print-in-library",
+            "training/evaluation_job.py",
+            12,
+            Low,
+            &[],
+        ),
+        (
+            "python/silent-numeric-fallback",
+            "collectors/price_collector.py",
+            23,
+            Medium,
+            &[],
+        ),
+        ("docker/runs-as-root", "Dockerfile", 1, High, &[]),
+        ("docker/missing-healthcheck", "Dockerfile", 1, Low, &[]),
+        (
+            "compose/missing-resource-limits",
+            "docker-compose.yml",
+            14,
+            Medium,
+            &[],
+        ),
+        (
+            "compose/missing-resource-limits",
+            "docker-compose.yml",
+            22,
+            Medium,
+            &[],
+        ),
+        (
+            "compose/missing-resource-limits",
+            "docker-compose.yml",
+            31,
+            Medium,
+            &[],
+        ),
+        (
+            "actions/unpinned-uses",
+            ".github/workflows/ci.yml",
+            12,
+            Medium,
+            &[],
+        ),
+        (
+            "actions/unpinned-uses",
+            ".github/workflows/ci.yml",
+            13,
+            Medium,
+            &[],
+        ),
+        (
+            "repo/no-dependency-updates",
+            ".github/dependabot.yml",
+            0,
+            Medium,
+            &[],
+        ),
+    ];
+    let items: Vec<Item> = raw
+        .iter()
+        .map(|(rule, path, line, severity, related)| Item {
+            rule: rule.to_string(),
+            path: path.to_string(),
+            line: *line,
+            severity: *severity,
+            message: format!("{rule} here"),
+            related: related.iter().map(|s| s.to_string()).collect(),
+            fingerprint: format!("{rule}:{path}:{line}"),
+        })
+        .collect();
+    let plan = plan::build_plan_from_items("gept-like", &items, &PlanOptions::default());
+    let mut out = Vec::new();
+    plan::render_md::render(&plan, &mut out).unwrap();
+    insta::assert_snapshot!("seed_findings_markdown", String::from_utf8(out).unwrap());
+}
+
+/// docs/plan.md documents the data tables: every id they key on appears in it.
+#[test]
+fn docs_cover_the_tables() {
+    let docs =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/plan.md")).unwrap();
+    let mut missing = Vec::new();
+    let ids = plan::effort::RULE_EFFORT
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(plan::effort::FAMILY_EFFORT.iter().map(|(f, _)| *f))
+        .chain(plan::phases::RULE_PHASE.iter().map(|(id, _)| *id))
+        .chain(plan::phases::KEYWORD_PHASE.iter().map(|(k, _)| *k))
+        .chain(
+            plan::deps::DECLARED
+                .iter()
+                .flat_map(|d| [d.before, d.after]),
+        )
+        .chain(
+            plan::phases::RULE_CONTROL
+                .iter()
+                .flat_map(|(r, c)| [*r, *c]),
+        );
+    for id in ids {
+        if !docs.contains(&format!("`{id}`")) {
+            missing.push(id);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/plan.md does not mention {missing:?}"
+    );
+}
+
+/// `[plan]` in harden.toml sets defaults and overrides the tables; flags still win.
+#[test]
+fn plan_settings_from_harden_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("plan-pipeline");
+    copy_dir(&fixture(), &repo);
+    fs::write(
+        repo.join("harden.toml"),
+        "[plan]\ndevs = 1\n\n[plan.phase]\n\"shell/missing-strict-mode\" = 2\n\n\
+         [plan.effort.\"shell/unsafe-rm\"]\nbase = 3\n",
+    )
+    .unwrap();
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let out = harden()
+            .args(["plan", "--format", "json"])
+            .args(extra)
+            .arg(&repo)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = json(&[]);
+    assert_eq!(v["options"]["devs"], 1);
+    let task = |v: &serde_json::Value, id: &str| {
+        v["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(task(&v, "T-shell-missing-strict-mode")["phase"], 2);
+    assert_eq!(task(&v, "T-shell-unsafe-rm")["effort_hours"], 4.0);
+    assert_eq!(json(&["--devs", "2"])["options"]["devs"], 2);
+
+    fs::write(repo.join("harden.toml"), "[plan]\ndevs = \"many\"\n").unwrap();
+    let out = harden().arg("plan").arg(&repo).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[plan] devs"));
+}

@@ -1,0 +1,389 @@
+//! Whole-repository tests of `harden status`: each fixture under
+//! `tests/fixtures/repos/status-*/` is assessed and every control's state is
+//! checked against a table; the JSON document is snapshotted.
+
+mod common;
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use harden::config::Config;
+use harden::status::{self, controls::CONTROLS, StatusReport};
+
+fn repo(name: &str) -> PathBuf {
+    common::fixtures().join("repos").join(name)
+}
+
+fn assess(name: &str) -> StatusReport {
+    let root = repo(name);
+    let report = common::scan_all(&root);
+    let config = Config::load(&root, None).expect("config");
+    status::assess(&root, &report, &config)
+}
+
+/// Asserts every declared control is listed once and has the expected state.
+fn check(name: &str, expected: &[(&str, &str)]) {
+    let report = assess(name);
+    assert_eq!(
+        expected.len(),
+        CONTROLS.len(),
+        "{name}: the table must list every control"
+    );
+    let mut wrong = Vec::new();
+    for (id, want) in expected {
+        let got = report
+            .control(id)
+            .unwrap_or_else(|| panic!("{name}: unknown control {id}"));
+        if got.state.as_str() != *want {
+            wrong.push(format!(
+                "{id}: expected {want}, got {} ({}; {:?})",
+                got.state.as_str(),
+                got.summary,
+                got.evidence
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{name}:\n{}", wrong.join("\n"));
+    // Evidence always cites a real file and a 1-based line.
+    for c in &report.controls {
+        for e in &c.evidence {
+            assert!(e.line >= 1, "{name}/{}: line 0", c.id);
+            assert!(
+                repo(name).join(&e.path).is_file(),
+                "{name}/{}: evidence path {} does not exist",
+                c.id,
+                e.path
+            );
+        }
+        if c.state == status::State::Done {
+            assert!(
+                !c.evidence.is_empty(),
+                "{name}/{}: done without evidence",
+                c.id
+            );
+        }
+    }
+    insta::assert_json_snapshot!(
+        format!("status_{name}"),
+        status::render::json_value(&report)
+    );
+}
+
+#[test]
+fn mature_api() {
+    check(
+        "status-mature-api",
+        &[
+            ("dependency-updates", "done"),
+            ("vulnerability-scan", "done"),
+            ("pinned-actions", "done"),
+            ("dependency-lockfiles", "done"),
+            ("sbom", "done"),
+            ("signed-releases", "done"),
+            ("security-policy", "done"),
+            ("secret-scanning", "done"),
+            ("sast", "done"),
+            ("license", "done"),
+            ("tests-in-ci", "done"),
+            ("token-permissions", "done"),
+            ("container-non-root", "done"),
+            ("container-healthcheck", "done"),
+            ("resource-limits", "done"),
+            ("health-endpoint", "done"),
+            ("readiness-endpoint", "done"),
+            ("metrics", "done"),
+            ("structured-logging", "done"),
+            ("runbook", "done"),
+            ("deployment-guide", "done"),
+            ("rollback-procedure", "done"),
+            ("backup-verification", "done"),
+            ("changelog", "done"),
+        ],
+    );
+}
+
+#[test]
+fn bare_collector() {
+    check(
+        "status-bare-collector",
+        &[
+            ("dependency-updates", "missing"),
+            ("vulnerability-scan", "missing"),
+            ("pinned-actions", "not-applicable"),
+            ("dependency-lockfiles", "missing"),
+            ("sbom", "missing"),
+            ("signed-releases", "not-applicable"),
+            ("security-policy", "missing"),
+            ("secret-scanning", "missing"),
+            ("sast", "missing"),
+            ("license", "missing"),
+            ("tests-in-ci", "missing"),
+            ("token-permissions", "not-applicable"),
+            ("container-non-root", "not-applicable"),
+            ("container-healthcheck", "not-applicable"),
+            ("resource-limits", "not-applicable"),
+            // A `/health` in a test's fake server or a client call is not a health endpoint.
+            ("health-endpoint", "not-applicable"),
+            ("readiness-endpoint", "not-applicable"),
+            ("metrics", "missing"),
+            ("structured-logging", "missing"),
+            ("runbook", "missing"),
+            ("deployment-guide", "missing"),
+            ("rollback-procedure", "missing"),
+            ("backup-verification", "missing"),
+            ("changelog", "missing"),
+        ],
+    );
+}
+
+#[test]
+fn library() {
+    check(
+        "status-library",
+        &[
+            ("dependency-updates", "partial"),
+            // The trivy step is commented out.
+            ("vulnerability-scan", "missing"),
+            ("pinned-actions", "missing"),
+            ("dependency-lockfiles", "not-applicable"),
+            ("sbom", "missing"),
+            ("signed-releases", "missing"),
+            ("security-policy", "partial"),
+            ("secret-scanning", "partial"),
+            ("sast", "missing"),
+            ("license", "done"),
+            ("tests-in-ci", "done"),
+            ("token-permissions", "partial"),
+            ("container-non-root", "not-applicable"),
+            ("container-healthcheck", "not-applicable"),
+            ("resource-limits", "not-applicable"),
+            ("health-endpoint", "not-applicable"),
+            ("readiness-endpoint", "not-applicable"),
+            ("metrics", "not-applicable"),
+            ("structured-logging", "not-applicable"),
+            ("runbook", "not-applicable"),
+            ("deployment-guide", "not-applicable"),
+            ("rollback-procedure", "not-applicable"),
+            ("backup-verification", "not-applicable"),
+            ("changelog", "done"),
+        ],
+    );
+}
+
+#[test]
+fn go_service_on_kubernetes() {
+    check(
+        "status-go-k8s",
+        &[
+            ("dependency-updates", "done"),
+            ("vulnerability-scan", "missing"),
+            ("pinned-actions", "not-applicable"),
+            ("dependency-lockfiles", "done"),
+            ("sbom", "missing"),
+            ("signed-releases", "missing"),
+            ("security-policy", "missing"),
+            ("secret-scanning", "missing"),
+            ("sast", "done"),
+            ("license", "missing"),
+            ("tests-in-ci", "done"),
+            ("token-permissions", "not-applicable"),
+            ("container-non-root", "partial"),
+            ("container-healthcheck", "done"),
+            ("resource-limits", "partial"),
+            ("health-endpoint", "done"),
+            ("readiness-endpoint", "partial"),
+            ("metrics", "missing"),
+            ("structured-logging", "done"),
+            ("runbook", "partial"),
+            ("deployment-guide", "done"),
+            ("rollback-procedure", "done"),
+            ("backup-verification", "missing"),
+            ("changelog", "missing"),
+        ],
+    );
+}
+
+#[test]
+fn django_react_app() {
+    check(
+        "status-django-react",
+        &[
+            ("dependency-updates", "missing"),
+            // `pip-audit ... || true` cannot fail the build.
+            ("vulnerability-scan", "partial"),
+            ("pinned-actions", "missing"),
+            ("dependency-lockfiles", "partial"),
+            ("sbom", "missing"),
+            ("signed-releases", "missing"),
+            // GitHub's SECURITY.md template, never filled in.
+            ("security-policy", "partial"),
+            ("secret-scanning", "missing"),
+            ("sast", "missing"),
+            ("license", "missing"),
+            ("tests-in-ci", "done"),
+            ("token-permissions", "missing"),
+            ("container-non-root", "partial"),
+            ("container-healthcheck", "missing"),
+            ("resource-limits", "missing"),
+            ("health-endpoint", "done"),
+            ("readiness-endpoint", "missing"),
+            ("metrics", "missing"),
+            ("structured-logging", "partial"),
+            ("runbook", "partial"),
+            ("deployment-guide", "missing"),
+            ("rollback-procedure", "missing"),
+            ("backup-verification", "partial"),
+            ("changelog", "missing"),
+        ],
+    );
+}
+
+#[test]
+fn scores_add_up() {
+    let r = assess("status-library");
+    let lost: f64 = r.controls.iter().map(|c| c.points_lost).sum();
+    let overall = r.scores.overall.expect("something applies");
+    assert!(
+        (10.0 - overall - lost).abs() < 0.1,
+        "{overall} + {lost} != 10"
+    );
+    let mature = assess("status-mature-api");
+    assert_eq!(mature.scores.overall, Some(10.0));
+}
+
+#[test]
+fn cli_json_terminal_and_output_file() {
+    let root = repo("status-mature-api");
+    let out = Command::cargo_bin("harden")
+        .expect("binary")
+        .args(["status", "--format", "json"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["scores"]["overall"], 10.0);
+    let trivy = v["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .find(|c| c["id"] == "vulnerability-scan")
+        .expect("control");
+    assert_eq!(trivy["state"], "done");
+    assert_eq!(
+        trivy["evidence"][0]["path"],
+        ".github/workflows/docker-build.yml"
+    );
+    assert_eq!(trivy["evidence"][0]["line"], 41);
+
+    let term = Command::cargo_bin("harden")
+        .expect("binary")
+        .env("NO_COLOR", "1")
+        .args(["status"])
+        .arg(repo("status-bare-collector"))
+        .output()
+        .expect("runs");
+    assert_eq!(term.status.code(), Some(0));
+    let text = String::from_utf8(term.stdout).expect("utf-8");
+    assert!(!text.contains('\u{1b}'), "no colour when piped");
+    assert!(text.contains("✘ dependency-updates"));
+    assert!(text.contains("– container-non-root"));
+    assert!(text.contains("Biggest gains:"));
+
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("status.json");
+    let st = Command::cargo_bin("harden")
+        .expect("binary")
+        .args(["status", "--format", "json", "-o"])
+        .arg(&file)
+        .arg(repo("status-library"))
+        .output()
+        .expect("runs");
+    assert_eq!(st.status.code(), Some(0));
+    assert!(st.stdout.is_empty());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("json");
+    assert_eq!(v["controls"].as_array().map(Vec::len), Some(CONTROLS.len()));
+}
+
+#[test]
+fn cli_bad_path_is_an_error() {
+    Command::cargo_bin("harden")
+        .expect("binary")
+        .args(["status", "/nonexistent/harden-status"])
+        .assert()
+        .code(2);
+}
+
+fn write(root: &std::path::Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+fn assess_dir(root: &std::path::Path) -> StatusReport {
+    let report = common::scan_all(root);
+    status::assess(root, &report, &Config::default())
+}
+
+#[test]
+fn limit_range_broken_yaml_and_soft_steps() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(
+        root,
+        "k8s/app.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: acme/api:1\n---\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: defaults\nspec:\n  limits:\n    - type: Container\n      default:\n        memory: 256Mi\n",
+    );
+    // Tab-indented (invalid) YAML: the scanner is still seen through the text fallback.
+    write(
+        root,
+        ".github/workflows/scan.yml",
+        "on: push\njobs:\n  scan:\n\truns-on: ubuntu-latest\n    steps:\n      - run: grype dir:. --fail-on high\n",
+    );
+    write(
+        root,
+        ".github/workflows/test.yml",
+        "on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest -q\n        continue-on-error: true\n",
+    );
+    let r = assess_dir(root);
+    let state = |id: &str| r.control(id).map(|c| c.state.as_str()).unwrap_or("?");
+    assert_eq!(state("resource-limits"), "done");
+    assert_eq!(state("vulnerability-scan"), "done");
+    assert_eq!(state("tests-in-ci"), "partial");
+    assert_eq!(state("container-healthcheck"), "missing");
+}
+
+#[test]
+fn probes_prove_routes_when_the_framework_is_unknown() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(
+        root,
+        "Dockerfile",
+        "FROM elixir:1.17-slim\nWORKDIR /app\nCOPY . .\nRUN mix release\nEXPOSE 4000\nUSER nobody\nHEALTHCHECK CMD curl -fsS http://localhost:4000/healthz || exit 1\nCMD [\"/app/_build/prod/rel/shop/bin/shop\", \"start\"]\n",
+    );
+    write(
+        root,
+        "deploy/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\n  annotations:\n    prometheus.io/scrape: \"true\"\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: acme/shop:2\n          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: 4000\n          resources:\n            limits:\n              memory: 512Mi\n",
+    );
+    write(
+        root,
+        "lib/shop.ex",
+        "defmodule Shop do\n  def hello, do: :world\nend\n",
+    );
+    write(
+        root,
+        "lib/shop/router.ex",
+        "defmodule Shop.Router do\n  use Plug.Router\nend\n",
+    );
+    let r = assess_dir(root);
+    let state = |id: &str| r.control(id).map(|c| c.state.as_str()).unwrap_or("?");
+    assert_eq!(state("health-endpoint"), "done");
+    assert_eq!(state("readiness-endpoint"), "done");
+    assert_eq!(state("metrics"), "done");
+    assert_eq!(state("container-non-root"), "done");
+    assert_eq!(state("resource-limits"), "done");
+}
