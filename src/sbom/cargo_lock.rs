@@ -4,15 +4,28 @@ use toml::Value;
 
 use super::model::{Digest, Ecosystem, HashAlg, Lockfile, NameIndex, Package};
 
-/// Byte ranges of the `[[package]]` headers, in order (the n-th header is the
-/// n-th element of the `package` array).
+/// One range per `[[package]]` table, in order (the n-th is the n-th element of
+/// the `package` array): its `name = "…"` line, or the header when it has none.
 pub fn package_headers(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut named = true;
     let mut off = 0;
     for line in text.split_inclusive('\n') {
-        if line.trim() == "[[package]]" {
-            let lead = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        let lead = line.len() - line.trim_start().len();
+        if trimmed == "[[package]]" {
             out.push(off + lead..off + lead + "[[package]]".len());
+            named = false;
+        } else if trimmed.starts_with('[') {
+            named = true; // a sub-table: the name line is behind us
+        } else if !named
+            && trimmed.starts_with("name")
+            && trimmed[4..].trim_start().starts_with('=')
+        {
+            if let Some(last) = out.last_mut() {
+                *last = off + lead..off + lead + trimmed.len();
+            }
+            named = true;
         }
         off += line.len();
     }
@@ -143,7 +156,7 @@ mod tests {
         assert_eq!(lf.root.license.as_deref(), Some("MIT"));
         let regex = lf.packages.iter().position(|p| p.name == "regex").unwrap();
         assert_eq!(lf.packages[regex].hashes[0].alg, HashAlg::Sha256);
-        let line = text.lines().nth(lf.packages[regex].line).unwrap();
+        let line = text.lines().nth(lf.packages[regex].line - 1).unwrap();
         assert_eq!(line, "name = \"regex\"");
         let memchr = lf.packages.iter().position(|p| p.name == "memchr").unwrap();
         let path = lf.path_to(memchr).unwrap();
@@ -173,7 +186,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         let lf = parse("Cargo.lock", text, None).unwrap();
         assert_eq!(lf.packages.len(), 2);
         assert_eq!(lf.direct, Some(vec![0, 1]));
-        assert_eq!(lf.packages[0].line, 7);
+        assert_eq!(lf.packages[0].line, 8);
         assert!(parse("Cargo.lock", "[[package]\n", None).is_err());
     }
 }

@@ -94,7 +94,7 @@ mod tests {
         assert!(!lf.packages[req].hashes.is_empty());
         assert!(text
             .lines()
-            .nth(lf.packages[req].line)
+            .nth(lf.packages[req].line - 1)
             .unwrap()
             .contains("requests"));
         assert!(lf.direct.as_ref().unwrap().contains(&req));

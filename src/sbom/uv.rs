@@ -120,7 +120,7 @@ mod tests {
         assert_eq!(lf.packages[req].version, "2.31.0");
         assert_eq!(lf.packages[req].hashes.len(), 1);
         assert_eq!(
-            text.lines().nth(lf.packages[req].line).unwrap(),
+            text.lines().nth(lf.packages[req].line - 1).unwrap(),
             "name = \"requests\""
         );
         let direct = lf.direct.clone().unwrap();
