@@ -286,6 +286,51 @@ mod tests {
     }
 
     #[test]
+    fn v1_and_v2_real_lockfiles_agree_with_v3() {
+        let summary = |dir: &str| {
+            let text = data(&format!("{dir}/package-lock.json"));
+            let lf = parse(
+                "package-lock.json",
+                &text,
+                Some(&data(&format!("{dir}/package.json"))),
+            )
+            .unwrap();
+            assert_eq!(lf.root.name.as_deref(), Some("demo-api"));
+            for p in &lf.packages {
+                assert!(text
+                    .lines()
+                    .nth(p.line - 1)
+                    .unwrap()
+                    .contains(&format!("{}\"", p.name)));
+            }
+            let ms = lf
+                .packages
+                .iter()
+                .position(|p| p.name == "ms" && p.version == "2.0.0")
+                .unwrap();
+            let path: Vec<String> = lf
+                .path_to(ms)
+                .unwrap()
+                .iter()
+                .map(|&i| lf.packages[i].name.clone())
+                .collect();
+            assert_eq!(path, vec!["express", "debug", "ms"]);
+            let mut pkgs: Vec<(String, String, bool)> = lf
+                .packages
+                .iter()
+                .map(|p| (p.name.clone(), p.version.clone(), !p.hashes.is_empty()))
+                .collect();
+            pkgs.sort();
+            pkgs
+        };
+        let v1 = summary("npm-v1");
+        let v2 = summary("npm-v2");
+        let v3 = summary("npm-v3");
+        assert_eq!(v1, v2);
+        assert_eq!(v2, v3);
+    }
+
+    #[test]
     fn v1_nested_and_requires() {
         let text = r#"{
   "name": "old-app",
