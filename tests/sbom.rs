@@ -53,7 +53,7 @@ fn monorepo() -> Sbom {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(
         lockfiles.len(),
-        12,
+        14,
         "{:?}",
         lockfiles.iter().map(|l| &l.path).collect::<Vec<_>>()
     );
