@@ -515,6 +515,8 @@ pub struct VulnMatch {
     /// `name@version` from a direct dependency down to this package (empty when
     /// it is direct or the lockfile records no graph).
     pub via: Vec<String>,
+    /// Byte ranges of the entries along `via` (same lockfile, same order).
+    pub via_spans: Vec<std::ops::Range<usize>>,
 }
 
 impl VulnMatch {
@@ -573,12 +575,12 @@ pub fn match_lockfiles(lockfiles: &[Lockfile], db: &Database) -> Vec<VulnMatch> 
                     }
                 }
                 let Some(hit) = hit else { continue };
-                let via = lf
-                    .path_to(i)
-                    .unwrap_or_default()
+                let chain = lf.path_to(i).unwrap_or_default();
+                let via = chain
                     .iter()
                     .map(|&j| format!("{}@{}", lf.packages[j].name, lf.packages[j].version))
                     .collect();
+                let via_spans = chain.iter().map(|&j| lf.packages[j].span.clone()).collect();
                 out.push(VulnMatch {
                     lockfile: lf.path.clone(),
                     span: p.span.clone(),
@@ -589,6 +591,7 @@ pub fn match_lockfiles(lockfiles: &[Lockfile], db: &Database) -> Vec<VulnMatch> 
                     advisory: adv.clone(),
                     fixed: hit.fixed,
                     via,
+                    via_spans,
                 });
             }
         }
