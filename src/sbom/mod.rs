@@ -484,6 +484,36 @@ mod tests {
     }
 
     #[test]
+    fn truncated_and_mangled_lockfiles_never_panic() {
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lockfiles");
+        let tmp = std::env::temp_dir().join(format!("harden-sbom-trunc-{}", std::process::id()));
+        for dir in std::fs::read_dir(&base).unwrap() {
+            let dir = dir.unwrap().path();
+            for f in std::fs::read_dir(&dir).unwrap() {
+                let f = f.unwrap().path();
+                let name = f.file_name().unwrap().to_string_lossy().to_string();
+                if !is_lockfile_name(&name) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&f).unwrap();
+                std::fs::create_dir_all(&tmp).unwrap();
+                for k in 0..20 {
+                    let mut cut = text.len() * k / 20;
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    let mangled = format!("{}\n\t\"@:[{{", &text[..cut]);
+                    for t in [&text[..cut], mangled.as_str()] {
+                        std::fs::write(tmp.join(&name), t).unwrap();
+                        let _ = parse_lockfile(&tmp, &name);
+                    }
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+
+    #[test]
     fn names() {
         assert!(is_lockfile_name("requirements-dev.txt"));
         assert!(is_lockfile_name("Cargo.lock"));
