@@ -54,12 +54,14 @@ pub fn parse(path: &str, text: &str, manifest: Option<&str>) -> Result<Lockfile,
                 continue;
             }
             // Workspace members (`packages/app`) are the repository's own code.
-            let Some(name) = name_from_install_path(key).or_else(|| {
-                entry
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            }) else {
+            // An alias (`"x": "npm:real@1"`) is installed under its alias; the
+            // entry's `name` is the real package.
+            let Some(name) = entry
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| name_from_install_path(key))
+            else {
                 continue;
             };
             if !key.contains("node_modules/") {
@@ -387,6 +389,17 @@ mod tests {
             .unwrap();
         assert!(lf.packages[top_ms].dev);
         assert_eq!(lf.path_to(top_ms).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn aliases_use_the_real_name() {
+        let text = r#"{"name": "a", "lockfileVersion": 3, "packages": {
+  "": {"name": "a", "dependencies": {"legacy-lodash": "npm:lodash@4.17.20"}},
+  "node_modules/legacy-lodash": {"name": "lodash", "version": "4.17.20"}
+}}"#;
+        let lf = parse("package-lock.json", text, None).unwrap();
+        assert_eq!(lf.packages[0].name, "lodash");
+        assert_eq!(lf.direct, Some(vec![0]));
     }
 
     #[test]
