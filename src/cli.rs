@@ -80,6 +80,10 @@ struct ScanArgs {
     /// Write the report to a file instead of stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// OSV records (a directory of JSON files or an `all.zip` export) to match
+    /// lockfiles against, offline; overrides `[osv] source` in harden.toml.
+    #[arg(long, value_name = "SOURCE")]
+    osv: Option<PathBuf>,
     /// Report only findings not recorded in this baseline (`harden baseline`).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -124,11 +128,20 @@ pub fn error(msg: impl std::fmt::Display) -> i32 {
 
 /// Loads config and runs the scan shared by every command that needs findings.
 pub fn load_and_scan(common: &CommonArgs) -> Result<ScanReport, i32> {
+    load_and_scan_with(common, |_| Ok(()))
+}
+
+/// Like [`load_and_scan`], letting the command adjust the loaded config first.
+pub fn load_and_scan_with(
+    common: &CommonArgs,
+    adjust: impl FnOnce(&mut Config) -> Result<(), String>,
+) -> Result<ScanReport, i32> {
     let root = &common.path;
     if !root.is_dir() {
         return Err(error(format!("{}: not a directory", root.display())));
     }
-    let config = Config::load(root, common.config.as_deref()).map_err(error)?;
+    let mut config = Config::load(root, common.config.as_deref()).map_err(error)?;
+    adjust(&mut config).map_err(error)?;
     let opts = ScanOptions {
         root: root.clone(),
         config,
@@ -185,7 +198,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn cmd_scan(args: ScanArgs) -> i32 {
-    let mut report = match load_and_scan(&args.common) {
+    let osv = args.osv.clone();
+    let mut report = match load_and_scan_with(&args.common, |cfg| {
+        if let Some(src) = osv {
+            crate::osv::set_source(cfg, &src)?;
+        }
+        Ok(())
+    }) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod finding;
 pub mod fix;
 pub mod mapped;
+pub mod osv;
 pub mod output;
 pub mod parse;
 pub mod plan;

@@ -17,11 +17,12 @@ fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
     v
 }
 
-/// Scans one fixture entry alone: a directory is a repository, a file is copied into an empty one.
+/// Scans one fixture entry alone: a directory is a repository (with its own
+/// harden.toml, if it has one), a file is copied into an empty one.
 fn scan_entry(entry: &Path, rule: Box<dyn Rule>) -> harden::engine::ScanReport {
     let rules = vec![rule];
     if entry.is_dir() {
-        return common::scan_with(entry, &rules);
+        return common::scan_with_own_config(entry, &rules);
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     let name = entry.file_name().expect("file name");

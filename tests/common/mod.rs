@@ -22,6 +22,16 @@ pub fn scan_with(root: &Path, rules: &[Box<dyn Rule>]) -> ScanReport {
     engine::scan_with(&opts, rules)
 }
 
+/// Scans `root` with the given rules and its own harden.toml (defaults when absent).
+pub fn scan_with_own_config(root: &Path, rules: &[Box<dyn Rule>]) -> ScanReport {
+    let opts = ScanOptions {
+        root: root.to_path_buf(),
+        config: Config::load(root, None).expect("fixture config loads"),
+        threads: 2,
+    };
+    engine::scan_with(&opts, rules)
+}
+
 /// Scans `root` with every rule and its own harden.toml.
 pub fn scan_all(root: &Path) -> ScanReport {
     let opts = ScanOptions {
