@@ -403,7 +403,7 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         if f.snippet.is_empty() {
             f.snippet = snippet_of(&file, f.region.start.line);
         }
-        f.severity = cfg.severity_for(f.rule, f.severity);
+        f.severity = cfg.severity_for(f.rule, cap_for_role(cx.role, f.severity));
         if suppress::is_suppressed(&f, &outcome.suppressions) {
             outcome.suppressed += 1;
             continue;
@@ -411,6 +411,19 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         outcome.findings.push(f);
     }
     outcome
+}
+
+/// Test, vendored and generated files do not ship the way production code does (a
+/// throwaway integration host, a copied library, protobuf stubs): their findings are
+/// reported at low at most, so a release gate on medium or high is about shipped code.
+/// A `[severity]` override in harden.toml still applies on top.
+pub fn cap_for_role(role: roles::FileRole, severity: Severity) -> Severity {
+    match role {
+        roles::FileRole::Test | roles::FileRole::Vendored | roles::FileRole::Generated => {
+            severity.min(Severity::Low)
+        }
+        roles::FileRole::Production | roles::FileRole::Example => severity,
+    }
 }
 
 /// The start line of a finding, trimmed and cut to a readable length.

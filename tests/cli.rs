@@ -324,3 +324,24 @@ fn a_panicking_rule_becomes_a_diagnostic() {
         .iter()
         .any(|d| d.message.contains("shell/boom")));
 }
+
+#[test]
+fn findings_in_tests_and_vendored_code_are_capped_at_low() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "scripts/clean.sh", RISKY);
+    write(tmp.path(), "tests/integration/clean.sh", RISKY);
+    write(tmp.path(), "third_party/tool/clean.sh", RISKY);
+    let (_, v) = json_scan(tmp.path(), &[]);
+    let sev = |path: &str| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == path && f["rule"] == "shell/unsafe-rm")
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(sev("scripts/clean.sh"), vec!["high"]);
+    assert_eq!(sev("tests/integration/clean.sh"), vec!["low"]);
+    assert_eq!(sev("third_party/tool/clean.sh"), vec!["low"]);
+}
