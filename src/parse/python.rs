@@ -38,3 +38,30 @@ impl PythonFile {
         self.tree.root_node()
     }
 }
+
+/// Node kinds that can hold statements (and so imports): walks that look for
+/// statements descend only into these, never into expressions. `ERROR` is included
+/// so a syntax error does not hide the rest of a block.
+pub fn holds_statements(kind: &str) -> bool {
+    matches!(
+        kind,
+        "module"
+            | "block"
+            | "if_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "try_statement"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "for_statement"
+            | "while_statement"
+            | "function_definition"
+            | "class_definition"
+            | "decorated_definition"
+            | "match_statement"
+            | "case_clause"
+            | "ERROR"
+    )
+}

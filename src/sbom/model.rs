@@ -60,23 +60,8 @@ impl Ecosystem {
     }
 }
 
-/// PEP 503 normalisation: lowercase, runs of `-`, `_`, `.` become one `-`.
-pub fn pep503(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
-}
+/// PEP 503 normalisation (one implementation for the whole crate).
+pub use crate::parse::requirements::normalize_name as pep503;
 
 /// A hash algorithm a lockfile records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -444,24 +444,7 @@ impl Rule for UndeclaredImport {
                     }
                 }
                 // Imports are statements: only descend into nodes that hold statements.
-                "module"
-                | "block"
-                | "if_statement"
-                | "elif_clause"
-                | "else_clause"
-                | "try_statement"
-                | "except_clause"
-                | "except_group_clause"
-                | "finally_clause"
-                | "with_statement"
-                | "for_statement"
-                | "while_statement"
-                | "function_definition"
-                | "class_definition"
-                | "decorated_definition"
-                | "match_statement"
-                | "case_clause"
-                | "ERROR" => {
+                kind if crate::parse::python::holds_statements(kind) => {
                     let mut c = n.walk();
                     let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
                     stack.extend(kids.into_iter().rev());

@@ -53,28 +53,7 @@ impl<'a> Module<'a> {
             return imports;
         }
         // Imports are statements: only statement containers need visiting, never expressions.
-        let containers = |n: Node<'_>| {
-            matches!(
-                n.kind(),
-                "module"
-                    | "block"
-                    | "if_statement"
-                    | "elif_clause"
-                    | "else_clause"
-                    | "try_statement"
-                    | "except_clause"
-                    | "except_group_clause"
-                    | "finally_clause"
-                    | "function_definition"
-                    | "class_definition"
-                    | "decorated_definition"
-                    | "with_statement"
-                    | "for_statement"
-                    | "while_statement"
-                    | "match_statement"
-                    | "case_clause"
-            )
-        };
+        let containers = |n: Node<'_>| crate::parse::python::holds_statements(n.kind());
         for n in walk(m.root, containers) {
             match n.kind() {
                 "import_statement" => {
