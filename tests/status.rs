@@ -78,6 +78,7 @@ fn mature_api() {
             ("vulnerability-scan", "done"),
             ("pinned-actions", "done"),
             ("dependency-lockfiles", "done"),
+            ("known-vulnerabilities", "unknown"),
             ("sbom", "done"),
             ("signed-releases", "done"),
             ("security-policy", "done"),
@@ -111,6 +112,7 @@ fn bare_collector() {
             ("vulnerability-scan", "missing"),
             ("pinned-actions", "not-applicable"),
             ("dependency-lockfiles", "missing"),
+            ("known-vulnerabilities", "unknown"),
             ("sbom", "missing"),
             ("signed-releases", "not-applicable"),
             ("security-policy", "missing"),
@@ -146,6 +148,7 @@ fn library() {
             ("vulnerability-scan", "missing"),
             ("pinned-actions", "missing"),
             ("dependency-lockfiles", "not-applicable"),
+            ("known-vulnerabilities", "unknown"),
             ("sbom", "missing"),
             ("signed-releases", "missing"),
             ("security-policy", "partial"),
@@ -179,6 +182,7 @@ fn go_service_on_kubernetes() {
             ("vulnerability-scan", "missing"),
             ("pinned-actions", "not-applicable"),
             ("dependency-lockfiles", "done"),
+            ("known-vulnerabilities", "unknown"),
             ("sbom", "missing"),
             ("signed-releases", "missing"),
             ("security-policy", "missing"),
@@ -213,6 +217,7 @@ fn django_react_app() {
             ("vulnerability-scan", "partial"),
             ("pinned-actions", "missing"),
             ("dependency-lockfiles", "partial"),
+            ("known-vulnerabilities", "unknown"),
             ("sbom", "missing"),
             ("signed-releases", "missing"),
             // GitHub's SECURITY.md template, never filled in.
@@ -386,4 +391,103 @@ fn probes_prove_routes_when_the_framework_is_unknown() {
     assert_eq!(state("metrics"), "done");
     assert_eq!(state("container-non-root"), "done");
     assert_eq!(state("resource-limits"), "done");
+}
+
+fn kv_fixture(kind: &str, name: &str) -> PathBuf {
+    common::fixtures()
+        .join("rules/deps/known-vulnerability")
+        .join(kind)
+        .join(name)
+}
+
+#[test]
+fn known_vulnerabilities_missing_with_evidence() {
+    // A lockfile, an osv/ directory and `[osv] source = "osv"` in harden.toml.
+    let root = kv_fixture("positive", "npm-transitive-qs");
+    let report = common::scan_all(&root);
+    let config = Config::load(&root, None).expect("config");
+    let s = status::assess(&root, &report, &config);
+    let c = s.control("known-vulnerabilities").expect("control");
+    assert_eq!(c.state, status::State::Missing, "{}", c.summary);
+    assert!(!c.evidence.is_empty() && c.evidence.len() <= 10);
+    for e in &c.evidence {
+        assert_eq!(e.path, "package-lock.json");
+        assert!(e.line > 1, "points at the package entry");
+        assert!(e.note.contains("GHSA-hrpp-h998-j3pp"), "{}", e.note);
+        assert!(e.note.contains("qs@"), "{}", e.note);
+    }
+    assert!(c.points_lost > 0.0);
+    assert!(!c.advice.is_empty());
+}
+
+#[test]
+fn known_vulnerabilities_done_without_matches() {
+    let root = kv_fixture("negative", "npm-patched-qs");
+    let report = common::scan_all(&root);
+    let config = Config::load(&root, None).expect("config");
+    let s = status::assess(&root, &report, &config);
+    let c = s.control("known-vulnerabilities").expect("control");
+    assert_eq!(c.state, status::State::Done, "{}", c.summary);
+    assert_eq!(c.evidence[0].path, "package-lock.json");
+    assert_eq!(c.points_lost, 0.0);
+}
+
+#[test]
+fn known_vulnerabilities_unknown_without_source_and_left_out_of_the_score() {
+    let root = kv_fixture("positive", "npm-transitive-qs");
+    let report = common::scan_all(&root);
+    // No `[osv] source`: the default configuration.
+    let s = status::assess(&root, &report, &Config::default());
+    let c = s.control("known-vulnerabilities").expect("control");
+    assert_eq!(c.state, status::State::Unknown);
+    assert_eq!(c.state.as_str(), "unknown");
+    assert!(c.summary.contains("no OSV data"), "{}", c.summary);
+    assert_eq!(c.points_lost, 0.0);
+    assert_eq!(c.state.credit(), None);
+    let view = s.view();
+    let v = view
+        .controls
+        .iter()
+        .find(|c| c.id == "known-vulnerabilities")
+        .expect("view");
+    assert_eq!(v.state.label(), "unknown");
+}
+
+#[test]
+fn cli_osv_flag_overrides_the_config() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let src = kv_fixture("positive", "npm-transitive-qs");
+    for f in ["package.json", "package-lock.json"] {
+        std::fs::copy(src.join(f), root.join(f)).expect("copy");
+    }
+    let run = |extra: &[std::ffi::OsString]| {
+        let out = Command::cargo_bin("harden")
+            .expect("binary")
+            .args(["status", "--format", "json"])
+            .args(extra)
+            .arg(root)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        v["controls"]
+            .as_array()
+            .expect("controls")
+            .iter()
+            .find(|c| c["id"] == "known-vulnerabilities")
+            .expect("control")
+            .clone()
+    };
+    assert_eq!(run(&[])["state"], "unknown");
+    let c = run(&["--osv".into(), src.join("osv").into_os_string()]);
+    assert_eq!(c["state"], "missing");
+    assert_eq!(c["evidence"][0]["path"], "package-lock.json");
+
+    Command::cargo_bin("harden")
+        .expect("binary")
+        .args(["status", "--osv", "/nonexistent/osv-data"])
+        .arg(root)
+        .assert()
+        .code(2);
 }

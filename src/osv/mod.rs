@@ -547,6 +547,52 @@ impl VulnMatch {
     }
 }
 
+/// What [`VulnMatch::message`] says, read back (for `harden plan`, which
+/// groups `deps/known-vulnerability` findings per package, also from a
+/// baseline file that keeps only the message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageParts {
+    /// Package name (`lodash`, `@babel/traverse`).
+    pub package: String,
+    /// Locked version.
+    pub version: String,
+    /// OSV id of the advisory.
+    pub advisory: String,
+    /// First fixed version, when one is published.
+    pub fixed: Option<String>,
+}
+
+/// Parses a message written by [`VulnMatch::message`]; `None` for anything else.
+pub fn parse_message(msg: &str) -> Option<MessageParts> {
+    let (subject, rest) = msg.split_once(" is affected by ")?;
+    let (package, version) = subject.rsplit_once('@')?;
+    if package.is_empty() || version.is_empty() || package.contains(' ') {
+        return None;
+    }
+    let advisory: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ';')
+        .collect();
+    if advisory.is_empty() {
+        return None;
+    }
+    // The fix clause is the last one before an optional "; via …".
+    let tail = match rest.rfind("; via ") {
+        Some(i) => &rest[..i],
+        None => rest,
+    };
+    let fixed = tail
+        .rsplit_once("; fixed in ")
+        .map(|(_, f)| f.trim().to_string())
+        .filter(|f| !f.is_empty() && !tail.ends_with("; no fixed version published"));
+    Some(MessageParts {
+        package: package.to_string(),
+        version: version.to_string(),
+        advisory,
+        fixed,
+    })
+}
+
 /// The (ecosystem, normalised name) pairs of every package in `lockfiles`.
 pub fn wanted(lockfiles: &[Lockfile]) -> HashSet<(Ecosystem, String)> {
     lockfiles
@@ -883,5 +929,37 @@ mod tests {
         let mz = match_repository(&root, &zpath).unwrap();
         assert_eq!(mz.len(), m.len());
         assert!(match_repository(&root, &tmp.path().join("missing.zip")).is_err());
+    }
+
+    #[test]
+    fn message_round_trips() {
+        let a = Arc::new(one(
+            "npm",
+            "@babel/traverse",
+            json!([{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "7.23.2"}]}]),
+            json!([]),
+        ));
+        let mut m = VulnMatch {
+            lockfile: "package-lock.json".into(),
+            span: 0..0,
+            line: 3,
+            ecosystem: Ecosystem::Npm,
+            package: "@babel/traverse".into(),
+            version: "7.22.5".into(),
+            advisory: a,
+            fixed: Some("7.23.2".into()),
+            via: vec!["a@1.0.0".into(), "@babel/traverse@7.22.5".into()],
+            via_spans: Vec::new(),
+        };
+        let p = parse_message(&m.message()).expect("parses");
+        assert_eq!(p.package, "@babel/traverse");
+        assert_eq!(p.version, "7.22.5");
+        assert_eq!(p.advisory, "T-1");
+        assert_eq!(p.fixed.as_deref(), Some("7.23.2"));
+        m.fixed = None;
+        m.via.clear();
+        let p = parse_message(&m.message()).expect("parses");
+        assert_eq!(p.fixed, None);
+        assert_eq!(parse_message("cannot read the OSV source (x): y"), None);
     }
 }

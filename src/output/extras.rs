@@ -51,6 +51,8 @@ pub enum ControlState {
     Missing,
     /// Does not apply to this repository.
     NotApplicable,
+    /// Could not be assessed (the data it needs was not given).
+    Unknown,
 }
 
 impl ControlState {
@@ -61,6 +63,7 @@ impl ControlState {
             ControlState::Partial => "partial",
             ControlState::Missing => "missing",
             ControlState::NotApplicable => "n/a",
+            ControlState::Unknown => "unknown",
         }
     }
 
@@ -71,6 +74,7 @@ impl ControlState {
             ControlState::Partial => "needs work",
             ControlState::Missing => "missing",
             ControlState::NotApplicable => "not applicable",
+            ControlState::Unknown => "unknown",
         }
     }
 }

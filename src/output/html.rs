@@ -69,7 +69,7 @@ fn state_class(s: ControlState) -> &'static str {
         ControlState::Done => "st-done",
         ControlState::Partial => "st-partial",
         ControlState::Missing => "st-missing",
-        ControlState::NotApplicable => "st-na",
+        ControlState::NotApplicable | ControlState::Unknown => "st-na",
     }
 }
 

@@ -200,6 +200,7 @@ fn state_badge(s: ControlState) -> &'static str {
         ControlState::Partial => "🟡",
         ControlState::Missing => "❌",
         ControlState::NotApplicable => "➖",
+        ControlState::Unknown => "❔",
     }
 }
 

@@ -253,6 +253,7 @@ pub const RULE_CONTROL: &[(&str, &str)] = &[
     ("compose/missing-resource-limits", "resource-limits"),
     ("k8s/missing-resource-limits", "resource-limits"),
     ("python/print-in-library", "structured-logging"),
+    ("deps/known-vulnerability", "known-vulnerabilities"),
 ];
 
 /// Display names of families, for track names.

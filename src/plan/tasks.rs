@@ -5,6 +5,12 @@
 //! directories, the rule is split into one task per directory
 //! (`T-python-bare-except-collectors`), so no single task is a week of work and
 //! tracks stay narrow. Ids derive from rule and scope, never from ordering.
+//!
+//! Known vulnerabilities (`deps/known-vulnerability`) are grouped per package
+//! instead: one upgrade is one task ("Upgrade lodash to ≥4.17.21 (3 advisories)",
+//! `T-deps-known-vulnerability-lodash`), whatever the number of advisories and
+//! lockfiles; the package is read back from the finding's message
+//! ([`crate::osv::parse_message`]), so a baseline file groups the same way.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,6 +25,9 @@ pub const SPLIT_MIN_FILES: usize = 8;
 
 /// Scope name of files at the repository root.
 pub const ROOT_SCOPE: &str = "(root)";
+
+/// The rule whose findings are grouped per package.
+pub const VULN_RULE: &str = "deps/known-vulnerability";
 
 /// Top-level directory of a path (`scripts` for `scripts/a.sh`; [`ROOT_SCOPE`] for `a.sh`).
 pub fn scope_of(path: &str) -> &str {
@@ -77,6 +86,10 @@ pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
     }
     let mut tasks = Vec::new();
     for (rule, list) in by_rule {
+        if rule == VULN_RULE {
+            tasks.extend(vuln_tasks(&list, ov));
+            continue;
+        }
         let files: BTreeSet<&str> = list.iter().flat_map(|i| item_files(i)).collect();
         let scopes: BTreeSet<&str> = list.iter().map(|i| scope_of(&i.path)).collect();
         if files.len() > SPLIT_MIN_FILES && scopes.len() > 1 {
@@ -93,6 +106,78 @@ pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
     }
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
     tasks
+}
+
+/// One task per vulnerable package; findings whose message does not name one
+/// (an unreadable OSV source) keep a task of their own.
+fn vuln_tasks(list: &[&Item], ov: &Overrides) -> Vec<Task> {
+    let mut by_pkg: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
+    let mut other: Vec<&Item> = Vec::new();
+    for i in list {
+        match crate::osv::parse_message(&i.message) {
+            Some(p) => by_pkg.entry(p.package).or_default().push(i),
+            None => other.push(i),
+        }
+    }
+    let mut tasks = Vec::new();
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    if !other.is_empty() {
+        let t = make_task(VULN_RULE, None, &other, ov);
+        ids.insert(t.id.clone());
+        tasks.push(t);
+    }
+    for (pkg, part) in by_pkg {
+        let mut t = make_task(VULN_RULE, Some(&pkg), &part, ov);
+        // Names that slug alike (`foo.bar`, `foo-bar`) still get distinct ids.
+        let mut n = 2;
+        while ids.contains(&t.id) {
+            t.id = format!("{}-{n}", task_id(VULN_RULE, Some(&pkg)));
+            n += 1;
+        }
+        ids.insert(t.id.clone());
+        t.title = upgrade_title(&pkg, &part);
+        tasks.push(t);
+    }
+    tasks
+}
+
+/// "Upgrade lodash to ≥4.17.21 (3 advisories)"; the highest fixed version
+/// clears every advisory. Advisories without a fix are counted apart.
+fn upgrade_title(pkg: &str, items: &[&Item]) -> String {
+    let mut advisories: BTreeSet<String> = BTreeSet::new();
+    let mut unfixed: BTreeSet<String> = BTreeSet::new();
+    let mut target: Option<String> = None;
+    for p in items
+        .iter()
+        .filter_map(|i| crate::osv::parse_message(&i.message))
+    {
+        advisories.insert(p.advisory.clone());
+        match p.fixed {
+            Some(f) => {
+                if target.as_deref().is_none_or(|t| version_lt(t, &f)) {
+                    target = Some(f);
+                }
+            }
+            None => {
+                unfixed.insert(p.advisory);
+            }
+        }
+    }
+    let n = advisories.len();
+    let count = format!("{n} advisor{}", if n == 1 { "y" } else { "ies" });
+    match (target, unfixed.len()) {
+        (Some(t), 0) => format!("Upgrade {pkg} to ≥{t} ({count})"),
+        (Some(t), k) => format!("Upgrade {pkg} to ≥{t} ({count}, {k} without a fix)"),
+        (None, _) => format!("Replace or mitigate {pkg} ({count}, no fixed version)"),
+    }
+}
+
+/// Version order good enough to pick the highest fix: SemVer when both parse,
+/// else dotted segments compared numerically (PEP 440 / RubyGems style).
+fn version_lt(a: &str, b: &str) -> bool {
+    crate::osv::version::semver_cmp(a, b)
+        .unwrap_or_else(|| crate::osv::version::gem_cmp(a, b))
+        .is_lt()
 }
 
 fn make_task(rule: &str, scope: Option<&str>, items: &[&Item], ov: &Overrides) -> Task {
@@ -233,6 +318,140 @@ pub(crate) mod tests {
         items.reverse();
         let again: Vec<String> = group(&items).into_iter().map(|t| t.id).collect();
         assert_eq!(again, ids);
+    }
+
+    fn vuln(path: &str, line: usize, sev: Severity, pkg: &str, adv: &str, fix: &str) -> Item {
+        let mut i = item(VULN_RULE, path, line);
+        i.severity = sev;
+        i.message = if fix.is_empty() {
+            format!("{pkg} is affected by {adv}: bad; no fixed version published")
+        } else {
+            format!("{pkg} is affected by {adv} / CVE-2021-1: bad (CVSS 7.5); fixed in {fix}; via app@1.0.0 > {pkg}")
+        };
+        i
+    }
+
+    #[test]
+    fn known_vulnerabilities_become_one_task_per_package() {
+        let items = vec![
+            vuln(
+                "package-lock.json",
+                40,
+                Severity::High,
+                "lodash@4.17.15",
+                "GHSA-a",
+                "4.17.19",
+            ),
+            vuln(
+                "package-lock.json",
+                40,
+                Severity::Critical,
+                "lodash@4.17.15",
+                "GHSA-b",
+                "4.17.21",
+            ),
+            vuln(
+                "web/package-lock.json",
+                12,
+                Severity::Medium,
+                "lodash@4.17.20",
+                "GHSA-c",
+                "4.17.21",
+            ),
+            // The same advisory in a second lockfile counts once.
+            vuln(
+                "web/package-lock.json",
+                12,
+                Severity::Medium,
+                "lodash@4.17.20",
+                "GHSA-b",
+                "4.17.21",
+            ),
+            vuln(
+                "package-lock.json",
+                77,
+                Severity::High,
+                "@babel/traverse@7.22.5",
+                "GHSA-d",
+                "7.23.2",
+            ),
+            vuln(
+                "poetry.lock",
+                9,
+                Severity::Medium,
+                "requests@2.19.0",
+                "PYSEC-e",
+                "2.20.0",
+            ),
+            vuln(
+                "poetry.lock",
+                9,
+                Severity::Low,
+                "requests@2.19.0",
+                "PYSEC-f",
+                "2.3.0",
+            ),
+            vuln(
+                "Cargo.lock",
+                5,
+                Severity::High,
+                "abandoned@0.1.0",
+                "RUSTSEC-g",
+                "",
+            ),
+            item("shell/unsafe-rm", "deploy.sh", 3),
+        ];
+        let tasks = group(&items);
+        let get = |id: &str| {
+            tasks.iter().find(|t| t.id == id).unwrap_or_else(|| {
+                panic!(
+                    "{id} in {:?}",
+                    tasks.iter().map(|t| &t.id).collect::<Vec<_>>()
+                )
+            })
+        };
+        assert_eq!(tasks.len(), 5);
+        let lodash = get("T-deps-known-vulnerability-lodash");
+        assert_eq!(lodash.title, "Upgrade lodash to ≥4.17.21 (3 advisories)");
+        assert_eq!(lodash.findings.len(), 4);
+        assert_eq!(
+            lodash.files,
+            vec!["package-lock.json", "web/package-lock.json"]
+        );
+        assert_eq!(lodash.severity, Severity::Critical);
+        assert_eq!(lodash.phase, Phase::CriticalBlockers);
+        assert_eq!(lodash.scope.as_deref(), Some("lodash"));
+        let babel = get("T-deps-known-vulnerability-babel-traverse");
+        assert_eq!(
+            babel.title,
+            "Upgrade @babel/traverse to ≥7.23.2 (1 advisory)"
+        );
+        assert_eq!(babel.phase, Phase::SecurityStability);
+        // 2.20.0 > 2.3.0 numerically, not as text.
+        let requests = get("T-deps-known-vulnerability-requests");
+        assert_eq!(requests.title, "Upgrade requests to ≥2.20.0 (2 advisories)");
+        let abandoned = get("T-deps-known-vulnerability-abandoned");
+        assert_eq!(
+            abandoned.title,
+            "Replace or mitigate abandoned (1 advisory, no fixed version)"
+        );
+        assert_eq!(abandoned.phase, Phase::SecurityStability);
+        // Same ids whatever the input order.
+        let ids: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
+        let mut rev = items.clone();
+        rev.reverse();
+        let again: Vec<String> = group(&rev).into_iter().map(|t| t.id).collect();
+        assert_eq!(again, ids);
+    }
+
+    #[test]
+    fn an_unreadable_osv_source_keeps_a_rule_task() {
+        let mut i = item(VULN_RULE, "harden.toml", 2);
+        i.message = "cannot read the OSV source (x): known vulnerabilities were not checked".into();
+        i.severity = Severity::Info;
+        let tasks = group(&[i]);
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].id, "T-deps-known-vulnerability");
     }
 
     #[test]

@@ -121,6 +121,13 @@ pub static CONTROLS: &[ControlDef] = &[
         "Commit a lockfile next to every manifest (package-lock.json / pnpm-lock.yaml / yarn.lock, poetry.lock / uv.lock, Cargo.lock for binaries, go.sum, Gemfile.lock) or pin requirements with `==` (pip-compile --generate-hashes); builds must be reproducible.",
     ),
     c(
+        "known-vulnerabilities",
+        Area::SupplyChain,
+        "No known vulnerabilities in locked dependencies",
+        3,
+        "Upgrade each affected package to the fixed version named in the evidence (or drop it) and re-lock; keep an OSV export current (osv.dev's per-ecosystem all.zip) and point `[osv] source` in harden.toml, or `harden status --osv`, at it so this can be checked offline.",
+    ),
+    c(
         "sbom",
         Area::SupplyChain,
         "SBOM generated in CI",

@@ -2556,6 +2556,113 @@ fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
     out(State::Missing, Vec::new(), "no changelog")
 }
 
+// ---------------------------------------------------------------- known vulnerabilities
+
+/// At most this many matches are cited as evidence (the summary gives the total).
+const MAX_VULN_EVIDENCE: usize = 10;
+
+/// `known-vulnerabilities`: the repository's lockfiles matched offline against
+/// the OSV records of `[osv] source` (or `status --osv`). Unknown without OSV
+/// data or when it cannot be read; not applicable when nothing is locked.
+///
+/// This is `osv::match_repository` with the caller's configuration (so
+/// `--config` and `--osv` are honoured), keeping the lockfile count for the
+/// summary.
+pub fn known_vulnerabilities(root: &std::path::Path, config: &crate::config::Config) -> Outcome {
+    let Some(source) = crate::osv::configured_source(config, root) else {
+        return out(
+            State::Unknown,
+            Vec::new(),
+            "no OSV data given ([osv] source or --osv): locked versions not checked",
+        );
+    };
+    let (lockfiles, _errors) = crate::sbom::collect(root, config);
+    if lockfiles.is_empty() {
+        return na("no lockfile to check");
+    }
+    let db = match crate::osv::Database::load(&source, Some(&crate::osv::wanted(&lockfiles))) {
+        Ok(db) => db,
+        Err(e) => {
+            return out(
+                State::Unknown,
+                Vec::new(),
+                format!("OSV data could not be read ({e}): locked versions not checked"),
+            )
+        }
+    };
+    let mut matches = crate::osv::match_lockfiles(&lockfiles, &db);
+    let packages: usize = lockfiles.iter().map(|l| l.packages.len()).sum();
+    if matches.is_empty() {
+        let ev = lockfiles
+            .iter()
+            .map(|l| {
+                Evidence::new(
+                    l.path.clone(),
+                    1,
+                    format!("{} packages locked, none affected", l.packages.len()),
+                )
+            })
+            .collect();
+        return out(
+            State::Done,
+            first(ev, MAX_VULN_EVIDENCE),
+            format!(
+                "no known vulnerability in {packages} locked package{} ({} lockfile{})",
+                if packages == 1 { "" } else { "s" },
+                lockfiles.len(),
+                if lockfiles.len() == 1 { "" } else { "s" },
+            ),
+        );
+    }
+    // Worst first, then by place, so the cap keeps what matters.
+    matches.sort_by(|a, b| {
+        b.advisory
+            .severity
+            .cmp(&a.advisory.severity)
+            .then_with(|| a.lockfile.cmp(&b.lockfile))
+            .then_with(|| a.line.cmp(&b.line))
+            .then_with(|| a.advisory.id.cmp(&b.advisory.id))
+    });
+    let affected: BTreeSet<(String, String)> = matches
+        .iter()
+        .map(|m| (m.package.clone(), m.version.clone()))
+        .collect();
+    let advisories: BTreeSet<&str> = matches.iter().map(|m| m.advisory.id.as_str()).collect();
+    let ev = matches
+        .iter()
+        .take(MAX_VULN_EVIDENCE)
+        .map(|m| {
+            let fix = match &m.fixed {
+                Some(f) => format!("fixed in {f}"),
+                None => "no fix published".to_string(),
+            };
+            Evidence::new(
+                m.lockfile.clone(),
+                m.line,
+                format!(
+                    "{} ({}): {}@{}, {fix}",
+                    m.advisory.id,
+                    m.advisory.severity.as_str(),
+                    m.package,
+                    m.version
+                ),
+            )
+        })
+        .collect();
+    out(
+        State::Missing,
+        ev,
+        format!(
+            "{} advisor{} affect{} {} locked package{}",
+            advisories.len(),
+            if advisories.len() == 1 { "y" } else { "ies" },
+            if advisories.len() == 1 { "s" } else { "" },
+            affected.len(),
+            if affected.len() == 1 { "" } else { "s" },
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,10 @@ pub enum State {
     Missing,
     /// Does not apply to this repository (no containers → no container controls).
     NotApplicable,
+    /// Could not be assessed: the data it needs was not given (no OSV source for
+    /// `known-vulnerabilities`). Left out of the score, like not-applicable, but
+    /// reported as a gap in knowledge rather than as irrelevant.
+    Unknown,
 }
 
 impl State {
@@ -49,17 +53,23 @@ impl State {
             State::Partial => "partial",
             State::Missing => "missing",
             State::NotApplicable => "not-applicable",
+            State::Unknown => "unknown",
         }
     }
 
-    /// Credit in the score: done 1, partial 0.5, missing 0, n/a excluded.
+    /// Credit in the score: done 1, partial 0.5, missing 0, n/a and unknown excluded.
     pub fn credit(self) -> Option<f64> {
         match self {
             State::Done => Some(1.0),
             State::Partial => Some(0.5),
             State::Missing => Some(0.0),
-            State::NotApplicable => None,
+            State::NotApplicable | State::Unknown => None,
         }
+    }
+
+    /// Whether the control counts in the score (not n/a, not unknown).
+    pub fn scored(self) -> bool {
+        self.credit().is_some()
     }
 }
 
@@ -157,7 +167,11 @@ impl StatusReport {
 /// Assesses the repository at `root`, using a scan's findings and inventory.
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
     let facts = facts::gather(root, &report.inventory, config);
-    let (profile, outcomes) = evidence::assess_all(&facts, &report.findings);
+    let (profile, mut outcomes) = evidence::assess_all(&facts, &report.findings);
+    outcomes.insert(
+        "known-vulnerabilities",
+        evidence::known_vulnerabilities(root, config),
+    );
     let mut controls: Vec<ControlStatus> = controls::CONTROLS
         .iter()
         .map(|def| {
@@ -207,6 +221,10 @@ pub struct StatusArgs {
     /// Write the report to a file instead of stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// OSV records (a directory of JSON files, one JSON file, or a zip) for the
+    /// `known-vulnerabilities` control; overrides `[osv] source`.
+    #[arg(long, value_name = "SOURCE")]
+    osv: Option<PathBuf>,
 }
 
 /// Runs `harden status`.
@@ -215,10 +233,15 @@ pub fn run_cli(args: StatusArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let config = match Config::load(&args.common.path, args.common.config.as_deref()) {
+    let mut config = match Config::load(&args.common.path, args.common.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return crate::cli::error(e),
     };
+    if let Some(src) = &args.osv {
+        if let Err(e) = crate::osv::set_source(&mut config, src) {
+            return crate::cli::error(e);
+        }
+    }
     let status = assess(&args.common.path, &report, &config);
     let color = crate::cli::use_color(args.output.is_some());
     let res = crate::cli::emit(args.output.as_deref(), |w| match args.format {

@@ -38,6 +38,7 @@ fn symbol(s: State) -> (&'static str, Style) {
         State::Partial => ("◐", fg(AnsiColor::Yellow).bold()),
         State::Missing => ("✘", fg(AnsiColor::Red).bold()),
         State::NotApplicable => ("–", Style::new().dimmed()),
+        State::Unknown => ("?", fg(AnsiColor::Yellow)),
     }
 }
 
@@ -79,11 +80,7 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
     let p = Painter { color };
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
-    let applicable = report
-        .controls
-        .iter()
-        .filter(|c| c.state != State::NotApplicable)
-        .count();
+    let applicable = report.controls.iter().filter(|c| c.state.scored()).count();
     writeln!(
         w,
         "{} {}   {} of {} controls apply",

@@ -14,7 +14,7 @@ impl StatusReport {
                 let applicable: Vec<_> = self
                     .controls
                     .iter()
-                    .filter(|c| c.area == *area && c.state != State::NotApplicable)
+                    .filter(|c| c.area == *area && c.state.scored())
                     .collect();
                 Some(AreaView {
                     name: area.title().to_string(),
@@ -36,6 +36,7 @@ impl StatusReport {
                     State::Partial => ControlState::Partial,
                     State::Missing => ControlState::Missing,
                     State::NotApplicable => ControlState::NotApplicable,
+                    State::Unknown => ControlState::Unknown,
                 },
                 evidence: c
                     .evidence
