@@ -54,6 +54,13 @@ services:
 ```
 or `mem_limit: 1g` with the legacy v2 syntax.
 
+`harden fix --unsafe` adds `deploy.resources.limits` (`cpus: "1.0"`, `memory: 512M`, or
+`compose_cpus` / `compose_memory` from a `[fix]` section of harden.toml) after the
+service's last key, or only the missing levels into an existing `deploy:` block, at the
+file's indentation and line endings. It is unsafe because a limit below the service's
+real usage gets it OOM-killed: tune the numbers. Flow-style services and services
+built from `<<:` merges are left for you.
+
 Checkov 3 has no docker-compose framework and Trivy does not read compose files; both
 cover the Kubernetes equivalent (see `k8s/missing-resource-limits`).
 "#,

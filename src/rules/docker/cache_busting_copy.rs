@@ -52,6 +52,15 @@ For Node copy `package.json` and the lockfile before `npm ci`; for Go copy
 `go.mod go.sum` before `go mod download`; for Rust use `cargo chef` or a dummy
 `src/main.rs` build.
 
+`harden fix --unsafe` does the reordering when it is unambiguous: a one-line
+`COPY . <dest>` (no flag but `--chown`/`--chmod`), in the same stage and with no
+`WORKDIR` between it and a `RUN` whose install names its manifest —
+`pip install -r requirements.txt` becomes `COPY requirements.txt .` before it,
+`npm ci` becomes `COPY package.json package-lock.json ./` — and nothing else in that
+`RUN` but `rm` or `… cache clean`. The `COPY . <dest>` moves to just after the install.
+It is unsafe because build steps between the two that need the sources (or a
+requirements file that includes another) would break: build the image to check.
+
 hadolint has no check for layer order.
 "#,
 };

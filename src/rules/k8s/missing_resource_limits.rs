@@ -51,6 +51,12 @@ or example manifests are not checked (see `k8s/latest-image` for how patches are
 Set the memory limit equal to the request for predictable behaviour (Guaranteed QoS when
 CPU limits are also set).
 
+`harden fix --unsafe` adds `resources: {limits: {memory: 512Mi}}`, in block style, under the container
+(or `limits:` into an existing `resources:`, or `memory:` into existing `limits:`), with
+`k8s_memory` and the optional `k8s_cpu` of a `[fix]` section in harden.toml instead of the
+defaults. It is unsafe because a limit below real usage gets the container OOM-killed
+(CrashLoopBackOff): tune it. Flow-style mappings are left for you.
+
 Checkov (CKV_K8S_11, CKV_K8S_13) and Trivy (KSV011, KSV018) also require a CPU limit; we
 do not, and report a missing memory limit only (on our hardened fixtures CKV_K8S_11 is
 Checkov's most frequent finding). Checkov also reports kustomize patch files.
