@@ -54,7 +54,8 @@ CPU limits are also set).
 `harden fix --unsafe` adds `resources: {limits: {memory: 512Mi}}`, in block style, under the container
 (or `limits:` into an existing `resources:`, or `memory:` into existing `limits:`), with
 `k8s_memory` and the optional `k8s_cpu` of a `[fix]` section in harden.toml instead of the
-defaults. It is unsafe because a limit below real usage gets the container OOM-killed
+defaults; a container with a memory request gets a limit equal to it (a limit below
+the request is rejected). It is unsafe because a limit below real usage gets the container OOM-killed
 (CrashLoopBackOff): tune it. Flow-style mappings are left for you.
 
 Checkov (CKV_K8S_11, CKV_K8S_13) and Trivy (KSV011, KSV018) also require a CPU limit; we
@@ -70,8 +71,21 @@ harden.toml) — tune it from observed usage, usually equal to the memory reques
 
 /// Adds `resources.limits.memory` (and the missing levels above it) to a block-style container.
 fn fix_for(text: &str, container: &YamlNode, cx: &FileCx<'_>) -> Option<Fix> {
-    let memory = yaml_scalar(&fix_setting(cx.config, "k8s_memory").unwrap_or("512Mi".into()));
-    let cpu = fix_setting(cx.config, "k8s_cpu").map(|c| yaml_scalar(&c));
+    // A limit below the request is rejected by the API server: reuse the request when
+    // there is one (limit = request is also the recommended setting).
+    let request = |key: &str| {
+        container
+            .at(&["resources", "requests", key])
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_string)
+    };
+    let memory = yaml_scalar(
+        &request("memory")
+            .or_else(|| fix_setting(cx.config, "k8s_memory"))
+            .unwrap_or("512Mi".into()),
+    );
+    let cpu = fix_setting(cx.config, "k8s_cpu").map(|c| yaml_scalar(&request("cpu").unwrap_or(c)));
     let step = container
         .as_map()?
         .iter()
