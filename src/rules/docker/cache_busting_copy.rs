@@ -368,4 +368,38 @@ mod tests {
         assert_eq!(f[0].severity, Severity::Low);
         assert_eq!(f[0].related.len(), 1);
     }
+
+    fn fixed(text: &str) -> Option<String> {
+        let f = check(&CacheBustingCopy, text);
+        let fix = f.first()?.fix.as_ref()?;
+        let mut out = text.to_string();
+        for e in fix.edits.iter().rev() {
+            out.replace_range(e.range.clone(), &e.replacement);
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn fix_variants() {
+        assert_eq!(
+            fixed("FROM python:3.12\nCOPY . /app\nRUN pip3 install --requirement=/app/requirements.txt && rm -rf /root/.cache\nWORKDIR /app\n").as_deref(),
+            Some("FROM python:3.12\nCOPY requirements.txt /app/\nRUN pip3 install --requirement=/app/requirements.txt && rm -rf /root/.cache\nCOPY . /app\nWORKDIR /app\n")
+        );
+        assert_eq!(
+            fixed("FROM node:20\nWORKDIR /srv\nCOPY . .\nRUN npm ci").as_deref(),
+            Some("FROM node:20\nWORKDIR /srv\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .")
+        );
+        // Ambiguous: two requirement files, constraints, a positional package, ADD, bundle.
+        for t in [
+            "FROM python:3.12\nCOPY . .\nRUN pip install -r a.txt -r b.txt\n",
+            "FROM python:3.12\nCOPY . .\nRUN pip install -r a.txt -c c.txt\n",
+            "FROM python:3.12\nCOPY . .\nRUN pip install -r reqs/prod.txt\n",
+            "FROM python:3.12\nADD . .\nRUN pip install -r requirements.txt\n",
+            "FROM ruby:3.3\nCOPY . .\nRUN bundle install\n",
+            "FROM node:20\nCOPY . .\nRUN npm ci --prefix web\n",
+        ] {
+            assert_eq!(check(&CacheBustingCopy, t).len(), 1, "{t}");
+            assert_eq!(fixed(t), None, "{t}");
+        }
+    }
 }
