@@ -149,6 +149,54 @@ impl PinTable {
     }
 }
 
+/// The table to pin with under `config`: the bundled one, merged with the file named by
+/// `[fix] pins = "path"` in harden.toml (relative to the config file) or by
+/// `harden fix --pins FILE` (which sets that key to an absolute path). A file that
+/// cannot be read or parsed leaves the bundled table (`harden fix` checks the flag first).
+pub fn table_for(config: &crate::config::Config) -> std::sync::Arc<PinTable> {
+    use std::collections::HashMap as Map;
+    use std::path::PathBuf;
+    use std::sync::{Arc, Mutex};
+    static CACHE: OnceLock<Mutex<Map<PathBuf, Arc<PinTable>>>> = OnceLock::new();
+    let bundled = || Arc::new(table().clone());
+    let Some(path) = user_pins_path(config) else {
+        static BUNDLED: OnceLock<Arc<PinTable>> = OnceLock::new();
+        return BUNDLED.get_or_init(bundled).clone();
+    };
+    let cache = CACHE.get_or_init(|| Mutex::new(Map::new()));
+    let mut guard = match cache.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    guard
+        .entry(path.clone())
+        .or_insert_with(|| match load_user_pins(&path) {
+            Ok(t) => Arc::new(t),
+            Err(_) => bundled(),
+        })
+        .clone()
+}
+
+/// The pin file named in `[fix] pins`, resolved against the config file's directory.
+pub fn user_pins_path(config: &crate::config::Config) -> Option<std::path::PathBuf> {
+    let raw = config.extra.get("fix")?.get("pins")?.as_str()?;
+    let p = std::path::PathBuf::from(raw);
+    if p.is_absolute() {
+        return Some(p);
+    }
+    match config.source.as_ref().and_then(|s| s.parent()) {
+        Some(dir) => Some(dir.join(p)),
+        None => Some(p),
+    }
+}
+
+/// Reads a user pin file and merges it over the bundled table.
+pub fn load_user_pins(path: &std::path::Path) -> Result<PinTable, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let user = PinTable::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(table().merged_with(&user))
+}
+
 fn table() -> &'static PinTable {
     static TABLE: OnceLock<PinTable> = OnceLock::new();
     TABLE.get_or_init(|| PinTable::from_json(PINS_JSON).unwrap_or_default())

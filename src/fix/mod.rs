@@ -10,6 +10,7 @@ pub mod dependabot;
 pub mod validate;
 pub mod workflow;
 pub mod write;
+pub mod yaml_insert;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -49,6 +50,10 @@ pub struct FixArgs {
     /// Trivy with SARIF upload, SBOM, gitleaks — only the missing parts).
     #[arg(long, value_name = "KIND", value_parser = ["security"])]
     add_workflow: Option<String>,
+    /// An action pin table shaped like `data/action-pins.json`, merged over the bundled
+    /// one for `actions/unpinned-uses` (same as `[fix] pins = "FILE"` in harden.toml).
+    #[arg(long, value_name = "FILE")]
+    pins: Option<std::path::PathBuf>,
 }
 
 /// What a fix run did.
@@ -200,6 +205,13 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
         }
         report = engine::scan(&scan_opts);
     }
+    if opts.rules.is_empty() || opts.rules.iter().any(|r| r == "actions/unpinned-uses") {
+        for action in unknown_pins(&report, config) {
+            outcome
+                .notes
+                .push(format!("no pin known for {action}; pass --pins"));
+        }
+    }
     outcome.final_report = report;
     outcome
 }
@@ -258,6 +270,41 @@ fn add_security_workflow(
     });
 }
 
+/// Points `[fix] pins` at `file` (made absolute), after checking it parses.
+pub fn set_pins(config: &mut Config, file: &Path) -> Result<(), String> {
+    let abs = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    crate::actions_pins::load_user_pins(&abs)?;
+    let section = config
+        .extra
+        .entry("fix".to_string())
+        .or_insert_with(|| toml::Value::Table(toml::map::Map::new()));
+    if !section.is_table() {
+        *section = toml::Value::Table(toml::map::Map::new());
+    }
+    if let toml::Value::Table(t) = section {
+        t.insert(
+            "pins".to_string(),
+            toml::Value::String(abs.to_string_lossy().into_owned()),
+        );
+    }
+    Ok(())
+}
+
+/// Actions `actions/unpinned-uses` still reports with no fix: the pin table does not know them.
+fn unknown_pins(report: &ScanReport, config: &Config) -> BTreeSet<String> {
+    let pins = crate::actions_pins::table_for(config);
+    report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "actions/unpinned-uses" && f.fix.is_none())
+        .filter_map(|f| {
+            let rest = f.message.strip_prefix('`')?;
+            let action = &rest[..rest.find('`')?];
+            (!action.contains(':') && !pins.knows(action)).then(|| action.to_string())
+        })
+        .collect()
+}
+
 /// Whether `root` is in a git work tree, and whether that tree has uncommitted changes.
 fn git_state(root: &Path) -> Option<bool> {
     let out = Command::new("git")
@@ -278,10 +325,19 @@ pub fn run_cli(args: FixArgs) -> i32 {
     if !root.is_dir() {
         return cli::error(format!("{}: not a directory", root.display()));
     }
-    let config = match Config::load(root, args.common.config.as_deref()) {
+    let mut config = match Config::load(root, args.common.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return cli::error(e),
     };
+    if let Some(pins) = &args.pins {
+        if let Err(e) = set_pins(&mut config, pins) {
+            return cli::error(e);
+        }
+    } else if let Some(p) = crate::actions_pins::user_pins_path(&config) {
+        if let Err(e) = crate::actions_pins::load_user_pins(&p) {
+            return cli::error(format!("[fix] pins: {e}"));
+        }
+    }
     if !args.dry_run {
         match git_state(root) {
             None if !args.allow_no_vcs => {

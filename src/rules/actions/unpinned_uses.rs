@@ -1,6 +1,6 @@
 //! `actions/unpinned-uses`: `uses:` pinned to a tag or a branch instead of a commit SHA.
 
-use crate::actions_pins;
+use crate::actions_pins::{self, PinTable};
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::{ScalarStyle, YamlFile, YamlNode};
 use crate::rules::actions::wf::{self, UsesRef};
@@ -47,7 +47,11 @@ Pin to the commit and keep the version in a comment so Dependabot (with a
 `github-actions` entry) keeps updating both: `uses: owner/repo@<sha> # v4.2.2`.
 `harden fix` does this offline for the actions in its bundled pin table
 (`data/action-pins.json`, 32 widely used actions, read from their
-repositories on 2026-11-22) when the line has no comment yet.
+repositories on 2026-11-22) when the line has no comment yet. For other actions,
+pass a table of the same shape: `harden fix --pins my-pins.json`, or set
+`[fix] pins = "my-pins.json"` in harden.toml (relative to that file); it is merged
+over the bundled table, and actions it does not know either are left and listed in
+the summary ("no pin known for …").
 
 zizmor's `unpinned-uses` reports the same references (tags and branches alike,
 first-party actions included); harden grades branches above tags.
@@ -62,7 +66,7 @@ pub fn looks_like_version(r: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
 }
 
-fn check(root: &YamlNode, text: &str, out: &mut Sink<'_>) {
+fn check(root: &YamlNode, text: &str, pins: &PinTable, out: &mut Sink<'_>) {
     for uses in wf::all_uses(root) {
         let Some(value) = uses.as_str() else { continue };
         let (action, git_ref) = match wf::parse_uses(value) {
@@ -80,7 +84,7 @@ fn check(root: &YamlNode, text: &str, out: &mut Sink<'_>) {
         if wf::is_full_sha(&git_ref) {
             continue;
         }
-        let known_tag = actions_pins::pin_for(&action, &git_ref).is_some();
+        let known_tag = pins.pin_for(&action, &git_ref).is_some();
         let (severity, what) = if git_ref.is_empty() {
             (
                 Severity::High,
@@ -98,7 +102,7 @@ fn check(root: &YamlNode, text: &str, out: &mut Sink<'_>) {
             )
         };
         let message = format!("`{action}` {what}; pin it to a full commit SHA");
-        let fix = fix_for(uses, text, &action, &git_ref, out);
+        let fix = fix_for(uses, text, &action, &git_ref, pins, out);
         let f = out.report(uses.span.clone(), message);
         f.severity = severity;
         f.fix = fix;
@@ -112,13 +116,14 @@ fn fix_for(
     text: &str,
     action: &str,
     git_ref: &str,
+    pins: &PinTable,
     out: &Sink<'_>,
 ) -> Option<Fix> {
     let scalar = uses.as_scalar()?;
     if scalar.style != ScalarStyle::Plain {
         return None;
     }
-    let (sha, comment) = actions_pins::pin_with_comment(action, git_ref)?;
+    let (sha, comment) = pins.pin_with_comment(action, git_ref)?;
     let rest = text.get(uses.span.end..)?;
     let line_rest = rest.split('\n').next().unwrap_or("");
     if !line_rest.trim().is_empty() {
@@ -137,14 +142,16 @@ impl Rule for UnpinnedUses {
     }
 
     fn check_workflow(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        let pins = actions_pins::table_for(cx.config);
         for root in wf::roots(yaml) {
-            check(root, &cx.file.text, out);
+            check(root, &cx.file.text, &pins, out);
         }
     }
 
     fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        let pins = actions_pins::table_for(cx.config);
         for root in wf::roots(yaml) {
-            check(root, &cx.file.text, out);
+            check(root, &cx.file.text, &pins, out);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `compose/missing-resource-limits`: a service that may take all the host's memory.
 
-use crate::finding::Severity;
+use crate::finding::{Fix, Severity};
+use crate::fix::yaml_insert::{fix_setting, insert_keys, step_between, yaml_scalar};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::rules::compose::{is_partial_service, services, skip_operational};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
@@ -53,6 +54,13 @@ services:
 ```
 or `mem_limit: 1g` with the legacy v2 syntax.
 
+`harden fix --unsafe` adds `deploy.resources.limits` (`cpus: "1.0"`, `memory: 512M`, or
+`compose_cpus` / `compose_memory` from a `[fix]` section of harden.toml) after the
+service's last key, or only the missing levels into an existing `deploy:` block, at the
+file's indentation and line endings. It is unsafe because a limit below the service's
+real usage gets it OOM-killed: tune the numbers. Flow-style services and services
+built from `<<:` merges are left for you.
+
 Checkov 3 has no docker-compose framework and Trivy does not read compose files; both
 cover the Kubernetes equivalent (see `k8s/missing-resource-limits`).
 "#,
@@ -97,7 +105,64 @@ impl Rule for MissingResourceLimits {
                     svc.key
                 )
             };
-            out.report(svc.key_span.clone(), msg);
+            let fix = fix_for(&cx.file.text, &svc.key_span, s, cx);
+            out.report(svc.key_span.clone(), msg).fix = fix;
         }
     }
+}
+
+/// Caveat of the fix.
+const CAVEAT: &str = "a memory limit below what the service really uses gets it OOM-killed \
+in a restart loop; the numbers are placeholders (set `[fix] compose_memory` and \
+`compose_cpus` in harden.toml) — tune them from the service's observed usage";
+
+/// Adds `deploy.resources.limits` (or the missing part of it) to a block-style service.
+fn fix_for(
+    text: &str,
+    key_span: &std::ops::Range<usize>,
+    s: &YamlNode,
+    cx: &FileCx<'_>,
+) -> Option<Fix> {
+    if s.get("mem_limit").is_some() {
+        return None;
+    }
+    let memory = yaml_scalar(&fix_setting(cx.config, "compose_memory").unwrap_or("512M".into()));
+    let cpus = fix_setting(cx.config, "compose_cpus").unwrap_or("1.0".into());
+    let cpus = format!("\"{}\"", cpus.replace(['"', '\\'], ""));
+    let step = step_between(text, key_span.start, s);
+    let has_cpus = has_cpu_limit(s);
+    let mut leaf = Vec::new();
+    if !has_cpus {
+        leaf.push(format!("cpus: {cpus}"));
+    }
+    leaf.push(format!("memory: {memory}"));
+    // Find the deepest existing level of deploy.resources.limits and add below it.
+    let route = ["deploy", "resources", "limits"];
+    let mut node = s;
+    let mut depth = 0;
+    while depth < route.len() {
+        match node.get(route[depth]) {
+            Some(n) if !n.is_null() => {
+                node = n;
+                depth += 1;
+            }
+            Some(_) => return None,
+            None => break,
+        }
+    }
+    if depth == route.len() && node.get("memory").is_some() {
+        return None;
+    }
+    let mut lines = Vec::new();
+    for (i, key) in route.iter().enumerate().skip(depth) {
+        lines.push((i - depth, format!("{key}:")));
+    }
+    let leaf_depth = route.len() - depth;
+    lines.extend(leaf.into_iter().map(|l| (leaf_depth, l)));
+    let edit = insert_keys(text, node, step, &lines)?;
+    Some(Fix::unsafe_because(
+        "Add deploy.resources.limits (placeholder values)",
+        CAVEAT,
+        vec![edit],
+    ))
 }

@@ -1,6 +1,7 @@
 //! `k8s/missing-resource-limits`: a container without a memory limit.
 
-use crate::finding::Severity;
+use crate::finding::{Fix, Severity};
+use crate::fix::yaml_insert::{fix_setting, insert_keys, step_between, yaml_scalar};
 use crate::parse::yaml::YamlNode;
 use crate::rules::k8s::{skip_operational, workloads, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
@@ -50,11 +51,77 @@ or example manifests are not checked (see `k8s/latest-image` for how patches are
 Set the memory limit equal to the request for predictable behaviour (Guaranteed QoS when
 CPU limits are also set).
 
+`harden fix --unsafe` adds `resources: {limits: {memory: 512Mi}}`, in block style, under the container
+(or `limits:` into an existing `resources:`, or `memory:` into existing `limits:`), with
+`k8s_memory` and the optional `k8s_cpu` of a `[fix]` section in harden.toml instead of the
+defaults; a container with a memory request gets a limit equal to it (a limit below
+the request is rejected). It is unsafe because a limit below real usage gets the container OOM-killed
+(CrashLoopBackOff): tune it. Flow-style mappings are left for you.
+
 Checkov (CKV_K8S_11, CKV_K8S_13) and Trivy (KSV011, KSV018) also require a CPU limit; we
 do not, and report a missing memory limit only (on our hardened fixtures CKV_K8S_11 is
 Checkov's most frequent finding). Checkov also reports kustomize patch files.
 "#,
 };
+
+/// Caveat of the fix.
+const CAVEAT: &str = "a memory limit below what the container really uses gets it OOM-killed \
+(CrashLoopBackOff); 512Mi is a placeholder (set `[fix] k8s_memory` and `k8s_cpu` in \
+harden.toml) — tune it from observed usage, usually equal to the memory request";
+
+/// Adds `resources.limits.memory` (and the missing levels above it) to a block-style container.
+fn fix_for(text: &str, container: &YamlNode, cx: &FileCx<'_>) -> Option<Fix> {
+    // A limit below the request is rejected by the API server: reuse the request when
+    // there is one (limit = request is also the recommended setting).
+    let request = |key: &str| {
+        container
+            .at(&["resources", "requests", key])
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_string)
+    };
+    let memory = yaml_scalar(
+        &request("memory")
+            .or_else(|| fix_setting(cx.config, "k8s_memory"))
+            .unwrap_or("512Mi".into()),
+    );
+    let cpu = fix_setting(cx.config, "k8s_cpu").map(|c| yaml_scalar(&request("cpu").unwrap_or(c)));
+    let step = container
+        .as_map()?
+        .iter()
+        .find(|p| p.value.as_map().is_some_and(|m| !m.is_empty()))
+        .map_or(2, |p| step_between(text, p.key_span.start, &p.value));
+    let route = ["resources", "limits"];
+    let mut node = container;
+    let mut depth = 0;
+    while depth < route.len() {
+        match node.get(route[depth]) {
+            Some(n) if !n.is_null() => {
+                node = n;
+                depth += 1;
+            }
+            Some(_) => return None,
+            None => break,
+        }
+    }
+    let mut lines = Vec::new();
+    for (i, key) in route.iter().enumerate().skip(depth) {
+        lines.push((i - depth, format!("{key}:")));
+    }
+    let leaf = route.len() - depth;
+    if let Some(cpu) = cpu {
+        if node.get("cpu").is_none() || depth < route.len() {
+            lines.push((leaf, format!("cpu: {cpu}")));
+        }
+    }
+    lines.push((leaf, format!("memory: {memory}")));
+    let edit = insert_keys(text, node, step, &lines)?;
+    Some(Fix::unsafe_because(
+        "Add resources.limits.memory (placeholder value)",
+        CAVEAT,
+        vec![edit],
+    ))
+}
 
 impl Rule for MissingResourceLimits {
     fn meta(&self) -> &'static RuleMeta {
@@ -90,6 +157,7 @@ impl Rule for MissingResourceLimits {
                     ),
                     w.namespace,
                 );
+                self.0.attach_fix(fix_for(&cx.file.text, c.node, cx));
             }
         }
     }

@@ -194,6 +194,8 @@ struct Pending {
     /// For missing limits: the workload's namespace (dropped if a `LimitRange` with a
     /// default memory limit covers it).
     limit_scope: Option<Option<String>>,
+    /// A fix to attach when the finding is reported.
+    fix: Option<crate::finding::Fix>,
 }
 
 /// Findings held until the end of the scan, and what kustomizations said.
@@ -341,6 +343,15 @@ impl Deferred {
         }
     }
 
+    /// Attaches a fix to the finding held last.
+    pub fn attach_fix(&self, fix: Option<crate::finding::Fix>) {
+        if let Ok(mut st) = self.state.lock() {
+            if let Some(last) = st.pending.last_mut() {
+                last.fix = fix;
+            }
+        }
+    }
+
     /// Holds a finding at `span` of the current file.
     pub fn push(
         &self,
@@ -360,6 +371,7 @@ impl Deferred {
                 severity,
                 image: image.map(image_name),
                 limit_scope: None,
+                fix: None,
             });
         }
     }
@@ -389,6 +401,7 @@ impl Deferred {
             }
             let f = out.report(p.at, p.snippet, p.message);
             f.severity = p.severity;
+            f.fix = p.fix;
         }
     }
 }
