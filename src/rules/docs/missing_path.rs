@@ -33,7 +33,8 @@ The rule reads inline code spans (not code blocks) in Markdown files and
 reports those that are repository-relative paths — a `/` inside, no spaces,
 not a URL, not absolute (`/etc/…`), not home-relative (`~/.ssh/…`), no
 placeholders (`<path>`, `{name}`, `$VAR`), no globs — whose first directory
-exists in the repository (medium) or is a conventional one such as `scripts/`,
+exists in the repository (medium; `.github/` counts as conventional, since nearly
+every repository has one) or is a conventional one such as `scripts/`,
 `docs/`, `config/`, `deploy/` (low), when the file exists neither from the
 repository root nor next to the document. Build outputs (`dist/`, `build/`,
 `target/`, `node_modules/`…), paths the `.gitignore` covers, and lines that
@@ -361,7 +362,9 @@ impl MissingPath {
                 continue;
             }
             let first = p.split('/').next().unwrap_or("");
-            let severity = if repo.exists(first) {
+            // `.github/` exists in nearly every repository, so it proves little about a
+            // path named in prose (docs often describe files other projects have).
+            let severity = if repo.exists(first) && first != ".github" {
                 Severity::Medium
             } else if CONVENTIONAL.contains(&first) {
                 Severity::Low
