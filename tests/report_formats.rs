@@ -102,11 +102,17 @@ fn normalise_version(s: &str) -> String {
 fn sarif_is_valid_against_the_published_schema() {
     let v = validator(&manifest().join("tests/data/schemas/sarif-2.1.0.schema.json"));
     let catalog = rules::catalog();
-    for (label, report) in [
-        ("webapp, all rules", common::scan_all(&webapp())),
-        ("tricky", tricky_report()),
-        ("empty", ScanReport::default()),
-    ] {
+    let mut cases: Vec<(String, ScanReport)> = vec![
+        ("webapp, all rules".into(), common::scan_all(&webapp())),
+        ("tricky".into(), tricky_report()),
+        ("empty".into(), ScanReport::default()),
+    ];
+    // Every realistic repository, every rule: each result must still have a real location.
+    for repo in read_dir(&common::fixtures().join("repos")) {
+        let label = format!("{}, all rules", repo.display());
+        cases.push((label, common::scan_all(&repo)));
+    }
+    for (label, report) in cases {
         let doc = sarif::to_sarif(&report, &catalog, Some(&webapp()));
         let errs = errors(&v, &doc);
         assert!(
