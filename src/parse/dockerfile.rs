@@ -246,6 +246,41 @@ pub struct Dockerfile {
     pub syntax: Option<String>,
     /// Lines that are not instructions (reported as diagnostics, never fatal).
     pub errors: Vec<(Range<usize>, String)>,
+    /// `RUN` shells parsed once and shared by every rule that reads them.
+    pub run_cache: RunCache,
+}
+
+/// The shell of one `RUN`, parsed.
+pub struct ParsedRun {
+    /// Index of the instruction.
+    pub index: usize,
+    /// Parsed shell pieces (the arguments, or heredoc bodies run as scripts).
+    pub scripts: Vec<crate::parse::shell::ShellScript>,
+    /// Whether the first script is the shell-form arguments themselves.
+    pub inline: bool,
+}
+
+/// Lazily filled cache of parsed `RUN` shells; a clone starts empty.
+#[derive(Default)]
+pub struct RunCache(std::sync::OnceLock<Vec<ParsedRun>>);
+
+impl RunCache {
+    /// The parsed runs, computing them with `init` on first use.
+    pub fn get_or_init(&self, init: impl FnOnce() -> Vec<ParsedRun>) -> &[ParsedRun] {
+        self.0.get_or_init(init)
+    }
+}
+
+impl Clone for RunCache {
+    fn clone(&self) -> Self {
+        RunCache::default()
+    }
+}
+
+impl std::fmt::Debug for RunCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RunCache")
+    }
 }
 
 const KEYWORDS: &[&str] = &[
@@ -501,6 +536,7 @@ pub fn parse(text: &str) -> Dockerfile {
         escape,
         syntax,
         errors,
+        run_cache: RunCache::default(),
     }
 }
 

@@ -119,7 +119,7 @@ impl Rule for AptHygiene {
             }
             let mut update: Option<std::ops::Range<usize>> = None;
             let mut lists_removed = false;
-            for script in &r.scripts {
+            for script in r.scripts {
                 if removes_lists(script) {
                     lists_removed = true;
                 }

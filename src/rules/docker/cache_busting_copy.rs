@@ -84,7 +84,7 @@ impl Rule for CacheBustingCopy {
             // (instruction index, ecosystem, command text, host span, cache mount)
             let mut installs = Vec::new();
             for r in runs.iter().filter(|r| range.contains(&r.index)) {
-                for script in &r.scripts {
+                for script in r.scripts {
                     for cmd in script.commands() {
                         if let Some(eco) = util::dependency_install(script, &cmd) {
                             let span = script.host_range(&cmd.span());

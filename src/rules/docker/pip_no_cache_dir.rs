@@ -94,7 +94,7 @@ impl Rule for PipNoCacheDir {
             {
                 continue;
             }
-            for script in &r.scripts {
+            for script in r.scripts {
                 for cmd in script.commands() {
                     let vals = cmd.arg_values(script);
                     let is_pip = cmd.name.starts_with("pip")

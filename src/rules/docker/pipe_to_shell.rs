@@ -144,7 +144,7 @@ impl Rule for PipeToShell {
         }
         let sev = util::for_role(cx, META.severity);
         for r in util::runs(df) {
-            for script in &r.scripts {
+            for script in r.scripts {
                 for p in pipelines(script.tree.root_node()) {
                     let mut c = p.walk();
                     let cmds: Vec<Node<'_>> =

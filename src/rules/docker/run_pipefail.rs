@@ -121,7 +121,7 @@ impl Rule for RunPipefail {
             if shell_pipefail {
                 continue;
             }
-            'scripts: for script in &r.scripts {
+            'scripts: for script in r.scripts {
                 for p in pipelines(script.tree.root_node()) {
                     // `a || b` parses as a list, not a pipeline; only `|` and `|&` get here.
                     if harmless_producer(script, p) || sets_pipefail_before(script, p.start_byte())

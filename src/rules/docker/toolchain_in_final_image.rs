@@ -145,7 +145,7 @@ impl Rule for ToolchainInFinalImage {
             if !r.ins.stage.is_some_and(|s| chain.contains(&s)) {
                 continue;
             }
-            for script in &r.scripts {
+            for script in r.scripts {
                 for cmd in script.commands() {
                     let vals = cmd.arg_values(script);
                     let (sub, rest): (String, Vec<Option<String>>) = match cmd.name.as_str() {

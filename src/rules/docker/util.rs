@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::finding::Severity;
-use crate::parse::dockerfile::{Dockerfile, Form, Instruction};
+use crate::parse::dockerfile::{Dockerfile, Form, Instruction, ParsedRun};
 use crate::parse::shell::{ShellOrigin, ShellScript};
 use crate::roles::FileRole;
 use crate::rules::FileCx;
@@ -222,8 +222,8 @@ pub struct RunShell<'d> {
     pub ins: &'d Instruction,
     /// Index of the instruction in the file.
     pub index: usize,
-    /// Parsed shell pieces.
-    pub scripts: Vec<ShellScript>,
+    /// Parsed shell pieces (parsed once per file, shared by every Docker rule).
+    pub scripts: &'d [ShellScript],
     /// Whether the first script is the shell-form arguments themselves (not a heredoc body).
     pub inline: bool,
 }
@@ -231,6 +231,21 @@ pub struct RunShell<'d> {
 /// The shell of every `RUN` that runs a POSIX shell (not after a non-POSIX `SHELL`,
 /// not in a file with the Windows escape character).
 pub fn runs(df: &Dockerfile) -> Vec<RunShell<'_>> {
+    df.run_cache
+        .get_or_init(|| parse_runs(df))
+        .iter()
+        .filter_map(|p| {
+            Some(RunShell {
+                ins: df.instructions.get(p.index)?,
+                index: p.index,
+                scripts: &p.scripts,
+                inline: p.inline,
+            })
+        })
+        .collect()
+}
+
+fn parse_runs(df: &Dockerfile) -> Vec<ParsedRun> {
     let mut out = Vec::new();
     if df.escape != '\\' {
         return out;
@@ -281,8 +296,7 @@ pub fn runs(df: &Dockerfile) -> Vec<RunShell<'_>> {
                 }
             }
         }
-        out.push(RunShell {
-            ins,
+        out.push(ParsedRun {
             index,
             scripts,
             inline,
