@@ -2232,15 +2232,20 @@ fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if let Some((d, h)) = sections.first() {
         return out(
             State::Partial,
-            vec![Evidence::new(
-                &d.text.path,
-                h.line,
-                format!("section “{}”", h.title),
-            )],
+            section_evidence(d, h, "section"),
             "operations notes in a README section only",
         );
     }
     out(State::Missing, Vec::new(), "no runbook")
+}
+
+/// Evidence pointing at a document section: `label “Heading”` at the heading's line.
+fn section_evidence(d: &Doc<'_>, h: &Heading, label: &str) -> Vec<Evidence> {
+    vec![Evidence::new(
+        &d.text.path,
+        h.line,
+        format!("{label} “{}”", h.title),
+    )]
 }
 
 fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
@@ -2273,11 +2278,7 @@ fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if let Some((d, h)) = sections.iter().find(|(_, h)| h.body_lines >= 5) {
         return out(
             State::Done,
-            vec![Evidence::new(
-                &d.text.path,
-                h.line,
-                format!("section “{}”", h.title),
-            )],
+            section_evidence(d, h, "section"),
             "deployment documented",
         );
     }
@@ -2291,11 +2292,7 @@ fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if let Some((d, h)) = sections.first() {
         return out(
             State::Partial,
-            vec![Evidence::new(
-                &d.text.path,
-                h.line,
-                format!("short section “{}”", h.title),
-            )],
+            section_evidence(d, h, "short section"),
             "deployment barely documented",
         );
     }
@@ -2320,11 +2317,7 @@ fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile) -> Outcome
     if let Some((d, h)) = heads.first() {
         return out(
             State::Done,
-            vec![Evidence::new(
-                &d.text.path,
-                h.line,
-                format!("section “{}”", h.title),
-            )],
+            section_evidence(d, h, "section"),
             "rollback procedure documented",
         );
     }
