@@ -241,6 +241,18 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A validator for one of the published schemas copied under tests/data/schemas.
+fn schema_validator(name: &str) -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/schemas")
+        .join(name);
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::options()
+        .build(&schema)
+        .expect("schema compiles")
+}
+
 /// Converts parsed YAML to JSON for schema validation (plain scalars typed as YAML 1.2 core).
 fn yaml_to_json(node: &harden::parse::yaml::YamlNode) -> serde_json::Value {
     use harden::parse::yaml::{ScalarStyle, YamlValue};
@@ -274,17 +286,7 @@ fn yaml_to_json(node: &harden::parse::yaml::YamlNode) -> serde_json::Value {
 
 #[test]
 fn dependabot_config_is_written_valid_and_covers_the_repository() {
-    let schema: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data/schemas/dependabot-2.0.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::options()
-        .build(&schema)
-        .expect("schema compiles");
+    let validator = schema_validator("dependabot-2.0.schema.json");
     for repo in ["collector-ops", "gpu-inference"] {
         let tmp = tempfile::tempdir().unwrap();
         copy_dir(&common::fixtures().join("repos").join(repo), tmp.path());
@@ -329,17 +331,7 @@ fn dependabot_config_is_written_valid_and_covers_the_repository() {
 
 #[test]
 fn security_workflow_has_only_missing_parts_is_valid_and_passes_our_own_rules() {
-    let schema: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data/schemas/github-workflow.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::options()
-        .build(&schema)
-        .expect("schema compiles");
+    let validator = schema_validator("github-workflow.schema.json");
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&common::fixtures().join("repos/gpu-inference"), tmp.path());
     // The repository already scans secrets: the new workflow must not add gitleaks.
