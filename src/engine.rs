@@ -9,6 +9,7 @@ use std::sync::mpsc;
 
 use serde::Serialize;
 
+use crate::classify::InventoryEntry;
 use crate::classify::{self, FileKind, NameClass};
 use crate::config::Config;
 use crate::embed;
@@ -20,7 +21,7 @@ use crate::parse::{
     yaml,
 };
 use crate::roles;
-use crate::rules::{self, FileCx, InventoryEntry, RepoCx, RepoSink, Rule, Sink};
+use crate::rules::{self, FileCx, RepoCx, RepoSink, Rule, Sink};
 use crate::source::SourceFile;
 use crate::suppress::{self, Suppression};
 

@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn nextjs_and_sveltekit_file_routes() {
-        let inv: Vec<crate::rules::InventoryEntry> = [
+        let inv: Vec<crate::classify::InventoryEntry> = [
             "app/api/healthz/route.ts",
             "pages/api/ready.ts",
             "src/routes/health/+server.ts",
@@ -306,7 +306,7 @@ mod tests {
             "tests/api/health.ts",
         ]
         .iter()
-        .map(|p| crate::rules::InventoryEntry {
+        .map(|p| crate::classify::InventoryEntry {
             path: p.to_string(),
             kind: None,
         })
