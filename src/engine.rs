@@ -509,7 +509,14 @@ fn check_file(
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_dockerfile(&df, cx, s)
             });
-            shells.extend(embed::dockerfile_runs(&df));
+            // The RUN shells the Docker rules parsed (once, cached on `df`).
+            for run in embed::dockerfile_runs(&df) {
+                for script in &run.scripts {
+                    each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
+                        r.check_shell(script, cx, s)
+                    });
+                }
+            }
         }
         FileKind::Compose
         | FileKind::Workflow
