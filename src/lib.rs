@@ -16,6 +16,7 @@ pub mod engine;
 pub mod finding;
 pub mod fix;
 pub mod mapped;
+pub mod model;
 pub mod osv;
 pub mod output;
 pub mod parse;

@@ -17,6 +17,7 @@ use crate::classify::{FileKind, InventoryEntry};
 use crate::config::Config;
 use crate::finding::{Edit, Finding, Related, Severity};
 use crate::mapped::MappedText;
+use crate::model::Repository;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::python::PythonFile;
 use crate::parse::shell::ShellScript;
@@ -66,6 +67,9 @@ pub struct FileCx<'a> {
     pub role: FileRole,
     /// The effective configuration.
     pub config: &'a Config,
+    /// The repository model: cross-file facts a rule can ask about (what builds
+    /// this Dockerfile, which files are patches…).
+    pub repo: &'a Repository,
 }
 
 impl FileCx<'_> {
@@ -157,6 +161,8 @@ pub struct RepoCx<'a> {
     pub inventory: &'a [InventoryEntry],
     /// The effective configuration.
     pub config: &'a Config,
+    /// The repository model, complete (code facts included).
+    pub model: &'a Repository,
 }
 
 impl RepoCx<'_> {

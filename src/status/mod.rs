@@ -16,7 +16,6 @@ pub mod outcome;
 pub mod profile;
 pub mod render;
 pub mod score;
-pub mod source_scan;
 pub mod view;
 pub mod workloads;
 
@@ -78,27 +77,7 @@ impl State {
     }
 }
 
-/// One piece of evidence: a place in the repository and what it shows.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Evidence {
-    /// Repository-relative path.
-    pub path: String,
-    /// 1-based line.
-    pub line: usize,
-    /// What this line shows.
-    pub note: String,
-}
-
-impl Evidence {
-    /// Evidence at `path:line`.
-    pub fn new(path: impl Into<String>, line: usize, note: impl Into<String>) -> Self {
-        Evidence {
-            path: path.into(),
-            line,
-            note: note.into(),
-        }
-    }
-}
+pub use crate::model::Evidence;
 
 /// The assessed state of one control.
 #[derive(Debug, Clone, Serialize)]
@@ -171,7 +150,7 @@ impl StatusReport {
 
 /// Assesses the repository at `root`, using a scan's findings and inventory.
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
-    let facts = facts::gather(root, &report.inventory, config);
+    let facts = facts::gather(&report.model);
     let (profile, mut outcomes) = areas::assess_all(&facts, &report.findings);
     outcomes.insert(
         "known-vulnerabilities",

@@ -471,11 +471,13 @@ pub mod testing {
     pub fn check_at(rule: &dyn Rule, path: &str, text: &str) -> Vec<Finding> {
         let file = SourceFile::new(path, text);
         let config = Config::default();
+        let repo = crate::model::Repository::default();
         let cx = FileCx {
             file: &file,
             kind: FileKind::Dockerfile,
             role: FileRole::Production,
             config: &config,
+            repo: &repo,
         };
         let df = parse(text);
         let mut out = Vec::new();

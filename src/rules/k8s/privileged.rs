@@ -3,12 +3,12 @@
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::rules::compose::privileged::{is_host_agent_image, is_runtime_socket};
-use crate::rules::k8s::{workloads, Deferred};
-use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+use crate::rules::k8s::{workloads};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
-pub struct Privileged(Deferred);
+pub struct Privileged;
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -84,8 +84,8 @@ impl Rule for Privileged {
         &META
     }
 
-    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        if self.0.observe(doc, cx) {
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if super::is_meta_document(doc, cx) {
             return;
         }
         for w in workloads(doc, cx) {
@@ -96,17 +96,18 @@ impl Rule for Privileged {
                         .and_then(|i| i.as_str())
                         .is_some_and(is_host_agent_image)
                 });
-            let push = |span: std::ops::Range<usize>, severity: Severity, msg: String| {
+            let mut push = |span: std::ops::Range<usize>, severity: Severity, msg: String| {
                 if agent && severity == Severity::High {
-                    self.0.push(
+                    super::report(
                         cx,
+                        out,
                         span,
                         Severity::Low,
                         format!("{msg} (expected for this node agent; confirm it is needed)"),
                         None,
                     );
                 } else {
-                    self.0.push(cx, span, severity, msg, None);
+                    super::report(cx,out, span, severity, msg, None);
                 }
             };
             let high = Severity::High;
@@ -196,7 +197,4 @@ impl Rule for Privileged {
         }
     }
 
-    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
-        self.0.flush(repo, out);
-    }
 }

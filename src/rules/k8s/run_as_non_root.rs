@@ -3,12 +3,12 @@
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::roles::FileRole;
-use crate::rules::k8s::{workloads, Deferred};
-use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+use crate::rules::k8s::{workloads};
+use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
-pub struct RunAsNonRoot(Deferred);
+pub struct RunAsNonRoot;
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -66,8 +66,8 @@ impl Rule for RunAsNonRoot {
         &META
     }
 
-    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        if self.0.observe(doc, cx) || cx.role == FileRole::Example {
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        if super::is_meta_document(doc, cx) || cx.role == FileRole::Example {
             return;
         }
         for w in workloads(doc, cx) {
@@ -92,8 +92,9 @@ impl Rule for RunAsNonRoot {
                         continue;
                     }
                     reported_pod_root |= own_user.is_none();
-                    self.0.push(
+                    super::report(
                         cx,
+                        out,
                         node.span.clone(),
                         Severity::High,
                         format!(
@@ -109,8 +110,9 @@ impl Rule for RunAsNonRoot {
                 if nonroot == Some(true) || eff_user.is_some_and(|(u, _)| u > 0) {
                     continue;
                 }
-                self.0.push(
+                super::report(
                 cx,
+                out,
                 c.anchor(),
                 Severity::Medium,
                 format!(
@@ -125,7 +127,4 @@ impl Rule for RunAsNonRoot {
         }
     }
 
-    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
-        self.0.flush(repo, out);
-    }
 }

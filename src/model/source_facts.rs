@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::facts::Text;
 use super::Evidence;
+use crate::source::SourceFile as Text;
 
 /// What the production source shows.
 #[derive(Debug, Default)]
