@@ -27,7 +27,8 @@ in March 2025: every tag was rewritten to a malicious commit. Only a full
 Severity: a branch (`@main`, `@master`, `@stable`) is high, it changes on every
 push; a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
 included: their tags are as movable as anyone's. A missing ref is high. Local actions
-(`./.github/actions/x`) and `docker://image@sha256:…` are fine;
+(`./.github/actions/x`, or the self-repository form `$/.github/actions/x` that always
+loads the workflow's own commit) and `docker://image@sha256:…` are fine;
 `docker://image:tag` is medium (a tag can be re-pushed).
 
 ## Example

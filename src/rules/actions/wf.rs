@@ -9,7 +9,8 @@ use crate::parse::yaml::{YamlFile, YamlNode, YamlPair};
 /// What a `uses:` names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UsesRef {
-    /// `./path` — an action in this repository.
+    /// `./path`, or `$/path` (GitHub's self-repository form) — an action or reusable
+    /// workflow in this repository, at the workflow's own commit.
     Local,
     /// `docker://image[:tag|@digest]`.
     Docker {
@@ -28,7 +29,7 @@ pub enum UsesRef {
 /// Parses a `uses:` value.
 pub fn parse_uses(s: &str) -> UsesRef {
     let s = s.trim();
-    if s.starts_with("./") || s.starts_with(".\\") {
+    if s.starts_with("./") || s.starts_with(".\\") || s.starts_with("$/") {
         return UsesRef::Local;
     }
     if let Some(img) = s.strip_prefix("docker://") {
@@ -315,6 +316,8 @@ mod tests {
     #[test]
     fn uses_refs() {
         assert_eq!(parse_uses("./.github/actions/setup"), UsesRef::Local);
+        assert_eq!(parse_uses("$/.github/actions/setup"), UsesRef::Local);
+        assert_eq!(parse_uses("$/"), UsesRef::Local);
         assert_eq!(
             parse_uses("docker://alpine@sha256:abc"),
             UsesRef::Docker { digest: true }
