@@ -7,9 +7,9 @@ use crate::ecosystems::{self, Ecosystem};
 use crate::finding::{Related, Severity};
 use crate::parse::yaml::YamlFile;
 use crate::rules::repo::dependabot::{
-    dir_matches, entries, file_start, has_renovate_file, normalize_dir, package_json_has_renovate,
-    EmptyManifests,
+    entries, file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
 };
+use crate::parse::dockerfile::Dockerfile;
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -23,8 +23,8 @@ pub struct DependabotCoverage {
 struct State {
     /// Where to report (the `updates:` key) and its snippet.
     anchor: Option<(Related, String)>,
-    /// (ecosystem, directory pattern) of every entry.
-    covered: Vec<(Ecosystem, String)>,
+    /// (`package-ecosystem` value, directory pattern) of every entry.
+    covered: Vec<(String, String)>,
     /// A package.json with a `renovate` key was seen.
     renovate_in_package_json: bool,
 }
@@ -45,8 +45,10 @@ The configuration looks done and covers half of the repository.
 
 The rule lists every ecosystem the repository has, by directory (pip and uv:
 requirements*.txt, pyproject.toml, setup.py, Pipfile, uv.lock; npm/yarn/pnpm:
-package.json; cargo; gomod; docker: Dockerfiles; docker-compose; github-actions:
-workflows in `/` and local actions; terraform; bundler; composer; maven;
+package.json; cargo; gomod; docker: Dockerfiles with a base image to update
+(not one built only `FROM scratch`); docker-compose; github-actions: workflows
+and a root `action.yml` in `/`, other action directories on their own, when
+the action's steps name another action; terraform; bundler; composer; maven;
 gradle; nuget; mix; pub; swift; gitsubmodule), skipping tests, examples and
 vendored code, and reports each one no entry covers (`directories:` globs are
 understood; Cargo workspaces, Maven/Gradle multi-module builds and npm
@@ -84,16 +86,6 @@ grouping minor and patch updates to keep the pull request count sane:
 `harden fix` writes the missing entries.
 "#,
 };
-
-/// The detected ecosystem a `package-ecosystem` value keeps updated (`bun` reads
-/// package.json, `opentofu` reads `*.tf`).
-fn covering_ecosystem(value: &str) -> Option<Ecosystem> {
-    match value {
-        "bun" => Some(Ecosystem::Npm),
-        "opentofu" => Some(Ecosystem::Terraform),
-        other => Ecosystem::from_dependabot(other),
-    }
-}
 
 fn severity_of(e: Ecosystem, dir: &str) -> Severity {
     let first = dir.trim_start_matches('/').split('/').next().unwrap_or("");
@@ -135,13 +127,19 @@ impl Rule for DependabotCoverage {
         let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
         st.anchor = Some((at, snippet));
         for e in entries(root) {
-            let Some(eco) = e.ecosystem.and_then(covering_ecosystem) else {
-                continue;
-            };
+            let Some(eco) = e.ecosystem else { continue };
             for (d, _) in &e.dirs {
-                st.covered.push((eco, d.to_string()));
+                st.covered.push((eco.to_string(), d.to_string()));
             }
         }
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note_dockerfile(df, cx);
+    }
+
+    fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note_action(yaml, cx);
     }
 
     fn check_manifest(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
@@ -162,18 +160,10 @@ impl Rule for DependabotCoverage {
             return;
         }
         for d in ecosystems::detect(&self.empty.filter(repo.inventory)) {
-            let covered = st.covered.iter().any(|(e, pat)| {
-                d.ecosystem.covered_by(*e)
-                    && (dir_matches(pat, &d.dir)
-                        // Dependabot reads workflows from `/.github/workflows` whichever of
-                        // these the entry names.
-                        || *e == Ecosystem::GithubActions
-                            && d.dir == "/"
-                            && matches!(
-                                normalize_dir(pat).as_str(),
-                                "/.github" | "/.github/workflows"
-                            ))
-            });
+            let covered = ecosystems::is_covered(
+                &d,
+                st.covered.iter().map(|(e, pat)| (e.as_str(), pat.as_str())),
+            );
             if covered {
                 continue;
             }

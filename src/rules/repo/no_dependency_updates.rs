@@ -7,6 +7,8 @@ use crate::finding::{Edit, Fix, Severity};
 use crate::rules::repo::dependabot::{
     file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
 };
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::yaml::YamlFile;
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -64,6 +66,14 @@ updates:
 impl Rule for NoDependencyUpdates {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note_dockerfile(df, cx);
+    }
+
+    fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note_action(yaml, cx);
     }
 
     fn check_manifest(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
