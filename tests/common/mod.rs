@@ -59,3 +59,71 @@ pub fn render_findings(report: &ScanReport) -> String {
     }
     s
 }
+
+/// Serves a schema's `$ref`s (CycloneDX's spdx.schema.json, jsf-0.82.schema.json) from
+/// the local copies under tests/data/schemas, by file name: validation needs no network.
+struct LocalSchemas;
+
+impl jsonschema::Retrieve for LocalSchemas {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let s = uri.as_str();
+        let name = s.rsplit('/').next().unwrap_or(s);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/schemas");
+        for path in [dir.join(name), dir.join("cyclonedx").join(name)] {
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path)?;
+                return Ok(serde_json::from_str(&text)?);
+            }
+        }
+        Err(format!("no local copy of {s}").into())
+    }
+}
+
+/// A validator for one of the published schemas copied under tests/data/schemas
+/// (`github-workflow.schema.json`, `cyclonedx/bom-1.6.schema.json`…), formats checked.
+pub fn published_schema(name: &str) -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/schemas")
+        .join(name);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema copy")).expect("JSON");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_retriever(LocalSchemas)
+        .build(&schema)
+        .expect("schema compiles")
+}
+
+/// Converts parsed YAML to JSON for schema validation (plain scalars typed as YAML 1.2 core).
+pub fn yaml_to_json(node: &harden::parse::yaml::YamlNode) -> serde_json::Value {
+    use harden::parse::yaml::{ScalarStyle, YamlValue};
+    use serde_json::Value;
+    match &node.value {
+        YamlValue::Map(pairs) => Value::Object(
+            pairs
+                .iter()
+                .map(|p| (p.key.clone(), yaml_to_json(&p.value)))
+                .collect(),
+        ),
+        YamlValue::Seq(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
+        YamlValue::Null => Value::Null,
+        YamlValue::Scalar(s) => {
+            let t = s.as_str();
+            if s.style == ScalarStyle::Plain {
+                if let Ok(i) = t.parse::<i64>() {
+                    return Value::from(i);
+                }
+                match t {
+                    "true" => return Value::Bool(true),
+                    "false" => return Value::Bool(false),
+                    "null" | "~" => return Value::Null,
+                    _ => {}
+                }
+            }
+            Value::String(t.to_string())
+        }
+    }
+}
