@@ -207,12 +207,60 @@ pub fn skip_file(cx: &FileCx<'_>) -> bool {
     matches!(cx.role, FileRole::Vendored | FileRole::Generated)
 }
 
-/// Severity adjusted to the file's role: tests and examples are capped at low.
+/// Severity adjusted to the file's role: tests and examples, and images that only serve
+/// development or CI (see [`dev_or_ci_image`]), are capped at low.
 pub fn for_role(cx: &FileCx<'_>, sev: Severity) -> Severity {
-    match cx.role {
-        FileRole::Test | FileRole::Example if sev > Severity::Low => Severity::Low,
-        _ => sev,
+    let capped =
+        matches!(cx.role, FileRole::Test | FileRole::Example) || dev_or_ci_image(&cx.file.path);
+    if capped && sev > Severity::Low {
+        Severity::Low
+    } else {
+        sev
     }
+}
+
+/// A Dockerfile that builds a development, CI or test-runner image, or archived code:
+/// under `.devcontainer/`, `.github/`, `.ci/`, `.circleci/`, `archived/`, a Gitpod
+/// workspace (`.gitpod.Dockerfile`), a browser-test runner (`Dockerfile.playwright`,
+/// `Dockerfile.cypress`), or a name marking it as such (`Dockerfile.dev`, `ci.Dockerfile`).
+pub fn dev_or_ci_image(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut segs: Vec<&str> = lower.split('/').collect();
+    let file = segs.pop().unwrap_or("");
+    if segs.iter().any(|d| {
+        matches!(
+            *d,
+            ".devcontainer"
+                | ".github"
+                | ".ci"
+                | ".circleci"
+                | ".gitlab"
+                | ".buildkite"
+                | "archived"
+                | "archive"
+                | "deprecated"
+        )
+    }) {
+        return true;
+    }
+    file.split(['.', '-', '_']).any(|p| {
+        matches!(
+            p,
+            "gitpod"
+                | "devcontainer"
+                | "playwright"
+                | "cypress"
+                | "selenium"
+                | "dev"
+                | "devel"
+                | "development"
+                | "ci"
+                | "test"
+                | "tests"
+                | "testing"
+                | "e2e"
+        )
+    })
 }
 
 /// A `RUN`'s shell, parsed (its shell-form arguments, or its heredoc bodies when the
