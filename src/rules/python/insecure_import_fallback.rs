@@ -214,8 +214,8 @@ impl Rule for InsecureImportFallback {
                 });
                 let log_line = util::descendants(handler).find(|n| {
                     n.kind() == "call"
-                        && (util::logging_call(n, &m).is_some()
-                            || matches!(m.callee(n).as_deref(), Some("print" | "warnings.warn")))
+                        && (util::logging_call(*n, &m).is_some()
+                            || matches!(m.callee(*n).as_deref(), Some("print" | "warnings.warn")))
                 });
                 let logs = log_line.is_some();
                 let mut names = fallback_names(handler, &m);

@@ -155,7 +155,7 @@ fn word_nonempty(script: &ShellScript, value: tree_sitter::Node<'_>) -> bool {
             // prints a directory (a failed `cd` stops a `set -e` script first).
             let last = s
                 .trim_end_matches([')', '`'])
-                .rsplit(["&", ";", "|"])
+                .rsplit(['&', ';', '|'])
                 .next()
                 .unwrap_or("")
                 .trim();
