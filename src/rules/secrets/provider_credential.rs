@@ -260,9 +260,8 @@ fn has_key_body(text: &str, header_end: usize) -> bool {
 
 /// `-----BEGIN` in base64 (a PEM key stored base64-encoded: a Kubernetes Secret's
 /// `tls.key`, a CI variable, a MIME part), possibly wrapped at 64/76 columns.
-static ENCODED_PEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"LS0tLS1CRUdJTi[A-Za-z0-9+/=\r\n]{80,}").expect("static regex")
-});
+static ENCODED_PEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"LS0tLS1CRUdJTi[A-Za-z0-9+/=\r\n]{80,}").expect("static regex"));
 
 /// Private keys hidden in base64: decoded, they must be a PEM private key with a body.
 fn encoded_private_keys(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> {
@@ -284,8 +283,7 @@ fn encoded_private_keys(text: &str) -> Vec<(&'static str, Range<usize>, Severity
         let Ok(bytes) = base64::engine::general_purpose::STANDARD
             .decode(chunk)
             .or_else(|_| {
-                base64::engine::general_purpose::STANDARD_NO_PAD
-                    .decode(chunk.trim_end_matches('='))
+                base64::engine::general_purpose::STANDARD_NO_PAD.decode(chunk.trim_end_matches('='))
             })
         else {
             continue;
@@ -296,7 +294,11 @@ fn encoded_private_keys(text: &str) -> Vec<(&'static str, Range<usize>, Severity
         };
         if has_key_body(&decoded, h.end()) {
             let end = m.start() + m.as_str().find(['\r', '\n']).unwrap_or(m.len());
-            out.push(("base64-encoded private key", m.start()..end, Severity::Critical));
+            out.push((
+                "base64-encoded private key",
+                m.start()..end,
+                Severity::Critical,
+            ));
         }
     }
     out
