@@ -258,7 +258,9 @@ mod tests {
         let n = ids.len();
         ids.dedup();
         assert_eq!(n, ids.len());
-        assert!(ALL.iter().all(|c| c.id.starts_with("probe/") && !c.docs.is_empty()));
+        assert!(ALL
+            .iter()
+            .all(|c| c.id.starts_with("probe/") && !c.docs.is_empty()));
         assert!(find("probe/missing-hsts").is_some());
     }
 }

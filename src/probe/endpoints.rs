@@ -129,13 +129,20 @@ mod tests {
     fn merged_by_path_code_first() {
         let hints = vec![RouteHint {
             role: Role::Health,
-            paths: vec!["/api/v1/utils/health-check/".into(), "/health-check/".into()],
+            paths: vec![
+                "/api/v1/utils/health-check/".into(),
+                "/health-check/".into(),
+            ],
             code: CodeRef {
                 path: "app/api/routes/utils.py".into(),
                 line: 29,
             },
         }];
-        let c = candidates(&hints, &["healthz".to_string(), "/version".to_string()], true);
+        let c = candidates(
+            &hints,
+            &["healthz".to_string(), "/version".to_string()],
+            true,
+        );
         let routes: Vec<&str> = c.iter().map(|c| c.route.as_str()).collect();
         assert_eq!(
             routes,

@@ -199,8 +199,10 @@ pub fn parse(text: &str, dialect: Dialect) -> Exposition {
     }
     p.finish();
     if dialect == Dialect::OpenMetrics && !saw_eof {
-        p.out
-            .error(count.max(1), "OpenMetrics document does not end with `# EOF`");
+        p.out.error(
+            count.max(1),
+            "OpenMetrics document does not end with `# EOF`",
+        );
     }
     p.out
 }
@@ -243,8 +245,12 @@ impl Parser {
         let (keyword, after) = split_token(rest);
         if !matches!(keyword, "HELP" | "TYPE" | "UNIT") {
             if self.dialect == Dialect::OpenMetrics {
-                self.out
-                    .error(n, format!("unknown comment `# {keyword}` (OpenMetrics allows HELP, TYPE, UNIT, EOF)"));
+                self.out.error(
+                    n,
+                    format!(
+                        "unknown comment `# {keyword}` (OpenMetrics allows HELP, TYPE, UNIT, EOF)"
+                    ),
+                );
             }
             return;
         }
@@ -424,10 +430,8 @@ impl Parser {
         key_labels.sort();
         for w in key_labels.windows(2) {
             if w[0].0 == w[1].0 {
-                self.out.error(
-                    n,
-                    format!("label `{}` given twice in one sample", w[0].0),
-                );
+                self.out
+                    .error(n, format!("label `{}` given twice in one sample", w[0].0));
                 return;
             }
         }
@@ -458,18 +462,19 @@ impl Parser {
         let mut lints = Vec::new();
         let mut errors = Vec::new();
         for fam in &self.out.families {
-            if !matches!(
-                fam.kind,
-                MetricType::Histogram | MetricType::GaugeHistogram
-            ) {
+            if !matches!(fam.kind, MetricType::Histogram | MetricType::GaugeHistogram) {
                 continue;
             }
             // Per label set without `le`: has a +Inf bucket?
             let mut groups: HashMap<Vec<(String, String)>, (bool, usize)> = HashMap::new();
             let bucket = format!("{}_bucket", fam.name);
             for s in fam.samples.iter().filter(|s| s.name == bucket) {
-                let mut rest: Vec<(String, String)> =
-                    s.labels.iter().filter(|(k, _)| k != "le").cloned().collect();
+                let mut rest: Vec<(String, String)> = s
+                    .labels
+                    .iter()
+                    .filter(|(k, _)| k != "le")
+                    .cloned()
+                    .collect();
                 rest.sort();
                 let le = s.labels.iter().find(|(k, _)| k == "le").map(|(_, v)| v);
                 if le.is_none() {
@@ -573,7 +578,10 @@ fn parse_sample(line: &str, dialect: Dialect) -> Result<ParsedSample, String> {
         }
     }
     if let Some(extra) = tokens.next() {
-        return Err(format!("unexpected `{}` after the value of `{name}`", clip(extra)));
+        return Err(format!(
+            "unexpected `{}` after the value of `{name}`",
+            clip(extra)
+        ));
     }
     if let Some(ex) = exemplar {
         let ex = ex.trim_end();
@@ -720,7 +728,9 @@ fn parse_float(s: &str) -> Option<f64> {
         _ => {}
     }
     // Rust accepts "infinity" and "nan" spellings Go and the spec do not.
-    if s.bytes().any(|b| b.is_ascii_alphabetic() && !matches!(b, b'e' | b'E')) {
+    if s.bytes()
+        .any(|b| b.is_ascii_alphabetic() && !matches!(b, b'e' | b'E'))
+    {
         return None;
     }
     s.parse::<f64>().ok()
@@ -856,7 +866,10 @@ mod tests {
         assert!(e.errors.is_empty(), "{:?}", e.errors);
         let msgs: Vec<&str> = e.lints.iter().map(|p| p.message.as_str()).collect();
         assert!(msgs.iter().any(|m| m.contains("not grouped")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("duplicate series")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.contains("duplicate series")),
+            "{msgs:?}"
+        );
         assert!(msgs.iter().any(|m| m.contains("+Inf")), "{msgs:?}");
     }
 
@@ -885,8 +898,22 @@ mod tests {
     #[test]
     fn never_panics_on_junk() {
         for junk in [
-            "{", "}", "a{", "a{b", "a{b=", "a{b=\"", "a{b=\"\\", "# TYPE", "# HELP \"", "\"", "a{\"x\"",
-            "a 1 2 3", "a{,} 1", "# TYPE a\n", "\u{feff}a 1", "a{é=\"1\"} 1",
+            "{",
+            "}",
+            "a{",
+            "a{b",
+            "a{b=",
+            "a{b=\"",
+            "a{b=\"\\",
+            "# TYPE",
+            "# HELP \"",
+            "\"",
+            "a{\"x\"",
+            "a 1 2 3",
+            "a{,} 1",
+            "# TYPE a\n",
+            "\u{feff}a 1",
+            "a{é=\"1\"} 1",
         ] {
             let _ = parse(junk, Dialect::Prometheus);
             let _ = parse(junk, Dialect::OpenMetrics);

@@ -118,7 +118,11 @@ pub fn findings(
             let others: Vec<&str> = rest.iter().map(|(_, l)| l.as_str()).collect();
             msg.push_str(&format!(" (also `{}`)", others.join("`, `")));
         }
-        out.push(ProbeFinding::new(&checks::SERVER_VERSION_LEAK, url.clone(), msg));
+        out.push(ProbeFinding::new(
+            &checks::SERVER_VERSION_LEAK,
+            url.clone(),
+            msg,
+        ));
     }
     // CORS: the reflected foreign origin, or `*`, together with credentials.
     let mut cors_hit = None;
@@ -193,7 +197,10 @@ mod tests {
             "https://h/",
             &[
                 ("content-type", "text/html; charset=utf-8"),
-                ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+                (
+                    "strict-transport-security",
+                    "max-age=63072000; includeSubDomains",
+                ),
                 ("x-content-type-options", "nosniff"),
                 ("content-security-policy", "default-src 'self'"),
                 ("server", "nginx"),
@@ -204,8 +211,20 @@ mod tests {
 
     #[test]
     fn gaps_are_one_finding_each() {
-        let a = ex("https://h/", &[("content-type", "text/html"), ("server", "Werkzeug/3.0.1 Python/3.11.7")]);
-        let b = ex("https://h/healthz", &[("content-type", "application/json"), ("x-powered-by", "Express")]);
+        let a = ex(
+            "https://h/",
+            &[
+                ("content-type", "text/html"),
+                ("server", "Werkzeug/3.0.1 Python/3.11.7"),
+            ],
+        );
+        let b = ex(
+            "https://h/healthz",
+            &[
+                ("content-type", "application/json"),
+                ("x-powered-by", "Express"),
+            ],
+        );
         let f = findings(Scheme::Https, &[&a, &b], None);
         let ids: Vec<&str> = f.iter().map(|f| f.check.id).collect();
         assert_eq!(
@@ -229,7 +248,10 @@ mod tests {
     fn short_hsts_and_cors() {
         let a = ex(
             "https://h/",
-            &[("strict-transport-security", "max-age=300"), ("x-content-type-options", "nosniff")],
+            &[
+                ("strict-transport-security", "max-age=300"),
+                ("x-content-type-options", "nosniff"),
+            ],
         );
         let f = findings(Scheme::Https, &[&a], None);
         assert_eq!(f.len(), 1);
@@ -253,8 +275,17 @@ mod tests {
                 ("x-content-type-options", "nosniff"),
             ],
         );
-        assert_eq!(findings(Scheme::Http, &[&star], None)[0].severity, Severity::Medium);
-        let fine = ex("http://h/", &[("access-control-allow-origin", "*"), ("x-content-type-options", "nosniff")]);
+        assert_eq!(
+            findings(Scheme::Http, &[&star], None)[0].severity,
+            Severity::Medium
+        );
+        let fine = ex(
+            "http://h/",
+            &[
+                ("access-control-allow-origin", "*"),
+                ("x-content-type-options", "nosniff"),
+            ],
+        );
         assert!(findings(Scheme::Http, &[&fine], None).is_empty());
     }
 }

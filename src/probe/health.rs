@@ -25,9 +25,28 @@ const GROUP_KEYS: &[&str] = &[
 
 /// Keys that are metadata, never dependencies.
 const META_KEYS: &[&str] = &[
-    "version", "uptime", "timestamp", "time", "build", "commit", "service", "name", "message",
-    "description", "env", "environment", "hostname", "host", "pid", "date", "now", "app",
-    "release", "notes", "output", "links",
+    "version",
+    "uptime",
+    "timestamp",
+    "time",
+    "build",
+    "commit",
+    "service",
+    "name",
+    "message",
+    "description",
+    "env",
+    "environment",
+    "hostname",
+    "host",
+    "pid",
+    "date",
+    "now",
+    "app",
+    "release",
+    "notes",
+    "output",
+    "links",
 ];
 
 /// Values that read as a check result.
@@ -37,10 +56,34 @@ fn status_word(v: &Value) -> Option<String> {
         Value::String(s) => {
             let l = s.to_ascii_lowercase();
             const WORDS: &[&str] = &[
-                "ok", "up", "down", "pass", "fail", "warn", "healthy", "unhealthy", "ready",
-                "not ready", "connected", "disconnected", "error", "degraded", "available",
-                "unavailable", "online", "offline", "green", "yellow", "red", "serving",
-                "not_serving", "true", "false", "loaded", "not loaded", "alive",
+                "ok",
+                "up",
+                "down",
+                "pass",
+                "fail",
+                "warn",
+                "healthy",
+                "unhealthy",
+                "ready",
+                "not ready",
+                "connected",
+                "disconnected",
+                "error",
+                "degraded",
+                "available",
+                "unavailable",
+                "online",
+                "offline",
+                "green",
+                "yellow",
+                "red",
+                "serving",
+                "not_serving",
+                "true",
+                "false",
+                "loaded",
+                "not loaded",
+                "alive",
             ];
             WORDS.contains(&l.as_str()).then(|| s.clone())
         }
@@ -157,15 +200,22 @@ mod tests {
 
     #[test]
     fn spring_actuator_components() {
-        let s = one(r#"{"status":"UP","components":{"db":{"status":"UP","details":{"database":"PostgreSQL"}},"diskSpace":{"status":"UP"},"ping":{"status":"UP"}}}"#);
-        assert_eq!(s.status_field, Some(("status".to_string(), "UP".to_string())));
+        let s = one(
+            r#"{"status":"UP","components":{"db":{"status":"UP","details":{"database":"PostgreSQL"}},"diskSpace":{"status":"UP"},"ping":{"status":"UP"}}}"#,
+        );
+        assert_eq!(
+            s.status_field,
+            Some(("status".to_string(), "UP".to_string()))
+        );
         let names: Vec<&str> = s.dependencies.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, vec!["db", "diskSpace", "ping"]);
     }
 
     #[test]
     fn health_json_draft_checks() {
-        let s = one(r#"{"status":"pass","version":"1","checks":{"postgres:responseTime":[{"componentType":"datastore","observedValue":12,"status":"pass"}],"redis:connections":[{"status":"warn"}]}}"#);
+        let s = one(
+            r#"{"status":"pass","version":"1","checks":{"postgres:responseTime":[{"componentType":"datastore","observedValue":12,"status":"pass"}],"redis:connections":[{"status":"warn"}]}}"#,
+        );
         assert_eq!(
             s.dependencies,
             vec![
@@ -177,11 +227,16 @@ mod tests {
 
     #[test]
     fn flat_dependency_keys_and_shallow_bodies() {
-        let s = one(r#"{"status":"ok","database":"connected","model_loaded":true,"version":"1.2.0","uptime":12.5}"#);
+        let s = one(
+            r#"{"status":"ok","database":"connected","model_loaded":true,"version":"1.2.0","uptime":12.5}"#,
+        );
         assert_eq!(s.dependencies.len(), 2);
         assert!(is_shallow(&one(r#"{"status":"ok"}"#)));
         assert!(is_shallow(&one("true")));
-        assert_eq!(one("true").status_field, Some(("(body)".to_string(), "true".to_string())));
+        assert_eq!(
+            one("true").status_field,
+            Some(("(body)".to_string(), "true".to_string()))
+        );
         let text = shape(Some("text/plain"), &[b"OK", b"OK"]);
         assert_eq!((text.kind, text.constant), ("text", true));
         let empty = shape(None, &[b""]);

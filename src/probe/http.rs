@@ -217,8 +217,7 @@ impl Client {
                         continue;
                     }
                     if !same {
-                        let mut ex =
-                            self.finish(current, status, hdrs, Vec::new(), false, started);
+                        let mut ex = self.finish(current, status, hdrs, Vec::new(), false, started);
                         ex.followed = followed;
                         ex.offorigin_redirect = Some(next);
                         return Ok(ex);

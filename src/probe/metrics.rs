@@ -129,8 +129,15 @@ fn summarize(
         lints: e.lints.clone(),
         ..MetricsSummary::default()
     };
+    let names: std::collections::HashSet<&str> =
+        e.families.iter().map(|f| f.name.as_str()).collect();
     for fam in e.families.iter().filter(|f| !f.samples.is_empty()) {
         s.families += 1;
+        // The text format writes a counter's or histogram's `_created` series as a
+        // separate gauge family: the same series again, not a problem of its own.
+        let companion = fam.name.strip_suffix("_created").is_some_and(|base| {
+            names.contains(format!("{base}_total").as_str()) || names.contains(base)
+        });
         *s.by_type.entry(fam.kind.as_str()).or_default() += 1;
         if is_runtime(&fam.name) {
             s.runtime_families += 1;
@@ -168,14 +175,13 @@ fn summarize(
             }
             series.insert(key);
         }
-        if s
-            .largest_family
+        if s.largest_family
             .as_ref()
             .is_none_or(|(_, n)| series.len() > *n)
         {
             s.largest_family = Some((fam.name.clone(), series.len()));
         }
-        for (label, vals) in values {
+        for (label, vals) in values.into_iter().filter(|_| !companion) {
             let id_like = vals.iter().filter(|v| looks_like_id(v)).count();
             let distinct = vals.len();
             if distinct >= MANY_VALUES || (distinct >= 5 && id_like * 2 >= distinct) {
@@ -301,8 +307,7 @@ pub fn findings(s: &MetricsSummary, url: &str, code: Option<&CodeRef>) -> Vec<Pr
                 ProbeFinding::new(
                     &checks::METRICS_MISSING_METADATA,
                     url,
-                    format!("{} of {} families: {}", gaps.len().min(s.families), s.families, gaps.join("; "))
-                        .replacen(&format!("{} of", gaps.len().min(s.families)), "Of", 1),
+                    format!("of {} families, {}", s.families, gaps.join("; ")),
                 )
                 .in_code(code),
             );
@@ -390,9 +395,15 @@ mod tests {
 
     #[test]
     fn real_python_service_page_is_clean() {
-        let s = analyze(SERVICE, Some("text/plain; version=0.0.4; charset=utf-8"), false);
+        let s = analyze(
+            SERVICE,
+            Some("text/plain; version=0.0.4; charset=utf-8"),
+            false,
+        );
         assert!(s.errors.is_empty());
-        assert!(s.service_families.contains(&"http_requests_total".to_string()));
+        assert!(s
+            .service_families
+            .contains(&"http_requests_total".to_string()));
         assert_eq!(s.by_type.get("histogram"), Some(&1));
         let f = findings(&s, "http://127.0.0.1/metrics", None);
         assert!(f.is_empty(), "{f:?}");
@@ -439,19 +450,60 @@ mod tests {
     #[test]
     fn bounded_labels_are_not_outliers() {
         let mut page = String::from("# HELP r R.\n# TYPE r_total counter\n");
-        for (m, st) in [("GET", 200), ("GET", 404), ("POST", 201), ("GET", 500), ("PUT", 200), ("DELETE", 204)] {
-            page.push_str(&format!("r_total{{method=\"{m}\",status=\"{st}\",route=\"/api/items/{{id}}\"}} 1\n"));
+        for (m, st) in [
+            ("GET", 200),
+            ("GET", 404),
+            ("POST", 201),
+            ("GET", 500),
+            ("PUT", 200),
+            ("DELETE", 204),
+        ] {
+            page.push_str(&format!(
+                "r_total{{method=\"{m}\",status=\"{st}\",route=\"/api/items/{{id}}\"}} 1\n"
+            ));
         }
         let s = analyze(&page, None, false);
         assert!(s.cardinality.is_empty(), "{:?}", s.cardinality);
     }
 
     #[test]
+    fn created_companion_is_not_a_second_outlier() {
+        let mut page = String::from("# TYPE hits_total counter\n# TYPE hits_created gauge\n");
+        for i in 0..6 {
+            page.push_str(&format!("hits_total{{route=\"/items/{}\"}} 1\n", 1000 + i));
+        }
+        for i in 0..6 {
+            page.push_str(&format!(
+                "hits_created{{route=\"/items/{}\"}} 1.7e9\n",
+                1000 + i
+            ));
+        }
+        let s = analyze(&page, None, false);
+        assert_eq!(s.cardinality.len(), 1, "{:?}", s.cardinality);
+        assert_eq!(s.cardinality[0].family, "hits_total");
+    }
+
+    #[test]
     fn ids() {
-        for v in ["3f2504e0-4f89-11d3-9a0c-0305e82c3301", "/users/12345", "/items/42", "deadbeefcafe1234", "ana@example.org", "9876543"] {
+        for v in [
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+            "/users/12345",
+            "/items/42",
+            "deadbeefcafe1234",
+            "ana@example.org",
+            "9876543",
+        ] {
             assert!(looks_like_id(v), "{v}");
         }
-        for v in ["GET", "200", "/api/items/{id}", "/health", "eu-west-1", "python", "1.4.2"] {
+        for v in [
+            "GET",
+            "200",
+            "/api/items/{id}",
+            "/health",
+            "eu-west-1",
+            "python",
+            "1.4.2",
+        ] {
             assert!(!looks_like_id(v), "{v}");
         }
     }

@@ -254,7 +254,8 @@ mod tests {
 
     #[test]
     fn nearest_rank_percentiles() {
-        let l = Latency::from_samples(vec![5.0, 1.0, 3.0, 2.0, 4.0]).unwrap_or_else(|| unreachable!());
+        let l =
+            Latency::from_samples(vec![5.0, 1.0, 3.0, 2.0, 4.0]).unwrap_or_else(|| unreachable!());
         assert_eq!(l.p50_ms, 3.0);
         assert_eq!(l.p95_ms, 5.0);
         assert_eq!(l.max_ms, 5.0);

@@ -131,11 +131,8 @@ pub fn probe(target: &Target, opts: &ProbeOptions) -> Result<ProbeReport, ProbeE
             }
             if cand.role == Role::Metrics && result.ok() && report.metrics.is_none() {
                 let text = String::from_utf8_lossy(&first.body);
-                let summary = metrics::analyze(
-                    &text,
-                    first.header("content-type"),
-                    first.truncated,
-                );
+                let summary =
+                    metrics::analyze(&text, first.header("content-type"), first.truncated);
                 report
                     .findings
                     .extend(metrics::findings(&summary, &result.url, result.code()));
@@ -151,9 +148,11 @@ pub fn probe(target: &Target, opts: &ProbeOptions) -> Result<ProbeReport, ProbeE
     if let Some(root) = cors.as_ref().filter(|r| r.status != 404) {
         header_answers.push(root);
     }
-    report
-        .findings
-        .extend(headers::findings(target.scheme, &header_answers, cors.as_ref()));
+    report.findings.extend(headers::findings(
+        target.scheme,
+        &header_answers,
+        cors.as_ref(),
+    ));
     endpoint_findings(&mut report, target, opts.limits.timeout.as_secs_f64());
     statements(&mut report, target, opts);
     report.requests = client.sent;
@@ -266,8 +265,12 @@ fn tls_findings(facts: &TlsFacts, target: &Target, report: &mut ProbeReport) {
             Severity::Medium
         };
         report.findings.push(
-            ProbeFinding::new(&checks::TLS_LEGACY, url.clone(), format!("TLS handshake failed: {err}"))
-                .at(sev),
+            ProbeFinding::new(
+                &checks::TLS_LEGACY,
+                url.clone(),
+                format!("TLS handshake failed: {err}"),
+            )
+            .at(sev),
         );
         return;
     }
@@ -324,7 +327,11 @@ fn tls_findings(facts: &TlsFacts, target: &Target, report: &mut ProbeReport) {
             if c.sha1 {
                 Some(format!("{} is signed with {}", c.subject, c.signature))
             } else if c.rsa_bits.is_some_and(|b| b < 2048) {
-                Some(format!("{} has a {}-bit RSA key", c.subject, c.rsa_bits.unwrap_or(0)))
+                Some(format!(
+                    "{} has a {}-bit RSA key",
+                    c.subject,
+                    c.rsa_bits.unwrap_or(0)
+                ))
             } else {
                 None
             }
@@ -379,7 +386,11 @@ fn endpoint_findings(report: &mut ProbeReport, target: &Target, timeout_s: f64) 
         let tried: Vec<&EndpointResult> = report
             .endpoints
             .iter()
-            .filter(|e| e.origins.iter().any(|o| matches!(o, super::report::Origin::Code(c) if c == code)))
+            .filter(|e| {
+                e.origins
+                    .iter()
+                    .any(|o| matches!(o, super::report::Origin::Code(c) if c == code))
+            })
             .collect();
         if tried.iter().any(|e| e.exists()) {
             continue;
@@ -531,8 +542,18 @@ fn body_hint(e: &EndpointResult) -> String {
         .filter(|(_, s)| {
             matches!(
                 s.to_ascii_lowercase().as_str(),
-                "down" | "fail" | "unhealthy" | "disconnected" | "error" | "false" | "unavailable"
-                    | "offline" | "red" | "not_serving" | "not ready" | "not loaded"
+                "down"
+                    | "fail"
+                    | "unhealthy"
+                    | "disconnected"
+                    | "error"
+                    | "false"
+                    | "unavailable"
+                    | "offline"
+                    | "red"
+                    | "not_serving"
+                    | "not ready"
+                    | "not loaded"
             )
         })
         .map(|(n, s)| format!("{n}: {s}"))
@@ -606,16 +627,24 @@ fn statements(report: &mut ProbeReport, target: &Target, opts: &ProbeOptions) {
     let mut not_proven = Vec::new();
     if let Some(t) = &report.tls {
         if t.trusted() {
-            let days = t.leaf().map(|l| expiry_words(l.days_left)).unwrap_or_default();
+            let days = t
+                .leaf()
+                .map(|l| expiry_words(l.days_left))
+                .unwrap_or_default();
             proven.push(format!(
                 "TLS: {} with a certificate valid for {}{}, {days}",
                 t.version.as_deref().unwrap_or("?"),
                 target.host,
-                if t.private_ca { " (by the --cacert roots)" } else { "" }
+                if t.private_ca {
+                    " (by the --cacert roots)"
+                } else {
+                    ""
+                }
             ));
         }
         not_proven.push(
-            "whether TLS 1.0/1.1 are also accepted (rustls speaks only TLS 1.2 and 1.3)".to_string(),
+            "whether TLS 1.0/1.1 are also accepted (rustls speaks only TLS 1.2 and 1.3)"
+                .to_string(),
         );
         if report.unverified_tls {
             not_proven.push(
@@ -626,7 +655,11 @@ fn statements(report: &mut ProbeReport, target: &Target, opts: &ProbeOptions) {
     for role in [Role::Health, Role::Ready, Role::Metrics] {
         let Some(e) = report.best(role).filter(|e| e.ok()) else {
             if report.best(role).is_none() && role != Role::Health {
-                not_proven.push(format!("{}: no {} route answered", role.as_str(), role.as_str()));
+                not_proven.push(format!(
+                    "{}: no {} route answered",
+                    role.as_str(),
+                    role.as_str()
+                ));
             }
             continue;
         };
@@ -671,7 +704,11 @@ fn statements(report: &mut ProbeReport, target: &Target, opts: &ProbeOptions) {
                         "metrics: {} families ({} of the service) parse as {} text",
                         m.families,
                         m.service_families.len(),
-                        if m.dialect == "openmetrics" { "OpenMetrics" } else { "Prometheus" }
+                        if m.dialect == "openmetrics" {
+                            "OpenMetrics"
+                        } else {
+                            "Prometheus"
+                        }
                     ));
                 }
             }

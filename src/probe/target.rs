@@ -55,7 +55,11 @@ impl Target {
         let scheme = match uri.scheme_str() {
             Some(s) if s.eq_ignore_ascii_case("http") => Scheme::Http,
             Some(s) if s.eq_ignore_ascii_case("https") => Scheme::Https,
-            Some(s) => return Err(format!("unsupported scheme `{s}` (use http:// or https://)")),
+            Some(s) => {
+                return Err(format!(
+                    "unsupported scheme `{s}` (use http:// or https://)"
+                ))
+            }
             None => {
                 return Err(format!(
                     "`{}` has no scheme: write http://{0} or https://{0}",
@@ -153,9 +157,8 @@ impl Target {
             };
             format!("{}{dir}{location}", self.origin())
         };
-        let same = Target::parse_any(&absolute).is_some_and(|t| {
-            t.scheme == self.scheme && t.host == self.host && t.port == self.port
-        });
+        let same = Target::parse_any(&absolute)
+            .is_some_and(|t| t.scheme == self.scheme && t.host == self.host && t.port == self.port);
         Some((absolute, same))
     }
 
@@ -228,7 +231,10 @@ mod tests {
         let t = Target::parse("HTTP://LocalHost:8000/").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(t.origin(), "http://localhost:8000");
         assert_eq!(t.base_path, "");
-        assert_eq!(t.url_of(&t.path_of("healthz")), "http://localhost:8000/healthz");
+        assert_eq!(
+            t.url_of(&t.path_of("healthz")),
+            "http://localhost:8000/healthz"
+        );
         let t = Target::parse("https://[::1]/app/").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((t.host.as_str(), t.port), ("::1", 443));
         assert_eq!(t.url_of(&t.path_of("/ready")), "https://[::1]/app/ready");
@@ -257,10 +263,29 @@ mod tests {
             t.resolve_location("http://127.0.0.1:8080/a/b", "c"),
             Some(("http://127.0.0.1:8080/a/c".to_string(), true))
         );
-        assert_eq!(t.resolve_location(cur, "http://evil.example/x").map(|r| r.1), Some(false));
-        assert_eq!(t.resolve_location(cur, "//evil.example/x").map(|r| r.1), Some(false));
-        assert_eq!(t.resolve_location(cur, "https://127.0.0.1:8080/h").map(|r| r.1), Some(false));
-        assert_eq!(t.resolve_location(cur, "http://127.0.0.1:8081/h").map(|r| r.1), Some(false));
-        assert_eq!(t.resolve_location(cur, "http://user@127.0.0.1:8080/").map(|r| r.1), Some(false));
+        assert_eq!(
+            t.resolve_location(cur, "http://evil.example/x")
+                .map(|r| r.1),
+            Some(false)
+        );
+        assert_eq!(
+            t.resolve_location(cur, "//evil.example/x").map(|r| r.1),
+            Some(false)
+        );
+        assert_eq!(
+            t.resolve_location(cur, "https://127.0.0.1:8080/h")
+                .map(|r| r.1),
+            Some(false)
+        );
+        assert_eq!(
+            t.resolve_location(cur, "http://127.0.0.1:8081/h")
+                .map(|r| r.1),
+            Some(false)
+        );
+        assert_eq!(
+            t.resolve_location(cur, "http://user@127.0.0.1:8080/")
+                .map(|r| r.1),
+            Some(false)
+        );
     }
 }

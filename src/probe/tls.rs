@@ -12,7 +12,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
@@ -91,9 +93,13 @@ impl ServerCertVerifier for Recorder {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let public =
-            self.public
-                .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
+        let public = self.public.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
         let verdict = match (public, &self.private) {
             (Ok(_), _) => (Ok(()), false),
             (Err(e), Some(private)) => {
@@ -203,9 +209,7 @@ pub fn inspect(
     } else {
         let mut store = RootCertStore::empty();
         for c in extra_roots {
-            store
-                .add(c.clone())
-                .map_err(|e| format!("--cacert: {e}"))?;
+            store.add(c.clone()).map_err(|e| format!("--cacert: {e}"))?;
         }
         Some(verifier(store, &provider)?)
     };
@@ -222,8 +226,8 @@ pub fn inspect(
         .with_no_client_auth();
     let name = ServerName::try_from(host.to_string())
         .map_err(|_| format!("`{host}` is not a valid TLS server name"))?;
-    let mut conn = rustls::ClientConnection::new(Arc::new(config), name)
-        .map_err(|e| e.to_string())?;
+    let mut conn =
+        rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
     let mut tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
     let _ = tcp.set_read_timeout(Some(timeout));
     let _ = tcp.set_write_timeout(Some(timeout));

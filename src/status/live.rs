@@ -58,7 +58,8 @@ fn apply_one(c: &mut ControlStatus, check: &LiveCheck) {
             Some(ms) => format!("answered {status} at {url} in {ms:.0} ms"),
             None => format!("answered {status} at {url}"),
         };
-        c.evidence.insert(0, Evidence::new(url.clone(), 0, note.clone()));
+        c.evidence
+            .insert(0, Evidence::new(url.clone(), 0, note.clone()));
         c.summary = if c.state == State::Done {
             format!("{note} ({})", c.summary)
         } else {
@@ -82,13 +83,19 @@ fn apply_one(c: &mut ControlStatus, check: &LiveCheck) {
     c.evidence
         .push(Evidence::new(url.clone(), 0, format!("{where_}: {how}")));
     if in_code {
-        c.summary = format!("{}, but the running service does not answer it ({how} at {url})", c.summary);
+        c.summary = format!(
+            "{}, but the running service does not answer it ({how} at {url})",
+            c.summary
+        );
         c.state = State::Missing;
         if c.advice.is_empty() {
             c.advice = "Deploy the build that registers the route, or fix the router prefix or proxy that hides it; `harden probe` lists the paths tried.".to_string();
         }
     } else if c.state == State::Missing {
-        c.summary = format!("{}; the running service does not answer one either ({how})", c.summary);
+        c.summary = format!(
+            "{}; the running service does not answer one either ({how})",
+            c.summary
+        );
     }
 }
 
@@ -127,7 +134,10 @@ mod tests {
         let mut c = control("health-endpoint", State::Done);
         apply_one(&mut c, &live(Some(200)));
         assert_eq!(c.state, State::Done);
-        assert_eq!(c.evidence[0].note, "answered 200 at http://127.0.0.1:8000/health in 3 ms");
+        assert_eq!(
+            c.evidence[0].note,
+            "answered 200 at http://127.0.0.1:8000/health in 3 ms"
+        );
         assert_eq!(c.evidence[1].path, "app.py");
     }
 
@@ -136,13 +146,21 @@ mod tests {
         let mut c = control("health-endpoint", State::Done);
         apply_one(&mut c, &live(Some(404)));
         assert_eq!(c.state, State::Missing);
-        assert!(c.summary.contains("does not answer it (answered 404"), "{}", c.summary);
+        assert!(
+            c.summary.contains("does not answer it (answered 404"),
+            "{}",
+            c.summary
+        );
         assert!(!c.advice.is_empty());
         let mut m = control("health-endpoint", State::Missing);
         apply_one(&mut m, &live(None));
         assert_eq!(m.state, State::Missing);
         let mut found = control("health-endpoint", State::Missing);
         apply_one(&mut found, &live(Some(204)));
-        assert_eq!(found.state, State::Done, "the service answers a route the code scan missed");
+        assert_eq!(
+            found.state,
+            State::Done,
+            "the service answers a route the code scan missed"
+        );
     }
 }

@@ -98,7 +98,12 @@ pub fn router_prefixes(text: &str) -> Vec<(String, String)> {
     }
     ROUTER_DEF
         .captures_iter(text)
-        .filter_map(|c| Some((c.get(1)?.as_str().to_string(), c.get(2)?.as_str().to_string())))
+        .filter_map(|c| {
+            Some((
+                c.get(1)?.as_str().to_string(),
+                c.get(2)?.as_str().to_string(),
+            ))
+        })
         .collect()
 }
 
@@ -212,7 +217,10 @@ mod tests {
             router_prefixes(utils),
             vec![("router".to_string(), "/utils".to_string())]
         );
-        assert_eq!(decorator_router("@router.get(\"/health-check/\")"), Some("router"));
+        assert_eq!(
+            decorator_router("@router.get(\"/health-check/\")"),
+            Some("router")
+        );
         let main = "app.include_router(api_router, prefix=settings.API_V1_STR)\n";
         let config = "class Settings(BaseSettings):\n    API_V1_STR: str = \"/api/v1\"\n";
         let mut p = prefix_facts(main);
@@ -230,14 +238,21 @@ mod tests {
         );
         assert_eq!(
             routes[0].paths,
-            vec!["/api/v1/utils/health-check/", "/utils/health-check/", "/health-check/"]
+            vec![
+                "/api/v1/utils/health-check/",
+                "/utils/health-check/",
+                "/health-check/"
+            ]
         );
     }
 
     #[test]
     fn flask_blueprint_and_literal_mounts() {
         let bp = "bp = Blueprint('health', __name__, url_prefix='/ops')\n";
-        assert_eq!(router_prefixes(bp), vec![("bp".to_string(), "/ops".to_string())]);
+        assert_eq!(
+            router_prefixes(bp),
+            vec![("bp".to_string(), "/ops".to_string())]
+        );
         let p = prefix_facts("app.register_blueprint(bp, url_prefix=\"/api\")\napp.include_router(r, prefix=f\"{API}\")\n");
         assert!(p.mounts.contains(&Mount::Literal("/api".into())));
         assert!(p.mounts.contains(&Mount::Constant("API".into())));

@@ -151,7 +151,9 @@ fn start(tls: Option<Arc<rustls::ServerConfig>>, handler: Arc<Handler>) -> Serve
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
                 match tls {
                     Some(cfg) => {
-                        let Ok(conn) = rustls::ServerConnection::new(cfg) else { return };
+                        let Ok(conn) = rustls::ServerConnection::new(cfg) else {
+                            return;
+                        };
                         let mut tls = rustls::StreamOwned::new(conn, stream);
                         serve_one(&mut tls, h.as_ref(), &r);
                     }
@@ -215,10 +217,7 @@ fn serve_one<S: Read + Write>(stream: &mut S, handler: &Handler, log: &Mutex<Vec
 
 /// A self-signed certificate for localhost and 127.0.0.1, valid between the
 /// given dates: (certificate DER, key DER).
-pub fn self_signed(
-    not_before: (i32, u8, u8),
-    not_after: (i32, u8, u8),
-) -> (Vec<u8>, Vec<u8>) {
+pub fn self_signed(not_before: (i32, u8, u8), not_after: (i32, u8, u8)) -> (Vec<u8>, Vec<u8>) {
     let key = rcgen::KeyPair::generate().expect("key");
     let mut params =
         rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])

@@ -204,7 +204,10 @@ fn endpoint(e: &EndpointResult) -> Endpoint<'_> {
         body: e.body.as_ref().map(|b| Body {
             kind: b.kind,
             bytes: b.bytes,
-            status_field: b.status_field.as_ref().map(|(k, v)| KeyValue { name: k, value: v }),
+            status_field: b
+                .status_field
+                .as_ref()
+                .map(|(k, v)| KeyValue { name: k, value: v }),
             dependencies: b
                 .dependencies
                 .iter()

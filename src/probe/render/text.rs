@@ -252,12 +252,7 @@ pub fn markdown(r: &ProbeReport, w: &mut dyn Write) -> std::io::Result<()> {
     writeln!(w, "# Probe of {}\n", escape(&r.base_url))?;
     let counts: Vec<String> = Severity::ALL_DESC
         .iter()
-        .map(|s| {
-            (
-                s,
-                r.findings.iter().filter(|f| f.severity == *s).count(),
-            )
-        })
+        .map(|s| (s, r.findings.iter().filter(|f| f.severity == *s).count()))
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| format!("{n} {s}"))
         .collect();
@@ -337,7 +332,12 @@ pub fn markdown(r: &ProbeReport, w: &mut dyn Write) -> std::io::Result<()> {
         writeln!(w, "|---|---|---|---|")?;
         for f in &r.findings {
             let at = match &f.code {
-                Some(c) => format!("`{}:{}` {}", c.path.replace('`', ""), c.line, escape(&f.url)),
+                Some(c) => format!(
+                    "`{}:{}` {}",
+                    c.path.replace('`', ""),
+                    c.line,
+                    escape(&f.url)
+                ),
                 None => escape(&f.url),
             };
             writeln!(
