@@ -189,6 +189,11 @@ pub fn resolve(facts: &[RouteFact], prefixes: &PrefixFacts) -> Vec<Route> {
         };
         let mut paths = Vec::new();
         for m in &mounts {
+            // A route written with its mount prefix already (`/api/v1/health`) keeps it once.
+            let m_clean = clean(m);
+            if clean(&own).starts_with(&format!("{}/", m_clean.trim_end_matches('/'))) {
+                continue;
+            }
             paths.push(clean(&join(m, &own)));
         }
         paths.push(clean(&own));
@@ -244,6 +249,23 @@ mod tests {
                 "/health-check/"
             ]
         );
+    }
+
+    #[test]
+    fn a_mount_prefix_already_written_is_not_doubled() {
+        let mut p = PrefixFacts::default();
+        p.mounts.insert(Mount::Literal("/api/v1".into()));
+        let r = resolve(
+            &[RouteFact {
+                kind: RouteKind::Health,
+                path: "/api/v1/health".into(),
+                file: "app.py".into(),
+                line: 9,
+                router_prefix: None,
+            }],
+            &p,
+        );
+        assert_eq!(r[0].paths, vec!["/api/v1/health"]);
     }
 
     #[test]
