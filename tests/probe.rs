@@ -24,11 +24,16 @@ const HARDENED: &[(&str, &str)] = &[
 ];
 
 fn fast() -> ProbeOptions {
-    let mut o = ProbeOptions::default();
-    o.limits.timeout = Duration::from_millis(800);
-    o.limits.deadline = Duration::from_secs(20);
-    o.samples = 3;
-    o
+    let limits = harden::probe::http::Limits {
+        timeout: Duration::from_millis(800),
+        deadline: Duration::from_secs(20),
+        ..Default::default()
+    };
+    ProbeOptions {
+        limits,
+        samples: 3,
+        ..ProbeOptions::default()
+    }
 }
 
 fn run(url: &str, opts: &ProbeOptions) -> ProbeReport {
@@ -590,7 +595,12 @@ fn status_probe_proves_and_disproves_controls() {
         .arg(repo.path())
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let control = |id: &str| {
         doc["controls"]
@@ -603,12 +613,17 @@ fn status_probe_proves_and_disproves_controls() {
     assert_eq!(health["state"], "done");
     let first = health["evidence"][0]["note"].as_str().expect("note");
     assert!(
-        first.starts_with(&format!("answered 200 at {}/api/v1/utils/health-check/ in", s.url("http"))),
+        first.starts_with(&format!(
+            "answered 200 at {}/api/v1/utils/health-check/ in",
+            s.url("http")
+        )),
         "{first}"
     );
     let ready = control("readiness-endpoint");
     assert_eq!(ready["state"], "missing", "{ready}");
-    assert!(ready["summary"].as_str().is_some_and(|t| t.contains("does not answer it (answered 404")));
+    assert!(ready["summary"]
+        .as_str()
+        .is_some_and(|t| t.contains("does not answer it (answered 404")));
     // Nothing listening: an error, not a report.
     drop(s);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
