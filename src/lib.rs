@@ -19,6 +19,7 @@ pub mod osv;
 pub mod output;
 pub mod parse;
 pub mod plan;
+pub mod probe;
 pub mod roles;
 pub mod rules;
 pub mod sbom;
