@@ -10,6 +10,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod ecosystems;
+pub mod edits;
 pub mod embed;
 pub mod engine;
 pub mod finding;

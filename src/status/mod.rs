@@ -2,20 +2,25 @@
 //! with file:line evidence, advice, and a 0–10 score per area (docs/status.md).
 //!
 //! Layout: `controls` declares the controls as data; `facts` and `source_scan`
-//! gather what the repository holds (each file read once); `evidence` decides
-//! each control's state; `score` weighs them; `render` prints terminal and JSON.
+//! gather what the repository holds (each file read once), `ci` and `workloads`
+//! shape it; `profile` decides what kind of repository it is; `areas/` decides
+//! each control's state, one file per area; `score` weighs them; `render`
+//! prints terminal and JSON.
 //! Other modules (plan, reports) call [`assess`].
 
+pub mod areas;
 pub mod ci;
 pub mod controls;
-pub mod evidence;
 pub mod facts;
 pub mod live;
+pub mod outcome;
+pub mod profile;
 pub mod render;
 pub mod routes;
 pub mod score;
 pub mod source_scan;
 pub mod view;
+pub mod workloads;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -174,10 +179,10 @@ impl StatusReport {
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
     let facts = facts::gather(root, &report.inventory, config);
     let routes = routes::resolve(&facts.source.routes, &facts.source.prefixes);
-    let (profile, mut outcomes) = evidence::assess_all(&facts, &report.findings);
+    let (profile, mut outcomes) = areas::assess_all(&facts, &report.findings);
     outcomes.insert(
         "known-vulnerabilities",
-        evidence::known_vulnerabilities(root, config),
+        areas::supply_chain::known_vulnerabilities(root, config),
     );
     let mut controls: Vec<ControlStatus> = controls::CONTROLS
         .iter()
