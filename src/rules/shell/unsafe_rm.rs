@@ -23,7 +23,8 @@ Steam's launcher wiped home directories (`rm -rf "$STEAMROOT/"*`).
 The rule reports `rm` with `-r`/`-R`/`--recursive` whose operand begins with
 `$VAR/` or `${VAR}/` followed only by slashes and globs (`"$STAGING/"`,
 `$DIR/*`: high), or with a literal sub-directory after it (`"$DIR/build"`, which
-removes `/build` when DIR is empty, a mistake that cannot reach `/`: low), or has
+removes `/build` when DIR is empty, a mistake that cannot reach `/`: low, unless
+that sub-directory is a system one such as `/lib`, `/usr` or `/etc`: high), or has
 a whole path segment that is a variable, such as `/srv/$APP/` (medium), unless
 the script proves the variable non-empty:
 
@@ -121,8 +122,11 @@ impl Rule for UnsafeRm {
                 });
                 let external = !facts.is_assigned(&var.name);
                 // `$DIR/build/` with DIR empty removes `/build/`, a mistake but not the
-                // system: only `$DIR/`, `$DIR/*` and the like reach the root.
-                let reaches_root = leading && reaches_root(&word.parts[idx + 1..]);
+                // system: only `$DIR/`, `$DIR/*` and the like reach the root, and
+                // `$DIR/lib`, `$DIR/usr/…` reach a system directory.
+                let reaches_root = leading
+                    && (reaches_root(&word.parts[idx + 1..])
+                        || reaches_system_dir(&word.parts[idx + 1..]));
                 let severity = if leading && !reaches_root {
                     Severity::Low
                 } else if (under_u && external) || !leading {
@@ -189,6 +193,28 @@ fn reaches_root(rest: &[WordPart]) -> bool {
     }
     text.chars().all(|c| matches!(c, '/' | '*' | '.' | '?'))
         && !text.trim_start_matches('/').starts_with("..")
+}
+
+/// Top-level directories of a Linux system whose loss breaks the machine.
+const SYSTEM_DIRS: &[&str] = &[
+    "bin", "boot", "etc", "home", "lib", "lib32", "lib64", "libx32", "opt", "root", "sbin",
+    "srv", "usr", "var",
+];
+
+/// What follows a leading `$DIR` starts with a system directory (`/lib`, `/usr/local`,
+/// `/etc/app`): with DIR empty the command removes part of the operating system.
+fn reaches_system_dir(rest: &[WordPart]) -> bool {
+    let Some(WordPart::Literal(first)) = rest.first() else {
+        return false;
+    };
+    let trimmed = first.trim_start_matches('/');
+    if trimmed.len() == first.len() {
+        return false;
+    }
+    let segment = trimmed.split('/').next().unwrap_or_default();
+    // `"$DIR"/lib` ends the literal at the segment; `"$DIR/lib$SUFFIX"` does not.
+    let whole = trimmed.len() > segment.len() || rest.len() == 1;
+    whole && SYSTEM_DIRS.contains(&segment)
 }
 
 /// The first expansion that decides where `rm` points: at the start of the path
