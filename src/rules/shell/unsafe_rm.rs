@@ -197,8 +197,8 @@ fn reaches_root(rest: &[WordPart]) -> bool {
 
 /// Top-level directories of a Linux system whose loss breaks the machine.
 const SYSTEM_DIRS: &[&str] = &[
-    "bin", "boot", "etc", "home", "lib", "lib32", "lib64", "libx32", "opt", "root", "sbin",
-    "srv", "usr", "var",
+    "bin", "boot", "etc", "home", "lib", "lib32", "lib64", "libx32", "opt", "root", "sbin", "srv",
+    "usr", "var",
 ];
 
 /// What follows a leading `$DIR` starts with a system directory (`/lib`, `/usr/local`,
