@@ -590,7 +590,7 @@ fn parse_sample(line: &str, dialect: Dialect) -> Result<ParsedSample, String> {
         };
         let (_, _, used) = parse_labels(after)?;
         let mut t = after[used..].split(' ').filter(|t| !t.is_empty());
-        if !t.next().and_then(parse_float).is_some() {
+        if t.next().and_then(parse_float).is_none() {
             return Err(format!("exemplar of `{name}` has no valid value"));
         }
     }
