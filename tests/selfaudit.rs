@@ -227,7 +227,9 @@ fn release_sbom_is_valid_cyclonedx_of_exactly_our_cargo_lock() {
             format!(
                 "pkg:cargo/{}@{}",
                 p["name"].as_str().unwrap(),
-                p["version"].as_str().unwrap()
+                // purl percent-encodes `+` in a version (build metadata such as
+                // `0.11.1+wasi-snapshot-preview1`).
+                p["version"].as_str().unwrap().replace('+', "%2B")
             )
         })
         .collect();
