@@ -38,6 +38,8 @@ pub enum SkipReason {
     Unreadable,
     /// A symbolic link (never followed).
     Symlink,
+    /// A directory that could not be listed: everything below it is unaccounted for.
+    UnreadableDir,
 }
 
 impl SkipReason {
@@ -49,6 +51,7 @@ impl SkipReason {
             SkipReason::NonUtf8 => "non-utf8",
             SkipReason::Unreadable => "unreadable",
             SkipReason::Symlink => "symlink",
+            SkipReason::UnreadableDir => "unreadable-dir",
         }
     }
 }
@@ -169,27 +172,35 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let cfg = &opts.config;
     let (tx, rx) = mpsc::channel::<FileOutcome>();
     let mut builder = ignore::WalkBuilder::new(root);
+    // Ignore files are read by `gitignore::IgnoreRules` (through `files`), never by
+    // the walker itself: a FIFO named `.gitignore` would block it.
     builder
         .hidden(false)
-        .git_ignore(true)
+        .git_ignore(false)
         .git_global(false)
-        .git_exclude(true)
+        .git_exclude(false)
         .require_git(false)
-        .ignore(true)
-        .parents(true)
+        .ignore(false)
+        .parents(false)
         .follow_links(false)
         .threads(opts.threads);
     {
         let root = root.to_path_buf();
         let cfg = cfg.clone();
+        let ignores = crate::gitignore::IgnoreRules::new(&root);
         builder.filter_entry(move |e| {
             if e.file_name() == ".git" || e.file_name() == ".hg" || e.file_name() == ".svn" {
                 return false;
             }
-            match rel_path(&root, e.path()) {
-                Some(rel) if !rel.is_empty() => !cfg.is_excluded(&rel),
-                _ => true,
+            let excluded = match rel_path(&root, e.path()) {
+                Some(rel) if !rel.is_empty() => cfg.is_excluded(&rel),
+                _ => false,
+            };
+            if excluded || e.depth() == 0 {
+                return !excluded;
             }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !ignores.is_ignored(e.path(), is_dir)
         });
     }
     let quiet = QuietPanics::install();
@@ -198,8 +209,15 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         let tx = tx.clone();
         let progress = &progress;
         Box::new(move |result| {
-            let Ok(entry) = result else {
-                return ignore::WalkState::Continue;
+            let entry = match result {
+                Ok(entry) => entry,
+                Err(err) => {
+                    if let Some(o) = walk_error(root, &err) {
+                        progress.tick();
+                        let _ = tx.send(o);
+                    }
+                    return ignore::WalkState::Continue;
+                }
             };
             let Some(ft) = entry.file_type() else {
                 return ignore::WalkState::Continue;
@@ -293,16 +311,53 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     report
 }
 
-fn rel_path(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let mut out = String::new();
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            out.push('/');
+/// An entry the walk could not read, usually a directory it could not list
+/// (permissions, vanished): counted and reported, since nothing below it was scanned.
+fn walk_error(root: &Path, err: &ignore::Error) -> Option<FileOutcome> {
+    let path = err_path(err)?;
+    let rel = rel_path(root, path)?;
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let mut o = FileOutcome::new(rel.clone(), None);
+    let message = if is_dir {
+        o.skipped = Some(SkipReason::UnreadableDir);
+        format!(
+            "skipped: cannot read directory: {}; nothing below it was scanned",
+            innermost(err)
+        )
+    } else {
+        o.skipped = Some(SkipReason::Unreadable);
+        format!("skipped: cannot read: {}", innermost(err))
+    };
+    o.diagnostics.push(Diagnostic {
+        path: rel,
+        line: None,
+        message,
+    });
+    Some(o)
+}
+
+fn err_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
         }
-        out.push_str(&c.as_os_str().to_string_lossy());
+        ignore::Error::Partial(errs) => errs.iter().find_map(err_path),
+        _ => None,
     }
-    Some(out)
+}
+
+fn innermost(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => innermost(err),
+        other => other.to_string(),
+    }
+}
+
+fn rel_path(root: &Path, path: &Path) -> Option<String> {
+    crate::paths::relative(root, path)
 }
 
 /// Reads and checks one file. Never panics: rule panics are caught per rule.
@@ -321,21 +376,23 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         return FileOutcome::new(rel, kind);
     }
     let mut outcome = FileOutcome::new(rel.clone(), kind);
-    let size = std::fs::metadata(abs).map(|m| m.len()).unwrap_or(0);
-    if size > cfg.max_file_size {
-        outcome.skipped = Some(SkipReason::TooLarge);
-        outcome.diagnostics.push(Diagnostic {
-            path: rel,
-            line: None,
-            message: format!(
-                "skipped: {size} bytes is over the {} byte limit (max_file_size)",
-                cfg.max_file_size
-            ),
-        });
-        return outcome;
-    }
-    let bytes = match std::fs::read(abs) {
+    let bytes = match crate::files::read_repo(abs, cfg.max_file_size) {
         Ok(b) => b,
+        Err(crate::files::ReadError::TooLarge { size, limit }) => {
+            outcome.skipped = Some(SkipReason::TooLarge);
+            outcome.diagnostics.push(Diagnostic {
+                path: rel,
+                line: None,
+                message: format!(
+                    "skipped: {size} bytes is over the {limit} byte limit (max_file_size)"
+                ),
+            });
+            return outcome;
+        }
+        Err(crate::files::ReadError::Symlink) => {
+            outcome.skipped = Some(SkipReason::Symlink);
+            return outcome;
+        }
         Err(e) => {
             outcome.skipped = Some(SkipReason::Unreadable);
             outcome.diagnostics.push(Diagnostic {

@@ -14,7 +14,6 @@ pub mod yaml_insert;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use clap::Args;
 
@@ -102,6 +101,17 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
     let mut outcome = FixOutcome::default();
     let mut blocked: BTreeSet<String> = BTreeSet::new();
     let mut report = engine::scan(&scan_opts);
+    if !opts.dry_run {
+        let removed = remove_stale_temp_files(root, &report);
+        if !removed.is_empty() {
+            outcome.notes.push(format!(
+                "removed {} temporary file(s) an interrupted run left: {}",
+                removed.len(),
+                removed.join(", ")
+            ));
+            report = engine::scan(&scan_opts);
+        }
+    }
     for round in 0..MAX_ROUNDS {
         outcome.rounds = round + 1;
         let mut by_path: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
@@ -125,7 +135,7 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                     continue;
                 }
             };
-            let creating = !abs.exists();
+            let creating = std::fs::symlink_metadata(&abs).is_err();
             let before = if creating {
                 // Only whole-file insertions may create a file (SECURITY.md, dependabot.yml).
                 let all_inserts = findings.iter().all(|f| {
@@ -139,10 +149,10 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                 }
                 String::new()
             } else {
-                match std::fs::read_to_string(&abs) {
+                match crate::files::read_repo_text(&abs, crate::files::AUX_LIMIT) {
                     Ok(t) => t,
-                    Err(_) => {
-                        outcome.errors.push(format!("{path}: cannot read"));
+                    Err(e) => {
+                        outcome.errors.push(format!("{path}: cannot read: {e}"));
                         blocked.insert(path);
                         continue;
                     }
@@ -173,17 +183,17 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                 blocked.insert(path);
                 continue;
             }
-            for i in &chosen {
-                let f = findings[*i];
-                let title = f.fix.as_ref().map(|x| x.title.clone()).unwrap_or_default();
-                outcome.applied.push((
-                    f.rule.to_string(),
-                    path.clone(),
-                    f.region.start.line,
-                    title,
-                ));
-            }
+            // Counted as fixed only once written (or, in a dry run, shown).
+            let applied: Vec<(String, String, usize, String)> = chosen
+                .iter()
+                .map(|i| {
+                    let f = findings[*i];
+                    let title = f.fix.as_ref().map(|x| x.title.clone()).unwrap_or_default();
+                    (f.rule.to_string(), path.clone(), f.region.start.line, title)
+                })
+                .collect();
             if opts.dry_run {
+                outcome.applied.extend(applied);
                 let diff = similar::TextDiff::from_lines(&before, &after)
                     .unified_diff()
                     .context_radius(3)
@@ -193,7 +203,10 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                 continue;
             }
             match write::write_atomic_keep_mode(&abs, after.as_bytes()) {
-                Ok(()) => changed = true,
+                Ok(()) => {
+                    outcome.applied.extend(applied);
+                    changed = true;
+                }
                 Err(e) => {
                     outcome.errors.push(format!("{path}: {e}"));
                     blocked.insert(path);
@@ -239,19 +252,20 @@ fn add_security_workflow(
             return;
         }
     };
-    if abs.exists() {
+    if std::fs::symlink_metadata(&abs).is_ok() {
         outcome
             .notes
             .push(format!("security workflow: {path} exists; not overwritten"));
         return;
     }
-    outcome.applied.push((
-        "workflow/security".into(),
-        path.into(),
+    let applied = (
+        "workflow/security".to_string(),
+        path.to_string(),
         1,
-        "Add a security workflow".into(),
-    ));
+        "Add a security workflow".to_string(),
+    );
     if opts.dry_run {
+        outcome.applied.push(applied);
         let diff = similar::TextDiff::from_lines("", &text)
             .unified_diff()
             .header(&format!("a/{path}"), &format!("b/{path}"))
@@ -263,6 +277,7 @@ fn add_security_workflow(
         outcome.errors.push(format!("{path}: {e}"));
         return;
     }
+    outcome.applied.push(applied);
     outcome.final_report = engine::scan(&ScanOptions {
         root: root.to_path_buf(),
         config: config.clone(),
@@ -305,18 +320,50 @@ fn unknown_pins(report: &ScanReport, config: &Config) -> BTreeSet<String> {
         .collect()
 }
 
-/// Whether `root` is in a git work tree, and whether that tree has uncommitted changes.
-fn git_state(root: &Path) -> Option<bool> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["status", "--porcelain", "--untracked-files=no"])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
+/// Reads a repository file for a fix generator (no links, no FIFOs, bounded).
+pub fn read_repo_file(root: &Path, rel: &str) -> Result<String, crate::files::ReadError> {
+    let path = crate::paths::to_path(root, rel).ok_or(crate::files::ReadError::NotFound)?;
+    crate::files::read_repo_text(&path, crate::files::AUX_LIMIT)
+}
+
+/// Whether `root` is in a git work tree, and which tracked files have unstaged
+/// changes; read from `.git` without running git ([`crate::vcs`]), since git would
+/// run the repository's fsmonitor, hooks and filters.
+fn git_state(root: &Path) -> Option<Result<Vec<String>, String>> {
+    let repo = crate::vcs::discover(root)?;
+    Some(crate::vcs::unstaged_changes(&repo))
+}
+
+/// Removes temporary files an interrupted run (`kill -9` while writing) left in the
+/// tree, so `git add -A` does not commit them: regular files named
+/// `.NAME.harden-tmp-PID` whose process is gone.
+pub fn remove_stale_temp_files(root: &Path, report: &ScanReport) -> Vec<String> {
+    let mut removed = Vec::new();
+    for e in &report.inventory {
+        let name = e.path.rsplit('/').next().unwrap_or(&e.path);
+        let Some(pid) = crate::files::temp_file_pid(name) else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let Some(abs) = crate::paths::to_path(root, &e.path) else {
+            continue;
+        };
+        if crate::files::is_regular_file(&abs) && std::fs::remove_file(&abs).is_ok() {
+            removed.push(e.path.clone());
+        }
     }
-    Some(!out.stdout.is_empty())
+    removed
+}
+
+/// Whether a process with this id runs (Linux `/proc`; elsewhere assume it does,
+/// so nothing in use is removed).
+fn process_alive(pid: u32) -> bool {
+    if !Path::new("/proc/self").exists() {
+        return true;
+    }
+    Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Runs `harden fix`.
@@ -346,8 +393,18 @@ pub fn run_cli(args: FixArgs) -> i32 {
                     root.display()
                 ))
             }
-            Some(true) if !args.allow_dirty => {
-                return cli::error("the git tree has uncommitted changes; commit or stash them, or pass --allow-dirty")
+            Some(Ok(changed)) if !changed.is_empty() && !args.allow_dirty => {
+                let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
+                let more = if changed.len() > 5 { ", …" } else { "" };
+                return cli::error(format!(
+                    "the git tree has uncommitted changes ({}{more}); commit or stash them, or pass --allow-dirty",
+                    shown.join(", ")
+                ));
+            }
+            Some(Err(e)) if !args.allow_dirty => {
+                return cli::error(format!(
+                    "cannot tell whether the git tree is clean ({e}); pass --allow-dirty to fix anyway"
+                ));
             }
             _ => {}
         }
@@ -358,6 +415,7 @@ pub fn run_cli(args: FixArgs) -> i32 {
         rules: args.rules.clone(),
     };
     let mut outcome = fix_repository(root, &config, &opts);
+    cli::warn_incomplete(&outcome.final_report);
     if args.add_workflow.is_some() {
         add_security_workflow(root, &config, &opts, &mut outcome);
     }

@@ -115,7 +115,7 @@ pub fn export(plan: &Plan, dir: &Path) -> io::Result<()> {
         let file = format!("{}.md", t.id);
         let title = t.title.replace('`', "");
         let text = format!("# {title}\n\n{}", body(plan, t));
-        crate::cli::write_atomic(&dir.join(&file), text.as_bytes())?;
+        crate::files::write_output(&dir.join(&file), text.as_bytes())?;
         index.push(IssueIndexEntry {
             id: &t.id,
             title,
@@ -130,5 +130,5 @@ pub fn export(plan: &Plan, dir: &Path) -> io::Result<()> {
         });
     }
     let json = serde_json::to_vec_pretty(&index).map_err(io::Error::other)?;
-    crate::cli::write_atomic(&dir.join("index.json"), &json)
+    crate::files::write_output(&dir.join("index.json"), &json)
 }
