@@ -253,6 +253,15 @@ pub fn temp_file_pid(name: &str) -> Option<u32> {
 /// in the same directory with the old file's mode and owner, fsync, rename. The old
 /// file is untouched if anything fails, and the temporary file is removed.
 pub fn replace_atomically(path: &Path, content: &[u8]) -> std::io::Result<()> {
+    replace_atomically_with(path, &mut |w| w.write_all(content))
+}
+
+/// [`replace_atomically`] with the content written by `render` straight into the
+/// temporary file (a large report is never held in memory whole).
+pub fn replace_atomically_with(
+    path: &Path,
+    render: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     use std::io::Write;
     let old = match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_file() => Some(m),
@@ -267,11 +276,14 @@ pub fn replace_atomically(path: &Path, content: &[u8]) -> std::io::Result<()> {
     };
     let tmp = temp_path(path);
     let result = (|| {
-        let mut f = OpenOptions::new()
+        let f = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(content)?;
+        let mut buf = std::io::BufWriter::new(f);
+        render(&mut buf)?;
+        buf.flush()?;
+        let f = buf.into_inner().map_err(|e| e.into_error())?;
         if let Some(m) = &old {
             f.set_permissions(m.permissions())?;
             #[cfg(unix)]
@@ -308,34 +320,40 @@ fn is_fd_path(path: &Path) -> bool {
 /// device (`/dev/null`), a FIFO and `/dev/stdout` are written in place, never
 /// replaced; a directory, socket or block device is refused.
 pub fn write_output(path: &Path, content: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let in_place = |p: &Path| -> std::io::Result<()> {
-        let mut f = OpenOptions::new().append(true).open(p)?;
-        f.write_all(content)?;
-        f.flush()
-    };
+    write_output_with(path, &mut |w| w.write_all(content))
+}
+
+/// How [`write_output`] writes to a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputMode {
+    /// Open and write in place, appending: a character device, a FIFO, one of this
+    /// process's descriptors (`/dev/stdout`). Never replaced.
+    InPlace,
+    /// Replace (or create) this regular file atomically: the path itself, or the file
+    /// a symlink resolves to.
+    Replace(std::path::PathBuf),
+    /// Not written (a directory, a socket, a block device), with the reason.
+    Refuse(String),
+}
+
+/// Decides how [`write_output`] treats `path`, without writing anything.
+pub fn output_mode(path: &Path) -> std::io::Result<OutputMode> {
     if is_fd_path(path) {
-        return in_place(path);
+        return Ok(OutputMode::InPlace);
     }
     match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => {
-            // Through any symlinks to the file itself, so the link stays a link.
-            let target = std::fs::canonicalize(path)?;
-            replace_atomically(&target, content)
-        }
+        // Through any symlinks to the file itself, so the link stays a link.
+        Ok(m) if m.is_file() => Ok(OutputMode::Replace(std::fs::canonicalize(path)?)),
         Ok(m) => {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::FileTypeExt;
                 let ft = m.file_type();
                 if ft.is_char_device() || ft.is_fifo() {
-                    return in_place(path);
+                    return Ok(OutputMode::InPlace);
                 }
             }
-            Err(std::io::Error::other(format!(
-                "is a {}; not written",
-                kind_name(&m)
-            )))
+            Ok(OutputMode::Refuse(format!("is a {}; not written", kind_name(&m))))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             // A dangling symlink names the file to create.
@@ -351,9 +369,27 @@ pub fn write_output(path: &Path, content: &[u8]) -> std::io::Result<()> {
                     Err(_) => break,
                 }
             }
-            replace_atomically(&target, content)
+            Ok(OutputMode::Replace(target))
         }
         Err(e) => Err(e),
+    }
+}
+
+/// [`write_output`] with the content written by `render` as it is produced.
+pub fn write_output_with(
+    path: &Path,
+    render: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    match output_mode(path)? {
+        OutputMode::InPlace => {
+            let f = OpenOptions::new().append(true).open(path)?;
+            let mut buf = std::io::BufWriter::new(f);
+            render(&mut buf)?;
+            buf.flush()
+        }
+        OutputMode::Replace(target) => replace_atomically_with(&target, render),
+        OutputMode::Refuse(why) => Err(std::io::Error::other(why)),
     }
 }
 
@@ -379,6 +415,36 @@ mod tests {
             read_repo(d.path(), 10),
             Err(ReadError::NotRegular("directory"))
         ));
+    }
+
+    /// Issue 13 (1): `-o /dev/null` replaced the device with a regular file. Decided
+    /// without writing: the real /dev/null is never a rename target, not even in a test.
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_descriptors_are_written_in_place() {
+        assert_eq!(output_mode(Path::new("/dev/null")).unwrap(), OutputMode::InPlace);
+        assert_eq!(output_mode(Path::new("/dev/stdout")).unwrap(), OutputMode::InPlace);
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("report.json");
+        std::fs::write(&f, "old").unwrap();
+        let link = d.path().join("link.json");
+        std::os::unix::fs::symlink(&f, &link).unwrap();
+        let canonical = std::fs::canonicalize(&f).unwrap();
+        assert_eq!(
+            output_mode(&link).unwrap(),
+            OutputMode::Replace(canonical.clone())
+        );
+        write_output(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "new");
+        assert!(matches!(
+            output_mode(d.path()).unwrap(),
+            OutputMode::Refuse(_)
+        ));
+        let dangling = d.path().join("dangling");
+        std::os::unix::fs::symlink("created.json", &dangling).unwrap();
+        write_output(&dangling, b"x").unwrap();
+        assert_eq!(std::fs::read_to_string(d.path().join("created.json")).unwrap(), "x");
     }
 
     #[cfg(unix)]
