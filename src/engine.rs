@@ -280,7 +280,21 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     for rule in rules {
         let meta = rule.meta();
         let mut sink = RepoSink::new(meta, &mut repo_findings);
-        if catch_unwind(AssertUnwindSafe(|| rule.finish(&repo, &mut sink))).is_err() {
+        let budget = crate::budget::start(crate::budget::file_budget());
+        let panicked =
+            catch_unwind(AssertUnwindSafe(|| rule.finish(&repo, &mut sink))).is_err();
+        if crate::budget::was_exceeded() {
+            report.diagnostics.push(Diagnostic {
+                path: String::new(),
+                line: None,
+                message: format!(
+                    "time budget ran out in rule {} (cross-file pass); its results are incomplete",
+                    meta.id
+                ),
+            });
+        }
+        drop(budget);
+        if panicked {
             report.diagnostics.push(Diagnostic {
                 path: String::new(),
                 line: None,
@@ -450,7 +464,24 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     outcome.scanned = true;
     let mut findings = Vec::new();
     let mut diags = Vec::new();
-    check_file(&cx, rules, &mut findings, &mut diags, &mut outcome);
+    {
+        let _budget = crate::budget::start(crate::budget::file_budget());
+        check_file(&cx, rules, &mut findings, &mut diags, &mut outcome);
+        if crate::budget::was_exceeded()
+            && !diags
+                .iter()
+                .any(|d| d.message.contains("budget") || d.message.contains("out of time"))
+        {
+            diags.push(Diagnostic {
+                path: cx.file.path.clone(),
+                line: None,
+                message: format!(
+                    "time budget of {:?} for this file ran out while parsing; the remaining checks were skipped",
+                    crate::budget::file_budget()
+                ),
+            });
+        }
+    }
     outcome.diagnostics.extend(diags);
 
     // Positions, snippets, severity overrides, suppressions.
@@ -504,12 +535,26 @@ fn each_rule<'r>(
     mut hook: impl FnMut(&'r dyn Rule, &mut Sink<'_>),
 ) {
     for rule in rules {
+        if crate::budget::was_exceeded() {
+            return;
+        }
         let meta = rule.meta();
         let mut local = Vec::new();
         let ok = {
             let mut sink = Sink::new(meta, path, map, &mut local);
             catch_unwind(AssertUnwindSafe(|| hook(rule.as_ref(), &mut sink))).is_ok()
         };
+        if crate::budget::exceeded() {
+            diags.push(Diagnostic {
+                path: path.to_string(),
+                line: None,
+                message: format!(
+                    "time budget of {:?} for this file ran out in rule {}; the remaining checks were skipped",
+                    crate::budget::file_budget(),
+                    meta.id
+                ),
+            });
+        }
         if ok {
             findings.extend(local);
         } else {
@@ -583,6 +628,15 @@ fn check_file(
                 return;
             }
             let y = yaml::parse(text);
+            if let Some(why) = &y.refused {
+                outcome.parse_error = true;
+                diags.push(Diagnostic {
+                    path: path.to_string(),
+                    line: None,
+                    message: format!("YAML {why}; rules were not run on this file"),
+                });
+                return;
+            }
             if let Some(err) = &y.error {
                 outcome.parse_error = true;
                 parse_diag(
@@ -635,8 +689,8 @@ fn check_file(
                 }
             }
         }
-        FileKind::Python => {
-            if let Some(py) = PythonFile::parse(text) {
+        FileKind::Python => match PythonFile::parse_checked(text) {
+            Ok(py) => {
                 if py.root().has_error() {
                     outcome.parse_error = true;
                     diags.push(Diagnostic {
@@ -650,7 +704,15 @@ fn check_file(
                     r.check_python(&py, cx, s)
                 });
             }
-        }
+            Err(why) => {
+                outcome.parse_error = true;
+                diags.push(Diagnostic {
+                    path: path.to_string(),
+                    line: None,
+                    message: format!("Python {why}; Python rules were not run on this file"),
+                });
+            }
+        },
         FileKind::Markdown => {
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_markdown(cx, s)
@@ -664,8 +726,17 @@ fn check_file(
         FileKind::Text => {}
     }
     for e in &shells {
-        let Some(script) = ShellScript::parse(e.code.clone(), e.origin) else {
-            continue;
+        let script = match ShellScript::parse_checked(e.code.clone(), e.origin) {
+            Ok(s) => s,
+            Err(why) => {
+                outcome.parse_error = true;
+                parse_diag(
+                    diags,
+                    e.code.to_host(0),
+                    &format!("shell {why}; shell rules were not run on it"),
+                );
+                continue;
+            }
         };
         if e.origin == ShellOrigin::Script && script.has_error() {
             outcome.parse_error = true;

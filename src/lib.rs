@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod actions_pins;
+pub mod budget;
 pub mod classify;
 pub mod cli;
 pub mod config;

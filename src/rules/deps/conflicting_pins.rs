@@ -127,15 +127,42 @@ impl Rule for ConflictingPins {
             decls.sort_by(|a, b| {
                 (a.at.path.as_str(), a.at.span.start).cmp(&(b.at.path.as_str(), b.at.span.start))
             });
-            let sets: Vec<SpecifierSet> = decls
+            // Identical declarations (the same pin repeated in one file or across many)
+            // are compared once: the pairwise check runs over distinct ones only.
+            let mut distinct: Vec<(&str, &str, bool, usize)> = Vec::new();
+            {
+                let mut index: std::collections::HashMap<(&str, &str, bool), usize> =
+                    std::collections::HashMap::new();
+                for d in &decls {
+                    let key = (d.specifier.as_str(), d.marker.as_str(), d.compiled);
+                    match index.get(&key) {
+                        Some(&i) => distinct[i].3 += 1,
+                        None => {
+                            index.insert(key, distinct.len());
+                            distinct.push((key.0, key.1, key.2, 1));
+                        }
+                    }
+                }
+            }
+            let sets: Vec<SpecifierSet> = distinct
                 .iter()
-                .map(|d| SpecifierSet::parse(&d.specifier))
+                .map(|d| SpecifierSet::parse(d.0))
                 .collect();
             let mut conflict = false;
-            'outer: for i in 0..decls.len() {
-                for j in i + 1..decls.len() {
-                    let (a, b) = (&decls[i], &decls[j]);
-                    if a.marker != b.marker || (a.compiled && b.compiled) {
+            let mut pairs = 0u32;
+            'outer: for i in 0..distinct.len() {
+                // A repeated declaration that no version satisfies conflicts with itself.
+                if distinct[i].3 > 1 && !distinct[i].2 && !sets[i].intersects(&sets[i]) {
+                    conflict = true;
+                    break;
+                }
+                for j in i + 1..distinct.len() {
+                    pairs = pairs.wrapping_add(1);
+                    if pairs % 256 == 0 && crate::budget::exceeded() {
+                        break 'outer;
+                    }
+                    let (a, b) = (&distinct[i], &distinct[j]);
+                    if a.1 != b.1 || (a.2 && b.2) {
                         continue;
                     }
                     if !sets[i].intersects(&sets[j]) {
