@@ -193,17 +193,36 @@ pub fn emit(
     output: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), i32> {
-    match output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            render(&mut buf).map_err(error)?;
-            crate::files::write_output(path, &buf)
-                .map_err(|e| error(format!("{}: {e}", path.display())))
+    emit_masked(output, &crate::redact::SecretSet::default(), render)
+}
+
+/// [`emit`], with every secret value the scan saw masked in the bytes written, in
+/// whatever format ([`crate::redact::RedactingWriter`]).
+pub fn emit_masked(
+    output: Option<&Path>,
+    secrets: &crate::redact::SecretSet,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), i32> {
+    let masked = |w: &mut dyn Write, render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+        if secrets.is_empty() {
+            return render(w);
         }
+        let mut r = secrets.writer(w);
+        render(&mut r)?;
+        r.flush()
+    };
+    let mut render = Some(render);
+    let mut call = |w: &mut dyn Write| match render.take() {
+        Some(f) => f(w),
+        None => Ok(()),
+    };
+    match output {
+        Some(path) => crate::files::write_output_with(path, &mut |w| masked(w, &mut call))
+            .map_err(|e| error(format!("{}: {e}", path.display()))),
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            match render(&mut lock).and_then(|_| lock.flush()) {
+            match masked(&mut lock, &mut call).and_then(|_| lock.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(error(e)),
@@ -234,7 +253,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         root: Some(args.common.path.clone()),
         extras: report_extras(args.format, &args.common, &report),
     };
-    if let Err(code) = emit(args.output.as_deref(), |w| {
+    if let Err(code) = emit_masked(args.output.as_deref(), &report.secrets, |w| {
         output::render_with(args.format, &report, &opts, w)
     }) {
         return code;

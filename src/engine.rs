@@ -107,6 +107,9 @@ pub struct ScanReport {
     pub stats: Stats,
     /// Every file the walk saw, sorted.
     pub inventory: Vec<InventoryEntry>,
+    /// Every secret value seen in the files read: already masked in findings and
+    /// diagnostics, and masked again in everything written (`cli::emit`).
+    pub secrets: crate::redact::SecretSet,
 }
 
 impl ScanReport {
@@ -133,6 +136,7 @@ pub struct ScanOptions {
 
 struct FileOutcome {
     entry: InventoryEntry,
+    secrets: Vec<String>,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
     suppressions: Vec<Suppression>,
@@ -146,6 +150,7 @@ impl FileOutcome {
     fn new(path: String, kind: Option<FileKind>) -> Self {
         FileOutcome {
             entry: InventoryEntry { path, kind },
+            secrets: Vec::new(),
             findings: Vec::new(),
             diagnostics: Vec::new(),
             suppressions: Vec::new(),
@@ -266,6 +271,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         }
         report.findings.extend(o.findings);
         report.diagnostics.extend(o.diagnostics);
+        report.secrets.extend(o.secrets);
         report.inventory.push(o.entry);
     }
     report.inventory.sort();
@@ -317,6 +323,19 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         report.findings.push(f);
     }
     drop(quiet);
+
+    // Secrets seen in one file, masked wherever another finding or message shows them.
+    if !report.secrets.is_empty() {
+        let values = report.secrets.values();
+        for f in &mut report.findings {
+            crate::redact::mask_finding(f, &values);
+        }
+        for d in &mut report.diagnostics {
+            if let std::borrow::Cow::Owned(m) = crate::redact::mask_values(&d.message, &values) {
+                d.message = m;
+            }
+        }
+    }
 
     report
         .findings
@@ -484,13 +503,25 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     }
     outcome.diagnostics.extend(diags);
 
-    // Positions, snippets, severity overrides, suppressions.
+    // Secrets of this file: every detector's spans and what secret rules reported.
+    let mut spans = crate::redact::secret_spans(&file.text);
+    spans.extend(
+        findings
+            .iter()
+            .filter(|f| crate::redact::is_secret_rule(f.rule))
+            .map(|f| f.span.clone()),
+    );
+    let spans = crate::redact::merge(spans);
+    let values = crate::redact::values_of(&file.text, &spans);
+
+    // Positions, snippets (secrets masked), severity overrides, suppressions.
     outcome.suppressions = suppress::collect(&file);
     for mut f in findings {
         f.region = file.region(&f.span);
         if f.snippet.is_empty() {
-            f.snippet = snippet_of(&file, f.region.start.line);
+            f.snippet = crate::redact::masked_line(&file, f.region.start.line, &spans);
         }
+        crate::redact::mask_finding(&mut f, &values);
         f.severity = cfg.severity_for(f.rule, cap_for_role(cx.role, f.severity));
         if suppress::is_suppressed(&f, &outcome.suppressions) {
             outcome.suppressed += 1;
@@ -498,6 +529,7 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         }
         outcome.findings.push(f);
     }
+    outcome.secrets = values;
     outcome
 }
 

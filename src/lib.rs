@@ -23,6 +23,7 @@ pub mod output;
 pub mod parse;
 pub mod paths;
 pub mod plan;
+pub mod redact;
 pub mod roles;
 pub mod rules;
 pub mod sbom;

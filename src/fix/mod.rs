@@ -199,6 +199,14 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                     .context_radius(3)
                     .header(&format!("a/{path}"), &format!("b/{path}"))
                     .to_string();
+                // Context lines show the file as it is: mask its secrets (of any length).
+                let mut values =
+                    crate::redact::values_of(&before, &crate::redact::secret_spans(&before));
+                values.extend(crate::redact::values_of(
+                    &after,
+                    &crate::redact::secret_spans(&after),
+                ));
+                let diff = crate::redact::mask_values(&diff, &values).into_owned();
                 outcome.diffs.insert(path, diff);
                 continue;
             }
@@ -419,7 +427,9 @@ pub fn run_cli(args: FixArgs) -> i32 {
     if args.add_workflow.is_some() {
         add_security_workflow(root, &config, &opts, &mut outcome);
     }
-    let res = cli::emit(None, |w| render_summary(&outcome, &opts, w));
+    let res = cli::emit_masked(None, &outcome.final_report.secrets, |w| {
+        render_summary(&outcome, &opts, w)
+    });
     match res {
         Ok(()) if outcome.errors.is_empty() => cli::EXIT_OK,
         Ok(()) => cli::EXIT_ERROR,
@@ -432,8 +442,9 @@ fn render_summary(
     opts: &FixOptions,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    use crate::output::util::{term_safe, term_safe_lines};
     for diff in o.diffs.values() {
-        write!(w, "{diff}")?;
+        write!(w, "{}", term_safe_lines(diff))?;
     }
     let verb = if opts.dry_run { "would fix" } else { "fixed" };
     let files: BTreeSet<&str> = o.applied.iter().map(|a| a.1.as_str()).collect();
@@ -453,14 +464,16 @@ fn render_summary(
     for (path, titles) in &o.rolled_back {
         writeln!(
             w,
-            "rolled back {path}: the result no longer parsed ({titles})"
+            "rolled back {}: the result no longer parsed ({})",
+            term_safe(path),
+            term_safe(titles)
         )?;
     }
     for e in &o.errors {
-        writeln!(w, "error: {e}")?;
+        writeln!(w, "error: {}", term_safe(e))?;
     }
     for n in &o.notes {
-        writeln!(w, "note: {n}")?;
+        writeln!(w, "note: {}", term_safe(n))?;
     }
     if opts.dry_run {
         return Ok(());

@@ -244,7 +244,7 @@ pub fn run_cli(args: StatusArgs) -> i32 {
     }
     let status = assess(&args.common.path, &report, &config);
     let color = crate::cli::use_color(args.output.is_some());
-    let res = crate::cli::emit(args.output.as_deref(), |w| match args.format {
+    let res = crate::cli::emit_masked(args.output.as_deref(), &report.secrets, |w| match args.format {
         StatusFormat::Terminal => render::terminal(&status, color, w),
         StatusFormat::Json => render::json(&status, w),
     });
