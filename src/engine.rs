@@ -70,6 +70,9 @@ pub struct Diagnostic {
 /// Counts for the summary.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Stats {
+    /// Every file the walk saw (read or not, regular or not; ignored ones excluded),
+    /// so a consumer can check that each is accounted for.
+    pub files_seen: usize,
     /// Files read and checked.
     pub files_scanned: usize,
     /// Files skipped, by reason.
@@ -256,6 +259,9 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let mut report = ScanReport::default();
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
     for o in rx {
+        if o.skipped != Some(SkipReason::UnreadableDir) {
+            report.stats.files_seen += 1;
+        }
         if o.scanned {
             report.stats.files_scanned += 1;
         }
