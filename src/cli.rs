@@ -203,7 +203,8 @@ pub fn emit_masked(
     secrets: &crate::redact::SecretSet,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), i32> {
-    let masked = |w: &mut dyn Write, render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+    let masked = |w: &mut dyn Write,
+                  render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
         if secrets.is_empty() {
             return render(w);
         }

@@ -293,8 +293,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         let meta = rule.meta();
         let mut sink = RepoSink::new(meta, &mut repo_findings);
         let budget = crate::budget::start(crate::budget::file_budget());
-        let panicked =
-            catch_unwind(AssertUnwindSafe(|| rule.finish(&repo, &mut sink))).is_err();
+        let panicked = catch_unwind(AssertUnwindSafe(|| rule.finish(&repo, &mut sink))).is_err();
         if crate::budget::was_exceeded() {
             report.diagnostics.push(Diagnostic {
                 path: String::new(),

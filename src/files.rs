@@ -276,10 +276,7 @@ pub fn replace_atomically_with(
     };
     let tmp = temp_path(path);
     let result = (|| {
-        let f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
+        let f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         let mut buf = std::io::BufWriter::new(f);
         render(&mut buf)?;
         buf.flush()?;
@@ -353,7 +350,10 @@ pub fn output_mode(path: &Path) -> std::io::Result<OutputMode> {
                     return Ok(OutputMode::InPlace);
                 }
             }
-            Ok(OutputMode::Refuse(format!("is a {}; not written", kind_name(&m))))
+            Ok(OutputMode::Refuse(format!(
+                "is a {}; not written",
+                kind_name(&m)
+            )))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             // A dangling symlink names the file to create.
@@ -422,8 +422,14 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn devices_and_descriptors_are_written_in_place() {
-        assert_eq!(output_mode(Path::new("/dev/null")).unwrap(), OutputMode::InPlace);
-        assert_eq!(output_mode(Path::new("/dev/stdout")).unwrap(), OutputMode::InPlace);
+        assert_eq!(
+            output_mode(Path::new("/dev/null")).unwrap(),
+            OutputMode::InPlace
+        );
+        assert_eq!(
+            output_mode(Path::new("/dev/stdout")).unwrap(),
+            OutputMode::InPlace
+        );
         let d = tempfile::tempdir().unwrap();
         let f = d.path().join("report.json");
         std::fs::write(&f, "old").unwrap();
@@ -435,7 +441,10 @@ mod tests {
             OutputMode::Replace(canonical.clone())
         );
         write_output(&link, b"new").unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(std::fs::read_to_string(&f).unwrap(), "new");
         assert!(matches!(
             output_mode(d.path()).unwrap(),
@@ -444,7 +453,10 @@ mod tests {
         let dangling = d.path().join("dangling");
         std::os::unix::fs::symlink("created.json", &dangling).unwrap();
         write_output(&dangling, b"x").unwrap();
-        assert_eq!(std::fs::read_to_string(d.path().join("created.json")).unwrap(), "x");
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("created.json")).unwrap(),
+            "x"
+        );
     }
 
     #[cfg(unix)]

@@ -267,8 +267,11 @@ pub struct SecretSet {
 impl SecretSet {
     /// Adds the values of one file.
     pub fn extend(&mut self, values: impl IntoIterator<Item = String>) {
-        self.values
-            .extend(values.into_iter().filter(|v| v.chars().count() >= MIN_GLOBAL_LEN));
+        self.values.extend(
+            values
+                .into_iter()
+                .filter(|v| v.chars().count() >= MIN_GLOBAL_LEN),
+        );
     }
 
     /// Whether nothing is known.
@@ -283,7 +286,10 @@ impl SecretSet {
 
     /// Whether `text` contains a known value (tests).
     pub fn leaks_in(&self, text: &str) -> Option<String> {
-        self.values.iter().find(|v| text.contains(v.as_str())).cloned()
+        self.values
+            .iter()
+            .find(|v| text.contains(v.as_str()))
+            .cloned()
     }
 
     /// A writer that masks these values (in raw, JSON, HTML and Markdown spelling)
@@ -295,7 +301,9 @@ impl SecretSet {
 
 fn json_spelling(s: &str) -> String {
     let q = serde_json::to_string(s).unwrap_or_default();
-    q.get(1..q.len().saturating_sub(1)).unwrap_or("").to_string()
+    q.get(1..q.len().saturating_sub(1))
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Masks secret values in a byte stream, keeping back just enough of the tail
@@ -361,7 +369,9 @@ impl<'w> RedactingWriter<'w> {
         let safe = if all {
             self.pending.len()
         } else {
-            self.pending.len().saturating_sub(self.longest.saturating_sub(1))
+            self.pending
+                .len()
+                .saturating_sub(self.longest.saturating_sub(1))
         };
         let mut out = Vec::with_capacity(self.pending.len());
         let mut pos = 0;
@@ -412,7 +422,13 @@ mod tests {
         let got: Vec<&str> = cli_secret_spans(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(
             got,
-            vec!["Tr0ub4dor&3", "S3cretPw", "Adm1nPw!", "dckr_pat_x9", "hunter2x"]
+            vec![
+                "Tr0ub4dor&3",
+                "S3cretPw",
+                "Adm1nPw!",
+                "dckr_pat_x9",
+                "hunter2x"
+            ]
         );
     }
 
@@ -434,7 +450,8 @@ mod tests {
         let mut out = Vec::new();
         {
             let mut w = set.writer(&mut out);
-            w.write_all(b"{\"v\": \"pa\\\"ss<w0rd\", \"h\": \"pa&quot;ss&lt;w0rd\", \"u\": \"Zq81").unwrap();
+            w.write_all(b"{\"v\": \"pa\\\"ss<w0rd\", \"h\": \"pa&quot;ss&lt;w0rd\", \"u\": \"Zq81")
+                .unwrap();
             w.write_all(b"xkP3w\"}").unwrap();
             w.flush().unwrap();
         }
@@ -450,7 +467,12 @@ mod tests {
         let t = "token = \"ghp_4Hk2sLq9ZxW8vRt1mNp6Yb3Cd7Fg0JhKe5Ui\"\nDB=postgres://app:Zq81xkP3@db/app\npassword: S3cr3tPw!\nsshpass -p 'Tr0ub4dor&3' ssh h\n";
         let spans = secret_spans(t);
         let vals = values_of(t, &spans);
-        for v in ["ghp_4Hk2sLq9ZxW8vRt1mNp6Yb3Cd7Fg0JhKe5Ui", "Zq81xkP3", "S3cr3tPw!", "Tr0ub4dor&3"] {
+        for v in [
+            "ghp_4Hk2sLq9ZxW8vRt1mNp6Yb3Cd7Fg0JhKe5Ui",
+            "Zq81xkP3",
+            "S3cr3tPw!",
+            "Tr0ub4dor&3",
+        ] {
             assert!(vals.iter().any(|x| x == v), "{v} in {vals:?}");
         }
     }

@@ -113,7 +113,10 @@ fn parse_index(b: &[u8], oid_len: usize) -> Result<Vec<Entry>, String> {
     let mut prev: Vec<u8> = Vec::new();
     for _ in 0..count {
         let start = at;
-        let mtime = (be32(b, at + 8).ok_or_else(bad)?, be32(b, at + 12).ok_or_else(bad)?);
+        let mtime = (
+            be32(b, at + 8).ok_or_else(bad)?,
+            be32(b, at + 12).ok_or_else(bad)?,
+        );
         let mode = be32(b, at + 24).ok_or_else(bad)?;
         let size = be32(b, at + 36).ok_or_else(bad)?;
         let oid = b.get(at + 40..at + 40 + oid_len).ok_or_else(bad)?.to_vec();
@@ -228,10 +231,7 @@ fn unchanged(repo: &GitRepo, e: &Entry, index_mtime: (i64, i64), sha256: bool) -
     #[cfg(unix)]
     let (mtime, exec) = {
         use std::os::unix::fs::MetadataExt;
-        (
-            (meta.mtime(), meta.mtime_nsec()),
-            meta.mode() & 0o100 != 0,
-        )
+        ((meta.mtime(), meta.mtime_nsec()), meta.mode() & 0o100 != 0)
     };
     #[cfg(not(unix))]
     let (mtime, exec) = ((0i64, 0i64), e.mode & 0o100 != 0);
@@ -320,7 +320,14 @@ mod tests {
         let ok = std::process::Command::new("git")
             .arg("-C")
             .arg(dir)
-            .args(["-c", "user.name=t", "-c", "user.email=t@e", "-c", "core.hooksPath=/dev/null"])
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@e",
+                "-c",
+                "core.hooksPath=/dev/null",
+            ])
             .args(args)
             .output()
             .unwrap()

@@ -55,13 +55,74 @@ impl Rng {
 }
 
 const TOKENS: &[&str] = &[
-    "- ", ": ", "? ", "&a ", "*a", "<<: *a", "[", "]", "{", "}", ",", "$(", ")", "${", "}",
-    "`", "if x; then\n", "fi\n", "<<EOF\n", "EOF\n", "\"\"\"", "'''", "\\\n", "\r\n", "\n",
-    "\u{feff}", "\u{202e}", "\x1b[2J", "\0", "---\n", "...\n", "|\n", ">-\n", "!!binary ",
-    "%YAML 1.2\n", "RUN ", "FROM ", "COPY . .\n", "\t", "    ", "#", "==", ">=", "~=", " ; ",
-    "@ ", "-r ", "f\"{", "lambda: ", "try:\n", "except:\n", "def f():\n", "password = \"",
-    "ghp_4Hk2sLq9ZxW8vRt1mNp6Yb3Cd7Fg0JhKe5Ui", "postgres://u:p4ssw0rd9@h/db", "\u{e9}",
-    "\"", "'", "\\", "%", "&", "|", "*", "!", "\u{1F600}", "uses: ", "run: |\n", "image: ",
+    "- ",
+    ": ",
+    "? ",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "$(",
+    ")",
+    "${",
+    "}",
+    "`",
+    "if x; then\n",
+    "fi\n",
+    "<<EOF\n",
+    "EOF\n",
+    "\"\"\"",
+    "'''",
+    "\\\n",
+    "\r\n",
+    "\n",
+    "\u{feff}",
+    "\u{202e}",
+    "\x1b[2J",
+    "\0",
+    "---\n",
+    "...\n",
+    "|\n",
+    ">-\n",
+    "!!binary ",
+    "%YAML 1.2\n",
+    "RUN ",
+    "FROM ",
+    "COPY . .\n",
+    "\t",
+    "    ",
+    "#",
+    "==",
+    ">=",
+    "~=",
+    " ; ",
+    "@ ",
+    "-r ",
+    "f\"{",
+    "lambda: ",
+    "try:\n",
+    "except:\n",
+    "def f():\n",
+    "password = \"",
+    "ghp_4Hk2sLq9ZxW8vRt1mNp6Yb3Cd7Fg0JhKe5Ui",
+    "postgres://u:p4ssw0rd9@h/db",
+    "\u{e9}",
+    "\"",
+    "'",
+    "\\",
+    "%",
+    "&",
+    "|",
+    "*",
+    "!",
+    "\u{1F600}",
+    "uses: ",
+    "run: |\n",
+    "image: ",
 ];
 
 fn mutate(rng: &mut Rng, input: &[u8], seeds: &[Vec<u8>]) -> Vec<u8> {
@@ -355,8 +416,12 @@ fn drive(cases: impl Iterator<Item = Case> + Send + 'static, budget: Duration) -
     let count = Arc::new(AtomicU64::new(0));
     let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let worker = {
-        let (current, done, count, failure) =
-            (current.clone(), done.clone(), count.clone(), failure.clone());
+        let (current, done, count, failure) = (
+            current.clone(),
+            done.clone(),
+            count.clone(),
+            failure.clone(),
+        );
         std::thread::Builder::new()
             .name("fuzz-worker".into())
             .stack_size(8 << 20)
@@ -366,8 +431,12 @@ fn drive(cases: impl Iterator<Item = Case> + Send + 'static, budget: Duration) -
                     if start.elapsed() > budget {
                         break;
                     }
-                    *current.lock().unwrap() =
-                        Some((Instant::now(), case.target, case.name.clone(), case.input.clone()));
+                    *current.lock().unwrap() = Some((
+                        Instant::now(),
+                        case.target,
+                        case.name.clone(),
+                        case.input.clone(),
+                    ));
                     let ok = catch_unwind(AssertUnwindSafe(|| {
                         let _budget = harden::budget::start(Duration::from_secs(10));
                         (case.run)(&case.name, &case.input)
@@ -507,7 +576,11 @@ fn parsers_survive_mutants_of_every_fixture() {
             runs.insert(t, f);
         }
     }
-    assert!(routed.len() >= 6, "every parser has seeds: {:?}", routed.keys());
+    assert!(
+        routed.len() >= 6,
+        "every parser has seeds: {:?}",
+        routed.keys()
+    );
     let mut rng = Rng(seed());
     let targets: Vec<(&'static str, Target, Vec<usize>)> = routed
         .into_iter()
@@ -528,7 +601,10 @@ fn parsers_survive_mutants_of_every_fixture() {
     let start = Instant::now();
     let ran = drive(cases.take(count), time);
     eprintln!("parsers: {ran} mutants in {:.1?}", start.elapsed());
-    assert!(ran == count || (count == usize::MAX && ran > 50), "ran {ran} of {count}");
+    assert!(
+        ran == count || (count == usize::MAX && ran > 50),
+        "ran {ran} of {count}"
+    );
 }
 
 #[test]
@@ -561,5 +637,8 @@ fn every_command_pipeline_survives_mutants() {
     let start = Instant::now();
     let ran = drive(cases.take(count), time);
     eprintln!("pipelines: {ran} mutants in {:.1?}", start.elapsed());
-    assert!(ran == count || (count == usize::MAX && ran > 10), "ran {ran} of {count}");
+    assert!(
+        ran == count || (count == usize::MAX && ran > 10),
+        "ran {ran} of {count}"
+    );
 }

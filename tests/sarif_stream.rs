@@ -10,11 +10,21 @@ use harden::source::{Position, Region};
 
 fn finding(i: usize) -> Finding {
     let at = Region {
-        start: Position { line: i % 5000 + 1, column: 3 },
-        end: Position { line: i % 5000 + 1, column: 17 },
+        start: Position {
+            line: i % 5000 + 1,
+            column: 3,
+        },
+        end: Position {
+            line: i % 5000 + 1,
+            column: 17,
+        },
     };
     Finding {
-        rule: if i % 2 == 0 { "shell/unsafe-rm" } else { "shell/curl-pipe-shell" },
+        rule: if i % 2 == 0 {
+            "shell/unsafe-rm"
+        } else {
+            "shell/curl-pipe-shell"
+        },
         severity: Severity::High,
         message: format!("`rm -rf \"$DIR{i}/\"` deletes `/` if `DIR{i}` is empty or unset"),
         path: format!("scripts/part{}/deploy{}.sh", i / 1000, i % 1000),

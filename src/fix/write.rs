@@ -22,7 +22,10 @@ pub enum WriteError {
 /// Resolves `rel` (a text path, escaped when the name is not UTF-8: see
 /// [`crate::paths`]) under `root` and checks that no component is a symlink.
 pub fn safe_path(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
-    if rel.split('/').any(|c| c == ".." || c == "." || c.is_empty()) {
+    if rel
+        .split('/')
+        .any(|c| c == ".." || c == "." || c.is_empty())
+    {
         return Err(WriteError::Unsafe(rel.to_string()));
     }
     let mut p = root.to_path_buf();

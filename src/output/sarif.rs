@@ -70,13 +70,7 @@ pub fn render(report: &ScanReport, root: Option<&Path>, w: &mut dyn Write) -> st
     let slots: [(String, &dyn Fn(&mut dyn Write, &str) -> std::io::Result<()>); 2] = [
         (
             serde_json::to_string(NOTES_SLOT).unwrap_or_default(),
-            &|w, indent| {
-                stream_array(
-                    w,
-                    indent,
-                    report.diagnostics.iter().map(notification_json),
-                )
-            },
+            &|w, indent| stream_array(w, indent, report.diagnostics.iter().map(notification_json)),
         ),
         (
             serde_json::to_string(RESULTS_SLOT).unwrap_or_default(),

@@ -26,7 +26,10 @@ pub fn refusal(text: &str) -> Option<String> {
     let mut stack: Vec<usize> = Vec::new();
     for line in text.split('\n') {
         let b = line.as_bytes();
-        let col = b.iter().take_while(|c| matches!(c, b' ' | b'\t' | b'\x0c')).count();
+        let col = b
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t' | b'\x0c'))
+            .count();
         if col == b.len() || b[col] == b'#' || b[col] == b'\r' {
             continue;
         }
@@ -58,17 +61,18 @@ impl PythonFile {
         if let Some(why) = refusal(text) {
             return Err(why);
         }
-        let tree = PARSER.with(|cell| {
-            let mut slot = cell.borrow_mut();
-            if slot.is_none() {
-                let mut p = Parser::new();
-                p.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
-                *slot = Some(p);
-            }
-            slot.as_mut()
-                .and_then(|p| crate::budget::parse_tree(p, text))
-        })
-        .ok_or_else(|| "not parsed: the parser ran out of time".to_string())?;
+        let tree = PARSER
+            .with(|cell| {
+                let mut slot = cell.borrow_mut();
+                if slot.is_none() {
+                    let mut p = Parser::new();
+                    p.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+                    *slot = Some(p);
+                }
+                slot.as_mut()
+                    .and_then(|p| crate::budget::parse_tree(p, text))
+            })
+            .ok_or_else(|| "not parsed: the parser ran out of time".to_string())?;
         if super::deeper_than(&tree, super::MAX_TREE_DEPTH) {
             return Err(format!(
                 "not parsed: the syntax tree nests deeper than {} levels",

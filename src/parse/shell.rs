@@ -116,28 +116,25 @@ impl ShellScript {
     /// Parses `code`, or says why not: the syntax tree nests deeper than
     /// [`super::MAX_TREE_DEPTH`] or the time budget ran out. Syntax errors are in the tree.
     pub fn parse_checked(code: MappedText, origin: ShellOrigin) -> Result<ShellScript, String> {
-        let tree = PARSER.with(|cell| {
-            let mut slot = cell.borrow_mut();
-            if slot.is_none() {
-                let mut p = Parser::new();
-                p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
-                *slot = Some(p);
-            }
-            slot.as_mut()
-                .and_then(|p| crate::budget::parse_tree(p, &code.text))
-        })
-        .ok_or_else(|| "not parsed: the parser ran out of time".to_string())?;
+        let tree = PARSER
+            .with(|cell| {
+                let mut slot = cell.borrow_mut();
+                if slot.is_none() {
+                    let mut p = Parser::new();
+                    p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
+                    *slot = Some(p);
+                }
+                slot.as_mut()
+                    .and_then(|p| crate::budget::parse_tree(p, &code.text))
+            })
+            .ok_or_else(|| "not parsed: the parser ran out of time".to_string())?;
         if super::deeper_than(&tree, super::MAX_TREE_DEPTH) {
             return Err(format!(
                 "not parsed: the syntax tree nests deeper than {} levels",
                 super::MAX_TREE_DEPTH
             ));
         }
-        Ok(ShellScript {
-            code,
-            tree,
-            origin,
-        })
+        Ok(ShellScript { code, tree, origin })
     }
 
     /// The shell source.

@@ -253,14 +253,18 @@ pub fn run_cli(args: PlanArgs) -> i32 {
         };
         let before = build_plan_from_items(&project, &base.items(), &opts);
         let prog = progress::compare(&before, &plan, &base);
-        cli::emit_masked(args.output.as_deref(), &report.secrets, |w| match args.format {
-            PlanFormat::Markdown => progress::render_md(&prog, w),
-            PlanFormat::Json => progress::render_json(&prog, w),
+        cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
+            match args.format {
+                PlanFormat::Markdown => progress::render_md(&prog, w),
+                PlanFormat::Json => progress::render_json(&prog, w),
+            }
         })
     } else {
-        cli::emit_masked(args.output.as_deref(), &report.secrets, |w| match args.format {
-            PlanFormat::Markdown => render_md::render(&plan, w),
-            PlanFormat::Json => render_json::render(&plan, w),
+        cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
+            match args.format {
+                PlanFormat::Markdown => render_md::render(&plan, w),
+                PlanFormat::Json => render_json::render(&plan, w),
+            }
         })
     };
     match res {

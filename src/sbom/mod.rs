@@ -198,8 +198,8 @@ fn rel(root: &Path, path: &Path) -> Option<String> {
 /// Reads and parses one lockfile (`rel` relative to `root`).
 pub fn parse_lockfile(root: &Path, rel: &str) -> Result<Lockfile, String> {
     let path = crate::paths::to_path(root, rel).ok_or("malformed path")?;
-    let text = crate::files::read_repo_text(&path, crate::files::AUX_LIMIT)
-        .map_err(|e| e.to_string())?;
+    let text =
+        crate::files::read_repo_text(&path, crate::files::AUX_LIMIT).map_err(|e| e.to_string())?;
     let dir = path.parent().unwrap_or(root);
     let sibling =
         |name: &str| crate::files::read_repo_text(&dir.join(name), crate::files::AUX_LIMIT).ok();
@@ -399,7 +399,14 @@ impl Sbom {
 /// Unix time of the last commit in `root`, or 0 outside a repository.
 pub fn commit_time(root: &Path) -> i64 {
     crate::vcs::readonly_git(root)
-        .args(["log", "-1", "--no-show-signature", "--no-ext-diff", "--no-textconv", "--format=%ct"])
+        .args([
+            "log",
+            "-1",
+            "--no-show-signature",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--format=%ct",
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success())

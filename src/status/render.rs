@@ -125,10 +125,7 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
             let mut line = c.summary.clone();
             if let Some(e) = c.evidence.first() {
                 // Evidence paths and text come from the repository: no raw control characters.
-                line.push_str(&format!(
-                    " ({}",
-                    crate::output::util::term_safe(&where_(e))
-                ));
+                line.push_str(&format!(" ({}", crate::output::util::term_safe(&where_(e))));
                 if c.evidence.len() > 1 {
                     line.push_str(&format!(", +{} more", c.evidence.len() - 1));
                 }

@@ -485,8 +485,11 @@ mod tests {
     #[test]
     fn no_fix_when_other_services_use_the_same_literal() {
         let text = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zq81xkP3w\n  api:\n    image: api:1\n    environment:\n      DB_PASSWORD: Zq81xkP3w\n      DATABASE_URL: postgres://app:Zq81xkP3w@db/app\n";
-        let (findings, fixed) =
-            crate::rules::compose::scan_and_fix("docker-compose.yml", text, Box::new(SecretLiteral));
+        let (findings, fixed) = crate::rules::compose::scan_and_fix(
+            "docker-compose.yml",
+            text,
+            Box::new(SecretLiteral),
+        );
         assert_eq!(findings.len(), 3);
         assert!(findings.iter().all(|f| f.fix.is_none()));
         assert_eq!(fixed, text);

@@ -144,10 +144,8 @@ impl Rule for ConflictingPins {
                     }
                 }
             }
-            let sets: Vec<SpecifierSet> = distinct
-                .iter()
-                .map(|d| SpecifierSet::parse(d.0))
-                .collect();
+            let sets: Vec<SpecifierSet> =
+                distinct.iter().map(|d| SpecifierSet::parse(d.0)).collect();
             let mut conflict = false;
             let mut pairs = 0u32;
             'outer: for i in 0..distinct.len() {

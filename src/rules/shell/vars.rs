@@ -107,7 +107,8 @@ impl VarFacts {
                             facts.guards.push((var, n.start_byte()));
                         }
                     }
-                    if cmd_name == "read" && ancestors.last().is_some_and(|p| p.kind() != "program") {
+                    if cmd_name == "read" && ancestors.last().is_some_and(|p| p.kind() != "program")
+                    {
                         let text = script.node_text(n);
                         for w in text
                             .split_whitespace()
