@@ -408,10 +408,12 @@ struct Case {
     run: Target,
 }
 
+/// The case in progress: when it started, its target, seed name and input.
+type Running = (Instant, &'static str, String, Vec<u8>);
+
 /// Runs cases on a worker thread while this one watches the clock and the memory.
 fn drive(cases: impl Iterator<Item = Case> + Send + 'static, budget: Duration) -> usize {
-    let current: Arc<Mutex<Option<(Instant, &'static str, String, Vec<u8>)>>> =
-        Arc::new(Mutex::new(None));
+    let current: Arc<Mutex<Option<Running>>> = Arc::new(Mutex::new(None));
     let done = Arc::new(AtomicBool::new(false));
     let count = Arc::new(AtomicU64::new(0));
     let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));

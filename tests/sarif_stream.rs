@@ -55,8 +55,10 @@ fn vm_hwm_kb() -> u64 {
 
 #[test]
 fn render_streams_the_same_document_to_sarif_builds() {
-    let mut report = ScanReport::default();
-    report.findings = (0..50).map(finding).collect();
+    let mut report = ScanReport {
+        findings: (0..50).map(finding).collect(),
+        ..Default::default()
+    };
     report.diagnostics.push(Diagnostic {
         path: "broken.yml".into(),
         line: Some(3),
@@ -81,8 +83,10 @@ fn render_streams_the_same_document_to_sarif_builds() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_hundred_thousand_findings_render_in_bounded_memory() {
-    let mut report = ScanReport::default();
-    report.findings = (0..100_000).map(finding).collect();
+    let report = ScanReport {
+        findings: (0..100_000).map(finding).collect(),
+        ..Default::default()
+    };
     let before = vm_hwm_kb();
     let mut sink = CountingSink(0);
     sarif::render(&report, None, &mut sink).unwrap();

@@ -51,6 +51,9 @@ pub fn security_severity(s: Severity) -> &'static str {
 const RESULTS_SLOT: &str = "\u{1}harden-results\u{1}";
 const NOTES_SLOT: &str = "\u{1}harden-notifications\u{1}";
 
+/// Writes the array that replaces a slot, given the indentation of the line it is on.
+type SlotWriter<'a> = dyn Fn(&mut dyn Write, &str) -> std::io::Result<()> + 'a;
+
 /// Renders SARIF with every registered rule in `tool.driver.rules`. Streams: the
 /// document is the same as `to_sarif` pretty-printed, but results and notifications
 /// are converted and written one at a time, so 100k findings do not become a 2 GB
@@ -67,7 +70,7 @@ pub fn render(report: &ScanReport, root: Option<&Path>, w: &mut dyn Write) -> st
     );
     let text = serde_json::to_string_pretty(&skeleton).map_err(std::io::Error::other)?;
     let mut rest = text.as_str();
-    let slots: [(String, &dyn Fn(&mut dyn Write, &str) -> std::io::Result<()>); 2] = [
+    let slots: [(String, &SlotWriter); 2] = [
         (
             serde_json::to_string(NOTES_SLOT).unwrap_or_default(),
             &|w, indent| stream_array(w, indent, report.diagnostics.iter().map(notification_json)),
