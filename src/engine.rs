@@ -330,7 +330,19 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     }
     drop(quiet);
 
-    // Secrets seen in one file, masked wherever another finding or message shows them.
+    // Secrets seen in one file, masked wherever another finding or message shows them
+    // (but never inside a path: the report must name the real files).
+    let root_text = std::fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
+    let given_root = root.to_string_lossy();
+    report.secrets.forget_values_in_paths(
+        [root_text.as_str(), given_root.as_ref()]
+            .into_iter()
+            .chain(report.inventory.iter().map(|e| e.path.as_str()))
+            .chain(report.diagnostics.iter().map(|d| d.path.as_str())),
+    );
     if !report.secrets.is_empty() {
         let values = report.secrets.values();
         for f in &mut report.findings {
@@ -518,7 +530,10 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
             .map(|f| f.span.clone()),
     );
     let spans = crate::redact::merge(spans);
-    let values = crate::redact::values_of(&file.text, &spans);
+    let mut values = crate::redact::values_of(&file.text, &spans);
+    // Plain words are masked where a detector found them (the spans), not wherever
+    // they appear (a password `oncall` would mask the service `oncall_ui`).
+    values.retain(|v| crate::redact::worth_masking_by_value(v));
 
     // Positions, snippets (secrets masked), severity overrides, suppressions.
     outcome.suppressions = suppress::collect(&file);

@@ -112,7 +112,12 @@ fn private_key_blocks(text: &str) -> Vec<Range<usize>> {
             .map(|n| head_end + n)
             .unwrap_or_else(|| crate::source::floor_char_boundary(text, head_end + 8192));
         let end = text[end..].find('\n').map_or(text.len(), |n| end + n);
-        out.push(start..end);
+        // The body only: the BEGIN/END lines say what the file holds and are not secret.
+        let body_end = text[..end]
+            .rfind('\n')
+            .filter(|&n| n > head_end)
+            .unwrap_or(end);
+        out.push(head_end..body_end);
         from = end;
     }
     out
@@ -258,6 +263,14 @@ pub fn mask_finding(f: &mut crate::finding::Finding, values: &[String]) {
     }
 }
 
+/// Whether a secret value is masked wherever its text appears, not only where a
+/// detector found it: long enough, and not a plain lower-case word (`postgres`,
+/// `oncall`, `sentry` name images, services and directories too, and masking them
+/// there would garble the report).
+pub fn worth_masking_by_value(v: &str) -> bool {
+    v.chars().count() >= MIN_GLOBAL_LEN && !v.bytes().all(|b| b.is_ascii_lowercase())
+}
+
 /// Every secret value a scan saw, for the final masking passes.
 #[derive(Debug, Clone, Default)]
 pub struct SecretSet {
@@ -265,13 +278,41 @@ pub struct SecretSet {
 }
 
 impl SecretSet {
-    /// Adds the values of one file.
+    /// Adds the values of one file that are worth masking across the whole output:
+    /// long enough, and not a plain lower-case word (`postgres`, `oncall`, `sentry`:
+    /// masked where a detector found them, but elsewhere they name images, services
+    /// and directories, and masking them there would garble the report).
     pub fn extend(&mut self, values: impl IntoIterator<Item = String>) {
-        self.values.extend(
-            values
-                .into_iter()
-                .filter(|v| v.chars().count() >= MIN_GLOBAL_LEN),
-        );
+        self.values
+            .extend(values.into_iter().filter(|v| worth_masking_by_value(v)));
+    }
+
+    /// Drops every value that occurs in one of `paths` (the scanned root, the files
+    /// the walk saw): a path in a report must name the real file, so a password that
+    /// is also a directory or file name is masked only where a detector found it.
+    pub fn forget_values_in_paths<'p>(&mut self, paths: impl IntoIterator<Item = &'p str>) {
+        if self.values.is_empty() {
+            return;
+        }
+        let values: Vec<&String> = self.values.iter().collect();
+        let Ok(matcher) = aho_corasick::AhoCorasick::new(&values) else {
+            return;
+        };
+        let mut in_paths = vec![false; values.len()];
+        for p in paths {
+            for hit in matcher.find_overlapping_iter(p) {
+                in_paths[hit.pattern().as_usize()] = true;
+            }
+        }
+        let drop: Vec<String> = values
+            .iter()
+            .zip(&in_paths)
+            .filter(|(_, &hit)| hit)
+            .map(|(v, _)| (*v).clone())
+            .collect();
+        for v in drop {
+            self.values.remove(&v);
+        }
     }
 
     /// Whether nothing is known.
@@ -460,6 +501,32 @@ mod tests {
         assert!(!s.contains("Zq81xkP3w"), "{s}");
         assert!(s.contains("Zq****"), "{s}");
         assert!(serde_json::from_str::<serde_json::Value>(&s).is_ok(), "{s}");
+    }
+
+    /// Corpus (grafana-oncall, sentry-self-hosted): a dev password that is also a
+    /// directory or a plain word masked paths and service names in every output.
+    #[test]
+    fn words_and_path_parts_are_not_masked_across_the_output() {
+        let mut set = SecretSet::default();
+        set.extend([
+            "oncall".to_string(),
+            "rabbitmq-dev-pw".to_string(),
+            "Zq81xkP3w".to_string(),
+        ]);
+        assert!(set.leaks_in("helm/oncall/templates/x.yaml").is_none());
+        set.forget_values_in_paths(["/repos/x", "docker-compose-rabbitmq-dev-pw.yml"]);
+        assert!(set.leaks_in("docker-compose-rabbitmq-dev-pw.yml").is_none());
+        assert_eq!(set.leaks_in("pw=Zq81xkP3w").as_deref(), Some("Zq81xkP3w"));
+    }
+
+    /// Corpus (alertmanager's test certificates): the BEGIN line says what the file
+    /// is; only the key body is secret.
+    #[test]
+    fn private_key_header_stays_readable() {
+        let t = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx9Zq81xkP3\n-----END RSA PRIVATE KEY-----\n";
+        let spans = secret_spans(t);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(t[spans[0].clone()].trim(), "MIIEowIBAAKCAQEAx9Zq81xkP3");
     }
 
     #[test]
