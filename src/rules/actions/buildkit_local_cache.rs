@@ -2,7 +2,7 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::actions::wf;
+use crate::workflows::wf;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].

@@ -3,7 +3,7 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::{YamlFile, YamlNode, YamlPair};
-use crate::rules::actions::wf::{self, Perms};
+use crate::workflows::wf::{self, Perms};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].

@@ -3,7 +3,7 @@
 
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::YamlFile;
-use crate::rules::actions::wf;
+use crate::workflows::wf;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].

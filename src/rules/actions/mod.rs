@@ -13,7 +13,6 @@ pub mod secret_echo;
 pub mod secrets_inherit;
 pub mod template_injection;
 pub mod unpinned_uses;
-pub mod wf;
 
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {

@@ -4,7 +4,7 @@
 use crate::actions_pins;
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::actions::wf::{self, UsesRef};
+use crate::workflows::wf::{self, UsesRef};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].

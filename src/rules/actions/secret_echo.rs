@@ -6,7 +6,7 @@ use crate::finding::Severity;
 use crate::mapped::MappedText;
 use crate::parse::shell::{ShellOrigin, ShellScript, WordPart};
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::actions::wf;
+use crate::workflows::wf;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].

@@ -2,7 +2,7 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlFile;
-use crate::rules::actions::wf::{self, UsesRef};
+use crate::workflows::wf::{self, UsesRef};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].

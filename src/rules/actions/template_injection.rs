@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::finding::{Edit, Fix, Severity};
 use crate::parse::yaml::{ScalarStyle, YamlFile, YamlNode};
-use crate::rules::actions::wf::{self, Expr};
+use crate::workflows::wf::{self, Expr};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].

@@ -3,7 +3,7 @@
 use crate::actions_pins::{self, PinTable};
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::{ScalarStyle, YamlFile, YamlNode};
-use crate::rules::actions::wf::{self, UsesRef};
+use crate::workflows::wf::{self, UsesRef};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
