@@ -176,6 +176,20 @@ pub struct YamlFile {
     pub documents: Vec<YamlDocument>,
     /// First syntax error, if any (the tree is then best-effort and rules should not trust it).
     pub error: Option<Range<usize>>,
+    /// Keys written twice in one mapping (YAML forbids it; parsers disagree on
+    /// which value wins, and GitHub rejects such a workflow).
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+/// A key written twice in one mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key.
+    pub key: String,
+    /// Span of its first occurrence.
+    pub first: Range<usize>,
+    /// Span of the repeated one.
+    pub again: Range<usize>,
 }
 
 thread_local! {
@@ -199,6 +213,7 @@ pub fn parse(text: &str) -> YamlFile {
         return YamlFile {
             documents: Vec::new(),
             error: Some(0..text.len().min(1)),
+            duplicate_keys: Vec::new(),
         };
     };
     let root = tree.root_node();
@@ -211,6 +226,7 @@ pub fn parse(text: &str) -> YamlFile {
         src: text,
         anchors: HashMap::new(),
         depth: 0,
+        duplicates: Vec::new(),
     };
     let mut documents = Vec::new();
     let mut cursor = root.walk();
@@ -228,7 +244,11 @@ pub fn parse(text: &str) -> YamlFile {
             span: doc.byte_range(),
         });
     }
-    YamlFile { documents, error }
+    YamlFile {
+        documents,
+        error,
+        duplicate_keys: conv.duplicates,
+    }
 }
 
 fn first_error(node: Node<'_>) -> Option<Node<'_>> {
@@ -252,6 +272,7 @@ struct Converter<'s> {
     src: &'s str,
     anchors: HashMap<String, YamlNode>,
     depth: usize,
+    duplicates: Vec<DuplicateKey>,
 }
 
 impl<'s> Converter<'s> {
@@ -417,6 +438,17 @@ impl<'s> Converter<'s> {
                         _ => {}
                     }
                 } else {
+                    if let Some(first) = pairs.iter().find(|q| q.key == p.key) {
+                        let dup = DuplicateKey {
+                            key: p.key.clone(),
+                            first: first.key_span.clone(),
+                            again: p.key_span.clone(),
+                        };
+                        // An alias re-converts its anchor's subtree: report each pair once.
+                        if !self.duplicates.contains(&dup) {
+                            self.duplicates.push(dup);
+                        }
+                    }
                     pairs.push(p);
                 }
             }
@@ -778,6 +810,15 @@ mod tests {
         let r = root("on: [push, pull_request]\nenv: {A: 1, B: two}\n");
         assert_eq!(r.get("on").unwrap().strings(), vec!["push", "pull_request"]);
         assert_eq!(r.at(&["env", "B"]).unwrap().as_str(), Some("two"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_recorded() {
+        let f = parse("jobs:\n  a:\n    env: {X: 1}\n    env: {Y: 2}\n  b: {}\n");
+        assert_eq!(f.duplicate_keys.len(), 1);
+        assert_eq!(f.duplicate_keys[0].key, "env");
+        let f = parse("base: &b {x: 1}\nchild:\n  <<: *b\n  x: 2\n");
+        assert!(f.duplicate_keys.is_empty());
     }
 
     #[test]
