@@ -5,4 +5,9 @@
 //! never reports findings. Facts that span files live here too, so that they
 //! can move into the repository model as one piece.
 
+pub mod commands;
+pub mod model;
+pub mod schema;
+pub mod sinks;
+pub mod taint;
 pub mod wf;

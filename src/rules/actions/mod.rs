@@ -9,6 +9,7 @@ pub mod missing_permissions;
 pub mod persist_credentials;
 pub mod pin_comment_mismatch;
 pub mod sarif_without_permission;
+pub mod script_context;
 pub mod secret_echo;
 pub mod secrets_inherit;
 pub mod template_injection;
