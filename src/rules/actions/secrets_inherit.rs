@@ -2,8 +2,8 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlFile;
-use crate::workflows::wf::{self, UsesRef};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf::{self, UsesRef};
 
 /// See [`META`].
 pub struct SecretsInherit;
