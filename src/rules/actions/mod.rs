@@ -5,6 +5,7 @@ use super::Rule;
 pub mod buildkit_local_cache;
 pub mod dangerous_trigger;
 pub mod excessive_permissions;
+pub mod invalid_workflow;
 pub mod missing_permissions;
 pub mod persist_credentials;
 pub mod pin_comment_mismatch;
@@ -18,6 +19,7 @@ pub mod unpinned_uses;
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
+        Box::new(invalid_workflow::InvalidWorkflow),
         Box::new(unpinned_uses::UnpinnedUses),
         Box::new(pin_comment_mismatch::PinCommentMismatch),
         Box::new(missing_permissions::MissingPermissions),
