@@ -5,6 +5,7 @@ use super::Rule;
 pub mod buildkit_local_cache;
 pub mod dangerous_trigger;
 pub mod excessive_permissions;
+pub mod github_env;
 pub mod invalid_workflow;
 pub mod missing_permissions;
 pub mod persist_credentials;
@@ -31,5 +32,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(secret_echo::SecretEcho),
         Box::new(persist_credentials::PersistCredentials),
         Box::new(secrets_inherit::SecretsInherit),
+        Box::new(github_env::GithubEnv),
     ]
 }
