@@ -6,6 +6,7 @@ pub mod buildkit_local_cache;
 pub mod dangerous_trigger;
 pub mod excessive_permissions;
 pub mod github_env;
+pub mod insecure_commands;
 pub mod invalid_workflow;
 pub mod missing_permissions;
 pub mod persist_credentials;
@@ -33,5 +34,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(persist_credentials::PersistCredentials),
         Box::new(secrets_inherit::SecretsInherit),
         Box::new(github_env::GithubEnv),
+        Box::new(insecure_commands::InsecureCommands),
     ]
 }
