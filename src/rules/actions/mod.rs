@@ -2,6 +2,7 @@
 
 use super::Rule;
 
+pub mod bot_conditions;
 pub mod buildkit_local_cache;
 pub mod dangerous_trigger;
 pub mod excessive_permissions;
@@ -35,5 +36,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(secrets_inherit::SecretsInherit),
         Box::new(github_env::GithubEnv),
         Box::new(insecure_commands::InsecureCommands),
+        Box::new(bot_conditions::BotConditions),
     ]
 }
