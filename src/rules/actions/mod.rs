@@ -10,6 +10,7 @@ pub mod github_env;
 pub mod insecure_commands;
 pub mod invalid_workflow;
 pub mod missing_permissions;
+pub mod overprovisioned_secrets;
 pub mod persist_credentials;
 pub mod pin_comment_mismatch;
 pub mod sarif_without_permission;
@@ -37,5 +38,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(github_env::GithubEnv),
         Box::new(insecure_commands::InsecureCommands),
         Box::new(bot_conditions::BotConditions),
+        Box::new(overprovisioned_secrets::OverprovisionedSecrets),
     ]
 }
