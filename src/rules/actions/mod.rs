@@ -19,6 +19,7 @@ pub mod secret_echo;
 pub mod secrets_inherit;
 pub mod template_injection;
 pub mod unpinned_uses;
+pub mod unredacted_secrets;
 
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
@@ -39,5 +40,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(insecure_commands::InsecureCommands),
         Box::new(bot_conditions::BotConditions),
         Box::new(overprovisioned_secrets::OverprovisionedSecrets),
+        Box::new(unredacted_secrets::UnredactedSecrets),
     ]
 }
