@@ -18,6 +18,7 @@ pub mod script_context;
 pub mod secret_echo;
 pub mod secrets_inherit;
 pub mod template_injection;
+pub mod unpinned_images;
 pub mod unpinned_uses;
 pub mod unredacted_secrets;
 
@@ -41,5 +42,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(bot_conditions::BotConditions),
         Box::new(overprovisioned_secrets::OverprovisionedSecrets),
         Box::new(unredacted_secrets::UnredactedSecrets),
+        Box::new(unpinned_images::UnpinnedImages),
     ]
 }
