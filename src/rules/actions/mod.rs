@@ -21,6 +21,7 @@ pub mod template_injection;
 pub mod unpinned_images;
 pub mod unpinned_uses;
 pub mod unredacted_secrets;
+pub mod unsound_condition;
 pub mod unsound_contains;
 
 /// The rules of this family, in registry order.
@@ -45,5 +46,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(unredacted_secrets::UnredactedSecrets),
         Box::new(unpinned_images::UnpinnedImages),
         Box::new(unsound_contains::UnsoundContains),
+        Box::new(unsound_condition::UnsoundCondition),
     ]
 }
