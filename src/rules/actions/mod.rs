@@ -10,6 +10,7 @@ pub mod github_env;
 pub mod insecure_commands;
 pub mod invalid_workflow;
 pub mod missing_permissions;
+pub mod obfuscation;
 pub mod overprovisioned_secrets;
 pub mod persist_credentials;
 pub mod pin_comment_mismatch;
@@ -47,5 +48,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(unpinned_images::UnpinnedImages),
         Box::new(unsound_contains::UnsoundContains),
         Box::new(unsound_condition::UnsoundCondition),
+        Box::new(obfuscation::Obfuscation),
     ]
 }
