@@ -2,6 +2,7 @@
 
 use super::Rule;
 
+pub mod archived_uses;
 pub mod bot_conditions;
 pub mod buildkit_local_cache;
 pub mod dangerous_trigger;
@@ -49,5 +50,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(unsound_contains::UnsoundContains),
         Box::new(unsound_condition::UnsoundCondition),
         Box::new(obfuscation::Obfuscation),
+        Box::new(archived_uses::ArchivedUses),
     ]
 }
