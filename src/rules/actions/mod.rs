@@ -20,6 +20,7 @@ pub mod script_context;
 pub mod secret_echo;
 pub mod secrets_inherit;
 pub mod template_injection;
+pub mod typosquat_uses;
 pub mod unpinned_images;
 pub mod unpinned_uses;
 pub mod unredacted_secrets;
@@ -51,5 +52,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(unsound_condition::UnsoundCondition),
         Box::new(obfuscation::Obfuscation),
         Box::new(archived_uses::ArchivedUses),
+        Box::new(typosquat_uses::TyposquatUses),
     ]
 }
