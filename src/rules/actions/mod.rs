@@ -19,6 +19,7 @@ pub mod sarif_without_permission;
 pub mod script_context;
 pub mod secret_echo;
 pub mod secrets_inherit;
+pub mod self_hosted_runner;
 pub mod template_injection;
 pub mod typosquat_uses;
 pub mod unpinned_images;
@@ -53,5 +54,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(obfuscation::Obfuscation),
         Box::new(archived_uses::ArchivedUses),
         Box::new(typosquat_uses::TyposquatUses),
+        Box::new(self_hosted_runner::SelfHostedRunner),
     ]
 }
