@@ -27,6 +27,7 @@ pub mod unpinned_uses;
 pub mod unredacted_secrets;
 pub mod unsound_condition;
 pub mod unsound_contains;
+pub mod use_trusted_publishing;
 
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
@@ -55,5 +56,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(archived_uses::ArchivedUses),
         Box::new(typosquat_uses::TyposquatUses),
         Box::new(self_hosted_runner::SelfHostedRunner),
+        Box::new(use_trusted_publishing::UseTrustedPublishing),
     ]
 }
