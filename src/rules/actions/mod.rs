@@ -2,6 +2,7 @@
 
 use super::Rule;
 
+pub mod adhoc_packages;
 pub mod archived_uses;
 pub mod bot_conditions;
 pub mod buildkit_local_cache;
@@ -57,5 +58,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(typosquat_uses::TyposquatUses),
         Box::new(self_hosted_runner::SelfHostedRunner),
         Box::new(use_trusted_publishing::UseTrustedPublishing),
+        Box::new(adhoc_packages::AdhocPackages),
     ]
 }
