@@ -6,6 +6,7 @@ pub mod adhoc_packages;
 pub mod archived_uses;
 pub mod bot_conditions;
 pub mod buildkit_local_cache;
+pub mod cache_poisoning;
 pub mod dangerous_trigger;
 pub mod excessive_permissions;
 pub mod github_env;
@@ -59,5 +60,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(self_hosted_runner::SelfHostedRunner),
         Box::new(use_trusted_publishing::UseTrustedPublishing),
         Box::new(adhoc_packages::AdhocPackages),
+        Box::new(cache_poisoning::CachePoisoning::default()),
     ]
 }
