@@ -27,6 +27,7 @@ pub mod typosquat_uses;
 pub mod unpinned_images;
 pub mod unpinned_uses;
 pub mod unredacted_secrets;
+pub mod unsafe_checkout;
 pub mod unsound_condition;
 pub mod unsound_contains;
 pub mod use_trusted_publishing;
@@ -61,5 +62,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(use_trusted_publishing::UseTrustedPublishing),
         Box::new(adhoc_packages::AdhocPackages),
         Box::new(cache_poisoning::CachePoisoning::default()),
+        Box::new(unsafe_checkout::UnsafeCheckout),
     ]
 }
