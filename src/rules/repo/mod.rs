@@ -4,6 +4,7 @@
 use super::Rule;
 
 pub mod dependabot;
+pub mod dependabot_cooldown;
 pub mod dependabot_coverage;
 pub mod dependabot_invalid;
 pub mod missing_security_policy;
@@ -14,6 +15,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(dependabot_invalid::DependabotInvalid::default()),
         Box::new(dependabot_coverage::DependabotCoverage::default()),
+        Box::new(dependabot_cooldown::DependabotCooldown),
         Box::new(no_dependency_updates::NoDependencyUpdates::default()),
         Box::new(missing_security_policy::MissingSecurityPolicy),
     ]
