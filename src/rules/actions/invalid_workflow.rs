@@ -47,6 +47,11 @@ jobs:
 ## Fix
 Correct the key or value the message names; GitHub's workflow syntax
 reference lists what each key accepts.
+
+The published schemas are stricter than GitHub in a few places that real,
+maintained repositories rely on; harden does not report these: `strategy:`
+without `matrix` (only `fail-fast`), `needs: []`, and an action or action input
+without `description`.
 "#,
 };
 
