@@ -121,15 +121,49 @@ const RUNNER_SET: &[&str] = &[
     "GITHUB_RUN_ID",
     "GITHUB_RUN_NUMBER",
     "GITHUB_SHA",
+    "GITHUB_SERVER_URL",
+    "GITHUB_API_URL",
+    "GITHUB_REPOSITORY",
 ];
 
-/// A word made only of literals and [`RUNNER_SET`] variables.
-fn runner_set_only(w: &crate::parse::shell::Word) -> bool {
+/// A word made only of literals and variables the runner sets (or that the script
+/// built from those), at most with a literal prefix or suffix removed
+/// (`${GITHUB_SERVER_URL#https://}`).
+fn runner_set_only(w: &crate::parse::shell::Word, derived: &BTreeSet<String>) -> bool {
     w.parts.iter().all(|p| match p {
         WordPart::Literal(_) => true,
-        WordPart::Var(e) => e.operator.is_none() && RUNNER_SET.contains(&e.name.as_str()),
+        WordPart::Var(e) => {
+            let trims = match e.operator.as_deref() {
+                None => true,
+                Some("#" | "##" | "%" | "%%") => !e.operand.contains(['$', '`']),
+                Some(_) => false,
+            };
+            trims && (RUNNER_SET.contains(&e.name.as_str()) || derived.contains(&e.name))
+        }
         _ => false,
     })
+}
+
+/// The variables an assignment's value expands, or None when it runs a command.
+fn assigned_from(value: &str) -> Option<Vec<String>> {
+    if value.contains("$(") || value.contains('`') {
+        return None;
+    }
+    let mut names = Vec::new();
+    let mut rest = value;
+    while let Some(i) = rest.find('$') {
+        rest = &rest[i + 1..];
+        let body = rest.strip_prefix('{').unwrap_or(rest);
+        let name: String = body
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            return None;
+        }
+        names.push(name);
+    }
+    Some(names)
 }
 
 fn posix_writes(run: &YamlNode, scope: &Scope<'_>, env: &[(String, Taint)]) -> Vec<Write> {
@@ -151,6 +185,8 @@ fn posix_writes(run: &YamlNode, scope: &Scope<'_>, env: &[(String, Taint)]) -> V
         .filter(|(_, t)| *t == Taint::Writer)
         .map(|(k, _)| k.clone())
         .collect();
+    // Shell variables built only from runner-set values, in script order.
+    let mut derived: BTreeSet<String> = BTreeSet::new();
     // Shell variables assigned from tainted ones inherit their taint, in script order.
     for a in
         crate::parse::shell::descendants_of_kind(script.tree.root_node(), "variable_assignment")
@@ -167,6 +203,16 @@ fn posix_writes(run: &YamlNode, scope: &Scope<'_>, env: &[(String, Taint)]) -> V
             outsider.insert(name.trim().to_string());
         } else if refs(&writer) {
             writer.insert(name.trim().to_string());
+        }
+        let from_runner = assigned_from(value).is_some_and(|names| {
+            names
+                .iter()
+                .all(|n| RUNNER_SET.contains(&n.as_str()) || derived.contains(n))
+        });
+        if from_runner {
+            derived.insert(name.trim().to_string());
+        } else {
+            derived.remove(name.trim());
         }
     }
     let expr_taint = |r: Range<usize>| -> Option<Content> {
@@ -221,7 +267,7 @@ fn posix_writes(run: &YamlNode, scope: &Scope<'_>, env: &[(String, Taint)]) -> V
             .map(|r| script.node_text(*r).to_string());
         let constant = matches!(cmd.name.as_str(), "echo" | "printf")
             && heredoc.is_none()
-            && words.iter().all(runner_set_only);
+            && words.iter().all(|w| runner_set_only(w, &derived));
         let heredoc_constant = cmd.name == "cat"
             && heredoc.as_ref().is_some_and(|h| {
                 !h.contains('$')
