@@ -66,6 +66,11 @@ follows `env.*`, `matrix.*` and `needs.*.outputs` to where they come from.
 `github.ref` / `github.ref_name` are reported at low on workflows a push of any
 branch or tag can start (the pusher already has write access); a `push:`
 limited to literally named branches and tags fixes them, so they are not.
+Maintainer-set contexts are not reported, where zizmor reports some of them:
+`github.base_ref` / `github.event.pull_request.base.ref` (a pull request can
+only target a branch that already exists in the base repository),
+`github.event.repository.default_branch` (set by admins), pull request and
+issue numbers, SHAs, and label names (applied by people with triage access).
 "#,
 };
 
