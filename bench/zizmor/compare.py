@@ -142,10 +142,16 @@ def inputs():
 
 
 def primary_line(finding):
+    return primary_lines(finding)[0]
+
+
+def primary_lines(finding):
+    """(first, last) line of zizmor's primary location (a `run: |` block spans its script)."""
     for loc in finding["locations"]:
         if loc["symbolic"]["kind"] == "Primary":
-            return loc["concrete"]["location"]["start_point"]["row"] + 1
-    return None
+            c = loc["concrete"]["location"]
+            return c["start_point"]["row"] + 1, c["end_point"]["row"] + 1
+    return None, None
 
 
 def run_zizmor(exe, repo, stage):
@@ -170,8 +176,13 @@ def run_harden(exe, repo):
         return {"findings": [], "diagnostics": []}
 
 
-def covers(h, stage, line):
+def covers(h, stage, line, last=None):
+    """harden's finding points at zizmor's: zizmor's first line inside harden's span, or
+    harden's line inside zizmor's primary span (zizmor marks a whole `run:` block or `env:`
+    mapping where harden marks the line inside it), or a related location on that line."""
     if h["path"] == stage and h["line"] <= line <= h["end_line"]:
+        return True
+    if last is not None and h["path"] == stage and line <= h["line"] <= last:
         return True
     return any(r["path"] == stage and r["line"] == line for r in h.get("related", []))
 
@@ -216,14 +227,14 @@ def main():
                 continue
             if z["determinations"]["persona"] != "Regular":
                 continue
-            line = primary_line(z)
+            line, last = primary_lines(z)
             if audit not in AUDITS:
                 not_impl[audit] += 1
                 continue
             rules = AUDITS[audit]
             st = stats[audit]
             st["zizmor"] += 1
-            hit = [i for i, h in enumerate(hfs) if h["rule"] in rules and covers(h, stage, line)]
+            hit = [i for i, h in enumerate(hfs) if h["rule"] in rules and covers(h, stage, line, last)]
             if hit:
                 st["matched"] += 1
                 matched_h.update(hit)
@@ -242,7 +253,7 @@ def main():
                 if args.audit and h["rule"] not in AUDITS.get(args.audit, []):
                     continue
                 extras.append((h["rule"], rel, h["line"], h["severity"], h["message"][:110]))
-    print(f"zizmor {ZIZMOR_VERSION} (--offline, default persona) vs harden on {len(inputs())} inputs of zizmor's test data\n")
+    print(f"{subprocess.run([zexe, '--version'], capture_output=True, text=True).stdout.strip()} (--offline, default persona) vs harden on {len(inputs())} inputs of zizmor's test data\n")
     print(f"{'zizmor audit':26} {'zizmor':>6} {'harden':>6} {'recall':>7} {'documented':>10} {'unexplained':>11}")
     tot = collections.Counter()
     for audit in AUDITS:
