@@ -348,7 +348,9 @@ impl MissingPath {
         }
         let gitignore = {
             let mut b = ignore::gitignore::GitignoreBuilder::new(repo.root);
-            b.add(repo.root.join(".gitignore"));
+            for line in repo.read_text(".gitignore").unwrap_or_default().lines() {
+                let _ = b.add_line(None, line);
+            }
             b.build().ok()
         };
         for (shown, p, beside, at, snippet) in cands.iter() {
