@@ -128,30 +128,33 @@ def main():
     for r in judged:
         by_place[(r["repository"], r["rule"], r["path"], r["line"])][r["severity"]] = r
 
-    current = {}  # (repo, rule, path, line) -> severity
+    # (repo, rule, path, line) -> severities: several findings can share one line (the
+    # sheet cannot tell them apart, so one verdict applies to all of them).
+    current = defaultdict(list)
     rule_paths = set()  # (repo, rule, path): where a moved finding may be
     stratum_count = defaultdict(int)
     for repo, findings in scans.items():
         for x in findings:
             key = (repo, x["rule"], x["path"], str(x["line"]))
-            current[key] = x["severity"]
+            current[key].append(x["severity"])
             rule_paths.add((repo, x["rule"], x["path"]))
             stratum_count[(x["rule"], x["severity"])] += 1
 
     # Verdicts that apply to the current findings, per stratum.
     stratum_verdicts = defaultdict(lambda: defaultdict(int))
     false_kept, rejudge = [], []
-    for key, sev in sorted(current.items()):
+    for key, sevs in sorted(current.items()):
         rows = by_place.get(key)
         if not rows:
             continue
-        row = rows.get(sev)
-        if row is None:
-            rejudge.append((key, sev, sorted(rows)))
-            continue
-        stratum_verdicts[(key[1], sev)][row["verdict"]] += 1
-        if row["verdict"] == "FALSE":
-            false_kept.append(row)
+        for sev in sevs:
+            row = rows.get(sev)
+            if row is None:
+                rejudge.append((key, sev, sorted(rows)))
+                continue
+            stratum_verdicts[(key[1], sev)][row["verdict"]] += 1
+            if row["verdict"] == "FALSE" and row not in false_kept:
+                false_kept.append(row)
 
     lost, moved = [], []
     for key, rows in sorted(by_place.items()):
@@ -174,7 +177,8 @@ def main():
 
     print(f"# precision of {args.scans} against {os.path.relpath(JUDGED)}"
           + (f" (rules {', '.join(args.rule)})" if args.rule else ""))
-    print(f"repositories scanned: {len(scans)}; findings: {len(current)}; judged rows that apply: {len(judged)}")
+    print(f"repositories scanned: {len(scans)}; findings: {sum(stratum_count.values())};"
+          f" judged rows that apply: {len(judged)}")
     show("judged FALSE, still reported", false_kept, fmt_row)
     show("judged TRUE/WRONG-SEVERITY, no longer reported (recall lost)", lost, fmt_row)
     show("judged TRUE/WRONG-SEVERITY, gone from that line but the rule still reports that file (moved?)", moved, fmt_row)
@@ -239,4 +243,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `| head` is a normal way to read this
+        sys.exit(0)

@@ -61,6 +61,7 @@ def main():
     commits = corpus_commits()
     skip = judged_keys(os.path.join(HERE, "judged.tsv")) if args.unjudged else set()
     strata = {}
+    seen = set()
     for f in sorted(glob.glob(os.path.join(args.scans, "*.json"))):
         repo = os.path.basename(f)[: -len(".json")]
         with open(f) as fh:
@@ -69,8 +70,9 @@ def main():
             if args.rule and not any(x["rule"].startswith(p) for p in args.rule):
                 continue
             key = (repo, x["rule"], x["path"], str(x["line"]), x["severity"])
-            if key in skip:
+            if key in skip or key in seen:  # one row per place: the sheet's key
                 continue
+            seen.add(key)
             strata.setdefault((x["rule"], x["severity"]), []).append((repo, x))
     rng = random.Random(args.seed)
     out = sys.stdout
