@@ -116,7 +116,11 @@ impl Rule for HardcodedCredential {
 /// Reports assignments, outside prose (comments, docstrings, messages) in Python.
 fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
     {
-        if !matches!(cx.role, FileRole::Production) || detect::is_prose_or_data(cx) {
+        // Development environments are checked (capped at low by the engine): a real
+        // secret there is still worth a look; tests, examples and archives are not.
+        if !matches!(cx.role, FileRole::Production | FileRole::Development)
+            || detect::is_prose_or_data(cx)
+        {
             return;
         }
         let mut found = detect::assignments(&cx.file.text, detect::style_of(cx));
