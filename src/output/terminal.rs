@@ -44,14 +44,24 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
             if current.is_some() {
                 writeln!(w)?;
             }
-            writeln!(w, "{}", p.paint(bold.underline(), &f.path))?;
+            // Repository-level findings (no file to point at) get their own section.
+            let heading = if f.is_repository_level() {
+                "repository"
+            } else {
+                f.path.as_str()
+            };
+            writeln!(w, "{}", p.paint(bold.underline(), heading))?;
             current = Some(&f.path);
         }
+        let place = if f.is_repository_level() {
+            "-".to_string()
+        } else {
+            format!("{}:{}", f.region.start.line, f.region.start.column)
+        };
         writeln!(
             w,
-            "  {}:{} {} {} {}",
-            f.region.start.line,
-            f.region.start.column,
+            "  {} {} {} {}",
+            place,
             p.paint(
                 sev_style(f.severity),
                 &format!("{:<8}", f.severity.as_str())
@@ -102,7 +112,10 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
                 crate::finding::Safety::Safe => "fix",
                 crate::finding::Safety::Unsafe => "fix (unsafe)",
             };
-            writeln!(w, "        {} {}", p.paint(dim, tag), fix.title)?;
+            match &fix.target {
+                Some(t) => writeln!(w, "        {} {} ({t})", p.paint(dim, tag), fix.title)?,
+                None => writeln!(w, "        {} {}", p.paint(dim, tag), fix.title)?,
+            }
         }
     }
     if !report.findings.is_empty() {

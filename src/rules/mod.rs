@@ -15,7 +15,7 @@ use std::path::Path;
 
 use crate::classify::FileKind;
 use crate::config::Config;
-use crate::finding::{Edit, Finding, Related, Severity};
+use crate::finding::{Edit, Finding, Related, Severity, REPOSITORY_PATH};
 use crate::mapped::MappedText;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::python::PythonFile;
@@ -193,6 +193,24 @@ impl<'a> RepoSink<'a> {
     /// A sink for cross-file findings of `meta`.
     pub fn new(meta: &'static RuleMeta, out: &'a mut Vec<Finding>) -> Self {
         RepoSink { meta, out }
+    }
+
+    /// Reports a finding about the repository as a whole ([`REPOSITORY_PATH`]): a file
+    /// or setting that is missing everywhere, with no line to point at.
+    pub fn report_repository(&mut self, message: impl Into<String>) -> &mut Finding {
+        self.out.push(Finding {
+            rule: self.meta.id,
+            severity: self.meta.severity,
+            message: message.into(),
+            path: REPOSITORY_PATH.to_string(),
+            span: 0..0,
+            region: Region::default(),
+            snippet: String::new(),
+            related: Vec::new(),
+            fix: None,
+        });
+        let last = self.out.len() - 1;
+        &mut self.out[last]
     }
 
     /// Reports a finding at a location captured with [`FileCx::locate`]; `snippet`
