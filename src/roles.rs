@@ -81,6 +81,7 @@ pub fn role_of(path: &str) -> FileRole {
         || is_django_test_module(file)
         || is_e2e_script(file)
         || is_test_settings(dirs, file)
+        || is_chart_test_values(dirs)
         || file == "conftest.py"
         || file.ends_with(".test.js")
         || file.ends_with(".spec.js")
@@ -92,7 +93,10 @@ pub fn role_of(path: &str) -> FileRole {
         return FileRole::Test;
     }
     if dirs.iter().any(|d| {
-        matches!(*d, "archive" | "archived" | "archives" | "attic" | "deprecated")
+        matches!(
+            *d,
+            "archive" | "archived" | "archives" | "attic" | "deprecated"
+        )
     }) {
         return FileRole::Archived;
     }
@@ -117,8 +121,16 @@ pub fn role_of(path: &str) -> FileRole {
 /// `example_app/`, `samples-advanced/`).
 fn is_example_dir(dir: &str) -> bool {
     const WORDS: &[&str] = &[
-        "example", "examples", "sample", "samples", "demo", "demos", "tutorial", "tutorials",
-        "quickstart", "quickstarts",
+        "example",
+        "examples",
+        "sample",
+        "samples",
+        "demo",
+        "demos",
+        "tutorial",
+        "tutorials",
+        "quickstart",
+        "quickstarts",
     ];
     matches!(dir, "docs_src" | "snippets")
         || WORDS.contains(&dir)
@@ -126,6 +138,11 @@ fn is_example_dir(dir: &str) -> bool {
             .split(['-', '_'])
             .next()
             .is_some_and(|first| first != dir && WORDS.contains(&first))
+}
+
+/// Helm chart-testing values: `charts/<chart>/ci/*.yaml` are installed only by `ct` in CI.
+fn is_chart_test_values(dirs: &[&str]) -> bool {
+    dirs.len() >= 3 && dirs[dirs.len() - 1] == "ci" && dirs[dirs.len() - 3] == "charts"
 }
 
 /// Django's test-module conventions: `tests.py`, `tests_views.py`, `test.py`.
@@ -165,13 +182,18 @@ fn is_test_settings(dirs: &[&str], file: &str) -> bool {
 
 /// `.env`, `.env.local`, `development.env`, `env.dev` (not `.env.example`: a template).
 fn is_dotenv(file: &str) -> bool {
-    file == ".env" || file.starts_with(".env.") || file.ends_with(".env") || file.starts_with("env.")
+    file == ".env"
+        || file.starts_with(".env.")
+        || file.ends_with(".env")
+        || file.starts_with("env.")
 }
 
 /// A Python settings module: `settings/dev.py`, `settings_local.py`, `local_settings.py`.
 fn is_settings_module(dirs: &[&str], file: &str) -> bool {
     file.ends_with(".py")
-        && (dirs.last().is_some_and(|d| *d == "settings" || *d == "config")
+        && (dirs
+            .last()
+            .is_some_and(|d| *d == "settings" || *d == "config")
             || file.contains("settings"))
 }
 
@@ -185,7 +207,9 @@ fn is_compose_name(file: &str) -> bool {
 /// directory, compose files and `*.dev.yml` named for development, CI or tests, dotenv
 /// files and settings modules named for development.
 fn is_development(dirs: &[&str], file: &str) -> bool {
-    if dirs.iter().any(|d| *d == ".devcontainer" || *d == ".gitpod" || *d == ".ci")
+    if dirs
+        .iter()
+        .any(|d| *d == ".devcontainer" || *d == ".gitpod" || *d == ".ci")
         || file.starts_with(".gitpod")
         || file == "devcontainer.json"
     {
@@ -223,6 +247,11 @@ mod tests {
         assert_eq!(role_of(".env.test"), FileRole::Test);
         assert_eq!(role_of("app/settings/test.py"), FileRole::Test);
         assert_eq!(role_of("app/settings_ci.py"), FileRole::Test);
+        assert_eq!(
+            role_of("charts/blackbox/ci/hostAliases.yml"),
+            FileRole::Test
+        );
+        assert_eq!(role_of("ci/build.sh"), FileRole::Production);
         assert_eq!(role_of("e2e.py"), FileRole::Production);
         assert_eq!(role_of("app/testimonials.py"), FileRole::Production);
     }
@@ -265,7 +294,10 @@ mod tests {
 
     #[test]
     fn archives_and_example_directories() {
-        assert_eq!(role_of("archived/docker/docker-compose.prod.yml"), FileRole::Archived);
+        assert_eq!(
+            role_of("archived/docker/docker-compose.prod.yml"),
+            FileRole::Archived
+        );
         assert_eq!(role_of("docs/archive/legacy/NOTES.md"), FileRole::Archived);
         assert_eq!(role_of("demo-setups/relay-compose.yaml"), FileRole::Example);
         assert_eq!(role_of("example_app/settings.py"), FileRole::Example);
