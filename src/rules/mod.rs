@@ -130,6 +130,20 @@ impl<'a> Sink<'a> {
         })
     }
 
+    /// How many findings this sink holds so far: pass it to [`Sink::cap_since`] to adjust
+    /// the ones a rule adds after it.
+    pub fn reported(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Caps the severity of the findings added since `start` (context a rule learns from
+    /// the whole file, e.g. a development compose file: docs/severity.md).
+    pub fn cap_since(&mut self, start: usize, max: Severity) {
+        for f in self.out.iter_mut().skip(start) {
+            f.severity = f.severity.min(max);
+        }
+    }
+
     /// Reports a finding at `span` (coordinates of the checked code) with the rule's default severity.
     pub fn report(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
         let span = self.host(&span);

@@ -2,8 +2,7 @@
 
 use crate::finding::{Edit, Fix, Severity};
 use crate::parse::yaml::YamlFile;
-use crate::roles::FileRole;
-use crate::rules::compose::{is_dev_path, not_production, services};
+use crate::rules::compose::{is_dev_compose, not_production, services};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -140,7 +139,7 @@ impl Rule for DbPortExposed {
         if not_production(cx.role) {
             return;
         }
-        let relaxed = cx.role == FileRole::Example || is_dev_path(&cx.file.path);
+        let relaxed = is_dev_compose(cx, yaml);
         for svc in services(yaml) {
             let Some(ports) = svc.value.get("ports").and_then(|p| p.as_seq()) else {
                 continue;

@@ -57,6 +57,7 @@ const DEV_TOKENS: &[&str] = &[
     "dev",
     "devel",
     "develop",
+    "developer",
     "development",
     "local",
     "test",
@@ -72,21 +73,140 @@ const DEV_TOKENS: &[&str] = &[
     "examples",
     "sample",
     "demo",
+    "kind",
+    "minikube",
+    "k3d",
 ];
 
 /// A compose file meant for a developer machine, CI or a demo, by name or directory
 /// (`docker-compose.dev.yml`, `compose.override.yml`, `docker-compose.example.yml`,
 /// `.devcontainer/…`, `local/…`).
+/// Files under `.github/` other than workflows are CI resources (manifests a test job
+/// applies to a kind cluster, a compose file for an integration test).
 pub(crate) fn is_dev_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    lower
-        .split(['/', '.', '-', '_'])
-        .any(|tok| DEV_TOKENS.contains(&tok))
+    lower.starts_with(".github/")
+        || lower
+            .split(['/', '.', '-', '_'])
+            .any(|tok| DEV_TOKENS.contains(&tok))
 }
 
-/// Whether operational rules (limits, health checks, probes) should stay quiet on this file.
-pub(crate) fn skip_operational(cx: &FileCx<'_>) -> bool {
-    not_production(cx.role) || cx.role == FileRole::Example || is_dev_path(&cx.file.path)
+/// A compose file for a developer machine, CI or a demo: by role or name
+/// ([`is_dev_path`]), or by what it runs ([`is_development_compose`],
+/// [`is_local_observability_stack`]). Its findings are hygiene (docs/severity.md).
+pub(crate) fn is_dev_compose(cx: &FileCx<'_>, yaml: &YamlFile) -> bool {
+    !cx.role.is_production()
+        || is_dev_path(&cx.file.path)
+        || is_development_compose(yaml)
+        || is_local_observability_stack(yaml)
+}
+
+/// Whether operational rules (limits, health checks) should stay quiet on this file.
+pub(crate) fn skip_operational(cx: &FileCx<'_>, yaml: &YamlFile) -> bool {
+    is_dev_compose(cx, yaml)
+}
+
+/// Commands of a development server: hot reload, Django's `runserver`, `npm run dev`.
+const DEV_SERVER_MARKERS: &[&str] = &[
+    "runserver",
+    "--reload",
+    "dev_server",
+    "npm run dev",
+    "yarn dev",
+    "yarn run dev",
+    "pnpm dev",
+    "pnpm run dev",
+    "bun run dev",
+    "nodemon",
+    "flask run",
+];
+
+/// A compose file that runs the application from the working tree: a service runs a
+/// development server, or bind-mounts its own build context over the image (edits on the
+/// host show up in the container). Production deployments run the built image.
+pub(crate) fn is_development_compose(yaml: &YamlFile) -> bool {
+    services(yaml).iter().any(|svc| {
+        let s = &svc.value;
+        let command = s
+            .get("command")
+            .map(|c| c.strings().join(" "))
+            .unwrap_or_default();
+        if DEV_SERVER_MARKERS.iter().any(|m| command.contains(m)) {
+            return true;
+        }
+        let Some(context) = build_context(s) else {
+            return false;
+        };
+        s.get("volumes")
+            .and_then(|v| v.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|v| {
+                v.as_str()
+                    .or_else(|| v.get("source").and_then(|x| x.as_str()))
+            })
+            .filter_map(|v| v.split(':').next())
+            .any(|host| same_dir(host, &context))
+    })
+}
+
+/// The build context of a service (`build: ./api` or `build: {context: ./api}`).
+fn build_context(svc: &YamlNode) -> Option<String> {
+    let b = svc.get("build")?;
+    let ctx = b
+        .as_str()
+        .or_else(|| b.get("context").and_then(|c| c.as_str()))
+        .unwrap_or(".");
+    Some(ctx.to_string())
+}
+
+/// `./backend/` and `backend` name the same directory; `.` and `./` too.
+fn same_dir(a: &str, b: &str) -> bool {
+    fn norm(p: &str) -> &str {
+        let p = p.trim().trim_end_matches('/');
+        let p = p.strip_prefix("./").unwrap_or(p);
+        if p.is_empty() {
+            "."
+        } else {
+            p
+        }
+    }
+    !a.trim().is_empty() && (a.starts_with('.') || !a.starts_with('/')) && norm(a) == norm(b)
+}
+
+/// Images of observability tools: a compose file of nothing else is a local stack to look
+/// at traces and metrics while developing.
+const OBSERVABILITY_IMAGES: &[&str] = &[
+    "prometheus",
+    "grafana",
+    "jaeger",
+    "opentelemetry-collector",
+    "otel/",
+    "zipkin",
+    "loki",
+    "tempo",
+    "alertmanager",
+    "node-exporter",
+    "cadvisor",
+    "pyroscope",
+    "signoz",
+];
+
+/// A compose file whose services are all observability tools and none of them restarts on
+/// its own (`restart:`): a stack brought up by hand next to the code, not a deployment.
+pub(crate) fn is_local_observability_stack(yaml: &YamlFile) -> bool {
+    let svcs = services(yaml);
+    !svcs.is_empty()
+        && svcs.iter().all(|svc| {
+            let s = &svc.value;
+            s.get("restart").is_none()
+                && s.get("image")
+                    .and_then(|i| i.as_str())
+                    .is_some_and(|image| {
+                        let lower = image.to_ascii_lowercase();
+                        OBSERVABILITY_IMAGES.iter().any(|o| lower.contains(o))
+                    })
+        })
 }
 
 /// What is wrong with an image reference's tag.
@@ -272,6 +392,30 @@ mod tests {
             image_tag("ko://github.com/acme/api/cmd/api"),
             ImageTag::Unknown
         );
+    }
+
+    #[test]
+    fn development_compose_by_content() {
+        let dev = crate::parse::yaml::parse(
+            "services:\n  web:\n    build: .\n    command: python manage.py runserver 0.0.0.0:8000\n",
+        );
+        assert!(is_development_compose(&dev));
+        let mounted = crate::parse::yaml::parse(
+            "services:\n  api:\n    build:\n      context: ./backend\n    volumes:\n      - ./backend:/app\n",
+        );
+        assert!(is_development_compose(&mounted));
+        let prod = crate::parse::yaml::parse(
+            "services:\n  api:\n    build: ./backend\n    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf:ro\n      - data:/data\n",
+        );
+        assert!(!is_development_compose(&prod));
+        let stack = crate::parse::yaml::parse(
+            "services:\n  prometheus:\n    image: prom/prometheus\n  jaeger:\n    image: jaegertracing/all-in-one:1.57\n",
+        );
+        assert!(is_local_observability_stack(&stack));
+        let deployed = crate::parse::yaml::parse(
+            "services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n    restart: unless-stopped\n",
+        );
+        assert!(!is_local_observability_stack(&deployed));
     }
 
     #[test]
