@@ -285,6 +285,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         report.findings.push(f);
     }
     drop(quiet);
+    rules::fold_restatements(&mut report.findings);
 
     report
         .findings
