@@ -141,13 +141,33 @@ pub(crate) fn is_development_compose(yaml: &YamlFile) -> bool {
             .and_then(|v| v.as_seq())
             .unwrap_or(&[])
             .iter()
-            .filter_map(|v| {
-                v.as_str()
-                    .or_else(|| v.get("source").and_then(|x| x.as_str()))
-            })
-            .filter_map(|v| v.split(':').next())
-            .any(|host| same_dir(host, &context))
+            .filter_map(source_mount)
+            .any(|(host, target)| same_dir(&host, &context) && !is_config_target(&target))
     })
+}
+
+/// The host side and container target of a bind mount (`./api:/app`, or the long syntax
+/// with `source:` / `target:`).
+fn source_mount(v: &YamlNode) -> Option<(String, String)> {
+    if let Some(short) = v.as_str() {
+        let mut parts = short.split(':');
+        let host = parts.next()?.to_string();
+        let target = parts.next()?.to_string();
+        return Some((host, target));
+    }
+    let host = v.get("source").and_then(|x| x.as_str())?.to_string();
+    let target = v
+        .get("target")
+        .and_then(|x| x.as_str())
+        .unwrap_or("")
+        .to_string();
+    Some((host, target))
+}
+
+/// A configuration directory in the container (`/etc/sentry`): a deployment that mounts its
+/// settings from the directory it also builds from is not running from the source tree.
+fn is_config_target(target: &str) -> bool {
+    target.starts_with("/etc/") || target == "/etc" || target.starts_with("/config")
 }
 
 /// The build context of a service (`build: ./api` or `build: {context: ./api}`).
@@ -408,6 +428,14 @@ mod tests {
             "services:\n  api:\n    build: ./backend\n    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf:ro\n      - data:/data\n",
         );
         assert!(!is_development_compose(&prod));
+        let settings = crate::parse::yaml::parse(
+            "services:\n  web:\n    build:\n      context: ./sentry\n    volumes:\n      - ./sentry:/etc/sentry\n",
+        );
+        assert!(!is_development_compose(&settings));
+        let read_only = crate::parse::yaml::parse(
+            "services:\n  api:\n    build: ./backend\n    volumes:\n      - ./backend:/app:ro\n",
+        );
+        assert!(is_development_compose(&read_only));
         let stack = crate::parse::yaml::parse(
             "services:\n  prometheus:\n    image: prom/prometheus\n  jaeger:\n    image: jaegertracing/all-in-one:1.57\n",
         );
