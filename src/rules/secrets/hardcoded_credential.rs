@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::detect::{self, NameClass};
-use super::provider_credential::provider_hits;
+use super::provider_credential::{is_documentation_sample, provider_hits};
 use crate::classify::FileKind;
 use crate::finding::Severity;
 use crate::parse::python::PythonFile;
@@ -200,6 +200,9 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
             continue;
         }
         let value = &text[a.value_span.clone()];
+        if is_documentation_sample(value) {
+            continue;
+        }
         let on_comment = py.is_none() && detect::on_comment_line(text, a.name_span.start);
         let Some(severity) = severity_of(cx, value, on_comment) else {
             continue;

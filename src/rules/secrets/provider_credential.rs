@@ -233,6 +233,12 @@ const DOCUMENTATION_SAMPLES: &[&str] = &[
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ];
 
+/// Whether `value` is a credential a provider publishes in its documentation (see
+/// [`DOCUMENTATION_SAMPLES`]): no rule reports it, whatever name it is assigned to.
+pub fn is_documentation_sample(value: &str) -> bool {
+    DOCUMENTATION_SAMPLES.contains(&value.trim())
+}
+
 /// A run of six or more identical characters (`T00000000`, `XXXXXXXX`): a filler where a
 /// real token is random (six equal characters in a row almost never occur in one).
 fn has_filler_run(s: &str) -> bool {
