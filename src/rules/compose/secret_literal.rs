@@ -6,6 +6,7 @@ use std::ops::Range;
 use crate::finding::{Edit, Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::roles::FileRole;
+use crate::rules::compose::db_port_exposed::publishes_datastore;
 use crate::rules::compose::{is_dev_compose, not_production, services};
 use crate::rules::secrets::detect;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
@@ -43,8 +44,9 @@ variables (`POSTGRES_PASSWORD_FILE: /run/secrets/db`), flags such as
 (`TOKEN_TTL`, `PASSWORD_MIN_LENGTH`), and keys that are public by design
 (`STRIPE_PUBLISHABLE_KEY`, `*_PUBLIC_KEY`, `*_ANON_KEY`, `VITE_*`, `REACT_APP_*`).
 
-High is for a generated key or token, and for any literal secret of a service that
-publishes a port (or uses the host's network) in a production compose file. Medium (docs/severity.md) for
+High is for a generated key or token, and for a weak or default password of a
+database, cache or broker that publishes its port on all host interfaces, in a
+production compose file. Medium (docs/severity.md) for
 defaults rather than leaks: placeholders (`changeme`, `example`, `xxx`, `<password>`,
 `your-token-here`: they ship, and a database started with `changeme` accepts
 `changeme`), `${VAR:-default}` fallbacks, and, in services that publish no port, weak
@@ -320,6 +322,7 @@ impl Rule for SecretLiteral {
         for svc in services(yaml) {
             let s = &svc.value;
             let published = publishes_ports(s);
+            let datastore_published = publishes_datastore(s);
             let envs = [s.get("environment"), s.at(&["build", "args"])];
             let user_values: Vec<&str> = envs
                 .iter()
@@ -430,9 +433,11 @@ impl Rule for SecretLiteral {
                     f.snippet = snippet;
                     if relaxed {
                         f.severity = Severity::Low;
-                    } else if placeholder || weak.is_some() && (defaulted || !published) {
-                        // A known password on a published port is reachable with that
-                        // password (docs/severity.md, reachability): it stays high.
+                    } else if placeholder || weak.is_some() && (defaulted || !datastore_published) {
+                        // A known password of a database published on all interfaces is
+                        // reachable with that password (docs/severity.md, reachability):
+                        // it stays high. An application's published port does not expose
+                        // the database credentials it holds.
                         f.severity = Severity::Medium;
                     }
                     if let Some(e) = edit {
