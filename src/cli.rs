@@ -44,6 +44,9 @@ enum Command {
     Fix(crate::fix::FixArgs),
     /// Software bill of materials from lockfiles.
     Sbom(crate::sbom::SbomArgs),
+    /// Probe a running service: health, readiness, metrics, headers, TLS (the
+    /// only command that touches a network: the URL given).
+    Probe(crate::probe::ProbeArgs),
     /// List every rule.
     Rules,
     /// Print a rule's rationale, examples and fix.
@@ -105,11 +108,12 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Scan(args) => cmd_scan(args),
-        Command::Status(args) => crate::status::run_cli(args),
+        Command::Status(args) => crate::status::run_cli(args, &crate::probe::StatusProber),
         Command::Plan(args) => crate::plan::run_cli(args),
         Command::Baseline(args) => crate::plan::run_baseline_cli(args),
         Command::Fix(args) => crate::fix::run_cli(args),
         Command::Sbom(args) => crate::sbom::run_cli(args),
+        Command::Probe(args) => crate::probe::run_cli(args),
         Command::Rules => cmd_rules(),
         Command::Explain { rule } => cmd_explain(&rule),
     }
@@ -266,6 +270,20 @@ fn cmd_rules() -> i32 {
 }
 
 fn cmd_explain(id: &str) -> i32 {
+    if let Some(check) = crate::probe::checks::find(id) {
+        let res = emit(None, |w| {
+            writeln!(
+                w,
+                "# {}\n\n{} (default severity: {}; a `harden probe` check of the running service)\n",
+                check.id, check.summary, check.severity
+            )?;
+            writeln!(w, "{}", check.docs.trim())
+        });
+        return match res {
+            Ok(()) => EXIT_OK,
+            Err(c) => c,
+        };
+    }
     let Some(meta) = rules::find_meta(id) else {
         let known: Vec<&str> = rules::catalog()
             .iter()

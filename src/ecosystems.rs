@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::classify::InventoryEntry;
 use crate::roles::{role_of, FileRole};
-use crate::rules::InventoryEntry;
 
 /// A Dependabot `package-ecosystem`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,6 +9,7 @@ use std::sync::mpsc;
 
 use serde::Serialize;
 
+use crate::classify::InventoryEntry;
 use crate::classify::{self, FileKind, NameClass};
 use crate::config::Config;
 use crate::embed;
@@ -20,7 +21,7 @@ use crate::parse::{
     yaml,
 };
 use crate::roles;
-use crate::rules::{self, FileCx, InventoryEntry, RepoCx, RepoSink, Rule, Sink};
+use crate::rules::{self, FileCx, RepoCx, RepoSink, Rule, Sink};
 use crate::source::SourceFile;
 use crate::suppress::{self, Suppression};
 
@@ -510,7 +511,14 @@ fn check_file(
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_dockerfile(&df, cx, s)
             });
-            shells.extend(embed::dockerfile_runs(&df));
+            // The RUN shells the Docker rules parsed (once, cached on `df`).
+            for run in embed::dockerfile_runs(&df) {
+                for script in &run.scripts {
+                    each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
+                        r.check_shell(script, cx, s)
+                    });
+                }
+            }
         }
         FileKind::Compose
         | FileKind::Workflow

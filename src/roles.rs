@@ -74,6 +74,11 @@ pub fn role_of(path: &str) -> FileRole {
                 | "e2e"
                 | "integration_tests"
                 | "unit_tests"
+                | "unittests"
+                | "unit-test"
+                | "_unit-test"
+                | "__fixtures__"
+                | "__mocks__"
         )
     }) || file.starts_with("test_")
         || file.ends_with("_test.py")
@@ -237,6 +242,15 @@ mod tests {
         assert_eq!(role_of("third_party/lib/x.py"), FileRole::Vendored);
         assert_eq!(role_of("api/v1_pb2.py"), FileRole::Generated);
         assert_eq!(role_of("latest/contest.py"), FileRole::Production);
+        // Django and pytest naming conventions.
+        assert_eq!(role_of("blog/tests.py"), FileRole::Test);
+        assert_eq!(role_of("accounts/tests_views.py"), FileRole::Test);
+        assert_eq!(role_of("accounts/forms_tests.py"), FileRole::Test);
+        assert_eq!(role_of("src/conftest.py"), FileRole::Test);
+        assert_eq!(role_of("app/fixtures/page.html"), FileRole::Test);
+        assert_eq!(role_of("_unit-test/bootstrap-test.sh"), FileRole::Test);
+        assert_eq!(role_of("app/latests.py"), FileRole::Production);
+        assert_eq!(role_of("app/contests_admin.py"), FileRole::Production);
     }
 
     #[test]

@@ -6,11 +6,9 @@
 //! A fix whose result parses worse is rolled back and reported.
 
 pub mod apply;
-pub mod dependabot;
 pub mod validate;
 pub mod workflow;
 pub mod write;
-pub mod yaml_insert;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

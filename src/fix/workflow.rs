@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::actions_pins::PinTable;
 use crate::classify::FileKind;
-use crate::rules::InventoryEntry;
+use crate::classify::InventoryEntry;
 
 /// Where the generated workflow goes.
 pub const WORKFLOW_PATH: &str = ".github/workflows/security.yml";

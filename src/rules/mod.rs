@@ -13,7 +13,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use crate::classify::FileKind;
+use crate::classify::{FileKind, InventoryEntry};
 use crate::config::Config;
 use crate::finding::{Edit, Finding, Related, Severity, REPOSITORY_PATH};
 use crate::mapped::MappedText;
@@ -186,15 +186,6 @@ impl RepoCx<'_> {
                 || (e.path.starts_with(rel) && e.path.as_bytes().get(rel.len()) == Some(&b'/'))
         }) || self.root.join(rel).exists()
     }
-}
-
-/// One file the walk saw.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct InventoryEntry {
-    /// Path relative to the root, forward slashes.
-    pub path: String,
-    /// Kind by name (`None` for files no rule reads).
-    pub kind: Option<FileKind>,
 }
 
 /// Findings reported from [`Rule::finish`], positions already resolved by the rule.

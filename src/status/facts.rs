@@ -7,10 +7,10 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::classify::FileKind;
+use crate::classify::InventoryEntry;
 use crate::config::Config;
 use crate::parse::{dockerfile, yaml};
 use crate::roles::{self, FileRole};
-use crate::rules::InventoryEntry;
 use crate::source::LineIndex;
 
 use super::source_scan::{self, SourceFacts};

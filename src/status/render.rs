@@ -72,7 +72,12 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 fn where_(e: &Evidence) -> String {
-    format!("{}:{}", e.path, e.line)
+    if e.line == 0 {
+        // A URL answered by `status --probe`, not a file.
+        e.path.clone()
+    } else {
+        format!("{}:{}", e.path, e.line)
+    }
 }
 
 /// Renders the report for a person: one line per control, advice (shortened) under what is not done.

@@ -5,8 +5,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::classify::InventoryEntry;
 use crate::parse::requirements::{self, normalize_name, Requirement};
-use crate::rules::{InventoryEntry, RepoCx};
+use crate::rules::RepoCx;
 
 /// How a requirements-style file is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

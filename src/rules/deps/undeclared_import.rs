@@ -63,7 +63,10 @@ nothing to compare. A top-level import is reported when it is not:
   `PIL`→Pillow, `bs4`→beautifulsoup4, `dateutil`→python-dateutil,
   `jwt`→PyJWT, `dotenv`→python-dotenv, `google.protobuf`→protobuf,
   `attr`→attrs, `Crypto`→pycryptodome, `serial`→pyserial, `magic`→python-magic,
-  `zmq`→pyzmq, `psycopg2`→psycopg2-binary or psycopg2, `MySQLdb`→mysqlclient…)
+  `zmq`→pyzmq, `psycopg2`→psycopg2-binary or psycopg2, `MySQLdb`→mysqlclient,
+  `oqs`→liboqs-python, `grpc_health`→grpcio-health-checking,
+  `pyflink`→apache-flink, `registration`→django-registration-redux,
+  `djmoney`→django-money…)
   or by name (`sentry_sdk`↔`sentry-sdk`, `jose`↔`python-jose`,
   `google.cloud.storage`↔`google-cloud-storage`); a few modules that always
   come with a declared framework count as declared by it (`werkzeug` and `click`
@@ -72,8 +75,10 @@ nothing to compare. A top-level import is reported when it is not:
 - optional: inside `try: … except ImportError` (or `ModuleNotFoundError`,
   `Exception`), under `if TYPE_CHECKING:` or a `sys.version_info` /
   `sys.platform` check.
-Imports inside functions (lazy imports, typically of optional extras) are
-reported at low, and so is everything when the project depends on its own split
+A module that a declared distribution brings along as its own dependency
+(`sqlalchemy` with `sqlmodel`, `pydantic` with `fastapi`) works today but relies
+on someone else's requirements: low. Imports inside functions (lazy imports,
+typically of optional extras) are reported at low, and so is everything when the project depends on its own split
 distributions (`mlflow` → `mlflow-skinny`), whose dependencies are not visible
 from the repository. Tests, examples, docs (`docs/`), vendored and generated code and
 task files (`setup.py`, `noxfile.py`, `fabfile.py`, `tasks.py`, `conf.py`) and
@@ -265,7 +270,77 @@ const MODULE_DISTS: &[(&str, &[&str])] = &[
     ("paho", &["paho-mqtt"]),
     ("pkg_resources", &["setuptools"]),
     ("ansible_collections", &["ansible"]),
+    ("oqs", &["liboqs-python"]),
+    ("grpc_health", &["grpcio-health-checking"]),
+    ("grpc_reflection", &["grpcio-reflection"]),
+    ("grpc_status", &["grpcio-status"]),
+    ("pyflink", &["apache-flink"]),
+    (
+        "registration",
+        &["django-registration-redux", "django-registration"],
+    ),
+    ("djmoney", &["django-money"]),
+    ("mirage", &["django-mirage-field"]),
+    ("django_filters", &["django-filter"]),
+    ("crispy_forms", &["django-crispy-forms"]),
+    ("phonenumber_field", &["django-phonenumber-field"]),
+    (
+        "rest_framework_simplejwt",
+        &["djangorestframework-simplejwt"],
+    ),
+    ("social_core", &["social-auth-core"]),
+    ("social_django", &["social-auth-app-django"]),
+    ("pythonjsonlogger", &["python-json-logger"]),
+    ("markdown_it", &["markdown-it-py"]),
+    ("websocket", &["websocket-client"]),
 ];
+
+/// Module → declared distributions that bring it along as their own dependency: an
+/// import of it works, but relies on another package's requirements (low at most).
+const COMES_WITH: &[(&str, &[&str])] = &[
+    (
+        "sqlalchemy",
+        &["sqlmodel", "flask-sqlalchemy", "alembic", "databases"],
+    ),
+    ("pydantic", &["fastapi", "sqlmodel", "pydantic-settings"]),
+    ("starlette", &["fastapi"]),
+    (
+        "requests",
+        &[
+            "requests-oauthlib",
+            "docker",
+            "kubernetes",
+            "google-api-core",
+        ],
+    ),
+    ("yaml", &["kubernetes", "uvicorn", "pre-commit"]),
+    (
+        "grpc",
+        &[
+            "google-api-core",
+            "grpcio-tools",
+            "grpcio-health-checking",
+            "grpcio-reflection",
+        ],
+    ),
+    (
+        "numpy",
+        &["pandas", "scipy", "scikit-learn", "torch", "tensorflow"],
+    ),
+    ("jinja2", &["flask"]),
+    ("kombu", &["celery"]),
+    ("redis", &["celery", "rq", "django-redis"]),
+];
+
+/// The declared distribution that brings `module` along, if one does.
+fn brought_by(module: &str, declared: &BTreeSet<String>) -> Option<&'static str> {
+    COMES_WITH
+        .iter()
+        .filter(|(m, _)| *m == module)
+        .flat_map(|(_, d)| d.iter())
+        .find(|d| declared.contains(**d))
+        .copied()
+}
 
 fn dists_for(module: &str) -> Vec<String> {
     let mut out: Vec<String> = MODULE_DISTS
@@ -554,9 +629,15 @@ impl Rule for UndeclaredImport {
             } else {
                 String::new()
             };
+            let via = brought_by(&module, &declared);
             let mut msg = format!(
                 "`{module}` is imported{where_} but no dependency manifest declares it{hint}"
             );
+            if let Some(v) = via {
+                msg.push_str(&format!(
+                    "; it comes with `{v}` today: declare it if the code imports it directly"
+                ));
+            }
             if let Some(sib) = &split {
                 msg.push_str(&format!(
                     "; it may come through `{sib}`, whose dependencies are not visible here"
@@ -566,7 +647,7 @@ impl Rule for UndeclaredImport {
             let Some(first) = iter.next() else { continue };
             let f = out.report(first.at, first.snippet, msg);
             f.related = iter.map(|i| i.at).collect();
-            if all_lazy || split.is_some() {
+            if all_lazy || split.is_some() || via.is_some() {
                 f.severity = Severity::Low;
             }
         }

@@ -129,8 +129,8 @@ impl EmptyManifests {
     /// The inventory without those manifests.
     pub fn filter(
         &self,
-        inventory: &[crate::rules::InventoryEntry],
-    ) -> Vec<crate::rules::InventoryEntry> {
+        inventory: &[crate::classify::InventoryEntry],
+    ) -> Vec<crate::classify::InventoryEntry> {
         let skip = self.0.lock().map(|v| v.clone()).unwrap_or_default();
         inventory
             .iter()

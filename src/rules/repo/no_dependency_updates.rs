@@ -90,7 +90,7 @@ impl Rule for NoDependencyUpdates {
         if found.is_empty() {
             return;
         }
-        let config = crate::fix::dependabot::generate(repo.root, &inventory, &found);
+        let config = crate::edits::dependabot::generate(repo.root, &inventory, &found);
         let mut names: Vec<String> = found
             .iter()
             .map(|d| {

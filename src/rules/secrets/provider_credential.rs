@@ -69,8 +69,9 @@ body: we skip it) and has many more niche providers; it does not report password
 inside connection URLs. gitleaks has no notion of test files, so it reports test
 keys at full severity; its generic rule corresponds to
 `secrets/hardcoded-credential` here. AWS key ids must use AWS's base32 alphabet
-(`[A-Z2-7]`), like gitleaks. gitleaks also decodes base64 blobs (a PEM key
-inside a base64 MIME part); this rule does not. On ansible-core 2.19 gitleaks
+(`[A-Z2-7]`), like gitleaks. Like gitleaks, a base64-encoded PEM private key
+(`LS0tLS1CRUdJTi…`, a Kubernetes Secret's `tls.key`, a MIME part) is decoded and
+reported when it holds a key body. On ansible-core 2.19 gitleaks
 reports 4 findings (3 test private keys, one of them base64-encoded in a MIME
 fixture, and a `generic-api-key` on a comment); this rule reports the 2 plain
 test keys plus 5 deploy-token/password URLs in tests, all at low.
@@ -295,6 +296,57 @@ fn has_key_body(text: &str, header_end: usize) -> bool {
     total >= 100
 }
 
+/// `-----BEGIN` in base64 (a PEM key stored base64-encoded: a Kubernetes Secret's
+/// `tls.key`, a CI variable, a MIME part), possibly wrapped at 64/76 columns.
+static ENCODED_PEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"LS0tLS1CRUdJTi[A-Za-z0-9+/=\r\n]{80,}").expect("static regex"));
+
+/// Private keys hidden in base64: decoded, they must be a PEM private key with a body.
+fn encoded_private_keys(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> {
+    use base64::Engine as _;
+    if !text.contains("LS0tLS1CRUdJTi") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in ENCODED_PEM.find_iter(text) {
+        // Decode a bounded prefix: enough for the header and the first body lines.
+        let blob: String = m
+            .as_str()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(1200)
+            .collect();
+        let usable = blob.len() - blob.len() % 4;
+        let chunk = blob.get(..usable).unwrap_or("");
+        let Ok(bytes) = base64::engine::general_purpose::STANDARD
+            .decode(chunk)
+            .or_else(|_| {
+                base64::engine::general_purpose::STANDARD_NO_PAD.decode(chunk.trim_end_matches('='))
+            })
+        else {
+            continue;
+        };
+        let decoded = String::from_utf8_lossy(&bytes);
+        let Some(h) = PEM_PRIVATE.find(&decoded) else {
+            continue;
+        };
+        if has_key_body(&decoded, h.end()) {
+            let end = m.start() + m.as_str().find(['\r', '\n']).unwrap_or(m.len());
+            out.push((
+                "base64-encoded private key",
+                m.start()..end,
+                Severity::Critical,
+            ));
+        }
+    }
+    out
+}
+
+/// A PEM private-key header.
+static PEM_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"-----BEGIN[ A-Z0-9]{0,20} PRIVATE KEY(?: BLOCK)?-----").expect("static regex")
+});
+
 /// All provider-credential hits of a file: (what, secret span, severity).
 pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> {
     let mut hits = Vec::new();
@@ -323,6 +375,7 @@ pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> 
             }
         }
     }
+    hits.extend(encoded_private_keys(text));
     if text.contains("\"service_account\"") && text.contains("\"private_key\"") {
         if let Some(i) = text.find("\"private_key\"") {
             if has_key_body(text, i) {
@@ -401,7 +454,11 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
             .flatten();
         let spans: Vec<Range<usize>> = hits
             .iter()
-            .filter(|h| h.0 != "Google service-account key" && h.0 != "private key")
+            .filter(|h| {
+                h.0 != "Google service-account key"
+                    && h.0 != "private key"
+                    && h.0 != "base64-encoded private key"
+            })
             .map(|h| h.1.clone())
             .collect();
         let relaxed = matches!(

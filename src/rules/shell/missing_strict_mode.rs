@@ -23,13 +23,16 @@ name expands to nothing (`rm -rf "$BUILDIR/"`). Without `pipefail`,
 
 The rule checks scripts (a shell shebang, or a `.sh` file that runs commands). It
 reports at medium when a script with a shell shebang sets none of `-e`, `-u`,
-`pipefail`, and at low when some are missing (the common `set -eo pipefail`
-without `-u`) or when the file has no shebang (it may be meant to be sourced into
-an interactive shell, where `set -e` is wrong). Options
+`pipefail`, and at low when some are missing (the common `set -e` or
+`set -eo pipefail` without `-u`), when the file has no shebang (it may be meant
+to be sourced into an interactive shell, where `set -e` is wrong), or when the
+script sources another file before its first command (`source _setup.sh`: the
+options that file sets carry over, and harden does not follow it yet). The
+finding sits on the `set` line to extend when there is one, on line 1 otherwise. Options
 set on the shebang line (`#!/bin/bash -eu`) count. `pipefail` is not required of
 `#!/bin/sh` scripts (POSIX sh only gained it in 2024). Files that only define
-functions and variables (libraries meant to be sourced) are skipped: they inherit
-the caller's options. Shell inside Dockerfile `RUN` and workflow `run:` steps is
+functions and variables (libraries meant to be sourced, with or without a
+shebang) are skipped: they inherit the caller's options. Shell inside Dockerfile `RUN` and workflow `run:` steps is
 not checked: GitHub runs `bash -eo pipefail`, and Docker's `/bin/sh -c` runs one
 command list.
 
@@ -72,7 +75,9 @@ impl Rule for MissingStrictMode {
         let text = script.text();
         let first_line = text.lines().next().unwrap_or("");
         let has_shebang = first_line.starts_with("#!");
-        if !has_shebang && is_library(script) {
+        // Only functions and variables: a library sourced by other scripts (a
+        // shebang is often kept on those for editors); it runs under its caller's options.
+        if is_library(script) {
             return;
         }
         if script.commands().len() < 2 {
@@ -103,9 +108,14 @@ impl Rule for MissingStrictMode {
             "set -euo pipefail"
         };
         let all_missing = missing.len() == if posix_sh { 2 } else { 3 };
-        let span = 0..first_line.len();
+        // Point at the `set` line to extend when there is one; at the shebang otherwise.
+        let span = mode.first_set.clone().unwrap_or(0..first_line.len());
+        let sourced = sourced_first(script);
         let message = if all_missing {
-            format!("no strict mode: errors, unset variables and failed pipes are ignored; add `{wanted}`")
+            match &sourced {
+                Some(lib) => format!("no strict mode here: unless `{lib}` (sourced first) sets it, errors, unset variables and failed pipes are ignored; add `{wanted}`"),
+                None => format!("no strict mode: errors, unset variables and failed pipes are ignored; add `{wanted}`"),
+            }
         } else {
             format!(
                 "strict mode incomplete: missing `{}`; use `{wanted}`",
@@ -128,7 +138,7 @@ impl Rule for MissingStrictMode {
         let f = out.report(span, message);
         // Without a shebang the file may be sourced into an interactive shell, where
         // `set -e` would be wrong: say it, but quietly.
-        f.severity = if all_missing && has_shebang {
+        f.severity = if all_missing && has_shebang && sourced.is_none() {
             Severity::Medium
         } else {
             Severity::Low
@@ -161,6 +171,32 @@ fn insertion_point(text: &str) -> usize {
         break;
     }
     pos
+}
+
+/// The file a script sources before running any other command (`source _setup.sh`,
+/// `. "$DIR/lib.sh"`): the options it sets carry over, and it cannot be read from here.
+fn sourced_first(script: &ShellScript) -> Option<String> {
+    let mut sourced = None;
+    for cmd in script.commands() {
+        match cmd.name.as_str() {
+            "source" | "." => {
+                if sourced.is_none() {
+                    let raw = cmd.span();
+                    let t = script.text().get(raw)?.to_string();
+                    sourced = Some(
+                        t.split_whitespace()
+                            .nth(1)
+                            .unwrap_or("")
+                            .trim_matches(['"', '\''])
+                            .to_string(),
+                    );
+                }
+            }
+            "set" | "shopt" | "export" | "readonly" | "declare" | "local" | "cd" => {}
+            _ => break,
+        }
+    }
+    sourced.filter(|s| !s.is_empty())
 }
 
 /// Only functions, assignments, exports, sources and comments: a library to be sourced.

@@ -151,10 +151,20 @@ fn word_nonempty(script: &ShellScript, value: tree_sitter::Node<'_>) -> bool {
                 .trim_start_matches("$(")
                 .trim_start_matches('`')
                 .trim_start();
+            // `$(cd "$(dirname "$0")" && pwd)`: the last command is `pwd`, which always
+            // prints a directory (a failed `cd` stops a `set -e` script first).
+            let last = s
+                .trim_end_matches([')', '`'])
+                .rsplit(['&', ';', '|'])
+                .next()
+                .unwrap_or("")
+                .trim();
             s.starts_with("mktemp")
                 || s.starts_with("dirname")
                 || s.starts_with("pwd")
                 || s.starts_with("date")
+                || last == "pwd"
+                || last == "pwd -P"
         }
         WordPart::Other(o) => !o.is_empty(),
     })

@@ -1,17 +1,9 @@
 //! Inserting keys into a block YAML mapping, for fixes that add a skeleton
 //! (`resources.limits`, `deploy.resources.limits`).
 
+use super::newline_of;
 use crate::finding::Edit;
 use crate::parse::yaml::{YamlNode, YamlValue};
-
-/// `"\r\n"` when the file uses CRLF line endings, else `"\n"`.
-pub fn newline_of(text: &str) -> &'static str {
-    if text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    }
-}
 
 /// Column (in bytes, all ASCII before it) of the keys of a block mapping, or `None`
 /// when the mapping is a flow mapping, is empty, has merged keys (their spans lie
@@ -105,17 +97,6 @@ pub fn step_between(text: &str, parent_key_start: usize, child: &YamlNode) -> us
     match (parent, child) {
         (Some(p), Some(c)) if c > p => c - p,
         _ => 2,
-    }
-}
-
-/// A `[fix]` value from harden.toml as text (strings as they are, numbers printed).
-pub fn fix_setting(config: &crate::config::Config, key: &str) -> Option<String> {
-    let v = config.extra.get("fix")?.get(key)?;
-    match v {
-        toml::Value::String(s) => Some(s.clone()),
-        toml::Value::Integer(i) => Some(i.to_string()),
-        toml::Value::Float(f) => Some(f.to_string()),
-        _ => None,
     }
 }
 

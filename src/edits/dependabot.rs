@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::classify::InventoryEntry;
 use crate::ecosystems::{Detected, Ecosystem};
 use crate::parse::dockerfile;
-use crate::rules::InventoryEntry;
 
 /// Images whose major version is a platform migration, not an update.
 const PLATFORM_IMAGES: &[&str] = &[
