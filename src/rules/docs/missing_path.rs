@@ -191,6 +191,23 @@ const CREATION_WORDS: &[&str] = &[
     "new file",
 ];
 
+/// Words saying the path is absent on purpose (`There is no separate ssim_loss.py`,
+/// `superseded by this doc`, `was removed`): the document is right that it is missing.
+const ABSENCE_WORDS: &[&str] = &[
+    "there is no ",
+    "there are no ",
+    "does not exist",
+    "doesn't exist",
+    "no longer",
+    "was removed",
+    "were removed",
+    "has been removed",
+    "was deleted",
+    "has been deleted",
+    "superseded",
+    "deprecated",
+];
+
 /// The path a code span names, if it looks like a repository-relative file path.
 pub fn path_candidate(code: &str) -> Option<&str> {
     let mut s = code.trim();
@@ -273,7 +290,9 @@ impl Rule for MissingPath {
                     cx.file.line_text(l)
                 )
                 .to_ascii_lowercase();
+                let own = cx.file.line_text(l).to_ascii_lowercase();
                 if CREATION_WORDS.iter().any(|w| line.contains(w))
+                    || ABSENCE_WORDS.iter().any(|w| own.contains(w))
                     || is_open_todo(cx.file.line_text(l))
                 {
                     continue;
