@@ -99,6 +99,7 @@ pub(crate) fn is_dev_compose(cx: &FileCx<'_>, yaml: &YamlFile) -> bool {
         || is_dev_path(&cx.file.path)
         || is_development_compose(yaml)
         || is_local_observability_stack(yaml)
+        || is_local_dependency_stack(yaml)
 }
 
 /// Whether operational rules (limits, health checks) should stay quiet on this file.
@@ -192,6 +193,41 @@ fn same_dir(a: &str, b: &str) -> bool {
         }
     }
     !a.trim().is_empty() && (a.starts_with('.') || !a.starts_with('/')) && norm(a) == norm(b)
+}
+
+/// A `ports:` entry bound to the loopback interface (`127.0.0.1:5432:5432`, long syntax
+/// with `host_ip: 127.0.0.1`): reachable from the host only.
+pub(crate) fn is_loopback_port(p: &YamlNode) -> bool {
+    p.as_str()
+        .or_else(|| p.get("host_ip").and_then(|h| h.as_str()))
+        .is_some_and(|s| {
+            let s = s.trim().trim_start_matches(['[', '"']);
+            s.starts_with("127.") || s.starts_with("localhost") || s.starts_with("::1")
+        })
+}
+
+/// A compose file that only runs backing services (a database, a cache) for code run on the
+/// developer's host: it publishes ports, all of them on loopback, and no service restarts on
+/// its own or declares a deployment. A deployed stack restarts its services.
+pub(crate) fn is_local_dependency_stack(yaml: &YamlFile) -> bool {
+    let svcs = services(yaml);
+    if svcs.is_empty() {
+        return false;
+    }
+    let mut published = false;
+    for svc in &svcs {
+        let s = &svc.value;
+        if s.get("restart").is_some() || s.get("deploy").is_some() {
+            return false;
+        }
+        if let Some(ports) = s.get("ports").and_then(|p| p.as_seq()) {
+            if !ports.iter().all(is_loopback_port) {
+                return false;
+            }
+            published |= !ports.is_empty();
+        }
+    }
+    published
 }
 
 /// Images of observability tools: a compose file of nothing else is a local stack to look
@@ -444,6 +480,18 @@ mod tests {
             "services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n    restart: unless-stopped\n",
         );
         assert!(!is_local_observability_stack(&deployed));
+        let deps = crate::parse::yaml::parse(
+            "services:\n  redis:\n    image: redis\n    ports:\n      - \"127.0.0.1:6379:6379\"\n  postgres:\n    image: postgres\n    ports:\n      - \"127.0.0.1:5432:5432\"\n",
+        );
+        assert!(is_local_dependency_stack(&deps));
+        let restarted = crate::parse::yaml::parse(
+            "services:\n  postgres:\n    image: postgres:16\n    restart: always\n    ports:\n      - \"127.0.0.1:5432:5432\"\n",
+        );
+        assert!(!is_local_dependency_stack(&restarted));
+        let public = crate::parse::yaml::parse(
+            "services:\n  postgres:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n",
+        );
+        assert!(!is_local_dependency_stack(&public));
     }
 
     #[test]

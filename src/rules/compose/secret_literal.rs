@@ -7,7 +7,7 @@ use crate::finding::{Edit, Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::roles::FileRole;
 use crate::rules::compose::db_port_exposed::publishes_datastore;
-use crate::rules::compose::{is_dev_compose, not_production, services};
+use crate::rules::compose::{is_dev_compose, is_loopback_port, not_production, services};
 use crate::rules::secrets::detect;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
@@ -460,17 +460,9 @@ const UNPUBLISHED: &str = "the service publishes no port, so only the compose ne
 /// loopback) or shares the host's network: only then is it reachable from outside the
 /// compose network and the host.
 fn publishes_ports(svc: &YamlNode) -> bool {
-    let loopback = |p: &YamlNode| {
-        p.as_str()
-            .or_else(|| p.get("host_ip").and_then(|h| h.as_str()))
-            .is_some_and(|s| {
-                let s = s.trim().trim_start_matches('[');
-                s.starts_with("127.") || s.starts_with("localhost") || s.starts_with("::1")
-            })
-    };
     svc.get("ports")
         .and_then(|p| p.as_seq())
-        .is_some_and(|p| p.iter().any(|x| !loopback(x)))
+        .is_some_and(|p| p.iter().any(|x| !is_loopback_port(x)))
         || svc.get("network_mode").and_then(|n| n.as_str()) == Some("host")
 }
 
