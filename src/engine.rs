@@ -39,6 +39,8 @@ pub enum SkipReason {
     Unreadable,
     /// A symbolic link (never followed).
     Symlink,
+    /// A directory that could not be listed: everything below it is unaccounted for.
+    UnreadableDir,
 }
 
 impl SkipReason {
@@ -50,6 +52,7 @@ impl SkipReason {
             SkipReason::NonUtf8 => "non-utf8",
             SkipReason::Unreadable => "unreadable",
             SkipReason::Symlink => "symlink",
+            SkipReason::UnreadableDir => "unreadable-dir",
         }
     }
 }
@@ -68,6 +71,9 @@ pub struct Diagnostic {
 /// Counts for the summary.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Stats {
+    /// Every file the walk saw (read or not, regular or not; ignored ones excluded),
+    /// so a consumer can check that each is accounted for.
+    pub files_seen: usize,
     /// Files read and checked.
     pub files_scanned: usize,
     /// Files skipped, by reason.
@@ -105,6 +111,9 @@ pub struct ScanReport {
     pub stats: Stats,
     /// Every file the walk saw, sorted.
     pub inventory: Vec<InventoryEntry>,
+    /// Every secret value seen in the files read: already masked in findings and
+    /// diagnostics, and masked again in everything written (`cli::emit`).
+    pub secrets: crate::redact::SecretSet,
 }
 
 impl ScanReport {
@@ -131,6 +140,7 @@ pub struct ScanOptions {
 
 struct FileOutcome {
     entry: InventoryEntry,
+    secrets: Vec<String>,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
     suppressions: Vec<Suppression>,
@@ -144,6 +154,7 @@ impl FileOutcome {
     fn new(path: String, kind: Option<FileKind>) -> Self {
         FileOutcome {
             entry: InventoryEntry { path, kind },
+            secrets: Vec::new(),
             findings: Vec::new(),
             diagnostics: Vec::new(),
             suppressions: Vec::new(),
@@ -170,27 +181,35 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let cfg = &opts.config;
     let (tx, rx) = mpsc::channel::<FileOutcome>();
     let mut builder = ignore::WalkBuilder::new(root);
+    // Ignore files are read by `gitignore::IgnoreRules` (through `files`), never by
+    // the walker itself: a FIFO named `.gitignore` would block it.
     builder
         .hidden(false)
-        .git_ignore(true)
+        .git_ignore(false)
         .git_global(false)
-        .git_exclude(true)
+        .git_exclude(false)
         .require_git(false)
-        .ignore(true)
-        .parents(true)
+        .ignore(false)
+        .parents(false)
         .follow_links(false)
         .threads(opts.threads);
     {
         let root = root.to_path_buf();
         let cfg = cfg.clone();
+        let ignores = crate::gitignore::IgnoreRules::new(&root);
         builder.filter_entry(move |e| {
             if e.file_name() == ".git" || e.file_name() == ".hg" || e.file_name() == ".svn" {
                 return false;
             }
-            match rel_path(&root, e.path()) {
-                Some(rel) if !rel.is_empty() => !cfg.is_excluded(&rel),
-                _ => true,
+            let excluded = match rel_path(&root, e.path()) {
+                Some(rel) if !rel.is_empty() => cfg.is_excluded(&rel),
+                _ => false,
+            };
+            if excluded || e.depth() == 0 {
+                return !excluded;
             }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !ignores.is_ignored(e.path(), is_dir)
         });
     }
     let quiet = QuietPanics::install();
@@ -199,8 +218,15 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         let tx = tx.clone();
         let progress = &progress;
         Box::new(move |result| {
-            let Ok(entry) = result else {
-                return ignore::WalkState::Continue;
+            let entry = match result {
+                Ok(entry) => entry,
+                Err(err) => {
+                    if let Some(o) = walk_error(root, &err) {
+                        progress.tick();
+                        let _ = tx.send(o);
+                    }
+                    return ignore::WalkState::Continue;
+                }
             };
             let Some(ft) = entry.file_type() else {
                 return ignore::WalkState::Continue;
@@ -234,6 +260,9 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let mut report = ScanReport::default();
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
     for o in rx {
+        if o.skipped != Some(SkipReason::UnreadableDir) {
+            report.stats.files_seen += 1;
+        }
         if o.scanned {
             report.stats.files_scanned += 1;
         }
@@ -249,6 +278,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         }
         report.findings.extend(o.findings);
         report.diagnostics.extend(o.diagnostics);
+        report.secrets.extend(o.secrets);
         report.inventory.push(o.entry);
     }
     report.inventory.sort();
@@ -263,7 +293,20 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     for rule in rules {
         let meta = rule.meta();
         let mut sink = RepoSink::new(meta, &mut repo_findings);
-        if catch_unwind(AssertUnwindSafe(|| rule.finish(&repo, &mut sink))).is_err() {
+        let budget = crate::budget::start(crate::budget::file_budget());
+        let panicked = catch_unwind(AssertUnwindSafe(|| rule.finish(&repo, &mut sink))).is_err();
+        if crate::budget::was_exceeded() {
+            report.diagnostics.push(Diagnostic {
+                path: String::new(),
+                line: None,
+                message: format!(
+                    "time budget ran out in rule {} (cross-file pass); its results are incomplete",
+                    meta.id
+                ),
+            });
+        }
+        drop(budget);
+        if panicked {
             report.diagnostics.push(Diagnostic {
                 path: String::new(),
                 line: None,
@@ -288,6 +331,31 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     drop(quiet);
     rules::fold_restatements(&mut report.findings);
 
+    // Secrets seen in one file, masked wherever another finding or message shows them
+    // (but never inside a path: the report must name the real files).
+    let root_text = std::fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
+    let given_root = root.to_string_lossy();
+    report.secrets.forget_values_in_paths(
+        [root_text.as_str(), given_root.as_ref()]
+            .into_iter()
+            .chain(report.inventory.iter().map(|e| e.path.as_str()))
+            .chain(report.diagnostics.iter().map(|d| d.path.as_str())),
+    );
+    if !report.secrets.is_empty() {
+        let values = report.secrets.values();
+        for f in &mut report.findings {
+            crate::redact::mask_finding(f, &values);
+        }
+        for d in &mut report.diagnostics {
+            if let std::borrow::Cow::Owned(m) = crate::redact::mask_values(&d.message, &values) {
+                d.message = m;
+            }
+        }
+    }
+
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -295,16 +363,53 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     report
 }
 
-fn rel_path(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let mut out = String::new();
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            out.push('/');
+/// An entry the walk could not read, usually a directory it could not list
+/// (permissions, vanished): counted and reported, since nothing below it was scanned.
+fn walk_error(root: &Path, err: &ignore::Error) -> Option<FileOutcome> {
+    let path = err_path(err)?;
+    let rel = rel_path(root, path)?;
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let mut o = FileOutcome::new(rel.clone(), None);
+    let message = if is_dir {
+        o.skipped = Some(SkipReason::UnreadableDir);
+        format!(
+            "skipped: cannot read directory: {}; nothing below it was scanned",
+            innermost(err)
+        )
+    } else {
+        o.skipped = Some(SkipReason::Unreadable);
+        format!("skipped: cannot read: {}", innermost(err))
+    };
+    o.diagnostics.push(Diagnostic {
+        path: rel,
+        line: None,
+        message,
+    });
+    Some(o)
+}
+
+fn err_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
         }
-        out.push_str(&c.as_os_str().to_string_lossy());
+        ignore::Error::Partial(errs) => errs.iter().find_map(err_path),
+        _ => None,
     }
-    Some(out)
+}
+
+fn innermost(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => innermost(err),
+        other => other.to_string(),
+    }
+}
+
+fn rel_path(root: &Path, path: &Path) -> Option<String> {
+    crate::paths::relative(root, path)
 }
 
 /// Reads and checks one file. Never panics: rule panics are caught per rule.
@@ -323,21 +428,23 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         return FileOutcome::new(rel, kind);
     }
     let mut outcome = FileOutcome::new(rel.clone(), kind);
-    let size = std::fs::metadata(abs).map(|m| m.len()).unwrap_or(0);
-    if size > cfg.max_file_size {
-        outcome.skipped = Some(SkipReason::TooLarge);
-        outcome.diagnostics.push(Diagnostic {
-            path: rel,
-            line: None,
-            message: format!(
-                "skipped: {size} bytes is over the {} byte limit (max_file_size)",
-                cfg.max_file_size
-            ),
-        });
-        return outcome;
-    }
-    let bytes = match std::fs::read(abs) {
+    let bytes = match crate::files::read_repo(abs, cfg.max_file_size) {
         Ok(b) => b,
+        Err(crate::files::ReadError::TooLarge { size, limit }) => {
+            outcome.skipped = Some(SkipReason::TooLarge);
+            outcome.diagnostics.push(Diagnostic {
+                path: rel,
+                line: None,
+                message: format!(
+                    "skipped: {size} bytes is over the {limit} byte limit (max_file_size)"
+                ),
+            });
+            return outcome;
+        }
+        Err(crate::files::ReadError::Symlink) => {
+            outcome.skipped = Some(SkipReason::Symlink);
+            return outcome;
+        }
         Err(e) => {
             outcome.skipped = Some(SkipReason::Unreadable);
             outcome.diagnostics.push(Diagnostic {
@@ -395,16 +502,48 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     outcome.scanned = true;
     let mut findings = Vec::new();
     let mut diags = Vec::new();
-    check_file(&cx, rules, &mut findings, &mut diags, &mut outcome);
+    {
+        let _budget = crate::budget::start(crate::budget::file_budget());
+        check_file(&cx, rules, &mut findings, &mut diags, &mut outcome);
+        if crate::budget::was_exceeded()
+            && !diags
+                .iter()
+                .any(|d| d.message.contains("budget") || d.message.contains("out of time"))
+        {
+            diags.push(Diagnostic {
+                path: cx.file.path.clone(),
+                line: None,
+                message: format!(
+                    "time budget of {:?} for this file ran out while parsing; the remaining checks were skipped",
+                    crate::budget::file_budget()
+                ),
+            });
+        }
+    }
     outcome.diagnostics.extend(diags);
 
-    // Positions, snippets, severity overrides, suppressions.
+    // Secrets of this file: every detector's spans and what secret rules reported.
+    let mut spans = crate::redact::secret_spans(&file.text);
+    spans.extend(
+        findings
+            .iter()
+            .filter(|f| crate::redact::is_secret_rule(f.rule))
+            .map(|f| f.span.clone()),
+    );
+    let spans = crate::redact::merge(spans);
+    let mut values = crate::redact::values_of(&file.text, &spans);
+    // Plain words are masked where a detector found them (the spans), not wherever
+    // they appear (a password `oncall` would mask the service `oncall_ui`).
+    values.retain(|v| crate::redact::worth_masking_by_value(v));
+
+    // Positions, snippets (secrets masked), severity overrides, suppressions.
     outcome.suppressions = suppress::collect(&file);
     for mut f in findings {
         f.region = file.region(&f.span);
         if f.snippet.is_empty() {
-            f.snippet = snippet_of(&file, f.region.start.line);
+            f.snippet = crate::redact::masked_line(&file, f.region.start.line, &spans);
         }
+        crate::redact::mask_finding(&mut f, &values);
         f.severity = cfg.severity_for(f.rule, cap_for_role(cx.role, f.severity));
         if suppress::is_suppressed(&f, &outcome.suppressions) {
             outcome.suppressed += 1;
@@ -412,6 +551,7 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         }
         outcome.findings.push(f);
     }
+    outcome.secrets = values;
     outcome
 }
 
@@ -450,12 +590,26 @@ fn each_rule<'r>(
     mut hook: impl FnMut(&'r dyn Rule, &mut Sink<'_>),
 ) {
     for rule in rules {
+        if crate::budget::was_exceeded() {
+            return;
+        }
         let meta = rule.meta();
         let mut local = Vec::new();
         let ok = {
             let mut sink = Sink::new(meta, path, map, &mut local);
             catch_unwind(AssertUnwindSafe(|| hook(rule.as_ref(), &mut sink))).is_ok()
         };
+        if crate::budget::exceeded() {
+            diags.push(Diagnostic {
+                path: path.to_string(),
+                line: None,
+                message: format!(
+                    "time budget of {:?} for this file ran out in rule {}; the remaining checks were skipped",
+                    crate::budget::file_budget(),
+                    meta.id
+                ),
+            });
+        }
         if ok {
             findings.extend(local);
         } else {
@@ -536,6 +690,15 @@ fn check_file(
                 return;
             }
             let y = yaml::parse(text);
+            if let Some(why) = &y.refused {
+                outcome.parse_error = true;
+                diags.push(Diagnostic {
+                    path: path.to_string(),
+                    line: None,
+                    message: format!("YAML {why}; rules were not run on this file"),
+                });
+                return;
+            }
             if let Some(err) = &y.error {
                 outcome.parse_error = true;
                 parse_diag(
@@ -588,8 +751,8 @@ fn check_file(
                 }
             }
         }
-        FileKind::Python => {
-            if let Some(py) = PythonFile::parse(text) {
+        FileKind::Python => match PythonFile::parse_checked(text) {
+            Ok(py) => {
                 if py.root().has_error() {
                     outcome.parse_error = true;
                     diags.push(Diagnostic {
@@ -603,7 +766,15 @@ fn check_file(
                     r.check_python(&py, cx, s)
                 });
             }
-        }
+            Err(why) => {
+                outcome.parse_error = true;
+                diags.push(Diagnostic {
+                    path: path.to_string(),
+                    line: None,
+                    message: format!("Python {why}; Python rules were not run on this file"),
+                });
+            }
+        },
         FileKind::Markdown => {
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_markdown(cx, s)
@@ -617,8 +788,17 @@ fn check_file(
         FileKind::Text => {}
     }
     for e in &shells {
-        let Some(script) = ShellScript::parse(e.code.clone(), e.origin) else {
-            continue;
+        let script = match ShellScript::parse_checked(e.code.clone(), e.origin) {
+            Ok(s) => s,
+            Err(why) => {
+                outcome.parse_error = true;
+                parse_diag(
+                    diags,
+                    e.code.to_host(0),
+                    &format!("shell {why}; shell rules were not run on it"),
+                );
+                continue;
+            }
         };
         if e.origin == ShellOrigin::Script && script.has_error() {
             outcome.parse_error = true;

@@ -24,11 +24,14 @@ pub fn command(s: Severity) -> &'static str {
     }
 }
 
-/// Escapes command data (the text after `::`).
+/// Escapes command data (the text after `::`): the runner's percent-encoding, and
+/// any other control character shown escaped (Actions logs render ANSI sequences).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::util::term_safe(&s).into_owned()
 }
 
 /// Escapes a property value (`file=`, `title=`).

@@ -27,7 +27,7 @@ pub fn escape(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+    super::util::term_safe(&out).into_owned()
 }
 
 /// A message with its `backtick spans` kept as inline code and the rest escaped.
@@ -60,7 +60,8 @@ fn code(s: &str) -> String {
     } else {
         ""
     };
-    format!("{fence}{pad}{}{pad}{fence}", s.replace(['\n', '\r'], " "))
+    let s = s.replace(['\n', '\r'], " ");
+    format!("{fence}{pad}{}{pad}{fence}", super::util::term_safe(&s))
 }
 
 /// A fenced block whose fence is longer than any backtick run in the text.
@@ -69,17 +70,26 @@ fn fenced(s: &str, lang: &str) -> String {
     let fence = "`".repeat((longest + 1).max(3));
     format!(
         "{fence}{lang}\n{}\n{fence}\n",
-        s.trim_end_matches(['\n', '\r'])
+        super::util::term_safe_lines(s.trim_end_matches(['\n', '\r']))
     )
 }
 
-/// Link target for a path, relative, with spaces and parentheses encoded.
+/// Link target for a path, relative, with what would end or break the link (spaces,
+/// parentheses, angle brackets) and control characters (which a hostile file name
+/// could use to act on a terminal showing the report) percent-encoded.
 fn href(path: &str, line: usize) -> String {
-    let enc = path
-        .replace('%', "%25")
-        .replace(' ', "%20")
-        .replace('(', "%28")
-        .replace(')', "%29");
+    use std::fmt::Write;
+    let mut enc = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_control() || c.is_whitespace() || matches!(c, '%' | '(' | ')' | '<' | '>') {
+            let mut bytes = [0u8; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                let _ = write!(enc, "%{b:02X}");
+            }
+        } else {
+            enc.push(c);
+        }
+    }
     format!("{enc}#L{line}")
 }
 
@@ -422,5 +432,6 @@ mod tests {
         assert_eq!(code("`x"), "`` `x ``");
         assert!(fenced("echo ```", "sh").starts_with("````sh\n"));
         assert_eq!(href("my dir/a (1).sh", 3), "my%20dir/a%20%281%29.sh#L3");
+        assert_eq!(href("evil\x1b[2J\u{9b}.sh", 1), "evil%1B[2J%C2%9B.sh#L1");
     }
 }

@@ -74,7 +74,10 @@ impl ProbeLimitsArgs {
     pub fn options(&self) -> Result<ProbeOptions, String> {
         let cacert = match &self.cacert {
             Some(p) => {
-                let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                // Through the files module like every open: bounded (a CA bundle is a few
+                // hundred KiB), a directory refused.
+                let bytes = crate::files::read_user(p, 16 << 20)
+                    .map_err(|e| format!("{}: {e}", p.display()))?;
                 tls::load_pem_roots(&bytes).map_err(|e| format!("{}: {e}", p.display()))?
             }
             None => Vec::new(),

@@ -184,7 +184,14 @@ impl RepoCx<'_> {
         self.inventory.get(i).is_some_and(|e| {
             e.path == rel
                 || (e.path.starts_with(rel) && e.path.as_bytes().get(rel.len()) == Some(&b'/'))
-        }) || self.root.join(rel).exists()
+        }) || crate::paths::to_path(self.root, rel).is_some_and(|p| p.exists())
+    }
+
+    /// Text of a repository file, read through [`crate::files`] (no links, no FIFOs,
+    /// bounded); `None` when it is missing, special, too large or not UTF-8.
+    pub fn read_text(&self, rel: &str) -> Option<String> {
+        let path = crate::paths::to_path(self.root, rel)?;
+        crate::files::read_repo_text(&path, crate::files::AUX_LIMIT).ok()
     }
 }
 

@@ -267,9 +267,11 @@ pub fn run_cli(args: StatusArgs, prober: &dyn live::LiveProber) -> i32 {
         }
     }
     let color = crate::cli::use_color(args.output.is_some());
-    let res = crate::cli::emit(args.output.as_deref(), |w| match args.format {
-        StatusFormat::Terminal => render::terminal(&status, color, w),
-        StatusFormat::Json => render::json(&status, w),
+    let res = crate::cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
+        match args.format {
+            StatusFormat::Terminal => render::terminal(&status, color, w),
+            StatusFormat::Json => render::json(&status, w),
+        }
     });
     match res {
         Ok(()) => crate::cli::EXIT_OK,

@@ -74,7 +74,8 @@ services:
 
 ## Fix
 `harden fix --unsafe` replaces the literal with `${NAME:?set NAME}` (unsafe: the variable
-must then be provided). In general, reference the value from the environment or an untracked `.env` file and make it required:
+must then be provided); it leaves alone a literal that appears more than once in the file
+(another service's variable or URL reads the same value, and would keep the old one). In general, reference the value from the environment or an untracked `.env` file and make it required:
 `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}`; better, use compose
 `secrets:` and the image's `*_FILE` convention
 (`POSTGRES_PASSWORD_FILE: /run/secrets/db_password`). Rotate any value that was committed.
@@ -392,8 +393,13 @@ impl Rule for SecretLiteral {
                         .as_bytes()
                         .get(env.span.start)
                         .is_some_and(|b| matches!(b, b'{' | b'['));
+                    // The same literal elsewhere (another service's variable, a URL): the fix
+                    // would move one copy to the environment and leave the others reading
+                    // the old value, so it is left to a person.
+                    let shared = cx.file.text.matches(lit).nth(1).is_some();
                     let edit = (by_name
                         && !flow
+                        && !shared
                         && !c.value.trim().is_empty()
                         && c.name
                             .chars()
@@ -554,6 +560,21 @@ mod tests {
         let (again, _) =
             crate::rules::compose::scan_and_fix("compose.yml", &fixed, Box::new(SecretLiteral));
         assert!(again.is_empty());
+    }
+
+    /// Issue 13 (11): the fix moved one service's copy of a shared password to the
+    /// environment while another service still read the literal.
+    #[test]
+    fn no_fix_when_other_services_use_the_same_literal() {
+        let text = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zq81xkP3w\n  api:\n    image: api:1\n    environment:\n      DB_PASSWORD: Zq81xkP3w\n      DATABASE_URL: postgres://app:Zq81xkP3w@db/app\n";
+        let (findings, fixed) = crate::rules::compose::scan_and_fix(
+            "docker-compose.yml",
+            text,
+            Box::new(SecretLiteral),
+        );
+        assert_eq!(findings.len(), 3);
+        assert!(findings.iter().all(|f| f.fix.is_none()));
+        assert_eq!(fixed, text);
     }
 
     #[test]

@@ -157,14 +157,48 @@ impl Rule for ConflictingPins {
             decls.sort_by(|a, b| {
                 (a.at.path.as_str(), a.at.span.start).cmp(&(b.at.path.as_str(), b.at.span.start))
             });
-            let sets: Vec<SpecifierSet> = decls
+            // Identical declarations (the same pin repeated in one file) are compared
+            // once: the pairwise check runs over distinct (specifier, marker, compiled,
+            // file) ones, so thousands of duplicated lines stay linear.
+            let mut distinct: Vec<(&Decl, usize)> = Vec::new();
+            let mut class_of: Vec<usize> = Vec::with_capacity(decls.len());
+            {
+                let mut index: std::collections::HashMap<(&str, &str, bool, &str), usize> =
+                    std::collections::HashMap::new();
+                for d in &decls {
+                    let key = (
+                        d.specifier.as_str(),
+                        d.marker.as_str(),
+                        d.compiled,
+                        d.file.as_str(),
+                    );
+                    let i = *index.entry(key).or_insert_with(|| {
+                        distinct.push((d, 0));
+                        distinct.len() - 1
+                    });
+                    distinct[i].1 += 1;
+                    class_of.push(i);
+                }
+            }
+            let sets: Vec<SpecifierSet> = distinct
                 .iter()
-                .map(|d| SpecifierSet::parse(&d.specifier))
+                .map(|d| SpecifierSet::parse(&d.0.specifier))
                 .collect();
-            let mut conflict = false;
-            'outer: for i in 0..decls.len() {
-                for j in i + 1..decls.len() {
-                    let (a, b) = (&decls[i], &decls[j]);
+            // Which distinct declarations conflict with another one installed with them
+            // (or with a copy of themselves, when no version satisfies them at all).
+            let mut bad = vec![false; distinct.len()];
+            let mut pairs = 0u32;
+            'outer: for i in 0..distinct.len() {
+                let (a, copies) = distinct[i];
+                if copies > 1 && !a.compiled && !sets[i].intersects(&sets[i]) {
+                    bad[i] = true;
+                }
+                for j in i + 1..distinct.len() {
+                    pairs = pairs.wrapping_add(1);
+                    if pairs % 256 == 0 && crate::budget::exceeded() {
+                        break 'outer;
+                    }
+                    let b = distinct[j].0;
                     if a.marker != b.marker
                         || (a.compiled && b.compiled)
                         || !envs.together(&a.file, &b.file)
@@ -172,25 +206,15 @@ impl Rule for ConflictingPins {
                         continue;
                     }
                     if !sets[i].intersects(&sets[j]) {
-                        conflict = true;
-                        break 'outer;
+                        bad[i] = true;
+                        bad[j] = true;
                     }
                 }
             }
-            if conflict {
+            if bad.iter().any(|&b| b) {
                 // Keep the declarations of the environments that conflict, not every
                 // copy of the package in the repository.
-                let keep: Vec<bool> = (0..decls.len())
-                    .map(|i| {
-                        (0..decls.len()).any(|j| {
-                            i != j
-                                && decls[i].marker == decls[j].marker
-                                && !(decls[i].compiled && decls[j].compiled)
-                                && envs.together(&decls[i].file, &decls[j].file)
-                                && !sets[i].intersects(&sets[j])
-                        })
-                    })
-                    .collect();
+                let keep: Vec<bool> = class_of.iter().map(|&c| bad[c]).collect();
                 let mut it = keep.iter();
                 decls.retain(|_| it.next().copied().unwrap_or(false));
                 reports.push(decls);

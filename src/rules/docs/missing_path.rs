@@ -419,7 +419,9 @@ impl MissingPath {
         }
         let gitignore = {
             let mut b = ignore::gitignore::GitignoreBuilder::new(repo.root);
-            b.add(repo.root.join(".gitignore"));
+            for line in repo.read_text(".gitignore").unwrap_or_default().lines() {
+                let _ = b.add_line(None, line);
+            }
             b.build().ok()
         };
         let named = self.named.lock().map(|m| m.clone()).unwrap_or_default();

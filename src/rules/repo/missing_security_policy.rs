@@ -80,7 +80,7 @@ fn latest_version(repo: &RepoCx<'_>) -> Option<String> {
         if !repo.inventory.iter().any(|e| e.path == p) {
             return None;
         }
-        let text = std::fs::read_to_string(repo.root.join(p)).ok()?;
+        let text = repo.read_text(p)?;
         (text.len() < 2_000_000).then_some(text)
     };
     if let Some(text) = read("CHANGELOG.md") {

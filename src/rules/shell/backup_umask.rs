@@ -2,7 +2,7 @@
 
 use crate::finding::{Fix, Severity};
 use crate::parse::shell::{ShellOrigin, ShellScript, SimpleCommand};
-use crate::rules::shell::util::{descendants_of_kind, enclosing_statement};
+use crate::rules::shell::util::descendants_of_kind;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -172,7 +172,7 @@ impl Rule for BackupUmask {
                 }
             }
             if target.is_none() {
-                let stmt = enclosing_statement(cmd.node);
+                let stmt = cmd.statement;
                 for r in descendants_of_kind(stmt, "file_redirect") {
                     let rt = script.node_text(r);
                     let is_out = rt
@@ -222,7 +222,7 @@ impl Rule for BackupUmask {
             if protected {
                 continue;
             }
-            let stmt = enclosing_statement(cmd.node);
+            let stmt = cmd.statement;
             let message = format!(
                 "`{}` writes `{target}` with the default umask, so other users can read the dump; run `umask 077` first",
                 cmd.name

@@ -2,8 +2,6 @@
 
 use std::ops::Range;
 
-use tree_sitter::Node;
-
 use crate::parse::shell::ShellScript;
 
 /// Byte ranges of comments in the script, sorted.
@@ -14,23 +12,11 @@ pub fn comment_ranges(script: &ShellScript) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// Whether `offset` falls inside one of `comments`.
+/// Whether `offset` falls inside one of `comments` (sorted, non-overlapping: a
+/// binary search, since rules ask once per command).
 pub fn in_comment(comments: &[Range<usize>], offset: usize) -> bool {
-    comments.iter().any(|r| r.contains(&offset))
-}
-
-/// The outermost statement a command belongs to when it is part of a pipeline
-/// or carries redirections (`a | b > f` → the whole pipeline).
-pub fn enclosing_statement(node: Node<'_>) -> Node<'_> {
-    let mut cur = node;
-    while let Some(p) = cur.parent() {
-        if matches!(p.kind(), "pipeline" | "redirected_statement") {
-            cur = p;
-        } else {
-            break;
-        }
-    }
-    cur
+    let i = comments.partition_point(|r| r.start <= offset);
+    i > 0 && comments[i - 1].contains(&offset)
 }
 
 pub use crate::parse::shell::descendants_of_kind;

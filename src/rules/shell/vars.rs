@@ -50,7 +50,7 @@ impl VarFacts {
     /// Collects facts from the whole script.
     pub fn of(script: &ShellScript) -> VarFacts {
         let mut facts = VarFacts::default();
-        crate::parse::shell::preorder(script.tree.root_node(), |n| {
+        crate::parse::shell::preorder_with_ancestors(script.tree.root_node(), |n, ancestors| {
             match n.kind() {
                 "variable_assignment" => {
                     if let Some(name) = n.child_by_field_name("name") {
@@ -107,7 +107,8 @@ impl VarFacts {
                             facts.guards.push((var, n.start_byte()));
                         }
                     }
-                    if cmd_name == "read" && n.parent().is_some_and(|p| p.kind() != "program") {
+                    if cmd_name == "read" && ancestors.last().is_some_and(|p| p.kind() != "program")
+                    {
                         let text = script.node_text(n);
                         for w in text
                             .split_whitespace()
