@@ -148,6 +148,7 @@ struct FileOutcome {
     skipped: Option<SkipReason>,
     parse_error: bool,
     suppressed: usize,
+    workflow_facts: Option<crate::workflows::model::FileFacts>,
 }
 
 impl FileOutcome {
@@ -162,6 +163,7 @@ impl FileOutcome {
             skipped: None,
             parse_error: false,
             suppressed: 0,
+            workflow_facts: None,
         }
     }
 }
@@ -259,6 +261,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
 
     let mut report = ScanReport::default();
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
+    let mut workflow_facts = Vec::new();
     for o in rx {
         if o.skipped != Some(SkipReason::UnreadableDir) {
             report.stats.files_seen += 1;
@@ -280,14 +283,17 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         report.diagnostics.extend(o.diagnostics);
         report.secrets.extend(o.secrets);
         report.inventory.push(o.entry);
+        workflow_facts.extend(o.workflow_facts);
     }
     report.inventory.sort();
+    let workflows = crate::workflows::model::WorkflowModel::new(workflow_facts);
 
     // Cross-file rules.
     let repo = RepoCx {
         root,
         inventory: &report.inventory,
         config: cfg,
+        workflows: &workflows,
     };
     let mut repo_findings = Vec::new();
     for rule in rules {
@@ -329,6 +335,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         report.findings.push(f);
     }
     drop(quiet);
+    rules::actions::script_context::carry_into_workflows(&workflows, &mut report.findings, cfg);
     rules::fold_restatements(&mut report.findings);
 
     // Secrets seen in one file, masked wherever another finding or message shows them
@@ -679,7 +686,12 @@ fn check_file(
         | FileKind::Action
         | FileKind::Dependabot
         | FileKind::Yaml => {
-            if looks_templated(text) {
+            let templated = if matches!(cx.kind, FileKind::Workflow | FileKind::Action) {
+                looks_templated_workflow(text)
+            } else {
+                looks_templated(text)
+            };
+            if templated {
                 diags.push(Diagnostic {
                     path: path.to_string(),
                     line: None,
@@ -725,12 +737,14 @@ fn check_file(
                         r.check_workflow(&y, cx, s)
                     });
                     shells.extend(embed::workflow_runs(&y));
+                    outcome.workflow_facts = extract_workflow_facts(&y, cx, false);
                 }
                 FileKind::Action => {
                     each_rule(rules, path, findings, diags, None, |r, s| {
                         r.check_action(&y, cx, s)
                     });
                     shells.extend(embed::action_runs(&y));
+                    outcome.workflow_facts = extract_workflow_facts(&y, cx, true);
                 }
                 FileKind::Dependabot => {
                     each_rule(rules, path, findings, diags, None, |r, s| {
@@ -818,6 +832,19 @@ fn check_file(
     });
 }
 
+/// The cross-file facts of a workflow or action; a panic while reading them loses
+/// only these facts, never the scan.
+fn extract_workflow_facts(
+    y: &yaml::YamlFile,
+    cx: &FileCx<'_>,
+    action: bool,
+) -> Option<crate::workflows::model::FileFacts> {
+    catch_unwind(AssertUnwindSafe(|| {
+        crate::workflows::model::extract(y, cx.file, action)
+    }))
+    .ok()
+}
+
 fn first_error_offset(script: &ShellScript) -> usize {
     let mut stack = vec![script.tree.root_node()];
     while let Some(n) = stack.pop() {
@@ -836,6 +863,21 @@ fn looks_templated(text: &str) -> bool {
     text.lines().any(|l| {
         let t = l.trim_start();
         t.starts_with("{{") || t.starts_with("{%") || (t.contains("{{-") || t.contains("-}}"))
+    })
+}
+
+/// Workflows and actions use `${{ … }}` themselves and shell defaults such as
+/// `${X:-${Y:-}}` in `run:`; only Jinja/Helm markers left once every `${{ … }}` is
+/// removed make one a template.
+fn looks_templated_workflow(text: &str) -> bool {
+    text.lines().any(|l| {
+        let mut rest = l.to_string();
+        while let Some(i) = rest.find("${{") {
+            let end = rest[i..].find("}}").map_or(rest.len(), |j| i + j + 2);
+            rest.replace_range(i..end, "");
+        }
+        let t = rest.trim_start();
+        t.starts_with("{{") || t.starts_with("{%") || t.contains("{{-") || t.contains("{%")
     })
 }
 

@@ -33,3 +33,4 @@ pub mod source;
 pub mod status;
 pub mod suppress;
 pub mod vcs;
+pub mod workflows;

@@ -314,15 +314,29 @@ pub fn set_pins(config: &mut Config, file: &Path) -> Result<(), String> {
 /// Actions `actions/unpinned-uses` still reports with no fix: the pin table does not know them.
 fn unknown_pins(report: &ScanReport, config: &Config) -> BTreeSet<String> {
     let pins = crate::actions_pins::table_for(config);
+    // One finding covers a file's references: the first in its snippet, the
+    // others as related locations whose messages start with the action.
+    let first_action = |snippet: &str| {
+        let value = snippet.split("uses:").nth(1)?.split('#').next()?.trim();
+        match crate::workflows::wf::parse_uses(value) {
+            crate::workflows::wf::UsesRef::Repo { action, .. } => Some(action),
+            _ => None,
+        }
+    };
+    let named = |message: &str| {
+        let rest = message.strip_prefix('`')?;
+        Some(rest[..rest.find('`')?].to_string())
+    };
     report
         .findings
         .iter()
-        .filter(|f| f.rule == "actions/unpinned-uses" && f.fix.is_none())
-        .filter_map(|f| {
-            let rest = f.message.strip_prefix('`')?;
-            let action = &rest[..rest.find('`')?];
-            (!action.contains(':') && !pins.knows(action)).then(|| action.to_string())
+        .filter(|f| f.rule == "actions/unpinned-uses")
+        .flat_map(|f| {
+            let mut actions: Vec<String> = first_action(&f.snippet).into_iter().collect();
+            actions.extend(f.related.iter().filter_map(|r| named(&r.message)));
+            actions
         })
+        .filter(|action| !action.contains(':') && !pins.knows(action))
         .collect()
 }
 

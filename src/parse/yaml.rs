@@ -176,9 +176,23 @@ pub struct YamlFile {
     pub documents: Vec<YamlDocument>,
     /// First syntax error, if any (the tree is then best-effort and rules should not trust it).
     pub error: Option<Range<usize>>,
+    /// Keys written twice in one mapping (YAML forbids it; parsers disagree on
+    /// which value wins, and GitHub rejects such a workflow).
+    pub duplicate_keys: Vec<DuplicateKey>,
     /// Why the file was not parsed at all (nesting too deep for the parser, alias
     /// expansion over budget, time budget); `error` is set too.
     pub refused: Option<String>,
+}
+
+/// A key written twice in one mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key.
+    pub key: String,
+    /// Span of its first occurrence.
+    pub first: Range<usize>,
+    /// Span of the repeated one.
+    pub again: Range<usize>,
 }
 
 /// Block nesting beyond this is refused before tree-sitter sees it: the grammar's
@@ -194,6 +208,7 @@ fn refused(text: &str, why: String) -> YamlFile {
     YamlFile {
         documents: Vec::new(),
         error: Some(0..text.len().min(1)),
+        duplicate_keys: Vec::new(),
         refused: Some(why),
     }
 }
@@ -280,6 +295,7 @@ pub fn parse(text: &str) -> YamlFile {
         src: text,
         anchors: HashMap::new(),
         depth: 0,
+        duplicates: Vec::new(),
         nodes: 0,
         copied: 0,
         over: None,
@@ -309,6 +325,7 @@ pub fn parse(text: &str) -> YamlFile {
     YamlFile {
         documents,
         error,
+        duplicate_keys: conv.duplicates,
         refused: None,
     }
 }
@@ -344,6 +361,7 @@ struct Converter<'s> {
     /// Anchored values and their node counts.
     anchors: HashMap<String, (YamlNode, usize)>,
     depth: usize,
+    duplicates: Vec<DuplicateKey>,
     /// Nodes produced so far (copies included).
     nodes: usize,
     /// Nodes copied by anchors and aliases, against [`ALIAS_NODE_BUDGET`].
@@ -543,6 +561,17 @@ impl<'s> Converter<'s> {
                         _ => {}
                     }
                 } else {
+                    if let Some(first) = pairs.iter().find(|q| q.key == p.key) {
+                        let dup = DuplicateKey {
+                            key: p.key.clone(),
+                            first: first.key_span.clone(),
+                            again: p.key_span.clone(),
+                        };
+                        // An alias re-converts its anchor's subtree: report each pair once.
+                        if !self.duplicates.contains(&dup) {
+                            self.duplicates.push(dup);
+                        }
+                    }
                     pairs.push(p);
                 }
             }
@@ -906,6 +935,15 @@ mod tests {
         let r = root("on: [push, pull_request]\nenv: {A: 1, B: two}\n");
         assert_eq!(r.get("on").unwrap().strings(), vec!["push", "pull_request"]);
         assert_eq!(r.at(&["env", "B"]).unwrap().as_str(), Some("two"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_recorded() {
+        let f = parse("jobs:\n  a:\n    env: {X: 1}\n    env: {Y: 2}\n  b: {}\n");
+        assert_eq!(f.duplicate_keys.len(), 1);
+        assert_eq!(f.duplicate_keys[0].key, "env");
+        let f = parse("base: &b {x: 1}\nchild:\n  <<: *b\n  x: 2\n");
+        assert!(f.duplicate_keys.is_empty());
     }
 
     #[test]

@@ -171,6 +171,8 @@ pub struct RepoCx<'a> {
     pub inventory: &'a [InventoryEntry],
     /// The effective configuration.
     pub config: &'a Config,
+    /// Workflows and local actions, joined across files.
+    pub workflows: &'a crate::workflows::model::WorkflowModel,
 }
 
 impl RepoCx<'_> {
