@@ -364,14 +364,15 @@ pub fn is_within(dir: &str, ancestor: &str) -> bool {
 }
 
 /// Ecosystems and directories of a repository, sorted, one entry per (ecosystem, directory).
-/// Test fixtures, examples and vendored code are left out (nobody ships them); the
-/// caller leaves out files [`has_updatable_dependencies`] rejects.
+/// Test fixtures, examples, archives and vendored code are left out (nobody ships them);
+/// development environments stay in (their images and packages still need updates).
+/// The caller leaves out files [`has_updatable_dependencies`] rejects.
 pub fn detect(inventory: &[InventoryEntry]) -> Vec<Detected> {
     let mut found: BTreeMap<(Ecosystem, String), String> = BTreeMap::new();
     let mut npm_locks: Vec<String> = Vec::new();
     for entry in inventory {
         let path = entry.path.as_str();
-        if role_of(path) != FileRole::Production {
+        if !matches!(role_of(path), FileRole::Production | FileRole::Development) {
             continue;
         }
         let name = path.rsplit('/').next().unwrap_or(path);

@@ -336,6 +336,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     }
     drop(quiet);
     rules::actions::script_context::carry_into_workflows(&workflows, &mut report.findings, cfg);
+    rules::fold_restatements(&mut report.findings);
 
     // Secrets seen in one file, masked wherever another finding or message shows them
     // (but never inside a path: the report must name the real files).
@@ -561,16 +562,17 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     outcome
 }
 
-/// Test, vendored and generated files do not ship the way production code does (a
-/// throwaway integration host, a copied library, protobuf stubs): their findings are
-/// reported at low at most, so a release gate on medium or high is about shipped code.
-/// A `[severity]` override in harden.toml still applies on top.
+/// Test, vendored, generated, example, development/CI-only and archived files do not
+/// ship the way production code does (a throwaway integration host, a copied library,
+/// protobuf stubs, a tutorial, a developer's compose file, last year's notes): their
+/// findings are reported at low at most, so a release gate on medium or high is about
+/// shipped code (docs/severity.md, "Context"). A `[severity]` override in harden.toml
+/// still applies on top.
 pub fn cap_for_role(role: roles::FileRole, severity: Severity) -> Severity {
-    match role {
-        roles::FileRole::Test | roles::FileRole::Vendored | roles::FileRole::Generated => {
-            severity.min(Severity::Low)
-        }
-        roles::FileRole::Production | roles::FileRole::Example => severity,
+    if role.is_production() {
+        severity
+    } else {
+        severity.min(Severity::Low)
     }
 }
 

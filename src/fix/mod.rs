@@ -116,9 +116,9 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
         for f in report
             .findings
             .iter()
-            .filter(|f| wanted(f, opts) && !blocked.contains(&f.path))
+            .filter(|f| wanted(f, opts) && !blocked.contains(f.fix_path()))
         {
-            by_path.entry(f.path.clone()).or_default().push(f);
+            by_path.entry(f.fix_path().to_string()).or_default().push(f);
         }
         if by_path.is_empty() {
             break;

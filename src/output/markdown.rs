@@ -300,18 +300,27 @@ fn findings_section(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<(
             capitalise(sev.as_str())
         )?;
         for (path, findings) in files {
-            writeln!(w, "#### {}\n", code(path))?;
+            let repository = *path == crate::finding::REPOSITORY_PATH;
+            if repository {
+                writeln!(w, "#### Repository\n")?;
+            } else {
+                writeln!(w, "#### {}\n", code(path))?;
+            }
             for f in findings {
                 let r = finding_region(f);
-                writeln!(
-                    w,
-                    "- **{}** [{}:{}]({}) — {}",
-                    escape(f.rule),
-                    escape(path),
-                    r.start.line,
-                    href(path, r.start.line),
-                    message(&f.message)
-                )?;
+                if repository {
+                    writeln!(w, "- **{}** — {}", escape(f.rule), message(&f.message))?;
+                } else {
+                    writeln!(
+                        w,
+                        "- **{}** [{}:{}]({}) — {}",
+                        escape(f.rule),
+                        escape(path),
+                        r.start.line,
+                        href(path, r.start.line),
+                        message(&f.message)
+                    )?;
+                }
                 if !f.snippet.is_empty() {
                     let block = fenced(&f.snippet, lang_of(path));
                     for line in block.lines() {
@@ -330,7 +339,15 @@ fn findings_section(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<(
                     )?;
                 }
                 if let Some(fix) = &f.fix {
-                    writeln!(w, "  - fix: {} (`harden fix`)", message(&fix.title))?;
+                    match &fix.target {
+                        Some(t) => writeln!(
+                            w,
+                            "  - fix: {} (`harden fix` writes {})",
+                            message(&fix.title),
+                            code(t)
+                        )?,
+                        None => writeln!(w, "  - fix: {} (`harden fix`)", message(&fix.title))?,
+                    }
                 }
             }
             writeln!(w)?;

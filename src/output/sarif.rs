@@ -1,7 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning.
 //!
 //! - Every result has a physical location: paths relative to the scanned root with
-//!   `uriBaseId: "%SRCROOT%"`; file-level findings (line 0) point at line 1.
+//!   `uriBaseId: "%SRCROOT%"`; file-level findings (line 0) point at line 1;
+//!   repository-level findings use the no-file sentinel code scanning accepts.
 //! - Rules come from the registry (`tool.driver.rules`) with summary, docs as
 //!   `help.markdown`, tags and a `security-severity` GitHub uses to rank alerts.
 //! - `partialFingerprints["harden/v1"]` is [`Finding::fingerprint`], which ignores line
@@ -327,6 +328,12 @@ fn artifact(path: &str) -> Value {
     json!({ "uri": encode_path(path), "uriBaseId": "%SRCROOT%" })
 }
 
+/// The artifact of a repository-level finding. GitHub code scanning rejects a result
+/// without `physicalLocation.artifactLocation.uri`, and a real path would claim a line of
+/// a file that does not exist; OSSF Scorecard's repository checks use this sentinel, which
+/// code scanning shows as an alert with no file (spaces percent-encoded for a valid URI).
+const REPOSITORY_URI: &str = "no%20file%20associated%20with%20this%20alert";
+
 fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
     let r = finding_region(f);
     let mut region = json!({
@@ -338,18 +345,33 @@ fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
     if !f.snippet.is_empty() {
         region["snippet"] = json!({ "text": f.snippet });
     }
-    let mut result = json!({
-        "ruleId": f.rule,
-        "level": level(f.severity),
-        "message": { "text": f.message },
-        "locations": [{
+    let location = if f.is_repository_level() {
+        json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": REPOSITORY_URI },
+                "region": { "startLine": 1 }
+            },
+            "message": { "text": "the repository as a whole" }
+        })
+    } else {
+        json!({
             "physicalLocation": {
                 "artifactLocation": artifact(&f.path),
                 "region": region
             }
-        }],
+        })
+    };
+    let mut properties = json!({ "severity": f.severity.as_str() });
+    if f.is_repository_level() {
+        properties["scope"] = json!("repository");
+    }
+    let mut result = json!({
+        "ruleId": f.rule,
+        "level": level(f.severity),
+        "message": { "text": f.message },
+        "locations": [location],
         "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint() },
-        "properties": { "severity": f.severity.as_str() }
+        "properties": properties
     });
     if let Some(i) = rule_index {
         result["ruleIndex"] = json!(i);
@@ -402,7 +424,7 @@ fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
             result["fixes"] = json!([{
                 "description": { "text": description },
                 "artifactChanges": [{
-                    "artifactLocation": artifact(&f.path),
+                    "artifactLocation": artifact(f.fix_path()),
                     "replacements": replacements
                 }]
             }]);

@@ -46,14 +46,24 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
             if current.is_some() {
                 writeln!(w)?;
             }
-            writeln!(w, "{}", p.paint(bold.underline(), &term_safe(&f.path)))?;
+            // Repository-level findings (no file to point at) get their own section.
+            let heading = if f.is_repository_level() {
+                "repository".to_string()
+            } else {
+                term_safe(&f.path).into_owned()
+            };
+            writeln!(w, "{}", p.paint(bold.underline(), &heading))?;
             current = Some(&f.path);
         }
+        let place = if f.is_repository_level() {
+            "-".to_string()
+        } else {
+            format!("{}:{}", f.region.start.line, f.region.start.column)
+        };
         writeln!(
             w,
-            "  {}:{} {} {} {}",
-            f.region.start.line,
-            f.region.start.column,
+            "  {} {} {} {}",
+            place,
             p.paint(
                 sev_style(f.severity),
                 &format!("{:<8}", f.severity.as_str())
@@ -111,7 +121,16 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
                 crate::finding::Safety::Safe => "fix",
                 crate::finding::Safety::Unsafe => "fix (unsafe)",
             };
-            writeln!(w, "        {} {}", p.paint(dim, tag), term_safe(&fix.title))?;
+            match &fix.target {
+                Some(t) => writeln!(
+                    w,
+                    "        {} {} ({})",
+                    p.paint(dim, tag),
+                    term_safe(&fix.title),
+                    term_safe(t)
+                )?,
+                None => writeln!(w, "        {} {}", p.paint(dim, tag), term_safe(&fix.title))?,
+            }
         }
     }
     if !report.findings.is_empty() {

@@ -101,7 +101,12 @@ pub fn item_of(f: &Finding) -> Item {
     related.dedup();
     Item {
         rule: f.rule.to_string(),
-        path: f.path.clone(),
+        // A repository-level finding has no file of its own (the plan shows no location).
+        path: if f.is_repository_level() {
+            String::new()
+        } else {
+            f.path.clone()
+        },
         line: f.region.start.line,
         severity: f.severity,
         message: f.message.clone(),

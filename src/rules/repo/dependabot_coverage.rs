@@ -50,12 +50,15 @@ package.json; cargo; gomod; docker: Dockerfiles with a base image to update
 and a root `action.yml` in `/`, other action directories on their own, when
 the action's steps name another action; terraform; bundler; composer; maven;
 gradle; nuget; mix; pub; swift; gitsubmodule), skipping tests, examples and
-vendored code, and reports each one no entry covers (`directories:` globs are
-understood; Cargo workspaces, Maven/Gradle multi-module builds and npm
-workspace members are covered by their root). Medium for package manifests,
-Dockerfiles and workflows; low for compose files, submodules and local
-composite actions, and for directories of tooling (`docs/`, `scripts/`,
-`tools/`, `benchmarks/`, `.devcontainer/`). A pyproject.toml that only
+vendored code, and reports each ecosystem no entry covers, once, with every
+uncovered directory as a related location: adding the entry (with
+`directories:`) is one change (`directories:` globs are understood; Cargo
+workspaces, Maven/Gradle multi-module builds and npm workspace members are
+covered by their root). Medium for package manifests, Dockerfiles and workflows
+that ship; low for compose files, submodules and local composite actions, for
+directories of tooling (`docs/`, `scripts/`, `tools/`, `benchmarks/`,
+`.devcontainer/`, a `tools` go.mod) and for development environments
+(docs/severity.md). A pyproject.toml that only
 configures tools (no `[project]`, Poetry, PDM or build system) is not a
 manifest. With a Renovate configuration present the rule stays
 silent: Renovate discovers manifests itself.
@@ -87,8 +90,16 @@ grouping minor and patch updates to keep the pull request count sane:
 "#,
 };
 
-fn severity_of(e: Ecosystem, dir: &str) -> Severity {
+/// Medium for what ships; low for development-only environments (a dev container's
+/// compose file, a `tools` go.mod pinning linters: docs/severity.md).
+fn severity_of(e: Ecosystem, dir: &str, evidence: &str) -> Severity {
     let first = dir.trim_start_matches('/').split('/').next().unwrap_or("");
+    let last = dir.rsplit('/').next().unwrap_or("");
+    if crate::roles::role_of(evidence) == crate::roles::FileRole::Development
+        || matches!(last, "tools" | "tool" | "hack")
+    {
+        return Severity::Low;
+    }
     if matches!(
         first,
         "docs"
@@ -159,6 +170,9 @@ impl Rule for DependabotCoverage {
         if st.renovate_in_package_json || has_renovate_file(repo) {
             return;
         }
+        // One finding per missing ecosystem, every uncovered directory related: adding the
+        // entry (with `directories:`) is one change.
+        let mut missing: Vec<(Ecosystem, Vec<ecosystems::Detected>)> = Vec::new();
         for d in ecosystems::detect(&self.empty.filter(repo.inventory)) {
             let covered = ecosystems::is_covered(
                 &d,
@@ -167,19 +181,46 @@ impl Rule for DependabotCoverage {
             if covered {
                 continue;
             }
-            let f = out.report(
-                anchor.clone(),
-                snippet.clone(),
+            match missing.iter_mut().find(|(e, _)| *e == d.ecosystem) {
+                Some((_, v)) => v.push(d),
+                None => missing.push((d.ecosystem, vec![d])),
+            }
+        }
+        for (eco, dirs) in missing {
+            let shown: Vec<String> = dirs
+                .iter()
+                .take(5)
+                .map(|d| format!("`{}` ({})", d.dir, d.evidence))
+                .collect();
+            let more = if dirs.len() > 5 {
+                format!(" and {} more", dirs.len() - 5)
+            } else {
+                String::new()
+            };
+            let message = if dirs.len() == 1 {
                 format!(
-                    "no `{}` entry for directory `{}` ({} is there): its dependencies are never updated",
-                    d.ecosystem.as_str(),
-                    d.dir,
-                    d.evidence
-                ),
-            );
-            f.severity = severity_of(d.ecosystem, &d.dir);
-            f.related
-                .push(file_start(&d.evidence, "manifest not covered"));
+                    "no `{}` entry for directory {}: its dependencies are never updated",
+                    eco.as_str(),
+                    shown.join(", ")
+                )
+            } else {
+                format!(
+                    "no `{}` entry for {} directories: {}{more}: their dependencies are never updated",
+                    eco.as_str(),
+                    dirs.len(),
+                    shown.join(", ")
+                )
+            };
+            let f = out.report(anchor.clone(), snippet.clone(), message);
+            f.severity = dirs
+                .iter()
+                .map(|d| severity_of(d.ecosystem, &d.dir, &d.evidence))
+                .max()
+                .unwrap_or(Severity::Low);
+            f.related = dirs
+                .iter()
+                .map(|d| file_start(&d.evidence, "manifest not covered"))
+                .collect();
         }
     }
 }

@@ -59,7 +59,9 @@ updates:
     directory: /
     schedule: { interval: weekly }
 ```
-`harden fix` writes this file from the ecosystems it detects.
+`harden fix` writes this file from the ecosystems it detects. The finding is about the
+repository as a whole (no line to point at): the manifests that prove the gap are its
+related locations.
 "#,
 };
 
@@ -115,23 +117,22 @@ impl Rule for NoDependencyUpdates {
         } else {
             names.join(", ")
         };
-        let f = out.report(
-            file_start(".github/dependabot.yml", "should hold the fix"),
-            String::new(),
-            format!(
-                "no Dependabot or Renovate configuration: {shown} dependencies are never updated automatically; add .github/dependabot.yml"
-            ),
-        );
+        let f = out.report_repository(format!(
+            "no Dependabot or Renovate configuration: {shown} dependencies are never updated automatically; add .github/dependabot.yml"
+        ));
         for d in found.iter().take(10) {
             f.related.push(file_start(&d.evidence, "manifest found"));
         }
         f.severity = Severity::Medium;
-        f.fix = Some(Fix::safe(
-            "Create .github/dependabot.yml for the ecosystems found",
-            vec![Edit {
-                range: 0..0,
-                replacement: config,
-            }],
-        ));
+        f.fix = Some(
+            Fix::safe(
+                "Create .github/dependabot.yml for the ecosystems found",
+                vec![Edit {
+                    range: 0..0,
+                    replacement: config,
+                }],
+            )
+            .in_file(".github/dependabot.yml"),
+        );
     }
 }

@@ -41,8 +41,12 @@ vendored files, and in templates meant to be copied (`.env.example`,
 `settings.py.sample`, `*.dist`, `*.j2`) and Rust `#[cfg(test)]` modules, they
 are reported at low: test fixtures often carry throwaway keys,
 but a real key there is still worth a look. Well-known documentation values
-(AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`) and low-entropy
-fillers (`ghp_xxxxxxxx…`) are skipped, and so are URL passwords in Python
+(AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`, Slack's and jwt.io's
+documentation samples), low-entropy fillers (`ghp_xxxxxxxx…`) and values with a run
+of six equal characters (`hooks.slack.com/services/T00000000/B00000000/XXXX…`) are
+skipped, Slack tokens need their numeric team/user ids (`xoxb-1234-abcdefgh` is a
+placeholder), URL passwords that are placeholders (`RANDOM_PWD`, `P%40ssw0rd`) are
+skipped, and so are URL passwords in Python
 docstrings/comments and Rust doc comments (connection-string examples). The secret is never printed: the snippet
 keeps its first characters and `****`.
 
@@ -140,7 +144,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         ),
         pat(
             "Slack token",
-            r"\bxox[baprs]-[A-Za-z0-9\-]{10,}\b",
+            r"\bxox[abeoprs]-[0-9]{6,}-[A-Za-z0-9\-]{10,}\b",
             Critical,
             0,
             3.0,
@@ -219,6 +223,40 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         ),
     ]
 });
+
+/// Credentials published in providers' own documentation as samples, which code then
+/// copies into mocks and tests: they authenticate nothing. (AWS marks its samples with
+/// `EXAMPLE`, which is checked separately.)
+const DOCUMENTATION_SAMPLES: &[&str] = &[
+    // Slack, `oauth.v2.access` response example.
+    "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+    // jwt.io's default token.
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+];
+
+/// Whether `value` is a credential a provider publishes in its documentation (see
+/// [`DOCUMENTATION_SAMPLES`]): no rule reports it, whatever name it is assigned to.
+pub fn is_documentation_sample(value: &str) -> bool {
+    DOCUMENTATION_SAMPLES.contains(&value.trim())
+}
+
+/// A run of six or more identical characters (`T00000000`, `XXXXXXXX`): a filler where a
+/// real token is random (six equal characters in a row almost never occur in one).
+fn has_filler_run(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut run = 1;
+    for i in 1..b.len() {
+        if b[i] == b[i - 1] && b[i].is_ascii_alphanumeric() {
+            run += 1;
+            if run >= 6 {
+                return true;
+            }
+        } else {
+            run = 1;
+        }
+    }
+    false
+}
 
 /// One alternation of every pattern, to skip files with no candidate in one pass.
 static ANY: LazyLock<Regex> = LazyLock::new(|| {
@@ -317,7 +355,11 @@ pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> 
             for c in p.re.captures_iter(text) {
                 let Some(m) = c.get(p.group) else { continue };
                 let s = m.as_str();
-                if s.contains("EXAMPLE") || s.to_ascii_lowercase().contains("example") {
+                if s.contains("EXAMPLE")
+                    || s.to_ascii_lowercase().contains("example")
+                    || DOCUMENTATION_SAMPLES.contains(&s)
+                    || has_filler_run(s)
+                {
                     continue;
                 }
                 if p.what == "private key" {
