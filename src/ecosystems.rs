@@ -573,7 +573,10 @@ mod tests {
             "Dockerfile",
             "FROM scratch AS base\nCOPY a /a\nFROM base\nCOPY b /b\n"
         ));
-        assert!(has_updatable_dependencies("Dockerfile", "FROM python:3.12-slim\n"));
+        assert!(has_updatable_dependencies(
+            "Dockerfile",
+            "FROM python:3.12-slim\n"
+        ));
         // A composite action that only runs shell pins nothing.
         assert!(!has_updatable_dependencies(
             "tools/get-compose/action.yaml",
@@ -610,7 +613,10 @@ mod tests {
         };
         let actions = d(Ecosystem::GithubActions, "/");
         assert!(is_covered(&actions, [("github-actions", "/")]));
-        assert!(is_covered(&actions, [("github-actions", "/.github/workflows")]));
+        assert!(is_covered(
+            &actions,
+            [("github-actions", "/.github/workflows")]
+        ));
         assert!(!is_covered(&actions, [("cargo", "/")]));
         let web = d(Ecosystem::Npm, "/services/web");
         assert!(is_covered(&web, [("bun", "/services/*")]));

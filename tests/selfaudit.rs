@@ -68,7 +68,11 @@ fn assert_checksum_file(path: &Path) -> String {
 
 /// The target this test binary was built for, as the archive names it.
 fn host_target() -> &'static str {
-    if cfg!(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu")) {
+    if cfg!(all(
+        target_arch = "x86_64",
+        target_os = "linux",
+        target_env = "gnu"
+    )) {
         "x86_64-unknown-linux-gnu"
     } else if cfg!(all(target_arch = "aarch64", target_os = "macos")) {
         "aarch64-apple-darwin"
@@ -104,7 +108,12 @@ fn release_archive_of_this_machine_holds_the_binary_and_docs_with_a_matching_che
     let mut order = Vec::new();
     for e in tar.entries().unwrap() {
         let mut e = e.unwrap();
-        let path = e.path().unwrap().to_string_lossy().trim_end_matches('/').to_string();
+        let path = e
+            .path()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches('/')
+            .to_string();
         let header = e.header();
         assert_eq!(header.uid().unwrap(), 0, "{path}");
         assert_eq!(header.gid().unwrap(), 0, "{path}");
@@ -114,10 +123,17 @@ fn release_archive_of_this_machine_holds_the_binary_and_docs_with_a_matching_che
         order.push(path.clone());
         entries.insert(path, (mode, body));
     }
-    let expected: Vec<String> = ["", "/CHANGELOG.md", "/LICENSE-APACHE", "/LICENSE-MIT", "/README.md", "/harden"]
-        .iter()
-        .map(|s| format!("{top}{s}"))
-        .collect();
+    let expected: Vec<String> = [
+        "",
+        "/CHANGELOG.md",
+        "/LICENSE-APACHE",
+        "/LICENSE-MIT",
+        "/README.md",
+        "/harden",
+    ]
+    .iter()
+    .map(|s| format!("{top}{s}"))
+    .collect();
     assert_eq!(order, expected);
     for doc in ["CHANGELOG.md", "LICENSE-APACHE", "LICENSE-MIT", "README.md"] {
         let (mode, body) = &entries[&format!("{top}/{doc}")];
@@ -162,10 +178,16 @@ fn archives_are_reproducible_and_windows_gets_a_zip() {
             .arg(out.path().join(dir))
             .env("SOURCE_DATE_EPOCH", "1767225600"));
         assert!(o.status.success(), "{}", text(&o.stderr));
-        out.path().join(dir).join("harden-x86_64-pc-windows-msvc.zip")
+        out.path()
+            .join(dir)
+            .join("harden-x86_64-pc-windows-msvc.zip")
     };
     let (a, b) = (archive("a"), archive("b"));
-    assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap(), "same inputs, same bytes");
+    assert_eq!(
+        fs::read(&a).unwrap(),
+        fs::read(&b).unwrap(),
+        "same inputs, same bytes"
+    );
     assert_checksum_file(&a);
     let mut zip = zip::ZipArchive::new(fs::File::open(&a).unwrap()).unwrap();
     let names: Vec<String> = (0..zip.len())
@@ -240,7 +262,9 @@ fn release_sbom_is_valid_cyclonedx_of_exactly_our_cargo_lock() {
         .map(|c| c["purl"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(listed, locked);
-    assert!(listed.iter().any(|p| p.starts_with("pkg:cargo/tree-sitter@")));
+    assert!(listed
+        .iter()
+        .any(|p| p.starts_with("pkg:cargo/tree-sitter@")));
 }
 
 #[test]
@@ -310,7 +334,10 @@ fn install(release: &Path, root: &Path, os: &str, arch: &str) -> Output {
     run(Command::new("bash")
         .arg(repo().join(".ci/install-release.sh"))
         .env("HARDEN_ROOT", root)
-        .env("HARDEN_RELEASE_URL", format!("file://{}", release.display()))
+        .env(
+            "HARDEN_RELEASE_URL",
+            format!("file://{}", release.display()),
+        )
         .env("HARDEN_REPOSITORY", "acme/harden")
         .env("HARDEN_VERSION", "1.2.3")
         .env("VERIFY_ATTESTATION", "false")
@@ -343,7 +370,11 @@ fn install_script_installs_a_verified_archive_and_refuses_a_tampered_one() {
     let root2 = tmp.path().join("installed-tampered");
     let o = install(&release, &root2, "Linux", "X64");
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("checksum mismatch"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("checksum mismatch"),
+        "{}",
+        text(&o.stderr)
+    );
     assert!(!root2.join("bin/harden").exists());
 }
 
@@ -483,7 +514,12 @@ fn release_workflow_builds_every_target_with_the_packaging_script_and_attests() 
         .and_then(|i| i.as_seq())
         .unwrap()
         .iter()
-        .map(|e| e.get("target").and_then(|t| t.as_str()).unwrap().to_string())
+        .map(|e| {
+            e.get("target")
+                .and_then(|t| t.as_str())
+                .unwrap()
+                .to_string()
+        })
         .collect();
     let expected: BTreeSet<String> = RELEASE_TARGETS.iter().map(|t| t.to_string()).collect();
     assert_eq!(targets, expected);
@@ -506,7 +542,10 @@ fn release_workflow_builds_every_target_with_the_packaging_script_and_attests() 
         s
     };
     let b = steps_text("build");
-    assert!(b.contains(".ci/package.py build --target \"$TARGET\""), "{b}");
+    assert!(
+        b.contains(".ci/package.py build --target \"$TARGET\""),
+        "{b}"
+    );
     assert!(b.contains(".ci/package.py sbom"), "{b}");
     assert!(b.contains("actions/attest-build-provenance@"), "{b}");
     let image = steps_text("image");
@@ -519,13 +558,17 @@ fn release_workflow_builds_every_target_with_the_packaging_script_and_attests() 
     for job in ["build", "image"] {
         let p = jobs.get(job).and_then(|j| j.get("permissions")).unwrap();
         assert_eq!(p.get("id-token").and_then(|v| v.as_str()), Some("write"));
-        assert_eq!(p.get("attestations").and_then(|v| v.as_str()), Some("write"));
+        assert_eq!(
+            p.get("attestations").and_then(|v| v.as_str()),
+            Some("write")
+        );
     }
 }
 
 #[test]
 fn the_image_is_scratch_with_a_non_root_user() {
-    let df = harden::parse::dockerfile::parse(&fs::read_to_string(repo().join("Dockerfile")).unwrap());
+    let df =
+        harden::parse::dockerfile::parse(&fs::read_to_string(repo().join("Dockerfile")).unwrap());
     let images: Vec<&str> = df.stages.iter().map(|s| s.image.as_str()).collect();
     assert_eq!(images, ["scratch"]);
     let user = df
@@ -535,7 +578,10 @@ fn the_image_is_scratch_with_a_non_root_user() {
         .last()
         .map(|i| i.args_text().trim().to_string())
         .expect("a USER");
-    assert!(!user.starts_with('0') && !user.starts_with("root"), "{user}");
+    assert!(
+        !user.starts_with('0') && !user.starts_with("root"),
+        "{user}"
+    );
 }
 
 #[test]
@@ -543,7 +589,11 @@ fn our_repository_passes_our_own_scan_and_status() {
     let scan = run(Command::new(harden_bin())
         .args(["scan", "--format", "json", "--fail-on", "critical"])
         .arg(repo()));
-    assert!(scan.status.code().is_some_and(|c| c < 2), "{}", text(&scan.stderr));
+    assert!(
+        scan.status.code().is_some_and(|c| c < 2),
+        "{}",
+        text(&scan.stderr)
+    );
     let report: Value = serde_json::from_slice(&scan.stdout).unwrap();
     let serious: Vec<String> = report["findings"]
         .as_array()

@@ -407,7 +407,7 @@ static NEEDLE_SET: LazyLock<(regex::RegexSet, Vec<&'static str>)> = LazyLock::ne
 /// Any needle, a docstring quote, or the start of a Rust test module.
 static LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let mut alts: Vec<String> = NEEDLE_SET.1.iter().map(|n| regex::escape(n)).collect();
-    for extra in ["\"\"\"", "'''", "#[cfg(test)]"] {
+    for extra in ["\"\"\"", "'''", "#[cfg(test)]", "r#\"", "\"#"] {
         alts.push(regex::escape(extra));
     }
     Regex::new(&alts.join("|")).unwrap_or_else(|_| unreachable!())
@@ -553,6 +553,22 @@ pub fn scan(file: &Text) -> SourceFacts {
         if is_rs && trimmed.starts_with("#[cfg(test)]") {
             break;
         }
+        // A Rust raw string spanning lines (a rule's documentation) is text, not code:
+        // `mysql.connector` named in it does not make the repository stateful.
+        if is_rs {
+            let opens = trimmed.matches("r#\"").count();
+            let closes = trimmed.matches("\"#").count();
+            if in_docstring {
+                if closes > opens {
+                    in_docstring = false;
+                }
+                continue;
+            }
+            if opens > closes {
+                in_docstring = true;
+                continue;
+            }
+        }
         if is_py {
             let quotes = trimmed.matches("\"\"\"").count() + trimmed.matches("'''").count();
             if in_docstring {
@@ -693,6 +709,20 @@ mod tests {
 
     fn facts(path: &str, text: &str) -> SourceFacts {
         scan(&Text::new(path, text))
+    }
+
+    #[test]
+    fn rust_raw_string_documentation_is_not_code() {
+        let f = facts(
+            "src/rules/python/unclosed.rs",
+            "const DOCS: &str = r#\"\nConnections (`mysql.connector`, `psycopg`) leak.\n\"#;\nfn f() {}\n",
+        );
+        assert!(f.db.is_empty(), "{:?}", f.db);
+        let g = facts(
+            "src/db.rs",
+            "const Q: &str = r#\"select 1\"#;\nuse sqlx::PgPool;\n",
+        );
+        assert_eq!(g.db.len(), 1, "{:?}", g.db);
     }
 
     #[test]

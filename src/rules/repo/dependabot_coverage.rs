@@ -5,11 +5,11 @@ use std::sync::Mutex;
 
 use crate::ecosystems::{self, Ecosystem};
 use crate::finding::{Related, Severity};
+use crate::parse::dockerfile::Dockerfile;
 use crate::parse::yaml::YamlFile;
 use crate::rules::repo::dependabot::{
     entries, file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
 };
-use crate::parse::dockerfile::Dockerfile;
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].

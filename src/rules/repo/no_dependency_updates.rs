@@ -4,11 +4,11 @@ use std::sync::Mutex;
 
 use crate::ecosystems;
 use crate::finding::{Edit, Fix, Severity};
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::yaml::YamlFile;
 use crate::rules::repo::dependabot::{
     file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
 };
-use crate::parse::dockerfile::Dockerfile;
-use crate::parse::yaml::YamlFile;
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
