@@ -574,8 +574,8 @@ fn the_image_is_scratch_with_a_non_root_user() {
     let user = df
         .instructions
         .iter()
-        .filter(|i| i.keyword == "USER")
-        .last()
+        .rev()
+        .find(|i| i.keyword == "USER")
         .map(|i| i.args_text().trim().to_string())
         .expect("a USER");
     assert!(
