@@ -21,7 +21,9 @@ pub enum FileRole {
     Generated,
     /// A development or CI-only environment: `.devcontainer/`, `.gitpod*`,
     /// `docker-compose.dev.yml`, `compose.ci.yaml`, `*.dev.yml`, `.env.development`,
-    /// Django `settings/dev.py`. It never reaches production, so its findings are hygiene.
+    /// Django `settings/dev.py`; and maintainer tooling: `hack/`, `hacking/`, `dev/`,
+    /// agent helpers (`.claude/`), developer workstation images (`workstation/`).
+    /// It never reaches production, so its findings are hygiene.
     Development,
     /// Archived code and notes (`archive/`, `archived/`, `attic/`, `deprecated/`): kept
     /// for history, not built or served.
@@ -208,13 +210,47 @@ fn is_compose_name(file: &str) -> bool {
         && (file.ends_with(".yml") || file.ends_with(".yaml"))
 }
 
+/// Directories that hold development environments or maintainer tooling, never
+/// deployed: dev containers, Gitpod, a `.ci/` directory, the `hack/` (Kubernetes
+/// convention) and `hacking/` (Ansible) script folders, a top-level-style `dev/`
+/// folder, coding-agent helpers (`.claude/`, `.cursor/`), and developer workstation
+/// images (`workstation/`, Cloud Workstations).
+fn is_development_dir(dir: &str) -> bool {
+    matches!(
+        dir,
+        ".devcontainer"
+            | ".gitpod"
+            | ".ci"
+            | "hack"
+            | "hacking"
+            | "dev"
+            | ".claude"
+            | ".cursor"
+            | "workstation"
+            | "workstations"
+    )
+}
+
+/// Whether a file only runs in CI: under `.github/`, `.gitlab/`, `.circleci/`,
+/// `.buildkite/`, or `.gitlab-ci.yml` itself. Such files are not
+/// [`FileRole::Development`] (a workflow holds real secrets and publishes releases, so
+/// the `actions/*` rules judge it in full), but a weakness in the shell it runs on a
+/// throwaway runner is one step less severe than the same line in a shipped script.
+pub fn is_ci_only(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut segments: Vec<&str> = lower.split('/').collect();
+    let file = segments.pop().unwrap_or("");
+    file == ".gitlab-ci.yml"
+        || segments
+            .iter()
+            .any(|d| matches!(*d, ".github" | ".gitlab" | ".circleci" | ".buildkite"))
+}
+
 /// Development and CI-only environments, by path: dev containers, Gitpod, a `.ci/`
 /// directory, compose files and `*.dev.yml` named for development, CI or tests, dotenv
 /// files and settings modules named for development.
 fn is_development(dirs: &[&str], file: &str) -> bool {
-    if dirs
-        .iter()
-        .any(|d| *d == ".devcontainer" || *d == ".gitpod" || *d == ".ci")
+    if dirs.iter().any(|d| is_development_dir(d))
         || file.starts_with(".gitpod")
         || file == "devcontainer.json"
     {
@@ -289,6 +325,12 @@ mod tests {
             ".env.local",
             "engine/settings/dev.py",
             "myapp/local_settings.py",
+            "charts/kube-prometheus-stack/hack/sync_prometheus_rules.py",
+            "hacking/backport/backport_of_line_adder.py",
+            "dev/code-generation/utils/open_api_parser.py",
+            "scripts/dev/stop_dev.sh",
+            ".claude/helpers/github-setup.sh",
+            "workstation/preinstall/Dockerfile",
         ] {
             assert_eq!(role_of(p), FileRole::Development, "{p}");
         }
@@ -301,6 +343,8 @@ mod tests {
             "ci/build.sh",
             "src/devices.py",
             "docs/developer-guide.md",
+            "hacks/app.py",
+            "src/devtools/cli.py",
         ] {
             assert_ne!(role_of(p), FileRole::Development, "{p}");
         }
@@ -316,5 +360,18 @@ mod tests {
         assert_eq!(role_of("demo-setups/relay-compose.yaml"), FileRole::Example);
         assert_eq!(role_of("example_app/settings.py"), FileRole::Example);
         assert_eq!(role_of("examplesite/settings.py"), FileRole::Production);
+    }
+
+    #[test]
+    fn ci_only_files() {
+        assert!(is_ci_only(".github/workflows/e2e-tests.yml"));
+        assert!(is_ci_only(".github/scripts/pre-deploy-backup.sh"));
+        assert!(is_ci_only(".gitlab-ci.yml"));
+        assert!(!is_ci_only("scripts/backup.sh"));
+        assert!(!is_ci_only("ci/build.sh"));
+        assert_eq!(
+            role_of(".github/workflows/release.yml"),
+            FileRole::Production
+        );
     }
 }

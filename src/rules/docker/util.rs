@@ -222,7 +222,9 @@ pub fn for_role(cx: &FileCx<'_>, sev: Severity) -> Severity {
 /// A Dockerfile that builds a development, CI or test-runner image, or archived code:
 /// under `.devcontainer/`, `.github/`, `.ci/`, `.circleci/`, `archived/`, a Gitpod
 /// workspace (`.gitpod.Dockerfile`), a browser-test runner (`Dockerfile.playwright`,
-/// `Dockerfile.cypress`), or a name marking it as such (`Dockerfile.dev`, `ci.Dockerfile`).
+/// `Dockerfile.cypress`), a build-tool image in a `*_builder/` directory
+/// (`tools/bazel_builder/`: it compiles code in CI and is never deployed), or a name
+/// marking it as such (`Dockerfile.dev`, `ci.Dockerfile`).
 pub fn dev_or_ci_image(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut segs: Vec<&str> = lower.split('/').collect();
@@ -240,7 +242,8 @@ pub fn dev_or_ci_image(path: &str) -> bool {
                 | "archive"
                 | "deprecated"
         )
-    }) {
+    }) || segs.last().is_some_and(|d| is_builder_dir(d))
+    {
         return true;
     }
     file.split(['.', '-', '_']).any(|p| {
@@ -261,6 +264,13 @@ pub fn dev_or_ci_image(path: &str) -> bool {
                 | "e2e"
         )
     })
+}
+
+/// `bazel_builder`, `image-builder`, `builder`: the directory of a build-tool image.
+fn is_builder_dir(dir: &str) -> bool {
+    dir.rsplit(['-', '_'])
+        .next()
+        .is_some_and(|last| last == "builder" || last == "builders")
 }
 
 /// A `RUN`'s shell, parsed (its shell-form arguments, or its heredoc bodies when the
@@ -461,6 +471,14 @@ pub fn dependency_install(
 mod tests {
     use super::*;
     use crate::parse::dockerfile::parse;
+
+    #[test]
+    fn build_tool_images_are_not_shipped() {
+        assert!(dev_or_ci_image("tools/bazel_builder/Dockerfile"));
+        assert!(dev_or_ci_image("images/image-builder/Dockerfile"));
+        assert!(!dev_or_ci_image("backend/Dockerfile"));
+        assert!(!dev_or_ci_image("tools/rebuilder-ui/Dockerfile"));
+    }
 
     #[test]
     fn resolves_args_and_images() {

@@ -15,9 +15,14 @@ pub fn is_production(cx: &FileCx<'_>) -> bool {
     cx.role == FileRole::Production
 }
 
-/// Production code or examples people copy (security rules).
+/// Production code, examples people copy, and development tooling (security rules):
+/// an unsafe call in a maintainer script (`hack/`, `dev/`) is still worth a low
+/// finding (the engine caps non-production roles at low); quality rules skip it.
 pub fn is_shipped_or_example(cx: &FileCx<'_>) -> bool {
-    matches!(cx.role, FileRole::Production | FileRole::Example)
+    matches!(
+        cx.role,
+        FileRole::Production | FileRole::Example | FileRole::Development
+    )
 }
 
 /// A parsed module with its text and import table.
