@@ -4,6 +4,7 @@
 use crate::classify::shebang_interpreter;
 use crate::finding::{Edit, Fix, Severity};
 use crate::parse::shell::{ShellOrigin, ShellScript, StrictMode};
+use crate::rules::shell::util::for_ci_context;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -22,12 +23,29 @@ name expands to nothing (`rm -rf "$BUILDIR/"`). Without `pipefail`,
 `pg_dump db | gzip > db.gz` succeeds when `pg_dump` fails, leaving an empty backup.
 
 The rule checks scripts (a shell shebang, or a `.sh` file that runs commands). It
-reports at medium when a script with a shell shebang sets none of `-e`, `-u`,
-`pipefail`, and at low when some are missing (the common `set -e` or
-`set -eo pipefail` without `-u`), when the file has no shebang (it may be meant
-to be sourced into an interactive shell, where `set -e` is wrong), or when the
-script sources another file before its first command (`source _setup.sh`: the
-options that file sets carry over, and harden does not follow it yet). The
+reports at medium only where a silent failure does damage: a script with a shell
+shebang that sets none of `-e`, `-u`, `pipefail` and runs a command that changes
+state somewhere (`rm`, `mv`, `cp`, `rsync`, `scp`, `ssh`, `tar`, a database dump or
+restore, `docker`, `kubectl`, `helm`, `terraform`, `git`, `systemctl`, a cloud
+CLI, a package manager): a deploy, backup or provisioning script. It reports at
+low when
+- some options are missing (the common `set -e` or `set -eo pipefail` without `-u`);
+- the file has no shebang (it may be meant to be sourced into an interactive
+  shell, where `set -e` is wrong);
+- the script sources another file (`source scripts/_lib.sh`): the options that
+  file sets carry over to everything after it, and harden does not follow it yet;
+- the script reads exit codes itself (`$?`, `PIPESTATUS`): it captures a failure
+  on purpose (to copy test reports, then exit with the status), and `-e` would
+  stop it before that;
+- it only waits, checks or prints (a wait-for-database loop, a command check):
+  nothing is left half-done when a step fails;
+- it is a test runner by name (`test-end-to-end.sh`, `run_tests.sh`): its exit
+  status is the tests' own;
+- it only runs in CI (`.github/`, `.gitlab/`, `.circleci/`, `.buildkite/`): a
+  half-done step there fails a throwaway job, not a server.
+
+Tests, examples, development and CI-only tooling are capped at low by their role
+as everywhere (docs/severity.md, "Context"). The
 finding sits on the `set` line to extend when there is one, on line 1 otherwise. Options
 set on the shebang line (`#!/bin/bash -eu`) count. `pipefail` is not required of
 `#!/bin/sh` scripts (POSIX sh only gained it in 2024). Files that only define
@@ -110,10 +128,10 @@ impl Rule for MissingStrictMode {
         let all_missing = missing.len() == if posix_sh { 2 } else { 3 };
         // Point at the `set` line to extend when there is one; at the shebang otherwise.
         let span = mode.first_set.clone().unwrap_or(0..first_line.len());
-        let sourced = sourced_first(script);
+        let sourced = sourced_file(script);
         let message = if all_missing {
             match &sourced {
-                Some(lib) => format!("no strict mode here: unless `{lib}` (sourced first) sets it, errors, unset variables and failed pipes are ignored; add `{wanted}`"),
+                Some(lib) => format!("no strict mode here: unless `{lib}` (sourced) sets it, errors, unset variables and failed pipes are ignored; add `{wanted}`"),
                 None => format!("no strict mode: errors, unset variables and failed pipes are ignored; add `{wanted}`"),
             }
         } else {
@@ -138,8 +156,14 @@ impl Rule for MissingStrictMode {
         let f = out.report(span, message);
         // Without a shebang the file may be sourced into an interactive shell, where
         // `set -e` would be wrong: say it, but quietly.
-        f.severity = if all_missing && has_shebang && sourced.is_none() {
-            Severity::Medium
+        f.severity = if all_missing
+            && has_shebang
+            && sourced.is_none()
+            && !reads_exit_status(text)
+            && changes_state(script)
+            && !runs_tests(name)
+        {
+            for_ci_context(cx, Severity::Medium)
         } else {
             Severity::Low
         };
@@ -173,30 +197,103 @@ fn insertion_point(text: &str) -> usize {
     pos
 }
 
-/// The file a script sources before running any other command (`source _setup.sh`,
-/// `. "$DIR/lib.sh"`): the options it sets carry over, and it cannot be read from here.
-fn sourced_first(script: &ShellScript) -> Option<String> {
-    let mut sourced = None;
-    for cmd in script.commands() {
-        match cmd.name.as_str() {
-            "source" | "." => {
-                if sourced.is_none() {
-                    let raw = cmd.span();
-                    let t = script.text().get(raw)?.to_string();
-                    sourced = Some(
-                        t.split_whitespace()
-                            .nth(1)
-                            .unwrap_or("")
-                            .trim_matches(['"', '\''])
-                            .to_string(),
-                    );
-                }
-            }
-            "set" | "shopt" | "export" | "readonly" | "declare" | "local" | "cd" => {}
-            _ => break,
-        }
-    }
-    sourced.filter(|s| !s.is_empty())
+/// The first file a script sources (`source scripts/_lib.sh`, `. "$DIR/lib.sh"`),
+/// before its work or after parsing its arguments: the options that file sets carry
+/// over to everything after it, and it cannot be read from here.
+fn sourced_file(script: &ShellScript) -> Option<String> {
+    let cmd = script
+        .commands()
+        .into_iter()
+        .find(|c| c.name == "source" || c.name == ".")?;
+    let t = script.text().get(cmd.span())?;
+    let lib = t
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .trim_matches(['"', '\'']);
+    (!lib.is_empty()).then(|| lib.to_string())
+}
+
+/// A test runner by its name (`test-end-to-end.sh`, `run_tests.sh`, `e2e.sh`): its
+/// exit status is the tests' own, and it often must go on after a failure to keep
+/// the reports.
+fn runs_tests(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    stem.split(['-', '_'])
+        .any(|t| matches!(t, "test" | "tests" | "e2e" | "runtests"))
+}
+
+/// Whether the script reads exit statuses itself (`$?`, `${PIPESTATUS[0]}`): it
+/// handles a failure on purpose, where `set -e` would stop it first.
+fn reads_exit_status(text: &str) -> bool {
+    text.contains("$?") || text.contains("PIPESTATUS")
+}
+
+/// Commands whose silent failure leaves something half-done: files moved or deleted,
+/// a backup or restore, a deployment, a package install. A script that only waits,
+/// checks or prints has nothing to leave half-done.
+const STATEFUL: &[&str] = &[
+    "rm",
+    "mv",
+    "cp",
+    "rsync",
+    "scp",
+    "sftp",
+    "ssh",
+    "dd",
+    "tar",
+    "ln",
+    "chmod",
+    "chown",
+    "install",
+    "truncate",
+    "pg_dump",
+    "pg_dumpall",
+    "pg_restore",
+    "psql",
+    "mysqldump",
+    "mysql",
+    "mongodump",
+    "mongorestore",
+    "sqlite3",
+    "docker",
+    "docker-compose",
+    "podman",
+    "kubectl",
+    "helm",
+    "terraform",
+    "ansible-playbook",
+    "systemctl",
+    "service",
+    "git",
+    "aws",
+    "gcloud",
+    "gsutil",
+    "az",
+    "apt-get",
+    "apt",
+    "yum",
+    "dnf",
+    "apk",
+    "pip",
+    "pip3",
+    "npm",
+];
+
+/// Whether the script runs a command from [`STATEFUL`] (directly or under `sudo`).
+fn changes_state(script: &ShellScript) -> bool {
+    script.commands().iter().any(|c| {
+        let name = if c.name == "sudo" {
+            c.args
+                .iter()
+                .map(|a| script.node_text(*a))
+                .find(|a| !a.starts_with('-'))
+                .unwrap_or("")
+        } else {
+            c.name.as_str()
+        };
+        STATEFUL.contains(&name)
+    })
 }
 
 /// Only functions, assignments, exports, sources and comments: a library to be sourced.
