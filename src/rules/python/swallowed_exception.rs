@@ -51,8 +51,13 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
 - a `try` that imports something (an optional-dependency probe; see
   `python/insecure-import-fallback`);
 - probing, where failure is an expected answer: a `try` with an `else:` branch
-  (do this only if that worked), or a `try` in a loop that `return`s/`break`s on
-  success while the handler moves on to the next candidate.
+  (do this only if that worked), a `try` in a loop that `return`s/`break`s on
+  success while the handler moves on to the next candidate, or one that
+  `continue`s on success while the handler passes to the fallback right after it
+  (`try: v = store[f"{key}-{i}"]; continue` / `except Exception: pass` /
+  `v = store[key]`);
+- a `try` that only stores an already computed value (`x = y`,
+  `setattr(obj, "_cache", views)`): nothing worth reporting can fail there.
 
 A handler with a comment explaining itself (`pass  # best effort`) is reported at
 low. Tests, examples, vendored and generated code are not checked.
@@ -355,9 +360,16 @@ fn is_probe(clause: Node<'_>, how: &str) -> bool {
         }
         found
     };
+    // On success the `try` leaves the loop, or (`continue`) skips the fallback that
+    // follows it, which is what runs when the handler passes.
+    let fallback_follows = how == "silently passes" && statement_after(try_stmt).is_some();
     in_loop
         && try_stmt.child_by_field_name("body").is_some_and(|b| {
-            util::in_scope(b).any(|n| matches!(n.kind(), "return_statement" | "break_statement"))
+            util::in_scope(b).any(|n| match n.kind() {
+                "return_statement" | "break_statement" => true,
+                "continue_statement" => fallback_follows,
+                _ => false,
+            })
         })
 }
 
@@ -382,23 +394,25 @@ fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
     {
         return true;
     }
-    // `x = y` / `x = "literal"` cannot raise anything worth reporting.
+    // `x = y` / `x = "literal"` / `setattr(obj, "cache", y)` cannot raise anything
+    // worth reporting: at most a read-only or slotted object refuses a cached value.
+    let plain = |r: Node<'_>| {
+        matches!(
+            r.kind(),
+            "identifier" | "string" | "integer" | "float" | "true" | "false" | "none"
+        )
+    };
     if !stmts.is_empty()
         && stmts.iter().all(|s| {
             util::expr_of(*s).is_some_and(|e| {
-                e.kind() == "assignment"
-                    && e.child_by_field_name("right").is_some_and(|r| {
-                        matches!(
-                            r.kind(),
-                            "identifier"
-                                | "string"
-                                | "integer"
-                                | "float"
-                                | "true"
-                                | "false"
-                                | "none"
-                        )
-                    })
+                (e.kind() == "assignment" && e.child_by_field_name("right").is_some_and(plain))
+                    || (e.kind() == "call"
+                        && m.callee(e)
+                            .is_some_and(|c| c == "setattr" || c == "builtins.setattr")
+                        && e.child_by_field_name("arguments").is_some_and(|a| {
+                            let args = util::named_children(a);
+                            args.len() == 3 && args.iter().all(|x| plain(*x))
+                        }))
             })
         })
     {
