@@ -72,6 +72,9 @@ nothing to compare. A top-level import is reported when it is not:
   come with a declared framework count as declared by it (`werkzeug` and `click`
   with Flask, `starlette`, `anyio` and `fastapi_cli` with FastAPI, `urllib3` with
   requests, `pydantic_core` with pydantic);
+- declared by the script itself in PEP 723 inline metadata (`# /// script`,
+  `# dependencies = ["pyyaml"]`, `# ///`), which `uv run --script` and
+  `pipx run` install for that script;
 - optional: inside `try: … except ImportError` (or `ModuleNotFoundError`,
   `Exception`), under `if TYPE_CHECKING:` or a `sys.version_info` /
   `sys.platform` check.
@@ -428,6 +431,41 @@ fn guard_of(node: Node<'_>, src: &[u8]) -> (bool, bool) {
     (false, lazy)
 }
 
+/// The dependencies a script declares for itself in PEP 723 inline metadata
+/// (`# /// script` … `# dependencies = ["pyyaml"]` … `# ///`), which `uv run` and
+/// `pipx run` install: its imports of them are declared, for that script only.
+fn inline_script_dependencies(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut lines = text.lines();
+    if !lines.by_ref().any(|l| l.trim_end() == "# /// script") {
+        return names;
+    }
+    let mut toml_text = String::new();
+    for line in lines {
+        if line.trim_end() == "# ///" {
+            let Ok(doc) = toml::from_str::<toml::Table>(&toml_text) else {
+                return names;
+            };
+            if let Some(deps) = doc.get("dependencies").and_then(|d| d.as_array()) {
+                names.extend(
+                    deps.iter()
+                        .filter_map(|d| d.as_str())
+                        .filter_map(crate::parse::requirements::parse_requirement_str)
+                        .map(|r| normalize_name(&r.name)),
+                );
+            }
+            return names;
+        }
+        // Each metadata line is `#` then a space then TOML, or a bare `#`.
+        let Some(rest) = line.strip_prefix('#') else {
+            return names;
+        };
+        toml_text.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+        toml_text.push('\n');
+    }
+    names
+}
+
 fn skip_file(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or("");
@@ -492,6 +530,7 @@ impl Rule for UndeclaredImport {
             return;
         }
         let src = cx.file.text.as_bytes();
+        let inline_declared = inline_script_dependencies(&cx.file.text);
         let mut local = Vec::new();
         let mut stack = vec![py.root()];
         while let Some(n) = stack.pop() {
@@ -544,6 +583,9 @@ impl Rule for UndeclaredImport {
                     continue;
                 }
                 let two: String = dotted.split('.').take(2).collect::<Vec<_>>().join(".");
+                if is_declared(&top, &two, &inline_declared) {
+                    continue;
+                }
                 let line = m.start_position().row + 1;
                 local.push(Import {
                     top,
@@ -657,6 +699,18 @@ impl Rule for UndeclaredImport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pep723_inline_metadata() {
+        let text = "#!/usr/bin/env -S uv run --script\n# /// script\n# requires-python = \">=3.12\"\n# dependencies = [\n#     \"PyYAML>=6\",\n#     \"requests[socks]\",\n# ]\n# ///\nimport yaml\n";
+        let deps = inline_script_dependencies(text);
+        assert_eq!(
+            deps.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["pyyaml", "requests"]
+        );
+        assert!(inline_script_dependencies("# /// script\n# dependencies = [\n").is_empty());
+        assert!(inline_script_dependencies("import yaml\n").is_empty());
+    }
 
     #[test]
     fn stdlib_sorted_and_known() {
