@@ -60,6 +60,21 @@ pub fn is_local_host(host: &str) -> bool {
         || host.ends_with(".localhost")
 }
 
+/// Severity of a shell weakness in a CI-only file (a workflow `run:`, `.github/scripts/`):
+/// one step lower than in a shipped script, because it runs on a throwaway runner and
+/// not on a server or a user's machine (docs/severity.md, "Context"). Elsewhere unchanged.
+pub fn for_ci_context(cx: &FileCx<'_>, severity: Severity) -> Severity {
+    if !crate::roles::is_ci_only(&cx.file.path) {
+        return severity;
+    }
+    match severity {
+        Severity::Critical => Severity::High,
+        Severity::High => Severity::Medium,
+        Severity::Medium => Severity::Low,
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,20 +91,5 @@ mod tests {
         );
         assert_eq!(url_host("http://[::1]:80/"), Some("::1"));
         assert!(is_local_host("127.0.0.1"));
-    }
-}
-
-/// Severity of a shell weakness in a CI-only file (a workflow `run:`, `.github/scripts/`):
-/// one step lower than in a shipped script, because it runs on a throwaway runner and
-/// not on a server or a user's machine (docs/severity.md, "Context"). Elsewhere unchanged.
-pub fn for_ci_context(cx: &FileCx<'_>, severity: Severity) -> Severity {
-    if !crate::roles::is_ci_only(&cx.file.path) {
-        return severity;
-    }
-    match severity {
-        Severity::Critical => Severity::High,
-        Severity::High => Severity::Medium,
-        Severity::Medium => Severity::Low,
-        other => other,
     }
 }
