@@ -37,10 +37,12 @@ low when
 - the script reads exit codes itself (`$?`, `PIPESTATUS`): it captures a failure
   on purpose (to copy test reports, then exit with the status), and `-e` would
   stop it before that;
-- it only waits, checks or prints (a wait-for-database loop, a command check):
-  nothing is left half-done when a step fails;
-- it is a test runner by name (`test-end-to-end.sh`, `run_tests.sh`): its exit
-  status is the tests' own;
+- it only waits, checks or prints (a wait-for-database loop, a command check,
+  `git rev-parse`, `docker ps`, `kubectl get`): nothing is left half-done when a
+  step fails;
+- it is a test runner or a local developer helper by name
+  (`test-end-to-end.sh`, `run_tests.sh`, `build_docs_locally.sh`): a test
+  runner's exit status is the tests' own, a local helper fails in front of its user;
 - it only runs in CI (`.github/`, `.gitlab/`, `.circleci/`, `.buildkite/`): a
   half-done step there fails a throwaway job, not a server.
 
@@ -214,13 +216,17 @@ fn sourced_file(script: &ShellScript) -> Option<String> {
     (!lib.is_empty()).then(|| lib.to_string())
 }
 
-/// A test runner by its name (`test-end-to-end.sh`, `run_tests.sh`, `e2e.sh`): its
-/// exit status is the tests' own, and it often must go on after a failure to keep
-/// the reports.
+/// A test runner or a developer helper by its name (`test-end-to-end.sh`,
+/// `run_tests.sh`, `build_docs_locally.sh`, `start_dev.sh`): a test runner's exit
+/// status is the tests' own, and a local helper fails in front of its user.
 fn runs_tests(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-    stem.split(['-', '_'])
-        .any(|t| matches!(t, "test" | "tests" | "e2e" | "runtests"))
+    stem.split(['-', '_']).any(|t| {
+        matches!(
+            t,
+            "test" | "tests" | "e2e" | "runtests" | "dev" | "local" | "locally"
+        )
+    })
 }
 
 /// Whether the script reads exit statuses itself (`$?`, `${PIPESTATUS[0]}`): it
@@ -280,19 +286,54 @@ const STATEFUL: &[&str] = &[
     "npm",
 ];
 
-/// Whether the script runs a command from [`STATEFUL`] (directly or under `sudo`).
+/// Subcommands of the tools in [`STATEFUL`] that only read (`git rev-parse`,
+/// `docker ps`, `kubectl get`): a check script made of them changes nothing.
+const READ_ONLY_SUBCOMMANDS: &[&str] = &[
+    "rev-parse",
+    "status",
+    "log",
+    "diff",
+    "show",
+    "describe",
+    "ls-files",
+    "ls-remote",
+    "ps",
+    "inspect",
+    "logs",
+    "images",
+    "version",
+    "info",
+    "get",
+    "top",
+    "list",
+    "ls",
+    "lint",
+    "template",
+    "wait",
+];
+
+/// Whether the script runs a command from [`STATEFUL`] (directly or under `sudo`),
+/// other than a read-only subcommand.
 fn changes_state(script: &ShellScript) -> bool {
     script.commands().iter().any(|c| {
-        let name = if c.name == "sudo" {
-            c.args
-                .iter()
-                .map(|a| script.node_text(*a))
-                .find(|a| !a.starts_with('-'))
-                .unwrap_or("")
+        let words: Vec<&str> = c
+            .args
+            .iter()
+            .map(|a| script.node_text(*a))
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        let (name, rest) = if c.name == "sudo" {
+            (
+                words.first().copied().unwrap_or(""),
+                words.get(1..).unwrap_or(&[]),
+            )
         } else {
-            c.name.as_str()
+            (c.name.as_str(), &words[..])
         };
         STATEFUL.contains(&name)
+            && !rest
+                .first()
+                .is_some_and(|sub| READ_ONLY_SUBCOMMANDS.contains(sub))
     })
 }
 
