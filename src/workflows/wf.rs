@@ -407,6 +407,19 @@ pub fn all_uses(root: &YamlNode) -> Vec<&YamlNode> {
     out
 }
 
+/// Every `uses:` that names an action in another repository, with its node and the
+/// `owner/repo[/path]` it names: what the rules judging the action itself (archived,
+/// look-alike owners) walk.
+pub fn repo_uses(root: &YamlNode) -> Vec<(&YamlNode, String)> {
+    all_uses(root)
+        .into_iter()
+        .filter_map(|node| match parse_uses(node.as_str()?) {
+            UsesRef::Repo { action, .. } => Some((node, action)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// One step with the job it belongs to (none in a composite action).
 #[derive(Clone, Copy)]
 pub struct StepRef<'a> {

@@ -1,8 +1,8 @@
 //! `actions/adhoc-packages`: packages installed by name in CI, outside any lockfile.
 
 use crate::finding::Severity;
-use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::parse::yaml::YamlNode;
+use crate::rules::{RuleMeta, Sink};
 use crate::workflows::commands::{self, Command};
 use crate::workflows::wf;
 
@@ -107,20 +107,4 @@ fn check(root: &YamlNode, out: &mut Sink<'_>) {
     }
 }
 
-impl Rule for AdhocPackages {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_workflow(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-
-    fn check_action(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-}
+workflow_and_action_rule!(AdhocPackages);

@@ -3,9 +3,9 @@
 use std::sync::OnceLock;
 
 use crate::finding::Severity;
-use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
-use crate::workflows::wf::{self, UsesRef};
+use crate::parse::yaml::YamlNode;
+use crate::rules::{RuleMeta, Sink};
+use crate::workflows::wf;
 
 /// See [`META`].
 pub struct ArchivedUses;
@@ -71,11 +71,7 @@ pub fn archived(action: &str) -> Option<&'static str> {
 }
 
 fn check(root: &YamlNode, out: &mut Sink<'_>) {
-    for uses in wf::all_uses(root) {
-        let Some(v) = uses.as_str() else { continue };
-        let UsesRef::Repo { action, .. } = wf::parse_uses(v) else {
-            continue;
-        };
+    for (uses, action) in wf::repo_uses(root) {
         if let Some(instead) = archived(&action) {
             out.report(
                 uses.span.clone(),
@@ -85,23 +81,7 @@ fn check(root: &YamlNode, out: &mut Sink<'_>) {
     }
 }
 
-impl Rule for ArchivedUses {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_workflow(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-
-    fn check_action(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-}
+workflow_and_action_rule!(ArchivedUses);
 
 #[cfg(test)]
 mod tests {

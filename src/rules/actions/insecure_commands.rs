@@ -2,8 +2,8 @@
 //! `set-env` / `add-path` workflow commands back on.
 
 use crate::finding::Severity;
-use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::parse::yaml::YamlNode;
+use crate::rules::{RuleMeta, Sink};
 use crate::workflows::wf;
 
 /// See [`META`].
@@ -76,20 +76,4 @@ fn check(root: &YamlNode, out: &mut Sink<'_>) {
     }
 }
 
-impl Rule for InsecureCommands {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_workflow(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-
-    fn check_action(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-}
+workflow_and_action_rule!(InsecureCommands);

@@ -2,6 +2,41 @@
 
 use super::Rule;
 
+/// Implements [`Rule`] for an `actions/` rule that judges workflows and composite
+/// actions alike, one YAML document at a time, with the module's `check(root, out)`
+/// and `META`.
+macro_rules! workflow_and_action_rule {
+    ($rule:ident) => {
+        impl crate::rules::Rule for $rule {
+            fn meta(&self) -> &'static crate::rules::RuleMeta {
+                &META
+            }
+
+            fn check_workflow(
+                &self,
+                yaml: &crate::parse::yaml::YamlFile,
+                _cx: &crate::rules::FileCx<'_>,
+                out: &mut crate::rules::Sink<'_>,
+            ) {
+                for root in crate::workflows::wf::roots(yaml) {
+                    check(root, out);
+                }
+            }
+
+            fn check_action(
+                &self,
+                yaml: &crate::parse::yaml::YamlFile,
+                _cx: &crate::rules::FileCx<'_>,
+                out: &mut crate::rules::Sink<'_>,
+            ) {
+                for root in crate::workflows::wf::roots(yaml) {
+                    check(root, out);
+                }
+            }
+        }
+    };
+}
+
 pub mod adhoc_packages;
 pub mod archived_uses;
 pub mod bot_conditions;

@@ -2,8 +2,8 @@
 
 use crate::finding::Severity;
 use crate::parse::gha_expr::ExprKind;
-use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::parse::yaml::YamlNode;
+use crate::rules::{RuleMeta, Sink};
 use crate::workflows::wf;
 
 /// See [`META`].
@@ -79,20 +79,4 @@ fn check(root: &YamlNode, out: &mut Sink<'_>) {
     }
 }
 
-impl Rule for OverprovisionedSecrets {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_workflow(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-
-    fn check_action(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-}
+workflow_and_action_rule!(OverprovisionedSecrets);

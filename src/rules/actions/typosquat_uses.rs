@@ -3,9 +3,9 @@
 use std::sync::OnceLock;
 
 use crate::finding::Severity;
-use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
-use crate::workflows::wf::{self, UsesRef};
+use crate::parse::yaml::YamlNode;
+use crate::rules::{RuleMeta, Sink};
+use crate::workflows::wf;
 
 /// See [`META`].
 pub struct TyposquatUses;
@@ -127,11 +127,7 @@ pub fn squatted(action: &str) -> Option<String> {
 }
 
 fn check(root: &YamlNode, out: &mut Sink<'_>) {
-    for uses in wf::all_uses(root) {
-        let Some(v) = uses.as_str() else { continue };
-        let UsesRef::Repo { action, .. } = wf::parse_uses(v) else {
-            continue;
-        };
+    for (uses, action) in wf::repo_uses(root) {
         if let Some(real) = squatted(&action) {
             out.report(
                 uses.span.clone(),
@@ -141,23 +137,7 @@ fn check(root: &YamlNode, out: &mut Sink<'_>) {
     }
 }
 
-impl Rule for TyposquatUses {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_workflow(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-
-    fn check_action(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        for root in wf::roots(yaml) {
-            check(root, out);
-        }
-    }
-}
+workflow_and_action_rule!(TyposquatUses);
 
 #[cfg(test)]
 mod tests {
