@@ -27,7 +27,9 @@ reports at medium only where a silent failure does damage: a script with a shell
 shebang that sets none of `-e`, `-u`, `pipefail` and runs a command that changes
 state somewhere (`rm`, `mv`, `cp`, `rsync`, `scp`, `ssh`, `tar`, a database dump or
 restore, `docker`, `kubectl`, `helm`, `terraform`, `git`, `systemctl`, a cloud
-CLI, a package manager): a deploy, backup or provisioning script. It reports at
+CLI, a package manager), or that `cd`s and then writes files with `>` (a failed
+`cd` sends every write to the wrong directory): a deploy, backup, rotation or
+provisioning script. It reports at
 low when
 - some options are missing (the common `set -e` or `set -eo pipefail` without `-u`);
 - the file has no shebang (it may be meant to be sourced into an interactive
@@ -313,9 +315,12 @@ const READ_ONLY_SUBCOMMANDS: &[&str] = &[
 ];
 
 /// Whether the script runs a command from [`STATEFUL`] (directly or under `sudo`),
-/// other than a read-only subcommand.
+/// other than a read-only subcommand, or `cd`s somewhere and then writes files (a
+/// failed `cd` makes every relative write land in the wrong directory).
 fn changes_state(script: &ShellScript) -> bool {
-    script.commands().iter().any(|c| {
+    let commands = script.commands();
+    let changes_dir = commands.iter().any(|c| c.name == "cd" || c.name == "pushd");
+    commands.iter().any(|c| {
         let words: Vec<&str> = c
             .args
             .iter()
@@ -330,11 +335,26 @@ fn changes_state(script: &ShellScript) -> bool {
         } else {
             (c.name.as_str(), &words[..])
         };
-        STATEFUL.contains(&name)
+        (STATEFUL.contains(&name)
             && !rest
                 .first()
-                .is_some_and(|sub| READ_ONLY_SUBCOMMANDS.contains(sub))
+                .is_some_and(|sub| READ_ONLY_SUBCOMMANDS.contains(sub)))
+            || (changes_dir
+                && c.redirects
+                    .iter()
+                    .any(|r| writes_file(script.node_text(*r))))
     })
+}
+
+/// `> file`, `>> file`, `2> file`, `&> file`: a redirection that creates or truncates a
+/// file (not `/dev/null`, not a descriptor).
+fn writes_file(redirect: &str) -> bool {
+    let r = redirect.trim_start_matches(|c: char| c.is_ascii_digit() || c == '&');
+    let Some(rest) = r.strip_prefix('>') else {
+        return false;
+    };
+    let dest = rest.trim_start_matches(['>', '|']).trim_start();
+    !dest.is_empty() && !dest.starts_with('&') && !dest.starts_with("/dev/")
 }
 
 /// Only functions, assignments, exports, sources and comments: a library to be sourced.
