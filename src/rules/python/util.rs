@@ -10,9 +10,11 @@ use crate::parse::python::PythonFile;
 use crate::roles::FileRole;
 use crate::rules::FileCx;
 
-/// Code that ships: production files only (quality rules).
+/// Code that ships, and development tooling people run by hand (`hack/`, `dev/`,
+/// `hacking/`): quality rules check both; the engine caps the tooling's findings at
+/// low. Tests, examples, vendored and generated code are left out.
 pub fn is_production(cx: &FileCx<'_>) -> bool {
-    cx.role == FileRole::Production
+    matches!(cx.role, FileRole::Production | FileRole::Development)
 }
 
 /// Production code, examples people copy, and development tooling (security rules):
