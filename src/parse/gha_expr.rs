@@ -596,40 +596,26 @@ impl Expr {
             }
             return;
         }
-        match &self.kind {
-            ExprKind::Member(b, _) | ExprKind::Not(b) => b.reducible_into(out),
-            ExprKind::Index(b, i) => {
-                b.reducible_into(out);
-                i.reducible_into(out);
-            }
-            ExprKind::Call(_, args) => args.iter().for_each(|a| a.reducible_into(out)),
-            ExprKind::Binary(_, l, r) => {
-                l.reducible_into(out);
-                r.reducible_into(out);
-            }
-            _ => {}
+        for c in self.children() {
+            c.reducible_into(out);
         }
     }
 
     /// Every node, parents before children.
     pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
         f(self);
+        for c in self.children() {
+            c.walk(f);
+        }
+    }
+
+    /// The direct sub-expressions, left to right: what every traversal descends into.
+    fn children(&self) -> Vec<&Expr> {
         match &self.kind {
-            ExprKind::Member(b, _) | ExprKind::Not(b) => b.walk(f),
-            ExprKind::Index(b, i) => {
-                b.walk(f);
-                i.walk(f);
-            }
-            ExprKind::Call(_, args) => {
-                for a in args {
-                    a.walk(f);
-                }
-            }
-            ExprKind::Binary(_, l, r) => {
-                l.walk(f);
-                r.walk(f);
-            }
-            _ => {}
+            ExprKind::Member(b, _) | ExprKind::Not(b) => vec![b.as_ref()],
+            ExprKind::Index(b, i) | ExprKind::Binary(_, b, i) => vec![b.as_ref(), i.as_ref()],
+            ExprKind::Call(_, args) => args.iter().collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -649,22 +635,8 @@ impl Expr {
             }
             return;
         }
-        match &self.kind {
-            ExprKind::Member(b, _) | ExprKind::Not(b) => b.contexts_into(out),
-            ExprKind::Index(b, i) => {
-                b.contexts_into(out);
-                i.contexts_into(out);
-            }
-            ExprKind::Call(_, args) => {
-                for a in args {
-                    a.contexts_into(out);
-                }
-            }
-            ExprKind::Binary(_, l, r) => {
-                l.contexts_into(out);
-                r.contexts_into(out);
-            }
-            _ => {}
+        for c in self.children() {
+            c.contexts_into(out);
         }
     }
 
