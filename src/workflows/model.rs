@@ -101,6 +101,10 @@ pub struct FileFacts {
     pub input_uses: Vec<InputUse>,
     /// Repository scripts run by privileged steps.
     pub scripts: Vec<ScriptRun>,
+    /// The workflow's `name:` (what another workflow's `workflow_run.workflows` names).
+    pub name: Option<String>,
+    /// The workflows whose runs start this one (`on.workflow_run.workflows`).
+    pub run_after: Vec<String>,
 }
 
 /// Actions whose use means the job publishes something others consume.
@@ -303,6 +307,13 @@ pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
     for root in wf::roots(yaml) {
         let triggers = Triggers::of(root);
         facts.triggers.extend(triggers.events.iter().cloned());
+        if facts.name.is_none() {
+            facts.name = root
+                .get("name")
+                .and_then(|n| n.as_str())
+                .map(str::to_string);
+        }
+        facts.run_after.extend(wf::workflow_run_sources(root));
         let scope = if action {
             Scope::action(root)
         } else {
@@ -542,6 +553,33 @@ pub struct Reach<'m> {
     pub chain: Vec<String>,
 }
 
+/// Whether `f`'s only trigger an outsider could pull is `workflow_run`, and every workflow
+/// it runs after is one of this repository's, started only by events that need write
+/// access (push, tags, schedule, dispatch, release…).
+fn started_by_insiders(f: &FileFacts, files: &BTreeMap<String, FileFacts>) -> bool {
+    let external: Vec<&String> = f
+        .triggers
+        .iter()
+        .filter(|t| wf::external_trigger(t))
+        .collect();
+    if external.is_empty() || external.iter().any(|t| *t != "workflow_run") {
+        return false;
+    }
+    !f.run_after.is_empty()
+        && f.run_after.iter().all(|name| {
+            let upstream: Vec<&FileFacts> = files
+                .values()
+                .filter(|u| !u.action && u.name.as_deref() == Some(name.as_str()))
+                .collect();
+            !upstream.is_empty()
+                && upstream.iter().all(|u| {
+                    u.triggers
+                        .iter()
+                        .all(|t| !wf::external_trigger(t) && !wf::unprivileged_trigger(t))
+                })
+        })
+}
+
 /// Every workflow and action file's facts, joined.
 #[derive(Debug, Default)]
 pub struct WorkflowModel {
@@ -551,9 +589,22 @@ pub struct WorkflowModel {
 impl WorkflowModel {
     /// Joins the facts of every file.
     pub fn new(facts: Vec<FileFacts>) -> Self {
-        WorkflowModel {
-            files: facts.into_iter().map(|f| (f.path.clone(), f)).collect(),
+        let mut files: BTreeMap<String, FileFacts> =
+            facts.into_iter().map(|f| (f.path.clone(), f)).collect();
+        // A `workflow_run` workflow is started by the runs of the workflows it names: when
+        // every one of them is a workflow of this repository that only pushes, schedules
+        // or dispatches start, no outsider chooses what it runs on.
+        let insiders_only: Vec<String> = files
+            .values()
+            .filter(|f| f.outsider_code.is_some() && started_by_insiders(f, &files))
+            .map(|f| f.path.clone())
+            .collect();
+        for path in insiders_only {
+            if let Some(f) = files.get_mut(&path) {
+                f.outsider_code = None;
+            }
         }
+        WorkflowModel { files }
     }
 
     /// All files, by path.

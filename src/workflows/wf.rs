@@ -95,6 +95,16 @@ pub fn triggers(root: &YamlNode) -> Vec<String> {
     on.strings().iter().map(|s| s.to_string()).collect()
 }
 
+/// The workflows named by `on.workflow_run.workflows`: their runs start this one.
+pub fn workflow_run_sources(root: &YamlNode) -> Vec<String> {
+    root.get("on")
+        .or_else(|| root.get("true"))
+        .and_then(|on| on.get("workflow_run"))
+        .and_then(|w| w.get("workflows"))
+        .map(|w| w.strings().iter().map(|s| s.to_string()).collect())
+        .unwrap_or_default()
+}
+
 /// Events through which someone without write access can start a run that has
 /// the base repository's secrets and a token that may write (and control parts of
 /// its `github.event`). `pull_request_review*` from a fork run like `pull_request`:

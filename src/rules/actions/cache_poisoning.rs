@@ -47,7 +47,10 @@ the table in the source) — in workflows that publish:
 Severity: medium; high when the same repository also has a workflow where an
 outsider's code or text runs with the base repository's privileges (found by
 `actions/dangerous-trigger` or `actions/template-injection`), which is the
-write path a poisoning needs; that workflow is the related location.
+write path a poisoning needs; that workflow is the related location. A
+`workflow_run` workflow counts only when a workflow it runs after can be started
+by an outsider: one that follows this repository's own push- or dispatch-only
+pipeline (by its `name:`) runs on commits only maintainers chose.
 zizmor's `cache-poisoning` reports the same cache-aware steps in publishing
 workflows (high, low confidence), without the repository-wide severity.
 
