@@ -294,6 +294,20 @@ pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
     true
 }
 
+/// Paths of Renovate configuration files: with one, Renovate (not Dependabot) keeps
+/// dependencies updated, for the coverage rule and `harden status` alike.
+pub const RENOVATE_FILES: &[&str] = &[
+    "renovate.json",
+    "renovate.json5",
+    ".renovaterc",
+    ".renovaterc.json",
+    ".renovaterc.json5",
+    ".github/renovate.json",
+    ".github/renovate.json5",
+    ".gitlab/renovate.json",
+    ".gitlab/renovate.json5",
+];
+
 /// Dependabot directory of a repository-relative file path.
 fn dir_of(path: &str) -> String {
     match path.rsplit_once('/') {

@@ -101,6 +101,19 @@ enum Tok {
     Str(String),
 }
 
+/// The operators written with two characters.
+fn two_char_op(two: &str) -> Option<BinOp> {
+    Some(match two {
+        "&&" => BinOp::And,
+        "||" => BinOp::Or,
+        "==" => BinOp::Eq,
+        "!=" => BinOp::Ne,
+        "<=" => BinOp::Le,
+        ">=" => BinOp::Ge,
+        _ => return None,
+    })
+}
+
 fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ParseError> {
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -112,7 +125,11 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ParseError> {
     while i < b.len() {
         let c = b[i];
         let start = i;
-        let two = text.get(i..i + 2).unwrap_or("");
+        if let Some(op) = text.get(i..i + 2).and_then(two_char_op) {
+            i += 2;
+            out.push((Tok::Op(op), start..i));
+            continue;
+        }
         let tok = match c {
             b' ' | b'\t' | b'\n' | b'\r' => {
                 i += 1;
@@ -125,30 +142,6 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ParseError> {
             b',' => Tok::Comma,
             b'*' => Tok::Star,
             b'.' if !b.get(i + 1).is_some_and(u8::is_ascii_digit) => Tok::Dot,
-            _ if two == "&&" => {
-                i += 1;
-                Tok::Op(BinOp::And)
-            }
-            _ if two == "||" => {
-                i += 1;
-                Tok::Op(BinOp::Or)
-            }
-            _ if two == "==" => {
-                i += 1;
-                Tok::Op(BinOp::Eq)
-            }
-            _ if two == "!=" => {
-                i += 1;
-                Tok::Op(BinOp::Ne)
-            }
-            _ if two == "<=" => {
-                i += 1;
-                Tok::Op(BinOp::Le)
-            }
-            _ if two == ">=" => {
-                i += 1;
-                Tok::Op(BinOp::Ge)
-            }
             b'<' => Tok::Op(BinOp::Lt),
             b'>' => Tok::Op(BinOp::Gt),
             b'!' => Tok::Not,

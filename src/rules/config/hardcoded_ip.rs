@@ -221,48 +221,26 @@ fn hint_after(text: &str, end: usize) -> bool {
 /// `MOCK_RESPONSE = …`): addresses there are data, not configuration. Sorted.
 fn sample_data_ranges(py: &PythonFile, text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut cursor = py.root().walk();
-    'walk: loop {
-        let n = cursor.node();
-        if n.kind() == "assignment" {
-            let target = n
-                .child_by_field_name("left")
-                .and_then(|l| text.get(l.start_byte()..l.end_byte()))
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            if [
-                "example", "sample", "mock", "fake", "dummy", "demo", "fixture",
-            ]
-            .iter()
-            .any(|w| target.contains(w))
-            {
-                out.push(n.start_byte()..n.end_byte());
-                // Nested assignments are inside this range already.
-                if !cursor.goto_next_sibling() {
-                    loop {
-                        if !cursor.goto_parent() {
-                            break 'walk;
-                        }
-                        if cursor.goto_next_sibling() {
-                            break;
-                        }
-                    }
-                }
-                continue;
-            }
+    crate::parse::shell::preorder(py.root(), |n| {
+        if n.kind() != "assignment" {
+            return true;
         }
-        if cursor.goto_first_child() {
-            continue;
+        let target = n
+            .child_by_field_name("left")
+            .and_then(|l| text.get(l.start_byte()..l.end_byte()))
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let sample = [
+            "example", "sample", "mock", "fake", "dummy", "demo", "fixture",
+        ]
+        .iter()
+        .any(|w| target.contains(w));
+        if sample {
+            out.push(n.start_byte()..n.end_byte());
         }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
+        // Nested assignments are inside this range already.
+        !sample
+    });
     out
 }
 

@@ -48,18 +48,7 @@ pub fn entries(root: &YamlNode) -> Vec<UpdateEntry<'_>> {
 
 pub use crate::ecosystems::{dir_matches, normalize_dir};
 
-/// Paths of Renovate configuration files.
-pub const RENOVATE_FILES: &[&str] = &[
-    "renovate.json",
-    "renovate.json5",
-    ".renovaterc",
-    ".renovaterc.json",
-    ".renovaterc.json5",
-    ".github/renovate.json",
-    ".github/renovate.json5",
-    ".gitlab/renovate.json",
-    ".gitlab/renovate.json5",
-];
+use crate::ecosystems::RENOVATE_FILES;
 
 /// Whether the repository has a Renovate config file (the `renovate` key of
 /// package.json is checked by the rules from the manifest itself).

@@ -901,41 +901,25 @@ pub fn python_prose(
     snippets: bool,
 ) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut cursor = py.root().walk();
-    'walk: loop {
-        let n = cursor.node();
-        let mut descend = true;
-        match n.kind() {
-            "comment" => {
+    crate::parse::shell::preorder(py.root(), |n| match n.kind() {
+        "comment" => {
+            out.push(n.start_byte()..n.end_byte());
+            false
+        }
+        "string" => {
+            let t = text.get(n.start_byte()..n.end_byte()).unwrap_or("");
+            let body = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            let inner = body.trim_matches(['"', '\'']);
+            if body.starts_with("\"\"\"")
+                || body.starts_with("'''")
+                || snippets && inner.contains([' ', '=', ':', '\t']) && !is_dsn(inner)
+            {
                 out.push(n.start_byte()..n.end_byte());
-                descend = false;
             }
-            "string" => {
-                let t = text.get(n.start_byte()..n.end_byte()).unwrap_or("");
-                let body = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-                let inner = body.trim_matches(['"', '\'']);
-                if body.starts_with("\"\"\"")
-                    || body.starts_with("'''")
-                    || snippets && inner.contains([' ', '=', ':', '\t']) && !is_dsn(inner)
-                {
-                    out.push(n.start_byte()..n.end_byte());
-                }
-                descend = false;
-            }
-            _ => {}
+            false
         }
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
+        _ => true,
+    });
     out.sort_by_key(|r| r.start);
     out
 }
@@ -945,9 +929,7 @@ pub fn python_prose(
 /// `if "test" in sys.argv:`). Settings modules set throwaway values there. Sorted.
 pub fn python_test_blocks(py: &crate::parse::python::PythonFile, text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut cursor = py.root().walk();
-    'walk: loop {
-        let n = cursor.node();
+    crate::parse::shell::preorder(py.root(), |n| {
         if n.kind() == "if_statement" {
             let names_test = n
                 .child_by_field_name("condition")
@@ -957,18 +939,8 @@ pub fn python_test_blocks(py: &crate::parse::python::PythonFile, text: &str) -> 
                 out.push(body.start_byte()..body.end_byte());
             }
         }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
+        true
+    });
     out.sort_by_key(|r| r.start);
     out
 }

@@ -60,24 +60,15 @@ fn detected_ecosystems(facts: &Facts<'_>) -> BTreeMap<&'static str, Vec<String>>
     m
 }
 
-const RENOVATE: &[&str] = &[
-    "renovate.json",
-    "renovate.json5",
-    ".renovaterc",
-    ".renovaterc.json",
-    ".renovaterc.json5",
-    ".github/renovate.json",
-    ".github/renovate.json5",
-    ".gitlab/renovate.json",
-    ".gitlab/renovate.json5",
-];
-
 /// Done when a Dependabot or Renovate configuration exists and `repo/dependabot-coverage`
 /// finds no ecosystem it misses at medium or above: the rule, `harden fix` and this control share one answer
 /// (`ecosystems`) about what needs covering, so they cannot disagree.
 pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Finding]) -> Outcome {
     let ecos = detected_ecosystems(facts);
-    if let Some(r) = RENOVATE.iter().find(|r| facts.has(r)) {
+    if let Some(r) = crate::ecosystems::RENOVATE_FILES
+        .iter()
+        .find(|r| facts.has(r))
+    {
         return out(
             State::Done,
             vec![Evidence::new(*r, 1, "Renovate configuration")],
