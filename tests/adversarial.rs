@@ -4,11 +4,12 @@
 //! files. Every file must be accounted for, every output valid, the process must
 //! finish (a hang guard, not a speed test) and stay under 200 MB of resident memory.
 
+mod common;
+
 use std::fs;
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const HANG_GUARD: Duration = Duration::from_secs(300);
 const PEAK_RSS_LIMIT_KB: u64 = 200 * 1024;
@@ -55,47 +56,18 @@ fn run(args: &[&str], root: &Path) -> Run {
     cmd.args(args)
         .arg(root)
         .env("NO_COLOR", "1")
-        .env("HARDEN_NO_PROGRESS", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("HARDEN_NO_PROGRESS", "1");
     #[cfg(unix)]
     if is_root() {
         use std::os::unix::process::CommandExt;
         cmd.uid(65534).gid(65534);
     }
-    let mut child = cmd.spawn().unwrap();
-    let pid = child.id();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = out.read_to_end(&mut b);
-        b
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = err.read_to_end(&mut b);
-        b
-    });
-    let start = Instant::now();
     let mut peak = 0;
-    let status = loop {
-        peak = peak.max(vm_hwm_kb(pid));
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > HANG_GUARD {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("harden {args:?} hung on the adversarial tree");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let out = common::run_guarded(cmd, HANG_GUARD, |pid| peak = peak.max(vm_hwm_kb(pid)));
     Run {
-        code: status.code(),
-        stdout: t_out.join().unwrap(),
-        stderr: t_err.join().unwrap(),
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr: out.stderr,
         peak_kb: peak,
     }
 }

@@ -5,10 +5,9 @@
 mod common;
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Generous hang guard (a debug build on a loaded 2-core machine); never a speed test.
 const HANG_GUARD: Duration = Duration::from_secs(120);
@@ -24,40 +23,8 @@ fn harden() -> Command {
 }
 
 /// Runs `cmd` with stdin closed, killing it and failing the test if it outlives the guard.
-fn run(mut cmd: Command) -> Output {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("harden starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = out.read_to_end(&mut b);
-        b
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = err.read_to_end(&mut b);
-        b
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > HANG_GUARD {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("harden hung: {cmd:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: t_out.join().unwrap(),
-        stderr: t_err.join().unwrap(),
-    }
+fn run(cmd: Command) -> Output {
+    common::run_guarded(cmd, HANG_GUARD, |_| {})
 }
 
 fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {

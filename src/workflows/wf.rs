@@ -244,6 +244,24 @@ pub struct Expr {
     pub inner_start: usize,
 }
 
+/// The expression sources of a scalar, each with its offset in the decoded text: every
+/// `${{ … }}` in it, or, when there is none and `bare` (an `if:`, which GitHub reads as
+/// an expression without the braces), the whole text.
+pub fn expression_sources(
+    scalar: &crate::parse::yaml::YamlScalar,
+    bare: bool,
+) -> Vec<(String, usize)> {
+    let fenced = expressions(&scalar.mapped);
+    if fenced.is_empty() && bare {
+        vec![(scalar.as_str().to_string(), 0)]
+    } else {
+        fenced
+            .iter()
+            .map(|e| (e.inner.clone(), e.inner_start))
+            .collect()
+    }
+}
+
 /// Every `${{ … }}` in a decoded scalar.
 pub fn expressions(m: &MappedText) -> Vec<Expr> {
     gha_expr::fenced(&m.text)

@@ -127,3 +127,50 @@ pub fn yaml_to_json(node: &harden::parse::yaml::YamlNode) -> serde_json::Value {
         }
     }
 }
+
+/// Runs `cmd` with stdin closed and its output collected, calling `tick(pid)` every few
+/// milliseconds while it runs (to sample its memory, say); kills it and fails the test
+/// when it outlives `guard`, so a hang is a failure and never a stuck CI job.
+pub fn run_guarded(
+    mut cmd: std::process::Command,
+    guard: std::time::Duration,
+    mut tick: impl FnMut(u32),
+) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("harden starts");
+    let pid = child.id();
+    let mut out = child.stdout.take().expect("piped stdout");
+    let mut err = child.stderr.take().expect("piped stderr");
+    let t_out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out.read_to_end(&mut b);
+        b
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err.read_to_end(&mut b);
+        b
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        tick(pid);
+        if let Some(s) = child.try_wait().expect("wait for harden") {
+            break s;
+        }
+        if start.elapsed() > guard {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("harden hung: {cmd:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    std::process::Output {
+        status,
+        stdout: t_out.join().expect("stdout reader"),
+        stderr: t_err.join().expect("stderr reader"),
+    }
+}

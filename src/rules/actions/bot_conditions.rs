@@ -104,17 +104,8 @@ fn check_if(cond: &YamlNode, severity: Severity, trigger: &str, out: &mut Sink<'
     let Some(scalar) = cond.as_scalar() else {
         return;
     };
-    let text = scalar.as_str();
     // `if:` may be written with or without `${{ }}`.
-    let fenced = wf::expressions(&scalar.mapped);
-    let candidates: Vec<(String, usize)> = if fenced.is_empty() {
-        vec![(text.to_string(), 0)]
-    } else {
-        fenced
-            .iter()
-            .map(|e| (e.inner.clone(), e.inner_start))
-            .collect()
-    };
+    let candidates = wf::expression_sources(scalar, true);
     for (src, base) in candidates {
         let Ok(parsed) = gha_expr::parse(&src) else {
             continue;

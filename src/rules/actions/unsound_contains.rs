@@ -57,16 +57,7 @@ fn check_text(node: &YamlNode, bare: bool, out: &mut Sink<'_>) {
     let Some(scalar) = node.as_scalar() else {
         return;
     };
-    let text = scalar.as_str();
-    let fenced = wf::expressions(&scalar.mapped);
-    let sources: Vec<(String, usize)> = if fenced.is_empty() && bare {
-        vec![(text.to_string(), 0)]
-    } else {
-        fenced
-            .iter()
-            .map(|e| (e.inner.clone(), e.inner_start))
-            .collect()
-    };
+    let sources = wf::expression_sources(scalar, bare);
     for (src, base) in sources {
         let Ok(parsed) = gha_expr::parse(&src) else {
             continue;
