@@ -1,7 +1,6 @@
-//! The scan: one parallel walk, each file classified by name, read once and
-//! parsed by the parser for its kind into the repository model; then every
-//! enabled rule checks each file with the model at hand; then cross-file rules,
-//! config, suppressions and a deterministic sort.
+//! The scan: one parallel walk, each file classified by name, read once, parsed
+//! by the parser for its kind, checked by every enabled rule; then cross-file
+//! rules, config, suppressions and a deterministic sort.
 
 use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -15,8 +14,12 @@ use crate::classify::{self, FileKind, NameClass};
 use crate::config::Config;
 use crate::embed;
 use crate::finding::{Finding, Severity};
-use crate::model::{self, CodeFacts, ModelFile, Parsed, Repository};
-use crate::parse::python::PythonFile;
+use crate::parse::{
+    dockerfile,
+    python::PythonFile,
+    shell::{ShellOrigin, ShellScript},
+    yaml,
+};
 use crate::roles;
 use crate::rules::{self, FileCx, RepoCx, RepoSink, Rule, Sink};
 use crate::source::SourceFile;
@@ -36,6 +39,8 @@ pub enum SkipReason {
     Unreadable,
     /// A symbolic link (never followed).
     Symlink,
+    /// A directory that could not be listed: everything below it is unaccounted for.
+    UnreadableDir,
 }
 
 impl SkipReason {
@@ -47,6 +52,7 @@ impl SkipReason {
             SkipReason::NonUtf8 => "non-utf8",
             SkipReason::Unreadable => "unreadable",
             SkipReason::Symlink => "symlink",
+            SkipReason::UnreadableDir => "unreadable-dir",
         }
     }
 }
@@ -65,6 +71,9 @@ pub struct Diagnostic {
 /// Counts for the summary.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Stats {
+    /// Every file the walk saw (read or not, regular or not; ignored ones excluded),
+    /// so a consumer can check that each is accounted for.
+    pub files_seen: usize,
     /// Files read and checked.
     pub files_scanned: usize,
     /// Files skipped, by reason.
@@ -102,8 +111,9 @@ pub struct ScanReport {
     pub stats: Stats,
     /// Every file the walk saw, sorted.
     pub inventory: Vec<InventoryEntry>,
-    /// The repository model the scan built (status, plan and fix read it).
-    pub model: Repository,
+    /// Every secret value seen in the files read: already masked in findings and
+    /// diagnostics, and masked again in everything written (`cli::emit`).
+    pub secrets: crate::redact::SecretSet,
 }
 
 impl ScanReport {
@@ -130,6 +140,7 @@ pub struct ScanOptions {
 
 struct FileOutcome {
     entry: InventoryEntry,
+    secrets: Vec<String>,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
     suppressions: Vec<Suppression>,
@@ -137,12 +148,14 @@ struct FileOutcome {
     skipped: Option<SkipReason>,
     parse_error: bool,
     suppressed: usize,
+    workflow_facts: Option<crate::workflows::model::FileFacts>,
 }
 
 impl FileOutcome {
     fn new(path: String, kind: Option<FileKind>) -> Self {
         FileOutcome {
             entry: InventoryEntry { path, kind },
+            secrets: Vec::new(),
             findings: Vec::new(),
             diagnostics: Vec::new(),
             suppressions: Vec::new(),
@@ -150,6 +163,7 @@ impl FileOutcome {
             skipped: None,
             parse_error: false,
             suppressed: 0,
+            workflow_facts: None,
         }
     }
 }
@@ -164,76 +178,94 @@ pub fn scan(opts: &ScanOptions) -> ScanReport {
 }
 
 /// Runs a scan with the given rules (tests use a subset).
-///
-/// Three phases: the walk reads and parses every file once and registers it in
-/// the [`Repository`] model; the rule pass checks each file with the model at
-/// hand (reading then the Python and plain-text files the model does not keep);
-/// the repository pass runs the cross-file rules over the finished model.
 pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let root = opts.root.as_path();
     let cfg = &opts.config;
-    let wants_text = rules.iter().any(|r| r.wants_all_text());
-    let quiet = QuietPanics::install();
-
-    // Phase 1: the walk.
-    let walked = walk(root, cfg, opts.threads, wants_text);
-    let mut report = ScanReport::default();
-    let mut kept = Vec::new();
-    let mut later = Vec::new();
-    let mut outcomes = Vec::new();
-    for w in walked {
-        report.inventory.push(w.outcome.entry.clone());
-        match w.load {
-            Load::Kept(m) => kept.push((m, w.outcome, w.for_rules)),
-            Load::Later(l) => later.push((l, w.outcome, w.for_rules)),
-            Load::Done => outcomes.push(w.outcome),
-        }
-    }
-    report.inventory.sort();
-    // The model keeps its files in path order; their outcomes follow them.
-    kept.sort_by(|a, b| a.0.file.path.cmp(&b.0.file.path));
-    let mut model_files = Vec::with_capacity(kept.len());
-    let mut kept_outcomes = Vec::with_capacity(kept.len());
-    for (m, outcome, for_rules) in kept {
-        model_files.push(m);
-        kept_outcomes.push((outcome, for_rules));
-    }
-    let mut repo = Repository::new(root, report.inventory.clone(), model_files);
-
-    // Phase 2: the rule pass, in parallel, the model shared.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .ok();
-    let run = |repo: &Repository| -> (Vec<FileOutcome>, CodeFacts) {
-        use rayon::prelude::*;
-        let mut all: Vec<FileOutcome> = repo
-            .files()
-            .par_iter()
-            .zip(kept_outcomes.into_par_iter())
-            .map(|(m, (outcome, for_rules))| check_kept(m, outcome, for_rules, cfg, rules, repo))
-            .collect();
-        let (later_done, code): (Vec<FileOutcome>, Vec<CodeFacts>) = later
-            .into_par_iter()
-            .map(|(l, outcome, for_rules)| check_later(l, outcome, for_rules, cfg, rules, repo))
-            .unzip();
-        all.extend(later_done);
-        let code = code.into_iter().fold(CodeFacts::default(), |mut a, b| {
-            a.source = std::mem::take(&mut a.source).merge(b.source);
-            a.source_files += b.source_files;
-            a
+    let (tx, rx) = mpsc::channel::<FileOutcome>();
+    let mut builder = ignore::WalkBuilder::new(root);
+    // Ignore files are read by `gitignore::IgnoreRules` (through `files`), never by
+    // the walker itself: a FIFO named `.gitignore` would block it.
+    builder
+        .hidden(false)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .require_git(false)
+        .ignore(false)
+        .parents(false)
+        .follow_links(false)
+        .threads(opts.threads);
+    {
+        let root = root.to_path_buf();
+        let cfg = cfg.clone();
+        let ignores = crate::gitignore::IgnoreRules::new(&root);
+        builder.filter_entry(move |e| {
+            if e.file_name() == ".git" || e.file_name() == ".hg" || e.file_name() == ".svn" {
+                return false;
+            }
+            let excluded = match rel_path(&root, e.path()) {
+                Some(rel) if !rel.is_empty() => cfg.is_excluded(&rel),
+                _ => false,
+            };
+            if excluded || e.depth() == 0 {
+                return !excluded;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !ignores.is_ignored(e.path(), is_dir)
         });
-        (all, code)
-    };
-    let (checked, code) = match &pool {
-        Some(p) => p.install(|| run(&repo)),
-        None => run(&repo),
-    };
-    repo.set_code_facts(code);
-    outcomes.extend(checked);
+    }
+    let quiet = QuietPanics::install();
+    let progress = Progress::start();
+    builder.build_parallel().run(|| {
+        let tx = tx.clone();
+        let progress = &progress;
+        Box::new(move |result| {
+            let entry = match result {
+                Ok(entry) => entry,
+                Err(err) => {
+                    if let Some(o) = walk_error(root, &err) {
+                        progress.tick();
+                        let _ = tx.send(o);
+                    }
+                    return ignore::WalkState::Continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else {
+                return ignore::WalkState::Continue;
+            };
+            if ft.is_dir() {
+                return ignore::WalkState::Continue;
+            }
+            let Some(rel) = rel_path(root, entry.path()) else {
+                return ignore::WalkState::Continue;
+            };
+            let outcome = if ft.is_symlink() {
+                let mut o = FileOutcome::new(rel, None);
+                o.skipped = Some(SkipReason::Symlink);
+                o
+            } else if !ft.is_file() {
+                // FIFOs, sockets, devices: reading could block or never end.
+                let mut o = FileOutcome::new(rel, None);
+                o.skipped = Some(SkipReason::Unreadable);
+                o
+            } else {
+                process_file(entry.path(), rel, cfg, rules)
+            };
+            progress.tick();
+            let _ = tx.send(outcome);
+            ignore::WalkState::Continue
+        })
+    });
+    drop(tx);
+    progress.finish();
 
+    let mut report = ScanReport::default();
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
-    for o in outcomes {
+    let mut workflow_facts = Vec::new();
+    for o in rx {
+        if o.skipped != Some(SkipReason::UnreadableDir) {
+            report.stats.files_seen += 1;
+        }
         if o.scanned {
             report.stats.files_scanned += 1;
         }
@@ -249,20 +281,38 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         }
         report.findings.extend(o.findings);
         report.diagnostics.extend(o.diagnostics);
+        report.secrets.extend(o.secrets);
+        report.inventory.push(o.entry);
+        workflow_facts.extend(o.workflow_facts);
     }
+    report.inventory.sort();
+    let workflows = crate::workflows::model::WorkflowModel::new(workflow_facts);
 
-    // Phase 3: cross-file rules over the finished model.
-    let repo_cx = RepoCx {
+    // Cross-file rules.
+    let repo = RepoCx {
         root,
         inventory: &report.inventory,
         config: cfg,
-        model: &repo,
+        workflows: &workflows,
     };
     let mut repo_findings = Vec::new();
     for rule in rules {
         let meta = rule.meta();
         let mut sink = RepoSink::new(meta, &mut repo_findings);
-        if catch_unwind(AssertUnwindSafe(|| rule.finish(&repo_cx, &mut sink))).is_err() {
+        let budget = crate::budget::start(crate::budget::file_budget());
+        let panicked = catch_unwind(AssertUnwindSafe(|| rule.finish(&repo, &mut sink))).is_err();
+        if crate::budget::was_exceeded() {
+            report.diagnostics.push(Diagnostic {
+                path: String::new(),
+                line: None,
+                message: format!(
+                    "time budget ran out in rule {} (cross-file pass); its results are incomplete",
+                    meta.id
+                ),
+            });
+        }
+        drop(budget);
+        if panicked {
             report.diagnostics.push(Diagnostic {
                 path: String::new(),
                 line: None,
@@ -285,362 +335,222 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         report.findings.push(f);
     }
     drop(quiet);
+    rules::actions::script_context::carry_into_workflows(&workflows, &mut report.findings, cfg);
+    rules::fold_restatements(&mut report.findings);
+
+    // Secrets seen in one file, masked wherever another finding or message shows them
+    // (but never inside a path: the report must name the real files).
+    let root_text = std::fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
+    let given_root = root.to_string_lossy();
+    report.secrets.forget_values_in_paths(
+        [root_text.as_str(), given_root.as_ref()]
+            .into_iter()
+            .chain(report.inventory.iter().map(|e| e.path.as_str()))
+            .chain(report.diagnostics.iter().map(|d| d.path.as_str())),
+    );
+    if !report.secrets.is_empty() {
+        let values = report.secrets.values();
+        for f in &mut report.findings {
+            crate::redact::mask_finding(f, &values);
+        }
+        for d in &mut report.diagnostics {
+            if let std::borrow::Cow::Owned(m) = crate::redact::mask_values(&d.message, &values) {
+                d.message = m;
+            }
+        }
+    }
 
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.diagnostics.sort();
-    report.model = repo;
     report
 }
 
-/// What the walk did with one file.
-struct Walked {
-    outcome: FileOutcome,
-    load: Load,
-    /// Whether rules read this file (else it was read only for the model).
-    for_rules: bool,
-}
-
-enum Load {
-    /// Read and parsed: registered in the model, checked in the rule pass.
-    Kept(ModelFile),
-    /// Read by the rule pass (Python and plain text the model does not keep).
-    Later(LaterFile),
-    /// Nothing more to do (skipped, or nothing reads it).
-    Done,
-}
-
-struct LaterFile {
-    abs: PathBuf,
-    kind: FileKind,
-    /// Already read (to look at a shebang).
-    text: Option<String>,
-    /// Application source the source facts read.
-    source: bool,
-}
-
-/// Phase 1: the parallel walk; every file classified, and read and parsed when
-/// the model keeps it.
-fn walk(root: &Path, cfg: &Config, threads: usize, wants_text: bool) -> Vec<Walked> {
-    let (tx, rx) = mpsc::channel::<Walked>();
-    let mut builder = ignore::WalkBuilder::new(root);
-    builder
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .ignore(true)
-        .parents(true)
-        .follow_links(false)
-        .threads(threads);
-    {
-        let root = root.to_path_buf();
-        let cfg = cfg.clone();
-        builder.filter_entry(move |e| {
-            if e.file_name() == ".git" || e.file_name() == ".hg" || e.file_name() == ".svn" {
-                return false;
-            }
-            match rel_path(&root, e.path()) {
-                Some(rel) if !rel.is_empty() => !cfg.is_excluded(&rel),
-                _ => true,
-            }
-        });
-    }
-    let progress = Progress::start();
-    builder.build_parallel().run(|| {
-        let tx = tx.clone();
-        let progress = &progress;
-        Box::new(move |result| {
-            let Ok(entry) = result else {
-                return ignore::WalkState::Continue;
-            };
-            let Some(ft) = entry.file_type() else {
-                return ignore::WalkState::Continue;
-            };
-            if ft.is_dir() {
-                return ignore::WalkState::Continue;
-            }
-            let Some(rel) = rel_path(root, entry.path()) else {
-                return ignore::WalkState::Continue;
-            };
-            let walked = if ft.is_symlink() {
-                let mut o = FileOutcome::new(rel, None);
-                o.skipped = Some(SkipReason::Symlink);
-                done(o)
-            } else if !ft.is_file() {
-                // FIFOs, sockets, devices: reading could block or never end.
-                let mut o = FileOutcome::new(rel, None);
-                o.skipped = Some(SkipReason::Unreadable);
-                done(o)
-            } else {
-                load_file(entry.path(), rel, cfg, wants_text)
-            };
-            progress.tick();
-            let _ = tx.send(walked);
-            ignore::WalkState::Continue
-        })
+/// An entry the walk could not read, usually a directory it could not list
+/// (permissions, vanished): counted and reported, since nothing below it was scanned.
+fn walk_error(root: &Path, err: &ignore::Error) -> Option<FileOutcome> {
+    let path = err_path(err)?;
+    let rel = rel_path(root, path)?;
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let mut o = FileOutcome::new(rel.clone(), None);
+    let message = if is_dir {
+        o.skipped = Some(SkipReason::UnreadableDir);
+        format!(
+            "skipped: cannot read directory: {}; nothing below it was scanned",
+            innermost(err)
+        )
+    } else {
+        o.skipped = Some(SkipReason::Unreadable);
+        format!("skipped: cannot read: {}", innermost(err))
+    };
+    o.diagnostics.push(Diagnostic {
+        path: rel,
+        line: None,
+        message,
     });
-    drop(tx);
-    progress.finish();
-    rx.into_iter().collect()
+    Some(o)
 }
 
-fn done(outcome: FileOutcome) -> Walked {
-    Walked {
-        outcome,
-        load: Load::Done,
-        for_rules: false,
+fn err_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(err_path),
+        _ => None,
     }
 }
 
-/// Reads a file's text; `None` when it is too large, binary, not UTF-8 or
-/// unreadable (counted and said in a diagnostic when rules wanted it).
-fn read_text(
-    abs: &Path,
-    rel: &str,
-    cfg: &Config,
-    for_rules: bool,
-    outcome: &mut FileOutcome,
-) -> Option<String> {
-    let note = |outcome: &mut FileOutcome, reason: SkipReason, message: Option<String>| {
-        if for_rules {
-            outcome.skipped = Some(reason);
-            if let Some(message) = message {
-                outcome.diagnostics.push(Diagnostic {
-                    path: rel.to_string(),
-                    line: None,
-                    message,
-                });
-            }
+fn innermost(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => innermost(err),
+        other => other.to_string(),
+    }
+}
+
+fn rel_path(root: &Path, path: &Path) -> Option<String> {
+    crate::paths::relative(root, path)
+}
+
+/// Reads and checks one file. Never panics: rule panics are caught per rule.
+fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) -> FileOutcome {
+    let class = classify::classify_name(&rel);
+    let wants_text = rules.iter().any(|r| r.wants_all_text());
+    let mut kind = match class {
+        NameClass::Known(k) => Some(k),
+        NameClass::NeedsShebang => None,
+        NameClass::Text => Some(FileKind::Text),
+        NameClass::Skip => {
+            return FileOutcome::new(rel, None);
         }
     };
-    let size = std::fs::metadata(abs).map(|m| m.len()).unwrap_or(0);
-    if size > cfg.max_file_size {
-        let message = format!(
-            "skipped: {size} bytes is over the {} byte limit (max_file_size)",
-            cfg.max_file_size
-        );
-        note(outcome, SkipReason::TooLarge, Some(message));
-        return None;
+    if kind == Some(FileKind::Text) && !wants_text {
+        return FileOutcome::new(rel, kind);
     }
-    let bytes = match std::fs::read(abs) {
+    let mut outcome = FileOutcome::new(rel.clone(), kind);
+    let bytes = match crate::files::read_repo(abs, cfg.max_file_size) {
         Ok(b) => b,
+        Err(crate::files::ReadError::TooLarge { size, limit }) => {
+            outcome.skipped = Some(SkipReason::TooLarge);
+            outcome.diagnostics.push(Diagnostic {
+                path: rel,
+                line: None,
+                message: format!(
+                    "skipped: {size} bytes is over the {limit} byte limit (max_file_size)"
+                ),
+            });
+            return outcome;
+        }
+        Err(crate::files::ReadError::Symlink) => {
+            outcome.skipped = Some(SkipReason::Symlink);
+            return outcome;
+        }
         Err(e) => {
-            let message = format!("skipped: cannot read: {e}");
-            note(outcome, SkipReason::Unreadable, Some(message));
-            return None;
+            outcome.skipped = Some(SkipReason::Unreadable);
+            outcome.diagnostics.push(Diagnostic {
+                path: rel,
+                line: None,
+                message: format!("skipped: cannot read: {e}"),
+            });
+            return outcome;
         }
     };
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
-        note(outcome, SkipReason::Binary, None);
-        return None;
+        outcome.skipped = Some(SkipReason::Binary);
+        return outcome;
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(_) => {
-            let message = "skipped: not valid UTF-8".to_string();
-            note(outcome, SkipReason::NonUtf8, Some(message));
-            return None;
+            outcome.skipped = Some(SkipReason::NonUtf8);
+            outcome.diagnostics.push(Diagnostic {
+                path: rel,
+                line: None,
+                message: "skipped: not valid UTF-8".to_string(),
+            });
+            return outcome;
         }
     };
-    Some(match text.strip_prefix('\u{feff}') {
+    let text = match text.strip_prefix('\u{feff}') {
         Some(t) => t.to_string(),
         None => text,
-    })
-}
-
-/// Phase 1 for one file: classify by name, read and parse it when the model keeps
-/// it (or when a shebang must decide its kind).
-fn load_file(abs: &Path, rel: String, cfg: &Config, wants_text: bool) -> Walked {
-    let kind = match classify::classify_name(&rel) {
-        NameClass::Known(k) => Some(k),
-        NameClass::NeedsShebang => None,
-        NameClass::Text => Some(FileKind::Text),
-        NameClass::Skip => return done(FileOutcome::new(rel, None)),
     };
-    let mut outcome = FileOutcome::new(rel.clone(), kind);
-    let (kind, text) = match kind {
-        Some(k) => (k, None),
-        None => {
-            // No extension: the first line decides, so it is read now.
-            let Some(text) = read_text(abs, &rel, cfg, wants_text, &mut outcome) else {
-                return done(outcome);
-            };
-            let first = text.lines().next().unwrap_or("");
-            let k = if classify::is_shell_shebang(first) {
-                FileKind::Shell
-            } else if classify::is_python_shebang(first) {
-                FileKind::Python
-            } else {
-                FileKind::Text
-            };
-            outcome.entry.kind = Some(k);
-            (k, Some(text))
-        }
-    };
-    let for_rules = kind != FileKind::Text || wants_text;
-    let purpose = model::purpose::purpose_of(&outcome.entry);
-    let keep = model::purpose::keeps_text(purpose)
-        || !matches!(kind, FileKind::Text | FileKind::Python)
-        || model::deps::req_kind(&rel).is_some();
-    let source = purpose == Some(model::Purpose::Source);
-    if !keep {
-        if !for_rules && !source {
-            return done(outcome);
-        }
-        let later = LaterFile {
-            abs: abs.to_path_buf(),
-            kind,
-            text,
-            source,
-        };
-        return Walked {
-            outcome,
-            load: Load::Later(later),
-            for_rules,
-        };
-    }
-    let text = match text {
-        Some(t) => t,
-        None => match read_text(abs, &rel, cfg, for_rules, &mut outcome) {
-            Some(t) => t,
-            None => return done(outcome),
-        },
-    };
-    let role = roles::role_of(&rel);
-    let m = model::file::parse_file(SourceFile::new(rel, text), kind, role);
-    Walked {
-        outcome,
-        load: Load::Kept(m),
-        for_rules,
-    }
-}
-
-/// Phase 2 for a kept file: every rule over the walk's parse.
-fn check_kept(
-    m: &ModelFile,
-    mut outcome: FileOutcome,
-    for_rules: bool,
-    cfg: &Config,
-    rules: &[Box<dyn Rule>],
-    repo: &Repository,
-) -> FileOutcome {
-    if !for_rules {
-        return outcome;
-    }
-    let cx = FileCx {
-        file: &m.file,
-        kind: m.kind,
-        role: m.role,
-        config: cfg,
-        repo,
-    };
-    outcome.scanned = true;
-    outcome.parse_error = m.parse_error;
-    let mut findings = Vec::new();
-    let mut diags = Vec::new();
-    for (offset, message) in &m.parse_notes {
-        diags.push(Diagnostic {
-            path: m.file.path.clone(),
-            line: offset.map(|o| m.line(o)),
-            message: message.clone(),
+    if kind.is_none() {
+        let first = text.lines().next().unwrap_or("");
+        kind = Some(if classify::is_shell_shebang(first) {
+            FileKind::Shell
+        } else if classify::is_python_shebang(first) {
+            FileKind::Python
+        } else {
+            FileKind::Text
         });
+        outcome.entry.kind = kind;
+        if kind == Some(FileKind::Text) && !wants_text {
+            return outcome;
+        }
     }
-    check_model_file(&cx, m, rules, &mut findings, &mut diags, &mut outcome);
-    outcome.diagnostics.extend(diags);
-    finish_file(&m.file, &cx, findings, &mut outcome, cfg);
-    outcome
-}
-
-/// Phase 2 for a file the model does not keep: read it, scan it for source
-/// facts, check it, drop it.
-fn check_later(
-    l: LaterFile,
-    mut outcome: FileOutcome,
-    for_rules: bool,
-    cfg: &Config,
-    rules: &[Box<dyn Rule>],
-    repo: &Repository,
-) -> (FileOutcome, CodeFacts) {
-    let mut code = CodeFacts::default();
-    let rel = outcome.entry.path.clone();
-    let text = match l.text {
-        Some(t) => t,
-        None => match read_text(&l.abs, &rel, cfg, for_rules, &mut outcome) {
-            Some(t) => t,
-            None => return (outcome, code),
-        },
+    let Some(kind) = kind else {
+        return outcome;
     };
     let file = SourceFile::new(rel, text);
-    if l.source {
-        code.source = model::source_facts::scan(&file);
-        code.source_files = 1;
-    }
-    if !for_rules {
-        return (outcome, code);
-    }
     let cx = FileCx {
         file: &file,
-        kind: l.kind,
+        kind,
         role: roles::role_of(&file.path),
         config: cfg,
-        repo,
     };
     outcome.scanned = true;
     let mut findings = Vec::new();
     let mut diags = Vec::new();
-    let path = file.path.as_str();
-    if l.kind == FileKind::Python {
-        check_python(&cx, rules, &mut findings, &mut diags, &mut outcome);
-    }
-    each_rule(rules, path, &mut findings, &mut diags, None, |r, s| {
-        r.check_text(&cx, s)
-    });
-    outcome.diagnostics.extend(diags);
-    finish_file(&file, &cx, findings, &mut outcome, cfg);
-    (outcome, code)
-}
-
-/// Parses a Python file (the tree lives only while its rules run) and checks it.
-fn check_python(
-    cx: &FileCx<'_>,
-    rules: &[Box<dyn Rule>],
-    findings: &mut Vec<Finding>,
-    diags: &mut Vec<Diagnostic>,
-    outcome: &mut FileOutcome,
-) {
-    let path = cx.file.path.as_str();
-    if let Some(py) = PythonFile::parse(&cx.file.text) {
-        if py.root().has_error() {
-            outcome.parse_error = true;
+    {
+        let _budget = crate::budget::start(crate::budget::file_budget());
+        check_file(&cx, rules, &mut findings, &mut diags, &mut outcome);
+        if crate::budget::was_exceeded()
+            && !diags
+                .iter()
+                .any(|d| d.message.contains("budget") || d.message.contains("out of time"))
+        {
             diags.push(Diagnostic {
-                path: path.to_string(),
+                path: cx.file.path.clone(),
                 line: None,
-                message: "Python syntax error (checked where it could be parsed)".to_string(),
+                message: format!(
+                    "time budget of {:?} for this file ran out while parsing; the remaining checks were skipped",
+                    crate::budget::file_budget()
+                ),
             });
         }
-        each_rule(rules, path, findings, diags, None, |r, s| {
-            r.check_python(&py, cx, s)
-        });
     }
-}
+    outcome.diagnostics.extend(diags);
 
-/// Positions, snippets, severity caps and overrides, suppressions of one file's findings.
-fn finish_file(
-    file: &SourceFile,
-    cx: &FileCx<'_>,
-    findings: Vec<Finding>,
-    outcome: &mut FileOutcome,
-    cfg: &Config,
-) {
-    outcome.suppressions = suppress::collect(file);
+    // Secrets of this file: every detector's spans and what secret rules reported.
+    let mut spans = crate::redact::secret_spans(&file.text);
+    spans.extend(
+        findings
+            .iter()
+            .filter(|f| crate::redact::is_secret_rule(f.rule))
+            .map(|f| f.span.clone()),
+    );
+    let spans = crate::redact::merge(spans);
+    let mut values = crate::redact::values_of(&file.text, &spans);
+    // Plain words are masked where a detector found them (the spans), not wherever
+    // they appear (a password `oncall` would mask the service `oncall_ui`).
+    values.retain(|v| crate::redact::worth_masking_by_value(v));
+
+    // Positions, snippets (secrets masked), severity overrides, suppressions.
+    outcome.suppressions = suppress::collect(&file);
     for mut f in findings {
         f.region = file.region(&f.span);
         if f.snippet.is_empty() {
-            f.snippet = snippet_of(file, f.region.start.line);
+            f.snippet = crate::redact::masked_line(&file, f.region.start.line, &spans);
         }
+        crate::redact::mask_finding(&mut f, &values);
         f.severity = cfg.severity_for(f.rule, cap_for_role(cx.role, f.severity));
         if suppress::is_suppressed(&f, &outcome.suppressions) {
             outcome.suppressed += 1;
@@ -648,30 +558,21 @@ fn finish_file(
         }
         outcome.findings.push(f);
     }
+    outcome.secrets = values;
+    outcome
 }
 
-fn rel_path(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let mut out = String::new();
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        out.push_str(&c.as_os_str().to_string_lossy());
-    }
-    Some(out)
-}
-
-/// Test, vendored and generated files do not ship the way production code does (a
-/// throwaway integration host, a copied library, protobuf stubs): their findings are
-/// reported at low at most, so a release gate on medium or high is about shipped code.
-/// A `[severity]` override in harden.toml still applies on top.
+/// Test, vendored, generated, example, development/CI-only and archived files do not
+/// ship the way production code does (a throwaway integration host, a copied library,
+/// protobuf stubs, a tutorial, a developer's compose file, last year's notes): their
+/// findings are reported at low at most, so a release gate on medium or high is about
+/// shipped code (docs/severity.md, "Context"). A `[severity]` override in harden.toml
+/// still applies on top.
 pub fn cap_for_role(role: roles::FileRole, severity: Severity) -> Severity {
-    match role {
-        roles::FileRole::Test | roles::FileRole::Vendored | roles::FileRole::Generated => {
-            severity.min(Severity::Low)
-        }
-        roles::FileRole::Production | roles::FileRole::Example => severity,
+    if role.is_production() {
+        severity
+    } else {
+        severity.min(Severity::Low)
     }
 }
 
@@ -696,12 +597,26 @@ fn each_rule<'r>(
     mut hook: impl FnMut(&'r dyn Rule, &mut Sink<'_>),
 ) {
     for rule in rules {
+        if crate::budget::was_exceeded() {
+            return;
+        }
         let meta = rule.meta();
         let mut local = Vec::new();
         let ok = {
             let mut sink = Sink::new(meta, path, map, &mut local);
             catch_unwind(AssertUnwindSafe(|| hook(rule.as_ref(), &mut sink))).is_ok()
         };
+        if crate::budget::exceeded() {
+            diags.push(Diagnostic {
+                path: path.to_string(),
+                line: None,
+                message: format!(
+                    "time budget of {:?} for this file ran out in rule {}; the remaining checks were skipped",
+                    crate::budget::file_budget(),
+                    meta.id
+                ),
+            });
+        }
         if ok {
             findings.extend(local);
         } else {
@@ -717,24 +632,48 @@ fn each_rule<'r>(
     }
 }
 
-/// The rule hooks for one kept file, from the walk's parse: the file kind's hook,
-/// then the shell embedded in it, then the text hook.
-fn check_model_file(
+fn check_file(
     cx: &FileCx<'_>,
-    m: &ModelFile,
     rules: &[Box<dyn Rule>],
     findings: &mut Vec<Finding>,
     diags: &mut Vec<Diagnostic>,
     outcome: &mut FileOutcome,
 ) {
     let path = cx.file.path.as_str();
-    match &m.parsed {
-        Parsed::Dockerfile(df) => {
+    let text = cx.file.text.as_str();
+    let mut shells: Vec<embed::Embedded> = Vec::new();
+    let parse_diag = |diags: &mut Vec<Diagnostic>, offset: usize, what: &str| {
+        let line = cx.file.lines.line_of(offset) + 1;
+        diags.push(Diagnostic {
+            path: path.to_string(),
+            line: Some(line),
+            message: what.to_string(),
+        });
+    };
+    match cx.kind {
+        FileKind::Shell => {
+            shells.push(embed::Embedded {
+                code: crate::mapped::MappedText::verbatim(text, 0),
+                origin: ShellOrigin::Script,
+            });
+        }
+        FileKind::Dockerfile => {
+            let df = dockerfile::parse(text);
+            for (span, msg) in &df.errors {
+                parse_diag(
+                    diags,
+                    span.start,
+                    &format!("Dockerfile: {msg} (the rest of the file is checked)"),
+                );
+            }
+            if !df.errors.is_empty() {
+                outcome.parse_error = true;
+            }
             each_rule(rules, path, findings, diags, None, |r, s| {
-                r.check_dockerfile(df, cx, s)
+                r.check_dockerfile(&df, cx, s)
             });
             // The RUN shells the Docker rules parsed (once, cached on `df`).
-            for run in embed::dockerfile_runs(df) {
+            for run in embed::dockerfile_runs(&df) {
                 for script in &run.scripts {
                     each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
                         r.check_shell(script, cx, s)
@@ -742,62 +681,237 @@ fn check_model_file(
                 }
             }
         }
-        Parsed::Yaml(_) => {
-            let Some(y) = m.clean_yaml() else {
-                // A template or a syntax error: a diagnostic says so, nothing is checked.
-                return;
+        FileKind::Compose
+        | FileKind::Workflow
+        | FileKind::Action
+        | FileKind::Dependabot
+        | FileKind::Yaml => {
+            let templated = if matches!(cx.kind, FileKind::Workflow | FileKind::Action) {
+                looks_templated_workflow(text)
+            } else {
+                looks_templated(text)
             };
-            match m.content_kind {
-                FileKind::Compose => each_rule(rules, path, findings, diags, None, |r, s| {
-                    r.check_compose(y, cx, s)
-                }),
-                FileKind::Workflow => each_rule(rules, path, findings, diags, None, |r, s| {
-                    r.check_workflow(y, cx, s)
-                }),
-                FileKind::Action => each_rule(rules, path, findings, diags, None, |r, s| {
-                    r.check_action(y, cx, s)
-                }),
-                FileKind::Dependabot => each_rule(rules, path, findings, diags, None, |r, s| {
-                    r.check_dependabot(y, cx, s)
-                }),
+            if templated {
+                diags.push(Diagnostic {
+                    path: path.to_string(),
+                    line: None,
+                    message:
+                        "not parsed: a template (Helm/Jinja `{{ }}` outside quotes), not plain YAML"
+                            .to_string(),
+                });
+                return;
+            }
+            let y = yaml::parse(text);
+            if let Some(why) = &y.refused {
+                outcome.parse_error = true;
+                diags.push(Diagnostic {
+                    path: path.to_string(),
+                    line: None,
+                    message: format!("YAML {why}; rules were not run on this file"),
+                });
+                return;
+            }
+            if let Some(err) = &y.error {
+                outcome.parse_error = true;
+                parse_diag(
+                    diags,
+                    err.start,
+                    "YAML syntax error; rules were not run on this file",
+                );
+                return;
+            }
+            let kind = if cx.kind == FileKind::Yaml && is_compose_content(&y) {
+                FileKind::Compose
+            } else {
+                cx.kind
+            };
+            match kind {
+                FileKind::Compose => {
+                    each_rule(rules, path, findings, diags, None, |r, s| {
+                        r.check_compose(&y, cx, s)
+                    });
+                    shells.extend(embed::compose_commands(&y));
+                }
+                FileKind::Workflow => {
+                    each_rule(rules, path, findings, diags, None, |r, s| {
+                        r.check_workflow(&y, cx, s)
+                    });
+                    shells.extend(embed::workflow_runs(&y));
+                    outcome.workflow_facts = extract_workflow_facts(&y, cx, false);
+                }
+                FileKind::Action => {
+                    each_rule(rules, path, findings, diags, None, |r, s| {
+                        r.check_action(&y, cx, s)
+                    });
+                    shells.extend(embed::action_runs(&y));
+                    outcome.workflow_facts = extract_workflow_facts(&y, cx, true);
+                }
+                FileKind::Dependabot => {
+                    each_rule(rules, path, findings, diags, None, |r, s| {
+                        r.check_dependabot(&y, cx, s)
+                    });
+                }
                 _ => {
-                    for root in m.k8s_documents() {
-                        each_rule(rules, path, findings, diags, None, |r, s| {
-                            r.check_k8s(root, cx, s)
-                        });
+                    let kustomization = is_kustomization_name(path);
+                    for doc in &y.documents {
+                        let Some(root) = &doc.root else { continue };
+                        if is_k8s_object(root) || kustomization {
+                            each_rule(rules, path, findings, diags, None, |r, s| {
+                                r.check_k8s(root, cx, s)
+                            });
+                            shells.extend(embed::k8s_commands(root));
+                        }
                     }
                 }
             }
-            for script in &m.shells {
-                each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
-                    r.check_shell(script, cx, s)
+        }
+        FileKind::Python => match PythonFile::parse_checked(text) {
+            Ok(py) => {
+                if py.root().has_error() {
+                    outcome.parse_error = true;
+                    diags.push(Diagnostic {
+                        path: path.to_string(),
+                        line: None,
+                        message: "Python syntax error (checked where it could be parsed)"
+                            .to_string(),
+                    });
+                }
+                each_rule(rules, path, findings, diags, None, |r, s| {
+                    r.check_python(&py, cx, s)
                 });
             }
-        }
-        Parsed::Shell(script) => {
-            if let Some(script) = script {
-                each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
-                    r.check_shell(script, cx, s)
+            Err(why) => {
+                outcome.parse_error = true;
+                diags.push(Diagnostic {
+                    path: path.to_string(),
+                    line: None,
+                    message: format!("Python {why}; Python rules were not run on this file"),
                 });
             }
-        }
-        Parsed::Text | Parsed::Requirements(_) => match m.kind {
-            FileKind::Markdown => each_rule(rules, path, findings, diags, None, |r, s| {
-                r.check_markdown(cx, s)
-            }),
-            FileKind::Manifest => each_rule(rules, path, findings, diags, None, |r, s| {
-                r.check_manifest(cx, s)
-            }),
-            FileKind::Python => check_python(cx, rules, findings, diags, outcome),
-            _ => {}
         },
+        FileKind::Markdown => {
+            each_rule(rules, path, findings, diags, None, |r, s| {
+                r.check_markdown(cx, s)
+            });
+        }
+        FileKind::Manifest => {
+            each_rule(rules, path, findings, diags, None, |r, s| {
+                r.check_manifest(cx, s)
+            });
+        }
+        FileKind::Text => {}
+    }
+    for e in &shells {
+        let script = match ShellScript::parse_checked(e.code.clone(), e.origin) {
+            Ok(s) => s,
+            Err(why) => {
+                outcome.parse_error = true;
+                parse_diag(
+                    diags,
+                    e.code.to_host(0),
+                    &format!("shell {why}; shell rules were not run on it"),
+                );
+                continue;
+            }
+        };
+        if e.origin == ShellOrigin::Script && script.has_error() {
+            outcome.parse_error = true;
+            let off = first_error_offset(&script);
+            parse_diag(
+                diags,
+                script.code.to_host(off),
+                "shell syntax error (the file is checked where it could be parsed)",
+            );
+        }
+        each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
+            r.check_shell(&script, cx, s)
+        });
     }
     each_rule(rules, path, findings, diags, None, |r, s| {
         r.check_text(cx, s)
     });
 }
 
-pub use crate::model::file::is_k8s_object;
+/// The cross-file facts of a workflow or action; a panic while reading them loses
+/// only these facts, never the scan.
+fn extract_workflow_facts(
+    y: &yaml::YamlFile,
+    cx: &FileCx<'_>,
+    action: bool,
+) -> Option<crate::workflows::model::FileFacts> {
+    catch_unwind(AssertUnwindSafe(|| {
+        crate::workflows::model::extract(y, cx.file, action)
+    }))
+    .ok()
+}
+
+fn first_error_offset(script: &ShellScript) -> usize {
+    let mut stack = vec![script.tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            return n.start_byte();
+        }
+        let mut c = n.walk();
+        let kids: Vec<_> = n.children(&mut c).filter(|k| k.has_error()).collect();
+        stack.extend(kids.into_iter().rev());
+    }
+    0
+}
+
+/// Helm/Jinja templates are not YAML until rendered; parsing them gives noise.
+fn looks_templated(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with("{{") || t.starts_with("{%") || (t.contains("{{-") || t.contains("-}}"))
+    })
+}
+
+/// Workflows and actions use `${{ … }}` themselves and shell defaults such as
+/// `${X:-${Y:-}}` in `run:`; only Jinja/Helm markers left once every `${{ … }}` is
+/// removed make one a template.
+fn looks_templated_workflow(text: &str) -> bool {
+    text.lines().any(|l| {
+        let mut rest = l.to_string();
+        while let Some(i) = rest.find("${{") {
+            let end = rest[i..].find("}}").map_or(rest.len(), |j| i + j + 2);
+            rest.replace_range(i..end, "");
+        }
+        let t = rest.trim_start();
+        t.starts_with("{{") || t.starts_with("{%") || t.contains("{{-") || t.contains("{%")
+    })
+}
+
+/// A YAML file not named like compose but shaped like it (`services:` of images/builds).
+fn is_compose_content(y: &yaml::YamlFile) -> bool {
+    y.documents.iter().any(|d| {
+        d.root
+            .as_ref()
+            .and_then(|r| r.get("services"))
+            .and_then(|s| s.as_map())
+            .is_some_and(|svcs| {
+                !svcs.is_empty()
+                    && svcs
+                        .iter()
+                        .all(|s| s.value.get("image").is_some() || s.value.get("build").is_some())
+            })
+    })
+}
+
+/// `kustomization.yaml` (which may omit `apiVersion`/`kind`): handed to `check_k8s` too, so
+/// rules can learn which files are patches and which images it rewrites.
+fn is_kustomization_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(
+        name,
+        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+    )
+}
+
+/// A YAML document that is a Kubernetes object.
+pub fn is_k8s_object(root: &yaml::YamlNode) -> bool {
+    root.get("apiVersion").and_then(|v| v.as_str()).is_some()
+        && root.get("kind").and_then(|v| v.as_str()).is_some()
+}
 
 /// A file counter on stderr for long scans, only when stderr is a terminal
 /// (never in pipes, CI logs or tests). Starts after half a second.

@@ -148,19 +148,6 @@ impl SourceFile {
         self.lines.line_text(&self.text, line - 1)
     }
 
-    /// 1-based line of a byte offset.
-    pub fn line(&self, offset: usize) -> usize {
-        self.lines.line_of(offset) + 1
-    }
-
-    /// Lines with their 1-based numbers, without terminators (a CR before the LF dropped).
-    pub fn numbered(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-    }
-
     /// Text of a byte span, or "" when the span is out of bounds.
     pub fn slice(&self, span: &Range<usize>) -> &str {
         self.text.get(span.clone()).unwrap_or("")

@@ -1,6 +1,6 @@
 //! Writing `.github/dependabot.yml` from what the repository actually contains:
 //! one entry per ecosystem (all its directories), weekly, minor/patch updates
-//! grouped, a cooldown, and major updates of pinned platform images and ML
+//! grouped, a week's cooldown, and major updates of pinned platform images and ML
 //! frameworks ignored (they need a person: a CUDA or Python major is a migration).
 
 use std::collections::BTreeMap;
@@ -71,7 +71,7 @@ fn pinned_platform_images(root: &Path, inventory: &[InventoryEntry]) -> Vec<Stri
         .iter()
         .filter(|e| e.kind == Some(crate::classify::FileKind::Dockerfile))
     {
-        let Ok(text) = std::fs::read_to_string(root.join(&e.path)) else {
+        let Ok(text) = crate::fix::read_repo_file(root, &e.path) else {
             continue;
         };
         let df = dockerfile::parse(&text);
@@ -106,7 +106,7 @@ fn pinned_frameworks(root: &Path, inventory: &[InventoryEntry]) -> Vec<String> {
         if !crate::classify::is_requirements_name(&name) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(root.join(&e.path)) else {
+        let Ok(text) = crate::fix::read_repo_file(root, &e.path) else {
             continue;
         };
         for line in text.lines() {
@@ -152,7 +152,9 @@ pub fn generate(root: &Path, inventory: &[InventoryEntry], found: &[Detected]) -
         }
         y.push_str("    schedule:\n      interval: \"weekly\"\n");
         y.push_str("    open-pull-requests-limit: 5\n");
-        y.push_str("    cooldown:\n      default-days: 5\n");
+        // A week: most compromised releases are pulled within days (zizmor's
+        // dependabot-cooldown asks for seven).
+        y.push_str("    cooldown:\n      default-days: 7\n");
         y.push_str(
             "    groups:\n      minor-and-patch:\n        update-types: [\"minor\", \"patch\"]\n",
         );

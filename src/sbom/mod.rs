@@ -133,27 +133,34 @@ pub fn counts(rel: &str) -> bool {
 /// Lockfile paths (relative, sorted) under `root`, walking like the scan does.
 pub fn discover(root: &Path, config: &Config) -> Vec<String> {
     let mut builder = ignore::WalkBuilder::new(root);
+    // Ignore files are read by `IgnoreRules` (FIFO- and link-safe), not by the walker.
     builder
         .hidden(false)
-        .git_ignore(true)
+        .git_ignore(false)
         .git_global(false)
-        .git_exclude(true)
+        .git_exclude(false)
         .require_git(false)
-        .ignore(true)
-        .parents(true)
+        .ignore(false)
+        .parents(false)
         .follow_links(false);
     {
         let root = root.to_path_buf();
         let cfg = config.clone();
+        let ignores = crate::gitignore::IgnoreRules::new(&root);
         builder.filter_entry(move |e| {
             let name = e.file_name();
             if name == ".git" || name == ".hg" || name == ".svn" || name == "node_modules" {
                 return false;
             }
-            match rel(&root, e.path()) {
-                Some(r) if !r.is_empty() => !cfg.is_excluded(&r),
-                _ => true,
+            let excluded = match rel(&root, e.path()) {
+                Some(r) if !r.is_empty() => cfg.is_excluded(&r),
+                _ => false,
+            };
+            if excluded || e.depth() == 0 {
+                return !excluded;
             }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !ignores.is_ignored(e.path(), is_dir)
         });
     }
     let mut out = Vec::new();
@@ -185,21 +192,17 @@ pub fn discover(root: &Path, config: &Config) -> Vec<String> {
 }
 
 fn rel(root: &Path, path: &Path) -> Option<String> {
-    let r = path.strip_prefix(root).ok()?;
-    Some(
-        r.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
+    crate::paths::relative(root, path)
 }
 
 /// Reads and parses one lockfile (`rel` relative to `root`).
 pub fn parse_lockfile(root: &Path, rel: &str) -> Result<Lockfile, String> {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let path = crate::paths::to_path(root, rel).ok_or("malformed path")?;
+    let text =
+        crate::files::read_repo_text(&path, crate::files::AUX_LIMIT).map_err(|e| e.to_string())?;
     let dir = path.parent().unwrap_or(root);
-    let sibling = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+    let sibling =
+        |name: &str| crate::files::read_repo_text(&dir.join(name), crate::files::AUX_LIMIT).ok();
     let name = rel.rsplit('/').next().unwrap_or(rel);
     match name {
         "package-lock.json" | "npm-shrinkwrap.json" => {
@@ -395,10 +398,15 @@ impl Sbom {
 
 /// Unix time of the last commit in `root`, or 0 outside a repository.
 pub fn commit_time(root: &Path) -> i64 {
-    std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["log", "-1", "--format=%ct"])
+    crate::vcs::readonly_git(root)
+        .args([
+            "log",
+            "-1",
+            "--no-show-signature",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--format=%ct",
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success())

@@ -1,33 +1,70 @@
-//! Gathering: which files matter for the controls, taken from the repository
-//! model with the parse the walk made (YAML for workflows/compose/k8s, the
-//! Dockerfile parser) and the source facts the rule pass collected. Nothing
-//! here reads the disk or parses.
+//! Gathering: which files matter for the controls, read once each (size-capped),
+//! parsed with the scan's own parsers (YAML for workflows/compose/k8s, the
+//! Dockerfile parser), and a parallel grep over production source files.
 
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::classify::FileKind;
 use crate::classify::InventoryEntry;
-use crate::model::purpose::{self, Purpose};
-use crate::model::{Repository, SourceFacts};
+use crate::config::Config;
 use crate::parse::{dockerfile, yaml};
+use crate::roles::{self, FileRole};
+use crate::source::LineIndex;
 
-pub use crate::model::purpose::{dir_of, file_name, is_production};
+use super::source_scan::{self, SourceFacts};
 
-/// A file the controls read: the walk's [`crate::source::SourceFile`] (path, text,
-/// line index; `line()` and `numbered()` give 1-based lines).
-pub type Text = crate::source::SourceFile;
+/// A file read for the assessment, with its line index.
+#[derive(Debug)]
+pub struct Text {
+    /// Repository-relative path.
+    pub path: String,
+    /// Contents (BOM stripped).
+    pub text: String,
+    lines: LineIndex,
+}
+
+impl Text {
+    /// Wraps text read from `path`.
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let lines = LineIndex::new(&text);
+        Text {
+            path: path.into(),
+            text,
+            lines,
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.lines.line_of(offset) + 1
+    }
+
+    /// Lines with their 1-based numbers.
+    pub fn numbered(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+    }
+}
 
 /// A parsed YAML file.
-pub struct YamlText<'a> {
+pub struct YamlText {
     /// The text.
-    pub file: &'a Text,
+    pub file: Text,
     /// Its parse.
-    pub yaml: &'a yaml::YamlFile,
+    pub yaml: yaml::YamlFile,
 }
 
 /// A parsed Dockerfile.
-pub struct DockerText<'a> {
+pub struct DockerText {
     /// The text.
-    pub file: &'a Text,
+    pub file: Text,
     /// Its parse.
-    pub parsed: &'a dockerfile::Dockerfile,
+    pub parsed: dockerfile::Dockerfile,
 }
 
 /// Everything the controls look at.
@@ -35,35 +72,35 @@ pub struct Facts<'a> {
     /// Every path the scan saw.
     pub inventory: &'a [InventoryEntry],
     /// GitHub workflows.
-    pub workflows: Vec<YamlText<'a>>,
+    pub workflows: Vec<YamlText>,
     /// Local actions (`action.yml`).
-    pub actions: Vec<YamlText<'a>>,
+    pub actions: Vec<YamlText>,
     /// Other CI definitions (GitLab, CircleCI, Jenkins, Azure, Travis…), as text.
-    pub other_ci: Vec<&'a Text>,
+    pub other_ci: Vec<Text>,
     /// Production Dockerfiles (tests, examples, vendored and devcontainers left out).
-    pub dockerfiles: Vec<DockerText<'a>>,
+    pub dockerfiles: Vec<DockerText>,
     /// Compose files.
-    pub compose: Vec<YamlText<'a>>,
+    pub compose: Vec<YamlText>,
     /// YAML files that hold Kubernetes objects.
-    pub k8s: Vec<YamlText<'a>>,
+    pub k8s: Vec<YamlText>,
     /// Templated (Helm) manifests that mention a workload kind, as text.
-    pub helm: Vec<&'a Text>,
+    pub helm: Vec<Text>,
     /// Helm `values*.yaml` files.
-    pub helm_values: Vec<&'a Text>,
+    pub helm_values: Vec<Text>,
     /// `.github/dependabot.yml`.
-    pub dependabot: Option<YamlText<'a>>,
+    pub dependabot: Option<YamlText>,
     /// `.pre-commit-config.yaml`.
-    pub pre_commit: Option<&'a Text>,
+    pub pre_commit: Option<Text>,
     /// Documentation read for the operations controls.
-    pub docs: Vec<&'a Text>,
+    pub docs: Vec<Text>,
     /// Dependency manifests (package.json, pyproject.toml, go.mod…).
-    pub manifests: Vec<&'a Text>,
+    pub manifests: Vec<Text>,
     /// Scripts that may back up or restore data, and logging config files.
-    pub scripts: Vec<&'a Text>,
+    pub scripts: Vec<Text>,
     /// Logging configuration files (logging.conf, logback.xml…).
-    pub log_configs: Vec<&'a Text>,
+    pub log_configs: Vec<Text>,
     /// What the production source says.
-    pub source: &'a SourceFacts,
+    pub source: SourceFacts,
     /// Number of production source files grepped.
     pub source_files: usize,
 }
@@ -95,11 +132,249 @@ impl Facts<'_> {
     }
 }
 
-/// Gathers the facts from the model: the files of each purpose, as the walk kept
-/// and parsed them.
-pub fn gather(repo: &Repository) -> Facts<'_> {
+/// File name of a relative path.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Directory of a relative path (`""` at the root).
+pub fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// Reads a file if it is small enough and UTF-8.
+pub fn read(root: &Path, rel: &str, max: u64) -> Option<Text> {
+    let abs = crate::paths::to_path(root, rel)?;
+    let bytes = crate::files::read_repo(&abs, max).ok()?;
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        return None;
+    }
+    let text = String::from_utf8(bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    Some(Text::new(rel, text))
+}
+
+fn yaml_text(t: Text) -> YamlText {
+    let yaml = yaml::parse(&t.text);
+    YamlText { file: t, yaml }
+}
+
+/// Files whose role makes them irrelevant to readiness (tests, examples, vendored code).
+pub fn is_production(path: &str) -> bool {
+    matches!(roles::role_of(path), FileRole::Production)
+}
+
+const OTHER_CI: &[&str] = &[
+    ".gitlab-ci.yml",
+    ".gitlab-ci.yaml",
+    ".circleci/config.yml",
+    ".circleci/config.yaml",
+    "Jenkinsfile",
+    "azure-pipelines.yml",
+    "azure-pipelines.yaml",
+    ".travis.yml",
+    "bitbucket-pipelines.yml",
+    ".drone.yml",
+    ".buildkite/pipeline.yml",
+    ".woodpecker.yml",
+    "cloudbuild.yaml",
+    "cloudbuild.yml",
+    "buildspec.yml",
+];
+
+const DOC_EXTS: &[&str] = &["md", "markdown", "rst", "txt", "adoc"];
+
+const DOC_KEYWORDS: &[&str] = &[
+    "runbook",
+    "playbook",
+    "operat",
+    "ops",
+    "oncall",
+    "on-call",
+    "incident",
+    "troubleshoot",
+    "deploy",
+    "release",
+    "rollback",
+    "backup",
+    "restore",
+    "recovery",
+    "disaster",
+    "production",
+    "install",
+    "hosting",
+    "maintenance",
+    "readme",
+    "security",
+    "changelog",
+    "changes",
+    "history",
+    "monitor",
+    "alert",
+];
+
+fn is_doc(path: &str, lower_name: &str) -> bool {
+    let ext = lower_name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if !DOC_EXTS.contains(&ext) {
+        return false;
+    }
+    if ext == "txt"
+        && (lower_name.starts_with("requirements") || lower_name.starts_with("constraints"))
+    {
+        return false;
+    }
+    if !is_production(path) {
+        return false;
+    }
+    let lower = path.to_ascii_lowercase();
+    let depth = lower.matches('/').count();
+    let in_docs = lower.starts_with("docs/")
+        || lower.starts_with("doc/")
+        || lower.starts_with("documentation/")
+        || lower.starts_with("runbooks/")
+        || lower.starts_with("ops/")
+        || lower.starts_with(".github/");
+    (depth == 0 && ext != "txt")
+        || (in_docs && depth <= 2)
+        || DOC_KEYWORDS.iter().any(|k| lower.contains(k))
+}
+
+fn is_log_config(lower_name: &str) -> bool {
+    matches!(
+        lower_name,
+        "logging.conf"
+            | "logging.ini"
+            | "logging.yaml"
+            | "logging.yml"
+            | "logging.json"
+            | "log_config.yaml"
+            | "log_config.yml"
+            | "log_config.json"
+            | "log-config.yaml"
+            | "logback.xml"
+            | "logback-spring.xml"
+            | "log4j2.xml"
+            | "log4j2.yaml"
+            | "log4rs.yaml"
+    )
+}
+
+fn is_script_candidate(path: &str, lower_name: &str, kind: Option<FileKind>) -> bool {
+    if !is_production(path) {
+        return false;
+    }
+    let lower = path.to_ascii_lowercase();
+    let named = ["backup", "restore", "dump", "snapshot", "rollback", "cron"]
+        .iter()
+        .any(|k| lower.contains(k));
+    let scripty = matches!(kind, Some(FileKind::Shell))
+        || lower_name.ends_with(".py")
+        || lower_name.ends_with(".yml")
+        || lower_name.ends_with(".yaml")
+        || lower_name.ends_with(".sql")
+        || !lower_name.contains('.');
+    (named && scripty && !lower_name.ends_with(".md"))
+        || matches!(kind, Some(FileKind::Shell))
+        || matches!(lower_name, "makefile" | "justfile" | "taskfile.yml")
+}
+
+const SOURCE_EXTS: &[&str] = &[
+    "py", "js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx", "go", "rs", "java", "kt", "rb",
+    "php", "cs", "scala", "ex", "exs",
+];
+
+fn is_source(path: &str, lower_name: &str) -> bool {
+    let ext = lower_name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    SOURCE_EXTS.contains(&ext)
+        && !lower_name.ends_with(".min.js")
+        && !lower_name.ends_with(".d.ts")
+        && is_production(path)
+        && !path.starts_with("docs/")
+        && !path.contains("/dist/")
+        && !path.starts_with("dist/")
+        && !path.contains("/build/")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Workflow,
+    Action,
+    OtherCi,
+    Dockerfile,
+    Compose,
+    MaybeK8s,
+    Dependabot,
+    PreCommit,
+    Doc,
+    Manifest,
+    Script,
+    LogConfig,
+    Source,
+}
+
+/// Gathers the facts. Reads each selected file once, in parallel.
+pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config) -> Facts<'a> {
+    let max = config.max_file_size;
+    let mut wanted: Vec<(&str, Want)> = Vec::new();
+    for e in inventory {
+        let path = e.path.as_str();
+        let name = file_name(path);
+        let lower_name = name.to_ascii_lowercase();
+        let want = match e.kind {
+            Some(FileKind::Workflow) => Some(Want::Workflow),
+            Some(FileKind::Action) if is_production(path) => Some(Want::Action),
+            Some(FileKind::Dependabot) => Some(Want::Dependabot),
+            Some(FileKind::Dockerfile)
+                if is_production(path)
+                    && !path.starts_with(".devcontainer/")
+                    && !is_source(path, &lower_name) =>
+            {
+                Some(Want::Dockerfile)
+            }
+            Some(FileKind::Compose) if is_production(path) => Some(Want::Compose),
+            Some(FileKind::Manifest) if is_production(path) => Some(Want::Manifest),
+            _ if OTHER_CI.contains(&path) => Some(Want::OtherCi),
+            _ if path == ".pre-commit-config.yaml" || path == ".pre-commit-config.yml" => {
+                Some(Want::PreCommit)
+            }
+            _ if is_log_config(&lower_name) && is_production(path) => Some(Want::LogConfig),
+            Some(FileKind::Markdown) | Some(FileKind::Text) | None if is_doc(path, &lower_name) => {
+                Some(Want::Doc)
+            }
+            Some(FileKind::Yaml) if is_production(path) && !path.starts_with(".github/") => {
+                if is_script_candidate(path, &lower_name, e.kind) {
+                    Some(Want::Script)
+                } else {
+                    Some(Want::MaybeK8s)
+                }
+            }
+            _ if is_source(path, &lower_name) => Some(Want::Source),
+            _ if is_script_candidate(path, &lower_name, e.kind) => Some(Want::Script),
+            _ => None,
+        };
+        if let Some(w) = want {
+            wanted.push((path, w));
+        }
+    }
+
+    // Source files are grepped as they are read and never kept; the rest is kept.
+    let (sources, others): (Vec<_>, Vec<_>) =
+        wanted.into_iter().partition(|(_, w)| *w == Want::Source);
+    let (source, source_files) = sources
+        .par_iter()
+        .filter_map(|(path, _)| read(root, path, max))
+        .map(|t| (source_scan::scan(&t), 1usize))
+        .reduce(
+            || (SourceFacts::default(), 0),
+            |(a, n), (b, m)| (a.merge(b), n + m),
+        );
+    let read_all: Vec<(Want, Option<Text>)> = others
+        .par_iter()
+        .map(|(path, w)| (*w, read(root, path, max)))
+        .collect();
+
     let mut facts = Facts {
-        inventory: repo.inventory(),
+        inventory,
         workflows: Vec::new(),
         actions: Vec::new(),
         other_ci: Vec::new(),
@@ -114,36 +389,30 @@ pub fn gather(repo: &Repository) -> Facts<'_> {
         manifests: Vec::new(),
         scripts: Vec::new(),
         log_configs: Vec::new(),
-        source: &repo.code().source,
-        source_files: repo.code().source_files,
+        source: SourceFacts::default(),
+        source_files: 0,
     };
-    for e in repo.inventory() {
-        let Some(want) = purpose::purpose_of(e) else {
-            continue;
-        };
-        let Some(m) = repo.file(&e.path) else {
-            continue;
-        };
-        let t = &m.file;
-        let yaml_text = || m.yaml().map(|yaml| YamlText { file: t, yaml });
+    for (want, text) in read_all {
+        let Some(t) = text else { continue };
         match want {
-            Purpose::Workflow => facts.workflows.extend(yaml_text()),
-            Purpose::Action => facts.actions.extend(yaml_text()),
-            Purpose::OtherCi => facts.other_ci.push(t),
-            Purpose::Dockerfile => {
-                if let Some(parsed) = m.dockerfile() {
-                    facts.dockerfiles.push(DockerText { file: t, parsed });
-                }
+            Want::Workflow => facts.workflows.push(yaml_text(t)),
+            Want::Action => facts.actions.push(yaml_text(t)),
+            Want::OtherCi => facts.other_ci.push(t),
+            Want::Dockerfile => {
+                let parsed = dockerfile::parse(&t.text);
+                facts.dockerfiles.push(DockerText { file: t, parsed });
             }
-            Purpose::Compose => facts.compose.extend(yaml_text()),
-            Purpose::MaybeK8s => {
+            Want::Compose => facts.compose.push(yaml_text(t)),
+            Want::MaybeK8s => {
                 let name = file_name(&t.path).to_ascii_lowercase();
                 if name.starts_with("values") && facts.has_chart_near(&t.path) {
                     facts.helm_values.push(t);
                     continue;
                 }
-                if purpose::is_script_candidate(&t.path, &name, Some(crate::classify::FileKind::Yaml)) {
-                    facts.scripts.push(t);
+                if is_script_candidate(&t.path, &name, Some(FileKind::Yaml)) {
+                    facts
+                        .scripts
+                        .push(Text::new(t.path.clone(), t.text.clone()));
                 }
                 if !(t.text.contains("apiVersion") && t.text.contains("kind")) {
                     continue;
@@ -152,31 +421,43 @@ pub fn gather(repo: &Repository) -> Facts<'_> {
                     facts.helm.push(t);
                     continue;
                 }
-                if let Some(y) = yaml_text() {
-                    if y.yaml
-                        .documents
-                        .iter()
-                        .any(|d| d.root.as_ref().is_some_and(crate::engine::is_k8s_object))
-                    {
-                        facts.k8s.push(y);
-                    }
+                let y = yaml_text(t);
+                if y.yaml
+                    .documents
+                    .iter()
+                    .any(|d| d.root.as_ref().is_some_and(crate::engine::is_k8s_object))
+                {
+                    facts.k8s.push(y);
                 }
             }
-            Purpose::Dependabot => facts.dependabot = yaml_text(),
-            Purpose::PreCommit => facts.pre_commit = Some(t),
-            Purpose::Doc => facts.docs.push(t),
-            Purpose::Manifest => facts.manifests.push(t),
-            Purpose::Script => facts.scripts.push(t),
-            Purpose::LogConfig => facts.log_configs.push(t),
-            Purpose::Source => {}
+            Want::Dependabot => facts.dependabot = Some(yaml_text(t)),
+            Want::PreCommit => facts.pre_commit = Some(t),
+            Want::Doc => facts.docs.push(t),
+            Want::Manifest => facts.manifests.push(t),
+            Want::Script => facts.scripts.push(t),
+            Want::LogConfig => facts.log_configs.push(t),
+            Want::Source => {}
         }
     }
+    facts.source_files = source_files;
+    facts.source = source;
+    facts.source.sort();
     facts
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_selection() {
+        assert!(is_doc("README.md", "readme.md"));
+        assert!(is_doc("docs/runbook.md", "runbook.md"));
+        assert!(is_doc("docs/ops/deploy.md", "deploy.md"));
+        assert!(!is_doc("requirements.txt", "requirements.txt"));
+        assert!(!is_doc("tests/fixtures/README.md", "readme.md"));
+        assert!(!is_doc("src/pkg/notes.md", "notes.md"));
+    }
 
     #[test]
     fn text_lines() {

@@ -12,10 +12,13 @@ pub mod areas;
 pub mod ci;
 pub mod controls;
 pub mod facts;
+pub mod live;
 pub mod outcome;
 pub mod profile;
 pub mod render;
+pub mod routes;
 pub mod score;
+pub mod source_scan;
 pub mod view;
 pub mod workloads;
 
@@ -77,7 +80,27 @@ impl State {
     }
 }
 
-pub use crate::model::Evidence;
+/// One piece of evidence: a place in the repository and what it shows.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Evidence {
+    /// Repository-relative path.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What this line shows.
+    pub note: String,
+}
+
+impl Evidence {
+    /// Evidence at `path:line`.
+    pub fn new(path: impl Into<String>, line: usize, note: impl Into<String>) -> Self {
+        Evidence {
+            path: path.into(),
+            line,
+            note: note.into(),
+        }
+    }
+}
 
 /// The assessed state of one control.
 #[derive(Debug, Clone, Serialize)]
@@ -139,6 +162,10 @@ pub struct StatusReport {
     pub scores: Scores,
     /// What the repository was taken to be.
     pub profile: Profile,
+    /// Health, readiness and metrics routes registered in the code, with the
+    /// paths to request (router prefixes resolved); what `harden probe` asks.
+    #[serde(skip)]
+    pub routes: Vec<routes::Route>,
 }
 
 impl StatusReport {
@@ -150,7 +177,8 @@ impl StatusReport {
 
 /// Assesses the repository at `root`, using a scan's findings and inventory.
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
-    let facts = facts::gather(&report.model);
+    let facts = facts::gather(root, &report.inventory, config);
+    let routes = routes::resolve(&facts.source.routes, &facts.source.prefixes);
     let (profile, mut outcomes) = areas::assess_all(&facts, &report.findings);
     outcomes.insert(
         "known-vulnerabilities",
@@ -182,6 +210,7 @@ pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport
         controls,
         scores,
         profile,
+        routes,
     }
 }
 
@@ -209,10 +238,14 @@ pub struct StatusArgs {
     /// `known-vulnerabilities` control; overrides `[osv] source`.
     #[arg(long, value_name = "SOURCE")]
     osv: Option<PathBuf>,
+    /// Base URL of the running service: the health, readiness and metrics
+    /// controls are then proven (or disproven) by what it answers.
+    #[arg(long, value_name = "URL")]
+    probe: Option<String>,
 }
 
-/// Runs `harden status`.
-pub fn run_cli(args: StatusArgs) -> i32 {
+/// Runs `harden status`; `prober` answers `--probe URL`.
+pub fn run_cli(args: StatusArgs, prober: &dyn live::LiveProber) -> i32 {
     let report = match crate::cli::load_and_scan(&args.common) {
         Ok(r) => r,
         Err(code) => return code,
@@ -226,11 +259,19 @@ pub fn run_cli(args: StatusArgs) -> i32 {
             return crate::cli::error(e);
         }
     }
-    let status = assess(&args.common.path, &report, &config);
+    let mut status = assess(&args.common.path, &report, &config);
+    if let Some(url) = &args.probe {
+        match prober.probe(&status, url) {
+            Ok(checks) => live::apply(&mut status, &checks),
+            Err(e) => return crate::cli::error(e),
+        }
+    }
     let color = crate::cli::use_color(args.output.is_some());
-    let res = crate::cli::emit(args.output.as_deref(), |w| match args.format {
-        StatusFormat::Terminal => render::terminal(&status, color, w),
-        StatusFormat::Json => render::json(&status, w),
+    let res = crate::cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
+        match args.format {
+            StatusFormat::Terminal => render::terminal(&status, color, w),
+            StatusFormat::Json => render::json(&status, w),
+        }
     });
     match res {
         Ok(()) => crate::cli::EXIT_OK,

@@ -99,7 +99,6 @@ pub(crate) fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
                 || path.starts_with("ansible/")
                 || (name.starts_with("deploy") && !name.ends_with(".md")))
     });
-    p.deployable = p.service || p.containers || deploy_file || !facts.helm.is_empty();
     let packaged = facts.entries().any(|(path, name)| {
         is_production(path) && PACKAGE_FILES.contains(&file_name(path)) && name != "package.json"
             || name.ends_with(".gemspec") && is_production(path)
@@ -120,6 +119,13 @@ pub(crate) fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
             t.contains("\"private\":true") || t.contains("\"start\":")
         }
     });
+    // A packaged tool (a crate, a Python or npm package) whose only container is a
+    // Dockerfile that exposes nothing and that nothing orchestrates ships its image as
+    // one more way to run the tool (ruff, zizmor, harden itself): nothing to operate.
+    let orchestrated = !c.services.is_empty() || !c.k8s.is_empty() || !c.helm.is_empty();
+    let tool_image = (packaged || npm_package) && !npm_app && !exposes && !orchestrated;
+    p.deployable =
+        p.service || (p.containers && !tool_image) || deploy_file || !facts.helm.is_empty();
     p.library = (packaged || npm_package) && !npm_app && !p.deployable;
     let db_service = c.services.iter().any(|s| {
         let img = s.image.to_ascii_lowercase();

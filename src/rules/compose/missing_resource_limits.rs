@@ -87,7 +87,7 @@ impl Rule for MissingResourceLimits {
     }
 
     fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if skip_operational(cx) {
+        if skip_operational(cx, yaml) {
             return;
         }
         for svc in services(yaml) {

@@ -207,12 +207,70 @@ pub fn skip_file(cx: &FileCx<'_>) -> bool {
     matches!(cx.role, FileRole::Vendored | FileRole::Generated)
 }
 
-/// Severity adjusted to the file's role: tests and examples are capped at low.
+/// Severity adjusted to the file's role: tests and examples, and images that only serve
+/// development or CI (see [`dev_or_ci_image`]), are capped at low.
 pub fn for_role(cx: &FileCx<'_>, sev: Severity) -> Severity {
-    match cx.role {
-        FileRole::Test | FileRole::Example if sev > Severity::Low => Severity::Low,
-        _ => sev,
+    let capped =
+        matches!(cx.role, FileRole::Test | FileRole::Example) || dev_or_ci_image(&cx.file.path);
+    if capped && sev > Severity::Low {
+        Severity::Low
+    } else {
+        sev
     }
+}
+
+/// A Dockerfile that builds a development, CI or test-runner image, or archived code:
+/// under `.devcontainer/`, `.github/`, `.ci/`, `.circleci/`, `archived/`, a Gitpod
+/// workspace (`.gitpod.Dockerfile`), a browser-test runner (`Dockerfile.playwright`,
+/// `Dockerfile.cypress`), a build-tool image in a `*_builder/` directory
+/// (`tools/bazel_builder/`: it compiles code in CI and is never deployed), or a name
+/// marking it as such (`Dockerfile.dev`, `ci.Dockerfile`).
+pub fn dev_or_ci_image(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut segs: Vec<&str> = lower.split('/').collect();
+    let file = segs.pop().unwrap_or("");
+    if segs.iter().any(|d| {
+        matches!(
+            *d,
+            ".devcontainer"
+                | ".github"
+                | ".ci"
+                | ".circleci"
+                | ".gitlab"
+                | ".buildkite"
+                | "archived"
+                | "archive"
+                | "deprecated"
+        )
+    }) || segs.last().is_some_and(|d| is_builder_dir(d))
+    {
+        return true;
+    }
+    file.split(['.', '-', '_']).any(|p| {
+        matches!(
+            p,
+            "gitpod"
+                | "devcontainer"
+                | "playwright"
+                | "cypress"
+                | "selenium"
+                | "dev"
+                | "devel"
+                | "development"
+                | "ci"
+                | "test"
+                | "tests"
+                | "testing"
+                | "e2e"
+        )
+    })
+}
+
+/// `bazel_builder`, `image-builder`, `builder`: the directory of a build-tool image.
+fn is_builder_dir(dir: &str) -> bool {
+    dir.rsplit(['-', '_'])
+        .next()
+        .is_some_and(|last| last == "builder" || last == "builders")
 }
 
 /// A `RUN`'s shell, parsed (its shell-form arguments, or its heredoc bodies when the
@@ -415,6 +473,14 @@ mod tests {
     use crate::parse::dockerfile::parse;
 
     #[test]
+    fn build_tool_images_are_not_shipped() {
+        assert!(dev_or_ci_image("tools/bazel_builder/Dockerfile"));
+        assert!(dev_or_ci_image("images/image-builder/Dockerfile"));
+        assert!(!dev_or_ci_image("backend/Dockerfile"));
+        assert!(!dev_or_ci_image("tools/rebuilder-ui/Dockerfile"));
+    }
+
+    #[test]
     fn resolves_args_and_images() {
         let df = parse("ARG PY=3.12\nARG BASE=python:${PY}-slim\nARG NOPE\nFROM ${BASE}\n");
         let args = global_args(&df);
@@ -471,13 +537,11 @@ pub mod testing {
     pub fn check_at(rule: &dyn Rule, path: &str, text: &str) -> Vec<Finding> {
         let file = SourceFile::new(path, text);
         let config = Config::default();
-        let repo = crate::model::Repository::default();
         let cx = FileCx {
             file: &file,
             kind: FileKind::Dockerfile,
             role: FileRole::Production,
             config: &config,
-            repo: &repo,
         };
         let df = parse(text);
         let mut out = Vec::new();

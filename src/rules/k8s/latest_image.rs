@@ -4,12 +4,12 @@ use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::roles::FileRole;
 use crate::rules::compose::{image_tag, ImageTag};
-use crate::rules::k8s::{workloads};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::k8s::{workloads, Deferred};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
-pub struct LatestImage;
+pub struct LatestImage(Deferred);
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -116,8 +116,8 @@ impl Rule for LatestImage {
         &META
     }
 
-    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if super::is_meta_document(doc, cx) || cx.role == FileRole::Example {
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) || cx.role == FileRole::Example {
             return;
         }
         for w in workloads(doc, cx) {
@@ -141,9 +141,8 @@ impl Rule for LatestImage {
                 } else {
                     META.severity
                 };
-                super::report(
+                self.0.push(
                     cx,
-                    out,
                     image.span.clone(),
                     severity,
                     format!(
@@ -158,4 +157,7 @@ impl Rule for LatestImage {
         }
     }
 
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
 }

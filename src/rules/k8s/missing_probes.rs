@@ -2,12 +2,12 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
-use crate::rules::k8s::{skip_operational, workloads, SERVING_KINDS};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::k8s::{skip_operational, workloads, Deferred, SERVING_KINDS};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
-pub struct MissingProbes;
+pub struct MissingProbes(Deferred);
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -74,8 +74,8 @@ impl Rule for MissingProbes {
         &META
     }
 
-    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if super::is_meta_document(doc, cx) || skip_operational(cx) {
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) || skip_operational(cx) {
             return;
         }
         for w in workloads(doc, cx) {
@@ -109,9 +109,8 @@ impl Rule for MissingProbes {
                 ),
                 (true, false) => continue,
             };
-                super::report(
+                self.0.push(
                     cx,
-                    out,
                     c.anchor(),
                     severity,
                     format!("container `{}` in {} `{}` {what}", c.name(), w.kind, w.name),
@@ -121,4 +120,7 @@ impl Rule for MissingProbes {
         }
     }
 
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
 }

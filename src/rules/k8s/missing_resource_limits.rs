@@ -4,12 +4,12 @@ use crate::edits::fix_setting;
 use crate::edits::yaml::{insert_keys, step_between, yaml_scalar};
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::YamlNode;
-use crate::rules::k8s::{skip_operational, workloads};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::k8s::{skip_operational, workloads, Deferred};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
-pub struct MissingResourceLimits;
+pub struct MissingResourceLimits(Deferred);
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -129,8 +129,8 @@ impl Rule for MissingResourceLimits {
         &META
     }
 
-    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if super::is_meta_document(doc, cx) || skip_operational(cx) {
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) || skip_operational(cx) {
             return;
         }
         for w in workloads(doc, cx) {
@@ -147,9 +147,8 @@ impl Rule for MissingResourceLimits {
                 } else {
                     "has no memory limit"
                 };
-                let reported = super::report_limit(
+                self.0.push_limit(
                     cx,
-                    out,
                     c.anchor(),
                     format!(
                         "container `{}` in {} `{}` {detail}; set `resources.limits.memory`",
@@ -159,11 +158,12 @@ impl Rule for MissingResourceLimits {
                     ),
                     w.namespace,
                 );
-                if let Some(f) = reported {
-                    f.fix = fix_for(&cx.file.text, c.node, cx);
-                }
+                self.0.attach_fix(fix_for(&cx.file.text, c.node, cx));
             }
         }
     }
 
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
 }

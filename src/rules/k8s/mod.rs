@@ -1,15 +1,16 @@
 //! `k8s/` rules, and what they share: finding the containers of a workload, telling a
-//! complete manifest from a kustomize patch, and reporting through the repository
-//! model so that files a `kustomization.yaml` names as patches, images it retags
-//! and namespaces a `LimitRange` covers are left out.
+//! complete manifest from a kustomize patch, and deferring findings to the end of the
+//! scan so that files a `kustomization.yaml` names as patches can be left out.
 
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Mutex;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Related, Severity};
 use crate::parse::yaml::YamlNode;
 use crate::roles::FileRole;
 use crate::rules::compose::{is_dev_path, not_production};
-use crate::rules::{FileCx, Sink};
+use crate::rules::{FileCx, RepoCx, RepoSink};
 
 use super::Rule;
 
@@ -183,53 +184,236 @@ pub(crate) fn skip_operational(cx: &FileCx<'_>) -> bool {
     cx.role == FileRole::Example || is_dev_path(&cx.file.path)
 }
 
-/// Whether a document only describes other manifests (a kustomization, a skaffold
-/// config, a `LimitRange`): the model records what it says, rules skip it.
-pub(crate) fn is_meta_document(doc: &YamlNode, cx: &FileCx<'_>) -> bool {
-    let kind = doc.get("kind").and_then(|k| k.as_str());
-    let api = doc.get("apiVersion").and_then(|k| k.as_str()).unwrap_or("");
-    if api.starts_with("skaffold/") || kind == Some("LimitRange") {
-        return true;
-    }
-    kind == Some("Kustomization")
-        || (kind.is_none() && crate::model::file::is_kustomization_name(&cx.file.path))
-}
-
-/// Reports a finding at `span` unless the repository model says it does not
-/// apply: the file is a kustomize patch, or a kustomization or skaffold sets the
-/// image's tag at deploy time.
-pub(crate) fn report<'s>(
-    cx: &FileCx<'_>,
-    out: &'s mut Sink<'_>,
-    span: Range<usize>,
+struct Pending {
+    at: Related,
+    snippet: String,
+    message: String,
     severity: Severity,
-    message: String,
-    image: Option<&str>,
-) -> Option<&'s mut Finding> {
-    let kube = cx.repo.kube();
-    if kube.is_patch(&cx.file.path)
-        || image.is_some_and(|i| kube.image_rewritten(&crate::model::kube::image_name(i)))
-    {
-        return None;
-    }
-    let f = out.report(span, message);
-    f.severity = severity;
-    Some(f)
+    /// The image the finding is about (dropped if a kustomization rewrites it).
+    image: Option<String>,
+    /// For missing limits: the workload's namespace (dropped if a `LimitRange` with a
+    /// default memory limit covers it).
+    limit_scope: Option<Option<String>>,
+    /// A fix to attach when the finding is reported.
+    fix: Option<crate::finding::Fix>,
 }
 
-/// Reports a missing limit unless a `LimitRange` gives `namespace` a default
-/// memory limit (or the file is a kustomize patch).
-pub(crate) fn report_limit<'s>(
-    cx: &FileCx<'_>,
-    out: &'s mut Sink<'_>,
-    span: Range<usize>,
-    message: String,
-    namespace: Option<&str>,
-) -> Option<&'s mut Finding> {
-    if cx.repo.kube().limit_range_covers(namespace) {
-        return None;
+/// Findings held until the end of the scan, and what kustomizations said.
+#[derive(Default)]
+pub(crate) struct Deferred {
+    state: Mutex<DeferredState>,
+}
+
+#[derive(Default)]
+struct DeferredState {
+    pending: Vec<Pending>,
+    /// Repository paths that a kustomization uses as patches.
+    patches: HashSet<String>,
+    /// Image names a kustomization `images:` entry sets the tag or digest of.
+    images: HashSet<String>,
+    /// Namespaces of `LimitRange`s with a default memory limit.
+    limit_ranges: HashSet<String>,
+    /// A `LimitRange` without a namespace (applies wherever it is applied).
+    limit_range_any: bool,
+}
+
+/// Normalises `dir/../x/./y` into a repository path.
+fn join_rel(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
     }
-    report(cx, out, span, Severity::Medium, message, None)
+    parts.join("/")
+}
+
+impl Deferred {
+    /// Records what a `Kustomization` document says about patches and images; returns
+    /// whether the document was one.
+    pub fn observe(&self, doc: &YamlNode, cx: &FileCx<'_>) -> bool {
+        let kind = doc.get("kind").and_then(|k| k.as_str());
+        let api = doc.get("apiVersion").and_then(|k| k.as_str()).unwrap_or("");
+        if api.starts_with("skaffold/") {
+            self.observe_skaffold(doc);
+            return true;
+        }
+        if kind == Some("LimitRange") {
+            self.observe_limit_range(doc);
+            return true;
+        }
+        let file_name = cx.file.path.rsplit('/').next().unwrap_or("");
+        let named = file_name.eq_ignore_ascii_case("kustomization.yaml")
+            || file_name.eq_ignore_ascii_case("kustomization.yml")
+            || file_name == "Kustomization";
+        if kind != Some("Kustomization") && !(kind.is_none() && named) {
+            return false;
+        }
+        let dir = cx.file.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let mut patches = Vec::new();
+        for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
+            for item in doc.get(key).and_then(|p| p.as_seq()).unwrap_or(&[]) {
+                let path = item
+                    .as_str()
+                    .or_else(|| item.get("path").and_then(|p| p.as_str()));
+                if let Some(p) = path {
+                    // An inline patch (`- |-` block) contains newlines: not a path.
+                    if !p.contains('\n') {
+                        patches.push(join_rel(dir, p.trim()));
+                    }
+                }
+            }
+        }
+        let mut images = Vec::new();
+        for item in doc.get("images").and_then(|p| p.as_seq()).unwrap_or(&[]) {
+            if let Some(n) = item.get("name").and_then(|n| n.as_str()) {
+                images.push(n.to_string());
+            }
+        }
+        if let Ok(mut st) = self.state.lock() {
+            st.patches.extend(patches);
+            st.images.extend(images);
+        }
+        true
+    }
+
+    /// Records the images a skaffold config builds (manifests name them without a tag and
+    /// skaffold substitutes the built tag).
+    fn observe_skaffold(&self, doc: &YamlNode) {
+        let mut images = Vec::new();
+        let mut builds: Vec<&YamlNode> = doc.get("build").into_iter().collect();
+        for p in doc.get("profiles").and_then(|p| p.as_seq()).unwrap_or(&[]) {
+            builds.extend(p.get("build"));
+        }
+        for b in builds {
+            for a in b.get("artifacts").and_then(|a| a.as_seq()).unwrap_or(&[]) {
+                if let Some(i) = a.get("image").and_then(|i| i.as_str()) {
+                    images.push(image_name(i));
+                }
+            }
+        }
+        if let Ok(mut st) = self.state.lock() {
+            st.images.extend(images);
+        }
+    }
+
+    fn observe_limit_range(&self, doc: &YamlNode) {
+        let has_default_memory = doc
+            .at(&["spec", "limits"])
+            .and_then(|l| l.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .any(|l| l.at(&["default", "memory"]).is_some());
+        if !has_default_memory {
+            return;
+        }
+        let ns = doc.at(&["metadata", "namespace"]).and_then(|n| n.as_str());
+        if let Ok(mut st) = self.state.lock() {
+            match ns {
+                Some(ns) => {
+                    st.limit_ranges.insert(ns.to_string());
+                }
+                None => st.limit_range_any = true,
+            }
+        }
+    }
+
+    /// Holds a missing-limit finding, dropped at the end if a `LimitRange` with a default
+    /// memory limit covers `namespace`.
+    pub fn push_limit(
+        &self,
+        cx: &FileCx<'_>,
+        span: Range<usize>,
+        message: String,
+        namespace: Option<&str>,
+    ) {
+        self.push(cx, span, Severity::Medium, message, None);
+        if let Ok(mut st) = self.state.lock() {
+            if let Some(last) = st.pending.last_mut() {
+                last.limit_scope = Some(namespace.map(str::to_string));
+            }
+        }
+    }
+
+    /// Attaches a fix to the finding held last.
+    pub fn attach_fix(&self, fix: Option<crate::finding::Fix>) {
+        if let Ok(mut st) = self.state.lock() {
+            if let Some(last) = st.pending.last_mut() {
+                last.fix = fix;
+            }
+        }
+    }
+
+    /// Holds a finding at `span` of the current file.
+    pub fn push(
+        &self,
+        cx: &FileCx<'_>,
+        span: Range<usize>,
+        severity: Severity,
+        message: String,
+        image: Option<&str>,
+    ) {
+        let at = cx.locate(span, String::new());
+        let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+        if let Ok(mut st) = self.state.lock() {
+            st.pending.push(Pending {
+                at,
+                snippet,
+                message,
+                severity,
+                image: image.map(image_name),
+                limit_scope: None,
+                fix: None,
+            });
+        }
+    }
+
+    /// Reports what was held, minus findings in kustomize patches and on images a
+    /// kustomization pins.
+    pub fn flush(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        let pending = std::mem::take(&mut st.pending);
+        for p in pending {
+            if st.patches.contains(&p.at.path) {
+                continue;
+            }
+            if p.image.as_ref().is_some_and(|i| st.images.contains(i)) {
+                continue;
+            }
+            if let Some(scope) = &p.limit_scope {
+                let covered = st.limit_range_any
+                    || scope
+                        .as_ref()
+                        .is_some_and(|ns| st.limit_ranges.contains(ns));
+                if covered {
+                    continue;
+                }
+            }
+            let f = out.report(p.at, p.snippet, p.message);
+            f.severity = p.severity;
+            f.fix = p.fix;
+        }
+    }
+}
+
+/// The name part of an image reference (no tag, no digest).
+fn image_name(image: &str) -> String {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last_slash = no_digest.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match no_digest[last_slash..].rfind(':') {
+        Some(c) => no_digest[..last_slash + c].to_string(),
+        None => no_digest.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -238,17 +422,14 @@ mod tests {
 
     #[test]
     fn paths_and_names() {
-        use crate::model::kube::image_name;
-        use crate::model::paths::join;
         assert_eq!(
-            join("overlays/prod", "../../base/patch.yaml").as_deref(),
-            Some("base/patch.yaml")
+            join_rel("overlays/prod", "../../base/patch.yaml"),
+            "base/patch.yaml"
         );
-        assert_eq!(join("", "./patch.yaml").as_deref(), Some("patch.yaml"));
+        assert_eq!(join_rel("", "./patch.yaml"), "patch.yaml");
         assert_eq!(image_name("registry:5000/app:1.2"), "registry:5000/app");
         assert_eq!(image_name("app"), "app");
         assert_eq!(image_name("app@sha256:ab"), "app");
-        let _ = super::is_meta_document;
     }
 }
 

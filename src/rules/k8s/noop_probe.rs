@@ -3,12 +3,12 @@
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::rules::compose::noop_healthcheck::{noop_argv, noop_shell};
-use crate::rules::k8s::{workloads};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::k8s::{workloads, Deferred};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
-pub struct NoopProbe;
+pub struct NoopProbe(Deferred);
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -60,8 +60,8 @@ impl Rule for NoopProbe {
         &META
     }
 
-    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if super::is_meta_document(doc, cx) {
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) {
             return;
         }
         for w in workloads(doc, cx) {
@@ -71,9 +71,8 @@ impl Rule for NoopProbe {
                         continue;
                     };
                     if let Some((why, cmd)) = noop_probe(probe) {
-                        super::report(
+                        self.0.push(
                             cx,
-                            out,
                             cmd.span.clone(),
                             META.severity,
                             format!(
@@ -90,4 +89,7 @@ impl Rule for NoopProbe {
         }
     }
 
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
 }

@@ -3,12 +3,12 @@
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::rules::compose::privileged::{is_host_agent_image, is_runtime_socket};
-use crate::rules::k8s::{workloads};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::k8s::{workloads, Deferred};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
-pub struct Privileged;
+pub struct Privileged(Deferred);
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -25,8 +25,11 @@ Reported at high:
 - `securityContext.privileged: true`;
 - `allowPrivilegeEscalation: true`;
 - `capabilities.add` with `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `DAC_READ_SEARCH`, `SYS_RAWIO`;
-- `hostNetwork`, `hostPID` or `hostIPC: true` on the pod;
+- `hostPID: true` on the pod (every process of the node is visible and can be signalled);
 - a `hostPath` volume of `/`, of `/var/run/docker.sock` or another runtime socket.
+
+Reported at medium: `hostNetwork` or `hostIPC: true` on the pod: the node's network or
+shared memory, a weaker wall but not the node itself (docs/severity.md).
 
 Reported at low: a container that does not set `allowPrivilegeEscalation: false` (setuid
 binaries such as `sudo` in the image can then gain privileges; the Pod Security "restricted"
@@ -84,8 +87,8 @@ impl Rule for Privileged {
         &META
     }
 
-    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if super::is_meta_document(doc, cx) {
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) {
             return;
         }
         for w in workloads(doc, cx) {
@@ -96,28 +99,37 @@ impl Rule for Privileged {
                         .and_then(|i| i.as_str())
                         .is_some_and(is_host_agent_image)
                 });
-            let mut push = |span: std::ops::Range<usize>, severity: Severity, msg: String| {
+            let push = |span: std::ops::Range<usize>, severity: Severity, msg: String| {
                 if agent && severity == Severity::High {
-                    super::report(
+                    self.0.push(
                         cx,
-                        out,
                         span,
                         Severity::Low,
                         format!("{msg} (expected for this node agent; confirm it is needed)"),
                         None,
                     );
                 } else {
-                    super::report(cx,out, span, severity, msg, None);
+                    self.0.push(cx, span, severity, msg, None);
                 }
             };
             let high = Severity::High;
             for key in ["hostNetwork", "hostPID", "hostIPC"] {
                 if let Some(v) = is_true(w.pod.get(key)) {
+                    // The node's PID namespace exposes every process on it; its network
+                    // and IPC namespaces weaken isolation without giving the node away.
+                    let (severity, why) = if key == "hostPID" {
+                        (high, "it sees and can signal every process on the node")
+                    } else {
+                        (
+                            Severity::Medium,
+                            "it loses network/IPC isolation from the node",
+                        )
+                    };
                     push(
                         v.span.clone(),
-                        high,
+                        severity,
                         format!(
-                            "{} `{}` sets `{key}: true`: it shares the node's namespace",
+                            "{} `{}` sets `{key}: true`: it shares the node's namespace; {why}",
                             w.kind, w.name
                         ),
                     );
@@ -197,4 +209,7 @@ impl Rule for Privileged {
         }
     }
 
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
 }

@@ -3,12 +3,12 @@
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::roles::FileRole;
-use crate::rules::k8s::{workloads};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::k8s::{workloads, Deferred};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
-pub struct RunAsNonRoot;
+pub struct RunAsNonRoot(Deferred);
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -66,8 +66,8 @@ impl Rule for RunAsNonRoot {
         &META
     }
 
-    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if super::is_meta_document(doc, cx) || cx.role == FileRole::Example {
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if self.0.observe(doc, cx) || cx.role == FileRole::Example {
             return;
         }
         for w in workloads(doc, cx) {
@@ -92,9 +92,8 @@ impl Rule for RunAsNonRoot {
                         continue;
                     }
                     reported_pod_root |= own_user.is_none();
-                    super::report(
+                    self.0.push(
                         cx,
-                        out,
                         node.span.clone(),
                         Severity::High,
                         format!(
@@ -110,9 +109,8 @@ impl Rule for RunAsNonRoot {
                 if nonroot == Some(true) || eff_user.is_some_and(|(u, _)| u > 0) {
                     continue;
                 }
-                super::report(
+                self.0.push(
                 cx,
-                out,
                 c.anchor(),
                 Severity::Medium,
                 format!(
@@ -127,4 +125,7 @@ impl Rule for RunAsNonRoot {
         }
     }
 
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        self.0.flush(repo, out);
+    }
 }

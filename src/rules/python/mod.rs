@@ -45,13 +45,11 @@ mod tests {
     fn run(rule: &dyn Rule, path: &str, text: &str) -> Vec<Finding> {
         let file = SourceFile::new(path, text);
         let config = Config::default();
-        let repo = crate::model::Repository::default();
         let cx = FileCx {
             file: &file,
             kind: FileKind::Python,
             role: role_of(path),
             config: &config,
-            repo: &repo,
         };
         let py = PythonFile::parse(text).unwrap();
         let mut out = Vec::new();

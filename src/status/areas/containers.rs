@@ -91,6 +91,10 @@ pub(crate) fn healthcheck(c: &Containers, p: &Profile) -> Outcome {
     if !p.containers {
         return na("no Dockerfile, compose file or Kubernetes workload");
     }
+    if p.library && !c.dockerfiles.iter().any(|d| d.healthcheck.is_some()) {
+        // A tool's image runs one command and exits: there is no server to check.
+        return na("tool image: runs a command and exits, nothing to health-check");
+    }
     let mut ev = Vec::new();
     let mut trivial = Vec::new();
     let df_good = c

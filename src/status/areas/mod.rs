@@ -32,7 +32,7 @@ pub fn assess_all(
     let mut m: HashMap<&'static str, Outcome> = HashMap::new();
     m.insert(
         "dependency-updates",
-        supply_chain::dependency_updates(facts, &profile),
+        supply_chain::dependency_updates(facts, &profile, findings),
     );
     m.insert(
         "vulnerability-scan",

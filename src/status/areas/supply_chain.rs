@@ -60,21 +60,15 @@ fn detected_ecosystems(facts: &Facts<'_>) -> BTreeMap<&'static str, Vec<String>>
     m
 }
 
-const RENOVATE: &[&str] = &[
-    "renovate.json",
-    "renovate.json5",
-    ".renovaterc",
-    ".renovaterc.json",
-    ".renovaterc.json5",
-    ".github/renovate.json",
-    ".github/renovate.json5",
-    ".gitlab/renovate.json",
-    ".gitlab/renovate.json5",
-];
-
-pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile) -> Outcome {
+/// Done when a Dependabot or Renovate configuration exists and `repo/dependabot-coverage`
+/// finds no ecosystem it misses at medium or above: the rule, `harden fix` and this control share one answer
+/// (`ecosystems`) about what needs covering, so they cannot disagree.
+pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Finding]) -> Outcome {
     let ecos = detected_ecosystems(facts);
-    if let Some(r) = RENOVATE.iter().find(|r| facts.has(r)) {
+    if let Some(r) = crate::ecosystems::RENOVATE_FILES
+        .iter()
+        .find(|r| facts.has(r))
+    {
         return out(
             State::Done,
             vec![Evidence::new(*r, 1, "Renovate configuration")],
@@ -152,12 +146,14 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile) -> Outcome {
         );
     }
     let mut ev: Vec<Evidence> = configured.values().cloned().collect();
-    let uncovered: Vec<(&str, &Vec<String>)> = ecos
+    let misses: Vec<&Finding> = findings
         .iter()
-        .filter(|(e, _)| !configured.contains_key(**e))
-        .map(|(e, p)| (*e, p))
+        // Low ones (a compose file, a submodule, a tooling directory) are hygiene, not a gap.
+        .filter(|f| {
+            f.rule == "repo/dependabot-coverage" && f.severity >= crate::finding::Severity::Medium
+        })
         .collect();
-    if uncovered.is_empty() {
+    if misses.is_empty() {
         let names: Vec<&str> = configured.keys().map(String::as_str).collect();
         return out(
             State::Done,
@@ -165,15 +161,23 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile) -> Outcome {
             format!("Dependabot covers {}", names.join(", ")),
         );
     }
-    for (eco, paths) in &uncovered {
-        if let Some(p) = paths.first() {
-            ev.insert(
-                0,
-                Evidence::new(p, 1, format!("{eco} not covered by dependabot.yml")),
-            );
+    let mut names: Vec<String> = Vec::new();
+    for f in misses.iter().rev() {
+        // The rule names the ecosystem first, in backticks: "no `docker` entry for …".
+        let eco = f
+            .message
+            .split('`')
+            .nth(1)
+            .unwrap_or("an ecosystem")
+            .to_string();
+        if !names.contains(&eco) {
+            names.insert(0, eco);
         }
+        ev.insert(
+            0,
+            Evidence::new(&f.path, f.region.start.line, f.message.clone()),
+        );
     }
-    let names: Vec<&str> = uncovered.iter().map(|(e, _)| *e).collect();
     out(
         State::Partial,
         first(ev, 6),
@@ -418,7 +422,8 @@ pub(crate) fn pinned_actions(facts: &Facts<'_>, ci: &Ci, findings: &[Finding]) -
     for s in &ci.steps {
         let Some(uses) = &s.uses else { continue };
         let uses = uses.trim();
-        if uses.starts_with("./") {
+        // `./x` and GitHub's self-repository form `$/x` load this repository's own commit.
+        if uses.starts_with("./") || uses.starts_with("$/") {
             continue;
         }
         let ok = if let Some(img) = uses.strip_prefix("docker://") {
