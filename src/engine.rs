@@ -114,6 +114,8 @@ pub struct ScanReport {
     /// Every secret value seen in the files read: already masked in findings and
     /// diagnostics, and masked again in everything written (`cli::emit`).
     pub secrets: crate::redact::SecretSet,
+    /// The repository model the cross-file pass read, for status, plan and fix.
+    pub model: crate::model::Repository,
 }
 
 impl ScanReport {
@@ -149,6 +151,7 @@ struct FileOutcome {
     parse_error: bool,
     suppressed: usize,
     workflow_facts: Option<crate::workflows::model::FileFacts>,
+    model: crate::model::Facts,
 }
 
 impl FileOutcome {
@@ -164,6 +167,7 @@ impl FileOutcome {
             parse_error: false,
             suppressed: 0,
             workflow_facts: None,
+            model: crate::model::Facts::default(),
         }
     }
 }
@@ -262,6 +266,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let mut report = ScanReport::default();
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
     let mut workflow_facts = Vec::new();
+    let mut model_facts = crate::model::Facts::default();
     for o in rx {
         if o.skipped != Some(SkipReason::UnreadableDir) {
             report.stats.files_seen += 1;
@@ -284,9 +289,11 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         report.secrets.extend(o.secrets);
         report.inventory.push(o.entry);
         workflow_facts.extend(o.workflow_facts);
+        model_facts.extend(o.model);
     }
     report.inventory.sort();
     let workflows = crate::workflows::model::WorkflowModel::new(workflow_facts);
+    let model = crate::model::Repository::new(&report.inventory, model_facts);
 
     // Cross-file rules.
     let repo = RepoCx {
@@ -294,6 +301,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         inventory: &report.inventory,
         config: cfg,
         workflows: &workflows,
+        model: &model,
     };
     let mut repo_findings = Vec::new();
     for rule in rules {
@@ -367,6 +375,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.diagnostics.sort();
+    report.model = model;
     report
 }
 
@@ -669,6 +678,7 @@ fn check_file(
             if !df.errors.is_empty() {
                 outcome.parse_error = true;
             }
+            model_facts(outcome, |m| m.dockerfile(cx.file, &df));
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_dockerfile(&df, cx, s)
             });
@@ -699,6 +709,7 @@ fn check_file(
                         "not parsed: a template (Helm/Jinja `{{ }}` outside quotes), not plain YAML"
                             .to_string(),
                 });
+                outcome.model.template(path);
                 return;
             }
             let y = yaml::parse(text);
@@ -731,6 +742,7 @@ fn check_file(
                         r.check_compose(&y, cx, s)
                     });
                     shells.extend(embed::compose_commands(&y));
+                    model_facts(outcome, |m| m.compose(cx.file, &y));
                 }
                 FileKind::Workflow => {
                     each_rule(rules, path, findings, diags, None, |r, s| {
@@ -738,6 +750,7 @@ fn check_file(
                     });
                     shells.extend(embed::workflow_runs(&y));
                     outcome.workflow_facts = extract_workflow_facts(&y, cx, false);
+                    model_facts(outcome, |m| m.workflow(cx.file, &y));
                 }
                 FileKind::Action => {
                     each_rule(rules, path, findings, diags, None, |r, s| {
@@ -745,6 +758,7 @@ fn check_file(
                     });
                     shells.extend(embed::action_runs(&y));
                     outcome.workflow_facts = extract_workflow_facts(&y, cx, true);
+                    model_facts(outcome, |m| m.workflow(cx.file, &y));
                 }
                 FileKind::Dependabot => {
                     each_rule(rules, path, findings, diags, None, |r, s| {
@@ -752,6 +766,7 @@ fn check_file(
                     });
                 }
                 _ => {
+                    model_facts(outcome, |m| m.docs_config(cx.file, &y));
                     let kustomization = is_kustomization_name(path);
                     for doc in &y.documents {
                         let Some(root) = &doc.root else { continue };
@@ -793,13 +808,17 @@ fn check_file(
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_markdown(cx, s)
             });
+            model_facts(outcome, |m| m.markdown(cx.file));
         }
         FileKind::Manifest => {
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_manifest(cx, s)
             });
+            model_facts(outcome, |m| m.manifest_or_text(cx.file));
         }
-        FileKind::Text => {}
+        FileKind::Text => {
+            model_facts(outcome, |m| m.manifest_or_text(cx.file));
+        }
     }
     for e in &shells {
         let script = match ShellScript::parse_checked(e.code.clone(), e.origin) {
@@ -826,6 +845,14 @@ fn check_file(
         each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
             r.check_shell(&script, cx, s)
         });
+        let source = match e.origin {
+            ShellOrigin::Script => Some(crate::model::Source::Script),
+            ShellOrigin::WorkflowRun => Some(crate::model::Source::Workflow),
+            _ => None,
+        };
+        if let Some(source) = source {
+            model_facts(outcome, |m| m.shell(cx.file, &script, source));
+        }
     }
     each_rule(rules, path, findings, diags, None, |r, s| {
         r.check_text(cx, s)
@@ -843,6 +870,15 @@ fn extract_workflow_facts(
         crate::workflows::model::extract(y, cx.file, action)
     }))
     .ok()
+}
+
+/// Adds what the repository model learns from one parse; a panic while reading
+/// it loses only these facts, never the scan.
+fn model_facts(outcome: &mut FileOutcome, extract: impl FnOnce(&mut crate::model::Facts)) {
+    let mut facts = crate::model::Facts::default();
+    if catch_unwind(AssertUnwindSafe(|| extract(&mut facts))).is_ok() {
+        outcome.model.extend(facts);
+    }
 }
 
 fn first_error_offset(script: &ShellScript) -> usize {

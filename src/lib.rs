@@ -19,6 +19,7 @@ pub mod finding;
 pub mod fix;
 pub mod gitignore;
 pub mod mapped;
+pub mod model;
 pub mod osv;
 pub mod output;
 pub mod parse;

@@ -173,6 +173,9 @@ pub struct RepoCx<'a> {
     pub config: &'a Config,
     /// Workflows and local actions, joined across files.
     pub workflows: &'a crate::workflows::model::WorkflowModel,
+    /// The repository model: services and their images, who builds what, which
+    /// manifests are installed together, docs sites, file roles.
+    pub model: &'a crate::model::Repository,
 }
 
 impl RepoCx<'_> {

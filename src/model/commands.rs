@@ -1,0 +1,493 @@
+//! What a command line does to other files of the repository: `docker build -f
+//! X` builds a Dockerfile, `pip install -r X` installs a manifest, `bash X`
+//! runs a script, `docker compose -f X` uses a compose file. One reading of
+//! argv for every place commands appear (workflow steps, scripts, Dockerfile
+//! `RUN`s, Makefile recipes, docs).
+
+use crate::parse::shell::ShellScript;
+
+use super::paths::join;
+use super::RefKind;
+
+/// A file a command points at: (what it does to it, the path as written
+/// resolved from the working directory — not yet checked to exist).
+pub type Target = (RefKind, String);
+
+/// The argv of every simple command of a parsed script (`None` for words that
+/// are not literal: `$VAR`, command substitutions).
+pub fn argvs(script: &ShellScript) -> Vec<(usize, Vec<Option<String>>)> {
+    script
+        .commands()
+        .iter()
+        .map(|c| {
+            let mut argv = vec![Some(c.name.clone())];
+            argv.extend(c.arg_values(script));
+            (script.code.to_host(c.span().start), argv)
+        })
+        .collect()
+}
+
+/// Splits one command line of text (a Makefile recipe, a line in a docs code
+/// block) into words, honouring quotes; stops at `#`, `&&`, `;`, `|`.
+pub fn split_line(line: &str) -> Vec<Vec<Option<String>>> {
+    let mut commands = Vec::new();
+    let mut words: Vec<Option<String>> = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    let flush = |cur: &mut String, in_word: &mut bool, words: &mut Vec<Option<String>>| {
+        if *in_word {
+            let w = std::mem::take(cur);
+            words.push((!w.contains('$')).then_some(w));
+            *in_word = false;
+        }
+    };
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => cur.push(c),
+            None => match c {
+                '\'' | '"' => {
+                    quote = Some(c);
+                    in_word = true;
+                }
+                ' ' | '\t' => flush(&mut cur, &mut in_word, &mut words),
+                '#' if !in_word => break,
+                ';' | '|' | '&' => {
+                    flush(&mut cur, &mut in_word, &mut words);
+                    if !words.is_empty() {
+                        commands.push(std::mem::take(&mut words));
+                    }
+                }
+                '\\' => {
+                    if let Some(n) = chars.next() {
+                        cur.push(n);
+                        in_word = true;
+                    }
+                }
+                _ => {
+                    cur.push(c);
+                    in_word = true;
+                }
+            },
+        }
+    }
+    flush(&mut cur, &mut in_word, &mut words);
+    if !words.is_empty() {
+        commands.push(words);
+    }
+    commands
+}
+
+/// Value of an option given as `-f X`, `--file X` or `--file=X`.
+fn option<'a>(argv: &'a [Option<String>], short: &[&str], long: &str) -> Option<&'a str> {
+    let mut it = argv.iter();
+    while let Some(w) = it.next() {
+        let Some(w) = w.as_deref() else { continue };
+        if short.contains(&w) || w == long {
+            return it.next().and_then(|v| v.as_deref());
+        }
+        if let Some(v) = w.strip_prefix(long).and_then(|r| r.strip_prefix('=')) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Options of `docker build` that take a value (so their value is not the context).
+const BUILD_VALUED: &[&str] = &[
+    "-f",
+    "--file",
+    "-t",
+    "--tag",
+    "--build-arg",
+    "--target",
+    "--platform",
+    "--label",
+    "--secret",
+    "--ssh",
+    "--cache-from",
+    "--cache-to",
+    "--output",
+    "-o",
+    "--network",
+    "--progress",
+    "--builder",
+    "--iidfile",
+    "--metadata-file",
+    "--add-host",
+    "--build-context",
+    "--shm-size",
+    "--ulimit",
+    "--annotation",
+    "--attest",
+    "--provenance",
+    "--sbom",
+    "-m",
+    "--memory",
+];
+
+/// Positional arguments after the first `skip` words, skipping options and their values.
+fn positionals<'a>(argv: &'a [Option<String>], skip: usize, valued: &[&str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut it = argv.iter().skip(skip);
+    while let Some(w) = it.next() {
+        let Some(w) = w.as_deref() else {
+            out.push("$");
+            continue;
+        };
+        if w.starts_with('-') {
+            if valued.contains(&w) {
+                it.next();
+            }
+            continue;
+        }
+        out.push(w);
+    }
+    out
+}
+
+fn base_name(w: &str) -> &str {
+    w.rsplit('/').next().unwrap_or(w)
+}
+
+/// What a pip-style install names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PipArg<'a> {
+    /// A requirements or constraints file (`-r X`, `-c X`), as written.
+    File(&'a str),
+    /// A project directory (`pip install .`, `-e ./api[dev]`), as written.
+    Project(&'a str),
+}
+
+/// The files and projects a `pip install` / `uv pip install` / `pip-sync` /
+/// `pip-compile` command names; `None` when the command is none of these.
+pub fn pip_args(argv: &[Option<String>]) -> Option<Vec<PipArg<'_>>> {
+    let words: Vec<&str> = argv.iter().map(|w| w.as_deref().unwrap_or("$")).collect();
+    let prog = base_name(words.first()?);
+    let mut out = Vec::new();
+    if prog == "pip-sync" || prog == "pip-compile" {
+        for p in positionals(argv, 1, &["-o", "--output-file", "-c"]) {
+            if p != "$" {
+                out.push(PipArg::File(p));
+            }
+        }
+        return Some(out);
+    }
+    let skip = match prog {
+        p if p.starts_with("pip") && p != "pipenv" => 1,
+        p if p.starts_with("python") => words
+            .iter()
+            .position(|w| *w == "-m")
+            .filter(|&i| words.get(i + 1) == Some(&"pip"))
+            .map(|i| i + 2)?,
+        "uv" if words.get(1) == Some(&"pip") => 2,
+        _ => return None,
+    };
+    let sub = words.get(skip).copied().unwrap_or("");
+    if sub != "install" && sub != "sync" {
+        return Some(out);
+    }
+    let mut it = argv.iter().skip(skip + 1);
+    while let Some(w) = it.next() {
+        let Some(w) = w.as_deref() else { continue };
+        let file = match w {
+            "-r" | "--requirement" | "-c" | "--constraint" => it.next().and_then(|v| v.as_deref()),
+            _ => w
+                .strip_prefix("--requirement=")
+                .or_else(|| w.strip_prefix("--constraint="))
+                .or_else(|| {
+                    w.strip_prefix("-r")
+                        .filter(|r| !r.is_empty() && !w.starts_with("--"))
+                })
+                .or_else(|| {
+                    w.strip_prefix("-c")
+                        .filter(|r| !r.is_empty() && !w.starts_with("--"))
+                }),
+        };
+        if let Some(f) = file {
+            out.push(PipArg::File(f));
+        } else if sub == "install"
+            && (w == "."
+                || w.starts_with("./")
+                || w.starts_with(".[")
+                || w == "-e"
+                || w == "--editable")
+        {
+            let dir = if w == "-e" || w == "--editable" {
+                it.next().and_then(|v| v.as_deref()).unwrap_or(".")
+            } else {
+                w
+            };
+            out.push(PipArg::Project(dir.split('[').next().unwrap_or(dir)));
+        }
+    }
+    Some(out)
+}
+
+/// What one command (argv, `None` for non-literal words) does to repository files,
+/// run from the repository directory `cwd`. `exists` says whether a path is in the repository.
+pub fn targets(argv: &[Option<String>], cwd: &str, exists: &dyn Fn(&str) -> bool) -> Vec<Target> {
+    let mut out = Vec::new();
+    let words: Vec<&str> = argv.iter().map(|w| w.as_deref().unwrap_or("$")).collect();
+    let Some(&name) = words.first() else {
+        return out;
+    };
+    let prog = base_name(name);
+    let at = |rel: &str| join(cwd, rel);
+    // docker build / docker buildx build / podman build / buildah bud.
+    let build_at = match (prog, words.get(1).copied(), words.get(2).copied()) {
+        ("docker" | "podman", Some("build"), _) => Some(2),
+        ("docker", Some("buildx"), Some("build")) => Some(3),
+        ("docker", Some("image"), Some("build")) => Some(3),
+        ("buildah", Some("bud" | "build"), _) => Some(2),
+        _ => None,
+    };
+    if let Some(skip) = build_at {
+        let file = option(argv, &["-f"], "--file");
+        let context = positionals(argv, skip, BUILD_VALUED).first().copied();
+        let file_given = argv.iter().any(|w| {
+            matches!(w.as_deref(), Some("-f" | "--file"))
+                || w.as_deref().is_some_and(|w| w.starts_with("--file="))
+        });
+        let dockerfile = match (file, context) {
+            (Some(f), _) => at(f),
+            // `-f $DOCKERFILE`: some Dockerfile, not the context's.
+            (None, _) if file_given => None,
+            (None, Some(ctx)) if ctx != "-" && ctx != "$" => {
+                at(ctx).map(|c| join(&c, "Dockerfile").unwrap_or_else(|| "Dockerfile".into()))
+            }
+            _ => None,
+        };
+        out.extend(dockerfile.map(|d| (RefKind::Builds, d)));
+        return out;
+    }
+    // docker compose -f X / docker-compose -f X.
+    let compose_at = match (prog, words.get(1).copied()) {
+        ("docker" | "podman", Some("compose")) => Some(2),
+        ("docker-compose" | "podman-compose", _) => Some(1),
+        _ => None,
+    };
+    if let Some(skip) = compose_at {
+        let mut files = Vec::new();
+        let mut it = argv.iter().skip(skip);
+        while let Some(w) = it.next() {
+            match w.as_deref() {
+                Some("-f" | "--file") => {
+                    if let Some(Some(v)) = it.next() {
+                        files.extend(at(v));
+                    }
+                }
+                Some(w) if w.starts_with("--file=") => files.extend(at(&w["--file=".len()..])),
+                _ => {}
+            }
+        }
+        if files.is_empty() {
+            for d in [
+                "compose.yaml",
+                "compose.yml",
+                "docker-compose.yaml",
+                "docker-compose.yml",
+            ] {
+                if let Some(p) = at(d).filter(|p| exists(p)) {
+                    files.push(p);
+                    break;
+                }
+            }
+        }
+        out.extend(files.into_iter().map(|f| (RefKind::UsesCompose, f)));
+        return out;
+    }
+    // pip install -r / -c, uv pip install, pip-sync, pip-compile.
+    if let Some(args) = pip_args(argv) {
+        for a in args {
+            match a {
+                PipArg::File(f) => out.extend(at(f).map(|f| (RefKind::Installs, f))),
+                PipArg::Project(dir) => {
+                    if let Some(d) = at(dir) {
+                        for m in ["pyproject.toml", "setup.py", "setup.cfg"] {
+                            if let Some(p) = join(&d, m).filter(|p| exists(p)) {
+                                out.push((RefKind::Installs, p));
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    // poetry install / uv sync / pdm install / pipenv install: the project in cwd.
+    let project = match (prog, words.get(1).copied()) {
+        ("poetry", Some("install")) => Some(&["pyproject.toml", "poetry.lock"][..]),
+        ("uv", Some("sync")) => Some(&["pyproject.toml", "uv.lock"][..]),
+        ("pdm", Some("install" | "sync")) => Some(&["pyproject.toml", "pdm.lock"][..]),
+        ("pipenv", Some("install" | "sync")) => Some(&["Pipfile", "Pipfile.lock"][..]),
+        ("npm", Some("ci" | "install" | "i")) => {
+            Some(&["package.json", "package-lock.json", "npm-shrinkwrap.json"][..])
+        }
+        ("yarn", None | Some("install")) => Some(&["package.json", "yarn.lock"][..]),
+        ("pnpm", Some("install" | "i")) => Some(&["package.json", "pnpm-lock.yaml"][..]),
+        _ => None,
+    };
+    if let Some(files) = project {
+        for f in files {
+            if let Some(p) = at(f).filter(|p| exists(p)) {
+                out.push((RefKind::Installs, p));
+            }
+        }
+        return out;
+    }
+    // Scripts run by path or through an interpreter.
+    let script = if name.contains('/') && !name.starts_with('/') {
+        Some(name)
+    } else if matches!(
+        prog,
+        "bash" | "sh" | "zsh" | "dash" | "ksh" | "source" | "." | "python" | "python3" | "node"
+    ) || prog.starts_with("python3.")
+    {
+        positionals(argv, 1, &["-c", "-m", "-o", "-O"])
+            .first()
+            .copied()
+            .filter(|w| {
+                !argv
+                    .iter()
+                    .any(|a| matches!(a.as_deref(), Some("-c" | "-m")))
+                    && w.contains('.')
+            })
+    } else {
+        None
+    };
+    if let Some(s) = script {
+        if let Some(p) = at(s).filter(|p| exists(p)) {
+            out.push((RefKind::Runs, p));
+        }
+    }
+    out
+}
+
+/// A file one command of a list points at: (line, what it does, the path,
+/// the `--target` stage of a build).
+pub type LineTarget = (usize, RefKind, String, Option<String>);
+
+/// [`targets`] of the commands of one file, run one after the other from `cwd`,
+/// following `cd DIR`. After a `cd` to a directory that is not literal, the rest
+/// of that line is skipped (the next line starts again from `cwd` when
+/// `per_line` says each line runs in its own shell, as Makefile recipes do).
+pub fn targets_with_lines(
+    commands: &[(usize, Vec<Option<String>>)],
+    cwd: &str,
+    per_line: bool,
+    exists: &dyn Fn(&str) -> bool,
+) -> Vec<LineTarget> {
+    let mut cur: Option<String> = Some(cwd.to_string());
+    let mut last_line = 0;
+    let mut out = Vec::new();
+    for (line, argv) in commands {
+        if per_line && *line != last_line {
+            cur = Some(cwd.to_string());
+        }
+        last_line = *line;
+        if argv.first().and_then(|w| w.as_deref()) == Some("cd") {
+            cur = match (&cur, argv.get(1).and_then(|w| w.as_deref())) {
+                (Some(c), Some(dir)) => join(c, dir),
+                _ => None,
+            };
+            continue;
+        }
+        let Some(c) = &cur else { continue };
+        let target = option(argv, &[], "--target").map(str::to_string);
+        for (kind, to) in targets(argv, c, exists) {
+            let target = (kind == RefKind::Builds).then(|| target.clone()).flatten();
+            out.push((*line, kind, to, target));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(line: &str, cwd: &str) -> Vec<Target> {
+        let exists = |p: &str| {
+            matches!(
+                p,
+                "scripts/deploy.sh"
+                    | "api/pyproject.toml"
+                    | "docker-compose.yml"
+                    | "tools/check.py"
+                    | "web/package.json"
+            )
+        };
+        let commands: Vec<_> = split_line(line).into_iter().map(|a| (1, a)).collect();
+        targets_with_lines(&commands, cwd, false, &exists)
+            .into_iter()
+            .map(|(_, kind, to, _)| (kind, to))
+            .collect()
+    }
+
+    #[test]
+    fn docker_builds() {
+        assert_eq!(
+            t("docker build -f docker/api.Dockerfile -t api:1 .", ""),
+            vec![(RefKind::Builds, "docker/api.Dockerfile".into())]
+        );
+        assert_eq!(
+            t(
+                "docker buildx build --platform linux/amd64 --push services/worker",
+                ""
+            ),
+            vec![(RefKind::Builds, "services/worker/Dockerfile".into())]
+        );
+        assert_eq!(
+            t("cd x && docker build .", "deploy"),
+            vec![(RefKind::Builds, "deploy/x/Dockerfile".into())]
+        );
+        assert!(t("docker build -f $DOCKERFILE .", "").is_empty());
+        assert!(t("docker run --rm api:1", "").is_empty());
+    }
+
+    #[test]
+    fn installs_runs_and_compose() {
+        assert_eq!(
+            t(
+                "pip install --no-cache-dir -r requirements/prod.txt -c constraints.txt",
+                ""
+            ),
+            vec![
+                (RefKind::Installs, "requirements/prod.txt".into()),
+                (RefKind::Installs, "constraints.txt".into())
+            ]
+        );
+        assert_eq!(
+            t("python -m pip install -e .[dev]", "api"),
+            vec![(RefKind::Installs, "api/pyproject.toml".into())]
+        );
+        assert_eq!(
+            t("bash scripts/deploy.sh prod; python3 tools/check.py", ""),
+            vec![
+                (RefKind::Runs, "scripts/deploy.sh".into()),
+                (RefKind::Runs, "tools/check.py".into())
+            ]
+        );
+        assert_eq!(
+            t("./scripts/deploy.sh", ""),
+            vec![(RefKind::Runs, "scripts/deploy.sh".into())]
+        );
+        assert_eq!(
+            t("docker compose up -d", ""),
+            vec![(RefKind::UsesCompose, "docker-compose.yml".into())]
+        );
+        assert_eq!(
+            t("docker-compose -f deploy/compose.prod.yml up", ""),
+            vec![(RefKind::UsesCompose, "deploy/compose.prod.yml".into())]
+        );
+        assert_eq!(
+            t("npm ci", "web"),
+            vec![(RefKind::Installs, "web/package.json".into())]
+        );
+        assert!(t("python -c 'print(1)'", "").is_empty());
+    }
+}

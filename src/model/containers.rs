@@ -1,0 +1,475 @@
+//! Images and the services that run them: every Dockerfile as a recipe of
+//! stages (base image, user, health check, ports, command, what it installs)
+//! and every compose service with the Dockerfile it builds.
+//!
+//! Read during the walk from the parses the rules already had ([`recipe_of`],
+//! [`services_of`]); what needs the whole inventory (which repository file a
+//! `COPY` brought in) is resolved once by [`Recipe::resolve`].
+
+use crate::parse::dockerfile::{Dockerfile, Form};
+use crate::parse::yaml::YamlNode;
+use crate::source::SourceFile;
+
+use super::paths::{dir_of, file_name, join};
+
+/// A setting with the line that makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// 1-based line.
+    pub line: usize,
+    /// The value as written (arguments of the instruction, trimmed).
+    pub value: String,
+}
+
+/// One `FROM` stage of a Dockerfile.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// `AS name`, lower-cased.
+    pub name: Option<String>,
+    /// Line of the `FROM`.
+    pub line: usize,
+    /// The image reference as written (`python:3.12-slim`, `${BASE}`, `builder`).
+    pub from: String,
+    /// The earlier stage this one builds on (`FROM builder`).
+    pub parent: Option<usize>,
+    /// Last `USER` of the stage itself.
+    pub user: Option<Setting>,
+    /// Last `HEALTHCHECK` of the stage itself (`HEALTHCHECK NONE` included: it
+    /// switches an inherited check off; see [`ImageConfig::has_healthcheck`]).
+    pub healthcheck: Option<Setting>,
+    /// `EXPOSE`s of the stage.
+    pub expose: Vec<Setting>,
+    /// Last `CMD`.
+    pub cmd: Option<Setting>,
+    /// Last `ENTRYPOINT`.
+    pub entrypoint: Option<Setting>,
+    /// Repository files a `RUN` of this stage installs (`pip install -r`), as
+    /// (line, path), resolved through the stage's `COPY`s.
+    pub installs: Vec<(usize, String)>,
+}
+
+/// What a stage's image runs with once the stages under it are taken into account.
+#[derive(Debug, Clone, Default)]
+pub struct ImageConfig {
+    /// Effective `USER` (the last one in the chain of stages).
+    pub user: Option<Setting>,
+    /// Effective `HEALTHCHECK`.
+    pub healthcheck: Option<Setting>,
+    /// Every `EXPOSE` in the chain.
+    pub expose: Vec<Setting>,
+    /// Effective `CMD`.
+    pub cmd: Option<Setting>,
+    /// Effective `ENTRYPOINT`.
+    pub entrypoint: Option<Setting>,
+    /// The external base image at the root of the chain, as written.
+    pub base: String,
+}
+
+impl ImageConfig {
+    /// Whether the image checks its own health: a `HEALTHCHECK` that is not `NONE`.
+    pub fn has_healthcheck(&self) -> bool {
+        self.healthcheck
+            .as_ref()
+            .is_some_and(|h| !h.value.eq_ignore_ascii_case("none"))
+    }
+}
+
+/// A Dockerfile as the recipe of an image.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// Path of the Dockerfile.
+    pub dockerfile: String,
+    /// Its stages in order.
+    pub stages: Vec<Stage>,
+}
+
+impl Image {
+    /// The stage `docker build` produces without `--target`.
+    pub fn final_stage(&self) -> Option<usize> {
+        self.stages.len().checked_sub(1)
+    }
+
+    /// The stage a `--target` (or compose `build.target`) names.
+    pub fn stage_named(&self, target: &str) -> Option<usize> {
+        let t = target.to_ascii_lowercase();
+        self.stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(t.as_str()))
+    }
+
+    /// The stage built for `target` (`None`: the final stage).
+    pub fn built_stage(&self, target: Option<&str>) -> Option<usize> {
+        match target {
+            Some(t) => self.stage_named(t),
+            None => self.final_stage(),
+        }
+    }
+
+    /// The stages whose instructions make up `stage`'s image, root first.
+    pub fn chain(&self, stage: usize) -> Vec<usize> {
+        let mut out = vec![stage];
+        let mut cur = stage;
+        while let Some(parent) = self.stages.get(cur).and_then(|s| s.parent) {
+            if out.contains(&parent) {
+                break;
+            }
+            out.push(parent);
+            cur = parent;
+        }
+        out.reverse();
+        out
+    }
+
+    /// What the image of `stage` runs with: `USER`, `HEALTHCHECK`, `CMD` and
+    /// `ENTRYPOINT` carry over from the stage it builds on.
+    pub fn config(&self, stage: usize) -> ImageConfig {
+        let mut c = ImageConfig::default();
+        for i in self.chain(stage) {
+            let Some(s) = self.stages.get(i) else {
+                continue;
+            };
+            if c.base.is_empty() {
+                c.base = s.from.clone();
+            }
+            if s.user.is_some() {
+                c.user = s.user.clone();
+            }
+            if s.healthcheck.is_some() {
+                c.healthcheck = s.healthcheck.clone();
+            }
+            if s.cmd.is_some() {
+                c.cmd = s.cmd.clone();
+            }
+            if s.entrypoint.is_some() {
+                c.entrypoint = s.entrypoint.clone();
+            }
+            c.expose.extend(s.expose.iter().cloned());
+        }
+        c
+    }
+
+    /// Repository files the image of `stage` installs, with the line of the install.
+    pub fn installs(&self, stage: usize) -> Vec<(usize, String)> {
+        self.chain(stage)
+            .into_iter()
+            .filter_map(|i| self.stages.get(i))
+            .flat_map(|s| s.installs.iter().cloned())
+            .collect()
+    }
+}
+
+/// A `COPY`/`ADD` from the build context or a `pip install -r` of a container
+/// path, in instruction order: what [`Recipe::resolve`] replays with the inventory.
+#[derive(Debug, Clone)]
+enum Op {
+    /// Copies context paths (as written) to a container path.
+    Copy {
+        sources: Vec<String>,
+        dest: String,
+        dest_dir: bool,
+    },
+    /// Installs the container file at this path (line of the `RUN`).
+    Install { line: usize, path: String },
+}
+
+/// A Dockerfile as read during the walk: stages and settings final, installs
+/// still as container paths until the inventory is known.
+#[derive(Debug, Clone)]
+pub struct Recipe {
+    image: Image,
+    /// Per stage: its operations in order.
+    ops: Vec<Vec<Op>>,
+}
+
+impl Recipe {
+    /// The image, with each stage's installs resolved to repository files through
+    /// what the stage (and the stages under it) copied. The build context is
+    /// taken to be the Dockerfile's directory or the repository root, whichever
+    /// has the file. `exists` says whether a path is a file or directory of the
+    /// repository, `is_file` whether it is a file.
+    pub fn resolve(self, exists: &dyn Fn(&str) -> bool, is_file: &dyn Fn(&str) -> bool) -> Image {
+        let Recipe { mut image, ops } = self;
+        let context = dir_of(&image.dockerfile).to_string();
+        let mut ends: Vec<CopyMap> = Vec::new();
+        for (i, stage_ops) in ops.iter().enumerate() {
+            let parent = image.stages.get(i).and_then(|s| s.parent);
+            let mut copies = parent
+                .and_then(|p| ends.get(p).cloned())
+                .unwrap_or_default();
+            let mut installs = Vec::new();
+            for op in stage_ops {
+                match op {
+                    Op::Copy {
+                        sources,
+                        dest,
+                        dest_dir,
+                    } => {
+                        for src in sources {
+                            let repo = [join(&context, src), join("", src)]
+                                .into_iter()
+                                .flatten()
+                                .find(|p| p.is_empty() || exists(p));
+                            let Some(repo) = repo else { continue };
+                            let is_dir = !is_file(&repo);
+                            if *dest_dir && !is_dir {
+                                let name = file_name(&repo).to_string();
+                                copies.entries.push((
+                                    format!("{}/{name}", dest.trim_end_matches('/')),
+                                    repo,
+                                    false,
+                                ));
+                            } else {
+                                copies.entries.push((dest.clone(), repo, is_dir));
+                            }
+                        }
+                    }
+                    Op::Install { line, path } => {
+                        if let Some(repo) = copies.resolve(path).filter(|p| is_file(p)) {
+                            installs.push((*line, repo));
+                        }
+                    }
+                }
+            }
+            if let Some(s) = image.stages.get_mut(i) {
+                s.installs = installs;
+            }
+            ends.push(copies);
+        }
+        image
+    }
+
+    /// The Dockerfile's path.
+    pub fn path(&self) -> &str {
+        &self.image.dockerfile
+    }
+}
+
+/// Where a container path came from: (container path, repository path, whether
+/// it is a directory copy).
+#[derive(Clone, Default)]
+struct CopyMap {
+    entries: Vec<(String, String, bool)>,
+}
+
+impl CopyMap {
+    /// The repository file behind container path `p`.
+    fn resolve(&self, p: &str) -> Option<String> {
+        for (dest, src, dir) in self.entries.iter().rev() {
+            if p == dest && !dir {
+                return Some(src.clone());
+            }
+            if *dir {
+                let prefix = dest.trim_end_matches('/');
+                if let Some(rest) = p.strip_prefix(prefix).and_then(|r| r.strip_prefix('/')) {
+                    return join(src, rest);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Container path of `p` from working directory `workdir`.
+fn container_path(workdir: &str, p: &str) -> String {
+    let joined = if p.starts_with('/') {
+        p.to_string()
+    } else {
+        format!("{}/{}", workdir.trim_end_matches('/'), p)
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// The recipe of a parsed Dockerfile (its `RUN`s as the Docker and shell rules
+/// parsed them, cached on `df`).
+pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
+    let line = |off: usize| file.lines.line_of(off) + 1;
+    let runs = crate::embed::dockerfile_runs(df);
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut ops: Vec<Vec<Op>> = Vec::new();
+    let mut workdirs: Vec<String> = Vec::new();
+    for (i, s) in df.stages.iter().enumerate() {
+        let lower = s.image.to_ascii_lowercase();
+        let parent = df
+            .stages
+            .iter()
+            .take(i)
+            .rposition(|o| o.name.as_deref().map(str::to_ascii_lowercase) == Some(lower.clone()))
+            .or_else(|| lower.parse::<usize>().ok().filter(|&p| p < i));
+        let mut stage = Stage {
+            name: s.name.as_deref().map(str::to_ascii_lowercase),
+            line: df
+                .instructions
+                .get(s.from)
+                .map_or(1, |ins| line(ins.span.start)),
+            from: s.image.clone(),
+            parent,
+            user: None,
+            healthcheck: None,
+            expose: Vec::new(),
+            cmd: None,
+            entrypoint: None,
+            installs: Vec::new(),
+        };
+        let mut stage_ops = Vec::new();
+        let mut workdir = parent
+            .and_then(|p| workdirs.get(p).cloned())
+            .unwrap_or_else(|| "/".to_string());
+        let first = s.instructions.start;
+        for (k, ins) in df.stage_instructions(i).iter().enumerate() {
+            let index = first + k;
+            let setting = || Setting {
+                line: line(ins.span.start),
+                value: ins.args_text().trim().to_string(),
+            };
+            match ins.keyword.as_str() {
+                "USER" => stage.user = Some(setting()),
+                "HEALTHCHECK" => stage.healthcheck = Some(setting()),
+                "EXPOSE" => stage.expose.push(setting()),
+                "CMD" => stage.cmd = Some(setting()),
+                "ENTRYPOINT" => stage.entrypoint = Some(setting()),
+                "WORKDIR" => workdir = container_path(&workdir, ins.args_text().trim()),
+                "COPY" | "ADD" if ins.flag("from").is_none() => {
+                    let words: Vec<String> = match &ins.form {
+                        Form::Exec(v) => v.clone(),
+                        Form::Shell => ins
+                            .args_text()
+                            .split_whitespace()
+                            .map(str::to_string)
+                            .collect(),
+                    };
+                    if let Some((dest, srcs)) = words.split_last() {
+                        let dest_dir = dest.ends_with('/')
+                            || matches!(dest.as_str(), "." | "./" | "..")
+                            || srcs.len() > 1;
+                        stage_ops.push(Op::Copy {
+                            sources: srcs
+                                .iter()
+                                .filter(|s| !s.starts_with("<<") && !s.contains("://"))
+                                .cloned()
+                                .collect(),
+                            dest: container_path(&workdir, dest),
+                            dest_dir,
+                        });
+                    }
+                }
+                "RUN" => {
+                    let Some(run) = runs.iter().find(|r| r.index == index) else {
+                        continue;
+                    };
+                    for script in &run.scripts {
+                        for (_, argv) in super::commands::argvs(script) {
+                            let Some(args) = super::commands::pip_args(&argv) else {
+                                continue;
+                            };
+                            for arg in args {
+                                if let super::commands::PipArg::File(f) = arg {
+                                    stage_ops.push(Op::Install {
+                                        line: line(ins.span.start),
+                                        path: container_path(&workdir, f),
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        stages.push(stage);
+        ops.push(stage_ops);
+        workdirs.push(workdir);
+    }
+    Recipe {
+        image: Image {
+            dockerfile: file.path.clone(),
+            stages,
+        },
+        ops,
+    }
+}
+
+/// How a compose service builds its image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildRef {
+    /// The build context directory (repository-relative).
+    pub context: String,
+    /// The Dockerfile (repository-relative).
+    pub dockerfile: String,
+    /// `target:` stage.
+    pub target: Option<String>,
+    /// Line of `build:`.
+    pub line: usize,
+}
+
+/// One service of a compose file.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// The compose file.
+    pub file: String,
+    /// Service name.
+    pub name: String,
+    /// Line of the service key (where compose rules report).
+    pub line: usize,
+    /// `image:`.
+    pub image: Option<String>,
+    /// `build:`, when its context is a literal path inside the repository.
+    pub build: Option<BuildRef>,
+    /// Line of `healthcheck:`.
+    pub healthcheck: Option<usize>,
+}
+
+/// The services of a parsed compose document.
+pub fn services_of(file: &SourceFile, root: &YamlNode) -> Vec<Service> {
+    let line = |off: usize| file.lines.line_of(off) + 1;
+    let dir = dir_of(&file.path);
+    let mut out = Vec::new();
+    let Some(svcs) = root.get("services").and_then(|s| s.as_map()) else {
+        return out;
+    };
+    for s in svcs {
+        let v = &s.value;
+        if v.as_map().is_none() {
+            continue;
+        }
+        let build = v.pair("build").and_then(|b| {
+            let (ctx, dockerfile, target) = match b.value.as_str() {
+                Some(ctx) => (ctx, None, None),
+                None => (
+                    b.value
+                        .get("context")
+                        .and_then(|c| c.as_str())
+                        .unwrap_or("."),
+                    b.value.get("dockerfile").and_then(|d| d.as_str()),
+                    b.value.get("target").and_then(|t| t.as_str()),
+                ),
+            };
+            let context = join(dir, ctx)?;
+            let dockerfile = join(&context, dockerfile.unwrap_or("Dockerfile"))?;
+            Some(BuildRef {
+                context,
+                dockerfile,
+                target: target.map(str::to_string),
+                line: line(b.key_span.start),
+            })
+        });
+        out.push(Service {
+            file: file.path.clone(),
+            name: s.key.clone(),
+            line: line(s.key_span.start),
+            image: v.get("image").and_then(|i| i.as_str()).map(str::to_string),
+            build,
+            healthcheck: v.pair("healthcheck").map(|h| line(h.key_span.start)),
+        });
+    }
+    out
+}

@@ -1,0 +1,644 @@
+//! The repository model: facts that span files, built once after the walk from
+//! what the parsers already produced, and read by rules (in their cross-file
+//! pass), `status`, `plan` and `fix`.
+//!
+//! During the walk the engine hands each parse to an extractor here
+//! ([`Facts::dockerfile`], [`Facts::compose`], [`Facts::requirements`],
+//! [`Facts::commands`], …), which keeps only the facts (a few strings and line
+//! numbers per file). [`Repository::new`] joins them with the inventory: which
+//! Dockerfile builds which compose service, who builds each Dockerfile, which
+//! requirements files one install brings together, which docs site serves a
+//! page. Nothing here reads the disk or reports a finding.
+//!
+//! Arrows: parsers → model → rules / status / plan / fix. The model imports no
+//! rule and no report.
+
+pub mod commands;
+pub mod containers;
+pub mod deps;
+pub mod docs;
+pub mod paths;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::classify::{FileKind, InventoryEntry};
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::requirements::RequirementsFile;
+use crate::parse::shell::ShellScript;
+use crate::parse::yaml::YamlFile;
+use crate::roles::{self, FileRole};
+use crate::source::SourceFile;
+
+pub use containers::{BuildRef, Image, ImageConfig, Recipe, Service, Setting, Stage};
+pub use deps::{EnvKind, Environment, Include};
+pub use docs::{DocsSite, Generator};
+
+use paths::{dir_of, file_name, join};
+
+/// How one file points at another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefKind {
+    /// Builds an image from this Dockerfile (`docker build -f`, compose `build:`,
+    /// `docker/build-push-action`).
+    Builds,
+    /// Runs this script (`bash scripts/x.sh`, `./x.sh`, `python tools/x.py`).
+    Runs,
+    /// Installs this manifest (`pip install -r`, `npm ci` beside it).
+    Installs,
+    /// Uses this compose file (`docker compose -f`).
+    UsesCompose,
+}
+
+/// The kind of file a command or reference is written in: who builds an image,
+/// runs a script or installs a manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// A GitHub Actions workflow or local action.
+    Workflow,
+    /// A compose file (`build:`).
+    Compose,
+    /// A Makefile recipe.
+    Makefile,
+    /// A shell script.
+    Script,
+    /// A shell code block in documentation (a README telling people to build).
+    Docs,
+}
+
+/// One file pointing at another: a workflow step building a Dockerfile, a compose
+/// service building one, a script run by a Makefile. Relationships are data here,
+/// not code inside a rule.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Reference {
+    /// The file that points.
+    pub from: String,
+    /// 1-based line where it points.
+    pub line: usize,
+    /// The file pointed at (repository-relative, resolved).
+    pub to: String,
+    /// How.
+    pub kind: RefKind,
+    /// What kind of file `from` is.
+    pub source: Source,
+    /// The stage built (`--target`, compose `build.target`), when one is named.
+    pub target: Option<String>,
+}
+
+/// Commands one file runs, in order, as argv (`None` for a word that is not
+/// literal), with the working directories they may run from, best first.
+#[derive(Debug, Clone)]
+struct CommandList {
+    from: String,
+    source: Source,
+    cwds: Vec<String>,
+    commands: Vec<(usize, Vec<Option<String>>)>,
+}
+
+/// What the walk learned about one file (or several: facts merge), kept until
+/// [`Repository::new`] joins it with the rest. Cheap to keep: strings and lines.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    recipes: Vec<Recipe>,
+    services: Vec<Service>,
+    includes: Vec<Include>,
+    requirement_files: Vec<String>,
+    commands: Vec<CommandList>,
+    references: Vec<Reference>,
+    docs_dirs: BTreeMap<String, String>,
+    templates: Vec<String>,
+}
+
+impl Facts {
+    /// Adds another file's facts.
+    pub fn extend(&mut self, other: Facts) {
+        self.recipes.extend(other.recipes);
+        self.services.extend(other.services);
+        self.includes.extend(other.includes);
+        self.requirement_files.extend(other.requirement_files);
+        self.commands.extend(other.commands);
+        self.references.extend(other.references);
+        self.docs_dirs.extend(other.docs_dirs);
+        self.templates.extend(other.templates);
+    }
+
+    /// A Dockerfile: its stages, final settings and `pip install -r`s.
+    pub fn dockerfile(&mut self, file: &SourceFile, df: &Dockerfile) {
+        self.recipes.push(containers::recipe_of(file, df));
+    }
+
+    /// A compose file (by name or by content): its services and what they build.
+    pub fn compose(&mut self, file: &SourceFile, yaml: &YamlFile) {
+        for doc in &yaml.documents {
+            let Some(root) = &doc.root else { continue };
+            for s in containers::services_of(file, root) {
+                if let Some(b) = &s.build {
+                    self.references.push(Reference {
+                        from: file.path.clone(),
+                        line: b.line,
+                        to: b.dockerfile.clone(),
+                        kind: RefKind::Builds,
+                        source: Source::Compose,
+                        target: b.target.clone(),
+                    });
+                }
+                self.services.push(s);
+            }
+        }
+    }
+
+    /// A workflow or action: the images its `docker/build-push-action` steps build
+    /// (its `run:` shells come through [`Facts::shell`]).
+    pub fn workflow(&mut self, file: &SourceFile, yaml: &YamlFile) {
+        for doc in &yaml.documents {
+            let Some(root) = &doc.root else { continue };
+            let steps = root
+                .get("jobs")
+                .and_then(|j| j.as_map())
+                .into_iter()
+                .flatten()
+                .filter_map(|job| job.value.get("steps").and_then(|s| s.as_seq()))
+                .chain(root.at(&["runs", "steps"]).and_then(|s| s.as_seq()))
+                .flatten();
+            for step in steps {
+                let Some(uses) = step.get("uses").and_then(|u| u.as_str()) else {
+                    continue;
+                };
+                if !uses
+                    .to_ascii_lowercase()
+                    .starts_with("docker/build-push-action@")
+                {
+                    continue;
+                }
+                let with = step.get("with");
+                let arg = |k: &str| with.and_then(|w| w.get(k)).and_then(|v| v.as_str());
+                let context = arg("context").unwrap_or(".");
+                let dockerfile = match arg("file") {
+                    Some(f) => join("", f),
+                    None => join("", context).and_then(|c| join(&c, "Dockerfile")),
+                };
+                let Some(to) = dockerfile else { continue };
+                self.references.push(Reference {
+                    from: file.path.clone(),
+                    line: file.lines.line_of(step.span.start) + 1,
+                    to,
+                    kind: RefKind::Builds,
+                    source: Source::Workflow,
+                    target: arg("target").map(str::to_string),
+                });
+            }
+        }
+    }
+
+    /// A parsed shell script or workflow `run:`: the commands it runs.
+    pub fn shell(&mut self, file: &SourceFile, script: &ShellScript, source: Source) {
+        let line = |off: usize| file.lines.line_of(off) + 1;
+        let commands: Vec<_> = commands::argvs(script)
+            .into_iter()
+            .map(|(off, argv)| (line(off), argv))
+            .collect();
+        let cwds = match source {
+            // A script runs from wherever it is called: its own directory or the root.
+            Source::Script => vec![dir_of(&file.path).to_string(), String::new()],
+            _ => vec![String::new()],
+        };
+        self.push_commands(&file.path, source, cwds, commands);
+    }
+
+    /// A Makefile: its recipe lines, run from the Makefile's directory.
+    pub fn makefile(&mut self, file: &SourceFile) {
+        let mut commands = Vec::new();
+        for (i, l) in file.text.lines().enumerate() {
+            let Some(recipe) = l.strip_prefix('\t') else {
+                continue;
+            };
+            let recipe = recipe.trim_start_matches(['@', '-', '+']);
+            for argv in commands::split_line(recipe) {
+                commands.push((i + 1, argv));
+            }
+        }
+        self.push_commands(
+            &file.path,
+            Source::Makefile,
+            vec![dir_of(&file.path).to_string()],
+            commands,
+        );
+    }
+
+    /// Markdown: the commands of its shell code blocks (` ```sh `, ` ```bash `,
+    /// ` ```console `, `$ ` prompts), as run from the repository root.
+    pub fn markdown(&mut self, file: &SourceFile) {
+        let mut commands = Vec::new();
+        let mut fence: Option<(String, bool)> = None;
+        for (i, l) in file.text.lines().enumerate() {
+            let t = l.trim_start();
+            if let Some((marker, shell)) = &fence {
+                if t.starts_with(marker.as_str()) {
+                    fence = None;
+                } else if *shell {
+                    let cmd = t.strip_prefix("$ ").unwrap_or(t);
+                    for argv in commands::split_line(cmd) {
+                        commands.push((i + 1, argv));
+                    }
+                }
+                continue;
+            }
+            let marker = if t.starts_with("```") {
+                "```"
+            } else if t.starts_with("~~~") {
+                "~~~"
+            } else {
+                continue;
+            };
+            let lang = t.trim_start_matches(marker).trim().to_ascii_lowercase();
+            let shell = matches!(
+                lang.split([' ', '{', ',']).next().unwrap_or(""),
+                "" | "sh" | "bash" | "shell" | "console" | "shell-session" | "zsh"
+            );
+            fence = Some((marker.to_string(), shell));
+        }
+        self.push_commands(&file.path, Source::Docs, vec![String::new()], commands);
+    }
+
+    fn push_commands(
+        &mut self,
+        from: &str,
+        source: Source,
+        cwds: Vec<String>,
+        commands: Vec<(usize, Vec<Option<String>>)>,
+    ) {
+        // Only commands that can point at a file are worth keeping.
+        let commands: Vec<_> = commands
+            .into_iter()
+            .filter(|(_, argv)| argv.iter().skip(1).any(|w| w.is_some()))
+            .collect();
+        if commands.is_empty() {
+            return;
+        }
+        self.commands.push(CommandList {
+            from: from.to_string(),
+            source,
+            cwds,
+            commands,
+        });
+    }
+
+    /// A manifest or a plain text file: a requirements-style file's includes, a
+    /// Makefile's recipes; nothing for the others.
+    pub fn manifest_or_text(&mut self, file: &SourceFile) {
+        let name = file_name(&file.path);
+        if deps::is_requirements_path(&file.path) {
+            let parsed = crate::parse::requirements::parse_requirements(&file.text);
+            self.requirements(file, &parsed);
+        } else if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk") {
+            self.makefile(file);
+        }
+    }
+
+    /// A requirements-style file: its `-r`/`-c` includes.
+    pub fn requirements(&mut self, file: &SourceFile, parsed: &RequirementsFile) {
+        self.requirement_files.push(file.path.clone());
+        self.includes.extend(deps::includes_of(file, parsed));
+    }
+
+    /// A YAML file that may configure a docs site (`mkdocs.yml`'s `docs_dir`).
+    pub fn docs_config(&mut self, file: &SourceFile, yaml: &YamlFile) {
+        if !matches!(file_name(&file.path), "mkdocs.yml" | "mkdocs.yaml") {
+            return;
+        }
+        let docs_dir = yaml
+            .documents
+            .first()
+            .and_then(|d| d.root.as_ref())
+            .and_then(|r| r.get("docs_dir"))
+            .and_then(|d| d.as_str());
+        if let Some(d) = docs_dir {
+            self.docs_dirs.insert(file.path.clone(), d.to_string());
+        }
+    }
+
+    /// A YAML file the engine did not parse because it is a template.
+    pub fn template(&mut self, path: &str) {
+        self.templates.push(path.to_string());
+    }
+}
+
+/// What a file is for, as the whole repository shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// Its role by path (production, test, example, vendored, …).
+    pub by_path: FileRole,
+    /// Used only in development: a development path, or a Dockerfile that only
+    /// development files build (a dev container's compose file). A Dockerfile a
+    /// workflow builds is not: release workflows build production images.
+    pub dev_only: bool,
+    /// Run only by CI (`roles::is_ci_only`).
+    pub ci_only: bool,
+    /// A Helm/Jinja template rather than the YAML it is named as.
+    pub template: bool,
+    /// A page of a documentation site.
+    pub docs_page: bool,
+}
+
+/// The compose service's image as the repository builds it.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceImage<'a> {
+    /// The Dockerfile's recipe.
+    pub image: &'a Image,
+    /// The stage built (`build.target`, or the final stage).
+    pub stage: usize,
+}
+
+impl ServiceImage<'_> {
+    /// What the container runs with: `USER`, `HEALTHCHECK`, `EXPOSE`, `CMD`, `ENTRYPOINT`.
+    pub fn config(&self) -> ImageConfig {
+        self.image.config(self.stage)
+    }
+}
+
+/// The whole repository as the scan saw it.
+#[derive(Debug, Default)]
+pub struct Repository {
+    inventory: Vec<InventoryEntry>,
+    images: Vec<Image>,
+    services: Vec<Service>,
+    references: Vec<Reference>,
+    includes: Vec<Include>,
+    environments: Vec<Environment>,
+    docs_sites: Vec<DocsSite>,
+    templates: BTreeSet<String>,
+}
+
+impl Repository {
+    /// Joins the facts of every file with the inventory (every file the walk
+    /// saw, read or not). Cross-file facts are derived here, once.
+    pub fn new(inventory: &[InventoryEntry], facts: Facts) -> Self {
+        let mut inventory = inventory.to_vec();
+        inventory.sort();
+        let paths: BTreeSet<&str> = inventory.iter().map(|e| e.path.as_str()).collect();
+        let is_file = |p: &str| paths.contains(p);
+        let exists = |p: &str| {
+            p.is_empty()
+                || paths.contains(p)
+                || paths
+                    .range(format!("{p}/").as_str()..)
+                    .next()
+                    .is_some_and(|x| x.starts_with(p) && x.as_bytes().get(p.len()) == Some(&b'/'))
+        };
+        let Facts {
+            recipes,
+            services,
+            includes,
+            requirement_files,
+            commands: command_lists,
+            mut references,
+            docs_dirs,
+            templates,
+        } = facts;
+
+        let mut images: Vec<Image> = recipes
+            .into_iter()
+            .map(|r| r.resolve(&exists, &is_file))
+            .collect();
+        images.sort_by(|a, b| a.dockerfile.cmp(&b.dockerfile));
+
+        // What commands point at, following `cd`, from the first working
+        // directory that makes sense of them.
+        let mut installs: Vec<(EnvKind, Vec<deps::InstallSite>)> = Vec::new();
+        for list in &command_lists {
+            let mut found = Vec::new();
+            for cwd in &list.cwds {
+                found = commands::targets_with_lines(
+                    &list.commands,
+                    cwd,
+                    list.source == Source::Makefile,
+                    &is_file,
+                );
+                if found.iter().any(|(_, _, to, _)| is_file(to)) {
+                    break;
+                }
+            }
+            let mut sites = Vec::new();
+            for (line, kind, to, target) in found {
+                if kind == RefKind::Installs && is_file(&to) && list.source != Source::Docs {
+                    sites.push((list.from.clone(), line, to.clone()));
+                }
+                references.push(Reference {
+                    from: list.from.clone(),
+                    line,
+                    to,
+                    kind,
+                    source: list.source,
+                    target,
+                });
+            }
+            if matches!(list.source, Source::Script | Source::Makefile) && !sites.is_empty() {
+                installs.push((
+                    EnvKind::Script {
+                        script: list.from.clone(),
+                    },
+                    sites,
+                ));
+            }
+        }
+        for img in &images {
+            let Some(stage) = img.final_stage() else {
+                continue;
+            };
+            let sites: Vec<_> = img
+                .installs(stage)
+                .into_iter()
+                .map(|(line, to)| (img.dockerfile.clone(), line, to))
+                .collect();
+            if !sites.is_empty() {
+                installs.push((
+                    EnvKind::Image {
+                        dockerfile: img.dockerfile.clone(),
+                    },
+                    sites,
+                ));
+            }
+        }
+        references.sort();
+        references.dedup();
+        let mut requirement_files = requirement_files;
+        requirement_files.sort();
+        let environments = deps::environments(installs, &includes, &requirement_files);
+        let docs_sites = docs::sites(paths.iter().copied(), &docs_dirs, &exists);
+        let mut services = services;
+        services.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        drop(paths);
+        Repository {
+            inventory,
+            images,
+            services,
+            references,
+            includes,
+            environments,
+            docs_sites,
+            templates: templates.into_iter().collect(),
+        }
+    }
+
+    /// Every file the walk saw, sorted by path.
+    pub fn inventory(&self) -> &[InventoryEntry] {
+        &self.inventory
+    }
+
+    /// Whether the walk saw a file at exactly this path.
+    pub fn has(&self, path: &str) -> bool {
+        self.inventory
+            .binary_search_by(|e| e.path.as_str().cmp(path))
+            .is_ok()
+    }
+
+    // ------------------------------------------------------------ containers
+
+    /// Every Dockerfile as an image recipe, sorted by path.
+    pub fn images(&self) -> &[Image] {
+        &self.images
+    }
+
+    /// The image recipe of a Dockerfile.
+    pub fn image(&self, dockerfile: &str) -> Option<&Image> {
+        self.images
+            .binary_search_by(|i| i.dockerfile.as_str().cmp(dockerfile))
+            .ok()
+            .and_then(|i| self.images.get(i))
+    }
+
+    /// Every compose service, by file then line.
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// The service whose key is at `compose_file:line` (where compose rules report).
+    pub fn service_at(&self, compose_file: &str, line: usize) -> Option<&Service> {
+        self.services
+            .iter()
+            .find(|s| s.file == compose_file && s.line == line)
+    }
+
+    /// The service named `name` in `compose_file`.
+    pub fn service(&self, compose_file: &str, name: &str) -> Option<&Service> {
+        self.services
+            .iter()
+            .find(|s| s.file == compose_file && s.name == name)
+    }
+
+    /// The Dockerfile and stage a compose service builds, when the Dockerfile is in
+    /// the repository: `image_for_service(s)?.config()` is what the container runs
+    /// with unless the compose file overrides it.
+    pub fn image_for_service(&self, service: &Service) -> Option<ServiceImage<'_>> {
+        let b = service.build.as_ref()?;
+        let image = self.image(&b.dockerfile)?;
+        let stage = image.built_stage(b.target.as_deref())?;
+        Some(ServiceImage { image, stage })
+    }
+
+    // ------------------------------------------------------------ references
+
+    /// Every reference between files, sorted.
+    pub fn references(&self) -> &[Reference] {
+        &self.references
+    }
+
+    /// What points at `path` (who builds, runs, installs or uses it).
+    pub fn references_to<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Reference> {
+        self.references.iter().filter(move |r| r.to == path)
+    }
+
+    /// What builds this Dockerfile: workflow steps and build actions, compose
+    /// `build:`s, Makefile recipes, scripts and docs code blocks. Empty when
+    /// nothing in the repository does (it may still be built from outside).
+    pub fn builders<'a>(&'a self, dockerfile: &'a str) -> impl Iterator<Item = &'a Reference> {
+        self.references_to(dockerfile)
+            .filter(|r| r.kind == RefKind::Builds)
+    }
+
+    /// Whether anything in the repository builds this Dockerfile; see [`Repository::builders`].
+    pub fn is_built(&self, dockerfile: &str) -> bool {
+        self.builders(dockerfile).next().is_some()
+    }
+
+    // ------------------------------------------------------------ dependencies
+
+    /// Every environment (sets of manifests installed together).
+    pub fn environments(&self) -> &[Environment] {
+        &self.environments
+    }
+
+    /// The `-r`/`-c` lines of every requirements file.
+    pub fn includes(&self) -> &[Include] {
+        &self.includes
+    }
+
+    /// The environments that install `manifest` (a requirements file can be in
+    /// several: `base.txt` included by `dev.txt` and by `prod.txt`).
+    pub fn environment_of<'a>(
+        &'a self,
+        manifest: &'a str,
+    ) -> impl Iterator<Item = &'a Environment> {
+        self.environments
+            .iter()
+            .filter(move |e| e.manifests.contains(manifest))
+    }
+
+    /// Whether some environment installs both manifests (only then can their pins conflict).
+    pub fn installed_together(&self, a: &str, b: &str) -> bool {
+        self.environments
+            .iter()
+            .any(|e| e.manifests.contains(a) && e.manifests.contains(b))
+    }
+
+    // ------------------------------------------------------------ docs
+
+    /// Documentation sites (MkDocs, Docusaurus, Sphinx).
+    pub fn docs_sites(&self) -> &[DocsSite] {
+        &self.docs_sites
+    }
+
+    /// The site that serves `path` as a page, if any (the deepest root wins).
+    pub fn docs_site_for(&self, path: &str) -> Option<&DocsSite> {
+        self.docs_sites
+            .iter()
+            .filter_map(|s| s.root_len(path).map(|n| (n, s)))
+            .max_by_key(|(n, _)| *n)
+            .map(|(_, s)| s)
+    }
+
+    // ------------------------------------------------------------ CI and roles
+
+    /// The workflows GitHub runs: `.github/workflows/*.yml` at the root only (a
+    /// vendored package's `.github/workflows` never runs in this repository).
+    pub fn workflows_github_runs(&self) -> impl Iterator<Item = &str> {
+        self.inventory.iter().filter_map(|e| {
+            let name = e.path.strip_prefix(".github/workflows/")?;
+            (e.kind == Some(FileKind::Workflow) && !name.contains('/')).then_some(e.path.as_str())
+        })
+    }
+
+    /// Whether `path` is a YAML file the engine found to be a template.
+    pub fn is_template(&self, path: &str) -> bool {
+        self.templates.contains(path)
+    }
+
+    /// What a file is for: its role by path, whether only development or only CI
+    /// uses it (a Dockerfile only development files build is development-only too),
+    /// whether it is a template or a docs page.
+    pub fn role(&self, path: &str) -> Role {
+        let by_path = roles::role_of(path);
+        let dev_path = |p: &str| roles::role_of(p) == FileRole::Development;
+        let mut dev_only = by_path == FileRole::Development;
+        if !dev_only {
+            let mut builders = self.builders(path).peekable();
+            dev_only = builders.peek().is_some() && builders.all(|b| dev_path(&b.from));
+        }
+        Role {
+            by_path,
+            dev_only,
+            ci_only: roles::is_ci_only(path),
+            template: self.is_template(path),
+            docs_page: self.docs_site_for(path).is_some(),
+        }
+    }
+}

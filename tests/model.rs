@@ -1,0 +1,197 @@
+//! The repository model's queries on a small but complete repository
+//! (`tests/fixtures/model/shop`): compose services built from a multi-stage
+//! Dockerfile, images built by a workflow, a Makefile, a script and a README,
+//! requirements files that include each other, three docs generators, a Helm
+//! chart, and a vendored package with its own `.github/workflows`.
+
+mod common;
+
+use harden::model::{EnvKind, Generator, RefKind, Repository, Source};
+use harden::roles::FileRole;
+
+fn shop() -> Repository {
+    common::scan_all(&common::fixtures().join("model/shop")).model
+}
+
+#[test]
+fn image_for_service_follows_build_target_and_stage_chain() {
+    let m = shop();
+    let api = m.service("docker-compose.yml", "api").expect("api service");
+    let built = m.image_for_service(api).expect("api builds a Dockerfile");
+    assert_eq!(built.image.dockerfile, "docker/api.Dockerfile");
+    assert_eq!(
+        built.image.stages[built.stage].name.as_deref(),
+        Some("prod")
+    );
+    let c = built.config();
+    // USER and HEALTHCHECK come from `base`, which `prod` builds on.
+    assert_eq!(
+        c.user.as_ref().map(|u| (u.line, u.value.as_str())),
+        Some((6, "app"))
+    );
+    assert!(c.has_healthcheck());
+    assert_eq!(c.healthcheck.as_ref().map(|h| h.line), Some(7));
+    assert_eq!(
+        c.expose
+            .iter()
+            .map(|e| e.value.as_str())
+            .collect::<Vec<_>>(),
+        ["8000"]
+    );
+    assert!(c.cmd.as_ref().is_some_and(|x| x.value.contains("uvicorn")));
+    assert_eq!(c.entrypoint, None);
+    assert_eq!(c.base, "python:3.12-slim");
+
+    let worker = m.service("docker-compose.yml", "worker").expect("worker");
+    let w = m.image_for_service(worker).expect("worker builds ./worker");
+    assert_eq!(w.image.dockerfile, "worker/Dockerfile");
+    let wc = w.config();
+    assert!(!wc.has_healthcheck());
+    assert_eq!(wc.user, None);
+
+    let db = m.service("docker-compose.yml", "db").expect("db");
+    assert!(m.image_for_service(db).is_none(), "db pulls an image");
+    assert_eq!(
+        m.service_at("docker-compose.yml", api.line)
+            .map(|s| s.name.as_str()),
+        Some("api")
+    );
+}
+
+#[test]
+fn is_built_names_every_kind_of_builder() {
+    let m = shop();
+    let by = |dockerfile: &str| {
+        let mut v: Vec<(Source, String)> = m
+            .builders(dockerfile)
+            .map(|r| (r.source, r.from.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        by("docker/api.Dockerfile"),
+        [
+            (Source::Workflow, ".github/workflows/ci.yml".to_string()),
+            (Source::Compose, "docker-compose.yml".to_string()),
+        ]
+    );
+    assert_eq!(
+        m.builders("docker/api.Dockerfile")
+            .map(|r| r.target.as_deref())
+            .collect::<Vec<_>>(),
+        [Some("prod"), Some("prod")]
+    );
+    assert_eq!(
+        by("worker/Dockerfile"),
+        [
+            (Source::Compose, "docker-compose.yml".into()),
+            (Source::Makefile, "Makefile".into())
+        ]
+    );
+    assert_eq!(
+        by("tools/Dockerfile.tools"),
+        [(Source::Script, "scripts/test.sh".to_string())]
+    );
+    assert_eq!(
+        by("ops/Dockerfile.ops"),
+        [(Source::Docs, "README.md".to_string())]
+    );
+    assert_eq!(
+        by(".devcontainer/Dockerfile"),
+        [(
+            Source::Compose,
+            ".devcontainer/docker-compose.dev.yml".to_string()
+        )]
+    );
+    assert!(!m.is_built("legacy/Dockerfile"));
+    assert!(m.is_built("worker/Dockerfile"));
+    // The workflow runs the test script and installs the dev requirements.
+    assert!(m
+        .references_to("scripts/test.sh")
+        .any(|r| r.kind == RefKind::Runs && r.from == ".github/workflows/ci.yml"));
+}
+
+#[test]
+fn environment_of_follows_includes_and_dockerfile_installs() {
+    let m = shop();
+    let kinds = |manifest: &str| {
+        m.environment_of(manifest)
+            .map(|e| e.kind.clone())
+            .collect::<Vec<_>>()
+    };
+    // base.txt is included by both dev.txt and prod.txt, and installed by the image.
+    assert_eq!(
+        kinds("requirements/base.txt"),
+        [
+            EnvKind::Image {
+                dockerfile: "docker/api.Dockerfile".into()
+            },
+            EnvKind::Requirements {
+                root: "requirements/dev.txt".into()
+            },
+            EnvKind::Requirements {
+                root: "requirements/prod.txt".into()
+            },
+        ]
+    );
+    // The api image's final stage (`prod`) installs prod.txt, not the test stage's dev.txt.
+    let image = m
+        .environment_of("requirements/prod.txt")
+        .find(|e| matches!(e.kind, EnvKind::Image { .. }))
+        .expect("the api image installs prod.txt");
+    assert!(image.manifests.contains("requirements/base.txt"));
+    assert!(!image.manifests.contains("requirements/dev.txt"));
+    assert!(m.installed_together("requirements/prod.txt", "requirements/base.txt"));
+    assert!(!m.installed_together("requirements/prod.txt", "requirements/dev.txt"));
+    // worker/requirements.txt reaches the worker image through `COPY requirements.txt .`.
+    assert!(m.environment_of("worker/requirements.txt").any(|e| e.kind
+        == EnvKind::Image {
+            dockerfile: "worker/Dockerfile".into()
+        }));
+    assert!(!m.installed_together("worker/requirements.txt", "requirements/base.txt"));
+}
+
+#[test]
+fn docs_site_for_each_generator() {
+    let m = shop();
+    let site = |p: &str| m.docs_site_for(p).map(|s| (s.generator, s.config.as_str()));
+    assert_eq!(
+        site("site-docs/index.md"),
+        Some((Generator::MkDocs, "mkdocs.yml"))
+    );
+    assert_eq!(
+        site("website/docs/intro.md"),
+        Some((Generator::Docusaurus, "website/docusaurus.config.js"))
+    );
+    assert_eq!(
+        site("docs/index.rst"),
+        Some((Generator::Sphinx, "docs/conf.py"))
+    );
+    // mkdocs.yml moved its docs_dir away from docs/, and README is no site's page.
+    assert_eq!(site("README.md"), None);
+    assert_eq!(site("site-docs"), None);
+}
+
+#[test]
+fn role_combines_path_builders_templates_and_docs() {
+    let m = shop();
+    let api = m.role("docker/api.Dockerfile");
+    assert_eq!(api.by_path, FileRole::Production);
+    assert!(!api.dev_only && !api.template && !api.docs_page);
+    // Only a development compose file builds the dev container's Dockerfile.
+    assert!(m.role(".devcontainer/Dockerfile").dev_only);
+    assert!(m.role("charts/shop/templates/deployment.yaml").template);
+    assert!(!m.role("k8s/base/deployment.yaml").template);
+    assert!(m.role("site-docs/index.md").docs_page);
+    assert!(m.role(".github/workflows/ci.yml").ci_only);
+}
+
+#[test]
+fn workflows_github_runs_only_at_the_root() {
+    let m = shop();
+    assert_eq!(
+        m.workflows_github_runs().collect::<Vec<_>>(),
+        [".github/workflows/ci.yml"]
+    );
+}
