@@ -1,9 +1,10 @@
 //! `compose/missing-healthcheck`: a long-running service without a health check.
 
+use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::parse::yaml::{YamlFile, YamlPair};
 use crate::rules::compose::{is_partial_service, services, skip_operational};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 pub struct MissingHealthcheck;
@@ -30,10 +31,14 @@ Not reported:
   services named or commanded like a job (`migrate`, `init`, `setup`, `seed`, `bootstrap`);
 - `healthcheck: {disable: true}` / `test: ["NONE"]` (an explicit decision);
 - services that only extend or override another file's service, and development, CI and
-  example files.
+  example files;
+- services that build their image from a Dockerfile in the repository whose built stage
+  (`build.target`, or the last one) has a `HEALTHCHECK`, itself or through the stage it
+  builds on (`FROM base AS prod`): Docker runs the image's check for the container. A
+  `HEALTHCHECK NONE` there does not count.
 
-A `HEALTHCHECK` in the image's Dockerfile also works and cannot be seen from the compose file:
-this is why the rule is low. If the image has one, suppress with a reason.
+A pulled image (`image:` only) may carry a `HEALTHCHECK` this scan cannot see: this is why the
+rule is low. If it has one, suppress with a reason.
 
 ## Example
 ```yaml
@@ -173,6 +178,14 @@ impl Rule for MissingHealthcheck {
                 ),
             );
         }
+    }
+
+    fn still_holds(&self, finding: &Finding, repo: &RepoCx<'_>) -> bool {
+        let model = repo.model;
+        let built = model
+            .service_at(&finding.path, finding.region.start.line)
+            .and_then(|s| model.image_for_service(s));
+        !built.is_some_and(|b| b.config().has_healthcheck())
     }
 }
 
