@@ -703,12 +703,8 @@ fn check_file(
         | FileKind::Action
         | FileKind::Dependabot
         | FileKind::Yaml => {
-            let templated = if matches!(cx.kind, FileKind::Workflow | FileKind::Action) {
-                looks_templated_workflow(text)
-            } else {
-                looks_templated(text)
-            };
-            if templated {
+            let workflow = matches!(cx.kind, FileKind::Workflow | FileKind::Action);
+            if crate::model::template::marker_line(text, workflow).is_some() {
                 diags.push(Diagnostic {
                     path: path.to_string(),
                     line: None,
@@ -899,29 +895,6 @@ fn first_error_offset(script: &ShellScript) -> usize {
         stack.extend(kids.into_iter().rev());
     }
     0
-}
-
-/// Helm/Jinja templates are not YAML until rendered; parsing them gives noise.
-fn looks_templated(text: &str) -> bool {
-    text.lines().any(|l| {
-        let t = l.trim_start();
-        t.starts_with("{{") || t.starts_with("{%") || (t.contains("{{-") || t.contains("-}}"))
-    })
-}
-
-/// Workflows and actions use `${{ … }}` themselves and shell defaults such as
-/// `${X:-${Y:-}}` in `run:`; only Jinja/Helm markers left once every `${{ … }}` is
-/// removed make one a template.
-fn looks_templated_workflow(text: &str) -> bool {
-    text.lines().any(|l| {
-        let mut rest = l.to_string();
-        while let Some(i) = rest.find("${{") {
-            let end = rest[i..].find("}}").map_or(rest.len(), |j| i + j + 2);
-            rest.replace_range(i..end, "");
-        }
-        let t = rest.trim_start();
-        t.starts_with("{{") || t.starts_with("{%") || t.contains("{{-") || t.contains("{%")
-    })
 }
 
 /// A YAML file not named like compose but shaped like it (`services:` of images/builds).

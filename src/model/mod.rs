@@ -18,6 +18,7 @@ pub mod containers;
 pub mod deps;
 pub mod docs;
 pub mod paths;
+pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,0 +1,134 @@
+//! "Is this YAML file a template (Helm, Jinja) rather than the kind it is named
+//! as?" decided per kind by where the template engine's syntax can appear.
+//!
+//! - Workflows and actions are never rendered by Helm or Jinja before GitHub
+//!   reads them: `${{ … }}` is their own syntax, and the body of a block scalar
+//!   (`run: |`, `script: |`) or a quoted string is text handed to a shell or a
+//!   program (`${X:-${Y:-}}`, `--format '{{ .Id }}'`). Only a Jinja/Helm marker
+//!   in the YAML structure itself makes one a template.
+//! - Other YAML (compose, Kubernetes, plain): Helm renders block scalars too
+//!   (a ConfigMap's `data: |`), so a marker on any line counts.
+
+/// The 1-based line of the first template marker in a YAML file of this kind,
+/// if any; `workflow` is true for workflows and actions.
+pub fn marker_line(text: &str, workflow: bool) -> Option<usize> {
+    if workflow {
+        workflow_marker_line(text)
+    } else {
+        text.lines()
+            .position(|l| {
+                let t = l.trim_start();
+                t.starts_with("{{") || t.starts_with("{%") || t.contains("{{-") || t.contains("-}}")
+            })
+            .map(|i| i + 1)
+    }
+}
+
+/// Whether the text after a key ends in a block-scalar indicator (`|`, `>-`, `|2+`).
+fn opens_block_scalar(line: &str) -> bool {
+    let code = strip_comment(line);
+    let Some(value) = code.rsplit_once(": ").map(|(_, v)| v).or_else(|| {
+        code.trim_start()
+            .strip_prefix("- ")
+            .filter(|v| v.trim_start().starts_with(['|', '>']))
+    }) else {
+        return false;
+    };
+    let v = value.trim();
+    let mut chars = v.chars();
+    matches!(chars.next(), Some('|' | '>'))
+        && chars.all(|c| matches!(c, '-' | '+') || c.is_ascii_digit())
+}
+
+/// The line without a trailing `# comment` (a `#` after whitespace, outside quotes).
+fn strip_comment(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '#' && prev.is_whitespace() => return &line[..i],
+            None => {}
+        }
+        prev = c;
+    }
+    line
+}
+
+/// The line with `${{ … }}` expressions and quoted strings removed.
+fn structure_of(line: &str) -> String {
+    let mut rest = strip_comment(line).to_string();
+    while let Some(i) = rest.find("${{") {
+        let end = rest[i..].find("}}").map_or(rest.len(), |j| i + j + 2);
+        rest.replace_range(i..end, "");
+    }
+    let mut out = String::with_capacity(rest.len());
+    let mut quote: Option<char> = None;
+    for c in rest.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+fn workflow_marker_line(text: &str) -> Option<usize> {
+    // Indentation of the key whose block scalar we are inside, if any.
+    let mut block: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(b) = block {
+            if line.trim().is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        let s = structure_of(line);
+        let t = s.trim_start();
+        let t = t.strip_prefix("- ").map_or(t, str::trim_start);
+        if t.starts_with("{{") || t.starts_with("{%") || s.contains("{{-") || s.contains("{%") {
+            return Some(i + 1);
+        }
+        if opens_block_scalar(line) {
+            // The key's column: past the indentation and any `- ` sequence markers.
+            let body = &line[indent..];
+            let dash = body.len() - body.trim_start_matches(['-', ' ']).len();
+            block = Some(indent + dash);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_defaults_and_go_templates_in_run_blocks_are_not_templates() {
+        let wf = "on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo \"N=${NAME:-${INPUT_NAME:-}}\" >> \"$GITHUB_OUTPUT\"\n          {{- not yaml, shell text -}}\n          {% raw %}\n      - run: docker inspect --format '{{- .Id }}' x\n";
+        assert_eq!(marker_line(wf, true), None);
+    }
+
+    #[test]
+    fn jinja_in_the_structure_of_a_workflow_is_a_template() {
+        let wf = "on: push\njobs:\n{% for j in jobs %}\n  {{ j }}:\n    runs-on: ubuntu-latest\n{% endfor %}\n";
+        assert_eq!(marker_line(wf, true), Some(3));
+        let wf = "on: push\njobs:\n  a:\n    steps:\n      - run: |\n          make\n      {{- include \"steps\" . }}\n";
+        assert_eq!(marker_line(wf, true), Some(7));
+    }
+
+    #[test]
+    fn helm_markers_anywhere_in_other_yaml() {
+        let y = "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |\n    {{- .Values.x }}\n";
+        assert_eq!(marker_line(y, false), Some(5));
+        assert_eq!(
+            marker_line("services:\n  a:\n    image: x:1\n", false),
+            None
+        );
+    }
+}
