@@ -246,7 +246,9 @@ pub fn targets(argv: &[Option<String>], cwd: &str, exists: &dyn Fn(&str) -> bool
     };
     if let Some(skip) = build_at {
         let file = option(argv, &["-f"], "--file");
-        let context = positionals(argv, skip, BUILD_VALUED).first().copied();
+        // The context is the one positional; a non-literal `--opt="$X"` reads as one
+        // too, so the last word wins.
+        let context = positionals(argv, skip, BUILD_VALUED).last().copied();
         let file_given = argv.iter().any(|w| {
             matches!(w.as_deref(), Some("-f" | "--file"))
                 || w.as_deref().is_some_and(|w| w.starts_with("--file="))
@@ -446,6 +448,13 @@ mod tests {
             vec![(RefKind::Builds, "deploy/x/Dockerfile".into())]
         );
         assert!(t("docker build -f $DOCKERFILE .", "").is_empty());
+        assert_eq!(
+            t(
+                "docker build -t jq-local --platform=\"$DOCKER_PLATFORM\" jq",
+                ""
+            ),
+            vec![(RefKind::Builds, "jq/Dockerfile".into())]
+        );
         assert!(t("docker run --rm api:1", "").is_empty());
     }
 

@@ -428,6 +428,20 @@ pub struct Service {
     pub healthcheck: Option<usize>,
 }
 
+/// A compose value as it reads when its variables are unset: `${TARGET:-dev}` is
+/// `dev`. A value that stays variable (`${TARGET}`) is kept as written, so it
+/// names no stage and the service's image stays unknown.
+fn interpolated_default(value: &str) -> String {
+    value
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .and_then(|v| v.split_once(":-").or_else(|| v.split_once('-')))
+        .filter(|(name, default)| {
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !default.contains('$')
+        })
+        .map_or_else(|| value.to_string(), |(_, default)| default.to_string())
+}
+
 /// The services of a parsed compose document.
 pub fn services_of(file: &SourceFile, root: &YamlNode) -> Vec<Service> {
     let line = |off: usize| file.lines.line_of(off) + 1;
@@ -458,7 +472,7 @@ pub fn services_of(file: &SourceFile, root: &YamlNode) -> Vec<Service> {
             Some(BuildRef {
                 context,
                 dockerfile,
-                target: target.map(str::to_string),
+                target: target.map(interpolated_default),
                 line: line(b.key_span.start),
             })
         });
@@ -472,4 +486,17 @@ pub fn services_of(file: &SourceFile, root: &YamlNode) -> Vec<Service> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_variables_read_as_their_defaults() {
+        assert_eq!(interpolated_default("${ONCALL_IMAGE_TARGET:-dev}"), "dev");
+        assert_eq!(interpolated_default("${TARGET-prod}"), "prod");
+        assert_eq!(interpolated_default("${TARGET}"), "${TARGET}");
+        assert_eq!(interpolated_default("runtime"), "runtime");
+    }
 }
