@@ -336,6 +336,11 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     }
     drop(quiet);
     rules::actions::script_context::carry_into_workflows(&workflows, &mut report.findings, cfg);
+    rules::actions::template_injection::settle_after_own_pipelines(
+        &workflows,
+        &mut report.findings,
+        cfg,
+    );
     rules::fold_restatements(&mut report.findings);
 
     // Secrets seen in one file, masked wherever another finding or message shows them

@@ -584,6 +584,9 @@ fn started_by_insiders(f: &FileFacts, files: &BTreeMap<String, FileFacts>) -> bo
 #[derive(Debug, Default)]
 pub struct WorkflowModel {
     files: BTreeMap<String, FileFacts>,
+    /// Workflows whose only outsider trigger is `workflow_run` after this repository's
+    /// own push/dispatch-only workflows: nobody outside chooses what they run on.
+    insider_started: std::collections::BTreeSet<String>,
 }
 
 impl WorkflowModel {
@@ -594,17 +597,27 @@ impl WorkflowModel {
         // A `workflow_run` workflow is started by the runs of the workflows it names: when
         // every one of them is a workflow of this repository that only pushes, schedules
         // or dispatches start, no outsider chooses what it runs on.
-        let insiders_only: Vec<String> = files
+        let insider_started: std::collections::BTreeSet<String> = files
             .values()
-            .filter(|f| f.outsider_code.is_some() && started_by_insiders(f, &files))
+            .filter(|f| !f.action && started_by_insiders(f, &files))
             .map(|f| f.path.clone())
             .collect();
-        for path in insiders_only {
-            if let Some(f) = files.get_mut(&path) {
+        for path in &insider_started {
+            if let Some(f) = files.get_mut(path) {
                 f.outsider_code = None;
             }
         }
-        WorkflowModel { files }
+        WorkflowModel {
+            files,
+            insider_started,
+        }
+    }
+
+    /// Whether the workflow at `path` looks outsider-started by its triggers
+    /// (`workflow_run`) but only ever runs after this repository's own push-, schedule-
+    /// or dispatch-only workflows, so the event's branch and commit are a writer's.
+    pub fn started_by_insiders(&self, path: &str) -> bool {
+        self.insider_started.contains(path)
     }
 
     /// All files, by path.
