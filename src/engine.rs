@@ -180,7 +180,11 @@ pub fn scan(opts: &ScanOptions) -> ScanReport {
 /// Runs a scan with the given rules (tests use a subset).
 pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let root = opts.root.as_path();
-    let cfg = &opts.config;
+    let mut with_identity = opts.config.clone();
+    if with_identity.repository.is_none() {
+        with_identity.repository = crate::identity::detect(root, &with_identity);
+    }
+    let cfg = &with_identity;
     let (tx, rx) = mpsc::channel::<FileOutcome>();
     let mut builder = ignore::WalkBuilder::new(root);
     // Ignore files are read by `gitignore::IgnoreRules` (through `files`), never by
