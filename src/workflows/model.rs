@@ -95,6 +95,8 @@ pub struct FileFacts {
     /// A place where an outsider's code or text runs with the base repository's
     /// privileges (an untrusted checkout that is then run, an injection).
     pub outsider_code: Option<Related>,
+    /// Whether that place only runs once a maintainer applies a label.
+    pub outsider_gated: bool,
     /// Local callees.
     pub calls: Vec<LocalCall>,
     /// Inputs expanded into code here.
@@ -420,41 +422,12 @@ pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
                     }
                 }
             }
-            // Where outsiders' code or text runs with privileges.
-            if !action && facts.outsider_code.is_none() {
-                if let Some(t) = triggers.external() {
-                    if let Some(what) = wf::untrusted_checkout(s.step, text) {
-                        facts.outsider_code = Some(cx.locate(
-                            s.step.span.clone(),
-                            format!(
-                                "on `{t}`, checks out `{what}` (code from a fork's pull request)"
-                            ),
-                        ));
-                    } else {
-                        for sink in sinks::code_sinks(s.step) {
-                            let Some(m) = sink.script.as_scalar() else {
-                                continue;
-                            };
-                            let hit = wf::expressions(&m.mapped).into_iter().find(|e| {
-                                e.parsed().is_some_and(|p| {
-                                    step_scope
-                                        .origins(&p)
-                                        .iter()
-                                        .any(|(_, o)| o.taint == Taint::Outsider)
-                                })
-                            });
-                            if let Some(e) = hit {
-                                facts.outsider_code = Some(cx.locate(
-                                    e.host.clone(),
-                                    format!(
-                                        "on `{t}`, outsider text is expanded into {}",
-                                        sink.what
-                                    ),
-                                ));
-                                break;
-                            }
-                        }
-                    }
+            // Where outsiders' code or text runs with privileges (an ungated place
+            // replaces a label-gated one found earlier).
+            if !action && (facts.outsider_code.is_none() || (facts.outsider_gated && !gated)) {
+                if let Some(found) = outsider_place(&triggers, s.step, &step_scope, text, cx) {
+                    facts.outsider_code = Some(found);
+                    facts.outsider_gated = gated;
                 }
             }
             // Repository scripts run by privileged steps.
@@ -578,6 +551,44 @@ fn started_by_insiders(f: &FileFacts, files: &BTreeMap<String, FileFacts>) -> bo
                         .all(|t| !wf::external_trigger(t) && !wf::unprivileged_trigger(t))
                 })
         })
+}
+
+/// Where a step runs an outsider's code or text with the base repository's
+/// privileges: an untrusted checkout, or outsider text expanded into code.
+fn outsider_place(
+    triggers: &Triggers,
+    step: &YamlNode,
+    step_scope: &Scope<'_>,
+    text: &str,
+    cx: &Locator<'_>,
+) -> Option<Related> {
+    let t = triggers.external()?;
+    if let Some(what) = wf::untrusted_checkout(step, text) {
+        return Some(cx.locate(
+            step.span.clone(),
+            format!("on `{t}`, checks out `{what}` (code from a fork's pull request)"),
+        ));
+    }
+    for sink in sinks::code_sinks(step) {
+        let Some(m) = sink.script.as_scalar() else {
+            continue;
+        };
+        let hit = wf::expressions(&m.mapped).into_iter().find(|e| {
+            e.parsed().is_some_and(|p| {
+                step_scope
+                    .origins(&p)
+                    .iter()
+                    .any(|(_, o)| o.taint == Taint::Outsider)
+            })
+        });
+        if let Some(e) = hit {
+            return Some(cx.locate(
+                e.host.clone(),
+                format!("on `{t}`, outsider text is expanded into {}", sink.what),
+            ));
+        }
+    }
+    None
 }
 
 /// Every workflow and action file's facts, joined.
@@ -729,9 +740,17 @@ impl WorkflowModel {
     }
 
     /// The first place in the repository where an outsider's code or text runs with
-    /// the base repository's privileges (and so can write its caches).
-    pub fn outsider_code(&self) -> Option<&Related> {
-        self.files.values().find_map(|f| f.outsider_code.as_ref())
+    /// the base repository's privileges (and so can write its caches), a place no
+    /// label gates first; the flag says whether the place found is label-gated.
+    pub fn outsider_code(&self) -> Option<(&Related, bool)> {
+        let places = || {
+            self.files
+                .values()
+                .filter_map(|f| f.outsider_code.as_ref().map(|r| (r, f.outsider_gated)))
+        };
+        places()
+            .find(|(_, gated)| !gated)
+            .or_else(|| places().next())
     }
 
     /// Repository scripts run by privileged steps: script path → the runs.
