@@ -340,6 +340,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     }
     drop(quiet);
     rules::actions::script_context::carry_into_workflows(&workflows, &mut report.findings, cfg);
+    rules::actions::drop_unused_test_actions(&workflows, &mut report.findings);
     rules::actions::template_injection::settle_after_own_pipelines(
         &workflows,
         &mut report.findings,

@@ -624,6 +624,15 @@ impl WorkflowModel {
         }
     }
 
+    /// Whether a local `uses:` of any workflow or action names the action whose
+    /// `action.yml` is at `path`.
+    pub fn is_used_locally(&self, path: &str) -> bool {
+        self.files.values().flat_map(|f| &f.calls).any(|c| {
+            self.resolve(&c.target)
+                .is_some_and(|callee| callee.path == path)
+        })
+    }
+
     /// Whether the workflow at `path` looks outsider-started by its triggers
     /// (`workflow_run`) but only ever runs after this repository's own push-, schedule-
     /// or dispatch-only workflows, so the event's branch and commit are a writer's.
