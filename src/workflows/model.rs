@@ -719,21 +719,44 @@ impl WorkflowModel {
                 out.insert(f.path.clone(), r.clone());
             }
         }
-        // A caller of a publishing callee publishes; a callee of a publishing caller runs in it.
+        // A caller of a publishing callee publishes (upward, from what callees do
+        // themselves); then a callee of a publishing caller runs in it (downward). A
+        // test workflow that a release also calls does not make every other caller
+        // of it a publisher.
         for _ in 0..4 {
             let mut changed = false;
             for f in self.files.values() {
+                if out.contains_key(&f.path) {
+                    continue;
+                }
+                let publishing_callee = f.calls.iter().find_map(|call| {
+                    let callee = self.resolve(&call.target)?;
+                    out.contains_key(&callee.path).then(|| {
+                        let mut r = call.at.clone();
+                        r.message = format!("calls `{}`, which publishes", callee.path);
+                        r
+                    })
+                });
+                if let Some(r) = publishing_callee {
+                    out.insert(f.path.clone(), r);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for _ in 0..4 {
+            let mut changed = false;
+            for f in self.files.values() {
+                if !out.contains_key(&f.path) {
+                    continue;
+                }
                 for call in &f.calls {
                     let Some(callee) = self.resolve(&call.target) else {
                         continue;
                     };
-                    if let Some(r) = out.get(&callee.path).cloned() {
-                        if !out.contains_key(&f.path) {
-                            out.insert(f.path.clone(), r);
-                            changed = true;
-                        }
-                    }
-                    if out.contains_key(&f.path) && !out.contains_key(&callee.path) {
+                    if !out.contains_key(&callee.path) {
                         let mut r = call.at.clone();
                         r.message = format!("called by `{}`, which publishes", f.path);
                         out.insert(callee.path.clone(), r);
