@@ -307,13 +307,6 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         workflows: &workflows,
         model: &model,
     };
-    // Per-file findings that a whole-repository fact settles.
-    let by_id: HashMap<&str, &dyn Rule> = rules.iter().map(|r| (r.meta().id, r.as_ref())).collect();
-    report.findings.retain(|f| {
-        by_id.get(f.rule).is_none_or(|rule| {
-            catch_unwind(AssertUnwindSafe(|| rule.still_holds(f, &repo))).unwrap_or(true)
-        })
-    });
     let mut repo_findings = Vec::new();
     for rule in rules {
         let meta = rule.meta();

@@ -299,13 +299,6 @@ pub trait Rule: Send + Sync {
     /// Every text file that was read, whatever its kind (secrets, IP addresses).
     fn check_text(&self, _cx: &FileCx<'_>, _out: &mut Sink<'_>) {}
 
-    /// After all files, for each finding this rule reported file by file: whether
-    /// it still holds once the whole repository is known (a compose service whose
-    /// built image has a `HEALTHCHECK` is not missing one). `false` drops it.
-    fn still_holds(&self, _finding: &Finding, _repo: &RepoCx<'_>) -> bool {
-        true
-    }
-
     /// After all files: cross-file findings.
     fn finish(&self, _repo: &RepoCx<'_>, _out: &mut RepoSink<'_>) {}
 

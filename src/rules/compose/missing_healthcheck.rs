@@ -180,12 +180,19 @@ impl Rule for MissingHealthcheck {
         }
     }
 
-    fn still_holds(&self, finding: &Finding, repo: &RepoCx<'_>) -> bool {
+    /// A service whose built image checks its own health is not missing a check.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
         let model = repo.model;
-        let built = model
-            .service_at(&finding.path, finding.region.start.line)
-            .and_then(|s| model.image_for_service(s));
-        !built.is_some_and(|b| b.config().has_healthcheck())
+        own.retain(|f| {
+            let built = model
+                .service_at(&f.path, f.region.start.line)
+                .and_then(|s| model.image_for_service(s));
+            !built.is_some_and(|b| b.config().has_healthcheck())
+        });
+    }
+
+    fn settles(&self) -> bool {
+        true
     }
 }
 
