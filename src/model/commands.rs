@@ -13,12 +13,14 @@ use super::RefKind;
 /// resolved from the working directory — not yet checked to exist).
 pub type Target = (RefKind, String);
 
-/// The argv of every simple command of a parsed script (`None` for words that
-/// are not literal: `$VAR`, command substitutions).
+/// The argv of every simple command of a parsed script that may point at a
+/// repository file ([`may_point_at_file`]), with its host offset (`None` for
+/// words that are not literal: `$VAR`, command substitutions).
 pub fn argvs(script: &ShellScript) -> Vec<(usize, Vec<Option<String>>)> {
     script
         .commands()
         .iter()
+        .filter(|c| may_point_at_file(&[Some(c.name.clone())]))
         .map(|c| {
             let mut argv = vec![Some(c.name.clone())];
             argv.extend(c.arg_values(script));
@@ -224,6 +226,43 @@ pub fn pip_args(argv: &[Option<String>]) -> Option<Vec<PipArg<'_>>> {
         }
     }
     Some(out)
+}
+
+/// Whether a command can point at a repository file (what [`targets`] reads) or
+/// change the directory the next ones run in: only these are kept from the walk.
+pub fn may_point_at_file(argv: &[Option<String>]) -> bool {
+    let Some(Some(name)) = argv.first() else {
+        return false;
+    };
+    let prog = base_name(name);
+    (name.contains('/') && !name.starts_with('/'))
+        || matches!(
+            prog,
+            "cd" | "docker"
+                | "podman"
+                | "buildah"
+                | "docker-compose"
+                | "podman-compose"
+                | "pip-sync"
+                | "pip-compile"
+                | "uv"
+                | "poetry"
+                | "pdm"
+                | "pipenv"
+                | "npm"
+                | "yarn"
+                | "pnpm"
+                | "bash"
+                | "sh"
+                | "zsh"
+                | "dash"
+                | "ksh"
+                | "source"
+                | "."
+                | "node"
+        )
+        || prog.starts_with("pip")
+        || prog.starts_with("python")
 }
 
 /// What one command (argv, `None` for non-literal words) does to repository files,

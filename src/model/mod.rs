@@ -270,7 +270,9 @@ impl Facts {
         // Only commands that can point at a file are worth keeping.
         let commands: Vec<_> = commands
             .into_iter()
-            .filter(|(_, argv)| argv.iter().skip(1).any(|w| w.is_some()))
+            .filter(|(_, argv)| {
+                commands::may_point_at_file(argv) && argv.iter().skip(1).any(|w| w.is_some())
+            })
             .collect();
         if commands.is_empty() {
             return;
