@@ -317,7 +317,9 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
             return FileOutcome::new(rel, None);
         }
     };
-    if kind == Some(FileKind::Text) && !wants_text {
+    // A `.txt` whose name says nothing may still be a requirements file (read by content).
+    let txt_candidate = kind == Some(FileKind::Text) && rel.to_ascii_lowercase().ends_with(".txt");
+    if kind == Some(FileKind::Text) && !wants_text && !txt_candidate {
         return FileOutcome::new(rel, kind);
     }
     let mut outcome = FileOutcome::new(rel.clone(), kind);
@@ -366,6 +368,15 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         Some(t) => t.to_string(),
         None => text,
     };
+    if txt_candidate {
+        let head = &text[..crate::source::floor_char_boundary(&text, classify::SNIFF_BYTES)];
+        if classify::sniff_requirements(head) {
+            kind = Some(FileKind::Manifest);
+            outcome.entry.kind = kind;
+        } else if !wants_text {
+            return outcome;
+        }
+    }
     if kind.is_none() {
         let first = text.lines().next().unwrap_or("");
         kind = Some(if classify::is_shell_shebang(first) {
