@@ -75,6 +75,8 @@ pub struct Stats {
     pub parse_errors: usize,
     /// Findings silenced by inline `harden: ignore[...]`.
     pub suppressed: usize,
+    /// What `.gitignore` / `.ignore` rules left out, and what git tracks anyway.
+    pub ignore: crate::walk::IgnoreCounts,
 }
 
 impl Stats {
@@ -168,69 +170,43 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let root = opts.root.as_path();
     let cfg = &opts.config;
     let (tx, rx) = mpsc::channel::<FileOutcome>();
-    let mut builder = ignore::WalkBuilder::new(root);
-    builder
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .ignore(true)
-        .parents(true)
-        .follow_links(false)
-        .threads(opts.threads);
-    {
-        let root = root.to_path_buf();
-        let cfg = cfg.clone();
-        builder.filter_entry(move |e| {
-            if e.file_name() == ".git" || e.file_name() == ".hg" || e.file_name() == ".svn" {
-                return false;
-            }
-            match rel_path(&root, e.path()) {
-                Some(rel) if !rel.is_empty() => !cfg.is_excluded(&rel),
-                _ => true,
-            }
-        });
-    }
     let quiet = QuietPanics::install();
     let progress = Progress::start();
-    builder.build_parallel().run(|| {
-        let tx = tx.clone();
+    let ignore_counts = {
         let progress = &progress;
-        Box::new(move |result| {
-            let Ok(entry) = result else {
-                return ignore::WalkState::Continue;
-            };
-            let Some(ft) = entry.file_type() else {
-                return ignore::WalkState::Continue;
-            };
-            if ft.is_dir() {
-                return ignore::WalkState::Continue;
-            }
-            let Some(rel) = rel_path(root, entry.path()) else {
-                return ignore::WalkState::Continue;
-            };
+        let tx = &tx;
+        crate::walk::walk(root, cfg, opts.threads, &|_| false, &|entry| {
+            let ft = entry.file_type;
             let outcome = if ft.is_symlink() {
-                let mut o = FileOutcome::new(rel, None);
+                let mut o = FileOutcome::new(entry.rel, None);
                 o.skipped = Some(SkipReason::Symlink);
                 o
             } else if !ft.is_file() {
                 // FIFOs, sockets, devices: reading could block or never end.
-                let mut o = FileOutcome::new(rel, None);
+                let mut o = FileOutcome::new(entry.rel, None);
                 o.skipped = Some(SkipReason::Unreadable);
                 o
             } else {
-                process_file(entry.path(), rel, cfg, rules)
+                process_file(entry.abs, entry.rel, cfg, rules)
             };
             progress.tick();
             let _ = tx.send(outcome);
-            ignore::WalkState::Continue
         })
-    });
+    };
     drop(tx);
     progress.finish();
 
     let mut report = ScanReport::default();
+    report.stats.ignore = ignore_counts;
+    if let Some(e) = &report.stats.ignore.index_error {
+        report.diagnostics.push(Diagnostic {
+            path: String::new(),
+            line: None,
+            message: format!(
+                "the git index could not be read ({e}): files git tracks under an ignore rule were not scanned"
+            ),
+        });
+    }
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
     for o in rx {
         if o.scanned {
@@ -291,18 +267,6 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.diagnostics.sort();
     report
-}
-
-fn rel_path(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let mut out = String::new();
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        out.push_str(&c.as_os_str().to_string_lossy());
-    }
-    Some(out)
 }
 
 /// Reads and checks one file. Never panics: rule panics are caught per rule.

@@ -25,3 +25,4 @@ pub mod sbom;
 pub mod source;
 pub mod status;
 pub mod suppress;
+pub mod walk;

@@ -99,6 +99,38 @@ pub fn role_of(path: &str) -> FileRole {
     FileRole::Production
 }
 
+const DEV_TOKENS: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "e2e",
+    "debug",
+    "override",
+    "devcontainer",
+    "sandbox",
+    "example",
+    "examples",
+    "sample",
+    "demo",
+];
+
+/// A compose file meant for a developer machine, CI or a demo, by name or directory
+/// (`docker-compose.dev.yml`, `compose.override.yml`, `docker-compose.example.yml`,
+/// `.devcontainer/…`, `local/…`).
+pub fn is_dev_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower
+        .split(['/', '.', '-', '_'])
+        .any(|tok| DEV_TOKENS.contains(&tok))
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

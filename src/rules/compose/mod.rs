@@ -1,6 +1,7 @@
 //! `compose/` rules, and helpers shared with `k8s/` (image references, file roles).
 
 use crate::parse::yaml::{YamlFile, YamlNode, YamlPair};
+pub(crate) use crate::roles::is_dev_path;
 use crate::roles::FileRole;
 use crate::rules::FileCx;
 
@@ -51,37 +52,6 @@ pub(crate) fn not_production(role: FileRole) -> bool {
         role,
         FileRole::Test | FileRole::Vendored | FileRole::Generated
     )
-}
-
-const DEV_TOKENS: &[&str] = &[
-    "dev",
-    "devel",
-    "develop",
-    "development",
-    "local",
-    "test",
-    "tests",
-    "testing",
-    "ci",
-    "e2e",
-    "debug",
-    "override",
-    "devcontainer",
-    "sandbox",
-    "example",
-    "examples",
-    "sample",
-    "demo",
-];
-
-/// A compose file meant for a developer machine, CI or a demo, by name or directory
-/// (`docker-compose.dev.yml`, `compose.override.yml`, `docker-compose.example.yml`,
-/// `.devcontainer/…`, `local/…`).
-pub(crate) fn is_dev_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower
-        .split(['/', '.', '-', '_'])
-        .any(|tok| DEV_TOKENS.contains(&tok))
 }
 
 /// Whether operational rules (limits, health checks, probes) should stay quiet on this file.
