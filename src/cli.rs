@@ -44,6 +44,9 @@ enum Command {
     Fix(crate::fix::FixArgs),
     /// Software bill of materials from lockfiles.
     Sbom(crate::sbom::SbomArgs),
+    /// Probe a running service: health, readiness, metrics, headers, TLS (the
+    /// only command that touches a network: the URL given).
+    Probe(crate::probe::ProbeArgs),
     /// List every rule.
     Rules,
     /// Print a rule's rationale, examples and fix.
@@ -105,11 +108,12 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Scan(args) => cmd_scan(args),
-        Command::Status(args) => crate::status::run_cli(args),
+        Command::Status(args) => crate::status::run_cli(args, &crate::probe::StatusProber),
         Command::Plan(args) => crate::plan::run_cli(args),
         Command::Baseline(args) => crate::plan::run_baseline_cli(args),
         Command::Fix(args) => crate::fix::run_cli(args),
         Command::Sbom(args) => crate::sbom::run_cli(args),
+        Command::Probe(args) => crate::probe::run_cli(args),
         Command::Rules => cmd_rules(),
         Command::Explain { rule } => cmd_explain(&rule),
     }
@@ -147,7 +151,37 @@ pub fn load_and_scan_with(
         config,
         threads: common.threads,
     };
-    Ok(engine::scan(&opts))
+    let report = engine::scan(&opts);
+    warn_incomplete(&report);
+    Ok(report)
+}
+
+/// A scan that could not read part of the tree must not pass a gate silently: say
+/// so on stderr, whatever the format (the counts are in every format too).
+pub fn warn_incomplete(report: &ScanReport) {
+    use crate::engine::SkipReason;
+    let n = |r| report.stats.files_skipped.get(&r).copied().unwrap_or(0);
+    let (files, dirs) = (n(SkipReason::Unreadable), n(SkipReason::UnreadableDir));
+    if files + dirs == 0 {
+        return;
+    }
+    let mut parts = Vec::new();
+    if dirs > 0 {
+        parts.push(format!(
+            "{dirs} director{} could not be listed",
+            if dirs == 1 { "y" } else { "ies" }
+        ));
+    }
+    if files > 0 {
+        parts.push(format!(
+            "{files} file{} could not be read (permissions, FIFOs, devices)",
+            if files == 1 { "" } else { "s" }
+        ));
+    }
+    eprintln!(
+        "harden: warning: {}; the result is incomplete (the notes name them)",
+        parts.join(" and ")
+    );
 }
 
 /// Whether to colour output: a terminal, and `NO_COLOR` unset.
@@ -157,44 +191,49 @@ pub fn use_color(to_file: bool) -> bool {
         && std::io::stdout().is_terminal()
 }
 
-/// Writes rendered output to a file (atomically) or stdout; a closed pipe is not an error.
+/// Writes rendered output to a file ([`crate::files::write_output`]: atomic for a
+/// regular file, in place for a device or pipe) or stdout; a closed pipe is not an error.
 pub fn emit(
     output: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), i32> {
-    match output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            render(&mut buf).map_err(error)?;
-            write_atomic(path, &buf).map_err(|e| error(format!("{}: {e}", path.display())))
+    emit_masked(output, &crate::redact::SecretSet::default(), render)
+}
+
+/// [`emit`], with every secret value the scan saw masked in the bytes written, in
+/// whatever format ([`crate::redact::RedactingWriter`]).
+pub fn emit_masked(
+    output: Option<&Path>,
+    secrets: &crate::redact::SecretSet,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), i32> {
+    let masked = |w: &mut dyn Write,
+                  render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+        if secrets.is_empty() {
+            return render(w);
         }
+        let mut r = secrets.writer(w);
+        render(&mut r)?;
+        r.flush()
+    };
+    let mut render = Some(render);
+    let mut call = |w: &mut dyn Write| match render.take() {
+        Some(f) => f(w),
+        None => Ok(()),
+    };
+    match output {
+        Some(path) => crate::files::write_output_with(path, &mut |w| masked(w, &mut call))
+            .map_err(|e| error(format!("{}: {e}", path.display()))),
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            match render(&mut lock).and_then(|_| lock.flush()) {
+            match masked(&mut lock, &mut call).and_then(|_| lock.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(error(e)),
             }
         }
     }
-}
-
-/// Writes via a temporary file in the same directory and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.harden-tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 fn cmd_scan(args: ScanArgs) -> i32 {
@@ -219,7 +258,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         root: Some(args.common.path.clone()),
         extras: report_extras(args.format, &args.common, &report),
     };
-    if let Err(code) = emit(args.output.as_deref(), |w| {
+    if let Err(code) = emit_masked(args.output.as_deref(), &report.secrets, |w| {
         output::render_with(args.format, &report, &opts, w)
     }) {
         return code;
@@ -266,6 +305,20 @@ fn cmd_rules() -> i32 {
 }
 
 fn cmd_explain(id: &str) -> i32 {
+    if let Some(check) = crate::probe::checks::find(id) {
+        let res = emit(None, |w| {
+            writeln!(
+                w,
+                "# {}\n\n{} (default severity: {}; a `harden probe` check of the running service)\n",
+                check.id, check.summary, check.severity
+            )?;
+            writeln!(w, "{}", check.docs.trim())
+        });
+        return match res {
+            Ok(()) => EXIT_OK,
+            Err(c) => c,
+        };
+    }
     let Some(meta) = rules::find_meta(id) else {
         let known: Vec<&str> = rules::catalog()
             .iter()

@@ -67,6 +67,9 @@ impl Default for Config {
     }
 }
 
+/// harden.toml is a few lines; a larger one is a mistake or an attack.
+const CONFIG_LIMIT: u64 = 1 << 20;
+
 /// A config error with the place it points at.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -76,7 +79,7 @@ pub enum ConfigError {
         /// Config path.
         path: String,
         /// Underlying error.
-        source: std::io::Error,
+        source: crate::files::ReadError,
     },
     /// Syntax or schema error.
     #[error("{path}:{line}:{column}: {message}")]
@@ -99,10 +102,16 @@ impl Config {
             Some(p) => p.to_path_buf(),
             None => root.join(CONFIG_FILE),
         };
-        if explicit.is_none() && !path.is_file() {
-            return Ok(Config::default());
-        }
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io {
+        // The repository's own harden.toml is repository input (no links, no FIFOs);
+        // a file named with --config is the user's choice.
+        let read = match explicit {
+            Some(_) => crate::files::read_user_text(&path, CONFIG_LIMIT),
+            None => match crate::files::read_repo_text(&path, CONFIG_LIMIT) {
+                Err(crate::files::ReadError::NotFound) => return Ok(Config::default()),
+                other => other,
+            },
+        };
+        let text = read.map_err(|source| ConfigError::Io {
             path: path.display().to_string(),
             source,
         })?;

@@ -1,15 +1,19 @@
-//! Which package ecosystems a repository has, and in which directories, from
-//! file names alone (the inventory of a scan).
+//! Which package ecosystems a repository has, and in which directories: the one
+//! answer to "what must Dependabot cover".
 //!
-//! `repo/dependabot-coverage` compares this with `.github/dependabot.yml`;
-//! `harden status` cites it; `harden fix` writes a `dependabot.yml` from it.
+//! [`detect`] works from file names (the inventory of a scan); the few manifests
+//! whose name promises more than their content holds (a pyproject.toml that only
+//! configures tools, a Dockerfile built `FROM scratch`) are dropped from the
+//! inventory first by [`has_updatable_dependencies`]. `repo/dependabot-coverage`
+//! and `harden status` (`dependency-updates`) compare the result with
+//! `.github/dependabot.yml`; `harden fix` writes a `dependabot.yml` from it.
 //! Directories are written the way Dependabot wants them: `/` for the root,
 //! `/services/api` for a subdirectory.
 
 use std::collections::BTreeMap;
 
+use crate::classify::InventoryEntry;
 use crate::roles::{role_of, FileRole};
-use crate::rules::InventoryEntry;
 
 /// A Dependabot `package-ecosystem`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -221,12 +225,149 @@ fn ecosystem_of(path: &str) -> Option<Ecosystem> {
     Some(e)
 }
 
+/// Whether a pyproject.toml declares dependencies (a `[project]` table, Poetry,
+/// PDM or a build system); one that only configures tools (ruff, black, mypy)
+/// gives Dependabot nothing to update.
+pub fn pyproject_declares_deps(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim();
+        t == "[project]"
+            || t.starts_with("[tool.poetry")
+            || t.starts_with("[tool.pdm")
+            || t.starts_with("[dependency-groups]")
+            || t == "[build-system]"
+            || t.starts_with("[project.optional-dependencies]")
+    })
+}
+
+/// Whether a Dockerfile has a base image Dependabot can update: a stage that starts
+/// from neither `scratch` nor an earlier stage (an image packaging a static binary
+/// `FROM scratch` has nothing to bump).
+pub fn dockerfile_has_base_image(df: &crate::parse::dockerfile::Dockerfile) -> bool {
+    let mut earlier: Vec<&str> = Vec::new();
+    let mut any = false;
+    for st in &df.stages {
+        let image = st.image.trim().to_ascii_lowercase();
+        if image != "scratch" && !earlier.contains(&image.as_str()) {
+            any = true;
+        }
+        if let Some(name) = &st.name {
+            earlier.push(name);
+        }
+    }
+    // No FROM at all (a fragment, a template): keep it, as the name says.
+    any || df.stages.is_empty()
+}
+
+/// Whether an action names another action by repository (`uses: owner/repo@ref`
+/// or `docker://…` in its steps): only then has Dependabot's `github-actions`
+/// something to update in its directory. Steps that run shell or call a local
+/// action (`./…`, `$/…`) pin nothing.
+pub fn action_has_remote_uses(yaml: &crate::parse::yaml::YamlFile) -> bool {
+    yaml.documents.iter().any(|doc| {
+        doc.root
+            .as_ref()
+            .and_then(|root| root.at(&["runs", "steps"]))
+            .and_then(|steps| steps.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|step| step.get("uses").and_then(|u| u.as_str()))
+            .map(str::trim)
+            .any(|u| !u.is_empty() && !u.starts_with("./") && !u.starts_with("$/"))
+    })
+}
+
+/// Whether a file that [`detect`] would count by its name gives Dependabot
+/// something to update. The coverage rules and `harden status` both drop the
+/// files this rejects before calling [`detect`], so they ask for the same entries.
+pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name == "pyproject.toml" {
+        return pyproject_declares_deps(text);
+    }
+    if crate::classify::is_dockerfile_name(name) {
+        return dockerfile_has_base_image(&crate::parse::dockerfile::parse(text));
+    }
+    if matches!(name, "action.yml" | "action.yaml") {
+        return action_has_remote_uses(&crate::parse::yaml::parse(text));
+    }
+    true
+}
+
+/// Paths of Renovate configuration files: with one, Renovate (not Dependabot) keeps
+/// dependencies updated, for the coverage rule and `harden status` alike.
+pub const RENOVATE_FILES: &[&str] = &[
+    "renovate.json",
+    "renovate.json5",
+    ".renovaterc",
+    ".renovaterc.json",
+    ".renovaterc.json5",
+    ".github/renovate.json",
+    ".github/renovate.json5",
+    ".gitlab/renovate.json",
+    ".gitlab/renovate.json5",
+];
+
 /// Dependabot directory of a repository-relative file path.
 fn dir_of(path: &str) -> String {
     match path.rsplit_once('/') {
         Some((d, _)) => format!("/{d}"),
         None => "/".to_string(),
     }
+}
+
+/// Normalises a Dependabot directory (`./api/`, `api`, `/api/`) to `/api`.
+pub fn normalize_dir(d: &str) -> String {
+    let t = d.trim().trim_start_matches("./").trim_matches('/');
+    if t.is_empty() || t == "." {
+        "/".to_string()
+    } else {
+        format!("/{t}")
+    }
+}
+
+/// Whether a `directory`/`directories` value (possibly a glob) covers `dir`.
+pub fn dir_matches(pattern: &str, dir: &str) -> bool {
+    let p = normalize_dir(pattern);
+    if !p.contains(['*', '?', '[', '{']) {
+        return p == dir;
+    }
+    globset::GlobBuilder::new(&p)
+        .literal_separator(true)
+        .build()
+        .map(|g| g.compile_matcher().is_match(dir))
+        .unwrap_or(false)
+}
+
+/// The detected ecosystem a `package-ecosystem` value keeps updated (`bun` reads
+/// package.json, `opentofu` reads `*.tf`).
+pub fn covering_ecosystem(value: &str) -> Option<Ecosystem> {
+    match value {
+        "bun" => Some(Ecosystem::Npm),
+        "opentofu" => Some(Ecosystem::Terraform),
+        other => Ecosystem::from_dependabot(other),
+    }
+}
+
+/// Whether one of a `dependabot.yml`'s entries, given as (`package-ecosystem`
+/// value, `directory`/`directories` pattern), keeps `d` updated. The coverage rule and
+/// `harden status` both ask this, so they agree on what is missing.
+pub fn is_covered<'a>(d: &Detected, entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
+    entries.into_iter().any(|(value, pattern)| {
+        let Some(e) = covering_ecosystem(value) else {
+            return false;
+        };
+        d.ecosystem.covered_by(e)
+            && (dir_matches(pattern, &d.dir)
+                // Dependabot reads workflows from `/.github/workflows` whichever of
+                // these the entry names.
+                || e == Ecosystem::GithubActions
+                    && d.dir == "/"
+                    && matches!(
+                        normalize_dir(pattern).as_str(),
+                        "/.github" | "/.github/workflows"
+                    ))
+    })
 }
 
 /// Whether `dir` is `ancestor` or below it (Dependabot-style directories).
@@ -237,13 +378,15 @@ pub fn is_within(dir: &str, ancestor: &str) -> bool {
 }
 
 /// Ecosystems and directories of a repository, sorted, one entry per (ecosystem, directory).
-/// Test fixtures, examples and vendored code are left out (nobody ships them).
+/// Test fixtures, examples, archives and vendored code are left out (nobody ships them);
+/// development environments stay in (their images and packages still need updates).
+/// The caller leaves out files [`has_updatable_dependencies`] rejects.
 pub fn detect(inventory: &[InventoryEntry]) -> Vec<Detected> {
     let mut found: BTreeMap<(Ecosystem, String), String> = BTreeMap::new();
     let mut npm_locks: Vec<String> = Vec::new();
     for entry in inventory {
         let path = entry.path.as_str();
-        if role_of(path) != FileRole::Production {
+        if !matches!(role_of(path), FileRole::Production | FileRole::Development) {
             continue;
         }
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -265,7 +408,10 @@ pub fn detect(inventory: &[InventoryEntry]) -> Vec<Detected> {
                 .or_insert_with(|| path.to_string());
             continue;
         }
-        if entry.kind == Some(crate::classify::FileKind::Action) && path.starts_with(".github/") {
+        // A local or published action, wherever it is: Dependabot's `github-actions`
+        // entry for `/` reads the workflows and a root action.yml; any other action
+        // directory needs its own entry.
+        if entry.kind == Some(crate::classify::FileKind::Action) {
             found
                 .entry((Ecosystem::GithubActions, dir_of(path)))
                 .or_insert_with(|| path.to_string());
@@ -384,6 +530,113 @@ mod tests {
                 ("terraform".into(), "/infra".into()),
             ]
         );
+    }
+
+    #[test]
+    fn a_root_action_needs_github_actions_at_the_root() {
+        // The repository of a published action: action.yml at the root, workflows,
+        // and an action kept outside .github/.
+        let d = detect(&inv(&[
+            "action.yml",
+            ".github/workflows/ci.yml",
+            "actions/setup/action.yaml",
+            "tests/fixtures/bad/action.yml",
+        ]));
+        assert_eq!(
+            pairs(&d),
+            vec![
+                ("github-actions".into(), "/".into()),
+                ("github-actions".into(), "/actions/setup".into()),
+            ]
+        );
+        // Without workflows the root action alone asks for the same entry.
+        assert_eq!(
+            pairs(&detect(&inv(&["action.yml", "Cargo.toml"]))),
+            vec![
+                ("cargo".into(), "/".into()),
+                ("github-actions".into(), "/".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn manifests_with_nothing_to_update() {
+        assert!(has_updatable_dependencies(
+            "pyproject.toml",
+            "[project]\nname = \"x\"\ndependencies = [\"fastapi\"]\n"
+        ));
+        assert!(has_updatable_dependencies(
+            "svc/pyproject.toml",
+            "[tool.poetry.dependencies]\npython = \"^3.12\"\n"
+        ));
+        assert!(!has_updatable_dependencies(
+            "pyproject.toml",
+            "[tool.ruff]\nline-length = 100\n\n[tool.mypy]\nstrict = true\n"
+        ));
+        // A static binary on an empty base: no image to bump.
+        assert!(!has_updatable_dependencies(
+            "Dockerfile",
+            "FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n"
+        ));
+        // The builder stage's image is updatable even when the final stage is scratch.
+        assert!(has_updatable_dependencies(
+            "docker/Dockerfile.release",
+            "FROM rust:1.85-alpine AS build\nRUN cargo build --release\n\nFROM scratch\nCOPY --from=build /app /app\n"
+        ));
+        assert!(!has_updatable_dependencies(
+            "Dockerfile",
+            "FROM scratch AS base\nCOPY a /a\nFROM base\nCOPY b /b\n"
+        ));
+        assert!(has_updatable_dependencies(
+            "Dockerfile",
+            "FROM python:3.12-slim\n"
+        ));
+        // A composite action that only runs shell pins nothing.
+        assert!(!has_updatable_dependencies(
+            "tools/get-compose/action.yaml",
+            "name: get-compose\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: ./install-compose.sh\n"
+        ));
+        assert!(!has_updatable_dependencies(
+            "action.yml",
+            "name: x\nruns:\n  using: composite\n  steps:\n    - uses: ./.github/actions/setup\n    - uses: $/.github/actions/lint\n"
+        ));
+        assert!(has_updatable_dependencies(
+            "action.yml",
+            "name: x\nruns:\n  using: composite\n  steps:\n    - uses: actions/cache@v4\n      with:\n        path: x\n"
+        ));
+        assert!(has_updatable_dependencies("package.json", "{}"));
+    }
+
+    #[test]
+    fn dirs_and_globs() {
+        assert_eq!(normalize_dir("/"), "/");
+        assert_eq!(normalize_dir("./api/"), "/api");
+        assert!(dir_matches("/", "/"));
+        assert!(dir_matches("/services/*", "/services/api"));
+        assert!(!dir_matches("/services/*", "/services/api/v2"));
+        assert!(dir_matches("/services/**", "/services/api/v2"));
+        assert!(!dir_matches("/api", "/"));
+    }
+
+    #[test]
+    fn coverage_by_entries() {
+        let d = |eco, dir: &str| Detected {
+            ecosystem: eco,
+            dir: dir.to_string(),
+            evidence: String::new(),
+        };
+        let actions = d(Ecosystem::GithubActions, "/");
+        assert!(is_covered(&actions, [("github-actions", "/")]));
+        assert!(is_covered(
+            &actions,
+            [("github-actions", "/.github/workflows")]
+        ));
+        assert!(!is_covered(&actions, [("cargo", "/")]));
+        let web = d(Ecosystem::Npm, "/services/web");
+        assert!(is_covered(&web, [("bun", "/services/*")]));
+        assert!(!is_covered(&web, [("npm", "/services")]));
+        assert!(is_covered(&d(Ecosystem::Uv, "/"), [("pip", "./")]));
+        assert!(!is_covered(&web, [("not-an-ecosystem", "/services/web")]));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! `command`/`args` that run `sh -c`.
 
 use crate::mapped::MappedText;
-use crate::parse::dockerfile::{Dockerfile, Form};
-use crate::parse::shell::ShellOrigin;
+use crate::parse::dockerfile::{Dockerfile, Form, ParsedRun};
+use crate::parse::shell::{ShellOrigin, ShellScript};
 use crate::parse::yaml::{YamlFile, YamlNode};
 
 /// A piece of embedded shell.
@@ -23,15 +23,31 @@ fn is_posix_shell(name: &str) -> bool {
     matches!(base, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh")
 }
 
-/// Shell bodies of every `RUN` in shell form (skipped after a non-POSIX `SHELL` and under `# escape=`` ` ``).
-pub fn dockerfile_runs(df: &Dockerfile) -> Vec<Embedded> {
+/// The shell code of one `RUN` instruction, before parsing.
+#[derive(Debug, Clone)]
+pub struct RunCode {
+    /// Index of the instruction in the file.
+    pub index: usize,
+    /// The shell-form arguments (any heredoc bodies following them as the stdin
+    /// they are), or, when the command is a heredoc script (`RUN <<EOF`,
+    /// `RUN bash <<EOF`), each heredoc body. Empty for exec form.
+    pub pieces: Vec<MappedText>,
+    /// Whether the one piece is the arguments themselves, not a heredoc body.
+    pub inline: bool,
+}
+
+/// Every `RUN` that runs a POSIX shell, in order: not after a non-POSIX `SHELL`
+/// (reset per stage), nothing under `# escape=`` ` `` (a Windows image).
+/// Exec-form `RUN ["sh", "-c", …]` is listed with no pieces: no shell text of
+/// ours maps back to the file.
+pub fn dockerfile_run_code(df: &Dockerfile) -> Vec<RunCode> {
     let mut out = Vec::new();
     if df.escape != '\\' {
         return out;
     }
     let mut posix_shell = true;
     let mut stage = None;
-    for ins in &df.instructions {
+    for (index, ins) in df.instructions.iter().enumerate() {
         if ins.stage != stage {
             stage = ins.stage;
             posix_shell = true;
@@ -42,45 +58,74 @@ pub fn dockerfile_runs(df: &Dockerfile) -> Vec<Embedded> {
                     posix_shell = argv.first().is_some_and(|s| is_posix_shell(s));
                 }
             }
-            "RUN" if posix_shell && ins.form == Form::Shell => {
-                let args = ins.args_text();
-                let trimmed = args.trim_start();
-                let first_word = trimmed.split_whitespace().next().unwrap_or("");
-                let body_is_script = trimmed.starts_with("<<")
-                    || (is_posix_shell(first_word)
-                        && trimmed[first_word.len()..].trim_start().starts_with("<<"));
-                if body_is_script {
-                    for h in &ins.heredocs {
-                        out.push(Embedded {
-                            code: h.body.clone(),
-                            origin: ShellOrigin::DockerRun,
-                        });
+            "RUN" if posix_shell => {
+                let mut run = RunCode {
+                    index,
+                    pieces: Vec::new(),
+                    inline: false,
+                };
+                if ins.form == Form::Shell {
+                    let args = ins.args_text();
+                    let trimmed = args.trim_start();
+                    let first_word = trimmed.split_whitespace().next().unwrap_or("");
+                    let body_is_script = trimmed.starts_with("<<")
+                        || (is_posix_shell(first_word)
+                            && trimmed[first_word.len()..].trim_start().starts_with("<<"));
+                    if body_is_script {
+                        run.pieces
+                            .extend(ins.heredocs.iter().map(|h| h.body.clone()));
+                    } else {
+                        run.pieces.push(with_heredoc_stdin(ins));
+                        run.inline = true;
                     }
-                } else {
-                    let mut code = ins.args.clone();
-                    for h in &ins.heredocs {
-                        code.push_synthetic("\n");
-                        let body = &h.body;
-                        for seg in &body.segments {
-                            let piece = body
-                                .text
-                                .get(seg.text_start..seg.text_start + seg.len)
-                                .unwrap_or("");
-                            code.push_host(piece, seg.host_start);
-                            code.push_synthetic("\n");
-                        }
-                        code.push_synthetic(&h.delimiter);
-                    }
-                    out.push(Embedded {
-                        code,
-                        origin: ShellOrigin::DockerRun,
-                    });
                 }
+                out.push(run);
             }
             _ => {}
         }
     }
     out
+}
+
+/// The arguments of a shell-form instruction followed by its heredoc bodies and
+/// delimiters, so `cat > f <<EOF` parses as the complete heredoc it is and the
+/// body is data, not commands.
+fn with_heredoc_stdin(ins: &crate::parse::dockerfile::Instruction) -> MappedText {
+    let mut code = ins.args.clone();
+    for h in &ins.heredocs {
+        code.push_synthetic("\n");
+        let body = &h.body;
+        for seg in &body.segments {
+            let piece = body
+                .text
+                .get(seg.text_start..seg.text_start + seg.len)
+                .unwrap_or("");
+            code.push_host(piece, seg.host_start);
+            code.push_synthetic("\n");
+        }
+        code.push_synthetic(&h.delimiter);
+    }
+    code
+}
+
+/// Every `RUN`'s shell, parsed once per file and cached on the parsed
+/// Dockerfile: the engine hands these to shell rules, Docker rules read them
+/// through `rules::docker::util::runs`.
+pub fn dockerfile_runs(df: &Dockerfile) -> &[ParsedRun] {
+    df.run_cache.get_or_init(|| {
+        dockerfile_run_code(df)
+            .into_iter()
+            .map(|r| ParsedRun {
+                index: r.index,
+                scripts: r
+                    .pieces
+                    .into_iter()
+                    .filter_map(|code| ShellScript::parse(code, ShellOrigin::DockerRun))
+                    .collect(),
+                inline: r.inline,
+            })
+            .collect()
+    })
 }
 
 /// Masks `${{ … }}` expressions with same-length identifiers so the shell parser sees a word.
@@ -143,7 +188,7 @@ pub fn workflow_runs(yaml: &YamlFile) -> Vec<Embedded> {
                         .any(|s| s.to_ascii_lowercase().contains("windows"))
                 })
                 .unwrap_or(false);
-            for step in job.get("steps").and_then(|s| s.as_seq()).unwrap_or(&[]) {
+            for step in crate::workflows::wf::steps(job) {
                 push_run(step, job_default, file_default, windows, &mut out);
             }
         }
@@ -156,11 +201,7 @@ pub fn action_runs(yaml: &YamlFile) -> Vec<Embedded> {
     let mut out = Vec::new();
     for doc in &yaml.documents {
         let Some(root) = &doc.root else { continue };
-        for step in root
-            .at(&["runs", "steps"])
-            .and_then(|s| s.as_seq())
-            .unwrap_or(&[])
-        {
+        for step in crate::workflows::wf::action_steps(root) {
             // Composite steps must name their shell; treat a missing one as bash.
             push_run(step, None, Some("bash"), false, &mut out);
         }
@@ -370,12 +411,21 @@ mod tests {
     fn dockerfile_runs_and_heredocs() {
         let text = "FROM debian\nRUN apt-get update && \\\n    apt-get install -y curl\nRUN <<EOF\nset -e\ncurl -k https://x\nEOF\nRUN [\"echo\", \"exec form\"]\nRUN cat > /etc/app.conf <<CONF\nkey=value\nCONF\n";
         let df = dockerfile::parse(text);
-        let runs = dockerfile_runs(&df);
-        assert_eq!(runs.len(), 3);
-        let body = &runs[1].code;
+        let runs = dockerfile_run_code(&df);
+        assert_eq!(runs.len(), 4, "the exec-form RUN is listed, without shell");
+        assert!(runs[0].inline && !runs[1].inline && runs[2].pieces.is_empty());
+        let body = &runs[1].pieces[0];
         let at = body.text.find("curl").unwrap();
         assert_eq!(&text[body.to_host(at)..body.to_host(at) + 4], "curl");
-        assert!(runs[2].code.text.contains("key=value"));
+        assert!(runs[3].inline && runs[3].pieces[0].text.contains("key=value"));
+        let parsed = dockerfile_runs(&df);
+        assert_eq!(parsed.len(), 4);
+        assert!(std::ptr::eq(parsed, dockerfile_runs(&df)), "parsed once");
+        // `cat > f <<CONF`: the body is the heredoc's stdin, not commands.
+        let cat = &parsed[3].scripts[0];
+        assert!(!cat.has_error());
+        let names: Vec<String> = cat.commands().iter().map(|c| c.name.clone()).collect();
+        assert_eq!(names, vec!["cat"]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::sync::mpsc;
 
 use serde::Serialize;
 
+use crate::classify::InventoryEntry;
 use crate::classify::{self, FileKind, NameClass};
 use crate::config::Config;
 use crate::embed;
@@ -20,7 +21,7 @@ use crate::parse::{
     yaml,
 };
 use crate::roles;
-use crate::rules::{self, FileCx, InventoryEntry, RepoCx, RepoSink, Rule, Sink};
+use crate::rules::{self, FileCx, RepoCx, RepoSink, Rule, Sink};
 use crate::source::SourceFile;
 use crate::suppress::{self, Suppression};
 
@@ -38,6 +39,8 @@ pub enum SkipReason {
     Unreadable,
     /// A symbolic link (never followed).
     Symlink,
+    /// A directory that could not be listed: everything below it is unaccounted for.
+    UnreadableDir,
 }
 
 impl SkipReason {
@@ -49,6 +52,7 @@ impl SkipReason {
             SkipReason::NonUtf8 => "non-utf8",
             SkipReason::Unreadable => "unreadable",
             SkipReason::Symlink => "symlink",
+            SkipReason::UnreadableDir => "unreadable-dir",
         }
     }
 }
@@ -67,6 +71,9 @@ pub struct Diagnostic {
 /// Counts for the summary.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Stats {
+    /// Every file the walk saw (read or not, regular or not; ignored ones excluded),
+    /// so a consumer can check that each is accounted for.
+    pub files_seen: usize,
     /// Files read and checked.
     pub files_scanned: usize,
     /// Files skipped, by reason.
@@ -106,6 +113,9 @@ pub struct ScanReport {
     pub stats: Stats,
     /// Every file the walk saw, sorted.
     pub inventory: Vec<InventoryEntry>,
+    /// Every secret value seen in the files read: already masked in findings and
+    /// diagnostics, and masked again in everything written (`cli::emit`).
+    pub secrets: crate::redact::SecretSet,
 }
 
 impl ScanReport {
@@ -132,6 +142,7 @@ pub struct ScanOptions {
 
 struct FileOutcome {
     entry: InventoryEntry,
+    secrets: Vec<String>,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
     suppressions: Vec<Suppression>,
@@ -139,12 +150,14 @@ struct FileOutcome {
     skipped: Option<SkipReason>,
     parse_error: bool,
     suppressed: usize,
+    workflow_facts: Option<crate::workflows::model::FileFacts>,
 }
 
 impl FileOutcome {
     fn new(path: String, kind: Option<FileKind>) -> Self {
         FileOutcome {
             entry: InventoryEntry { path, kind },
+            secrets: Vec::new(),
             findings: Vec::new(),
             diagnostics: Vec::new(),
             suppressions: Vec::new(),
@@ -152,6 +165,7 @@ impl FileOutcome {
             skipped: None,
             parse_error: false,
             suppressed: 0,
+            workflow_facts: None,
         }
     }
 }
@@ -175,7 +189,17 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let ignore_counts = {
         let progress = &progress;
         let tx = &tx;
-        crate::walk::walk(root, cfg, opts.threads, &|_| false, &|entry| {
+        crate::walk::walk(root, cfg, opts.threads, &|_| false, &|visit| {
+            let entry = match visit {
+                crate::walk::Visit::Entry(entry) => entry,
+                crate::walk::Visit::Error(err) => {
+                    if let Some(o) = walk_error(root, err) {
+                        progress.tick();
+                        let _ = tx.send(o);
+                    }
+                    return;
+                }
+            };
             let ft = entry.file_type;
             let outcome = if ft.is_symlink() {
                 let mut o = FileOutcome::new(entry.rel, None);
@@ -208,7 +232,11 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         });
     }
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
+    let mut workflow_facts = Vec::new();
     for o in rx {
+        if o.skipped != Some(SkipReason::UnreadableDir) {
+            report.stats.files_seen += 1;
+        }
         if o.scanned {
             report.stats.files_scanned += 1;
         }
@@ -224,21 +252,38 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         }
         report.findings.extend(o.findings);
         report.diagnostics.extend(o.diagnostics);
+        report.secrets.extend(o.secrets);
         report.inventory.push(o.entry);
+        workflow_facts.extend(o.workflow_facts);
     }
     report.inventory.sort();
+    let workflows = crate::workflows::model::WorkflowModel::new(workflow_facts);
 
     // Cross-file rules.
     let repo = RepoCx {
         root,
         inventory: &report.inventory,
         config: cfg,
+        workflows: &workflows,
     };
     let mut repo_findings = Vec::new();
     for rule in rules {
         let meta = rule.meta();
         let mut sink = RepoSink::new(meta, &mut repo_findings);
-        if catch_unwind(AssertUnwindSafe(|| rule.finish(&repo, &mut sink))).is_err() {
+        let budget = crate::budget::start(crate::budget::file_budget());
+        let panicked = catch_unwind(AssertUnwindSafe(|| rule.finish(&repo, &mut sink))).is_err();
+        if crate::budget::was_exceeded() {
+            report.diagnostics.push(Diagnostic {
+                path: String::new(),
+                line: None,
+                message: format!(
+                    "time budget ran out in rule {} (cross-file pass); its results are incomplete",
+                    meta.id
+                ),
+            });
+        }
+        drop(budget);
+        if panicked {
             report.diagnostics.push(Diagnostic {
                 path: String::new(),
                 line: None,
@@ -261,12 +306,88 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         report.findings.push(f);
     }
     drop(quiet);
+    rules::actions::script_context::carry_into_workflows(&workflows, &mut report.findings, cfg);
+    rules::fold_restatements(&mut report.findings);
+
+    // Secrets seen in one file, masked wherever another finding or message shows them
+    // (but never inside a path: the report must name the real files).
+    let root_text = std::fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
+    let given_root = root.to_string_lossy();
+    report.secrets.forget_values_in_paths(
+        [root_text.as_str(), given_root.as_ref()]
+            .into_iter()
+            .chain(report.inventory.iter().map(|e| e.path.as_str()))
+            .chain(report.diagnostics.iter().map(|d| d.path.as_str())),
+    );
+    if !report.secrets.is_empty() {
+        let values = report.secrets.values();
+        for f in &mut report.findings {
+            crate::redact::mask_finding(f, &values);
+        }
+        for d in &mut report.diagnostics {
+            if let std::borrow::Cow::Owned(m) = crate::redact::mask_values(&d.message, &values) {
+                d.message = m;
+            }
+        }
+    }
 
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.diagnostics.sort();
     report
+}
+
+/// An entry the walk could not read, usually a directory it could not list
+/// (permissions, vanished): counted and reported, since nothing below it was scanned.
+fn walk_error(root: &Path, err: &ignore::Error) -> Option<FileOutcome> {
+    let path = err_path(err)?;
+    let rel = rel_path(root, path)?;
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let mut o = FileOutcome::new(rel.clone(), None);
+    let message = if is_dir {
+        o.skipped = Some(SkipReason::UnreadableDir);
+        format!(
+            "skipped: cannot read directory: {}; nothing below it was scanned",
+            innermost(err)
+        )
+    } else {
+        o.skipped = Some(SkipReason::Unreadable);
+        format!("skipped: cannot read: {}", innermost(err))
+    };
+    o.diagnostics.push(Diagnostic {
+        path: rel,
+        line: None,
+        message,
+    });
+    Some(o)
+}
+
+fn err_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(err_path),
+        _ => None,
+    }
+}
+
+fn innermost(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => innermost(err),
+        other => other.to_string(),
+    }
+}
+
+fn rel_path(root: &Path, path: &Path) -> Option<String> {
+    crate::paths::relative(root, path)
 }
 
 /// Reads and checks one file. Never panics: rule panics are caught per rule.
@@ -287,21 +408,23 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         return FileOutcome::new(rel, kind);
     }
     let mut outcome = FileOutcome::new(rel.clone(), kind);
-    let size = std::fs::metadata(abs).map(|m| m.len()).unwrap_or(0);
-    if size > cfg.max_file_size {
-        outcome.skipped = Some(SkipReason::TooLarge);
-        outcome.diagnostics.push(Diagnostic {
-            path: rel,
-            line: None,
-            message: format!(
-                "skipped: {size} bytes is over the {} byte limit (max_file_size)",
-                cfg.max_file_size
-            ),
-        });
-        return outcome;
-    }
-    let bytes = match std::fs::read(abs) {
+    let bytes = match crate::files::read_repo(abs, cfg.max_file_size) {
         Ok(b) => b,
+        Err(crate::files::ReadError::TooLarge { size, limit }) => {
+            outcome.skipped = Some(SkipReason::TooLarge);
+            outcome.diagnostics.push(Diagnostic {
+                path: rel,
+                line: None,
+                message: format!(
+                    "skipped: {size} bytes is over the {limit} byte limit (max_file_size)"
+                ),
+            });
+            return outcome;
+        }
+        Err(crate::files::ReadError::Symlink) => {
+            outcome.skipped = Some(SkipReason::Symlink);
+            return outcome;
+        }
         Err(e) => {
             outcome.skipped = Some(SkipReason::Unreadable);
             outcome.diagnostics.push(Diagnostic {
@@ -368,16 +491,48 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     outcome.scanned = true;
     let mut findings = Vec::new();
     let mut diags = Vec::new();
-    check_file(&cx, rules, &mut findings, &mut diags, &mut outcome);
+    {
+        let _budget = crate::budget::start(crate::budget::file_budget());
+        check_file(&cx, rules, &mut findings, &mut diags, &mut outcome);
+        if crate::budget::was_exceeded()
+            && !diags
+                .iter()
+                .any(|d| d.message.contains("budget") || d.message.contains("out of time"))
+        {
+            diags.push(Diagnostic {
+                path: cx.file.path.clone(),
+                line: None,
+                message: format!(
+                    "time budget of {:?} for this file ran out while parsing; the remaining checks were skipped",
+                    crate::budget::file_budget()
+                ),
+            });
+        }
+    }
     outcome.diagnostics.extend(diags);
 
-    // Positions, snippets, severity overrides, suppressions.
+    // Secrets of this file: every detector's spans and what secret rules reported.
+    let mut spans = crate::redact::secret_spans(&file.text);
+    spans.extend(
+        findings
+            .iter()
+            .filter(|f| crate::redact::is_secret_rule(f.rule))
+            .map(|f| f.span.clone()),
+    );
+    let spans = crate::redact::merge(spans);
+    let mut values = crate::redact::values_of(&file.text, &spans);
+    // Plain words are masked where a detector found them (the spans), not wherever
+    // they appear (a password `oncall` would mask the service `oncall_ui`).
+    values.retain(|v| crate::redact::worth_masking_by_value(v));
+
+    // Positions, snippets (secrets masked), severity overrides, suppressions.
     outcome.suppressions = suppress::collect(&file);
     for mut f in findings {
         f.region = file.region(&f.span);
         if f.snippet.is_empty() {
-            f.snippet = snippet_of(&file, f.region.start.line);
+            f.snippet = crate::redact::masked_line(&file, f.region.start.line, &spans);
         }
+        crate::redact::mask_finding(&mut f, &values);
         f.severity = cfg.severity_for(f.rule, cap_for_role(cx.role, f.severity));
         if suppress::is_suppressed(&f, &outcome.suppressions) {
             outcome.suppressed += 1;
@@ -385,19 +540,21 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         }
         outcome.findings.push(f);
     }
+    outcome.secrets = values;
     outcome
 }
 
-/// Test, vendored and generated files do not ship the way production code does (a
-/// throwaway integration host, a copied library, protobuf stubs): their findings are
-/// reported at low at most, so a release gate on medium or high is about shipped code.
-/// A `[severity]` override in harden.toml still applies on top.
+/// Test, vendored, generated, example, development/CI-only and archived files do not
+/// ship the way production code does (a throwaway integration host, a copied library,
+/// protobuf stubs, a tutorial, a developer's compose file, last year's notes): their
+/// findings are reported at low at most, so a release gate on medium or high is about
+/// shipped code (docs/severity.md, "Context"). A `[severity]` override in harden.toml
+/// still applies on top.
 pub fn cap_for_role(role: roles::FileRole, severity: Severity) -> Severity {
-    match role {
-        roles::FileRole::Test | roles::FileRole::Vendored | roles::FileRole::Generated => {
-            severity.min(Severity::Low)
-        }
-        roles::FileRole::Production | roles::FileRole::Example => severity,
+    if role.is_production() {
+        severity
+    } else {
+        severity.min(Severity::Low)
     }
 }
 
@@ -422,12 +579,26 @@ fn each_rule<'r>(
     mut hook: impl FnMut(&'r dyn Rule, &mut Sink<'_>),
 ) {
     for rule in rules {
+        if crate::budget::was_exceeded() {
+            return;
+        }
         let meta = rule.meta();
         let mut local = Vec::new();
         let ok = {
             let mut sink = Sink::new(meta, path, map, &mut local);
             catch_unwind(AssertUnwindSafe(|| hook(rule.as_ref(), &mut sink))).is_ok()
         };
+        if crate::budget::exceeded() {
+            diags.push(Diagnostic {
+                path: path.to_string(),
+                line: None,
+                message: format!(
+                    "time budget of {:?} for this file ran out in rule {}; the remaining checks were skipped",
+                    crate::budget::file_budget(),
+                    meta.id
+                ),
+            });
+        }
         if ok {
             findings.extend(local);
         } else {
@@ -483,14 +654,26 @@ fn check_file(
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_dockerfile(&df, cx, s)
             });
-            shells.extend(embed::dockerfile_runs(&df));
+            // The RUN shells the Docker rules parsed (once, cached on `df`).
+            for run in embed::dockerfile_runs(&df) {
+                for script in &run.scripts {
+                    each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
+                        r.check_shell(script, cx, s)
+                    });
+                }
+            }
         }
         FileKind::Compose
         | FileKind::Workflow
         | FileKind::Action
         | FileKind::Dependabot
         | FileKind::Yaml => {
-            if looks_templated(text) {
+            let templated = if matches!(cx.kind, FileKind::Workflow | FileKind::Action) {
+                looks_templated_workflow(text)
+            } else {
+                looks_templated(text)
+            };
+            if templated {
                 diags.push(Diagnostic {
                     path: path.to_string(),
                     line: None,
@@ -501,6 +684,15 @@ fn check_file(
                 return;
             }
             let y = yaml::parse(text);
+            if let Some(why) = &y.refused {
+                outcome.parse_error = true;
+                diags.push(Diagnostic {
+                    path: path.to_string(),
+                    line: None,
+                    message: format!("YAML {why}; rules were not run on this file"),
+                });
+                return;
+            }
             if let Some(err) = &y.error {
                 outcome.parse_error = true;
                 parse_diag(
@@ -527,12 +719,14 @@ fn check_file(
                         r.check_workflow(&y, cx, s)
                     });
                     shells.extend(embed::workflow_runs(&y));
+                    outcome.workflow_facts = extract_workflow_facts(&y, cx, false);
                 }
                 FileKind::Action => {
                     each_rule(rules, path, findings, diags, None, |r, s| {
                         r.check_action(&y, cx, s)
                     });
                     shells.extend(embed::action_runs(&y));
+                    outcome.workflow_facts = extract_workflow_facts(&y, cx, true);
                 }
                 FileKind::Dependabot => {
                     each_rule(rules, path, findings, diags, None, |r, s| {
@@ -553,8 +747,8 @@ fn check_file(
                 }
             }
         }
-        FileKind::Python => {
-            if let Some(py) = PythonFile::parse(text) {
+        FileKind::Python => match PythonFile::parse_checked(text) {
+            Ok(py) => {
                 if py.root().has_error() {
                     outcome.parse_error = true;
                     diags.push(Diagnostic {
@@ -568,7 +762,15 @@ fn check_file(
                     r.check_python(&py, cx, s)
                 });
             }
-        }
+            Err(why) => {
+                outcome.parse_error = true;
+                diags.push(Diagnostic {
+                    path: path.to_string(),
+                    line: None,
+                    message: format!("Python {why}; Python rules were not run on this file"),
+                });
+            }
+        },
         FileKind::Markdown => {
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_markdown(cx, s)
@@ -582,8 +784,17 @@ fn check_file(
         FileKind::Text => {}
     }
     for e in &shells {
-        let Some(script) = ShellScript::parse(e.code.clone(), e.origin) else {
-            continue;
+        let script = match ShellScript::parse_checked(e.code.clone(), e.origin) {
+            Ok(s) => s,
+            Err(why) => {
+                outcome.parse_error = true;
+                parse_diag(
+                    diags,
+                    e.code.to_host(0),
+                    &format!("shell {why}; shell rules were not run on it"),
+                );
+                continue;
+            }
         };
         if e.origin == ShellOrigin::Script && script.has_error() {
             outcome.parse_error = true;
@@ -601,6 +812,19 @@ fn check_file(
     each_rule(rules, path, findings, diags, None, |r, s| {
         r.check_text(cx, s)
     });
+}
+
+/// The cross-file facts of a workflow or action; a panic while reading them loses
+/// only these facts, never the scan.
+fn extract_workflow_facts(
+    y: &yaml::YamlFile,
+    cx: &FileCx<'_>,
+    action: bool,
+) -> Option<crate::workflows::model::FileFacts> {
+    catch_unwind(AssertUnwindSafe(|| {
+        crate::workflows::model::extract(y, cx.file, action)
+    }))
+    .ok()
 }
 
 fn first_error_offset(script: &ShellScript) -> usize {
@@ -621,6 +845,21 @@ fn looks_templated(text: &str) -> bool {
     text.lines().any(|l| {
         let t = l.trim_start();
         t.starts_with("{{") || t.starts_with("{%") || (t.contains("{{-") || t.contains("-}}"))
+    })
+}
+
+/// Workflows and actions use `${{ … }}` themselves and shell defaults such as
+/// `${X:-${Y:-}}` in `run:`; only Jinja/Helm markers left once every `${{ … }}` is
+/// removed make one a template.
+fn looks_templated_workflow(text: &str) -> bool {
+    text.lines().any(|l| {
+        let mut rest = l.to_string();
+        while let Some(i) = rest.find("${{") {
+            let end = rest[i..].find("}}").map_or(rest.len(), |j| i + j + 2);
+            rest.replace_range(i..end, "");
+        }
+        let t = rest.trim_start();
+        t.starts_with("{{") || t.starts_with("{%") || t.contains("{{-") || t.contains("{%")
     })
 }
 

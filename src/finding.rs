@@ -98,6 +98,9 @@ pub struct Fix {
     pub caveat: String,
     /// Edits sorted by start and non-overlapping.
     pub edits: Vec<Edit>,
+    /// The file the edits apply to when it is not the finding's own (a repository-level
+    /// finding whose fix creates `SECURITY.md`); `None`: the finding's file.
+    pub target: Option<String>,
 }
 
 impl Fix {
@@ -108,6 +111,7 @@ impl Fix {
             safety: Safety::Safe,
             caveat: String::new(),
             edits: normalize_edits(edits),
+            target: None,
         }
     }
 
@@ -122,7 +126,15 @@ impl Fix {
             safety: Safety::Unsafe,
             caveat: caveat.into(),
             edits: normalize_edits(edits),
+            target: None,
         }
+    }
+
+    /// The same fix applied to `path` instead of the finding's file (the file a
+    /// repository-level finding's fix creates).
+    pub fn in_file(mut self, path: impl Into<String>) -> Self {
+        self.target = Some(path.into());
+        self
     }
 }
 
@@ -168,7 +180,26 @@ pub struct Finding {
     pub fix: Option<Fix>,
 }
 
+/// The path of a finding about the repository as a whole (no security policy, no
+/// dependency updates): the scanned root itself. Such a finding has no line (0) and no
+/// snippet; every output shows it in a "repository" place instead of claiming a line of
+/// a file that does not exist (docs/json-output.md, SARIF in `output/sarif.rs`).
+pub const REPOSITORY_PATH: &str = ".";
+
 impl Finding {
+    /// Whether the finding is about the repository as a whole, not a place in a file.
+    pub fn is_repository_level(&self) -> bool {
+        self.path == REPOSITORY_PATH
+    }
+
+    /// The file a fix of this finding edits or creates.
+    pub fn fix_path(&self) -> &str {
+        self.fix
+            .as_ref()
+            .and_then(|f| f.target.as_deref())
+            .unwrap_or(&self.path)
+    }
+
     /// Compares for deterministic output: path, line, column, rule, message.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
         (

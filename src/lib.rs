@@ -6,23 +6,32 @@
 #![warn(missing_docs)]
 
 pub mod actions_pins;
+pub mod budget;
 pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod ecosystems;
+pub mod edits;
 pub mod embed;
 pub mod engine;
+pub mod files;
 pub mod finding;
 pub mod fix;
+pub mod gitignore;
 pub mod mapped;
 pub mod osv;
 pub mod output;
 pub mod parse;
+pub mod paths;
 pub mod plan;
+pub mod probe;
+pub mod redact;
 pub mod roles;
 pub mod rules;
 pub mod sbom;
 pub mod source;
 pub mod status;
 pub mod suppress;
+pub mod vcs;
 pub mod walk;
+pub mod workflows;

@@ -1,5 +1,7 @@
-//! What a file is *for*: production code, a test, an example, vendored code.
-//! Precision depends on it: an IP address in a test or a `print` in a CLI is fine.
+//! What a file is *for*: production code, a test, an example, vendored code, a
+//! development or CI-only environment, an archive.
+//! Precision depends on it: an IP address in a test or a `print` in a CLI is fine, and
+//! a password in a developer's compose file is not a leak (docs/severity.md).
 
 use serde::Serialize;
 
@@ -17,6 +19,23 @@ pub enum FileRole {
     Vendored,
     /// Generated code (protobuf stubs, migrations).
     Generated,
+    /// A development or CI-only environment: `.devcontainer/`, `.gitpod*`,
+    /// `docker-compose.dev.yml`, `compose.ci.yaml`, `*.dev.yml`, `.env.development`,
+    /// Django `settings/dev.py`; and maintainer tooling: `hack/`, `hacking/`, `dev/`,
+    /// agent helpers (`.claude/`), developer workstation images (`workstation/`).
+    /// It never reaches production, so its findings are hygiene.
+    Development,
+    /// Archived code and notes (`archive/`, `archived/`, `attic/`, `deprecated/`): kept
+    /// for history, not built or served.
+    Archived,
+}
+
+impl FileRole {
+    /// Whether the file ships or runs in production: only then can a finding in it be
+    /// more than hygiene (docs/severity.md, "Context").
+    pub fn is_production(self) -> bool {
+        self == FileRole::Production
+    }
 }
 
 /// Classifies a repository-relative path (forward slashes).
@@ -57,10 +76,19 @@ pub fn role_of(path: &str) -> FileRole {
                 | "e2e"
                 | "integration_tests"
                 | "unit_tests"
+                | "unittests"
+                | "unit-test"
+                | "_unit-test"
+                | "__fixtures__"
+                | "__mocks__"
         )
     }) || file.starts_with("test_")
         || file.ends_with("_test.py")
         || file.ends_with("_tests.py")
+        || is_django_test_module(file)
+        || is_e2e_script(file)
+        || is_test_settings(dirs, file)
+        || is_chart_test_values(dirs)
         || file == "conftest.py"
         || file.ends_with(".test.js")
         || file.ends_with(".spec.js")
@@ -74,19 +102,16 @@ pub fn role_of(path: &str) -> FileRole {
     if dirs.iter().any(|d| {
         matches!(
             *d,
-            "example"
-                | "examples"
-                | "sample"
-                | "samples"
-                | "demo"
-                | "demos"
-                | "tutorial"
-                | "tutorials"
-                | "docs_src"
-                | "snippets"
+            "archive" | "archived" | "archives" | "attic" | "deprecated"
         )
     }) {
+        return FileRole::Archived;
+    }
+    if dirs.iter().any(|d| is_example_dir(d)) {
         return FileRole::Example;
+    }
+    if is_development(dirs, file) {
+        return FileRole::Development;
     }
     if file.ends_with("_pb2.py")
         || file.ends_with("_pb2_grpc.py")
@@ -99,10 +124,152 @@ pub fn role_of(path: &str) -> FileRole {
     FileRole::Production
 }
 
+/// Example directories: `examples/`, `demo/`, and names built on them (`demo-setups/`,
+/// `example_app/`, `samples-advanced/`).
+fn is_example_dir(dir: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "example",
+        "examples",
+        "sample",
+        "samples",
+        "demo",
+        "demos",
+        "tutorial",
+        "tutorials",
+        "quickstart",
+        "quickstarts",
+    ];
+    matches!(dir, "docs_src" | "snippets")
+        || WORDS.contains(&dir)
+        || dir
+            .split(['-', '_'])
+            .next()
+            .is_some_and(|first| first != dir && WORDS.contains(&first))
+}
+
+/// Helm chart-testing values: `charts/<chart>/ci/*.yaml` are installed only by `ct` in CI.
+fn is_chart_test_values(dirs: &[&str]) -> bool {
+    dirs.len() >= 3 && dirs[dirs.len() - 1] == "ci" && dirs[dirs.len() - 3] == "charts"
+}
+
+/// Django's test-module conventions: `tests.py`, `tests_views.py`, `test.py`.
+fn is_django_test_module(file: &str) -> bool {
+    file == "tests.py" || file == "test.py" || file.starts_with("tests_") && file.ends_with(".py")
+}
+
+/// End-to-end test scripts named for it: `verify_login_e2e.py`, `e2e_checkout.ts`.
+fn is_e2e_script(file: &str) -> bool {
+    let stem = file.split('.').next().unwrap_or(file);
+    stem.split(['_', '-']).any(|t| t == "e2e") && stem != "e2e"
+}
+
+/// Name tokens that mark a file as belonging to a test or CI run, or to a developer machine.
+const TEST_TOKENS: &[&str] = &["test", "tests", "testing", "ci", "e2e"];
 const DEV_TOKENS: &[&str] = &[
     "dev",
     "devel",
     "develop",
+    "developer",
+    "development",
+    "local",
+    "debug",
+    "override",
+];
+
+fn name_tokens(file: &str) -> impl Iterator<Item = &str> {
+    file.split(['.', '-', '_']).filter(|t| !t.is_empty())
+}
+
+/// Settings and environment files of a test run: `.env.test`, `test.env`,
+/// `settings/test.py`, `settings_ci.py`.
+fn is_test_settings(dirs: &[&str], file: &str) -> bool {
+    (is_dotenv(file) || is_settings_module(dirs, file))
+        && name_tokens(file).any(|t| TEST_TOKENS.contains(&t))
+}
+
+/// `.env`, `.env.local`, `development.env`, `env.dev` (not `.env.example`: a template).
+fn is_dotenv(file: &str) -> bool {
+    file == ".env"
+        || file.starts_with(".env.")
+        || file.ends_with(".env")
+        || file.starts_with("env.")
+}
+
+/// A Python settings module: `settings/dev.py`, `settings_local.py`, `local_settings.py`.
+fn is_settings_module(dirs: &[&str], file: &str) -> bool {
+    file.ends_with(".py")
+        && (dirs
+            .last()
+            .is_some_and(|d| *d == "settings" || *d == "config")
+            || file.contains("settings"))
+}
+
+/// A compose file by name: `docker-compose.yml`, `compose.ci.yaml`, `docker-compose-dev.yml`.
+fn is_compose_name(file: &str) -> bool {
+    (file.starts_with("docker-compose") || file.starts_with("compose"))
+        && (file.ends_with(".yml") || file.ends_with(".yaml"))
+}
+
+/// Directories that hold development environments or maintainer tooling, never
+/// deployed: dev containers, Gitpod, a `.ci/` directory, the `hack/` (Kubernetes
+/// convention) and `hacking/` (Ansible) script folders, a top-level-style `dev/`
+/// folder, coding-agent helpers (`.claude/`, `.cursor/`), and developer workstation
+/// images (`workstation/`, Cloud Workstations).
+fn is_development_dir(dir: &str) -> bool {
+    matches!(
+        dir,
+        ".devcontainer"
+            | ".gitpod"
+            | ".ci"
+            | "hack"
+            | "hacking"
+            | "dev"
+            | ".claude"
+            | ".cursor"
+            | "workstation"
+            | "workstations"
+    )
+}
+
+/// Whether a file only runs in CI: under `.github/`, `.gitlab/`, `.circleci/`,
+/// `.buildkite/`, or `.gitlab-ci.yml` itself. Such files are not
+/// [`FileRole::Development`] (a workflow holds real secrets and publishes releases, so
+/// the `actions/*` rules judge it in full), but a weakness in the shell it runs on a
+/// throwaway runner is one step less severe than the same line in a shipped script.
+pub fn is_ci_only(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut segments: Vec<&str> = lower.split('/').collect();
+    let file = segments.pop().unwrap_or("");
+    file == ".gitlab-ci.yml"
+        || segments
+            .iter()
+            .any(|d| matches!(*d, ".github" | ".gitlab" | ".circleci" | ".buildkite"))
+}
+
+/// Development and CI-only environments, by path: dev containers, Gitpod, a `.ci/`
+/// directory, compose files and `*.dev.yml` named for development, CI or tests, dotenv
+/// files and settings modules named for development.
+fn is_development(dirs: &[&str], file: &str) -> bool {
+    if dirs.iter().any(|d| is_development_dir(d))
+        || file.starts_with(".gitpod")
+        || file == "devcontainer.json"
+    {
+        return true;
+    }
+    let yaml = file.ends_with(".yml") || file.ends_with(".yaml");
+    let tokens: Vec<&str> = name_tokens(file).collect();
+    let dev = tokens.iter().any(|t| DEV_TOKENS.contains(t));
+    let test = tokens.iter().any(|t| TEST_TOKENS.contains(t));
+    (is_compose_name(file) && (dev || test))
+        || (yaml && tokens.len() >= 3 && tokens[tokens.len() - 2] == "dev")
+        || ((is_dotenv(file) || is_settings_module(dirs, file)) && dev)
+}
+
+const DEV_PATH_TOKENS: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "developer",
     "development",
     "local",
     "test",
@@ -118,18 +285,23 @@ const DEV_TOKENS: &[&str] = &[
     "examples",
     "sample",
     "demo",
+    "kind",
+    "minikube",
+    "k3d",
 ];
 
 /// A compose file meant for a developer machine, CI or a demo, by name or directory
 /// (`docker-compose.dev.yml`, `compose.override.yml`, `docker-compose.example.yml`,
 /// `.devcontainer/…`, `local/…`).
+/// Files under `.github/` other than workflows are CI resources (manifests a test job
+/// applies to a kind cluster, a compose file for an integration test).
 pub fn is_dev_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    lower
-        .split(['/', '.', '-', '_'])
-        .any(|tok| DEV_TOKENS.contains(&tok))
+    lower.starts_with(".github/")
+        || lower
+            .split(['/', '.', '-', '_'])
+            .any(|tok| DEV_PATH_TOKENS.contains(&tok))
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -144,5 +316,100 @@ mod tests {
         assert_eq!(role_of("third_party/lib/x.py"), FileRole::Vendored);
         assert_eq!(role_of("api/v1_pb2.py"), FileRole::Generated);
         assert_eq!(role_of("latest/contest.py"), FileRole::Production);
+        // Django and pytest naming conventions.
+        assert_eq!(role_of("blog/tests.py"), FileRole::Test);
+        assert_eq!(role_of("accounts/tests_views.py"), FileRole::Test);
+        assert_eq!(role_of("accounts/forms_tests.py"), FileRole::Test);
+        assert_eq!(role_of("src/conftest.py"), FileRole::Test);
+        assert_eq!(role_of("app/fixtures/page.html"), FileRole::Test);
+        assert_eq!(role_of("_unit-test/bootstrap-test.sh"), FileRole::Test);
+        assert_eq!(role_of("app/latests.py"), FileRole::Production);
+        assert_eq!(role_of("app/contests_admin.py"), FileRole::Production);
+    }
+
+    #[test]
+    fn django_and_e2e_test_conventions() {
+        assert_eq!(role_of("aggregator/tests.py"), FileRole::Test);
+        assert_eq!(role_of("blog/tests_views.py"), FileRole::Test);
+        assert_eq!(role_of("verify_secret_key_e2e.py"), FileRole::Test);
+        assert_eq!(role_of(".env.test"), FileRole::Test);
+        assert_eq!(role_of("app/settings/test.py"), FileRole::Test);
+        assert_eq!(role_of("app/settings_ci.py"), FileRole::Test);
+        assert_eq!(
+            role_of("charts/blackbox/ci/hostAliases.yml"),
+            FileRole::Test
+        );
+        assert_eq!(role_of("ci/build.sh"), FileRole::Production);
+        assert_eq!(role_of("e2e.py"), FileRole::Production);
+        assert_eq!(role_of("app/testimonials.py"), FileRole::Production);
+    }
+
+    #[test]
+    fn development_environments() {
+        for p in [
+            ".devcontainer/docker-compose.yml",
+            ".devcontainer/post-create.sh",
+            ".gitpod.yml",
+            ".gitpod.Dockerfile",
+            "docker-compose.dev.yml",
+            "docker-compose-developer.yml",
+            "compose.override.yml",
+            "packages/engine/docker-compose.local.yml",
+            ".ci/compose.cypress.yaml",
+            "docker-compose.ci.yml",
+            "compose.test.yaml",
+            "deploy/app.dev.yml",
+            "config/environments/development.env",
+            ".env.local",
+            "engine/settings/dev.py",
+            "myapp/local_settings.py",
+            "charts/kube-prometheus-stack/hack/sync_prometheus_rules.py",
+            "hacking/backport/backport_of_line_adder.py",
+            "dev/code-generation/utils/open_api_parser.py",
+            "scripts/dev/stop_dev.sh",
+            ".claude/helpers/github-setup.sh",
+            "workstation/preinstall/Dockerfile",
+        ] {
+            assert_eq!(role_of(p), FileRole::Development, "{p}");
+        }
+        for p in [
+            "docker-compose.yml",
+            "compose.prod.yaml",
+            "deploy/app.yml",
+            "settings/production.py",
+            ".env",
+            "ci/build.sh",
+            "src/devices.py",
+            "docs/developer-guide.md",
+            "hacks/app.py",
+            "src/devtools/cli.py",
+        ] {
+            assert_ne!(role_of(p), FileRole::Development, "{p}");
+        }
+    }
+
+    #[test]
+    fn archives_and_example_directories() {
+        assert_eq!(
+            role_of("archived/docker/docker-compose.prod.yml"),
+            FileRole::Archived
+        );
+        assert_eq!(role_of("docs/archive/legacy/NOTES.md"), FileRole::Archived);
+        assert_eq!(role_of("demo-setups/relay-compose.yaml"), FileRole::Example);
+        assert_eq!(role_of("example_app/settings.py"), FileRole::Example);
+        assert_eq!(role_of("examplesite/settings.py"), FileRole::Production);
+    }
+
+    #[test]
+    fn ci_only_files() {
+        assert!(is_ci_only(".github/workflows/e2e-tests.yml"));
+        assert!(is_ci_only(".github/scripts/pre-deploy-backup.sh"));
+        assert!(is_ci_only(".gitlab-ci.yml"));
+        assert!(!is_ci_only("scripts/backup.sh"));
+        assert!(!is_ci_only("ci/build.sh"));
+        assert_eq!(
+            role_of(".github/workflows/release.yml"),
+            FileRole::Production
+        );
     }
 }

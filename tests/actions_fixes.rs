@@ -63,7 +63,7 @@ fn unpinned_uses_pins_from_table() {
 
 #[test]
 fn persist_credentials_adds_with_block() {
-    let src = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n        with:\n          path: dist/\n";
+    let src = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n";
     let out = apply_first_fix(src, "actions/persist-credentials").unwrap();
     assert!(out.contains("      - uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n      - uses: actions/upload"), "{out}");
 }

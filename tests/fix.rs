@@ -241,52 +241,9 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A validator for one of the published schemas copied under tests/data/schemas.
-fn schema_validator(name: &str) -> jsonschema::Validator {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/schemas")
-        .join(name);
-    let schema: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
-    jsonschema::options()
-        .build(&schema)
-        .expect("schema compiles")
-}
-
-/// Converts parsed YAML to JSON for schema validation (plain scalars typed as YAML 1.2 core).
-fn yaml_to_json(node: &harden::parse::yaml::YamlNode) -> serde_json::Value {
-    use harden::parse::yaml::{ScalarStyle, YamlValue};
-    use serde_json::Value;
-    match &node.value {
-        YamlValue::Map(pairs) => Value::Object(
-            pairs
-                .iter()
-                .map(|p| (p.key.clone(), yaml_to_json(&p.value)))
-                .collect(),
-        ),
-        YamlValue::Seq(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
-        YamlValue::Null => Value::Null,
-        YamlValue::Scalar(s) => {
-            let t = s.as_str();
-            if s.style == ScalarStyle::Plain {
-                if let Ok(i) = t.parse::<i64>() {
-                    return Value::from(i);
-                }
-                match t {
-                    "true" => return Value::Bool(true),
-                    "false" => return Value::Bool(false),
-                    "null" | "~" => return Value::Null,
-                    _ => {}
-                }
-            }
-            Value::String(t.to_string())
-        }
-    }
-}
-
 #[test]
 fn dependabot_config_is_written_valid_and_covers_the_repository() {
-    let validator = schema_validator("dependabot-2.0.schema.json");
+    let validator = common::published_schema("dependabot-2.0.schema.json");
     for repo in ["collector-ops", "gpu-inference"] {
         let tmp = tempfile::tempdir().unwrap();
         copy_dir(&common::fixtures().join("repos").join(repo), tmp.path());
@@ -303,7 +260,7 @@ fn dependabot_config_is_written_valid_and_covers_the_repository() {
         let text = fs::read_to_string(tmp.path().join(".github/dependabot.yml")).expect("written");
         let parsed = harden::parse::yaml::parse(&text);
         assert!(parsed.error.is_none(), "{text}");
-        let doc = yaml_to_json(parsed.documents[0].root.as_ref().unwrap());
+        let doc = common::yaml_to_json(parsed.documents[0].root.as_ref().unwrap());
         let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{repo}: {errors:?}\n{text}");
         // The new file satisfies the coverage rules: no dependency-update findings remain.
@@ -331,7 +288,7 @@ fn dependabot_config_is_written_valid_and_covers_the_repository() {
 
 #[test]
 fn security_workflow_has_only_missing_parts_is_valid_and_passes_our_own_rules() {
-    let validator = schema_validator("github-workflow.schema.json");
+    let validator = common::published_schema("github-workflow.schema.json");
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&common::fixtures().join("repos/gpu-inference"), tmp.path());
     // The repository already scans secrets: the new workflow must not add gitleaks.
@@ -366,7 +323,7 @@ fn security_workflow_has_only_missing_parts_is_valid_and_passes_our_own_rules() 
     );
     assert!(!text.contains("gitleaks"), "{text}");
     let parsed = harden::parse::yaml::parse(&text);
-    let doc = yaml_to_json(parsed.documents[0].root.as_ref().unwrap());
+    let doc = common::yaml_to_json(parsed.documents[0].root.as_ref().unwrap());
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}\n{text}");
     let report = common::scan_all(tmp.path());

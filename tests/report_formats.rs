@@ -128,7 +128,12 @@ fn sarif_is_valid_against_the_published_schema() {
         assert_eq!(results.len(), report.findings.len());
         for r in &results {
             let loc = &r["locations"][0]["physicalLocation"];
-            assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            if r["properties"]["scope"] == "repository" {
+                // A repository-level finding: the no-file sentinel, not a path in the root.
+                assert!(loc["artifactLocation"]["uriBaseId"].is_null(), "{r}");
+            } else {
+                assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            }
             let uri = loc["artifactLocation"]["uri"].as_str().unwrap_or("");
             assert!(!uri.is_empty() && !uri.starts_with('/'), "{uri}");
             assert!(loc["region"]["startLine"].as_u64().unwrap_or(0) >= 1, "{r}");

@@ -37,16 +37,27 @@ fn expected_problems_are_found_and_clean_files_stay_clean() {
         let expected =
             fs::read_to_string(common::fixtures().join("repos").join(repo).join("EXPECTED"))
                 .expect("EXPECTED");
+        // A problem is found when a finding of the rule points at it, as its main
+        // location or as a related one (one finding may cover a file's repeats).
         let found: BTreeSet<(String, String, u64)> = v["findings"]
             .as_array()
             .expect("findings")
             .iter()
-            .map(|f| {
-                (
-                    f["rule"].as_str().unwrap_or("").to_string(),
+            .flat_map(|f| {
+                let rule = f["rule"].as_str().unwrap_or("").to_string();
+                let main = (
+                    rule.clone(),
                     f["path"].as_str().unwrap_or("").to_string(),
                     f["line"].as_u64().unwrap_or(0),
-                )
+                );
+                let related = f["related"].as_array().cloned().unwrap_or_default();
+                std::iter::once(main).chain(related.into_iter().map(move |r| {
+                    (
+                        rule.clone(),
+                        r["path"].as_str().unwrap_or("").to_string(),
+                        r["line"].as_u64().unwrap_or(0),
+                    )
+                }))
             })
             .collect();
         let mut missing = Vec::new();

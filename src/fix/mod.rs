@@ -6,15 +6,12 @@
 //! A fix whose result parses worse is rolled back and reported.
 
 pub mod apply;
-pub mod dependabot;
 pub mod validate;
 pub mod workflow;
 pub mod write;
-pub mod yaml_insert;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use clap::Args;
 
@@ -102,15 +99,26 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
     let mut outcome = FixOutcome::default();
     let mut blocked: BTreeSet<String> = BTreeSet::new();
     let mut report = engine::scan(&scan_opts);
+    if !opts.dry_run {
+        let removed = remove_stale_temp_files(root, &report);
+        if !removed.is_empty() {
+            outcome.notes.push(format!(
+                "removed {} temporary file(s) an interrupted run left: {}",
+                removed.len(),
+                removed.join(", ")
+            ));
+            report = engine::scan(&scan_opts);
+        }
+    }
     for round in 0..MAX_ROUNDS {
         outcome.rounds = round + 1;
         let mut by_path: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
         for f in report
             .findings
             .iter()
-            .filter(|f| wanted(f, opts) && !blocked.contains(&f.path))
+            .filter(|f| wanted(f, opts) && !blocked.contains(f.fix_path()))
         {
-            by_path.entry(f.path.clone()).or_default().push(f);
+            by_path.entry(f.fix_path().to_string()).or_default().push(f);
         }
         if by_path.is_empty() {
             break;
@@ -125,7 +133,7 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                     continue;
                 }
             };
-            let creating = !abs.exists();
+            let creating = std::fs::symlink_metadata(&abs).is_err();
             let before = if creating {
                 // Only whole-file insertions may create a file (SECURITY.md, dependabot.yml).
                 let all_inserts = findings.iter().all(|f| {
@@ -139,10 +147,10 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                 }
                 String::new()
             } else {
-                match std::fs::read_to_string(&abs) {
+                match crate::files::read_repo_text(&abs, crate::files::AUX_LIMIT) {
                     Ok(t) => t,
-                    Err(_) => {
-                        outcome.errors.push(format!("{path}: cannot read"));
+                    Err(e) => {
+                        outcome.errors.push(format!("{path}: cannot read: {e}"));
                         blocked.insert(path);
                         continue;
                     }
@@ -173,27 +181,38 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                 blocked.insert(path);
                 continue;
             }
-            for i in &chosen {
-                let f = findings[*i];
-                let title = f.fix.as_ref().map(|x| x.title.clone()).unwrap_or_default();
-                outcome.applied.push((
-                    f.rule.to_string(),
-                    path.clone(),
-                    f.region.start.line,
-                    title,
-                ));
-            }
+            // Counted as fixed only once written (or, in a dry run, shown).
+            let applied: Vec<(String, String, usize, String)> = chosen
+                .iter()
+                .map(|i| {
+                    let f = findings[*i];
+                    let title = f.fix.as_ref().map(|x| x.title.clone()).unwrap_or_default();
+                    (f.rule.to_string(), path.clone(), f.region.start.line, title)
+                })
+                .collect();
             if opts.dry_run {
+                outcome.applied.extend(applied);
                 let diff = similar::TextDiff::from_lines(&before, &after)
                     .unified_diff()
                     .context_radius(3)
                     .header(&format!("a/{path}"), &format!("b/{path}"))
                     .to_string();
+                // Context lines show the file as it is: mask its secrets (of any length).
+                let mut values =
+                    crate::redact::values_of(&before, &crate::redact::secret_spans(&before));
+                values.extend(crate::redact::values_of(
+                    &after,
+                    &crate::redact::secret_spans(&after),
+                ));
+                let diff = crate::redact::mask_values(&diff, &values).into_owned();
                 outcome.diffs.insert(path, diff);
                 continue;
             }
             match write::write_atomic_keep_mode(&abs, after.as_bytes()) {
-                Ok(()) => changed = true,
+                Ok(()) => {
+                    outcome.applied.extend(applied);
+                    changed = true;
+                }
                 Err(e) => {
                     outcome.errors.push(format!("{path}: {e}"));
                     blocked.insert(path);
@@ -239,19 +258,20 @@ fn add_security_workflow(
             return;
         }
     };
-    if abs.exists() {
+    if std::fs::symlink_metadata(&abs).is_ok() {
         outcome
             .notes
             .push(format!("security workflow: {path} exists; not overwritten"));
         return;
     }
-    outcome.applied.push((
-        "workflow/security".into(),
-        path.into(),
+    let applied = (
+        "workflow/security".to_string(),
+        path.to_string(),
         1,
-        "Add a security workflow".into(),
-    ));
+        "Add a security workflow".to_string(),
+    );
     if opts.dry_run {
+        outcome.applied.push(applied);
         let diff = similar::TextDiff::from_lines("", &text)
             .unified_diff()
             .header(&format!("a/{path}"), &format!("b/{path}"))
@@ -263,6 +283,7 @@ fn add_security_workflow(
         outcome.errors.push(format!("{path}: {e}"));
         return;
     }
+    outcome.applied.push(applied);
     outcome.final_report = engine::scan(&ScanOptions {
         root: root.to_path_buf(),
         config: config.clone(),
@@ -293,30 +314,76 @@ pub fn set_pins(config: &mut Config, file: &Path) -> Result<(), String> {
 /// Actions `actions/unpinned-uses` still reports with no fix: the pin table does not know them.
 fn unknown_pins(report: &ScanReport, config: &Config) -> BTreeSet<String> {
     let pins = crate::actions_pins::table_for(config);
+    // One finding covers a file's references: the first in its snippet, the
+    // others as related locations whose messages start with the action.
+    let first_action = |snippet: &str| {
+        let value = snippet.split("uses:").nth(1)?.split('#').next()?.trim();
+        match crate::workflows::wf::parse_uses(value) {
+            crate::workflows::wf::UsesRef::Repo { action, .. } => Some(action),
+            _ => None,
+        }
+    };
+    let named = |message: &str| {
+        let rest = message.strip_prefix('`')?;
+        Some(rest[..rest.find('`')?].to_string())
+    };
     report
         .findings
         .iter()
-        .filter(|f| f.rule == "actions/unpinned-uses" && f.fix.is_none())
-        .filter_map(|f| {
-            let rest = f.message.strip_prefix('`')?;
-            let action = &rest[..rest.find('`')?];
-            (!action.contains(':') && !pins.knows(action)).then(|| action.to_string())
+        .filter(|f| f.rule == "actions/unpinned-uses")
+        .flat_map(|f| {
+            let mut actions: Vec<String> = first_action(&f.snippet).into_iter().collect();
+            actions.extend(f.related.iter().filter_map(|r| named(&r.message)));
+            actions
         })
+        .filter(|action| !action.contains(':') && !pins.knows(action))
         .collect()
 }
 
-/// Whether `root` is in a git work tree, and whether that tree has uncommitted changes.
-fn git_state(root: &Path) -> Option<bool> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["status", "--porcelain", "--untracked-files=no"])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
+/// Reads a repository file for a fix generator (no links, no FIFOs, bounded).
+pub fn read_repo_file(root: &Path, rel: &str) -> Result<String, crate::files::ReadError> {
+    let path = crate::paths::to_path(root, rel).ok_or(crate::files::ReadError::NotFound)?;
+    crate::files::read_repo_text(&path, crate::files::AUX_LIMIT)
+}
+
+/// Whether `root` is in a git work tree, and which tracked files have unstaged
+/// changes; read from `.git` without running git ([`crate::vcs`]), since git would
+/// run the repository's fsmonitor, hooks and filters.
+fn git_state(root: &Path) -> Option<Result<Vec<String>, String>> {
+    let repo = crate::vcs::discover(root)?;
+    Some(crate::vcs::unstaged_changes(&repo))
+}
+
+/// Removes temporary files an interrupted run (`kill -9` while writing) left in the
+/// tree, so `git add -A` does not commit them: regular files named
+/// `.NAME.harden-tmp-PID` whose process is gone.
+pub fn remove_stale_temp_files(root: &Path, report: &ScanReport) -> Vec<String> {
+    let mut removed = Vec::new();
+    for e in &report.inventory {
+        let name = e.path.rsplit('/').next().unwrap_or(&e.path);
+        let Some(pid) = crate::files::temp_file_pid(name) else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let Some(abs) = crate::paths::to_path(root, &e.path) else {
+            continue;
+        };
+        if crate::files::is_regular_file(&abs) && std::fs::remove_file(&abs).is_ok() {
+            removed.push(e.path.clone());
+        }
     }
-    Some(!out.stdout.is_empty())
+    removed
+}
+
+/// Whether a process with this id runs (Linux `/proc`; elsewhere assume it does,
+/// so nothing in use is removed).
+fn process_alive(pid: u32) -> bool {
+    if !Path::new("/proc/self").exists() {
+        return true;
+    }
+    Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Runs `harden fix`.
@@ -346,8 +413,18 @@ pub fn run_cli(args: FixArgs) -> i32 {
                     root.display()
                 ))
             }
-            Some(true) if !args.allow_dirty => {
-                return cli::error("the git tree has uncommitted changes; commit or stash them, or pass --allow-dirty")
+            Some(Ok(changed)) if !changed.is_empty() && !args.allow_dirty => {
+                let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
+                let more = if changed.len() > 5 { ", …" } else { "" };
+                return cli::error(format!(
+                    "the git tree has uncommitted changes ({}{more}); commit or stash them, or pass --allow-dirty",
+                    shown.join(", ")
+                ));
+            }
+            Some(Err(e)) if !args.allow_dirty => {
+                return cli::error(format!(
+                    "cannot tell whether the git tree is clean ({e}); pass --allow-dirty to fix anyway"
+                ));
             }
             _ => {}
         }
@@ -358,10 +435,13 @@ pub fn run_cli(args: FixArgs) -> i32 {
         rules: args.rules.clone(),
     };
     let mut outcome = fix_repository(root, &config, &opts);
+    cli::warn_incomplete(&outcome.final_report);
     if args.add_workflow.is_some() {
         add_security_workflow(root, &config, &opts, &mut outcome);
     }
-    let res = cli::emit(None, |w| render_summary(&outcome, &opts, w));
+    let res = cli::emit_masked(None, &outcome.final_report.secrets, |w| {
+        render_summary(&outcome, &opts, w)
+    });
     match res {
         Ok(()) if outcome.errors.is_empty() => cli::EXIT_OK,
         Ok(()) => cli::EXIT_ERROR,
@@ -374,8 +454,9 @@ fn render_summary(
     opts: &FixOptions,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    use crate::output::util::{term_safe, term_safe_lines};
     for diff in o.diffs.values() {
-        write!(w, "{diff}")?;
+        write!(w, "{}", term_safe_lines(diff))?;
     }
     let verb = if opts.dry_run { "would fix" } else { "fixed" };
     let files: BTreeSet<&str> = o.applied.iter().map(|a| a.1.as_str()).collect();
@@ -395,14 +476,16 @@ fn render_summary(
     for (path, titles) in &o.rolled_back {
         writeln!(
             w,
-            "rolled back {path}: the result no longer parsed ({titles})"
+            "rolled back {}: the result no longer parsed ({})",
+            term_safe(path),
+            term_safe(titles)
         )?;
     }
     for e in &o.errors {
-        writeln!(w, "error: {e}")?;
+        writeln!(w, "error: {}", term_safe(e))?;
     }
     for n in &o.notes {
-        writeln!(w, "note: {n}")?;
+        writeln!(w, "note: {}", term_safe(n))?;
     }
     if opts.dry_run {
         return Ok(());

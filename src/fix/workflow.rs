@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::actions_pins::PinTable;
 use crate::classify::FileKind;
-use crate::rules::InventoryEntry;
+use crate::classify::InventoryEntry;
 
 /// Where the generated workflow goes.
 pub const WORKFLOW_PATH: &str = ".github/workflows/security.yml";
@@ -50,7 +50,7 @@ pub fn existing_parts(root: &Path, inventory: &[InventoryEntry]) -> Vec<&'static
         .iter()
         .filter(|e| matches!(e.kind, Some(FileKind::Workflow | FileKind::Action)))
     {
-        if let Ok(t) = std::fs::read_to_string(root.join(&e.path)) {
+        if let Ok(t) = crate::fix::read_repo_file(root, &e.path) {
             // Commented-out steps do not count.
             for line in t.lines().filter(|l| !l.trim_start().starts_with('#')) {
                 text.push_str(&line.to_ascii_lowercase());

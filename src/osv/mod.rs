@@ -449,7 +449,7 @@ impl Database {
                     if ft.is_dir() {
                         stack.push(p);
                     } else if ft.is_file() && p.extension().is_some_and(|x| x == "json") {
-                        if let Ok(t) = std::fs::read_to_string(&p) {
+                        if let Ok(t) = crate::files::read_repo_text(&p, 64 << 20) {
                             add_text(&mut db, &t);
                         }
                     } else if ft.is_file() && p.extension().is_some_and(|x| x == "zip") {
@@ -459,7 +459,7 @@ impl Database {
                 }
             }
         } else if source.extension().is_some_and(|x| x == "zip") {
-            let f = std::fs::File::open(source).map_err(|e| io(e.to_string()))?;
+            let f = crate::files::open_user_regular(source).map_err(|e| io(e.to_string()))?;
             let mut zip = zip::ZipArchive::new(f).map_err(|e| io(e.to_string()))?;
             for i in 0..zip.len() {
                 let Ok(mut entry) = zip.by_index(i) else {
@@ -479,7 +479,8 @@ impl Database {
                 }
             }
         } else {
-            let t = std::fs::read_to_string(source).map_err(|e| io(e.to_string()))?;
+            let t = crate::files::read_named_regular_text(source, crate::files::AUX_LIMIT)
+                .map_err(|e| io(e.to_string()))?;
             add_text(&mut db, &t);
         }
         Ok(db)
@@ -612,7 +613,7 @@ pub fn matchable_version(p: &crate::sbom::model::Package) -> Option<String> {
     if p.ecosystem != Ecosystem::GitHubActions {
         return Some(p.version.clone());
     }
-    let tag = if crate::parse::workflow::is_full_sha(&p.version) {
+    let tag = if crate::workflows::wf::is_full_sha(&p.version) {
         p.properties
             .iter()
             .find(|(k, _)| *k == "harden:tag")
@@ -622,7 +623,11 @@ pub fn matchable_version(p: &crate::sbom::model::Package) -> Option<String> {
     };
     let bare = tag.strip_prefix(['v', 'V']).unwrap_or(tag);
     let numeric: Vec<&str> = bare.split('.').collect();
-    if numeric.is_empty() || !numeric.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+    if numeric.is_empty()
+        || !numeric
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
         // `main`, `v1.2.3-beta`: a branch or a pre-release tag; SemVer decides.
         return version::semver_cmp(bare, "0").map(|_| bare.to_string());
     }

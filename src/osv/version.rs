@@ -427,7 +427,15 @@ mod tests {
         lt(e, "1-1", "1.1");
         lt(e, "1-sp-1", "1-ga-1");
         lt(e, "1-ga.1", "1-sp.1");
-        for same in ["1.ga", "1-ga", "1-0", "1.0", "1.0.0", "1.final", "1-release"] {
+        for same in [
+            "1.ga",
+            "1-ga",
+            "1-0",
+            "1.0",
+            "1.0.0",
+            "1.final",
+            "1-release",
+        ] {
             assert_eq!(compare(e, same, "1"), Some(Equal), "{same} = 1");
         }
         assert_eq!(compare(e, "1.foo", "1-foo"), Some(Equal));

@@ -24,11 +24,14 @@ pub fn command(s: Severity) -> &'static str {
     }
 }
 
-/// Escapes command data (the text after `::`).
+/// Escapes command data (the text after `::`): the runner's percent-encoding, and
+/// any other control character shown escaped (Actions logs render ANSI sequences).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::util::term_safe(&s).into_owned()
 }
 
 /// Escapes a property value (`file=`, `title=`).
@@ -40,15 +43,20 @@ pub fn escape_property(s: &str) -> String {
 pub fn render(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<()> {
     for f in &report.findings {
         let r = finding_region(f);
-        let mut props = format!("file={},line={}", escape_property(&f.path), r.start.line);
+        // A repository-level finding is an annotation of the run, not of a file.
+        let mut props = if f.is_repository_level() {
+            String::new()
+        } else {
+            format!("file={},line={},", escape_property(&f.path), r.start.line)
+        };
         if f.region.start.line > 0 {
-            props.push_str(&format!(",col={},endLine={}", r.start.column, r.end.line));
+            props.push_str(&format!("col={},endLine={},", r.start.column, r.end.line));
             if r.end.line == r.start.line {
-                props.push_str(&format!(",endColumn={}", r.end.column));
+                props.push_str(&format!("endColumn={},", r.end.column));
             }
         }
         let title = format!("{} ({})", f.rule, f.severity);
-        props.push_str(&format!(",title={}", escape_property(&title)));
+        props.push_str(&format!("title={}", escape_property(&title)));
         let mut message = f.message.clone();
         if let Some(fix) = &f.fix {
             message.push_str(&format!("\nFix: {} (`harden fix`)", fix.title));

@@ -123,6 +123,7 @@ pub fn render(
     if let Some(status) = &extras.status {
         status_section(status, &mut h);
     }
+    repository_section(report, &mut h);
     findings_section(report, &mut h);
     if let Some(plan) = &extras.plan {
         plan_section(plan, &mut h);
@@ -306,17 +307,55 @@ fn finding_row(f: &Finding) -> String {
         "<tr class=\"finding\" data-sev=\"{sev}\" data-rank=\"{rank}\" data-rule=\"{rule}\" data-path=\"{path}\" data-line=\"{line}\" data-msg=\"{msg}\" data-search=\"{search}\">\
 <td><span class=\"pill sev-{sev}\">{sev}</span></td>\
 <td class=\"rule\"><code>{rule}</code></td>\
-<td class=\"loc mono\" title=\"{path}:{line}\"><span class=\"path\">{path}</span>:{line}</td>\
+<td class=\"loc mono\" title=\"{place}\">{loc_html}</td>\
 <td class=\"msg\"><details class=\"f\"><summary>{msg_html}</summary>{body}</details></td></tr>\n",
         sev = f.severity.as_str(),
         rank = sev_rank(f.severity),
         rule = esc(f.rule),
         path = esc(&f.path),
         line = r.start.line,
+        place = if f.is_repository_level() {
+            "the repository as a whole".to_string()
+        } else {
+            format!("{}:{}", esc(&f.path), r.start.line)
+        },
+        loc_html = if f.is_repository_level() {
+            "<span class=\"path\">repository</span>".to_string()
+        } else {
+            format!("<span class=\"path\">{}</span>:{}", esc(&f.path), r.start.line)
+        },
         msg = esc(&f.message),
         msg_html = message_html(&f.message),
         search = esc(&search),
     )
+}
+
+/// Findings about the repository as a whole (no file to point at), listed before the
+/// findings table; they stay in the table too, located at "repository".
+fn repository_section(report: &ScanReport, h: &mut String) {
+    let repo: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_repository_level())
+        .collect();
+    if repo.is_empty() {
+        return;
+    }
+    h.push_str("<section id=\"repository\"><h2>Repository</h2><ul class=\"ev\">");
+    for f in repo {
+        let fix = f
+            .fix
+            .as_ref()
+            .map(|x| format!(" — fix: {}", esc(&x.title)))
+            .unwrap_or_default();
+        h.push_str(&format!(
+            "<li><span class=\"pill sev-{sev}\">{sev}</span> <code>{rule}</code> {msg}{fix}</li>",
+            sev = f.severity.as_str(),
+            rule = esc(f.rule),
+            msg = message_html(&f.message),
+        ));
+    }
+    h.push_str("</ul></section>\n");
 }
 
 fn findings_section(report: &ScanReport, h: &mut String) {

@@ -39,6 +39,8 @@ pub struct JsonTool {
 /// Summary counts.
 #[derive(Serialize)]
 pub struct JsonSummary {
+    /// Every file the walk saw (not ignored): scanned, skipped, or of a kind no rule reads.
+    pub files_seen: usize,
     /// Files read and checked.
     pub files_scanned: usize,
     /// Files skipped, by reason (`too-large`, `binary`, `non-utf8`, `unreadable`, `symlink`).
@@ -175,6 +177,7 @@ pub fn to_json(report: &ScanReport) -> JsonReport<'_> {
             version: env!("CARGO_PKG_VERSION"),
         },
         summary: JsonSummary {
+            files_seen: report.stats.files_seen,
             files_scanned: report.stats.files_scanned,
             files_skipped: report
                 .stats

@@ -27,7 +27,7 @@ pub fn escape(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+    super::util::term_safe(&out).into_owned()
 }
 
 /// A message with its `backtick spans` kept as inline code and the rest escaped.
@@ -60,7 +60,8 @@ fn code(s: &str) -> String {
     } else {
         ""
     };
-    format!("{fence}{pad}{}{pad}{fence}", s.replace(['\n', '\r'], " "))
+    let s = s.replace(['\n', '\r'], " ");
+    format!("{fence}{pad}{}{pad}{fence}", super::util::term_safe(&s))
 }
 
 /// A fenced block whose fence is longer than any backtick run in the text.
@@ -69,17 +70,26 @@ fn fenced(s: &str, lang: &str) -> String {
     let fence = "`".repeat((longest + 1).max(3));
     format!(
         "{fence}{lang}\n{}\n{fence}\n",
-        s.trim_end_matches(['\n', '\r'])
+        super::util::term_safe_lines(s.trim_end_matches(['\n', '\r']))
     )
 }
 
-/// Link target for a path, relative, with spaces and parentheses encoded.
+/// Link target for a path, relative, with what would end or break the link (spaces,
+/// parentheses, angle brackets) and control characters (which a hostile file name
+/// could use to act on a terminal showing the report) percent-encoded.
 fn href(path: &str, line: usize) -> String {
-    let enc = path
-        .replace('%', "%25")
-        .replace(' ', "%20")
-        .replace('(', "%28")
-        .replace(')', "%29");
+    use std::fmt::Write;
+    let mut enc = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_control() || c.is_whitespace() || matches!(c, '%' | '(' | ')' | '<' | '>') {
+            let mut bytes = [0u8; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                let _ = write!(enc, "%{b:02X}");
+            }
+        } else {
+            enc.push(c);
+        }
+    }
     format!("{enc}#L{line}")
 }
 
@@ -290,18 +300,27 @@ fn findings_section(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<(
             capitalise(sev.as_str())
         )?;
         for (path, findings) in files {
-            writeln!(w, "#### {}\n", code(path))?;
+            let repository = *path == crate::finding::REPOSITORY_PATH;
+            if repository {
+                writeln!(w, "#### Repository\n")?;
+            } else {
+                writeln!(w, "#### {}\n", code(path))?;
+            }
             for f in findings {
                 let r = finding_region(f);
-                writeln!(
-                    w,
-                    "- **{}** [{}:{}]({}) — {}",
-                    escape(f.rule),
-                    escape(path),
-                    r.start.line,
-                    href(path, r.start.line),
-                    message(&f.message)
-                )?;
+                if repository {
+                    writeln!(w, "- **{}** — {}", escape(f.rule), message(&f.message))?;
+                } else {
+                    writeln!(
+                        w,
+                        "- **{}** [{}:{}]({}) — {}",
+                        escape(f.rule),
+                        escape(path),
+                        r.start.line,
+                        href(path, r.start.line),
+                        message(&f.message)
+                    )?;
+                }
                 if !f.snippet.is_empty() {
                     let block = fenced(&f.snippet, lang_of(path));
                     for line in block.lines() {
@@ -320,7 +339,15 @@ fn findings_section(report: &ScanReport, w: &mut dyn Write) -> std::io::Result<(
                     )?;
                 }
                 if let Some(fix) = &f.fix {
-                    writeln!(w, "  - fix: {} (`harden fix`)", message(&fix.title))?;
+                    match &fix.target {
+                        Some(t) => writeln!(
+                            w,
+                            "  - fix: {} (`harden fix` writes {})",
+                            message(&fix.title),
+                            code(t)
+                        )?,
+                        None => writeln!(w, "  - fix: {} (`harden fix`)", message(&fix.title))?,
+                    }
                 }
             }
             writeln!(w)?;
@@ -405,5 +432,6 @@ mod tests {
         assert_eq!(code("`x"), "`` `x ``");
         assert!(fenced("echo ```", "sh").starts_with("````sh\n"));
         assert_eq!(href("my dir/a (1).sh", 3), "my%20dir/a%20%281%29.sh#L3");
+        assert_eq!(href("evil\x1b[2J\u{9b}.sh", 1), "evil%1B[2J%C2%9B.sh#L1");
     }
 }

@@ -9,7 +9,7 @@ pub mod markdown;
 pub mod sarif;
 pub mod svg_dag;
 pub mod terminal;
-mod util;
+pub mod util;
 
 use std::io::Write;
 use std::path::PathBuf;

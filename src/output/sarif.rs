@@ -1,7 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning.
 //!
 //! - Every result has a physical location: paths relative to the scanned root with
-//!   `uriBaseId: "%SRCROOT%"`; file-level findings (line 0) point at line 1.
+//!   `uriBaseId: "%SRCROOT%"`; file-level findings (line 0) point at line 1;
+//!   repository-level findings use the no-file sentinel code scanning accepts.
 //! - Rules come from the registry (`tool.driver.rules`) with summary, docs as
 //!   `help.markdown`, tags and a `security-severity` GitHub uses to rank alerts.
 //! - `partialFingerprints["harden/v1"]` is [`Finding::fingerprint`], which ignores line
@@ -46,19 +47,123 @@ pub fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-/// Renders SARIF with every registered rule in `tool.driver.rules`.
+/// Stands in for the results and notifications in the document skeleton that
+/// [`render`] streams them into.
+const RESULTS_SLOT: &str = "\u{1}harden-results\u{1}";
+const NOTES_SLOT: &str = "\u{1}harden-notifications\u{1}";
+
+/// Writes the array that replaces a slot, given the indentation of the line it is on.
+type SlotWriter<'a> = dyn Fn(&mut dyn Write, &str) -> std::io::Result<()> + 'a;
+
+/// Renders SARIF with every registered rule in `tool.driver.rules`. Streams: the
+/// document is the same as `to_sarif` pretty-printed, but results and notifications
+/// are converted and written one at a time, so 100k findings do not become a 2 GB
+/// tree of JSON values first.
 pub fn render(report: &ScanReport, root: Option<&Path>, w: &mut dyn Write) -> std::io::Result<()> {
     let catalog = crate::rules::catalog();
-    let doc = to_sarif(report, &catalog, root);
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    let (rules, index) = rule_table(report, &catalog);
+    let skeleton = document(
+        report,
+        rules,
+        root,
+        Value::String(RESULTS_SLOT.into()),
+        (!report.diagnostics.is_empty()).then(|| Value::String(NOTES_SLOT.into())),
+    );
+    let text = serde_json::to_string_pretty(&skeleton).map_err(std::io::Error::other)?;
+    let mut rest = text.as_str();
+    let slots: [(String, &SlotWriter); 2] = [
+        (
+            serde_json::to_string(NOTES_SLOT).unwrap_or_default(),
+            &|w, indent| stream_array(w, indent, report.diagnostics.iter().map(notification_json)),
+        ),
+        (
+            serde_json::to_string(RESULTS_SLOT).unwrap_or_default(),
+            &|w, indent| {
+                stream_array(
+                    w,
+                    indent,
+                    report
+                        .findings
+                        .iter()
+                        .map(|f| result_json(f, index.get(f.rule).copied())),
+                )
+            },
+        ),
+    ];
+    // Slots appear in the order the skeleton serialised them (keys sorted).
+    let mut order: Vec<(usize, usize)> = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (slot, _))| text.find(slot.as_str()).map(|at| (at, i)))
+        .collect();
+    order.sort();
+    let mut consumed = 0;
+    for (at, i) in order {
+        let (slot, write_slot) = &slots[i];
+        let before = &text[consumed..at];
+        w.write_all(before.as_bytes())?;
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let indent = text[line_start..at].len() - text[line_start..at].trim_start().len();
+        write_slot(w, &" ".repeat(indent))?;
+        consumed = at + slot.len();
+        rest = &text[consumed..];
+    }
+    w.write_all(rest.as_bytes())?;
     writeln!(w)
+}
+
+/// Writes a pretty-printed JSON array whose items are produced one at a time, with
+/// the layout `serde_json::to_writer_pretty` gives the same array at `indent`.
+fn stream_array(
+    w: &mut dyn Write,
+    indent: &str,
+    items: impl Iterator<Item = Value>,
+) -> std::io::Result<()> {
+    let mut first = true;
+    for item in items {
+        w.write_all(if first { b"[\n" } else { b",\n" })?;
+        first = false;
+        let text = serde_json::to_string_pretty(&item).map_err(std::io::Error::other)?;
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                w.write_all(b"\n")?;
+            }
+            write!(w, "{indent}  {line}")?;
+        }
+    }
+    if first {
+        w.write_all(b"[]")
+    } else {
+        write!(w, "\n{indent}]")
+    }
 }
 
 /// Builds the SARIF document. `catalog` lists the rules to describe (findings of rules
 /// not in it still get a minimal rule entry); `root` fills `originalUriBaseIds`.
 pub fn to_sarif(report: &ScanReport, catalog: &[&'static RuleMeta], root: Option<&Path>) -> Value {
+    let (rules, index) = rule_table(report, catalog);
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result_json(f, index.get(f.rule).copied()))
+        .collect();
+    let notifications: Vec<Value> = report.diagnostics.iter().map(notification_json).collect();
+    document(
+        report,
+        rules,
+        root,
+        Value::Array(results),
+        (!notifications.is_empty()).then_some(Value::Array(notifications)),
+    )
+}
+
+/// `tool.driver.rules` and each rule id's index in it.
+fn rule_table(
+    report: &ScanReport,
+    catalog: &[&'static RuleMeta],
+) -> (Vec<Value>, BTreeMap<&'static str, usize>) {
     let mut rules: Vec<Value> = Vec::new();
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut index: BTreeMap<&'static str, usize> = BTreeMap::new();
     for meta in catalog {
         if index.contains_key(meta.id) {
             continue;
@@ -78,34 +183,35 @@ pub fn to_sarif(report: &ScanReport, catalog: &[&'static RuleMeta], root: Option
             }));
         }
     }
+    (rules, index)
+}
 
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| result_json(f, index.get(f.rule).copied()))
-        .collect();
-
-    let notifications: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let internal = d.message.starts_with("internal error");
-            let mut n = json!({
-                "level": if internal { "error" } else { "warning" },
-                "message": { "text": d.message },
-            });
-            if !d.path.is_empty() {
-                n["locations"] = json!([{
-                    "physicalLocation": {
-                        "artifactLocation": artifact(&d.path),
-                        "region": { "startLine": d.line.unwrap_or(0).max(1) }
-                    }
-                }]);
+/// A diagnostic as a `toolExecutionNotifications` entry.
+fn notification_json(d: &crate::engine::Diagnostic) -> Value {
+    let internal = d.message.starts_with("internal error");
+    let mut n = json!({
+        "level": if internal { "error" } else { "warning" },
+        "message": { "text": d.message },
+    });
+    if !d.path.is_empty() {
+        n["locations"] = json!([{
+            "physicalLocation": {
+                "artifactLocation": artifact(&d.path),
+                "region": { "startLine": d.line.unwrap_or(0).max(1) }
             }
-            n
-        })
-        .collect();
+        }]);
+    }
+    n
+}
 
+/// The whole document around `results` and `notifications` (values or stand-ins).
+fn document(
+    _report: &ScanReport,
+    rules: Vec<Value>,
+    root: Option<&Path>,
+    results: Value,
+    notifications: Option<Value>,
+) -> Value {
     let mut run = Map::new();
     run.insert(
         "tool".into(),
@@ -119,8 +225,8 @@ pub fn to_sarif(report: &ScanReport, catalog: &[&'static RuleMeta], root: Option
         }),
     );
     let mut invocation = json!({ "executionSuccessful": true });
-    if !notifications.is_empty() {
-        invocation["toolExecutionNotifications"] = Value::Array(notifications);
+    if let Some(n) = notifications {
+        invocation["toolExecutionNotifications"] = n;
     }
     run.insert("invocations".into(), json!([invocation]));
     let mut base = Map::new();
@@ -136,7 +242,7 @@ pub fn to_sarif(report: &ScanReport, catalog: &[&'static RuleMeta], root: Option
         json!({ "%SRCROOT%": Value::Object(base) }),
     );
     run.insert("columnKind".into(), json!("unicodeCodePoints"));
-    run.insert("results".into(), Value::Array(results));
+    run.insert("results".into(), results);
 
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -222,6 +328,12 @@ fn artifact(path: &str) -> Value {
     json!({ "uri": encode_path(path), "uriBaseId": "%SRCROOT%" })
 }
 
+/// The artifact of a repository-level finding. GitHub code scanning rejects a result
+/// without `physicalLocation.artifactLocation.uri`, and a real path would claim a line of
+/// a file that does not exist; OSSF Scorecard's repository checks use this sentinel, which
+/// code scanning shows as an alert with no file (spaces percent-encoded for a valid URI).
+const REPOSITORY_URI: &str = "no%20file%20associated%20with%20this%20alert";
+
 fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
     let r = finding_region(f);
     let mut region = json!({
@@ -233,18 +345,33 @@ fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
     if !f.snippet.is_empty() {
         region["snippet"] = json!({ "text": f.snippet });
     }
-    let mut result = json!({
-        "ruleId": f.rule,
-        "level": level(f.severity),
-        "message": { "text": f.message },
-        "locations": [{
+    let location = if f.is_repository_level() {
+        json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": REPOSITORY_URI },
+                "region": { "startLine": 1 }
+            },
+            "message": { "text": "the repository as a whole" }
+        })
+    } else {
+        json!({
             "physicalLocation": {
                 "artifactLocation": artifact(&f.path),
                 "region": region
             }
-        }],
+        })
+    };
+    let mut properties = json!({ "severity": f.severity.as_str() });
+    if f.is_repository_level() {
+        properties["scope"] = json!("repository");
+    }
+    let mut result = json!({
+        "ruleId": f.rule,
+        "level": level(f.severity),
+        "message": { "text": f.message },
+        "locations": [location],
         "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint() },
-        "properties": { "severity": f.severity.as_str() }
+        "properties": properties
     });
     if let Some(i) = rule_index {
         result["ruleIndex"] = json!(i);
@@ -297,7 +424,7 @@ fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
             result["fixes"] = json!([{
                 "description": { "text": description },
                 "artifactChanges": [{
-                    "artifactLocation": artifact(&f.path),
+                    "artifactLocation": artifact(f.fix_path()),
                     "replacements": replacements
                 }]
             }]);
@@ -306,10 +433,12 @@ fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
     result
 }
 
-/// Percent-encodes a relative path for a URI reference, keeping `/`.
+/// Percent-encodes a relative path for a URI reference, keeping `/`; a path in
+/// harden's escaped form ([`crate::paths`]) is encoded from the real name's bytes.
 pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    let bytes = crate::paths::unescape(path).unwrap_or_else(|| path.as_bytes().to_vec());
+    for b in bytes {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {

@@ -8,6 +8,8 @@ use anstyle::{AnsiColor, Style};
 use crate::engine::ScanReport;
 use crate::finding::Severity;
 
+use super::util::term_safe;
+
 fn sev_style(s: Severity) -> Style {
     let c = match s {
         Severity::Critical => AnsiColor::BrightRed,
@@ -44,24 +46,34 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
             if current.is_some() {
                 writeln!(w)?;
             }
-            writeln!(w, "{}", p.paint(bold.underline(), &f.path))?;
+            // Repository-level findings (no file to point at) get their own section.
+            let heading = if f.is_repository_level() {
+                "repository".to_string()
+            } else {
+                term_safe(&f.path).into_owned()
+            };
+            writeln!(w, "{}", p.paint(bold.underline(), &heading))?;
             current = Some(&f.path);
         }
+        let place = if f.is_repository_level() {
+            "-".to_string()
+        } else {
+            format!("{}:{}", f.region.start.line, f.region.start.column)
+        };
         writeln!(
             w,
-            "  {}:{} {} {} {}",
-            f.region.start.line,
-            f.region.start.column,
+            "  {} {} {} {}",
+            place,
             p.paint(
                 sev_style(f.severity),
                 &format!("{:<8}", f.severity.as_str())
             ),
             p.paint(bold, f.rule),
-            f.message
+            term_safe(&f.message)
         )?;
         if !f.snippet.is_empty() {
             let gutter = format!("{:>5} | ", f.region.start.line);
-            writeln!(w, "  {}{}", p.paint(dim, &gutter), f.snippet)?;
+            writeln!(w, "  {}{}", p.paint(dim, &gutter), term_safe(&f.snippet))?;
             let col = f.region.start.column.saturating_sub(1);
             let width = if f.region.end.line == f.region.start.line {
                 f.region
@@ -76,7 +88,14 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
                 .snippet
                 .chars()
                 .take(col)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .map(|c| {
+                    if c == '\t' {
+                        "\t".to_string()
+                    } else {
+                        // An escaped control character takes the width of its escape.
+                        " ".repeat(term_safe(c.encode_utf8(&mut [0; 4])).chars().count())
+                    }
+                })
                 .collect();
             let carets = "^".repeat(width.min(120));
             writeln!(
@@ -92,9 +111,9 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
                 w,
                 "        {} {}:{} {}",
                 p.paint(dim, "also"),
-                r.path,
+                term_safe(&r.path),
                 r.region.start.line,
-                r.message
+                term_safe(&r.message)
             )?;
         }
         if let Some(fix) = &f.fix {
@@ -102,7 +121,16 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
                 crate::finding::Safety::Safe => "fix",
                 crate::finding::Safety::Unsafe => "fix (unsafe)",
             };
-            writeln!(w, "        {} {}", p.paint(dim, tag), fix.title)?;
+            match &fix.target {
+                Some(t) => writeln!(
+                    w,
+                    "        {} {} ({})",
+                    p.paint(dim, tag),
+                    term_safe(&fix.title),
+                    term_safe(t)
+                )?,
+                None => writeln!(w, "        {} {}", p.paint(dim, tag), term_safe(&fix.title))?,
+            }
         }
     }
     if !report.findings.is_empty() {
@@ -113,7 +141,13 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
             Some(l) => format!("{}:{}", d.path, l),
             None => d.path.clone(),
         };
-        writeln!(w, "{} {}: {}", p.paint(dim, "note:"), loc, d.message)?;
+        writeln!(
+            w,
+            "{} {}: {}",
+            p.paint(dim, "note:"),
+            term_safe(&loc),
+            term_safe(&d.message)
+        )?;
     }
     let counts = report.counts();
     let parts: Vec<String> = Severity::ALL_DESC

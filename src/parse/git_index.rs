@@ -67,8 +67,8 @@ impl WorkTree {
                     git_dir: dot_git,
                 });
             }
-            if meta.is_file() && meta.len() < 4096 {
-                let text = std::fs::read_to_string(&dot_git).ok()?;
+            if meta.is_file() {
+                let text = crate::files::read_repo_text(&dot_git, 4096).ok()?;
                 let target = text.lines().next()?.strip_prefix("gitdir:")?.trim();
                 let git_dir = d.join(target);
                 return git_dir.is_dir().then(|| WorkTree {
@@ -110,21 +110,10 @@ fn format_error(path: &Path, message: String) -> IndexError {
 }
 
 fn read_bounded(path: &Path) -> Result<Vec<u8>, IndexError> {
-    let io = |e: std::io::Error| IndexError::Io {
+    crate::files::read_repo(path, MAX_INDEX_BYTES).map_err(|e| IndexError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(format_error(path, "not a regular file".to_string()));
-    }
-    if meta.len() > MAX_INDEX_BYTES {
-        return Err(format_error(
-            path,
-            format!("{} bytes is larger than harden reads", meta.len()),
-        ));
-    }
-    std::fs::read(path).map_err(io)
+    })
 }
 
 /// What one index file lists.
@@ -214,7 +203,10 @@ fn parse_with(bytes: &[u8], id_len: usize) -> Result<ParsedIndex, String> {
     let count = r.u32()? as usize;
     // Every entry takes at least 40 + id + 2 + 1 bytes: a larger count is a lie.
     if count > bytes.len() / (40 + id_len + 3) {
-        return Err(format!("{count} entries cannot fit in {} bytes", bytes.len()));
+        return Err(format!(
+            "{count} entries cannot fit in {} bytes",
+            bytes.len()
+        ));
     }
     let mut out = ParsedIndex::default();
     let mut prev: Vec<u8> = Vec::new();
@@ -255,7 +247,8 @@ fn parse_with(bytes: &[u8], id_len: usize) -> Result<ParsedIndex, String> {
             ));
         }
         let kind = mode & MODE_TYPE_MASK;
-        if kind == MODE_REGULAR || kind == MODE_SYMLINK {
+        // A split index's entries that replace a shared entry have an empty path.
+        if (kind == MODE_REGULAR || kind == MODE_SYMLINK) && !path.is_empty() {
             match String::from_utf8(path.clone()) {
                 Ok(s) if out.paths.last() != Some(&s) => out.paths.push(s),
                 _ => {}
@@ -354,7 +347,11 @@ mod tests {
             .args(args)
             .output()
             .expect("git is installed");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     #[test]
@@ -362,7 +359,12 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
         git(root, &["init", "-q"]);
-        for f in ["a b.txt", "web/package-lock.json", "web/src/very/deep/name.js", "web/src/x.js"] {
+        for f in [
+            "a b.txt",
+            "web/package-lock.json",
+            "web/src/very/deep/name.js",
+            "web/src/x.js",
+        ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, "x\n").unwrap();
@@ -392,7 +394,12 @@ mod tests {
 
     #[test]
     fn conflicted_paths_listed_once() {
-        let p = parse(&build(2, 20, &[("x.py", FILE), ("x.py", FILE), ("y.py", FILE)])).unwrap();
+        let p = parse(&build(
+            2,
+            20,
+            &[("x.py", FILE), ("x.py", FILE), ("y.py", FILE)],
+        ))
+        .unwrap();
         assert_eq!(p.paths, vec!["x.py", "y.py"]);
     }
 
@@ -442,11 +449,7 @@ mod tests {
         .unwrap();
         let wt = tmp.path().join("wt");
         std::fs::create_dir_all(wt.join("src")).unwrap();
-        std::fs::write(
-            wt.join(".git"),
-            format!("gitdir: {}\n", main_git.display()),
-        )
-        .unwrap();
+        std::fs::write(wt.join(".git"), format!("gitdir: {}\n", main_git.display())).unwrap();
         let found = WorkTree::find(&wt.join("src")).unwrap();
         assert_eq!(found.top, std::fs::canonicalize(&wt).unwrap());
         assert_eq!(found.tracked().unwrap(), vec!["Cargo.lock"]);

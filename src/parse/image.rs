@@ -93,8 +93,14 @@ mod tests {
     #[test]
     fn registries_and_paths() {
         let r = |s: &str| ImageRef::parse(s).registry_and_path();
-        assert_eq!(r("python:3.12"), ("docker.io".into(), "library/python".into()));
-        assert_eq!(r("bitnami/redis"), ("docker.io".into(), "bitnami/redis".into()));
+        assert_eq!(
+            r("python:3.12"),
+            ("docker.io".into(), "library/python".into())
+        );
+        assert_eq!(
+            r("bitnami/redis"),
+            ("docker.io".into(), "bitnami/redis".into())
+        );
         assert_eq!(
             r("ghcr.io/org/team/app:1"),
             ("ghcr.io".into(), "org/team/app".into())
@@ -119,4 +125,3 @@ mod tests {
         assert!(!ImageRef::parse("app@sha256:zz").is_well_formed());
     }
 }
-

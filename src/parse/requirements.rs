@@ -361,9 +361,11 @@ pub fn parse_pyproject(text: &str) -> Vec<Requirement> {
             pep508_list(deps, "project.dependencies", &mut cursor, &mut out);
         }
         if let Some(opt) = p.get("optional-dependencies").and_then(|d| d.as_table()) {
-            cursor.seek_table("project.optional-dependencies");
+            // The TOML table iterates groups by name, not in document order: find each
+            // group's own key before its strings, or a dependency is placed in another group.
             for (group, deps) in opt {
                 if let Some(deps) = deps.as_array() {
+                    cursor.seek_group("project.optional-dependencies", group);
                     let g = format!("project.optional-dependencies.{group}");
                     pep508_list(deps, &g, &mut cursor, &mut out);
                 }
@@ -371,9 +373,9 @@ pub fn parse_pyproject(text: &str) -> Vec<Requirement> {
         }
     }
     if let Some(groups) = doc.get("dependency-groups").and_then(|d| d.as_table()) {
-        cursor.seek_table("dependency-groups");
         for (group, deps) in groups {
             if let Some(deps) = deps.as_array() {
+                cursor.seek_group("dependency-groups", group);
                 let g = format!("dependency-groups.{group}");
                 pep508_list(deps, &g, &mut cursor, &mut out);
             }
@@ -447,6 +449,16 @@ impl Cursor<'_> {
         let header = format!("[{dotted}]");
         if let Some(i) = self.text.find(&header) {
             self.from = i + header.len();
+        }
+    }
+
+    /// Moves to the `group =` key of the `[table]` header (from the file start).
+    fn seek_group(&mut self, table: &str, group: &str) {
+        self.from = 0;
+        self.seek_table(table);
+        let key = self.find_key(group);
+        if !key.is_empty() {
+            self.from = key.end;
         }
     }
 
@@ -912,6 +924,38 @@ mod tests {
         assert_eq!(f.constraints().collect::<Vec<_>>(), vec!["constraints.txt"]);
         assert_eq!(reqs[0].exact_pin(), Some("2.31.0"));
         assert_eq!(reqs[1].exact_pin(), None);
+    }
+
+    #[test]
+    fn pyproject_extras_are_placed_in_their_own_group() {
+        // Groups out of alphabetical order: `bots` comes before `aws` in the file.
+        let text = "[project]\nname = \"x\"\ndependencies = [\"requests>=2.31\"]\n\n[project.optional-dependencies]\nbots = [\n    \"requests>=2.28\",\n    \"slack-sdk>=3\",\n]\naws = [\n    \"boto3>=1.34\",\n    \"requests>=2.30\",\n]\n";
+        let reqs = parse_pyproject(text);
+        let line_of = |r: &Requirement| text[..r.name_span.start].matches('\n').count() + 1;
+        let at: Vec<(String, String, usize)> = reqs
+            .iter()
+            .map(|r| (r.group.clone(), r.specifier.clone(), line_of(r)))
+            .collect();
+        assert!(
+            at.contains(&(
+                "project.optional-dependencies.aws".into(),
+                ">=2.30".into(),
+                12
+            )),
+            "{at:?}"
+        );
+        assert!(
+            at.contains(&(
+                "project.optional-dependencies.bots".into(),
+                ">=2.28".into(),
+                7
+            )),
+            "{at:?}"
+        );
+        assert!(
+            at.contains(&("project.dependencies".into(), ">=2.31".into(), 3)),
+            "{at:?}"
+        );
     }
 
     #[test]

@@ -31,15 +31,19 @@ pub struct ShellScript {
     pub tree: Tree,
     /// Where it came from.
     pub origin: ShellOrigin,
-    /// Byte ranges of every `command` node, computed once (rules ask for them repeatedly).
-    command_ranges: std::sync::OnceLock<Vec<Range<usize>>>,
 }
 
 /// Visits `root` and its descendants in source order without allocating;
-/// `visit` returns whether to descend into the node's children.
+/// `visit` returns whether to descend into the node's children. Stops early when
+/// the file's time budget runs out ([`crate::budget`]; the engine reports it).
 pub fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     let mut cursor = root.walk();
+    let mut seen = 0u32;
     loop {
+        seen = seen.wrapping_add(1);
+        if seen % 1024 == 0 && crate::budget::exceeded() {
+            return;
+        }
         let node = cursor.node();
         if visit(node) && cursor.goto_first_child() {
             continue;
@@ -51,6 +55,38 @@ pub fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
             if !cursor.goto_parent() {
                 return;
             }
+        }
+    }
+}
+
+/// Like [`preorder`], with the node's ancestors (outermost first). tree-sitter's
+/// `Node::parent` walks down from the root each time, so walks that need parents
+/// take them from here: linear, even in deeply nested scripts.
+pub fn preorder_with_ancestors<'t>(
+    root: Node<'t>,
+    mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> bool,
+) {
+    let mut cursor = root.walk();
+    let mut ancestors: Vec<Node<'t>> = Vec::new();
+    let mut seen = 0u32;
+    loop {
+        seen = seen.wrapping_add(1);
+        if seen % 1024 == 0 && crate::budget::exceeded() {
+            return;
+        }
+        let node = cursor.node();
+        if visit(node, &ancestors) && cursor.goto_first_child() {
+            ancestors.push(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            ancestors.pop();
         }
     }
 }
@@ -74,21 +110,31 @@ thread_local! {
 impl ShellScript {
     /// Parses `code`; `None` only if tree-sitter itself fails (not on syntax errors).
     pub fn parse(code: MappedText, origin: ShellOrigin) -> Option<ShellScript> {
-        let tree = PARSER.with(|cell| {
-            let mut slot = cell.borrow_mut();
-            if slot.is_none() {
-                let mut p = Parser::new();
-                p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
-                *slot = Some(p);
-            }
-            slot.as_mut().and_then(|p| p.parse(&code.text, None))
-        })?;
-        Some(ShellScript {
-            code,
-            tree,
-            origin,
-            command_ranges: std::sync::OnceLock::new(),
-        })
+        Self::parse_checked(code, origin).ok()
+    }
+
+    /// Parses `code`, or says why not: the syntax tree nests deeper than
+    /// [`super::MAX_TREE_DEPTH`] or the time budget ran out. Syntax errors are in the tree.
+    pub fn parse_checked(code: MappedText, origin: ShellOrigin) -> Result<ShellScript, String> {
+        let tree = PARSER
+            .with(|cell| {
+                let mut slot = cell.borrow_mut();
+                if slot.is_none() {
+                    let mut p = Parser::new();
+                    p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
+                    *slot = Some(p);
+                }
+                slot.as_mut()
+                    .and_then(|p| crate::budget::parse_tree(p, &code.text))
+            })
+            .ok_or_else(|| "not parsed: the parser ran out of time".to_string())?;
+        if super::deeper_than(&tree, super::MAX_TREE_DEPTH) {
+            return Err(format!(
+                "not parsed: the syntax tree nests deeper than {} levels",
+                super::MAX_TREE_DEPTH
+            ));
+        }
+        Ok(ShellScript { code, tree, origin })
     }
 
     /// The shell source.
@@ -106,28 +152,19 @@ impl ShellScript {
         self.tree.root_node().has_error()
     }
 
-    /// Every simple command, in source order.
+    /// Every simple command, in source order (one linear walk).
     pub fn commands(&self) -> Vec<SimpleCommand<'_>> {
-        let root = self.tree.root_node();
-        let ranges = self.command_ranges.get_or_init(|| {
-            descendants_of_kind(root, "command")
-                .into_iter()
-                .map(|n| n.byte_range())
-                .collect()
+        let mut out = Vec::new();
+        preorder_with_ancestors(self.tree.root_node(), |n, ancestors| {
+            if n.kind() == "command" {
+                out.push(self.simple_command(n, ancestors));
+            }
+            true
         });
-        ranges
-            .iter()
-            .filter_map(|r| {
-                let mut n = root.descendant_for_byte_range(r.start, r.end)?;
-                while n.kind() != "command" || n.byte_range() != *r {
-                    n = n.parent()?;
-                }
-                Some(self.simple_command(n))
-            })
-            .collect()
+        out
     }
 
-    fn simple_command<'t>(&'t self, node: Node<'t>) -> SimpleCommand<'t> {
+    fn simple_command<'t>(&'t self, node: Node<'t>, ancestors: &[Node<'t>]) -> SimpleCommand<'t> {
         let name_node = node.child_by_field_name("name");
         let name = name_node
             .and_then(|n| n.named_child(0).or(Some(n)))
@@ -146,8 +183,7 @@ impl ShellScript {
             }
         }
         // `cmd > file` parses as redirected_statement(body: command, redirect: …).
-        let mut parent = node.parent();
-        while let Some(p) = parent {
+        for p in ancestors.iter().rev() {
             if p.kind() == "redirected_statement" {
                 let mut c = p.walk();
                 for (i, child) in p.children(&mut c).enumerate() {
@@ -162,10 +198,19 @@ impl ShellScript {
             {
                 break;
             }
-            parent = p.parent();
+        }
+        // The outermost pipeline / redirected statement the command is part of.
+        let mut statement = node;
+        for p in ancestors.iter().rev() {
+            if matches!(p.kind(), "pipeline" | "redirected_statement") {
+                statement = *p;
+            } else {
+                break;
+            }
         }
         SimpleCommand {
             node,
+            statement,
             name: basename(&name).to_string(),
             name_node,
             args,
@@ -321,6 +366,9 @@ fn unescape_word(s: &str) -> String {
 pub struct SimpleCommand<'t> {
     /// The `command` node.
     pub node: Node<'t>,
+    /// The outermost statement it belongs to when it is part of a pipeline or carries
+    /// redirections (`a | b > f` → the whole pipeline); the command itself otherwise.
+    pub statement: Node<'t>,
     /// Command name without directory (`/usr/bin/rm` → `rm`), empty when dynamic.
     pub name: String,
     /// The name node.

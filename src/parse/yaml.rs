@@ -176,14 +176,100 @@ pub struct YamlFile {
     pub documents: Vec<YamlDocument>,
     /// First syntax error, if any (the tree is then best-effort and rules should not trust it).
     pub error: Option<Range<usize>>,
+    /// Keys written twice in one mapping (YAML forbids it; parsers disagree on
+    /// which value wins, and GitHub rejects such a workflow).
+    pub duplicate_keys: Vec<DuplicateKey>,
+    /// Why the file was not parsed at all (nesting too deep for the parser, alias
+    /// expansion over budget, time budget); `error` is set too.
+    pub refused: Option<String>,
+}
+
+/// A key written twice in one mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key.
+    pub key: String,
+    /// Span of its first occurrence.
+    pub first: Range<usize>,
+    /// Span of the repeated one.
+    pub again: Range<usize>,
+}
+
+/// Block nesting beyond this is refused before tree-sitter sees it: the grammar's
+/// scanner aborts the process (an assertion, not an error) when its indentation stack
+/// outgrows 1 KiB, about 250 levels, and each level here can cost it up to three.
+pub const MAX_BLOCK_NESTING: usize = 80;
+
+/// Nodes that alias expansion (`*a`) and anchor copies may add to a file: a few
+/// hundred bytes of nested anchors otherwise expand to gigabytes ("billion laughs").
+pub const ALIAS_NODE_BUDGET: usize = 100_000;
+
+fn refused(text: &str, why: String) -> YamlFile {
+    YamlFile {
+        documents: Vec::new(),
+        error: Some(0..text.len().min(1)),
+        duplicate_keys: Vec::new(),
+        refused: Some(why),
+    }
+}
+
+/// An upper bound on the block nesting of `text` as tree-sitter-yaml's scanner counts
+/// it: the stack of increasing indentation columns, with compact forms (`- - x`,
+/// `? `, `: `) adding a level each on one line. Lines of block scalars count too,
+/// which can only overestimate.
+pub fn block_nesting(text: &str) -> usize {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut max = 0;
+    for line in text.split('\n') {
+        let b = line.as_bytes();
+        let mut col = b.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+        let rest = &b[col..];
+        if rest.is_empty() || rest[0] == b'#' || rest == b"\r" {
+            continue;
+        }
+        while stack.last().is_some_and(|&top| top > col) {
+            stack.pop();
+        }
+        if stack.last() != Some(&col) {
+            stack.push(col);
+        }
+        // Compact nested block collections on one line.
+        let mut i = col;
+        while i < b.len() {
+            let c = b[i];
+            let next = b.get(i + 1).copied();
+            let indicator = matches!(c, b'-' | b'?' | b':')
+                && matches!(next, None | Some(b' ' | b'\t' | b'\r'));
+            if !indicator {
+                break;
+            }
+            i += 1;
+            while i < b.len() && matches!(b[i], b' ' | b'\t') {
+                i += 1;
+            }
+            col = i;
+            stack.push(col);
+        }
+        max = max.max(stack.len());
+    }
+    max
 }
 
 thread_local! {
     static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Parses YAML text. Never panics; syntax errors are reported in [`YamlFile::error`].
+/// Parses YAML text. Never panics and never aborts: nesting too deep for the
+/// parser and alias bombs are refused ([`YamlFile::refused`]); syntax errors are
+/// reported in [`YamlFile::error`].
 pub fn parse(text: &str) -> YamlFile {
+    let nesting = block_nesting(text);
+    if nesting > MAX_BLOCK_NESTING {
+        return refused(
+            text,
+            format!("not parsed: block nesting of {nesting} levels is over the limit of {MAX_BLOCK_NESTING}"),
+        );
+    }
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -193,13 +279,11 @@ pub fn parse(text: &str) -> YamlFile {
             }
             *slot = Some(p);
         }
-        slot.as_mut().and_then(|p| p.parse(text, None))
+        slot.as_mut()
+            .and_then(|p| crate::budget::parse_tree(p, text))
     });
     let Some(tree) = tree else {
-        return YamlFile {
-            documents: Vec::new(),
-            error: Some(0..text.len().min(1)),
-        };
+        return refused(text, "not parsed: the parser ran out of time".to_string());
     };
     let root = tree.root_node();
     let error = if root.has_error() {
@@ -211,6 +295,10 @@ pub fn parse(text: &str) -> YamlFile {
         src: text,
         anchors: HashMap::new(),
         depth: 0,
+        duplicates: Vec::new(),
+        nodes: 0,
+        copied: 0,
+        over: None,
     };
     let mut documents = Vec::new();
     let mut cursor = root.walk();
@@ -227,31 +315,59 @@ pub fn parse(text: &str) -> YamlFile {
             root: value,
             span: doc.byte_range(),
         });
-    }
-    YamlFile { documents, error }
-}
-
-fn first_error(node: Node<'_>) -> Option<Node<'_>> {
-    if node.is_error() || node.is_missing() {
-        return Some(node);
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        if child.has_error() {
-            if let Some(e) = first_error(child) {
-                return Some(e);
-            }
+        if conv.over.is_some() {
+            break;
         }
     }
-    None
+    if let Some(why) = conv.over {
+        return refused(text, why);
+    }
+    YamlFile {
+        documents,
+        error,
+        duplicate_keys: conv.duplicates,
+        refused: None,
+    }
+}
+
+/// The first error or missing node, in source order (iterative: trees can be deep).
+fn first_error(root: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            return Some(node);
+        }
+        // Descend into the first child that holds an error.
+        if cursor.goto_first_child() {
+            loop {
+                if cursor.node().has_error() {
+                    break;
+                }
+                if !cursor.goto_next_sibling() {
+                    return None;
+                }
+            }
+        } else {
+            return None;
+        }
+    }
 }
 
 const MAX_DEPTH: usize = 256;
 
 struct Converter<'s> {
     src: &'s str,
-    anchors: HashMap<String, YamlNode>,
+    /// Anchored values and their node counts.
+    anchors: HashMap<String, (YamlNode, usize)>,
     depth: usize,
+    duplicates: Vec<DuplicateKey>,
+    /// Nodes produced so far (copies included).
+    nodes: usize,
+    /// Nodes copied by anchors and aliases, against [`ALIAS_NODE_BUDGET`].
+    copied: usize,
+    /// Why conversion stopped (budget), if it did.
+    over: Option<String>,
 }
 
 impl<'s> Converter<'s> {
@@ -260,13 +376,31 @@ impl<'s> Converter<'s> {
     }
 
     fn node(&mut self, n: Node<'_>) -> Option<YamlNode> {
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || self.over.is_some() {
+            return None;
+        }
+        self.nodes += 1;
+        if self.nodes % 512 == 0 && crate::budget::exceeded() {
+            self.over = Some("not parsed: the time budget for this file ran out".to_string());
             return None;
         }
         self.depth += 1;
         let out = self.node_inner(n);
         self.depth -= 1;
         out
+    }
+
+    /// Accounts for `size` copied nodes; false (and conversion stops) over budget.
+    fn copy(&mut self, size: usize) -> bool {
+        self.copied = self.copied.saturating_add(size);
+        self.nodes = self.nodes.saturating_add(size);
+        if self.copied > ALIAS_NODE_BUDGET {
+            self.over = Some(format!(
+                "not parsed: anchors and aliases expand to over {ALIAS_NODE_BUDGET} nodes (an alias bomb?)"
+            ));
+            return false;
+        }
+        true
     }
 
     fn node_inner(&mut self, n: Node<'_>) -> Option<YamlNode> {
@@ -284,6 +418,7 @@ impl<'s> Converter<'s> {
                         _ => content = Some(c),
                     }
                 }
+                let before = self.nodes;
                 let value = match content {
                     Some(c) => self.node(c)?,
                     None => YamlNode {
@@ -292,13 +427,21 @@ impl<'s> Converter<'s> {
                     },
                 };
                 if let Some(a) = anchor {
-                    self.anchors.insert(a, value.clone());
+                    let size = self.nodes - before + 1;
+                    if !self.copy(size) {
+                        return None;
+                    }
+                    self.anchors.insert(a, (value.clone(), size));
                 }
                 Some(value)
             }
             "alias" => {
                 let name = self.text(n).trim_start_matches('*');
-                let target = self.anchors.get(name).cloned();
+                let size = self.anchors.get(name).map_or(0, |a| a.1);
+                if !self.copy(size) {
+                    return None;
+                }
+                let target = self.anchors.get(name).map(|a| a.0.clone());
                 Some(match target {
                     Some(mut v) => {
                         if !matches!(v.value, YamlValue::Map(_) | YamlValue::Seq(_)) {
@@ -405,24 +548,38 @@ impl<'s> Converter<'s> {
             }
             for p in self.pairs_of(c) {
                 if p.key == "<<" {
-                    match &p.value.value {
-                        YamlValue::Map(m) => merged.extend(m.iter().cloned()),
+                    // The merged value is already this mapping's own copy: move, never clone.
+                    match p.value.value {
+                        YamlValue::Map(m) => merged.extend(m),
                         YamlValue::Seq(items) => {
                             for it in items {
-                                if let YamlValue::Map(m) = &it.value {
-                                    merged.extend(m.iter().cloned());
+                                if let YamlValue::Map(m) = it.value {
+                                    merged.extend(m);
                                 }
                             }
                         }
                         _ => {}
                     }
                 } else {
+                    if let Some(first) = pairs.iter().find(|q| q.key == p.key) {
+                        let dup = DuplicateKey {
+                            key: p.key.clone(),
+                            first: first.key_span.clone(),
+                            again: p.key_span.clone(),
+                        };
+                        // An alias re-converts its anchor's subtree: report each pair once.
+                        if !self.duplicates.contains(&dup) {
+                            self.duplicates.push(dup);
+                        }
+                    }
                     pairs.push(p);
                 }
             }
         }
+        let mut keys: std::collections::HashSet<String> =
+            pairs.iter().map(|p| p.key.clone()).collect();
         for m in merged {
-            if !pairs.iter().any(|p| p.key == m.key) {
+            if keys.insert(m.key.clone()) {
                 pairs.push(m);
             }
         }
@@ -778,6 +935,15 @@ mod tests {
         let r = root("on: [push, pull_request]\nenv: {A: 1, B: two}\n");
         assert_eq!(r.get("on").unwrap().strings(), vec!["push", "pull_request"]);
         assert_eq!(r.at(&["env", "B"]).unwrap().as_str(), Some("two"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_recorded() {
+        let f = parse("jobs:\n  a:\n    env: {X: 1}\n    env: {Y: 2}\n  b: {}\n");
+        assert_eq!(f.duplicate_keys.len(), 1);
+        assert_eq!(f.duplicate_keys[0].key, "env");
+        let f = parse("base: &b {x: 1}\nchild:\n  <<: *b\n  x: 2\n");
+        assert!(f.duplicate_keys.is_empty());
     }
 
     #[test]

@@ -84,7 +84,7 @@ impl Baseline {
 
     /// Reads a baseline file, with a readable error.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::files::read_user_text(path, crate::files::AUX_LIMIT)
             .map_err(|e| format!("{}: cannot read baseline: {e}", path.display()))?;
         let b: Baseline = serde_json::from_str(&text).map_err(|e| {
             format!(

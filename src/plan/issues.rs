@@ -107,15 +107,25 @@ pub fn body(plan: &Plan, t: &Task) -> String {
     s
 }
 
-/// Writes the issue files and `index.json` into `dir` (created if missing).
-pub fn export(plan: &Plan, dir: &Path) -> io::Result<()> {
+/// Writes the issue files and `index.json` into `dir` (created if missing), with
+/// the scan's secret values masked.
+pub fn export(plan: &Plan, dir: &Path, secrets: &crate::redact::SecretSet) -> io::Result<()> {
+    let write = |path: &Path, bytes: &[u8]| -> io::Result<()> {
+        let mut out = Vec::with_capacity(bytes.len());
+        {
+            let mut w = secrets.writer(&mut out);
+            io::Write::write_all(&mut w, bytes)?;
+            io::Write::flush(&mut w)?;
+        }
+        crate::files::write_output(path, &out)
+    };
     std::fs::create_dir_all(dir)?;
     let mut index = Vec::new();
     for t in &plan.tasks {
         let file = format!("{}.md", t.id);
         let title = t.title.replace('`', "");
         let text = format!("# {title}\n\n{}", body(plan, t));
-        crate::cli::write_atomic(&dir.join(&file), text.as_bytes())?;
+        write(&dir.join(&file), text.as_bytes())?;
         index.push(IssueIndexEntry {
             id: &t.id,
             title,
@@ -130,5 +140,5 @@ pub fn export(plan: &Plan, dir: &Path) -> io::Result<()> {
         });
     }
     let json = serde_json::to_vec_pretty(&index).map_err(io::Error::other)?;
-    crate::cli::write_atomic(&dir.join("index.json"), &json)
+    write(&dir.join("index.json"), &json)
 }

@@ -101,7 +101,12 @@ pub fn item_of(f: &Finding) -> Item {
     related.dedup();
     Item {
         rule: f.rule.to_string(),
-        path: f.path.clone(),
+        // A repository-level finding has no file of its own (the plan shows no location).
+        path: if f.is_repository_level() {
+            String::new()
+        } else {
+            f.path.clone()
+        },
         line: f.region.start.line,
         severity: f.severity,
         message: f.message.clone(),
@@ -242,7 +247,7 @@ pub fn run_cli(args: PlanArgs) -> i32 {
     let plan = build_plan_from_items(&project, &items, &opts);
 
     if let Some(dir) = &args.export_issues {
-        if let Err(e) = issues::export(&plan, dir) {
+        if let Err(e) = issues::export(&plan, dir, &report.secrets) {
             return cli::error(format!("{}: {e}", dir.display()));
         }
     }
@@ -253,14 +258,18 @@ pub fn run_cli(args: PlanArgs) -> i32 {
         };
         let before = build_plan_from_items(&project, &base.items(), &opts);
         let prog = progress::compare(&before, &plan, &base);
-        cli::emit(args.output.as_deref(), |w| match args.format {
-            PlanFormat::Markdown => progress::render_md(&prog, w),
-            PlanFormat::Json => progress::render_json(&prog, w),
+        cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
+            match args.format {
+                PlanFormat::Markdown => progress::render_md(&prog, w),
+                PlanFormat::Json => progress::render_json(&prog, w),
+            }
         })
     } else {
-        cli::emit(args.output.as_deref(), |w| match args.format {
-            PlanFormat::Markdown => render_md::render(&plan, w),
-            PlanFormat::Json => render_json::render(&plan, w),
+        cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
+            match args.format {
+                PlanFormat::Markdown => render_md::render(&plan, w),
+                PlanFormat::Json => render_json::render(&plan, w),
+            }
         })
     };
     match res {
@@ -276,7 +285,7 @@ pub fn run_baseline_cli(args: BaselineArgs) -> i32 {
         Err(code) => return code,
     };
     let base = baseline::Baseline::from_report(&report);
-    let res = cli::emit(args.output.as_deref(), |w| base.write(w));
+    let res = cli::emit_masked(args.output.as_deref(), &report.secrets, |w| base.write(w));
     match res {
         Ok(()) => {
             if args.output.is_some() {

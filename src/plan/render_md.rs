@@ -68,7 +68,8 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
 
 /// Text safe inside a Markdown table cell (pipes escaped, newlines folded).
 pub fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let s = s.replace('|', "\\|").replace(['\n', '\r'], " ");
+    crate::output::util::term_safe(&s).into_owned()
 }
 
 /// "1 task", "2 tasks".
@@ -159,7 +160,7 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
     }
     writeln!(w)?;
     for t in &tasks {
-        writeln!(w, "### {}: {}\n", t.id, t.title)?;
+        writeln!(w, "### {}: {}\n", t.id, cell(&t.title))?;
         if !t.why.is_empty() {
             writeln!(w, "{}\n", t.why)?;
         }
@@ -255,7 +256,7 @@ fn no_blockers(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "## Tasks with no blockers\n")?;
     writeln!(w, "These can start on day one:\n")?;
     for t in &free {
-        writeln!(w, "- {}: {}", t.id, t.title)?;
+        writeln!(w, "- {}: {}", t.id, cell(&t.title))?;
     }
     let pct = free.len() * 100 / plan.tasks.len().max(1);
     writeln!(

@@ -13,9 +13,9 @@
 use std::ops::Range;
 use std::path::Path;
 
-use crate::classify::FileKind;
+use crate::classify::{FileKind, InventoryEntry};
 use crate::config::Config;
-use crate::finding::{Edit, Finding, Related, Severity};
+use crate::finding::{Edit, Finding, Related, Severity, REPOSITORY_PATH};
 use crate::mapped::MappedText;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::python::PythonFile;
@@ -130,6 +130,20 @@ impl<'a> Sink<'a> {
         })
     }
 
+    /// How many findings this sink holds so far: pass it to [`Sink::cap_since`] to adjust
+    /// the ones a rule adds after it.
+    pub fn reported(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Caps the severity of the findings added since `start` (context a rule learns from
+    /// the whole file, e.g. a development compose file: docs/severity.md).
+    pub fn cap_since(&mut self, start: usize, max: Severity) {
+        for f in self.out.iter_mut().skip(start) {
+            f.severity = f.severity.min(max);
+        }
+    }
+
     /// Reports a finding at `span` (coordinates of the checked code) with the rule's default severity.
     pub fn report(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
         let span = self.host(&span);
@@ -157,6 +171,8 @@ pub struct RepoCx<'a> {
     pub inventory: &'a [InventoryEntry],
     /// The effective configuration.
     pub config: &'a Config,
+    /// Workflows and local actions, joined across files.
+    pub workflows: &'a crate::workflows::model::WorkflowModel,
 }
 
 impl RepoCx<'_> {
@@ -170,17 +186,15 @@ impl RepoCx<'_> {
         self.inventory.get(i).is_some_and(|e| {
             e.path == rel
                 || (e.path.starts_with(rel) && e.path.as_bytes().get(rel.len()) == Some(&b'/'))
-        }) || self.root.join(rel).exists()
+        }) || crate::paths::to_path(self.root, rel).is_some_and(|p| p.exists())
     }
-}
 
-/// One file the walk saw.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct InventoryEntry {
-    /// Path relative to the root, forward slashes.
-    pub path: String,
-    /// Kind by name (`None` for files no rule reads).
-    pub kind: Option<FileKind>,
+    /// Text of a repository file, read through [`crate::files`] (no links, no FIFOs,
+    /// bounded); `None` when it is missing, special, too large or not UTF-8.
+    pub fn read_text(&self, rel: &str) -> Option<String> {
+        let path = crate::paths::to_path(self.root, rel)?;
+        crate::files::read_repo_text(&path, crate::files::AUX_LIMIT).ok()
+    }
 }
 
 /// Findings reported from [`Rule::finish`], positions already resolved by the rule.
@@ -193,6 +207,24 @@ impl<'a> RepoSink<'a> {
     /// A sink for cross-file findings of `meta`.
     pub fn new(meta: &'static RuleMeta, out: &'a mut Vec<Finding>) -> Self {
         RepoSink { meta, out }
+    }
+
+    /// Reports a finding about the repository as a whole ([`REPOSITORY_PATH`]): a file
+    /// or setting that is missing everywhere, with no line to point at.
+    pub fn report_repository(&mut self, message: impl Into<String>) -> &mut Finding {
+        self.out.push(Finding {
+            rule: self.meta.id,
+            severity: self.meta.severity,
+            message: message.into(),
+            path: REPOSITORY_PATH.to_string(),
+            span: 0..0,
+            region: Region::default(),
+            snippet: String::new(),
+            related: Vec::new(),
+            fix: None,
+        });
+        let last = self.out.len() - 1;
+        &mut self.out[last]
     }
 
     /// Reports a finding at a location captured with [`FileCx::locate`]; `snippet`
@@ -268,6 +300,112 @@ pub trait Rule: Send + Sync {
     fn finish(&self, _repo: &RepoCx<'_>, _out: &mut RepoSink<'_>) {}
 }
 
+/// Findings that restate another rule's finding: `config/duplicated-credential` reports
+/// a value that the secret rules report at each copy. One problem is one finding, so when
+/// both exist the secret finding stays, with every copy as a related location.
+const RESTATEMENTS: &[(&str, &[&str])] = &[(
+    "config/duplicated-credential",
+    &[
+        "secrets/provider-credential",
+        "secrets/hardcoded-credential",
+        "compose/secret-literal",
+        "k8s/secret-literal",
+        "docker/secret-in-env",
+    ],
+)];
+
+/// Folds restating findings into the findings they restate (see [`RESTATEMENTS`]): the
+/// restated finding of highest severity among the copies keeps the other copies as related
+/// locations; the other restated findings at those copies and the restating one are dropped.
+/// Needs resolved positions (after the engine has located every finding).
+pub fn fold_restatements(findings: &mut Vec<Finding>) {
+    use std::collections::HashMap;
+    for (restating, restated) in RESTATEMENTS {
+        let mut at: HashMap<(String, usize), Vec<usize>> = HashMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            if restated.contains(&f.rule) {
+                at.entry((f.path.clone(), f.region.start.line))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut drop = vec![false; findings.len()];
+        let mut moves: Vec<(usize, Vec<Related>)> = Vec::new();
+        for (i, f) in findings.iter().enumerate() {
+            if f.rule != *restating {
+                continue;
+            }
+            let mut places: Vec<Related> = vec![Related {
+                path: f.path.clone(),
+                span: f.span.clone(),
+                region: f.region,
+                message: "another copy".to_string(),
+            }];
+            places.extend(f.related.iter().cloned());
+            let hits: Vec<usize> = places
+                .iter()
+                .filter_map(|p| at.get(&(p.path.clone(), p.region.start.line)))
+                .flatten()
+                .copied()
+                .filter(|j| !drop[*j])
+                .collect();
+            // Highest severity wins; among equals the first in output order, so the
+            // choice does not depend on the order in which files were scanned.
+            let Some(&host) = hits.iter().max_by(|a, b| {
+                findings[**a]
+                    .severity
+                    .cmp(&findings[**b].severity)
+                    .then_with(|| findings[**b].sort_key().cmp(&findings[**a].sort_key()))
+            }) else {
+                continue;
+            };
+            drop[i] = true;
+            for j in &hits {
+                if *j != host {
+                    drop[*j] = true;
+                }
+            }
+            let host_line = (
+                findings[host].path.clone(),
+                findings[host].region.start.line,
+            );
+            let copies: Vec<Related> = places
+                .into_iter()
+                .filter(|p| (p.path.clone(), p.region.start.line) != host_line)
+                .collect();
+            moves.push((host, copies));
+        }
+        for (host, copies) in moves {
+            let f = &mut findings[host];
+            if !copies.is_empty() {
+                let files: std::collections::BTreeSet<&str> =
+                    copies.iter().map(|c| c.path.as_str()).collect();
+                f.message.push_str(&format!(
+                    " (the same value is copied in {} more place{} in {} file{}: rotate every copy)",
+                    copies.len(),
+                    if copies.len() == 1 { "" } else { "s" },
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" },
+                ));
+            }
+            for c in copies {
+                if !f
+                    .related
+                    .iter()
+                    .any(|r| r.path == c.path && r.span == c.span)
+                {
+                    f.related.push(c);
+                }
+            }
+        }
+        let mut i = 0;
+        findings.retain(|_| {
+            i += 1;
+            !drop[i - 1]
+        });
+    }
+}
+
 /// All rules, in a fixed order: this is the one place a new rule is registered
 /// (in its family's `rules()` list).
 pub fn registry() -> Vec<Box<dyn Rule>> {
@@ -299,7 +437,65 @@ pub fn find_meta(id: &str) -> Option<&'static RuleMeta> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Position;
     use std::collections::HashSet;
+
+    fn finding(rule: &'static str, path: &str, line: usize, sev: Severity) -> Finding {
+        let p = Position { line, column: 1 };
+        Finding {
+            rule,
+            severity: sev,
+            message: format!("{rule} here"),
+            path: path.to_string(),
+            span: 0..1,
+            region: Region { start: p, end: p },
+            snippet: String::new(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    #[test]
+    fn restatements_fold_into_the_secret_finding() {
+        let mut dup = finding("config/duplicated-credential", "a.py", 3, Severity::Medium);
+        let copy = finding("secrets/hardcoded-credential", "b.py", 7, Severity::High);
+        dup.related.push(Related {
+            path: copy.path.clone(),
+            span: copy.span.clone(),
+            region: copy.region,
+            message: "another copy".into(),
+        });
+        let mut findings = vec![
+            dup,
+            finding("secrets/hardcoded-credential", "a.py", 3, Severity::Medium),
+            copy,
+            finding("secrets/hardcoded-credential", "c.py", 1, Severity::High),
+        ];
+        fold_restatements(&mut findings);
+        let rules: Vec<(&str, &str)> = findings.iter().map(|f| (f.rule, f.path.as_str())).collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("secrets/hardcoded-credential", "b.py"),
+                ("secrets/hardcoded-credential", "c.py")
+            ]
+        );
+        assert_eq!(findings[0].related.len(), 1);
+        assert_eq!(findings[0].related[0].path, "a.py");
+        assert!(findings[0].message.contains("1 more place in 1 file"));
+    }
+
+    #[test]
+    fn a_duplicate_without_a_secret_finding_stays() {
+        let mut findings = vec![finding(
+            "config/duplicated-credential",
+            "a.py",
+            3,
+            Severity::Medium,
+        )];
+        fold_restatements(&mut findings);
+        assert_eq!(findings.len(), 1);
+    }
 
     #[test]
     fn ids_are_unique_and_well_formed() {

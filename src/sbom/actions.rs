@@ -5,14 +5,14 @@
 //! `services:` (container components).
 //!
 //! The workflow is read with the same YAML parser and `uses:` reading as the
-//! `actions/` rules ([`crate::parse::workflow`]). Actions of this repository
+//! `actions/` rules ([`crate::workflows::wf`]). Actions of this repository
 //! (`./…`) are its own code, not dependencies; a `uses:` built from an expression
 //! names nothing fixed and is left out.
 
 use super::containers;
 use super::model::{Ecosystem, Lockfile, Package};
-use crate::parse::workflow::{self, UsesRef};
 use crate::parse::yaml::{self, YamlNode};
+use crate::workflows::wf::{self as workflow, UsesRef};
 
 /// Parses a workflow (`action == false`) or an `action.yml`.
 pub fn parse(path: &str, text: &str, action: bool) -> Result<Lockfile, String> {
@@ -143,16 +143,16 @@ jobs:
         assert_eq!(
             got,
             vec![
-                "pkg:github/octo-org/shared@v2#.github/workflows/deploy.yml 20",
                 "pkg:github/actions/checkout@692973e3d937129bcbf40652eb9f2f61becf3332 12",
                 "pkg:github/actions/setup-python@v5 13",
                 "pkg:github/github/codeql-action@v3#upload-sarif 15",
                 "pkg:docker/rhysd/actionlint@1.7.12 16",
+                "pkg:github/octo-org/shared@v2#.github/workflows/deploy.yml 19",
                 "pkg:docker/python@3.12-slim 7",
                 "pkg:oci/postgres@sha256%3A0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef?repository_url=docker.io/library/postgres&tag=16.3 10",
             ]
         );
-        let checkout = &lf.packages[1];
+        let checkout = &lf.packages[0];
         assert_eq!(
             checkout.properties,
             vec![("harden:tag", "v4.1.7".to_string())]

@@ -252,7 +252,10 @@ mod tests {
             ]
         );
         assert_eq!(lf.packages[1].hashes.len(), 1);
-        assert_eq!(lf.packages[1].version, "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+        assert_eq!(
+            lf.packages[1].version,
+            "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+        );
     }
 
     #[test]

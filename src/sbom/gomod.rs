@@ -136,7 +136,8 @@ pub fn from_go_sum(go_sum_path: &str, text: &str, go_mod: &Lockfile) -> Lockfile
         }
     }
     for (module, (version, span)) in best {
-        lf.packages.push(Package::new(Ecosystem::Go, module, version, span));
+        lf.packages
+            .push(Package::new(Ecosystem::Go, module, version, span));
     }
     lf.direct = Some(Vec::new());
     lf.finalize(text);
@@ -210,7 +211,8 @@ mod tests {
 
     #[test]
     fn old_go_mod_completed_from_go_sum() {
-        let go_mod = "module example.com/legacy\n\ngo 1.13\n\nrequire github.com/gin-gonic/gin v1.6.3\n";
+        let go_mod =
+            "module example.com/legacy\n\ngo 1.13\n\nrequire github.com/gin-gonic/gin v1.6.3\n";
         assert!(needs_go_sum(go_mod));
         assert!(!needs_go_sum("module x\n\ngo 1.21.4\n"));
         assert!(!needs_go_sum("module x\ngo 1.17 // pinned\n"));

@@ -19,7 +19,8 @@ pub fn parse(path: &str, text: &str) -> Lockfile {
         }
         let (coords, configs) = line.split_once('=').unwrap_or((line, ""));
         let mut parts = coords.split(':');
-        let (Some(g), Some(a), Some(v), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(g), Some(a), Some(v), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             continue;
         };
@@ -59,7 +60,12 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("com.fasterxml.jackson.core:jackson-databind", "2.15.2", 4, false),
+                (
+                    "com.fasterxml.jackson.core:jackson-databind",
+                    "2.15.2",
+                    4,
+                    false
+                ),
                 ("org.junit.jupiter:junit-jupiter-api", "5.10.3", 5, true),
             ]
         );

@@ -37,7 +37,8 @@ pub fn parse(root: &Path, rel: &str, text: &str) -> Result<(Lockfile, usize), St
     let parent = child(project, "parent");
     let group = text_of(project, "groupId").or_else(|| parent.and_then(|p| text_of(p, "groupId")));
     let artifact = text_of(project, "artifactId");
-    let version = text_of(project, "version").or_else(|| parent.and_then(|p| text_of(p, "version")));
+    let version =
+        text_of(project, "version").or_else(|| parent.and_then(|p| text_of(p, "version")));
 
     // Properties and managed versions: the parents' first, this POM's over them.
     let mut inherited = Inherited::default();
@@ -96,7 +97,12 @@ pub fn parse(root: &Path, rel: &str, text: &str) -> Result<(Lockfile, usize), St
             continue;
         };
         let r = dep.range();
-        let mut p = Package::new(Ecosystem::Maven, &key, &v, r.start..r.start + "<dependency>".len());
+        let mut p = Package::new(
+            Ecosystem::Maven,
+            &key,
+            &v,
+            r.start..r.start + "<dependency>".len(),
+        );
         p.dev = text_of(dep, "scope").is_some_and(|s| s == "test");
         lf.packages.push(p);
     }
@@ -119,8 +125,10 @@ fn parents(root: &Path, rel: &str, project: roxmltree::Node<'_, '_>) -> Vec<(Str
         let Some(prel) = join_rel(dir, &relative) else {
             break;
         };
-        let path = root.join(&prel);
-        let Ok(ptext) = std::fs::read_to_string(&path) else {
+        let Some(path) = crate::paths::to_path(root, &prel) else {
+            break;
+        };
+        let Ok(ptext) = crate::files::read_repo_text(&path, crate::files::AUX_LIMIT) else {
             break;
         };
         let Ok(pdoc) = roxmltree::Document::parse(&ptext) else {
@@ -316,9 +324,19 @@ mod tests {
             vec![
                 ("io.grpc:grpc-stub".into(), "1.63.0".into(), 13, false),
                 // Managed in the parent, the property overridden in the child.
-                ("com.fasterxml.jackson.core:jackson-databind".into(), "2.15.2".into(), 18, false),
+                (
+                    "com.fasterxml.jackson.core:jackson-databind".into(),
+                    "2.15.2".into(),
+                    18,
+                    false
+                ),
                 ("dev.acme:acme-datatypes".into(), "1.4.0".into(), 22, false),
-                ("org.junit.jupiter:junit-jupiter-api".into(), "5.10.3".into(), 27, true),
+                (
+                    "org.junit.jupiter:junit-jupiter-api".into(),
+                    "5.10.3".into(),
+                    27,
+                    true
+                ),
             ]
         );
         // slf4j (managed outside the repository) and a version range.
@@ -351,7 +369,12 @@ mod tests {
 
     #[test]
     fn broken_xml_is_an_error() {
-        assert!(parse(Path::new("/nonexistent"), "pom.xml", "<project><dependencies>").is_err());
+        assert!(parse(
+            Path::new("/nonexistent"),
+            "pom.xml",
+            "<project><dependencies>"
+        )
+        .is_err());
         assert!(parse(Path::new("/nonexistent"), "pom.xml", "<settings/>").is_err());
         // Nested entities (a "billion laughs" POM) end in an error or an empty
         // project, never in an expansion that exhausts memory.

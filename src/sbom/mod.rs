@@ -115,7 +115,11 @@ fn report_inputs(c: &Collected, verbose: bool) {
     }
     if verbose {
         for r in &c.read {
-            let note = r.note.as_deref().map(|n| format!("; {n}")).unwrap_or_default();
+            let note = r
+                .note
+                .as_deref()
+                .map(|n| format!("; {n}"))
+                .unwrap_or_default();
             eprintln!(
                 "harden: read {} ({}, {} package{}{note})",
                 r.path,
@@ -138,13 +142,21 @@ fn report_inputs(c: &Collected, verbose: bool) {
         "harden: sbom read {} manifest{} ({}) listing {packages} package entries",
         c.read.len(),
         if c.read.len() == 1 { "" } else { "s" },
-        if formats.is_empty() { "none".to_string() } else { formats.join(", ") },
+        if formats.is_empty() {
+            "none".to_string()
+        } else {
+            formats.join(", ")
+        },
     );
     if !c.skipped.is_empty() {
         line.push_str(&format!(
             "; skipped {} (tests, examples, vendored{})",
             c.skipped.len(),
-            if verbose { "" } else { "; --verbose lists them" }
+            if verbose {
+                ""
+            } else {
+                "; --verbose lists them"
+            }
         ));
     }
     eprintln!("{line}");
@@ -288,7 +300,8 @@ pub struct Discovery {
 }
 
 /// Whether a repository-relative lockfile path describes what ships (not a
-/// vendored copy, a test fixture or an example).
+/// vendored copy, a test fixture, an example, a development environment or
+/// archived code).
 pub fn counts(rel: &str) -> bool {
     why_not_counted(rel).is_none()
 }
@@ -303,7 +316,23 @@ fn why_not_counted(rel: &str) -> Option<&'static str> {
         FileRole::Test => Some("test code or a test fixture (by its path)"),
         FileRole::Example => Some("an example or sample (by its path)"),
         FileRole::Vendored => Some("vendored third-party code (by its path)"),
+        FileRole::Development => Some("a development or CI environment (by its path)"),
+        FileRole::Archived => Some("archived code (by its path)"),
     }
+}
+
+/// Why an input of `kind` at `rel` is left out, if it is. Images of development
+/// environments (a dev container's `FROM`) are listed, marked development-only:
+/// developers run them, so they are part of the supply chain, not of what ships.
+fn why_left_out(rel: &str, kind: InputKind) -> Option<&'static str> {
+    let image = matches!(
+        kind,
+        InputKind::Dockerfile | InputKind::Compose | InputKind::Kubernetes
+    );
+    if image && roles::role_of(rel) == FileRole::Development {
+        return None;
+    }
+    why_not_counted(rel)
 }
 
 /// Walks `root` like the scan does (`.gitignore`, `exclude`; tracked files in
@@ -311,20 +340,26 @@ fn why_not_counted(rel: &str) -> Option<&'static str> {
 pub fn discover_inputs(root: &Path, config: &Config) -> Discovery {
     let found: Mutex<Vec<Input>> = Mutex::new(Vec::new());
     let skipped: Mutex<Vec<Skipped>> = Mutex::new(Vec::new());
-    let ignore = crate::walk::walk(root, config, 0, &|name| name == "node_modules", &|entry| {
+    let ignore = crate::walk::walk(root, config, 0, &|name| name == "node_modules", &|visit| {
+        let crate::walk::Visit::Entry(entry) = visit else {
+            return;
+        };
         if !entry.file_type.is_file() {
             return;
         }
         let mut kind = InputKind::of(&entry.rel, None);
-        let mut why = why_not_counted(&entry.rel);
+        let mut why = kind.map_or_else(
+            || why_not_counted(&entry.rel),
+            |k| why_left_out(&entry.rel, k),
+        );
         if why.is_none() && is_nested_workflow(&entry.rel) {
             kind = Some(InputKind::Workflow);
             why = Some("a workflow outside the root .github/workflows (GitHub does not run it)");
         }
         // A `.txt` whose name says nothing: read the start of it (shipped code only).
         if kind.is_none() && why.is_none() && entry.rel.to_ascii_lowercase().ends_with(".txt") {
-            let sniffed = read_head(entry.abs)
-                .is_some_and(|head| crate::classify::sniff_requirements(&head));
+            let sniffed =
+                read_head(entry.abs).is_some_and(|head| crate::classify::sniff_requirements(&head));
             if sniffed {
                 kind = Some(InputKind::Requirements);
             }
@@ -356,7 +391,11 @@ pub fn discover_inputs(root: &Path, config: &Config) -> Discovery {
     // npm ignores package-lock.json when npm-shrinkwrap.json sits beside it.
     let shrink: BTreeSet<String> = inputs
         .iter()
-        .filter_map(|i| i.path.strip_suffix("npm-shrinkwrap.json").map(str::to_string))
+        .filter_map(|i| {
+            i.path
+                .strip_suffix("npm-shrinkwrap.json")
+                .map(str::to_string)
+        })
         .collect();
     inputs.retain(|i| match i.path.strip_suffix("package-lock.json") {
         Some(dir) if shrink.contains(dir) => {
@@ -387,13 +426,7 @@ fn is_nested_workflow(rel: &str) -> bool {
 
 /// The first [`crate::classify::SNIFF_BYTES`] of a file, as text.
 fn read_head(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut buf = Vec::with_capacity(crate::classify::SNIFF_BYTES);
-    std::fs::File::open(path)
-        .ok()?
-        .take(crate::classify::SNIFF_BYTES as u64)
-        .read_to_end(&mut buf)
-        .ok()?;
+    let mut buf = crate::files::read_repo_head(path, crate::classify::SNIFF_BYTES as u64).ok()?;
     if memchr::memchr(0, &buf).is_some() {
         return None;
     }
@@ -417,21 +450,26 @@ pub fn discover(root: &Path, config: &Config) -> Vec<String> {
 
 /// Inputs among the files a scan saw (its inventory, where sniffed `.txt`
 /// requirements files are already marked), with the same filters as the walk.
-pub fn inputs_of_inventory(inventory: &[crate::rules::InventoryEntry]) -> Vec<Input> {
+pub fn inputs_of_inventory(inventory: &[crate::classify::InventoryEntry]) -> Vec<Input> {
     let mut inputs: Vec<Input> = inventory
         .iter()
-        .filter(|e| counts(&e.path))
         .filter_map(|e| {
-            InputKind::of(&e.path, e.kind).map(|kind| Input {
-                path: e.path.clone(),
-                kind,
-            })
+            InputKind::of(&e.path, e.kind)
+                .filter(|&kind| why_left_out(&e.path, kind).is_none())
+                .map(|kind| Input {
+                    path: e.path.clone(),
+                    kind,
+                })
         })
         .collect();
     inputs.sort();
     let shrink: BTreeSet<String> = inputs
         .iter()
-        .filter_map(|i| i.path.strip_suffix("npm-shrinkwrap.json").map(str::to_string))
+        .filter_map(|i| {
+            i.path
+                .strip_suffix("npm-shrinkwrap.json")
+                .map(str::to_string)
+        })
         .collect();
     inputs.retain(|i| {
         i.path
@@ -458,17 +496,9 @@ pub struct Parsed {
 /// YAML file that is not a Kubernetes object).
 pub fn parse_input(root: &Path, input: &Input) -> Result<Parsed, String> {
     let rel = input.path.as_str();
-    let path = root.join(rel);
-    let meta = std::fs::symlink_metadata(&path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".to_string());
-    }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(format!("{} bytes is more than harden reads", meta.len()));
-    }
-    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string())?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let path = crate::paths::to_path(root, rel).ok_or("malformed path")?;
+    let text = crate::files::read_repo_text(&path, MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
+    let text = text.as_str();
     let one = |lf: Lockfile| Parsed {
         lockfiles: vec![lf],
         note: None,
@@ -483,7 +513,10 @@ pub fn parse_input(root: &Path, input: &Input) -> Result<Parsed, String> {
                     Some((dir, _)) => format!("{dir}/go.sum"),
                     None => "go.sum".to_string(),
                 };
-                if let Ok(sum) = std::fs::read_to_string(root.join(&sum_rel)) {
+                let sum_path = crate::paths::to_path(root, &sum_rel);
+                if let Some(Ok(sum)) =
+                    sum_path.map(|p| crate::files::read_repo_text(&p, MAX_INPUT_BYTES))
+                {
                     let extra = gomod::from_go_sum(&sum_rel, &sum, &lf);
                     note = Some(format!(
                         "go directive before 1.17: {} more modules of the build list from {sum_rel}",
@@ -536,7 +569,7 @@ pub fn parse_input(root: &Path, input: &Input) -> Result<Parsed, String> {
     if matches!(
         input.kind,
         InputKind::Dockerfile | InputKind::Compose | InputKind::Kubernetes
-    ) && roles::is_dev_path(rel)
+    ) && (roles::is_dev_path(rel) || roles::role_of(rel) == FileRole::Development)
     {
         for lf in &mut parsed.lockfiles {
             for p in &mut lf.packages {
@@ -549,15 +582,16 @@ pub fn parse_input(root: &Path, input: &Input) -> Result<Parsed, String> {
 
 /// Reads and parses one lockfile (`rel` relative to `root`).
 pub fn parse_lockfile(root: &Path, rel: &str) -> Result<Lockfile, String> {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let path = crate::paths::to_path(root, rel).ok_or("malformed path")?;
+    let text = crate::files::read_repo_text(&path, MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
     parse_lockfile_text(root, rel, &text)
 }
 
 fn parse_lockfile_text(root: &Path, rel: &str, text: &str) -> Result<Lockfile, String> {
-    let path = root.join(rel);
+    let path = crate::paths::to_path(root, rel).ok_or("malformed path")?;
     let dir = path.parent().unwrap_or(root);
-    let sibling = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+    let sibling =
+        |name: &str| crate::files::read_repo_text(&dir.join(name), crate::files::AUX_LIMIT).ok();
     let name = rel.rsplit('/').next().unwrap_or(rel);
     match name {
         "package-lock.json" | "npm-shrinkwrap.json" => {
@@ -854,10 +888,15 @@ impl Sbom {
 
 /// Unix time of the last commit in `root`, or 0 outside a repository.
 pub fn commit_time(root: &Path) -> i64 {
-    std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["log", "-1", "--format=%ct"])
+    crate::vcs::readonly_git(root)
+        .args([
+            "log",
+            "-1",
+            "--no-show-signature",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--format=%ct",
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success())

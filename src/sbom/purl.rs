@@ -195,8 +195,14 @@ mod tests {
         let p = |s: &str| image_purl(&ImageRef::parse(s));
         assert_eq!(p("python:3.12-slim"), "pkg:docker/python@3.12-slim");
         assert_eq!(p("redis"), "pkg:docker/redis@latest");
-        assert_eq!(p("docker.io/library/busybox:1.36"), "pkg:docker/busybox@1.36");
-        assert_eq!(p("grafana/grafana:10.2.0"), "pkg:docker/grafana/grafana@10.2.0");
+        assert_eq!(
+            p("docker.io/library/busybox:1.36"),
+            "pkg:docker/busybox@1.36"
+        );
+        assert_eq!(
+            p("grafana/grafana:10.2.0"),
+            "pkg:docker/grafana/grafana@10.2.0"
+        );
         assert_eq!(
             p("quay.io/prometheus/busybox:latest"),
             "pkg:docker/prometheus/busybox@latest?repository_url=quay.io"

@@ -116,7 +116,11 @@ pub fn render(sbom: &Sbom, when: i64, deterministic: bool) -> Value {
             json!(format!("{verb} {}", locs.join(", "))),
         );
         if !c.properties.is_empty() {
-            let notes: Vec<String> = c.properties.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let notes: Vec<String> = c
+                .properties
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             m.insert("comment".into(), json!(notes.join("; ")));
         }
         packages.push(Value::Object(m));

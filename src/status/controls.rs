@@ -1,6 +1,6 @@
 //! The readiness controls `harden status` assesses, declared as data: id, area,
 //! weight and the advice shown when a control is not done. Evidence gathering
-//! lives in `evidence.rs`; this table is the single place to add a control.
+//! lives in `areas/<area>.rs`; this table is the single place to add a control.
 
 use serde::Serialize;
 

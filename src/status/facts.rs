@@ -7,10 +7,10 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::classify::FileKind;
+use crate::classify::InventoryEntry;
 use crate::config::Config;
 use crate::parse::{dockerfile, yaml};
 use crate::roles::{self, FileRole};
-use crate::rules::InventoryEntry;
 use crate::source::LineIndex;
 
 use super::source_scan::{self, SourceFacts};
@@ -144,12 +144,8 @@ pub fn dir_of(path: &str) -> &str {
 
 /// Reads a file if it is small enough and UTF-8.
 pub fn read(root: &Path, rel: &str, max: u64) -> Option<Text> {
-    let abs = root.join(rel);
-    let meta = std::fs::symlink_metadata(&abs).ok()?;
-    if !meta.is_file() || meta.len() > max {
-        return None;
-    }
-    let bytes = std::fs::read(&abs).ok()?;
+    let abs = crate::paths::to_path(root, rel)?;
+    let bytes = crate::files::read_repo(&abs, max).ok()?;
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return None;
     }

@@ -2,18 +2,25 @@
 //! with file:line evidence, advice, and a 0–10 score per area (docs/status.md).
 //!
 //! Layout: `controls` declares the controls as data; `facts` and `source_scan`
-//! gather what the repository holds (each file read once); `evidence` decides
-//! each control's state; `score` weighs them; `render` prints terminal and JSON.
+//! gather what the repository holds (each file read once), `ci` and `workloads`
+//! shape it; `profile` decides what kind of repository it is; `areas/` decides
+//! each control's state, one file per area; `score` weighs them; `render`
+//! prints terminal and JSON.
 //! Other modules (plan, reports) call [`assess`].
 
+pub mod areas;
 pub mod ci;
 pub mod controls;
-pub mod evidence;
 pub mod facts;
+pub mod live;
+pub mod outcome;
+pub mod profile;
 pub mod render;
+pub mod routes;
 pub mod score;
 pub mod source_scan;
 pub mod view;
+pub mod workloads;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -155,6 +162,10 @@ pub struct StatusReport {
     pub scores: Scores,
     /// What the repository was taken to be.
     pub profile: Profile,
+    /// Health, readiness and metrics routes registered in the code, with the
+    /// paths to request (router prefixes resolved); what `harden probe` asks.
+    #[serde(skip)]
+    pub routes: Vec<routes::Route>,
 }
 
 impl StatusReport {
@@ -167,10 +178,11 @@ impl StatusReport {
 /// Assesses the repository at `root`, using a scan's findings and inventory.
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
     let facts = facts::gather(root, &report.inventory, config);
-    let (profile, mut outcomes) = evidence::assess_all(&facts, &report.findings);
+    let routes = routes::resolve(&facts.source.routes, &facts.source.prefixes);
+    let (profile, mut outcomes) = areas::assess_all(&facts, &report.findings);
     outcomes.insert(
         "known-vulnerabilities",
-        evidence::known_vulnerabilities(root, config),
+        areas::supply_chain::known_vulnerabilities(root, config),
     );
     let mut controls: Vec<ControlStatus> = controls::CONTROLS
         .iter()
@@ -198,6 +210,7 @@ pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport
         controls,
         scores,
         profile,
+        routes,
     }
 }
 
@@ -225,10 +238,14 @@ pub struct StatusArgs {
     /// `known-vulnerabilities` control; overrides `[osv] source`.
     #[arg(long, value_name = "SOURCE")]
     osv: Option<PathBuf>,
+    /// Base URL of the running service: the health, readiness and metrics
+    /// controls are then proven (or disproven) by what it answers.
+    #[arg(long, value_name = "URL")]
+    probe: Option<String>,
 }
 
-/// Runs `harden status`.
-pub fn run_cli(args: StatusArgs) -> i32 {
+/// Runs `harden status`; `prober` answers `--probe URL`.
+pub fn run_cli(args: StatusArgs, prober: &dyn live::LiveProber) -> i32 {
     let report = match crate::cli::load_and_scan(&args.common) {
         Ok(r) => r,
         Err(code) => return code,
@@ -242,11 +259,19 @@ pub fn run_cli(args: StatusArgs) -> i32 {
             return crate::cli::error(e);
         }
     }
-    let status = assess(&args.common.path, &report, &config);
+    let mut status = assess(&args.common.path, &report, &config);
+    if let Some(url) = &args.probe {
+        match prober.probe(&status, url) {
+            Ok(checks) => live::apply(&mut status, &checks),
+            Err(e) => return crate::cli::error(e),
+        }
+    }
     let color = crate::cli::use_color(args.output.is_some());
-    let res = crate::cli::emit(args.output.as_deref(), |w| match args.format {
-        StatusFormat::Terminal => render::terminal(&status, color, w),
-        StatusFormat::Json => render::json(&status, w),
+    let res = crate::cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
+        match args.format {
+            StatusFormat::Terminal => render::terminal(&status, color, w),
+            StatusFormat::Json => render::json(&status, w),
+        }
     });
     match res {
         Ok(()) => crate::cli::EXIT_OK,

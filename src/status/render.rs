@@ -72,7 +72,12 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 fn where_(e: &Evidence) -> String {
-    format!("{}:{}", e.path, e.line)
+    if e.line == 0 {
+        // A URL answered by `status --probe`, not a file.
+        e.path.clone()
+    } else {
+        format!("{}:{}", e.path, e.line)
+    }
 }
 
 /// Renders the report for a person: one line per control, advice (shortened) under what is not done.
@@ -124,7 +129,8 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
             };
             let mut line = c.summary.clone();
             if let Some(e) = c.evidence.first() {
-                line.push_str(&format!(" ({}", where_(e)));
+                // Evidence paths and text come from the repository: no raw control characters.
+                line.push_str(&format!(" ({}", crate::output::util::term_safe(&where_(e))));
                 if c.evidence.len() > 1 {
                     line.push_str(&format!(", +{} more", c.evidence.len() - 1));
                 }
@@ -152,7 +158,13 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
                     w,
                     "    {} {}",
                     " ".repeat(id_width + 5),
-                    p.paint(dim, &format!("→ {}", shorten(&c.advice, 110)))
+                    p.paint(
+                        dim,
+                        &format!(
+                            "→ {}",
+                            crate::output::util::term_safe(&shorten(&c.advice, 110))
+                        )
+                    )
                 )?;
             }
         }

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::facts::Text;
+use super::routes::{self, PrefixFacts, RouteFact, RouteKind};
 use super::Evidence;
 
 /// What the production source shows.
@@ -32,6 +33,10 @@ pub struct SourceFacts {
     pub web: Vec<Evidence>,
     /// Database clients.
     pub db: Vec<Evidence>,
+    /// Every health/readiness/metrics route registration, with its router's prefix.
+    pub routes: Vec<RouteFact>,
+    /// Mount prefixes and path constants (for `routes::resolve`).
+    pub prefixes: PrefixFacts,
 }
 
 impl SourceFacts {
@@ -46,6 +51,9 @@ impl SourceFacts {
         self.print_count += other.print_count;
         self.web.extend(other.web);
         self.db.extend(other.db);
+        self.routes.extend(other.routes);
+        self.prefixes.mounts.extend(other.prefixes.mounts);
+        self.prefixes.constants.extend(other.prefixes.constants);
         self
     }
 
@@ -64,6 +72,8 @@ impl SourceFacts {
             v.sort();
             v.dedup();
         }
+        self.routes.sort();
+        self.routes.dedup();
     }
 }
 
@@ -397,7 +407,7 @@ static NEEDLE_SET: LazyLock<(regex::RegexSet, Vec<&'static str>)> = LazyLock::ne
 /// Any needle, a docstring quote, or the start of a Rust test module.
 static LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let mut alts: Vec<String> = NEEDLE_SET.1.iter().map(|n| regex::escape(n)).collect();
-    for extra in ["\"\"\"", "'''", "#[cfg(test)]"] {
+    for extra in ["\"\"\"", "'''", "#[cfg(test)]", "r#\"", "\"#"] {
         alts.push(regex::escape(extra));
     }
     Regex::new(&alts.join("|")).unwrap_or_else(|_| unreachable!())
@@ -453,6 +463,9 @@ fn code_hit(lower: &str, table: &[(&str, &'static str)], import: bool) -> Option
     })
 }
 
+/// Route registrations kept per file (a router module rarely has more).
+const MAX_ROUTES_PER_FILE: usize = 20;
+
 /// Scans one source file.
 pub fn scan(file: &Text) -> SourceFacts {
     let mut out = SourceFacts::default();
@@ -460,6 +473,10 @@ pub fn scan(file: &Text) -> SourceFacts {
     let is_py = path.ends_with(".py");
     let is_go = path.ends_with(".go");
     let is_rs = path.ends_with(".rs");
+    if is_py {
+        // Before any early return: a settings module holds the mount constants.
+        out.prefixes = routes::prefix_facts(&file.text);
+    }
     let lower_all_has_json = file.text.contains("json");
     // File-level prefilter: most files mention none of the needles, so the
     // per-line work only ever tests the few needles the file contains.
@@ -515,6 +532,11 @@ pub fn scan(file: &Text) -> SourceFacts {
             hit_lines.push(line_no);
         }
     }
+    let router_prefixes = if is_py && route_possible {
+        routes::router_prefixes(&file.text)
+    } else {
+        Vec::new()
+    };
     let mut next_hit = hit_lines.iter().peekable();
     let mut in_docstring = false;
     for ((n, line), lower_line) in file.numbered().zip(lower_file.lines()) {
@@ -530,6 +552,22 @@ pub fn scan(file: &Text) -> SourceFacts {
         let trimmed = line.trim();
         if is_rs && trimmed.starts_with("#[cfg(test)]") {
             break;
+        }
+        // A Rust raw string spanning lines (a rule's documentation) is text, not code:
+        // `mysql.connector` named in it does not make the repository stateful.
+        if is_rs {
+            let opens = trimmed.matches("r#\"").count();
+            let closes = trimmed.matches("\"#").count();
+            if in_docstring {
+                if closes > opens {
+                    in_docstring = false;
+                }
+                continue;
+            }
+            if opens > closes {
+                in_docstring = true;
+                continue;
+            }
         }
         if is_py {
             let quotes = trimmed.matches("\"\"\"").count() + trimmed.matches("'''").count();
@@ -569,17 +607,35 @@ pub fn scan(file: &Text) -> SourceFacts {
                 if !routed {
                     continue;
                 }
-                match classify_path(lit) {
+                let kind = match classify_path(lit) {
                     Some(PathKind::Health) => {
-                        push(&mut out.health, path, n, format!("route {}", m.as_str()))
+                        push(&mut out.health, path, n, format!("route {}", m.as_str()));
+                        RouteKind::Health
                     }
                     Some(PathKind::Ready) => {
-                        push(&mut out.ready, path, n, format!("route {}", m.as_str()))
+                        push(&mut out.ready, path, n, format!("route {}", m.as_str()));
+                        RouteKind::Ready
                     }
                     Some(PathKind::Metrics) => {
-                        push(&mut out.metrics, path, n, format!("route {}", m.as_str()))
+                        push(&mut out.metrics, path, n, format!("route {}", m.as_str()));
+                        RouteKind::Metrics
                     }
-                    None => {}
+                    None => continue,
+                };
+                if out.routes.len() < MAX_ROUTES_PER_FILE {
+                    let router_prefix = routes::decorator_router(trimmed).and_then(|var| {
+                        router_prefixes
+                            .iter()
+                            .find(|(v, _)| v == var)
+                            .map(|(_, p)| p.clone())
+                    });
+                    out.routes.push(RouteFact {
+                        kind,
+                        path: lit.to_string(),
+                        file: path.to_string(),
+                        line: n,
+                        router_prefix,
+                    });
                 }
             }
         }
@@ -653,6 +709,20 @@ mod tests {
 
     fn facts(path: &str, text: &str) -> SourceFacts {
         scan(&Text::new(path, text))
+    }
+
+    #[test]
+    fn rust_raw_string_documentation_is_not_code() {
+        let f = facts(
+            "src/rules/python/unclosed.rs",
+            "const DOCS: &str = r#\"\nConnections (`mysql.connector`, `psycopg`) leak.\n\"#;\nfn f() {}\n",
+        );
+        assert!(f.db.is_empty(), "{:?}", f.db);
+        let g = facts(
+            "src/db.rs",
+            "const Q: &str = r#\"select 1\"#;\nuse sqlx::PgPool;\n",
+        );
+        assert_eq!(g.db.len(), 1, "{:?}", g.db);
     }
 
     #[test]

@@ -59,3 +59,118 @@ pub fn render_findings(report: &ScanReport) -> String {
     }
     s
 }
+
+/// Serves a schema's `$ref`s (CycloneDX's spdx.schema.json, jsf-0.82.schema.json) from
+/// the local copies under tests/data/schemas, by file name: validation needs no network.
+struct LocalSchemas;
+
+impl jsonschema::Retrieve for LocalSchemas {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let s = uri.as_str();
+        let name = s.rsplit('/').next().unwrap_or(s);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/schemas");
+        for path in [dir.join(name), dir.join("cyclonedx").join(name)] {
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path)?;
+                return Ok(serde_json::from_str(&text)?);
+            }
+        }
+        Err(format!("no local copy of {s}").into())
+    }
+}
+
+/// A validator for one of the published schemas copied under tests/data/schemas
+/// (`github-workflow.schema.json`, `cyclonedx/bom-1.6.schema.json`…), formats checked.
+pub fn published_schema(name: &str) -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/schemas")
+        .join(name);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema copy")).expect("JSON");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_retriever(LocalSchemas)
+        .build(&schema)
+        .expect("schema compiles")
+}
+
+/// Converts parsed YAML to JSON for schema validation (plain scalars typed as YAML 1.2 core).
+pub fn yaml_to_json(node: &harden::parse::yaml::YamlNode) -> serde_json::Value {
+    use harden::parse::yaml::{ScalarStyle, YamlValue};
+    use serde_json::Value;
+    match &node.value {
+        YamlValue::Map(pairs) => Value::Object(
+            pairs
+                .iter()
+                .map(|p| (p.key.clone(), yaml_to_json(&p.value)))
+                .collect(),
+        ),
+        YamlValue::Seq(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
+        YamlValue::Null => Value::Null,
+        YamlValue::Scalar(s) => {
+            let t = s.as_str();
+            if s.style == ScalarStyle::Plain {
+                if let Ok(i) = t.parse::<i64>() {
+                    return Value::from(i);
+                }
+                match t {
+                    "true" => return Value::Bool(true),
+                    "false" => return Value::Bool(false),
+                    "null" | "~" => return Value::Null,
+                    _ => {}
+                }
+            }
+            Value::String(t.to_string())
+        }
+    }
+}
+
+/// Runs `cmd` with stdin closed and its output collected, calling `tick(pid)` every few
+/// milliseconds while it runs (to sample its memory, say); kills it and fails the test
+/// when it outlives `guard`, so a hang is a failure and never a stuck CI job.
+pub fn run_guarded(
+    mut cmd: std::process::Command,
+    guard: std::time::Duration,
+    mut tick: impl FnMut(u32),
+) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("harden starts");
+    let pid = child.id();
+    let mut out = child.stdout.take().expect("piped stdout");
+    let mut err = child.stderr.take().expect("piped stderr");
+    let t_out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out.read_to_end(&mut b);
+        b
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err.read_to_end(&mut b);
+        b
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        tick(pid);
+        if let Some(s) = child.try_wait().expect("wait for harden") {
+            break s;
+        }
+        if start.elapsed() > guard {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("harden hung: {cmd:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    std::process::Output {
+        status,
+        stdout: t_out.join().expect("stdout reader"),
+        stderr: t_err.join().expect("stderr reader"),
+    }
+}

@@ -2,8 +2,8 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::actions::wf;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf;
 
 /// See [`META`].
 pub struct BuildkitLocalCache;
@@ -37,19 +37,59 @@ starts cold: slow pipelines, and base layers re-pulled each time. The
     cache-to: type=gha,mode=max
 ```
 (or `type=registry,ref=ghcr.io/org/app:buildcache` for caches shared across
-workflows). Self-hosted runners with a persistent disk can keep `type=local`;
-suppress the finding there with `# harden: ignore[actions/buildkit-local-cache]`.
+workflows). When the job saves the directory with `actions/cache` (the
+documented workaround), the cache does survive; the finding is then info and
+says so: the directory still grows until it is rotated (`mode=max` into a new
+directory, then moved over the old one). Self-hosted runners with a
+persistent disk can keep `type=local`; suppress the finding there with
+`# harden: ignore[actions/buildkit-local-cache]`.
 zizmor's `cache-poisoning` is a different concern (caches restored into
 release builds); it does not look at BuildKit cache backends.
 "#,
 };
 
-fn report_in(node: &YamlNode, what: &str, out: &mut Sink<'_>) {
+/// The directory of a `type=local` cache (`src=` or `dest=`), if any.
+fn local_dir(spec: &str) -> Option<&str> {
+    spec.split(',')
+        .find_map(|kv| {
+            kv.trim()
+                .strip_prefix("src=")
+                .or_else(|| kv.trim().strip_prefix("dest="))
+        })
+        .map(|d| d.trim().trim_end_matches('/'))
+}
+
+/// Directories the job saves and restores with `actions/cache` (its `path:` lines).
+fn cached_dirs(steps: &[&YamlNode]) -> Vec<String> {
+    steps
+        .iter()
+        .filter(|s| wf::step_uses(s, "actions/cache") || wf::step_uses(s, "actions/cache/restore"))
+        .filter_map(|s| wf::with_str(s, "path"))
+        .flat_map(|p| {
+            p.lines()
+                .map(|l| l.trim().trim_end_matches('/').to_string())
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+fn report_in(node: &YamlNode, what: &str, persisted: Option<&str>, out: &mut Sink<'_>) {
     let Some(s) = node.as_scalar() else { return };
     let text = s.as_str();
     // One finding per value is enough.
-    if let Some(i) = text.find("type=local") {
-        let host = s.mapped.range_to_host(&(i..i + "type=local".len()));
+    let Some(i) = text.find("type=local") else {
+        return;
+    };
+    let host = s.mapped.range_to_host(&(i..i + "type=local".len()));
+    if let Some(dir) = persisted {
+        let f = out.report(
+            host,
+            format!(
+                "{what} uses a `type=local` BuildKit cache that `actions/cache` saves between runs (`{dir}`): it works, but the directory grows without bound unless it is rotated; `type=gha` does both"
+            ),
+        );
+        f.severity = Severity::Info;
+    } else {
         out.report(
             host,
             format!(
@@ -59,8 +99,44 @@ fn report_in(node: &YamlNode, what: &str, out: &mut Sink<'_>) {
     }
 }
 
-fn check_steps(steps: &[YamlNode], out: &mut Sink<'_>) {
+/// The job's `type=local` cache directory that `actions/cache` also saves, if any.
+fn persisted_dir(steps: &[&YamlNode]) -> Option<String> {
+    let cached = cached_dirs(steps);
+    let mut dirs: Vec<String> = Vec::new();
     for step in steps {
+        let values: Vec<&str> = match step.get("with") {
+            Some(w) => ["cache-from", "cache-to"]
+                .iter()
+                .filter_map(|k| w.get(k).and_then(|v| v.as_str()))
+                .collect(),
+            None => step
+                .get("run")
+                .and_then(|r| r.as_str())
+                .into_iter()
+                .collect(),
+        };
+        for v in values {
+            for part in v.split_whitespace().flat_map(|w| w.split('\n')) {
+                let part = part.trim_matches(['"', '\'']);
+                if part.contains("type=local") {
+                    if let Some(d) = local_dir(part) {
+                        dirs.push(d.to_string());
+                    }
+                }
+            }
+        }
+    }
+    dirs.into_iter().find(|d| {
+        cached
+            .iter()
+            .any(|c| c == d || d.starts_with(&format!("{c}/")))
+    })
+}
+
+fn check_steps(steps: Vec<&YamlNode>, out: &mut Sink<'_>) {
+    let persisted = persisted_dir(&steps);
+    let persisted = persisted.as_deref();
+    for step in &steps {
         let is_build = ["docker/build-push-action", "docker/bake-action"]
             .iter()
             .any(|a| wf::step_uses(step, a));
@@ -68,13 +144,13 @@ fn check_steps(steps: &[YamlNode], out: &mut Sink<'_>) {
             let with = step.get("with");
             for key in ["cache-from", "cache-to"] {
                 if let Some(v) = with.and_then(|w| w.get(key)) {
-                    report_in(v, &format!("`{key}`"), out);
+                    report_in(v, &format!("`{key}`"), persisted, out);
                 }
             }
         } else if let Some(run) = step.get("run") {
             let t = run.as_str().unwrap_or("");
             if t.contains("--cache-to") || t.contains("--cache-from") {
-                report_in(run, "`docker buildx build`", out);
+                report_in(run, "`docker buildx build`", persisted, out);
             }
         }
     }

@@ -3,8 +3,8 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::actions::wf;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf;
 
 /// See [`META`].
 pub struct DangerousTrigger;
@@ -26,7 +26,10 @@ local action — gives a stranger code execution with those secrets ("pwn
 request"). This is how several large projects had their release tokens stolen.
 
 Severity: critical when a later step runs code (`run:` or an action other than
-artifact upload); high when the job only checks the head out.
+artifact upload); high when the job only checks the head out, or when the job
+or step runs only after a maintainer applies a label (`github.event.label.name`,
+`contains(github.event.pull_request.labels.*.name, …)`): a person reviews the
+pull request first, though it can still change between the label and the run.
 
 ## Example
 ```yaml
@@ -49,57 +52,16 @@ workflow consumes it as data without executing it. Never combine
 
 zizmor's `dangerous-triggers` reports every use of these triggers; harden
 reports the combination that is exploitable and leaves plain uses (labelers,
-greeting bots that never check out the head) alone.
+greeting bots that never check out the head) alone: they are not a weakness by
+themselves, and the other `actions/*` rules (template injection, GITHUB_ENV
+writes, cache poisoning, bot conditions) grade their findings by these
+triggers. The same checkout under `issue_comment` and other privileged events
+is `actions/unsafe-checkout`.
 "#,
 };
 
-const UNTRUSTED_REFS: &[&str] = &[
-    "github.event.pull_request.head.sha",
-    "github.event.pull_request.head.ref",
-    "github.event.pull_request.merge_commit_sha",
-    "github.head_ref",
-    "github.event.workflow_run.head_sha",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_commit.id",
-    "refs/pull/",
-];
-
-fn mentions_untrusted(s: &str) -> Option<&'static str> {
-    let l = s.to_ascii_lowercase();
-    UNTRUSTED_REFS.iter().copied().find(|r| l.contains(r))
-}
-
-/// The step checks out untrusted code: an `actions/checkout` with such a `ref`
-/// (or `repository:` of the fork), or a `git`/`gh` command that fetches it.
-fn untrusted_checkout(step: &YamlNode, text: &str) -> Option<&'static str> {
-    if wf::step_uses(step, "actions/checkout") {
-        let with = step.get("with")?;
-        let r = with.get("ref").map(|r| &text[r.span.clone()]).unwrap_or("");
-        let repo = with
-            .get("repository")
-            .map(|r| &text[r.span.clone()])
-            .unwrap_or("");
-        return mentions_untrusted(r).or_else(|| {
-            repo.contains("head.repo.full_name")
-                .then_some("github.event.pull_request.head.repo.full_name")
-        });
-    }
-    let run = step.get("run")?.as_str()?;
-    let l = run.to_ascii_lowercase();
-    if l.contains("gh pr checkout") {
-        return Some("gh pr checkout");
-    }
-    if l.contains("git fetch") || l.contains("git checkout") || l.contains("git switch") {
-        if l.contains("pull/") {
-            return Some("refs/pull/");
-        }
-        return mentions_untrusted(&text[step.span.clone()]);
-    }
-    None
-}
-
 /// A step that executes code from the workspace.
-fn runs_code(step: &YamlNode) -> bool {
+pub fn runs_code(step: &YamlNode) -> bool {
     if step.get("run").is_some() {
         return true;
     }
@@ -133,16 +95,21 @@ impl Rule for DangerousTrigger {
             for job in wf::jobs(root) {
                 let steps = wf::steps(&job.value);
                 for (i, step) in steps.iter().enumerate() {
-                    let Some(what) = untrusted_checkout(step, text) else {
+                    let Some(what) = wf::untrusted_checkout(step, text) else {
                         continue;
                     };
                     let runner = steps[i + 1..].iter().find(|s| runs_code(s));
-                    let (severity, tail) = match runner {
-                        Some(_) => (
+                    let gated = wf::label_gated(&[Some(&job.value), Some(step)]);
+                    let (severity, tail) = match (runner, gated) {
+                        (Some(_), false) => (
                             Severity::Critical,
                             "and later steps run that code with the base repository's secrets and write token",
                         ),
-                        None => (
+                        (Some(_), true) => (
+                            Severity::High,
+                            "and later steps run that code with the base repository's secrets and write token once a maintainer applies the gating label (the pull request can still change after the label)",
+                        ),
+                        (None, _) => (
                             Severity::High,
                             "into a job that has the base repository's secrets and write token",
                         ),

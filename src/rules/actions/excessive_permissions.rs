@@ -3,8 +3,8 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::{YamlFile, YamlNode, YamlPair};
-use crate::rules::actions::wf::{self, Perms};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf::{self, Perms};
 
 /// See [`META`].
 pub struct ExcessivePermissions;
@@ -25,6 +25,10 @@ published images, `id-token: write` mints cloud credentials,
 
 The rule reports:
 - `permissions: write-all` at workflow or job level (high);
+- `permissions: read-all` at workflow or job level (low: nothing can be
+  written, but every job can read private packages, security alerts,
+  deployments and other scopes it has no use for, which a compromised step
+  can exfiltrate);
 - a write scope in a job whose steps provably do not use the token: every step
   is a `run:` that mentions no token, `gh`, `git push`, publish or API call,
   or a well-known action that needs no write access (checkout, setup-*,
@@ -48,7 +52,7 @@ jobs:
 ```
 
 ## Fix
-Grant `contents: read` at the top and the writes a job needs in that job only
+Grant `contents: read` at the top (instead of `read-all`) and the writes a job needs in that job only
 (`contents: write` in the release job, `packages: write` in the image push job,
 `security-events: write` where SARIF is uploaded). zizmor's
 `excessive-permissions` reports `write-all` and workflow-level writes; it does
@@ -163,12 +167,22 @@ impl Rule for ExcessivePermissions {
         let text = &cx.file.text;
         for root in wf::roots(yaml) {
             let top = root.get("permissions");
-            if let Some(Perms::WriteAll(node)) = top.and_then(Perms::of) {
-                let f = out.report(
-                    node.span.clone(),
-                    "`permissions: write-all` gives every job a token that can push code, publish packages and edit workflows",
-                );
-                f.severity = Severity::High;
+            match top.and_then(Perms::of) {
+                Some(Perms::WriteAll(node)) => {
+                    let f = out.report(
+                        node.span.clone(),
+                        "`permissions: write-all` gives every job a token that can push code, publish packages and edit workflows",
+                    );
+                    f.severity = Severity::High;
+                }
+                Some(Perms::ReadAll(node)) => {
+                    let f = out.report(
+                        node.span.clone(),
+                        "`permissions: read-all` gives every job read access to every scope (security events, packages, actions, deployments…); grant `contents: read` and what each job reads",
+                    );
+                    f.severity = Severity::Low;
+                }
+                _ => {}
             }
             let jobs = wf::jobs(root);
             for job in jobs {
@@ -182,6 +196,13 @@ impl Rule for ExcessivePermissions {
                             format!("job `{}` has `permissions: write-all`; grant only the scopes it uses", job.key),
                         );
                         f.severity = Severity::High;
+                    }
+                    Some(Perms::ReadAll(node)) => {
+                        let f = out.report(
+                            node.span.clone(),
+                            format!("job `{}` has `permissions: read-all`, read access to every scope; grant only the scopes it reads", job.key),
+                        );
+                        f.severity = Severity::Low;
                     }
                     Some(Perms::Scopes(pairs)) => {
                         if !job_is_token_free(&job.value, text) {

@@ -3,8 +3,8 @@
 
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::YamlFile;
-use crate::rules::actions::wf;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf;
 
 /// See [`META`].
 pub struct MissingPermissions;

@@ -2,22 +2,75 @@
 
 use super::Rule;
 
+/// Implements [`Rule`] for an `actions/` rule that judges workflows and composite
+/// actions alike, one YAML document at a time, with the module's `check(root, out)`
+/// and `META`.
+macro_rules! workflow_and_action_rule {
+    ($rule:ident) => {
+        impl crate::rules::Rule for $rule {
+            fn meta(&self) -> &'static crate::rules::RuleMeta {
+                &META
+            }
+
+            fn check_workflow(
+                &self,
+                yaml: &crate::parse::yaml::YamlFile,
+                _cx: &crate::rules::FileCx<'_>,
+                out: &mut crate::rules::Sink<'_>,
+            ) {
+                for root in crate::workflows::wf::roots(yaml) {
+                    check(root, out);
+                }
+            }
+
+            fn check_action(
+                &self,
+                yaml: &crate::parse::yaml::YamlFile,
+                _cx: &crate::rules::FileCx<'_>,
+                out: &mut crate::rules::Sink<'_>,
+            ) {
+                for root in crate::workflows::wf::roots(yaml) {
+                    check(root, out);
+                }
+            }
+        }
+    };
+}
+
+pub mod adhoc_packages;
+pub mod archived_uses;
+pub mod bot_conditions;
 pub mod buildkit_local_cache;
+pub mod cache_poisoning;
 pub mod dangerous_trigger;
 pub mod excessive_permissions;
+pub mod github_env;
+pub mod insecure_commands;
+pub mod invalid_workflow;
 pub mod missing_permissions;
+pub mod obfuscation;
+pub mod overprovisioned_secrets;
 pub mod persist_credentials;
 pub mod pin_comment_mismatch;
 pub mod sarif_without_permission;
+pub mod script_context;
 pub mod secret_echo;
 pub mod secrets_inherit;
+pub mod self_hosted_runner;
 pub mod template_injection;
+pub mod typosquat_uses;
+pub mod unpinned_images;
 pub mod unpinned_uses;
-pub mod wf;
+pub mod unredacted_secrets;
+pub mod unsafe_checkout;
+pub mod unsound_condition;
+pub mod unsound_contains;
+pub mod use_trusted_publishing;
 
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
+        Box::new(invalid_workflow::InvalidWorkflow),
         Box::new(unpinned_uses::UnpinnedUses),
         Box::new(pin_comment_mismatch::PinCommentMismatch),
         Box::new(missing_permissions::MissingPermissions),
@@ -29,5 +82,21 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(secret_echo::SecretEcho),
         Box::new(persist_credentials::PersistCredentials),
         Box::new(secrets_inherit::SecretsInherit),
+        Box::new(github_env::GithubEnv),
+        Box::new(insecure_commands::InsecureCommands),
+        Box::new(bot_conditions::BotConditions),
+        Box::new(overprovisioned_secrets::OverprovisionedSecrets),
+        Box::new(unredacted_secrets::UnredactedSecrets),
+        Box::new(unpinned_images::UnpinnedImages),
+        Box::new(unsound_contains::UnsoundContains),
+        Box::new(unsound_condition::UnsoundCondition),
+        Box::new(obfuscation::Obfuscation),
+        Box::new(archived_uses::ArchivedUses),
+        Box::new(typosquat_uses::TyposquatUses),
+        Box::new(self_hosted_runner::SelfHostedRunner),
+        Box::new(use_trusted_publishing::UseTrustedPublishing),
+        Box::new(adhoc_packages::AdhocPackages),
+        Box::new(cache_poisoning::CachePoisoning::default()),
+        Box::new(unsafe_checkout::UnsafeCheckout),
     ]
 }

@@ -4,8 +4,8 @@
 use crate::actions_pins;
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::actions::wf::{self, UsesRef};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf::{self, UsesRef};
 
 /// See [`META`].
 pub struct PersistCredentials;
@@ -24,11 +24,13 @@ up in the artifact, downloadable by anyone who can read the repository while
 the token is still valid ("ArtiPACKED", Unit 42, 2024). Every later step (and
 every action) can also read the token from disk.
 
-Severity: medium when an upload covers the workspace root (`path: .`, `./`,
-`${{ github.workspace }}`, `*`, `**`) and either sets
-`include-hidden-files: true` or uses `actions/upload-artifact` older than
-v4.4.0 (which stopped uploading hidden files by default); low otherwise (the
-token still sits on disk for every step).
+Reported (medium) only when an upload includes the checkout's `.git`: its
+path covers the checkout's directory (the workspace root — `.`, `./`, `*`,
+`**`, `${{ github.workspace }}` — or the checkout's own `path:`) and it either
+sets `include-hidden-files: true` or uses `actions/upload-artifact` older than
+v4.4.0 (which stopped uploading hidden files by default). Uploading `dist/` or
+a Pages site does not ship `.git` (`upload-pages-artifact` excludes it), so
+those are not reported: the token on disk alone is not a leak.
 
 ## Example
 ```yaml
@@ -50,7 +52,9 @@ Pass the token explicitly to the one step that pushes, if any. `harden fix`
 adds the setting when the checkout step has no `with:` or a block `with:`
 (safe unless a later step relies on the stored credentials to push; the fix is
 therefore offered as unsafe in jobs that run `git push`).
-zizmor's `artipacked` reports checkouts without the setting in general.
+zizmor's `artipacked` reports every checkout without the setting (medium, low
+confidence), whether or not anything is uploaded; harden reports the case in
+which the token actually leaves the runner.
 "#,
 };
 
@@ -62,20 +66,25 @@ fn persists(step: &YamlNode) -> bool {
     }
 }
 
-fn covers_root(path: &str) -> bool {
+/// Whether an upload `path:` (one pattern per line) includes the directory a checkout
+/// wrote (`dir`, empty for the workspace root).
+fn covers_dir(path: &str, dir: &str) -> bool {
+    let dir = dir.trim().trim_start_matches("./").trim_end_matches('/');
     path.lines().any(|l| {
         let l = l.trim().trim_matches(['"', '\'']);
-        matches!(
-            l,
-            "." | "./"
-                | "*"
-                | "**"
-                | "./*"
-                | "./**"
-                | "**/*"
-                | "${{ github.workspace }}"
-                | "${{ github.workspace }}/"
-        )
+        if l.starts_with('!') {
+            return false;
+        }
+        let l = l
+            .replace("${{ github.workspace }}/", "")
+            .replace("${{ github.workspace }}", ".");
+        let l = l.trim_start_matches("./").trim_end_matches('/');
+        let l = l
+            .trim_end_matches("/**")
+            .trim_end_matches("/*")
+            .trim_end_matches('/');
+        matches!(l, "" | "." | "*" | "**")
+            || (!dir.is_empty() && (l == dir || dir.starts_with(&format!("{l}/"))))
     })
 }
 
@@ -126,19 +135,12 @@ impl Rule for PersistCredentials {
                 let steps = wf::steps(&job.value);
                 let uploads: Vec<&YamlNode> = steps
                     .iter()
-                    .filter(|s| {
-                        wf::step_uses(s, "actions/upload-artifact")
-                            || wf::step_uses(s, "actions/upload-pages-artifact")
-                    })
+                    .filter(|s| wf::step_uses(s, "actions/upload-artifact"))
+                    .copied()
                     .collect();
                 if uploads.is_empty() {
                     continue;
                 }
-                let risky = uploads.iter().any(|u| {
-                    let path = wf::with_str(u, "path").unwrap_or("");
-                    covers_root(path)
-                        && (uploads_hidden(u) || wf::step_uses(u, "actions/upload-pages-artifact"))
-                });
                 let pushes = steps.iter().any(|s| {
                     s.get("run")
                         .and_then(|r| r.as_str())
@@ -154,18 +156,27 @@ impl Rule for PersistCredentials {
                     let Some(uses) = step.get("uses") else {
                         continue;
                     };
-                    let message = if risky {
-                        format!("job `{}` checks out with the token saved in .git/config and uploads the workspace with hidden files: the token ships in the artifact; set `persist-credentials: false`", job.key)
-                    } else {
-                        format!("job `{}` uploads artifacts while checkout keeps the token in .git/config; set `persist-credentials: false`", job.key)
+                    // The upload must include this checkout's `.git`: its directory (or
+                    // the workspace above it) with hidden files.
+                    let dir = wf::with_str(step, "path").unwrap_or("");
+                    let Some(upload) = uploads.iter().find(|u| {
+                        let path = wf::with_str(u, "path").unwrap_or("");
+                        covers_dir(path, dir) && uploads_hidden(u)
+                    }) else {
+                        continue;
                     };
+                    let message = format!(
+                        "job `{}` checks out with the token saved in .git/config and uploads {} with hidden files: the token ships in the artifact; set `persist-credentials: false`",
+                        job.key,
+                        if dir.is_empty() { "the workspace".to_string() } else { format!("`{dir}`") }
+                    );
                     let edit = fix_edit(step, uses, text);
+                    let related = cx.locate(
+                        upload.span.clone(),
+                        "this upload includes the checkout's .git",
+                    );
                     let f = out.report(uses.span.clone(), message);
-                    f.severity = if risky {
-                        Severity::Medium
-                    } else {
-                        Severity::Low
-                    };
+                    f.related.push(related);
                     if let Some(e) = edit {
                         f.fix = Some(if pushes {
                             Fix::unsafe_because(

@@ -4,8 +4,8 @@
 use crate::actions_pins;
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::actions::wf::{self, UsesRef};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf::{self, UsesRef};
 
 /// See [`META`].
 pub struct PinCommentMismatch;

@@ -6,8 +6,8 @@ use crate::finding::Severity;
 use crate::mapped::MappedText;
 use crate::parse::shell::{ShellOrigin, ShellScript, WordPart};
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::actions::wf;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf;
 
 /// See [`META`].
 pub struct SecretEcho;
@@ -291,14 +291,14 @@ impl Rule for SecretEcho {
         for root in wf::roots(yaml) {
             for job in wf::jobs(root) {
                 let outer = [root.get("env"), job.value.get("env")];
-                check_steps(wf::steps(&job.value).iter(), &outer, out);
+                check_steps(wf::steps(&job.value).into_iter(), &outer, out);
             }
         }
     }
 
     fn check_action(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
         for root in wf::roots(yaml) {
-            check_steps(wf::action_steps(root).iter(), &[], out);
+            check_steps(wf::action_steps(root).into_iter(), &[], out);
         }
     }
 }

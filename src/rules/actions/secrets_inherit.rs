@@ -2,8 +2,8 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlFile;
-use crate::rules::actions::wf::{self, UsesRef};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf::{self, UsesRef};
 
 /// See [`META`].
 pub struct SecretsInherit;
@@ -48,7 +48,7 @@ impl Rule for SecretsInherit {
         &META
     }
 
-    fn check_workflow(&self, yaml: &YamlFile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+    fn check_workflow(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         for root in wf::roots(yaml) {
             for job in wf::jobs(root) {
                 let Some(secrets) = job.value.get("secrets") else {
@@ -57,7 +57,8 @@ impl Rule for SecretsInherit {
                 if secrets.as_str() != Some("inherit") {
                     continue;
                 }
-                let uses = job.value.get("uses").and_then(|u| u.as_str()).unwrap_or("");
+                let uses_node = job.value.get("uses");
+                let uses = uses_node.and_then(|u| u.as_str()).unwrap_or("");
                 let remote_moving = matches!(
                     wf::parse_uses(uses),
                     UsesRef::Repo { ref git_ref, .. } if !wf::is_full_sha(git_ref)
@@ -71,6 +72,10 @@ impl Rule for SecretsInherit {
                 );
                 if remote_moving {
                     f.severity = Severity::Medium;
+                }
+                if let Some(u) = uses_node {
+                    f.related
+                        .push(cx.locate(u.span.clone(), "the workflow that receives them"));
                 }
             }
         }

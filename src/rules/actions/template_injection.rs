@@ -1,12 +1,12 @@
 //! `actions/template-injection`: attacker-controlled `${{ … }}` expanded into the
-//! text of a `run:` script or a `github-script` script.
-
-use std::collections::HashMap;
+//! text of a `run:` script or of an action input that is run as code.
 
 use crate::finding::{Edit, Fix, Severity};
 use crate::parse::yaml::{ScalarStyle, YamlFile, YamlNode};
-use crate::rules::actions::wf::{self, Expr};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+use crate::workflows::sinks;
+use crate::workflows::taint::{Origin, Scope, Taint};
+use crate::workflows::wf::{self, Expr, Triggers};
 
 /// See [`META`].
 pub struct TemplateInjection;
@@ -59,94 +59,20 @@ expression is a plain context reference outside single quotes (safe: only the
 way the value reaches the shell changes).
 
 zizmor's `template-injection` covers the same sinks; it also reports
-`steps.*.outputs`, `env.*`, `github.ref_name` and user logins
+`steps.*.outputs` it cannot trace and user logins
 (`github.event.comment.user.login`), which harden leaves out to stay quiet on
-correct workflows: logins are limited to letters, digits and `-`, and a branch
-name in `ref_name` comes from someone who can already push.
+correct workflows: logins are limited to letters, digits and `-`. harden
+follows `env.*`, `matrix.*` and `needs.*.outputs` to where they come from.
+`github.ref` / `github.ref_name` are reported at low on workflows a push of any
+branch or tag can start (the pusher already has write access); a `push:`
+limited to literally named branches and tags fixes them, so they are not.
+Maintainer-set contexts are not reported, where zizmor reports some of them:
+`github.base_ref` / `github.event.pull_request.base.ref` (a pull request can
+only target a branch that already exists in the base repository),
+`github.event.repository.default_branch` (set by admins), pull request and
+issue numbers, SHAs, and label names (applied by people with triage access).
 "#,
 };
-
-/// How dangerous a context reference is inside a script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Taint {
-    /// A workflow or action input of string type.
-    Input,
-    /// A field of the event payload (or the head branch) an outsider chooses.
-    Event,
-}
-
-const EVENT_SUFFIXES: &[&str] = &[
-    ".title",
-    "display_title",
-    ".body",
-    ".message",
-    ".page_name",
-    ".email",
-    "author.name",
-    "committer.name",
-    "head.ref",
-    "head.label",
-    "head.repo.name",
-    "head.repo.full_name",
-    "default_branch",
-    "head_branch",
-];
-
-fn taint_of(r: &str, typed_inputs: &HashMap<String, String>) -> Option<Taint> {
-    if r == "github.head_ref" {
-        return Some(Taint::Event);
-    }
-    if let Some(rest) = r
-        .strip_prefix("inputs.")
-        .or_else(|| r.strip_prefix("github.event.inputs."))
-    {
-        let ty = typed_inputs
-            .get(rest)
-            .map(String::as_str)
-            .unwrap_or("string");
-        return (ty == "string").then_some(Taint::Input);
-    }
-    let rest = r.strip_prefix("github.event")?;
-    if rest.is_empty() {
-        // toJSON(github.event): the whole payload.
-        return Some(Taint::Event);
-    }
-    if !rest.starts_with('.') {
-        return None;
-    }
-    EVENT_SUFFIXES
-        .iter()
-        .any(|s| r.ends_with(s))
-        .then_some(Taint::Event)
-}
-
-/// Input types declared under `on.workflow_dispatch.inputs` / `on.workflow_call.inputs`
-/// (or a composite action's `inputs`, which are all strings).
-fn input_types(root: &YamlNode) -> HashMap<String, String> {
-    let mut m = HashMap::new();
-    for trig in ["workflow_dispatch", "workflow_call"] {
-        let inputs = root
-            .get("on")
-            .or_else(|| root.get("true"))
-            .and_then(|on| on.get(trig))
-            .and_then(|t| t.get("inputs"))
-            .and_then(|i| i.as_map());
-        for p in inputs.unwrap_or(&[]) {
-            let ty = p
-                .value
-                .get("type")
-                .and_then(|t| t.as_str())
-                .unwrap_or("string");
-            let e = m
-                .entry(p.key.to_ascii_lowercase())
-                .or_insert_with(|| ty.to_string());
-            if ty == "string" {
-                *e = "string".to_string();
-            }
-        }
-    }
-    m
-}
 
 /// Environment variable name for a context reference (`github.event.issue.title` → `ISSUE_TITLE`).
 fn env_name(r: &str) -> String {
@@ -205,60 +131,147 @@ fn quote_state(script: &str, pos: usize) -> Option<bool> {
     }
 }
 
-struct StepCx<'a> {
+/// A code sink of a step, with what the fix needs to know.
+struct CodeSink<'a> {
     step: &'a YamlNode,
     script: &'a YamlNode,
     is_run: bool,
     bash_like: bool,
+    what: String,
 }
 
-fn check_step(
-    sc: &StepCx<'_>,
-    external: bool,
-    typed: &HashMap<String, String>,
+fn sinks_of<'a>(
+    step: &'a YamlNode,
+    job: Option<&'a YamlNode>,
+    composite: bool,
+) -> Vec<CodeSink<'a>> {
+    sinks::code_sinks(step)
+        .into_iter()
+        .map(|s| CodeSink {
+            step,
+            script: s.script,
+            is_run: s.is_run,
+            bash_like: s.is_run && bash_like(step, job, composite),
+            what: s.what,
+        })
+        .collect()
+}
+
+fn bash_like(step: &YamlNode, job: Option<&YamlNode>, composite: bool) -> bool {
+    let windows = job.and_then(|j| j.get("runs-on")).is_some_and(|r| {
+        r.strings()
+            .iter()
+            .any(|s| s.to_ascii_lowercase().contains("windows"))
+    });
+    let default = job
+        .and_then(|j| j.at(&["defaults", "run", "shell"]))
+        .and_then(|s| s.as_str());
+    match step.get("shell").and_then(|s| s.as_str()).or(default) {
+        Some(s) => matches!(s.split_whitespace().next(), Some("bash" | "sh")),
+        None => composite || !windows,
+    }
+}
+
+/// What the workflow's triggers make of an outsider-controlled value.
+#[derive(Clone, Copy)]
+struct Exposure<'t> {
+    /// An outsider can start a privileged run (`pull_request_target`, `issue_comment`…).
+    external: Option<&'t str>,
+    /// Only `pull_request`/`merge_group`: a fork's run has no secrets and a read-only token.
+    unprivileged: bool,
+    /// A composite action: the caller's trigger is unknown here.
+    composite: bool,
+}
+
+/// Severity and who-controls-it for an origin under an exposure.
+fn grade(o: &Origin, ex: Exposure<'_>, gated: bool) -> (Severity, String) {
+    match o.taint {
+        Taint::Writer => (
+            Severity::Low,
+            if o.source.starts_with("github.ref") {
+                "whoever pushes the branch or tag (someone with write access)".to_string()
+            } else if o.source.contains("client_payload") {
+                "whoever sends the `repository_dispatch` event (a token with write access)"
+                    .to_string()
+            } else {
+                "whoever calls the workflow or action, or dispatches it".to_string()
+            },
+        ),
+        Taint::Outsider => match ex.external {
+            Some(t) if gated => (
+                Severity::High,
+                format!("on `{t}`, once a maintainer applies the gating label, the author of the issue, comment or pull request"),
+            ),
+            Some(t) => (
+                Severity::Critical,
+                format!("on `{t}`, anyone who can open an issue, comment or pull request"),
+            ),
+            None if ex.composite => (
+                Severity::High,
+                "the author of the issue, pull request or commit the caller runs on".to_string(),
+            ),
+            None if ex.unprivileged => (
+                Severity::Medium,
+                "the pull request's author (in a run without secrets when it comes from a fork)".to_string(),
+            ),
+            None => (
+                Severity::High,
+                "the author of the pull request, commit or branch".to_string(),
+            ),
+        },
+    }
+}
+
+fn check_sink(
+    sink: &CodeSink<'_>,
+    scope: &Scope<'_>,
+    ex: Exposure<'_>,
+    gated: bool,
     text: &str,
     out: &mut Sink<'_>,
 ) {
-    let Some(scalar) = sc.script.as_scalar() else {
+    let Some(scalar) = sink.script.as_scalar() else {
         return;
     };
     let exprs = wf::expressions(&scalar.mapped);
     for e in &exprs {
-        let refs = wf::context_refs(&e.inner);
-        let Some((r, taint)) = refs
-            .iter()
-            .filter_map(|r| taint_of(r, typed).map(|t| (r, t)))
-            .max_by_key(|(_, t)| *t)
+        let Some(parsed) = e.parsed() else { continue };
+        let Some((_, origin)) = scope
+            .origins(&parsed)
+            .into_iter()
+            .max_by_key(|(_, o)| o.taint)
         else {
             continue;
         };
-        let (severity, who) = match taint {
-            Taint::Event if external => (
-                Severity::Critical,
-                "anyone who can open an issue, comment or pull request",
+        let (severity, who) = grade(&origin, ex, gated);
+        let plain = parsed.context_path();
+        let (var, declare) = match plain.as_deref() {
+            Some("github.head_ref") => ("GITHUB_HEAD_REF".to_string(), false),
+            Some(p) if p.starts_with("env.") => (
+                origin
+                    .via
+                    .first()
+                    .and_then(|v| v.strip_prefix("env."))
+                    .unwrap_or(&p[4..])
+                    .to_string(),
+                false,
             ),
-            Taint::Event => (
-                Severity::High,
-                "the author of the pull request, commit or branch",
-            ),
-            Taint::Input => (Severity::Low, "whoever supplies the input"),
+            Some(p) => (env_name(p), true),
+            None => (env_name(&origin.source), true),
         };
-        let sink = if sc.is_run {
-            "`run:` script"
+        let advice = if sink.is_run {
+            format!("pass it via `env:` and use \"${var}\"")
         } else {
-            "`github-script` script"
-        };
-        let var = if r == "github.head_ref" {
-            "GITHUB_HEAD_REF".to_string()
-        } else {
-            env_name(r)
+            "pass it via `env:` and read it from the environment inside the code".to_string()
         };
         let message = format!(
-            "`${{{{ {} }}}}` is pasted into the {sink} before it runs: {who} controls `{r}` and can inject code; pass it via `env:` and use \"${var}\"",
-            e.inner
+            "`${{{{ {} }}}}` is pasted into {} before it runs: {who} controls {} and can inject code; {advice}",
+            e.inner,
+            sink.what,
+            origin.describe(),
         );
-        let fix = if sc.is_run && sc.bash_like && e.inner == *r {
-            env_fix(sc, &exprs, &e.inner, &var, text)
+        let fix = if sink.is_run && sink.bash_like && plain.is_some() {
+            env_fix(sink, &exprs, &e.inner, &var, declare, text)
         } else {
             None
         };
@@ -268,8 +281,16 @@ fn check_step(
     }
 }
 
-/// Replaces every `${{ r }}` of the step's script with `$VAR` and adds `VAR: ${{ r }}` to its `env:`.
-fn env_fix(sc: &StepCx<'_>, exprs: &[Expr], inner: &str, var: &str, text: &str) -> Option<Fix> {
+/// Replaces every `${{ inner }}` of the step's script with `$VAR` and, when `declare`,
+/// adds `VAR: ${{ inner }}` to its `env:`.
+fn env_fix(
+    sc: &CodeSink<'_>,
+    exprs: &[Expr],
+    inner: &str,
+    var: &str,
+    declare: bool,
+    text: &str,
+) -> Option<Fix> {
     let scalar = sc.script.as_scalar()?;
     if !matches!(
         scalar.style,
@@ -298,56 +319,8 @@ fn env_fix(sc: &StepCx<'_>, exprs: &[Expr], inner: &str, var: &str, text: &str) 
             replacement: repl,
         });
     }
-    if var != "GITHUB_HEAD_REF" {
-        let nl = wf::eol(text);
-        let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let insert = match sc.step.pair("env") {
-            Some(env) => {
-                let first = env.value.as_map()?.first()?;
-                if env.value.get(var).is_some() {
-                    return None;
-                }
-                let ls = line_start(first.key_span.start);
-                let indent = &text[ls..first.key_span.start];
-                if !indent.chars().all(|c| c == ' ') {
-                    return None;
-                }
-                Edit {
-                    range: ls..ls,
-                    replacement: format!("{indent}{var}: ${{{{ {inner} }}}}{nl}"),
-                }
-            }
-            None => {
-                let run = sc.step.pair("run")?;
-                let ls = line_start(run.key_span.start);
-                let prefix = &text[ls..run.key_span.start];
-                let indent: String = if prefix.chars().all(|c| c == ' ') {
-                    prefix.to_string()
-                } else if prefix.trim_end().ends_with('-') && prefix.trim_start().starts_with('-') {
-                    // `- run:` — the env key goes on its own line, before `run:`.
-                    " ".repeat(prefix.len())
-                } else {
-                    return None;
-                };
-                if prefix.trim_start().starts_with('-') {
-                    // Insert after the dash: `- env:\n    VAR: …\n  run:` keeps run in the same item.
-                    Edit {
-                        range: run.key_span.start..run.key_span.start,
-                        replacement: format!(
-                            "env:{nl}{indent}  {var}: ${{{{ {inner} }}}}{nl}{indent}"
-                        ),
-                    }
-                } else {
-                    Edit {
-                        range: ls..ls,
-                        replacement: format!(
-                            "{indent}env:{nl}{indent}  {var}: ${{{{ {inner} }}}}{nl}"
-                        ),
-                    }
-                }
-            }
-        };
-        edits.push(insert);
+    if declare {
+        edits.push(env_insert(sc.step, var, inner, text)?);
     }
     Some(Fix::safe(
         format!("Pass `{inner}` through env as {var}"),
@@ -355,43 +328,49 @@ fn env_fix(sc: &StepCx<'_>, exprs: &[Expr], inner: &str, var: &str, text: &str) 
     ))
 }
 
-fn bash_like(step: &YamlNode, job: Option<&YamlNode>) -> bool {
-    let windows = job.and_then(|j| j.get("runs-on")).is_some_and(|r| {
-        r.strings()
-            .iter()
-            .any(|s| s.to_ascii_lowercase().contains("windows"))
-    });
-    match step.get("shell").and_then(|s| s.as_str()) {
-        Some(s) => matches!(s.split_whitespace().next(), Some("bash" | "sh")),
-        None => !windows,
-    }
-}
-
-fn check_steps<'a>(
-    steps: impl Iterator<Item = (&'a YamlNode, Option<&'a YamlNode>)>,
-    external: bool,
-    typed: &HashMap<String, String>,
-    text: &str,
-    out: &mut Sink<'_>,
-) {
-    for (step, job) in steps {
-        if let Some(run) = step.get("run") {
-            let sc = StepCx {
-                step,
-                script: run,
-                is_run: true,
-                bash_like: bash_like(step, job),
+/// Inserts `VAR: ${{ inner }}` into the step's `env:` (a new `env:` before `run:` when there is none).
+fn env_insert(step: &YamlNode, var: &str, inner: &str, text: &str) -> Option<Edit> {
+    let nl = wf::eol(text);
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    match step.pair("env") {
+        Some(env) => {
+            let first = env.value.as_map()?.first()?;
+            if env.value.get(var).is_some() {
+                return None;
+            }
+            let ls = line_start(first.key_span.start);
+            let indent = &text[ls..first.key_span.start];
+            if !indent.chars().all(|c| c == ' ') {
+                return None;
+            }
+            Some(Edit {
+                range: ls..ls,
+                replacement: format!("{indent}{var}: ${{{{ {inner} }}}}{nl}"),
+            })
+        }
+        None => {
+            let run = step.pair("run")?;
+            let ls = line_start(run.key_span.start);
+            let prefix = &text[ls..run.key_span.start];
+            let indent: String = if prefix.chars().all(|c| c == ' ') {
+                prefix.to_string()
+            } else if prefix.trim_end().ends_with('-') && prefix.trim_start().starts_with('-') {
+                // `- run:` — the env key goes on its own line, before `run:`.
+                " ".repeat(prefix.len())
+            } else {
+                return None;
             };
-            check_step(&sc, external, typed, text, out);
-        } else if wf::step_uses(step, "actions/github-script") {
-            if let Some(script) = step.get("with").and_then(|w| w.get("script")) {
-                let sc = StepCx {
-                    step,
-                    script,
-                    is_run: false,
-                    bash_like: false,
-                };
-                check_step(&sc, external, typed, text, out);
+            if prefix.trim_start().starts_with('-') {
+                // Insert after the dash: `- env:\n    VAR: …\n  run:` keeps run in the same item.
+                Some(Edit {
+                    range: run.key_span.start..run.key_span.start,
+                    replacement: format!("env:{nl}{indent}  {var}: ${{{{ {inner} }}}}{nl}{indent}"),
+                })
+            } else {
+                Some(Edit {
+                    range: ls..ls,
+                    replacement: format!("{indent}env:{nl}{indent}  {var}: ${{{{ {inner} }}}}{nl}"),
+                })
             }
         }
     }
@@ -404,20 +383,84 @@ impl Rule for TemplateInjection {
 
     fn check_workflow(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         for root in wf::roots(yaml) {
-            let external = wf::triggers(root).iter().any(|t| wf::external_trigger(t));
-            let typed = input_types(root);
-            let steps = wf::jobs(root)
-                .iter()
-                .flat_map(|j| wf::steps(&j.value).iter().map(move |s| (s, Some(&j.value))));
-            check_steps(steps, external, &typed, &cx.file.text, out);
+            let triggers = Triggers::of(root);
+            let ex = Exposure {
+                external: triggers.external(),
+                unprivileged: triggers.only_unprivileged(),
+                composite: false,
+            };
+            let scope = Scope::workflow(root);
+            for job in wf::jobs(root) {
+                let js = scope.job(&job.value);
+                for step in wf::steps(&job.value) {
+                    let gated = wf::label_gated(&[Some(&job.value), Some(step)]);
+                    let ss = js.step(step);
+                    for sink in sinks_of(step, Some(&job.value), false) {
+                        check_sink(&sink, &ss, ex, gated, &cx.file.text, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Outsider data a workflow passes to a local composite action or reusable
+    /// workflow that expands the input into code: reported at the caller, the
+    /// callee's expansion related.
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        let mut seen = std::collections::HashSet::new();
+        for r in repo.workflows.reaches() {
+            let Some(origin) = &r.arg.origin else {
+                continue;
+            };
+            let key = (
+                r.arg.at.path.clone(),
+                r.arg.at.span.start,
+                r.sink.at.path.clone(),
+                r.sink.at.span.start,
+            );
+            if !seen.insert(key) {
+                continue;
+            }
+            let ex = Exposure {
+                external: r.call.exposure.external.as_deref(),
+                unprivileged: r.call.exposure.unprivileged,
+                composite: false,
+            };
+            let (severity, who) = grade(origin, ex, r.call.exposure.gated);
+            let through = if r.chain.len() > 1 {
+                format!(" (through `./{}`)", r.chain[1..].join("`, `./"))
+            } else {
+                String::new()
+            };
+            let message = format!(
+                "{} is passed as input `{}` to `./{}`{through}, which pastes it into {} at {}:{} before it runs: {who} controls it and can inject code; in the callee, pass the input through `env:`",
+                origin.describe(),
+                r.arg.input,
+                r.chain[0],
+                r.sink.what,
+                r.sink.at.path,
+                r.sink.at.region.start.line,
+            );
+            let f = out.report(r.arg.at.clone(), r.arg.snippet.clone(), message);
+            f.severity = severity;
+            f.related.push(r.sink.at.clone());
         }
     }
 
     fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         for root in wf::roots(yaml) {
-            let typed = HashMap::new();
-            let steps = wf::action_steps(root).iter().map(|s| (s, None));
-            check_steps(steps, false, &typed, &cx.file.text, out);
+            let ex = Exposure {
+                external: None,
+                unprivileged: false,
+                composite: true,
+            };
+            let scope = Scope::action(root);
+            for step in wf::action_steps(root) {
+                let ss = scope.step(step);
+                for sink in sinks_of(step, None, true) {
+                    check_sink(&sink, &ss, ex, false, &cx.file.text, out);
+                }
+            }
         }
     }
 }
@@ -425,30 +468,6 @@ impl Rule for TemplateInjection {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn taints() {
-        let typed: HashMap<String, String> =
-            [("dry_run".to_string(), "boolean".to_string())].into();
-        assert_eq!(
-            taint_of("github.event.issue.title", &typed),
-            Some(Taint::Event)
-        );
-        assert_eq!(
-            taint_of("github.event.pull_request.head.ref", &typed),
-            Some(Taint::Event)
-        );
-        assert_eq!(
-            taint_of("github.event.commits.*.message", &typed),
-            Some(Taint::Event)
-        );
-        assert_eq!(taint_of("github.head_ref", &typed), Some(Taint::Event));
-        assert_eq!(taint_of("github.event.pull_request.number", &typed), None);
-        assert_eq!(taint_of("github.event.pull_request.head.sha", &typed), None);
-        assert_eq!(taint_of("github.sha", &typed), None);
-        assert_eq!(taint_of("inputs.dry_run", &typed), None);
-        assert_eq!(taint_of("inputs.version", &typed), Some(Taint::Input));
-    }
 
     #[test]
     fn env_names_and_quotes() {

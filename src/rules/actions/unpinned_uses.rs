@@ -3,8 +3,8 @@
 use crate::actions_pins::{self, PinTable};
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::{ScalarStyle, YamlFile, YamlNode};
-use crate::rules::actions::wf::{self, UsesRef};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf::{self, UsesRef};
 
 /// See [`META`].
 pub struct UnpinnedUses;
@@ -27,7 +27,8 @@ in March 2025: every tag was rewritten to a malicious commit. Only a full
 Severity: a branch (`@main`, `@master`, `@stable`) is high, it changes on every
 push; a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
 included: their tags are as movable as anyone's. A missing ref is high. Local actions
-(`./.github/actions/x`) and `docker://image@sha256:…` are fine;
+(`./.github/actions/x`, or the self-repository form `$/.github/actions/x` that always
+loads the workflow's own commit) and `docker://image@sha256:…` are fine;
 `docker://image:tag` is medium (a tag can be re-pushed).
 
 ## Example
@@ -53,8 +54,18 @@ pass a table of the same shape: `harden fix --pins my-pins.json`, or set
 over the bundled table, and actions it does not know either are left and listed in
 the summary ("no pin known for …").
 
-zizmor's `unpinned-uses` reports the same references (tags and branches alike,
-first-party actions included); harden grades branches above tags.
+One problem, one finding: harden reports each file once per class — the
+references that follow a branch (or have no ref) as one high finding, those on
+tags as one medium finding — at the first reference, every other one as a
+related location (SARIF and JSON keep them all, `harden fix` pins all the
+ones it knows in one go). Pinning is one decision per workflow; a generated
+matrix of 120 jobs was 1,979 findings for one repository under the old
+one-per-reference policy, and read as noise.
+
+zizmor's `unpinned-uses` reports the same references, one finding per
+`uses:`, and by default accepts tags for first-party `actions/*` and
+`github/*` actions; harden reports those tags too (they move like anyone's)
+and grades branches above tags.
 "#,
 };
 
@@ -66,17 +77,43 @@ pub fn looks_like_version(r: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
 }
 
-fn check(root: &YamlNode, text: &str, pins: &PinTable, out: &mut Sink<'_>) {
+/// One unpinned reference.
+struct Unpinned<'a> {
+    node: &'a YamlNode,
+    /// `owner/repo@ref` (or the image) as shown in messages.
+    shown: String,
+    /// Why it is unpinned, for the reference's own message.
+    what: String,
+    fix: Option<crate::finding::Edit>,
+}
+
+fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) {
+    let text = &cx.file.text;
+    // Two groups per file: references that follow a branch (or no ref), and
+    // references pinned to a tag; each group is one finding.
+    let mut branches: Vec<Unpinned<'_>> = Vec::new();
+    let mut tags: Vec<Unpinned<'_>> = Vec::new();
     for uses in wf::all_uses(root) {
         let Some(value) = uses.as_str() else { continue };
         let (action, git_ref) = match wf::parse_uses(value) {
             UsesRef::Repo { action, git_ref } => (action, git_ref),
             UsesRef::Docker { digest: false } => {
                 let image = value.trim().trim_start_matches("docker://");
-                out.report(
-                    uses.span.clone(),
-                    format!("container action `{image}` is referenced by tag, which can be re-pushed; pin it by `@sha256:` digest"),
-                );
+                // Untagged and `:latest` images are `actions/unpinned-images`.
+                if matches!(
+                    super::unpinned_images::image_tag(image).0,
+                    None | Some("latest")
+                ) {
+                    continue;
+                }
+                tags.push(Unpinned {
+                    node: uses,
+                    shown: format!("docker://{image}"),
+                    what: format!(
+                        "container action `{image}` is referenced by tag, which can be re-pushed"
+                    ),
+                    fix: None,
+                });
                 continue;
             }
             _ => continue,
@@ -85,27 +122,113 @@ fn check(root: &YamlNode, text: &str, pins: &PinTable, out: &mut Sink<'_>) {
             continue;
         }
         let known_tag = pins.pin_for(&action, &git_ref).is_some();
-        let (severity, what) = if git_ref.is_empty() {
-            (
-                Severity::High,
-                "has no ref at all (the default branch)".to_string(),
-            )
-        } else if known_tag || looks_like_version(&git_ref) {
-            (
-                Severity::Medium,
-                format!("is pinned to the tag `{git_ref}`, which can be moved"),
-            )
-        } else {
-            (
-                Severity::High,
-                format!("follows the branch `{git_ref}`: every push to it runs here"),
-            )
-        };
-        let message = format!("`{action}` {what}; pin it to a full commit SHA");
         let fix = fix_for(uses, text, &action, &git_ref, pins, out);
-        let f = out.report(uses.span.clone(), message);
-        f.severity = severity;
-        f.fix = fix;
+        if git_ref.is_empty() {
+            branches.push(Unpinned {
+                node: uses,
+                shown: action.clone(),
+                what: format!("`{action}` has no ref at all (the default branch)"),
+                fix,
+            });
+        } else if known_tag || looks_like_version(&git_ref) {
+            tags.push(Unpinned {
+                node: uses,
+                shown: format!("{action}@{git_ref}"),
+                what: format!("`{action}` is pinned to the tag `{git_ref}`, which can be moved"),
+                fix,
+            });
+        } else {
+            branches.push(Unpinned {
+                node: uses,
+                shown: format!("{action}@{git_ref}"),
+                what: format!(
+                    "`{action}` follows the branch `{git_ref}`: every push to it runs here"
+                ),
+                fix,
+            });
+        }
+    }
+    report_group(
+        branches,
+        Severity::High,
+        "follow a branch or have no ref",
+        cx,
+        out,
+    );
+    report_group(
+        tags,
+        Severity::Medium,
+        "are pinned to tags that can be moved",
+        cx,
+        out,
+    );
+}
+
+/// One finding for a group of unpinned references: at the first, the others related.
+fn report_group(
+    group: Vec<Unpinned<'_>>,
+    severity: Severity,
+    why: &str,
+    cx: &FileCx<'_>,
+    out: &mut Sink<'_>,
+) {
+    let Some(first) = group.first() else { return };
+    let message = if group.len() == 1 {
+        let remedy = if first.shown.starts_with("docker://") {
+            "pin it by `@sha256:` digest"
+        } else {
+            "pin it to a full commit SHA"
+        };
+        format!("{}; {remedy}", first.what)
+    } else {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for u in &group {
+            match counts.iter_mut().find(|(s, _)| *s == u.shown) {
+                Some(c) => c.1 += 1,
+                None => counts.push((u.shown.clone(), 1)),
+            }
+        }
+        let mut listed: Vec<String> = counts
+            .iter()
+            .take(4)
+            .map(|(s, n)| {
+                if *n > 1 {
+                    format!("`{s}` ×{n}")
+                } else {
+                    format!("`{s}`")
+                }
+            })
+            .collect();
+        if counts.len() > 4 {
+            listed.push(format!("{} more", counts.len() - 4));
+        }
+        format!(
+            "{} action references in this file {why} ({}); pin each to a full commit SHA{}",
+            group.len(),
+            listed.join(", "),
+            if group.iter().any(|u| u.shown.starts_with("docker://")) {
+                " (a container action by `@sha256:` digest)"
+            } else {
+                ""
+            }
+        )
+    };
+    let related: Vec<_> = group[1..]
+        .iter()
+        .map(|u| cx.locate(u.node.span.clone(), u.what.clone()))
+        .collect();
+    let edits: Vec<_> = group.iter().filter_map(|u| u.fix.clone()).collect();
+    let fixable = edits.len();
+    let f = out.report(first.node.span.clone(), message);
+    f.severity = severity;
+    f.related = related;
+    if fixable > 0 {
+        let title = if fixable == 1 {
+            "Pin 1 action reference to its commit".to_string()
+        } else {
+            format!("Pin {fixable} action references to their commits")
+        };
+        f.fix = Some(Fix::safe(title, edits));
     }
 }
 
@@ -118,7 +241,7 @@ fn fix_for(
     git_ref: &str,
     pins: &PinTable,
     out: &Sink<'_>,
-) -> Option<Fix> {
+) -> Option<crate::finding::Edit> {
     let scalar = uses.as_scalar()?;
     if scalar.style != ScalarStyle::Plain {
         return None;
@@ -129,11 +252,7 @@ fn fix_for(
     if !line_rest.trim().is_empty() {
         return None;
     }
-    let edit = out.edit(uses.span.clone(), format!("{action}@{sha} # {comment}"))?;
-    Some(Fix::safe(
-        format!("Pin {action} to {comment} ({})", &sha[..12.min(sha.len())]),
-        vec![edit],
-    ))
+    out.edit(uses.span.clone(), format!("{action}@{sha} # {comment}"))
 }
 
 impl Rule for UnpinnedUses {
@@ -144,14 +263,14 @@ impl Rule for UnpinnedUses {
     fn check_workflow(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         let pins = actions_pins::table_for(cx.config);
         for root in wf::roots(yaml) {
-            check(root, &cx.file.text, &pins, out);
+            check(root, cx, &pins, out);
         }
     }
 
     fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         let pins = actions_pins::table_for(cx.config);
         for root in wf::roots(yaml) {
-            check(root, &cx.file.text, &pins, out);
+            check(root, cx, &pins, out);
         }
     }
 }

@@ -1,9 +1,8 @@
 //! `compose/db-port-exposed`: a database or cache port published on every interface.
 
 use crate::finding::{Edit, Fix, Severity};
-use crate::parse::yaml::YamlFile;
-use crate::roles::FileRole;
-use crate::rules::compose::{is_dev_path, not_production, services};
+use crate::parse::yaml::{YamlFile, YamlNode};
+use crate::rules::compose::{is_dev_compose, not_production, services};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -76,6 +75,36 @@ fn db_port(port: u32) -> Option<&'static str> {
     })
 }
 
+/// Whether a service publishes a database, cache or broker port on all host interfaces:
+/// its own credentials are then reachable from outside the host (a weak password there is
+/// exploitable, docs/severity.md).
+pub(crate) fn publishes_datastore(svc: &YamlNode) -> bool {
+    svc.get("ports")
+        .and_then(|p| p.as_seq())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(port_entry)
+        .any(|(ip, port)| db_port(port).is_some() && !is_bound_ip(&ip))
+}
+
+/// (host ip, container port) of a `ports:` entry in short or long syntax.
+fn port_entry(p: &YamlNode) -> Option<(String, u32)> {
+    if let Some(s) = p.as_str() {
+        return short_syntax(s);
+    }
+    p.as_map()?;
+    let target = p
+        .get("target")
+        .and_then(|t| t.as_str())
+        .and_then(parse_port)?;
+    let ip = p
+        .get("host_ip")
+        .and_then(|t| t.as_str())
+        .unwrap_or("")
+        .to_string();
+    Some((ip, target))
+}
+
 /// A host IP that is loopback (or decided by a variable we cannot see → treated as bound).
 fn is_bound_ip(ip: &str) -> bool {
     let ip = ip.trim().trim_start_matches('[').trim_end_matches(']');
@@ -140,29 +169,15 @@ impl Rule for DbPortExposed {
         if not_production(cx.role) {
             return;
         }
-        let relaxed = cx.role == FileRole::Example || is_dev_path(&cx.file.path);
+        let relaxed = is_dev_compose(cx, yaml);
         for svc in services(yaml) {
             let Some(ports) = svc.value.get("ports").and_then(|p| p.as_seq()) else {
                 continue;
             };
             for p in ports {
-                let parsed = if let Some(s) = p.as_str() {
-                    short_syntax(s)
-                } else if p.as_map().is_some() {
-                    let target = p
-                        .get("target")
-                        .and_then(|t| t.as_str())
-                        .and_then(parse_port);
-                    let ip = p
-                        .get("host_ip")
-                        .and_then(|t| t.as_str())
-                        .unwrap_or("")
-                        .to_string();
-                    target.map(|t| (ip, t))
-                } else {
-                    None
+                let Some((ip, port)) = port_entry(p) else {
+                    continue;
                 };
-                let Some((ip, port)) = parsed else { continue };
                 let Some(what) = db_port(port) else { continue };
                 if is_bound_ip(&ip) {
                     continue;

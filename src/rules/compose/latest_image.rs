@@ -2,8 +2,7 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlFile;
-use crate::roles::FileRole;
-use crate::rules::compose::{image_tag, is_dev_path, not_production, services, ImageTag};
+use crate::rules::compose::{image_tag, is_dev_compose, not_production, services, ImageTag};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -57,7 +56,7 @@ impl Rule for LatestImage {
         if not_production(cx.role) {
             return;
         }
-        let relaxed = cx.role == FileRole::Example || is_dev_path(&cx.file.path);
+        let relaxed = is_dev_compose(cx, yaml);
         for svc in services(yaml) {
             if svc.value.get("build").is_some() {
                 continue;

@@ -153,7 +153,7 @@ impl Rule for MissingHealthcheck {
     }
 
     fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if skip_operational(cx) {
+        if skip_operational(cx, yaml) {
             return;
         }
         let all = services(yaml);

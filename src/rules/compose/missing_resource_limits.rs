@@ -1,7 +1,8 @@
 //! `compose/missing-resource-limits`: a service that may take all the host's memory.
 
+use crate::edits::fix_setting;
+use crate::edits::yaml::{insert_keys, step_between, yaml_scalar};
 use crate::finding::{Fix, Severity};
-use crate::fix::yaml_insert::{fix_setting, insert_keys, step_between, yaml_scalar};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::rules::compose::{is_partial_service, services, skip_operational};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
@@ -86,7 +87,7 @@ impl Rule for MissingResourceLimits {
     }
 
     fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if skip_operational(cx) {
+        if skip_operational(cx, yaml) {
             return;
         }
         for svc in services(yaml) {

@@ -54,9 +54,178 @@ pub(crate) fn not_production(role: FileRole) -> bool {
     )
 }
 
-/// Whether operational rules (limits, health checks, probes) should stay quiet on this file.
-pub(crate) fn skip_operational(cx: &FileCx<'_>) -> bool {
-    not_production(cx.role) || cx.role == FileRole::Example || is_dev_path(&cx.file.path)
+/// A compose file for a developer machine, CI or a demo: by role or name
+/// ([`is_dev_path`]), or by what it runs ([`is_development_compose`],
+/// [`is_local_observability_stack`]). Its findings are hygiene (docs/severity.md).
+pub(crate) fn is_dev_compose(cx: &FileCx<'_>, yaml: &YamlFile) -> bool {
+    !cx.role.is_production()
+        || is_dev_path(&cx.file.path)
+        || is_development_compose(yaml)
+        || is_local_observability_stack(yaml)
+        || is_local_dependency_stack(yaml)
+}
+
+/// Whether operational rules (limits, health checks) should stay quiet on this file.
+pub(crate) fn skip_operational(cx: &FileCx<'_>, yaml: &YamlFile) -> bool {
+    is_dev_compose(cx, yaml)
+}
+
+/// Commands of a development server: hot reload, Django's `runserver`, `npm run dev`.
+const DEV_SERVER_MARKERS: &[&str] = &[
+    "runserver",
+    "--reload",
+    "dev_server",
+    "npm run dev",
+    "yarn dev",
+    "yarn run dev",
+    "pnpm dev",
+    "pnpm run dev",
+    "bun run dev",
+    "nodemon",
+    "flask run",
+];
+
+/// A compose file that runs the application from the working tree: a service runs a
+/// development server, or bind-mounts its own build context over the image (edits on the
+/// host show up in the container). Production deployments run the built image.
+pub(crate) fn is_development_compose(yaml: &YamlFile) -> bool {
+    services(yaml).iter().any(|svc| {
+        let s = &svc.value;
+        let command = s
+            .get("command")
+            .map(|c| c.strings().join(" "))
+            .unwrap_or_default();
+        if DEV_SERVER_MARKERS.iter().any(|m| command.contains(m)) {
+            return true;
+        }
+        let Some(context) = build_context(s) else {
+            return false;
+        };
+        s.get("volumes")
+            .and_then(|v| v.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(source_mount)
+            .any(|(host, target)| same_dir(&host, &context) && !is_config_target(&target))
+    })
+}
+
+/// The host side and container target of a bind mount (`./api:/app`, or the long syntax
+/// with `source:` / `target:`).
+fn source_mount(v: &YamlNode) -> Option<(String, String)> {
+    if let Some(short) = v.as_str() {
+        let mut parts = short.split(':');
+        let host = parts.next()?.to_string();
+        let target = parts.next()?.to_string();
+        return Some((host, target));
+    }
+    let host = v.get("source").and_then(|x| x.as_str())?.to_string();
+    let target = v
+        .get("target")
+        .and_then(|x| x.as_str())
+        .unwrap_or("")
+        .to_string();
+    Some((host, target))
+}
+
+/// A configuration directory in the container (`/etc/sentry`): a deployment that mounts its
+/// settings from the directory it also builds from is not running from the source tree.
+fn is_config_target(target: &str) -> bool {
+    target.starts_with("/etc/") || target == "/etc" || target.starts_with("/config")
+}
+
+/// The build context of a service (`build: ./api` or `build: {context: ./api}`).
+fn build_context(svc: &YamlNode) -> Option<String> {
+    let b = svc.get("build")?;
+    let ctx = b
+        .as_str()
+        .or_else(|| b.get("context").and_then(|c| c.as_str()))
+        .unwrap_or(".");
+    Some(ctx.to_string())
+}
+
+/// `./backend/` and `backend` name the same directory; `.` and `./` too.
+fn same_dir(a: &str, b: &str) -> bool {
+    fn norm(p: &str) -> &str {
+        let p = p.trim().trim_end_matches('/');
+        let p = p.strip_prefix("./").unwrap_or(p);
+        if p.is_empty() {
+            "."
+        } else {
+            p
+        }
+    }
+    !a.trim().is_empty() && (a.starts_with('.') || !a.starts_with('/')) && norm(a) == norm(b)
+}
+
+/// A `ports:` entry bound to the loopback interface (`127.0.0.1:5432:5432`, long syntax
+/// with `host_ip: 127.0.0.1`): reachable from the host only.
+pub(crate) fn is_loopback_port(p: &YamlNode) -> bool {
+    p.as_str()
+        .or_else(|| p.get("host_ip").and_then(|h| h.as_str()))
+        .is_some_and(|s| {
+            let s = s.trim().trim_start_matches(['[', '"']);
+            s.starts_with("127.") || s.starts_with("localhost") || s.starts_with("::1")
+        })
+}
+
+/// A compose file that only runs backing services (a database, a cache) for code run on the
+/// developer's host: it publishes ports, all of them on loopback, and no service restarts on
+/// its own or declares a deployment. A deployed stack restarts its services.
+pub(crate) fn is_local_dependency_stack(yaml: &YamlFile) -> bool {
+    let svcs = services(yaml);
+    if svcs.is_empty() {
+        return false;
+    }
+    let mut published = false;
+    for svc in &svcs {
+        let s = &svc.value;
+        if s.get("restart").is_some() || s.get("deploy").is_some() {
+            return false;
+        }
+        if let Some(ports) = s.get("ports").and_then(|p| p.as_seq()) {
+            if !ports.iter().all(is_loopback_port) {
+                return false;
+            }
+            published |= !ports.is_empty();
+        }
+    }
+    published
+}
+
+/// Images of observability tools: a compose file of nothing else is a local stack to look
+/// at traces and metrics while developing.
+const OBSERVABILITY_IMAGES: &[&str] = &[
+    "prometheus",
+    "grafana",
+    "jaeger",
+    "opentelemetry-collector",
+    "otel/",
+    "zipkin",
+    "loki",
+    "tempo",
+    "alertmanager",
+    "node-exporter",
+    "cadvisor",
+    "pyroscope",
+    "signoz",
+];
+
+/// A compose file whose services are all observability tools and none of them restarts on
+/// its own (`restart:`): a stack brought up by hand next to the code, not a deployment.
+pub(crate) fn is_local_observability_stack(yaml: &YamlFile) -> bool {
+    let svcs = services(yaml);
+    !svcs.is_empty()
+        && svcs.iter().all(|svc| {
+            let s = &svc.value;
+            s.get("restart").is_none()
+                && s.get("image")
+                    .and_then(|i| i.as_str())
+                    .is_some_and(|image| {
+                        let lower = image.to_ascii_lowercase();
+                        OBSERVABILITY_IMAGES.iter().any(|o| lower.contains(o))
+                    })
+        })
 }
 
 /// What is wrong with an image reference's tag.
@@ -242,6 +411,50 @@ mod tests {
             image_tag("ko://github.com/acme/api/cmd/api"),
             ImageTag::Unknown
         );
+    }
+
+    #[test]
+    fn development_compose_by_content() {
+        let dev = crate::parse::yaml::parse(
+            "services:\n  web:\n    build: .\n    command: python manage.py runserver 0.0.0.0:8000\n",
+        );
+        assert!(is_development_compose(&dev));
+        let mounted = crate::parse::yaml::parse(
+            "services:\n  api:\n    build:\n      context: ./backend\n    volumes:\n      - ./backend:/app\n",
+        );
+        assert!(is_development_compose(&mounted));
+        let prod = crate::parse::yaml::parse(
+            "services:\n  api:\n    build: ./backend\n    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf:ro\n      - data:/data\n",
+        );
+        assert!(!is_development_compose(&prod));
+        let settings = crate::parse::yaml::parse(
+            "services:\n  web:\n    build:\n      context: ./sentry\n    volumes:\n      - ./sentry:/etc/sentry\n",
+        );
+        assert!(!is_development_compose(&settings));
+        let read_only = crate::parse::yaml::parse(
+            "services:\n  api:\n    build: ./backend\n    volumes:\n      - ./backend:/app:ro\n",
+        );
+        assert!(is_development_compose(&read_only));
+        let stack = crate::parse::yaml::parse(
+            "services:\n  prometheus:\n    image: prom/prometheus\n  jaeger:\n    image: jaegertracing/all-in-one:1.57\n",
+        );
+        assert!(is_local_observability_stack(&stack));
+        let deployed = crate::parse::yaml::parse(
+            "services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n    restart: unless-stopped\n",
+        );
+        assert!(!is_local_observability_stack(&deployed));
+        let deps = crate::parse::yaml::parse(
+            "services:\n  redis:\n    image: redis\n    ports:\n      - \"127.0.0.1:6379:6379\"\n  postgres:\n    image: postgres\n    ports:\n      - \"127.0.0.1:5432:5432\"\n",
+        );
+        assert!(is_local_dependency_stack(&deps));
+        let restarted = crate::parse::yaml::parse(
+            "services:\n  postgres:\n    image: postgres:16\n    restart: always\n    ports:\n      - \"127.0.0.1:5432:5432\"\n",
+        );
+        assert!(!is_local_dependency_stack(&restarted));
+        let public = crate::parse::yaml::parse(
+            "services:\n  postgres:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n",
+        );
+        assert!(!is_local_dependency_stack(&public));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::compose::{not_production, services};
+use crate::rules::compose::{is_dev_compose, not_production, services};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -27,7 +27,11 @@ bug or a compromised dependency in that container becomes root on the host:
   syntax, read-only or not: whoever talks to the socket starts a privileged container.
 
 One rule id covers them all (the message names the setting), because the remedy is the same
-decision: does this service really need the host? Host agents whose job needs it by design
+decision: does this service really need the host? Severity follows docs/severity.md:
+settings that give the host away (privileged, capabilities, unconfined profiles, the runtime
+socket, `pid: host`) are high; `network_mode`, `ipc` and `uts: host` weaken isolation without
+giving the host away and are medium; in a development, CI or demo compose file everything is
+low. Host agents whose job needs it by design
 (cAdvisor, node-exporter, Traefik's Docker provider, Portainer, Watchtower, nginx-proxy,
 promtail, Datadog, CI runners, Docker-in-Docker, socket proxies) are reported at low with a
 note; suppress with a reason once confirmed
@@ -135,6 +139,17 @@ impl Rule for Privileged {
         if not_production(cx.role) {
             return;
         }
+        let first = out.reported();
+        self.check_services(yaml, out);
+        // A development, CI or demo compose file never runs on a production host.
+        if is_dev_compose(cx, yaml) {
+            out.cap_since(first, Severity::Low);
+        }
+    }
+}
+
+impl Privileged {
+    fn check_services(&self, yaml: &YamlFile, out: &mut Sink<'_>) {
         for svc in services(yaml) {
             let name = &svc.key;
             let s = &svc.value;
@@ -158,15 +173,18 @@ impl Rule for Privileged {
             for key in ["network_mode", "pid", "ipc", "uts", "userns_mode"] {
                 if let Some(v) = s.get(key) {
                     if v.as_str() == Some("host") {
-                        demote(
-                            agent,
-                            out.report(
-                                v.span.clone(),
-                                format!(
-                                    "service `{name}` shares the host's namespace (`{key}: host`)"
-                                ),
-                            ),
+                        let f = out.report(
+                            v.span.clone(),
+                            format!("service `{name}` shares the host's namespace (`{key}: host`)"),
                         );
+                        // The host's PID namespace or user mapping gives the host away; the
+                        // network, IPC and UTS ones weaken isolation without it (medium).
+                        if !matches!(key, "pid" | "userns_mode") {
+                            f.severity = Severity::Medium;
+                            f.message
+                                .push_str(": it loses network/IPC isolation from the host");
+                        }
+                        demote(agent, f);
                     }
                 }
             }

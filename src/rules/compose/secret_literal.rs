@@ -6,7 +6,9 @@ use std::ops::Range;
 use crate::finding::{Edit, Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::roles::FileRole;
-use crate::rules::compose::{is_dev_path, not_production, services};
+use crate::rules::compose::db_port_exposed::publishes_datastore;
+use crate::rules::compose::{is_dev_compose, is_loopback_port, not_production, services};
+use crate::rules::secrets::detect;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -42,11 +44,20 @@ variables (`POSTGRES_PASSWORD_FILE: /run/secrets/db`), flags such as
 (`TOKEN_TTL`, `PASSWORD_MIN_LENGTH`), and keys that are public by design
 (`STRIPE_PUBLISHABLE_KEY`, `*_PUBLIC_KEY`, `*_ANON_KEY`, `VITE_*`, `REACT_APP_*`).
 
-Placeholders (`changeme`, `example`, `xxx`, `<password>`, `your-token-here`) are reported at
-medium: they are not a leaked secret, but they ship, and a database started with
-`changeme` accepts `changeme`. Files for development or CI (`docker-compose.dev.yml`,
-`compose.override.yml`, `.devcontainer/`, examples) are reported at low. The snippet is
-redacted.
+High is for a generated key or token, and for a weak or default password of a
+database, cache or broker that publishes its port on all host interfaces, in a
+production compose file. Medium (docs/severity.md) for
+defaults rather than leaks: placeholders (`changeme`, `example`, `xxx`, `<password>`,
+`your-token-here`: they ship, and a database started with `changeme` accepts
+`changeme`), `${VAR:-default}` fallbacks, and, in services that publish no port, weak
+well-known values (`rabbitmq`, `admin123`), a password equal to its user name
+(`MINIO_ACCESS_KEY` / `MINIO_SECRET_KEY` both `minio`), and human-chosen literals in services that publish no port (only the
+compose network reaches them; a generated key or token stays high, it works wherever it
+is sent). Files for development or CI (`docker-compose.dev.yml`,
+`compose.override.yml`, `.devcontainer/`, `.ci/`, a compose file that runs a dev server
+or mounts its own build context, a local observability stack) are reported at low;
+in examples and demos, placeholders and defaults are not reported at all. The
+snippet is redacted.
 
 ## Example
 ```yaml
@@ -63,7 +74,8 @@ services:
 
 ## Fix
 `harden fix --unsafe` replaces the literal with `${NAME:?set NAME}` (unsafe: the variable
-must then be provided). In general, reference the value from the environment or an untracked `.env` file and make it required:
+must then be provided); it leaves alone a literal that appears more than once in the file
+(another service's variable or URL reads the same value, and would keep the old one). In general, reference the value from the environment or an untracked `.env` file and make it required:
 `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}`; better, use compose
 `secrets:` and the image's `*_FILE` convention
 (`POSTGRES_PASSWORD_FILE: /run/secrets/db_password`). Rotate any value that was committed.
@@ -306,18 +318,36 @@ impl Rule for SecretLiteral {
         if not_production(cx.role) {
             return;
         }
-        let relaxed = cx.role == FileRole::Example || is_dev_path(&cx.file.path);
+        let relaxed = is_dev_compose(cx, yaml);
         let mut seen: HashSet<Range<usize>> = HashSet::new();
         for svc in services(yaml) {
             let s = &svc.value;
+            let published = publishes_ports(s);
+            let datastore_published = publishes_datastore(s);
             let envs = [s.get("environment"), s.at(&["build", "args"])];
+            let user_values: Vec<&str> = envs
+                .iter()
+                .flatten()
+                .flat_map(|e| candidates(e))
+                .filter(|c| is_user_name(c.name))
+                .map(|c| c.value.trim())
+                .collect();
+            // `MINIO_ACCESS_KEY` next to `MINIO_SECRET_KEY`: the access key is the user half.
+            let has_secret_half = envs
+                .iter()
+                .flatten()
+                .flat_map(|e| candidates(e))
+                .any(|c| c.name.to_ascii_uppercase().contains("SECRET"));
             for (which, env) in envs.iter().enumerate() {
                 let Some(env) = env else { continue };
                 for c in candidates(env) {
                     let Some(scalar) = c.node.as_scalar() else {
                         continue;
                     };
-                    let by_name = is_secret_name(c.name, c.value);
+                    let user_half = has_secret_half
+                        && is_user_name(c.name)
+                        && !c.name.to_ascii_uppercase().contains("SECRET");
+                    let by_name = !user_half && is_secret_name(c.name, c.value);
                     let hit = if by_name {
                         literal_part(c.value).filter(|r| {
                             let lit = &c.value[r.clone()];
@@ -363,8 +393,13 @@ impl Rule for SecretLiteral {
                         .as_bytes()
                         .get(env.span.start)
                         .is_some_and(|b| matches!(b, b'{' | b'['));
+                    // The same literal elsewhere (another service's variable, a URL): the fix
+                    // would move one copy to the environment and leave the others reading
+                    // the old value, so it is left to a person.
+                    let shared = cx.file.text.matches(lit).nth(1).is_some();
                     let edit = (by_name
                         && !flow
+                        && !shared
                         && !c.value.trim().is_empty()
                         && c.name
                             .chars()
@@ -375,11 +410,40 @@ impl Rule for SecretLiteral {
                         replacement: format!("${{{0}:?set {0}}}", c.name),
                     });
                     let snippet = redacted_line(cx, &host);
+                    let defaulted = range.start > 0 && c.value.trim_start().starts_with("${");
+                    let weak = if placeholder {
+                        None
+                    } else if defaulted {
+                        Some("the default used when the variable is unset")
+                    } else if !is_user_name(c.name) && user_values.contains(&lit.trim()) {
+                        Some("the same value as the user name: a default credential")
+                    } else if detect::is_weak_default(lit) {
+                        Some("a weak, well-known value: a default credential")
+                    } else if by_name && !published && !detect::looks_generated(lit) {
+                        // A generated key or token is valid wherever it is sent, whether
+                        // or not this service is reachable: a leak, kept high.
+                        Some(UNPUBLISHED)
+                    } else {
+                        None
+                    };
+                    let msg = match weak {
+                        Some(why) => format!("{msg} ({why})"),
+                        None => msg,
+                    };
+                    // Examples and demos ship placeholders and defaults on purpose.
+                    let default_like = placeholder || weak.is_some_and(|w| w != UNPUBLISHED);
+                    if cx.role == FileRole::Example && default_like {
+                        continue;
+                    }
                     let f = out.report(host, msg);
                     f.snippet = snippet;
                     if relaxed {
                         f.severity = Severity::Low;
-                    } else if placeholder {
+                    } else if placeholder || weak.is_some() && (defaulted || !datastore_published) {
+                        // A known password of a database published on all interfaces is
+                        // reachable with that password (docs/severity.md, reachability):
+                        // it stays high. An application's published port does not expose
+                        // the database credentials it holds.
                         f.severity = Severity::Medium;
                     }
                     if let Some(e) = edit {
@@ -393,6 +457,30 @@ impl Rule for SecretLiteral {
             }
         }
     }
+}
+
+/// Why a literal in a service without published ports is medium (docs/severity.md).
+const UNPUBLISHED: &str = "the service publishes no port, so only the compose network reaches it";
+
+/// Whether a service publishes a port on the host's interfaces (`ports:` not bound to
+/// loopback) or shares the host's network: only then is it reachable from outside the
+/// compose network and the host.
+fn publishes_ports(svc: &YamlNode) -> bool {
+    svc.get("ports")
+        .and_then(|p| p.as_seq())
+        .is_some_and(|p| p.iter().any(|x| !is_loopback_port(x)))
+        || svc.get("network_mode").and_then(|n| n.as_str()) == Some("host")
+}
+
+/// `POSTGRES_USER`, `RABBITMQ_DEFAULT_USER`, `AWS_ACCESS_KEY_ID`: the user half of a
+/// credential pair; a password equal to it is a default.
+fn is_user_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.ends_with("USER")
+        || upper.ends_with("USERNAME")
+        || upper.ends_with("LOGIN")
+        || upper.ends_with("ACCESS_KEY_ID")
+        || upper.ends_with("ACCESS_KEY")
 }
 
 /// The host line of `secret` with the secret replaced by `****`.
@@ -472,6 +560,21 @@ mod tests {
         let (again, _) =
             crate::rules::compose::scan_and_fix("compose.yml", &fixed, Box::new(SecretLiteral));
         assert!(again.is_empty());
+    }
+
+    /// Issue 13 (11): the fix moved one service's copy of a shared password to the
+    /// environment while another service still read the literal.
+    #[test]
+    fn no_fix_when_other_services_use_the_same_literal() {
+        let text = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zq81xkP3w\n  api:\n    image: api:1\n    environment:\n      DB_PASSWORD: Zq81xkP3w\n      DATABASE_URL: postgres://app:Zq81xkP3w@db/app\n";
+        let (findings, fixed) = crate::rules::compose::scan_and_fix(
+            "docker-compose.yml",
+            text,
+            Box::new(SecretLiteral),
+        );
+        assert_eq!(findings.len(), 3);
+        assert!(findings.iter().all(|f| f.fix.is_none()));
+        assert_eq!(fixed, text);
     }
 
     #[test]

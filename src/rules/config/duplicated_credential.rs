@@ -27,7 +27,7 @@ struct Copy {
 pub static META: RuleMeta = RuleMeta {
     id: "config/duplicated-credential",
     summary: "the same credential literal copied into several files",
-    severity: Severity::High,
+    severity: Severity::Medium,
     docs: r#"
 ## Why
 A database password pasted into nine collector scripts has to be rotated in
@@ -44,6 +44,13 @@ and reports one finding per value that appears in two or more files, at its firs
 location, with every other copy attached as a related location. The value is
 never shown: the snippet keeps its first characters and `****`. Test, example,
 vendored and generated files are ignored, like placeholders and references.
+
+One problem is one finding: when a secret rule (`secrets/hardcoded-credential`,
+`secrets/provider-credential`, `compose/secret-literal`, `k8s/secret-literal`,
+`docker/secret-in-env`) reports the value itself, its finding carries every copy as
+a related location and this rule's finding is folded into it. Alone (the value is
+no leak by itself, but it is repeated), it is medium: the copies drift and rotation
+needs every one of them (docs/severity.md).
 
 ## Example
 ```python

@@ -50,12 +50,18 @@ Not reported, to stay precise:
   look the same and are far more common in code than hosts in those blocks);
 - IPv6 candidates with fewer than three groups or without both a digit and a
   hex letter (`dfa::dead` is a Rust path, `1001:1002:…:1008` a counter);
-- CIDR ranges (`10.0.0.0/8`): firewall rules and network policies name ranges on
-  purpose;
+- CIDR ranges (`10.0.0.0/8`, `fd00:ec2::254/128`): firewall rules, deny lists and
+  network policies name ranges on purpose;
+- a network's own addressing: compose `ipv4_address:` / `ipv6_address:` of a service
+  on a declared network and IPAM `subnet:` / `gateway:` / `ip_range:`;
+- addresses the line says to replace (`# Replace with the collector's IP`),
+  placeholder-like sequences (`10.1.2.3`), and Python sample data
+  (`example_payload = {…}`, `MOCK_RESPONSE = …`);
 - anything that is a version or an OID rather than an address (`v1.2.3.4`,
   `version="2.10.3.1"`, `1.3.6.1.4.1…`), and addresses after "example",
   "e.g." or "such as" on the same line (help texts);
-- tests, examples, vendored and generated code, Markdown and other prose,
+- tests (Helm chart-testing values in `charts/<chart>/ci/` too), examples,
+  development environments, archives, vendored and generated code, Markdown and other prose,
   lockfiles, SVG/CSV data, minified files, and Ansible-style inventories
   (`hosts`, `inventory/`), which are where addresses belong.
 
@@ -112,6 +118,7 @@ fn v4_is_host(ip: Ipv4Addr) -> bool {
         || o[3] == 0
         || o[3] == 255
         || o.iter().all(|x| *x < 10)
+        || (o[1] < 10 && o[2] == o[1] + 1 && o[3] == o[2] + 1)
     {
         return false;
     }
@@ -174,6 +181,69 @@ fn version_context(line_before: &str) -> bool {
             .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
 }
 
+/// Whether the address is the value of a key that declares a network's own addressing:
+/// compose `ipv4_address:` / `ipv6_address:` of a service on a declared network, IPAM
+/// `subnet:` / `gateway:` / `ip_range:`. That is the network's configuration, not a host
+/// copied into code.
+fn network_config_key(line_before: &str) -> bool {
+    let t = line_before.trim().trim_end_matches(['"', '\'', ' ']);
+    let t = t.trim_start_matches("- ");
+    [
+        "ipv4_address:",
+        "ipv6_address:",
+        "subnet:",
+        "gateway:",
+        "ip_range:",
+    ]
+    .iter()
+    .any(|k| t.ends_with(k))
+}
+
+/// Whether the rest of the line says the address is to be replaced (`# Replace with the
+/// collector's IP`, `# e.g.`): a placeholder in a sample config.
+fn hint_after(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let lower = line.to_ascii_lowercase();
+    [
+        "replace",
+        "example",
+        "e.g.",
+        "placeholder",
+        "change this",
+        "your own",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
+}
+
+/// Byte ranges of Python assignments of sample data (`example_payload = {…}`,
+/// `MOCK_RESPONSE = …`): addresses there are data, not configuration. Sorted.
+fn sample_data_ranges(py: &PythonFile, text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    crate::parse::shell::preorder(py.root(), |n| {
+        if n.kind() != "assignment" {
+            return true;
+        }
+        let target = n
+            .child_by_field_name("left")
+            .and_then(|l| text.get(l.start_byte()..l.end_byte()))
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let sample = [
+            "example", "sample", "mock", "fake", "dummy", "demo", "fixture",
+        ]
+        .iter()
+        .any(|w| target.contains(w));
+        if sample {
+            out.push(n.start_byte()..n.end_byte());
+        }
+        // Nested assignments are inside this range already.
+        !sample
+    });
+    out
+}
+
 /// Host addresses in `text`: (address, span).
 pub fn addresses(text: &str) -> Vec<(String, Range<usize>)> {
     let b = text.as_bytes();
@@ -203,7 +273,11 @@ pub fn addresses(text: &str) -> Vec<(String, Range<usize>)> {
             let Ok(ip) = m.as_str().parse::<Ipv4Addr>() else {
                 continue;
             };
-            if !v4_is_host(ip) || version_context(&text[line_start(s)..s]) {
+            if !v4_is_host(ip)
+                || version_context(&text[line_start(s)..s])
+                || network_config_key(&text[line_start(s)..s])
+                || hint_after(text, e)
+            {
                 continue;
             }
             out.push((ip.to_string(), s..e));
@@ -224,6 +298,13 @@ pub fn addresses(text: &str) -> Vec<(String, Range<usize>)> {
             if b.get(e)
                 .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.')
             {
+                continue;
+            }
+            // A range (`fd00:ec2::254/128`), named on purpose like a v4 CIDR.
+            if b.get(e) == Some(&b'/') && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
+                continue;
+            }
+            if network_config_key(&text[line_start(s)..s]) || hint_after(text, e) {
                 continue;
             }
             let colons = cand.matches(':').count();
@@ -285,8 +366,13 @@ impl HardcodedIp {
             return;
         }
         let prose = detect::code_prose(cx, py, false);
+        let samples = py
+            .map(|py| sample_data_ranges(py, text))
+            .unwrap_or_default();
         found.retain(|(_, s)| {
-            !detect::in_ranges(&prose, s.start) && !detect::on_comment_line(text, s.start)
+            !detect::in_ranges(&prose, s.start)
+                && !detect::on_comment_line(text, s.start)
+                && !detect::in_ranges(&samples, s.start)
         });
         if found.is_empty() {
             return;
@@ -385,6 +471,10 @@ mod tests {
             "169.254.169.254",
             "10.0.3.256",
             "pkg==10.20.30.40",
+            "      - \"10.1.2.3:502\"",
+            "      - targets: ['172.17.0.1:8888'] # Replace with the Collector's IP and port",
+            "        ipv4_address: 172.28.0.10",
+            "        - subnet: 172.28.0.0/16\n          gateway: 172.28.0.1",
         ] {
             assert!(ips(t).is_empty(), "{t}");
         }
@@ -410,6 +500,8 @@ mod tests {
             "s!(\"2.5.4.52\")",
             "help = \"Examples: 'mlflow.company.com,10.0.0.100:5000'\"",
             "OID: \"3.6.1.4.1\"",
+            "\"fd00:ec2::254/128\",",
+            "        ipv6_address: 2a01:4f8:c17:1a2b::10",
         ] {
             assert!(ips(t).is_empty(), "{t}");
         }

@@ -5,8 +5,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::classify::InventoryEntry;
 use crate::parse::requirements::{self, normalize_name, Requirement};
-use crate::rules::{InventoryEntry, RepoCx};
+use crate::rules::RepoCx;
 
 /// How a requirements-style file is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,11 +77,9 @@ pub fn is_library(repo: &RepoCx<'_>) -> bool {
     if repo.exists("setup.py") || repo.exists("setup.cfg") {
         return true;
     }
-    std::fs::read_to_string(repo.root.join("pyproject.toml"))
-        .map(|t| {
-            t.contains("[build-system]") && (t.contains("[project]") || t.contains("[tool.poetry]"))
-        })
-        .unwrap_or(false)
+    repo.read_text("pyproject.toml").is_some_and(|t| {
+        t.contains("[build-system]") && (t.contains("[project]") || t.contains("[tool.poetry]"))
+    })
 }
 
 /// Whether a requirements file was written by pip-compile / uv (a lock of sorts).

@@ -1,7 +1,7 @@
 //! `deps/conflicting-pins`: one package required at incompatible versions across
 //! requirements files, constraints and pyproject.toml.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use super::common;
@@ -13,7 +13,16 @@ use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 /// See [`META`].
 #[derive(Default)]
 pub struct ConflictingPins {
-    seen: Mutex<Vec<Decl>>,
+    seen: Mutex<Seen>,
+}
+
+#[derive(Default)]
+struct Seen {
+    decls: Vec<Decl>,
+    /// Per dependency file: the files it pulls into the same install (`-r`, `-c`,
+    /// `-e <dir>` and, for a directory's own `requirements.txt`, the sibling
+    /// `pyproject.toml`), as repository paths.
+    pulls: BTreeMap<String, Vec<String>>,
 }
 
 struct Decl {
@@ -22,6 +31,7 @@ struct Decl {
     specifier: String,
     marker: String,
     compiled: bool,
+    file: String,
     at: Related,
     snippet: String,
 }
@@ -30,33 +40,45 @@ struct Decl {
 pub static META: RuleMeta = RuleMeta {
     id: "deps/conflicting-pins",
     summary: "a package required at incompatible versions in different dependency files",
-    severity: Severity::High,
+    severity: Severity::Medium,
     docs: r#"
 ## Why
-When `requirements.txt` pins `pandas==1.5.3`, `requirements-ml.txt` pins
-`pandas==2.0.1` and the Dockerfile installs both, the version that ends up in
-production depends on install order; the service is tested with one and runs
-with the other. With specifiers that cannot both hold (`>=2.0` here, `<1.9`
-there) one of the installs fails or silently downgrades.
+When `requirements.txt` pins `pandas==1.5.3` and the `requirements-ml.txt` that
+includes it (`-r requirements.txt`) pins `pandas==2.0.1`, one install cannot
+satisfy both: pip refuses to resolve, or (with separate `pip install` runs in a
+Dockerfile) the version that ends up in production depends on install order,
+and the service is tested with one and runs with the other.
 
 The rule reads every requirements-style file (`requirements*.txt`,
 `requirements/*.txt`, `*-requirements.txt`, pip-compile `.in` inputs,
 `constraints*.txt`) and `pyproject.toml` (`[project]` dependencies and
-optional dependencies, `[dependency-groups]`, Poetry dependency tables), and
-reports one finding per package whose declarations conflict: two different
-exact pins, or two specifier sets no version can satisfy (PEP 440 semantics:
-`==1.2` vs `>=1.5`, `~=2.1` vs `==3.0`, `==1.*` vs `>=2`). Every declaration
-is attached as a related location. Declarations with different environment
-markers (`; python_version < "3.9"`) are not compared with each other, nor are
-two pip-compile/uv outputs (lock files compiled for different Python versions
-legitimately differ). Files in tests, examples, vendored and generated code are
-ignored (test fixtures pin on purpose).
+optional dependencies, `[dependency-groups]`, Poetry dependency tables). Two
+declarations are compared only when one install brings both in: the same file,
+or files joined by `-r`, `-c` and `-e <dir>` (a local package's
+`pyproject.toml`), transitively, and a directory's own `requirements.txt` /
+`requirements.in` with the `pyproject.toml` beside it. A conflict is two
+different exact pins or two specifier sets no version satisfies (PEP 440:
+`==1.2` vs `>=1.5`, `~=2.1` vs `==3.0`, `==1.*` vs `>=2`). The finding sits on
+the first conflicting declaration, with the others of that environment as
+related locations.
+
+Not conflicts: separately installed files that drift (the services of a
+monorepo, each package's test requirements, a docs requirements file),
+declarations with different environment markers (`; python_version < "3.9"`),
+and two pip-compile/uv outputs (lock files compiled for different Python
+versions or extras legitimately differ). Files in tests, examples, vendored and
+generated code are ignored (test fixtures pin on purpose). A Dockerfile that
+installs two unrelated files into one image is not followed yet.
+
+Severity: medium. The install either fails loudly or ships a version nobody
+tested: a real weakness to fix before release, but not exploitable.
 
 ## Example
 ```text
 # requirements.txt
 pandas==1.5.3
-# services/trainer/requirements.txt
+# requirements-ml.txt
+-r requirements.txt
 pandas==2.0.1
 ```
 
@@ -89,6 +111,11 @@ impl Rule for ConflictingPins {
             return;
         }
         let compiled = common::is_compiled(&cx.file.text);
+        let pulls = if is_pyproject {
+            Vec::new()
+        } else {
+            pulled_files(path, &cx.file.text)
+        };
         let reqs = common::requirements_of(path, &cx.file.text);
         let local: Vec<Decl> = reqs
             .into_iter()
@@ -106,11 +133,13 @@ impl Rule for ConflictingPins {
                     specifier: r.specifier,
                     marker: r.marker,
                     compiled,
+                    file: path.to_string(),
                 }
             })
             .collect();
         if let Ok(mut seen) = self.seen.lock() {
-            seen.extend(local);
+            seen.decls.extend(local);
+            seen.pulls.insert(path.to_string(), pulls);
         }
     }
 
@@ -118,8 +147,9 @@ impl Rule for ConflictingPins {
         let Ok(mut seen) = self.seen.lock() else {
             return;
         };
+        let envs = Environments::new(&seen.pulls);
         let mut by_name: BTreeMap<String, Vec<Decl>> = BTreeMap::new();
-        for d in seen.drain(..) {
+        for d in seen.decls.drain(..) {
             by_name.entry(d.name.clone()).or_default().push(d);
         }
         let mut reports = Vec::new();
@@ -127,24 +157,66 @@ impl Rule for ConflictingPins {
             decls.sort_by(|a, b| {
                 (a.at.path.as_str(), a.at.span.start).cmp(&(b.at.path.as_str(), b.at.span.start))
             });
-            let sets: Vec<SpecifierSet> = decls
+            // Identical declarations (the same pin repeated in one file) are compared
+            // once: the pairwise check runs over distinct (specifier, marker, compiled,
+            // file) ones, so thousands of duplicated lines stay linear.
+            let mut distinct: Vec<(&Decl, usize)> = Vec::new();
+            let mut class_of: Vec<usize> = Vec::with_capacity(decls.len());
+            {
+                let mut index: std::collections::HashMap<(&str, &str, bool, &str), usize> =
+                    std::collections::HashMap::new();
+                for d in &decls {
+                    let key = (
+                        d.specifier.as_str(),
+                        d.marker.as_str(),
+                        d.compiled,
+                        d.file.as_str(),
+                    );
+                    let i = *index.entry(key).or_insert_with(|| {
+                        distinct.push((d, 0));
+                        distinct.len() - 1
+                    });
+                    distinct[i].1 += 1;
+                    class_of.push(i);
+                }
+            }
+            let sets: Vec<SpecifierSet> = distinct
                 .iter()
-                .map(|d| SpecifierSet::parse(&d.specifier))
+                .map(|d| SpecifierSet::parse(&d.0.specifier))
                 .collect();
-            let mut conflict = false;
-            'outer: for i in 0..decls.len() {
-                for j in i + 1..decls.len() {
-                    let (a, b) = (&decls[i], &decls[j]);
-                    if a.marker != b.marker || (a.compiled && b.compiled) {
+            // Which distinct declarations conflict with another one installed with them
+            // (or with a copy of themselves, when no version satisfies them at all).
+            let mut bad = vec![false; distinct.len()];
+            let mut pairs = 0u32;
+            'outer: for i in 0..distinct.len() {
+                let (a, copies) = distinct[i];
+                if copies > 1 && !a.compiled && !sets[i].intersects(&sets[i]) {
+                    bad[i] = true;
+                }
+                for j in i + 1..distinct.len() {
+                    pairs = pairs.wrapping_add(1);
+                    if pairs % 256 == 0 && crate::budget::exceeded() {
+                        break 'outer;
+                    }
+                    let b = distinct[j].0;
+                    if a.marker != b.marker
+                        || (a.compiled && b.compiled)
+                        || !envs.together(&a.file, &b.file)
+                    {
                         continue;
                     }
                     if !sets[i].intersects(&sets[j]) {
-                        conflict = true;
-                        break 'outer;
+                        bad[i] = true;
+                        bad[j] = true;
                     }
                 }
             }
-            if conflict {
+            if bad.iter().any(|&b| b) {
+                // Keep the declarations of the environments that conflict, not every
+                // copy of the package in the repository.
+                let keep: Vec<bool> = class_of.iter().map(|&c| bad[c]).collect();
+                let mut it = keep.iter();
+                decls.retain(|_| it.next().copied().unwrap_or(false));
                 reports.push(decls);
             }
         }
@@ -182,5 +254,138 @@ impl Rule for ConflictingPins {
             let f = out.report(first.at, first.snippet, msg);
             f.related = iter.map(|d| d.at).collect();
         }
+    }
+}
+
+/// The files one `pip install` of `path` brings along, read from the file itself.
+fn pulled_files(path: &str, text: &str) -> Vec<String> {
+    let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let parsed = crate::parse::requirements::parse_requirements(text);
+    let mut out: Vec<String> = parsed
+        .includes()
+        .chain(parsed.constraints())
+        .filter_map(|p| join(dir, p))
+        .collect();
+    for line in &parsed.lines {
+        if let crate::parse::requirements::Line::Editable { target, .. } = line {
+            let t = target.split(['[', ' ', '#']).next().unwrap_or("");
+            if !t.contains("://") && !t.starts_with("git+") {
+                if let Some(d) = join(dir, t) {
+                    out.push(if d.is_empty() {
+                        "pyproject.toml".into()
+                    } else {
+                        format!("{d}/pyproject.toml")
+                    });
+                }
+            }
+        }
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if matches!(name, "requirements.txt" | "requirements.in") {
+        out.push(if dir.is_empty() {
+            "pyproject.toml".into()
+        } else {
+            format!("{dir}/pyproject.toml")
+        });
+    }
+    out
+}
+
+/// `dir` joined with a relative path, `.`/`..` resolved; `None` when it leaves the root
+/// or is absolute.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') || rel.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Which dependency files are installed together: a file and everything it pulls in,
+/// transitively. Two declarations can only conflict inside one such set; drift between
+/// separately installed files (services of a monorepo, per-Python-version locks, each
+/// package's test requirements) is not a conflict.
+struct Environments {
+    closures: Vec<BTreeSet<String>>,
+}
+
+impl Environments {
+    fn new(pulls: &BTreeMap<String, Vec<String>>) -> Environments {
+        let mut closures = Vec::new();
+        for root in pulls.keys() {
+            let mut set = BTreeSet::new();
+            let mut stack = vec![root.clone()];
+            while let Some(f) = stack.pop() {
+                if !set.insert(f.clone()) {
+                    continue;
+                }
+                if let Some(next) = pulls.get(&f) {
+                    stack.extend(next.iter().cloned());
+                }
+            }
+            if set.len() > 1 {
+                closures.push(set);
+            }
+        }
+        Environments { closures }
+    }
+
+    fn together(&self, a: &str, b: &str) -> bool {
+        a == b || self.closures.iter().any(|c| c.contains(a) && c.contains(b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn includes_resolve_relative_to_the_file() {
+        let got = pulled_files(
+            "services/api/requirements.txt",
+            "-r ../../requirements/base.txt\n-c constraints.txt\n-e ../../libs/core\nflask==3.0\n",
+        );
+        assert_eq!(
+            got,
+            vec![
+                "requirements/base.txt",
+                "services/api/constraints.txt",
+                "libs/core/pyproject.toml",
+                "services/api/pyproject.toml",
+            ]
+        );
+        assert_eq!(join("a", "../../x.txt"), None);
+    }
+
+    #[test]
+    fn environments_are_transitive_but_not_shared_roots() {
+        let mut pulls = BTreeMap::new();
+        pulls.insert(
+            "svc/requirements.txt".to_string(),
+            vec!["base.txt".to_string()],
+        );
+        pulls.insert("base.txt".to_string(), vec!["constraints.txt".to_string()]);
+        pulls.insert(
+            "tests/a.txt".to_string(),
+            vec!["pkg/pyproject.toml".to_string()],
+        );
+        pulls.insert(
+            "tests/b.txt".to_string(),
+            vec!["pkg/pyproject.toml".to_string()],
+        );
+        let envs = Environments::new(&pulls);
+        assert!(envs.together("svc/requirements.txt", "constraints.txt"));
+        assert!(envs.together("tests/a.txt", "pkg/pyproject.toml"));
+        // Two files that each install the package are two environments.
+        assert!(!envs.together("tests/a.txt", "tests/b.txt"));
     }
 }

@@ -63,17 +63,25 @@ nothing to compare. A top-level import is reported when it is not:
   `PIL`→Pillow, `bs4`→beautifulsoup4, `dateutil`→python-dateutil,
   `jwt`→PyJWT, `dotenv`→python-dotenv, `google.protobuf`→protobuf,
   `attr`→attrs, `Crypto`→pycryptodome, `serial`→pyserial, `magic`→python-magic,
-  `zmq`→pyzmq, `psycopg2`→psycopg2-binary or psycopg2, `MySQLdb`→mysqlclient…)
+  `zmq`→pyzmq, `psycopg2`→psycopg2-binary or psycopg2, `MySQLdb`→mysqlclient,
+  `oqs`→liboqs-python, `grpc_health`→grpcio-health-checking,
+  `pyflink`→apache-flink, `registration`→django-registration-redux,
+  `djmoney`→django-money…)
   or by name (`sentry_sdk`↔`sentry-sdk`, `jose`↔`python-jose`,
   `google.cloud.storage`↔`google-cloud-storage`); a few modules that always
   come with a declared framework count as declared by it (`werkzeug` and `click`
   with Flask, `starlette`, `anyio` and `fastapi_cli` with FastAPI, `urllib3` with
   requests, `pydantic_core` with pydantic);
+- declared by the script itself in PEP 723 inline metadata (`# /// script`,
+  `# dependencies = ["pyyaml"]`, `# ///`), which `uv run --script` and
+  `pipx run` install for that script;
 - optional: inside `try: … except ImportError` (or `ModuleNotFoundError`,
   `Exception`), under `if TYPE_CHECKING:` or a `sys.version_info` /
   `sys.platform` check.
-Imports inside functions (lazy imports, typically of optional extras) are
-reported at low, and so is everything when the project depends on its own split
+A module that a declared distribution brings along as its own dependency
+(`sqlalchemy` with `sqlmodel`, `pydantic` with `fastapi`) works today but relies
+on someone else's requirements: low. Imports inside functions (lazy imports,
+typically of optional extras) are reported at low, and so is everything when the project depends on its own split
 distributions (`mlflow` → `mlflow-skinny`), whose dependencies are not visible
 from the repository. Tests, examples, docs (`docs/`), vendored and generated code and
 task files (`setup.py`, `noxfile.py`, `fabfile.py`, `tasks.py`, `conf.py`) and
@@ -265,7 +273,77 @@ const MODULE_DISTS: &[(&str, &[&str])] = &[
     ("paho", &["paho-mqtt"]),
     ("pkg_resources", &["setuptools"]),
     ("ansible_collections", &["ansible"]),
+    ("oqs", &["liboqs-python"]),
+    ("grpc_health", &["grpcio-health-checking"]),
+    ("grpc_reflection", &["grpcio-reflection"]),
+    ("grpc_status", &["grpcio-status"]),
+    ("pyflink", &["apache-flink"]),
+    (
+        "registration",
+        &["django-registration-redux", "django-registration"],
+    ),
+    ("djmoney", &["django-money"]),
+    ("mirage", &["django-mirage-field"]),
+    ("django_filters", &["django-filter"]),
+    ("crispy_forms", &["django-crispy-forms"]),
+    ("phonenumber_field", &["django-phonenumber-field"]),
+    (
+        "rest_framework_simplejwt",
+        &["djangorestframework-simplejwt"],
+    ),
+    ("social_core", &["social-auth-core"]),
+    ("social_django", &["social-auth-app-django"]),
+    ("pythonjsonlogger", &["python-json-logger"]),
+    ("markdown_it", &["markdown-it-py"]),
+    ("websocket", &["websocket-client"]),
 ];
+
+/// Module → declared distributions that bring it along as their own dependency: an
+/// import of it works, but relies on another package's requirements (low at most).
+const COMES_WITH: &[(&str, &[&str])] = &[
+    (
+        "sqlalchemy",
+        &["sqlmodel", "flask-sqlalchemy", "alembic", "databases"],
+    ),
+    ("pydantic", &["fastapi", "sqlmodel", "pydantic-settings"]),
+    ("starlette", &["fastapi"]),
+    (
+        "requests",
+        &[
+            "requests-oauthlib",
+            "docker",
+            "kubernetes",
+            "google-api-core",
+        ],
+    ),
+    ("yaml", &["kubernetes", "uvicorn", "pre-commit"]),
+    (
+        "grpc",
+        &[
+            "google-api-core",
+            "grpcio-tools",
+            "grpcio-health-checking",
+            "grpcio-reflection",
+        ],
+    ),
+    (
+        "numpy",
+        &["pandas", "scipy", "scikit-learn", "torch", "tensorflow"],
+    ),
+    ("jinja2", &["flask"]),
+    ("kombu", &["celery"]),
+    ("redis", &["celery", "rq", "django-redis"]),
+];
+
+/// The declared distribution that brings `module` along, if one does.
+fn brought_by(module: &str, declared: &BTreeSet<String>) -> Option<&'static str> {
+    COMES_WITH
+        .iter()
+        .filter(|(m, _)| *m == module)
+        .flat_map(|(_, d)| d.iter())
+        .find(|d| declared.contains(**d))
+        .copied()
+}
 
 fn dists_for(module: &str) -> Vec<String> {
     let mut out: Vec<String> = MODULE_DISTS
@@ -353,6 +431,41 @@ fn guard_of(node: Node<'_>, src: &[u8]) -> (bool, bool) {
     (false, lazy)
 }
 
+/// The dependencies a script declares for itself in PEP 723 inline metadata
+/// (`# /// script` … `# dependencies = ["pyyaml"]` … `# ///`), which `uv run` and
+/// `pipx run` install: its imports of them are declared, for that script only.
+fn inline_script_dependencies(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut lines = text.lines();
+    if !lines.by_ref().any(|l| l.trim_end() == "# /// script") {
+        return names;
+    }
+    let mut toml_text = String::new();
+    for line in lines {
+        if line.trim_end() == "# ///" {
+            let Ok(doc) = toml::from_str::<toml::Table>(&toml_text) else {
+                return names;
+            };
+            if let Some(deps) = doc.get("dependencies").and_then(|d| d.as_array()) {
+                names.extend(
+                    deps.iter()
+                        .filter_map(|d| d.as_str())
+                        .filter_map(crate::parse::requirements::parse_requirement_str)
+                        .map(|r| normalize_name(&r.name)),
+                );
+            }
+            return names;
+        }
+        // Each metadata line is `#` then a space then TOML, or a bare `#`.
+        let Some(rest) = line.strip_prefix('#') else {
+            return names;
+        };
+        toml_text.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+        toml_text.push('\n');
+    }
+    names
+}
+
 fn skip_file(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or("");
@@ -417,6 +530,7 @@ impl Rule for UndeclaredImport {
             return;
         }
         let src = cx.file.text.as_bytes();
+        let inline_declared = inline_script_dependencies(&cx.file.text);
         let mut local = Vec::new();
         let mut stack = vec![py.root()];
         while let Some(n) = stack.pop() {
@@ -469,6 +583,9 @@ impl Rule for UndeclaredImport {
                     continue;
                 }
                 let two: String = dotted.split('.').take(2).collect::<Vec<_>>().join(".");
+                if is_declared(&top, &two, &inline_declared) {
+                    continue;
+                }
                 let line = m.start_position().row + 1;
                 local.push(Import {
                     top,
@@ -554,9 +671,15 @@ impl Rule for UndeclaredImport {
             } else {
                 String::new()
             };
+            let via = brought_by(&module, &declared);
             let mut msg = format!(
                 "`{module}` is imported{where_} but no dependency manifest declares it{hint}"
             );
+            if let Some(v) = via {
+                msg.push_str(&format!(
+                    "; it comes with `{v}` today: declare it if the code imports it directly"
+                ));
+            }
             if let Some(sib) = &split {
                 msg.push_str(&format!(
                     "; it may come through `{sib}`, whose dependencies are not visible here"
@@ -566,7 +689,7 @@ impl Rule for UndeclaredImport {
             let Some(first) = iter.next() else { continue };
             let f = out.report(first.at, first.snippet, msg);
             f.related = iter.map(|i| i.at).collect();
-            if all_lazy || split.is_some() {
+            if all_lazy || split.is_some() || via.is_some() {
                 f.severity = Severity::Low;
             }
         }
@@ -576,6 +699,18 @@ impl Rule for UndeclaredImport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pep723_inline_metadata() {
+        let text = "#!/usr/bin/env -S uv run --script\n# /// script\n# requires-python = \">=3.12\"\n# dependencies = [\n#     \"PyYAML>=6\",\n#     \"requests[socks]\",\n# ]\n# ///\nimport yaml\n";
+        let deps = inline_script_dependencies(text);
+        assert_eq!(
+            deps.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["pyyaml", "requests"]
+        );
+        assert!(inline_script_dependencies("# /// script\n# dependencies = [\n").is_empty());
+        assert!(inline_script_dependencies("import yaml\n").is_empty());
+    }
 
     #[test]
     fn stdlib_sorted_and_known() {

@@ -1,7 +1,7 @@
 //! `docker/cache-busting-copy`: the whole build context is copied before dependencies are installed.
 
+use crate::edits::newline_of;
 use crate::finding::{Edit, Fix, Severity};
-use crate::fix::yaml_insert::newline_of;
 use crate::parse::dockerfile::{Dockerfile, Form};
 use crate::rules::docker::util;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};

@@ -25,7 +25,11 @@ The rule looks at the final image (the last stage and the stages it is built
 from) and reports when it serves — it has `EXPOSE`, or its `CMD`/`ENTRYPOINT`
 starts a server (gunicorn, uvicorn, hypercorn, daphne, `flask run`,
 `manage.py runserver`, nginx, httpd, caddy, `java -jar`, puma, `rails server`,
-`node server.js`, `npm start`, streamlit…) — and no `HEALTHCHECK` is declared.
+`node server.js`, `npm start`, streamlit, `python server.py`, `python -m
+http.server`, `zkServer.sh start-foreground`…) — and no `HEALTHCHECK` is declared.
+A server started by a wrapper script (`CMD ["./start.sh"]` that execs gunicorn)
+is recognised only when the image also `EXPOSE`s a port: reading the script
+needs the repository model.
 `HEALTHCHECK NONE` is an explicit decision and is not reported. Build, test and
 development images are skipped.
 
@@ -84,6 +88,12 @@ const SERVERS: &[&str] = &[
     "granian",
     "serve -s",
     "http-server",
+    "server.py",
+    "serve.py",
+    "http.server",
+    "start-foreground",
+    "redis-server",
+    "grpc_server",
 ];
 
 fn command_text(ins: &Instruction) -> String {
@@ -148,6 +158,11 @@ mod tests {
         assert_eq!(n("FROM python:3.12\nCMD gunicorn app:app\n"), 1);
         assert_eq!(n("FROM python:3.12\nEXPOSE 8000\n"), 1);
         assert_eq!(n("FROM python:3.12\nCMD [\"python\", \"job.py\"]\n"), 0);
+        assert_eq!(n("FROM python:3.12\nCMD [\"python\", \"server.py\"]\n"), 1);
+        assert_eq!(
+            n("FROM eclipse-temurin:17-jre\nCMD [\"bin/zkServer.sh\", \"start-foreground\"]\n"),
+            1
+        );
         assert_eq!(n("FROM python:3.12\nEXPOSE 8000\nHEALTHCHECK NONE\n"), 0);
         assert_eq!(
             n("FROM python:3.12 AS b\nHEALTHCHECK CMD true\nFROM b\nEXPOSE 80\n"),

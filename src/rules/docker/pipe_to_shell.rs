@@ -15,7 +15,7 @@ pub struct PipeToShell;
 pub static META: RuleMeta = RuleMeta {
     id: "docker/pipe-to-shell",
     summary: "`curl … | sh` in a `RUN`: code from the network executed unverified",
-    severity: Severity::High,
+    severity: Severity::Medium,
     docs: r#"
 ## Why
 `RUN curl -fsSL https://example.com/install.sh | bash` executes whatever that URL
@@ -33,7 +33,13 @@ the program inline (`curl … | python3 -c 'import json…'`, `sh -c '…'`) onl
 data and are not reported.
 
 This rule owns `RUN` bodies; the generic shell rule for scripts skips Dockerfile
-`RUN`s so the same line is reported once.
+`RUN`s, and `docker/run-pipefail` leaves these pipelines alone, so the line is
+reported once.
+
+Severity: medium. It takes a compromised or hijacked download host to exploit,
+so it is a supply-chain weakness to fix before release rather than a hole open
+now. Development, CI and test-runner images (`.devcontainer/`, `.gitpod.Dockerfile`,
+`.github/`, `Dockerfile.playwright`…) and archived code are low.
 
 ## Example
 ```dockerfile
@@ -123,6 +129,28 @@ fn pipelines<'t>(root: Node<'t>) -> Vec<Node<'t>> {
     out
 }
 
+/// The downloader and the interpreter of a `curl … | sh` pipeline, when `p` is one
+/// (shared with `docker/run-pipefail`, which leaves these lines to this rule).
+pub(crate) fn download_into_interpreter(
+    script: &ShellScript,
+    p: Node<'_>,
+) -> Option<(String, String)> {
+    let mut c = p.walk();
+    let cmds: Vec<Node<'_>> = p.named_children(&mut c).filter_map(command_of).collect();
+    let mut downloader: Option<String> = None;
+    for cmd in cmds {
+        let (name, args) = effective(script, cmd);
+        if DOWNLOADERS.contains(&name.as_str()) {
+            downloader = Some(name);
+        } else if let Some(d) = &downloader {
+            if executes_stdin(&name, &args) {
+                return Some((d.clone(), name));
+            }
+        }
+    }
+    None
+}
+
 fn command_of(n: Node<'_>) -> Option<Node<'_>> {
     match n.kind() {
         "command" => Some(n),
@@ -146,26 +174,14 @@ impl Rule for PipeToShell {
         for r in util::runs(df) {
             for script in r.scripts {
                 for p in pipelines(script.tree.root_node()) {
-                    let mut c = p.walk();
-                    let cmds: Vec<Node<'_>> =
-                        p.named_children(&mut c).filter_map(command_of).collect();
-                    let mut downloader: Option<String> = None;
-                    for cmd in cmds {
-                        let (name, args) = effective(script, cmd);
-                        if DOWNLOADERS.contains(&name.as_str()) {
-                            downloader = Some(name);
-                        } else if let Some(d) = &downloader {
-                            if executes_stdin(&name, &args) {
-                                out.report(
-                                    script.host_range(&p.byte_range()),
-                                    format!(
-                                        "`{d} … | {name}` runs code downloaded at build time without verifying it; download, check a pinned checksum, then run"
-                                    ),
-                                )
-                                .severity = sev;
-                                break;
-                            }
-                        }
+                    if let Some((d, name)) = download_into_interpreter(script, p) {
+                        out.report(
+                            script.host_range(&p.byte_range()),
+                            format!(
+                                "`{d} … | {name}` runs code downloaded at build time without verifying it; download, check a pinned checksum, then run"
+                            ),
+                        )
+                        .severity = sev;
                     }
                 }
                 // `bash <(curl …)`, `sh -c "$(curl …)"`.

@@ -5,6 +5,7 @@ use tree_sitter::Node;
 use crate::finding::Severity;
 use crate::parse::dockerfile::{Dockerfile, Form};
 use crate::parse::shell::ShellScript;
+use crate::rules::docker::pipe_to_shell::download_into_interpreter;
 use crate::rules::docker::util;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
@@ -28,8 +29,10 @@ The rule reports a `RUN` (shell form, POSIX shell) that contains a pipeline
 unless `pipefail` is on: a `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` earlier
 in the stage or in a stage it is built from, or `set -o pipefail` (`set -euo
 pipefail`) in the same `RUN` before the pipe. Pipelines whose producers cannot
-fail (`echo`, `printf`, `yes`) are not reported. Pipes into a shell are
-`docker/pipe-to-shell`'s business and are reported there as well.
+fail (`echo`, `printf`, `yes`) are not reported, nor pipes inside a command
+substitution (`chmod g+w $(python -c … | tr -d "[']")/x`: the `RUN` fails or
+not on the outer command). A download piped into a shell is
+`docker/pipe-to-shell`'s finding, not reported twice.
 
 ## Example
 ```dockerfile
@@ -48,8 +51,10 @@ versions (Debian's and Ubuntu's `/bin/sh`) reject `set -o pipefail`: there, swit
 image has.
 
 hadolint reports the same as DL4006 on our positives; it also reports pipelines
-fed by `echo`, which cannot fail, and credits neither `set -o pipefail` inside the
-`RUN` nor a `SHELL` inherited from the stage named in `FROM`.
+fed by `echo`, which cannot fail, pipes inside `$(…)` (whose status is not the
+`RUN`'s), and `curl … | sh` (reported here by `docker/pipe-to-shell`, one finding
+per line), and credits neither `set -o pipefail` inside the `RUN` nor a `SHELL`
+inherited from the stage named in `FROM`.
 "#,
 };
 
@@ -83,6 +88,19 @@ fn harmless_producer(script: &ShellScript, p: Node<'_>) -> bool {
             .and_then(|c| c.child_by_field_name("name"))
             .is_some_and(|name| matches!(script.node_text(name), "echo" | "printf" | "yes"))
     })
+}
+
+/// A pipe inside `$(…)`, `` `…` `` or `<(…)`: its status is not the `RUN`'s status, so
+/// `pipefail` would not change the build's outcome.
+fn in_substitution(p: Node<'_>) -> bool {
+    let mut cur = p.parent();
+    while let Some(n) = cur {
+        if matches!(n.kind(), "command_substitution" | "process_substitution") {
+            return true;
+        }
+        cur = n.parent();
+    }
+    false
 }
 
 fn sets_pipefail_before(script: &ShellScript, at: usize) -> bool {
@@ -124,7 +142,10 @@ impl Rule for RunPipefail {
             'scripts: for script in r.scripts {
                 for p in pipelines(script.tree.root_node()) {
                     // `a || b` parses as a list, not a pipeline; only `|` and `|&` get here.
-                    if harmless_producer(script, p) || sets_pipefail_before(script, p.start_byte())
+                    if harmless_producer(script, p)
+                        || sets_pipefail_before(script, p.start_byte())
+                        || in_substitution(p)
+                        || download_into_interpreter(script, p).is_some()
                     {
                         continue;
                     }
@@ -185,6 +206,17 @@ mod tests {
         assert_eq!(
             n("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM debian:12\nRUN curl https://x | tar -x"),
             1
+        );
+        // A pipe inside $(...) does not decide the RUN's status.
+        assert_eq!(
+            n("RUN chmod g+w $(python -c \"import app; print(app.__path__)\" | tr -d \"[']\")/build/list.json"),
+            0
+        );
+        // curl | sh is docker/pipe-to-shell's finding.
+        assert_eq!(n("RUN curl -LsSf https://astral.sh/uv/install.sh | sh"), 0);
+        assert_eq!(
+            n("RUN curl -fsSL https://x/setup_20.x | bash - && apt-get install -y nodejs"),
+            0
         );
     }
 }

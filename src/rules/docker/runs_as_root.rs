@@ -12,7 +12,7 @@ pub struct RunsAsRoot;
 pub static META: RuleMeta = RuleMeta {
     id: "docker/runs-as-root",
     summary: "the final image has no `USER`, or switches back to root",
-    severity: Severity::High,
+    severity: Severity::Medium,
     docs: r#"
 ## Why
 A container whose process runs as root turns any code-execution bug in the
@@ -26,8 +26,14 @@ stages it is built `FROM` (a `USER` set in `FROM base AS base` carries over to
 is `root`, `0` or `0:…`. It stays quiet when:
 
 - the base image is known to run as non-root: `gcr.io/distroless/*:nonroot`
-  (and `*-nonroot` tags), `cgr.dev/chainguard/*`, `*-unprivileged` images,
-  `bitnami/*`;
+  (and `nonroot-<arch>` / `*-nonroot` tags), `cgr.dev/chainguard/*`,
+  `*-unprivileged` images, `bitnami/*`, Red Hat UBI language and server images
+  (`ubi9/python-312`, `ubi9/nginx-124`, `ubi8/nodejs-20`…, which run as uid
+  1001; not `ubi9/ubi` or `ubi-minimal`), Gitpod workspace images;
+- the base is an AWS Lambda image (`public.ecr.aws/lambda/*`): Lambda runs the
+  handler as an unprivileged sandbox user whatever the image says;
+- the image is a `FROM scratch` bundle with no `ENTRYPOINT` or `CMD` (an OLM
+  bundle, a data or artefact image): no process runs from it;
 - the file is clearly a build, test or development image (`Dockerfile.dev`,
   `ci.Dockerfile`, `.devcontainer/`, a final stage named `test` or `build`).
 
@@ -36,7 +42,15 @@ the pattern of the official postgres/redis/mysql/mongo images, which are
 recognised by name) the finding is kept at low. Images that already run as a
 service user (grafana, prometheus, jenkins, keycloak, elasticsearch…) and
 Windows images are not reported.
-`USER ${APP_UID}` whose value is unknown counts as non-root.
+`USER ${APP_UID}` whose value is unknown counts as non-root. A base image whose
+tag comes from an `ARG` without default (`FROM node:${NODE_VERSION}-alpine`) is
+still judged by its name; a base whose whole name is unknown (`FROM ${BASE}`)
+may set a user and is not reported.
+
+Severity: medium. Root in the container is not exploitable by itself; it turns
+any other bug into root in the container and a step closer to the host, a real
+weakness to fix before release. Tests and examples are capped at low; build,
+test and development images (`Dockerfile.dev`, `.devcontainer/`) are skipped.
 
 ## Example
 ```dockerfile
@@ -74,8 +88,18 @@ fn is_root(user: &str) -> bool {
 fn nonroot_base(image: &str) -> bool {
     let r = util::ImageRef::parse(image);
     let tag = r.tag.as_deref().unwrap_or("");
+    let ubi_app = r.name.split('/').any(|seg| {
+        seg.strip_prefix("ubi")
+            .is_some_and(|v| v.parse::<u8>().is_ok())
+    }) && r
+        .name
+        .rsplit('/')
+        .next()
+        .is_some_and(|n| !n.starts_with("ubi") && n != "s2i-core" && n != "s2i-base");
     tag.ends_with("-nonroot")
-        || tag == "nonroot"
+        || tag.split(['-', '_']).any(|p| p == "nonroot")
+        || ubi_app
+        || r.name.starts_with("gitpod/workspace-")
         || r.name.starts_with("cgr.dev/chainguard/")
         || r.name.ends_with("-unprivileged")
         || r.name.starts_with("bitnami/")
@@ -107,6 +131,22 @@ fn entrypoint_drops_privileges(image: &str) -> bool {
     )
 }
 
+/// AWS Lambda base images: the Lambda runtime, not the image's `USER`, decides who runs
+/// the handler (an unprivileged sandbox user).
+fn lambda_base(image: &str) -> bool {
+    let l = image.to_ascii_lowercase();
+    l.starts_with("public.ecr.aws/lambda/") || l.starts_with("amazon/aws-lambda-")
+}
+
+/// The image reference with only its repository known, when the tag comes from an `ARG`
+/// without a default (`node:${NODE_VERSION}-alpine` -> `node`): the name still decides.
+fn name_with_unknown_tag(image: &str) -> Option<String> {
+    let dollar = image.find('$')?;
+    let slash = image.rfind('/').map_or(0, |i| i + 1);
+    let colon = image[slash..].find(':').map(|i| slash + i)?;
+    (dollar > colon).then(|| image[..colon].to_string())
+}
+
 /// Windows images: `root` is not the question there.
 fn windows_base(image: &str) -> bool {
     let l = image.to_ascii_lowercase();
@@ -128,12 +168,21 @@ impl Rule for RunsAsRoot {
         let Some(stage) = df.stages.get(last) else {
             return;
         };
-        let base = util::root_image(df, last);
+        let base = util::root_image(df, last).or_else(|| {
+            let root = *util::chain(df, last).first()?;
+            name_with_unknown_tag(&df.stages.get(root)?.image)
+        });
         // Unknown base (`FROM ${BASE}` without default): it may set a user.
         let Some(base) = base else {
             return;
         };
-        if df.escape == '`' || windows_base(&base) {
+        if df.escape == '`' || windows_base(&base) || lambda_base(&base) {
+            return;
+        }
+        let runs_something = instrs
+            .iter()
+            .any(|i| matches!(i.keyword.as_str(), "ENTRYPOINT" | "CMD"));
+        if base.eq_ignore_ascii_case("scratch") && !runs_something {
             return;
         }
         if nonroot_base(&base) && !instrs.iter().any(|i| i.keyword == "USER") {
@@ -160,7 +209,7 @@ impl Rule for RunsAsRoot {
             if drops_privileges {
                 Severity::Low
             } else {
-                Severity::High
+                Severity::Medium
             },
         );
         let note = if drops_privileges {
@@ -212,18 +261,18 @@ mod tests {
     fn user_resolution() {
         assert_eq!(
             sev("FROM alpine:3.20\nARG UID=0\nUSER ${UID}\n"),
-            Some(Severity::High)
+            Some(Severity::Medium)
         );
         assert_eq!(sev("FROM alpine:3.20\nUSER ${APP_UID}\n"), None);
         assert_eq!(
             sev("FROM alpine:3.20\nUSER app\nUSER root\n"),
-            Some(Severity::High)
+            Some(Severity::Medium)
         );
         assert_eq!(
             sev("FROM alpine:3.20\nUSER root\nRUN x\nUSER 1000:1000\n"),
             None
         );
-        assert_eq!(sev("FROM alpine:3.20\nUSER 0:0\n"), Some(Severity::High));
+        assert_eq!(sev("FROM alpine:3.20\nUSER 0:0\n"), Some(Severity::Medium));
     }
 
     #[test]
@@ -234,7 +283,7 @@ mod tests {
         );
         assert_eq!(
             sev("FROM gcr.io/distroless/static-debian12\n"),
-            Some(Severity::High)
+            Some(Severity::Medium)
         );
         assert_eq!(sev("FROM cgr.dev/chainguard/nginx\n"), None);
         assert_eq!(
@@ -250,6 +299,60 @@ mod tests {
             sev("FROM alpine:3.20\nRUN apk add su-exec\nENTRYPOINT [\"/entry.sh\"]\n"),
             Some(Severity::Low)
         );
+    }
+
+    #[test]
+    fn known_unprivileged_and_sandboxed_bases() {
+        // The distroless nonroot tag with an architecture suffix from a build ARG.
+        assert_eq!(
+            sev("ARG ARCH=amd64\nFROM gcr.io/distroless/static-debian13:nonroot-${ARCH}\nCOPY app /app\nENTRYPOINT [\"/app\"]\n"),
+            None
+        );
+        assert_eq!(sev("FROM registry.access.redhat.com/ubi9/python-312-minimal:latest\nCMD [\"python\", \"app.py\"]\n"), None);
+        assert_eq!(
+            sev("FROM registry.access.redhat.com/ubi9/nginx-124\nCMD [\"nginx\"]\n"),
+            None
+        );
+        assert_eq!(
+            sev("FROM registry.access.redhat.com/ubi9/ubi-minimal:9.4\nCMD [\"/app\"]\n"),
+            Some(Severity::Medium)
+        );
+        assert_eq!(
+            sev("FROM ghcr.io/ubiquiti/unifi:8\nCMD [\"/app\"]\n"),
+            Some(Severity::Medium)
+        );
+        assert_eq!(
+            sev("FROM public.ecr.aws/lambda/python:3.12\nCMD [\"app.handler\"]\n"),
+            None
+        );
+        assert_eq!(
+            sev("FROM gitpod/workspace-base\nRUN sudo apt-get update\n"),
+            None
+        );
+        // A bundle of manifests: nothing runs from it.
+        assert_eq!(
+            sev("FROM scratch\nCOPY manifests /manifests/\nLABEL a=b\n"),
+            None
+        );
+        // A static binary in scratch does run, as uid 0.
+        assert_eq!(
+            sev("FROM scratch\nCOPY server /server\nENTRYPOINT [\"/server\"]\n"),
+            Some(Severity::Medium)
+        );
+    }
+
+    #[test]
+    fn base_tag_from_an_arg_is_still_judged_by_its_name() {
+        assert_eq!(
+            sev("ARG NODE_VERSION\nFROM node:${NODE_VERSION}-alpine\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"),
+            Some(Severity::Medium)
+        );
+        assert_eq!(
+            sev("ARG TAG\nFROM gcr.io/distroless/nodejs22-debian12:${TAG}\nCMD [\"server.js\"]\n"),
+            Some(Severity::Medium)
+        );
+        // The whole name unknown: the base may set a user.
+        assert_eq!(sev("ARG BASE\nFROM ${BASE}:1.0\nCMD [\"/app\"]\n"), None);
     }
 
     #[test]

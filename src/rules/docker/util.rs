@@ -6,9 +6,9 @@ use std::ops::Range;
 
 use crate::finding::Severity;
 pub use crate::parse::dockerfile::{global_args, resolve, stage_named};
-use crate::parse::dockerfile::{Dockerfile, Form, Instruction, ParsedRun};
+use crate::parse::dockerfile::{Dockerfile, Form, Instruction};
 pub use crate::parse::image::ImageRef;
-use crate::parse::shell::{ShellOrigin, ShellScript};
+use crate::parse::shell::ShellScript;
 use crate::roles::FileRole;
 use crate::rules::FileCx;
 
@@ -106,12 +106,70 @@ pub fn skip_file(cx: &FileCx<'_>) -> bool {
     matches!(cx.role, FileRole::Vendored | FileRole::Generated)
 }
 
-/// Severity adjusted to the file's role: tests and examples are capped at low.
+/// Severity adjusted to the file's role: tests and examples, and images that only serve
+/// development or CI (see [`dev_or_ci_image`]), are capped at low.
 pub fn for_role(cx: &FileCx<'_>, sev: Severity) -> Severity {
-    match cx.role {
-        FileRole::Test | FileRole::Example if sev > Severity::Low => Severity::Low,
-        _ => sev,
+    let capped =
+        matches!(cx.role, FileRole::Test | FileRole::Example) || dev_or_ci_image(&cx.file.path);
+    if capped && sev > Severity::Low {
+        Severity::Low
+    } else {
+        sev
     }
+}
+
+/// A Dockerfile that builds a development, CI or test-runner image, or archived code:
+/// under `.devcontainer/`, `.github/`, `.ci/`, `.circleci/`, `archived/`, a Gitpod
+/// workspace (`.gitpod.Dockerfile`), a browser-test runner (`Dockerfile.playwright`,
+/// `Dockerfile.cypress`), a build-tool image in a `*_builder/` directory
+/// (`tools/bazel_builder/`: it compiles code in CI and is never deployed), or a name
+/// marking it as such (`Dockerfile.dev`, `ci.Dockerfile`).
+pub fn dev_or_ci_image(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut segs: Vec<&str> = lower.split('/').collect();
+    let file = segs.pop().unwrap_or("");
+    if segs.iter().any(|d| {
+        matches!(
+            *d,
+            ".devcontainer"
+                | ".github"
+                | ".ci"
+                | ".circleci"
+                | ".gitlab"
+                | ".buildkite"
+                | "archived"
+                | "archive"
+                | "deprecated"
+        )
+    }) || segs.last().is_some_and(|d| is_builder_dir(d))
+    {
+        return true;
+    }
+    file.split(['.', '-', '_']).any(|p| {
+        matches!(
+            p,
+            "gitpod"
+                | "devcontainer"
+                | "playwright"
+                | "cypress"
+                | "selenium"
+                | "dev"
+                | "devel"
+                | "development"
+                | "ci"
+                | "test"
+                | "tests"
+                | "testing"
+                | "e2e"
+        )
+    })
+}
+
+/// `bazel_builder`, `image-builder`, `builder`: the directory of a build-tool image.
+fn is_builder_dir(dir: &str) -> bool {
+    dir.rsplit(['-', '_'])
+        .next()
+        .is_some_and(|last| last == "builder" || last == "builders")
 }
 
 /// A `RUN`'s shell, parsed (its shell-form arguments, or its heredoc bodies when the
@@ -128,10 +186,9 @@ pub struct RunShell<'d> {
 }
 
 /// The shell of every `RUN` that runs a POSIX shell (not after a non-POSIX `SHELL`,
-/// not in a file with the Windows escape character).
+/// not in a file with the Windows escape character); see [`crate::embed::dockerfile_runs`].
 pub fn runs(df: &Dockerfile) -> Vec<RunShell<'_>> {
-    df.run_cache
-        .get_or_init(|| parse_runs(df))
+    crate::embed::dockerfile_runs(df)
         .iter()
         .filter_map(|p| {
             Some(RunShell {
@@ -142,66 +199,6 @@ pub fn runs(df: &Dockerfile) -> Vec<RunShell<'_>> {
             })
         })
         .collect()
-}
-
-fn parse_runs(df: &Dockerfile) -> Vec<ParsedRun> {
-    let mut out = Vec::new();
-    if df.escape != '\\' {
-        return out;
-    }
-    let mut posix = true;
-    let mut stage = None;
-    for (index, ins) in df.instructions.iter().enumerate() {
-        if ins.stage != stage {
-            stage = ins.stage;
-            posix = true;
-        }
-        if ins.keyword == "SHELL" {
-            if let Form::Exec(argv) = &ins.form {
-                posix = argv.first().is_some_and(|s| {
-                    let b = s.rsplit('/').next().unwrap_or(s);
-                    matches!(b, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh")
-                });
-            }
-            continue;
-        }
-        if ins.keyword != "RUN" || !posix {
-            continue;
-        }
-        let mut scripts = Vec::new();
-        let mut inline = false;
-        match &ins.form {
-            // `RUN ["sh", "-c", "…"]`: no shell of ours to map back; skipped.
-            Form::Exec(_) => {}
-            Form::Shell => {
-                let trimmed = ins.args_text().trim_start();
-                let first = trimmed.split_whitespace().next().unwrap_or("");
-                let heredoc_script = trimmed.starts_with("<<")
-                    || (matches!(first, "sh" | "bash" | "/bin/sh" | "/bin/bash")
-                        && trimmed[first.len()..].trim_start().starts_with("<<"));
-                if !heredoc_script {
-                    if let Some(s) = ShellScript::parse(ins.args.clone(), ShellOrigin::DockerRun) {
-                        scripts.push(s);
-                        inline = true;
-                    }
-                }
-                if heredoc_script {
-                    for h in &ins.heredocs {
-                        if let Some(s) = ShellScript::parse(h.body.clone(), ShellOrigin::DockerRun)
-                        {
-                            scripts.push(s);
-                        }
-                    }
-                }
-            }
-        }
-        out.push(ParsedRun {
-            index,
-            scripts,
-            inline,
-        });
-    }
-    out
 }
 
 /// Whether the instruction has a BuildKit cache mount (optionally on a path prefix).
@@ -373,6 +370,14 @@ pub fn dependency_install(
 mod tests {
     use super::*;
     use crate::parse::dockerfile::parse;
+
+    #[test]
+    fn build_tool_images_are_not_shipped() {
+        assert!(dev_or_ci_image("tools/bazel_builder/Dockerfile"));
+        assert!(dev_or_ci_image("images/image-builder/Dockerfile"));
+        assert!(!dev_or_ci_image("backend/Dockerfile"));
+        assert!(!dev_or_ci_image("tools/rebuilder-ui/Dockerfile"));
+    }
 
     #[test]
     fn resolves_args_and_images() {

@@ -26,7 +26,7 @@ struct State {
 pub static META: RuleMeta = RuleMeta {
     id: "docs/broken-link",
     summary: "Markdown link or image to a local file or heading anchor that does not exist",
-    severity: Severity::Medium,
+    severity: Severity::Low,
     docs: r#"
 ## Why
 Runbooks and READMEs are read when something is on fire. A link to
@@ -40,8 +40,19 @@ The rule checks relative links and images (`[x](docs/deploy.md)`,
 the repository root) against the files of the repository and the headings of
 the Markdown files (GitHub's anchor rules: lower case, punctuation dropped,
 spaces to `-`, `-1`, `-2` for repeats; explicit `<a name>`/`id` anchors too).
+Anchors also come from attribute lists (`## Setup {#setup}`, `{: #id .class}`,
+MkDocs/Python-Markdown) and match either GitHub's slugs (Unicode letters kept) or
+Python-Markdown's (accents folded, dashes collapsed). Links written as site URLs
+(`../advanced/transports/`, `./usage#flags`: MkDocs and Docusaurus serve `name.md`
+at `name/`) resolve to the page they reach. E-mail autolinks (`<jane@example.org>`),
+generator templates with an empty name (`[object](.md)`), Markdown kept by tools in
+hidden directories (`.swarm_contexts/`), and archived documents are skipped.
 External URLs are never fetched (harden makes no network calls); links inside
-code blocks are not links. Anchors into non-Markdown files (`#L10`) are not
+code blocks are not links.
+
+Broken links are hygiene: low, and one finding per document at its first broken
+link, with the others as related locations, so a stale docs site reads as a
+handful of findings rather than hundreds (docs/severity.md). Anchors into non-Markdown files (`#L10`) are not
 checked. Rustdoc intra-doc links (`crate::x`, `KnownLayout`) and links into a
 generated HTML site the repository does not contain are not files and are skipped;
 so are changelogs (old entries point at files as they were then).
@@ -93,6 +104,88 @@ fn is_rustdoc_link(path: &str) -> bool {
         && path.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+/// A link written as a site URL (`../advanced/transports/`, `./usage#flags`) in docs that
+/// a static site generator serves (MkDocs, Docusaurus: pages are `name.md`, their URLs
+/// `name/`): the page it reaches, relative to the file's directory or to the page's own
+/// URL directory (MkDocs serves `docs/async.md` at `async/`).
+fn site_page(repo: &RepoCx<'_>, doc: &str, dest: &str, target: &str) -> Option<String> {
+    let path_part = dest.split(['#', '?']).next().unwrap_or("");
+    let name = path_part
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    if name.contains('.') && !name.ends_with(".md") {
+        return None;
+    }
+    let doc_dir = dir_of(doc);
+    let stem = doc
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.strip_suffix(".md"))
+        .unwrap_or("");
+    let page_dir = if matches!(stem, "index" | "README" | "readme" | "") {
+        doc_dir.to_string()
+    } else if doc_dir.is_empty() {
+        stem.to_string()
+    } else {
+        format!("{doc_dir}/{stem}")
+    };
+    let rel = percent_decode(path_part.trim_end_matches('/'));
+    let mut bases = vec![target.trim_end_matches('/').to_string()];
+    if let Some(t) = join_normalized(&page_dir, &rel) {
+        bases.push(t);
+    }
+    for base in bases {
+        let base = base.strip_suffix(".md").unwrap_or(&base).to_string();
+        for candidate in [
+            format!("{base}.md"),
+            format!("{base}/index.md"),
+            format!("{base}/README.md"),
+            base.clone(),
+        ] {
+            if !candidate.is_empty() && repo.exists(&candidate) {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// A broken link or image: where it is, its snippet, what is wrong with it.
+type Broken<'a> = (&'a Related, &'a String, String);
+
+/// One finding per document at its first broken link, the others as related locations.
+fn report_per_document(broken: Vec<Broken<'_>>, out: &mut RepoSink<'_>) {
+    let mut by_doc: Vec<(String, Vec<Broken<'_>>)> = Vec::new();
+    for b in broken {
+        match by_doc.iter_mut().find(|(d, _)| *d == b.0.path) {
+            Some((_, v)) => v.push(b),
+            None => by_doc.push((b.0.path.clone(), vec![b])),
+        }
+    }
+    for (_, mut items) in by_doc {
+        items.sort_by_key(|(at, _, _)| at.span.start);
+        let n = items.len();
+        let mut iter = items.into_iter();
+        let Some((at, snippet, msg)) = iter.next() else {
+            continue;
+        };
+        let msg = if n == 1 {
+            msg
+        } else {
+            format!("{n} broken links or images in this document; first: {msg}")
+        };
+        let f = out.report(at.clone(), snippet.clone(), msg);
+        f.related = iter
+            .map(|(at, _, m)| Related {
+                message: m,
+                ..at.clone()
+            })
+            .collect();
+    }
+}
+
 impl Rule for BrokenLink {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -109,8 +202,9 @@ impl Rule for BrokenLink {
         );
         if matches!(
             cx.role,
-            FileRole::Test | FileRole::Vendored | FileRole::Generated
-        ) {
+            FileRole::Test | FileRole::Vendored | FileRole::Generated | FileRole::Archived
+        ) || super::is_tool_state(&cx.file.path)
+        {
             return;
         }
         // Old release notes point at files as they were then.
@@ -142,7 +236,12 @@ impl Rule for BrokenLink {
                 None => (dest, None),
             };
             let path_part = path_part.split('?').next().unwrap_or("");
-            if is_rustdoc_link(path_part) {
+            // `[**str**](.md)`: a generator's template with an empty name, not a file.
+            let stem_empty = path_part
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.starts_with('.') && n.len() > 1 && !n[1..].contains('.'));
+            if is_rustdoc_link(path_part) || stem_empty {
                 continue;
             }
             let target = if path_part.is_empty() {
@@ -162,42 +261,48 @@ impl Rule for BrokenLink {
 
     fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
         let Ok(st) = self.state.lock() else { return };
+        let has_html = repo.inventory.iter().any(|e| e.path.ends_with(".html"));
+        // Broken links per document, in document order: one finding each (docs/severity.md).
+        let mut broken: Vec<(&Related, &String, String)> = Vec::new();
         for (target, anchor, at, snippet, dest, image) in &st.links {
             let what = if *image { "image" } else { "link" };
             // Links into a generated HTML site (rustdoc, Sphinx) the repository does not hold.
-            if target.ends_with(".html")
-                && !repo.inventory.iter().any(|e| e.path.ends_with(".html"))
-            {
+            if target.ends_with(".html") && !has_html {
                 continue;
             }
-            if !target.is_empty() && !repo.exists(target) {
-                out.report(
-                    at.clone(),
-                    snippet.clone(),
+            let target = if target.is_empty() || repo.exists(target) {
+                target.clone()
+            } else if let Some(page) = site_page(repo, &at.path, dest, target) {
+                page
+            } else {
+                broken.push((
+                    at,
+                    snippet,
                     format!("{what} to `{dest}`: `{target}` does not exist in the repository"),
-                );
+                ));
                 continue;
-            }
+            };
             let Some(anchor) = anchor.as_deref().filter(|a| !a.is_empty()) else {
                 continue;
             };
-            let Some(anchors) = st.anchors.get(target) else {
+            let Some(anchors) = st.anchors.get(&target) else {
                 continue;
             };
             let a = anchor.to_lowercase();
             if anchors.contains(anchor) || anchors.contains(&a) {
                 continue;
             }
-            let file = if *target == at.path {
+            let file = if target == at.path {
                 "this file".to_string()
             } else {
                 format!("`{target}`")
             };
-            out.report(
-                at.clone(),
-                snippet.clone(),
+            broken.push((
+                at,
+                snippet,
                 format!("{what} to `{dest}`: {file} has no heading or anchor `#{anchor}`"),
-            );
+            ));
         }
+        report_per_document(broken, out);
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// A link or image destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,11 @@ pub fn facts(text: &str) -> MdFacts {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (ev, range) in Parser::new_ext(text, opts).into_offset_iter() {
         match ev {
+            // `<user@example.com>` is an e-mail address, not a path.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => {}
             Event::Start(Tag::Link { dest_url, .. }) => out.links.push(Link {
                 dest: dest_url.to_string(),
                 span: range,
@@ -55,7 +60,9 @@ pub fn facts(text: &str) -> MdFacts {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = heading.take() {
-                    let base = slug(&h);
+                    let (text, ids) = strip_attribute_lists(&h);
+                    out.anchors.extend(ids);
+                    let base = slug(&text);
                     let n = seen.entry(base.clone()).or_insert(0);
                     let anchor = if *n == 0 {
                         base.clone()
@@ -64,6 +71,11 @@ pub fn facts(text: &str) -> MdFacts {
                     };
                     *n += 1;
                     out.anchors.push(anchor);
+                    // MkDocs / Python-Markdown slugs (ASCII, runs of `-` collapsed).
+                    let toc = toc_slug(&text);
+                    if !out.anchors.contains(&toc) {
+                        out.anchors.push(toc);
+                    }
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -100,6 +112,72 @@ pub fn facts(text: &str) -> MdFacts {
             _ => {}
         }
     }
+    // `{: #id }` attribute lists on paragraphs, list items, images (Python-Markdown's
+    // attr_list): anchors too.
+    out.anchors.extend(attribute_list_ids(text));
+    out
+}
+
+/// Removes trailing attribute lists (`{#id}`, `{ #id .class }`, `{: #id}`) from a
+/// heading's text and returns the text and the ids they declare (MkDocs, Pandoc, kramdown).
+pub fn strip_attribute_lists(heading: &str) -> (String, Vec<String>) {
+    let mut text = heading.trim_end().to_string();
+    let mut ids = Vec::new();
+    while text.ends_with('}') {
+        let Some(open) = text.rfind('{') else { break };
+        let inner = text[open + 1..text.len() - 1].trim();
+        let inner = inner.strip_prefix(':').unwrap_or(inner).trim();
+        let is_attr = !inner.is_empty()
+            && inner
+                .split_whitespace()
+                .all(|t| t.starts_with(['#', '.']) || t.contains('='));
+        if !is_attr {
+            break;
+        }
+        ids.extend(
+            inner
+                .split_whitespace()
+                .filter_map(|t| t.strip_prefix('#'))
+                .filter(|id| !id.is_empty())
+                .map(str::to_string),
+        );
+        text.truncate(open);
+        text = text.trim_end().to_string();
+    }
+    (text, ids)
+}
+
+/// Ids declared by `{: #id }` / `{ #id }` attribute lists anywhere in a document.
+fn attribute_list_ids(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find('{').map(|i| i + from) {
+        let Some(len) = text[i..].find('}') else {
+            break;
+        };
+        let inner = text[i + 1..i + len].trim();
+        let inner = inner.strip_prefix(':').unwrap_or(inner).trim();
+        let toks: Vec<&str> = inner.split_whitespace().collect();
+        if !toks.is_empty()
+            && toks.len() <= 6
+            && toks
+                .iter()
+                .all(|t| t.starts_with(['#', '.']) || t.contains('='))
+        {
+            out.extend(
+                toks.iter()
+                    .filter_map(|t| t.strip_prefix('#'))
+                    .filter(|id| {
+                        !id.is_empty()
+                            && id
+                                .chars()
+                                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+                    })
+                    .map(str::to_string),
+            );
+        }
+        from = i + len.max(1);
+    }
     out
 }
 
@@ -122,22 +200,53 @@ fn html_anchors(html: &str, out: &mut Vec<String>) {
     }
 }
 
-/// GitHub's heading anchor: lower-case, punctuation dropped (except `-` and `_`),
-/// spaces to `-`.
+/// GitHub's heading anchor (github-slugger): lower case, characters other than letters,
+/// marks, numbers, `-`, `_` and spaces dropped (Unicode letters kept: `## Überblick` is
+/// `#überblick`), each space to `-`.
 pub fn slug(heading: &str) -> String {
-    heading
-        .trim()
+    let mut out = String::with_capacity(heading.len());
+    for c in heading.trim().chars() {
+        if c == ' ' {
+            out.push('-');
+        } else if c.is_alphanumeric() || c == '-' || c == '_' || is_combining_mark(c) {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Combining marks (accents written as separate characters, Indic vowel signs not in
+/// Alphabetic): github-slugger keeps them.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Python-Markdown's default `toc` slug, which MkDocs uses: accents removed (NFKD, then
+/// ASCII only), characters other than word characters, spaces and `-` dropped, lower
+/// case, runs of spaces and `-` collapsed to one `-`.
+pub fn toc_slug(heading: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let ascii: String = heading.nfkd().filter(char::is_ascii).collect();
+    let kept: String = ascii
         .chars()
-        .filter_map(|c| {
-            if c == ' ' {
-                Some('-')
-            } else if c.is_alphanumeric() || c == '-' || c == '_' {
-                Some(c.to_lowercase().next().unwrap_or(c))
-            } else {
-                None
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '\t'))
+        .collect::<String>()
+        .trim()
+        .to_ascii_lowercase();
+    let mut out = String::with_capacity(kept.len());
+    let mut dash = false;
+    for c in kept.chars() {
+        if c == '-' || c.is_whitespace() {
+            if !dash {
+                out.push('-');
             }
-        })
-        .collect()
+            dash = true;
+        } else {
+            out.push(c);
+            dash = false;
+        }
+    }
+    out
 }
 
 /// Percent-decodes `%20` and friends (invalid sequences are kept as written).
@@ -226,5 +335,33 @@ mod tests {
         assert_eq!(percent_decode("My%20Doc.md"), "My Doc.md");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(slug("Step 3: Roll back `api`!"), "step-3-roll-back-api");
+        assert_eq!(slug("Überblick: Dienste"), "überblick-dienste");
+        assert_eq!(slug("A -- B"), "a----b");
+        assert_eq!(toc_slug("A -- B"), "a-b");
+        assert_eq!(toc_slug("Café & Crème"), "cafe-creme");
+    }
+
+    #[test]
+    fn attribute_list_anchors() {
+        let t = "## Configuration { #unpinned-uses-configuration }\n\n### `rules.<id>.ignore` {#rules-id-ignore}\n\n## IDEs *x*{.chip .chip-experimental} { #ides }\n\n## Setup {: #setup .wide }\n\nA paragraph.\n{: #para-anchor }\n\n## Plain {not an attr}\n";
+        let f = facts(t);
+        for a in [
+            "unpinned-uses-configuration",
+            "rules-id-ignore",
+            "ides",
+            "setup",
+            "para-anchor",
+            "configuration",
+            "plain-not-an-attr",
+        ] {
+            assert!(f.anchors.iter().any(|x| x == a), "{a} in {:?}", f.anchors);
+        }
+    }
+
+    #[test]
+    fn email_autolinks_are_not_links() {
+        let f = facts("* Jane <jane@example.org> @jane\n* [docs](docs/a.md)\n");
+        assert_eq!(f.links.len(), 1);
+        assert_eq!(f.links[0].dest, "docs/a.md");
     }
 }

@@ -1,5 +1,6 @@
 //! `docs/missing-path`: repository paths named in inline code in docs that do not exist.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use crate::finding::{Related, Severity};
@@ -14,13 +15,16 @@ type Candidate = (String, String, Option<String>, Related, String);
 #[derive(Default)]
 pub struct MissingPath {
     cands: Mutex<Vec<Candidate>>,
+    /// Per document with candidates: the paths it names (code spans with a `/`), to find
+    /// the directory it works from.
+    named: Mutex<HashMap<String, Vec<String>>>,
 }
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
     id: "docs/missing-path",
     summary: "Runbook or README names a repository file in inline code that does not exist",
-    severity: Severity::Medium,
+    severity: Severity::Low,
     docs: r#"
 ## Why
 "Run `scripts/reset_gpu.sh`", "settings are in `config/prod.yaml`", "see
@@ -33,13 +37,20 @@ The rule reads inline code spans (not code blocks) in Markdown files and
 reports those that are repository-relative paths — a `/` inside, no spaces,
 not a URL, not absolute (`/etc/…`), not home-relative (`~/.ssh/…`), no
 placeholders (`<path>`, `{name}`, `$VAR`), no globs — whose first directory
-exists in the repository (medium; `.github/` counts as conventional, since nearly
-every repository has one) or is a conventional one such as `scripts/`,
-`docs/`, `config/`, `deploy/` (low), when the file exists neither from the
-repository root nor next to the document. Build outputs (`dist/`, `build/`,
-`target/`, `node_modules/`…), paths the `.gitignore` covers, and lines that
-talk about creating, copying or generating the file, or about the reader's own
-project ("in your `src/main.rs`"), are skipped. In fenced
+exists in the repository or is a conventional one such as `scripts/`,
+`docs/`, `config/`, `deploy/`, when the file exists neither from the
+repository root, nor next to the document, nor below a directory the document
+works from (`infra/provider.py` in a guide that names `sdk/python/feast/…`).
+Build outputs (`dist/`, `build/`, `target/`, `node_modules/`…), paths the
+`.gitignore` covers, unchecked to-do items (`- [ ] add scripts/x.sh`), and lines
+that talk about creating (in English, Spanish, French, German, Portuguese,
+Italian, Dutch, Polish, Russian, Chinese, Japanese, Korean), copying, generating
+or planning the file, about an example, or about the reader's own project ("in
+your `src/main.rs`"), are skipped. Documents that record history or intent
+(change logs, release notes, plans, specs, progress reports and summaries,
+decision records, templates) and archived ones are not read: their paths were
+true when written, or are still to come. A stale document is one task: low, one
+finding per document, the other missing paths related (docs/severity.md). In fenced
 shell blocks (`bash`, `sh`, `console`…) the scripts a command line runs by
 path (`./scripts/reset_gpu.sh`, `sudo bash ops/drain.sh`, `python
 tools/migrate.py`) are checked the same way, up to the first `cd`.
@@ -133,7 +144,33 @@ const BUILD_DIRS: &[&str] = &[
     ".terraform",
     ".next",
 ];
+/// Words saying the file is to be made, is an example, or is someone else's: the path is
+/// not a claim that it exists here. English first, then "create" in other languages.
 const CREATION_WORDS: &[&str] = &[
+    "example",
+    "deferred",
+    "expected deliverable",
+    "if exists",
+    "if it exists",
+    "planned",
+    "to be added",
+    "should be added",
+    "will add",
+    "todo",
+    "crear",
+    "créer",
+    "créez",
+    "erstell",
+    "anlegen",
+    "criar",
+    "creare",
+    "aanmaken",
+    "utwórz",
+    "созда",
+    "创建",
+    "新建",
+    "作成",
+    "생성",
     "create",
     "copy",
     "cp ",
@@ -152,6 +189,23 @@ const CREATION_WORDS: &[&str] = &[
     "your ",
     "you'll",
     "new file",
+];
+
+/// Words saying the path is absent on purpose (`There is no separate ssim_loss.py`,
+/// `superseded by this doc`, `was removed`): the document is right that it is missing.
+const ABSENCE_WORDS: &[&str] = &[
+    "there is no ",
+    "there are no ",
+    "does not exist",
+    "doesn't exist",
+    "no longer",
+    "was removed",
+    "were removed",
+    "has been removed",
+    "was deleted",
+    "has been deleted",
+    "superseded",
+    "deprecated",
 ];
 
 /// The path a code span names, if it looks like a repository-relative file path.
@@ -202,18 +256,19 @@ impl Rule for MissingPath {
     }
 
     fn check_markdown(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        if !matches!(cx.role, FileRole::Production) {
-            return;
-        }
-        let lower_path = cx.file.path.to_ascii_lowercase();
-        if lower_path.ends_with("changelog.md") || lower_path.ends_with("history.md") {
+        if !matches!(cx.role, FileRole::Production | FileRole::Development)
+            || super::is_tool_state(&cx.file.path)
+            || super::is_history_or_plan(&cx.file.path)
+        {
             return;
         }
         let facts = md::facts(&cx.file.text);
         let Ok(mut cands) = self.cands.lock() else {
             return;
         };
-        for (code, span) in facts.code {
+        let before = cands.len();
+        for (code, span) in &facts.code {
+            let span = span.clone();
             // A command (`bash scripts/reset_gpu.sh --force`): each word may be a path.
             let words: Vec<&str> = code.split_whitespace().collect();
             if words.len() > 8 {
@@ -235,12 +290,28 @@ impl Rule for MissingPath {
                     cx.file.line_text(l)
                 )
                 .to_ascii_lowercase();
-                if CREATION_WORDS.iter().any(|w| line.contains(w)) {
+                let own = cx.file.line_text(l).to_ascii_lowercase();
+                if CREATION_WORDS.iter().any(|w| line.contains(w))
+                    || ABSENCE_WORDS.iter().any(|w| own.contains(w))
+                    || is_open_todo(cx.file.line_text(l))
+                {
                     continue;
                 }
                 let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
                 let beside = join_normalized(dir_of(&cx.file.path), p).filter(|b| b != p);
                 cands.push((word.to_string(), p.to_string(), beside, at.clone(), snippet));
+            }
+        }
+        if cands.len() > before {
+            let named: Vec<String> = facts
+                .code
+                .iter()
+                .map(|(c, _)| c.trim().trim_start_matches("./").to_string())
+                .chain(facts.links.iter().map(|l| l.dest.clone()))
+                .filter(|c| c.contains('/'))
+                .collect();
+            if let Ok(mut m) = self.named.lock() {
+                m.insert(cx.file.path.clone(), named);
             }
         }
         for (info, content, range) in facts.blocks {
@@ -348,9 +419,14 @@ impl MissingPath {
         }
         let gitignore = {
             let mut b = ignore::gitignore::GitignoreBuilder::new(repo.root);
-            b.add(repo.root.join(".gitignore"));
+            for line in repo.read_text(".gitignore").unwrap_or_default().lines() {
+                let _ = b.add_line(None, line);
+            }
             b.build().ok()
         };
+        let named = self.named.lock().map(|m| m.clone()).unwrap_or_default();
+        let by_name = files_by_name(repo);
+        let mut missing: Vec<Missing> = Vec::new();
         for (shown, p, beside, at, snippet) in cands.iter() {
             if repo.exists(p) || beside.as_deref().is_some_and(|b| repo.exists(b)) {
                 continue;
@@ -362,23 +438,98 @@ impl MissingPath {
                 continue;
             }
             let first = p.split('/').next().unwrap_or("");
-            // `.github/` exists in nearly every repository, so it proves little about a
-            // path named in prose (docs often describe files other projects have).
-            let severity = if repo.exists(first) && first != ".github" {
-                Severity::Medium
-            } else if CONVENTIONAL.contains(&first) {
-                Severity::Low
-            } else {
+            // A path under a directory the repository does not have, and that is not a
+            // conventional one, describes some other project.
+            if !(repo.exists(first) || CONVENTIONAL.contains(&first)) {
                 continue;
-            };
-            let f = out.report(
+            }
+            if works_from(&by_name, p, &at.path, named.get(&at.path)) {
+                continue;
+            }
+            missing.push((
                 at.clone(),
                 snippet.clone(),
                 format!("`{shown}` is named here but `{p}` does not exist in the repository"),
-            );
-            f.severity = severity;
+            ));
+        }
+        // One finding per document, at its first missing path, the others related: a
+        // stale document is one task (docs/severity.md).
+        let mut by_doc: Vec<(String, Vec<Missing>)> = Vec::new();
+        for m in missing {
+            match by_doc.iter_mut().find(|(d, _)| *d == m.0.path) {
+                Some((_, v)) => v.push(m),
+                None => by_doc.push((m.0.path.clone(), vec![m])),
+            }
+        }
+        for (_, mut items) in by_doc {
+            items.sort_by_key(|m| m.0.span.start);
+            let n = items.len();
+            let mut iter = items.into_iter();
+            let Some((at, snippet, msg)) = iter.next() else {
+                continue;
+            };
+            let msg = if n == 1 {
+                msg
+            } else {
+                format!("{n} paths named in this document do not exist; first: {msg}")
+            };
+            let f = out.report(at, snippet, msg);
+            f.related = iter
+                .map(|(at, _, m)| Related { message: m, ..at })
+                .collect();
         }
     }
+}
+
+/// A path named in a document that does not exist: where, its snippet, the message.
+type Missing = (Related, String, String);
+
+/// An unchecked to-do item (`- [ ] add scripts/check.sh`): the file is still to come.
+fn is_open_todo(line: &str) -> bool {
+    let t = line.trim_start();
+    let t = t
+        .strip_prefix("- ")
+        .or_else(|| t.strip_prefix("* "))
+        .or_else(|| t.strip_prefix("+ "))
+        .unwrap_or(t);
+    t.starts_with("[ ]")
+}
+
+/// Every file of the repository by its name, for [`works_from`].
+fn files_by_name<'a>(repo: &'a RepoCx<'_>) -> HashMap<&'a str, Vec<&'a str>> {
+    let mut m: HashMap<&str, Vec<&str>> = HashMap::new();
+    for e in repo.inventory {
+        let name = e.path.rsplit('/').next().unwrap_or(&e.path);
+        m.entry(name).or_default().push(&e.path);
+    }
+    m
+}
+
+/// Whether `p` exists below a directory the document works from: a repository file ends
+/// with `/p`, and the directory before it is named in the document (`sdk/python/feast/…`
+/// elsewhere in it) or holds the document. "`infra/provider.py`" in a guide to the
+/// `sdk/python/feast` package is that package's file.
+fn works_from(
+    by_name: &HashMap<&str, Vec<&str>>,
+    p: &str,
+    doc: &str,
+    named: Option<&Vec<String>>,
+) -> bool {
+    let name = p.rsplit('/').next().unwrap_or(p);
+    let Some(files) = by_name.get(name) else {
+        return false;
+    };
+    let suffix = format!("/{p}");
+    files.iter().any(|f| {
+        let Some(base) = f.strip_suffix(&suffix) else {
+            return false;
+        };
+        doc.starts_with(&format!("{base}/"))
+            || named.is_some_and(|n| {
+                n.iter()
+                    .any(|x| x == base || x.starts_with(&format!("{base}/")))
+            })
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! `k8s/missing-resource-limits`: a container without a memory limit.
 
+use crate::edits::fix_setting;
+use crate::edits::yaml::{insert_keys, step_between, yaml_scalar};
 use crate::finding::{Fix, Severity};
-use crate::fix::yaml_insert::{fix_setting, insert_keys, step_between, yaml_scalar};
 use crate::parse::yaml::YamlNode;
 use crate::rules::k8s::{skip_operational, workloads, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};

@@ -25,8 +25,11 @@ Reported at high:
 - `securityContext.privileged: true`;
 - `allowPrivilegeEscalation: true`;
 - `capabilities.add` with `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `DAC_READ_SEARCH`, `SYS_RAWIO`;
-- `hostNetwork`, `hostPID` or `hostIPC: true` on the pod;
+- `hostPID: true` on the pod (every process of the node is visible and can be signalled);
 - a `hostPath` volume of `/`, of `/var/run/docker.sock` or another runtime socket.
+
+Reported at medium: `hostNetwork` or `hostIPC: true` on the pod: the node's network or
+shared memory, a weaker wall but not the node itself (docs/severity.md).
 
 Reported at low: a container that does not set `allowPrivilegeEscalation: false` (setuid
 binaries such as `sudo` in the image can then gain privileges; the Pod Security "restricted"
@@ -112,11 +115,21 @@ impl Rule for Privileged {
             let high = Severity::High;
             for key in ["hostNetwork", "hostPID", "hostIPC"] {
                 if let Some(v) = is_true(w.pod.get(key)) {
+                    // The node's PID namespace exposes every process on it; its network
+                    // and IPC namespaces weaken isolation without giving the node away.
+                    let (severity, why) = if key == "hostPID" {
+                        (high, "it sees and can signal every process on the node")
+                    } else {
+                        (
+                            Severity::Medium,
+                            "it loses network/IPC isolation from the node",
+                        )
+                    };
                     push(
                         v.span.clone(),
-                        high,
+                        severity,
                         format!(
-                            "{} `{}` sets `{key}: true`: it shares the node's namespace",
+                            "{} `{}` sets `{key}: true`: it shares the node's namespace; {why}",
                             w.kind, w.name
                         ),
                     );

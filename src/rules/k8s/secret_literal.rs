@@ -4,11 +4,11 @@ use std::ops::Range;
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
-use crate::roles::FileRole;
 use crate::rules::compose::secret_literal::{
     is_benign_value, is_placeholder, is_secret_name, literal_part, redacted_line, url_password,
 };
 use crate::rules::compose::{is_dev_path, not_production};
+use crate::rules::secrets::detect;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -97,13 +97,19 @@ struct Ctx<'a, 'b, 'c> {
 }
 
 impl Ctx<'_, '_, '_> {
-    fn report(&mut self, host: Range<usize>, placeholder: bool, msg: String) {
+    /// Reports a literal; `weak` when it is a placeholder or a well-known default, which
+    /// examples, samples and CI/dev clusters use on purpose (not reported there) and which
+    /// elsewhere is a default credential, not a leak (medium: docs/severity.md).
+    fn report(&mut self, host: Range<usize>, weak: bool, msg: String) {
+        if weak && self.relaxed {
+            return;
+        }
         let snippet = redacted_line(self.cx, &host);
         let f = self.out.report(host, msg);
         f.snippet = snippet;
         if self.relaxed {
             f.severity = Severity::Low;
-        } else if placeholder {
+        } else if weak {
             f.severity = Severity::Medium;
         }
     }
@@ -125,6 +131,7 @@ impl Ctx<'_, '_, '_> {
         };
         let Some(range) = hit else { return };
         let placeholder = is_placeholder(&value[range.clone()]);
+        let weak = placeholder || detect::is_weak_default(&value[range.clone()]);
         let host = scalar.mapped.range_to_host(&range);
         let msg = if placeholder {
             format!(
@@ -135,7 +142,7 @@ impl Ctx<'_, '_, '_> {
         } else {
             format!("`{name}` in {what} has a password written inside a URL")
         };
-        self.report(host, placeholder, msg);
+        self.report(host, weak, msg);
     }
 }
 
@@ -155,7 +162,7 @@ impl Rule for SecretLiteral {
         if not_production(cx.role) || doc.get("sops").is_some() {
             return;
         }
-        let relaxed = cx.role == FileRole::Example || is_dev_path(&cx.file.path);
+        let relaxed = !cx.role.is_production() || is_dev_path(&cx.file.path);
         let kind = doc.get("kind").and_then(|k| k.as_str()).unwrap_or("");
         let name = doc
             .at(&["metadata", "name"])
@@ -226,10 +233,16 @@ fn report_secret_value(
     let placeholder = is_placeholder(v);
     let msg = if placeholder {
         format!("`{key}` of Secret `{name}` is a committed placeholder that will ship as the real credential")
+    } else if detect::is_weak_default(v) {
+        format!("`{key}` of Secret `{name}` is a weak, well-known default committed in plain text: generate it at install time")
     } else {
         format!("`{key}` of Secret `{name}` is committed in plain text (base64 is not encryption); use Sealed Secrets, SOPS or External Secrets")
     };
-    c.report(node.span.clone(), placeholder, msg);
+    c.report(
+        node.span.clone(),
+        placeholder || detect::is_weak_default(v),
+        msg,
+    );
 }
 
 #[cfg(test)]

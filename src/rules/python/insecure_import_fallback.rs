@@ -46,8 +46,15 @@ a part containing `crypt`, `secur`, `oauth`, `pqc`, `jwt`, `vault`, `kyber` or
   (`if not CRYPTO_AVAILABLE: return data`): the security step is skipped.
 
 Not reported:
-- handlers that re-raise, exit (`sys.exit`, `module.fail_json`), or import an
-  alternative implementation (`except ImportError: from Cryptodome.Cipher import AES`);
+- handlers that re-raise, exit (`sys.exit`, `module.fail_json`), import an
+  alternative implementation (`except ImportError: from Cryptodome.Cipher import AES`),
+  or answer an availability check with `return False` / `return None` (the
+  caller fails where the feature is used);
+- a `try` that does more than import and record the result (a best-effort block
+  that happens to import a module while emitting an audit log is not a
+  fallback);
+- diagnostic, benchmark and health-probe scripts and command-line tools, which
+  report a missing library to whoever runs them;
 - a flag that is checked later with a `raise`/exit (unless the handler itself
   says "insecure", "stub", "mock", "fake" or "dummy")
   (`if bcrypt is None: raise RuntimeError("install bcrypt")`): fails closed;
@@ -68,6 +75,9 @@ def encrypt(data: bytes) -> bytes:
         return data            # "encrypted"
     return Fernet(KEY).encrypt(data)
 ```
+
+The finding spans the handler from `except` to its log line, so the fallback is
+what a reader sees.
 
 ## Fix
 Import security libraries unconditionally, so a missing one stops the process at
@@ -159,10 +169,23 @@ impl Rule for InsecureImportFallback {
             return;
         }
         let m = Module::new(py, text);
+        // A diagnostic or benchmark script reports a missing library to the person
+        // running it; it serves nothing insecurely.
+        if is_diagnostic(&cx.file.path)
+            || crate::rules::python::print_in_library::is_cli_file(&m, &cx.file.path)
+        {
+            return;
+        }
         for try_stmt in util::descendants(m.root).filter(|n| n.kind() == "try_statement") {
             let Some(body) = try_stmt.child_by_field_name("body") else {
                 continue;
             };
+            // An import probe: the `try` only imports and records the result. A `try`
+            // that does real work and happens to import something inside (a best-effort
+            // audit log importing the project's own module) is not a fallback.
+            if !is_import_probe(body) {
+                continue;
+            }
             let Some(module) = security_import(body, &m) else {
                 continue;
             };
@@ -179,6 +202,7 @@ impl Rule for InsecureImportFallback {
                 if util::raises_or_exits(handler, &m)
                     || util::descendants(handler)
                         .any(|n| matches!(n.kind(), "import_statement" | "import_from_statement"))
+                    || reports_unavailable(handler, &m)
                 {
                     continue;
                 }
@@ -188,11 +212,12 @@ impl Rule for InsecureImportFallback {
                         "function_definition" | "class_definition" | "lambda"
                     )
                 });
-                let logs = util::descendants(handler).any(|n| {
+                let log_line = util::descendants(handler).find(|n| {
                     n.kind() == "call"
-                        && (util::logging_call(n, &m).is_some()
-                            || matches!(m.callee(n).as_deref(), Some("print" | "warnings.warn")))
+                        && (util::logging_call(*n, &m).is_some()
+                            || matches!(m.callee(*n).as_deref(), Some("print" | "warnings.warn")))
                 });
+                let logs = log_line.is_some();
                 let mut names = fallback_names(handler, &m);
                 names.extend(bound_names(body, &m));
                 let handler_text = m.text(handler).to_ascii_lowercase();
@@ -215,8 +240,14 @@ impl Rule for InsecureImportFallback {
                 };
                 let related = bypass
                     .map(|(_, r)| cx.locate(r.byte_range(), "returns here without the library"));
+                // From `except` to the log line, so a reader sees the fallback itself.
+                let header = util::except_header(clause);
+                let end = log_line
+                    .map(|n| n.end_byte())
+                    .filter(|&e| e > header.end)
+                    .unwrap_or(header.end);
                 let f = out.report(
-                    util::except_header(clause),
+                    header.start..end,
                     format!("if `{module}` fails to import, this handler {how}: security code must fail closed (let the ImportError stop start-up, or raise where the feature is used)"),
                 );
                 f.related.extend(related);
@@ -224,6 +255,50 @@ impl Rule for InsecureImportFallback {
             }
         }
     }
+}
+
+/// The `try` body only imports and records what it got (`HAS_OQS = True`, `from x import
+/// y`, `pass`): the shape of an optional-dependency probe.
+fn is_import_probe(body: Node<'_>) -> bool {
+    util::statements(body).iter().all(|s| match s.kind() {
+        "import_statement" | "import_from_statement" | "pass_statement" | "comment" => true,
+        "expression_statement" => s
+            .named_child(0)
+            .is_some_and(|e| matches!(e.kind(), "assignment" | "string")),
+        _ => false,
+    })
+}
+
+/// An availability check that answers "no" (`return False`, `return None`): the
+/// caller decides, and fails where the feature is used.
+fn reports_unavailable(handler: Node<'_>, m: &Module<'_>) -> bool {
+    util::statements(handler).iter().any(|s| {
+        s.kind() == "return_statement"
+            && util::statements(*s)
+                .first()
+                .is_none_or(|v| matches!(m.text(*v), "False" | "None"))
+    })
+}
+
+/// Diagnostic, benchmark and health-probe scripts: they report a missing library
+/// to whoever runs them.
+fn is_diagnostic(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let file = lower.rsplit('/').next().unwrap_or(&lower);
+    let dirs = &lower[..lower.len() - file.len()];
+    [
+        "diagnos",
+        "bench",
+        "health",
+        "doctor",
+        "check_env",
+        "sanity",
+    ]
+    .iter()
+    .any(|w| file.contains(w))
+        || dirs
+            .split('/')
+            .any(|d| matches!(d, "benchmarks" | "benchmark" | "bench" | "diagnostics"))
 }
 
 /// The first security module imported directly in the try body.

@@ -35,7 +35,9 @@ Not reported, because there `print` is the user interface:
   or no class at all (a script of functions, such as a training script) — and are
   not a web service module. A module of classes with a convenience main guard
   (a collector class, an API client) is library code and is reported;
-- calls inside `if __name__ == "__main__":` or inside a `main()` function;
+- calls inside `if __name__ == "__main__":` or inside a `main()` function, and
+  inside the `emit` method of a logging handler class (writing records out is
+  its job);
 - `print(..., file=f)` to something other than `sys.stdout`/`sys.stderr` (file output),
   and `print(json.dumps(...))` (machine-readable output: a plugin protocol, a hook);
 - notebook exports (`# In[ ]:` / `# %%` cells);
@@ -132,8 +134,11 @@ impl Rule for PrintInLibrary {
             .filter(|c| m.callee(*c).as_deref() == Some("print"))
             .filter(|c| !util::in_main_guard(*c, text))
             .filter(|c| {
+                // `main()` prints by design; a logging handler's `emit` is where log
+                // records are written out, print or not.
                 !util::enclosing_function(*c).is_some_and(|f| {
                     matches!(util::function_name(f, text), "main" | "_main" | "cli")
+                        || util::function_name(f, text) == "emit" && in_handler_class(f, text)
                 })
             })
             .filter(|c| !prints_json(*c, &m))
@@ -201,6 +206,22 @@ pub fn is_cli_file(m: &Module<'_>, path: &str) -> bool {
 /// Whether the file builds a command-line interface (argparse, click, typer, fire…).
 pub fn is_interactive_cli(m: &Module<'_>) -> bool {
     CLI_MODULES.iter().any(|c| m.imports_module(c))
+}
+
+/// The method belongs to a class deriving from a logging handler (`logging.Handler`,
+/// `StreamHandler`, `QueueHandler`…).
+fn in_handler_class(func: tree_sitter::Node<'_>, text: &str) -> bool {
+    let mut cur = func.parent();
+    while let Some(n) = cur {
+        if n.kind() == "class_definition" {
+            return n
+                .child_by_field_name("superclasses")
+                .and_then(|b| text.get(b.byte_range()))
+                .is_some_and(|b| b.contains("Handler"));
+        }
+        cur = n.parent();
+    }
+    false
 }
 
 /// `print(json.dumps(...))`: machine-readable output on stdout (a plugin protocol,

@@ -35,7 +35,13 @@ assigned from `requests.Session()` (`self.session.get(...)`), without
 `AsyncClient` with `timeout=None`; `urlopen` without a timeout. A call passing
 `**kwargs` is skipped (the timeout may be in there), and so is a session on
 which an adapter is `.mount()`ed (a timeout adapter is a common pattern).
-Only production code is checked.
+Only production code is checked. Container health-probe scripts
+(`healthcheck.py`, `health_check.py`, `liveness.py`…) are skipped: the runtime
+that runs them (a Docker `HEALTHCHECK`, a Kubernetes exec probe) kills them after
+its own timeout. In a command-line script or a tool run by hand (argparse/click
+mains, `scripts/`, `tools/`, `bin/`, files with a shebang or a `main()` guard) the
+finding is low: a hung script is seen and stopped; a hung service worker is not.
+A script that polls forever (`while True:`) is a service and stays medium.
 
 ## Example
 ```python
@@ -74,7 +80,20 @@ impl Rule for RequestsNoTimeout {
         if !(text.contains("requests") || text.contains("httpx") || text.contains("urlopen")) {
             return;
         }
+        if is_health_probe(&cx.file.path) {
+            return;
+        }
         let m = Module::new(py, text);
+        // A script run by hand or by a scheduler hangs where someone sees it and
+        // stops it; in a service a stuck call holds a worker for good.
+        // A daemon loop (`while True:` polling) is a service even when started from a
+        // script: nobody is watching it.
+        let script = crate::rules::python::print_in_library::is_cli_file(&m, &cx.file.path)
+            && !util::descendants(m.root).any(|n| {
+                n.kind() == "while_statement"
+                    && n.child_by_field_name("condition")
+                        .is_some_and(|c| matches!(m.text(c), "True" | "1"))
+            });
         let clients = util::http_clients(&m);
         for call in m.calls() {
             let Some(kind) = classify(call, &m, &clients) else {
@@ -95,6 +114,9 @@ impl Rule for RequestsNoTimeout {
                         format!("`{shown}(..., timeout=None)` disables httpx's default timeout: the call can hang forever"),
                     );
                     add_fix(f, edit);
+                    if script {
+                        f.severity = Severity::Low;
+                    }
                 }
                 (Kind::Requests, Some(t)) if t.kind() == "none" => {
                     let edit = out.edit(t.byte_range(), DEFAULT_TIMEOUT);
@@ -103,6 +125,9 @@ impl Rule for RequestsNoTimeout {
                         format!("`{shown}(..., timeout=None)` waits forever on a server that does not answer"),
                     );
                     add_fix(f, edit);
+                    if script {
+                        f.severity = Severity::Low;
+                    }
                 }
                 (Kind::Requests, None) => {
                     let edit = insertion(call, &m).and_then(|(at, s)| out.edit(at..at, s));
@@ -111,6 +136,9 @@ impl Rule for RequestsNoTimeout {
                         format!("`{shown}()` has no timeout: requests waits forever on a server that does not answer; pass `timeout=`"),
                     );
                     add_fix(f, edit);
+                    if script {
+                        f.severity = Severity::Low;
+                    }
                 }
                 (Kind::Urlopen, None) if util::positional(call).len() < 3 => {
                     let edit = insertion(call, &m).and_then(|(at, s)| out.edit(at..at, s));
@@ -119,11 +147,34 @@ impl Rule for RequestsNoTimeout {
                         format!("`{shown}()` has no timeout: it waits forever on a server that does not answer; pass `timeout=`"),
                     );
                     add_fix(f, edit);
+                    if script {
+                        f.severity = Severity::Low;
+                    }
                 }
                 _ => {}
             }
         }
     }
+}
+
+/// A container health-probe script (`HEALTHCHECK CMD python healthcheck.py`, a
+/// Kubernetes exec probe): the runtime kills it after its own timeout.
+fn is_health_probe(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = file.strip_suffix(".py").unwrap_or(&file);
+    let squashed: String = stem.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    matches!(
+        squashed.as_str(),
+        "healthcheck"
+            | "health"
+            | "healthprobe"
+            | "liveness"
+            | "readiness"
+            | "livenessprobe"
+            | "readinessprobe"
+            | "dockerhealthcheck"
+            | "containerhealthcheck"
+    )
 }
 
 fn add_fix(f: &mut crate::finding::Finding, edit: Option<Edit>) {

@@ -33,6 +33,11 @@ pipeline), a list of arguments without a shell, or a command whose
 interpolations go through `shlex.quote`. Production code and examples are
 checked, tests are not.
 
+In a command-line program (argparse/click/typer, a shebang script, `scripts/`,
+`tools/`, `hacking/`-style tooling, a Django management command) the finding is
+low: the values come from the person running it, so a metacharacter breaks the
+command rather than handing a shell to someone else.
+
 ## Example
 ```python
 def backup(db, dest):
@@ -94,6 +99,9 @@ impl Rule for SubprocessShell {
             return;
         }
         let m = Module::new(py, text);
+        // In a developer's command-line tool the values come from the person running
+        // it, who could run the shell themselves: a robustness bug, not an injection.
+        let cli = crate::rules::python::print_in_library::is_cli_file(&m, &cx.file.path);
         for call in m.calls() {
             let Some(name) = m.callee(call) else { continue };
             let shell = if ALWAYS_SHELL.contains(&name.as_str()) {
@@ -124,12 +132,15 @@ impl Rule for SubprocessShell {
             } else {
                 format!("`{}` is built from variables", m.text(cmd))
             };
-            out.report(
+            let f = out.report(
                 cmd.byte_range(),
                 format!(
                     "the command passed to `{name}` runs through a shell and {how}: shell metacharacters in them are executed; pass a list of arguments without `shell=True`, or `shlex.quote` each value"
                 ),
             );
+            if cli {
+                f.severity = Severity::Low;
+            }
         }
     }
 }

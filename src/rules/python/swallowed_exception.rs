@@ -14,7 +14,7 @@ pub struct SwallowedException;
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
     id: "python/swallowed-exception",
-    summary: "`except Exception` whose handler drops the error (pass, continue, return None, or only a print)",
+    summary: "`except Exception` whose handler drops the error silently (pass, continue, return None, or only a print)",
     severity: Severity::Medium,
     docs: r#"
 ## Why
@@ -30,10 +30,15 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
 
 - bare `except:` (that is `python/bare-except`, one finding per handler);
 - specific exceptions (`except ValueError:`) — naming the error is a decision;
-- handlers that re-raise, exit, log with a traceback (`logger.exception`,
-  `exc_info=True`) or at `debug`/`info`/`warning` (the author's acknowledged
-  decision, e.g. best-effort instrumentation), or return an explicit value (`return False`, `return []`: an error value the caller can
-  test — numeric fallbacks are `python/silent-numeric-fallback`);
+- handlers that re-raise, exit, log (at any level, with or without a traceback:
+  a log line is how an operator learns of the failure; whether it should carry
+  the traceback is a style question, not a lost error), call anything else, or
+  return an explicit value (`return False`, `return []`: an error value the
+  caller can test — numeric fallbacks are `python/silent-numeric-fallback`);
+- a handler that passes when the code right after the `try` tells failure from
+  success: it tests a name the `try` assigned (`fv = lookup(); … if fv is None:
+  return 404`), or the `try` returns on success and the function then returns an
+  explicit value (`return True` in the `try`, `return False` after it);
 - `return None` where `None` is a designed answer: the function is annotated
   `-> Optional[...]` / `-> X | None`, or named `try_*`, `maybe_*`, `find_*`,
   `is_*`, `has_*`, `can_*`, `detect_*`, `*_or_none`;
@@ -46,13 +51,16 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
 - a `try` that imports something (an optional-dependency probe; see
   `python/insecure-import-fallback`);
 - probing, where failure is an expected answer: a `try` with an `else:` branch
-  (do this only if that worked), or a `try` in a loop that `return`s/`break`s on
-  success while the handler moves on to the next candidate.
+  (do this only if that worked), a `try` in a loop that `return`s/`break`s on
+  success while the handler moves on to the next candidate, or one that
+  `continue`s on success while the handler passes to the fallback right after it
+  (`try: v = store[f"{key}-{i}"]; continue` / `except Exception: pass` /
+  `v = store[key]`);
+- a `try` that only stores an already computed value (`x = y`,
+  `setattr(obj, "_cache", views)`): nothing worth reporting can fail there.
 
-A handler that logs the message at `error`/`critical` without a traceback and then
-carries on is reported at **low** (`logger.error(f"failed: {e}")`: the stack
-trace is gone and the caller cannot tell). A handler with a comment explaining
-itself (`pass  # best effort`) is also reported at low. Tests, examples, vendored and generated code are not checked.
+A handler with a comment explaining itself (`pass  # best effort`) is reported at
+low. Tests, examples, vendored and generated code are not checked.
 
 ## Example
 ```python
@@ -161,24 +169,21 @@ impl Rule for SwallowedException {
             if how == PRINTS && print_in_library::is_interactive_cli(&m) {
                 continue;
             }
-            if (how == RETURNS_NONE || how == LOGS_RETURNS_NONE) && none_is_designed(clause, &m) {
+            if how == RETURNS_NONE && none_is_designed(clause, &m) {
                 continue;
             }
-            if is_cleanup(clause, &m) || is_probe(clause, how) {
+            if is_cleanup(clause, &m)
+                || is_probe(clause, how)
+                || failure_is_checked_after(clause, &m)
+            {
                 continue;
             }
             let commented = util::clause_has_comment(clause, m.text);
-            let only_logged = how == LOGS_NO_TRACEBACK || how == LOGS_RETURNS_NONE;
-            let consequence = if only_logged {
-                "the stack trace is lost and the caller cannot tell it failed; use `logger.exception(...)`, catch what you expect, or re-raise"
-            } else {
-                "the error is lost; catch what you expect, log with `logger.exception` and re-raise or return an explicit error"
-            };
             let f = out.report(
                 util::except_header(clause),
-                format!("`except {broad}` {how}: {consequence}"),
+                format!("`except {broad}` {how}: the error is lost; catch what you expect, log with `logger.exception` and re-raise or return an explicit error"),
             );
-            if commented || only_logged {
+            if commented {
                 f.severity = Severity::Low;
             }
         }
@@ -187,8 +192,6 @@ impl Rule for SwallowedException {
 
 const PRINTS: &str = "only prints the error";
 const RETURNS_NONE: &str = "silently returns None";
-const LOGS_NO_TRACEBACK: &str = "logs only the message (no traceback) and carries on";
-const LOGS_RETURNS_NONE: &str = "logs only the message (no traceback) and returns None";
 
 /// `None` is a designed answer of the function: its return annotation is
 /// `Optional[...]`/`... | None`, or its name says it may not find anything
@@ -220,7 +223,6 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
         return None;
     }
     let mut printed = false;
-    let mut logged = false;
     let mut last_kind = "pass";
     for s in &stmts {
         match s.kind() {
@@ -242,27 +244,15 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
                     "ellipsis" => {}
                     "string" => {} // a docstring-like note
                     "call" if m.callee(e).as_deref() == Some("print") => printed = true,
-                    "call" => match util::logging_call(e, m) {
-                        Some("error" | "critical")
-                            if util::kwarg(e, "exc_info", m.text).is_none()
-                                && util::kwarg(e, "stack_info", m.text).is_none() =>
-                        {
-                            logged = true
-                        }
-                        _ => return None,
-                    },
+                    // Any other call, a logging call included: the handler does
+                    // something with the error (a log line, even without traceback,
+                    // is how an operator learns of it).
+                    "call" => return None,
                     _ => return None,
                 }
             }
             _ => return None,
         }
-    }
-    if logged && !printed {
-        return Some(if last_kind == "return" {
-            LOGS_RETURNS_NONE
-        } else {
-            LOGS_NO_TRACEBACK
-        });
     }
     Some(match (printed, last_kind) {
         (true, _) => PRINTS,
@@ -271,6 +261,72 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
         (_, "return") => RETURNS_NONE,
         _ => "silently passes",
     })
+}
+
+/// The code right after the `try` tells failure from success: it tests a name the `try`
+/// body assigns (`if fv is None: return 404`), or the `try` body returns on success and
+/// the function then returns an explicit value (`return False`, `return []`).
+fn failure_is_checked_after(clause: Node<'_>, m: &Module<'_>) -> bool {
+    if !matches!(
+        util::statements(util::except_body(clause).unwrap_or(clause))
+            .last()
+            .map(|s| s.kind()),
+        Some("pass_statement" | "expression_statement")
+    ) {
+        return false;
+    }
+    let Some(try_stmt) = clause.parent() else {
+        return false;
+    };
+    let Some(body) = try_stmt.child_by_field_name("body") else {
+        return false;
+    };
+    let Some(next) = statement_after(try_stmt) else {
+        return false;
+    };
+    match next.kind() {
+        "if_statement" => {
+            let assigned: Vec<&str> = util::in_scope(body)
+                .filter(|n| n.kind() == "assignment")
+                .filter_map(|a| a.child_by_field_name("left"))
+                .filter(|l| l.kind() == "identifier")
+                .map(|l| m.text(l))
+                .collect();
+            next.child_by_field_name("condition").is_some_and(|c| {
+                util::descendants(c)
+                    .any(|n| n.kind() == "identifier" && assigned.contains(&m.text(n)))
+            })
+        }
+        "return_statement" => {
+            let returns_in_try = util::in_scope(body).any(|n| n.kind() == "return_statement");
+            let explicit = util::statements(next)
+                .first()
+                .is_some_and(|v| m.text(*v) != "None");
+            returns_in_try && explicit
+        }
+        _ => false,
+    }
+}
+
+/// The statement that runs after `stmt`, leaving enclosing `if`/`with` blocks when
+/// `stmt` is the last of one (not loops: their next statement is another iteration).
+fn statement_after(stmt: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = stmt;
+    loop {
+        if let Some(n) = cur.next_named_sibling() {
+            return (n.kind() != "comment")
+                .then_some(n)
+                .or_else(|| statement_after(n));
+        }
+        let mut up = cur.parent()?;
+        while matches!(up.kind(), "block" | "else_clause" | "elif_clause") {
+            up = up.parent()?;
+        }
+        if !matches!(up.kind(), "if_statement" | "with_statement") {
+            return None;
+        }
+        cur = up;
+    }
 }
 
 /// Feature or candidate probing, where failure is an expected answer: the `try` has an
@@ -304,9 +360,16 @@ fn is_probe(clause: Node<'_>, how: &str) -> bool {
         }
         found
     };
+    // On success the `try` leaves the loop, or (`continue`) skips the fallback that
+    // follows it, which is what runs when the handler passes.
+    let fallback_follows = how == "silently passes" && statement_after(try_stmt).is_some();
     in_loop
         && try_stmt.child_by_field_name("body").is_some_and(|b| {
-            util::in_scope(b).any(|n| matches!(n.kind(), "return_statement" | "break_statement"))
+            util::in_scope(b).any(|n| match n.kind() {
+                "return_statement" | "break_statement" => true,
+                "continue_statement" => fallback_follows,
+                _ => false,
+            })
         })
 }
 
@@ -331,23 +394,25 @@ fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
     {
         return true;
     }
-    // `x = y` / `x = "literal"` cannot raise anything worth reporting.
+    // `x = y` / `x = "literal"` / `setattr(obj, "cache", y)` cannot raise anything
+    // worth reporting: at most a read-only or slotted object refuses a cached value.
+    let plain = |r: Node<'_>| {
+        matches!(
+            r.kind(),
+            "identifier" | "string" | "integer" | "float" | "true" | "false" | "none"
+        )
+    };
     if !stmts.is_empty()
         && stmts.iter().all(|s| {
             util::expr_of(*s).is_some_and(|e| {
-                e.kind() == "assignment"
-                    && e.child_by_field_name("right").is_some_and(|r| {
-                        matches!(
-                            r.kind(),
-                            "identifier"
-                                | "string"
-                                | "integer"
-                                | "float"
-                                | "true"
-                                | "false"
-                                | "none"
-                        )
-                    })
+                (e.kind() == "assignment" && e.child_by_field_name("right").is_some_and(plain))
+                    || (e.kind() == "call"
+                        && m.callee(e)
+                            .is_some_and(|c| c == "setattr" || c == "builtins.setattr")
+                        && e.child_by_field_name("arguments").is_some_and(|a| {
+                            let args = util::named_children(a);
+                            args.len() == 3 && args.iter().all(|x| plain(*x))
+                        }))
             })
         })
     {

@@ -31,7 +31,8 @@ Reported:
   `verify_certs=False`, `ssl=False` on aiohttp;
 - `cert_reqs` / `ssl_cert_reqs` set to `CERT_NONE` / `"none"`;
 - `session.verify = False`, `ctx.check_hostname = False`,
-  `ctx.verify_mode = ssl.CERT_NONE`;
+  `ctx.verify_mode = ssl.CERT_NONE` (both on one context are one finding, the
+  second line related);
 - `ssl._create_unverified_context()` and assigning it to
   `ssl._create_default_https_context`;
 - `urllib3.disable_warnings()` alone, at info: it hides the warning that
@@ -39,12 +40,14 @@ Reported:
 
 Production code and examples (which get copied) are checked; tests (a local
 test server with a throw-away certificate) are not. A value computed at run
-time (`verify=settings.CA_BUNDLE`) is not reported, and neither is code that only
+time (`verify=settings.CA_BUNDLE`) is not reported, nor `verify=False` on a
+literal `http://` URL (there is no TLS to verify), and neither is code that only
 runs when the user opted out (`if not validate_certs: ctx.verify_mode =
 ssl.CERT_NONE`, an `if` or conditional expression whose condition names
 verification, TLS, SSL, certificates, a hostname or "insecure"): that is a
 feature, and the default is what matters (`if not server_hostname:
-ctx.check_hostname = False` is correct: there is no name to check).
+ctx.check_hostname = False` is correct: there is no name to check). In a
+command-line script or maintainer tool (a release helper) the finding is medium.
 
 ## Example
 ```python
@@ -123,8 +126,16 @@ impl Rule for TlsVerifyDisabled {
             return;
         }
         let m = Module::new(py, text);
+        // A maintainer's script (a release helper run by hand) is a real weakness, not a
+        // hole in the shipped service: medium.
+        let sev = if crate::rules::python::print_in_library::is_cli_file(&m, &cx.file.path) {
+            Severity::Medium
+        } else {
+            META.severity
+        };
         let mut reported = 0usize;
         let mut warnings_off: Option<Node<'_>> = None;
+        let mut context_lines: Vec<(String, Node<'_>, &str)> = Vec::new();
         for n in util::descendants(m.root) {
             match n.kind() {
                 "call" => {
@@ -133,7 +144,8 @@ impl Rule for TlsVerifyDisabled {
                         out.report(
                             n.byte_range(),
                             "`ssl._create_unverified_context()` accepts any certificate: connections can be intercepted",
-                        );
+                        )
+                        .severity = sev;
                         reported += 1;
                         continue;
                     }
@@ -144,7 +156,7 @@ impl Rule for TlsVerifyDisabled {
                     if let Some((arg, msg)) =
                         disabled_kwarg(n, &name, &m).filter(|_| !util::in_opt_out_branch(n, text))
                     {
-                        out.report(arg.byte_range(), msg);
+                        out.report(arg.byte_range(), msg).severity = sev;
                         reported += 1;
                     }
                 }
@@ -181,12 +193,43 @@ impl Rule for TlsVerifyDisabled {
                         _ => None,
                     };
                     if let Some(msg) = msg.filter(|_| !util::in_opt_out_branch(n, text)) {
-                        out.report(n.byte_range(), msg);
+                        // `ctx.check_hostname = False` and `ctx.verify_mode = CERT_NONE` on
+                        // one context are one problem: one finding, the other line related.
+                        if matches!(attr, "check_hostname" | "verify_mode") {
+                            let object = left
+                                .child_by_field_name("object")
+                                .map(|o| m.text(o).to_string())
+                                .unwrap_or_default();
+                            context_lines.push((object, n, msg));
+                            continue;
+                        }
+                        out.report(n.byte_range(), msg).severity = sev;
                         reported += 1;
                     }
                 }
                 _ => {}
             }
+        }
+        let mut done = vec![false; context_lines.len()];
+        for i in 0..context_lines.len() {
+            if done[i] {
+                continue;
+            }
+            let (object, node, msg) = &context_lines[i];
+            let related: Vec<_> = (i + 1..context_lines.len())
+                .filter(|&j| !done[j] && context_lines[j].0 == *object)
+                .collect();
+            let rel = related
+                .iter()
+                .map(|&j| cx.locate(context_lines[j].1.byte_range(), context_lines[j].2))
+                .collect();
+            for j in related {
+                done[j] = true;
+            }
+            let f = out.report(node.byte_range(), *msg);
+            f.related = rel;
+            f.severity = sev;
+            reported += 1;
         }
         if reported == 0 {
             if let Some(w) = warnings_off {
@@ -200,12 +243,37 @@ impl Rule for TlsVerifyDisabled {
     }
 }
 
+/// The call's URL (first positional argument or `url=`) is a literal `http://…`:
+/// there is no TLS to verify, so `verify=False` changes nothing.
+fn plain_http_url(args: Node<'_>, m: &Module<'_>) -> bool {
+    let url = util::named_children(args)
+        .into_iter()
+        .find(|a| a.kind() != "keyword_argument" && a.kind() != "comment")
+        .or_else(|| {
+            util::named_children(args).into_iter().find_map(|a| {
+                (a.kind() == "keyword_argument"
+                    && a.child_by_field_name("name").map(|k| m.text(k)) == Some("url"))
+                .then(|| a.child_by_field_name("value"))
+                .flatten()
+            })
+        });
+    url.filter(|u| u.kind() == "string").is_some_and(|u| {
+        let t = m.text(u);
+        let body = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        let body = body.trim_start_matches(['"', '\'']);
+        body.to_ascii_lowercase().starts_with("http://")
+    })
+}
+
 /// A keyword argument that disables verification on an HTTP/TLS client call.
 fn disabled_kwarg<'t>(call: Node<'t>, name: &str, m: &Module<'_>) -> Option<(Node<'t>, String)> {
     let args = call.child_by_field_name("arguments")?;
     let root = name.split('.').next().unwrap_or("");
     let method = name.rsplit('.').next().unwrap_or("");
     let http = HTTP_ROOTS.contains(&root) || CLIENT_METHODS.contains(&method);
+    if plain_http_url(args, m) {
+        return None;
+    }
     for a in util::named_children(args) {
         if a.kind() != "keyword_argument" {
             continue;

@@ -10,14 +10,21 @@ use crate::parse::python::PythonFile;
 use crate::roles::FileRole;
 use crate::rules::FileCx;
 
-/// Code that ships: production files only (quality rules).
+/// Code that ships, and development tooling people run by hand (`hack/`, `dev/`,
+/// `hacking/`): quality rules check both; the engine caps the tooling's findings at
+/// low. Tests, examples, vendored and generated code are left out.
 pub fn is_production(cx: &FileCx<'_>) -> bool {
-    cx.role == FileRole::Production
+    matches!(cx.role, FileRole::Production | FileRole::Development)
 }
 
-/// Production code or examples people copy (security rules).
+/// Production code, examples people copy, and development tooling (security rules):
+/// an unsafe call in a maintainer script (`hack/`, `dev/`) is still worth a low
+/// finding (the engine caps non-production roles at low); quality rules skip it.
 pub fn is_shipped_or_example(cx: &FileCx<'_>) -> bool {
-    matches!(cx.role, FileRole::Production | FileRole::Example)
+    matches!(
+        cx.role,
+        FileRole::Production | FileRole::Example | FileRole::Development
+    )
 }
 
 /// A parsed module with its text and import table.

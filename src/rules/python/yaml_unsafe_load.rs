@@ -72,6 +72,11 @@ impl Rule for YamlUnsafeLoad {
         let m = Module::new(py, text);
         for call in m.calls() {
             let Some(name) = m.callee(call) else { continue };
+            // `yaml.…` is PyYAML only when the module imports it: `yaml = YAML(typ="safe")`
+            // (ruamel) makes a local `yaml` whose `load` is safe.
+            if name.starts_with("yaml.") && !m.imports_module("yaml") {
+                continue;
+            }
             match name.as_str() {
                 "yaml.load" | "yaml.load_all" => {
                     let loader = util::kwarg(call, "Loader", text)

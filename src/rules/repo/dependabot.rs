@@ -46,41 +46,9 @@ pub fn entries(root: &YamlNode) -> Vec<UpdateEntry<'_>> {
         .collect()
 }
 
-/// Normalises a Dependabot directory (`./api/`, `api`, `/api/`) to `/api`.
-pub fn normalize_dir(d: &str) -> String {
-    let t = d.trim().trim_start_matches("./").trim_matches('/');
-    if t.is_empty() || t == "." {
-        "/".to_string()
-    } else {
-        format!("/{t}")
-    }
-}
+pub use crate::ecosystems::{dir_matches, normalize_dir};
 
-/// Whether a `directory`/`directories` value (possibly a glob) covers `dir`.
-pub fn dir_matches(pattern: &str, dir: &str) -> bool {
-    let p = normalize_dir(pattern);
-    if !p.contains(['*', '?', '[', '{']) {
-        return p == dir;
-    }
-    globset::GlobBuilder::new(&p)
-        .literal_separator(true)
-        .build()
-        .map(|g| g.compile_matcher().is_match(dir))
-        .unwrap_or(false)
-}
-
-/// Paths of Renovate configuration files.
-pub const RENOVATE_FILES: &[&str] = &[
-    "renovate.json",
-    "renovate.json5",
-    ".renovaterc",
-    ".renovaterc.json",
-    ".renovaterc.json5",
-    ".github/renovate.json",
-    ".github/renovate.json5",
-    ".gitlab/renovate.json",
-    ".gitlab/renovate.json5",
-];
+use crate::ecosystems::RENOVATE_FILES;
 
 /// Whether the repository has a Renovate config file (the `renovate` key of
 /// package.json is checked by the rules from the manifest itself).
@@ -96,30 +64,40 @@ pub fn package_json_has_renovate(text: &str) -> bool {
         .is_some()
 }
 
-/// Whether a pyproject.toml declares dependencies (a `[project]` table, Poetry,
-/// PDM or a build system); one that only configures tools (ruff, black, mypy)
-/// gives Dependabot nothing to update.
-pub fn pyproject_declares_deps(text: &str) -> bool {
-    text.lines().any(|l| {
-        let t = l.trim();
-        t == "[project]"
-            || t.starts_with("[tool.poetry")
-            || t.starts_with("[tool.pdm")
-            || t.starts_with("[dependency-groups]")
-            || t == "[build-system]"
-            || t.starts_with("[project.optional-dependencies]")
-    })
-}
-
-/// Manifests that name no dependency (tool-only pyproject.toml), seen by `check_manifest`.
+/// Manifests, Dockerfiles and actions that give Dependabot nothing to update (a
+/// tool-only pyproject.toml, a Dockerfile `FROM scratch`, an action that only runs
+/// shell), seen by the `check_*` hooks; see [`crate::ecosystems::has_updatable_dependencies`].
 #[derive(Debug, Default)]
 pub struct EmptyManifests(std::sync::Mutex<Vec<String>>);
 
 impl EmptyManifests {
-    /// Records `cx`'s file when it is a manifest without dependencies.
+    /// Records `cx`'s file when it names no dependency Dependabot could update.
     pub fn note(&self, cx: &crate::rules::FileCx<'_>) {
-        let name = cx.file.path.rsplit('/').next().unwrap_or("");
-        if name == "pyproject.toml" && !pyproject_declares_deps(&cx.file.text) {
+        if !crate::ecosystems::has_updatable_dependencies(&cx.file.path, &cx.file.text) {
+            if let Ok(mut v) = self.0.lock() {
+                v.push(cx.file.path.clone());
+            }
+        }
+    }
+
+    /// Records a Dockerfile with no base image to update (see
+    /// [`crate::ecosystems::dockerfile_has_base_image`]).
+    pub fn note_dockerfile(
+        &self,
+        df: &crate::parse::dockerfile::Dockerfile,
+        cx: &crate::rules::FileCx<'_>,
+    ) {
+        if !crate::ecosystems::dockerfile_has_base_image(df) {
+            if let Ok(mut v) = self.0.lock() {
+                v.push(cx.file.path.clone());
+            }
+        }
+    }
+
+    /// Records an action whose steps name no other action (see
+    /// [`crate::ecosystems::action_has_remote_uses`]).
+    pub fn note_action(&self, yaml: &crate::parse::yaml::YamlFile, cx: &crate::rules::FileCx<'_>) {
+        if !crate::ecosystems::action_has_remote_uses(yaml) {
             if let Ok(mut v) = self.0.lock() {
                 v.push(cx.file.path.clone());
             }
@@ -129,8 +107,8 @@ impl EmptyManifests {
     /// The inventory without those manifests.
     pub fn filter(
         &self,
-        inventory: &[crate::rules::InventoryEntry],
-    ) -> Vec<crate::rules::InventoryEntry> {
+        inventory: &[crate::classify::InventoryEntry],
+    ) -> Vec<crate::classify::InventoryEntry> {
         let skip = self.0.lock().map(|v| v.clone()).unwrap_or_default();
         inventory
             .iter()
@@ -154,30 +132,6 @@ pub fn file_start(path: &str, message: impl Into<String>) -> Related {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dirs_and_globs() {
-        assert_eq!(normalize_dir("/"), "/");
-        assert_eq!(normalize_dir("./api/"), "/api");
-        assert!(dir_matches("/", "/"));
-        assert!(dir_matches("/services/*", "/services/api"));
-        assert!(!dir_matches("/services/*", "/services/api/v2"));
-        assert!(dir_matches("/services/**", "/services/api/v2"));
-        assert!(!dir_matches("/api", "/"));
-    }
-
-    #[test]
-    fn pyproject_with_or_without_deps() {
-        assert!(pyproject_declares_deps(
-            "[project]\nname = \"x\"\ndependencies = [\"fastapi\"]\n"
-        ));
-        assert!(pyproject_declares_deps(
-            "[tool.poetry.dependencies]\npython = \"^3.12\"\n"
-        ));
-        assert!(!pyproject_declares_deps(
-            "[tool.ruff]\nline-length = 100\n\n[tool.mypy]\nstrict = true\n"
-        ));
-    }
 
     #[test]
     fn renovate_key() {

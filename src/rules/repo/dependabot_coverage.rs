@@ -5,10 +5,10 @@ use std::sync::Mutex;
 
 use crate::ecosystems::{self, Ecosystem};
 use crate::finding::{Related, Severity};
+use crate::parse::dockerfile::Dockerfile;
 use crate::parse::yaml::YamlFile;
 use crate::rules::repo::dependabot::{
-    dir_matches, entries, file_start, has_renovate_file, normalize_dir, package_json_has_renovate,
-    EmptyManifests,
+    entries, file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
 };
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
@@ -23,8 +23,8 @@ pub struct DependabotCoverage {
 struct State {
     /// Where to report (the `updates:` key) and its snippet.
     anchor: Option<(Related, String)>,
-    /// (ecosystem, directory pattern) of every entry.
-    covered: Vec<(Ecosystem, String)>,
+    /// (`package-ecosystem` value, directory pattern) of every entry.
+    covered: Vec<(String, String)>,
     /// A package.json with a `renovate` key was seen.
     renovate_in_package_json: bool,
 }
@@ -45,15 +45,20 @@ The configuration looks done and covers half of the repository.
 
 The rule lists every ecosystem the repository has, by directory (pip and uv:
 requirements*.txt, pyproject.toml, setup.py, Pipfile, uv.lock; npm/yarn/pnpm:
-package.json; cargo; gomod; docker: Dockerfiles; docker-compose; github-actions:
-workflows in `/` and local actions; terraform; bundler; composer; maven;
+package.json; cargo; gomod; docker: Dockerfiles with a base image to update
+(not one built only `FROM scratch`); docker-compose; github-actions: workflows
+and a root `action.yml` in `/`, other action directories on their own, when
+the action's steps name another action; terraform; bundler; composer; maven;
 gradle; nuget; mix; pub; swift; gitsubmodule), skipping tests, examples and
-vendored code, and reports each one no entry covers (`directories:` globs are
-understood; Cargo workspaces, Maven/Gradle multi-module builds and npm
-workspace members are covered by their root). Medium for package manifests,
-Dockerfiles and workflows; low for compose files, submodules and local
-composite actions, and for directories of tooling (`docs/`, `scripts/`,
-`tools/`, `benchmarks/`, `.devcontainer/`). A pyproject.toml that only
+vendored code, and reports each ecosystem no entry covers, once, with every
+uncovered directory as a related location: adding the entry (with
+`directories:`) is one change (`directories:` globs are understood; Cargo
+workspaces, Maven/Gradle multi-module builds and npm workspace members are
+covered by their root). Medium for package manifests, Dockerfiles and workflows
+that ship; low for compose files, submodules and local composite actions, for
+directories of tooling (`docs/`, `scripts/`, `tools/`, `benchmarks/`,
+`.devcontainer/`, a `tools` go.mod) and for development environments
+(docs/severity.md). A pyproject.toml that only
 configures tools (no `[project]`, Poetry, PDM or build system) is not a
 manifest. With a Renovate configuration present the rule stays
 silent: Renovate discovers manifests itself.
@@ -85,18 +90,16 @@ grouping minor and patch updates to keep the pull request count sane:
 "#,
 };
 
-/// The detected ecosystem a `package-ecosystem` value keeps updated (`bun` reads
-/// package.json, `opentofu` reads `*.tf`).
-fn covering_ecosystem(value: &str) -> Option<Ecosystem> {
-    match value {
-        "bun" => Some(Ecosystem::Npm),
-        "opentofu" => Some(Ecosystem::Terraform),
-        other => Ecosystem::from_dependabot(other),
-    }
-}
-
-fn severity_of(e: Ecosystem, dir: &str) -> Severity {
+/// Medium for what ships; low for development-only environments (a dev container's
+/// compose file, a `tools` go.mod pinning linters: docs/severity.md).
+fn severity_of(e: Ecosystem, dir: &str, evidence: &str) -> Severity {
     let first = dir.trim_start_matches('/').split('/').next().unwrap_or("");
+    let last = dir.rsplit('/').next().unwrap_or("");
+    if crate::roles::role_of(evidence) == crate::roles::FileRole::Development
+        || matches!(last, "tools" | "tool" | "hack")
+    {
+        return Severity::Low;
+    }
     if matches!(
         first,
         "docs"
@@ -135,13 +138,19 @@ impl Rule for DependabotCoverage {
         let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
         st.anchor = Some((at, snippet));
         for e in entries(root) {
-            let Some(eco) = e.ecosystem.and_then(covering_ecosystem) else {
-                continue;
-            };
+            let Some(eco) = e.ecosystem else { continue };
             for (d, _) in &e.dirs {
-                st.covered.push((eco, d.to_string()));
+                st.covered.push((eco.to_string(), d.to_string()));
             }
         }
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note_dockerfile(df, cx);
+    }
+
+    fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note_action(yaml, cx);
     }
 
     fn check_manifest(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
@@ -161,35 +170,57 @@ impl Rule for DependabotCoverage {
         if st.renovate_in_package_json || has_renovate_file(repo) {
             return;
         }
+        // One finding per missing ecosystem, every uncovered directory related: adding the
+        // entry (with `directories:`) is one change.
+        let mut missing: Vec<(Ecosystem, Vec<ecosystems::Detected>)> = Vec::new();
         for d in ecosystems::detect(&self.empty.filter(repo.inventory)) {
-            let covered = st.covered.iter().any(|(e, pat)| {
-                d.ecosystem.covered_by(*e)
-                    && (dir_matches(pat, &d.dir)
-                        // Dependabot reads workflows from `/.github/workflows` whichever of
-                        // these the entry names.
-                        || *e == Ecosystem::GithubActions
-                            && d.dir == "/"
-                            && matches!(
-                                normalize_dir(pat).as_str(),
-                                "/.github" | "/.github/workflows"
-                            ))
-            });
+            let covered = ecosystems::is_covered(
+                &d,
+                st.covered.iter().map(|(e, pat)| (e.as_str(), pat.as_str())),
+            );
             if covered {
                 continue;
             }
-            let f = out.report(
-                anchor.clone(),
-                snippet.clone(),
+            match missing.iter_mut().find(|(e, _)| *e == d.ecosystem) {
+                Some((_, v)) => v.push(d),
+                None => missing.push((d.ecosystem, vec![d])),
+            }
+        }
+        for (eco, dirs) in missing {
+            let shown: Vec<String> = dirs
+                .iter()
+                .take(5)
+                .map(|d| format!("`{}` ({})", d.dir, d.evidence))
+                .collect();
+            let more = if dirs.len() > 5 {
+                format!(" and {} more", dirs.len() - 5)
+            } else {
+                String::new()
+            };
+            let message = if dirs.len() == 1 {
                 format!(
-                    "no `{}` entry for directory `{}` ({} is there): its dependencies are never updated",
-                    d.ecosystem.as_str(),
-                    d.dir,
-                    d.evidence
-                ),
-            );
-            f.severity = severity_of(d.ecosystem, &d.dir);
-            f.related
-                .push(file_start(&d.evidence, "manifest not covered"));
+                    "no `{}` entry for directory {}: its dependencies are never updated",
+                    eco.as_str(),
+                    shown.join(", ")
+                )
+            } else {
+                format!(
+                    "no `{}` entry for {} directories: {}{more}: their dependencies are never updated",
+                    eco.as_str(),
+                    dirs.len(),
+                    shown.join(", ")
+                )
+            };
+            let f = out.report(anchor.clone(), snippet.clone(), message);
+            f.severity = dirs
+                .iter()
+                .map(|d| severity_of(d.ecosystem, &d.dir, &d.evidence))
+                .max()
+                .unwrap_or(Severity::Low);
+            f.related = dirs
+                .iter()
+                .map(|d| file_start(&d.evidence, "manifest not covered"))
+                .collect();
         }
     }
 }

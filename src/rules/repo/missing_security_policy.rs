@@ -1,8 +1,7 @@
 //! `repo/missing-security-policy`: no SECURITY.md telling people how to report a vulnerability.
 
-use crate::finding::{Edit, Fix, Related, Severity};
+use crate::finding::{Edit, Fix, Severity};
 use crate::rules::{RepoCx, RepoSink, Rule, RuleMeta};
-use crate::source::{Position, Region};
 
 /// See [`META`].
 pub struct MissingSecurityPolicy;
@@ -25,6 +24,8 @@ Security tab and links it from the new-issue page; OpenSSF Scorecard's
 A repository with a README, code and CI, and no `SECURITY.md` anywhere.
 
 ## Fix
+The finding is about the repository as a whole: it has no line (JSON `path: "."`,
+a "repository" section in the terminal and HTML reports, SARIF's no-file location).
 `harden fix` writes a `SECURITY.md` scaffold: supported versions (from the latest
 version in `CHANGELOG.md`, `pyproject.toml`, `package.json` or `Cargo.toml` when
 found), how to report (GitHub private vulnerability reporting), what to expect
@@ -57,27 +58,19 @@ impl Rule for MissingSecurityPolicy {
             return;
         }
         let version = latest_version(repo);
-        let at = Related {
-            path: "SECURITY.md".to_string(),
-            span: 0..0,
-            region: Region {
-                start: Position { line: 1, column: 1 },
-                end: Position { line: 1, column: 1 },
-            },
-            message: String::new(),
-        };
-        let f = out.report(
-            at,
-            "",
+        let f = out.report_repository(
             "no security policy: reporters have no private channel; add SECURITY.md",
         );
-        f.fix = Some(Fix::safe(
-            "Create a SECURITY.md scaffold (fill in the contact)",
-            vec![Edit {
-                range: 0..0,
-                replacement: scaffold(version.as_deref()),
-            }],
-        ));
+        f.fix = Some(
+            Fix::safe(
+                "Create a SECURITY.md scaffold (fill in the contact)",
+                vec![Edit {
+                    range: 0..0,
+                    replacement: scaffold(version.as_deref()),
+                }],
+            )
+            .in_file("SECURITY.md"),
+        );
     }
 }
 
@@ -87,7 +80,7 @@ fn latest_version(repo: &RepoCx<'_>) -> Option<String> {
         if !repo.inventory.iter().any(|e| e.path == p) {
             return None;
         }
-        let text = std::fs::read_to_string(repo.root.join(p)).ok()?;
+        let text = repo.read_text(p)?;
         (text.len() < 2_000_000).then_some(text)
     };
     if let Some(text) = read("CHANGELOG.md") {

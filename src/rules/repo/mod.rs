@@ -4,7 +4,9 @@
 use super::Rule;
 
 pub mod dependabot;
+pub mod dependabot_cooldown;
 pub mod dependabot_coverage;
+pub mod dependabot_insecure_execution;
 pub mod dependabot_invalid;
 pub mod missing_security_policy;
 pub mod no_dependency_updates;
@@ -14,6 +16,8 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(dependabot_invalid::DependabotInvalid::default()),
         Box::new(dependabot_coverage::DependabotCoverage::default()),
+        Box::new(dependabot_cooldown::DependabotCooldown),
+        Box::new(dependabot_insecure_execution::DependabotInsecureExecution),
         Box::new(no_dependency_updates::NoDependencyUpdates::default()),
         Box::new(missing_security_policy::MissingSecurityPolicy),
     ]

@@ -4,6 +4,8 @@ use std::sync::Mutex;
 
 use crate::ecosystems;
 use crate::finding::{Edit, Fix, Severity};
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::yaml::YamlFile;
 use crate::rules::repo::dependabot::{
     file_start, has_renovate_file, package_json_has_renovate, EmptyManifests,
 };
@@ -57,13 +59,23 @@ updates:
     directory: /
     schedule: { interval: weekly }
 ```
-`harden fix` writes this file from the ecosystems it detects.
+`harden fix` writes this file from the ecosystems it detects. The finding is about the
+repository as a whole (no line to point at): the manifests that prove the gap are its
+related locations.
 "#,
 };
 
 impl Rule for NoDependencyUpdates {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note_dockerfile(df, cx);
+    }
+
+    fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note_action(yaml, cx);
     }
 
     fn check_manifest(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
@@ -88,7 +100,7 @@ impl Rule for NoDependencyUpdates {
         if found.is_empty() {
             return;
         }
-        let config = crate::fix::dependabot::generate(repo.root, &inventory, &found);
+        let config = crate::edits::dependabot::generate(repo.root, &inventory, &found);
         let mut names: Vec<String> = found
             .iter()
             .map(|d| {
@@ -105,23 +117,22 @@ impl Rule for NoDependencyUpdates {
         } else {
             names.join(", ")
         };
-        let f = out.report(
-            file_start(".github/dependabot.yml", "should hold the fix"),
-            String::new(),
-            format!(
-                "no Dependabot or Renovate configuration: {shown} dependencies are never updated automatically; add .github/dependabot.yml"
-            ),
-        );
+        let f = out.report_repository(format!(
+            "no Dependabot or Renovate configuration: {shown} dependencies are never updated automatically; add .github/dependabot.yml"
+        ));
         for d in found.iter().take(10) {
             f.related.push(file_start(&d.evidence, "manifest found"));
         }
         f.severity = Severity::Medium;
-        f.fix = Some(Fix::safe(
-            "Create .github/dependabot.yml for the ecosystems found",
-            vec![Edit {
-                range: 0..0,
-                replacement: config,
-            }],
-        ));
+        f.fix = Some(
+            Fix::safe(
+                "Create .github/dependabot.yml for the ecosystems found",
+                vec![Edit {
+                    range: 0..0,
+                    replacement: config,
+                }],
+            )
+            .in_file(".github/dependabot.yml"),
+        );
     }
 }

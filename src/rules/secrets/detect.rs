@@ -100,6 +100,7 @@ pub fn is_prose_or_data(cx: &FileCx<'_>) -> bool {
                 | "scss"
         )
         || is_template_name(&name)
+        || is_scanner_baseline(&name)
         || is_test_like(&cx.file.path)
         || cx.file.path.to_ascii_lowercase().split('/').any(|d| {
             matches!(
@@ -115,6 +116,24 @@ pub fn is_prose_or_data(cx: &FileCx<'_>) -> bool {
         || name.starts_with("license")
         || name.starts_with("news")
         || name.starts_with("authors")
+}
+
+/// The baseline or allowlist of a secret scanner (detect-secrets' `.secrets.baseline`,
+/// gitleaks' `.gitleaks.toml` and `.gitleaksignore`, trufflehog's exclusions, talisman's
+/// `.talismanrc`): hashes and fingerprints of findings, not secrets.
+pub fn is_scanner_baseline(lower_name: &str) -> bool {
+    lower_name.ends_with("secrets.baseline")
+        || lower_name.starts_with(".secrets.")
+        || matches!(
+            lower_name,
+            ".gitleaks.toml"
+                | "gitleaks.toml"
+                | ".gitleaksignore"
+                | ".talismanrc"
+                | ".secretlintignore"
+        )
+        || lower_name.starts_with(".trufflehog")
+        || lower_name.starts_with(".detect-secrets")
 }
 
 /// Test files the role table does not know (`Card.test.tsx`, `api.spec.jsx`,
@@ -315,9 +334,17 @@ const BAD_LAST: &[&str] = &[
     "number",
     "num",
     "policy",
+    "scheme",
+    "schemes",
+    "passwords",
+    "secrets",
+    "address",
+    "addr",
+    "verbose",
 ];
 
 const BAD_ANY: &[&str] = &[
+    "hashed",
     "tokenizer",
     "tokens",
     "tokenize",
@@ -345,8 +372,24 @@ const BAD_ANY: &[&str] = &[
     "allow",
 ];
 
-fn classify_name(lower: &str) -> Option<NameClass> {
-    let trimmed = lower.trim_start_matches(['-', '.', '$']);
+/// `GooglePasswordManager` → `google_password_manager`, `tokenAddress` → `token_address`:
+/// camelCase words become separate segments, so the last word decides like in snake_case.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+fn classify_name(name: &str) -> Option<NameClass> {
+    let snake = snake_case(name);
+    let trimmed = snake.trim_start_matches(['-', '.', '$']);
     if trimmed == "pwd" || trimmed.is_empty() {
         return None;
     }
@@ -412,8 +455,7 @@ pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
         if op_text == ":" && matches!(b.get(after), Some(b'/')) {
             continue;
         }
-        let lower = name.to_ascii_lowercase();
-        let Some(class) = classify_name(&lower) else {
+        let Some(class) = classify_name(name) else {
             continue;
         };
         let Some(value_span) = read_value(text, after, style) else {
@@ -598,16 +640,24 @@ pub fn plausible_secret(value: &str, class: NameClass) -> bool {
     ) {
         return false;
     }
+    // Interpolations and references (`${X}`, `{{ x }}`, `%(x)s`, `$(cmd)`, an escaped
+    // `\$X` expanded later), text with a format or call shape (`uid:gid:(gecos)`).
     if [
-        "${", "{{", "}}", "%(", "%s", "#{", "{", "}", "()", "://", "\\n", "#",
+        "${", "{{", "}}", "%(", "%s", "#{", "{", "}", "()", "://", "\\n", "#", "$(", "\\$",
     ]
     .iter()
     .any(|p| v.contains(p))
+        || v.contains('(') && v.contains(')')
     {
+        return false;
+    }
+    // A UUID names something (a passkey provider, a tenant); it is not a password.
+    if class == NameClass::Password && is_uuid(v) {
         return false;
     }
     let lower = v.to_ascii_lowercase();
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w))
+        || is_leet_placeholder(&lower)
         || WEAK_DEFAULTS.contains(&lower.as_str())
     {
         return false;
@@ -663,6 +713,96 @@ pub fn plausible_secret(value: &str, class: NameClass) -> bool {
             classes >= 2 && entropy(v) >= 3.0 && v.bytes().any(|c| c.is_ascii_digit())
         }
     }
+}
+
+/// `8-4-4-4-12` hexadecimal groups.
+pub fn is_uuid(v: &str) -> bool {
+    let groups: Vec<&str> = v.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// `P@ssw0rd`, `p@ssword!@#`, `S3cret123`: the word `password`, `secret` or `changeme`
+/// in leetspeak with at most a number and punctuation after it, the placeholder every
+/// tutorial uses. A longer phrase (`S3cr3tPw!`) is somebody's password.
+fn is_leet_placeholder(lower: &str) -> bool {
+    let core = lower.trim_end_matches(|c: char| !c.is_ascii_alphabetic() && c != '@' && c != '$');
+    let plain = unleet(core);
+    let word = plain.trim_end_matches(|c: char| c.is_ascii_digit());
+    matches!(word, "password" | "passwort" | "secret" | "changeme")
+}
+
+/// `p@ssw0rd` → `password`, `s3cr3t` → `secret`: placeholders written in leetspeak.
+fn unleet(lower: &str) -> String {
+    lower
+        .chars()
+        .map(|c| match c {
+            '@' | '4' => 'a',
+            '0' => 'o',
+            '1' | '!' => 'i',
+            '3' => 'e',
+            '$' | '5' => 's',
+            '7' => 't',
+            c => c,
+        })
+        .collect()
+}
+
+/// A weak or well-known value a person chose or a template ships: words with at most a
+/// short number (`admin123`, `local_dev_pwd`, `GoodNewsEveryone`), a counting sequence
+/// (`0123456789abcdef…`, `12345678`). Such a value is a default credential, not a leak
+/// (docs/severity.md: medium).
+pub fn is_weak_default(value: &str) -> bool {
+    let lower = value.trim().to_ascii_lowercase();
+    let digits = lower.len() - lower.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let words = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    let words = words.trim_end_matches(['_', '-', '.', '!']);
+    let wordy = !words.is_empty()
+        && digits <= 4
+        && words
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || matches!(c, b'_' | b'-' | b'.'));
+    wordy || is_counting_sequence(&lower)
+}
+
+/// `0123456789abcdef`, `12345678`, `abcdefgh`: runs of consecutive characters cover it.
+fn is_counting_sequence(lower: &str) -> bool {
+    let b = lower.as_bytes();
+    if b.len() < 8 {
+        return false;
+    }
+    let mut in_runs = 0;
+    let mut run = 1;
+    for i in 1..=b.len() {
+        let next = i < b.len()
+            && (b[i - 1].checked_add(1) == Some(b[i])
+                || b[i - 1] == b'9' && b[i] == b'a'
+                || b[i - 1] == b'f' && b[i] == b'0');
+        if next {
+            run += 1;
+        } else {
+            if run >= 4 {
+                in_runs += run;
+            }
+            run = 1;
+        }
+    }
+    in_runs * 4 >= b.len() * 3
+}
+
+/// A value that looks machine-generated (a key, a token, a random password): long,
+/// high-entropy, letters and digits. Where a name alone is weak evidence (a comment, a CI
+/// workflow), only such values are reported.
+pub fn looks_generated(value: &str) -> bool {
+    let v = value.trim();
+    v.len() >= 16
+        && entropy(v) >= 3.5
+        && v.bytes().any(|c| c.is_ascii_digit())
+        && v.bytes().any(|c| c.is_ascii_alphabetic())
+        && !is_counting_sequence(&v.to_ascii_lowercase())
 }
 
 /// How many of lower, upper, digit, symbol occur.
@@ -761,41 +901,46 @@ pub fn python_prose(
     snippets: bool,
 ) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut cursor = py.root().walk();
-    'walk: loop {
-        let n = cursor.node();
-        let mut descend = true;
-        match n.kind() {
-            "comment" => {
+    crate::parse::shell::preorder(py.root(), |n| match n.kind() {
+        "comment" => {
+            out.push(n.start_byte()..n.end_byte());
+            false
+        }
+        "string" => {
+            let t = text.get(n.start_byte()..n.end_byte()).unwrap_or("");
+            let body = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            let inner = body.trim_matches(['"', '\'']);
+            if body.starts_with("\"\"\"")
+                || body.starts_with("'''")
+                || snippets && inner.contains([' ', '=', ':', '\t']) && !is_dsn(inner)
+            {
                 out.push(n.start_byte()..n.end_byte());
-                descend = false;
             }
-            "string" => {
-                let t = text.get(n.start_byte()..n.end_byte()).unwrap_or("");
-                let body = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-                let inner = body.trim_matches(['"', '\'']);
-                if body.starts_with("\"\"\"")
-                    || body.starts_with("'''")
-                    || snippets && inner.contains([' ', '=', ':', '\t']) && !is_dsn(inner)
-                {
-                    out.push(n.start_byte()..n.end_byte());
-                }
-                descend = false;
-            }
-            _ => {}
+            false
         }
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
+        _ => true,
+    });
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// Byte ranges of Python blocks that only run in tests: the body of an `if` whose
+/// condition names a test setting (`if TESTING:`, `if settings.IS_TEST:`,
+/// `if "test" in sys.argv:`). Settings modules set throwaway values there. Sorted.
+pub fn python_test_blocks(py: &crate::parse::python::PythonFile, text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    crate::parse::shell::preorder(py.root(), |n| {
+        if n.kind() == "if_statement" {
+            let names_test = n
+                .child_by_field_name("condition")
+                .and_then(|c| text.get(c.start_byte()..c.end_byte()))
+                .is_some_and(|c| c.to_ascii_lowercase().contains("test"));
+            if let (true, Some(body)) = (names_test, n.child_by_field_name("consequence")) {
+                out.push(body.start_byte()..body.end_byte());
             }
         }
-    }
+        true
+    });
     out.sort_by_key(|r| r.start);
     out
 }
@@ -880,7 +1025,8 @@ pub fn in_ranges(ranges: &[Range<usize>], pos: usize) -> bool {
 pub fn on_comment_line(text: &str, pos: usize) -> bool {
     let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
     let t = text[start..pos].trim_start();
-    ["#", "//", ";", "--", "<!--", "*", "REM ", "rem "]
+    // `-- ` with its space: `--password=…` starting a continued shell line is a flag.
+    ["#", "//", ";", "-- ", "<!--", "*", "REM ", "rem "]
         .iter()
         .any(|p| t.starts_with(p))
 }
@@ -919,6 +1065,30 @@ fn strip_percent(s: &str) -> String {
     out
 }
 
+/// `P%40ssw0rd%21` → `P@ssw0rd!`: percent escapes decoded (invalid ones kept), for
+/// placeholder checks.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s
+                .get(i + 1..i + 3)
+                .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(byte) = hex {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Passwords inside URLs, skipping placeholders and references.
 pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
     if memchr::memmem::find(text.as_bytes(), b"://").is_none() {
@@ -930,8 +1100,19 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
             continue;
         };
         let p = pw.as_str();
-        let lower = strip_percent(p).to_ascii_lowercase();
-        if p.contains('$')
+        let decoded = percent_decode(p).to_ascii_lowercase();
+        // Both the decoded form (`P%40ssw0rd` → `p@ssw0rd`) and the one with escapes
+        // dropped (`my-pa%2Fssword` → `my-password`) are checked for placeholder words.
+        let lower = format!("{decoded} {}", strip_percent(p).to_ascii_lowercase());
+        let plain = unleet(&decoded);
+        // `RANDOM_PWD`, `DB_PASS`, `PASSWORD`: a name standing in for the value.
+        let shouted = p.len() >= 3
+            && p.bytes()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+            && p.bytes().any(|c| c.is_ascii_uppercase());
+        if shouted
+            || plain.contains("passw")
+            || p.contains('$')
             || p.contains('%') && (p.contains("%(") || p.contains("%s"))
             || p.starts_with('<')
             || p.contains('*')
@@ -942,13 +1123,13 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
             || lower.contains("changeme")
             || lower.contains("xxx")
             || lower.contains("your")
-            || lower == "pwd"
-            || lower == "pw"
-            || lower == "token"
-            || lower == "user"
-            || lower == "test"
-            || lower == "admin"
-            || lower.starts_with("x-")
+            || decoded == "pwd"
+            || decoded == "pw"
+            || decoded == "token"
+            || decoded == "user"
+            || decoded == "test"
+            || decoded == "admin"
+            || decoded.starts_with("x-")
         {
             continue;
         }
@@ -1037,6 +1218,80 @@ mod tests {
             };
             assert!(vals(t, style).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn identifiers_are_not_secrets() {
+        for t in [
+            "  tokenAddress: \"0x6B175474E89094C44Da98b954EedeAC495271d0F\"\n",
+            "  secretName: wallet-db-credentials\n",
+            "  passwordSecretRef: wallet-db-password\n",
+            "  default_password_scheme = SHA512-CRYPT\n",
+            "auth_verbose_passwords = sha1:6\n",
+            "        \"hashed_secret\": \"3e26d6750975d678acb8fa35a0f69237881576b0\",\n",
+            "# user:password:uid:gid:(gecos):home:(shell):extra_fields\n",
+            "export PGPASSWORD=\"\\$DB_PASS\"\n",
+            "DB_PASSWORD=$(cat /run/secrets/db)\n",
+        ] {
+            assert!(vals(t, Style::Config).is_empty(), "{t}");
+        }
+        for t in [
+            "  GooglePasswordManager = \"ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4\",\n",
+            "  OnePassword = \"bada5566-a7aa-401f-bd96-45619a55120d\",\n",
+            "db = connect(password=\"P@ssw0rd\")\n",
+        ] {
+            assert!(vals(t, Style::Code).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn weak_defaults_and_generated_values() {
+        for v in [
+            "admin123",
+            "pass123",
+            "local_dev_pwd",
+            "prod_key_123",
+            "GoodNewsEveryone",
+            "0123456789abcdef0123456789abcdef01234567",
+            "12345678",
+        ] {
+            assert!(is_weak_default(v), "{v}");
+        }
+        for v in [
+            "Tr0ub4dor&3x",
+            "J5brHrAXFLQSif0K",
+            "Rp7!vK2q9Lmz",
+            "w8Xq-3nTz4Pa",
+        ] {
+            assert!(!is_weak_default(v), "{v}");
+        }
+        assert!(looks_generated(
+            "F0E5AD933D7F6FD8F4DBB3E038C501C052DC0593C686D21ACB30AE205D2F634B"
+        ));
+        assert!(looks_generated("k8Vq2mZx7RtW4pLn9BcD3fGh6JsY1aQe"));
+        assert!(!looks_generated("local_dev_pwd"));
+        assert!(!looks_generated("Tq8#mLz2vKp"));
+        assert!(!looks_generated("0123456789abcdef0123456789abcdef"));
+        assert!(is_uuid("bada5566-a7aa-401f-bd96-45619a55120d"));
+        assert!(!is_uuid("bada5566a7aa401fbd9645619a55120d"));
+        assert!(is_scanner_baseline(".secrets.baseline"));
+        assert!(is_scanner_baseline(".gitleaks.toml"));
+        assert!(!is_scanner_baseline("secrets.yaml"));
+    }
+
+    #[test]
+    fn url_password_placeholders() {
+        for t in [
+            "postgresql://doadmin:RANDOM_PWD@db-postgresql-nyc3-12345.ondigitalocean.com:25060/db",
+            "postgresql://mealie:P%40ssword%21%40%23@postgres:5432/mealie",
+            "postgresql://app:P@ssw0rd@db.internal/app",
+        ] {
+            assert!(url_passwords(t).is_empty(), "{t}");
+        }
+        assert_eq!(
+            url_passwords("postgres://app:Zq81xkP3@db.internal:5432/app").len(),
+            1
+        );
     }
 
     #[test]

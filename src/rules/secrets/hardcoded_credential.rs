@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::detect::{self, NameClass};
-use super::provider_credential::provider_hits;
+use super::provider_credential::{is_documentation_sample, provider_hits};
 use crate::classify::FileKind;
 use crate::finding::Severity;
 use crate::parse::python::PythonFile;
@@ -31,11 +31,30 @@ The rule looks for secret-looking names (`password`, `passwd`, `pwd`,
 `DB_PASSWORD = "…"` and `connect(password="…")`, YAML/INI/env/properties
 `password: …`, JSON `"apiKey": "…"`, shell and Dockerfile `ENV TOKEN=…`.
 
+Severity follows the evidence (docs/severity.md): a value that is not a weak
+default, in shipped code or configuration, is high; a weak or well-known default
+(`admin123`, `local_dev_pwd`, a counting sequence such as `0123456789abcdef…`) and
+any value in a committed dotenv file (a default everyone who runs it shares) is
+medium; in a comment or a CI workflow only a generated-looking value (16+
+characters, high entropy) is reported, at low; development environments
+(`.devcontainer/`, `settings/dev.py`, `.env.development`) are low.
+
 What it does not report, to stay precise:
 - references: `os.environ["DB_PASSWORD"]`, `os.getenv(…)`, `${DB_PASSWORD}`,
-  `{{ vault_password }}`, `%(password)s`, a variable (`password=db_password`),
+  `{{ vault_password }}`, `%(password)s`, `$(cmd)`, an escaped `\$DB_PASS` expanded
+  on another host, a variable (`password=db_password`),
   an environment variable name (`password: DB_PASSWORD`), `settings.SECRET_KEY`,
   AWS/SSM ARNs and `vault:` references;
+- identifiers that name a secret rather than hold one, in any case style:
+  `secretName`, `passwordSecretRef`, `PRIVATE_KEY_FILE`, `tokenAddress` (a public
+  address), `default_password_scheme`, `auth_verbose_passwords`, `hashed_secret`,
+  an enum member such as `GooglePasswordManager`, and UUIDs under password names;
+- secret-scanner baselines and allowlists (`.secrets.baseline`, `.gitleaks.toml`,
+  `.gitleaksignore`): hashes of findings;
+- values set in Python blocks that only run in tests (`if TESTING:`), and test
+  modules by their conventions (Django `tests.py`, `tests_*.py`, `*_e2e.py`,
+  `.env.test`, `settings/test.py`);
+- leetspeak placeholders (`P@ssw0rd`), text with a format shape (`uid:gid:(gecos)`);
 - placeholders: empty strings, `changeme`, `<token>`, `xxx`, `your-api-key-here`,
   values containing `example`, `dummy`, `test`, `fake`, `secret`, `password`…,
   one repeated character, and well-known local defaults (`postgres`, `root`,
@@ -113,46 +132,104 @@ impl Rule for HardcodedCredential {
     }
 }
 
-/// Reports assignments, outside prose (comments, docstrings, messages) in Python.
+/// How sure a hard-coded credential is to be a leak, from where it is written and what it
+/// looks like (docs/severity.md, "Evidence").
+fn severity_of(cx: &FileCx<'_>, value: &str, on_comment: bool) -> Option<Severity> {
+    let generated = detect::looks_generated(value);
+    // A comment or a CI workflow names many throwaway values; only generated-looking
+    // ones are worth a look there, and they are hygiene.
+    if on_comment || is_ci_workflow(cx) {
+        return generated.then_some(Severity::Low);
+    }
+    if detect::is_weak_default(value) || is_dotenv(&cx.file.path) {
+        return Some(Severity::Medium);
+    }
+    Some(Severity::High)
+}
+
+/// A GitHub/GitLab/CircleCI pipeline file: its literals configure a CI run (a service
+/// container's password, a test app's key); real deploy secrets come from the CI's store.
+fn is_ci_workflow(cx: &FileCx<'_>) -> bool {
+    let path = cx.file.path.as_str();
+    matches!(cx.kind, FileKind::Workflow | FileKind::Action)
+        || path.starts_with(".github/workflows/")
+        || path == ".gitlab-ci.yml"
+        || path.starts_with(".circleci/")
+        || path == ".travis.yml"
+        || path == "azure-pipelines.yml"
+}
+
+/// A committed dotenv file (`.env`, `prod.env`): whatever it holds is a default shared by
+/// everyone who runs with it; the deployment's real values are kept out of the repository.
+fn is_dotenv(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+}
+
+/// Reports assignments, outside prose (comments, docstrings, messages) and test-only
+/// blocks in Python.
 fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
+    if !matches!(cx.role, FileRole::Production | FileRole::Development)
+        || detect::is_prose_or_data(cx)
     {
-        if !matches!(cx.role, FileRole::Production) || detect::is_prose_or_data(cx) {
-            return;
+        return;
+    }
+    let text = &cx.file.text;
+    let mut found = detect::assignments(text, detect::style_of(cx));
+    if found.is_empty() {
+        return;
+    }
+    let prose = detect::code_prose(cx, py, true);
+    let test_blocks = py
+        .map(|py| detect::python_test_blocks(py, text))
+        .unwrap_or_default();
+    found.retain(|a| {
+        !detect::in_ranges(&prose, a.name_span.start)
+            && !test_blocks.iter().any(|b| b.contains(&a.name_span.start))
+    });
+    if found.is_empty() {
+        return;
+    }
+    let provider: Vec<Range<usize>> = provider_hits(text).into_iter().map(|h| h.1).collect();
+    let spans: Vec<Range<usize>> = found.iter().map(|a| a.value_span.clone()).collect();
+    for a in &found {
+        if provider
+            .iter()
+            .any(|p| p.start < a.value_span.end && a.value_span.start < p.end)
+        {
+            continue;
         }
-        let mut found = detect::assignments(&cx.file.text, detect::style_of(cx));
-        if found.is_empty() {
-            return;
+        let value = &text[a.value_span.clone()];
+        if is_documentation_sample(value) {
+            continue;
         }
-        let prose = detect::code_prose(cx, py, true);
-        found.retain(|a| !detect::in_ranges(&prose, a.name_span.start));
-        if found.is_empty() {
-            return;
-        }
-        let provider: Vec<Range<usize>> = provider_hits(&cx.file.text)
-            .into_iter()
-            .map(|h| h.1)
-            .collect();
-        let spans: Vec<Range<usize>> = found.iter().map(|a| a.value_span.clone()).collect();
-        for a in &found {
-            if provider
-                .iter()
-                .any(|p| p.start < a.value_span.end && a.value_span.start < p.end)
-            {
-                continue;
-            }
-            let what = match a.class {
-                NameClass::Password => "password",
-                NameClass::Token => "secret",
-            };
-            let snippet = detect::redacted_line(cx.file, &a.value_span, &spans);
-            let f = out.report(
-                a.value_span.clone(),
-                format!(
-                    "hard-coded {what} in `{}`: load it from the environment or a secret store",
-                    a.name
-                ),
-            );
-            f.snippet = snippet;
-        }
+        let on_comment = py.is_none() && detect::on_comment_line(text, a.name_span.start);
+        let Some(severity) = severity_of(cx, value, on_comment) else {
+            continue;
+        };
+        let what = match a.class {
+            NameClass::Password => "password",
+            NameClass::Token => "secret",
+        };
+        let message = if severity == Severity::Medium && detect::is_weak_default(value) {
+            format!(
+                "hard-coded default {what} in `{}` (a weak, well-known value): require it from the environment",
+                a.name
+            )
+        } else if on_comment {
+            format!(
+                "{what} in a comment on `{}`: if it was ever real, rotate it and delete the line",
+                a.name
+            )
+        } else {
+            format!(
+                "hard-coded {what} in `{}`: load it from the environment or a secret store",
+                a.name
+            )
+        };
+        let snippet = detect::redacted_line(cx.file, &a.value_span, &spans);
+        let f = out.report(a.value_span.clone(), message);
+        f.snippet = snippet;
+        f.severity = severity;
     }
 }

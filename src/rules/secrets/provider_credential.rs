@@ -41,8 +41,12 @@ vendored files, and in templates meant to be copied (`.env.example`,
 `settings.py.sample`, `*.dist`, `*.j2`) and Rust `#[cfg(test)]` modules, they
 are reported at low: test fixtures often carry throwaway keys,
 but a real key there is still worth a look. Well-known documentation values
-(AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`) and low-entropy
-fillers (`ghp_xxxxxxxx…`) are skipped, and so are URL passwords in Python
+(AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`, Slack's and jwt.io's
+documentation samples), low-entropy fillers (`ghp_xxxxxxxx…`) and values with a run
+of six equal characters (`hooks.slack.com/services/T00000000/B00000000/XXXX…`) are
+skipped, Slack tokens need their numeric team/user ids (`xoxb-1234-abcdefgh` is a
+placeholder), URL passwords that are placeholders (`RANDOM_PWD`, `P%40ssw0rd`) are
+skipped, and so are URL passwords in Python
 docstrings/comments and Rust doc comments (connection-string examples). The secret is never printed: the snippet
 keeps its first characters and `****`.
 
@@ -65,8 +69,9 @@ body: we skip it) and has many more niche providers; it does not report password
 inside connection URLs. gitleaks has no notion of test files, so it reports test
 keys at full severity; its generic rule corresponds to
 `secrets/hardcoded-credential` here. AWS key ids must use AWS's base32 alphabet
-(`[A-Z2-7]`), like gitleaks. gitleaks also decodes base64 blobs (a PEM key
-inside a base64 MIME part); this rule does not. On ansible-core 2.19 gitleaks
+(`[A-Z2-7]`), like gitleaks. Like gitleaks, a base64-encoded PEM private key
+(`LS0tLS1CRUdJTi…`, a Kubernetes Secret's `tls.key`, a MIME part) is decoded and
+reported when it holds a key body. On ansible-core 2.19 gitleaks
 reports 4 findings (3 test private keys, one of them base64-encoded in a MIME
 fixture, and a `generic-api-key` on a comment); this rule reports the 2 plain
 test keys plus 5 deploy-token/password URLs in tests, all at low.
@@ -139,7 +144,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         ),
         pat(
             "Slack token",
-            r"\bxox[baprs]-[A-Za-z0-9\-]{10,}\b",
+            r"\bxox[abeoprs]-[0-9]{6,}-[A-Za-z0-9\-]{10,}\b",
             Critical,
             0,
             3.0,
@@ -219,6 +224,40 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     ]
 });
 
+/// Credentials published in providers' own documentation as samples, which code then
+/// copies into mocks and tests: they authenticate nothing. (AWS marks its samples with
+/// `EXAMPLE`, which is checked separately.)
+const DOCUMENTATION_SAMPLES: &[&str] = &[
+    // Slack, `oauth.v2.access` response example.
+    "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+    // jwt.io's default token.
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+];
+
+/// Whether `value` is a credential a provider publishes in its documentation (see
+/// [`DOCUMENTATION_SAMPLES`]): no rule reports it, whatever name it is assigned to.
+pub fn is_documentation_sample(value: &str) -> bool {
+    DOCUMENTATION_SAMPLES.contains(&value.trim())
+}
+
+/// A run of six or more identical characters (`T00000000`, `XXXXXXXX`): a filler where a
+/// real token is random (six equal characters in a row almost never occur in one).
+fn has_filler_run(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut run = 1;
+    for i in 1..b.len() {
+        if b[i] == b[i - 1] && b[i].is_ascii_alphanumeric() {
+            run += 1;
+            if run >= 6 {
+                return true;
+            }
+        } else {
+            run = 1;
+        }
+    }
+    false
+}
+
 /// One alternation of every pattern, to skip files with no candidate in one pass.
 static ANY: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = PATTERNS
@@ -257,6 +296,57 @@ fn has_key_body(text: &str, header_end: usize) -> bool {
     total >= 100
 }
 
+/// `-----BEGIN` in base64 (a PEM key stored base64-encoded: a Kubernetes Secret's
+/// `tls.key`, a CI variable, a MIME part), possibly wrapped at 64/76 columns.
+static ENCODED_PEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"LS0tLS1CRUdJTi[A-Za-z0-9+/=\r\n]{80,}").expect("static regex"));
+
+/// Private keys hidden in base64: decoded, they must be a PEM private key with a body.
+fn encoded_private_keys(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> {
+    use base64::Engine as _;
+    if !text.contains("LS0tLS1CRUdJTi") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in ENCODED_PEM.find_iter(text) {
+        // Decode a bounded prefix: enough for the header and the first body lines.
+        let blob: String = m
+            .as_str()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(1200)
+            .collect();
+        let usable = blob.len() - blob.len() % 4;
+        let chunk = blob.get(..usable).unwrap_or("");
+        let Ok(bytes) = base64::engine::general_purpose::STANDARD
+            .decode(chunk)
+            .or_else(|_| {
+                base64::engine::general_purpose::STANDARD_NO_PAD.decode(chunk.trim_end_matches('='))
+            })
+        else {
+            continue;
+        };
+        let decoded = String::from_utf8_lossy(&bytes);
+        let Some(h) = PEM_PRIVATE.find(&decoded) else {
+            continue;
+        };
+        if has_key_body(&decoded, h.end()) {
+            let end = m.start() + m.as_str().find(['\r', '\n']).unwrap_or(m.len());
+            out.push((
+                "base64-encoded private key",
+                m.start()..end,
+                Severity::Critical,
+            ));
+        }
+    }
+    out
+}
+
+/// A PEM private-key header.
+static PEM_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"-----BEGIN[ A-Z0-9]{0,20} PRIVATE KEY(?: BLOCK)?-----").expect("static regex")
+});
+
 /// All provider-credential hits of a file: (what, secret span, severity).
 pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> {
     let mut hits = Vec::new();
@@ -265,7 +355,11 @@ pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> 
             for c in p.re.captures_iter(text) {
                 let Some(m) = c.get(p.group) else { continue };
                 let s = m.as_str();
-                if s.contains("EXAMPLE") || s.to_ascii_lowercase().contains("example") {
+                if s.contains("EXAMPLE")
+                    || s.to_ascii_lowercase().contains("example")
+                    || DOCUMENTATION_SAMPLES.contains(&s)
+                    || has_filler_run(s)
+                {
                     continue;
                 }
                 if p.what == "private key" {
@@ -281,6 +375,7 @@ pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> 
             }
         }
     }
+    hits.extend(encoded_private_keys(text));
     if text.contains("\"service_account\"") && text.contains("\"private_key\"") {
         if let Some(i) = text.find("\"private_key\"") {
             if has_key_body(text, i) {
@@ -359,7 +454,11 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
             .flatten();
         let spans: Vec<Range<usize>> = hits
             .iter()
-            .filter(|h| h.0 != "Google service-account key" && h.0 != "private key")
+            .filter(|h| {
+                h.0 != "Google service-account key"
+                    && h.0 != "private key"
+                    && h.0 != "base64-encoded private key"
+            })
             .map(|h| h.1.clone())
             .collect();
         let relaxed = matches!(

@@ -2,7 +2,7 @@
 
 use crate::finding::{Fix, Severity};
 use crate::parse::shell::{ShellOrigin, ShellScript, SimpleCommand};
-use crate::rules::shell::util::{descendants_of_kind, enclosing_statement};
+use crate::rules::shell::util::{descendants_of_kind, for_ci_context};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -27,7 +27,8 @@ Reported: `pg_dump`, `pg_dumpall`, `mysqldump`, `mariadb-dump`, `mongodump`,
 file (`>`, `-f`, `--file=`, `--result-file=`, `--archive=`, `-o`) and the script
 has no `umask 077` (any umask that removes all permissions for others) before
 the command, no `chmod` to an owner-only mode on the output after it, and the file
-is not created with `install -m 600`.
+is not created with `install -m 600`. In a CI-only file (a workflow `run:` step,
+`.github/scripts/`) it is low: the dump lives on a single-tenant, throwaway runner.
 
 ## Example
 ```sh
@@ -92,7 +93,7 @@ impl Rule for BackupUmask {
         &META
     }
 
-    fn check_shell(&self, script: &ShellScript, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+    fn check_shell(&self, script: &ShellScript, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         let text = script.text();
         if !DUMPERS.iter().any(|d| text.contains(d))
             && !text.contains("tar")
@@ -172,7 +173,7 @@ impl Rule for BackupUmask {
                 }
             }
             if target.is_none() {
-                let stmt = enclosing_statement(cmd.node);
+                let stmt = cmd.statement;
                 for r in descendants_of_kind(stmt, "file_redirect") {
                     let rt = script.node_text(r);
                     let is_out = rt
@@ -222,7 +223,7 @@ impl Rule for BackupUmask {
             if protected {
                 continue;
             }
-            let stmt = enclosing_statement(cmd.node);
+            let stmt = cmd.statement;
             let message = format!(
                 "`{}` writes `{target}` with the default umask, so other users can read the dump; run `umask 077` first",
                 cmd.name
@@ -241,6 +242,7 @@ impl Rule for BackupUmask {
                 None
             };
             let f = out.report(stmt.byte_range(), message);
+            f.severity = for_ci_context(cx, f.severity);
             if let Some(edit) = fix {
                 f.fix = Some(Fix::safe("Insert `umask 077` before the dump", vec![edit]));
             }

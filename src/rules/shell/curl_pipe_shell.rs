@@ -2,7 +2,7 @@
 
 use crate::finding::Severity;
 use crate::parse::shell::{ShellOrigin, ShellScript};
-use crate::rules::shell::util::descendants_of_kind;
+use crate::rules::shell::util::{descendants_of_kind, for_ci_context};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -25,7 +25,9 @@ Reported forms: a pipeline from `curl`/`wget` into `sh`, `bash`, `zsh`, `dash`,
 `ksh`, `sudo [-E] bash`, `python`/`perl`/`ruby` reading stdin; `sh -c "$(curl …)"`;
 `bash <(curl …)` and `source <(curl …)`. Pipes into `tar`, `jq`, `gpg` and other
 non-interpreters are fine. Dockerfile `RUN` lines are checked by
-`docker/pipe-to-shell`, so they are not reported twice.
+`docker/pipe-to-shell`, so they are not reported twice. In a CI-only file (a
+workflow `run:` step, `.github/scripts/`) the finding is medium, not high: the
+code runs on a throwaway runner, though with the job's token and secrets.
 
 ## Example
 ```sh
@@ -78,7 +80,7 @@ impl Rule for CurlPipeShell {
         &META
     }
 
-    fn check_shell(&self, script: &ShellScript, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+    fn check_shell(&self, script: &ShellScript, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         if script.origin == ShellOrigin::DockerRun {
             return;
         }
@@ -112,10 +114,11 @@ impl Rule for CurlPipeShell {
                     is_interpreter(name) && reads_stdin(args)
                 };
                 if runs {
-                    out.report(
+                    let f = out.report(
                         pipe.byte_range(),
                         format!("downloaded script piped into `{name}`: runs unreviewed remote code; download, verify a checksum, then run"),
                     );
+                    f.severity = for_ci_context(cx, f.severity);
                     break;
                 }
             }
@@ -134,10 +137,11 @@ impl Rule for CurlPipeShell {
                         || arg_text.contains(&format!("`{f} "))
                 });
                 if inner_fetch {
-                    out.report(
+                    let f = out.report(
                         cmd.span(),
                         format!("`{}` runs code fetched by a command substitution: unreviewed remote code; download, verify, then run", cmd.name),
                     );
+                    f.severity = for_ci_context(cx, f.severity);
                     break;
                 }
             }

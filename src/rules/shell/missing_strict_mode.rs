@@ -4,6 +4,7 @@
 use crate::classify::shebang_interpreter;
 use crate::finding::{Edit, Fix, Severity};
 use crate::parse::shell::{ShellOrigin, ShellScript, StrictMode};
+use crate::rules::shell::util::for_ci_context;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -22,14 +23,38 @@ name expands to nothing (`rm -rf "$BUILDIR/"`). Without `pipefail`,
 `pg_dump db | gzip > db.gz` succeeds when `pg_dump` fails, leaving an empty backup.
 
 The rule checks scripts (a shell shebang, or a `.sh` file that runs commands). It
-reports at medium when a script with a shell shebang sets none of `-e`, `-u`,
-`pipefail`, and at low when some are missing (the common `set -eo pipefail`
-without `-u`) or when the file has no shebang (it may be meant to be sourced into
-an interactive shell, where `set -e` is wrong). Options
+reports at medium only where a silent failure does damage: a script with a shell
+shebang that sets none of `-e`, `-u`, `pipefail` and runs a command that changes
+state somewhere (`rm`, `mv`, `cp`, `rsync`, `scp`, `ssh`, `tar`, a database dump or
+restore, `docker`, `kubectl`, `helm`, `terraform`, `git`, `systemctl`, a cloud
+CLI, a package manager), or that `cd`s and then writes files with `>` (a failed
+`cd` sends every write to the wrong directory): a deploy, backup, rotation or
+provisioning script. It reports at
+low when
+- some options are missing (the common `set -e` or `set -eo pipefail` without `-u`);
+- the file has no shebang (it may be meant to be sourced into an interactive
+  shell, where `set -e` is wrong);
+- the script sources another file (`source scripts/_lib.sh`): the options that
+  file sets carry over to everything after it, and harden does not follow it yet;
+- the script reads exit codes itself (`$?`, `PIPESTATUS`): it captures a failure
+  on purpose (to copy test reports, then exit with the status), and `-e` would
+  stop it before that;
+- it only waits, checks or prints (a wait-for-database loop, a command check,
+  `git rev-parse`, `docker ps`, `kubectl get`): nothing is left half-done when a
+  step fails;
+- it is a test runner or a local developer helper by name
+  (`test-end-to-end.sh`, `run_tests.sh`, `build_docs_locally.sh`): a test
+  runner's exit status is the tests' own, a local helper fails in front of its user;
+- it only runs in CI (`.github/`, `.gitlab/`, `.circleci/`, `.buildkite/`): a
+  half-done step there fails a throwaway job, not a server.
+
+Tests, examples, development and CI-only tooling are capped at low by their role
+as everywhere (docs/severity.md, "Context"). The
+finding sits on the `set` line to extend when there is one, on line 1 otherwise. Options
 set on the shebang line (`#!/bin/bash -eu`) count. `pipefail` is not required of
 `#!/bin/sh` scripts (POSIX sh only gained it in 2024). Files that only define
-functions and variables (libraries meant to be sourced) are skipped: they inherit
-the caller's options. Shell inside Dockerfile `RUN` and workflow `run:` steps is
+functions and variables (libraries meant to be sourced, with or without a
+shebang) are skipped: they inherit the caller's options. Shell inside Dockerfile `RUN` and workflow `run:` steps is
 not checked: GitHub runs `bash -eo pipefail`, and Docker's `/bin/sh -c` runs one
 command list.
 
@@ -72,7 +97,9 @@ impl Rule for MissingStrictMode {
         let text = script.text();
         let first_line = text.lines().next().unwrap_or("");
         let has_shebang = first_line.starts_with("#!");
-        if !has_shebang && is_library(script) {
+        // Only functions and variables: a library sourced by other scripts (a
+        // shebang is often kept on those for editors); it runs under its caller's options.
+        if is_library(script) {
             return;
         }
         if script.commands().len() < 2 {
@@ -103,9 +130,14 @@ impl Rule for MissingStrictMode {
             "set -euo pipefail"
         };
         let all_missing = missing.len() == if posix_sh { 2 } else { 3 };
-        let span = 0..first_line.len();
+        // Point at the `set` line to extend when there is one; at the shebang otherwise.
+        let span = mode.first_set.clone().unwrap_or(0..first_line.len());
+        let sourced = sourced_file(script);
         let message = if all_missing {
-            format!("no strict mode: errors, unset variables and failed pipes are ignored; add `{wanted}`")
+            match &sourced {
+                Some(lib) => format!("no strict mode here: unless `{lib}` (sourced) sets it, errors, unset variables and failed pipes are ignored; add `{wanted}`"),
+                None => format!("no strict mode: errors, unset variables and failed pipes are ignored; add `{wanted}`"),
+            }
         } else {
             format!(
                 "strict mode incomplete: missing `{}`; use `{wanted}`",
@@ -128,8 +160,14 @@ impl Rule for MissingStrictMode {
         let f = out.report(span, message);
         // Without a shebang the file may be sourced into an interactive shell, where
         // `set -e` would be wrong: say it, but quietly.
-        f.severity = if all_missing && has_shebang {
-            Severity::Medium
+        f.severity = if all_missing
+            && has_shebang
+            && sourced.is_none()
+            && !reads_exit_status(text)
+            && changes_state(script)
+            && !runs_tests(name)
+        {
+            for_ci_context(cx, Severity::Medium)
         } else {
             Severity::Low
         };
@@ -161,6 +199,162 @@ fn insertion_point(text: &str) -> usize {
         break;
     }
     pos
+}
+
+/// The first file a script sources (`source scripts/_lib.sh`, `. "$DIR/lib.sh"`),
+/// before its work or after parsing its arguments: the options that file sets carry
+/// over to everything after it, and it cannot be read from here.
+fn sourced_file(script: &ShellScript) -> Option<String> {
+    let cmd = script
+        .commands()
+        .into_iter()
+        .find(|c| c.name == "source" || c.name == ".")?;
+    let t = script.text().get(cmd.span())?;
+    let lib = t
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .trim_matches(['"', '\'']);
+    (!lib.is_empty()).then(|| lib.to_string())
+}
+
+/// A test runner or a developer helper by its name (`test-end-to-end.sh`,
+/// `run_tests.sh`, `build_docs_locally.sh`, `start_dev.sh`): a test runner's exit
+/// status is the tests' own, and a local helper fails in front of its user.
+fn runs_tests(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    stem.split(['-', '_']).any(|t| {
+        matches!(
+            t,
+            "test" | "tests" | "e2e" | "runtests" | "dev" | "local" | "locally"
+        )
+    })
+}
+
+/// Whether the script reads exit statuses itself (`$?`, `${PIPESTATUS[0]}`): it
+/// handles a failure on purpose, where `set -e` would stop it first.
+fn reads_exit_status(text: &str) -> bool {
+    text.contains("$?") || text.contains("PIPESTATUS")
+}
+
+/// Commands whose silent failure leaves something half-done: files moved or deleted,
+/// a backup or restore, a deployment, a package install. A script that only waits,
+/// checks or prints has nothing to leave half-done.
+const STATEFUL: &[&str] = &[
+    "rm",
+    "mv",
+    "cp",
+    "rsync",
+    "scp",
+    "sftp",
+    "ssh",
+    "dd",
+    "tar",
+    "ln",
+    "chmod",
+    "chown",
+    "install",
+    "truncate",
+    "pg_dump",
+    "pg_dumpall",
+    "pg_restore",
+    "psql",
+    "mysqldump",
+    "mysql",
+    "mongodump",
+    "mongorestore",
+    "sqlite3",
+    "docker",
+    "docker-compose",
+    "podman",
+    "kubectl",
+    "helm",
+    "terraform",
+    "ansible-playbook",
+    "systemctl",
+    "service",
+    "git",
+    "aws",
+    "gcloud",
+    "gsutil",
+    "az",
+    "apt-get",
+    "apt",
+    "yum",
+    "dnf",
+    "apk",
+    "pip",
+    "pip3",
+    "npm",
+];
+
+/// Subcommands of the tools in [`STATEFUL`] that only read (`git rev-parse`,
+/// `docker ps`, `kubectl get`): a check script made of them changes nothing.
+const READ_ONLY_SUBCOMMANDS: &[&str] = &[
+    "rev-parse",
+    "status",
+    "log",
+    "diff",
+    "show",
+    "describe",
+    "ls-files",
+    "ls-remote",
+    "ps",
+    "inspect",
+    "logs",
+    "images",
+    "version",
+    "info",
+    "get",
+    "top",
+    "list",
+    "ls",
+    "lint",
+    "template",
+    "wait",
+];
+
+/// Whether the script runs a command from [`STATEFUL`] (directly or under `sudo`),
+/// other than a read-only subcommand, or `cd`s somewhere and then writes files (a
+/// failed `cd` makes every relative write land in the wrong directory).
+fn changes_state(script: &ShellScript) -> bool {
+    let commands = script.commands();
+    let changes_dir = commands.iter().any(|c| c.name == "cd" || c.name == "pushd");
+    commands.iter().any(|c| {
+        let words: Vec<&str> = c
+            .args
+            .iter()
+            .map(|a| script.node_text(*a))
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        let (name, rest) = if c.name == "sudo" {
+            (
+                words.first().copied().unwrap_or(""),
+                words.get(1..).unwrap_or(&[]),
+            )
+        } else {
+            (c.name.as_str(), &words[..])
+        };
+        (STATEFUL.contains(&name)
+            && !rest
+                .first()
+                .is_some_and(|sub| READ_ONLY_SUBCOMMANDS.contains(sub)))
+            || (changes_dir
+                && c.redirects
+                    .iter()
+                    .any(|r| writes_file(script.node_text(*r))))
+    })
+}
+
+/// `> file`, `>> file`, `2> file`, `&> file`: a redirection that creates or truncates a
+/// file (not `/dev/null`, not a descriptor).
+fn writes_file(redirect: &str) -> bool {
+    let r = redirect.trim_start_matches(|c: char| c.is_ascii_digit() || c == '&');
+    let Some(rest) = r.strip_prefix('>') else {
+        return false;
+    };
+    let dest = rest.trim_start_matches(['>', '|']).trim_start();
+    !dest.is_empty() && !dest.starts_with('&') && !dest.starts_with("/dev/")
 }
 
 /// Only functions, assignments, exports, sources and comments: a library to be sourced.

@@ -3,7 +3,9 @@
 use crate::finding::Severity;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::shell::ShellScript;
-use crate::rules::shell::util::{descendants_of_kind, is_local_host, short_flags, url_host};
+use crate::rules::shell::util::{
+    descendants_of_kind, for_ci_context, is_local_host, short_flags, url_host,
+};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -28,7 +30,9 @@ Reported: `curl -k`/`--insecure` (also inside clustered flags such as `-fsSLk`),
 `pip --trusted-host`, `kubectl`/`helm --insecure-skip-tls-verify`, and the environment switches in
 Dockerfile `ENV`/`ARG`. A command whose target is `localhost`/`127.0.0.1` (a
 health check against a local self-signed endpoint) is not reported: nothing
-crosses a network there.
+crosses a network there. In a CI-only file (a workflow `run:` step,
+`.github/scripts/`) it is low: the runner is throwaway and what it fetches there
+does not ship as such.
 
 ## Example
 ```sh
@@ -51,7 +55,7 @@ impl Rule for TlsVerifyDisabled {
         &META
     }
 
-    fn check_shell(&self, script: &ShellScript, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+    fn check_shell(&self, script: &ShellScript, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         let text = script.text();
         let cheap = [
             "curl",
@@ -164,7 +168,8 @@ impl Rule for TlsVerifyDisabled {
             if let Some((i, message)) = hit {
                 let span = cmd.args.get(i).map_or(cmd.span(), |n| n.byte_range());
                 if !local {
-                    out.report(span, format!("{message}; trust the right CA instead"));
+                    let f = out.report(span, format!("{message}; trust the right CA instead"));
+                    f.severity = for_ci_context(cx, f.severity);
                 }
             }
         }
@@ -172,10 +177,11 @@ impl Rule for TlsVerifyDisabled {
         for node in descendants_of_kind(script.tree.root_node(), "variable_assignment") {
             let t = script.node_text(node);
             if let Some(m) = env_switch(t) {
-                out.report(
+                let f = out.report(
                     node.byte_range(),
                     format!("`{m}` turns certificate verification off; trust the right CA instead"),
                 );
+                f.severity = for_ci_context(cx, f.severity);
             }
         }
     }

@@ -21,13 +21,18 @@ name, or a failed `cd`/command substitution is enough. This is how
 Steam's launcher wiped home directories (`rm -rf "$STEAMROOT/"*`).
 
 The rule reports `rm` with `-r`/`-R`/`--recursive` whose operand begins with
-`$VAR/` or `${VAR}/` (high), or has a whole path segment that is a variable,
-such as `/srv/$APP/` (medium), unless the script proves the variable non-empty:
+`$VAR/` or `${VAR}/` followed only by slashes and globs (`"$STAGING/"`,
+`$DIR/*`: high), or with a literal sub-directory after it (`"$DIR/build"`, which
+removes `/build` when DIR is empty, a mistake that cannot reach `/`: low, unless
+that sub-directory is a system one such as `/lib`, `/usr` or `/etc`: high), or has
+a whole path segment that is a variable, such as `/srv/$APP/` (medium), unless
+the script proves the variable non-empty:
 
 - `${VAR:?}` / `${VAR?}` at that use, or earlier anywhere in the script;
 - a `-n`/`-z`/`-d`/`-e`/`-f` test of the variable before the `rm`;
 - every assignment of the variable in the script is non-empty
-  (a literal, `"$BASE/build"`, `$(mktemp -d)`, `${X:-default}`);
+  (a literal, `"$BASE/build"`, `$(mktemp -d)`, `$(cd "$(dirname "$0")" && pwd)`,
+  `${X:-default}`);
 - a `for` loop variable, or a variable the environment always sets (`HOME`, `PWD`,
   `GITHUB_WORKSPACE`, `RUNNER_TEMP`).
 
@@ -116,12 +121,18 @@ impl Rule for UnsafeRm {
                         .is_some()
                 });
                 let external = !facts.is_assigned(&var.name);
-                let severity = if (under_u && external) || !leading {
+                // `$DIR/build/` with DIR empty removes `/build/`, a mistake but not the
+                // system: only `$DIR/`, `$DIR/*` and the like reach the root, and
+                // `$DIR/lib`, `$DIR/usr/…` reach a system directory.
+                let reaches_root = leading
+                    && (reaches_root(&word.parts[idx + 1..])
+                        || reaches_system_dir(&word.parts[idx + 1..]));
+                let severity = if leading && !reaches_root {
+                    Severity::Low
+                } else if (under_u && external) || !leading {
                     Severity::Medium
-                } else if leading {
-                    Severity::High
                 } else {
-                    Severity::Medium
+                    Severity::High
                 };
                 let shown = script.node_text(*arg);
                 let target = if leading {
@@ -168,6 +179,42 @@ impl Rule for UnsafeRm {
             }
         }
     }
+}
+
+/// What follows a leading `$DIR` is only slashes and globs (`/`, `/*`, `/.*`): with DIR
+/// empty the command removes the root or everything under it.
+fn reaches_root(rest: &[WordPart]) -> bool {
+    let mut text = String::new();
+    for p in rest {
+        match p {
+            WordPart::Literal(l) => text.push_str(l),
+            _ => return false,
+        }
+    }
+    text.chars().all(|c| matches!(c, '/' | '*' | '.' | '?'))
+        && !text.trim_start_matches('/').starts_with("..")
+}
+
+/// Top-level directories of a Linux system whose loss breaks the machine.
+const SYSTEM_DIRS: &[&str] = &[
+    "bin", "boot", "etc", "home", "lib", "lib32", "lib64", "libx32", "opt", "root", "sbin", "srv",
+    "usr", "var",
+];
+
+/// What follows a leading `$DIR` starts with a system directory (`/lib`, `/usr/local`,
+/// `/etc/app`): with DIR empty the command removes part of the operating system.
+fn reaches_system_dir(rest: &[WordPart]) -> bool {
+    let Some(WordPart::Literal(first)) = rest.first() else {
+        return false;
+    };
+    let trimmed = first.trim_start_matches('/');
+    if trimmed.len() == first.len() {
+        return false;
+    }
+    let segment = trimmed.split('/').next().unwrap_or_default();
+    // `"$DIR"/lib` ends the literal at the segment; `"$DIR/lib$SUFFIX"` does not.
+    let whole = trimmed.len() > segment.len() || rest.len() == 1;
+    whole && SYSTEM_DIRS.contains(&segment)
 }
 
 /// The first expansion that decides where `rm` points: at the start of the path

@@ -2,9 +2,9 @@
 
 use std::ops::Range;
 
-use tree_sitter::Node;
-
+use crate::finding::Severity;
 use crate::parse::shell::ShellScript;
+use crate::rules::FileCx;
 
 /// Byte ranges of comments in the script, sorted.
 pub fn comment_ranges(script: &ShellScript) -> Vec<Range<usize>> {
@@ -14,23 +14,11 @@ pub fn comment_ranges(script: &ShellScript) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// Whether `offset` falls inside one of `comments`.
+/// Whether `offset` falls inside one of `comments` (sorted, non-overlapping: a
+/// binary search, since rules ask once per command).
 pub fn in_comment(comments: &[Range<usize>], offset: usize) -> bool {
-    comments.iter().any(|r| r.contains(&offset))
-}
-
-/// The outermost statement a command belongs to when it is part of a pipeline
-/// or carries redirections (`a | b > f` → the whole pipeline).
-pub fn enclosing_statement(node: Node<'_>) -> Node<'_> {
-    let mut cur = node;
-    while let Some(p) = cur.parent() {
-        if matches!(p.kind(), "pipeline" | "redirected_statement") {
-            cur = p;
-        } else {
-            break;
-        }
-    }
-    cur
+    let i = comments.partition_point(|r| r.start <= offset);
+    i > 0 && comments[i - 1].contains(&offset)
 }
 
 pub use crate::parse::shell::descendants_of_kind;
@@ -70,6 +58,21 @@ pub fn is_local_host(host: &str) -> bool {
         || host == "::1"
         || host == "0.0.0.0"
         || host.ends_with(".localhost")
+}
+
+/// Severity of a shell weakness in a CI-only file (a workflow `run:`, `.github/scripts/`):
+/// one step lower than in a shipped script, because it runs on a throwaway runner and
+/// not on a server or a user's machine (docs/severity.md, "Context"). Elsewhere unchanged.
+pub fn for_ci_context(cx: &FileCx<'_>, severity: Severity) -> Severity {
+    if !crate::roles::is_ci_only(&cx.file.path) {
+        return severity;
+    }
+    match severity {
+        Severity::Critical => Severity::High,
+        Severity::High => Severity::Medium,
+        Severity::Medium => Severity::Low,
+        other => other,
+    }
 }
 
 #[cfg(test)]

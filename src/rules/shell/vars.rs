@@ -50,7 +50,7 @@ impl VarFacts {
     /// Collects facts from the whole script.
     pub fn of(script: &ShellScript) -> VarFacts {
         let mut facts = VarFacts::default();
-        crate::parse::shell::preorder(script.tree.root_node(), |n| {
+        crate::parse::shell::preorder_with_ancestors(script.tree.root_node(), |n, ancestors| {
             match n.kind() {
                 "variable_assignment" => {
                     if let Some(name) = n.child_by_field_name("name") {
@@ -107,7 +107,8 @@ impl VarFacts {
                             facts.guards.push((var, n.start_byte()));
                         }
                     }
-                    if cmd_name == "read" && n.parent().is_some_and(|p| p.kind() != "program") {
+                    if cmd_name == "read" && ancestors.last().is_some_and(|p| p.kind() != "program")
+                    {
                         let text = script.node_text(n);
                         for w in text
                             .split_whitespace()
@@ -151,10 +152,20 @@ fn word_nonempty(script: &ShellScript, value: tree_sitter::Node<'_>) -> bool {
                 .trim_start_matches("$(")
                 .trim_start_matches('`')
                 .trim_start();
+            // `$(cd "$(dirname "$0")" && pwd)`: the last command is `pwd`, which always
+            // prints a directory (a failed `cd` stops a `set -e` script first).
+            let last = s
+                .trim_end_matches([')', '`'])
+                .rsplit(['&', ';', '|'])
+                .next()
+                .unwrap_or("")
+                .trim();
             s.starts_with("mktemp")
                 || s.starts_with("dirname")
                 || s.starts_with("pwd")
                 || s.starts_with("date")
+                || last == "pwd"
+                || last == "pwd -P"
         }
         WordPart::Other(o) => !o.is_empty(),
     })

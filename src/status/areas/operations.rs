@@ -1,0 +1,567 @@
+//! Operations: runbook, deployment guide, rollback, backups, changelog, read
+//! from the documentation's headings and from scripts and CI.
+
+use super::super::ci::{self, Ci, Detector};
+use super::super::facts::{dir_of, file_name, is_production, Facts, Text};
+use super::super::outcome::{first, na, out, Outcome};
+use super::super::{Evidence, Profile, State};
+
+struct Heading {
+    line: usize,
+    level: usize,
+    title: String,
+    /// Non-empty lines until the next heading of the same or a higher level.
+    body_lines: usize,
+}
+
+struct Doc<'a> {
+    text: &'a Text,
+    lower_path: String,
+    headings: Vec<Heading>,
+    non_empty: usize,
+}
+
+pub(crate) struct Docs<'a> {
+    docs: Vec<Doc<'a>>,
+}
+
+fn headings(t: &Text) -> Vec<Heading> {
+    let lines: Vec<(usize, &str)> = t.numbered().collect();
+    let rst = t.path.to_ascii_lowercase().ends_with(".rst");
+    let mut out: Vec<Heading> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut fence = false;
+    for (i, (n, l)) in lines.iter().enumerate() {
+        let tl = l.trim_start();
+        if tl.starts_with("```") || tl.starts_with("~~~") {
+            fence = !fence;
+            continue;
+        }
+        if fence {
+            continue;
+        }
+        let level = if tl.starts_with('#') && !rst {
+            let hashes = tl.chars().take_while(|c| *c == '#').count();
+            (hashes <= 6 && tl[hashes..].starts_with(' ')).then_some(hashes)
+        } else if let Some((_, next)) = lines.get(i + 1) {
+            let nx = next.trim();
+            let under = nx.len() >= 3
+                && (nx.chars().all(|c| c == '=')
+                    || nx.chars().all(|c| c == '-')
+                    || (rst && nx.chars().all(|c| c == '~')));
+            (under && !tl.trim().is_empty() && !tl.starts_with('|') && !tl.starts_with('-'))
+                .then(|| if nx.starts_with('=') { 1 } else { 2 })
+        } else {
+            None
+        };
+        if let Some(level) = level {
+            while open.last().is_some_and(|&i: &usize| out[i].level >= level) {
+                open.pop();
+            }
+            open.push(out.len());
+            out.push(Heading {
+                line: *n,
+                level,
+                title: tl.trim_start_matches('#').trim().to_ascii_lowercase(),
+                body_lines: 0,
+            });
+        } else if !tl.trim().is_empty() {
+            // Counts toward every open (enclosing) heading.
+            for &i in &open {
+                out[i].body_lines += 1;
+            }
+        }
+    }
+    out
+}
+
+impl Doc<'_> {
+    /// Changelogs, licences and issue/PR templates: their headings describe
+    /// history or forms, not how the service is run.
+    fn is_record(&self) -> bool {
+        let name = file_name(&self.lower_path);
+        let stem = name.split('.').next().unwrap_or("");
+        self.lower_path.starts_with(".github/issue_template")
+            || stem.starts_with("pull_request_template")
+            || matches!(
+                stem,
+                "changelog"
+                    | "changes"
+                    | "history"
+                    | "news"
+                    | "release_notes"
+                    | "release-notes"
+                    | "license"
+                    | "licence"
+                    | "code_of_conduct"
+                    | "authors"
+                    | "contributors"
+            )
+    }
+}
+
+impl<'a> Docs<'a> {
+    pub(crate) fn new(facts: &'a Facts<'_>) -> Self {
+        let docs = facts
+            .docs
+            .iter()
+            .map(|t| Doc {
+                text: t,
+                lower_path: t.path.to_ascii_lowercase(),
+                headings: headings(t),
+                non_empty: t.text.lines().filter(|l| !l.trim().is_empty()).count(),
+            })
+            .collect();
+        Docs { docs }
+    }
+
+    /// Docs whose file name contains one of `names`.
+    fn named(&self, names: &[&str]) -> Vec<&Doc<'a>> {
+        self.docs
+            .iter()
+            .filter(|d| {
+                let n = file_name(&d.lower_path);
+                let dir = dir_of(&d.lower_path);
+                names
+                    .iter()
+                    .any(|k| n.contains(k) || dir.split('/').any(|s| s.contains(k)))
+            })
+            .collect()
+    }
+
+    /// Headings (anywhere) whose title contains one of `words`.
+    fn headings_with(&self, words: &[&str]) -> Vec<(&Doc<'a>, &Heading)> {
+        let mut v = Vec::new();
+        for d in self.docs.iter().filter(|d| !d.is_record()) {
+            for h in &d.headings {
+                if words.iter().any(|w| h.title.contains(w)) {
+                    v.push((d, h));
+                }
+            }
+        }
+        v
+    }
+}
+
+const TROUBLESHOOT: &[&str] = &[
+    "troubleshoot",
+    "issue",
+    "common issues",
+    "common problems",
+    "known issues",
+    "incident",
+    "failure",
+    "diagnos",
+    "debugging",
+    "recovery",
+    "what to do",
+    "faq",
+    "errors",
+    "problems",
+    "alerts",
+    "on-call",
+    "oncall",
+];
+
+pub(crate) fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
+    if p.library {
+        return na("library or tool: nothing to operate");
+    }
+    let candidates = docs.named(&[
+        "runbook",
+        "playbook",
+        "operations",
+        "operating",
+        "oncall",
+        "on-call",
+        "ops.",
+        "incident",
+    ]);
+    let candidates: Vec<_> = candidates
+        .into_iter()
+        .filter(|d| !d.lower_path.ends_with(".yml") && !d.lower_path.ends_with(".yaml"))
+        .collect();
+    for d in &candidates {
+        if let Some(h) = d
+            .headings
+            .iter()
+            .find(|h| TROUBLESHOOT.iter().any(|w| h.title.contains(w)))
+        {
+            return out(
+                State::Done,
+                vec![
+                    Evidence::new(&d.text.path, 1, "runbook"),
+                    Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title)),
+                ],
+                "runbook with a troubleshooting section",
+            );
+        }
+    }
+    if let Some(d) = candidates.first() {
+        let note = if d.non_empty < 15 {
+            "runbook is a stub"
+        } else {
+            "no troubleshooting section"
+        };
+        return out(
+            State::Partial,
+            vec![Evidence::new(&d.text.path, 1, note)],
+            format!("runbook needs expansion: {note}"),
+        );
+    }
+    let ts = docs.named(&["troubleshoot"]);
+    if let Some(d) = ts.first() {
+        return out(
+            State::Partial,
+            vec![Evidence::new(
+                &d.text.path,
+                1,
+                "troubleshooting guide, no runbook",
+            )],
+            "troubleshooting guide but no runbook",
+        );
+    }
+    let sections = docs.headings_with(&["troubleshoot", "operations", "runbook", "operating"]);
+    if let Some((d, h)) = sections.first() {
+        return out(
+            State::Partial,
+            section_evidence(d, h, "section"),
+            "operations notes in a README section only",
+        );
+    }
+    out(State::Missing, Vec::new(), "no runbook")
+}
+
+/// Evidence pointing at a document section: `label “Heading”` at the heading's line.
+fn section_evidence(d: &Doc<'_>, h: &Heading, label: &str) -> Vec<Evidence> {
+    vec![Evidence::new(
+        &d.text.path,
+        h.line,
+        format!("{label} “{}”", h.title),
+    )]
+}
+
+pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
+    if p.library {
+        return na("library or tool: nothing to deploy");
+    }
+    let named = docs.named(&[
+        "deploy",
+        "production",
+        "hosting",
+        "self-host",
+        "release-process",
+    ]);
+    if let Some(d) = named.iter().find(|d| d.non_empty >= 8) {
+        return out(
+            State::Done,
+            vec![Evidence::new(&d.text.path, 1, "deployment guide")],
+            "deployment guide",
+        );
+    }
+    let words = [
+        "deploy",
+        "production",
+        "self-host",
+        "hosting",
+        "kubernetes",
+        "helm install",
+    ];
+    let sections = docs.headings_with(&words);
+    if let Some((d, h)) = sections.iter().find(|(_, h)| h.body_lines >= 5) {
+        return out(
+            State::Done,
+            section_evidence(d, h, "section"),
+            "deployment documented",
+        );
+    }
+    if let Some(d) = named.first() {
+        return out(
+            State::Partial,
+            vec![Evidence::new(&d.text.path, 1, "deployment doc is a stub")],
+            "deployment guide is a stub",
+        );
+    }
+    if let Some((d, h)) = sections.first() {
+        return out(
+            State::Partial,
+            section_evidence(d, h, "short section"),
+            "deployment barely documented",
+        );
+    }
+    out(State::Missing, Vec::new(), "no deployment guide")
+}
+
+const ROLLBACK_WORDS: &[&str] = &[
+    "rollback",
+    "roll back",
+    "rolling back",
+    "roll-back",
+    "revert a release",
+    "reverting a deploy",
+    "downgrade",
+];
+
+pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile) -> Outcome {
+    if p.library {
+        return na("library or tool: nothing to roll back");
+    }
+    let heads = docs.headings_with(ROLLBACK_WORDS);
+    if let Some((d, h)) = heads.first() {
+        return out(
+            State::Done,
+            section_evidence(d, h, "section"),
+            "rollback procedure documented",
+        );
+    }
+    if let Some(s) = facts
+        .scripts
+        .iter()
+        .find(|s| file_name(&s.path).to_ascii_lowercase().contains("rollback"))
+    {
+        return out(
+            State::Done,
+            vec![Evidence::new(&s.path, 1, "rollback script")],
+            "rollback scripted",
+        );
+    }
+    static D: Detector = Detector {
+        uses: &[],
+        run: &ci::ROLLBACK_RE,
+        input: None,
+        reject: None,
+    };
+    let ev = ci.find(&D);
+    if !ev.is_empty() {
+        return out(State::Done, first(ev, 2), "rollback automated in CI");
+    }
+    for d in docs.docs.iter().filter(|d| !d.is_record()) {
+        if let Some((n, _)) = d.text.numbered().find(|(_, l)| {
+            let l = l.to_ascii_lowercase();
+            ROLLBACK_WORDS.iter().any(|w| l.contains(w))
+        }) {
+            return out(
+                State::Partial,
+                vec![Evidence::new(
+                    &d.text.path,
+                    n,
+                    "rollback mentioned, no procedure",
+                )],
+                "rollback mentioned but not described",
+            );
+        }
+    }
+    out(State::Missing, Vec::new(), "no rollback procedure")
+}
+
+static BACKUP_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(pg_dump|pg_dumpall|pg_basebackup|mysqldump|mariadb-dump|mongodump|restic\s+(?:-\S+\s+)*backup|borg\s+create|velero\s+backup|wal-g\s+backup-push|barman\s+backup|redis-cli\s+.*\bbgsave|sqlite3\s+\S+\s+['\x22]?\.backup|\.backup\()").unwrap_or_else(|_| unreachable!())
+});
+
+static RESTORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(pg_restore|mongorestore|restic\s+(?:-\S+\s+)*(?:check|restore)|borg\s+(?:check|extract)|velero\s+restore|wal-g\s+backup-fetch|pg_verifybackup|sha256sum\s+(?:-c|--check)|md5sum\s+-c|gzip\s+-t|gunzip\s+-t|psql\b[^|]*<|mysql\b[^|]*<|verify_backup|restore_backup|test_restore)").unwrap_or_else(|_| unreachable!())
+});
+
+pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome {
+    let mut backups = Vec::new();
+    let mut restores = Vec::new();
+    let texts = facts
+        .scripts
+        .iter()
+        .chain(facts.compose.iter().map(|y| &y.file))
+        .chain(facts.k8s.iter().map(|y| &y.file))
+        .chain(facts.workflows.iter().map(|y| &y.file))
+        .chain(facts.other_ci.iter());
+    for s in texts {
+        let name = file_name(&s.path).to_ascii_lowercase();
+        let mut b = None;
+        let mut r = None;
+        for (n, l) in s.numbered() {
+            let t = l.trim();
+            if t.starts_with('#') || t.starts_with("//") {
+                continue;
+            }
+            if b.is_none() && BACKUP_RE.is_match(t) {
+                b = Some(Evidence::new(
+                    &s.path,
+                    n,
+                    format!("backup: {}", t.chars().take(50).collect::<String>()),
+                ));
+            }
+            if r.is_none() && RESTORE_RE.is_match(t) {
+                r = Some(Evidence::new(
+                    &s.path,
+                    n,
+                    format!("restore/verify: {}", t.chars().take(50).collect::<String>()),
+                ));
+            }
+        }
+        if b.is_none() && name.contains("backup") && !name.contains("restore") {
+            b = Some(Evidence::new(&s.path, 1, "backup script"));
+        }
+        if r.is_none()
+            && (name.contains("restore") || name.contains("verify"))
+            && (name.contains("backup") || name.contains("restore"))
+        {
+            r = Some(Evidence::new(&s.path, 1, "restore script"));
+        }
+        backups.extend(b);
+        restores.extend(r);
+    }
+    let doc_restore: Vec<Evidence> = docs
+        .headings_with(&[
+            "restore",
+            "restoring",
+            "backup verification",
+            "verify backup",
+            "verifying backups",
+            "disaster recovery",
+        ])
+        .into_iter()
+        .map(|(d, h)| Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title)))
+        .collect();
+    let doc_backup: Vec<Evidence> = docs
+        .headings_with(&["backup", "back up", "back-up"])
+        .into_iter()
+        .map(|(d, h)| Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title)))
+        .collect();
+    if p.library {
+        return na("library or tool: no data to back up");
+    }
+    if backups.is_empty() && doc_backup.is_empty() && !p.stateful {
+        return na("no database or persistent store found");
+    }
+    restores.extend(doc_restore);
+    if !backups.is_empty() && !restores.is_empty() {
+        let mut ev = first(backups, 2);
+        ev.extend(first(restores, 2));
+        return out(State::Done, ev, "backups with a restore/verify step");
+    }
+    if !backups.is_empty() {
+        return out(
+            State::Partial,
+            first(backups, 3),
+            "backups are never verified by a restore",
+        );
+    }
+    if !doc_backup.is_empty() {
+        let mut ev = first(doc_backup, 2);
+        ev.extend(first(restores, 2));
+        return out(State::Partial, ev, "backups documented but not scripted");
+    }
+    out(
+        State::Missing,
+        Vec::new(),
+        "stateful service without backups",
+    )
+}
+
+pub(crate) fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
+    let is_cl = |path: &str| {
+        let n = file_name(path).to_ascii_lowercase();
+        let stem = n.split('.').next().unwrap_or("");
+        let ext_ok =
+            n.ends_with(".md") || n.ends_with(".rst") || n.ends_with(".txt") || !n.contains('.');
+        [
+            "changelog",
+            "changes",
+            "history",
+            "news",
+            "release_notes",
+            "release-notes",
+            "releasenotes",
+            "releases",
+        ]
+        .iter()
+        .any(|k| {
+            stem == *k
+                || stem
+                    .strip_prefix(k)
+                    .is_some_and(|r| r.starts_with(['-', '_']))
+        }) && ext_ok
+            && is_production(path)
+    };
+    if let Some(d) = docs.docs.iter().find(|d| is_cl(&d.text.path)) {
+        if d.non_empty >= 4 {
+            return out(
+                State::Done,
+                vec![Evidence::new(&d.text.path, 1, "changelog")],
+                "changelog kept",
+            );
+        }
+        return out(
+            State::Partial,
+            vec![Evidence::new(&d.text.path, 1, "changelog is nearly empty")],
+            "changelog is a stub",
+        );
+    }
+    for (tool, note) in [
+        ("release-please-config.json", "release-please"),
+        (".release-please-manifest.json", "release-please"),
+        (".changeset/config.json", "changesets"),
+        ("cliff.toml", "git-cliff"),
+        ("towncrier.toml", "towncrier"),
+    ] {
+        if facts.has(tool) {
+            return out(
+                State::Done,
+                vec![Evidence::new(tool, 1, note)],
+                format!("release notes generated by {note}"),
+            );
+        }
+    }
+    if let Some(m) = facts.manifests.iter().find(|m| m.path == "pyproject.toml") {
+        if let Some((n, _)) = m.numbered().find(|(_, l)| l.trim() == "[tool.towncrier]") {
+            return out(
+                State::Done,
+                vec![Evidence::new(&m.path, n, "towncrier")],
+                "release notes generated by towncrier",
+            );
+        }
+    }
+    if facts.inventory.iter().any(|e| is_cl(&e.path)) {
+        if let Some(e) = facts.inventory.iter().find(|e| is_cl(&e.path)) {
+            return out(
+                State::Done,
+                vec![Evidence::new(&e.path, 1, "changelog")],
+                "changelog kept",
+            );
+        }
+    }
+    if facts.has(".github/release.yml") {
+        return out(
+            State::Partial,
+            vec![Evidence::new(
+                ".github/release.yml",
+                1,
+                "generated GitHub release notes",
+            )],
+            "only generated GitHub release notes",
+        );
+    }
+    out(State::Missing, Vec::new(), "no changelog")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_and_rst_headings() {
+        let md = Text::new(
+            "docs/runbook.md",
+            "# Runbook\n\n```bash\n# not a heading\n```\n\n## Troubleshooting\n\none\ntwo\n\nSetext\n======\n",
+        );
+        let h = headings(&md);
+        let titles: Vec<&str> = h.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(titles, vec!["runbook", "troubleshooting", "setext"]);
+        assert_eq!(h[1].line, 7);
+        assert_eq!(h[1].body_lines, 2);
+        let rst = Text::new(
+            "docs/ops.rst",
+            "Operations\n==========\n\nRollback\n--------\nrun it\n",
+        );
+        let titles: Vec<String> = headings(&rst).into_iter().map(|h| h.title).collect();
+        assert_eq!(titles, vec!["operations", "rollback"]);
+    }
+}

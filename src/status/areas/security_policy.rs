@@ -1,0 +1,202 @@
+//! Security policy: SECURITY.md, secret scanning, static analysis, licence.
+
+use super::super::ci::{self, Ci, Detector};
+use super::super::facts::{dir_of, file_name, is_production, Facts};
+use super::super::outcome::{out, Outcome};
+use super::super::{Evidence, State};
+use super::ci_control;
+
+pub(crate) fn security_policy(facts: &Facts<'_>) -> Outcome {
+    let found = facts.inventory.iter().find(|e| {
+        let (dir, name) = (dir_of(&e.path), file_name(&e.path).to_ascii_lowercase());
+        matches!(dir, "" | ".github" | "docs")
+            && (name == "security.md"
+                || name == "security.rst"
+                || name == "security.txt"
+                || name == "security")
+    });
+    let Some(entry) = found else {
+        return out(State::Missing, Vec::new(), "no SECURITY.md");
+    };
+    let Some(t) = facts.docs.iter().find(|d| d.path == entry.path) else {
+        return out(
+            State::Partial,
+            vec![Evidence::new(&entry.path, 1, "could not be read")],
+            "SECURITY.md present but unreadable",
+        );
+    };
+    static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)(\[(insert|your|add|email|contact)[^\]]*\]|<[^>]*(email|contact|address)[^>]*>|@example\.(com|org)|\bTODO\b|\bTBD\b|\bFIXME\b|changeme|your[-_ ]?(email|contact|address)|REPLACE[_ ]?ME|REPLACE-WITH-|\{\{|use this section to tell people|tell them where to go)")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    static CONTACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)([\w.+-]+@[\w-]+\.[\w.-]+|security/advisories|private vulnerability reporting|report a vulnerability|hackerone\.com|bugcrowd\.com|huntr\.|/security/policy|security\.txt|https?://\S+)")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    if let Some((n, l)) = t.numbered().find(|(_, l)| PLACEHOLDER.is_match(l)) {
+        let shown: String = l.trim().chars().take(60).collect();
+        return out(
+            State::Partial,
+            vec![Evidence::new(&t.path, n, format!("placeholder: {shown}"))],
+            "SECURITY.md is a scaffold with a placeholder",
+        );
+    }
+    match t
+        .numbered()
+        .find(|(_, l)| CONTACT.is_match(l) && !l.contains("@example."))
+    {
+        Some((n, _)) => out(
+            State::Done,
+            vec![Evidence::new(&t.path, n, "reporting channel")],
+            "SECURITY.md with a reporting channel",
+        ),
+        None => out(
+            State::Partial,
+            vec![Evidence::new(&t.path, 1, "no contact or reporting channel")],
+            "SECURITY.md without a way to report",
+        ),
+    }
+}
+
+pub(crate) fn secret_scanning(facts: &Facts<'_>, ci: &Ci) -> Outcome {
+    static D: Detector = Detector {
+        uses: &[
+            "gitleaks/gitleaks-action",
+            "zricethezav/gitleaks-action",
+            "trufflesecurity/trufflehog",
+            "gitguardian/ggshield-action",
+            "gitguardian/ggshield/",
+            "edplato/trufflehog-actions-scan",
+        ],
+        run: &ci::SECRET_RE,
+        input: Some(secret_input),
+        reject: Some(ci::installs_only),
+    };
+    let mut o = ci_control(
+        facts,
+        ci,
+        &D,
+        &[
+            "gitleaks",
+            "trufflehog",
+            "detect-secrets",
+            "ggshield",
+            "talisman",
+            "secretlint",
+        ],
+        "secret scanning",
+    );
+    if o.state == State::Missing {
+        for cfg in [
+            ".gitleaks.toml",
+            ".secrets.baseline",
+            ".trufflehog.yml",
+            ".gitguardian.yaml",
+        ] {
+            if facts.has(cfg) {
+                o = out(
+                    State::Partial,
+                    vec![Evidence::new(
+                        cfg,
+                        1,
+                        "scanner configuration, not run in CI",
+                    )],
+                    "secret scanner configured but not run in CI",
+                );
+                break;
+            }
+        }
+    }
+    o
+}
+
+fn secret_input(action: &str, s: &ci::Step) -> bool {
+    action.starts_with("aquasecurity/trivy-action")
+        && s.input("scanners").is_some_and(|v| v.contains("secret"))
+}
+
+pub(crate) fn sast(facts: &Facts<'_>, ci: &Ci) -> Outcome {
+    static D: Detector = Detector {
+        uses: &[
+            "github/codeql-action/analyze",
+            "github/codeql-action/init",
+            "returntocorp/semgrep-action",
+            "semgrep/semgrep-action",
+            "securego/gosec",
+            "sonarsource/sonarcloud-github-action",
+            "sonarsource/sonarqube-scan-action",
+            "pycqa/bandit-action",
+            "pycqa/bandit",
+            "shundor/python-bandit-scan",
+            "jpetrucciani/bandit-check",
+            "appthreat/sast-scan-action",
+            "shiftleftsecurity/scan-action",
+            "microsoft/security-devops-action",
+            "checkmarx/",
+            "mobsf/mobsfscan",
+        ],
+        run: &ci::SAST_RE,
+        input: None,
+        reject: Some(ci::installs_only),
+    };
+    ci_control(
+        facts,
+        ci,
+        &D,
+        &["bandit", "semgrep", "gosec"],
+        "static analysis",
+    )
+}
+
+pub(crate) fn license(facts: &Facts<'_>) -> Outcome {
+    let is_license = |name: &str| {
+        let up = name.to_ascii_uppercase();
+        up.starts_with("LICENSE")
+            || up.starts_with("LICENCE")
+            || up.starts_with("COPYING")
+            || up == "UNLICENSE"
+    };
+    if let Some(e) = facts
+        .inventory
+        .iter()
+        .find(|e| !e.path.contains('/') && is_license(&e.path))
+    {
+        return out(
+            State::Done,
+            vec![Evidence::new(&e.path, 1, "licence text")],
+            format!("{} at the root", e.path),
+        );
+    }
+    for m in &facts.manifests {
+        let name = file_name(&m.path);
+        if !matches!(
+            name,
+            "pyproject.toml" | "Cargo.toml" | "package.json" | "setup.cfg" | "setup.py"
+        ) {
+            continue;
+        }
+        if let Some((n, l)) = m.numbered().find(|(_, l)| {
+            let t = l.trim_start().trim_start_matches('"');
+            (t.starts_with("license") || t.starts_with("license-file")) && !l.contains("UNLICENSED")
+        }) {
+            let shown: String = l.trim().chars().take(50).collect();
+            return out(
+                State::Partial,
+                vec![Evidence::new(&m.path, n, shown)],
+                "licence declared in a manifest, no LICENSE file",
+            );
+        }
+    }
+    if let Some(e) = facts
+        .inventory
+        .iter()
+        .find(|e| is_license(file_name(&e.path)) && is_production(&e.path))
+    {
+        return out(
+            State::Partial,
+            vec![Evidence::new(&e.path, 1, "licence only in a subdirectory")],
+            "no LICENSE at the root",
+        );
+    }
+    out(State::Missing, Vec::new(), "no LICENSE file")
+}

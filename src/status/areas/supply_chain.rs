@@ -1,0 +1,569 @@
+//! Supply chain: dependency updates, lockfiles, vulnerability scanning, SBOM,
+//! signed releases, pinned actions and known vulnerabilities.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::finding::Finding;
+
+use super::super::ci::{self, Ci, Detector};
+use super::super::facts::{dir_of, file_name, is_production, Facts, Text};
+use super::super::outcome::{by_fraction, first, na, out, Outcome};
+use super::super::{Evidence, Profile, State};
+use super::ci_control;
+
+fn ecosystem_of(path: &str, name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    Some(match name {
+        "pyproject.toml" | "setup.py" | "setup.cfg" | "Pipfile" => "pip",
+        "package.json" => "npm",
+        "Cargo.toml" => "cargo",
+        "go.mod" => "gomod",
+        "Gemfile" => "bundler",
+        "composer.json" => "composer",
+        "pom.xml" => "maven",
+        "build.gradle" | "build.gradle.kts" => "gradle",
+        _ if crate::classify::is_requirements_name(&lower) => "pip",
+        _ if lower.ends_with(".csproj") => "nuget",
+        _ if lower.ends_with(".tf") => "terraform",
+        _ if crate::classify::is_dockerfile_name(name) && !path.starts_with(".devcontainer/") => {
+            "docker"
+        }
+        _ if path.starts_with(".github/workflows/") => "github-actions",
+        _ => return None,
+    })
+}
+
+fn normalize_ecosystem(e: &str) -> &str {
+    match e {
+        "uv" | "pipenv" | "poetry" => "pip",
+        "bun" | "yarn" | "pnpm" => "npm",
+        "docker-compose" => "docker",
+        other => other,
+    }
+}
+
+fn detected_ecosystems(facts: &Facts<'_>) -> BTreeMap<&'static str, Vec<String>> {
+    let mut m: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    for e in facts.inventory {
+        if !is_production(&e.path) {
+            continue;
+        }
+        if let Some(eco) = ecosystem_of(&e.path, file_name(&e.path)) {
+            m.entry(eco).or_default().push(e.path.clone());
+        }
+    }
+    if !facts.actions.is_empty() {
+        m.entry("github-actions")
+            .or_default()
+            .extend(facts.actions.iter().map(|a| a.file.path.clone()));
+    }
+    m
+}
+
+/// Done when a Dependabot or Renovate configuration exists and `repo/dependabot-coverage`
+/// finds no ecosystem it misses at medium or above: the rule, `harden fix` and this control share one answer
+/// (`ecosystems`) about what needs covering, so they cannot disagree.
+pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Finding]) -> Outcome {
+    let ecos = detected_ecosystems(facts);
+    if let Some(r) = crate::ecosystems::RENOVATE_FILES
+        .iter()
+        .find(|r| facts.has(r))
+    {
+        return out(
+            State::Done,
+            vec![Evidence::new(*r, 1, "Renovate configuration")],
+            "Renovate is configured",
+        );
+    }
+    if let Some(pkg) = facts
+        .manifests
+        .iter()
+        .find(|m| m.path == "package.json" && m.text.contains("\"renovate\""))
+    {
+        let line = pkg
+            .numbered()
+            .find(|(_, l)| l.contains("\"renovate\""))
+            .map_or(1, |(n, _)| n);
+        return out(
+            State::Done,
+            vec![Evidence::new(
+                &pkg.path,
+                line,
+                "Renovate configuration in package.json",
+            )],
+            "Renovate is configured",
+        );
+    }
+    let Some(db) = &facts.dependabot else {
+        if ecos.is_empty() && !p.ci {
+            return na("no dependency manifests, Dockerfiles or workflows");
+        }
+        let ev = ecos
+            .iter()
+            .filter_map(|(eco, paths)| {
+                paths.first().map(|p| {
+                    Evidence::new(p, 1, format!("{eco} dependencies, no update automation"))
+                })
+            })
+            .collect();
+        return out(
+            State::Missing,
+            first(ev, 6),
+            "no Dependabot or Renovate configuration",
+        );
+    };
+    let mut configured: BTreeMap<String, Evidence> = BTreeMap::new();
+    for doc in &db.yaml.documents {
+        let Some(root) = &doc.root else { continue };
+        for u in root.get("updates").and_then(|u| u.as_seq()).unwrap_or(&[]) {
+            let Some(eco_node) = u.get("package-ecosystem") else {
+                continue;
+            };
+            let Some(eco) = eco_node.as_str() else {
+                continue;
+            };
+            let dir = u
+                .get("directory")
+                .map(|d| d.strings().join(","))
+                .or_else(|| u.get("directories").map(|d| d.strings().join(",")))
+                .unwrap_or_default();
+            configured
+                .entry(normalize_ecosystem(eco).to_string())
+                .or_insert_with(|| {
+                    Evidence::new(
+                        &db.file.path,
+                        db.file.line(eco_node.span.start),
+                        format!("{eco} in {dir}"),
+                    )
+                });
+        }
+    }
+    if configured.is_empty() {
+        return out(
+            State::Partial,
+            vec![Evidence::new(&db.file.path, 1, "no `updates:` entries")],
+            "dependabot.yml has no update entries",
+        );
+    }
+    let mut ev: Vec<Evidence> = configured.values().cloned().collect();
+    let misses: Vec<&Finding> = findings
+        .iter()
+        // Low ones (a compose file, a submodule, a tooling directory) are hygiene, not a gap.
+        .filter(|f| {
+            f.rule == "repo/dependabot-coverage" && f.severity >= crate::finding::Severity::Medium
+        })
+        .collect();
+    if misses.is_empty() {
+        let names: Vec<&str> = configured.keys().map(String::as_str).collect();
+        return out(
+            State::Done,
+            first(ev, 6),
+            format!("Dependabot covers {}", names.join(", ")),
+        );
+    }
+    let mut names: Vec<String> = Vec::new();
+    for f in misses.iter().rev() {
+        // The rule names the ecosystem first, in backticks: "no `docker` entry for …".
+        let eco = f
+            .message
+            .split('`')
+            .nth(1)
+            .unwrap_or("an ecosystem")
+            .to_string();
+        if !names.contains(&eco) {
+            names.insert(0, eco);
+        }
+        ev.insert(
+            0,
+            Evidence::new(&f.path, f.region.start.line, f.message.clone()),
+        );
+    }
+    out(
+        State::Partial,
+        first(ev, 6),
+        format!("Dependabot misses {}", names.join(", ")),
+    )
+}
+
+/// Share of requirement lines pinned with `==`/`===`, a URL or a hash.
+fn requirements_pinned(t: &Text) -> (usize, usize) {
+    let mut pinned = 0;
+    let mut total = 0;
+    for (_, l) in t.numbered() {
+        let l = l.split(" #").next().unwrap_or("").trim();
+        if l.is_empty() || l.starts_with('#') || l.starts_with('-') {
+            continue;
+        }
+        total += 1;
+        if l.contains("==") || l.contains(" @ ") || l.contains("--hash") {
+            pinned += 1;
+        }
+    }
+    (pinned, total)
+}
+
+pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
+    let has_in = |dir: &str, names: &[&str]| {
+        names.iter().any(|n| {
+            let path = if dir.is_empty() {
+                (*n).to_string()
+            } else {
+                format!("{dir}/{n}")
+            };
+            facts.has(&path)
+        }) || names.iter().any(|n| facts.has(n))
+    };
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for m in &facts.manifests {
+        let name = file_name(&m.path);
+        let dir = dir_of(&m.path);
+        let lower = name.to_ascii_lowercase();
+        let verdict: Option<(bool, String)> = match name {
+            "package.json" => Some((
+                has_in(
+                    dir,
+                    &[
+                        "package-lock.json",
+                        "npm-shrinkwrap.json",
+                        "yarn.lock",
+                        "pnpm-lock.yaml",
+                        "bun.lockb",
+                        "bun.lock",
+                    ],
+                ),
+                "npm".to_string(),
+            )),
+            "Cargo.toml" if !p.library => Some((has_in(dir, &["Cargo.lock"]), "cargo".to_string())),
+            "go.mod" => Some((
+                has_in(dir, &["go.sum"]) || !m.text.contains("require"),
+                "go".to_string(),
+            )),
+            "Gemfile" => Some((has_in(dir, &["Gemfile.lock"]), "bundler".to_string())),
+            "composer.json" => Some((has_in(dir, &["composer.lock"]), "composer".to_string())),
+            "Pipfile" => Some((has_in(dir, &["Pipfile.lock"]), "pipenv".to_string())),
+            "pyproject.toml" if !p.library => {
+                let locked = has_in(
+                    dir,
+                    &[
+                        "poetry.lock",
+                        "uv.lock",
+                        "pdm.lock",
+                        "Pipfile.lock",
+                        "requirements.lock",
+                        "requirements.txt",
+                    ],
+                );
+                let has_deps = m.text.contains("dependencies");
+                has_deps.then(|| (locked, "python".to_string()))
+            }
+            _ if crate::classify::is_requirements_name(&lower) && lower.ends_with(".txt") => {
+                let (pinned, total) = requirements_pinned(m);
+                (total > 0).then(|| {
+                    (
+                        pinned * 5 >= total * 4,
+                        format!("{pinned} of {total} requirements pinned"),
+                    )
+                })
+            }
+            _ => None,
+        };
+        let Some((ok, what)) = verdict else { continue };
+        if ok {
+            good.push(Evidence::new(&m.path, 1, format!("{what}: locked")));
+        } else {
+            bad.push(Evidence::new(
+                &m.path,
+                1,
+                format!("{what}: no lockfile or pins"),
+            ));
+        }
+    }
+    if good.is_empty() && bad.is_empty() {
+        return na("no application dependency manifests");
+    }
+    let total = good.len() + bad.len();
+    let state = by_fraction(good.len(), total);
+    let summary = format!("{} of {total} manifests locked or pinned", good.len());
+    let mut ev = bad;
+    ev.extend(good);
+    out(state, first(ev, 6), summary)
+}
+
+pub(crate) fn vulnerability_scan(facts: &Facts<'_>, ci: &Ci, p: &Profile) -> Outcome {
+    static D: Detector = Detector {
+        uses: &[
+            "aquasecurity/trivy-action",
+            "aquasecurity/setup-trivy",
+            "anchore/scan-action",
+            "google/osv-scanner-action",
+            "google/osv-scanner/",
+            "snyk/actions",
+            "actions/dependency-review-action",
+            "pypa/gh-action-pip-audit",
+            "docker/scout-action",
+            "rustsec/audit-check",
+            "actions-rs/audit-check",
+            "golang/govulncheck-action",
+            "dependency-check/dependency-check_action",
+            "embarkstudios/cargo-deny-action",
+            "crazy-max/ghaction-container-scan",
+            "azure/container-scan",
+            "sonatype-nexus-community/",
+        ],
+        run: &ci::VULN_RE,
+        input: None,
+        reject: Some(vuln_reject),
+    };
+    if detected_ecosystems(facts).is_empty() && !p.containers {
+        return na("no dependency manifests or images to scan");
+    }
+    ci_control(
+        facts,
+        ci,
+        &D,
+        &["pip-audit", "safety", "osv-scanner", "trivy"],
+        "vulnerability scan",
+    )
+}
+
+fn vuln_reject(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    ci::installs_only(line) || (l.contains("trivy config") && !l.contains("trivy image"))
+}
+
+pub(crate) fn sbom(facts: &Facts<'_>, ci: &Ci) -> Outcome {
+    static D: Detector = Detector {
+        uses: &[
+            "anchore/sbom-action",
+            "cyclonedx/",
+            "advanced-security/sbom-generator-action",
+            "microsoft/sbom-action",
+            "actions/attest-sbom",
+        ],
+        run: &ci::SBOM_RE,
+        input: Some(sbom_input),
+        reject: Some(ci::installs_only),
+    };
+    ci_control(facts, ci, &D, &[], "SBOM generation")
+}
+
+fn sbom_input(action: &str, s: &ci::Step) -> bool {
+    (action.starts_with("aquasecurity/trivy-action")
+        && s.input("format")
+            .is_some_and(|f| f.contains("cyclonedx") || f.contains("spdx") || f == "github"))
+        || (action.starts_with("docker/build-push-action")
+            && s.input("sbom").is_some_and(|v| v != "false"))
+}
+
+pub(crate) fn signed_releases(ci: &Ci) -> Outcome {
+    static SIGN: Detector = Detector {
+        uses: &[
+            "sigstore/cosign-installer",
+            "slsa-framework/slsa-github-generator",
+            "actions/attest-build-provenance",
+            "actions/attest",
+            "sigstore/gh-action-sigstore-python",
+            "philips-labs/slsa-provenance-action",
+        ],
+        run: &ci::SIGN_RE,
+        input: None,
+        reject: None,
+    };
+    static PUBLISH: Detector = Detector {
+        uses: &[
+            "pypa/gh-action-pypi-publish",
+            "softprops/action-gh-release",
+            "ncipollo/release-action",
+            "goreleaser/goreleaser-action",
+            "actions/create-release",
+            "js-devtools/npm-publish",
+            "google-github-actions/release-please-action",
+            "googleapis/release-please-action",
+            "redhat-actions/push-to-registry",
+            "katyo/publish-crates",
+            "ko-build/setup-ko",
+        ],
+        run: &ci::PUBLISH_RE,
+        input: Some(publish_input),
+        reject: None,
+    };
+    let signed = ci.find(&SIGN);
+    if !signed.is_empty() {
+        let n = signed.len();
+        return out(
+            State::Done,
+            first(signed, 4),
+            format!("signing/provenance in CI ({n})"),
+        );
+    }
+    let mut published = ci.find(&PUBLISH);
+    published.extend(ci.release_triggers.iter().cloned());
+    if published.is_empty() {
+        return na("nothing is published from CI");
+    }
+    out(
+        State::Missing,
+        first(published, 4),
+        "artefacts are published but not signed",
+    )
+}
+
+fn publish_input(action: &str, s: &ci::Step) -> bool {
+    action.starts_with("docker/build-push-action") && s.input("push").is_some_and(|v| v != "false")
+}
+
+pub(crate) fn pinned_actions(facts: &Facts<'_>, ci: &Ci, findings: &[Finding]) -> Outcome {
+    if facts.workflows.is_empty() && facts.actions.is_empty() {
+        return na("no GitHub Actions workflows");
+    }
+    let mut pinned = Vec::new();
+    let mut unpinned = Vec::new();
+    for s in &ci.steps {
+        let Some(uses) = &s.uses else { continue };
+        let uses = uses.trim();
+        // `./x` and GitHub's self-repository form `$/x` load this repository's own commit.
+        if uses.starts_with("./") || uses.starts_with("$/") {
+            continue;
+        }
+        let ok = if let Some(img) = uses.strip_prefix("docker://") {
+            img.contains("@sha256:")
+        } else {
+            uses.rsplit_once('@')
+                .is_some_and(|(_, r)| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()))
+        };
+        let e = Evidence::new(&s.path, s.line, uses.to_string());
+        if ok {
+            pinned.push(e);
+        } else {
+            unpinned.push(Evidence {
+                note: format!("{uses}: mutable ref"),
+                ..e
+            });
+        }
+    }
+    for f in findings
+        .iter()
+        .filter(|f| f.rule == "actions/unpinned-uses")
+    {
+        let line = f.region.start.line;
+        if !unpinned.iter().any(|e| e.path == f.path && e.line == line) {
+            pinned.retain(|e| !(e.path == f.path && e.line == line));
+            unpinned.push(Evidence::new(&f.path, line, f.message.clone()));
+        }
+    }
+    let total = pinned.len() + unpinned.len();
+    if total == 0 {
+        return out(State::Done, Vec::new(), "no third-party actions used");
+    }
+    let state = by_fraction(pinned.len(), total);
+    let summary = format!("{} of {total} `uses:` pinned to a commit SHA", pinned.len());
+    let mut ev = unpinned;
+    ev.extend(pinned);
+    out(state, first(ev, 5), summary)
+}
+
+/// At most this many matches are cited as evidence (the summary gives the total).
+const MAX_VULN_EVIDENCE: usize = 10;
+
+/// `known-vulnerabilities`: the repository's lockfiles matched offline against
+/// the OSV records of `[osv] source` (or `status --osv`). Unknown without OSV
+/// data or when it cannot be read; not applicable when nothing is locked.
+///
+/// This is `osv::match_repository` with the caller's configuration (so
+/// `--config` and `--osv` are honoured), keeping the lockfile count for the
+/// summary.
+pub fn known_vulnerabilities(root: &std::path::Path, config: &crate::config::Config) -> Outcome {
+    let Some(source) = crate::osv::configured_source(config, root) else {
+        return out(
+            State::Unknown,
+            Vec::new(),
+            "no OSV data given ([osv] source or --osv): locked versions not checked",
+        );
+    };
+    let (lockfiles, _errors) = crate::sbom::collect(root, config);
+    if lockfiles.is_empty() {
+        return na("no lockfile to check");
+    }
+    let db = match crate::osv::Database::load(&source, Some(&crate::osv::wanted(&lockfiles))) {
+        Ok(db) => db,
+        Err(e) => {
+            return out(
+                State::Unknown,
+                Vec::new(),
+                format!("OSV data could not be read ({e}): locked versions not checked"),
+            )
+        }
+    };
+    let mut matches = crate::osv::match_lockfiles(&lockfiles, &db);
+    let packages: usize = lockfiles.iter().map(|l| l.packages.len()).sum();
+    if matches.is_empty() {
+        let ev = lockfiles
+            .iter()
+            .map(|l| {
+                Evidence::new(
+                    l.path.clone(),
+                    1,
+                    format!("{} packages locked, none affected", l.packages.len()),
+                )
+            })
+            .collect();
+        return out(
+            State::Done,
+            first(ev, MAX_VULN_EVIDENCE),
+            format!(
+                "no known vulnerability in {packages} locked package{} ({} lockfile{})",
+                if packages == 1 { "" } else { "s" },
+                lockfiles.len(),
+                if lockfiles.len() == 1 { "" } else { "s" },
+            ),
+        );
+    }
+    // Worst first, then by place, so the cap keeps what matters.
+    matches.sort_by(|a, b| {
+        b.advisory
+            .severity
+            .cmp(&a.advisory.severity)
+            .then_with(|| a.lockfile.cmp(&b.lockfile))
+            .then_with(|| a.line.cmp(&b.line))
+            .then_with(|| a.advisory.id.cmp(&b.advisory.id))
+    });
+    let affected: BTreeSet<(String, String)> = matches
+        .iter()
+        .map(|m| (m.package.clone(), m.version.clone()))
+        .collect();
+    let advisories: BTreeSet<&str> = matches.iter().map(|m| m.advisory.id.as_str()).collect();
+    let ev = matches
+        .iter()
+        .take(MAX_VULN_EVIDENCE)
+        .map(|m| {
+            let fix = match &m.fixed {
+                Some(f) => format!("fixed in {f}"),
+                None => "no fix published".to_string(),
+            };
+            Evidence::new(
+                m.lockfile.clone(),
+                m.line,
+                format!(
+                    "{} ({}): {}@{}, {fix}",
+                    m.advisory.id,
+                    m.advisory.severity.as_str(),
+                    m.package,
+                    m.version
+                ),
+            )
+        })
+        .collect();
+    out(
+        State::Missing,
+        ev,
+        format!(
+            "{} advisor{} affect{} {} locked package{}",
+            advisories.len(),
+            if advisories.len() == 1 { "y" } else { "ies" },
+            if advisories.len() == 1 { "s" } else { "" },
+            affected.len(),
+            if affected.len() == 1 { "" } else { "s" },
+        ),
+    )
+}

@@ -1,0 +1,751 @@
+//! Facts about workflows and local actions that span files, extracted once per
+//! file during the walk and joined after it: which workflow calls which local
+//! reusable workflow or composite action with what data, where a callee expands
+//! its inputs into code, which workflows publish, where an outsider's code runs
+//! with the base repository's privileges, and which repository scripts a
+//! privileged step runs.
+//!
+//! Cross-file rules (`actions/template-injection`, `actions/cache-poisoning`)
+//! and the privileged-script pass read the joined [`WorkflowModel`]; nothing
+//! here reports a finding. It is meant to move into the repository model as one
+//! piece (issue 12).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::finding::Related;
+use crate::parse::yaml::{YamlFile, YamlNode};
+use crate::source::SourceFile;
+use crate::workflows::commands;
+use crate::workflows::sinks;
+use crate::workflows::taint::{Origin, Scope, Taint};
+use crate::workflows::wf::{self, StepRef, Triggers};
+
+/// What the triggers of the calling workflow make of outsider data it passes on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exposure {
+    /// An event through which an outsider starts a privileged run, if any.
+    pub external: Option<String>,
+    /// The calling job or step runs only after a maintainer applies a label.
+    pub gated: bool,
+    /// Only `pull_request`/`merge_group`: a fork's run has no secrets.
+    pub unprivileged: bool,
+}
+
+/// One `with:` value passed to a local callee.
+#[derive(Debug, Clone)]
+pub struct CallArg {
+    /// The callee's input name, lower-case.
+    pub input: String,
+    /// Where the value is written.
+    pub at: Related,
+    /// Who controls the value, at the caller.
+    pub origin: Option<Origin>,
+    /// The source line of the value, for output.
+    pub snippet: String,
+}
+
+/// A `uses: ./…` (or `$/…`) of a local composite action or reusable workflow.
+#[derive(Debug, Clone)]
+pub struct LocalCall {
+    /// The callee, relative to the root: an action directory or a workflow file.
+    pub target: String,
+    /// The `uses:` value.
+    pub at: Related,
+    /// The values passed.
+    pub args: Vec<CallArg>,
+    /// The caller's exposure.
+    pub exposure: Exposure,
+}
+
+/// An input a callee expands into code, or passes on to another local callee.
+#[derive(Debug, Clone)]
+pub struct InputUse {
+    /// The input name, lower-case.
+    pub input: String,
+    /// Where it is expanded.
+    pub at: Related,
+    /// "the `run:` script" or the action input it reaches.
+    pub what: String,
+    /// When the input is passed on: the local callee and its input.
+    pub passed_to: Option<(String, String)>,
+}
+
+/// A repository script a step runs, and what the step can do.
+#[derive(Debug, Clone)]
+pub struct ScriptRun {
+    /// The script, relative to the root (`scripts/deploy.sh`, `Makefile`).
+    pub script: String,
+    /// The command that runs it.
+    pub at: Related,
+    /// What makes the step privileged ("secrets DEPLOY_KEY", "on `pull_request_target`").
+    pub privileges: Vec<String>,
+}
+
+/// The facts of one workflow or action file.
+#[derive(Debug, Clone, Default)]
+pub struct FileFacts {
+    /// Path relative to the root.
+    pub path: String,
+    /// An `action.yml` (its directory is what `uses: ./dir` names).
+    pub action: bool,
+    /// The workflow's events.
+    pub triggers: Vec<String>,
+    /// Why this workflow publishes (a release trigger, a publishing step).
+    pub publishes: Option<Related>,
+    /// A place where an outsider's code or text runs with the base repository's
+    /// privileges (an untrusted checkout that is then run, an injection).
+    pub outsider_code: Option<Related>,
+    /// Local callees.
+    pub calls: Vec<LocalCall>,
+    /// Inputs expanded into code here.
+    pub input_uses: Vec<InputUse>,
+    /// Repository scripts run by privileged steps.
+    pub scripts: Vec<ScriptRun>,
+    /// The workflow's `name:` (what another workflow's `workflow_run.workflows` names).
+    pub name: Option<String>,
+    /// The workflows whose runs start this one (`on.workflow_run.workflows`).
+    pub run_after: Vec<String>,
+}
+
+/// Actions whose use means the job publishes something others consume.
+pub const PUBLISHER_ACTIONS: &[&str] = &[
+    "pypa/gh-action-pypi-publish",
+    "rubygems/release-gem",
+    "jreleaser/release-action",
+    "goreleaser/goreleaser-action",
+    "softprops/action-gh-release",
+    "ncipollo/release-action",
+    "googleapis/release-please-action",
+    "redhat-actions/push-to-registry",
+    "aws-actions/amazon-ecs-deploy-task-definition",
+    "cloudflare/wrangler-action",
+    "google-github-actions/deploy-cloudrun",
+    "azure/webapps-deploy",
+    "helm/chart-releaser-action",
+    "actions/deploy-pages",
+];
+
+/// The step publishes (a publisher action, `docker/build-push-action` with `push: true`,
+/// or a publishing command); the reason.
+pub fn step_publishes(root: &YamlNode, s: StepRef<'_>) -> Option<String> {
+    if let Some(uses) = s.step.get("uses").and_then(|u| u.as_str()) {
+        let name = wf::action_name(uses);
+        if PUBLISHER_ACTIONS.contains(&name.as_str()) {
+            return Some(format!("uses `{name}`"));
+        }
+        if name == "docker/build-push-action" && wf::with_bool(s.step, "push") == Some(true) {
+            return Some("pushes an image with `docker/build-push-action`".to_string());
+        }
+        return None;
+    }
+    let run = s.step.get("run")?;
+    for cmd in commands::run_commands(run, wf::run_shell(root, s)) {
+        let w = cmd.effective();
+        let hit = match (w.first().copied(), w.get(1).copied()) {
+            (Some("twine"), Some("upload")) => true,
+            (Some("npm" | "pnpm" | "yarn" | "cargo" | "uv" | "poetry"), Some("publish")) => {
+                !w.contains(&"--dry-run")
+            }
+            (Some("docker" | "podman"), Some("push")) => true,
+            (Some("gem"), Some("push")) => true,
+            (Some("gh"), Some("release")) => w.get(2) == Some(&"create"),
+            (Some("goreleaser"), Some("release")) => true,
+            _ => false,
+        };
+        if hit {
+            return Some(format!(
+                "runs `{}`",
+                w.iter().take(3).copied().collect::<Vec<_>>().join(" ")
+            ));
+        }
+    }
+    None
+}
+
+/// The workflow's release triggers: `release`, a `push` of tags, a `push` to a release branch.
+pub fn release_trigger(root: &YamlNode) -> Option<(&YamlNode, String)> {
+    let on = root.get("on").or_else(|| root.get("true"))?;
+    if let Some(r) = on.pair("release") {
+        return Some((&r.value, "runs on `release`".to_string()));
+    }
+    if on.strings().contains(&"release") {
+        return Some((on, "runs on `release`".to_string()));
+    }
+    let push = on.get("push")?;
+    if let Some(tags) = push.get("tags") {
+        if tags.strings().iter().any(|t| !t.starts_with('!')) {
+            return Some((tags, "runs on tag pushes".to_string()));
+        }
+    }
+    if let Some(branches) = push.get("branches") {
+        if branches.strings().iter().any(|b| {
+            let b = b.to_ascii_lowercase();
+            !b.starts_with('!')
+                && (b.starts_with("release") || b.starts_with("v*") || b.contains("/release"))
+        }) {
+            return Some((branches, "runs on pushes to release branches".to_string()));
+        }
+    }
+    None
+}
+
+/// Captures locations in the file being read (positions resolved while its text is at hand).
+struct Locator<'f>(&'f SourceFile);
+
+impl Locator<'_> {
+    fn locate(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Related {
+        Related {
+            path: self.0.path.clone(),
+            region: self.0.region(&span),
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+fn exposure(triggers: &Triggers, gated: bool) -> Exposure {
+    Exposure {
+        external: triggers.external().map(str::to_string),
+        gated,
+        unprivileged: triggers.only_unprivileged(),
+    }
+}
+
+/// The secrets a step can read (step, job and workflow `env:`, the step's `with:`).
+fn secrets_of(root: &YamlNode, s: StepRef<'_>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let nodes = [
+        root.get("env"),
+        s.job.and_then(|j| j.get("env")),
+        s.step.get("env"),
+        s.step.get("with"),
+    ];
+    for n in nodes.into_iter().flatten() {
+        for sc in wf::scalars(n) {
+            let Some(m) = sc.as_scalar() else { continue };
+            for e in wf::expressions(&m.mapped) {
+                let Some(p) = e.parsed() else { continue };
+                for (c, _) in p.contexts() {
+                    if let Some(name) = c.strip_prefix("secrets.") {
+                        if name != "github_token" {
+                            out.insert(name.to_ascii_uppercase());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The repository path a command runs as a script, if any (`./x.sh`, `bash x.sh`,
+/// `python tools/x.py`, `make release` → `Makefile`), before the working directory.
+fn script_of(cmd: &commands::Command) -> Option<(String, String)> {
+    let w = cmd.effective();
+    let first = *w.first()?;
+    let looks_path = |p: &str| {
+        !p.contains('$')
+            && !p.contains("XXX")
+            && !p.starts_with('/')
+            && !p.starts_with('-')
+            && !p.starts_with('~')
+            && (p.contains('/') || p.ends_with(".sh") || p.ends_with(".py"))
+    };
+    if first.starts_with("./") && looks_path(first) {
+        return Some((first.to_string(), first.to_string()));
+    }
+    let interp = cmd.words.first()?.rsplit('/').next()?.to_string();
+    let is_interp = matches!(
+        interp.as_str(),
+        "bash" | "sh" | "zsh" | "python" | "python3" | "node" | "ruby" | "perl" | "pwsh"
+    );
+    if is_interp {
+        let arg = cmd.words[1..].iter().find(|a| !a.starts_with('-'))?;
+        if looks_path(arg) {
+            return Some((arg.to_string(), format!("{interp} {arg}")));
+        }
+    }
+    if first == "make" {
+        let target = w
+            .get(1)
+            .filter(|t| !t.starts_with('-'))
+            .copied()
+            .unwrap_or("");
+        return Some((
+            "Makefile".to_string(),
+            format!("make {target}").trim().to_string(),
+        ));
+    }
+    None
+}
+
+fn join_path(dir: Option<&str>, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in dir.unwrap_or("").split('/').chain(rel.split('/')) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p if p.contains('$') => return None,
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Extracts the facts of one workflow or action file.
+pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
+    let cx = Locator(file);
+    let cx = &cx;
+    let mut facts = FileFacts {
+        path: file.path.clone(),
+        action,
+        ..FileFacts::default()
+    };
+    let text = &file.text;
+    for root in wf::roots(yaml) {
+        let triggers = Triggers::of(root);
+        facts.triggers.extend(triggers.events.iter().cloned());
+        if facts.name.is_none() {
+            facts.name = root
+                .get("name")
+                .and_then(|n| n.as_str())
+                .map(str::to_string);
+        }
+        facts.run_after.extend(wf::workflow_run_sources(root));
+        let scope = if action {
+            Scope::action(root)
+        } else {
+            Scope::workflow(root)
+        };
+        if facts.publishes.is_none() {
+            if let Some((node, why)) = release_trigger(root) {
+                facts.publishes = Some(cx.locate(node.span.clone(), why));
+            }
+        }
+        // Job-level reusable workflow calls.
+        for job in wf::jobs(root) {
+            let Some(uses) = job.value.get("uses") else {
+                continue;
+            };
+            let Some(target) = uses.as_str().and_then(wf::local_path) else {
+                continue;
+            };
+            let js = scope.job(&job.value);
+            let ex = exposure(&triggers, wf::label_gated(&[Some(&job.value)]));
+            facts.calls.push(LocalCall {
+                target,
+                at: cx.locate(
+                    uses.span.clone(),
+                    format!("job `{}` calls this workflow", job.key),
+                ),
+                args: call_args(job.value.get("with"), &js, cx),
+                exposure: ex,
+            });
+        }
+        let reusable = triggers.has("workflow_call");
+        for s in wf::all_steps(root) {
+            let step_scope = match s.job {
+                Some(j) => scope.job(j).step(s.step),
+                None => scope.step(s.step),
+            };
+            let gated = wf::label_gated(&[s.job, Some(s.step)]);
+            if facts.publishes.is_none() {
+                if let Some(why) = step_publishes(root, s) {
+                    facts.publishes = Some(cx.locate(s.step.span.clone(), why));
+                }
+            }
+            // Step-level local action calls.
+            if let Some(uses) = s.step.get("uses") {
+                if let Some(target) = uses.as_str().and_then(wf::local_path) {
+                    facts.calls.push(LocalCall {
+                        target: target.clone(),
+                        at: cx.locate(uses.span.clone(), "this step runs the local action"),
+                        args: call_args(s.step.get("with"), &step_scope, cx),
+                        exposure: exposure(&triggers, gated),
+                    });
+                    if action || reusable {
+                        for arg in s.step.get("with").and_then(|w| w.as_map()).unwrap_or(&[]) {
+                            let Some(v) = arg.value.as_scalar() else {
+                                continue;
+                            };
+                            for e in wf::expressions(&v.mapped) {
+                                let Some(p) = e.parsed() else { continue };
+                                for f in p.flows() {
+                                    if let Some(input) =
+                                        f.path.as_deref().and_then(|p| p.strip_prefix("inputs."))
+                                    {
+                                        facts.input_uses.push(InputUse {
+                                            input: input.to_string(),
+                                            at: cx.locate(
+                                                e.host.clone(),
+                                                format!("passed on as `{}` of `{target}`", arg.key),
+                                            ),
+                                            what: format!("input `{}` of `./{target}`", arg.key),
+                                            passed_to: Some((
+                                                target.clone(),
+                                                arg.key.to_ascii_lowercase(),
+                                            )),
+                                        });
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Inputs expanded into code (callees).
+            if action || reusable {
+                for sink in sinks::code_sinks(s.step) {
+                    let Some(m) = sink.script.as_scalar() else {
+                        continue;
+                    };
+                    for e in wf::expressions(&m.mapped) {
+                        let Some(p) = e.parsed() else { continue };
+                        for (f, o) in step_scope.origins(&p) {
+                            let _ = f;
+                            if let Some(input) = o.source.strip_prefix("inputs.") {
+                                facts.input_uses.push(InputUse {
+                                    input: input.to_string(),
+                                    at: cx.locate(
+                                        e.host.clone(),
+                                        format!("`inputs.{input}` is expanded into {}", sink.what),
+                                    ),
+                                    what: sink.what.clone(),
+                                    passed_to: None,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            // Where outsiders' code or text runs with privileges.
+            if !action && facts.outsider_code.is_none() {
+                if let Some(t) = triggers.external() {
+                    if let Some(what) = wf::untrusted_checkout(s.step, text) {
+                        facts.outsider_code = Some(cx.locate(
+                            s.step.span.clone(),
+                            format!(
+                                "on `{t}`, checks out `{what}` (code from a fork's pull request)"
+                            ),
+                        ));
+                    } else {
+                        for sink in sinks::code_sinks(s.step) {
+                            let Some(m) = sink.script.as_scalar() else {
+                                continue;
+                            };
+                            let hit = wf::expressions(&m.mapped).into_iter().find(|e| {
+                                e.parsed().is_some_and(|p| {
+                                    step_scope
+                                        .origins(&p)
+                                        .iter()
+                                        .any(|(_, o)| o.taint == Taint::Outsider)
+                                })
+                            });
+                            if let Some(e) = hit {
+                                facts.outsider_code = Some(cx.locate(
+                                    e.host.clone(),
+                                    format!(
+                                        "on `{t}`, outsider text is expanded into {}",
+                                        sink.what
+                                    ),
+                                ));
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            // Repository scripts run by privileged steps.
+            if !action {
+                if let Some(run) = s.step.get("run") {
+                    let secrets = secrets_of(root, s);
+                    let mut privileges: Vec<String> = Vec::new();
+                    if !secrets.is_empty() {
+                        let names: Vec<&str> = secrets.iter().map(String::as_str).take(4).collect();
+                        privileges.push(format!("secrets {}", names.join(", ")));
+                    }
+                    if let Some(t) = triggers.external() {
+                        privileges.push(format!("on `{t}`"));
+                    }
+                    if let Some(job) = s.job {
+                        match wf::effective_perms(root, job) {
+                            Some(wf::Perms::WriteAll(_)) => {
+                                privileges.push("a `write-all` token".to_string())
+                            }
+                            Some(wf::Perms::Scopes(m)) => {
+                                let w: Vec<&str> = m
+                                    .iter()
+                                    .filter(|p| p.value.as_str() == Some("write"))
+                                    .map(|p| p.key.as_str())
+                                    .collect();
+                                if !w.is_empty() {
+                                    privileges
+                                        .push(format!("a token that writes {}", w.join(", ")));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    if privileges.is_empty() {
+                        continue;
+                    }
+                    let wd = s
+                        .step
+                        .get("working-directory")
+                        .or_else(|| {
+                            s.job
+                                .and_then(|j| j.at(&["defaults", "run", "working-directory"]))
+                        })
+                        .or_else(|| root.at(&["defaults", "run", "working-directory"]))
+                        .and_then(|w| w.as_str());
+                    for cmd in commands::run_commands(run, wf::run_shell(root, s)) {
+                        let Some((rel, shown)) = script_of(&cmd) else {
+                            continue;
+                        };
+                        let Some(script) = join_path(wd, &rel) else {
+                            continue;
+                        };
+                        facts.scripts.push(ScriptRun {
+                            script,
+                            at: cx.locate(
+                                cmd.span.clone(),
+                                format!("`{shown}` runs this with {}", privileges.join(" and ")),
+                            ),
+                            privileges: privileges.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    facts
+}
+
+fn call_args(with: Option<&YamlNode>, scope: &Scope<'_>, cx: &Locator<'_>) -> Vec<CallArg> {
+    let mut out = Vec::new();
+    for p in with.and_then(|w| w.as_map()).unwrap_or(&[]) {
+        let Some(v) = p.value.as_str() else { continue };
+        let origin = scope.origins_in_text(v).into_iter().max_by_key(|o| o.taint);
+        let at = cx.locate(p.value.span.clone(), format!("`{}` is passed here", p.key));
+        out.push(CallArg {
+            input: p.key.to_ascii_lowercase(),
+            snippet: cx.0.line_text(at.region.start.line).trim_end().to_string(),
+            at,
+            origin,
+        });
+    }
+    out
+}
+
+/// A caller's data reaching code in a local callee: the caller's argument, the
+/// callee's expansion, and the chain of local calls in between.
+#[derive(Debug, Clone)]
+pub struct Reach<'m> {
+    /// The call at the caller.
+    pub call: &'m LocalCall,
+    /// The argument carrying the data.
+    pub arg: &'m CallArg,
+    /// Where the data is expanded into code, in the last callee.
+    pub sink: &'m InputUse,
+    /// Local callees passed through on the way (first is the direct callee).
+    pub chain: Vec<String>,
+}
+
+/// Whether `f`'s only trigger an outsider could pull is `workflow_run`, and every workflow
+/// it runs after is one of this repository's, started only by events that need write
+/// access (push, tags, schedule, dispatch, release…).
+fn started_by_insiders(f: &FileFacts, files: &BTreeMap<String, FileFacts>) -> bool {
+    let external: Vec<&String> = f
+        .triggers
+        .iter()
+        .filter(|t| wf::external_trigger(t))
+        .collect();
+    if external.is_empty() || external.iter().any(|t| *t != "workflow_run") {
+        return false;
+    }
+    !f.run_after.is_empty()
+        && f.run_after.iter().all(|name| {
+            let upstream: Vec<&FileFacts> = files
+                .values()
+                .filter(|u| !u.action && u.name.as_deref() == Some(name.as_str()))
+                .collect();
+            !upstream.is_empty()
+                && upstream.iter().all(|u| {
+                    u.triggers
+                        .iter()
+                        .all(|t| !wf::external_trigger(t) && !wf::unprivileged_trigger(t))
+                })
+        })
+}
+
+/// Every workflow and action file's facts, joined.
+#[derive(Debug, Default)]
+pub struct WorkflowModel {
+    files: BTreeMap<String, FileFacts>,
+}
+
+impl WorkflowModel {
+    /// Joins the facts of every file.
+    pub fn new(facts: Vec<FileFacts>) -> Self {
+        let mut files: BTreeMap<String, FileFacts> =
+            facts.into_iter().map(|f| (f.path.clone(), f)).collect();
+        // A `workflow_run` workflow is started by the runs of the workflows it names: when
+        // every one of them is a workflow of this repository that only pushes, schedules
+        // or dispatches start, no outsider chooses what it runs on.
+        let insiders_only: Vec<String> = files
+            .values()
+            .filter(|f| f.outsider_code.is_some() && started_by_insiders(f, &files))
+            .map(|f| f.path.clone())
+            .collect();
+        for path in insiders_only {
+            if let Some(f) = files.get_mut(&path) {
+                f.outsider_code = None;
+            }
+        }
+        WorkflowModel { files }
+    }
+
+    /// All files, by path.
+    pub fn files(&self) -> impl Iterator<Item = &FileFacts> {
+        self.files.values()
+    }
+
+    /// The file a local `uses:` target names: a workflow file, or `DIR/action.yml|yaml`.
+    pub fn resolve(&self, target: &str) -> Option<&FileFacts> {
+        if let Some(f) = self.files.get(target) {
+            return Some(f);
+        }
+        ["action.yml", "action.yaml"]
+            .iter()
+            .find_map(|n| self.files.get(&format!("{target}/{n}")))
+            .filter(|f| f.action)
+    }
+
+    /// Where a caller's outsider data reaches code through local callees (up to
+    /// four calls deep).
+    pub fn reaches(&self) -> Vec<Reach<'_>> {
+        let mut out = Vec::new();
+        for caller in self.files.values() {
+            for call in &caller.calls {
+                for arg in &call.args {
+                    if arg.origin.as_ref().map(|o| o.taint) != Some(Taint::Outsider) {
+                        continue;
+                    }
+                    let mut chain = vec![call.target.clone()];
+                    self.follow(&call.target, &arg.input, &mut chain, &mut |sink, chain| {
+                        out.push(Reach {
+                            call,
+                            arg,
+                            sink,
+                            chain: chain.to_vec(),
+                        })
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn follow<'m>(
+        &'m self,
+        target: &str,
+        input: &str,
+        chain: &mut Vec<String>,
+        emit: &mut dyn FnMut(&'m InputUse, &[String]),
+    ) {
+        if chain.len() > 4 {
+            return;
+        }
+        let Some(callee) = self.resolve(target) else {
+            return;
+        };
+        for u in callee.input_uses.iter().filter(|u| u.input == input) {
+            match &u.passed_to {
+                None => emit(u, chain),
+                Some((next, next_input)) => {
+                    if chain.contains(next) {
+                        continue;
+                    }
+                    chain.push(next.clone());
+                    self.follow(next, next_input, chain, emit);
+                    chain.pop();
+                }
+            }
+        }
+    }
+
+    /// Workflows that publish, directly or by calling a local reusable workflow
+    /// that does, and the local reusable workflows such workflows call (which then
+    /// run in a publishing context): path → why.
+    pub fn publishing(&self) -> BTreeMap<String, Related> {
+        let mut out: BTreeMap<String, Related> = BTreeMap::new();
+        for f in self.files.values() {
+            if let Some(r) = &f.publishes {
+                out.insert(f.path.clone(), r.clone());
+            }
+        }
+        // A caller of a publishing callee publishes; a callee of a publishing caller runs in it.
+        for _ in 0..4 {
+            let mut changed = false;
+            for f in self.files.values() {
+                for call in &f.calls {
+                    let Some(callee) = self.resolve(&call.target) else {
+                        continue;
+                    };
+                    if let Some(r) = out.get(&callee.path).cloned() {
+                        if !out.contains_key(&f.path) {
+                            out.insert(f.path.clone(), r);
+                            changed = true;
+                        }
+                    }
+                    if out.contains_key(&f.path) && !out.contains_key(&callee.path) {
+                        let mut r = call.at.clone();
+                        r.message = format!("called by `{}`, which publishes", f.path);
+                        out.insert(callee.path.clone(), r);
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The first place in the repository where an outsider's code or text runs with
+    /// the base repository's privileges (and so can write its caches).
+    pub fn outsider_code(&self) -> Option<&Related> {
+        self.files.values().find_map(|f| f.outsider_code.as_ref())
+    }
+
+    /// Repository scripts run by privileged steps: script path → the runs.
+    pub fn privileged_scripts(&self) -> BTreeMap<&str, Vec<&ScriptRun>> {
+        let mut out: BTreeMap<&str, Vec<&ScriptRun>> = BTreeMap::new();
+        for f in self.files.values() {
+            for s in &f.scripts {
+                out.entry(s.script.as_str()).or_default().push(s);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_join_working_directories() {
+        assert_eq!(
+            join_path(Some("./backend"), "./scripts/a.sh").as_deref(),
+            Some("backend/scripts/a.sh")
+        );
+        assert_eq!(join_path(None, "./deploy.sh").as_deref(), Some("deploy.sh"));
+        assert_eq!(join_path(Some("a"), "../b.sh").as_deref(), Some("b.sh"));
+        assert_eq!(join_path(None, "../../x.sh"), None);
+        assert_eq!(join_path(Some("$DIR"), "x.sh"), None);
+    }
+}
