@@ -59,8 +59,12 @@ def normalise(purl):
         subpath = subpath.strip("/")
     body = body.split("?", 1)[0]
     version = ""
-    if "@" in body.rsplit("/", 1)[-1]:
-        body, version = body.rsplit("@", 1)
+    # The version follows the last `@` that does not open a path segment (an npm
+    # scope written unencoded); Syft leaves a `/` in a ref unencoded
+    # (`pkg:github/pypa/gh-action-pypi-publish@release/v1`).
+    at = max((i for i, ch in enumerate(body) if ch == "@" and body[i - 1] != "/"), default=-1)
+    if at > 0:
+        body, version = body[:at], body[at + 1:]
     parts = [urllib.parse.unquote(p) for p in body.split("/")]
     ty = parts[0].lower()
     path = parts[1:]
@@ -130,7 +134,7 @@ SKIP_LINE = re.compile(r"^harden: skipped (?P<path>\S+): (?P<why>.+)$")
 
 def run_harden(binary, path):
     p = subprocess.run(
-        [binary, "sbom", str(path), "--format", "cyclonedx", ],
+        [binary, "sbom", str(path), "--format", "cyclonedx", "--verbose"],
         capture_output=True,
         text=True,
     )
@@ -186,9 +190,13 @@ def own_packages(root):
 
 def is_own(norm, own):
     ty, rest = norm.split("/", 1)
-    name = rest.rsplit("@", 1)[0]
+    name, _, version = rest.rpartition("@")
     if ty == "npm":
-        return ("npm", name) in own
+        # Yarn Berry writes the workspace packages as `name@0.0.0-use.local`.
+        return ("npm", name) in own or version == "0.0.0-use.local"
+    if ty == "golang":
+        # A `replace` by a local directory (`=> ./api`): a module of the repository.
+        return name.startswith(".") or name.startswith("/")
     if ty == "maven":
         return ("maven", name) in own or ("maven-artifact", name.rsplit("/", 1)[-1]) in own
     return False
@@ -223,10 +231,19 @@ def compare(name, path, binary, cache_dir, refresh):
             theirs[n].update(syft_locations(c))
     own = own_packages(Path(path))
     mine = set()
+    dev_only = set()
     for c in components(ours):
         n = normalise(c.get("purl"))
         if n:
             mine.add(n)
+            if any(p.get("name") == "harden:dev-only" for p in c.get("properties", [])):
+                dev_only.add(n)
+    # Listed by harden both as dev-only and not (another lockfile): not dev-only.
+    dev_only -= {
+        normalise(c.get("purl"))
+        for c in components(ours)
+        if not any(p.get("name") == "harden:dev-only" for p in c.get("properties", []))
+    }
     rows = {}
     unexplained = []
     reasons = collections.Counter()
@@ -242,7 +259,7 @@ def compare(name, path, binary, cache_dir, refresh):
                 reasons[why] += 1
             else:
                 unexplained.append((n, sorted(theirs[n])))
-        rows[ty] = (len(t), len(m), len(t & m), len(only_t), expl, len(m - t))
+        rows[ty] = (len(t), len(m), len(t & m), len(only_t), expl, len(m - t), len((m - t) & dev_only))
     return rows, unexplained, reasons
 
 
@@ -259,7 +276,7 @@ def main():
     cache_dir = HERE / "target/sbom-compare"
     cache_dir.mkdir(parents=True, exist_ok=True)
 
-    header = f"{'repository':<20} {'type':<8} {'syft':>6} {'harden':>6} {'both':>6} {'syft-only':>9} {'explained':>9} {'harden-only':>11}"
+    header = f"{'repository':<20} {'type':<8} {'syft':>6} {'harden':>6} {'both':>6} {'syft-only':>9} {'explained':>9} {'harden-only':>11} {'(dev-only)':>10}"
     print(header)
     print("-" * len(header))
     total_unexplained = 0
@@ -269,8 +286,8 @@ def main():
             print(f"{name}: not unpacked at {path} (bench/corpus/unpack.py)", file=sys.stderr)
             continue
         rows, unexplained, reasons = compare(name, path, str(binary), cache_dir, args.refresh)
-        for ty, (t, m, both, only_t, expl, only_m) in rows.items():
-            print(f"{name:<20} {ty:<8} {t:>6} {m:>6} {both:>6} {only_t:>9} {expl:>9} {only_m:>11}")
+        for ty, (t, m, both, only_t, expl, only_m, only_m_dev) in rows.items():
+            print(f"{name:<20} {ty:<8} {t:>6} {m:>6} {both:>6} {only_t:>9} {expl:>9} {only_m:>11} {only_m_dev:>10}")
         for why, n in reasons.most_common():
             print(f"{'':<20} explained: {n} {why}")
         total_unexplained += len(unexplained)

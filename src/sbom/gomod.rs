@@ -74,17 +74,36 @@ pub fn parse(path: &str, text: &str) -> Lockfile {
             lf.packages.push(p);
         }
     }
-    // `replace old [v] => new v` swaps the module that is built.
+    // `replace old [v] => new v` swaps the module that is built; a replacement by a
+    // local directory builds the repository's own code (a module of a monorepo), which
+    // is the project, not a dependency at the version `require` names.
+    let mut local = vec![false; lf.packages.len()];
     for (old, old_v, new, new_v) in replaced {
-        if new.starts_with('.') || new.starts_with('/') {
-            continue; // a local directory: the repository's own code
-        }
-        for p in lf.packages.iter_mut() {
+        let is_local = new.starts_with('.') || new.starts_with('/');
+        for (i, p) in lf.packages.iter_mut().enumerate() {
             if p.name == old && old_v.as_ref().is_none_or(|v| *v == p.version) {
-                p.name = new.clone();
-                p.version = new_v.clone();
+                if is_local {
+                    local[i] = true;
+                } else {
+                    p.name = new.clone();
+                    p.version = new_v.clone();
+                }
             }
         }
+    }
+    if local.contains(&true) {
+        let mut new_index = Vec::with_capacity(local.len());
+        let mut kept = 0;
+        for &l in &local {
+            new_index.push((!l).then_some(kept));
+            kept += usize::from(!l);
+        }
+        direct = direct.iter().filter_map(|&i| new_index[i]).collect();
+        let mut i = 0;
+        lf.packages.retain(|_| {
+            i += 1;
+            !local[i - 1]
+        });
     }
     lf.direct = Some(direct);
     lf.finalize(text);
@@ -207,6 +226,27 @@ mod tests {
             .packages
             .iter()
             .any(|p| p.name == "github.com/acme/yaml" && p.version == "v3.0.2"));
+    }
+
+    /// A monorepo's go.mod requires its sibling modules and replaces them by their
+    /// directories (kubeflow/pipelines: `github.com/kubeflow/pipelines/api => ./api`).
+    #[test]
+    fn modules_replaced_by_a_local_directory_are_the_project() {
+        let text = "module github.com/acme/platform\n\ngo 1.22\n\nrequire (\n\tgithub.com/acme/platform/api v0.0.0-20250102152816-873e9dedd766\n\tgithub.com/google/uuid v1.6.0\n\tgolang.org/x/net v0.25.0 // indirect\n)\n\nreplace (\n\tgithub.com/acme/platform/api => ./api\n\tgolang.org/x/net => golang.org/x/net v0.26.0\n)\n";
+        let lf = parse("go.mod", text);
+        let names: Vec<(&str, &str)> = lf
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("github.com/google/uuid", "v1.6.0"),
+                ("golang.org/x/net", "v0.26.0")
+            ]
+        );
+        assert_eq!(lf.direct, Some(vec![0]));
     }
 
     #[test]

@@ -150,7 +150,7 @@ fn report_inputs(c: &Collected, verbose: bool) {
     );
     if !c.skipped.is_empty() {
         line.push_str(&format!(
-            "; skipped {} (tests, examples, vendored{})",
+            "; skipped {} (not shipped: tests, examples, vendored, archived{})",
             c.skipped.len(),
             if verbose {
                 ""
@@ -325,6 +325,14 @@ fn why_not_counted(rel: &str) -> Option<&'static str> {
 /// environments (a dev container's `FROM`) are listed, marked development-only:
 /// developers run them, so they are part of the supply chain, not of what ships.
 fn why_left_out(rel: &str, kind: InputKind) -> Option<&'static str> {
+    // GitHub runs every workflow of the root `.github/workflows/` (an `e2e-test.yml`
+    // too), with the repository's token and secrets: the actions it uses are
+    // dependencies whatever the file's name says.
+    if matches!(kind, InputKind::Workflow | InputKind::Action)
+        && rel.to_ascii_lowercase().starts_with(".github/")
+    {
+        return None;
+    }
     let image = matches!(
         kind,
         InputKind::Dockerfile | InputKind::Compose | InputKind::Kubernetes
@@ -1019,5 +1027,21 @@ mod tests {
         assert!(counts("services/api/package-lock.json"));
         assert!(!counts("vendor/x/composer.lock"));
         assert!(!counts("tests/fixtures/app/uv.lock"));
+    }
+
+    #[test]
+    fn what_is_left_out_by_role() {
+        // GitHub runs a test workflow with the repository's secrets all the same.
+        assert_eq!(
+            why_left_out(".github/workflows/e2e-test.yml", InputKind::Workflow),
+            None
+        );
+        assert!(why_left_out("test/e2e/package-lock.json", InputKind::Lockfile).is_some());
+        // A dev container's image is listed (development-only); its lockfiles are not.
+        assert_eq!(
+            why_left_out(".devcontainer/Dockerfile", InputKind::Dockerfile),
+            None
+        );
+        assert!(why_left_out("archived/docker/Dockerfile", InputKind::Dockerfile).is_some());
     }
 }
