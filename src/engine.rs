@@ -182,7 +182,11 @@ pub fn scan(opts: &ScanOptions) -> ScanReport {
 /// Runs a scan with the given rules (tests use a subset).
 pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let root = opts.root.as_path();
-    let cfg = &opts.config;
+    let mut with_identity = opts.config.clone();
+    if with_identity.repository.is_none() {
+        with_identity.repository = crate::identity::detect(root, &with_identity);
+    }
+    let cfg = &with_identity;
     let (tx, rx) = mpsc::channel::<FileOutcome>();
     let quiet = QuietPanics::install();
     let progress = Progress::start();
@@ -307,6 +311,12 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     }
     drop(quiet);
     rules::actions::script_context::carry_into_workflows(&workflows, &mut report.findings, cfg);
+    rules::actions::drop_unused_test_actions(&workflows, &mut report.findings);
+    rules::actions::template_injection::settle_after_own_pipelines(
+        &workflows,
+        &mut report.findings,
+        cfg,
+    );
     rules::fold_restatements(&mut report.findings);
 
     // Secrets seen in one file, masked wherever another finding or message shows them
