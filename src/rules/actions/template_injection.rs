@@ -205,13 +205,12 @@ const AFTER_OWN_PIPELINES: &str = "on `workflow_run` after this repository's own
 /// outsider-started (it cannot see the other workflows); the model knows the branch and
 /// commit of such a run are a writer's. Still reported (low): the habit turns into an
 /// injection the day the upstream workflow gains a `pull_request` trigger.
-pub fn settle_after_own_pipelines(
+fn settle_after_own_pipelines(
     model: &crate::workflows::model::WorkflowModel,
     findings: &mut [crate::finding::Finding],
-    cfg: &crate::config::Config,
 ) {
     for f in findings.iter_mut() {
-        if f.rule != META.id || !model.started_by_insiders(&f.path) {
+        if !model.started_by_insiders(&f.path) {
             continue;
         }
         let mut lowered = false;
@@ -223,7 +222,7 @@ pub fn settle_after_own_pipelines(
             }
         }
         if lowered {
-            f.severity = cfg.severity_for(f.rule, Severity::Low);
+            f.severity = Severity::Low;
         }
     }
 }
@@ -485,6 +484,14 @@ impl Rule for TemplateInjection {
             f.severity = severity;
             f.related.push(r.sink.at.clone());
         }
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<crate::finding::Finding>) {
+        settle_after_own_pipelines(repo.workflows, own);
     }
 
     fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
