@@ -185,6 +185,20 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The text form of an index path ([`crate::paths`]: a name that is not UTF-8 is
+/// escaped, as the walk writes it, so both name the same file).
+fn path_text(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        crate::paths::push_component(&mut out, std::ffi::OsStr::from_bytes(bytes));
+    }
+    #[cfg(not(unix))]
+    out.push_str(&String::from_utf8_lossy(bytes));
+    out
+}
+
 const MODE_TYPE_MASK: u32 = 0o170000;
 const MODE_REGULAR: u32 = 0o100000;
 const MODE_SYMLINK: u32 = 0o120000;
@@ -249,9 +263,9 @@ fn parse_with(bytes: &[u8], id_len: usize) -> Result<ParsedIndex, String> {
         let kind = mode & MODE_TYPE_MASK;
         // A split index's entries that replace a shared entry have an empty path.
         if (kind == MODE_REGULAR || kind == MODE_SYMLINK) && !path.is_empty() {
-            match String::from_utf8(path.clone()) {
-                Ok(s) if out.paths.last() != Some(&s) => out.paths.push(s),
-                _ => {}
+            let text = path_text(&path);
+            if out.paths.last() != Some(&text) {
+                out.paths.push(text);
             }
         }
         prev = path;
@@ -390,6 +404,25 @@ mod tests {
         let mut with_late = want.clone();
         with_late.insert(2, "late.txt");
         assert_eq!(wt.tracked().unwrap(), with_late);
+    }
+
+    /// A Latin-1 name from an old archive is tracked too: listed in the escaped form
+    /// the walk uses, which names the real file again.
+    #[test]
+    fn non_utf8_paths_in_the_walks_text_form() {
+        let mut b = build(2, 20, &[("caf\u{e9}.txt", FILE)]);
+        // Replace the UTF-8 é (2 bytes) by Latin-1 0xE9 and the flags' length with it.
+        let at = b.windows(2).position(|w| w == [0xc3, 0xa9]).unwrap();
+        b.splice(at..at + 2, [0xe9]);
+        b[12 + 40 + 20 + 1] = 8;
+        let p = parse(&b).unwrap();
+        assert_eq!(p.paths, vec!["caf\\xE9.txt"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let real = crate::paths::to_path(Path::new("/r"), &p.paths[0]).unwrap();
+            assert_eq!(real.file_name().unwrap().as_bytes(), b"caf\xe9.txt");
+        }
     }
 
     #[test]
