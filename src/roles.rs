@@ -265,6 +265,44 @@ fn is_development(dirs: &[&str], file: &str) -> bool {
         || ((is_dotenv(file) || is_settings_module(dirs, file)) && dev)
 }
 
+const DEV_PATH_TOKENS: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "developer",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "e2e",
+    "debug",
+    "override",
+    "devcontainer",
+    "sandbox",
+    "example",
+    "examples",
+    "sample",
+    "demo",
+    "kind",
+    "minikube",
+    "k3d",
+];
+
+/// A compose file meant for a developer machine, CI or a demo, by name or directory
+/// (`docker-compose.dev.yml`, `compose.override.yml`, `docker-compose.example.yml`,
+/// `.devcontainer/…`, `local/…`).
+/// Files under `.github/` other than workflows are CI resources (manifests a test job
+/// applies to a kind cluster, a compose file for an integration test).
+pub fn is_dev_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.starts_with(".github/")
+        || lower
+            .split(['/', '.', '-', '_'])
+            .any(|tok| DEV_PATH_TOKENS.contains(&tok))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
