@@ -246,13 +246,14 @@ pub fn is_ci_only(path: &str) -> bool {
             .any(|d| matches!(*d, ".github" | ".gitlab" | ".circleci" | ".buildkite"))
 }
 
-/// Development and CI-only environments, by path: dev containers, Gitpod, a `.ci/`
-/// directory, compose files and `*.dev.yml` named for development, CI or tests, dotenv
+/// Development and CI-only environments, by path: dev containers, Gitpod, a
+/// `Vagrantfile` (a local VM), a `.ci/` directory, compose files and `*.dev.yml` named for development, CI or tests, dotenv
 /// files and settings modules named for development.
 fn is_development(dirs: &[&str], file: &str) -> bool {
     if dirs.iter().any(|d| is_development_dir(d))
         || file.starts_with(".gitpod")
         || file == "devcontainer.json"
+        || file == "vagrantfile"
     {
         return true;
     }
@@ -322,6 +323,8 @@ mod tests {
         assert_eq!(role_of("accounts/forms_tests.py"), FileRole::Test);
         assert_eq!(role_of("src/conftest.py"), FileRole::Test);
         assert_eq!(role_of("app/fixtures/page.html"), FileRole::Test);
+        assert_eq!(role_of("Vagrantfile"), FileRole::Development);
+        assert_eq!(role_of("deploy/Vagrantfile"), FileRole::Development);
         assert_eq!(role_of("_unit-test/bootstrap-test.sh"), FileRole::Test);
         assert_eq!(role_of("app/latests.py"), FileRole::Production);
         assert_eq!(role_of("app/contests_admin.py"), FileRole::Production);
