@@ -85,6 +85,11 @@ impl DuplicatedCredential {
         let mut urls: Vec<std::ops::Range<usize>> = detect::url_passwords(text)
             .into_iter()
             .map(|u| u.span)
+            .chain(
+                detect::command_line_passwords(text)
+                    .into_iter()
+                    .map(|(_, span)| span),
+            )
             .collect();
         if assigned.is_empty() && urls.is_empty() {
             return;
@@ -96,6 +101,9 @@ impl DuplicatedCredential {
         let mut spans: Vec<std::ops::Range<usize>> =
             assigned.into_iter().map(|a| a.value_span).collect();
         spans.extend(urls);
+        // `--password=…` at the end of a script line is both an assignment and a command line.
+        spans.sort_by_key(|s| (s.start, s.end));
+        spans.dedup_by(|a, b| a.start < b.end && b.start < a.end);
         if spans.is_empty() {
             return;
         }

@@ -186,7 +186,15 @@ pub fn is_minified(text: &str) -> bool {
 
 static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)[a-z0-9_.\-]*(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|secret[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|credentials?)[a-z0-9_.\-]*["']?[ \t]*(?:=>|:=|=|:)[ \t]*"#,
+        r#"(?i)[a-z0-9_.\-]*(?:passw(?:or)?d|passphrase|pwd|pass\b|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|secret[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|credentials?)[a-z0-9_.\-]*["']?[ \t]*(?:=>|:=|=|:)[ \t]*"#,
+    )
+    .expect("static regex")
+});
+
+/// A secret word other than the short `pass` (which needs to be the name's last word).
+static OTHER_SECRET_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"passw(?:or)?d|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|credential",
     )
     .expect("static regex")
 });
@@ -397,6 +405,47 @@ fn classify_name(name: &str) -> Option<NameClass> {
         return None;
     }
     let last = trimmed.rsplit(['_', '.', '-']).next().unwrap_or(trimmed);
+    // `DB_PASS`, `smtp.pass`: `pass` counts only as the last word (`bypass`, `compass`,
+    // `pass_through`, `first_pass.count` are something else).
+    if last != "pass" && !OTHER_SECRET_WORD.is_match(trimmed) {
+        return None;
+    }
+    // `first_pass`, `render_pass`, `two_pass`: a pass of an algorithm, not a password.
+    if last == "pass" && !OTHER_SECRET_WORD.is_match(trimmed) {
+        let before = trimmed.rsplit(['_', '.', '-']).nth(1).unwrap_or("");
+        if matches!(
+            before,
+            "first"
+                | "second"
+                | "third"
+                | "last"
+                | "next"
+                | "prev"
+                | "previous"
+                | "final"
+                | "one"
+                | "two"
+                | "single"
+                | "double"
+                | "multi"
+                | "each"
+                | "current"
+                | "render"
+                | "shader"
+                | "compile"
+                | "lint"
+                | "check"
+                | "build"
+                | "boarding"
+                | "bus"
+                | "season"
+                | "day"
+                | "hall"
+                | "free"
+        ) {
+            return None;
+        }
+    }
     if BAD_LAST.contains(&last) {
         // `api_key`, `secret_key`, `private_key` end in `key` but are secrets.
         let keyed = last == "key"
@@ -423,7 +472,11 @@ fn classify_name(name: &str) -> Option<NameClass> {
             return None;
         }
     }
-    if trimmed.contains("passw") || trimmed.contains("passphrase") || trimmed.contains("pwd") {
+    if trimmed.contains("passw")
+        || trimmed.contains("passphrase")
+        || trimmed.contains("pwd")
+        || last == "pass"
+    {
         Some(NameClass::Password)
     } else {
         Some(NameClass::Token)
@@ -1031,6 +1084,75 @@ pub fn on_comment_line(text: &str, pos: usize) -> bool {
         .any(|p| t.starts_with(p))
 }
 
+/// Where a command line takes a password: `sshpass -p 'x'`, the MySQL clients' `-pX`
+/// (glued to the flag; `-p` alone prompts) and `--password=x` of any tool.
+static COMMAND_PW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\bsshpass[ \t]+-p[ \t]*|\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mariadb|mariadb-dump|mariadb-admin)\b[^\n;|&]*?[ \t"',\[]-p|(?:^|[ \t"',\[=])--(?:password|passwd)="#,
+    )
+    .expect("static regex")
+});
+
+/// Passwords given on a command line in scripts, Dockerfiles, workflows or code:
+/// `sshpass -p 'S3cr…'`, `mysql -uroot -pS3cr…`, `--password=S3cr…`. The spans of the
+/// values, without quotes; references (`$DB_PASS`, `"\$DB_PASS"`, `${DB_PASS:?}`),
+/// placeholders and weak words are left out like everywhere else.
+pub fn command_line_passwords(text: &str) -> Vec<(&'static str, Range<usize>)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for m in COMMAND_PW.find_iter(text) {
+        let at = m.end();
+        let span = match b.get(at) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let start = at + 1;
+                let Some(len) = b[start..].iter().position(|&c| c == q || c == b'\n') else {
+                    continue;
+                };
+                if b[start + len] != q {
+                    continue;
+                }
+                start..start + len
+            }
+            Some(_) => {
+                let len = b[at..]
+                    .iter()
+                    .position(|&c| {
+                        c.is_ascii_whitespace()
+                            || matches!(
+                                c,
+                                b'"' | b'\''
+                                    | b'`'
+                                    | b';'
+                                    | b'|'
+                                    | b'&'
+                                    | b')'
+                                    | b'<'
+                                    | b'>'
+                                    | b','
+                                    | b']'
+                            )
+                    })
+                    .unwrap_or(b.len() - at);
+                at..at + len
+            }
+            None => continue,
+        };
+        if span.is_empty() || !plausible_secret(&text[span.clone()], NameClass::Password) {
+            continue;
+        }
+        let matched = m.as_str();
+        let flag = if matched.starts_with("sshpass") {
+            "sshpass -p"
+        } else if matched.ends_with('=') {
+            "--password="
+        } else {
+            "mysql -p"
+        };
+        out.push((flag, span));
+    }
+    out
+}
+
 /// A password embedded in a URL (`postgres://user:pass@host`).
 pub struct UrlPassword {
     /// Scheme (`postgres`).
@@ -1334,5 +1456,43 @@ mod tests {
             redacted_line(&f, &(18..26), std::slice::from_ref(&(18..26))),
             "password = \"hu****\""
         );
+    }
+
+    #[test]
+    fn short_password_names_count_only_as_the_last_word() {
+        for (t, n) in [
+            ("DB_PASS=Kq7vLm2xR9a\n", 1),
+            ("smtp.pass: Kq7vLm2xR9a\n", 1),
+            ("SMTP_PWD=Kq7vLm2xR9a\n", 1),
+            ("bypass=Kq7vLm2xR9a\n", 0),
+            ("compass_heading=Kq7vLm2xR9a\n", 0),
+            ("first_pass=Kq7vLm2xR9a\n", 0),
+            ("pass_through=Kq7vLm2xR9a\n", 0),
+            ("DB_PASS=$DB_PASS\n", 0),
+            ("DB_PASS=\"${DB_PASS:?}\"\n", 0),
+        ] {
+            assert_eq!(assignments(t, Style::Config).len(), n, "{t}");
+        }
+    }
+
+    #[test]
+    fn command_line_passwords_are_literals_not_references() {
+        let t = "sshpass -p 'Hx72kPq9Lw' ssh h\nmysqldump -uroot -pTz83nQw1Lk db\npg_dump --password=Pz1mQ8xVb3 db\n";
+        let found: Vec<&str> = command_line_passwords(t)
+            .into_iter()
+            .map(|(_, s)| &t[s])
+            .collect();
+        assert_eq!(found, ["Hx72kPq9Lw", "Tz83nQw1Lk", "Pz1mQ8xVb3"]);
+        for t in [
+            "sshpass -p \"$SSH_PASS\" ssh h\n",
+            "mysql -u root -p db < x.sql\n",
+            "mysql -u root -p\"$MYSQL_ROOT_PASSWORD\" db\n",
+            "ssh h \"mysql -pS\\$DB_PASS\"\n",
+            "pg_dump --password=\"${PGPASS:?}\" db\n",
+            "docker run -p 3306:3306 mysql\n",
+            "mysql -h db -P 3306 -u app\n",
+        ] {
+            assert!(command_line_passwords(t).is_empty(), "{t}");
+        }
     }
 }
