@@ -1153,6 +1153,81 @@ pub fn command_line_passwords(text: &str) -> Vec<(&'static str, Range<usize>)> {
     out
 }
 
+/// A connection URL with a password, written as the fallback of an environment
+/// variable: `os.getenv("DATABASE_URL", "postgresql://app:app_password@localhost/app")`.
+pub struct FallbackUrl {
+    /// The variable the URL stands in for (`DATABASE_URL`).
+    pub variable: String,
+    /// Span of the password in the URL.
+    pub span: Range<usize>,
+    /// The host is this machine or a one-label service name (`localhost`, `db`).
+    pub local_host: bool,
+}
+
+/// `getenv("X", "…")`, `environ.get("X", "…")`, `env("X", default="…")`,
+/// `process.env.X || "…"` / `?? "…"`, and `${X:-…}` in shell and compose.
+static FALLBACK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\b(?:getenv|environ\.get|environ\.setdefault|env\.str|env)\(\s*["'](?P<pv>[A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*(?:default\s*=\s*)?[rRuUfF]?["'](?P<pd>[^"'\n]*)["']|process\.env\.(?P<jv>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`](?P<jd>[^"'`\n]*)["'`]|\$\{(?P<sv>[A-Za-z_][A-Za-z0-9_]*):?-(?P<sd>[^}\s"']*)\}"#,
+    )
+    .expect("static regex")
+});
+
+static URL_USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^[a-zA-Z][a-zA-Z0-9+.\-]{1,24}://[^\s:/@]*:(?P<pw>[^\s@/]+)@(?P<host>[A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\])"#,
+    )
+    .expect("static regex")
+});
+
+/// Connection URLs with a password used as the fallback of an environment variable.
+/// Any literal password counts, even a word like `app_password`: when the variable is
+/// not set, the service starts with it. References (`$X`, `${X}`, `%(x)s`, `<password>`,
+/// `***`) are left out.
+pub fn fallback_url_credentials(text: &str) -> Vec<FallbackUrl> {
+    if memchr::memmem::find(text.as_bytes(), b"://").is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in FALLBACK.captures_iter(text) {
+        let (Some(var), Some(default)) = (
+            c.name("pv").or(c.name("jv")).or(c.name("sv")),
+            c.name("pd").or(c.name("jd")).or(c.name("sd")),
+        ) else {
+            continue;
+        };
+        let Some(u) = URL_USERINFO.captures(default.as_str()) else {
+            continue;
+        };
+        let (Some(pw), Some(host)) = (u.name("pw"), u.name("host")) else {
+            continue;
+        };
+        let p = pw.as_str();
+        if p.contains(['$', '{', '<', '*', '%']) || p.chars().all(|c| c == 'x' || c == 'X') {
+            continue;
+        }
+        out.push(FallbackUrl {
+            variable: var.as_str().to_string(),
+            span: default.start() + pw.start()..default.start() + pw.end(),
+            local_host: is_local_host(host.as_str()),
+        });
+    }
+    out
+}
+
+/// This machine, a container's host, or a one-label name (a compose or Kubernetes
+/// service such as `db`): a development default rather than a shared server.
+fn is_local_host(host: &str) -> bool {
+    let h = host.trim_matches(['[', ']']).to_ascii_lowercase();
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h.starts_with("127.")
+        || h == "::1"
+        || h == "0.0.0.0"
+        || h == "host.docker.internal"
+        || !h.contains(['.', ':'])
+}
+
 /// A password embedded in a URL (`postgres://user:pass@host`).
 pub struct UrlPassword {
     /// Scheme (`postgres`).
@@ -1494,5 +1569,30 @@ mod tests {
         ] {
             assert!(command_line_passwords(t).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn fallback_urls_report_literal_passwords_by_host() {
+        let t = r#"DATABASE_URL = os.getenv("DATABASE_URL", "postgresql://app:app_password@localhost:5432/app")
+REDIS = os.environ.get('REDIS_URL', 'redis://:Zq81xkP3@cache.prod.example.net:6379/0')
+const url = process.env.MONGO_URL || "mongodb://root:hunter22@db:27017";
+DB=${DATABASE_URL:-postgres://svc:S3cr3tPw@10.0.4.12/app}
+ok = os.getenv("DATABASE_URL", "postgresql://app:${DB_PASS}@localhost/app")
+ok2 = os.getenv("DATABASE_URL", "postgresql://localhost/app")
+ok3 = os.environ["DATABASE_URL"]
+"#;
+        let found: Vec<(String, &str, bool)> = fallback_url_credentials(t)
+            .into_iter()
+            .map(|f| (f.variable, &t[f.span], f.local_host))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("DATABASE_URL".to_string(), "app_password", true),
+                ("REDIS_URL".to_string(), "Zq81xkP3", false),
+                ("MONGO_URL".to_string(), "hunter22", true),
+                ("DATABASE_URL".to_string(), "S3cr3tPw", false),
+            ]
+        );
     }
 }

@@ -185,7 +185,8 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>, command_l
         detect::assignments(text, detect::style_of(cx))
     };
     let mut commands = detect::command_line_passwords(text);
-    if found.is_empty() && commands.is_empty() {
+    let mut fallbacks = detect::fallback_url_credentials(text);
+    if found.is_empty() && commands.is_empty() && fallbacks.is_empty() {
         return;
     }
     let test_blocks = py
@@ -206,6 +207,8 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>, command_l
                 .iter()
                 .any(|a| a.value_span.start < c.end && c.start < a.value_span.end)
     });
+    fallbacks.retain(|f| !detect::in_ranges(&docs, f.span.start) && !in_test_block(f.span.start));
+    report_fallbacks(cx, out, &fallbacks);
     found.extend(commands.into_iter().map(|(flag, c)| detect::Assignment {
         name: flag.to_string(),
         name_span: c.clone(),
@@ -256,5 +259,33 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>, command_l
         let f = out.report(a.value_span.clone(), message);
         f.snippet = snippet;
         f.severity = severity;
+    }
+}
+
+/// Default credentials in the fallback of a connection-URL variable: medium on this
+/// machine or a one-label service name (a development default that ships anyway), high on
+/// a real host (docs/severity.md).
+fn report_fallbacks(cx: &FileCx<'_>, out: &mut Sink<'_>, fallbacks: &[detect::FallbackUrl]) {
+    let spans: Vec<Range<usize>> = fallbacks.iter().map(|f| f.span.clone()).collect();
+    for f in fallbacks {
+        let message = if f.local_host {
+            format!(
+                "default credentials in the fallback for `{}`: the service starts with them when the variable is unset; require the variable instead",
+                f.variable
+            )
+        } else {
+            format!(
+                "password for a remote host in the fallback for `{}`: require the variable, drop the default, and rotate the password",
+                f.variable
+            )
+        };
+        let snippet = detect::redacted_line(cx.file, &f.span, &spans);
+        let finding = out.report(f.span.clone(), message);
+        finding.snippet = snippet;
+        finding.severity = if f.local_host {
+            Severity::Medium
+        } else {
+            Severity::High
+        };
     }
 }
