@@ -36,6 +36,13 @@ compose commands and code: `sshpass -p '…'`, the MySQL clients' `-p…` glued 
 the flag (`-p` alone prompts), and `--password=…`. A literal is a credential; a
 reference (`$DB_PASS`, `"\$DB_PASS"`, `${DB_PASS:?}`) is not.
 
+A connection URL with a password used as the fallback of an environment variable
+(`os.getenv("DATABASE_URL", "postgresql://app:app_password@localhost:5432/app")`,
+`process.env.DATABASE_URL || "…"`, `${DATABASE_URL:-…}`) is a default credential
+even when the password is a word and the host is `localhost`: when the variable is
+unset in production, the service starts with it. It is medium on this machine or a
+one-label service name (`db`), high on any other host.
+
 Severity follows the evidence (docs/severity.md): a value that is not a weak
 default, in shipped code or configuration, is high; a weak or well-known default
 (`admin123`, `local_dev_pwd`, a counting sequence such as `0123456789abcdef…`) and
