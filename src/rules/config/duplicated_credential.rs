@@ -39,7 +39,9 @@ which usually comes first ("centralise credentials before consolidating
 connection pools").
 
 The rule collects every credential literal that `secrets/hardcoded-credential`
-would report (and passwords embedded in connection URLs) in production files,
+would report (passwords embedded in connection URLs and on command lines, and the
+literal fallbacks of secret-named variables, `os.environ.get("DB_PASS", "…")`, included)
+in production files,
 and reports one finding per value that appears in two or more files, at its first
 location, with every other copy attached as a related location. The value is
 never shown: the snippet keeps its first characters and `****`. Test, example,

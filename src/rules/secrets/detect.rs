@@ -526,6 +526,45 @@ pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
             class,
         });
     }
+    out.extend(fallback_defaults(text, &out));
+    out
+}
+
+/// Literal defaults of secret-named environment variables:
+/// `os.environ.get("DB_PASS", "Tr0ub…")`, `config("API_TOKEN", default="…")`,
+/// `process.env.DB_PASS || "…"`, `${DB_PASS:-…}`. The variable is meant to be set, but
+/// when it is not the literal is the password, so it is one like any other (and a copy
+/// of the one in `docker-compose.yml`, often).
+fn fallback_defaults(text: &str, already: &[Assignment]) -> Vec<Assignment> {
+    if !text.contains("env") && !text.contains("${") && !text.contains("config(") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in FALLBACK.captures_iter(text) {
+        let (Some(var), Some(default)) = (
+            c.name("pv").or(c.name("jv")).or(c.name("sv")),
+            c.name("pd").or(c.name("jd")).or(c.name("sd")),
+        ) else {
+            continue;
+        };
+        let Some(class) = classify_name(var.as_str()) else {
+            continue;
+        };
+        if default.is_empty()
+            || !plausible_secret(default.as_str(), class)
+            || already
+                .iter()
+                .any(|a| a.value_span.start < default.end() && default.start() < a.value_span.end)
+        {
+            continue;
+        }
+        out.push(Assignment {
+            name: var.as_str().to_string(),
+            name_span: var.range(),
+            value_span: default.range(),
+            class,
+        });
+    }
     out
 }
 
@@ -1168,7 +1207,7 @@ pub struct FallbackUrl {
 /// `process.env.X || "…"` / `?? "…"`, and `${X:-…}` in shell and compose.
 static FALLBACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"\b(?:getenv|environ\.get|environ\.setdefault|env\.str|env)\(\s*["'](?P<pv>[A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*(?:default\s*=\s*)?[rRuUfF]?["'](?P<pd>[^"'\n]*)["']|process\.env\.(?P<jv>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`](?P<jd>[^"'`\n]*)["'`]|\$\{(?P<sv>[A-Za-z_][A-Za-z0-9_]*):?-(?P<sd>[^}\s"']*)\}"#,
+        r#"\b(?:getenv|environ\.get|environ\.setdefault|env\.str|env|config)\(\s*["'](?P<pv>[A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*(?:default\s*=\s*)?[rRuUfF]?["'](?P<pd>[^"'\n]*)["']|process\.env\.(?P<jv>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`](?P<jd>[^"'`\n]*)["'`]|\$\{(?P<sv>[A-Za-z_][A-Za-z0-9_]*):?-(?P<sd>[^}\s"']*)\}"#,
     )
     .expect("static regex")
 });
@@ -1592,6 +1631,28 @@ ok3 = os.environ["DATABASE_URL"]
                 ("REDIS_URL".to_string(), "Zq81xkP3", false),
                 ("MONGO_URL".to_string(), "hunter22", true),
                 ("DATABASE_URL".to_string(), "S3cr3tPw", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn secret_variable_fallbacks_are_assignments() {
+        let t = r#"DB_PASS = os.environ.get("DB_PASS", "Tr0ub4dorXq3")
+conn = connect(password=os.getenv("DB_PASSWORD", "Tr0ub4dorXq3"))
+KEY = config("API_TOKEN", default="f3a9c2e1b7d84a6f")
+ok = os.environ.get("DB_PASS", "")
+ok2 = os.getenv("DB_HOST", "db.internal")
+"#;
+        let found: Vec<(String, &str)> = assignments(t, Style::Code)
+            .into_iter()
+            .map(|a| (a.name, &t[a.value_span]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("DB_PASS".to_string(), "Tr0ub4dorXq3"),
+                ("DB_PASSWORD".to_string(), "Tr0ub4dorXq3"),
+                ("API_TOKEN".to_string(), "f3a9c2e1b7d84a6f"),
             ]
         );
     }
