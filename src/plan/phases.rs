@@ -35,6 +35,7 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("python/unclosed-resource", ErrorHandling),
     ("config/hardcoded-ip", ConfigMonitoring),
     ("config/scattered-connection-settings", ConfigMonitoring),
+    ("docker/metrics-healthcheck", ConfigMonitoring),
     ("config/duplicated-mapping", ConfigMonitoring),
     ("python/print-in-library", ConfigMonitoring),
     ("python/silent-numeric-fallback", DataQuality),
@@ -174,6 +175,10 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
     (
         "config/scattered-connection-settings",
         "Connection settings assembled in many modules",
+    ),
+    (
+        "docker/metrics-healthcheck",
+        "Health checks that only probe the metrics endpoint",
     ),
     ("config/duplicated-mapping", "Duplicated parameter blocks"),
     ("secrets/hardcoded-credential", "Hard-coded credentials"),
