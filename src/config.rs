@@ -50,6 +50,9 @@ pub struct Config {
     pub extra: BTreeMap<String, toml::Value>,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
+    /// The scanned repository's GitHub identity (`[repository] github`, else detected
+    /// by the engine before the walk): severities that depend on trust domains read it.
+    pub repository: Option<crate::identity::RepoIdentity>,
 }
 
 impl Default for Config {
@@ -63,6 +66,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             extra: BTreeMap::new(),
             source: None,
+            repository: None,
         }
     }
 }
@@ -207,6 +211,7 @@ impl Config {
             max_file_size: raw.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             extra,
             source: None,
+            repository: None,
         })
     }
 

@@ -180,7 +180,11 @@ pub fn scan(opts: &ScanOptions) -> ScanReport {
 /// Runs a scan with the given rules (tests use a subset).
 pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let root = opts.root.as_path();
-    let cfg = &opts.config;
+    let mut with_identity = opts.config.clone();
+    if with_identity.repository.is_none() {
+        with_identity.repository = crate::identity::detect(root, &with_identity);
+    }
+    let cfg = &with_identity;
     let (tx, rx) = mpsc::channel::<FileOutcome>();
     let mut builder = ignore::WalkBuilder::new(root);
     // Ignore files are read by `gitignore::IgnoreRules` (through `files`), never by
@@ -334,8 +338,48 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         }
         report.findings.push(f);
     }
+    // Rules revise their own per-file findings with what the whole repository shows.
+    let settling: Vec<&dyn Rule> = rules
+        .iter()
+        .map(|r| r.as_ref())
+        .filter(|r| r.settles())
+        .collect();
+    if !settling.is_empty() {
+        let mut by_rule: HashMap<&'static str, Vec<Finding>> = HashMap::new();
+        let mut rest = Vec::with_capacity(report.findings.len());
+        for f in std::mem::take(&mut report.findings) {
+            if settling.iter().any(|r| r.meta().id == f.rule) {
+                by_rule.entry(f.rule).or_default().push(f);
+            } else {
+                rest.push(f);
+            }
+        }
+        for rule in &settling {
+            let Some(mut own) = by_rule.remove(rule.meta().id) else {
+                continue;
+            };
+            let panicked = catch_unwind(AssertUnwindSafe(|| rule.settle(&repo, &mut own))).is_err();
+            if panicked {
+                report.diagnostics.push(Diagnostic {
+                    path: String::new(),
+                    line: None,
+                    message: format!(
+                        "internal error in rule {} (settling its findings); they are reported unrevised",
+                        rule.meta().id
+                    ),
+                });
+                continue;
+            }
+            for f in &mut own {
+                f.severity = cfg.severity_for(f.rule, f.severity);
+            }
+            rest.extend(own);
+        }
+        report.findings = rest;
+    }
     drop(quiet);
     rules::actions::script_context::carry_into_workflows(&workflows, &mut report.findings, cfg);
+    rules::actions::drop_unused_test_actions(&workflows, &mut report.findings);
     rules::fold_restatements(&mut report.findings);
 
     // Secrets seen in one file, masked wherever another finding or message shows them

@@ -18,6 +18,7 @@ pub mod files;
 pub mod finding;
 pub mod fix;
 pub mod gitignore;
+pub mod identity;
 pub mod mapped;
 pub mod osv;
 pub mod output;

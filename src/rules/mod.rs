@@ -298,6 +298,18 @@ pub trait Rule: Send + Sync {
 
     /// After all files: cross-file findings.
     fn finish(&self, _repo: &RepoCx<'_>, _out: &mut RepoSink<'_>) {}
+
+    /// After all files: revise this rule's own per-file findings with what only the
+    /// whole repository shows (a script another script sources, a workflow that only
+    /// runs after the repository's own pipelines). `own` holds this rule's findings
+    /// and nothing else; drop, lower or relate them here. Severities set here go
+    /// through the configured overrides again.
+    fn settle(&self, _repo: &RepoCx<'_>, _own: &mut Vec<Finding>) {}
+
+    /// Whether [`Rule::settle`] does anything (the engine skips the others).
+    fn settles(&self) -> bool {
+        false
+    }
 }
 
 /// Findings that restate another rule's finding: `config/duplicated-credential` reports

@@ -95,6 +95,8 @@ pub struct FileFacts {
     /// A place where an outsider's code or text runs with the base repository's
     /// privileges (an untrusted checkout that is then run, an injection).
     pub outsider_code: Option<Related>,
+    /// Whether that place only runs once a maintainer applies a label.
+    pub outsider_gated: bool,
     /// Local callees.
     pub calls: Vec<LocalCall>,
     /// Inputs expanded into code here.
@@ -420,41 +422,12 @@ pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
                     }
                 }
             }
-            // Where outsiders' code or text runs with privileges.
-            if !action && facts.outsider_code.is_none() {
-                if let Some(t) = triggers.external() {
-                    if let Some(what) = wf::untrusted_checkout(s.step, text) {
-                        facts.outsider_code = Some(cx.locate(
-                            s.step.span.clone(),
-                            format!(
-                                "on `{t}`, checks out `{what}` (code from a fork's pull request)"
-                            ),
-                        ));
-                    } else {
-                        for sink in sinks::code_sinks(s.step) {
-                            let Some(m) = sink.script.as_scalar() else {
-                                continue;
-                            };
-                            let hit = wf::expressions(&m.mapped).into_iter().find(|e| {
-                                e.parsed().is_some_and(|p| {
-                                    step_scope
-                                        .origins(&p)
-                                        .iter()
-                                        .any(|(_, o)| o.taint == Taint::Outsider)
-                                })
-                            });
-                            if let Some(e) = hit {
-                                facts.outsider_code = Some(cx.locate(
-                                    e.host.clone(),
-                                    format!(
-                                        "on `{t}`, outsider text is expanded into {}",
-                                        sink.what
-                                    ),
-                                ));
-                                break;
-                            }
-                        }
-                    }
+            // Where outsiders' code or text runs with privileges (an ungated place
+            // replaces a label-gated one found earlier).
+            if !action && (facts.outsider_code.is_none() || (facts.outsider_gated && !gated)) {
+                if let Some(found) = outsider_place(&triggers, s.step, &step_scope, text, cx) {
+                    facts.outsider_code = Some(found);
+                    facts.outsider_gated = gated;
                 }
             }
             // Repository scripts run by privileged steps.
@@ -580,10 +553,51 @@ fn started_by_insiders(f: &FileFacts, files: &BTreeMap<String, FileFacts>) -> bo
         })
 }
 
+/// Where a step runs an outsider's code or text with the base repository's
+/// privileges: an untrusted checkout, or outsider text expanded into code.
+fn outsider_place(
+    triggers: &Triggers,
+    step: &YamlNode,
+    step_scope: &Scope<'_>,
+    text: &str,
+    cx: &Locator<'_>,
+) -> Option<Related> {
+    let t = triggers.external()?;
+    if let Some(what) = wf::untrusted_checkout(step, text) {
+        return Some(cx.locate(
+            step.span.clone(),
+            format!("on `{t}`, checks out `{what}` (code from a fork's pull request)"),
+        ));
+    }
+    for sink in sinks::code_sinks(step) {
+        let Some(m) = sink.script.as_scalar() else {
+            continue;
+        };
+        let hit = wf::expressions(&m.mapped).into_iter().find(|e| {
+            e.parsed().is_some_and(|p| {
+                step_scope
+                    .origins(&p)
+                    .iter()
+                    .any(|(_, o)| o.taint == Taint::Outsider)
+            })
+        });
+        if let Some(e) = hit {
+            return Some(cx.locate(
+                e.host.clone(),
+                format!("on `{t}`, outsider text is expanded into {}", sink.what),
+            ));
+        }
+    }
+    None
+}
+
 /// Every workflow and action file's facts, joined.
 #[derive(Debug, Default)]
 pub struct WorkflowModel {
     files: BTreeMap<String, FileFacts>,
+    /// Workflows whose only outsider trigger is `workflow_run` after this repository's
+    /// own push/dispatch-only workflows: nobody outside chooses what they run on.
+    insider_started: std::collections::BTreeSet<String>,
 }
 
 impl WorkflowModel {
@@ -594,17 +608,36 @@ impl WorkflowModel {
         // A `workflow_run` workflow is started by the runs of the workflows it names: when
         // every one of them is a workflow of this repository that only pushes, schedules
         // or dispatches start, no outsider chooses what it runs on.
-        let insiders_only: Vec<String> = files
+        let insider_started: std::collections::BTreeSet<String> = files
             .values()
-            .filter(|f| f.outsider_code.is_some() && started_by_insiders(f, &files))
+            .filter(|f| !f.action && started_by_insiders(f, &files))
             .map(|f| f.path.clone())
             .collect();
-        for path in insiders_only {
-            if let Some(f) = files.get_mut(&path) {
+        for path in &insider_started {
+            if let Some(f) = files.get_mut(path) {
                 f.outsider_code = None;
             }
         }
-        WorkflowModel { files }
+        WorkflowModel {
+            files,
+            insider_started,
+        }
+    }
+
+    /// Whether a local `uses:` of any workflow or action names the action whose
+    /// `action.yml` is at `path`.
+    pub fn is_used_locally(&self, path: &str) -> bool {
+        self.files.values().flat_map(|f| &f.calls).any(|c| {
+            self.resolve(&c.target)
+                .is_some_and(|callee| callee.path == path)
+        })
+    }
+
+    /// Whether the workflow at `path` looks outsider-started by its triggers
+    /// (`workflow_run`) but only ever runs after this repository's own push-, schedule-
+    /// or dispatch-only workflows, so the event's branch and commit are a writer's.
+    pub fn started_by_insiders(&self, path: &str) -> bool {
+        self.insider_started.contains(path)
     }
 
     /// All files, by path.
@@ -686,21 +719,44 @@ impl WorkflowModel {
                 out.insert(f.path.clone(), r.clone());
             }
         }
-        // A caller of a publishing callee publishes; a callee of a publishing caller runs in it.
+        // A caller of a publishing callee publishes (upward, from what callees do
+        // themselves); then a callee of a publishing caller runs in it (downward). A
+        // test workflow that a release also calls does not make every other caller
+        // of it a publisher.
         for _ in 0..4 {
             let mut changed = false;
             for f in self.files.values() {
+                if out.contains_key(&f.path) {
+                    continue;
+                }
+                let publishing_callee = f.calls.iter().find_map(|call| {
+                    let callee = self.resolve(&call.target)?;
+                    out.contains_key(&callee.path).then(|| {
+                        let mut r = call.at.clone();
+                        r.message = format!("calls `{}`, which publishes", callee.path);
+                        r
+                    })
+                });
+                if let Some(r) = publishing_callee {
+                    out.insert(f.path.clone(), r);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for _ in 0..4 {
+            let mut changed = false;
+            for f in self.files.values() {
+                if !out.contains_key(&f.path) {
+                    continue;
+                }
                 for call in &f.calls {
                     let Some(callee) = self.resolve(&call.target) else {
                         continue;
                     };
-                    if let Some(r) = out.get(&callee.path).cloned() {
-                        if !out.contains_key(&f.path) {
-                            out.insert(f.path.clone(), r);
-                            changed = true;
-                        }
-                    }
-                    if out.contains_key(&f.path) && !out.contains_key(&callee.path) {
+                    if !out.contains_key(&callee.path) {
                         let mut r = call.at.clone();
                         r.message = format!("called by `{}`, which publishes", f.path);
                         out.insert(callee.path.clone(), r);
@@ -716,9 +772,17 @@ impl WorkflowModel {
     }
 
     /// The first place in the repository where an outsider's code or text runs with
-    /// the base repository's privileges (and so can write its caches).
-    pub fn outsider_code(&self) -> Option<&Related> {
-        self.files.values().find_map(|f| f.outsider_code.as_ref())
+    /// the base repository's privileges (and so can write its caches), a place no
+    /// label gates first; the flag says whether the place found is label-gated.
+    pub fn outsider_code(&self) -> Option<(&Related, bool)> {
+        let places = || {
+            self.files
+                .values()
+                .filter_map(|f| f.outsider_code.as_ref().map(|r| (r, f.outsider_gated)))
+        };
+        places()
+            .find(|(_, gated)| !gated)
+            .or_else(|| places().next())
     }
 
     /// Repository scripts run by privileged steps: script path → the runs.

@@ -40,7 +40,9 @@ starts cold: slow pipelines, and base layers re-pulled each time. The
 workflows). When the job saves the directory with `actions/cache` (the
 documented workaround), the cache does survive; the finding is then info and
 says so: the directory still grows until it is rotated (`mode=max` into a new
-directory, then moved over the old one). Self-hosted runners with a
+directory, then moved over the old one). A job that does rotate it (a `run:`
+step `mv`s the `cache-to` directory over the saved one), or that only reads the
+saved cache (no `cache-to`), is not reported. Self-hosted runners with a
 persistent disk can keep `type=local`; suppress the finding there with
 `# harden: ignore[actions/buildkit-local-cache]`.
 zizmor's `cache-poisoning` is a different concern (caches restored into
@@ -73,12 +75,15 @@ fn cached_dirs(steps: &[&YamlNode]) -> Vec<String> {
         .collect()
 }
 
-fn report_in(node: &YamlNode, what: &str, persisted: Option<&str>, out: &mut Sink<'_>) {
-    let Some(s) = node.as_scalar() else { return };
+/// Reports the value's `type=local` cache; whether there was one.
+fn report_in(node: &YamlNode, what: &str, persisted: Option<&str>, out: &mut Sink<'_>) -> bool {
+    let Some(s) = node.as_scalar() else {
+        return false;
+    };
     let text = s.as_str();
     // One finding per value is enough.
     let Some(i) = text.find("type=local") else {
-        return;
+        return false;
     };
     let host = s.mapped.range_to_host(&(i..i + "type=local".len()));
     if let Some(dir) = persisted {
@@ -97,6 +102,7 @@ fn report_in(node: &YamlNode, what: &str, persisted: Option<&str>, out: &mut Sin
             ),
         );
     }
+    true
 }
 
 /// The job's `type=local` cache directory that `actions/cache` also saves, if any.
@@ -133,18 +139,85 @@ fn persisted_dir(steps: &[&YamlNode]) -> Option<String> {
     })
 }
 
+/// `type=local` directories the job's `cache-to` values write (`dest=`).
+fn written_dirs(steps: &[&YamlNode]) -> Vec<String> {
+    let mut out = Vec::new();
+    for step in steps {
+        let mut values: Vec<&str> = Vec::new();
+        if let Some(v) = step
+            .get("with")
+            .and_then(|w| w.get("cache-to"))
+            .and_then(|v| v.as_str())
+        {
+            values.push(v);
+        }
+        if let Some(r) = step.get("run").and_then(|r| r.as_str()) {
+            values.extend(
+                r.split("--cache-to")
+                    .skip(1)
+                    .filter_map(|rest| rest.split_whitespace().next()),
+            );
+        }
+        for v in values {
+            for part in v.split_whitespace() {
+                let part = part.trim_start_matches('=').trim_matches(['"', '\'']);
+                if part.contains("type=local") {
+                    if let Some(d) = part
+                        .split(',')
+                        .find_map(|kv| kv.trim().strip_prefix("dest="))
+                    {
+                        out.push(d.trim_end_matches('/').to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a `run:` step moves a freshly written cache directory over the persisted
+/// one (`rm -rf /tmp/.buildx-cache && mv /tmp/.buildx-cache-new /tmp/.buildx-cache`):
+/// the documented rotation that keeps the directory from growing.
+fn rotated(steps: &[&YamlNode], written: &[String], persisted: &str) -> bool {
+    steps
+        .iter()
+        .filter_map(|s| s.get("run").and_then(|r| r.as_str()))
+        .any(|run| {
+            run.lines().any(|line| {
+                let words: Vec<&str> = line
+                    .split_whitespace()
+                    .map(|w| w.trim_matches(['"', '\'', ';']).trim_end_matches('/'))
+                    .collect();
+                words.first() == Some(&"mv")
+                    && words.iter().any(|w| written.iter().any(|d| d == w))
+                    && words.last() == Some(&persisted)
+            })
+        })
+}
+
 fn check_steps(steps: Vec<&YamlNode>, out: &mut Sink<'_>) {
     let persisted = persisted_dir(&steps);
     let persisted = persisted.as_deref();
+    if let Some(dir) = persisted {
+        let written = written_dirs(&steps);
+        // A job that only reads a saved cache does not grow it; one that rotates it
+        // does what the finding would ask.
+        if written.is_empty() || rotated(&steps, &written, dir) {
+            return;
+        }
+    }
     for step in &steps {
         let is_build = ["docker/build-push-action", "docker/bake-action"]
             .iter()
             .any(|a| wf::step_uses(step, a));
         if is_build {
+            // One finding per build step: `cache-to` is the line to change first.
             let with = step.get("with");
-            for key in ["cache-from", "cache-to"] {
+            for key in ["cache-to", "cache-from"] {
                 if let Some(v) = with.and_then(|w| w.get(key)) {
-                    report_in(v, &format!("`{key}`"), persisted, out);
+                    if report_in(v, &format!("`{key}`"), persisted, out) {
+                        break;
+                    }
                 }
             }
         } else if let Some(run) = step.get("run") {

@@ -50,7 +50,9 @@ outsider's code or text runs with the base repository's privileges (found by
 write path a poisoning needs; that workflow is the related location. A
 `workflow_run` workflow counts only when a workflow it runs after can be started
 by an outsider: one that follows this repository's own push- or dispatch-only
-pipeline (by its `name:`) runs on commits only maintainers chose.
+pipeline (by its `name:`) runs on commits only maintainers chose. A write path
+that only runs once a maintainer applies a label keeps this finding at medium
+(the gated workflow's own finding is the high one).
 zizmor's `cache-poisoning` reports the same cache-aware steps in publishing
 workflows (high, low confidence), without the repository-wide severity.
 
@@ -297,11 +299,18 @@ impl Rule for CachePoisoning {
                 "{} in a publishing context ({context}): an entry planted by another run ships in the release; do not restore caches when building what you publish",
                 c.what
             );
-            let severity = if outsider.is_some() {
-                message.push_str("; this repository has a workflow where an outsider's code runs with the base repository's privileges, which can write the cache");
-                Severity::High
-            } else {
-                Severity::Medium
+            let severity = match outsider {
+                Some((_, false)) => {
+                    message.push_str("; this repository has a workflow where an outsider's code runs with the base repository's privileges, which can write the cache");
+                    Severity::High
+                }
+                // The privileged run needs a maintainer's label first: that workflow's
+                // own finding is the high one; the cache is one more thing it reaches.
+                Some((_, true)) => {
+                    message.push_str("; a label-gated workflow runs an outsider's code with the base repository's privileges once a maintainer applies the label, and could then write the cache");
+                    Severity::Medium
+                }
+                None => Severity::Medium,
             };
             let f = out.report(c.at.clone(), c.snippet.clone(), message);
             f.severity = severity;
@@ -310,7 +319,7 @@ impl Rule for CachePoisoning {
                 rel.message = "publishes".to_string();
             }
             f.related.push(rel);
-            if let Some(o) = outsider {
+            if let Some((o, _)) = outsider {
                 f.related.push(o.clone());
             }
         }

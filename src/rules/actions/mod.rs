@@ -100,3 +100,28 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(unsafe_checkout::UnsafeCheckout),
     ]
 }
+
+/// Drops the Actions findings of `action.yml` files that are test data: under a test
+/// or fixture directory (`tests/`, `fixtures/`, `testdata/`…) and used by no workflow
+/// or action of the repository (`uses: ./path`). GitHub runs an action only where a
+/// workflow names it; a security tool's own test suite keeps deliberately broken
+/// actions there (zizmor's `tests/integration/test-data/*/action.yml`).
+pub fn drop_unused_test_actions(
+    model: &crate::workflows::model::WorkflowModel,
+    findings: &mut Vec<crate::finding::Finding>,
+) {
+    let is_test_action = |path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        (name == "action.yml" || name == "action.yaml")
+            && crate::roles::role_of(path) == crate::roles::FileRole::Test
+    };
+    let mut verdicts: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    findings.retain(|f| {
+        if !f.rule.starts_with("actions/") || !is_test_action(&f.path) {
+            return true;
+        }
+        *verdicts
+            .entry(f.path.clone())
+            .or_insert_with(|| model.is_used_locally(&f.path))
+    });
+}

@@ -27,7 +27,11 @@ are all chosen by whoever opens the issue or the pull request.
 
 Severity: critical when the workflow runs on an event a stranger can trigger
 with a privileged token (`pull_request_target`, `issue_comment`, `issues`,
-`discussion`, `pull_request_review*`, `workflow_run`); high otherwise.
+`discussion`, `pull_request_review*`, `workflow_run`); high otherwise. A
+`workflow_run` workflow that only runs after this repository's own workflows,
+themselves started only by pushes, schedules or dispatches, is low: the run's
+branch and commit are a writer's (the habit is still worth fixing; it becomes
+critical the day the upstream workflow gains a `pull_request` trigger).
 `inputs.*` of string type (workflow_dispatch, workflow_call, composite action
 inputs) are reported at low: whoever sets them can usually run code anyway, but
 the same habit turns into an injection when the input comes from an event.
@@ -183,6 +187,46 @@ struct Exposure<'t> {
     composite: bool,
 }
 
+/// Who controls an outsider's value when the workflow runs on `trigger`.
+fn outsider_who(trigger: &str, gated: bool) -> String {
+    if gated {
+        format!("on `{trigger}`, once a maintainer applies the gating label, the author of the issue, comment or pull request")
+    } else {
+        format!("on `{trigger}`, anyone who can open an issue, comment or pull request")
+    }
+}
+
+/// What a `workflow_run` workflow's event fields are when it only runs after this
+/// repository's own push- or dispatch-only workflows.
+const AFTER_OWN_PIPELINES: &str = "on `workflow_run` after this repository's own push- or dispatch-only workflows, whoever pushes the branch (someone with write access)";
+
+/// Lowers the injections of `workflow_run` workflows that only run after this
+/// repository's own push- or dispatch-only workflows: the per-file pass grades them as
+/// outsider-started (it cannot see the other workflows); the model knows the branch and
+/// commit of such a run are a writer's. Still reported (low): the habit turns into an
+/// injection the day the upstream workflow gains a `pull_request` trigger.
+fn settle_after_own_pipelines(
+    model: &crate::workflows::model::WorkflowModel,
+    findings: &mut [crate::finding::Finding],
+) {
+    for f in findings.iter_mut() {
+        if !model.started_by_insiders(&f.path) {
+            continue;
+        }
+        let mut lowered = false;
+        for gated in [false, true] {
+            let who = outsider_who("workflow_run", gated);
+            if f.message.contains(&who) {
+                f.message = f.message.replacen(&who, AFTER_OWN_PIPELINES, 1);
+                lowered = true;
+            }
+        }
+        if lowered {
+            f.severity = Severity::Low;
+        }
+    }
+}
+
 /// Severity and who-controls-it for an origin under an exposure.
 fn grade(o: &Origin, ex: Exposure<'_>, gated: bool) -> (Severity, String) {
     match o.taint {
@@ -198,21 +242,16 @@ fn grade(o: &Origin, ex: Exposure<'_>, gated: bool) -> (Severity, String) {
             },
         ),
         Taint::Outsider => match ex.external {
-            Some(t) if gated => (
-                Severity::High,
-                format!("on `{t}`, once a maintainer applies the gating label, the author of the issue, comment or pull request"),
-            ),
-            Some(t) => (
-                Severity::Critical,
-                format!("on `{t}`, anyone who can open an issue, comment or pull request"),
-            ),
+            Some(t) if gated => (Severity::High, outsider_who(t, true)),
+            Some(t) => (Severity::Critical, outsider_who(t, false)),
             None if ex.composite => (
                 Severity::High,
                 "the author of the issue, pull request or commit the caller runs on".to_string(),
             ),
             None if ex.unprivileged => (
                 Severity::Medium,
-                "the pull request's author (in a run without secrets when it comes from a fork)".to_string(),
+                "the pull request's author (in a run without secrets when it comes from a fork)"
+                    .to_string(),
             ),
             None => (
                 Severity::High,
@@ -445,6 +484,14 @@ impl Rule for TemplateInjection {
             f.severity = severity;
             f.related.push(r.sink.at.clone());
         }
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<crate::finding::Finding>) {
+        settle_after_own_pipelines(repo.workflows, own);
     }
 
     fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {

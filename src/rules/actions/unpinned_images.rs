@@ -24,7 +24,11 @@ whatever the registry serves today: a different image on every run, chosen by
 whoever can push to that repository, with the job's token and secrets in
 reach. The same commit can pass today and fail (or worse) tomorrow.
 
-Reported at medium, like `compose/latest-image` and `k8s/latest-image`. An
+Reported at medium, like `compose/latest-image` and `k8s/latest-image`, for
+the job container and step images (the steps run inside them, with the job's
+token and secrets); at low for `services:` containers, which run beside the
+steps (a database for the tests): a moving tag there makes runs irreproducible
+rather than handing the job to the image's publisher. An
 image chosen by an expression is followed to its possible values: a
 `${{ matrix.image }}` whose matrix rows name an untagged image is reported at
 that row (with the `image:` line related), and `a && 'redis:7' || ''` is
@@ -85,6 +89,7 @@ fn check_image(
     node: &YamlNode,
     job: Option<&YamlNode>,
     what: &str,
+    severity: Severity,
     cx: &FileCx<'_>,
     out: &mut Sink<'_>,
 ) {
@@ -98,7 +103,8 @@ fn check_image(
             out.report(
                 node.span.clone(),
                 format!("{what} `{}` {why}; pin a version and digest", text.trim()),
-            );
+            )
+            .severity = severity;
         }
         return;
     }
@@ -115,7 +121,8 @@ fn check_image(
                 out.report(
                     node.span.clone(),
                     format!("{what} can be `{lit}`, which {why}; pin a version and digest"),
-                );
+                )
+                .severity = severity;
                 return;
             }
         }
@@ -145,6 +152,7 @@ fn check_image(
                 ),
             );
             f.related.push(related);
+            f.severity = severity;
         }
     }
 }
@@ -202,11 +210,27 @@ impl Rule for UnpinnedImages {
                 let j = &job.value;
                 if let Some(c) = j.get("container") {
                     let image = c.get("image").unwrap_or(c);
-                    check_image(image, Some(j), "the job container", cx, out);
+                    check_image(
+                        image,
+                        Some(j),
+                        "the job container",
+                        Severity::Medium,
+                        cx,
+                        out,
+                    );
                 }
                 for svc in j.get("services").and_then(|s| s.as_map()).unwrap_or(&[]) {
                     let image = svc.value.get("image").unwrap_or(&svc.value);
-                    check_image(image, Some(j), &format!("service `{}`", svc.key), cx, out);
+                    // A service container runs beside the steps, not them: no step
+                    // code, token or secret is inside it unless passed in.
+                    check_image(
+                        image,
+                        Some(j),
+                        &format!("service `{}`", svc.key),
+                        Severity::Low,
+                        cx,
+                        out,
+                    );
                 }
                 check_steps(wf::steps(j).into_iter(), out);
             }

@@ -25,7 +25,9 @@ in March 2025: every tag was rewritten to a malicious commit. Only a full
 40-character commit SHA is immutable.
 
 Severity: a branch (`@main`, `@master`, `@stable`) is high, it changes on every
-push; a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
+push; a branch of a repository of this repository's own owner is medium (one
+trust domain: whoever can push there is already inside the organisation, but the
+reference still moves with every push and should be pinned); a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
 included: their tags are as movable as anyone's. A missing ref is high. Local actions
 (`./.github/actions/x`, or the self-repository form `$/.github/actions/x` that always
 loads the workflow's own commit) and `docker://image@sha256:…` are fine;
@@ -53,6 +55,12 @@ pass a table of the same shape: `harden fix --pins my-pins.json`, or set
 `[fix] pins = "my-pins.json"` in harden.toml (relative to that file); it is merged
 over the bundled table, and actions it does not know either are left and listed in
 the summary ("no pin known for …").
+
+The repository's owner comes from `[repository] github = "owner/name"` in
+harden.toml, else the `origin` remote in `.git/config` (read as a file), the
+repository URL in the root `package.json`/`pyproject.toml`/`Cargo.toml`/`go.mod`,
+or the owner the root README/SECURITY/CONTRIBUTING files link to for their own
+issues, actions and releases; the finding's message says which source was used.
 
 One problem, one finding: harden reports each file once per class — the
 references that follow a branch (or have no ref) as one high finding, those on
@@ -92,7 +100,10 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
     // Two groups per file: references that follow a branch (or no ref), and
     // references pinned to a tag; each group is one finding.
     let mut branches: Vec<Unpinned<'_>> = Vec::new();
+    // Branches of repositories this repository's own owner controls: one trust domain.
+    let mut own_branches: Vec<Unpinned<'_>> = Vec::new();
     let mut tags: Vec<Unpinned<'_>> = Vec::new();
+    let identity = cx.config.repository.as_ref();
     for uses in wf::all_uses(root) {
         let Some(value) = uses.as_str() else { continue };
         let (action, git_ref) = match wf::parse_uses(value) {
@@ -138,20 +149,40 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
                 fix,
             });
         } else {
-            branches.push(Unpinned {
+            let owner = action.split('/').next().unwrap_or("");
+            let own = identity.filter(|id| id.owns(owner));
+            let unpinned = Unpinned {
                 node: uses,
                 shown: format!("{action}@{git_ref}"),
-                what: format!(
-                    "`{action}` follows the branch `{git_ref}`: every push to it runs here"
-                ),
+                what: match own {
+                    Some(id) => format!(
+                        "`{action}` follows the branch `{git_ref}` of a repository of this repository's owner `{}` (learned from {}): every push to it runs here",
+                        id.owner, id.source
+                    ),
+                    None => format!(
+                        "`{action}` follows the branch `{git_ref}`: every push to it runs here"
+                    ),
+                },
                 fix,
-            });
+            };
+            if own.is_some() {
+                own_branches.push(unpinned);
+            } else {
+                branches.push(unpinned);
+            }
         }
     }
     report_group(
         branches,
         Severity::High,
         "follow a branch or have no ref",
+        cx,
+        out,
+    );
+    report_group(
+        own_branches,
+        Severity::Medium,
+        "follow a branch of a repository this repository's owner controls",
         cx,
         out,
     );

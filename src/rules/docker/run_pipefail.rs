@@ -20,30 +20,33 @@ pub static META: RuleMeta = RuleMeta {
     docs: r#"
 ## Why
 Docker runs shell-form `RUN` with `/bin/sh -c`, and a pipeline's status is the
-status of its last command. In `RUN wget -qO- https://example.com/key.asc | gpg
---dearmor -o /usr/share/keyrings/example.gpg` a failed download still "succeeds":
-gpg writes an empty keyring, the build goes green and the broken image fails
-later, far from the cause.
+status of its last command. In `RUN wget -qO- https://example.com/key.asc | tee
+/etc/apt/keyrings/example.asc` a failed download still "succeeds": tee writes an
+empty key, the build goes green and the broken image fails later, far from the
+cause.
 
 The rule reports a `RUN` (shell form, POSIX shell) that contains a pipeline
 unless `pipefail` is on: a `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` earlier
 in the stage or in a stage it is built from, or `set -o pipefail` (`set -euo
 pipefail`) in the same `RUN` before the pipe. Pipelines whose producers cannot
-fail (`echo`, `printf`, `yes`) are not reported, nor pipes inside a command
+fail (`echo`, `printf`, `yes`) are not reported, nor pipelines whose last
+command fails by itself on an empty or truncated stream (`tar -x`, `gunzip`,
+`xz -d`, `sha256sum -c`, `gpg --dearmor`/`--import`: a failed download already
+fails the build), nor pipes inside a command
 substitution (`chmod g+w $(python -c … | tr -d "[']")/x`: the `RUN` fails or
 not on the outer command). A download piped into a shell is
 `docker/pipe-to-shell`'s finding, not reported twice.
 
 ## Example
 ```dockerfile
-RUN curl -fsSL https://deb.nodesource.com/gpgkey/nodesource.gpg.key | gpg --dearmor -o /etc/apt/keyrings/nodesource.gpg
+RUN curl -fsSL https://example.com/releases/latest.json | jq -r .url > /tmp/url
 ```
 
 ## Fix
 Where the image has bash:
 ```dockerfile
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-RUN curl -fsSL https://deb.nodesource.com/gpgkey/nodesource.gpg.key | gpg --dearmor -o /etc/apt/keyrings/nodesource.gpg
+RUN curl -fsSL https://example.com/releases/latest.json | jq -r .url > /tmp/url
 ```
 On Alpine (busybox `ash` supports it) `RUN set -o pipefail && …`. Older `dash`
 versions (Debian's and Ubuntu's `/bin/sh`) reject `set -o pipefail`: there, switch
@@ -51,7 +54,8 @@ versions (Debian's and Ubuntu's `/bin/sh`) reject `set -o pipefail`: there, swit
 image has.
 
 hadolint reports the same as DL4006 on our positives; it also reports pipelines
-fed by `echo`, which cannot fail, pipes inside `$(…)` (whose status is not the
+fed by `echo`, which cannot fail, pipelines into `tar -x` or `gpg --dearmor`,
+which fail on a failed download by themselves, pipes inside `$(…)` (whose status is not the
 `RUN`'s), and `curl … | sh` (reported here by `docker/pipe-to-shell`, one finding
 per line), and credits neither `set -o pipefail` inside the `RUN` nor a `SHELL`
 inherited from the stage named in `FROM`.
@@ -88,6 +92,55 @@ fn harmless_producer(script: &ShellScript, p: Node<'_>) -> bool {
             .and_then(|c| c.child_by_field_name("name"))
             .is_some_and(|name| matches!(script.node_text(name), "echo" | "printf" | "yes"))
     })
+}
+
+/// Whether the pipeline ends in a command that itself fails on an empty or truncated
+/// stream (an archive extractor, a decompressor, a checksum check, `gpg`): when the
+/// producer fails, the consumer fails too and the build stops, with or without
+/// `pipefail`. Measured with GNU tar 1.34, gzip, xz, coreutils and GnuPG 2.2: each
+/// exits non-zero on empty input. `jq` is not among them (jq 1.6 exits 0 on empty
+/// input, even with `-e`), nor `tee`/`dd`/`cat`, which happily write an empty file.
+fn consumer_fails_on_bad_input(script: &ShellScript, p: Node<'_>) -> bool {
+    let mut c = p.walk();
+    let Some(last) = p.named_children(&mut c).last() else {
+        return false;
+    };
+    let last = if last.kind() == "redirected_statement" {
+        match last.child_by_field_name("body") {
+            Some(b) => b,
+            None => return false,
+        }
+    } else {
+        last
+    };
+    let Some(cmd) = script
+        .commands()
+        .into_iter()
+        .find(|c| c.node.id() == last.id())
+    else {
+        return false;
+    };
+    let args: Vec<String> = cmd.arg_values(script).into_iter().flatten().collect();
+    let has = |pred: &dyn Fn(&str) -> bool| args.iter().any(|a| pred(a));
+    let short_flag =
+        |a: &str, ch: char| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(ch);
+    match cmd.name.as_str() {
+        // `tar xzf -`, `tar -xz`, `tar --extract`: reading an archive fails on an empty
+        // or truncated one. (`tar -c` reads files, not the pipe.)
+        "tar" => {
+            has(&|a| a == "--extract" || a == "--list" || short_flag(a, 'x') || short_flag(a, 't'))
+                || args
+                    .first()
+                    .is_some_and(|a| !a.starts_with('-') && (a.contains('x') || a.contains('t')))
+        }
+        "gunzip" | "zcat" | "unxz" | "xzcat" | "bunzip2" | "bzcat" | "unzstd" | "zstdcat" => true,
+        "gzip" | "xz" | "bzip2" | "zstd" => has(&|a| a == "--decompress" || short_flag(a, 'd')),
+        "sha256sum" | "sha512sum" | "sha1sum" | "md5sum" | "b2sum" => {
+            has(&|a| a == "--check" || short_flag(a, 'c'))
+        }
+        "gpg" | "gpg2" => has(&|a| matches!(a, "--dearmor" | "--dearmour" | "--import")),
+        _ => false,
+    }
 }
 
 /// A pipe inside `$(…)`, `` `…` `` or `<(…)`: its status is not the `RUN`'s status, so
@@ -143,6 +196,7 @@ impl Rule for RunPipefail {
                 for p in pipelines(script.tree.root_node()) {
                     // `a || b` parses as a list, not a pipeline; only `|` and `|&` get here.
                     if harmless_producer(script, p)
+                        || consumer_fails_on_bad_input(script, p)
                         || sets_pipefail_before(script, p.start_byte())
                         || in_substitution(p)
                         || download_into_interpreter(script, p).is_some()
@@ -181,7 +235,14 @@ mod tests {
     #[test]
     fn pipes_and_pipefail() {
         let n = |t: &str| check(&RunPipefail, &format!("FROM debian:12\n{t}\n")).len();
-        assert_eq!(n("RUN curl -fsSL https://x/k | gpg --dearmor -o /k.gpg"), 1);
+        assert_eq!(n("RUN curl -fsSL https://x/k | tee /k.asc"), 1);
+        // The consumer fails on an empty or truncated stream by itself.
+        assert_eq!(n("RUN curl -fsSL https://x/k | gpg --dearmor -o /k.gpg"), 0);
+        assert_eq!(n("RUN curl -fsSL https://x/a.tgz | tar xzf - -C /opt"), 0);
+        assert_eq!(n("RUN curl -fsSL https://x/a.gz | gunzip > /a"), 0);
+        assert_eq!(n("RUN curl -fsSL https://x/SUMS | sha256sum -c -"), 0);
+        assert_eq!(n("RUN curl -fsSL https://x/SUMS | sha256sum > /s"), 1);
+        assert_eq!(n("RUN tar -cf - /src | gzip > /a.tgz"), 1);
         assert_eq!(
             n("RUN echo 'deb x y' | tee /etc/apt/sources.list.d/x.list"),
             0
@@ -200,11 +261,11 @@ mod tests {
             0
         );
         assert_eq!(
-            n("RUN curl -fsSL https://x | tar -xz && set -o pipefail"),
+            n("RUN curl -fsSL https://x | jq -r .url && set -o pipefail"),
             1
         );
         assert_eq!(
-            n("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM debian:12\nRUN curl https://x | tar -x"),
+            n("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM debian:12\nRUN curl https://x | tee /x"),
             1
         );
         // A pipe inside $(...) does not decide the RUN's status.

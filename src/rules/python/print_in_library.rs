@@ -32,8 +32,11 @@ Not reported, because there `print` is the user interface:
   `docs/` or a Django `management/commands/`, are the program's output module
   (`display.py`, `console.py`, `output.py`, `terminal.py`, `printer.py`), or have an
   `if __name__ == "__main__":` block and either a top-level `main()`/`cli()`/`run()`
-  or no class at all (a script of functions, such as a training script) — and are
-  not a web service module. A module of classes with a convenience main guard
+  or no class at all (a script of functions, such as a training script), or have
+  no class and run their work at import time (a top-level `for` loop, `with`
+  block or `print`: a one-off backfill or data-preparation script; a top-level
+  `while` loop is a daemon's main loop and stays reported) — and are not a web
+  service module. A module of classes with a convenience main guard
   (a collector class, an API client) is library code and is reported;
 - calls inside `if __name__ == "__main__":` or inside a `main()` function, and
   inside the `emit` method of a logging handler class (writing records out is
@@ -177,13 +180,30 @@ pub fn is_cli_file(m: &Module<'_>, path: &str) -> bool {
         return true;
     }
     let web = WEB_MODULES.iter().any(|w| m.imports_module(w));
-    if web || !util::has_main_guard(m.root, text) {
+    if web {
+        return false;
+    }
+    let top = util::named_children(m.root);
+    // A file of statements that runs its work at import time (a loop, a `with`, a
+    // `print` at the top level) and defines no class is a script someone runs,
+    // not a module anything imports (a one-off backfill, a data-preparation step).
+    // A top-level `while` loop is a daemon's main loop (a watcher run as a
+    // container's CMD): its prints are a service's diagnostics.
+    let daemon = top.iter().any(|n| n.kind() == "while_statement");
+    let runs_at_import = !daemon
+        && top.iter().any(|n| {
+            matches!(n.kind(), "for_statement" | "with_statement")
+                || (n.kind() == "expression_statement"
+                    && n.named_child(0).is_some_and(|c| {
+                        c.kind() == "call" && m.callee(c).as_deref() == Some("print")
+                    }))
+        });
+    if !util::has_main_guard(m.root, text) && !runs_at_import {
         return false;
     }
     // A main guard makes a script when the file has a `main()` entry point or is
     // a plain script of functions; a module of classes with a convenience guard
     // (a collector class, a client) is still library code.
-    let top = util::named_children(m.root);
     let defines = |names: &[&str]| {
         top.iter().any(|n| {
             let f = if n.kind() == "decorated_definition" {

@@ -15,7 +15,7 @@ pub struct SwallowedException;
 pub static META: RuleMeta = RuleMeta {
     id: "python/swallowed-exception",
     summary: "`except Exception` whose handler drops the error silently (pass, continue, return None, or only a print)",
-    severity: Severity::Medium,
+    severity: Severity::Low,
     docs: r#"
 ## Why
 `except Exception: pass` turns every failure — a timeout, a schema change, a typo
@@ -59,8 +59,13 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
 - a `try` that only stores an already computed value (`x = y`,
   `setattr(obj, "_cache", views)`): nothing worth reporting can fail there.
 
-A handler with a comment explaining itself (`pass  # best effort`) is reported at
-low. Tests, examples, vendored and generated code are not checked.
+Severity: low. Reviewed on real services (bench/precision), most handlers that
+remain after the exclusions above are best-effort lookups and optional extras
+whose loss is harmless; the few that hide a real failure (a store left
+half-initialised, an endpoint dropping a data source) look the same to a syntax
+check, so the rule does not claim medium for any of them. A handler with a
+comment explaining itself (`pass  # best effort`) is info. Tests, examples,
+vendored and generated code are not checked.
 
 ## Example
 ```python
@@ -184,7 +189,7 @@ impl Rule for SwallowedException {
                 format!("`except {broad}` {how}: the error is lost; catch what you expect, log with `logger.exception` and re-raise or return an explicit error"),
             );
             if commented {
-                f.severity = Severity::Low;
+                f.severity = Severity::Info;
             }
         }
     }
