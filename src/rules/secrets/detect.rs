@@ -518,6 +518,14 @@ pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
         if !plausible_secret(value, class) {
             continue;
         }
+        // A bare `pass` key also routes requests (NGINX Unit's `"pass": "routes/main"`).
+        if value.contains('/')
+            && name
+                .trim_start_matches(['-', '$'])
+                .eq_ignore_ascii_case("pass")
+        {
+            continue;
+        }
         let ns = m.start() + name.len() - name.trim_start_matches(['-', '$']).len();
         out.push(Assignment {
             name: name.trim_start_matches(['-', '$']).to_string(),
@@ -1584,6 +1592,7 @@ mod tests {
             ("pass_through=Kq7vLm2xR9a\n", 0),
             ("DB_PASS=$DB_PASS\n", 0),
             ("DB_PASS=\"${DB_PASS:?}\"\n", 0),
+            ("\"pass\": \"routes/main\"\n", 0),
         ] {
             assert_eq!(assignments(t, Style::Config).len(), n, "{t}");
         }
