@@ -14,7 +14,7 @@ pub struct PinCommentMismatch;
 pub static META: RuleMeta = RuleMeta {
     id: "actions/pin-comment-mismatch",
     summary: "Pinned action SHA whose version comment names a different release",
-    severity: Severity::Medium,
+    severity: Severity::Low,
     docs: r#"
 ## Why
 `uses: owner/action@<sha> # v4.1.7` is the recommended pin: the SHA is what
@@ -28,6 +28,8 @@ harden checks the comment against its bundled table of release tags
 (`data/action-pins.json`: 32 widely used actions, tags read on 2026-11-22). A
 comment with only a major or minor version (`# v4`) is accepted when the SHA is
 one of that line's releases. SHAs the table does not know are not judged.
+Low: the SHA is what runs and it is immutable; a stale comment misleads
+reviewers and update tools, it does not change the code that runs.
 
 ## Example
 ```yaml

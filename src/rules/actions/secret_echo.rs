@@ -33,8 +33,9 @@ The rule reports, in `run:` steps:
   step, job or workflow `env:`;
 
   both high when the name says credential (`TOKEN`, `KEY`, `PASSWORD`,
-  `SECRET`, `CREDENTIALS`, `WEBHOOK`, `DSN`…), medium for configuration kept
-  in secrets (`DEPLOY_HOST`);
+  `SECRET`, `CREDENTIALS`, `WEBHOOK`, `DSN`…), low for configuration kept
+  in secrets (`DEPLOY_HOST`, `BASTION_USER`: topology, masked by Actions
+  anyway);
 - `set -x` / `set -o xtrace` in a script that uses such a variable: every
   command is traced with its expanded arguments (medium);
 - `env` / `printenv` with no arguments while such variables are set (medium).
@@ -162,7 +163,7 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
                     ),
                 );
                 if !sensitive_name(&name) {
-                    f.severity = Severity::Medium;
+                    f.severity = Severity::Low;
                 }
             }
             "set" => {

@@ -22,9 +22,10 @@ for (production deploy keys passed to a lint workflow). If the called workflow
 whose maintainers change it, all of them leak at once. Passing secrets by name
 documents what the workflow needs and limits the blast radius.
 
-Reported at medium when the called workflow lives in another repository and is
-not pinned to a commit SHA (someone else can change what receives the
-secrets); low otherwise.
+Reported at medium when the called workflow lives in another owner's repository
+and is not pinned to a commit SHA (someone else can change what receives the
+secrets); low otherwise, including workflows of this repository's own owner
+(one trust domain; see `actions/unpinned-uses` for how the owner is learned).
 
 ## Example
 ```yaml
@@ -59,9 +60,18 @@ impl Rule for SecretsInherit {
                 }
                 let uses_node = job.value.get("uses");
                 let uses = uses_node.and_then(|u| u.as_str()).unwrap_or("");
+                // A moving ref into someone else's repository: they can change what
+                // receives the secrets. The repository owner's own workflows are one
+                // trust domain.
+                let own = |action: &str| {
+                    cx.config
+                        .repository
+                        .as_ref()
+                        .is_some_and(|id| id.owns(action.split('/').next().unwrap_or("")))
+                };
                 let remote_moving = matches!(
                     wf::parse_uses(uses),
-                    UsesRef::Repo { ref git_ref, .. } if !wf::is_full_sha(git_ref)
+                    UsesRef::Repo { ref git_ref, ref action } if !wf::is_full_sha(git_ref) && !own(action)
                 );
                 let f = out.report(
                     secrets.span.clone(),

@@ -12,7 +12,7 @@ pub struct BareExcept;
 pub static META: RuleMeta = RuleMeta {
     id: "python/bare-except",
     summary: "bare `except:` also catches KeyboardInterrupt, SystemExit and GeneratorExit",
-    severity: Severity::Medium,
+    severity: Severity::Low,
     docs: r#"
 ## Why
 A bare `except:` catches `BaseException`: besides real errors it swallows
@@ -24,8 +24,10 @@ in a broken state instead of failing loudly.
 The rule reports every `except:` in production code, except a handler that ends
 by re-raising with a bare `raise` (clean-up then re-raise is a legitimate
 pattern, although `finally:` says it better). Tests, examples, vendored and
-generated code are not checked. A handler whose comment explains it
-(`except:  # ignore everything, we are shutting down`) is reported at low. `python/swallowed-exception` does not report
+generated code are not checked. Severity: low (reviewed on real code, the bare
+excepts that remain are get-or-create helpers, clean-up and type probes: hygiene
+with a one-word safe fix, not a release blocker); info when a comment explains
+the handler (`except:  # ignore everything, we are shutting down`). `python/swallowed-exception` does not report
 bare excepts again, so one handler is one finding.
 
 ## Example
@@ -91,7 +93,7 @@ impl Rule for BareExcept {
                 ));
             }
             if util::clause_has_comment(clause, m.text) {
-                f.severity = Severity::Low;
+                f.severity = Severity::Info;
             }
         }
     }

@@ -1,14 +1,38 @@
 //! `shell/missing-strict-mode`: scripts that keep going after a failed command,
 //! an unset variable or a failed pipeline stage.
 
-use crate::classify::shebang_interpreter;
-use crate::finding::{Edit, Fix, Severity};
-use crate::parse::shell::{ShellOrigin, ShellScript, StrictMode};
-use crate::rules::shell::util::for_ci_context;
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use std::collections::HashSet;
+use std::sync::Mutex;
 
-/// See [`META`].
-pub struct MissingStrictMode;
+use crate::classify::shebang_interpreter;
+use crate::finding::{Edit, Finding, Fix, Severity};
+use crate::parse::shell::{ShellOrigin, ShellScript, StrictMode, WordPart};
+use crate::rules::shell::util::for_ci_context;
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
+
+/// See [`META`]. Remembers, across files, which scripts other shell code sources
+/// and which scripts turn strict mode on, for [`Rule::settle`].
+#[derive(Default)]
+pub struct MissingStrictMode {
+    seen: Mutex<Seen>,
+}
+
+#[derive(Default)]
+struct Seen {
+    /// `(sourcing file, path as written, its possible repository paths)`.
+    sourced: Vec<SourceEdge>,
+    /// Script files that set `-e`, `-u` and (for bash) `pipefail`.
+    strict: HashSet<String>,
+}
+
+/// One `source X` / `. X`, resolved to the repository paths it can mean.
+struct SourceEdge {
+    /// Repository paths the target can be: relative to the root (where a script run
+    /// from the root looks) and to the sourcing file's directory.
+    candidates: Vec<String>,
+    /// Only a tail is known (`"$DIR/lib.sh"` → `lib.sh`): match by path suffix too.
+    suffix: Option<String>,
+}
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -34,8 +58,9 @@ low when
 - some options are missing (the common `set -e` or `set -eo pipefail` without `-u`);
 - the file has no shebang (it may be meant to be sourced into an interactive
   shell, where `set -e` is wrong);
-- the script sources another file (`source scripts/_lib.sh`): the options that
-  file sets carry over to everything after it, and harden does not follow it yet;
+- the script sources another file (`source scripts/_lib.sh`) that harden cannot
+  see set strict mode: the options that file sets carry over to everything after
+  it. When the sourced file does set them, nothing is reported;
 - the script reads exit codes itself (`$?`, `PIPESTATUS`): it captures a failure
   on purpose (to copy test reports, then exit with the status), and `-e` would
   stop it before that;
@@ -51,7 +76,13 @@ low when
 Tests, examples, development and CI-only tooling are capped at low by their role
 as everywhere (docs/severity.md, "Context"). The
 finding sits on the `set` line to extend when there is one, on line 1 otherwise. Options
-set on the shebang line (`#!/bin/bash -eu`) count. `pipefail` is not required of
+set on the shebang line (`#!/bin/bash -eu`) count. A file that other shell code
+sources (`source install/step.sh`, `. "$DIR/lib.sh"` in a script, a Dockerfile
+`RUN` or a workflow step), or whose header tells the reader to source it
+(`# usage: source hacking/env-setup`), is not reported: it runs in the sourcing
+shell with its options, and `set -e` in it would change the caller. Being
+sourced by a test does not count (a test sources a script to call its functions;
+the script may still run on its own). `pipefail` is not required of
 `#!/bin/sh` scripts (POSIX sh only gained it in 2024). Files that only define
 functions and variables (libraries meant to be sourced, with or without a
 shebang) are skipped: they inherit the caller's options. Shell inside Dockerfile `RUN` and workflow `run:` steps is
@@ -76,12 +107,142 @@ ShellCheck has no equivalent check (SC2311-style warnings only hint at `-e` pitf
 "#,
 };
 
+impl MissingStrictMode {
+    /// Records what other files need to know: the files this shell code sources, and
+    /// whether this script file turns strict mode on.
+    fn remember(&self, script: &ShellScript, cx: &FileCx<'_>) {
+        let from = cx.file.path.as_str();
+        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut edges = Vec::new();
+        // A test sources a script to call its functions; the script may still be run
+        // on its own (an image's entrypoint), so only other code makes it a fragment.
+        let from_test = cx.role == crate::roles::FileRole::Test;
+        for c in script.commands() {
+            if from_test || (c.name != "source" && c.name != ".") {
+                continue;
+            }
+            let Some(arg) = c.args.first() else { continue };
+            let word = script.word(*arg);
+            // The literal text after the last expansion: `"$DIR/lib/x.sh"` → `/lib/x.sh`.
+            let mut tail = String::new();
+            let mut dynamic = false;
+            for part in &word.parts {
+                match part {
+                    WordPart::Literal(l) => tail.push_str(l),
+                    _ => {
+                        tail.clear();
+                        dynamic = true;
+                    }
+                }
+            }
+            let tail = tail.trim_start_matches('/');
+            let tail = tail.strip_prefix("./").unwrap_or(tail);
+            if tail.is_empty() || tail.ends_with('/') {
+                continue;
+            }
+            let mut candidates = vec![normalize(tail)];
+            candidates.push(normalize(&format!("{dir}/{tail}")));
+            candidates.retain(|c| !c.is_empty());
+            edges.push(SourceEdge {
+                candidates,
+                suffix: dynamic.then(|| tail.to_string()),
+            });
+        }
+        // A header that tells the reader to source the file (`# usage: source ./x.sh`).
+        if script.origin == ShellOrigin::Script {
+            let name = from.rsplit('/').next().unwrap_or(from);
+            let declared = script.text().lines().take(20).any(|l| {
+                let l = l.trim_start();
+                l.starts_with('#')
+                    && (l.contains("source ") || l.contains(". ./"))
+                    && l.split_whitespace().any(|w| {
+                        w.trim_end_matches(['`', '\'', '"'])
+                            .ends_with(&format!("/{name}"))
+                            || w == name
+                    })
+            });
+            if declared {
+                edges.push(SourceEdge {
+                    candidates: vec![from.to_string()],
+                    suffix: None,
+                });
+            }
+        }
+        let strict = script.origin == ShellOrigin::Script && {
+            let mode = StrictMode::of(script);
+            let first = script.text().lines().next().unwrap_or("");
+            let posix = matches!(shebang_interpreter(first), Some("sh" | "dash" | "ash"));
+            mode.errexit.is_some() && mode.nounset.is_some() && (posix || mode.pipefail.is_some())
+        };
+        if edges.is_empty() && !strict {
+            return;
+        }
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.sourced.extend(edges);
+            if strict {
+                seen.strict.insert(from.to_string());
+            }
+        }
+    }
+}
+
+/// `a/./b/../c` → `a/c`; empty when the path climbs above the root.
+fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if out.pop().is_none() {
+                    return String::new();
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    out.join("/")
+}
+
+/// Whether a `source` edge names `path`.
+fn names(edge: &SourceEdge, path: &str) -> bool {
+    edge.candidates.iter().any(|c| c == path)
+        || edge
+            .suffix
+            .as_deref()
+            .is_some_and(|t| path.ends_with(&format!("/{t}")) || path == t)
+}
+
 impl Rule for MissingStrictMode {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
+    fn settles(&self) -> bool {
+        true
+    }
+
+    /// A file other shell code sources runs inside that shell, with its options: its
+    /// strict mode is the sourcing script's business (and `set -e` in it would change
+    /// the caller). A script whose only gap is what it sources is covered when the
+    /// sourced file turns strict mode on.
+    fn settle(&self, _repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        let Ok(seen) = self.seen.lock() else { return };
+        own.retain(|f| !seen.sourced.iter().any(|e| names(e, &f.path)));
+        own.retain(|f| {
+            let Some(lib) = sourced_in_message(&f.message) else {
+                return true;
+            };
+            let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+            let lib = lib.strip_prefix("./").unwrap_or(lib);
+            let covered = [normalize(lib), normalize(&format!("{dir}/{lib}"))]
+                .iter()
+                .any(|p| seen.strict.contains(p));
+            !covered
+        });
+    }
+
     fn check_shell(&self, script: &ShellScript, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        self.remember(script, cx);
         if script.origin != ShellOrigin::Script {
             return;
         }
@@ -221,6 +382,13 @@ fn sourced_file(script: &ShellScript) -> Option<String> {
 /// A test runner or a developer helper by its name (`test-end-to-end.sh`,
 /// `run_tests.sh`, `build_docs_locally.sh`, `start_dev.sh`): a test runner's exit
 /// status is the tests' own, and a local helper fails in front of its user.
+/// The file a finding's message says the script sources (see the message above).
+fn sourced_in_message(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("no strict mode here: unless `")?;
+    let end = rest.find("` (sourced)")?;
+    Some(&rest[..end])
+}
+
 fn runs_tests(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
     stem.split(['-', '_']).any(|t| {
