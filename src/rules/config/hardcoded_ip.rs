@@ -452,11 +452,8 @@ impl Rule for HardcodedIp {
             named.sort_by(|a, b| {
                 (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start))
             });
-            let msg = match named.len() {
-                0 => msg,
-                1 => format!("{msg} (also named in 1 comment or docstring)"),
-                k => format!("{msg} (also named in {k} comments or docstrings)"),
-            };
+            // The message stays the same when a comment is added or removed: it is part of
+            // the finding's identity in baselines.
             let f = out.report(first, snippet, msg);
             f.related = iter.map(|l| l.0).chain(named).collect();
             if n_files < 2 {
