@@ -178,6 +178,8 @@ const MANIFEST_NAMES: &[&str] = &[
     "composer.json",
     "composer.lock",
     "pom.xml",
+    "gradle.lockfile",
+    "buildscript-gradle.lockfile",
     "build.gradle",
     "build.gradle.kts",
     "packages.config",
@@ -194,7 +196,7 @@ pub fn classify_name(rel_path: &str) -> NameClass {
     if is_dockerfile_name(file_name) {
         return NameClass::Known(FileKind::Dockerfile);
     }
-    if MANIFEST_NAMES.contains(&file_name) || is_requirements_name(&lower) {
+    if MANIFEST_NAMES.contains(&file_name) || is_requirements_path(rel_path) {
         return NameClass::Known(FileKind::Manifest);
     }
     if lower.ends_with(".csproj") {
@@ -287,10 +289,70 @@ pub fn is_compose_name(lower_name: &str) -> bool {
         || lower_name.ends_with(".compose.yaml")
 }
 
-/// requirements.txt, requirements-dev.txt, requirements/prod.txt (name part), constraints.txt.
+/// A pip requirements file by its (lower-case) name, as people and tools name them:
+/// `requirements.txt`, `requirements-dev.txt`, pip-compile and uv outputs such as
+/// `py3.12-ci-requirements.txt` or `test-requirements.txt`, `constraints.txt`, exports
+/// named `*.lock.txt`, and the `.in` inputs of pip-compile. Other `.txt` files are
+/// recognised by content ([`sniff_requirements`]).
 pub fn is_requirements_name(lower_name: &str) -> bool {
-    (lower_name.starts_with("requirements") || lower_name.starts_with("constraints"))
-        && (lower_name.ends_with(".txt") || lower_name.ends_with(".in"))
+    let txt = lower_name.ends_with(".txt");
+    if !(txt || lower_name.ends_with(".in")) {
+        return false;
+    }
+    (lower_name.contains("requirements")
+        && !lower_name.contains("license")
+        && !lower_name.contains("readme"))
+        || lower_name.starts_with("constraints")
+        || (txt && lower_name.ends_with(".lock.txt"))
+}
+
+/// A pip requirements file by its path: [`is_requirements_name`], or a `.txt` / `.in`
+/// file directly in a `requirements/`, `reqs/` or `requirements.d/` directory
+/// (`requirements/base.txt`, `requirements/prod.in`).
+pub fn is_requirements_path(rel_path: &str) -> bool {
+    let lower = rel_path.to_ascii_lowercase();
+    let (dir, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    let parent = dir.rsplit('/').next().unwrap_or(dir);
+    is_requirements_name(name)
+        || (matches!(parent, "requirements" | "reqs" | "requirements.d")
+            && (name.ends_with(".txt") || name.ends_with(".in")))
+}
+
+/// How much of a `.txt` file [`sniff_requirements`] reads: enough for a header
+/// comment and a few dozen pins, small enough to read every `.txt` of a repository.
+pub const SNIFF_BYTES: usize = 4096;
+
+/// Whether the start of a `.txt` file whose name says nothing reads as a pip
+/// requirements file: every line is a requirement, a pip option or a comment, and
+/// at least one shows it is meant for pip (an exact `name==version` pin, a
+/// `--hash=`, or an `-r`/`-c` include). A word list (`flask\nrequests`) is not
+/// enough: notes and version files look like that too. Only complete lines of
+/// `head` are read (a cut final line is ignored).
+pub fn sniff_requirements(head: &str) -> bool {
+    use crate::parse::requirements::{parse_requirements, Line};
+    let complete = match head.rfind('\n') {
+        Some(i) if head.len() >= SNIFF_BYTES => &head[..=i],
+        _ => head,
+    };
+    let parsed = parse_requirements(complete);
+    let mut meant_for_pip = false;
+    for line in &parsed.lines {
+        match line {
+            Line::Requirement(r) => {
+                meant_for_pip |= r.exact_pin().is_some() || !r.hashes.is_empty();
+            }
+            Line::Include { .. } | Line::Constraint { .. } => meant_for_pip = true,
+            Line::Editable { .. } => {}
+            Line::Other { span } => {
+                let text = complete.get(span.clone()).unwrap_or("");
+                if !text.starts_with('-') {
+                    return false;
+                }
+                meant_for_pip |= text.starts_with("--hash");
+            }
+        }
+    }
+    meant_for_pip
 }
 
 /// The interpreter a shebang line names (`bash` for `#!/usr/bin/env bash -e`).
@@ -372,12 +434,61 @@ mod tests {
             classify_name("requirements-dev.txt"),
             NameClass::Known(FileKind::Manifest)
         );
+        for name in [
+            "sdk/python/requirements/py3.12-ci-requirements.txt",
+            "test-requirements.txt",
+            "requirements_dev.txt",
+            "constraints-3.11.txt",
+            "uv.lock.txt",
+            "requirements/base.in",
+        ] {
+            assert_eq!(
+                classify_name(name),
+                NameClass::Known(FileKind::Manifest),
+                "{name}"
+            );
+        }
+        for name in ["LICENSE.txt", "requirements-license.txt", "notes.txt"] {
+            assert_eq!(classify_name(name), NameClass::Text, "{name}");
+        }
         assert_eq!(classify_name("logo.png"), NameClass::Skip);
         assert_eq!(
             classify_name("app/main.py"),
             NameClass::Known(FileKind::Python)
         );
         assert_eq!(classify_name("config.ini"), NameClass::Text);
+    }
+
+    #[test]
+    fn requirements_by_content() {
+        // pip-compile output under a name that says nothing.
+        assert!(sniff_requirements(
+            "#\n# This file is autogenerated by pip-compile with Python 3.11\n#\nanyio==4.2.0 \\\n    --hash=sha256:745843b39e829e108e518c489b31dc757de7d2131d53fac32bd8df268227bfee\n    # via httpx\nidna==3.6\n"
+        ));
+        // Includes and ranges, hand-written.
+        assert!(sniff_requirements("-r base.txt\ndjango>=4.2,<5\n"));
+        assert!(sniff_requirements(
+            "--index-url https://pypi.org/simple\nnumpy==1.26.4 ; python_version >= \"3.9\"\n"
+        ));
+        // A word list, prose, a version file, CMake, robots.txt: not requirements.
+        assert!(!sniff_requirements("flask\nrequests\n"));
+        assert!(!sniff_requirements(
+            "Install with pip.\nflask==2.0 is the minimum.\n"
+        ));
+        assert!(!sniff_requirements("1.4.2\n"));
+        assert!(!sniff_requirements(
+            "cmake_minimum_required(VERSION 3.10)\nproject(x)\n"
+        ));
+        assert!(!sniff_requirements("User-agent: *\nDisallow: /admin\n"));
+        assert!(!sniff_requirements(""));
+        // A cut last line is not held against the file.
+        let mut long = String::new();
+        while long.len() < SNIFF_BYTES {
+            long.push_str("package-with-a-long-name==1.2.3\n");
+        }
+        long.truncate(SNIFF_BYTES);
+        long.push_str(" and then prose");
+        assert!(sniff_requirements(&long[..SNIFF_BYTES]));
     }
 
     #[test]

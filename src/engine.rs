@@ -82,6 +82,8 @@ pub struct Stats {
     pub parse_errors: usize,
     /// Findings silenced by inline `harden: ignore[...]`.
     pub suppressed: usize,
+    /// What `.gitignore` / `.ignore` rules left out, and what git tracks anyway.
+    pub ignore: crate::walk::IgnoreCounts,
 }
 
 impl Stats {
@@ -186,84 +188,53 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     }
     let cfg = &with_identity;
     let (tx, rx) = mpsc::channel::<FileOutcome>();
-    let mut builder = ignore::WalkBuilder::new(root);
-    // Ignore files are read by `gitignore::IgnoreRules` (through `files`), never by
-    // the walker itself: a FIFO named `.gitignore` would block it.
-    builder
-        .hidden(false)
-        .git_ignore(false)
-        .git_global(false)
-        .git_exclude(false)
-        .require_git(false)
-        .ignore(false)
-        .parents(false)
-        .follow_links(false)
-        .threads(opts.threads);
-    {
-        let root = root.to_path_buf();
-        let cfg = cfg.clone();
-        let ignores = crate::gitignore::IgnoreRules::new(&root);
-        builder.filter_entry(move |e| {
-            if e.file_name() == ".git" || e.file_name() == ".hg" || e.file_name() == ".svn" {
-                return false;
-            }
-            let excluded = match rel_path(&root, e.path()) {
-                Some(rel) if !rel.is_empty() => cfg.is_excluded(&rel),
-                _ => false,
-            };
-            if excluded || e.depth() == 0 {
-                return !excluded;
-            }
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !ignores.is_ignored(e.path(), is_dir)
-        });
-    }
     let quiet = QuietPanics::install();
     let progress = Progress::start();
-    builder.build_parallel().run(|| {
-        let tx = tx.clone();
+    let ignore_counts = {
         let progress = &progress;
-        Box::new(move |result| {
-            let entry = match result {
-                Ok(entry) => entry,
-                Err(err) => {
-                    if let Some(o) = walk_error(root, &err) {
+        let tx = &tx;
+        crate::walk::walk(root, cfg, opts.threads, &|_| false, &|visit| {
+            let entry = match visit {
+                crate::walk::Visit::Entry(entry) => entry,
+                crate::walk::Visit::Error(err) => {
+                    if let Some(o) = walk_error(root, err) {
                         progress.tick();
                         let _ = tx.send(o);
                     }
-                    return ignore::WalkState::Continue;
+                    return;
                 }
             };
-            let Some(ft) = entry.file_type() else {
-                return ignore::WalkState::Continue;
-            };
-            if ft.is_dir() {
-                return ignore::WalkState::Continue;
-            }
-            let Some(rel) = rel_path(root, entry.path()) else {
-                return ignore::WalkState::Continue;
-            };
+            let ft = entry.file_type;
             let outcome = if ft.is_symlink() {
-                let mut o = FileOutcome::new(rel, None);
+                let mut o = FileOutcome::new(entry.rel, None);
                 o.skipped = Some(SkipReason::Symlink);
                 o
             } else if !ft.is_file() {
                 // FIFOs, sockets, devices: reading could block or never end.
-                let mut o = FileOutcome::new(rel, None);
+                let mut o = FileOutcome::new(entry.rel, None);
                 o.skipped = Some(SkipReason::Unreadable);
                 o
             } else {
-                process_file(entry.path(), rel, cfg, rules)
+                process_file(entry.abs, entry.rel, cfg, rules)
             };
             progress.tick();
             let _ = tx.send(outcome);
-            ignore::WalkState::Continue
         })
-    });
+    };
     drop(tx);
     progress.finish();
 
     let mut report = ScanReport::default();
+    report.stats.ignore = ignore_counts;
+    if let Some(e) = &report.stats.ignore.index_error {
+        report.diagnostics.push(Diagnostic {
+            path: String::new(),
+            line: None,
+            message: format!(
+                "the git index could not be read ({e}): files git tracks under an ignore rule were not scanned"
+            ),
+        });
+    }
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
     let mut workflow_facts = Vec::new();
     for o in rx {
@@ -475,7 +446,9 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
             return FileOutcome::new(rel, None);
         }
     };
-    if kind == Some(FileKind::Text) && !wants_text {
+    // A `.txt` whose name says nothing may still be a requirements file (read by content).
+    let txt_candidate = kind == Some(FileKind::Text) && rel.to_ascii_lowercase().ends_with(".txt");
+    if kind == Some(FileKind::Text) && !wants_text && !txt_candidate {
         return FileOutcome::new(rel, kind);
     }
     let mut outcome = FileOutcome::new(rel.clone(), kind);
@@ -526,6 +499,15 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         Some(t) => t.to_string(),
         None => text,
     };
+    if txt_candidate {
+        let head = &text[..crate::source::floor_char_boundary(&text, classify::SNIFF_BYTES)];
+        if classify::sniff_requirements(head) {
+            kind = Some(FileKind::Manifest);
+            outcome.entry.kind = kind;
+        } else if !wants_text {
+            return outcome;
+        }
+    }
     if kind.is_none() {
         let first = text.lines().next().unwrap_or("");
         kind = Some(if classify::is_shell_shebang(first) {

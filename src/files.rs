@@ -166,6 +166,35 @@ fn libc_eloop() -> i32 {
     -1
 }
 
+/// The first `n` bytes (fewer when the file is shorter) of a regular file of the
+/// repository, with the same guarantees as [`read_repo`]: to sniff what a file is
+/// without reading all of it.
+pub fn read_repo_head(path: &Path, n: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::symlink_metadata(path).map_err(ReadError::from_io)?;
+    if meta.file_type().is_symlink() {
+        return Err(ReadError::Symlink);
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_name(&meta)));
+    }
+    let f = open_options(false).open(path).map_err(|e| {
+        if e.raw_os_error() == Some(libc_eloop()) {
+            ReadError::Symlink
+        } else {
+            ReadError::from_io(e)
+        }
+    })?;
+    let meta = f.metadata().map_err(ReadError::from_io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_name(&meta)));
+    }
+    let mut buf = Vec::with_capacity(meta.len().min(n) as usize);
+    f.take(n)
+        .read_to_end(&mut buf)
+        .map_err(ReadError::from_io)?;
+    Ok(buf)
+}
+
 /// [`read_repo`] as UTF-8 text, a leading byte-order mark removed.
 pub fn read_repo_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     let bytes = read_repo(path, limit)?;

@@ -34,4 +34,5 @@ pub mod source;
 pub mod status;
 pub mod suppress;
 pub mod vcs;
+pub mod walk;
 pub mod workflows;

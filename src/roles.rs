@@ -246,13 +246,14 @@ pub fn is_ci_only(path: &str) -> bool {
             .any(|d| matches!(*d, ".github" | ".gitlab" | ".circleci" | ".buildkite"))
 }
 
-/// Development and CI-only environments, by path: dev containers, Gitpod, a `.ci/`
-/// directory, compose files and `*.dev.yml` named for development, CI or tests, dotenv
+/// Development and CI-only environments, by path: dev containers, Gitpod, a
+/// `Vagrantfile` (a local VM), a `.ci/` directory, compose files and `*.dev.yml` named for development, CI or tests, dotenv
 /// files and settings modules named for development.
 fn is_development(dirs: &[&str], file: &str) -> bool {
     if dirs.iter().any(|d| is_development_dir(d))
         || file.starts_with(".gitpod")
         || file == "devcontainer.json"
+        || file == "vagrantfile"
     {
         return true;
     }
@@ -263,6 +264,44 @@ fn is_development(dirs: &[&str], file: &str) -> bool {
     (is_compose_name(file) && (dev || test))
         || (yaml && tokens.len() >= 3 && tokens[tokens.len() - 2] == "dev")
         || ((is_dotenv(file) || is_settings_module(dirs, file)) && dev)
+}
+
+const DEV_PATH_TOKENS: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "developer",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "e2e",
+    "debug",
+    "override",
+    "devcontainer",
+    "sandbox",
+    "example",
+    "examples",
+    "sample",
+    "demo",
+    "kind",
+    "minikube",
+    "k3d",
+];
+
+/// A compose file meant for a developer machine, CI or a demo, by name or directory
+/// (`docker-compose.dev.yml`, `compose.override.yml`, `docker-compose.example.yml`,
+/// `.devcontainer/…`, `local/…`).
+/// Files under `.github/` other than workflows are CI resources (manifests a test job
+/// applies to a kind cluster, a compose file for an integration test).
+pub fn is_dev_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.starts_with(".github/")
+        || lower
+            .split(['/', '.', '-', '_'])
+            .any(|tok| DEV_PATH_TOKENS.contains(&tok))
 }
 
 #[cfg(test)]
@@ -284,6 +323,8 @@ mod tests {
         assert_eq!(role_of("accounts/forms_tests.py"), FileRole::Test);
         assert_eq!(role_of("src/conftest.py"), FileRole::Test);
         assert_eq!(role_of("app/fixtures/page.html"), FileRole::Test);
+        assert_eq!(role_of("Vagrantfile"), FileRole::Development);
+        assert_eq!(role_of("deploy/Vagrantfile"), FileRole::Development);
         assert_eq!(role_of("_unit-test/bootstrap-test.sh"), FileRole::Test);
         assert_eq!(role_of("app/latests.py"), FileRole::Production);
         assert_eq!(role_of("app/contests_admin.py"), FileRole::Production);

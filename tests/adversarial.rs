@@ -394,3 +394,75 @@ fn adversarial_tree_is_accounted_for_valid_and_bounded() {
     )
     .unwrap();
 }
+
+/// A `.git/index` that is garbage, claims four billion entries, is a FIFO or a link to
+/// `/dev/zero`: the walk reads it (a `dist/` ignore rule makes tracked files matter)
+/// without blocking or allocating what it claims, says so in a diagnostic, and the
+/// scan and the SBOM go on with everything else.
+#[cfg(unix)]
+#[test]
+fn hostile_git_index_is_a_diagnostic_and_the_scan_goes_on() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let mut huge = b"DIRC\0\0\0\x02\xff\xff\xff\xff".to_vec();
+    huge.extend(std::iter::repeat_n(0u8, 200));
+    let cases: [(&str, Option<Vec<u8>>); 4] = [
+        ("garbage", Some(b"not an index at all\n".to_vec())),
+        ("count-beyond-size", Some(huge)),
+        ("fifo", None),
+        ("dev-zero", None),
+    ];
+    for (name, bytes) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        write(&root, ".gitignore", "dist/\n");
+        write(&root, "dist/bundle.js", "console.log(1)\n");
+        write(&root, "requirements.txt", "requests==2.31.0\n");
+        write(&root, ".git/HEAD", "ref: refs/heads/main\n");
+        let index = root.join(".git/index");
+        match (name, bytes) {
+            (_, Some(b)) => fs::write(&index, b).unwrap(),
+            ("fifo", None) => {
+                let ok = Command::new("mkfifo").arg(&index).status().unwrap();
+                assert!(ok.success());
+            }
+            _ => symlink("/dev/zero", &index).unwrap(),
+        }
+        for d in [tmp.path(), root.as_path()] {
+            fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let scan = run(&["scan", "--format", "json"], &root);
+        assert!(
+            matches!(scan.code, Some(0 | 1)),
+            "{name}: exit {:?}",
+            scan.code
+        );
+        let v: serde_json::Value = serde_json::from_slice(&scan.stdout)
+            .unwrap_or_else(|e| panic!("{name}: invalid JSON ({e})"));
+        assert!(
+            v["diagnostics"]
+                .to_string()
+                .contains("git index could not be read"),
+            "{name}: {}",
+            v["diagnostics"]
+        );
+        assert_eq!(v["summary"]["files_scanned"], 2, "{name}: {}", v["summary"]);
+        assert_eq!(v["summary"]["ignored"]["ignored"], 1, "{name}");
+        let sbom = run(&["sbom"], &root);
+        assert_eq!(
+            sbom.code,
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&sbom.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&sbom.stdout).unwrap();
+        assert!(
+            doc.to_string().contains("pkg:pypi/requests@2.31.0"),
+            "{name}: the SBOM goes on"
+        );
+        assert!(
+            String::from_utf8_lossy(&sbom.stderr).contains("git index could not be read"),
+            "{name}: {}",
+            String::from_utf8_lossy(&sbom.stderr)
+        );
+    }
+}

@@ -260,6 +260,19 @@ fn t_lockfiles(name: &str, b: &[u8]) {
     let _ = harden::sbom::gemfile::parse(name, &t);
     let _ = harden::sbom::composer::parse(name, &t, None);
     let _ = harden::sbom::requirements::parse(name, &t);
+    let _ = harden::sbom::maven::parse(Path::new("/nonexistent"), name, &t);
+    let _ = harden::sbom::gradle::parse(name, &t);
+    let _ = harden::sbom::actions::parse(name, &t, false);
+    let _ = harden::sbom::actions::parse(name, &t, true);
+    let _ = harden::sbom::containers::dockerfile(name, &t);
+    let _ = harden::sbom::containers::compose(name, &t);
+    let _ = harden::sbom::containers::kubernetes(name, &t);
+}
+
+/// The git index reader: a hostile `.git/index` is an error, never a panic, a hang
+/// or an allocation its header asks for.
+fn t_git_index(_: &str, b: &[u8]) {
+    let _ = harden::parse::git_index::parse(b);
 }
 
 fn t_config(_: &str, b: &[u8]) {
@@ -351,6 +364,8 @@ fn targets_for(name: &str) -> Vec<(&'static str, Target)> {
         || base.ends_with("lock.yaml")
         || base == "go.mod"
         || base == "pipfile.lock"
+        || base == "pom.xml"
+        || base == "gradle.lockfile"
     {
         t.push(("lockfiles", t_lockfiles));
     }
@@ -534,7 +549,7 @@ fn seed() -> u64 {
 }
 
 fn target_by_name(name: &str) -> Option<Target> {
-    let all: [(&str, Target); 8] = [
+    let all: [(&str, Target); 9] = [
         ("yaml", t_yaml),
         ("dockerfile", t_dockerfile),
         ("shell", t_shell),
@@ -543,6 +558,7 @@ fn target_by_name(name: &str) -> Option<Target> {
         ("lockfiles", t_lockfiles),
         ("config", t_config),
         ("pipeline", t_pipeline),
+        ("git_index", t_git_index),
     ];
     all.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
@@ -643,6 +659,81 @@ fn every_command_pipeline_survives_mutants() {
     eprintln!("pipelines: {ran} mutants in {:.1?}", start.elapsed());
     assert!(
         ran == count || (count == usize::MAX && ran > 10),
+        "ran {ran} of {count}"
+    );
+}
+
+/// Indexes as git writes them (versions 2, 3 and 4, a split index and its shared
+/// part), made by the real git in a scratch repository with no configuration of the
+/// user's or the system's.
+fn git_index_seeds() -> Vec<Vec<u8>> {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", root)
+            .args(args)
+            .output()
+            .expect("git is installed");
+        assert!(out.status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    for f in [
+        "a b.txt",
+        "web/package-lock.json",
+        "web/src/very/deep/name.js",
+        "web/src/x.js",
+        "z/\u{e9}t\u{e9}.txt",
+    ] {
+        let p = root.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, f).unwrap();
+    }
+    git(&["add", "-A"]);
+    let mut out = Vec::new();
+    for v in ["2", "3", "4"] {
+        git(&["update-index", "--index-version", v]);
+        out.push(std::fs::read(root.join(".git/index")).unwrap());
+    }
+    git(&["update-index", "--split-index"]);
+    std::fs::write(root.join("late.txt"), "late").unwrap();
+    git(&["add", "late.txt"]);
+    for e in std::fs::read_dir(root.join(".git")).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name == "index" || name.starts_with("sharedindex.") {
+            out.push(std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn git_index_reader_survives_mutants() {
+    let seeds = git_index_seeds();
+    for s in &seeds {
+        assert!(
+            harden::parse::git_index::parse(s).is_ok(),
+            "git's own index parses"
+        );
+    }
+    let mut rng = Rng(seed() ^ 0x91d3);
+    let cases = std::iter::from_fn(move || {
+        let i = rng.below(seeds.len());
+        Some(Case {
+            target: "git_index",
+            name: format!("index-{i}"),
+            input: mutate(&mut rng, &seeds[i], &seeds),
+            run: t_git_index,
+        })
+    });
+    let (count, time) = quota(2000);
+    let ran = drive(cases.take(count), time);
+    assert!(
+        ran == count || (count == usize::MAX && ran > 50),
         "ran {ran} of {count}"
     );
 }

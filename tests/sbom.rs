@@ -255,3 +255,207 @@ fn discovery_walks_like_the_scan() {
     assert_eq!(sbom.projects[0].dir, "services/api");
     assert!(sbom.projects[0].direct.contains("pkg:pypi/flask@3.0.0"));
 }
+
+/// Runs `harden sbom --verbose` and returns (document, stderr).
+fn sbom_cli(dir: &Path, format: &str) -> (Value, String) {
+    let out = assert_cmd::Command::cargo_bin("harden")
+        .unwrap()
+        .args(["sbom", "--verbose", "--deterministic", "--format", format])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stderr}");
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
+}
+
+#[test]
+fn every_kind_of_manifest_of_a_monorepo() {
+    let dir = data().join("sbom-monorepo");
+    let (doc, stderr) = sbom_cli(&dir, "cyclonedx");
+    let errs = validate(&data().join("schemas/cyclonedx/bom-1.6.schema.json"), &doc);
+    assert!(errs.is_empty(), "{}", errs.join("\n"));
+    let comps = doc["components"].as_array().unwrap();
+    let by_purl = |p: &str| comps.iter().find(|c| c["purl"] == p);
+    for p in [
+        // pip-compile outputs under names that do not start with `requirements`.
+        "pkg:pypi/jinja2@3.1.2",
+        "pkg:pypi/starlette@0.36.3",
+        // A requirements file recognised by its content.
+        "pkg:pypi/celery@5.3.6",
+        "pkg:pypi/redis@5.0.3",
+        // Maven: a property of the parent, a version managed by the parent.
+        "pkg:maven/io.grpc/grpc-netty-shaded@1.63.0",
+        "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.13.1",
+        "pkg:maven/com.squareup.okhttp3/okhttp@4.12.0",
+        // Go before 1.17: the build list completed from go.sum.
+        "pkg:golang/github.com/spf13/cobra@v1.1.3",
+        "pkg:golang/github.com/spf13/pflag@v1.0.5",
+        "pkg:golang/github.com/inconshreveable/mousetrap@v1.0.0",
+        // Actions, at the ref written; composite actions' steps too.
+        "pkg:github/actions/checkout@692973e3d937129bcbf40652eb9f2f61becf3332",
+        "pkg:github/actions/setup-python@39cd14951b08e74b54015e9e001cdefcf80e669f",
+        "pkg:github/github/codeql-action@v3#init",
+        "pkg:github/acme-platform/workflows@v2.3.0#.github/workflows/release.yml",
+        // Images: workflow container and service, docker:// step, Dockerfile stages
+        // and COPY --from, compose pulls, Kubernetes containers.
+        "pkg:docker/python@3.12-slim",
+        "pkg:oci/postgres@sha256%3A7c688148e5e156d0e86df7ba8ae5a05a2386aaec1e2ad8e6d11bdf10504b1fb7?repository_url=docker.io/library/postgres&tag=16.3-alpine",
+        "pkg:docker/rhysd/actionlint@1.7.1",
+        "pkg:docker/astral-sh/uv@0.4.20?repository_url=ghcr.io",
+        "pkg:docker/distroless/python3-debian12@nonroot?repository_url=gcr.io",
+        "pkg:docker/redis@7.2.4-alpine",
+        "pkg:docker/otel/opentelemetry-collector-contrib@0.98.0",
+        "pkg:docker/busybox@1.36.1",
+        "pkg:docker/devcontainers/python@1-3.12-bookworm?repository_url=mcr.microsoft.com",
+    ] {
+        assert!(by_purl(p).is_some(), "missing {p}\n{stderr}");
+    }
+    // Not listed: the compose service's own build, a variable-only image, a local
+    // action, the test fixture's lockfile, a prose .txt.
+    let purls: Vec<&str> = comps.iter().filter_map(|c| c["purl"].as_str()).collect();
+    assert!(!purls.iter().any(|p| p.contains("feature-migrations")
+        || p.contains("feature-api@dev")
+        || p.contains("setup-python-deps")
+        || p.contains("left-pad")));
+    let image = by_purl("pkg:docker/redis@7.2.4-alpine").unwrap();
+    assert_eq!(image["type"], "container");
+    let checkout =
+        by_purl("pkg:github/actions/checkout@692973e3d937129bcbf40652eb9f2f61becf3332").unwrap();
+    let props = checkout["properties"].as_array().unwrap();
+    assert!(props
+        .iter()
+        .any(|p| p["name"] == "harden:tag" && p["value"] == "v4.1.7"));
+    assert!(props
+        .iter()
+        .any(|p| p["name"] == "harden:lockfile" && p["value"] == ".github/workflows/ci.yml:22"));
+    let dev_only = |p: &str| {
+        by_purl(p).unwrap()["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["name"] == "harden:dev-only")
+    };
+    assert!(dev_only(
+        "pkg:docker/devcontainers/python@1-3.12-bookworm?repository_url=mcr.microsoft.com"
+    ));
+    assert!(dev_only(
+        "pkg:maven/org.junit.jupiter/junit-jupiter-api@5.10.3"
+    ));
+    assert!(!dev_only("pkg:docker/redis@7.2.4-alpine"));
+
+    // What was read and skipped is said on stderr.
+    for line in [
+        "harden: read services/worker/pinned.txt (requirements.txt, 2 packages)",
+        "harden: read tools/legacy/go.sum (go.sum, 2 packages)",
+        "harden: read .github/workflows/ci.yml (workflow, ",
+        "harden: skipped tests/fixtures/old-app/package-lock.json: test code or a test fixture",
+        "dependency without a version the repository states",
+    ] {
+        assert!(stderr.contains(line), "{line:?} not in\n{stderr}");
+    }
+    assert!(!stderr.contains("NOTES.txt"), "{stderr}");
+    // The workflow's images belong to the root project; the Dockerfile's to services/api.
+    let deps = doc["dependencies"].as_array().unwrap();
+    let depends_on = |r: &str| -> Vec<&str> {
+        deps.iter()
+            .find(|d| d["ref"] == r)
+            .map(|d| {
+                d["dependsOn"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(depends_on("project:.").contains(&"pkg:docker/python@3.12-slim"));
+    assert!(depends_on("project:services/api")
+        .contains(&"pkg:docker/astral-sh/uv@0.4.20?repository_url=ghcr.io"));
+
+    let (spdx_doc, _) = sbom_cli(&dir, "spdx");
+    let errs = validate(&data().join("schemas/spdx-2.3.schema.json"), &spdx_doc);
+    assert!(errs.is_empty(), "{}", errs.join("\n"));
+    let pkgs = spdx_doc["packages"].as_array().unwrap();
+    assert!(pkgs
+        .iter()
+        .any(|p| p["name"] == "redis" && p["primaryPackagePurpose"] == "CONTAINER"));
+}
+
+/// Runs git (test setup only) isolated from the user's and system's configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_tracked_lockfile_under_an_ignore_rule_is_in_scope() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let app = root.join("web");
+    std::fs::create_dir_all(&app).unwrap();
+    for f in ["package.json", "package-lock.json"] {
+        std::fs::copy(data().join("lockfiles/npm-v3").join(f), app.join(f)).unwrap();
+    }
+    // A repository that once ignored lockfiles, then committed one with `git add -f`.
+    std::fs::write(root.join(".gitignore"), "**/package-lock.json\ndist/\n").unwrap();
+    std::fs::create_dir_all(root.join("dist")).unwrap();
+    std::fs::write(root.join("dist/bundle.js"), "console.log(1)\n").unwrap();
+    git(root, &["init", "-q"]);
+    git(root, &["add", ".gitignore", "web/package.json"]);
+    git(root, &["add", "-f", "web/package-lock.json"]);
+
+    let (doc, stderr) = sbom_cli(root, "cyclonedx");
+    let purls: Vec<&str> = doc["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
+    assert!(purls.contains(&"pkg:npm/express@4.22.3"), "{stderr}");
+    // Ignored and untracked: `dist/` (one entry). Tracked anyway: the lockfile.
+    assert!(
+        stderr.contains("1 path matched by .gitignore/.ignore left out; 1 file git tracks read although an ignore rule matches it"),
+        "{stderr}"
+    );
+
+    // The scan sees it too: the lockfile control cites it.
+    let out = assert_cmd::Command::cargo_bin("harden")
+        .unwrap()
+        .args(["status", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let control = status["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "dependency-lockfiles")
+        .unwrap();
+    // Done only because `web/package-lock.json` (tracked, ignored) was seen.
+    assert_eq!(control["state"], "done", "{control}");
+    assert!(control.to_string().contains("npm: locked"), "{control}");
+    let out = assert_cmd::Command::cargo_bin("harden")
+        .unwrap()
+        .args(["scan", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let scan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(scan["summary"]["ignored"]["tracked_despite_ignore"], 1);
+    assert_eq!(scan["summary"]["ignored"]["ignored"], 1);
+}

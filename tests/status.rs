@@ -4,7 +4,8 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use harden::config::Config;
@@ -418,6 +419,51 @@ fn known_vulnerabilities_missing_with_evidence() {
     }
     assert!(c.points_lost > 0.0);
     assert!(!c.advice.is_empty());
+}
+
+/// A monorepo: two services, each with its own lockfile and its own vulnerable
+/// package. The summary names both manifests and each is cited before any second
+/// match of the other.
+#[test]
+fn known_vulnerabilities_name_each_affected_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let copy = |from: &Path, to: &str| {
+        let dest = root.join(to);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(from, dest).unwrap();
+    };
+    let npm = kv_fixture("positive", "npm-transitive-qs");
+    let go = kv_fixture("positive", "go-x-net");
+    copy(
+        &npm.join("package-lock.json"),
+        "services/api/package-lock.json",
+    );
+    copy(&npm.join("package.json"), "services/api/package.json");
+    copy(&go.join("go.mod"), "services/worker/go.mod");
+    copy(
+        &npm.join("osv/GHSA-hrpp-h998-j3pp.json"),
+        "osv/GHSA-hrpp-h998-j3pp.json",
+    );
+    copy(
+        &go.join("osv/Go/GO-2023-2102.json"),
+        "osv/GO-2023-2102.json",
+    );
+    std::fs::write(root.join("harden.toml"), "[osv]\nsource = \"osv\"\n").unwrap();
+    let report = common::scan_all(root);
+    let config = Config::load(root, None).expect("config");
+    let s = status::assess(root, &report, &config);
+    let c = s.control("known-vulnerabilities").expect("control");
+    assert_eq!(c.state, status::State::Missing, "{}", c.summary);
+    assert!(
+        c.summary.contains("in 2 of 2 manifests")
+            && c.summary.contains("services/api/package-lock.json")
+            && c.summary.contains("services/worker/go.mod"),
+        "{}",
+        c.summary
+    );
+    let first_two: BTreeSet<&str> = c.evidence.iter().take(2).map(|e| e.path.as_str()).collect();
+    assert_eq!(first_two.len(), 2, "{:?}", c.evidence);
 }
 
 #[test]

@@ -176,15 +176,44 @@ def run_harden(exe, repo):
         return {"findings": [], "diagnostics": []}
 
 
-def covers(h, stage, line, last=None):
+def step_of(lines, line):
+    """(first, last) line of the list item (`- ...`, a step) that holds 1-based `line`:
+    zizmor often marks a step's `uses:` or `name:` where harden marks the line inside the
+    step a person edits (`password:`, `cache: npm`); both name the same step."""
+    if not lines or not 1 <= line <= len(lines):
+        return None
+    def indent(s):
+        return len(s) - len(s.lstrip(" "))
+    i = line - 1
+    while i >= 0 and not lines[i].lstrip(" ").startswith("- "):
+        i -= 1
+    if i < 0:
+        return None
+    dash = indent(lines[i])
+    j = i + 1
+    while j < len(lines):
+        t = lines[j]
+        if t.strip() and not t.lstrip(" ").startswith("#") and indent(t) <= dash:
+            break
+        j += 1
+    return i + 1, j
+
+
+def covers(h, stage, line, last=None, lines=None):
     """harden's finding points at zizmor's: zizmor's first line inside harden's span, or
     harden's line inside zizmor's primary span (zizmor marks a whole `run:` block or `env:`
-    mapping where harden marks the line inside it), or a related location on that line."""
+    mapping where harden marks the line inside it), or a related location on that line,
+    or both inside the same step."""
     if h["path"] == stage and h["line"] <= line <= h["end_line"]:
         return True
     if last is not None and h["path"] == stage and line <= h["line"] <= last:
         return True
-    return any(r["path"] == stage and r["line"] == line for r in h.get("related", []))
+    if any(r["path"] == stage and r["line"] == line for r in h.get("related", [])):
+        return True
+    if lines is not None and h["path"] == stage:
+        step = step_of(lines, line)
+        return step is not None and step[0] <= h["line"] <= step[1] and step_of(lines, h["line"]) == step
+    return False
 
 
 def load_differences():
@@ -218,6 +247,8 @@ def main():
             dest = os.path.join(repo, stage)
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             shutil.copyfile(os.path.join(TEST_DATA, rel), dest)
+            with open(dest, encoding="utf-8", errors="replace") as fh:
+                lines = fh.read().splitlines()
             zfs = run_zizmor(zexe, repo, stage)
             hfs = [h for h in run_harden(hexe, repo)["findings"]]
         matched_h = set()
@@ -234,7 +265,7 @@ def main():
             rules = AUDITS[audit]
             st = stats[audit]
             st["zizmor"] += 1
-            hit = [i for i, h in enumerate(hfs) if h["rule"] in rules and covers(h, stage, line, last)]
+            hit = [i for i, h in enumerate(hfs) if h["rule"] in rules and covers(h, stage, line, last, lines)]
             if hit:
                 st["matched"] += 1
                 matched_h.update(hit)

@@ -603,11 +603,49 @@ pub fn wanted(lockfiles: &[Lockfile]) -> HashSet<(Ecosystem, String)> {
         .collect()
 }
 
+/// A line's top: `v4` stands for every 4.x.y, and points to the newest.
+const TOP_OF_LINE: &str = "999999999";
+
+/// The version to match a package at: as locked, except for actions, whose ref is
+/// a tag (a moving major or minor tag is the newest release of its line) or a
+/// commit (matched at the tag its pin comment names, unknown without one).
+pub fn matchable_version(p: &crate::sbom::model::Package) -> Option<String> {
+    if p.ecosystem != Ecosystem::GitHubActions {
+        return Some(p.version.clone());
+    }
+    let tag = if crate::workflows::wf::is_full_sha(&p.version) {
+        p.properties
+            .iter()
+            .find(|(k, _)| *k == "harden:tag")
+            .map(|(_, v)| v.as_str())?
+    } else {
+        p.version.as_str()
+    };
+    let bare = tag.strip_prefix(['v', 'V']).unwrap_or(tag);
+    let numeric: Vec<&str> = bare.split('.').collect();
+    if numeric.is_empty()
+        || !numeric
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        // `main`, `v1.2.3-beta`: a branch or a pre-release tag; SemVer decides.
+        return version::semver_cmp(bare, "0").map(|_| bare.to_string());
+    }
+    let mut parts: Vec<&str> = numeric;
+    while parts.len() < 3 {
+        parts.push(TOP_OF_LINE);
+    }
+    Some(parts.join("."))
+}
+
 /// Matches every package of `lockfiles` against `db`.
 pub fn match_lockfiles(lockfiles: &[Lockfile], db: &Database) -> Vec<VulnMatch> {
     let mut out = Vec::new();
     for lf in lockfiles {
         for (i, p) in lf.packages.iter().enumerate() {
+            let Some(at) = matchable_version(p) else {
+                continue;
+            };
             let norm = p.ecosystem.normalize_name(&p.name);
             for adv in db.for_package(p.ecosystem, &p.name) {
                 let mut hit: Option<Hit> = None;
@@ -615,7 +653,7 @@ pub fn match_lockfiles(lockfiles: &[Lockfile], db: &Database) -> Vec<VulnMatch> 
                     if a.ecosystem != p.ecosystem || a.name != norm {
                         continue;
                     }
-                    if let Some(h) = affects(a, &p.version) {
+                    if let Some(h) = affects(a, &at) {
                         if hit.as_ref().is_none_or(|x| x.fixed.is_none()) {
                             hit = Some(h);
                         }

@@ -17,7 +17,149 @@ pub fn compare(eco: Ecosystem, a: &str, b: &str) -> Option<Ordering> {
         Ecosystem::Npm | Ecosystem::Cargo | Ecosystem::Go => semver_cmp(a, b),
         Ecosystem::RubyGems => Some(gem_cmp(a, b)),
         Ecosystem::Packagist => Some(php_cmp(a, b)),
+        Ecosystem::Maven => Some(maven_cmp(a, b)),
+        // Action tags (`v4.1.7`, `46.0.1`) are SemVer with an optional `v`.
+        Ecosystem::GitHubActions => semver_cmp(a, b),
+        Ecosystem::Container => None,
     }
+}
+
+/// One token of a Maven version: its separator (a letter/digit switch counts as
+/// `-`) and its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MavenTok {
+    /// A number (digits, leading zeros dropped), after `.` (`true`) or `-`.
+    Num(bool, String),
+    /// A qualifier, lower case, aliases resolved (`""` for ga/final/release).
+    Qual(String),
+}
+
+impl MavenTok {
+    fn is_null(&self) -> bool {
+        match self {
+            MavenTok::Num(_, n) => n.is_empty(),
+            MavenTok::Qual(q) => q.is_empty(),
+        }
+    }
+}
+
+/// Maven's version order (the POM reference's "Version Order Specification", as
+/// `ComparableVersion` implements it): tokens split at `.`, `-` and letter/digit
+/// switches; null tokens (`0`, `ga`, `final`, `release`) trimmed at the end and
+/// before each `-`; qualifiers order `alpha < beta < milestone < rc = cr <
+/// snapshot < "" < sp < other (lexical)`; a qualifier sorts below `-number`, which
+/// sorts below `.number`.
+pub fn maven_cmp(a: &str, b: &str) -> Ordering {
+    let (a, b) = (maven_tokens(a), maven_tokens(b));
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = match (a.get(i), b.get(i)) {
+            (Some(x), Some(y)) => (x.clone(), y.clone()),
+            (Some(x), None) => (x.clone(), maven_pad(x)),
+            (None, Some(y)) => (maven_pad(y), y.clone()),
+            (None, None) => break,
+        };
+        let ord = maven_tok_cmp(&x, &y);
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    Ordering::Equal
+}
+
+/// The null value compared against `other` when one version runs out.
+fn maven_pad(other: &MavenTok) -> MavenTok {
+    match other {
+        MavenTok::Num(dot, _) => MavenTok::Num(*dot, String::new()),
+        MavenTok::Qual(_) => MavenTok::Qual(String::new()),
+    }
+}
+
+fn maven_tok_cmp(x: &MavenTok, y: &MavenTok) -> Ordering {
+    let rank = |t: &MavenTok| match t {
+        MavenTok::Qual(_) => 0,
+        MavenTok::Num(false, _) => 1,
+        MavenTok::Num(true, _) => 2,
+    };
+    match (x, y) {
+        (MavenTok::Num(_, a), MavenTok::Num(_, b)) if rank(x) == rank(y) => num_cmp(a, b),
+        (MavenTok::Qual(a), MavenTok::Qual(b)) => {
+            let order = |q: &str| match q {
+                "alpha" => 1,
+                "beta" => 2,
+                "milestone" => 3,
+                "rc" => 4,
+                "snapshot" => 5,
+                "" => 6,
+                "sp" => 7,
+                _ => 8,
+            };
+            order(a).cmp(&order(b)).then_with(|| a.cmp(b))
+        }
+        _ => rank(x).cmp(&rank(y)),
+    }
+}
+
+fn maven_tokens(v: &str) -> Vec<MavenTok> {
+    let v = v.trim().to_ascii_lowercase();
+    let chars: Vec<char> = v.chars().collect();
+    // (separator is '.', text) pieces; a switch between letters and digits is a '-'.
+    let mut raw: Vec<(bool, String)> = Vec::new();
+    let mut cur = String::new();
+    let mut dot = true;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '.' || c == '-' {
+            raw.push((dot, std::mem::take(&mut cur)));
+            dot = c == '.';
+            continue;
+        }
+        if let Some(&prev) = i.checked_sub(1).and_then(|j| chars.get(j)) {
+            if !cur.is_empty() && prev.is_ascii_digit() != c.is_ascii_digit() {
+                raw.push((dot, std::mem::take(&mut cur)));
+                dot = false;
+            }
+        }
+        cur.push(c);
+    }
+    raw.push((dot, cur));
+    let next_numeric: Vec<bool> = (0..raw.len())
+        .map(|i| {
+            raw.get(i + 1)
+                .is_some_and(|(_, t)| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .collect();
+    let mut toks: Vec<(bool, MavenTok)> = Vec::new();
+    for (i, (dot, text)) in raw.into_iter().enumerate() {
+        let tok = if text.is_empty() || text.bytes().all(|b| b.is_ascii_digit()) {
+            MavenTok::Num(dot, text.trim_start_matches('0').to_string())
+        } else {
+            // `a1`, `b2`, `m3`: single-letter aliases only right before a number.
+            let next_is_num = next_numeric.get(i).copied().unwrap_or(false);
+            let q = match text.as_str() {
+                "a" if next_is_num => "alpha",
+                "b" if next_is_num => "beta",
+                "m" if next_is_num => "milestone",
+                "cr" => "rc",
+                "ga" | "final" | "release" => "",
+                other => other,
+            };
+            MavenTok::Qual(q.to_string())
+        };
+        toks.push((dot, tok));
+    }
+    // Trim nulls at the end and before every '-' separated token.
+    let mut out: Vec<MavenTok> = Vec::new();
+    for (dot, tok) in toks {
+        if !dot {
+            while out.last().is_some_and(MavenTok::is_null) {
+                out.pop();
+            }
+        }
+        out.push(tok);
+    }
+    while out.last().is_some_and(MavenTok::is_null) {
+        out.pop();
+    }
+    out
 }
 
 /// SemVer 2.0 precedence (build metadata ignored); a leading `v` or `=` and
@@ -271,6 +413,45 @@ mod tests {
         assert_eq!(compare(e, "1.0", "1"), Some(Equal));
         assert_eq!(compare(e, "1.0.0", "1"), Some(Equal));
         assert_eq!(compare(e, "1.0.a", "1.a"), Some(Equal));
+    }
+
+    #[test]
+    fn maven_order_from_the_pom_reference() {
+        let e = Ecosystem::Maven;
+        // The examples of Maven's "Version Order Specification".
+        lt(e, "1", "1.1");
+        lt(e, "1-snapshot", "1");
+        lt(e, "1", "1-sp");
+        lt(e, "1-foo2", "1-foo10");
+        lt(e, "1.foo", "1-1");
+        lt(e, "1-1", "1.1");
+        lt(e, "1-sp-1", "1-ga-1");
+        lt(e, "1-ga.1", "1-sp.1");
+        for same in [
+            "1.ga",
+            "1-ga",
+            "1-0",
+            "1.0",
+            "1.0.0",
+            "1.final",
+            "1-release",
+        ] {
+            assert_eq!(compare(e, same, "1"), Some(Equal), "{same} = 1");
+        }
+        assert_eq!(compare(e, "1.foo", "1-foo"), Some(Equal));
+        assert_eq!(compare(e, "1-a1", "1-alpha-1"), Some(Equal));
+        assert_eq!(compare(e, "1.0.0-SNAPSHOT", "1-snapshot"), Some(Equal));
+        assert_eq!(compare(e, "1.0RC1", "1.0-cr-1"), Some(Equal));
+        // Real release trains.
+        lt(e, "2.17.0-rc1", "2.17.0");
+        lt(e, "2.9.10.7", "2.9.10.8");
+        lt(e, "2.12.7", "2.12.7.1");
+        lt(e, "5.3.9", "5.3.10");
+        lt(e, "1.0-alpha-1", "1.0-beta-1");
+        lt(e, "1.0-M1", "1.0-RC1");
+        lt(e, "9.4.43.v20210629", "9.4.44.v20210927");
+        lt(e, "31.1-android", "31.1-jre");
+        lt(e, "4.1.94.Final", "4.1.100.Final");
     }
 
     #[test]

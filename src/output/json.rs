@@ -45,6 +45,8 @@ pub struct JsonSummary {
     pub files_scanned: usize,
     /// Files skipped, by reason (`too-large`, `binary`, `non-utf8`, `unreadable`, `symlink`).
     pub files_skipped: BTreeMap<&'static str, usize>,
+    /// What `.gitignore` / `.ignore` rules left out, and what git tracks anyway.
+    pub ignored: JsonIgnored,
     /// Files that did not parse cleanly.
     pub parse_errors: usize,
     /// Findings silenced inline.
@@ -53,6 +55,15 @@ pub struct JsonSummary {
     pub findings: usize,
     /// Findings per severity (all five keys always present).
     pub by_severity: BTreeMap<&'static str, usize>,
+}
+
+/// The effect of ignore rules on the walk.
+#[derive(Serialize)]
+pub struct JsonIgnored {
+    /// Entries ignore rules left out (a directory counts once) that git does not track.
+    pub ignored: usize,
+    /// Files git tracks that an ignore rule matches, scanned anyway.
+    pub tracked_despite_ignore: usize,
 }
 
 /// One finding.
@@ -174,6 +185,10 @@ pub fn to_json(report: &ScanReport) -> JsonReport<'_> {
                 .iter()
                 .map(|(k, v)| (k.as_str(), *v))
                 .collect(),
+            ignored: JsonIgnored {
+                ignored: report.stats.ignore.ignored,
+                tracked_despite_ignore: report.stats.ignore.tracked_despite_ignore,
+            },
             parse_errors: report.stats.parse_errors,
             suppressed: report.stats.suppressed,
             findings: report.findings.len(),

@@ -170,6 +170,15 @@ pub fn render(report: &ScanReport, color: bool, w: &mut dyn Write) -> std::io::R
     if let Some((skipped, reasons)) = report.stats.skipped_summary() {
         line.push_str(&format!(", {skipped} skipped ({reasons})"));
     }
+    let ig = &report.stats.ignore;
+    if ig.tracked_despite_ignore > 0 {
+        line.push_str(&format!(
+            ", {} tracked by git though .gitignore matches (scanned), {} ignored path{} left out",
+            ig.tracked_despite_ignore,
+            ig.ignored,
+            if ig.ignored == 1 { "" } else { "s" }
+        ));
+    }
     if report.stats.parse_errors > 0 {
         line.push_str(&format!(
             ", {} with parse errors",

@@ -6,6 +6,7 @@
 //! (continuations joined, comment lines dropped) so a `RUN` can be handed to the
 //! shell parser and its findings mapped back to the right line.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::mapped::MappedText;
@@ -340,6 +341,70 @@ impl Dockerfile {
                         }))
             })
     }
+}
+
+/// `ARG`s declared before the first `FROM`, with their defaults resolved in order.
+pub fn global_args(df: &Dockerfile) -> HashMap<String, Option<String>> {
+    let mut args: HashMap<String, Option<String>> = HashMap::new();
+    for ins in df.instructions.iter().take_while(|i| i.stage.is_none()) {
+        if ins.keyword != "ARG" {
+            continue;
+        }
+        for kv in ins.key_values(df.escape) {
+            let v = kv.value.and_then(|v| resolve(&v, &args));
+            args.insert(kv.key, v);
+        }
+    }
+    args
+}
+
+/// Substitutes `$X`, `${X}`, `${X:-default}` from `vars`; `None` when a variable has no value.
+pub fn resolve(s: &str, vars: &HashMap<String, Option<String>>) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        if let Some(inner) = after.strip_prefix('{') {
+            let end = inner.find('}')?;
+            let body = &inner[..end];
+            let (name, default) = match body.find(":-").or_else(|| body.find('-')) {
+                Some(i) => {
+                    let skip = if body[i..].starts_with(":-") { 2 } else { 1 };
+                    (&body[..i], Some(&body[i + skip..]))
+                }
+                None => (body, None),
+            };
+            match vars.get(name).cloned().flatten().filter(|v| !v.is_empty()) {
+                Some(v) => out.push_str(&v),
+                None => out.push_str(default?),
+            }
+            rest = &inner[end + 1..];
+        } else {
+            let len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            if len == 0 {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+            out.push_str(&vars.get(&after[..len]).cloned().flatten()?);
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Index of the earlier stage `image` names (`FROM builder`), if any.
+pub fn stage_named(df: &Dockerfile, before: usize, image: &str) -> Option<usize> {
+    let lower = image.to_ascii_lowercase();
+    df.stages
+        .iter()
+        .take(before)
+        .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
+        .or_else(|| lower.parse::<usize>().ok().filter(|&i| i < before))
 }
 
 /// Parses a Dockerfile. Never fails: unknown lines become [`Dockerfile::errors`].

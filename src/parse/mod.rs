@@ -2,6 +2,8 @@
 
 pub mod dockerfile;
 pub mod gha_expr;
+pub mod git_index;
+pub mod image;
 pub mod python;
 pub mod requirements;
 pub mod shell;

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::model::HashAlg;
+use super::model::{Ecosystem, HashAlg};
 use super::{is_spdx_expression, is_spdx_id, rfc3339, Project, Sbom};
 
 fn alg_name(a: HashAlg) -> &'static str {
@@ -55,7 +55,11 @@ pub fn render(sbom: &Sbom, when: i64, deterministic: bool) -> Value {
     }
     for c in sbom.components.values() {
         let mut m = Map::new();
-        m.insert("type".into(), json!("library"));
+        let kind = match c.ecosystem {
+            Ecosystem::Container => "container",
+            _ => "library",
+        };
+        m.insert("type".into(), json!(kind));
         m.insert("bom-ref".into(), json!(c.purl));
         m.insert("name".into(), json!(c.name));
         m.insert("version".into(), json!(c.version));
@@ -76,6 +80,9 @@ pub fn render(sbom: &Sbom, when: i64, deterministic: bool) -> Value {
             .iter()
             .map(|l| json!({ "name": "harden:lockfile", "value": l }))
             .collect();
+        for (k, v) in &c.properties {
+            props.push(json!({ "name": k, "value": v }));
+        }
         if c.dev {
             props.push(json!({ "name": "harden:dev-only", "value": "true" }));
         }

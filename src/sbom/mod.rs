@@ -7,19 +7,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use clap::{Args, ValueEnum};
 
+use crate::classify::{FileKind, NameClass};
 use crate::cli::CommonArgs;
 use crate::config::Config;
 use crate::roles::{self, FileRole};
 
+pub mod actions;
 pub mod cargo_lock;
 pub mod composer;
+pub mod containers;
 pub mod cyclonedx;
 pub mod gemfile;
 pub mod gomod;
+pub mod gradle;
 pub mod jsonpos;
+pub mod maven;
 pub mod model;
 pub mod npm;
 pub mod pipfile;
@@ -57,6 +63,10 @@ pub struct SbomArgs {
     /// commit, so the same tree always gives the same bytes.
     #[arg(long)]
     deterministic: bool,
+    /// List on stderr every manifest read (format, packages) and every one
+    /// skipped, with the reason.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 /// Runs `harden sbom`.
@@ -69,11 +79,9 @@ pub fn run_cli(args: SbomArgs) -> i32 {
         Ok(c) => c,
         Err(e) => return crate::cli::error(e),
     };
-    let (lockfiles, errors) = collect(root, &config);
-    for (path, msg) in &errors {
-        eprintln!("harden: warning: {path}: {msg}; left out of the SBOM");
-    }
-    let sbom = Sbom::build(root, &lockfiles);
+    let collected = collect_all(root, &config);
+    report_inputs(&collected, args.verbose);
+    let sbom = Sbom::build(root, &collected.lockfiles);
     let when = if args.deterministic {
         commit_time(root)
     } else {
@@ -99,7 +107,76 @@ pub fn run_cli(args: SbomArgs) -> i32 {
     }
 }
 
-/// File names we read as lockfiles (plus `requirements*.txt`).
+/// Says on stderr what went into the SBOM: always a summary and every input that
+/// could not be read; with `verbose`, each input read and each one skipped.
+fn report_inputs(c: &Collected, verbose: bool) {
+    for (path, msg) in &c.errors {
+        eprintln!("harden: warning: {path}: {msg}; left out of the SBOM");
+    }
+    if verbose {
+        for r in &c.read {
+            let note = r
+                .note
+                .as_deref()
+                .map(|n| format!("; {n}"))
+                .unwrap_or_default();
+            eprintln!(
+                "harden: read {} ({}, {} package{}{note})",
+                r.path,
+                r.format,
+                r.packages,
+                if r.packages == 1 { "" } else { "s" }
+            );
+        }
+        for s in &c.skipped {
+            eprintln!("harden: skipped {}: {}", s.path, s.reason);
+        }
+    }
+    let mut by_format: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &c.read {
+        *by_format.entry(r.format).or_insert(0) += 1;
+    }
+    let formats: Vec<String> = by_format.iter().map(|(f, n)| format!("{n} {f}")).collect();
+    let packages: usize = c.read.iter().map(|r| r.packages).sum();
+    let mut line = format!(
+        "harden: sbom read {} manifest{} ({}) listing {packages} package entries",
+        c.read.len(),
+        if c.read.len() == 1 { "" } else { "s" },
+        if formats.is_empty() {
+            "none".to_string()
+        } else {
+            formats.join(", ")
+        },
+    );
+    if !c.skipped.is_empty() {
+        line.push_str(&format!(
+            "; skipped {} (not shipped: tests, examples, vendored, archived{})",
+            c.skipped.len(),
+            if verbose {
+                ""
+            } else {
+                "; --verbose lists them"
+            }
+        ));
+    }
+    eprintln!("{line}");
+    if c.ignore.tracked_despite_ignore > 0 || c.ignore.ignored > 0 {
+        eprintln!(
+            "harden: {} path{} matched by .gitignore/.ignore left out; {} file{} git tracks read although an ignore rule matches {}",
+            c.ignore.ignored,
+            if c.ignore.ignored == 1 { "" } else { "s" },
+            c.ignore.tracked_despite_ignore,
+            if c.ignore.tracked_despite_ignore == 1 { "" } else { "s" },
+            if c.ignore.tracked_despite_ignore == 1 { "it" } else { "them" },
+        );
+    }
+    if let Some(e) = &c.ignore.index_error {
+        eprintln!("harden: warning: the git index could not be read ({e}): tracked files under an ignore rule were not read");
+    }
+}
+
+/// File names we read as lockfiles (requirements files are recognised by
+/// [`crate::classify::is_requirements_path`] or by content).
 const LOCKFILE_NAMES: &[&str] = &[
     "package-lock.json",
     "npm-shrinkwrap.json",
@@ -114,125 +191,502 @@ const LOCKFILE_NAMES: &[&str] = &[
     "composer.lock",
 ];
 
-/// Whether a file name is a lockfile we read.
+/// Whether a file name is a lockfile we read (or a requirements file by name).
 pub fn is_lockfile_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    LOCKFILE_NAMES.contains(&name) || (lower.starts_with("requirements") && lower.ends_with(".txt"))
+    LOCKFILE_NAMES.contains(&name)
+        || (crate::classify::is_requirements_name(&name.to_ascii_lowercase())
+            && name.to_ascii_lowercase().ends_with(".txt"))
+}
+
+/// What an SBOM input is, which decides how it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InputKind {
+    /// A lockfile of a package manager (`package-lock.json`, `go.mod`, …).
+    Lockfile,
+    /// A pip requirements file (exact pins are locked packages).
+    Requirements,
+    /// A Maven `pom.xml`.
+    Pom,
+    /// A Gradle dependency lockfile.
+    GradleLock,
+    /// A GitHub Actions workflow.
+    Workflow,
+    /// A composite or Docker action's `action.yml`.
+    Action,
+    /// A Dockerfile.
+    Dockerfile,
+    /// A compose file.
+    Compose,
+    /// Other YAML, read for Kubernetes objects.
+    Kubernetes,
+}
+
+impl InputKind {
+    /// Whether OSV publishes advisories for what this input lists (images have none).
+    pub fn has_advisories(self) -> bool {
+        !matches!(
+            self,
+            InputKind::Dockerfile | InputKind::Compose | InputKind::Kubernetes
+        )
+    }
+
+    /// Whether a file of this kind is worth naming when it is skipped (every YAML
+    /// file is a Kubernetes candidate: listing the skipped ones would be noise).
+    fn is_manifest(self) -> bool {
+        self != InputKind::Kubernetes
+    }
+
+    /// What the input is, from its path and, for a `.txt` whose name says nothing,
+    /// the kind the scan's content sniffing gave it (`file_kind`).
+    pub fn of(rel: &str, file_kind: Option<FileKind>) -> Option<InputKind> {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let lower = name.to_ascii_lowercase();
+        if LOCKFILE_NAMES.contains(&name) {
+            return Some(InputKind::Lockfile);
+        }
+        if lower.ends_with(".txt")
+            && (crate::classify::is_requirements_path(rel) || file_kind == Some(FileKind::Manifest))
+        {
+            return Some(InputKind::Requirements);
+        }
+        match name {
+            "pom.xml" => return Some(InputKind::Pom),
+            "gradle.lockfile" | "buildscript-gradle.lockfile" => {
+                return Some(InputKind::GradleLock)
+            }
+            _ if lower.ends_with(".lockfile") && rel.contains("gradle/dependency-locks/") => {
+                return Some(InputKind::GradleLock)
+            }
+            _ => {}
+        }
+        match crate::classify::classify_name(rel) {
+            NameClass::Known(FileKind::Workflow) => Some(InputKind::Workflow),
+            NameClass::Known(FileKind::Action) => Some(InputKind::Action),
+            NameClass::Known(FileKind::Dockerfile) => Some(InputKind::Dockerfile),
+            NameClass::Known(FileKind::Compose) => Some(InputKind::Compose),
+            NameClass::Known(FileKind::Yaml) => Some(InputKind::Kubernetes),
+            _ => None,
+        }
+    }
+}
+
+/// One file the SBOM reads.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Input {
+    /// Path relative to the root.
+    pub path: String,
+    /// How it is read.
+    pub kind: InputKind,
+}
+
+/// A manifest the SBOM does not read, and why (for `--verbose`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    /// Path relative to the root.
+    pub path: String,
+    /// Why it is left out.
+    pub reason: String,
+}
+
+/// What the walk found for the SBOM.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    /// Inputs to read, sorted by path.
+    pub inputs: Vec<Input>,
+    /// Manifests left out, sorted by path.
+    pub skipped: Vec<Skipped>,
+    /// What ignore rules left out, and what git tracks anyway.
+    pub ignore: crate::walk::IgnoreCounts,
 }
 
 /// Whether a repository-relative lockfile path describes what ships (not a
-/// vendored copy, a test fixture or an example).
+/// vendored copy, a test fixture, an example, a development environment or
+/// archived code).
 pub fn counts(rel: &str) -> bool {
-    !rel.split('/').any(|s| s == "node_modules")
-        && matches!(
-            roles::role_of(rel),
-            FileRole::Production | FileRole::Generated
-        )
+    why_not_counted(rel).is_none()
 }
 
-/// Lockfile paths (relative, sorted) under `root`, walking like the scan does.
-pub fn discover(root: &Path, config: &Config) -> Vec<String> {
-    let mut builder = ignore::WalkBuilder::new(root);
-    // Ignore files are read by `IgnoreRules` (FIFO- and link-safe), not by the walker.
-    builder
-        .hidden(false)
-        .git_ignore(false)
-        .git_global(false)
-        .git_exclude(false)
-        .require_git(false)
-        .ignore(false)
-        .parents(false)
-        .follow_links(false);
+/// Why a manifest at `rel` does not describe what ships, if it does not.
+fn why_not_counted(rel: &str) -> Option<&'static str> {
+    if rel.split('/').any(|s| s == "node_modules") {
+        return Some("installed packages (node_modules), not the project's manifest");
+    }
+    match roles::role_of(rel) {
+        FileRole::Production | FileRole::Generated => None,
+        FileRole::Test => Some("test code or a test fixture (by its path)"),
+        FileRole::Example => Some("an example or sample (by its path)"),
+        FileRole::Vendored => Some("vendored third-party code (by its path)"),
+        FileRole::Development => Some("a development or CI environment (by its path)"),
+        FileRole::Archived => Some("archived code (by its path)"),
+    }
+}
+
+/// Why an input of `kind` at `rel` is left out, if it is. Images of development
+/// environments (a dev container's `FROM`) are listed, marked development-only:
+/// developers run them, so they are part of the supply chain, not of what ships.
+fn why_left_out(rel: &str, kind: InputKind) -> Option<&'static str> {
+    // GitHub runs every workflow of the root `.github/workflows/` (an `e2e-test.yml`
+    // too), with the repository's token and secrets: the actions it uses are
+    // dependencies whatever the file's name says.
+    if matches!(kind, InputKind::Workflow | InputKind::Action)
+        && rel.to_ascii_lowercase().starts_with(".github/")
     {
-        let root = root.to_path_buf();
-        let cfg = config.clone();
-        let ignores = crate::gitignore::IgnoreRules::new(&root);
-        builder.filter_entry(move |e| {
-            let name = e.file_name();
-            if name == ".git" || name == ".hg" || name == ".svn" || name == "node_modules" {
-                return false;
-            }
-            let excluded = match rel(&root, e.path()) {
-                Some(r) if !r.is_empty() => cfg.is_excluded(&r),
-                _ => false,
-            };
-            if excluded || e.depth() == 0 {
-                return !excluded;
-            }
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !ignores.is_ignored(e.path(), is_dir)
-        });
+        return None;
     }
-    let mut out = Vec::new();
-    for entry in builder.build().flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy();
-        if !is_lockfile_name(&name) {
-            continue;
-        }
-        if let Some(r) = rel(root, entry.path()) {
-            if counts(&r) {
-                out.push(r);
-            }
-        }
+    let image = matches!(
+        kind,
+        InputKind::Dockerfile | InputKind::Compose | InputKind::Kubernetes
+    );
+    if image && roles::role_of(rel) == FileRole::Development {
+        return None;
     }
-    out.sort();
-    // npm ignores package-lock.json when npm-shrinkwrap.json sits beside it.
-    let shrink: BTreeSet<String> = out
-        .iter()
-        .filter_map(|p| p.strip_suffix("npm-shrinkwrap.json").map(str::to_string))
-        .collect();
-    out.retain(|p| {
-        p.strip_suffix("package-lock.json")
-            .is_none_or(|dir| !shrink.contains(dir))
-    });
-    out
+    why_not_counted(rel)
 }
 
-fn rel(root: &Path, path: &Path) -> Option<String> {
-    crate::paths::relative(root, path)
+/// Walks `root` like the scan does (`.gitignore`, `exclude`; tracked files in
+/// scope) and sorts what the SBOM reads from what it leaves out.
+pub fn discover_inputs(root: &Path, config: &Config) -> Discovery {
+    let found: Mutex<Vec<Input>> = Mutex::new(Vec::new());
+    let skipped: Mutex<Vec<Skipped>> = Mutex::new(Vec::new());
+    let ignore = crate::walk::walk(root, config, 0, &|name| name == "node_modules", &|visit| {
+        let crate::walk::Visit::Entry(entry) = visit else {
+            return;
+        };
+        if !entry.file_type.is_file() {
+            return;
+        }
+        let mut kind = InputKind::of(&entry.rel, None);
+        let mut why = kind.map_or_else(
+            || why_not_counted(&entry.rel),
+            |k| why_left_out(&entry.rel, k),
+        );
+        if why.is_none() && is_nested_workflow(&entry.rel) {
+            kind = Some(InputKind::Workflow);
+            why = Some("a workflow outside the root .github/workflows (GitHub does not run it)");
+        }
+        // A `.txt` whose name says nothing: read the start of it (shipped code only).
+        if kind.is_none() && why.is_none() && entry.rel.to_ascii_lowercase().ends_with(".txt") {
+            let sniffed =
+                read_head(entry.abs).is_some_and(|head| crate::classify::sniff_requirements(&head));
+            if sniffed {
+                kind = Some(InputKind::Requirements);
+            }
+        }
+        let Some(kind) = kind else { return };
+        match why {
+            None => {
+                if let Ok(mut f) = found.lock() {
+                    f.push(Input {
+                        path: entry.rel,
+                        kind,
+                    });
+                }
+            }
+            Some(reason) if kind.is_manifest() => {
+                if let Ok(mut s) = skipped.lock() {
+                    s.push(Skipped {
+                        path: entry.rel,
+                        reason: reason.to_string(),
+                    });
+                }
+            }
+            Some(_) => {}
+        }
+    });
+    let mut inputs = found.into_inner().unwrap_or_default();
+    let mut skipped = skipped.into_inner().unwrap_or_default();
+    inputs.sort();
+    // npm ignores package-lock.json when npm-shrinkwrap.json sits beside it.
+    let shrink: BTreeSet<String> = inputs
+        .iter()
+        .filter_map(|i| {
+            i.path
+                .strip_suffix("npm-shrinkwrap.json")
+                .map(str::to_string)
+        })
+        .collect();
+    inputs.retain(|i| match i.path.strip_suffix("package-lock.json") {
+        Some(dir) if shrink.contains(dir) => {
+            skipped.push(Skipped {
+                path: i.path.clone(),
+                reason: "npm-shrinkwrap.json in the same directory takes precedence".to_string(),
+            });
+            false
+        }
+        _ => true,
+    });
+    skipped.sort();
+    Discovery {
+        inputs,
+        skipped,
+        ignore,
+    }
+}
+
+/// A workflow file of a subdirectory's `.github/workflows/` (a subproject's, or
+/// one merged in): GitHub runs only the repository root's.
+fn is_nested_workflow(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    !lower.starts_with(".github/")
+        && lower.contains("/.github/workflows/")
+        && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
+}
+
+/// The first [`crate::classify::SNIFF_BYTES`] of a file, as text.
+fn read_head(path: &Path) -> Option<String> {
+    let mut buf = crate::files::read_repo_head(path, crate::classify::SNIFF_BYTES as u64).ok()?;
+    if memchr::memchr(0, &buf).is_some() {
+        return None;
+    }
+    let end = match std::str::from_utf8(&buf) {
+        Ok(_) => buf.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => return None,
+    };
+    buf.truncate(end);
+    String::from_utf8(buf).ok()
+}
+
+/// SBOM input paths (relative, sorted) under `root`, walking like the scan does.
+pub fn discover(root: &Path, config: &Config) -> Vec<String> {
+    discover_inputs(root, config)
+        .inputs
+        .into_iter()
+        .map(|i| i.path)
+        .collect()
+}
+
+/// Inputs among the files a scan saw (its inventory, where sniffed `.txt`
+/// requirements files are already marked), with the same filters as the walk.
+pub fn inputs_of_inventory(inventory: &[crate::classify::InventoryEntry]) -> Vec<Input> {
+    let mut inputs: Vec<Input> = inventory
+        .iter()
+        .filter_map(|e| {
+            InputKind::of(&e.path, e.kind)
+                .filter(|&kind| why_left_out(&e.path, kind).is_none())
+                .map(|kind| Input {
+                    path: e.path.clone(),
+                    kind,
+                })
+        })
+        .collect();
+    inputs.sort();
+    let shrink: BTreeSet<String> = inputs
+        .iter()
+        .filter_map(|i| {
+            i.path
+                .strip_suffix("npm-shrinkwrap.json")
+                .map(str::to_string)
+        })
+        .collect();
+    inputs.retain(|i| {
+        i.path
+            .strip_suffix("package-lock.json")
+            .is_none_or(|dir| !shrink.contains(dir))
+            && !is_nested_workflow(&i.path)
+    });
+    inputs
+}
+
+/// Largest input read (lockfiles of big monorepos reach tens of megabytes).
+const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// What reading one input gave.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// Its packages (a `go.mod` older than Go 1.17 adds a second list from go.sum).
+    pub lockfiles: Vec<Lockfile>,
+    /// Something a person should know (dependencies left out and why).
+    pub note: Option<String>,
+}
+
+/// Reads one input. `Ok` with no lockfile means it lists nothing we read (a
+/// YAML file that is not a Kubernetes object).
+pub fn parse_input(root: &Path, input: &Input) -> Result<Parsed, String> {
+    let rel = input.path.as_str();
+    let path = crate::paths::to_path(root, rel).ok_or("malformed path")?;
+    let text = crate::files::read_repo_text(&path, MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
+    let text = text.as_str();
+    let one = |lf: Lockfile| Parsed {
+        lockfiles: vec![lf],
+        note: None,
+    };
+    let mut parsed = match input.kind {
+        InputKind::Lockfile => {
+            let lf = parse_lockfile_text(root, rel, text)?;
+            let mut lockfiles = vec![];
+            let mut note = None;
+            if lf.format == "go.mod" && gomod::needs_go_sum(text) {
+                let sum_rel = match rel.rsplit_once('/') {
+                    Some((dir, _)) => format!("{dir}/go.sum"),
+                    None => "go.sum".to_string(),
+                };
+                let sum_path = crate::paths::to_path(root, &sum_rel);
+                if let Some(Ok(sum)) =
+                    sum_path.map(|p| crate::files::read_repo_text(&p, MAX_INPUT_BYTES))
+                {
+                    let extra = gomod::from_go_sum(&sum_rel, &sum, &lf);
+                    note = Some(format!(
+                        "go directive before 1.17: {} more modules of the build list from {sum_rel}",
+                        extra.packages.len()
+                    ));
+                    lockfiles.push(extra);
+                }
+            }
+            lockfiles.insert(0, lf);
+            Parsed { lockfiles, note }
+        }
+        InputKind::Requirements => {
+            let lf = requirements::parse(rel, text);
+            let note = lf
+                .packages
+                .is_empty()
+                .then(|| "no exact pin (`name==version`): nothing locked".to_string());
+            Parsed {
+                lockfiles: vec![lf],
+                note,
+            }
+        }
+        InputKind::Pom => {
+            let (lf, unresolved) = maven::parse(root, rel, text)?;
+            Parsed {
+                lockfiles: vec![lf],
+                note: (unresolved > 0).then(|| {
+                    format!(
+                        "{unresolved} dependenc{} without a version the repository states (managed by a parent or BOM outside it, or a range)",
+                        if unresolved == 1 { "y" } else { "ies" }
+                    )
+                }),
+            }
+        }
+        InputKind::GradleLock => one(gradle::parse(rel, text)),
+        InputKind::Workflow => one(actions::parse(rel, text, false)?),
+        InputKind::Action => one(actions::parse(rel, text, true)?),
+        InputKind::Dockerfile => one(containers::dockerfile(rel, text)),
+        InputKind::Compose => one(containers::compose(rel, text)?),
+        InputKind::Kubernetes => match containers::kubernetes(rel, text) {
+            Some(lf) if !lf.packages.is_empty() => one(lf),
+            _ => Parsed {
+                lockfiles: Vec::new(),
+                note: None,
+            },
+        },
+    };
+    // Images of development and CI setups (`.devcontainer/`, `docker-compose.dev.yml`,
+    // `ci/Dockerfile`) do not ship.
+    if matches!(
+        input.kind,
+        InputKind::Dockerfile | InputKind::Compose | InputKind::Kubernetes
+    ) && (roles::is_dev_path(rel) || roles::role_of(rel) == FileRole::Development)
+    {
+        for lf in &mut parsed.lockfiles {
+            for p in &mut lf.packages {
+                p.dev = true;
+            }
+        }
+    }
+    Ok(parsed)
 }
 
 /// Reads and parses one lockfile (`rel` relative to `root`).
 pub fn parse_lockfile(root: &Path, rel: &str) -> Result<Lockfile, String> {
     let path = crate::paths::to_path(root, rel).ok_or("malformed path")?;
-    let text =
-        crate::files::read_repo_text(&path, crate::files::AUX_LIMIT).map_err(|e| e.to_string())?;
+    let text = crate::files::read_repo_text(&path, MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
+    parse_lockfile_text(root, rel, &text)
+}
+
+fn parse_lockfile_text(root: &Path, rel: &str, text: &str) -> Result<Lockfile, String> {
+    let path = crate::paths::to_path(root, rel).ok_or("malformed path")?;
     let dir = path.parent().unwrap_or(root);
     let sibling =
         |name: &str| crate::files::read_repo_text(&dir.join(name), crate::files::AUX_LIMIT).ok();
     let name = rel.rsplit('/').next().unwrap_or(rel);
     match name {
         "package-lock.json" | "npm-shrinkwrap.json" => {
-            npm::parse(rel, &text, sibling("package.json").as_deref())
+            npm::parse(rel, text, sibling("package.json").as_deref())
         }
-        "yarn.lock" => Ok(yarn::parse(rel, &text, sibling("package.json").as_deref())),
-        "pnpm-lock.yaml" => pnpm::parse(rel, &text),
-        "Cargo.lock" => cargo_lock::parse(rel, &text, sibling("Cargo.toml").as_deref()),
-        "uv.lock" => uv::parse(rel, &text),
-        "poetry.lock" => poetry::parse(rel, &text, sibling("pyproject.toml").as_deref()),
-        "Pipfile.lock" => pipfile::parse(rel, &text),
-        "go.mod" => Ok(gomod::parse(rel, &text)),
-        "Gemfile.lock" => Ok(gemfile::parse(rel, &text)),
-        "composer.lock" => composer::parse(rel, &text, sibling("composer.json").as_deref()),
-        _ if is_lockfile_name(name) => Ok(requirements::parse(rel, &text)),
+        "yarn.lock" => Ok(yarn::parse(rel, text, sibling("package.json").as_deref())),
+        "pnpm-lock.yaml" => pnpm::parse(rel, text),
+        "Cargo.lock" => cargo_lock::parse(rel, text, sibling("Cargo.toml").as_deref()),
+        "uv.lock" => uv::parse(rel, text),
+        "poetry.lock" => poetry::parse(rel, text, sibling("pyproject.toml").as_deref()),
+        "Pipfile.lock" => pipfile::parse(rel, text),
+        "go.mod" => Ok(gomod::parse(rel, text)),
+        "Gemfile.lock" => Ok(gemfile::parse(rel, text)),
+        "composer.lock" => composer::parse(rel, text, sibling("composer.json").as_deref()),
+        _ if is_lockfile_name(name) => Ok(requirements::parse(rel, text)),
         _ => Err("not a lockfile".to_string()),
     }
 }
 
-/// Every lockfile under `root`, parsed; the ones that failed with their error.
-pub fn collect(root: &Path, config: &Config) -> (Vec<Lockfile>, Vec<(String, String)>) {
-    let mut ok = Vec::new();
-    let mut errors = Vec::new();
-    for rel in discover(root, config) {
-        match parse_lockfile(root, &rel) {
-            Ok(lf) => ok.push(lf),
-            Err(e) => errors.push((rel, e)),
+/// One input that was read, for `--verbose`.
+#[derive(Debug, Clone)]
+pub struct ReadNote {
+    /// Path relative to the root.
+    pub path: String,
+    /// Format (`package-lock.json`, `workflow`, `Dockerfile`…).
+    pub format: &'static str,
+    /// Packages it lists.
+    pub packages: usize,
+    /// What a person should know about it.
+    pub note: Option<String>,
+}
+
+/// Everything [`collect_all`] found.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    /// Parsed inputs (one input may give two, see [`Parsed`]).
+    pub lockfiles: Vec<Lockfile>,
+    /// Inputs read, for `--verbose`.
+    pub read: Vec<ReadNote>,
+    /// Inputs that could not be read, with the error.
+    pub errors: Vec<(String, String)>,
+    /// Manifests left out, and why.
+    pub skipped: Vec<Skipped>,
+    /// What ignore rules left out, and what git tracks anyway.
+    pub ignore: crate::walk::IgnoreCounts,
+}
+
+/// Reads `inputs` (in parallel; results in input order).
+pub fn read_inputs(root: &Path, inputs: &[Input]) -> Collected {
+    use rayon::prelude::*;
+    let results: Vec<(&Input, Result<Parsed, String>)> = inputs
+        .par_iter()
+        .map(|i| (i, parse_input(root, i)))
+        .collect();
+    let mut out = Collected::default();
+    for (input, res) in results {
+        match res {
+            Ok(parsed) => {
+                for (k, lf) in parsed.lockfiles.iter().enumerate() {
+                    out.read.push(ReadNote {
+                        path: lf.path.clone(),
+                        format: lf.format,
+                        packages: lf.packages.len(),
+                        note: if k == 0 { parsed.note.clone() } else { None },
+                    });
+                }
+                out.lockfiles.extend(parsed.lockfiles);
+            }
+            Err(e) => out.errors.push((input.path.clone(), e)),
         }
     }
-    (ok, errors)
+    out
+}
+
+/// Every SBOM input under `root`, read and parsed, with what was skipped.
+pub fn collect_all(root: &Path, config: &Config) -> Collected {
+    let d = discover_inputs(root, config);
+    let mut out = read_inputs(root, &d.inputs);
+    out.skipped = d.skipped;
+    out.ignore = d.ignore;
+    out
+}
+
+/// Every SBOM input under `root`, parsed; the ones that failed with their error.
+pub fn collect(root: &Path, config: &Config) -> (Vec<Lockfile>, Vec<(String, String)>) {
+    let c = collect_all(root, config);
+    (c.lockfiles, c.errors)
 }
 
 /// A package in the SBOM, merged across lockfiles by purl.
@@ -256,6 +710,8 @@ pub struct Component {
     pub deps: BTreeSet<String>,
     /// Only a development dependency everywhere it appears.
     pub dev: bool,
+    /// `harden:` properties from the manifests (an action pin's tag, an image digest).
+    pub properties: BTreeSet<(&'static str, String)>,
 }
 
 /// A project the repository holds (one per lockfile directory).
@@ -288,6 +744,26 @@ pub struct Sbom {
     pub lockfiles: Vec<String>,
 }
 
+fn dir_of(path: &str) -> String {
+    path.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+/// The deepest of `projects` that is `dir` or a parent of it (`""`, the root, else).
+fn nearest_project(dir: &str, projects: &BTreeSet<String>) -> String {
+    let mut cur = dir;
+    loop {
+        if projects.contains(cur) {
+            return cur.to_string();
+        }
+        match cur.rsplit_once('/') {
+            Some((parent, _)) => cur = parent,
+            None => return String::new(),
+        }
+    }
+}
+
 /// Reference of the metadata component.
 pub const ROOT_REF: &str = "project:.";
 
@@ -300,12 +776,28 @@ impl Sbom {
             .unwrap_or_else(|| "project".to_string());
         let mut projects: BTreeMap<String, Project> = BTreeMap::new();
         let mut components: BTreeMap<String, Component> = BTreeMap::new();
-        for lf in lockfiles {
-            let dir = lf
-                .path
-                .rsplit_once('/')
-                .map(|(d, _)| d.to_string())
-                .unwrap_or_default();
+        // Package manifests make projects; what a workflow, Dockerfile or
+        // Kubernetes manifest pulls belongs to the nearest project above it.
+        let is_usage = |lf: &Lockfile| {
+            matches!(
+                lf.ecosystem,
+                Ecosystem::GitHubActions | Ecosystem::Container
+            )
+        };
+        let project_dirs: BTreeSet<String> = lockfiles
+            .iter()
+            .filter(|lf| !is_usage(lf))
+            .map(|lf| dir_of(&lf.path))
+            .collect();
+        let ordered = lockfiles
+            .iter()
+            .filter(|lf| !is_usage(lf))
+            .chain(lockfiles.iter().filter(|lf| is_usage(lf)));
+        for lf in ordered {
+            let mut dir = dir_of(&lf.path);
+            if is_usage(lf) {
+                dir = nearest_project(&dir, &project_dirs);
+            }
             let purls: Vec<String> = lf.packages.iter().map(purl::purl).collect();
             let proj = projects.entry(dir.clone()).or_insert_with(|| Project {
                 bom_ref: if dir.is_empty() {
@@ -346,7 +838,9 @@ impl Sbom {
                     locations: BTreeSet::new(),
                     deps: BTreeSet::new(),
                     dev: true,
+                    properties: BTreeSet::new(),
                 });
+                c.properties.extend(p.properties.iter().cloned());
                 c.hashes.extend(p.hashes.iter().cloned());
                 if c.license.is_none() {
                     c.license = p.license.clone();
@@ -376,11 +870,15 @@ impl Sbom {
                 p.name = p.dir.rsplit('/').next().unwrap_or(&p.dir).to_string();
             }
         }
-        // One project in a subdirectory and nothing at the root: it is the repository.
-        if root_proj.name.is_empty() && root_proj.direct.is_empty() && projects.len() == 1 {
+        // One project in a subdirectory and no package manifest at the root: it is
+        // the repository (and what the root's workflows pull is its too).
+        if root_proj.name.is_empty() && !project_dirs.contains("") && projects.len() == 1 {
             let only = projects.remove(0);
+            let mut direct = only.direct.clone();
+            direct.extend(root_proj.direct);
             root_proj = Project {
                 bom_ref: ROOT_REF.to_string(),
+                direct,
                 ..only
             };
         }
@@ -529,5 +1027,21 @@ mod tests {
         assert!(counts("services/api/package-lock.json"));
         assert!(!counts("vendor/x/composer.lock"));
         assert!(!counts("tests/fixtures/app/uv.lock"));
+    }
+
+    #[test]
+    fn what_is_left_out_by_role() {
+        // GitHub runs a test workflow with the repository's secrets all the same.
+        assert_eq!(
+            why_left_out(".github/workflows/e2e-test.yml", InputKind::Workflow),
+            None
+        );
+        assert!(why_left_out("test/e2e/package-lock.json", InputKind::Lockfile).is_some());
+        // A dev container's image is listed (development-only); its lockfiles are not.
+        assert_eq!(
+            why_left_out(".devcontainer/Dockerfile", InputKind::Dockerfile),
+            None
+        );
+        assert!(why_left_out("archived/docker/Dockerfile", InputKind::Dockerfile).is_some());
     }
 }

@@ -19,6 +19,13 @@ pub enum Ecosystem {
     RubyGems,
     /// Composer.
     Packagist,
+    /// Maven Central coordinates (`pom.xml`, Gradle lockfiles); names are `group:artifact`.
+    Maven,
+    /// Actions and reusable workflows a workflow `uses:`; names are `owner/repo[/path]`.
+    GitHubActions,
+    /// Container images (Dockerfile `FROM`, compose and Kubernetes `image:`). OSV has
+    /// no advisories for images as such, only for the distribution packages inside.
+    Container,
 }
 
 impl Ecosystem {
@@ -31,6 +38,9 @@ impl Ecosystem {
             Ecosystem::Go => "Go",
             Ecosystem::RubyGems => "RubyGems",
             Ecosystem::Packagist => "Packagist",
+            Ecosystem::Maven => "Maven",
+            Ecosystem::GitHubActions => "GitHub Actions",
+            Ecosystem::Container => "container",
         }
     }
 
@@ -45,18 +55,32 @@ impl Ecosystem {
             "Go" => Ecosystem::Go,
             "RubyGems" => Ecosystem::RubyGems,
             "Packagist" => Ecosystem::Packagist,
+            "Maven" => Ecosystem::Maven,
+            "GitHub Actions" => Ecosystem::GitHubActions,
             _ => return None,
         })
     }
 
     /// Package name as the ecosystem compares it (PEP 503 for PyPI, case-folded for
-    /// Packagist; others are case-sensitive).
+    /// Packagist; an action is its repository, `owner/repo` case-folded, whatever
+    /// the path inside it; others are case-sensitive).
     pub fn normalize_name(self, name: &str) -> String {
         match self {
             Ecosystem::PyPI => pep503(name),
             Ecosystem::Packagist => name.to_ascii_lowercase(),
+            Ecosystem::GitHubActions => name
+                .split('/')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("/")
+                .to_ascii_lowercase(),
             _ => name.to_string(),
         }
+    }
+
+    /// A short name for messages and counts (`npm`, `PyPI`, `GitHub Actions`…).
+    pub fn label(self) -> &'static str {
+        self.osv_name()
     }
 }
 
@@ -169,6 +193,12 @@ pub struct Package {
     pub dev: bool,
     /// Indices of the packages this one depends on.
     pub deps: Vec<usize>,
+    /// The package URL when name and version alone do not make it (an action's
+    /// path inside its repository, an image's registry, tag and digest).
+    pub purl: Option<String>,
+    /// Facts the SBOM carries as `harden:` properties (the tag a pinned action's
+    /// comment names, an image's digest).
+    pub properties: Vec<(&'static str, String)>,
 }
 
 impl Package {
@@ -184,6 +214,8 @@ impl Package {
             license: None,
             dev: false,
             deps: Vec::new(),
+            purl: None,
+            properties: Vec::new(),
         }
     }
 }

@@ -1,9 +1,10 @@
 //! Package URLs (purl spec): `pkg:type/namespace/name@version`.
 
 use super::model::{pep503, Ecosystem, Package};
+use crate::parse::image::ImageRef;
 
 /// Percent-encodes everything but unreserved characters.
-fn pct(s: &str) -> String {
+pub fn pct(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
@@ -15,9 +16,46 @@ fn pct(s: &str) -> String {
     out
 }
 
+/// The package URL of a container image: `pkg:oci/<name>@<digest>?repository_url=…&tag=…`
+/// when a digest pins it (the purl spec's type for content-addressed images), else
+/// `pkg:docker/<namespace>/<name>@<tag>` (`latest` when untagged, as Docker pulls),
+/// with `repository_url` when the registry is not Docker Hub.
+pub fn image_purl(img: &ImageRef) -> String {
+    let (registry, path) = img.registry_and_path();
+    if let Some(digest) = &img.digest {
+        let mut q = format!(
+            "repository_url={}",
+            pct_keep_slash(&format!("{registry}/{path}"))
+        );
+        if let Some(tag) = &img.tag {
+            q.push_str(&format!("&tag={}", pct(tag)));
+        }
+        return format!("pkg:oci/{}@{}?{q}", pct(img.short_name()), pct(digest));
+    }
+    let tag = img.tag.as_deref().unwrap_or("latest");
+    let shown = match path.strip_prefix("library/") {
+        Some(official) if registry == "docker.io" => official.to_string(),
+        _ => path.clone(),
+    };
+    let mut out = format!("pkg:docker/{}@{}", pct_keep_slash(&shown), pct(tag));
+    if registry != "docker.io" {
+        out.push_str(&format!("?repository_url={}", pct_keep_slash(&registry)));
+    }
+    out
+}
+
 /// The purl of a package.
 pub fn purl(p: &Package) -> String {
-    purl_of(p.ecosystem, &p.name, &p.version)
+    match &p.purl {
+        Some(explicit) => explicit.clone(),
+        None => purl_of(p.ecosystem, &p.name, &p.version),
+    }
+}
+
+/// Percent-encodes a qualifier value or subpath segment (the purl spec keeps `/`
+/// readable in qualifier values such as `repository_url`).
+pub fn pct_keep_slash(s: &str) -> String {
+    s.split('/').map(pct).collect::<Vec<_>>().join("/")
 }
 
 /// The purl of `name@version` in `eco`.
@@ -48,6 +86,38 @@ pub fn purl_of(eco: Ecosystem, name: &str, version: &str) -> String {
                 .collect::<Vec<_>>()
                 .join("/"),
         ),
+        // `group:artifact` → `pkg:maven/group/artifact`.
+        Ecosystem::Maven => (
+            "maven",
+            match name.split_once(':') {
+                Some((g, a)) => format!("{}/{}", pct(g), pct(a)),
+                None => pct(name),
+            },
+        ),
+        // `owner/repo/path` → `pkg:github/owner/repo@ref#path` (names lower-cased:
+        // GitHub's are case-insensitive, and the purl spec says so for this type).
+        Ecosystem::GitHubActions => {
+            let lower = name.to_ascii_lowercase();
+            let mut parts = lower.splitn(3, '/');
+            let owner = parts.next().unwrap_or("");
+            let repo = parts.next().unwrap_or("");
+            let sub = parts.next().map(|s| format!("#{}", pct_keep_slash(s)));
+            return format!(
+                "pkg:github/{}/{}@{}{}",
+                pct(owner),
+                pct(repo),
+                pct(version),
+                sub.unwrap_or_default()
+            );
+        }
+        Ecosystem::Container => {
+            let reference = if version.contains(':') {
+                format!("{name}@{version}")
+            } else {
+                format!("{name}:{version}")
+            };
+            return image_purl(&ImageRef::parse(&reference));
+        }
     };
     format!("pkg:{ty}/{path}@{}", pct(version))
 }
@@ -101,6 +171,45 @@ mod tests {
         assert_eq!(
             purl_of(Ecosystem::PyPI, "torch", "2.1.0+cpu"),
             "pkg:pypi/torch@2.1.0%2Bcpu"
+        );
+        assert_eq!(
+            purl_of(Ecosystem::Maven, "org.apache.arrow:arrow-memory", "5.0.0"),
+            "pkg:maven/org.apache.arrow/arrow-memory@5.0.0"
+        );
+        assert_eq!(
+            purl_of(Ecosystem::GitHubActions, "actions/checkout", "v4"),
+            "pkg:github/actions/checkout@v4"
+        );
+        assert_eq!(
+            purl_of(
+                Ecosystem::GitHubActions,
+                "github/codeql-action/upload-sarif",
+                "8aad20d150bbac5944a9f9d289da16a4b0d87c1e"
+            ),
+            "pkg:github/github/codeql-action@8aad20d150bbac5944a9f9d289da16a4b0d87c1e#upload-sarif"
+        );
+    }
+
+    #[test]
+    fn image_purls() {
+        let p = |s: &str| image_purl(&ImageRef::parse(s));
+        assert_eq!(p("python:3.12-slim"), "pkg:docker/python@3.12-slim");
+        assert_eq!(p("redis"), "pkg:docker/redis@latest");
+        assert_eq!(
+            p("docker.io/library/busybox:1.36"),
+            "pkg:docker/busybox@1.36"
+        );
+        assert_eq!(
+            p("grafana/grafana:10.2.0"),
+            "pkg:docker/grafana/grafana@10.2.0"
+        );
+        assert_eq!(
+            p("quay.io/prometheus/busybox:latest"),
+            "pkg:docker/prometheus/busybox@latest?repository_url=quay.io"
+        );
+        assert_eq!(
+            p("python:3.12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+            "pkg:oci/python@sha256%3A0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef?repository_url=docker.io/library/python&tag=3.12"
         );
     }
 }

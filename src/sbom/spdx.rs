@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use super::model::HashAlg;
+use super::model::{Ecosystem, HashAlg};
 use super::{is_spdx_expression, rfc3339, Project, Sbom};
 
 fn alg_name(a: HashAlg) -> &'static str {
@@ -101,12 +101,28 @@ pub fn render(sbom: &Sbom, when: i64, deterministic: bool) -> Value {
                 "referenceLocator": c.purl,
             }]),
         );
-        m.insert("primaryPackagePurpose".into(), json!("LIBRARY"));
+        let purpose = match c.ecosystem {
+            Ecosystem::Container => "CONTAINER",
+            _ => "LIBRARY",
+        };
+        m.insert("primaryPackagePurpose".into(), json!(purpose));
         let locs: Vec<&str> = c.locations.iter().map(String::as_str).collect();
+        let verb = match c.ecosystem {
+            Ecosystem::GitHubActions | Ecosystem::Container => "used in",
+            _ => "locked in",
+        };
         m.insert(
             "sourceInfo".into(),
-            json!(format!("locked in {}", locs.join(", "))),
+            json!(format!("{verb} {}", locs.join(", "))),
         );
+        if !c.properties.is_empty() {
+            let notes: Vec<String> = c
+                .properties
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            m.insert("comment".into(), json!(notes.join("; ")));
+        }
         packages.push(Value::Object(m));
     }
     let depends = |from: &str, to: &str, rels: &mut Vec<Value>| {

@@ -12,6 +12,7 @@ struct Entry {
     descriptors: Vec<String>,
     span: std::ops::Range<usize>,
     version: Option<String>,
+    resolved: Option<String>,
     integrity: Option<String>,
     deps: Vec<(String, String)>,
     workspace: bool,
@@ -39,6 +40,7 @@ pub fn parse(path: &str, text: &str, manifest: Option<&str>) -> Lockfile {
                     descriptors: Vec::new(),
                     span: start..start,
                     version: None,
+                    resolved: None,
                     integrity: None,
                     deps: Vec::new(),
                     workspace: true,
@@ -57,6 +59,7 @@ pub fn parse(path: &str, text: &str, manifest: Option<&str>) -> Lockfile {
                 descriptors,
                 span: start..start + line.trim_end().len(),
                 version: None,
+                resolved: None,
                 integrity: None,
                 deps: Vec::new(),
                 workspace,
@@ -73,6 +76,7 @@ pub fn parse(path: &str, text: &str, manifest: Option<&str>) -> Lockfile {
             match k {
                 "version" => e.version = Some(unquote(v).to_string()),
                 "integrity" => e.integrity = Some(unquote(v).to_string()),
+                "resolved" => e.resolved = Some(unquote(v).to_string()),
                 _ => {}
             }
         } else if in_deps {
@@ -94,6 +98,11 @@ pub fn parse(path: &str, text: &str, manifest: Option<&str>) -> Lockfile {
             continue;
         };
         let name = descriptor_name(first);
+        let version = e
+            .resolved
+            .as_deref()
+            .and_then(|r| tarball_version(name, r))
+            .unwrap_or(version);
         let mut p = Package::new(Ecosystem::Npm, name, version, e.span.clone());
         p.hashes
             .extend(e.integrity.as_deref().and_then(Digest::sri));
@@ -187,8 +196,45 @@ pub fn descriptor_name(d: &str) -> &str {
     }
 }
 
+/// The version in a registry tarball URL (`…/jimp-compact/-/jimp-compact-0.16.2.tgz#…`):
+/// yarn installs what `resolved` names, so when a hand-edited entry's `version` says
+/// otherwise, the tarball's is the one in `node_modules`.
+fn tarball_version<'a>(name: &str, resolved: &'a str) -> Option<&'a str> {
+    let path = resolved.split(['#', '?']).next()?;
+    let file = path.rsplit_once("/-/")?.1;
+    let base = name.rsplit('/').next()?;
+    let version = file
+        .strip_prefix(base)?
+        .strip_prefix('-')?
+        .strip_suffix(".tgz")?;
+    let semverish = version.starts_with(|c: char| c.is_ascii_digit())
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c));
+    semverish.then_some(version)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn resolved_tarball_decides_the_version() {
+        let text = "# yarn lockfile v1\n\n\njimp-compact@^0.16.1:\n  version \"0.16.1\"\n  resolved \"https://registry.yarnpkg.com/jimp-compact/-/jimp-compact-0.16.2.tgz#650bf90698eb7af797e20bf5f5cdccd137e7d08a\"\n\n\"@babel/core@^7.0.0\":\n  version \"7.22.5\"\n  resolved \"https://registry.yarnpkg.com/@babel/core/-/core-7.22.5.tgz#abc\"\n\nlocal@file:./x:\n  version \"1.0.0\"\n  resolved \"file:./x\"\n";
+        let lf = super::parse("yarn.lock", text, None);
+        let got: Vec<(&str, &str)> = lf
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("jimp-compact", "0.16.2"),
+                ("@babel/core", "7.22.5"),
+                ("local", "1.0.0")
+            ]
+        );
+    }
     use super::*;
 
     fn data(name: &str) -> String {

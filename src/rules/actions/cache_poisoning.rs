@@ -54,7 +54,12 @@ pipeline (by its `name:`) runs on commits only maintainers chose. A write path
 that only runs once a maintainer applies a label keeps this finding at medium
 (the gated workflow's own finding is the high one).
 zizmor's `cache-poisoning` reports the same cache-aware steps in publishing
-workflows (high, low confidence), without the repository-wide severity.
+workflows (high, low confidence), without the repository-wide severity. It also
+reports a build with a `type=gha` cache in a push workflow that publishes
+nothing, which harden leaves out; and where a version-dependent default matters
+(setup-uv caches by default before v10) harden reads the version from the
+version comment or, without one, from its pin table's SHA, where zizmor assumes
+the older default.
 
 ## Example
 ```yaml
@@ -164,6 +169,8 @@ fn restores(step: &YamlNode, text: &str) -> Option<String> {
             };
         }
         return match (major, input_value(step, "package-manager-cache")) {
+            (_, Some(Some(v))) if truthy(&v) => Some(format!("`actions/setup-node` with `package-manager-cache: {v}` restores the package manager's cache")),
+            (_, Some(None)) => Some("`actions/setup-node` with `package-manager-cache` set by an expression may restore the package manager's cache".to_string()),
             (Some(m), None) if m >= 5 => Some("`actions/setup-node` v5+ restores the package manager's cache unless `package-manager-cache: false`".to_string()),
             _ => None,
         };

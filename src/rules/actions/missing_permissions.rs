@@ -53,7 +53,12 @@ jobs:
 ```
 `harden fix --unsafe` inserts `permissions: contents: read` before `jobs:`
 (unsafe: a job that pushes, comments or publishes then needs its own grant).
-zizmor reports the same as `excessive-permissions` ("default permissions used").
+zizmor reports the same as `excessive-permissions` ("default permissions used"),
+one finding per job where harden reports the workflow once with each job as a
+related location. A workflow that only runs as a reusable workflow
+(`on: workflow_call`) is not reported, including its jobs that call another
+reusable workflow: its token has what the caller grants, and the caller is where
+`permissions:` belongs (zizmor reports such nested calls).
 "#,
 };
 
@@ -72,11 +77,11 @@ impl Rule for MissingPermissions {
             if !triggers.is_empty() && triggers.iter().all(|t| t == "workflow_call") {
                 continue;
             }
-            let bare: Vec<&str> = wf::jobs(root)
+            let bare_jobs: Vec<&crate::parse::yaml::YamlPair> = wf::jobs(root)
                 .iter()
                 .filter(|j| j.value.get("permissions").is_none())
-                .map(|j| j.key.as_str())
                 .collect();
+            let bare: Vec<&str> = bare_jobs.iter().map(|j| j.key.as_str()).collect();
             if bare.is_empty() {
                 continue;
             }
@@ -109,6 +114,16 @@ impl Rule for MissingPermissions {
                 None
             };
             let f = out.report(span, message);
+            // Each job that runs with the default token is a place of the same problem.
+            f.related = bare_jobs
+                .iter()
+                .map(|j| {
+                    cx.locate(
+                        j.key_span.clone(),
+                        format!("job `{}` runs with the default token", j.key),
+                    )
+                })
+                .collect();
             if let Some(e) = edit {
                 f.fix = Some(Fix::unsafe_because(
                     "Add `permissions: contents: read` at the top",

@@ -74,7 +74,12 @@ Maintainer-set contexts are not reported, where zizmor reports some of them:
 `github.base_ref` / `github.event.pull_request.base.ref` (a pull request can
 only target a branch that already exists in the base repository),
 `github.event.repository.default_branch` (set by admins), pull request and
-issue numbers, SHAs, and label names (applied by people with triage access).
+issue numbers, SHAs, and label names (applied by people with triage access),
+`github.repository_owner`, run and job ids, and `github.ref` on `pull_request`
+(`refs/pull/N/merge`, chosen by GitHub, not by the author). Expressions over
+names that are not GitHub contexts (`some.ctx`) and values read from step
+outputs that harden cannot trace to a source are left alone (zizmor reports both
+at informational or low).
 "#,
 };
 

@@ -1,6 +1,7 @@
 //! `compose/` rules, and helpers shared with `k8s/` (image references, file roles).
 
 use crate::parse::yaml::{YamlFile, YamlNode, YamlPair};
+pub(crate) use crate::roles::is_dev_path;
 use crate::roles::FileRole;
 use crate::rules::FileCx;
 
@@ -51,44 +52,6 @@ pub(crate) fn not_production(role: FileRole) -> bool {
         role,
         FileRole::Test | FileRole::Vendored | FileRole::Generated
     )
-}
-
-const DEV_TOKENS: &[&str] = &[
-    "dev",
-    "devel",
-    "develop",
-    "developer",
-    "development",
-    "local",
-    "test",
-    "tests",
-    "testing",
-    "ci",
-    "e2e",
-    "debug",
-    "override",
-    "devcontainer",
-    "sandbox",
-    "example",
-    "examples",
-    "sample",
-    "demo",
-    "kind",
-    "minikube",
-    "k3d",
-];
-
-/// A compose file meant for a developer machine, CI or a demo, by name or directory
-/// (`docker-compose.dev.yml`, `compose.override.yml`, `docker-compose.example.yml`,
-/// `.devcontainer/…`, `local/…`).
-/// Files under `.github/` other than workflows are CI resources (manifests a test job
-/// applies to a kind cluster, a compose file for an integration test).
-pub(crate) fn is_dev_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.starts_with(".github/")
-        || lower
-            .split(['/', '.', '-', '_'])
-            .any(|tok| DEV_TOKENS.contains(&tok))
 }
 
 /// A compose file for a developer machine, CI or a demo: by role or name

@@ -5,113 +5,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::finding::Severity;
+pub use crate::parse::dockerfile::{global_args, resolve, stage_named};
 use crate::parse::dockerfile::{Dockerfile, Form, Instruction};
+pub use crate::parse::image::ImageRef;
 use crate::parse::shell::ShellScript;
 use crate::roles::FileRole;
 use crate::rules::FileCx;
-
-/// `ARG`s declared before the first `FROM`, with their defaults resolved in order.
-pub fn global_args(df: &Dockerfile) -> HashMap<String, Option<String>> {
-    let mut args: HashMap<String, Option<String>> = HashMap::new();
-    for ins in df.instructions.iter().take_while(|i| i.stage.is_none()) {
-        if ins.keyword != "ARG" {
-            continue;
-        }
-        for kv in ins.key_values(df.escape) {
-            let v = kv.value.and_then(|v| resolve(&v, &args));
-            args.insert(kv.key, v);
-        }
-    }
-    args
-}
-
-/// Substitutes `$X`, `${X}`, `${X:-default}` from `vars`; `None` when a variable has no value.
-pub fn resolve(s: &str, vars: &HashMap<String, Option<String>>) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(pos) = rest.find('$') {
-        out.push_str(&rest[..pos]);
-        let after = &rest[pos + 1..];
-        if let Some(inner) = after.strip_prefix('{') {
-            let end = inner.find('}')?;
-            let body = &inner[..end];
-            let (name, default) = match body.find(":-").or_else(|| body.find('-')) {
-                Some(i) => {
-                    let skip = if body[i..].starts_with(":-") { 2 } else { 1 };
-                    (&body[..i], Some(&body[i + skip..]))
-                }
-                None => (body, None),
-            };
-            match vars.get(name).cloned().flatten().filter(|v| !v.is_empty()) {
-                Some(v) => out.push_str(&v),
-                None => out.push_str(default?),
-            }
-            rest = &inner[end + 1..];
-        } else {
-            let len = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            if len == 0 {
-                out.push('$');
-                rest = after;
-                continue;
-            }
-            out.push_str(&vars.get(&after[..len]).cloned().flatten()?);
-            rest = &after[len..];
-        }
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
-/// An image reference split into name, tag and digest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
-    /// Registry and repository (`ghcr.io/org/app`, `python`).
-    pub name: String,
-    /// Tag (`3.12-slim`), if any.
-    pub tag: Option<String>,
-    /// Digest (`sha256:…`), if any.
-    pub digest: Option<String>,
-}
-
-impl ImageRef {
-    /// Parses `name[:tag][@digest]`.
-    pub fn parse(s: &str) -> ImageRef {
-        let (rest, digest) = match s.split_once('@') {
-            Some((r, d)) => (r, Some(d.to_string())),
-            None => (s, None),
-        };
-        let slash = rest.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match rest[slash..].rfind(':') {
-            Some(i) => (
-                rest[..slash + i].to_string(),
-                Some(rest[slash + i + 1..].to_string()),
-            ),
-            None => (rest.to_string(), None),
-        };
-        ImageRef {
-            name: name.to_ascii_lowercase(),
-            tag,
-            digest,
-        }
-    }
-
-    /// Last path component of the name (`python` for `docker.io/library/python`).
-    pub fn short_name(&self) -> &str {
-        self.name.rsplit('/').next().unwrap_or(&self.name)
-    }
-}
-
-/// Index of the earlier stage `image` names (`FROM builder`), if any.
-pub fn stage_named(df: &Dockerfile, before: usize, image: &str) -> Option<usize> {
-    let lower = image.to_ascii_lowercase();
-    df.stages
-        .iter()
-        .take(before)
-        .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
-        .or_else(|| lower.parse::<usize>().ok().filter(|&i| i < before))
-}
 
 /// The stages whose instructions make up `stage`'s image: itself and, through
 /// `FROM <earlier stage>`, its ancestors, root first.

@@ -533,8 +533,21 @@ pub fn known_vulnerabilities(root: &std::path::Path, config: &crate::config::Con
         .map(|m| (m.package.clone(), m.version.clone()))
         .collect();
     let advisories: BTreeSet<&str> = matches.iter().map(|m| m.advisory.id.as_str()).collect();
-    let ev = matches
+    // A monorepo sees which service is affected: each affected manifest's worst
+    // match comes first, then the rest, worst first.
+    let manifests: BTreeSet<&str> = matches.iter().map(|m| m.lockfile.as_str()).collect();
+    let mut order: Vec<usize> = Vec::with_capacity(matches.len());
+    let mut cited: BTreeSet<&str> = BTreeSet::new();
+    for (i, m) in matches.iter().enumerate() {
+        if cited.insert(m.lockfile.as_str()) {
+            order.push(i);
+        }
+    }
+    let firsts: BTreeSet<usize> = order.iter().copied().collect();
+    order.extend((0..matches.len()).filter(|i| !firsts.contains(i)));
+    let ev = order
         .iter()
+        .map(|&i| &matches[i])
         .take(MAX_VULN_EVIDENCE)
         .map(|m| {
             let fix = match &m.fixed {
@@ -558,12 +571,26 @@ pub fn known_vulnerabilities(root: &std::path::Path, config: &crate::config::Con
         State::Missing,
         ev,
         format!(
-            "{} advisor{} affect{} {} locked package{}",
+            "{} advisor{} affect{} {} locked package{} in {} of {} manifest{} ({}{})",
             advisories.len(),
             if advisories.len() == 1 { "y" } else { "ies" },
             if advisories.len() == 1 { "s" } else { "" },
             affected.len(),
             if affected.len() == 1 { "" } else { "s" },
+            manifests.len(),
+            lockfiles.len(),
+            if lockfiles.len() == 1 { "" } else { "s" },
+            manifests
+                .iter()
+                .take(3)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if manifests.len() > 3 {
+                format!(", +{} more", manifests.len() - 3)
+            } else {
+                String::new()
+            },
         ),
     )
 }
