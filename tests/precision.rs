@@ -27,6 +27,34 @@ fn duplicated_secret_is_one_finding_with_its_copies() {
     );
 }
 
+/// Issue 14: a password in `docker-compose.yml` that a module also carries as an
+/// environment variable's fallback (`os.environ.get("DB_PASS", "…")`) is one finding that
+/// names both places; the module's copy is not lost.
+#[test]
+fn secret_in_compose_and_module_fallback_keeps_both_copies() {
+    let root = common::fixtures()
+        .join("rules/config/duplicated-credential/positive/compose-and-env-fallback");
+    let report = common::scan_all(&root);
+    let secrets: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.rule.starts_with("secrets/")
+                || f.rule == "compose/secret-literal"
+                || f.rule == "config/duplicated-credential"
+        })
+        .collect();
+    assert_eq!(secrets.len(), 1, "{}", common::render_findings(&report));
+    let mut paths: Vec<&str> = std::iter::once(secrets[0].path.as_str())
+        .chain(secrets[0].related.iter().map(|r| r.path.as_str()))
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        ["collectors/collect_prices.py", "docker-compose.yml"]
+    );
+}
+
 /// A repository without SECURITY.md gets a repository-level finding: no file, no line,
 /// and its fix names the file it creates.
 #[test]

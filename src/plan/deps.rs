@@ -57,6 +57,16 @@ pub const DECLARED: &[DeclaredDep] = &[
         "centralise credentials before consolidating connections",
     ),
     dep(
+        "config/scattered-connection-settings",
+        "*pool*",
+        "centralise connection settings before consolidating connection pools",
+    ),
+    dep(
+        "config/duplicated-credential",
+        "config/scattered-connection-settings",
+        "take the copied credentials out first: the one settings module then reads them once",
+    ),
+    dep(
         "secrets/*",
         "python/unclosed-resource",
         "move secrets out of the code before consolidating connections",
@@ -349,6 +359,27 @@ mod tests {
             .find(|t| t.id == "T-shell-missing-strict-mode")
             .unwrap();
         assert_eq!(t.blocked_by, vec!["T-shell-unsafe-rm"]);
+        assert!(topo_order(&tasks).is_ok());
+    }
+
+    #[test]
+    fn scattered_connection_settings_sit_between_credentials_and_pools() {
+        let items = vec![
+            item("config/duplicated-credential", "collectors/a.py", 1),
+            item("config/scattered-connection-settings", "", 1),
+            item("python/connection-pool", "collectors/b.py", 1),
+        ];
+        let mut tasks = group(&items);
+        let edges = build(&mut tasks);
+        let has = |b: &str, a: &str| edges.iter().any(|e| e.before == b && e.after == a);
+        assert!(has(
+            "T-config-duplicated-credential",
+            "T-config-scattered-connection-settings"
+        ));
+        assert!(has(
+            "T-config-scattered-connection-settings",
+            "T-python-connection-pool"
+        ));
         assert!(topo_order(&tasks).is_ok());
     }
 

@@ -45,6 +45,10 @@ pub const RULE_EFFORT: &[(&str, EffortModel)] = &[
     // Centralising credentials means a config module and touching every reader.
     ("config/duplicated-credential", m(3.0, 0.5, 0.1, 10.0)),
     ("config/hardcoded-ip", m(1.5, 0.25, 0.1, 6.0)),
+    (
+        "config/scattered-connection-settings",
+        m(3.0, 0.5, 0.1, 12.0),
+    ),
     ("config/duplicated-mapping", m(2.0, 0.5, 0.1, 6.0)),
     ("secrets/hardcoded-credential", m(1.0, 0.5, 0.25, 8.0)),
     ("python/print-in-library", m(1.0, 0.25, 0.05, 6.0)),

@@ -34,6 +34,8 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("python/requests-no-timeout", ErrorHandling),
     ("python/unclosed-resource", ErrorHandling),
     ("config/hardcoded-ip", ConfigMonitoring),
+    ("config/scattered-connection-settings", ConfigMonitoring),
+    ("docker/metrics-healthcheck", ConfigMonitoring),
     ("config/duplicated-mapping", ConfigMonitoring),
     ("python/print-in-library", ConfigMonitoring),
     ("python/silent-numeric-fallback", DataQuality),
@@ -91,6 +93,9 @@ pub const KEYWORD_PHASE: &[(&str, Phase)] = &[
     ("runbook", Operations),
     ("cache", CodeQuality),
     ("layer", CodeQuality),
+    // Consolidating connection pools is a refactor after configuration is central (seed
+    // plan 004: "connection pool not consistently used" is code quality, after #61).
+    ("pool", CodeQuality),
 ];
 
 /// Phase by family.
@@ -167,6 +172,14 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
     ),
     ("config/duplicated-credential", "Duplicated credentials"),
     ("config/hardcoded-ip", "Hard-coded server IP addresses"),
+    (
+        "config/scattered-connection-settings",
+        "Connection settings assembled in many modules",
+    ),
+    (
+        "docker/metrics-healthcheck",
+        "Health checks that only probe the metrics endpoint",
+    ),
     ("config/duplicated-mapping", "Duplicated parameter blocks"),
     ("secrets/hardcoded-credential", "Hard-coded credentials"),
     ("python/bare-except", "Bare `except:` clauses"),

@@ -39,7 +39,9 @@ which usually comes first ("centralise credentials before consolidating
 connection pools").
 
 The rule collects every credential literal that `secrets/hardcoded-credential`
-would report (and passwords embedded in connection URLs) in production files,
+would report (passwords embedded in connection URLs and on command lines, and the
+literal fallbacks of secret-named variables, `os.environ.get("DB_PASS", "…")`, included)
+in production files,
 and reports one finding per value that appears in two or more files, at its first
 location, with every other copy attached as a related location. The value is
 never shown: the snippet keeps its first characters and `****`. Test, example,
@@ -85,6 +87,11 @@ impl DuplicatedCredential {
         let mut urls: Vec<std::ops::Range<usize>> = detect::url_passwords(text)
             .into_iter()
             .map(|u| u.span)
+            .chain(
+                detect::command_line_passwords(text)
+                    .into_iter()
+                    .map(|(_, span)| span),
+            )
             .collect();
         if assigned.is_empty() && urls.is_empty() {
             return;
@@ -96,6 +103,9 @@ impl DuplicatedCredential {
         let mut spans: Vec<std::ops::Range<usize>> =
             assigned.into_iter().map(|a| a.value_span).collect();
         spans.extend(urls);
+        // `--password=…` at the end of a script line is both an assignment and a command line.
+        spans.sort_by_key(|s| (s.start, s.end));
+        spans.dedup_by(|a, b| a.start < b.end && b.start < a.end);
         if spans.is_empty() {
             return;
         }

@@ -17,7 +17,8 @@ use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 /// See [`META`].
 #[derive(Default)]
 pub struct HardcodedIp {
-    seen: Mutex<Vec<(String, Related, String)>>,
+    /// (address, where, snippet, only named in a comment or docstring).
+    seen: Mutex<Vec<(String, Related, String, bool)>>,
 }
 
 /// Metadata and docs.
@@ -34,7 +35,8 @@ compose/Kubernetes service names) or one configuration value read from the
 environment make the address a deployment decision instead of a code change.
 
 One finding per address, at its first occurrence, with every other occurrence as
-a related location and a count ("10.0.3.17 hard-coded in 14 places across 6
+a related location — comments and docstrings that name it too (they are never a
+finding of their own, but a move is not complete until they change) and a count ("10.0.3.17 hard-coded in 14 places across 6
 files"). Medium when the address is repeated across files (the drift risk), low
 when it appears in a single file.
 
@@ -369,21 +371,26 @@ impl HardcodedIp {
         let samples = py
             .map(|py| sample_data_ranges(py, text))
             .unwrap_or_default();
-        found.retain(|(_, s)| {
-            !detect::in_ranges(&prose, s.start)
-                && !detect::on_comment_line(text, s.start)
-                && !detect::in_ranges(&samples, s.start)
-        });
+        found.retain(|(_, s)| !detect::in_ranges(&samples, s.start));
         if found.is_empty() {
             return;
         }
-        let local: Vec<(String, Related, String)> = found
+        // Comments and docstrings that name the address are no finding of their own, but
+        // the fix is not complete until they change too: they ride along as related places.
+        let local: Vec<(String, Related, String, bool)> = found
             .into_iter()
             .map(|(ip, span)| {
+                let mentioned = detect::in_ranges(&prose, span.start)
+                    || detect::on_comment_line(text, span.start);
                 let line = cx.file.lines.line_of(span.start);
                 let snippet = crate::engine::snippet_of(cx.file, line + 1);
-                let at = cx.locate(span, format!("{ip} again"));
-                (ip, at, snippet)
+                let note = if mentioned {
+                    format!("{ip} named in a comment or docstring")
+                } else {
+                    format!("{ip} again")
+                };
+                let at = cx.locate(span, note);
+                (ip, at, snippet, mentioned)
             })
             .collect();
         if let Ok(mut seen) = self.seen.lock() {
@@ -416,8 +423,13 @@ impl Rule for HardcodedIp {
             return;
         };
         let mut by_ip: BTreeMap<String, Vec<(Related, String)>> = BTreeMap::new();
-        for (ip, at, snip) in seen.drain(..) {
-            by_ip.entry(ip).or_default().push((at, snip));
+        let mut mentions: BTreeMap<String, Vec<Related>> = BTreeMap::new();
+        for (ip, at, snip, mentioned) in seen.drain(..) {
+            if mentioned {
+                mentions.entry(ip).or_default().push(at);
+            } else {
+                by_ip.entry(ip).or_default().push((at, snip));
+            }
         }
         for (ip, mut locs) in by_ip {
             locs.sort_by(|a, b| {
@@ -436,8 +448,14 @@ impl Rule for HardcodedIp {
             let Some((first, snippet)) = iter.next() else {
                 continue;
             };
+            let mut named = mentions.remove(&ip).unwrap_or_default();
+            named.sort_by(|a, b| {
+                (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start))
+            });
+            // The message stays the same when a comment is added or removed: it is part of
+            // the finding's identity in baselines.
             let f = out.report(first, snippet, msg);
-            f.related = iter.map(|l| l.0).collect();
+            f.related = iter.map(|l| l.0).chain(named).collect();
             if n_files < 2 {
                 f.severity = Severity::Low;
             }

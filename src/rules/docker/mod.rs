@@ -6,6 +6,7 @@ pub mod add_instead_of_copy;
 pub mod apt_hygiene;
 pub mod cache_busting_copy;
 pub mod latest_tag;
+pub mod metrics_healthcheck;
 pub mod missing_healthcheck;
 pub mod pip_no_cache_dir;
 pub mod pipe_to_shell;
@@ -27,6 +28,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(add_instead_of_copy::AddInsteadOfCopy),
         Box::new(cache_busting_copy::CacheBustingCopy),
         Box::new(missing_healthcheck::MissingHealthcheck),
+        Box::new(metrics_healthcheck::MetricsHealthcheck::default()),
         Box::new(toolchain_in_final_image::ToolchainInFinalImage),
         Box::new(apt_hygiene::AptHygiene),
         Box::new(pip_no_cache_dir::PipNoCacheDir),

@@ -186,7 +186,15 @@ pub fn is_minified(text: &str) -> bool {
 
 static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)[a-z0-9_.\-]*(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|secret[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|credentials?)[a-z0-9_.\-]*["']?[ \t]*(?:=>|:=|=|:)[ \t]*"#,
+        r#"(?i)[a-z0-9_.\-]*(?:passw(?:or)?d|passphrase|pwd|pass\b|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|secret[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|credentials?)[a-z0-9_.\-]*["']?[ \t]*(?:=>|:=|=|:)[ \t]*"#,
+    )
+    .expect("static regex")
+});
+
+/// A secret word other than the short `pass` (which needs to be the name's last word).
+static OTHER_SECRET_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"passw(?:or)?d|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|credential",
     )
     .expect("static regex")
 });
@@ -397,6 +405,47 @@ fn classify_name(name: &str) -> Option<NameClass> {
         return None;
     }
     let last = trimmed.rsplit(['_', '.', '-']).next().unwrap_or(trimmed);
+    // `DB_PASS`, `smtp.pass`: `pass` counts only as the last word (`bypass`, `compass`,
+    // `pass_through`, `first_pass.count` are something else).
+    if last != "pass" && !OTHER_SECRET_WORD.is_match(trimmed) {
+        return None;
+    }
+    // `first_pass`, `render_pass`, `two_pass`: a pass of an algorithm, not a password.
+    if last == "pass" && !OTHER_SECRET_WORD.is_match(trimmed) {
+        let before = trimmed.rsplit(['_', '.', '-']).nth(1).unwrap_or("");
+        if matches!(
+            before,
+            "first"
+                | "second"
+                | "third"
+                | "last"
+                | "next"
+                | "prev"
+                | "previous"
+                | "final"
+                | "one"
+                | "two"
+                | "single"
+                | "double"
+                | "multi"
+                | "each"
+                | "current"
+                | "render"
+                | "shader"
+                | "compile"
+                | "lint"
+                | "check"
+                | "build"
+                | "boarding"
+                | "bus"
+                | "season"
+                | "day"
+                | "hall"
+                | "free"
+        ) {
+            return None;
+        }
+    }
     if BAD_LAST.contains(&last) {
         // `api_key`, `secret_key`, `private_key` end in `key` but are secrets.
         let keyed = last == "key"
@@ -423,7 +472,11 @@ fn classify_name(name: &str) -> Option<NameClass> {
             return None;
         }
     }
-    if trimmed.contains("passw") || trimmed.contains("passphrase") || trimmed.contains("pwd") {
+    if trimmed.contains("passw")
+        || trimmed.contains("passphrase")
+        || trimmed.contains("pwd")
+        || last == "pass"
+    {
         Some(NameClass::Password)
     } else {
         Some(NameClass::Token)
@@ -465,11 +518,58 @@ pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
         if !plausible_secret(value, class) {
             continue;
         }
+        // A bare `pass` key also routes requests (NGINX Unit's `"pass": "routes/main"`).
+        if value.contains('/')
+            && name
+                .trim_start_matches(['-', '$'])
+                .eq_ignore_ascii_case("pass")
+        {
+            continue;
+        }
         let ns = m.start() + name.len() - name.trim_start_matches(['-', '$']).len();
         out.push(Assignment {
             name: name.trim_start_matches(['-', '$']).to_string(),
             name_span: ns..m.start() + name.len(),
             value_span,
+            class,
+        });
+    }
+    out.extend(fallback_defaults(text, &out));
+    out
+}
+
+/// Literal defaults of secret-named environment variables:
+/// `os.environ.get("DB_PASS", "Tr0ub…")`, `config("API_TOKEN", default="…")`,
+/// `process.env.DB_PASS || "…"`, `${DB_PASS:-…}`. The variable is meant to be set, but
+/// when it is not the literal is the password, so it is one like any other (and a copy
+/// of the one in `docker-compose.yml`, often).
+fn fallback_defaults(text: &str, already: &[Assignment]) -> Vec<Assignment> {
+    if !text.contains("env") && !text.contains("${") && !text.contains("config(") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in FALLBACK.captures_iter(text) {
+        let (Some(var), Some(default)) = (
+            c.name("pv").or(c.name("jv")).or(c.name("sv")),
+            c.name("pd").or(c.name("jd")).or(c.name("sd")),
+        ) else {
+            continue;
+        };
+        let Some(class) = classify_name(var.as_str()) else {
+            continue;
+        };
+        if default.is_empty()
+            || !plausible_secret(default.as_str(), class)
+            || already
+                .iter()
+                .any(|a| a.value_span.start < default.end() && default.start() < a.value_span.end)
+        {
+            continue;
+        }
+        out.push(Assignment {
+            name: var.as_str().to_string(),
+            name_span: var.range(),
+            value_span: default.range(),
             class,
         });
     }
@@ -1031,6 +1131,150 @@ pub fn on_comment_line(text: &str, pos: usize) -> bool {
         .any(|p| t.starts_with(p))
 }
 
+/// Where a command line takes a password: `sshpass -p 'x'`, the MySQL clients' `-pX`
+/// (glued to the flag; `-p` alone prompts) and `--password=x` of any tool.
+static COMMAND_PW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\bsshpass[ \t]+-p[ \t]*|\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mariadb|mariadb-dump|mariadb-admin)\b[^\n;|&]*?[ \t"',\[]-p|(?:^|[ \t"',\[=])--(?:password|passwd)="#,
+    )
+    .expect("static regex")
+});
+
+/// Passwords given on a command line in scripts, Dockerfiles, workflows or code:
+/// `sshpass -p 'S3cr…'`, `mysql -uroot -pS3cr…`, `--password=S3cr…`. The spans of the
+/// values, without quotes; references (`$DB_PASS`, `"\$DB_PASS"`, `${DB_PASS:?}`),
+/// placeholders and weak words are left out like everywhere else.
+pub fn command_line_passwords(text: &str) -> Vec<(&'static str, Range<usize>)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for m in COMMAND_PW.find_iter(text) {
+        let at = m.end();
+        let span = match b.get(at) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let start = at + 1;
+                let Some(len) = b[start..].iter().position(|&c| c == q || c == b'\n') else {
+                    continue;
+                };
+                if b[start + len] != q {
+                    continue;
+                }
+                start..start + len
+            }
+            Some(_) => {
+                let len = b[at..]
+                    .iter()
+                    .position(|&c| {
+                        c.is_ascii_whitespace()
+                            || matches!(
+                                c,
+                                b'"' | b'\''
+                                    | b'`'
+                                    | b';'
+                                    | b'|'
+                                    | b'&'
+                                    | b')'
+                                    | b'<'
+                                    | b'>'
+                                    | b','
+                                    | b']'
+                            )
+                    })
+                    .unwrap_or(b.len() - at);
+                at..at + len
+            }
+            None => continue,
+        };
+        if span.is_empty() || !plausible_secret(&text[span.clone()], NameClass::Password) {
+            continue;
+        }
+        let matched = m.as_str();
+        let flag = if matched.starts_with("sshpass") {
+            "sshpass -p"
+        } else if matched.ends_with('=') {
+            "--password="
+        } else {
+            "mysql -p"
+        };
+        out.push((flag, span));
+    }
+    out
+}
+
+/// A connection URL with a password, written as the fallback of an environment
+/// variable: `os.getenv("DATABASE_URL", "postgresql://app:app_password@localhost/app")`.
+pub struct FallbackUrl {
+    /// The variable the URL stands in for (`DATABASE_URL`).
+    pub variable: String,
+    /// Span of the password in the URL.
+    pub span: Range<usize>,
+    /// The host is this machine or a one-label service name (`localhost`, `db`).
+    pub local_host: bool,
+}
+
+/// `getenv("X", "…")`, `environ.get("X", "…")`, `env("X", default="…")`,
+/// `process.env.X || "…"` / `?? "…"`, and `${X:-…}` in shell and compose.
+static FALLBACK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\b(?:getenv|environ\.get|environ\.setdefault|env\.str|env|config)\(\s*["'](?P<pv>[A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*(?:default\s*=\s*)?[rRuUfF]?["'](?P<pd>[^"'\n]*)["']|process\.env\.(?P<jv>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`](?P<jd>[^"'`\n]*)["'`]|\$\{(?P<sv>[A-Za-z_][A-Za-z0-9_]*):?-(?P<sd>[^}\s"']*)\}"#,
+    )
+    .expect("static regex")
+});
+
+static URL_USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^[a-zA-Z][a-zA-Z0-9+.\-]{1,24}://[^\s:/@]*:(?P<pw>[^\s@/]+)@(?P<host>[A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\])"#,
+    )
+    .expect("static regex")
+});
+
+/// Connection URLs with a password used as the fallback of an environment variable.
+/// Any literal password counts, even a word like `app_password`: when the variable is
+/// not set, the service starts with it. References (`$X`, `${X}`, `%(x)s`, `<password>`,
+/// `***`) are left out.
+pub fn fallback_url_credentials(text: &str) -> Vec<FallbackUrl> {
+    if memchr::memmem::find(text.as_bytes(), b"://").is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in FALLBACK.captures_iter(text) {
+        let (Some(var), Some(default)) = (
+            c.name("pv").or(c.name("jv")).or(c.name("sv")),
+            c.name("pd").or(c.name("jd")).or(c.name("sd")),
+        ) else {
+            continue;
+        };
+        let Some(u) = URL_USERINFO.captures(default.as_str()) else {
+            continue;
+        };
+        let (Some(pw), Some(host)) = (u.name("pw"), u.name("host")) else {
+            continue;
+        };
+        let p = pw.as_str();
+        if p.contains(['$', '{', '<', '*', '%']) || p.chars().all(|c| c == 'x' || c == 'X') {
+            continue;
+        }
+        out.push(FallbackUrl {
+            variable: var.as_str().to_string(),
+            span: default.start() + pw.start()..default.start() + pw.end(),
+            local_host: is_local_host(host.as_str()),
+        });
+    }
+    out
+}
+
+/// This machine, a container's host, or a one-label name (a compose or Kubernetes
+/// service such as `db`): a development default rather than a shared server.
+fn is_local_host(host: &str) -> bool {
+    let h = host.trim_matches(['[', ']']).to_ascii_lowercase();
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h.starts_with("127.")
+        || h == "::1"
+        || h == "0.0.0.0"
+        || h == "host.docker.internal"
+        || !h.contains(['.', ':'])
+}
+
 /// A password embedded in a URL (`postgres://user:pass@host`).
 pub struct UrlPassword {
     /// Scheme (`postgres`).
@@ -1333,6 +1577,92 @@ mod tests {
         assert_eq!(
             redacted_line(&f, &(18..26), std::slice::from_ref(&(18..26))),
             "password = \"hu****\""
+        );
+    }
+
+    #[test]
+    fn short_password_names_count_only_as_the_last_word() {
+        for (t, n) in [
+            ("DB_PASS=Kq7vLm2xR9a\n", 1),
+            ("smtp.pass: Kq7vLm2xR9a\n", 1),
+            ("SMTP_PWD=Kq7vLm2xR9a\n", 1),
+            ("bypass=Kq7vLm2xR9a\n", 0),
+            ("compass_heading=Kq7vLm2xR9a\n", 0),
+            ("first_pass=Kq7vLm2xR9a\n", 0),
+            ("pass_through=Kq7vLm2xR9a\n", 0),
+            ("DB_PASS=$DB_PASS\n", 0),
+            ("DB_PASS=\"${DB_PASS:?}\"\n", 0),
+            ("\"pass\": \"routes/main\"\n", 0),
+        ] {
+            assert_eq!(assignments(t, Style::Config).len(), n, "{t}");
+        }
+    }
+
+    #[test]
+    fn command_line_passwords_are_literals_not_references() {
+        let t = "sshpass -p 'Hx72kPq9Lw' ssh h\nmysqldump -uroot -pTz83nQw1Lk db\npg_dump --password=Pz1mQ8xVb3 db\n";
+        let found: Vec<&str> = command_line_passwords(t)
+            .into_iter()
+            .map(|(_, s)| &t[s])
+            .collect();
+        assert_eq!(found, ["Hx72kPq9Lw", "Tz83nQw1Lk", "Pz1mQ8xVb3"]);
+        for t in [
+            "sshpass -p \"$SSH_PASS\" ssh h\n",
+            "mysql -u root -p db < x.sql\n",
+            "mysql -u root -p\"$MYSQL_ROOT_PASSWORD\" db\n",
+            "ssh h \"mysql -pS\\$DB_PASS\"\n",
+            "pg_dump --password=\"${PGPASS:?}\" db\n",
+            "docker run -p 3306:3306 mysql\n",
+            "mysql -h db -P 3306 -u app\n",
+        ] {
+            assert!(command_line_passwords(t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn fallback_urls_report_literal_passwords_by_host() {
+        let t = r#"DATABASE_URL = os.getenv("DATABASE_URL", "postgresql://app:app_password@localhost:5432/app")
+REDIS = os.environ.get('REDIS_URL', 'redis://:Zq81xkP3@cache.prod.example.net:6379/0')
+const url = process.env.MONGO_URL || "mongodb://root:hunter22@db:27017";
+DB=${DATABASE_URL:-postgres://svc:S3cr3tPw@10.0.4.12/app}
+ok = os.getenv("DATABASE_URL", "postgresql://app:${DB_PASS}@localhost/app")
+ok2 = os.getenv("DATABASE_URL", "postgresql://localhost/app")
+ok3 = os.environ["DATABASE_URL"]
+"#;
+        let found: Vec<(String, &str, bool)> = fallback_url_credentials(t)
+            .into_iter()
+            .map(|f| (f.variable, &t[f.span], f.local_host))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("DATABASE_URL".to_string(), "app_password", true),
+                ("REDIS_URL".to_string(), "Zq81xkP3", false),
+                ("MONGO_URL".to_string(), "hunter22", true),
+                ("DATABASE_URL".to_string(), "S3cr3tPw", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn secret_variable_fallbacks_are_assignments() {
+        let t = r#"DB_PASS = os.environ.get("DB_PASS", "Tr0ub4dorXq3")
+conn = connect(password=os.getenv("DB_PASSWORD", "Tr0ub4dorXq3"))
+KEY = config("API_TOKEN", default="f3a9c2e1b7d84a6f")
+ok = os.environ.get("DB_PASS", "")
+ok2 = os.getenv("DB_HOST", "db.internal")
+"#;
+        let found: Vec<(String, &str)> = assignments(t, Style::Code)
+            .into_iter()
+            .map(|a| (a.name, &t[a.value_span]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("DB_PASS".to_string(), "Tr0ub4dorXq3"),
+                ("DB_PASSWORD".to_string(), "Tr0ub4dorXq3"),
+                ("API_TOKEN".to_string(), "f3a9c2e1b7d84a6f"),
+            ]
         );
     }
 }

@@ -27,9 +27,21 @@ and production. It is usually also copied (see `config/duplicated-credential`).
 
 The rule looks for secret-looking names (`password`, `passwd`, `pwd`,
 `passphrase`, `secret`, `token`, `api_key`, `access_key`, `private_key`,
-`secret_key`, `client_secret`, `credentials`…) assigned a literal: Python
-`DB_PASSWORD = "…"` and `connect(password="…")`, YAML/INI/env/properties
-`password: …`, JSON `"apiKey": "…"`, shell and Dockerfile `ENV TOKEN=…`.
+`secret_key`, `client_secret`, `credentials`…, and `pass` as the last word of a
+name: `DB_PASS`, `SMTP_PASS`, but not `bypass` or `first_pass`) assigned a literal:
+Python `DB_PASSWORD = "…"` and `connect(password="…")`, YAML/INI/env/properties
+`password: …`, JSON `"apiKey": "…"`, shell and Dockerfile `ENV TOKEN=…`. It also
+reads passwords given on a command line, in scripts, Dockerfile `RUN` lines,
+compose commands and code: `sshpass -p '…'`, the MySQL clients' `-p…` glued to
+the flag (`-p` alone prompts), and `--password=…`. A literal is a credential; a
+reference (`$DB_PASS`, `"\$DB_PASS"`, `${DB_PASS:?}`) is not.
+
+A connection URL with a password used as the fallback of an environment variable
+(`os.getenv("DATABASE_URL", "postgresql://app:app_password@localhost:5432/app")`,
+`process.env.DATABASE_URL || "…"`, `${DATABASE_URL:-…}`) is a default credential
+even when the password is a word and the host is `localhost`: when the variable is
+unset in production, the service starts with it. It is medium on this machine or a
+one-label service name (`db`), high on any other host.
 
 Severity follows the evidence (docs/severity.md): a value that is not a weak
 default, in shipped code or configuration, is high; a weak or well-known default
@@ -117,18 +129,17 @@ impl Rule for HardcodedCredential {
         let k8s = cx.kind == FileKind::Yaml
             && cx.file.text.contains("apiVersion:")
             && cx.file.text.contains("kind:");
-        if matches!(
-            cx.kind,
-            FileKind::Python | FileKind::Compose | FileKind::Dockerfile
-        ) || k8s
-        {
+        if cx.kind == FileKind::Python {
             return;
         }
-        check(cx, out, None);
+        // Those rules read names and values, not command lines: a `RUN mysql -pS3cr…`
+        // or a compose `command: sshpass -p …` is this rule's.
+        let command_lines_only = matches!(cx.kind, FileKind::Compose | FileKind::Dockerfile) || k8s;
+        check(cx, out, None, command_lines_only);
     }
 
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        check(cx, out, Some(py));
+        check(cx, out, Some(py), false);
     }
 }
 
@@ -168,25 +179,49 @@ fn is_dotenv(path: &str) -> bool {
 
 /// Reports assignments, outside prose (comments, docstrings, messages) and test-only
 /// blocks in Python.
-fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
+fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>, command_lines_only: bool) {
     if !matches!(cx.role, FileRole::Production | FileRole::Development)
         || detect::is_prose_or_data(cx)
     {
         return;
     }
     let text = &cx.file.text;
-    let mut found = detect::assignments(text, detect::style_of(cx));
-    if found.is_empty() {
+    let mut found = if command_lines_only {
+        Vec::new()
+    } else {
+        detect::assignments(text, detect::style_of(cx))
+    };
+    let mut commands = detect::command_line_passwords(text);
+    let mut fallbacks = detect::fallback_url_credentials(text);
+    if found.is_empty() && commands.is_empty() && fallbacks.is_empty() {
         return;
     }
-    let prose = detect::code_prose(cx, py, true);
     let test_blocks = py
         .map(|py| detect::python_test_blocks(py, text))
         .unwrap_or_default();
+    let in_test_block = |at: usize| test_blocks.iter().any(|b| b.contains(&at));
+    let prose = detect::code_prose(cx, py, true);
     found.retain(|a| {
-        !detect::in_ranges(&prose, a.name_span.start)
-            && !test_blocks.iter().any(|b| b.contains(&a.name_span.start))
+        !detect::in_ranges(&prose, a.name_span.start) && !in_test_block(a.name_span.start)
     });
+    // A command line is itself a one-line string in code (`subprocess.run("mysql -p…")`):
+    // only comments and docstrings are prose for it.
+    let docs = detect::code_prose(cx, py, false);
+    commands.retain(|(_, c)| {
+        !detect::in_ranges(&docs, c.start)
+            && !in_test_block(c.start)
+            && !found
+                .iter()
+                .any(|a| a.value_span.start < c.end && c.start < a.value_span.end)
+    });
+    fallbacks.retain(|f| !detect::in_ranges(&docs, f.span.start) && !in_test_block(f.span.start));
+    report_fallbacks(cx, out, &fallbacks);
+    found.extend(commands.into_iter().map(|(flag, c)| detect::Assignment {
+        name: flag.to_string(),
+        name_span: c.clone(),
+        value_span: c,
+        class: NameClass::Password,
+    }));
     if found.is_empty() {
         return;
     }
@@ -231,5 +266,33 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
         let f = out.report(a.value_span.clone(), message);
         f.snippet = snippet;
         f.severity = severity;
+    }
+}
+
+/// Default credentials in the fallback of a connection-URL variable: medium on this
+/// machine or a one-label service name (a development default that ships anyway), high on
+/// a real host (docs/severity.md).
+fn report_fallbacks(cx: &FileCx<'_>, out: &mut Sink<'_>, fallbacks: &[detect::FallbackUrl]) {
+    let spans: Vec<Range<usize>> = fallbacks.iter().map(|f| f.span.clone()).collect();
+    for f in fallbacks {
+        let message = if f.local_host {
+            format!(
+                "default credentials in the fallback for `{}`: the service starts with them when the variable is unset; require the variable instead",
+                f.variable
+            )
+        } else {
+            format!(
+                "password for a remote host in the fallback for `{}`: require the variable, drop the default, and rotate the password",
+                f.variable
+            )
+        };
+        let snippet = detect::redacted_line(cx.file, &f.span, &spans);
+        let finding = out.report(f.span.clone(), message);
+        finding.snippet = snippet;
+        finding.severity = if f.local_host {
+            Severity::Medium
+        } else {
+            Severity::High
+        };
     }
 }

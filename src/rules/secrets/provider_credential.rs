@@ -389,7 +389,16 @@ pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> 
             }
         }
     }
+    // A URL that is an environment variable's fallback is `secrets/hardcoded-credential`'s,
+    // with a severity that depends on its host.
+    let fallbacks = detect::fallback_url_credentials(text);
     for u in detect::url_passwords(text) {
+        if fallbacks
+            .iter()
+            .any(|f| f.span.start < u.span.end && u.span.start < f.span.end)
+        {
+            continue;
+        }
         hits.push((url_label(&u.scheme), u.span, Severity::High));
     }
     hits.sort_by_key(|h| (h.1.start, h.1.end));
