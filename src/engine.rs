@@ -337,8 +337,11 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             let Some(mut own) = by_rule.remove(rule.meta().id) else {
                 continue;
             };
+            // Kept so a panicking rule's findings are still reported, as they were.
+            let unrevised = own.clone();
             let panicked = catch_unwind(AssertUnwindSafe(|| rule.settle(&repo, &mut own))).is_err();
             if panicked {
+                rest.extend(unrevised);
                 report.diagnostics.push(Diagnostic {
                     path: String::new(),
                     line: None,

@@ -841,3 +841,51 @@ fn only_the_files_module_opens_files() {
         offenders.join("\n")
     );
 }
+
+/// A rule that reports every shell script, then panics while settling its findings.
+struct PanickingSettle;
+
+static PANICKING_SETTLE: harden::rules::RuleMeta = harden::rules::RuleMeta {
+    id: "shell/missing-strict-mode",
+    summary: "test rule",
+    severity: harden::finding::Severity::Low,
+    docs: "",
+};
+
+impl harden::rules::Rule for PanickingSettle {
+    fn meta(&self) -> &'static harden::rules::RuleMeta {
+        &PANICKING_SETTLE
+    }
+    fn check_shell(
+        &self,
+        _script: &harden::parse::shell::ShellScript,
+        _cx: &harden::rules::FileCx<'_>,
+        out: &mut harden::rules::Sink<'_>,
+    ) {
+        out.report(0..0, "seen");
+    }
+    fn settles(&self) -> bool {
+        true
+    }
+    fn settle(&self, _repo: &harden::rules::RepoCx<'_>, own: &mut Vec<harden::finding::Finding>) {
+        own.clear();
+        panic!("settle failed");
+    }
+}
+
+#[test]
+fn a_rule_that_panics_while_settling_keeps_its_findings_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("deploy.sh"),
+        "#!/bin/sh\nrm -rf /tmp/x\necho done\n",
+    )
+    .expect("write");
+    let rules: Vec<Box<dyn harden::rules::Rule>> = vec![Box::new(PanickingSettle)];
+    let report = common::scan_with(dir.path(), &rules);
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("settling its findings")));
+}
