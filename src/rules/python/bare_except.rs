@@ -26,8 +26,8 @@ by re-raising with a bare `raise` (clean-up then re-raise is a legitimate
 pattern, although `finally:` says it better). Tests, examples, vendored and
 generated code are not checked. Severity: low (reviewed on real code, the bare
 excepts that remain are get-or-create helpers, clean-up and type probes: hygiene
-with a one-word safe fix, not a release blocker); info when a comment explains
-the handler (`except:  # ignore everything, we are shutting down`). `python/swallowed-exception` does not report
+with a one-word safe fix, not a release blocker), with or without a comment
+explaining the handler: a comment does not stop it catching Ctrl-C. `python/swallowed-exception` does not report
 bare excepts again, so one handler is one finding.
 
 ## Example
@@ -92,9 +92,7 @@ impl Rule for BareExcept {
                     vec![edit],
                 ));
             }
-            if util::clause_has_comment(clause, m.text) {
-                f.severity = Severity::Info;
-            }
+
         }
     }
 }
