@@ -92,7 +92,6 @@ impl Rule for BareExcept {
                     vec![edit],
                 ));
             }
-
         }
     }
 }
