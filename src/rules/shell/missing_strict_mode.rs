@@ -203,13 +203,45 @@ fn normalize(path: &str) -> String {
     out.join("/")
 }
 
-/// Whether a `source` edge names `path`.
-fn names(edge: &SourceEdge, path: &str) -> bool {
-    edge.candidates.iter().any(|c| c == path)
-        || edge
-            .suffix
-            .as_deref()
-            .is_some_and(|t| path.ends_with(&format!("/{t}")) || path == t)
+/// The files `source` edges name, indexed so that checking a finding costs one
+/// lookup, not one comparison per edge (a repository can have thousands of both).
+struct SourcedIndex<'e> {
+    /// Repository paths an edge names exactly.
+    exact: HashSet<&'e str>,
+    /// Tails known only by suffix (`"$DIR/lib.sh"` → `lib.sh`), by their file name.
+    tails: std::collections::HashMap<&'e str, Vec<&'e str>>,
+}
+
+impl<'e> SourcedIndex<'e> {
+    fn new(edges: &'e [SourceEdge]) -> Self {
+        let mut exact = HashSet::new();
+        let mut tails: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
+        for e in edges {
+            exact.extend(e.candidates.iter().map(String::as_str));
+            if let Some(t) = e.suffix.as_deref() {
+                let name = t.rsplit('/').next().unwrap_or(t);
+                tails.entry(name).or_default().push(t);
+            }
+        }
+        SourcedIndex { exact, tails }
+    }
+
+    /// Whether some `source` names `path`.
+    fn names(&self, path: &str) -> bool {
+        if self.exact.contains(path) {
+            return true;
+        }
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.tails.get(name).is_some_and(|ts| {
+            ts.iter().any(|t| {
+                path == *t
+                    || (path.len() > t.len()
+                        && path.ends_with(t)
+                        && path.as_bytes()[path.len() - t.len() - 1] == b'/')
+            })
+        })
+    }
 }
 
 impl Rule for MissingStrictMode {
@@ -227,7 +259,8 @@ impl Rule for MissingStrictMode {
     /// sourced file turns strict mode on.
     fn settle(&self, _repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
         let Ok(seen) = self.seen.lock() else { return };
-        own.retain(|f| !seen.sourced.iter().any(|e| names(e, &f.path)));
+        let index = SourcedIndex::new(&seen.sourced);
+        own.retain(|f| !index.names(&f.path));
         own.retain(|f| {
             let Some(lib) = sourced_in_message(&f.message) else {
                 return true;
