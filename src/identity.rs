@@ -90,6 +90,11 @@ const MAX_WORKFLOWS: usize = 200;
 
 fn from_workflow_guards(root: &Path) -> Option<RepoIdentity> {
     let dir = root.join(".github").join("workflows");
+    // Only a real directory of the repository: a symlink may lead anywhere.
+    let is_real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    if !is_real_dir(&root.join(".github")) || !is_real_dir(&dir) {
+        return None;
+    }
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .ok()?
         .filter_map(|e| e.ok())
