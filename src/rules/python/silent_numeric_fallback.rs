@@ -43,6 +43,12 @@ an optional `pass`/`continue`), where the number is a float literal (`0.0`,
 - a handler that raises;
 - tests, examples, vendored and generated code.
 
+A fallback that is the very default the value gets when it is absent
+(`float(getattr(cfg, "alpha", 1.0))` ... `except: alpha = 1.0`,
+`request.args.get("t", 0.85)` then `except ValueError: t = 0.85`) is low: the
+number is the documented one, only the warning that the setting was malformed is
+missing.
+
 ## Example
 ```python
     except Exception:
@@ -101,12 +107,58 @@ impl Rule for SilentNumericFallback {
                 continue;
             }
             let shown = m.text(value);
+            if clause
+                .parent()
+                .is_some_and(|t| same_default_as_absent(t, value, &m))
+            {
+                // `float(cfg.get("alpha", 1.0))` ... `except: alpha = 1.0`: a bad value
+                // gets the default an absent one gets; only the warning is missing.
+                out.report(
+                    node.byte_range(),
+                    format!("a value that fails to parse silently gets `{shown}`, the default used when it is absent: log a warning so a typo in the setting is seen"),
+                )
+                .severity = Severity::Low;
+                continue;
+            }
             out.report(
                 node.byte_range(),
                 format!("the error is replaced by `{shown}`: missing or bad data becomes a plausible number downstream; return None, raise, or skip and count the record"),
             );
         }
     }
+}
+
+/// Whether the `try` (or the statement just before it) reads the value with the same
+/// number as its default (`.get(k, 1.0)`, `getattr(o, k, 1.0)`, `os.getenv(k, "1.0")`):
+/// the fallback is then the documented default, not a made-up number.
+fn same_default_as_absent(try_stmt: Node<'_>, value: Node<'_>, m: &Module<'_>) -> bool {
+    let Ok(fallback) = m.text(value).trim().parse::<f64>() else {
+        return false;
+    };
+    let mut scopes = vec![try_stmt];
+    if let Some(prev) = try_stmt.prev_named_sibling() {
+        scopes.push(prev);
+    }
+    scopes.into_iter().any(|scope| {
+        util::descendants(scope)
+            .filter(|n| n.kind() == "call")
+            .any(|call| {
+                let Some(name) = m.callee(call) else {
+                    return false;
+                };
+                let reads = name.ends_with(".get") || name == "getattr" || name.ends_with("getenv");
+                let args = util::positional(call);
+                reads
+                    && args.len() >= 2
+                    && args.last().is_some_and(|d| {
+                        m.text(*d)
+                            .trim()
+                            .trim_matches(['"', '\''])
+                            .parse::<f64>()
+                            .is_ok_and(|v| v == fallback)
+                    })
+            })
+    })
 }
 
 fn is_default_helper(name: &str) -> bool {
