@@ -125,9 +125,10 @@ fn read_bounded(mut f: File, size_hint: u64, limit: u64) -> Result<Vec<u8>, Read
     Ok(buf)
 }
 
-/// Reads a regular file of the repository: never follows a symlink, never opens a
-/// FIFO, socket or device, reads at most `limit` bytes.
-pub fn read_repo(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+/// Opens a regular file of the repository: never follows a symlink (checked before
+/// opening, and `O_NOFOLLOW` for a link swapped in after the check), never opens a
+/// FIFO, socket or device. `limit` rejects a file larger than it before opening.
+fn open_repo_regular(path: &Path, limit: Option<u64>) -> Result<(File, u64), ReadError> {
     let meta = std::fs::symlink_metadata(path).map_err(ReadError::from_io)?;
     if meta.file_type().is_symlink() {
         return Err(ReadError::Symlink);
@@ -135,14 +136,15 @@ pub fn read_repo(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_name(&meta)));
     }
-    if meta.len() > limit {
-        return Err(ReadError::TooLarge {
-            size: meta.len(),
-            limit,
-        });
+    if let Some(limit) = limit {
+        if meta.len() > limit {
+            return Err(ReadError::TooLarge {
+                size: meta.len(),
+                limit,
+            });
+        }
     }
     let f = open_options(false).open(path).map_err(|e| {
-        // O_NOFOLLOW on a link swapped in after the check.
         if e.raw_os_error() == Some(libc_eloop()) {
             ReadError::Symlink
         } else {
@@ -153,7 +155,14 @@ pub fn read_repo(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_name(&meta)));
     }
-    read_bounded(f, meta.len(), limit)
+    Ok((f, meta.len()))
+}
+
+/// Reads a regular file of the repository: never follows a symlink, never opens a
+/// FIFO, socket or device, reads at most `limit` bytes.
+pub fn read_repo(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (f, len) = open_repo_regular(path, Some(limit))?;
+    read_bounded(f, len, limit)
 }
 
 #[cfg(unix)]
@@ -170,25 +179,8 @@ fn libc_eloop() -> i32 {
 /// repository, with the same guarantees as [`read_repo`]: to sniff what a file is
 /// without reading all of it.
 pub fn read_repo_head(path: &Path, n: u64) -> Result<Vec<u8>, ReadError> {
-    let meta = std::fs::symlink_metadata(path).map_err(ReadError::from_io)?;
-    if meta.file_type().is_symlink() {
-        return Err(ReadError::Symlink);
-    }
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_name(&meta)));
-    }
-    let f = open_options(false).open(path).map_err(|e| {
-        if e.raw_os_error() == Some(libc_eloop()) {
-            ReadError::Symlink
-        } else {
-            ReadError::from_io(e)
-        }
-    })?;
-    let meta = f.metadata().map_err(ReadError::from_io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_name(&meta)));
-    }
-    let mut buf = Vec::with_capacity(meta.len().min(n) as usize);
+    let (f, len) = open_repo_regular(path, None)?;
+    let mut buf = Vec::with_capacity(len.min(n) as usize);
     f.take(n)
         .read_to_end(&mut buf)
         .map_err(ReadError::from_io)?;

@@ -91,6 +91,29 @@ pub fn preorder_with_ancestors<'t>(
     }
 }
 
+/// `$NAME` and `${NAME…}` references in a piece of text (a shell word, a Dockerfile or
+/// compose value), in order, repeats kept.
+pub fn referenced_vars(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let rest = &text[i + 1..];
+            let rest = rest.strip_prefix('{').unwrap_or(rest);
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Named descendants of `root` (inclusive) whose kind is `kind`, in source order.
 pub fn descendants_of_kind<'t>(root: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();

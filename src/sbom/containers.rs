@@ -62,7 +62,7 @@ fn interpolate(s: &str, vars: &dyn Fn(&str) -> Option<String>) -> Option<String>
     if !s.contains('$') {
         return Some(s.replace('\u{0}', "$"));
     }
-    let values = variable_names(&s)
+    let values = crate::parse::shell::referenced_vars(&s)
         .into_iter()
         .map(|name| {
             let v = vars(&name);
@@ -70,27 +70,6 @@ fn interpolate(s: &str, vars: &dyn Fn(&str) -> Option<String>) -> Option<String>
         })
         .collect();
     Some(resolve(&s, &values)?.replace('\u{0}', "$"))
-}
-
-fn variable_names(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'$' {
-            let rest = &s[i + 1..];
-            let body = rest.strip_prefix('{').unwrap_or(rest);
-            let name: String = body
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                out.push(name);
-            }
-        }
-        i += 1;
-    }
-    out
 }
 
 /// The images a Dockerfile pulls.

@@ -94,6 +94,15 @@ impl<'a> Container<'a> {
     pub fn sc(&self, key: &str) -> Option<&'a YamlNode> {
         self.node.at(&["securityContext", key])
     }
+
+    /// The container's probes that are set, as `(key, probe)`: readiness, liveness,
+    /// startup.
+    pub fn probes(&self) -> Vec<(&'static str, &'a YamlNode)> {
+        ["readinessProbe", "livenessProbe", "startupProbe"]
+            .into_iter()
+            .filter_map(|k| self.node.get(k).map(|p| (k, p)))
+            .collect()
+    }
 }
 
 /// A workload document: kind, name, pod spec and containers.

@@ -66,10 +66,7 @@ impl Rule for NoopProbe {
         }
         for w in workloads(doc, cx) {
             for c in w.containers.iter().filter(|c| !c.init) {
-                for key in ["readinessProbe", "livenessProbe", "startupProbe"] {
-                    let Some(probe) = c.node.get(key) else {
-                        continue;
-                    };
+                for (key, probe) in c.probes() {
                     if let Some((why, cmd)) = noop_probe(probe) {
                         self.0.push(
                             cx,

@@ -85,7 +85,7 @@ impl VarFacts {
                         .iter()
                         .any(|f| text.split_whitespace().any(|w| w == *f))
                     {
-                        for var in referenced_vars(text) {
+                        for var in crate::parse::shell::referenced_vars(text) {
                             facts.guards.push((var, n.start_byte()));
                         }
                     }
@@ -103,7 +103,7 @@ impl VarFacts {
                         .unwrap_or("");
                     if cmd_name == "test" {
                         let text = script.node_text(n);
-                        for var in referenced_vars(text) {
+                        for var in crate::parse::shell::referenced_vars(text) {
                             facts.guards.push((var, n.start_byte()));
                         }
                     }
@@ -169,26 +169,4 @@ fn word_nonempty(script: &ShellScript, value: tree_sitter::Node<'_>) -> bool {
         }
         WordPart::Other(o) => !o.is_empty(),
     })
-}
-
-/// `$NAME` and `${NAME…}` references in a piece of text.
-fn referenced_vars(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'$' {
-            let rest = &text[i + 1..];
-            let rest = rest.strip_prefix('{').unwrap_or(rest);
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                out.push(name);
-            }
-        }
-        i += 1;
-    }
-    out
 }
