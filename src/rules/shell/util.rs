@@ -75,25 +75,6 @@ pub fn for_ci_context(cx: &FileCx<'_>, severity: Severity) -> Severity {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flags_and_hosts() {
-        assert_eq!(short_flags("-sSLk", "oHdXuA"), "sSLk");
-        assert_eq!(short_flags("-sko", "o"), "sko");
-        assert_eq!(short_flags("-so", "o"), "so");
-        assert_eq!(short_flags("--insecure", "o"), "");
-        assert_eq!(
-            url_host("https://user:pw@api.example.com:8443/x"),
-            Some("api.example.com")
-        );
-        assert_eq!(url_host("http://[::1]:80/"), Some("::1"));
-        assert!(is_local_host("127.0.0.1"));
-    }
-}
-
 /// Whether the pipeline ends in a command that itself fails on an empty or truncated
 /// stream (an archive extractor, a decompressor, a checksum check, `gpg`): when the
 /// producer fails, the consumer fails too and the build stops, with or without
@@ -146,5 +127,24 @@ pub fn consumer_fails_on_bad_input(script: &ShellScript, p: tree_sitter::Node<'_
                 && args.windows(2).any(|w| w[0] == "-f" && w[1] == "-")
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_and_hosts() {
+        assert_eq!(short_flags("-sSLk", "oHdXuA"), "sSLk");
+        assert_eq!(short_flags("-sko", "o"), "sko");
+        assert_eq!(short_flags("-so", "o"), "so");
+        assert_eq!(short_flags("--insecure", "o"), "");
+        assert_eq!(
+            url_host("https://user:pw@api.example.com:8443/x"),
+            Some("api.example.com")
+        );
+        assert_eq!(url_host("http://[::1]:80/"), Some("::1"));
+        assert!(is_local_host("127.0.0.1"));
     }
 }
