@@ -396,8 +396,10 @@ mod tests {
     #[test]
     fn same_file_tasks_go_in_phase_order_and_implied_edges_are_dropped() {
         // Phases 0 (unsafe-rm), 2 (bare-except… not shell, so use keywords), 5 (strict mode).
+        let mut ssh = item("shell/ssh-host-key-disabled", "deploy.sh", 3);
+        ssh.severity = crate::finding::Severity::High;
         let items = vec![
-            item("shell/ssh-host-key-disabled", "deploy.sh", 3),
+            ssh,
             item("shell/backup-permissions", "deploy.sh", 7),
             item("shell/missing-strict-mode", "deploy.sh", 1),
         ];

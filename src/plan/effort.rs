@@ -97,6 +97,14 @@ pub fn model_for(rule: &str) -> EffortModel {
         .unwrap_or(DEFAULT_EFFORT)
 }
 
+/// The estimate before the cap: what repeating the change everywhere would cost if it
+/// never became mechanical. Used to decide whether a problem is too big for one task.
+pub fn raw_hours(model: EffortModel, findings: usize, files: usize) -> f64 {
+    let files = files.max(1);
+    let findings = findings.max(files);
+    model.base + model.per_file * (files - 1) as f64 + model.per_hit * (findings - files) as f64
+}
+
 /// Hours for `findings` occurrences across `files` files (a multiple of 0.5, at least 0.5).
 pub fn estimate(model: EffortModel, findings: usize, files: usize) -> f64 {
     let files = files.max(1);

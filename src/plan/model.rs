@@ -12,7 +12,8 @@ use crate::finding::Severity;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(into = "u8")]
 pub enum Phase {
-    /// 0: exploitable holes and data-loss risks; nothing ships before these.
+    /// 0: high and critical findings in shipped code (exploitable or leaking now);
+    /// nothing ships before these.
     CriticalBlockers,
     /// 1: secrets, credentials, permissions, privileged containers, supply chain.
     SecurityStability,
@@ -73,7 +74,7 @@ impl Phase {
     pub fn intent(self) -> &'static str {
         match self {
             Phase::CriticalBlockers => {
-                "Security holes and data-loss risks: fix and merge these before any deploy."
+                "High and critical findings in shipped code, exploitable or leaking now: fix and merge these before any deploy."
             }
             Phase::SecurityStability => {
                 "Credentials, secrets, permissions and supply chain: done before production traffic."

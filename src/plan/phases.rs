@@ -1,7 +1,12 @@
 //! Data tables that classify a rule: its phase, its task title, the `harden status`
-//! control its fix satisfies. Lookup goes from the most to the least specific:
-//! critical severity → rule id → keyword in the rule name → family → severity.
-//! Rules added later get a sensible phase without a code change.
+//! control its fix satisfies.
+//!
+//! Phase 0 is decided by what the finding is, not by its rule: a high or critical
+//! finding (severity already lowered for tests, examples and CI-only context) is
+//! exploitable or leaking now, so it blocks a release whatever rule found it; and
+//! nothing below high is a blocker, whatever its rule. Below that, lookup goes from
+//! the most to the least specific: rule id → keyword in the rule name → family →
+//! severity. Rules added later get a sensible phase without a code change.
 
 use super::model::Phase;
 use crate::finding::Severity;
@@ -10,11 +15,11 @@ use Phase::*;
 
 /// Phase by exact rule id.
 pub const RULE_PHASE: &[(&str, Phase)] = &[
-    ("shell/unsafe-rm", CriticalBlockers),
-    ("shell/ssh-host-key-disabled", CriticalBlockers),
-    ("shell/lock-race", CriticalBlockers),
-    ("actions/template-injection", CriticalBlockers),
-    ("actions/script-injection", CriticalBlockers),
+    ("shell/unsafe-rm", SecurityStability),
+    ("shell/ssh-host-key-disabled", SecurityStability),
+    ("shell/lock-race", SecurityStability),
+    ("actions/template-injection", SecurityStability),
+    ("actions/script-injection", SecurityStability),
     ("shell/backup-permissions", SecurityStability),
     ("config/duplicated-credential", SecurityStability),
     ("secrets/hardcoded-credential", SecurityStability),
@@ -57,9 +62,9 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
 /// Phase by keyword: a dash-separated run of words found in the rule name
 /// (`ssh-host-key-disabled` contains `host-key`). First match wins.
 pub const KEYWORD_PHASE: &[(&str, Phase)] = &[
-    ("host-key", CriticalBlockers),
-    ("injection", CriticalBlockers),
-    ("lock", CriticalBlockers),
+    ("host-key", SecurityStability),
+    ("injection", SecurityStability),
+    ("lock", SecurityStability),
     ("credential", SecurityStability),
     ("secret", SecurityStability),
     ("password", SecurityStability),
@@ -98,6 +103,25 @@ pub const KEYWORD_PHASE: &[(&str, Phase)] = &[
     ("pool", CodeQuality),
 ];
 
+/// Rules whose finding is a credential someone else may already hold: the fix starts
+/// by rotating it (it is in the history and every clone), not by editing the file.
+pub const LEAKED_SECRET_RULES: &[&str] = &[
+    "secrets/*",
+    "config/duplicated-credential",
+    "compose/secret-literal",
+    "k8s/secret-literal",
+    "docker/secret-in-env",
+    "actions/secret-echo",
+    "actions/unredacted-secrets",
+];
+
+/// Whether fixing `rule`'s findings starts with "rotate the secret".
+pub fn is_leaked_secret(rule: &str) -> bool {
+    LEAKED_SECRET_RULES
+        .iter()
+        .any(|p| super::deps::pattern_matches(p, rule))
+}
+
 /// Phase by family.
 pub const FAMILY_PHASE: &[(&str, Phase)] = &[
     ("secrets", SecurityStability),
@@ -113,21 +137,30 @@ pub const FAMILY_PHASE: &[(&str, Phase)] = &[
     ("docs", Operations),
 ];
 
-/// Phase when nothing else matched.
+/// Phase when nothing else matched (high and critical never get here: they are phase 0).
 pub fn severity_phase(s: Severity) -> Phase {
     match s {
-        Severity::Critical => CriticalBlockers,
-        Severity::High => SecurityStability,
+        Severity::Critical | Severity::High => CriticalBlockers,
         Severity::Medium => Operations,
         Severity::Low | Severity::Info => CodeQuality,
     }
 }
 
+/// Whether findings at this severity block a release (phase 0).
+pub fn is_blocker(severity: Severity) -> bool {
+    severity >= Severity::High
+}
+
 /// The phase of a task closing findings of `rule` whose worst severity is `severity`.
 pub fn phase_of(rule: &str, severity: Severity) -> Phase {
-    if severity == Severity::Critical {
+    if is_blocker(severity) {
         return CriticalBlockers;
     }
+    rule_phase(rule, severity)
+}
+
+/// The phase by rule alone, for findings below high (never phase 0).
+fn rule_phase(rule: &str, severity: Severity) -> Phase {
     if let Some((_, p)) = RULE_PHASE.iter().find(|(id, _)| *id == rule) {
         return *p;
     }
@@ -329,6 +362,29 @@ mod tests {
     }
 
     #[test]
+    fn phase_zero_is_decided_by_severity_not_by_rule() {
+        // A high finding of any rule blocks a release.
+        assert_eq!(
+            phase_of("python/print-in-library", Severity::High),
+            CriticalBlockers
+        );
+        assert_eq!(
+            phase_of("secrets/hardcoded-credential", Severity::High),
+            CriticalBlockers
+        );
+        // A low template injection (a workflow with no untrusted trigger) does not.
+        assert_eq!(
+            phase_of("actions/template-injection", Severity::Low),
+            SecurityStability
+        );
+        for (rule, _) in RULE_PHASE {
+            for sev in [Severity::Info, Severity::Low, Severity::Medium] {
+                assert_ne!(phase_of(rule, sev), CriticalBlockers, "{rule} {sev}");
+            }
+        }
+    }
+
+    #[test]
     fn lookups_go_from_specific_to_general() {
         assert_eq!(
             phase_of("shell/unsafe-rm", Severity::High),
@@ -337,6 +393,10 @@ mod tests {
         assert_eq!(
             phase_of("shell/ssh-host-key-disabled", Severity::High),
             CriticalBlockers
+        );
+        assert_eq!(
+            phase_of("shell/unsafe-rm", Severity::Medium),
+            SecurityStability
         );
         // Keyword: a rule that does not exist yet.
         assert_eq!(

@@ -170,8 +170,10 @@ mod tests {
 
     #[test]
     fn tasks_sharing_files_share_a_track_transitively() {
+        let mut rm = item("shell/unsafe-rm", "scripts/a.sh", 1);
+        rm.severity = crate::finding::Severity::High;
         let items = vec![
-            item("shell/unsafe-rm", "scripts/a.sh", 1),
+            rm,
             item("shell/missing-strict-mode", "scripts/a.sh", 1),
             item("shell/missing-strict-mode", "scripts/b.sh", 1),
             item("shell/backup-permissions", "scripts/b.sh", 5),
