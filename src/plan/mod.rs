@@ -58,6 +58,15 @@ pub struct PlanArgs {
     /// Working hours per developer per day [default: `[plan] hours_per_day`, else 6].
     #[arg(long, value_parser = parse_hours)]
     hours_per_day: Option<f64>,
+    /// Time added to each estimate for review and its fixes, in percent [default: `[plan] review_percent`, else 25].
+    #[arg(long, value_parser = parse_percent)]
+    review_percent: Option<f64>,
+    /// Share of each day kept free of plan tasks (meetings, support, the unplanned), in percent [default: `[plan] buffer_percent`, else 20].
+    #[arg(long, value_parser = parse_buffer)]
+    buffer_percent: Option<f64>,
+    /// First working day (YYYY-MM-DD): the schedule shows calendar dates, skipping weekends.
+    #[arg(long, value_name = "DATE", value_parser = schedule::parse_date)]
+    start: Option<time::Date>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
     format: PlanFormat,
@@ -76,6 +85,20 @@ fn parse_hours(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(h) if (1.0..=24.0).contains(&h) => Ok(h),
         _ => Err(format!("`{s}` is not a number of hours from 1 to 24")),
+    }
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=200.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 200")),
+    }
+}
+
+fn parse_buffer(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=90.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 90")),
     }
 }
 
@@ -125,9 +148,10 @@ pub fn build_plan(report: &ScanReport, opts: &PlanOptions) -> Plan {
 pub fn build_plan_from_items(project: &str, items: &[Item], opts: &PlanOptions) -> Plan {
     let mut tasks = tasks::group_with(items, &opts.overrides);
     let dependencies = deps::build(&mut tasks);
-    let tracks = tracks::assign(&mut tasks);
-    let schedule = schedule::schedule(&tasks, opts.devs, opts.hours_per_day);
-    let (critical_path, critical_path_hours) = schedule::critical_path(&tasks);
+    let tracks = tracks::assign(&mut tasks, opts.devs);
+    let sched_opts = opts.schedule();
+    let schedule = schedule::schedule(&tasks, &tracks, &sched_opts);
+    let (critical_path, critical_path_hours) = schedule::critical_path(&tasks, &sched_opts);
     let criteria = criteria_for(&tasks);
     let final_criteria = vec![
         Criterion {
@@ -240,6 +264,15 @@ pub fn run_cli(args: PlanArgs) -> i32 {
             .hours_per_day
             .or(settings.hours_per_day)
             .unwrap_or(defaults.hours_per_day),
+        review_percent: args
+            .review_percent
+            .or(settings.review_percent)
+            .unwrap_or(defaults.review_percent),
+        buffer_percent: args
+            .buffer_percent
+            .or(settings.buffer_percent)
+            .unwrap_or(defaults.buffer_percent),
+        start: args.start,
         overrides: settings.overrides,
     };
     let project = project_name(&args.common.path);
