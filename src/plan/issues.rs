@@ -139,13 +139,17 @@ pub fn body(plan: &Plan, t: &Task) -> String {
         ));
         step += 1;
     }
-    s.push_str("\n## Acceptance criteria\n\n");
-    for r in &t.rules {
+    if !t.estimate_basis.is_empty() {
         s.push_str(&format!(
-            "- [ ] `harden scan` reports no `{r}` findings in the files above\n"
+            "\nEstimate {} h: {}.\n",
+            fmt_hours(t.hours),
+            t.estimate_basis
         ));
     }
-    s.push_str("- [ ] The change is tested (the scripts run, the service starts)\n");
+    s.push_str("\n## Acceptance criteria\n\n");
+    for v in &t.verify {
+        s.push_str(&format!("- [ ] {v}\n"));
+    }
     s.push_str(&format!(
         "- [ ] `harden plan --since BASELINE` lists `{}` as done\n",
         t.id

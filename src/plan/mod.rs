@@ -12,6 +12,7 @@
 pub mod baseline;
 pub mod deps;
 pub mod effort;
+pub mod guidance;
 pub mod issues;
 pub mod model;
 pub mod phases;

@@ -193,6 +193,10 @@ pub struct Task {
     pub hours: f64,
     /// Why it matters (the rule's summary; empty for a rule this build does not have).
     pub why: String,
+    /// What the estimate assumes (a design change, or a mechanical edit repeated N times).
+    pub estimate_basis: String,
+    /// How to check it is done: the harden check, the control, the domain checks.
+    pub verify: Vec<String>,
     /// Task ids that must be done first.
     pub blocked_by: Vec<String>,
     /// Task ids waiting for this one.

@@ -169,6 +169,26 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
         )?;
     }
     writeln!(w)?;
+    let wins = super::guidance::quick_wins(tasks.iter().copied());
+    if !wins.is_empty() {
+        let names: Vec<String> = wins
+            .iter()
+            .map(|t| format!("{} ({} h)", t.id, fmt_hours(t.hours)))
+            .collect();
+        writeln!(
+            w,
+            "**Quick wins** (an hour or less, nothing blocks them): {}.\n",
+            names.join(", ")
+        )?;
+    }
+    let risks = super::guidance::risks(tasks.iter().copied());
+    if !risks.is_empty() {
+        writeln!(w, "**Risks:**\n")?;
+        for r in &risks {
+            writeln!(w, "- {r}")?;
+        }
+        writeln!(w)?;
+    }
     for t in &tasks {
         writeln!(w, "### {}: {}\n", t.id, cell(&t.title))?;
         if !t.why.is_empty() {
@@ -185,6 +205,21 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
             writeln!(w, "- … and {} more", t.findings.len() - MAX_LISTED)?;
         }
         writeln!(w)?;
+        if !t.estimate_basis.is_empty() {
+            writeln!(
+                w,
+                "*Estimate {} h:* {}.\n",
+                fmt_hours(t.hours),
+                t.estimate_basis
+            )?;
+        }
+        if !t.verify.is_empty() {
+            writeln!(w, "**Done when:**\n")?;
+            for v in &t.verify {
+                writeln!(w, "- [ ] {v}")?;
+            }
+            writeln!(w)?;
+        }
     }
     Ok(())
 }

@@ -373,6 +373,8 @@ mod tests {
             effort: Effort::from_hours(hours),
             hours,
             why: String::new(),
+            estimate_basis: String::new(),
+            verify: vec![],
             blocked_by: blocked_by.iter().map(|b| format!("T{b:03}")).collect(),
             blocks: vec![],
             track: String::new(),

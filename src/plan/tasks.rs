@@ -111,6 +111,9 @@ pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
         }
     }
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
+    for t in &mut tasks {
+        t.verify = super::guidance::verify(t);
+    }
     tasks
 }
 
@@ -269,7 +272,9 @@ fn make_task(
         .map(|i| i.severity)
         .max()
         .unwrap_or(Severity::Info);
-    let hours = effort::estimate(effort_model(rule, ov), findings.len(), files.len());
+    let model = effort_model(rule, ov);
+    let hours = effort::estimate(model, findings.len(), files.len());
+    let estimate_basis = super::guidance::estimate_basis(rule, model, findings.len(), files.len());
     let size = crate::plan::model::Effort::from_hours(hours);
     let phase = match ov.phase.get(rule) {
         Some(p) if !phases::is_blocker(severity) => *p,
@@ -319,6 +324,8 @@ fn make_task(
         effort: size,
         hours,
         why,
+        estimate_basis,
+        verify: Vec::new(),
         blocked_by: Vec::new(),
         blocks: Vec::new(),
         track: String::new(),
