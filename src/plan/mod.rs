@@ -425,6 +425,24 @@ mod tests {
                 }
             }
             prop_assert!(plan.schedule.makespan_hours + 1e-9 >= plan.critical_path_hours);
+            // Edges come from logic only, each with its reason, never backwards in phase.
+            for d in &plan.dependencies {
+                prop_assert_eq!(d.kind, DepKind::Declared);
+                prop_assert!(!d.reason.is_empty());
+                let (b, a) = (plan.task(&d.before).unwrap(), plan.task(&d.after).unwrap());
+                prop_assert!(b.phase <= a.phase);
+            }
+            // Phase 0 is exactly the tasks holding a high or critical finding.
+            for t in &plan.tasks {
+                let blocker = t.findings.iter().any(|f| f.severity >= Severity::High);
+                prop_assert_eq!(t.phase == Phase::CriticalBlockers, blocker, "{}", t.id);
+            }
+            // Every task is in a named track with a suggested developer, and says how to verify it.
+            for t in &plan.tasks {
+                let tr = plan.tracks.iter().find(|tr| tr.id == t.track);
+                prop_assert!(tr.is_some_and(|tr| tr.developer >= 1 && tr.developer <= devs));
+                prop_assert!(!t.verify.is_empty());
+            }
             // Ids are stable: the same findings in another order give the same tasks.
             let mut rev = items.clone();
             rev.reverse();

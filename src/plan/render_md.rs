@@ -336,11 +336,15 @@ fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         })
         .collect();
     if !early.is_empty() {
+        let more = early.len().saturating_sub(MAX_LISTED);
+        let mut listed = early[..early.len().min(MAX_LISTED)].join(", ");
+        if more > 0 {
+            listed.push_str(&format!(" and {more} more (the JSON marks them `early`)"));
+        }
         writeln!(
             w,
             "Started ahead of their phase, because no task of an earlier phase could start \
-             (blocked, or its files were being edited) and the developer would otherwise idle: {}.\n",
-            early.join(", ")
+             (blocked, or its files were being edited) and the developer would otherwise idle: {listed}.\n"
         )?;
     }
     writeln!(
