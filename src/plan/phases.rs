@@ -207,16 +207,22 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
         "Backups written without restrictive permissions",
     ),
     ("config/duplicated-credential", "Duplicated credentials"),
-    ("config/hardcoded-ip", "Hard-coded server IP addresses"),
+    (
+        "config/hardcoded-ip",
+        "Name servers in configuration instead of hard-coded IP addresses",
+    ),
     (
         "config/scattered-connection-settings",
-        "Connection settings assembled in many modules",
+        "Design one database module (settings and pool) for the connections each module assembles",
     ),
     (
         "docker/metrics-healthcheck",
         "Health checks that only probe the metrics endpoint",
     ),
-    ("config/duplicated-mapping", "Duplicated parameter blocks"),
+    (
+        "config/duplicated-mapping",
+        "One source for the parameter blocks copied between modules",
+    ),
     ("secrets/hardcoded-credential", "Hard-coded credentials"),
     ("python/bare-except", "Bare `except:` clauses"),
     (
@@ -231,7 +237,10 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
         "python/unclosed-resource",
         "Connections and cursors not closed",
     ),
-    ("python/print-in-library", "`print` instead of logging"),
+    (
+        "python/print-in-library",
+        "Set up a module logger and replace `print`",
+    ),
     (
         "python/silent-numeric-fallback",
         "Silent fallback to 0 on missing data",
@@ -282,6 +291,10 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
         "No automated dependency updates",
     ),
     ("deps/conflicting-pins", "Conflicting dependency pins"),
+    (
+        "deps/many-requirements-files",
+        "One source of truth for dependency versions across the requirements files",
+    ),
 ];
 
 /// `harden status` control ids a rule's fix satisfies, for success criteria.
