@@ -647,3 +647,55 @@ fn plan_settings_from_harden_toml() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[plan] devs"));
 }
+
+/// A design task from the repository model: collectors that each open their own
+/// database connection become one "connection module" task, after the credentials.
+#[test]
+fn modules_opening_their_own_connections_become_a_design_task() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("collectors-app");
+    for n in 0..6 {
+        let p = repo.join(format!("collectors/c{n}.py"));
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(
+            p,
+            "import os\nimport psycopg2\n\n\ndef run():\n    conn = psycopg2.connect(os.environ[\"DATABASE_URL\"])\n    with conn:\n        pass\n",
+        )
+        .unwrap();
+    }
+    fs::write(
+        repo.join("db.py"),
+        "import psycopg2\n\nDB_HOST = \"db.internal\"\nDB_USER = \"collector\"\nDB_PASSWORD = \"Tr0ub4dor&3x\"\n",
+    )
+    .unwrap();
+    let out = harden()
+        .args(["plan", "--format", "json"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tasks = v["tasks"].as_array().unwrap();
+    let pool = tasks
+        .iter()
+        .find(|t| t["id"] == "T-design-connection-pool")
+        .unwrap_or_else(|| panic!("no design task in {tasks:?}"));
+    assert_eq!(pool["track"], "database");
+    assert_eq!(pool["files"].as_array().unwrap().len(), 6);
+    assert!(pool["title"].as_str().unwrap().contains("6 modules"));
+    let blocked: Vec<&str> = pool["blocked_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b.as_str())
+        .collect();
+    assert!(
+        blocked.iter().any(|b| b.starts_with("T-secrets-")),
+        "credentials before the pool: {blocked:?}"
+    );
+}

@@ -84,6 +84,16 @@ pub const DECLARED: &[DeclaredDep] = &[
         "fix logging before adding telemetry",
     ),
     dep(
+        "config/duplicated-credential",
+        "*pool*",
+        "centralise credentials before connections are pooled: the pool reads them once",
+    ),
+    dep(
+        "secrets/*",
+        "*pool*",
+        "centralise credentials before connections are pooled: the pool reads them once",
+    ),
+    dep(
         "secrets/*",
         "config/scattered-connection-settings",
         "move secrets out of the code before one settings module reads them",

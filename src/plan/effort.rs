@@ -64,6 +64,9 @@ pub const RULE_EFFORT: &[(&str, EffortModel)] = &[
     ("repo/dependabot-coverage", m(1.0, 0.0, 0.25, 2.0)),
     ("repo/no-dependency-updates", m(1.0, 0.0, 0.0, 1.0)),
     ("deps/conflicting-pins", m(2.0, 0.5, 0.25, 8.0)),
+    // A connection module (settings, pool, close on exit) and its tests, then each
+    // module moved to it: one import and its connect call replaced.
+    ("design/connection-pool", m(3.0, 0.5, 0.0, 12.0)),
 ];
 
 /// Per-family parameters.

@@ -109,6 +109,9 @@ pub fn body(plan: &Plan, t: &Task) -> String {
             ));
         }
     }
+    for e in super::design::evidence(&plan.patterns, t) {
+        s.push_str(&format!("- [ ] {e}\n"));
+    }
     s.push_str("\n## Why it matters\n\n");
     for r in &t.rules {
         let fallback = if t.why.is_empty() { &t.title } else { &t.why };

@@ -11,6 +11,7 @@
 
 pub mod baseline;
 pub mod deps;
+pub mod design;
 pub mod effort;
 pub mod guidance;
 pub mod issues;
@@ -139,15 +140,31 @@ pub fn item_of(f: &Finding) -> Item {
     }
 }
 
-/// Builds the plan for a scan.
+/// Builds the plan for a scan, with the design tasks its repository model calls for.
 pub fn build_plan(report: &ScanReport, opts: &PlanOptions) -> Plan {
     let items: Vec<Item> = report.findings.iter().map(item_of).collect();
-    build_plan_from_items("", &items, opts)
+    build_plan_with(
+        "",
+        &items,
+        opts,
+        &design::Patterns::from_model(&report.model),
+    )
 }
 
 /// Builds the plan from plain findings (a scan or a baseline file); `project` names it.
 pub fn build_plan_from_items(project: &str, items: &[Item], opts: &PlanOptions) -> Plan {
+    build_plan_with(project, items, opts, &design::Patterns::default())
+}
+
+/// Builds the plan from findings and the cross-file patterns of the repository model.
+pub fn build_plan_with(
+    project: &str,
+    items: &[Item],
+    opts: &PlanOptions,
+    patterns: &design::Patterns,
+) -> Plan {
     let mut tasks = tasks::group_with(items, &opts.overrides);
+    design::add_tasks(&mut tasks, patterns, &opts.overrides);
     let dependencies = deps::build(&mut tasks);
     let tracks = tracks::assign(&mut tasks, opts.devs);
     let sched_opts = opts.schedule();
@@ -171,6 +188,7 @@ pub fn build_plan_from_items(project: &str, items: &[Item], opts: &PlanOptions) 
     Plan {
         project: project.to_string(),
         options: opts.clone(),
+        patterns: patterns.clone(),
         findings: items.len(),
         tasks,
         dependencies,
@@ -183,10 +201,12 @@ pub fn build_plan_from_items(project: &str, items: &[Item], opts: &PlanOptions) 
     }
 }
 
+/// The scan rules the tasks close (design tasks have no scan rule to check).
 fn all_rules(tasks: &[Task]) -> Vec<String> {
     let set: BTreeSet<&str> = tasks
         .iter()
         .flat_map(|t| t.rules.iter().map(String::as_str))
+        .filter(|r| !r.starts_with("design/"))
         .collect();
     set.into_iter().map(str::to_string).collect()
 }
@@ -278,7 +298,12 @@ pub fn run_cli(args: PlanArgs) -> i32 {
     };
     let project = project_name(&args.common.path);
     let items: Vec<Item> = report.findings.iter().map(item_of).collect();
-    let plan = build_plan_from_items(&project, &items, &opts);
+    let plan = build_plan_with(
+        &project,
+        &items,
+        &opts,
+        &design::Patterns::from_model(&report.model),
+    );
 
     if let Some(dir) = &args.export_issues {
         if let Err(e) = issues::export(&plan, dir, &report.secrets) {

@@ -382,6 +382,9 @@ pub struct Plan {
     /// Options used.
     #[serde(skip)]
     pub options: PlanOptions,
+    /// The cross-file patterns behind the design tasks.
+    #[serde(skip)]
+    pub patterns: super::design::Patterns,
     /// Tasks sorted by phase, then id.
     pub tasks: Vec<Task>,
     /// Edges of the dependency graph, transitively reduced for same-file edges.

@@ -204,6 +204,13 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
         if t.findings.len() > MAX_LISTED {
             writeln!(w, "- … and {} more", t.findings.len() - MAX_LISTED)?;
         }
+        let evidence = super::design::evidence(&plan.patterns, t);
+        for e in evidence.iter().take(MAX_LISTED) {
+            writeln!(w, "- {e}")?;
+        }
+        if evidence.len() > MAX_LISTED {
+            writeln!(w, "- … and {} more", evidence.len() - MAX_LISTED)?;
+        }
         writeln!(w)?;
         if !t.estimate_basis.is_empty() {
             writeln!(
