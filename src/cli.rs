@@ -90,6 +90,25 @@ struct ScanArgs {
     /// Report only findings not recorded in this baseline (`harden baseline`).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Report only this rule's findings (repeatable; `family/*` for a family): with
+    /// `--fail-on info`, the check that a plan task is done.
+    #[arg(long = "rule", value_name = "ID")]
+    rules: Vec<String>,
+}
+
+/// Whether `pattern` (`family/name` or `family/*`) names rules of the catalog.
+fn known_rule_pattern(pattern: &str) -> bool {
+    rules::catalog()
+        .iter()
+        .any(|m| rule_selected(pattern, m.id))
+}
+
+/// Whether rule `id` is selected by `pattern` (`family/name`, or `family/*`).
+fn rule_selected(pattern: &str, id: &str) -> bool {
+    match pattern.strip_suffix("/*") {
+        Some(family) => id.split('/').next() == Some(family),
+        None => pattern == id,
+    }
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -237,6 +256,11 @@ pub fn emit_masked(
 }
 
 fn cmd_scan(args: ScanArgs) -> i32 {
+    if let Some(bad) = args.rules.iter().find(|r| !known_rule_pattern(r)) {
+        return error(format!(
+            "--rule {bad}: no such rule or family; `harden rules` lists them"
+        ));
+    }
     let osv = args.osv.clone();
     let mut report = match load_and_scan_with(&args.common, |cfg| {
         if let Some(src) = osv {
@@ -247,6 +271,11 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    if !args.rules.is_empty() {
+        report
+            .findings
+            .retain(|f| args.rules.iter().any(|p| rule_selected(p, f.rule)));
+    }
     if let Some(path) = &args.baseline {
         match crate::plan::baseline::Baseline::load(path) {
             Ok(b) => report.findings = b.filter_new(std::mem::take(&mut report.findings)).0,

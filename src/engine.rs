@@ -819,6 +819,7 @@ fn check_file(
                 each_rule(rules, path, findings, diags, None, |r, s| {
                     r.check_python(&py, cx, s)
                 });
+                model_facts(outcome, |m| m.python(cx.file, &py));
             }
             Err(why) => {
                 outcome.parse_error = true;

@@ -256,6 +256,43 @@ fn gitignore_is_honoured_without_git_and_hidden_dirs_are_scanned() {
     assert_eq!(paths, vec![".github/scripts/release.sh"]);
 }
 
+/// `--rule` is the plan's "is this task done" check: only that rule's findings, and
+/// with `--fail-on info` exit 0 exactly when none is left.
+#[test]
+fn scan_for_one_rule_checks_a_task() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "deploy.sh", RISKY);
+    write(tmp.path(), "ops.sh", "#!/bin/bash\necho hi\n");
+    let (code, v) = json_scan(
+        tmp.path(),
+        &["--rule", "shell/unsafe-rm", "--fail-on", "info"],
+    );
+    assert_eq!(code, 1);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        !rules.is_empty() && rules.iter().all(|r| *r == "shell/unsafe-rm"),
+        "{rules:?}"
+    );
+    let (_, fam) = json_scan(tmp.path(), &["--rule", "shell/*"]);
+    assert!(fam["findings"].as_array().unwrap().len() > rules.len());
+    let (code, v) = json_scan(
+        tmp.path(),
+        &["--rule", "docker/runs-as-root", "--fail-on", "info"],
+    );
+    assert_eq!(code, 0);
+    assert!(v["findings"].as_array().unwrap().is_empty());
+    harden()
+        .args(["scan", "--rule", "shell/nope"])
+        .arg(tmp.path())
+        .assert()
+        .code(2);
+}
+
 #[test]
 fn rules_and_explain() {
     let out = harden().arg("rules").output().unwrap();

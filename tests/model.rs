@@ -195,3 +195,57 @@ fn workflows_github_runs_only_at_the_root() {
         [".github/workflows/ci.yml"]
     );
 }
+
+/// Connection calls per module: the modules that open a database connection
+/// themselves (the callers one shared connection module would replace), tests and
+/// examples left out.
+#[test]
+fn modules_that_open_their_own_database_connections() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let p = tmp.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "collectors/prices.py",
+        "import psycopg2\n\ndef run():\n    conn = psycopg2.connect(host=HOST)\n    return conn\n",
+    );
+    write(
+        "collectors/news.py",
+        "import psycopg2\nconn = psycopg2 . connect(dsn)\nother = psycopg2.connect(dsn)\n",
+    );
+    write(
+        "api/db.py",
+        "from sqlalchemy import create_engine\nengine = create_engine(URL)\n",
+    );
+    write(
+        "tests/test_db.py",
+        "import psycopg2\nconn = psycopg2.connect(dsn)\n",
+    );
+    write(
+        "collectors/util.py",
+        "def connect():\n    return None\nconnect()\n",
+    );
+    let m = common::scan_all(tmp.path()).model;
+    let calls: Vec<(&str, usize, &str)> = m
+        .connection_calls()
+        .iter()
+        .map(|c| (c.path.as_str(), c.line, c.call.as_str()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("api/db.py", 2, "create_engine"),
+            ("collectors/news.py", 2, "psycopg2.connect"),
+            ("collectors/news.py", 3, "psycopg2.connect"),
+            ("collectors/prices.py", 4, "psycopg2.connect"),
+            ("tests/test_db.py", 2, "psycopg2.connect"),
+        ]
+    );
+    let modules: Vec<&str> = m.connecting_modules().keys().copied().collect();
+    assert_eq!(
+        modules,
+        ["api/db.py", "collectors/news.py", "collectors/prices.py"]
+    );
+}

@@ -139,14 +139,28 @@ fn export_issues_writes_one_file_per_task_and_an_index() {
     for e in entries {
         let body = fs::read_to_string(dir.join(e["file"].as_str().unwrap())).unwrap();
         for section in [
-            "## Why",
-            "## Findings",
+            "## What is wrong",
+            "## Why it matters",
+            "## Steps to fix",
             "## Acceptance criteria",
             "## Blocked by",
         ] {
             assert!(body.contains(section), "{} lacks {section}", e["file"]);
         }
+        // An issue is for the person fixing it: no detection internals, no peer comparisons.
+        for internal in [
+            "The rule looks for",
+            "What it does not report",
+            "hadolint",
+            "Checkov",
+        ] {
+            assert!(!body.contains(internal), "{} says {internal:?}", e["file"]);
+        }
     }
+    // A leaked credential is rotated before anything else.
+    let secret = fs::read_to_string(dir.join("T-compose-secret-literal.md")).unwrap();
+    let steps = &secret[secret.find("## Steps to fix").unwrap()..];
+    assert!(steps.contains("\n\n1. Rotate the secret first"), "{steps}");
     let sm = fs::read_to_string(dir.join("T-shell-missing-strict-mode.md")).unwrap();
     assert!(sm.contains("- `T-shell-unsafe-rm`"), "{sm}");
     assert!(sm.contains("`scripts/deploy.sh:1`"));
@@ -624,11 +638,64 @@ fn plan_settings_from_harden_toml() {
             .unwrap()
     };
     assert_eq!(task(&v, "T-shell-missing-strict-mode")["phase"], 2);
-    assert_eq!(task(&v, "T-shell-unsafe-rm")["effort_hours"], 4.0);
+    // base 3 + 0.25 for the second place; the low finding is a follow-up task.
+    assert_eq!(task(&v, "T-shell-unsafe-rm")["effort_hours"], 3.5);
     assert_eq!(json(&["--devs", "2"])["options"]["devs"], 2);
 
     fs::write(repo.join("harden.toml"), "[plan]\ndevs = \"many\"\n").unwrap();
     let out = harden().arg("plan").arg(&repo).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[plan] devs"));
+}
+
+/// A design task from the repository model: collectors that each open their own
+/// database connection become one "connection module" task, after the credentials.
+#[test]
+fn modules_opening_their_own_connections_become_a_design_task() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("collectors-app");
+    for n in 0..6 {
+        let p = repo.join(format!("collectors/c{n}.py"));
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(
+            p,
+            "import os\nimport psycopg2\n\n\ndef run():\n    conn = psycopg2.connect(os.environ[\"DATABASE_URL\"])\n    with conn:\n        pass\n",
+        )
+        .unwrap();
+    }
+    fs::write(
+        repo.join("db.py"),
+        "import psycopg2\n\nDB_HOST = \"db.internal\"\nDB_USER = \"collector\"\nDB_PASSWORD = \"Tr0ub4dor&3x\"\n",
+    )
+    .unwrap();
+    let out = harden()
+        .args(["plan", "--format", "json"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tasks = v["tasks"].as_array().unwrap();
+    let pool = tasks
+        .iter()
+        .find(|t| t["id"] == "T-design-connection-pool")
+        .unwrap_or_else(|| panic!("no design task in {tasks:?}"));
+    assert_eq!(pool["track"], "database");
+    assert_eq!(pool["files"].as_array().unwrap().len(), 6);
+    assert!(pool["title"].as_str().unwrap().contains("6 modules"));
+    let blocked: Vec<&str> = pool["blocked_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b.as_str())
+        .collect();
+    assert!(
+        blocked.iter().any(|b| b.starts_with("T-secrets-")),
+        "credentials before the pool: {blocked:?}"
+    );
 }

@@ -107,6 +107,39 @@ pub struct Facts {
     references: Vec<Reference>,
     docs_dirs: BTreeMap<String, String>,
     templates: Vec<String>,
+    connection_calls: Vec<ConnectionCall>,
+}
+
+/// Database drivers' connect functions, as written at the call (`psycopg2.connect(…)`).
+/// Aliased imports (`from psycopg2 import connect as c`) are not followed: the model
+/// counts the common spelling, which is what a reviewer would grep for.
+pub const DRIVER_CONNECTS: &[&str] = &[
+    "psycopg2.connect",
+    "psycopg.connect",
+    "pymysql.connect",
+    "MySQLdb.connect",
+    "mysql.connector.connect",
+    "asyncpg.connect",
+    "asyncpg.create_pool",
+    "pymongo.MongoClient",
+    "redis.Redis",
+    "redis.StrictRedis",
+    "cx_Oracle.connect",
+    "oracledb.connect",
+    "pyodbc.connect",
+    "sqlalchemy.create_engine",
+    "create_engine",
+];
+
+/// A Python module opening a database connection itself (one per call).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ConnectionCall {
+    /// Module path.
+    pub path: String,
+    /// 1-based line of the call.
+    pub line: usize,
+    /// The function called (`psycopg2.connect`).
+    pub call: String,
 }
 
 impl Facts {
@@ -120,6 +153,39 @@ impl Facts {
         self.references.extend(other.references);
         self.docs_dirs.extend(other.docs_dirs);
         self.templates.extend(other.templates);
+        self.connection_calls.extend(other.connection_calls);
+    }
+
+    /// A Python module: the database connections it opens itself.
+    pub fn python(&mut self, file: &SourceFile, py: &crate::parse::python::PythonFile) {
+        if !DRIVER_CONNECTS
+            .iter()
+            .any(|c| file.text.contains(c.rsplit('.').next().unwrap_or(c)))
+        {
+            return;
+        }
+        let mut stack = vec![py.root()];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "call" {
+                if let Some(f) = n.child_by_field_name("function") {
+                    let text: String = f
+                        .utf8_text(file.text.as_bytes())
+                        .unwrap_or("")
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect();
+                    if DRIVER_CONNECTS.contains(&text.as_str()) {
+                        self.connection_calls.push(ConnectionCall {
+                            path: file.path.clone(),
+                            line: n.start_position().row + 1,
+                            call: text,
+                        });
+                    }
+                }
+            }
+            let mut cur = n.walk();
+            stack.extend(n.children(&mut cur));
+        }
     }
 
     /// A Dockerfile: its stages, final settings and `pip install -r`s.
@@ -369,6 +435,7 @@ pub struct Repository {
     environments: Vec<Environment>,
     docs_sites: Vec<DocsSite>,
     templates: BTreeSet<String>,
+    connection_calls: Vec<ConnectionCall>,
 }
 
 impl Repository {
@@ -396,6 +463,7 @@ impl Repository {
             mut references,
             docs_dirs,
             templates,
+            mut connection_calls,
         } = facts;
 
         let mut images: Vec<Image> = recipes
@@ -470,6 +538,8 @@ impl Repository {
         let mut services = services;
         services.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         drop(paths);
+        connection_calls.sort();
+        connection_calls.dedup();
         Repository {
             inventory,
             images,
@@ -479,7 +549,31 @@ impl Repository {
             environments,
             docs_sites,
             templates: templates.into_iter().collect(),
+            connection_calls,
         }
+    }
+
+    /// Every place a Python module opens a database connection itself, by path and line.
+    pub fn connection_calls(&self) -> &[ConnectionCall] {
+        &self.connection_calls
+    }
+
+    /// Modules that open database connections themselves, outside tests, examples
+    /// and development-only code: the callers a shared connection module would replace.
+    pub fn connecting_modules(&self) -> BTreeMap<&str, Vec<&ConnectionCall>> {
+        let mut out: BTreeMap<&str, Vec<&ConnectionCall>> = BTreeMap::new();
+        for c in &self.connection_calls {
+            let role = self.role(&c.path);
+            if role.dev_only
+                || role.ci_only
+                || role.template
+                || role.by_path != FileRole::Production
+            {
+                continue;
+            }
+            out.entry(c.path.as_str()).or_default().push(c);
+        }
+        out
     }
 
     /// Every file the walk saw, sorted by path.

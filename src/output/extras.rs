@@ -154,17 +154,17 @@ impl PlanView {
     }
 }
 
-/// Formats hours as a short effort label: `30m`, `4h`, `2.5d` (8-hour days).
+/// Formats hours of work as a short effort label: `30m`, `4h`, `345h`. Never days:
+/// a day depends on the hours per day and the number of developers, which only
+/// the plan's schedule knows, and the HTML, Markdown and plan reports must agree.
 pub fn effort_label(hours: f64) -> String {
     if !hours.is_finite() || hours <= 0.0 {
         return "–".to_string();
     }
     if hours < 1.0 {
         format!("{}m", (hours * 60.0).round() as u64)
-    } else if hours < 16.0 {
-        trim_float(hours, "h")
     } else {
-        trim_float(hours / 8.0, "d")
+        trim_float(hours, "h")
     }
 }
 
@@ -186,7 +186,8 @@ mod tests {
         assert_eq!(effort_label(0.5), "30m");
         assert_eq!(effort_label(4.0), "4h");
         assert_eq!(effort_label(2.5), "2.5h");
-        assert_eq!(effort_label(20.0), "2.5d");
+        assert_eq!(effort_label(20.0), "20h");
+        assert_eq!(effort_label(345.25), "345.3h");
         assert_eq!(effort_label(f64::NAN), "–");
     }
 

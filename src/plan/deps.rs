@@ -1,18 +1,20 @@
-//! The dependency graph between tasks.
+//! The dependency graph between tasks: what must be true before another change
+//! makes sense, each edge with its reason.
 //!
-//! Two sources of edges, in this order:
-//! 1. [`DECLARED`]: "X before Y" between rules, with the reason (a table, keyed by
-//!    rule id patterns, so rules that land later are covered without code);
-//! 2. same-file ordering: tasks that edit the same file go in phase order.
+//! Edges come only from logic, the [`DECLARED`] table of "X before Y" between rules
+//! (keyed by rule id patterns, so rules that land later are covered without code):
+//! credentials centralised before connections are pooled, logging before telemetry,
+//! retries before a circuit breaker, conflicting pins reconciled before automated
+//! updates, a health route before a health check that uses it. Two tasks that merely
+//! edit the same file are not ordered here: that is a scheduling constraint (they
+//! never run at once, see `schedule.rs`) and a hint for who takes them (`tracks.rs`),
+//! not a reason for one to wait for the other.
 //!
-//! Every edge goes forward in phase or stays in it (a declared edge that a severity
-//! override turned backwards is dropped: the earlier phase wins), and same-file
-//! edges go strictly forward; so a cycle could only be made of declared edges within
-//! one phase, and an edge that would close one is refused (checked against the
-//! reachability of the graph built so far). The graph is acyclic by construction,
-//! and any two tasks of different phases that edit a common file are ordered.
-//! Same-file edges already implied by a path are dropped, which keeps
-//! "what blocks what" short.
+//! Every edge goes forward in phase or stays in it (a declared edge that severity
+//! turned backwards, when the "after" task holds high findings and so is phase 0, is
+//! dropped: the blocker goes first). So a cycle could only be made of declared edges
+//! within one phase, and an edge that would close one is refused (checked against the
+//! reachability of the graph built so far): the graph is acyclic by construction.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,18 +80,53 @@ pub const DECLARED: &[DeclaredDep] = &[
     ),
     dep(
         "python/print-in-library",
-        "*health*",
-        "fix logging before adding health checks",
-    ),
-    dep(
-        "python/print-in-library",
-        "*probe*",
-        "fix logging before adding health probes",
-    ),
-    dep(
-        "python/print-in-library",
         "*telemetry*",
         "fix logging before adding telemetry",
+    ),
+    dep(
+        "config/duplicated-credential",
+        "*pool*",
+        "centralise credentials before connections are pooled: the pool reads them once",
+    ),
+    dep(
+        "secrets/*",
+        "*pool*",
+        "centralise credentials before connections are pooled: the pool reads them once",
+    ),
+    dep(
+        "secrets/*",
+        "config/scattered-connection-settings",
+        "move secrets out of the code before one settings module reads them",
+    ),
+    dep(
+        "docker/metrics-healthcheck",
+        "compose/missing-healthcheck",
+        "a health route that checks the service first: the compose health check calls it",
+    ),
+    dep(
+        "docker/metrics-healthcheck",
+        "compose/noop-healthcheck",
+        "a health route that checks the service first: the compose health check calls it",
+    ),
+    dep(
+        "docker/metrics-healthcheck",
+        "k8s/missing-probes",
+        "a health route that checks the service first: the probes call it",
+    ),
+    dep(
+        "docker/metrics-healthcheck",
+        "k8s/noop-probe",
+        "a health route that checks the service first: the probes call it",
+    ),
+    dep(
+        "deps/unpinned-requirement",
+        "repo/no-dependency-updates",
+        "pin exact versions first: automated updates then propose reviewable bumps",
+    ),
+    dep(
+        "deps/unpinned-requirement",
+        "repo/dependabot-coverage",
+        "pin exact versions first: automated updates then propose reviewable bumps",
     ),
     dep(
         "python/print-in-library",
@@ -222,37 +259,6 @@ pub fn build(tasks: &mut [Task]) -> Vec<Dependency> {
                 add(&mut g, b, a, DepKind::Declared, d.reason.to_string());
             }
         }
-    }
-
-    // Same-file ordering: per file, tasks grouped by phase; each group waits for the previous one.
-    let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, t) in tasks.iter().enumerate() {
-        for f in &t.files {
-            by_file.entry(f.as_str()).or_default().push(i);
-        }
-    }
-    let mut same_file: Vec<(usize, usize, String)> = Vec::new();
-    for (file, idx) in &by_file {
-        let mut groups: BTreeMap<_, Vec<usize>> = BTreeMap::new();
-        for &i in idx {
-            groups.entry(tasks[i].phase).or_default().push(i);
-        }
-        let groups: Vec<(_, Vec<usize>)> = groups.into_iter().collect();
-        for w in groups.windows(2) {
-            for &b in &w[0].1 {
-                for &a in &w[1].1 {
-                    same_file.push((b, a, format!("both edit `{file}`")));
-                }
-            }
-        }
-    }
-    // Shortest phase gaps first, so longer gaps are usually implied and dropped.
-    same_file.sort_by_key(|(b, a, _)| (tasks[*a].phase.index() - tasks[*b].phase.index(), *b, *a));
-    for (b, a, reason) in same_file {
-        if g.reaches(b, a) {
-            continue;
-        }
-        add(&mut g, b, a, DepKind::SameFile, reason);
     }
 
     for t in tasks.iter_mut() {
@@ -394,30 +400,62 @@ mod tests {
     }
 
     #[test]
-    fn same_file_tasks_go_in_phase_order_and_implied_edges_are_dropped() {
-        // Phases 0 (unsafe-rm), 2 (bare-except… not shell, so use keywords), 5 (strict mode).
+    fn sharing_a_file_orders_nothing() {
+        // gept: "declare missing imports" led the critical path only because it edits
+        // a collector that the exception handling also edits.
         let items = vec![
-            item("shell/ssh-host-key-disabled", "deploy.sh", 3),
+            item("deps/undeclared-import", "collectors/collect_news.py", 3),
+            item("python/bare-except", "collectors/collect_news.py", 40),
             item("shell/backup-permissions", "deploy.sh", 7),
             item("shell/missing-strict-mode", "deploy.sh", 1),
         ];
         let mut tasks = group(&items);
         let edges = build(&mut tasks);
-        assert_eq!(edges.len(), 2, "{edges:?}");
-        assert!(edges.iter().all(|e| e.kind == DepKind::SameFile));
-        let order: Vec<String> = topo_order(&tasks)
-            .unwrap()
-            .into_iter()
-            .map(|i| tasks[i].id.clone())
-            .collect();
-        assert_eq!(
-            order,
-            vec![
-                "T-shell-ssh-host-key-disabled",
-                "T-shell-backup-permissions",
-                "T-shell-missing-strict-mode"
-            ]
+        assert!(edges.is_empty(), "{edges:?}");
+    }
+
+    #[test]
+    fn logic_edges_carry_their_reason() {
+        let items = vec![
+            item("python/requests-no-timeout", "collectors/a.py", 3),
+            item("python/no-circuit-breaker", "collectors/b.py", 1),
+            item("deps/conflicting-pins", "requirements.txt", 2),
+            item("repo/no-dependency-updates", "", 0),
+            item("docker/metrics-healthcheck", "collectors/Dockerfile", 9),
+            item("compose/missing-healthcheck", "docker-compose.yml", 4),
+            item("python/print-in-library", "collectors/c.py", 5),
+            item("python/training-telemetry", "training/t.py", 5),
+        ];
+        let mut tasks = group(&items);
+        let edges = build(&mut tasks);
+        let reason = |b: &str, a: &str| {
+            edges
+                .iter()
+                .find(|e| e.before == b && e.after == a)
+                .map(|e| e.reason.clone())
+                .unwrap_or_else(|| panic!("no edge {b} -> {a} in {edges:?}"))
+        };
+        assert!(reason(
+            "T-python-requests-no-timeout",
+            "T-python-no-circuit-breaker"
+        )
+        .contains("circuit breaker"));
+        assert!(
+            reason("T-deps-conflicting-pins", "T-repo-no-dependency-updates")
+                .contains("automated updates")
         );
+        assert!(reason(
+            "T-docker-metrics-healthcheck",
+            "T-compose-missing-healthcheck"
+        )
+        .contains("health route"));
+        assert!(
+            reason("T-python-print-in-library", "T-python-training-telemetry")
+                .contains("telemetry")
+        );
+        assert!(edges
+            .iter()
+            .all(|e| e.kind == DepKind::Declared && !e.reason.is_empty()));
     }
 
     /// Every rule id the tables know about, plus the registered ones.
@@ -449,7 +487,8 @@ mod tests {
             for b in ids.iter().filter(|i| pattern_matches(d.before, i)) {
                 for a in ids.iter().filter(|i| pattern_matches(d.after, i)) {
                     assert!(
-                        phases::phase_of(b, Severity::High) <= phases::phase_of(a, Severity::High),
+                        phases::phase_of(b, Severity::Medium)
+                            <= phases::phase_of(a, Severity::Medium),
                         "{b} -> {a} goes backwards in phase"
                     );
                     assert_ne!(a, b, "{} matches itself", d.before);

@@ -64,6 +64,9 @@ pub const RULE_EFFORT: &[(&str, EffortModel)] = &[
     ("repo/dependabot-coverage", m(1.0, 0.0, 0.25, 2.0)),
     ("repo/no-dependency-updates", m(1.0, 0.0, 0.0, 1.0)),
     ("deps/conflicting-pins", m(2.0, 0.5, 0.25, 8.0)),
+    // A connection module (settings, pool, close on exit) and its tests, then each
+    // module moved to it: one import and its connect call replaced.
+    ("design/connection-pool", m(3.0, 0.5, 0.0, 12.0)),
 ];
 
 /// Per-family parameters.
@@ -95,6 +98,14 @@ pub fn model_for(rule: &str) -> EffortModel {
         .find(|(f, _)| *f == family)
         .map(|(_, e)| *e)
         .unwrap_or(DEFAULT_EFFORT)
+}
+
+/// The estimate before the cap: what repeating the change everywhere would cost if it
+/// never became mechanical. Used to decide whether a problem is too big for one task.
+pub fn raw_hours(model: EffortModel, findings: usize, files: usize) -> f64 {
+    let files = files.max(1);
+    let findings = findings.max(files);
+    model.base + model.per_file * (files - 1) as f64 + model.per_hit * (findings - files) as f64
 }
 
 /// Hours for `findings` occurrences across `files` files (a multiple of 0.5, at least 0.5).

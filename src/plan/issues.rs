@@ -23,23 +23,68 @@ pub struct IssueIndexEntry<'a> {
     pub blocked_by: &'a [String],
 }
 
-/// The `## Why` section of a rule's docs, else its summary.
-pub fn why_of(rule: &str, fallback: &str) -> String {
+/// A section of a rule's docs (`## Why`, `## Fix`), split into paragraphs.
+fn doc_section(rule: &str, heading: &str) -> Vec<String> {
     let Some(meta) = crate::rules::find_meta(rule) else {
-        return fallback.to_string();
+        return Vec::new();
     };
     let docs = meta.docs;
-    match docs.find("## Why") {
-        Some(start) => {
-            let body = &docs[start + "## Why".len()..];
-            let end = body.find("\n## ").unwrap_or(body.len());
-            body[..end].trim().to_string()
+    let Some(start) = docs.find(&format!("## {heading}\n")) else {
+        return Vec::new();
+    };
+    let body = &docs[start + heading.len() + 4..];
+    let end = body.find("\n## ").unwrap_or(body.len());
+    let mut paras: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut in_code = false;
+    for line in body[..end].lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
         }
-        None => meta.summary.to_string(),
+        if line.trim().is_empty() && !in_code {
+            if !cur.trim().is_empty() {
+                paras.push(cur.trim_end().to_string());
+            }
+            cur.clear();
+        } else {
+            cur.push_str(line);
+            cur.push('\n');
+        }
     }
+    if !cur.trim().is_empty() {
+        paras.push(cur.trim_end().to_string());
+    }
+    paras
 }
 
-/// The Markdown body of a task's issue.
+/// Why the problem matters, for the person fixing it: the opening paragraph of the
+/// rule's `## Why` (what follows it is how the rule detects, which is for reviewers
+/// of the rule, not for the issue), else `fallback`.
+pub fn why_of(rule: &str, fallback: &str) -> String {
+    doc_section(rule, "Why")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// The steps to fix: the opening paragraph of the rule's `## Fix`, with the code
+/// examples and `harden fix` notes that follow it; the comparisons with peer tools
+/// are left out.
+pub fn fix_of(rule: &str) -> Vec<String> {
+    let paras = doc_section(rule, "Fix");
+    let mut out = Vec::new();
+    for (n, p) in paras.into_iter().enumerate() {
+        if n == 0 || p.starts_with("```") || p.starts_with("`harden fix") {
+            out.push(p);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// The Markdown body of a task's issue: what is wrong, why it matters, the steps to
+/// fix it, how to check it is done, and what it waits for.
 pub fn body(plan: &Plan, t: &Task) -> String {
     let mut s = String::new();
     s.push_str(&format!(
@@ -51,15 +96,7 @@ pub fn body(plan: &Plan, t: &Task) -> String {
         t.track,
         t.id
     ));
-    s.push_str("## Why\n\n");
-    for r in &t.rules {
-        let fallback = if t.why.is_empty() { &t.title } else { &t.why };
-        s.push_str(&why_of(r, fallback));
-        s.push_str(&format!(
-            "\n\n(`harden explain {r}` has examples and the fix.)\n\n"
-        ));
-    }
-    s.push_str("## Findings\n\n");
+    s.push_str("## What is wrong\n\n");
     for f in &t.findings {
         if f.path.is_empty() {
             s.push_str(&format!("- [ ] {} ({})\n", f.message, f.severity));
@@ -72,13 +109,50 @@ pub fn body(plan: &Plan, t: &Task) -> String {
             ));
         }
     }
-    s.push_str("\n## Acceptance criteria\n\n");
+    for e in super::design::evidence(&plan.patterns, t) {
+        s.push_str(&format!("- [ ] {e}\n"));
+    }
+    s.push_str("\n## Why it matters\n\n");
     for r in &t.rules {
+        let fallback = if t.why.is_empty() { &t.title } else { &t.why };
+        s.push_str(&why_of(r, fallback));
+        s.push_str("\n\n");
+    }
+    s.push_str("## Steps to fix\n\n");
+    let mut step = 1;
+    if t.rules.iter().any(|r| super::phases::is_leaked_secret(r)) {
         s.push_str(&format!(
-            "- [ ] `harden scan` reports no `{r}` findings in the files above\n"
+            "{step}. Rotate the secret first: revoke or change it where it is issued (database, \
+             provider console). It is in the git history and every clone, so removing it from the \
+             file does not make it secret again.\n"
+        ));
+        step += 1;
+    }
+    for r in &t.rules {
+        for (n, p) in fix_of(r).into_iter().enumerate() {
+            if n == 0 {
+                s.push_str(&format!("{step}. {}\n", p.replace('\n', "\n   ")));
+                step += 1;
+            } else {
+                s.push_str(&format!("\n{p}\n\n"));
+            }
+        }
+        s.push_str(&format!(
+            "{step}. Apply the same change at every place listed above (`harden explain {r}` has examples).\n"
+        ));
+        step += 1;
+    }
+    if !t.estimate_basis.is_empty() {
+        s.push_str(&format!(
+            "\nEstimate {} h: {}.\n",
+            fmt_hours(t.hours),
+            t.estimate_basis
         ));
     }
-    s.push_str("- [ ] The change is tested (the scripts run, the service starts)\n");
+    s.push_str("\n## Acceptance criteria\n\n");
+    for v in &t.verify {
+        s.push_str(&format!("- [ ] {v}\n"));
+    }
     s.push_str(&format!(
         "- [ ] `harden plan --since BASELINE` lists `{}` as done\n",
         t.id

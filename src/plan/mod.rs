@@ -11,7 +11,9 @@
 
 pub mod baseline;
 pub mod deps;
+pub mod design;
 pub mod effort;
+pub mod guidance;
 pub mod issues;
 pub mod model;
 pub mod phases;
@@ -58,6 +60,15 @@ pub struct PlanArgs {
     /// Working hours per developer per day [default: `[plan] hours_per_day`, else 6].
     #[arg(long, value_parser = parse_hours)]
     hours_per_day: Option<f64>,
+    /// Time added to each estimate for review and its fixes, in percent [default: `[plan] review_percent`, else 25].
+    #[arg(long, value_parser = parse_percent)]
+    review_percent: Option<f64>,
+    /// Share of each day kept free of plan tasks (meetings, support, the unplanned), in percent [default: `[plan] buffer_percent`, else 20].
+    #[arg(long, value_parser = parse_buffer)]
+    buffer_percent: Option<f64>,
+    /// First working day (YYYY-MM-DD): the schedule shows calendar dates, skipping weekends.
+    #[arg(long, value_name = "DATE", value_parser = schedule::parse_date)]
+    start: Option<time::Date>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
     format: PlanFormat,
@@ -76,6 +87,20 @@ fn parse_hours(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(h) if (1.0..=24.0).contains(&h) => Ok(h),
         _ => Err(format!("`{s}` is not a number of hours from 1 to 24")),
+    }
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=200.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 200")),
+    }
+}
+
+fn parse_buffer(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=90.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 90")),
     }
 }
 
@@ -115,19 +140,36 @@ pub fn item_of(f: &Finding) -> Item {
     }
 }
 
-/// Builds the plan for a scan.
+/// Builds the plan for a scan, with the design tasks its repository model calls for.
 pub fn build_plan(report: &ScanReport, opts: &PlanOptions) -> Plan {
     let items: Vec<Item> = report.findings.iter().map(item_of).collect();
-    build_plan_from_items("", &items, opts)
+    build_plan_with(
+        "",
+        &items,
+        opts,
+        &design::Patterns::from_model(&report.model),
+    )
 }
 
 /// Builds the plan from plain findings (a scan or a baseline file); `project` names it.
 pub fn build_plan_from_items(project: &str, items: &[Item], opts: &PlanOptions) -> Plan {
+    build_plan_with(project, items, opts, &design::Patterns::default())
+}
+
+/// Builds the plan from findings and the cross-file patterns of the repository model.
+pub fn build_plan_with(
+    project: &str,
+    items: &[Item],
+    opts: &PlanOptions,
+    patterns: &design::Patterns,
+) -> Plan {
     let mut tasks = tasks::group_with(items, &opts.overrides);
+    design::add_tasks(&mut tasks, patterns, &opts.overrides);
     let dependencies = deps::build(&mut tasks);
-    let tracks = tracks::assign(&mut tasks);
-    let schedule = schedule::schedule(&tasks, opts.devs, opts.hours_per_day);
-    let (critical_path, critical_path_hours) = schedule::critical_path(&tasks);
+    let tracks = tracks::assign(&mut tasks, opts.devs);
+    let sched_opts = opts.schedule();
+    let schedule = schedule::schedule(&tasks, &tracks, &sched_opts);
+    let (critical_path, critical_path_hours) = schedule::critical_path(&tasks, &sched_opts);
     let criteria = criteria_for(&tasks);
     let final_criteria = vec![
         Criterion {
@@ -146,6 +188,7 @@ pub fn build_plan_from_items(project: &str, items: &[Item], opts: &PlanOptions) 
     Plan {
         project: project.to_string(),
         options: opts.clone(),
+        patterns: patterns.clone(),
         findings: items.len(),
         tasks,
         dependencies,
@@ -158,10 +201,12 @@ pub fn build_plan_from_items(project: &str, items: &[Item], opts: &PlanOptions) 
     }
 }
 
+/// The scan rules the tasks close (design tasks have no scan rule to check).
 fn all_rules(tasks: &[Task]) -> Vec<String> {
     let set: BTreeSet<&str> = tasks
         .iter()
         .flat_map(|t| t.rules.iter().map(String::as_str))
+        .filter(|r| !r.starts_with("design/"))
         .collect();
     set.into_iter().map(str::to_string).collect()
 }
@@ -240,11 +285,25 @@ pub fn run_cli(args: PlanArgs) -> i32 {
             .hours_per_day
             .or(settings.hours_per_day)
             .unwrap_or(defaults.hours_per_day),
+        review_percent: args
+            .review_percent
+            .or(settings.review_percent)
+            .unwrap_or(defaults.review_percent),
+        buffer_percent: args
+            .buffer_percent
+            .or(settings.buffer_percent)
+            .unwrap_or(defaults.buffer_percent),
+        start: args.start,
         overrides: settings.overrides,
     };
     let project = project_name(&args.common.path);
     let items: Vec<Item> = report.findings.iter().map(item_of).collect();
-    let plan = build_plan_from_items(&project, &items, &opts);
+    let plan = build_plan_with(
+        &project,
+        &items,
+        &opts,
+        &design::Patterns::from_model(&report.model),
+    );
 
     if let Some(dir) = &args.export_issues {
         if let Err(e) = issues::export(&plan, dir, &report.secrets) {
@@ -391,6 +450,24 @@ mod tests {
                 }
             }
             prop_assert!(plan.schedule.makespan_hours + 1e-9 >= plan.critical_path_hours);
+            // Edges come from logic only, each with its reason, never backwards in phase.
+            for d in &plan.dependencies {
+                prop_assert_eq!(d.kind, DepKind::Declared);
+                prop_assert!(!d.reason.is_empty());
+                let (b, a) = (plan.task(&d.before).unwrap(), plan.task(&d.after).unwrap());
+                prop_assert!(b.phase <= a.phase);
+            }
+            // Phase 0 is exactly the tasks holding a high or critical finding.
+            for t in &plan.tasks {
+                let blocker = t.findings.iter().any(|f| f.severity >= Severity::High);
+                prop_assert_eq!(t.phase == Phase::CriticalBlockers, blocker, "{}", t.id);
+            }
+            // Every task is in a named track with a suggested developer, and says how to verify it.
+            for t in &plan.tasks {
+                let tr = plan.tracks.iter().find(|tr| tr.id == t.track);
+                prop_assert!(tr.is_some_and(|tr| tr.developer >= 1 && tr.developer <= devs));
+                prop_assert!(!t.verify.is_empty());
+            }
             // Ids are stable: the same findings in another order give the same tasks.
             let mut rev = items.clone();
             rev.reverse();

@@ -12,7 +12,8 @@ use crate::finding::Severity;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(into = "u8")]
 pub enum Phase {
-    /// 0: exploitable holes and data-loss risks; nothing ships before these.
+    /// 0: high and critical findings in shipped code (exploitable or leaking now);
+    /// nothing ships before these.
     CriticalBlockers,
     /// 1: secrets, credentials, permissions, privileged containers, supply chain.
     SecurityStability,
@@ -73,7 +74,7 @@ impl Phase {
     pub fn intent(self) -> &'static str {
         match self {
             Phase::CriticalBlockers => {
-                "Security holes and data-loss risks: fix and merge these before any deploy."
+                "High and critical findings in shipped code, exploitable or leaking now: fix and merge these before any deploy."
             }
             Phase::SecurityStability => {
                 "Credentials, secrets, permissions and supply chain: done before production traffic."
@@ -192,6 +193,10 @@ pub struct Task {
     pub hours: f64,
     /// Why it matters (the rule's summary; empty for a rule this build does not have).
     pub why: String,
+    /// What the estimate assumes (a design change, or a mechanical edit repeated N times).
+    pub estimate_basis: String,
+    /// How to check it is done: the harden check, the control, the domain checks.
+    pub verify: Vec<String>,
     /// Task ids that must be done first.
     pub blocked_by: Vec<String>,
     /// Task ids waiting for this one.
@@ -204,10 +209,8 @@ pub struct Task {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DepKind {
-    /// From the declared table in `deps.rs`.
+    /// From the declared table in `deps.rs`: one change needs the other first.
     Declared,
-    /// Both tasks edit the same file; the earlier phase goes first.
-    SameFile,
 }
 
 /// An edge of the dependency graph: `before` must be done before `after`.
@@ -217,25 +220,27 @@ pub struct Dependency {
     pub before: String,
     /// Task that waits.
     pub after: String,
-    /// Declared or same-file.
+    /// Always declared (same-file overlap orders nothing; it only keeps two tasks apart).
     pub kind: DepKind,
     /// Human reason ("add timeouts before a circuit breaker").
     pub reason: String,
 }
 
-/// Tasks that touch overlapping files: one developer at a time.
+/// A domain of the work (database, CI/CD, containers…), as a lead hands it out.
 #[derive(Debug, Clone, Serialize)]
 pub struct Track {
-    /// `A`, or `A1`, `A2`… when an area has several tracks (one per phase and file set).
+    /// Domain id (`database`, `ci-cd`, `containers`, `observability`, `docs`…).
     pub id: String,
-    /// Area letter: tracks of one area touch common files in different phases.
-    pub area: String,
-    /// Name from the dominant family and directory ("Shell scripts · scripts/").
+    /// Name as shown ("Database & credentials").
     pub name: String,
+    /// Suggested developer (1-based): balanced hours, files kept with one person.
+    pub developer: usize,
     /// Task ids in the track, in phase order.
     pub tasks: Vec<String>,
     /// Sum of the task estimates.
     pub hours: f64,
+    /// Other tracks that edit a common file (their tasks never run at the same time).
+    pub shares_files_with: Vec<String>,
 }
 
 /// One task placed on one developer's timeline.
@@ -245,10 +250,20 @@ pub struct Slot {
     pub task: String,
     /// 1-based developer number.
     pub developer: usize,
-    /// Working hours from the start of the plan.
+    /// Hours of task time from the start of the plan (see [`Schedule::focus_hours_per_day`]).
     pub start_hour: f64,
-    /// Working hours from the start of the plan.
+    /// Hours of task time from the start of the plan; includes the review share.
     pub end_hour: f64,
+    /// Started while a task of an earlier phase was still waiting, because none could
+    /// start and the developer would otherwise idle.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub early: bool,
+    /// First working day (`YYYY-MM-DD`), with `--start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last working day, with `--start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
 }
 
 /// The schedule for N developers.
@@ -258,19 +273,31 @@ pub struct Schedule {
     pub devs: usize,
     /// Working hours per day.
     pub hours_per_day: f64,
+    /// Hours per day given to plan tasks (the rest is the buffer).
+    pub focus_hours_per_day: f64,
+    /// Review share added to each estimate, in percent.
+    pub review_percent: f64,
+    /// Share of each day kept free, in percent.
+    pub buffer_percent: f64,
+    /// First working day, with `--start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last working day, with `--start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
     /// Every task, sorted by start then developer.
     pub slots: Vec<Slot>,
-    /// End of the last task, in working hours.
+    /// End of the last task, in hours of task time.
     pub makespan_hours: f64,
 }
 
 impl Schedule {
     /// Working days the schedule takes (at least 1 when there is work).
     pub fn days(&self) -> usize {
-        if self.makespan_hours <= 0.0 || self.hours_per_day <= 0.0 {
+        if self.makespan_hours <= 0.0 || self.focus_hours_per_day <= 0.0 {
             return 0;
         }
-        (self.makespan_hours / self.hours_per_day - 1e-9)
+        (self.makespan_hours / self.focus_hours_per_day - 1e-9)
             .ceil()
             .max(1.0) as usize
     }
@@ -306,6 +333,12 @@ pub struct PlanOptions {
     pub devs: usize,
     /// Working hours per developer per day (the CLI accepts 1 to 24).
     pub hours_per_day: f64,
+    /// Review share added to each estimate in the schedule, in percent.
+    pub review_percent: f64,
+    /// Share of each day kept free of plan tasks, in percent.
+    pub buffer_percent: f64,
+    /// First working day, for calendar dates.
+    pub start: Option<time::Date>,
     /// Phase and effort overrides from `[plan]` in `harden.toml`.
     pub overrides: super::settings::Overrides,
 }
@@ -315,7 +348,23 @@ impl Default for PlanOptions {
         PlanOptions {
             devs: 3,
             hours_per_day: 6.0,
+            review_percent: super::schedule::DEFAULT_REVIEW_PERCENT,
+            buffer_percent: super::schedule::DEFAULT_BUFFER_PERCENT,
+            start: None,
             overrides: Default::default(),
+        }
+    }
+}
+
+impl PlanOptions {
+    /// The schedule's part of the options.
+    pub fn schedule(&self) -> super::schedule::ScheduleOptions {
+        super::schedule::ScheduleOptions {
+            devs: self.devs,
+            hours_per_day: self.hours_per_day,
+            review_percent: self.review_percent,
+            buffer_percent: self.buffer_percent,
+            start: self.start,
         }
     }
 }
@@ -333,6 +382,9 @@ pub struct Plan {
     /// Options used.
     #[serde(skip)]
     pub options: PlanOptions,
+    /// The cross-file patterns behind the design tasks.
+    #[serde(skip)]
+    pub patterns: super::design::Patterns,
     /// Tasks sorted by phase, then id.
     pub tasks: Vec<Task>,
     /// Edges of the dependency graph, transitively reduced for same-file edges.

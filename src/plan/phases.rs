@@ -1,7 +1,12 @@
 //! Data tables that classify a rule: its phase, its task title, the `harden status`
-//! control its fix satisfies. Lookup goes from the most to the least specific:
-//! critical severity → rule id → keyword in the rule name → family → severity.
-//! Rules added later get a sensible phase without a code change.
+//! control its fix satisfies.
+//!
+//! Phase 0 is decided by what the finding is, not by its rule: a high or critical
+//! finding (severity already lowered for tests, examples and CI-only context) is
+//! exploitable or leaking now, so it blocks a release whatever rule found it; and
+//! nothing below high is a blocker, whatever its rule. Below that, lookup goes from
+//! the most to the least specific: rule id → keyword in the rule name → family →
+//! severity. Rules added later get a sensible phase without a code change.
 
 use super::model::Phase;
 use crate::finding::Severity;
@@ -10,11 +15,11 @@ use Phase::*;
 
 /// Phase by exact rule id.
 pub const RULE_PHASE: &[(&str, Phase)] = &[
-    ("shell/unsafe-rm", CriticalBlockers),
-    ("shell/ssh-host-key-disabled", CriticalBlockers),
-    ("shell/lock-race", CriticalBlockers),
-    ("actions/template-injection", CriticalBlockers),
-    ("actions/script-injection", CriticalBlockers),
+    ("shell/unsafe-rm", SecurityStability),
+    ("shell/ssh-host-key-disabled", SecurityStability),
+    ("shell/lock-race", SecurityStability),
+    ("actions/template-injection", SecurityStability),
+    ("actions/script-injection", SecurityStability),
     ("shell/backup-permissions", SecurityStability),
     ("config/duplicated-credential", SecurityStability),
     ("secrets/hardcoded-credential", SecurityStability),
@@ -57,9 +62,9 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
 /// Phase by keyword: a dash-separated run of words found in the rule name
 /// (`ssh-host-key-disabled` contains `host-key`). First match wins.
 pub const KEYWORD_PHASE: &[(&str, Phase)] = &[
-    ("host-key", CriticalBlockers),
-    ("injection", CriticalBlockers),
-    ("lock", CriticalBlockers),
+    ("host-key", SecurityStability),
+    ("injection", SecurityStability),
+    ("lock", SecurityStability),
     ("credential", SecurityStability),
     ("secret", SecurityStability),
     ("password", SecurityStability),
@@ -77,6 +82,9 @@ pub const KEYWORD_PHASE: &[(&str, Phase)] = &[
     ("unclosed", ErrorHandling),
     ("resource", ErrorHandling),
     ("ip", ConfigMonitoring),
+    ("telemetry", ConfigMonitoring),
+    ("metrics", ConfigMonitoring),
+    ("circuit-breaker", CodeQuality),
     ("print", ConfigMonitoring),
     ("logging", ConfigMonitoring),
     ("healthcheck", ConfigMonitoring),
@@ -98,6 +106,25 @@ pub const KEYWORD_PHASE: &[(&str, Phase)] = &[
     ("pool", CodeQuality),
 ];
 
+/// Rules whose finding is a credential someone else may already hold: the fix starts
+/// by rotating it (it is in the history and every clone), not by editing the file.
+pub const LEAKED_SECRET_RULES: &[&str] = &[
+    "secrets/*",
+    "config/duplicated-credential",
+    "compose/secret-literal",
+    "k8s/secret-literal",
+    "docker/secret-in-env",
+    "actions/secret-echo",
+    "actions/unredacted-secrets",
+];
+
+/// Whether fixing `rule`'s findings starts with "rotate the secret".
+pub fn is_leaked_secret(rule: &str) -> bool {
+    LEAKED_SECRET_RULES
+        .iter()
+        .any(|p| super::deps::pattern_matches(p, rule))
+}
+
 /// Phase by family.
 pub const FAMILY_PHASE: &[(&str, Phase)] = &[
     ("secrets", SecurityStability),
@@ -113,21 +140,30 @@ pub const FAMILY_PHASE: &[(&str, Phase)] = &[
     ("docs", Operations),
 ];
 
-/// Phase when nothing else matched.
+/// Phase when nothing else matched (high and critical never get here: they are phase 0).
 pub fn severity_phase(s: Severity) -> Phase {
     match s {
-        Severity::Critical => CriticalBlockers,
-        Severity::High => SecurityStability,
+        Severity::Critical | Severity::High => CriticalBlockers,
         Severity::Medium => Operations,
         Severity::Low | Severity::Info => CodeQuality,
     }
 }
 
+/// Whether findings at this severity block a release (phase 0).
+pub fn is_blocker(severity: Severity) -> bool {
+    severity >= Severity::High
+}
+
 /// The phase of a task closing findings of `rule` whose worst severity is `severity`.
 pub fn phase_of(rule: &str, severity: Severity) -> Phase {
-    if severity == Severity::Critical {
+    if is_blocker(severity) {
         return CriticalBlockers;
     }
+    rule_phase(rule, severity)
+}
+
+/// The phase by rule alone, for findings below high (never phase 0).
+fn rule_phase(rule: &str, severity: Severity) -> Phase {
     if let Some((_, p)) = RULE_PHASE.iter().find(|(id, _)| *id == rule) {
         return *p;
     }
@@ -171,16 +207,22 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
         "Backups written without restrictive permissions",
     ),
     ("config/duplicated-credential", "Duplicated credentials"),
-    ("config/hardcoded-ip", "Hard-coded server IP addresses"),
+    (
+        "config/hardcoded-ip",
+        "Name servers in configuration instead of hard-coded IP addresses",
+    ),
     (
         "config/scattered-connection-settings",
-        "Connection settings assembled in many modules",
+        "Design one database module (settings and pool) for the connections each module assembles",
     ),
     (
         "docker/metrics-healthcheck",
         "Health checks that only probe the metrics endpoint",
     ),
-    ("config/duplicated-mapping", "Duplicated parameter blocks"),
+    (
+        "config/duplicated-mapping",
+        "One source for the parameter blocks copied between modules",
+    ),
     ("secrets/hardcoded-credential", "Hard-coded credentials"),
     ("python/bare-except", "Bare `except:` clauses"),
     (
@@ -195,7 +237,10 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
         "python/unclosed-resource",
         "Connections and cursors not closed",
     ),
-    ("python/print-in-library", "`print` instead of logging"),
+    (
+        "python/print-in-library",
+        "Set up a module logger and replace `print`",
+    ),
     (
         "python/silent-numeric-fallback",
         "Silent fallback to 0 on missing data",
@@ -246,6 +291,10 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
         "No automated dependency updates",
     ),
     ("deps/conflicting-pins", "Conflicting dependency pins"),
+    (
+        "deps/many-requirements-files",
+        "One source of truth for dependency versions across the requirements files",
+    ),
 ];
 
 /// `harden status` control ids a rule's fix satisfies, for success criteria.
@@ -329,6 +378,29 @@ mod tests {
     }
 
     #[test]
+    fn phase_zero_is_decided_by_severity_not_by_rule() {
+        // A high finding of any rule blocks a release.
+        assert_eq!(
+            phase_of("python/print-in-library", Severity::High),
+            CriticalBlockers
+        );
+        assert_eq!(
+            phase_of("secrets/hardcoded-credential", Severity::High),
+            CriticalBlockers
+        );
+        // A low template injection (a workflow with no untrusted trigger) does not.
+        assert_eq!(
+            phase_of("actions/template-injection", Severity::Low),
+            SecurityStability
+        );
+        for (rule, _) in RULE_PHASE {
+            for sev in [Severity::Info, Severity::Low, Severity::Medium] {
+                assert_ne!(phase_of(rule, sev), CriticalBlockers, "{rule} {sev}");
+            }
+        }
+    }
+
+    #[test]
     fn lookups_go_from_specific_to_general() {
         assert_eq!(
             phase_of("shell/unsafe-rm", Severity::High),
@@ -337,6 +409,10 @@ mod tests {
         assert_eq!(
             phase_of("shell/ssh-host-key-disabled", Severity::High),
             CriticalBlockers
+        );
+        assert_eq!(
+            phase_of("shell/unsafe-rm", Severity::Medium),
+            SecurityStability
         );
         // Keyword: a rule that does not exist yet.
         assert_eq!(

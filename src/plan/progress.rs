@@ -406,7 +406,8 @@ mod tests {
     #[test]
     fn score_formula() {
         assert_eq!(score(&[]), 10.0);
-        let high = crate::plan::tasks::tests::item("x/y", "a", 1);
+        let mut high = crate::plan::tasks::tests::item("x/y", "a", 1);
+        high.severity = Severity::High;
         let ten: Vec<Item> = (0..5).map(|_| high.clone()).collect();
         assert_eq!(score(&ten), 5.0);
     }

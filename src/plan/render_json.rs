@@ -48,6 +48,18 @@ pub struct JsonOptions {
     pub devs: usize,
     /// Hours per day.
     pub hours_per_day: f64,
+    /// Hours per day given to plan tasks (after the buffer).
+    pub focus_hours_per_day: f64,
+    /// Review share added to each estimate, in percent.
+    pub review_percent: f64,
+    /// Share of each day kept free, in percent.
+    pub buffer_percent: f64,
+    /// First working day, with `--start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last working day, with `--start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
 }
 
 /// One task.
@@ -97,14 +109,18 @@ pub struct JsonDependency<'a> {
 /// One track.
 #[derive(Serialize)]
 pub struct JsonTrack<'a> {
-    /// Letter.
+    /// Domain id (`database`, `ci-cd`…).
     pub id: &'a str,
-    /// Area.
+    /// Domain name.
     pub name: &'a str,
+    /// Suggested developer (1-based).
+    pub developer: usize,
     /// Task ids.
     pub tasks: &'a [String],
     /// Effort.
     pub hours: f64,
+    /// Tracks that edit a common file.
+    pub shares_files_with: &'a [String],
 }
 
 /// One placement.
@@ -116,8 +132,17 @@ pub struct JsonSlot<'a> {
     pub developer: usize,
     /// Start, working hours from the plan start.
     pub start_hour: f64,
-    /// End.
+    /// End (review included).
     pub end_hour: f64,
+    /// Started ahead of its phase so the developer does not idle.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub early: bool,
+    /// First working day, with `--start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<&'a str>,
+    /// Last working day, with `--start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<&'a str>,
 }
 
 /// Criteria of one phase.
@@ -149,6 +174,11 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
         options: JsonOptions {
             devs: plan.schedule.devs,
             hours_per_day: plan.schedule.hours_per_day,
+            focus_hours_per_day: plan.schedule.focus_hours_per_day,
+            review_percent: plan.schedule.review_percent,
+            buffer_percent: plan.schedule.buffer_percent,
+            start_date: plan.schedule.start_date.clone(),
+            end_date: plan.schedule.end_date.clone(),
         },
         tasks: plan
             .tasks
@@ -177,7 +207,6 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
                 after: &d.after,
                 kind: match d.kind {
                     super::model::DepKind::Declared => "declared",
-                    super::model::DepKind::SameFile => "same-file",
                 },
                 reason: &d.reason,
             })
@@ -188,8 +217,10 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
             .map(|t| JsonTrack {
                 id: &t.id,
                 name: &t.name,
+                developer: t.developer,
                 tasks: &t.tasks,
                 hours: t.hours,
+                shares_files_with: &t.shares_files_with,
             })
             .collect(),
         schedule: plan
@@ -201,6 +232,9 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
                 developer: s.developer,
                 start_hour: s.start_hour,
                 end_hour: s.end_hour,
+                early: s.early,
+                start_date: s.start_date.as_deref(),
+                end_date: s.end_date.as_deref(),
             })
             .collect(),
         makespan_hours: plan.schedule.makespan_hours,

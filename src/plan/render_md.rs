@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::model::{fmt_hours, Criterion, DepKind, Phase, Plan, Task};
+use super::model::{fmt_hours, Criterion, Phase, Plan, Task};
 use super::schedule;
 
 /// Findings listed under a task before "… and N more".
@@ -42,10 +42,19 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         return Ok(());
     }
     let s = &plan.schedule;
+    let scheduled: f64 = plan
+        .tasks
+        .iter()
+        .map(|t| plan.options.schedule().scheduled_hours(t.hours))
+        .sum();
+    let dates = match (&s.start_date, &s.end_date) {
+        (Some(a), Some(b)) => format!(", {a} to {b}"),
+        _ => String::new(),
+    };
     writeln!(
         w,
-        "{} grouped into {} in {}, about {} hours of work in {}. \
-         With {} at {} h/day the schedule takes {} ({} h); \
+        "{} grouped into {} in {}, about {} hours of work ({} h with review) in {}. \
+         With {} at {} h/day ({} h of it on plan tasks) the schedule takes {}{dates}; \
          the critical path is {} h.\n",
         plural(plan.findings, "finding"),
         plural(plan.tasks.len(), "task"),
@@ -57,11 +66,12 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
             "phase"
         ),
         fmt_hours(plan.total_hours()),
+        fmt_hours(scheduled),
         plural(plan.tracks.len(), "track"),
         plural(s.devs, "developer"),
         fmt_hours(s.hours_per_day),
+        fmt_hours(s.focus_hours_per_day),
         plural(s.days(), "working day"),
-        fmt_hours(s.makespan_hours),
         fmt_hours(plan.critical_path_hours),
     )
 }
@@ -159,6 +169,26 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
         )?;
     }
     writeln!(w)?;
+    let wins = super::guidance::quick_wins(tasks.iter().copied());
+    if !wins.is_empty() {
+        let names: Vec<String> = wins
+            .iter()
+            .map(|t| format!("{} ({} h)", t.id, fmt_hours(t.hours)))
+            .collect();
+        writeln!(
+            w,
+            "**Quick wins** (an hour or less, nothing blocks them): {}.\n",
+            names.join(", ")
+        )?;
+    }
+    let risks = super::guidance::risks(tasks.iter().copied());
+    if !risks.is_empty() {
+        writeln!(w, "**Risks:**\n")?;
+        for r in &risks {
+            writeln!(w, "- {r}")?;
+        }
+        writeln!(w)?;
+    }
     for t in &tasks {
         writeln!(w, "### {}: {}\n", t.id, cell(&t.title))?;
         if !t.why.is_empty() {
@@ -174,29 +204,61 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
         if t.findings.len() > MAX_LISTED {
             writeln!(w, "- … and {} more", t.findings.len() - MAX_LISTED)?;
         }
+        let evidence = super::design::evidence(&plan.patterns, t);
+        for e in evidence.iter().take(MAX_LISTED) {
+            writeln!(w, "- {e}")?;
+        }
+        if evidence.len() > MAX_LISTED {
+            writeln!(w, "- … and {} more", evidence.len() - MAX_LISTED)?;
+        }
         writeln!(w)?;
+        if !t.estimate_basis.is_empty() {
+            writeln!(
+                w,
+                "*Estimate {} h:* {}.\n",
+                fmt_hours(t.hours),
+                t.estimate_basis
+            )?;
+        }
+        if !t.verify.is_empty() {
+            writeln!(w, "**Done when:**\n")?;
+            for v in &t.verify {
+                writeln!(w, "- [ ] {v}")?;
+            }
+            writeln!(w)?;
+        }
     }
     Ok(())
 }
 
 fn tracks(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "## Parallel tracks\n")?;
+    writeln!(w, "## Tracks and who takes them\n")?;
     writeln!(
         w,
-        "Tasks of one phase that edit a common file share a track, worked by one developer at a time; \
-         tracks with the same letter touch common files in different phases and run in phase order. \
-         Parallel work never edits the same file at the same time.\n"
+        "The work is cut by domain. Each track has a suggested developer: hours are balanced, \
+         and a track that edits files of another goes to the same person where the load allows. \
+         Tasks that edit a common file never run at the same time; sharing a file orders nothing.\n"
     )?;
-    writeln!(w, "| Track | Area | Tasks | Effort |")?;
-    writeln!(w, "|---|---|---|---|")?;
+    writeln!(
+        w,
+        "| Track | Suggested developer | Tasks | Effort | Shares files with |"
+    )?;
+    writeln!(w, "|---|---|---|---|---|")?;
     for tr in &plan.tracks {
+        let shares = if tr.shares_files_with.is_empty() {
+            "—".to_string()
+        } else {
+            tr.shares_files_with.join(", ")
+        };
         writeln!(
             w,
-            "| {} | {} | {} | {} h |",
-            tr.id,
+            "| {} (`{}`) | Dev {} | {} | {} h | {} |",
             tr.name,
-            tr.tasks.join(" → "),
-            fmt_hours(tr.hours)
+            tr.id,
+            tr.developer,
+            tr.tasks.join(", "),
+            fmt_hours(tr.hours),
+            shares
         )?;
     }
     writeln!(w)
@@ -210,19 +272,45 @@ fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         s.devs,
         fmt_hours(s.hours_per_day)
     )?;
+    writeln!(
+        w,
+        "Assumes each developer spends {} of {} h a day on plan tasks ({}% buffer for meetings, \
+         support and the unplanned: nobody is planned at 100%), and adds {}% to each estimate for \
+         review and the fixes it asks for (`--buffer-percent`, `--review-percent`). Phases are \
+         worked in order; a later phase starts early only when nothing of an earlier one can start.\n",
+        fmt_hours(s.focus_hours_per_day),
+        fmt_hours(s.hours_per_day),
+        fmt_hours(s.buffer_percent),
+        fmt_hours(s.review_percent),
+    )?;
+    let dated = s.start_date.is_some();
     write!(w, "| Day |")?;
+    if dated {
+        write!(w, " Date |")?;
+    }
     for d in 1..=s.devs {
         write!(w, " Dev {d} |")?;
     }
     writeln!(w)?;
     write!(w, "|---|")?;
+    if dated {
+        write!(w, "---|")?;
+    }
     for _ in 0..s.devs {
         write!(w, "---|")?;
     }
     writeln!(w)?;
-    let day_start = |d: usize| d as f64 * s.hours_per_day;
+    let day_start = |d: usize| d as f64 * s.focus_hours_per_day;
+    let start = s
+        .start_date
+        .as_deref()
+        .and_then(|d| schedule::parse_date(d).ok());
     for (d, row) in schedule::by_day(s).iter().enumerate() {
         write!(w, "| {} |", d + 1)?;
+        if let Some(day0) = start {
+            let date = schedule::working_day(day0, d);
+            write!(w, " {} {} |", &format!("{:?}", date.weekday())[..3], date)?;
+        }
         for cell in row {
             let items: Vec<String> = cell
                 .iter()
@@ -239,12 +327,73 @@ fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w)?;
     }
     writeln!(w)?;
+    let early: Vec<String> = s
+        .slots
+        .iter()
+        .filter(|x| x.early)
+        .filter_map(|x| {
+            let t = plan.task(&x.task)?;
+            Some(format!(
+                "{} (phase {}, Dev {}, day {})",
+                x.task,
+                t.phase.index(),
+                x.developer,
+                (x.start_hour / s.focus_hours_per_day).floor() as usize + 1
+            ))
+        })
+        .collect();
+    if !early.is_empty() {
+        let more = early.len().saturating_sub(MAX_LISTED);
+        let mut listed = early[..early.len().min(MAX_LISTED)].join(", ");
+        if more > 0 {
+            listed.push_str(&format!(" and {more} more (the JSON marks them `early`)"));
+        }
+        writeln!(
+            w,
+            "Started ahead of their phase, because no task of an earlier phase could start \
+             (blocked, or its files were being edited) and the developer would otherwise idle: {listed}.\n"
+        )?;
+    }
     writeln!(
         w,
-        "**Critical path** ({} h): {}\n",
+        "**Critical path** ({} h, review included): {}\n",
         fmt_hours(plan.critical_path_hours),
         plan.critical_path.join(" → ")
-    )
+    )?;
+    writeln!(w, "{}\n", critical_path_in_words(plan))
+}
+
+/// Why the critical path is what it is, in sentences a lead can repeat.
+pub fn critical_path_in_words(plan: &Plan) -> String {
+    let path = &plan.critical_path;
+    let Some(first) = path.first().and_then(|id| plan.task(id)) else {
+        return String::new();
+    };
+    if path.len() == 1 {
+        return format!(
+            "No chain of dependent tasks is longer than the single largest task, {} ({}): more \
+             developers shorten the plan only down to that.",
+            first.id,
+            cell(&first.title)
+        );
+    }
+    let mut out = format!(
+        "This chain decides the earliest finish: each step needs the one before it. {} comes first",
+        first.id
+    );
+    for pair in path.windows(2) {
+        let reason = plan
+            .dependencies
+            .iter()
+            .find(|d| d.before == pair[0] && d.after == pair[1])
+            .map(|d| d.reason.as_str())
+            .unwrap_or("it waits for it");
+        out.push_str(&format!("; then {} ({reason})", pair[1]));
+    }
+    out.push_str(
+        ". A delay on any of these moves the end date; adding developers does not shorten it.",
+    );
+    out
 }
 
 fn no_blockers(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
@@ -327,21 +476,13 @@ fn mermaid(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "  end")?;
     }
     for d in &plan.dependencies {
-        match d.kind {
-            DepKind::Declared => writeln!(
-                w,
-                "  {} -->|\"{}\"| {}",
-                mermaid_id(&d.before),
-                mermaid_text(&d.reason),
-                mermaid_id(&d.after)
-            )?,
-            DepKind::SameFile => writeln!(
-                w,
-                "  {} -.->|same file| {}",
-                mermaid_id(&d.before),
-                mermaid_id(&d.after)
-            )?,
-        }
+        writeln!(
+            w,
+            "  {} -->|\"{}\"| {}",
+            mermaid_id(&d.before),
+            mermaid_text(&d.reason),
+            mermaid_id(&d.after)
+        )?;
     }
     writeln!(w, "```\n")
 }

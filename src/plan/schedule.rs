@@ -1,24 +1,127 @@
-//! List scheduling of tasks on N developers.
+//! List scheduling of tasks on N developers, as a schedule people can keep.
 //!
-//! Critical blockers (phase 0) go first, whatever else is waiting: they gate any
-//! deploy. Otherwise priority is the critical-path length from a task to the end
-//! of the graph (its own hours plus the longest chain of work that waits for it),
-//! so the chains that decide the finish date start first. A task starts when its
-//! blockers are finished, a developer is free, and no other developer is
-//! working in its track (a track is one developer at a time). Ties go to the
-//! developer's own track (less context switching), then phase, then id.
-//! Time is counted in half hours internally.
+//! Time is task time: each developer gives [`ScheduleOptions::focus_hours_per_day`]
+//! hours a day to plan tasks (the rest of the day, the buffer, goes to meetings,
+//! interruptions and the unplanned, so nobody is packed at 100% for days), and each
+//! task takes its estimate plus the review share (review, and the fixes review asks
+//! for). Counted in half hours internally.
+//!
+//! Phases are worked in order: a free developer takes the ready task of the lowest
+//! phase; a task of a later phase starts while earlier-phase tasks wait only when no
+//! earlier one can start (blocked, or its files are being edited), so the developer
+//! would otherwise idle, and the slot says so (`early`). Within a phase the priority
+//! is the developer's own track (the suggested developer of the task's domain), then
+//! the critical-path length from the task to the end of the graph, then id. A task
+//! starts when its blockers are finished and no running task edits one of its files.
+//! With a start date, hours map to calendar dates, skipping Saturdays and Sundays.
 
 use std::collections::BTreeMap;
 
-use super::model::{Phase, Schedule, Slot, Task};
+use super::model::{Schedule, Slot, Task, Track};
+
+/// What the schedule assumes about the team's time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScheduleOptions {
+    /// Developers (at least 1).
+    pub devs: usize,
+    /// Working hours per developer per day (1-24).
+    pub hours_per_day: f64,
+    /// Share of a task's estimate added for review and its fixes, in percent.
+    pub review_percent: f64,
+    /// Share of each day kept free of plan tasks, in percent (0-90).
+    pub buffer_percent: f64,
+    /// First working day, if the plan should show dates.
+    pub start: Option<time::Date>,
+}
+
+impl Default for ScheduleOptions {
+    fn default() -> Self {
+        ScheduleOptions {
+            devs: 3,
+            hours_per_day: 6.0,
+            review_percent: DEFAULT_REVIEW_PERCENT,
+            buffer_percent: DEFAULT_BUFFER_PERCENT,
+            start: None,
+        }
+    }
+}
+
+/// A quarter of the work again for review: one reviewer pass and the fixes it asks for.
+pub const DEFAULT_REVIEW_PERCENT: f64 = 25.0;
+
+/// A fifth of each day kept free: at 6 h/day, 4.8 h of plan tasks.
+pub const DEFAULT_BUFFER_PERCENT: f64 = 20.0;
+
+impl ScheduleOptions {
+    /// Hours a day each developer spends on plan tasks.
+    pub fn focus_hours_per_day(&self) -> f64 {
+        let h = if self.hours_per_day.is_nan() {
+            6.0
+        } else {
+            self.hours_per_day.clamp(1.0, 24.0)
+        };
+        let b = if self.buffer_percent.is_nan() {
+            DEFAULT_BUFFER_PERCENT
+        } else {
+            self.buffer_percent.clamp(0.0, 90.0)
+        };
+        // Whole half hours, at least one, so days line up with the half-hour grid.
+        ((h * (1.0 - b / 100.0) * 2.0).floor() / 2.0).max(0.5)
+    }
+
+    /// Scheduled hours for an estimate: the estimate plus review, in half hours.
+    pub fn scheduled_hours(&self, estimate: f64) -> f64 {
+        to_hours(self.units(estimate))
+    }
+
+    fn units(&self, estimate: f64) -> u64 {
+        let r = if self.review_percent.is_nan() {
+            DEFAULT_REVIEW_PERCENT
+        } else {
+            self.review_percent.clamp(0.0, 200.0)
+        };
+        units(estimate * (1.0 + r / 100.0))
+    }
+}
 
 fn units(hours: f64) -> u64 {
-    ((hours * 2.0).round() as u64).max(1)
+    ((hours * 2.0 - 1e-9).ceil().max(1.0)) as u64
 }
 
 fn to_hours(u: u64) -> f64 {
     u as f64 / 2.0
+}
+
+/// The working day `day` (0-based) after `start`, skipping weekends (a start on a
+/// weekend moves to the Monday).
+pub fn working_day(start: time::Date, day: usize) -> time::Date {
+    use time::Weekday::{Saturday, Sunday};
+    let mut d = start;
+    while matches!(d.weekday(), Saturday | Sunday) {
+        d = d.next_day().unwrap_or(d);
+    }
+    let mut left = day;
+    while left > 0 {
+        d = d.next_day().unwrap_or(d);
+        if !matches!(d.weekday(), Saturday | Sunday) {
+            left -= 1;
+        }
+    }
+    d
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<time::Date, String> {
+    let bad = || format!("`{s}` is not a date as YYYY-MM-DD");
+    let mut parts = s.trim().splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    let y: i32 = y.parse().map_err(|_| bad())?;
+    let m: u8 = m.parse().map_err(|_| bad())?;
+    let d: u8 = d.parse().map_err(|_| bad())?;
+    let month = time::Month::try_from(m).map_err(|_| bad())?;
+    time::Date::from_calendar_date(y, month, d).map_err(|_| bad())
 }
 
 /// Index of each task id, and the successors/predecessors by index.
@@ -46,8 +149,8 @@ fn graph(tasks: &[Task]) -> Graph {
     Graph { preds, succs }
 }
 
-/// Longest path (in half hours) from each task to a sink, including the task itself.
-fn bottom_levels(tasks: &[Task], g: &Graph) -> Vec<u64> {
+/// Longest path (in half hours of scheduled time) from each task to a sink, itself included.
+fn bottom_levels(tasks: &[Task], g: &Graph, opts: &ScheduleOptions) -> Vec<u64> {
     let order = match super::deps::topo_order(tasks) {
         Ok(o) => o,
         Err(_) => (0..tasks.len()).collect(),
@@ -55,18 +158,18 @@ fn bottom_levels(tasks: &[Task], g: &Graph) -> Vec<u64> {
     let mut bl = vec![0u64; tasks.len()];
     for &i in order.iter().rev() {
         let tail = g.succs[i].iter().map(|&s| bl[s]).max().unwrap_or(0);
-        bl[i] = units(tasks[i].hours) + tail;
+        bl[i] = opts.units(tasks[i].hours) + tail;
     }
     bl
 }
 
-/// The critical path (task ids) and its length in hours.
-pub fn critical_path(tasks: &[Task]) -> (Vec<String>, f64) {
+/// The critical path (task ids) and its length in scheduled hours (review included).
+pub fn critical_path(tasks: &[Task], opts: &ScheduleOptions) -> (Vec<String>, f64) {
     if tasks.is_empty() {
         return (Vec::new(), 0.0);
     }
     let g = graph(tasks);
-    let bl = bottom_levels(tasks, &g);
+    let bl = bottom_levels(tasks, &g, opts);
     let pick = |cands: &mut dyn Iterator<Item = usize>| {
         cands.fold(None::<usize>, |best, i| match best {
             Some(b) if bl[b] >= bl[i] => Some(b),
@@ -78,60 +181,60 @@ pub fn critical_path(tasks: &[Task]) -> (Vec<String>, f64) {
     let total = cur.map(|c| bl[c]).unwrap_or(0);
     while let Some(c) = cur {
         path.push(tasks[c].id.clone());
-        let want = bl[c] - units(tasks[c].hours);
-        cur = pick(&mut g.succs[c].iter().copied().filter(|&s| bl[s] == want));
+        let want = bl[c] - opts.units(tasks[c].hours);
         if want == 0 {
             break;
         }
+        cur = pick(&mut g.succs[c].iter().copied().filter(|&s| bl[s] == want));
     }
     (path, to_hours(total))
 }
 
-/// Schedules every task on `devs` developers.
-/// `hours_per_day` is clamped to 1–24 (6 when not a number), `devs` to at least 1.
-pub fn schedule(tasks: &[Task], devs: usize, hours_per_day: f64) -> Schedule {
-    let devs = devs.max(1);
-    let hours_per_day = if hours_per_day.is_nan() {
-        6.0
-    } else {
-        hours_per_day.clamp(1.0, 24.0)
-    };
+fn share_file(a: &Task, b: &Task) -> bool {
+    a.files.iter().any(|f| b.files.binary_search(f).is_ok())
+}
+
+/// Schedules every task; `tracks` give each task's suggested developer.
+pub fn schedule(tasks: &[Task], tracks: &[Track], opts: &ScheduleOptions) -> Schedule {
+    let devs = opts.devs.max(1);
     let g = graph(tasks);
-    let bl = bottom_levels(tasks, &g);
+    let bl = bottom_levels(tasks, &g, opts);
+    let owner: BTreeMap<&str, usize> = tracks
+        .iter()
+        .map(|t| (t.id.as_str(), t.developer))
+        .collect();
     let n = tasks.len();
+    let mut start: Vec<Option<u64>> = vec![None; n];
     let mut finish: Vec<Option<u64>> = vec![None; n];
     let mut dev_free = vec![0u64; devs];
-    let mut dev_track: Vec<Option<&str>> = vec![None; devs];
-    let mut track_busy: BTreeMap<&str, u64> = BTreeMap::new();
     let mut slots = Vec::with_capacity(n);
-    // Blockers not yet placed, and the time the placed ones finish.
     let mut pending: Vec<usize> = g.preds.iter().map(Vec::len).collect();
     let mut ready_at = vec![0u64; n];
     let mut done = 0;
     let mut t = 0u64;
     while done < n {
         let mut placed = false;
-        for d in 0..devs {
-            if dev_free[d] > t {
-                continue;
-            }
+        let free: Vec<usize> = (0..devs).filter(|&d| dev_free[d] <= t).collect();
+        for d in free {
             let mut best: Option<usize> = None;
             for i in 0..n {
-                if finish[i].is_some()
-                    || pending[i] > 0
-                    || ready_at[i] > t
-                    || track_busy
-                        .get(tasks[i].track.as_str())
-                        .is_some_and(|&b| b > t)
-                {
+                if start[i].is_some() || pending[i] > 0 || ready_at[i] > t {
+                    continue;
+                }
+                // Never two tasks on one file at once.
+                let busy = (0..n).any(|j| {
+                    start[j].is_some_and(|s| s <= t)
+                        && finish[j].is_some_and(|f| f > t)
+                        && share_file(&tasks[i], &tasks[j])
+                });
+                if busy {
                     continue;
                 }
                 let key = |j: usize| {
                     (
-                        tasks[j].phase == Phase::CriticalBlockers,
-                        bl[j],
-                        dev_track[d] == Some(tasks[j].track.as_str()),
                         std::cmp::Reverse(tasks[j].phase),
+                        owner.get(tasks[j].track.as_str()) == Some(&(d + 1)),
+                        bl[j],
                         std::cmp::Reverse(tasks[j].id.as_str()),
                     )
                 };
@@ -140,20 +243,26 @@ pub fn schedule(tasks: &[Task], devs: usize, hours_per_day: f64) -> Schedule {
                 }
             }
             if let Some(i) = best {
-                let end = t + units(tasks[i].hours);
+                let end = t + opts.units(tasks[i].hours);
+                // Started while a task of an earlier phase had not started: nothing of the
+                // earlier phase could start now, and the developer would otherwise idle.
+                let early =
+                    (0..n).any(|j| start[j].is_none() && j != i && tasks[j].phase < tasks[i].phase);
+                start[i] = Some(t);
                 finish[i] = Some(end);
                 for &succ in &g.succs[i] {
                     pending[succ] -= 1;
                     ready_at[succ] = ready_at[succ].max(end);
                 }
                 dev_free[d] = end;
-                dev_track[d] = Some(tasks[i].track.as_str());
-                track_busy.insert(tasks[i].track.as_str(), end);
                 slots.push(Slot {
                     task: tasks[i].id.clone(),
                     developer: d + 1,
                     start_hour: to_hours(t),
                     end_hour: to_hours(end),
+                    early,
+                    start_date: None,
+                    end_date: None,
                 });
                 done += 1;
                 placed = true;
@@ -177,15 +286,19 @@ pub fn schedule(tasks: &[Task], devs: usize, hours_per_day: f64) -> Schedule {
     // Defensive: anything left (a cycle) runs after everything else, in order.
     for i in 0..n {
         if finish[i].is_none() {
-            let start = dev_free[0];
-            let end = start + units(tasks[i].hours);
+            let s = dev_free.iter().copied().max().unwrap_or(0);
+            let end = s + opts.units(tasks[i].hours);
             dev_free[0] = end;
+            start[i] = Some(s);
             finish[i] = Some(end);
             slots.push(Slot {
                 task: tasks[i].id.clone(),
                 developer: 1,
-                start_hour: to_hours(start),
+                start_hour: to_hours(s),
                 end_hour: to_hours(end),
+                early: false,
+                start_date: None,
+                end_date: None,
             });
         }
     }
@@ -194,22 +307,42 @@ pub fn schedule(tasks: &[Task], devs: usize, hours_per_day: f64) -> Schedule {
             .total_cmp(&b.start_hour)
             .then(a.developer.cmp(&b.developer))
     });
+    let focus = opts.focus_hours_per_day();
+    if let Some(day0) = opts.start {
+        for s in &mut slots {
+            let first = (s.start_hour / focus).floor() as usize;
+            let last = ((s.end_hour / focus) - 1e-9).floor().max(0.0) as usize;
+            s.start_date = Some(working_day(day0, first).to_string());
+            s.end_date = Some(working_day(day0, last.max(first)).to_string());
+        }
+    }
     let makespan = finish.iter().flatten().copied().max().unwrap_or(0);
-    Schedule {
+    let mut sched = Schedule {
         devs,
-        hours_per_day,
+        hours_per_day: opts.hours_per_day,
+        focus_hours_per_day: focus,
+        review_percent: opts.review_percent,
+        buffer_percent: opts.buffer_percent,
+        start_date: opts.start.map(|d| working_day(d, 0).to_string()),
+        end_date: None,
         slots,
         makespan_hours: to_hours(makespan),
+    };
+    if let Some(day0) = opts.start {
+        let days = sched.days();
+        sched.end_date = Some(working_day(day0, days.saturating_sub(1)).to_string());
     }
+    sched
 }
 
 /// For the day-by-day table: per day (0-based) and developer (1-based), the tasks worked on.
 pub fn by_day(s: &Schedule) -> Vec<Vec<Vec<&Slot>>> {
     let days = s.days();
+    let per_day = s.focus_hours_per_day;
     let mut table = vec![vec![Vec::new(); s.devs]; days];
     for slot in &s.slots {
         for (d, row) in table.iter_mut().enumerate() {
-            let (lo, hi) = (d as f64 * s.hours_per_day, (d + 1) as f64 * s.hours_per_day);
+            let (lo, hi) = (d as f64 * per_day, (d + 1) as f64 * per_day);
             if slot.start_hour < hi && slot.end_hour > lo {
                 if let Some(cell) = row.get_mut(slot.developer.saturating_sub(1)) {
                     cell.push(slot);
@@ -224,10 +357,10 @@ pub fn by_day(s: &Schedule) -> Vec<Vec<Vec<&Slot>>> {
 mod tests {
     use super::*;
     use crate::finding::Severity;
-    use crate::plan::model::Effort;
+    use crate::plan::model::{Effort, Phase};
     use proptest::prelude::*;
 
-    fn task(id: usize, hours: f64, track: usize, blocked_by: Vec<usize>) -> Task {
+    fn task(id: usize, hours: f64, file: usize, blocked_by: Vec<usize>) -> Task {
         Task {
             id: format!("T{id:03}"),
             title: String::new(),
@@ -236,13 +369,15 @@ mod tests {
             scope: None,
             severity: Severity::Medium,
             findings: vec![],
-            files: vec![],
+            files: vec![format!("f{file}")],
             effort: Effort::from_hours(hours),
             hours,
             why: String::new(),
+            estimate_basis: String::new(),
+            verify: vec![],
             blocked_by: blocked_by.iter().map(|b| format!("T{b:03}")).collect(),
             blocks: vec![],
-            track: format!("K{track}"),
+            track: String::new(),
         }
     }
 
@@ -258,6 +393,17 @@ mod tests {
         }
     }
 
+    /// No review, no buffer: the schedule in plain estimate hours.
+    fn bare(devs: usize) -> ScheduleOptions {
+        ScheduleOptions {
+            devs,
+            hours_per_day: 6.0,
+            review_percent: 0.0,
+            buffer_percent: 0.0,
+            start: None,
+        }
+    }
+
     #[test]
     fn chain_and_parallel_work() {
         let mut tasks = vec![
@@ -267,10 +413,10 @@ mod tests {
             task(3, 1.0, 3, vec![]),
         ];
         fill_blocks(&mut tasks);
-        let (cp, h) = critical_path(&tasks);
+        let (cp, h) = critical_path(&tasks, &bare(2));
         assert_eq!(cp, vec!["T000", "T001"]);
         assert_eq!(h, 6.0);
-        let s = schedule(&tasks, 2, 6.0);
+        let s = schedule(&tasks, &[], &bare(2));
         assert_eq!(s.makespan_hours, 6.0);
         let t1 = s.slots.iter().find(|x| x.task == "T001").unwrap();
         assert_eq!(t1.start_hour, 2.0);
@@ -278,34 +424,89 @@ mod tests {
     }
 
     #[test]
-    fn a_track_is_one_developer_at_a_time() {
+    fn two_tasks_on_one_file_never_run_at_once() {
         let mut tasks = vec![task(0, 2.0, 0, vec![]), task(1, 2.0, 0, vec![])];
         fill_blocks(&mut tasks);
-        let s = schedule(&tasks, 3, 6.0);
+        let s = schedule(&tasks, &[], &bare(3));
         assert_eq!(s.makespan_hours, 4.0);
+    }
+
+    #[test]
+    fn review_and_buffer_stretch_the_plan() {
+        let tasks = vec![task(0, 4.0, 0, vec![])];
+        let s = schedule(&tasks, &[], &ScheduleOptions::default());
+        // 4 h + 25% review = 5 h, at 4.5 h of task time a day (6 h less 20%, to the half hour).
+        assert_eq!(s.makespan_hours, 5.0);
+        assert_eq!(s.focus_hours_per_day, 4.5);
+        assert_eq!(s.days(), 2);
+    }
+
+    #[test]
+    fn earlier_phases_go_first_unless_someone_would_idle() {
+        let mut a = task(0, 2.0, 0, vec![]);
+        a.phase = Phase::CriticalBlockers;
+        let mut b = task(1, 2.0, 1, vec![]);
+        b.phase = Phase::CodeQuality;
+        let mut c = task(2, 2.0, 2, vec![0]);
+        c.phase = Phase::SecurityStability;
+        let mut tasks = vec![a, b, c];
+        fill_blocks(&mut tasks);
+        let s = schedule(&tasks, &[], &bare(1));
+        let order: Vec<&str> = s.slots.iter().map(|x| x.task.as_str()).collect();
+        assert_eq!(order, vec!["T000", "T002", "T001"]);
+        assert!(s.slots.iter().all(|x| !x.early));
+        // With two developers the second would idle: it takes the phase-6 task, and says so.
+        let s = schedule(&tasks, &[], &bare(2));
+        let b = s.slots.iter().find(|x| x.task == "T001").unwrap();
+        assert_eq!(b.start_hour, 0.0);
+        assert!(b.early);
+    }
+
+    #[test]
+    fn calendar_dates_skip_weekends() {
+        let fri = parse_date("2026-12-04").unwrap();
+        assert_eq!(working_day(fri, 0).to_string(), "2026-12-04");
+        assert_eq!(working_day(fri, 1).to_string(), "2026-12-07");
+        let sat = parse_date("2026-12-05").unwrap();
+        assert_eq!(working_day(sat, 0).to_string(), "2026-12-07");
+        assert!(parse_date("2026-13-01").is_err());
+        assert!(parse_date("next monday").is_err());
+        let tasks = vec![task(0, 8.0, 0, vec![])];
+        let opts = ScheduleOptions {
+            start: Some(fri),
+            ..bare(1)
+        };
+        let s = schedule(&tasks, &[], &opts);
+        assert_eq!(s.slots[0].start_date.as_deref(), Some("2026-12-04"));
+        assert_eq!(s.slots[0].end_date.as_deref(), Some("2026-12-07"));
+        assert_eq!(s.end_date.as_deref(), Some("2026-12-07"));
     }
 
     #[test]
     fn day_table_splits_long_tasks() {
         let tasks = vec![task(0, 8.0, 0, vec![])];
-        let s = schedule(&tasks, 1, 6.0);
+        let s = schedule(&tasks, &[], &bare(1));
         let days = by_day(&s);
         assert_eq!(days.len(), 2);
         assert_eq!(days[1][0][0].task, "T000");
     }
 
-    /// Random DAGs: edges only from lower to higher index; random tracks and hours.
+    /// Random DAGs: edges only from lower to higher index; random files, phases and hours.
     fn arb_tasks() -> impl Strategy<Value = Vec<Task>> {
         (1usize..25).prop_flat_map(|n| {
             (
-                prop::collection::vec((1u32..12, 0usize..6), n),
+                prop::collection::vec((1u32..12, 0usize..6, 0u8..7), n),
                 prop::collection::vec((0usize..n, 0usize..n), 0..(n * 2)),
             )
                 .prop_map(move |(specs, edges)| {
                     let mut tasks: Vec<Task> = specs
                         .iter()
                         .enumerate()
-                        .map(|(i, (h, tr))| task(i, f64::from(*h) / 2.0, *tr, vec![]))
+                        .map(|(i, (h, f, p))| {
+                            let mut t = task(i, f64::from(*h) / 2.0, *f, vec![]);
+                            t.phase = Phase::from_index(*p);
+                            t
+                        })
                         .collect();
                     for (a, b) in edges {
                         let (lo, hi) = (a.min(b), a.max(b));
@@ -322,48 +523,105 @@ mod tests {
         })
     }
 
+    fn arb_opts() -> impl Strategy<Value = ScheduleOptions> {
+        (
+            1usize..5,
+            2u32..10,
+            0u32..60,
+            0u32..50,
+            prop::option::of(0i64..30),
+        )
+            .prop_map(|(devs, h, review, buffer, start)| ScheduleOptions {
+                devs,
+                hours_per_day: f64::from(h),
+                review_percent: f64::from(review),
+                buffer_percent: f64::from(buffer),
+                start: start.map(|d| parse_date("2026-11-30").unwrap() + time::Duration::days(d)),
+            })
+    }
+
     proptest! {
         #[test]
-        fn schedule_invariants(tasks in arb_tasks(), devs in 1usize..5) {
-            let s = schedule(&tasks, devs, 6.0);
-            // Every task scheduled exactly once.
+        fn schedule_invariants(tasks in arb_tasks(), opts in arb_opts()) {
+            let s = schedule(&tasks, &[], &opts);
+            let devs = opts.devs;
+            // Every task scheduled exactly once, for its estimate plus review.
             prop_assert_eq!(s.slots.len(), tasks.len());
             let at: BTreeMap<&str, &Slot> = s.slots.iter().map(|x| (x.task.as_str(), x)).collect();
             prop_assert_eq!(at.len(), tasks.len());
             for t in &tasks {
                 let me = at[t.id.as_str()];
-                prop_assert!((me.end_hour - me.start_hour - t.hours).abs() < 1e-9);
+                let want = opts.scheduled_hours(t.hours);
+                prop_assert!((me.end_hour - me.start_hour - want).abs() < 1e-9);
+                prop_assert!(want + 1e-9 >= t.hours);
                 prop_assert!(me.developer >= 1 && me.developer <= devs);
-                // No task before its blockers.
                 for b in &t.blocked_by {
                     prop_assert!(at[b.as_str()].end_hour <= me.start_hour);
                 }
             }
-            // No developer double-booked; no track worked by two at once.
+            // No developer double-booked; no file edited by two at once.
             for (i, a) in s.slots.iter().enumerate() {
                 for b in &s.slots[i + 1..] {
-                    let overlap = a.start_hour < b.end_hour && b.start_hour < a.end_hour;
-                    if overlap {
+                    if a.start_hour < b.end_hour && b.start_hour < a.end_hour {
                         prop_assert_ne!(a.developer, b.developer);
                         let ta = tasks.iter().find(|t| t.id == a.task).unwrap();
                         let tb = tasks.iter().find(|t| t.id == b.task).unwrap();
-                        prop_assert_ne!(&ta.track, &tb.track);
+                        prop_assert!(ta.files != tb.files);
                     }
                 }
             }
-            // The critical path is a chain of dependent tasks whose hours add up to its length.
-            let (path, cp) = critical_path(&tasks);
+            // Phase order: a task not marked early starts no sooner than every task of an
+            // earlier phase; a task marked early really jumped ahead of one.
+            for x in &s.slots {
+                let tx = tasks.iter().find(|t| t.id == x.task).unwrap();
+                let jumped = s.slots.iter().any(|y| {
+                    let ty = tasks.iter().find(|t| t.id == y.task).unwrap();
+                    ty.phase < tx.phase && y.start_hour > x.start_hour
+                });
+                if !x.early {
+                    prop_assert!(!jumped, "{} jumped ahead without saying so", x.task);
+                }
+            }
+            // Utilisation cap: per developer and day, plan work stays within the focus
+            // hours, which leave the buffer free.
+            let focus = s.focus_hours_per_day;
+            prop_assert!(focus <= opts.hours_per_day * (1.0 - opts.buffer_percent / 100.0) + 1e-9);
+            for (d, row) in by_day(&s).iter().enumerate() {
+                let (lo, hi) = (d as f64 * focus, (d + 1) as f64 * focus);
+                for cell in row {
+                    let busy: f64 = cell
+                        .iter()
+                        .map(|x| x.end_hour.min(hi) - x.start_hour.max(lo))
+                        .sum();
+                    prop_assert!(busy <= focus + 1e-9);
+                }
+            }
+            // Calendar: every date is a weekday, in order, within the plan's dates.
+            if opts.start.is_some() {
+                for x in &s.slots {
+                    let a = parse_date(x.start_date.as_deref().unwrap()).unwrap();
+                    let b = parse_date(x.end_date.as_deref().unwrap()).unwrap();
+                    prop_assert!(a <= b);
+                    for d in [a, b] {
+                        prop_assert!(!matches!(d.weekday(), time::Weekday::Saturday | time::Weekday::Sunday));
+                        prop_assert!(d.to_string() <= s.end_date.clone().unwrap());
+                        prop_assert!(d.to_string() >= s.start_date.clone().unwrap());
+                    }
+                }
+            }
+            // The critical path is a chain of dependent tasks whose scheduled hours add up.
+            let (path, cp) = critical_path(&tasks, &opts);
             let hours: f64 = path
                 .iter()
-                .map(|id| tasks.iter().find(|t| &t.id == id).unwrap().hours)
+                .map(|id| opts.scheduled_hours(tasks.iter().find(|t| &t.id == id).unwrap().hours))
                 .sum();
             prop_assert!((hours - cp).abs() < 1e-9);
             for w in path.windows(2) {
                 let next = tasks.iter().find(|t| t.id == w[1]).unwrap();
                 prop_assert!(next.blocked_by.contains(&w[0]));
             }
-            // And it is the longest: with unlimited developers and no tracks, the
-            // as-soon-as-possible finish (index order is topological here) equals it.
+            // And it is the longest: the as-soon-as-possible finish (index order is
+            // topological here) with unlimited developers equals it.
             let mut fin: Vec<f64> = Vec::new();
             for t in &tasks {
                 let start = t
@@ -371,13 +629,12 @@ mod tests {
                     .iter()
                     .map(|b| fin[b[1..].parse::<usize>().unwrap()])
                     .fold(0.0, f64::max);
-                fin.push(start + t.hours);
+                fin.push(start + opts.scheduled_hours(t.hours));
             }
             let asap = fin.iter().copied().fold(0.0, f64::max);
             prop_assert!((asap - cp).abs() < 1e-9, "asap {} cp {}", asap, cp);
-            // The makespan is never shorter than the critical path, nor than the work / devs.
             prop_assert!(s.makespan_hours + 1e-9 >= cp);
-            let work: f64 = tasks.iter().map(|t| t.hours).sum();
+            let work: f64 = tasks.iter().map(|t| opts.scheduled_hours(t.hours)).sum();
             prop_assert!(s.makespan_hours + 1e-9 >= work / devs as f64);
         }
     }

@@ -4,6 +4,8 @@
 //! [plan]
 //! devs = 4                  # default for --devs
 //! hours_per_day = 5         # default for --hours-per-day
+//! review_percent = 30       # default for --review-percent (25)
+//! buffer_percent = 25       # default for --buffer-percent (20)
 //!
 //! [plan.phase]              # phase (0-6) by rule id; critical severity still means 0
 //! "shell/missing-strict-mode" = 1
@@ -35,6 +37,10 @@ pub struct PlanSettings {
     pub devs: Option<usize>,
     /// Default hours per day.
     pub hours_per_day: Option<f64>,
+    /// Default review share, in percent.
+    pub review_percent: Option<f64>,
+    /// Default daily buffer, in percent.
+    pub buffer_percent: Option<f64>,
     /// Table overrides.
     pub overrides: Overrides,
 }
@@ -65,6 +71,14 @@ pub fn from_config(cfg: &Config) -> Result<PlanSettings, String> {
             "hours_per_day" => match number(v) {
                 Some(h) if (1.0..=24.0).contains(&h) => s.hours_per_day = Some(h),
                 _ => return Err(bad("hours_per_day", "expected hours from 1 to 24")),
+            },
+            "review_percent" => match number(v) {
+                Some(p) if (0.0..=200.0).contains(&p) => s.review_percent = Some(p),
+                _ => return Err(bad("review_percent", "expected a percentage from 0 to 200")),
+            },
+            "buffer_percent" => match number(v) {
+                Some(p) if (0.0..=90.0).contains(&p) => s.buffer_percent = Some(p),
+                _ => return Err(bad("buffer_percent", "expected a percentage from 0 to 90")),
             },
             "phase" => {
                 let t = v
@@ -111,12 +125,10 @@ pub fn from_config(cfg: &Config) -> Result<PlanSettings, String> {
                     s.overrides.effort.insert(rule.clone(), m);
                 }
             }
-            other => {
-                return Err(bad(
-                    other,
-                    "unknown key (devs, hours_per_day, phase, effort)",
-                ))
-            }
+            other => return Err(bad(
+                other,
+                "unknown key (devs, hours_per_day, review_percent, buffer_percent, phase, effort)",
+            )),
         }
     }
     Ok(s)

@@ -1,10 +1,13 @@
-//! Grouping findings into tasks: one task per rule and scope.
+//! Grouping findings into tasks: one task per problem, split only where a person would.
 //!
-//! A rule's findings form one task ("Shell scripts missing strict mode (6 files)").
-//! When they spread over more than [`SPLIT_MIN_FILES`] files in several top-level
-//! directories, the rule is split into one task per directory
-//! (`T-python-bare-except-collectors`), so no single task is a week of work and
-//! tracks stay narrow. Ids derive from rule and scope, never from ordering.
+//! A rule's findings form one task ("Shell scripts missing strict mode (6 files)"),
+//! with two exceptions. Findings that block a release (high and critical, see
+//! [`phases::is_blocker`]) and the rest of the same rule are two tasks: the first is
+//! phase 0, the second waits for its phase (`T-python-bare-except` and
+//! `T-python-bare-except-followup`). And a problem too big for one person in
+//! [`MAX_TASK_HOURS`] (by the uncapped estimate) is cut along top-level directories,
+//! packed into as few tasks as fit that size, never one per directory for its own sake.
+//! Ids derive from rule, part and scope, never from ordering.
 //!
 //! Known vulnerabilities (`deps/known-vulnerability`) are grouped per package
 //! instead: one upgrade is one task ("Upgrade lodash to ≥4.17.21 (3 advisories)",
@@ -22,6 +25,13 @@ use crate::finding::Severity;
 
 /// A rule's findings are split by top-level directory above this many files.
 pub const SPLIT_MIN_FILES: usize = 8;
+
+/// A task is at most about two working days of one person's time; a problem whose
+/// uncapped estimate is larger is split by directory into tasks of up to this size.
+pub const MAX_TASK_HOURS: f64 = 12.0;
+
+/// Id suffix of the below-high part of a rule whose high findings are phase 0.
+pub const FOLLOWUP: &str = "followup";
 
 /// Scope name of files at the repository root.
 pub const ROOT_SCOPE: &str = "(root)";
@@ -90,22 +100,88 @@ pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
             tasks.extend(vuln_tasks(&list, ov));
             continue;
         }
-        let files: BTreeSet<&str> = list.iter().flat_map(|i| item_files(i)).collect();
-        let scopes: BTreeSet<&str> = list.iter().map(|i| scope_of(&i.path)).collect();
-        if files.len() > SPLIT_MIN_FILES && scopes.len() > 1 {
-            let mut by_scope: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
-            for i in list {
-                by_scope.entry(scope_of(&i.path)).or_default().push(i);
+        let (urgent, rest): (Vec<&Item>, Vec<&Item>) = list
+            .into_iter()
+            .partition(|i| phases::is_blocker(i.severity));
+        let followup = (!urgent.is_empty() && !rest.is_empty()).then_some(FOLLOWUP);
+        for (part, label) in [(urgent, None), (rest, followup)] {
+            if !part.is_empty() {
+                tasks.extend(sized_tasks(rule, label, &part, ov));
             }
-            for (scope, part) in by_scope {
-                tasks.push(make_task(rule, Some(scope), &part, ov));
-            }
-        } else {
-            tasks.push(make_task(rule, None, &list, ov));
         }
     }
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
+    for t in &mut tasks {
+        t.verify = super::guidance::verify(t);
+    }
     tasks
+}
+
+/// One task for a rule's findings, or several when the work exceeds
+/// [`MAX_TASK_HOURS`]: top-level directories packed in name order.
+fn sized_tasks(rule: &str, label: Option<&str>, list: &[&Item], ov: &Overrides) -> Vec<Task> {
+    let model = effort_model(rule, ov);
+    let raw = |items: &[&Item]| {
+        let files: BTreeSet<&str> = items.iter().flat_map(|i| item_files(i)).collect();
+        effort::raw_hours(model, items.len(), files.len())
+    };
+    let files: BTreeSet<&str> = list.iter().flat_map(|i| item_files(i)).collect();
+    let mut by_scope: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    for i in list {
+        by_scope.entry(scope_of(&i.path)).or_default().push(i);
+    }
+    if files.len() <= SPLIT_MIN_FILES || by_scope.len() < 2 || raw(list) <= MAX_TASK_HOURS {
+        return vec![make_task(rule, label, None, list, ov)];
+    }
+    let mut bins: Vec<(Vec<&str>, Vec<&Item>)> = Vec::new();
+    for (scope, part) in by_scope {
+        match bins.last_mut() {
+            Some((scopes, items))
+                if raw(&[items.as_slice(), part.as_slice()].concat()) <= MAX_TASK_HOURS =>
+            {
+                scopes.push(scope);
+                items.extend(part);
+            }
+            _ => bins.push((vec![scope], part)),
+        }
+    }
+    bins.into_iter()
+        .map(|(scopes, items)| {
+            let mut t = make_task(rule, label, Some(scopes[0]), &items, ov);
+            if scopes.len() > 1 {
+                let names: Vec<String> = scopes.iter().map(|s| scope_label(s)).collect();
+                t.title = t.title.replacen(
+                    &format!(" {}", where_of(scopes[0])),
+                    &format!(" in {}", names.join(", ")),
+                    1,
+                );
+            }
+            t
+        })
+        .collect()
+}
+
+fn scope_label(scope: &str) -> String {
+    if scope == ROOT_SCOPE {
+        "the root".to_string()
+    } else {
+        format!("`{scope}/`")
+    }
+}
+
+fn where_of(scope: &str) -> String {
+    if scope == ROOT_SCOPE {
+        "at the root".to_string()
+    } else {
+        format!("in `{scope}/`")
+    }
+}
+
+fn effort_model(rule: &str, ov: &Overrides) -> effort::EffortModel {
+    ov.effort
+        .get(rule)
+        .copied()
+        .unwrap_or_else(|| effort::model_for(rule))
 }
 
 /// One task per vulnerable package; findings whose message does not name one
@@ -122,12 +198,12 @@ fn vuln_tasks(list: &[&Item], ov: &Overrides) -> Vec<Task> {
     let mut tasks = Vec::new();
     let mut ids: BTreeSet<String> = BTreeSet::new();
     if !other.is_empty() {
-        let t = make_task(VULN_RULE, None, &other, ov);
+        let t = make_task(VULN_RULE, None, None, &other, ov);
         ids.insert(t.id.clone());
         tasks.push(t);
     }
     for (pkg, part) in by_pkg {
-        let mut t = make_task(VULN_RULE, Some(&pkg), &part, ov);
+        let mut t = make_task(VULN_RULE, None, Some(&pkg), &part, ov);
         // Names that slug alike (`foo.bar`, `foo-bar`) still get distinct ids.
         let mut n = 2;
         while ids.contains(&t.id) {
@@ -180,7 +256,13 @@ fn version_lt(a: &str, b: &str) -> bool {
         .is_lt()
 }
 
-fn make_task(rule: &str, scope: Option<&str>, items: &[&Item], ov: &Overrides) -> Task {
+fn make_task(
+    rule: &str,
+    label: Option<&str>,
+    scope: Option<&str>,
+    items: &[&Item],
+    ov: &Overrides,
+) -> Task {
     let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
     findings.sort();
     let files: BTreeSet<&str> = findings.iter().flat_map(item_files).collect();
@@ -190,21 +272,23 @@ fn make_task(rule: &str, scope: Option<&str>, items: &[&Item], ov: &Overrides) -
         .map(|i| i.severity)
         .max()
         .unwrap_or(Severity::Info);
-    let model = ov
-        .effort
-        .get(rule)
-        .copied()
-        .unwrap_or_else(|| effort::model_for(rule));
+    let model = effort_model(rule, ov);
     let hours = effort::estimate(model, findings.len(), files.len());
+    let estimate_basis = super::guidance::estimate_basis(rule, model, findings.len(), files.len());
     let size = crate::plan::model::Effort::from_hours(hours);
     let phase = match ov.phase.get(rule) {
-        Some(p) if severity != Severity::Critical => *p,
+        Some(p) if !phases::is_blocker(severity) => *p,
         _ => phases::phase_of(rule, severity),
     };
-    let base = phases::title_of(rule);
+    let mut base = phases::title_of(rule);
+    if phases::is_leaked_secret(rule) && severity >= Severity::Medium {
+        base = format!(
+            "Rotate the secret, then take it out of the code: {}",
+            lower_first(&base)
+        );
+    }
     let where_ = match scope {
-        Some(s) if s != ROOT_SCOPE => format!(" in `{s}/`"),
-        Some(_) => " at the root".to_string(),
+        Some(s) => format!(" {}", where_of(s)),
         None => String::new(),
     };
     let extent = match files.len() {
@@ -221,9 +305,16 @@ fn make_task(rule: &str, scope: Option<&str>, items: &[&Item], ov: &Overrides) -
     let why = crate::rules::find_meta(rule)
         .map(|m| m.summary.to_string())
         .unwrap_or_default();
+    let mut id = task_id(rule, scope);
+    let mut title = format!("{base}{where_}{extent}");
+    if let Some(l) = label {
+        id.push('-');
+        id.push_str(l);
+        title.push_str(" — the findings below high");
+    }
     Task {
-        id: task_id(rule, scope),
-        title: format!("{base}{where_}{extent}"),
+        id,
+        title,
         phase,
         rules: vec![rule.to_string()],
         scope: scope.map(str::to_string),
@@ -233,9 +324,20 @@ fn make_task(rule: &str, scope: Option<&str>, items: &[&Item], ov: &Overrides) -
         effort: size,
         hours,
         why,
+        estimate_basis,
+        verify: Vec::new(),
         blocked_by: Vec::new(),
         blocks: Vec::new(),
         track: String::new(),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if !s.starts_with("SSH") => f.to_lowercase().collect::<String>() + c.as_str(),
+        Some(f) => f.to_string() + c.as_str(),
+        None => String::new(),
     }
 }
 
@@ -249,7 +351,7 @@ pub(crate) mod tests {
             rule: rule.to_string(),
             path: path.to_string(),
             line,
-            severity: Severity::High,
+            severity: Severity::Medium,
             message: format!("{rule} at {path}:{line}"),
             related: Vec::new(),
             fingerprint: format!("{rule}{path}{line}"),
@@ -268,7 +370,7 @@ pub(crate) mod tests {
         assert_eq!(tasks.len(), 2);
         let rm = &tasks[0];
         assert_eq!(rm.id, "T-shell-unsafe-rm");
-        assert_eq!(rm.phase, Phase::CriticalBlockers);
+        assert_eq!(rm.phase, Phase::SecurityStability);
         assert_eq!(rm.findings.len(), 2);
         assert_eq!(rm.files, vec!["scripts/a.sh"]);
         assert!(
@@ -293,7 +395,8 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn wide_rules_split_by_top_level_directory_with_stable_ids() {
+    fn one_problem_stays_one_task_across_directories() {
+        // 13 bare excepts in 13 files of 3 directories: a morning's mechanical work, one task.
         let mut items = Vec::new();
         for n in 0..6 {
             items.push(item(
@@ -305,19 +408,71 @@ pub(crate) mod tests {
         }
         items.push(item("python/bare-except", "setup.py", 2));
         let tasks = group(&items);
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].id, "T-python-bare-except");
+        assert!(tasks[0].title.ends_with("(13 files)"), "{}", tasks[0].title);
+    }
+
+    #[test]
+    fn a_problem_bigger_than_a_task_is_packed_by_directory_with_stable_ids() {
+        // 60 files of swallowed exceptions: 1 + 0.5 × 59 h uncapped, far above two days.
+        let mut items = Vec::new();
+        for dir in ["api", "collectors", "scripts", "training"] {
+            for n in 0..15 {
+                let mut i = item("python/swallowed-exception", &format!("{dir}/m{n}.py"), 3);
+                i.severity = Severity::Medium;
+                items.push(i);
+            }
+        }
+        let tasks = group(&items);
         let ids: Vec<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            vec![
-                "T-python-bare-except-collectors",
-                "T-python-bare-except-root",
-                "T-python-bare-except-training"
-            ]
-        );
-        // Same ids whatever the input order.
+        assert!(ids.len() >= 2 && ids.len() <= 4, "{ids:?}");
+        assert_eq!(ids[0], "T-python-swallowed-exception-api");
+        for t in &tasks {
+            let files: BTreeSet<&str> = t.findings.iter().map(|f| f.path.as_str()).collect();
+            let raw = effort::raw_hours(
+                effort::model_for(&t.rules[0]),
+                t.findings.len(),
+                files.len(),
+            );
+            assert!(raw <= MAX_TASK_HOURS, "{} is {raw} h", t.id);
+        }
+        let n: usize = tasks.iter().map(|t| t.findings.len()).sum();
+        assert_eq!(n, 60);
         items.reverse();
         let again: Vec<String> = group(&items).into_iter().map(|t| t.id).collect();
         assert_eq!(again, ids);
+    }
+
+    #[test]
+    fn blockers_and_the_rest_of_a_rule_are_two_tasks() {
+        let mut low = item("actions/template-injection", ".github/workflows/a.yml", 9);
+        low.severity = Severity::Low;
+        let mut high = item("actions/template-injection", ".github/workflows/b.yml", 4);
+        high.severity = Severity::High;
+        let tasks = group(&[low, high]);
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(tasks[0].id, "T-actions-template-injection");
+        assert_eq!(tasks[0].phase, Phase::CriticalBlockers);
+        assert_eq!(tasks[1].id, "T-actions-template-injection-followup");
+        assert_eq!(tasks[1].phase, Phase::SecurityStability);
+        assert_eq!(tasks[1].findings.len(), 1);
+    }
+
+    #[test]
+    fn leaked_credentials_start_with_rotating_the_secret() {
+        let mut leak = item("secrets/hardcoded-credential", "app/settings.py", 3);
+        leak.severity = Severity::High;
+        let tasks = group(&[leak]);
+        assert!(
+            tasks[0].title.starts_with("Rotate the secret"),
+            "{}",
+            tasks[0].title
+        );
+        assert_eq!(tasks[0].phase, Phase::CriticalBlockers);
+        let mut low = item("secrets/hardcoded-credential", ".devcontainer/env", 1);
+        low.severity = Severity::Low;
+        assert!(!group(&[low])[0].title.starts_with("Rotate"));
     }
 
     fn vuln(path: &str, line: usize, sev: Severity, pkg: &str, adv: &str, fix: &str) -> Item {
@@ -426,7 +581,8 @@ pub(crate) mod tests {
             babel.title,
             "Upgrade @babel/traverse to ≥7.23.2 (1 advisory)"
         );
-        assert_eq!(babel.phase, Phase::SecurityStability);
+        // A high advisory in a shipped lockfile blocks the release like any high finding.
+        assert_eq!(babel.phase, Phase::CriticalBlockers);
         // 2.20.0 > 2.3.0 numerically, not as text.
         let requests = get("T-deps-known-vulnerability-requests");
         assert_eq!(requests.title, "Upgrade requests to ≥2.20.0 (2 advisories)");
@@ -435,7 +591,7 @@ pub(crate) mod tests {
             abandoned.title,
             "Replace or mitigate abandoned (1 advisory, no fixed version)"
         );
-        assert_eq!(abandoned.phase, Phase::SecurityStability);
+        assert_eq!(abandoned.phase, Phase::CriticalBlockers);
         // Same ids whatever the input order.
         let ids: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
         let mut rev = items.clone();

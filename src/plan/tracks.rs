@@ -1,158 +1,184 @@
-//! Parallel tracks: tasks that edit a common file belong to one area (union-find
-//! over shared files), lettered A, B, C… in phase order; within an area, each
-//! phase's tasks that share files form a track (`A1`, `A2`…) worked by one
-//! developer at a time, so parallel work never conflicts in a merge.
+//! Tracks: the plan's work cut by domain (database, CI/CD, containers,
+//! observability, docs…), the way a lead hands it out, each with a suggested
+//! developer.
+//!
+//! A task's domain comes from its rule ([`DOMAINS`], rule id patterns, most specific
+//! first, so rules added later land somewhere sensible). Developers are suggested by
+//! balancing the tracks' hours (largest first, to the least loaded developer), with
+//! one twist from file overlap: a track that edits files another track edits goes to
+//! that track's developer when this keeps the load within [`BALANCE_SLACK`] of an even
+//! share, since the same person then makes both changes to the file. File overlap
+//! orders nothing (see `deps.rs`); the scheduler only never runs two tasks that edit
+//! one file at the same time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::deps::pattern_matches;
 use super::model::{Task, Track};
-use super::phases;
-use super::tasks::{scope_of, ROOT_SCOPE};
 
-struct UnionFind {
-    parent: Vec<usize>,
+/// Domain by rule id pattern: (pattern, track id, track name). First match wins.
+pub const DOMAINS: &[(&str, &str, &str)] = &[
+    (
+        "config/duplicated-credential",
+        "database",
+        "Database & credentials",
+    ),
+    (
+        "config/scattered-connection-settings",
+        "database",
+        "Database & credentials",
+    ),
+    (
+        "python/unclosed-resource",
+        "database",
+        "Database & credentials",
+    ),
+    (
+        "compose/db-port-exposed",
+        "database",
+        "Database & credentials",
+    ),
+    ("*pool*", "database", "Database & credentials"),
+    ("*connection*", "database", "Database & credentials"),
+    ("secrets/*", "security", "Security & secrets"),
+    ("*secret*", "security", "Security & secrets"),
+    ("*credential*", "security", "Security & secrets"),
+    ("*tls*", "security", "Security & secrets"),
+    (
+        "shell/ssh-host-key-disabled",
+        "security",
+        "Security & secrets",
+    ),
+    (
+        "python/insecure-import-fallback",
+        "security",
+        "Security & secrets",
+    ),
+    ("python/yaml-unsafe-load", "security", "Security & secrets"),
+    ("python/subprocess-shell", "security", "Security & secrets"),
+    (
+        "docker/metrics-healthcheck",
+        "observability",
+        "Observability",
+    ),
+    ("python/print-in-library", "observability", "Observability"),
+    ("*health*", "observability", "Observability"),
+    ("*probe*", "observability", "Observability"),
+    ("*logging*", "observability", "Observability"),
+    ("*telemetry*", "observability", "Observability"),
+    ("*metrics*", "observability", "Observability"),
+    ("actions/*", "ci-cd", "CI/CD"),
+    ("repo/dependabot*", "ci-cd", "CI/CD"),
+    ("repo/no-dependency-updates", "ci-cd", "CI/CD"),
+    ("docker/*", "containers", "Containers"),
+    ("compose/*", "containers", "Containers"),
+    ("k8s/*", "containers", "Containers"),
+    (
+        "python/bare-except",
+        "resilience",
+        "Error handling & resilience",
+    ),
+    (
+        "python/swallowed-exception",
+        "resilience",
+        "Error handling & resilience",
+    ),
+    ("*timeout*", "resilience", "Error handling & resilience"),
+    ("*retry*", "resilience", "Error handling & resilience"),
+    (
+        "*circuit-breaker*",
+        "resilience",
+        "Error handling & resilience",
+    ),
+    ("python/silent-numeric-fallback", "data", "Data quality"),
+    ("*validation*", "data", "Data quality"),
+    ("config/*", "configuration", "Configuration"),
+    ("shell/*", "scripts", "Shell & ops scripts"),
+    ("deps/*", "dependencies", "Dependencies"),
+    ("docs/*", "docs", "Documentation"),
+    ("repo/*", "docs", "Documentation"),
+    ("design/*", "design", "Design"),
+];
+
+/// A track may take this much more than an even share to keep files with one developer.
+pub const BALANCE_SLACK: f64 = 1.25;
+
+/// The domain (track id, name) of a rule; unknown families get their own track.
+pub fn domain_of(rule: &str) -> (String, String) {
+    for (pat, id, name) in DOMAINS {
+        if pattern_matches(pat, rule) {
+            return ((*id).to_string(), (*name).to_string());
+        }
+    }
+    let family = rule.split('/').next().unwrap_or(rule);
+    let id = super::tasks::slug(family);
+    (id, super::phases::family_name(family))
 }
 
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n).collect(),
-        }
+/// Assigns `task.track` (the domain of the task's first rule) and returns the
+/// tracks, largest first, each with a suggested developer (1-based) out of `devs`.
+pub fn assign(tasks: &mut [Task], devs: usize) -> Vec<Track> {
+    let devs = devs.max(1);
+    let mut by_track: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, t) in tasks.iter_mut().enumerate() {
+        let rule = t.rules.first().map(String::as_str).unwrap_or("");
+        let (id, name) = domain_of(rule);
+        t.track = id.clone();
+        by_track
+            .entry(id)
+            .or_insert_with(|| (name, Vec::new()))
+            .1
+            .push(i);
     }
-
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
-        }
-        x
-    }
-
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            // The smaller index stays the root, so the result does not depend on call order.
-            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-            self.parent[hi] = lo;
-        }
-    }
-}
-
-/// Track label for the n-th track: A…Z, AA, AB…
-pub fn label(mut n: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (n % 26) as u8);
-        if n < 26 {
-            break;
-        }
-        n = n / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
-/// Components of tasks that share files, among `idx`; in order of their first task.
-fn components(tasks: &[Task], idx: &[usize]) -> Vec<Vec<usize>> {
-    let mut uf = UnionFind::new(idx.len());
-    let mut first_owner: BTreeMap<&str, usize> = BTreeMap::new();
-    for (k, &i) in idx.iter().enumerate() {
-        for f in &tasks[i].files {
-            match first_owner.get(f.as_str()) {
-                Some(&j) => uf.union(k, j),
-                None => {
-                    first_owner.insert(f.as_str(), k);
-                }
-            }
-        }
-    }
-    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let mut order: Vec<usize> = Vec::new();
-    for (k, &i) in idx.iter().enumerate() {
-        let r = uf.find(k);
-        if !members.contains_key(&r) {
-            order.push(r);
-        }
-        members.entry(r).or_default().push(i);
-    }
-    order
+    let mut tracks: Vec<Track> = by_track
         .into_iter()
-        .map(|r| members.remove(&r).unwrap_or_default())
-        .collect()
-}
-
-/// Assigns `task.track` and returns the tracks. `tasks` must be sorted by phase.
-///
-/// Two levels, as a team lead draws them: tasks connected by shared files form an
-/// area, lettered `A`, `B`…; inside an area, the tasks of one phase that share files
-/// form a track (`A1`, `A2`…; just `A` when the area is one track). Two tracks of one
-/// area never run at once on the same file: tasks of different phases that share a
-/// file are ordered by same-file dependencies (`deps.rs`), and tasks of one phase that
-/// share a file are in the same track, which one developer works at a time.
-pub fn assign(tasks: &mut [Task]) -> Vec<Track> {
-    let all: Vec<usize> = (0..tasks.len()).collect();
-    let mut tracks = Vec::new();
-    for (n, area) in components(tasks, &all).into_iter().enumerate() {
-        let letter = label(n);
-        let mut subs: Vec<Vec<usize>> = Vec::new();
-        let mut phases: Vec<_> = area.iter().map(|&i| tasks[i].phase).collect();
-        phases.dedup();
-        for phase in phases {
-            let in_phase: Vec<usize> = area
-                .iter()
-                .copied()
-                .filter(|&i| tasks[i].phase == phase)
-                .collect();
-            subs.extend(components(tasks, &in_phase));
-        }
-        let single = subs.len() == 1;
-        for (k, sub) in subs.into_iter().enumerate() {
-            let id = if single {
-                letter.clone()
-            } else {
-                format!("{letter}{}", k + 1)
-            };
-            for &i in &sub {
-                tasks[i].track = id.clone();
-            }
-            let group: Vec<&Task> = sub.iter().map(|&i| &tasks[i]).collect();
-            tracks.push(Track {
-                id,
-                area: letter.clone(),
-                name: track_name(&group),
-                tasks: group.iter().map(|t| t.id.clone()).collect(),
-                hours: group.iter().map(|t| t.hours).sum(),
-            });
-        }
+        .map(|(id, (name, idx))| Track {
+            id,
+            name,
+            developer: 0,
+            tasks: idx.iter().map(|&i| tasks[i].id.clone()).collect(),
+            hours: idx.iter().map(|&i| tasks[i].hours).sum(),
+            shares_files_with: Vec::new(),
+        })
+        .collect();
+    // Which tracks edit a common file.
+    let files_of = |tr: &Track| -> BTreeSet<&str> {
+        tr.tasks
+            .iter()
+            .filter_map(|id| tasks.iter().find(|t| &t.id == id))
+            .flat_map(|t| t.files.iter().map(String::as_str))
+            .collect()
+    };
+    let file_sets: Vec<BTreeSet<&str>> = tracks.iter().map(files_of).collect();
+    for a in 0..tracks.len() {
+        let mut shared: Vec<String> = (0..tracks.len())
+            .filter(|&b| b != a && !file_sets[a].is_disjoint(&file_sets[b]))
+            .map(|b| tracks[b].id.clone())
+            .collect();
+        shared.sort();
+        tracks[a].shares_files_with = shared;
+    }
+    tracks.sort_by(|a, b| b.hours.total_cmp(&a.hours).then_with(|| a.id.cmp(&b.id)));
+    let total: f64 = tracks.iter().map(|t| t.hours).sum();
+    let fair = total / devs as f64;
+    let mut load = vec![0.0f64; devs];
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    for tr in tracks.iter_mut() {
+        let least = (0..devs)
+            .min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b)))
+            .unwrap_or(0);
+        let partner = tr
+            .shares_files_with
+            .iter()
+            .filter_map(|other| owner.get(other).copied())
+            .filter(|&d| load[d] + tr.hours <= fair * BALANCE_SLACK)
+            .min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b)));
+        let d = partner.unwrap_or(least);
+        load[d] += tr.hours;
+        owner.insert(tr.id.clone(), d);
+        tr.developer = d + 1;
     }
     tracks
-}
-
-/// "Shell scripts · `scripts/`": the family with the most hours, the directory with the most files.
-fn track_name(group: &[&Task]) -> String {
-    let mut fam: BTreeMap<&str, f64> = BTreeMap::new();
-    let mut dirs: BTreeMap<&str, usize> = BTreeMap::new();
-    for t in group {
-        for r in &t.rules {
-            let f = r.split('/').next().unwrap_or(r);
-            *fam.entry(f).or_insert(0.0) += t.hours;
-        }
-        for f in &t.files {
-            *dirs.entry(scope_of(f)).or_insert(0) += 1;
-        }
-    }
-    // max_by keeps the last maximum; iterate in reverse so ties go to the first name.
-    let family = fam
-        .iter()
-        .rev()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(f, _)| phases::family_name(f))
-        .unwrap_or_else(|| "Repository".to_string());
-    let dir = dirs.iter().rev().max_by_key(|(_, n)| **n).map(|(d, _)| *d);
-    match dir {
-        Some(d) if d != ROOT_SCOPE => format!("{family} · {d}/"),
-        _ => family,
-    }
 }
 
 #[cfg(test)]
@@ -161,58 +187,69 @@ mod tests {
     use crate::plan::tasks::{group, tests::item};
 
     #[test]
-    fn labels() {
-        assert_eq!(label(0), "A");
-        assert_eq!(label(25), "Z");
-        assert_eq!(label(26), "AA");
-        assert_eq!(label(27), "AB");
+    fn tracks_are_named_by_domain() {
+        let items = vec![
+            item("config/duplicated-credential", "db.py", 1),
+            item("python/unclosed-resource", "collectors/a.py", 9),
+            item("actions/unpinned-uses", ".github/workflows/ci.yml", 3),
+            item("docker/runs-as-root", "Dockerfile", 1),
+            item("compose/missing-resource-limits", "docker-compose.yml", 4),
+            item("python/print-in-library", "collectors/a.py", 2),
+            item("docker/metrics-healthcheck", "Dockerfile", 20),
+            item("docs/missing-path", "README.md", 5),
+            item("shell/missing-strict-mode", "deploy.sh", 1),
+        ];
+        let mut tasks = group(&items);
+        let tracks = assign(&mut tasks, 3);
+        let track = |id: &str| tasks.iter().find(|t| t.id == id).unwrap().track.clone();
+        assert_eq!(track("T-config-duplicated-credential"), "database");
+        assert_eq!(track("T-python-unclosed-resource"), "database");
+        assert_eq!(track("T-actions-unpinned-uses"), "ci-cd");
+        assert_eq!(track("T-docker-runs-as-root"), "containers");
+        assert_eq!(track("T-compose-missing-resource-limits"), "containers");
+        assert_eq!(track("T-python-print-in-library"), "observability");
+        assert_eq!(track("T-docker-metrics-healthcheck"), "observability");
+        assert_eq!(track("T-docs-missing-path"), "docs");
+        assert_eq!(track("T-shell-missing-strict-mode"), "scripts");
+        let by_id = |id: &str| tracks.iter().find(|t| t.id == id).unwrap();
+        assert_eq!(by_id("database").name, "Database & credentials");
+        // Observability edits `collectors/a.py` (database) and `Dockerfile` (containers).
+        assert_eq!(
+            by_id("observability").shares_files_with,
+            vec!["containers", "database"]
+        );
+        // Every track has a developer; the largest go to different people.
+        assert!(tracks.iter().all(|t| (1..=3).contains(&t.developer)));
+        assert_ne!(tracks[0].developer, tracks[1].developer);
     }
 
     #[test]
-    fn tasks_sharing_files_share_a_track_transitively() {
-        let items = vec![
-            item("shell/unsafe-rm", "scripts/a.sh", 1),
-            item("shell/missing-strict-mode", "scripts/a.sh", 1),
-            item("shell/missing-strict-mode", "scripts/b.sh", 1),
-            item("shell/backup-permissions", "scripts/b.sh", 5),
-            item("docker/runs-as-root", "Dockerfile", 1),
-        ];
-        let mut tasks = group(&items);
-        let tracks = assign(&mut tasks);
-        let track = |id: &str| tasks.iter().find(|t| t.id == id).unwrap().track.clone();
-        // One area (A) in three phases: 0 (unsafe-rm), 1 (backup perms), 5 (strict mode).
-        assert_eq!(track("T-shell-unsafe-rm"), "A1");
-        assert_eq!(track("T-shell-backup-permissions"), "A2");
-        assert_eq!(track("T-shell-missing-strict-mode"), "A3");
-        assert_eq!(track("T-docker-runs-as-root"), "B");
-        assert_eq!(tracks.len(), 4);
-        assert_eq!(tracks[0].name, "Shell scripts · scripts/");
-        assert_eq!(tracks[3].name, "Containers");
-        // Within a phase, no file is in two tracks.
-        let mut owner: BTreeMap<(crate::plan::Phase, &str), &str> = BTreeMap::new();
-        for t in &tasks {
-            for f in &t.files {
-                let prev = owner.insert((t.phase, f), &t.track);
-                assert!(prev.is_none() || prev == Some(t.track.as_str()));
+    fn developers_share_the_work_evenly() {
+        let mut items = Vec::new();
+        for (n, rule) in [
+            "config/duplicated-credential",
+            "actions/unpinned-uses",
+            "docker/runs-as-root",
+            "docs/missing-path",
+            "shell/missing-strict-mode",
+            "deps/conflicting-pins",
+        ]
+        .iter()
+        .enumerate()
+        {
+            for k in 0..4 {
+                items.push(item(rule, &format!("d{n}/f{k}"), 1));
             }
         }
-    }
-
-    #[test]
-    fn tasks_of_one_phase_sharing_a_file_share_a_track() {
-        let items = vec![
-            item("shell/unsafe-rm", "scripts/a.sh", 1),
-            item("shell/ssh-host-key-disabled", "scripts/a.sh", 3),
-            item("shell/lock-race", "run.sh", 3),
-        ];
         let mut tasks = group(&items);
-        let tracks = assign(&mut tasks);
-        assert_eq!(tracks.len(), 2);
-        let track = |id: &str| tasks.iter().find(|t| t.id == id).unwrap().track.clone();
-        assert_eq!(
-            track("T-shell-unsafe-rm"),
-            track("T-shell-ssh-host-key-disabled")
-        );
-        assert_ne!(track("T-shell-unsafe-rm"), track("T-shell-lock-race"));
+        let tracks = assign(&mut tasks, 2);
+        let mut load = [0.0; 2];
+        for t in &tracks {
+            load[t.developer - 1] += t.hours;
+        }
+        let total: f64 = load.iter().sum();
+        let biggest = tracks.iter().map(|t| t.hours).fold(0.0, f64::max);
+        // Largest-first balancing: no one is more than one track above an even share.
+        assert!(load.iter().all(|&l| l <= total / 2.0 + biggest), "{load:?}");
     }
 }
