@@ -6,7 +6,9 @@
 //! `strategy.matrix`, its `include:` rows and a `fromJSON(…)` matrix),
 //! `needs.<job>.outputs.*` (the other job's `outputs:`), and declared `inputs`.
 //! Values computed by scripts (`steps.*.outputs.*`) are not followed: their
-//! origin is unknown, and reporting every one of them would bury the real cases.
+//! origin is unknown. A scope made [`Scope::with_weak_origins`] names them
+//! ([`Taint::Untraced`]) and label names ([`Taint::Triage`]) for the rule that
+//! grades them low; other scopes leave both out.
 
 use std::collections::HashMap;
 
@@ -17,6 +19,11 @@ use crate::workflows::wf;
 /// How far a value's author is from the repository's maintainers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Taint {
+    /// Computed by a script or an action (`steps.*.outputs.*`) harden does not
+    /// follow: nobody can tell from the workflow who controls it.
+    Untraced,
+    /// Chosen by someone with triage access: a label's name.
+    Triage,
     /// Chosen by someone with write access or by the caller: a string input, a
     /// `repository_dispatch` payload. Not an attack by itself, the habit that
     /// becomes one when a caller passes outside data.
@@ -143,6 +150,51 @@ pub fn github_taint(path: &str) -> Option<Taint> {
     outsider.then_some(Taint::Outsider)
 }
 
+/// Outputs of well-known actions whose value has a fixed shape nobody can turn
+/// into code: image digests and ids, artifact ids and URLs, pull request numbers
+/// and URLs, cache hits. Outputs that carry names chosen in a pull request (changed
+/// file lists, tags derived from branch names) are not here.
+const FIXED_FORMAT_OUTPUTS: &[(&str, &[&str])] = &[
+    ("docker/build-push-action", &["digest", "imageid"]),
+    (
+        "actions/upload-artifact",
+        &["artifact-id", "artifact-url", "artifact-digest"],
+    ),
+    ("actions/cache", &["cache-hit"]),
+    ("actions/cache/restore", &["cache-hit"]),
+    (
+        "actions/attest-build-provenance",
+        &["attestation-id", "attestation-url"],
+    ),
+    (
+        "peter-evans/create-pull-request",
+        &[
+            "pull-request-number",
+            "pull-request-url",
+            "pull-request-operation",
+            "pull-request-head-sha",
+        ],
+    ),
+    ("actions/create-github-app-token", &["installation-id"]),
+];
+
+/// A label's name in the event payload (`github.event.label.name`,
+/// `github.event.pull_request.labels.*.name`): free text, but only people with
+/// triage access create and apply labels.
+fn is_label_name(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("github.event.") else {
+        return false;
+    };
+    let segs: Vec<&str> = rest.split('.').collect();
+    segs.last() == Some(&"name")
+        && segs
+            .iter()
+            .rev()
+            .skip(1)
+            .find(|s| **s != "*")
+            .is_some_and(|s| matches!(*s, "label" | "labels"))
+}
+
 /// Declared input types: `on.workflow_dispatch.inputs`, `on.workflow_call.inputs`
 /// (lower-case name → type; a name declared by both keeps `string` if either says so).
 pub fn declared_inputs(root: &YamlNode) -> HashMap<String, String> {
@@ -183,6 +235,8 @@ pub struct Scope<'a> {
     /// dispatch, a caller's ref); under `pull_request*` and comment events it is a
     /// fixed `refs/pull/N/merge` or the base branch.
     pushed_refs: bool,
+    /// Also name untraced step outputs and label names (see [`Scope::with_weak_origins`]).
+    weak: bool,
 }
 
 const MAX_DEPTH: usize = 6;
@@ -226,7 +280,17 @@ impl<'a> Scope<'a> {
                 "create" | "delete" | "release" | "workflow_dispatch" | "workflow_call" => true,
                 _ => false,
             }),
+            weak: false,
         }
+    }
+
+    /// The same scope, also answering for values whose author harden cannot name
+    /// (step outputs) or that only triagers choose (label names): the injection rule
+    /// reports them at a low severity; rules that act only on outsider or writer
+    /// data keep the default.
+    pub fn with_weak_origins(mut self) -> Self {
+        self.weak = true;
+        self
     }
 
     /// The top level of a composite action (every input is a string).
@@ -238,6 +302,7 @@ impl<'a> Scope<'a> {
             inputs: std::rc::Rc::new(HashMap::new()),
             composite: true,
             pushed_refs: true,
+            weak: false,
         }
     }
 
@@ -318,9 +383,27 @@ impl<'a> Scope<'a> {
                         via: Vec::new(),
                     });
                 }
-                github_taint(path).map(|taint| Origin {
-                    taint,
-                    source: path.to_string(),
+                github_taint(path)
+                    .or_else(|| (self.weak && is_label_name(path)).then_some(Taint::Triage))
+                    .map(|taint| Origin {
+                        taint,
+                        source: path.to_string(),
+                        via: Vec::new(),
+                    })
+            }
+            "steps" if self.weak => {
+                let mut parts = tail.splitn(3, '.');
+                let (id, outputs, name) = (parts.next()?, parts.next()?, parts.next()?);
+                if outputs != "outputs" {
+                    return None; // `steps.x.outcome` / `conclusion`: fixed words
+                }
+                let name = name.split('.').next().unwrap_or(name);
+                if self.fixed_format_output(id, name) {
+                    return None;
+                }
+                Some(Origin {
+                    taint: Taint::Untraced,
+                    source: format!("steps.{id}.outputs.{name}"),
                     via: Vec::new(),
                 })
             }
@@ -330,6 +413,31 @@ impl<'a> Scope<'a> {
             "needs" => self.needs_origin(tail, depth),
             _ => None,
         }
+    }
+
+    /// Whether step `id` of this job (or composite action) is a well-known action
+    /// whose output `name` has a fixed shape (a digest, a number, a URL GitHub builds).
+    fn fixed_format_output(&self, id: &str, name: &str) -> bool {
+        let steps = match self.job {
+            Some(job) => wf::steps(job),
+            None => wf::action_steps(self.root),
+        };
+        let Some(uses) = steps
+            .iter()
+            .find(|s| {
+                s.get("id")
+                    .and_then(|i| i.as_str())
+                    .is_some_and(|i| i.eq_ignore_ascii_case(id))
+            })
+            .and_then(|s| s.get("uses"))
+            .and_then(|u| u.as_str())
+        else {
+            return false;
+        };
+        let action = wf::action_name(uses);
+        FIXED_FORMAT_OUTPUTS
+            .iter()
+            .any(|(a, outs)| *a == action && outs.iter().any(|o| o.eq_ignore_ascii_case(name)))
     }
 
     fn input_origin(&self, name: &str) -> Option<Origin> {
@@ -583,5 +691,41 @@ mod tests {
             js.origin_of("github.event.inputs.tag", 0).map(|o| o.source),
             Some("inputs.tag".into())
         );
+    }
+
+    #[test]
+    fn weak_origins_only_when_asked() {
+        let r = root(
+            "on: pull_request\njobs:\n  a:\n    steps:\n      - id: v\n        run: echo \"v=1\" >> \"$GITHUB_OUTPUT\"\n      - id: push\n        uses: docker/build-push-action@v6\n      - env:\n          V: ${{ steps.v.outputs.v }}\n        run: echo\n",
+        );
+        let job = &wf::jobs(&r)[0].value;
+        let step = wf::steps(job)[2];
+        let plain = Scope::workflow(&r).job(job).step(step);
+        assert_eq!(plain.origin_of("steps.v.outputs.v", 0), None);
+        assert_eq!(plain.origin_of("github.event.label.name", 0), None);
+        let weak = Scope::workflow(&r).with_weak_origins().job(job).step(step);
+        assert_eq!(
+            weak.origin_of("env.v", 0).map(|o| (o.taint, o.source)),
+            Some((Taint::Untraced, "steps.v.outputs.v".into()))
+        );
+        assert_eq!(weak.origin_of("steps.v.outcome", 0), None);
+        assert_eq!(weak.origin_of("steps.push.outputs.digest", 0), None);
+        for p in [
+            "github.event.label.name",
+            "github.event.pull_request.labels.*.name",
+            "github.event.changes.new_discussion.labels.*.name",
+        ] {
+            assert_eq!(
+                weak.origin_of(p, 0).map(|o| o.taint),
+                Some(Taint::Triage),
+                "{p}"
+            );
+        }
+        assert_eq!(
+            weak.origin_of("github.event.pull_request.head.label", 0)
+                .map(|o| o.taint),
+            Some(Taint::Outsider)
+        );
+        assert_eq!(weak.origin_of("github.event.pull_request.number", 0), None);
     }
 }

@@ -221,6 +221,8 @@ fn posix_writes(run: &YamlNode, scope: &Scope<'_>, env: &[(String, Taint)]) -> V
         Some(match t {
             Taint::Outsider => Content::Outsider,
             Taint::Writer => Content::Writer,
+            // Not produced by this rule's (default) scope.
+            Taint::Triage | Taint::Untraced => return None,
         })
     };
     let mut out = Vec::new();

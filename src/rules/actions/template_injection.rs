@@ -62,24 +62,42 @@ For `github.head_ref`, use the variable the runner already sets:
 expression is a plain context reference outside single quotes (safe: only the
 way the value reaches the shell changes).
 
-zizmor's `template-injection` covers the same sinks; it also reports
-`steps.*.outputs` it cannot trace and user logins
-(`github.event.comment.user.login`), which harden leaves out to stay quiet on
-correct workflows: logins are limited to letters, digits and `-`. harden
-follows `env.*`, `matrix.*` and `needs.*.outputs` to where they come from.
+zizmor's `template-injection` covers the same sinks. harden follows `env.*`,
+`matrix.*` and `needs.*.outputs` to where they come from, and grades what it
+cannot follow rather than dropping it:
+- `steps.*.outputs.*` (directly or through `env:`, `needs.*.outputs`) are
+  computed by a script or an action harden does not read: reported at info
+  ("cannot tell who chooses it"), as zizmor reports them at informational with
+  low confidence. A changed-file list or a value parsed from an API answer can
+  carry outside text; a digest cannot. Outputs of well-known actions with a
+  fixed shape (docker/build-push-action `digest`/`imageid`, upload-artifact's
+  artifact id and URL, create-pull-request's number and URL, cache hits) and
+  `steps.*.outcome`/`conclusion` are not reported.
+- Label names (`github.event.label.name`, `….labels.*.name`) are reported at
+  low: free text, but only people with triage access create and apply labels
+  (zizmor: high).
+
 `github.ref` / `github.ref_name` are reported at low on workflows a push of any
 branch or tag can start (the pusher already has write access); a `push:`
 limited to literally named branches and tags fixes them, so they are not.
-Maintainer-set contexts are not reported, where zizmor reports some of them:
-`github.base_ref` / `github.event.pull_request.base.ref` (a pull request can
-only target a branch that already exists in the base repository),
-`github.event.repository.default_branch` (set by admins), pull request and
-issue numbers, SHAs, and label names (applied by people with triage access),
-`github.repository_owner`, run and job ids, and `github.ref` on `pull_request`
-(`refs/pull/N/merge`, chosen by GitHub, not by the author). Expressions over
-names that are not GitHub contexts (`some.ctx`) and values read from step
-outputs that harden cannot trace to a source are left alone (zizmor reports both
-at informational or low).
+User logins (`github.event.comment.user.login`) are not reported: logins are
+limited to letters, digits and `-`.
+
+Where zizmor reports and harden shows it is wrong (`zizmor-fp` rows of
+bench/zizmor/differences.tsv):
+- `github.ref` on `pull_request` is `refs/pull/N/merge`, built by GitHub from
+  the pull request number, never the author's branch name (that is
+  `github.head_ref`, reported).
+- Pull request and issue numbers (`github.event.pull_request.number`,
+  `(github.event.pull_request || github.event.issue).number`) are integers.
+- `github.repository_owner` is a user or organisation login (letters, digits,
+  `-`) set by the owner.
+- Expressions over names that are not GitHub contexts (`some.ctx && foo.bar`):
+  GitHub rejects the workflow ("Unrecognized named-value"), so nothing runs.
+Other maintainer-set contexts are not reported either: `github.base_ref` /
+`github.event.pull_request.base.ref` (a pull request can only target a branch
+that already exists in the base repository),
+`github.event.repository.default_branch` (set by admins), SHAs, run and job ids.
 "#,
 };
 
@@ -235,6 +253,14 @@ fn settle_after_own_pipelines(
 /// Severity and who-controls-it for an origin under an exposure.
 fn grade(o: &Origin, ex: Exposure<'_>, gated: bool) -> (Severity, String) {
     match o.taint {
+        Taint::Untraced => (
+            Severity::Info,
+            "harden cannot tell who chooses the value a script or action computed".to_string(),
+        ),
+        Taint::Triage => (
+            Severity::Low,
+            "whoever creates and applies labels (someone with triage access)".to_string(),
+        ),
         Taint::Writer => (
             Severity::Low,
             if o.source.starts_with("github.ref") {
@@ -308,12 +334,21 @@ fn check_sink(
         } else {
             "pass it via `env:` and read it from the environment inside the code".to_string()
         };
-        let message = format!(
-            "`${{{{ {} }}}}` is pasted into {} before it runs: {who} controls {} and can inject code; {advice}",
-            e.inner,
-            sink.what,
-            origin.describe(),
-        );
+        let message = if origin.taint == Taint::Untraced {
+            format!(
+                "`${{{{ {} }}}}` is pasted into {} before it runs: {who}, {}; if it can carry outside text it becomes code; {advice}",
+                e.inner,
+                sink.what,
+                origin.describe(),
+            )
+        } else {
+            format!(
+                "`${{{{ {} }}}}` is pasted into {} before it runs: {who} controls {} and can inject code; {advice}",
+                e.inner,
+                sink.what,
+                origin.describe(),
+            )
+        };
         let fix = if sink.is_run && sink.bash_like && plain.is_some() {
             env_fix(sink, &exprs, &e.inner, &var, declare, text)
         } else {
@@ -433,7 +468,7 @@ impl Rule for TemplateInjection {
                 unprivileged: triggers.only_unprivileged(),
                 composite: false,
             };
-            let scope = Scope::workflow(root);
+            let scope = Scope::workflow(root).with_weak_origins();
             for job in wf::jobs(root) {
                 let js = scope.job(&job.value);
                 for step in wf::steps(&job.value) {
@@ -506,7 +541,7 @@ impl Rule for TemplateInjection {
                 unprivileged: false,
                 composite: true,
             };
-            let scope = Scope::action(root);
+            let scope = Scope::action(root).with_weak_origins();
             for step in wf::action_steps(root) {
                 let ss = scope.step(step);
                 for sink in sinks_of(step, None, true) {
