@@ -7,7 +7,9 @@
 //! `needs.<job>.outputs.*` (the other job's `outputs:`), and declared `inputs`.
 //! Values computed by scripts (`steps.*.outputs.*`) are not followed: their
 //! origin is unknown. A scope made [`Scope::with_weak_origins`] names them
-//! ([`Taint::Untraced`]) and label names ([`Taint::Triage`]) for the rule that
+//! ([`Taint::Untraced`]), unless a well-known action gives them a fixed shape or
+//! the `run:` that writes them writes literal text and `${{ … }}` only (then the
+//! expressions' origins), and label names ([`Taint::Triage`]), for the rule that
 //! grades them low; other scopes leave both out.
 
 use std::collections::HashMap;
@@ -156,6 +158,8 @@ pub fn github_taint(path: &str) -> Option<Taint> {
 /// file lists, tags derived from branch names) are not here.
 const FIXED_FORMAT_OUTPUTS: &[(&str, &[&str])] = &[
     ("docker/build-push-action", &["digest", "imageid"]),
+    // Blacksmith's drop-in replacement for docker/build-push-action.
+    ("useblacksmith/build-push-action", &["digest", "imageid"]),
     (
         "actions/upload-artifact",
         &["artifact-id", "artifact-url", "artifact-digest"],
@@ -177,6 +181,52 @@ const FIXED_FORMAT_OUTPUTS: &[(&str, &[&str])] = &[
     ),
     ("actions/create-github-app-token", &["installation-id"]),
 ];
+
+/// The values a `run:` script writes to output `name` with `echo "name=…" >>
+/// "$GITHUB_OUTPUT"`, when every write is literal text and `${{ … }}` expressions;
+/// `None` when one is computed by the shell (`$VAR`, `$(…)`, a backtick), written
+/// some other way (a heredoc, a block redirected as a whole), or never written.
+fn output_writes<'s>(script: &'s str, name: &str) -> Option<Vec<&'s str>> {
+    let key = format!("{}=", name.to_ascii_lowercase());
+    let mut values = Vec::new();
+    for line in script.lines() {
+        let lower = line.to_ascii_lowercase();
+        if lower.contains(&format!("{}<<", name.to_ascii_lowercase())) {
+            return None;
+        }
+        let Some(at) = lower.match_indices(&key).map(|(i, _)| i).find(|&i| {
+            i == 0
+                || lower[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        }) else {
+            continue;
+        };
+        if !lower.contains("github_output") {
+            continue;
+        }
+        let rest = &line[at + key.len()..];
+        let value = rest
+            .split(">>")
+            .next()
+            .unwrap_or(rest)
+            .trim()
+            .trim_end_matches(['"', '\'', ' ']);
+        let mut shell_text = String::new();
+        let mut from = 0;
+        for f in gha_expr::fenced(value) {
+            shell_text.push_str(value.get(from..f.outer.start).unwrap_or(""));
+            from = f.outer.end;
+        }
+        shell_text.push_str(value.get(from..).unwrap_or(""));
+        if shell_text.contains(['$', '`']) {
+            return None;
+        }
+        values.push(value);
+    }
+    (!values.is_empty()).then_some(values)
+}
 
 /// A label's name in the event payload (`github.event.label.name`,
 /// `github.event.pull_request.labels.*.name`): free text, but only people with
@@ -398,8 +448,8 @@ impl<'a> Scope<'a> {
                     return None; // `steps.x.outcome` / `conclusion`: fixed words
                 }
                 let name = name.split('.').next().unwrap_or(name);
-                if self.fixed_format_output(id, name) {
-                    return None;
+                if let Some(found) = self.step_output_origins(id, name, depth) {
+                    return best(found, format!("steps.{id}.outputs.{name}"));
                 }
                 Some(Origin {
                     taint: Taint::Untraced,
@@ -415,29 +465,40 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Whether step `id` of this job (or composite action) is a well-known action
-    /// whose output `name` has a fixed shape (a digest, a number, a URL GitHub builds).
-    fn fixed_format_output(&self, id: &str, name: &str) -> bool {
+    /// Where output `name` of step `id` (of this job, or of this composite action)
+    /// comes from, when harden can tell: `Some(empty)` for a well-known action's
+    /// fixed-shape output or a `run:` that writes only literal text; `Some(origins)`
+    /// when every write is literal text around `${{ … }}` expressions (their origins);
+    /// `None` when a write computes the value (`$(…)`, `$VAR`) or none is found.
+    fn step_output_origins(&self, id: &str, name: &str, depth: usize) -> Option<Vec<Origin>> {
         let steps = match self.job {
             Some(job) => wf::steps(job),
             None => wf::action_steps(self.root),
         };
-        let Some(uses) = steps
-            .iter()
-            .find(|s| {
-                s.get("id")
-                    .and_then(|i| i.as_str())
-                    .is_some_and(|i| i.eq_ignore_ascii_case(id))
-            })
-            .and_then(|s| s.get("uses"))
-            .and_then(|u| u.as_str())
-        else {
-            return false;
+        let producer = steps.into_iter().find(|s| {
+            s.get("id")
+                .and_then(|i| i.as_str())
+                .is_some_and(|i| i.eq_ignore_ascii_case(id))
+        })?;
+        if let Some(uses) = producer.get("uses").and_then(|u| u.as_str()) {
+            let action = wf::action_name(uses);
+            let fixed = FIXED_FORMAT_OUTPUTS
+                .iter()
+                .any(|(a, outs)| *a == action && outs.iter().any(|o| o.eq_ignore_ascii_case(name)));
+            return fixed.then(Vec::new);
+        }
+        let script = producer.get("run").and_then(|r| r.as_str())?;
+        let values = output_writes(script, name)?;
+        let outer = Scope {
+            step: Some(producer),
+            ..self.clone()
         };
-        let action = wf::action_name(uses);
-        FIXED_FORMAT_OUTPUTS
-            .iter()
-            .any(|(a, outs)| *a == action && outs.iter().any(|o| o.eq_ignore_ascii_case(name)))
+        Some(
+            values
+                .iter()
+                .flat_map(|v| outer.text_origins(v, depth + 1))
+                .collect(),
+        )
     }
 
     fn input_origin(&self, name: &str) -> Option<Origin> {
@@ -696,7 +757,7 @@ mod tests {
     #[test]
     fn weak_origins_only_when_asked() {
         let r = root(
-            "on: pull_request\njobs:\n  a:\n    steps:\n      - id: v\n        run: echo \"v=1\" >> \"$GITHUB_OUTPUT\"\n      - id: push\n        uses: docker/build-push-action@v6\n      - env:\n          V: ${{ steps.v.outputs.v }}\n        run: echo\n",
+            "on: pull_request\njobs:\n  a:\n    steps:\n      - id: v\n        run: echo \"v=$(cat VERSION)\" >> \"$GITHUB_OUTPUT\"\n      - id: push\n        uses: docker/build-push-action@v6\n      - env:\n          V: ${{ steps.v.outputs.v }}\n        run: echo\n",
         );
         let job = &wf::jobs(&r)[0].value;
         let step = wf::steps(job)[2];
@@ -727,5 +788,37 @@ mod tests {
             Some(Taint::Outsider)
         );
         assert_eq!(weak.origin_of("github.event.pull_request.number", 0), None);
+    }
+
+    #[test]
+    fn run_step_outputs_are_traced_when_written_literally() {
+        let r = root(
+            "on:\n  workflow_dispatch:\n    inputs:\n      mode:\n        type: string\njobs:\n  a:\n    steps:\n      - id: ctx\n        run: |\n          if [ \"$X\" = prod ]; then\n            echo \"TARGET=main\" >> $GITHUB_OUTPUT\n          else\n            echo \"TARGET=uat\" >> $GITHUB_OUTPUT\n          fi\n          echo \"mode=${{ inputs.mode }}\" >> \"$GITHUB_OUTPUT\"\n          echo \"sub_target=$(date)\" >> \"$GITHUB_OUTPUT\"\n          echo \"count=$(git rev-list --count HEAD)\" >> \"$GITHUB_OUTPUT\"\n      - run: echo\n",
+        );
+        let job = &wf::jobs(&r)[0].value;
+        let weak = Scope::workflow(&r)
+            .with_weak_origins()
+            .job(job)
+            .step(wf::steps(job)[1]);
+        assert_eq!(weak.origin_of("steps.ctx.outputs.target", 0), None);
+        assert_eq!(
+            weak.origin_of("steps.ctx.outputs.mode", 0)
+                .map(|o| (o.taint, o.source, o.via)),
+            Some((
+                Taint::Writer,
+                "inputs.mode".into(),
+                vec!["steps.ctx.outputs.mode".into()]
+            ))
+        );
+        assert_eq!(
+            weak.origin_of("steps.ctx.outputs.count", 0)
+                .map(|o| o.taint),
+            Some(Taint::Untraced)
+        );
+        assert_eq!(
+            weak.origin_of("steps.ctx.outputs.missing", 0)
+                .map(|o| o.taint),
+            Some(Taint::Untraced)
+        );
     }
 }

@@ -71,8 +71,10 @@ cannot follow rather than dropping it:
   low confidence. A changed-file list or a value parsed from an API answer can
   carry outside text; a digest cannot. Outputs of well-known actions with a
   fixed shape (docker/build-push-action `digest`/`imageid`, upload-artifact's
-  artifact id and URL, create-pull-request's number and URL, cache hits) and
-  `steps.*.outcome`/`conclusion` are not reported.
+  artifact id and URL, create-pull-request's number and URL, cache hits),
+  outputs a `run:` step writes as literal text (`echo "TARGET=main" >>
+  "$GITHUB_OUTPUT"`), and `steps.*.outcome`/`conclusion` are not reported; an
+  output written as `${{ … }}` is graded by where that expression comes from.
 - Label names (`github.event.label.name`, `….labels.*.name`) are reported at
   low: free text, but only people with triage access create and apply labels
   (zizmor: high).
