@@ -37,10 +37,61 @@ pub struct Step {
 /// Note suffix marking evidence that cannot fail the build.
 pub const NON_BLOCKING: &str = " (non-blocking)";
 
-/// Whether a shell line swallows the command's failure.
+/// Whether a shell line swallows the command's failure: `|| true`, `|| :`,
+/// `|| exit 0`, or `|| echo …` (a message instead of a failing exit status).
 fn swallows_failure(line: &str) -> bool {
-    let l = line.replace(' ', "");
-    l.contains("||true") || l.contains("||exit0") || l.contains("||:") || l.ends_with("||echo")
+    static SWALLOW: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"\|\|\s*(?:true\b|:(?:\s|$|;)|exit\s+0\b|echo\b|printf\b|\{\s*echo\b)")
+    });
+    SWALLOW.is_match(line) || line.trim_end().ends_with("|| :")
+}
+
+/// Commands that only print: a tool named in their arguments does not run
+/// (`echo "Running pip-audit..."`).
+const NARRATION: &[&str] = &["echo", "printf", "cat", ":", "true", "print"];
+
+/// The commands a shell line runs, as text (words joined by spaces, one
+/// command after another separated by ` ; `), without commands that only
+/// print, so a tool name inside an `echo` message is not taken for the tool.
+/// Words that are not literal (`$VAR`) are kept as `$`.
+pub fn executed(line: &str) -> String {
+    let commands = crate::model::commands::split_line(line);
+    let mut out = String::new();
+    for argv in commands {
+        let first = argv.first().and_then(|w| w.as_deref()).unwrap_or("");
+        if NARRATION.contains(&first) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(" ; ");
+        }
+        let words: Vec<&str> = argv.iter().map(|w| w.as_deref().unwrap_or("$")).collect();
+        out.push_str(&words.join(" "));
+    }
+    out
+}
+
+/// How `set` changes errexit on this line: `Some(false)` for `set +e` (a
+/// failing command no longer ends the step), `Some(true)` for `set -e`.
+fn errexit_change(line: &str) -> Option<bool> {
+    let mut state = None;
+    for argv in crate::model::commands::split_line(line) {
+        if argv.first().and_then(|w| w.as_deref()) != Some("set") {
+            continue;
+        }
+        let mut it = argv.iter().skip(1).map(|w| w.as_deref().unwrap_or(""));
+        while let Some(w) = it.next() {
+            match w {
+                "-o" | "+o" if it.next() == Some("errexit") => state = Some(w == "-o"),
+                _ if w.starts_with('+') && w.contains('e') => state = Some(false),
+                _ if w.starts_with('-') && !w.starts_with("--") && w.contains('e') => {
+                    state = Some(true)
+                }
+                _ => {}
+            }
+        }
+    }
+    state
 }
 
 impl Step {
@@ -253,13 +304,22 @@ impl Ci {
                     continue;
                 }
             }
-            for (line, text) in &s.run {
+            // GitHub runs `run:` with `bash -e`: a failing command ends the
+            // step, unless `set +e` turned that off (then only the last
+            // command's status counts).
+            let mut errexit = true;
+            let last = s.run.len().saturating_sub(1);
+            for (i, (line, text)) in s.run.iter().enumerate() {
+                if let Some(on) = errexit_change(text) {
+                    errexit = on;
+                }
                 if d.reject.is_some_and(|r| r(text)) {
                     continue;
                 }
-                if let Some(m) = d.run.find(text) {
+                let runs = executed(text);
+                if let Some(m) = d.run.find(&runs) {
                     let shown: String = m.as_str().trim().chars().take(60).collect();
-                    let soft = if s.soft || swallows_failure(text) {
+                    let soft = if s.soft || swallows_failure(text) || (!errexit && i != last) {
                         NON_BLOCKING
                     } else {
                         ""
@@ -378,6 +438,22 @@ mod tests {
         assert!(SAST_RE.is_match("bandit -r src -ll"));
         assert!(!SAST_RE.is_match("echo banditry"));
         assert!(installs_only("pip install pytest bandit"));
+    }
+
+    #[test]
+    fn only_commands_that_run_count() {
+        assert!(!VULN_RE.is_match(&executed(r#"echo "Running pip-audit...""#)));
+        assert!(VULN_RE.is_match(&executed("pip-audit -r requirements.txt || true")));
+        assert!(TEST_RE.is_match(&executed(r#"echo "::group::tests" && pytest -q"#)));
+        assert!(!TEST_RE.is_match(&executed("printf 'run pytest next\\n'")));
+        assert!(swallows_failure("pip-audit --format json || true"));
+        assert!(swallows_failure("npm audit || echo \"audit failed\""));
+        assert!(swallows_failure("bandit -r src || exit 0"));
+        assert!(!swallows_failure("pytest || exit 1"));
+        assert_eq!(errexit_change("set +e"), Some(false));
+        assert_eq!(errexit_change("set -euo pipefail"), Some(true));
+        assert_eq!(errexit_change("set +o errexit"), Some(false));
+        assert_eq!(errexit_change("set -x"), None);
         assert!(!installs_only("pip install -r req.txt && pytest"));
     }
 }

@@ -19,6 +19,7 @@ pub mod render;
 pub mod routes;
 pub mod score;
 pub mod source_scan;
+pub mod strength;
 pub mod view;
 pub mod workloads;
 
@@ -166,6 +167,8 @@ pub struct StatusReport {
     /// paths to request (router prefixes resolved); what `harden probe` asks.
     #[serde(skip)]
     pub routes: Vec<routes::Route>,
+    /// Configuration seen but not counted (archived, never run), with the reason.
+    pub ignored: Vec<facts::Ignored>,
 }
 
 impl StatusReport {
@@ -177,7 +180,7 @@ impl StatusReport {
 
 /// Assesses the repository at `root`, using a scan's findings and inventory.
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
-    let facts = facts::gather(root, &report.inventory, config);
+    let facts = facts::gather(root, &report.inventory, &report.model, config);
     let routes = routes::resolve(&facts.source.routes, &facts.source.prefixes);
     let (profile, mut outcomes) = areas::assess_all(&facts, &report.findings);
     outcomes.insert(
@@ -211,6 +214,7 @@ pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport
         scores,
         profile,
         routes,
+        ignored: facts.ignored.clone(),
     }
 }
 

@@ -169,6 +169,32 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
             }
         }
     }
+    if !report.ignored.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{} {} file(s) not built, deployed or run",
+            p.paint(bold, "Ignored:"),
+            report.ignored.len()
+        )?;
+        for i in report.ignored.iter().take(5) {
+            writeln!(
+                w,
+                "  {}",
+                p.paint(
+                    dim,
+                    &crate::output::util::term_safe(&format!("{} — {}", i.path, i.reason))
+                )
+            )?;
+        }
+        if report.ignored.len() > 5 {
+            writeln!(
+                w,
+                "  {}",
+                p.paint(dim, &format!("+{} more", report.ignored.len() - 5))
+            )?;
+        }
+    }
     let mut lost: Vec<&ControlStatus> = report
         .controls
         .iter()
@@ -200,6 +226,8 @@ struct JsonReport<'a> {
     controls: Vec<JsonControl<'a>>,
     scores: JsonScores,
     profile: &'a super::Profile,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    ignored: &'a [super::facts::Ignored],
 }
 
 #[derive(Serialize)]
@@ -264,6 +292,7 @@ fn json_doc(report: &StatusReport) -> JsonReport<'_> {
                 .collect(),
         },
         profile: &report.profile,
+        ignored: &report.ignored,
     }
 }
 

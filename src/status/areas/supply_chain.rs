@@ -203,6 +203,16 @@ fn requirements_pinned(t: &Text) -> (usize, usize) {
 }
 
 pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
+    // A lockfile locks the manifest beside it; a root lockfile also locks a
+    // sub-package when the root declares a workspace (npm/yarn `workspaces`,
+    // pnpm-workspace.yaml, a Cargo `[workspace]`, uv/poetry at the root). An
+    // empty lockfile locks nothing.
+    let root_workspace = facts.manifests.iter().any(|m| {
+        (m.path == "package.json" && m.text.contains("\"workspaces\""))
+            || (m.path == "Cargo.toml" && m.text.contains("[workspace]"))
+            || (m.path == "pyproject.toml" && m.text.contains("[tool.uv.workspace]"))
+    }) || facts.has("pnpm-workspace.yaml")
+        || facts.has("go.work");
     let has_in = |dir: &str, names: &[&str]| {
         names.iter().any(|n| {
             let path = if dir.is_empty() {
@@ -210,8 +220,8 @@ pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
             } else {
                 format!("{dir}/{n}")
             };
-            facts.has(&path)
-        }) || names.iter().any(|n| facts.has(n))
+            facts.has_content(&path)
+        }) || (root_workspace && names.iter().any(|n| facts.has_content(n)))
     };
     let mut good = Vec::new();
     let mut bad = Vec::new();
