@@ -145,13 +145,20 @@ pub struct Profile {
     pub ci: bool,
 }
 
-/// Scores: overall and per area, 0–10, `None` when nothing in it applies.
+/// Scores: overall and per area, 0–10, `None` when nothing in it applies
+/// (the formula: `score.rs`, docs/status.md).
 #[derive(Debug, Clone, Serialize)]
 pub struct Scores {
-    /// Overall score.
+    /// Overall score: the controls' score less what open findings cost.
     pub overall: Option<f64>,
-    /// Per area.
+    /// The controls' score alone.
+    pub controls: Option<f64>,
+    /// Per area (controls only).
     pub areas: BTreeMap<Area, Option<f64>>,
+    /// What open critical/high findings in shipped code cost.
+    pub findings: score::FindingsPenalty,
+    /// Controls that could not be assessed and are left out of the score.
+    pub unknown: Vec<&'static str>,
 }
 
 /// The whole assessment.
@@ -208,7 +215,7 @@ pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport
             }
         })
         .collect();
-    let scores = score::score(&mut controls);
+    let scores = score::readiness(&mut controls, &report.findings);
     StatusReport {
         controls,
         scores,
