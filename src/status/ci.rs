@@ -65,10 +65,27 @@ pub fn executed(line: &str) -> String {
         if !out.is_empty() {
             out.push_str(" ; ");
         }
-        let words: Vec<&str> = argv.iter().map(|w| w.as_deref().unwrap_or("$")).collect();
+        // A file the command reads or writes (`--output reports/pip-audit.json`)
+        // is not a tool it runs.
+        let words: Vec<&str> = argv
+            .iter()
+            .map(|w| w.as_deref().unwrap_or("$"))
+            .filter(|w| !is_data_file(w))
+            .collect();
         out.push_str(&words.join(" "));
     }
     out
+}
+
+/// A word naming a data file (report, log, SARIF…), not a program.
+fn is_data_file(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    let w = w.rsplit('=').next().unwrap_or(&w);
+    [
+        ".json", ".sarif", ".xml", ".html", ".txt", ".log", ".csv", ".md", ".out",
+    ]
+    .iter()
+    .any(|ext| w.ends_with(ext))
 }
 
 /// How `set` changes errexit on this line: `Some(false)` for `set +e` (a
@@ -142,20 +159,38 @@ fn scalar_text(node: &YamlNode) -> String {
     }
 }
 
-fn push_step(file: &YamlText, job: &str, step: &YamlNode, out: &mut Vec<Step>) {
+/// Actions that report findings but exit 0 unless told otherwise: a step
+/// using one without a failing `exit-code` can never fail the job.
+fn never_fails(step: &Step) -> bool {
+    let Some(action) = step.action() else {
+        return false;
+    };
+    let exit_code = step.input("exit-code");
+    (action == "aquasecurity/trivy-action" || action == "anchore/scan-action")
+        && match (action.as_str(), exit_code.as_deref()) {
+            ("anchore/scan-action", _) => step.input("fail-build").as_deref() == Some("false"),
+            (_, None) => true,
+            (_, Some(code)) => code.trim_matches(['"', '\'', ' ']) == "0",
+        }
+}
+
+fn push_step(file: &YamlText, job: &YamlNode, job_id: &str, step: &YamlNode, out: &mut Vec<Step>) {
     if is_disabled(step) {
         return;
     }
     let mut s = Step {
         path: file.file.path.clone(),
         line: file.file.line(step.span.start),
-        job: job.to_string(),
+        job: job_id.to_string(),
         ..Step::default()
     };
-    s.soft = step
-        .get("continue-on-error")
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
+    let soft = |n: &YamlNode| {
+        n.get("continue-on-error")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    };
+    // `continue-on-error` on the job or the step: a failure does not fail the run.
+    s.soft = soft(step) || soft(job);
     s.name = step
         .get("name")
         .and_then(|n| n.as_str())
@@ -171,6 +206,7 @@ fn push_step(file: &YamlText, job: &str, step: &YamlNode, out: &mut Vec<Step>) {
             .map(|p| (p.key.clone(), scalar_text(&p.value)))
             .collect();
     }
+    s.soft = s.soft || never_fails(&s);
     if let Some(run) = step.get("run").and_then(|r| r.as_scalar()) {
         let text = &run.mapped.text;
         let mut off = 0;
@@ -211,7 +247,7 @@ fn workflow_steps(file: &YamlText, out: &mut Ci) {
                 continue;
             }
             if job.value.get("uses").is_some() {
-                push_step(file, &job.key, &job.value, &mut out.steps);
+                push_step(file, &job.value, &job.key, &job.value, &mut out.steps);
             }
             for step in job
                 .value
@@ -219,7 +255,7 @@ fn workflow_steps(file: &YamlText, out: &mut Ci) {
                 .and_then(|s| s.as_seq())
                 .unwrap_or(&[])
             {
-                push_step(file, &job.key, step, &mut out.steps);
+                push_step(file, &job.value, &job.key, step, &mut out.steps);
             }
         }
     }
@@ -233,7 +269,7 @@ fn action_steps(file: &YamlText, out: &mut Ci) {
             .and_then(|s| s.as_seq())
             .unwrap_or(&[])
         {
-            push_step(file, "", step, &mut out.steps);
+            push_step(file, step, "", step, &mut out.steps);
         }
     }
 }
@@ -446,6 +482,9 @@ mod tests {
         assert!(VULN_RE.is_match(&executed("pip-audit -r requirements.txt || true")));
         assert!(TEST_RE.is_match(&executed(r#"echo "::group::tests" && pytest -q"#)));
         assert!(!TEST_RE.is_match(&executed("printf 'run pytest next\\n'")));
+        assert!(!VULN_RE.is_match(&executed(
+            "python scripts/gate.py --pip-audit-report reports/pip-audit.json"
+        )));
         assert!(swallows_failure("pip-audit --format json || true"));
         assert!(swallows_failure("npm audit || echo \"audit failed\""));
         assert!(swallows_failure("bandit -r src || exit 0"));

@@ -8,8 +8,8 @@
 //!   score. A control present but ineffective (a scan whose failure is
 //!   swallowed, weak evidence only) is partial, so it costs half its weight.
 //! - **Open findings in shipped code.** Every open critical finding costs
-//!   [`CRITICAL_POINTS`], every high one [`HIGH_POINTS`], at most
-//!   [`FINDINGS_CAP`] in all; findings in tests, examples, docs, vendored or
+//!   [`CRITICAL_POINTS`], every high one [`HIGH_POINTS`] (a rule's findings
+//!   counted at most [`REPEATS_COUNTED`] times), at most [`FINDINGS_CAP`] in all; findings in tests, examples, docs, vendored or
 //!   archived files, and repository-level findings (which duplicate a
 //!   control), cost nothing.
 //!
@@ -31,6 +31,9 @@ use crate::roles::{self, FileRole};
 pub const CRITICAL_POINTS: f64 = 1.0;
 /// Points one open high finding in shipped code costs.
 pub const HIGH_POINTS: f64 = 0.5;
+/// How many findings of one rule count: the same problem repeated in many
+/// places is one fix (the plan's task), not many.
+pub const REPEATS_COUNTED: usize = 2;
 /// The most open findings can cost in all: the controls stay the larger part.
 pub const FINDINGS_CAP: f64 = 3.0;
 
@@ -82,20 +85,25 @@ pub fn findings_penalty<'a>(
     findings: impl IntoIterator<Item = (Severity, &'a str)>,
 ) -> FindingsPenalty {
     let mut p = FindingsPenalty::default();
-    let mut raw: BTreeMap<&'static str, f64> = BTreeMap::new();
+    // Per rule and severity: how many findings, so one problem repeated in
+    // many places counts at most [`REPEATS_COUNTED`] times.
+    let mut per_rule: BTreeMap<(&'a str, Severity), usize> = BTreeMap::new();
     for (sev, rule) in findings {
-        let pts = match sev {
-            Severity::Critical => {
-                p.critical += 1;
-                CRITICAL_POINTS
-            }
-            Severity::High => {
-                p.high += 1;
-                HIGH_POINTS
-            }
+        match sev {
+            Severity::Critical => p.critical += 1,
+            Severity::High => p.high += 1,
             _ => continue,
+        }
+        *per_rule.entry((rule, sev)).or_default() += 1;
+    }
+    let mut raw: BTreeMap<&'static str, f64> = BTreeMap::new();
+    for ((rule, sev), n) in per_rule {
+        let each = if sev == Severity::Critical {
+            CRITICAL_POINTS
+        } else {
+            HIGH_POINTS
         };
-        *raw.entry(area_of_rule(rule)).or_default() += pts;
+        *raw.entry(area_of_rule(rule)).or_default() += each * n.min(REPEATS_COUNTED) as f64;
     }
     let total: f64 = raw.values().fold(0.0, |a, b| a + b);
     let scale = if total > FINDINGS_CAP {
@@ -229,9 +237,13 @@ mod tests {
         let mut v = vec![ctl("a", Area::SupplyChain, 3, State::Done)];
         let s = score(&mut v, p);
         assert_eq!((s.controls, s.overall), (Some(10.0), Some(8.0)));
-        let many = findings_penalty((0..20).map(|_| (Severity::High, "actions/unpinned-uses")));
+        let repeated = findings_penalty((0..20).map(|_| (Severity::High, "actions/unpinned-uses")));
+        assert_eq!((repeated.high, repeated.points), (20, 1.0));
+        let many = findings_penalty(
+            ["python/a", "python/b", "python/c", "python/d"].map(|r| (Severity::Critical, r)),
+        );
         assert_eq!(many.points, FINDINGS_CAP);
-        assert_eq!(many.by_area["ci-cd"], FINDINGS_CAP);
+        assert_eq!(many.by_area["code"], FINDINGS_CAP);
         let none = findings_penalty([(Severity::Medium, "docker/latest-tag")]);
         assert_eq!(none.points, 0.0);
     }

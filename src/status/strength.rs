@@ -111,6 +111,28 @@ fn is_ai_instructions(lower: &str, name: &str, dirs: &[&str]) -> bool {
         })
 }
 
+/// Directories of helper scripts: code there runs beside the application (a
+/// smoke test, a preflight check), not as it.
+const SCRIPT_DIRS: &[&str] = &[
+    "scripts", "script", "tools", "bin", "hack", "ops", "devtools",
+];
+
+/// How strongly a source file speaks for the application: 2 application code,
+/// 1 a helper script (`scripts/`, `tools/`…), 0 a weak file.
+pub fn code_rank(path: &str) -> u8 {
+    if weak_reason(path).is_some() {
+        return 0;
+    }
+    let lower = path.to_ascii_lowercase();
+    let mut dirs: Vec<&str> = lower.split('/').collect();
+    dirs.pop();
+    if dirs.iter().any(|d| SCRIPT_DIRS.contains(d)) {
+        1
+    } else {
+        2
+    }
+}
+
 /// The note added to evidence from a weak file: `(weak: AI-assistant instructions)`.
 pub fn weak_note(reason: &str) -> String {
     format!(" (weak: {reason})")
@@ -119,6 +141,13 @@ pub fn weak_note(reason: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn application_code_outranks_scripts() {
+        assert_eq!(code_rank("src/app/routes.py"), 2);
+        assert_eq!(code_rank("scripts/preflight_check.py"), 1);
+        assert_eq!(code_rank("loadtest/locustfile.py"), 0);
+    }
 
     #[test]
     fn assistant_files_notes_and_debug_scripts_are_weak() {
