@@ -305,7 +305,8 @@ fn live_configuration_only() {
 /// deployment, rollback and troubleshooting, a debug dump script, a 0-byte
 /// `backup.sql`; a URL in a SECURITY.md code sample is no reporting channel;
 /// an empty root package-lock.json locks nothing; a Trivy action without a
-/// failing `exit-code` and a job with `continue-on-error` can never fail (partial).
+/// failing `exit-code` and a job with `continue-on-error` can never fail (partial);
+/// a dependabot.yml whose entry has no `schedule` is rejected by Dependabot (missing, with the error).
 #[test]
 fn weak_evidence_is_partial_and_says_so() {
     check(
