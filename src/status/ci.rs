@@ -72,6 +72,24 @@ pub fn executed(line: &str) -> String {
             .map(|w| w.as_deref().unwrap_or("$"))
             .filter(|w| !is_data_file(w))
             .collect();
+        // A script named as an argument (`git diff -- unit-test.sh`) is not run;
+        // one run by a shell, a runner (`uv run`, `docker compose run app`,
+        // `docker exec`) or as the command itself is.
+        let words: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| {
+                !is_script_file(w)
+                    || *i == 0
+                    || words[..*i].iter().any(|p| {
+                        matches!(
+                            *p,
+                            "bash" | "sh" | "zsh" | "dash" | "source" | "." | "run" | "exec"
+                        )
+                    })
+            })
+            .map(|(_, w)| *w)
+            .collect();
         out.push_str(&words.join(" "));
     }
     out
@@ -86,6 +104,11 @@ fn is_data_file(word: &str) -> bool {
     ]
     .iter()
     .any(|ext| w.ends_with(ext))
+}
+
+/// A word naming a shell script.
+fn is_script_file(word: &str) -> bool {
+    word.ends_with(".sh") || word.ends_with(".bash")
 }
 
 /// How `set` changes errexit on this line: `Some(false)` for `set +e` (a
@@ -210,15 +233,35 @@ fn push_step(file: &YamlText, job: &YamlNode, job_id: &str, step: &YamlNode, out
     if let Some(run) = step.get("run").and_then(|r| r.as_scalar()) {
         let text = &run.mapped.text;
         let mut off = 0;
+        // A command continued with `\` is one command, at its first line.
+        let mut pending: Option<(usize, String)> = None;
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
                 let host = run
                     .mapped
                     .to_host(off + (line.len() - line.trim_start().len()));
-                s.run.push((file.file.line(host), trimmed.to_string()));
+                let (at, mut joined) = pending
+                    .take()
+                    .unwrap_or_else(|| (file.file.line(host), String::new()));
+                if !joined.is_empty() {
+                    joined.push(' ');
+                }
+                match trimmed.strip_suffix('\\') {
+                    Some(head) => {
+                        joined.push_str(head.trim_end());
+                        pending = Some((at, joined));
+                    }
+                    None => {
+                        joined.push_str(trimmed);
+                        s.run.push((at, joined));
+                    }
+                }
             }
             off += line.len();
+        }
+        if let Some(last) = pending {
+            s.run.push(last);
         }
     }
     out.push(s);
@@ -485,6 +528,12 @@ mod tests {
         assert!(!VULN_RE.is_match(&executed(
             "python scripts/gate.py --pip-audit-report reports/pip-audit.json"
         )));
+        assert!(!TEST_RE.is_match(&executed(
+            "git diff --name-only -z origin/master -- install/_lib.sh unit-test.sh"
+        )));
+        assert!(TEST_RE.is_match(&executed("./unit-test.sh")));
+        assert!(TEST_RE.is_match(&executed("docker compose run --rm api ./run_tests.sh")));
+        assert!(TEST_RE.is_match(&executed("uv run bash scripts/tests-start.sh")));
         assert!(swallows_failure("pip-audit --format json || true"));
         assert!(swallows_failure("npm audit || echo \"audit failed\""));
         assert!(swallows_failure("bandit -r src || exit 0"));

@@ -350,7 +350,12 @@ fn ignored_reason(
     let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
     let workflow_dir =
         lower.starts_with(".github/workflows/") || lower.contains("/.github/workflows/");
-    if workflow_dir && yaml && !runs.contains(path) {
+    // Test data and examples are not configuration anyone expects to run.
+    let production = matches!(
+        roles::role_of(path),
+        FileRole::Production | FileRole::Archived
+    );
+    if workflow_dir && yaml && !runs.contains(path) && production {
         return Some(if lower.starts_with(".github/workflows/") {
             "in a subdirectory of .github/workflows: GitHub runs only the files directly in it"
         } else {
