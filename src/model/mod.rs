@@ -13,6 +13,7 @@
 //! Arrows: parsers → model → rules / status / plan / fix. The model imports no
 //! rule and no report.
 
+pub mod builds;
 pub mod commands;
 pub mod containers;
 pub mod deps;
@@ -48,6 +49,9 @@ pub enum RefKind {
     Installs,
     /// Uses this compose file (`docker compose -f`).
     UsesCompose,
+    /// Names this file's path in text (a README table, a platform manifest's
+    /// `dockerfilePath`): someone can tell what it is for, though nothing here runs it.
+    Names,
 }
 
 /// The kind of file a command or reference is written in: who builds an image,
@@ -64,6 +68,11 @@ pub enum Source {
     Script,
     /// A shell code block in documentation (a README telling people to build).
     Docs,
+    /// Another build or CI configuration: a bake file, skaffold, `devcontainer.json`,
+    /// a Tiltfile, `.gitlab-ci.yml`, a `Jenkinsfile`, a platform manifest.
+    Config,
+    /// Any other text that names a file.
+    Text,
 }
 
 /// One file pointing at another: a workflow step building a Dockerfile, a compose
@@ -107,6 +116,8 @@ pub struct Facts {
     references: Vec<Reference>,
     docs_dirs: BTreeMap<String, String>,
     templates: Vec<String>,
+    /// Words naming a Dockerfile: (file, line, word as written, how the file is read).
+    mentions: Vec<(String, usize, String, Source)>,
 }
 
 impl Facts {
@@ -120,6 +131,7 @@ impl Facts {
         self.references.extend(other.references);
         self.docs_dirs.extend(other.docs_dirs);
         self.templates.extend(other.templates);
+        self.mentions.extend(other.mentions);
     }
 
     /// A Dockerfile: its stages, final settings and `pip install -r`s.
@@ -319,6 +331,66 @@ impl Facts {
         }
     }
 
+    /// Any file, after its kind's own extractor: what build tools' configurations
+    /// build (bake, skaffold, `devcontainer.json`, Tiltfile), `docker build` lines in
+    /// files not read as commands elsewhere (other CI systems), and words that name
+    /// a Dockerfile.
+    pub fn text_refs(&mut self, file: &SourceFile, kind: FileKind) {
+        let text = file.text.as_str();
+        let lower_has = |w: &str| {
+            memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some()
+                || memchr::memmem::find(text.as_bytes(), w.to_ascii_uppercase().as_bytes())
+                    .is_some()
+        };
+        let names_dockerfile = lower_has("ockerfile") || lower_has("ontainerfile");
+        let source = match kind {
+            FileKind::Markdown => Source::Docs,
+            FileKind::Workflow | FileKind::Action => Source::Workflow,
+            FileKind::Compose => Source::Compose,
+            FileKind::Shell => Source::Script,
+            _ => Source::Text,
+        };
+        if names_dockerfile && kind != FileKind::Dockerfile {
+            for (line, word) in builds::dockerfile_mentions(text) {
+                self.mentions.push((file.path.clone(), line, word, source));
+            }
+        }
+        for (line, to) in builds::built_by_tool(&file.path, text) {
+            self.references.push(Reference {
+                from: file.path.clone(),
+                line,
+                to,
+                kind: RefKind::Builds,
+                source: Source::Config,
+                target: None,
+            });
+        }
+        // Files whose commands the walk already reads (scripts, workflow steps,
+        // Makefiles, docs code blocks, Dockerfile `RUN`s) are not read twice.
+        let name = file_name(&file.path);
+        let read_as_commands = matches!(
+            kind,
+            FileKind::Shell
+                | FileKind::Workflow
+                | FileKind::Action
+                | FileKind::Markdown
+                | FileKind::Dockerfile
+        ) || matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+            || name.ends_with(".mk");
+        if !read_as_commands && (lower_has("docker") || lower_has("podman") || lower_has("buildah"))
+        {
+            let commands = builds::build_command_lines(text);
+            if !commands.is_empty() {
+                self.push_commands(
+                    &file.path,
+                    Source::Config,
+                    vec![dir_of(&file.path).to_string(), String::new()],
+                    commands,
+                );
+            }
+        }
+    }
+
     /// A YAML file the engine did not parse because it is a template.
     pub fn template(&mut self, path: &str) {
         self.templates.push(path.to_string());
@@ -396,6 +468,7 @@ impl Repository {
             mut references,
             docs_dirs,
             templates,
+            mentions,
         } = facts;
 
         let mut images: Vec<Image> = recipes
@@ -460,6 +533,39 @@ impl Repository {
                     sites,
                 ));
             }
+        }
+        // Words naming a Dockerfile: relative to the file, to the root, or a unique
+        // path or file name that ends with them.
+        let by_name = |word: &str| -> Option<String> {
+            let mut hits = inventory.iter().map(|e| e.path.as_str()).filter(|p| {
+                *p == word
+                    || p.ends_with(word)
+                        && p.as_bytes().get(p.len() - word.len() - 1) == Some(&b'/')
+            });
+            let first = hits.next()?;
+            hits.next().is_none().then(|| first.to_string())
+        };
+        for (from, line, word, source) in mentions {
+            let rel = join(dir_of(&from), &word).filter(|p| is_file(p));
+            let root = join("", &word).filter(|p| is_file(p));
+            let generic = matches!(
+                word.to_ascii_lowercase().as_str(),
+                "dockerfile" | "containerfile"
+            );
+            let to = rel
+                .or(root)
+                .or_else(|| (!generic).then(|| by_name(&word)).flatten());
+            let Some(to) = to.filter(|t| *t != from) else {
+                continue;
+            };
+            references.push(Reference {
+                from,
+                line,
+                to,
+                kind: RefKind::Names,
+                source,
+                target: None,
+            });
         }
         references.sort();
         references.dedup();
