@@ -26,6 +26,7 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("deps/conflicting-pins", SecurityStability),
     ("deps/undeclared-import", SecurityStability),
     ("python/insecure-import-fallback", SecurityStability),
+    ("python/flag-gated-fallback", SecurityStability),
     ("python/tls-verify-disabled", SecurityStability),
     ("python/yaml-unsafe-load", SecurityStability),
     ("python/subprocess-shell", SecurityStability),
@@ -46,10 +47,12 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("repo/no-dependency-updates", Operations),
     ("deps/unpinned-requirement", Operations),
     ("actions/sarif-without-permission", Operations),
+    ("actions/workflow-never-runs", Operations),
     ("deps/many-requirements-files", CodeQuality),
     ("docker/add-instead-of-copy", CodeQuality),
     ("docker/apt-hygiene", CodeQuality),
     ("docker/toolchain-in-final-image", CodeQuality),
+    ("docker/unreferenced-dockerfile", CodeQuality),
     ("docs/broken-link", CodeQuality),
     ("docs/missing-path", CodeQuality),
 ];
@@ -246,6 +249,18 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
         "No automated dependency updates",
     ),
     ("deps/conflicting-pins", "Conflicting dependency pins"),
+    (
+        "python/flag-gated-fallback",
+        "Security stubs that fail closed only when a flag is set",
+    ),
+    (
+        "docker/unreferenced-dockerfile",
+        "Dockerfiles nothing builds or documents",
+    ),
+    (
+        "actions/workflow-never-runs",
+        "Workflows GitHub never runs (outside the root `.github/workflows/`)",
+    ),
 ];
 
 /// `harden status` control ids a rule's fix satisfies, for success criteria.

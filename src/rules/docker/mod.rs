@@ -14,6 +14,7 @@ pub mod run_pipefail;
 pub mod runs_as_root;
 pub mod secret_in_env;
 pub mod toolchain_in_final_image;
+pub mod unreferenced_dockerfile;
 pub mod util;
 
 /// The rules of this family, in registry order.
@@ -32,5 +33,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(toolchain_in_final_image::ToolchainInFinalImage),
         Box::new(apt_hygiene::AptHygiene),
         Box::new(pip_no_cache_dir::PipNoCacheDir),
+        Box::new(unreferenced_dockerfile::UnreferencedDockerfile),
     ]
 }
