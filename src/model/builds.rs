@@ -223,6 +223,28 @@ pub fn build_command_lines(text: &str) -> Vec<(usize, Vec<Option<String>>)> {
     out
 }
 
+/// Whether a file name matches a glob with `*` only (`Dockerfile.*`, `*.Dockerfile`).
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return false;
+    };
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// Words in a text that name a Dockerfile (`docker/api.Dockerfile`,
 /// `Dockerfile.gpu`, `Containerfile`), with their 1-based line.
 pub fn dockerfile_mentions(text: &str) -> Vec<(usize, String)> {
@@ -232,14 +254,20 @@ pub fn dockerfile_mentions(text: &str) -> Vec<(usize, String)> {
         if !(lower.contains("dockerfile") || lower.contains("containerfile")) {
             continue;
         }
-        let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-');
+        let is_word =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-' | '*');
         for w in l.split(|c: char| !is_word(c)) {
             let wl = w.to_ascii_lowercase();
             let name = wl.rsplit('/').next().unwrap_or(&wl);
             if !(name.contains("dockerfile") || name.contains("containerfile")) {
                 continue;
             }
-            let w = w.trim_start_matches("./").trim_end_matches(['.', '/']);
+            let w = w.trim_start_matches("./").trim_end_matches('/');
+            let w = if w.ends_with('.') && !w.ends_with(".*") {
+                w.trim_end_matches('.')
+            } else {
+                w
+            };
             if !w.is_empty() && !w.starts_with("--") {
                 out.push((i + 1, w.to_string()));
             }
@@ -299,6 +327,16 @@ mod tests {
         assert_eq!(lines[0].0, 3);
         let jenkins = "sh 'docker build -t app services/app'";
         assert_eq!(build_command_lines(jenkins).len(), 1);
+        assert!(glob_match("Dockerfile.*", "Dockerfile.distroless"));
+        assert!(glob_match("*.Dockerfile", "api.Dockerfile"));
+        assert!(!glob_match("Dockerfile.*", "Containerfile"));
+        assert_eq!(
+            dockerfile_mentions("DOCKERFILE_VARIANTS ?= $(wildcard Dockerfile Dockerfile.*)"),
+            vec![
+                (1, "Dockerfile".to_string()),
+                (1, "Dockerfile.*".to_string())
+            ]
+        );
         assert_eq!(
             dockerfile_mentions("| GPU image | `docker/Dockerfile.gpu` |\nSee ./Containerfile."),
             vec![

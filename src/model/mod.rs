@@ -31,7 +31,7 @@ use crate::parse::yaml::YamlFile;
 use crate::roles::{self, FileRole};
 use crate::source::SourceFile;
 
-pub use containers::{BuildRef, Image, ImageConfig, Recipe, Service, Setting, Stage};
+pub use containers::{BuildRef, Image, ImageConfig, Launch, Recipe, Service, Setting, Stage};
 pub use deps::{EnvKind, Environment, Include};
 pub use docs::{DocsSite, Generator};
 
@@ -546,26 +546,63 @@ impl Repository {
             hits.next().is_none().then(|| first.to_string())
         };
         for (from, line, word, source) in mentions {
-            let rel = join(dir_of(&from), &word).filter(|p| is_file(p));
-            let root = join("", &word).filter(|p| is_file(p));
-            let generic = matches!(
-                word.to_ascii_lowercase().as_str(),
-                "dockerfile" | "containerfile"
-            );
-            let to = rel
-                .or(root)
-                .or_else(|| (!generic).then(|| by_name(&word)).flatten());
-            let Some(to) = to.filter(|t| *t != from) else {
-                continue;
-            };
-            references.push(Reference {
-                from,
-                line,
-                to,
-                kind: RefKind::Names,
-                source,
-                target: None,
-            });
+            let from_dir = dir_of(&from).to_string();
+            // The path as written may carry a prefix the repository does not have (a
+            // URL, `$(CURDIR)/../`, a container path): try its trailing components,
+            // longest first, from the file's directory and from the root.
+            let comps: Vec<&str> = word
+                .split('/')
+                .filter(|c| !c.is_empty() && *c != "." && *c != "..")
+                .collect();
+            let mut targets: Vec<String> = Vec::new();
+            for k in 0..comps.len() {
+                let suffix = comps[k..].join("/");
+                if suffix.contains('*') {
+                    let (dir, pattern) = suffix.rsplit_once('/').unwrap_or((".", &suffix));
+                    for base in [join(&from_dir, dir), join("", dir)].into_iter().flatten() {
+                        targets.extend(
+                            inventory
+                                .iter()
+                                .map(|e| e.path.as_str())
+                                .filter(|p| {
+                                    dir_of(p) == base
+                                        && crate::classify::is_dockerfile_name(file_name(p))
+                                        && builds::glob_match(pattern, file_name(p))
+                                })
+                                .map(str::to_string),
+                        );
+                    }
+                    break;
+                }
+                let found = [join(&from_dir, &suffix), join("", &suffix)]
+                    .into_iter()
+                    .flatten()
+                    .find(|p| is_file(p));
+                if let Some(p) = found {
+                    targets.push(p);
+                    break;
+                }
+            }
+            if targets.is_empty() {
+                let last = comps.last().copied().unwrap_or("");
+                let generic = matches!(
+                    last.to_ascii_lowercase().as_str(),
+                    "dockerfile" | "containerfile"
+                );
+                if !generic && !last.contains('*') {
+                    targets.extend(by_name(last));
+                }
+            }
+            for to in targets.into_iter().filter(|t| *t != from) {
+                references.push(Reference {
+                    from: from.clone(),
+                    line,
+                    to,
+                    kind: RefKind::Names,
+                    source,
+                    target: None,
+                });
+            }
         }
         references.sort();
         references.dedup();
