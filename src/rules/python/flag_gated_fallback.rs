@@ -153,13 +153,18 @@ fn has_word(name: &str, words: &[&str]) -> bool {
     words.iter().any(|w| lower.contains(w))
 }
 
-/// Whether a `try` body reads a key, secret, certificate or token (a file or a variable).
+/// Whether a `try` body reads a key, secret, certificate or token: a call or subscript
+/// whose text names one (`load_private_key(…)`, `os.environ["SECRET_KEY"]`,
+/// `open(KEY_FILE)`), `key` only as a whole word part (`monkey` is not a key).
 fn loads_secret(body: Node<'_>, m: &Module<'_>) -> bool {
-    let t = m.text(body).to_ascii_lowercase();
-    ["key", "secret", "cert", "token", "credential"]
-        .iter()
-        .any(|w| t.contains(w))
-        && util::descendants(body).any(|n| n.kind() == "call" || n.kind() == "subscript")
+    util::descendants(body)
+        .filter(|n| matches!(n.kind(), "call" | "subscript"))
+        .any(|n| {
+            let t = m.text(n).to_ascii_lowercase();
+            has_word(&t, SECRET_WORDS)
+                || t.split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| matches!(w, "key" | "keyfile" | "pem" | "credentials"))
+        })
 }
 
 /// The security module a `try` body imports, if any.
@@ -274,7 +279,14 @@ fn default_of(value: &str) -> Default {
 /// The first statement of a block that carries on with a stub: an assignment, a stub
 /// class/function, or a log/print/warn call. Statements inside `skip` do not count.
 fn stub_after<'t>(stmts: &[Node<'t>], skip: Node<'t>, m: &Module<'t>) -> Option<Node<'t>> {
-    let others = || stmts.iter().copied().filter(move |s| s.id() != skip.id());
+    // Only what runs after the gate (or in its `else`): a log line before it runs in
+    // both cases and carries nothing on.
+    let others = || {
+        stmts
+            .iter()
+            .copied()
+            .filter(move |s| s.id() != skip.id() && s.start_byte() >= skip.start_byte())
+    };
     // A stub definition or assignment says more than the log line before it.
     let defines = others().find(|s| match s.kind() {
         "function_definition" | "class_definition" | "decorated_definition" => true,
