@@ -19,6 +19,7 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("config/duplicated-credential", SecurityStability),
     ("secrets/hardcoded-credential", SecurityStability),
     ("docker/runs-as-root", SecurityStability),
+    ("docker/missing-entrypoint", CriticalBlockers),
     ("docker/pipe-to-shell", SecurityStability),
     ("compose/db-port-exposed", SecurityStability),
     ("actions/unpinned-uses", SecurityStability),
@@ -252,6 +253,10 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
     (
         "python/flag-gated-fallback",
         "Security stubs that fail closed only when a flag is set",
+    ),
+    (
+        "docker/missing-entrypoint",
+        "Containers that start a file the repository does not have",
     ),
     (
         "docker/unreferenced-dockerfile",

@@ -7,6 +7,7 @@ pub mod apt_hygiene;
 pub mod cache_busting_copy;
 pub mod latest_tag;
 pub mod metrics_healthcheck;
+pub mod missing_entrypoint;
 pub mod missing_healthcheck;
 pub mod pip_no_cache_dir;
 pub mod pipe_to_shell;
@@ -34,5 +35,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(apt_hygiene::AptHygiene),
         Box::new(pip_no_cache_dir::PipNoCacheDir),
         Box::new(unreferenced_dockerfile::UnreferencedDockerfile),
+        Box::new(missing_entrypoint::MissingEntrypoint::default()),
     ]
 }
