@@ -333,6 +333,7 @@ mod tests {
         assert_eq!(
             dockerfile_mentions("DOCKERFILE_VARIANTS ?= $(wildcard Dockerfile Dockerfile.*)"),
             vec![
+                (1, "DOCKERFILE_VARIANTS".to_string()),
                 (1, "Dockerfile".to_string()),
                 (1, "Dockerfile.*".to_string())
             ]

@@ -669,4 +669,30 @@ mod tests {
         assert_eq!(interpolated_default("${TARGET}"), "${TARGET}");
         assert_eq!(interpolated_default("runtime"), "runtime");
     }
+    #[test]
+    fn what_a_start_command_launches() {
+        let words = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_string).collect() };
+        let t = |s: &str| launch_target(&words(s));
+        assert_eq!(
+            t("python collect_data_v2.py"),
+            Some(("collect_data_v2.py".into(), false))
+        );
+        assert_eq!(
+            t("python3 -u -m app.worker"),
+            Some(("app.worker".into(), true))
+        );
+        assert_eq!(
+            t("/docker/start.sh"),
+            Some(("/docker/start.sh".into(), false))
+        );
+        assert_eq!(
+            t("node dist/server.js"),
+            Some(("dist/server.js".into(), false))
+        );
+        assert_eq!(t("gunicorn app.wsgi:application"), None);
+        assert_eq!(t("sh -c python x.py"), None);
+        assert_eq!(t("/bin/bash -lc run.sh"), None);
+        assert_eq!(t("/usr/local/bin/entry.sh"), None);
+        assert_eq!(t("python $APP"), None);
+    }
 }
