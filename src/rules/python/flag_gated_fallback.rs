@@ -236,8 +236,7 @@ fn flag_of(
         }
         _ => return None,
     };
-    if !has_word(&name, FLAG_WORDS)
-        && !(node.kind() == "call" || node.kind() == "comparison_operator")
+    if !has_word(&name, FLAG_WORDS) && node.kind() != "call" && node.kind() != "comparison_operator"
     {
         return None;
     }
