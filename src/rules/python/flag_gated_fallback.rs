@@ -413,7 +413,14 @@ impl FlagGatedFallback {
     /// Module-level assignments of flag-like names: where a flag is read, with its default.
     fn record_defs(&self, m: &Module<'_>, cx: &FileCx<'_>) {
         let mut defs = Vec::new();
-        for n in util::descendants(m.root).filter(|n| n.kind() == "assignment") {
+        // Module-level assignments only (where settings modules read their flags); a
+        // whole-tree walk of every module would cost more than the rule is worth.
+        let top = util::statements(m.root)
+            .into_iter()
+            .filter(|s| s.kind() == "expression_statement")
+            .filter_map(|s| s.named_child(0))
+            .filter(|n| n.kind() == "assignment");
+        for n in top {
             let Some(left) = n.child_by_field_name("left") else {
                 continue;
             };
@@ -466,9 +473,20 @@ impl Rule for FlagGatedFallback {
         if !(text.contains("raise") || text.contains("exit")) {
             return;
         }
+        let shape1 = text.contains("except");
+        let shape2 = has_word(text, SECRET_WORDS);
+        if !(shape1 || shape2) {
+            return;
+        }
+        // One walk for both shapes.
+        let (tries, ifs): (Vec<_>, Vec<_>) = util::descendants(m.root)
+            .filter(|n| {
+                (shape1 && n.kind() == "try_statement") || (shape2 && n.kind() == "if_statement")
+            })
+            .partition(|n| n.kind() == "try_statement");
         let mut found = Vec::new();
         // Shape 1: `except ImportError: if FLAG: raise … <stub>`.
-        for try_stmt in util::descendants(m.root).filter(|n| n.kind() == "try_statement") {
+        for try_stmt in tries {
             let Some(body) = try_stmt.child_by_field_name("body") else {
                 continue;
             };
@@ -498,7 +516,7 @@ impl Rule for FlagGatedFallback {
             }
         }
         // Shape 2: `if not SECRET_KEY: if FLAG: raise … SECRET_KEY = "dev"`.
-        for if_stmt in util::descendants(m.root).filter(|n| n.kind() == "if_statement") {
+        for if_stmt in ifs {
             let Some(cond) = if_stmt.child_by_field_name("condition") else {
                 continue;
             };
