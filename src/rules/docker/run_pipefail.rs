@@ -7,6 +7,7 @@ use crate::parse::dockerfile::{Dockerfile, Form};
 use crate::parse::shell::ShellScript;
 use crate::rules::docker::pipe_to_shell::download_into_interpreter;
 use crate::rules::docker::util;
+use crate::rules::shell::util::consumer_fails_on_bad_input;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -92,55 +93,6 @@ fn harmless_producer(script: &ShellScript, p: Node<'_>) -> bool {
             .and_then(|c| c.child_by_field_name("name"))
             .is_some_and(|name| matches!(script.node_text(name), "echo" | "printf" | "yes"))
     })
-}
-
-/// Whether the pipeline ends in a command that itself fails on an empty or truncated
-/// stream (an archive extractor, a decompressor, a checksum check, `gpg`): when the
-/// producer fails, the consumer fails too and the build stops, with or without
-/// `pipefail`. Measured with GNU tar 1.34, gzip, xz, coreutils and GnuPG 2.2: each
-/// exits non-zero on empty input. `jq` is not among them (jq 1.6 exits 0 on empty
-/// input, even with `-e`), nor `tee`/`dd`/`cat`, which happily write an empty file.
-fn consumer_fails_on_bad_input(script: &ShellScript, p: Node<'_>) -> bool {
-    let mut c = p.walk();
-    let Some(last) = p.named_children(&mut c).last() else {
-        return false;
-    };
-    let last = if last.kind() == "redirected_statement" {
-        match last.child_by_field_name("body") {
-            Some(b) => b,
-            None => return false,
-        }
-    } else {
-        last
-    };
-    let Some(cmd) = script
-        .commands()
-        .into_iter()
-        .find(|c| c.node.id() == last.id())
-    else {
-        return false;
-    };
-    let args: Vec<String> = cmd.arg_values(script).into_iter().flatten().collect();
-    let has = |pred: &dyn Fn(&str) -> bool| args.iter().any(|a| pred(a));
-    let short_flag =
-        |a: &str, ch: char| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(ch);
-    match cmd.name.as_str() {
-        // `tar xzf -`, `tar -xz`, `tar --extract`: reading an archive fails on an empty
-        // or truncated one. (`tar -c` reads files, not the pipe.)
-        "tar" => {
-            has(&|a| a == "--extract" || a == "--list" || short_flag(a, 'x') || short_flag(a, 't'))
-                || args
-                    .first()
-                    .is_some_and(|a| !a.starts_with('-') && (a.contains('x') || a.contains('t')))
-        }
-        "gunzip" | "zcat" | "unxz" | "xzcat" | "bunzip2" | "bzcat" | "unzstd" | "zstdcat" => true,
-        "gzip" | "xz" | "bzip2" | "zstd" => has(&|a| a == "--decompress" || short_flag(a, 'd')),
-        "sha256sum" | "sha512sum" | "sha1sum" | "md5sum" | "b2sum" => {
-            has(&|a| a == "--check" || short_flag(a, 'c'))
-        }
-        "gpg" | "gpg2" => has(&|a| matches!(a, "--dearmor" | "--dearmour" | "--import")),
-        _ => false,
-    }
 }
 
 /// A pipe inside `$(…)`, `` `…` `` or `<(…)`: its status is not the `RUN`'s status, so

@@ -73,6 +73,27 @@ low when
 - it only runs in CI (`.github/`, `.gitlab/`, `.circleci/`, `.buildkite/`): a
   half-done step there fails a throwaway job, not a server.
 
+Only the options that change something in this script are asked for:
+- `-e`, unless the script handles failures itself: it reads `$?`/`PIPESTATUS`, or
+  its work is an endless `while true` loop (a housekeeping or retry loop must
+  outlive one failed run);
+- `-u`, when the script expands, without a default, a variable it never assigns
+  (an environment variable or a positional argument) — and not when it tests such a
+  variable for emptiness (`[ -z $CI ]`, `[[ "$1" != "" ]]`, `[ "x$USER" = "x" ]`):
+  there "unset" is a signal, and `-u` would crash the script;
+- `pipefail`, when a pipeline runs as a statement of its own (not in `$(…)`, not
+  negated) with an earlier stage that can fail (not `echo`/`printf`) and a last
+  stage that does not notice an empty stream: not `| grep pattern`, not
+  `| tee out.log` when the script reads `out.log` afterwards (tests that expect a
+  command to fail check its output this way), not a consumer that fails on empty
+  input (`tar -x`, `gunzip`, `sha256sum -c`, `gpg --dearmor`, `kubectl apply -f -`).
+  That pipeline is given as a related location.
+A script whose missing options all change nothing is not reported (`set -eux` in a
+test with no pipeline). Settings files without a shebang named as such (`ci-env.sh`,
+`build_vars.sh`, `config.sh`) and inputs of tests (scripts under a test's
+`library/`, `files/`, `fixtures/`, `testdata/`) are not reported. bats helpers (`load`
+plus functions) count as libraries.
+
 Tests, examples, development and CI-only tooling are capped at low by their role
 as everywhere (docs/severity.md, "Context"). The
 finding sits on the `set` line to extend when there is one, on line 1 otherwise. Options
@@ -99,7 +120,9 @@ systemctl restart app
 
 ## Fix
 Add `set -euo pipefail` after the shebang and header comments (`set -eu` for
-`#!/bin/sh`). `harden fix --unsafe` does this; it is unsafe because `-u` makes a
+`#!/bin/sh`), or the part of it this script needs. `harden fix --unsafe` does this,
+extending an existing `set` line and keeping what it sets (`set -eux` becomes
+`set -euxo pipefail`); it is unsafe because `-u` makes a
 script that reads an unset variable (`$1` with no argument, an optional
 environment variable) fail where it used to continue: use `${VAR:-}` for those.
 
@@ -135,6 +158,10 @@ impl MissingStrictMode {
                     }
                 }
             }
+            // An absolute path is where an image installs the file (`source
+            // /usr/local/bin/helpers/index.sh`, copied from `scripts/helpers/`): known by
+            // its last two components.
+            let installed = !dynamic && tail.starts_with('/');
             let tail = tail.trim_start_matches('/');
             let tail = tail.strip_prefix("./").unwrap_or(tail);
             if tail.is_empty() || tail.ends_with('/') {
@@ -143,10 +170,13 @@ impl MissingStrictMode {
             let mut candidates = vec![normalize(tail)];
             candidates.push(normalize(&format!("{dir}/{tail}")));
             candidates.retain(|c| !c.is_empty());
-            edges.push(SourceEdge {
-                candidates,
-                suffix: dynamic.then(|| tail.to_string()),
-            });
+            let suffix = if installed {
+                let parts: Vec<&str> = tail.rsplitn(3, '/').collect();
+                (parts.len() >= 2).then(|| format!("{}/{}", parts[1], parts[0]))
+            } else {
+                dynamic.then(|| tail.to_string())
+            };
+            edges.push(SourceEdge { candidates, suffix });
         }
         // A header that tells the reader to source the file (`# usage: source ./x.sh`).
         if script.origin == ShellOrigin::Script {
@@ -288,6 +318,11 @@ impl Rule for MissingStrictMode {
         {
             return;
         }
+        // Inputs of tests (a module under `library/`, a file a test copies from
+        // `files/`, `fixtures/`, `testdata/`) run to be tested, not to do work.
+        if cx.role == crate::roles::FileRole::Test && is_test_input(&cx.file.path) {
+            return;
+        }
         let text = script.text();
         let first_line = text.lines().next().unwrap_or("");
         let has_shebang = first_line.starts_with("#!");
@@ -299,6 +334,11 @@ impl Rule for MissingStrictMode {
         if script.commands().len() < 2 {
             return;
         }
+        // `ci-env.sh`, `vars.sh` without a shebang: settings to `source`, where `set -e`
+        // would change the caller's shell.
+        if !has_shebang && names_settings(name) {
+            return;
+        }
         if has_shebang && !crate::classify::is_shell_shebang(first_line) {
             return;
         }
@@ -306,10 +346,15 @@ impl Rule for MissingStrictMode {
         let posix_sh = matches!(interp, "sh" | "dash" | "ash");
         let mode = StrictMode::of(script);
         let mut missing = Vec::new();
-        if mode.errexit.is_none() {
+        // A script that checks `$?` itself, or whose work is an endless loop (a
+        // housekeeping or retry daemon), handles failures on purpose: `-e` would stop it
+        // at the first one.
+        if mode.errexit.is_none() && !reads_exit_status(text) && !runs_forever(script) {
             missing.push("-e");
         }
-        if mode.nounset.is_none() {
+        // `-u` only matters where the script expands a variable it may not have set; a
+        // script that tests `[ -z $CI ]` uses "unset" as a signal and would break.
+        if mode.nounset.is_none() && nounset_matters(script) {
             missing.push("-u");
         }
         if mode.pipefail.is_none() && !posix_sh {
@@ -318,19 +363,44 @@ impl Rule for MissingStrictMode {
         if missing.is_empty() {
             return;
         }
-        let wanted = if posix_sh {
-            "set -eu"
+        // `pipefail` changes only what a pipeline returns when an earlier stage fails:
+        // with `-e` and `-u` already set and no pipeline whose failure would go unseen,
+        // adding it changes nothing.
+        let masking = if mode.pipefail.is_none() && !posix_sh {
+            failure_masking_pipeline(script)
         } else {
-            "set -euo pipefail"
+            None
         };
-        let all_missing = missing.len() == if posix_sh { 2 } else { 3 };
+        if masking.is_none() {
+            missing.retain(|m| *m != "-o pipefail");
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let masking = masking.map(|span| {
+            cx.locate(
+                script.host_range(&span),
+                "without `pipefail`, a failure of an earlier stage of this pipeline goes unseen",
+            )
+        });
+        // What this script should end up with: `-e`, plus `-u` and `pipefail` where they
+        // change something here (or are already on).
+        let with_nounset = mode.nounset.is_some() || missing.contains(&"-u");
+        let with_pipefail = mode.pipefail.is_some() || missing.contains(&"-o pipefail");
+        let with_errexit = mode.errexit.is_some() || missing.contains(&"-e");
+        let wanted = strict_line(with_errexit, with_nounset, with_pipefail);
+        let wanted = wanted.as_str();
+        let all_missing = mode.errexit.is_none()
+            && mode.nounset.is_none()
+            && (posix_sh || mode.pipefail.is_none());
         // Point at the `set` line to extend when there is one; at the shebang otherwise.
         let span = mode.first_set.clone().unwrap_or(0..first_line.len());
         let sourced = sourced_file(script);
+        let ignored = ignored_failures(&missing);
         let message = if all_missing {
             match &sourced {
-                Some(lib) => format!("no strict mode here: unless `{lib}` (sourced) sets it, errors, unset variables and failed pipes are ignored; add `{wanted}`"),
-                None => format!("no strict mode: errors, unset variables and failed pipes are ignored; add `{wanted}`"),
+                Some(lib) => format!("no strict mode here: unless `{lib}` (sourced) sets it, {ignored} are ignored; add `{wanted}`"),
+                None => format!("no strict mode: {ignored} are ignored; add `{wanted}`"),
             }
         } else {
             format!(
@@ -339,7 +409,11 @@ impl Rule for MissingStrictMode {
             )
         };
         let fix = match &mode.first_set {
-            Some(set_span) => out.edit(set_span.clone(), wanted),
+            // Extend the existing `set` line, keeping what it already sets (`-x`, …).
+            Some(set_span) => {
+                let existing = text.get(set_span.clone()).unwrap_or("set");
+                out.edit(set_span.clone(), extended_set_line(existing, &missing))
+            }
             None => {
                 let at = insertion_point(text);
                 let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
@@ -365,9 +439,328 @@ impl Rule for MissingStrictMode {
         } else {
             Severity::Low
         };
+        let added = if mode.first_set.is_some() {
+            missing.join(" ")
+        } else {
+            wanted.to_string()
+        };
         if let Some(edit) = fix {
-            f.fix = Some(strict_fix(wanted, edit));
+            f.fix = Some(strict_fix(&added, edit));
         }
+        f.related.extend(masking);
+    }
+}
+
+/// Whether the script's work is a top-level `while true` / `while :` / `until false`
+/// loop: a service loop, which must outlive a failed iteration.
+fn runs_forever(script: &ShellScript) -> bool {
+    let root = script.tree.root_node();
+    let mut c = root.walk();
+    let found = root.named_children(&mut c).any(|n| {
+        if n.kind() != "while_statement" {
+            return false;
+        }
+        let Some(cond) = n.child_by_field_name("condition") else {
+            return false;
+        };
+        let cond = script.node_text(cond).trim().trim_end_matches(';').trim();
+        let head = script.node_text(n).trim_start();
+        (head.starts_with("while") && matches!(cond, "true" | ":" | "[ 1 ]"))
+            || (head.starts_with("until") && cond == "false")
+    });
+    found
+}
+
+/// A path under a directory of test inputs rather than test runners.
+fn is_test_input(path: &str) -> bool {
+    path.split('/').rev().skip(1).any(|d| {
+        matches!(
+            d,
+            "files" | "library" | "fixtures" | "fixture" | "testdata" | "test-data" | "test_data"
+        )
+    })
+}
+
+/// A file name that says the file holds settings to source (`env.sh`, `ci-env.sh`,
+/// `build_vars.sh`, `config.sh`).
+fn names_settings(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    stem.rsplit(['-', '_']).next().is_some_and(|t| {
+        matches!(
+            t,
+            "env" | "environment" | "vars" | "variables" | "config" | "settings"
+        )
+    })
+}
+
+/// Commands whose failure `pipefail` would not reveal anyway: they only print.
+const CANNOT_FAIL: &[&str] = &["echo", "printf", "yes", "true", ":"];
+
+/// Final pipeline stages that check what the earlier ones printed: a failed producer
+/// prints nothing to match, so the check fails and `-e` stops the script regardless.
+const CHECKS_OUTPUT: &[&str] = &["grep", "egrep", "fgrep", "zgrep", "rg"];
+
+/// The first pipeline whose earlier stage can fail without anything noticing: run as a
+/// statement of its own (not inside `$(…)`, whose output the script then uses, nor
+/// negated with `!`), an earlier stage that can fail, and a last stage that does not
+/// check the output (`| tee log`, `| sort`, `| sh`; not `| grep pattern`).
+fn failure_masking_pipeline(script: &ShellScript) -> Option<std::ops::Range<usize>> {
+    let mut found = None;
+    crate::parse::shell::preorder_with_ancestors(script.tree.root_node(), |n, ancestors| {
+        if found.is_some() {
+            return false;
+        }
+        if n.kind() != "pipeline" {
+            return true;
+        }
+        if ancestors.iter().any(|a| {
+            matches!(
+                a.kind(),
+                "command_substitution" | "process_substitution" | "negated_command" | "pipeline"
+            )
+        }) || script.node_text(n).starts_with('!')
+        {
+            return false;
+        }
+        let mut cursor = n.walk();
+        let stages: Vec<_> = n.named_children(&mut cursor).collect();
+        let Some((last, earlier)) = stages.split_last() else {
+            return false;
+        };
+        let can_fail = earlier
+            .iter()
+            .any(|s| !CANNOT_FAIL.contains(&stage_command(script, *s).as_str()));
+        let consumer = stage_command(script, *last);
+        let checked = CHECKS_OUTPUT.contains(&consumer.as_str())
+            || (consumer == "tee" && tee_file_read_later(script, *last))
+            || crate::rules::shell::util::consumer_fails_on_bad_input(script, n);
+        if can_fail && !checked {
+            found = Some(n.byte_range());
+        }
+        false
+    });
+    found
+}
+
+/// `cmd | tee out.log` followed by a command that reads `out.log` (`grep … out.log`,
+/// `test "$(grep -c … out.log)" = 1`): the script checks the output afterwards, as
+/// tests do, and may expect `cmd` itself to fail.
+fn tee_file_read_later(script: &ShellScript, tee: tree_sitter::Node<'_>) -> bool {
+    let text = script.text();
+    let files: Vec<&str> = script
+        .node_text(tee)
+        .split_whitespace()
+        .skip(1)
+        .filter(|w| !w.starts_with('-'))
+        .map(|w| w.trim_matches(['"', '\'']))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let rest = text.get(tee.end_byte()..).unwrap_or("");
+    files.iter().any(|f| {
+        rest.lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .any(|l| {
+                l.split_whitespace()
+                    .any(|w| w.trim_matches(['"', '\'', ')', ';']) == *f)
+            })
+    })
+}
+
+/// A `[ … ]` / `[[ … ]]` / `test …` that checks whether something is empty.
+fn tests_emptiness(test: &str) -> bool {
+    let squeezed: String = test.split_whitespace().collect::<Vec<_>>().join(" ");
+    squeezed.contains("-z ")
+        || squeezed.contains("-n ")
+        || ["= \"\"", "= ''", "= \"x\"", "= x "]
+            .iter()
+            .any(|p| squeezed.contains(p))
+}
+
+/// Special parameters that are always set (`$@`, `$#`, `$?`, …).
+const ALWAYS_SET: &[&str] = &["@", "*", "#", "?", "$", "!", "0", "-"];
+
+/// Whether `set -u` would change something: the script expands, without a default, a
+/// variable it never assigns itself (an environment variable or a positional
+/// argument) — and does not test such a variable for emptiness (`[ -z $CI ]`, where
+/// `-u` would turn "not set" into a crash).
+fn nounset_matters(script: &ShellScript) -> bool {
+    let mut assigned: HashSet<String> = HashSet::new();
+    let mut expanded: Vec<(String, bool)> = Vec::new();
+    crate::parse::shell::preorder_with_ancestors(script.tree.root_node(), |n, ancestors| {
+        match n.kind() {
+            // `X=1 cmd` sets X for that command only, not for the script.
+            "variable_assignment" if ancestors.last().is_some_and(|p| p.kind() == "command") => {}
+            "variable_assignment" => {
+                if let Some(name) = n.child_by_field_name("name") {
+                    assigned.insert(script.node_text(name).to_string());
+                }
+            }
+            "for_statement" => {
+                if let Some(name) = n.child_by_field_name("variable") {
+                    assigned.insert(script.node_text(name).to_string());
+                }
+            }
+            "command" => {
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|x| script.node_text(x))
+                    .unwrap_or("");
+                if matches!(name, "read" | "local" | "declare" | "typeset" | "getopts") {
+                    let mut c = n.walk();
+                    for arg in n.children_by_field_name("argument", &mut c) {
+                        let w = script.node_text(arg);
+                        if !w.starts_with('-') {
+                            assigned.insert(w.split('=').next().unwrap_or(w).to_string());
+                        }
+                    }
+                }
+            }
+            "simple_expansion" | "expansion" => {
+                // Inside `[ -z "$X" ]`, `[[ "$1" != "" ]]`, `[ "x$X" = "x" ]`: the script
+                // asks whether the variable is set.
+                let tested = ancestors
+                    .iter()
+                    .rev()
+                    .find(|a| a.kind() == "test_command")
+                    .is_some_and(|t| tests_emptiness(script.node_text(*t)));
+                for part in script.word(n).parts {
+                    if let WordPart::Var(e) = part {
+                        let defaulted = matches!(
+                            e.operator.as_deref(),
+                            Some(":-" | "-" | ":=" | "=" | ":+" | "+" | ":?" | "?")
+                        );
+                        if !defaulted && !ALWAYS_SET.contains(&e.name.as_str()) {
+                            expanded.push((e.name, tested));
+                        }
+                    }
+                }
+                return false;
+            }
+            _ => {}
+        }
+        true
+    });
+    let unassigned: Vec<&(String, bool)> = expanded
+        .iter()
+        .filter(|(name, _)| !assigned.contains(name))
+        .collect();
+    !unassigned.is_empty() && !unassigned.iter().any(|(_, tested)| *tested)
+}
+
+/// The name of the command a pipeline stage runs (its first simple command), without
+/// the directory; empty for a stage that is not a plain command.
+fn stage_command(script: &ShellScript, stage: tree_sitter::Node<'_>) -> String {
+    let mut name = String::new();
+    crate::parse::shell::preorder(stage, |n| {
+        if !name.is_empty() {
+            return false;
+        }
+        if n.kind() == "command" {
+            name = n
+                .child_by_field_name("name")
+                .map(|x| x.named_child(0).unwrap_or(x))
+                .map(|x| script.word(x).static_value().unwrap_or_default())
+                .unwrap_or_default();
+            name = name.rsplit('/').next().unwrap_or("").to_string();
+            return false;
+        }
+        true
+    });
+    name
+}
+
+/// `existing` (a `set` command) with the `missing` options added and what it already
+/// sets kept: `set -eux` + `-o pipefail` → `set -euxo pipefail`, `set -eo pipefail` +
+/// `-u` → `set -euo pipefail`. A line with anything but flags and `-o NAME` gets the
+/// options appended as they are.
+fn extended_set_line(existing: &str, missing: &[&str]) -> String {
+    let mut words = existing.split_whitespace();
+    let _set = words.next();
+    let mut letters = String::new();
+    let mut long: Vec<&str> = Vec::new();
+    let mut pending_o = false;
+    for w in words {
+        if pending_o {
+            long.push(w);
+            pending_o = false;
+        } else if w == "-o" {
+            pending_o = true;
+        } else if let Some(flags) = w
+            .strip_prefix('-')
+            .filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphabetic()))
+        {
+            match flags.strip_suffix('o') {
+                Some(rest) => {
+                    letters.push_str(rest);
+                    pending_o = true;
+                }
+                None => letters.push_str(flags),
+            }
+        } else {
+            return format!("{existing} {}", missing.join(" "));
+        }
+    }
+    if pending_o {
+        return format!("{existing} {}", missing.join(" "));
+    }
+    for m in missing {
+        match *m {
+            "-o pipefail" => long.push("pipefail"),
+            flag => letters.push_str(flag.trim_start_matches('-')),
+        }
+    }
+    // `e` and `u` first, as people write them; the other letters (`x`, `v`) after.
+    let mut ordered: String = ['e', 'u']
+        .iter()
+        .filter(|c| letters.contains(**c))
+        .collect();
+    for c in letters.chars() {
+        if !ordered.contains(c) {
+            ordered.push(c);
+        }
+    }
+    let mut line = String::from("set");
+    let mut long = long.into_iter();
+    match (ordered.is_empty(), long.next()) {
+        (false, Some(first)) => line.push_str(&format!(" -{ordered}o {first}")),
+        (false, None) => line.push_str(&format!(" -{ordered}")),
+        (true, Some(first)) => line.push_str(&format!(" -o {first}")),
+        (true, None) => {}
+    }
+    for name in long {
+        line.push_str(&format!(" -o {name}"));
+    }
+    line
+}
+
+/// What goes unnoticed without the `missing` options, in words.
+fn ignored_failures(missing: &[&str]) -> String {
+    let words: Vec<&str> = missing
+        .iter()
+        .map(|m| match *m {
+            "-e" => "errors",
+            "-u" => "unset variables",
+            _ => "failed pipes",
+        })
+        .collect();
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// `set -euo pipefail` and its smaller forms.
+fn strict_line(errexit: bool, nounset: bool, pipefail: bool) -> String {
+    let letters: String = [(errexit, 'e'), (nounset, 'u')]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, c)| *c)
+        .collect();
+    match (letters.is_empty(), pipefail) {
+        (false, true) => format!("set -{letters}o pipefail"),
+        (false, false) => format!("set -{letters}"),
+        (true, _) => "set -o pipefail".into(),
     }
 }
 
@@ -573,11 +966,103 @@ fn is_library(script: &ShellScript) -> bool {
                     .child_by_field_name("name")
                     .map(|x| script.node_text(x))
                     .unwrap_or("");
+                // `load` is how bats test helpers pull in other helpers.
                 matches!(
                     name,
-                    "source" | "." | "export" | "alias" | "readonly" | "set" | "shopt" | "umask"
+                    "source"
+                        | "."
+                        | "load"
+                        | "export"
+                        | "alias"
+                        | "readonly"
+                        | "set"
+                        | "shopt"
+                        | "umask"
                 )
             }
             _ => false,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapped::MappedText;
+
+    fn script(text: &str) -> ShellScript {
+        ShellScript::parse(MappedText::verbatim(text, 0), ShellOrigin::Script).expect("parses")
+    }
+
+    #[test]
+    fn extends_the_set_line_keeping_its_flags() {
+        assert_eq!(
+            extended_set_line("set -eux", &["-o pipefail"]),
+            "set -euxo pipefail"
+        );
+        assert_eq!(
+            extended_set_line("set -eo pipefail", &["-u"]),
+            "set -euo pipefail"
+        );
+        assert_eq!(extended_set_line("set -x", &["-e", "-u"]), "set -eux");
+        assert_eq!(
+            extended_set_line("set -e -o errtrace", &["-o pipefail"]),
+            "set -eo errtrace -o pipefail"
+        );
+        assert_eq!(
+            extended_set_line("set -e -- \"$@\"", &["-u"]),
+            "set -e -- \"$@\" -u"
+        );
+    }
+
+    #[test]
+    fn pipefail_matters_only_for_a_pipeline_whose_failure_goes_unseen() {
+        let masks = |t: &str| failure_masking_pipeline(&script(t)).is_some();
+        assert!(masks("make build | tee build.log\n"));
+        assert!(!masks(
+            "kubectl create sa ci --dry-run=client -o yaml | kubectl apply -f -\n"
+        ));
+        assert!(masks("curl -fsSL \"$URL\" | sh\n"));
+        assert!(!masks("echo hi | tr a-z A-Z\n"));
+        assert!(!masks("ansible-playbook site.yml | grep -q 'failed=0'\n"));
+        assert!(!masks("count=$(ls | wc -l)\n"));
+        assert!(!masks("run.sh 2>&1 | tee out.txt\ngrep 'done' out.txt\n"));
+        assert!(!masks("! bad-cmd | sort\n"));
+        assert!(!masks("make\nmake install\n"));
+    }
+
+    #[test]
+    fn service_loops_and_exit_status_checks_handle_failures_themselves() {
+        assert!(runs_forever(&script(
+            "while true; do\n  manage.py housekeeping\n  sleep 60\ndone\n"
+        )));
+        assert!(runs_forever(&script("while :; do work; done\n")));
+        assert!(!runs_forever(&script(
+            "while read -r l; do echo \"$l\"; done < f\n"
+        )));
+        assert!(reads_exit_status(
+            "flask db upgrade\nif [[ \"$?\" == \"0\" ]]; then break; fi\n"
+        ));
+    }
+
+    #[test]
+    fn nounset_matters_only_for_variables_the_script_does_not_set() {
+        let matters = |t: &str| nounset_matters(&script(t));
+        assert!(matters("rm -rf \"$BUILD_DIR/\"\n"));
+        assert!(matters("cp \"$1\" /tmp\n"));
+        assert!(!matters("mypy app\nruff check app\n"));
+        assert!(!matters(
+            "DIR=/opt\ncd \"$DIR\"\nfor f in *; do echo \"$f\"; done\n"
+        ));
+        assert!(!matters("cd \"${ROOT:-.}\" && make \"$@\"\n"));
+        // The script tests the variable for emptiness: `-u` would crash it there.
+        assert!(!matters(
+            "if [ -z $GITHUB_ACTIONS ]; then scripts/check; fi\n"
+        ));
+        assert!(!matters("while [[ \"$1\" != \"\" ]]; do shift; done\n"));
+        assert!(!matters(
+            "if [ \"x${DOCKER_USER}\" = \"x\" ]; then exit 0; fi\n"
+        ));
+        // A prefix assignment sets the variable for one command only.
+        assert!(matters("GIT_REPO=\"$GIT_REPO\" go test ./...\n"));
+    }
 }

@@ -75,6 +75,61 @@ pub fn for_ci_context(cx: &FileCx<'_>, severity: Severity) -> Severity {
     }
 }
 
+/// Whether the pipeline ends in a command that itself fails on an empty or truncated
+/// stream (an archive extractor, a decompressor, a checksum check, `gpg`): when the
+/// producer fails, the consumer fails too and the build stops, with or without
+/// `pipefail`. Measured with GNU tar 1.34, gzip, xz, coreutils and GnuPG 2.2: each
+/// exits non-zero on empty input. `jq` is not among them (jq 1.6 exits 0 on empty
+/// input, even with `-e`), nor `tee`/`dd`/`cat`, which happily write an empty file.
+pub fn consumer_fails_on_bad_input(script: &ShellScript, p: tree_sitter::Node<'_>) -> bool {
+    let mut c = p.walk();
+    let Some(last) = p.named_children(&mut c).last() else {
+        return false;
+    };
+    let last = if last.kind() == "redirected_statement" {
+        match last.child_by_field_name("body") {
+            Some(b) => b,
+            None => return false,
+        }
+    } else {
+        last
+    };
+    let Some(cmd) = script
+        .commands()
+        .into_iter()
+        .find(|c| c.node.id() == last.id())
+    else {
+        return false;
+    };
+    let args: Vec<String> = cmd.arg_values(script).into_iter().flatten().collect();
+    let has = |pred: &dyn Fn(&str) -> bool| args.iter().any(|a| pred(a));
+    let short_flag =
+        |a: &str, ch: char| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(ch);
+    match cmd.name.as_str() {
+        // `tar xzf -`, `tar -xz`, `tar --extract`: reading an archive fails on an empty
+        // or truncated one. (`tar -c` reads files, not the pipe.)
+        "tar" => {
+            has(&|a| a == "--extract" || a == "--list" || short_flag(a, 'x') || short_flag(a, 't'))
+                || args
+                    .first()
+                    .is_some_and(|a| !a.starts_with('-') && (a.contains('x') || a.contains('t')))
+        }
+        "gunzip" | "zcat" | "unxz" | "xzcat" | "bunzip2" | "bzcat" | "unzstd" | "zstdcat" => true,
+        "gzip" | "xz" | "bzip2" | "zstd" => has(&|a| a == "--decompress" || short_flag(a, 'd')),
+        "sha256sum" | "sha512sum" | "sha1sum" | "md5sum" | "b2sum" => {
+            has(&|a| a == "--check" || short_flag(a, 'c'))
+        }
+        "gpg" | "gpg2" => has(&|a| matches!(a, "--dearmor" | "--dearmour" | "--import")),
+        // `kubectl apply -f -` on empty input: "error: no objects passed to apply".
+        "kubectl" => {
+            args.first()
+                .is_some_and(|a| matches!(a.as_str(), "apply" | "create" | "replace"))
+                && args.windows(2).any(|w| w[0] == "-f" && w[1] == "-")
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
