@@ -880,6 +880,7 @@ fn check_file(
             model_facts(outcome, |m| m.shell(cx.file, &script, source));
         }
     }
+    model_facts(outcome, |m| m.text_refs(cx.file, cx.kind));
     each_rule(rules, path, findings, diags, None, |r, s| {
         r.check_text(cx, s)
     });

@@ -46,6 +46,28 @@ pub struct Stage {
     /// Repository files a `RUN` of this stage installs (`pip install -r`), as
     /// (line, path), resolved through the stage's `COPY`s.
     pub installs: Vec<(usize, String)>,
+    /// Scripts and modules its `CMD`/`ENTRYPOINT` starts, resolved through the
+    /// `COPY`s (only those a `COPY` from the build context covers).
+    pub launches: Vec<Launch>,
+}
+
+/// A script or module a `CMD`/`ENTRYPOINT` starts, where a `COPY` from the build
+/// context says it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Launch {
+    /// Line of the `CMD`/`ENTRYPOINT`.
+    pub line: usize,
+    /// The script or module as written (`scripts/run.py`, `app.worker`).
+    pub written: String,
+    /// Whether it is a module (`python -m`).
+    pub module: bool,
+    /// The repository path it would be (`app/worker.py` for a module).
+    pub repo: String,
+    /// Whether the repository has it (for a module, `x.py` or `x/__init__.py`/`__main__.py`).
+    pub found: bool,
+    /// Whether a `RUN` or a `COPY --from` of the image may create it (a build step
+    /// writes it, another stage copies it): then its absence proves nothing.
+    pub maybe_built: bool,
 }
 
 /// What a stage's image runs with once the stages under it are taken into account.
@@ -170,6 +192,15 @@ enum Op {
     },
     /// Installs the container file at this path (line of the `RUN`).
     Install { line: usize, path: String },
+    /// Starts this container path (`CMD`/`ENTRYPOINT`).
+    Launch {
+        line: usize,
+        path: String,
+        written: String,
+        module: bool,
+    },
+    /// A `RUN` (its text) or a `COPY --from` (its destination): either may create files.
+    Builds { text: String },
 }
 
 /// A Dockerfile as read during the walk: stages and settings final, installs
@@ -197,6 +228,18 @@ impl Recipe {
                 .and_then(|p| ends.get(p).cloned())
                 .unwrap_or_default();
             let mut installs = Vec::new();
+            let mut launches = Vec::new();
+            // What RUNs and COPY --from of this stage and the ones under it may write.
+            let built: Vec<&str> = image
+                .chain(i)
+                .into_iter()
+                .filter_map(|k| ops.get(k))
+                .flatten()
+                .filter_map(|o| match o {
+                    Op::Builds { text } => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
             for op in stage_ops {
                 match op {
                     Op::Copy {
@@ -228,10 +271,38 @@ impl Recipe {
                             installs.push((*line, repo));
                         }
                     }
+                    Op::Launch {
+                        line,
+                        path,
+                        written,
+                        module,
+                    } => {
+                        let Some(repo) = copies.resolve(path) else {
+                            continue;
+                        };
+                        let name = file_name(path);
+                        let stem = name.strip_suffix(".py").unwrap_or(name);
+                        let found = if *module {
+                            is_file(&repo) || exists(repo.strip_suffix(".py").unwrap_or(&repo))
+                        } else {
+                            exists(&repo)
+                        };
+                        let maybe_built = built.iter().any(|t| t.contains(stem));
+                        launches.push(Launch {
+                            line: *line,
+                            written: written.clone(),
+                            module: *module,
+                            repo,
+                            found,
+                            maybe_built,
+                        });
+                    }
+                    Op::Builds { .. } => {}
                 }
             }
             if let Some(s) = image.stages.get_mut(i) {
                 s.installs = installs;
+                s.launches = launches;
             }
             ends.push(copies);
         }
@@ -289,6 +360,70 @@ fn container_path(workdir: &str, p: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// The script or module a command line starts, when it names one a repository
+/// could hold: `python x.py`, `python -m pkg.mod`, `./start.sh`, `bash run.sh`,
+/// `node server.js`, `sh -c "python x.py"` is not read (a shell string). System
+/// paths (`/usr/…`, `/bin/…`) and variables are left alone.
+pub fn launch_target(words: &[String]) -> Option<(String, bool)> {
+    let prog = words.first()?;
+    let base = file_name(prog);
+    let interp = base.starts_with("python")
+        || matches!(
+            base,
+            "node" | "bash" | "sh" | "ruby" | "perl" | "uv" | "exec"
+        );
+    if interp {
+        let mut it = words.iter().skip(1);
+        while let Some(w) = it.next() {
+            if w == "-m" {
+                let m = it.next()?;
+                let ok = !m.is_empty()
+                    && m.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                return ok.then(|| (m.clone(), true));
+            }
+            // A shell string (`sh -c`, `bash -lc`) or `uv run` is not read.
+            let shell_string = matches!(base, "bash" | "sh")
+                && w.starts_with('-')
+                && !w.starts_with("--")
+                && w.contains('c');
+            if w == "-c" || shell_string || (w == "run" && base == "uv") {
+                return None;
+            }
+            if w.starts_with('-') {
+                continue;
+            }
+            return script_word(w).map(|s| (s, false));
+        }
+        return None;
+    }
+    script_word(prog).map(|s| (s, false))
+}
+
+/// A word that is a script path inside the image (not a system path, not a variable).
+fn script_word(w: &str) -> Option<String> {
+    if w.contains('$') || w.contains('*') || w.contains('{') {
+        return None;
+    }
+    let system = [
+        "/usr/",
+        "/bin/",
+        "/sbin/",
+        "/opt/conda/",
+        "/etc/",
+        "/lib/",
+        "/docker-entrypoint",
+    ];
+    if system.iter().any(|p| w.starts_with(p)) {
+        return None;
+    }
+    let name = file_name(w);
+    let script = [".py", ".sh", ".js", ".mjs", ".rb", ".pl"]
+        .iter()
+        .any(|e| name.ends_with(e) && name.len() > e.len());
+    (script && (w.contains('/') || !w.starts_with('-'))).then(|| w.to_string())
+}
+
 /// The recipe of a parsed Dockerfile (its `RUN`s as the Docker and shell rules
 /// parsed them, cached on `df`).
 pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
@@ -319,6 +454,7 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
             cmd: None,
             entrypoint: None,
             installs: Vec::new(),
+            launches: Vec::new(),
         };
         let mut stage_ops = Vec::new();
         let mut workdir = parent
@@ -335,10 +471,41 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
                 "USER" => stage.user = Some(setting()),
                 "HEALTHCHECK" => stage.healthcheck = Some(setting()),
                 "EXPOSE" => stage.expose.push(setting()),
-                "CMD" => stage.cmd = Some(setting()),
-                "ENTRYPOINT" => stage.entrypoint = Some(setting()),
+                "CMD" | "ENTRYPOINT" => {
+                    if ins.keyword == "CMD" {
+                        stage.cmd = Some(setting());
+                    } else {
+                        stage.entrypoint = Some(setting());
+                    }
+                    let words: Vec<String> = match &ins.form {
+                        Form::Exec(v) => v.clone(),
+                        Form::Shell => ins
+                            .args_text()
+                            .split_whitespace()
+                            .map(str::to_string)
+                            .collect(),
+                    };
+                    if let Some((written, module)) = launch_target(&words) {
+                        let path = if module {
+                            container_path(&workdir, &format!("{}.py", written.replace('.', "/")))
+                        } else {
+                            container_path(&workdir, &written)
+                        };
+                        stage_ops.push(Op::Launch {
+                            line: line(ins.span.start),
+                            path,
+                            written,
+                            module,
+                        });
+                    }
+                }
                 "WORKDIR" => workdir = container_path(&workdir, ins.args_text().trim()),
-                "COPY" | "ADD" if ins.flag("from").is_none() => {
+                "COPY" | "ADD" if ins.flag("from").is_some() => {
+                    stage_ops.push(Op::Builds {
+                        text: ins.args_text().to_string(),
+                    });
+                }
+                "COPY" | "ADD" => {
                     let words: Vec<String> = match &ins.form {
                         Form::Exec(v) => v.clone(),
                         Form::Shell => ins
@@ -363,6 +530,9 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
                     }
                 }
                 "RUN" => {
+                    stage_ops.push(Op::Builds {
+                        text: ins.args_text().to_string(),
+                    });
                     let Some(run) = runs.iter().find(|r| r.index == index) else {
                         continue;
                     };
@@ -498,5 +668,31 @@ mod tests {
         assert_eq!(interpolated_default("${TARGET-prod}"), "prod");
         assert_eq!(interpolated_default("${TARGET}"), "${TARGET}");
         assert_eq!(interpolated_default("runtime"), "runtime");
+    }
+    #[test]
+    fn what_a_start_command_launches() {
+        let words = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_string).collect() };
+        let t = |s: &str| launch_target(&words(s));
+        assert_eq!(
+            t("python collect_data_v2.py"),
+            Some(("collect_data_v2.py".into(), false))
+        );
+        assert_eq!(
+            t("python3 -u -m app.worker"),
+            Some(("app.worker".into(), true))
+        );
+        assert_eq!(
+            t("/docker/start.sh"),
+            Some(("/docker/start.sh".into(), false))
+        );
+        assert_eq!(
+            t("node dist/server.js"),
+            Some(("dist/server.js".into(), false))
+        );
+        assert_eq!(t("gunicorn app.wsgi:application"), None);
+        assert_eq!(t("sh -c python x.py"), None);
+        assert_eq!(t("/bin/bash -lc run.sh"), None);
+        assert_eq!(t("/usr/local/bin/entry.sh"), None);
+        assert_eq!(t("python $APP"), None);
     }
 }

@@ -13,6 +13,7 @@
 //! Arrows: parsers → model → rules / status / plan / fix. The model imports no
 //! rule and no report.
 
+pub mod builds;
 pub mod commands;
 pub mod containers;
 pub mod deps;
@@ -30,7 +31,7 @@ use crate::parse::yaml::YamlFile;
 use crate::roles::{self, FileRole};
 use crate::source::SourceFile;
 
-pub use containers::{BuildRef, Image, ImageConfig, Recipe, Service, Setting, Stage};
+pub use containers::{BuildRef, Image, ImageConfig, Launch, Recipe, Service, Setting, Stage};
 pub use deps::{EnvKind, Environment, Include};
 pub use docs::{DocsSite, Generator};
 
@@ -48,6 +49,9 @@ pub enum RefKind {
     Installs,
     /// Uses this compose file (`docker compose -f`).
     UsesCompose,
+    /// Names this file's path in text (a README table, a platform manifest's
+    /// `dockerfilePath`): someone can tell what it is for, though nothing here runs it.
+    Names,
 }
 
 /// The kind of file a command or reference is written in: who builds an image,
@@ -64,6 +68,11 @@ pub enum Source {
     Script,
     /// A shell code block in documentation (a README telling people to build).
     Docs,
+    /// Another build or CI configuration: a bake file, skaffold, `devcontainer.json`,
+    /// a Tiltfile, `.gitlab-ci.yml`, a `Jenkinsfile`, a platform manifest.
+    Config,
+    /// Any other text that names a file.
+    Text,
 }
 
 /// One file pointing at another: a workflow step building a Dockerfile, a compose
@@ -108,6 +117,8 @@ pub struct Facts {
     docs_dirs: BTreeMap<String, String>,
     templates: Vec<String>,
     connection_calls: Vec<ConnectionCall>,
+    /// Words naming a Dockerfile: (file, line, word as written, how the file is read).
+    mentions: Vec<(String, usize, String, Source)>,
 }
 
 /// Database drivers' connect functions, as written at the call (`psycopg2.connect(…)`).
@@ -154,6 +165,7 @@ impl Facts {
         self.docs_dirs.extend(other.docs_dirs);
         self.templates.extend(other.templates);
         self.connection_calls.extend(other.connection_calls);
+        self.mentions.extend(other.mentions);
     }
 
     /// A Python module: the database connections it opens itself.
@@ -385,6 +397,66 @@ impl Facts {
         }
     }
 
+    /// Any file, after its kind's own extractor: what build tools' configurations
+    /// build (bake, skaffold, `devcontainer.json`, Tiltfile), `docker build` lines in
+    /// files not read as commands elsewhere (other CI systems), and words that name
+    /// a Dockerfile.
+    pub fn text_refs(&mut self, file: &SourceFile, kind: FileKind) {
+        let text = file.text.as_str();
+        let lower_has = |w: &str| {
+            memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some()
+                || memchr::memmem::find(text.as_bytes(), w.to_ascii_uppercase().as_bytes())
+                    .is_some()
+        };
+        let names_dockerfile = lower_has("ockerfile") || lower_has("ontainerfile");
+        let source = match kind {
+            FileKind::Markdown => Source::Docs,
+            FileKind::Workflow | FileKind::Action => Source::Workflow,
+            FileKind::Compose => Source::Compose,
+            FileKind::Shell => Source::Script,
+            _ => Source::Text,
+        };
+        if names_dockerfile && kind != FileKind::Dockerfile {
+            for (line, word) in builds::dockerfile_mentions(text) {
+                self.mentions.push((file.path.clone(), line, word, source));
+            }
+        }
+        for (line, to) in builds::built_by_tool(&file.path, text) {
+            self.references.push(Reference {
+                from: file.path.clone(),
+                line,
+                to,
+                kind: RefKind::Builds,
+                source: Source::Config,
+                target: None,
+            });
+        }
+        // Files whose commands the walk already reads (scripts, workflow steps,
+        // Makefiles, docs code blocks, Dockerfile `RUN`s) are not read twice.
+        let name = file_name(&file.path);
+        let read_as_commands = matches!(
+            kind,
+            FileKind::Shell
+                | FileKind::Workflow
+                | FileKind::Action
+                | FileKind::Markdown
+                | FileKind::Dockerfile
+        ) || matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+            || name.ends_with(".mk");
+        if !read_as_commands && (lower_has("docker") || lower_has("podman") || lower_has("buildah"))
+        {
+            let commands = builds::build_command_lines(text);
+            if !commands.is_empty() {
+                self.push_commands(
+                    &file.path,
+                    Source::Config,
+                    vec![dir_of(&file.path).to_string(), String::new()],
+                    commands,
+                );
+            }
+        }
+    }
+
     /// A YAML file the engine did not parse because it is a template.
     pub fn template(&mut self, path: &str) {
         self.templates.push(path.to_string());
@@ -464,6 +536,7 @@ impl Repository {
             docs_dirs,
             templates,
             mut connection_calls,
+            mentions,
         } = facts;
 
         let mut images: Vec<Image> = recipes
@@ -527,6 +600,76 @@ impl Repository {
                     },
                     sites,
                 ));
+            }
+        }
+        // Words naming a Dockerfile: relative to the file, to the root, or a unique
+        // path or file name that ends with them.
+        let by_name = |word: &str| -> Option<String> {
+            let mut hits = inventory.iter().map(|e| e.path.as_str()).filter(|p| {
+                *p == word
+                    || p.ends_with(word)
+                        && p.as_bytes().get(p.len() - word.len() - 1) == Some(&b'/')
+            });
+            let first = hits.next()?;
+            hits.next().is_none().then(|| first.to_string())
+        };
+        for (from, line, word, source) in mentions {
+            let from_dir = dir_of(&from).to_string();
+            // The path as written may carry a prefix the repository does not have (a
+            // URL, `$(CURDIR)/../`, a container path): try its trailing components,
+            // longest first, from the file's directory and from the root.
+            let comps: Vec<&str> = word
+                .split('/')
+                .filter(|c| !c.is_empty() && *c != "." && *c != "..")
+                .collect();
+            let mut targets: Vec<String> = Vec::new();
+            for k in 0..comps.len() {
+                let suffix = comps[k..].join("/");
+                if suffix.contains('*') {
+                    let (dir, pattern) = suffix.rsplit_once('/').unwrap_or((".", &suffix));
+                    for base in [join(&from_dir, dir), join("", dir)].into_iter().flatten() {
+                        targets.extend(
+                            inventory
+                                .iter()
+                                .map(|e| e.path.as_str())
+                                .filter(|p| {
+                                    dir_of(p) == base
+                                        && crate::classify::is_dockerfile_name(file_name(p))
+                                        && builds::glob_match(pattern, file_name(p))
+                                })
+                                .map(str::to_string),
+                        );
+                    }
+                    break;
+                }
+                let found = [join(&from_dir, &suffix), join("", &suffix)]
+                    .into_iter()
+                    .flatten()
+                    .find(|p| is_file(p));
+                if let Some(p) = found {
+                    targets.push(p);
+                    break;
+                }
+            }
+            if targets.is_empty() {
+                let last = comps.last().copied().unwrap_or("");
+                let generic = matches!(
+                    last.to_ascii_lowercase().as_str(),
+                    "dockerfile" | "containerfile"
+                );
+                if !generic && !last.contains('*') {
+                    targets.extend(by_name(last));
+                }
+            }
+            for to in targets.into_iter().filter(|t| *t != from) {
+                references.push(Reference {
+                    from: from.clone(),
+                    line,
+                    to,
+                    kind: RefKind::Names,
+                    source,
+                    target: None,
+                });
             }
         }
         references.sort();

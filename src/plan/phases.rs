@@ -24,6 +24,7 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("config/duplicated-credential", SecurityStability),
     ("secrets/hardcoded-credential", SecurityStability),
     ("docker/runs-as-root", SecurityStability),
+    ("docker/missing-entrypoint", SecurityStability),
     ("docker/pipe-to-shell", SecurityStability),
     ("compose/db-port-exposed", SecurityStability),
     ("actions/unpinned-uses", SecurityStability),
@@ -31,6 +32,7 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("deps/conflicting-pins", SecurityStability),
     ("deps/undeclared-import", SecurityStability),
     ("python/insecure-import-fallback", SecurityStability),
+    ("python/flag-gated-fallback", SecurityStability),
     ("python/tls-verify-disabled", SecurityStability),
     ("python/yaml-unsafe-load", SecurityStability),
     ("python/subprocess-shell", SecurityStability),
@@ -51,10 +53,12 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("repo/no-dependency-updates", Operations),
     ("deps/unpinned-requirement", Operations),
     ("actions/sarif-without-permission", Operations),
+    ("actions/workflow-never-runs", Operations),
     ("deps/many-requirements-files", CodeQuality),
     ("docker/add-instead-of-copy", CodeQuality),
     ("docker/apt-hygiene", CodeQuality),
     ("docker/toolchain-in-final-image", CodeQuality),
+    ("docker/unreferenced-dockerfile", CodeQuality),
     ("docs/broken-link", CodeQuality),
     ("docs/missing-path", CodeQuality),
 ];
@@ -294,6 +298,22 @@ pub const RULE_TITLE: &[(&str, &str)] = &[
     (
         "deps/many-requirements-files",
         "One source of truth for dependency versions across the requirements files",
+    ),
+    (
+        "python/flag-gated-fallback",
+        "Security stubs that fail closed only when a flag is set",
+    ),
+    (
+        "docker/missing-entrypoint",
+        "Containers that start a file the repository does not have",
+    ),
+    (
+        "docker/unreferenced-dockerfile",
+        "Dockerfiles nothing builds or documents",
+    ),
+    (
+        "actions/workflow-never-runs",
+        "Workflows GitHub never runs (outside the root `.github/workflows/`)",
     ),
 ];
 

@@ -37,10 +37,101 @@ pub struct Step {
 /// Note suffix marking evidence that cannot fail the build.
 pub const NON_BLOCKING: &str = " (non-blocking)";
 
-/// Whether a shell line swallows the command's failure.
+/// Whether a shell line swallows the command's failure: `|| true`, `|| :`,
+/// `|| exit 0`, or `|| echo …` (a message instead of a failing exit status).
 fn swallows_failure(line: &str) -> bool {
-    let l = line.replace(' ', "");
-    l.contains("||true") || l.contains("||exit0") || l.contains("||:") || l.ends_with("||echo")
+    static SWALLOW: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"\|\|\s*(?:true\b|:(?:\s|$|;)|exit\s+0\b|echo\b|printf\b|\{\s*echo\b)")
+    });
+    SWALLOW.is_match(line) || line.trim_end().ends_with("|| :")
+}
+
+/// Commands that only print: a tool named in their arguments does not run
+/// (`echo "Running pip-audit..."`).
+const NARRATION: &[&str] = &["echo", "printf", "cat", ":", "true", "print"];
+
+/// The commands a shell line runs, as text (words joined by spaces, one
+/// command after another separated by ` ; `), without commands that only
+/// print, so a tool name inside an `echo` message is not taken for the tool.
+/// Words that are not literal (`$VAR`) are kept as `$`.
+pub fn executed(line: &str) -> String {
+    let commands = crate::model::commands::split_line(line);
+    let mut out = String::new();
+    for argv in commands {
+        let first = argv.first().and_then(|w| w.as_deref()).unwrap_or("");
+        if NARRATION.contains(&first) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(" ; ");
+        }
+        // A file the command reads or writes (`--output reports/pip-audit.json`)
+        // is not a tool it runs.
+        let words: Vec<&str> = argv
+            .iter()
+            .map(|w| w.as_deref().unwrap_or("$"))
+            .filter(|w| !is_data_file(w))
+            .collect();
+        // A script named as an argument (`git diff -- unit-test.sh`) is not run;
+        // one run by a shell, a runner (`uv run`, `docker compose run app`,
+        // `docker exec`) or as the command itself is.
+        let words: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| {
+                !is_script_file(w)
+                    || *i == 0
+                    || words[..*i].iter().any(|p| {
+                        matches!(
+                            *p,
+                            "bash" | "sh" | "zsh" | "dash" | "source" | "." | "run" | "exec"
+                        )
+                    })
+            })
+            .map(|(_, w)| *w)
+            .collect();
+        out.push_str(&words.join(" "));
+    }
+    out
+}
+
+/// A word naming a data file (report, log, SARIF…), not a program.
+fn is_data_file(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    let w = w.rsplit('=').next().unwrap_or(&w);
+    [
+        ".json", ".sarif", ".xml", ".html", ".txt", ".log", ".csv", ".md", ".out",
+    ]
+    .iter()
+    .any(|ext| w.ends_with(ext))
+}
+
+/// A word naming a shell script.
+fn is_script_file(word: &str) -> bool {
+    word.ends_with(".sh") || word.ends_with(".bash")
+}
+
+/// How `set` changes errexit on this line: `Some(false)` for `set +e` (a
+/// failing command no longer ends the step), `Some(true)` for `set -e`.
+fn errexit_change(line: &str) -> Option<bool> {
+    let mut state = None;
+    for argv in crate::model::commands::split_line(line) {
+        if argv.first().and_then(|w| w.as_deref()) != Some("set") {
+            continue;
+        }
+        let mut it = argv.iter().skip(1).map(|w| w.as_deref().unwrap_or(""));
+        while let Some(w) = it.next() {
+            match w {
+                "-o" | "+o" if it.next() == Some("errexit") => state = Some(w == "-o"),
+                _ if w.starts_with('+') && w.contains('e') => state = Some(false),
+                _ if w.starts_with('-') && !w.starts_with("--") && w.contains('e') => {
+                    state = Some(true)
+                }
+                _ => {}
+            }
+        }
+    }
+    state
 }
 
 impl Step {
@@ -91,20 +182,38 @@ fn scalar_text(node: &YamlNode) -> String {
     }
 }
 
-fn push_step(file: &YamlText, job: &str, step: &YamlNode, out: &mut Vec<Step>) {
+/// Actions that report findings but exit 0 unless told otherwise: a step
+/// using one without a failing `exit-code` can never fail the job.
+fn never_fails(step: &Step) -> bool {
+    let Some(action) = step.action() else {
+        return false;
+    };
+    let exit_code = step.input("exit-code");
+    (action == "aquasecurity/trivy-action" || action == "anchore/scan-action")
+        && match (action.as_str(), exit_code.as_deref()) {
+            ("anchore/scan-action", _) => step.input("fail-build").as_deref() == Some("false"),
+            (_, None) => true,
+            (_, Some(code)) => code.trim_matches(['"', '\'', ' ']) == "0",
+        }
+}
+
+fn push_step(file: &YamlText, job: &YamlNode, job_id: &str, step: &YamlNode, out: &mut Vec<Step>) {
     if is_disabled(step) {
         return;
     }
     let mut s = Step {
         path: file.file.path.clone(),
         line: file.file.line(step.span.start),
-        job: job.to_string(),
+        job: job_id.to_string(),
         ..Step::default()
     };
-    s.soft = step
-        .get("continue-on-error")
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
+    let soft = |n: &YamlNode| {
+        n.get("continue-on-error")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    };
+    // `continue-on-error` on the job or the step: a failure does not fail the run.
+    s.soft = soft(step) || soft(job);
     s.name = step
         .get("name")
         .and_then(|n| n.as_str())
@@ -120,18 +229,39 @@ fn push_step(file: &YamlText, job: &str, step: &YamlNode, out: &mut Vec<Step>) {
             .map(|p| (p.key.clone(), scalar_text(&p.value)))
             .collect();
     }
+    s.soft = s.soft || never_fails(&s);
     if let Some(run) = step.get("run").and_then(|r| r.as_scalar()) {
         let text = &run.mapped.text;
         let mut off = 0;
+        // A command continued with `\` is one command, at its first line.
+        let mut pending: Option<(usize, String)> = None;
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
                 let host = run
                     .mapped
                     .to_host(off + (line.len() - line.trim_start().len()));
-                s.run.push((file.file.line(host), trimmed.to_string()));
+                let (at, mut joined) = pending
+                    .take()
+                    .unwrap_or_else(|| (file.file.line(host), String::new()));
+                if !joined.is_empty() {
+                    joined.push(' ');
+                }
+                match trimmed.strip_suffix('\\') {
+                    Some(head) => {
+                        joined.push_str(head.trim_end());
+                        pending = Some((at, joined));
+                    }
+                    None => {
+                        joined.push_str(trimmed);
+                        s.run.push((at, joined));
+                    }
+                }
             }
             off += line.len();
+        }
+        if let Some(last) = pending {
+            s.run.push(last);
         }
     }
     out.push(s);
@@ -160,7 +290,7 @@ fn workflow_steps(file: &YamlText, out: &mut Ci) {
                 continue;
             }
             if job.value.get("uses").is_some() {
-                push_step(file, &job.key, &job.value, &mut out.steps);
+                push_step(file, &job.value, &job.key, &job.value, &mut out.steps);
             }
             for step in job
                 .value
@@ -168,7 +298,7 @@ fn workflow_steps(file: &YamlText, out: &mut Ci) {
                 .and_then(|s| s.as_seq())
                 .unwrap_or(&[])
             {
-                push_step(file, &job.key, step, &mut out.steps);
+                push_step(file, &job.value, &job.key, step, &mut out.steps);
             }
         }
     }
@@ -182,7 +312,7 @@ fn action_steps(file: &YamlText, out: &mut Ci) {
             .and_then(|s| s.as_seq())
             .unwrap_or(&[])
         {
-            push_step(file, "", step, &mut out.steps);
+            push_step(file, step, "", step, &mut out.steps);
         }
     }
 }
@@ -253,13 +383,22 @@ impl Ci {
                     continue;
                 }
             }
-            for (line, text) in &s.run {
+            // GitHub runs `run:` with `bash -e`: a failing command ends the
+            // step, unless `set +e` turned that off (then only the last
+            // command's status counts).
+            let mut errexit = true;
+            let last = s.run.len().saturating_sub(1);
+            for (i, (line, text)) in s.run.iter().enumerate() {
+                if let Some(on) = errexit_change(text) {
+                    errexit = on;
+                }
                 if d.reject.is_some_and(|r| r(text)) {
                     continue;
                 }
-                if let Some(m) = d.run.find(text) {
+                let runs = executed(text);
+                if let Some(m) = d.run.find(&runs) {
                     let shown: String = m.as_str().trim().chars().take(60).collect();
-                    let soft = if s.soft || swallows_failure(text) {
+                    let soft = if s.soft || swallows_failure(text) || (!errexit && i != last) {
                         NON_BLOCKING
                     } else {
                         ""
@@ -378,6 +517,31 @@ mod tests {
         assert!(SAST_RE.is_match("bandit -r src -ll"));
         assert!(!SAST_RE.is_match("echo banditry"));
         assert!(installs_only("pip install pytest bandit"));
+    }
+
+    #[test]
+    fn only_commands_that_run_count() {
+        assert!(!VULN_RE.is_match(&executed(r#"echo "Running pip-audit...""#)));
+        assert!(VULN_RE.is_match(&executed("pip-audit -r requirements.txt || true")));
+        assert!(TEST_RE.is_match(&executed(r#"echo "::group::tests" && pytest -q"#)));
+        assert!(!TEST_RE.is_match(&executed("printf 'run pytest next\\n'")));
+        assert!(!VULN_RE.is_match(&executed(
+            "python scripts/gate.py --pip-audit-report reports/pip-audit.json"
+        )));
+        assert!(!TEST_RE.is_match(&executed(
+            "git diff --name-only -z origin/master -- install/_lib.sh unit-test.sh"
+        )));
+        assert!(TEST_RE.is_match(&executed("./unit-test.sh")));
+        assert!(TEST_RE.is_match(&executed("docker compose run --rm api ./run_tests.sh")));
+        assert!(TEST_RE.is_match(&executed("uv run bash scripts/tests-start.sh")));
+        assert!(swallows_failure("pip-audit --format json || true"));
+        assert!(swallows_failure("npm audit || echo \"audit failed\""));
+        assert!(swallows_failure("bandit -r src || exit 0"));
+        assert!(!swallows_failure("pytest || exit 1"));
+        assert_eq!(errexit_change("set +e"), Some(false));
+        assert_eq!(errexit_change("set -euo pipefail"), Some(true));
+        assert_eq!(errexit_change("set +o errexit"), Some(false));
+        assert_eq!(errexit_change("set -x"), None);
         assert!(!installs_only("pip install -r req.txt && pytest"));
     }
 }

@@ -2,6 +2,7 @@
 //! parsed with the scan's own parsers (YAML for workflows/compose/k8s, the
 //! Dockerfile parser), and a parallel grep over production source files.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -9,6 +10,7 @@ use rayon::prelude::*;
 use crate::classify::FileKind;
 use crate::classify::InventoryEntry;
 use crate::config::Config;
+use crate::model::Repository;
 use crate::parse::{dockerfile, yaml};
 use crate::roles::{self, FileRole};
 use crate::source::LineIndex;
@@ -67,10 +69,26 @@ pub struct DockerText {
     pub parsed: dockerfile::Dockerfile,
 }
 
+/// A file that looks like configuration but is not built, deployed or run, so
+/// no control counts it; listed so a reader knows it was seen and why it was left out.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Ignored {
+    /// Repository-relative path.
+    pub path: String,
+    /// Why it does not count.
+    pub reason: &'static str,
+}
+
 /// Everything the controls look at.
 pub struct Facts<'a> {
+    /// The scanned root (to check a file's size: an empty lockfile locks nothing).
+    pub root: &'a Path,
     /// Every path the scan saw.
     pub inventory: &'a [InventoryEntry],
+    /// The repository model: which workflows GitHub runs, which Dockerfiles are built.
+    pub model: &'a Repository,
+    /// Configuration seen but left out: archived files, workflows GitHub never runs.
+    pub ignored: Vec<Ignored>,
     /// GitHub workflows.
     pub workflows: Vec<YamlText>,
     /// Local actions (`action.yml`).
@@ -106,6 +124,14 @@ pub struct Facts<'a> {
 }
 
 impl Facts<'_> {
+    /// Whether the file exists and holds something: a 0-byte lockfile or backup proves nothing.
+    pub fn has_content(&self, path: &str) -> bool {
+        self.has(path)
+            && crate::paths::to_path(self.root, path)
+                .and_then(|p| std::fs::symlink_metadata(p).ok())
+                .is_some_and(|m| m.is_file() && m.len() > 0)
+    }
+
     /// Whether a `Chart.yaml` sits in the directory of `path`.
     pub fn has_chart_near(&self, path: &str) -> bool {
         let dir = dir_of(path);
@@ -312,14 +338,60 @@ enum Want {
     Source,
 }
 
+/// Why a configuration file does not count, when it does not: archived, or a
+/// workflow where GitHub never looks (only files directly in the root
+/// `.github/workflows/` run).
+fn ignored_reason(
+    path: &str,
+    kind: Option<FileKind>,
+    runs: &BTreeSet<&str>,
+) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    let workflow_dir =
+        lower.starts_with(".github/workflows/") || lower.contains("/.github/workflows/");
+    // Test data and examples are not configuration anyone expects to run.
+    let production = matches!(
+        roles::role_of(path),
+        FileRole::Production | FileRole::Archived
+    );
+    if workflow_dir && yaml && !runs.contains(path) && production {
+        return Some(if lower.starts_with(".github/workflows/") {
+            "in a subdirectory of .github/workflows: GitHub runs only the files directly in it"
+        } else {
+            "a .github/workflows below the repository root: GitHub never runs it"
+        });
+    }
+    let config = matches!(
+        kind,
+        Some(FileKind::Dockerfile | FileKind::Compose | FileKind::Workflow | FileKind::Action)
+    );
+    (config && roles::role_of(path) == FileRole::Archived)
+        .then_some("archived: not built, deployed or run")
+}
+
 /// Gathers the facts. Reads each selected file once, in parallel.
-pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config) -> Facts<'a> {
+pub fn gather<'a>(
+    root: &'a Path,
+    inventory: &'a [InventoryEntry],
+    model: &'a Repository,
+    config: &Config,
+) -> Facts<'a> {
     let max = config.max_file_size;
+    let runs: BTreeSet<&str> = model.workflows_github_runs().collect();
+    let mut ignored = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
         let name = file_name(path);
         let lower_name = name.to_ascii_lowercase();
+        if let Some(reason) = ignored_reason(path, e.kind, &runs) {
+            ignored.push(Ignored {
+                path: path.to_string(),
+                reason,
+            });
+            continue;
+        }
         let want = match e.kind {
             Some(FileKind::Workflow) => Some(Want::Workflow),
             Some(FileKind::Action) if is_production(path) => Some(Want::Action),
@@ -374,7 +446,10 @@ pub fn gather<'a>(root: &Path, inventory: &'a [InventoryEntry], config: &Config)
         .collect();
 
     let mut facts = Facts {
+        root,
         inventory,
+        model,
+        ignored,
         workflows: Vec::new(),
         actions: Vec::new(),
         other_ci: Vec::new(),

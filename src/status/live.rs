@@ -47,7 +47,7 @@ pub fn apply(report: &mut StatusReport, checks: &[LiveCheck]) {
         };
         apply_one(c, check);
     }
-    report.scores = score::score(&mut report.controls);
+    report.scores = score::score(&mut report.controls, report.scores.findings.clone());
 }
 
 fn apply_one(c: &mut ControlStatus, check: &LiveCheck) {

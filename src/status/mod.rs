@@ -19,6 +19,7 @@ pub mod render;
 pub mod routes;
 pub mod score;
 pub mod source_scan;
+pub mod strength;
 pub mod view;
 pub mod workloads;
 
@@ -144,13 +145,20 @@ pub struct Profile {
     pub ci: bool,
 }
 
-/// Scores: overall and per area, 0–10, `None` when nothing in it applies.
+/// Scores: overall and per area, 0–10, `None` when nothing in it applies
+/// (the formula: `score.rs`, docs/status.md).
 #[derive(Debug, Clone, Serialize)]
 pub struct Scores {
-    /// Overall score.
+    /// Overall score: the controls' score less what open findings cost.
     pub overall: Option<f64>,
-    /// Per area.
+    /// The controls' score alone.
+    pub controls: Option<f64>,
+    /// Per area (controls only).
     pub areas: BTreeMap<Area, Option<f64>>,
+    /// What open critical/high findings in shipped code cost.
+    pub findings: score::FindingsPenalty,
+    /// Controls that could not be assessed and are left out of the score.
+    pub unknown: Vec<&'static str>,
 }
 
 /// The whole assessment.
@@ -166,6 +174,8 @@ pub struct StatusReport {
     /// paths to request (router prefixes resolved); what `harden probe` asks.
     #[serde(skip)]
     pub routes: Vec<routes::Route>,
+    /// Configuration seen but not counted (archived, never run), with the reason.
+    pub ignored: Vec<facts::Ignored>,
 }
 
 impl StatusReport {
@@ -177,7 +187,7 @@ impl StatusReport {
 
 /// Assesses the repository at `root`, using a scan's findings and inventory.
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
-    let facts = facts::gather(root, &report.inventory, config);
+    let facts = facts::gather(root, &report.inventory, &report.model, config);
     let routes = routes::resolve(&facts.source.routes, &facts.source.prefixes);
     let (profile, mut outcomes) = areas::assess_all(&facts, &report.findings);
     outcomes.insert(
@@ -205,12 +215,13 @@ pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport
             }
         })
         .collect();
-    let scores = score::score(&mut controls);
+    let scores = score::readiness(&mut controls, &report.findings);
     StatusReport {
         controls,
         scores,
         profile,
         routes,
+        ignored: facts.ignored.clone(),
     }
 }
 

@@ -97,6 +97,32 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
         applicable,
         report.controls.len()
     )?;
+    let f = &report.scores.findings;
+    if f.points > 0.0 {
+        let areas: Vec<String> = f
+            .by_area
+            .iter()
+            .map(|(a, p)| format!("{a} -{p:.1}"))
+            .collect();
+        writeln!(
+            w,
+            "  {} controls {} less {:.1} for open findings in shipped code: {} critical, {} high ({})",
+            p.paint(dim, "score ="),
+            fmt_score(report.scores.controls),
+            f.points,
+            f.critical,
+            f.high,
+            areas.join(", ")
+        )?;
+    }
+    if !report.scores.unknown.is_empty() {
+        writeln!(
+            w,
+            "  {} {} (unknown: the data it needs was not given)",
+            p.paint(dim, "not scored:"),
+            report.scores.unknown.join(", ")
+        )?;
+    }
     let id_width = report
         .controls
         .iter()
@@ -169,6 +195,32 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
             }
         }
     }
+    if !report.ignored.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{} {} file(s) not built, deployed or run",
+            p.paint(bold, "Ignored:"),
+            report.ignored.len()
+        )?;
+        for i in report.ignored.iter().take(5) {
+            writeln!(
+                w,
+                "  {}",
+                p.paint(
+                    dim,
+                    &crate::output::util::term_safe(&format!("{} — {}", i.path, i.reason))
+                )
+            )?;
+        }
+        if report.ignored.len() > 5 {
+            writeln!(
+                w,
+                "  {}",
+                p.paint(dim, &format!("+{} more", report.ignored.len() - 5))
+            )?;
+        }
+    }
     let mut lost: Vec<&ControlStatus> = report
         .controls
         .iter()
@@ -198,8 +250,10 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
 struct JsonReport<'a> {
     schema_version: u32,
     controls: Vec<JsonControl<'a>>,
-    scores: JsonScores,
+    scores: JsonScores<'a>,
     profile: &'a super::Profile,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    ignored: &'a [super::facts::Ignored],
 }
 
 #[derive(Serialize)]
@@ -223,9 +277,12 @@ struct JsonEvidence<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonScores {
+struct JsonScores<'a> {
     overall: Option<f64>,
+    controls: Option<f64>,
     areas: BTreeMap<&'static str, Option<f64>>,
+    findings: &'a super::score::FindingsPenalty,
+    unknown: &'a [&'static str],
 }
 
 fn json_doc(report: &StatusReport) -> JsonReport<'_> {
@@ -256,6 +313,9 @@ fn json_doc(report: &StatusReport) -> JsonReport<'_> {
             .collect(),
         scores: JsonScores {
             overall: report.scores.overall,
+            controls: report.scores.controls,
+            findings: &report.scores.findings,
+            unknown: &report.scores.unknown,
             areas: report
                 .scores
                 .areas
@@ -264,6 +324,7 @@ fn json_doc(report: &StatusReport) -> JsonReport<'_> {
                 .collect(),
         },
         profile: &report.profile,
+        ignored: &report.ignored,
     }
 }
 

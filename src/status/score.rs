@@ -1,13 +1,55 @@
-//! Scores: each applicable control contributes `weight × credit` (done 1,
-//! partial 0.5, missing 0); an area's score is 10 × earned / possible over its
-//! applicable controls, and the overall score the same over every applicable
-//! control. `points_lost` is what a control costs the overall score, so the
-//! points lost of all controls add up to 10 − overall.
+//! The readiness score: one formula, in one place, for `status`, the reports
+//! and `plan --since` (docs/status.md "Score").
+//!
+//! Two parts, both on the 0–10 scale:
+//! - **Controls.** Each applicable control contributes `weight × credit` (done 1,
+//!   partial 0.5, missing 0); an area's score is 10 × earned / possible over its
+//!   applicable controls. `points_lost` is what a control costs the overall
+//!   score. A control present but ineffective (a scan whose failure is
+//!   swallowed, weak evidence only) is partial, so it costs half its weight.
+//! - **Open findings in shipped code.** Every open critical finding costs
+//!   [`CRITICAL_POINTS`], every high one [`HIGH_POINTS`] (a rule's findings
+//!   counted at most [`REPEATS_COUNTED`] times), at most [`FINDINGS_CAP`] in all; findings in tests, examples, docs, vendored or
+//!   archived files, and repository-level findings (which duplicate a
+//!   control), cost nothing.
+//!
+//! `overall = max(0, controls − findings)`, so the points lost of all controls
+//! plus the findings' points add up to 10 − overall. Use [`readiness`] to score
+//! a set of controls and findings; [`findings_penalty`] alone when only
+//! findings are known.
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use super::controls::Area;
 use super::{ControlStatus, Scores};
+use crate::finding::{Finding, Severity};
+use crate::roles::{self, FileRole};
+
+/// Points one open critical finding in shipped code costs.
+pub const CRITICAL_POINTS: f64 = 1.0;
+/// Points one open high finding in shipped code costs.
+pub const HIGH_POINTS: f64 = 0.5;
+/// How many findings of one rule count: the same problem repeated in many
+/// places is one fix (the plan's task), not many.
+pub const REPEATS_COUNTED: usize = 2;
+/// The most open findings can cost in all: the controls stay the larger part.
+pub const FINDINGS_CAP: f64 = 3.0;
+
+/// What open critical/high findings in shipped code cost the score.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FindingsPenalty {
+    /// Points taken from the overall score (two decimals, capped at [`FINDINGS_CAP`]).
+    pub points: f64,
+    /// Open critical findings counted.
+    pub critical: usize,
+    /// Open high findings counted.
+    pub high: usize,
+    /// Points per area the findings belong to (`code` for application code),
+    /// scaled down with the total when the cap applies.
+    pub by_area: BTreeMap<&'static str, f64>,
+}
 
 /// Rounds to one decimal (what people read).
 pub fn round1(x: f64) -> f64 {
@@ -18,8 +60,80 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Computes scores and fills each control's `points_lost`.
-pub fn score(controls: &mut [ControlStatus]) -> Scores {
+/// The area a finding's rule belongs to, for showing what cost the points.
+pub fn area_of_rule(rule: &str) -> &'static str {
+    match rule.split('/').next().unwrap_or("") {
+        "actions" | "workflows" | "ci" => Area::CiCd.as_str(),
+        "deps" | "supply-chain" => Area::SupplyChain.as_str(),
+        "docker" | "compose" | "k8s" | "helm" | "terraform" => Area::Containers.as_str(),
+        "secrets" | "repo" => Area::SecurityPolicy.as_str(),
+        _ => "code",
+    }
+}
+
+/// Whether a finding counts against the score: critical or high, in a file the
+/// project ships (production role), not about the repository as a whole.
+pub fn counts_against(f: &Finding) -> bool {
+    f.severity >= Severity::High
+        && !f.is_repository_level()
+        && roles::role_of(&f.path) == FileRole::Production
+}
+
+/// What open findings cost: `(severity, rule)` of each finding that
+/// [`counts_against`] the score.
+pub fn findings_penalty<'a>(
+    findings: impl IntoIterator<Item = (Severity, &'a str)>,
+) -> FindingsPenalty {
+    let mut p = FindingsPenalty::default();
+    // Per rule and severity: how many findings, so one problem repeated in
+    // many places counts at most [`REPEATS_COUNTED`] times.
+    let mut per_rule: BTreeMap<(&'a str, Severity), usize> = BTreeMap::new();
+    for (sev, rule) in findings {
+        match sev {
+            Severity::Critical => p.critical += 1,
+            Severity::High => p.high += 1,
+            _ => continue,
+        }
+        *per_rule.entry((rule, sev)).or_default() += 1;
+    }
+    let mut raw: BTreeMap<&'static str, f64> = BTreeMap::new();
+    for ((rule, sev), n) in per_rule {
+        let each = if sev == Severity::Critical {
+            CRITICAL_POINTS
+        } else {
+            HIGH_POINTS
+        };
+        *raw.entry(area_of_rule(rule)).or_default() += each * n.min(REPEATS_COUNTED) as f64;
+    }
+    let total: f64 = raw.values().fold(0.0, |a, b| a + b);
+    let scale = if total > FINDINGS_CAP {
+        FINDINGS_CAP / total
+    } else {
+        1.0
+    };
+    p.points = round2(total * scale);
+    p.by_area = raw
+        .into_iter()
+        .map(|(a, v)| (a, round2(v * scale)))
+        .collect();
+    p
+}
+
+/// Scores a report: fills each control's `points_lost` and takes the findings'
+/// points from the overall score. The one formula `status`, the reports and
+/// `plan --since` share.
+pub fn readiness(controls: &mut [ControlStatus], findings: &[Finding]) -> Scores {
+    let penalty = findings_penalty(
+        findings
+            .iter()
+            .filter(|f| counts_against(f))
+            .map(|f| (f.severity, f.rule)),
+    );
+    score(controls, penalty)
+}
+
+/// Computes scores with a known findings penalty and fills each control's `points_lost`.
+pub fn score(controls: &mut [ControlStatus], findings: FindingsPenalty) -> Scores {
     let possible: f64 = controls
         .iter()
         .filter(|c| c.state.credit().is_some())
@@ -39,7 +153,8 @@ pub fn score(controls: &mut [ControlStatus]) -> Scores {
             0.0
         };
     }
-    let overall = (possible > 0.0).then(|| round1(10.0 * earned / possible));
+    let from_controls = (possible > 0.0).then(|| round1(10.0 * earned / possible));
+    let overall = from_controls.map(|s| round1((s - findings.points).max(0.0)));
     let mut areas = BTreeMap::new();
     for area in Area::ALL {
         let (e, p) = controls
@@ -51,7 +166,18 @@ pub fn score(controls: &mut [ControlStatus]) -> Scores {
             });
         areas.insert(area, (p > 0.0).then(|| round1(10.0 * e / p)));
     }
-    Scores { overall, areas }
+    let unknown = controls
+        .iter()
+        .filter(|c| c.state == super::State::Unknown)
+        .map(|c| c.id)
+        .collect();
+    Scores {
+        overall,
+        controls: from_controls,
+        areas,
+        findings,
+        unknown,
+    }
 }
 
 #[cfg(test)]
@@ -81,7 +207,7 @@ mod tests {
             ctl("c", Area::Containers, 2, State::Partial),
             ctl("d", Area::Containers, 3, State::NotApplicable),
         ];
-        let s = score(&mut v);
+        let s = score(&mut v, FindingsPenalty::default());
         // earned 3 + 0 + 1 = 4 of 6.
         assert_eq!(s.overall, Some(6.7));
         assert_eq!(s.areas[&Area::SupplyChain], Some(7.5));
@@ -95,6 +221,30 @@ mod tests {
     #[test]
     fn nothing_applicable() {
         let mut v = vec![ctl("a", Area::SupplyChain, 3, State::NotApplicable)];
-        assert_eq!(score(&mut v).overall, None);
+        assert_eq!(score(&mut v, FindingsPenalty::default()).overall, None);
+    }
+
+    #[test]
+    fn open_findings_cost_points_capped() {
+        let p = findings_penalty([
+            (Severity::Critical, "python/sql-injection"),
+            (Severity::High, "actions/unpinned-uses"),
+            (Severity::High, "compose/privileged"),
+        ]);
+        assert_eq!((p.critical, p.high, p.points), (1, 2, 2.0));
+        assert_eq!(p.by_area["code"], 1.0);
+        assert_eq!(p.by_area["ci-cd"], 0.5);
+        let mut v = vec![ctl("a", Area::SupplyChain, 3, State::Done)];
+        let s = score(&mut v, p);
+        assert_eq!((s.controls, s.overall), (Some(10.0), Some(8.0)));
+        let repeated = findings_penalty((0..20).map(|_| (Severity::High, "actions/unpinned-uses")));
+        assert_eq!((repeated.high, repeated.points), (20, 1.0));
+        let many = findings_penalty(
+            ["python/a", "python/b", "python/c", "python/d"].map(|r| (Severity::Critical, r)),
+        );
+        assert_eq!(many.points, FINDINGS_CAP);
+        assert_eq!(many.by_area["code"], FINDINGS_CAP);
+        let none = findings_penalty([(Severity::Medium, "docker/latest-tag")]);
+        assert_eq!(none.points, 0.0);
     }
 }

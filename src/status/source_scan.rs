@@ -71,6 +71,8 @@ impl SourceFacts {
         ] {
             v.sort();
             v.dedup();
+            // The application's own code first, helper scripts after, weak files last.
+            v.sort_by_key(|e| std::cmp::Reverse(super::strength::code_rank(&e.path)));
         }
         self.routes.sort();
         self.routes.dedup();

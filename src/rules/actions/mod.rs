@@ -66,6 +66,7 @@ pub mod unsafe_checkout;
 pub mod unsound_condition;
 pub mod unsound_contains;
 pub mod use_trusted_publishing;
+pub mod workflow_never_runs;
 
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
@@ -98,6 +99,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(adhoc_packages::AdhocPackages),
         Box::new(cache_poisoning::CachePoisoning::default()),
         Box::new(unsafe_checkout::UnsafeCheckout),
+        Box::new(workflow_never_runs::WorkflowNeverRuns::default()),
     ]
 }
 

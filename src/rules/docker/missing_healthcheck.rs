@@ -1,12 +1,20 @@
 //! `docker/missing-healthcheck`: an image that serves traffic declares no `HEALTHCHECK`.
 
-use crate::finding::Severity;
-use crate::parse::dockerfile::{Dockerfile, Form, Instruction};
-use crate::rules::docker::util;
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use std::sync::Mutex;
 
-/// See [`META`].
-pub struct MissingHealthcheck;
+use crate::finding::{Finding, Severity};
+use crate::model::{RefKind, Source};
+use crate::parse::dockerfile::{Dockerfile, Form, Instruction};
+use crate::parse::yaml::YamlNode;
+use crate::rules::docker::util;
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
+
+/// See [`META`]. Remembers the first shipped Kubernetes workload container with a
+/// probe, for [`Rule::settle`].
+#[derive(Default)]
+pub struct MissingHealthcheck {
+    probed: Mutex<Option<crate::finding::Related>>,
+}
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -34,7 +42,11 @@ needs the repository model.
 development images are skipped.
 
 It is low: Kubernetes ignores `HEALTHCHECK` and uses probes instead, so an image
-deployed only there needs probes in its manifests, not this.
+deployed only there needs probes in its manifests, not this. When the repository
+deploys to Kubernetes with probes (a shipped workload container with a liveness,
+readiness or startup probe) and no compose service builds the image, the finding
+is info, with that probe as a related location: the orchestrator that runs the
+image checks it another way.
 
 ## Example
 ```dockerfile
@@ -106,6 +118,48 @@ fn command_text(ins: &Instruction) -> String {
 impl Rule for MissingHealthcheck {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        if !cx.role.is_production() {
+            return;
+        }
+        for w in crate::rules::k8s::workloads(doc, cx) {
+            for c in &w.containers {
+                if let Some((_, probe)) = c.probes().first() {
+                    if let Ok(mut seen) = self.probed.lock() {
+                        if seen.is_none() {
+                            *seen = Some(cx.locate(
+                                probe.span.clone(),
+                                "this repository deploys to Kubernetes, whose probes replace `HEALTHCHECK`",
+                            ));
+                        }
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        let Some(probe) = self.probed.lock().ok().and_then(|s| s.clone()) else {
+            return;
+        };
+        for f in own.iter_mut() {
+            let run_by_compose = repo
+                .model
+                .builders(&f.path)
+                .any(|r| r.kind == RefKind::Builds && r.source == Source::Compose);
+            if run_by_compose {
+                continue;
+            }
+            f.severity = Severity::Info;
+            f.related.push(probe.clone());
+        }
     }
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {

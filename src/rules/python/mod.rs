@@ -4,6 +4,7 @@
 use super::Rule;
 
 pub mod bare_except;
+pub mod flag_gated_fallback;
 pub mod insecure_import_fallback;
 pub mod print_in_library;
 pub mod requests_no_timeout;
@@ -28,6 +29,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(yaml_unsafe_load::YamlUnsafeLoad),
         Box::new(insecure_import_fallback::InsecureImportFallback),
         Box::new(silent_numeric_fallback::SilentNumericFallback),
+        Box::new(flag_gated_fallback::FlagGatedFallback::default()),
     ]
 }
 

@@ -64,7 +64,11 @@ remain after the exclusions above are best-effort lookups and optional extras
 whose loss is harmless; the few that hide a real failure (a store left
 half-initialised, an endpoint dropping a data source) look the same to a syntax
 check, so the rule does not claim medium for any of them. A handler with a
-comment explaining itself (`pass  # best effort`) is info. Tests, examples,
+comment explaining itself (`pass  # best effort`, `# log but continue`) is a
+decision written down and is not reported; one that says the handling is
+unfinished (`# TODO: warn`, `FIXME`) or only restates the code (`# silently
+fail`) stays low. A linter suppression on the clause (`# pylint:
+disable=broad-except`, `# noqa: BLE001`) counts as the decision written down. Tests, examples,
 vendored and generated code are not checked.
 
 ## Example
@@ -183,16 +187,76 @@ impl Rule for SwallowedException {
             {
                 continue;
             }
-            let commented = util::clause_has_comment(clause, m.text);
-            let f = out.report(
+            // A comment saying why the error is dropped is a decision made and written
+            // down; a TODO/FIXME says the handling is still missing.
+            let comments = util::clause_comments(clause, m.text);
+            let unfinished = comments.iter().any(|c| {
+                let up = c.to_ascii_uppercase();
+                ["TODO", "FIXME", "XXX", "HACK"]
+                    .iter()
+                    .any(|w| up.contains(w))
+            });
+            if !unfinished && comments.iter().any(|c| gives_a_reason(c)) {
+                continue;
+            }
+            out.report(
                 util::except_header(clause),
                 format!("`except {broad}` {how}: the error is lost; catch what you expect, log with `logger.exception` and re-raise or return an explicit error"),
             );
-            if commented {
-                f.severity = Severity::Info;
-            }
         }
     }
+}
+
+/// Whether a comment says why dropping the error is fine ("best effort", "not
+/// required", "we'll use the default", "continue if we can't fetch…") or acknowledges
+/// the broad catch (a pylint/noqa suppression), not just what the code does
+/// ("silently fail").
+fn gives_a_reason(comment: &str) -> bool {
+    let c = comment.to_ascii_lowercase();
+    let words: Vec<&str> = c
+        .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    const CUES: &[&str] = &[
+        "because",
+        "since",
+        "optional",
+        "harmless",
+        "expected",
+        "default",
+        "fallback",
+        "continue",
+        "if",
+        "when",
+        "unless",
+        "may",
+        "might",
+        "can't",
+        "cannot",
+        "ok",
+        "fine",
+        "intended",
+        "intentionally",
+        "deliberately",
+        "purpose",
+        "ignore",
+        "ignored",
+        "best",
+        "required",
+        "needed",
+        "critical",
+        "matter",
+        "safe",
+        "not",
+        "such",
+        "defensive",
+    ];
+    // `# pylint: disable=broad-except`, `# noqa: BLE001`: the broad catch was chosen
+    // and acknowledged.
+    let acknowledged = (c.contains("pylint") && c.contains("disable"))
+        || c.contains("noqa")
+        || c.contains("nosec");
+    acknowledged || words.iter().any(|w| CUES.contains(w))
 }
 
 const PRINTS: &str = "only prints the error";

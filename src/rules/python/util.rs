@@ -440,13 +440,22 @@ pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
 /// Whether an except clause carries a comment (an author's note that swallowing is
 /// on purpose): inside the clause, or trailing its last line.
 pub fn clause_has_comment(clause: Node<'_>, text: &str) -> bool {
-    if descendants(clause).any(|n| n.kind() == "comment") {
-        return true;
-    }
+    !clause_comments(clause, text).is_empty()
+}
+
+/// The comments inside a clause and the one trailing its last line, as written.
+pub fn clause_comments<'t>(clause: Node<'_>, text: &'t str) -> Vec<&'t str> {
+    let mut out: Vec<&str> = descendants(clause)
+        .filter(|n| n.kind() == "comment")
+        .filter_map(|n| text.get(n.byte_range()))
+        .collect();
     let end = clause.end_byte().min(text.len());
     let rest = text.get(end..).unwrap_or("");
-    let line = rest.split('\n').next().unwrap_or("");
-    line.trim_start().starts_with('#')
+    let line = rest.split('\n').next().unwrap_or("").trim_start();
+    if line.starts_with('#') {
+        out.push(line);
+    }
+    out
 }
 
 /// Whether anything under `n` raises or exits (`raise`, `sys.exit`, `os._exit`, `exit()`, `abort`).

@@ -202,10 +202,13 @@ pub(crate) fn resource_limits(c: &Containers, p: &Profile) -> Outcome {
     if c.services.is_empty() && c.k8s.is_empty() && c.helm.is_empty() {
         return na("no compose or Kubernetes definitions (limits are set where containers run)");
     }
-    // Compose services by name: any file (override, prod) giving limits counts.
-    let mut by_name: BTreeMap<&str, (Option<Evidence>, Evidence)> = BTreeMap::new();
+    // Compose services by directory and name: an override or prod file beside
+    // the base file that gives limits counts; a service of the same name in an
+    // unrelated directory is another service.
+    let mut by_name: BTreeMap<(&str, &str), (Option<Evidence>, Evidence)> = BTreeMap::new();
     for s in &c.services {
-        let e = by_name.entry(s.name.as_str()).or_insert_with(|| {
+        let dir = crate::model::paths::dir_of(&s.file);
+        let e = by_name.entry((dir, s.name.as_str())).or_insert_with(|| {
             (
                 None,
                 Evidence::new(&s.file, s.line, format!("service {}: no limits", s.name)),

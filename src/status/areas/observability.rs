@@ -311,9 +311,11 @@ mod tests {
             kind: None,
         })
         .collect();
+        let model = crate::model::Repository::new(&inv, crate::model::Facts::default());
         let facts = crate::status::facts::gather(
             std::path::Path::new("/nonexistent"),
             &inv,
+            &model,
             &crate::config::Config::default(),
         );
         let h: Vec<String> = file_routes(&facts, HEALTH_ROUTE_NAMES)

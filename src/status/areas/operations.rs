@@ -4,7 +4,18 @@
 use super::super::ci::{self, Ci, Detector};
 use super::super::facts::{dir_of, file_name, is_production, Facts, Text};
 use super::super::outcome::{first, na, out, Outcome};
+use super::super::strength;
 use super::super::{Evidence, Profile, State};
+
+/// A control that only weak files support: partial, saying so, citing the file.
+fn weak_only(mut ev: Evidence, reason: &str, what: &str) -> Outcome {
+    ev.note.push_str(&strength::weak_note(reason));
+    out(
+        State::Partial,
+        vec![ev],
+        format!("weak evidence only: {what} in {reason}"),
+    )
+}
 
 struct Heading {
     line: usize,
@@ -19,6 +30,42 @@ struct Doc<'a> {
     lower_path: String,
     headings: Vec<Heading>,
     non_empty: usize,
+    /// Why this document is weak evidence (AI-assistant instructions, incident notes).
+    weak: Option<&'static str>,
+    /// How strongly it documents operations: 3 an operations document
+    /// (runbook, deployment, rollback…), 2 under docs/, 1 elsewhere, 0 weak.
+    rank: u8,
+}
+
+/// File and directory words of an operations document.
+const OPS_DOC_WORDS: &[&str] = &[
+    "runbook",
+    "playbook",
+    "operations",
+    "operating",
+    "oncall",
+    "on-call",
+    "deploy",
+    "production",
+    "rollback",
+    "release",
+    "disaster",
+    "recovery",
+    "backup",
+    "maintenance",
+    "hosting",
+];
+
+fn doc_rank(lower_path: &str, weak: Option<&str>) -> u8 {
+    if weak.is_some() {
+        0
+    } else if OPS_DOC_WORDS.iter().any(|w| lower_path.contains(w)) {
+        3
+    } else if lower_path.starts_with("docs/") || lower_path.starts_with("doc/") {
+        2
+    } else {
+        1
+    }
 }
 
 pub(crate) struct Docs<'a> {
@@ -102,16 +149,24 @@ impl Doc<'_> {
 
 impl<'a> Docs<'a> {
     pub(crate) fn new(facts: &'a Facts<'_>) -> Self {
-        let docs = facts
+        let mut docs: Vec<Doc<'a>> = facts
             .docs
             .iter()
-            .map(|t| Doc {
-                text: t,
-                lower_path: t.path.to_ascii_lowercase(),
-                headings: headings(t),
-                non_empty: t.text.lines().filter(|l| !l.trim().is_empty()).count(),
+            .map(|t| {
+                let lower_path = t.path.to_ascii_lowercase();
+                let weak = strength::weak_reason(&t.path);
+                Doc {
+                    text: t,
+                    rank: doc_rank(&lower_path, weak),
+                    lower_path,
+                    headings: headings(t),
+                    non_empty: t.text.lines().filter(|l| !l.trim().is_empty()).count(),
+                    weak,
+                }
             })
             .collect();
+        // Strongest first, so the first match is the one to cite.
+        docs.sort_by(|a, b| b.rank.cmp(&a.rank).then(a.lower_path.cmp(&b.lower_path)));
         Docs { docs }
     }
 
@@ -177,10 +232,10 @@ pub(crate) fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
         "ops.",
         "incident",
     ]);
-    let candidates: Vec<_> = candidates
+    let (candidates, weak): (Vec<_>, Vec<_>) = candidates
         .into_iter()
         .filter(|d| !d.lower_path.ends_with(".yml") && !d.lower_path.ends_with(".yaml"))
-        .collect();
+        .partition(|d| d.weak.is_none());
     for d in &candidates {
         if let Some(h) = d
             .headings
@@ -210,7 +265,7 @@ pub(crate) fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
         );
     }
     let ts = docs.named(&["troubleshoot"]);
-    if let Some(d) = ts.first() {
+    if let Some(d) = ts.iter().find(|d| d.weak.is_none()) {
         return out(
             State::Partial,
             vec![Evidence::new(
@@ -222,11 +277,23 @@ pub(crate) fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
         );
     }
     let sections = docs.headings_with(&["troubleshoot", "operations", "runbook", "operating"]);
-    if let Some((d, h)) = sections.first() {
+    if let Some((d, h)) = sections.iter().find(|(d, _)| d.weak.is_none()) {
         return out(
             State::Partial,
             section_evidence(d, h, "section"),
             "operations notes in a README section only",
+        );
+    }
+    let weak_doc = weak
+        .first()
+        .map(|d| (*d, 1))
+        .or_else(|| ts.first().map(|d| (*d, 1)))
+        .or_else(|| sections.first().map(|(d, h)| (*d, h.line)));
+    if let Some((d, line)) = weak_doc {
+        return weak_only(
+            Evidence::new(&d.text.path, line, "operations notes"),
+            d.weak.unwrap_or("a weak file"),
+            "operations notes",
         );
     }
     out(State::Missing, Vec::new(), "no runbook")
@@ -252,7 +319,7 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
         "self-host",
         "release-process",
     ]);
-    if let Some(d) = named.iter().find(|d| d.non_empty >= 8) {
+    if let Some(d) = named.iter().find(|d| d.non_empty >= 8 && d.weak.is_none()) {
         return out(
             State::Done,
             vec![Evidence::new(&d.text.path, 1, "deployment guide")],
@@ -268,25 +335,39 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
         "helm install",
     ];
     let sections = docs.headings_with(&words);
-    if let Some((d, h)) = sections.iter().find(|(_, h)| h.body_lines >= 5) {
+    if let Some((d, h)) = sections
+        .iter()
+        .find(|(d, h)| h.body_lines >= 5 && d.weak.is_none())
+    {
         return out(
             State::Done,
             section_evidence(d, h, "section"),
             "deployment documented",
         );
     }
-    if let Some(d) = named.first() {
+    if let Some(d) = named.iter().find(|d| d.weak.is_none()) {
         return out(
             State::Partial,
             vec![Evidence::new(&d.text.path, 1, "deployment doc is a stub")],
             "deployment guide is a stub",
         );
     }
-    if let Some((d, h)) = sections.first() {
+    if let Some((d, h)) = sections.iter().find(|(d, _)| d.weak.is_none()) {
         return out(
             State::Partial,
             section_evidence(d, h, "short section"),
             "deployment barely documented",
+        );
+    }
+    let weak_doc = named
+        .first()
+        .map(|d| (*d, 1))
+        .or_else(|| sections.first().map(|(d, h)| (*d, h.line)));
+    if let Some((d, line)) = weak_doc {
+        return weak_only(
+            Evidence::new(&d.text.path, line, "deployment notes"),
+            d.weak.unwrap_or("a weak file"),
+            "deployment notes",
         );
     }
     out(State::Missing, Vec::new(), "no deployment guide")
@@ -306,47 +387,72 @@ pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile)
     if p.library {
         return na("library or tool: nothing to roll back");
     }
-    let heads = docs.headings_with(ROLLBACK_WORDS);
-    if let Some((d, h)) = heads.first() {
-        return out(
-            State::Done,
-            section_evidence(d, h, "section"),
-            "rollback procedure documented",
-        );
-    }
-    if let Some(s) = facts
-        .scripts
-        .iter()
-        .find(|s| file_name(&s.path).to_ascii_lowercase().contains("rollback"))
-    {
-        return out(
-            State::Done,
-            vec![Evidence::new(&s.path, 1, "rollback script")],
-            "rollback scripted",
-        );
-    }
+    // Candidates, strongest first: a rollback step in CI/CD, a rollback
+    // script, a section of an operations document, a section elsewhere.
     static D: Detector = Detector {
         uses: &[],
         run: &ci::ROLLBACK_RE,
         input: None,
         reject: None,
     };
-    let ev = ci.find(&D);
-    if !ev.is_empty() {
-        return out(State::Done, first(ev, 2), "rollback automated in CI");
+    let mut strong: Vec<(u8, Evidence)> = Vec::new();
+    let mut weak: Vec<(Evidence, &'static str)> = Vec::new();
+    for e in ci.find(&D) {
+        match strength::weak_reason(&e.path) {
+            Some(r) => weak.push((e, r)),
+            None => strong.push((5, e)),
+        }
+    }
+    for s in facts.scripts.iter().filter(|s| {
+        file_name(&s.path).to_ascii_lowercase().contains("rollback") && !s.text.trim().is_empty()
+    }) {
+        let e = Evidence::new(&s.path, 1, "rollback script");
+        match strength::weak_reason(&s.path) {
+            Some(r) => weak.push((e, r)),
+            None => strong.push((4, e)),
+        }
+    }
+    for (d, h) in docs.headings_with(ROLLBACK_WORDS) {
+        let e = section_evidence(d, h, "section").remove(0);
+        match d.weak {
+            Some(r) => weak.push((e, r)),
+            None => strong.push((d.rank, e)),
+        }
+    }
+    strong.sort_by_key(|s| std::cmp::Reverse(s.0));
+    if let Some((rank, _)) = strong.first() {
+        let summary = match rank {
+            5 => "rollback automated in CI",
+            4 => "rollback scripted",
+            _ => "rollback procedure documented",
+        };
+        let mut ev: Vec<Evidence> = Vec::new();
+        let mut kinds = Vec::new();
+        for (r, e) in strong {
+            // The best of each kind: CI, script, docs.
+            let kind = r.min(3);
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+                ev.push(e);
+            }
+        }
+        return out(State::Done, first(ev, 3), summary);
+    }
+    if let Some((e, r)) = weak.into_iter().next() {
+        return weak_only(e, r, "rollback");
     }
     for d in docs.docs.iter().filter(|d| !d.is_record()) {
         if let Some((n, _)) = d.text.numbered().find(|(_, l)| {
             let l = l.to_ascii_lowercase();
             ROLLBACK_WORDS.iter().any(|w| l.contains(w))
         }) {
+            let mut note = "rollback mentioned, no procedure".to_string();
+            if let Some(r) = d.weak {
+                note.push_str(&strength::weak_note(r));
+            }
             return out(
                 State::Partial,
-                vec![Evidence::new(
-                    &d.text.path,
-                    n,
-                    "rollback mentioned, no procedure",
-                )],
+                vec![Evidence::new(&d.text.path, n, note)],
                 "rollback mentioned but not described",
             );
         }
@@ -372,8 +478,23 @@ pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome
         .chain(facts.k8s.iter().map(|y| &y.file))
         .chain(facts.workflows.iter().map(|y| &y.file))
         .chain(facts.other_ci.iter());
+    let mut weak: Vec<(Evidence, &'static str)> = Vec::new();
     for s in texts {
         let name = file_name(&s.path).to_ascii_lowercase();
+        // A 0-byte `backup.sql` proves nothing.
+        if s.text.trim().is_empty() {
+            continue;
+        }
+        if let Some(reason) = strength::weak_reason(&s.path) {
+            if let Some((n, l)) = s.numbered().find(|(_, l)| BACKUP_RE.is_match(l)) {
+                let shown: String = l.trim().chars().take(50).collect();
+                weak.push((
+                    Evidence::new(&s.path, n, format!("backup: {shown}")),
+                    reason,
+                ));
+            }
+            continue;
+        }
         let mut b = None;
         let mut r = None;
         for (n, l) in s.numbered() {
@@ -418,15 +539,22 @@ pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome
             "disaster recovery",
         ])
         .into_iter()
+        .filter(|(d, _)| d.weak.is_none())
         .map(|(d, h)| Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title)))
         .collect();
     let doc_backup: Vec<Evidence> = docs
         .headings_with(&["backup", "back up", "back-up"])
         .into_iter()
+        .filter(|(d, _)| d.weak.is_none())
         .map(|(d, h)| Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title)))
         .collect();
     if p.library {
         return na("library or tool: no data to back up");
+    }
+    if backups.is_empty() && doc_backup.is_empty() {
+        if let Some((e, r)) = weak.into_iter().next() {
+            return weak_only(e, r, "backups");
+        }
     }
     if backups.is_empty() && doc_backup.is_empty() && !p.stateful {
         return na("no database or persistent store found");

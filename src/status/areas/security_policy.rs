@@ -41,10 +41,11 @@ pub(crate) fn security_policy(facts: &Facts<'_>) -> Outcome {
             "SECURITY.md is a scaffold with a placeholder",
         );
     }
-    match t
-        .numbered()
-        .find(|(_, l)| CONTACT.is_match(l) && !l.contains("@example."))
-    {
+    match prose_lines(t).find(|(_, l)| {
+        CONTACT
+            .find_iter(l)
+            .any(|m| !m.as_str().contains("@example.") && !is_public_tracker(m.as_str()))
+    }) {
         Some((n, _)) => out(
             State::Done,
             vec![Evidence::new(&t.path, n, "reporting channel")],
@@ -56,6 +57,44 @@ pub(crate) fn security_policy(facts: &Facts<'_>) -> Outcome {
             "SECURITY.md without a way to report",
         ),
     }
+}
+
+/// The lines of a document that are prose: not inside a fenced code block, with inline code spans blanked (a URL in a code sample is not a
+/// reporting channel).
+fn prose_lines(t: &super::super::facts::Text) -> impl Iterator<Item = (usize, String)> + '_ {
+    let mut fence: Option<&str> = None;
+    t.numbered().filter_map(move |(n, l)| {
+        let tl = l.trim_start();
+        for marker in ["```", "~~~"] {
+            if tl.starts_with(marker) {
+                fence = match fence {
+                    Some(m) if m == marker => None,
+                    None => Some(marker),
+                    other => other,
+                };
+                return None;
+            }
+        }
+        if fence.is_some() {
+            return None;
+        }
+        let mut prose = String::with_capacity(l.len());
+        let mut in_code = false;
+        for c in l.chars() {
+            if c == '`' {
+                in_code = !in_code;
+            } else if !in_code {
+                prose.push(c);
+            }
+        }
+        Some((n, prose))
+    })
+}
+
+/// A public issue tracker is not a private way to report a vulnerability.
+fn is_public_tracker(url: &str) -> bool {
+    let u = url.trim_end_matches(['/', ')', '.', ',']);
+    u.ends_with("/issues") || u.contains("/issues/new") || u.ends_with("/discussions")
 }
 
 pub(crate) fn secret_scanning(facts: &Facts<'_>, ci: &Ci) -> Outcome {

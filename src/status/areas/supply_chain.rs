@@ -112,6 +112,13 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Fin
             "no Dependabot or Renovate configuration",
         );
     };
+    if let Some((line, error)) = dependabot_schema_error(db) {
+        return out(
+            State::Missing,
+            vec![Evidence::new(&db.file.path, line, error.clone())],
+            format!("dependabot.yml is not valid, so Dependabot ignores it: {error}"),
+        );
+    }
     let mut configured: BTreeMap<String, Evidence> = BTreeMap::new();
     for doc in &db.yaml.documents {
         let Some(root) = &doc.root else { continue };
@@ -185,6 +192,55 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Fin
     )
 }
 
+/// The first way `.github/dependabot.yml` breaks GitHub's schema for it (what
+/// makes Dependabot reject the whole file): `version: 2`, an `updates` list, and
+/// in every entry a `package-ecosystem`, a `directory` or `directories`, and a
+/// `schedule` with an `interval`. `None` when it has all of them.
+fn dependabot_schema_error(db: &super::super::facts::YamlText) -> Option<(usize, String)> {
+    if let Some(e) = &db.yaml.error {
+        return Some((db.file.line(e.start), "not valid YAML".to_string()));
+    }
+    let root = db.yaml.documents.iter().find_map(|d| d.root.as_ref())?;
+    let at = |n: &crate::parse::yaml::YamlNode| db.file.line(n.span.start);
+    match root.get("version") {
+        None => return Some((1, "no `version: 2`".to_string())),
+        Some(v) if v.as_str().map(str::trim) != Some("2") => {
+            return Some((at(v), "`version` must be 2".to_string()))
+        }
+        Some(_) => {}
+    }
+    let Some(updates) = root.get("updates") else {
+        return Some((1, "no `updates:` list".to_string()));
+    };
+    let Some(entries) = updates.as_seq() else {
+        return Some((at(updates), "`updates` must be a list".to_string()));
+    };
+    for u in entries {
+        let line = at(u);
+        let eco = u.get("package-ecosystem").and_then(|e| e.as_str());
+        let Some(eco) = eco else {
+            return Some((
+                line,
+                "an `updates` entry has no `package-ecosystem`".to_string(),
+            ));
+        };
+        if u.get("directory").is_none() && u.get("directories").is_none() {
+            return Some((line, format!("the `{eco}` entry has no `directory`")));
+        }
+        match u.get("schedule") {
+            None => return Some((line, format!("the `{eco}` entry has no `schedule`"))),
+            Some(sch) if sch.get("interval").is_none() => {
+                return Some((
+                    at(sch),
+                    format!("the `{eco}` entry's `schedule` has no `interval`"),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    None
+}
+
 /// Share of requirement lines pinned with `==`/`===`, a URL or a hash.
 fn requirements_pinned(t: &Text) -> (usize, usize) {
     let mut pinned = 0;
@@ -203,6 +259,16 @@ fn requirements_pinned(t: &Text) -> (usize, usize) {
 }
 
 pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
+    // A lockfile locks the manifest beside it; a root lockfile also locks a
+    // sub-package when the root declares a workspace (npm/yarn `workspaces`,
+    // pnpm-workspace.yaml, a Cargo `[workspace]`, uv/poetry at the root). An
+    // empty lockfile locks nothing.
+    let root_workspace = facts.manifests.iter().any(|m| {
+        (m.path == "package.json" && m.text.contains("\"workspaces\""))
+            || (m.path == "Cargo.toml" && m.text.contains("[workspace]"))
+            || (m.path == "pyproject.toml" && m.text.contains("[tool.uv.workspace]"))
+    }) || facts.has("pnpm-workspace.yaml")
+        || facts.has("go.work");
     let has_in = |dir: &str, names: &[&str]| {
         names.iter().any(|n| {
             let path = if dir.is_empty() {
@@ -210,8 +276,8 @@ pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
             } else {
                 format!("{dir}/{n}")
             };
-            facts.has(&path)
-        }) || names.iter().any(|n| facts.has(n))
+            facts.has_content(&path)
+        }) || (root_workspace && names.iter().any(|n| facts.has_content(n)))
     };
     let mut good = Vec::new();
     let mut bad = Vec::new();

@@ -1,0 +1,349 @@
+//! Build tools that name a Dockerfile without a `docker build` command line: bake
+//! files (`docker-bake.hcl`/`.json`), skaffold, dev containers (`devcontainer.json`),
+//! Tiltfiles; `docker build` lines in other CI systems' files (`.gitlab-ci.yml`,
+//! `Jenkinsfile`, `cloudbuild.yaml`); and plain mentions of a Dockerfile's path in
+//! any text (a README table, a platform manifest's `dockerfilePath`).
+//!
+//! Light readers over the text: each looks for the few keys its tool uses, so a file
+//! that is not what its name says yields nothing rather than an error.
+
+use super::paths::{dir_of, file_name, join};
+
+/// A Dockerfile a build tool's configuration builds: (1-based line, path resolved
+/// from the configuration's directory).
+pub type Built = (usize, String);
+
+/// What a build tool's configuration file builds; empty for any other file.
+pub fn built_by_tool(path: &str, text: &str) -> Vec<Built> {
+    let name = file_name(path).to_ascii_lowercase();
+    let dir = dir_of(path);
+    if name.ends_with(".hcl") && text.contains("target") {
+        return bake_hcl(dir, text);
+    }
+    if name.starts_with("docker-bake") && name.ends_with(".json") {
+        return bake_json(dir, text);
+    }
+    if name == "devcontainer.json" || name == ".devcontainer.json" {
+        return devcontainer(dir, text);
+    }
+    if name == "tiltfile" || name.ends_with(".tiltfile") {
+        return tiltfile(dir, text);
+    }
+    if name.starts_with("skaffold") && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+        return skaffold(dir, text);
+    }
+    Vec::new()
+}
+
+/// The string value of `key = "v"` / `"key": "v"` / `key: v` on one line.
+fn value_of<'t>(line: &'t str, key: &str) -> Option<&'t str> {
+    let t = line.trim_start();
+    let rest = t
+        .strip_prefix(key)
+        .or_else(|| t.strip_prefix(&format!("\"{key}\"")))?;
+    let rest = rest.trim_start();
+    let rest = rest
+        .strip_prefix('=')
+        .or_else(|| rest.strip_prefix(':'))?
+        .trim();
+    let rest = rest.trim_end_matches(',').trim();
+    let v = rest
+        .strip_prefix('"')
+        .and_then(|r| r.split('"').next())
+        .or_else(|| rest.strip_prefix('\'').and_then(|r| r.split('\'').next()))
+        .unwrap_or_else(|| rest.split([' ', '#']).next().unwrap_or(""));
+    (!v.is_empty() && !v.contains("${") && !v.contains("{{")).then_some(v)
+}
+
+/// Blocks of `key = value` settings (bake targets, skaffold artifacts): each opens at
+/// a line that starts a block and ends where the next begins.
+fn blocks<'t>(text: &'t str, opens: impl Fn(&str) -> bool) -> Vec<(usize, Vec<&'t str>)> {
+    let mut out: Vec<(usize, Vec<&'t str>)> = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if opens(l) {
+            out.push((i + 1, Vec::new()));
+        } else if let Some((_, lines)) = out.last_mut() {
+            lines.push(l);
+        }
+    }
+    out
+}
+
+/// Resolves a (context, dockerfile) pair as docker does: the Dockerfile relative to
+/// the context, the context relative to the configuration's directory.
+fn resolve(dir: &str, context: Option<&str>, dockerfile: Option<&str>) -> Option<String> {
+    let ctx = join(dir, context.unwrap_or("."))?;
+    join(&ctx, dockerfile.unwrap_or("Dockerfile"))
+}
+
+fn bake_hcl(dir: &str, text: &str) -> Vec<Built> {
+    let opens = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with("target ") && t.trim_end().ends_with('{')
+    };
+    blocks(text, opens)
+        .into_iter()
+        .filter_map(|(line, lines)| {
+            let ctx = lines.iter().find_map(|l| value_of(l, "context"));
+            let df = lines.iter().find_map(|l| value_of(l, "dockerfile"));
+            // `dockerfile-inline` builds nothing from the repository.
+            if lines
+                .iter()
+                .any(|l| l.trim_start().starts_with("dockerfile-inline"))
+            {
+                return None;
+            }
+            resolve(dir, ctx, df).map(|p| (line, p))
+        })
+        .collect()
+}
+
+fn bake_json(dir: &str, text: &str) -> Vec<Built> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let Some(targets) = v.get("target").and_then(|t| t.as_object()) else {
+        return Vec::new();
+    };
+    let line_of = |name: &str| {
+        text.lines()
+            .position(|l| l.contains(&format!("\"{name}\"")))
+            .map_or(1, |i| i + 1)
+    };
+    targets
+        .iter()
+        .filter_map(|(name, t)| {
+            let s = |k: &str| t.get(k).and_then(|x| x.as_str());
+            resolve(dir, s("context"), s("dockerfile")).map(|p| (line_of(name), p))
+        })
+        .collect()
+}
+
+/// `devcontainer.json` (JSON with comments): `"dockerFile"`/`"dockerfile"` at the top
+/// or under `"build"`, relative to the file's directory, with `"context"`.
+fn devcontainer(dir: &str, text: &str) -> Vec<Built> {
+    let mut df = None;
+    for (i, l) in text.lines().enumerate() {
+        if let Some(v) = value_of(l, "dockerFile").or_else(|| value_of(l, "dockerfile")) {
+            df = Some((i + 1, v));
+        }
+    }
+    // The Dockerfile path is relative to devcontainer.json; the context only says
+    // what is sent to the daemon.
+    df.and_then(|(line, d)| join(dir, d).map(|p| (line, p)))
+        .into_iter()
+        .collect()
+}
+
+/// `docker_build('ref', 'context', dockerfile='path')` in a Tiltfile (Starlark).
+fn tiltfile(dir: &str, text: &str) -> Vec<Built> {
+    let mut out = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        let Some(at) = l.find("docker_build(") else {
+            continue;
+        };
+        let args = &l[at + "docker_build(".len()..];
+        let args = args.rsplit_once(')').map_or(args, |(a, _)| a);
+        let mut positional = Vec::new();
+        let mut dockerfile = None;
+        for a in args.split(',') {
+            let a = a.trim();
+            if let Some((k, v)) = a.split_once('=') {
+                if k.trim() == "dockerfile" {
+                    dockerfile = Some(v.trim().trim_matches(['"', '\'']));
+                }
+            } else {
+                positional.push(a.trim_matches(['"', '\'']));
+            }
+        }
+        let Some(ctx) = positional.get(1).copied() else {
+            continue;
+        };
+        // Tilt resolves `dockerfile=` from the Tiltfile's directory.
+        let path = match dockerfile {
+            Some(d) => join(dir, d),
+            None => resolve(dir, Some(ctx), None),
+        };
+        out.extend(path.map(|p| (i + 1, p)));
+    }
+    out
+}
+
+/// `build.artifacts[]` (and profiles') `context:` + `docker.dockerfile:` in skaffold.
+fn skaffold(dir: &str, text: &str) -> Vec<Built> {
+    let opens = |l: &str| l.trim_start().starts_with("- image:");
+    blocks(text, opens)
+        .into_iter()
+        .filter_map(|(line, lines)| {
+            // The artifact ends at the next list item at its indentation or less.
+            let ctx = lines.iter().find_map(|l| value_of(l, "context"));
+            let df = lines.iter().find_map(|l| value_of(l, "dockerfile"));
+            let is_docker = lines.iter().any(|l| {
+                let t = l.trim_start();
+                t.starts_with("docker:") || t.starts_with("dockerfile:")
+            }) || !lines.iter().any(|l| {
+                let t = l.trim_start();
+                ["jib:", "bazel:", "ko:", "buildpacks:", "custom:"]
+                    .iter()
+                    .any(|k| t.starts_with(k))
+            });
+            if !is_docker {
+                return None;
+            }
+            resolve(dir, ctx, df).map(|p| (line, p))
+        })
+        .collect()
+}
+
+/// `docker build` / `podman build` / `buildah bud` lines in a file the model does not
+/// otherwise read as commands (another CI system's configuration, a Jenkinsfile, a
+/// Justfile): the command from the build tool's name to the end of the line, split
+/// into words. Quoting around the whole command (`sh 'docker build …'`) is dropped.
+pub fn build_command_lines(text: &str) -> Vec<(usize, Vec<Option<String>>)> {
+    let mut out = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        let Some(at) = [
+            "docker build",
+            "docker buildx build",
+            "podman build",
+            "buildah bud",
+        ]
+        .iter()
+        .filter_map(|p| l.find(p))
+        .min() else {
+            continue;
+        };
+        let cmd = l[at..]
+            .trim_end()
+            .trim_end_matches(['\'', '"', ',', ']', ')']);
+        for argv in super::commands::split_line(cmd) {
+            out.push((i + 1, argv));
+        }
+    }
+    out
+}
+
+/// Whether a file name matches a glob with `*` only (`Dockerfile.*`, `*.Dockerfile`).
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return false;
+    };
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Words in a text that name a Dockerfile (`docker/api.Dockerfile`,
+/// `Dockerfile.gpu`, `Containerfile`), with their 1-based line.
+pub fn dockerfile_mentions(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        let lower = l.to_ascii_lowercase();
+        if !(lower.contains("dockerfile") || lower.contains("containerfile")) {
+            continue;
+        }
+        let is_word =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-' | '*');
+        for w in l.split(|c: char| !is_word(c)) {
+            let wl = w.to_ascii_lowercase();
+            let name = wl.rsplit('/').next().unwrap_or(&wl);
+            if !(name.contains("dockerfile") || name.contains("containerfile")) {
+                continue;
+            }
+            let w = w.trim_start_matches("./").trim_end_matches('/');
+            let w = if w.ends_with('.') && !w.ends_with(".*") {
+                w.trim_end_matches('.')
+            } else {
+                w
+            };
+            if !w.is_empty() && !w.starts_with("--") {
+                out.push((i + 1, w.to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bake_targets_resolve_context_and_dockerfile() {
+        let hcl = "group \"default\" {\n  targets = [\"api\", \"worker\"]\n}\n\ntarget \"api\" {\n  context = \"services/api\"\n  dockerfile = \"Dockerfile.prod\"\n}\n\ntarget \"worker\" {\n  context = \"./worker\"\n}\n";
+        assert_eq!(
+            built_by_tool("docker-bake.hcl", hcl),
+            vec![
+                (5, "services/api/Dockerfile.prod".to_string()),
+                (10, "worker/Dockerfile".to_string())
+            ]
+        );
+        let json = r#"{"target": {"web": {"context": "web", "dockerfile": "Containerfile"}}}"#;
+        assert_eq!(
+            built_by_tool("deploy/docker-bake.json", json),
+            vec![(1, "deploy/web/Containerfile".to_string())]
+        );
+    }
+
+    #[test]
+    fn devcontainer_tilt_and_skaffold() {
+        let dc = "{\n  // dev image\n  \"name\": \"app\",\n  \"build\": {\n    \"dockerfile\": \"../docker/dev.Dockerfile\",\n    \"context\": \"..\"\n  }\n}\n";
+        assert_eq!(
+            built_by_tool(".devcontainer/devcontainer.json", dc),
+            vec![(5, "docker/dev.Dockerfile".to_string())]
+        );
+        let tilt = "docker_build('registry/api', 'services/api', dockerfile='deploy/api.Dockerfile')\ndocker_build('registry/web', './web')\n";
+        assert_eq!(
+            built_by_tool("Tiltfile", tilt),
+            vec![
+                (1, "deploy/api.Dockerfile".to_string()),
+                (2, "web/Dockerfile".to_string())
+            ]
+        );
+        let sk = "apiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n    - image: api\n      context: services/api\n      docker:\n        dockerfile: Dockerfile.dev\n    - image: web\n      jib: {}\n";
+        assert_eq!(
+            built_by_tool("skaffold.yaml", sk),
+            vec![(5, "services/api/Dockerfile.dev".to_string())]
+        );
+    }
+
+    #[test]
+    fn build_lines_and_mentions() {
+        let gitlab = "build:\n  script:\n    - docker build -f docker/Dockerfile.gpu -t $IMAGE .\n";
+        let lines = build_command_lines(gitlab);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].0, 3);
+        let jenkins = "sh 'docker build -t app services/app'";
+        assert_eq!(build_command_lines(jenkins).len(), 1);
+        assert!(glob_match("Dockerfile.*", "Dockerfile.distroless"));
+        assert!(glob_match("*.Dockerfile", "api.Dockerfile"));
+        assert!(!glob_match("Dockerfile.*", "Containerfile"));
+        assert_eq!(
+            dockerfile_mentions("DOCKERFILE_VARIANTS ?= $(wildcard Dockerfile Dockerfile.*)"),
+            vec![
+                (1, "DOCKERFILE_VARIANTS".to_string()),
+                (1, "Dockerfile".to_string()),
+                (1, "Dockerfile.*".to_string())
+            ]
+        );
+        assert_eq!(
+            dockerfile_mentions("| GPU image | `docker/Dockerfile.gpu` |\nSee ./Containerfile."),
+            vec![
+                (1, "docker/Dockerfile.gpu".to_string()),
+                (2, "Containerfile".to_string())
+            ]
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! `docker/unreferenced-dockerfile`: several Dockerfiles, and some of them built or
+//! named by nothing in the repository, so nobody can tell which image ships.
+
+use crate::finding::{Related, Severity};
+use crate::roles::FileRole;
+use crate::rules::{RepoCx, RepoSink, Rule, RuleMeta};
+use crate::source::SourceFile;
+
+/// See [`META`].
+pub struct UnreferencedDockerfile;
+
+/// Metadata and docs.
+pub static META: RuleMeta = RuleMeta {
+    id: "docker/unreferenced-dockerfile",
+    summary:
+        "Dockerfiles that no workflow, compose file, script, build tool or document builds or names",
+    severity: Severity::Low,
+    docs: r#"
+## Why
+A repository with eleven Dockerfiles and a release workflow that builds two of them
+leaves everyone guessing: which image is the one in production, which are
+experiments, which are stale copies that still install last year's dependencies?
+Fixes go into the wrong file, scanners report problems in images nobody runs, and
+the image that does ship is reviewed less.
+
+The rule uses the repository model's "who builds this Dockerfile": `docker build
+-f`/`docker buildx build`/`podman build` in workflows, scripts, Makefiles and docs
+code blocks (a directory build, `docker build services/api`, builds
+`services/api/Dockerfile`), compose `build:` (`context:` + `dockerfile:`),
+`docker/build-push-action` `file:`/`context:`, bake files (`docker-bake.hcl`/`.json`
+targets), skaffold artifacts, `devcontainer.json` (`dockerFile`, `build.dockerfile`),
+Tiltfile `docker_build`, `docker build` lines in other CI systems' files
+(`.gitlab-ci.yml`, `Jenkinsfile`, `cloudbuild.yaml`), and any text that names the
+Dockerfile's path (a README table, a platform manifest's `dockerfilePath`).
+
+Reported (low, hygiene) when the repository has two or more shipped Dockerfiles and
+some are referenced by none of these: one finding at the first, the others as
+related locations. Not counted: the root `Dockerfile`/`Containerfile` (what `docker
+build .` and hosting platforms build by default), Dockerfiles under tests, examples,
+vendored, archived or development directories (test code and tutorials build them).
+
+## Example
+```text
+Dockerfile                  # built by .github/workflows/release.yml
+docker/Dockerfile.gpu       # referenced by nothing
+docker/Dockerfile.old       # referenced by nothing
+```
+
+## Fix
+Delete the Dockerfiles that are no longer built, or say where each is used: build it
+from CI, list it in the README with the command that builds it, or move experiments
+under `examples/`.
+"#,
+};
+
+/// The default Dockerfile of a root `docker build .`.
+fn is_root_default(path: &str) -> bool {
+    matches!(path, "Dockerfile" | "Containerfile" | "dockerfile")
+}
+
+/// A location at the first `FROM` of a Dockerfile (line 1 when it has none), and the line.
+fn locate(repo: &RepoCx<'_>, path: &str, line: usize, message: &str) -> (Related, String) {
+    let text = repo.read_text(path).unwrap_or_default();
+    let file = SourceFile::new(path, text);
+    let l = line.saturating_sub(1);
+    let span = file.lines.line_range(&file.text, l);
+    let snippet = file.lines.line_text(&file.text, l).to_string();
+    (
+        Related {
+            path: path.to_string(),
+            region: file.region(&span),
+            span,
+            message: message.to_string(),
+        },
+        snippet,
+    )
+}
+
+impl Rule for UnreferencedDockerfile {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants_all_text(&self) -> bool {
+        // Other CI systems' files, `devcontainer.json`, Tiltfiles and READMEs are
+        // where Dockerfiles are built or named; the model reads them only when read.
+        true
+    }
+
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+        let model = repo.model;
+        let shipped: Vec<_> = model
+            .images()
+            .iter()
+            .filter(|i| {
+                let role = model.role(&i.dockerfile);
+                role.by_path == FileRole::Production && !role.dev_only
+            })
+            .collect();
+        if shipped.len() < 2 {
+            return;
+        }
+        let unreferenced: Vec<_> = shipped
+            .iter()
+            .filter(|i| {
+                !is_root_default(&i.dockerfile)
+                    && model
+                        .references_to(&i.dockerfile)
+                        .all(|r| r.from == i.dockerfile)
+            })
+            .collect();
+        let Some((first, rest)) = unreferenced.split_first() else {
+            return;
+        };
+        let from_line = |i: &crate::model::Image| i.stages.first().map_or(1, |s| s.line);
+        let (at, snippet) = locate(
+            repo,
+            &first.dockerfile,
+            from_line(first),
+            "built by nothing",
+        );
+        let n = unreferenced.len();
+        let m = shipped.len();
+        let which = if n == 1 {
+            "this Dockerfile is".to_string()
+        } else {
+            format!("{n} of the repository's {m} Dockerfiles are")
+        };
+        let message = format!(
+            "{which} built or named by nothing in the repository (no workflow, compose file, Makefile, script, build tool configuration or document): delete what is no longer used, or document which image each builds and how"
+        );
+        let related: Vec<Related> = rest
+            .iter()
+            .map(|i| locate(repo, &i.dockerfile, from_line(i), "built by nothing either").0)
+            .collect();
+        let f = out.report(at, snippet, message);
+        f.related = related;
+    }
+}
