@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn serves_or_not() {
-        let n = |t: &str| check(&MissingHealthcheck, t).len();
+        let n = |t: &str| check(&MissingHealthcheck::default(), t).len();
         assert_eq!(n("FROM python:3.12\nCMD [\"gunicorn\", \"app:app\"]\n"), 1);
         assert_eq!(n("FROM python:3.12\nCMD gunicorn app:app\n"), 1);
         assert_eq!(n("FROM python:3.12\nEXPOSE 8000\n"), 1);
