@@ -76,23 +76,33 @@ low when
 Only the options that change something in this script are asked for:
 - `-e`, unless the script handles failures itself: it reads `$?`/`PIPESTATUS`, or
   its work is an endless `while true` loop (a housekeeping or retry loop must
-  outlive one failed run);
+  outlive one failed run); unless it sets `-u` or `pipefail` and leaves `-e` out
+  (a choice: diagnostics and summaries that go on past failures); and unless
+  nothing could fail and be walked past: every command that can fail is a test
+  (`if`/`while`/`until` conditions, the left of `&&`/`||`) or the last thing the
+  script does, the rest prints, sleeps or exits (a wait-for-database loop, a
+  script of `echo`s and tests, functions that only print count as `echo`);
 - `-u`, when the script expands, without a default, a variable it never assigns
   (an environment variable or a positional argument) — and not when it tests such a
-  variable for emptiness (`[ -z $CI ]`, `[[ "$1" != "" ]]`, `[ "x$USER" = "x" ]`):
-  there "unset" is a signal, and `-u` would crash the script;
+  variable for emptiness (`[ -z $CI ]`, `[[ "$1" != "" ]]`, `[ "x$USER" = "x" ]`)
+  or dispatches on it with a catch-all arm (`case "$1" in … *) usage;; esac`) or
+  expands it unquoted as extra words of a command (`${EXTRA_ARGS}`, `$PYTEST_OPTS`):
+  there "unset" is a signal, and `-u` would crash the script; variables bash sets
+  itself (`EUID`, `BASH_SOURCE`, `OPTARG`…) are always set, and a function's `$1`
+  is an argument its callers in the file pass;
 - `pipefail`, when a pipeline runs as a statement of its own (not in `$(…)`, not
   negated) with an earlier stage that can fail (not `echo`/`printf`) and a last
   stage that does not notice an empty stream: not `| grep pattern`, not
   `| tee out.log` when the script reads `out.log` afterwards (tests that expect a
   command to fail check its output this way), not a consumer that fails on empty
-  input (`tar -x`, `gunzip`, `sha256sum -c`, `gpg --dearmor`, `kubectl apply -f -`).
+  input (`tar -x`, `gunzip`, `sha256sum -c`, `gpg --dearmor`, `kubectl apply -f -`,
+  `kubectl delete -f -`).
   That pipeline is given as a related location.
 A script whose missing options all change nothing is not reported (`set -eux` in a
 test with no pipeline). Settings files without a shebang named as such (`ci-env.sh`,
 `build_vars.sh`, `config.sh`) and inputs of tests (scripts under a test's
 `library/`, `files/`, `fixtures/`, `testdata/`) are not reported. bats helpers (`load`
-plus functions) count as libraries.
+plus functions, also through a helper function that only `load`s) count as libraries.
 
 Tests, examples, development and CI-only tooling are capped at low by their role
 as everywhere (docs/severity.md, "Context"). The
@@ -349,7 +359,15 @@ impl Rule for MissingStrictMode {
         // A script that checks `$?` itself, or whose work is an endless loop (a
         // housekeeping or retry daemon), handles failures on purpose: `-e` would stop it
         // at the first one.
-        if mode.errexit.is_none() && !reads_exit_status(text) && !runs_forever(script) {
+        // A `set -u` or `set -o pipefail` without `-e` is a choice, not an oversight:
+        // such scripts (diagnostics, summaries) go on past failures on purpose.
+        let errexit_left_out = mode.nounset.is_some() || mode.pipefail.is_some();
+        if mode.errexit.is_none()
+            && !errexit_left_out
+            && !reads_exit_status(text)
+            && !runs_forever(script)
+            && errexit_matters(script)
+        {
             missing.push("-e");
         }
         // `-u` only matters where the script expands a variable it may not have set; a
@@ -371,7 +389,10 @@ impl Rule for MissingStrictMode {
         } else {
             None
         };
-        if masking.is_none() {
+        // Without `-e` (left out on purpose or needless here) a pipeline's status stops
+        // nothing either: `pipefail` alone changes nothing.
+        let errexit_on = mode.errexit.is_some() || missing.contains(&"-e");
+        if masking.is_none() || !errexit_on {
             missing.retain(|m| *m != "-o pipefail");
         }
         if missing.is_empty() {
@@ -449,6 +470,101 @@ impl Rule for MissingStrictMode {
         }
         f.related.extend(masking);
     }
+}
+
+/// Commands whose failure nobody needs `-e` to catch: they print, wait, set shell
+/// state or end the script.
+const CANNOT_FAIL_USEFULLY: &[&str] = &[
+    "echo", "printf", "sleep", "true", ":", "exit", "return", "export", "local", "readonly",
+    "declare", "typeset", "shift", "set", "unset", "break", "continue", "trap",
+];
+
+/// Whether `-e` would change what the script does: some command that can fail runs
+/// outside a condition (`if`/`while`/`until` tests, the left of `&&`/`||`, `!`) and
+/// something runs after it. A wait loop (`until nc -z db 5432; do sleep 1; done`) or a
+/// script of `echo`s and tests gains nothing; the failure of the last command is the
+/// script's exit status anyway.
+fn errexit_matters(script: &ShellScript) -> bool {
+    let commands = script.commands();
+    let harmless = harmless_functions(script);
+    commands.iter().any(|c| {
+        !CANNOT_FAIL_USEFULLY.contains(&c.name.as_str())
+            && !harmless.contains(&c.name.as_str())
+            && !in_condition(c.node)
+            && (in_loop(c.node)
+                || commands
+                    .iter()
+                    .any(|later| later.node.start_byte() >= c.statement.end_byte()))
+    })
+}
+
+/// Functions of the script whose body only runs [`CANNOT_FAIL_USEFULLY`] commands
+/// (a `usage` or `log_info` that prints): calling them is like calling `echo`.
+fn harmless_functions(script: &ShellScript) -> Vec<&str> {
+    crate::parse::shell::descendants_of_kind(script.tree.root_node(), "function_definition")
+        .into_iter()
+        .filter_map(|f| {
+            let name = script.node_text(f.child_by_field_name("name")?);
+            let body = f.child_by_field_name("body")?;
+            let only_prints = crate::parse::shell::descendants_of_kind(body, "command")
+                .into_iter()
+                .all(|c| {
+                    let called = c
+                        .child_by_field_name("name")
+                        .map(|n| script.node_text(n))
+                        .unwrap_or("");
+                    CANNOT_FAIL_USEFULLY.contains(&called)
+                });
+            only_prints.then_some(name)
+        })
+        .collect()
+}
+
+/// Whether a node is in the body of a loop: the next iteration runs after it.
+fn in_loop(node: tree_sitter::Node<'_>) -> bool {
+    let mut at = node.parent();
+    while let Some(n) = at {
+        if matches!(
+            n.kind(),
+            "for_statement" | "c_style_for_statement" | "while_statement"
+        ) {
+            return true;
+        }
+        at = n.parent();
+    }
+    false
+}
+
+/// Whether a node runs as a test whose failure `-e` ignores: an `if`/`elif`/`while`/
+/// `until` condition, a command before `&&`/`||`, a negated command.
+fn in_condition(node: tree_sitter::Node<'_>) -> bool {
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        match parent.kind() {
+            "if_statement" | "elif_clause" => {
+                let mut c = parent.walk();
+                let then = parent.children(&mut c).find(|k| k.kind() == "then");
+                if then.is_some_and(|t| child.end_byte() <= t.start_byte()) {
+                    return true;
+                }
+            }
+            "while_statement" => {
+                if child.kind() != "do_group" && parent.child_by_field_name("body") != Some(child) {
+                    return true;
+                }
+            }
+            "list" => {
+                let last = parent.named_child(parent.named_child_count().saturating_sub(1) as u32);
+                if last != Some(child) {
+                    return true;
+                }
+            }
+            "negated_command" => return true,
+            _ => {}
+        }
+        child = parent;
+    }
+    false
 }
 
 /// Whether the script's work is a top-level `while true` / `while :` / `until false`
@@ -577,7 +693,31 @@ fn tests_emptiness(test: &str) -> bool {
 }
 
 /// Special parameters that are always set (`$@`, `$#`, `$?`, …).
-const ALWAYS_SET: &[&str] = &["@", "*", "#", "?", "$", "!", "0", "-"];
+const ALWAYS_SET: &[&str] = &[
+    "@",
+    "*",
+    "#",
+    "?",
+    "$",
+    "!",
+    "0",
+    "-", // special parameters
+    // Set by bash itself (or by `getopts` before the loop body reads them).
+    "EUID",
+    "UID",
+    "PPID",
+    "BASH_SOURCE",
+    "BASH_VERSION",
+    "FUNCNAME",
+    "HOSTNAME",
+    "LINENO",
+    "PWD",
+    "RANDOM",
+    "SECONDS",
+    "OPTARG",
+    "OPTIND",
+    "PIPESTATUS",
+];
 
 /// Whether `set -u` would change something: the script expands, without a default, a
 /// variable it never assigns itself (an environment variable or a positional
@@ -622,9 +762,16 @@ fn nounset_matters(script: &ShellScript) -> bool {
                     .iter()
                     .rev()
                     .find(|a| a.kind() == "test_command")
-                    .is_some_and(|t| tests_emptiness(script.node_text(*t)));
+                    .is_some_and(|t| tests_emptiness(script.node_text(*t)))
+                    || dispatched_with_fallback(script, n, ancestors)
+                    || optional_words(script, n, ancestors);
+                // `$1` inside a function is an argument of a call in this same file.
+                let in_function = ancestors.iter().any(|a| a.kind() == "function_definition");
                 for part in script.word(n).parts {
                     if let WordPart::Var(e) = part {
+                        if in_function && e.name.bytes().all(|b| b.is_ascii_digit()) {
+                            continue;
+                        }
                         let defaulted = matches!(
                             e.operator.as_deref(),
                             Some(":-" | "-" | ":=" | "=" | ":+" | "+" | ":?" | "?")
@@ -645,6 +792,51 @@ fn nounset_matters(script: &ShellScript) -> bool {
         .filter(|(name, _)| !assigned.contains(name))
         .collect();
     !unassigned.is_empty() && !unassigned.iter().any(|(_, tested)| *tested)
+}
+
+/// `cmd ${EXTRA_ARGS}`, `${ADDITIONAL_FLAGS}`: an unquoted expansion of a variable
+/// named for extra words of a command line is optional by convention (unset means
+/// "no extra flags"); `-u` would crash every run that does not set it.
+fn optional_words(
+    script: &ShellScript,
+    expansion: tree_sitter::Node<'_>,
+    ancestors: &[tree_sitter::Node<'_>],
+) -> bool {
+    let quoted = ancestors.last().is_some_and(|p| p.kind() == "string");
+    let name = script
+        .node_text(expansion)
+        .trim_start_matches('$')
+        .trim_matches(['{', '}'])
+        .to_ascii_uppercase();
+    !quoted
+        && ["FLAGS", "ARGS", "OPTS", "OPTIONS", "PARAMS"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+}
+
+/// Whether an expansion is the subject of a `case` with a catch-all arm (`case "$1"
+/// in start) …;; *) usage;; esac`): the script treats "no argument" as a case of its
+/// own, and `-u` would crash it before the usage text.
+fn dispatched_with_fallback(
+    script: &ShellScript,
+    expansion: tree_sitter::Node<'_>,
+    ancestors: &[tree_sitter::Node<'_>],
+) -> bool {
+    ancestors
+        .iter()
+        .rev()
+        .find(|a| a.kind() == "case_statement")
+        .is_some_and(|case| {
+            let subject = case.child_by_field_name("value");
+            let is_subject = subject.is_some_and(|v| {
+                v.start_byte() <= expansion.start_byte() && expansion.end_byte() <= v.end_byte()
+            });
+            let mut c = case.walk();
+            let catch_all = case.named_children(&mut c).any(|item| {
+                item.kind() == "case_item" && script.node_text(item).trim_start().starts_with("*)")
+            });
+            is_subject && catch_all
+        })
 }
 
 /// The name of the command a pipeline stage runs (its first simple command), without
@@ -956,6 +1148,25 @@ fn is_library(script: &ShellScript) -> bool {
     let root = script.tree.root_node();
     let mut c = root.walk();
     let kids: Vec<_> = root.named_children(&mut c).collect();
+    // A helper defined here that only pulls in other helpers (`__load_helpers() { load
+    // a; load b; }` then `__load_helpers`): calling it is a library's own set-up.
+    let loaders: Vec<&str> = kids
+        .iter()
+        .filter(|n| n.kind() == "function_definition")
+        .filter_map(|f| {
+            let name = script.node_text(f.child_by_field_name("name")?);
+            let body = f.child_by_field_name("body")?;
+            let commands = crate::parse::shell::descendants_of_kind(body, "command");
+            let only_loads = !commands.is_empty()
+                && commands.iter().all(|c| {
+                    matches!(
+                        c.child_by_field_name("name").map(|n| script.node_text(n)),
+                        Some("source" | "." | "load")
+                    )
+                });
+            only_loads.then_some(name)
+        })
+        .collect();
     !kids.is_empty()
         && kids.iter().all(|n| match n.kind() {
             "function_definition" | "variable_assignment" | "comment" | "declaration_command" => {
@@ -967,18 +1178,19 @@ fn is_library(script: &ShellScript) -> bool {
                     .map(|x| script.node_text(x))
                     .unwrap_or("");
                 // `load` is how bats test helpers pull in other helpers.
-                matches!(
-                    name,
-                    "source"
-                        | "."
-                        | "load"
-                        | "export"
-                        | "alias"
-                        | "readonly"
-                        | "set"
-                        | "shopt"
-                        | "umask"
-                )
+                loaders.contains(&name)
+                    || matches!(
+                        name,
+                        "source"
+                            | "."
+                            | "load"
+                            | "export"
+                            | "alias"
+                            | "readonly"
+                            | "set"
+                            | "shopt"
+                            | "umask"
+                    )
             }
             _ => false,
         })
@@ -1028,6 +1240,10 @@ mod tests {
         assert!(!masks("run.sh 2>&1 | tee out.txt\ngrep 'done' out.txt\n"));
         assert!(!masks("! bad-cmd | sort\n"));
         assert!(!masks("make\nmake install\n"));
+        assert!(!masks(
+            "kustomize build istio/ | kubectl -n kf apply --server-side -f -\n"
+        ));
+        assert!(!masks("kustomize build istio/ | kubectl delete -f -\n"));
     }
 
     #[test]
@@ -1042,6 +1258,31 @@ mod tests {
         assert!(reads_exit_status(
             "flask db upgrade\nif [[ \"$?\" == \"0\" ]]; then break; fi\n"
         ));
+    }
+
+    #[test]
+    fn errexit_matters_only_when_a_failure_could_be_walked_past() {
+        let matters = |t: &str| errexit_matters(&script(t));
+        assert!(matters("cd /srv/app\nrm -rf build\n"));
+        assert!(matters("VERSION=$(git describe)\necho \"$VERSION\"\n"));
+        assert!(matters("sed 's/a/b/' .env > env\nexec \"$@\"\n"));
+        // A wait loop: the only command that can fail is the loop's test.
+        assert!(!matters(
+            "until nc -z -w30 \"${DB_HOST:=db}\" 3306\ndo\n  echo waiting\n  sleep 1\ndone\n"
+        ));
+        // Tests and prints only.
+        assert!(!matters(
+            "S=ok\necho \"$S\"\nif [ -z \"$S\" ]; then\n  echo FAIL\n  exit 1\nfi\n"
+        ));
+        assert!(!matters("[ -f .env ] && cp .env .env.bak\n"));
+        // The last command's failure is the script's exit status.
+        assert!(!matters("echo building\nmake\n"));
+        // Functions that only print are as harmless as `echo`.
+        assert!(!matters(
+            "usage() {\n  printf 'Usage: %s\\n' \"$0\"\n}\nwhile getopts ':p:' f; do\n  case $f in\n    p) P=$OPTARG ;;\n    *) usage\n       exit 1 ;;\n  esac\ndone\necho \"$P\"\n"
+        ));
+        // In a loop the next iteration runs after a failure.
+        assert!(matters("for f in *.sql; do\n  psql -f \"$f\"\ndone\n"));
     }
 
     #[test]
@@ -1062,6 +1303,18 @@ mod tests {
         assert!(!matters(
             "if [ \"x${DOCKER_USER}\" = \"x\" ]; then exit 0; fi\n"
         ));
+        // Extra flags left unset mean "none".
+        assert!(!matters("./api-test -v ${ADDITIONAL_FLAGS} 2>&1\n"));
+        assert!(matters("./api-test -v \"${TARGET_DIR}\"\n"));
+        // A function's own arguments are passed by calls in the same file.
+        assert!(!matters(
+            "log() { echo \"[INFO] $1\"; }\nlog start\ncase \"${1:-}\" in\n  go) log go ;;\nesac\n"
+        ));
+        // `case "$1"` with a catch-all usage arm: no argument is a case of its own.
+        assert!(!matters(
+            "case \"$1\" in\n  start) run ;;\n  *) echo \"Usage: $0 start\"; exit 1 ;;\nesac\n"
+        ));
+        assert!(matters("case \"$1\" in\n  start) run ;;\nesac\n"));
         // A prefix assignment sets the variable for one command only.
         assert!(matters("GIT_REPO=\"$GIT_REPO\" go test ./...\n"));
     }

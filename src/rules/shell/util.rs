@@ -120,10 +120,11 @@ pub fn consumer_fails_on_bad_input(script: &ShellScript, p: tree_sitter::Node<'_
             has(&|a| a == "--check" || short_flag(a, 'c'))
         }
         "gpg" | "gpg2" => has(&|a| matches!(a, "--dearmor" | "--dearmour" | "--import")),
-        // `kubectl apply -f -` on empty input: "error: no objects passed to apply".
+        // `kubectl apply -f -` on empty input: "error: no objects passed to apply"
+        // (also with global flags first: `kubectl -n ns apply --server-side -f -`).
         "kubectl" => {
-            args.first()
-                .is_some_and(|a| matches!(a.as_str(), "apply" | "create" | "replace"))
+            args.iter()
+                .any(|a| matches!(a.as_str(), "apply" | "create" | "replace" | "delete"))
                 && args.windows(2).any(|w| w[0] == "-f" && w[1] == "-")
         }
         _ => false,
