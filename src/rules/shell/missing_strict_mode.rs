@@ -548,16 +548,17 @@ fn in_condition(node: tree_sitter::Node<'_>) -> bool {
                     return true;
                 }
             }
-            "while_statement" => {
-                if child.kind() != "do_group" && parent.child_by_field_name("body") != Some(child) {
-                    return true;
-                }
+            "while_statement"
+                if child.kind() != "do_group"
+                    && parent.child_by_field_name("body") != Some(child) =>
+            {
+                return true;
             }
-            "list" => {
-                let last = parent.named_child(parent.named_child_count().saturating_sub(1) as u32);
-                if last != Some(child) {
-                    return true;
-                }
+            "list"
+                if parent.named_child(parent.named_child_count().saturating_sub(1) as u32)
+                    != Some(child) =>
+            {
+                return true;
             }
             "negated_command" => return true,
             _ => {}
