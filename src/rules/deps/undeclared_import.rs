@@ -81,7 +81,9 @@ nothing to compare. A top-level import is reported when it is not:
 A module that a declared distribution brings along as its own dependency
 (`sqlalchemy` with `sqlmodel`, `pydantic` with `fastapi`) works today but relies
 on someone else's requirements: low. Imports inside functions (lazy imports,
-typically of optional extras) are reported at low, and so is everything when the project depends on its own split
+typically of optional extras) are reported at low, as are modules only scripts under
+`scripts/` import (the import fails in front of whoever runs the script, not in a
+service), and so is everything when the project depends on its own split
 distributions (`mlflow` → `mlflow-skinny`), whose dependencies are not visible
 from the repository. Tests, examples, docs (`docs/`), vendored and generated code and
 task files (`setup.py`, `noxfile.py`, `fabfile.py`, `tasks.py`, `conf.py`) and
@@ -657,6 +659,9 @@ impl Rule for UndeclaredImport {
                 ))
             });
             let all_lazy = imps.iter().all(|i| i.lazy);
+            // Only scripts run by hand (`scripts/`) import it: the import fails in front
+            // of whoever runs them, not in a service.
+            let only_scripts = imps.iter().all(|i| is_hand_run_script(&i.at.path));
             let mut files: Vec<&str> = imps.iter().map(|i| i.at.path.as_str()).collect();
             files.sort();
             files.dedup();
@@ -689,11 +694,18 @@ impl Rule for UndeclaredImport {
             let Some(first) = iter.next() else { continue };
             let f = out.report(first.at, first.snippet, msg);
             f.related = iter.map(|i| i.at).collect();
-            if all_lazy || split.is_some() || via.is_some() {
+            if all_lazy || only_scripts || split.is_some() || via.is_some() {
                 f.severity = Severity::Low;
             }
         }
     }
+}
+
+/// A Python file under a `scripts/` directory: a utility a person runs.
+fn is_hand_run_script(path: &str) -> bool {
+    let mut dirs: Vec<&str> = path.split('/').collect();
+    dirs.pop();
+    dirs.contains(&"scripts")
 }
 
 #[cfg(test)]
