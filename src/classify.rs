@@ -236,45 +236,49 @@ pub fn classify_name(rel_path: &str) -> NameClass {
     NameClass::Text
 }
 
-/// Dockerfile, Containerfile, `Dockerfile.prod`, `prod.Dockerfile`, `api.dockerfile`.
+/// Dockerfile, Containerfile, `Dockerfile.prod`, `Dockerfile-dev`, `prod.Dockerfile`,
+/// `api.dockerfile`; not `Dockerfile.md` or a workflow named `dockerfile-build.yaml`.
 pub fn is_dockerfile_name(file_name: &str) -> bool {
     let lower = file_name.to_ascii_lowercase();
+    // `Dockerfile.<variant>` / `Dockerfile-<variant>`, unless the last extension is
+    // that of another kind of file (docs, YAML, code, templates, backups).
+    let other_kind = matches!(
+        lower.rsplit_once('.').map(|(_, ext)| ext),
+        Some(
+            "dockerignore"
+                | "md"
+                | "txt"
+                | "yml"
+                | "yaml"
+                | "json"
+                | "sh"
+                | "rs"
+                | "py"
+                | "go"
+                | "js"
+                | "ts"
+                | "java"
+                | "rb"
+                | "c"
+                | "h"
+                | "toml"
+                | "lock"
+                | "j2"
+                | "jinja"
+                | "tmpl"
+                | "template"
+                | "erb"
+                | "bak"
+                | "orig"
+                | "swp"
+        )
+    );
     lower == "dockerfile"
         || lower == "containerfile"
-        || (lower.starts_with("dockerfile.")
-            && !matches!(
-                lower.rsplit('.').next(),
-                Some(
-                    "dockerignore"
-                        | "md"
-                        | "txt"
-                        | "yml"
-                        | "yaml"
-                        | "json"
-                        | "sh"
-                        | "rs"
-                        | "py"
-                        | "go"
-                        | "js"
-                        | "ts"
-                        | "java"
-                        | "rb"
-                        | "c"
-                        | "h"
-                        | "toml"
-                        | "lock"
-                        | "j2"
-                        | "jinja"
-                        | "tmpl"
-                        | "template"
-                        | "erb"
-                        | "bak"
-                        | "orig"
-                        | "swp"
-                )
-            ))
-        || lower.starts_with("dockerfile-")
-        || lower.starts_with("containerfile.")
+        || ((lower.starts_with("dockerfile.")
+            || lower.starts_with("dockerfile-")
+            || lower.starts_with("containerfile."))
+            && !other_kind)
         || lower.ends_with(".dockerfile")
         || lower.ends_with(".containerfile")
 }
@@ -397,6 +401,9 @@ mod tests {
             classify_name("api.Dockerfile"),
             NameClass::Known(FileKind::Dockerfile)
         );
+        assert!(is_dockerfile_name("Dockerfile-dev"));
+        assert!(!is_dockerfile_name("dockerfile-build.yaml"));
+        assert!(!is_dockerfile_name("Containerfile.md"));
         assert_eq!(
             classify_name("Dockerfile.md"),
             NameClass::Known(FileKind::Markdown)

@@ -291,7 +291,39 @@ pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
     if matches!(name, "action.yml" | "action.yaml") {
         return action_has_remote_uses(&crate::parse::yaml::parse(text));
     }
+    let lower = name.to_ascii_lowercase();
+    if crate::classify::is_compose_name(&lower)
+        && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
+    {
+        return compose_has_versioned_image(&crate::parse::yaml::parse(text));
+    }
     true
+}
+
+/// Whether a compose file names an image Dependabot can bump: `image:` with a version
+/// tag or a digest. An override that only sets ports or environment, a service that
+/// is only `build:`, or `image: x:latest` give it nothing to update.
+pub fn compose_has_versioned_image(yaml: &crate::parse::yaml::YamlFile) -> bool {
+    yaml.documents.iter().any(|doc| {
+        doc.root
+            .as_ref()
+            .and_then(|root| root.get("services"))
+            .and_then(|services| services.as_map())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|svc| svc.value.get("image").and_then(|i| i.as_str()))
+            .any(|image| {
+                let image = image.trim();
+                if image.contains("@sha256:") {
+                    return true;
+                }
+                let last = image.rsplit('/').next().unwrap_or(image);
+                match last.split_once(':') {
+                    Some((_, tag)) => tag != "latest" && !tag.is_empty(),
+                    None => false,
+                }
+            })
+    })
 }
 
 /// Paths of Renovate configuration files: with one, Renovate (not Dependabot) keeps

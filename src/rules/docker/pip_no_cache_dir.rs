@@ -23,7 +23,8 @@ wheels alone are gigabytes), pulled by every node that runs the image.
 The rule reports `pip install` / `python -m pip install` in the stages that end
 up in the final image, unless:
 
-- `--no-cache-dir` is given, or `PIP_NO_CACHE_DIR` is set by `ENV`/`ARG` or as a
+- `--no-cache-dir` is given (or `--no-cache`: pip accepts an unambiguous prefix of
+  a long option), or `PIP_NO_CACHE_DIR` is set by `ENV`/`ARG` or as a
   prefix assignment, or a `pip.conf` is copied in;
 - the `RUN` uses a BuildKit cache mount (`--mount=type=cache,target=/root/.cache/pip`),
   which keeps the cache out of the layer and reuses it: the better option;
@@ -124,7 +125,9 @@ impl Rule for PipNoCacheDir {
                     if vals
                         .iter()
                         .flatten()
-                        .any(|v| v.starts_with("--no-cache-dir"))
+                        // pip takes any unambiguous prefix of a long option:
+                        // `--no-cache` is `--no-cache-dir`.
+                        .any(|v| v.starts_with("--no-cache"))
                         || cmd
                             .assignments
                             .iter()

@@ -45,7 +45,9 @@ MkDocs/Python-Markdown) and match either GitHub's slugs (Unicode letters kept) o
 Python-Markdown's (accents folded, dashes collapsed). Links written as site URLs
 (`../advanced/transports/`, `./usage#flags`: MkDocs and Docusaurus serve `name.md`
 at `name/`) resolve to the page they reach. E-mail autolinks (`<jane@example.org>`),
-generator templates with an empty name (`[object](.md)`), Markdown kept by tools in
+generator templates with an empty name (`[object](.md)`), placeholders the site
+or the application replaces (`IMG_URL/events.png`), Markdown under `templates/`
+(rendered by the application: its links are routes), Markdown kept by tools in
 hidden directories (`.swarm_contexts/`), and archived documents are skipped.
 External URLs are never fetched (harden makes no network calls); links inside
 code blocks are not links.
@@ -70,6 +72,20 @@ Point the link at the current file or heading (`ops/restore.md`,
 links; harden also checks anchors in other Markdown files.
 "#,
 };
+
+/// `IMG_URL/events.png`, `STATIC_ROOT/logo.svg`: a first segment written as a
+/// constant (capitals with an underscore) is a placeholder the site generator or the
+/// application replaces, not a directory (`LICENSES/`, `ADR/` have no underscore).
+fn starts_with_placeholder(path: &str) -> bool {
+    let first = path.split('/').next().unwrap_or("");
+    first.len() >= 3
+        && first.contains('_')
+        && first.bytes().any(|b| b.is_ascii_uppercase())
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && path.contains('/')
+}
 
 fn is_external(dest: &str) -> bool {
     let lower = dest.to_ascii_lowercase();
@@ -207,6 +223,11 @@ impl Rule for BrokenLink {
         {
             return;
         }
+        // Markdown under `templates/` is rendered by the application (a Django or
+        // Jinja template): its links are routes of the running site, not files.
+        if cx.file.path.split('/').any(|d| d == "templates") {
+            return;
+        }
         // Old release notes point at files as they were then.
         let name = cx
             .file
@@ -241,7 +262,7 @@ impl Rule for BrokenLink {
                 .rsplit('/')
                 .next()
                 .is_some_and(|n| n.starts_with('.') && n.len() > 1 && !n[1..].contains('.'));
-            if is_rustdoc_link(path_part) || stem_empty {
+            if is_rustdoc_link(path_part) || stem_empty || starts_with_placeholder(path_part) {
                 continue;
             }
             let target = if path_part.is_empty() {

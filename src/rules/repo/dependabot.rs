@@ -94,6 +94,17 @@ impl EmptyManifests {
         }
     }
 
+    /// Records a compose file that names no image with a version tag or digest (see
+    /// [`crate::ecosystems::compose_has_versioned_image`]): an override of ports and
+    /// environment gives the `docker-compose` ecosystem nothing to update.
+    pub fn note_compose(&self, yaml: &crate::parse::yaml::YamlFile, cx: &crate::rules::FileCx<'_>) {
+        if !crate::ecosystems::compose_has_versioned_image(yaml) {
+            if let Ok(mut v) = self.0.lock() {
+                v.push(cx.file.path.clone());
+            }
+        }
+    }
+
     /// Records an action whose steps name no other action (see
     /// [`crate::ecosystems::action_has_remote_uses`]).
     pub fn note_action(&self, yaml: &crate::parse::yaml::YamlFile, cx: &crate::rules::FileCx<'_>) {

@@ -153,6 +153,10 @@ impl Rule for DependabotCoverage {
         self.empty.note_action(yaml, cx);
     }
 
+    fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
+        self.empty.note_compose(yaml, cx);
+    }
+
     fn check_manifest(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
         self.empty.note(cx);
         if cx.file.path == "package.json" && package_json_has_renovate(&cx.file.text) {

@@ -770,7 +770,12 @@ fn nounset_matters(script: &ShellScript) -> bool {
                 let in_function = ancestors.iter().any(|a| a.kind() == "function_definition");
                 for part in script.word(n).parts {
                     if let WordPart::Var(e) = part {
+                        // unless the function tests it (`[ -z "$3" ]`: an optional
+                        // argument, which `-u` would crash on).
                         if in_function && e.name.bytes().all(|b| b.is_ascii_digit()) {
+                            if tested {
+                                expanded.push((e.name, true));
+                            }
                             continue;
                         }
                         let defaulted = matches!(
@@ -1310,6 +1315,10 @@ mod tests {
         // A function's own arguments are passed by calls in the same file.
         assert!(!matters(
             "log() { echo \"[INFO] $1\"; }\nlog start\ncase \"${1:-}\" in\n  go) log go ;;\nesac\n"
+        ));
+        // …but a function that tests an optional argument would crash under `-u`.
+        assert!(!matters(
+            "ask() {\n  if [ -z \"$3\" ]; then echo \"$1\"; fi\n}\nask q a\nrm -rf \"$TARGET\"\n"
         ));
         // `case "$1"` with a catch-all usage arm: no argument is a case of its own.
         assert!(!matters(

@@ -30,7 +30,9 @@ Reported: `curl -k`/`--insecure` (also inside clustered flags such as `-fsSLk`),
 `pip --trusted-host`, `kubectl`/`helm --insecure-skip-tls-verify`, and the environment switches in
 Dockerfile `ENV`/`ARG`. A command whose target is `localhost`/`127.0.0.1` (a
 health check against a local self-signed endpoint) is not reported: nothing
-crosses a network there. In a CI-only file (a workflow `run:` step,
+crosses a network there. Nor is a reachability probe (`until curl -sk "$HOST"
+>/dev/null; do sleep 1; done`): its output is thrown away and it sends no data,
+header or credential, so a spoofed server learns and changes nothing. In a CI-only file (a workflow `run:` step,
 `.github/scripts/`) it is low: the runner is throwaway and what it fetches there
 does not ship as such.
 
@@ -85,7 +87,7 @@ impl Rule for TlsVerifyDisabled {
                     .any(|v| v.starts_with("localhost") || v.starts_with("127.0.0.1"));
             let mut hit: Option<(usize, String)> = None;
             match cmd.name.as_str() {
-                "curl" => {
+                "curl" if !is_reachability_probe(script, &cmd, &values) => {
                     for (i, v) in values.iter().enumerate() {
                         let Some(v) = v else { continue };
                         if v == "--insecure"
@@ -212,6 +214,56 @@ impl Rule for TlsVerifyDisabled {
             }
         }
     }
+}
+
+/// `curl -sk "$HOST" >/dev/null` in a wait loop, `curl -k -o /dev/null -w
+/// '%{http_code}'`: the body is thrown away and nothing is sent (no data, header,
+/// credentials or upload), so a spoofed server learns and changes nothing.
+fn is_reachability_probe(
+    script: &ShellScript,
+    cmd: &crate::parse::shell::SimpleCommand<'_>,
+    values: &[Option<String>],
+) -> bool {
+    let to_null = |r: &str| {
+        let r = r.replace(' ', "");
+        r.starts_with(">/dev/null") || r.starts_with("1>/dev/null") || r.starts_with("&>/dev/null")
+    };
+    // `! curl … >/dev/null` parses as a redirected negation: look one level up too.
+    let mut outer = cmd.node.parent();
+    if outer.is_some_and(|n| n.kind() == "negated_command") {
+        outer = outer.and_then(|n| n.parent());
+    }
+    let outer_redirects = outer
+        .filter(|n| n.kind() == "redirected_statement")
+        .map(|n| {
+            let mut c = n.walk();
+            let found = n
+                .children_by_field_name("redirect", &mut c)
+                .any(|r| to_null(script.node_text(r)));
+            found
+        })
+        .unwrap_or(false);
+    let discards_stdout = outer_redirects
+        || cmd.redirects.iter().any(|r| to_null(script.node_text(*r)))
+        || values.windows(2).any(|w| {
+            matches!(w[0].as_deref(), Some("-o" | "--output"))
+                && w[1].as_deref() == Some("/dev/null")
+        });
+    let sends = values.iter().any(|v| {
+        v.as_deref().is_some_and(|v| {
+            v.starts_with("--data")
+                || v.starts_with("--form")
+                || v.starts_with("--upload")
+                || v.starts_with("--user")
+                || v.starts_with("--header")
+                || v.starts_with("--cookie")
+                || v.starts_with("--cert")
+                || (v.starts_with('-')
+                    && !v.starts_with("--")
+                    && v.chars().any(|c| "dFTuHbE".contains(c)))
+        })
+    });
+    discards_stdout && !sends
 }
 
 fn env_switch(assignment: &str) -> Option<&str> {
