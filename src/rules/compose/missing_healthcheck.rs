@@ -50,6 +50,9 @@ services:
     image: postgres:16.2
 ```
 
+One finding per compose file (and severity): the first service without a check
+carries it, naming them all, and the others are related locations.
+
 ## Fix
 ```yaml
   postgres:
@@ -188,6 +191,11 @@ impl Rule for MissingHealthcheck {
                 .service_at(&f.path, f.region.start.line)
                 .and_then(|s| model.image_for_service(s));
             !built.is_some_and(|b| b.config().has_healthcheck())
+        });
+        super::group_services_per_file(own, |n, names| {
+            format!(
+                "{n} services have no healthcheck ({names}): a hung process stays \"Up\" and `depends_on: service_healthy` is impossible"
+            )
         });
     }
 

@@ -2,10 +2,10 @@
 
 use crate::edits::fix_setting;
 use crate::edits::yaml::{insert_keys, step_between, yaml_scalar};
-use crate::finding::{Fix, Severity};
+use crate::finding::{Finding, Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::rules::compose::{is_partial_service, services, skip_operational};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 pub struct MissingResourceLimits;
@@ -40,6 +40,10 @@ services:
     image: ghcr.io/acme/collector-worker:1.8.0
     command: ["celery", "-A", "collector", "worker"]
 ```
+
+One finding per compose file (and severity): the first service without a limit
+carries it, naming them all, and the others are related locations; `harden fix`
+adds the limits to every one of them.
 
 ## Fix
 ```yaml
@@ -109,6 +113,19 @@ impl Rule for MissingResourceLimits {
             let fix = fix_for(&cx.file.text, &svc.key_span, s, cx);
             out.report(svc.key_span.clone(), msg).fix = fix;
         }
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
+    /// One finding per compose file: the services without limits are one problem.
+    fn settle(&self, _repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        super::group_services_per_file(own, |n, names| {
+            format!(
+                "{n} services have no memory limit ({names}); set `deploy.resources.limits` on each"
+            )
+        });
     }
 }
 
