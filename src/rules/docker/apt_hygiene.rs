@@ -53,7 +53,9 @@ recommended package, add it by name.
 
 hadolint reports the same things as DL3015 (recommends, in every stage, where we
 skip builder stages) and DL3009 (lists, final stage only, as here); its DL3005 for `upgrade` was removed, which
-is why ours is only informational. hadolint does not see an `apt.conf.d` file that
+is why ours is only informational. A `# hadolint ignore=DL3015` / `DL3009` /
+`DL3005` comment above the `RUN` is the maintainers' recorded decision: that check
+is not reported there. hadolint does not see an `apt.conf.d` file that
 turns recommends off, and its DL3008 (pin every apt package version) is not
 reproduced: Debian and Ubuntu drop old versions from their archives, so such
 pins break rebuilds more often than they protect them.
@@ -117,6 +119,8 @@ impl Rule for AptHygiene {
             if !r.ins.stage.is_none_or(|s| util::ships(df, s)) {
                 continue;
             }
+            let ignored = util::hadolint_ignored(&cx.file.text, r.ins);
+            let ignores = |code: &str| ignored.iter().any(|c| c == code);
             let mut update: Option<std::ops::Range<usize>> = None;
             let mut lists_removed = false;
             for script in r.scripts {
@@ -138,7 +142,7 @@ impl Rule for AptHygiene {
                         "update" if update.is_none() => {
                             update = Some(script.host_range(&cmd.span()));
                         }
-                        "install" if !global_off && !no_recommends(&vals) => {
+                        "install" if !global_off && !no_recommends(&vals) && !ignores("DL3015") => {
                             let end = sub_node.end_byte();
                             let edit = if script.code.is_verbatim(&(sub_node.start_byte()..end)) {
                                 out.edit(
@@ -159,7 +163,7 @@ impl Rule for AptHygiene {
                                 f.fix = Some(Fix::safe("Add --no-install-recommends", vec![e]));
                             }
                         }
-                        "upgrade" | "dist-upgrade" | "full-upgrade" => {
+                        "upgrade" | "dist-upgrade" | "full-upgrade" if !ignores("DL3005") => {
                             let f = out.report(
                                 script.host_range(&cmd.span()),
                                 format!(
@@ -176,7 +180,10 @@ impl Rule for AptHygiene {
             let Some(update) = update else {
                 continue;
             };
-            if lists_removed || util::has_cache_mount(r.ins, Some("/var/lib/apt")) {
+            if lists_removed
+                || util::has_cache_mount(r.ins, Some("/var/lib/apt"))
+                || ignores("DL3009")
+            {
                 continue;
             }
             let args = r.ins.args_text();

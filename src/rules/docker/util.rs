@@ -201,6 +201,33 @@ pub fn runs(df: &Dockerfile) -> Vec<RunShell<'_>> {
         .collect()
 }
 
+/// The hadolint rules a `# hadolint ignore=DL3008,DL3009` comment right above the
+/// instruction (blank lines and other comments between allowed) turns off: the
+/// maintainers' recorded decision about this very line, which harden honours for the
+/// checks that are the same as hadolint's.
+pub fn hadolint_ignored(text: &str, ins: &Instruction) -> Vec<String> {
+    let before = text.get(..ins.span.start).unwrap_or("");
+    let mut codes = Vec::new();
+    for line in before.lines().rev() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some(comment) = line.strip_prefix('#') else {
+            break;
+        };
+        if let Some(list) = comment.trim().strip_prefix("hadolint ignore=") {
+            codes.extend(
+                list.split([',', ' '])
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_ascii_uppercase),
+            );
+        }
+    }
+    codes
+}
+
 /// Whether the instruction has a BuildKit cache mount (optionally on a path prefix).
 pub fn has_cache_mount(ins: &Instruction, target_prefix: Option<&str>) -> bool {
     ins.flags.iter().any(|(n, v)| {
