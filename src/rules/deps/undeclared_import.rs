@@ -80,7 +80,9 @@ nothing to compare. A top-level import is reported when it is not:
   `sys.platform` check.
 A module that a declared distribution brings along as its own dependency
 (`sqlalchemy` with `sqlmodel`, `pydantic` with `fastapi`) works today but relies
-on someone else's requirements: low. Imports inside functions (lazy imports,
+on someone else's requirements: low; so is a module whose distribution a Python
+lockfile of the repository (`uv.lock`, `poetry.lock`, pinned requirements) installs
+as another package's dependency. Imports inside functions (lazy imports,
 typically of optional extras) are reported at low, as are modules only scripts under
 `scripts/` import (the import fails in front of whoever runs the script, not in a
 service), and so is everything when the project depends on its own split
@@ -655,6 +657,7 @@ impl Rule for UndeclaredImport {
                     .any(|p| *d != p && d.starts_with(&format!("{p}-")))
             })
             .cloned();
+        let locked = locked_python_distributions(repo);
         let mut by_module: BTreeMap<String, Vec<Import>> = BTreeMap::new();
         for imp in st.imports.drain(..) {
             if local.contains(&imp.top) || is_declared(&imp.top, &imp.dotted, &declared) {
@@ -689,6 +692,13 @@ impl Rule for UndeclaredImport {
                 String::new()
             };
             let via = brought_by(&module, &declared);
+            // Not in the hand-kept table but in the lockfile: another dependency
+            // brings it along (`pikepdf` with `ocrmypdf`), so the import works today.
+            let in_lock = via.is_none()
+                && dists_for(&module)
+                    .iter()
+                    .chain(dists_for(&imps[0].dotted).iter())
+                    .any(|d| locked.contains(d));
             let mut msg = format!(
                 "`{module}` is imported{where_} but no dependency manifest declares it{hint}"
             );
@@ -696,6 +706,11 @@ impl Rule for UndeclaredImport {
                 msg.push_str(&format!(
                     "; it comes with `{v}` today: declare it if the code imports it directly"
                 ));
+            }
+            if in_lock {
+                msg.push_str(
+                    "; the lockfile installs it as another package's dependency today: declare it if the code imports it directly",
+                );
             }
             if let Some(sib) = &split {
                 msg.push_str(&format!(
@@ -706,11 +721,31 @@ impl Rule for UndeclaredImport {
             let Some(first) = iter.next() else { continue };
             let f = out.report(first.at, first.snippet, msg);
             f.related = iter.map(|i| i.at).collect();
-            if all_lazy || only_scripts || split.is_some() || via.is_some() {
+            if all_lazy || only_scripts || in_lock || split.is_some() || via.is_some() {
                 f.severity = Severity::Low;
             }
         }
     }
+}
+
+/// Normalised names of the distributions the repository's Python lockfiles
+/// (`uv.lock`, `poetry.lock`, `Pipfile.lock`, pinned requirements…) install.
+fn locked_python_distributions(repo: &RepoCx<'_>) -> BTreeSet<String> {
+    let inputs: Vec<crate::sbom::Input> = crate::sbom::inputs_of_inventory(repo.inventory)
+        .into_iter()
+        .filter(|i| {
+            matches!(
+                i.kind,
+                crate::sbom::InputKind::Lockfile | crate::sbom::InputKind::Requirements
+            )
+        })
+        .collect();
+    crate::sbom::read_inputs(repo.root, &inputs)
+        .lockfiles
+        .iter()
+        .filter(|l| l.ecosystem == crate::sbom::model::Ecosystem::PyPI)
+        .flat_map(|l| l.packages.iter().map(|p| normalize_name(&p.name)))
+        .collect()
 }
 
 /// A Python file under a `scripts/` directory: a utility a person runs.

@@ -36,7 +36,9 @@ URLs (`postgres://app:pw@db/app`, `mongodb+srv://…`, `redis://:pw@host`,
 `amqp://…`), unless the password is a reference or placeholder (`${DB_PASSWORD}`,
 `<password>`, `%(password)s`, `****`).
 
-Findings are critical (high for JWTs and URL passwords). In test, example and
+Findings are critical (high for JWTs and URL passwords). A JWT whose payload's
+`exp` is past authenticates nothing any more: low, saying so. The same value
+repeated in a file is one finding with the copies as related locations. In test, example and
 vendored files, and in templates meant to be copied (`.env.example`,
 `settings.py.sample`, `*.dist`, `*.j2`) and Rust `#[cfg(test)]` modules, they
 are reported at low: test fixtures often carry throwaway keys,
@@ -474,9 +476,47 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
             cx.role,
             FileRole::Test | FileRole::Example | FileRole::Vendored | FileRole::Generated
         ) || detect::is_template_name(&name.to_ascii_lowercase());
+        // The same value again in this file (an access token repeated a few lines
+        // down) is the same leak: one finding, the copies related.
+        let mut groups: Vec<HitGroup<'_>> = Vec::new();
         for (what, span, severity) in hits {
+            let value = cx.file.text.get(span.clone()).unwrap_or("");
+            match groups
+                .iter_mut()
+                .find(|g| g.0 == what && cx.file.text.get(g.1.clone()) == Some(value))
+            {
+                Some(g) => g.3.push(span),
+                None => groups.push((what, span, severity, Vec::new())),
+            }
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(i64::MAX);
+        for (what, span, severity, copies) in groups {
             let relaxed = relaxed || test_from.is_some_and(|t| span.start >= t);
             let snippet = detect::redacted_line(cx.file, &span, &spans);
+            // A token past its `exp` authenticates nothing: still reported, at low.
+            let expired = (what == "JSON Web Token")
+                .then(|| cx.file.text.get(span.clone()).and_then(jwt_expiry))
+                .flatten()
+                .filter(|exp| *exp < now);
+            if let Some(exp) = expired {
+                let f = out.report(
+                    span,
+                    format!(
+                        "expired JSON Web Token committed to the repository (its `exp` is {}): it authenticates nothing now; take it out or replace it with a placeholder",
+                        format_day(exp)
+                    ),
+                );
+                f.snippet = snippet;
+                f.severity = Severity::Low;
+                f.related = copies
+                    .into_iter()
+                    .map(|c| cx.locate(c, "the same token again"))
+                    .collect();
+                continue;
+            }
             let where_ = if relaxed {
                 " (in a test/example file: check it is a throwaway)"
             } else {
@@ -490,8 +530,36 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
             let f = out.report(span, msg);
             f.snippet = snippet;
             f.severity = if relaxed { Severity::Low } else { severity };
+            f.related = copies
+                .into_iter()
+                .map(|c| cx.locate(c, "the same value again"))
+                .collect();
         }
     }
+}
+
+/// A credential found in a file: what it is, its first place, its severity, the places
+/// the same value appears again.
+type HitGroup<'a> = (&'a str, Range<usize>, Severity, Vec<Range<usize>>);
+
+/// When a JSON Web Token expires (its payload's `exp`, seconds since the epoch); `None`
+/// when the payload does not decode or carries no `exp` (then it may never expire).
+fn jwt_expiry(token: &str) -> Option<i64> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = claims.get("exp")?;
+    exp.as_i64().or_else(|| exp.as_f64().map(|f| f as i64))
+}
+
+/// `2020-06-01` for seconds since the epoch.
+fn format_day(secs: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
+        .unwrap_or_else(|_| secs.to_string())
 }
 
 #[cfg(test)]

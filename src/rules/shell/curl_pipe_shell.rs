@@ -27,7 +27,12 @@ Reported forms: a pipeline from `curl`/`wget` into `sh`, `bash`, `zsh`, `dash`,
 non-interpreters are fine. Dockerfile `RUN` lines are checked by
 `docker/pipe-to-shell`, so they are not reported twice. In a CI-only file (a
 workflow `run:` step, `.github/scripts/`) the finding is medium, not high: the
-code runs on a throwaway runner, though with the job's token and secrets.
+code runs on a throwaway runner, though with the job's token and secrets. The
+documented HTTPS installer of a well-known tool fetched from the vendor's own host
+(Homebrew, rustup, uv, Poetry, pyenv, nvm, pnpm, Bun, Deno, SDKMAN!) is medium,
+low in development tooling: it trusts the vendor's server as much as downloading
+its binary would, which is no reason to block a release; pinning a checksum is
+still better.
 
 ## Example
 ```sh
@@ -48,6 +53,47 @@ ShellCheck has no rule for this; Semgrep's `curl-pipe-bash` covers the pipe form
 };
 
 const FETCHERS: &[&str] = &["curl", "wget", "fetch", "http", "iwr"];
+
+/// The install scripts tools document as *the* way to install them, fetched over
+/// HTTPS from the vendor's own host: running one is trusting the vendor's server as
+/// much as downloading its binary would. Still reported (a checksum is better), below high.
+const OFFICIAL_INSTALLERS: &[(&str, &str)] = &[
+    ("raw.githubusercontent.com/Homebrew/install/", "Homebrew"),
+    ("https://sh.rustup.rs", "rustup"),
+    ("https://astral.sh/uv/", "uv"),
+    ("https://install.python-poetry.org", "Poetry"),
+    ("https://pyenv.run", "pyenv"),
+    ("raw.githubusercontent.com/nvm-sh/nvm/", "nvm"),
+    ("https://get.pnpm.io/install.sh", "pnpm"),
+    ("https://bun.sh/install", "Bun"),
+    ("https://deno.land/install.sh", "Deno"),
+    ("https://get.sdkman.io", "SDKMAN!"),
+];
+
+/// The vendor whose documented HTTPS installer `text` fetches, if it is one.
+fn official_installer(text: &str) -> Option<&'static str> {
+    OFFICIAL_INSTALLERS
+        .iter()
+        .find(|(url, _)| text.contains(url))
+        .map(|(_, vendor)| *vendor)
+}
+
+fn vendor_note(vendor: Option<&str>) -> String {
+    vendor
+        .map(|v| format!(" ({v}'s documented installer, over HTTPS from its own host)"))
+        .unwrap_or_default()
+}
+
+/// High in shipped scripts, medium in CI-only files; a vendor's documented installer is
+/// medium (low in development tooling): it would not block a release.
+fn graded(cx: &FileCx<'_>, severity: Severity, vendor: Option<&str>) -> Severity {
+    let severity = for_ci_context(cx, severity);
+    match vendor {
+        Some(_) if cx.role == crate::roles::FileRole::Development => Severity::Low,
+        Some(_) => severity.min(Severity::Medium),
+        None => severity,
+    }
+}
 const INTERPRETERS: &[&str] = &[
     "sh", "bash", "zsh", "dash", "ksh", "ash", "python", "python2", "python3", "perl", "ruby",
     "node", "php",
@@ -114,11 +160,12 @@ impl Rule for CurlPipeShell {
                     is_interpreter(name) && reads_stdin(args)
                 };
                 if runs {
+                    let vendor = official_installer(script.node_text(pipe));
                     let f = out.report(
                         pipe.byte_range(),
-                        format!("downloaded script piped into `{name}`: runs unreviewed remote code; download, verify a checksum, then run"),
+                        format!("downloaded script piped into `{name}`: runs unreviewed remote code; download, verify a checksum, then run{}", vendor_note(vendor)),
                     );
-                    f.severity = for_ci_context(cx, f.severity);
+                    f.severity = graded(cx, f.severity, vendor);
                     break;
                 }
             }
@@ -137,11 +184,12 @@ impl Rule for CurlPipeShell {
                         || arg_text.contains(&format!("`{f} "))
                 });
                 if inner_fetch {
+                    let vendor = official_installer(arg_text);
                     let f = out.report(
                         cmd.span(),
-                        format!("`{}` runs code fetched by a command substitution: unreviewed remote code; download, verify, then run", cmd.name),
+                        format!("`{}` runs code fetched by a command substitution: unreviewed remote code; download, verify, then run{}", cmd.name, vendor_note(vendor)),
                     );
-                    f.severity = for_ci_context(cx, f.severity);
+                    f.severity = graded(cx, f.severity, vendor);
                     break;
                 }
             }

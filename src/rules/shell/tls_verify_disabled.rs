@@ -249,20 +249,26 @@ fn is_reachability_probe(
             matches!(w[0].as_deref(), Some("-o" | "--output"))
                 && w[1].as_deref() == Some("/dev/null")
         });
-    let sends = values.iter().any(|v| {
-        v.as_deref().is_some_and(|v| {
-            v.starts_with("--data")
-                || v.starts_with("--form")
-                || v.starts_with("--upload")
-                || v.starts_with("--user")
-                || v.starts_with("--header")
-                || v.starts_with("--cookie")
-                || v.starts_with("--cert")
-                || (v.starts_with('-')
-                    && !v.starts_with("--")
-                    && v.chars().any(|c| "dFTuHbE".contains(c)))
-        })
+    // `"${CURL_ARGS[@]}"`: a list of arguments harden cannot see may carry headers.
+    let opaque_args = cmd.args.iter().any(|a| {
+        let t = script.node_text(*a);
+        t.contains("[@]") || t.contains("[*]") || t.contains("$@") || t.contains("$*")
     });
+    let sends = opaque_args
+        || values.iter().any(|v| {
+            v.as_deref().is_some_and(|v| {
+                v.starts_with("--data")
+                    || v.starts_with("--form")
+                    || v.starts_with("--upload")
+                    || v.starts_with("--user")
+                    || v.starts_with("--header")
+                    || v.starts_with("--cookie")
+                    || v.starts_with("--cert")
+                    || (v.starts_with('-')
+                        && !v.starts_with("--")
+                        && v.chars().any(|c| "dFTuHbE".contains(c)))
+            })
+        });
     discards_stdout && !sends
 }
 
