@@ -460,8 +460,14 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     };
     // A `.txt` whose name says nothing may still be a requirements file (read by content).
     let txt_candidate = kind == Some(FileKind::Text) && rel.to_ascii_lowercase().ends_with(".txt");
+    // Production source code feeds the model (`model::code`) whether or not a rule reads it.
+    let source_code = crate::model::code::is_source(&rel);
     if kind == Some(FileKind::Text) && !wants_text && !txt_candidate {
-        return FileOutcome::new(rel, kind);
+        let mut outcome = FileOutcome::new(rel, kind);
+        if source_code {
+            read_source_code(abs, cfg, &mut outcome);
+        }
+        return outcome;
     }
     let mut outcome = FileOutcome::new(rel.clone(), kind);
     let bytes = match crate::files::read_repo(abs, cfg.max_file_size) {
@@ -511,6 +517,9 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         Some(t) => t.to_string(),
         None => text,
     };
+    if source_code {
+        model_facts(&mut outcome, |m| m.source_code(&rel, &text));
+    }
     if txt_candidate {
         let head = &text[..crate::source::floor_char_boundary(&text, classify::SNIFF_BYTES)];
         if classify::sniff_requirements(head) {
@@ -598,6 +607,23 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     }
     outcome.secrets = values;
     outcome
+}
+
+/// A source file no rule reads: read quietly (a file too large, binary or not UTF-8
+/// is left out, as a rule-less file is) only for what the model learns from it.
+fn read_source_code(abs: &Path, cfg: &Config, outcome: &mut FileOutcome) {
+    let Ok(bytes) = crate::files::read_repo(abs, cfg.max_file_size) else {
+        return;
+    };
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        return;
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return;
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let path = outcome.entry.path.clone();
+    model_facts(outcome, |m| m.source_code(&path, text));
 }
 
 /// Test, vendored, generated, example, development/CI-only and archived files do not

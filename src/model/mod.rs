@@ -14,11 +14,13 @@
 //! rule and no report.
 
 pub mod builds;
+pub mod code;
 pub mod commands;
 pub mod containers;
 pub mod deps;
 pub mod docs;
 pub mod paths;
+pub mod routes;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,6 +38,30 @@ pub use deps::{EnvKind, Environment, Include};
 pub use docs::{DocsSite, Generator};
 
 use paths::{dir_of, file_name, join};
+
+/// One piece of evidence: a place in the repository and what it shows. Facts the
+/// walk finds (a health route, a logging library) carry it so `status` can cite
+/// them as they are.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Evidence {
+    /// Repository-relative path.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What this line shows.
+    pub note: String,
+}
+
+impl Evidence {
+    /// Evidence at `path:line`.
+    pub fn new(path: impl Into<String>, line: usize, note: impl Into<String>) -> Self {
+        Evidence {
+            path: path.into(),
+            line,
+            note: note.into(),
+        }
+    }
+}
 
 /// How one file points at another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -119,6 +145,10 @@ pub struct Facts {
     connection_calls: Vec<ConnectionCall>,
     /// Words naming a Dockerfile: (file, line, word as written, how the file is read).
     mentions: Vec<(String, usize, String, Source)>,
+    /// What production source code shows, merged over the files read.
+    code: code::SourceFacts,
+    /// How many production source files were read.
+    source_files: usize,
 }
 
 /// Database drivers' connect functions, as written at the call (`psycopg2.connect(…)`).
@@ -166,6 +196,16 @@ impl Facts {
         self.templates.extend(other.templates);
         self.connection_calls.extend(other.connection_calls);
         self.mentions.extend(other.mentions);
+        self.code = std::mem::take(&mut self.code).merge(other.code);
+        self.source_files += other.source_files;
+    }
+
+    /// A production source file ([`code::is_source`]): its routes, web framework,
+    /// metrics, logging and database clients, for `status`.
+    pub fn source_code(&mut self, path: &str, text: &str) {
+        let found = code::scan(path, text);
+        self.code = std::mem::take(&mut self.code).merge(found);
+        self.source_files += 1;
     }
 
     /// A Python module: the database connections it opens itself.
@@ -508,6 +548,8 @@ pub struct Repository {
     docs_sites: Vec<DocsSite>,
     templates: BTreeSet<String>,
     connection_calls: Vec<ConnectionCall>,
+    code: code::SourceFacts,
+    source_files: usize,
 }
 
 impl Repository {
@@ -537,7 +579,10 @@ impl Repository {
             templates,
             mut connection_calls,
             mentions,
+            mut code,
+            source_files,
         } = facts;
+        code.sort();
 
         let mut images: Vec<Image> = recipes
             .into_iter()
@@ -693,7 +738,22 @@ impl Repository {
             docs_sites,
             templates: templates.into_iter().collect(),
             connection_calls,
+            code,
+            source_files,
         }
+    }
+
+    /// What production source code shows (health, readiness and metrics routes, web
+    /// frameworks, metrics clients, logging, database clients), sorted, found once
+    /// during the walk so `status` reads no source itself.
+    pub fn code(&self) -> &code::SourceFacts {
+        &self.code
+    }
+
+    /// How many production source files the walk read ([`code::is_source`]); none
+    /// means the code-based controls have nothing to judge.
+    pub fn source_files(&self) -> usize {
+        self.source_files
     }
 
     /// Every place a Python module opens a database connection itself, by path and line.

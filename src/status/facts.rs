@@ -1,6 +1,7 @@
 //! Gathering: which files matter for the controls, read once each (size-capped),
 //! parsed with the scan's own parsers (YAML for workflows/compose/k8s, the
-//! Dockerfile parser), and a parallel grep over production source files.
+//! Dockerfile parser). What production source code shows comes from the model
+//! (`model::code`, found during the walk), not from reading it again.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -10,12 +11,11 @@ use rayon::prelude::*;
 use crate::classify::FileKind;
 use crate::classify::InventoryEntry;
 use crate::config::Config;
+use crate::model::code::{is_source, SourceFacts};
 use crate::model::Repository;
 use crate::parse::{dockerfile, yaml};
 use crate::roles::{self, FileRole};
 use crate::source::LineIndex;
-
-use super::source_scan::{self, SourceFacts};
 
 /// A file read for the assessment, with its line index.
 #[derive(Debug)]
@@ -117,9 +117,9 @@ pub struct Facts<'a> {
     pub scripts: Vec<Text>,
     /// Logging configuration files (logging.conf, logback.xml…).
     pub log_configs: Vec<Text>,
-    /// What the production source says.
+    /// What the production source says (from the model), strongest evidence first.
     pub source: SourceFacts,
-    /// Number of production source files grepped.
+    /// Number of production source files the walk read.
     pub source_files: usize,
 }
 
@@ -304,23 +304,6 @@ fn is_script_candidate(path: &str, lower_name: &str, kind: Option<FileKind>) -> 
         || matches!(lower_name, "makefile" | "justfile" | "taskfile.yml")
 }
 
-const SOURCE_EXTS: &[&str] = &[
-    "py", "js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx", "go", "rs", "java", "kt", "rb",
-    "php", "cs", "scala", "ex", "exs",
-];
-
-fn is_source(path: &str, lower_name: &str) -> bool {
-    let ext = lower_name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    SOURCE_EXTS.contains(&ext)
-        && !lower_name.ends_with(".min.js")
-        && !lower_name.ends_with(".d.ts")
-        && is_production(path)
-        && !path.starts_with("docs/")
-        && !path.contains("/dist/")
-        && !path.starts_with("dist/")
-        && !path.contains("/build/")
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
     Workflow,
@@ -335,7 +318,6 @@ enum Want {
     Manifest,
     Script,
     LogConfig,
-    Source,
 }
 
 /// Why a configuration file does not count, when it does not: archived, or a
@@ -399,7 +381,7 @@ pub fn gather<'a>(
             Some(FileKind::Dockerfile)
                 if is_production(path)
                     && !path.starts_with(".devcontainer/")
-                    && !is_source(path, &lower_name) =>
+                    && !is_source(path) =>
             {
                 Some(Want::Dockerfile)
             }
@@ -420,7 +402,8 @@ pub fn gather<'a>(
                     Some(Want::MaybeK8s)
                 }
             }
-            _ if is_source(path, &lower_name) => Some(Want::Source),
+            // Source code: the walk already read it for the model.
+            _ if is_source(path) => None,
             _ if is_script_candidate(path, &lower_name, e.kind) => Some(Want::Script),
             _ => None,
         };
@@ -429,18 +412,7 @@ pub fn gather<'a>(
         }
     }
 
-    // Source files are grepped as they are read and never kept; the rest is kept.
-    let (sources, others): (Vec<_>, Vec<_>) =
-        wanted.into_iter().partition(|(_, w)| *w == Want::Source);
-    let (source, source_files) = sources
-        .par_iter()
-        .filter_map(|(path, _)| read(root, path, max))
-        .map(|t| (source_scan::scan(&t), 1usize))
-        .reduce(
-            || (SourceFacts::default(), 0),
-            |(a, n), (b, m)| (a.merge(b), n + m),
-        );
-    let read_all: Vec<(Want, Option<Text>)> = others
+    let read_all: Vec<(Want, Option<Text>)> = wanted
         .par_iter()
         .map(|(path, w)| (*w, read(root, path, max)))
         .collect();
@@ -511,12 +483,15 @@ pub fn gather<'a>(
             Want::Manifest => facts.manifests.push(t),
             Want::Script => facts.scripts.push(t),
             Want::LogConfig => facts.log_configs.push(t),
-            Want::Source => {}
         }
     }
-    facts.source_files = source_files;
-    facts.source = source;
-    facts.source.sort();
+    facts.source_files = model.source_files();
+    facts.source = model.code().clone();
+    for v in facts.source.evidence_mut() {
+        // The application's own code first, helper scripts after, weak files last
+        // (a stable sort: the model's order stays within each rank).
+        v.sort_by_key(|e| std::cmp::Reverse(super::strength::code_rank(&e.path)));
+    }
     facts
 }
 
