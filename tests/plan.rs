@@ -80,7 +80,7 @@ fn json_contract() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     let task = v["tasks"]
         .as_array()
         .unwrap()
