@@ -18,6 +18,7 @@ pub mod code;
 pub mod commands;
 pub mod containers;
 pub mod deps;
+pub mod dockerfiles;
 pub mod docs;
 pub mod paths;
 pub mod routes;
@@ -149,6 +150,8 @@ pub struct Facts {
     code: code::SourceFacts,
     /// How many production source files were read.
     source_files: usize,
+    /// Each Dockerfile's final image as the readiness controls see it.
+    dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
 }
 
 /// Database drivers' connect functions, as written at the call (`psycopg2.connect(…)`).
@@ -198,6 +201,7 @@ impl Facts {
         self.mentions.extend(other.mentions);
         self.code = std::mem::take(&mut self.code).merge(other.code);
         self.source_files += other.source_files;
+        self.dockerfile_summaries.extend(other.dockerfile_summaries);
     }
 
     /// A production source file ([`code::is_source`]): its routes, web framework,
@@ -243,6 +247,8 @@ impl Facts {
     /// A Dockerfile: its stages, final settings and `pip install -r`s.
     pub fn dockerfile(&mut self, file: &SourceFile, df: &Dockerfile) {
         self.recipes.push(containers::recipe_of(file, df));
+        self.dockerfile_summaries
+            .push(dockerfiles::summary(file, df));
     }
 
     /// A compose file (by name or by content): its services and what they build.
@@ -550,6 +556,7 @@ pub struct Repository {
     connection_calls: Vec<ConnectionCall>,
     code: code::SourceFacts,
     source_files: usize,
+    dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
 }
 
 impl Repository {
@@ -581,8 +588,10 @@ impl Repository {
             mentions,
             mut code,
             source_files,
+            mut dockerfile_summaries,
         } = facts;
         code.sort();
+        dockerfile_summaries.sort_by(|a, b| a.path.cmp(&b.path));
 
         let mut images: Vec<Image> = recipes
             .into_iter()
@@ -740,7 +749,18 @@ impl Repository {
             connection_calls,
             code,
             source_files,
+            dockerfile_summaries,
         }
+    }
+
+    /// What the final image of the Dockerfile at `path` runs with (user, health
+    /// check, base, whether it serves), from the walk's parse; `None` when the walk
+    /// did not parse it (unreadable, too large).
+    pub fn dockerfile_summary(&self, path: &str) -> Option<&dockerfiles::DockerInfo> {
+        self.dockerfile_summaries
+            .binary_search_by(|d| d.path.as_str().cmp(path))
+            .ok()
+            .and_then(|i| self.dockerfile_summaries.get(i))
     }
 
     /// What production source code shows (health, readiness and metrics routes, web

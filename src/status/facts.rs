@@ -12,8 +12,9 @@ use crate::classify::FileKind;
 use crate::classify::InventoryEntry;
 use crate::config::Config;
 use crate::model::code::{is_source, SourceFacts};
+use crate::model::dockerfiles::DockerInfo;
 use crate::model::Repository;
-use crate::parse::{dockerfile, yaml};
+use crate::parse::yaml;
 use crate::roles::{self, FileRole};
 use crate::source::LineIndex;
 
@@ -61,14 +62,6 @@ pub struct YamlText {
     pub yaml: yaml::YamlFile,
 }
 
-/// A parsed Dockerfile.
-pub struct DockerText {
-    /// The text.
-    pub file: Text,
-    /// Its parse.
-    pub parsed: dockerfile::Dockerfile,
-}
-
 /// A file that looks like configuration but is not built, deployed or run, so
 /// no control counts it; listed so a reader knows it was seen and why it was left out.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -95,8 +88,9 @@ pub struct Facts<'a> {
     pub actions: Vec<YamlText>,
     /// Other CI definitions (GitLab, CircleCI, Jenkins, Azure, Travis…), as text.
     pub other_ci: Vec<Text>,
-    /// Production Dockerfiles (tests, examples, vendored and devcontainers left out).
-    pub dockerfiles: Vec<DockerText>,
+    /// Production Dockerfiles (tests, examples, vendored and devcontainers left out),
+    /// as the model summarised them during the walk.
+    pub dockerfiles: Vec<&'a DockerInfo>,
     /// Compose files.
     pub compose: Vec<YamlText>,
     /// YAML files that hold Kubernetes objects.
@@ -309,7 +303,6 @@ enum Want {
     Workflow,
     Action,
     OtherCi,
-    Dockerfile,
     Compose,
     MaybeK8s,
     Dependabot,
@@ -362,6 +355,7 @@ pub fn gather<'a>(
     let max = config.max_file_size;
     let runs: BTreeSet<&str> = model.workflows_github_runs().collect();
     let mut ignored = Vec::new();
+    let mut dockerfiles = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -383,7 +377,9 @@ pub fn gather<'a>(
                     && !path.starts_with(".devcontainer/")
                     && !is_source(path) =>
             {
-                Some(Want::Dockerfile)
+                // Parsed and summarised by the walk: nothing to read here.
+                dockerfiles.extend(model.dockerfile_summary(path));
+                None
             }
             Some(FileKind::Compose) if is_production(path) => Some(Want::Compose),
             Some(FileKind::Manifest) if is_production(path) => Some(Want::Manifest),
@@ -425,7 +421,7 @@ pub fn gather<'a>(
         workflows: Vec::new(),
         actions: Vec::new(),
         other_ci: Vec::new(),
-        dockerfiles: Vec::new(),
+        dockerfiles,
         compose: Vec::new(),
         k8s: Vec::new(),
         helm: Vec::new(),
@@ -445,10 +441,6 @@ pub fn gather<'a>(
             Want::Workflow => facts.workflows.push(yaml_text(t)),
             Want::Action => facts.actions.push(yaml_text(t)),
             Want::OtherCi => facts.other_ci.push(t),
-            Want::Dockerfile => {
-                let parsed = dockerfile::parse(&t.text);
-                facts.dockerfiles.push(DockerText { file: t, parsed });
-            }
             Want::Compose => facts.compose.push(yaml_text(t)),
             Want::MaybeK8s => {
                 let name = file_name(&t.path).to_ascii_lowercase();

@@ -1,24 +1,11 @@
 //! The containers the repository defines, as the container and observability
 //! controls see them: Dockerfiles (final user, health check), compose services
 //! and Kubernetes containers, with the lines that prove each fact.
-
-use std::collections::BTreeSet;
-
 use crate::parse::yaml::YamlNode;
 
 use super::facts::{Facts, YamlText};
 use super::Evidence;
-
-pub(crate) struct DockerInfo {
-    pub(crate) path: String,
-    pub(crate) exposes: bool,
-    /// (line, user) of the effective USER, if any.
-    pub(crate) user: Option<(usize, String)>,
-    /// Last line of the file's final stage (for "no USER" evidence).
-    pub(crate) from_line: usize,
-    pub(crate) base: String,
-    pub(crate) healthcheck: Option<(usize, String)>,
-}
+pub(crate) use crate::model::dockerfiles::DockerInfo;
 
 pub(crate) struct Service {
     pub(crate) file: String,
@@ -68,10 +55,10 @@ impl Containers {
     }
 
     pub(crate) fn collect(facts: &Facts<'_>) -> Containers {
-        let mut c = Containers::default();
-        for d in &facts.dockerfiles {
-            c.dockerfiles.push(docker_info(d));
-        }
+        let mut c = Containers {
+            dockerfiles: facts.dockerfiles.iter().map(|d| (*d).clone()).collect(),
+            ..Containers::default()
+        };
         for f in &facts.compose {
             compose_services(f, &mut c.services);
         }
@@ -104,75 +91,6 @@ impl Containers {
         }
         c
     }
-}
-
-fn docker_info(d: &super::facts::DockerText) -> DockerInfo {
-    let df = &d.parsed;
-    let line = |off: usize| d.file.line(off);
-    let exposes = df.instructions.iter().any(|i| {
-        i.keyword == "EXPOSE"
-            || (matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT") && {
-                let a = i.args_text().to_ascii_lowercase();
-                [
-                    "uvicorn",
-                    "gunicorn",
-                    "daphne",
-                    "hypercorn",
-                    "nginx",
-                    "runserver",
-                    "flask run",
-                ]
-                .iter()
-                .any(|w| a.contains(w))
-            })
-    });
-    let final_stage = df.final_stage();
-    let mut info = DockerInfo {
-        path: d.file.path.clone(),
-        exposes,
-        user: None,
-        from_line: 1,
-        base: String::new(),
-        healthcheck: None,
-    };
-    let Some(mut stage) = final_stage else {
-        return info;
-    };
-    if let Some(s) = df.stages.get(stage) {
-        info.base = s.image.clone();
-        if let Some(i) = df.instructions.get(s.from) {
-            info.from_line = line(i.span.start);
-        }
-    }
-    // USER and HEALTHCHECK carry over when the final stage builds on an earlier one.
-    let mut seen = BTreeSet::new();
-    loop {
-        if !seen.insert(stage) {
-            break;
-        }
-        for i in df.stage_instructions(stage).iter().rev() {
-            if i.keyword == "USER" && info.user.is_none() {
-                info.user = Some((line(i.span.start), i.args_text().trim().to_string()));
-            }
-            if i.keyword == "HEALTHCHECK" && info.healthcheck.is_none() {
-                info.healthcheck = Some((line(i.span.start), i.args_text().trim().to_string()));
-            }
-        }
-        if info.user.is_some() && info.healthcheck.is_some() {
-            break;
-        }
-        let Some(s) = df.stages.get(stage) else { break };
-        let img = s.image.to_ascii_lowercase();
-        match df
-            .stages
-            .iter()
-            .position(|o| o.name.as_deref() == Some(img.as_str()))
-        {
-            Some(prev) if prev < stage => stage = prev,
-            _ => break,
-        }
-    }
-    info
 }
 
 pub(crate) fn is_root_user(u: &str) -> bool {
@@ -360,33 +278,10 @@ fn probe_path(p: &YamlNode) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::dockerfile;
-    use crate::status::facts::{DockerText, Text};
-
-    fn docker(text: &str) -> DockerInfo {
-        docker_info(&DockerText {
-            file: Text::new("Dockerfile", text),
-            parsed: dockerfile::parse(text),
-        })
-    }
 
     #[test]
-    fn dockerfile_user_and_healthcheck_follow_stages() {
-        let d = docker(
-            "FROM python:3.12-slim AS base\r\nRUN useradd -u 10001 app\r\nUSER app\r\nHEALTHCHECK CMD curl -f http://localhost/health || exit 1\r\n\r\nFROM base AS final\r\nCOPY . /app\r\nCMD [\"python\", \"/app/main.py\"]",
-        );
-        assert_eq!(d.user, Some((3, "app".to_string())));
-        assert_eq!(d.healthcheck.map(|h| h.0), Some(4));
-        assert_eq!(d.from_line, 6);
-        let r = docker(
-            "FROM golang:1.23 AS build\nUSER nobody\nFROM debian:12\nCOPY --from=build /x /x\n",
-        );
-        assert!(
-            r.user.is_none(),
-            "USER of another stage does not carry over"
-        );
-        let root = docker("FROM alpine\nUSER root\n");
-        assert!(is_root_user(&root.user.map(|u| u.1).unwrap_or_default()));
+    fn root_users_and_nonroot_bases() {
+        assert!(is_root_user("root"));
         assert!(!is_root_user("10001:10001"));
         assert!(is_root_user("0:0"));
         assert!(base_is_nonroot("gcr.io/distroless/static-debian12:nonroot"));
