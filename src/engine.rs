@@ -460,12 +460,14 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     };
     // A `.txt` whose name says nothing may still be a requirements file (read by content).
     let txt_candidate = kind == Some(FileKind::Text) && rel.to_ascii_lowercase().ends_with(".txt");
-    // Production source code feeds the model (`model::code`) whether or not a rule reads it.
+    // Production source code and the configuration files `status` asks about feed the
+    // model (`model::code`, `model::config_files`) whether or not a rule reads them.
     let source_code = crate::model::code::is_source(&rel);
+    let config_file = crate::model::config_files::wanted(&rel);
     if kind == Some(FileKind::Text) && !wants_text && !txt_candidate {
         let mut outcome = FileOutcome::new(rel, kind);
-        if source_code {
-            read_source_code(abs, cfg, &mut outcome);
+        if source_code || config_file {
+            read_for_model(abs, cfg, &mut outcome);
         }
         return outcome;
     }
@@ -519,6 +521,9 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     };
     if source_code {
         model_facts(&mut outcome, |m| m.source_code(&rel, &text));
+    }
+    if config_file {
+        model_facts(&mut outcome, |m| m.config_file(&rel, &text));
     }
     if txt_candidate {
         let head = &text[..crate::source::floor_char_boundary(&text, classify::SNIFF_BYTES)];
@@ -609,9 +614,10 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     outcome
 }
 
-/// A source file no rule reads: read quietly (a file too large, binary or not UTF-8
-/// is left out, as a rule-less file is) only for what the model learns from it.
-fn read_source_code(abs: &Path, cfg: &Config, outcome: &mut FileOutcome) {
+/// A source or configuration file no rule reads: read quietly (a file too large,
+/// binary or not UTF-8 is left out, as a rule-less file is) only for what the model
+/// learns from it.
+fn read_for_model(abs: &Path, cfg: &Config, outcome: &mut FileOutcome) {
     let Ok(bytes) = crate::files::read_repo(abs, cfg.max_file_size) else {
         return;
     };
@@ -623,7 +629,12 @@ fn read_source_code(abs: &Path, cfg: &Config, outcome: &mut FileOutcome) {
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let path = outcome.entry.path.clone();
-    model_facts(outcome, |m| m.source_code(&path, text));
+    if crate::model::code::is_source(&path) {
+        model_facts(outcome, |m| m.source_code(&path, text));
+    }
+    if crate::model::config_files::wanted(&path) {
+        model_facts(outcome, |m| m.config_file(&path, text));
+    }
 }
 
 /// Test, vendored, generated, example, development/CI-only and archived files do not

@@ -16,6 +16,7 @@
 pub mod builds;
 pub mod code;
 pub mod commands;
+pub mod config_files;
 pub mod containers;
 pub mod deps;
 pub mod dockerfiles;
@@ -152,6 +153,16 @@ pub struct Facts {
     source_files: usize,
     /// Each Dockerfile's final image as the readiness controls see it.
     dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
+    /// Small configuration files reduced to what the readiness controls ask.
+    config_files: ConfigFiles,
+}
+
+/// The facts of [`config_files`], per kind, each list sorted by path once built.
+#[derive(Debug, Clone, Default)]
+struct ConfigFiles {
+    log_configs: Vec<config_files::LogConfig>,
+    pre_commits: Vec<config_files::PreCommit>,
+    helm_values: Vec<config_files::HelmValues>,
 }
 
 /// Database drivers' connect functions, as written at the call (`psycopg2.connect(…)`).
@@ -202,6 +213,37 @@ impl Facts {
         self.code = std::mem::take(&mut self.code).merge(other.code);
         self.source_files += other.source_files;
         self.dockerfile_summaries.extend(other.dockerfile_summaries);
+        self.config_files
+            .log_configs
+            .extend(other.config_files.log_configs);
+        self.config_files
+            .pre_commits
+            .extend(other.config_files.pre_commits);
+        self.config_files
+            .helm_values
+            .extend(other.config_files.helm_values);
+    }
+
+    /// Any file's text, by name: a logging configuration, the pre-commit
+    /// configuration or Helm values ([`config_files::wanted`]) keeps what the
+    /// readiness controls ask of it.
+    pub fn config_file(&mut self, path: &str, text: &str) {
+        let lower = file_name(path).to_ascii_lowercase();
+        if config_files::is_log_config(&lower) {
+            self.config_files
+                .log_configs
+                .push(config_files::log_config(path, text));
+        }
+        if config_files::is_pre_commit(path) {
+            self.config_files
+                .pre_commits
+                .push(config_files::pre_commit(path, text));
+        }
+        if config_files::is_values(&lower) {
+            self.config_files
+                .helm_values
+                .push(config_files::helm_values(path, text));
+        }
     }
 
     /// A production source file ([`code::is_source`]): its routes, web framework,
@@ -557,6 +599,15 @@ pub struct Repository {
     code: code::SourceFacts,
     source_files: usize,
     dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
+    config_files: ConfigFiles,
+}
+
+/// The item of `items` (sorted by path) at `path`.
+fn by_path<'a, T>(items: &'a [T], path: &str, key: impl Fn(&T) -> &str) -> Option<&'a T> {
+    items
+        .binary_search_by(|x| key(x).cmp(path))
+        .ok()
+        .and_then(|i| items.get(i))
 }
 
 impl Repository {
@@ -589,9 +640,13 @@ impl Repository {
             mut code,
             source_files,
             mut dockerfile_summaries,
+            mut config_files,
         } = facts;
         code.sort();
         dockerfile_summaries.sort_by(|a, b| a.path.cmp(&b.path));
+        config_files.log_configs.sort_by(|a, b| a.path.cmp(&b.path));
+        config_files.pre_commits.sort_by(|a, b| a.path.cmp(&b.path));
+        config_files.helm_values.sort_by(|a, b| a.path.cmp(&b.path));
 
         let mut images: Vec<Image> = recipes
             .into_iter()
@@ -750,17 +805,30 @@ impl Repository {
             code,
             source_files,
             dockerfile_summaries,
+            config_files,
         }
+    }
+
+    /// The logging configuration at `path`, as the walk read it.
+    pub fn log_config(&self, path: &str) -> Option<&config_files::LogConfig> {
+        by_path(&self.config_files.log_configs, path, |c| &c.path)
+    }
+
+    /// The pre-commit configuration at `path`, as the walk read it.
+    pub fn pre_commit(&self, path: &str) -> Option<&config_files::PreCommit> {
+        by_path(&self.config_files.pre_commits, path, |c| &c.path)
+    }
+
+    /// The Helm values file at `path`, as the walk read it.
+    pub fn helm_values(&self, path: &str) -> Option<&config_files::HelmValues> {
+        by_path(&self.config_files.helm_values, path, |c| &c.path)
     }
 
     /// What the final image of the Dockerfile at `path` runs with (user, health
     /// check, base, whether it serves), from the walk's parse; `None` when the walk
     /// did not parse it (unreadable, too large).
     pub fn dockerfile_summary(&self, path: &str) -> Option<&dockerfiles::DockerInfo> {
-        self.dockerfile_summaries
-            .binary_search_by(|d| d.path.as_str().cmp(path))
-            .ok()
-            .and_then(|i| self.dockerfile_summaries.get(i))
+        by_path(&self.dockerfile_summaries, path, |d| &d.path)
     }
 
     /// What production source code shows (health, readiness and metrics routes, web

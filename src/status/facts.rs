@@ -12,6 +12,7 @@ use crate::classify::FileKind;
 use crate::classify::InventoryEntry;
 use crate::config::Config;
 use crate::model::code::{is_source, SourceFacts};
+use crate::model::config_files::{is_log_config, is_pre_commit, HelmValues, LogConfig, PreCommit};
 use crate::model::dockerfiles::DockerInfo;
 use crate::model::Repository;
 use crate::parse::yaml;
@@ -97,20 +98,20 @@ pub struct Facts<'a> {
     pub k8s: Vec<YamlText>,
     /// Templated (Helm) manifests that mention a workload kind, as text.
     pub helm: Vec<Text>,
-    /// Helm `values*.yaml` files.
-    pub helm_values: Vec<Text>,
+    /// Helm `values*.yaml` files beside a `Chart.yaml`, from the model.
+    pub helm_values: Vec<&'a HelmValues>,
     /// `.github/dependabot.yml`.
     pub dependabot: Option<YamlText>,
-    /// `.pre-commit-config.yaml`.
-    pub pre_commit: Option<Text>,
+    /// `.pre-commit-config.yaml`, from the model.
+    pub pre_commit: Option<&'a PreCommit>,
     /// Documentation read for the operations controls.
     pub docs: Vec<Text>,
     /// Dependency manifests (package.json, pyproject.toml, go.mod…).
     pub manifests: Vec<Text>,
     /// Scripts that may back up or restore data, and logging config files.
     pub scripts: Vec<Text>,
-    /// Logging configuration files (logging.conf, logback.xml…).
-    pub log_configs: Vec<Text>,
+    /// Logging configuration files (logging.conf, logback.xml…), from the model.
+    pub log_configs: Vec<&'a LogConfig>,
     /// What the production source says (from the model), strongest evidence first.
     pub source: SourceFacts,
     /// Number of production source files the walk read.
@@ -128,20 +129,12 @@ impl Facts<'_> {
 
     /// Whether a `Chart.yaml` sits in the directory of `path`.
     pub fn has_chart_near(&self, path: &str) -> bool {
-        let dir = dir_of(path);
-        let chart = if dir.is_empty() {
-            "Chart.yaml".to_string()
-        } else {
-            format!("{dir}/Chart.yaml")
-        };
-        self.has(&chart)
+        chart_near(self.inventory, path)
     }
 
     /// Whether a path is in the inventory.
     pub fn has(&self, path: &str) -> bool {
-        self.inventory
-            .binary_search_by(|e| e.path.as_str().cmp(path))
-            .is_ok()
+        in_inventory(self.inventory, path)
     }
 
     /// Paths, lower-cased file name and role, of every entry.
@@ -150,6 +143,24 @@ impl Facts<'_> {
             .iter()
             .map(|e| (e.path.as_str(), file_name(&e.path).to_ascii_lowercase()))
     }
+}
+
+/// Whether a path is in the (sorted) inventory.
+fn in_inventory(inventory: &[InventoryEntry], path: &str) -> bool {
+    inventory
+        .binary_search_by(|e| e.path.as_str().cmp(path))
+        .is_ok()
+}
+
+/// Whether a `Chart.yaml` sits in the directory of `path`.
+fn chart_near(inventory: &[InventoryEntry], path: &str) -> bool {
+    let dir = dir_of(path);
+    let chart = if dir.is_empty() {
+        "Chart.yaml".to_string()
+    } else {
+        format!("{dir}/Chart.yaml")
+    };
+    in_inventory(inventory, &chart)
 }
 
 /// File name of a relative path.
@@ -259,26 +270,6 @@ fn is_doc(path: &str, lower_name: &str) -> bool {
         || DOC_KEYWORDS.iter().any(|k| lower.contains(k))
 }
 
-fn is_log_config(lower_name: &str) -> bool {
-    matches!(
-        lower_name,
-        "logging.conf"
-            | "logging.ini"
-            | "logging.yaml"
-            | "logging.yml"
-            | "logging.json"
-            | "log_config.yaml"
-            | "log_config.yml"
-            | "log_config.json"
-            | "log-config.yaml"
-            | "logback.xml"
-            | "logback-spring.xml"
-            | "log4j2.xml"
-            | "log4j2.yaml"
-            | "log4rs.yaml"
-    )
-}
-
 fn is_script_candidate(path: &str, lower_name: &str, kind: Option<FileKind>) -> bool {
     if !is_production(path) {
         return false;
@@ -306,11 +297,9 @@ enum Want {
     Compose,
     MaybeK8s,
     Dependabot,
-    PreCommit,
     Doc,
     Manifest,
     Script,
-    LogConfig,
 }
 
 /// Why a configuration file does not count, when it does not: archived, or a
@@ -356,6 +345,9 @@ pub fn gather<'a>(
     let runs: BTreeSet<&str> = model.workflows_github_runs().collect();
     let mut ignored = Vec::new();
     let mut dockerfiles = Vec::new();
+    let mut pre_commit = None;
+    let mut log_configs = Vec::new();
+    let mut helm_values = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -384,16 +376,25 @@ pub fn gather<'a>(
             Some(FileKind::Compose) if is_production(path) => Some(Want::Compose),
             Some(FileKind::Manifest) if is_production(path) => Some(Want::Manifest),
             _ if OTHER_CI.contains(&path) => Some(Want::OtherCi),
-            _ if path == ".pre-commit-config.yaml" || path == ".pre-commit-config.yml" => {
-                Some(Want::PreCommit)
+            // Reduced to what the controls ask during the walk: nothing to read here.
+            _ if is_pre_commit(path) => {
+                pre_commit = model.pre_commit(path).or(pre_commit);
+                None
             }
-            _ if is_log_config(&lower_name) && is_production(path) => Some(Want::LogConfig),
+            _ if is_log_config(&lower_name) && is_production(path) => {
+                log_configs.extend(model.log_config(path));
+                None
+            }
             Some(FileKind::Markdown) | Some(FileKind::Text) | None if is_doc(path, &lower_name) => {
                 Some(Want::Doc)
             }
             Some(FileKind::Yaml) if is_production(path) && !path.starts_with(".github/") => {
                 if is_script_candidate(path, &lower_name, e.kind) {
                     Some(Want::Script)
+                } else if lower_name.starts_with("values") && chart_near(inventory, path) {
+                    // Helm values, reduced during the walk: nothing to read here.
+                    helm_values.extend(model.helm_values(path));
+                    None
                 } else {
                     Some(Want::MaybeK8s)
                 }
@@ -425,13 +426,13 @@ pub fn gather<'a>(
         compose: Vec::new(),
         k8s: Vec::new(),
         helm: Vec::new(),
-        helm_values: Vec::new(),
+        helm_values,
         dependabot: None,
-        pre_commit: None,
+        pre_commit,
         docs: Vec::new(),
         manifests: Vec::new(),
         scripts: Vec::new(),
-        log_configs: Vec::new(),
+        log_configs,
         source: SourceFacts::default(),
         source_files: 0,
     };
@@ -444,10 +445,6 @@ pub fn gather<'a>(
             Want::Compose => facts.compose.push(yaml_text(t)),
             Want::MaybeK8s => {
                 let name = file_name(&t.path).to_ascii_lowercase();
-                if name.starts_with("values") && facts.has_chart_near(&t.path) {
-                    facts.helm_values.push(t);
-                    continue;
-                }
                 if is_script_candidate(&t.path, &name, Some(FileKind::Yaml)) {
                     facts
                         .scripts
@@ -470,11 +467,9 @@ pub fn gather<'a>(
                 }
             }
             Want::Dependabot => facts.dependabot = Some(yaml_text(t)),
-            Want::PreCommit => facts.pre_commit = Some(t),
             Want::Doc => facts.docs.push(t),
             Want::Manifest => facts.manifests.push(t),
             Want::Script => facts.scripts.push(t),
-            Want::LogConfig => facts.log_configs.push(t),
         }
     }
     facts.source_files = model.source_files();

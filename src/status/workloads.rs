@@ -66,12 +66,7 @@ impl Containers {
             k8s_objects(f, &mut c);
         }
         // Chart values with uncommented `limits:` make templated `resources:` real.
-        let values_limits = facts.helm_values.iter().any(|v| {
-            v.numbered().any(|(_, l)| {
-                let t = l.trim_start();
-                t.starts_with("limits:") && !t.starts_with('#')
-            })
-        });
+        let values_limits = facts.helm_values.iter().any(|v| v.limits);
         for h in &facts.helm {
             let t = &h.text;
             let workload = ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"]

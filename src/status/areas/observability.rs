@@ -256,8 +256,7 @@ pub(crate) fn structured_logging(facts: &Facts<'_>, p: &Profile) -> Outcome {
     let mut structured = facts.source.log_structured.clone();
     let mut plain = facts.source.log_plain.clone();
     for c in &facts.log_configs {
-        let l = c.text.to_ascii_lowercase();
-        if l.contains("json") || l.contains("logstash") {
+        if c.json {
             structured.push(Evidence::new(
                 &c.path,
                 1,
