@@ -1,8 +1,8 @@
 //! Small configuration files the readiness controls of `status` look at, reduced
 //! during the walk to what those controls ask: whether a logging configuration
 //! names a JSON formatter, which lines of `.pre-commit-config.yaml` name hooks,
-//! whether a Helm chart's values set resource limits. `status` then reads none
-//! of these files itself.
+//! whether a Helm chart's values set resource limits, what a templated Kubernetes
+//! manifest (Helm) declares. `status` then reads none of these files itself.
 
 use super::paths::file_name;
 
@@ -33,6 +33,27 @@ pub struct HelmValues {
     pub path: String,
     /// An uncommented `limits:` key: templated `resources:` get real limits.
     pub limits: bool,
+}
+
+/// A templated Kubernetes manifest (`{{ }}` in a YAML file naming `apiVersion` and
+/// `kind`): not parseable as YAML, so its facts are what its text says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelmTemplate {
+    /// Repository-relative path.
+    pub path: String,
+    /// Declares a workload (`kind: Deployment`, `StatefulSet`, `DaemonSet`, `CronJob`, `Job`).
+    pub workload: bool,
+    /// Declares a `livenessProbe` or `readinessProbe`.
+    pub probes: bool,
+    /// Mentions `resources`.
+    pub resources: bool,
+    /// Has a `limits:` key.
+    pub limits: bool,
+    /// Declares a `StatefulSet`.
+    pub stateful: bool,
+    /// First line configuring a Prometheus scrape (`prometheus.io/scrape`, a
+    /// `ServiceMonitor` or `PodMonitor`).
+    pub scrape_line: Option<usize>,
 }
 
 /// Whether a (lower-case) file name is a logging configuration.
@@ -68,11 +89,16 @@ pub fn is_values(lower_name: &str) -> bool {
         && (lower_name.ends_with(".yaml") || lower_name.ends_with(".yml"))
 }
 
+/// Whether a (lower-case) file name is YAML, which may be a templated manifest.
+pub fn is_yaml(lower_name: &str) -> bool {
+    lower_name.ends_with(".yaml") || lower_name.ends_with(".yml")
+}
+
 /// Whether the walk should read `path` for one of these facts even when no rule
 /// reads its kind.
 pub fn wanted(path: &str) -> bool {
     let lower = file_name(path).to_ascii_lowercase();
-    is_log_config(&lower) || is_pre_commit(path) || is_values(&lower)
+    is_log_config(&lower) || is_pre_commit(path) || is_values(&lower) || is_yaml(&lower)
 }
 
 /// Lines with their 1-based numbers, `\r` dropped.
@@ -117,6 +143,31 @@ pub fn helm_values(path: &str, text: &str) -> HelmValues {
     }
 }
 
+/// A templated manifest's facts, or `None` when the text is not one (no
+/// `apiVersion`, no `kind` or no `{{`).
+pub fn helm_template(path: &str, text: &str) -> Option<HelmTemplate> {
+    if !(text.contains("apiVersion") && text.contains("kind") && text.contains("{{")) {
+        return None;
+    }
+    Some(HelmTemplate {
+        path: path.to_string(),
+        workload: ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"]
+            .iter()
+            .any(|k| text.contains(&format!("kind: {k}"))),
+        probes: text.contains("livenessProbe") || text.contains("readinessProbe"),
+        resources: text.contains("resources"),
+        limits: text.contains("limits:"),
+        stateful: text.contains("kind: StatefulSet"),
+        scrape_line: numbered(text)
+            .find(|(_, l)| {
+                l.contains("prometheus.io/scrape")
+                    || l.trim() == "kind: ServiceMonitor"
+                    || l.trim() == "kind: PodMonitor"
+            })
+            .map(|(n, _)| n),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +195,14 @@ mod tests {
         assert!(!helm_values("chart/values.yaml", "resources: {}\n  # limits:\n").limits);
         assert!(wanted("deploy/logging.yaml") && wanted(".pre-commit-config.yml"));
         assert!(wanted("chart/values-prod.yaml") && !wanted("src/values.py"));
+        let h = helm_template(
+            "chart/templates/deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  annotations:\n    prometheus.io/scrape: \"true\"\n",
+        );
+        assert!(h
+            .as_ref()
+            .is_some_and(|h| h.workload && !h.probes && !h.stateful));
+        assert_eq!(h.and_then(|h| h.scrape_line), Some(6));
+        assert!(helm_template("k8s/deploy.yaml", "apiVersion: v1\nkind: Service\n").is_none());
     }
 }

@@ -163,6 +163,7 @@ struct ConfigFiles {
     log_configs: Vec<config_files::LogConfig>,
     pre_commits: Vec<config_files::PreCommit>,
     helm_values: Vec<config_files::HelmValues>,
+    helm_templates: Vec<config_files::HelmTemplate>,
 }
 
 /// Database drivers' connect functions, as written at the call (`psycopg2.connect(…)`).
@@ -222,6 +223,9 @@ impl Facts {
         self.config_files
             .helm_values
             .extend(other.config_files.helm_values);
+        self.config_files
+            .helm_templates
+            .extend(other.config_files.helm_templates);
     }
 
     /// Any file's text, by name: a logging configuration, the pre-commit
@@ -243,6 +247,11 @@ impl Facts {
             self.config_files
                 .helm_values
                 .push(config_files::helm_values(path, text));
+        }
+        if config_files::is_yaml(&lower) {
+            self.config_files
+                .helm_templates
+                .extend(config_files::helm_template(path, text));
         }
     }
 
@@ -647,6 +656,9 @@ impl Repository {
         config_files.log_configs.sort_by(|a, b| a.path.cmp(&b.path));
         config_files.pre_commits.sort_by(|a, b| a.path.cmp(&b.path));
         config_files.helm_values.sort_by(|a, b| a.path.cmp(&b.path));
+        config_files
+            .helm_templates
+            .sort_by(|a, b| a.path.cmp(&b.path));
 
         let mut images: Vec<Image> = recipes
             .into_iter()
@@ -817,6 +829,12 @@ impl Repository {
     /// The pre-commit configuration at `path`, as the walk read it.
     pub fn pre_commit(&self, path: &str) -> Option<&config_files::PreCommit> {
         by_path(&self.config_files.pre_commits, path, |c| &c.path)
+    }
+
+    /// The templated Kubernetes manifest at `path`, as the walk read it; `None` when
+    /// the file is not one (or was not read).
+    pub fn helm_template(&self, path: &str) -> Option<&config_files::HelmTemplate> {
+        by_path(&self.config_files.helm_templates, path, |c| &c.path)
     }
 
     /// The Helm values file at `path`, as the walk read it.

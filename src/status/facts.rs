@@ -12,7 +12,9 @@ use crate::classify::FileKind;
 use crate::classify::InventoryEntry;
 use crate::config::Config;
 use crate::model::code::{is_source, SourceFacts};
-use crate::model::config_files::{is_log_config, is_pre_commit, HelmValues, LogConfig, PreCommit};
+use crate::model::config_files::{
+    is_log_config, is_pre_commit, HelmTemplate, HelmValues, LogConfig, PreCommit,
+};
 use crate::model::dockerfiles::DockerInfo;
 use crate::model::Repository;
 use crate::parse::yaml;
@@ -96,8 +98,8 @@ pub struct Facts<'a> {
     pub compose: Vec<YamlText>,
     /// YAML files that hold Kubernetes objects.
     pub k8s: Vec<YamlText>,
-    /// Templated (Helm) manifests that mention a workload kind, as text.
-    pub helm: Vec<Text>,
+    /// Templated (Helm) manifests, from the model.
+    pub helm: Vec<&'a HelmTemplate>,
     /// Helm `values*.yaml` files beside a `Chart.yaml`, from the model.
     pub helm_values: Vec<&'a HelmValues>,
     /// `.github/dependabot.yml`.
@@ -348,6 +350,7 @@ pub fn gather<'a>(
     let mut pre_commit = None;
     let mut log_configs = Vec::new();
     let mut helm_values = Vec::new();
+    let mut helm = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -395,6 +398,10 @@ pub fn gather<'a>(
                     // Helm values, reduced during the walk: nothing to read here.
                     helm_values.extend(model.helm_values(path));
                     None
+                } else if let Some(h) = model.helm_template(path) {
+                    // A templated manifest, reduced during the walk.
+                    helm.push(h);
+                    None
                 } else {
                     Some(Want::MaybeK8s)
                 }
@@ -425,7 +432,7 @@ pub fn gather<'a>(
         dockerfiles,
         compose: Vec::new(),
         k8s: Vec::new(),
-        helm: Vec::new(),
+        helm,
         helm_values,
         dependabot: None,
         pre_commit,
@@ -453,10 +460,7 @@ pub fn gather<'a>(
                 if !(t.text.contains("apiVersion") && t.text.contains("kind")) {
                     continue;
                 }
-                if t.text.contains("{{") {
-                    facts.helm.push(t);
-                    continue;
-                }
+                // A templated manifest (`{{`) came from the model above.
                 let y = yaml_text(t);
                 if y.yaml
                     .documents

@@ -68,19 +68,14 @@ impl Containers {
         // Chart values with uncommented `limits:` make templated `resources:` real.
         let values_limits = facts.helm_values.iter().any(|v| v.limits);
         for h in &facts.helm {
-            let t = &h.text;
-            let workload = ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"]
-                .iter()
-                .any(|k| t.contains(&format!("kind: {k}")));
-            if workload {
+            if h.workload {
                 c.helm.push((
                     h.path.clone(),
-                    t.contains("livenessProbe") || t.contains("readinessProbe"),
-                    t.contains("resources")
-                        && (values_limits || facts.helm_values.is_empty() || t.contains("limits:")),
+                    h.probes,
+                    h.resources && (values_limits || facts.helm_values.is_empty() || h.limits),
                 ));
             }
-            if t.contains("kind: StatefulSet") {
+            if h.stateful {
                 c.stateful_k8s = true;
             }
         }

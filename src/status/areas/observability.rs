@@ -193,20 +193,27 @@ pub(crate) fn metrics(facts: &Facts<'_>, p: &Profile) -> Outcome {
     if facts.source_files == 0 {
         return na("no application source code");
     }
+    const SCRAPE: &str = "Prometheus scrape configuration";
     let scrape: Vec<Evidence> = facts
         .k8s
         .iter()
-        .map(|y| &y.file)
-        .chain(facts.helm.iter())
-        .filter_map(|t| {
-            t.numbered()
+        .filter_map(|y| {
+            y.file
+                .numbered()
                 .find(|(_, l)| {
                     l.contains("prometheus.io/scrape")
                         || l.trim() == "kind: ServiceMonitor"
                         || l.trim() == "kind: PodMonitor"
                 })
-                .map(|(n, _)| Evidence::new(&t.path, n, "Prometheus scrape configuration"))
+                .map(|(n, _)| Evidence::new(&y.file.path, n, SCRAPE))
         })
+        // Templated manifests: the walk found the same line (`model::config_files`).
+        .chain(
+            facts
+                .helm
+                .iter()
+                .filter_map(|h| h.scrape_line.map(|n| Evidence::new(&h.path, n, SCRAPE))),
+        )
         .collect();
     if facts.source.metrics.is_empty() && !scrape.is_empty() {
         return out(
