@@ -772,9 +772,17 @@ fn check_file(
                             .to_string(),
                 });
                 outcome.model.template(path);
+                if cx.kind == FileKind::Compose {
+                    // `status` still counts what a templated compose file shows.
+                    let y = yaml::parse(text);
+                    model_facts(outcome, |m| m.compose_file(cx.file, &y));
+                }
                 return;
             }
             let y = yaml::parse(text);
+            if cx.kind == FileKind::Compose {
+                model_facts(outcome, |m| m.compose_file(cx.file, &y));
+            }
             if let Some(why) = &y.refused {
                 outcome.parse_error = true;
                 diags.push(Diagnostic {

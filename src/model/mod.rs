@@ -21,6 +21,7 @@ pub mod containers;
 pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
+pub mod operations;
 pub mod paths;
 pub mod routes;
 pub mod template;
@@ -155,6 +156,8 @@ pub struct Facts {
     dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
     /// Small configuration files reduced to what the readiness controls ask.
     config_files: ConfigFiles,
+    /// Compose files (by name) as the readiness controls see them.
+    compose_files: Vec<operations::ComposeFile>,
 }
 
 /// The facts of [`config_files`], per kind, each list sorted by path once built.
@@ -226,6 +229,14 @@ impl Facts {
         self.config_files
             .helm_templates
             .extend(other.config_files.helm_templates);
+        self.compose_files.extend(other.compose_files);
+    }
+
+    /// A compose file (by name), parsed even when the rules skip it (a template, a
+    /// syntax error): its services and backup commands for `status`.
+    pub fn compose_file(&mut self, file: &SourceFile, yaml: &YamlFile) {
+        self.compose_files
+            .push(operations::compose_file(file, yaml));
     }
 
     /// Any file's text, by name: a logging configuration, the pre-commit
@@ -609,6 +620,7 @@ pub struct Repository {
     source_files: usize,
     dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
     config_files: ConfigFiles,
+    compose_files: Vec<operations::ComposeFile>,
 }
 
 /// The item of `items` (sorted by path) at `path`.
@@ -650,7 +662,9 @@ impl Repository {
             source_files,
             mut dockerfile_summaries,
             mut config_files,
+            mut compose_files,
         } = facts;
+        compose_files.sort_by(|a, b| a.path.cmp(&b.path));
         code.sort();
         dockerfile_summaries.sort_by(|a, b| a.path.cmp(&b.path));
         config_files.log_configs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -818,7 +832,14 @@ impl Repository {
             source_files,
             dockerfile_summaries,
             config_files,
+            compose_files,
         }
+    }
+
+    /// The compose file at `path` as the readiness controls see it; `None` when the
+    /// walk did not read it or it is not named as a compose file.
+    pub fn compose_file(&self, path: &str) -> Option<&operations::ComposeFile> {
+        by_path(&self.compose_files, path, |c| &c.path)
     }
 
     /// The logging configuration at `path`, as the walk read it.

@@ -16,6 +16,7 @@ use crate::model::config_files::{
     is_log_config, is_pre_commit, HelmTemplate, HelmValues, LogConfig, PreCommit,
 };
 use crate::model::dockerfiles::DockerInfo;
+use crate::model::operations::ComposeFile;
 use crate::model::Repository;
 use crate::parse::yaml;
 use crate::roles::{self, FileRole};
@@ -94,8 +95,8 @@ pub struct Facts<'a> {
     /// Production Dockerfiles (tests, examples, vendored and devcontainers left out),
     /// as the model summarised them during the walk.
     pub dockerfiles: Vec<&'a DockerInfo>,
-    /// Compose files.
-    pub compose: Vec<YamlText>,
+    /// Compose files, as the walk reduced them.
+    pub compose: Vec<&'a ComposeFile>,
     /// YAML files that hold Kubernetes objects.
     pub k8s: Vec<YamlText>,
     /// Templated (Helm) manifests, from the model.
@@ -296,7 +297,6 @@ enum Want {
     Workflow,
     Action,
     OtherCi,
-    Compose,
     MaybeK8s,
     Dependabot,
     Doc,
@@ -351,6 +351,7 @@ pub fn gather<'a>(
     let mut log_configs = Vec::new();
     let mut helm_values = Vec::new();
     let mut helm = Vec::new();
+    let mut compose = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -376,7 +377,11 @@ pub fn gather<'a>(
                 dockerfiles.extend(model.dockerfile_summary(path));
                 None
             }
-            Some(FileKind::Compose) if is_production(path) => Some(Want::Compose),
+            Some(FileKind::Compose) if is_production(path) => {
+                // Parsed and reduced by the walk: nothing to read here.
+                compose.extend(model.compose_file(path));
+                None
+            }
             Some(FileKind::Manifest) if is_production(path) => Some(Want::Manifest),
             _ if OTHER_CI.contains(&path) => Some(Want::OtherCi),
             // Reduced to what the controls ask during the walk: nothing to read here.
@@ -430,7 +435,7 @@ pub fn gather<'a>(
         actions: Vec::new(),
         other_ci: Vec::new(),
         dockerfiles,
-        compose: Vec::new(),
+        compose,
         k8s: Vec::new(),
         helm,
         helm_values,
@@ -449,7 +454,6 @@ pub fn gather<'a>(
             Want::Workflow => facts.workflows.push(yaml_text(t)),
             Want::Action => facts.actions.push(yaml_text(t)),
             Want::OtherCi => facts.other_ci.push(t),
-            Want::Compose => facts.compose.push(yaml_text(t)),
             Want::MaybeK8s => {
                 let name = file_name(&t.path).to_ascii_lowercase();
                 if is_script_candidate(&t.path, &name, Some(FileKind::Yaml)) {

@@ -6,20 +6,7 @@ use crate::parse::yaml::YamlNode;
 use super::facts::{Facts, YamlText};
 use super::Evidence;
 pub(crate) use crate::model::dockerfiles::DockerInfo;
-
-pub(crate) struct Service {
-    pub(crate) file: String,
-    pub(crate) name: String,
-    pub(crate) line: usize,
-    pub(crate) built: bool,
-    pub(crate) image: String,
-    pub(crate) ports: bool,
-    pub(crate) healthcheck: Option<(usize, bool)>,
-    /// The healthcheck command, lower-cased.
-    pub(crate) hc_text: String,
-    pub(crate) limits: Option<usize>,
-    pub(crate) user: Option<(usize, String)>,
-}
+pub(crate) use crate::model::operations::{trivial_healthcheck, ComposeService as Service};
 
 pub(crate) struct K8sContainer {
     pub(crate) file: String,
@@ -60,7 +47,7 @@ impl Containers {
             ..Containers::default()
         };
         for f in &facts.compose {
-            compose_services(f, &mut c.services);
+            c.services.extend(f.services.iter().cloned());
         }
         for f in &facts.k8s {
             k8s_objects(f, &mut c);
@@ -91,78 +78,6 @@ pub(crate) fn is_root_user(u: &str) -> bool {
 pub(crate) fn base_is_nonroot(base: &str) -> bool {
     let b = base.to_ascii_lowercase();
     (b.contains("distroless") && b.contains("nonroot")) || b.starts_with("cgr.dev/")
-}
-
-pub(crate) fn trivial_healthcheck(args: &str) -> bool {
-    let a = args.to_ascii_lowercase();
-    let cmd = a
-        .trim_start_matches("cmd")
-        .trim()
-        .trim_start_matches('[')
-        .replace(['"', ',', '[', ']'], " ");
-    let words: Vec<&str> = cmd.split_whitespace().collect();
-    matches!(
-        words.as_slice(),
-        ["executable"]
-            | ["cmd-shell", "executable"]
-            | ["true"]
-            | ["exit", "0"]
-            | ["/bin/true"]
-            | ["echo", ..]
-            | ["cmd-shell", "true"]
-            | ["cmd-shell", "exit", "0"]
-            | ["cmd-shell", "echo", ..]
-    )
-}
-
-fn compose_services(f: &YamlText, out: &mut Vec<Service>) {
-    for doc in &f.yaml.documents {
-        let Some(root) = &doc.root else { continue };
-        let Some(svcs) = root.get("services").and_then(|s| s.as_map()) else {
-            continue;
-        };
-        for s in svcs {
-            let v = &s.value;
-            let hc = v.get("healthcheck").map(|h| {
-                let disabled = h.get("disable").and_then(|d| d.as_bool()) == Some(true)
-                    || h.get("test")
-                        .map(|t| {
-                            let joined = t.strings().join(" ").to_ascii_lowercase();
-                            joined == "none" || trivial_healthcheck(&joined)
-                        })
-                        .unwrap_or(false);
-                (f.file.line(h.span.start), !disabled)
-            });
-            let hc_text = v
-                .at(&["healthcheck", "test"])
-                .map(|t| t.strings().join(" ").to_ascii_lowercase())
-                .unwrap_or_default();
-            let limits = v
-                .at(&["deploy", "resources", "limits"])
-                .or_else(|| v.get("mem_limit"))
-                .or_else(|| v.get("cpus"))
-                .map(|n| f.file.line(n.span.start));
-            out.push(Service {
-                file: f.file.path.clone(),
-                name: s.key.clone(),
-                line: f.file.line(s.key_span.start),
-                built: v.get("build").is_some(),
-                image: v
-                    .get("image")
-                    .and_then(|i| i.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                ports: v.get("ports").is_some(),
-                healthcheck: hc,
-                hc_text,
-                limits,
-                user: v.get("user").and_then(|u| {
-                    u.as_str()
-                        .map(|s| (f.file.line(u.span.start), s.to_string()))
-                }),
-            });
-        }
-    }
 }
 
 fn pod_spec<'a>(kind: &str, root: &'a YamlNode) -> Option<&'a YamlNode> {
@@ -275,20 +190,5 @@ mod tests {
         assert!(!is_root_user("10001:10001"));
         assert!(is_root_user("0:0"));
         assert!(base_is_nonroot("gcr.io/distroless/static-debian12:nonroot"));
-    }
-
-    #[test]
-    fn trivial_healthchecks() {
-        assert!(trivial_healthcheck("CMD true"));
-        assert!(
-            trivial_healthcheck("--interval=30s CMD [ \"executable\" ]")
-                || trivial_healthcheck("CMD [ \"executable\" ]")
-        );
-        assert!(trivial_healthcheck("CMD exit 0"));
-        assert!(trivial_healthcheck("[\"CMD-SHELL\", \"echo ok\"]"));
-        assert!(!trivial_healthcheck(
-            "CMD curl -fsS http://localhost:8000/health || exit 1"
-        ));
-        assert!(!trivial_healthcheck("cmd-shell pg_isready -u app"));
     }
 }
