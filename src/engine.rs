@@ -763,6 +763,8 @@ fn check_file(
         | FileKind::Dependabot
         | FileKind::Yaml => {
             let workflow = matches!(cx.kind, FileKind::Workflow | FileKind::Action);
+            let manifest =
+                cx.kind == FileKind::Yaml && crate::model::kubernetes::may_be_manifest(text);
             if crate::model::template::marker_line(text, workflow).is_some() {
                 diags.push(Diagnostic {
                     path: path.to_string(),
@@ -772,16 +774,23 @@ fn check_file(
                             .to_string(),
                 });
                 outcome.model.template(path);
-                if cx.kind == FileKind::Compose {
-                    // `status` still counts what a templated compose file shows.
+                if cx.kind == FileKind::Compose || manifest {
+                    // `status` still counts what a templated compose file or
+                    // manifest shows.
                     let y = yaml::parse(text);
-                    model_facts(outcome, |m| m.compose_file(cx.file, &y));
+                    if cx.kind == FileKind::Compose {
+                        model_facts(outcome, |m| m.compose_file(cx.file, &y));
+                    } else {
+                        model_facts(outcome, |m| m.k8s_manifest(cx.file, &y));
+                    }
                 }
                 return;
             }
             let y = yaml::parse(text);
             if cx.kind == FileKind::Compose {
                 model_facts(outcome, |m| m.compose_file(cx.file, &y));
+            } else if manifest {
+                model_facts(outcome, |m| m.k8s_manifest(cx.file, &y));
             }
             if let Some(why) = &y.refused {
                 outcome.parse_error = true;
@@ -992,11 +1001,8 @@ fn is_kustomization_name(path: &str) -> bool {
     )
 }
 
-/// A YAML document that is a Kubernetes object.
-pub fn is_k8s_object(root: &yaml::YamlNode) -> bool {
-    root.get("apiVersion").and_then(|v| v.as_str()).is_some()
-        && root.get("kind").and_then(|v| v.as_str()).is_some()
-}
+/// A YAML document that is a Kubernetes object (defined in the model).
+pub use crate::model::kubernetes::is_k8s_object;
 
 /// A file counter on stderr for long scans, only when stderr is a terminal
 /// (never in pipes, CI logs or tests). Starts after half a second.

@@ -21,6 +21,7 @@ pub mod containers;
 pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
+pub mod kubernetes;
 pub mod operations;
 pub mod paths;
 pub mod routes;
@@ -158,6 +159,8 @@ pub struct Facts {
     config_files: ConfigFiles,
     /// Compose files (by name) as the readiness controls see them.
     compose_files: Vec<operations::ComposeFile>,
+    /// YAML files that may hold Kubernetes objects, as the readiness controls see them.
+    k8s_manifests: Vec<kubernetes::K8sManifest>,
 }
 
 /// The facts of [`config_files`], per kind, each list sorted by path once built.
@@ -230,6 +233,13 @@ impl Facts {
             .helm_templates
             .extend(other.config_files.helm_templates);
         self.compose_files.extend(other.compose_files);
+        self.k8s_manifests.extend(other.k8s_manifests);
+    }
+
+    /// A YAML file that may hold Kubernetes objects ([`kubernetes::may_be_manifest`]),
+    /// parsed even when the rules skip it: its workloads for `status`.
+    pub fn k8s_manifest(&mut self, file: &SourceFile, yaml: &YamlFile) {
+        self.k8s_manifests.push(kubernetes::manifest(file, yaml));
     }
 
     /// A compose file (by name), parsed even when the rules skip it (a template, a
@@ -621,6 +631,7 @@ pub struct Repository {
     dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
     config_files: ConfigFiles,
     compose_files: Vec<operations::ComposeFile>,
+    k8s_manifests: Vec<kubernetes::K8sManifest>,
 }
 
 /// The item of `items` (sorted by path) at `path`.
@@ -663,8 +674,10 @@ impl Repository {
             mut dockerfile_summaries,
             mut config_files,
             mut compose_files,
+            mut k8s_manifests,
         } = facts;
         compose_files.sort_by(|a, b| a.path.cmp(&b.path));
+        k8s_manifests.sort_by(|a, b| a.path.cmp(&b.path));
         code.sort();
         dockerfile_summaries.sort_by(|a, b| a.path.cmp(&b.path));
         config_files.log_configs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -833,7 +846,14 @@ impl Repository {
             dockerfile_summaries,
             config_files,
             compose_files,
+            k8s_manifests,
         }
+    }
+
+    /// The YAML file at `path` as a Kubernetes manifest; `None` when the walk did
+    /// not read it or its text names no `apiVersion` and `kind` (or is templated).
+    pub fn k8s_manifest(&self, path: &str) -> Option<&kubernetes::K8sManifest> {
+        by_path(&self.k8s_manifests, path, |c| &c.path)
     }
 
     /// The compose file at `path` as the readiness controls see it; `None` when the

@@ -16,6 +16,7 @@ use crate::model::config_files::{
     is_log_config, is_pre_commit, HelmTemplate, HelmValues, LogConfig, PreCommit,
 };
 use crate::model::dockerfiles::DockerInfo;
+use crate::model::kubernetes::K8sManifest;
 use crate::model::operations::ComposeFile;
 use crate::model::Repository;
 use crate::parse::yaml;
@@ -97,8 +98,8 @@ pub struct Facts<'a> {
     pub dockerfiles: Vec<&'a DockerInfo>,
     /// Compose files, as the walk reduced them.
     pub compose: Vec<&'a ComposeFile>,
-    /// YAML files that hold Kubernetes objects.
-    pub k8s: Vec<YamlText>,
+    /// YAML files that hold Kubernetes objects, as the walk reduced them.
+    pub k8s: Vec<&'a K8sManifest>,
     /// Templated (Helm) manifests, from the model.
     pub helm: Vec<&'a HelmTemplate>,
     /// Helm `values*.yaml` files beside a `Chart.yaml`, from the model.
@@ -297,7 +298,6 @@ enum Want {
     Workflow,
     Action,
     OtherCi,
-    MaybeK8s,
     Dependabot,
     Doc,
     Manifest,
@@ -352,6 +352,7 @@ pub fn gather<'a>(
     let mut helm_values = Vec::new();
     let mut helm = Vec::new();
     let mut compose = Vec::new();
+    let mut k8s = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -408,7 +409,9 @@ pub fn gather<'a>(
                     helm.push(h);
                     None
                 } else {
-                    Some(Want::MaybeK8s)
+                    // A manifest, parsed and reduced during the walk.
+                    k8s.extend(model.k8s_manifest(path).filter(|m| m.is_k8s));
+                    None
                 }
             }
             // Source code: the walk already read it for the model.
@@ -436,7 +439,7 @@ pub fn gather<'a>(
         other_ci: Vec::new(),
         dockerfiles,
         compose,
-        k8s: Vec::new(),
+        k8s,
         helm,
         helm_values,
         dependabot: None,
@@ -454,26 +457,6 @@ pub fn gather<'a>(
             Want::Workflow => facts.workflows.push(yaml_text(t)),
             Want::Action => facts.actions.push(yaml_text(t)),
             Want::OtherCi => facts.other_ci.push(t),
-            Want::MaybeK8s => {
-                let name = file_name(&t.path).to_ascii_lowercase();
-                if is_script_candidate(&t.path, &name, Some(FileKind::Yaml)) {
-                    facts
-                        .scripts
-                        .push(Text::new(t.path.clone(), t.text.clone()));
-                }
-                if !(t.text.contains("apiVersion") && t.text.contains("kind")) {
-                    continue;
-                }
-                // A templated manifest (`{{`) came from the model above.
-                let y = yaml_text(t);
-                if y.yaml
-                    .documents
-                    .iter()
-                    .any(|d| d.root.as_ref().is_some_and(crate::engine::is_k8s_object))
-                {
-                    facts.k8s.push(y);
-                }
-            }
             Want::Dependabot => facts.dependabot = Some(yaml_text(t)),
             Want::Doc => facts.docs.push(t),
             Want::Manifest => facts.manifests.push(t),

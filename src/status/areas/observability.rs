@@ -194,20 +194,12 @@ pub(crate) fn metrics(facts: &Facts<'_>, p: &Profile) -> Outcome {
         return na("no application source code");
     }
     const SCRAPE: &str = "Prometheus scrape configuration";
+    // The walk found each manifest's first scrape line (`model::kubernetes`,
+    // `model::config_files` for templated ones).
     let scrape: Vec<Evidence> = facts
         .k8s
         .iter()
-        .filter_map(|y| {
-            y.file
-                .numbered()
-                .find(|(_, l)| {
-                    l.contains("prometheus.io/scrape")
-                        || l.trim() == "kind: ServiceMonitor"
-                        || l.trim() == "kind: PodMonitor"
-                })
-                .map(|(n, _)| Evidence::new(&y.file.path, n, SCRAPE))
-        })
-        // Templated manifests: the walk found the same line (`model::config_files`).
+        .filter_map(|k| k.scrape_line.map(|n| Evidence::new(&k.path, n, SCRAPE)))
         .chain(
             facts
                 .helm

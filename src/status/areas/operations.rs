@@ -464,8 +464,8 @@ pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile)
 pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome {
     let mut backups = Vec::new();
     let mut restores = Vec::new();
-    // Compose files come reduced by the walk (`model::operations`); the other
-    // files are still read here.
+    // Compose files and manifests come reduced by the walk (`model::operations`,
+    // `model::kubernetes`); the other files are still read here.
     let files = facts
         .scripts
         .iter()
@@ -480,7 +480,7 @@ pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome
             facts
                 .k8s
                 .iter()
-                .map(|y| (y.file.path.as_str(), backup_lines(&y.file.text))),
+                .map(|k| (k.path.as_str(), k.backups.clone())),
         )
         .chain(
             facts
