@@ -614,6 +614,24 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     outcome
 }
 
+/// What `status` reads of a compose file, a workflow or action, or a YAML file that
+/// may hold Kubernetes objects (`manifest`): taken from any parse, also one the
+/// rules skip (a template, a syntax error).
+fn status_yaml_facts(
+    outcome: &mut FileOutcome,
+    cx: &FileCx<'_>,
+    y: &yaml::YamlFile,
+    manifest: bool,
+) {
+    match cx.kind {
+        FileKind::Compose => model_facts(outcome, |m| m.compose_file(cx.file, y)),
+        FileKind::Workflow => model_facts(outcome, |m| m.ci_file(cx.file, y, false)),
+        FileKind::Action => model_facts(outcome, |m| m.ci_file(cx.file, y, true)),
+        _ if manifest => model_facts(outcome, |m| m.k8s_manifest(cx.file, y)),
+        _ => {}
+    }
+}
+
 /// A source or configuration file no rule reads: read quietly (a file too large,
 /// binary or not UTF-8 is left out, as a rule-less file is) only for what the model
 /// learns from it.
@@ -774,24 +792,16 @@ fn check_file(
                             .to_string(),
                 });
                 outcome.model.template(path);
-                if cx.kind == FileKind::Compose || manifest {
-                    // `status` still counts what a templated compose file or
-                    // manifest shows.
+                if cx.kind == FileKind::Compose || manifest || workflow {
+                    // `status` still counts what a templated compose file,
+                    // manifest or workflow shows.
                     let y = yaml::parse(text);
-                    if cx.kind == FileKind::Compose {
-                        model_facts(outcome, |m| m.compose_file(cx.file, &y));
-                    } else {
-                        model_facts(outcome, |m| m.k8s_manifest(cx.file, &y));
-                    }
+                    status_yaml_facts(outcome, cx, &y, manifest);
                 }
                 return;
             }
             let y = yaml::parse(text);
-            if cx.kind == FileKind::Compose {
-                model_facts(outcome, |m| m.compose_file(cx.file, &y));
-            } else if manifest {
-                model_facts(outcome, |m| m.k8s_manifest(cx.file, &y));
-            }
+            status_yaml_facts(outcome, cx, &y, manifest);
             if let Some(why) = &y.refused {
                 outcome.parse_error = true;
                 diags.push(Diagnostic {

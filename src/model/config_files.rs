@@ -98,7 +98,11 @@ pub fn is_yaml(lower_name: &str) -> bool {
 /// reads its kind.
 pub fn wanted(path: &str) -> bool {
     let lower = file_name(path).to_ascii_lowercase();
-    is_log_config(&lower) || is_pre_commit(path) || is_values(&lower) || is_yaml(&lower)
+    is_log_config(&lower)
+        || is_pre_commit(path)
+        || is_values(&lower)
+        || is_yaml(&lower)
+        || super::ci::is_other_ci(path)
 }
 
 /// Lines with their 1-based numbers, `\r` dropped.

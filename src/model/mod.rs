@@ -14,6 +14,7 @@
 //! rule and no report.
 
 pub mod builds;
+pub mod ci;
 pub mod code;
 pub mod commands;
 pub mod config_files;
@@ -161,6 +162,8 @@ pub struct Facts {
     compose_files: Vec<operations::ComposeFile>,
     /// YAML files that may hold Kubernetes objects, as the readiness controls see them.
     k8s_manifests: Vec<kubernetes::K8sManifest>,
+    /// Workflows, local actions and other CI systems' files as the readiness controls see them.
+    ci_files: Vec<ci::CiFile>,
 }
 
 /// The facts of [`config_files`], per kind, each list sorted by path once built.
@@ -234,6 +237,17 @@ impl Facts {
             .extend(other.config_files.helm_templates);
         self.compose_files.extend(other.compose_files);
         self.k8s_manifests.extend(other.k8s_manifests);
+        self.ci_files.extend(other.ci_files);
+    }
+
+    /// A GitHub workflow or local action, parsed even when the rules skip it (a
+    /// template, a YAML error): its steps, triggers and permissions for `status`.
+    pub fn ci_file(&mut self, file: &SourceFile, yaml: &YamlFile, action: bool) {
+        self.ci_files.push(if action {
+            ci::action(file, yaml)
+        } else {
+            ci::workflow(file, yaml)
+        });
     }
 
     /// A YAML file that may hold Kubernetes objects ([`kubernetes::may_be_manifest`]),
@@ -268,6 +282,9 @@ impl Facts {
             self.config_files
                 .helm_values
                 .push(config_files::helm_values(path, text));
+        }
+        if ci::is_other_ci(path) {
+            self.ci_files.push(ci::other_ci(path, text));
         }
         if config_files::is_yaml(&lower) {
             self.config_files
@@ -632,6 +649,7 @@ pub struct Repository {
     config_files: ConfigFiles,
     compose_files: Vec<operations::ComposeFile>,
     k8s_manifests: Vec<kubernetes::K8sManifest>,
+    ci_files: Vec<ci::CiFile>,
 }
 
 /// The item of `items` (sorted by path) at `path`.
@@ -675,7 +693,9 @@ impl Repository {
             mut config_files,
             mut compose_files,
             mut k8s_manifests,
+            mut ci_files,
         } = facts;
+        ci_files.sort_by(|a, b| a.path.cmp(&b.path));
         compose_files.sort_by(|a, b| a.path.cmp(&b.path));
         k8s_manifests.sort_by(|a, b| a.path.cmp(&b.path));
         code.sort();
@@ -847,7 +867,14 @@ impl Repository {
             config_files,
             compose_files,
             k8s_manifests,
+            ci_files,
         }
+    }
+
+    /// The workflow, local action or other CI file at `path` as the readiness
+    /// controls see it; `None` when the walk did not read it.
+    pub fn ci_file(&self, path: &str) -> Option<&ci::CiFile> {
+        by_path(&self.ci_files, path, |c| &c.path)
     }
 
     /// The YAML file at `path` as a Kubernetes manifest; `None` when the walk did

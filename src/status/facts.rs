@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::classify::FileKind;
 use crate::classify::InventoryEntry;
 use crate::config::Config;
+use crate::model::ci::{is_other_ci, CiFile};
 use crate::model::code::{is_source, SourceFacts};
 use crate::model::config_files::{
     is_log_config, is_pre_commit, HelmTemplate, HelmValues, LogConfig, PreCommit,
@@ -87,12 +88,12 @@ pub struct Facts<'a> {
     pub model: &'a Repository,
     /// Configuration seen but left out: archived files, workflows GitHub never runs.
     pub ignored: Vec<Ignored>,
-    /// GitHub workflows.
-    pub workflows: Vec<YamlText>,
-    /// Local actions (`action.yml`).
-    pub actions: Vec<YamlText>,
-    /// Other CI definitions (GitLab, CircleCI, Jenkins, Azure, Travis…), as text.
-    pub other_ci: Vec<Text>,
+    /// GitHub workflows, as the walk reduced them.
+    pub workflows: Vec<&'a CiFile>,
+    /// Local actions (`action.yml`), as the walk reduced them.
+    pub actions: Vec<&'a CiFile>,
+    /// Other CI definitions (GitLab, CircleCI, Jenkins, Azure, Travis…), as lines.
+    pub other_ci: Vec<&'a CiFile>,
     /// Production Dockerfiles (tests, examples, vendored and devcontainers left out),
     /// as the model summarised them during the walk.
     pub dockerfiles: Vec<&'a DockerInfo>,
@@ -199,24 +200,6 @@ pub fn is_production(path: &str) -> bool {
     matches!(roles::role_of(path), FileRole::Production)
 }
 
-const OTHER_CI: &[&str] = &[
-    ".gitlab-ci.yml",
-    ".gitlab-ci.yaml",
-    ".circleci/config.yml",
-    ".circleci/config.yaml",
-    "Jenkinsfile",
-    "azure-pipelines.yml",
-    "azure-pipelines.yaml",
-    ".travis.yml",
-    "bitbucket-pipelines.yml",
-    ".drone.yml",
-    ".buildkite/pipeline.yml",
-    ".woodpecker.yml",
-    "cloudbuild.yaml",
-    "cloudbuild.yml",
-    "buildspec.yml",
-];
-
 const DOC_EXTS: &[&str] = &["md", "markdown", "rst", "txt", "adoc"];
 
 const DOC_KEYWORDS: &[&str] = &[
@@ -295,9 +278,6 @@ fn is_script_candidate(path: &str, lower_name: &str, kind: Option<FileKind>) -> 
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
-    Workflow,
-    Action,
-    OtherCi,
     Dependabot,
     Doc,
     Manifest,
@@ -353,6 +333,9 @@ pub fn gather<'a>(
     let mut helm = Vec::new();
     let mut compose = Vec::new();
     let mut k8s = Vec::new();
+    let mut workflows = Vec::new();
+    let mut actions = Vec::new();
+    let mut other_ci = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -366,8 +349,15 @@ pub fn gather<'a>(
             continue;
         }
         let want = match e.kind {
-            Some(FileKind::Workflow) => Some(Want::Workflow),
-            Some(FileKind::Action) if is_production(path) => Some(Want::Action),
+            // CI files: parsed and reduced by the walk, nothing to read here.
+            Some(FileKind::Workflow) => {
+                workflows.extend(model.ci_file(path));
+                None
+            }
+            Some(FileKind::Action) if is_production(path) => {
+                actions.extend(model.ci_file(path));
+                None
+            }
             Some(FileKind::Dependabot) => Some(Want::Dependabot),
             Some(FileKind::Dockerfile)
                 if is_production(path)
@@ -384,7 +374,10 @@ pub fn gather<'a>(
                 None
             }
             Some(FileKind::Manifest) if is_production(path) => Some(Want::Manifest),
-            _ if OTHER_CI.contains(&path) => Some(Want::OtherCi),
+            _ if is_other_ci(path) => {
+                other_ci.extend(model.ci_file(path));
+                None
+            }
             // Reduced to what the controls ask during the walk: nothing to read here.
             _ if is_pre_commit(path) => {
                 pre_commit = model.pre_commit(path).or(pre_commit);
@@ -434,9 +427,9 @@ pub fn gather<'a>(
         inventory,
         model,
         ignored,
-        workflows: Vec::new(),
-        actions: Vec::new(),
-        other_ci: Vec::new(),
+        workflows,
+        actions,
+        other_ci,
         dockerfiles,
         compose,
         k8s,
@@ -454,9 +447,6 @@ pub fn gather<'a>(
     for (want, text) in read_all {
         let Some(t) = text else { continue };
         match want {
-            Want::Workflow => facts.workflows.push(yaml_text(t)),
-            Want::Action => facts.actions.push(yaml_text(t)),
-            Want::OtherCi => facts.other_ci.push(t),
             Want::Dependabot => facts.dependabot = Some(yaml_text(t)),
             Want::Doc => facts.docs.push(t),
             Want::Manifest => facts.manifests.push(t),

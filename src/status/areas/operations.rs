@@ -464,8 +464,9 @@ pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile)
 pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome {
     let mut backups = Vec::new();
     let mut restores = Vec::new();
-    // Compose files and manifests come reduced by the walk (`model::operations`,
-    // `model::kubernetes`); the other files are still read here.
+    // Compose files, manifests and CI files come reduced by the walk
+    // (`model::operations`, `model::kubernetes`, `model::ci`); scripts are still
+    // read here.
     let files = facts
         .scripts
         .iter()
@@ -486,13 +487,8 @@ pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome
             facts
                 .workflows
                 .iter()
-                .map(|y| (y.file.path.as_str(), backup_lines(&y.file.text))),
-        )
-        .chain(
-            facts
-                .other_ci
-                .iter()
-                .map(|t| (t.path.as_str(), backup_lines(&t.text))),
+                .chain(&facts.other_ci)
+                .map(|c| (c.path.as_str(), c.backups.clone())),
         );
     let mut weak: Vec<(Evidence, &'static str)> = Vec::new();
     let shown = |t: &str| t.chars().take(50).collect::<String>();

@@ -55,7 +55,7 @@ fn detected_ecosystems(facts: &Facts<'_>) -> BTreeMap<&'static str, Vec<String>>
     if !facts.actions.is_empty() {
         m.entry("github-actions")
             .or_default()
-            .extend(facts.actions.iter().map(|a| a.file.path.clone()));
+            .extend(facts.actions.iter().map(|a| a.path.clone()));
     }
     m
 }
