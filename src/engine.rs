@@ -614,7 +614,7 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     outcome
 }
 
-/// What `status` reads of a compose file, a workflow or action, or a YAML file that
+/// What `status` reads of a compose file, a workflow or action, `dependabot.yml`, or a YAML file that
 /// may hold Kubernetes objects (`manifest`): taken from any parse, also one the
 /// rules skip (a template, a syntax error).
 fn status_yaml_facts(
@@ -627,6 +627,7 @@ fn status_yaml_facts(
         FileKind::Compose => model_facts(outcome, |m| m.compose_file(cx.file, y)),
         FileKind::Workflow => model_facts(outcome, |m| m.ci_file(cx.file, y, false)),
         FileKind::Action => model_facts(outcome, |m| m.ci_file(cx.file, y, true)),
+        FileKind::Dependabot => model_facts(outcome, |m| m.dependabot(cx.file, y)),
         _ if manifest => model_facts(outcome, |m| m.k8s_manifest(cx.file, y)),
         _ => {}
     }
@@ -792,7 +793,10 @@ fn check_file(
                             .to_string(),
                 });
                 outcome.model.template(path);
-                if cx.kind == FileKind::Compose || manifest || workflow {
+                if matches!(cx.kind, FileKind::Compose | FileKind::Dependabot)
+                    || manifest
+                    || workflow
+                {
                     // `status` still counts what a templated compose file,
                     // manifest or workflow shows.
                     let y = yaml::parse(text);

@@ -19,6 +19,7 @@ pub mod code;
 pub mod commands;
 pub mod config_files;
 pub mod containers;
+pub mod dependabot;
 pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
@@ -164,6 +165,8 @@ pub struct Facts {
     k8s_manifests: Vec<kubernetes::K8sManifest>,
     /// Workflows, local actions and other CI systems' files as the readiness controls see them.
     ci_files: Vec<ci::CiFile>,
+    /// `.github/dependabot.yml` (or `.yaml`) as the readiness controls see it.
+    dependabots: Vec<dependabot::Dependabot>,
 }
 
 /// The facts of [`config_files`], per kind, each list sorted by path once built.
@@ -238,6 +241,13 @@ impl Facts {
         self.compose_files.extend(other.compose_files);
         self.k8s_manifests.extend(other.k8s_manifests);
         self.ci_files.extend(other.ci_files);
+        self.dependabots.extend(other.dependabots);
+    }
+
+    /// `.github/dependabot.yml`, parsed even when the rules skip it: its schema
+    /// error and `updates` entries for `status`.
+    pub fn dependabot(&mut self, file: &SourceFile, yaml: &YamlFile) {
+        self.dependabots.push(dependabot::dependabot(file, yaml));
     }
 
     /// A GitHub workflow or local action, parsed even when the rules skip it (a
@@ -650,6 +660,7 @@ pub struct Repository {
     compose_files: Vec<operations::ComposeFile>,
     k8s_manifests: Vec<kubernetes::K8sManifest>,
     ci_files: Vec<ci::CiFile>,
+    dependabots: Vec<dependabot::Dependabot>,
 }
 
 /// The item of `items` (sorted by path) at `path`.
@@ -694,7 +705,9 @@ impl Repository {
             mut compose_files,
             mut k8s_manifests,
             mut ci_files,
+            mut dependabots,
         } = facts;
+        dependabots.sort_by(|a, b| a.path.cmp(&b.path));
         ci_files.sort_by(|a, b| a.path.cmp(&b.path));
         compose_files.sort_by(|a, b| a.path.cmp(&b.path));
         k8s_manifests.sort_by(|a, b| a.path.cmp(&b.path));
@@ -868,7 +881,13 @@ impl Repository {
             compose_files,
             k8s_manifests,
             ci_files,
+            dependabots,
         }
+    }
+
+    /// The Dependabot configuration at `path` as the walk read it.
+    pub fn dependabot(&self, path: &str) -> Option<&dependabot::Dependabot> {
+        by_path(&self.dependabots, path, |d| &d.path)
     }
 
     /// The workflow, local action or other CI file at `path` as the readiness

@@ -1,7 +1,9 @@
-//! Gathering: which files matter for the controls, read once each (size-capped),
-//! parsed with the scan's own parsers (YAML for workflows/compose/k8s, the
-//! Dockerfile parser). What production source code shows comes from the model
-//! (`model::code`, found during the walk), not from reading it again.
+//! Gathering: which files matter for the controls. Most come from the repository
+//! model, reduced during the walk from the engine's own parses (source code,
+//! Dockerfiles, compose files, Kubernetes manifests and Helm templates, CI files,
+//! `dependabot.yml`, logging and pre-commit configs, Helm values); status parses
+//! nothing. Docs, dependency manifests and scripts are still read here as text
+//! (size-capped, once each), for the line searches the controls make in them.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -16,11 +18,11 @@ use crate::model::code::{is_source, SourceFacts};
 use crate::model::config_files::{
     is_log_config, is_pre_commit, HelmTemplate, HelmValues, LogConfig, PreCommit,
 };
+use crate::model::dependabot::Dependabot;
 use crate::model::dockerfiles::DockerInfo;
 use crate::model::kubernetes::K8sManifest;
 use crate::model::operations::ComposeFile;
 use crate::model::Repository;
-use crate::parse::yaml;
 use crate::roles::{self, FileRole};
 use crate::source::LineIndex;
 
@@ -60,14 +62,6 @@ impl Text {
     }
 }
 
-/// A parsed YAML file.
-pub struct YamlText {
-    /// The text.
-    pub file: Text,
-    /// Its parse.
-    pub yaml: yaml::YamlFile,
-}
-
 /// A file that looks like configuration but is not built, deployed or run, so
 /// no control counts it; listed so a reader knows it was seen and why it was left out.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -105,8 +99,8 @@ pub struct Facts<'a> {
     pub helm: Vec<&'a HelmTemplate>,
     /// Helm `values*.yaml` files beside a `Chart.yaml`, from the model.
     pub helm_values: Vec<&'a HelmValues>,
-    /// `.github/dependabot.yml`.
-    pub dependabot: Option<YamlText>,
+    /// `.github/dependabot.yml`, as the walk reduced it.
+    pub dependabot: Option<&'a Dependabot>,
     /// `.pre-commit-config.yaml`, from the model.
     pub pre_commit: Option<&'a PreCommit>,
     /// Documentation read for the operations controls.
@@ -188,11 +182,6 @@ pub fn read(root: &Path, rel: &str, max: u64) -> Option<Text> {
     let text = String::from_utf8(bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     Some(Text::new(rel, text))
-}
-
-fn yaml_text(t: Text) -> YamlText {
-    let yaml = yaml::parse(&t.text);
-    YamlText { file: t, yaml }
 }
 
 /// Files whose role makes them irrelevant to readiness (tests, examples, vendored code).
@@ -278,7 +267,6 @@ fn is_script_candidate(path: &str, lower_name: &str, kind: Option<FileKind>) -> 
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
-    Dependabot,
     Doc,
     Manifest,
     Script,
@@ -336,6 +324,7 @@ pub fn gather<'a>(
     let mut workflows = Vec::new();
     let mut actions = Vec::new();
     let mut other_ci = Vec::new();
+    let mut dependabot = None;
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -358,7 +347,11 @@ pub fn gather<'a>(
                 actions.extend(model.ci_file(path));
                 None
             }
-            Some(FileKind::Dependabot) => Some(Want::Dependabot),
+            Some(FileKind::Dependabot) => {
+                // Parsed and reduced by the walk: nothing to read here.
+                dependabot = model.dependabot(path).or(dependabot);
+                None
+            }
             Some(FileKind::Dockerfile)
                 if is_production(path)
                     && !path.starts_with(".devcontainer/")
@@ -435,7 +428,7 @@ pub fn gather<'a>(
         k8s,
         helm,
         helm_values,
-        dependabot: None,
+        dependabot,
         pre_commit,
         docs: Vec::new(),
         manifests: Vec::new(),
@@ -447,7 +440,6 @@ pub fn gather<'a>(
     for (want, text) in read_all {
         let Some(t) = text else { continue };
         match want {
-            Want::Dependabot => facts.dependabot = Some(yaml_text(t)),
             Want::Doc => facts.docs.push(t),
             Want::Manifest => facts.manifests.push(t),
             Want::Script => facts.scripts.push(t),
