@@ -465,8 +465,10 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     let source_code = crate::model::code::is_source(&rel);
     let config_file = crate::model::config_files::wanted(&rel);
     if kind == Some(FileKind::Text) && !wants_text && !txt_candidate {
+        let lower = rel.rsplit('/').next().unwrap_or(&rel).to_ascii_lowercase();
+        let script = crate::model::operations::is_script_candidate(&rel, &lower, kind);
         let mut outcome = FileOutcome::new(rel, kind);
-        if source_code || config_file {
+        if source_code || config_file || script {
             read_for_model(abs, cfg, &mut outcome);
         }
         return outcome;
@@ -545,12 +547,14 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         });
         outcome.entry.kind = kind;
         if kind == Some(FileKind::Text) && !wants_text {
+            model_facts(&mut outcome, |m| m.script(&rel, kind, &text));
             return outcome;
         }
     }
     let Some(kind) = kind else {
         return outcome;
     };
+    model_facts(&mut outcome, |m| m.script(&rel, Some(kind), &text));
     let file = SourceFile::new(rel, text);
     let cx = FileCx {
         file: &file,
@@ -654,6 +658,7 @@ fn read_for_model(abs: &Path, cfg: &Config, outcome: &mut FileOutcome) {
     if crate::model::config_files::wanted(&path) {
         model_facts(outcome, |m| m.config_file(&path, text));
     }
+    model_facts(outcome, |m| m.script(&path, Some(FileKind::Text), text));
 }
 
 /// Test, vendored, generated, example, development/CI-only and archived files do not

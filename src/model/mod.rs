@@ -167,6 +167,8 @@ pub struct Facts {
     ci_files: Vec<ci::CiFile>,
     /// `.github/dependabot.yml` (or `.yaml`) as the readiness controls see it.
     dependabots: Vec<dependabot::Dependabot>,
+    /// Scripts that may run operations, as the readiness controls see them.
+    scripts: Vec<operations::ScriptFile>,
 }
 
 /// The facts of [`config_files`], per kind, each list sorted by path once built.
@@ -242,6 +244,19 @@ impl Facts {
         self.k8s_manifests.extend(other.k8s_manifests);
         self.ci_files.extend(other.ci_files);
         self.dependabots.extend(other.dependabots);
+        self.scripts.extend(other.scripts);
+    }
+
+    /// Any file of its final kind: a script that may run operations
+    /// ([`operations::is_script_candidate`]) keeps its backup and restore lines.
+    pub fn script(&mut self, path: &str, kind: Option<FileKind>, text: &str) {
+        let lower = file_name(path).to_ascii_lowercase();
+        if operations::is_script_candidate(path, &lower, kind) {
+            self.scripts.push(operations::ScriptFile {
+                path: path.to_string(),
+                backups: operations::backup_lines(text),
+            });
+        }
     }
 
     /// `.github/dependabot.yml`, parsed even when the rules skip it: its schema
@@ -661,6 +676,7 @@ pub struct Repository {
     k8s_manifests: Vec<kubernetes::K8sManifest>,
     ci_files: Vec<ci::CiFile>,
     dependabots: Vec<dependabot::Dependabot>,
+    scripts: Vec<operations::ScriptFile>,
 }
 
 /// The item of `items` (sorted by path) at `path`.
@@ -706,7 +722,9 @@ impl Repository {
             mut k8s_manifests,
             mut ci_files,
             mut dependabots,
+            mut scripts,
         } = facts;
+        scripts.sort_by(|a, b| a.path.cmp(&b.path));
         dependabots.sort_by(|a, b| a.path.cmp(&b.path));
         ci_files.sort_by(|a, b| a.path.cmp(&b.path));
         compose_files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -882,7 +900,14 @@ impl Repository {
             k8s_manifests,
             ci_files,
             dependabots,
+            scripts,
         }
+    }
+
+    /// The script at `path` as the operations controls see it; `None` when the walk
+    /// did not read it or it may not run operations.
+    pub fn script(&self, path: &str) -> Option<&operations::ScriptFile> {
+        by_path(&self.scripts, path, |s| &s.path)
     }
 
     /// The Dependabot configuration at `path` as the walk read it.

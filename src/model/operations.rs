@@ -4,6 +4,7 @@
 //! compose, manifests, CI), the first line that backs data up or restores it.
 //! Nothing here decides a control; `status` does, from these facts.
 
+use crate::classify::FileKind;
 use crate::parse::yaml::YamlFile;
 use crate::source::SourceFile;
 
@@ -138,6 +139,41 @@ pub static BACKUP_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::n
 pub static RESTORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(pg_restore|mongorestore|restic\s+(?:-\S+\s+)*(?:check|restore)|borg\s+(?:check|extract)|velero\s+restore|wal-g\s+backup-fetch|pg_verifybackup|sha256sum\s+(?:-c|--check)|md5sum\s+-c|gzip\s+-t|gunzip\s+-t|psql\b[^|]*<|mysql\b[^|]*<|verify_backup|restore_backup|test_restore)").unwrap_or_else(|_| unreachable!())
 });
+
+/// Whether a file may run operations (a backup, a restore, a rollback): a shell
+/// script, a Makefile, justfile or Taskfile, or a production file named after
+/// one (`backup`, `restore`, `dump`, `snapshot`, `rollback`, `cron`) that can run.
+/// `lower_name` is the file name lower-cased, `kind` its kind.
+pub fn is_script_candidate(path: &str, lower_name: &str, kind: Option<FileKind>) -> bool {
+    if !matches!(
+        crate::roles::role_of(path),
+        crate::roles::FileRole::Production
+    ) {
+        return false;
+    }
+    let lower = path.to_ascii_lowercase();
+    let named = ["backup", "restore", "dump", "snapshot", "rollback", "cron"]
+        .iter()
+        .any(|k| lower.contains(k));
+    let scripty = matches!(kind, Some(FileKind::Shell))
+        || lower_name.ends_with(".py")
+        || lower_name.ends_with(".yml")
+        || lower_name.ends_with(".yaml")
+        || lower_name.ends_with(".sql")
+        || !lower_name.contains('.');
+    (named && scripty && !lower_name.ends_with(".md"))
+        || matches!(kind, Some(FileKind::Shell))
+        || matches!(lower_name, "makefile" | "justfile" | "taskfile.yml")
+}
+
+/// A script ([`is_script_candidate`]) as the operations controls see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptFile {
+    /// Repository-relative path.
+    pub path: String,
+    /// Where it backs data up or restores it (and whether it is blank).
+    pub backups: BackupLines,
+}
 
 /// Where a file backs data up or restores it, as text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -21,7 +21,7 @@ use crate::model::config_files::{
 use crate::model::dependabot::Dependabot;
 use crate::model::dockerfiles::DockerInfo;
 use crate::model::kubernetes::K8sManifest;
-use crate::model::operations::ComposeFile;
+use crate::model::operations::{is_script_candidate, ComposeFile, ScriptFile};
 use crate::model::Repository;
 use crate::roles::{self, FileRole};
 use crate::source::LineIndex;
@@ -107,8 +107,8 @@ pub struct Facts<'a> {
     pub docs: Vec<Text>,
     /// Dependency manifests (package.json, pyproject.toml, go.mod…).
     pub manifests: Vec<Text>,
-    /// Scripts that may back up or restore data, and logging config files.
-    pub scripts: Vec<Text>,
+    /// Scripts that may back up, restore or roll back, as the walk reduced them.
+    pub scripts: Vec<&'a ScriptFile>,
     /// Logging configuration files (logging.conf, logback.xml…), from the model.
     pub log_configs: Vec<&'a LogConfig>,
     /// What the production source says (from the model), strongest evidence first.
@@ -246,30 +246,10 @@ fn is_doc(path: &str, lower_name: &str) -> bool {
         || DOC_KEYWORDS.iter().any(|k| lower.contains(k))
 }
 
-fn is_script_candidate(path: &str, lower_name: &str, kind: Option<FileKind>) -> bool {
-    if !is_production(path) {
-        return false;
-    }
-    let lower = path.to_ascii_lowercase();
-    let named = ["backup", "restore", "dump", "snapshot", "rollback", "cron"]
-        .iter()
-        .any(|k| lower.contains(k));
-    let scripty = matches!(kind, Some(FileKind::Shell))
-        || lower_name.ends_with(".py")
-        || lower_name.ends_with(".yml")
-        || lower_name.ends_with(".yaml")
-        || lower_name.ends_with(".sql")
-        || !lower_name.contains('.');
-    (named && scripty && !lower_name.ends_with(".md"))
-        || matches!(kind, Some(FileKind::Shell))
-        || matches!(lower_name, "makefile" | "justfile" | "taskfile.yml")
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
     Doc,
     Manifest,
-    Script,
 }
 
 /// Why a configuration file does not count, when it does not: archived, or a
@@ -325,6 +305,7 @@ pub fn gather<'a>(
     let mut actions = Vec::new();
     let mut other_ci = Vec::new();
     let mut dependabot = None;
+    let mut scripts = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -385,7 +366,9 @@ pub fn gather<'a>(
             }
             Some(FileKind::Yaml) if is_production(path) && !path.starts_with(".github/") => {
                 if is_script_candidate(path, &lower_name, e.kind) {
-                    Some(Want::Script)
+                    // Reduced by the walk: nothing to read here.
+                    scripts.extend(model.script(path));
+                    None
                 } else if lower_name.starts_with("values") && chart_near(inventory, path) {
                     // Helm values, reduced during the walk: nothing to read here.
                     helm_values.extend(model.helm_values(path));
@@ -402,7 +385,10 @@ pub fn gather<'a>(
             }
             // Source code: the walk already read it for the model.
             _ if is_source(path) => None,
-            _ if is_script_candidate(path, &lower_name, e.kind) => Some(Want::Script),
+            _ if is_script_candidate(path, &lower_name, e.kind) => {
+                scripts.extend(model.script(path));
+                None
+            }
             _ => None,
         };
         if let Some(w) = want {
@@ -432,7 +418,7 @@ pub fn gather<'a>(
         pre_commit,
         docs: Vec::new(),
         manifests: Vec::new(),
-        scripts: Vec::new(),
+        scripts,
         log_configs,
         source: SourceFacts::default(),
         source_files: 0,
@@ -442,7 +428,6 @@ pub fn gather<'a>(
         match want {
             Want::Doc => facts.docs.push(t),
             Want::Manifest => facts.manifests.push(t),
-            Want::Script => facts.scripts.push(t),
         }
     }
     facts.source_files = model.source_files();

@@ -6,7 +6,6 @@ use super::super::facts::{dir_of, file_name, is_production, Facts, Text};
 use super::super::outcome::{first, na, out, Outcome};
 use super::super::strength;
 use super::super::{Evidence, Profile, State};
-use crate::model::operations::backup_lines;
 
 /// A control that only weak files support: partial, saying so, citing the file.
 fn weak_only(mut ev: Evidence, reason: &str, what: &str) -> Outcome {
@@ -405,7 +404,7 @@ pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile)
         }
     }
     for s in facts.scripts.iter().filter(|s| {
-        file_name(&s.path).to_ascii_lowercase().contains("rollback") && !s.text.trim().is_empty()
+        file_name(&s.path).to_ascii_lowercase().contains("rollback") && !s.backups.blank
     }) {
         let e = Evidence::new(&s.path, 1, "rollback script");
         match strength::weak_reason(&s.path) {
@@ -464,13 +463,12 @@ pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile)
 pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome {
     let mut backups = Vec::new();
     let mut restores = Vec::new();
-    // Compose files, manifests and CI files come reduced by the walk
-    // (`model::operations`, `model::kubernetes`, `model::ci`); scripts are still
-    // read here.
+    // Scripts, compose files, manifests and CI files come reduced by the walk
+    // (`model::operations`, `model::kubernetes`, `model::ci`).
     let files = facts
         .scripts
         .iter()
-        .map(|t| (t.path.as_str(), backup_lines(&t.text)))
+        .map(|t| (t.path.as_str(), t.backups.clone()))
         .chain(
             facts
                 .compose
