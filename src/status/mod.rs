@@ -2,8 +2,8 @@
 //! with file:line evidence, advice, and a 0–10 score per area (docs/status.md).
 //!
 //! Layout: `controls` declares the controls as data; `facts` gathers what the
-//! repository holds (each file read once; what source code shows comes from the
-//! model, `model::code`), `ci` and `workloads`
+//! repository holds (from the repository model, reduced during the walk; docs and
+//! dependency manifests read once each as text), `ci` and `workloads`
 //! shape it; `profile` decides what kind of repository it is; `areas/` decides
 //! each control's state, one file per area; `score` weighs them; `render`
 //! prints terminal and JSON.
