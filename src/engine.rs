@@ -460,8 +460,18 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     };
     // A `.txt` whose name says nothing may still be a requirements file (read by content).
     let txt_candidate = kind == Some(FileKind::Text) && rel.to_ascii_lowercase().ends_with(".txt");
+    // Production source code and the configuration files `status` asks about feed the
+    // model (`model::code`, `model::config_files`) whether or not a rule reads them.
+    let source_code = crate::model::code::is_source(&rel);
+    let config_file = crate::model::config_files::wanted(&rel);
     if kind == Some(FileKind::Text) && !wants_text && !txt_candidate {
-        return FileOutcome::new(rel, kind);
+        let lower = rel.rsplit('/').next().unwrap_or(&rel).to_ascii_lowercase();
+        let script = crate::model::operations::is_script_candidate(&rel, &lower, kind);
+        let mut outcome = FileOutcome::new(rel, kind);
+        if source_code || config_file || script {
+            read_for_model(abs, cfg, &mut outcome);
+        }
+        return outcome;
     }
     let mut outcome = FileOutcome::new(rel.clone(), kind);
     let bytes = match crate::files::read_repo(abs, cfg.max_file_size) {
@@ -511,6 +521,12 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         Some(t) => t.to_string(),
         None => text,
     };
+    if source_code {
+        model_facts(&mut outcome, |m| m.source_code(&rel, &text));
+    }
+    if config_file {
+        model_facts(&mut outcome, |m| m.config_file(&rel, &text));
+    }
     if txt_candidate {
         let head = &text[..crate::source::floor_char_boundary(&text, classify::SNIFF_BYTES)];
         if classify::sniff_requirements(head) {
@@ -531,12 +547,14 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
         });
         outcome.entry.kind = kind;
         if kind == Some(FileKind::Text) && !wants_text {
+            model_facts(&mut outcome, |m| m.script(&rel, kind, &text));
             return outcome;
         }
     }
     let Some(kind) = kind else {
         return outcome;
     };
+    model_facts(&mut outcome, |m| m.script(&rel, Some(kind), &text));
     let file = SourceFile::new(rel, text);
     let cx = FileCx {
         file: &file,
@@ -598,6 +616,49 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     }
     outcome.secrets = values;
     outcome
+}
+
+/// What `status` reads of a compose file, a workflow or action, `dependabot.yml`, or a YAML file that
+/// may hold Kubernetes objects (`manifest`): taken from any parse, also one the
+/// rules skip (a template, a syntax error).
+fn status_yaml_facts(
+    outcome: &mut FileOutcome,
+    cx: &FileCx<'_>,
+    y: &yaml::YamlFile,
+    manifest: bool,
+) {
+    match cx.kind {
+        FileKind::Compose => model_facts(outcome, |m| m.compose_file(cx.file, y)),
+        FileKind::Workflow => model_facts(outcome, |m| m.ci_file(cx.file, y, false)),
+        FileKind::Action => model_facts(outcome, |m| m.ci_file(cx.file, y, true)),
+        FileKind::Dependabot => model_facts(outcome, |m| m.dependabot(cx.file, y)),
+        _ if manifest => model_facts(outcome, |m| m.k8s_manifest(cx.file, y)),
+        _ => {}
+    }
+}
+
+/// A source or configuration file no rule reads: read quietly (a file too large,
+/// binary or not UTF-8 is left out, as a rule-less file is) only for what the model
+/// learns from it.
+fn read_for_model(abs: &Path, cfg: &Config, outcome: &mut FileOutcome) {
+    let Ok(bytes) = crate::files::read_repo(abs, cfg.max_file_size) else {
+        return;
+    };
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        return;
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return;
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let path = outcome.entry.path.clone();
+    if crate::model::code::is_source(&path) {
+        model_facts(outcome, |m| m.source_code(&path, text));
+    }
+    if crate::model::config_files::wanted(&path) {
+        model_facts(outcome, |m| m.config_file(&path, text));
+    }
+    model_facts(outcome, |m| m.script(&path, Some(FileKind::Text), text));
 }
 
 /// Test, vendored, generated, example, development/CI-only and archived files do not
@@ -726,6 +787,8 @@ fn check_file(
         | FileKind::Dependabot
         | FileKind::Yaml => {
             let workflow = matches!(cx.kind, FileKind::Workflow | FileKind::Action);
+            let manifest =
+                cx.kind == FileKind::Yaml && crate::model::kubernetes::may_be_manifest(text);
             if crate::model::template::marker_line(text, workflow).is_some() {
                 diags.push(Diagnostic {
                     path: path.to_string(),
@@ -735,9 +798,19 @@ fn check_file(
                             .to_string(),
                 });
                 outcome.model.template(path);
+                if matches!(cx.kind, FileKind::Compose | FileKind::Dependabot)
+                    || manifest
+                    || workflow
+                {
+                    // `status` still counts what a templated compose file,
+                    // manifest or workflow shows.
+                    let y = yaml::parse(text);
+                    status_yaml_facts(outcome, cx, &y, manifest);
+                }
                 return;
             }
             let y = yaml::parse(text);
+            status_yaml_facts(outcome, cx, &y, manifest);
             if let Some(why) = &y.refused {
                 outcome.parse_error = true;
                 diags.push(Diagnostic {
@@ -947,11 +1020,8 @@ fn is_kustomization_name(path: &str) -> bool {
     )
 }
 
-/// A YAML document that is a Kubernetes object.
-pub fn is_k8s_object(root: &yaml::YamlNode) -> bool {
-    root.get("apiVersion").and_then(|v| v.as_str()).is_some()
-        && root.get("kind").and_then(|v| v.as_str()).is_some()
-}
+/// A YAML document that is a Kubernetes object (defined in the model).
+pub use crate::model::kubernetes::is_k8s_object;
 
 /// A file counter on stderr for long scans, only when stderr is a terminal
 /// (never in pipes, CI logs or tests). Starts after half a second.

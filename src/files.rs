@@ -193,6 +193,14 @@ pub fn read_repo_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     into_text(bytes)
 }
 
+/// Reads a repository file by its repository-relative path (no links, no FIFOs,
+/// bounded by [`AUX_LIMIT`]): for code outside the walk that needs a file the walk
+/// did not keep (the fix engine, edit builders), so they share one careful reader.
+pub fn read_repo_file(root: &Path, rel: &str) -> Result<String, ReadError> {
+    let path = crate::paths::to_path(root, rel).ok_or(ReadError::NotFound)?;
+    read_repo_text(&path, AUX_LIMIT)
+}
+
 /// Reads a file the user named (it may be a link, a pipe such as `<(…)` or
 /// `/dev/stdin`); a directory is refused and at most `limit` bytes are read.
 pub fn read_user(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {

@@ -80,7 +80,7 @@ fn json_contract() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     let task = v["tasks"]
         .as_array()
         .unwrap()
@@ -302,6 +302,30 @@ fn baseline_then_progress_report() {
     assert!(report.contains("- [x] No `shell/unsafe-rm` findings"));
     assert!(report.contains("- [ ] No `shell/missing-strict-mode` findings"));
     insta::assert_snapshot!("plan_pipeline_progress", report);
+
+    // The score is status's: `plan --since` prints the overall score `status` prints.
+    let out = harden()
+        .args(["plan", "--format", "json"])
+        .arg(&repo)
+        .arg("--since")
+        .arg(&base)
+        .output()
+        .unwrap();
+    let progress: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(progress["schema_version"], 2);
+    let out = harden()
+        .args(["status", "--format", "json"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(status["scores"]["overall"].is_number(), "{status}");
+    assert_eq!(progress["score_after"], status["scores"]["overall"]);
+    // Fixing findings never lowers it (here the controls alone keep it at 0).
+    assert!(
+        progress["score_before"].as_f64().unwrap() <= progress["score_after"].as_f64().unwrap(),
+        "{progress}"
+    );
 }
 
 /// The findings the hand-written plan in shared/seeds/004 started from, as the rule

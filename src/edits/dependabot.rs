@@ -71,7 +71,7 @@ fn pinned_platform_images(root: &Path, inventory: &[InventoryEntry]) -> Vec<Stri
         .iter()
         .filter(|e| e.kind == Some(crate::classify::FileKind::Dockerfile))
     {
-        let Ok(text) = crate::fix::read_repo_file(root, &e.path) else {
+        let Ok(text) = crate::files::read_repo_file(root, &e.path) else {
             continue;
         };
         let df = dockerfile::parse(&text);
@@ -106,7 +106,7 @@ fn pinned_frameworks(root: &Path, inventory: &[InventoryEntry]) -> Vec<String> {
         if !crate::classify::is_requirements_name(&name) {
             continue;
         }
-        let Ok(text) = crate::fix::read_repo_file(root, &e.path) else {
+        let Ok(text) = crate::files::read_repo_file(root, &e.path) else {
             continue;
         };
         for line in text.lines() {

@@ -340,12 +340,6 @@ fn unknown_pins(report: &ScanReport, config: &Config) -> BTreeSet<String> {
         .collect()
 }
 
-/// Reads a repository file for a fix generator (no links, no FIFOs, bounded).
-pub fn read_repo_file(root: &Path, rel: &str) -> Result<String, crate::files::ReadError> {
-    let path = crate::paths::to_path(root, rel).ok_or(crate::files::ReadError::NotFound)?;
-    crate::files::read_repo_text(&path, crate::files::AUX_LIMIT)
-}
-
 /// Whether `root` is in a git work tree, and which tracked files have unstaged
 /// changes; read from `.git` without running git ([`crate::vcs`]), since git would
 /// run the repository's fsmonitor, hooks and filters.

@@ -50,7 +50,7 @@ pub fn existing_parts(root: &Path, inventory: &[InventoryEntry]) -> Vec<&'static
         .iter()
         .filter(|e| matches!(e.kind, Some(FileKind::Workflow | FileKind::Action)))
     {
-        if let Ok(t) = crate::fix::read_repo_file(root, &e.path) {
+        if let Ok(t) = crate::files::read_repo_file(root, &e.path) {
             // Commented-out steps do not count.
             for line in t.lines().filter(|l| !l.trim_start().starts_with('#')) {
                 text.push_str(&line.to_ascii_lowercase());

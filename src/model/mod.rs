@@ -14,11 +14,19 @@
 //! rule and no report.
 
 pub mod builds;
+pub mod ci;
+pub mod code;
 pub mod commands;
+pub mod config_files;
 pub mod containers;
+pub mod dependabot;
 pub mod deps;
+pub mod dockerfiles;
 pub mod docs;
+pub mod kubernetes;
+pub mod operations;
 pub mod paths;
+pub mod routes;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,6 +44,30 @@ pub use deps::{EnvKind, Environment, Include};
 pub use docs::{DocsSite, Generator};
 
 use paths::{dir_of, file_name, join};
+
+/// One piece of evidence: a place in the repository and what it shows. Facts the
+/// walk finds (a health route, a logging library) carry it so `status` can cite
+/// them as they are.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Evidence {
+    /// Repository-relative path.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What this line shows.
+    pub note: String,
+}
+
+impl Evidence {
+    /// Evidence at `path:line`.
+    pub fn new(path: impl Into<String>, line: usize, note: impl Into<String>) -> Self {
+        Evidence {
+            path: path.into(),
+            line,
+            note: note.into(),
+        }
+    }
+}
 
 /// How one file points at another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -119,6 +151,33 @@ pub struct Facts {
     connection_calls: Vec<ConnectionCall>,
     /// Words naming a Dockerfile: (file, line, word as written, how the file is read).
     mentions: Vec<(String, usize, String, Source)>,
+    /// What production source code shows, merged over the files read.
+    code: code::SourceFacts,
+    /// How many production source files were read.
+    source_files: usize,
+    /// Each Dockerfile's final image as the readiness controls see it.
+    dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
+    /// Small configuration files reduced to what the readiness controls ask.
+    config_files: ConfigFiles,
+    /// Compose files (by name) as the readiness controls see them.
+    compose_files: Vec<operations::ComposeFile>,
+    /// YAML files that may hold Kubernetes objects, as the readiness controls see them.
+    k8s_manifests: Vec<kubernetes::K8sManifest>,
+    /// Workflows, local actions and other CI systems' files as the readiness controls see them.
+    ci_files: Vec<ci::CiFile>,
+    /// `.github/dependabot.yml` (or `.yaml`) as the readiness controls see it.
+    dependabots: Vec<dependabot::Dependabot>,
+    /// Scripts that may run operations, as the readiness controls see them.
+    scripts: Vec<operations::ScriptFile>,
+}
+
+/// The facts of [`config_files`], per kind, each list sorted by path once built.
+#[derive(Debug, Clone, Default)]
+struct ConfigFiles {
+    log_configs: Vec<config_files::LogConfig>,
+    pre_commits: Vec<config_files::PreCommit>,
+    helm_values: Vec<config_files::HelmValues>,
+    helm_templates: Vec<config_files::HelmTemplate>,
 }
 
 /// Database drivers' connect functions, as written at the call (`psycopg2.connect(…)`).
@@ -166,6 +225,105 @@ impl Facts {
         self.templates.extend(other.templates);
         self.connection_calls.extend(other.connection_calls);
         self.mentions.extend(other.mentions);
+        self.code = std::mem::take(&mut self.code).merge(other.code);
+        self.source_files += other.source_files;
+        self.dockerfile_summaries.extend(other.dockerfile_summaries);
+        self.config_files
+            .log_configs
+            .extend(other.config_files.log_configs);
+        self.config_files
+            .pre_commits
+            .extend(other.config_files.pre_commits);
+        self.config_files
+            .helm_values
+            .extend(other.config_files.helm_values);
+        self.config_files
+            .helm_templates
+            .extend(other.config_files.helm_templates);
+        self.compose_files.extend(other.compose_files);
+        self.k8s_manifests.extend(other.k8s_manifests);
+        self.ci_files.extend(other.ci_files);
+        self.dependabots.extend(other.dependabots);
+        self.scripts.extend(other.scripts);
+    }
+
+    /// Any file of its final kind: a script that may run operations
+    /// ([`operations::is_script_candidate`]) keeps its backup and restore lines.
+    pub fn script(&mut self, path: &str, kind: Option<FileKind>, text: &str) {
+        let lower = file_name(path).to_ascii_lowercase();
+        if operations::is_script_candidate(path, &lower, kind) {
+            self.scripts.push(operations::ScriptFile {
+                path: path.to_string(),
+                backups: operations::backup_lines(text),
+            });
+        }
+    }
+
+    /// `.github/dependabot.yml`, parsed even when the rules skip it: its schema
+    /// error and `updates` entries for `status`.
+    pub fn dependabot(&mut self, file: &SourceFile, yaml: &YamlFile) {
+        self.dependabots.push(dependabot::dependabot(file, yaml));
+    }
+
+    /// A GitHub workflow or local action, parsed even when the rules skip it (a
+    /// template, a YAML error): its steps, triggers and permissions for `status`.
+    pub fn ci_file(&mut self, file: &SourceFile, yaml: &YamlFile, action: bool) {
+        self.ci_files.push(if action {
+            ci::action(file, yaml)
+        } else {
+            ci::workflow(file, yaml)
+        });
+    }
+
+    /// A YAML file that may hold Kubernetes objects ([`kubernetes::may_be_manifest`]),
+    /// parsed even when the rules skip it: its workloads for `status`.
+    pub fn k8s_manifest(&mut self, file: &SourceFile, yaml: &YamlFile) {
+        self.k8s_manifests.push(kubernetes::manifest(file, yaml));
+    }
+
+    /// A compose file (by name), parsed even when the rules skip it (a template, a
+    /// syntax error): its services and backup commands for `status`.
+    pub fn compose_file(&mut self, file: &SourceFile, yaml: &YamlFile) {
+        self.compose_files
+            .push(operations::compose_file(file, yaml));
+    }
+
+    /// Any file's text, by name: a logging configuration, the pre-commit
+    /// configuration or Helm values ([`config_files::wanted`]) keeps what the
+    /// readiness controls ask of it.
+    pub fn config_file(&mut self, path: &str, text: &str) {
+        let lower = file_name(path).to_ascii_lowercase();
+        if config_files::is_log_config(&lower) {
+            self.config_files
+                .log_configs
+                .push(config_files::log_config(path, text));
+        }
+        if config_files::is_pre_commit(path) {
+            self.config_files
+                .pre_commits
+                .push(config_files::pre_commit(path, text));
+        }
+        if config_files::is_values(&lower) {
+            self.config_files
+                .helm_values
+                .push(config_files::helm_values(path, text));
+        }
+        if ci::is_other_ci(path) {
+            self.ci_files.push(ci::other_ci(path, text));
+        }
+        if config_files::is_yaml(&lower) {
+            self.config_files
+                .helm_templates
+                .extend(config_files::helm_template(path, text));
+        }
+    }
+
+    /// A production source file ([`code::is_source`]): its routes, web framework,
+    /// metrics, logging and database clients, for `status`.
+    pub fn source_code(&mut self, path: &str, text: &str) {
+        let found = code::scan(path, text);
+        self.code = std::mem::take(&mut self.code).merge(found);
+        self.source_files += 1;
     }
 
     /// A Python module: the database connections it opens itself.
@@ -203,6 +361,8 @@ impl Facts {
     /// A Dockerfile: its stages, final settings and `pip install -r`s.
     pub fn dockerfile(&mut self, file: &SourceFile, df: &Dockerfile) {
         self.recipes.push(containers::recipe_of(file, df));
+        self.dockerfile_summaries
+            .push(dockerfiles::summary(file, df));
     }
 
     /// A compose file (by name or by content): its services and what they build.
@@ -508,6 +668,23 @@ pub struct Repository {
     docs_sites: Vec<DocsSite>,
     templates: BTreeSet<String>,
     connection_calls: Vec<ConnectionCall>,
+    code: code::SourceFacts,
+    source_files: usize,
+    dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
+    config_files: ConfigFiles,
+    compose_files: Vec<operations::ComposeFile>,
+    k8s_manifests: Vec<kubernetes::K8sManifest>,
+    ci_files: Vec<ci::CiFile>,
+    dependabots: Vec<dependabot::Dependabot>,
+    scripts: Vec<operations::ScriptFile>,
+}
+
+/// The item of `items` (sorted by path) at `path`.
+fn by_path<'a, T>(items: &'a [T], path: &str, key: impl Fn(&T) -> &str) -> Option<&'a T> {
+    items
+        .binary_search_by(|x| key(x).cmp(path))
+        .ok()
+        .and_then(|i| items.get(i))
 }
 
 impl Repository {
@@ -537,7 +714,29 @@ impl Repository {
             templates,
             mut connection_calls,
             mentions,
+            mut code,
+            source_files,
+            mut dockerfile_summaries,
+            mut config_files,
+            mut compose_files,
+            mut k8s_manifests,
+            mut ci_files,
+            mut dependabots,
+            mut scripts,
         } = facts;
+        scripts.sort_by(|a, b| a.path.cmp(&b.path));
+        dependabots.sort_by(|a, b| a.path.cmp(&b.path));
+        ci_files.sort_by(|a, b| a.path.cmp(&b.path));
+        compose_files.sort_by(|a, b| a.path.cmp(&b.path));
+        k8s_manifests.sort_by(|a, b| a.path.cmp(&b.path));
+        code.sort();
+        dockerfile_summaries.sort_by(|a, b| a.path.cmp(&b.path));
+        config_files.log_configs.sort_by(|a, b| a.path.cmp(&b.path));
+        config_files.pre_commits.sort_by(|a, b| a.path.cmp(&b.path));
+        config_files.helm_values.sort_by(|a, b| a.path.cmp(&b.path));
+        config_files
+            .helm_templates
+            .sort_by(|a, b| a.path.cmp(&b.path));
 
         let mut images: Vec<Image> = recipes
             .into_iter()
@@ -693,7 +892,86 @@ impl Repository {
             docs_sites,
             templates: templates.into_iter().collect(),
             connection_calls,
+            code,
+            source_files,
+            dockerfile_summaries,
+            config_files,
+            compose_files,
+            k8s_manifests,
+            ci_files,
+            dependabots,
+            scripts,
         }
+    }
+
+    /// The script at `path` as the operations controls see it; `None` when the walk
+    /// did not read it or it may not run operations.
+    pub fn script(&self, path: &str) -> Option<&operations::ScriptFile> {
+        by_path(&self.scripts, path, |s| &s.path)
+    }
+
+    /// The Dependabot configuration at `path` as the walk read it.
+    pub fn dependabot(&self, path: &str) -> Option<&dependabot::Dependabot> {
+        by_path(&self.dependabots, path, |d| &d.path)
+    }
+
+    /// The workflow, local action or other CI file at `path` as the readiness
+    /// controls see it; `None` when the walk did not read it.
+    pub fn ci_file(&self, path: &str) -> Option<&ci::CiFile> {
+        by_path(&self.ci_files, path, |c| &c.path)
+    }
+
+    /// The YAML file at `path` as a Kubernetes manifest; `None` when the walk did
+    /// not read it or its text names no `apiVersion` and `kind` (or is templated).
+    pub fn k8s_manifest(&self, path: &str) -> Option<&kubernetes::K8sManifest> {
+        by_path(&self.k8s_manifests, path, |c| &c.path)
+    }
+
+    /// The compose file at `path` as the readiness controls see it; `None` when the
+    /// walk did not read it or it is not named as a compose file.
+    pub fn compose_file(&self, path: &str) -> Option<&operations::ComposeFile> {
+        by_path(&self.compose_files, path, |c| &c.path)
+    }
+
+    /// The logging configuration at `path`, as the walk read it.
+    pub fn log_config(&self, path: &str) -> Option<&config_files::LogConfig> {
+        by_path(&self.config_files.log_configs, path, |c| &c.path)
+    }
+
+    /// The pre-commit configuration at `path`, as the walk read it.
+    pub fn pre_commit(&self, path: &str) -> Option<&config_files::PreCommit> {
+        by_path(&self.config_files.pre_commits, path, |c| &c.path)
+    }
+
+    /// The templated Kubernetes manifest at `path`, as the walk read it; `None` when
+    /// the file is not one (or was not read).
+    pub fn helm_template(&self, path: &str) -> Option<&config_files::HelmTemplate> {
+        by_path(&self.config_files.helm_templates, path, |c| &c.path)
+    }
+
+    /// The Helm values file at `path`, as the walk read it.
+    pub fn helm_values(&self, path: &str) -> Option<&config_files::HelmValues> {
+        by_path(&self.config_files.helm_values, path, |c| &c.path)
+    }
+
+    /// What the final image of the Dockerfile at `path` runs with (user, health
+    /// check, base, whether it serves), from the walk's parse; `None` when the walk
+    /// did not parse it (unreadable, too large).
+    pub fn dockerfile_summary(&self, path: &str) -> Option<&dockerfiles::DockerInfo> {
+        by_path(&self.dockerfile_summaries, path, |d| &d.path)
+    }
+
+    /// What production source code shows (health, readiness and metrics routes, web
+    /// frameworks, metrics clients, logging, database clients), sorted, found once
+    /// during the walk so `status` reads no source itself.
+    pub fn code(&self) -> &code::SourceFacts {
+        &self.code
+    }
+
+    /// How many production source files the walk read ([`code::is_source`]); none
+    /// means the code-based controls have nothing to judge.
+    pub fn source_files(&self) -> usize {
+        self.source_files
     }
 
     /// Every place a Python module opens a database connection itself, by path and line.

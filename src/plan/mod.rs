@@ -266,14 +266,15 @@ pub fn run_cli(args: PlanArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let settings =
-        match crate::config::Config::load(&args.common.path, args.common.config.as_deref())
-            .map_err(|e| e.to_string())
-            .and_then(|cfg| settings::from_config(&cfg))
-        {
-            Ok(s) => s,
-            Err(e) => return cli::error(e),
-        };
+    let config = match crate::config::Config::load(&args.common.path, args.common.config.as_deref())
+    {
+        Ok(c) => c,
+        Err(e) => return cli::error(e),
+    };
+    let settings = match settings::from_config(&config) {
+        Ok(s) => s,
+        Err(e) => return cli::error(e),
+    };
     let defaults = PlanOptions::default();
     let opts = PlanOptions {
         devs: args
@@ -316,7 +317,9 @@ pub fn run_cli(args: PlanArgs) -> i32 {
             Err(e) => return cli::error(e),
         };
         let before = build_plan_from_items(&project, &base.items(), &opts);
-        let prog = progress::compare(&before, &plan, &base);
+        // The score is status's: today's controls, scored with either plan's findings.
+        let status = crate::status::assess(&args.common.path, &report, &config);
+        let prog = progress::compare(&before, &plan, &base, &status.controls);
         cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
             match args.format {
                 PlanFormat::Markdown => progress::render_md(&prog, w),

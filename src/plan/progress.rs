@@ -2,9 +2,12 @@
 //! what is new, effort burned down, and a completion report per phase with a
 //! score before → after.
 //!
-//! Score (0–10, per phase and overall): `10 / (1 + W / 10)` where `W` sums the
-//! open findings weighted by severity (critical 4, high 2, medium 1, low 0.25,
-//! info 0). No open finding is 10; ten high findings are 3.3.
+//! Score (0–10): the readiness score of `harden status`
+//! ([`crate::status::score::readiness_of`]), so both print the same number for the
+//! same findings. A baseline records findings, not controls: the score then and
+//! the score now both use today's controls, and differ by what the open findings
+//! cost. A phase's score is the same formula with only that phase's findings open.
+//! `None` when no control applies (status prints n/a).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
@@ -14,6 +17,11 @@ use serde::Serialize;
 use super::baseline::Baseline;
 use super::model::{fmt_hours, Criterion, Item, Phase, Plan};
 use crate::finding::Severity;
+use crate::status::ControlStatus;
+
+/// Version of the progress report's JSON (`plan --since --format json`): 2 since its
+/// scores are the readiness score of `harden status` (and may be `null`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Where a task stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -80,10 +88,10 @@ pub struct PhaseProgress {
     pub hours_before: f64,
     /// Hours left.
     pub hours_after: f64,
-    /// Score in the baseline.
-    pub score_before: f64,
-    /// Score today.
-    pub score_after: f64,
+    /// Score in the baseline, with only this phase's findings open.
+    pub score_before: Option<f64>,
+    /// Score today, with only this phase's findings open.
+    pub score_after: Option<f64>,
     /// Criteria, ticked where they hold.
     pub criteria: Vec<Criterion>,
 }
@@ -101,10 +109,10 @@ pub struct Progress {
     pub new_findings: Vec<Item>,
     /// Findings in the baseline that are gone.
     pub fixed_findings: usize,
-    /// Overall score then.
-    pub score_before: f64,
-    /// Overall score now.
-    pub score_after: f64,
+    /// Overall score then (the baseline's findings, today's controls).
+    pub score_before: Option<f64>,
+    /// Overall score now: what `harden status` prints.
+    pub score_after: Option<f64>,
     /// Hours planned then.
     pub hours_before: f64,
     /// Hours left now.
@@ -113,24 +121,30 @@ pub struct Progress {
     pub final_criteria: Vec<Criterion>,
 }
 
-fn weight(s: Severity) -> f64 {
-    match s {
-        Severity::Critical => 4.0,
-        Severity::High => 2.0,
-        Severity::Medium => 1.0,
-        Severity::Low => 0.25,
-        Severity::Info => 0.0,
-    }
+/// The readiness score of `harden status` with these findings open and these
+/// controls: one formula for both commands.
+pub fn score<'a>(
+    controls: &[ControlStatus],
+    findings: impl IntoIterator<Item = &'a Item>,
+) -> Option<f64> {
+    let mut controls = controls.to_vec();
+    crate::status::score::readiness_of(
+        &mut controls,
+        findings
+            .into_iter()
+            .map(|i| (i.severity, i.rule.as_str(), i.path.as_str())),
+    )
+    .overall
 }
 
-/// `10 / (1 + W / 10)`, rounded to one decimal.
-pub fn score<'a>(findings: impl IntoIterator<Item = &'a Item>) -> f64 {
-    let w: f64 = findings.into_iter().map(|f| weight(f.severity)).sum();
-    (100.0 / (1.0 + w / 10.0)).round() / 10.0
-}
-
-/// Compares the plan from the baseline with today's.
-pub fn compare(before: &Plan, after: &Plan, base: &Baseline) -> Progress {
+/// Compares the plan from the baseline with today's; `controls` are today's
+/// (`status::assess`), which the scores are computed with.
+pub fn compare(
+    before: &Plan,
+    after: &Plan,
+    base: &Baseline,
+    controls: &[ControlStatus],
+) -> Progress {
     let after_items: Vec<&Item> = after.tasks.iter().flat_map(|t| &t.findings).collect();
     let mask = base.new_mask(after_items.iter().map(|i| i.fingerprint.as_str()));
     // Per task of today's plan: findings that are new (not covered by the baseline).
@@ -242,16 +256,16 @@ pub fn compare(before: &Plan, after: &Plan, base: &Baseline) -> Progress {
             new: count(TaskStatus::New),
             hours_before: in_phase.iter().map(|t| t.hours_before).sum(),
             hours_after: in_phase.iter().map(|t| t.hours_after).sum(),
-            score_before: score(&items_of(before)),
-            score_after: score(&items_of(after)),
+            score_before: score(controls, &items_of(before)),
+            score_after: score(controls, &items_of(after)),
             criteria,
         });
     }
     let before_items: Vec<&Item> = before.tasks.iter().flat_map(|t| &t.findings).collect();
     Progress {
         project: after.project.clone(),
-        score_before: score(before_items.iter().copied()),
-        score_after: score(after_items.iter().copied()),
+        score_before: score(controls, before_items.iter().copied()),
+        score_after: score(controls, after_items.iter().copied()),
         hours_before: before.total_hours(),
         hours_after: after.total_hours(),
         final_criteria: before.final_criteria.iter().map(tick).collect(),
@@ -276,7 +290,7 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
         w,
         "Since the baseline: {} of {old} tasks done, {} partially done, {} untouched; {} new tasks. \
          {} findings fixed, {} new. Effort left: {} h of {} h planned ({} h burned down). \
-         Score {:.1} → {:.1}.\n",
+         Score {} → {}.\n",
         n(TaskStatus::Done),
         n(TaskStatus::Partial),
         n(TaskStatus::Remaining),
@@ -286,8 +300,8 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
         fmt_hours(p.hours_after),
         fmt_hours(p.hours_before),
         fmt_hours((p.hours_before - p.hours_after).max(0.0)),
-        p.score_before,
-        p.score_after,
+        fmt_score(p.score_before),
+        fmt_score(p.score_after),
     )?;
     writeln!(
         w,
@@ -297,7 +311,7 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
     for ph in &p.phases {
         writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {} h of {} h | {:.1} → {:.1} |",
+            "| {} | {} | {} | {} | {} | {} h of {} h | {} → {} |",
             ph.phase,
             ph.done,
             ph.partial,
@@ -305,8 +319,8 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
             ph.new,
             fmt_hours(ph.hours_after),
             fmt_hours(ph.hours_before),
-            ph.score_before,
-            ph.score_after
+            fmt_score(ph.score_before),
+            fmt_score(ph.score_after)
         )?;
     }
     writeln!(w)?;
@@ -320,12 +334,12 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
         let complete = ph.remaining == 0 && ph.partial == 0 && ph.new == 0;
         writeln!(
             w,
-            "{}: {} done, {} remaining, score {:.1} → {:.1}.\n",
+            "{}: {} done, {} remaining, score {} → {}.\n",
             if complete { "Complete" } else { "In progress" },
             ph.done,
             ph.partial + ph.remaining + ph.new,
-            ph.score_before,
-            ph.score_after
+            fmt_score(ph.score_before),
+            fmt_score(ph.score_after)
         )?;
         writeln!(w, "| Task | Title | Status | Findings | Effort left |")?;
         writeln!(w, "|---|---|---|---|---|")?;
@@ -381,7 +395,12 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes the report as JSON (`schema_version` 1).
+/// A score as `status` prints it: one decimal, `n/a` when no control applies.
+fn fmt_score(score: Option<f64>) -> String {
+    score.map_or_else(|| "n/a".to_string(), |s| format!("{s:.1}"))
+}
+
+/// Writes the report as JSON (`schema_version` [`SCHEMA_VERSION`]).
 pub fn render_json(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
     #[derive(Serialize)]
     struct Doc<'a> {
@@ -392,7 +411,7 @@ pub fn render_json(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(
         &mut *w,
         &Doc {
-            schema_version: 1,
+            schema_version: SCHEMA_VERSION,
             progress: p,
         },
     )?;
@@ -403,12 +422,37 @@ pub fn render_json(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    fn control(weight: u8, state: crate::status::State) -> ControlStatus {
+        ControlStatus {
+            id: "c",
+            area: crate::status::Area::SupplyChain,
+            title: "c",
+            weight,
+            state,
+            evidence: Vec::new(),
+            summary: String::new(),
+            advice: String::new(),
+            points_lost: 0.0,
+        }
+    }
+
     #[test]
-    fn score_formula() {
-        assert_eq!(score(&[]), 10.0);
-        let mut high = crate::plan::tasks::tests::item("x/y", "a", 1);
+    fn score_is_the_status_formula() {
+        use crate::status::State;
+        let controls = [control(3, State::Done), control(1, State::Missing)];
+        // Controls alone: 10 × 3 / 4.
+        assert_eq!(score(&controls, &[]), Some(7.5));
+        let mut high = crate::plan::tasks::tests::item("x/y", "src/app.py", 1);
         high.severity = Severity::High;
-        let ten: Vec<Item> = (0..5).map(|_| high.clone()).collect();
-        assert_eq!(score(&ten), 5.0);
+        // One rule's findings count twice at most: 0.5 × 2.
+        let five: Vec<Item> = (0..5).map(|_| high.clone()).collect();
+        assert_eq!(score(&controls, &five), Some(6.5));
+        // Repository-level and test findings cost nothing, as in `status`.
+        let mut repo = high.clone();
+        repo.path = String::new();
+        let mut test = high.clone();
+        test.path = "tests/test_app.py".into();
+        assert_eq!(score(&controls, &[repo, test]), Some(7.5));
+        assert_eq!(score(&[control(1, State::NotApplicable)], &five), None);
     }
 }

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use super::model::Plan;
 
-/// Version of the plan JSON contract; bumped only on breaking changes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the plan JSON contract; bumped on a removal or a change of meaning
+/// (2: tracks are domain ids, dependencies only `declared`; docs/plan.md).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Top-level document.
 #[derive(Serialize)]

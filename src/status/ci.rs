@@ -8,31 +8,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::parse::yaml::YamlNode;
-
-use super::facts::{Facts, Text, YamlText};
+use super::facts::Facts;
 use super::Evidence;
-
-/// One step (or a job calling a reusable workflow).
-#[derive(Debug, Default)]
-pub struct Step {
-    /// File.
-    pub path: String,
-    /// Line of the `uses:` (or of the step).
-    pub line: usize,
-    /// `uses:` as written.
-    pub uses: Option<String>,
-    /// `with:` inputs (key, value as text).
-    pub with: Vec<(String, String)>,
-    /// Shell lines: (host line, text), comments dropped.
-    pub run: Vec<(usize, String)>,
-    /// Job id it belongs to.
-    pub job: String,
-    /// `name:` of the step.
-    pub name: String,
-    /// `continue-on-error: true`: a failure does not fail the job.
-    pub soft: bool,
-}
+pub use crate::model::ci::Step;
 
 /// Note suffix marking evidence that cannot fail the build.
 pub const NON_BLOCKING: &str = " (non-blocking)";
@@ -134,27 +112,6 @@ fn errexit_change(line: &str) -> Option<bool> {
     state
 }
 
-impl Step {
-    /// The action name without its ref, lower-cased (`actions/checkout`).
-    pub fn action(&self) -> Option<String> {
-        self.uses.as_ref().map(|u| {
-            u.split('@')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-    }
-
-    /// A `with:` input, lower-cased.
-    pub fn input(&self, key: &str) -> Option<String> {
-        self.with
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.to_ascii_lowercase())
-    }
-}
-
 /// All CI steps of the repository.
 #[derive(Debug, Default)]
 pub struct Ci {
@@ -164,190 +121,19 @@ pub struct Ci {
     pub release_triggers: Vec<Evidence>,
 }
 
-fn is_disabled(node: &YamlNode) -> bool {
-    match node.get("if") {
-        Some(v) => {
-            v.as_bool() == Some(false)
-                || v.as_str()
-                    .is_some_and(|s| matches!(s.trim(), "false" | "${{ false }}" | "${{false}}"))
-        }
-        None => false,
-    }
-}
-
-fn scalar_text(node: &YamlNode) -> String {
-    match node.as_str() {
-        Some(s) => s.to_string(),
-        None => node.strings().join(","),
-    }
-}
-
-/// Actions that report findings but exit 0 unless told otherwise: a step
-/// using one without a failing `exit-code` can never fail the job.
-fn never_fails(step: &Step) -> bool {
-    let Some(action) = step.action() else {
-        return false;
-    };
-    let exit_code = step.input("exit-code");
-    (action == "aquasecurity/trivy-action" || action == "anchore/scan-action")
-        && match (action.as_str(), exit_code.as_deref()) {
-            ("anchore/scan-action", _) => step.input("fail-build").as_deref() == Some("false"),
-            (_, None) => true,
-            (_, Some(code)) => code.trim_matches(['"', '\'', ' ']) == "0",
-        }
-}
-
-fn push_step(file: &YamlText, job: &YamlNode, job_id: &str, step: &YamlNode, out: &mut Vec<Step>) {
-    if is_disabled(step) {
-        return;
-    }
-    let mut s = Step {
-        path: file.file.path.clone(),
-        line: file.file.line(step.span.start),
-        job: job_id.to_string(),
-        ..Step::default()
-    };
-    let soft = |n: &YamlNode| {
-        n.get("continue-on-error")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false)
-    };
-    // `continue-on-error` on the job or the step: a failure does not fail the run.
-    s.soft = soft(step) || soft(job);
-    s.name = step
-        .get("name")
-        .and_then(|n| n.as_str())
-        .unwrap_or("")
-        .to_string();
-    if let Some(u) = step.get("uses") {
-        s.line = file.file.line(u.span.start);
-        s.uses = u.as_str().map(str::to_string);
-    }
-    if let Some(with) = step.get("with").and_then(|w| w.as_map()) {
-        s.with = with
-            .iter()
-            .map(|p| (p.key.clone(), scalar_text(&p.value)))
-            .collect();
-    }
-    s.soft = s.soft || never_fails(&s);
-    if let Some(run) = step.get("run").and_then(|r| r.as_scalar()) {
-        let text = &run.mapped.text;
-        let mut off = 0;
-        // A command continued with `\` is one command, at its first line.
-        let mut pending: Option<(usize, String)> = None;
-        for line in text.split_inclusive('\n') {
-            let trimmed = line.trim();
-            if !trimmed.is_empty() && !trimmed.starts_with('#') {
-                let host = run
-                    .mapped
-                    .to_host(off + (line.len() - line.trim_start().len()));
-                let (at, mut joined) = pending
-                    .take()
-                    .unwrap_or_else(|| (file.file.line(host), String::new()));
-                if !joined.is_empty() {
-                    joined.push(' ');
-                }
-                match trimmed.strip_suffix('\\') {
-                    Some(head) => {
-                        joined.push_str(head.trim_end());
-                        pending = Some((at, joined));
-                    }
-                    None => {
-                        joined.push_str(trimmed);
-                        s.run.push((at, joined));
-                    }
-                }
-            }
-            off += line.len();
-        }
-        if let Some(last) = pending {
-            s.run.push(last);
-        }
-    }
-    out.push(s);
-}
-
-fn workflow_steps(file: &YamlText, out: &mut Ci) {
-    for doc in &file.yaml.documents {
-        let Some(root) = &doc.root else { continue };
-        if let Some(on) = root.pair("on").or_else(|| root.pair("true")) {
-            let release = on.value.get("release").is_some()
-                || on.value.strings().contains(&"release")
-                || on.value.at(&["push", "tags"]).is_some();
-            if release {
-                out.release_triggers.push(Evidence::new(
-                    file.file.path.clone(),
-                    file.file.line(on.key_span.start),
-                    "runs on releases/tags",
-                ));
-            }
-        }
-        let Some(jobs) = root.get("jobs").and_then(|j| j.as_map()) else {
-            continue;
-        };
-        for job in jobs {
-            if is_disabled(&job.value) {
-                continue;
-            }
-            if job.value.get("uses").is_some() {
-                push_step(file, &job.value, &job.key, &job.value, &mut out.steps);
-            }
-            for step in job
-                .value
-                .get("steps")
-                .and_then(|s| s.as_seq())
-                .unwrap_or(&[])
-            {
-                push_step(file, &job.value, &job.key, step, &mut out.steps);
-            }
-        }
-    }
-}
-
-fn action_steps(file: &YamlText, out: &mut Ci) {
-    for doc in &file.yaml.documents {
-        let Some(root) = &doc.root else { continue };
-        for step in root
-            .at(&["runs", "steps"])
-            .and_then(|s| s.as_seq())
-            .unwrap_or(&[])
-        {
-            push_step(file, step, "", step, &mut out.steps);
-        }
-    }
-}
-
-fn text_steps(file: &Text, out: &mut Ci) {
-    let mut s = Step {
-        path: file.path.clone(),
-        line: 1,
-        ..Step::default()
-    };
-    for (n, line) in file.numbered() {
-        let t = line.trim().trim_start_matches("- ").trim();
-        if t.is_empty() || t.starts_with('#') || t.starts_with("//") {
-            continue;
-        }
-        s.run.push((n, t.to_string()));
-    }
-    out.steps.push(s);
-}
-
-/// Collects every step.
+/// Collects every step the walk found: workflows, then local actions, then other
+/// CI systems, each in file order.
 pub fn collect(facts: &Facts<'_>) -> Ci {
     let mut ci = Ci::default();
-    for w in &facts.workflows {
-        workflow_steps(w, &mut ci);
-        if w.yaml.error.is_some() {
-            // Broken YAML: fall back to its lines so a tool is still seen.
-            text_steps(&w.file, &mut ci);
-        }
-    }
-    for a in &facts.actions {
-        action_steps(a, &mut ci);
-    }
-    for t in &facts.other_ci {
-        text_steps(t, &mut ci);
+    for f in facts
+        .workflows
+        .iter()
+        .chain(&facts.actions)
+        .chain(&facts.other_ci)
+    {
+        ci.steps.extend(f.steps.iter().cloned());
+        ci.release_triggers
+            .extend(f.release_triggers.iter().cloned());
     }
     ci
 }

@@ -1,6 +1,9 @@
-//! Gathering: which files matter for the controls, read once each (size-capped),
-//! parsed with the scan's own parsers (YAML for workflows/compose/k8s, the
-//! Dockerfile parser), and a parallel grep over production source files.
+//! Gathering: which files matter for the controls. Most come from the repository
+//! model, reduced during the walk from the engine's own parses (source code,
+//! Dockerfiles, compose files, Kubernetes manifests and Helm templates, CI files,
+//! `dependabot.yml`, logging and pre-commit configs, Helm values); status parses
+//! nothing. Docs, dependency manifests and scripts are still read here as text
+//! (size-capped, once each), for the line searches the controls make in them.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -10,12 +13,18 @@ use rayon::prelude::*;
 use crate::classify::FileKind;
 use crate::classify::InventoryEntry;
 use crate::config::Config;
+use crate::model::ci::{is_other_ci, CiFile};
+use crate::model::code::{is_source, SourceFacts};
+use crate::model::config_files::{
+    is_log_config, is_pre_commit, HelmTemplate, HelmValues, LogConfig, PreCommit,
+};
+use crate::model::dependabot::Dependabot;
+use crate::model::dockerfiles::DockerInfo;
+use crate::model::kubernetes::K8sManifest;
+use crate::model::operations::{is_script_candidate, ComposeFile, ScriptFile};
 use crate::model::Repository;
-use crate::parse::{dockerfile, yaml};
 use crate::roles::{self, FileRole};
 use crate::source::LineIndex;
-
-use super::source_scan::{self, SourceFacts};
 
 /// A file read for the assessment, with its line index.
 #[derive(Debug)]
@@ -53,22 +62,6 @@ impl Text {
     }
 }
 
-/// A parsed YAML file.
-pub struct YamlText {
-    /// The text.
-    pub file: Text,
-    /// Its parse.
-    pub yaml: yaml::YamlFile,
-}
-
-/// A parsed Dockerfile.
-pub struct DockerText {
-    /// The text.
-    pub file: Text,
-    /// Its parse.
-    pub parsed: dockerfile::Dockerfile,
-}
-
 /// A file that looks like configuration but is not built, deployed or run, so
 /// no control counts it; listed so a reader knows it was seen and why it was left out.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -89,37 +82,38 @@ pub struct Facts<'a> {
     pub model: &'a Repository,
     /// Configuration seen but left out: archived files, workflows GitHub never runs.
     pub ignored: Vec<Ignored>,
-    /// GitHub workflows.
-    pub workflows: Vec<YamlText>,
-    /// Local actions (`action.yml`).
-    pub actions: Vec<YamlText>,
-    /// Other CI definitions (GitLab, CircleCI, Jenkins, Azure, Travis…), as text.
-    pub other_ci: Vec<Text>,
-    /// Production Dockerfiles (tests, examples, vendored and devcontainers left out).
-    pub dockerfiles: Vec<DockerText>,
-    /// Compose files.
-    pub compose: Vec<YamlText>,
-    /// YAML files that hold Kubernetes objects.
-    pub k8s: Vec<YamlText>,
-    /// Templated (Helm) manifests that mention a workload kind, as text.
-    pub helm: Vec<Text>,
-    /// Helm `values*.yaml` files.
-    pub helm_values: Vec<Text>,
-    /// `.github/dependabot.yml`.
-    pub dependabot: Option<YamlText>,
-    /// `.pre-commit-config.yaml`.
-    pub pre_commit: Option<Text>,
+    /// GitHub workflows, as the walk reduced them.
+    pub workflows: Vec<&'a CiFile>,
+    /// Local actions (`action.yml`), as the walk reduced them.
+    pub actions: Vec<&'a CiFile>,
+    /// Other CI definitions (GitLab, CircleCI, Jenkins, Azure, Travis…), as lines.
+    pub other_ci: Vec<&'a CiFile>,
+    /// Production Dockerfiles (tests, examples, vendored and devcontainers left out),
+    /// as the model summarised them during the walk.
+    pub dockerfiles: Vec<&'a DockerInfo>,
+    /// Compose files, as the walk reduced them.
+    pub compose: Vec<&'a ComposeFile>,
+    /// YAML files that hold Kubernetes objects, as the walk reduced them.
+    pub k8s: Vec<&'a K8sManifest>,
+    /// Templated (Helm) manifests, from the model.
+    pub helm: Vec<&'a HelmTemplate>,
+    /// Helm `values*.yaml` files beside a `Chart.yaml`, from the model.
+    pub helm_values: Vec<&'a HelmValues>,
+    /// `.github/dependabot.yml`, as the walk reduced it.
+    pub dependabot: Option<&'a Dependabot>,
+    /// `.pre-commit-config.yaml`, from the model.
+    pub pre_commit: Option<&'a PreCommit>,
     /// Documentation read for the operations controls.
     pub docs: Vec<Text>,
     /// Dependency manifests (package.json, pyproject.toml, go.mod…).
     pub manifests: Vec<Text>,
-    /// Scripts that may back up or restore data, and logging config files.
-    pub scripts: Vec<Text>,
-    /// Logging configuration files (logging.conf, logback.xml…).
-    pub log_configs: Vec<Text>,
-    /// What the production source says.
+    /// Scripts that may back up, restore or roll back, as the walk reduced them.
+    pub scripts: Vec<&'a ScriptFile>,
+    /// Logging configuration files (logging.conf, logback.xml…), from the model.
+    pub log_configs: Vec<&'a LogConfig>,
+    /// What the production source says (from the model), strongest evidence first.
     pub source: SourceFacts,
-    /// Number of production source files grepped.
+    /// Number of production source files the walk read.
     pub source_files: usize,
 }
 
@@ -134,20 +128,12 @@ impl Facts<'_> {
 
     /// Whether a `Chart.yaml` sits in the directory of `path`.
     pub fn has_chart_near(&self, path: &str) -> bool {
-        let dir = dir_of(path);
-        let chart = if dir.is_empty() {
-            "Chart.yaml".to_string()
-        } else {
-            format!("{dir}/Chart.yaml")
-        };
-        self.has(&chart)
+        chart_near(self.inventory, path)
     }
 
     /// Whether a path is in the inventory.
     pub fn has(&self, path: &str) -> bool {
-        self.inventory
-            .binary_search_by(|e| e.path.as_str().cmp(path))
-            .is_ok()
+        in_inventory(self.inventory, path)
     }
 
     /// Paths, lower-cased file name and role, of every entry.
@@ -156,6 +142,24 @@ impl Facts<'_> {
             .iter()
             .map(|e| (e.path.as_str(), file_name(&e.path).to_ascii_lowercase()))
     }
+}
+
+/// Whether a path is in the (sorted) inventory.
+fn in_inventory(inventory: &[InventoryEntry], path: &str) -> bool {
+    inventory
+        .binary_search_by(|e| e.path.as_str().cmp(path))
+        .is_ok()
+}
+
+/// Whether a `Chart.yaml` sits in the directory of `path`.
+fn chart_near(inventory: &[InventoryEntry], path: &str) -> bool {
+    let dir = dir_of(path);
+    let chart = if dir.is_empty() {
+        "Chart.yaml".to_string()
+    } else {
+        format!("{dir}/Chart.yaml")
+    };
+    in_inventory(inventory, &chart)
 }
 
 /// File name of a relative path.
@@ -180,33 +184,10 @@ pub fn read(root: &Path, rel: &str, max: u64) -> Option<Text> {
     Some(Text::new(rel, text))
 }
 
-fn yaml_text(t: Text) -> YamlText {
-    let yaml = yaml::parse(&t.text);
-    YamlText { file: t, yaml }
-}
-
 /// Files whose role makes them irrelevant to readiness (tests, examples, vendored code).
 pub fn is_production(path: &str) -> bool {
     matches!(roles::role_of(path), FileRole::Production)
 }
-
-const OTHER_CI: &[&str] = &[
-    ".gitlab-ci.yml",
-    ".gitlab-ci.yaml",
-    ".circleci/config.yml",
-    ".circleci/config.yaml",
-    "Jenkinsfile",
-    "azure-pipelines.yml",
-    "azure-pipelines.yaml",
-    ".travis.yml",
-    "bitbucket-pipelines.yml",
-    ".drone.yml",
-    ".buildkite/pipeline.yml",
-    ".woodpecker.yml",
-    "cloudbuild.yaml",
-    "cloudbuild.yml",
-    "buildspec.yml",
-];
 
 const DOC_EXTS: &[&str] = &["md", "markdown", "rst", "txt", "adoc"];
 
@@ -265,77 +246,10 @@ fn is_doc(path: &str, lower_name: &str) -> bool {
         || DOC_KEYWORDS.iter().any(|k| lower.contains(k))
 }
 
-fn is_log_config(lower_name: &str) -> bool {
-    matches!(
-        lower_name,
-        "logging.conf"
-            | "logging.ini"
-            | "logging.yaml"
-            | "logging.yml"
-            | "logging.json"
-            | "log_config.yaml"
-            | "log_config.yml"
-            | "log_config.json"
-            | "log-config.yaml"
-            | "logback.xml"
-            | "logback-spring.xml"
-            | "log4j2.xml"
-            | "log4j2.yaml"
-            | "log4rs.yaml"
-    )
-}
-
-fn is_script_candidate(path: &str, lower_name: &str, kind: Option<FileKind>) -> bool {
-    if !is_production(path) {
-        return false;
-    }
-    let lower = path.to_ascii_lowercase();
-    let named = ["backup", "restore", "dump", "snapshot", "rollback", "cron"]
-        .iter()
-        .any(|k| lower.contains(k));
-    let scripty = matches!(kind, Some(FileKind::Shell))
-        || lower_name.ends_with(".py")
-        || lower_name.ends_with(".yml")
-        || lower_name.ends_with(".yaml")
-        || lower_name.ends_with(".sql")
-        || !lower_name.contains('.');
-    (named && scripty && !lower_name.ends_with(".md"))
-        || matches!(kind, Some(FileKind::Shell))
-        || matches!(lower_name, "makefile" | "justfile" | "taskfile.yml")
-}
-
-const SOURCE_EXTS: &[&str] = &[
-    "py", "js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx", "go", "rs", "java", "kt", "rb",
-    "php", "cs", "scala", "ex", "exs",
-];
-
-fn is_source(path: &str, lower_name: &str) -> bool {
-    let ext = lower_name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    SOURCE_EXTS.contains(&ext)
-        && !lower_name.ends_with(".min.js")
-        && !lower_name.ends_with(".d.ts")
-        && is_production(path)
-        && !path.starts_with("docs/")
-        && !path.contains("/dist/")
-        && !path.starts_with("dist/")
-        && !path.contains("/build/")
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
-    Workflow,
-    Action,
-    OtherCi,
-    Dockerfile,
-    Compose,
-    MaybeK8s,
-    Dependabot,
-    PreCommit,
     Doc,
     Manifest,
-    Script,
-    LogConfig,
-    Source,
 }
 
 /// Why a configuration file does not count, when it does not: archived, or a
@@ -380,6 +294,18 @@ pub fn gather<'a>(
     let max = config.max_file_size;
     let runs: BTreeSet<&str> = model.workflows_github_runs().collect();
     let mut ignored = Vec::new();
+    let mut dockerfiles = Vec::new();
+    let mut pre_commit = None;
+    let mut log_configs = Vec::new();
+    let mut helm_values = Vec::new();
+    let mut helm = Vec::new();
+    let mut compose = Vec::new();
+    let mut k8s = Vec::new();
+    let mut workflows = Vec::new();
+    let mut actions = Vec::new();
+    let mut other_ci = Vec::new();
+    let mut dependabot = None;
+    let mut scripts = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -393,35 +319,76 @@ pub fn gather<'a>(
             continue;
         }
         let want = match e.kind {
-            Some(FileKind::Workflow) => Some(Want::Workflow),
-            Some(FileKind::Action) if is_production(path) => Some(Want::Action),
-            Some(FileKind::Dependabot) => Some(Want::Dependabot),
+            // CI files: parsed and reduced by the walk, nothing to read here.
+            Some(FileKind::Workflow) => {
+                workflows.extend(model.ci_file(path));
+                None
+            }
+            Some(FileKind::Action) if is_production(path) => {
+                actions.extend(model.ci_file(path));
+                None
+            }
+            Some(FileKind::Dependabot) => {
+                // Parsed and reduced by the walk: nothing to read here.
+                dependabot = model.dependabot(path).or(dependabot);
+                None
+            }
             Some(FileKind::Dockerfile)
                 if is_production(path)
                     && !path.starts_with(".devcontainer/")
-                    && !is_source(path, &lower_name) =>
+                    && !is_source(path) =>
             {
-                Some(Want::Dockerfile)
+                // Parsed and summarised by the walk: nothing to read here.
+                dockerfiles.extend(model.dockerfile_summary(path));
+                None
             }
-            Some(FileKind::Compose) if is_production(path) => Some(Want::Compose),
+            Some(FileKind::Compose) if is_production(path) => {
+                // Parsed and reduced by the walk: nothing to read here.
+                compose.extend(model.compose_file(path));
+                None
+            }
             Some(FileKind::Manifest) if is_production(path) => Some(Want::Manifest),
-            _ if OTHER_CI.contains(&path) => Some(Want::OtherCi),
-            _ if path == ".pre-commit-config.yaml" || path == ".pre-commit-config.yml" => {
-                Some(Want::PreCommit)
+            _ if is_other_ci(path) => {
+                other_ci.extend(model.ci_file(path));
+                None
             }
-            _ if is_log_config(&lower_name) && is_production(path) => Some(Want::LogConfig),
+            // Reduced to what the controls ask during the walk: nothing to read here.
+            _ if is_pre_commit(path) => {
+                pre_commit = model.pre_commit(path).or(pre_commit);
+                None
+            }
+            _ if is_log_config(&lower_name) && is_production(path) => {
+                log_configs.extend(model.log_config(path));
+                None
+            }
             Some(FileKind::Markdown) | Some(FileKind::Text) | None if is_doc(path, &lower_name) => {
                 Some(Want::Doc)
             }
             Some(FileKind::Yaml) if is_production(path) && !path.starts_with(".github/") => {
                 if is_script_candidate(path, &lower_name, e.kind) {
-                    Some(Want::Script)
+                    // Reduced by the walk: nothing to read here.
+                    scripts.extend(model.script(path));
+                    None
+                } else if lower_name.starts_with("values") && chart_near(inventory, path) {
+                    // Helm values, reduced during the walk: nothing to read here.
+                    helm_values.extend(model.helm_values(path));
+                    None
+                } else if let Some(h) = model.helm_template(path) {
+                    // A templated manifest, reduced during the walk.
+                    helm.push(h);
+                    None
                 } else {
-                    Some(Want::MaybeK8s)
+                    // A manifest, parsed and reduced during the walk.
+                    k8s.extend(model.k8s_manifest(path).filter(|m| m.is_k8s));
+                    None
                 }
             }
-            _ if is_source(path, &lower_name) => Some(Want::Source),
-            _ if is_script_candidate(path, &lower_name, e.kind) => Some(Want::Script),
+            // Source code: the walk already read it for the model.
+            _ if is_source(path) => None,
+            _ if is_script_candidate(path, &lower_name, e.kind) => {
+                scripts.extend(model.script(path));
+                None
+            }
             _ => None,
         };
         if let Some(w) = want {
@@ -429,18 +396,7 @@ pub fn gather<'a>(
         }
     }
 
-    // Source files are grepped as they are read and never kept; the rest is kept.
-    let (sources, others): (Vec<_>, Vec<_>) =
-        wanted.into_iter().partition(|(_, w)| *w == Want::Source);
-    let (source, source_files) = sources
-        .par_iter()
-        .filter_map(|(path, _)| read(root, path, max))
-        .map(|t| (source_scan::scan(&t), 1usize))
-        .reduce(
-            || (SourceFacts::default(), 0),
-            |(a, n), (b, m)| (a.merge(b), n + m),
-        );
-    let read_all: Vec<(Want, Option<Text>)> = others
+    let read_all: Vec<(Want, Option<Text>)> = wanted
         .par_iter()
         .map(|(path, w)| (*w, read(root, path, max)))
         .collect();
@@ -450,73 +406,37 @@ pub fn gather<'a>(
         inventory,
         model,
         ignored,
-        workflows: Vec::new(),
-        actions: Vec::new(),
-        other_ci: Vec::new(),
-        dockerfiles: Vec::new(),
-        compose: Vec::new(),
-        k8s: Vec::new(),
-        helm: Vec::new(),
-        helm_values: Vec::new(),
-        dependabot: None,
-        pre_commit: None,
+        workflows,
+        actions,
+        other_ci,
+        dockerfiles,
+        compose,
+        k8s,
+        helm,
+        helm_values,
+        dependabot,
+        pre_commit,
         docs: Vec::new(),
         manifests: Vec::new(),
-        scripts: Vec::new(),
-        log_configs: Vec::new(),
+        scripts,
+        log_configs,
         source: SourceFacts::default(),
         source_files: 0,
     };
     for (want, text) in read_all {
         let Some(t) = text else { continue };
         match want {
-            Want::Workflow => facts.workflows.push(yaml_text(t)),
-            Want::Action => facts.actions.push(yaml_text(t)),
-            Want::OtherCi => facts.other_ci.push(t),
-            Want::Dockerfile => {
-                let parsed = dockerfile::parse(&t.text);
-                facts.dockerfiles.push(DockerText { file: t, parsed });
-            }
-            Want::Compose => facts.compose.push(yaml_text(t)),
-            Want::MaybeK8s => {
-                let name = file_name(&t.path).to_ascii_lowercase();
-                if name.starts_with("values") && facts.has_chart_near(&t.path) {
-                    facts.helm_values.push(t);
-                    continue;
-                }
-                if is_script_candidate(&t.path, &name, Some(FileKind::Yaml)) {
-                    facts
-                        .scripts
-                        .push(Text::new(t.path.clone(), t.text.clone()));
-                }
-                if !(t.text.contains("apiVersion") && t.text.contains("kind")) {
-                    continue;
-                }
-                if t.text.contains("{{") {
-                    facts.helm.push(t);
-                    continue;
-                }
-                let y = yaml_text(t);
-                if y.yaml
-                    .documents
-                    .iter()
-                    .any(|d| d.root.as_ref().is_some_and(crate::engine::is_k8s_object))
-                {
-                    facts.k8s.push(y);
-                }
-            }
-            Want::Dependabot => facts.dependabot = Some(yaml_text(t)),
-            Want::PreCommit => facts.pre_commit = Some(t),
             Want::Doc => facts.docs.push(t),
             Want::Manifest => facts.manifests.push(t),
-            Want::Script => facts.scripts.push(t),
-            Want::LogConfig => facts.log_configs.push(t),
-            Want::Source => {}
         }
     }
-    facts.source_files = source_files;
-    facts.source = source;
-    facts.source.sort();
+    facts.source_files = model.source_files();
+    facts.source = model.code().clone();
+    for v in facts.source.evidence_mut() {
+        // The application's own code first, helper scripts after, weak files last
+        // (a stable sort: the model's order stays within each rank).
+        v.sort_by_key(|e| std::cmp::Reverse(super::strength::code_rank(&e.path)));
+    }
     facts
 }
 

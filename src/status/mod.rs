@@ -1,8 +1,9 @@
 //! `harden status`: readiness controls (done / partial / missing / not applicable)
 //! with file:line evidence, advice, and a 0–10 score per area (docs/status.md).
 //!
-//! Layout: `controls` declares the controls as data; `facts` and `source_scan`
-//! gather what the repository holds (each file read once), `ci` and `workloads`
+//! Layout: `controls` declares the controls as data; `facts` gathers what the
+//! repository holds (from the repository model, reduced during the walk; docs and
+//! dependency manifests read once each as text), `ci` and `workloads`
 //! shape it; `profile` decides what kind of repository it is; `areas/` decides
 //! each control's state, one file per area; `score` weighs them; `render`
 //! prints terminal and JSON.
@@ -18,7 +19,6 @@ pub mod profile;
 pub mod render;
 pub mod routes;
 pub mod score;
-pub mod source_scan;
 pub mod strength;
 pub mod view;
 pub mod workloads;
@@ -81,27 +81,8 @@ impl State {
     }
 }
 
-/// One piece of evidence: a place in the repository and what it shows.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Evidence {
-    /// Repository-relative path.
-    pub path: String,
-    /// 1-based line.
-    pub line: usize,
-    /// What this line shows.
-    pub note: String,
-}
-
-impl Evidence {
-    /// Evidence at `path:line`.
-    pub fn new(path: impl Into<String>, line: usize, note: impl Into<String>) -> Self {
-        Evidence {
-            path: path.into(),
-            line,
-            note: note.into(),
-        }
-    }
-}
+/// One piece of evidence; defined in the model, where the walk records what it finds.
+pub use crate::model::Evidence;
 
 /// The assessed state of one control.
 #[derive(Debug, Clone, Serialize)]

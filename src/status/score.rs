@@ -15,8 +15,9 @@
 //!
 //! `overall = max(0, controls − findings)`, so the points lost of all controls
 //! plus the findings' points add up to 10 − overall. Use [`readiness`] to score
-//! a set of controls and findings; [`findings_penalty`] alone when only
-//! findings are known.
+//! a set of controls and findings, [`readiness_of`] when the findings are records
+//! (a baseline's, a plan's items); [`findings_penalty`] alone when only findings
+//! are known.
 
 use std::collections::BTreeMap;
 
@@ -74,9 +75,16 @@ pub fn area_of_rule(rule: &str) -> &'static str {
 /// Whether a finding counts against the score: critical or high, in a file the
 /// project ships (production role), not about the repository as a whole.
 pub fn counts_against(f: &Finding) -> bool {
-    f.severity >= Severity::High
-        && !f.is_repository_level()
-        && roles::role_of(&f.path) == FileRole::Production
+    counts_against_at(f.severity, &f.path)
+}
+
+/// [`counts_against`] for a finding known by its severity and path, as records
+/// keep it; a repository-level finding's path is `.` (or empty in a plan item).
+pub fn counts_against_at(severity: Severity, path: &str) -> bool {
+    severity >= Severity::High
+        && !path.is_empty()
+        && path != crate::finding::REPOSITORY_PATH
+        && roles::role_of(path) == FileRole::Production
 }
 
 /// What open findings cost: `(severity, rule)` of each finding that
@@ -123,11 +131,26 @@ pub fn findings_penalty<'a>(
 /// points from the overall score. The one formula `status`, the reports and
 /// `plan --since` share.
 pub fn readiness(controls: &mut [ControlStatus], findings: &[Finding]) -> Scores {
-    let penalty = findings_penalty(
+    readiness_of(
+        controls,
         findings
             .iter()
-            .filter(|f| counts_against(f))
-            .map(|f| (f.severity, f.rule)),
+            .map(|f| (f.severity, f.rule, f.path.as_str())),
+    )
+}
+
+/// [`readiness`] for findings given as `(severity, rule, path)`: what `plan --since`
+/// scores a baseline's records and today's plan with, so it prints the number
+/// `status` prints for the same findings.
+pub fn readiness_of<'a>(
+    controls: &mut [ControlStatus],
+    findings: impl IntoIterator<Item = (Severity, &'a str, &'a str)>,
+) -> Scores {
+    let penalty = findings_penalty(
+        findings
+            .into_iter()
+            .filter(|(sev, _, path)| counts_against_at(*sev, path))
+            .map(|(sev, rule, _)| (sev, rule)),
     );
     score(controls, penalty)
 }

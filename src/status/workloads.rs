@@ -2,49 +2,11 @@
 //! controls see them: Dockerfiles (final user, health check), compose services
 //! and Kubernetes containers, with the lines that prove each fact.
 
-use std::collections::BTreeSet;
-
-use crate::parse::yaml::YamlNode;
-
-use super::facts::{Facts, YamlText};
+use super::facts::Facts;
 use super::Evidence;
-
-pub(crate) struct DockerInfo {
-    pub(crate) path: String,
-    pub(crate) exposes: bool,
-    /// (line, user) of the effective USER, if any.
-    pub(crate) user: Option<(usize, String)>,
-    /// Last line of the file's final stage (for "no USER" evidence).
-    pub(crate) from_line: usize,
-    pub(crate) base: String,
-    pub(crate) healthcheck: Option<(usize, String)>,
-}
-
-pub(crate) struct Service {
-    pub(crate) file: String,
-    pub(crate) name: String,
-    pub(crate) line: usize,
-    pub(crate) built: bool,
-    pub(crate) image: String,
-    pub(crate) ports: bool,
-    pub(crate) healthcheck: Option<(usize, bool)>,
-    /// The healthcheck command, lower-cased.
-    pub(crate) hc_text: String,
-    pub(crate) limits: Option<usize>,
-    pub(crate) user: Option<(usize, String)>,
-}
-
-pub(crate) struct K8sContainer {
-    pub(crate) file: String,
-    /// Line of the pod spec (containers of one workload share it).
-    pub(crate) pod: usize,
-    pub(crate) line: usize,
-    pub(crate) name: String,
-    pub(crate) probe: Option<(usize, String)>,
-    pub(crate) readiness: Option<(usize, String)>,
-    pub(crate) limits: Option<usize>,
-    pub(crate) non_root: Option<(usize, bool)>,
-}
+pub(crate) use crate::model::dockerfiles::DockerInfo;
+pub(crate) use crate::model::kubernetes::K8sContainer;
+pub(crate) use crate::model::operations::{trivial_healthcheck, ComposeService as Service};
 
 #[derive(Default)]
 pub(crate) struct Containers {
@@ -68,111 +30,37 @@ impl Containers {
     }
 
     pub(crate) fn collect(facts: &Facts<'_>) -> Containers {
-        let mut c = Containers::default();
-        for d in &facts.dockerfiles {
-            c.dockerfiles.push(docker_info(d));
-        }
+        let mut c = Containers {
+            dockerfiles: facts.dockerfiles.iter().map(|d| (*d).clone()).collect(),
+            ..Containers::default()
+        };
         for f in &facts.compose {
-            compose_services(f, &mut c.services);
+            c.services.extend(f.services.iter().cloned());
         }
         for f in &facts.k8s {
-            k8s_objects(f, &mut c);
+            c.k8s.extend(f.containers.iter().cloned());
+            c.k8s_service |= f.service;
+            c.stateful_k8s |= f.stateful;
+            if f.limit_range.is_some() {
+                c.limit_range.clone_from(&f.limit_range);
+            }
         }
         // Chart values with uncommented `limits:` make templated `resources:` real.
-        let values_limits = facts.helm_values.iter().any(|v| {
-            v.numbered().any(|(_, l)| {
-                let t = l.trim_start();
-                t.starts_with("limits:") && !t.starts_with('#')
-            })
-        });
+        let values_limits = facts.helm_values.iter().any(|v| v.limits);
         for h in &facts.helm {
-            let t = &h.text;
-            let workload = ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"]
-                .iter()
-                .any(|k| t.contains(&format!("kind: {k}")));
-            if workload {
+            if h.workload {
                 c.helm.push((
                     h.path.clone(),
-                    t.contains("livenessProbe") || t.contains("readinessProbe"),
-                    t.contains("resources")
-                        && (values_limits || facts.helm_values.is_empty() || t.contains("limits:")),
+                    h.probes,
+                    h.resources && (values_limits || facts.helm_values.is_empty() || h.limits),
                 ));
             }
-            if t.contains("kind: StatefulSet") {
+            if h.stateful {
                 c.stateful_k8s = true;
             }
         }
         c
     }
-}
-
-fn docker_info(d: &super::facts::DockerText) -> DockerInfo {
-    let df = &d.parsed;
-    let line = |off: usize| d.file.line(off);
-    let exposes = df.instructions.iter().any(|i| {
-        i.keyword == "EXPOSE"
-            || (matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT") && {
-                let a = i.args_text().to_ascii_lowercase();
-                [
-                    "uvicorn",
-                    "gunicorn",
-                    "daphne",
-                    "hypercorn",
-                    "nginx",
-                    "runserver",
-                    "flask run",
-                ]
-                .iter()
-                .any(|w| a.contains(w))
-            })
-    });
-    let final_stage = df.final_stage();
-    let mut info = DockerInfo {
-        path: d.file.path.clone(),
-        exposes,
-        user: None,
-        from_line: 1,
-        base: String::new(),
-        healthcheck: None,
-    };
-    let Some(mut stage) = final_stage else {
-        return info;
-    };
-    if let Some(s) = df.stages.get(stage) {
-        info.base = s.image.clone();
-        if let Some(i) = df.instructions.get(s.from) {
-            info.from_line = line(i.span.start);
-        }
-    }
-    // USER and HEALTHCHECK carry over when the final stage builds on an earlier one.
-    let mut seen = BTreeSet::new();
-    loop {
-        if !seen.insert(stage) {
-            break;
-        }
-        for i in df.stage_instructions(stage).iter().rev() {
-            if i.keyword == "USER" && info.user.is_none() {
-                info.user = Some((line(i.span.start), i.args_text().trim().to_string()));
-            }
-            if i.keyword == "HEALTHCHECK" && info.healthcheck.is_none() {
-                info.healthcheck = Some((line(i.span.start), i.args_text().trim().to_string()));
-            }
-        }
-        if info.user.is_some() && info.healthcheck.is_some() {
-            break;
-        }
-        let Some(s) = df.stages.get(stage) else { break };
-        let img = s.image.to_ascii_lowercase();
-        match df
-            .stages
-            .iter()
-            .position(|o| o.name.as_deref() == Some(img.as_str()))
-        {
-            Some(prev) if prev < stage => stage = prev,
-            _ => break,
-        }
-    }
-    info
 }
 
 pub(crate) fn is_root_user(u: &str) -> bool {
@@ -185,225 +73,15 @@ pub(crate) fn base_is_nonroot(base: &str) -> bool {
     (b.contains("distroless") && b.contains("nonroot")) || b.starts_with("cgr.dev/")
 }
 
-pub(crate) fn trivial_healthcheck(args: &str) -> bool {
-    let a = args.to_ascii_lowercase();
-    let cmd = a
-        .trim_start_matches("cmd")
-        .trim()
-        .trim_start_matches('[')
-        .replace(['"', ',', '[', ']'], " ");
-    let words: Vec<&str> = cmd.split_whitespace().collect();
-    matches!(
-        words.as_slice(),
-        ["executable"]
-            | ["cmd-shell", "executable"]
-            | ["true"]
-            | ["exit", "0"]
-            | ["/bin/true"]
-            | ["echo", ..]
-            | ["cmd-shell", "true"]
-            | ["cmd-shell", "exit", "0"]
-            | ["cmd-shell", "echo", ..]
-    )
-}
-
-fn compose_services(f: &YamlText, out: &mut Vec<Service>) {
-    for doc in &f.yaml.documents {
-        let Some(root) = &doc.root else { continue };
-        let Some(svcs) = root.get("services").and_then(|s| s.as_map()) else {
-            continue;
-        };
-        for s in svcs {
-            let v = &s.value;
-            let hc = v.get("healthcheck").map(|h| {
-                let disabled = h.get("disable").and_then(|d| d.as_bool()) == Some(true)
-                    || h.get("test")
-                        .map(|t| {
-                            let joined = t.strings().join(" ").to_ascii_lowercase();
-                            joined == "none" || trivial_healthcheck(&joined)
-                        })
-                        .unwrap_or(false);
-                (f.file.line(h.span.start), !disabled)
-            });
-            let hc_text = v
-                .at(&["healthcheck", "test"])
-                .map(|t| t.strings().join(" ").to_ascii_lowercase())
-                .unwrap_or_default();
-            let limits = v
-                .at(&["deploy", "resources", "limits"])
-                .or_else(|| v.get("mem_limit"))
-                .or_else(|| v.get("cpus"))
-                .map(|n| f.file.line(n.span.start));
-            out.push(Service {
-                file: f.file.path.clone(),
-                name: s.key.clone(),
-                line: f.file.line(s.key_span.start),
-                built: v.get("build").is_some(),
-                image: v
-                    .get("image")
-                    .and_then(|i| i.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                ports: v.get("ports").is_some(),
-                healthcheck: hc,
-                hc_text,
-                limits,
-                user: v.get("user").and_then(|u| {
-                    u.as_str()
-                        .map(|s| (f.file.line(u.span.start), s.to_string()))
-                }),
-            });
-        }
-    }
-}
-
-fn pod_spec<'a>(kind: &str, root: &'a YamlNode) -> Option<&'a YamlNode> {
-    match kind {
-        "Pod" => root.get("spec"),
-        "CronJob" => root.at(&["spec", "jobTemplate", "spec", "template", "spec"]),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "Rollout"
-        | "DeploymentConfig" => root.at(&["spec", "template", "spec"]),
-        _ => None,
-    }
-}
-
-fn non_root_ctx(f: &YamlText, sc: Option<&YamlNode>) -> Option<(usize, bool)> {
-    let sc = sc?;
-    if let Some(v) = sc.get("runAsNonRoot") {
-        return v.as_bool().map(|b| (f.file.line(v.span.start), b));
-    }
-    if let Some(v) = sc.get("runAsUser") {
-        return v
-            .as_str()
-            .and_then(|s| s.parse::<u64>().ok())
-            .map(|u| (f.file.line(v.span.start), u > 0));
-    }
-    None
-}
-
-fn k8s_objects(f: &YamlText, c: &mut Containers) {
-    for doc in &f.yaml.documents {
-        let Some(root) = &doc.root else { continue };
-        let kind = root.get("kind").and_then(|k| k.as_str()).unwrap_or("");
-        match kind {
-            "Service" | "Ingress" => c.k8s_service = true,
-            "StatefulSet" | "PersistentVolumeClaim" => c.stateful_k8s = true,
-            "LimitRange" => {
-                c.limit_range = Some(Evidence::new(
-                    &f.file.path,
-                    f.file.line(root.span.start),
-                    "LimitRange gives containers default limits",
-                ))
-            }
-            _ => {}
-        }
-        let Some(spec) = pod_spec(kind, root) else {
-            continue;
-        };
-        let pod_nr = non_root_ctx(f, spec.get("securityContext"));
-        for cont in spec
-            .get("containers")
-            .and_then(|s| s.as_seq())
-            .unwrap_or(&[])
-        {
-            let probe = cont
-                .get("livenessProbe")
-                .or_else(|| cont.get("readinessProbe"))
-                .or_else(|| cont.get("startupProbe"))
-                .map(|p| (f.file.line(p.span.start), probe_path(p)));
-            let readiness = cont
-                .get("readinessProbe")
-                .map(|p| (f.file.line(p.span.start), probe_path(p)));
-            if cont
-                .get("ports")
-                .is_some_and(|p| p.as_seq().is_some_and(|s| !s.is_empty()))
-            {
-                c.k8s_service = true;
-            }
-            c.k8s.push(K8sContainer {
-                file: f.file.path.clone(),
-                pod: f.file.line(spec.span.start),
-                line: f.file.line(cont.span.start),
-                name: cont
-                    .get("name")
-                    .and_then(|n| n.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                probe,
-                readiness,
-                limits: cont
-                    .at(&["resources", "limits"])
-                    .map(|l| f.file.line(l.span.start)),
-                non_root: non_root_ctx(f, cont.get("securityContext")).or(pod_nr),
-            });
-        }
-    }
-}
-
-fn probe_path(p: &YamlNode) -> String {
-    p.at(&["httpGet", "path"])
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            if p.get("exec").is_some() {
-                "exec".to_string()
-            } else if p.get("tcpSocket").is_some() {
-                "tcp".to_string()
-            } else if p.get("grpc").is_some() {
-                "grpc".to_string()
-            } else {
-                String::new()
-            }
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::dockerfile;
-    use crate::status::facts::{DockerText, Text};
-
-    fn docker(text: &str) -> DockerInfo {
-        docker_info(&DockerText {
-            file: Text::new("Dockerfile", text),
-            parsed: dockerfile::parse(text),
-        })
-    }
 
     #[test]
-    fn dockerfile_user_and_healthcheck_follow_stages() {
-        let d = docker(
-            "FROM python:3.12-slim AS base\r\nRUN useradd -u 10001 app\r\nUSER app\r\nHEALTHCHECK CMD curl -f http://localhost/health || exit 1\r\n\r\nFROM base AS final\r\nCOPY . /app\r\nCMD [\"python\", \"/app/main.py\"]",
-        );
-        assert_eq!(d.user, Some((3, "app".to_string())));
-        assert_eq!(d.healthcheck.map(|h| h.0), Some(4));
-        assert_eq!(d.from_line, 6);
-        let r = docker(
-            "FROM golang:1.23 AS build\nUSER nobody\nFROM debian:12\nCOPY --from=build /x /x\n",
-        );
-        assert!(
-            r.user.is_none(),
-            "USER of another stage does not carry over"
-        );
-        let root = docker("FROM alpine\nUSER root\n");
-        assert!(is_root_user(&root.user.map(|u| u.1).unwrap_or_default()));
+    fn root_users_and_nonroot_bases() {
+        assert!(is_root_user("root"));
         assert!(!is_root_user("10001:10001"));
         assert!(is_root_user("0:0"));
         assert!(base_is_nonroot("gcr.io/distroless/static-debian12:nonroot"));
-    }
-
-    #[test]
-    fn trivial_healthchecks() {
-        assert!(trivial_healthcheck("CMD true"));
-        assert!(
-            trivial_healthcheck("--interval=30s CMD [ \"executable\" ]")
-                || trivial_healthcheck("CMD [ \"executable\" ]")
-        );
-        assert!(trivial_healthcheck("CMD exit 0"));
-        assert!(trivial_healthcheck("[\"CMD-SHELL\", \"echo ok\"]"));
-        assert!(!trivial_healthcheck(
-            "CMD curl -fsS http://localhost:8000/health || exit 1"
-        ));
-        assert!(!trivial_healthcheck("cmd-shell pg_isready -u app"));
     }
 }

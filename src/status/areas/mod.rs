@@ -108,30 +108,24 @@ fn pre_commit_in_ci(facts: &Facts<'_>, ci: &Ci) -> bool {
             .is_some_and(|a| a.starts_with("pre-commit/action") || a.starts_with("pre-commit-ci/"))
             || s.run.iter().any(|(_, t)| ci::PRECOMMIT_RE.is_match(t))
     });
-    let pre_commit_ci = facts
-        .pre_commit
-        .as_ref()
-        .is_some_and(|t| t.numbered().any(|(_, l)| l.starts_with("ci:")));
+    let pre_commit_ci = facts.pre_commit.is_some_and(|t| t.ci);
     runs || pre_commit_ci
 }
 
 /// Hooks of `.pre-commit-config.yaml` whose repo or id contains one of `needles`.
 fn pre_commit_hooks(facts: &Facts<'_>, needles: &[&str]) -> Vec<Evidence> {
-    let Some(t) = &facts.pre_commit else {
+    let Some(t) = facts.pre_commit else {
         return Vec::new();
     };
-    t.numbered()
-        .filter(|(_, l)| {
-            let l = l.trim();
-            !l.starts_with('#')
-                && (l.contains("repo:") || l.contains("id:"))
-                && needles.iter().any(|n| l.to_ascii_lowercase().contains(n))
-        })
+    // The model keeps the uncommented `repo:` / `id:` lines, trimmed.
+    t.hook_lines
+        .iter()
+        .filter(|(_, l)| needles.iter().any(|n| l.to_ascii_lowercase().contains(n)))
         .map(|(n, l)| {
             Evidence::new(
                 &t.path,
-                n,
-                format!("pre-commit hook `{}`", l.trim().trim_start_matches("- ")),
+                *n,
+                format!("pre-commit hook `{}`", l.trim_start_matches("- ")),
             )
         })
         .take(3)

@@ -193,20 +193,19 @@ pub(crate) fn metrics(facts: &Facts<'_>, p: &Profile) -> Outcome {
     if facts.source_files == 0 {
         return na("no application source code");
     }
+    const SCRAPE: &str = "Prometheus scrape configuration";
+    // The walk found each manifest's first scrape line (`model::kubernetes`,
+    // `model::config_files` for templated ones).
     let scrape: Vec<Evidence> = facts
         .k8s
         .iter()
-        .map(|y| &y.file)
-        .chain(facts.helm.iter())
-        .filter_map(|t| {
-            t.numbered()
-                .find(|(_, l)| {
-                    l.contains("prometheus.io/scrape")
-                        || l.trim() == "kind: ServiceMonitor"
-                        || l.trim() == "kind: PodMonitor"
-                })
-                .map(|(n, _)| Evidence::new(&t.path, n, "Prometheus scrape configuration"))
-        })
+        .filter_map(|k| k.scrape_line.map(|n| Evidence::new(&k.path, n, SCRAPE)))
+        .chain(
+            facts
+                .helm
+                .iter()
+                .filter_map(|h| h.scrape_line.map(|n| Evidence::new(&h.path, n, SCRAPE))),
+        )
         .collect();
     if facts.source.metrics.is_empty() && !scrape.is_empty() {
         return out(
@@ -256,8 +255,7 @@ pub(crate) fn structured_logging(facts: &Facts<'_>, p: &Profile) -> Outcome {
     let mut structured = facts.source.log_structured.clone();
     let mut plain = facts.source.log_plain.clone();
     for c in &facts.log_configs {
-        let l = c.text.to_ascii_lowercase();
-        if l.contains("json") || l.contains("logstash") {
+        if c.json {
             structured.push(Evidence::new(
                 &c.path,
                 1,

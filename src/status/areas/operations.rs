@@ -404,7 +404,7 @@ pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile)
         }
     }
     for s in facts.scripts.iter().filter(|s| {
-        file_name(&s.path).to_ascii_lowercase().contains("rollback") && !s.text.trim().is_empty()
+        file_name(&s.path).to_ascii_lowercase().contains("rollback") && !s.backups.blank
     }) {
         let e = Evidence::new(&s.path, 1, "rollback script");
         match strength::weak_reason(&s.path) {
@@ -460,71 +460,65 @@ pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile)
     out(State::Missing, Vec::new(), "no rollback procedure")
 }
 
-static BACKUP_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\b(pg_dump|pg_dumpall|pg_basebackup|mysqldump|mariadb-dump|mongodump|restic\s+(?:-\S+\s+)*backup|borg\s+create|velero\s+backup|wal-g\s+backup-push|barman\s+backup|redis-cli\s+.*\bbgsave|sqlite3\s+\S+\s+['\x22]?\.backup|\.backup\()").unwrap_or_else(|_| unreachable!())
-});
-
-static RESTORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\b(pg_restore|mongorestore|restic\s+(?:-\S+\s+)*(?:check|restore)|borg\s+(?:check|extract)|velero\s+restore|wal-g\s+backup-fetch|pg_verifybackup|sha256sum\s+(?:-c|--check)|md5sum\s+-c|gzip\s+-t|gunzip\s+-t|psql\b[^|]*<|mysql\b[^|]*<|verify_backup|restore_backup|test_restore)").unwrap_or_else(|_| unreachable!())
-});
-
 pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome {
     let mut backups = Vec::new();
     let mut restores = Vec::new();
-    let texts = facts
+    // Scripts, compose files, manifests and CI files come reduced by the walk
+    // (`model::operations`, `model::kubernetes`, `model::ci`).
+    let files = facts
         .scripts
         .iter()
-        .chain(facts.compose.iter().map(|y| &y.file))
-        .chain(facts.k8s.iter().map(|y| &y.file))
-        .chain(facts.workflows.iter().map(|y| &y.file))
-        .chain(facts.other_ci.iter());
+        .map(|t| (t.path.as_str(), t.backups.clone()))
+        .chain(
+            facts
+                .compose
+                .iter()
+                .map(|c| (c.path.as_str(), c.backups.clone())),
+        )
+        .chain(
+            facts
+                .k8s
+                .iter()
+                .map(|k| (k.path.as_str(), k.backups.clone())),
+        )
+        .chain(
+            facts
+                .workflows
+                .iter()
+                .chain(&facts.other_ci)
+                .map(|c| (c.path.as_str(), c.backups.clone())),
+        );
     let mut weak: Vec<(Evidence, &'static str)> = Vec::new();
-    for s in texts {
-        let name = file_name(&s.path).to_ascii_lowercase();
+    let shown = |t: &str| t.chars().take(50).collect::<String>();
+    for (path, lines) in files {
+        let name = file_name(path).to_ascii_lowercase();
         // A 0-byte `backup.sql` proves nothing.
-        if s.text.trim().is_empty() {
+        if lines.blank {
             continue;
         }
-        if let Some(reason) = strength::weak_reason(&s.path) {
-            if let Some((n, l)) = s.numbered().find(|(_, l)| BACKUP_RE.is_match(l)) {
-                let shown: String = l.trim().chars().take(50).collect();
+        if let Some(reason) = strength::weak_reason(path) {
+            if let Some((n, l)) = &lines.any_backup {
                 weak.push((
-                    Evidence::new(&s.path, n, format!("backup: {shown}")),
+                    Evidence::new(path, *n, format!("backup: {}", shown(l))),
                     reason,
                 ));
             }
             continue;
         }
-        let mut b = None;
-        let mut r = None;
-        for (n, l) in s.numbered() {
-            let t = l.trim();
-            if t.starts_with('#') || t.starts_with("//") {
-                continue;
-            }
-            if b.is_none() && BACKUP_RE.is_match(t) {
-                b = Some(Evidence::new(
-                    &s.path,
-                    n,
-                    format!("backup: {}", t.chars().take(50).collect::<String>()),
-                ));
-            }
-            if r.is_none() && RESTORE_RE.is_match(t) {
-                r = Some(Evidence::new(
-                    &s.path,
-                    n,
-                    format!("restore/verify: {}", t.chars().take(50).collect::<String>()),
-                ));
-            }
-        }
+        let mut b = lines
+            .backup
+            .map(|(n, t)| Evidence::new(path, n, format!("backup: {}", shown(&t))));
+        let mut r = lines
+            .restore
+            .map(|(n, t)| Evidence::new(path, n, format!("restore/verify: {}", shown(&t))));
         if b.is_none() && name.contains("backup") && !name.contains("restore") {
-            b = Some(Evidence::new(&s.path, 1, "backup script"));
+            b = Some(Evidence::new(path, 1, "backup script"));
         }
         if r.is_none()
             && (name.contains("restore") || name.contains("verify"))
             && (name.contains("backup") || name.contains("restore"))
         {
-            r = Some(Evidence::new(&s.path, 1, "restore script"));
+            r = Some(Evidence::new(path, 1, "restore script"));
         }
         backups.extend(b);
         restores.extend(r);

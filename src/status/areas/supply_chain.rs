@@ -55,7 +55,7 @@ fn detected_ecosystems(facts: &Facts<'_>) -> BTreeMap<&'static str, Vec<String>>
     if !facts.actions.is_empty() {
         m.entry("github-actions")
             .or_default()
-            .extend(facts.actions.iter().map(|a| a.file.path.clone()));
+            .extend(facts.actions.iter().map(|a| a.path.clone()));
     }
     m
 }
@@ -94,7 +94,7 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Fin
             "Renovate is configured",
         );
     }
-    let Some(db) = &facts.dependabot else {
+    let Some(db) = facts.dependabot else {
         if ecos.is_empty() && !p.ci {
             return na("no dependency manifests, Dockerfiles or workflows");
         }
@@ -112,43 +112,30 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Fin
             "no Dependabot or Renovate configuration",
         );
     };
-    if let Some((line, error)) = dependabot_schema_error(db) {
+    // The walk checked the schema and listed the entries (`model::dependabot`).
+    if let Some((line, error)) = &db.schema_error {
         return out(
             State::Missing,
-            vec![Evidence::new(&db.file.path, line, error.clone())],
+            vec![Evidence::new(&db.path, *line, error.clone())],
             format!("dependabot.yml is not valid, so Dependabot ignores it: {error}"),
         );
     }
     let mut configured: BTreeMap<String, Evidence> = BTreeMap::new();
-    for doc in &db.yaml.documents {
-        let Some(root) = &doc.root else { continue };
-        for u in root.get("updates").and_then(|u| u.as_seq()).unwrap_or(&[]) {
-            let Some(eco_node) = u.get("package-ecosystem") else {
-                continue;
-            };
-            let Some(eco) = eco_node.as_str() else {
-                continue;
-            };
-            let dir = u
-                .get("directory")
-                .map(|d| d.strings().join(","))
-                .or_else(|| u.get("directories").map(|d| d.strings().join(",")))
-                .unwrap_or_default();
-            configured
-                .entry(normalize_ecosystem(eco).to_string())
-                .or_insert_with(|| {
-                    Evidence::new(
-                        &db.file.path,
-                        db.file.line(eco_node.span.start),
-                        format!("{eco} in {dir}"),
-                    )
-                });
-        }
+    for u in &db.updates {
+        configured
+            .entry(normalize_ecosystem(&u.ecosystem).to_string())
+            .or_insert_with(|| {
+                Evidence::new(
+                    &db.path,
+                    u.line,
+                    format!("{} in {}", u.ecosystem, u.directory),
+                )
+            });
     }
     if configured.is_empty() {
         return out(
             State::Partial,
-            vec![Evidence::new(&db.file.path, 1, "no `updates:` entries")],
+            vec![Evidence::new(&db.path, 1, "no `updates:` entries")],
             "dependabot.yml has no update entries",
         );
     }
@@ -190,55 +177,6 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Fin
         first(ev, 6),
         format!("Dependabot misses {}", names.join(", ")),
     )
-}
-
-/// The first way `.github/dependabot.yml` breaks GitHub's schema for it (what
-/// makes Dependabot reject the whole file): `version: 2`, an `updates` list, and
-/// in every entry a `package-ecosystem`, a `directory` or `directories`, and a
-/// `schedule` with an `interval`. `None` when it has all of them.
-fn dependabot_schema_error(db: &super::super::facts::YamlText) -> Option<(usize, String)> {
-    if let Some(e) = &db.yaml.error {
-        return Some((db.file.line(e.start), "not valid YAML".to_string()));
-    }
-    let root = db.yaml.documents.iter().find_map(|d| d.root.as_ref())?;
-    let at = |n: &crate::parse::yaml::YamlNode| db.file.line(n.span.start);
-    match root.get("version") {
-        None => return Some((1, "no `version: 2`".to_string())),
-        Some(v) if v.as_str().map(str::trim) != Some("2") => {
-            return Some((at(v), "`version` must be 2".to_string()))
-        }
-        Some(_) => {}
-    }
-    let Some(updates) = root.get("updates") else {
-        return Some((1, "no `updates:` list".to_string()));
-    };
-    let Some(entries) = updates.as_seq() else {
-        return Some((at(updates), "`updates` must be a list".to_string()));
-    };
-    for u in entries {
-        let line = at(u);
-        let eco = u.get("package-ecosystem").and_then(|e| e.as_str());
-        let Some(eco) = eco else {
-            return Some((
-                line,
-                "an `updates` entry has no `package-ecosystem`".to_string(),
-            ));
-        };
-        if u.get("directory").is_none() && u.get("directories").is_none() {
-            return Some((line, format!("the `{eco}` entry has no `directory`")));
-        }
-        match u.get("schedule") {
-            None => return Some((line, format!("the `{eco}` entry has no `schedule`"))),
-            Some(sch) if sch.get("interval").is_none() => {
-                return Some((
-                    at(sch),
-                    format!("the `{eco}` entry's `schedule` has no `interval`"),
-                ))
-            }
-            Some(_) => {}
-        }
-    }
-    None
 }
 
 /// Share of requirement lines pinned with `==`/`===`, a URL or a hash.

@@ -1,6 +1,8 @@
-//! One pass over a production source file: route registrations (health,
-//! readiness, metrics), web frameworks, metrics clients, logging style and
-//! database clients. Line-based with cheap substring tests; a route only counts
+//! What production source code shows, found in one pass over each source file
+//! while the walk holds its text: route registrations (health, readiness,
+//! metrics), web frameworks, metrics clients, logging style and database
+//! clients. `status` reads the merged result from the model and reads no source
+//! itself. Line-based with cheap substring tests; a route only counts
 //! where the line registers a handler (`@app.get(`, `HandleFunc(`, `.route(`…),
 //! never where a client calls it (`requests.get(`, `fetch(`).
 
@@ -8,12 +10,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::facts::Text;
 use super::routes::{self, PrefixFacts, RouteFact, RouteKind};
 use super::Evidence;
 
 /// What the production source shows.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFacts {
     /// Liveness routes.
     pub health: Vec<Evidence>,
@@ -57,9 +58,9 @@ impl SourceFacts {
         self
     }
 
-    /// Deterministic order (the parallel reduce is not).
-    pub fn sort(&mut self) {
-        for v in [
+    /// Every evidence list, for ordering them alike.
+    pub fn evidence_mut(&mut self) -> [&mut Vec<Evidence>; 8] {
+        [
             &mut self.health,
             &mut self.ready,
             &mut self.metrics,
@@ -68,15 +69,42 @@ impl SourceFacts {
             &mut self.prints,
             &mut self.web,
             &mut self.db,
-        ] {
+        ]
+    }
+
+    /// Deterministic order (files arrive from the parallel walk in any order).
+    pub fn sort(&mut self) {
+        for v in self.evidence_mut() {
             v.sort();
             v.dedup();
-            // The application's own code first, helper scripts after, weak files last.
-            v.sort_by_key(|e| std::cmp::Reverse(super::strength::code_rank(&e.path)));
         }
         self.routes.sort();
         self.routes.dedup();
     }
+}
+
+const SOURCE_EXTS: &[&str] = &[
+    "py", "js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx", "go", "rs", "java", "kt", "rb",
+    "php", "cs", "scala", "ex", "exs",
+];
+
+/// Whether a file is production source code worth scanning: by extension, not
+/// minified or a type declaration, not under docs or build output, and not a
+/// test, example or vendored file.
+pub fn is_source(path: &str) -> bool {
+    let lower_name = super::paths::file_name(path).to_ascii_lowercase();
+    let ext = lower_name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    SOURCE_EXTS.contains(&ext)
+        && !lower_name.ends_with(".min.js")
+        && !lower_name.ends_with(".d.ts")
+        && matches!(
+            crate::roles::role_of(path),
+            crate::roles::FileRole::Production
+        )
+        && !path.starts_with("docs/")
+        && !path.contains("/dist/")
+        && !path.starts_with("dist/")
+        && !path.contains("/build/")
 }
 
 static LITERAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -468,21 +496,20 @@ fn code_hit(lower: &str, table: &[(&str, &'static str)], import: bool) -> Option
 /// Route registrations kept per file (a router module rarely has more).
 const MAX_ROUTES_PER_FILE: usize = 20;
 
-/// Scans one source file.
-pub fn scan(file: &Text) -> SourceFacts {
+/// Scans one source file: `path` is repository-relative, `text` its contents.
+pub fn scan(path: &str, text: &str) -> SourceFacts {
     let mut out = SourceFacts::default();
-    let path = file.path.as_str();
     let is_py = path.ends_with(".py");
     let is_go = path.ends_with(".go");
     let is_rs = path.ends_with(".rs");
     if is_py {
         // Before any early return: a settings module holds the mount constants.
-        out.prefixes = routes::prefix_facts(&file.text);
+        out.prefixes = routes::prefix_facts(text);
     }
-    let lower_all_has_json = file.text.contains("json");
+    let lower_all_has_json = text.contains("json");
     // File-level prefilter: most files mention none of the needles, so the
     // per-line work only ever tests the few needles the file contains.
-    let lower_file = file.text.to_ascii_lowercase();
+    let lower_file = text.to_ascii_lowercase();
     let found: std::collections::HashSet<&'static str> = NEEDLE_SET
         .0
         .matches(&lower_file)
@@ -535,13 +562,17 @@ pub fn scan(file: &Text) -> SourceFacts {
         }
     }
     let router_prefixes = if is_py && route_possible {
-        routes::router_prefixes(&file.text)
+        routes::router_prefixes(text)
     } else {
         Vec::new()
     };
     let mut next_hit = hit_lines.iter().peekable();
     let mut in_docstring = false;
-    for ((n, line), lower_line) in file.numbered().zip(lower_file.lines()) {
+    let numbered = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')));
+    for ((n, line), lower_line) in numbered.zip(lower_file.lines()) {
         while next_hit.peek().is_some_and(|h| **h < n) {
             next_hit.next();
         }
@@ -710,7 +741,7 @@ mod tests {
     use super::*;
 
     fn facts(path: &str, text: &str) -> SourceFacts {
-        scan(&Text::new(path, text))
+        scan(path, text)
     }
 
     #[test]
