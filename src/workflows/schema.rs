@@ -302,17 +302,41 @@ pub fn validate(root: &YamlNode, kind: Kind) -> Vec<Violation> {
 
 /// Constraints of the SchemaStore schemas that GitHub does not enforce: maintained
 /// repositories run workflows with `strategy:` and no `matrix` (only `fail-fast`),
-/// with `needs: []`, and local actions with no `description` (of the action or of an input).
+/// with `needs: []`, with an empty event filter (`on.push.tags:` with no value: no
+/// filter) or an empty reusable-workflow secret declaration (`secrets: {TOKEN: }`,
+/// which GitHub's own workflow parser allows), and local actions with no
+/// `description` (of the action or of an input).
 fn github_accepts(kind: Kind, v: &Violation) -> bool {
     match kind {
         Kind::Workflow => {
             (v.path.ends_with(".strategy") && v.message == "`matrix` is required here")
                 || (v.path.ends_with(".needs") && v.message.starts_with("[] "))
+                || (v.message.starts_with("null must be") && empty_value_allowed(&v.path))
         }
         Kind::Action => {
             v.message == "`description` is required here"
                 && (v.path.is_empty() || v.path.starts_with("inputs."))
         }
+    }
+}
+
+/// `on.<event>.<filter>` and `on.workflow_call.secrets.<name>`: places GitHub takes an
+/// empty value as "nothing here".
+fn empty_value_allowed(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        ["on", _, filter] => matches!(
+            *filter,
+            "branches"
+                | "branches-ignore"
+                | "tags"
+                | "tags-ignore"
+                | "paths"
+                | "paths-ignore"
+                | "types"
+        ),
+        ["on", "workflow_call", "secrets", _] => true,
+        _ => false,
     }
 }
 

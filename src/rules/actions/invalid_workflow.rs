@@ -50,8 +50,10 @@ reference lists what each key accepts.
 
 The published schemas are stricter than GitHub in a few places that real,
 maintained repositories rely on; harden does not report these: `strategy:`
-without `matrix` (only `fail-fast`), `needs: []`, and an action or action input
-without `description`.
+without `matrix` (only `fail-fast`), `needs: []`, an empty event filter
+(`on.push.tags:` with no value), an empty reusable-workflow secret declaration
+(`secrets: {TOKEN: }`, allowed by GitHub's own workflow parser), and an action or
+action input without `description`.
 "#,
 };
 
