@@ -126,6 +126,39 @@ pub fn descendants_of_kind<'t>(root: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     out
 }
 
+/// `` pkg `# why it is needed` \ ``: the idiom for a comment inside a continued
+/// command line (bash runs an empty command substitution). tree-sitter-bash reads the
+/// `#` as a comment to the end of the line, swallowing the closing backtick and the
+/// continuation, and loses the rest of the command. The comment is blanked (same
+/// length, so every offset still points into the original text) before parsing.
+fn blank_backtick_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("`#") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'`' && bytes[i + 1] == b'#' {
+            let end = bytes[i + 1..]
+                .iter()
+                .position(|&b| b == b'`' || b == b'\n')
+                .map(|p| i + 1 + p);
+            if let Some(end) = end.filter(|&e| bytes[e] == b'`') {
+                for b in &mut bytes[i..=end] {
+                    *b = b' ';
+                }
+                i = end + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    // Only ASCII spaces replaced whole byte runs between two ASCII backticks.
+    String::from_utf8(bytes)
+        .map(std::borrow::Cow::Owned)
+        .unwrap_or(std::borrow::Cow::Borrowed(text))
+}
+
 thread_local! {
     static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
 }
@@ -147,8 +180,9 @@ impl ShellScript {
                     p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
                     *slot = Some(p);
                 }
+                let text = blank_backtick_comments(&code.text);
                 slot.as_mut()
-                    .and_then(|p| crate::budget::parse_tree(p, &code.text))
+                    .and_then(|p| crate::budget::parse_tree(p, &text))
             })
             .ok_or_else(|| "not parsed: the parser ran out of time".to_string())?;
         if super::deeper_than(&tree, super::MAX_TREE_DEPTH) {
@@ -612,6 +646,14 @@ fn apply_short_flags(mode: &mut StrictMode, word: &str, span: &Range<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backtick_comments_do_not_end_the_command() {
+        let t = "apt-get install -y \\\n  libxslt1-dev `# for lxml` \\\n  libcurl4 && rm -rf /var/lib/apt/lists/*\n";
+        assert_eq!(blank_backtick_comments(t).len(), t.len());
+        assert!(!blank_backtick_comments(t).contains('#'));
+        assert_eq!(blank_backtick_comments("echo `date`"), "echo `date`");
+    }
 
     fn script(src: &str) -> ShellScript {
         ShellScript::parse(MappedText::verbatim(src, 0), ShellOrigin::Script).unwrap()
