@@ -81,6 +81,8 @@ pub fn role_of(path: &str) -> FileRole {
                 | "_unit-test"
                 | "__fixtures__"
                 | "__mocks__"
+                // Semgrep rules and the code samples they are tested on.
+                | ".semgrep"
         )
     }) || file.starts_with("test_")
         || file.ends_with("_test.py")
@@ -201,7 +203,9 @@ fn is_settings_module(dirs: &[&str], file: &str) -> bool {
         && (dirs
             .last()
             .is_some_and(|d| *d == "settings" || *d == "config")
-            || file.contains("settings"))
+            || file.contains("settings")
+            // NetBox-style `configuration.py`, `configuration_testing.py`.
+            || file.starts_with("configuration"))
 }
 
 /// A compose file by name: `docker-compose.yml`, `compose.ci.yaml`, `docker-compose-dev.yml`.
@@ -322,6 +326,18 @@ mod tests {
         assert_eq!(role_of("accounts/tests_views.py"), FileRole::Test);
         assert_eq!(role_of("accounts/forms_tests.py"), FileRole::Test);
         assert_eq!(role_of("src/conftest.py"), FileRole::Test);
+        assert_eq!(
+            role_of(".semgrep/correctness/no-use-requests-lib.py"),
+            FileRole::Test
+        );
+        assert_eq!(
+            role_of("netbox/netbox/configuration_testing.py"),
+            FileRole::Test
+        );
+        assert_eq!(
+            role_of("netbox/netbox/configuration.py"),
+            FileRole::Production
+        );
         assert_eq!(role_of("app/fixtures/page.html"), FileRole::Test);
         assert_eq!(role_of("Vagrantfile"), FileRole::Development);
         assert_eq!(role_of("deploy/Vagrantfile"), FileRole::Development);
