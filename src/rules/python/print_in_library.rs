@@ -38,9 +38,10 @@ Not reported, because there `print` is the user interface:
   `while` loop is a daemon's main loop and stays reported) — and are not a web
   service module. A module of classes with a convenience main guard
   (a collector class, an API client) is library code and is reported;
-- calls inside `if __name__ == "__main__":` or inside a `main()` function, and
-  inside the `emit` method of a logging handler class (writing records out is
-  its job);
+- calls inside `if __name__ == "__main__":` or inside a `main()` function, inside
+  a function whose name says it prints (`print_results`, `show_table`,
+  `display_summary`: the output of a command), and inside the `emit` method of a
+  logging handler class (writing records out is its job);
 - `print(..., file=f)` to something other than `sys.stdout`/`sys.stderr` (file output),
   and `print(json.dumps(...))` (machine-readable output: a plugin protocol, a hook);
 - notebook exports (`# In[ ]:` / `# %%` cells);
@@ -140,8 +141,10 @@ impl Rule for PrintInLibrary {
                 // `main()` prints by design; a logging handler's `emit` is where log
                 // records are written out, print or not.
                 !util::enclosing_function(*c).is_some_and(|f| {
-                    matches!(util::function_name(f, text), "main" | "_main" | "cli")
-                        || util::function_name(f, text) == "emit" && in_handler_class(f, text)
+                    let name = util::function_name(f, text);
+                    matches!(name, "main" | "_main" | "cli")
+                        || name == "emit" && in_handler_class(f, text)
+                        || prints_by_name(name)
                 })
             })
             .filter(|c| !prints_json(*c, &m))
@@ -167,6 +170,16 @@ impl Rule for PrintInLibrary {
         let f = out.report(first.byte_range(), msg);
         f.related = related;
     }
+}
+
+/// `print_results`, `show_table`, `display_summary`, `echo_status`: a function whose
+/// name says its job is writing to the terminal (the result table of a CLI command).
+fn prints_by_name(name: &str) -> bool {
+    let name = name.trim_start_matches('_');
+    ["print_", "show_", "display_", "echo_", "pprint_"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        || matches!(name, "print" | "show" | "display" | "echo")
 }
 
 /// Whether the file is a program whose interface is the terminal (a CLI, a script,
