@@ -37,7 +37,8 @@ actions whose caching is on by default or switched on (`setup-node` with
 `setup-uv` before v10, `ruby/setup-ruby` with `bundler-cache`, sccache…, see
 the table in the source) — in workflows that publish:
 - the workflow runs on `release`, on tag pushes or on pushes to release
-  branches (every job), or
+  branches (every job; but when harden sees which jobs publish, only those and
+  the jobs they `needs:` — a test job beside them ships nothing), or
 - the job publishes (a release/publish action, `docker/build-push-action`
   with `push: true`, `twine upload`, `npm publish`, `docker push`,
   `gh release create`…) or builds for a job that does (`needs:`), or
@@ -253,6 +254,11 @@ impl Rule for CachePoisoning {
             let release = model::release_trigger(root).is_some();
             let publishing = publishing_jobs(root);
             for job in wf::jobs(root) {
+                // A release workflow whose publishing jobs harden can see: only those
+                // and the jobs they need build what ships; a test job beside them that
+                // nothing publishes from does not. Without a visible publisher (it
+                // publishes some other way), every job counts.
+                let release = release && (publishing.is_empty() || publishing.contains(&job.key));
                 for step in wf::steps(&job.value) {
                     let Some(what) = restores(step, text) else {
                         continue;
