@@ -73,11 +73,10 @@ pub struct EmptyManifests(std::sync::Mutex<Vec<String>>);
 impl EmptyManifests {
     /// Records `cx`'s file when it names no dependency Dependabot could update.
     pub fn note(&self, cx: &crate::rules::FileCx<'_>) {
-        if !crate::ecosystems::has_updatable_dependencies(&cx.file.path, &cx.file.text) {
-            if let Ok(mut v) = self.0.lock() {
-                v.push(cx.file.path.clone());
-            }
-        }
+        self.record_unless(
+            crate::ecosystems::has_updatable_dependencies(&cx.file.path, &cx.file.text),
+            cx,
+        );
     }
 
     /// Records a Dockerfile with no base image to update (see
@@ -87,31 +86,29 @@ impl EmptyManifests {
         df: &crate::parse::dockerfile::Dockerfile,
         cx: &crate::rules::FileCx<'_>,
     ) {
-        if !crate::ecosystems::dockerfile_has_base_image(df) {
-            if let Ok(mut v) = self.0.lock() {
-                v.push(cx.file.path.clone());
-            }
-        }
+        self.record_unless(crate::ecosystems::dockerfile_has_base_image(df), cx);
     }
 
     /// Records a compose file that names no image with a version tag or digest (see
     /// [`crate::ecosystems::compose_has_versioned_image`]): an override of ports and
     /// environment gives the `docker-compose` ecosystem nothing to update.
     pub fn note_compose(&self, yaml: &crate::parse::yaml::YamlFile, cx: &crate::rules::FileCx<'_>) {
-        if !crate::ecosystems::compose_has_versioned_image(yaml) {
-            if let Ok(mut v) = self.0.lock() {
-                v.push(cx.file.path.clone());
-            }
-        }
+        self.record_unless(crate::ecosystems::compose_has_versioned_image(yaml), cx);
     }
 
     /// Records an action whose steps name no other action (see
     /// [`crate::ecosystems::action_has_remote_uses`]).
     pub fn note_action(&self, yaml: &crate::parse::yaml::YamlFile, cx: &crate::rules::FileCx<'_>) {
-        if !crate::ecosystems::action_has_remote_uses(yaml) {
-            if let Ok(mut v) = self.0.lock() {
-                v.push(cx.file.path.clone());
-            }
+        self.record_unless(crate::ecosystems::action_has_remote_uses(yaml), cx);
+    }
+
+    /// Records `cx`'s file unless it has something Dependabot could update.
+    fn record_unless(&self, updatable: bool, cx: &crate::rules::FileCx<'_>) {
+        if updatable {
+            return;
+        }
+        if let Ok(mut v) = self.0.lock() {
+            v.push(cx.file.path.clone());
         }
     }
 
