@@ -221,21 +221,21 @@ fn harmless_token(root: &YamlNode, job: &YamlNode) -> bool {
 /// Whether any string under `node` reads a repository secret (`secrets.X`, X not
 /// `GITHUB_TOKEN`) or passes them all on (`secrets: inherit`).
 fn names_secret(node: &YamlNode) -> bool {
-    if let Some(map) = node.as_map() {
-        return map.iter().any(|p| {
-            (p.key == "secrets" && p.value.as_str() == Some("inherit")) || names_secret(&p.value)
-        });
-    }
-    if let Some(items) = node.as_seq() {
-        return items.iter().any(names_secret);
-    }
-    node.as_str().is_some_and(|text| {
-        let lower = text.to_ascii_lowercase();
-        lower
-            .match_indices("secrets.")
-            .any(|(i, _)| !lower[i + "secrets.".len()..].starts_with("github_token"))
-            || lower.contains("secrets[")
-    })
+    let inherits = |n: &YamlNode| n.get("secrets").and_then(|v| v.as_str()) == Some("inherit");
+    inherits(node)
+        || wf::scalars(node).into_iter().any(|sc| {
+            sc.as_scalar().is_some_and(|m| {
+                wf::expressions(&m.mapped).iter().any(|e| {
+                    e.parsed().is_some_and(|p| {
+                        p.contexts().iter().any(|(c, _)| {
+                            c == "secrets"
+                                || c.strip_prefix("secrets.")
+                                    .is_some_and(|n| n != "github_token")
+                        })
+                    })
+                })
+            })
+        })
 }
 
 /// What the workflow's triggers make of an outsider-controlled value.
