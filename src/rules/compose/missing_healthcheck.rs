@@ -192,7 +192,7 @@ impl Rule for MissingHealthcheck {
                 .and_then(|s| model.image_for_service(s));
             !built.is_some_and(|b| b.config().has_healthcheck())
         });
-        super::group_services_per_file(own, |n, names| {
+        super::group_services_per_file(repo, own, |n, names| {
             format!(
                 "{n} services have no healthcheck ({names}): a hung process stays \"Up\" and `depends_on: service_healthy` is impossible"
             )

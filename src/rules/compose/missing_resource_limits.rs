@@ -120,8 +120,8 @@ impl Rule for MissingResourceLimits {
     }
 
     /// One finding per compose file: the services without limits are one problem.
-    fn settle(&self, _repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
-        super::group_services_per_file(own, |n, names| {
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        super::group_services_per_file(repo, own, |n, names| {
             format!(
                 "{n} services have no memory limit ({names}); set `deploy.resources.limits` on each"
             )

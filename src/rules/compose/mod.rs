@@ -380,6 +380,7 @@ pub(crate) fn scan_and_fix(
 /// of one project read as eight findings, not forty (one problem, one finding). Fixes
 /// are merged when every grouped finding has one of the same safety.
 pub(crate) fn group_services_per_file(
+    repo: &crate::rules::RepoCx<'_>,
     own: &mut Vec<crate::finding::Finding>,
     summary: impl Fn(usize, &str) -> String,
 ) {
@@ -400,9 +401,11 @@ pub(crate) fn group_services_per_file(
             own.extend(group);
             continue;
         }
+        // The model knows which service each finding sits on (its key's line).
         let names: Vec<String> = group
             .iter()
-            .filter_map(|f| f.message.split('`').nth(1).map(|n| format!("`{n}`")))
+            .filter_map(|f| repo.model.service_at(&f.path, f.region.start.line))
+            .map(|svc| format!("`{}`", svc.name))
             .collect();
         let shown = if names.len() > 6 {
             format!("{} and {} more", names[..6].join(", "), names.len() - 6)
@@ -420,11 +423,12 @@ pub(crate) fn group_services_per_file(
             fix.edits.sort_by_key(|e| e.range.start);
             fix
         });
+        let group_len = group.len();
         let mut iter = group.into_iter();
         let Some(mut first) = iter.next() else {
             continue;
         };
-        first.message = summary(names.len(), &shown);
+        first.message = summary(group_len, &shown);
         for other in iter {
             first.related.push(Related {
                 path: other.path.clone(),
