@@ -334,8 +334,7 @@ impl Facts {
         {
             return;
         }
-        let mut stack = vec![py.root()];
-        while let Some(n) = stack.pop() {
+        for n in py.descendants(py.root()) {
             if n.kind() == "call" {
                 if let Some(f) = n.child_by_field_name("function") {
                     let text: String = f
@@ -353,8 +352,6 @@ impl Facts {
                     }
                 }
             }
-            let mut cur = n.walk();
-            stack.extend(n.children(&mut cur));
         }
     }
 

@@ -4,11 +4,85 @@ use tree_sitter::{Node, Parser, Tree};
 
 /// A parsed Python module.
 pub struct PythonFile {
-    /// The syntax tree over the file text.
-    pub tree: Tree,
+    /// The syntax tree and its pre-order node table (built in the same walk that
+    /// checks the tree's depth).
+    parsed: Parsed,
     /// Local name → dotted path, built once per file by the first rule that asks
     /// (see `rules::python::util::Module`); every rule needs the same table.
     pub imports: std::sync::OnceLock<std::collections::HashMap<String, String>>,
+}
+
+/// Every node of a tree in pre-order, and where each node's subtree ends.
+///
+/// A dozen rules look at every node of each module; walking the tree with a cursor
+/// each time cost more than the parse itself. One walk fills this table, and a
+/// subtree is then a slice: `nodes[i..ends[i]]`.
+pub struct NodeTable<'t> {
+    nodes: Vec<Node<'t>>,
+    /// For node `i`, one past the index of its last descendant.
+    ends: Vec<u32>,
+}
+
+self_cell::self_cell!(
+    struct Parsed {
+        owner: Tree,
+        #[covariant]
+        dependent: NodeTable,
+    }
+);
+
+impl<'t> NodeTable<'t> {
+    /// Walks `tree` once; `None` when it nests deeper than `max_depth`.
+    fn build(root: Node<'t>, max_depth: usize) -> Option<NodeTable<'t>> {
+        let count = root.descendant_count();
+        let mut nodes = Vec::with_capacity(count);
+        let mut ends = Vec::with_capacity(count);
+        // Indices of the nodes on the path from the root to the cursor.
+        let mut open: Vec<u32> = Vec::new();
+        let mut cursor = root.walk();
+        loop {
+            let index = u32::try_from(nodes.len()).ok()?;
+            nodes.push(cursor.node());
+            ends.push(0);
+            if cursor.goto_first_child() {
+                open.push(index);
+                if open.len() > max_depth {
+                    return None;
+                }
+                continue;
+            }
+            // A leaf: it ends right after itself; then close every ancestor that has
+            // no next sibling.
+            ends[index as usize] = index + 1;
+            loop {
+                if cursor.node().id() == root.id() {
+                    return Some(NodeTable { nodes, ends });
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return Some(NodeTable { nodes, ends });
+                }
+                let end = u32::try_from(nodes.len()).ok()?;
+                if let Some(parent) = open.pop() {
+                    ends[parent as usize] = end;
+                }
+            }
+        }
+    }
+
+    /// Where `n` sits in the table (nodes are in pre-order, so sorted by start byte;
+    /// nodes that start at the same byte are told apart by identity).
+    fn position(&self, n: Node<'_>) -> Option<usize> {
+        let start = n.start_byte();
+        let first = self.nodes.partition_point(|m| m.start_byte() < start);
+        self.nodes[first..]
+            .iter()
+            .take_while(|m| m.start_byte() == start)
+            .position(|m| m.id() == n.id())
+            .map(|i| first + i)
+    }
 }
 
 thread_local! {
@@ -73,21 +147,127 @@ impl PythonFile {
                     .and_then(|p| crate::budget::parse_tree(p, text))
             })
             .ok_or_else(|| "not parsed: the parser ran out of time".to_string())?;
-        if super::deeper_than(&tree, super::MAX_TREE_DEPTH) {
-            return Err(format!(
+        let parsed = Parsed::try_new(tree, |tree| {
+            NodeTable::build(tree.root_node(), super::MAX_TREE_DEPTH).ok_or(())
+        })
+        .map_err(|()| {
+            format!(
                 "not parsed: the syntax tree nests deeper than {} levels",
                 super::MAX_TREE_DEPTH
-            ));
-        }
+            )
+        })?;
         Ok(PythonFile {
-            tree,
+            parsed,
             imports: std::sync::OnceLock::new(),
         })
     }
 
     /// Root node of the module.
     pub fn root(&self) -> Node<'_> {
-        self.tree.root_node()
+        self.parsed.borrow_owner().root_node()
+    }
+
+    /// `n` and every node under it, in pre-order: a slice of the table, not a walk.
+    pub fn descendants<'s>(&'s self, n: Node<'s>) -> Nodes<'s> {
+        self.subtree(n, None)
+    }
+
+    /// Like [`PythonFile::descendants`], but below `n` the nodes for which `descend` is
+    /// false are yielded without their subtrees.
+    pub fn descendants_pruned<'s>(
+        &'s self,
+        n: Node<'s>,
+        descend: fn(Node<'_>) -> bool,
+    ) -> Nodes<'s> {
+        self.subtree(n, Some(descend))
+    }
+
+    fn subtree<'s>(&'s self, n: Node<'s>, descend: Option<fn(Node<'_>) -> bool>) -> Nodes<'s> {
+        let shared = self.parsed.borrow_dependent();
+        let (table, top) = match shared.position(n) {
+            Some(i) => (Table::Shared(shared), i),
+            // Not expected (every node of this tree is in the table); kept correct.
+            None => match NodeTable::build(n, usize::MAX) {
+                Some(own) => (Table::Owned(Box::new(own)), 0),
+                None => (Table::Owned(Box::new(NodeTable::empty())), 0),
+            },
+        };
+        let end = table.get().ends.get(top).map_or(top, |&e| e as usize);
+        Nodes {
+            table,
+            next: top,
+            end,
+            top,
+            last: None,
+            descend,
+        }
+    }
+}
+
+/// Nodes of a subtree in pre-order (see [`PythonFile::descendants`]).
+pub struct Nodes<'t> {
+    table: Table<'t>,
+    next: usize,
+    end: usize,
+    /// The subtree's own root: always descended into.
+    top: usize,
+    /// The node returned last, for [`Nodes::skip_subtree`].
+    last: Option<usize>,
+    descend: Option<fn(Node<'_>) -> bool>,
+}
+
+enum Table<'t> {
+    Shared(&'t NodeTable<'t>),
+    Owned(Box<NodeTable<'t>>),
+}
+
+impl<'t> Table<'t> {
+    fn get(&self) -> &NodeTable<'t> {
+        match self {
+            Table::Shared(t) => t,
+            Table::Owned(t) => t,
+        }
+    }
+}
+
+impl NodeTable<'_> {
+    fn empty() -> Self {
+        NodeTable {
+            nodes: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+impl Nodes<'_> {
+    /// Leaves out the nodes under the one returned last.
+    pub fn skip_subtree(&mut self) {
+        if let Some(i) = self.last {
+            if let Some(&e) = self.table.get().ends.get(i) {
+                self.next = self.next.max(e as usize);
+            }
+        }
+    }
+}
+
+impl<'t> Iterator for Nodes<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.next >= self.end {
+            return None;
+        }
+        let i = self.next;
+        let table = self.table.get();
+        let node = *table.nodes.get(i)?;
+        self.last = Some(i);
+        self.next = match self.descend {
+            Some(descend) if i != self.top && !descend(node) => {
+                table.ends.get(i).map_or(i + 1, |&e| e as usize)
+            }
+            _ => i + 1,
+        };
+        Some(node)
     }
 }
 

@@ -224,35 +224,24 @@ impl Rule for DuplicatedMapping {
         }
         let src = cx.file.text.as_bytes();
         let mut local = Vec::new();
-        let mut cursor = py.root().walk();
-        'walk: loop {
-            let n = cursor.node();
-            let mut descend = true;
-            if matches!(n.kind(), "dictionary" | "call") {
-                if let Some(e) = entries(n, src) {
-                    let mut h = DefaultHasher::new();
-                    e.hash(&mut h);
-                    let span = n.start_byte()..n.end_byte();
-                    let line = n.start_position().row + 1;
-                    local.push(Copy {
-                        hash: h.finish(),
-                        keys: e.len(),
-                        at: cx.locate(span, "another copy"),
-                        snippet: crate::engine::snippet_of(cx.file, line),
-                    });
-                    descend = false;
-                }
-            }
-            if descend && cursor.goto_first_child() {
+        let mut nodes = py.descendants(py.root());
+        while let Some(n) = nodes.next() {
+            if !matches!(n.kind(), "dictionary" | "call") {
                 continue;
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    continue 'walk;
-                }
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
+            if let Some(e) = entries(n, src) {
+                let mut h = DefaultHasher::new();
+                e.hash(&mut h);
+                let span = n.start_byte()..n.end_byte();
+                let line = n.start_position().row + 1;
+                local.push(Copy {
+                    hash: h.finish(),
+                    keys: e.len(),
+                    at: cx.locate(span, "another copy"),
+                    snippet: crate::engine::snippet_of(cx.file, line),
+                });
+                // A mapping inside a recorded one is part of it.
+                nodes.skip_subtree();
             }
         }
         if local.is_empty() {

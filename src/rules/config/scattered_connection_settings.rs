@@ -119,7 +119,7 @@ fn reads_env(text: &str) -> bool {
 /// `DB_PASS: str = os.getenv("DB_PASS")`), at any depth.
 fn env_names(m: &Module<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    for n in util::descendants(m.root) {
+    for n in m.descendants(m.root) {
         if n.kind() != "assignment" {
             continue;
         }
@@ -272,7 +272,7 @@ impl ScatteredConnectionSettings {
         let env = env_names(&m);
         let mut sites: Vec<Site> = Vec::new();
         let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
-        for n in util::descendants(m.root) {
+        for n in m.descendants(m.root) {
             let (family, pairs) = match n.kind() {
                 "call" => {
                     let Some(callee) = m.callee(n) else { continue };

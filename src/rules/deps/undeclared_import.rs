@@ -548,8 +548,9 @@ impl Rule for UndeclaredImport {
         let src = cx.file.text.as_bytes();
         let inline_declared = inline_script_dependencies(&cx.file.text);
         let mut local = Vec::new();
-        let mut stack = vec![py.root()];
-        while let Some(n) = stack.pop() {
+        // Imports are statements: only nodes that hold statements are descended into.
+        let statements = |n: Node<'_>| crate::parse::python::holds_statements(n.kind());
+        for n in py.descendants_pruned(py.root(), statements) {
             let mut modules: Vec<Node<'_>> = Vec::new();
             match n.kind() {
                 "import_statement" => {
@@ -572,13 +573,6 @@ impl Rule for UndeclaredImport {
                             modules.push(m);
                         }
                     }
-                }
-                // Imports are statements: only descend into nodes that hold statements.
-                kind if crate::parse::python::holds_statements(kind) => {
-                    let mut c = n.walk();
-                    let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
-                    stack.extend(kids.into_iter().rev());
-                    continue;
                 }
                 _ => continue,
             }

@@ -69,7 +69,10 @@ impl Rule for BareExcept {
             return;
         }
         let m = Module::new(py, &cx.file.text);
-        for clause in util::descendants(m.root).filter(|n| n.kind() == "except_clause") {
+        for clause in m
+            .descendants(m.root)
+            .filter(|n| n.kind() == "except_clause")
+        {
             if !util::except_types(clause).is_empty() || util::is_except_star(clause, m.text) {
                 continue;
             }

@@ -479,7 +479,8 @@ impl Rule for FlagGatedFallback {
             return;
         }
         // One walk for both shapes.
-        let (tries, ifs): (Vec<_>, Vec<_>) = util::descendants(m.root)
+        let (tries, ifs): (Vec<_>, Vec<_>) = m
+            .descendants(m.root)
             .filter(|n| {
                 (shape1 && n.kind() == "try_statement") || (shape2 && n.kind() == "if_statement")
             })

@@ -176,7 +176,10 @@ impl Rule for InsecureImportFallback {
         {
             return;
         }
-        for try_stmt in util::descendants(m.root).filter(|n| n.kind() == "try_statement") {
+        for try_stmt in m
+            .descendants(m.root)
+            .filter(|n| n.kind() == "try_statement")
+        {
             let Some(body) = try_stmt.child_by_field_name("body") else {
                 continue;
             };
@@ -396,8 +399,9 @@ fn bound_names(body: Node<'_>, m: &Module<'_>) -> Vec<String> {
 /// A `return` that succeeds without the library: in an `if`/`elif`/`else` testing
 /// `name`, returning `True`, a string/bytes literal or a plain variable (the input unchanged).
 fn bypass<'t>(name: &str, m: &Module<'t>) -> Option<Node<'t>> {
-    for n in
-        util::descendants(m.root).filter(|n| matches!(n.kind(), "if_statement" | "elif_clause"))
+    for n in m
+        .descendants(m.root)
+        .filter(|n| matches!(n.kind(), "if_statement" | "elif_clause"))
     {
         let Some(cond) = n.child_by_field_name("condition") else {
             continue;
@@ -434,7 +438,7 @@ fn bypass<'t>(name: &str, m: &Module<'t>) -> Option<Node<'t>> {
 /// Whether the file raises when the fallback is in effect: an `if` whose condition
 /// mentions `name` and whose branch raises.
 fn guarded_by_raise(name: &str, m: &Module<'_>) -> bool {
-    util::descendants(m.root)
+    m.descendants(m.root)
         .filter(|n| matches!(n.kind(), "if_statement" | "elif_clause"))
         .any(|n| {
             let Some(cond) = n.child_by_field_name("condition") else {

@@ -292,7 +292,7 @@ fn is_notebook_export(text: &str) -> bool {
 
 fn uses_sys_argv(m: &Module<'_>) -> bool {
     m.text.contains("argv")
-        && util::descendants(m.root)
+        && m.descendants(m.root)
             .filter(|n| n.kind() == "attribute" || n.kind() == "identifier")
             .any(|n| matches!(m.resolve(n).as_deref(), Some("sys.argv")))
 }

@@ -89,7 +89,7 @@ impl Rule for RequestsNoTimeout {
         // A daemon loop (`while True:` polling) is a service even when started from a
         // script: nobody is watching it.
         let script = crate::rules::python::print_in_library::is_cli_file(&m, &cx.file.path)
-            && !util::descendants(m.root).any(|n| {
+            && !m.descendants(m.root).any(|n| {
                 n.kind() == "while_statement"
                     && n.child_by_field_name("condition")
                         .is_some_and(|c| matches!(m.text(c), "True" | "1"))

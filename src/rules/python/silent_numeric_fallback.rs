@@ -83,7 +83,10 @@ impl Rule for SilentNumericFallback {
             return;
         }
         let m = Module::new(py, &cx.file.text);
-        for clause in util::descendants(m.root).filter(|n| n.kind() == "except_clause") {
+        for clause in m
+            .descendants(m.root)
+            .filter(|n| n.kind() == "except_clause")
+        {
             if util::except_types(clause).iter().any(|t| {
                 m.text(*t).contains("ZeroDivisionError")
                     || m.text(*t).contains("FloatingPointError")

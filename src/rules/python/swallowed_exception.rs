@@ -160,7 +160,10 @@ impl Rule for SwallowedException {
             return;
         }
         let m = Module::new(py, &cx.file.text);
-        for clause in util::descendants(m.root).filter(|n| n.kind() == "except_clause") {
+        for clause in m
+            .descendants(m.root)
+            .filter(|n| n.kind() == "except_clause")
+        {
             let types = util::except_types(clause);
             let Some(broad) = types.iter().find_map(|t| {
                 let r = m.resolve(*t)?;

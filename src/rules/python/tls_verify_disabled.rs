@@ -136,7 +136,7 @@ impl Rule for TlsVerifyDisabled {
         let mut reported = 0usize;
         let mut warnings_off: Option<Node<'_>> = None;
         let mut context_lines: Vec<(String, Node<'_>, &str)> = Vec::new();
-        for n in util::descendants(m.root) {
+        for n in m.descendants(m.root) {
             match n.kind() {
                 "call" => {
                     let name = m.callee(n).unwrap_or_default();

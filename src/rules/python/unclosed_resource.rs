@@ -128,7 +128,10 @@ impl Rule for UnclosedResource {
         }
         let m = Module::new(py, text);
         let helpers = connection_helpers(&m);
-        for func in util::descendants(m.root).filter(|n| n.kind() == "function_definition") {
+        for func in m
+            .descendants(m.root)
+            .filter(|n| n.kind() == "function_definition")
+        {
             let Some(body) = func.child_by_field_name("body") else {
                 continue;
             };
@@ -141,7 +144,10 @@ impl Rule for UnclosedResource {
 /// (`def get_conn(): return psycopg2.connect(DSN)`).
 fn connection_helpers(m: &Module<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    for func in util::descendants(m.root).filter(|n| n.kind() == "function_definition") {
+    for func in m
+        .descendants(m.root)
+        .filter(|n| n.kind() == "function_definition")
+    {
         let Some(body) = func.child_by_field_name("body") else {
             continue;
         };

@@ -33,6 +33,8 @@ pub struct Module<'a> {
     pub text: &'a str,
     /// The module node.
     pub root: Node<'a>,
+    /// The parsed file, for its node table.
+    py: &'a PythonFile,
     /// Local name → dotted path it stands for (`rq` → `requests`, `get` → `requests.get`),
     /// built on first use (rules that never resolve a name skip the walk) and shared by
     /// every rule through the parsed file.
@@ -45,6 +47,7 @@ impl<'a> Module<'a> {
         Module {
             text,
             root: py.root(),
+            py,
             imports: &py.imports,
         }
     }
@@ -61,7 +64,7 @@ impl<'a> Module<'a> {
         }
         // Imports are statements: only statement containers need visiting, never expressions.
         let containers = |n: Node<'_>| crate::parse::python::holds_statements(n.kind());
-        for n in walk(m.root, containers) {
+        for n in m.py.descendants_pruned(m.root, containers) {
             match n.kind() {
                 "import_statement" => {
                     let mut c = n.walk();
@@ -173,7 +176,14 @@ impl<'a> Module<'a> {
 
     /// Every `call` node in the module, in source order.
     pub fn calls(&self) -> impl Iterator<Item = Node<'a>> + 'a {
-        descendants(self.root).filter(|n| n.kind() == "call")
+        self.py
+            .descendants(self.root)
+            .filter(|n| n.kind() == "call")
+    }
+
+    /// `n` and every node under it, in pre-order (from the file's node table: no walk).
+    pub fn descendants(&self, n: Node<'a>) -> crate::parse::python::Nodes<'a> {
+        self.py.descendants(n)
     }
 }
 
@@ -709,7 +719,7 @@ pub fn norm(s: &str) -> String {
 /// `self.session = httpx.Client(...)`, `with requests.Session() as s:`.
 pub fn http_clients(m: &Module<'_>) -> Vec<HttpClient> {
     let mut out: Vec<HttpClient> = Vec::new();
-    for n in descendants(m.root) {
+    for n in m.descendants(m.root) {
         let (target, value) = match n.kind() {
             "assignment" => (
                 n.child_by_field_name("left"),
@@ -777,7 +787,7 @@ pub fn is_false(value: Node<'_>, m: &Module<'_>) -> bool {
         "identifier" => {
             let name = m.text(value);
             let mut seen_false = false;
-            for n in descendants(m.root).filter(|n| n.kind() == "assignment") {
+            for n in m.descendants(m.root).filter(|n| n.kind() == "assignment") {
                 let Some(left) = n.child_by_field_name("left") else {
                     continue;
                 };
