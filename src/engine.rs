@@ -982,7 +982,7 @@ fn model_facts(outcome: &mut FileOutcome, extract: impl FnOnce(&mut crate::model
 }
 
 fn first_error_offset(script: &ShellScript) -> usize {
-    let mut stack = vec![script.tree.root_node()];
+    let mut stack = vec![script.root()];
     while let Some(n) = stack.pop() {
         if n.is_error() || n.is_missing() {
             return n.start_byte();

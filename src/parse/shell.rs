@@ -27,11 +27,24 @@ pub enum ShellOrigin {
 pub struct ShellScript {
     /// Source text with its map to the host file.
     pub code: MappedText,
-    /// The tree-sitter-bash tree over `code.text`.
-    pub tree: Tree,
+    /// The tree-sitter-bash tree over `code.text`, and its simple commands.
+    parsed: Parsed,
     /// Where it came from.
     pub origin: ShellOrigin,
 }
+
+/// The simple commands of a tree, found once at parse time: most shell rules and
+/// the repository model start from them, and walking the tree for each was a tenth
+/// of a scan's time.
+struct Commands<'t>(Vec<SimpleCommand<'t>>);
+
+self_cell::self_cell!(
+    struct Parsed {
+        owner: Tree,
+        #[covariant]
+        dependent: Commands,
+    }
+);
 
 /// Visits `root` and its descendants in source order without allocating;
 /// `visit` returns whether to descend into the node's children. Stops early when
@@ -191,7 +204,22 @@ impl ShellScript {
                 super::MAX_TREE_DEPTH
             ));
         }
-        Ok(ShellScript { code, tree, origin })
+        let words = Words { text: &code.text };
+        let parsed = Parsed::new(tree, |tree| {
+            let mut out = Vec::new();
+            preorder_with_ancestors(tree.root_node(), |n, ancestors| {
+                if n.kind() == "command" {
+                    out.push(words.simple_command(n, ancestors));
+                }
+                true
+            });
+            Commands(out)
+        });
+        Ok(ShellScript {
+            code,
+            parsed,
+            origin,
+        })
     }
 
     /// The shell source.
@@ -206,22 +234,50 @@ impl ShellScript {
 
     /// Whether tree-sitter found syntax errors.
     pub fn has_error(&self) -> bool {
-        self.tree.root_node().has_error()
+        self.root().has_error()
     }
 
-    /// Every simple command, in source order (one linear walk).
-    pub fn commands(&self) -> Vec<SimpleCommand<'_>> {
-        let mut out = Vec::new();
-        preorder_with_ancestors(self.tree.root_node(), |n, ancestors| {
-            if n.kind() == "command" {
-                out.push(self.simple_command(n, ancestors));
-            }
-            true
-        });
-        out
+    /// The root of the syntax tree.
+    pub fn root(&self) -> Node<'_> {
+        self.parsed.borrow_owner().root_node()
     }
 
-    fn simple_command<'t>(&'t self, node: Node<'t>, ancestors: &[Node<'t>]) -> SimpleCommand<'t> {
+    /// The syntax tree.
+    pub fn tree(&self) -> &Tree {
+        self.parsed.borrow_owner()
+    }
+
+    /// Every simple command, in source order (found at parse time).
+    pub fn commands(&self) -> &[SimpleCommand<'_>] {
+        &self.parsed.borrow_dependent().0
+    }
+
+    /// Breaks a word node into literal text and expansions.
+    pub fn word(&self, node: Node<'_>) -> Word {
+        Words {
+            text: &self.code.text,
+        }
+        .word(node)
+    }
+
+    /// Host-file range of a range in this script.
+    pub fn host_range(&self, r: &Range<usize>) -> Range<usize> {
+        self.code.range_to_host(r)
+    }
+}
+
+/// Reads words and commands out of the tree over one script's text (apart from
+/// [`ShellScript`] so the commands can be found while it is being built).
+struct Words<'s> {
+    text: &'s str,
+}
+
+impl Words<'_> {
+    fn node_text(&self, n: Node<'_>) -> &str {
+        self.text.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn simple_command<'t>(&self, node: Node<'t>, ancestors: &[Node<'t>]) -> SimpleCommand<'t> {
         let name_node = node.child_by_field_name("name");
         let name = name_node
             .and_then(|n| n.named_child(0).or(Some(n)))
@@ -276,8 +332,7 @@ impl ShellScript {
         }
     }
 
-    /// Breaks a word node into literal text and expansions.
-    pub fn word(&self, node: Node<'_>) -> Word {
+    fn word(&self, node: Node<'_>) -> Word {
         let mut parts = Vec::new();
         self.collect_parts(node, false, &mut parts);
         Word {
@@ -310,7 +365,7 @@ impl ShellScript {
                 let mut any = false;
                 for child in node.named_children(&mut cursor) {
                     if child.start_byte() > pos {
-                        if let Some(gap) = self.code.text.get(pos..child.start_byte()) {
+                        if let Some(gap) = self.text.get(pos..child.start_byte()) {
                             out.push(WordPart::Literal(gap.to_string()));
                         }
                     }
@@ -319,7 +374,7 @@ impl ShellScript {
                     any = true;
                 }
                 if pos < end {
-                    if let Some(gap) = self.code.text.get(pos..end) {
+                    if let Some(gap) = self.text.get(pos..end) {
                         out.push(WordPart::Literal(gap.to_string()));
                     }
                 }
@@ -376,7 +431,7 @@ impl ShellScript {
                 let mut pos = node.start_byte();
                 for child in node.children(&mut cursor) {
                     if child.start_byte() > pos {
-                        if let Some(gap) = self.code.text.get(pos..child.start_byte()) {
+                        if let Some(gap) = self.text.get(pos..child.start_byte()) {
                             out.push(WordPart::Literal(gap.to_string()));
                         }
                     }
@@ -390,11 +445,6 @@ impl ShellScript {
             }
             _ => out.push(WordPart::Other(text.to_string())),
         }
-    }
-
-    /// Host-file range of a range in this script.
-    pub fn host_range(&self, r: &Range<usize>) -> Range<usize> {
-        self.code.range_to_host(r)
     }
 }
 

@@ -83,7 +83,7 @@ pub fn run_commands(run: &YamlNode, kind: ShellKind) -> Vec<Command> {
             };
             script
                 .commands()
-                .into_iter()
+                .iter()
                 .filter(|c| !c.name.is_empty())
                 .map(|c| {
                     let mut words =

@@ -188,9 +188,7 @@ fn posix_writes(run: &YamlNode, scope: &Scope<'_>, env: &[(String, Taint)]) -> V
     // Shell variables built only from runner-set values, in script order.
     let mut derived: BTreeSet<String> = BTreeSet::new();
     // Shell variables assigned from tainted ones inherit their taint, in script order.
-    for a in
-        crate::parse::shell::descendants_of_kind(script.tree.root_node(), "variable_assignment")
-    {
+    for a in crate::parse::shell::descendants_of_kind(script.root(), "variable_assignment") {
         let text = script.node_text(a);
         let Some((name, value)) = text.split_once('=') else {
             continue;

@@ -128,7 +128,7 @@ impl Rule for AptHygiene {
                     lists_removed = true;
                 }
                 for cmd in script.commands() {
-                    if !is_apt(&cmd) {
+                    if !is_apt(cmd) {
                         continue;
                     }
                     let vals = cmd.arg_values(script);

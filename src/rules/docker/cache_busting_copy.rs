@@ -86,7 +86,7 @@ impl Rule for CacheBustingCopy {
             for r in runs.iter().filter(|r| range.contains(&r.index)) {
                 for script in r.scripts {
                     for cmd in script.commands() {
-                        if let Some(eco) = util::dependency_install(script, &cmd) {
+                        if let Some(eco) = util::dependency_install(script, cmd) {
                             let span = script.host_range(&cmd.span());
                             let text = script.node_text(cmd.node).to_string();
                             installs.push((
@@ -251,11 +251,11 @@ fn fix_for(df: &Dockerfile, text: &str, copy_idx: usize, run: &util::RunShell<'_
     let script = &run.scripts[0];
     let mut found = None;
     for cmd in script.commands() {
-        if util::dependency_install(script, &cmd).is_some() {
+        if util::dependency_install(script, cmd).is_some() {
             if found.is_some() {
                 return None;
             }
-            found = Some(manifests(script, &cmd)?);
+            found = Some(manifests(script, cmd)?);
         } else {
             let first = cmd.arg_values(script).first().cloned().flatten();
             if cmd.name != "rm" && first.as_deref() != Some("cache") {

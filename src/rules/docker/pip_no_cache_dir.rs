@@ -135,7 +135,7 @@ impl Rule for PipNoCacheDir {
                     {
                         continue;
                     }
-                    if util::dependency_install(script, &cmd).is_none()
+                    if util::dependency_install(script, cmd).is_none()
                         && !vals.iter().flatten().any(|v| v == "--no-deps")
                     {
                         // Only packaging tools.

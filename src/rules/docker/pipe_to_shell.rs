@@ -173,7 +173,7 @@ impl Rule for PipeToShell {
         let sev = util::for_role(cx, META.severity);
         for r in util::runs(df) {
             for script in r.scripts {
-                for p in pipelines(script.tree.root_node()) {
+                for p in pipelines(script.root()) {
                     if let Some((d, name)) = download_into_interpreter(script, p) {
                         out.report(
                             script.host_range(&p.byte_range()),

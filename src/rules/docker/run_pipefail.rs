@@ -145,7 +145,7 @@ impl Rule for RunPipefail {
                 continue;
             }
             'scripts: for script in r.scripts {
-                for p in pipelines(script.tree.root_node()) {
+                for p in pipelines(script.root()) {
                     // `a || b` parses as a list, not a pipeline; only `|` and `|&` get here.
                     if harmless_producer(script, p)
                         || consumer_fails_on_bad_input(script, p)

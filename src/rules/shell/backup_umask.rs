@@ -129,7 +129,7 @@ impl Rule for BackupUmask {
             })
             .map(|c| (c.node.start_byte(), script.node_text(c.node).to_string()))
             .collect();
-        for cmd in &commands {
+        for cmd in commands {
             let values: Vec<Option<String>> = cmd
                 .args
                 .iter()

@@ -134,7 +134,7 @@ impl Rule for CurlPipeShell {
         if !FETCHERS.iter().any(|f| text.contains(f)) {
             return;
         }
-        let root = script.tree.root_node();
+        let root = script.root();
         let all = script.commands();
         // Pipelines: a fetcher, then an interpreter reading stdin.
         for pipe in descendants_of_kind(root, "pipeline") {
@@ -171,7 +171,7 @@ impl Rule for CurlPipeShell {
             }
         }
         // `sh -c "$(curl …)"` and `bash <(curl …)`.
-        for cmd in &all {
+        for cmd in all {
             let runs_code = is_interpreter(&cmd.name) || cmd.name == "source" || cmd.name == ".";
             if !runs_code {
                 continue;

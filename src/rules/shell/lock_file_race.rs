@@ -81,7 +81,7 @@ impl Rule for LockFileRace {
         if atomic {
             return;
         }
-        let root = script.tree.root_node();
+        let root = script.root();
         let mut tests: Vec<(usize, std::ops::Range<usize>, String)> = Vec::new();
         for t in descendants_of_kind(root, "test_command") {
             let tt = script.node_text(t);

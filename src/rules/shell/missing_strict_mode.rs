@@ -501,7 +501,7 @@ fn errexit_matters(script: &ShellScript) -> bool {
 /// Functions of the script whose body only runs [`CANNOT_FAIL_USEFULLY`] commands
 /// (a `usage` or `log_info` that prints): calling them is like calling `echo`.
 fn harmless_functions(script: &ShellScript) -> Vec<&str> {
-    crate::parse::shell::descendants_of_kind(script.tree.root_node(), "function_definition")
+    crate::parse::shell::descendants_of_kind(script.root(), "function_definition")
         .into_iter()
         .filter_map(|f| {
             let name = script.node_text(f.child_by_field_name("name")?);
@@ -571,7 +571,7 @@ fn in_condition(node: tree_sitter::Node<'_>) -> bool {
 /// Whether the script's work is a top-level `while true` / `while :` / `until false`
 /// loop: a service loop, which must outlive a failed iteration.
 fn runs_forever(script: &ShellScript) -> bool {
-    let root = script.tree.root_node();
+    let root = script.root();
     let mut c = root.walk();
     let found = root.named_children(&mut c).any(|n| {
         if n.kind() != "while_statement" {
@@ -623,7 +623,7 @@ const CHECKS_OUTPUT: &[&str] = &["grep", "egrep", "fgrep", "zgrep", "rg"];
 /// check the output (`| tee log`, `| sort`, `| sh`; not `| grep pattern`).
 fn failure_masking_pipeline(script: &ShellScript) -> Option<std::ops::Range<usize>> {
     let mut found = None;
-    crate::parse::shell::preorder_with_ancestors(script.tree.root_node(), |n, ancestors| {
+    crate::parse::shell::preorder_with_ancestors(script.root(), |n, ancestors| {
         if found.is_some() {
             return false;
         }
@@ -727,7 +727,7 @@ const ALWAYS_SET: &[&str] = &[
 fn nounset_matters(script: &ShellScript) -> bool {
     let mut assigned: HashSet<String> = HashSet::new();
     let mut expanded: Vec<(String, bool)> = Vec::new();
-    crate::parse::shell::preorder_with_ancestors(script.tree.root_node(), |n, ancestors| {
+    crate::parse::shell::preorder_with_ancestors(script.root(), |n, ancestors| {
         match n.kind() {
             // `X=1 cmd` sets X for that command only, not for the script.
             "variable_assignment" if ancestors.last().is_some_and(|p| p.kind() == "command") => {}
@@ -992,7 +992,7 @@ fn insertion_point(text: &str) -> usize {
 fn sourced_file(script: &ShellScript) -> Option<String> {
     let cmd = script
         .commands()
-        .into_iter()
+        .iter()
         .find(|c| c.name == "source" || c.name == ".")?;
     let t = script.text().get(cmd.span())?;
     let lib = t
@@ -1151,7 +1151,7 @@ fn writes_file(redirect: &str) -> bool {
 
 /// Only functions, assignments, exports, sources and comments: a library to be sourced.
 fn is_library(script: &ShellScript) -> bool {
-    let root = script.tree.root_node();
+    let root = script.root();
     let mut c = root.walk();
     let kids: Vec<_> = root.named_children(&mut c).collect();
     // A helper defined here that only pulls in other helpers (`__load_helpers() { load

@@ -87,7 +87,7 @@ impl Rule for TlsVerifyDisabled {
                     .any(|v| v.starts_with("localhost") || v.starts_with("127.0.0.1"));
             let mut hit: Option<(usize, String)> = None;
             match cmd.name.as_str() {
-                "curl" if !is_reachability_probe(script, &cmd, &values) => {
+                "curl" if !is_reachability_probe(script, cmd, &values) => {
                     for (i, v) in values.iter().enumerate() {
                         let Some(v) = v else { continue };
                         if v == "--insecure"
@@ -176,7 +176,7 @@ impl Rule for TlsVerifyDisabled {
             }
         }
         // `GIT_SSL_NO_VERIFY=1 cmd`, `export NODE_TLS_REJECT_UNAUTHORIZED=0`, bare assignments.
-        for node in descendants_of_kind(script.tree.root_node(), "variable_assignment") {
+        for node in descendants_of_kind(script.root(), "variable_assignment") {
             let t = script.node_text(node);
             if let Some(m) = env_switch(t) {
                 let f = out.report(

@@ -8,7 +8,7 @@ use crate::rules::FileCx;
 
 /// Byte ranges of comments in the script, sorted.
 pub fn comment_ranges(script: &ShellScript) -> Vec<Range<usize>> {
-    descendants_of_kind(script.tree.root_node(), "comment")
+    descendants_of_kind(script.root(), "comment")
         .into_iter()
         .map(|n| n.byte_range())
         .collect()
@@ -94,11 +94,7 @@ pub fn consumer_fails_on_bad_input(script: &ShellScript, p: tree_sitter::Node<'_
     } else {
         last
     };
-    let Some(cmd) = script
-        .commands()
-        .into_iter()
-        .find(|c| c.node.id() == last.id())
-    else {
+    let Some(cmd) = script.commands().iter().find(|c| c.node.id() == last.id()) else {
         return false;
     };
     let args: Vec<String> = cmd.arg_values(script).into_iter().flatten().collect();

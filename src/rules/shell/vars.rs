@@ -50,7 +50,7 @@ impl VarFacts {
     /// Collects facts from the whole script.
     pub fn of(script: &ShellScript) -> VarFacts {
         let mut facts = VarFacts::default();
-        crate::parse::shell::preorder_with_ancestors(script.tree.root_node(), |n, ancestors| {
+        crate::parse::shell::preorder_with_ancestors(script.root(), |n, ancestors| {
             match n.kind() {
                 "variable_assignment" => {
                     if let Some(name) = n.child_by_field_name("name") {
