@@ -47,8 +47,9 @@ but a real key there is still worth a look. Well-known documentation values
 documentation samples), low-entropy fillers (`ghp_xxxxxxxx…`) and values with a run
 of six equal characters (`hooks.slack.com/services/T00000000/B00000000/XXXX…`) are
 skipped, Slack tokens need their numeric team/user ids (`xoxb-1234-abcdefgh` is a
-placeholder), URL passwords that are placeholders (`RANDOM_PWD`, `P%40ssw0rd`) are
-skipped, and so are URL passwords in Python
+placeholder), URL passwords that are placeholders (`RANDOM_PWD`, `P%40ssw0rd`, a word
+naming the credential as in the format example `twilio://AccountSid:AuthToken@FromPhoneNo`)
+are skipped, and so are URL passwords in Python
 docstrings/comments and Rust doc comments (connection-string examples). The secret is never printed: the snippet
 keeps its first characters and `****`.
 
