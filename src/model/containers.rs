@@ -717,15 +717,20 @@ pub struct Published {
 /// `None` when the name is not literal (`${IMAGE}`, `${{ env.IMAGE }}`).
 pub fn image_key(image: &str) -> Option<String> {
     let image = image.trim().trim_matches(['"', '\'']);
-    if image.is_empty() || image.contains('$') || image.contains('{') || image.contains(' ') {
-        return None;
-    }
     let no_digest = image.split('@').next().unwrap_or(image);
-    let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
-    let name = match no_digest[last_slash..].rfind(':') {
-        Some(c) => &no_digest[..last_slash + c],
+    // The tag may be an expression (`:${{ github.ref_name }}`, `:${TAG}`); the name may not.
+    let name = match no_digest.find(":$") {
+        Some(c) => &no_digest[..c],
         None => no_digest,
     };
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let name = match name[last_slash..].rfind(':') {
+        Some(c) => &name[..last_slash + c],
+        None => name,
+    };
+    if name.is_empty() || name.contains(['$', '{', '}', ' ']) {
+        return None;
+    }
     let mut parts: Vec<&str> = name.split('/').collect();
     // A first component with a dot or a port, or `localhost`, is a registry.
     if parts.len() > 1
@@ -771,6 +776,11 @@ mod published_tests {
         assert_eq!(image_key("localhost:5000/app:dev").as_deref(), Some("app"));
         assert_eq!(image_key("${{ env.IMAGE_NAME }}:latest"), None);
         assert_eq!(image_key("$IMAGE"), None);
+        assert_eq!(
+            image_key("freqtradeorg/freqtrade:${{ github.ref_name }}").as_deref(),
+            Some("freqtradeorg/freqtrade")
+        );
+        assert_eq!(image_key("acme/app:${TAG}").as_deref(), Some("acme/app"));
     }
 
     #[test]
