@@ -277,6 +277,13 @@ pub fn action_has_remote_uses(yaml: &crate::parse::yaml::YamlFile) -> bool {
     })
 }
 
+/// Whether a `setup.py` packages something (`setup(`, setuptools, distutils): a module that
+/// only happens to be named `setup.py` (a web app's setup-wizard constants) is not a
+/// manifest.
+pub fn setup_py_packages(text: &str) -> bool {
+    text.contains("setup(") || text.contains("setuptools") || text.contains("distutils")
+}
+
 /// Whether a file that [`detect`] would count by its name gives Dependabot
 /// something to update. The coverage rules and `harden status` both drop the
 /// files this rejects before calling [`detect`], so they ask for the same entries.
@@ -284,6 +291,9 @@ pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     if name == "pyproject.toml" {
         return pyproject_declares_deps(text);
+    }
+    if name == "setup.py" {
+        return setup_py_packages(text);
     }
     if crate::classify::is_dockerfile_name(name) {
         return dockerfile_has_base_image(&crate::parse::dockerfile::parse(text));
@@ -527,6 +537,20 @@ mod tests {
         d.iter()
             .map(|x| (x.ecosystem.as_str().to_string(), x.dir.clone()))
             .collect()
+    }
+
+    #[test]
+    fn a_module_named_setup_py_is_not_a_manifest() {
+        assert!(setup_py_packages(
+            "from setuptools import setup\nsetup(name=\"x\")\n"
+        ));
+        assert!(!setup_py_packages(
+            "class DEFAULTS(str, RawEnum):\n    CTF_NAME = \"CTFd\"\n"
+        ));
+        assert!(!has_updatable_dependencies(
+            "CTFd/constants/setup.py",
+            "CTF_THEME = \"core\"\n"
+        ));
     }
 
     #[test]

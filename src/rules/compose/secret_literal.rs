@@ -55,7 +55,8 @@ well-known values (`rabbitmq`, `admin123`), a password equal to its user name
 compose network reaches them; a generated key or token stays high, it works wherever it
 is sent). Files for development or CI (`docker-compose.dev.yml`,
 `compose.override.yml`, `.devcontainer/`, `.ci/`, a compose file that runs a dev server
-or mounts its own build context, a local observability stack) are reported at low;
+or mounts its own build context — unless the service restarts `always` and mounts it
+read-only, a deployment run from a checkout — a local observability stack) are reported at low;
 in examples and demos, placeholders and defaults are not reported at all. The
 snippet is redacted.
 

@@ -29,7 +29,9 @@ dependency install of an ecosystem that was not already installed earlier in
 that stage. Copying the manifests first, installing, then `COPY . .` and
 installing the project itself (`pip install --no-deps .`, `poetry install
 --only-root`, `uv sync` after `uv sync --no-install-project`) is the intended
-pattern and is not reported. When the install uses a BuildKit cache mount the
+pattern and is not reported, and so is the same pattern across stages: the
+dependencies installed in an earlier stage from the manifests alone and brought in
+with `COPY --from=deps …` before the `COPY . .`. When the install uses a BuildKit cache mount the
 cost is smaller and the finding is low.
 
 ## Example
@@ -83,6 +85,37 @@ impl Rule for CacheBustingCopy {
             let range = stage.instructions.clone();
             // (instruction index, ecosystem, command text, host span, cache mount)
             let mut installs = Vec::new();
+            // Ecosystems an earlier stage installed and this one copies in
+            // (`COPY --from=python-deps /home/app/.local …`), by the index of that COPY.
+            let mut copied_in: Vec<(usize, &str)> = Vec::new();
+            for idx in range.clone() {
+                let Some(from) = df
+                    .instructions
+                    .get(idx)
+                    .filter(|i| i.keyword == "COPY")
+                    .and_then(|i| i.flag("from"))
+                else {
+                    continue;
+                };
+                let Some(src) = df.stages.iter().enumerate().find(|(n, s)| {
+                    s.name
+                        .as_deref()
+                        .is_some_and(|name| name.eq_ignore_ascii_case(from))
+                        || from.parse::<usize>().ok() == Some(*n)
+                }) else {
+                    continue;
+                };
+                let src_range = src.1.instructions.clone();
+                for r in runs.iter().filter(|r| src_range.contains(&r.index)) {
+                    for script in r.scripts {
+                        for cmd in script.commands() {
+                            if let Some(eco) = util::dependency_install(script, &cmd) {
+                                copied_in.push((idx, eco));
+                            }
+                        }
+                    }
+                }
+            }
             for r in runs.iter().filter(|r| range.contains(&r.index)) {
                 for script in r.scripts {
                     for cmd in script.commands() {
@@ -117,8 +150,12 @@ impl Rule for CacheBustingCopy {
                 {
                     continue;
                 }
-                let before: Vec<&str> =
-                    installs.iter().filter(|i| i.0 < idx).map(|i| i.1).collect();
+                let before: Vec<&str> = installs
+                    .iter()
+                    .filter(|i| i.0 < idx)
+                    .map(|i| i.1)
+                    .chain(copied_in.iter().filter(|c| c.0 < idx).map(|c| c.1))
+                    .collect();
                 let Some(after) = installs
                     .iter()
                     .find(|i| i.0 > idx && !before.contains(&i.1))

@@ -1,9 +1,10 @@
 //! `docker/runs-as-root`: the final image runs its process as root.
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
+use crate::model::containers::is_non_root_user;
 use crate::parse::dockerfile::Dockerfile;
 use crate::rules::docker::util;
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 pub struct RunsAsRoot;
@@ -45,7 +46,10 @@ Windows images are not reported.
 `USER ${APP_UID}` whose value is unknown counts as non-root. A base image whose
 tag comes from an `ARG` without default (`FROM node:${NODE_VERSION}-alpine`) is
 still judged by its name; a base whose whole name is unknown (`FROM ${BASE}`)
-may set a user and is not reported.
+may set a user and is not reported. Neither is an image built `FROM` one the repository
+publishes itself (a workflow's `docker/build-push-action` tags or `docker/metadata-action`
+images, a `docker build -t`) from a Dockerfile whose built stage sets a non-root `USER`:
+the image inherits that user.
 
 Severity: medium. Root in the container is not exploitable by itself; it turns
 any other bug into root in the container and a step closer to the host, a real
@@ -156,6 +160,35 @@ fn windows_base(image: &str) -> bool {
 impl Rule for RunsAsRoot {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    /// `FROM acme/app` where the repository publishes `acme/app` itself from a
+    /// Dockerfile whose built stage sets a non-root `USER`: the image inherits it.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        let model = repo.model;
+        own.retain(|f| {
+            if !f.message.contains("never sets `USER`") {
+                return true;
+            }
+            let Some(image) = model.image(&f.path) else {
+                return true;
+            };
+            let Some(last) = image.final_stage() else {
+                return true;
+            };
+            let Some(root) = image.chain(last).first().and_then(|&i| image.stages.get(i)) else {
+                return true;
+            };
+            let inherited = model
+                .published_image(&root.from)
+                .filter(|b| b.image.dockerfile != f.path)
+                .and_then(|b| b.config().user);
+            !inherited.is_some_and(|u| is_non_root_user(&u.value))
+        });
+    }
+
+    fn settles(&self) -> bool {
+        true
     }
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {

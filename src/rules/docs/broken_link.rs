@@ -47,7 +47,9 @@ Python-Markdown's (accents folded, dashes collapsed). Links written as site URLs
 at `name/`) resolve to the page they reach. E-mail autolinks (`<jane@example.org>`),
 generator templates with an empty name (`[object](.md)`), placeholders the site
 or the application replaces (`IMG_URL/events.png`), Markdown under `templates/`
-(rendered by the application: its links are routes), Markdown kept by tools in
+(rendered by the application: its links are routes), GitHub pull request and issue
+templates (forms whose links are placeholders, rendered on the pull request page),
+Markdown kept by tools in
 hidden directories (`.swarm_contexts/`), and archived documents are skipped.
 External URLs are never fetched (harden makes no network calls); links inside
 code blocks are not links.
@@ -225,7 +227,7 @@ impl Rule for BrokenLink {
         }
         // Markdown under `templates/` is rendered by the application (a Django or
         // Jinja template): its links are routes of the running site, not files.
-        if cx.file.path.split('/').any(|d| d == "templates") {
+        if cx.file.path.split('/').any(|d| d == "templates") || is_github_form(&cx.file.path) {
             return;
         }
         // Old release notes point at files as they were then.
@@ -326,4 +328,18 @@ impl Rule for BrokenLink {
         }
         report_per_document(broken, out);
     }
+}
+/// A GitHub pull request, issue or discussion template (`.github/PULL_REQUEST_TEMPLATE.md`,
+/// `.github/ISSUE_TEMPLATE/bug.md`): a form the author fills in. Its links are
+/// placeholders to replace (`![Before](image-link)`) and render on the pull request or
+/// issue page, not next to the file, so they are not checked against the repository.
+pub(crate) fn is_github_form(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.split('/').any(|seg| {
+        let stem = seg.strip_suffix(".md").unwrap_or(seg);
+        matches!(
+            stem,
+            "pull_request_template" | "issue_template" | "discussion_template"
+        )
+    })
 }

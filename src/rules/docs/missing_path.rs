@@ -36,7 +36,8 @@ them.
 The rule reads inline code spans (not code blocks) in Markdown files and
 reports those that are repository-relative paths — a `/` inside, no spaces,
 not a URL, not absolute (`/etc/…`), not home-relative (`~/.ssh/…`), no
-placeholders (`<path>`, `{name}`, `$VAR`), no globs — whose first directory
+placeholders (`<path>`, `{name}`, `$VAR`, an upper-case name standing for the reader's
+own such as `server/providers/PROVIDER_NAME.js`), no globs — whose first directory
 exists in the repository or is a conventional one such as `scripts/`,
 `docs/`, `config/`, `deploy/`, when the file exists neither from the
 repository root, nor next to the document, nor below a directory the document
@@ -208,6 +209,31 @@ const ABSENCE_WORDS: &[&str] = &[
     "deprecated",
 ];
 
+/// `server/notification-providers/PROVIDER_NAME.js`, `plugins/PLUGIN_ID/config.yaml`: an
+/// upper-case name with an underscore standing for the reader's own, as a directory or as
+/// the stem of a source file. Conventional upper-case documents (`CODE_OF_CONDUCT.md`,
+/// `.github/PULL_REQUEST_TEMPLATE.md`) are real names and keep being checked.
+fn has_shouted_placeholder(path: &str) -> bool {
+    let shouted = |w: &str| {
+        w.contains('_')
+            && w.bytes().any(|c| c.is_ascii_uppercase())
+            && w.bytes()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+    };
+    let mut segs: Vec<&str> = path.split('/').collect();
+    let name = segs.pop().unwrap_or("");
+    if segs.iter().any(|d| shouted(d)) {
+        return true;
+    }
+    const SOURCE: &[&str] = &[
+        "js", "mjs", "cjs", "ts", "tsx", "jsx", "vue", "py", "go", "rb", "java", "kt", "rs", "php",
+        "cs", "sh",
+    ];
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        shouted(stem) && SOURCE.contains(&ext.to_ascii_lowercase().as_str())
+    })
+}
+
 /// The path a code span names, if it looks like a repository-relative file path.
 pub fn path_candidate(code: &str) -> Option<&str> {
     let mut s = code.trim();
@@ -240,6 +266,9 @@ pub fn path_candidate(code: &str) -> Option<&str> {
     .iter()
     .any(|w| lower.contains(w))
     {
+        return None;
+    }
+    if has_shouted_placeholder(s) {
         return None;
     }
     let name = s.rsplit('/').next().unwrap_or(s);
@@ -574,5 +603,18 @@ mod tests {
         assert_eq!(path_candidate("path/to/file.py"), None);
         assert_eq!(path_candidate("owner/repo"), None);
         assert_eq!(path_candidate("application/json"), None);
+        assert_eq!(
+            path_candidate("server/notification-providers/PROVIDER_NAME.js"),
+            None
+        );
+        assert_eq!(path_candidate("plugins/PLUGIN_ID/config.yaml"), None);
+        assert_eq!(
+            path_candidate(".github/PULL_REQUEST_TEMPLATE.md"),
+            Some(".github/PULL_REQUEST_TEMPLATE.md")
+        );
+        assert_eq!(
+            path_candidate("docs/CODE_OF_CONDUCT.md"),
+            Some("docs/CODE_OF_CONDUCT.md")
+        );
     }
 }

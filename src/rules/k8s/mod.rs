@@ -205,6 +205,9 @@ struct Pending {
     limit_scope: Option<Option<String>>,
     /// A fix to attach when the finding is reported.
     fix: Option<crate::finding::Fix>,
+    /// For "may run as root": the container's image (dropped when the repository
+    /// publishes that image from a Dockerfile whose `USER` is not root).
+    runs_image: Option<String>,
 }
 
 /// Findings held until the end of the scan, and what kustomizations said.
@@ -352,6 +355,16 @@ impl Deferred {
         }
     }
 
+    /// Marks the finding held last as settled by the user of `image` when the
+    /// repository builds that image itself.
+    pub fn attach_image_user(&self, image: Option<&str>) {
+        if let Ok(mut st) = self.state.lock() {
+            if let Some(last) = st.pending.last_mut() {
+                last.runs_image = image.map(str::to_string);
+            }
+        }
+    }
+
     /// Attaches a fix to the finding held last.
     pub fn attach_fix(&self, fix: Option<crate::finding::Fix>) {
         if let Ok(mut st) = self.state.lock() {
@@ -381,13 +394,14 @@ impl Deferred {
                 image: image.map(image_name),
                 limit_scope: None,
                 fix: None,
+                runs_image: None,
             });
         }
     }
 
     /// Reports what was held, minus findings in kustomize patches and on images a
     /// kustomization pins.
-    pub fn flush(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+    pub fn flush(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
         let Ok(mut st) = self.state.lock() else {
             return;
         };
@@ -397,6 +411,14 @@ impl Deferred {
                 continue;
             }
             if p.image.as_ref().is_some_and(|i| st.images.contains(i)) {
+                continue;
+            }
+            let own_user = p
+                .runs_image
+                .as_deref()
+                .and_then(|i| repo.model.published_image(i))
+                .and_then(|b| b.config().user);
+            if own_user.is_some_and(|u| crate::model::containers::is_non_root_user(&u.value)) {
                 continue;
             }
             if let Some(scope) = &p.limit_scope {

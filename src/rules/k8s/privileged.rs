@@ -23,13 +23,14 @@ secret of every pod scheduled on it (service-account tokens included).
 
 Reported at high:
 - `securityContext.privileged: true`;
-- `allowPrivilegeEscalation: true`;
 - `capabilities.add` with `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `DAC_READ_SEARCH`, `SYS_RAWIO`;
 - `hostPID: true` on the pod (every process of the node is visible and can be signalled);
 - a `hostPath` volume of `/`, of `/var/run/docker.sock` or another runtime socket.
 
 Reported at medium: `hostNetwork` or `hostIPC: true` on the pod: the node's network or
-shared memory, a weaker wall but not the node itself (docs/severity.md).
+shared memory, a weaker wall but not the node itself (docs/severity.md); and an explicit
+`allowPrivilegeEscalation: true`: setuid binaries can gain root inside the container, a
+weakness that turns another bug into root there, not control of the node.
 
 Reported at low: a container that does not set `allowPrivilegeEscalation: false` (setuid
 binaries such as `sudo` in the image can then gain privileges; the Pod Security "restricted"
@@ -166,9 +167,11 @@ impl Rule for Privileged {
                 }
                 let ape = c.sc("allowPrivilegeEscalation");
                 if let Some(v) = is_true(ape) {
+                    // setuid binaries can gain root inside the container; the node is
+                    // still behind the container's other walls (docs/severity.md: medium).
                     push(
                         v.span.clone(),
-                        high,
+                        Severity::Medium,
                         format!(
                             "container `{name}` in {} `{}` allows privilege escalation",
                             w.kind, w.name

@@ -27,8 +27,12 @@ For every container and init container, the effective settings are the container
 - `runAsUser: 0` (container or pod): high, reported on that line;
 - neither `runAsNonRoot: true` nor a non-zero `runAsUser`: medium, at the container's image.
 
-A Dockerfile `USER app` is not enough on its own: it is not visible here and not enforced;
-state it in the manifest too. Windows pods (`securityContext.windowsOptions`) are skipped.
+A Dockerfile `USER app` of an image built elsewhere is not visible here and not enforced:
+state it in the manifest too. The exception is an image the repository publishes itself (a
+workflow's `docker/build-push-action` tags, the `images:` of its `docker/metadata-action`, a
+`docker build -t`): when that Dockerfile's built stage runs as a non-root `USER`, the
+container is not reported (with a named user, `runAsNonRoot: true` could not even be
+verified by the kubelet). Windows pods (`securityContext.windowsOptions`) are skipped.
 Kustomize patches and example manifests are not checked.
 
 ## Example
@@ -121,6 +125,8 @@ impl Rule for RunAsNonRoot {
                 ),
                 None,
             );
+                self.0
+                    .attach_image_user(c.node.get("image").and_then(|i| i.as_str()));
             }
         }
     }

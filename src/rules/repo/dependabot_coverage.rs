@@ -54,7 +54,8 @@ vendored code, and reports each ecosystem no entry covers, once, with every
 uncovered directory as a related location: adding the entry (with
 `directories:`) is one change (`directories:` globs are understood; Cargo
 workspaces, Maven/Gradle multi-module builds and npm workspace members are
-covered by their root). Medium for package manifests, Dockerfiles and workflows
+covered by their root, and a requirements file that a covered directory's requirements
+include with `-r`, directly or not, is updated with it). Medium for package manifests, Dockerfiles and workflows
 that ship; low for compose files, submodules and local composite actions, for
 directories of tooling (`docs/`, `scripts/`, `tools/`, `benchmarks/`,
 `.devcontainer/`, a `tools` go.mod) and for development environments
@@ -121,6 +122,43 @@ fn severity_of(e: Ecosystem, dir: &str, evidence: &str) -> Severity {
     }
 }
 
+/// Whether a requirements file is `-r`-included (directly or through other files) by
+/// one in a directory a pip entry covers: Dependabot's pip updater fetches the files a
+/// requirements file includes and updates them with it (`requirements-dev.txt` with
+/// `-r docs/requirements-docs.txt`).
+fn included_from_covered(
+    repo: &RepoCx<'_>,
+    d: &ecosystems::Detected,
+    covers: &dyn Fn(&ecosystems::Detected) -> bool,
+) -> bool {
+    if d.ecosystem != Ecosystem::Pip {
+        return false;
+    }
+    let includes = repo.model.includes();
+    let mut seen = std::collections::HashSet::new();
+    let mut frontier = vec![d.evidence.clone()];
+    while let Some(file) = frontier.pop() {
+        for inc in includes.iter().filter(|i| i.to == file && !i.constraint) {
+            let dir = match inc.from.rsplit_once('/') {
+                Some((dir, _)) => format!("/{dir}"),
+                None => "/".to_string(),
+            };
+            let from = ecosystems::Detected {
+                ecosystem: Ecosystem::Pip,
+                dir,
+                evidence: inc.from.clone(),
+            };
+            if covers(&from) {
+                return true;
+            }
+            if seen.insert(inc.from.clone()) {
+                frontier.push(inc.from.clone());
+            }
+        }
+    }
+    false
+}
+
 impl Rule for DependabotCoverage {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -177,12 +215,14 @@ impl Rule for DependabotCoverage {
         // One finding per missing ecosystem, every uncovered directory related: adding the
         // entry (with `directories:`) is one change.
         let mut missing: Vec<(Ecosystem, Vec<ecosystems::Detected>)> = Vec::new();
-        for d in ecosystems::detect(&self.empty.filter(repo.inventory)) {
-            let covered = ecosystems::is_covered(
-                &d,
+        let covers = |d: &ecosystems::Detected| {
+            ecosystems::is_covered(
+                d,
                 st.covered.iter().map(|(e, pat)| (e.as_str(), pat.as_str())),
-            );
-            if covered {
+            )
+        };
+        for d in ecosystems::detect(&self.empty.filter(repo.inventory)) {
+            if covers(&d) || included_from_covered(repo, &d, &covers) {
                 continue;
             }
             match missing.iter_mut().find(|(e, _)| *e == d.ecosystem) {

@@ -46,7 +46,7 @@ pub struct Assignment {
 const CODE_EXTS: &[&str] = &[
     "py", "pyi", "js", "jsx", "ts", "tsx", "mjs", "cjs", "go", "rb", "java", "kt", "kts", "scala",
     "php", "cs", "rs", "swift", "c", "h", "cc", "cpp", "hpp", "groovy", "gradle", "tf", "hcl",
-    "lua", "pl", "r", "dart", "ipynb",
+    "lua", "pl", "r", "dart", "ipynb", "vue", "svelte", "astro",
 ];
 
 /// Extension of a path, lower-cased.
@@ -1333,6 +1333,18 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `AuthToken`, `apiKey`, `client_secret`: a password made of letters only that names the
+/// kind of credential to put there, as in a URL format example
+/// (`twilio://AccountSid:AuthToken@FromPhoneNo`). A real password is not its own label.
+fn names_a_credential(p: &str) -> bool {
+    let lower = p.to_ascii_lowercase();
+    p.bytes()
+        .all(|c| c.is_ascii_alphabetic() || c == b'_' || c == b'-')
+        && ["token", "key", "secret", "auth", "pwd", "cred"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
 /// Passwords inside URLs, skipping placeholders and references.
 pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
     if memchr::memmem::find(text.as_bytes(), b"://").is_none() {
@@ -1355,6 +1367,7 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
             && p.bytes().any(|c| c.is_ascii_uppercase());
         if shouted
+            || names_a_credential(p)
             || plain.contains("passw")
             || p.contains('$')
             || p.contains('%') && (p.contains("%(") || p.contains("%s"))
@@ -1529,6 +1542,8 @@ mod tests {
             "postgresql://doadmin:RANDOM_PWD@db-postgresql-nyc3-12345.ondigitalocean.com:25060/db",
             "postgresql://mealie:P%40ssword%21%40%23@postgres:5432/mealie",
             "postgresql://app:P@ssw0rd@db.internal/app",
+            "twilio://AccountSid:AuthToken@FromPhoneNo",
+            "pushover://UserKey:ApiToken@example",
         ] {
             assert!(url_passwords(t).is_empty(), "{t}");
         }

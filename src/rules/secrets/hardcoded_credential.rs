@@ -66,6 +66,8 @@ What it does not report, to stay precise:
 - values set in Python blocks that only run in tests (`if TESTING:`), and test
   modules by their conventions (Django `tests.py`, `tests_*.py`, `*_e2e.py`,
   `.env.test`, `settings/test.py`);
+- in code (Python, JavaScript/TypeScript, Vue/Svelte components, Go…), only quoted
+  literals count: `this.invalidPassword = false;` is a flag, not a value;
 - leetspeak placeholders (`P@ssw0rd`), text with a format shape (`uid:gid:(gecos)`);
 - placeholders: empty strings, `changeme`, `<token>`, `xxx`, `your-api-key-here`,
   values containing `example`, `dummy`, `test`, `fake`, `secret`, `password`…,

@@ -44,11 +44,12 @@ vendored files, and in templates meant to be copied (`.env.example`,
 are reported at low: test fixtures often carry throwaway keys,
 but a real key there is still worth a look. Well-known documentation values
 (AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`, Slack's and jwt.io's
-documentation samples), low-entropy fillers (`ghp_xxxxxxxx…`) and values with a run
+documentation samples, jwt.io's RS256 sample private keys), low-entropy fillers (`ghp_xxxxxxxx…`) and values with a run
 of six equal characters (`hooks.slack.com/services/T00000000/B00000000/XXXX…`) are
 skipped, Slack tokens need their numeric team/user ids (`xoxb-1234-abcdefgh` is a
-placeholder), URL passwords that are placeholders (`RANDOM_PWD`, `P%40ssw0rd`) are
-skipped, and so are URL passwords in Python
+placeholder), URL passwords that are placeholders (`RANDOM_PWD`, `P%40ssw0rd`, a word
+naming the credential as in the format example `twilio://AccountSid:AuthToken@FromPhoneNo`)
+are skipped, and so are URL passwords in Python
 docstrings/comments and Rust doc comments (connection-string examples). The secret is never printed: the snippet
 keeps its first characters and `****`.
 
@@ -272,6 +273,29 @@ static ANY: LazyLock<Regex> = LazyLock::new(|| {
 /// A private key header followed by a key body (not a parser comparing headers,
 /// not prose that names the header): the next non-header lines are base64, at
 /// least 100 characters of it, in lines of 40 or more without spaces.
+/// Fragments of the RSA moduli of jwt.io's RS256 sample key pairs, as they read in the
+/// base64 body of their PKCS#1 and PKCS#8 encodings. Tests and docs copy these keys to
+/// sign fake tokens; published with their private half, they protect nothing.
+const PUBLISHED_SAMPLE_KEYS: &[&str] = &[
+    // jwt.io's earlier RS256 sample (PKCS#1 `MIIEogIBAAKCAQEAnzyis1Zj…`).
+    "nzyis1ZjfNB0bBgKFMSvvkTtwlvBsaJq7S5wA+kzeVOVpVWw",
+    // jwt.io's current RS256 sample, PKCS#8 (`MIIEvwIBADANBg…C7VJTUt9Us8cKj…`) and PKCS#1.
+    "C7VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu",
+    "u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0",
+];
+
+/// Whether the PEM body after `header_end` is one of [`PUBLISHED_SAMPLE_KEYS`].
+fn is_published_sample_key(text: &str, header_end: usize) -> bool {
+    let tail = text.get(header_end..).unwrap_or("");
+    let tail = &tail[..crate::source::floor_char_boundary(tail, 400)];
+    let body: String = tail
+        .replace("\\n", "")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+        .collect();
+    PUBLISHED_SAMPLE_KEYS.iter().any(|k| body.contains(k))
+}
+
 fn has_key_body(text: &str, header_end: usize) -> bool {
     let tail = text.get(header_end..).unwrap_or("");
     let tail = &tail[..crate::source::floor_char_boundary(tail, 600)];
@@ -365,7 +389,7 @@ pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> 
                     continue;
                 }
                 if p.what == "private key" {
-                    if !has_key_body(text, m.end()) {
+                    if !has_key_body(text, m.end()) || is_published_sample_key(text, m.end()) {
                         continue;
                     }
                 } else {
@@ -573,6 +597,20 @@ mod tests {
         let hits = provider_hits(&t);
         assert_eq!(hits.len(), 1);
         assert_eq!(&t[hits[0].1.clone()], key);
+    }
+
+    #[test]
+    fn published_sample_keys_are_not_secrets() {
+        let pem = "-----BEGIN PRIVATE KEY-----\\nMIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQC7VJTUt9Us8cKj\\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\\n";
+        assert!(is_published_sample_key(
+            pem,
+            "-----BEGIN PRIVATE KEY-----".len()
+        ));
+        let other = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDZq81xkP3Lw9aT\n";
+        assert!(!is_published_sample_key(
+            other,
+            "-----BEGIN PRIVATE KEY-----".len()
+        ));
     }
 
     #[test]
