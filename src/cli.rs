@@ -94,6 +94,16 @@ struct ScanArgs {
     /// `--fail-on info`, the check that a plan task is done.
     #[arg(long = "rule", value_name = "ID")]
     rules: Vec<String>,
+    /// Leave out this rule's findings (repeatable; `family/*` for a family).
+    #[arg(long = "exclude-rule", value_name = "ID")]
+    exclude_rules: Vec<String>,
+    /// Report only findings at or above this severity.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
+    min_severity: Option<Severity>,
+    /// Order of the findings in the terminal and concise formats: most severe first,
+    /// or grouped by file.
+    #[arg(long, value_enum, default_value_t = output::SortOrder::Severity)]
+    sort: output::SortOrder,
 }
 
 /// Whether `pattern` (`family/name` or `family/*`) names rules of the catalog.
@@ -256,10 +266,15 @@ pub fn emit_masked(
 }
 
 fn cmd_scan(args: ScanArgs) -> i32 {
-    if let Some(bad) = args.rules.iter().find(|r| !known_rule_pattern(r)) {
-        return error(format!(
-            "--rule {bad}: no such rule or family; `harden rules` lists them"
-        ));
+    for (flag, patterns) in [
+        ("--rule", &args.rules),
+        ("--exclude-rule", &args.exclude_rules),
+    ] {
+        if let Some(bad) = patterns.iter().find(|r| !known_rule_pattern(r)) {
+            return error(format!(
+                "{flag} {bad}: no such rule or family; `harden rules` lists them"
+            ));
+        }
     }
     let osv = args.osv.clone();
     let mut report = match load_and_scan_with(&args.common, |cfg| {
@@ -271,11 +286,12 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    if !args.rules.is_empty() {
-        report
-            .findings
-            .retain(|f| args.rules.iter().any(|p| rule_selected(p, f.rule)));
-    }
+    // The filters decide what is reported, and the exit code follows what is reported.
+    report.findings.retain(|f| {
+        (args.rules.is_empty() || args.rules.iter().any(|p| rule_selected(p, f.rule)))
+            && !args.exclude_rules.iter().any(|p| rule_selected(p, f.rule))
+            && args.min_severity.is_none_or(|min| f.severity >= min)
+    });
     if let Some(path) = &args.baseline {
         match crate::plan::baseline::Baseline::load(path) {
             Ok(b) => report.findings = b.filter_new(std::mem::take(&mut report.findings)).0,
@@ -286,7 +302,23 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         color: use_color(args.output.is_some()),
         root: Some(args.common.path.clone()),
         extras: report_extras(args.format, &args.common, &report),
+        sort: args.sort,
     };
+    // Diagnostics are no finding: the human formats leave them to stderr, the machine
+    // formats (JSON, SARIF, GitHub annotations, HTML) carry them as data.
+    if matches!(
+        args.format,
+        Format::Terminal | Format::Concise | Format::Markdown
+    ) && !report.diagnostics.is_empty()
+    {
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stderr().is_terminal();
+        let stderr = std::io::stderr();
+        let mut lock = stderr.lock();
+        let mut masked = report.secrets.writer(&mut lock);
+        let _ = output::terminal::render_notes(&report, color, &mut masked);
+        let _ = masked.flush();
+    }
     if let Err(code) = emit_masked(args.output.as_deref(), &report.secrets, |w| {
         output::render_with(args.format, &report, &opts, w)
     }) {
@@ -299,13 +331,21 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     }
 }
 
-/// The readiness status and the plan, for the formats that show them (HTML, Markdown).
+/// The readiness status and the plan, for the formats that show them (HTML and
+/// Markdown both; the terminal shows the plan's first tasks).
 fn report_extras(format: Format, common: &CommonArgs, report: &ScanReport) -> output::ReportExtras {
     let mut extras = output::ReportExtras::default();
     if matches!(format, Format::Html | Format::Markdown) {
         if let Ok(config) = Config::load(&common.path, common.config.as_deref()) {
             extras.status = Some(crate::status::assess(&common.path, report, &config).view());
         }
+    }
+    let shows_plan = match format {
+        Format::Html | Format::Markdown => true,
+        Format::Terminal => !report.findings.is_empty(),
+        _ => false,
+    };
+    if shows_plan {
         let plan = crate::plan::build_plan(report, &crate::plan::model::PlanOptions::default());
         extras.plan = Some(plan.view());
     }
