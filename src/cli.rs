@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
-use crate::engine::{self, ScanOptions, ScanReport};
+use crate::engine::{self, ScanOptions, ScanReport, Scope};
 use crate::finding::Severity;
 use crate::output::{self, Format};
+use crate::parse::git_index::WorkTree;
 use crate::rules;
 
 /// Exit code: nothing at or above the threshold.
@@ -74,6 +75,10 @@ pub struct CommonArgs {
 struct ScanArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// More files to scan: `harden scan FILE...` checks those files only, as a
+    /// pre-commit hook passes them (a directory is scanned alone).
+    #[arg(value_name = "FILE")]
+    more: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Terminal)]
     format: Format,
@@ -170,15 +175,38 @@ pub fn load_and_scan_with(
     adjust: impl FnOnce(&mut Config) -> Result<(), String>,
 ) -> Result<ScanReport, i32> {
     let root = &common.path;
+    if let Err(e) = std::fs::metadata(root) {
+        return Err(error(path_error(root, &e)));
+    }
     if !root.is_dir() {
         return Err(error(format!("{}: not a directory", root.display())));
     }
+    scan_scoped(common, Scope::Repository, adjust)
+}
+
+/// "PATH: no such file or directory", or the error as the system words it.
+fn path_error(path: &Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        format!("{}: no such file or directory", path.display())
+    } else {
+        format!("{}: {e}", path.display())
+    }
+}
+
+/// Loads config and scans `common.path` (a directory) for `scope`.
+fn scan_scoped(
+    common: &CommonArgs,
+    scope: Scope,
+    adjust: impl FnOnce(&mut Config) -> Result<(), String>,
+) -> Result<ScanReport, i32> {
+    let root = &common.path;
     let mut config = Config::load(root, common.config.as_deref()).map_err(error)?;
     adjust(&mut config).map_err(error)?;
     let opts = ScanOptions {
         root: root.clone(),
         config,
         threads: common.threads,
+        scope,
     };
     let report = engine::scan(&opts);
     warn_incomplete(&report);
@@ -276,8 +304,20 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             ));
         }
     }
+    let targets: Vec<PathBuf> = std::iter::once(args.common.path.clone())
+        .chain(args.more.iter().cloned())
+        .collect();
+    let (root, scope) = match resolve_targets(&targets) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let common = CommonArgs {
+        path: root,
+        ..args.common.clone()
+    };
+    let whole = scope.is_whole();
     let osv = args.osv.clone();
-    let mut report = match load_and_scan_with(&args.common, |cfg| {
+    let mut report = match scan_scoped(&common, scope, |cfg| {
         if let Some(src) = osv {
             crate::osv::set_source(cfg, &src)?;
         }
@@ -300,8 +340,8 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     }
     let opts = output::RenderOptions {
         color: use_color(args.output.is_some()),
-        root: Some(args.common.path.clone()),
-        extras: report_extras(args.format, &args.common, &report),
+        root: Some(common.path.clone()),
+        extras: report_extras(args.format, &common, &report, whole),
         sort: args.sort,
     };
     // Diagnostics are no finding: the human formats leave them to stderr, the machine
@@ -331,11 +371,85 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     }
 }
 
+/// Where a scan of `targets` is rooted and what it reads. One directory is scanned
+/// whole: a repository, or a directory inside a larger git work tree (found by
+/// looking for `.git` in the directories above, never by running git). Files are
+/// scanned alone, rooted at the work tree they are in (so paths, workflow locations
+/// and harden.toml are the repository's), else at the current directory, else at
+/// their common directory. A path that does not exist is an error.
+fn resolve_targets(targets: &[PathBuf]) -> Result<(PathBuf, Scope), i32> {
+    for t in targets {
+        if let Err(e) = std::fs::symlink_metadata(t) {
+            return Err(error(path_error(t, &e)));
+        }
+    }
+    if let [one] = targets {
+        if one.is_dir() {
+            let inside = WorkTree::find(one)
+                .is_some_and(|wt| std::fs::canonicalize(one).is_ok_and(|c| c != wt.top));
+            let scope = if inside {
+                Scope::Subtree
+            } else {
+                Scope::Repository
+            };
+            return Ok((one.clone(), scope));
+        }
+    }
+    let mut files = Vec::with_capacity(targets.len());
+    for t in targets {
+        if t.is_dir() {
+            return Err(error(format!(
+                "{}: a directory among several paths; name files, or one directory alone",
+                t.display()
+            )));
+        }
+        let parent = match t.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let (Ok(dir), Some(name)) = (std::fs::canonicalize(parent), t.file_name()) else {
+            return Err(error(format!(
+                "{}: cannot resolve its directory",
+                t.display()
+            )));
+        };
+        // The directory resolved, the file itself as it is (a link is not followed).
+        files.push(dir.join(name));
+    }
+    Ok((files_root(&files), Scope::Files(files)))
+}
+
+/// The root for a scan of `files` (absolute): their work tree's top, else the
+/// current directory, else their deepest common directory.
+fn files_root(files: &[PathBuf]) -> PathBuf {
+    let parents: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+    let holds_all = |d: &Path| parents.iter().all(|p| p.starts_with(d));
+    if let Some(wt) = parents.first().and_then(|p| WorkTree::find(p)) {
+        if holds_all(&wt.top) {
+            return wt.top;
+        }
+    }
+    if let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) {
+        if holds_all(&cwd) {
+            return cwd;
+        }
+    }
+    let mut common = parents.first().map(|p| p.to_path_buf()).unwrap_or_default();
+    while !holds_all(&common) && common.pop() {}
+    common
+}
+
 /// The readiness status and the plan, for the formats that show them (HTML and
-/// Markdown both; the terminal shows the plan's first tasks).
-fn report_extras(format: Format, common: &CommonArgs, report: &ScanReport) -> output::ReportExtras {
+/// Markdown both; the terminal shows the plan's first tasks). The status judges a
+/// whole repository: a scan of part of one (`whole` false) has none.
+fn report_extras(
+    format: Format,
+    common: &CommonArgs,
+    report: &ScanReport,
+    whole: bool,
+) -> output::ReportExtras {
     let mut extras = output::ReportExtras::default();
-    if matches!(format, Format::Html | Format::Markdown) {
+    if whole && matches!(format, Format::Html | Format::Markdown) {
         if let Ok(config) = Config::load(&common.path, common.config.as_deref()) {
             extras.status = Some(crate::status::assess(&common.path, report, &config).view());
         }
