@@ -241,6 +241,39 @@ pub fn warn_incomplete(report: &ScanReport) {
     );
 }
 
+/// Width wrapped text is wrapped to when the output is not a terminal (a file, a
+/// pipe, a CI log): the same lines on every machine.
+pub const FIXED_WIDTH: usize = 100;
+
+/// The width to wrap text to: the terminal's when stdout is one (and the report is
+/// not written to a file), else [`FIXED_WIDTH`].
+pub fn output_width(to_file: bool) -> usize {
+    let tty = !to_file && std::io::stdout().is_terminal();
+    width_for(
+        tty,
+        terminal_size::terminal_size().map(|(w, _)| w.0),
+        std::env::var("COLUMNS").ok().as_deref(),
+    )
+}
+
+/// [`output_width`] from what it reads: on a terminal, its size, else `COLUMNS`
+/// (set by shells), else the fixed width; never below 40 columns.
+pub fn width_for(tty: bool, term_cols: Option<u16>, columns_env: Option<&str>) -> usize {
+    if !tty {
+        return FIXED_WIDTH;
+    }
+    term_cols
+        .map(usize::from)
+        .filter(|&w| w > 0)
+        .or_else(|| {
+            columns_env
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|&w| w > 0)
+        })
+        .unwrap_or(FIXED_WIDTH)
+        .max(40)
+}
+
 /// Whether to colour output: a terminal, and `NO_COLOR` unset.
 pub fn use_color(to_file: bool) -> bool {
     !to_file
@@ -528,5 +561,21 @@ fn cmd_explain(id: &str) -> i32 {
     match res {
         Ok(()) => EXIT_OK,
         Err(c) => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_follows_the_terminal_and_is_fixed_otherwise() {
+        assert_eq!(width_for(false, Some(200), Some("180")), FIXED_WIDTH);
+        assert_eq!(width_for(true, Some(200), Some("180")), 200);
+        assert_eq!(width_for(true, None, Some("180")), 180);
+        assert_eq!(width_for(true, Some(0), Some(" 132 ")), 132);
+        assert_eq!(width_for(true, None, Some("wide")), FIXED_WIDTH);
+        assert_eq!(width_for(true, None, None), FIXED_WIDTH);
+        assert_eq!(width_for(true, Some(12), None), 40, "a floor");
     }
 }
