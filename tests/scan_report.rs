@@ -277,3 +277,20 @@ fn notes_go_to_stderr_in_every_format() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("note: docker-compose.yml:1"));
 }
+
+/// What ignore rules left out is counted on the totals line (and in JSON).
+#[test]
+fn ignored_paths_are_counted() {
+    let tmp = repo();
+    write(tmp.path(), ".gitignore", "build/\n*.log\n");
+    write(tmp.path(), "build/gen.sh", "#!/bin/bash\nrm -rf $X/*\n");
+    write(tmp.path(), "debug.log", "x\n");
+    let (_, out, _) = run(tmp.path(), &[]);
+    let last = out.lines().last().unwrap_or("");
+    assert!(
+        last.contains(", 2 ignored paths left out (.gitignore, .ignore)"),
+        "{out}"
+    );
+    let v = json(tmp.path(), &[]);
+    assert_eq!(v["summary"]["ignored"]["ignored"], 2, "{v}");
+}
