@@ -405,8 +405,8 @@ fn cmd_scan(args: ScanArgs) -> i32 {
 }
 
 /// Where a scan of `targets` is rooted and what it reads. One directory is scanned
-/// whole: a repository, or a directory inside a larger git work tree (found by
-/// looking for `.git` in the directories above, never by running git). Files are
+/// whole: a repository, or a part of a larger one (a `.git` in a directory above,
+/// whose index tracks files under it: the file system is read, git is not run). Files are
 /// scanned alone, rooted at the work tree they are in (so paths, workflow locations
 /// and harden.toml are the repository's), else at the current directory, else at
 /// their common directory. A path that does not exist is an error.
@@ -418,8 +418,10 @@ fn resolve_targets(targets: &[PathBuf]) -> Result<(PathBuf, Scope), i32> {
     }
     if let [one] = targets {
         if one.is_dir() {
-            let inside = WorkTree::find(one)
-                .is_some_and(|wt| std::fs::canonicalize(one).is_ok_and(|c| c != wt.top));
+            let inside = match (WorkTree::find(one), std::fs::canonicalize(one)) {
+                (Some(wt), Ok(dir)) => dir != wt.top && part_of(&wt, &dir),
+                _ => false,
+            };
             let scope = if inside {
                 Scope::Subtree
             } else {
@@ -450,6 +452,21 @@ fn resolve_targets(targets: &[PathBuf]) -> Result<(PathBuf, Scope), i32> {
         files.push(dir.join(name));
     }
     Ok((files_root(&files), Scope::Files(files)))
+}
+
+/// Whether directory `dir` (canonical, below `wt.top`) is part of that repository:
+/// git tracks a file under it. A project in a home directory kept under git for its
+/// dotfiles is a repository of its own, not a part of that one. An index that cannot
+/// be read is taken at its `.git`'s word.
+fn part_of(wt: &WorkTree, dir: &Path) -> bool {
+    let Some(rel) = crate::paths::relative(&wt.top, dir) else {
+        return false;
+    };
+    let prefix = format!("{rel}/");
+    match wt.tracked() {
+        Ok(paths) => paths.iter().any(|p| p.starts_with(&prefix)),
+        Err(_) => true,
+    }
 }
 
 /// The root for a scan of `files` (absolute): their work tree's top, else the

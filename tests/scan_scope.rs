@@ -1,6 +1,7 @@
 //! What `harden scan` reads: named files (as pre-commit passes them), a directory
-//! inside a larger git work tree, a path that does not exist. Work trees here are
-//! made with `mkdir .git`: harden finds them by reading the file system, and runs no git.
+//! inside a larger git work tree, a path that does not exist. The tests make their
+//! repositories with git (isolated from the user's configuration); harden itself
+//! finds them by reading `.git` and the index, and runs no git.
 
 use std::fs;
 use std::path::Path;
@@ -22,6 +23,24 @@ fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
     fs::write(p, content).unwrap();
 }
 
+/// Runs git in `dir`, with no system or user configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 const RISKY: &str = "#!/bin/bash\nset -euo pipefail\nrm -rf \"$STAGING/\"\n";
 
 /// A monorepo: a work tree with a service directory, no security policy and no
@@ -29,7 +48,6 @@ const RISKY: &str = "#!/bin/bash\nset -euo pipefail\nrm -rf \"$STAGING/\"\n";
 fn monorepo() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    fs::create_dir_all(root.join(".git")).unwrap();
     write(root, "services/api/clean.sh", RISKY);
     write(
         root,
@@ -41,6 +59,8 @@ fn monorepo() -> tempfile::TempDir {
     write(root, "generated/gen.sh", RISKY);
     write(root, "harden.toml", "exclude = [\"vendor/**\"]\n");
     write(root, "vendor/lib.sh", RISKY);
+    git(root, &["init", "-q", "."]);
+    git(root, &["add", "-A"]);
     tmp
 }
 
@@ -204,16 +224,41 @@ fn a_subdirectory_of_a_work_tree() {
         places(&v).contains(&". repo/missing-security-policy".to_string()),
         "{v}"
     );
-    // A `.git` file (a linked worktree or a submodule) marks a work tree as well.
-    let wt = tempfile::tempdir().unwrap();
-    fs::create_dir_all(wt.path().join("gitdir")).unwrap();
-    write(wt.path(), "checkout/.git", "gitdir: ../gitdir\n");
-    write(wt.path(), "checkout/sub/clean.sh", RISKY);
-    let (_, v) = json(scan().arg(wt.path().join("checkout/sub")));
+    // A linked worktree (its `.git` is a file naming its git directory) is read the same.
+    git(tmp.path(), &["commit", "-q", "-m", "init"]);
+    let linked = tempfile::tempdir().unwrap();
+    let checkout = linked.path().join("checkout");
+    git(
+        tmp.path(),
+        &[
+            "worktree",
+            "add",
+            "-q",
+            checkout.to_str().expect("utf-8 temp path"),
+        ],
+    );
+    let (_, v) = json(scan().arg(checkout.join("services/api")));
     assert_eq!(places(&v), ["clean.sh shell/unsafe-rm"], "{v}");
-    let (_, v) = json(scan().arg(wt.path().join("checkout")));
+    let (_, v) = json(scan().arg(&checkout));
     assert!(
         places(&v).contains(&". repo/missing-security-policy".to_string()),
+        "{v}"
+    );
+}
+
+/// A directory below a work tree that tracks nothing in it (a project in a home
+/// directory kept under git for its dotfiles) is a repository of its own.
+#[test]
+fn an_untracked_directory_below_a_work_tree_is_a_repository() {
+    let home = tempfile::tempdir().unwrap();
+    write(home.path(), ".bashrc", "export EDITOR=vi\n");
+    git(home.path(), &["init", "-q", "."]);
+    git(home.path(), &["add", ".bashrc"]);
+    write(home.path(), "projects/app/clean.sh", RISKY);
+    let (_, v) = json(scan().arg(home.path().join("projects/app")));
+    assert_eq!(
+        places(&v),
+        [". repo/missing-security-policy", "clean.sh shell/unsafe-rm"],
         "{v}"
     );
 }
