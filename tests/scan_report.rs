@@ -294,3 +294,17 @@ fn ignored_paths_are_counted() {
     let v = json(tmp.path(), &[]);
     assert_eq!(v["summary"]["ignored"]["ignored"], 2, "{v}");
 }
+
+/// Nothing found: one line, the totals (no empty summary, no repeat).
+#[test]
+fn nothing_found_is_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "ok.sh",
+        "#!/bin/bash\nset -euo pipefail\necho hi\n",
+    );
+    let (code, out, _) = run(tmp.path(), &["--rule", "shell/*"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "0 findings in 1 files scanned\n");
+}

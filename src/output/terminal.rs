@@ -80,9 +80,12 @@ pub fn render_with(
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     let p = Painter { color: opts.color };
+    let bold = Style::new().bold();
+    if report.findings.is_empty() {
+        return writeln!(w, "{}", p.paint(bold, &totals(report, &p)));
+    }
     summary(report, opts, &p, w)?;
     let ordered = ordered(&report.findings, opts.sort);
-    let bold = Style::new().bold();
     let mut section: Option<Severity> = None;
     let mut current: Option<&str> = None;
     for f in ordered {
@@ -118,9 +121,7 @@ pub fn render_with(
         }
         finding(f, &p, w)?;
     }
-    if !report.findings.is_empty() {
-        writeln!(w)?;
-    }
+    writeln!(w)?;
     writeln!(w, "{}", p.paint(bold, &totals(report, &p)))
 }
 
@@ -197,9 +198,6 @@ fn summary(
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     writeln!(w, "{}", p.paint(bold, &totals(report, p)))?;
-    if report.findings.is_empty() {
-        return writeln!(w);
-    }
     // By rule: most severe first, then most frequent.
     let mut by_rule: BTreeMap<&str, (Severity, usize)> = BTreeMap::new();
     for f in &report.findings {
