@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
-use crate::engine::{self, ScanOptions, ScanReport};
+use crate::engine::{self, ScanOptions, ScanReport, Scope};
 use crate::finding::Severity;
 use crate::output::{self, Format};
+use crate::parse::git_index::WorkTree;
 use crate::rules;
 
 /// Exit code: nothing at or above the threshold.
@@ -74,6 +75,10 @@ pub struct CommonArgs {
 struct ScanArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// More files to scan: `harden scan FILE...` checks those files only, as a
+    /// pre-commit hook passes them (a directory is scanned alone).
+    #[arg(value_name = "FILE")]
+    more: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Terminal)]
     format: Format,
@@ -94,6 +99,16 @@ struct ScanArgs {
     /// `--fail-on info`, the check that a plan task is done.
     #[arg(long = "rule", value_name = "ID")]
     rules: Vec<String>,
+    /// Leave out this rule's findings (repeatable; `family/*` for a family).
+    #[arg(long = "exclude-rule", value_name = "ID")]
+    exclude_rules: Vec<String>,
+    /// Report only findings at or above this severity.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
+    min_severity: Option<Severity>,
+    /// Order of the findings in the terminal and concise formats: most severe first,
+    /// or grouped by file.
+    #[arg(long, value_enum, default_value_t = output::SortOrder::Severity)]
+    sort: output::SortOrder,
 }
 
 /// Whether `pattern` (`family/name` or `family/*`) names rules of the catalog.
@@ -160,15 +175,38 @@ pub fn load_and_scan_with(
     adjust: impl FnOnce(&mut Config) -> Result<(), String>,
 ) -> Result<ScanReport, i32> {
     let root = &common.path;
+    if let Err(e) = std::fs::metadata(root) {
+        return Err(error(path_error(root, &e)));
+    }
     if !root.is_dir() {
         return Err(error(format!("{}: not a directory", root.display())));
     }
+    scan_scoped(common, Scope::Repository, adjust)
+}
+
+/// "PATH: no such file or directory", or the error as the system words it.
+fn path_error(path: &Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        format!("{}: no such file or directory", path.display())
+    } else {
+        format!("{}: {e}", path.display())
+    }
+}
+
+/// Loads config and scans `common.path` (a directory) for `scope`.
+fn scan_scoped(
+    common: &CommonArgs,
+    scope: Scope,
+    adjust: impl FnOnce(&mut Config) -> Result<(), String>,
+) -> Result<ScanReport, i32> {
+    let root = &common.path;
     let mut config = Config::load(root, common.config.as_deref()).map_err(error)?;
     adjust(&mut config).map_err(error)?;
     let opts = ScanOptions {
         root: root.clone(),
         config,
         threads: common.threads,
+        scope,
     };
     let report = engine::scan(&opts);
     warn_incomplete(&report);
@@ -201,6 +239,39 @@ pub fn warn_incomplete(report: &ScanReport) {
         "harden: warning: {}; the result is incomplete (the notes name them)",
         parts.join(" and ")
     );
+}
+
+/// Width wrapped text is wrapped to when the output is not a terminal (a file, a
+/// pipe, a CI log): the same lines on every machine.
+pub const FIXED_WIDTH: usize = 100;
+
+/// The width to wrap text to: the terminal's when stdout is one (and the report is
+/// not written to a file), else [`FIXED_WIDTH`].
+pub fn output_width(to_file: bool) -> usize {
+    let tty = !to_file && std::io::stdout().is_terminal();
+    width_for(
+        tty,
+        terminal_size::terminal_size().map(|(w, _)| w.0),
+        std::env::var("COLUMNS").ok().as_deref(),
+    )
+}
+
+/// [`output_width`] from what it reads: on a terminal, its size, else `COLUMNS`
+/// (set by shells), else the fixed width; never below 40 columns.
+pub fn width_for(tty: bool, term_cols: Option<u16>, columns_env: Option<&str>) -> usize {
+    if !tty {
+        return FIXED_WIDTH;
+    }
+    term_cols
+        .map(usize::from)
+        .filter(|&w| w > 0)
+        .or_else(|| {
+            columns_env
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|&w| w > 0)
+        })
+        .unwrap_or(FIXED_WIDTH)
+        .max(40)
 }
 
 /// Whether to colour output: a terminal, and `NO_COLOR` unset.
@@ -256,13 +327,30 @@ pub fn emit_masked(
 }
 
 fn cmd_scan(args: ScanArgs) -> i32 {
-    if let Some(bad) = args.rules.iter().find(|r| !known_rule_pattern(r)) {
-        return error(format!(
-            "--rule {bad}: no such rule or family; `harden rules` lists them"
-        ));
+    for (flag, patterns) in [
+        ("--rule", &args.rules),
+        ("--exclude-rule", &args.exclude_rules),
+    ] {
+        if let Some(bad) = patterns.iter().find(|r| !known_rule_pattern(r)) {
+            return error(format!(
+                "{flag} {bad}: no such rule or family; `harden rules` lists them"
+            ));
+        }
     }
+    let targets: Vec<PathBuf> = std::iter::once(args.common.path.clone())
+        .chain(args.more.iter().cloned())
+        .collect();
+    let (root, scope) = match resolve_targets(&targets) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let common = CommonArgs {
+        path: root,
+        ..args.common.clone()
+    };
+    let whole = scope.is_whole();
     let osv = args.osv.clone();
-    let mut report = match load_and_scan_with(&args.common, |cfg| {
+    let mut report = match scan_scoped(&common, scope, |cfg| {
         if let Some(src) = osv {
             crate::osv::set_source(cfg, &src)?;
         }
@@ -271,11 +359,12 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    if !args.rules.is_empty() {
-        report
-            .findings
-            .retain(|f| args.rules.iter().any(|p| rule_selected(p, f.rule)));
-    }
+    // The filters decide what is reported, and the exit code follows what is reported.
+    report.findings.retain(|f| {
+        (args.rules.is_empty() || args.rules.iter().any(|p| rule_selected(p, f.rule)))
+            && !args.exclude_rules.iter().any(|p| rule_selected(p, f.rule))
+            && args.min_severity.is_none_or(|min| f.severity >= min)
+    });
     if let Some(path) = &args.baseline {
         match crate::plan::baseline::Baseline::load(path) {
             Ok(b) => report.findings = b.filter_new(std::mem::take(&mut report.findings)).0,
@@ -284,9 +373,25 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     }
     let opts = output::RenderOptions {
         color: use_color(args.output.is_some()),
-        root: Some(args.common.path.clone()),
-        extras: report_extras(args.format, &args.common, &report),
+        root: Some(common.path.clone()),
+        extras: report_extras(args.format, &common, &report, whole),
+        sort: args.sort,
     };
+    // Diagnostics are no finding: the human formats leave them to stderr, the machine
+    // formats (JSON, SARIF, GitHub annotations, HTML) carry them as data.
+    if matches!(
+        args.format,
+        Format::Terminal | Format::Concise | Format::Markdown
+    ) && !report.diagnostics.is_empty()
+    {
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stderr().is_terminal();
+        let stderr = std::io::stderr();
+        let mut lock = stderr.lock();
+        let mut masked = report.secrets.writer(&mut lock);
+        let _ = output::terminal::render_notes(&report, color, &mut masked);
+        let _ = masked.flush();
+    }
     if let Err(code) = emit_masked(args.output.as_deref(), &report.secrets, |w| {
         output::render_with(args.format, &report, &opts, w)
     }) {
@@ -299,13 +404,112 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     }
 }
 
-/// The readiness status and the plan, for the formats that show them (HTML, Markdown).
-fn report_extras(format: Format, common: &CommonArgs, report: &ScanReport) -> output::ReportExtras {
+/// Where a scan of `targets` is rooted and what it reads. One directory is scanned
+/// whole: a repository, or a part of a larger one (a `.git` in a directory above,
+/// whose index tracks files under it: the file system is read, git is not run). Files are
+/// scanned alone, rooted at the work tree they are in (so paths, workflow locations
+/// and harden.toml are the repository's), else at the current directory, else at
+/// their common directory. A path that does not exist is an error.
+fn resolve_targets(targets: &[PathBuf]) -> Result<(PathBuf, Scope), i32> {
+    for t in targets {
+        if let Err(e) = std::fs::symlink_metadata(t) {
+            return Err(error(path_error(t, &e)));
+        }
+    }
+    if let [one] = targets {
+        if one.is_dir() {
+            let inside = match (WorkTree::find(one), std::fs::canonicalize(one)) {
+                (Some(wt), Ok(dir)) => dir != wt.top && part_of(&wt, &dir),
+                _ => false,
+            };
+            let scope = if inside {
+                Scope::Subtree
+            } else {
+                Scope::Repository
+            };
+            return Ok((one.clone(), scope));
+        }
+    }
+    let mut files = Vec::with_capacity(targets.len());
+    for t in targets {
+        if t.is_dir() {
+            return Err(error(format!(
+                "{}: a directory among several paths; name files, or one directory alone",
+                t.display()
+            )));
+        }
+        let parent = match t.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let (Ok(dir), Some(name)) = (std::fs::canonicalize(parent), t.file_name()) else {
+            return Err(error(format!(
+                "{}: cannot resolve its directory",
+                t.display()
+            )));
+        };
+        // The directory resolved, the file itself as it is (a link is not followed).
+        files.push(dir.join(name));
+    }
+    Ok((files_root(&files), Scope::Files(files)))
+}
+
+/// Whether directory `dir` (canonical, below `wt.top`) is part of that repository:
+/// git tracks a file under it. A project in a home directory kept under git for its
+/// dotfiles is a repository of its own, not a part of that one. An index that cannot
+/// be read is taken at its `.git`'s word.
+fn part_of(wt: &WorkTree, dir: &Path) -> bool {
+    let Some(rel) = crate::paths::relative(&wt.top, dir) else {
+        return false;
+    };
+    let prefix = format!("{rel}/");
+    match wt.tracked() {
+        Ok(paths) => paths.iter().any(|p| p.starts_with(&prefix)),
+        Err(_) => true,
+    }
+}
+
+/// The root for a scan of `files` (absolute): their work tree's top, else the
+/// current directory, else their deepest common directory.
+fn files_root(files: &[PathBuf]) -> PathBuf {
+    let parents: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+    let holds_all = |d: &Path| parents.iter().all(|p| p.starts_with(d));
+    if let Some(wt) = parents.first().and_then(|p| WorkTree::find(p)) {
+        if holds_all(&wt.top) {
+            return wt.top;
+        }
+    }
+    if let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) {
+        if holds_all(&cwd) {
+            return cwd;
+        }
+    }
+    let mut common = parents.first().map(|p| p.to_path_buf()).unwrap_or_default();
+    while !holds_all(&common) && common.pop() {}
+    common
+}
+
+/// The readiness status and the plan, for the formats that show them (HTML and
+/// Markdown both; the terminal shows the plan's first tasks). The status judges a
+/// whole repository: a scan of part of one (`whole` false) has none.
+fn report_extras(
+    format: Format,
+    common: &CommonArgs,
+    report: &ScanReport,
+    whole: bool,
+) -> output::ReportExtras {
     let mut extras = output::ReportExtras::default();
-    if matches!(format, Format::Html | Format::Markdown) {
+    if whole && matches!(format, Format::Html | Format::Markdown) {
         if let Ok(config) = Config::load(&common.path, common.config.as_deref()) {
             extras.status = Some(crate::status::assess(&common.path, report, &config).view());
         }
+    }
+    let shows_plan = match format {
+        Format::Html | Format::Markdown => true,
+        Format::Terminal => !report.findings.is_empty(),
+        _ => false,
+    };
+    if shows_plan {
         let plan = crate::plan::build_plan(report, &crate::plan::model::PlanOptions::default());
         extras.plan = Some(plan.view());
     }
@@ -374,5 +578,21 @@ fn cmd_explain(id: &str) -> i32 {
     match res {
         Ok(()) => EXIT_OK,
         Err(c) => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_follows_the_terminal_and_is_fixed_otherwise() {
+        assert_eq!(width_for(false, Some(200), Some("180")), FIXED_WIDTH);
+        assert_eq!(width_for(true, Some(200), Some("180")), 200);
+        assert_eq!(width_for(true, None, Some("180")), 180);
+        assert_eq!(width_for(true, Some(0), Some(" 132 ")), 132);
+        assert_eq!(width_for(true, None, Some("wide")), FIXED_WIDTH);
+        assert_eq!(width_for(true, None, None), FIXED_WIDTH);
+        assert_eq!(width_for(true, Some(12), None), 40, "a floor");
     }
 }

@@ -131,6 +131,29 @@ impl ScanReport {
     }
 }
 
+/// What part of the repository a scan reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every file under the root, which is the whole repository (the top of its git
+    /// work tree, or a directory in none).
+    #[default]
+    Repository,
+    /// Every file under the root, a directory inside a larger git work tree (a
+    /// service of a monorepo).
+    Subtree,
+    /// These files only (absolute paths under the root), as a pre-commit hook or an
+    /// editor names them.
+    Files(Vec<PathBuf>),
+}
+
+impl Scope {
+    /// Whether the scan sees the whole repository, so that it can say something is
+    /// missing from it.
+    pub fn is_whole(&self) -> bool {
+        *self == Scope::Repository
+    }
+}
+
 /// Options of one scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -140,6 +163,8 @@ pub struct ScanOptions {
     pub config: Config,
     /// Worker threads (0 = number of CPUs).
     pub threads: usize,
+    /// The part of the repository read.
+    pub scope: Scope,
 }
 
 struct FileOutcome {
@@ -197,7 +222,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let ignore_counts = {
         let progress = &progress;
         let tx = &tx;
-        crate::walk::walk(root, cfg, opts.threads, &|_| false, &|visit| {
+        let visit = |visit: crate::walk::Visit<'_>| {
             let entry = match visit {
                 crate::walk::Visit::Entry(entry) => entry,
                 crate::walk::Visit::Error(err) => {
@@ -223,7 +248,16 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             };
             progress.tick();
             let _ = tx.send(outcome);
-        })
+        };
+        match &opts.scope {
+            Scope::Files(files) => {
+                crate::walk::visit_files(root, files, cfg, opts.threads, &visit);
+                crate::walk::IgnoreCounts::default()
+            }
+            Scope::Repository | Scope::Subtree => {
+                crate::walk::walk(root, cfg, opts.threads, &|_| false, &visit)
+            }
+        }
     };
     drop(tx);
     progress.finish();
@@ -307,6 +341,15 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         }
     }
     for mut f in repo_findings {
+        // Cross-file rules are limited to what the files read can prove. A finding
+        // about the repository as a whole says something is missing from all of it
+        // (no security policy, no dependency updates): a scan of some files, or of a
+        // directory inside a larger repository, cannot know that, so it does not
+        // report it. Findings at a place in a file read stand: what they rest on was
+        // read.
+        if f.is_repository_level() && !opts.scope.is_whole() {
+            continue;
+        }
         f.severity = cfg.severity_for(f.rule, f.severity);
         if directives
             .get(&f.path)

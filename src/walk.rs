@@ -220,7 +220,7 @@ fn tracked_under(wt: &WorkTree, root: &Path) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// Whether a tracked path is in scope: not in a VCS directory, not excluded by
+/// Whether a tracked or named path is in scope: not in a VCS directory, not excluded by
 /// harden.toml (itself or a parent directory), not under a pruned directory.
 fn in_scope(rel: &str, config: &Config, prune_dir: &(dyn Fn(&str) -> bool + Sync)) -> bool {
     let parts: Vec<&str> = rel.split('/').collect();
@@ -239,4 +239,47 @@ fn in_scope(rel: &str, config: &Config, prune_dir: &(dyn Fn(&str) -> bool + Sync
         }
     }
     true
+}
+
+/// Visits the files named on the command line (absolute paths under `root`), as a
+/// pre-commit hook passes them, the way [`walk`] visits what it reaches. A file
+/// named is a file to check, as ShellCheck and ruff take it: ignore rules do not
+/// apply to it; `exclude` of harden.toml does (a hook passes every staged file, and
+/// what the configuration leaves out stays out); a file inside a VCS directory is
+/// left out. Each file is visited once, whatever the spelling it was named by.
+pub fn visit_files(
+    root: &Path,
+    files: &[PathBuf],
+    config: &Config,
+    threads: usize,
+    visit: &(dyn Fn(Visit<'_>) + Sync),
+) {
+    let mut seen = HashSet::new();
+    let entries: Vec<(String, &PathBuf, std::fs::FileType)> = files
+        .iter()
+        .filter_map(|abs| {
+            let rel = crate::paths::relative(root, abs)?;
+            if rel.is_empty() || !in_scope(&rel, config, &|_| false) || !seen.insert(rel.clone()) {
+                return None;
+            }
+            // As it is on disk: a symbolic link is not followed.
+            let ft = std::fs::symlink_metadata(abs).ok()?.file_type();
+            (!ft.is_dir()).then_some((rel, abs, ft))
+        })
+        .collect();
+    use rayon::prelude::*;
+    let run = || {
+        entries.par_iter().for_each(|(rel, abs, ft)| {
+            visit(Visit::Entry(WalkEntry {
+                abs,
+                rel: rel.clone(),
+                file_type: *ft,
+                tracked_despite_ignore: false,
+            }))
+        })
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
 }

@@ -301,6 +301,7 @@ fn t_pipeline(name: &str, b: &[u8]) {
         root: root.to_path_buf(),
         config: config.clone(),
         threads: 1,
+        scope: Default::default(),
     };
     let report = engine::scan(&opts);
     for f in [

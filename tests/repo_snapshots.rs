@@ -7,11 +7,11 @@ mod common;
 use assert_cmd::Command;
 
 fn scan_json(name: &str) -> serde_json::Value {
-    let root = common::fixtures().join("repos").join(name);
+    let root = common::standalone(&common::fixtures().join("repos").join(name));
     let out = Command::cargo_bin("harden")
         .expect("binary is built")
         .args(["scan", "--format", "json"])
-        .arg(&root)
+        .arg(root.path())
         .output()
         .expect("harden runs");
     assert!(

@@ -421,3 +421,118 @@ fn cli_writes_every_format() {
         .unwrap();
     assert_eq!(ok.status.code(), Some(0));
 }
+
+/// A report of thousands of findings: every severity, long messages, snippets that
+/// need a longer fence, related places.
+fn huge_report(n: usize) -> ScanReport {
+    let mut report = ScanReport::default();
+    for i in 0..n {
+        let severity = Severity::ALL_DESC[i % 5];
+        let line = i % 400 + 1;
+        report.findings.push(Finding {
+            rule: "shell/unsafe-rm",
+            severity,
+            message: format!(
+                "`rm -rf $DIR_{i}/*` deletes `/*` if `DIR_{i}` is empty or unset; write `${{DIR_{i}:?}}` <and> | check it"
+            ),
+            path: format!("services/svc-{}/scripts/clean up {}.sh", i % 37, i % 11),
+            span: 0..1,
+            region: Region {
+                start: Position { line, column: 1 },
+                end: Position { line, column: 8 },
+            },
+            snippet: format!("rm -rf $DIR_{i}/* # ``` fence inside {}", "x".repeat(i % 90)),
+            related: vec![Related {
+                path: "ops/Makefile".into(),
+                span: 0..1,
+                region: Region {
+                    start: Position { line: 3, column: 1 },
+                    end: Position { line: 3, column: 2 },
+                },
+                message: "called from here".into(),
+            }],
+            fix: None,
+        });
+    }
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.stats.files_scanned = 400;
+    report
+}
+
+/// GitHub refuses a comment over 65,536 characters: thousands of findings still give a
+/// comment under the budget, most severe first, whole findings only, valid Markdown,
+/// and a line counting the rest.
+#[test]
+fn markdown_stays_under_the_comment_budget() {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+    let report = huge_report(5000);
+    let mut out = Vec::new();
+    markdown::render(&report, &sample_extras(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.len() <= markdown::BUDGET, "{} bytes", text.len());
+    assert!(text.chars().count() < 65_536);
+    assert!(
+        text.len() > markdown::BUDGET / 2,
+        "budget left unused: {}",
+        text.len()
+    );
+    // Every section is there, the summary counts everything.
+    for heading in ["## Summary", "## Readiness", "## Findings", "## Plan"] {
+        assert!(text.contains(heading), "{heading} missing");
+    }
+    assert!(text.contains("**5000 findings**"), "summary counts all");
+    assert!(text.trim_end().ends_with("</sub>"), "footer kept");
+    // Most severe first: the critical section before any other, and no finding of a
+    // lower severity shown while one of a higher one is left out.
+    let crit = text.find("Critical (1000)").expect("critical section");
+    assert!(text.find("High (1000)").is_none_or(|h| h > crit));
+    let more = text
+        .lines()
+        .find(|l| l.contains("more findings ("))
+        .expect("the rest is counted");
+    assert!(more.contains("in the SARIF/HTML report"), "{more}");
+    let left: usize = more
+        .trim_start_matches("**")
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    // Valid Markdown: each shown finding is one list item whose snippet is one fenced
+    // code block holding exactly the snippet line; no block runs into the next text.
+    let mut blocks = 0;
+    let mut in_block = false;
+    let mut block_text = String::new();
+    for ev in Parser::new(&text) {
+        match ev {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                in_block = true;
+                block_text.clear();
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_block = false;
+                blocks += 1;
+                assert_eq!(block_text.lines().count(), 1, "{block_text:?}");
+                assert!(block_text.starts_with("rm -rf $DIR_"), "{block_text:?}");
+            }
+            Event::Text(t) if in_block => block_text.push_str(&t),
+            _ => {}
+        }
+    }
+    assert!(!in_block, "an unclosed code block");
+    let shown = 5000 - left;
+    assert_eq!(blocks, shown, "one code block per finding shown");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("- **shell/unsafe-rm**"))
+            .count(),
+        shown
+    );
+    // A small report is whole: nothing left out, no "more" line.
+    let mut out = Vec::new();
+    markdown::render(&huge_report(20), &sample_extras(), &mut out).unwrap();
+    let small = String::from_utf8(out).unwrap();
+    assert!(!small.contains("more findings"));
+    assert_eq!(small.matches("- **shell/unsafe-rm**").count(), 20);
+}

@@ -14,11 +14,11 @@ use serde_json::Value;
 const REPOS: &[&str] = &["collector-ops", "gpu-inference"];
 
 fn scan_json(repo: &str) -> Value {
-    let root = common::fixtures().join("repos").join(repo);
+    let root = common::standalone(&common::fixtures().join("repos").join(repo));
     let out = Command::cargo_bin("harden")
         .expect("binary")
         .args(["scan", "--format", "json", "--fail-on", "critical"])
-        .arg(&root)
+        .arg(root.path())
         .output()
         .expect("runs");
     assert!(

@@ -650,3 +650,80 @@ fn cli_osv_flag_overrides_the_config() {
         .assert()
         .code(2);
 }
+
+/// The advice is whole in the terminal, wrapped to the width given (the terminal's),
+/// and to the fixed width through a pipe: no line cut at a fixed width with "…".
+#[test]
+fn terminal_advice_wraps_to_the_width() {
+    let report = assess("status-bare-collector");
+    let advised: Vec<&str> = report
+        .controls
+        .iter()
+        .map(|c| c.advice.as_str())
+        .filter(|a| !a.is_empty())
+        .collect();
+    assert!(
+        advised.iter().any(|a| a.chars().count() > 120),
+        "a long advice to wrap"
+    );
+    let advice_text = |text: &str| -> String {
+        // Advice lines: indented, "→ " on the first, two spaces on the rest.
+        text.lines()
+            .filter(|l| {
+                l.starts_with("          ")
+                    && !l.trim_start().starts_with(['✔', '✘', '◐', '–', '?'])
+            })
+            .map(|l| l.trim_start().trim_start_matches("→ "))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for width in [60usize, 100, 180] {
+        let mut out = Vec::new();
+        status::render::terminal_width(&report, false, width, &mut out).expect("renders");
+        let text = String::from_utf8(out).expect("utf-8");
+        let joined = advice_text(&text);
+        for a in &advised {
+            let words = a.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                joined.contains(&words),
+                "{width}: advice not whole: {a}\n{text}"
+            );
+        }
+        assert!(!joined.contains('…'), "{width}: advice cut");
+        let longest = text
+            .lines()
+            .filter(|l| l.starts_with("          "))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        // A narrow terminal still gets 40 columns of advice beside the indent.
+        let text_longest = text
+            .lines()
+            .filter(|l| l.starts_with("          "))
+            .map(|l| l.trim_start().trim_start_matches("→ ").chars().count())
+            .max()
+            .unwrap_or(0);
+        assert!(text_longest <= 40.max(width), "{width}: {text_longest}");
+        if width >= 100 {
+            assert!(longest <= width, "{width}: a line of {longest}");
+        }
+        if width == 180 {
+            assert!(longest > 100, "a wide terminal is used: {longest}");
+        }
+    }
+    // Through a pipe: the fixed width.
+    let out = Command::cargo_bin("harden")
+        .expect("binary")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "200")
+        .args(["status"])
+        .arg(repo("status-bare-collector"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let mut fixed = Vec::new();
+    status::render::terminal_width(&report, false, harden::cli::FIXED_WIDTH, &mut fixed)
+        .expect("renders");
+    let fixed = String::from_utf8(fixed).expect("utf-8");
+    assert_eq!(advice_text(&text), advice_text(&fixed));
+}

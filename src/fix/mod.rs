@@ -95,6 +95,7 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
         root: root.to_path_buf(),
         config: config.clone(),
         threads: 0,
+        scope: Default::default(),
     };
     let mut outcome = FixOutcome::default();
     let mut blocked: BTreeSet<String> = BTreeSet::new();
@@ -288,6 +289,7 @@ fn add_security_workflow(
         root: root.to_path_buf(),
         config: config.clone(),
         threads: 0,
+        scope: Default::default(),
     });
 }
 

@@ -20,8 +20,10 @@ pub use extras::ReportExtras;
 /// Output formats of `harden scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Human-readable, grouped by file, with carets.
+    /// Human-readable: a summary, then the findings with carets.
     Terminal,
+    /// One line per finding, `path:line:col: severity rule message`.
+    Concise,
     /// Versioned JSON (docs/json-output.md).
     Json,
     /// SARIF 2.1.0 for GitHub code scanning.
@@ -34,6 +36,16 @@ pub enum Format {
     Html,
 }
 
+/// The order of the findings in the human formats (terminal, concise).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortOrder {
+    /// Most severe first (by file and line within a severity): what to read first.
+    #[default]
+    Severity,
+    /// By file and line, every finding of a file together.
+    File,
+}
+
 /// What renderers may use besides the findings.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -41,8 +53,10 @@ pub struct RenderOptions {
     pub color: bool,
     /// The scanned root as given on the command line (SARIF `originalUriBaseIds`).
     pub root: Option<PathBuf>,
-    /// Status and plan for the Markdown and HTML reports.
+    /// Status and plan for the Markdown, HTML and terminal reports.
     pub extras: ReportExtras,
+    /// Order of the findings in the human formats.
+    pub sort: SortOrder,
 }
 
 /// Writes `report` in `format`.
@@ -67,7 +81,18 @@ pub fn render_with(
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Terminal => terminal::render(report, opts.color, w),
+        Format::Terminal | Format::Concise => {
+            let topts = terminal::TerminalOptions {
+                color: opts.color,
+                sort: opts.sort,
+                plan: opts.extras.plan.as_ref(),
+            };
+            if format == Format::Concise {
+                terminal::render_concise(report, &topts, w)
+            } else {
+                terminal::render_with(report, &topts, w)
+            }
+        }
         Format::Json => json::render(report, w),
         Format::Sarif => sarif::render(report, opts.root.as_deref(), w),
         Format::Github => github::render(report, w),

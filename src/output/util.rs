@@ -18,6 +18,32 @@ fn acts_on_terminal(c: char, keep_newlines: bool) -> bool {
     }
 }
 
+/// `text` in lines of at most `width` characters, broken between words (a word
+/// longer than the line gets a line of its own); runs of whitespace become one space.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut len = 0usize;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if len > 0 && len + 1 + n > width {
+            lines.push(std::mem::take(&mut line));
+            len = 0;
+        }
+        if len > 0 {
+            line.push(' ');
+            len += 1;
+        }
+        line.push_str(word);
+        len += n;
+    }
+    if len > 0 {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Text from a repository made safe to print on a terminal: control characters
 /// (escape sequences that retitle the window, clear the screen or move the cursor
 /// to hide a finding) are shown escaped (`\x1b`, `\u{202e}`) instead of acted on.
@@ -74,6 +100,18 @@ pub fn finding_region(f: &Finding) -> Region {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn wraps_between_words() {
+        assert_eq!(wrap("a bb  ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            ["averyveryverylongword", "x"]
+        );
+        assert!(wrap("   ", 10).is_empty());
+        assert_eq!(wrap("é é é", 3), ["é é", "é"], "characters, not bytes");
+    }
+
     use super::*;
     use crate::source::Position;
 

@@ -261,7 +261,12 @@ pub fn run_cli(args: StatusArgs, prober: &dyn live::LiveProber) -> i32 {
     let color = crate::cli::use_color(args.output.is_some());
     let res = crate::cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
         match args.format {
-            StatusFormat::Terminal => render::terminal(&status, color, w),
+            StatusFormat::Terminal => render::terminal_width(
+                &status,
+                color,
+                crate::cli::output_width(args.output.is_some()),
+                w,
+            ),
             StatusFormat::Json => render::json(&status, w),
         }
     });

@@ -58,19 +58,6 @@ fn fmt_score(x: Option<f64>) -> String {
     }
 }
 
-/// Cuts `text` at a word boundary to at most `max` characters (JSON keeps it whole).
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = match cut.rfind(' ') {
-        Some(i) => &cut[..i],
-        None => &cut,
-    };
-    format!("{}…", cut.trim_end_matches([',', ';', ':']))
-}
-
 fn where_(e: &Evidence) -> String {
     if e.line == 0 {
         // A URL answered by `status --probe`, not a file.
@@ -80,8 +67,20 @@ fn where_(e: &Evidence) -> String {
     }
 }
 
-/// Renders the report for a person: one line per control, advice (shortened) under what is not done.
+/// Renders the report for a person: one line per control, advice under what is not
+/// done, wrapped to [`crate::cli::FIXED_WIDTH`] columns.
 pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::io::Result<()> {
+    terminal_width(report, color, crate::cli::FIXED_WIDTH, w)
+}
+
+/// [`terminal`] with the advice wrapped to `width` columns (the terminal's), whole:
+/// JSON and the terminal give the same advice.
+pub fn terminal_width(
+    report: &StatusReport,
+    color: bool,
+    width: usize,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let p = Painter { color };
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
@@ -180,18 +179,20 @@ pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::i
                 }
             )?;
             if !c.advice.is_empty() {
-                writeln!(
-                    w,
-                    "    {} {}",
-                    " ".repeat(id_width + 5),
-                    p.paint(
-                        dim,
-                        &format!(
-                            "→ {}",
-                            crate::output::util::term_safe(&shorten(&c.advice, 110))
-                        )
-                    )
-                )?;
+                // Under the control's summary: "→ " and the advice, continued lines
+                // indented to the advice's first word; at least 40 columns of text.
+                let indent = id_width + 10;
+                let text = crate::output::util::term_safe(&c.advice);
+                let room = width.saturating_sub(indent + 2).max(40);
+                for (i, line) in crate::output::util::wrap(&text, room).iter().enumerate() {
+                    let arrow = if i == 0 { "→ " } else { "  " };
+                    writeln!(
+                        w,
+                        "{}{}",
+                        " ".repeat(indent),
+                        p.paint(dim, &format!("{arrow}{line}"))
+                    )?;
+                }
             }
         }
     }

@@ -18,6 +18,7 @@ pub fn scan_with(root: &Path, rules: &[Box<dyn Rule>]) -> ScanReport {
         root: root.to_path_buf(),
         config: Config::default(),
         threads: 2,
+        scope: Default::default(),
     };
     engine::scan_with(&opts, rules)
 }
@@ -28,6 +29,7 @@ pub fn scan_with_own_config(root: &Path, rules: &[Box<dyn Rule>]) -> ScanReport 
         root: root.to_path_buf(),
         config: Config::load(root, None).expect("fixture config loads"),
         threads: 2,
+        scope: Default::default(),
     };
     engine::scan_with(&opts, rules)
 }
@@ -38,6 +40,7 @@ pub fn scan_all(root: &Path) -> ScanReport {
         root: root.to_path_buf(),
         config: Config::load(root, None).expect("fixture config loads"),
         threads: 2,
+        scope: Default::default(),
     };
     engine::scan(&opts)
 }
@@ -173,4 +176,27 @@ pub fn run_guarded(
         stdout: t_out.join().expect("stdout reader"),
         stderr: t_err.join().expect("stderr reader"),
     }
+}
+
+/// A copy of fixture repository `src` in a temporary directory. A fixture stands for
+/// a repository of its own, but under `tests/fixtures/` it sits inside this
+/// repository's work tree, where `harden scan` takes it for a subdirectory (and
+/// leaves out what only a whole repository can show): the copy is the repository.
+pub fn standalone(src: &Path) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("create");
+        for e in std::fs::read_dir(from).expect("read fixture") {
+            let e = e.expect("entry");
+            let dest = to.join(e.file_name());
+            let ft = e.file_type().expect("type");
+            if ft.is_dir() {
+                copy(&e.path(), &dest);
+            } else if ft.is_file() {
+                std::fs::copy(e.path(), &dest).expect("copy");
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy(src, tmp.path());
+    tmp
 }

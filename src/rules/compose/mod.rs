@@ -377,6 +377,7 @@ pub(crate) fn scan_and_fix(
         root: dir.path().to_path_buf(),
         config: crate::config::Config::default(),
         threads: 1,
+        scope: Default::default(),
     };
     let report = crate::engine::scan_with(&opts, &[rule]);
     let mut edits: Vec<_> = report

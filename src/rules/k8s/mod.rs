@@ -491,6 +491,7 @@ mod odd_shapes {
             root: dir.path().to_path_buf(),
             config: Config::default(),
             threads: 1,
+            scope: Default::default(),
         };
         let report = scan_with(&opts, &rules);
         let failures: Vec<_> = report
