@@ -349,6 +349,7 @@ fn report() -> ScanReport {
     let mut report = common::scan_all(&common::fixtures().join("reports/webapp"));
     // Text that must stay text: markup, entities, quotes, a script that must not run.
     report.findings.push(Finding {
+        grouped: false,
         rule: "config/hardcoded-ip",
         severity: Severity::Critical,
         message: "server address \"10.0.4.17\" & port <8443> hard-coded here and in 13 other files".into(),
@@ -363,6 +364,7 @@ fn report() -> ScanReport {
         fix: None,
     });
     report.findings.push(Finding {
+        grouped: false,
         rule: "test/escaping",
         severity: Severity::Low,
         message: "<b>not bold</b> & \"quoted\" 'single' </script><script>window.__pwned=1</script>"
@@ -378,6 +380,7 @@ fn report() -> ScanReport {
         fix: None,
     });
     report.findings.push(Finding {
+        grouped: false,
         rule: "repo/missing-security-policy",
         severity: Severity::Info,
         message: "no SECURITY.md: tell reporters where to send a vulnerability".into(),

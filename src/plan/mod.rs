@@ -136,6 +136,7 @@ pub fn item_of(f: &Finding) -> Item {
         severity: f.severity,
         message: f.message.clone(),
         related,
+        places: f.places(),
         fingerprint: baseline::fingerprint(f),
     }
 }
@@ -416,6 +417,7 @@ mod tests {
                         .map(|i| PATHS[i].to_string())
                         .filter(|x| !x.is_empty())
                         .collect(),
+                    places: 1,
                     fingerprint: format!("{r}:{p}:{line}"),
                 })
                 .collect()

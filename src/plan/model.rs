@@ -153,6 +153,10 @@ pub struct Item {
     pub message: String,
     /// Other files that belong to the same problem (copies of a credential…).
     pub related: Vec<String>,
+    /// Places the finding stands for: 1, or the members of a grouped finding (the
+    /// services of one compose file, the unpinned `uses:` of one workflow); the
+    /// estimate counts places, not findings.
+    pub places: usize,
     /// Baseline fingerprint (see `baseline.rs`).
     pub fingerprint: String,
 }

@@ -76,6 +76,11 @@ pub fn task_id(rule: &str, scope: Option<&str>) -> String {
     id
 }
 
+/// Places the items stand for: a grouped finding counts each of its members.
+fn places_of<'a>(items: impl Iterator<Item = &'a Item>) -> usize {
+    items.map(|i| i.places.max(1)).sum()
+}
+
 /// Files an item edits: its own path and its related paths.
 fn item_files(i: &Item) -> impl Iterator<Item = &str> {
     std::iter::once(i.path.as_str())
@@ -123,7 +128,7 @@ fn sized_tasks(rule: &str, label: Option<&str>, list: &[&Item], ov: &Overrides) 
     let model = effort_model(rule, ov);
     let raw = |items: &[&Item]| {
         let files: BTreeSet<&str> = items.iter().flat_map(|i| item_files(i)).collect();
-        effort::raw_hours(model, items.len(), files.len())
+        effort::raw_hours(model, places_of(items.iter().copied()), files.len())
     };
     let files: BTreeSet<&str> = list.iter().flat_map(|i| item_files(i)).collect();
     let mut by_scope: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
@@ -273,8 +278,10 @@ fn make_task(
         .max()
         .unwrap_or(Severity::Info);
     let model = effort_model(rule, ov);
-    let hours = effort::estimate(model, findings.len(), files.len());
-    let estimate_basis = super::guidance::estimate_basis(rule, model, findings.len(), files.len());
+    // A grouped finding (the services of one compose file) is as many changes as places.
+    let places = places_of(findings.iter());
+    let hours = effort::estimate(model, places, files.len());
+    let estimate_basis = super::guidance::estimate_basis(rule, model, places, files.len());
     let size = crate::plan::model::Effort::from_hours(hours);
     let phase = match ov.phase.get(rule) {
         Some(p) if !phases::is_blocker(severity) => *p,
@@ -294,8 +301,8 @@ fn make_task(
     let extent = match files.len() {
         0 => String::new(),
         1 if scope.is_none() => {
-            if findings.len() > 1 {
-                format!(" in `{}` ({} places)", files[0], findings.len())
+            if places > 1 {
+                format!(" in `{}` ({places} places)", files[0])
             } else {
                 format!(" in `{}`", files[0])
             }
@@ -354,6 +361,7 @@ pub(crate) mod tests {
             severity: Severity::Medium,
             message: format!("{rule} at {path}:{line}"),
             related: Vec::new(),
+            places: 1,
             fingerprint: format!("{rule}{path}{line}"),
         }
     }
