@@ -303,6 +303,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
 fn report_extras(format: Format, common: &CommonArgs, report: &ScanReport) -> output::ReportExtras {
     let mut extras = output::ReportExtras::default();
     if matches!(format, Format::Html | Format::Markdown) {
+        extras.project = Some(crate::plan::project_name(&common.path));
         if let Ok(config) = Config::load(&common.path, common.config.as_deref()) {
             extras.status = Some(crate::status::assess(&common.path, report, &config).view());
         }

@@ -368,7 +368,9 @@ pub fn sample_extras() -> ReportExtras {
                     blocked_by: vec![],
                 },
             ],
+            summary: String::new(),
         }),
+        project: Some("webapp".into()),
     }
 }
 

@@ -254,7 +254,8 @@ fn criteria_for(tasks: &[Task]) -> Vec<PhaseCriteria> {
     out
 }
 
-fn project_name(root: &Path) -> String {
+/// The repository's name as reports show it: the scanned directory's name.
+pub fn project_name(root: &Path) -> String {
     let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     abs.file_name()
         .map(|n| n.to_string_lossy().to_string())

@@ -428,9 +428,5 @@ impl Plan {
 
 /// Formats hours without a needless `.0` ("2", "2.5").
 pub fn fmt_hours(h: f64) -> String {
-    if (h - h.round()).abs() < 1e-9 {
-        format!("{}", h.round() as i64)
-    } else {
-        format!("{h:.1}")
-    }
+    crate::output::extras::fmt_hours(h)
 }

@@ -41,6 +41,13 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     if plan.tasks.is_empty() {
         return Ok(());
     }
+    writeln!(w, "{}\n", summary_sentence(plan))
+}
+
+/// The plan in one sentence: findings, tasks, effort with and without review, the
+/// schedule's working days and the critical path. The Markdown plan opens with it and
+/// the HTML and Markdown reports show it, so every report gives the same figures.
+pub fn summary_sentence(plan: &Plan) -> String {
     let s = &plan.schedule;
     let scheduled: f64 = plan
         .tasks
@@ -51,11 +58,10 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         (Some(a), Some(b)) => format!(", {a} to {b}"),
         _ => String::new(),
     };
-    writeln!(
-        w,
+    format!(
         "{} grouped into {} in {}, about {} hours of work ({} h with review) in {}. \
          With {} at {} h/day ({} h of it on plan tasks) the schedule takes {}{dates}; \
-         the critical path is {} h.\n",
+         the critical path is {} h.",
         plural(plan.findings, "finding"),
         plural(plan.tasks.len(), "task"),
         plural(
