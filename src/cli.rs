@@ -128,7 +128,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Scan(args) => cmd_scan(args),
         Command::Status(args) => crate::status::run_cli(args, &crate::probe::StatusProber),
-        Command::Plan(args) => crate::plan::run_cli(args),
+        Command::Plan(args) => crate::plan::run_cli(args, &crate::probe::StatusProber),
         Command::Baseline(args) => crate::plan::run_baseline_cli(args),
         Command::Fix(args) => crate::fix::run_cli(args),
         Command::Sbom(args) => crate::sbom::run_cli(args),

@@ -407,6 +407,21 @@ pub struct Plan {
     pub final_criteria: Vec<Criterion>,
     /// Number of findings the plan covers.
     pub findings: usize,
+    /// What the running service answered (`plan --probe URL`); empty without a probe.
+    pub live: Vec<LiveEvidence>,
+}
+
+/// One control a probe proves or disproves (`health-endpoint`, `readiness-endpoint`,
+/// `metrics`), as `status --probe URL` reports it: the plan and `plan --since` show it
+/// so a task about health checks is judged against the running service.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LiveEvidence {
+    /// Control id.
+    pub control: String,
+    /// `done`, `partial`, `missing`… after the probe.
+    pub state: String,
+    /// "answered 200 at URL in N ms", or why it is missing.
+    pub summary: String,
 }
 
 impl Plan {

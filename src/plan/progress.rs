@@ -129,6 +129,9 @@ pub struct Progress {
     pub hours_after: f64,
     /// Final criteria, ticked.
     pub final_criteria: Vec<Criterion>,
+    /// What the running service answered (`--probe URL`); empty without a probe.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub live: Vec<super::model::LiveEvidence>,
 }
 
 /// The readiness score of `harden status` with these findings open and these
@@ -303,6 +306,7 @@ pub fn compare(
         fixed_findings,
         tasks,
         phases,
+        live: Vec::new(),
     }
 }
 
@@ -361,6 +365,7 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
         fmt_score(p.score_after)
     )?;
     writeln!(w)?;
+    super::render_md::live_section(&p.live, w)?;
     for ph in &p.phases {
         writeln!(
             w,

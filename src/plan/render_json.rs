@@ -40,6 +40,9 @@ pub struct JsonPlan<'a> {
     pub total_hours: f64,
     /// Success criteria per phase.
     pub criteria: Vec<JsonPhaseCriteria<'a>>,
+    /// What the running service answered (`--probe URL`); absent without a probe.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub live: &'a [super::model::LiveEvidence],
 }
 
 /// Options.
@@ -259,6 +262,7 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
                     .collect(),
             })
             .collect(),
+        live: &plan.live,
     }
 }
 

@@ -14,6 +14,7 @@ pub const MAX_LISTED: usize = 10;
 /// Writes the plan.
 pub fn render(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     header(plan, w)?;
+    live_section(&plan.live, w)?;
     if plan.tasks.is_empty() {
         writeln!(w, "No findings: nothing to plan.")?;
         return Ok(());
@@ -80,6 +81,27 @@ pub fn summary_sentence(plan: &Plan) -> String {
         plural(s.days(), "working day"),
         fmt_hours(plan.critical_path_hours),
     )
+}
+
+/// "Live evidence": what the running service answered for the controls a probe
+/// proves (`--probe URL`); nothing without a probe.
+pub fn live_section(live: &[super::model::LiveEvidence], w: &mut dyn Write) -> io::Result<()> {
+    if live.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "## Live evidence\n")?;
+    writeln!(w, "| Control | State | What the service answered |")?;
+    writeln!(w, "|---|---|---|")?;
+    for e in live {
+        writeln!(
+            w,
+            "| `{}` | {} | {} |",
+            e.control,
+            e.state,
+            cell(&e.summary)
+        )?;
+    }
+    writeln!(w)
 }
 
 /// Text safe inside a Markdown table cell (pipes escaped, newlines folded).
