@@ -345,6 +345,9 @@ fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
                 .map(|slot| {
                     if slot.start_hour < day_start(d) {
                         format!("{} (cont.)", slot.task)
+                    } else if slot.early {
+                        // Ahead of its phase so the developer does not idle: said where it starts.
+                        format!("{} (early)", slot.task)
                     } else {
                         slot.task.clone()
                     }
@@ -378,7 +381,7 @@ fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(
             w,
-            "Started ahead of their phase, because no task of an earlier phase could start \
+            "Marked (early): started ahead of their phase, because no task of an earlier phase could start \
              (blocked, or its files were being edited) and the developer would otherwise idle: {listed}.\n"
         )?;
     }
