@@ -349,7 +349,10 @@ pub fn run_cli(args: PlanArgs, prober: &dyn crate::status::live::LiveProber) -> 
             Ok(b) => b,
             Err(e) => return cli::error(e),
         };
-        let before = build_plan_from_items(&project, &base.items(), &opts);
+        // A baseline records findings, not the repository model: the plan then gets
+        // today's design tasks too, so they read "remaining" rather than "new" on
+        // every run (and leave both plans together when the pattern is gone).
+        let before = build_plan_with(&project, &base.items(), &opts, &plan.patterns);
         // The score is status's: today's controls (probed with --probe), scored with
         // either plan's findings.
         let status =

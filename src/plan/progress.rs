@@ -210,7 +210,11 @@ pub fn compare(
             (Some(b), Some(a)) => {
                 let old_left =
                     places(&a.findings).saturating_sub(new_in.get(id).copied().unwrap_or(0));
-                let status = if old_left == 0 {
+                // A design task has no findings: it is done when the pattern is gone
+                // (today's plan no longer has it), not because nothing was counted.
+                let status = if b.findings.is_empty() {
+                    TaskStatus::Remaining
+                } else if old_left == 0 {
                     TaskStatus::Done
                 } else if old_left < places(&b.findings) {
                     TaskStatus::Partial
@@ -503,5 +507,48 @@ mod tests {
         test.path = "tests/test_app.py".into();
         assert_eq!(score(&controls, &[repo, test]), Some(7.5));
         assert_eq!(score(&[control(1, State::NotApplicable)], &five), None);
+    }
+
+    #[test]
+    fn a_design_task_in_both_plans_is_remaining_not_done() {
+        use crate::plan::design::Patterns;
+        use crate::plan::model::PlanOptions;
+        let patterns = Patterns {
+            connecting_modules: (0..6)
+                .map(|n| (format!("app/m{n}.py"), 3, "psycopg2.connect".to_string(), 1))
+                .collect(),
+        };
+        let items = vec![crate::plan::tasks::tests::item(
+            "python/bare-except",
+            "app/m0.py",
+            9,
+        )];
+        let opts = PlanOptions::default();
+        let before = crate::plan::build_plan_with("p", &items, &opts, &patterns);
+        let after = crate::plan::build_plan_with("p", &items, &opts, &patterns);
+        let base = Baseline {
+            schema_version: crate::plan::baseline::BASELINE_VERSION,
+            findings: items
+                .iter()
+                .map(|i| crate::plan::baseline::BaselineEntry {
+                    fingerprint: i.fingerprint.clone(),
+                    rule: i.rule.clone(),
+                    path: i.path.clone(),
+                    line: i.line,
+                    severity: i.severity,
+                    message: i.message.clone(),
+                    related: Vec::new(),
+                    places: 1,
+                })
+                .collect(),
+        };
+        let p = compare(&before, &after, &base, &[]);
+        let design = p
+            .tasks
+            .iter()
+            .find(|t| t.id == "T-design-connection-pool")
+            .expect("design task");
+        assert_eq!(design.status, TaskStatus::Remaining);
+        assert!(p.tasks.iter().all(|t| t.status == TaskStatus::Remaining));
     }
 }
