@@ -1,8 +1,8 @@
 //! Grouping findings into tasks: one task per problem, split only where a person would.
 //!
 //! A rule's findings form one task ("Shell scripts missing strict mode (6 files)"),
-//! with two exceptions. Findings that block a release (high and critical, see
-//! [`phases::is_blocker`]) and the rest of the same rule are two tasks: the first is
+//! with two exceptions. Findings that block a release (high and critical in shipped
+//! code, see [`phases::blocks_release`]) and the rest of the same rule are two tasks: the first is
 //! phase 0, the second waits for its phase (`T-python-bare-except` and
 //! `T-python-bare-except-followup`). And a problem too big for one person in
 //! [`MAX_TASK_HOURS`] (by the uncapped estimate) is cut along top-level directories,
@@ -107,7 +107,7 @@ pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
         }
         let (urgent, rest): (Vec<&Item>, Vec<&Item>) = list
             .into_iter()
-            .partition(|i| phases::is_blocker(i.severity));
+            .partition(|i| phases::blocks_release(i.severity, &i.path));
         let followup = (!urgent.is_empty() && !rest.is_empty()).then_some(FOLLOWUP);
         for (part, label) in [(urgent, None), (rest, followup)] {
             if !part.is_empty() {
@@ -283,9 +283,18 @@ fn make_task(
     let hours = effort::estimate(model, places, files.len());
     let estimate_basis = super::guidance::estimate_basis(rule, model, places, files.len());
     let size = crate::plan::model::Effort::from_hours(hours);
+    let blocker = findings
+        .iter()
+        .any(|i| phases::blocks_release(i.severity, &i.path));
+    // High findings that do not ship (a test's) wait for their rule's phase.
+    let phase_severity = if blocker {
+        severity
+    } else {
+        severity.min(Severity::Medium)
+    };
     let phase = match ov.phase.get(rule) {
-        Some(p) if !phases::is_blocker(severity) => *p,
-        _ => phases::phase_of(rule, severity),
+        Some(p) if !blocker => *p,
+        _ => phases::phase_of(rule, phase_severity),
     };
     let mut base = phases::title_of(rule);
     if phases::is_leaked_secret(rule) && severity >= Severity::Medium {
@@ -317,7 +326,11 @@ fn make_task(
     if let Some(l) = label {
         id.push('-');
         id.push_str(l);
-        title.push_str(" — the findings below high");
+        title.push_str(if phases::is_blocker(severity) {
+            " — the findings that do not ship"
+        } else {
+            " — the findings below high"
+        });
     }
     Task {
         id,
@@ -465,6 +478,23 @@ pub(crate) mod tests {
         assert_eq!(tasks[1].id, "T-actions-template-injection-followup");
         assert_eq!(tasks[1].phase, Phase::SecurityStability);
         assert_eq!(tasks[1].findings.len(), 1);
+    }
+
+    #[test]
+    fn only_shipped_high_findings_are_phase_0() {
+        let mut shipped = item("shell/unsafe-rm", "scripts/deploy.sh", 3);
+        shipped.severity = Severity::High;
+        let mut test = item("shell/unsafe-rm", "tests/e2e/cleanup.sh", 7);
+        test.severity = Severity::High;
+        let tasks = group(&[shipped, test.clone()]);
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(tasks[0].phase, Phase::CriticalBlockers);
+        assert_eq!(tasks[0].findings[0].path, "scripts/deploy.sh");
+        assert_eq!(tasks[1].id, "T-shell-unsafe-rm-followup");
+        assert!(tasks[1].title.ends_with("the findings that do not ship"));
+        assert_eq!(tasks[1].phase, Phase::SecurityStability);
+        // Alone, a high finding in test code still waits for its rule's phase.
+        assert_eq!(group(&[test])[0].phase, Phase::SecurityStability);
     }
 
     #[test]
