@@ -143,7 +143,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Scan(args) => cmd_scan(args),
         Command::Status(args) => crate::status::run_cli(args, &crate::probe::StatusProber),
-        Command::Plan(args) => crate::plan::run_cli(args),
+        Command::Plan(args) => crate::plan::run_cli(args, &crate::probe::StatusProber),
         Command::Baseline(args) => crate::plan::run_baseline_cli(args),
         Command::Fix(args) => crate::fix::run_cli(args),
         Command::Sbom(args) => crate::sbom::run_cli(args),
@@ -499,6 +499,9 @@ fn report_extras(
     whole: bool,
 ) -> output::ReportExtras {
     let mut extras = output::ReportExtras::default();
+    if matches!(format, Format::Html | Format::Markdown) {
+        extras.project = Some(crate::plan::project_name(&common.path));
+    }
     if whole && matches!(format, Format::Html | Format::Markdown) {
         if let Ok(config) = Config::load(&common.path, common.config.as_deref()) {
             extras.status = Some(crate::status::assess(&common.path, report, &config).view());

@@ -176,6 +176,13 @@ pub struct Finding {
     pub snippet: String,
     /// Other locations that belong to the same problem.
     pub related: Vec<Related>,
+    /// The finding stands for a group of places, one per instance (the services of one
+    /// compose file, the unpinned `uses:` of one workflow, the broken links of one
+    /// document): its related locations are further instances, not context. The plan
+    /// estimates it by its places, and its fingerprint leaves the member list out so
+    /// fixing one member does not make the group look new. Set on every finding of a
+    /// grouping rule, a group of one included.
+    pub grouped: bool,
     /// An automated fix, when one is safe to express.
     pub fix: Option<Fix>,
 }
@@ -190,6 +197,16 @@ impl Finding {
     /// Whether the finding is about the repository as a whole, not a place in a file.
     pub fn is_repository_level(&self) -> bool {
         self.path == REPOSITORY_PATH
+    }
+
+    /// How many places the finding stands for: 1, or 1 + its related locations when
+    /// it is [`grouped`](Finding::grouped).
+    pub fn places(&self) -> usize {
+        if self.grouped {
+            1 + self.related.len()
+        } else {
+            1
+        }
     }
 
     /// The file a fix of this finding edits or creates.
@@ -213,9 +230,25 @@ impl Finding {
 
     /// Fingerprint that survives line shifts: rule, path, the whitespace-normalised
     /// snippet and the message with digit runs masked (so "in 9 files" → "in 10 files"
-    /// or a quoted line number does not make an old finding look new). Used by
-    /// baselines and SARIF `partialFingerprints`.
+    /// or a quoted line number does not make an old finding look new). A grouped
+    /// finding hashes only its rule, path and severity: its snippet is the first
+    /// member's line and its message lists the members, so either changes when one
+    /// member is fixed while the group (one per file and severity) is still there.
+    /// Used by baselines and SARIF `partialFingerprints`.
     pub fn fingerprint(&self) -> String {
+        if self.grouped {
+            let mut h = Fnv64::default();
+            for part in [
+                "group",
+                self.rule,
+                self.path.as_str(),
+                self.severity.as_str(),
+            ] {
+                h.write(part.as_bytes());
+                h.write(b"\0");
+            }
+            return format!("{:016x}", h.finish());
+        }
         let snippet: Vec<&str> = self.snippet.split_whitespace().collect();
         let mut message = String::with_capacity(self.message.len());
         let mut in_digits = false;
@@ -274,5 +307,34 @@ mod tests {
         assert!(Severity::Low > Severity::Info);
         assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
         assert!("severe".parse::<Severity>().is_err());
+    }
+
+    fn finding(message: &str, snippet: &str, grouped: bool) -> Finding {
+        Finding {
+            rule: "compose/missing-healthcheck",
+            severity: Severity::Low,
+            message: message.to_string(),
+            path: "docker-compose.yml".to_string(),
+            span: 0..0,
+            region: Region::default(),
+            snippet: snippet.to_string(),
+            related: Vec::new(),
+            grouped,
+            fix: None,
+        }
+    }
+
+    #[test]
+    fn a_grouped_finding_keeps_its_fingerprint_when_a_member_is_fixed() {
+        let three = finding("3 services (`db`, `api`, `worker`)", "db:", true);
+        let two = finding("2 services (`api`, `worker`)", "api:", true);
+        assert_eq!(three.fingerprint(), two.fingerprint());
+        let mut high = two.clone();
+        high.severity = Severity::High;
+        assert_ne!(two.fingerprint(), high.fingerprint());
+        // A plain finding still changes with its line and message.
+        let a = finding("service `db`", "db:", false);
+        let b = finding("service `api`", "api:", false);
+        assert_ne!(a.fingerprint(), b.fingerprint());
     }
 }

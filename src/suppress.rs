@@ -81,6 +81,7 @@ mod tests {
 
     fn finding(line: usize) -> Finding {
         Finding {
+            grouped: false,
             rule: "shell/unsafe-rm",
             severity: Severity::High,
             message: String::new(),

@@ -211,6 +211,7 @@ pub fn synthetic_plan() -> PlanView {
                 blocked_by: blocked.iter().map(|b| b.to_string()).collect(),
             })
             .collect(),
+        summary: String::new(),
     }
 }
 
@@ -349,6 +350,7 @@ fn report() -> ScanReport {
     let mut report = common::scan_all(&common::fixtures().join("reports/webapp"));
     // Text that must stay text: markup, entities, quotes, a script that must not run.
     report.findings.push(Finding {
+        grouped: false,
         rule: "config/hardcoded-ip",
         severity: Severity::Critical,
         message: "server address \"10.0.4.17\" & port <8443> hard-coded here and in 13 other files".into(),
@@ -363,6 +365,7 @@ fn report() -> ScanReport {
         fix: None,
     });
     report.findings.push(Finding {
+        grouped: false,
         rule: "test/escaping",
         severity: Severity::Low,
         message: "<b>not bold</b> & \"quoted\" 'single' </script><script>window.__pwned=1</script>"
@@ -378,6 +381,7 @@ fn report() -> ScanReport {
         fix: None,
     });
     report.findings.push(Finding {
+        grouped: false,
         rule: "repo/missing-security-policy",
         severity: Severity::Info,
         message: "no SECURITY.md: tell reporters where to send a vulnerability".into(),
@@ -438,6 +442,7 @@ fn html_report_with_status_and_plan_works_in_chromium() {
     let extras = ReportExtras {
         status: Some(synthetic_status()),
         plan: Some(synthetic_plan()),
+        project: None,
     };
     let mut buf = Vec::new();
     html::render(&report(), &extras, &mut buf).unwrap();
@@ -522,6 +527,7 @@ fn fifty_task_plan() -> PlanView {
     PlanView {
         phases: base.phases,
         tasks,
+        summary: String::new(),
     }
 }
 
@@ -530,6 +536,7 @@ fn html_report_with_fifty_task_plan_works_in_chromium() {
     let extras = ReportExtras {
         status: None,
         plan: Some(fifty_task_plan()),
+        project: Some("fifty-tasks".into()),
     };
     let mut buf = Vec::new();
     html::render(&report(), &extras, &mut buf).unwrap();
@@ -537,4 +544,64 @@ fn html_report_with_fifty_task_plan_works_in_chromium() {
     let page = dir.join("plan-50.html");
     std::fs::write(&page, &buf).unwrap();
     run_browser(&page, &dir.join("plan-50.png"), &["--expect-graph", "50"]);
+}
+
+/// Above 30 tasks the graph is one collapsible group per phase (the first open), no
+/// row wider than six boxes, and the header names the repository; efforts read as the
+/// plan's Markdown writes them.
+#[test]
+fn a_large_plan_is_drawn_per_phase_and_the_header_names_the_repository() {
+    let extras = ReportExtras {
+        status: None,
+        plan: Some(fifty_task_plan()),
+        project: Some("fifty-tasks".into()),
+    };
+    let mut buf = Vec::new();
+    html::render(&report(), &extras, &mut buf).unwrap();
+    let page = String::from_utf8(buf).unwrap();
+    assert!(page.contains("<title>fifty-tasks — harden report</title>"));
+    assert!(page.contains("<h1>fifty-tasks <span>readiness report</span></h1>"));
+    let groups = page.matches("<details class=\"phase-graph\"").count();
+    assert_eq!(groups, 7, "one group per phase");
+    assert_eq!(
+        page.matches("<details class=\"phase-graph\" data-phase=\"0\" open>")
+            .count(),
+        1
+    );
+    let open = page
+        .split("<details class=\"phase-graph\"")
+        .skip(1)
+        .filter(|d| {
+            d.split('>')
+                .next()
+                .is_some_and(|tag| tag.ends_with(" open"))
+        })
+        .count();
+    assert_eq!(open, 1, "only the first phase starts open");
+    assert_eq!(page.matches("class=\"node\"").count(), 50);
+    for w in page.split("<svg style=\"min-width:").skip(1) {
+        let width: f64 = w
+            .split("width=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap();
+        // Six 188 px boxes, their gaps and the lanes of edges passing by.
+        assert!(width <= 1400.0, "a phase graph is {width} px wide");
+    }
+    // Blockers in an earlier phase are named under the phase's graph.
+    assert!(page.contains("Waits for earlier phases:"));
+    assert!(page.contains(" h</td>") && !page.contains("m</td>"));
+
+    // A small plan stays one graph.
+    let extras = ReportExtras {
+        status: None,
+        plan: Some(synthetic_plan()),
+        project: None,
+    };
+    let mut buf = Vec::new();
+    html::render(&report(), &extras, &mut buf).unwrap();
+    let page = String::from_utf8(buf).unwrap();
+    assert!(!page.contains("<details class=\"phase-graph\""));
+    assert!(page.contains("<title>harden report</title>"));
 }

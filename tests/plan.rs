@@ -312,7 +312,19 @@ fn baseline_then_progress_report() {
         .output()
         .unwrap();
     let progress: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(progress["schema_version"], 2);
+    assert_eq!(progress["schema_version"], 3);
+    // A phase reports what moves as it is worked (its open places and the points they
+    // cost), not the overall score again.
+    let phase0 = &progress["phases"][0];
+    assert!(phase0.get("score_before").is_none(), "{phase0}");
+    assert!(
+        phase0["findings_after"].as_u64().unwrap() < phase0["findings_before"].as_u64().unwrap(),
+        "{phase0}"
+    );
+    assert!(
+        phase0["points_after"].as_f64().unwrap() < phase0["points_before"].as_f64().unwrap(),
+        "{phase0}"
+    );
     let out = harden()
         .args(["status", "--format", "json"])
         .arg(&repo)
@@ -326,6 +338,95 @@ fn baseline_then_progress_report() {
         progress["score_before"].as_f64().unwrap() <= progress["score_after"].as_f64().unwrap(),
         "{progress}"
     );
+}
+
+/// A grouped finding (the services of one compose file without a health check) is
+/// estimated by its places, and fixing one member reads "partial, 1 fixed", not
+/// "1 fixed, 1 new": its fingerprint leaves the member list out.
+#[test]
+fn fixing_one_member_of_a_grouped_finding_is_progress_not_a_new_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("plan-pipeline");
+    copy_dir(&fixture(), &repo);
+    let base = tmp.path().join("baseline.json");
+    let out = harden()
+        .arg("baseline")
+        .arg(&repo)
+        .arg("-o")
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let recorded: serde_json::Value = serde_json::from_slice(&fs::read(&base).unwrap()).unwrap();
+    let group = recorded["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "compose/missing-healthcheck")
+        .expect("a grouped health-check finding")
+        .clone();
+    assert_eq!(group["places"], 3, "{group}");
+
+    // The plan counts the three services, not one change.
+    let out = harden()
+        .args(["plan", "--format", "json"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let task = plan["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "T-compose-missing-healthcheck")
+        .unwrap()
+        .clone();
+    assert!(
+        task["title"].as_str().unwrap().ends_with("(3 places)"),
+        "{task}"
+    );
+
+    // The first service of the group gets a health check.
+    let compose = repo.join("docker-compose.yml");
+    let text = fs::read_to_string(&compose).unwrap();
+    let fixed = text.replacen(
+        "    image: postgres:15\n",
+        "    image: postgres:15\n    healthcheck:\n      test: [\"CMD\", \"pg_isready\"]\n",
+        1,
+    );
+    assert_ne!(text, fixed);
+    fs::write(&compose, fixed).unwrap();
+
+    let out = harden()
+        .args(["scan", "--format", "json", "--baseline"])
+        .arg(&base)
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v}");
+
+    let out = harden()
+        .args(["plan", "--format", "json"])
+        .arg(&repo)
+        .arg("--since")
+        .arg(&base)
+        .output()
+        .unwrap();
+    let progress: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = progress["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "T-compose-missing-healthcheck")
+        .unwrap()
+        .clone();
+    assert_eq!(t["status"], "partial", "{t}");
+    assert_eq!(t["findings_before"], 3, "{t}");
+    assert_eq!(t["findings_after"], 2, "{t}");
+    assert_eq!(t["findings_new"], 0, "{t}");
+    assert_eq!(progress["new_findings"].as_array().unwrap().len(), 0);
+    assert_eq!(progress["fixed_findings"], 1);
 }
 
 /// The findings the hand-written plan in shared/seeds/004 started from, as the rule
@@ -581,6 +682,7 @@ fn golden_plan_for_the_seed_findings() {
             severity: *severity,
             message: format!("{rule} here"),
             related: related.iter().map(|s| s.to_string()).collect(),
+            places: 1,
             fingerprint: format!("{rule}:{path}:{line}"),
         })
         .collect();

@@ -638,3 +638,103 @@ fn status_probe_proves_and_disproves_controls() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `plan --probe URL` and `plan --since … --probe URL` show what the running service
+/// answered (issue 17): the health route answers, the readiness route does not.
+#[test]
+fn plan_shows_live_evidence_from_a_probe() {
+    let repo = tempfile::tempdir().expect("tmp");
+    write_fastapi_repo(repo.path());
+    let s = server::http(|req| {
+        harden(match req.path.as_str() {
+            "/api/v1/utils/health-check/" => Response::json(200, "true"),
+            _ => Response::not_found(),
+        })
+    });
+    let url = s.url("http");
+    let out = Command::cargo_bin("harden")
+        .expect("bin")
+        .args(["plan", "--probe", &url])
+        .arg(repo.path())
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("## Live evidence"), "{md}");
+    let health = md
+        .lines()
+        .find(|l| l.starts_with("| `health-endpoint` |"))
+        .expect("health row");
+    assert!(
+        health.contains(&format!(
+            "answered 200 at {url}/api/v1/utils/health-check/ in"
+        )),
+        "{health}"
+    );
+    let ready = md
+        .lines()
+        .find(|l| l.starts_with("| `readiness-endpoint` |"))
+        .expect("readiness row");
+    assert!(ready.contains("| missing |"), "{ready}");
+
+    // JSON carries it; the progress report shows it too.
+    let out = Command::cargo_bin("harden")
+        .expect("bin")
+        .args(["plan", "--format", "json", "--probe", &url])
+        .arg(repo.path())
+        .output()
+        .expect("run");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let live = doc["live"].as_array().expect("live");
+    assert!(live
+        .iter()
+        .any(|e| e["control"] == "health-endpoint" && e["state"] == "done"));
+    let base = repo.path().join("base.json");
+    let out = Command::cargo_bin("harden")
+        .expect("bin")
+        .arg("baseline")
+        .arg(repo.path())
+        .arg("-o")
+        .arg(&base)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let out = Command::cargo_bin("harden")
+        .expect("bin")
+        .args(["plan", "--probe", &url, "--since"])
+        .arg(&base)
+        .arg(repo.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("# Hardening progress"), "{md}");
+    assert!(md.contains("## Live evidence"), "{md}");
+    assert!(md.contains(&format!("answered 200 at {url}")), "{md}");
+    // Without --probe, nothing live and no network.
+    let out = Command::cargo_bin("harden")
+        .expect("bin")
+        .arg("plan")
+        .arg(repo.path())
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Live evidence"));
+    // Nothing listening: an error, as for status.
+    drop(s);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let out = Command::cargo_bin("harden")
+        .expect("bin")
+        .args(["plan", "--probe", &format!("http://127.0.0.1:{port}")])
+        .arg(repo.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -63,6 +63,7 @@ fn shell_report() -> ScanReport {
 fn tricky_report() -> ScanReport {
     let mut report = shell_report();
     report.findings.push(Finding {
+        grouped: false,
         rule: "repo/missing-security-policy",
         severity: Severity::Medium,
         message: "no SECURITY.md: say how to report a vulnerability <privately> & fast".into(),
@@ -367,7 +368,9 @@ pub fn sample_extras() -> ReportExtras {
                     blocked_by: vec![],
                 },
             ],
+            summary: String::new(),
         }),
+        project: Some("webapp".into()),
     }
 }
 

@@ -20,6 +20,7 @@ fn finding(i: usize) -> Finding {
         },
     };
     Finding {
+        grouped: false,
         rule: if i % 2 == 0 {
             "shell/unsafe-rm"
         } else {

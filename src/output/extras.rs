@@ -14,6 +14,8 @@ pub struct ReportExtras {
     pub status: Option<StatusView>,
     /// Phased remediation plan (`harden plan`).
     pub plan: Option<PlanView>,
+    /// The scanned repository's name (its directory), for the report's header.
+    pub project: Option<String>,
 }
 
 /// The readiness assessment.
@@ -114,6 +116,9 @@ pub struct PlanView {
     pub phases: Vec<PhaseView>,
     /// Tasks in display order.
     pub tasks: Vec<TaskView>,
+    /// The plan in one sentence (effort, review, working days, critical path), as the
+    /// plan's own Markdown opens; empty: the renderers sum the tasks' hours instead.
+    pub summary: String,
 }
 
 /// A phase of the plan ("Critical blockers").
@@ -154,26 +159,24 @@ impl PlanView {
     }
 }
 
-/// Formats hours of work as a short effort label: `30m`, `4h`, `345h`. Never days:
+/// Formats hours of work as an effort label: `0.5 h`, `4 h`, `345.3 h`, the way the
+/// plan's Markdown writes them ([`fmt_hours`] is the one number format). Never days:
 /// a day depends on the hours per day and the number of developers, which only
 /// the plan's schedule knows, and the HTML, Markdown and plan reports must agree.
 pub fn effort_label(hours: f64) -> String {
     if !hours.is_finite() || hours <= 0.0 {
         return "–".to_string();
     }
-    if hours < 1.0 {
-        format!("{}m", (hours * 60.0).round() as u64)
-    } else {
-        trim_float(hours, "h")
-    }
+    format!("{} h", fmt_hours(hours))
 }
 
-fn trim_float(v: f64, unit: &str) -> String {
-    let r = (v * 10.0).round() / 10.0;
+/// Hours as every report prints them: a whole number, else one decimal (`4`, `2.5`).
+pub fn fmt_hours(h: f64) -> String {
+    let r = (h * 10.0).round() / 10.0;
     if (r - r.round()).abs() < 1e-9 {
-        format!("{}{unit}", r.round() as i64)
+        format!("{}", r.round() as i64)
     } else {
-        format!("{r:.1}{unit}")
+        format!("{r:.1}")
     }
 }
 
@@ -183,11 +186,11 @@ mod tests {
 
     #[test]
     fn effort_labels() {
-        assert_eq!(effort_label(0.5), "30m");
-        assert_eq!(effort_label(4.0), "4h");
-        assert_eq!(effort_label(2.5), "2.5h");
-        assert_eq!(effort_label(20.0), "20h");
-        assert_eq!(effort_label(345.25), "345.3h");
+        assert_eq!(effort_label(0.5), "0.5 h");
+        assert_eq!(effort_label(4.0), "4 h");
+        assert_eq!(effort_label(2.5), "2.5 h");
+        assert_eq!(effort_label(20.0), "20 h");
+        assert_eq!(effort_label(345.25), "345.3 h");
         assert_eq!(effort_label(f64::NAN), "–");
     }
 
@@ -201,6 +204,7 @@ mod tests {
                 phase: 2,
                 ..Default::default()
             }],
+            summary: String::new(),
         };
         assert_eq!(p.phase_name(0), "Blockers");
         assert_eq!(p.phase_name(2), "Phase 3");

@@ -85,13 +85,19 @@ pub fn render(
     h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n");
     h.push_str("<meta name=\"generator\" content=\"harden ");
     h.push_str(env!("CARGO_PKG_VERSION"));
-    h.push_str("\">\n<title>harden report</title>\n<style>\n");
+    h.push_str("\">\n<title>");
+    match &extras.project {
+        Some(p) => h.push_str(&format!("{} — harden report", esc(p))),
+        None => h.push_str("harden report"),
+    }
+    h.push_str("</title>\n<style>\n");
     h.push_str(CSS);
     h.push_str("</style>\n</head>\n<body>\n<div class=\"wrap\">\n");
 
     let n = report.findings.len();
     h.push_str(&format!(
-        "<header class=\"top\"><h1>harden <span>readiness report</span></h1><div class=\"meta\">{} file{} scanned · {} finding{}{}</div></header>\n",
+        "<header class=\"top\"><h1>{} <span>readiness report</span></h1><div class=\"meta\">{} file{} scanned · {} finding{}{}</div></header>\n",
+        extras.project.as_deref().map_or_else(|| "harden".to_string(), esc),
         report.stats.files_scanned,
         if report.stats.files_scanned == 1 { "" } else { "s" },
         n,
@@ -441,63 +447,70 @@ fn plan_section(plan: &PlanView, h: &mut String) {
     h.push_str("<div class=\"legend\">");
     for i in 0..phases {
         let n = plan.tasks.iter().filter(|t| t.phase == i).count();
+        if n == 0 {
+            continue;
+        }
+        // The plan's names carry their number ("Phase 0: …"); others get one.
+        let name = plan.phase_name(i);
+        let number = if name.starts_with("Phase ") {
+            String::new()
+        } else {
+            format!("{}. ", i + 1)
+        };
         h.push_str(&format!(
-            "<span style=\"--c:{}\"><i></i>{}. {} <span class=\"muted\">({n})</span></span>",
+            "<span style=\"--c:{}\"><i></i>{number}{} <span class=\"muted\">({n})</span></span>",
             svg_dag::group_color(i),
-            i + 1,
-            esc(&plan.phase_name(i))
+            esc(&name)
         ));
     }
     h.push_str("</div>");
+    if !plan.summary.is_empty() {
+        h.push_str(&format!(
+            "<p class=\"plan-summary\">{}</p>",
+            esc(&plan.summary)
+        ));
+    }
     if !plan.tasks.is_empty() {
-        let index: BTreeMap<&str, usize> = plan
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
-        let nodes: Vec<DagNode> = plan
-            .tasks
-            .iter()
-            .map(|t| DagNode {
-                id: t.id.clone(),
-                title: t.title.clone(),
-                note: effort_label(t.effort_hours),
-                group: t.phase,
-                tooltip: if t.blocked_by.is_empty() {
-                    format!("{} — {}", t.id, t.title)
-                } else {
-                    format!(
-                        "{} — {}\nblocked by {}",
-                        t.id,
-                        t.title,
-                        t.blocked_by.join(", ")
-                    )
-                },
-            })
-            .collect();
-        let mut edges = Vec::new();
-        for (i, t) in plan.tasks.iter().enumerate() {
-            for b in &t.blocked_by {
-                if let Some(&j) = index.get(b.as_str()) {
-                    edges.push((j, i));
+        h.push_str("<div class=\"graph\" id=\"plan-graph\">");
+        if plan.tasks.len() <= GRAPH_GROUP_ABOVE {
+            let all: Vec<usize> = (0..plan.tasks.len()).collect();
+            h.push_str(&graph_svg(plan, &all));
+        } else {
+            // One graph per phase, each collapsible: a plan of a hundred tasks drawn as one
+            // graph is thousands of pixels wide. The first phase is open.
+            let mut first = true;
+            for phase in 0..plan.phase_count() {
+                let members: Vec<usize> = (0..plan.tasks.len())
+                    .filter(|i| plan.tasks[*i].phase == phase)
+                    .collect();
+                if members.is_empty() {
+                    continue;
                 }
+                let hours: f64 = members
+                    .iter()
+                    .map(|i| plan.tasks[*i].effort_hours)
+                    .filter(|v| v.is_finite() && *v > 0.0)
+                    .sum();
+                h.push_str(&format!(
+                    "<details class=\"phase-graph\" data-phase=\"{phase}\"{}><summary><span class=\"legend\" style=\"margin:0;display:inline-flex\"><span style=\"--c:{}\"><i></i>{}</span></span> <span class=\"muted\">{} task{} · {}</span></summary>",
+                    if first { " open" } else { "" },
+                    svg_dag::group_color(phase),
+                    esc(&plan.phase_name(phase)),
+                    members.len(),
+                    if members.len() == 1 { "" } else { "s" },
+                    effort_label(hours)
+                ));
+                first = false;
+                h.push_str(&graph_svg(plan, &members));
+                let earlier = earlier_blockers(plan, &members);
+                if !earlier.is_empty() {
+                    h.push_str("<p class=\"muted waits\">Waits for earlier phases: ");
+                    h.push_str(&earlier.join("; "));
+                    h.push_str("</p>");
+                }
+                h.push_str("</details>");
             }
         }
-        let lay = svg_dag::layout(&nodes, &edges, &DagOptions::default());
-        h.push_str("<div class=\"graph\" id=\"plan-graph\">");
-        // Shrinks to the page width, but never below 70% (text stays legible); past
-        // that the box scrolls.
-        let svg = svg_dag::render_svg(
-            &nodes,
-            &lay,
-            "Task dependency graph: arrows go from a task to the tasks it unblocks",
-        );
-        h.push_str(&svg.replacen(
-            "<svg ",
-            &format!("<svg style=\"min-width:{:.0}px\" ", lay.width * 0.7),
-            1,
-        ));
         h.push_str("</div>");
         h.push_str("<table class=\"tasks\"><thead><tr><th>Task</th><th>Phase</th><th>Effort</th><th>Blocked by</th></tr></thead><tbody>");
         for t in &plan.tasks {
@@ -518,6 +531,94 @@ fn plan_section(plan: &PlanView, h: &mut String) {
         h.push_str("</tbody></table>");
     }
     h.push_str("</section>\n");
+}
+
+/// Above this many tasks the plan graph is drawn per phase, in collapsible groups.
+pub const GRAPH_GROUP_ABOVE: usize = 30;
+
+/// Boxes side by side in one row of the graph, at most (about 1,300 px): further
+/// independent tasks wrap to the next row.
+pub const GRAPH_MAX_PER_ROW: usize = 6;
+
+/// The dependency graph of some of the plan's tasks (by index), with the edges
+/// between them; edges from other tasks are left to the caller.
+fn graph_svg(plan: &PlanView, members: &[usize]) -> String {
+    let index: BTreeMap<&str, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (plan.tasks[*i].id.as_str(), k))
+        .collect();
+    let nodes: Vec<DagNode> = members
+        .iter()
+        .map(|i| {
+            let t = &plan.tasks[*i];
+            DagNode {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                note: effort_label(t.effort_hours),
+                group: t.phase,
+                tooltip: if t.blocked_by.is_empty() {
+                    format!("{} — {}", t.id, t.title)
+                } else {
+                    format!(
+                        "{} — {}\nblocked by {}",
+                        t.id,
+                        t.title,
+                        t.blocked_by.join(", ")
+                    )
+                },
+            }
+        })
+        .collect();
+    let mut edges = Vec::new();
+    for (k, i) in members.iter().enumerate() {
+        for b in &plan.tasks[*i].blocked_by {
+            if let Some(&j) = index.get(b.as_str()) {
+                edges.push((j, k));
+            }
+        }
+    }
+    let opts = DagOptions {
+        max_per_layer: GRAPH_MAX_PER_ROW,
+        ..DagOptions::default()
+    };
+    let lay = svg_dag::layout(&nodes, &edges, &opts);
+    // Shrinks to the page width, but never below 70% (text stays legible); past
+    // that the box scrolls.
+    let svg = svg_dag::render_svg(
+        &nodes,
+        &lay,
+        "Task dependency graph: arrows go from a task to the tasks it unblocks",
+    );
+    svg.replacen(
+        "<svg ",
+        &format!("<svg style=\"min-width:{:.0}px\" ", lay.width * 0.7),
+        1,
+    )
+}
+
+/// "T-b after T-a" for each blocker of `members` outside them (an earlier phase).
+fn earlier_blockers(plan: &PlanView, members: &[usize]) -> Vec<String> {
+    let inside: std::collections::BTreeSet<&str> =
+        members.iter().map(|i| plan.tasks[*i].id.as_str()).collect();
+    let mut out = Vec::new();
+    for i in members {
+        let t = &plan.tasks[*i];
+        let outside: Vec<String> = t
+            .blocked_by
+            .iter()
+            .filter(|b| !inside.contains(b.as_str()))
+            .map(|b| format!("<code>{}</code>", esc(b)))
+            .collect();
+        if !outside.is_empty() {
+            out.push(format!(
+                "<code>{}</code> after {}",
+                esc(&t.id),
+                outside.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 fn notes(report: &ScanReport, h: &mut String) {

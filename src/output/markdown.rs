@@ -146,7 +146,10 @@ pub fn render_within(
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut head: Vec<u8> = Vec::new();
-    writeln!(head, "# harden report\n")?;
+    match &extras.project {
+        Some(p) => writeln!(head, "# harden report: {}\n", escape(p))?,
+        None => writeln!(head, "# harden report\n")?,
+    }
     summary(report, &mut head)?;
     if let Some(status) = &extras.status {
         status_section(status, &mut head)?;
@@ -463,15 +466,19 @@ fn plan_section(plan: &PlanView, w: &mut dyn Write) -> std::io::Result<()> {
         .map(|t| t.effort_hours.max(0.0))
         .filter(|h| h.is_finite())
         .sum();
-    writeln!(
-        w,
-        "{} tasks in {} phases, about {} of work.\n",
-        plan.tasks.len(),
-        (0..plan.phase_count())
-            .filter(|i| plan.tasks.iter().any(|t| t.phase == *i))
-            .count(),
-        effort_label(total)
-    )?;
+    if plan.summary.is_empty() {
+        writeln!(
+            w,
+            "{} tasks in {} phases, about {} of work.\n",
+            plan.tasks.len(),
+            (0..plan.phase_count())
+                .filter(|i| plan.tasks.iter().any(|t| t.phase == *i))
+                .count(),
+            effort_label(total)
+        )?;
+    } else {
+        writeln!(w, "{}\n", escape(&plan.summary))?;
+    }
     writeln!(w, "| phase | tasks | effort |")?;
     writeln!(w, "|---|---:|---:|")?;
     for i in 0..plan.phase_count() {

@@ -43,6 +43,9 @@ pub struct DagOptions {
     pub layer_gap: f64,
     /// Minimum vertical gap between boxes of one layer.
     pub node_gap: f64,
+    /// At most this many boxes side by side in one layer (0: no limit); the rest wrap
+    /// to further layers, so forty independent tasks do not make a graph 8,000 px wide.
+    pub max_per_layer: usize,
 }
 
 impl Default for DagOptions {
@@ -53,6 +56,7 @@ impl Default for DagOptions {
             node_width: 188.0,
             layer_gap: 44.0,
             node_gap: 18.0,
+            max_per_layer: 0,
         }
     }
 }
@@ -202,10 +206,15 @@ pub fn layout(nodes: &[DagNode], edges: &[(usize, usize)], opts: &DagOptions) ->
         .collect();
 
     // 2. layering
-    let layer = assign_layers(nodes, &dag, opts.group_bands);
+    let mut layer = assign_layers(nodes, &dag, opts.group_bands);
+    if opts.max_per_layer > 0 {
+        wrap_layers(&mut layer, &dag, opts.max_per_layer);
+    }
 
     // box sizes
-    let chars = ((opts.node_width - 16.0) / CHAR_W).floor().max(8.0) as usize;
+    // Text starts 12 px in; a line of lower-case words measures up to about 6.8 px a
+    // character in the system sans fonts, so wrap for 7 to stay inside the box.
+    let chars = ((opts.node_width - 20.0) / 7.0).floor().max(8.0) as usize;
     let lines: Vec<Vec<String>> = nodes
         .iter()
         .map(|d| wrap(&d.title, chars, MAX_LINES))
@@ -558,6 +567,42 @@ fn assign_layers(nodes: &[DagNode], dag: &[(usize, usize)], bands: bool) -> Vec<
         .collect()
 }
 
+/// Moves the boxes beyond `max` of a layer to the next one (those with no successor
+/// first, then the last in index order), pushing successors down so every edge still
+/// goes to a later layer. Terminates: layers are visited once each from the top, a
+/// visited layer is never refilled, and no node goes below layer `n` (a chain of
+/// `n` nodes at one per layer at worst).
+fn wrap_layers(layer: &mut [usize], dag: &[(usize, usize)], max: usize) {
+    let n = layer.len();
+    let mut has_succ = vec![false; n];
+    for &(a, _) in dag {
+        has_succ[a] = true;
+    }
+    let mut l = 0;
+    while layer.iter().any(|&x| x >= l) {
+        let mut members: Vec<usize> = (0..n).filter(|&v| layer[v] == l).collect();
+        if members.len() > max {
+            // Keep sources of edges on this layer; wrap sinks first.
+            members.sort_by_key(|&v| (!has_succ[v], v));
+            for &v in &members[max..] {
+                layer[v] = l + 1;
+            }
+            // Edges stay downward: a successor sits below its predecessor.
+            let mut changed = true;
+            while changed {
+                changed = false;
+                for &(a, b) in dag {
+                    if layer[b] <= layer[a] {
+                        layer[b] = layer[a] + 1;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        l += 1;
+    }
+}
+
 fn count_between(g: &Graph, upper: &[usize], lower: &[usize]) -> usize {
     let mut pos = vec![usize::MAX; g.layer.len()];
     for (i, &v) in lower.iter().enumerate() {
@@ -825,12 +870,27 @@ pub fn render_svg(nodes: &[DagNode], lay: &DagLayout, label: &str) -> String {
             r#"<rect x="{:.1}" y="{:.1}" width="5" height="{:.1}" rx="2" fill="{color}"/>"#,
             p.x, p.y, p.h
         );
+        // The id and the note share the header line: a long id (real task ids run to
+        // 40 characters) is cut with "…" so both stay inside the box; the tooltip has it whole.
+        let note_chars = if node.note.is_empty() {
+            0
+        } else {
+            node.note.chars().count() + 1
+        };
+        // Bold id characters are about a fifth wider than the body text.
+        let room = (((p.w - 18.0) / (CHAR_W * 1.2)).floor() as usize).saturating_sub(note_chars);
+        let id = if node.id.chars().count() > room && room > 1 {
+            let cut: String = node.id.chars().take(room - 1).collect();
+            format!("{cut}…")
+        } else {
+            node.id.clone()
+        };
         let _ = write!(
             s,
             r#"<text x="{:.1}" y="{:.1}"><tspan class="id">{}</tspan>"#,
             p.x + 12.0,
             p.y + 16.0,
-            xml_escape(&node.id)
+            xml_escape(&id)
         );
         if !node.note.is_empty() {
             let _ = write!(
@@ -858,6 +918,25 @@ pub fn render_svg(nodes: &[DagNode], lay: &DagLayout, label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_layers_wrap_and_edges_stay_downward() {
+        // 20 independent tasks and a chain a -> b -> c whose head sits in the wide layer.
+        let mut layer = vec![0usize; 23];
+        layer[21] = 1;
+        layer[22] = 2;
+        let dag = vec![(20, 21), (21, 22), (3, 22)];
+        wrap_layers(&mut layer, &dag, 6);
+        for l in 0..=*layer.iter().max().unwrap() {
+            assert!(layer.iter().filter(|&&x| x == l).count() <= 6, "layer {l}");
+        }
+        for &(a, b) in &dag {
+            assert!(layer[a] < layer[b], "{a}->{b}: {layer:?}");
+        }
+        // Sources of edges keep the top row.
+        assert_eq!(layer[20], 0);
+        assert_eq!(layer[3], 0);
+    }
 
     fn node(id: &str, group: usize) -> DagNode {
         DagNode {

@@ -55,6 +55,17 @@ pub struct BaselineEntry {
     /// Related paths (files the same problem touches).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
+    /// Places a grouped finding stands for (absent: 1).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub places: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
 }
 
 impl Baseline {
@@ -73,6 +84,7 @@ impl Baseline {
                     severity: i.severity,
                     message: i.message,
                     related: i.related,
+                    places: i.places,
                 }
             })
             .collect();
@@ -119,6 +131,7 @@ impl Baseline {
                 severity: e.severity,
                 message: e.message.clone(),
                 related: e.related.clone(),
+                places: e.places.max(1),
                 fingerprint: e.fingerprint.clone(),
             })
             .collect()
@@ -171,6 +184,7 @@ mod tests {
 
     fn finding(line_text: &str, message: &str) -> Finding {
         Finding {
+            grouped: false,
             rule: "shell/unsafe-rm",
             severity: Severity::High,
             message: message.to_string(),

@@ -29,6 +29,9 @@ pub fn is_design(rule: &str) -> bool {
 /// What an estimate assumes, in one sentence.
 pub fn estimate_basis(rule: &str, model: EffortModel, findings: usize, files: usize) -> String {
     let files = files.max(1);
+    // Every file a task edits is at least one place (the copies of a credential in
+    // other files), as the estimate counts them.
+    let findings = findings.max(files);
     let capped = super::effort::raw_hours(model, findings, files) > model.cap;
     let cap = if capped {
         format!(

@@ -81,6 +81,11 @@ pub struct PlanArgs {
     /// Report progress against a baseline recorded with `harden baseline`.
     #[arg(long, value_name = "FILE")]
     since: Option<PathBuf>,
+    /// Base URL of the running service, as for `harden status --probe`: the plan
+    /// and the progress report show what its health, readiness and metrics routes
+    /// answered, and the score counts it.
+    #[arg(long, value_name = "URL")]
+    probe: Option<String>,
 }
 
 fn parse_hours(s: &str) -> Result<f64, String> {
@@ -136,6 +141,7 @@ pub fn item_of(f: &Finding) -> Item {
         severity: f.severity,
         message: f.message.clone(),
         related,
+        places: f.places(),
         fingerprint: baseline::fingerprint(f),
     }
 }
@@ -190,6 +196,7 @@ pub fn build_plan_with(
         options: opts.clone(),
         patterns: patterns.clone(),
         findings: items.len(),
+        live: Vec::new(),
         tasks,
         dependencies,
         tracks,
@@ -253,15 +260,29 @@ fn criteria_for(tasks: &[Task]) -> Vec<PhaseCriteria> {
     out
 }
 
-fn project_name(root: &Path) -> String {
+/// The repository's name as reports show it: the scanned directory's name.
+pub fn project_name(root: &Path) -> String {
     let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     abs.file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "repository".to_string())
 }
 
-/// Runs `harden plan`.
-pub fn run_cli(args: PlanArgs) -> i32 {
+/// The live controls of a probed status report, for the plan's reports.
+pub fn live_evidence(status: &crate::status::StatusReport) -> Vec<model::LiveEvidence> {
+    crate::status::live::LIVE_CONTROLS
+        .iter()
+        .filter_map(|id| status.control(id))
+        .map(|c| model::LiveEvidence {
+            control: c.id.to_string(),
+            state: c.state.as_str().to_string(),
+            summary: c.summary.clone(),
+        })
+        .collect()
+}
+
+/// Runs `harden plan`; `prober` answers `--probe URL` (as for `harden status`).
+pub fn run_cli(args: PlanArgs, prober: &dyn crate::status::live::LiveProber) -> i32 {
     let report = match cli::load_and_scan(&args.common) {
         Ok(r) => r,
         Err(code) => return code,
@@ -297,14 +318,26 @@ pub fn run_cli(args: PlanArgs) -> i32 {
         start: args.start,
         overrides: settings.overrides,
     };
+    // With --probe, status's controls as the running service proves them: shown in
+    // the plan and used for the progress report's score.
+    let mut probed = None;
+    if let Some(url) = &args.probe {
+        let mut status = crate::status::assess(&args.common.path, &report, &config);
+        match prober.probe(&status, url) {
+            Ok(checks) => crate::status::live::apply(&mut status, &checks),
+            Err(e) => return cli::error(e),
+        }
+        probed = Some(status);
+    }
     let project = project_name(&args.common.path);
     let items: Vec<Item> = report.findings.iter().map(item_of).collect();
-    let plan = build_plan_with(
+    let mut plan = build_plan_with(
         &project,
         &items,
         &opts,
         &design::Patterns::from_model(&report.model),
     );
+    plan.live = probed.as_ref().map(live_evidence).unwrap_or_default();
 
     if let Some(dir) = &args.export_issues {
         if let Err(e) = issues::export(&plan, dir, &report.secrets) {
@@ -316,10 +349,16 @@ pub fn run_cli(args: PlanArgs) -> i32 {
             Ok(b) => b,
             Err(e) => return cli::error(e),
         };
-        let before = build_plan_from_items(&project, &base.items(), &opts);
-        // The score is status's: today's controls, scored with either plan's findings.
-        let status = crate::status::assess(&args.common.path, &report, &config);
-        let prog = progress::compare(&before, &plan, &base, &status.controls);
+        // A baseline records findings, not the repository model: the plan then gets
+        // today's design tasks too, so they read "remaining" rather than "new" on
+        // every run (and leave both plans together when the pattern is gone).
+        let before = build_plan_with(&project, &base.items(), &opts, &plan.patterns);
+        // The score is status's: today's controls (probed with --probe), scored with
+        // either plan's findings.
+        let status =
+            probed.unwrap_or_else(|| crate::status::assess(&args.common.path, &report, &config));
+        let mut prog = progress::compare(&before, &plan, &base, &status.controls);
+        prog.live = plan.live.clone();
         cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
             match args.format {
                 PlanFormat::Markdown => progress::render_md(&prog, w),
@@ -416,6 +455,7 @@ mod tests {
                         .map(|i| PATHS[i].to_string())
                         .filter(|x| !x.is_empty())
                         .collect(),
+                    places: 1,
                     fingerprint: format!("{r}:{p}:{line}"),
                 })
                 .collect()

@@ -153,6 +153,10 @@ pub struct Item {
     pub message: String,
     /// Other files that belong to the same problem (copies of a credential…).
     pub related: Vec<String>,
+    /// Places the finding stands for: 1, or the members of a grouped finding (the
+    /// services of one compose file, the unpinned `uses:` of one workflow); the
+    /// estimate counts places, not findings.
+    pub places: usize,
     /// Baseline fingerprint (see `baseline.rs`).
     pub fingerprint: String,
 }
@@ -403,6 +407,21 @@ pub struct Plan {
     pub final_criteria: Vec<Criterion>,
     /// Number of findings the plan covers.
     pub findings: usize,
+    /// What the running service answered (`plan --probe URL`); empty without a probe.
+    pub live: Vec<LiveEvidence>,
+}
+
+/// One control a probe proves or disproves (`health-endpoint`, `readiness-endpoint`,
+/// `metrics`), as `status --probe URL` reports it: the plan and `plan --since` show it
+/// so a task about health checks is judged against the running service.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LiveEvidence {
+    /// Control id.
+    pub control: String,
+    /// `done`, `partial`, `missing`… after the probe.
+    pub state: String,
+    /// "answered 200 at URL in N ms", or why it is missing.
+    pub summary: String,
 }
 
 impl Plan {
@@ -424,9 +443,5 @@ impl Plan {
 
 /// Formats hours without a needless `.0` ("2", "2.5").
 pub fn fmt_hours(h: f64) -> String {
-    if (h - h.round()).abs() < 1e-9 {
-        format!("{}", h.round() as i64)
-    } else {
-        format!("{h:.1}")
-    }
+    crate::output::extras::fmt_hours(h)
 }

@@ -158,6 +158,17 @@ pub fn is_blocker(severity: Severity) -> bool {
     severity >= Severity::High
 }
 
+/// Whether a finding blocks the release: high or critical in a file that ships (or
+/// about the repository as a whole). The engine already caps findings in tests,
+/// examples and development files at low; this keeps a plan built from records whose
+/// severity was raised by configuration from putting test code in phase 0.
+pub fn blocks_release(severity: Severity, path: &str) -> bool {
+    is_blocker(severity)
+        && (path.is_empty()
+            || path == crate::finding::REPOSITORY_PATH
+            || crate::roles::role_of(path) == crate::roles::FileRole::Production)
+}
+
 /// The phase of a task closing findings of `rule` whose worst severity is `severity`.
 pub fn phase_of(rule: &str, severity: Severity) -> Phase {
     if is_blocker(severity) {

@@ -6,8 +6,12 @@
 //! ([`crate::status::score::readiness_of`]), so both print the same number for the
 //! same findings. A baseline records findings, not controls: the score then and
 //! the score now both use today's controls, and differ by what the open findings
-//! cost. A phase's score is the same formula with only that phase's findings open.
-//! `None` when no control applies (status prints n/a).
+//! cost. `None` when no control applies (status prints n/a). A phase has no score of
+//! its own (it would be the controls' score again): it reports its open places and
+//! the points they take from the score, before → after, which move as it is worked.
+//!
+//! Counts are places: a grouped finding (the services of one compose file) counts
+//! each member, so fixing one member of three reads "partial, 1 fixed".
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
@@ -20,8 +24,9 @@ use crate::finding::Severity;
 use crate::status::ControlStatus;
 
 /// Version of the progress report's JSON (`plan --since --format json`): 2 since its
-/// scores are the readiness score of `harden status` (and may be `null`).
-pub const SCHEMA_VERSION: u32 = 2;
+/// scores are the readiness score of `harden status` (and may be `null`); 3 since a
+/// phase reports its places and points instead of a score, and counts are places.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Where a task stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,11 +64,11 @@ pub struct TaskProgress {
     pub phase: Phase,
     /// Status.
     pub status: TaskStatus,
-    /// Findings in the baseline.
+    /// Places in the baseline (a grouped finding counts each member).
     pub findings_before: usize,
-    /// Findings today.
+    /// Places today.
     pub findings_after: usize,
-    /// Of those, not in the baseline.
+    /// Of those, in findings not in the baseline.
     pub findings_new: usize,
     /// Estimate in the baseline plan.
     pub hours_before: f64,
@@ -88,10 +93,15 @@ pub struct PhaseProgress {
     pub hours_before: f64,
     /// Hours left.
     pub hours_after: f64,
-    /// Score in the baseline, with only this phase's findings open.
-    pub score_before: Option<f64>,
-    /// Score today, with only this phase's findings open.
-    pub score_after: Option<f64>,
+    /// Places open in the baseline plan's tasks of this phase.
+    pub findings_before: usize,
+    /// Places open today.
+    pub findings_after: usize,
+    /// Points the phase's open findings took from the readiness score in the baseline
+    /// (critical and high findings in shipped code; `status::score::findings_penalty`).
+    pub points_before: f64,
+    /// Points they take today.
+    pub points_after: f64,
     /// Criteria, ticked where they hold.
     pub criteria: Vec<Criterion>,
 }
@@ -107,7 +117,7 @@ pub struct Progress {
     pub phases: Vec<PhaseProgress>,
     /// Findings not in the baseline.
     pub new_findings: Vec<Item>,
-    /// Findings in the baseline that are gone.
+    /// Places in the baseline that are gone (a grouped finding counts each member).
     pub fixed_findings: usize,
     /// Overall score then (the baseline's findings, today's controls).
     pub score_before: Option<f64>,
@@ -119,6 +129,9 @@ pub struct Progress {
     pub hours_after: f64,
     /// Final criteria, ticked.
     pub final_criteria: Vec<Criterion>,
+    /// What the running service answered (`--probe URL`); empty without a probe.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub live: Vec<super::model::LiveEvidence>,
 }
 
 /// The readiness score of `harden status` with these findings open and these
@@ -137,6 +150,22 @@ pub fn score<'a>(
     .overall
 }
 
+/// Points these findings take from the readiness score (the findings part of
+/// `status::score`, before its cap on all findings together).
+pub fn points<'a>(findings: impl IntoIterator<Item = &'a Item>) -> f64 {
+    crate::status::score::findings_penalty(
+        findings
+            .into_iter()
+            .filter(|i| crate::status::score::counts_against_at(i.severity, &i.path))
+            .map(|i| (i.severity, i.rule.as_str())),
+    )
+    .points
+}
+
+fn places<'a>(items: impl IntoIterator<Item = &'a Item>) -> usize {
+    items.into_iter().map(|i| i.places.max(1)).sum()
+}
+
 /// Compares the plan from the baseline with today's; `controls` are today's
 /// (`status::assess`), which the scores are computed with.
 pub fn compare(
@@ -147,14 +176,14 @@ pub fn compare(
 ) -> Progress {
     let after_items: Vec<&Item> = after.tasks.iter().flat_map(|t| &t.findings).collect();
     let mask = base.new_mask(after_items.iter().map(|i| i.fingerprint.as_str()));
-    // Per task of today's plan: findings that are new (not covered by the baseline).
+    // Per task of today's plan: places in findings that are new (not covered by the baseline).
     let mut new_in: BTreeMap<&str, usize> = BTreeMap::new();
     {
         let mut k = 0;
         for t in &after.tasks {
-            for _ in &t.findings {
+            for i in &t.findings {
                 if mask[k] {
-                    *new_in.entry(t.id.as_str()).or_insert(0) += 1;
+                    *new_in.entry(t.id.as_str()).or_insert(0) += i.places.max(1);
                 }
                 k += 1;
             }
@@ -165,8 +194,9 @@ pub fn compare(
         .zip(&mask)
         .filter_map(|(i, new)| new.then_some(*i))
         .collect();
-    let old_after = after_items.len() - new_fps.len();
-    let fixed_findings = base.findings.len().saturating_sub(old_after);
+    let before_places = places(before.tasks.iter().flat_map(|t| &t.findings));
+    let old_after = places(after_items.iter().copied()) - places(new_fps.iter().copied());
+    let fixed_findings = before_places.saturating_sub(old_after);
 
     let mut ids: BTreeSet<&str> = before.tasks.iter().map(|t| t.id.as_str()).collect();
     ids.extend(after.tasks.iter().map(|t| t.id.as_str()));
@@ -178,10 +208,15 @@ pub fn compare(
             (Some(b), None) => (TaskStatus::Done, &b.title, b.phase),
             (None, Some(a)) => (TaskStatus::New, &a.title, a.phase),
             (Some(b), Some(a)) => {
-                let old_left = a.findings.len() - new_in.get(id).copied().unwrap_or(0);
-                let status = if old_left == 0 {
+                let old_left =
+                    places(&a.findings).saturating_sub(new_in.get(id).copied().unwrap_or(0));
+                // A design task has no findings: it is done when the pattern is gone
+                // (today's plan no longer has it), not because nothing was counted.
+                let status = if b.findings.is_empty() {
+                    TaskStatus::Remaining
+                } else if old_left == 0 {
                     TaskStatus::Done
-                } else if old_left < b.findings.len() {
+                } else if old_left < places(&b.findings) {
                     TaskStatus::Partial
                 } else {
                     TaskStatus::Remaining
@@ -195,8 +230,8 @@ pub fn compare(
             title: title.clone(),
             phase,
             status,
-            findings_before: b.map_or(0, |t| t.findings.len()),
-            findings_after: a.map_or(0, |t| t.findings.len()),
+            findings_before: b.map_or(0, |t| places(&t.findings)),
+            findings_after: a.map_or(0, |t| places(&t.findings)),
             findings_new: new_in.get(id).copied().unwrap_or(0),
             hours_before: b.map_or(0.0, |t| t.hours),
             hours_after: a.map_or(0.0, |t| t.hours),
@@ -256,8 +291,10 @@ pub fn compare(
             new: count(TaskStatus::New),
             hours_before: in_phase.iter().map(|t| t.hours_before).sum(),
             hours_after: in_phase.iter().map(|t| t.hours_after).sum(),
-            score_before: score(controls, &items_of(before)),
-            score_after: score(controls, &items_of(after)),
+            findings_before: places(&items_of(before)),
+            findings_after: places(&items_of(after)),
+            points_before: points(&items_of(before)),
+            points_after: points(&items_of(after)),
             criteria,
         });
     }
@@ -273,6 +310,7 @@ pub fn compare(
         fixed_findings,
         tasks,
         phases,
+        live: Vec::new(),
     }
 }
 
@@ -289,14 +327,14 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
     writeln!(
         w,
         "Since the baseline: {} of {old} tasks done, {} partially done, {} untouched; {} new tasks. \
-         {} findings fixed, {} new. Effort left: {} h of {} h planned ({} h burned down). \
+         {} places fixed, {} new. Effort left: {} h of {} h planned ({} h burned down). \
          Score {} → {}.\n",
         n(TaskStatus::Done),
         n(TaskStatus::Partial),
         n(TaskStatus::Remaining),
         n(TaskStatus::New),
         p.fixed_findings,
-        p.new_findings.len(),
+        places(&p.new_findings),
         fmt_hours(p.hours_after),
         fmt_hours(p.hours_before),
         fmt_hours((p.hours_before - p.hours_after).max(0.0)),
@@ -305,25 +343,33 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         w,
-        "| Phase | Done | Partial | Remaining | New | Effort left | Score |"
+        "| Phase | Done | Partial | Remaining | New | Open places | Score points lost | Effort left |"
     )?;
-    writeln!(w, "|---|---|---|---|---|---|---|")?;
+    writeln!(w, "|---|---|---|---|---|---|---|---|")?;
     for ph in &p.phases {
         writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {} h of {} h | {} → {} |",
+            "| {} | {} | {} | {} | {} | {} → {} | {} → {} | {} h of {} h |",
             ph.phase,
             ph.done,
             ph.partial,
             ph.remaining,
             ph.new,
+            ph.findings_before,
+            ph.findings_after,
+            fmt_points(ph.points_before),
+            fmt_points(ph.points_after),
             fmt_hours(ph.hours_after),
             fmt_hours(ph.hours_before),
-            fmt_score(ph.score_before),
-            fmt_score(ph.score_after)
         )?;
     }
+    writeln!(
+        w,
+        "\nScore points lost: what the phase's open critical and high findings in shipped code take from the readiness score (the same figure `harden status` prints, {} now).",
+        fmt_score(p.score_after)
+    )?;
     writeln!(w)?;
+    super::render_md::live_section(&p.live, w)?;
     for ph in &p.phases {
         writeln!(
             w,
@@ -334,14 +380,16 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
         let complete = ph.remaining == 0 && ph.partial == 0 && ph.new == 0;
         writeln!(
             w,
-            "{}: {} done, {} remaining, score {} → {}.\n",
+            "{}: {} done, {} remaining; open places {} → {}, score points lost {} → {}.\n",
             if complete { "Complete" } else { "In progress" },
             ph.done,
             ph.partial + ph.remaining + ph.new,
-            fmt_score(ph.score_before),
-            fmt_score(ph.score_after)
+            ph.findings_before,
+            ph.findings_after,
+            fmt_points(ph.points_before),
+            fmt_points(ph.points_after)
         )?;
-        writeln!(w, "| Task | Title | Status | Findings | Effort left |")?;
+        writeln!(w, "| Task | Title | Status | Places | Effort left |")?;
         writeln!(w, "|---|---|---|---|---|")?;
         for t in p.tasks.iter().filter(|t| t.phase == ph.phase) {
             let fixed = (t.findings_before + t.findings_new).saturating_sub(t.findings_after);
@@ -393,6 +441,11 @@ pub fn render_md(p: &Progress, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "{}", super::render_md::criterion_line(c, None))?;
     }
     Ok(())
+}
+
+/// Points lost, as `status` prints them: one decimal.
+fn fmt_points(points: f64) -> String {
+    format!("{:.1}", crate::status::score::round1(points))
 }
 
 /// A score as `status` prints it: one decimal, `n/a` when no control applies.
@@ -454,5 +507,48 @@ mod tests {
         test.path = "tests/test_app.py".into();
         assert_eq!(score(&controls, &[repo, test]), Some(7.5));
         assert_eq!(score(&[control(1, State::NotApplicable)], &five), None);
+    }
+
+    #[test]
+    fn a_design_task_in_both_plans_is_remaining_not_done() {
+        use crate::plan::design::Patterns;
+        use crate::plan::model::PlanOptions;
+        let patterns = Patterns {
+            connecting_modules: (0..6)
+                .map(|n| (format!("app/m{n}.py"), 3, "psycopg2.connect".to_string(), 1))
+                .collect(),
+        };
+        let items = vec![crate::plan::tasks::tests::item(
+            "python/bare-except",
+            "app/m0.py",
+            9,
+        )];
+        let opts = PlanOptions::default();
+        let before = crate::plan::build_plan_with("p", &items, &opts, &patterns);
+        let after = crate::plan::build_plan_with("p", &items, &opts, &patterns);
+        let base = Baseline {
+            schema_version: crate::plan::baseline::BASELINE_VERSION,
+            findings: items
+                .iter()
+                .map(|i| crate::plan::baseline::BaselineEntry {
+                    fingerprint: i.fingerprint.clone(),
+                    rule: i.rule.clone(),
+                    path: i.path.clone(),
+                    line: i.line,
+                    severity: i.severity,
+                    message: i.message.clone(),
+                    related: Vec::new(),
+                    places: 1,
+                })
+                .collect(),
+        };
+        let p = compare(&before, &after, &base, &[]);
+        let design = p
+            .tasks
+            .iter()
+            .find(|t| t.id == "T-design-connection-pool")
+            .expect("design task");
+        assert_eq!(design.status, TaskStatus::Remaining);
+        assert!(p.tasks.iter().all(|t| t.status == TaskStatus::Remaining));
     }
 }

@@ -40,6 +40,9 @@ pub struct JsonPlan<'a> {
     pub total_hours: f64,
     /// Success criteria per phase.
     pub criteria: Vec<JsonPhaseCriteria<'a>>,
+    /// What the running service answered (`--probe URL`); absent without a probe.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub live: &'a [super::model::LiveEvidence],
 }
 
 /// Options.
@@ -78,6 +81,9 @@ pub struct JsonTask<'a> {
     pub rules: &'a [String],
     /// Number of findings it closes.
     pub findings: usize,
+    /// Places those findings stand for (a grouped finding counts each member): what
+    /// the estimate counts.
+    pub places: usize,
     /// Estimate.
     pub effort_hours: f64,
     /// XS, S, M, L.
@@ -191,6 +197,7 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
                 phase_title: t.phase.title(),
                 rules: &t.rules,
                 findings: t.findings.len(),
+                places: t.findings.iter().map(|i| i.places.max(1)).sum(),
                 effort_hours: t.hours,
                 effort_size: t.effort.as_str(),
                 severity: t.severity.as_str(),
@@ -259,6 +266,7 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
                     .collect(),
             })
             .collect(),
+        live: &plan.live,
     }
 }
 

@@ -14,6 +14,7 @@ pub const MAX_LISTED: usize = 10;
 /// Writes the plan.
 pub fn render(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     header(plan, w)?;
+    live_section(&plan.live, w)?;
     if plan.tasks.is_empty() {
         writeln!(w, "No findings: nothing to plan.")?;
         return Ok(());
@@ -41,6 +42,13 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     if plan.tasks.is_empty() {
         return Ok(());
     }
+    writeln!(w, "{}\n", summary_sentence(plan))
+}
+
+/// The plan in one sentence: findings, tasks, effort with and without review, the
+/// schedule's working days and the critical path. The Markdown plan opens with it and
+/// the HTML and Markdown reports show it, so every report gives the same figures.
+pub fn summary_sentence(plan: &Plan) -> String {
     let s = &plan.schedule;
     let scheduled: f64 = plan
         .tasks
@@ -51,11 +59,10 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         (Some(a), Some(b)) => format!(", {a} to {b}"),
         _ => String::new(),
     };
-    writeln!(
-        w,
+    format!(
         "{} grouped into {} in {}, about {} hours of work ({} h with review) in {}. \
          With {} at {} h/day ({} h of it on plan tasks) the schedule takes {}{dates}; \
-         the critical path is {} h.\n",
+         the critical path is {} h.",
         plural(plan.findings, "finding"),
         plural(plan.tasks.len(), "task"),
         plural(
@@ -74,6 +81,27 @@ fn header(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         plural(s.days(), "working day"),
         fmt_hours(plan.critical_path_hours),
     )
+}
+
+/// "Live evidence": what the running service answered for the controls a probe
+/// proves (`--probe URL`); nothing without a probe.
+pub fn live_section(live: &[super::model::LiveEvidence], w: &mut dyn Write) -> io::Result<()> {
+    if live.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "## Live evidence\n")?;
+    writeln!(w, "| Control | State | What the service answered |")?;
+    writeln!(w, "|---|---|---|")?;
+    for e in live {
+        writeln!(
+            w,
+            "| `{}` | {} | {} |",
+            e.control,
+            e.state,
+            cell(&e.summary)
+        )?;
+    }
+    writeln!(w)
 }
 
 /// Text safe inside a Markdown table cell (pipes escaped, newlines folded).
@@ -317,6 +345,9 @@ fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
                 .map(|slot| {
                     if slot.start_hour < day_start(d) {
                         format!("{} (cont.)", slot.task)
+                    } else if slot.early {
+                        // Ahead of its phase so the developer does not idle: said where it starts.
+                        format!("{} (early)", slot.task)
                     } else {
                         slot.task.clone()
                     }
@@ -350,7 +381,7 @@ fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(
             w,
-            "Started ahead of their phase, because no task of an earlier phase could start \
+            "Marked (early): started ahead of their phase, because no task of an earlier phase could start \
              (blocked, or its files were being edited) and the developer would otherwise idle: {listed}.\n"
         )?;
     }

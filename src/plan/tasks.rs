@@ -1,8 +1,8 @@
 //! Grouping findings into tasks: one task per problem, split only where a person would.
 //!
 //! A rule's findings form one task ("Shell scripts missing strict mode (6 files)"),
-//! with two exceptions. Findings that block a release (high and critical, see
-//! [`phases::is_blocker`]) and the rest of the same rule are two tasks: the first is
+//! with two exceptions. Findings that block a release (high and critical in shipped
+//! code, see [`phases::blocks_release`]) and the rest of the same rule are two tasks: the first is
 //! phase 0, the second waits for its phase (`T-python-bare-except` and
 //! `T-python-bare-except-followup`). And a problem too big for one person in
 //! [`MAX_TASK_HOURS`] (by the uncapped estimate) is cut along top-level directories,
@@ -76,6 +76,11 @@ pub fn task_id(rule: &str, scope: Option<&str>) -> String {
     id
 }
 
+/// Places the items stand for: a grouped finding counts each of its members.
+fn places_of<'a>(items: impl Iterator<Item = &'a Item>) -> usize {
+    items.map(|i| i.places.max(1)).sum()
+}
+
 /// Files an item edits: its own path and its related paths.
 fn item_files(i: &Item) -> impl Iterator<Item = &str> {
     std::iter::once(i.path.as_str())
@@ -102,7 +107,7 @@ pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
         }
         let (urgent, rest): (Vec<&Item>, Vec<&Item>) = list
             .into_iter()
-            .partition(|i| phases::is_blocker(i.severity));
+            .partition(|i| phases::blocks_release(i.severity, &i.path));
         let followup = (!urgent.is_empty() && !rest.is_empty()).then_some(FOLLOWUP);
         for (part, label) in [(urgent, None), (rest, followup)] {
             if !part.is_empty() {
@@ -123,7 +128,7 @@ fn sized_tasks(rule: &str, label: Option<&str>, list: &[&Item], ov: &Overrides) 
     let model = effort_model(rule, ov);
     let raw = |items: &[&Item]| {
         let files: BTreeSet<&str> = items.iter().flat_map(|i| item_files(i)).collect();
-        effort::raw_hours(model, items.len(), files.len())
+        effort::raw_hours(model, places_of(items.iter().copied()), files.len())
     };
     let files: BTreeSet<&str> = list.iter().flat_map(|i| item_files(i)).collect();
     let mut by_scope: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
@@ -273,12 +278,23 @@ fn make_task(
         .max()
         .unwrap_or(Severity::Info);
     let model = effort_model(rule, ov);
-    let hours = effort::estimate(model, findings.len(), files.len());
-    let estimate_basis = super::guidance::estimate_basis(rule, model, findings.len(), files.len());
+    // A grouped finding (the services of one compose file) is as many changes as places.
+    let places = places_of(findings.iter());
+    let hours = effort::estimate(model, places, files.len());
+    let estimate_basis = super::guidance::estimate_basis(rule, model, places, files.len());
     let size = crate::plan::model::Effort::from_hours(hours);
+    let blocker = findings
+        .iter()
+        .any(|i| phases::blocks_release(i.severity, &i.path));
+    // High findings that do not ship (a test's) wait for their rule's phase.
+    let phase_severity = if blocker {
+        severity
+    } else {
+        severity.min(Severity::Medium)
+    };
     let phase = match ov.phase.get(rule) {
-        Some(p) if !phases::is_blocker(severity) => *p,
-        _ => phases::phase_of(rule, severity),
+        Some(p) if !blocker => *p,
+        _ => phases::phase_of(rule, phase_severity),
     };
     let mut base = phases::title_of(rule);
     if phases::is_leaked_secret(rule) && severity >= Severity::Medium {
@@ -294,8 +310,8 @@ fn make_task(
     let extent = match files.len() {
         0 => String::new(),
         1 if scope.is_none() => {
-            if findings.len() > 1 {
-                format!(" in `{}` ({} places)", files[0], findings.len())
+            if places > 1 {
+                format!(" in `{}` ({places} places)", files[0])
             } else {
                 format!(" in `{}`", files[0])
             }
@@ -310,7 +326,11 @@ fn make_task(
     if let Some(l) = label {
         id.push('-');
         id.push_str(l);
-        title.push_str(" — the findings below high");
+        title.push_str(if phases::is_blocker(severity) {
+            " — the findings that do not ship"
+        } else {
+            " — the findings below high"
+        });
     }
     Task {
         id,
@@ -354,6 +374,7 @@ pub(crate) mod tests {
             severity: Severity::Medium,
             message: format!("{rule} at {path}:{line}"),
             related: Vec::new(),
+            places: 1,
             fingerprint: format!("{rule}{path}{line}"),
         }
     }
@@ -457,6 +478,23 @@ pub(crate) mod tests {
         assert_eq!(tasks[1].id, "T-actions-template-injection-followup");
         assert_eq!(tasks[1].phase, Phase::SecurityStability);
         assert_eq!(tasks[1].findings.len(), 1);
+    }
+
+    #[test]
+    fn only_shipped_high_findings_are_phase_0() {
+        let mut shipped = item("shell/unsafe-rm", "scripts/deploy.sh", 3);
+        shipped.severity = Severity::High;
+        let mut test = item("shell/unsafe-rm", "tests/e2e/cleanup.sh", 7);
+        test.severity = Severity::High;
+        let tasks = group(&[shipped, test.clone()]);
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(tasks[0].phase, Phase::CriticalBlockers);
+        assert_eq!(tasks[0].findings[0].path, "scripts/deploy.sh");
+        assert_eq!(tasks[1].id, "T-shell-unsafe-rm-followup");
+        assert!(tasks[1].title.ends_with("the findings that do not ship"));
+        assert_eq!(tasks[1].phase, Phase::SecurityStability);
+        // Alone, a high finding in test code still waits for its rule's phase.
+        assert_eq!(group(&[test])[0].phase, Phase::SecurityStability);
     }
 
     #[test]

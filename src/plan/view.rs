@@ -24,6 +24,11 @@ impl Plan {
                     blocked_by: t.blocked_by.clone(),
                 })
                 .collect(),
+            summary: if self.tasks.is_empty() {
+                String::new()
+            } else {
+                super::render_md::summary_sentence(self)
+            },
         }
     }
 }

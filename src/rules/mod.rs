@@ -148,6 +148,7 @@ impl<'a> Sink<'a> {
     pub fn report(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
         let span = self.host(&span);
         self.out.push(Finding {
+            grouped: false,
             rule: self.meta.id,
             severity: self.meta.severity,
             message: message.into(),
@@ -216,6 +217,7 @@ impl<'a> RepoSink<'a> {
     /// or setting that is missing everywhere, with no line to point at.
     pub fn report_repository(&mut self, message: impl Into<String>) -> &mut Finding {
         self.out.push(Finding {
+            grouped: false,
             rule: self.meta.id,
             severity: self.meta.severity,
             message: message.into(),
@@ -239,6 +241,7 @@ impl<'a> RepoSink<'a> {
         message: impl Into<String>,
     ) -> &mut Finding {
         self.out.push(Finding {
+            grouped: false,
             rule: self.meta.id,
             severity: self.meta.severity,
             message: message.into(),
@@ -458,6 +461,7 @@ mod tests {
     fn finding(rule: &'static str, path: &str, line: usize, sev: Severity) -> Finding {
         let p = Position { line, column: 1 };
         Finding {
+            grouped: false,
             rule,
             severity: sev,
             message: format!("{rule} here"),

@@ -4,7 +4,19 @@
 //! control on their own. Instructions written for AI assistants and coding
 //! agents, notes about one incident or one fix, and debug or load-test scripts
 //! describe what someone did or wants, not what the project runs: a control
-//! that only they support is reported "weak" (partial), never done.
+//! that only they support is reported "weak" (partial), never done; and one that
+//! only AI-assistant instructions support is missing (they tell an agent what
+//! to do, they are not the team's procedure).
+
+/// The weak reason of instructions for AI assistants and coding agents.
+pub const AI_INSTRUCTIONS: &str = "AI-assistant instructions";
+
+/// Whether files of this weak reason prove nothing at all (AI-assistant
+/// instructions: a rollback step written for an agent is not a rollback
+/// procedure), rather than half a control.
+pub fn proves_nothing(reason: &str) -> bool {
+    reason == AI_INSTRUCTIONS
+}
 
 /// Why a file is weak evidence, or `None` when it is ordinary evidence.
 pub fn weak_reason(path: &str) -> Option<&'static str> {
@@ -14,7 +26,7 @@ pub fn weak_reason(path: &str) -> Option<&'static str> {
     let dirs: Vec<&str> = lower.split('/').collect();
     let dirs = &dirs[..dirs.len().saturating_sub(1)];
     if is_ai_instructions(&lower, name, dirs) {
-        return Some("AI-assistant instructions");
+        return Some(AI_INSTRUCTIONS);
     }
     let words: Vec<&str> = stem
         .split(|c: char| !c.is_ascii_alphanumeric())

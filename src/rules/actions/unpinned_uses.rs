@@ -253,6 +253,7 @@ fn report_group(
     let f = out.report(first.node.span.clone(), message);
     f.severity = severity;
     f.related = related;
+    f.grouped = true;
     if fixable > 0 {
         let title = if fixable == 1 {
             "Pin 1 action reference to its commit".to_string()

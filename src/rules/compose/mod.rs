@@ -417,6 +417,9 @@ pub(crate) fn group_services_per_file(
     }
     for mut group in groups {
         group.sort_by_key(|f| f.span.start);
+        for f in &mut group {
+            f.grouped = true;
+        }
         if group.len() == 1 {
             own.extend(group);
             continue;

@@ -195,6 +195,7 @@ fn report_per_document(broken: Vec<Broken<'_>>, out: &mut RepoSink<'_>) {
             format!("{n} broken links or images in this document; first: {msg}")
         };
         let f = out.report(at.clone(), snippet.clone(), msg);
+        f.grouped = true;
         f.related = iter
             .map(|(at, _, m)| Related {
                 message: m,

@@ -503,6 +503,7 @@ impl MissingPath {
                 format!("{n} paths named in this document do not exist; first: {msg}")
             };
             let f = out.report(at, snippet, msg);
+            f.grouped = true;
             f.related = iter
                 .map(|(at, _, m)| Related { message: m, ..at })
                 .collect();

@@ -7,9 +7,18 @@ use super::super::outcome::{first, na, out, Outcome};
 use super::super::strength;
 use super::super::{Evidence, Profile, State};
 
-/// A control that only weak files support: partial, saying so, citing the file.
+/// A control that only weak files support: partial, saying so, citing the file;
+/// missing when they are AI-assistant instructions (an agent's instructions are not
+/// the team's procedure), still citing the file so the reader sees why.
 fn weak_only(mut ev: Evidence, reason: &str, what: &str) -> Outcome {
     ev.note.push_str(&strength::weak_note(reason));
+    if strength::proves_nothing(reason) {
+        return out(
+            State::Missing,
+            vec![ev],
+            format!("{what} only in {reason}, which instruct an agent: no procedure of the team"),
+        );
+    }
     out(
         State::Partial,
         vec![ev],
