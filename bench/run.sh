@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark `harden scan` against ripgrep reading the same files.
 #
-# usage: bench/run.sh [synthetic|real|hostile|all]
+# usage: bench/run.sh [synthetic|curve|real|hostile|all]
 #   synthetic  a generated tree of 50,000 files (bench/gen_tree.py)
+#   curve      the generated tree at 10,000, 25,000 and 50,000 files: cost per file
+#              should stay flat (linear cost); not part of `all`
 #   real       an unpacked PyPI sdist (ansible-core), downloaded once with pip
 #   hostile    the pathological inputs of issue 13, one tree each (nested shell,
 #              duplicated pins, an alias bomb, 100k findings to SARIF): seconds and
@@ -25,6 +27,11 @@ need rg
 need hyperfine
 [ -x /usr/bin/time ] || { echo "bench: GNU time is required (apt-get install time)" >&2; exit 2; }
 
+# The engine's own floor: every rule family disabled (walk, read, parse, model).
+floor_config="$work/all-rules-off.toml"
+families=$("$bin" rules | grep -oE '^[a-z0-9-]+/' | sort -u | tr -d / | sed 's/.*/"&"/' | paste -sd, -)
+echo "disable = [$families]" > "$floor_config"
+
 bench_tree() {
     local name="$1" tree="$2"
     local files
@@ -33,12 +40,15 @@ bench_tree() {
     # rg reads every file harden may read (hidden included, .gitignore honoured).
     hyperfine --warmup 2 --runs 5 --export-json "$work/$name.json" \
         --command-name rg "rg -c --hidden . '$tree' > /dev/null" \
-        --command-name harden "'$bin' scan --format json --fail-on critical '$tree' > /dev/null" >/dev/null
-    python3 - "$work/$name.json" <<'PY'
+        --command-name harden "'$bin' scan --format json --fail-on critical '$tree' > /dev/null" \
+        --command-name floor "'$bin' scan --config '$floor_config' --format json --fail-on critical '$tree' > /dev/null" >/dev/null
+    python3 - "$work/$name.json" "$files" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-rg, h = r["rg"]["median"], r["harden"]["median"]
-print(f"rg median {rg:.3f}s, harden median {h:.3f}s, ratio {h / rg:.2f}x")
+n = int(sys.argv[2])
+rg, h, f = r["rg"]["median"], r["harden"]["median"], r["floor"]["median"]
+print(f"rg median {rg:.3f}s, harden median {h:.3f}s, ratio {h / rg:.2f}x "
+      f"({h / n * 1e6:.0f} us/file); every rule off {f:.3f}s, ratio {f / rg:.2f}x")
 PY
     /usr/bin/time -f "harden peak RSS: %M KiB" "$bin" scan --format json --fail-on critical "$tree" > /dev/null
     "$bin" scan --format json --fail-on critical "$tree" | python3 -c 'import json,sys; s=json.load(sys.stdin)["summary"]; print("findings:", s["findings"], "scanned:", s["files_scanned"], "skipped:", s["files_skipped"])'
@@ -48,6 +58,14 @@ if [ "$what" = synthetic ] || [ "$what" = all ]; then
     tree="$work/synthetic-50k"
     [ -d "$tree" ] || python3 bench/gen_tree.py "$tree" 50000
     bench_tree synthetic "$tree"
+fi
+
+if [ "$what" = curve ]; then
+    for n in 10000 25000 50000; do
+        tree="$work/synthetic-$((n / 1000))k"
+        [ -d "$tree" ] || python3 bench/gen_tree.py "$tree" "$n"
+        bench_tree "curve-$((n / 1000))k" "$tree"
+    done
 fi
 
 if [ "$what" = real ] || [ "$what" = all ]; then

@@ -455,6 +455,7 @@ fn huge_report(n: usize) -> ScanReport {
                 message: "called from here".into(),
             }],
             fix: None,
+            grouped: false,
         });
     }
     report

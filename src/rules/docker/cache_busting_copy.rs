@@ -109,7 +109,7 @@ impl Rule for CacheBustingCopy {
                 for r in runs.iter().filter(|r| src_range.contains(&r.index)) {
                     for script in r.scripts {
                         for cmd in script.commands() {
-                            if let Some(eco) = util::dependency_install(script, &cmd) {
+                            if let Some(eco) = util::dependency_install(script, cmd) {
                                 copied_in.push((idx, eco));
                             }
                         }

@@ -186,7 +186,7 @@ pub fn is_minified(text: &str) -> bool {
 
 static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)[a-z0-9_.\-]*(?:passw(?:or)?d|passphrase|pwd|pass\b|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|secret[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|credentials?)[a-z0-9_.\-]*["']?[ \t]*(?:=>|:=|=|:)[ \t]*"#,
+        r#"(?i)[a-z0-9_.\-]*(?:passw(?:or)?d|passphrase|pwd|pass(?-u:\b)|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|secret[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|credentials?)[a-z0-9_.\-]*["']?[ \t]*(?:=>|:=|=|:)[ \t]*"#,
     )
     .expect("static regex")
 });
