@@ -48,6 +48,9 @@ enum Command {
     /// Probe a running service: health, readiness, metrics, headers, TLS (the
     /// only command that touches a network: the URL given).
     Probe(crate::probe::ProbeArgs),
+    /// Merge many repositories' scan and status results into one dashboard
+    /// (`--org RESULT...`; docs/org-audit.md).
+    Report(crate::org::ReportArgs),
     /// List every rule.
     Rules,
     /// Print a rule's rationale, examples and fix.
@@ -148,6 +151,7 @@ pub fn run() -> i32 {
         Command::Fix(args) => crate::fix::run_cli(args),
         Command::Sbom(args) => crate::sbom::run_cli(args),
         Command::Probe(args) => crate::probe::run_cli(args),
+        Command::Report(args) => crate::org::run_cli(args),
         Command::Rules => cmd_rules(),
         Command::Explain { rule } => cmd_explain(&rule),
     }

@@ -21,6 +21,7 @@ pub mod gitignore;
 pub mod identity;
 pub mod mapped;
 pub mod model;
+pub mod org;
 pub mod osv;
 pub mod output;
 pub mod parse;

@@ -460,7 +460,10 @@ fn workflows_and_action_validate_and_pin_every_action_to_a_known_release() {
         .iter()
         .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["ci.yml", "release.yml", "security.yml"]);
+    assert_eq!(
+        names,
+        ["ci.yml", "org-audit.yml", "release.yml", "security.yml"]
+    );
     files.push((repo().join("action.yml"), &action_schema));
     for (path, schema) in files {
         let root = load_yaml(&path);

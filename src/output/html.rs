@@ -14,7 +14,8 @@ use super::extras::{effort_label, ControlState, PlanView, ReportExtras, StatusVi
 use super::svg_dag::{self, DagNode, DagOptions};
 use super::util::finding_region;
 
-const CSS: &str = include_str!("assets/report.css");
+/// The report stylesheet (also the organisation dashboard's).
+pub const CSS: &str = include_str!("assets/report.css");
 const JS: &str = include_str!("assets/report.js");
 
 /// Escapes a message and shows its `backtick spans` as code.
