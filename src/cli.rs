@@ -95,6 +95,11 @@ struct ScanArgs {
     /// lockfiles against, offline; overrides `[osv] source` in harden.toml.
     #[arg(long, value_name = "SOURCE")]
     osv: Option<PathBuf>,
+    /// Base URL of the running service, for `--format html|markdown`: the readiness
+    /// section then shows what it answered for the health, readiness and metrics
+    /// controls (the scan's only network access, to this URL alone).
+    #[arg(long, value_name = "URL")]
+    probe: Option<String>,
     /// Report only findings not recorded in this baseline (`harden baseline`).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -353,6 +358,13 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         ..args.common.clone()
     };
     let whole = scope.is_whole();
+    if args.probe.is_some() && !(whole && matches!(args.format, Format::Html | Format::Markdown)) {
+        return error(
+            "--probe shows live evidence in the readiness section of a whole repository's \
+             --format html or markdown report"
+                .to_string(),
+        );
+    }
     let osv = args.osv.clone();
     let mut report = match scan_scoped(&common, scope, |cfg| {
         if let Some(src) = osv {
@@ -378,7 +390,10 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     let opts = output::RenderOptions {
         color: use_color(args.output.is_some()),
         root: Some(common.path.clone()),
-        extras: report_extras(args.format, &common, &report, whole),
+        extras: match report_extras(args.format, &common, &report, whole, args.probe.as_deref()) {
+            Ok(extras) => extras,
+            Err(code) => return code,
+        },
         sort: args.sort,
     };
     // Diagnostics are no finding: the human formats leave them to stderr, the machine
@@ -495,20 +510,31 @@ fn files_root(files: &[PathBuf]) -> PathBuf {
 
 /// The readiness status and the plan, for the formats that show them (HTML and
 /// Markdown both; the terminal shows the plan's first tasks). The status judges a
-/// whole repository: a scan of part of one (`whole` false) has none.
+/// whole repository: a scan of part of one (`whole` false) has none. With `probe`,
+/// the status shows what the running service answered (as `status --probe`); a
+/// service that cannot be reached is an error, as there.
 fn report_extras(
     format: Format,
     common: &CommonArgs,
     report: &ScanReport,
     whole: bool,
-) -> output::ReportExtras {
+    probe: Option<&str>,
+) -> Result<output::ReportExtras, i32> {
+    use crate::status::live::LiveProber;
     let mut extras = output::ReportExtras::default();
     if matches!(format, Format::Html | Format::Markdown) {
         extras.project = Some(crate::plan::project_name(&common.path));
     }
     if whole && matches!(format, Format::Html | Format::Markdown) {
         if let Ok(config) = Config::load(&common.path, common.config.as_deref()) {
-            extras.status = Some(crate::status::assess(&common.path, report, &config).view());
+            let mut status = crate::status::assess(&common.path, report, &config);
+            if let Some(url) = probe {
+                match crate::probe::StatusProber.probe(&status, url) {
+                    Ok(checks) => crate::status::live::apply(&mut status, &checks),
+                    Err(e) => return Err(error(e)),
+                }
+            }
+            extras.status = Some(status.view());
         }
     }
     let shows_plan = match format {
@@ -520,7 +546,7 @@ fn report_extras(
         let plan = crate::plan::build_plan(report, &crate::plan::model::PlanOptions::default());
         extras.plan = Some(plan.view());
     }
-    extras
+    Ok(extras)
 }
 
 fn cmd_rules() -> i32 {

@@ -738,3 +738,60 @@ fn plan_shows_live_evidence_from_a_probe() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `scan --format markdown|html --probe URL`: the report's readiness section shows
+/// what the running service answered (issue 17); other formats refuse the flag.
+#[test]
+fn scan_reports_show_live_evidence_from_a_probe() {
+    let repo = tempfile::tempdir().expect("tmp");
+    write_fastapi_repo(repo.path());
+    let s = server::http(|req| {
+        harden(match req.path.as_str() {
+            "/api/v1/utils/health-check/" => Response::json(200, "true"),
+            _ => Response::not_found(),
+        })
+    });
+    let url = s.url("http");
+    let answered = format!("answered 200 at {url}/api/v1/utils/health-check/ in");
+    for format in ["markdown", "html"] {
+        let out = Command::cargo_bin("harden")
+            .expect("bin")
+            .args([
+                "scan",
+                "--fail-on",
+                "critical",
+                "--format",
+                format,
+                "--probe",
+                &url,
+            ])
+            .arg(repo.path())
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(report.contains(&answered), "{format}: {report}");
+    }
+    // Without --probe the same report has no live evidence.
+    let out = Command::cargo_bin("harden")
+        .expect("bin")
+        .args(["scan", "--fail-on", "critical", "--format", "markdown"])
+        .arg(repo.path())
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("answered 200 at"));
+    // A format without a readiness section refuses the flag.
+    let out = Command::cargo_bin("harden")
+        .expect("bin")
+        .args(["scan", "--format", "json", "--probe", &url])
+        .arg(repo.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--probe"));
+}
