@@ -358,7 +358,8 @@ fn failure_is_checked_after(clause: Node<'_>, m: &Module<'_>) -> bool {
     };
     match next.kind() {
         "if_statement" => {
-            let assigned: Vec<&str> = util::in_scope(body)
+            let assigned: Vec<&str> = m
+                .in_scope(body)
                 .filter(|n| n.kind() == "assignment")
                 .filter_map(|a| a.child_by_field_name("left"))
                 .filter(|l| l.kind() == "identifier")
@@ -370,7 +371,7 @@ fn failure_is_checked_after(clause: Node<'_>, m: &Module<'_>) -> bool {
             })
         }
         "return_statement" => {
-            let returns_in_try = util::in_scope(body).any(|n| n.kind() == "return_statement");
+            let returns_in_try = m.in_scope(body).any(|n| n.kind() == "return_statement");
             let explicit = util::statements(next)
                 .first()
                 .is_some_and(|v| m.text(*v) != "None");
@@ -461,7 +462,7 @@ fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
         return false;
     };
     let stmts = util::statements(try_body);
-    if util::in_scope(try_body)
+    if m.in_scope(try_body)
         .any(|s| matches!(s.kind(), "import_statement" | "import_from_statement"))
     {
         return true;

@@ -151,7 +151,7 @@ fn connection_helpers(m: &Module<'_>) -> Vec<String> {
         let Some(body) = func.child_by_field_name("body") else {
             continue;
         };
-        let returns_conn = util::in_scope(body).any(|n| {
+        let returns_conn = m.in_scope(body).any(|n| {
             if n.kind() != "return_statement" {
                 return false;
             }
@@ -192,7 +192,7 @@ const HELPER_NAMES: &[&str] = &[
 ];
 
 fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut Sink<'_>) {
-    let nodes: Vec<Node<'_>> = util::in_scope(body).collect();
+    let nodes: Vec<Node<'_>> = m.in_scope(body).collect();
     // (variable, call, what, connection variable for cursors)
     let mut opened: Vec<(String, Node<'_>, What, Option<String>)> = Vec::new();
     for n in &nodes {

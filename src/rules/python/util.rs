@@ -181,6 +181,12 @@ impl<'a> Module<'a> {
             .filter(|n| n.kind() == "call")
     }
 
+    /// Nodes under `scope` that are not inside a nested function, class or lambda (the
+    /// nested definition node itself is yielded), from the node table: see [`in_scope`].
+    pub fn in_scope(&self, scope: Node<'a>) -> crate::parse::python::Nodes<'a> {
+        self.py.descendants_pruned(scope, |n| !is_nested_scope(n))
+    }
+
     /// `n` and every node under it, in pre-order (from the file's node table: no walk).
     pub fn descendants(&self, n: Node<'a>) -> crate::parse::python::Nodes<'a> {
         self.py.descendants(n)
@@ -643,12 +649,15 @@ pub fn scope_of<'t>(n: Node<'t>, root: Node<'t>) -> Node<'t> {
 /// Nodes under `scope` that are not inside a nested function or class definition
 /// (the nested definition node itself is yielded).
 pub fn in_scope<'t>(scope: Node<'t>) -> impl Iterator<Item = Node<'t>> + 't {
-    walk(scope, |n| {
-        !matches!(
-            n.kind(),
-            "function_definition" | "class_definition" | "lambda"
-        )
-    })
+    walk(scope, |n| !is_nested_scope(n))
+}
+
+/// A definition that opens a scope of its own.
+fn is_nested_scope(n: Node<'_>) -> bool {
+    matches!(
+        n.kind(),
+        "function_definition" | "class_definition" | "lambda"
+    )
 }
 
 /// The value assigned to identifier `name` in `scope` before `before`, when there is one
