@@ -5,6 +5,7 @@
 //! finish (a hang guard, not a speed test) and stay under 200 MB of resident memory.
 
 mod common;
+use common::write;
 
 use std::fs;
 use std::path::Path;
@@ -13,14 +14,6 @@ use std::time::Duration;
 
 const HANG_GUARD: Duration = Duration::from_secs(300);
 const PEAK_RSS_LIMIT_KB: u64 = 200 * 1024;
-
-fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = root.join(rel);
-    if let Some(d) = p.parent() {
-        fs::create_dir_all(d).unwrap();
-    }
-    fs::write(p, content).unwrap();
-}
 
 fn is_root() -> bool {
     Command::new("id")

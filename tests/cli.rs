@@ -1,26 +1,11 @@
 //! The real binary on temporary repositories: exit codes, formats, bad input.
 
 mod common;
+use common::{harden, write};
 
-use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn harden() -> Command {
-    let mut c = Command::cargo_bin("harden").expect("binary builds");
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = root.join(rel);
-    if let Some(d) = p.parent() {
-        fs::create_dir_all(d).unwrap();
-    }
-    fs::write(p, content).unwrap();
-}
 
 fn json_scan(root: &Path, extra: &[&str]) -> (i32, Value) {
     let out = harden()

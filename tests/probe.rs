@@ -366,13 +366,9 @@ fn cors_reflecting_any_origin_with_credentials() {
 
 #[test]
 fn nothing_listening_is_a_clear_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
     let out = Command::cargo_bin("harden")
         .expect("bin")
-        .args(["probe", "--no-repo", &format!("http://127.0.0.1:{port}")])
+        .args(["probe", "--no-repo", &nothing_listening()])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
@@ -415,12 +411,7 @@ fn request_budget_is_a_hard_cap() {
 
 #[test]
 fn routes_from_code_resolved_and_unserved() {
-    let s = server::http(|req| {
-        harden(match req.path.as_str() {
-            "/api/v1/utils/health-check/" => Response::json(200, "true"),
-            _ => Response::not_found(),
-        })
-    });
+    let s = health_only_service();
     let mut o = fast();
     o.conventional = false;
     o.hints = vec![
@@ -483,12 +474,7 @@ fn write_fastapi_repo(root: &Path) {
 fn cli_reads_routes_from_the_repository_and_writes_every_format() {
     let repo = tempfile::tempdir().expect("tmp");
     write_fastapi_repo(repo.path());
-    let s = server::http(|req| {
-        harden(match req.path.as_str() {
-            "/api/v1/utils/health-check/" => Response::json(200, "true"),
-            _ => Response::not_found(),
-        })
-    });
+    let s = health_only_service();
     let base = s.url("http");
     let run_fmt = |fmt: &str| {
         let out = Command::cargo_bin("harden")
@@ -579,16 +565,31 @@ fn explain_documents_probe_checks() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("runtime defaults"));
 }
 
-#[test]
-fn status_probe_proves_and_disproves_controls() {
-    let repo = tempfile::tempdir().expect("tmp");
-    write_fastapi_repo(repo.path());
-    let s = server::http(|req| {
+/// The service of [`write_fastapi_repo`] with only its health route up: readiness
+/// and metrics answer 404.
+fn health_only_service() -> server::Server {
+    server::http(|req| {
         harden(match req.path.as_str() {
             "/api/v1/utils/health-check/" => Response::json(200, "true"),
             _ => Response::not_found(),
         })
-    });
+    })
+}
+
+/// A loopback URL on a port nothing listens on.
+fn nothing_listening() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn status_probe_proves_and_disproves_controls() {
+    let repo = tempfile::tempdir().expect("tmp");
+    write_fastapi_repo(repo.path());
+    let s = health_only_service();
     let out = Command::cargo_bin("harden")
         .expect("bin")
         .args(["status", "--format", "json", "--probe", &s.url("http")])
@@ -626,13 +627,9 @@ fn status_probe_proves_and_disproves_controls() {
         .is_some_and(|t| t.contains("does not answer it (answered 404")));
     // Nothing listening: an error, not a report.
     drop(s);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
     let out = Command::cargo_bin("harden")
         .expect("bin")
-        .args(["status", "--probe", &format!("http://127.0.0.1:{port}")])
+        .args(["status", "--probe", &nothing_listening()])
         .arg(repo.path())
         .output()
         .expect("run");
@@ -645,12 +642,7 @@ fn status_probe_proves_and_disproves_controls() {
 fn plan_shows_live_evidence_from_a_probe() {
     let repo = tempfile::tempdir().expect("tmp");
     write_fastapi_repo(repo.path());
-    let s = server::http(|req| {
-        harden(match req.path.as_str() {
-            "/api/v1/utils/health-check/" => Response::json(200, "true"),
-            _ => Response::not_found(),
-        })
-    });
+    let s = health_only_service();
     let url = s.url("http");
     let out = Command::cargo_bin("harden")
         .expect("bin")
@@ -726,13 +718,9 @@ fn plan_shows_live_evidence_from_a_probe() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Live evidence"));
     // Nothing listening: an error, as for status.
     drop(s);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
     let out = Command::cargo_bin("harden")
         .expect("bin")
-        .args(["plan", "--probe", &format!("http://127.0.0.1:{port}")])
+        .args(["plan", "--probe", &nothing_listening()])
         .arg(repo.path())
         .output()
         .expect("run");
@@ -745,12 +733,7 @@ fn plan_shows_live_evidence_from_a_probe() {
 fn scan_reports_show_live_evidence_from_a_probe() {
     let repo = tempfile::tempdir().expect("tmp");
     write_fastapi_repo(repo.path());
-    let s = server::http(|req| {
-        harden(match req.path.as_str() {
-            "/api/v1/utils/health-check/" => Response::json(200, "true"),
-            _ => Response::not_found(),
-        })
-    });
+    let s = health_only_service();
     let url = s.url("http");
     let answered = format!("answered 200 at {url}/api/v1/utils/health-check/ in");
     for format in ["markdown", "html"] {

@@ -3,6 +3,7 @@
 //! repository built to trigger it.
 
 mod common;
+use common::write;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,14 +26,6 @@ fn harden() -> Command {
 /// Runs `cmd` with stdin closed, killing it and failing the test if it outlives the guard.
 fn run(cmd: Command) -> Output {
     common::run_guarded(cmd, HANG_GUARD, |_| {})
-}
-
-fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = root.join(rel);
-    if let Some(d) = p.parent() {
-        fs::create_dir_all(d).unwrap();
-    }
-    fs::write(p, content).unwrap();
 }
 
 #[cfg(unix)]

@@ -2,6 +2,9 @@
 //! published CycloneDX 1.6 and SPDX 2.3 schemas (served from local copies, no
 //! network), references are consistent, and `--deterministic` is byte-stable.
 
+mod common;
+use common::git;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -384,22 +387,6 @@ fn every_kind_of_manifest_of_a_monorepo() {
 }
 
 /// Runs git (test setup only) isolated from the user's and system's configuration.
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("HOME", dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[test]
 fn a_tracked_lockfile_under_an_ignore_rule_is_in_scope() {

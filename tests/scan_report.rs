@@ -2,25 +2,13 @@
 //! findings most severe first (or by file), the filters, the concise format, and
 //! diagnostics kept on stderr.
 
+mod common;
+use common::{harden, write};
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn harden() -> Command {
-    let mut c = Command::cargo_bin("harden").expect("binary builds");
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = root.join(rel);
-    if let Some(d) = p.parent() {
-        fs::create_dir_all(d).unwrap();
-    }
-    fs::write(p, content).unwrap();
-}
 
 /// A small repository with findings at four severities and one file that does not
 /// parse (a diagnostic).

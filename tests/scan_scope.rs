@@ -3,43 +3,11 @@
 //! repositories with git (isolated from the user's configuration); harden itself
 //! finds them by reading `.git` and the index, and runs no git.
 
-use std::fs;
-use std::path::Path;
+mod common;
+use common::{git, harden, write};
 
 use assert_cmd::Command;
 use serde_json::Value;
-
-fn harden() -> Command {
-    let mut c = Command::cargo_bin("harden").expect("binary builds");
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = root.join(rel);
-    if let Some(d) = p.parent() {
-        fs::create_dir_all(d).unwrap();
-    }
-    fs::write(p, content).unwrap();
-}
-
-/// Runs git in `dir`, with no system or user configuration.
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("HOME", dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 const RISKY: &str = "#!/bin/bash\nset -euo pipefail\nrm -rf \"$STAGING/\"\n";
 

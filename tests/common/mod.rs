@@ -200,3 +200,38 @@ pub fn standalone(src: &Path) -> tempfile::TempDir {
     copy(src, tmp.path());
     tmp
 }
+
+/// The harden binary, without colour.
+pub fn harden() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("harden").expect("binary builds");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Writes `content` at `root/rel`, creating directories.
+pub fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    if let Some(d) = p.parent() {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(p, content).unwrap();
+}
+
+/// Runs git in `dir`, with no system or user configuration (tests build repositories
+/// with it; harden itself never runs git).
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
