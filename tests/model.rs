@@ -249,3 +249,62 @@ fn modules_that_open_their_own_database_connections() {
         ["api/db.py", "collectors/news.py", "collectors/prices.py"]
     );
 }
+
+/// Files are checked in parallel and the Kubernetes rules hold their findings until the
+/// end: each held finding must keep its own fix. (A fix attached afterwards to "the
+/// finding held last" once landed on another file's finding, with edits at offsets of
+/// the wrong file.) Every manifest here differs in length before the container, so an
+/// edit from another file would not land on `resources:`.
+#[test]
+fn held_kubernetes_findings_keep_their_own_fixes_under_parallel_scanning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut texts = std::collections::HashMap::new();
+    for i in 0..160 {
+        let pad = "# padding\n".repeat(i % 37);
+        let text = format!(
+            "{pad}apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n      labels: {{app: app{i}}}\n    spec:\n      containers:\n        - name: app{i}\n          image: registry.example.com/app{i}:1.{i}\n          resources:\n            requests: {{cpu: 100m, memory: 128Mi}}\n"
+        );
+        let path = format!("deploy/app{i}.yaml");
+        common::write(dir.path(), &path, &text);
+        texts.insert(path, text);
+    }
+    let opts = harden::engine::ScanOptions {
+        root: dir.path().to_path_buf(),
+        config: harden::config::Config::default(),
+        threads: 8,
+        scope: Default::default(),
+    };
+    let report = harden::engine::scan(&opts);
+    let limits: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "k8s/missing-resource-limits")
+        .collect();
+    assert_eq!(limits.len(), 160);
+    for f in limits {
+        let fix = f
+            .fix
+            .as_ref()
+            .expect("every missing-limit finding has its fix");
+        let text = &texts[&f.path];
+        let mut fixed = text.clone();
+        for e in fix.edits.iter().rev() {
+            fixed.replace_range(e.range.clone(), &e.replacement);
+        }
+        // The edit lands inside this file's own container block: everything up to
+        // its `resources:` is untouched and a memory limit follows.
+        let head = text.find("          resources:").expect("resources key");
+        assert_eq!(
+            &fixed[..head],
+            &text[..head],
+            "{}: edit before the container",
+            f.path
+        );
+        let tail = &fixed[head..];
+        assert!(
+            tail.contains("limits:") && tail.contains("memory:"),
+            "{}: the fix did not add this container's memory limit:\n{fixed}",
+            f.path
+        );
+    }
+}

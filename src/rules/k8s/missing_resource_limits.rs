@@ -147,18 +147,21 @@ impl Rule for MissingResourceLimits {
                 } else {
                     "has no memory limit"
                 };
-                self.0.push_limit(
+                let mut held = Deferred::pending(
                     cx,
                     c.anchor(),
+                    Severity::Medium,
                     format!(
                         "container `{}` in {} `{}` {detail}; set `resources.limits.memory`",
                         c.name(),
                         w.kind,
                         w.name
                     ),
-                    w.namespace,
+                    None,
                 );
-                self.0.attach_fix(fix_for(&cx.file.text, c.node, cx));
+                held.limit_scope = Some(w.namespace.map(str::to_string));
+                held.fix = fix_for(&cx.file.text, c.node, cx);
+                self.0.keep(held);
             }
         }
     }

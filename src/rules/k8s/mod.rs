@@ -193,7 +193,7 @@ pub(crate) fn skip_operational(cx: &FileCx<'_>) -> bool {
     cx.role == FileRole::Example || is_dev_path(&cx.file.path)
 }
 
-struct Pending {
+pub(crate) struct Pending {
     at: Related,
     snippet: String,
     message: String,
@@ -202,12 +202,12 @@ struct Pending {
     image: Option<String>,
     /// For missing limits: the workload's namespace (dropped if a `LimitRange` with a
     /// default memory limit covers it).
-    limit_scope: Option<Option<String>>,
+    pub limit_scope: Option<Option<String>>,
     /// A fix to attach when the finding is reported.
-    fix: Option<crate::finding::Fix>,
+    pub fix: Option<crate::finding::Fix>,
     /// For "may run as root": the container's image (dropped when the repository
     /// publishes that image from a Dockerfile whose `USER` is not root).
-    runs_image: Option<String>,
+    pub runs_image: Option<String>,
 }
 
 /// Findings held until the end of the scan, and what kustomizations said.
@@ -338,42 +338,6 @@ impl Deferred {
         }
     }
 
-    /// Holds a missing-limit finding, dropped at the end if a `LimitRange` with a default
-    /// memory limit covers `namespace`.
-    pub fn push_limit(
-        &self,
-        cx: &FileCx<'_>,
-        span: Range<usize>,
-        message: String,
-        namespace: Option<&str>,
-    ) {
-        self.push(cx, span, Severity::Medium, message, None);
-        if let Ok(mut st) = self.state.lock() {
-            if let Some(last) = st.pending.last_mut() {
-                last.limit_scope = Some(namespace.map(str::to_string));
-            }
-        }
-    }
-
-    /// Marks the finding held last as settled by the user of `image` when the
-    /// repository builds that image itself.
-    pub fn attach_image_user(&self, image: Option<&str>) {
-        if let Ok(mut st) = self.state.lock() {
-            if let Some(last) = st.pending.last_mut() {
-                last.runs_image = image.map(str::to_string);
-            }
-        }
-    }
-
-    /// Attaches a fix to the finding held last.
-    pub fn attach_fix(&self, fix: Option<crate::finding::Fix>) {
-        if let Ok(mut st) = self.state.lock() {
-            if let Some(last) = st.pending.last_mut() {
-                last.fix = fix;
-            }
-        }
-    }
-
     /// Holds a finding at `span` of the current file.
     pub fn push(
         &self,
@@ -383,19 +347,38 @@ impl Deferred {
         message: String,
         image: Option<&str>,
     ) {
+        self.keep(Self::pending(cx, span, severity, message, image));
+    }
+
+    /// A finding to hold, for a rule that sets more than [`Deferred::push`] does
+    /// (a fix, a namespace, the image run) before [`Deferred::keep`]: files are
+    /// checked in parallel, so a held finding is built whole and added under one lock,
+    /// never amended afterwards.
+    pub fn pending(
+        cx: &FileCx<'_>,
+        span: Range<usize>,
+        severity: Severity,
+        message: String,
+        image: Option<&str>,
+    ) -> Pending {
         let at = cx.locate(span, String::new());
         let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+        Pending {
+            at,
+            snippet,
+            message,
+            severity,
+            image: image.map(image_name),
+            limit_scope: None,
+            fix: None,
+            runs_image: None,
+        }
+    }
+
+    /// Holds `p` until the end of the scan.
+    pub fn keep(&self, p: Pending) {
         if let Ok(mut st) = self.state.lock() {
-            st.pending.push(Pending {
-                at,
-                snippet,
-                message,
-                severity,
-                image: image.map(image_name),
-                limit_scope: None,
-                fix: None,
-                runs_image: None,
-            });
+            st.pending.push(p);
         }
     }
 

@@ -113,20 +113,24 @@ impl Rule for RunAsNonRoot {
                 if nonroot == Some(true) || eff_user.is_some_and(|(u, _)| u > 0) {
                     continue;
                 }
-                self.0.push(
-                cx,
-                c.anchor(),
-                Severity::Medium,
-                format!(
-                    "container `{}` in {} `{}` may run as root: set `runAsNonRoot: true` (and a non-zero `runAsUser`)",
-                    c.name(),
-                    w.kind,
-                    w.name
-                ),
-                None,
-            );
-                self.0
-                    .attach_image_user(c.node.get("image").and_then(|i| i.as_str()));
+                let mut held = Deferred::pending(
+                    cx,
+                    c.anchor(),
+                    Severity::Medium,
+                    format!(
+                        "container `{}` in {} `{}` may run as root: set `runAsNonRoot: true` (and a non-zero `runAsUser`)",
+                        c.name(),
+                        w.kind,
+                        w.name
+                    ),
+                    None,
+                );
+                held.runs_image = c
+                    .node
+                    .get("image")
+                    .and_then(|i| i.as_str())
+                    .map(str::to_string);
+                self.0.keep(held);
             }
         }
     }
