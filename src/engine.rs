@@ -921,9 +921,16 @@ fn check_file(
                 }
             }
         }
-        FileKind::Python => match PythonFile::parse_checked(text) {
-            Ok(py) => {
-                if py.root().has_error() {
+        FileKind::Python => {
+            // Parsed on first need: a file whose rules all stop at its role or its
+            // text (most tests) is never handed to tree-sitter.
+            let py = PythonFile::new(text);
+            each_rule(rules, path, findings, diags, None, |r, s| {
+                r.check_python(&py, cx, s)
+            });
+            model_facts(outcome, |m| m.python(cx.file, &py));
+            match py.parsed() {
+                Some(Ok(tree)) if tree.root().has_error() => {
                     outcome.parse_error = true;
                     diags.push(Diagnostic {
                         path: path.to_string(),
@@ -932,20 +939,19 @@ fn check_file(
                             .to_string(),
                     });
                 }
-                each_rule(rules, path, findings, diags, None, |r, s| {
-                    r.check_python(&py, cx, s)
-                });
-                model_facts(outcome, |m| m.python(cx.file, &py));
+                Some(Err(why)) => {
+                    outcome.parse_error = true;
+                    diags.push(Diagnostic {
+                        path: path.to_string(),
+                        line: None,
+                        message: format!(
+                            "Python {why}; rules that read the syntax tree were not run on this file"
+                        ),
+                    });
+                }
+                _ => {}
             }
-            Err(why) => {
-                outcome.parse_error = true;
-                diags.push(Diagnostic {
-                    path: path.to_string(),
-                    line: None,
-                    message: format!("Python {why}; Python rules were not run on this file"),
-                });
-            }
-        },
+        }
         FileKind::Markdown => {
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_markdown(cx, s)

@@ -234,7 +234,7 @@ fn t_shell(_: &str, b: &[u8]) {
 }
 
 fn t_python(_: &str, b: &[u8]) {
-    let _ = harden::parse::python::PythonFile::parse(&text(b)).map(|p| p.root().has_error());
+    let _ = harden::parse::python::PythonTree::parse(&text(b)).map(|p| p.root().has_error());
 }
 
 fn t_requirements(_: &str, b: &[u8]) {

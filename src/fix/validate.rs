@@ -4,7 +4,7 @@ use crate::classify::{classify_name, is_python_shebang, is_shell_shebang, FileKi
 use crate::mapped::MappedText;
 use crate::parse::{
     dockerfile,
-    python::PythonFile,
+    python::PythonTree,
     shell::{ShellOrigin, ShellScript},
     yaml,
 };
@@ -31,7 +31,7 @@ pub fn syntax_errors(rel: &str, text: &str) -> usize {
                 .map_or(1, |s| usize::from(s.has_error()))
         }
         Some(FileKind::Python) => {
-            PythonFile::parse(text).map_or(1, |p| usize::from(p.root().has_error()))
+            PythonTree::parse(text).map_or(1, |p| usize::from(p.root().has_error()))
         }
         Some(FileKind::Dockerfile) => dockerfile::parse(text).errors.len(),
         Some(

@@ -330,14 +330,17 @@ impl Facts {
     }
 
     /// A Python module: the database connections it opens itself.
-    pub fn python(&mut self, file: &SourceFile, py: &crate::parse::python::PythonFile) {
+    pub fn python(&mut self, file: &SourceFile, py: &crate::parse::python::PythonFile<'_>) {
         if !DRIVER_CONNECTS
             .iter()
             .any(|c| file.text.contains(c.rsplit('.').next().unwrap_or(c)))
         {
             return;
         }
-        for n in py.descendants(py.root()) {
+        let Some(tree) = py.tree() else {
+            return;
+        };
+        for n in tree.descendants(tree.root()) {
             if n.kind() == "call" {
                 if let Some(f) = n.child_by_field_name("function") {
                     let text: String = f

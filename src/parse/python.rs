@@ -2,8 +2,44 @@
 
 use tree_sitter::{Node, Parser, Tree};
 
+/// A Python module as the rules see it: its text, parsed on first need.
+///
+/// Most Python files in a real repository are tests, and most rules look no further
+/// than a test's role or a missing word in its text; tree-sitter's parse was half the
+/// scan's time on Python-heavy trees. So the tree is built by the first rule (or the
+/// model) that asks for it, once, and a file no rule reads is never parsed.
+pub struct PythonFile<'a> {
+    text: &'a str,
+    tree: std::cell::OnceCell<Result<PythonTree, String>>,
+}
+
+impl<'a> PythonFile<'a> {
+    /// Wraps `text`; nothing is parsed yet.
+    pub fn new(text: &'a str) -> PythonFile<'a> {
+        PythonFile {
+            text,
+            tree: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The syntax tree, parsed now if no one asked before; `None` when the parser
+    /// refuses the text ([`PythonTree::parse_checked`]). Syntax errors are in the tree.
+    pub fn tree(&self) -> Option<&PythonTree> {
+        self.tree
+            .get_or_init(|| PythonTree::parse_checked(self.text))
+            .as_ref()
+            .ok()
+    }
+
+    /// What parsing gave, if anything asked for the tree: the engine reports syntax
+    /// errors and refusals only for files that were parsed.
+    pub fn parsed(&self) -> Option<&Result<PythonTree, String>> {
+        self.tree.get()
+    }
+}
+
 /// A parsed Python module.
-pub struct PythonFile {
+pub struct PythonTree {
     /// The syntax tree and its pre-order node table (built in the same walk that
     /// checks the tree's depth).
     parsed: Parsed,
@@ -122,16 +158,16 @@ pub fn refusal(text: &str) -> Option<String> {
     None
 }
 
-impl PythonFile {
-    /// Parses Python source; `None` when [`PythonFile::parse_checked`] refuses it
+impl PythonTree {
+    /// Parses Python source; `None` when [`PythonTree::parse_checked`] refuses it
     /// (not on syntax errors).
-    pub fn parse(text: &str) -> Option<PythonFile> {
+    pub fn parse(text: &str) -> Option<PythonTree> {
         Self::parse_checked(text).ok()
     }
 
     /// Parses Python source, or says why not: indentation or tree nesting over the
     /// limits, or the time budget ran out. Syntax errors are in the tree.
-    pub fn parse_checked(text: &str) -> Result<PythonFile, String> {
+    pub fn parse_checked(text: &str) -> Result<PythonTree, String> {
         if let Some(why) = refusal(text) {
             return Err(why);
         }
@@ -156,7 +192,7 @@ impl PythonFile {
                 super::MAX_TREE_DEPTH
             )
         })?;
-        Ok(PythonFile {
+        Ok(PythonTree {
             parsed,
             imports: std::sync::OnceLock::new(),
         })
@@ -172,7 +208,7 @@ impl PythonFile {
         self.subtree(n, None)
     }
 
-    /// Like [`PythonFile::descendants`], but below `n` the nodes for which `descend` is
+    /// Like [`PythonTree::descendants`], but below `n` the nodes for which `descend` is
     /// false are yielded without their subtrees.
     pub fn descendants_pruned<'s>(
         &'s self,
@@ -204,7 +240,7 @@ impl PythonFile {
     }
 }
 
-/// Nodes of a subtree in pre-order (see [`PythonFile::descendants`]).
+/// Nodes of a subtree in pre-order (see [`PythonTree::descendants`]).
 pub struct Nodes<'t> {
     table: Table<'t>,
     next: usize,

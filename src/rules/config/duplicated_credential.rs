@@ -96,6 +96,7 @@ impl DuplicatedCredential {
         if assigned.is_empty() && urls.is_empty() {
             return;
         }
+        let py = py.and_then(PythonFile::tree);
         let snippets = detect::code_prose(cx, py, true);
         assigned.retain(|a| !detect::in_ranges(&snippets, a.name_span.start));
         let prose = detect::code_prose(cx, py, false);

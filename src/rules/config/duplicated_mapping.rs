@@ -225,7 +225,10 @@ impl Rule for DuplicatedMapping {
         }
         let src = cx.file.text.as_bytes();
         let mut local = Vec::new();
-        let mut nodes = py.descendants(py.root());
+        let Some(tree) = py.tree() else {
+            return;
+        };
+        let mut nodes = tree.descendants(tree.root());
         while let Some(n) = nodes.next() {
             if !matches!(n.kind(), "dictionary" | "call") {
                 continue;

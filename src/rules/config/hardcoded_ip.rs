@@ -9,7 +9,7 @@ use regex::Regex;
 
 use crate::classify::FileKind;
 use crate::finding::{Related, Severity};
-use crate::parse::python::PythonFile;
+use crate::parse::python::{PythonFile, PythonTree};
 use crate::roles::FileRole;
 use crate::rules::secrets::detect;
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
@@ -221,7 +221,7 @@ fn hint_after(text: &str, end: usize) -> bool {
 
 /// Byte ranges of Python assignments of sample data (`example_payload = {…}`,
 /// `MOCK_RESPONSE = …`): addresses there are data, not configuration. Sorted.
-fn sample_data_ranges(py: &PythonFile, text: &str) -> Vec<Range<usize>> {
+fn sample_data_ranges(py: &PythonTree, text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     crate::parse::shell::preorder(py.root(), |n| {
         if n.kind() != "assignment" {
@@ -367,6 +367,8 @@ impl HardcodedIp {
         if found.is_empty() {
             return;
         }
+        // Parsed only now that the text holds an address.
+        let py = py.and_then(PythonFile::tree);
         let prose = detect::code_prose(cx, py, false);
         let samples = py
             .map(|py| sample_data_ranges(py, text))

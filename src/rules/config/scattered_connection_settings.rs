@@ -265,7 +265,9 @@ impl ScatteredConnectionSettings {
         {
             return;
         }
-        let m = Module::new(py, &cx.file.text);
+        let Some(m) = Module::new(py, &cx.file.text) else {
+            return;
+        };
         let Some(driver_family) = module_family(&m) else {
             return;
         };

@@ -550,7 +550,10 @@ impl Rule for UndeclaredImport {
         let mut local = Vec::new();
         // Imports are statements: only nodes that hold statements are descended into.
         let statements = |n: Node<'_>| crate::parse::python::holds_statements(n.kind());
-        for n in py.descendants_pruned(py.root(), statements) {
+        let Some(tree) = py.tree() else {
+            return;
+        };
+        for n in tree.descendants_pruned(tree.root(), statements) {
             let mut modules: Vec<Node<'_>> = Vec::new();
             match n.kind() {
                 "import_statement" => {

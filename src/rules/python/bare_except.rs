@@ -68,7 +68,9 @@ impl Rule for BareExcept {
         if !util::has_bare_except_text(&cx.file.text) {
             return;
         }
-        let m = Module::new(py, &cx.file.text);
+        let Some(m) = Module::new(py, &cx.file.text) else {
+            return;
+        };
         for clause in m
             .descendants(m.root)
             .filter(|n| n.kind() == "except_clause")

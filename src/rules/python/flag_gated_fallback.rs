@@ -466,7 +466,9 @@ impl Rule for FlagGatedFallback {
             return;
         }
         let text = cx.file.text.as_str();
-        let m = Module::new(py, text);
+        let Some(m) = Module::new(py, text) else {
+            return;
+        };
         if text.contains("getenv") || text.contains("environ") || text.contains("Field(") {
             self.record_defs(&m, cx);
         }

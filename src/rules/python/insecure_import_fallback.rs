@@ -168,7 +168,9 @@ impl Rule for InsecureImportFallback {
         {
             return;
         }
-        let m = Module::new(py, text);
+        let Some(m) = Module::new(py, text) else {
+            return;
+        };
         // A diagnostic or benchmark script reports a missing library to the person
         // running it; it serves nothing insecurely.
         if is_diagnostic(&cx.file.path)

@@ -39,7 +39,7 @@ mod tests {
     use crate::classify::FileKind;
     use crate::config::Config;
     use crate::finding::Finding;
-    use crate::parse::python::PythonFile;
+    use crate::parse::python::{PythonFile, PythonTree};
     use crate::roles::role_of;
     use crate::rules::{FileCx, Sink};
     use crate::source::SourceFile;
@@ -53,7 +53,7 @@ mod tests {
             role: role_of(path),
             config: &config,
         };
-        let py = PythonFile::parse(text).unwrap();
+        let py = PythonFile::new(text);
         let mut out = Vec::new();
         let mut sink = Sink::new(rule.meta(), path, None, &mut out);
         rule.check_python(&py, &cx, &mut sink);
@@ -78,7 +78,7 @@ mod tests {
         assert_eq!(&src[out[0].span.clone()], "except :");
         let fixed = apply(src, &out[0]);
         assert!(fixed.contains("except Exception :\r\n"));
-        assert!(PythonFile::parse(&fixed).is_some_and(|p| !p.root().has_error()));
+        assert!(PythonTree::parse(&fixed).is_some_and(|p| !p.root().has_error()));
         // Idempotent: the fixed file has nothing left to report.
         assert!(run(&bare_except::BareExcept, "app/x.py", &fixed).is_empty());
     }
@@ -98,7 +98,7 @@ mod tests {
         }
         assert!(fixed.contains("json={}, timeout=30,\n    )"));
         assert!(fixed.contains(".get(u, timeout=30)"));
-        assert!(PythonFile::parse(&fixed).is_some_and(|p| !p.root().has_error()));
+        assert!(PythonTree::parse(&fixed).is_some_and(|p| !p.root().has_error()));
         assert!(run(
             &requests_no_timeout::RequestsNoTimeout,
             "svc/client.py",

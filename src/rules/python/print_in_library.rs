@@ -129,7 +129,9 @@ impl Rule for PrintInLibrary {
         if !text.contains("print") {
             return;
         }
-        let m = Module::new(py, text);
+        let Some(m) = Module::new(py, text) else {
+            return;
+        };
         if is_cli_file(&m, &cx.file.path) {
             return;
         }

@@ -83,7 +83,9 @@ impl Rule for RequestsNoTimeout {
         if is_health_probe(&cx.file.path) {
             return;
         }
-        let m = Module::new(py, text);
+        let Some(m) = Module::new(py, text) else {
+            return;
+        };
         // A script run by hand or by a scheduler hangs where someone sees it and
         // stops it; in a service a stuck call holds a worker for good.
         // A daemon loop (`while True:` polling) is a service even when started from a

@@ -82,7 +82,9 @@ impl Rule for SilentNumericFallback {
         if !cx.file.text.contains("except") {
             return;
         }
-        let m = Module::new(py, &cx.file.text);
+        let Some(m) = Module::new(py, &cx.file.text) else {
+            return;
+        };
         for clause in m
             .descendants(m.root)
             .filter(|n| n.kind() == "except_clause")

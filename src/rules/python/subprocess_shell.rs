@@ -98,7 +98,9 @@ impl Rule for SubprocessShell {
         {
             return;
         }
-        let m = Module::new(py, text);
+        let Some(m) = Module::new(py, text) else {
+            return;
+        };
         // In a developer's command-line tool the values come from the person running
         // it, who could run the shell themselves: a robustness bug, not an injection.
         let cli = crate::rules::python::print_in_library::is_cli_file(&m, &cx.file.path);

@@ -159,7 +159,9 @@ impl Rule for SwallowedException {
         if !cx.file.text.contains("Exception") {
             return;
         }
-        let m = Module::new(py, &cx.file.text);
+        let Some(m) = Module::new(py, &cx.file.text) else {
+            return;
+        };
         for clause in m
             .descendants(m.root)
             .filter(|n| n.kind() == "except_clause")

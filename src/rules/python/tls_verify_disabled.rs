@@ -125,7 +125,9 @@ impl Rule for TlsVerifyDisabled {
         {
             return;
         }
-        let m = Module::new(py, text);
+        let Some(m) = Module::new(py, text) else {
+            return;
+        };
         // A maintainer's script (a release helper run by hand) is a real weakness, not a
         // hole in the shipped service: medium.
         let sev = if crate::rules::python::print_in_library::is_cli_file(&m, &cx.file.path) {

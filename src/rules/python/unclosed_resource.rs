@@ -126,7 +126,9 @@ impl Rule for UnclosedResource {
         if !(text.contains("connect") || text.contains("cursor") || text.contains("open(")) {
             return;
         }
-        let m = Module::new(py, text);
+        let Some(m) = Module::new(py, text) else {
+            return;
+        };
         let helpers = connection_helpers(&m);
         for func in m
             .descendants(m.root)

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::parse::python::PythonFile;
+use crate::parse::python::{PythonFile, PythonTree};
 use crate::roles::FileRole;
 use crate::rules::FileCx;
 
@@ -34,7 +34,7 @@ pub struct Module<'a> {
     /// The module node.
     pub root: Node<'a>,
     /// The parsed file, for its node table.
-    py: &'a PythonFile,
+    py: &'a PythonTree,
     /// Local name → dotted path it stands for (`rq` → `requests`, `get` → `requests.get`),
     /// built on first use (rules that never resolve a name skip the walk) and shared by
     /// every rule through the parsed file.
@@ -42,14 +42,16 @@ pub struct Module<'a> {
 }
 
 impl<'a> Module<'a> {
-    /// Wraps `py` over `text`; the import table is built lazily.
-    pub fn new(py: &'a PythonFile, text: &'a str) -> Module<'a> {
-        Module {
+    /// Wraps `py` over `text`, parsing it if no rule did before; `None` when the
+    /// parser refuses the file. The import table is built lazily.
+    pub fn new(py: &'a PythonFile<'_>, text: &'a str) -> Option<Module<'a>> {
+        let tree = py.tree()?;
+        Some(Module {
             text,
-            root: py.root(),
-            py,
-            imports: &py.imports,
-        }
+            root: tree.root(),
+            py: tree,
+            imports: &tree.imports,
+        })
     }
 
     fn imports(&self) -> &HashMap<String, String> {
@@ -818,14 +820,14 @@ pub fn is_false(value: Node<'_>, m: &Module<'_>) -> bool {
 mod tests {
     use super::*;
 
-    fn module(src: &str) -> (PythonFile, String) {
-        (PythonFile::parse(src).unwrap(), src.to_string())
+    fn module(src: &str) -> (PythonFile<'_>, String) {
+        (PythonFile::new(src), src.to_string())
     }
 
     #[test]
     fn walks_every_node_once_in_order() {
         let (py, src) = module("def f(x):\n    def g():\n        return 1\n    return g\ny = 2\n");
-        let m = Module::new(&py, &src);
+        let m = Module::new(&py, &src).unwrap();
         let mut expected = Vec::new();
         fn rec<'t>(n: Node<'t>, out: &mut Vec<usize>) {
             out.push(n.id());
@@ -856,7 +858,7 @@ mod tests {
         let (py, src) = module(
             "import requests as rq\nfrom requests import get as g, post\nimport os.path\nrq.get(u)\ng(u)\npost(u)\nos.path.join(a)\nrequests.Session().get(u)\nprint(1)\n",
         );
-        let m = Module::new(&py, &src);
+        let m = Module::new(&py, &src).unwrap();
         let names: Vec<String> = m.calls().filter_map(|c| m.callee(c)).collect();
         assert_eq!(
             names,
@@ -877,7 +879,7 @@ mod tests {
     #[test]
     fn kwargs_and_positionals() {
         let (py, src) = module("f(a, b, timeout=3, **kw)\n");
-        let m = Module::new(&py, &src);
+        let m = Module::new(&py, &src).unwrap();
         let call = m.calls().next().unwrap();
         assert_eq!(m.text(kwarg(call, "timeout", &src).unwrap()), "3");
         assert!(kwarg(call, "verify", &src).is_none());
@@ -889,7 +891,7 @@ mod tests {
     fn main_guard_and_except_shapes() {
         let src = "def main():\n    print(1)\n\nif __name__ == '__main__':\n    try:\n        main()\n    except (ValueError, KeyError) as e:\n        pass\n    except:\n        raise\n";
         let (py, src) = module(src);
-        let m = Module::new(&py, &src);
+        let m = Module::new(&py, &src).unwrap();
         assert!(has_main_guard(m.root, &src));
         let calls: Vec<_> = m.calls().collect();
         assert!(!in_main_guard(calls[0], &src));
@@ -911,7 +913,7 @@ mod tests {
     fn dynamic_strings() {
         let src = "a = f'rm {x}'\nb = 'ls %s' % d\nc = 'ls {}'.format(d)\nd = 'ls ' + d\nj = ' '.join(argv)\ne = 'ls' + ' -l'\nf = f'ls'\ng = 'a' 'b'\n";
         let (py, src) = module(src);
-        let m = Module::new(&py, &src);
+        let m = Module::new(&py, &src).unwrap();
         let rights: Vec<bool> = descendants(m.root)
             .filter(|n| n.kind() == "assignment")
             .map(|a| is_dynamic_string(a.child_by_field_name("right").unwrap(), &m))
@@ -926,7 +928,7 @@ mod tests {
     fn numeric_constants() {
         let src = "import numpy as np\na = 0.0\nb = -1\nc = float('nan')\nd = np.nan\ne = 'x'\nf = float(x)\n";
         let (py, src) = module(src);
-        let m = Module::new(&py, &src);
+        let m = Module::new(&py, &src).unwrap();
         let rights: Vec<bool> = descendants(m.root)
             .filter(|n| n.kind() == "assignment")
             .map(|a| is_numeric_constant(a.child_by_field_name("right").unwrap(), &m))

@@ -69,7 +69,9 @@ impl Rule for YamlUnsafeLoad {
         if !text.contains("yaml") {
             return;
         }
-        let m = Module::new(py, text);
+        let Some(m) = Module::new(py, text) else {
+            return;
+        };
         for call in m.calls() {
             let Some(name) = m.callee(call) else { continue };
             // `yaml.…` is PyYAML only when the module imports it: `yaml = YAML(typ="safe")`

@@ -996,7 +996,7 @@ pub fn redacted_line(file: &SourceFile, span: &Range<usize>, secrets: &[Range<us
 /// `snippets`, also one-line strings that hold text rather than one key (a help
 /// message, a shell line: they contain a space, `=` or `:`). Sorted.
 pub fn python_prose(
-    py: &crate::parse::python::PythonFile,
+    py: &crate::parse::python::PythonTree,
     text: &str,
     snippets: bool,
 ) -> Vec<Range<usize>> {
@@ -1027,7 +1027,7 @@ pub fn python_prose(
 /// Byte ranges of Python blocks that only run in tests: the body of an `if` whose
 /// condition names a test setting (`if TESTING:`, `if settings.IS_TEST:`,
 /// `if "test" in sys.argv:`). Settings modules set throwaway values there. Sorted.
-pub fn python_test_blocks(py: &crate::parse::python::PythonFile, text: &str) -> Vec<Range<usize>> {
+pub fn python_test_blocks(py: &crate::parse::python::PythonTree, text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     crate::parse::shell::preorder(py.root(), |n| {
         if n.kind() == "if_statement" {
@@ -1098,7 +1098,7 @@ pub fn rust_prose(text: &str) -> Vec<Range<usize>> {
 /// the tree when parsed), Rust comments, raw strings and test modules.
 pub fn code_prose(
     cx: &FileCx<'_>,
-    py: Option<&crate::parse::python::PythonFile>,
+    py: Option<&crate::parse::python::PythonTree>,
     snippets: bool,
 ) -> Vec<Range<usize>> {
     match py {

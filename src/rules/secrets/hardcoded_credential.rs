@@ -198,6 +198,8 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>, command_l
     if found.is_empty() && commands.is_empty() && fallbacks.is_empty() {
         return;
     }
+    // Parsed only now that the text holds a candidate.
+    let py = py.and_then(PythonFile::tree);
     let test_blocks = py
         .map(|py| detect::python_test_blocks(py, text))
         .unwrap_or_default();

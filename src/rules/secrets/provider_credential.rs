@@ -477,7 +477,7 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
         if hits.is_empty() {
             return;
         }
-        let prose = detect::code_prose(cx, py, false);
+        let prose = detect::code_prose(cx, py.and_then(PythonFile::tree), false);
         hits.retain(|h| !(h.0.starts_with("password in") && detect::in_ranges(&prose, h.1.start)));
         // Compose environments are checked by `compose/secret-literal`, URL passwords included.
         if cx.kind == FileKind::Compose {
