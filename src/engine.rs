@@ -219,50 +219,82 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let (tx, rx) = mpsc::channel::<FileOutcome>();
     let quiet = QuietPanics::install();
     let progress = Progress::start();
-    let ignore_counts = {
-        let progress = &progress;
-        let tx = &tx;
-        let visit = |visit: crate::walk::Visit<'_>| {
-            let entry = match visit {
-                crate::walk::Visit::Entry(entry) => entry,
-                crate::walk::Visit::Error(err) => {
-                    if let Some(o) = walk_error(root, err) {
-                        progress.tick();
-                        let _ = tx.send(o);
-                    }
-                    return;
-                }
-            };
-            let ft = entry.file_type;
-            let outcome = if ft.is_symlink() {
-                let mut o = FileOutcome::new(entry.rel, None);
-                o.skipped = Some(SkipReason::Symlink);
-                o
-            } else if !ft.is_file() {
-                // FIFOs, sockets, devices: reading could block or never end.
-                let mut o = FileOutcome::new(entry.rel, None);
-                o.skipped = Some(SkipReason::Unreadable);
-                o
-            } else {
-                process_file(entry.abs, entry.rel, cfg, rules)
-            };
-            progress.tick();
-            let _ = tx.send(outcome);
-        };
-        match &opts.scope {
-            Scope::Files(files) => {
-                crate::walk::visit_files(root, files, cfg, opts.threads, &visit);
-                crate::walk::IgnoreCounts::default()
-            }
-            Scope::Repository | Scope::Subtree => {
-                crate::walk::walk(root, cfg, opts.threads, &|_| false, &visit)
-            }
-        }
-    };
-    drop(tx);
-    progress.finish();
 
     let mut report = ScanReport::default();
+    let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
+    let mut workflow_facts = Vec::new();
+    let mut model_facts = crate::model::Facts::default();
+    // Outcomes are merged while the walk goes on: held in the channel until the end,
+    // every file's findings and facts were in memory twice.
+    let ignore_counts = std::thread::scope(|s| {
+        let walker = s.spawn(|| {
+            let tx = tx;
+            let progress = &progress;
+            let tx = &tx;
+            let visit = |visit: crate::walk::Visit<'_>| {
+                let entry = match visit {
+                    crate::walk::Visit::Entry(entry) => entry,
+                    crate::walk::Visit::Error(err) => {
+                        if let Some(o) = walk_error(root, err) {
+                            progress.tick();
+                            let _ = tx.send(o);
+                        }
+                        return;
+                    }
+                };
+                let ft = entry.file_type;
+                let outcome = if ft.is_symlink() {
+                    let mut o = FileOutcome::new(entry.rel, None);
+                    o.skipped = Some(SkipReason::Symlink);
+                    o
+                } else if !ft.is_file() {
+                    // FIFOs, sockets, devices: reading could block or never end.
+                    let mut o = FileOutcome::new(entry.rel, None);
+                    o.skipped = Some(SkipReason::Unreadable);
+                    o
+                } else {
+                    process_file(entry.abs, entry.rel, cfg, rules)
+                };
+                progress.tick();
+                let _ = tx.send(outcome);
+            };
+            match &opts.scope {
+                Scope::Files(files) => {
+                    crate::walk::visit_files(root, files, cfg, opts.threads, &visit);
+                    crate::walk::IgnoreCounts::default()
+                }
+                Scope::Repository | Scope::Subtree => {
+                    crate::walk::walk(root, cfg, opts.threads, &|_| false, &visit)
+                }
+            }
+        });
+        for o in rx {
+            if o.skipped != Some(SkipReason::UnreadableDir) {
+                report.stats.files_seen += 1;
+            }
+            if o.scanned {
+                report.stats.files_scanned += 1;
+            }
+            if let Some(r) = o.skipped {
+                *report.stats.files_skipped.entry(r).or_insert(0) += 1;
+            }
+            if o.parse_error {
+                report.stats.parse_errors += 1;
+            }
+            report.stats.suppressed += o.suppressed;
+            if !o.suppressions.is_empty() {
+                directives.insert(o.entry.path.clone(), o.suppressions);
+            }
+            report.findings.extend(o.findings);
+            report.diagnostics.extend(o.diagnostics);
+            report.secrets.extend(o.secrets);
+            report.inventory.push(o.entry);
+            workflow_facts.extend(o.workflow_facts);
+            model_facts.extend(o.model);
+        }
+        walker.join().unwrap_or_default()
+    });
+    progress.finish();
     report.stats.ignore = ignore_counts;
     if let Some(e) = &report.stats.ignore.index_error {
         report.diagnostics.push(Diagnostic {
@@ -272,33 +304,6 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
                 "the git index could not be read ({e}): files git tracks under an ignore rule were not scanned"
             ),
         });
-    }
-    let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
-    let mut workflow_facts = Vec::new();
-    let mut model_facts = crate::model::Facts::default();
-    for o in rx {
-        if o.skipped != Some(SkipReason::UnreadableDir) {
-            report.stats.files_seen += 1;
-        }
-        if o.scanned {
-            report.stats.files_scanned += 1;
-        }
-        if let Some(r) = o.skipped {
-            *report.stats.files_skipped.entry(r).or_insert(0) += 1;
-        }
-        if o.parse_error {
-            report.stats.parse_errors += 1;
-        }
-        report.stats.suppressed += o.suppressed;
-        if !o.suppressions.is_empty() {
-            directives.insert(o.entry.path.clone(), o.suppressions);
-        }
-        report.findings.extend(o.findings);
-        report.diagnostics.extend(o.diagnostics);
-        report.secrets.extend(o.secrets);
-        report.inventory.push(o.entry);
-        workflow_facts.extend(o.workflow_facts);
-        model_facts.extend(o.model);
     }
     report.inventory.sort();
     let workflows = crate::workflows::model::WorkflowModel::new(workflow_facts);
