@@ -150,9 +150,18 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Scan(args) => cmd_scan(args),
-        Command::Status(args) => crate::status::run_cli(args, &crate::probe::StatusProber),
-        Command::Plan(args) => crate::plan::run_cli(args, &crate::probe::StatusProber),
-        Command::Baseline(args) => crate::plan::run_baseline_cli(args),
+        Command::Status(mut args) => {
+            args.common.path = whole_repository(&args.common.path, "status");
+            crate::status::run_cli(args, &crate::probe::StatusProber)
+        }
+        Command::Plan(mut args) => {
+            args.common.path = whole_repository(&args.common.path, "plan");
+            crate::plan::run_cli(args, &crate::probe::StatusProber)
+        }
+        Command::Baseline(mut args) => {
+            args.common.path = whole_repository(&args.common.path, "baseline");
+            crate::plan::run_baseline_cli(args)
+        }
         Command::Fix(args) => crate::fix::run_cli(args),
         Command::Sbom(args) => crate::sbom::run_cli(args),
         Command::Probe(args) => crate::probe::run_cli(args),
@@ -437,11 +446,7 @@ fn resolve_targets(targets: &[PathBuf]) -> Result<(PathBuf, Scope), i32> {
     }
     if let [one] = targets {
         if one.is_dir() {
-            let inside = match (WorkTree::find(one), std::fs::canonicalize(one)) {
-                (Some(wt), Ok(dir)) => dir != wt.top && part_of(&wt, &dir),
-                _ => false,
-            };
-            let scope = if inside {
+            let scope = if larger_work_tree(one).is_some() {
                 Scope::Subtree
             } else {
                 Scope::Repository
@@ -486,6 +491,32 @@ fn part_of(wt: &WorkTree, dir: &Path) -> bool {
         Ok(paths) => paths.iter().any(|p| p.starts_with(&prefix)),
         Err(_) => true,
     }
+}
+
+/// The work tree that directory `dir` is a part of, below its top (not its top, and
+/// not a repository of its own nested inside: see [`part_of`]).
+fn larger_work_tree(dir: &Path) -> Option<WorkTree> {
+    let wt = WorkTree::find(dir)?;
+    let dir = std::fs::canonicalize(dir).ok()?;
+    (dir != wt.top && part_of(&wt, &dir)).then_some(wt)
+}
+
+/// The repository `path` belongs to, for the commands that judge a whole repository
+/// (`status`, `plan`, `baseline`): run from a subdirectory of a git work tree, they
+/// would report every repository-level control (CI, Dependabot, the security policy)
+/// missing and plan work that is already done. `path` itself when it is the top of
+/// its work tree, in none, or not a part of the one above (see [`part_of`]); a note
+/// on stderr says when the root moved.
+fn whole_repository(path: &Path, command: &str) -> PathBuf {
+    let Some(wt) = larger_work_tree(path).filter(|_| path.is_dir()) else {
+        return path.to_path_buf();
+    };
+    eprintln!(
+        "note: {} is inside the repository at {}; {command} covers the whole repository",
+        path.display(),
+        wt.top.display()
+    );
+    wt.top
 }
 
 /// The root for a scan of `files` (absolute): their work tree's top, else the

@@ -270,3 +270,46 @@ fn a_missing_path_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope: no such file or directory"));
 }
+
+/// `status` and `plan` judge a whole repository: run from a subdirectory, they read
+/// the repository it belongs to (say so on stderr), so what the root has (here a
+/// security policy) is not reported missing and the plan is the whole one.
+#[test]
+fn status_and_plan_from_a_subdirectory_cover_the_whole_repository() {
+    let tmp = monorepo();
+    write(
+        tmp.path(),
+        "SECURITY.md",
+        "# Security\n\nReport vulnerabilities to security@example.org.\n",
+    );
+    git(tmp.path(), &["add", "-A"]);
+    let api = tmp.path().join("services/api");
+    let status = |dir: &std::path::Path| {
+        let out = harden()
+            .args(["status", "--format", "json"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (v, String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (at_root, _) = status(tmp.path());
+    let (inside, note) = status(&api);
+    assert_eq!(at_root["controls"], inside["controls"]);
+    assert!(at_root["controls"]
+        .as_array()
+        .is_some_and(|c| !c.is_empty()));
+    assert_eq!(at_root["scores"], inside["scores"]);
+    assert!(note.contains("covers the whole repository"), "{note}");
+    let plan = |dir: &std::path::Path| {
+        let out = harden()
+            .args(["plan", "--format", "json"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["tasks"].as_array().map(Vec::len)
+    };
+    assert_eq!(plan(tmp.path()), plan(&api));
+    assert!(plan(&api).is_some_and(|n| n > 0));
+}

@@ -53,7 +53,7 @@ pub enum PlanFormat {
 #[derive(Args, Debug)]
 pub struct PlanArgs {
     #[command(flatten)]
-    common: CommonArgs,
+    pub(crate) common: CommonArgs,
     /// Developers working in parallel [default: `[plan] devs`, else 3].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=100))]
     devs: Option<u16>,
@@ -113,7 +113,7 @@ fn parse_buffer(s: &str) -> Result<f64, String> {
 #[derive(Args, Debug)]
 pub struct BaselineArgs {
     #[command(flatten)]
-    common: CommonArgs,
+    pub(crate) common: CommonArgs,
     /// Write the baseline to this file (default: stdout).
     #[arg(short, long)]
     output: Option<PathBuf>,

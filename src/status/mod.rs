@@ -219,7 +219,7 @@ pub enum StatusFormat {
 #[derive(Args, Debug)]
 pub struct StatusArgs {
     #[command(flatten)]
-    common: CommonArgs,
+    pub(crate) common: CommonArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Terminal)]
     format: StatusFormat,
