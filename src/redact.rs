@@ -264,11 +264,20 @@ pub fn mask_finding(f: &mut crate::finding::Finding, values: &[String]) {
 }
 
 /// Whether a secret value is masked wherever its text appears, not only where a
-/// detector found it: long enough, and not a plain lower-case word (`postgres`,
-/// `oncall`, `sentry` name images, services and directories too, and masking them
-/// there would garble the report).
+/// detector found it: long enough, not a plain word (`postgres`, `oncall`, `sentry`
+/// name images, services and directories too, `Critical` is a severity, and masking
+/// them there would garble the report), and one token. A value with spaces is what the
+/// broad config-style reading takes from code (`note: "(in a test/example file: …)"`,
+/// `.filter(|h| {`) far more often than a passphrase; masked everywhere it turned
+/// harden's own messages into `(in ****`. It stays masked where it was found.
 pub fn worth_masking_by_value(v: &str) -> bool {
-    v.chars().count() >= MIN_GLOBAL_LEN && !v.bytes().all(|b| b.is_ascii_lowercase())
+    v.chars().count() >= MIN_GLOBAL_LEN && !is_plain_word(v) && !v.chars().any(char::is_whitespace)
+}
+
+/// Letters only, lower-case after the first (`postgres`, `Critical`).
+fn is_plain_word(v: &str) -> bool {
+    let mut bytes = v.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic()) && bytes.all(|b| b.is_ascii_lowercase())
 }
 
 /// Every secret value a scan saw, for the final masking passes.
@@ -279,7 +288,7 @@ pub struct SecretSet {
 
 impl SecretSet {
     /// Adds the values of one file that are worth masking across the whole output:
-    /// long enough, and not a plain lower-case word (`postgres`, `oncall`, `sentry`:
+    /// long enough, one token, and not a plain word (`postgres`, `oncall`, `sentry`:
     /// masked where a detector found them, but elsewhere they name images, services
     /// and directories, and masking them there would garble the report).
     pub fn extend(&mut self, values: impl IntoIterator<Item = String>) {
@@ -527,6 +536,26 @@ mod tests {
         let spans = secret_spans(t);
         assert_eq!(spans.len(), 1);
         assert_eq!(t[spans[0].clone()].trim(), "MIIEowIBAAKCAQEAx9Zq81xkP3");
+    }
+
+    #[test]
+    fn words_and_phrases_are_masked_only_where_found() {
+        for plain in [
+            "postgres",
+            "Critical",
+            "(in a test/example file: check it)",
+            "correct horse battery",
+        ] {
+            assert!(!worth_masking_by_value(plain), "{plain}");
+        }
+        for secret in [
+            "Zq81xkP3abc",
+            "ghp_4Hk2sLq9ZxW8vRt1mNp6Yb3Cd7Fg0JhKe5Ui",
+            "S3cr3tPw!",
+            "hunter2hunter2",
+        ] {
+            assert!(worth_masking_by_value(secret), "{secret}");
+        }
     }
 
     #[test]
