@@ -376,6 +376,9 @@ const PLAIN: &[(&str, &str)] = &[
     ("rails.logger", "Rails logger"),
     ("ilogger<", ".NET ILogger"),
     ("logging = {", "Django LOGGING config"),
+    // The project's own levelled logger (`class Logger { info() … }` writing to
+    // the console): logging, but plain text.
+    ("class logger", "the project's own Logger class"),
 ];
 
 const DB: &[(&str, &str)] = &[
@@ -934,6 +937,18 @@ mod tests {
             "{:?}",
             none.restore_feature
         );
+    }
+
+    #[test]
+    fn own_logger_class_is_plain_logging() {
+        let f = facts(
+            "src/util.ts",
+            "export class Logger {\n    info(module: string, msg: string) {\n        console.info(module, msg);\n    }\n}\nexport const log = new Logger();\n",
+        );
+        assert_eq!(f.log_plain.len(), 1, "{:?}", f.log_plain);
+        assert_eq!(f.log_plain[0].line, 1);
+        let s = facts("src/app.ts", "const msg = \"class Logger\";\n");
+        assert!(s.log_plain.is_empty());
     }
 
     #[test]
