@@ -132,9 +132,8 @@ fn headings(t: &Text) -> Vec<Heading> {
 }
 
 impl Doc<'_> {
-    /// A contributors' guide: its sections set up a development copy, and its
-    /// title names the project (“Contributing to `self-hosted`”); they never
-    /// document how the service reaches production.
+    /// A contributors' guide: its title names the project (“Contributing to
+    /// `self-hosted`”), and a link there points at development docs.
     fn is_contributing(&self) -> bool {
         let stem = file_name(&self.lower_path).split('.').next().unwrap_or("");
         matches!(
@@ -143,10 +142,11 @@ impl Doc<'_> {
         )
     }
 
-    /// Whether `h` is the document's title: a README's first heading names the
-    /// project (“Self-Hosted Sentry”), not a section about deploying it.
-    fn is_readme_title(&self, h: &Heading) -> bool {
-        file_name(&self.lower_path).starts_with("readme")
+    /// Whether `h` is the document's title: a README's or a contributors'
+    /// guide's first heading names the project (“Self-Hosted Sentry”,
+    /// “Contributing to `self-hosted`”), not a section about deploying it.
+    fn is_title(&self, h: &Heading) -> bool {
+        (file_name(&self.lower_path).starts_with("readme") || self.is_contributing())
             && self.headings.first().is_some_and(|f| f.line == h.line)
     }
 
@@ -378,7 +378,7 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     let sections: Vec<_> = docs
         .headings_with(&words)
         .into_iter()
-        .filter(|(d, h)| !d.is_contributing() && !d.is_readme_title(h))
+        .filter(|(d, h)| !d.is_title(h))
         .collect();
     if let Some((d, h)) = sections
         .iter()
@@ -396,7 +396,7 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     let installs: Vec<(&Doc<'_>, &Heading, usize)> = docs
         .headings_with(&["install", "getting started", "quick start", "quickstart"])
         .into_iter()
-        .filter(|(d, h)| d.weak.is_none() && !d.is_contributing() && !d.is_readme_title(h))
+        .filter(|(d, h)| d.weak.is_none() && !d.is_title(h))
         .filter_map(|(d, h)| {
             let (lines, deploys) = section_body(d, h);
             deploys.then_some((d, h, lines))
