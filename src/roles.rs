@@ -127,7 +127,8 @@ pub fn role_of(path: &str) -> FileRole {
 }
 
 /// Example directories: `examples/`, `demo/`, and names built on them (`demo-setups/`,
-/// `example_app/`, `samples-advanced/`).
+/// `example_app/`, `samples-advanced/`, and a plural at the end: `push-examples/`,
+/// `code_samples/`; a singular at the end, `go-demo/`, may be the application).
 fn is_example_dir(dir: &str) -> bool {
     const WORDS: &[&str] = &[
         "example",
@@ -147,6 +148,9 @@ fn is_example_dir(dir: &str) -> bool {
             .split(['-', '_'])
             .next()
             .is_some_and(|first| first != dir && WORDS.contains(&first))
+        || dir.rsplit(['-', '_']).next().is_some_and(|last| {
+            last != dir && matches!(last, "examples" | "samples" | "demos" | "tutorials")
+        })
 }
 
 /// Helm chart-testing values: `charts/<chart>/ci/*.yaml` are installed only by `ct` in CI.
@@ -318,6 +322,11 @@ mod tests {
         assert_eq!(role_of("tests/test_api.py"), FileRole::Test);
         assert_eq!(role_of("app/test_utils.py"), FileRole::Test);
         assert_eq!(role_of("examples/quickstart.sh"), FileRole::Example);
+        assert_eq!(
+            role_of("extra/push-examples/typescript-fetch/package.json"),
+            FileRole::Example
+        );
+        assert_eq!(role_of("go-demo/main.go"), FileRole::Production);
         assert_eq!(role_of("third_party/lib/x.py"), FileRole::Vendored);
         assert_eq!(role_of("api/v1_pb2.py"), FileRole::Generated);
         assert_eq!(role_of("latest/contest.py"), FileRole::Production);

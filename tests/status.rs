@@ -359,6 +359,177 @@ fn weak_evidence_is_partial_and_says_so() {
     assert!(backup.evidence.iter().all(|e| e.path != "backup.sql"));
 }
 
+/// A self-hosted application checked the way a reviewer reads it (issue 19's
+/// held-out repositories): the admin export/import routes are its backup and
+/// restore; a to-do note about deploying, a CONTRIBUTING title naming the
+/// project, a theme's README and a deploy-status badge are no deployment guide,
+/// while the README's link to the deployment docs kept elsewhere is partial; a
+/// SECURITY.md whose address is a link's label is a reporting channel; a step
+/// named "Test on ARMv7" that only installs is no test; a registry login before
+/// a push script publishes.
+#[test]
+fn self_hosted_application() {
+    check(
+        "status-self-hosted",
+        &[
+            ("dependency-updates", "missing"),
+            ("vulnerability-scan", "missing"),
+            ("pinned-actions", "done"),
+            ("dependency-lockfiles", "done"),
+            ("known-vulnerabilities", "unknown"),
+            ("sbom", "missing"),
+            ("signed-releases", "missing"),
+            ("security-policy", "done"),
+            ("secret-scanning", "missing"),
+            ("sast", "missing"),
+            ("license", "done"),
+            ("tests-in-ci", "missing"),
+            ("token-permissions", "done"),
+            ("container-non-root", "done"),
+            ("container-healthcheck", "missing"),
+            ("resource-limits", "missing"),
+            ("health-endpoint", "done"),
+            ("readiness-endpoint", "missing"),
+            ("metrics", "missing"),
+            ("structured-logging", "missing"),
+            ("runbook", "missing"),
+            ("deployment-guide", "partial"),
+            ("rollback-procedure", "missing"),
+            ("backup-verification", "done"),
+            ("changelog", "missing"),
+        ],
+    );
+    let r = assess("status-self-hosted");
+    let first = |id: &str| {
+        let c = r.control(id).expect("control");
+        let e = c.evidence.first().expect("evidence");
+        (e.path.clone(), e.line, e.note.clone())
+    };
+    let (path, line, note) = first("backup-verification");
+    assert_eq!(
+        (path.as_str(), line),
+        ("app/admin/__init__.py", 20),
+        "{note}"
+    );
+    assert!(note.contains("/admin/export"), "{note}");
+    let backup = r.control("backup-verification").expect("control");
+    assert!(backup
+        .evidence
+        .iter()
+        .any(|e| e.note.contains("restore route /admin/import")));
+    assert!(backup.evidence.iter().all(|e| !e.note.contains("csv")));
+    let (path, line, note) = first("deployment-guide");
+    assert_eq!((path.as_str(), line), ("README.md", 14), "{note}");
+    assert!(note.contains("docs.acme-ctf.io/docs/deployment"), "{note}");
+    assert_eq!(first("security-policy").0, "SECURITY.md");
+    assert!(first("signed-releases")
+        .2
+        .starts_with("uses docker/login-action@"));
+}
+
+/// A Go service with a UI and a release pipeline (podinfo- and
+/// uptime-kuma-shaped): the registered `/healthz` route is cited before a CLI's
+/// gRPC health client; `cosign sign` before the installer; `npm run
+/// test-backend` is a test; `deploy/README.md` before a component's README
+/// under `deploy/`; a `bin`-only package.json and an example's package.json
+/// need no lockfile.
+#[test]
+fn release_pipeline_cites_the_proof() {
+    check(
+        "status-release-pipeline",
+        &[
+            ("dependency-updates", "missing"),
+            ("vulnerability-scan", "missing"),
+            ("pinned-actions", "done"),
+            ("dependency-lockfiles", "done"),
+            ("known-vulnerabilities", "unknown"),
+            ("sbom", "missing"),
+            ("signed-releases", "done"),
+            ("security-policy", "missing"),
+            ("secret-scanning", "missing"),
+            ("sast", "missing"),
+            ("license", "done"),
+            ("tests-in-ci", "done"),
+            ("token-permissions", "done"),
+            ("container-non-root", "done"),
+            ("container-healthcheck", "done"),
+            ("resource-limits", "done"),
+            ("health-endpoint", "done"),
+            ("readiness-endpoint", "done"),
+            ("metrics", "missing"),
+            ("structured-logging", "done"),
+            ("runbook", "missing"),
+            ("deployment-guide", "done"),
+            ("rollback-procedure", "missing"),
+            ("backup-verification", "not-applicable"),
+            ("changelog", "missing"),
+        ],
+    );
+    let r = assess("status-release-pipeline");
+    let first = |id: &str| {
+        let c = r.control(id).expect("control");
+        let e = c.evidence.first().expect("evidence");
+        (e.path.clone(), e.line, e.note.clone())
+    };
+    assert_eq!(
+        first("health-endpoint"),
+        (
+            "pkg/api/server.go".to_string(),
+            20,
+            "route /healthz".to_string()
+        )
+    );
+    let (path, line, note) = first("signed-releases");
+    assert_eq!(
+        (path.as_str(), line),
+        (".github/workflows/release.yml", 31),
+        "{note}"
+    );
+    assert!(note.contains("cosign sign"), "{note}");
+    let tests = r.control("tests-in-ci").expect("control");
+    assert!(tests.evidence[0].note.contains("npm run test-backend"));
+    assert!(tests.evidence.iter().all(|e| !e.note.contains("ARMv7")));
+    assert_eq!(first("deployment-guide").0, "deploy/README.md");
+    let locks = r.control("dependency-lockfiles").expect("control");
+    assert!(
+        locks.evidence.iter().all(|e| !e.path.starts_with("extra/")),
+        "{:?}",
+        locks.evidence
+    );
+}
+
+/// A self-hosted service whose README's "How to Install" runs it (compose,
+/// docker run, helm) at length documents its deployment; the same heading
+/// with one command and a link elsewhere is partial.
+#[test]
+fn installation_section_that_deploys() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let readme =
+        std::fs::read_to_string(repo("status-release-pipeline").join("README.md")).expect("readme");
+    write(root, "README.md", &readme);
+    write(
+        root,
+        "Dockerfile",
+        "FROM node:20-slim\nCOPY . .\nUSER node\nEXPOSE 3001\nCMD [\"node\", \"server.js\"]\n",
+    );
+    let r = assess_dir(root);
+    let c = r.control("deployment-guide").expect("control");
+    assert_eq!(c.state.as_str(), "done", "{}", c.summary);
+    assert_eq!(
+        (c.evidence[0].path.as_str(), c.evidence[0].line),
+        ("README.md", 6)
+    );
+    write(
+        root,
+        "README.md",
+        "# podinfo\n\n## How to Install\n\n```bash\ndocker compose up -d\n```\n\nSee the wiki for more.\n",
+    );
+    let r = assess_dir(root);
+    let c = r.control("deployment-guide").expect("control");
+    assert_eq!(c.state.as_str(), "partial", "{}", c.summary);
+}
+
 #[test]
 fn scores_add_up() {
     let r = assess("status-library");

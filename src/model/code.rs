@@ -38,6 +38,13 @@ pub struct SourceFacts {
     pub routes: Vec<RouteFact>,
     /// Mount prefixes and path constants (for `routes::resolve`).
     pub prefixes: PrefixFacts,
+    /// The application's own backup feature: a registered route that takes a
+    /// backup (`/backups`, `/admin/export`) or an admin/CLI command
+    /// (`@cli.command("backup")`).
+    pub backup_feature: Vec<Evidence>,
+    /// The application's own restore feature (`/backups/{name}/restore`,
+    /// `/admin/import`, `@cli.command("restore")`).
+    pub restore_feature: Vec<Evidence>,
 }
 
 impl SourceFacts {
@@ -55,12 +62,16 @@ impl SourceFacts {
         self.routes.extend(other.routes);
         self.prefixes.mounts.extend(other.prefixes.mounts);
         self.prefixes.constants.extend(other.prefixes.constants);
+        self.backup_feature.extend(other.backup_feature);
+        self.restore_feature.extend(other.restore_feature);
         self
     }
 
     /// Every evidence list, for ordering them alike.
-    pub fn evidence_mut(&mut self) -> [&mut Vec<Evidence>; 8] {
+    pub fn evidence_mut(&mut self) -> [&mut Vec<Evidence>; 10] {
         [
+            &mut self.backup_feature,
+            &mut self.restore_feature,
             &mut self.health,
             &mut self.ready,
             &mut self.metrics,
@@ -365,6 +376,9 @@ const PLAIN: &[(&str, &str)] = &[
     ("rails.logger", "Rails logger"),
     ("ilogger<", ".NET ILogger"),
     ("logging = {", "Django LOGGING config"),
+    // The project's own levelled logger (`class Logger { info() … }` writing to
+    // the console): logging, but plain text.
+    ("class logger", "the project's own Logger class"),
 ];
 
 const DB: &[(&str, &str)] = &[
@@ -417,6 +431,77 @@ const ROUTE_WORDS: &[&str] = &[
     "startupz",
 ];
 
+/// Words of the application's own backup feature (file-level prefilter).
+const BACKUP_WORDS: &[&str] = &["backup", "restore", "/export", "/import"];
+
+/// Where a line registers a command-line or admin command by name
+/// (click/typer/Flask `@cli.command("backup")`, commander `.command('restore')`,
+/// argparse `add_parser("backup")`).
+const COMMAND_CONTEXT: &[&str] = &["command(", "add_parser("];
+
+/// Whether the application's backup feature shows on this line: a route
+/// registration whose path (router prefix included) takes a backup or restores
+/// one, or a command named so. `Some(true)` for a restore, `Some(false)` for a
+/// backup. An `/admin/export` (`/admin/import`) route is a whole-instance
+/// export (import): only under an `admin` segment and as the last segment, so
+/// `/admin/export/csv` or a user's `/export` is not a backup.
+fn backup_feature(trimmed: &str, lower: &str, prefix: Option<&str>) -> Option<(bool, String)> {
+    if CLIENT_CONTEXT.iter().any(|c| lower.contains(c)) {
+        return None;
+    }
+    if COMMAND_CONTEXT.iter().any(|c| lower.contains(c)) {
+        for cap in LITERAL.captures_iter(trimmed) {
+            let Some(m) = cap.get(1) else { continue };
+            let name = m.as_str().to_ascii_lowercase();
+            let words: Vec<&str> = name
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if words.iter().any(|w| w.starts_with("restore")) {
+                return Some((true, format!("restore command `{}`", m.as_str())));
+            }
+            if words.iter().any(|w| w.starts_with("backup")) {
+                return Some((false, format!("backup command `{}`", m.as_str())));
+            }
+        }
+        return None;
+    }
+    // A router's definition (`APIRouter(prefix="/backups")`) registers no handler.
+    if !ROUTE_CONTEXT.iter().any(|c| lower.contains(c))
+        || lower.contains("apirouter(")
+        || lower.contains("blueprint(")
+    {
+        return None;
+    }
+    let django = lower.contains("path(") || lower.contains("url(");
+    let mut paths: Vec<String> = Vec::new();
+    if let Some(pre) = prefix.filter(|p| !p.is_empty()) {
+        if lower.contains("(\"\"") || lower.contains("('')") || lower.contains("('',") {
+            paths.push(pre.to_string());
+        }
+    }
+    for cap in LITERAL.captures_iter(trimmed) {
+        let Some(m) = cap.get(1) else { continue };
+        let lit = m.as_str();
+        if lit.starts_with('/') || (django && lit.ends_with('/')) {
+            paths.push(format!("{}{lit}", prefix.unwrap_or("")));
+        }
+    }
+    for path in paths {
+        let lower_path = path.to_ascii_lowercase();
+        let segs: Vec<&str> = lower_path.split('/').filter(|s| !s.is_empty()).collect();
+        let admin_last =
+            |word: &str| segs.last() == Some(&word) && segs[..segs.len() - 1].contains(&"admin");
+        if segs.iter().any(|s| s.contains("restore")) || admin_last("import") {
+            return Some((true, format!("restore route {path}")));
+        }
+        if segs.iter().any(|s| s.contains("backup")) || admin_last("export") {
+            return Some((false, format!("backup route {path}")));
+        }
+    }
+    None
+}
+
 const PRINTS: &[&str] = &["print(", "console.log(", "fmt.print", "println!("];
 
 /// Every needle of every table in one set, so a file is searched once.
@@ -426,6 +511,7 @@ static NEEDLE_SET: LazyLock<(regex::RegexSet, Vec<&'static str>)> = LazyLock::ne
         needles.extend(table.iter().map(|(n, _)| *n));
     }
     needles.extend_from_slice(ROUTE_WORDS);
+    needles.extend_from_slice(BACKUP_WORDS);
     needles.extend_from_slice(PRINTS);
     needles.push("health_check.urls");
     needles.push("(logging.formatter)");
@@ -534,6 +620,7 @@ pub fn scan(path: &str, text: &str) -> SourceFacts {
     );
     let route_possible = ROUTE_WORDS.iter().any(|w| found.contains(w));
     let print_possible = PRINTS.iter().any(|w| found.contains(w));
+    let backup_possible = BACKUP_WORDS.iter().any(|w| found.contains(w));
     let django_health = found.contains("health_check.urls");
     let custom_formatter = lower_all_has_json && found.contains("(logging.formatter)");
     if health_libs.is_empty()
@@ -545,6 +632,7 @@ pub fn scan(path: &str, text: &str) -> SourceFacts {
         && plain_t.is_empty()
         && !route_possible
         && !print_possible
+        && !backup_possible
         && !django_health
         && !custom_formatter
     {
@@ -561,11 +649,38 @@ pub fn scan(path: &str, text: &str) -> SourceFacts {
             hit_lines.push(line_no);
         }
     }
-    let router_prefixes = if is_py && route_possible {
+    let router_prefixes = if is_py && (route_possible || backup_possible) {
         routes::router_prefixes(text)
     } else {
         Vec::new()
     };
+    // A router mounted under a backup prefix (`APIRouter(prefix="/backups")`):
+    // its handlers take or list backups even where the line names no backup word.
+    for (var, prefix) in &router_prefixes {
+        let lower_prefix = prefix.to_ascii_lowercase();
+        if !lower_prefix.contains("backup") || lower_prefix.contains("restore") {
+            continue;
+        }
+        let decorator = format!("@{var}.");
+        if let Some((n, line)) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.trim_start().starts_with(&decorator))
+        {
+            let lit = LITERAL
+                .captures(line)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str())
+                .filter(|l| l.starts_with('/'))
+                .unwrap_or("");
+            push(
+                &mut out.backup_feature,
+                path,
+                n + 1,
+                format!("backup route {prefix}{lit}"),
+            );
+        }
+    }
     let mut next_hit = hit_lines.iter().peekable();
     let mut in_docstring = false;
     let numbered = text
@@ -672,6 +787,30 @@ pub fn scan(path: &str, text: &str) -> SourceFacts {
                 }
             }
         }
+        if backup_possible
+            && lower.contains(['"', '\'', '`'])
+            && BACKUP_WORDS
+                .iter()
+                .any(|w| lower.contains(w.trim_start_matches('/')))
+        {
+            let prefix = routes::decorator_router(trimmed).and_then(|var| {
+                router_prefixes
+                    .iter()
+                    .find(|(v, _)| v == var)
+                    .map(|(_, p)| p.as_str())
+            });
+            if let Some((restore, note)) = backup_feature(trimmed, lower, prefix) {
+                let list = if restore {
+                    &mut out.restore_feature
+                } else {
+                    &mut out.backup_feature
+                };
+                // The router-prefix pass may have cited this line already.
+                if !list.iter().any(|e| e.line == n) {
+                    push(list, path, n, note);
+                }
+            }
+        }
         let import = is_import(lower, is_go);
         let hit = |table: &[(&str, &'static str)]| {
             if table.is_empty() {
@@ -742,6 +881,74 @@ mod tests {
 
     fn facts(path: &str, text: &str) -> SourceFacts {
         scan(path, text)
+    }
+
+    #[test]
+    fn backup_and_restore_features_are_registrations_and_commands() {
+        let flask = facts(
+            "app/admin/__init__.py",
+            "admin = Blueprint(\"admin\", __name__)\n\n@admin.route(\"/admin/import\", methods=[\"GET\", \"POST\"])\ndef import_ctf():\n    pass\n\n@admin.route(\"/admin/export\", methods=[\"GET\", \"POST\"])\ndef export_ctf():\n    pass\n\n@admin.route(\"/admin/export/csv\")\ndef export_csv():\n    pass\n",
+        );
+        assert_eq!(
+            flask.restore_feature.len(),
+            1,
+            "{:?}",
+            flask.restore_feature
+        );
+        assert_eq!(flask.restore_feature[0].line, 3);
+        assert_eq!(flask.backup_feature.len(), 1, "{:?}", flask.backup_feature);
+        assert_eq!(flask.backup_feature[0].line, 7);
+        let fastapi = facts(
+            "app/routes/admin/admin_backups.py",
+            "router = APIRouter(prefix=\"/backups\")\n\nclass C:\n    @router.get(\"\", response_model=AllBackups)\n    def list(self):\n        pass\n\n    @router.post(\"/{file_name}/restore\")\n    def restore(self, file_name: str):\n        pass\n",
+        );
+        assert_eq!(
+            fastapi.backup_feature.len(),
+            1,
+            "{:?}",
+            fastapi.backup_feature
+        );
+        assert_eq!(fastapi.backup_feature[0].line, 4);
+        assert_eq!(
+            fastapi.restore_feature.len(),
+            1,
+            "{:?}",
+            fastapi.restore_feature
+        );
+        assert!(fastapi.restore_feature[0]
+            .note
+            .contains("/backups/{file_name}/restore"));
+        let cli = facts(
+            "app/cli.py",
+            "@cli.command(\"backup-db\")\ndef backup():\n    pass\n@cli.command(\"restore_db\")\ndef restore():\n    pass\n",
+        );
+        assert_eq!(
+            (cli.backup_feature.len(), cli.restore_feature.len()),
+            (1, 1)
+        );
+        // A user's data export, a client calling a backup endpoint, a string: no feature.
+        let none = facts(
+            "app/client.py",
+            "@app.route(\"/users/export\")\ndef export():\n    pass\nr = requests.post(base + \"/api/backups\")\nmsg = \"restore failed\"\n",
+        );
+        assert!(none.backup_feature.is_empty(), "{:?}", none.backup_feature);
+        assert!(
+            none.restore_feature.is_empty(),
+            "{:?}",
+            none.restore_feature
+        );
+    }
+
+    #[test]
+    fn own_logger_class_is_plain_logging() {
+        let f = facts(
+            "src/util.ts",
+            "export class Logger {\n    info(module: string, msg: string) {\n        console.info(module, msg);\n    }\n}\nexport const log = new Logger();\n",
+        );
+        assert_eq!(f.log_plain.len(), 1, "{:?}", f.log_plain);
+        assert_eq!(f.log_plain[0].line, 1);
+        let s = facts("src/app.ts", "const msg = \"class Logger\";\n");
+        assert!(s.log_plain.is_empty());
     }
 
     #[test]

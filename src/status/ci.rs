@@ -210,7 +210,7 @@ fn re(s: &str) -> Regex {
 /// Test commands.
 pub static TEST_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)(?:^|[\s;&|(`])(?:python[0-9.]*\s+-m\s+(?:pytest|unittest|nose2)|py\.test|pytest|tox|nox|cargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)|go\s+test|(?:npm|pnpm|yarn|bun)(?:\s+-{1,2}[\w-]+(?:[=\s][^-\s]\S*)?)*\s+(?:run\s+)?test(?::\S+)?|npx\s+(?:jest|vitest|mocha|playwright\s+test|cypress\s+run)|jest|vitest|mocha|make\s+(?:-\S+\s+)*(?:test|tests|check|unittest|ci|test-\S+)|mvn\s+.*\b(?:test|verify|install|package)|(?:\./)?gradlew?\s+.*\b(?:test|check|build)|bundle\s+exec\s+(?:rspec|rake)|rspec|phpunit|dotnet\s+test|ctest|bats|manage\.py\s+test|(?:hatch|poetry|uv|pdm|pipenv|rye)\s+run\s+(?:python\s+-m\s+)?(?:pytest|test|tests)|hatch\s+test|deno\s+test|mix\s+test|swift\s+test|(?:just|task)\s+test|coverage\s+run|(?:\./|[\w.-]*/)*(?:run[-_]?)?(?:unit[-_]?|integration[-_]?)?tests?(?:[-_][\w-]*)?\.(?:sh|bash))(?:$|[\s;&|)`:'"])"#,
+        r#"(?i)(?:^|[\s;&|(`])(?:python[0-9.]*\s+-m\s+(?:pytest|unittest|nose2)|py\.test|pytest|tox|nox|cargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)|go\s+test|(?:npm|pnpm|yarn|bun)(?:\s+-{1,2}[\w-]+(?:[=\s][^-\s]\S*)?)*\s+(?:run\s+)?test(?:[:_-][\w:.-]+)?|npx\s+(?:jest|vitest|mocha|playwright\s+test|cypress\s+run)|jest|vitest|mocha|make\s+(?:-\S+\s+)*(?:test|tests|check|unittest|ci|test-\S+)|mvn\s+.*\b(?:test|verify|install|package)|(?:\./)?gradlew?\s+.*\b(?:test|check|build)|bundle\s+exec\s+(?:rspec|rake)|rspec|phpunit|dotnet\s+test|ctest|bats|manage\.py\s+test|(?:hatch|poetry|uv|pdm|pipenv|rye)\s+run\s+(?:python\s+-m\s+)?(?:pytest|test|tests)|hatch\s+test|deno\s+test|mix\s+test|swift\s+test|(?:just|task)\s+test|coverage\s+run|(?:\./|[\w.-]*/)*(?:run[-_]?)?(?:unit[-_]?|integration[-_]?)?tests?(?:[-_][\w-]*)?\.(?:sh|bash))(?:$|[\s;&|)`:'"])"#,
     )
 });
 
@@ -267,6 +267,18 @@ pub static ROLLBACK_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Whether a command only installs dependencies (`npm clean-install`, `pip
+/// install -r …`, `docker run … node npm ci`): a step named "Test on ARMv7" that
+/// runs only this tests nothing.
+pub fn installs_dependencies(line: &str) -> bool {
+    static INSTALL: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)(?:^|[\s;&|(])(?:(?:npm|pnpm|yarn|bun)\s+(?:ci|clean-install|install|i|add)\b|pip[0-9.]*\s+install\b|(?:apt-get|apt|apk|yum|dnf|brew)\s+(?:-\S+\s+)*(?:install|add)\b|poetry\s+install\b|uv\s+(?:sync|pip\s+install)\b|bundle\s+install\b|go\s+mod\s+download\b|composer\s+install\b)",
+        )
+    });
+    INSTALL.is_match(line) && !TEST_RE.is_match(line)
+}
+
 /// Lines that install rather than run a tool.
 pub fn installs_only(line: &str) -> bool {
     let l = line.to_ascii_lowercase();
@@ -284,6 +296,13 @@ mod tests {
         assert!(TEST_RE.is_match("python -m pytest -q tests/"));
         assert!(TEST_RE.is_match("cargo test --all-targets"));
         assert!(TEST_RE.is_match("npm run test:unit"));
+        assert!(TEST_RE.is_match("npm run test-backend"));
+        assert!(TEST_RE.is_match("yarn run test_e2e"));
+        assert!(!TEST_RE.is_match("npm run testimonials"));
+        assert!(installs_dependencies(
+            "docker run --rm --platform linux/arm/v7 -v $PWD:/w arm32v7/node:20 npm clean-install --no-fund --production"
+        ));
+        assert!(!installs_dependencies("npm ci && npm test"));
         assert!(TEST_RE.is_match("make test"));
         assert!(TEST_RE.is_match("npm --prefix frontend test -- --watchAll=false"));
         assert!(TEST_RE.is_match("pnpm -r test"));

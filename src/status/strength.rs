@@ -3,6 +3,7 @@
 //! section over a passing mention, CI over docs), and some files never prove a
 //! control on their own. Instructions written for AI assistants and coding
 //! agents, notes about one incident or one fix, and debug or load-test scripts
+//! and plans or to-do notes (`*NEXT_STEPS*`, `TODO*`, `ROADMAP*`)
 //! describe what someone did or wants, not what the project runs: a control
 //! that only they support is reported "weak" (partial), never done; and one that
 //! only AI-assistant instructions support is missing (they tell an agent what
@@ -10,6 +11,10 @@
 
 /// The weak reason of instructions for AI assistants and coding agents.
 pub const AI_INSTRUCTIONS: &str = "AI-assistant instructions";
+
+/// The weak reason of plans and to-do lists (`DEPLOYMENT_NEXT_STEPS.md`,
+/// `TODO.md`, `ROADMAP.md`): what someone wants, not what is in place.
+pub const PLAN_NOTES: &str = "to-do or plan notes";
 
 /// Whether files of this weak reason prove nothing at all (AI-assistant
 /// instructions: a rollback step written for an agent is not a rollback
@@ -60,9 +65,23 @@ pub fn weak_reason(path: &str) -> Option<&'static str> {
             .iter()
             .any(|d| matches!(*d, "incidents" | "postmortems" | "post-mortems"))
             || stem.contains("postmortem")
-            || stem.contains("post-mortem"))
+            || stem.contains("post-mortem")
+            || (has(&["status"]) && has(&["final", "old", "report", "update", "complete"])))
     {
         return Some("incident or change notes");
+    }
+    let prose = matches!(
+        name.rsplit_once('.').map(|(_, e)| e),
+        Some("md" | "rst" | "txt" | "adoc" | "markdown")
+    );
+    // Plans and to-do lists say what is wanted, not what is in place (documents
+    // only: a to-do application's `todos.py` is code).
+    if prose
+        && (has(&["todo", "todos", "roadmap", "backlog", "wishlist"])
+            || (has(&["next"]) && has(&["steps"]))
+            || stem.contains("nextsteps"))
+    {
+        return Some(PLAN_NOTES);
     }
     let debug_dir = dirs.iter().any(|d| {
         matches!(
@@ -78,11 +97,7 @@ pub fn weak_reason(path: &str) -> Option<&'static str> {
         "stress",
         "benchmark",
     ]) || (has(&["load"]) && has(&["test", "tests"]));
-    let script = !matches!(
-        name.rsplit_once('.').map(|(_, e)| e),
-        Some("md" | "rst" | "txt" | "adoc" | "markdown")
-    );
-    if script && (debug_dir || load_test || has(&["debug"])) {
+    if !prose && (debug_dir || load_test || has(&["debug"])) {
         return Some("debug or load-test script");
     }
     None
@@ -176,9 +191,19 @@ mod tests {
             "DEPLOYMENT_RACE_CONDITION_FIX.md",
             "docs/incidents/2025-01-04-db-outage.md",
             "SESSION_SUMMARY_2026-01-09.md",
+            "DEPLOYMENT_STATUS_FINAL.md",
             "docs/postmortem-march.md",
         ] {
             assert_eq!(weak_reason(p), Some("incident or change notes"), "{p}");
+        }
+        for p in [
+            "DEPLOYMENT_NEXT_STEPS.md",
+            "TODO.md",
+            "docs/ROADMAP.md",
+            "docs/deploy-todo.md",
+            "NextSteps.md",
+        ] {
+            assert_eq!(weak_reason(p), Some("to-do or plan notes"), "{p}");
         }
         for p in [
             "scripts/debug_backup.sh",
@@ -195,6 +220,9 @@ mod tests {
             "README.md",
             "docs/conventions.md",
             "scripts/rollback.sh",
+            "app/routes/todos.py",
+            "docs/deployment-steps.md",
+            "docs/status.md",
         ] {
             assert_eq!(weak_reason(p), None, "{p}");
         }

@@ -25,7 +25,11 @@ pub(crate) fn tests_in_ci(ci: &Ci, _p: &Profile) -> Outcome {
         ev = ci
             .steps
             .iter()
-            .filter(|s| NAME.is_match(s.name.trim()) && (!s.run.is_empty() || s.uses.is_some()))
+            .filter(|s| {
+                NAME.is_match(s.name.trim())
+                    && (s.uses.is_some()
+                        || s.run.iter().any(|(_, t)| !ci::installs_dependencies(t)))
+            })
             .map(|s| {
                 let line = s.run.first().map_or(s.line, |r| r.0);
                 Evidence::new(&s.path, line, format!("step “{}”", s.name.trim()))

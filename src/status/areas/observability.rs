@@ -2,6 +2,7 @@
 
 use super::super::facts::{is_production, Facts};
 use super::super::outcome::{first, na, out, Outcome};
+use super::super::strength;
 use super::super::workloads::Containers;
 use super::super::{Evidence, Profile, State};
 
@@ -89,6 +90,15 @@ const READY_ROUTE_NAMES: &[&str] = &["ready", "readyz", "readiness"];
 
 pub(crate) fn health_endpoint(facts: &Facts<'_>, c: &Containers, p: &Profile) -> Outcome {
     let mut ev = facts.source.health.clone();
+    // A registered route proves the service answers; a health library's import
+    // may be a client (`grpc_health_v1` in a CLI that checks another service):
+    // routes first, within the code's rank (a stable sort keeps the model's order).
+    ev.sort_by_key(|e| {
+        (
+            std::cmp::Reverse(strength::code_rank(&e.path)),
+            !e.note.starts_with("route "),
+        )
+    });
     ev.extend(file_routes(facts, HEALTH_ROUTE_NAMES));
     if !p.service && ev.is_empty() {
         return na("no service code or exposed port");

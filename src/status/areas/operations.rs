@@ -132,6 +132,24 @@ fn headings(t: &Text) -> Vec<Heading> {
 }
 
 impl Doc<'_> {
+    /// A contributors' guide: its title names the project (“Contributing to
+    /// `self-hosted`”), and a link there points at development docs.
+    fn is_contributing(&self) -> bool {
+        let stem = file_name(&self.lower_path).split('.').next().unwrap_or("");
+        matches!(
+            stem,
+            "contributing" | "hacking" | "development" | "developing"
+        )
+    }
+
+    /// Whether `h` is the document's title: a README's or a contributors'
+    /// guide's first heading names the project (“Self-Hosted Sentry”,
+    /// “Contributing to `self-hosted`”), not a section about deploying it.
+    fn is_title(&self, h: &Heading) -> bool {
+        (file_name(&self.lower_path).starts_with("readme") || self.is_contributing())
+            && self.headings.first().is_some_and(|f| f.line == h.line)
+    }
+
     /// Changelogs, licences and issue/PR templates: their headings describe
     /// history or forms, not how the service is run.
     fn is_record(&self) -> bool {
@@ -321,13 +339,27 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if p.library {
         return na("library or tool: nothing to deploy");
     }
-    let named = docs.named(&[
+    const DEPLOY_NAMES: &[&str] = &[
         "deploy",
         "production",
         "hosting",
         "self-host",
         "release-process",
-    ]);
+    ];
+    let mut named = docs.named(DEPLOY_NAMES);
+    // A file named for deploying beats a file that only sits in a `deploy/`
+    // directory (a component's README), a guide beats other notes, and the
+    // shallowest such file wins (`deploy/README.md` over
+    // `deploy/bases/database/README.md`).
+    named.sort_by_key(|d| {
+        let name = file_name(&d.lower_path);
+        let in_name = DEPLOY_NAMES.iter().any(|k| name.contains(k));
+        (
+            !in_name,
+            !name.contains("guide"),
+            d.lower_path.matches('/').count(),
+        )
+    });
     if let Some(d) = named.iter().find(|d| d.non_empty >= 8 && d.weak.is_none()) {
         return out(
             State::Done,
@@ -343,7 +375,11 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
         "kubernetes",
         "helm install",
     ];
-    let sections = docs.headings_with(&words);
+    let sections: Vec<_> = docs
+        .headings_with(&words)
+        .into_iter()
+        .filter(|(d, h)| !d.is_title(h))
+        .collect();
     if let Some((d, h)) = sections
         .iter()
         .find(|(d, h)| h.body_lines >= 5 && d.weak.is_none())
@@ -354,6 +390,25 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
             "deployment documented",
         );
     }
+    // A self-hosted service's "How to Install" section that runs it (`docker
+    // compose up -d`, `helm install`, `pm2 start`) is its deployment guide; a
+    // short one (a command or two and a link elsewhere) is partial.
+    let installs: Vec<(&Doc<'_>, &Heading, usize)> = docs
+        .headings_with(&["install", "getting started", "quick start", "quickstart"])
+        .into_iter()
+        .filter(|(d, h)| d.weak.is_none() && !d.is_title(h))
+        .filter_map(|(d, h)| {
+            let (lines, deploys) = section_body(d, h);
+            deploys.then_some((d, h, lines))
+        })
+        .collect();
+    if let Some((d, h, _)) = installs.iter().find(|(_, _, lines)| *lines >= 25) {
+        return out(
+            State::Done,
+            section_evidence(d, h, "installation section that deploys"),
+            "deployment documented in the installation section",
+        );
+    }
     if let Some(d) = named.iter().find(|d| d.weak.is_none()) {
         return out(
             State::Partial,
@@ -361,10 +416,28 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
             "deployment guide is a stub",
         );
     }
+    if let Some((d, n, url)) = off_repo_guide(docs) {
+        return out(
+            State::Partial,
+            vec![Evidence::new(
+                &d.text.path,
+                n,
+                format!("links to a deployment guide elsewhere: {url}"),
+            )],
+            "deployment guide kept off-repository (linked)",
+        );
+    }
     if let Some((d, h)) = sections.iter().find(|(d, _)| d.weak.is_none()) {
         return out(
             State::Partial,
             section_evidence(d, h, "short section"),
+            "deployment barely documented",
+        );
+    }
+    if let Some((d, h, _)) = installs.first() {
+        return out(
+            State::Partial,
+            section_evidence(d, h, "short installation section"),
             "deployment barely documented",
         );
     }
@@ -380,6 +453,88 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
         );
     }
     out(State::Missing, Vec::new(), "no deployment guide")
+}
+
+/// A section's non-empty lines (code blocks included) up to the next heading of
+/// its level or higher, and whether they run the service somewhere (`docker
+/// run`, `docker compose up`, `helm install`, `kubectl apply`, `pm2 start`,
+/// `systemctl enable`).
+fn section_body(d: &Doc<'_>, h: &Heading) -> (usize, bool) {
+    static DEPLOYS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:docker\s+run\b|docker[- ]compose\b.*\bup\b|helm\s+(?:upgrade\s+(?:-\S+\s+)*--install|install)\b|kubectl\s+apply\b|pm2\s+start\b|systemctl\s+(?:enable|start)\b)")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    let end = d
+        .headings
+        .iter()
+        .find(|o| o.line > h.line && o.level <= h.level)
+        .map_or(usize::MAX, |o| o.line);
+    let mut lines = 0;
+    let mut deploys = false;
+    for (_, l) in d.text.numbered().filter(|(n, _)| *n > h.line && *n < end) {
+        if !l.trim().is_empty() {
+            lines += 1;
+            deploys |= DEPLOYS.is_match(l);
+        }
+    }
+    (lines, deploys)
+}
+
+/// A link, in a README or the docs, to a deployment or self-hosting guide kept
+/// elsewhere (a docs site): the guide exists, but the repository cannot show it,
+/// so at most partial. Only prose links (not code samples), only URLs whose path
+/// names deploying, installing, hosting or production.
+fn off_repo_guide<'d, 'a>(docs: &'d Docs<'a>) -> Option<(&'d Doc<'a>, usize, String)> {
+    static URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"https?://[^\s)>\]]+").unwrap_or_else(|_| unreachable!())
+    });
+    const WORDS: &[&str] = &["deploy", "self-host", "selfhost", "hosting", "production"];
+    // The project's own front page and docs (root README, `docs/`), not a
+    // theme's or a package's README.
+    let front = |d: &&Doc<'a>| {
+        let root = !d.lower_path.contains('/');
+        (root && file_name(&d.lower_path).starts_with("readme"))
+            || d.lower_path.starts_with("docs/")
+    };
+    let mut ordered: Vec<&Doc<'a>> = docs
+        .docs
+        .iter()
+        .filter(|d| d.weak.is_none() && !d.is_record() && !d.is_contributing())
+        .filter(front)
+        .collect();
+    ordered.sort_by_key(|d| d.lower_path.contains('/'));
+    for d in ordered {
+        let mut fence = false;
+        for (n, l) in d.text.numbered() {
+            let tl = l.trim_start();
+            if tl.starts_with("```") || tl.starts_with("~~~") {
+                fence = !fence;
+                continue;
+            }
+            if fence {
+                continue;
+            }
+            for m in URL.find_iter(l) {
+                // A badge (`[![deploy status](https://…/deploy-status)]`) is an image.
+                if l[..m.start()].ends_with("](") && l[..m.start()].contains("![")
+                    || m.as_str().contains("badge")
+                {
+                    continue;
+                }
+                let url = m.as_str().trim_end_matches(['.', ',', '"', '\'']);
+                // The words must sit in the path, not the host (`deploy.example.com`).
+                let path = url
+                    .split_once("://")
+                    .and_then(|(_, rest)| rest.split_once('/'))
+                    .map(|(_, p)| p.to_ascii_lowercase())
+                    .unwrap_or_default();
+                if WORDS.iter().any(|w| path.contains(w)) && !path.contains("/issues") {
+                    return Some((d, n, url.to_string()));
+                }
+            }
+        }
+    }
+    None
 }
 
 const ROLLBACK_WORDS: &[&str] = &[
@@ -450,7 +605,14 @@ pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile)
     if let Some((e, r)) = weak.into_iter().next() {
         return weak_only(e, r, "rollback");
     }
+    // A passing mention in the project's documents; a to-do list's “decide how
+    // we roll back” or an agent's instructions mention nothing in place.
     for d in docs.docs.iter().filter(|d| !d.is_record()) {
+        if d.weak
+            .is_some_and(|r| r == strength::PLAN_NOTES || strength::proves_nothing(r))
+        {
+            continue;
+        }
         if let Some((n, _)) = d.text.numbered().find(|(_, l)| {
             let l = l.to_ascii_lowercase();
             ROLLBACK_WORDS.iter().any(|w| l.contains(w))
@@ -532,6 +694,15 @@ pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome
         backups.extend(b);
         restores.extend(r);
     }
+    // The application's own backup and restore feature (a registered route, an
+    // admin or CLI command), from the model: production code only.
+    let feature = |e: &Evidence| {
+        let mut e = e.clone();
+        e.note.push_str(" (application feature)");
+        e
+    };
+    backups.extend(facts.source.backup_feature.iter().map(feature));
+    restores.extend(facts.source.restore_feature.iter().map(feature));
     let doc_restore: Vec<Evidence> = docs
         .headings_with(&[
             "restore",

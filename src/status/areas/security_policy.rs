@@ -33,7 +33,14 @@ pub(crate) fn security_policy(facts: &Facts<'_>) -> Outcome {
         regex::Regex::new(r"(?i)([\w.+-]+@[\w-]+\.[\w.-]+|security/advisories|private vulnerability reporting|report a vulnerability|hackerone\.com|bugcrowd\.com|huntr\.|/security/policy|security\.txt|https?://\S+)")
             .unwrap_or_else(|_| unreachable!())
     });
-    if let Some((n, l)) = t.numbered().find(|(_, l)| PLACEHOLDER.is_match(l)) {
+    // A bracketed placeholder (`[insert contact]`) is one that is not a link's
+    // label: `[email the details to us at x@y.io](mailto:x@y.io)` is the channel.
+    let placeholder = |l: &str| {
+        PLACEHOLDER
+            .find_iter(l)
+            .any(|m| !(m.as_str().starts_with('[') && l[m.end()..].starts_with('(')))
+    };
+    if let Some((n, l)) = t.numbered().find(|(_, l)| placeholder(l)) {
         let shown: String = l.trim().chars().take(60).collect();
         return out(
             State::Partial,

@@ -224,6 +224,9 @@ pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
         let dir = dir_of(&m.path);
         let lower = name.to_ascii_lowercase();
         let verdict: Option<(bool, String)> = match name {
+            // A package with no dependencies (a `bin` helper, scripts only)
+            // has nothing to lock.
+            "package.json" if !m.text.contains("ependencies\"") => None,
             "package.json" => Some((
                 has_in(
                     dir,
@@ -387,21 +390,40 @@ pub(crate) fn signed_releases(ci: &Ci) -> Outcome {
             "redhat-actions/push-to-registry",
             "katyo/publish-crates",
             "ko-build/setup-ko",
+            // A registry login with the project's credentials is there to push
+            // (the push itself may run in a release script).
+            "docker/login-action",
         ],
         run: &ci::PUBLISH_RE,
         input: Some(publish_input),
         reject: None,
     };
-    let signed = ci.find(&SIGN);
-    if !signed.is_empty() {
-        let n = signed.len();
+    // Installing cosign signs nothing: the `cosign sign` command (or an attest
+    // action) is the proof, cited first; an installer alone is partial.
+    let (installs, signs): (Vec<_>, Vec<_>) = ci
+        .find(&SIGN)
+        .into_iter()
+        .partition(|e| e.note.contains("cosign-installer"));
+    if !signs.is_empty() {
+        let n = signs.len();
+        let mut ev = signs;
+        ev.extend(installs);
         return out(
             State::Done,
-            first(signed, 4),
+            first(ev, 4),
             format!("signing/provenance in CI ({n})"),
         );
     }
+    if !installs.is_empty() {
+        return out(
+            State::Partial,
+            first(installs, 2),
+            "cosign is installed in CI but no step signs with it",
+        );
+    }
     let mut published = ci.find(&PUBLISH);
+    // The push itself first; a registry login only says a push follows.
+    published.sort_by_key(|e| e.note.contains("docker/login-action"));
     published.extend(ci.release_triggers.iter().cloned());
     if published.is_empty() {
         return na("nothing is published from CI");
