@@ -504,10 +504,16 @@ fn larger_work_tree(dir: &Path) -> Option<WorkTree> {
 /// The repository `path` belongs to, for the commands that judge a whole repository
 /// (`status`, `plan`, `baseline`): run from a subdirectory of a git work tree, they
 /// would report every repository-level control (CI, Dependabot, the security policy)
-/// missing and plan work that is already done. `path` itself when it is the top of
-/// its work tree, in none, or not a part of the one above (see [`part_of`]); a note
-/// on stderr says when the root moved.
+/// missing and plan work that is already done. `path` itself when it was named (not
+/// `.`), is the top of its work tree, in none, or not a part of the one above (see
+/// [`part_of`]); a note on stderr says when the root moved.
 fn whole_repository(path: &Path, command: &str) -> PathBuf {
+    // A directory named on the command line is what the user asked about (a fixture
+    // repository or a package kept inside another repository); only the default,
+    // the current directory, moves up.
+    if path != Path::new(".") {
+        return path.to_path_buf();
+    }
     let Some(wt) = larger_work_tree(path).filter(|_| path.is_dir()) else {
         return path.to_path_buf();
     };

@@ -271,7 +271,7 @@ fn a_missing_path_is_an_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope: no such file or directory"));
 }
 
-/// `status` and `plan` judge a whole repository: run from a subdirectory, they read
+/// `status` and `plan` judge a whole repository: run from a subdirectory (no PATH), they read
 /// the repository it belongs to (say so on stderr), so what the root has (here a
 /// security policy) is not reported missing and the plan is the whole one.
 #[test]
