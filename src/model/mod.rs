@@ -24,9 +24,11 @@ pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
 pub mod kubernetes;
+pub mod modules;
 pub mod operations;
 pub mod paths;
 pub mod routes;
+pub mod services;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -149,6 +151,8 @@ pub struct Facts {
     docs_dirs: BTreeMap<String, String>,
     templates: Vec<String>,
     connection_calls: Vec<ConnectionCall>,
+    /// Python modules printing operational output.
+    printing_modules: Vec<modules::PrintingModule>,
     /// Words naming a Dockerfile: (file, line, word as written, how the file is read).
     mentions: Vec<(String, usize, String, Source)>,
     /// What production source code shows, merged over the files read.
@@ -226,6 +230,7 @@ impl Facts {
         self.docs_dirs.extend(other.docs_dirs);
         self.templates.extend(other.templates);
         self.connection_calls.extend(other.connection_calls);
+        self.printing_modules.extend(other.printing_modules);
         self.mentions.extend(other.mentions);
         self.code = std::mem::take(&mut self.code).merge(other.code);
         self.source_files += other.source_files;
@@ -329,8 +334,11 @@ impl Facts {
         self.source_files += 1;
     }
 
-    /// A Python module: the database connections it opens itself.
+    /// A Python module: the database connections it opens itself and the
+    /// `print()` calls that are operational output.
     pub fn python(&mut self, file: &SourceFile, py: &crate::parse::python::PythonFile) {
+        self.printing_modules
+            .extend(modules::printing_module(&file.path, &file.text, py));
         if !DRIVER_CONNECTS
             .iter()
             .any(|c| file.text.contains(c.rsplit('.').next().unwrap_or(c)))
@@ -750,6 +758,8 @@ pub struct Repository {
     docs_sites: Vec<DocsSite>,
     templates: BTreeSet<String>,
     connection_calls: Vec<ConnectionCall>,
+    printing_modules: Vec<modules::PrintingModule>,
+    packages: Vec<String>,
     code: code::SourceFacts,
     source_files: usize,
     dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
@@ -795,6 +805,7 @@ impl Repository {
             docs_dirs,
             templates,
             mut connection_calls,
+            mut printing_modules,
             mentions,
             mut code,
             source_files,
@@ -966,6 +977,9 @@ impl Repository {
         drop(paths);
         connection_calls.sort();
         connection_calls.dedup();
+        printing_modules.sort();
+        printing_modules.dedup();
+        let packages = modules::workspace_packages(inventory.iter().map(|e| e.path.as_str()));
         Repository {
             inventory,
             images,
@@ -981,6 +995,8 @@ impl Repository {
             docs_sites,
             templates: templates.into_iter().collect(),
             connection_calls,
+            printing_modules,
+            packages,
             code,
             source_files,
             dockerfile_summaries,
@@ -1084,6 +1100,39 @@ impl Repository {
             out.entry(c.path.as_str()).or_default().push(c);
         }
         out
+    }
+
+    /// Shipped modules that `print()` operational output (see
+    /// [`modules::printing_module`]), outside tests, development-only code and the
+    /// programs whose output is the product (scripts, CLIs by place or name).
+    pub fn printing_modules(&self) -> Vec<&modules::PrintingModule> {
+        self.printing_modules
+            .iter()
+            .filter(|m| {
+                let role = self.role(&m.path);
+                !(role.dev_only
+                    || role.ci_only
+                    || role.template
+                    || role.by_path != FileRole::Production)
+            })
+            .collect()
+    }
+
+    /// Each compose service that builds its application here, with the health
+    /// route it registers and where it listens ([`services::service_health`]).
+    pub fn service_health(&self) -> Vec<services::ServiceHealth> {
+        services::service_health(self)
+    }
+
+    /// The workspace packages of a monorepo ([`modules::workspace_packages`]),
+    /// empty for a single application.
+    pub fn packages(&self) -> &[String] {
+        &self.packages
+    }
+
+    /// The package a path belongs to (`""` outside every package).
+    pub fn package_of(&self, path: &str) -> &str {
+        modules::package_of(&self.packages, path)
     }
 
     /// Every file the walk saw, sorted by path.
