@@ -833,8 +833,9 @@ fn modules_opening_their_own_connections_become_a_design_task() {
 
 /// The design tasks a lead writes for a monorepo, on a fixture shaped like one:
 /// the connection work cut per package, "adopt logging" for the package whose
-/// library modules print (its script is left alone), and the health route three
-/// collector services register and the fourth lacks, before its compose health check.
+/// library modules print (its script is left alone), the health route three
+/// collector services register and the fourth lacks (before its compose health
+/// check), and the parameter block three collectors each copy.
 #[test]
 fn a_monorepo_gets_design_tasks_per_package_and_for_the_missing_health_route() {
     let root = common::fixtures().join("repos/plan-monorepo");
@@ -898,6 +899,15 @@ fn a_monorepo_gets_design_tasks_per_package_and_for_the_missing_health_route() {
         serde_json::json!(["T-design-health-route"])
     );
 
+    // The retry and polling parameters three collectors each set: one source.
+    let params = task("T-design-duplicated-parameters");
+    assert_eq!(files(params).len(), 3);
+    assert_eq!(params["track"], "configuration");
+    assert!(params["title"]
+        .as_str()
+        .unwrap()
+        .contains("4 parameters copied into 3 modules of `packages/collectors`"));
+
     // The Markdown lists the service without and the route to copy.
     let md = harden().arg("plan").arg(&root).output().unwrap();
     let md = String::from_utf8(md.stdout).unwrap();
@@ -907,6 +917,6 @@ fn a_monorepo_gets_design_tasks_per_package_and_for_the_missing_health_route() {
         ),
         "{md}"
     );
-    assert!(md.contains("model to copy: `packages/collectors/prices.py:16` registers `/health`"));
+    assert!(md.contains("model to copy: `packages/collectors/prices.py:21` registers `/health`"));
     assert!(!md.contains("scripts/report.py` `print"));
 }

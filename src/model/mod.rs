@@ -153,6 +153,8 @@ pub struct Facts {
     connection_calls: Vec<ConnectionCall>,
     /// Python modules printing operational output.
     printing_modules: Vec<modules::PrintingModule>,
+    /// Python modules' literal module-level constants: (path, constants).
+    module_constants: Vec<(String, modules::Constants)>,
     /// Words naming a Dockerfile: (file, line, word as written, how the file is read).
     mentions: Vec<(String, usize, String, Source)>,
     /// What production source code shows, merged over the files read.
@@ -231,6 +233,7 @@ impl Facts {
         self.templates.extend(other.templates);
         self.connection_calls.extend(other.connection_calls);
         self.printing_modules.extend(other.printing_modules);
+        self.module_constants.extend(other.module_constants);
         self.mentions.extend(other.mentions);
         self.code = std::mem::take(&mut self.code).merge(other.code);
         self.source_files += other.source_files;
@@ -339,6 +342,12 @@ impl Facts {
     pub fn python(&mut self, file: &SourceFile, py: &crate::parse::python::PythonFile) {
         self.printing_modules
             .extend(modules::printing_module(&file.path, &file.text, py));
+        let constants = modules::module_constants(&file.text, py);
+        if constants.len() >= modules::MIN_SHARED_CONSTANTS
+            && !modules::prints_by_design(&file.path, &file.text)
+        {
+            self.module_constants.push((file.path.clone(), constants));
+        }
         if !DRIVER_CONNECTS
             .iter()
             .any(|c| file.text.contains(c.rsplit('.').next().unwrap_or(c)))
@@ -759,6 +768,7 @@ pub struct Repository {
     templates: BTreeSet<String>,
     connection_calls: Vec<ConnectionCall>,
     printing_modules: Vec<modules::PrintingModule>,
+    module_constants: Vec<(String, modules::Constants)>,
     packages: Vec<String>,
     code: code::SourceFacts,
     source_files: usize,
@@ -806,6 +816,7 @@ impl Repository {
             templates,
             mut connection_calls,
             mut printing_modules,
+            mut module_constants,
             mentions,
             mut code,
             source_files,
@@ -979,6 +990,8 @@ impl Repository {
         connection_calls.dedup();
         printing_modules.sort();
         printing_modules.dedup();
+        module_constants.sort();
+        module_constants.dedup();
         let packages = modules::workspace_packages(inventory.iter().map(|e| e.path.as_str()));
         Repository {
             inventory,
@@ -996,6 +1009,7 @@ impl Repository {
             templates: templates.into_iter().collect(),
             connection_calls,
             printing_modules,
+            module_constants,
             packages,
             code,
             source_files,
@@ -1122,6 +1136,25 @@ impl Repository {
     /// route it registers and where it listens ([`services::service_health`]).
     pub fn service_health(&self) -> Vec<services::ServiceHealth> {
         services::service_health(self)
+    }
+
+    /// Blocks of identical parameters (`MAX_RETRIES = 5`…) that several shipped
+    /// modules each assign ([`modules::shared_constants`]), outside tests,
+    /// development-only code and scripts.
+    pub fn shared_constants(&self) -> Vec<modules::SharedConstants> {
+        let shipped: Vec<(&str, &modules::Constants)> = self
+            .module_constants
+            .iter()
+            .filter(|(p, _)| {
+                let role = self.role(p);
+                !(role.dev_only
+                    || role.ci_only
+                    || role.template
+                    || role.by_path != FileRole::Production)
+            })
+            .map(|(p, c)| (p.as_str(), c))
+            .collect();
+        modules::shared_constants(&shipped)
     }
 
     /// The workspace packages of a monorepo ([`modules::workspace_packages`]),

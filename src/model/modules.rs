@@ -102,6 +102,10 @@ const SCRIPT_DIRS: &[&str] = &[
     "devtools",
     "migrations",
     "ci",
+    "demos",
+    "demo",
+    // Project templates a CLI copies out (`feast init`'s `bootstrap.py`).
+    "templates",
 ];
 
 /// Files that are programs by name.
@@ -123,14 +127,20 @@ const SCRIPT_FILES: &[&str] = &[
     "_version.py",
 ];
 
-/// Whether a Python module's place says its output is the product: a script
-/// directory, a program or output module by name, a notebook export.
+/// Whether a Python module's place says its output is the product: a script,
+/// demo or project-template directory, a program or output module by name
+/// (`cli.py`, `edge_cli.py`, `bt_output.py`, `demos.py`), a notebook export.
 pub fn prints_by_design(path: &str, text: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let segments: Vec<&str> = lower.split('/').collect();
     let dirs = &segments[..segments.len().saturating_sub(1)];
+    let name = file_name(&lower);
+    let stem = name.strip_suffix(".py").unwrap_or(name);
     dirs.iter().any(|d| SCRIPT_DIRS.contains(d))
-        || SCRIPT_FILES.contains(&file_name(&lower))
+        || SCRIPT_FILES.contains(&name)
+        || matches!(stem, "demo" | "demos")
+        || stem.ends_with("_cli")
+        || stem.ends_with("_output")
         || text.contains("\n# %%")
         || text.contains("# In[")
 }
@@ -244,6 +254,152 @@ pub fn printing_module(path: &str, text: &str, py: &PythonFile) -> Option<Printi
     })
 }
 
+/// Module-level constants assigned a literal (`MAX_RETRIES = 5`), by name and
+/// value as written, with their lines: the facts behind "the same parameters in
+/// four files". Only upper-case names (a constant by convention) and plain literals
+/// (numbers, strings without interpolation, booleans).
+pub fn module_constants(text: &str, py: &PythonFile) -> Constants {
+    let src = text.as_bytes();
+    let mut out = Vec::new();
+    let root = py.root();
+    let mut cursor = root.walk();
+    for stmt in root.named_children(&mut cursor) {
+        if stmt.kind() != "expression_statement" {
+            continue;
+        }
+        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+            continue;
+        };
+        let (Some(left), Some(right)) = (
+            a.child_by_field_name("left"),
+            a.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        let name = left.utf8_text(src).unwrap_or("");
+        let constant = left.kind() == "identifier"
+            && name.chars().any(|c| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        let literal = match right.kind() {
+            "integer" | "float" | "true" | "false" => true,
+            "string" => {
+                let mut c = right.walk();
+                let plain = !right
+                    .named_children(&mut c)
+                    .any(|x| x.kind() == "interpolation");
+                plain
+            }
+            _ => false,
+        };
+        if constant && literal {
+            out.push((
+                name.to_string(),
+                right.utf8_text(src).unwrap_or("").to_string(),
+                stmt.start_position().row + 1,
+            ));
+        }
+    }
+    out
+}
+
+/// A module's literal constants: (name, value as written, line).
+pub type Constants = Vec<(String, String, usize)>;
+
+/// A candidate block: the (name, value) pairs and the indexes of the modules holding it.
+type Block<'a> = (Vec<(&'a str, &'a str)>, std::collections::BTreeSet<usize>);
+
+/// A block of parameters several modules each assign alike.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SharedConstants {
+    /// The constants, as `NAME = value`, sorted.
+    pub constants: Vec<String>,
+    /// The modules with the line of the first of them in each.
+    pub modules: Vec<(String, usize)>,
+}
+
+/// Fewer identical constants than this in common is a coincidence (`DEBUG = False`).
+pub const MIN_SHARED_CONSTANTS: usize = 3;
+/// Fewer modules than this sharing a block is a copy, not a pattern.
+pub const MIN_SHARING_MODULES: usize = 3;
+
+/// Blocks of at least [`MIN_SHARED_CONSTANTS`] identical constants (same name, same
+/// value as written) that at least [`MIN_SHARING_MODULES`] modules each assign,
+/// largest first; a block that another block with more constants and the same
+/// modules covers is left out.
+pub fn shared_constants(modules: &[(&str, &Constants)]) -> Vec<SharedConstants> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let sets: Vec<(&str, BTreeSet<(&str, &str)>)> = modules
+        .iter()
+        .map(|(p, cs)| {
+            (
+                *p,
+                cs.iter()
+                    .map(|(n, v, _)| (n.as_str(), v.as_str()))
+                    .collect(),
+            )
+        })
+        .filter(|(_, s): &(&str, BTreeSet<_>)| s.len() >= MIN_SHARED_CONSTANTS)
+        .collect();
+    let mut groups: BTreeMap<Vec<(&str, &str)>, BTreeSet<usize>> = BTreeMap::new();
+    for i in 0..sets.len() {
+        for j in i + 1..sets.len() {
+            let common: Vec<(&str, &str)> = sets[i].1.intersection(&sets[j].1).copied().collect();
+            if common.len() >= MIN_SHARED_CONSTANTS {
+                let g = groups.entry(common).or_default();
+                g.insert(i);
+                g.insert(j);
+            }
+        }
+    }
+    // Every module holding the whole block belongs to it, not only the pairs seen.
+    let mut blocks: Vec<Block<'_>> = groups
+        .into_keys()
+        .map(|k| {
+            let members = (0..sets.len())
+                .filter(|&i| k.iter().all(|c| sets[i].1.contains(c)))
+                .collect();
+            (k, members)
+        })
+        .filter(|(_, m): &(_, BTreeSet<usize>)| m.len() >= MIN_SHARING_MODULES)
+        .collect();
+    blocks.sort_by_key(|b| std::cmp::Reverse((b.1.len(), b.0.len())));
+    let mut kept: Vec<Block<'_>> = Vec::new();
+    for (k, m) in blocks {
+        let covered = kept
+            .iter()
+            .any(|(kk, km)| m.is_subset(km) && k.iter().all(|c| kk.contains(c)));
+        if !covered {
+            kept.push((k, m));
+        }
+    }
+    kept.into_iter()
+        .map(|(k, m)| {
+            let names: BTreeSet<&str> = k.iter().map(|c| c.0).collect();
+            SharedConstants {
+                constants: k.iter().map(|(n, v)| format!("{n} = {v}")).collect(),
+                modules: m
+                    .into_iter()
+                    .map(|i| {
+                        let (path, cs) = modules
+                            .iter()
+                            .find(|(p, _)| *p == sets[i].0)
+                            .map_or((sets[i].0, &[][..]), |(p, c)| (*p, c.as_slice()));
+                        let line = cs
+                            .iter()
+                            .filter(|c| names.contains(c.0.as_str()))
+                            .map(|c| c.2)
+                            .min()
+                            .unwrap_or(1);
+                        (path.to_string(), line)
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +425,32 @@ mod tests {
         // One application with a docs manifest: no packages.
         let single = ["requirements.txt", "docs/requirements.txt", "app/main.py"];
         assert!(workspace_packages(single.iter().copied()).is_empty());
+    }
+
+    #[test]
+    fn the_same_parameter_block_in_three_modules_is_shared() {
+        let collector = "import os\n\nMAX_RECONNECT_ATTEMPTS = 5\nRECONNECT_BASE_DELAY = 2\nCIRCUIT_FAIL_MAX = 5\nCIRCUIT_RESET_TIMEOUT = 60\nURL = f\"{os.environ['H']}/x\"\n";
+        let py = PythonFile::parse(collector).unwrap();
+        let cs = module_constants(collector, &py);
+        assert_eq!(cs.len(), 4, "{cs:?}");
+        let other = "DEBUG = False\nMAX_RECONNECT_ATTEMPTS = 3\nRECONNECT_BASE_DELAY = 2\nCIRCUIT_FAIL_MAX = 5\n";
+        let py2 = PythonFile::parse(other).unwrap();
+        let cs2 = module_constants(other, &py2);
+        let mods: Vec<(&str, &Constants)> = vec![
+            ("c/a.py", &cs),
+            ("c/b.py", &cs),
+            ("c/c.py", &cs),
+            ("c/d.py", &cs2),
+        ];
+        let blocks = shared_constants(&mods);
+        assert_eq!(blocks.len(), 1, "{blocks:?}");
+        assert_eq!(blocks[0].modules.len(), 3);
+        assert_eq!(blocks[0].modules[0], ("c/a.py".to_string(), 3));
+        assert!(blocks[0]
+            .constants
+            .contains(&"CIRCUIT_RESET_TIMEOUT = 60".to_string()));
+        // Two modules alike are a copy, not a pattern.
+        assert!(shared_constants(&mods[..2]).is_empty());
     }
 
     fn prints(path: &str, text: &str) -> Option<PrintingModule> {
@@ -300,6 +482,12 @@ mod tests {
         assert_eq!(daemon.lines, [3]);
         assert!(prints_by_design("pkg/scripts/report.py", ""));
         assert!(prints_by_design("pkg/cli.py", ""));
+        assert!(prints_by_design("freqtrade/optimize/edge_cli.py", ""));
+        assert!(prints_by_design(
+            "freqtrade/optimize/reports/bt_output.py",
+            ""
+        ));
+        assert!(prints_by_design("feast/templates/ray/bootstrap.py", ""));
         assert!(!prints_by_design("pkg/src/trainer.py", "import x\n"));
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use super::model::{Effort, Item, Task};
 use super::settings::Overrides;
 use crate::finding::Severity;
-use crate::model::modules::{package_of, PrintingModule};
+use crate::model::modules::{package_of, PrintingModule, SharedConstants};
 use crate::model::services::{health_gaps, ServiceHealth};
 
 /// The rule id of the connection-pool design task (no scan rule has it).
@@ -23,6 +23,9 @@ pub const ADOPT_LOGGING: &str = "design/adopt-logging";
 
 /// The rule id of the "add a health route" design task (no scan rule has it).
 pub const HEALTH_ROUTE: &str = "design/health-route";
+
+/// The rule id of the "one source for these parameters" design task.
+pub const DUPLICATED_PARAMETERS: &str = "design/duplicated-parameters";
 
 /// The scan rule whose findings the logging task takes over: the same modules,
 /// one task for the same change.
@@ -53,6 +56,8 @@ pub struct Patterns {
     /// Per compose file: the services that listen without a health route, and
     /// their siblings that register one (the model to copy).
     pub health_gaps: Vec<(Vec<ServiceHealth>, Vec<ServiceHealth>)>,
+    /// Blocks of identical parameters several shipped modules each assign.
+    pub shared_constants: Vec<SharedConstants>,
 }
 
 impl Patterns {
@@ -84,6 +89,7 @@ impl Patterns {
                     )
                 })
                 .collect(),
+            shared_constants: m.shared_constants(),
         }
     }
 
@@ -151,6 +157,7 @@ pub fn add_tasks(tasks: &mut Vec<Task>, p: &Patterns, claimed: &[Item], ov: &Ove
     add_connection_tasks(tasks, p, ov);
     add_logging_tasks(tasks, p, claimed, ov);
     add_health_task(tasks, p, ov);
+    add_parameter_tasks(tasks, p, ov);
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
 }
 
@@ -398,6 +405,76 @@ fn add_health_task(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
     tasks.push(t);
 }
 
+/// "One source for these parameters": one task per block of identical constants
+/// that several shipped modules each assign.
+fn add_parameter_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
+    if tasks
+        .iter()
+        .any(|t| t.rules.iter().any(|r| r == DUPLICATED_PARAMETERS))
+    {
+        return;
+    }
+    let many = p.shared_constants.len() > 1;
+    for (i, block) in p.shared_constants.iter().enumerate() {
+        let (mut t, model) = design_task(DUPLICATED_PARAMETERS, None, ov);
+        if many {
+            t.id = super::tasks::task_id(DUPLICATED_PARAMETERS, Some(&(i + 1).to_string()));
+        }
+        t.files = block.modules.iter().map(|m| m.0.clone()).collect();
+        t.files.sort();
+        let packages: std::collections::BTreeSet<&str> =
+            t.files.iter().map(|f| package_of(&p.packages, f)).collect();
+        let of = match packages.iter().next() {
+            Some(pkg) if packages.len() == 1 && !pkg.is_empty() => format!(" of `{pkg}`"),
+            _ => String::new(),
+        };
+        let names: Vec<String> = block
+            .constants
+            .iter()
+            .map(|c| format!("`{}`", c.split(" = ").next().unwrap_or(c)))
+            .collect();
+        let shown = if names.len() > 4 {
+            format!("{}, …", names[..4].join(", "))
+        } else {
+            names.join(", ")
+        };
+        t.title = format!(
+            "One source for the {} parameters copied into {} modules{of} ({shown})",
+            names.len(),
+            t.files.len()
+        );
+        let hours = super::effort::estimate(model, t.files.len(), t.files.len());
+        t.effort = Effort::from_hours(hours);
+        t.hours = hours;
+        t.why = "the same values set in several modules drift apart the first time one is tuned: \
+                 the modules then behave differently and nobody can tell which value is meant"
+            .to_string();
+        t.estimate_basis = format!(
+            "design change: {} h to write the settings module (or config section) and choose \
+             where the values live, then {} h per module moved to it ({} modules){}",
+            h(model.base),
+            h(model.per_file),
+            t.files.len(),
+            capped(model, t.files.len(), t.files.len())
+        );
+        t.verify = super::guidance::verify(&t);
+        t.verify.insert(
+            0,
+            format!(
+                "a search for {} finds one assignment each, imported by the {} modules",
+                names
+                    .iter()
+                    .take(2)
+                    .map(|n| format!("{} =", n.trim_end_matches('`')) + "`")
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.files.len()
+            ),
+        );
+        tasks.push(t);
+    }
+}
+
 /// The places behind a design task, for renderers (`path:line` and what is there).
 pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
     let mine = |path: &str| t.files.binary_search_by(|f| f.as_str().cmp(path)).is_ok();
@@ -438,6 +515,28 @@ pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
                 }
             })
             .collect();
+    }
+    if t.rules.iter().any(|r| r == DUPLICATED_PARAMETERS) {
+        let Some(block) = p
+            .shared_constants
+            .iter()
+            .find(|b| b.modules.len() == t.files.len() && b.modules.iter().all(|m| mine(&m.0)))
+        else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = block
+            .modules
+            .iter()
+            .map(|(path, line)| {
+                format!(
+                    "`{path}:{line}` assigns the same {} parameters",
+                    block.constants.len()
+                )
+            })
+            .collect();
+        let values: Vec<String> = block.constants.iter().map(|c| format!("`{c}`")).collect();
+        out.push(format!("the block: {}", values.join(", ")));
+        return out;
     }
     if t.rules.iter().any(|r| r == HEALTH_ROUTE) {
         let mut out = Vec::new();

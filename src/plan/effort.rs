@@ -73,6 +73,8 @@ pub const RULE_EFFORT: &[(&str, EffortModel)] = &[
     // A sibling's route is the model: copied, then made to check what the service
     // needs (its database, its queue), and a test.
     ("design/health-route", m(1.0, 0.5, 0.0, 6.0)),
+    // A settings module (or config section) for the values, then each module imports it.
+    ("design/duplicated-parameters", m(2.0, 0.5, 0.0, 6.0)),
 ];
 
 /// Per-family parameters.
