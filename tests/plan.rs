@@ -18,7 +18,12 @@ fn fixture() -> std::path::PathBuf {
 fn plan_of(root: &Path) -> harden::plan::Plan {
     let report = common::scan_all(root);
     let items: Vec<_> = report.findings.iter().map(plan::item_of).collect();
-    plan::build_plan_from_items("plan-pipeline", &items, &PlanOptions::default())
+    plan::build_plan_with(
+        "plan-pipeline",
+        &items,
+        &PlanOptions::default(),
+        &plan::design::Patterns::from_model(&report.model),
+    )
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -824,4 +829,94 @@ fn modules_opening_their_own_connections_become_a_design_task() {
         blocked.iter().any(|b| b.starts_with("T-secrets-")),
         "credentials before the pool: {blocked:?}"
     );
+}
+
+/// The design tasks a lead writes for a monorepo, on a fixture shaped like one:
+/// the connection work cut per package, "adopt logging" for the package whose
+/// library modules print (its script is left alone), the health route three
+/// collector services register and the fourth lacks (before its compose health
+/// check), and the parameter block three collectors each copy.
+#[test]
+fn a_monorepo_gets_design_tasks_per_package_and_for_the_missing_health_route() {
+    let root = common::fixtures().join("repos/plan-monorepo");
+    let out = harden()
+        .args(["plan", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tasks = v["tasks"].as_array().unwrap();
+    let task = |id: &str| {
+        tasks
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {tasks:#?}"))
+    };
+    let files = |t: &serde_json::Value| -> Vec<String> {
+        t["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect()
+    };
+    // Per package, never one task across both.
+    assert!(tasks.iter().all(|t| t["id"] != "T-design-connection-pool"));
+    let collectors = task("T-design-connection-pool-packages-collectors");
+    assert_eq!(files(collectors).len(), 4);
+    let training = task("T-design-connection-pool-packages-training");
+    assert!(files(training)
+        .iter()
+        .all(|f| f.starts_with("packages/training/")));
+
+    let logging = task("T-design-adopt-logging-packages-training");
+    assert_eq!(
+        files(logging),
+        [
+            "packages/training/src/loader.py",
+            "packages/training/src/registry.py",
+            "packages/training/src/trainer.py"
+        ]
+    );
+    assert_eq!(logging["track"], "observability");
+    // The print rule's finding in the collectors stays its own task; none of the
+    // training package's is left outside the design task.
+    let print = task("T-python-print-in-library");
+    assert_eq!(files(print), ["packages/collectors/news.py"]);
+
+    let health = task("T-design-health-route");
+    assert_eq!(files(health), ["packages/collectors/news.py"]);
+    assert!(health["title"].as_str().unwrap().contains("3 of 4"));
+    let check = task("T-compose-missing-healthcheck");
+    assert_eq!(
+        check["blocked_by"],
+        serde_json::json!(["T-design-health-route"])
+    );
+
+    // The retry and polling parameters three collectors each set: one source.
+    let params = task("T-design-duplicated-parameters");
+    assert_eq!(files(params).len(), 3);
+    assert_eq!(params["track"], "configuration");
+    assert!(params["title"]
+        .as_str()
+        .unwrap()
+        .contains("4 parameters copied into 3 modules of `packages/collectors`"));
+
+    // The Markdown lists the service without and the route to copy.
+    let md = harden().arg("plan").arg(&root).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.contains(
+            "service `news` registers no health route; it listens at `packages/collectors/news.py:"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("model to copy: `packages/collectors/prices.py:21` registers `/health`"));
+    assert!(!md.contains("scripts/report.py` `print"));
 }

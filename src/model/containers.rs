@@ -596,6 +596,8 @@ pub struct Service {
     pub build: Option<BuildRef>,
     /// Line of `healthcheck:`.
     pub healthcheck: Option<usize>,
+    /// `command:` as words (a list, or a string split on spaces), with its line.
+    pub command: Option<(usize, Vec<String>)>,
 }
 
 /// A compose value as it reads when its variables are unset: `${TARGET:-dev}` is
@@ -653,6 +655,17 @@ pub fn services_of(file: &SourceFile, root: &YamlNode) -> Vec<Service> {
             image: v.get("image").and_then(|i| i.as_str()).map(str::to_string),
             build,
             healthcheck: v.pair("healthcheck").map(|h| line(h.key_span.start)),
+            command: v.pair("command").and_then(|c| {
+                let words: Vec<String> = match (c.value.as_str(), c.value.as_seq()) {
+                    (Some(s), _) => s.split_whitespace().map(str::to_string).collect(),
+                    (None, Some(seq)) => seq
+                        .iter()
+                        .filter_map(|w| w.as_str().map(str::to_string))
+                        .collect(),
+                    _ => return None,
+                };
+                (!words.is_empty()).then(|| (line(c.key_span.start), words))
+            }),
         });
     }
     out

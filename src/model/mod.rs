@@ -24,9 +24,11 @@ pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
 pub mod kubernetes;
+pub mod modules;
 pub mod operations;
 pub mod paths;
 pub mod routes;
+pub mod services;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -149,6 +151,10 @@ pub struct Facts {
     docs_dirs: BTreeMap<String, String>,
     templates: Vec<String>,
     connection_calls: Vec<ConnectionCall>,
+    /// Python modules printing operational output.
+    printing_modules: Vec<modules::PrintingModule>,
+    /// Python modules' literal module-level constants: (path, constants).
+    module_constants: Vec<(String, modules::Constants)>,
     /// Words naming a Dockerfile: (file, line, word as written, how the file is read).
     mentions: Vec<(String, usize, String, Source)>,
     /// What production source code shows, merged over the files read.
@@ -226,6 +232,8 @@ impl Facts {
         self.docs_dirs.extend(other.docs_dirs);
         self.templates.extend(other.templates);
         self.connection_calls.extend(other.connection_calls);
+        self.printing_modules.extend(other.printing_modules);
+        self.module_constants.extend(other.module_constants);
         self.mentions.extend(other.mentions);
         self.code = std::mem::take(&mut self.code).merge(other.code);
         self.source_files += other.source_files;
@@ -329,8 +337,23 @@ impl Facts {
         self.source_files += 1;
     }
 
-    /// A Python module: the database connections it opens itself.
+    /// A Python module: the database connections it opens itself, and for a
+    /// shipped module the `print()` calls that are operational output and its
+    /// literal constants. The tree is parsed only when a cheap test of the text
+    /// says a fact could be there.
     pub fn python(&mut self, file: &SourceFile, py: &crate::parse::python::PythonFile<'_>) {
+        // The print and parameter facts are asked of shipped modules only
+        // (`Repository::printing_modules`, `shared_constants`): a test is not read.
+        if roles::role_of(&file.path) == roles::FileRole::Production {
+            self.printing_modules
+                .extend(modules::printing_module(&file.path, &file.text, py));
+            if !modules::prints_by_design(&file.path, &file.text) {
+                let constants = modules::module_constants(&file.text, py);
+                if constants.len() >= modules::MIN_SHARED_CONSTANTS {
+                    self.module_constants.push((file.path.clone(), constants));
+                }
+            }
+        }
         // A call matches only when its callee, whitespace removed, is one of these
         // names: so every part of the name is somewhere in the text (a cheap test that
         // spares most files the parse).
@@ -756,6 +779,9 @@ pub struct Repository {
     docs_sites: Vec<DocsSite>,
     templates: BTreeSet<String>,
     connection_calls: Vec<ConnectionCall>,
+    printing_modules: Vec<modules::PrintingModule>,
+    module_constants: Vec<(String, modules::Constants)>,
+    packages: Vec<String>,
     code: code::SourceFacts,
     source_files: usize,
     dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
@@ -801,6 +827,8 @@ impl Repository {
             docs_dirs,
             templates,
             mut connection_calls,
+            mut printing_modules,
+            mut module_constants,
             mentions,
             mut code,
             source_files,
@@ -972,6 +1000,11 @@ impl Repository {
         drop(paths);
         connection_calls.sort();
         connection_calls.dedup();
+        printing_modules.sort();
+        printing_modules.dedup();
+        module_constants.sort();
+        module_constants.dedup();
+        let packages = modules::workspace_packages(inventory.iter().map(|e| e.path.as_str()));
         Repository {
             inventory,
             images,
@@ -987,6 +1020,9 @@ impl Repository {
             docs_sites,
             templates: templates.into_iter().collect(),
             connection_calls,
+            printing_modules,
+            module_constants,
+            packages,
             code,
             source_files,
             dockerfile_summaries,
@@ -1090,6 +1126,58 @@ impl Repository {
             out.entry(c.path.as_str()).or_default().push(c);
         }
         out
+    }
+
+    /// Shipped modules that `print()` operational output (see
+    /// [`modules::printing_module`]), outside tests, development-only code and the
+    /// programs whose output is the product (scripts, CLIs by place or name).
+    pub fn printing_modules(&self) -> Vec<&modules::PrintingModule> {
+        self.printing_modules
+            .iter()
+            .filter(|m| {
+                let role = self.role(&m.path);
+                !(role.dev_only
+                    || role.ci_only
+                    || role.template
+                    || role.by_path != FileRole::Production)
+            })
+            .collect()
+    }
+
+    /// Each compose service that builds its application here, with the health
+    /// route it registers and where it listens ([`services::service_health`]).
+    pub fn service_health(&self) -> Vec<services::ServiceHealth> {
+        services::service_health(self)
+    }
+
+    /// Blocks of identical parameters (`MAX_RETRIES = 5`…) that several shipped
+    /// modules each assign ([`modules::shared_constants`]), outside tests,
+    /// development-only code and scripts.
+    pub fn shared_constants(&self) -> Vec<modules::SharedConstants> {
+        let shipped: Vec<(&str, &modules::Constants)> = self
+            .module_constants
+            .iter()
+            .filter(|(p, _)| {
+                let role = self.role(p);
+                !(role.dev_only
+                    || role.ci_only
+                    || role.template
+                    || role.by_path != FileRole::Production)
+            })
+            .map(|(p, c)| (p.as_str(), c))
+            .collect();
+        modules::shared_constants(&shipped)
+    }
+
+    /// The workspace packages of a monorepo ([`modules::workspace_packages`]),
+    /// empty for a single application.
+    pub fn packages(&self) -> &[String] {
+        &self.packages
+    }
+
+    /// The package a path belongs to (`""` outside every package).
+    pub fn package_of(&self, path: &str) -> &str {
+        modules::package_of(&self.packages, path)
     }
 
     /// Every file the walk saw, sorted by path.

@@ -134,6 +134,51 @@ pub const DECLARED: &[DeclaredDep] = &[
         "logging first: the fix logs the missing value instead of hiding it",
     ),
     dep(
+        "design/health-route",
+        "compose/missing-healthcheck",
+        "a health route first: the compose health check calls it",
+    ),
+    dep(
+        "design/health-route",
+        "compose/noop-healthcheck",
+        "a health route first: the compose health check calls it",
+    ),
+    dep(
+        "design/health-route",
+        "docker/missing-healthcheck",
+        "a health route first: the image's HEALTHCHECK calls it",
+    ),
+    dep(
+        "design/health-route",
+        "docker/metrics-healthcheck",
+        "a health route first: the HEALTHCHECK then probes it instead of the metrics endpoint",
+    ),
+    dep(
+        "design/health-route",
+        "k8s/missing-probes",
+        "a health route first: the probes call it",
+    ),
+    dep(
+        "design/health-route",
+        "k8s/noop-probe",
+        "a health route first: the probes call it",
+    ),
+    dep(
+        "*logging-setup*",
+        "design/adopt-logging",
+        "configure logging once at start-up first: the modules' loggers inherit its format and level",
+    ),
+    dep(
+        "design/adopt-logging",
+        "*telemetry*",
+        "fix logging before adding telemetry",
+    ),
+    dep(
+        "design/adopt-logging",
+        "python/silent-numeric-fallback",
+        "logging first: the fix logs the missing value instead of hiding it",
+    ),
+    dep(
         "actions/unpinned-uses",
         "repo/dependabot-coverage",
         "pin actions to SHAs before Dependabot watches them, so it proposes SHA bumps",

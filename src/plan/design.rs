@@ -7,15 +7,40 @@
 //! Only fresh scans have a model; a plan rebuilt from a baseline file has no design
 //! tasks, so `--since` compares like with like.
 
+use std::collections::BTreeMap;
+
 use super::model::{Effort, Item, Task};
 use super::settings::Overrides;
 use crate::finding::Severity;
+use crate::model::modules::{package_of, PrintingModule, SharedConstants};
+use crate::model::services::{health_gaps, ServiceHealth};
 
 /// The rule id of the connection-pool design task (no scan rule has it).
 pub const CONNECTION_POOL: &str = "design/connection-pool";
 
+/// The rule id of the "adopt logging" design task (no scan rule has it).
+pub const ADOPT_LOGGING: &str = "design/adopt-logging";
+
+/// The rule id of the "add a health route" design task (no scan rule has it).
+pub const HEALTH_ROUTE: &str = "design/health-route";
+
+/// The rule id of the "one source for these parameters" design task.
+pub const DUPLICATED_PARAMETERS: &str = "design/duplicated-parameters";
+
+/// The scan rule whose findings the logging task takes over: the same modules,
+/// one task for the same change.
+const PRINT_RULE: &str = "python/print-in-library";
+
 /// Fewer modules than this opening their own connections is not worth a design task.
 pub const MIN_MODULES: usize = 5;
+
+/// A package's share of the connection work gets its own task from this many
+/// modules (one module has nothing to consolidate with).
+pub const MIN_PACKAGE_MODULES: usize = 2;
+
+/// Fewer modules than this printing in one package is the print rule's task, not a
+/// design change.
+pub const MIN_PRINTING_MODULES: usize = 3;
 
 /// Cross-file patterns read from the repository model.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,6 +48,16 @@ pub struct Patterns {
     /// Shipped modules that open database connections themselves: path, first line,
     /// the function called, and how many calls.
     pub connecting_modules: Vec<(String, usize, String, usize)>,
+    /// Shipped modules that print operational output.
+    pub printing_modules: Vec<PrintingModule>,
+    /// The workspace packages of a monorepo (empty for one application): design
+    /// tasks are cut per package, the way a lead hands them out.
+    pub packages: Vec<String>,
+    /// Per compose file: the services that listen without a health route, and
+    /// their siblings that register one (the model to copy).
+    pub health_gaps: Vec<(Vec<ServiceHealth>, Vec<ServiceHealth>)>,
+    /// Blocks of identical parameters several shipped modules each assign.
+    pub shared_constants: Vec<SharedConstants>,
 }
 
 impl Patterns {
@@ -41,89 +76,493 @@ impl Patterns {
                 ))
             })
             .collect();
-        Patterns { connecting_modules }
+        Patterns {
+            connecting_modules,
+            printing_modules: m.printing_modules().into_iter().cloned().collect(),
+            packages: m.packages().to_vec(),
+            health_gaps: health_gaps(&m.service_health())
+                .into_iter()
+                .map(|(without, with)| {
+                    (
+                        without.into_iter().cloned().collect(),
+                        with.into_iter().cloned().collect(),
+                    )
+                })
+                .collect(),
+            shared_constants: m.shared_constants(),
+        }
+    }
+
+    /// Paths grouped by package, in package order (`""`: outside every package).
+    fn by_package<'a, T>(
+        &self,
+        items: &'a [T],
+        path: impl Fn(&T) -> &str,
+    ) -> BTreeMap<String, Vec<&'a T>> {
+        let mut out: BTreeMap<String, Vec<&'a T>> = BTreeMap::new();
+        for i in items {
+            out.entry(package_of(&self.packages, path(i)).to_string())
+                .or_default()
+                .push(i);
+        }
+        out
     }
 }
 
-/// Adds the design tasks the patterns call for (tasks stay sorted by phase then id).
-pub fn add_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
+/// " of `packages/model`" for a package's task, nothing for the whole repository.
+fn of_package(scope: Option<&str>) -> String {
+    scope.map_or_else(String::new, |p| format!(" of `{p}`"))
+}
+
+/// A design task with everything but its title, files, effort and checks filled in.
+fn design_task(
+    rule: &str,
+    scope: Option<&str>,
+    ov: &Overrides,
+) -> (Task, super::effort::EffortModel) {
+    let model = ov
+        .effort
+        .get(rule)
+        .copied()
+        .unwrap_or_else(|| super::effort::model_for(rule));
+    let phase = ov
+        .phase
+        .get(rule)
+        .copied()
+        .unwrap_or_else(|| super::phases::phase_of(rule, Severity::Medium));
+    let t = Task {
+        id: super::tasks::task_id(rule, scope),
+        title: String::new(),
+        phase,
+        rules: vec![rule.to_string()],
+        scope: scope.map(str::to_string),
+        severity: Severity::Medium,
+        findings: Vec::<Item>::new(),
+        files: Vec::new(),
+        effort: Effort::from_hours(0.0),
+        hours: 0.0,
+        why: String::new(),
+        estimate_basis: String::new(),
+        verify: Vec::new(),
+        blocked_by: Vec::new(),
+        blocks: Vec::new(),
+        track: String::new(),
+    };
+    (t, model)
+}
+
+/// Adds the design tasks the patterns call for (tasks stay sorted by phase then id);
+/// `claimed` are the findings [`claim`] gave them.
+pub fn add_tasks(tasks: &mut Vec<Task>, p: &Patterns, claimed: &[Item], ov: &Overrides) {
+    add_connection_tasks(tasks, p, ov);
+    add_logging_tasks(tasks, p, claimed, ov);
+    add_health_task(tasks, p, ov);
+    add_parameter_tasks(tasks, p, ov);
+    tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
+}
+
+/// "Design one connection module": one task, or one per package of a monorepo
+/// whose packages each hold some of the modules (each package has its own
+/// settings and deployment, so its own module).
+fn add_connection_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
     let mods = &p.connecting_modules;
-    if mods.len() >= MIN_MODULES
-        && !tasks
+    if mods.len() < MIN_MODULES
+        || tasks
             .iter()
             .any(|t| t.rules.iter().any(|r| r == CONNECTION_POOL))
     {
-        let model = ov
-            .effort
-            .get(CONNECTION_POOL)
-            .copied()
-            .unwrap_or_else(|| super::effort::model_for(CONNECTION_POOL));
+        return;
+    }
+    let groups = p.by_package(mods, |m| m.0.as_str());
+    let split = groups.len() > 1;
+    for (package, mods) in &groups {
+        if split && mods.len() < MIN_PACKAGE_MODULES {
+            continue;
+        }
+        // A monorepo's task names its package, split or not: that is who owns it.
+        let scope = (!package.is_empty()).then_some(package.as_str());
+        let (mut t, model) = design_task(CONNECTION_POOL, scope, ov);
         let hours = super::effort::estimate(model, mods.len(), mods.len());
         let calls: usize = mods.iter().map(|m| m.3).sum();
         let mut names: Vec<&str> = mods.iter().map(|m| m.2.as_str()).collect();
         names.sort();
         names.dedup();
         let named: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-        let phase = ov
-            .phase
-            .get(CONNECTION_POOL)
-            .copied()
-            .unwrap_or_else(|| super::phases::phase_of(CONNECTION_POOL, Severity::Medium));
-        let mut t = Task {
-            id: super::tasks::task_id(CONNECTION_POOL, None),
-            title: format!(
-                "Design one connection module (pool) for the {} modules that open database connections themselves ({} calls to {})",
-                mods.len(),
-                calls,
-                named.join(", ")
-            ),
-            phase,
-            rules: vec![CONNECTION_POOL.to_string()],
-            scope: None,
-            severity: Severity::Medium,
-            findings: Vec::<Item>::new(),
-            files: mods.iter().map(|m| m.0.clone()).collect(),
-            effort: Effort::from_hours(hours),
-            hours,
-            why: "each module that connects on its own repeats the settings and holds its own \
-                  connection: nothing pools, retries or closes them in one place, and a credential \
-                  or host change touches every module"
-                .to_string(),
-            estimate_basis: super::guidance::estimate_basis(CONNECTION_POOL, model, mods.len(), mods.len()),
-            verify: Vec::new(),
-            blocked_by: Vec::new(),
-            blocks: Vec::new(),
-            track: String::new(),
-        };
+        t.title = format!(
+            "Design one connection module (pool) for the {} modules{} that open database connections themselves ({} calls to {})",
+            mods.len(),
+            of_package(scope),
+            calls,
+            named.join(", ")
+        );
+        t.files = mods.iter().map(|m| m.0.clone()).collect();
         t.files.sort();
+        t.effort = Effort::from_hours(hours);
+        t.hours = hours;
+        t.why = "each module that connects on its own repeats the settings and holds its own \
+                 connection: nothing pools, retries or closes them in one place, and a credential \
+                 or host change touches every module"
+            .to_string();
+        t.estimate_basis =
+            super::guidance::estimate_basis(CONNECTION_POOL, model, mods.len(), mods.len());
         t.verify = super::guidance::verify(&t);
         t.verify.insert(
             0,
             format!(
-                "a search for {} finds only the connection module",
-                named.join(", ")
+                "a search for {} finds only the connection module{}",
+                named.join(", "),
+                of_package(scope)
             ),
         );
         tasks.push(t);
-        tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
     }
 }
 
-/// The places behind a design task, for renderers (`path:line` and the call).
-pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
-    if !t.rules.iter().any(|r| r == CONNECTION_POOL) {
-        return Vec::new();
+/// The packages whose printing modules make a logging task: (scope, modules).
+fn logging_groups(p: &Patterns) -> Vec<(Option<&str>, Vec<&PrintingModule>)> {
+    let mut out = Vec::new();
+    for (package, mods) in p.by_package(&p.printing_modules, |m| m.path.as_str()) {
+        if mods.len() < MIN_PRINTING_MODULES {
+            continue;
+        }
+        let scope = p
+            .packages
+            .iter()
+            .find(|x| **x == package)
+            .map(String::as_str);
+        out.push((scope, mods));
     }
-    p.connecting_modules
+    out
+}
+
+/// Splits findings into those the scan rules' tasks take and those a design task
+/// takes over: the print rule's findings in the modules of a logging task are that
+/// task's change (one change per module, not two tasks for it).
+pub fn claim(items: &[Item], p: &Patterns) -> (Vec<Item>, Vec<Item>) {
+    let groups = logging_groups(p);
+    items.iter().cloned().partition(|i| {
+        !(i.rule == PRINT_RULE
+            && groups
+                .iter()
+                .any(|(_, mods)| mods.iter().any(|m| m.path == i.path)))
+    })
+}
+
+/// "Adopt logging in N modules of <package>": per package, the shipped modules
+/// that print operational output, with the print rule's findings [`claim`]ed there.
+fn add_logging_tasks(tasks: &mut Vec<Task>, p: &Patterns, claimed: &[Item], ov: &Overrides) {
+    if tasks
         .iter()
-        .map(|(path, line, call, n)| {
-            if *n > 1 {
-                format!("`{path}:{line}` calls `{call}` ({n} calls in the module)")
-            } else {
-                format!("`{path}:{line}` calls `{call}`")
+        .any(|t| t.rules.iter().any(|r| r == ADOPT_LOGGING))
+    {
+        return;
+    }
+    for (scope, mods) in logging_groups(p) {
+        let (mut t, model) = design_task(ADOPT_LOGGING, scope, ov);
+        t.files = mods.iter().map(|m| m.path.clone()).collect();
+        t.files.sort();
+        t.findings = claimed
+            .iter()
+            .filter(|f| t.files.binary_search(&f.path).is_ok())
+            .cloned()
+            .collect();
+        if !t.findings.is_empty() {
+            t.rules.push(PRINT_RULE.to_string());
+        }
+        let calls: usize = mods.iter().map(|m| m.lines.len()).sum();
+        let mixed = mods.iter().filter(|m| m.logger).count();
+        let hours = super::effort::estimate(model, calls, mods.len());
+        t.title = format!(
+            "Adopt logging in {} modules{} that print operational output ({} `print()` calls)",
+            mods.len(),
+            of_package(scope),
+            calls
+        );
+        t.effort = Effort::from_hours(hours);
+        t.hours = hours;
+        t.why = if mixed > 0 {
+            format!(
+                "`print()` output has no level, timestamp or logger name, cannot be filtered or \
+                 routed, and is lost or delayed when stdout is not captured or block-buffered; \
+                 {mixed} of these modules already log, so their output is split between two \
+                 channels"
+            )
+        } else {
+            "`print()` output has no level, timestamp or logger name, cannot be filtered or \
+             routed, and is lost or delayed when stdout is not captured or block-buffered"
+                .to_string()
+        };
+        t.estimate_basis = format!(
+            "design change: {} h to set logging up once (format, level, configured at start-up), \
+             then {} h per module and {} h per further call to choose each message's level \
+             ({calls} calls in {} modules){}",
+            h(model.base),
+            h(model.per_file),
+            h(model.per_hit),
+            mods.len(),
+            capped(model, calls, mods.len())
+        );
+        t.verify = super::guidance::verify(&t);
+        t.verify.insert(
+            0,
+            format!(
+                "a search for `print(` in the {} modules finds only command output (`main()`, `if __name__ == \"__main__\":`)",
+                mods.len()
+            ),
+        );
+        t.verify.insert(
+            1,
+            "the service's log lines carry a level and a timestamp (run it once and read them)"
+                .to_string(),
+        );
+        tasks.push(t);
+    }
+}
+
+/// Hours as the plan prints them (`0.25`, `1.5`, `3`).
+fn h(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// "; capped at N h …" when the estimate hit its cap.
+fn capped(model: super::effort::EffortModel, places: usize, files: usize) -> String {
+    if super::effort::raw_hours(model, places, files) > model.cap {
+        format!(
+            "; capped at {} h because by then the change is routine",
+            h(model.cap)
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// The file a service's health route goes in: where its application listens, else
+/// the module it starts.
+fn route_place(s: &ServiceHealth) -> Option<&str> {
+    s.listens
+        .as_ref()
+        .map(|l| l.0.as_str())
+        .or(s.entry.as_deref())
+}
+
+/// "Add a health route to the services without one": one task over every compose
+/// file where some services register a health route and others that listen do not.
+fn add_health_task(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
+    if p.health_gaps.is_empty()
+        || tasks
+            .iter()
+            .any(|t| t.rules.iter().any(|r| r == HEALTH_ROUTE))
+    {
+        return;
+    }
+    let without: Vec<&ServiceHealth> = p.health_gaps.iter().flat_map(|g| &g.0).collect();
+    let with: Vec<&ServiceHealth> = p.health_gaps.iter().flat_map(|g| &g.1).collect();
+    let (mut t, model) = design_task(HEALTH_ROUTE, None, ov);
+    t.files = without
+        .iter()
+        .filter_map(|s| route_place(s))
+        .map(str::to_string)
+        .collect();
+    t.files.sort();
+    t.files.dedup();
+    let hours = super::effort::estimate(model, without.len(), without.len());
+    let names: Vec<String> = without.iter().map(|s| format!("`{}`", s.name)).collect();
+    let route = with
+        .first()
+        .and_then(|s| s.health.as_ref())
+        .map_or("/health", |h| h.2.as_str());
+    let compose = if p.health_gaps.len() == 1 {
+        format!(" of `{}`", without.first().map_or("", |s| s.file.as_str()))
+    } else {
+        String::new()
+    };
+    t.title = format!(
+        "Add the `{route}` route the sibling services have to {} service{}{compose} ({}): {} of {} have it",
+        without.len(),
+        if without.len() == 1 { "" } else { "s" },
+        names.join(", "),
+        with.len(),
+        with.len() + without.len()
+    );
+    t.effort = Effort::from_hours(hours);
+    t.hours = hours;
+    t.why = "a service without a health route can only be checked by whether its port answers: \
+             the orchestrator restarts nothing and the load balancer keeps sending traffic while \
+             it is up but broken, and its health check (if any) cannot use the route its \
+             siblings use"
+        .to_string();
+    t.estimate_basis = format!(
+        "design change: {} h for the first service (the sibling's route copied, made to check \
+         what this service needs, a test), then {} h per further service ({} service{}){}",
+        h(model.base),
+        h(model.per_file),
+        without.len(),
+        if without.len() == 1 { "" } else { "s" },
+        capped(model, without.len(), without.len())
+    );
+    t.verify = super::guidance::verify(&t);
+    tasks.push(t);
+}
+
+/// "One source for these parameters": one task per block of identical constants
+/// that several shipped modules each assign.
+fn add_parameter_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
+    if tasks
+        .iter()
+        .any(|t| t.rules.iter().any(|r| r == DUPLICATED_PARAMETERS))
+    {
+        return;
+    }
+    let many = p.shared_constants.len() > 1;
+    for (i, block) in p.shared_constants.iter().enumerate() {
+        let (mut t, model) = design_task(DUPLICATED_PARAMETERS, None, ov);
+        if many {
+            t.id = super::tasks::task_id(DUPLICATED_PARAMETERS, Some(&(i + 1).to_string()));
+        }
+        t.files = block.modules.iter().map(|m| m.0.clone()).collect();
+        t.files.sort();
+        let packages: std::collections::BTreeSet<&str> =
+            t.files.iter().map(|f| package_of(&p.packages, f)).collect();
+        let of = match packages.iter().next() {
+            Some(pkg) if packages.len() == 1 && !pkg.is_empty() => format!(" of `{pkg}`"),
+            _ => String::new(),
+        };
+        let names: Vec<String> = block
+            .constants
+            .iter()
+            .map(|c| format!("`{}`", c.split(" = ").next().unwrap_or(c)))
+            .collect();
+        let shown = if names.len() > 4 {
+            format!("{}, …", names[..4].join(", "))
+        } else {
+            names.join(", ")
+        };
+        t.title = format!(
+            "One source for the {} parameters copied into {} modules{of} ({shown})",
+            names.len(),
+            t.files.len()
+        );
+        let hours = super::effort::estimate(model, t.files.len(), t.files.len());
+        t.effort = Effort::from_hours(hours);
+        t.hours = hours;
+        t.why = "the same values set in several modules drift apart the first time one is tuned: \
+                 the modules then behave differently and nobody can tell which value is meant"
+            .to_string();
+        t.estimate_basis = format!(
+            "design change: {} h to write the settings module (or config section) and choose \
+             where the values live, then {} h per module moved to it ({} modules){}",
+            h(model.base),
+            h(model.per_file),
+            t.files.len(),
+            capped(model, t.files.len(), t.files.len())
+        );
+        t.verify = super::guidance::verify(&t);
+        t.verify.insert(
+            0,
+            format!(
+                "a search for {} finds one assignment each, imported by the {} modules",
+                names
+                    .iter()
+                    .take(2)
+                    .map(|n| format!("{} =", n.trim_end_matches('`')) + "`")
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.files.len()
+            ),
+        );
+        tasks.push(t);
+    }
+}
+
+/// The places behind a design task, for renderers (`path:line` and what is there).
+pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
+    let mine = |path: &str| t.files.binary_search_by(|f| f.as_str().cmp(path)).is_ok();
+    if t.rules.iter().any(|r| r == CONNECTION_POOL) {
+        return p
+            .connecting_modules
+            .iter()
+            .filter(|m| mine(&m.0))
+            .map(|(path, line, call, n)| {
+                if *n > 1 {
+                    format!("`{path}:{line}` calls `{call}` ({n} calls in the module)")
+                } else {
+                    format!("`{path}:{line}` calls `{call}`")
+                }
+            })
+            .collect();
+    }
+    if t.rules.iter().any(|r| r == ADOPT_LOGGING) {
+        return p
+            .printing_modules
+            .iter()
+            .filter(|m| mine(&m.path))
+            .map(|m| {
+                let line = m.lines.first().copied().unwrap_or(1);
+                let n = m.lines.len();
+                let calls = if n == 1 {
+                    "`print()`".to_string()
+                } else {
+                    format!("{n} `print()` calls")
+                };
+                if m.logger {
+                    format!(
+                        "`{}:{line}` {calls}; the module already has a logger",
+                        m.path
+                    )
+                } else {
+                    format!("`{}:{line}` {calls}", m.path)
+                }
+            })
+            .collect();
+    }
+    if t.rules.iter().any(|r| r == DUPLICATED_PARAMETERS) {
+        let Some(block) = p
+            .shared_constants
+            .iter()
+            .find(|b| b.modules.len() == t.files.len() && b.modules.iter().all(|m| mine(&m.0)))
+        else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = block
+            .modules
+            .iter()
+            .map(|(path, line)| {
+                format!(
+                    "`{path}:{line}` assigns the same {} parameters",
+                    block.constants.len()
+                )
+            })
+            .collect();
+        let values: Vec<String> = block.constants.iter().map(|c| format!("`{c}`")).collect();
+        out.push(format!("the block: {}", values.join(", ")));
+        return out;
+    }
+    if t.rules.iter().any(|r| r == HEALTH_ROUTE) {
+        let mut out = Vec::new();
+        for (without, with) in &p.health_gaps {
+            for s in without {
+                let at = s
+                    .listens
+                    .as_ref()
+                    .map(|(f, l)| format!("; it listens at `{f}:{l}`"))
+                    .unwrap_or_default();
+                out.push(format!(
+                    "`{}:{}` service `{}` registers no health route{at}",
+                    s.file, s.line, s.name
+                ));
             }
-        })
-        .collect()
+            if let Some((f, l, route)) = with.iter().find_map(|s| s.health.as_ref()) {
+                let names: Vec<&str> = with.iter().map(|s| s.name.as_str()).collect();
+                out.push(format!(
+                    "model to copy: `{f}:{l}` registers `{route}` (services with one: {})",
+                    names.join(", ")
+                ));
+            }
+        }
+        return out;
+    }
+    Vec::new()
 }
 
 #[cfg(test)]
@@ -142,18 +581,19 @@ mod tests {
                     )
                 })
                 .collect(),
+            ..Patterns::default()
         }
     }
 
     #[test]
     fn many_modules_connecting_on_their_own_make_a_design_task() {
         let mut tasks = Vec::new();
-        add_tasks(&mut tasks, &patterns(4), &Overrides::default());
+        add_tasks(&mut tasks, &patterns(4), &[], &Overrides::default());
         assert!(
             tasks.is_empty(),
             "four modules are not a pattern worth a design task"
         );
-        add_tasks(&mut tasks, &patterns(24), &Overrides::default());
+        add_tasks(&mut tasks, &patterns(24), &[], &Overrides::default());
         assert_eq!(tasks.len(), 1);
         let t = &tasks[0];
         assert_eq!(t.id, "T-design-connection-pool");
@@ -168,5 +608,117 @@ mod tests {
             t.verify
         );
         assert_eq!(evidence(&patterns(24), t).len(), 24);
+    }
+
+    #[test]
+    fn a_monorepo_gets_one_connection_task_per_package_that_has_several() {
+        let mut p = patterns(0);
+        p.packages = vec!["packages/engine".into(), "packages/model".into()];
+        for (path, call) in [
+            ("packages/engine/src/api.py", "create_engine"),
+            ("packages/engine/src/loader.py", "create_engine"),
+            ("packages/model/collectors/a.py", "psycopg2.connect"),
+            ("packages/model/collectors/b.py", "psycopg2.connect"),
+            ("packages/model/collectors/c.py", "psycopg2.connect"),
+            ("packages/web/api/db.py", "psycopg2.connect"),
+        ] {
+            p.connecting_modules
+                .push((path.to_string(), 4, call.to_string(), 1));
+        }
+        let mut tasks = Vec::new();
+        add_tasks(&mut tasks, &p, &[], &Overrides::default());
+        let ids: Vec<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+        // The lone module outside both packages has nothing to consolidate with.
+        assert_eq!(
+            ids,
+            [
+                "T-design-connection-pool-packages-engine",
+                "T-design-connection-pool-packages-model"
+            ]
+        );
+        let model = &tasks[1];
+        assert!(
+            model.title.contains("3 modules of `packages/model`"),
+            "{}",
+            model.title
+        );
+        assert_eq!(evidence(&p, model).len(), 3);
+        assert!(tasks[0].title.contains("`create_engine`") && !tasks[0].title.contains("psycopg2"));
+    }
+
+    #[test]
+    fn printing_modules_make_a_logging_task_that_takes_the_print_rules_findings() {
+        let mut p = patterns(0);
+        for (path, n, logger) in [
+            ("src/trainer.py", 12, false),
+            ("src/validator.py", 4, true),
+            ("src/predictor.py", 2, false),
+        ] {
+            p.printing_modules.push(PrintingModule {
+                path: path.into(),
+                lines: (1..=n).collect(),
+                logger,
+            });
+        }
+        let mut print = crate::plan::tasks::tests::item(PRINT_RULE, "src/trainer.py", 1);
+        print.severity = Severity::Low;
+        let other = crate::plan::tasks::tests::item(PRINT_RULE, "app/views.py", 7);
+        let (left, claimed) = claim(&[print.clone(), other.clone()], &p);
+        assert_eq!(left, [other]);
+        assert_eq!(claimed, [print]);
+        let mut tasks = Vec::new();
+        add_tasks(&mut tasks, &p, &claimed, &Overrides::default());
+        assert_eq!(tasks.len(), 1);
+        let t = &tasks[0];
+        assert_eq!(t.id, "T-design-adopt-logging");
+        assert_eq!(t.rules, [ADOPT_LOGGING, PRINT_RULE]);
+        assert_eq!(t.findings.len(), 1);
+        assert!(
+            t.title.contains("3 modules") && t.title.contains("18 `print()` calls"),
+            "{}",
+            t.title
+        );
+        assert!(
+            t.why.contains("1 of these modules already log"),
+            "{}",
+            t.why
+        );
+        // Setup, then a quarter hour a module and a minute or so a call: 1.5 + 0.5 + 0.3.
+        assert_eq!(t.hours, 2.5);
+        assert!(evidence(&p, t)[1].contains("already has a logger"));
+        // Two modules are the print rule's business, not a design change.
+        p.printing_modules.truncate(2);
+        let mut tasks = Vec::new();
+        add_tasks(&mut tasks, &p, &[], &Overrides::default());
+        assert!(tasks.is_empty());
+    }
+
+    #[test]
+    fn services_without_the_health_route_their_siblings_have_make_one_task() {
+        let svc = |name: &str, health: bool| ServiceHealth {
+            file: "collectors/docker-compose.yml".into(),
+            name: name.into(),
+            line: 3,
+            entry: Some(format!("collectors/{name}.py")),
+            health: health.then(|| (format!("collectors/{name}.py"), 16, "/health".to_string())),
+            listens: Some((format!("collectors/{name}.py"), 8)),
+        };
+        let mut p = patterns(0);
+        p.health_gaps = vec![(
+            vec![svc("news", false)],
+            vec![svc("prices", true), svc("volumes", true)],
+        )];
+        let mut tasks = Vec::new();
+        add_tasks(&mut tasks, &p, &[], &Overrides::default());
+        assert_eq!(tasks.len(), 1);
+        let t = &tasks[0];
+        assert_eq!(t.id, "T-design-health-route");
+        assert!(t.title.contains("(`news`): 2 of 3 have it"), "{}", t.title);
+        assert_eq!(t.files, ["collectors/news.py"]);
+        let ev = evidence(&p, t);
+        assert!(
+            ev[1].starts_with("model to copy: `collectors/prices.py:16`"),
+            "{ev:?}"
+        );
     }
 }

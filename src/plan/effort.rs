@@ -67,6 +67,14 @@ pub const RULE_EFFORT: &[(&str, EffortModel)] = &[
     // A connection module (settings, pool, close on exit) and its tests, then each
     // module moved to it: one import and its connect call replaced.
     ("design/connection-pool", m(3.0, 0.5, 0.0, 12.0)),
+    // The logging convention (a setup at start-up, a module logger), then each
+    // module's prints turned into log calls at a chosen level: a few minutes a call.
+    ("design/adopt-logging", m(1.5, 0.25, 0.02, 8.0)),
+    // A sibling's route is the model: copied, then made to check what the service
+    // needs (its database, its queue), and a test.
+    ("design/health-route", m(1.0, 0.5, 0.0, 6.0)),
+    // A settings module (or config section) for the values, then each module imports it.
+    ("design/duplicated-parameters", m(2.0, 0.5, 0.0, 6.0)),
 ];
 
 /// Per-family parameters.

@@ -97,7 +97,14 @@ pub fn body(plan: &Plan, t: &Task) -> String {
         t.id
     ));
     s.push_str("## What is wrong\n\n");
-    for f in &t.findings {
+    let evidence = super::design::evidence(&plan.patterns, t);
+    // A design task's evidence lists its places; its findings are among them.
+    let listed = if evidence.is_empty() {
+        t.findings.len()
+    } else {
+        0
+    };
+    for f in t.findings.iter().take(listed) {
         if f.path.is_empty() {
             s.push_str(&format!("- [ ] {} ({})\n", f.message, f.severity));
         } else {
@@ -109,7 +116,7 @@ pub fn body(plan: &Plan, t: &Task) -> String {
             ));
         }
     }
-    for e in super::design::evidence(&plan.patterns, t) {
+    for e in evidence {
         s.push_str(&format!("- [ ] {e}\n"));
     }
     s.push_str("\n## Why it matters\n\n");

@@ -169,8 +169,9 @@ pub fn build_plan_with(
     opts: &PlanOptions,
     patterns: &design::Patterns,
 ) -> Plan {
-    let mut tasks = tasks::group_with(items, &opts.overrides);
-    design::add_tasks(&mut tasks, patterns, &opts.overrides);
+    let (items_left, claimed) = design::claim(items, patterns);
+    let mut tasks = tasks::group_with(&items_left, &opts.overrides);
+    design::add_tasks(&mut tasks, patterns, &claimed, &opts.overrides);
     let dependencies = deps::build(&mut tasks);
     let tracks = tracks::assign(&mut tasks, opts.devs);
     let sched_opts = opts.schedule();

@@ -517,6 +517,7 @@ mod tests {
             connecting_modules: (0..6)
                 .map(|n| (format!("app/m{n}.py"), 3, "psycopg2.connect".to_string(), 1))
                 .collect(),
+            ..Patterns::default()
         };
         let items = vec![crate::plan::tasks::tests::item(
             "python/bare-except",

@@ -222,17 +222,23 @@ fn phase_section(plan: &Plan, phase: Phase, w: &mut dyn Write) -> io::Result<()>
         if !t.why.is_empty() {
             writeln!(w, "{}\n", t.why)?;
         }
-        for f in t.findings.iter().take(MAX_LISTED) {
+        let evidence = super::design::evidence(&plan.patterns, t);
+        // A design task's evidence lists its places; its findings are among them.
+        let listed = if evidence.is_empty() {
+            t.findings.len()
+        } else {
+            0
+        };
+        for f in t.findings.iter().take(listed.min(MAX_LISTED)) {
             if f.path.is_empty() {
                 writeln!(w, "- {} ({})", f.message, f.severity)?;
             } else {
                 writeln!(w, "- `{}` {} ({})", f.location(), f.message, f.severity)?;
             }
         }
-        if t.findings.len() > MAX_LISTED {
-            writeln!(w, "- … and {} more", t.findings.len() - MAX_LISTED)?;
+        if listed > MAX_LISTED {
+            writeln!(w, "- … and {} more", listed - MAX_LISTED)?;
         }
-        let evidence = super::design::evidence(&plan.patterns, t);
         for e in evidence.iter().take(MAX_LISTED) {
             writeln!(w, "- {e}")?;
         }

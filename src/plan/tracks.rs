@@ -18,6 +18,7 @@ use super::model::{Task, Track};
 
 /// Domain by rule id pattern: (pattern, track id). First match wins.
 pub const DOMAINS: &[(&str, &str)] = &[
+    ("design/duplicated-parameters", "configuration"),
     ("config/duplicated-credential", "database"),
     ("config/scattered-connection-settings", "database"),
     ("python/unclosed-resource", "database"),
