@@ -622,6 +622,22 @@ fn cmd_explain(id: &str) -> i32 {
             Err(c) => c,
         };
     }
+    if id == rules::actions::script_context::TOPIC {
+        use rules::actions::script_context as sc;
+        let res = emit(None, |w| {
+            writeln!(
+                w,
+                "# {}\n\n{} (not a rule: the findings keep their own rule ids)\n",
+                sc::TOPIC,
+                sc::SUMMARY
+            )?;
+            writeln!(w, "{}", sc::DOCS.trim())
+        });
+        return match res {
+            Ok(()) => EXIT_OK,
+            Err(c) => c,
+        };
+    }
     let Some(meta) = rules::find_meta(id) else {
         let known: Vec<&str> = rules::catalog()
             .iter()

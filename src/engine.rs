@@ -408,7 +408,12 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         report.findings = rest;
     }
     drop(quiet);
-    rules::actions::script_context::carry_into_workflows(&workflows, &mut report.findings, cfg);
+    rules::actions::script_context::carry_into_workflows(
+        &workflows,
+        &model,
+        &mut report.findings,
+        cfg,
+    );
     rules::actions::drop_unused_test_actions(&workflows, &mut report.findings);
     rules::fold_restatements(&mut report.findings);
 

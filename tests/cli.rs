@@ -292,6 +292,14 @@ fn rules_and_explain() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("## Why") && text.contains("${STAGING:?}"));
     harden().args(["explain", "shell/nope"]).assert().code(2);
+    // The privileged-script pass is not a rule but has its page.
+    let out = harden()
+        .args(["explain", "actions/script-context"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("make GOAL") && text.contains("never above `high`"));
 }
 
 #[test]

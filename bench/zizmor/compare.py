@@ -20,7 +20,9 @@ a zizmor false positive with the reason), and the misses nobody has explained ye
 Audits harden does not implement (online-only or out of scope) are listed apart.
 Exit status 1 when an implemented audit has an unexplained miss.
 
-zizmor is pinned to the release nearest the corpus commit: ZIZMOR_VERSION below. Without
+zizmor is pinned to the release the differences were last recorded with: ZIZMOR_VERSION
+below (newer than the corpus commit's test data, which it reads the same way; 1.33 moved
+`dangerous-triggers` to the `on:` line, added `issue_comment` to it and added `unsafe-checkout`). Without
 --zizmor or $ZIZMOR, it is installed once with pip into target/zizmor-venv (PyPI is the only
 network access; nothing else is downloaded). harden defaults to target/release/harden, built
 with `cargo build --release` when missing.
@@ -39,7 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.environ.get("HARDEN_CORPUS", os.path.join(ROOT, "target", "corpus"))
 TEST_DATA = os.path.join(CORPUS, "zizmor", "crates", "zizmor", "tests", "integration", "test-data")
-ZIZMOR_VERSION = "1.30.0"
+ZIZMOR_VERSION = "1.33.1"
 
 # zizmor audit -> harden rules that cover it (None: not implemented, with the reason).
 AUDITS = {
@@ -56,6 +58,7 @@ AUDITS = {
     "unredacted-secrets": ["actions/unredacted-secrets"],
     "unpinned-images": ["actions/unpinned-images"],
     "cache-poisoning": ["actions/cache-poisoning"],
+    "unsafe-checkout": ["actions/unsafe-checkout"],
     "unsound-contains": ["actions/unsound-contains"],
     "unsound-condition": ["actions/unsound-condition"],
     "obfuscation": ["actions/obfuscation"],

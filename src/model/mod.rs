@@ -35,6 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::classify::{FileKind, InventoryEntry};
 use crate::parse::dockerfile::Dockerfile;
+use crate::parse::makefile::MakeTarget;
 use crate::parse::requirements::RequirementsFile;
 use crate::parse::shell::ShellScript;
 use crate::parse::yaml::{YamlFile, YamlNode};
@@ -177,6 +178,8 @@ pub struct Facts {
     scripts: Vec<operations::ScriptFile>,
     /// Image names workflows publish from a Dockerfile of the repository.
     published: Vec<containers::Published>,
+    /// Makefiles' rules, by path (which recipe lines `make TARGET` runs).
+    makefiles: Vec<(String, Vec<MakeTarget>)>,
 }
 
 /// The facts of [`config_files`], per kind, each list sorted by path once built.
@@ -256,6 +259,7 @@ impl Facts {
         self.dependabots.extend(other.dependabots);
         self.scripts.extend(other.scripts);
         self.published.extend(other.published);
+        self.makefiles.extend(other.makefiles);
     }
 
     /// Any file of its final kind: a script that may run operations
@@ -497,6 +501,10 @@ impl Facts {
             vec![dir_of(&file.path).to_string()],
             commands,
         );
+        self.makefiles.push((
+            file.path.clone(),
+            crate::parse::makefile::targets(&file.text),
+        ));
     }
 
     /// Markdown: the commands of its shell code blocks (` ```sh `, ` ```bash `,
@@ -541,11 +549,18 @@ impl Facts {
         cwds: Vec<String>,
         commands: Vec<(usize, Vec<Option<String>>)>,
     ) {
-        // Only commands that can point at a file are worth keeping.
+        // Only commands that can point at a file are worth keeping: a program run
+        // by its path (`./scripts/publish.sh $(VERSION)`) or one with a literal
+        // argument.
         let commands: Vec<_> = commands
             .into_iter()
             .filter(|(_, argv)| {
-                commands::may_point_at_file(argv) && argv.iter().skip(1).any(|w| w.is_some())
+                let by_path = argv
+                    .first()
+                    .and_then(|w| w.as_deref())
+                    .is_some_and(|w| w.contains('/'));
+                commands::may_point_at_file(argv)
+                    && (by_path || argv.iter().skip(1).any(|w| w.is_some()))
             })
             .collect();
         if commands.is_empty() {
@@ -791,6 +806,7 @@ pub struct Repository {
     ci_files: Vec<ci::CiFile>,
     dependabots: Vec<dependabot::Dependabot>,
     scripts: Vec<operations::ScriptFile>,
+    makefiles: BTreeMap<String, Vec<MakeTarget>>,
 }
 
 /// The item of `items` (sorted by path) at `path`.
@@ -840,6 +856,7 @@ impl Repository {
             mut dependabots,
             mut scripts,
             mut published,
+            makefiles,
         } = facts;
         scripts.sort_by(|a, b| a.path.cmp(&b.path));
         dependabots.sort_by(|a, b| a.path.cmp(&b.path));
@@ -1032,7 +1049,13 @@ impl Repository {
             ci_files,
             dependabots,
             scripts,
+            makefiles: makefiles.into_iter().collect(),
         }
+    }
+
+    /// The rules of the Makefile at `path`, when the walk read one there.
+    pub fn make_targets(&self, path: &str) -> Option<&[MakeTarget]> {
+        self.makefiles.get(path).map(Vec::as_slice)
     }
 
     /// The script at `path` as the operations controls see it; `None` when the walk

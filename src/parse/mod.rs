@@ -4,6 +4,7 @@ pub mod dockerfile;
 pub mod gha_expr;
 pub mod git_index;
 pub mod image;
+pub mod makefile;
 pub mod python;
 pub mod requirements;
 pub mod shell;

@@ -74,11 +74,15 @@ pub struct InputUse {
 #[derive(Debug, Clone)]
 pub struct ScriptRun {
     /// The script, relative to the root (`scripts/deploy.sh`, `Makefile`).
+    /// A Makefile is read with [`ScriptRun::goal`].
     pub script: String,
     /// The command that runs it.
     pub at: Related,
     /// What makes the step privileged ("secrets DEPLOY_KEY", "on `pull_request_target`").
     pub privileges: Vec<String>,
+    /// For `make`: the goal named (`None`: the Makefile's default goal); `None`
+    /// for a script.
+    pub goal: Option<String>,
 }
 
 /// The facts of one workflow or action file.
@@ -242,7 +246,7 @@ fn secrets_of(root: &YamlNode, s: StepRef<'_>) -> BTreeSet<String> {
 
 /// The repository path a command runs as a script, if any (`./x.sh`, `bash x.sh`,
 /// `python tools/x.py`, `make release` → `Makefile`), before the working directory.
-fn script_of(cmd: &commands::Command) -> Option<(String, String)> {
+fn script_of(cmd: &commands::Command) -> Option<(String, String, Option<String>)> {
     let w = cmd.effective();
     let first = *w.first()?;
     let looks_path = |p: &str| {
@@ -253,32 +257,92 @@ fn script_of(cmd: &commands::Command) -> Option<(String, String)> {
             && !p.starts_with('~')
             && (p.contains('/') || p.ends_with(".sh") || p.ends_with(".py"))
     };
-    if first.starts_with("./") && looks_path(first) {
-        return Some((first.to_string(), first.to_string()));
+    // `effective()` keeps only the program's file name; the word as written
+    // (launchers such as `sudo` or `env A=b` skipped) tells `./x.sh` apart.
+    let skipped = cmd.words.len().saturating_sub(w.len());
+    let written = cmd.words.get(skipped).map_or(first, String::as_str);
+    if written.starts_with("./") && looks_path(written) {
+        return Some((written.to_string(), written.to_string(), None));
     }
-    let interp = cmd.words.first()?.rsplit('/').next()?.to_string();
     let is_interp = matches!(
-        interp.as_str(),
+        first,
         "bash" | "sh" | "zsh" | "python" | "python3" | "node" | "ruby" | "perl" | "pwsh"
     );
     if is_interp {
-        let arg = cmd.words[1..].iter().find(|a| !a.starts_with('-'))?;
+        let rest = cmd.words.get(skipped + 1..)?;
+        // `bash -c "…"`, `python -c "…"`: inline code, not a file.
+        if rest
+            .iter()
+            .take_while(|a| a.starts_with('-'))
+            .any(|a| a == "-c")
+        {
+            return None;
+        }
+        let arg = rest.iter().find(|a| !a.starts_with('-'))?;
         if looks_path(arg) {
-            return Some((arg.to_string(), format!("{interp} {arg}")));
+            return Some((arg.to_string(), format!("{first} {arg}"), None));
         }
     }
-    if first == "make" {
-        let target = w
-            .get(1)
-            .filter(|t| !t.starts_with('-'))
-            .copied()
-            .unwrap_or("");
-        return Some((
-            "Makefile".to_string(),
-            format!("make {target}").trim().to_string(),
-        ));
+    if first == "make" || first == "gmake" {
+        return make_run(&w[1..]);
     }
     None
+}
+
+/// `make [-C dir] [-f file] [VAR=v] [goal]`: the Makefile it reads, the command
+/// as shown, and the goal (`None`: the Makefile's default goal).
+fn make_run(args: &[&str]) -> Option<(String, String, Option<String>)> {
+    let (mut dir, mut file, mut goal) = (None::<&str>, None::<&str>, None::<&str>);
+    let mut i = 0;
+    while let Some(&a) = args.get(i) {
+        i += 1;
+        match a {
+            "-C" | "--directory" => {
+                dir = Some(*args.get(i)?);
+                i += 1;
+            }
+            "-f" | "--file" | "--makefile" => {
+                file = Some(*args.get(i)?);
+                i += 1;
+            }
+            // Options with a separate value (`-j 4`, `-I dir`): the value is not a goal.
+            "-j" | "--jobs" | "-l" | "--load-average" => {
+                if args
+                    .get(i)
+                    .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                {
+                    i += 1;
+                }
+            }
+            "-o" | "-W" | "-I" => i += 1,
+            _ => {
+                if let Some(d) = a.strip_prefix("--directory=") {
+                    dir = Some(d);
+                } else if let Some(f) = a
+                    .strip_prefix("--file=")
+                    .or_else(|| a.strip_prefix("--makefile="))
+                {
+                    file = Some(f);
+                } else if let Some(d) = a.strip_prefix("-C").filter(|d| !d.is_empty()) {
+                    dir = Some(d);
+                } else if !a.starts_with('-') && !a.contains('=') && goal.is_none() {
+                    goal = Some(a);
+                }
+            }
+        }
+    }
+    if [dir, file, goal].iter().flatten().any(|w| w.contains('$')) {
+        return None;
+    }
+    let path = match (dir, file) {
+        (Some(d), f) => format!("{}/{}", d.trim_end_matches('/'), f.unwrap_or("Makefile")),
+        (None, f) => f.unwrap_or("Makefile").to_string(),
+    };
+    let shown = match goal {
+        Some(g) => format!("make {g}"),
+        None => "make".to_string(),
+    };
+    Some((path, shown, goal.map(str::to_string)))
 }
 
 fn join_path(dir: Option<&str>, rel: &str) -> Option<String> {
@@ -474,7 +538,7 @@ pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
                         .or_else(|| root.at(&["defaults", "run", "working-directory"]))
                         .and_then(|w| w.as_str());
                     for cmd in commands::run_commands(run, wf::run_shell(root, s)) {
-                        let Some((rel, shown)) = script_of(&cmd) else {
+                        let Some((rel, shown, goal)) = script_of(&cmd) else {
                             continue;
                         };
                         let Some(script) = join_path(wd, &rel) else {
@@ -487,6 +551,7 @@ pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
                                 format!("`{shown}` runs this with {}", privileges.join(" and ")),
                             ),
                             privileges: privileges.clone(),
+                            goal,
                         });
                     }
                 }
@@ -800,6 +865,32 @@ impl WorkflowModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn make_commands_name_their_makefile_and_goal() {
+        let run = |a: &[&str]| make_run(a);
+        assert_eq!(
+            run(&["release"]),
+            Some((
+                "Makefile".into(),
+                "make release".into(),
+                Some("release".into())
+            ))
+        );
+        assert_eq!(
+            run(&["-j", "4", "-C", "deploy", "VERSION=1", "push"]),
+            Some((
+                "deploy/Makefile".into(),
+                "make push".into(),
+                Some("push".into())
+            ))
+        );
+        assert_eq!(
+            run(&["-f", "release.mk"]),
+            Some(("release.mk".into(), "make".into(), None))
+        );
+        assert_eq!(run(&["-C", "$DIR", "all"]), None);
+    }
 
     #[test]
     fn paths_join_working_directories() {

@@ -68,6 +68,18 @@ For `github.head_ref`, use the variable the runner already sets:
 expression is a plain context reference outside single quotes (safe: only the
 way the value reaches the shell changes).
 
+## Local reusable workflows and composite actions
+An input is only as safe as what its callers pass. When a workflow calls a
+local callee (`uses: ./.github/actions/x`, `uses: ./.github/workflows/x.yml`)
+with `with: { title: ${{ github.event.issue.title }} }` and the callee pastes
+`${{ inputs.title }}` into a `run:` script (or an action input run as code, or
+passes it on to another local callee, followed through the chain), the
+injection is reported at the caller's `with:` line, graded by the caller's
+triggers as above, with the callee's expansion as a related location. The
+callee's own `inputs.*` finding stays low: what makes it critical is the
+caller. A caller passing a number, a boolean or a maintainer-set value is not
+reported. zizmor reads one file at a time and cannot see this.
+
 zizmor's `template-injection` covers the same sinks. harden follows `env.*`,
 `matrix.*` and `needs.*.outputs` to where they come from, and grades what it
 cannot follow differently:

@@ -33,8 +33,13 @@ Severity: critical when a later step runs code (`run:`, or an action other
 than upload/checkout/cache); high when the job only checks it out; high
 (instead of critical) when the job or step is gated on the commenter's
 `author_association` or a maintainer-applied label — the pull request can
-still change between the comment and the checkout. zizmor has no separate
-audit for this; its `dangerous-triggers` does not cover `issue_comment`.
+still change between the comment and the checkout. zizmor 1.33's
+`unsafe-checkout` audit covers the same checkouts; it also reports, at low
+confidence, a checkout whose whole `with:` is one expression
+(`with: ${{ fromJson(steps.setup.outputs.options) }}`) on any trigger. On a
+workflow only pushes, schedules or dispatches start, that checkout is this
+repository's code as a writer pushed it, so harden does not report it
+(`zizmor-fp` rows of bench/zizmor/differences.tsv).
 
 ## Example
 ```yaml
