@@ -83,8 +83,13 @@ pub fn role_of(path: &str) -> FileRole {
                 | "__mocks__"
                 // Semgrep rules and the code samples they are tested on.
                 | ".semgrep"
+                // End-to-end suites by their framework's directory (`cypress/e2e/`,
+                // `cypress/docker-compose.yml` that starts the app for them).
+                | "cypress"
+                | "playwright"
         )
-    }) || file.starts_with("test_")
+    }) || dirs.iter().any(|d| is_tests_dir_name(d))
+        || file.starts_with("test_")
         || file.ends_with("_test.py")
         || file.ends_with("_tests.py")
         || is_django_test_module(file)
@@ -152,6 +157,12 @@ fn is_example_dir(dir: &str) -> bool {
 /// Helm chart-testing values: `charts/<chart>/ci/*.yaml` are installed only by `ct` in CI.
 fn is_chart_test_values(dirs: &[&str]) -> bool {
     dirs.len() >= 3 && dirs[dirs.len() - 1] == "ci" && dirs[dirs.len() - 3] == "charts"
+}
+
+/// A directory named for tests with a qualifier: `dev_tests/`, `integration-tests/`,
+/// `smoke_tests/` (the plural word `tests` as one of its `_`/`-` parts).
+fn is_tests_dir_name(dir: &str) -> bool {
+    dir.contains(['_', '-']) && dir.split(['_', '-']).any(|t| t == "tests")
 }
 
 /// Django's test-module conventions: `tests.py`, `tests_views.py`, `test.py`.
@@ -360,6 +371,17 @@ mod tests {
         );
         assert_eq!(role_of("ci/build.sh"), FileRole::Production);
         assert_eq!(role_of("e2e.py"), FileRole::Production);
+        assert_eq!(role_of("cypress/docker-compose.yml"), FileRole::Test);
+        assert_eq!(role_of("web/playwright/global-setup.ts"), FileRole::Test);
+        assert_eq!(
+            role_of("helper-scripts/dev_tests/view_autodiscover.sh"),
+            FileRole::Test
+        );
+        assert_eq!(role_of("ci/integration-tests/run.sh"), FileRole::Test);
+        assert_eq!(
+            role_of("helper-scripts/latest-tools/run.sh"),
+            FileRole::Production
+        );
         assert_eq!(role_of("app/testimonials.py"), FileRole::Production);
     }
 
