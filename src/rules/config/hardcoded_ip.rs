@@ -64,6 +64,7 @@ Not reported, to stay precise:
   "e.g." or "such as" on the same line (help texts);
 - tests (Helm chart-testing values in `charts/<chart>/ci/` too), examples,
   development environments, archives, vendored and generated code, Markdown and other prose,
+  OpenAPI/Swagger descriptions (their addresses are examples),
   lockfiles, SVG/CSV data, minified files, Ansible-style inventories
   (`hosts`, `inventory/`) and address tables (a file whose lines mostly start with
   an address or a range: a Postfix `cidr:` access list, an allow or deny list),
