@@ -120,8 +120,14 @@ pub fn role_of(path: &str) -> FileRole {
     if is_development(dirs, file) {
         return FileRole::Development;
     }
+    // Versioneer: `versioneer.py` is the tool copied into the repository, `_version.py`
+    // the module it writes into the package.
+    if file == "versioneer.py" {
+        return FileRole::Vendored;
+    }
     if file.ends_with("_pb2.py")
         || file.ends_with("_pb2_grpc.py")
+        || file == "_version.py"
         || file.contains(".generated.")
         || file.contains(".gen.")
         || dirs.contains(&"migrations") && file.ends_with(".py")
@@ -331,6 +337,8 @@ mod tests {
         assert_eq!(role_of("examples/quickstart.sh"), FileRole::Example);
         assert_eq!(role_of("third_party/lib/x.py"), FileRole::Vendored);
         assert_eq!(role_of("api/v1_pb2.py"), FileRole::Generated);
+        assert_eq!(role_of("binderhub/_version.py"), FileRole::Generated);
+        assert_eq!(role_of("versioneer.py"), FileRole::Vendored);
         assert_eq!(role_of("latest/contest.py"), FileRole::Production);
         // Django and pytest naming conventions.
         assert_eq!(role_of("blog/tests.py"), FileRole::Test);
