@@ -165,10 +165,33 @@ fn is_chart_test_values(dirs: &[&str]) -> bool {
     dirs.len() >= 3 && dirs[dirs.len() - 1] == "ci" && dirs[dirs.len() - 3] == "charts"
 }
 
-/// A directory named for tests with a qualifier: `dev_tests/`, `integration-tests/`,
-/// `smoke_tests/` (the plural word `tests` as one of its `_`/`-` parts).
+/// A directory named for a kind of tests: `dev_tests/`, `integration-tests/`,
+/// `smoke_tests/` (a known qualifier, then `tests`). `check-skip-tests/` (a GitHub
+/// action deciding whether tests run) is not one.
 fn is_tests_dir_name(dir: &str) -> bool {
-    dir.contains(['_', '-']) && dir.split(['_', '-']).any(|t| t == "tests")
+    let Some((qualifier, word)) = dir.split_once(['_', '-']) else {
+        return false;
+    };
+    word == "tests"
+        && matches!(
+            qualifier,
+            "dev"
+                | "integration"
+                | "e2e"
+                | "smoke"
+                | "unit"
+                | "functional"
+                | "acceptance"
+                | "system"
+                | "regression"
+                | "api"
+                | "load"
+                | "perf"
+                | "performance"
+                | "ui"
+                | "component"
+                | "manual"
+        )
 }
 
 /// Django's test-module conventions: `tests.py`, `tests_views.py`, `test.py`.
@@ -388,6 +411,10 @@ mod tests {
         assert_eq!(role_of("ci/integration-tests/run.sh"), FileRole::Test);
         assert_eq!(
             role_of("helper-scripts/latest-tools/run.sh"),
+            FileRole::Production
+        );
+        assert_eq!(
+            role_of(".github/actions/check-skip-tests/action.yml"),
             FileRole::Production
         );
         assert_eq!(role_of("app/testimonials.py"), FileRole::Production);
