@@ -19,7 +19,7 @@ pub struct SshHostKeyDisabled;
 pub static META: RuleMeta = RuleMeta {
     id: "shell/ssh-host-key-disabled",
     summary: "SSH host-key checking disabled (`StrictHostKeyChecking=no`, `UserKnownHostsFile=/dev/null`)",
-    severity: Severity::Medium,
+    severity: Severity::High,
     docs: r#"
 ## Why
 With `StrictHostKeyChecking=no` (or a `/dev/null` known-hosts file) `ssh`, `scp`,
@@ -37,11 +37,9 @@ YAML and config files (Ansible `ansible_ssh_common_args`, `ssh_config` files).
 Comments are ignored. `StrictHostKeyChecking=accept-new` (trust on first use) is
 reported at low.
 
-Medium (docs/severity.md): a real weakness to fix before release, but using it takes
-a position on the network path, so it is not exploitable by itself. One finding per
-script (per `run:` step of a workflow, per `RUN` of a Dockerfile): the first place,
-with the other places as related locations, since they are one problem fixed once
-(a pinned known_hosts).
+One finding per script (per `run:` step of a workflow, per `RUN` of a Dockerfile):
+the first place, with the other places as related locations, since they are one
+problem fixed once (a pinned known_hosts).
 
 ## Example
 ```yaml
