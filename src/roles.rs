@@ -83,8 +83,13 @@ pub fn role_of(path: &str) -> FileRole {
                 | "__mocks__"
                 // Semgrep rules and the code samples they are tested on.
                 | ".semgrep"
+                // End-to-end suites by their framework's directory (`cypress/e2e/`,
+                // `cypress/docker-compose.yml` that starts the app for them).
+                | "cypress"
+                | "playwright"
         )
-    }) || file.starts_with("test_")
+    }) || dirs.iter().any(|d| is_tests_dir_name(d))
+        || file.starts_with("test_")
         || file.ends_with("_test.py")
         || file.ends_with("_tests.py")
         || is_django_test_module(file)
@@ -115,8 +120,14 @@ pub fn role_of(path: &str) -> FileRole {
     if is_development(dirs, file) {
         return FileRole::Development;
     }
+    // Versioneer: `versioneer.py` is the tool copied into the repository, `_version.py`
+    // the module it writes into the package.
+    if file == "versioneer.py" {
+        return FileRole::Vendored;
+    }
     if file.ends_with("_pb2.py")
         || file.ends_with("_pb2_grpc.py")
+        || file == "_version.py"
         || file.contains(".generated.")
         || file.contains(".gen.")
         || dirs.contains(&"migrations") && file.ends_with(".py")
@@ -156,6 +167,35 @@ fn is_example_dir(dir: &str) -> bool {
 /// Helm chart-testing values: `charts/<chart>/ci/*.yaml` are installed only by `ct` in CI.
 fn is_chart_test_values(dirs: &[&str]) -> bool {
     dirs.len() >= 3 && dirs[dirs.len() - 1] == "ci" && dirs[dirs.len() - 3] == "charts"
+}
+
+/// A directory named for a kind of tests: `dev_tests/`, `integration-tests/`,
+/// `smoke_tests/` (a known qualifier, then `tests`). `check-skip-tests/` (a GitHub
+/// action deciding whether tests run) is not one.
+fn is_tests_dir_name(dir: &str) -> bool {
+    let Some((qualifier, word)) = dir.split_once(['_', '-']) else {
+        return false;
+    };
+    word == "tests"
+        && matches!(
+            qualifier,
+            "dev"
+                | "integration"
+                | "e2e"
+                | "smoke"
+                | "unit"
+                | "functional"
+                | "acceptance"
+                | "system"
+                | "regression"
+                | "api"
+                | "load"
+                | "perf"
+                | "performance"
+                | "ui"
+                | "component"
+                | "manual"
+        )
 }
 
 /// Django's test-module conventions: `tests.py`, `tests_views.py`, `test.py`.
@@ -329,6 +369,8 @@ mod tests {
         assert_eq!(role_of("go-demo/main.go"), FileRole::Production);
         assert_eq!(role_of("third_party/lib/x.py"), FileRole::Vendored);
         assert_eq!(role_of("api/v1_pb2.py"), FileRole::Generated);
+        assert_eq!(role_of("binderhub/_version.py"), FileRole::Generated);
+        assert_eq!(role_of("versioneer.py"), FileRole::Vendored);
         assert_eq!(role_of("latest/contest.py"), FileRole::Production);
         // Django and pytest naming conventions.
         assert_eq!(role_of("blog/tests.py"), FileRole::Test);
@@ -369,6 +411,21 @@ mod tests {
         );
         assert_eq!(role_of("ci/build.sh"), FileRole::Production);
         assert_eq!(role_of("e2e.py"), FileRole::Production);
+        assert_eq!(role_of("cypress/docker-compose.yml"), FileRole::Test);
+        assert_eq!(role_of("web/playwright/global-setup.ts"), FileRole::Test);
+        assert_eq!(
+            role_of("helper-scripts/dev_tests/view_autodiscover.sh"),
+            FileRole::Test
+        );
+        assert_eq!(role_of("ci/integration-tests/run.sh"), FileRole::Test);
+        assert_eq!(
+            role_of("helper-scripts/latest-tools/run.sh"),
+            FileRole::Production
+        );
+        assert_eq!(
+            role_of(".github/actions/check-skip-tests/action.yml"),
+            FileRole::Production
+        );
         assert_eq!(role_of("app/testimonials.py"), FileRole::Production);
     }
 

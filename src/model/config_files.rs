@@ -45,6 +45,8 @@ pub struct HelmTemplate {
     pub workload: bool,
     /// Declares a `livenessProbe` or `readinessProbe`.
     pub probes: bool,
+    /// First line declaring a liveness, readiness or startup probe.
+    pub probe_line: Option<usize>,
     /// Mentions `resources`.
     pub resources: bool,
     /// Has a `limits:` key.
@@ -159,6 +161,14 @@ pub fn helm_template(path: &str, text: &str) -> Option<HelmTemplate> {
             .iter()
             .any(|k| text.contains(&format!("kind: {k}"))),
         probes: text.contains("livenessProbe") || text.contains("readinessProbe"),
+        probe_line: numbered(text)
+            .find(|(_, l)| {
+                let t = l.trim_start();
+                ["livenessProbe:", "readinessProbe:", "startupProbe:"]
+                    .iter()
+                    .any(|k| t.starts_with(k))
+            })
+            .map(|(n, _)| n),
         resources: text.contains("resources"),
         limits: text.contains("limits:"),
         stateful: text.contains("kind: StatefulSet"),

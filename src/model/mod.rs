@@ -1103,6 +1103,11 @@ impl Repository {
         by_path(&self.config_files.helm_templates, path, |c| &c.path)
     }
 
+    /// Every templated Kubernetes manifest the walk read, by path.
+    pub fn helm_templates(&self) -> &[config_files::HelmTemplate] {
+        &self.config_files.helm_templates
+    }
+
     /// The Helm values file at `path`, as the walk read it.
     pub fn helm_values(&self, path: &str) -> Option<&config_files::HelmValues> {
         by_path(&self.config_files.helm_values, path, |c| &c.path)

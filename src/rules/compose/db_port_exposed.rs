@@ -28,6 +28,7 @@ memcached 11211, RabbitMQ 5672, SQL Server 1433, Oracle 1521, CouchDB 5984, Cass
 InfluxDB 8086, etcd 2379, CockroachDB 26257, Neo4j 7687, with no host IP or `0.0.0.0`/`::`.
 
 Fine: `"127.0.0.1:5432:5432"`, `host_ip: 127.0.0.1`, `${BIND:-127.0.0.1}:5432:5432`,
+`${SQL_PORT:-127.0.0.1:13306}:3306` (one variable with a loopback default for both),
 and `expose:` (network-internal only). Files for development or CI
 (`docker-compose.dev.yml`, `compose.override.yml`, examples) are reported at low: publishing
 the database to a laptop is common, but bind it to 127.0.0.1 there too.
@@ -154,6 +155,17 @@ fn short_syntax(s: &str) -> Option<(String, u32)> {
     let container = parse_port(parts.last()?)?;
     let ip = if parts.len() >= 3 {
         parts[..parts.len() - 2].join(":")
+    } else if parts.len() == 2 {
+        // `${SQL_PORT:-127.0.0.1:13306}:3306`: one variable holds `[IP:]PORT`, and its
+        // default says which interface the port is published on.
+        parts[0]
+            .trim()
+            .strip_prefix("${")
+            .and_then(|i| i.strip_suffix('}'))
+            .and_then(crate::rules::compose::default_of)
+            .and_then(|d| d.rsplit_once(':'))
+            .map(|(ip, _)| ip.to_string())
+            .unwrap_or_default()
     } else {
         String::new()
     };
@@ -260,6 +272,18 @@ mod tests {
         assert_eq!(
             short_syntax("${PG_PORT:-5432}:5432"),
             Some((String::new(), 5432))
+        );
+        assert_eq!(
+            short_syntax("${SQL_PORT:-127.0.0.1:13306}:3306"),
+            Some(("127.0.0.1".into(), 3306))
+        );
+        assert_eq!(
+            short_syntax("${SQL_PORT:-13306}:3306"),
+            Some((String::new(), 3306))
+        );
+        assert_eq!(
+            short_syntax("${SQL_PORT:-0.0.0.0:13306}:3306"),
+            Some(("0.0.0.0".into(), 3306))
         );
         assert!(is_bound_ip("127.0.0.1"));
         assert!(is_bound_ip("${BIND:-127.0.0.1}"));

@@ -33,8 +33,8 @@ socket, `pid: host`) are high; `network_mode`, `ipc` and `uts: host` weaken isol
 giving the host away and are medium; in a development, CI or demo compose file everything is
 low. Host agents whose job needs it by design
 (cAdvisor, node-exporter, Traefik's Docker provider, Portainer, Watchtower, nginx-proxy,
-promtail, Datadog, CI runners, Docker-in-Docker, socket proxies) are reported at low with a
-note; suppress with a reason once confirmed
+promtail, Datadog, CI runners, Docker-in-Docker, socket proxies, the Ofelia job scheduler)
+are reported at low with a note; suppress with a reason once confirmed
 (`# harden: ignore[compose/privileged] cadvisor needs /dev/kmsg`).
 
 ## Example
@@ -109,6 +109,8 @@ const HOST_AGENTS: &[&str] = &[
     "dcgm-exporter",
     "falco",
     "autoheal",
+    // Job schedulers that run their jobs through the Docker API (`docker exec` on labels).
+    "ofelia",
     "dind",
     "socket-proxy",
     "ingress-nginx/controller",

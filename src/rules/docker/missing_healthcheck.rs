@@ -2,12 +2,13 @@
 
 use std::sync::Mutex;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Related, Severity};
 use crate::model::{RefKind, Source};
 use crate::parse::dockerfile::{Dockerfile, Form, Instruction};
 use crate::parse::yaml::YamlNode;
 use crate::rules::docker::util;
 use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
+use crate::source::{Position, Region};
 
 /// See [`META`]. Remembers the first shipped Kubernetes workload container with a
 /// probe, for [`Rule::settle`].
@@ -44,9 +45,9 @@ development images are skipped.
 It is low: Kubernetes ignores `HEALTHCHECK` and uses probes instead, so an image
 deployed only there needs probes in its manifests, not this. When the repository
 deploys to Kubernetes with probes (a shipped workload container with a liveness,
-readiness or startup probe) and no compose service builds the image, the finding
-is info, with that probe as a related location: the orchestrator that runs the
-image checks it another way.
+readiness or startup probe, also in a Helm chart's templates) and no compose service
+builds the image, the finding is info, with that probe as a related location: the
+orchestrator that runs the image checks it another way.
 
 ## Example
 ```dockerfile
@@ -108,6 +109,24 @@ const SERVERS: &[&str] = &[
     "grpc_server",
 ];
 
+/// The first probe of a shipped Helm chart's workload template (`{{ }}` makes it
+/// unparseable as YAML, so the model keeps what its text declares).
+fn helm_probe(repo: &RepoCx<'_>) -> Option<Related> {
+    let t = repo.model.helm_templates().iter().find(|t| {
+        t.workload && t.probe_line.is_some() && crate::roles::role_of(&t.path).is_production()
+    })?;
+    let at = Position {
+        line: t.probe_line?,
+        column: 1,
+    };
+    Some(Related {
+        path: t.path.clone(),
+        span: 0..0,
+        region: Region { start: at, end: at },
+        message: "this repository deploys to Kubernetes (a Helm chart), whose probes replace `HEALTHCHECK`".to_string(),
+    })
+}
+
 fn command_text(ins: &Instruction) -> String {
     match &ins.form {
         Form::Exec(v) => v.join(" "),
@@ -146,7 +165,13 @@ impl Rule for MissingHealthcheck {
     }
 
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
-        let Some(probe) = self.probed.lock().ok().and_then(|s| s.clone()) else {
+        let Some(probe) = self
+            .probed
+            .lock()
+            .ok()
+            .and_then(|s| s.clone())
+            .or_else(|| helm_probe(repo))
+        else {
             return;
         };
         for f in own.iter_mut() {

@@ -35,7 +35,9 @@ Not reported: `ARG TOKEN` without a default, empty values, references
 `password`, `postgres`, `your-token-here`, `<token>`, `xxx`) are still reported,
 at low: they become the real default credential when nobody overrides them.
 Values of `NEXT_PUBLIC_*`, `VITE_*`, `REACT_APP_*` variables are bundled into the
-frontend on purpose and are reported at low.
+frontend on purpose and are reported at low. A placeholder in a build stage that the
+final image does not descend from (`ENV DATABASE_URL=…/dummy` so that `next build`
+runs) is not reported: it never reaches the shipped image's configuration.
 
 ## Example
 ```dockerfile
@@ -215,6 +217,7 @@ fn placeholder(v: &str) -> bool {
         || v.starts_with('<')
 }
 
+#[derive(PartialEq, Eq)]
 enum Verdict {
     Real,
     Placeholder,
@@ -269,14 +272,26 @@ impl Rule for SecretInEnv {
         if util::skip_file(cx) {
             return;
         }
+        // Stages that make up the image `docker build` ships: a build stage's `ENV` stays in
+        // the build cache and never reaches the final image's config.
+        let shipped = df
+            .final_stage()
+            .map(|last| util::chain(df, last))
+            .unwrap_or_default();
         for ins in &df.instructions {
             if !matches!(ins.keyword.as_str(), "ENV" | "ARG") {
                 continue;
             }
+            let build_stage_only = ins.stage.is_some_and(|st| !shipped.contains(&st));
             for kv in ins.key_values(df.escape) {
                 let Some((verdict, secret)) = judge(&kv) else {
                     continue;
                 };
+                // A placeholder in a build stage (`ENV DATABASE_URL=postgresql://user:pass@
+                // localhost:5432/dummy` for `next build`) never becomes anyone's credential.
+                if build_stage_only && verdict == Verdict::Placeholder {
+                    continue;
+                }
                 // Build-time variables the frontend bundles on purpose are public by design.
                 let public = [
                     "NEXT_PUBLIC_",

@@ -18,6 +18,9 @@ pub struct BrokenLink {
 struct State {
     /// Anchors of every Markdown file read.
     anchors: HashMap<String, HashSet<String>>,
+    /// MyST target labels (`(label)=`) of every Markdown file: a Sphinx project's links
+    /// reach them by name from any page.
+    labels: HashSet<String>,
     /// Links to check: (target path, anchor, where, snippet, shown destination, image).
     links: Vec<(String, Option<String>, Related, String, String, bool)>,
 }
@@ -42,7 +45,9 @@ the Markdown files (GitHub's anchor rules: lower case, punctuation dropped,
 spaces to `-`, `-1`, `-2` for repeats; explicit `<a name>`/`id` anchors too).
 Anchors also come from attribute lists (`## Setup {#setup}`, `{: #id .class}`,
 MkDocs/Python-Markdown) and match either GitHub's slugs (Unicode letters kept) or
-Python-Markdown's (accents folded, dashes collapsed). Links written as site URLs
+Python-Markdown's (accents folded, dashes collapsed). MyST target labels
+(`(develop-documentation)=`) are anchors too, and Sphinx links reach them by name
+from any page (`[x](develop-documentation)`). Links written as site URLs
 (`../advanced/transports/`, `./usage#flags`: MkDocs and Docusaurus serve `name.md`
 at `name/`) resolve to the page they reach. E-mail autolinks (`<jane@example.org>`),
 generator templates with an empty name (`[object](.md)`), placeholders the site
@@ -215,10 +220,12 @@ impl Rule for BrokenLink {
         let Ok(mut st) = self.state.lock() else {
             return;
         };
+        let labels = md::myst_targets(&cx.file.text);
         st.anchors.insert(
             cx.file.path.clone(),
-            facts.anchors.iter().cloned().collect(),
+            facts.anchors.iter().chain(labels.iter()).cloned().collect(),
         );
+        st.labels.extend(labels);
         if matches!(
             cx.role,
             FileRole::Test | FileRole::Vendored | FileRole::Generated | FileRole::Archived
@@ -298,6 +305,9 @@ impl Rule for BrokenLink {
                 target.clone()
             } else if let Some(page) = site_page(repo, &at.path, dest, target) {
                 page
+            } else if st.labels.contains(dest.split('#').next().unwrap_or(dest)) {
+                // `[Develop documentation](develop-documentation)`: a MyST target label.
+                continue;
             } else {
                 broken.push((
                     at,

@@ -181,6 +181,39 @@ fn attribute_list_ids(text: &str) -> Vec<String> {
     out
 }
 
+/// MyST (Sphinx's Markdown) targets: a line `(develop-documentation)=` declares a label
+/// for the heading or block after it, which `[text](develop-documentation)` and
+/// `[text](#develop-documentation)` reach from any page of the project. Fenced code is
+/// skipped.
+pub fn myst_targets(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fence: Option<&str> = None;
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+            continue;
+        }
+        let Some(label) = t.strip_prefix('(').and_then(|r| r.strip_suffix(")=")) else {
+            continue;
+        };
+        if !label.is_empty()
+            && label
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        {
+            out.push(label.to_string());
+        }
+    }
+    out
+}
+
 /// `<a name="x">`, `<a id="x">`, `<div id="x">`: explicit anchors.
 fn html_anchors(html: &str, out: &mut Vec<String>) {
     for key in ["id=\"", "name=\"", "id='", "name='"] {
@@ -339,6 +372,12 @@ mod tests {
         assert_eq!(slug("A -- B"), "a----b");
         assert_eq!(toc_slug("A -- B"), "a-b");
         assert_eq!(toc_slug("Café & Crème"), "cafe-creme");
+    }
+
+    #[test]
+    fn myst_target_labels() {
+        let t = "# Contributing\n\n- [Docs](develop-documentation)\n\n(develop-documentation)=\n\n## Develop documentation\n\n```md\n(not-a-label)=\n```\n(bad label)=\n";
+        assert_eq!(myst_targets(t), vec!["develop-documentation".to_string()]);
     }
 
     #[test]

@@ -40,8 +40,10 @@ Not reported, because there `print` is the user interface:
   (a collector class, an API client) is library code and is reported;
 - calls inside `if __name__ == "__main__":` or inside a `main()` function, inside
   a function whose name says it prints (`print_results`, `show_table`,
-  `display_summary`: the output of a command), and inside the `emit` method of a
-  logging handler class (writing records out is its job);
+  `display_summary`: the output of a command), inside the `emit` method of a
+  logging handler class and in the methods of a class that is itself a logger
+  (`class Logger:` whose `log()` prints timestamped lines): writing records out is
+  their job;
 - `print(..., file=f)` to something other than `sys.stdout`/`sys.stderr` (file output),
   and `print(json.dumps(...))` (machine-readable output: a plugin protocol, a hook);
 - notebook exports (`# In[ ]:` / `# %%` cells);
@@ -146,6 +148,7 @@ impl Rule for PrintInLibrary {
                     let name = util::function_name(f, text);
                     matches!(name, "main" | "_main" | "cli")
                         || name == "emit" && in_handler_class(f, text)
+                        || in_logger_class(f, text)
                         || prints_by_name(name)
                 })
             })
@@ -253,6 +256,23 @@ fn in_handler_class(func: tree_sitter::Node<'_>, text: &str) -> bool {
                 .child_by_field_name("superclasses")
                 .and_then(|b| text.get(b.byte_range()))
                 .is_some_and(|b| b.contains("Handler"));
+        }
+        cur = n.parent();
+    }
+    false
+}
+
+/// The node is inside a class that is itself a logger (`class Logger:`, `class
+/// AuditLogger:`, a name ending in `Logger`): writing lines to stdout for the container
+/// log is that class's job, so its prints are the logging, not a bypass of it.
+pub fn in_logger_class(node: tree_sitter::Node<'_>, text: &str) -> bool {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if n.kind() == "class_definition" {
+            return n
+                .child_by_field_name("name")
+                .and_then(|b| text.get(b.byte_range()))
+                .is_some_and(|name| name.to_ascii_lowercase().ends_with("logger"));
         }
         cur = n.parent();
     }

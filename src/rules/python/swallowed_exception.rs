@@ -43,7 +43,8 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
   `-> Optional[...]` / `-> X | None`, or named `try_*`, `maybe_*`, `find_*`,
   `is_*`, `has_*`, `can_*`, `detect_*`, `*_or_none`;
 - a print-only handler in an interactive command-line tool (argparse, click,
-  typer, fire, docopt): there the print is the error report to the user. A
+  typer, fire, docopt): there the print is the error report to the user; nor in a
+  class that is itself a logger (`class Logger:`), where printing is the logging. A
   cron-run collector script that prints and carries on is still reported;
 - best-effort clean-up: a `try` whose body only closes, removes or stops
   something (`conn.close()`, `os.remove(tmp)`), and handlers inside `__del__`,
@@ -180,7 +181,12 @@ impl Rule for SwallowedException {
             let Some(how) = swallows(body, &m) else {
                 continue;
             };
-            if how == PRINTS && print_in_library::is_interactive_cli(&m) {
+            // In a command-line tool the print is the error report to the user; in a
+            // logger class it is the logging itself (its Redis or file sink failed).
+            if how == PRINTS
+                && (print_in_library::is_interactive_cli(&m)
+                    || print_in_library::in_logger_class(clause, m.text))
+            {
                 continue;
             }
             if how == RETURNS_NONE && none_is_designed(clause, &m) {

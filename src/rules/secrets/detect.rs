@@ -116,6 +116,24 @@ pub fn is_prose_or_data(cx: &FileCx<'_>) -> bool {
         || name.starts_with("license")
         || name.starts_with("news")
         || name.starts_with("authors")
+        || is_api_description(&ext, &cx.file.text)
+}
+
+static API_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^(?:openapi|swagger)\s*:\s*["']?[23]\.|^\s*\{?\s*"(?:openapi|swagger)"\s*:\s*"[23]\."#)
+        .expect("static regex")
+});
+
+/// An OpenAPI or Swagger description (`openapi: 3.0.3` / `"swagger": "2.0"` at the top of
+/// a YAML or JSON file): it documents requests and responses, so its literal values are
+/// examples (`examples: … token: 591F6D-…`), not configuration. Provider-format keys are
+/// still caught by `secrets/provider-credential`, which reads every file.
+pub fn is_api_description(ext: &str, text: &str) -> bool {
+    if !matches!(ext, "yaml" | "yml" | "json") {
+        return false;
+    }
+    let head = &text[..crate::source::floor_char_boundary(text, 4096)];
+    API_DESCRIPTION.is_match(head)
 }
 
 /// The baseline or allowlist of a secret scanner (detect-secrets' `.secrets.baseline`,
@@ -793,6 +811,9 @@ pub fn plausible_secret(value: &str, class: NameClass) -> bool {
     {
         return false;
     }
+    if names_a_key(v) {
+        return false;
+    }
     // One character repeated (`aaaaaaaa`, `00000000`).
     let mut chars = v.chars();
     let c0 = chars.next();
@@ -813,6 +834,23 @@ pub fn plausible_secret(value: &str, class: NameClass) -> bool {
             classes >= 2 && entropy(v) >= 3.0 && v.bytes().any(|c| c.is_ascii_digit())
         }
     }
+}
+
+/// `sogo-sso-pass`, `api-token`, `db-password-key`: lowercase words joined by `-`, one of
+/// them the kind of credential. That is the name of a session variable, a form field or a
+/// secret's key (`$session_var_pass = 'sogo-sso-pass'`), not its value. Snake case
+/// (`local_dev_pwd`) stays a value: it is how weak development defaults are written.
+fn names_a_key(v: &str) -> bool {
+    let words: Vec<&str> = v.split('-').collect();
+    words.len() >= 2
+        && v.bytes().all(|c| c.is_ascii_lowercase() || c == b'-')
+        && words.iter().all(|w| !w.is_empty())
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "pass" | "pwd" | "passwd" | "key" | "token" | "secret" | "auth" | "cred" | "creds"
+            )
+        })
 }
 
 /// `8-4-4-4-12` hexadecimal groups.
@@ -1496,6 +1534,7 @@ mod tests {
             "  GooglePasswordManager = \"ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4\",\n",
             "  OnePassword = \"bada5566-a7aa-401f-bd96-45619a55120d\",\n",
             "db = connect(password=\"P@ssw0rd\")\n",
+            "$session_var_pass = 'sogo-sso-pass';\n",
         ] {
             assert!(vals(t, Style::Code).is_empty(), "{t}");
         }

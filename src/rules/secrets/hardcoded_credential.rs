@@ -60,9 +60,14 @@ What it does not report, to stay precise:
 - identifiers that name a secret rather than hold one, in any case style:
   `secretName`, `passwordSecretRef`, `PRIVATE_KEY_FILE`, `tokenAddress` (a public
   address), `default_password_scheme`, `auth_verbose_passwords`, `hashed_secret`,
-  an enum member such as `GooglePasswordManager`, and UUIDs under password names;
+  an enum member such as `GooglePasswordManager`, UUIDs under password names, and
+  lowercase hyphenated names with a credential word (`'sogo-sso-pass'`, the key of a
+  session variable);
 - secret-scanner baselines and allowlists (`.secrets.baseline`, `.gitleaks.toml`,
   `.gitleaksignore`): hashes of findings;
+- OpenAPI and Swagger descriptions (`openapi: 3.…` / `"swagger": "2.0"` at the top of
+  a YAML or JSON file): they document requests and responses, and their literal values
+  are examples;
 - values set in Python blocks that only run in tests (`if TESTING:`), and test
   modules by their conventions (Django `tests.py`, `tests_*.py`, `*_e2e.py`,
   `.env.test`, `settings/test.py`);

@@ -1,11 +1,12 @@
 //! `shell/ssh-host-key-disabled`: SSH with host-key verification turned off.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
 
 use crate::classify::FileKind;
-use crate::finding::Severity;
+use crate::finding::{Related, Severity};
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::shell::ShellScript;
 use crate::rules::shell::util::{comment_ranges, in_comment};
@@ -35,6 +36,10 @@ Dockerfile `RUN`, workflow `run:` steps and container commands. It also checks
 YAML and config files (Ansible `ansible_ssh_common_args`, `ssh_config` files).
 Comments are ignored. `StrictHostKeyChecking=accept-new` (trust on first use) is
 reported at low.
+
+One finding per script (per `run:` step of a workflow, per `RUN` of a Dockerfile):
+the first place, with the other places as related locations, since they are one
+problem fixed once (a pinned known_hosts).
 
 ## Example
 ```yaml
@@ -76,42 +81,80 @@ fn patterns() -> Option<&'static Patterns> {
     .as_ref()
 }
 
-fn check(text: &str, skip: impl Fn(usize) -> bool, out: &mut Sink<'_>) {
-    let Some(p) = patterns() else { return };
-    let (strict, known_hosts) = (&p.strict, &p.known_hosts);
+/// One place where host-key checking is turned off, in the coordinates of the checked code.
+struct Hit {
+    span: Range<usize>,
+    /// The same place in the host file (a workflow around a `run:` script).
+    host: Range<usize>,
+    message: &'static str,
+    /// `accept-new`: trust on first use, low.
+    tofu: bool,
+}
+
+const DISABLED: &str = "SSH host-key checking disabled: the connection accepts any server key (man-in-the-middle); pin the key in known_hosts";
+const TOFU: &str = "`StrictHostKeyChecking=accept-new` trusts whatever key a new host presents; pin known_hosts instead";
+const DEV_NULL: &str = "`UserKnownHostsFile=/dev/null` discards host keys, so every server key is accepted; pin the key in known_hosts";
+
+fn hits(text: &str, skip: impl Fn(usize) -> bool) -> Vec<Hit> {
+    let Some(p) = patterns() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
     let mut seen_lines = Vec::new();
-    for m in strict.find_iter(text) {
+    for m in p.strict.find_iter(text) {
         if skip(m.start()) {
             continue;
         }
-        let value = m.as_str().to_ascii_lowercase();
-        let tofu = value.ends_with("accept-new");
-        let line = text[..m.start()].matches('\n').count();
-        seen_lines.push(line);
-        let f = out.report(
-            m.range(),
-            if tofu {
-                "`StrictHostKeyChecking=accept-new` trusts whatever key a new host presents; pin known_hosts instead"
-            } else {
-                "SSH host-key checking disabled: the connection accepts any server key (man-in-the-middle); pin the key in known_hosts"
-            },
-        );
+        let tofu = m.as_str().to_ascii_lowercase().ends_with("accept-new");
+        seen_lines.push(text[..m.start()].matches('\n').count());
+        out.push(Hit {
+            span: m.range(),
+            host: m.range(),
+            message: if tofu { TOFU } else { DISABLED },
+            tofu,
+        });
+    }
+    for m in p.known_hosts.find_iter(text) {
+        if skip(m.start()) || seen_lines.contains(&text[..m.start()].matches('\n').count()) {
+            continue;
+        }
+        out.push(Hit {
+            span: m.range(),
+            host: m.range(),
+            message: DEV_NULL,
+            tofu: false,
+        });
+    }
+    out.sort_by_key(|h| h.span.start);
+    out
+}
+
+/// Reports the hits of one piece of code: one finding for the places that disable the
+/// check (one problem, fixed once by pinning known_hosts), the first one with the others
+/// as related locations, and one for the places that trust on first use.
+fn report(hits: Vec<Hit>, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+    for tofu in [false, true] {
+        let mut group = hits.iter().filter(|h| h.tofu == tofu);
+        let Some(first) = group.next() else {
+            continue;
+        };
+        let related: Vec<Related> = group
+            .map(|h| cx.locate(h.host.clone(), "host-key checking turned off here too"))
+            .collect();
+        let message = if related.is_empty() {
+            first.message.to_string()
+        } else {
+            format!(
+                "{} ({} places in this file)",
+                first.message,
+                related.len() + 1
+            )
+        };
+        let f = out.report(first.span.clone(), message);
+        f.related = related;
         if tofu {
             f.severity = Severity::Low;
         }
-    }
-    for m in known_hosts.find_iter(text) {
-        if skip(m.start()) {
-            continue;
-        }
-        let line = text[..m.start()].matches('\n').count();
-        if seen_lines.contains(&line) {
-            continue;
-        }
-        out.report(
-            m.range(),
-            "`UserKnownHostsFile=/dev/null` discards host keys, so every server key is accepted; pin the key in known_hosts",
-        );
     }
 }
 
@@ -120,7 +163,7 @@ impl Rule for SshHostKeyDisabled {
         &META
     }
 
-    fn check_shell(&self, script: &ShellScript, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+    fn check_shell(&self, script: &ShellScript, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         let text = script.text();
         if !text.contains("nownHostsFile")
             && !text.contains("ostKeyChecking")
@@ -129,28 +172,34 @@ impl Rule for SshHostKeyDisabled {
             return;
         }
         let comments = comment_ranges(script);
-        check(text, |off| in_comment(&comments, off), out);
+        let found = hits(text, |off| in_comment(&comments, off))
+            .into_iter()
+            .map(|h| Hit {
+                host: out.host(&h.span),
+                ..h
+            })
+            .collect();
+        report(found, cx, out);
     }
 
-    fn check_dockerfile(&self, df: &Dockerfile, _cx: &FileCx<'_>, out: &mut Sink<'_>) {
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         // `ENV GIT_SSH_COMMAND="ssh -o StrictHostKeyChecking=no"` is not shell, but configures every ssh in the image.
+        let mut found = Vec::new();
         for ins in df
             .instructions
             .iter()
             .filter(|i| i.keyword == "ENV" || i.keyword == "ARG")
         {
-            let text = ins.args_text();
-            let mut local = Vec::new();
-            {
-                let mut sink = Sink::new(&META, "", None, &mut local);
-                check(text, |_| false, &mut sink);
-            }
-            for f in local {
-                let host = ins.args.range_to_host(&f.span);
-                let g = out.report(host, f.message);
-                g.severity = f.severity;
-            }
+            found.extend(hits(ins.args_text(), |_| false).into_iter().map(|h| {
+                let host = ins.args.range_to_host(&h.span);
+                Hit {
+                    span: host.clone(),
+                    host,
+                    ..h
+                }
+            }));
         }
+        report(found, cx, out);
     }
 
     fn wants_all_text(&self) -> bool {
@@ -189,13 +238,10 @@ impl Rule for SshHostKeyDisabled {
         if !text.contains("nownHostsFile") && !text.contains("ostKeyChecking") {
             return;
         }
-        check(
-            text,
-            |off| {
-                let line_start = text[..off].rfind('\n').map_or(0, |i| i + 1);
-                text[line_start..off].trim_start().starts_with('#')
-            },
-            out,
-        );
+        let found = hits(text, |off| {
+            let line_start = text[..off].rfind('\n').map_or(0, |i| i + 1);
+            text[line_start..off].trim_start().starts_with('#')
+        });
+        report(found, cx, out);
     }
 }

@@ -30,7 +30,11 @@ Reported: `curl -k`/`--insecure` (also inside clustered flags such as `-fsSLk`),
 `pip --trusted-host`, `kubectl`/`helm --insecure-skip-tls-verify`, and the environment switches in
 Dockerfile `ENV`/`ARG`. A command whose target is `localhost`/`127.0.0.1` (a
 health check against a local self-signed endpoint) is not reported: nothing
-crosses a network there. Nor is a reachability probe (`until curl -sk "$HOST"
+crosses a network there; nor is `curl -k http://…` (plain HTTP already gives anyone on
+the path the answer; the flag adds nothing). A call to a service of the container
+network (a one-label name, a compose network alias with `_`, a Kubernetes `*.svc`
+name) that serves a self-signed certificate is low: reaching it takes a foothold on
+that network first. Nor is a reachability probe (`until curl -sk "$HOST"
 >/dev/null; do sleep 1; done`): its output is thrown away and it sends no data,
 header or credential, so a spoofed server learns and changes nothing. In a CI-only file (a workflow `run:` step,
 `.github/scripts/`) it is low: the runner is throwaway and what it fetches there
@@ -169,9 +173,35 @@ impl Rule for TlsVerifyDisabled {
             }
             if let Some((i, message)) = hit {
                 let span = cmd.args.get(i).map_or(cmd.span(), |n| n.byte_range());
-                if !local {
-                    let f = out.report(span, format!("{message}; trust the right CA instead"));
+                let urls: Vec<String> = cmd
+                    .args
+                    .iter()
+                    .map(|a| script.node_text(*a).trim_matches(['"', '\'']).to_string())
+                    .filter(|t| t.contains("://"))
+                    .collect();
+                let scheme_is = |u: &String, p: &str| {
+                    u.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
+                };
+                // `curl -k http://…`: the request is plain HTTP, whoever is on the path can
+                // answer it already, so the flag gives nothing away (even after a redirect).
+                let plain_http = !urls.is_empty() && urls.iter().all(|u| scheme_is(u, "http://"));
+                let internal = !urls.is_empty()
+                    && urls
+                        .iter()
+                        .all(|u| url_host(u).is_some_and(is_container_network_host));
+                if !local && !plain_http {
+                    let message = if internal {
+                        format!(
+                            "{message} on a service of the container network; trust its CA instead"
+                        )
+                    } else {
+                        format!("{message}; trust the right CA instead")
+                    };
+                    let f = out.report(span, message);
                     f.severity = for_ci_context(cx, f.severity);
+                    if internal {
+                        f.severity = f.severity.min(Severity::Low);
+                    }
                 }
             }
         }
@@ -214,6 +244,21 @@ impl Rule for TlsVerifyDisabled {
             }
         }
     }
+}
+
+/// A host name only a container network resolves: one label (`https://dockerapi/`), an
+/// underscore, which DNS host names cannot hold (`dockerapi.${PROJECT}_app-network`, a
+/// compose network alias), or a Kubernetes service name (`api.ns.svc`,
+/// `….svc.cluster.local`). Reaching it means being on that network already, so a
+/// self-signed certificate there is hygiene, not an open door.
+fn is_container_network_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    !host.is_empty()
+        && !host.starts_with('$')
+        && (!host.contains('.')
+            || host.contains('_')
+            || host.ends_with(".svc")
+            || host.ends_with(".svc.cluster.local"))
 }
 
 /// `curl -sk "$HOST" >/dev/null` in a wait loop, `curl -k -o /dev/null -w
