@@ -54,13 +54,29 @@ pub fn estimate_basis(rule: &str, model: EffortModel, findings: usize, files: us
             h2(model.base)
         )
     } else {
+        // Only the increments that apply and cost something: "0.5 h per further file"
+        // on a one-file task, or "0 h per further place", explains nothing.
+        let mut steps = vec![format!(
+            "{} h for the first (read, fix, test)",
+            h2(model.base)
+        )];
+        if files > 1 && model.per_file > 0.0 {
+            steps.push(format!("{} h per further file", h2(model.per_file)));
+        }
+        if findings > files && model.per_hit > 0.0 {
+            steps.push(format!(
+                "{} h per further place in a file",
+                h2(model.per_hit)
+            ));
+        }
+        if steps.len() == 1 {
+            steps[0] = format!("{} h in all (the same edit at every place)", h2(model.base));
+        }
         format!(
-            "mechanical edit repeated at {findings} place{} in {files} file{}: {} h for the first (read, fix, test), {} h per further file, {} h per further place in a file{cap}",
+            "mechanical edit repeated at {findings} place{} in {files} file{}: {}{cap}",
             if findings == 1 { "" } else { "s" },
             if files == 1 { "" } else { "s" },
-            h2(model.base),
-            h2(model.per_file),
-            h2(model.per_hit)
+            steps.join(", ")
         )
     }
 }
