@@ -115,6 +115,9 @@ const SCRIPT_FILES: &[&str] = &[
     "manage.py",
     "noxfile.py",
     "fabfile.py",
+    // invoke's tasks, Sphinx's configuration.
+    "tasks.py",
+    "conf.py",
     "conftest.py",
     "cli.py",
     "display.py",
@@ -128,8 +131,10 @@ const SCRIPT_FILES: &[&str] = &[
 ];
 
 /// Whether a Python module's place says its output is the product: a script,
-/// demo or project-template directory, a program or output module by name
-/// (`cli.py`, `edge_cli.py`, `bt_output.py`, `demos.py`), a notebook export.
+/// demo or project-template directory, a Django management command, a program or
+/// output module by name (`cli.py`, `edge_cli.py`, `bt_output.py`, `demos.py`,
+/// `console.py`), a notebook export. One answer for the plan's logging task and
+/// `python/print-in-library`, so a module the plan leaves out is not reported either.
 pub fn prints_by_design(path: &str, text: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let segments: Vec<&str> = lower.split('/').collect();
@@ -138,9 +143,10 @@ pub fn prints_by_design(path: &str, text: &str) -> bool {
     let stem = name.strip_suffix(".py").unwrap_or(name);
     dirs.iter().any(|d| SCRIPT_DIRS.contains(d))
         || SCRIPT_FILES.contains(&name)
-        || matches!(stem, "demo" | "demos")
+        || matches!(stem, "demo" | "demos" | "tui" | "repl" | "shell")
         || stem.ends_with("_cli")
         || stem.ends_with("_output")
+        || lower.contains("management/commands/")
         || text.contains("\n# %%")
         || text.contains("# In[")
 }

@@ -29,8 +29,10 @@ Not reported, because there `print` is the user interface:
   `fire`, `docopt` or `optparse`, read `sys.argv`, start with a `#!` line, are
   named `__main__.py`, `setup.py`, `manage.py`, `noxfile.py`, `fabfile.py`, sit
   under `scripts/`, `bin/`, `tools/`, `cli/`, `notebooks/`, `benchmarks/`,
-  `docs/` or a Django `management/commands/`, are the program's output module
-  (`display.py`, `console.py`, `output.py`, `terminal.py`, `printer.py`), or have an
+  `experiments/`, `demos/`, `templates/`, `docs/` or a Django `management/commands/`,
+  are the program's output module (`display.py`, `console.py`, `output.py`,
+  `terminal.py`, `printer.py`, `*_output.py`, `*_cli.py`, `demos.py`), are a notebook
+  export (the same test as the plan's logging task: `model::modules::prints_by_design`), or have an
   `if __name__ == "__main__":` block and either a top-level `main()`/`cli()`/`run()`
   or no class at all (a script of functions, such as a training script), or have
   no class and run their work at import time (a top-level `for` loop, `with`
@@ -88,34 +90,6 @@ const WEB_MODULES: &[&str] = &[
     "bottle",
     "quart",
     "litestar",
-];
-const SCRIPT_DIRS: &[&str] = &[
-    "scripts",
-    "script",
-    "bin",
-    "tools",
-    "tool",
-    "cli",
-    "notebooks",
-    "notebook",
-    "benchmarks",
-    "benchmark",
-    "bench",
-    "docs",
-    "doc",
-    "commands",
-    "hack",
-    "devtools",
-];
-const SCRIPT_FILES: &[&str] = &[
-    "__main__.py",
-    "setup.py",
-    "manage.py",
-    "noxfile.py",
-    "fabfile.py",
-    "tasks.py",
-    "conf.py",
-    "cli.py",
 ];
 
 impl Rule for PrintInLibrary {
@@ -191,7 +165,7 @@ fn prints_by_name(name: &str) -> bool {
 /// a notebook export), where `print` is output rather than diagnostics.
 pub fn is_cli_file(m: &Module<'_>, path: &str) -> bool {
     let text = m.text;
-    if is_script_path(path) || is_notebook_export(text) || text.starts_with("#!") {
+    if crate::model::modules::prints_by_design(path, text) || text.starts_with("#!") {
         return true;
     }
     if is_interactive_cli(m) || uses_sys_argv(m) {
@@ -287,29 +261,6 @@ fn prints_json(call: tree_sitter::Node<'_>, m: &Module<'_>) -> bool {
             && m.callee(*a)
                 .is_some_and(|n| n.ends_with("json.dumps") || n.ends_with("model_dump_json"))
     })
-}
-
-fn is_script_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let segs: Vec<&str> = lower.split('/').collect();
-    let (file, dirs) = match segs.split_last() {
-        Some((f, d)) => (*f, d),
-        None => return false,
-    };
-    let stem = file.strip_suffix(".py").unwrap_or(file);
-    SCRIPT_FILES.contains(&file)
-        || matches!(
-            stem,
-            "display" | "console" | "output" | "terminal" | "tui" | "printer" | "repl" | "shell"
-        )
-        || dirs.iter().any(|d| SCRIPT_DIRS.contains(d))
-        || lower.contains("management/commands/")
-}
-
-fn is_notebook_export(text: &str) -> bool {
-    text.lines()
-        .take(4000)
-        .any(|l| l.starts_with("# In[") || l.starts_with("# %%"))
 }
 
 fn uses_sys_argv(m: &Module<'_>) -> bool {
