@@ -60,6 +60,26 @@ impl Text {
             .enumerate()
             .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
     }
+
+    /// Numbered lines outside fenced code blocks (```` ``` ```` or `~~~`, closed by
+    /// the same marker): what a Markdown document says, not its code samples.
+    pub fn outside_fences(&self) -> impl Iterator<Item = (usize, &str)> {
+        let mut fence: Option<&str> = None;
+        self.numbered().filter(move |(_, l)| {
+            let tl = l.trim_start();
+            for marker in ["```", "~~~"] {
+                if tl.starts_with(marker) {
+                    fence = match fence {
+                        Some(m) if m == marker => None,
+                        None => Some(marker),
+                        other => other,
+                    };
+                    return false;
+                }
+            }
+            fence.is_none()
+        })
+    }
 }
 
 /// A file that looks like configuration but is not built, deployed or run, so

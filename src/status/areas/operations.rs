@@ -504,16 +504,7 @@ fn off_repo_guide<'d, 'a>(docs: &'d Docs<'a>) -> Option<(&'d Doc<'a>, usize, Str
         .collect();
     ordered.sort_by_key(|d| d.lower_path.contains('/'));
     for d in ordered {
-        let mut fence = false;
-        for (n, l) in d.text.numbered() {
-            let tl = l.trim_start();
-            if tl.starts_with("```") || tl.starts_with("~~~") {
-                fence = !fence;
-                continue;
-            }
-            if fence {
-                continue;
-            }
+        for (n, l) in d.text.outside_fences() {
             for m in URL.find_iter(l) {
                 // A badge (`[![deploy status](https://…/deploy-status)]`) is an image.
                 if l[..m.start()].ends_with("](") && l[..m.start()].contains("![")

@@ -69,22 +69,7 @@ pub(crate) fn security_policy(facts: &Facts<'_>) -> Outcome {
 /// The lines of a document that are prose: not inside a fenced code block, with inline code spans blanked (a URL in a code sample is not a
 /// reporting channel).
 fn prose_lines(t: &super::super::facts::Text) -> impl Iterator<Item = (usize, String)> + '_ {
-    let mut fence: Option<&str> = None;
-    t.numbered().filter_map(move |(n, l)| {
-        let tl = l.trim_start();
-        for marker in ["```", "~~~"] {
-            if tl.starts_with(marker) {
-                fence = match fence {
-                    Some(m) if m == marker => None,
-                    None => Some(marker),
-                    other => other,
-                };
-                return None;
-            }
-        }
-        if fence.is_some() {
-            return None;
-        }
+    t.outside_fences().map(|(n, l)| {
         let mut prose = String::with_capacity(l.len());
         let mut in_code = false;
         for c in l.chars() {
@@ -94,7 +79,7 @@ fn prose_lines(t: &super::super::facts::Text) -> impl Iterator<Item = (usize, St
                 prose.push(c);
             }
         }
-        Some((n, prose))
+        (n, prose)
     })
 }
 
