@@ -284,30 +284,23 @@ fn status_and_plan_from_a_subdirectory_cover_the_whole_repository() {
     );
     git(tmp.path(), &["add", "-A"]);
     let api = tmp.path().join("services/api");
-    let status = |dir: &std::path::Path| {
-        let out = harden()
-            .args(["status", "--format", "json"])
-            .current_dir(dir)
-            .output()
-            .unwrap();
+    // `harden ARGS` run in `dir`: its JSON and its stderr.
+    let run_in = |dir: &std::path::Path, args: &[&str]| {
+        let out = harden().args(args).current_dir(dir).output().unwrap();
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         (v, String::from_utf8_lossy(&out.stderr).to_string())
     };
+    let status = |dir: &std::path::Path| run_in(dir, &["status", "--format", "json"]);
     let (at_root, _) = status(tmp.path());
     let (inside, note) = status(&api);
-    assert_eq!(at_root["controls"], inside["controls"]);
     assert!(at_root["controls"]
         .as_array()
         .is_some_and(|c| !c.is_empty()));
+    assert_eq!(at_root["controls"], inside["controls"]);
     assert_eq!(at_root["scores"], inside["scores"]);
     assert!(note.contains("covers the whole repository"), "{note}");
     let plan = |dir: &std::path::Path| {
-        let out = harden()
-            .args(["plan", "--format", "json"])
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (v, _) = run_in(dir, &["plan", "--format", "json"]);
         v["tasks"].as_array().map(Vec::len)
     };
     assert_eq!(plan(tmp.path()), plan(&api));
