@@ -199,7 +199,7 @@ pub fn load_and_scan_with(
     if !root.is_dir() {
         return Err(error(format!("{}: not a directory", root.display())));
     }
-    scan_scoped(common, Scope::Repository, adjust)
+    scan_scoped(common, Scope::Repository, true, adjust)
 }
 
 /// "PATH: no such file or directory", or the error as the system words it.
@@ -211,10 +211,12 @@ fn path_error(path: &Path, e: &std::io::Error) -> String {
     }
 }
 
-/// Loads config and scans `common.path` (a directory) for `scope`.
+/// Loads config and scans `common.path` (a directory) for `scope`; `plan_facts`
+/// when the output will show a plan ([`ScanOptions::plan_facts`]).
 fn scan_scoped(
     common: &CommonArgs,
     scope: Scope,
+    plan_facts: bool,
     adjust: impl FnOnce(&mut Config) -> Result<(), String>,
 ) -> Result<ScanReport, i32> {
     let root = &common.path;
@@ -225,6 +227,7 @@ fn scan_scoped(
         config,
         threads: common.threads,
         scope,
+        plan_facts,
     };
     let report = engine::scan(&opts);
     warn_incomplete(&report);
@@ -375,7 +378,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         );
     }
     let osv = args.osv.clone();
-    let mut report = match scan_scoped(&common, scope, |cfg| {
+    let mut report = match scan_scoped(&common, scope, shows_plan(args.format), |cfg| {
         if let Some(src) = osv {
             crate::osv::set_source(cfg, &src)?;
         }
@@ -574,16 +577,17 @@ fn report_extras(
             extras.status = Some(status.view());
         }
     }
-    let shows_plan = match format {
-        Format::Html | Format::Markdown => true,
-        Format::Terminal => !report.findings.is_empty(),
-        _ => false,
-    };
-    if shows_plan {
+    if shows_plan(format) && (format != Format::Terminal || !report.findings.is_empty()) {
         let plan = crate::plan::build_plan(report, &crate::plan::model::PlanOptions::default());
         extras.plan = Some(plan.view());
     }
     Ok(extras)
+}
+
+/// Whether a report in `format` can show the plan (the terminal report shows it
+/// when there are findings).
+fn shows_plan(format: Format) -> bool {
+    matches!(format, Format::Html | Format::Markdown | Format::Terminal)
 }
 
 fn cmd_rules() -> i32 {

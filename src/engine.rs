@@ -165,6 +165,10 @@ pub struct ScanOptions {
     pub threads: usize,
     /// The part of the repository read.
     pub scope: Scope,
+    /// Read the facts only the plan's design tasks use (modules printing operational
+    /// output, shared constants): they need a parse of most shipped Python modules, so
+    /// a scan whose output shows no plan (JSON, SARIF) goes without them.
+    pub plan_facts: bool,
 }
 
 struct FileOutcome {
@@ -253,7 +257,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
                     o.skipped = Some(SkipReason::Unreadable);
                     o
                 } else {
-                    process_file(entry.abs, entry.rel, cfg, rules)
+                    process_file(entry.abs, entry.rel, cfg, rules, opts.plan_facts)
                 };
                 progress.tick();
                 let _ = tx.send(outcome);
@@ -371,25 +375,22 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         .map(|r| r.as_ref())
         .filter(|r| r.settles())
         .collect();
-    if !settling.is_empty() {
-        let mut by_rule: HashMap<&'static str, Vec<Finding>> = HashMap::new();
-        let mut rest = Vec::with_capacity(report.findings.len());
-        for f in std::mem::take(&mut report.findings) {
-            if settling.iter().any(|r| r.meta().id == f.rule) {
-                by_rule.entry(f.rule).or_default().push(f);
-            } else {
-                rest.push(f);
-            }
-        }
+    {
+        // Each settling rule's findings are taken out of the report in place (a
+        // second vector of every finding was the scan's peak memory on large trees);
+        // the order is restored by the final sort.
+        let mut settled = Vec::new();
         for rule in &settling {
-            let Some(mut own) = by_rule.remove(rule.meta().id) else {
+            let id = rule.meta().id;
+            let mut own = take_rule_findings(&mut report.findings, id);
+            if own.is_empty() {
                 continue;
-            };
+            }
             // Kept so a panicking rule's findings are still reported, as they were.
             let unrevised = own.clone();
             let panicked = catch_unwind(AssertUnwindSafe(|| rule.settle(&repo, &mut own))).is_err();
             if panicked {
-                rest.extend(unrevised);
+                settled.extend(unrevised);
                 report.diagnostics.push(Diagnostic {
                     path: String::new(),
                     line: None,
@@ -403,9 +404,9 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             for f in &mut own {
                 f.severity = cfg.severity_for(f.rule, f.severity);
             }
-            rest.extend(own);
+            settled.extend(own);
         }
-        report.findings = rest;
+        report.findings.append(&mut settled);
     }
     drop(quiet);
     rules::actions::script_context::carry_into_workflows(
@@ -448,6 +449,32 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     report.diagnostics.sort();
     report.model = model;
     report
+}
+
+/// Moves the findings of `rule` out of `findings`, both keeping their order, without
+/// a second vector of the rest (`Vec::extract_if` is newer than the crate's minimum Rust).
+fn take_rule_findings(findings: &mut Vec<Finding>, rule: &str) -> Vec<Finding> {
+    let mut taken = Vec::new();
+    findings.retain_mut(|f| {
+        if f.rule != rule {
+            return true;
+        }
+        let empty = Finding {
+            rule: "",
+            severity: Severity::Info,
+            message: String::new(),
+            path: String::new(),
+            span: 0..0,
+            region: Default::default(),
+            snippet: String::new(),
+            related: Vec::new(),
+            grouped: false,
+            fix: None,
+        };
+        taken.push(std::mem::replace(f, empty));
+        false
+    });
+    taken
 }
 
 /// An entry the walk could not read, usually a directory it could not list
@@ -500,7 +527,13 @@ fn rel_path(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// Reads and checks one file. Never panics: rule panics are caught per rule.
-fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) -> FileOutcome {
+fn process_file(
+    abs: &Path,
+    rel: String,
+    cfg: &Config,
+    rules: &[Box<dyn Rule>],
+    plan_facts: bool,
+) -> FileOutcome {
     let class = classify::classify_name(&rel);
     let wants_text = rules.iter().any(|r| r.wants_all_text());
     let mut kind = match class {
@@ -620,7 +653,14 @@ fn process_file(abs: &Path, rel: String, cfg: &Config, rules: &[Box<dyn Rule>]) 
     let mut diags = Vec::new();
     {
         let _budget = crate::budget::start(crate::budget::file_budget());
-        check_file(&cx, rules, &mut findings, &mut diags, &mut outcome);
+        check_file(
+            &cx,
+            rules,
+            plan_facts,
+            &mut findings,
+            &mut diags,
+            &mut outcome,
+        );
         if crate::budget::was_exceeded()
             && !diags
                 .iter()
@@ -787,6 +827,7 @@ fn each_rule<'r>(
 fn check_file(
     cx: &FileCx<'_>,
     rules: &[Box<dyn Rule>],
+    plan_facts: bool,
     findings: &mut Vec<Finding>,
     diags: &mut Vec<Diagnostic>,
     outcome: &mut FileOutcome,
@@ -938,7 +979,7 @@ fn check_file(
             each_rule(rules, path, findings, diags, None, |r, s| {
                 r.check_python(&py, cx, s)
             });
-            model_facts(outcome, |m| m.python(cx.file, &py));
+            model_facts(outcome, |m| m.python(cx.file, &py, plan_facts));
             match py.parsed() {
                 Some(Ok(tree)) if tree.root().has_error() => {
                     outcome.parse_error = true;

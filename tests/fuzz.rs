@@ -302,6 +302,7 @@ fn t_pipeline(name: &str, b: &[u8]) {
         config: config.clone(),
         threads: 1,
         scope: Default::default(),
+        plan_facts: true,
     };
     let report = engine::scan(&opts);
     for f in [

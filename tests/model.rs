@@ -273,6 +273,7 @@ fn held_kubernetes_findings_keep_their_own_fixes_under_parallel_scanning() {
         config: harden::config::Config::default(),
         threads: 8,
         scope: Default::default(),
+        plan_facts: true,
     };
     let report = harden::engine::scan(&opts);
     let limits: Vec<_> = report

@@ -96,6 +96,7 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
         config: config.clone(),
         threads: 0,
         scope: Default::default(),
+        plan_facts: true,
     };
     let mut outcome = FixOutcome::default();
     let mut blocked: BTreeSet<String> = BTreeSet::new();
@@ -290,6 +291,7 @@ fn add_security_workflow(
         config: config.clone(),
         threads: 0,
         scope: Default::default(),
+        plan_facts: true,
     });
 }
 

@@ -342,13 +342,18 @@ impl Facts {
     }
 
     /// A Python module: the database connections it opens itself, and for a
-    /// shipped module the `print()` calls that are operational output and its
-    /// literal constants. The tree is parsed only when a cheap test of the text
-    /// says a fact could be there.
-    pub fn python(&mut self, file: &SourceFile, py: &crate::parse::python::PythonFile<'_>) {
+    /// shipped module, when the plan is wanted (`plan_facts`), the `print()` calls
+    /// that are operational output and its literal constants. The tree is parsed only
+    /// when a cheap test of the text says a fact could be there.
+    pub fn python(
+        &mut self,
+        file: &SourceFile,
+        py: &crate::parse::python::PythonFile<'_>,
+        plan_facts: bool,
+    ) {
         // The print and parameter facts are asked of shipped modules only
         // (`Repository::printing_modules`, `shared_constants`): a test is not read.
-        if roles::role_of(&file.path) == roles::FileRole::Production {
+        if plan_facts && roles::role_of(&file.path) == roles::FileRole::Production {
             self.printing_modules
                 .extend(modules::printing_module(&file.path, &file.text, py));
             if !modules::prints_by_design(&file.path, &file.text) {

@@ -19,6 +19,7 @@ pub fn scan_with(root: &Path, rules: &[Box<dyn Rule>]) -> ScanReport {
         config: Config::default(),
         threads: 2,
         scope: Default::default(),
+        plan_facts: true,
     };
     engine::scan_with(&opts, rules)
 }
@@ -30,6 +31,7 @@ pub fn scan_with_own_config(root: &Path, rules: &[Box<dyn Rule>]) -> ScanReport 
         config: Config::load(root, None).expect("fixture config loads"),
         threads: 2,
         scope: Default::default(),
+        plan_facts: true,
     };
     engine::scan_with(&opts, rules)
 }
@@ -41,6 +43,7 @@ pub fn scan_all(root: &Path) -> ScanReport {
         config: Config::load(root, None).expect("fixture config loads"),
         threads: 2,
         scope: Default::default(),
+        plan_facts: true,
     };
     engine::scan(&opts)
 }

@@ -378,6 +378,7 @@ pub(crate) fn scan_and_fix(
         config: crate::config::Config::default(),
         threads: 1,
         scope: Default::default(),
+        plan_facts: true,
     };
     let report = crate::engine::scan_with(&opts, &[rule]);
     let mut edits: Vec<_> = report

@@ -113,6 +113,34 @@ fn normalise(text: &str) -> String {
 }
 
 /// Normalised `key=value` entries of a qualifying mapping, or `None`.
+/// Whether the text could hold a parameter block, without parsing it: the word
+/// `dict`, or at least [`MIN_KEYS`] string keys (a closing quote, then only
+/// whitespace or line continuations, then `:`). Every mapping [`entries`] accepts
+/// passes (short of a comment between a key and its colon), so a module that fails
+/// is spared the parse.
+fn may_hold_mapping(text: &str) -> bool {
+    if text.contains("dict") {
+        return true;
+    }
+    let b = text.as_bytes();
+    let mut keys = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c != b'"' && c != b'\'' {
+            continue;
+        }
+        let next = b[i + 1..]
+            .iter()
+            .find(|&&x| !matches!(x, b' ' | b'\t' | b'\r' | b'\n' | b'\\'));
+        if next == Some(&b':') {
+            keys += 1;
+            if keys >= MIN_KEYS {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn entries(n: Node<'_>, src: &[u8]) -> Option<Vec<String>> {
     let text = |n: Node<'_>| n.utf8_text(src).unwrap_or("");
     let mut out = Vec::new();
@@ -220,7 +248,10 @@ impl Rule for DuplicatedMapping {
     }
 
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        if cx.role != FileRole::Production || says_generated(&cx.file.text) {
+        if cx.role != FileRole::Production
+            || says_generated(&cx.file.text)
+            || !may_hold_mapping(&cx.file.text)
+        {
             return;
         }
         let src = cx.file.text.as_bytes();
@@ -300,5 +331,25 @@ impl Rule for DuplicatedMapping {
             );
             f.related = iter.map(|c| c.at).collect();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hold_mapping;
+
+    #[test]
+    fn the_text_test_lets_every_parameter_block_through() {
+        assert!(may_hold_mapping(
+            "P = {'depth': 6, 'lr': 0.1, \"seed\" : 1, 'n': 2}"
+        ));
+        assert!(may_hold_mapping(
+            "P = {\n  'a':\n 1,\n 'b': 2,\n 'c' \\\n : 3,\n 'd': 4}"
+        ));
+        assert!(may_hold_mapping("P = dict (depth=6, lr=0.1, seed=1, n=2)"));
+        assert!(!may_hold_mapping(
+            "x = {'a': 1, 'b': 2, 'c': 3}\nprint('done: ok')"
+        ));
+        assert!(!may_hold_mapping("def f(x):\n    return x[1:2]\n"));
     }
 }

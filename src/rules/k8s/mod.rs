@@ -475,6 +475,7 @@ mod odd_shapes {
             config: Config::default(),
             threads: 1,
             scope: Default::default(),
+            plan_facts: true,
         };
         let report = scan_with(&opts, &rules);
         let failures: Vec<_> = report

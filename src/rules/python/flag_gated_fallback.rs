@@ -466,17 +466,22 @@ impl Rule for FlagGatedFallback {
             return;
         }
         let text = cx.file.text.as_str();
+        // The words decide whether the tree is needed at all: a module with neither
+        // flag definitions nor a gated fallback is never parsed for this rule.
+        let defines_flags =
+            text.contains("getenv") || text.contains("environ") || text.contains("Field(");
+        let raises = text.contains("raise") || text.contains("exit");
+        let shape1 = raises && text.contains("except");
+        let shape2 = raises && has_word(text, SECRET_WORDS);
+        if !(defines_flags || shape1 || shape2) {
+            return;
+        }
         let Some(m) = Module::new(py, text) else {
             return;
         };
-        if text.contains("getenv") || text.contains("environ") || text.contains("Field(") {
+        if defines_flags {
             self.record_defs(&m, cx);
         }
-        if !(text.contains("raise") || text.contains("exit")) {
-            return;
-        }
-        let shape1 = text.contains("except");
-        let shape2 = has_word(text, SECRET_WORDS);
         if !(shape1 || shape2) {
             return;
         }
