@@ -309,3 +309,42 @@ fn held_kubernetes_findings_keep_their_own_fixes_under_parallel_scanning() {
         );
     }
 }
+
+/// A Dockerfile without `HEALTHCHECK` in a repository that deploys to Kubernetes cites
+/// one probe as the reason it is lowered. With files checked in parallel, "the first
+/// probe seen" was whichever manifest a thread finished first, so two runs of the same
+/// tree cited different files. The probe cited is now the first by path.
+#[test]
+fn the_probe_cited_for_a_missing_healthcheck_is_the_same_on_every_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..60 {
+        let pad = "# padding\n".repeat((60 - i) % 23);
+        common::write(
+            dir.path(),
+            &format!("deploy/app{i:02}.yaml"),
+            &format!("{pad}apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n      labels: {{app: app{i}}}\n    spec:\n      containers:\n        - name: app{i}\n          image: registry.example.com/app{i}:1.0\n          readinessProbe:\n            httpGet: {{path: /ready, port: 8080}}\n"),
+        );
+    }
+    common::write(
+        dir.path(),
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY . /app\nUSER app\nEXPOSE 8080\nCMD [\"gunicorn\", \"app:app\"]\n",
+    );
+    let opts = harden::engine::ScanOptions {
+        root: dir.path().to_path_buf(),
+        config: harden::config::Config::default(),
+        threads: 8,
+        scope: Default::default(),
+        plan_facts: true,
+    };
+    for _ in 0..5 {
+        let report = harden::engine::scan(&opts);
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "docker/missing-healthcheck")
+            .expect("the Dockerfile has no HEALTHCHECK");
+        let cited: Vec<_> = f.related.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(cited, ["deploy/app00.yaml"], "{f:?}");
+    }
+}

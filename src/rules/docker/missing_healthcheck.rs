@@ -146,8 +146,15 @@ impl Rule for MissingHealthcheck {
         for w in crate::rules::k8s::workloads(doc, cx) {
             for c in &w.containers {
                 if let Some((_, probe)) = c.probes().first() {
+                    // Files are checked in parallel: the probe cited is the first by
+                    // path, not the first a thread happened to read, so the report is
+                    // the same on every run.
                     if let Ok(mut seen) = self.probed.lock() {
-                        if seen.is_none() {
+                        let earlier = seen.as_ref().is_none_or(|s: &Related| {
+                            (s.path.as_str(), s.span.start)
+                                > (cx.file.path.as_str(), probe.span.start)
+                        });
+                        if earlier {
                             *seen = Some(cx.locate(
                                 probe.span.clone(),
                                 "this repository deploys to Kubernetes, whose probes replace `HEALTHCHECK`",
