@@ -92,6 +92,9 @@ const SERVERS: &[&str] = &[
     "node app",
     "npm start",
     "npm run start",
+    "pnpm start",
+    "pnpm run start",
+    "bun start",
     "yarn start",
     "next start",
     "streamlit run",
@@ -124,6 +127,35 @@ fn helm_probe(repo: &RepoCx<'_>) -> Option<Related> {
         span: 0..0,
         region: Region { start: at, end: at },
         message: "this repository deploys to Kubernetes (a Helm chart), whose probes replace `HEALTHCHECK`".to_string(),
+    })
+}
+
+/// The server a command starts, as the command writes it (`pnpm start-docker`, not
+/// the `npm start` inside it): a [`SERVERS`] name that begins a word, extended to the
+/// end of the word it ends in. `None` when the command starts none of them.
+fn server_named(command: &str) -> Option<String> {
+    let lower = command.to_ascii_lowercase();
+    SERVERS.iter().find_map(|s| {
+        // A name written with a trailing space (`rails s `) is a whole word already.
+        let (name, whole) = (*s, s.ends_with(' '));
+        let start = lower.match_indices(name).map(|(p, _)| p).find(|&p| {
+            lower[..p]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+        })?;
+        let rest = &command[start + name.len()..];
+        let tail = match whole {
+            true => 0,
+            false => rest
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                .unwrap_or(rest.len()),
+        };
+        Some(
+            command[start..start + name.len() + tail]
+                .trim_end()
+                .to_string(),
+        )
     })
 }
 
@@ -210,13 +242,10 @@ impl Rule for MissingHealthcheck {
             .rev()
             .find(|i| matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT"));
         let entry = instrs.iter().rev().find(|i| i.keyword == "ENTRYPOINT");
-        let server = [cmd, entry].into_iter().flatten().find_map(|i| {
-            let t = command_text(i).to_ascii_lowercase();
-            SERVERS
-                .iter()
-                .find(|s| t.contains(*s))
-                .map(|s| (*i, s.trim().to_string()))
-        });
+        let server = [cmd, entry]
+            .into_iter()
+            .flatten()
+            .find_map(|i| server_named(&command_text(i)).map(|s| (*i, s)));
         let (at, why) = match (server, expose) {
             (Some((i, s)), _) => (i, format!("starts `{s}`")),
             (None, Some(e)) => (*e, format!("exposes `{}`", e.args_text().trim())),
@@ -250,6 +279,20 @@ mod tests {
             1
         );
         assert_eq!(n("FROM python:3.12\nEXPOSE 8000\nHEALTHCHECK NONE\n"), 0);
+        // Named as the command writes it.
+        let msg = |t: &str| check(&MissingHealthcheck::default(), t)[0].message.clone();
+        assert!(
+            msg("FROM node:22\nCMD [\"pnpm\", \"start-docker\"]\n").contains("`pnpm start-docker`")
+        );
+        assert!(msg("FROM node:22\nCMD npm start\n").contains("`npm start`"));
+        assert!(
+            msg("FROM python:3.12\nCMD [\"/venv/bin/gunicorn\", \"app:app\"]\n")
+                .contains("`gunicorn`")
+        );
+        assert_eq!(
+            n("FROM python:3.12\nCMD [\"python\", \"-m\", \"mygunicorn_tool\"]\n"),
+            0
+        );
         assert_eq!(
             n("FROM python:3.12 AS b\nHEALTHCHECK CMD true\nFROM b\nEXPOSE 80\n"),
             0
