@@ -27,6 +27,10 @@ const MAX_OUTPUT: usize = 4 << 20;
 const MAX_DEPTH: usize = 64;
 /// `range` over more items than this is not rendered.
 const MAX_ITEMS: usize = 1000;
+/// Rendering stops (the rest is a gap) after this many template nodes, `include`s
+/// and `range` items counted together: a helper that includes itself inside a range
+/// would otherwise take exponential time with no output to stop it.
+const MAX_STEPS: usize = 200_000;
 
 /// A chart's defaults, as the templates see them.
 #[derive(Debug, Default)]
@@ -187,6 +191,7 @@ impl Rendered {
 /// Renders `template` with `chart`'s defaults.
 pub fn render(template: &str, chart: &Chart) -> Rendered {
     let nodes = parse_template(template);
+    let steps = std::cell::Cell::new(0);
     let mut r = Renderer {
         tpl: template,
         chart,
@@ -194,6 +199,7 @@ pub fn render(template: &str, chart: &Chart) -> Rendered {
         vars: HashMap::new(),
         stopped: false,
         includes: 0,
+        steps: &steps,
     };
     let root = Val::root();
     r.vars.insert("$".to_string(), root.clone());
@@ -639,6 +645,8 @@ struct Renderer<'a> {
     stopped: bool,
     /// How many `include`s deep this rendering is.
     includes: usize,
+    /// Work done by this rendering and the `include`s within it (see [`MAX_STEPS`]).
+    steps: &'a std::cell::Cell<usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -679,6 +687,12 @@ impl<'a> Renderer<'a> {
 
     fn block(&mut self, nodes: &[Node], dot: &Val<'a>, depth: usize) {
         for n in nodes {
+            self.steps.set(self.steps.get() + 1);
+            if self.steps.get() > MAX_STEPS && !self.stopped {
+                self.stopped = true;
+                let off = self.out.text.len();
+                self.out.gaps.push(off);
+            }
             if self.stopped {
                 return;
             }
@@ -1096,6 +1110,7 @@ impl<'a> Renderer<'a> {
             vars: HashMap::new(),
             stopped: false,
             includes: self.includes + 1,
+            steps: self.steps,
         };
         sub.vars.insert("$".to_string(), Val::root());
         sub.block(body, ctx, 0);
@@ -1305,6 +1320,16 @@ mod tests {
         ] {
             let _ = render(t, &c);
         }
+        // A helper that includes itself twice in a range: stopped by the step budget.
+        let bomb = Chart::new(Some("name: x\n"), Some("items: [1, 2, 3, 4, 5, 6, 7, 8]\n"))
+            .with_helpers(
+                "{{- define \"x\" }}{{ range $.Values.items }}{{ include \"x\" $ }}{{ include \"x\" $ }}{{ end }}{{ end }}"
+                    .to_string(),
+            );
+        let started = std::time::Instant::now();
+        let r = render("a: {{ include \"x\" . }}\n", &bomb);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert!(r.unresolved_in(&(3..4)), "{}", r.text);
         let deep = "{{ if .Values.probes }}".repeat(500);
         let _ = render(&deep, &c);
         let _ = render(
