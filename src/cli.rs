@@ -113,6 +113,11 @@ struct ScanArgs {
     /// Report only findings at or above this severity.
     #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
     min_severity: Option<Severity>,
+    /// Scan the whole repository PATH is part of: from a subdirectory of a git work
+    /// tree, its top (as `status` and `plan` do), so a check such as a plan task's
+    /// "done when" command means the same wherever it is run.
+    #[arg(long)]
+    repository: bool,
     /// Order of the findings in the terminal and concise formats: most severe first,
     /// or grouped by file.
     #[arg(long, value_enum, default_value_t = output::SortOrder::Severity)]
@@ -162,7 +167,10 @@ pub fn run() -> i32 {
             args.common.path = whole_repository(&args.common.path, "baseline");
             crate::plan::run_baseline_cli(args)
         }
-        Command::Fix(args) => crate::fix::run_cli(args),
+        Command::Fix(mut args) => {
+            args.common.path = whole_repository(&args.common.path, "fix");
+            crate::fix::run_cli(args)
+        }
         Command::Sbom(args) => crate::sbom::run_cli(args),
         Command::Probe(args) => crate::probe::run_cli(args),
         Command::Report(args) => crate::org::run_cli(args),
@@ -358,7 +366,15 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             ));
         }
     }
-    let targets: Vec<PathBuf> = std::iter::once(args.common.path.clone())
+    let first = if args.repository {
+        if !args.more.is_empty() {
+            return error("--repository scans one directory's whole repository; name no files");
+        }
+        repository_top(&args.common.path)
+    } else {
+        args.common.path.clone()
+    };
+    let targets: Vec<PathBuf> = std::iter::once(first)
         .chain(args.more.iter().cloned())
         .collect();
     let (root, scope) = match resolve_targets(&targets) {
@@ -505,7 +521,7 @@ fn larger_work_tree(dir: &Path) -> Option<WorkTree> {
 }
 
 /// The repository `path` belongs to, for the commands that judge a whole repository
-/// (`status`, `plan`, `baseline`): run from a subdirectory of a git work tree, they
+/// (`status`, `plan`, `baseline`, `fix`): run from a subdirectory of a git work tree, they
 /// would report every repository-level control (CI, Dependabot, the security policy)
 /// missing and plan work that is already done. `path` itself when it was named (not
 /// `.`), is the top of its work tree, in none, or not a part of the one above (see
@@ -526,6 +542,15 @@ fn whole_repository(path: &Path, command: &str) -> PathBuf {
         wt.top.display()
     );
     wt.top
+}
+
+/// For `scan --repository`: the top of the work tree `path` is a part of (named or
+/// not), else `path`.
+fn repository_top(path: &Path) -> PathBuf {
+    match larger_work_tree(path).filter(|_| path.is_dir()) {
+        Some(wt) => wt.top,
+        None => path.to_path_buf(),
+    }
 }
 
 /// The root for a scan of `files` (absolute): their work tree's top, else the

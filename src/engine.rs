@@ -223,6 +223,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let (tx, rx) = mpsc::channel::<FileOutcome>();
     let quiet = QuietPanics::install();
     let progress = Progress::start();
+    let charts = crate::charts::Charts::new(root.to_path_buf());
 
     let mut report = ScanReport::default();
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
@@ -257,7 +258,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
                     o.skipped = Some(SkipReason::Unreadable);
                     o
                 } else {
-                    process_file(entry.abs, entry.rel, cfg, rules, opts.plan_facts)
+                    process_file(entry.abs, entry.rel, cfg, rules, opts.plan_facts, &charts)
                 };
                 progress.tick();
                 let _ = tx.send(outcome);
@@ -533,6 +534,7 @@ fn process_file(
     cfg: &Config,
     rules: &[Box<dyn Rule>],
     plan_facts: bool,
+    charts: &crate::charts::Charts,
 ) -> FileOutcome {
     let class = classify::classify_name(&rel);
     let wants_text = rules.iter().any(|r| r.wants_all_text());
@@ -647,6 +649,7 @@ fn process_file(
         kind,
         role: roles::role_of(&file.path),
         config: cfg,
+        helm: None,
     };
     outcome.scanned = true;
     let mut findings = Vec::new();
@@ -660,6 +663,7 @@ fn process_file(
             &mut findings,
             &mut diags,
             &mut outcome,
+            charts,
         );
         if crate::budget::was_exceeded()
             && !diags
@@ -709,6 +713,101 @@ fn process_file(
     }
     outcome.secrets = values;
     outcome
+}
+
+/// A Helm chart template: rendered from the chart's `values.yaml` defaults and checked
+/// by the Kubernetes rules, which report at the template or at the values line a value
+/// came from; a note says how it was checked (what could not be rendered is left out,
+/// never guessed: see [`crate::parse::helm`]).
+fn check_helm_template(
+    cx: &FileCx<'_>,
+    chart: &crate::charts::LoadedChart,
+    rules: &[Box<dyn Rule>],
+    findings: &mut Vec<Finding>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let path = cx.file.path.as_str();
+    let rendered = crate::parse::helm::render(&cx.file.text, &chart.chart);
+    let file = SourceFile::new(path, rendered.text.clone());
+    let view = rules::HelmView {
+        rendered: &rendered,
+        template: cx.file,
+        values: &chart.values,
+    };
+    let hcx = FileCx {
+        file: &file,
+        kind: cx.kind,
+        role: cx.role,
+        config: cx.config,
+        helm: Some(&view),
+    };
+    let defaults = if chart.has_values {
+        format!("the defaults in `{}`", chart.values.path)
+    } else {
+        "no values (the chart has no readable `values.yaml`)".to_string()
+    };
+    let y = yaml::parse(&rendered.text);
+    if y.refused.is_some() || y.error.is_some() {
+        let line = y
+            .error
+            .as_ref()
+            .map(|e| cx.file.lines.line_of(rendered.template_offset(e.start)) + 1);
+        diags.push(Diagnostic {
+            path: path.to_string(),
+            line,
+            message: format!(
+                "Helm template rendered with {defaults} is not valid YAML there; not checked"
+            ),
+        });
+        return;
+    }
+    let (mut workloads, mut partial) = (0, 0);
+    let mut local = Vec::new();
+    for doc in &y.documents {
+        let Some(root) = &doc.root else { continue };
+        if !is_k8s_object(root) {
+            continue;
+        }
+        if let Some(pod) = embed::pod_spec(root) {
+            workloads += 1;
+            if hcx.gap_after(pod.span.start) {
+                partial += 1;
+            }
+        }
+        each_rule(rules, path, &mut local, diags, None, |r, s| {
+            r.check_k8s(root, &hcx, s)
+        });
+    }
+    // Findings reported in place (none of the k8s rules does today) move to the template.
+    for mut f in local {
+        f.span = hcx.locate(f.span.clone(), String::new()).span;
+        findings.push(f);
+    }
+    let unknown: Vec<String> = rendered
+        .unknown
+        .iter()
+        .take(3)
+        .map(|(_, what)| format!("`{what}`"))
+        .collect();
+    let mut message =
+        format!("Helm template rendered with {defaults} and checked: {workloads} workload(s)");
+    if partial > 0 {
+        message.push_str(&format!(
+            ", {partial} with blocks not rendered (only what they set is checked, nothing reported missing)"
+        ));
+    }
+    if !unknown.is_empty() {
+        message.push_str(&format!(
+            "; not rendered ({} place(s)): {}",
+            rendered.gaps.len(),
+            unknown.join(", ")
+        ));
+    }
+    diags.push(Diagnostic {
+        path: path.to_string(),
+        line: None,
+        message,
+    });
 }
 
 /// What `status` reads of a compose file, a workflow or action, `dependabot.yml`, or a YAML file that
@@ -831,6 +930,7 @@ fn check_file(
     findings: &mut Vec<Finding>,
     diags: &mut Vec<Diagnostic>,
     outcome: &mut FileOutcome,
+    charts: &crate::charts::Charts,
 ) {
     let path = cx.file.path.as_str();
     let text = cx.file.text.as_str();
@@ -884,13 +984,21 @@ fn check_file(
             let manifest =
                 cx.kind == FileKind::Yaml && crate::model::kubernetes::may_be_manifest(text);
             if crate::model::template::marker_line(text, workflow).is_some() {
-                diags.push(Diagnostic {
-                    path: path.to_string(),
-                    line: None,
-                    message:
-                        "not parsed: a template (Helm/Jinja `{{ }}` outside quotes), not plain YAML"
-                            .to_string(),
-                });
+                let chart = (cx.kind == FileKind::Yaml
+                    && text.contains("apiVersion")
+                    && text.contains("kind"))
+                .then(|| charts.for_template(path))
+                .flatten();
+                match chart {
+                    Some(chart) => check_helm_template(cx, &chart, rules, findings, diags),
+                    None => diags.push(Diagnostic {
+                        path: path.to_string(),
+                        line: None,
+                        message:
+                            "not parsed: a template (Helm/Jinja `{{ }}` outside quotes), not plain YAML"
+                                .to_string(),
+                    }),
+                }
                 outcome.model.template(path);
                 if matches!(cx.kind, FileKind::Compose | FileKind::Dependabot)
                     || manifest

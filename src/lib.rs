@@ -7,6 +7,7 @@
 
 pub mod actions_pins;
 pub mod budget;
+pub mod charts;
 pub mod classify;
 pub mod cli;
 pub mod config;

@@ -322,7 +322,7 @@ fn the_probe_cited_for_a_missing_healthcheck_is_the_same_on_every_run() {
         common::write(
             dir.path(),
             &format!("deploy/app{i:02}.yaml"),
-            &format!("{pad}apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n      labels: {{app: app{i}}}\n    spec:\n      containers:\n        - name: app{i}\n          image: registry.example.com/app{i}:1.0\n          readinessProbe:\n            httpGet: {{path: /ready, port: 8080}}\n"),
+            format!("{pad}apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n      labels: {{app: app{i}}}\n    spec:\n      containers:\n        - name: app{i}\n          image: registry.example.com/app{i}:1.0\n          readinessProbe:\n            httpGet: {{path: /ready, port: 8080}}\n"),
         );
     }
     common::write(

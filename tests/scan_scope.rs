@@ -306,3 +306,69 @@ fn status_and_plan_from_a_subdirectory_cover_the_whole_repository() {
     assert_eq!(plan(tmp.path()), plan(&api));
     assert!(plan(&api).is_some_and(|n| n > 0));
 }
+
+/// `fix` from a subdirectory (no PATH) fixes the repository it belongs to, as `status` and
+/// `plan` judge it: the same changes as at the top (the repository-level ones included),
+/// and a note on stderr.
+#[test]
+fn fix_from_a_subdirectory_covers_the_whole_repository() {
+    let tmp = monorepo();
+    let api = tmp.path().join("services/api");
+    let fix = |dir: &std::path::Path| {
+        let out = harden()
+            .args(["fix", "--dry-run"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (at_root, _) = fix(tmp.path());
+    let (inside, note) = fix(&api);
+    assert!(at_root.contains("would fix"), "{at_root}");
+    assert!(!at_root.contains("would fix 0 finding"), "{at_root}");
+    assert_eq!(at_root, inside);
+    assert!(note.contains("fix covers the whole repository"), "{note}");
+}
+
+/// The plan's "done when" command (`harden scan --repository --rule … --fail-on info`)
+/// checks the whole repository wherever it is run: from a subdirectory without the
+/// flag, the scan covers that subtree only and would pass while the task is open.
+#[test]
+fn the_plans_done_when_command_holds_from_a_subdirectory() {
+    let tmp = monorepo();
+    write(tmp.path(), "docs/README.md", "# Operations\n");
+    git(tmp.path(), &["add", "-A"]);
+    let api = tmp.path().join("docs");
+    let out = harden()
+        .args(["plan", "--format", "markdown"])
+        .current_dir(&api)
+        .output()
+        .unwrap();
+    let plan = String::from_utf8_lossy(&out.stdout).to_string();
+    let check = plan
+        .split('`')
+        .find(|c| c.starts_with("harden scan --repository --rule shell/"))
+        .unwrap_or_else(|| panic!("no done-when check for the shell task:\n{plan}"))
+        .to_string();
+    let args: Vec<&str> = check.split_whitespace().skip(1).collect();
+    let code = |args: &[&str]| {
+        harden()
+            .args(args)
+            .current_dir(&api)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    // The open findings are in services/ and tools/, outside `docs/`.
+    assert_eq!(code(&args), Some(1), "{check}");
+    let subtree: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| *a != "--repository")
+        .collect();
+    assert_eq!(code(&subtree), Some(0), "{check}");
+}

@@ -27,7 +27,7 @@ pub const MAX_ROUNDS: usize = 5;
 #[derive(Args, Debug)]
 pub struct FixArgs {
     #[command(flatten)]
-    common: CommonArgs,
+    pub(crate) common: CommonArgs,
     /// Print unified diffs and change nothing.
     #[arg(long)]
     dry_run: bool,

@@ -3,6 +3,7 @@
 pub mod dockerfile;
 pub mod gha_expr;
 pub mod git_index;
+pub mod helm;
 pub mod image;
 pub mod makefile;
 pub mod python;

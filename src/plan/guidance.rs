@@ -99,7 +99,7 @@ pub fn verify(t: &Task) -> Vec<String> {
     };
     for r in t.rules.iter().filter(|r| !r.starts_with("design/")) {
         out.push(format!(
-            "`harden scan --rule {r} --fail-on info` reports nothing{scope}"
+            "`harden scan --repository --rule {r} --fail-on info` reports nothing{scope}"
         ));
         for (id, control) in super::phases::RULE_CONTROL {
             if id == r {
@@ -265,7 +265,8 @@ mod tests {
         let t = &group(&items)[0];
         let v = verify(t);
         assert!(v.contains(
-            &"`harden scan --rule docker/runs-as-root --fail-on info` reports nothing".to_string()
+            &"`harden scan --repository --rule docker/runs-as-root --fail-on info` reports nothing"
+                .to_string()
         ));
         assert!(v.contains(&"`harden status` shows `container-non-root` as done".to_string()));
         assert!(v

@@ -66,18 +66,112 @@ pub struct FileCx<'a> {
     pub role: FileRole,
     /// The effective configuration.
     pub config: &'a Config,
+    /// When `file` is a Helm template rendered from its chart's values: where the
+    /// rendered text came from, and what could not be rendered.
+    pub helm: Option<&'a HelmView<'a>>,
+}
+
+/// A Helm template rendered from its chart's `values.yaml` ([`crate::parse::helm`]):
+/// the rules read the rendered YAML as [`FileCx::file`] (under the template's path),
+/// and report at the template, or at the `values.yaml` line a value came from.
+pub struct HelmView<'a> {
+    /// The rendering and its origin map.
+    pub rendered: &'a crate::parse::helm::Rendered,
+    /// The template as written.
+    pub template: &'a SourceFile,
+    /// The chart's `values.yaml`.
+    pub values: &'a SourceFile,
 }
 
 impl FileCx<'_> {
     /// Captures a location in this file for cross-file rules (positions resolved now,
-    /// while the text is at hand).
+    /// while the text is at hand). For a rendered Helm template: the template's place.
     pub fn locate(&self, span: Range<usize>, message: impl Into<String>) -> Related {
+        if let Some(h) = self.helm {
+            let start = h.rendered.template_offset(span.start);
+            let end = h
+                .rendered
+                .template_offset(span.end.saturating_sub(1).max(span.start))
+                .max(start);
+            let line_end = h.template.text[start.min(h.template.text.len())..]
+                .find('\n')
+                .map_or(h.template.text.len(), |i| start + i);
+            let span = start..(end + 1).min(line_end).max(start);
+            return Related {
+                path: h.template.path.clone(),
+                region: h.template.region(&span),
+                span,
+                message: message.into(),
+            };
+        }
         Related {
             path: self.file.path.clone(),
             region: self.file.region(&span),
             span,
             message: message.into(),
         }
+    }
+
+    /// Where a finding on the value at `span` is fixed: in a rendered Helm template
+    /// whose value there came from `values.yaml`, that line (with the template's place
+    /// as the related location); otherwise [`FileCx::locate`].
+    pub fn place(&self, span: Range<usize>) -> (Related, Option<Related>) {
+        if let Some(h) = self.helm {
+            if let Some((v, action)) = h.rendered.from_values(&span) {
+                let line_end = h.values.text[v.min(h.values.text.len())..]
+                    .find('\n')
+                    .map_or(h.values.text.len(), |i| v + i);
+                let first = h.values.text[v.min(line_end)..line_end]
+                    .find(|c: char| !c.is_whitespace())
+                    .map_or(v, |i| v + i);
+                let vspan = first..line_end.max(first);
+                let at = Related {
+                    path: h.values.path.clone(),
+                    region: h.values.region(&vspan),
+                    span: vspan,
+                    message: String::new(),
+                };
+                let tpl_end = h.template.text[action.min(h.template.text.len())..]
+                    .find('\n')
+                    .map_or(h.template.text.len(), |i| action + i);
+                let tspan = action..tpl_end.max(action);
+                let related = Related {
+                    path: h.template.path.clone(),
+                    region: h.template.region(&tspan),
+                    span: tspan,
+                    message: "the chart template that renders this value".to_string(),
+                };
+                return (at, Some(related));
+            }
+        }
+        (self.locate(span, String::new()), None)
+    }
+
+    /// The line of `at` as a snippet, from whichever file it is in.
+    pub fn snippet(&self, at: &Related) -> String {
+        let file = match self.helm {
+            Some(h) if at.path == h.values.path && at.path != h.template.path => h.values,
+            Some(h) => h.template,
+            None => self.file,
+        };
+        crate::engine::snippet_of(file, at.region.start.line)
+    }
+
+    /// Whether `span` holds a Helm value that was not rendered (never, outside charts).
+    pub fn unresolved(&self, span: &Range<usize>) -> bool {
+        self.helm.is_some_and(|h| h.rendered.unresolved_in(span))
+    }
+
+    /// Whether something was left unrendered from `start` to the end of its YAML
+    /// document (never, outside charts): absence there is not evidence.
+    pub fn gap_after(&self, start: usize) -> bool {
+        self.helm.is_some_and(|h| {
+            let text = &h.rendered.text;
+            let end = text[start.min(text.len())..]
+                .find("\n---")
+                .map_or(text.len() + 1, |i| start + i + 1);
+            h.rendered.gap_in(start..end)
+        })
     }
 }
 

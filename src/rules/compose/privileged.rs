@@ -107,6 +107,10 @@ const HOST_AGENTS: &[&str] = &[
     "csi-",
     "device-plugin",
     "dcgm-exporter",
+    // Exporters of the node's own metrics (systemd units, Windows host, conntrack table).
+    "systemd-exporter",
+    "windows-exporter",
+    "conntrack-stats-exporter",
     "falco",
     "autoheal",
     // Job schedulers that run their jobs through the Docker API (`docker exec` on labels).

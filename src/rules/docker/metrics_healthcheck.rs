@@ -32,7 +32,9 @@ test:` or a Kubernetes `livenessProbe`/`readinessProbe`/`startupProbe` (`httpGet
 or `exec.command`) whose only target is a metrics path (`/metrics`,
 `/actuator/prometheus`, `/prometheus`) or a well-known Prometheus exporter port (9100
 node, 9104 MySQL, 9121 Redis, 9187 PostgreSQL, 9113 nginx…). A check that also probes
-something else (`curl -f …/health && curl -f …/metrics`) is fine.
+something else (`curl -f …/health && curl -f …/metrics`) is fine, and so is a container
+whose image is itself an exporter (`prom/mysqld-exporter`, a chart of
+prometheus-community): its metrics endpoint is the service.
 
 ## Example
 ```yaml
@@ -116,6 +118,15 @@ fn metrics_probe(probe: &YamlNode) -> Option<(String, &YamlNode)> {
     Some((metrics_only(&cmd.strings().join(" "))?, cmd))
 }
 
+/// Whether `image` is a Prometheus exporter itself (`prom/mysqld-exporter:v0.15`,
+/// `openenergyprojects/modbus_exporter`): probing its metrics probes the service.
+fn is_exporter_image(image: &str) -> bool {
+    let name = image.split('@').next().unwrap_or(image);
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let last = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
+    last.ends_with("exporter") || last.contains("exporter-") || last.contains("exporter_")
+}
+
 const ADVICE: &str = "it says the exporter answers, not that the service works; add a /health route that checks the service's dependencies and probe that";
 
 impl Rule for MetricsHealthcheck {
@@ -153,6 +164,14 @@ impl Rule for MetricsHealthcheck {
             let Some(test) = svc.value.at(&["healthcheck", "test"]) else {
                 continue;
             };
+            if svc
+                .value
+                .get("image")
+                .and_then(|i| i.as_str())
+                .is_some_and(is_exporter_image)
+            {
+                continue;
+            }
             let cmd = test.strings().join(" ");
             if let Some(target) = metrics_only(&cmd) {
                 out.report(
@@ -172,6 +191,10 @@ impl Rule for MetricsHealthcheck {
         }
         for w in workloads(doc, cx) {
             for c in w.containers.iter().filter(|c| !c.init) {
+                let image = c.node.get("image").and_then(|i| i.as_str());
+                if image.is_some_and(is_exporter_image) {
+                    continue;
+                }
                 for (key, probe) in c.probes() {
                     if let Some((target, at)) = metrics_probe(probe) {
                         self.0.push(
@@ -200,6 +223,19 @@ impl Rule for MetricsHealthcheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exporter_images_are_the_service() {
+        assert!(is_exporter_image("natsio/prometheus-nats-exporter:0.15.0"));
+        assert!(is_exporter_image(
+            "openenergyprojects/modbus_exporter@sha256:ab"
+        ));
+        assert!(is_exporter_image(
+            "quay.io/prometheuscommunity/json-exporter"
+        ));
+        assert!(!is_exporter_image("ghcr.io/acme/api:2.0"));
+        assert!(!is_exporter_image("registry.local/exporter-team/api:1"));
+    }
 
     #[test]
     fn metrics_targets() {

@@ -468,6 +468,7 @@ pub mod testing {
             kind: FileKind::Dockerfile,
             role: FileRole::Production,
             config: &config,
+            helm: None,
         };
         let df = parse(text);
         let mut out = Vec::new();

@@ -45,6 +45,8 @@ ships. Files a kustomization lists under `patches`/`patchesStrategicMerge`, file
           image: registry.acme.io/voice/inference:latest
 ```
 
+In a Helm chart (templates rendered from `values.yaml`, README "Helm charts"): `image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"` is read with the defaults (an empty tag is the chart's `appVersion`); `tag: latest` is reported at its `values.yaml` line; an image a helper builds from something not rendered is not reported.
+
 ## Fix
 Pin the version the pipeline built (`registry.acme.io/voice/inference:2.0.1`), ideally the
 digest (`…@sha256:…`), through kustomize `images:` or Helm values.

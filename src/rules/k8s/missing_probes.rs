@@ -2,7 +2,7 @@
 
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
-use crate::rules::k8s::{skip_operational, workloads, Deferred, SERVING_KINDS};
+use crate::rules::k8s::{missing_in, skip_operational, workloads, Deferred, SERVING_KINDS};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -43,6 +43,8 @@ manifests are not checked.
           ports: [{containerPort: 8000}]
 ```
 
+In a Helm chart (templates rendered from `values.yaml`, README "Helm charts"): probes behind a values switch that is off by default count as missing; not reported when a block of the workload could not be rendered (a probe may be in it).
+
 ## Fix
 ```yaml
           readinessProbe:
@@ -79,7 +81,8 @@ impl Rule for MissingProbes {
             return;
         }
         for w in workloads(doc, cx) {
-            if !SERVING_KINDS.contains(&w.kind) {
+            // A probe may be in a Helm block that could not be rendered.
+            if !SERVING_KINDS.contains(&w.kind) || !w.complete {
                 continue;
             }
             let main: Vec<_> = w.containers.iter().filter(|c| !c.init).collect();
@@ -109,13 +112,13 @@ impl Rule for MissingProbes {
                 ),
                 (true, false) => continue,
             };
-                self.0.push(
+                self.0.keep(missing_in(
                     cx,
-                    c.anchor(),
+                    c,
+                    "readinessProbe",
                     severity,
                     format!("container `{}` in {} `{}` {what}", c.name(), w.kind, w.name),
-                    None,
-                );
+                ));
             }
         }
     }

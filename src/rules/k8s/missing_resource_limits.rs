@@ -4,7 +4,7 @@ use crate::edits::fix_setting;
 use crate::edits::yaml::{insert_keys, step_between, yaml_scalar};
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::YamlNode;
-use crate::rules::k8s::{skip_operational, workloads, Deferred};
+use crate::rules::k8s::{missing_in, skip_operational, workloads, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -42,6 +42,8 @@ or example manifests are not checked (see `k8s/latest-image` for how patches are
           resources:
             requests: {cpu: "2", memory: 8Gi}
 ```
+
+In a Helm chart (templates rendered from `values.yaml`, README "Helm charts"): reported at the chart's `resources:` line in `values.yaml` when the template takes it from there (`resources: {}`), else at the container in the template; not reported when a block of the workload could not be rendered (the limit may be in it); no automatic fix.
 
 ## Fix
 ```yaml
@@ -134,6 +136,9 @@ impl Rule for MissingResourceLimits {
             return;
         }
         for w in workloads(doc, cx) {
+            if !w.complete {
+                continue;
+            }
             for c in w.containers.iter().filter(|c| !c.init) {
                 let limits = c.node.at(&["resources", "limits"]);
                 if limits
@@ -147,9 +152,10 @@ impl Rule for MissingResourceLimits {
                 } else {
                     "has no memory limit"
                 };
-                let mut held = Deferred::pending(
+                let mut held = missing_in(
                     cx,
-                    c.anchor(),
+                    c,
+                    "resources",
                     Severity::Medium,
                     format!(
                         "container `{}` in {} `{}` {detail}; set `resources.limits.memory`",
@@ -157,10 +163,12 @@ impl Rule for MissingResourceLimits {
                         w.kind,
                         w.name
                     ),
-                    None,
                 );
                 held.limit_scope = Some(w.namespace.map(str::to_string));
-                held.fix = fix_for(&cx.file.text, c.node, cx);
+                // A rendered Helm template's offsets are not the file's: no edit.
+                if cx.helm.is_none() {
+                    held.fix = fix_for(&cx.file.text, c.node, cx);
+                }
                 self.0.keep(held);
             }
         }

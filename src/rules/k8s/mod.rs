@@ -117,6 +117,10 @@ pub(crate) struct Workload<'a> {
     pub pod: &'a YamlNode,
     /// Init containers first, then containers.
     pub containers: Vec<Container<'a>>,
+    /// Everything from the pod spec on was read: false in a Helm template where a
+    /// block there could not be rendered, so that a missing key may be in it
+    /// (rules then report only what is present).
+    pub complete: bool,
 }
 
 impl<'a> Workload<'a> {
@@ -151,8 +155,12 @@ pub(crate) fn workload<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Option<Workloa
     if !WORKLOAD_KINDS.contains(&kind) {
         return None;
     }
-    // A Helm chart's template that the engine's `{{` prefilter let through.
-    if cx.file.path.split('/').any(|seg| seg == "templates") && cx.file.text.contains("{{") {
+    // A Helm chart's template that the engine's `{{` prefilter let through (one the
+    // engine rendered from its chart's values comes with `cx.helm`).
+    if cx.helm.is_none()
+        && cx.file.path.split('/').any(|seg| seg == "templates")
+        && cx.file.text.contains("{{")
+    {
         return None;
     }
     let pod = crate::embed::pod_spec(doc)?;
@@ -183,6 +191,7 @@ pub(crate) fn workload<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Option<Workloa
             .and_then(|n| n.as_str())
             .unwrap_or("?"),
         namespace: doc.at(&["metadata", "namespace"]).and_then(|n| n.as_str()),
+        complete: !cx.gap_after(pod.span.start),
         pod,
         containers,
     })
@@ -195,6 +204,10 @@ pub(crate) fn skip_operational(cx: &FileCx<'_>) -> bool {
 
 pub(crate) struct Pending {
     at: Related,
+    /// The Helm template place of a finding reported at a `values.yaml` line.
+    related: Option<Related>,
+    /// Anchored on a Helm value that was not rendered: a guess, never reported.
+    guess: bool,
     snippet: String,
     message: String,
     severity: Severity,
@@ -208,6 +221,40 @@ pub(crate) struct Pending {
     /// For "may run as root": the container's image (dropped when the repository
     /// publishes that image from a Dockerfile whose `USER` is not root).
     pub runs_image: Option<String>,
+}
+
+/// A finding that `c` lacks something under `key`, held at the place a person adds
+/// it: in a Helm chart whose `key` block comes from `values.yaml` (`resources: {}`),
+/// that line; otherwise the container in its manifest or template.
+pub(crate) fn missing_in(
+    cx: &FileCx<'_>,
+    c: &Container<'_>,
+    key: &str,
+    severity: Severity,
+    message: String,
+) -> Pending {
+    if let Some(n) = c.node.get(key) {
+        if cx
+            .helm
+            .is_some_and(|h| h.rendered.from_values(&n.span).is_some())
+        {
+            return Deferred::pending(cx, n.span.clone(), severity, message, None);
+        }
+    }
+    Deferred::pending(cx, c.anchor(), severity, message, None).at_template(cx, c.anchor())
+}
+
+impl Pending {
+    /// Reports a finding about something missing at the template's place of `span`
+    /// (in a Helm chart, the container is fixed in its template even when the value
+    /// anchoring it came from `values.yaml`).
+    pub fn at_template(mut self, cx: &FileCx<'_>, span: Range<usize>) -> Pending {
+        self.at = cx.locate(span, String::new());
+        self.snippet = cx.snippet(&self.at);
+        self.related = None;
+        self.guess = false;
+        self
+    }
 }
 
 /// Findings held until the end of the scan, and what kustomizations said.
@@ -361,10 +408,13 @@ impl Deferred {
         message: String,
         image: Option<&str>,
     ) -> Pending {
-        let at = cx.locate(span, String::new());
-        let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+        let guess = cx.unresolved(&span);
+        let (at, related) = cx.place(span);
+        let snippet = cx.snippet(&at);
         Pending {
             at,
+            related,
+            guess,
             snippet,
             message,
             severity,
@@ -375,8 +425,11 @@ impl Deferred {
         }
     }
 
-    /// Holds `p` until the end of the scan.
+    /// Holds `p` until the end of the scan (a guess is dropped).
     pub fn keep(&self, p: Pending) {
+        if p.guess {
+            return;
+        }
         if let Ok(mut st) = self.state.lock() {
             st.pending.push(p);
         }
@@ -416,6 +469,7 @@ impl Deferred {
             let f = out.report(p.at, p.snippet, p.message);
             f.severity = p.severity;
             f.fix = p.fix;
+            f.related.extend(p.related);
         }
     }
 }

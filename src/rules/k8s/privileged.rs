@@ -3,7 +3,7 @@
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::rules::compose::privileged::{is_host_agent_image, is_runtime_socket};
-use crate::rules::k8s::{workloads, Deferred};
+use crate::rules::k8s::{missing_in, workloads, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -32,7 +32,8 @@ shared memory, a weaker wall but not the node itself (docs/severity.md); and an 
 `allowPrivilegeEscalation: true`: setuid binaries can gain root inside the container, a
 weakness that turns another bug into root there, not control of the node.
 
-Reported at low: a container that does not set `allowPrivilegeEscalation: false` (setuid
+Reported at low (not on Windows pods, `windowsOptions`, which have no setuid): a
+container that does not set `allowPrivilegeEscalation: false` (setuid
 binaries such as `sudo` in the image can then gain privileges; the Pod Security "restricted"
 profile requires it to be false).
 
@@ -52,6 +53,8 @@ Kustomize patches are not checked.
           securityContext:
             privileged: true
 ```
+
+In a Helm chart (templates rendered from `values.yaml`, README "Helm charts"): a value from `values.yaml` (`hostPID: true`, `privileged: true`) is reported at its line there, with the template as related location; the low `allowPrivilegeEscalation` finding is left out when a block of the workload could not be rendered.
 
 ## Fix
 ```yaml
@@ -177,15 +180,24 @@ impl Rule for Privileged {
                             w.kind, w.name
                         ),
                     );
-                } else if ape.and_then(|v| v.as_bool()).is_none() && privileged.is_none() {
-                    push(
-                    c.anchor(),
-                    Severity::Low,
-                    format!(
-                        "container `{name}` in {} `{}` does not set `allowPrivilegeEscalation: false`",
-                        w.kind, w.name
-                    ),
-                );
+                } else if ape.and_then(|v| v.as_bool()).is_none()
+                    && privileged.is_none()
+                    // Windows pods have no setuid: the setting does not apply there.
+                    && w.pod_sc("windowsOptions").is_none()
+                    && c.sc("windowsOptions").is_none()
+                    && w.complete
+                    && !ape.is_some_and(|v| cx.unresolved(&v.span))
+                {
+                    self.0.keep(missing_in(
+                        cx,
+                        c,
+                        "securityContext",
+                        Severity::Low,
+                        format!(
+                            "container `{name}` in {} `{}` does not set `allowPrivilegeEscalation: false`",
+                            w.kind, w.name
+                        ),
+                    ));
                 }
                 if let Some(caps) = c
                     .node

@@ -3,7 +3,7 @@
 use crate::finding::Severity;
 use crate::parse::yaml::YamlNode;
 use crate::roles::FileRole;
-use crate::rules::k8s::{workloads, Deferred};
+use crate::rules::k8s::{missing_in, workloads, Deferred};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -42,6 +42,8 @@ Kustomize patches and example manifests are not checked.
         - name: postgres
           image: postgres:16.2
 ```
+
+In a Helm chart (templates rendered from `values.yaml`, README "Helm charts"): reported at the `securityContext:` line of `values.yaml` when the template takes it from there (`securityContext: {}`); `runAsUser: 0` from values at its line; not reported when a block of the workload, or the user value, could not be rendered.
 
 ## Fix
 ```yaml
@@ -113,9 +115,24 @@ impl Rule for RunAsNonRoot {
                 if nonroot == Some(true) || eff_user.is_some_and(|(u, _)| u > 0) {
                     continue;
                 }
-                let mut held = Deferred::pending(
+                // In a Helm template: a security context not rendered, or a user
+                // that is not a value the defaults give, is no evidence of root.
+                let unknown = [
+                    c.sc("runAsUser"),
+                    c.sc("runAsNonRoot"),
+                    w.pod_sc("runAsUser"),
+                    w.pod_sc("runAsNonRoot"),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|n| cx.unresolved(&n.span));
+                if !w.complete || unknown {
+                    continue;
+                }
+                let mut held = missing_in(
                     cx,
-                    c.anchor(),
+                    c,
+                    "securityContext",
                     Severity::Medium,
                     format!(
                         "container `{}` in {} `{}` may run as root: set `runAsNonRoot: true` (and a non-zero `runAsUser`)",
@@ -123,7 +140,6 @@ impl Rule for RunAsNonRoot {
                         w.kind,
                         w.name
                     ),
-                    None,
                 );
                 held.runs_image = c
                     .node

@@ -52,6 +52,7 @@ mod tests {
             kind: FileKind::Python,
             role: role_of(path),
             config: &config,
+            helm: None,
         };
         let py = PythonFile::new(text);
         let mut out = Vec::new();
