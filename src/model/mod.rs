@@ -189,6 +189,8 @@ struct Kept {
     scripts: Vec<operations::ScriptFile>,
     /// Makefiles' rules, by path (which recipe lines `make TARGET` runs).
     makefiles: Vec<(String, Vec<MakeTarget>)>,
+    /// Documents' sections, links and mentions, as the readiness controls read them.
+    docs_files: Vec<docs::DocsFile>,
 }
 
 impl Kept {
@@ -221,6 +223,7 @@ impl Kept {
         self.dependabots.extend(other.dependabots);
         self.scripts.extend(other.scripts);
         self.makefiles.extend(other.makefiles);
+        self.docs_files.extend(other.docs_files);
     }
 
     /// Sorted for lookup (by path, or by file then line), duplicates dropped
@@ -260,6 +263,7 @@ impl Kept {
         self.makefiles.reverse();
         self.makefiles.sort_by(|a, b| a.0.cmp(&b.0));
         self.makefiles.dedup_by(|a, b| a.0 == b.0);
+        self.docs_files.sort_by(|a, b| a.path.cmp(&b.path));
     }
 }
 
@@ -361,6 +365,12 @@ impl Facts {
         self.kept
             .compose_files
             .push(operations::compose_file(file, yaml));
+    }
+
+    /// A document ([`docs::is_docs_file`]): its headings and sections, prose links,
+    /// rollback mentions and security policy, for `status`.
+    pub fn docs_file(&mut self, path: &str, text: &str) {
+        self.kept.docs_files.push(docs::docs_file(path, text));
     }
 
     /// Any file's text, by name: a logging configuration, the pre-commit
@@ -1066,6 +1076,12 @@ impl Repository {
     /// did not read it or it may not run operations.
     pub fn script(&self, path: &str) -> Option<&operations::ScriptFile> {
         by_path(&self.kept.scripts, path, |s| &s.path)
+    }
+
+    /// The document at `path` as the operations controls read it; `None` when the
+    /// walk did not read it ([`docs::is_docs_file`], or too large, binary, not UTF-8).
+    pub fn docs_file(&self, path: &str) -> Option<&docs::DocsFile> {
+        by_path(&self.kept.docs_files, path, |d| &d.path)
     }
 
     /// The Dependabot configuration at `path` as the walk read it.
