@@ -191,6 +191,9 @@ struct Kept {
     makefiles: Vec<(String, Vec<MakeTarget>)>,
     /// Documents' sections, links and mentions, as the readiness controls read them.
     docs_files: Vec<docs::DocsFile>,
+    /// Directories split off into a repository of their own (`git subtree push
+    /// --prefix=DIR`): their `.github/workflows/` run there.
+    mirrored: Vec<String>,
 }
 
 impl Kept {
@@ -224,6 +227,7 @@ impl Kept {
         self.scripts.extend(other.scripts);
         self.makefiles.extend(other.makefiles);
         self.docs_files.extend(other.docs_files);
+        self.mirrored.extend(other.mirrored);
     }
 
     /// Sorted for lookup (by path, or by file then line), duplicates dropped
@@ -264,6 +268,8 @@ impl Kept {
         self.makefiles.sort_by(|a, b| a.0.cmp(&b.0));
         self.makefiles.dedup_by(|a, b| a.0 == b.0);
         self.docs_files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.mirrored.sort();
+        self.mirrored.dedup();
     }
 }
 
@@ -688,10 +694,13 @@ impl Facts {
 
     /// Any file, after its kind's own extractor: what build tools' configurations
     /// build (bake, skaffold, `devcontainer.json`, Tiltfile), `docker build` lines in
-    /// files not read as commands elsewhere (other CI systems), and words that name
-    /// a Dockerfile.
+    /// files not read as commands elsewhere (other CI systems), words that name
+    /// a Dockerfile, and directories split off by `git subtree push --prefix`.
     pub fn text_refs(&mut self, file: &SourceFile, kind: FileKind) {
         let text = file.text.as_str();
+        if text.contains("--prefix") || text.contains("-P ") {
+            self.kept.mirrored.extend(ci::mirrored_prefixes(text));
+        }
         let lower_has = |w: &str| {
             memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some()
                 || memchr::memmem::find(text.as_bytes(), w.to_ascii_uppercase().as_bytes())
@@ -1389,6 +1398,12 @@ impl Repository {
             let name = e.path.strip_prefix(".github/workflows/")?;
             (e.kind == Some(FileKind::Workflow) && !name.contains('/')).then_some(e.path.as_str())
         })
+    }
+
+    /// Directories a `git subtree push --prefix=DIR` (or `split -P`, `splitsh-lite`)
+    /// splits off into a repository of their own, sorted: their workflows run there.
+    pub fn mirrored_dirs(&self) -> &[String] {
+        &self.kept.mirrored
     }
 
     /// Whether `path` is a YAML file the engine found to be a template.
