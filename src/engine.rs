@@ -552,11 +552,12 @@ fn process_file(
     // model (`model::code`, `model::config_files`) whether or not a rule reads them.
     let source_code = crate::model::code::is_source(&rel);
     let config_file = crate::model::config_files::wanted(&rel);
+    let docs_file = crate::model::docs::is_docs_file(&rel);
     if kind == Some(FileKind::Text) && !wants_text && !txt_candidate {
         let lower = rel.rsplit('/').next().unwrap_or(&rel).to_ascii_lowercase();
         let script = crate::model::operations::is_script_candidate(&rel, &lower, kind);
         let mut outcome = FileOutcome::new(rel, kind);
-        if source_code || config_file || script {
+        if source_code || config_file || script || docs_file {
             read_for_model(abs, cfg, &mut outcome);
         }
         return outcome;
@@ -620,9 +621,14 @@ fn process_file(
         if classify::sniff_requirements(head) {
             kind = Some(FileKind::Manifest);
             outcome.entry.kind = kind;
-        } else if !wants_text {
-            return outcome;
         }
+    }
+    // A `.txt` found to be a requirements file is a manifest, not a document.
+    if docs_file && kind != Some(FileKind::Manifest) {
+        model_facts(&mut outcome, |m| m.docs_file(&rel, &text));
+    }
+    if txt_candidate && kind != Some(FileKind::Manifest) && !wants_text {
+        return outcome;
     }
     if kind.is_none() {
         let first = text.lines().next().unwrap_or("");
@@ -849,6 +855,9 @@ fn read_for_model(abs: &Path, cfg: &Config, outcome: &mut FileOutcome) {
     }
     if crate::model::config_files::wanted(&path) {
         model_facts(outcome, |m| m.config_file(&path, text));
+    }
+    if crate::model::docs::is_docs_file(&path) {
+        model_facts(outcome, |m| m.docs_file(&path, text));
     }
     model_facts(outcome, |m| m.script(&path, Some(FileKind::Text), text));
 }

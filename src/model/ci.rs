@@ -373,6 +373,35 @@ fn workflow_permissions(file: &SourceFile, root: &YamlNode) -> (f64, Evidence) {
     )
 }
 
+/// The directories a line splits off into another repository: `git subtree push
+/// --prefix=DIR …`, `git subtree split -P DIR`, `splitsh-lite --prefix=DIR`. Their
+/// `.github/workflows/` run in that repository.
+pub fn mirrored_prefixes(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if !(line.contains("git subtree") || line.contains("splitsh")) {
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            let value = if let Some(v) = w.strip_prefix("--prefix=") {
+                Some(v)
+            } else if matches!(*w, "--prefix" | "-P") {
+                words.get(i + 1).copied()
+            } else {
+                None
+            };
+            let Some(v) = value else { continue };
+            let v = v.trim_matches(['"', '\'']).trim_end_matches('/');
+            let v = v.strip_prefix("./").unwrap_or(v);
+            if !v.is_empty() && !v.contains('$') {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,5 +443,20 @@ mod tests {
             .any(|s| s.run.iter().any(|(_, t)| t.contains("gitleaks"))));
         let o = other_ci("Jenkinsfile", "// sh 'x'\nsh 'npm test'\n");
         assert_eq!(o.steps[0].run, vec![(2, "sh 'npm test'".to_string())]);
+    }
+
+    #[test]
+    fn subtree_prefixes() {
+        assert_eq!(
+            super::mirrored_prefixes(
+                "  git subtree push --prefix=\"CTFd/themes/core\" \"git@github.com:CTFd/core-theme.git\" main\n"
+            ),
+            vec!["CTFd/themes/core"]
+        );
+        assert_eq!(
+            super::mirrored_prefixes("git subtree split -P packages/ui -b ui-split"),
+            vec!["packages/ui"]
+        );
+        assert!(super::mirrored_prefixes("cp --prefix=x a b").is_empty());
     }
 }

@@ -144,20 +144,31 @@ struct CommandList {
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     recipes: Vec<Recipe>,
-    services: Vec<Service>,
-    includes: Vec<Include>,
     requirement_files: Vec<String>,
     commands: Vec<CommandList>,
     references: Vec<Reference>,
     docs_dirs: BTreeMap<String, String>,
+    /// Words naming a Dockerfile: (file, line, word as written, how the file is read).
+    mentions: Vec<(String, usize, String, Source)>,
+    /// Image names workflows publish from a Dockerfile of the repository.
+    published: Vec<containers::Published>,
+    /// The facts the built model keeps as they are.
+    kept: Kept,
+}
+
+/// Per-file facts the built [`Repository`] keeps as the walk found them, only
+/// sorted for lookup: one list shared by the builder ([`Facts`]) and the built
+/// model, so a new fact of this sort is declared, merged and sorted here once.
+#[derive(Debug, Clone, Default)]
+struct Kept {
+    services: Vec<Service>,
+    includes: Vec<Include>,
     templates: Vec<String>,
     connection_calls: Vec<ConnectionCall>,
     /// Python modules printing operational output.
     printing_modules: Vec<modules::PrintingModule>,
     /// Python modules' literal module-level constants: (path, constants).
     module_constants: Vec<(String, modules::Constants)>,
-    /// Words naming a Dockerfile: (file, line, word as written, how the file is read).
-    mentions: Vec<(String, usize, String, Source)>,
     /// What production source code shows, merged over the files read.
     code: code::SourceFacts,
     /// How many production source files were read.
@@ -176,10 +187,90 @@ pub struct Facts {
     dependabots: Vec<dependabot::Dependabot>,
     /// Scripts that may run operations, as the readiness controls see them.
     scripts: Vec<operations::ScriptFile>,
-    /// Image names workflows publish from a Dockerfile of the repository.
-    published: Vec<containers::Published>,
     /// Makefiles' rules, by path (which recipe lines `make TARGET` runs).
     makefiles: Vec<(String, Vec<MakeTarget>)>,
+    /// Documents' sections, links and mentions, as the readiness controls read them.
+    docs_files: Vec<docs::DocsFile>,
+    /// Directories split off into a repository of their own (`git subtree push
+    /// --prefix=DIR`): their `.github/workflows/` run there.
+    mirrored: Vec<String>,
+}
+
+impl Kept {
+    /// Adds another file's facts.
+    fn extend(&mut self, other: Kept) {
+        self.services.extend(other.services);
+        self.includes.extend(other.includes);
+        self.templates.extend(other.templates);
+        self.connection_calls.extend(other.connection_calls);
+        self.printing_modules.extend(other.printing_modules);
+        self.module_constants.extend(other.module_constants);
+        self.code = std::mem::take(&mut self.code).merge(other.code);
+        self.source_files += other.source_files;
+        self.dockerfile_summaries.extend(other.dockerfile_summaries);
+        self.config_files
+            .log_configs
+            .extend(other.config_files.log_configs);
+        self.config_files
+            .pre_commits
+            .extend(other.config_files.pre_commits);
+        self.config_files
+            .helm_values
+            .extend(other.config_files.helm_values);
+        self.config_files
+            .helm_templates
+            .extend(other.config_files.helm_templates);
+        self.compose_files.extend(other.compose_files);
+        self.k8s_manifests.extend(other.k8s_manifests);
+        self.ci_files.extend(other.ci_files);
+        self.dependabots.extend(other.dependabots);
+        self.scripts.extend(other.scripts);
+        self.makefiles.extend(other.makefiles);
+        self.docs_files.extend(other.docs_files);
+        self.mirrored.extend(other.mirrored);
+    }
+
+    /// Sorted for lookup (by path, or by file then line), duplicates dropped
+    /// where two extractors can record one fact.
+    fn sort(&mut self) {
+        self.services
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        self.templates.sort();
+        self.templates.dedup();
+        self.connection_calls.sort();
+        self.connection_calls.dedup();
+        self.printing_modules.sort();
+        self.printing_modules.dedup();
+        self.module_constants.sort();
+        self.module_constants.dedup();
+        self.code.sort();
+        self.dockerfile_summaries
+            .sort_by(|a, b| a.path.cmp(&b.path));
+        self.config_files
+            .log_configs
+            .sort_by(|a, b| a.path.cmp(&b.path));
+        self.config_files
+            .pre_commits
+            .sort_by(|a, b| a.path.cmp(&b.path));
+        self.config_files
+            .helm_values
+            .sort_by(|a, b| a.path.cmp(&b.path));
+        self.config_files
+            .helm_templates
+            .sort_by(|a, b| a.path.cmp(&b.path));
+        self.compose_files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.k8s_manifests.sort_by(|a, b| a.path.cmp(&b.path));
+        self.ci_files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.dependabots.sort_by(|a, b| a.path.cmp(&b.path));
+        self.scripts.sort_by(|a, b| a.path.cmp(&b.path));
+        // One Makefile per path; the last read wins, as a map would keep it.
+        self.makefiles.reverse();
+        self.makefiles.sort_by(|a, b| a.0.cmp(&b.0));
+        self.makefiles.dedup_by(|a, b| a.0 == b.0);
+        self.docs_files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.mirrored.sort();
+        self.mirrored.dedup();
+    }
 }
 
 /// The facts of [`config_files`], per kind, each list sorted by path once built.
@@ -227,39 +318,13 @@ impl Facts {
     /// Adds another file's facts.
     pub fn extend(&mut self, other: Facts) {
         self.recipes.extend(other.recipes);
-        self.services.extend(other.services);
-        self.includes.extend(other.includes);
         self.requirement_files.extend(other.requirement_files);
         self.commands.extend(other.commands);
         self.references.extend(other.references);
         self.docs_dirs.extend(other.docs_dirs);
-        self.templates.extend(other.templates);
-        self.connection_calls.extend(other.connection_calls);
-        self.printing_modules.extend(other.printing_modules);
-        self.module_constants.extend(other.module_constants);
         self.mentions.extend(other.mentions);
-        self.code = std::mem::take(&mut self.code).merge(other.code);
-        self.source_files += other.source_files;
-        self.dockerfile_summaries.extend(other.dockerfile_summaries);
-        self.config_files
-            .log_configs
-            .extend(other.config_files.log_configs);
-        self.config_files
-            .pre_commits
-            .extend(other.config_files.pre_commits);
-        self.config_files
-            .helm_values
-            .extend(other.config_files.helm_values);
-        self.config_files
-            .helm_templates
-            .extend(other.config_files.helm_templates);
-        self.compose_files.extend(other.compose_files);
-        self.k8s_manifests.extend(other.k8s_manifests);
-        self.ci_files.extend(other.ci_files);
-        self.dependabots.extend(other.dependabots);
-        self.scripts.extend(other.scripts);
         self.published.extend(other.published);
-        self.makefiles.extend(other.makefiles);
+        self.kept.extend(other.kept);
     }
 
     /// Any file of its final kind: a script that may run operations
@@ -267,7 +332,7 @@ impl Facts {
     pub fn script(&mut self, path: &str, kind: Option<FileKind>, text: &str) {
         let lower = file_name(path).to_ascii_lowercase();
         if operations::is_script_candidate(path, &lower, kind) {
-            self.scripts.push(operations::ScriptFile {
+            self.kept.scripts.push(operations::ScriptFile {
                 path: path.to_string(),
                 backups: operations::backup_lines(text),
             });
@@ -277,13 +342,15 @@ impl Facts {
     /// `.github/dependabot.yml`, parsed even when the rules skip it: its schema
     /// error and `updates` entries for `status`.
     pub fn dependabot(&mut self, file: &SourceFile, yaml: &YamlFile) {
-        self.dependabots.push(dependabot::dependabot(file, yaml));
+        self.kept
+            .dependabots
+            .push(dependabot::dependabot(file, yaml));
     }
 
     /// A GitHub workflow or local action, parsed even when the rules skip it (a
     /// template, a YAML error): its steps, triggers and permissions for `status`.
     pub fn ci_file(&mut self, file: &SourceFile, yaml: &YamlFile, action: bool) {
-        self.ci_files.push(if action {
+        self.kept.ci_files.push(if action {
             ci::action(file, yaml)
         } else {
             ci::workflow(file, yaml)
@@ -293,14 +360,23 @@ impl Facts {
     /// A YAML file that may hold Kubernetes objects ([`kubernetes::may_be_manifest`]),
     /// parsed even when the rules skip it: its workloads for `status`.
     pub fn k8s_manifest(&mut self, file: &SourceFile, yaml: &YamlFile) {
-        self.k8s_manifests.push(kubernetes::manifest(file, yaml));
+        self.kept
+            .k8s_manifests
+            .push(kubernetes::manifest(file, yaml));
     }
 
     /// A compose file (by name), parsed even when the rules skip it (a template, a
     /// syntax error): its services and backup commands for `status`.
     pub fn compose_file(&mut self, file: &SourceFile, yaml: &YamlFile) {
-        self.compose_files
+        self.kept
+            .compose_files
             .push(operations::compose_file(file, yaml));
+    }
+
+    /// A document ([`docs::is_docs_file`]): its headings and sections, prose links,
+    /// rollback mentions and security policy, for `status`.
+    pub fn docs_file(&mut self, path: &str, text: &str) {
+        self.kept.docs_files.push(docs::docs_file(path, text));
     }
 
     /// Any file's text, by name: a logging configuration, the pre-commit
@@ -309,25 +385,29 @@ impl Facts {
     pub fn config_file(&mut self, path: &str, text: &str) {
         let lower = file_name(path).to_ascii_lowercase();
         if config_files::is_log_config(&lower) {
-            self.config_files
+            self.kept
+                .config_files
                 .log_configs
                 .push(config_files::log_config(path, text));
         }
         if config_files::is_pre_commit(path) {
-            self.config_files
+            self.kept
+                .config_files
                 .pre_commits
                 .push(config_files::pre_commit(path, text));
         }
         if config_files::is_values(&lower) {
-            self.config_files
+            self.kept
+                .config_files
                 .helm_values
                 .push(config_files::helm_values(path, text));
         }
         if ci::is_other_ci(path) {
-            self.ci_files.push(ci::other_ci(path, text));
+            self.kept.ci_files.push(ci::other_ci(path, text));
         }
         if config_files::is_yaml(&lower) {
-            self.config_files
+            self.kept
+                .config_files
                 .helm_templates
                 .extend(config_files::helm_template(path, text));
         }
@@ -337,8 +417,8 @@ impl Facts {
     /// metrics, logging and database clients, for `status`.
     pub fn source_code(&mut self, path: &str, text: &str) {
         let found = code::scan(path, text);
-        self.code = std::mem::take(&mut self.code).merge(found);
-        self.source_files += 1;
+        self.kept.code = std::mem::take(&mut self.kept.code).merge(found);
+        self.kept.source_files += 1;
     }
 
     /// A Python module: the database connections it opens itself, and for a
@@ -354,12 +434,15 @@ impl Facts {
         // The print and parameter facts are asked of shipped modules only
         // (`Repository::printing_modules`, `shared_constants`): a test is not read.
         if plan_facts && roles::role_of(&file.path) == roles::FileRole::Production {
-            self.printing_modules
+            self.kept
+                .printing_modules
                 .extend(modules::printing_module(&file.path, &file.text, py));
             if !modules::prints_by_design(&file.path, &file.text) {
                 let constants = modules::module_constants(&file.text, py);
                 if constants.len() >= modules::MIN_SHARED_CONSTANTS {
-                    self.module_constants.push((file.path.clone(), constants));
+                    self.kept
+                        .module_constants
+                        .push((file.path.clone(), constants));
                 }
             }
         }
@@ -385,7 +468,7 @@ impl Facts {
                         .filter(|c| !c.is_whitespace())
                         .collect();
                     if DRIVER_CONNECTS.contains(&text.as_str()) {
-                        self.connection_calls.push(ConnectionCall {
+                        self.kept.connection_calls.push(ConnectionCall {
                             path: file.path.clone(),
                             line: n.start_position().row + 1,
                             call: text,
@@ -399,7 +482,8 @@ impl Facts {
     /// A Dockerfile: its stages, final settings and `pip install -r`s.
     pub fn dockerfile(&mut self, file: &SourceFile, df: &Dockerfile) {
         self.recipes.push(containers::recipe_of(file, df));
-        self.dockerfile_summaries
+        self.kept
+            .dockerfile_summaries
             .push(dockerfiles::summary(file, df));
     }
 
@@ -418,7 +502,7 @@ impl Facts {
                         target: b.target.clone(),
                     });
                 }
-                self.services.push(s);
+                self.kept.services.push(s);
             }
         }
     }
@@ -506,7 +590,7 @@ impl Facts {
             vec![dir_of(&file.path).to_string()],
             commands,
         );
-        self.makefiles.push((
+        self.kept.makefiles.push((
             file.path.clone(),
             crate::parse::makefile::targets(&file.text),
         ));
@@ -594,7 +678,7 @@ impl Facts {
     /// A requirements-style file: its `-r`/`-c` includes.
     pub fn requirements(&mut self, file: &SourceFile, parsed: &RequirementsFile) {
         self.requirement_files.push(file.path.clone());
-        self.includes.extend(deps::includes_of(file, parsed));
+        self.kept.includes.extend(deps::includes_of(file, parsed));
     }
 
     /// A YAML file that may configure a docs site (`mkdocs.yml`'s `docs_dir`).
@@ -615,10 +699,13 @@ impl Facts {
 
     /// Any file, after its kind's own extractor: what build tools' configurations
     /// build (bake, skaffold, `devcontainer.json`, Tiltfile), `docker build` lines in
-    /// files not read as commands elsewhere (other CI systems), and words that name
-    /// a Dockerfile.
+    /// files not read as commands elsewhere (other CI systems), words that name
+    /// a Dockerfile, and directories split off by `git subtree push --prefix`.
     pub fn text_refs(&mut self, file: &SourceFile, kind: FileKind) {
         let text = file.text.as_str();
+        if text.contains("--prefix") || text.contains("-P ") {
+            self.kept.mirrored.extend(ci::mirrored_prefixes(text));
+        }
         let lower_has = |w: &str| {
             memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some()
                 || memchr::memmem::find(text.as_bytes(), w.to_ascii_uppercase().as_bytes())
@@ -675,7 +762,7 @@ impl Facts {
 
     /// A YAML file the engine did not parse because it is a template.
     pub fn template(&mut self, path: &str) {
-        self.templates.push(path.to_string());
+        self.kept.templates.push(path.to_string());
     }
 }
 
@@ -792,26 +879,12 @@ pub struct Repository {
     images: Vec<Image>,
     /// Image names the repository publishes, sorted.
     published: Vec<containers::Published>,
-    services: Vec<Service>,
     references: Vec<Reference>,
-    includes: Vec<Include>,
     environments: Vec<Environment>,
     docs_sites: Vec<DocsSite>,
-    templates: BTreeSet<String>,
-    connection_calls: Vec<ConnectionCall>,
-    printing_modules: Vec<modules::PrintingModule>,
-    module_constants: Vec<(String, modules::Constants)>,
     packages: Vec<String>,
-    code: code::SourceFacts,
-    source_files: usize,
-    dockerfile_summaries: Vec<dockerfiles::DockerInfo>,
-    config_files: ConfigFiles,
-    compose_files: Vec<operations::ComposeFile>,
-    k8s_manifests: Vec<kubernetes::K8sManifest>,
-    ci_files: Vec<ci::CiFile>,
-    dependabots: Vec<dependabot::Dependabot>,
-    scripts: Vec<operations::ScriptFile>,
-    makefiles: BTreeMap<String, Vec<MakeTarget>>,
+    /// The per-file facts, as the walk found them, sorted.
+    kept: Kept,
 }
 
 /// The item of `items` (sorted by path) at `path`.
@@ -840,42 +913,15 @@ impl Repository {
         };
         let Facts {
             recipes,
-            services,
-            includes,
             requirement_files,
             commands: command_lists,
             mut references,
             docs_dirs,
-            templates,
-            mut connection_calls,
-            mut printing_modules,
-            mut module_constants,
             mentions,
-            mut code,
-            source_files,
-            mut dockerfile_summaries,
-            mut config_files,
-            mut compose_files,
-            mut k8s_manifests,
-            mut ci_files,
-            mut dependabots,
-            mut scripts,
             mut published,
-            makefiles,
+            mut kept,
         } = facts;
-        scripts.sort_by(|a, b| a.path.cmp(&b.path));
-        dependabots.sort_by(|a, b| a.path.cmp(&b.path));
-        ci_files.sort_by(|a, b| a.path.cmp(&b.path));
-        compose_files.sort_by(|a, b| a.path.cmp(&b.path));
-        k8s_manifests.sort_by(|a, b| a.path.cmp(&b.path));
-        code.sort();
-        dockerfile_summaries.sort_by(|a, b| a.path.cmp(&b.path));
-        config_files.log_configs.sort_by(|a, b| a.path.cmp(&b.path));
-        config_files.pre_commits.sort_by(|a, b| a.path.cmp(&b.path));
-        config_files.helm_values.sort_by(|a, b| a.path.cmp(&b.path));
-        config_files
-            .helm_templates
-            .sort_by(|a, b| a.path.cmp(&b.path));
+        kept.sort();
 
         let mut images: Vec<Image> = recipes
             .into_iter()
@@ -1015,17 +1061,9 @@ impl Repository {
         references.dedup();
         let mut requirement_files = requirement_files;
         requirement_files.sort();
-        let environments = deps::environments(installs, &includes, &requirement_files);
+        let environments = deps::environments(installs, &kept.includes, &requirement_files);
         let docs_sites = docs::sites(paths.iter().copied(), &docs_dirs, &exists);
-        let mut services = services;
-        services.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         drop(paths);
-        connection_calls.sort();
-        connection_calls.dedup();
-        printing_modules.sort();
-        printing_modules.dedup();
-        module_constants.sort();
-        module_constants.dedup();
         let packages = modules::workspace_packages(inventory.iter().map(|e| e.path.as_str()));
         Repository {
             inventory,
@@ -1035,119 +1073,110 @@ impl Repository {
                 published.dedup();
                 published
             },
-            services,
             references,
-            includes,
             environments,
             docs_sites,
-            templates: templates.into_iter().collect(),
-            connection_calls,
-            printing_modules,
-            module_constants,
             packages,
-            code,
-            source_files,
-            dockerfile_summaries,
-            config_files,
-            compose_files,
-            k8s_manifests,
-            ci_files,
-            dependabots,
-            scripts,
-            makefiles: makefiles.into_iter().collect(),
+            kept,
         }
     }
 
     /// The rules of the Makefile at `path`, when the walk read one there.
     pub fn make_targets(&self, path: &str) -> Option<&[MakeTarget]> {
-        self.makefiles.get(path).map(Vec::as_slice)
+        by_path(&self.kept.makefiles, path, |(p, _)| p).map(|(_, t)| t.as_slice())
     }
 
     /// The script at `path` as the operations controls see it; `None` when the walk
     /// did not read it or it may not run operations.
     pub fn script(&self, path: &str) -> Option<&operations::ScriptFile> {
-        by_path(&self.scripts, path, |s| &s.path)
+        by_path(&self.kept.scripts, path, |s| &s.path)
+    }
+
+    /// The document at `path` as the operations controls read it; `None` when the
+    /// walk did not read it ([`docs::is_docs_file`], or too large, binary, not UTF-8).
+    pub fn docs_file(&self, path: &str) -> Option<&docs::DocsFile> {
+        by_path(&self.kept.docs_files, path, |d| &d.path)
     }
 
     /// The Dependabot configuration at `path` as the walk read it.
     pub fn dependabot(&self, path: &str) -> Option<&dependabot::Dependabot> {
-        by_path(&self.dependabots, path, |d| &d.path)
+        by_path(&self.kept.dependabots, path, |d| &d.path)
     }
 
     /// The workflow, local action or other CI file at `path` as the readiness
     /// controls see it; `None` when the walk did not read it.
     pub fn ci_file(&self, path: &str) -> Option<&ci::CiFile> {
-        by_path(&self.ci_files, path, |c| &c.path)
+        by_path(&self.kept.ci_files, path, |c| &c.path)
     }
 
     /// The YAML file at `path` as a Kubernetes manifest; `None` when the walk did
     /// not read it or its text names no `apiVersion` and `kind` (or is templated).
     pub fn k8s_manifest(&self, path: &str) -> Option<&kubernetes::K8sManifest> {
-        by_path(&self.k8s_manifests, path, |c| &c.path)
+        by_path(&self.kept.k8s_manifests, path, |c| &c.path)
     }
 
     /// The compose file at `path` as the readiness controls see it; `None` when the
     /// walk did not read it or it is not named as a compose file.
     pub fn compose_file(&self, path: &str) -> Option<&operations::ComposeFile> {
-        by_path(&self.compose_files, path, |c| &c.path)
+        by_path(&self.kept.compose_files, path, |c| &c.path)
     }
 
     /// The logging configuration at `path`, as the walk read it.
     pub fn log_config(&self, path: &str) -> Option<&config_files::LogConfig> {
-        by_path(&self.config_files.log_configs, path, |c| &c.path)
+        by_path(&self.kept.config_files.log_configs, path, |c| &c.path)
     }
 
     /// The pre-commit configuration at `path`, as the walk read it.
     pub fn pre_commit(&self, path: &str) -> Option<&config_files::PreCommit> {
-        by_path(&self.config_files.pre_commits, path, |c| &c.path)
+        by_path(&self.kept.config_files.pre_commits, path, |c| &c.path)
     }
 
     /// The templated Kubernetes manifest at `path`, as the walk read it; `None` when
     /// the file is not one (or was not read).
     pub fn helm_template(&self, path: &str) -> Option<&config_files::HelmTemplate> {
-        by_path(&self.config_files.helm_templates, path, |c| &c.path)
+        by_path(&self.kept.config_files.helm_templates, path, |c| &c.path)
     }
 
     /// Every templated Kubernetes manifest the walk read, by path.
     pub fn helm_templates(&self) -> &[config_files::HelmTemplate] {
-        &self.config_files.helm_templates
+        &self.kept.config_files.helm_templates
     }
 
     /// The Helm values file at `path`, as the walk read it.
     pub fn helm_values(&self, path: &str) -> Option<&config_files::HelmValues> {
-        by_path(&self.config_files.helm_values, path, |c| &c.path)
+        by_path(&self.kept.config_files.helm_values, path, |c| &c.path)
     }
 
     /// What the final image of the Dockerfile at `path` runs with (user, health
     /// check, base, whether it serves), from the walk's parse; `None` when the walk
     /// did not parse it (unreadable, too large).
     pub fn dockerfile_summary(&self, path: &str) -> Option<&dockerfiles::DockerInfo> {
-        by_path(&self.dockerfile_summaries, path, |d| &d.path)
+        by_path(&self.kept.dockerfile_summaries, path, |d| &d.path)
     }
 
     /// What production source code shows (health, readiness and metrics routes, web
     /// frameworks, metrics clients, logging, database clients), sorted, found once
     /// during the walk so `status` reads no source itself.
     pub fn code(&self) -> &code::SourceFacts {
-        &self.code
+        &self.kept.code
     }
 
     /// How many production source files the walk read ([`code::is_source`]); none
     /// means the code-based controls have nothing to judge.
     pub fn source_files(&self) -> usize {
-        self.source_files
+        self.kept.source_files
     }
 
     /// Every place a Python module opens a database connection itself, by path and line.
     pub fn connection_calls(&self) -> &[ConnectionCall] {
-        &self.connection_calls
+        &self.kept.connection_calls
     }
 
     /// Modules that open database connections themselves, outside tests, examples
     /// and development-only code: the callers a shared connection module would replace.
     pub fn connecting_modules(&self) -> BTreeMap<&str, Vec<&ConnectionCall>> {
         let mut out: BTreeMap<&str, Vec<&ConnectionCall>> = BTreeMap::new();
-        for c in &self.connection_calls {
+        for c in &self.kept.connection_calls {
             let role = self.role(&c.path);
             if role.dev_only
                 || role.ci_only
@@ -1165,7 +1194,8 @@ impl Repository {
     /// [`modules::printing_module`]), outside tests, development-only code and the
     /// programs whose output is the product (scripts, CLIs by place or name).
     pub fn printing_modules(&self) -> Vec<&modules::PrintingModule> {
-        self.printing_modules
+        self.kept
+            .printing_modules
             .iter()
             .filter(|m| {
                 let role = self.role(&m.path);
@@ -1188,6 +1218,7 @@ impl Repository {
     /// development-only code and scripts.
     pub fn shared_constants(&self) -> Vec<modules::SharedConstants> {
         let shipped: Vec<(&str, &modules::Constants)> = self
+            .kept
             .module_constants
             .iter()
             .filter(|(p, _)| {
@@ -1242,19 +1273,21 @@ impl Repository {
 
     /// Every compose service, by file then line.
     pub fn services(&self) -> &[Service] {
-        &self.services
+        &self.kept.services
     }
 
     /// The service whose key is at `compose_file:line` (where compose rules report).
     pub fn service_at(&self, compose_file: &str, line: usize) -> Option<&Service> {
-        self.services
+        self.kept
+            .services
             .iter()
             .find(|s| s.file == compose_file && s.line == line)
     }
 
     /// The service named `name` in `compose_file`.
     pub fn service(&self, compose_file: &str, name: &str) -> Option<&Service> {
-        self.services
+        self.kept
+            .services
             .iter()
             .find(|s| s.file == compose_file && s.name == name)
     }
@@ -1324,7 +1357,7 @@ impl Repository {
 
     /// The `-r`/`-c` lines of every requirements file.
     pub fn includes(&self) -> &[Include] {
-        &self.includes
+        &self.kept.includes
     }
 
     /// The environments that install `manifest` (a requirements file can be in
@@ -1372,9 +1405,18 @@ impl Repository {
         })
     }
 
+    /// Directories a `git subtree push --prefix=DIR` (or `split -P`, `splitsh-lite`)
+    /// splits off into a repository of their own, sorted: their workflows run there.
+    pub fn mirrored_dirs(&self) -> &[String] {
+        &self.kept.mirrored
+    }
+
     /// Whether `path` is a YAML file the engine found to be a template.
     pub fn is_template(&self, path: &str) -> bool {
-        self.templates.contains(path)
+        self.kept
+            .templates
+            .binary_search_by(|t| t.as_str().cmp(path))
+            .is_ok()
     }
 
     /// What a file is for: its role by path, whether only development or only CI

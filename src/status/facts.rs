@@ -1,9 +1,9 @@
 //! Gathering: which files matter for the controls. Most come from the repository
 //! model, reduced during the walk from the engine's own parses (source code,
 //! Dockerfiles, compose files, Kubernetes manifests and Helm templates, CI files,
-//! `dependabot.yml`, logging and pre-commit configs, Helm values); status parses
-//! nothing. Docs, dependency manifests and scripts are still read here as text
-//! (size-capped, once each), for the line searches the controls make in them.
+//! `dependabot.yml`, logging and pre-commit configs, Helm values, documents'
+//! sections); status parses nothing. Dependency manifests are still read here as
+//! text (size-capped, once each), for the line searches the controls make in them.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -20,6 +20,7 @@ use crate::model::config_files::{
 };
 use crate::model::dependabot::Dependabot;
 use crate::model::dockerfiles::DockerInfo;
+use crate::model::docs::{is_docs_file, DocsFile};
 use crate::model::kubernetes::K8sManifest;
 use crate::model::operations::{is_script_candidate, ComposeFile, ScriptFile};
 use crate::model::Repository;
@@ -59,26 +60,6 @@ impl Text {
             .lines()
             .enumerate()
             .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-    }
-
-    /// Numbered lines outside fenced code blocks (```` ``` ```` or `~~~`, closed by
-    /// the same marker): what a Markdown document says, not its code samples.
-    pub fn outside_fences(&self) -> impl Iterator<Item = (usize, &str)> {
-        let mut fence: Option<&str> = None;
-        self.numbered().filter(move |(_, l)| {
-            let tl = l.trim_start();
-            for marker in ["```", "~~~"] {
-                if tl.starts_with(marker) {
-                    fence = match fence {
-                        Some(m) if m == marker => None,
-                        None => Some(marker),
-                        other => other,
-                    };
-                    return false;
-                }
-            }
-            fence.is_none()
-        })
     }
 }
 
@@ -123,8 +104,8 @@ pub struct Facts<'a> {
     pub dependabot: Option<&'a Dependabot>,
     /// `.pre-commit-config.yaml`, from the model.
     pub pre_commit: Option<&'a PreCommit>,
-    /// Documentation read for the operations controls.
-    pub docs: Vec<Text>,
+    /// Documents (README, docs/, runbooks, SECURITY.md), as the walk reduced them.
+    pub docs: Vec<&'a DocsFile>,
     /// Dependency manifests (package.json, pyproject.toml, go.mod…).
     pub manifests: Vec<Text>,
     /// Scripts that may back up, restore or roll back, as the walk reduced them.
@@ -209,66 +190,8 @@ pub fn is_production(path: &str) -> bool {
     matches!(roles::role_of(path), FileRole::Production)
 }
 
-const DOC_EXTS: &[&str] = &["md", "markdown", "rst", "txt", "adoc"];
-
-const DOC_KEYWORDS: &[&str] = &[
-    "runbook",
-    "playbook",
-    "operat",
-    "ops",
-    "oncall",
-    "on-call",
-    "incident",
-    "troubleshoot",
-    "deploy",
-    "release",
-    "rollback",
-    "backup",
-    "restore",
-    "recovery",
-    "disaster",
-    "production",
-    "install",
-    "hosting",
-    "maintenance",
-    "readme",
-    "security",
-    "changelog",
-    "changes",
-    "history",
-    "monitor",
-    "alert",
-];
-
-fn is_doc(path: &str, lower_name: &str) -> bool {
-    let ext = lower_name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    if !DOC_EXTS.contains(&ext) {
-        return false;
-    }
-    if ext == "txt"
-        && (lower_name.starts_with("requirements") || lower_name.starts_with("constraints"))
-    {
-        return false;
-    }
-    if !is_production(path) {
-        return false;
-    }
-    let lower = path.to_ascii_lowercase();
-    let depth = lower.matches('/').count();
-    let in_docs = lower.starts_with("docs/")
-        || lower.starts_with("doc/")
-        || lower.starts_with("documentation/")
-        || lower.starts_with("runbooks/")
-        || lower.starts_with("ops/")
-        || lower.starts_with(".github/");
-    (depth == 0 && ext != "txt")
-        || (in_docs && depth <= 2)
-        || DOC_KEYWORDS.iter().any(|k| lower.contains(k))
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
-    Doc,
     Manifest,
 }
 
@@ -326,6 +249,7 @@ pub fn gather<'a>(
     let mut other_ci = Vec::new();
     let mut dependabot = None;
     let mut scripts = Vec::new();
+    let mut docs = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
     for e in inventory {
         let path = e.path.as_str();
@@ -381,8 +305,10 @@ pub fn gather<'a>(
                 log_configs.extend(model.log_config(path));
                 None
             }
-            Some(FileKind::Markdown) | Some(FileKind::Text) | None if is_doc(path, &lower_name) => {
-                Some(Want::Doc)
+            Some(FileKind::Markdown) | Some(FileKind::Text) | None if is_docs_file(path) => {
+                // Read and reduced by the walk: nothing to read here.
+                docs.extend(model.docs_file(path));
+                None
             }
             Some(FileKind::Yaml) if is_production(path) && !path.starts_with(".github/") => {
                 if is_script_candidate(path, &lower_name, e.kind) {
@@ -436,7 +362,7 @@ pub fn gather<'a>(
         helm_values,
         dependabot,
         pre_commit,
-        docs: Vec::new(),
+        docs,
         manifests: Vec::new(),
         scripts,
         log_configs,
@@ -446,7 +372,6 @@ pub fn gather<'a>(
     for (want, text) in read_all {
         let Some(t) = text else { continue };
         match want {
-            Want::Doc => facts.docs.push(t),
             Want::Manifest => facts.manifests.push(t),
         }
     }
@@ -463,16 +388,6 @@ pub fn gather<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn doc_selection() {
-        assert!(is_doc("README.md", "readme.md"));
-        assert!(is_doc("docs/runbook.md", "runbook.md"));
-        assert!(is_doc("docs/ops/deploy.md", "deploy.md"));
-        assert!(!is_doc("requirements.txt", "requirements.txt"));
-        assert!(!is_doc("tests/fixtures/README.md", "readme.md"));
-        assert!(!is_doc("src/pkg/notes.md", "notes.md"));
-    }
 
     #[test]
     fn text_lines() {

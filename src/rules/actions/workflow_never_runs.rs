@@ -13,37 +13,6 @@ use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 #[derive(Default)]
 pub struct WorkflowNeverRuns {
     seen: Mutex<Vec<Stray>>,
-    /// Directories pushed to a repository of their own (`git subtree push --prefix=DIR`).
-    mirrored: Mutex<Vec<String>>,
-}
-
-/// The directories a line splits off into another repository: `git subtree push
-/// --prefix=DIR …`, `git subtree split -P DIR`, `splitsh-lite --prefix=DIR`. Their
-/// `.github/workflows/` run in that repository.
-fn mirrored_prefixes(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        if !(line.contains("git subtree") || line.contains("splitsh")) {
-            continue;
-        }
-        let words: Vec<&str> = line.split_whitespace().collect();
-        for (i, w) in words.iter().enumerate() {
-            let value = if let Some(v) = w.strip_prefix("--prefix=") {
-                Some(v)
-            } else if matches!(*w, "--prefix" | "-P") {
-                words.get(i + 1).copied()
-            } else {
-                None
-            };
-            let Some(v) = value else { continue };
-            let v = v.trim_matches(['"', '\'']).trim_end_matches('/');
-            let v = v.strip_prefix("./").unwrap_or(v);
-            if !v.is_empty() && !v.contains('$') {
-                out.push(v.to_string());
-            }
-        }
-    }
-    out
 }
 
 /// One workflow file in a directory GitHub does not read.
@@ -149,14 +118,6 @@ impl Rule for WorkflowNeverRuns {
     }
 
     fn check_text(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        if cx.file.text.contains("--prefix") || cx.file.text.contains("-P ") {
-            let found = mirrored_prefixes(&cx.file.text);
-            if !found.is_empty() {
-                if let Ok(mut m) = self.mirrored.lock() {
-                    m.extend(found);
-                }
-            }
-        }
         let Some(dir) = stray_dir(&cx.file.path) else {
             return;
         };
@@ -199,11 +160,11 @@ impl Rule for WorkflowNeverRuns {
         }
     }
 
-    fn finish(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
+    fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
         let Ok(mut seen) = self.seen.lock() else {
             return;
         };
-        let mirrored = self.mirrored.lock().map(|m| m.clone()).unwrap_or_default();
+        let mirrored = repo.model.mirrored_dirs();
         let mut by_dir: BTreeMap<String, Vec<Stray>> = BTreeMap::new();
         for s in seen.drain(..) {
             // A subtree pushed to its own repository runs its workflows there.
@@ -266,21 +227,6 @@ impl Rule for WorkflowNeverRuns {
 #[cfg(test)]
 mod tests {
     use super::stray_dir;
-
-    #[test]
-    fn subtree_prefixes() {
-        assert_eq!(
-            super::mirrored_prefixes(
-                "  git subtree push --prefix=\"CTFd/themes/core\" \"git@github.com:CTFd/core-theme.git\" main\n"
-            ),
-            vec!["CTFd/themes/core"]
-        );
-        assert_eq!(
-            super::mirrored_prefixes("git subtree split -P packages/ui -b ui-split"),
-            vec!["packages/ui"]
-        );
-        assert!(super::mirrored_prefixes("cp --prefix=x a b").is_empty());
-    }
 
     #[test]
     fn directories_github_does_not_read() {

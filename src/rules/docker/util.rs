@@ -101,9 +101,12 @@ pub fn build_only(df: &Dockerfile, cx: &FileCx<'_>) -> bool {
     })
 }
 
-/// Whether findings in this file are not worth reporting at all (vendored, generated).
+/// Whether findings in this file are not worth reporting at all: a generated
+/// Dockerfile is a tool's output. A vendored one (`third_party/minio/Dockerfile`) is
+/// an image the project may build: checked, and capped at low like every vendored
+/// file (`engine::cap_for_role`, docs/severity.md).
 pub fn skip_file(cx: &FileCx<'_>) -> bool {
-    matches!(cx.role, FileRole::Vendored | FileRole::Generated)
+    cx.role == FileRole::Generated
 }
 
 /// Severity adjusted to the file's role: tests and examples, and images that only serve

@@ -1,8 +1,9 @@
 //! Operations: runbook, deployment guide, rollback, backups, changelog, read
-//! from the documentation's headings and from scripts and CI.
+//! from the documentation's sections (as the walk reduced them, `model::docs`)
+//! and from scripts and CI.
 
 use super::super::ci::{self, Ci, Detector};
-use super::super::facts::{dir_of, file_name, is_production, Facts, Text};
+use super::super::facts::{dir_of, file_name, is_production, Facts};
 use super::super::outcome::{first, na, out, Outcome};
 use super::super::strength;
 use super::super::{Evidence, Profile, State};
@@ -26,18 +27,12 @@ fn weak_only(mut ev: Evidence, reason: &str, what: &str) -> Outcome {
     )
 }
 
-struct Heading {
-    line: usize,
-    level: usize,
-    title: String,
-    /// Non-empty lines until the next heading of the same or a higher level.
-    body_lines: usize,
-}
+use crate::model::docs::{DocsFile, Heading, ROLLBACK_WORDS};
 
 struct Doc<'a> {
-    text: &'a Text,
+    file: &'a DocsFile,
     lower_path: String,
-    headings: Vec<Heading>,
+    headings: &'a [Heading],
     non_empty: usize,
     /// Why this document is weak evidence (AI-assistant instructions, incident notes).
     weak: Option<&'static str>,
@@ -79,56 +74,6 @@ fn doc_rank(lower_path: &str, weak: Option<&str>) -> u8 {
 
 pub(crate) struct Docs<'a> {
     docs: Vec<Doc<'a>>,
-}
-
-fn headings(t: &Text) -> Vec<Heading> {
-    let lines: Vec<(usize, &str)> = t.numbered().collect();
-    let rst = t.path.to_ascii_lowercase().ends_with(".rst");
-    let mut out: Vec<Heading> = Vec::new();
-    let mut open: Vec<usize> = Vec::new();
-    let mut fence = false;
-    for (i, (n, l)) in lines.iter().enumerate() {
-        let tl = l.trim_start();
-        if tl.starts_with("```") || tl.starts_with("~~~") {
-            fence = !fence;
-            continue;
-        }
-        if fence {
-            continue;
-        }
-        let level = if tl.starts_with('#') && !rst {
-            let hashes = tl.chars().take_while(|c| *c == '#').count();
-            (hashes <= 6 && tl[hashes..].starts_with(' ')).then_some(hashes)
-        } else if let Some((_, next)) = lines.get(i + 1) {
-            let nx = next.trim();
-            let under = nx.len() >= 3
-                && (nx.chars().all(|c| c == '=')
-                    || nx.chars().all(|c| c == '-')
-                    || (rst && nx.chars().all(|c| c == '~')));
-            (under && !tl.trim().is_empty() && !tl.starts_with('|') && !tl.starts_with('-'))
-                .then(|| if nx.starts_with('=') { 1 } else { 2 })
-        } else {
-            None
-        };
-        if let Some(level) = level {
-            while open.last().is_some_and(|&i: &usize| out[i].level >= level) {
-                open.pop();
-            }
-            open.push(out.len());
-            out.push(Heading {
-                line: *n,
-                level,
-                title: tl.trim_start_matches('#').trim().to_ascii_lowercase(),
-                body_lines: 0,
-            });
-        } else if !tl.trim().is_empty() {
-            // Counts toward every open (enclosing) heading.
-            for &i in &open {
-                out[i].body_lines += 1;
-            }
-        }
-    }
-    out
 }
 
 impl Doc<'_> {
@@ -175,7 +120,7 @@ impl Doc<'_> {
 }
 
 impl<'a> Docs<'a> {
-    pub(crate) fn new(facts: &'a Facts<'_>) -> Self {
+    pub(crate) fn new(facts: &Facts<'a>) -> Self {
         let mut docs: Vec<Doc<'a>> = facts
             .docs
             .iter()
@@ -183,11 +128,11 @@ impl<'a> Docs<'a> {
                 let lower_path = t.path.to_ascii_lowercase();
                 let weak = strength::weak_reason(&t.path);
                 Doc {
-                    text: t,
+                    file: t,
                     rank: doc_rank(&lower_path, weak),
                     lower_path,
-                    headings: headings(t),
-                    non_empty: t.text.lines().filter(|l| !l.trim().is_empty()).count(),
+                    headings: &t.headings,
+                    non_empty: t.non_empty,
                     weak,
                 }
             })
@@ -215,7 +160,7 @@ impl<'a> Docs<'a> {
     fn headings_with(&self, words: &[&str]) -> Vec<(&Doc<'a>, &Heading)> {
         let mut v = Vec::new();
         for d in self.docs.iter().filter(|d| !d.is_record()) {
-            for h in &d.headings {
+            for h in d.headings {
                 if words.iter().any(|w| h.title.contains(w)) {
                     v.push((d, h));
                 }
@@ -272,8 +217,8 @@ pub(crate) fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
             return out(
                 State::Done,
                 vec![
-                    Evidence::new(&d.text.path, 1, "runbook"),
-                    Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title)),
+                    Evidence::new(&d.file.path, 1, "runbook"),
+                    Evidence::new(&d.file.path, h.line, format!("section “{}”", h.title)),
                 ],
                 "runbook with a troubleshooting section",
             );
@@ -287,7 +232,7 @@ pub(crate) fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
         };
         return out(
             State::Partial,
-            vec![Evidence::new(&d.text.path, 1, note)],
+            vec![Evidence::new(&d.file.path, 1, note)],
             format!("runbook needs expansion: {note}"),
         );
     }
@@ -296,7 +241,7 @@ pub(crate) fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
         return out(
             State::Partial,
             vec![Evidence::new(
-                &d.text.path,
+                &d.file.path,
                 1,
                 "troubleshooting guide, no runbook",
             )],
@@ -318,7 +263,7 @@ pub(crate) fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
         .or_else(|| sections.first().map(|(d, h)| (*d, h.line)));
     if let Some((d, line)) = weak_doc {
         return weak_only(
-            Evidence::new(&d.text.path, line, "operations notes"),
+            Evidence::new(&d.file.path, line, "operations notes"),
             d.weak.unwrap_or("a weak file"),
             "operations notes",
         );
@@ -329,7 +274,7 @@ pub(crate) fn runbook(docs: &Docs<'_>, p: &Profile) -> Outcome {
 /// Evidence pointing at a document section: `label “Heading”` at the heading's line.
 fn section_evidence(d: &Doc<'_>, h: &Heading, label: &str) -> Vec<Evidence> {
     vec![Evidence::new(
-        &d.text.path,
+        &d.file.path,
         h.line,
         format!("{label} “{}”", h.title),
     )]
@@ -363,7 +308,7 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if let Some(d) = named.iter().find(|d| d.non_empty >= 8 && d.weak.is_none()) {
         return out(
             State::Done,
-            vec![Evidence::new(&d.text.path, 1, "deployment guide")],
+            vec![Evidence::new(&d.file.path, 1, "deployment guide")],
             "deployment guide",
         );
     }
@@ -397,10 +342,7 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
         .headings_with(&["install", "getting started", "quick start", "quickstart"])
         .into_iter()
         .filter(|(d, h)| d.weak.is_none() && !d.is_title(h))
-        .filter_map(|(d, h)| {
-            let (lines, deploys) = section_body(d, h);
-            deploys.then_some((d, h, lines))
-        })
+        .filter_map(|(d, h)| h.runs_service.then_some((d, h, h.section_lines)))
         .collect();
     if let Some((d, h, _)) = installs.iter().find(|(_, _, lines)| *lines >= 25) {
         return out(
@@ -412,7 +354,7 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     if let Some(d) = named.iter().find(|d| d.weak.is_none()) {
         return out(
             State::Partial,
-            vec![Evidence::new(&d.text.path, 1, "deployment doc is a stub")],
+            vec![Evidence::new(&d.file.path, 1, "deployment doc is a stub")],
             "deployment guide is a stub",
         );
     }
@@ -420,7 +362,7 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
         return out(
             State::Partial,
             vec![Evidence::new(
-                &d.text.path,
+                &d.file.path,
                 n,
                 format!("links to a deployment guide elsewhere: {url}"),
             )],
@@ -447,7 +389,7 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
         .or_else(|| sections.first().map(|(d, h)| (*d, h.line)));
     if let Some((d, line)) = weak_doc {
         return weak_only(
-            Evidence::new(&d.text.path, line, "deployment notes"),
+            Evidence::new(&d.file.path, line, "deployment notes"),
             d.weak.unwrap_or("a weak file"),
             "deployment notes",
         );
@@ -455,39 +397,11 @@ pub(crate) fn deployment_guide(docs: &Docs<'_>, p: &Profile) -> Outcome {
     out(State::Missing, Vec::new(), "no deployment guide")
 }
 
-/// A section's non-empty lines (code blocks included) up to the next heading of
-/// its level or higher, and whether they run the service somewhere (`docker
-/// run`, `docker compose up`, `helm install`, `kubectl apply`, `pm2 start`,
-/// `systemctl enable`).
-fn section_body(d: &Doc<'_>, h: &Heading) -> (usize, bool) {
-    static DEPLOYS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(?:docker\s+run\b|docker[- ]compose\b.*\bup\b|helm\s+(?:upgrade\s+(?:-\S+\s+)*--install|install)\b|kubectl\s+apply\b|pm2\s+start\b|systemctl\s+(?:enable|start)\b)")
-            .unwrap_or_else(|_| unreachable!())
-    });
-    let end = d
-        .headings
-        .iter()
-        .find(|o| o.line > h.line && o.level <= h.level)
-        .map_or(usize::MAX, |o| o.line);
-    let mut lines = 0;
-    let mut deploys = false;
-    for (_, l) in d.text.numbered().filter(|(n, _)| *n > h.line && *n < end) {
-        if !l.trim().is_empty() {
-            lines += 1;
-            deploys |= DEPLOYS.is_match(l);
-        }
-    }
-    (lines, deploys)
-}
-
 /// A link, in a README or the docs, to a deployment or self-hosting guide kept
 /// elsewhere (a docs site): the guide exists, but the repository cannot show it,
 /// so at most partial. Only prose links (not code samples), only URLs whose path
 /// names deploying, installing, hosting or production.
 fn off_repo_guide<'d, 'a>(docs: &'d Docs<'a>) -> Option<(&'d Doc<'a>, usize, String)> {
-    static URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"https?://[^\s)>\]]+").unwrap_or_else(|_| unreachable!())
-    });
     const WORDS: &[&str] = &["deploy", "self-host", "selfhost", "hosting", "production"];
     // The project's own front page and docs (root README, `docs/`), not a
     // theme's or a package's README.
@@ -504,39 +418,25 @@ fn off_repo_guide<'d, 'a>(docs: &'d Docs<'a>) -> Option<(&'d Doc<'a>, usize, Str
         .collect();
     ordered.sort_by_key(|d| d.lower_path.contains('/'));
     for d in ordered {
-        for (n, l) in d.text.outside_fences() {
-            for m in URL.find_iter(l) {
-                // A badge (`[![deploy status](https://…/deploy-status)]`) is an image.
-                if l[..m.start()].ends_with("](") && l[..m.start()].contains("![")
-                    || m.as_str().contains("badge")
-                {
-                    continue;
-                }
-                let url = m.as_str().trim_end_matches(['.', ',', '"', '\'']);
-                // The words must sit in the path, not the host (`deploy.example.com`).
-                let path = url
-                    .split_once("://")
-                    .and_then(|(_, rest)| rest.split_once('/'))
-                    .map(|(_, p)| p.to_ascii_lowercase())
-                    .unwrap_or_default();
-                if WORDS.iter().any(|w| path.contains(w)) && !path.contains("/issues") {
-                    return Some((d, n, url.to_string()));
-                }
+        for link in &d.file.links {
+            // A badge (`[![deploy status](https://…/deploy-status)]`) is an image.
+            if link.image || link.url.contains("badge") {
+                continue;
+            }
+            let (n, url) = (link.line, link.url.as_str());
+            // The words must sit in the path, not the host (`deploy.example.com`).
+            let path = url
+                .split_once("://")
+                .and_then(|(_, rest)| rest.split_once('/'))
+                .map(|(_, p)| p.to_ascii_lowercase())
+                .unwrap_or_default();
+            if WORDS.iter().any(|w| path.contains(w)) && !path.contains("/issues") {
+                return Some((d, n, url.to_string()));
             }
         }
     }
     None
 }
-
-const ROLLBACK_WORDS: &[&str] = &[
-    "rollback",
-    "roll back",
-    "rolling back",
-    "roll-back",
-    "revert a release",
-    "reverting a deploy",
-    "downgrade",
-];
 
 pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile) -> Outcome {
     if p.library {
@@ -604,17 +504,14 @@ pub(crate) fn rollback(facts: &Facts<'_>, docs: &Docs<'_>, ci: &Ci, p: &Profile)
         {
             continue;
         }
-        if let Some((n, _)) = d.text.numbered().find(|(_, l)| {
-            let l = l.to_ascii_lowercase();
-            ROLLBACK_WORDS.iter().any(|w| l.contains(w))
-        }) {
+        if let Some(n) = d.file.rollback_mention {
             let mut note = "rollback mentioned, no procedure".to_string();
             if let Some(r) = d.weak {
                 note.push_str(&strength::weak_note(r));
             }
             return out(
                 State::Partial,
-                vec![Evidence::new(&d.text.path, n, note)],
+                vec![Evidence::new(&d.file.path, n, note)],
                 "rollback mentioned but not described",
             );
         }
@@ -705,13 +602,13 @@ pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome
         ])
         .into_iter()
         .filter(|(d, _)| d.weak.is_none())
-        .map(|(d, h)| Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title)))
+        .map(|(d, h)| Evidence::new(&d.file.path, h.line, format!("section “{}”", h.title)))
         .collect();
     let doc_backup: Vec<Evidence> = docs
         .headings_with(&["backup", "back up", "back-up"])
         .into_iter()
         .filter(|(d, _)| d.weak.is_none())
-        .map(|(d, h)| Evidence::new(&d.text.path, h.line, format!("section “{}”", h.title)))
+        .map(|(d, h)| Evidence::new(&d.file.path, h.line, format!("section “{}”", h.title)))
         .collect();
     if p.library {
         return na("library or tool: no data to back up");
@@ -774,17 +671,17 @@ pub(crate) fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
         }) && ext_ok
             && is_production(path)
     };
-    if let Some(d) = docs.docs.iter().find(|d| is_cl(&d.text.path)) {
+    if let Some(d) = docs.docs.iter().find(|d| is_cl(&d.file.path)) {
         if d.non_empty >= 4 {
             return out(
                 State::Done,
-                vec![Evidence::new(&d.text.path, 1, "changelog")],
+                vec![Evidence::new(&d.file.path, 1, "changelog")],
                 "changelog kept",
             );
         }
         return out(
             State::Partial,
-            vec![Evidence::new(&d.text.path, 1, "changelog is nearly empty")],
+            vec![Evidence::new(&d.file.path, 1, "changelog is nearly empty")],
             "changelog is a stub",
         );
     }
@@ -833,28 +730,4 @@ pub(crate) fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
         );
     }
     out(State::Missing, Vec::new(), "no changelog")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markdown_and_rst_headings() {
-        let md = Text::new(
-            "docs/runbook.md",
-            "# Runbook\n\n```bash\n# not a heading\n```\n\n## Troubleshooting\n\none\ntwo\n\nSetext\n======\n",
-        );
-        let h = headings(&md);
-        let titles: Vec<&str> = h.iter().map(|h| h.title.as_str()).collect();
-        assert_eq!(titles, vec!["runbook", "troubleshooting", "setext"]);
-        assert_eq!(h[1].line, 7);
-        assert_eq!(h[1].body_lines, 2);
-        let rst = Text::new(
-            "docs/ops.rst",
-            "Operations\n==========\n\nRollback\n--------\nrun it\n",
-        );
-        let titles: Vec<String> = headings(&rst).into_iter().map(|h| h.title).collect();
-        assert_eq!(titles, vec!["operations", "rollback"]);
-    }
 }

@@ -18,75 +18,47 @@ pub(crate) fn security_policy(facts: &Facts<'_>) -> Outcome {
     let Some(entry) = found else {
         return out(State::Missing, Vec::new(), "no SECURITY.md");
     };
-    let Some(t) = facts.docs.iter().find(|d| d.path == entry.path) else {
+    // The walk reads a policy and reduces it (`model::docs`): a file it could not
+    // read (too large, binary, not UTF-8, or with no document extension) has none.
+    let Some(policy) = facts
+        .docs
+        .iter()
+        .find(|d| d.path == entry.path)
+        .and_then(|d| d.security.as_ref())
+    else {
         return out(
             State::Partial,
             vec![Evidence::new(&entry.path, 1, "could not be read")],
             "SECURITY.md present but unreadable",
         );
     };
-    static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)(\[(insert|your|add|email|contact)[^\]]*\]|<[^>]*(email|contact|address)[^>]*>|@example\.(com|org)|\bTODO\b|\bTBD\b|\bFIXME\b|changeme|your[-_ ]?(email|contact|address)|REPLACE[_ ]?ME|REPLACE-WITH-|\{\{|use this section to tell people|tell them where to go)")
-            .unwrap_or_else(|_| unreachable!())
-    });
-    static CONTACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)([\w.+-]+@[\w-]+\.[\w.-]+|security/advisories|private vulnerability reporting|report a vulnerability|hackerone\.com|bugcrowd\.com|huntr\.|/security/policy|security\.txt|https?://\S+)")
-            .unwrap_or_else(|_| unreachable!())
-    });
-    // A bracketed placeholder (`[insert contact]`) is one that is not a link's
-    // label: `[email the details to us at x@y.io](mailto:x@y.io)` is the channel.
-    let placeholder = |l: &str| {
-        PLACEHOLDER
-            .find_iter(l)
-            .any(|m| !(m.as_str().starts_with('[') && l[m.end()..].starts_with('(')))
-    };
-    if let Some((n, l)) = t.numbered().find(|(_, l)| placeholder(l)) {
-        let shown: String = l.trim().chars().take(60).collect();
+    if let Some((n, shown)) = &policy.placeholder {
         return out(
             State::Partial,
-            vec![Evidence::new(&t.path, n, format!("placeholder: {shown}"))],
+            vec![Evidence::new(
+                &entry.path,
+                *n,
+                format!("placeholder: {shown}"),
+            )],
             "SECURITY.md is a scaffold with a placeholder",
         );
     }
-    match prose_lines(t).find(|(_, l)| {
-        CONTACT
-            .find_iter(l)
-            .any(|m| !m.as_str().contains("@example.") && !is_public_tracker(m.as_str()))
-    }) {
-        Some((n, _)) => out(
+    match policy.channel {
+        Some(n) => out(
             State::Done,
-            vec![Evidence::new(&t.path, n, "reporting channel")],
+            vec![Evidence::new(&entry.path, n, "reporting channel")],
             "SECURITY.md with a reporting channel",
         ),
         None => out(
             State::Partial,
-            vec![Evidence::new(&t.path, 1, "no contact or reporting channel")],
+            vec![Evidence::new(
+                &entry.path,
+                1,
+                "no contact or reporting channel",
+            )],
             "SECURITY.md without a way to report",
         ),
     }
-}
-
-/// The lines of a document that are prose: not inside a fenced code block, with inline code spans blanked (a URL in a code sample is not a
-/// reporting channel).
-fn prose_lines(t: &super::super::facts::Text) -> impl Iterator<Item = (usize, String)> + '_ {
-    t.outside_fences().map(|(n, l)| {
-        let mut prose = String::with_capacity(l.len());
-        let mut in_code = false;
-        for c in l.chars() {
-            if c == '`' {
-                in_code = !in_code;
-            } else if !in_code {
-                prose.push(c);
-            }
-        }
-        (n, prose)
-    })
-}
-
-/// A public issue tracker is not a private way to report a vulnerability.
-fn is_public_tracker(url: &str) -> bool {
-    let u = url.trim_end_matches(['/', ')', '.', ',']);
-    u.ends_with("/issues") || u.contains("/issues/new") || u.ends_with("/discussions")
 }
 
 pub(crate) fn secret_scanning(facts: &Facts<'_>, ci: &Ci) -> Outcome {
