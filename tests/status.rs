@@ -542,6 +542,48 @@ fn scores_add_up() {
     );
     let mature = assess("status-mature-api");
     assert_eq!(mature.scores.overall, Some(10.0));
+    assert!(mature.scores.lost.is_empty(), "{:?}", mature.scores.lost);
+}
+
+/// Per area, what cost the points adds up to what the overall score lost, and each
+/// rule's findings add up to the area's findings points.
+#[test]
+fn points_lost_per_area_add_up() {
+    for name in [
+        "status-library",
+        "status-bare-collector",
+        "status-django-react",
+        "status-live-config",
+        "status-weak-evidence",
+        "status-self-hosted",
+    ] {
+        let r = assess(name);
+        let overall = r.scores.overall.expect("something applies");
+        let total: f64 = r.scores.lost.values().map(|l| l.total).sum();
+        assert!(
+            (10.0 - overall - total).abs() < 0.15,
+            "{name}: {overall} + {total} != 10 ({:?})",
+            r.scores.lost
+        );
+        for (area, l) in &r.scores.lost {
+            let from_rules: f64 = r
+                .scores
+                .findings
+                .rules
+                .iter()
+                .filter(|x| x.area == *area)
+                .map(|x| x.points)
+                .sum();
+            assert!((from_rules - l.findings).abs() < 0.02, "{name}/{area}");
+            let from_controls: f64 = r
+                .controls
+                .iter()
+                .filter(|c| c.area.as_str() == *area)
+                .map(|c| c.points_lost)
+                .sum();
+            assert!((from_controls - l.controls).abs() < 0.02, "{name}/{area}");
+        }
+    }
 }
 
 #[test]
