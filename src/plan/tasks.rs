@@ -345,6 +345,14 @@ fn make_task(
         }
         n => format!(" ({n} files)"),
     };
+    // One file under the scope: the file says where, better than its directory.
+    let (where_, extent) = match (scope, files.as_slice()) {
+        (Some(_), [only]) if writes.is_none() && places > 1 => {
+            (String::new(), format!(" in `{only}` ({places} places)"))
+        }
+        (Some(_), [only]) if writes.is_none() => (String::new(), format!(" in `{only}`")),
+        _ => (where_, extent),
+    };
     let why = crate::rules::find_meta(rule)
         .map(|m| m.summary.to_string())
         .unwrap_or_default();
@@ -427,6 +435,27 @@ pub(crate) mod tests {
         let policy = &group(&[item("repo/missing-security-policy", ".", 0)])[0];
         assert_eq!(policy.files, ["SECURITY.md"]);
         assert!(!policy.title.contains("add `"), "{}", policy.title);
+    }
+
+    /// A split task whose scope holds one file names the file ("in
+    /// `frontend/README.md`"), not "in `frontend/` (1 files)".
+    #[test]
+    fn a_scoped_task_of_one_file_names_the_file() {
+        let a = item("docs/broken-link", "frontend/README.md", 3);
+        let b = item("docs/broken-link", "frontend/README.md", 9);
+        let t = make_task(
+            "docs/broken-link",
+            None,
+            Some("frontend"),
+            &[&a, &b],
+            &Overrides::default(),
+        );
+        assert!(
+            t.title.ends_with(" in `frontend/README.md` (2 places)"),
+            "{}",
+            t.title
+        );
+        assert!(!t.title.contains("1 files"), "{}", t.title);
     }
 
     #[test]
