@@ -542,6 +542,48 @@ fn scores_add_up() {
     );
     let mature = assess("status-mature-api");
     assert_eq!(mature.scores.overall, Some(10.0));
+    assert!(mature.scores.lost.is_empty(), "{:?}", mature.scores.lost);
+}
+
+/// Per area, what cost the points adds up to what the overall score lost, and each
+/// rule's findings add up to the area's findings points.
+#[test]
+fn points_lost_per_area_add_up() {
+    for name in [
+        "status-library",
+        "status-bare-collector",
+        "status-django-react",
+        "status-live-config",
+        "status-weak-evidence",
+        "status-self-hosted",
+    ] {
+        let r = assess(name);
+        let overall = r.scores.overall.expect("something applies");
+        let total: f64 = r.scores.lost.values().map(|l| l.total).sum();
+        assert!(
+            (10.0 - overall - total).abs() < 0.15,
+            "{name}: {overall} + {total} != 10 ({:?})",
+            r.scores.lost
+        );
+        for (area, l) in &r.scores.lost {
+            let from_rules: f64 = r
+                .scores
+                .findings
+                .rules
+                .iter()
+                .filter(|x| x.area == *area)
+                .map(|x| x.points)
+                .sum();
+            assert!((from_rules - l.findings).abs() < 0.02, "{name}/{area}");
+            let from_controls: f64 = r
+                .controls
+                .iter()
+                .filter(|c| c.area.as_str() == *area)
+                .map(|c| c.points_lost)
+                .sum();
+            assert!((from_controls - l.controls).abs() < 0.02, "{name}/{area}");
+        }
+    }
 }
 
 #[test]
@@ -900,4 +942,83 @@ fn terminal_advice_wraps_to_the_width() {
         .expect("renders");
     let fixed = String::from_utf8(fixed).expect("utf-8");
     assert_eq!(advice_text(&text), advice_text(&fixed));
+}
+
+/// What runs decides the container and operations controls (issue 19's last
+/// review: uptime-kuma, podinfo): a multi-target Dockerfile counts the targets
+/// the release workflow builds (`release` as root, `rootless` as `node`, both with
+/// the HEALTHCHECK), not the CI helper stage that comes last; a compose stack whose
+/// README calls it a demo is ignored (its services have no limits); a "backup"
+/// script that only echoes, probes and sleeps is no backup.
+#[test]
+fn released_targets_demo_stacks_and_simulated_backups() {
+    check(
+        "status-release-targets",
+        &[
+            ("dependency-updates", "missing"),
+            ("vulnerability-scan", "missing"),
+            ("pinned-actions", "done"),
+            ("dependency-lockfiles", "done"),
+            ("known-vulnerabilities", "unknown"),
+            ("sbom", "missing"),
+            ("signed-releases", "missing"),
+            ("security-policy", "missing"),
+            ("secret-scanning", "missing"),
+            ("sast", "missing"),
+            ("license", "missing"),
+            ("tests-in-ci", "done"),
+            ("token-permissions", "done"),
+            ("container-non-root", "partial"),
+            ("container-healthcheck", "done"),
+            ("resource-limits", "done"),
+            ("health-endpoint", "done"),
+            ("readiness-endpoint", "missing"),
+            ("metrics", "missing"),
+            ("structured-logging", "missing"),
+            ("runbook", "missing"),
+            ("deployment-guide", "partial"),
+            ("rollback-procedure", "missing"),
+            ("backup-verification", "missing"),
+            ("changelog", "missing"),
+        ],
+    );
+    let r = assess("status-release-targets");
+    let notes = |id: &str| -> Vec<String> {
+        r.control(id)
+            .expect("control")
+            .evidence
+            .iter()
+            .map(|e| format!("{}:{} {}", e.path, e.line, e.note))
+            .collect()
+    };
+    assert_eq!(
+        notes("container-non-root"),
+        vec![
+            "docker/Dockerfile:8 no USER in target release: runs as root",
+            "docker/Dockerfile:18 USER node (target rootless)",
+        ]
+    );
+    assert!(
+        notes("container-healthcheck")
+            .iter()
+            .all(|n| n.starts_with("docker/Dockerfile:14 HEALTHCHECK (target ")),
+        "{:?}",
+        notes("container-healthcheck")
+    );
+    assert!(notes("resource-limits")
+        .iter()
+        .all(|n| n.starts_with("compose.yaml:")));
+    assert!(notes("backup-verification").is_empty());
+    let ignored: Vec<(&str, &str)> = r
+        .ignored
+        .iter()
+        .map(|i| (i.path.as_str(), i.reason))
+        .collect();
+    assert_eq!(
+        ignored,
+        vec![(
+            "otel/docker-compose.yaml",
+            "a demo stack: the README beside it calls it a demo"
+        )]
+    );
 }

@@ -157,9 +157,15 @@ pub fn helm_template(path: &str, text: &str) -> Option<HelmTemplate> {
     }
     Some(HelmTemplate {
         path: path.to_string(),
-        workload: ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"]
-            .iter()
-            .any(|k| text.contains(&format!("kind: {k}"))),
+        // The object's own top-level `kind:` (an HPA's `scaleTargetRef.kind:
+        // Deployment` is indented); a Helm hook (`helm.sh/hook`: a test or an
+        // install step) runs once, not as the service.
+        workload: !text.contains("helm.sh/hook")
+            && text.lines().any(|l| {
+                l.strip_prefix("kind:").is_some_and(|k| {
+                    ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"].contains(&k.trim())
+                })
+            }),
         probes: text.contains("livenessProbe") || text.contains("readinessProbe"),
         probe_line: numbered(text)
             .find(|(_, l)| {
@@ -218,5 +224,17 @@ mod tests {
             .is_some_and(|h| h.workload && !h.probes && !h.stateful));
         assert_eq!(h.and_then(|h| h.scrape_line), Some(6));
         assert!(helm_template("k8s/deploy.yaml", "apiVersion: v1\nkind: Service\n").is_none());
+        // podinfo's chart: an HPA names its Deployment under scaleTargetRef, a test
+        // hook is a Job that runs once; neither is a workload to set limits on.
+        let hpa = helm_template(
+            "chart/templates/hpa.yaml",
+            "{{- if .Values.hpa.enabled -}}\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n",
+        );
+        assert!(hpa.is_some_and(|h| !h.workload));
+        let hook = helm_template(
+            "chart/templates/hooks/job.yaml",
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  annotations:\n    \"helm.sh/hook\": {{ $hookType }}\n",
+        );
+        assert!(hook.is_some_and(|h| !h.workload));
     }
 }

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use super::containers::Image;
 use crate::parse::dockerfile::Dockerfile;
 use crate::source::SourceFile;
 
@@ -24,6 +25,37 @@ pub struct DockerInfo {
     pub base: String,
     /// (line, arguments) of the effective `HEALTHCHECK`, if any.
     pub healthcheck: Option<(usize, String)>,
+    /// The stage this describes when a build names it with `--target` and it is not
+    /// the final one; `None` for the final stage.
+    pub stage: Option<String>,
+}
+
+impl DockerInfo {
+    /// " (target release)" when this is a `--target` stage, for evidence notes; empty
+    /// for the final stage.
+    pub fn target_note(&self) -> String {
+        self.stage
+            .as_deref()
+            .map(|s| format!(" (target {s})"))
+            .unwrap_or_default()
+    }
+}
+
+/// The image of a named, non-final `stage` of `image` (what `--target` builds), with
+/// the file-level facts of `summary`: user, health check and base through the
+/// stages it builds on.
+pub fn of_stage(summary: &DockerInfo, image: &Image, stage: usize) -> DockerInfo {
+    let config = image.config(stage);
+    let s = image.stages.get(stage);
+    DockerInfo {
+        path: summary.path.clone(),
+        exposes: summary.exposes,
+        user: config.user.map(|u| (u.line, u.value)),
+        from_line: s.map_or(summary.from_line, |s| s.line),
+        base: config.base,
+        healthcheck: config.healthcheck.map(|h| (h.line, h.value)),
+        stage: s.and_then(|s| s.name.clone()),
+    }
 }
 
 /// Summarises one parsed Dockerfile.
@@ -54,6 +86,7 @@ pub fn summary(file: &SourceFile, df: &Dockerfile) -> DockerInfo {
         from_line: 1,
         base: String::new(),
         healthcheck: None,
+        stage: None,
     };
     let Some(mut stage) = final_stage else {
         return info;

@@ -1154,6 +1154,67 @@ impl Repository {
         by_path(&self.kept.dockerfile_summaries, path, |d| &d.path)
     }
 
+    /// The images the Dockerfile at `path` releases, one per stage built: the
+    /// stages a workflow, compose file, script or docs build with `--target` /
+    /// `target:` (not a developer, CI or demo file: [`crate::roles::is_dev_path`]),
+    /// and the final stage when something builds it without a target or
+    /// nothing in the repository builds it at all. A multi-target Dockerfile's CI
+    /// helper or test stage that happens to come last is then not what runs.
+    /// Empty when the walk did not parse it.
+    pub fn released_images(&self, path: &str) -> Vec<dockerfiles::DockerInfo> {
+        let Some(summary) = self.dockerfile_summary(path) else {
+            return Vec::new();
+        };
+        let Some(image) = self.image(path) else {
+            return vec![summary.clone()];
+        };
+        let mut stages: Vec<usize> = Vec::new();
+        let mut final_built = false;
+        let mut any = false;
+        // A developer, CI or demo build (`docker-compose-developer.yml` with
+        // `target: dev`) is not a release.
+        for b in self
+            .builders(path)
+            .filter(|b| b.source == Source::Workflow || !crate::roles::is_dev_path(&b.from))
+            .filter(|b| crate::roles::role_of(&b.from) == crate::roles::FileRole::Production)
+        {
+            any = true;
+            match b.target.as_deref().map(|t| image.stage_named(t)) {
+                Some(Some(stage)) => {
+                    if !stages.contains(&stage) {
+                        stages.push(stage);
+                    }
+                }
+                // A target that names no stage (an interpolation, a typo): docker
+                // would fail, so it says nothing about what is released.
+                Some(None) => {}
+                None => final_built = true,
+            }
+        }
+        let last = image.final_stage();
+        if !any || final_built || stages.is_empty() {
+            return std::iter::once(summary.clone())
+                .chain(
+                    stages
+                        .into_iter()
+                        .filter(|s| Some(*s) != last)
+                        .map(|s| dockerfiles::of_stage(summary, image, s)),
+                )
+                .collect();
+        }
+        stages.sort_unstable();
+        stages
+            .into_iter()
+            .map(|s| {
+                if Some(s) == last {
+                    summary.clone()
+                } else {
+                    dockerfiles::of_stage(summary, image, s)
+                }
+            })
+            .collect()
+    }
+
     /// What production source code shows (health, readiness and metrics routes, web
     /// frameworks, metrics clients, logging, database clients), sorted, found once
     /// during the walk so `status` reads no source itself.

@@ -140,6 +140,71 @@ pub static RESTORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::
     regex::Regex::new(r"(?i)\b(pg_restore|mongorestore|restic\s+(?:-\S+\s+)*(?:check|restore)|borg\s+(?:check|extract)|velero\s+restore|wal-g\s+backup-fetch|pg_verifybackup|sha256sum\s+(?:-c|--check)|md5sum\s+-c|gzip\s+-t|gunzip\s+-t|psql\b[^|]*<|mysql\b[^|]*<|verify_backup|restore_backup|test_restore)").unwrap_or_else(|_| unreachable!())
 });
 
+/// A command that moves or copies data somewhere (a dump, a copy, an archive, an
+/// upload, a snapshot): what a script named "backup" must run to be one.
+static MOVES_DATA_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)(\b(cp|rsync|scp|rclone|tar|zip|gzip|xz|zstd|s3cmd|gsutil|azcopy|restic|borg|dd)\b|dump|snapshot|\bcopy(file|2|tree)?\b|copy\(|\bupload(_file|_fileobj)?\b|upload\(|\bsync\b|aws\s+s3|az\s+storage|mc\s+(cp|mirror)|\.backup\b|backup\()").unwrap_or_else(|_| unreachable!())
+});
+
+/// Lines that only talk or wait (`echo`, `printf`, `sleep`, a log call): never the
+/// work itself, even when they name it ("Starting backup…").
+fn only_talks(t: &str) -> bool {
+    let first = t
+        .split(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        first.as_str(),
+        "echo" | "printf" | "sleep" | "print" | "log" | "logger" | "say" | "exit" | "return"
+    ) || first.starts_with("log.")
+        || first.starts_with("logger.")
+        || first.starts_with("logging.")
+        || first.starts_with("console.")
+}
+
+/// Lines that do no work of their own: shell control words, `set`, a variable
+/// assignment, a shebang, or a probe of a health or readiness route.
+fn no_work(t: &str) -> bool {
+    let first = t.split_whitespace().next().unwrap_or("");
+    let lower = t.to_ascii_lowercase();
+    only_talks(t)
+        || t.starts_with("#!")
+        || matches!(
+            first,
+            "set"
+                | "while"
+                | "for"
+                | "until"
+                | "case"
+                | "if"
+                | "then"
+                | "else"
+                | "elif"
+                | "fi"
+                | "do"
+                | "done"
+                | "esac"
+                | ";;"
+                | "}"
+                | "{"
+                | "true"
+                | ":"
+                | "shift"
+                | "local"
+                | "readonly"
+                | "export"
+        )
+        || (first.contains('=') && !first.starts_with('=') && !t.contains("$("))
+        // A YAML key or list item (a CronJob's manifest): configuration, not a command.
+        || first.ends_with(':')
+        || first == "-"
+        || lower.ends_with(";;")
+        || ["/readyz", "/healthz", "/health", "/ready", "/livez"]
+            .iter()
+            .any(|r| lower.contains(r))
+}
+
 /// Whether a file may run operations (a backup, a restore, a rollback): a shell
 /// script, a Makefile, justfile or Taskfile, or a production file named after
 /// one (`backup`, `restore`, `dump`, `snapshot`, `rollback`, `cron`) that can run.
@@ -186,6 +251,11 @@ pub struct BackupLines {
     pub backup: Option<(usize, String)>,
     /// First uncommented line matching [`RESTORE_RE`]: (line, trimmed text).
     pub restore: Option<(usize, String)>,
+    /// First uncommented line that moves data (a dump, copy, archive, upload or
+    /// snapshot command; not an `echo` about one), else the first that does any
+    /// work (runs a command, a function, another script): `None` for a script that
+    /// only prints, probes and sleeps, such as a simulated backup.
+    pub moves_data: Option<(usize, String)>,
 }
 
 /// The backup and restore lines of one file's text.
@@ -202,6 +272,7 @@ pub fn backup_lines(text: &str) -> BackupLines {
             .map(|(n, l)| (n, l.trim().to_string())),
         ..BackupLines::default()
     };
+    let mut work = None;
     for (n, l) in numbered() {
         let t = l.trim();
         if t.starts_with('#') || t.starts_with("//") {
@@ -213,6 +284,15 @@ pub fn backup_lines(text: &str) -> BackupLines {
         if out.restore.is_none() && RESTORE_RE.is_match(t) {
             out.restore = Some((n, t.to_string()));
         }
+        if out.moves_data.is_none() && !only_talks(t) && MOVES_DATA_RE.is_match(t) {
+            out.moves_data = Some((n, t.to_string()));
+        }
+        if work.is_none() && !t.is_empty() && !no_work(t) {
+            work = Some((n, t.to_string()));
+        }
+    }
+    if out.moves_data.is_none() {
+        out.moves_data = work;
     }
     out
 }
@@ -247,5 +327,30 @@ mod tests {
         assert_eq!(c.backups.any_backup.as_ref().map(|b| b.0), Some(7));
         assert_eq!(c.backups.backup.as_ref().map(|b| b.0), Some(8));
         assert!(c.backups.restore.is_none() && !c.backups.blank);
+    }
+
+    /// A simulated backup (podinfo's `backup.sh`: echo, a readiness check, sleep)
+    /// moves no data; a real one copies, dumps, archives or uploads.
+    #[test]
+    fn a_backup_that_only_echoes_and_sleeps_moves_no_data() {
+        let fake = "#!/bin/sh\nset -e\n# This is a simulation of a backup process.\necho \"Starting backup (estimated run time: 60s)\"\npodcli check http database-replica:3306/readyz\nsleep 60\necho \"Backup finished\"\nexit $EXIT_CODE\n";
+        assert_eq!(backup_lines(fake).moves_data, None);
+        let cronjob = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: backup-daily\nspec:\n  schedule: \"0 0 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: backup\n            command:\n            - /bin/sh\n            - /scripts/backup.sh\n";
+        assert_eq!(backup_lines(cronjob).moves_data, None);
+        let wrapper = backup_lines(
+            "#!/usr/bin/env bash\nwhile (($#)); do\n  case \"$1\" in\n  --fast) FAST=1 ;;\n  esac\n  shift\ndone\ncmd=\"backup $1\"\nsource scripts/_lib.sh\n$cmd\n",
+        );
+        assert_eq!(wrapper.moves_data.map(|m| m.0), Some(9));
+        for real in [
+            "#!/bin/sh\ntar czf /backups/data-$(date +%F).tgz /data\n",
+            "#!/bin/sh\naws s3 cp /data/db.sqlite s3://bucket/\n",
+            "#!/bin/sh\nrsync -a /data/ backup:/srv/data/\n",
+            "import shutil\nshutil.copy2(DB, dest)\n",
+            "sqlite3 /data/app.db \".backup /backups/app.db\"\n",
+            // sentry-self-hosted's scripts/backup.sh: a wrapper calling the function that backs up.
+            "#!/usr/bin/env bash\nMINIMIZE_DOWNTIME=\"${MINIMIZE_DOWNTIME:-}\"\nwhile (($#)); do\n  case \"$1\" in\n  --minimize-downtime) MINIMIZE_DOWNTIME=1 ;;\n  esac\n  shift\ndone\ncmd=\"backup $1\"\nsource scripts/_lib.sh\n$cmd\n",
+        ] {
+            assert!(backup_lines(real).moves_data.is_some(), "{real}");
+        }
     }
 }

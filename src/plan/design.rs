@@ -7,7 +7,7 @@
 //! Only fresh scans have a model; a plan rebuilt from a baseline file has no design
 //! tasks, so `--since` compares like with like.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{Effort, Item, Task};
 use super::settings::Overrides;
@@ -161,6 +161,31 @@ pub fn add_tasks(tasks: &mut Vec<Task>, p: &Patterns, claimed: &[Item], ov: &Ove
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
 }
 
+/// A module opening connections itself: path, first line, the call, how many calls.
+type ConnectingModule = (String, usize, String, usize);
+
+/// A directory whose modules connect through this many drivers is an adapter layer.
+pub const MIN_ADAPTER_DRIVERS: usize = 3;
+
+/// The driver a connection call belongs to: its module (`psycopg2.connect` →
+/// `psycopg2`), SQLAlchemy for `create_engine`.
+fn driver_of(call: &str) -> &'static str {
+    let root = call.split('.').next().unwrap_or(call).to_ascii_lowercase();
+    match root.as_str() {
+        "create_engine" | "create_async_engine" | "sqlalchemy" => "sqlalchemy",
+        "psycopg2" => "psycopg2",
+        "psycopg" => "psycopg",
+        "asyncpg" => "asyncpg",
+        "pymysql" | "mysqldb" | "mysql" => "mysql",
+        "pymongo" | "mongoclient" | "motor" => "mongodb",
+        "sqlite3" => "sqlite3",
+        "pyodbc" => "pyodbc",
+        "oracledb" | "cx_oracle" => "oracle",
+        "redis" => "redis",
+        _ => "other",
+    }
+}
+
 /// "Design one connection module": one task, or one per package of a monorepo
 /// whose packages each hold some of the modules (each package has its own
 /// settings and deployment, so its own module).
@@ -173,15 +198,43 @@ fn add_connection_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
     {
         return;
     }
-    let groups = p.by_package(mods, |m| m.0.as_str());
+    // One pool is one driver: modules of different drivers (redash's query
+    // runners: MySQLdb, oracledb, psycopg2, pymongo, pyodbc) share no connection.
+    // A directory whose modules connect through several drivers is an adapter
+    // layer, one connection per data source by design: no task for it.
+    let mut drivers_in_dir: BTreeMap<&str, BTreeSet<&'static str>> = BTreeMap::new();
+    for m in mods {
+        drivers_in_dir
+            .entry(crate::model::paths::dir_of(&m.0))
+            .or_default()
+            .insert(driver_of(&m.2));
+    }
+    let adapters = |m: &&ConnectingModule| {
+        drivers_in_dir
+            .get(crate::model::paths::dir_of(&m.0))
+            .is_some_and(|d| d.len() >= MIN_ADAPTER_DRIVERS)
+    };
+    let mut groups: BTreeMap<(String, &'static str), Vec<&ConnectingModule>> = BTreeMap::new();
+    for (package, in_package) in p.by_package(mods, |m| m.0.as_str()) {
+        for m in in_package.into_iter().filter(|m| !adapters(m)) {
+            groups
+                .entry((package.clone(), driver_of(&m.2)))
+                .or_default()
+                .push(m);
+        }
+    }
     let split = groups.len() > 1;
-    for (package, mods) in &groups {
+    let packages_with_drivers = |package: &str| groups.keys().filter(|k| k.0 == package).count();
+    for ((package, driver), mods) in &groups {
         if split && mods.len() < MIN_PACKAGE_MODULES {
             continue;
         }
         // A monorepo's task names its package, split or not: that is who owns it.
         let scope = (!package.is_empty()).then_some(package.as_str());
         let (mut t, model) = design_task(CONNECTION_POOL, scope, ov);
+        if packages_with_drivers(package) > 1 {
+            t.id = format!("{}-{}", t.id, driver);
+        }
         let hours = super::effort::estimate(model, mods.len(), mods.len());
         let calls: usize = mods.iter().map(|m| m.3).sum();
         let mut names: Vec<&str> = mods.iter().map(|m| m.2.as_str()).collect();
@@ -644,6 +697,50 @@ mod tests {
         );
         assert_eq!(evidence(&p, model).len(), 3);
         assert!(tasks[0].title.contains("`create_engine`") && !tasks[0].title.contains("psycopg2"));
+    }
+
+    /// redash's query runners: each adapter connects to its own kind of data source
+    /// with its own driver, one connection per source by design; a pool across
+    /// drivers is nothing a lead would hand out. Next to them, the application's own
+    /// modules that each open a psycopg2 connection still make one task.
+    #[test]
+    fn a_connection_task_groups_one_driver_and_leaves_adapter_layers_alone() {
+        let mut p = patterns(0);
+        for (path, call) in [
+            ("redash/query_runner/databricks.py", "pyodbc.connect"),
+            ("redash/query_runner/mssql_odbc.py", "pyodbc.connect"),
+            ("redash/query_runner/mongodb.py", "pymongo.MongoClient"),
+            ("redash/query_runner/mysql.py", "MySQLdb.connect"),
+            ("redash/query_runner/oracle.py", "oracledb.connect"),
+            ("redash/query_runner/pg.py", "psycopg2.connect"),
+        ] {
+            p.connecting_modules
+                .push((path.to_string(), 9, call.to_string(), 1));
+        }
+        let mut tasks = Vec::new();
+        add_tasks(&mut tasks, &p, &[], &Overrides::default());
+        assert!(
+            tasks.is_empty(),
+            "{:?}",
+            tasks.iter().map(|t| &t.title).collect::<Vec<_>>()
+        );
+        for (path, call) in [
+            ("redash/tasks/refresh.py", "psycopg2.connect"),
+            ("redash/tasks/cleanup.py", "psycopg2.connect"),
+            ("redash/cli/database.py", "psycopg2.connect"),
+            ("redash/cache/store.py", "redis.Redis"),
+        ] {
+            p.connecting_modules
+                .push((path.to_string(), 3, call.to_string(), 1));
+        }
+        add_tasks(&mut tasks, &p, &[], &Overrides::default());
+        let titles: Vec<&str> = tasks.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(tasks.len(), 1, "{titles:?}");
+        assert!(
+            titles[0].contains("3 modules") && titles[0].contains("`psycopg2.connect`"),
+            "{titles:?}"
+        );
+        assert!(!titles[0].contains("redis") && !titles[0].contains("pyodbc"));
     }
 
     #[test]

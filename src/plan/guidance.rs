@@ -171,6 +171,18 @@ pub fn verify(t: &Task) -> Vec<String> {
             list(&workflows)
         ));
     }
+    if t.files.iter().any(|f| f.ends_with("dependabot.yml")) {
+        out.push(
+            "`harden scan --rule repo/dependabot-invalid` reports nothing, and GitHub lists every ecosystem under Insights → Dependency graph → Dependabot with no error"
+                .to_string(),
+        );
+    }
+    if t.files.iter().any(|f| f == "SECURITY.md") {
+        out.push(
+            "SECURITY.md names a private channel (an address or GitHub private vulnerability reporting), and GitHub shows it under Security → Policy"
+                .to_string(),
+        );
+    }
     let python: Vec<&String> = t.files.iter().filter(|f| f.ends_with(".py")).collect();
     if !python.is_empty() {
         out.push(format!(

@@ -33,6 +33,15 @@ pub const MAX_TASK_HOURS: f64 = 12.0;
 /// Id suffix of the below-high part of a rule whose high findings are phase 0.
 pub const FOLLOWUP: &str = "followup";
 
+/// Rules whose repository-level finding is fixed by writing one file, and the file.
+pub const WRITES: &[(&str, &str)] = &[
+    ("repo/no-dependency-updates", ".github/dependabot.yml"),
+    ("repo/missing-security-policy", "SECURITY.md"),
+];
+
+/// The path a repository-level finding carries (`.`).
+const REPOSITORY_PATH: &str = crate::finding::REPOSITORY_PATH;
+
 /// Scope name of files at the repository root.
 pub const ROOT_SCOPE: &str = "(root)";
 
@@ -271,7 +280,20 @@ fn make_task(
     let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
     findings.sort();
     let files: BTreeSet<&str> = findings.iter().flat_map(item_files).collect();
-    let files: Vec<String> = files.into_iter().map(str::to_string).collect();
+    let mut files: Vec<String> = files.into_iter().map(str::to_string).collect();
+    // A repository-level gap is closed by writing one file: the manifests and
+    // Dockerfiles its finding names are what that file covers, not what the task
+    // edits (no `docker build` to check, no track sharing with the containers work).
+    let mut writes = None;
+    if let Some((_, written)) = WRITES.iter().find(|(r, _)| *r == rule) {
+        if findings
+            .iter()
+            .all(|i| i.path.is_empty() || i.path == REPOSITORY_PATH)
+        {
+            files = vec![(*written).to_string()];
+            writes = Some(*written);
+        }
+    }
     let severity = findings
         .iter()
         .map(|i| i.severity)
@@ -308,6 +330,11 @@ fn make_task(
         None => String::new(),
     };
     let extent = match files.len() {
+        // "No SECURITY.md …" already names the file to add.
+        _ if writes.is_some_and(|w| base.contains(w.rsplit('/').next().unwrap_or(w))) => {
+            String::new()
+        }
+        _ if writes.is_some() => format!(": add `{}`", writes.unwrap_or_default()),
         0 => String::new(),
         1 if scope.is_none() => {
             if places > 1 {
@@ -317,6 +344,14 @@ fn make_task(
             }
         }
         n => format!(" ({n} files)"),
+    };
+    // One file under the scope: the file says where, better than its directory.
+    let (where_, extent) = match (scope, files.as_slice()) {
+        (Some(_), [only]) if writes.is_none() && places > 1 => {
+            (String::new(), format!(" in `{only}` ({places} places)"))
+        }
+        (Some(_), [only]) if writes.is_none() => (String::new(), format!(" in `{only}`")),
+        _ => (where_, extent),
     };
     let why = crate::rules::find_meta(rule)
         .map(|m| m.summary.to_string())
@@ -377,6 +412,50 @@ pub(crate) mod tests {
             places: 1,
             fingerprint: format!("{rule}{path}{line}"),
         }
+    }
+
+    /// No Dependabot configuration: the finding names the manifests and Dockerfiles
+    /// it would cover, but the task writes one file (so its checks are not `docker
+    /// build` and it shares no files with the containers work).
+    #[test]
+    fn a_repository_gap_is_closed_by_the_file_it_writes() {
+        let mut i = item("repo/no-dependency-updates", ".", 0);
+        i.related = vec!["Dockerfile".into(), "requirements.txt".into()];
+        let t = &group(&[i])[0];
+        assert_eq!(t.files, [".github/dependabot.yml"]);
+        assert_eq!(
+            t.title,
+            "No automated dependency updates: add `.github/dependabot.yml`"
+        );
+        assert!(
+            !t.verify.iter().any(|v| v.contains("docker build")),
+            "{:?}",
+            t.verify
+        );
+        let policy = &group(&[item("repo/missing-security-policy", ".", 0)])[0];
+        assert_eq!(policy.files, ["SECURITY.md"]);
+        assert!(!policy.title.contains("add `"), "{}", policy.title);
+    }
+
+    /// A split task whose scope holds one file names the file ("in
+    /// `frontend/README.md`"), not "in `frontend/` (1 files)".
+    #[test]
+    fn a_scoped_task_of_one_file_names_the_file() {
+        let a = item("docs/broken-link", "frontend/README.md", 3);
+        let b = item("docs/broken-link", "frontend/README.md", 9);
+        let t = make_task(
+            "docs/broken-link",
+            None,
+            Some("frontend"),
+            &[&a, &b],
+            &Overrides::default(),
+        );
+        assert!(
+            t.title.ends_with(" in `frontend/README.md` (2 places)"),
+            "{}",
+            t.title
+        );
+        assert!(!t.title.contains("1 files"), "{}", t.title);
     }
 
     #[test]

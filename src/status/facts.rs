@@ -91,7 +91,7 @@ pub struct Facts<'a> {
     pub other_ci: Vec<&'a CiFile>,
     /// Production Dockerfiles (tests, examples, vendored and devcontainers left out),
     /// as the model summarised them during the walk.
-    pub dockerfiles: Vec<&'a DockerInfo>,
+    pub dockerfiles: Vec<DockerInfo>,
     /// Compose files, as the walk reduced them.
     pub compose: Vec<&'a ComposeFile>,
     /// YAML files that hold Kubernetes objects, as the walk reduced them.
@@ -193,6 +193,39 @@ pub fn is_production(path: &str) -> bool {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
     Manifest,
+    /// The README beside a compose file outside the root: says whether the stack is a demo.
+    StackReadme,
+}
+
+/// Words a README title uses for a stack that only shows something off.
+const DEMO_WORDS: &[&str] = &[
+    "demo",
+    "demos",
+    "example",
+    "examples",
+    "sample",
+    "samples",
+    "tutorial",
+    "playground",
+    "showcase",
+];
+
+/// Whether a README's title (its first heading, else its first line) calls its
+/// directory a demo: "# Tracing & Logging Demo", "# Example: Grafana stack".
+pub fn titled_demo(readme: &str) -> bool {
+    let mut lines = readme
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("<!--") && !l.starts_with('['));
+    let title = lines
+        .clone()
+        .find(|l| l.starts_with('#'))
+        .or_else(|| lines.next());
+    title.is_some_and(|t| {
+        t.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| DEMO_WORDS.contains(&w))
+    })
 }
 
 /// Why a configuration file does not count, when it does not: archived, or a
@@ -251,10 +284,20 @@ pub fn gather<'a>(
     let mut scripts = Vec::new();
     let mut docs = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
+    // Directories (not the root) holding a compose file: their README may say it is a demo.
+    let compose_dirs: BTreeSet<&str> = inventory
+        .iter()
+        .filter(|e| e.kind == Some(FileKind::Compose))
+        .map(|e| dir_of(&e.path))
+        .filter(|d| !d.is_empty())
+        .collect();
     for e in inventory {
         let path = e.path.as_str();
         let name = file_name(path);
         let lower_name = name.to_ascii_lowercase();
+        if lower_name == "readme.md" && compose_dirs.contains(dir_of(path)) {
+            wanted.push((path, Want::StackReadme));
+        }
         if let Some(reason) = ignored_reason(path, e.kind, &runs) {
             ignored.push(Ignored {
                 path: path.to_string(),
@@ -282,8 +325,9 @@ pub fn gather<'a>(
                     && !path.starts_with(".devcontainer/")
                     && !is_source(path) =>
             {
-                // Parsed and summarised by the walk: nothing to read here.
-                dockerfiles.extend(model.dockerfile_summary(path));
+                // Parsed and summarised by the walk: nothing to read here. The
+                // stages released (built with `--target`, else the final one) count.
+                dockerfiles.extend(model.released_images(path));
                 None
             }
             Some(FileKind::Compose) if is_production(path) => {
@@ -369,12 +413,30 @@ pub fn gather<'a>(
         source: SourceFacts::default(),
         source_files: 0,
     };
+    let mut demo_dirs: BTreeSet<String> = BTreeSet::new();
     for (want, text) in read_all {
         let Some(t) = text else { continue };
         match want {
             Want::Manifest => facts.manifests.push(t),
+            Want::StackReadme => {
+                if titled_demo(&t.text) {
+                    demo_dirs.insert(dir_of(&t.path).to_string());
+                }
+            }
         }
     }
+    // A compose stack whose README calls it a demo (podinfo's `otel/`: "Tracing &
+    // Logging Demo") shows something off; it is not how the service runs.
+    facts.compose.retain(|c| {
+        let demo = demo_dirs.contains(dir_of(&c.path));
+        if demo {
+            facts.ignored.push(Ignored {
+                path: c.path.clone(),
+                reason: "a demo stack: the README beside it calls it a demo",
+            });
+        }
+        !demo
+    });
     facts.source_files = model.source_files();
     facts.source = model.code().clone();
     for v in facts.source.evidence_mut() {
@@ -388,6 +450,17 @@ pub fn gather<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_readme_titles() {
+        assert!(titled_demo(
+            "# Tracing & Logging Demo\n\nThe directory contains…"
+        ));
+        assert!(titled_demo("<!-- x -->\n# Example: Grafana stack\n"));
+        assert!(!titled_demo("# podinfo\n\nA demo of microservices…"));
+        assert!(!titled_demo("# Production deployment\n"));
+        assert!(!titled_demo(""));
+    }
 
     #[test]
     fn text_lines() {

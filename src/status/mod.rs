@@ -136,6 +136,8 @@ pub struct Scores {
     pub controls: Option<f64>,
     /// Per area (controls only).
     pub areas: BTreeMap<Area, Option<f64>>,
+    /// What each area (and `code`) costs the overall score: controls and findings.
+    pub lost: BTreeMap<&'static str, score::AreaLoss>,
     /// What open critical/high findings in shipped code cost.
     pub findings: score::FindingsPenalty,
     /// Controls that could not be assessed and are left out of the score.

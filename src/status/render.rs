@@ -138,13 +138,15 @@ pub fn terminal_width(
         writeln!(w)?;
         writeln!(
             w,
-            "{}  {}",
+            "{}  {}{}",
             p.paint(
                 bold,
                 &format!("{:<id_width$}", area.title(), id_width = id_width + 2)
             ),
-            p.paint(score_style(s), &fmt_score(s))
+            p.paint(score_style(s), &fmt_score(s)),
+            p.paint(dim, &area_cost(report, area.as_str()))
         )?;
+        findings_lines(report, area.as_str(), id_width, &p, w)?;
         for c in controls {
             let (sym, style) = symbol(c.state);
             let lost = if c.points_lost > 0.0 {
@@ -195,6 +197,19 @@ pub fn terminal_width(
                 }
             }
         }
+    }
+    if report.scores.findings.by_area.contains_key(CODE) {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{}  {}",
+            p.paint(
+                bold,
+                &format!("{:<id_width$}", "Code", id_width = id_width + 2)
+            ),
+            p.paint(dim, &format!("open findings{}", area_cost(report, CODE)))
+        )?;
+        findings_lines(report, CODE, id_width, &p, w)?;
     }
     if !report.ignored.is_empty() {
         writeln!(w)?;
@@ -247,6 +262,57 @@ pub fn terminal_width(
     Ok(())
 }
 
+/// The area findings of application code are charged to (`score::area_of_rule`).
+const CODE: &str = "code";
+
+/// "   costs 1.5 (controls 1.0, findings 0.5)": what an area takes from the overall
+/// score; empty when it costs nothing.
+fn area_cost(report: &StatusReport, area: &str) -> String {
+    match report.scores.lost.get(area) {
+        Some(l) if l.total > 0.0 && l.findings > 0.0 && l.controls > 0.0 => format!(
+            "   costs {:.1} (controls {:.1}, findings {:.1})",
+            l.total, l.controls, l.findings
+        ),
+        Some(l) if l.total > 0.0 => format!("   costs {:.1}", l.total),
+        _ => String::new(),
+    }
+}
+
+/// One line per rule whose open findings cost the area points: the rule, how
+/// many are open, how many counted, the points.
+fn findings_lines(
+    report: &StatusReport,
+    area: &str,
+    id_width: usize,
+    p: &Painter,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    for r in report
+        .scores
+        .findings
+        .rules
+        .iter()
+        .filter(|r| r.area == area)
+    {
+        let id = format!("{:<id_width$}", "open findings");
+        writeln!(
+            w,
+            "  {} {} {} {}: {} {} open in shipped code ({} counted)",
+            p.paint(fg(AnsiColor::Red).bold(), "!"),
+            id,
+            p.paint(
+                fg(AnsiColor::Red),
+                &format!("{:>4}", format!("-{:.1}", r.points))
+            ),
+            crate::output::util::term_safe(&r.rule),
+            r.open,
+            r.severity.as_str(),
+            r.counted
+        )?;
+    }
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct JsonReport<'a> {
     schema_version: u32,
@@ -282,6 +348,7 @@ struct JsonScores<'a> {
     overall: Option<f64>,
     controls: Option<f64>,
     areas: BTreeMap<&'static str, Option<f64>>,
+    lost_by_area: &'a BTreeMap<&'static str, super::score::AreaLoss>,
     findings: &'a super::score::FindingsPenalty,
     unknown: &'a [&'static str],
 }
@@ -315,6 +382,7 @@ fn json_doc(report: &StatusReport) -> JsonReport<'_> {
         scores: JsonScores {
             overall: report.scores.overall,
             controls: report.scores.controls,
+            lost_by_area: &report.scores.lost,
             findings: &report.scores.findings,
             unknown: &report.scores.unknown,
             areas: report

@@ -50,6 +50,37 @@ pub struct FindingsPenalty {
     /// Points per area the findings belong to (`code` for application code),
     /// scaled down with the total when the cap applies.
     pub by_area: BTreeMap<&'static str, f64>,
+    /// What each rule cost, largest first: the findings behind `by_area`.
+    pub rules: Vec<RulePoints>,
+}
+
+/// What one rule's open findings of one severity cost the score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RulePoints {
+    /// The rule id.
+    pub rule: String,
+    /// `critical` or `high`.
+    pub severity: Severity,
+    /// The area it is charged to ([`area_of_rule`]).
+    pub area: &'static str,
+    /// Open findings of this rule and severity in shipped code.
+    pub open: usize,
+    /// How many of them were counted (at most [`REPEATS_COUNTED`]).
+    pub counted: usize,
+    /// Points taken (two decimals, after the cap's scaling).
+    pub points: f64,
+}
+
+/// What one area costs the overall score: its controls' points lost and its
+/// findings' points, so a reader sees where the 10 − overall went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct AreaLoss {
+    /// Points its applicable controls lose (Σ `points_lost`).
+    pub controls: f64,
+    /// Points its rules' open findings cost.
+    pub findings: f64,
+    /// The two together.
+    pub total: f64,
 }
 
 /// Rounds to one decimal (what people read).
@@ -105,13 +136,24 @@ pub fn findings_penalty<'a>(
         *per_rule.entry((rule, sev)).or_default() += 1;
     }
     let mut raw: BTreeMap<&'static str, f64> = BTreeMap::new();
+    let mut rules = Vec::new();
     for ((rule, sev), n) in per_rule {
         let each = if sev == Severity::Critical {
             CRITICAL_POINTS
         } else {
             HIGH_POINTS
         };
-        *raw.entry(area_of_rule(rule)).or_default() += each * n.min(REPEATS_COUNTED) as f64;
+        let counted = n.min(REPEATS_COUNTED);
+        let area = area_of_rule(rule);
+        *raw.entry(area).or_default() += each * counted as f64;
+        rules.push(RulePoints {
+            rule: rule.to_string(),
+            severity: sev,
+            area,
+            open: n,
+            counted,
+            points: each * counted as f64,
+        });
     }
     let total: f64 = raw.values().fold(0.0, |a, b| a + b);
     let scale = if total > FINDINGS_CAP {
@@ -124,7 +166,40 @@ pub fn findings_penalty<'a>(
         .into_iter()
         .map(|(a, v)| (a, round2(v * scale)))
         .collect();
+    for r in &mut rules {
+        r.points = round2(r.points * scale);
+    }
+    rules.sort_by(|a, b| {
+        b.points
+            .partial_cmp(&a.points)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| b.open.cmp(&a.open))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    p.rules = rules;
     p
+}
+
+/// Where the points went, per area: the controls' points lost in each area and the
+/// findings charged to it (`code` for application code, which has no controls).
+/// The totals add up to 10 − overall, give or take rounding.
+pub fn lost_by_area(
+    controls: &[ControlStatus],
+    findings: &FindingsPenalty,
+) -> BTreeMap<&'static str, AreaLoss> {
+    let mut out: BTreeMap<&'static str, AreaLoss> = BTreeMap::new();
+    for c in controls.iter().filter(|c| c.points_lost > 0.0) {
+        out.entry(c.area.as_str()).or_default().controls += c.points_lost;
+    }
+    for (area, pts) in &findings.by_area {
+        out.entry(area).or_default().findings += pts;
+    }
+    for l in out.values_mut() {
+        l.controls = round2(l.controls);
+        l.findings = round2(l.findings);
+        l.total = round2(l.controls + l.findings);
+    }
+    out
 }
 
 /// Scores a report: fills each control's `points_lost` and takes the findings'
@@ -194,10 +269,12 @@ pub fn score(controls: &mut [ControlStatus], findings: FindingsPenalty) -> Score
         .filter(|c| c.state == super::State::Unknown)
         .map(|c| c.id)
         .collect();
+    let lost = lost_by_area(controls, &findings);
     Scores {
         overall,
         controls: from_controls,
         areas,
+        lost,
         findings,
         unknown,
     }
@@ -267,6 +344,16 @@ mod tests {
         );
         assert_eq!(many.points, FINDINGS_CAP);
         assert_eq!(many.by_area["code"], FINDINGS_CAP);
+        assert_eq!(many.rules.len(), 4);
+        assert_eq!(many.rules[0].points, 0.75);
+        assert_eq!(
+            (
+                repeated.rules[0].open,
+                repeated.rules[0].counted,
+                repeated.rules[0].points
+            ),
+            (20, 2, 1.0)
+        );
         let none = findings_penalty([(Severity::Medium, "docker/latest-tag")]);
         assert_eq!(none.points, 0.0);
     }

@@ -31,7 +31,7 @@ impl Containers {
 
     pub(crate) fn collect(facts: &Facts<'_>) -> Containers {
         let mut c = Containers {
-            dockerfiles: facts.dockerfiles.iter().map(|d| (*d).clone()).collect(),
+            dockerfiles: facts.dockerfiles.clone(),
             ..Containers::default()
         };
         for f in &facts.compose {

@@ -16,23 +16,28 @@ pub(crate) fn non_root(c: &Containers, p: &Profile) -> Outcome {
     let mut bad = Vec::new();
     for d in &c.dockerfiles {
         match &d.user {
-            Some((l, u)) if !is_root_user(u) => {
-                good.push(Evidence::new(&d.path, *l, format!("USER {u}")))
-            }
+            Some((l, u)) if !is_root_user(u) => good.push(Evidence::new(
+                &d.path,
+                *l,
+                format!("USER {u}{}", d.target_note()),
+            )),
             Some((l, u)) => bad.push(Evidence::new(
                 &d.path,
                 *l,
-                format!("USER {u}: runs as root"),
+                format!("USER {u}{}: runs as root", d.target_note()),
             )),
             None if base_is_nonroot(&d.base) => good.push(Evidence::new(
                 &d.path,
                 d.from_line,
-                format!("base image {} runs as non-root", d.base),
+                format!("base image {} runs as non-root{}", d.base, d.target_note()),
             )),
             None => bad.push(Evidence::new(
                 &d.path,
                 d.from_line,
-                "no USER in the final stage: runs as root",
+                match &d.stage {
+                    Some(t) => format!("no USER in target {t}: runs as root"),
+                    None => "no USER in the final stage: runs as root".to_string(),
+                },
             )),
         }
     }
@@ -104,10 +109,18 @@ pub(crate) fn healthcheck(c: &Containers, p: &Profile) -> Outcome {
             Some((l, args)) => {
                 let none = args.trim().eq_ignore_ascii_case("none");
                 if none || trivial_healthcheck(args) {
-                    trivial.push(Evidence::new(&d.path, *l, "HEALTHCHECK checks nothing"));
+                    trivial.push(Evidence::new(
+                        &d.path,
+                        *l,
+                        format!("HEALTHCHECK checks nothing{}", d.target_note()),
+                    ));
                     false
                 } else {
-                    ev.push(Evidence::new(&d.path, *l, "HEALTHCHECK"));
+                    ev.push(Evidence::new(
+                        &d.path,
+                        *l,
+                        format!("HEALTHCHECK{}", d.target_note()),
+                    ));
                     true
                 }
             }
@@ -181,7 +194,11 @@ pub(crate) fn healthcheck(c: &Containers, p: &Profile) -> Outcome {
     };
     if state != State::Done {
         for d in c.dockerfiles.iter().filter(|d| d.healthcheck.is_none()) {
-            ev.push(Evidence::new(&d.path, d.from_line, "no HEALTHCHECK"));
+            ev.push(Evidence::new(
+                &d.path,
+                d.from_line,
+                format!("no HEALTHCHECK{}", d.target_note()),
+            ));
         }
         for s in app_services.iter().filter(|s| s.healthcheck.is_none()) {
             ev.push(Evidence::new(

@@ -11,9 +11,24 @@ use super::super::{Evidence, Profile, State};
 fn probed_health_routes(c: &Containers) -> Vec<Evidence> {
     let healthy = |t: &str| {
         let t = t.to_ascii_lowercase();
-        ["/health", "/livez", "/ping", "/_health", "/status"]
-            .iter()
-            .any(|w| t.contains(w))
+        let route = |w: &str| {
+            ["/health", "/livez", "/ping", "/_health", "/status"]
+                .iter()
+                .any(|r| w.contains(r))
+        };
+        // A probe's path is the route itself; in a command only a URL is (a
+        // program such as `extra/healthcheck` or `/app/healthcheck` names no route).
+        if t.starts_with('/') && !t.contains(char::is_whitespace) {
+            return route(&t);
+        }
+        t.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '[' | ']'))
+            .filter(|w| {
+                w.contains("://")
+                    || ["localhost", "127.0.0.1", "0.0.0.0", "[::1]", "${", "$"]
+                        .iter()
+                        .any(|h| w.starts_with(h))
+            })
+            .any(route)
     };
     let mut ev = Vec::new();
     for d in &c.dockerfiles {

@@ -570,8 +570,12 @@ pub(crate) fn backup(facts: &Facts<'_>, docs: &Docs<'_>, p: &Profile) -> Outcome
         let mut r = lines
             .restore
             .map(|(n, t)| Evidence::new(path, n, format!("restore/verify: {}", shown(&t))));
+        // Named "backup", it is one only when it moves data (not an echo and a sleep).
         if b.is_none() && name.contains("backup") && !name.contains("restore") {
-            b = Some(Evidence::new(path, 1, "backup script"));
+            b = lines
+                .moves_data
+                .as_ref()
+                .map(|(n, t)| Evidence::new(path, *n, format!("backup script: {}", shown(t))));
         }
         if r.is_none()
             && (name.contains("restore") || name.contains("verify"))
