@@ -417,6 +417,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         cfg,
     );
     rules::actions::drop_unused_test_actions(&workflows, &mut report.findings);
+    rules::docker::drop_unbuilt_vendored(&model, &mut report.findings);
     rules::fold_restatements(&mut report.findings);
 
     // Secrets seen in one file, masked wherever another finding or message shows them

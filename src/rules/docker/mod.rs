@@ -18,6 +18,40 @@ pub mod toolchain_in_final_image;
 pub mod unreferenced_dockerfile;
 pub mod util;
 
+/// Drops the Docker rules' findings on a vendored Dockerfile the project itself does
+/// not build: a library copied under `vendor/` keeps its own Dockerfile (and often the
+/// compose file beside it that builds it for the library's developers), which is not
+/// an image of this project. A vendored Dockerfile built from outside its own
+/// directory — by a workflow, a compose file, a script or a documented command
+/// (`third_party/README.md` building `third_party/minio/Dockerfile`) — keeps its
+/// findings, capped at low.
+pub fn drop_unbuilt_vendored(
+    model: &crate::model::Repository,
+    findings: &mut Vec<crate::finding::Finding>,
+) {
+    use crate::roles::{role_of, FileRole};
+    let is_dockerfile = |path: &str| {
+        crate::classify::classify_name(path)
+            == crate::classify::NameClass::Known(crate::classify::FileKind::Dockerfile)
+    };
+    findings.retain(|f| {
+        if !f.rule.starts_with("docker/")
+            || role_of(&f.path) != FileRole::Vendored
+            || !is_dockerfile(&f.path)
+        {
+            return true;
+        }
+        let own_dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+        model.builders(&f.path).any(|r| {
+            own_dir.is_empty()
+                || !r
+                    .from
+                    .strip_prefix(own_dir)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    });
+}
+
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
