@@ -604,6 +604,28 @@ fn mentions_untrusted(s: &str) -> Option<&'static str> {
     UNTRUSTED_REFS.iter().copied().find(|r| l.contains(r))
 }
 
+/// A `ref:` read from an earlier step's output named for the pull request's head
+/// (`${{ steps.pr.outputs.head_sha }}` after a `github-script` or `gh api` call that
+/// looked the pull request up): how comment-triggered workflows find the head.
+fn head_from_step(r: &str) -> Option<&'static str> {
+    let l = r.to_ascii_lowercase();
+    let mut rest = l.as_str();
+    while let Some(at) = rest.find("steps.") {
+        let expr = &rest[at..];
+        let end = expr
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+            .unwrap_or(expr.len());
+        let path = &expr[..end];
+        if let Some((_, output)) = path.split_once(".outputs.") {
+            if output.contains("head") {
+                return Some("the head SHA a step looked up");
+            }
+        }
+        rest = &expr[end..];
+    }
+    None
+}
+
 /// The step checks out untrusted code: an `actions/checkout` with such a `ref`
 /// (or `repository:` of the fork), or a `git`/`gh` command that fetches it.
 pub fn untrusted_checkout(step: &YamlNode, text: &str) -> Option<&'static str> {
@@ -614,10 +636,12 @@ pub fn untrusted_checkout(step: &YamlNode, text: &str) -> Option<&'static str> {
             .get("repository")
             .map(|r| &text[r.span.clone()])
             .unwrap_or("");
-        return mentions_untrusted(r).or_else(|| {
-            repo.contains("head.repo.full_name")
-                .then_some("github.event.pull_request.head.repo.full_name")
-        });
+        return mentions_untrusted(r)
+            .or_else(|| head_from_step(r))
+            .or_else(|| {
+                repo.contains("head.repo.full_name")
+                    .then_some("github.event.pull_request.head.repo.full_name")
+            });
     }
     let run = step.get("run")?.as_str()?;
     let l = run.to_ascii_lowercase();
@@ -636,6 +660,14 @@ pub fn untrusted_checkout(step: &YamlNode, text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn head_read_into_a_step_output() {
+        assert!(head_from_step("${{ steps.pr.outputs.head_sha }}").is_some());
+        assert!(head_from_step("${{ steps.get-pr.outputs.head-ref }}").is_some());
+        assert!(head_from_step("${{ steps.meta.outputs.version }}").is_none());
+        assert!(head_from_step("${{ github.event.pull_request.head.sha }}").is_none());
+    }
 
     #[test]
     fn uses_refs() {
