@@ -604,9 +604,23 @@ fn mentions_untrusted(s: &str) -> Option<&'static str> {
     UNTRUSTED_REFS.iter().copied().find(|r| l.contains(r))
 }
 
-/// A `ref:` read from an earlier step's output named for the pull request's head
-/// (`${{ steps.pr.outputs.head_sha }}` after a `github-script` or `gh api` call that
-/// looked the pull request up): how comment-triggered workflows find the head.
+/// [`untrusted_checkout`], or an `actions/checkout` whose `ref:` an earlier step
+/// looked up (`${{ steps.pr.outputs.head_sha }}` after a `github-script` or `gh api`
+/// call): how comment-triggered workflows find a pull request's head, which their
+/// event does not carry. Under `workflow_run` the event names the head itself, and
+/// a looked-up head there is the careful pattern (checked out beside trusted code,
+/// applied as data), so only `actions/unsafe-checkout` asks for this.
+pub fn untrusted_or_looked_up_checkout(step: &YamlNode, text: &str) -> Option<&'static str> {
+    untrusted_checkout(step, text).or_else(|| {
+        if !step_uses(step, "actions/checkout") {
+            return None;
+        }
+        let r = step.get("with")?.get("ref")?;
+        head_from_step(text.get(r.span.clone())?)
+    })
+}
+
+/// A `ref:` read from an earlier step's output named for the pull request's head.
 fn head_from_step(r: &str) -> Option<&'static str> {
     let l = r.to_ascii_lowercase();
     let mut rest = l.as_str();
@@ -636,12 +650,10 @@ pub fn untrusted_checkout(step: &YamlNode, text: &str) -> Option<&'static str> {
             .get("repository")
             .map(|r| &text[r.span.clone()])
             .unwrap_or("");
-        return mentions_untrusted(r)
-            .or_else(|| head_from_step(r))
-            .or_else(|| {
-                repo.contains("head.repo.full_name")
-                    .then_some("github.event.pull_request.head.repo.full_name")
-            });
+        return mentions_untrusted(r).or_else(|| {
+            repo.contains("head.repo.full_name")
+                .then_some("github.event.pull_request.head.repo.full_name")
+        });
     }
     let run = step.get("run")?.as_str()?;
     let l = run.to_ascii_lowercase();

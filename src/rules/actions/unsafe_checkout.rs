@@ -93,7 +93,7 @@ impl Rule for UnsafeCheckout {
             for job in wf::jobs(root) {
                 let steps = wf::steps(&job.value);
                 for (i, step) in steps.iter().enumerate() {
-                    let Some(what) = wf::untrusted_checkout(step, text) else {
+                    let Some(what) = wf::untrusted_or_looked_up_checkout(step, text) else {
                         continue;
                     };
                     let runs = steps[i + 1..]
