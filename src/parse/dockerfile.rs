@@ -568,7 +568,7 @@ pub fn parse(text: &str) -> Dockerfile {
                 last.instructions.end = idx;
             }
             let ins = &instructions[idx];
-            let words: Vec<(usize, &str)> = words_with_offsets(ins.args_text());
+            let words = template_words(ins.args_text(), words_with_offsets(ins.args_text()));
             let (image, image_span) = match words.first() {
                 Some((off, w)) => (
                     w.to_string(),
@@ -603,6 +603,42 @@ pub fn parse(text: &str) -> Dockerfile {
         errors,
         run_cache: RunCache::default(),
     }
+}
+
+/// Joins the words of a template placeholder (`{{ base_image }}`, `{% … %}`) into one,
+/// so that `FROM {{ base_image }} AS base` in a Jinja2 or Go template of a Dockerfile
+/// has one image and the stage name `base`.
+fn template_words<'t>(text: &'t str, words: Vec<(usize, &'t str)>) -> Vec<(usize, &'t str)> {
+    let mut out: Vec<(usize, &str)> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let (off, w) = words[i];
+        let close = if w.starts_with("{{") {
+            "}}"
+        } else if w.starts_with("{%") {
+            "%}"
+        } else {
+            ""
+        };
+        if close.is_empty() || w.ends_with(close) {
+            out.push((off, w));
+            i += 1;
+            continue;
+        }
+        match words[i + 1..].iter().position(|(_, x)| x.contains(close)) {
+            Some(k) => {
+                let (end_off, end_w) = words[i + 1 + k];
+                let end = end_off + end_w.len();
+                out.push((off, text.get(off..end).unwrap_or(w)));
+                i += k + 2;
+            }
+            None => {
+                out.push((off, w));
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 fn split_lines(text: &str) -> Vec<(usize, &str)> {
@@ -741,6 +777,16 @@ fn exec_form(args: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_placeholder_is_one_image() {
+        let df = parse("FROM {{ base_image }} AS base\nFROM base AS builder\n");
+        assert_eq!(df.stages[0].image, "{{ base_image }}");
+        assert_eq!(df.stages[0].name.as_deref(), Some("base"));
+        assert_eq!(df.stages[1].image, "base");
+        // An unclosed placeholder stays a word of its own.
+        assert_eq!(parse("FROM {{ x AS y\n").stages[0].image, "{{");
+    }
 
     #[test]
     fn stages_flags_and_continuations() {

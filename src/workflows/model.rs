@@ -385,7 +385,11 @@ pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
         } else {
             Scope::workflow(root)
         };
-        if facts.publishes.is_none() {
+        // A release trigger makes a workflow a publisher, unless it is the CI
+        // workflow that also runs on pull requests: then only a step that publishes
+        // (below) or a publishing callee does.
+        let ci_too = triggers.has("pull_request") || triggers.has("merge_group");
+        if facts.publishes.is_none() && !ci_too {
             if let Some((node, why)) = release_trigger(root) {
                 facts.publishes = Some(cx.locate(node.span.clone(), why));
             }

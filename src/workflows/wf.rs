@@ -604,6 +604,42 @@ fn mentions_untrusted(s: &str) -> Option<&'static str> {
     UNTRUSTED_REFS.iter().copied().find(|r| l.contains(r))
 }
 
+/// [`untrusted_checkout`], or an `actions/checkout` whose `ref:` an earlier step
+/// looked up (`${{ steps.pr.outputs.head_sha }}` after a `github-script` or `gh api`
+/// call): how comment-triggered workflows find a pull request's head, which their
+/// event does not carry. Under `workflow_run` the event names the head itself, and
+/// a looked-up head there is the careful pattern (checked out beside trusted code,
+/// applied as data), so only `actions/unsafe-checkout` asks for this.
+pub fn untrusted_or_looked_up_checkout(step: &YamlNode, text: &str) -> Option<&'static str> {
+    untrusted_checkout(step, text).or_else(|| {
+        if !step_uses(step, "actions/checkout") {
+            return None;
+        }
+        let r = step.get("with")?.get("ref")?;
+        head_from_step(text.get(r.span.clone())?)
+    })
+}
+
+/// A `ref:` read from an earlier step's output named for the pull request's head.
+fn head_from_step(r: &str) -> Option<&'static str> {
+    let l = r.to_ascii_lowercase();
+    let mut rest = l.as_str();
+    while let Some(at) = rest.find("steps.") {
+        let expr = &rest[at..];
+        let end = expr
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+            .unwrap_or(expr.len());
+        let path = &expr[..end];
+        if let Some((_, output)) = path.split_once(".outputs.") {
+            if output.contains("head") {
+                return Some("the head SHA a step looked up");
+            }
+        }
+        rest = &expr[end..];
+    }
+    None
+}
+
 /// The step checks out untrusted code: an `actions/checkout` with such a `ref`
 /// (or `repository:` of the fork), or a `git`/`gh` command that fetches it.
 pub fn untrusted_checkout(step: &YamlNode, text: &str) -> Option<&'static str> {
@@ -636,6 +672,14 @@ pub fn untrusted_checkout(step: &YamlNode, text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn head_read_into_a_step_output() {
+        assert!(head_from_step("${{ steps.pr.outputs.head_sha }}").is_some());
+        assert!(head_from_step("${{ steps.get-pr.outputs.head-ref }}").is_some());
+        assert!(head_from_step("${{ steps.meta.outputs.version }}").is_none());
+        assert!(head_from_step("${{ github.event.pull_request.head.sha }}").is_none());
+    }
 
     #[test]
     fn uses_refs() {

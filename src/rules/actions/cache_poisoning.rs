@@ -38,7 +38,10 @@ actions whose caching is on by default or switched on (`setup-node` with
 the table in the source) — in workflows that publish:
 - the workflow runs on `release`, on tag pushes or on pushes to release
   branches (every job; but when harden sees which jobs publish, only those and
-  the jobs they `needs:` — a test job beside them ships nothing), or
+  the jobs they `needs:` — a test job beside them ships nothing). A workflow
+  that also runs on `pull_request` or `merge_group` is the project's CI, which
+  runs its tests on a release too: it counts only when one of its steps
+  publishes, or it calls a workflow that does, or
 - the job publishes (a release/publish action, `docker/build-push-action`
   with `push: true`, `twine upload`, `npm publish`, `docker push`,
   `gh release create`…) or builds for a job that does (`needs:`), or

@@ -22,7 +22,8 @@ pub static META: RuleMeta = RuleMeta {
 `/benchmark` or `/deploy-preview` builds a pull request. Unlike `pull_request`,
 these events always run in the base repository: with its secrets and a token
 that can write. Checking out the pull request's head (`gh pr checkout`,
-`refs/pull/${{ github.event.issue.number }}/head`, the head SHA from the API)
+`refs/pull/${{ github.event.issue.number }}/head`, the head SHA from the API
+read into a step output named for it, `ref: ${{ steps.pr.outputs.head_sha }}`)
 and then building or testing it runs the fork author's code — their
 `package.json` scripts, `setup.py`, `Makefile`, test suite — with those
 privileges. `actions/dangerous-trigger` covers the same mistake under
@@ -92,7 +93,7 @@ impl Rule for UnsafeCheckout {
             for job in wf::jobs(root) {
                 let steps = wf::steps(&job.value);
                 for (i, step) in steps.iter().enumerate() {
-                    let Some(what) = wf::untrusted_checkout(step, text) else {
+                    let Some(what) = wf::untrusted_or_looked_up_checkout(step, text) else {
                         continue;
                     };
                     let runs = steps[i + 1..]

@@ -76,8 +76,9 @@ nothing to compare. A top-level import is reported when it is not:
   `# dependencies = ["pyyaml"]`, `# ///`), which `uv run --script` and
   `pipx run` install for that script;
 - optional: inside `try: … except ImportError` (or `ModuleNotFoundError`,
-  `Exception`), under `if TYPE_CHECKING:` or a `sys.version_info` /
-  `sys.platform` check.
+  `Exception`), under `if TYPE_CHECKING:`, a `sys.version_info` /
+  `sys.platform` check or an availability check (`if CHECK_XLA.is_available:`,
+  `if is_torch_xla_available():`, `find_spec`).
 A module that a declared distribution brings along as its own dependency
 (`sqlalchemy` with `sqlmodel`, `pydantic` with `fastapi`) works today but relies
 on someone else's requirements: low; so is a module whose distribution a Python
@@ -434,6 +435,8 @@ fn guard_of(node: Node<'_>, src: &[u8]) -> (bool, bool) {
                     ]
                     .iter()
                     .any(|k| t.contains(k))
+                        // `if CHECK_XLA.is_available:`, `if is_torch_xla_available():`
+                        || t.to_ascii_lowercase().contains("available")
                     {
                         return (true, lazy);
                     }

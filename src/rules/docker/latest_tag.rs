@@ -25,7 +25,8 @@ The rule checks every `FROM` and every `COPY --from=<image>` that names an
 external image. It resolves `FROM ${BASE}` through the `ARG` defaults declared
 before the first `FROM`, and ignores `FROM scratch`, `FROM <earlier stage>` and
 references whose value is only known at build time (`ARG BASE` without a
-default). A tag that is set but not pinned by digest is the separate, info-level
+default) or when the file is rendered (`FROM {{ base_image }} AS base` in a
+Jinja2 or Go template of a Dockerfile, whose `base` is then a stage). A tag that is set but not pinned by digest is the separate, info-level
 rule `docker/unpinned-digest`.
 
 ## Example
@@ -107,9 +108,13 @@ fn external_refs(df: &Dockerfile) -> Vec<BaseRef> {
         let Some(resolved) = util::resolve(&written, &args) else {
             continue;
         };
+        // `{{ base_image }}`: a template's placeholder, filled in when the file is
+        // rendered, like a build-time `$ARG`.
         if resolved.eq_ignore_ascii_case("scratch")
             || util::stage_named(df, si, &resolved).is_some()
             || resolved.contains('$')
+            || resolved.contains("{{")
+            || resolved.contains("{%")
         {
             continue;
         }
@@ -227,6 +232,13 @@ mod tests {
         assert_eq!(n("ARG B=python\nFROM $B\n"), 1);
         assert_eq!(n("ARG B\nFROM ${B}\n"), 0);
         assert_eq!(n("ARG V=3.12\nFROM python:${V}-slim\n"), 0);
+        // A Jinja2/Go template's placeholder, and the stage it names.
+        assert_eq!(
+            n("FROM {{ base_image }} AS base\nFROM base AS builder\n"),
+            0
+        );
+        assert_eq!(n("FROM {{base_image}}\n"), 0);
+        assert_eq!(n("FROM {{ base_image }} AS base\nFROM python\n"), 1);
         assert_eq!(
             n("FROM python:3.12\nCOPY --from=ghcr.io/astral-sh/uv /uv /bin/\n"),
             1

@@ -1,9 +1,11 @@
 //! `docker/pipe-to-shell`: a `RUN` pipes a download straight into a shell or interpreter.
 
+use std::collections::HashMap;
+
 use tree_sitter::Node;
 
 use crate::finding::Severity;
-use crate::parse::dockerfile::Dockerfile;
+use crate::parse::dockerfile::{resolve, Dockerfile};
 use crate::parse::shell::ShellScript;
 use crate::rules::docker::util;
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
@@ -28,7 +30,8 @@ script.
 The rule reports, in every stage of a Dockerfile, a pipeline where `curl`,
 `wget` or `fetch` feeds `sh`/`bash`/`zsh`/`dash`/`ash` or an interpreter reading
 its program from stdin (`python3 -`, `perl`, `ruby`, `node`, `php`), also behind
-`sudo`/`env`, and `bash <(curl …)` / `sh -c "$(curl …)"`. Interpreters given
+`sudo`/`env` or named by a variable the image sets (`ENV PYTHON=python3` …
+`| $PYTHON -`), and `bash <(curl …)` / `sh -c "$(curl …)"`. Interpreters given
 the program inline (`curl … | python3 -c 'import json…'`, `sh -c '…'`) only read
 data and are not reported.
 
@@ -71,15 +74,23 @@ const INTERPRETERS: &[&str] = &[
 ];
 
 /// The effective program of a command, looking through `sudo`/`env` wrappers, and its
-/// remaining argument values.
-fn effective(script: &ShellScript, cmd_node: Node<'_>) -> (String, Vec<String>) {
+/// remaining argument values. A word that is a variable the image sets (`ENV
+/// PYTHON=python3` … `$PYTHON -`) is read as its value.
+fn effective(
+    script: &ShellScript,
+    cmd_node: Node<'_>,
+    vars: &HashMap<String, Option<String>>,
+) -> (String, Vec<String>) {
     let mut words: Vec<String> = Vec::new();
     let mut cursor = cmd_node.walk();
     for (i, child) in cmd_node.children(&mut cursor).enumerate() {
         let field = cmd_node.field_name_for_child(i as u32);
         if matches!(field, Some("name") | Some("argument")) {
             let w = script.word(child);
-            words.push(w.static_value().unwrap_or_else(|| w.approximate()));
+            words.push(w.static_value().unwrap_or_else(|| {
+                let a = w.approximate();
+                resolve(&a, vars).unwrap_or(a)
+            }));
         }
     }
     let mut i = 0;
@@ -134,12 +145,13 @@ fn pipelines<'t>(root: Node<'t>) -> Vec<Node<'t>> {
 pub(crate) fn download_into_interpreter(
     script: &ShellScript,
     p: Node<'_>,
+    vars: &HashMap<String, Option<String>>,
 ) -> Option<(String, String)> {
     let mut c = p.walk();
     let cmds: Vec<Node<'_>> = p.named_children(&mut c).filter_map(command_of).collect();
     let mut downloader: Option<String> = None;
     for cmd in cmds {
-        let (name, args) = effective(script, cmd);
+        let (name, args) = effective(script, cmd, vars);
         if DOWNLOADERS.contains(&name.as_str()) {
             downloader = Some(name);
         } else if let Some(d) = &downloader {
@@ -172,9 +184,10 @@ impl Rule for PipeToShell {
         }
         let sev = util::for_role(cx, META.severity);
         for r in util::runs(df) {
+            let vars = util::env_at(df, &r);
             for script in r.scripts {
                 for p in pipelines(script.root()) {
-                    if let Some((d, name)) = download_into_interpreter(script, p) {
+                    if let Some((d, name)) = download_into_interpreter(script, p, &vars) {
                         out.report(
                             script.host_range(&p.byte_range()),
                             format!(
@@ -186,7 +199,7 @@ impl Rule for PipeToShell {
                 }
                 // `bash <(curl …)`, `sh -c "$(curl …)"`.
                 for cmd in script.commands() {
-                    let (name, _) = effective(script, cmd.node);
+                    let (name, _) = effective(script, cmd.node, &vars);
                     if !(SHELLS.contains(&name.as_str()) || INTERPRETERS.contains(&name.as_str())) {
                         continue;
                     }
@@ -225,6 +238,12 @@ mod tests {
         assert_eq!(n("RUN curl -fsSL https://x/install.sh | sh -s -- -y"), 1);
         assert_eq!(n("RUN wget -qO- https://x | sudo -E bash -"), 1);
         assert_eq!(n("RUN curl -sSL https://x | python3 -"), 1);
+        // The interpreter named by a variable the image sets.
+        assert_eq!(
+            n("ENV PYTHON=python3\nRUN curl -sSL https://x | V=1 $PYTHON -"),
+            1
+        );
+        assert_eq!(n("RUN curl -sSL https://x | $UNKNOWN -"), 0);
         assert_eq!(n("RUN curl -sSL https://x | /bin/bash"), 1);
         assert_eq!(n("RUN sh -c \"$(curl -fsSL https://x/install.sh)\""), 1);
         assert_eq!(n("RUN curl -fsSL https://x | tar -xz"), 0);

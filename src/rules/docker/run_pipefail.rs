@@ -33,10 +33,12 @@ pipefail`) in the same `RUN` before the pipe. Pipelines whose producers cannot
 fail (`echo`, `printf`, `yes`) are not reported, nor pipelines whose last
 command fails by itself on an empty or truncated stream (`tar -x`, `gunzip`,
 `xz -d`, `sha256sum -c`, `gpg --dearmor`/`--import`: a failed download already
-fails the build), nor pipes inside a command
+fails the build), nor a pipeline whose status is thrown away on purpose
+(`tar -c … 2>&1 | grep -v warning || true`), nor pipes inside a command
 substitution (`chmod g+w $(python -c … | tr -d "[']")/x`: the `RUN` fails or
 not on the outer command). A download piped into a shell is
-`docker/pipe-to-shell`'s finding, not reported twice.
+`docker/pipe-to-shell`'s finding, not reported twice, also when the interpreter is a variable the image sets
+(`ENV PYTHON=python3` … `curl … | $PYTHON -`).
 
 ## Example
 ```dockerfile
@@ -108,6 +110,28 @@ fn in_substitution(p: Node<'_>) -> bool {
     false
 }
 
+/// `a | b || true`: the pipeline's status is thrown away on purpose, so `pipefail`
+/// would not change whether the `RUN` fails.
+fn status_discarded(script: &ShellScript, p: Node<'_>) -> bool {
+    let Some(list) = p.parent().filter(|l| l.kind() == "list") else {
+        return false;
+    };
+    let mut c = list.walk();
+    let children: Vec<Node<'_>> = list.children(&mut c).collect();
+    let Some(at) = children.iter().position(|n| n.id() == p.id()) else {
+        return false;
+    };
+    let (Some(op), Some(next)) = (children.get(at + 1), children.get(at + 2)) else {
+        return false;
+    };
+    op.kind() == "||"
+        && next.kind() == "command"
+        && next
+            .child_by_field_name("name")
+            .is_some_and(|n| matches!(script.node_text(n), "true" | ":"))
+        && next.named_child_count() == 1
+}
+
 fn sets_pipefail_before(script: &ShellScript, at: usize) -> bool {
     script.commands().iter().any(|c| {
         c.name == "set"
@@ -144,6 +168,7 @@ impl Rule for RunPipefail {
             if shell_pipefail {
                 continue;
             }
+            let vars = util::env_at(df, &r);
             'scripts: for script in r.scripts {
                 for p in pipelines(script.root()) {
                     // `a || b` parses as a list, not a pipeline; only `|` and `|&` get here.
@@ -151,7 +176,8 @@ impl Rule for RunPipefail {
                         || consumer_fails_on_bad_input(script, p)
                         || sets_pipefail_before(script, p.start_byte())
                         || in_substitution(p)
-                        || download_into_interpreter(script, p).is_some()
+                        || status_discarded(script, p)
+                        || download_into_interpreter(script, p, &vars).is_some()
                     {
                         continue;
                     }
@@ -195,6 +221,20 @@ mod tests {
         assert_eq!(n("RUN curl -fsSL https://x/SUMS | sha256sum -c -"), 0);
         assert_eq!(n("RUN curl -fsSL https://x/SUMS | sha256sum > /s"), 1);
         assert_eq!(n("RUN tar -cf - /src | gzip > /a.tgz"), 1);
+        // The status is discarded on purpose; `|| exit 1` would still differ.
+        assert_eq!(
+            n("RUN tar -chf /t.tar -T /l 2>&1 | grep -v removed || true"),
+            0
+        );
+        assert_eq!(
+            n("RUN tar -chf /t.tar -T /l 2>&1 | grep -v removed || exit 1"),
+            1
+        );
+        // A download into the interpreter the image names in ENV is pipe-to-shell's.
+        assert_eq!(
+            n("ENV PYTHON=python3\nRUN curl -sSL https://install.python-poetry.org | POETRY_HOME=/opt/p $PYTHON -"),
+            0
+        );
         assert_eq!(
             n("RUN echo 'deb x y' | tee /etc/apt/sources.list.d/x.list"),
             0

@@ -305,6 +305,22 @@ pub fn env_of<'a>(
     env
 }
 
+/// Variables a `RUN` sees: the `ENV`s and `ARG`s before it in its image (ancestor
+/// stages included), by [`env_of`].
+pub fn env_at(df: &Dockerfile, r: &RunShell<'_>) -> HashMap<String, Option<String>> {
+    let Some(stage) = r.ins.stage else {
+        return HashMap::new();
+    };
+    let chain = chain(df, stage);
+    env_of(
+        df,
+        df.instructions
+            .iter()
+            .take(r.index)
+            .filter(|i| i.stage.is_some_and(|s| chain.contains(&s))),
+    )
+}
+
 /// The ecosystem of a dependency-install command (`pip install -r …` → `python`),
 /// or `None` when the command installs no dependencies.
 pub fn dependency_install(

@@ -27,7 +27,11 @@ pattern, although `finally:` says it better). Tests, examples, vendored and
 generated code are not checked. Severity: low (reviewed on real code, the bare
 excepts that remain are get-or-create helpers, clean-up and type probes: hygiene
 with a one-word safe fix, not a release blocker), with or without a comment
-explaining the handler: a comment does not stop it catching Ctrl-C. `python/swallowed-exception` does not report
+explaining the handler: a comment does not stop it catching Ctrl-C. A linter
+suppression of this same check on the `except:` line (`# noqa: E722`, a bare
+`# noqa`, `# pylint: disable=bare-except`) is the decision already made by
+someone who ran that linter, and is not reported again; code generators such as
+openapi-python-client write their union-type parsing that way. `python/swallowed-exception` does not report
 bare excepts again, so one handler is one finding.
 
 ## Example
@@ -81,7 +85,7 @@ impl Rule for BareExcept {
             let Some(body) = util::except_body(clause) else {
                 continue;
             };
-            if ends_with_reraise(body, &m) {
+            if ends_with_reraise(body, &m) || suppressed_by_linter(clause, m.text) {
                 continue;
             }
             let header = util::except_header(clause);
@@ -99,6 +103,31 @@ impl Rule for BareExcept {
             }
         }
     }
+}
+
+/// The `except:` line carries the project's own suppression of this same check
+/// (`# noqa: E722`, a bare `# noqa`, `# pylint: disable=bare-except` or `W0702`):
+/// someone ran a linter that reports bare excepts and kept this one on purpose —
+/// code generators such as openapi-python-client write it that way.
+fn suppressed_by_linter(clause: tree_sitter::Node<'_>, text: &str) -> bool {
+    let start = clause.start_byte().min(text.len());
+    let line = text
+        .get(start..)
+        .and_then(|rest| rest.split('\n').next())
+        .unwrap_or("");
+    let Some(hash) = line.find('#') else {
+        return false;
+    };
+    let comment = line[hash + 1..].to_ascii_lowercase();
+    let comment = comment.trim();
+    if let Some(noqa) = comment.strip_prefix("noqa") {
+        let codes = noqa.trim_start();
+        // `# noqa` alone silences every check on the line; `# noqa: E722, B001` names it.
+        return codes.is_empty() || (codes.starts_with(':') && codes.contains("e722"));
+    }
+    comment.contains("pylint:")
+        && comment.contains("disable")
+        && (comment.contains("bare-except") || comment.contains("w0702"))
 }
 
 /// The last statement of the handler is a bare `raise` (clean-up, then re-raise).

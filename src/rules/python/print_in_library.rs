@@ -40,7 +40,8 @@ Not reported, because there `print` is the user interface:
   `while` loop is a daemon's main loop and stays reported) — and are not a web
   service module. A module of classes with a convenience main guard
   (a collector class, an API client) is library code and is reported;
-- calls inside `if __name__ == "__main__":` or inside a `main()` function, inside
+- calls inside `if __name__ == "__main__":`, inside a `main()` function or a
+  function only that block calls (`def example(): …` run by the guard), inside
   a function whose name says it prints (`print_results`, `show_table`,
   `display_summary`: the output of a command), inside the `emit` method of a
   logging handler class and in the methods of a class that is itself a logger
@@ -124,6 +125,7 @@ impl Rule for PrintInLibrary {
                         || name == "emit" && in_handler_class(f, text)
                         || in_logger_class(f, text)
                         || prints_by_name(name)
+                        || main_guard_entry(f, &m)
                 })
             })
             .filter(|c| !prints_json(*c, &m))
@@ -149,6 +151,25 @@ impl Rule for PrintInLibrary {
         let f = out.report(first.byte_range(), msg);
         f.related = related;
     }
+}
+
+/// A top-level function that only the `if __name__ == "__main__":` block calls
+/// (`def example(): …` then `example()` under the guard): the script part of a
+/// module, run by hand, like `main()`.
+fn main_guard_entry(func: tree_sitter::Node<'_>, m: &Module<'_>) -> bool {
+    if func.parent().is_none_or(|p| {
+        p.id() != m.root.id()
+            && !(p.kind() == "decorated_definition"
+                && p.parent().is_some_and(|g| g.id() == m.root.id()))
+    }) {
+        return false;
+    }
+    let name = util::function_name(func, m.text);
+    let mut callers = m
+        .calls()
+        .filter(|c| m.callee(*c).as_deref() == Some(name))
+        .peekable();
+    callers.peek().is_some() && callers.all(|c| util::in_main_guard(c, m.text))
 }
 
 /// `print_results`, `show_table`, `display_summary`, `echo_status`: a function whose

@@ -29,7 +29,8 @@ Reported: `subprocess.run/call/check_call/check_output/Popen(..., shell=True)`,
 built at run time: an f-string with `{…}`, `"…" % x`, `"…".format(x)`,
 `" ".join(parts)`, or `+` joining a variable — written inline or assigned to a variable in the same
 function just before. Not reported: a constant string (`shell=True` with a fixed
-pipeline), a list of arguments without a shell, or a command whose
+pipeline) or one joined from module constants (`CMD = "tool serve"` assigned
+once at the top of the file, then `CMD + " " + "--preload-only"`), a list of arguments without a shell, or a command whose
 interpolations go through `shlex.quote`. Production code and examples are
 checked, tests are not.
 

@@ -604,7 +604,7 @@ pub fn is_dynamic_string(n: Node<'_>, m: &Module<'_>) -> bool {
                 "%" => is_stringish(l),
                 "+" => {
                     (is_stringish(l) || is_stringish(r) || is_dynamic_string(l, m))
-                        && (!is_constant_string(l) || !is_constant_string(r))
+                        && !(fixed_text(l, m) && fixed_text(r, m))
                 }
                 _ => false,
             }
@@ -622,6 +622,54 @@ pub fn is_dynamic_string(n: Node<'_>, m: &Module<'_>) -> bool {
         }
         _ => false,
     }
+}
+
+/// Text fixed when the module is written: a constant string, a module constant
+/// (`CMD = "infinity_emb v2"`, assigned once in the whole file), or `+` of such.
+fn fixed_text(n: Node<'_>, m: &Module<'_>) -> bool {
+    match n.kind() {
+        "string" | "concatenated_string" => is_constant_string(n),
+        "parenthesized_expression" => n.named_child(0).is_some_and(|c| fixed_text(c, m)),
+        "identifier" => module_constant(m, m.text(n)),
+        "binary_operator" => {
+            n.child_by_field_name("operator")
+                .is_some_and(|o| m.text(o) == "+")
+                && n.child_by_field_name("left")
+                    .is_some_and(|l| fixed_text(l, m))
+                && n.child_by_field_name("right")
+                    .is_some_and(|r| fixed_text(r, m))
+        }
+        _ => false,
+    }
+}
+
+/// `name` is bound once in the whole module, at its top level, to a constant string.
+fn module_constant(m: &Module<'_>, name: &str) -> bool {
+    let mut top_level_constant = false;
+    let mut bindings = 0;
+    for a in m.descendants(m.root) {
+        let target = match a.kind() {
+            "assignment" | "augmented_assignment" => a.child_by_field_name("left"),
+            "global_statement" | "nonlocal_statement" => {
+                if named_children(a).iter().any(|c| m.text(*c) == name) {
+                    return false;
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if target.map(|t| m.text(t)) != Some(name) {
+            continue;
+        }
+        bindings += 1;
+        top_level_constant = a.kind() == "assignment"
+            && a.parent()
+                .and_then(|s| s.parent())
+                .is_some_and(|p| p.id() == m.root.id())
+            && a.child_by_field_name("right")
+                .is_some_and(is_constant_string);
+    }
+    bindings == 1 && top_level_constant
 }
 
 /// A string literal (or concatenation of them), possibly an f-string.
