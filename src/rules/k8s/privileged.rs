@@ -38,8 +38,10 @@ binaries such as `sudo` in the image can then gain privileges; the Pod Security 
 profile requires it to be false).
 
 Node agents (CNI, CSI and device plugins, log shippers, node-exporter, Falco) legitimately
-need some of this: workloads in `kube-system` or running such an image are reported at low
-with a note. Suppress with a reason on the line once confirmed
+need some of this: every high or medium finding of a workload in `kube-system` or running
+such an image is reported at low with a note (its `hostNetwork` and `hostPID` alike). A
+Windows HostProcess pod (`windowsOptions.hostProcess: true`) is a node agent by
+definition, and its `hostNetwork: true` is not reported at all: Kubernetes requires it. Suppress with a reason on the line once confirmed
 (`# harden: ignore[k8s/privileged] CNI plugin needs hostNetwork`).
 Kustomize patches are not checked.
 
@@ -96,15 +98,30 @@ impl Rule for Privileged {
             return;
         }
         for w in workloads(doc, cx) {
-            let agent = w.namespace == Some("kube-system")
+            // A Windows HostProcess pod runs on the node by definition (Kubernetes
+            // requires `hostNetwork: true` for it): a node agent whose host network is
+            // not a choice.
+            let host_process = is_true(
+                w.pod_sc("windowsOptions")
+                    .and_then(|o| o.get("hostProcess")),
+            )
+            .is_some()
+                || w.containers.iter().any(|c| {
+                    is_true(c.sc("windowsOptions").and_then(|o| o.get("hostProcess"))).is_some()
+                });
+            let agent = host_process
+                || w.namespace == Some("kube-system")
                 || w.containers.iter().any(|c| {
                     c.node
                         .get("image")
                         .and_then(|i| i.as_str())
                         .is_some_and(is_host_agent_image)
                 });
+            // For a node agent, sharing the node's namespaces and privileges is the job:
+            // every such finding is lowered alike (hostNetwork was medium while hostPID
+            // two lines below was low).
             let push = |span: std::ops::Range<usize>, severity: Severity, msg: String| {
-                if agent && severity == Severity::High {
+                if agent && severity >= Severity::Medium {
                     self.0.push(
                         cx,
                         span,
@@ -118,6 +135,9 @@ impl Rule for Privileged {
             };
             let high = Severity::High;
             for key in ["hostNetwork", "hostPID", "hostIPC"] {
+                if host_process && key == "hostNetwork" {
+                    continue;
+                }
                 if let Some(v) = is_true(w.pod.get(key)) {
                     // The node's PID namespace exposes every process on it; its network
                     // and IPC namespaces weaken isolation without giving the node away.
