@@ -268,14 +268,7 @@ fn held_kubernetes_findings_keep_their_own_fixes_under_parallel_scanning() {
         common::write(dir.path(), &path, &text);
         texts.insert(path, text);
     }
-    let opts = harden::engine::ScanOptions {
-        root: dir.path().to_path_buf(),
-        config: harden::config::Config::default(),
-        threads: 8,
-        scope: Default::default(),
-        plan_facts: true,
-    };
-    let report = harden::engine::scan(&opts);
+    let report = scan_on_eight_threads(dir.path());
     let limits: Vec<_> = report
         .findings
         .iter()
@@ -330,15 +323,8 @@ fn the_probe_cited_for_a_missing_healthcheck_is_the_same_on_every_run() {
         "Dockerfile",
         "FROM python:3.12-slim\nCOPY . /app\nUSER app\nEXPOSE 8080\nCMD [\"gunicorn\", \"app:app\"]\n",
     );
-    let opts = harden::engine::ScanOptions {
-        root: dir.path().to_path_buf(),
-        config: harden::config::Config::default(),
-        threads: 8,
-        scope: Default::default(),
-        plan_facts: true,
-    };
     for _ in 0..5 {
-        let report = harden::engine::scan(&opts);
+        let report = scan_on_eight_threads(dir.path());
         let f = report
             .findings
             .iter()
@@ -347,4 +333,16 @@ fn the_probe_cited_for_a_missing_healthcheck_is_the_same_on_every_run() {
         let cited: Vec<_> = f.related.iter().map(|r| r.path.as_str()).collect();
         assert_eq!(cited, ["deploy/app00.yaml"], "{f:?}");
     }
+}
+
+/// Every rule, default config, eight worker threads: the race tests need more threads
+/// than files finish in order.
+fn scan_on_eight_threads(root: &std::path::Path) -> harden::engine::ScanReport {
+    harden::engine::scan(&harden::engine::ScanOptions {
+        root: root.to_path_buf(),
+        config: harden::config::Config::default(),
+        threads: 8,
+        scope: Default::default(),
+        plan_facts: true,
+    })
 }

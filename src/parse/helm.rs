@@ -1005,24 +1005,16 @@ impl<'a> Renderer<'a> {
                 Some(n) => x.with(V::Int(n)),
                 None => Val::unknown(),
             },
-            ("not", [x]) => x.truthy().map_or(Val::unknown(), |b| Val::of(V::Bool(!b))),
-            ("empty", [x]) => x.truthy().map_or(Val::unknown(), |b| Val::of(V::Bool(!b))),
-            ("and", [_, ..]) => {
+            ("not" | "empty", [x]) => x.truthy().map_or(Val::unknown(), |b| Val::of(V::Bool(!b))),
+            // `and` returns the first false argument, `or` the first true one, else the
+            // last; an unknown one before that makes the result unknown.
+            ("and" | "or", [_, ..]) => {
+                let stop = f == "or";
                 for x in a {
                     match x.truthy() {
-                        Some(false) => return x.clone(),
+                        Some(b) if b == stop => return x.clone(),
                         None => return Val::unknown(),
-                        Some(true) => {}
-                    }
-                }
-                a.last().cloned().unwrap_or_else(Val::unknown)
-            }
-            ("or", [_, ..]) => {
-                for x in a {
-                    match x.truthy() {
-                        Some(true) => return x.clone(),
-                        None => return Val::unknown(),
-                        Some(false) => {}
+                        Some(_) => {}
                     }
                 }
                 a.last().cloned().unwrap_or_else(Val::unknown)
