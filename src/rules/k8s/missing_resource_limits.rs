@@ -43,7 +43,7 @@ or example manifests are not checked (see `k8s/latest-image` for how patches are
             requests: {cpu: "2", memory: 8Gi}
 ```
 
-In a Helm chart (templates rendered from `values.yaml`, README "Helm charts"): reported at the chart's `resources:` line in `values.yaml` when the template takes it from there (`resources: {}`), else at the container in the template; not reported when a block of the workload could not be rendered (the limit may be in it); no automatic fix.
+In a Helm chart (templates rendered from `values.yaml`, README "Helm charts"): reported at the chart's `resources:` line in `values.yaml` when the template takes it from there (`resources: {}`), else at the container in the template; not reported when a block of the workload could not be rendered (the limit may be in it); no automatic fix. Low when the comments around that `resources:` key leave it to the installer on purpose (`helm create`'s "leave this as a conscious choice for the user"): a chart published for others hands the limit to whoever installs it, so the finding says to set it in your values.
 
 ## Fix
 ```yaml
@@ -152,13 +152,24 @@ impl Rule for MissingResourceLimits {
                 } else {
                     "has no memory limit"
                 };
+                // A chart that leaves `resources:` empty on purpose ("leave this as a
+                // conscious choice for the user", `helm create`'s words) hands the
+                // limit to whoever installs it: worth saying, not a release item.
+                let (severity, whose) = if left_to_installer(cx, c) {
+                    (
+                        Severity::Low,
+                        " in your values (the chart leaves resources to whoever installs it)",
+                    )
+                } else {
+                    (Severity::Medium, "")
+                };
                 let mut held = missing_in(
                     cx,
                     c,
                     "resources",
-                    Severity::Medium,
+                    severity,
                     format!(
-                        "container `{}` in {} `{}` {detail}; set `resources.limits.memory`",
+                        "container `{}` in {} `{}` {detail}; set `resources.limits.memory`{whose}",
                         c.name(),
                         w.kind,
                         w.name
@@ -177,4 +188,29 @@ impl Rule for MissingResourceLimits {
     fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
         self.0.flush(repo, out);
     }
+}
+
+/// Whether the container's `resources:` comes from a chart's `values.yaml` whose
+/// comments around that key leave it to the installer on purpose (`helm create`:
+/// "leave this as a conscious choice for the user").
+fn left_to_installer(cx: &FileCx<'_>, c: &crate::rules::k8s::Container<'_>) -> bool {
+    let (Some(h), Some(r)) = (cx.helm, c.node.get("resources")) else {
+        return false;
+    };
+    let Some((at, _)) = h.rendered.from_values(&r.span) else {
+        return false;
+    };
+    let text = h.values.text.as_str();
+    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let is_comment = |l: &&str| l.trim_start().starts_with('#');
+    // The comment block right above the key and the one right below it.
+    let above = text[..line_start].lines().rev().take_while(is_comment);
+    let below = text[line_start..].lines().skip(1).take_while(is_comment);
+    let words: String = above
+        .chain(below)
+        .flat_map(|l| l.trim_start().trim_start_matches('#').split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    words.contains("conscious choice")
 }
