@@ -103,7 +103,9 @@ Only the options that change something in this script are asked for:
   `kubectl delete -f -`).
   That pipeline is given as a related location.
 A script whose missing options all change nothing is not reported (`set -eux` in a
-test with no pipeline). Settings files without a shebang named as such (`ci-env.sh`,
+test with no pipeline). Monitoring plugins (`STATE_OK`, `STATE_CRITICAL`: the Nagios plugin API) are not
+reported: such a plugin must exit with the status it decides (0 to 3), and `-e` or
+`-u` would end it with another code. Settings files without a shebang named as such (`ci-env.sh`,
 `build_vars.sh`, `config.sh`) and inputs of tests (scripts under a test's
 `library/`, `files/`, `fixtures/`, `testdata/`) are not reported. bats helpers (`load`
 plus functions, also through a helper function that only `load`s) count as libraries.
@@ -338,6 +340,9 @@ impl Rule for MissingStrictMode {
             return;
         }
         let text = script.text();
+        if is_monitoring_plugin(text) {
+            return;
+        }
         let first_line = text.lines().next().unwrap_or("");
         let has_shebang = first_line.starts_with("#!");
         // Only functions and variables: a library sourced by other scripts (a
@@ -1056,6 +1061,13 @@ fn operational(name: &str) -> bool {
 /// handles a failure on purpose, where `set -e` would stop it first.
 fn reads_exit_status(text: &str) -> bool {
     text.contains("$?") || text.contains("PIPESTATUS")
+}
+
+/// Whether the script is a monitoring plugin (the Nagios plugin API: `STATE_OK=0` …
+/// `STATE_CRITICAL=2`): it must end with the status it decides for every outcome,
+/// 0 to 3; `set -e` or `-u` would end it with a command's or the shell's own code.
+fn is_monitoring_plugin(text: &str) -> bool {
+    text.contains("STATE_CRITICAL") && text.contains("STATE_OK")
 }
 
 /// Commands whose silent failure leaves something half-done: files moved or deleted,
