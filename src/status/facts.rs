@@ -193,8 +193,6 @@ pub fn is_production(path: &str) -> bool {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
     Manifest,
-    /// The README beside a compose file outside the root: says whether the stack is a demo.
-    StackReadme,
 }
 
 /// Words a README title uses for a stack that only shows something off.
@@ -210,22 +208,13 @@ const DEMO_WORDS: &[&str] = &[
     "showcase",
 ];
 
-/// Whether a README's title (its first heading, else its first line) calls its
+/// Whether a README's title (its first heading, as the walk kept it) calls its
 /// directory a demo: "# Tracing & Logging Demo", "# Example: Grafana stack".
-pub fn titled_demo(readme: &str) -> bool {
-    let mut lines = readme
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("<!--") && !l.starts_with('['));
-    let title = lines
-        .clone()
-        .find(|l| l.starts_with('#'))
-        .or_else(|| lines.next());
-    title.is_some_and(|t| {
-        t.to_ascii_lowercase()
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| DEMO_WORDS.contains(&w))
-    })
+pub fn titled_demo(title: &str) -> bool {
+    title
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| DEMO_WORDS.contains(&w))
 }
 
 /// Why a configuration file does not count, when it does not: archived, or a
@@ -284,6 +273,7 @@ pub fn gather<'a>(
     let mut scripts = Vec::new();
     let mut docs = Vec::new();
     let mut wanted: Vec<(&str, Want)> = Vec::new();
+    let mut demo_dirs: BTreeSet<String> = BTreeSet::new();
     // Directories (not the root) holding a compose file: their README may say it is a demo.
     let compose_dirs: BTreeSet<&str> = inventory
         .iter()
@@ -295,8 +285,15 @@ pub fn gather<'a>(
         let path = e.path.as_str();
         let name = file_name(path);
         let lower_name = name.to_ascii_lowercase();
-        if lower_name == "readme.md" && compose_dirs.contains(dir_of(path)) {
-            wanted.push((path, Want::StackReadme));
+        // The walk kept the README's headings (`model::docs`): its title decides.
+        if lower_name == "readme.md"
+            && compose_dirs.contains(dir_of(path))
+            && model
+                .docs_file(path)
+                .and_then(|d| d.headings.first())
+                .is_some_and(|h| titled_demo(&h.title))
+        {
+            demo_dirs.insert(dir_of(path).to_string());
         }
         if let Some(reason) = ignored_reason(path, e.kind, &runs) {
             ignored.push(Ignored {
@@ -413,16 +410,10 @@ pub fn gather<'a>(
         source: SourceFacts::default(),
         source_files: 0,
     };
-    let mut demo_dirs: BTreeSet<String> = BTreeSet::new();
     for (want, text) in read_all {
         let Some(t) = text else { continue };
         match want {
             Want::Manifest => facts.manifests.push(t),
-            Want::StackReadme => {
-                if titled_demo(&t.text) {
-                    demo_dirs.insert(dir_of(&t.path).to_string());
-                }
-            }
         }
     }
     // A compose stack whose README calls it a demo (podinfo's `otel/`: "Tracing &
@@ -453,12 +444,10 @@ mod tests {
 
     #[test]
     fn demo_readme_titles() {
-        assert!(titled_demo(
-            "# Tracing & Logging Demo\n\nThe directory contains…"
-        ));
-        assert!(titled_demo("<!-- x -->\n# Example: Grafana stack\n"));
-        assert!(!titled_demo("# podinfo\n\nA demo of microservices…"));
-        assert!(!titled_demo("# Production deployment\n"));
+        assert!(titled_demo("tracing & logging demo"));
+        assert!(titled_demo("Example: Grafana stack"));
+        assert!(!titled_demo("podinfo"));
+        assert!(!titled_demo("production deployment"));
         assert!(!titled_demo(""));
     }
 
