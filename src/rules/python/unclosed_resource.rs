@@ -41,6 +41,11 @@ A cursor counts as closed when its connection is closed in the same function.
 Module-level connections (long-lived on purpose) and `open()` used inline
 (`json.load(open(p))`) are not reported. Only production code is checked.
 
+Severity: medium for a database connection (it holds a server slot and maybe an open
+transaction until the collector runs); low for a cursor, a file, or a connection from a
+helper we cannot see — CPython releases a dropped local when the function returns, so
+these are leaks only under PyPy, in reference cycles, or when a traceback keeps the frame.
+
 ## Example
 ```python
 def load_prices(day):
@@ -271,7 +276,9 @@ fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut 
             call.byte_range(),
             format!("{label} `{name}` is opened here and never closed in this function (nor returned or stored); {advice}"),
         );
-        if matches!(what, What::Cursor | What::HelperConnection) {
+        // A file or cursor the function drops is closed when CPython frees the local at
+        // return: hygiene. A connection holds a server slot and possibly a transaction.
+        if matches!(what, What::Cursor | What::HelperConnection | What::File) {
             f.severity = Severity::Low;
         }
     }
