@@ -80,7 +80,8 @@ It reports at low also when
 Only the options that change something in this script are asked for:
 - `-e`, unless the script handles failures itself: it reads `$?`/`PIPESTATUS`, or
   its work is an endless `while true` loop (a housekeeping or retry loop must
-  outlive one failed run); unless it sets `-u` or `pipefail` and leaves `-e` out
+  outlive one failed run) or a `while read` loop over its own standard input (a
+  supervisord event listener, a line filter: one failed line must not end the stream); unless it sets `-u` or `pipefail` and leaves `-e` out
   (a choice: diagnostics and summaries that go on past failures); and unless
   nothing could fail and be walked past: every command that can fail is a test
   (`if`/`while`/`until` conditions, the left of `&&`/`||`) or the last thing the
@@ -579,12 +580,41 @@ fn in_condition(node: tree_sitter::Node<'_>) -> bool {
 }
 
 /// Whether the script's work is a top-level `while true` / `while :` / `until false`
-/// loop: a service loop, which must outlive a failed iteration.
+/// loop, or a `while read` loop over the script's own standard input (an event
+/// listener or a line filter: supervisord event listeners, log processors): a service
+/// loop, which must outlive a failed iteration.
 fn runs_forever(script: &ShellScript) -> bool {
     let root = script.root();
     let mut c = root.walk();
     let found = root.named_children(&mut c).any(|n| {
+        // `while read line; do …; done < /dev/stdin` is a redirected statement.
+        let (n, from_stdin) = match n.kind() {
+            "redirected_statement" => match n.child_by_field_name("body") {
+                Some(body) => {
+                    let text = script.node_text(n);
+                    let redirect = text
+                        .get(body.end_byte().saturating_sub(n.start_byte())..)
+                        .unwrap_or("")
+                        .trim();
+                    (
+                        body,
+                        redirect.trim_start_matches('<').trim() == "/dev/stdin",
+                    )
+                }
+                None => return false,
+            },
+            _ => (n, true),
+        };
         if n.kind() != "while_statement" {
+            return false;
+        }
+        if let Some(cond) = n.child_by_field_name("condition") {
+            let cond = script.node_text(cond).trim();
+            if from_stdin && (cond.starts_with("read ") || cond.starts_with("IFS= read ")) {
+                return true;
+            }
+        }
+        if !from_stdin {
             return false;
         }
         let Some(cond) = n.child_by_field_name("condition") else {
@@ -1299,6 +1329,15 @@ mod tests {
             "while true; do\n  manage.py housekeeping\n  sleep 60\ndone\n"
         )));
         assert!(runs_forever(&script("while :; do work; done\n")));
+        assert!(runs_forever(&script(
+            "printf 'READY\\n'\nwhile read line; do\n  kill -3 $(cat /run/s.pid)\ndone < /dev/stdin\n"
+        )));
+        assert!(runs_forever(&script(
+            "while IFS= read -r l; do handle \"$l\"; done\n"
+        )));
+        assert!(!runs_forever(&script(
+            "while read host; do ssh \"$host\" reboot; done < hosts.txt\n"
+        )));
         assert!(!runs_forever(&script(
             "while read -r l; do echo \"$l\"; done < f\n"
         )));
