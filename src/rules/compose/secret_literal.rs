@@ -57,8 +57,9 @@ is sent). Files for development or CI (`docker-compose.dev.yml`,
 `compose.override.yml`, `.devcontainer/`, `.ci/`, a compose file that runs a dev server
 or mounts its own build context — unless the service restarts `always` and mounts it
 read-only, a deployment run from a checkout — a local observability stack) are reported at low;
-in examples and demos, placeholders and defaults are not reported at all. The
-snippet is redacted.
+in examples and demos, placeholders and defaults are not reported at all. Values
+that switch the feature off (`API_KEY=${API_KEY:-invalid}`, `disabled`) are not
+credentials and are not reported. The snippet is redacted.
 
 ## Example
 ```yaml
@@ -123,6 +124,15 @@ const KEY_PREFIXES: &[&str] = &[
 
 /// Words allowed after the secret word (`SECRET_KEY_BASE`, `API_TOKEN_VALUE`).
 const TRAILING_OK: &[&str] = &["KEY", "BASE", "VALUE", "B64", "BASE64", "STRING"];
+
+/// Values that switch a feature off rather than set a credential
+/// (`API_KEY=${API_KEY:-invalid}`: the application turns its API off on this value).
+pub(crate) fn is_disabling_sentinel(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "invalid" | "disabled"
+    )
+}
 
 /// Values that are placeholders rather than secrets.
 pub(crate) fn is_placeholder(v: &str) -> bool {
@@ -361,7 +371,7 @@ impl Rule for SecretLiteral {
                     let lit = &c.value[range.clone()];
                     let text_range = c.value_at + range.start..c.value_at + range.end;
                     let host = scalar.mapped.range_to_host(&text_range);
-                    if !seen.insert(host.clone()) {
+                    if !seen.insert(host.clone()) || is_disabling_sentinel(lit) {
                         continue;
                     }
                     let placeholder = is_placeholder(lit);
