@@ -35,7 +35,8 @@ compose/Kubernetes service names) or one configuration value read from the
 environment make the address a deployment decision instead of a code change.
 
 One finding per address, at its first occurrence, with every other occurrence as
-a related location — comments and docstrings that name it too (they are never a
+a related location (several addresses that each appear in one file only are one
+finding for that file: "4 addresses hard-coded in settings/production.py") — comments and docstrings that name it too (they are never a
 finding of their own, but a move is not complete until they change) and a count ("10.0.3.17 hard-coded in 14 places across 6
 files"). Medium when the address is repeated across files (the drift risk), low
 when it appears in a single file.
@@ -58,7 +59,9 @@ Not reported, to stay precise:
   on a declared network and IPAM `subnet:` / `gateway:` / `ip_range:`;
 - addresses the line says to replace (`# Replace with the collector's IP`),
   placeholder-like sequences (`10.1.2.3`), and Python sample data
-  (`example_payload = {…}`, `MOCK_RESPONSE = …`);
+  (`example_payload = {…}`, `MOCK_RESPONSE = …`), form placeholders
+  (`placeholder="192.168.100.1"`), and expected values of test assertions
+  (`is( '2001:41d0::1', resolv(…) )` in a tool's self-test, `assert`, `expect(…)`);
 - anything that is a version or an OID rather than an address (`v1.2.3.4`,
   `version="2.10.3.1"`, `1.3.6.1.4.1…`), and addresses after "example",
   "e.g." or "such as" on the same line (help texts);
@@ -178,12 +181,33 @@ fn version_context(line_before: &str) -> bool {
                 | "oid"
                 | "oids"
         )
-    }) || ["example", "e.g.", "i.e.", "such as"]
+    }) || ["example", "e.g.", "i.e.", "such as", "placeholder"]
         .iter()
         .any(|k| lower.contains(k))
         || ["==", ">=", "<=", "~=", "!="]
             .iter()
             .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
+}
+
+/// Whether the line is a test assertion (`is( '2001:41d0::1', resolv(…) )` in a Perl
+/// self-test, `assert ip == "10.1.4.7"`, `self.assertEqual(…)`, `expect(…)`): the address
+/// is an expected value, test data inside the tool.
+fn assertion_context(line_before: &str) -> bool {
+    let t = line_before.trim_start();
+    let call = t.trim_start_matches("self.").trim_start_matches("this.");
+    t.starts_with("assert")
+        || call.starts_with("assert")
+        || [
+            "is(",
+            "is (",
+            "ok(",
+            "ok (",
+            "is_deeply(",
+            "cmp_ok(",
+            "expect(",
+        ]
+        .iter()
+        .any(|k| call.starts_with(k))
 }
 
 /// Whether the address is the value of a key that declares a network's own addressing:
@@ -281,6 +305,7 @@ pub fn addresses(text: &str) -> Vec<(String, Range<usize>)> {
             if !v4_is_host(ip)
                 || version_context(&text[line_start(s)..s])
                 || network_config_key(&text[line_start(s)..s])
+                || assertion_context(&text[line_start(s)..s])
                 || hint_after(text, e)
             {
                 continue;
@@ -309,7 +334,10 @@ pub fn addresses(text: &str) -> Vec<(String, Range<usize>)> {
             if b.get(e) == Some(&b'/') && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
                 continue;
             }
-            if network_config_key(&text[line_start(s)..s]) || hint_after(text, e) {
+            if network_config_key(&text[line_start(s)..s])
+                || assertion_context(&text[line_start(s)..s])
+                || hint_after(text, e)
+            {
                 continue;
             }
             let colons = cand.matches(':').count();
@@ -462,6 +490,50 @@ impl Rule for HardcodedIp {
             } else {
                 by_ip.entry(ip).or_default().push((at, snip));
             }
+        }
+        // Addresses seen in one file only: several of them in one file are one change
+        // (move that file's hosts to settings), so one finding, at the first.
+        let mut single_file: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (ip, locs) in &by_ip {
+            let mut files = locs.iter().map(|l| l.0.path.as_str());
+            if let Some(first) = files.next() {
+                if files.all(|p| p == first) {
+                    single_file
+                        .entry(first.to_string())
+                        .or_default()
+                        .push(ip.clone());
+                }
+            }
+        }
+        for (path, ips) in single_file.into_iter().filter(|(_, ips)| ips.len() > 1) {
+            let mut locs: Vec<(Related, String)> = Vec::new();
+            let mut named: Vec<Related> = Vec::new();
+            for ip in &ips {
+                let mut these = by_ip.remove(ip).unwrap_or_default();
+                if let Some(first) = these.first_mut() {
+                    first.0.message = format!("{ip} hard-coded here too");
+                }
+                locs.extend(these);
+                named.extend(mentions.remove(ip).unwrap_or_default());
+            }
+            locs.sort_by_key(|l| l.0.span.start);
+            named.sort_by(|a, b| {
+                (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start))
+            });
+            let mut iter = locs.into_iter();
+            let Some((first, snippet)) = iter.next() else {
+                continue;
+            };
+            let shown: Vec<&str> = ips.iter().take(4).map(String::as_str).collect();
+            let more = if ips.len() > shown.len() { ", …" } else { "" };
+            let msg = format!(
+                "{} addresses hard-coded in {path} ({}{more}): use host names or settings read from the environment",
+                ips.len(),
+                shown.join(", ")
+            );
+            let f = out.report(first, snippet, msg);
+            f.related = iter.map(|l| l.0).chain(named).collect();
+            f.severity = Severity::Low;
         }
         for (ip, mut locs) in by_ip {
             locs.sort_by(|a, b| {
