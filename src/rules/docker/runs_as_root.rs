@@ -28,7 +28,8 @@ is `root`, `0` or `0:…`. It stays quiet when:
 
 - the base image is known to run as non-root: `gcr.io/distroless/*:nonroot`
   (and `nonroot-<arch>` / `*-nonroot` tags), `cgr.dev/chainguard/*`,
-  `*-unprivileged` images, `bitnami/*`, Red Hat UBI language and server images
+  `*-unprivileged` images, `bitnami/*`, the Prometheus project's images (`prom/*`,
+  `quay.io/prometheus/*`, `quay.io/prometheus-community/*`: `USER nobody`), Red Hat UBI language and server images
   (`ubi9/python-312`, `ubi9/nginx-124`, `ubi8/nodejs-20`…, which run as uid
   1001; not `ubi9/ubi` or `ubi-minimal`), Gitpod workspace images;
 - the base is an AWS Lambda image (`public.ecr.aws/lambda/*`): Lambda runs the
@@ -88,8 +89,9 @@ fn is_root(user: &str) -> bool {
     u == "root" || u == "0"
 }
 
-/// Known base images that already run as an unprivileged user.
-fn nonroot_base(image: &str) -> bool {
+/// Known images that already run as an unprivileged user (their own Dockerfile ends
+/// with a non-root `USER`): a base image here, a container's image in Kubernetes.
+pub(crate) fn nonroot_base(image: &str) -> bool {
     let r = util::ImageRef::parse(image);
     let tag = r.tag.as_deref().unwrap_or("");
     let ubi_app = r.name.split('/').any(|seg| {
@@ -107,6 +109,10 @@ fn nonroot_base(image: &str) -> bool {
         || r.name.starts_with("cgr.dev/chainguard/")
         || r.name.ends_with("-unprivileged")
         || r.name.starts_with("bitnami/")
+        // The Prometheus project's and prometheus-community's images end with `USER nobody`.
+        || r.name.starts_with("prom/")
+        || r.name.starts_with("quay.io/prometheus/")
+        || r.name.starts_with("quay.io/prometheus-community/")
         || r.name.starts_with("docker.io/bitnami/")
         || matches!(
             r.name.as_str(),

@@ -25,7 +25,10 @@ makes the kubelet refuse to start a container whose user is 0, whatever the imag
 For every container and init container, the effective settings are the container's
 `securityContext` over the pod's:
 - `runAsUser: 0` (container or pod): high, reported on that line;
-- neither `runAsNonRoot: true` nor a non-zero `runAsUser`: medium, at the container's image.
+- neither `runAsNonRoot: true` nor a non-zero `runAsUser`: medium, at the container's image;
+  low when the image is one known to set a non-root `USER` itself (`prom/*` and the other
+  Prometheus images, `bitnami/*`, distroless `:nonroot`, Chainguard: the list of
+  `docker/runs-as-root`): it does not run as root today, but nothing enforces it.
 
 A Dockerfile `USER app` of an image built elsewhere is not visible here and not enforced:
 state it in the manifest too. The exception is an image the repository publishes itself (a
@@ -129,18 +132,33 @@ impl Rule for RunAsNonRoot {
                 if !w.complete || unknown {
                     continue;
                 }
-                let mut held = missing_in(
-                    cx,
-                    c,
-                    "securityContext",
-                    Severity::Medium,
-                    format!(
-                        "container `{}` in {} `{}` may run as root: set `runAsNonRoot: true` (and a non-zero `runAsUser`)",
-                        c.name(),
-                        w.kind,
-                        w.name
-                    ),
-                );
+                let image = c.node.get("image").and_then(|i| i.as_str());
+                // The image's own Dockerfile sets a non-root user: nothing enforces it,
+                // but the container does not run as root today.
+                let known_non_root =
+                    image.is_some_and(crate::rules::docker::runs_as_root::nonroot_base);
+                let (severity, message) = if known_non_root {
+                    (
+                        Severity::Low,
+                        format!(
+                            "container `{}` in {} `{}`: its image runs as a non-root user, but nothing enforces it; set `runAsNonRoot: true`",
+                            c.name(),
+                            w.kind,
+                            w.name
+                        ),
+                    )
+                } else {
+                    (
+                        Severity::Medium,
+                        format!(
+                            "container `{}` in {} `{}` may run as root: set `runAsNonRoot: true` (and a non-zero `runAsUser`)",
+                            c.name(),
+                            w.kind,
+                            w.name
+                        ),
+                    )
+                };
+                let mut held = missing_in(cx, c, "securityContext", severity, message);
                 held.runs_image = c
                     .node
                     .get("image")
