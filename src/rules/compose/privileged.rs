@@ -23,8 +23,9 @@ bug or a compromised dependency in that container becomes root on the host:
   (ptrace, `/proc/<pid>/environ` of every process) and shared memory;
 - `cap_add: [ALL]`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `DAC_READ_SEARCH`: close to privileged;
 - `security_opt: [seccomp:unconfined]` / `apparmor:unconfined`;
-- `/var/run/docker.sock` (or containerd/podman sockets) mounted, in short or long volume
-  syntax, read-only or not: whoever talks to the socket starts a privileged container.
+- `/var/run/docker.sock` (or containerd/podman sockets, or the whole `/var/run` / `/run`
+  directory that holds them) mounted, in short or long volume syntax, read-only or not:
+  whoever talks to the socket starts a privileged container.
 
 One rule id covers them all (the message names the setting), because the remedy is the same
 decision: does this service really need the host? Severity follows docs/severity.md:
@@ -77,6 +78,9 @@ pub(crate) fn is_runtime_socket(host: &str) -> bool {
         || h.ends_with("/crio.sock")
         || h == "/var/run/docker"
         || h == "/run/docker"
+        // The whole runtime directory holds the runtime's socket too.
+        || h == "/var/run"
+        || h == "/run"
 }
 
 /// Images of host agents that need host access by design (monitoring, log shipping,
@@ -237,9 +241,15 @@ impl Privileged {
                                 agent,
                                 out.report(
                                 v.span.clone(),
-                                format!(
-                                    "service `{name}` mounts the container runtime socket `{host}`: full control of the host"
-                                ),
+                                if host.ends_with(".sock") {
+                                    format!(
+                                        "service `{name}` mounts the container runtime socket `{host}`: full control of the host"
+                                    )
+                                } else {
+                                    format!(
+                                        "service `{name}` mounts `{host}`, which holds the container runtime socket: full control of the host"
+                                    )
+                                },
                                 ),
                             );
                         }

@@ -25,7 +25,8 @@ Reported at high:
 - `securityContext.privileged: true`;
 - `capabilities.add` with `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `DAC_READ_SEARCH`, `SYS_RAWIO`;
 - `hostPID: true` on the pod (every process of the node is visible and can be signalled);
-- a `hostPath` volume of `/`, of `/var/run/docker.sock` or another runtime socket.
+- a `hostPath` volume of `/`, of `/var/run/docker.sock` or another runtime socket, or of
+  the whole `/var/run` (`/run`) directory that holds it.
 
 Reported at medium: `hostNetwork` or `hostIPC: true` on the pod: the node's network or
 shared memory, a weaker wall but not the node itself (docs/severity.md); and an explicit
