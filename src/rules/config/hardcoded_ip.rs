@@ -189,6 +189,26 @@ fn version_context(line_before: &str) -> bool {
             .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
 }
 
+/// IPv4 addresses on lines that present them as examples or placeholders.
+fn example_addresses(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let lower = line.to_ascii_lowercase();
+        if !["placeholder", "example", "e.g."]
+            .iter()
+            .any(|k| lower.contains(k))
+        {
+            continue;
+        }
+        for m in V4.find_iter(line) {
+            if let Ok(ip) = m.as_str().parse::<Ipv4Addr>() {
+                out.push(ip.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// Whether the line is a test assertion (`is( '2001:41d0::1', resolv(…) )` in a Perl
 /// self-test, `assert ip == "10.1.4.7"`, `self.assertEqual(…)`, `expect(…)`): the address
 /// is an expected value, test data inside the tool.
@@ -432,6 +452,11 @@ impl HardcodedIp {
             .map(|py| sample_data_ranges(py, text))
             .unwrap_or_default();
         found.retain(|(_, s)| !detect::in_ranges(&samples, s.start));
+        // An address the file gives as an example or a placeholder somewhere (a form's
+        // `placeholder="192.168.100.1"`, "e.g. 10.0.0.5") is that example wherever the
+        // file shows it again (the help text under the field).
+        let examples = example_addresses(text);
+        found.retain(|(ip, _)| !examples.contains(ip));
         if found.is_empty() {
             return;
         }
