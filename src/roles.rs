@@ -114,7 +114,7 @@ pub fn role_of(path: &str) -> FileRole {
     }) {
         return FileRole::Archived;
     }
-    if dirs.iter().any(|d| is_example_dir(d)) {
+    if dirs.iter().any(|d| is_example_dir(d)) || is_docs_deployment_sample(dirs, file) {
         return FileRole::Example;
     }
     if is_development(dirs, file) {
@@ -162,6 +162,19 @@ fn is_example_dir(dir: &str) -> bool {
         || dir.rsplit(['-', '_']).next().is_some_and(|last| {
             last != dir && matches!(last, "examples" | "samples" | "demos" | "tutorials")
         })
+}
+
+/// A deployment file kept in a documentation tree (`docs/installation-aws-ecs/
+/// docker-ecs.yml`, `doc/examples/simple.yml`, `docs/Dockerfile`): material a guide
+/// walks the reader through, adapted before use, not what the project deploys. Code
+/// under a `docs/` directory is left alone (it can be an application's `docs` package).
+fn is_docs_deployment_sample(dirs: &[&str], file: &str) -> bool {
+    dirs.iter()
+        .any(|d| matches!(*d, "docs" | "doc" | "documentation"))
+        && (file.ends_with(".yml")
+            || file.ends_with(".yaml")
+            || file.starts_with("Dockerfile")
+            || file.ends_with(".Dockerfile"))
 }
 
 /// Helm chart-testing values: `charts/<chart>/ci/*.yaml` are installed only by `ct` in CI.
@@ -367,6 +380,15 @@ mod tests {
             FileRole::Example
         );
         assert_eq!(role_of("go-demo/main.go"), FileRole::Production);
+        assert_eq!(
+            role_of("docs/installation-aws-ecs/docker-ecs-amundsen.yml"),
+            FileRole::Example
+        );
+        assert_eq!(role_of("doc/examples/simple.yml"), FileRole::Example);
+        assert_eq!(
+            role_of("docs/management/commands/update_docs.py"),
+            FileRole::Production
+        );
         assert_eq!(role_of("third_party/lib/x.py"), FileRole::Vendored);
         assert_eq!(role_of("api/v1_pb2.py"), FileRole::Generated);
         assert_eq!(role_of("binderhub/_version.py"), FileRole::Generated);

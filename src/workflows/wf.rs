@@ -164,6 +164,40 @@ impl Triggers {
     pub fn has(&self, event: &str) -> bool {
         self.events.iter().any(|t| t == event)
     }
+
+    /// Whether a run of this workflow can hold a value at `context`: false for an
+    /// event payload field (`github.event.workflow_run.head_branch`,
+    /// `github.event.issue.title`…) that none of the workflow's events carry, so it is
+    /// always empty (a trigger commented out, a copied step). Unknown when the workflow
+    /// has no triggers or is reusable (`workflow_call` runs with its caller's event).
+    pub fn may_carry(&self, context: &str) -> bool {
+        let Some(rest) = context.strip_prefix("github.event.") else {
+            return true;
+        };
+        let key = rest.split(['.', '[']).next().unwrap_or("");
+        let carriers: &[&str] = match key {
+            "workflow_run" => &["workflow_run"],
+            "pull_request" => &[
+                "pull_request",
+                "pull_request_target",
+                "pull_request_review",
+                "pull_request_review_comment",
+            ],
+            "issue" => &["issues", "issue_comment"],
+            "comment" => &[
+                "issue_comment",
+                "pull_request_review_comment",
+                "commit_comment",
+                "discussion_comment",
+            ],
+            "review" => &["pull_request_review"],
+            "discussion" => &["discussion", "discussion_comment"],
+            "pages" => &["gollum"],
+            "head_commit" | "commits" => &["push"],
+            _ => return true,
+        };
+        self.events.is_empty() || self.has("workflow_call") || carriers.iter().any(|e| self.has(e))
+    }
 }
 
 /// Whether a job or step runs only when a maintainer has applied a label (an `if:`

@@ -41,7 +41,11 @@ critical the day the upstream workflow gains a `pull_request` trigger).
 `inputs.*` of string type (workflow_dispatch, workflow_call, composite action
 inputs) are reported at low: whoever sets them can usually run code anyway, but
 the same habit turns into an injection when the input comes from an event.
-Boolean, number, choice and environment inputs are not reported.
+Boolean, number, choice and environment inputs are not reported. An event field
+that none of the workflow's triggers carry (`github.event.workflow_run.*` in a
+workflow whose `workflow_run:` trigger is commented out, `github.event.issue.*`
+in a push-only one) is always empty and not reported; a reusable workflow
+(`workflow_call`) runs with its caller's event, so there every field counts.
 `actions/github-script`'s `script:` is checked too (the expansion becomes
 JavaScript).
 
@@ -269,6 +273,8 @@ struct Exposure<'t> {
     /// The job's token is read-only and it reads no secret: injected code can do what
     /// a fork's pull request run can.
     harmless: bool,
+    /// The workflow's triggers (None in a composite action: the caller's are unknown).
+    triggers: Option<&'t Triggers>,
 }
 
 /// Who controls an outsider's value when the workflow runs on `trigger`.
@@ -429,6 +435,11 @@ fn check_sink(
         if origin.taint == Taint::Untraced {
             continue;
         }
+        // An event field no trigger of the workflow carries is always empty
+        // (`github.event.workflow_run.*` once the `workflow_run` trigger is commented out).
+        if ex.triggers.is_some_and(|t| !t.may_carry(&origin.source)) {
+            continue;
+        }
         let plain = parsed.context_path();
         if plain
             .as_deref()
@@ -581,6 +592,7 @@ impl Rule for TemplateInjection {
                 unprivileged: triggers.only_unprivileged(),
                 composite: false,
                 harmless: false,
+                triggers: Some(&triggers),
             };
             let scope = Scope::workflow(root).with_weak_origins();
             for job in wf::jobs(root) {
@@ -629,6 +641,7 @@ impl Rule for TemplateInjection {
                 unprivileged: r.call.exposure.unprivileged,
                 composite: false,
                 harmless: false,
+                triggers: None,
             };
             let (severity, who) = grade(origin, ex, r.call.exposure.gated);
             let through = if r.chain.len() > 1 {
@@ -666,6 +679,7 @@ impl Rule for TemplateInjection {
                 unprivileged: false,
                 composite: true,
                 harmless: false,
+                triggers: None,
             };
             let scope = Scope::action(root).with_weak_origins();
             let mut validated: Vec<String> = Vec::new();

@@ -46,8 +46,10 @@ definition imported everywhere (or one config file) keeps them in step.
 The rule reads Python dict literals (`{...}` and `dict(a=..., ...)`) with at
 least four keys, all string keys (or keyword arguments), at least half of the
 values literals (numbers, strings, booleans, `None`, lists of literals) and at
-least three of them numbers, non-empty strings or booleans: that is a parameter
-block rather than a mapping of local variables or an empty record template. Keys are compared
+least three of them non-zero numbers, non-empty strings or `True`: that is a parameter
+block rather than a mapping of local variables or an empty record template (zeros,
+`False`, `None` and empty strings or lists are what an empty result or a fresh counter
+starts from). Keys are compared
 in any order, quotes and whitespace ignored. One finding per duplicated mapping,
 at its first copy, with every other copy as a related location. Low however many
 files hold a copy: a copied block is a drift risk, worth fixing when touching the
@@ -91,10 +93,17 @@ fn is_literal(n: Node<'_>) -> bool {
     }
 }
 
-/// A number, a non-empty string or a boolean: the values that make a parameter block.
+/// A non-zero number, a non-empty string or `True`: the values that make a parameter
+/// block. Zeros and `False` are what an empty record starts from (`{'items': [],
+/// 'total': 0, 'has_more': False}` returned by two implementations of one interface).
 fn is_scalar(n: Node<'_>, src: &[u8]) -> bool {
     match n.kind() {
-        "integer" | "float" | "true" | "false" => true,
+        "integer" | "float" => n
+            .utf8_text(src)
+            .ok()
+            .and_then(|t| t.replace('_', "").parse::<f64>().ok())
+            .is_none_or(|v| v != 0.0),
+        "true" => true,
         "unary_operator" => n.named_child(0).is_some_and(|c| is_scalar(c, src)),
         "string" => n
             .utf8_text(src)

@@ -43,7 +43,7 @@ or example manifests are not checked (see `k8s/latest-image` for how patches are
             requests: {cpu: "2", memory: 8Gi}
 ```
 
-In a Helm chart (templates rendered from `values.yaml`, README "Helm charts"): reported at the chart's `resources:` line in `values.yaml` when the template takes it from there (`resources: {}`), else at the container in the template; not reported when a block of the workload could not be rendered (the limit may be in it); no automatic fix. Low when the comments around that `resources:` key leave it to the installer on purpose (`helm create`'s "leave this as a conscious choice for the user"): a chart published for others hands the limit to whoever installs it, so the finding says to set it in your values.
+In a Helm chart (templates rendered from `values.yaml`, README "Helm charts"): reported at the chart's `resources:` line in `values.yaml` when the template takes it from there (`resources: {}`), else at the container in the template; not reported when a block of the workload could not be rendered (the limit may be in it); no automatic fix. Low when the comments around that `resources:` key leave it to the installer on purpose (`helm create`'s "leave this as a conscious choice for the user", or a key documented for installers in helm-docs' form, `# metadata.resources -- …`, with a `limits:` example commented out under it): a chart published for others hands the limit to whoever installs it, so the finding says to set it in your values. The key is found also when the template renders nothing for it (`{{- with .Values.metadata.resources }}` on `resources: {}`); the finding then stays at the container in the template.
 
 ## Fix
 ```yaml
@@ -139,7 +139,10 @@ impl Rule for MissingResourceLimits {
             if !w.complete {
                 continue;
             }
+            let starts: Vec<usize> = w.containers.iter().map(|c| c.anchor().start).collect();
             for c in w.containers.iter().filter(|c| !c.init) {
+                let here = c.anchor().start;
+                let next = starts.iter().copied().filter(|&s| s > here).min();
                 let limits = c.node.at(&["resources", "limits"]);
                 if limits
                     .and_then(|l| l.get("memory"))
@@ -155,7 +158,7 @@ impl Rule for MissingResourceLimits {
                 // A chart that leaves `resources:` empty on purpose ("leave this as a
                 // conscious choice for the user", `helm create`'s words) hands the
                 // limit to whoever installs it: worth saying, not a release item.
-                let (severity, whose) = if left_to_installer(cx, c) {
+                let (severity, whose) = if left_to_installer(cx, c, next) {
                     (
                         Severity::Low,
                         " in your values (the chart leaves resources to whoever installs it)",
@@ -190,27 +193,112 @@ impl Rule for MissingResourceLimits {
     }
 }
 
-/// Whether the container's `resources:` comes from a chart's `values.yaml` whose
-/// comments around that key leave it to the installer on purpose (`helm create`:
-/// "leave this as a conscious choice for the user").
-fn left_to_installer(cx: &FileCx<'_>, c: &crate::rules::k8s::Container<'_>) -> bool {
-    let (Some(h), Some(r)) = (cx.helm, c.node.get("resources")) else {
+/// Whether the container's `resources:` comes from a chart's `values.yaml` key whose
+/// comments leave it to the installer on purpose: `helm create`'s "leave this as a
+/// conscious choice for the user", or a key documented for installers in helm-docs'
+/// form (`# x.resources -- …`) with a commented-out `limits:` example right under it. The key is the
+/// rendered `resources:` when it came from the values, else the `.Values.….resources`
+/// the template reads for this container (`{{- with .Values.x.resources }}` renders
+/// nothing for `{}`).
+fn left_to_installer(
+    cx: &FileCx<'_>,
+    c: &crate::rules::k8s::Container<'_>,
+    next_container: Option<usize>,
+) -> bool {
+    let Some(h) = cx.helm else {
         return false;
     };
-    let Some((at, _)) = h.rendered.from_values(&r.span) else {
-        return false;
+    let at = match c.node.get("resources") {
+        Some(r) => match h.rendered.from_values(&r.span) {
+            Some((at, _)) => at,
+            None => return false,
+        },
+        None => match templated_values_key(cx, c, next_container) {
+            Some(at) => at,
+            None => return false,
+        },
     };
     let text = h.values.text.as_str();
     let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
     let is_comment = |l: &&str| l.trim_start().starts_with('#');
+    let uncomment = |l: &str| l.trim_start().trim_start_matches('#').trim().to_string();
     // The comment block right above the key and the one right below it.
-    let above = text[..line_start].lines().rev().take_while(is_comment);
-    let below = text[line_start..].lines().skip(1).take_while(is_comment);
-    let words: String = above
-        .chain(below)
-        .flat_map(|l| l.trim_start().trim_start_matches('#').split_whitespace())
+    let above: Vec<String> = text[..line_start]
+        .lines()
+        .rev()
+        .take_while(is_comment)
+        .map(uncomment)
+        .collect();
+    let below: Vec<String> = text[line_start..]
+        .lines()
+        .skip(1)
+        .take_while(is_comment)
+        .map(uncomment)
+        .collect();
+    let words = above
+        .iter()
+        .chain(&below)
+        .flat_map(|l| l.split_whitespace())
         .collect::<Vec<_>>()
         .join(" ")
         .to_ascii_lowercase();
-    words.contains("conscious choice")
+    // A value documented for installers in helm-docs' form (`# -- text` or
+    // `# resources -- text`, the chart README's values table) with a limits example to
+    // uncomment under it is the same hand-over in other words.
+    let documented = above.iter().any(|l| {
+        l.starts_with("-- ")
+            || l.split_once(" -- ").is_some_and(|(key, _)| {
+                !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || "._-[]".contains(ch))
+            })
+    });
+    words.contains("conscious choice") || documented && below.iter().any(|l| l == "limits:")
+}
+
+/// The offset in `values.yaml` of the `resources` key a template reads for container
+/// `c` when nothing was rendered from it: the first `.Values.<path>.resources` after
+/// the container's place in the template and before the next container's.
+fn templated_values_key(
+    cx: &FileCx<'_>,
+    c: &crate::rules::k8s::Container<'_>,
+    next_container: Option<usize>,
+) -> Option<usize> {
+    let h = cx.helm?;
+    let tpl = h.template.text.as_str();
+    let from = h.rendered.template_offset(c.anchor().start).min(tpl.len());
+    let to = next_container
+        .map(|n| h.rendered.template_offset(n))
+        .filter(|&n| n > from)
+        .unwrap_or(tpl.len())
+        .min(tpl.len());
+    let region = tpl.get(from..to)?;
+    let path = region.match_indices(".Values.").find_map(|(i, m)| {
+        let path: String = region[i + m.len()..]
+            .chars()
+            .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '.')
+            .collect();
+        path.ends_with("resources").then_some(path)
+    })?;
+    let route: Vec<&str> = path.split('.').collect();
+    if route.last() != Some(&"resources") || route.iter().any(|k| k.is_empty()) {
+        return None;
+    }
+    let values = crate::parse::yaml::parse(&h.values.text);
+    let root = values.documents.first()?.root.as_ref()?;
+    let (last, parents) = route.split_last()?;
+    let parent = if parents.is_empty() {
+        root
+    } else {
+        root.at(parents)?
+    };
+    let pair = parent.as_map()?.iter().find(|p| p.key == *last)?;
+    // Only an empty key: a filled one would have rendered.
+    let empty = match &pair.value.value {
+        crate::parse::yaml::YamlValue::Null => true,
+        crate::parse::yaml::YamlValue::Map(m) => m.is_empty(),
+        _ => false,
+    };
+    empty.then_some(pair.key_span.start)
 }

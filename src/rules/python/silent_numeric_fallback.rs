@@ -41,6 +41,8 @@ an optional `pass`/`continue`), where the number is a float literal (`0.0`,
 - helpers whose name announces the default (`safe_float`, `to_int`,
   `parse_*`, `try_*`, `*_or_zero`, `*_or_default`, `coerce*`), and `main()`;
 - a handler that raises;
+- a `return` of the number the function's docstring says it returns ("Returns 0.0
+  for unknown models (local/Ollama/custom endpoints)"): a documented contract;
 - tests, examples, vendored and generated code.
 
 A fallback that is the very default the value gets when it is absent
@@ -112,6 +114,15 @@ impl Rule for SilentNumericFallback {
                 continue;
             }
             let shown = m.text(value);
+            // The function's docstring promises this number ("Returns 0.0 for unknown
+            // models"): the fallback is its documented contract, callers know it.
+            if node.kind() == "return_statement"
+                && util::enclosing_function(clause)
+                    .and_then(|f| docstring(f, &m))
+                    .is_some_and(|d| documents_return(&d, shown))
+            {
+                continue;
+            }
             if clause
                 .parent()
                 .is_some_and(|t| same_default_as_absent(t, value, &m))
@@ -164,6 +175,27 @@ fn same_default_as_absent(try_stmt: Node<'_>, value: Node<'_>, m: &Module<'_>) -
                     })
             })
     })
+}
+
+/// The docstring of a function definition: the string that is its body's first statement.
+fn docstring(func: Node<'_>, m: &Module<'_>) -> Option<String> {
+    let body = func.child_by_field_name("body")?;
+    let first = body.named_child(0)?;
+    if first.kind() != "expression_statement" {
+        return None;
+    }
+    let s = first.named_child(0)?;
+    (s.kind() == "string").then(|| m.text(s).to_string())
+}
+
+/// Whether a docstring says the function returns `number` (`Returns 0.0 for unknown
+/// models`, `:return: … or -1.0`).
+fn documents_return(doc: &str, number: &str) -> bool {
+    let number = number.trim();
+    doc.to_ascii_lowercase().contains("return")
+        && doc
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .any(|w| w.trim_end_matches('.') == number.trim_end_matches('.') && !w.is_empty())
 }
 
 fn is_default_helper(name: &str) -> bool {
