@@ -241,8 +241,18 @@ fn matches_task(pattern: &str, t: &Task) -> bool {
     t.rules.iter().any(|r| pattern_matches(pattern, r))
 }
 
+/// Whether two tasks concern a common file: one they edit, or one a finding covers
+/// (the Dockerfile a new Dependabot entry will watch).
 fn share_file(a: &Task, b: &Task) -> bool {
-    a.files.iter().any(|f| b.files.binary_search(f).is_ok())
+    let touched = |t: &Task| -> BTreeSet<String> {
+        t.files
+            .iter()
+            .cloned()
+            .chain(t.findings.iter().flat_map(|i| i.related.iter().cloned()))
+            .collect()
+    };
+    let b = touched(b);
+    touched(a).iter().any(|f| b.contains(f))
 }
 
 /// Directed graph over task indices with reachability queries.

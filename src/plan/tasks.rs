@@ -39,6 +39,13 @@ pub const FOLLOWUP: &str = "followup";
 /// most urgent finding, never split by severity or directory.
 pub const ONE_CHANGE: &[&str] = &["actions/unpinned-uses"];
 
+/// Rules whose findings' related paths are what the fix covers, not what it edits:
+/// a Dependabot entry missing for `/docker` is one edit of `.github/dependabot.yml`,
+/// not a change to the Dockerfiles it will watch (no `docker build` to check, no
+/// file shared with the containers work). Dependencies still see the covered files
+/// (`deps.rs`: pin an image's tag before the entry that watches it).
+pub const COVERS_RELATED: &[&str] = &["repo/dependabot-coverage"];
+
 /// Rules whose repository-level finding is fixed by writing one file, and the file.
 pub const WRITES: &[(&str, &str)] = &[
     ("repo/no-dependency-updates", ".github/dependabot.yml"),
@@ -391,7 +398,15 @@ fn make_task(
 ) -> Task {
     let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
     findings.sort();
-    let files: BTreeSet<&str> = findings.iter().flat_map(item_files).collect();
+    let files: BTreeSet<&str> = if COVERS_RELATED.contains(&rule) {
+        findings
+            .iter()
+            .map(|i| i.path.as_str())
+            .filter(|p| !p.is_empty())
+            .collect()
+    } else {
+        findings.iter().flat_map(item_files).collect()
+    };
     let mut files: Vec<String> = files.into_iter().map(str::to_string).collect();
     // A repository-level gap is closed by writing one file: the manifests and
     // Dockerfiles its finding names are what that file covers, not what the task
@@ -740,6 +755,25 @@ pub(crate) mod tests {
             archived_root("docs/archive/legacy/NOTES.md"),
             "docs/archive"
         );
+    }
+
+    /// A missing Dependabot entry is one edit of the configuration; the Dockerfiles
+    /// it names are what the entry covers (shaped like uptime-kuma's `/docker`).
+    #[test]
+    fn dependabot_coverage_edits_only_the_configuration() {
+        let mut gap = item("repo/dependabot-coverage", ".github/dependabot.yml", 5);
+        gap.related = vec![
+            "docker/builder-go.dockerfile".to_string(),
+            "extra/uptime-kuma-push/Dockerfile".to_string(),
+        ];
+        let tasks = group(&[gap]);
+        assert_eq!(tasks[0].files, [".github/dependabot.yml"]);
+        assert!(
+            tasks[0].title.ends_with("in `.github/dependabot.yml`"),
+            "{}",
+            tasks[0].title
+        );
+        assert!(!tasks[0].verify.iter().any(|v| v.contains("docker build")));
     }
 
     /// Pinning actions is one pass of a pinning tool over every workflow: one task,
