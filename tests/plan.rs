@@ -677,6 +677,22 @@ fn golden_plan_for_the_seed_findings() {
             Medium,
             &[],
         ),
+        // An old deployment kept under `archived/` (as in seed 003's repository): one
+        // deletion task, not a root-image fix beside the shipped ones.
+        (
+            "docker/runs-as-root",
+            "archived/docker/Dockerfile.backend",
+            2,
+            Low,
+            &[],
+        ),
+        (
+            "docker/missing-healthcheck",
+            "archived/docker/Dockerfile.backend",
+            20,
+            Low,
+            &[],
+        ),
     ];
     let items: Vec<Item> = raw
         .iter()

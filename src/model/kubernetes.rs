@@ -62,6 +62,56 @@ pub struct K8sContainer {
     pub limits: Option<usize>,
     /// (line, non-root) from its or the pod's `securityContext`.
     pub non_root: Option<(usize, bool)>,
+    /// `image:` as written (empty when absent).
+    pub image: String,
+    /// The workload's kind (`Deployment`, `StatefulSet`, `CronJob`…).
+    pub workload: String,
+}
+
+/// The image's repository without tag or digest (`ghcr.io/o/app:1.2` → `ghcr.io/o/app`).
+fn image_repo(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or(image);
+    match image.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => image,
+    }
+}
+
+/// Whether the manifests hold state that needs backing up: a StatefulSet or a
+/// PersistentVolumeClaim, unless every workload of its directory runs an image
+/// that runs elsewhere as a plain Deployment in a directory with no state, and is
+/// not a data store (`is_data_store`). That is the application's own stateless
+/// image reused to stand in for a database (podinfo's `deploy/bases/database`
+/// runs `podinfo` as a "primary" StatefulSet with a PVC to simulate one), not a
+/// store anyone backs up. A directory with state and no containers (a PVC
+/// alone) holds state.
+pub fn holds_state(manifests: &[&K8sManifest], is_data_store: &dyn Fn(&str) -> bool) -> bool {
+    let dir = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let stateful_dirs: std::collections::BTreeSet<String> = manifests
+        .iter()
+        .filter(|m| m.stateful)
+        .map(|m| dir(&m.path))
+        .collect();
+    // Images that run as a Deployment where nothing holds state.
+    let stateless: std::collections::BTreeSet<&str> = manifests
+        .iter()
+        .filter(|m| !stateful_dirs.contains(&dir(&m.path)))
+        .flat_map(|m| &m.containers)
+        .filter(|c| c.workload == "Deployment" && !c.image.is_empty())
+        .map(|c| image_repo(&c.image))
+        .collect();
+    stateful_dirs.iter().any(|d| {
+        let containers: Vec<&K8sContainer> = manifests
+            .iter()
+            .filter(|m| dir(&m.path) == *d)
+            .flat_map(|m| &m.containers)
+            .collect();
+        containers.is_empty()
+            || !containers.iter().all(|c| {
+                let repo = image_repo(&c.image);
+                !c.image.is_empty() && stateless.contains(repo) && !is_data_store(repo)
+            })
+    })
 }
 
 /// Lines with their 1-based numbers, `\r` dropped.
@@ -170,6 +220,12 @@ pub fn manifest(file: &SourceFile, yaml: &YamlFile) -> K8sManifest {
                     .at(&["resources", "limits"])
                     .map(|l| line(l.span.start)),
                 non_root: non_root_ctx(&line, cont.get("securityContext")).or(pod_nr),
+                image: cont
+                    .get("image")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                workload: kind.to_string(),
             });
         }
     }
@@ -209,5 +265,53 @@ mod tests {
         assert_eq!(c.limits, Some(12));
         assert_eq!(c.non_root.map(|n| n.1), Some(true));
         assert!(may_be_manifest(text) && !may_be_manifest("kind: {{ .K }}\napiVersion: v1"));
+    }
+
+    fn parsed(path: &str, text: &str) -> K8sManifest {
+        let file = SourceFile::new(path.to_string(), text.to_string());
+        manifest(&file, &crate::parse::yaml::parse(text))
+    }
+
+    fn workload(kind: &str, image: &str) -> String {
+        format!("apiVersion: apps/v1\nkind: {kind}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: {image}\n")
+    }
+
+    /// Shaped like podinfo's kustomize bases: the app's own image runs as the
+    /// frontend Deployment and, beside a PVC, as a "database" StatefulSet that only
+    /// simulates one. That is no state to back up; a real database image, or an
+    /// image that runs nowhere else, is.
+    #[test]
+    fn the_apps_own_stateless_image_standing_in_for_a_database_holds_no_state() {
+        let db = |name: &str| name.ends_with("/postgres") || name == "postgres";
+        let frontend = parsed(
+            "deploy/bases/frontend/deployment.yaml",
+            &workload("Deployment", "ghcr.io/stefanprodan/podinfo:6.14.1"),
+        );
+        let primary = parsed(
+            "deploy/bases/database/statefulset-primary.yaml",
+            &workload("StatefulSet", "ghcr.io/stefanprodan/podinfo:6.14.1"),
+        );
+        let pvc = parsed(
+            "deploy/bases/database/pvc-primary.yaml",
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n",
+        );
+        assert_eq!(primary.containers[0].workload, "StatefulSet");
+        assert!(!holds_state(&[&frontend, &primary, &pvc], &db));
+        // The same StatefulSet running postgres holds state.
+        let postgres = parsed(
+            "deploy/bases/database/statefulset-primary.yaml",
+            &workload("StatefulSet", "docker.io/library/postgres:16"),
+        );
+        assert!(holds_state(&[&frontend, &postgres, &pvc], &db));
+        // An image that runs nowhere else statelessly (the app is the store).
+        let own = parsed(
+            "deploy/statefulset.yaml",
+            &workload("StatefulSet", "ghcr.io/acme/queue@sha256:abc"),
+        );
+        assert!(holds_state(&[&frontend, &own], &db));
+        // A PVC alone holds state.
+        assert!(holds_state(&[&frontend, &pvc], &db));
+        assert_eq!(image_repo("localhost:5000/app:1"), "localhost:5000/app");
+        assert_eq!(image_repo("localhost:5000/app"), "localhost:5000/app");
     }
 }

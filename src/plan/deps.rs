@@ -54,11 +54,6 @@ const fn dep(before: &'static str, after: &'static str, reason: &'static str) ->
 /// The declared table.
 pub const DECLARED: &[DeclaredDep] = &[
     dep(
-        "config/duplicated-credential",
-        "python/unclosed-resource",
-        "centralise credentials before consolidating connections",
-    ),
-    dep(
         "config/scattered-connection-settings",
         "*pool*",
         "centralise connection settings before consolidating connection pools",
@@ -67,11 +62,6 @@ pub const DECLARED: &[DeclaredDep] = &[
         "config/duplicated-credential",
         "config/scattered-connection-settings",
         "take the copied credentials out first: the one settings module then reads them once",
-    ),
-    dep(
-        "secrets/*",
-        "python/unclosed-resource",
-        "move secrets out of the code before consolidating connections",
     ),
     dep(
         "python/requests-no-timeout",
@@ -128,11 +118,14 @@ pub const DECLARED: &[DeclaredDep] = &[
         "repo/dependabot-coverage",
         "pin exact versions first: automated updates then propose reviewable bumps",
     ),
-    dep(
-        "python/print-in-library",
-        "python/silent-numeric-fallback",
-        "logging first: the fix logs the missing value instead of hiding it",
-    ),
+    // Only where the two edit a module in common: the fallback fix in a module
+    // that already logs waits for nothing.
+    DeclaredDep {
+        before: "python/print-in-library",
+        after: "python/silent-numeric-fallback",
+        reason: "the module gets a logger first: the fix then logs the missing value instead of hiding it",
+        scope: DepScope::SharedFile,
+    },
     dep(
         "design/health-route",
         "compose/missing-healthcheck",
@@ -173,11 +166,14 @@ pub const DECLARED: &[DeclaredDep] = &[
         "*telemetry*",
         "fix logging before adding telemetry",
     ),
-    dep(
-        "design/adopt-logging",
-        "python/silent-numeric-fallback",
-        "logging first: the fix logs the missing value instead of hiding it",
-    ),
+    // Only where the two edit a module in common: the fallback fix in a module
+    // that already logs waits for nothing.
+    DeclaredDep {
+        before: "design/adopt-logging",
+        after: "python/silent-numeric-fallback",
+        reason: "the module gets a logger first: the fix then logs the missing value instead of hiding it",
+        scope: DepScope::SharedFile,
+    },
     dep(
         "actions/unpinned-uses",
         "repo/dependabot-coverage",
@@ -204,11 +200,14 @@ pub const DECLARED: &[DeclaredDep] = &[
         reason: "fix unsafe rm before adding set -u to the same script",
         scope: DepScope::SharedFile,
     },
-    dep(
-        "docker/latest-tag",
-        "repo/dependabot-coverage",
-        "pin image tags before Dependabot watches the docker ecosystem",
-    ),
+    // Only for a Dockerfile the new Dependabot entry watches (a test image's
+    // `:latest` does not hold up adding the release images' directories).
+    DeclaredDep {
+        before: "docker/latest-tag",
+        after: "repo/dependabot-coverage",
+        reason: "pin image tags before Dependabot watches the docker ecosystem",
+        scope: DepScope::SharedFile,
+    },
     dep(
         "config/hardcoded-ip",
         "*rollback*",
@@ -242,8 +241,18 @@ fn matches_task(pattern: &str, t: &Task) -> bool {
     t.rules.iter().any(|r| pattern_matches(pattern, r))
 }
 
+/// Whether two tasks concern a common file: one they edit, or one a finding covers
+/// (the Dockerfile a new Dependabot entry will watch).
 fn share_file(a: &Task, b: &Task) -> bool {
-    a.files.iter().any(|f| b.files.binary_search(f).is_ok())
+    let touched = |t: &Task| -> BTreeSet<String> {
+        t.files
+            .iter()
+            .cloned()
+            .chain(t.findings.iter().flat_map(|i| i.related.iter().cloned()))
+            .collect()
+    };
+    let b = touched(b);
+    touched(a).iter().any(|f| b.contains(f))
 }
 
 /// Directed graph over task indices with reachability queries.
@@ -401,7 +410,9 @@ mod tests {
         let edges = build(&mut tasks);
         let has = |b: &str, a: &str| edges.iter().any(|e| e.before == b && e.after == a);
         assert!(has("T-shell-unsafe-rm", "T-shell-missing-strict-mode"));
-        assert!(has(
+        // Closing a cursor needs nothing first: no edge from the credentials (the
+        // pool task, not the leak fix, is what reads them once).
+        assert!(!has(
             "T-config-duplicated-credential",
             "T-python-unclosed-resource"
         ));
@@ -411,6 +422,24 @@ mod tests {
             .unwrap();
         assert_eq!(t.blocked_by, vec!["T-shell-unsafe-rm"]);
         assert!(topo_order(&tasks).is_ok());
+    }
+
+    /// The fallback fix waits for the logger only in a module the logging task edits.
+    #[test]
+    fn logging_before_the_fallback_fix_only_in_a_shared_module() {
+        let edge = |fallback: &str| {
+            let items = vec![
+                item("python/print-in-library", "app/stream.py", 9),
+                item("python/silent-numeric-fallback", fallback, 4),
+            ];
+            let mut tasks = group(&items);
+            build(&mut tasks).iter().any(|e| {
+                e.before == "T-python-print-in-library"
+                    && e.after == "T-python-silent-numeric-fallback"
+            })
+        };
+        assert!(edge("app/stream.py"));
+        assert!(!edge("app/metrics.py"));
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub fn verify(t: &Task) -> Vec<String> {
         .any(|r| r.contains("health") || r.contains("probe"))
     {
         out.push(
-            "`curl -f http://localhost:<port>/health` returns 200 with the service up, and fails with its database stopped"
+            "`curl -f http://localhost:<port>/health` returns 200 with the service up (and fails with its database or queue stopped, if it has one)"
                 .to_string(),
         );
     }

@@ -429,6 +429,8 @@ mod tests {
         "collectors/y.py",
         "Dockerfile",
         ".github/workflows/ci.yml",
+        "archived/docker/Dockerfile",
+        "deprecated/deploy.sh",
         "",
     ];
 
@@ -501,10 +503,25 @@ mod tests {
                 let (b, a) = (plan.task(&d.before).unwrap(), plan.task(&d.after).unwrap());
                 prop_assert!(b.phase <= a.phase);
             }
-            // Phase 0 is exactly the tasks holding a high or critical finding.
+            // Phase 0 is exactly the tasks holding a high or critical finding in
+            // shipped code; archived findings are all in the one deletion task.
+            let archived_task = tasks::task_id(tasks::ARCHIVED_CODE, None);
+            prop_assert!(plan.tasks.iter().filter(|t| t.id == archived_task).count() <= 1);
             for t in &plan.tasks {
+                let archived = t.findings.iter().filter(|f| tasks::is_archived(&f.path)).count();
+                if t.id == archived_task {
+                    prop_assert_eq!(archived, t.findings.len());
+                    prop_assert_eq!(t.phase, Phase::CodeQuality);
+                    continue;
+                }
+                prop_assert_eq!(archived, 0, "{} holds archived findings", t.id);
                 let blocker = t.findings.iter().any(|f| f.severity >= Severity::High);
                 prop_assert_eq!(t.phase == Phase::CriticalBlockers, blocker, "{}", t.id);
+            }
+            // A one-change rule (pinning every action) is one task, however urgent its parts.
+            for rule in tasks::ONE_CHANGE {
+                let n = plan.tasks.iter().filter(|t| t.rules.iter().any(|r| r == rule)).count();
+                prop_assert!(n <= 1, "{rule} in {n} tasks");
             }
             // Every task is in a named track with a suggested developer, and says how to verify it.
             for t in &plan.tasks {

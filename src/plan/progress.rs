@@ -241,7 +241,11 @@ pub fn compare(
 
     let open_rules: BTreeMap<&str, usize> = {
         let mut m = BTreeMap::new();
-        for i in &after_items {
+        // Archived findings are the archived-code task's, not their rules' phases'.
+        for i in after_items
+            .iter()
+            .filter(|i| !super::tasks::is_archived(&i.path))
+        {
             *m.entry(i.rule.as_str()).or_insert(0) += 1;
         }
         m

@@ -33,6 +33,19 @@ pub const MAX_TASK_HOURS: f64 = 12.0;
 /// Id suffix of the below-high part of a rule whose high findings are phase 0.
 pub const FOLLOWUP: &str = "followup";
 
+/// Rules whose findings are one change however many there are: a pinning tool
+/// (`pinact`, `ratchet`, Dependabot's SHA mode) rewrites every `uses:` of every
+/// workflow in one pass. They make one task with one estimate, in the phase of the
+/// most urgent finding, never split by severity or directory.
+pub const ONE_CHANGE: &[&str] = &["actions/unpinned-uses"];
+
+/// Rules whose findings' related paths are what the fix covers, not what it edits:
+/// a Dependabot entry missing for `/docker` is one edit of `.github/dependabot.yml`,
+/// not a change to the Dockerfiles it will watch (no `docker build` to check, no
+/// file shared with the containers work). Dependencies still see the covered files
+/// (`deps.rs`: pin an image's tag before the entry that watches it).
+pub const COVERS_RELATED: &[&str] = &["repo/dependabot-coverage"];
+
 /// Rules whose repository-level finding is fixed by writing one file, and the file.
 pub const WRITES: &[(&str, &str)] = &[
     ("repo/no-dependency-updates", ".github/dependabot.yml"),
@@ -105,30 +118,136 @@ pub fn group(items: &[Item]) -> Vec<Task> {
 /// [`group`] with the `[plan]` overrides of `harden.toml`.
 pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
     let mut by_rule: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    let mut archived: Vec<&Item> = Vec::new();
     for i in items {
-        by_rule.entry(i.rule.as_str()).or_default().push(i);
+        if is_archived(&i.path) {
+            archived.push(i);
+        } else {
+            by_rule.entry(i.rule.as_str()).or_default().push(i);
+        }
     }
     let mut tasks = Vec::new();
+    if !archived.is_empty() {
+        tasks.push(archived_task(&archived));
+    }
     for (rule, list) in by_rule {
         if rule == VULN_RULE {
             tasks.extend(vuln_tasks(&list, ov));
+            continue;
+        }
+        if ONE_CHANGE.contains(&rule) {
+            tasks.push(make_task(rule, None, None, &list, ov));
             continue;
         }
         let (urgent, rest): (Vec<&Item>, Vec<&Item>) = list
             .into_iter()
             .partition(|i| phases::blocks_release(i.severity, &i.path));
         let followup = (!urgent.is_empty() && !rest.is_empty()).then_some(FOLLOWUP);
-        for (part, label) in [(urgent, None), (rest, followup)] {
-            if !part.is_empty() {
-                tasks.extend(sized_tasks(rule, label, &part, ov));
+        let urgent_files: BTreeSet<&str> = urgent.iter().flat_map(|i| item_files(i)).collect();
+        for (part, label) in [(urgent.clone(), None), (rest, followup)] {
+            if part.is_empty() {
+                continue;
             }
+            let mut part_tasks = sized_tasks(rule, label, &part, ov);
+            // The follow-up names its own files; only when it edits a file of the
+            // urgent task does its title need to say it is what is left there.
+            if label.is_some()
+                && part
+                    .iter()
+                    .flat_map(|i| item_files(i))
+                    .any(|f| urgent_files.contains(f))
+            {
+                for t in &mut part_tasks {
+                    t.title
+                        .push_str(" (the places left after the release blockers)");
+                }
+            }
+            tasks.extend(part_tasks);
         }
     }
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
-    for t in &mut tasks {
+    for t in tasks
+        .iter_mut()
+        .filter(|t| t.rules.iter().all(|r| r != ARCHIVED_CODE))
+    {
         t.verify = super::guidance::verify(t);
     }
     tasks
+}
+
+/// The rule id of the one task that takes every finding in archived code.
+pub const ARCHIVED_CODE: &str = "design/archived-code";
+
+/// Whether a finding's file is archived code (`archived/`, `old/`, `deprecated/`…,
+/// [`crate::roles::FileRole::Archived`]): kept for reference, not built or run.
+pub fn is_archived(path: &str) -> bool {
+    !path.is_empty() && crate::roles::role_of(path) == crate::roles::FileRole::Archived
+}
+
+/// The archived directory a path sits in: the shortest leading directory that is
+/// itself archived (`archived/docker` → `archived`).
+fn archived_root(path: &str) -> String {
+    let mut prefix = String::new();
+    for part in path
+        .split('/')
+        .take(path.split('/').count().saturating_sub(1))
+    {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(part);
+        if crate::roles::role_of(&format!("{prefix}/f")) == crate::roles::FileRole::Archived {
+            return prefix;
+        }
+    }
+    path.to_string()
+}
+
+/// Archived files are not work for the team: their findings (a root image, a
+/// missing health check in `archived/docker/Dockerfile.backend`) are not fixed one by
+/// one but go away with the directory. One task says so: delete it, or move it to an
+/// archive branch, after checking nothing builds or runs it.
+fn archived_task(items: &[&Item]) -> Task {
+    let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
+    findings.sort();
+    let dirs: BTreeSet<String> = findings.iter().map(|i| archived_root(&i.path)).collect();
+    let dirs: Vec<String> = dirs.into_iter().collect();
+    let names: Vec<String> = dirs.iter().map(|d| format!("`{d}/`")).collect();
+    let names = names.join(", ");
+    let places = places_of(findings.iter());
+    let hours = 1.0 + 0.5 * (dirs.len() - 1) as f64;
+    let severity = findings
+        .iter()
+        .map(|i| i.severity)
+        .max()
+        .unwrap_or(Severity::Info);
+    Task {
+        id: task_id(ARCHIVED_CODE, None),
+        title: format!(
+            "Delete the archived code in {names} (or move it to an archive branch): its {places} finding{} go with it",
+            if places == 1 { "" } else { "s" }
+        ),
+        phase: crate::plan::model::Phase::CodeQuality,
+        rules: vec![ARCHIVED_CODE.to_string()],
+        scope: None,
+        severity,
+        findings,
+        files: dirs.iter().map(|d| format!("{d}/")).collect(),
+        effort: crate::plan::model::Effort::from_hours(hours),
+        hours,
+        why: "archived files are kept for reference and not built, deployed or run: fixing them one by one is work for nobody, and a copy left in the tree gets copied back".to_string(),
+        estimate_basis: format!(
+            "one deletion per directory: 1 h to check nothing builds, deploys or reads it and delete it, 0.5 h per further directory ({})",
+            dirs.len()
+        ),
+        verify: vec![
+            format!("no workflow, compose file, Dockerfile or script names {names} (`git grep`)"),
+            format!("{names} is gone from the default branch (or holds only notes), and `harden scan` reports nothing under it"),
+        ],
+        blocked_by: Vec::new(),
+        blocks: Vec::new(),
+        track: String::new(),
+    }
 }
 
 /// One task for a rule's findings, or several when the work exceeds
@@ -279,7 +398,15 @@ fn make_task(
 ) -> Task {
     let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
     findings.sort();
-    let files: BTreeSet<&str> = findings.iter().flat_map(item_files).collect();
+    let files: BTreeSet<&str> = if COVERS_RELATED.contains(&rule) {
+        findings
+            .iter()
+            .map(|i| i.path.as_str())
+            .filter(|p| !p.is_empty())
+            .collect()
+    } else {
+        findings.iter().flat_map(item_files).collect()
+    };
     let mut files: Vec<String> = files.into_iter().map(str::to_string).collect();
     // A repository-level gap is closed by writing one file: the manifests and
     // Dockerfiles its finding names are what that file covers, not what the task
@@ -361,11 +488,15 @@ fn make_task(
     if let Some(l) = label {
         id.push('-');
         id.push_str(l);
-        title.push_str(if phases::is_blocker(severity) {
-            " — the findings that do not ship"
-        } else {
-            " — the findings below high"
-        });
+        // High findings that wait for their phase are in code that does not ship;
+        // the title says so when all of the task is such code.
+        if phases::is_blocker(severity)
+            && findings
+                .iter()
+                .all(|i| crate::roles::role_of(&i.path) != crate::roles::FileRole::Production)
+        {
+            title.push_str(" in tests, examples and other code that does not ship");
+        }
     }
     Task {
         id,
@@ -557,6 +688,121 @@ pub(crate) mod tests {
         assert_eq!(tasks[1].id, "T-actions-template-injection-followup");
         assert_eq!(tasks[1].phase, Phase::SecurityStability);
         assert_eq!(tasks[1].findings.len(), 1);
+        // Another file: the follow-up's title names it and needs no suffix.
+        assert_eq!(
+            tasks[1].title,
+            "Untrusted input expanded in workflow `run:` in `.github/workflows/a.yml`"
+        );
+    }
+
+    /// A follow-up that edits a file of the urgent task says it is what is left there.
+    #[test]
+    fn a_followup_in_the_blockers_file_says_it_is_the_rest() {
+        let mut low = item("actions/template-injection", ".github/workflows/b.yml", 9);
+        low.severity = Severity::Low;
+        let mut high = item("actions/template-injection", ".github/workflows/b.yml", 4);
+        high.severity = Severity::High;
+        let tasks = group(&[low, high]);
+        assert!(
+            tasks[1]
+                .title
+                .ends_with("(the places left after the release blockers)"),
+            "{}",
+            tasks[1].title
+        );
+    }
+
+    /// Archived files are not work: their findings make one task that deletes the
+    /// directory, shaped like projectmeats' `archived/docker/` (a root image, a
+    /// missing health check, compose files) beside a shipped Dockerfile.
+    #[test]
+    fn archived_findings_are_one_deletion_task() {
+        let items = vec![
+            item(
+                "docker/runs-as-root",
+                "archived/docker/Dockerfile.backend",
+                2,
+            ),
+            item(
+                "docker/missing-healthcheck",
+                "archived/docker/Dockerfile.backend",
+                20,
+            ),
+            item(
+                "compose/latest-image",
+                "archived/docker/docker-compose.prod.yml",
+                5,
+            ),
+            item("shell/ssh-host-key-disabled", "deprecated/deploy.sh", 4),
+            item("docker/runs-as-root", "frontend/Dockerfile", 8),
+        ];
+        let tasks = group(&items);
+        let ids: Vec<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["T-docker-runs-as-root", "T-design-archived-code"]);
+        let root = &tasks[0];
+        assert_eq!(root.files, ["frontend/Dockerfile"]);
+        assert!(!root.title.contains("archived"), "{}", root.title);
+        let archived = &tasks[1];
+        assert_eq!(archived.phase, Phase::CodeQuality);
+        assert_eq!(archived.findings.len(), 4);
+        assert_eq!(archived.files, ["archived/", "deprecated/"]);
+        assert_eq!(
+            archived.title,
+            "Delete the archived code in `archived/`, `deprecated/` (or move it to an archive branch): its 4 findings go with it"
+        );
+        assert!((archived.hours - 1.5).abs() < 1e-9);
+        assert_eq!(
+            archived_root("docs/archive/legacy/NOTES.md"),
+            "docs/archive"
+        );
+    }
+
+    /// A missing Dependabot entry is one edit of the configuration; the Dockerfiles
+    /// it names are what the entry covers (shaped like uptime-kuma's `/docker`).
+    #[test]
+    fn dependabot_coverage_edits_only_the_configuration() {
+        let mut gap = item("repo/dependabot-coverage", ".github/dependabot.yml", 5);
+        gap.related = vec![
+            "docker/builder-go.dockerfile".to_string(),
+            "extra/uptime-kuma-push/Dockerfile".to_string(),
+        ];
+        let tasks = group(&[gap]);
+        assert_eq!(tasks[0].files, [".github/dependabot.yml"]);
+        assert!(
+            tasks[0].title.ends_with("in `.github/dependabot.yml`"),
+            "{}",
+            tasks[0].title
+        );
+        assert!(!tasks[0].verify.iter().any(|v| v.contains("docker build")));
+    }
+
+    /// Pinning actions is one pass of a pinning tool over every workflow: one task,
+    /// one estimate, in the phase of its most urgent finding.
+    #[test]
+    fn unpinned_actions_are_one_task() {
+        let mut high = item("actions/unpinned-uses", ".github/workflows/release.yml", 4);
+        high.severity = Severity::High;
+        let mut items = vec![high];
+        for n in 0..12 {
+            let mut low = item(
+                "actions/unpinned-uses",
+                &format!(".github/workflows/w{n}.yml"),
+                3,
+            );
+            low.severity = Severity::Medium;
+            items.push(low);
+        }
+        let tasks = group(&items);
+        assert_eq!(
+            tasks.len(),
+            1,
+            "{:?}",
+            tasks.iter().map(|t| &t.id).collect::<Vec<_>>()
+        );
+        assert_eq!(tasks[0].id, "T-actions-unpinned-uses");
+        assert_eq!(tasks[0].phase, Phase::CriticalBlockers);
+        assert_eq!(tasks[0].findings.len(), 13);
+        assert!(tasks[0].hours <= 3.0, "{}", tasks[0].hours);
     }
 
     #[test]
@@ -570,7 +816,13 @@ pub(crate) mod tests {
         assert_eq!(tasks[0].phase, Phase::CriticalBlockers);
         assert_eq!(tasks[0].findings[0].path, "scripts/deploy.sh");
         assert_eq!(tasks[1].id, "T-shell-unsafe-rm-followup");
-        assert!(tasks[1].title.ends_with("the findings that do not ship"));
+        assert!(
+            tasks[1]
+                .title
+                .ends_with("in tests, examples and other code that does not ship"),
+            "{}",
+            tasks[1].title
+        );
         assert_eq!(tasks[1].phase, Phase::SecurityStability);
         // Alone, a high finding in test code still waits for its rule's phase.
         assert_eq!(group(&[test])[0].phase, Phase::SecurityStability);

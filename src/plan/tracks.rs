@@ -19,6 +19,7 @@ use super::model::{Task, Track};
 /// Domain by rule id pattern: (pattern, track id). First match wins.
 pub const DOMAINS: &[(&str, &str)] = &[
     ("design/duplicated-parameters", "configuration"),
+    ("design/archived-code", "cleanup"),
     ("config/duplicated-credential", "database"),
     ("config/scattered-connection-settings", "database"),
     ("python/unclosed-resource", "database"),
@@ -75,6 +76,7 @@ const DOMAIN_NAMES: &[(&str, &str)] = &[
     ("dependencies", "Dependencies"),
     ("docs", "Documentation"),
     ("design", "Design"),
+    ("cleanup", "Repository cleanup"),
 ];
 
 /// A track may take this much more than an even share to keep files with one developer.

@@ -160,6 +160,12 @@ const DB_DEPS: &[&str] = &[
     "activerecord",
 ];
 
+/// Whether an image is a data store's (postgres, mysql, mongo…), by name.
+pub(crate) fn is_data_store_image(image: &str) -> bool {
+    let img = image.to_ascii_lowercase();
+    DB_IMAGES.iter().any(|d| img.contains(d))
+}
+
 fn manifest_has_db(facts: &Facts<'_>) -> bool {
     facts.manifests.iter().any(|m| {
         let l = m.text.to_ascii_lowercase();

@@ -40,11 +40,12 @@ impl Containers {
         for f in &facts.k8s {
             c.k8s.extend(f.containers.iter().cloned());
             c.k8s_service |= f.service;
-            c.stateful_k8s |= f.stateful;
             if f.limit_range.is_some() {
                 c.limit_range.clone_from(&f.limit_range);
             }
         }
+        c.stateful_k8s =
+            crate::model::kubernetes::holds_state(&facts.k8s, &super::profile::is_data_store_image);
         // Chart values with uncommented `limits:` make templated `resources:` real.
         let values_limits = facts.helm_values.iter().any(|v| v.limits);
         for h in &facts.helm {
