@@ -89,7 +89,7 @@ impl Rule for SilentNumericFallback {
         };
         for clause in m
             .descendants(m.root)
-            .filter(|n| n.kind() == "except_clause")
+            .filter(|n| n.kind_id() == crate::parse::python::kinds().except_clause)
         {
             if util::except_types(clause).iter().any(|t| {
                 m.text(*t).contains("ZeroDivisionError")

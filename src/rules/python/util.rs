@@ -65,7 +65,7 @@ impl<'a> Module<'a> {
             return imports;
         }
         // Imports are statements: only statement containers need visiting, never expressions.
-        let containers = |n: Node<'_>| crate::parse::python::holds_statements(n.kind());
+        let containers = |n: Node<'_>| crate::parse::python::node_holds_statements(n);
         for n in m.py.descendants_pruned(m.root, containers) {
             match n.kind() {
                 "import_statement" => {
@@ -180,7 +180,7 @@ impl<'a> Module<'a> {
     pub fn calls(&self) -> impl Iterator<Item = Node<'a>> + 'a {
         self.py
             .descendants(self.root)
-            .filter(|n| n.kind() == "call")
+            .filter(|n| n.kind_id() == crate::parse::python::kinds().call)
     }
 
     /// Nodes under `scope` that are not inside a nested function, class or lambda (the
@@ -746,10 +746,12 @@ pub fn in_scope<'t>(scope: Node<'t>) -> impl Iterator<Item = Node<'t>> + 't {
 
 /// A definition that opens a scope of its own.
 fn is_nested_scope(n: Node<'_>) -> bool {
-    matches!(
-        n.kind(),
-        "function_definition" | "class_definition" | "lambda"
-    )
+    let k = crate::parse::python::kinds();
+    let id = n.kind_id();
+    id == k.function_definition
+        || id == k.class_definition
+        || id == k.lambda
+        || id == k.lambda_keyword
 }
 
 /// The value assigned to identifier `name` in `scope` before `before`, when there is one
