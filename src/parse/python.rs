@@ -307,6 +307,86 @@ impl<'t> Iterator for Nodes<'t> {
     }
 }
 
+/// Ids of the node kinds that the walkers over every node of a module test, looked up
+/// once: `Node::kind_id` is an integer where `Node::kind` is a C string turned into a
+/// `&str` and compared (about a tenth of a scan's time when every walk did it).
+/// Each name here is a named kind only (no keyword of the same spelling), except
+/// `lambda`, whose keyword id is kept apart in `lambda_keyword`.
+#[allow(missing_docs)] // each field is the id of the kind it is named after
+pub struct Kinds {
+    pub call: u16,
+    pub dictionary: u16,
+    pub except_clause: u16,
+    pub try_statement: u16,
+    pub if_statement: u16,
+    pub while_statement: u16,
+    pub function_definition: u16,
+    pub class_definition: u16,
+    pub lambda: u16,
+    /// The `lambda` keyword token (`Node::kind` spells it like the expression).
+    pub lambda_keyword: u16,
+    pub import_statement: u16,
+    pub import_from_statement: u16,
+    /// The kinds of [`holds_statements`].
+    statement_holders: Vec<u16>,
+}
+
+/// The kinds [`holds_statements`] descends into.
+const STATEMENT_HOLDERS: &[&str] = &[
+    "module",
+    "block",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "for_statement",
+    "while_statement",
+    "function_definition",
+    "class_definition",
+    "decorated_definition",
+    "match_statement",
+    "case_clause",
+    "ERROR",
+];
+
+/// The kind ids of tree-sitter-python, looked up on first use.
+pub fn kinds() -> &'static Kinds {
+    static KINDS: std::sync::LazyLock<Kinds> = std::sync::LazyLock::new(|| {
+        let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let named = |name: &str| lang.id_for_node_kind(name, true);
+        Kinds {
+            call: named("call"),
+            dictionary: named("dictionary"),
+            except_clause: named("except_clause"),
+            try_statement: named("try_statement"),
+            if_statement: named("if_statement"),
+            while_statement: named("while_statement"),
+            function_definition: named("function_definition"),
+            class_definition: named("class_definition"),
+            lambda: named("lambda"),
+            lambda_keyword: lang.id_for_node_kind("lambda", false),
+            import_statement: named("import_statement"),
+            import_from_statement: named("import_from_statement"),
+            // A name this grammar version does not know (id 0) matches no node.
+            statement_holders: STATEMENT_HOLDERS
+                .iter()
+                .map(|k| named(k))
+                .filter(|&id| id != 0)
+                .collect(),
+        }
+    });
+    &KINDS
+}
+
+/// [`holds_statements`] by kind id (for walks over every node).
+pub fn node_holds_statements(n: Node<'_>) -> bool {
+    kinds().statement_holders.contains(&n.kind_id())
+}
+
 /// Node kinds that can hold statements (and so imports): walks that look for
 /// statements descend only into these, never into expressions. `ERROR` is included
 /// so a syntax error does not hide the rest of a block.
@@ -332,4 +412,61 @@ pub fn holds_statements(kind: &str) -> bool {
             | "case_clause"
             | "ERROR"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kind id compares like the kind's name only when the name is known to the
+    /// grammar (id 0 is "not found") and no keyword is spelled the same.
+    #[test]
+    fn kind_ids_are_the_named_kinds_and_only_them() {
+        let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let k = kinds();
+        let ids = [
+            ("call", k.call),
+            ("dictionary", k.dictionary),
+            ("except_clause", k.except_clause),
+            ("try_statement", k.try_statement),
+            ("if_statement", k.if_statement),
+            ("while_statement", k.while_statement),
+            ("function_definition", k.function_definition),
+            ("class_definition", k.class_definition),
+            ("lambda", k.lambda),
+            ("import_statement", k.import_statement),
+            ("import_from_statement", k.import_from_statement),
+        ];
+        for (name, id) in ids {
+            assert_ne!(id, 0, "{name}");
+            assert_eq!(lang.node_kind_for_id(id), Some(name));
+            if name != "lambda" {
+                assert_eq!(lang.id_for_node_kind(name, false), 0, "{name}");
+            }
+        }
+        assert_ne!(k.lambda_keyword, 0);
+        // `except_group_clause` is not in every grammar version: unknown is fine, a
+        // keyword spelled the same is not.
+        for name in STATEMENT_HOLDERS {
+            assert_eq!(lang.id_for_node_kind(name, false), 0, "{name}");
+        }
+        assert!(k.statement_holders.len() >= STATEMENT_HOLDERS.len() - 1);
+    }
+
+    /// Every node of a module, its kind by id and by name agree for the kinds above.
+    #[test]
+    fn kind_ids_agree_with_names_on_a_module() {
+        let src = "import os\nfrom a import b\ntry:\n    x = {1: 2}\nexcept E:\n    pass\nclass C:\n    def f(self):\n        while True:\n            if x: g(lambda: 1)\n";
+        let t = PythonTree::parse(src).unwrap();
+        let k = kinds();
+        for n in t.descendants(t.root()) {
+            assert_eq!(n.kind_id() == k.call, n.kind() == "call");
+            assert_eq!(n.kind_id() == k.except_clause, n.kind() == "except_clause");
+            assert_eq!(
+                n.kind_id() == k.lambda || n.kind_id() == k.lambda_keyword,
+                n.kind() == "lambda"
+            );
+            assert_eq!(node_holds_statements(n), holds_statements(n.kind()));
+        }
+    }
 }

@@ -270,7 +270,10 @@ impl Rule for DuplicatedMapping {
         };
         let mut nodes = tree.descendants(tree.root());
         while let Some(n) = nodes.next() {
-            if !matches!(n.kind(), "dictionary" | "call") {
+            let id = n.kind_id();
+            if id != crate::parse::python::kinds().dictionary
+                && id != crate::parse::python::kinds().call
+            {
                 continue;
             }
             if let Some(e) = entries(n, src) {

@@ -594,11 +594,15 @@ impl Rule for UndeclaredImport {
         let path_edited_at = sys_path_edit(&cx.file.text);
         let mut local = Vec::new();
         // Imports are statements: only nodes that hold statements are descended into.
-        let statements = |n: Node<'_>| crate::parse::python::holds_statements(n.kind());
+        let statements = |n: Node<'_>| crate::parse::python::node_holds_statements(n);
         let Some(tree) = py.tree() else {
             return;
         };
+        let k = crate::parse::python::kinds();
         for n in tree.descendants_pruned(tree.root(), statements) {
+            if n.kind_id() != k.import_statement && n.kind_id() != k.import_from_statement {
+                continue;
+            }
             let mut modules: Vec<Node<'_>> = Vec::new();
             match n.kind() {
                 "import_statement" => {

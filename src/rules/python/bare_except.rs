@@ -77,7 +77,7 @@ impl Rule for BareExcept {
         };
         for clause in m
             .descendants(m.root)
-            .filter(|n| n.kind() == "except_clause")
+            .filter(|n| n.kind_id() == crate::parse::python::kinds().except_clause)
         {
             if !util::except_types(clause).is_empty() || util::is_except_star(clause, m.text) {
                 continue;

@@ -486,12 +486,14 @@ impl Rule for FlagGatedFallback {
             return;
         }
         // One walk for both shapes.
+        let k = crate::parse::python::kinds();
         let (tries, ifs): (Vec<_>, Vec<_>) = m
             .descendants(m.root)
             .filter(|n| {
-                (shape1 && n.kind() == "try_statement") || (shape2 && n.kind() == "if_statement")
+                (shape1 && n.kind_id() == k.try_statement)
+                    || (shape2 && n.kind_id() == k.if_statement)
             })
-            .partition(|n| n.kind() == "try_statement");
+            .partition(|n| n.kind_id() == k.try_statement);
         let mut found = Vec::new();
         // Shape 1: `except ImportError: if FLAG: raise … <stub>`.
         for try_stmt in tries {

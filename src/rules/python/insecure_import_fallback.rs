@@ -180,7 +180,7 @@ impl Rule for InsecureImportFallback {
         }
         for try_stmt in m
             .descendants(m.root)
-            .filter(|n| n.kind() == "try_statement")
+            .filter(|n| n.kind_id() == crate::parse::python::kinds().try_statement)
         {
             let Some(body) = try_stmt.child_by_field_name("body") else {
                 continue;

@@ -103,7 +103,8 @@ impl Rule for PrintInLibrary {
             return;
         }
         let text = cx.file.text.as_str();
-        if !text.contains("print") {
+        // Only calls whose callee is the bare name `print` are reported.
+        if !util::has_call_text(text, "print") {
             return;
         }
         let Some(m) = Module::new(py, text) else {

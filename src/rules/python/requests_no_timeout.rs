@@ -92,7 +92,7 @@ impl Rule for RequestsNoTimeout {
         // script: nobody is watching it.
         let script = crate::rules::python::print_in_library::is_cli_file(&m, &cx.file.path)
             && !m.descendants(m.root).any(|n| {
-                n.kind() == "while_statement"
+                n.kind_id() == crate::parse::python::kinds().while_statement
                     && n.child_by_field_name("condition")
                         .is_some_and(|c| matches!(m.text(c), "True" | "1"))
             });

@@ -165,7 +165,7 @@ impl Rule for SwallowedException {
         };
         for clause in m
             .descendants(m.root)
-            .filter(|n| n.kind() == "except_clause")
+            .filter(|n| n.kind_id() == crate::parse::python::kinds().except_clause)
         {
             let types = util::except_types(clause);
             let Some(broad) = types.iter().find_map(|t| {

@@ -137,7 +137,7 @@ impl Rule for UnclosedResource {
         let helpers = connection_helpers(&m);
         for func in m
             .descendants(m.root)
-            .filter(|n| n.kind() == "function_definition")
+            .filter(|n| n.kind_id() == crate::parse::python::kinds().function_definition)
         {
             let Some(body) = func.child_by_field_name("body") else {
                 continue;
@@ -153,7 +153,7 @@ fn connection_helpers(m: &Module<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for func in m
         .descendants(m.root)
-        .filter(|n| n.kind() == "function_definition")
+        .filter(|n| n.kind_id() == crate::parse::python::kinds().function_definition)
     {
         let Some(body) = func.child_by_field_name("body") else {
             continue;

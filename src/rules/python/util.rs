@@ -65,7 +65,7 @@ impl<'a> Module<'a> {
             return imports;
         }
         // Imports are statements: only statement containers need visiting, never expressions.
-        let containers = |n: Node<'_>| crate::parse::python::holds_statements(n.kind());
+        let containers = |n: Node<'_>| crate::parse::python::node_holds_statements(n);
         for n in m.py.descendants_pruned(m.root, containers) {
             match n.kind() {
                 "import_statement" => {
@@ -180,7 +180,7 @@ impl<'a> Module<'a> {
     pub fn calls(&self) -> impl Iterator<Item = Node<'a>> + 'a {
         self.py
             .descendants(self.root)
-            .filter(|n| n.kind() == "call")
+            .filter(|n| n.kind_id() == crate::parse::python::kinds().call)
     }
 
     /// Nodes under `scope` that are not inside a nested function, class or lambda (the
@@ -202,6 +202,48 @@ pub fn has_bare_except_text(text: &str) -> bool {
             .trim_start_matches([' ', '\t'])
             .starts_with(':')
     })
+}
+
+/// Whether the text may hold a float constant as tree-sitter reads one: a float
+/// literal (a `.` next to a digit, or a digit before an exponent `e`/`E`), or a
+/// word `nan`/`inf`/`infinity` in any case (`np.nan`, `math.inf`, `float("NaN")`).
+/// A cheap prefilter for rules that only report non-integer numbers: a module
+/// without one is not parsed for them. A superset: it may say yes on a string.
+pub fn has_float_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    let literal = b.iter().enumerate().any(|(i, &c)| match c {
+        b'.' => {
+            (i > 0 && b[i - 1].is_ascii_digit()) || b.get(i + 1).is_some_and(u8::is_ascii_digit)
+        }
+        b'e' | b'E' => i > 0 && b[i - 1].is_ascii_digit(),
+        _ => false,
+    });
+    literal
+        || words(text).any(|w| {
+            w.eq_ignore_ascii_case("nan")
+                || w.eq_ignore_ascii_case("inf")
+                || w.eq_ignore_ascii_case("infinity")
+        })
+}
+
+/// Whether the text may call `name` as a bare name: the word `name` followed by
+/// optional whitespace (or line continuations) and `(`, or `)` for `(name)(…)`.
+/// A cheap prefilter; `name` must be an identifier.
+pub fn has_call_text(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].bytes().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80) {
+            return false;
+        }
+        let rest = text[i + name.len()..].trim_start_matches([' ', '\t', '\r', '\n', '\\', '\x0c']);
+        rest.starts_with('(') || rest.starts_with(')')
+    })
+}
+
+/// The identifier-like words of a text (ASCII letters, digits, `_`).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
 }
 
 /// Removes whitespace inside a dotted name (`a . b` → `a.b`).
@@ -704,10 +746,12 @@ pub fn in_scope<'t>(scope: Node<'t>) -> impl Iterator<Item = Node<'t>> + 't {
 
 /// A definition that opens a scope of its own.
 fn is_nested_scope(n: Node<'_>) -> bool {
-    matches!(
-        n.kind(),
-        "function_definition" | "class_definition" | "lambda"
-    )
+    let k = crate::parse::python::kinds();
+    let id = n.kind_id();
+    id == k.function_definition
+        || id == k.class_definition
+        || id == k.lambda
+        || id == k.lambda_keyword
 }
 
 /// The value assigned to identifier `name` in `scope` before `before`, when there is one
@@ -866,6 +910,56 @@ pub fn is_false(value: Node<'_>, m: &Module<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn float_prefilter_says_yes_to_every_float_shape() {
+        for yes in [
+            "x = 1.0",
+            "x = .5",
+            "x = 1.",
+            "x = 1e5",
+            "x = 2E-3",
+            "x = 1_000.5",
+            "x = np.nan",
+            "x = math.inf",
+            "x = float('NaN')",
+            "x = float(\"-Infinity\")",
+            "x = numpy.NAN",
+        ] {
+            assert!(has_float_text(yes), "{yes}");
+        }
+        for no in [
+            "x = 0",
+            "x = -1",
+            "logger.info('x')",
+            "x = 0x1F",
+            "x = nanny",
+            "x = 3j",
+        ] {
+            assert!(!has_float_text(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn call_prefilter_finds_spaced_and_parenthesised_calls() {
+        for yes in [
+            "print(1)",
+            "print (1)",
+            "x; print\\\n(1)",
+            "(print)(1)",
+            "f(print)",
+        ] {
+            assert!(has_call_text(yes, "print"), "{yes}");
+        }
+        for no in [
+            "pprint(1)",
+            "print_x(1)",
+            "# no call to print here",
+            "printer = 1",
+        ] {
+            assert!(!has_call_text(no, "print"), "{no}");
+        }
+    }
+
     use super::*;
 
     fn module(src: &str) -> (PythonFile<'_>, String) {
