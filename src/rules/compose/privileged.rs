@@ -34,7 +34,7 @@ socket, `pid: host`) are high; `network_mode`, `ipc` and `uts: host` weaken isol
 giving the host away and are medium; in a development, CI or demo compose file everything is
 low. Host agents whose job needs it by design
 (cAdvisor, node-exporter, Traefik's Docker provider, Portainer, Watchtower, nginx-proxy,
-promtail, Datadog, CI runners, Docker-in-Docker, socket proxies, the Ofelia job scheduler)
+promtail, Datadog, CI runners, Docker-in-Docker, socket proxies, the Ofelia job scheduler, image cleaners)
 are reported at low with a note; suppress with a reason once confirmed
 (`# harden: ignore[compose/privileged] cadvisor needs /dev/kmsg`).
 
@@ -119,6 +119,8 @@ const HOST_AGENTS: &[&str] = &[
     "autoheal",
     // Job schedulers that run their jobs through the Docker API (`docker exec` on labels).
     "ofelia",
+    // Node image garbage collectors delete images through the runtime's socket.
+    "image-cleaner",
     "dind",
     "socket-proxy",
     "ingress-nginx/controller",

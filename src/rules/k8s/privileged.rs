@@ -38,7 +38,7 @@ container that does not set `allowPrivilegeEscalation: false` (setuid
 binaries such as `sudo` in the image can then gain privileges; the Pod Security "restricted"
 profile requires it to be false).
 
-Node agents (CNI, CSI and device plugins, log shippers, node-exporter, Falco) legitimately
+Node agents (CNI, CSI and device plugins, log shippers, node-exporter, Falco, image cleaners) legitimately
 need some of this: every high or medium finding of a workload in `kube-system` or running
 such an image is reported at low with a note (its `hostNetwork` and `hostPID` alike). A
 Windows HostProcess pod (`windowsOptions.hostProcess: true`) is a node agent by
