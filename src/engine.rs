@@ -1132,6 +1132,7 @@ fn check_file(
                 r.check_manifest(cx, s)
             });
             model_facts(outcome, |m| m.manifest_or_text(cx.file));
+            model_facts(outcome, |m| m.dependency_manifest(path, text));
         }
         FileKind::Text => {
             model_facts(outcome, |m| m.manifest_or_text(cx.file));

@@ -24,6 +24,7 @@ pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
 pub mod kubernetes;
+pub mod manifests;
 pub mod modules;
 pub mod operations;
 pub mod paths;
@@ -191,6 +192,8 @@ struct Kept {
     makefiles: Vec<(String, Vec<MakeTarget>)>,
     /// Documents' sections, links and mentions, as the readiness controls read them.
     docs_files: Vec<docs::DocsFile>,
+    /// Dependency manifests and lockfiles, as the readiness controls read them.
+    dependency_manifests: Vec<manifests::DependencyManifest>,
     /// Directories split off into a repository of their own (`git subtree push
     /// --prefix=DIR`): their `.github/workflows/` run there.
     mirrored: Vec<String>,
@@ -227,6 +230,7 @@ impl Kept {
         self.scripts.extend(other.scripts);
         self.makefiles.extend(other.makefiles);
         self.docs_files.extend(other.docs_files);
+        self.dependency_manifests.extend(other.dependency_manifests);
         self.mirrored.extend(other.mirrored);
     }
 
@@ -268,6 +272,8 @@ impl Kept {
         self.makefiles.sort_by(|a, b| a.0.cmp(&b.0));
         self.makefiles.dedup_by(|a, b| a.0 == b.0);
         self.docs_files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.dependency_manifests
+            .sort_by(|a, b| a.path.cmp(&b.path));
         self.mirrored.sort();
         self.mirrored.dedup();
     }
@@ -377,6 +383,14 @@ impl Facts {
     /// rollback mentions and security policy, for `status`.
     pub fn docs_file(&mut self, path: &str, text: &str) {
         self.kept.docs_files.push(docs::docs_file(path, text));
+    }
+
+    /// A dependency manifest or lockfile (the walk's `FileKind::Manifest`): what
+    /// the readiness controls ask of it.
+    pub fn dependency_manifest(&mut self, path: &str, text: &str) {
+        self.kept
+            .dependency_manifests
+            .push(manifests::dependency_manifest(path, text));
     }
 
     /// Any file's text, by name: a logging configuration, the pre-commit
@@ -1096,6 +1110,12 @@ impl Repository {
     /// walk did not read it ([`docs::is_docs_file`], or too large, binary, not UTF-8).
     pub fn docs_file(&self, path: &str) -> Option<&docs::DocsFile> {
         by_path(&self.kept.docs_files, path, |d| &d.path)
+    }
+
+    /// The dependency manifest or lockfile at `path` as the readiness controls read
+    /// it; `None` when the walk did not read it (too large, binary, not UTF-8).
+    pub fn dependency_manifest(&self, path: &str) -> Option<&manifests::DependencyManifest> {
+        by_path(&self.kept.dependency_manifests, path, |m| &m.path)
     }
 
     /// The Dependabot configuration at `path` as the walk read it.

@@ -2,8 +2,8 @@
 //! with file:line evidence, advice, and a 0–10 score per area (docs/status.md).
 //!
 //! Layout: `controls` declares the controls as data; `facts` gathers what the
-//! repository holds (from the repository model, reduced during the walk; docs and
-//! dependency manifests read once each as text), `ci` and `workloads`
+//! repository holds (from the repository model, reduced during the walk; status
+//! reads and parses no file), `ci` and `workloads`
 //! shape it; `profile` decides what kind of repository it is; `areas/` decides
 //! each control's state, one file per area; `score` weighs them; `render`
 //! prints terminal and JSON.
@@ -170,7 +170,7 @@ impl StatusReport {
 
 /// Assesses the repository at `root`, using a scan's findings and inventory.
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
-    let facts = facts::gather(root, &report.inventory, &report.model, config);
+    let facts = facts::gather(root, &report.inventory, &report.model);
     let routes = routes::resolve(&facts.source.routes, &facts.source.prefixes);
     let (profile, mut outcomes) = areas::assess_all(&facts, &report.findings);
     outcomes.insert(
