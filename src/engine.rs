@@ -877,17 +877,6 @@ pub fn cap_for_role(role: roles::FileRole, severity: Severity) -> Severity {
     }
 }
 
-/// The start line of a finding, trimmed and cut to a readable length.
-pub fn snippet_of(file: &SourceFile, line: usize) -> String {
-    let text = file.line_text(line).trim_end();
-    if text.chars().count() > 240 {
-        let cut: String = text.chars().take(240).collect();
-        format!("{cut}…")
-    } else {
-        text.to_string()
-    }
-}
-
 /// Runs one hook of every rule, turning a panic into a diagnostic.
 fn each_rule<'r>(
     rules: &'r [Box<dyn Rule>],
