@@ -732,6 +732,7 @@ fn check_helm_template(
     rules: &[Box<dyn Rule>],
     findings: &mut Vec<Finding>,
     diags: &mut Vec<Diagnostic>,
+    outcome: &mut FileOutcome,
 ) {
     let path = cx.file.path.as_str();
     let rendered = crate::parse::helm::render(&cx.file.text, &chart.chart);
@@ -781,6 +782,7 @@ fn check_helm_template(
                 partial += 1;
             }
         }
+        model_facts(outcome, |m| m.deploy_tool_doc(path, root));
         each_rule(rules, path, &mut local, diags, None, |r, s| {
             r.check_k8s(root, &hcx, s)
         });
@@ -989,7 +991,7 @@ fn check_file(
                 .then(|| charts.for_template(path))
                 .flatten();
                 match chart {
-                    Some(chart) => check_helm_template(cx, &chart, rules, findings, diags),
+                    Some(chart) => check_helm_template(cx, &chart, rules, findings, diags, outcome),
                     None => diags.push(Diagnostic {
                         path: path.to_string(),
                         line: None,
@@ -1070,6 +1072,7 @@ fn check_file(
                     for doc in &y.documents {
                         let Some(root) = &doc.root else { continue };
                         if is_k8s_object(root) || kustomization {
+                            model_facts(outcome, |m| m.deploy_tool_doc(path, root));
                             each_rule(rules, path, findings, diags, None, |r, s| {
                                 r.check_k8s(root, cx, s)
                             });
