@@ -732,6 +732,7 @@ fn check_helm_template(
     rules: &[Box<dyn Rule>],
     findings: &mut Vec<Finding>,
     diags: &mut Vec<Diagnostic>,
+    outcome: &mut FileOutcome,
 ) {
     let path = cx.file.path.as_str();
     let rendered = crate::parse::helm::render(&cx.file.text, &chart.chart);
@@ -781,6 +782,7 @@ fn check_helm_template(
                 partial += 1;
             }
         }
+        model_facts(outcome, |m| m.deploy_tool_doc(path, root));
         each_rule(rules, path, &mut local, diags, None, |r, s| {
             r.check_k8s(root, &hcx, s)
         });
@@ -874,17 +876,6 @@ pub fn cap_for_role(role: roles::FileRole, severity: Severity) -> Severity {
         severity
     } else {
         severity.min(Severity::Low)
-    }
-}
-
-/// The start line of a finding, trimmed and cut to a readable length.
-pub fn snippet_of(file: &SourceFile, line: usize) -> String {
-    let text = file.line_text(line).trim_end();
-    if text.chars().count() > 240 {
-        let cut: String = text.chars().take(240).collect();
-        format!("{cut}…")
-    } else {
-        text.to_string()
     }
 }
 
@@ -1000,7 +991,7 @@ fn check_file(
                 .then(|| charts.for_template(path))
                 .flatten();
                 match chart {
-                    Some(chart) => check_helm_template(cx, &chart, rules, findings, diags),
+                    Some(chart) => check_helm_template(cx, &chart, rules, findings, diags, outcome),
                     None => diags.push(Diagnostic {
                         path: path.to_string(),
                         line: None,
@@ -1081,6 +1072,7 @@ fn check_file(
                     for doc in &y.documents {
                         let Some(root) = &doc.root else { continue };
                         if is_k8s_object(root) || kustomization {
+                            model_facts(outcome, |m| m.deploy_tool_doc(path, root));
                             each_rule(rules, path, findings, diags, None, |r, s| {
                                 r.check_k8s(root, cx, s)
                             });
@@ -1132,6 +1124,7 @@ fn check_file(
                 r.check_manifest(cx, s)
             });
             model_facts(outcome, |m| m.manifest_or_text(cx.file));
+            model_facts(outcome, |m| m.dependency_manifest(path, text));
         }
         FileKind::Text => {
             model_facts(outcome, |m| m.manifest_or_text(cx.file));

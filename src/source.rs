@@ -123,6 +123,18 @@ pub struct SourceFile {
     pub lines: LineIndex,
 }
 
+/// The start line of a finding, trimmed and cut to a readable length: the snippet
+/// every finding shows, whoever reports it (the engine, a rule's cross-file pass).
+pub fn snippet_of(file: &SourceFile, line: usize) -> String {
+    let text = file.line_text(line).trim_end();
+    if text.chars().count() > 240 {
+        let cut: String = text.chars().take(240).collect();
+        format!("{cut}…")
+    } else {
+        text.to_string()
+    }
+}
+
 impl SourceFile {
     /// Wraps text read from `path` (relative, forward slashes).
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {

@@ -75,13 +75,13 @@ fn pinned_platform_images(root: &Path, inventory: &[InventoryEntry]) -> Vec<Stri
             continue;
         };
         let df = dockerfile::parse(&text);
-        let args = crate::rules::docker::util::global_args(&df);
+        let args = crate::parse::dockerfile::global_args(&df);
         let stage_names: Vec<String> = df.stages.iter().filter_map(|s| s.name.clone()).collect();
         for st in &df.stages {
             if stage_names.contains(&st.image.to_ascii_lowercase()) {
                 continue;
             }
-            let Some(image) = crate::rules::docker::util::resolve(&st.image, &args) else {
+            let Some(image) = crate::parse::dockerfile::resolve(&st.image, &args) else {
                 continue;
             };
             let Some(name) = image_name(&image) else {

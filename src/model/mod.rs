@@ -20,10 +20,12 @@ pub mod commands;
 pub mod config_files;
 pub mod containers;
 pub mod dependabot;
+pub mod deploy_tools;
 pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
 pub mod kubernetes;
+pub mod manifests;
 pub mod modules;
 pub mod operations;
 pub mod paths;
@@ -191,6 +193,10 @@ struct Kept {
     makefiles: Vec<(String, Vec<MakeTarget>)>,
     /// Documents' sections, links and mentions, as the readiness controls read them.
     docs_files: Vec<docs::DocsFile>,
+    /// Dependency manifests and lockfiles, as the readiness controls read them.
+    dependency_manifests: Vec<manifests::DependencyManifest>,
+    /// Kustomize patches and images, skaffold images, LimitRanges.
+    deploy_tools: deploy_tools::DeployToolFacts,
     /// Directories split off into a repository of their own (`git subtree push
     /// --prefix=DIR`): their `.github/workflows/` run there.
     mirrored: Vec<String>,
@@ -227,6 +233,8 @@ impl Kept {
         self.scripts.extend(other.scripts);
         self.makefiles.extend(other.makefiles);
         self.docs_files.extend(other.docs_files);
+        self.dependency_manifests.extend(other.dependency_manifests);
+        self.deploy_tools.extend(other.deploy_tools);
         self.mirrored.extend(other.mirrored);
     }
 
@@ -268,6 +276,9 @@ impl Kept {
         self.makefiles.sort_by(|a, b| a.0.cmp(&b.0));
         self.makefiles.dedup_by(|a, b| a.0 == b.0);
         self.docs_files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.dependency_manifests
+            .sort_by(|a, b| a.path.cmp(&b.path));
+        self.deploy_tools.sort();
         self.mirrored.sort();
         self.mirrored.dedup();
     }
@@ -377,6 +388,23 @@ impl Facts {
     /// rollback mentions and security policy, for `status`.
     pub fn docs_file(&mut self, path: &str, text: &str) {
         self.kept.docs_files.push(docs::docs_file(path, text));
+    }
+
+    /// One YAML document of a Kubernetes file (an object, or any document of a
+    /// `kustomization.yaml`): what a kustomization, skaffold config or LimitRange
+    /// says about other files.
+    pub fn deploy_tool_doc(&mut self, path: &str, doc: &YamlNode) {
+        self.kept
+            .deploy_tools
+            .extend(deploy_tools::deploy_tool_facts(doc, path));
+    }
+
+    /// A dependency manifest or lockfile (the walk's `FileKind::Manifest`): what
+    /// the readiness controls ask of it.
+    pub fn dependency_manifest(&mut self, path: &str, text: &str) {
+        self.kept
+            .dependency_manifests
+            .push(manifests::dependency_manifest(path, text));
     }
 
     /// Any file's text, by name: a logging configuration, the pre-commit
@@ -1096,6 +1124,44 @@ impl Repository {
     /// walk did not read it ([`docs::is_docs_file`], or too large, binary, not UTF-8).
     pub fn docs_file(&self, path: &str) -> Option<&docs::DocsFile> {
         by_path(&self.kept.docs_files, path, |d| &d.path)
+    }
+
+    /// Whether a kustomization uses the file at `path` as a patch (a fragment
+    /// merged into an object defined elsewhere, not an object of its own).
+    pub fn is_kustomize_patch(&self, path: &str) -> bool {
+        self.kept
+            .deploy_tools
+            .patches
+            .binary_search_by(|p| p.as_str().cmp(path))
+            .is_ok()
+    }
+
+    /// Whether a kustomization (`images:`) or skaffold (an artifact it builds)
+    /// sets the tag of the image named `name` (no tag, no digest).
+    pub fn is_image_tagged_by_deploy_tool(&self, name: &str) -> bool {
+        self.kept
+            .deploy_tools
+            .images
+            .binary_search_by(|i| i.as_str().cmp(name))
+            .is_ok()
+    }
+
+    /// Whether a `LimitRange` with a default memory limit covers a container in
+    /// `namespace` (`None`: the object names none); one without a namespace covers all.
+    pub fn limit_range_covers(&self, namespace: Option<&str>) -> bool {
+        let d = &self.kept.deploy_tools;
+        d.limit_range_any
+            || namespace.is_some_and(|ns| {
+                d.limit_ranges
+                    .binary_search_by(|n| n.as_str().cmp(ns))
+                    .is_ok()
+            })
+    }
+
+    /// The dependency manifest or lockfile at `path` as the readiness controls read
+    /// it; `None` when the walk did not read it (too large, binary, not UTF-8).
+    pub fn dependency_manifest(&self, path: &str) -> Option<&manifests::DependencyManifest> {
+        by_path(&self.kept.dependency_manifests, path, |m| &m.path)
     }
 
     /// The Dependabot configuration at `path` as the walk read it.

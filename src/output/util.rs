@@ -5,6 +5,10 @@ use std::borrow::Cow;
 use crate::finding::Finding;
 use crate::source::Region;
 
+/// Width wrapped text is wrapped to when the output is not a terminal (a file, a
+/// pipe, a CI log): the same lines on every machine.
+pub const FIXED_WIDTH: usize = 100;
+
 /// Characters a terminal acts on rather than shows: C0 controls (escape, carriage
 /// return, backspace…) but tab, DEL, C1 controls (8-bit CSI), and the bidirectional
 /// overrides and isolates that reorder what is shown ("Trojan Source").

@@ -154,7 +154,7 @@ impl FileCx<'_> {
             Some(h) => h.template,
             None => self.file,
         };
-        crate::engine::snippet_of(file, at.region.start.line)
+        crate::source::snippet_of(file, at.region.start.line)
     }
 
     /// Whether `span` holds a Helm value that was not rendered (never, outside charts).

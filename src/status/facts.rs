@@ -2,17 +2,13 @@
 //! model, reduced during the walk from the engine's own parses (source code,
 //! Dockerfiles, compose files, Kubernetes manifests and Helm templates, CI files,
 //! `dependabot.yml`, logging and pre-commit configs, Helm values, documents'
-//! sections); status parses nothing. Dependency manifests are still read here as
-//! text (size-capped, once each), for the line searches the controls make in them.
+//! sections, dependency manifests); status parses and reads nothing itself.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::classify::FileKind;
 use crate::classify::InventoryEntry;
-use crate::config::Config;
 use crate::model::ci::{is_other_ci, CiFile};
 use crate::model::code::{is_source, SourceFacts};
 use crate::model::config_files::{
@@ -22,46 +18,10 @@ use crate::model::dependabot::Dependabot;
 use crate::model::dockerfiles::DockerInfo;
 use crate::model::docs::{is_docs_file, DocsFile};
 use crate::model::kubernetes::K8sManifest;
+use crate::model::manifests::DependencyManifest;
 use crate::model::operations::{is_script_candidate, ComposeFile, ScriptFile};
 use crate::model::Repository;
 use crate::roles::{self, FileRole};
-use crate::source::LineIndex;
-
-/// A file read for the assessment, with its line index.
-#[derive(Debug)]
-pub struct Text {
-    /// Repository-relative path.
-    pub path: String,
-    /// Contents (BOM stripped).
-    pub text: String,
-    lines: LineIndex,
-}
-
-impl Text {
-    /// Wraps text read from `path`.
-    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let lines = LineIndex::new(&text);
-        Text {
-            path: path.into(),
-            text,
-            lines,
-        }
-    }
-
-    /// 1-based line of a byte offset.
-    pub fn line(&self, offset: usize) -> usize {
-        self.lines.line_of(offset) + 1
-    }
-
-    /// Lines with their 1-based numbers.
-    pub fn numbered(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-    }
-}
 
 /// A file that looks like configuration but is not built, deployed or run, so
 /// no control counts it; listed so a reader knows it was seen and why it was left out.
@@ -106,8 +66,9 @@ pub struct Facts<'a> {
     pub pre_commit: Option<&'a PreCommit>,
     /// Documents (README, docs/, runbooks, SECURITY.md), as the walk reduced them.
     pub docs: Vec<&'a DocsFile>,
-    /// Dependency manifests (package.json, pyproject.toml, go.mod…).
-    pub manifests: Vec<Text>,
+    /// Dependency manifests and lockfiles (package.json, pyproject.toml, go.mod…),
+    /// as the walk reduced them.
+    pub manifests: Vec<&'a DependencyManifest>,
     /// Scripts that may back up, restore or roll back, as the walk reduced them.
     pub scripts: Vec<&'a ScriptFile>,
     /// Logging configuration files (logging.conf, logback.xml…), from the model.
@@ -173,26 +134,9 @@ pub fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
-/// Reads a file if it is small enough and UTF-8.
-pub fn read(root: &Path, rel: &str, max: u64) -> Option<Text> {
-    let abs = crate::paths::to_path(root, rel)?;
-    let bytes = crate::files::read_repo(&abs, max).ok()?;
-    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
-        return None;
-    }
-    let text = String::from_utf8(bytes).ok()?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-    Some(Text::new(rel, text))
-}
-
 /// Files whose role makes them irrelevant to readiness (tests, examples, vendored code).
 pub fn is_production(path: &str) -> bool {
     matches!(roles::role_of(path), FileRole::Production)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Want {
-    Manifest,
 }
 
 /// Words a README title uses for a stack that only shows something off.
@@ -249,14 +193,12 @@ fn ignored_reason(
         .then_some("archived: not built, deployed or run")
 }
 
-/// Gathers the facts. Reads each selected file once, in parallel.
+/// Gathers the facts from the model and the inventory.
 pub fn gather<'a>(
     root: &'a Path,
     inventory: &'a [InventoryEntry],
     model: &'a Repository,
-    config: &Config,
 ) -> Facts<'a> {
-    let max = config.max_file_size;
     let runs: BTreeSet<&str> = model.workflows_github_runs().collect();
     let mut ignored = Vec::new();
     let mut dockerfiles = Vec::new();
@@ -272,7 +214,7 @@ pub fn gather<'a>(
     let mut dependabot = None;
     let mut scripts = Vec::new();
     let mut docs = Vec::new();
-    let mut wanted: Vec<(&str, Want)> = Vec::new();
+    let mut manifests = Vec::new();
     let mut demo_dirs: BTreeSet<String> = BTreeSet::new();
     // Directories (not the root) holding a compose file: their README may say it is a demo.
     let compose_dirs: BTreeSet<&str> = inventory
@@ -302,20 +244,17 @@ pub fn gather<'a>(
             });
             continue;
         }
-        let want = match e.kind {
+        match e.kind {
             // CI files: parsed and reduced by the walk, nothing to read here.
             Some(FileKind::Workflow) => {
                 workflows.extend(model.ci_file(path));
-                None
             }
             Some(FileKind::Action) if is_production(path) => {
                 actions.extend(model.ci_file(path));
-                None
             }
             Some(FileKind::Dependabot) => {
                 // Parsed and reduced by the walk: nothing to read here.
                 dependabot = model.dependabot(path).or(dependabot);
-                None
             }
             Some(FileKind::Dockerfile)
                 if is_production(path)
@@ -325,68 +264,52 @@ pub fn gather<'a>(
                 // Parsed and summarised by the walk: nothing to read here. The
                 // stages released (built with `--target`, else the final one) count.
                 dockerfiles.extend(model.released_images(path));
-                None
             }
             Some(FileKind::Compose) if is_production(path) => {
                 // Parsed and reduced by the walk: nothing to read here.
                 compose.extend(model.compose_file(path));
-                None
             }
-            Some(FileKind::Manifest) if is_production(path) => Some(Want::Manifest),
+            Some(FileKind::Manifest) if is_production(path) => {
+                // Reduced by the walk (`model::manifests`): nothing to read here.
+                manifests.extend(model.dependency_manifest(path));
+            }
             _ if is_other_ci(path) => {
                 other_ci.extend(model.ci_file(path));
-                None
             }
             // Reduced to what the controls ask during the walk: nothing to read here.
             _ if is_pre_commit(path) => {
                 pre_commit = model.pre_commit(path).or(pre_commit);
-                None
             }
             _ if is_log_config(&lower_name) && is_production(path) => {
                 log_configs.extend(model.log_config(path));
-                None
             }
             Some(FileKind::Markdown) | Some(FileKind::Text) | None if is_docs_file(path) => {
                 // Read and reduced by the walk: nothing to read here.
                 docs.extend(model.docs_file(path));
-                None
             }
             Some(FileKind::Yaml) if is_production(path) && !path.starts_with(".github/") => {
                 if is_script_candidate(path, &lower_name, e.kind) {
                     // Reduced by the walk: nothing to read here.
                     scripts.extend(model.script(path));
-                    None
                 } else if lower_name.starts_with("values") && chart_near(inventory, path) {
                     // Helm values, reduced during the walk: nothing to read here.
                     helm_values.extend(model.helm_values(path));
-                    None
                 } else if let Some(h) = model.helm_template(path) {
                     // A templated manifest, reduced during the walk.
                     helm.push(h);
-                    None
                 } else {
                     // A manifest, parsed and reduced during the walk.
                     k8s.extend(model.k8s_manifest(path).filter(|m| m.is_k8s));
-                    None
                 }
             }
             // Source code: the walk already read it for the model.
-            _ if is_source(path) => None,
+            _ if is_source(path) => {}
             _ if is_script_candidate(path, &lower_name, e.kind) => {
                 scripts.extend(model.script(path));
-                None
             }
-            _ => None,
-        };
-        if let Some(w) = want {
-            wanted.push((path, w));
+            _ => {}
         }
     }
-
-    let read_all: Vec<(Want, Option<Text>)> = wanted
-        .par_iter()
-        .map(|(path, w)| (*w, read(root, path, max)))
-        .collect();
 
     let mut facts = Facts {
         root,
@@ -404,18 +327,12 @@ pub fn gather<'a>(
         dependabot,
         pre_commit,
         docs,
-        manifests: Vec::new(),
+        manifests,
         scripts,
         log_configs,
         source: SourceFacts::default(),
         source_files: 0,
     };
-    for (want, text) in read_all {
-        let Some(t) = text else { continue };
-        match want {
-            Want::Manifest => facts.manifests.push(t),
-        }
-    }
     // A compose stack whose README calls it a demo (podinfo's `otel/`: "Tracing &
     // Logging Demo") shows something off; it is not how the service runs.
     facts.compose.retain(|c| {
@@ -449,13 +366,5 @@ mod tests {
         assert!(!titled_demo("podinfo"));
         assert!(!titled_demo("production deployment"));
         assert!(!titled_demo(""));
-    }
-
-    #[test]
-    fn text_lines() {
-        let t = Text::new("a", "x\r\ny\nz");
-        let v: Vec<_> = t.numbered().collect();
-        assert_eq!(v, vec![(1, "x"), (2, "y"), (3, "z")]);
-        assert_eq!(t.line(3), 2);
     }
 }

@@ -2,12 +2,13 @@
 //! with file:line evidence, advice, and a 0–10 score per area (docs/status.md).
 //!
 //! Layout: `controls` declares the controls as data; `facts` gathers what the
-//! repository holds (from the repository model, reduced during the walk; docs and
-//! dependency manifests read once each as text), `ci` and `workloads`
+//! repository holds (from the repository model, reduced during the walk; status
+//! reads and parses no file), `ci` and `workloads`
 //! shape it; `profile` decides what kind of repository it is; `areas/` decides
 //! each control's state, one file per area; `score` weighs them; `render`
 //! prints terminal and JSON.
-//! Other modules (plan, reports) call [`assess`].
+//! Other modules (plan, reports) call [`assess`]; the `harden status` command
+//! itself (arguments, output) is in `cli::status`.
 
 pub mod areas;
 pub mod ci;
@@ -24,12 +25,10 @@ pub mod view;
 pub mod workloads;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use crate::cli::CommonArgs;
 use crate::config::Config;
 use crate::engine::ScanReport;
 
@@ -170,7 +169,7 @@ impl StatusReport {
 
 /// Assesses the repository at `root`, using a scan's findings and inventory.
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
-    let facts = facts::gather(root, &report.inventory, &report.model, config);
+    let facts = facts::gather(root, &report.inventory, &report.model);
     let routes = routes::resolve(&facts.source.routes, &facts.source.prefixes);
     let (profile, mut outcomes) = areas::assess_all(&facts, &report.findings);
     outcomes.insert(
@@ -205,75 +204,5 @@ pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport
         profile,
         routes,
         ignored: facts.ignored.clone(),
-    }
-}
-
-/// Output formats of `harden status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusFormat {
-    /// A compact table for people.
-    Terminal,
-    /// Versioned JSON (docs/status.md).
-    Json,
-}
-
-/// Arguments of `harden status`.
-#[derive(Args, Debug)]
-pub struct StatusArgs {
-    #[command(flatten)]
-    pub(crate) common: CommonArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = StatusFormat::Terminal)]
-    format: StatusFormat,
-    /// Write the report to a file instead of stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
-    /// OSV records (a directory of JSON files, one JSON file, or a zip) for the
-    /// `known-vulnerabilities` control; overrides `[osv] source`.
-    #[arg(long, value_name = "SOURCE")]
-    osv: Option<PathBuf>,
-    /// Base URL of the running service: the health, readiness and metrics
-    /// controls are then proven (or disproven) by what it answers.
-    #[arg(long, value_name = "URL")]
-    probe: Option<String>,
-}
-
-/// Runs `harden status`; `prober` answers `--probe URL`.
-pub fn run_cli(args: StatusArgs, prober: &dyn live::LiveProber) -> i32 {
-    let report = match crate::cli::load_and_scan(&args.common) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let mut config = match Config::load(&args.common.path, args.common.config.as_deref()) {
-        Ok(c) => c,
-        Err(e) => return crate::cli::error(e),
-    };
-    if let Some(src) = &args.osv {
-        if let Err(e) = crate::osv::set_source(&mut config, src) {
-            return crate::cli::error(e);
-        }
-    }
-    let mut status = assess(&args.common.path, &report, &config);
-    if let Some(url) = &args.probe {
-        match prober.probe(&status, url) {
-            Ok(checks) => live::apply(&mut status, &checks),
-            Err(e) => return crate::cli::error(e),
-        }
-    }
-    let color = crate::cli::use_color(args.output.is_some());
-    let res = crate::cli::emit_masked(args.output.as_deref(), &report.secrets, |w| {
-        match args.format {
-            StatusFormat::Terminal => render::terminal_width(
-                &status,
-                color,
-                crate::cli::output_width(args.output.is_some()),
-                w,
-            ),
-            StatusFormat::Json => render::json(&status, w),
-        }
-    });
-    match res {
-        Ok(()) => crate::cli::EXIT_OK,
-        Err(code) => code,
     }
 }

@@ -102,23 +102,18 @@ pub(crate) fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
     let packaged = facts.entries().any(|(path, name)| {
         is_production(path) && PACKAGE_FILES.contains(&file_name(path)) && name != "package.json"
             || name.ends_with(".gemspec") && is_production(path)
-    }) || facts.manifests.iter().any(|m| {
-        file_name(&m.path) == "pyproject.toml"
-            && (m.text.contains("[project]") || m.text.contains("[tool.poetry]"))
-    });
+    }) || facts.manifests.iter().any(|m| m.declares_package);
     // package.json: a published package, not a private app with a start script.
     let npm_package = facts.manifests.iter().any(|m| {
-        file_name(&m.path) == "package.json" && is_production(&m.path) && {
-            let t = m.text.replace(' ', "");
-            !t.contains("\"private\":true") && !t.contains("\"start\":")
-        }
+        file_name(&m.path) == "package.json"
+            && is_production(&m.path)
+            && !m.npm_private
+            && !m.npm_start
     });
-    let npm_app = facts.manifests.iter().any(|m| {
-        file_name(&m.path) == "package.json" && {
-            let t = m.text.replace(' ', "");
-            t.contains("\"private\":true") || t.contains("\"start\":")
-        }
-    });
+    let npm_app = facts
+        .manifests
+        .iter()
+        .any(|m| file_name(&m.path) == "package.json" && (m.npm_private || m.npm_start));
     // A packaged tool (a crate, a Python or npm package) whose only container is a
     // Dockerfile that exposes nothing and that nothing orchestrates ships its image as
     // one more way to run the tool (ruff, zizmor, harden itself): nothing to operate.
@@ -127,38 +122,11 @@ pub(crate) fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
     p.deployable =
         p.service || (p.containers && !tool_image) || deploy_file || !facts.helm.is_empty();
     p.library = (packaged || npm_package) && !npm_app && !p.deployable;
-    let db_service = c.services.iter().any(|s| {
-        let img = s.image.to_ascii_lowercase();
-        DB_IMAGES.iter().any(|d| img.contains(d))
-    });
+    let db_service = c.services.iter().any(|s| is_data_store_image(&s.image));
     p.stateful = !p.library
         && (db_service || c.stateful_k8s || !facts.source.db.is_empty() || manifest_has_db(facts));
     p
 }
-
-const DB_DEPS: &[&str] = &[
-    "psycopg",
-    "asyncpg",
-    "sqlalchemy",
-    "pymongo",
-    "mysqlclient",
-    "pymysql",
-    "django",
-    "\"pg\"",
-    "mongoose",
-    "@prisma/client",
-    "sequelize",
-    "typeorm",
-    "jackc/pgx",
-    "lib/pq",
-    "gorm.io",
-    "go-sql-driver",
-    "sqlx",
-    "diesel",
-    "sea-orm",
-    "spring-boot-starter-data",
-    "activerecord",
-];
 
 /// Whether an image is a data store's (postgres, mysql, mongo…), by name.
 pub(crate) fn is_data_store_image(image: &str) -> bool {
@@ -167,8 +135,5 @@ pub(crate) fn is_data_store_image(image: &str) -> bool {
 }
 
 fn manifest_has_db(facts: &Facts<'_>) -> bool {
-    facts.manifests.iter().any(|m| {
-        let l = m.text.to_ascii_lowercase();
-        DB_DEPS.iter().any(|d| l.contains(d))
-    })
+    facts.manifests.iter().any(|m| m.db_dependency)
 }

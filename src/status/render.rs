@@ -68,9 +68,9 @@ fn where_(e: &Evidence) -> String {
 }
 
 /// Renders the report for a person: one line per control, advice under what is not
-/// done, wrapped to [`crate::cli::FIXED_WIDTH`] columns.
+/// done, wrapped to [`crate::output::util::FIXED_WIDTH`] columns.
 pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::io::Result<()> {
-    terminal_width(report, color, crate::cli::FIXED_WIDTH, w)
+    terminal_width(report, color, crate::output::util::FIXED_WIDTH, w)
 }
 
 /// [`terminal`] with the advice wrapped to `width` columns (the terminal's), whole:

@@ -46,12 +46,12 @@ pub(crate) fn is_partial_service(svc: &YamlNode) -> bool {
     svc.get("extends").is_some() || (svc.get("image").is_none() && svc.get("build").is_none())
 }
 
-/// Files whose findings are not about production at all (tests, vendored, generated).
+/// Files whose findings are not about production at all (tests, generated output).
+/// Vendored compose files and manifests are checked: a third-party chart or
+/// manifest set under `third-party/` is deployed as the project's own, and the
+/// engine caps its findings at low (docs/severity.md, "Context").
 pub(crate) fn not_production(role: FileRole) -> bool {
-    matches!(
-        role,
-        FileRole::Test | FileRole::Vendored | FileRole::Generated
-    )
+    matches!(role, FileRole::Test | FileRole::Generated)
 }
 
 /// A compose file for a developer machine, CI or a demo: by role or name

@@ -285,7 +285,7 @@ impl Rule for DuplicatedMapping {
                     hash: h.finish(),
                     keys: e.len(),
                     at: cx.locate(span, "another copy"),
-                    snippet: crate::engine::snippet_of(cx.file, line),
+                    snippet: crate::source::snippet_of(cx.file, line),
                 });
                 // A mapping inside a recorded one is part of it.
                 nodes.skip_subtree();

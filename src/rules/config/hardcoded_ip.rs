@@ -468,7 +468,7 @@ impl HardcodedIp {
                 let mentioned = detect::in_ranges(&prose, span.start)
                     || detect::on_comment_line(text, span.start);
                 let line = cx.file.lines.line_of(span.start);
-                let snippet = crate::engine::snippet_of(cx.file, line + 1);
+                let snippet = crate::source::snippet_of(cx.file, line + 1);
                 let note = if mentioned {
                     format!("{ip} named in a comment or docstring")
                 } else {

@@ -127,7 +127,7 @@ impl Rule for ConflictingPins {
                         r.name_span.clone(),
                         format!("{}{}", r.raw_name, r.specifier),
                     ),
-                    snippet: crate::engine::snippet_of(cx.file, line),
+                    snippet: crate::source::snippet_of(cx.file, line),
                     name: r.name,
                     raw_name: r.raw_name,
                     specifier: r.specifier,

@@ -118,7 +118,7 @@ impl Rule for ManyRequirementsFiles {
             refs,
             pins,
             at: cx.locate(0..end, "another independent requirements file"),
-            snippet: crate::engine::snippet_of(cx.file, 1),
+            snippet: crate::source::snippet_of(cx.file, 1),
         };
         if let Ok(mut seen) = self.seen.lock() {
             seen.push(entry);

@@ -658,7 +658,7 @@ impl Rule for UndeclaredImport {
                     dotted: two,
                     lazy,
                     at: cx.locate(m.start_byte()..m.end_byte(), "imported here too"),
-                    snippet: crate::engine::snippet_of(cx.file, line),
+                    snippet: crate::source::snippet_of(cx.file, line),
                 });
             }
         }

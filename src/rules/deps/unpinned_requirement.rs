@@ -129,7 +129,7 @@ impl Rule for UnpinnedRequirement {
             open.push((
                 shown.clone(),
                 cx.locate(r.name_span.clone(), format!("{shown} is not pinned")),
-                crate::engine::snippet_of(cx.file, line),
+                crate::source::snippet_of(cx.file, line),
             ));
         }
         if open.is_empty() {

@@ -284,7 +284,7 @@ impl Rule for BrokenLink {
                 }
             };
             let at = cx.locate(link.span.clone(), "link");
-            let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+            let snippet = crate::source::snippet_of(cx.file, at.region.start.line);
             st.links
                 .push((target, anchor, at, snippet, dest.to_string(), link.image));
         }

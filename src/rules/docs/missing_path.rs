@@ -326,7 +326,7 @@ impl Rule for MissingPath {
                 {
                     continue;
                 }
-                let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+                let snippet = crate::source::snippet_of(cx.file, at.region.start.line);
                 let beside = join_normalized(dir_of(&cx.file.path), p).filter(|b| b != p);
                 cands.push((word.to_string(), p.to_string(), beside, at.clone(), snippet));
             }
@@ -361,7 +361,7 @@ impl Rule for MissingPath {
                 };
                 let start = range.start + off;
                 let at = cx.locate(start..start + cmd.len(), "run here");
-                let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+                let snippet = crate::source::snippet_of(cx.file, at.region.start.line);
                 let beside = join_normalized(dir_of(&cx.file.path), p).filter(|b| b != p);
                 cands.push((cmd.to_string(), p.to_string(), beside, at, snippet));
             }

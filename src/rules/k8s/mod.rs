@@ -2,11 +2,11 @@
 //! complete manifest from a kustomize patch, and deferring findings to the end of the
 //! scan so that files a `kustomization.yaml` names as patches can be left out.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Mutex;
 
 use crate::finding::{Related, Severity};
+use crate::model::deploy_tools::image_name;
 use crate::parse::yaml::YamlNode;
 use crate::roles::FileRole;
 use crate::rules::compose::{is_dev_path, not_production};
@@ -257,132 +257,19 @@ impl Pending {
     }
 }
 
-/// Findings held until the end of the scan, and what kustomizations said.
+/// Findings held until the end of the scan, when the model knows what
+/// kustomizations, skaffold and LimitRanges say about other files.
 #[derive(Default)]
 pub(crate) struct Deferred {
-    state: Mutex<DeferredState>,
-}
-
-#[derive(Default)]
-struct DeferredState {
-    pending: Vec<Pending>,
-    /// Repository paths that a kustomization uses as patches.
-    patches: HashSet<String>,
-    /// Image names a kustomization `images:` entry sets the tag or digest of.
-    images: HashSet<String>,
-    /// Namespaces of `LimitRange`s with a default memory limit.
-    limit_ranges: HashSet<String>,
-    /// A `LimitRange` without a namespace (applies wherever it is applied).
-    limit_range_any: bool,
-}
-
-/// Normalises `dir/../x/./y` into a repository path.
-fn join_rel(dir: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = if dir.is_empty() {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
+    pending: Mutex<Vec<Pending>>,
 }
 
 impl Deferred {
-    /// Records what a `Kustomization` document says about patches and images; returns
-    /// whether the document was one.
+    /// Whether the document is a deployment tool's (a `Kustomization`, a skaffold
+    /// config, a `LimitRange`) rather than an object the rules check; what it says
+    /// is a model fact (`model::deploy_tools`).
     pub fn observe(&self, doc: &YamlNode, cx: &FileCx<'_>) -> bool {
-        let kind = doc.get("kind").and_then(|k| k.as_str());
-        let api = doc.get("apiVersion").and_then(|k| k.as_str()).unwrap_or("");
-        if api.starts_with("skaffold/") {
-            self.observe_skaffold(doc);
-            return true;
-        }
-        if kind == Some("LimitRange") {
-            self.observe_limit_range(doc);
-            return true;
-        }
-        let file_name = cx.file.path.rsplit('/').next().unwrap_or("");
-        let named = file_name.eq_ignore_ascii_case("kustomization.yaml")
-            || file_name.eq_ignore_ascii_case("kustomization.yml")
-            || file_name == "Kustomization";
-        if kind != Some("Kustomization") && !(kind.is_none() && named) {
-            return false;
-        }
-        let dir = cx.file.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let mut patches = Vec::new();
-        for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
-            for item in doc.get(key).and_then(|p| p.as_seq()).unwrap_or(&[]) {
-                let path = item
-                    .as_str()
-                    .or_else(|| item.get("path").and_then(|p| p.as_str()));
-                if let Some(p) = path {
-                    // An inline patch (`- |-` block) contains newlines: not a path.
-                    if !p.contains('\n') {
-                        patches.push(join_rel(dir, p.trim()));
-                    }
-                }
-            }
-        }
-        let mut images = Vec::new();
-        for item in doc.get("images").and_then(|p| p.as_seq()).unwrap_or(&[]) {
-            if let Some(n) = item.get("name").and_then(|n| n.as_str()) {
-                images.push(n.to_string());
-            }
-        }
-        if let Ok(mut st) = self.state.lock() {
-            st.patches.extend(patches);
-            st.images.extend(images);
-        }
-        true
-    }
-
-    /// Records the images a skaffold config builds (manifests name them without a tag and
-    /// skaffold substitutes the built tag).
-    fn observe_skaffold(&self, doc: &YamlNode) {
-        let mut images = Vec::new();
-        let mut builds: Vec<&YamlNode> = doc.get("build").into_iter().collect();
-        for p in doc.get("profiles").and_then(|p| p.as_seq()).unwrap_or(&[]) {
-            builds.extend(p.get("build"));
-        }
-        for b in builds {
-            for a in b.get("artifacts").and_then(|a| a.as_seq()).unwrap_or(&[]) {
-                if let Some(i) = a.get("image").and_then(|i| i.as_str()) {
-                    images.push(image_name(i));
-                }
-            }
-        }
-        if let Ok(mut st) = self.state.lock() {
-            st.images.extend(images);
-        }
-    }
-
-    fn observe_limit_range(&self, doc: &YamlNode) {
-        let has_default_memory = doc
-            .at(&["spec", "limits"])
-            .and_then(|l| l.as_seq())
-            .unwrap_or(&[])
-            .iter()
-            .any(|l| l.at(&["default", "memory"]).is_some());
-        if !has_default_memory {
-            return;
-        }
-        let ns = doc.at(&["metadata", "namespace"]).and_then(|n| n.as_str());
-        if let Ok(mut st) = self.state.lock() {
-            match ns {
-                Some(ns) => {
-                    st.limit_ranges.insert(ns.to_string());
-                }
-                None => st.limit_range_any = true,
-            }
-        }
+        crate::model::deploy_tools::is_deploy_tool_doc(doc, &cx.file.path)
     }
 
     /// Holds a finding at `span` of the current file.
@@ -430,23 +317,26 @@ impl Deferred {
         if p.guess {
             return;
         }
-        if let Ok(mut st) = self.state.lock() {
-            st.pending.push(p);
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.push(p);
         }
     }
 
     /// Reports what was held, minus findings in kustomize patches and on images a
     /// kustomization pins.
     pub fn flush(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
-        let Ok(mut st) = self.state.lock() else {
+        let Ok(mut held) = self.pending.lock() else {
             return;
         };
-        let pending = std::mem::take(&mut st.pending);
+        let pending = std::mem::take(&mut *held);
         for p in pending {
-            if st.patches.contains(&p.at.path) {
+            if repo.model.is_kustomize_patch(&p.at.path) {
                 continue;
             }
-            if p.image.as_ref().is_some_and(|i| st.images.contains(i)) {
+            if p.image
+                .as_ref()
+                .is_some_and(|i| repo.model.is_image_tagged_by_deploy_tool(i))
+            {
                 continue;
             }
             let own_user = p
@@ -458,46 +348,23 @@ impl Deferred {
                 continue;
             }
             if let Some(scope) = &p.limit_scope {
-                let covered = st.limit_range_any
-                    || scope
-                        .as_ref()
-                        .is_some_and(|ns| st.limit_ranges.contains(ns));
-                if covered {
+                if repo.model.limit_range_covers(scope.as_deref()) {
                     continue;
                 }
             }
+            // Held findings skip the engine's per-file pass, so the documented cap
+            // for a file that does not ship (a vendored manifest set, an example:
+            // docs/severity.md, "Context") is applied here.
+            let severity = if crate::roles::role_of(&p.at.path).is_production() {
+                p.severity
+            } else {
+                p.severity.min(Severity::Low)
+            };
             let f = out.report(p.at, p.snippet, p.message);
-            f.severity = p.severity;
+            f.severity = severity;
             f.fix = p.fix;
             f.related.extend(p.related);
         }
-    }
-}
-
-/// The name part of an image reference (no tag, no digest).
-fn image_name(image: &str) -> String {
-    let no_digest = image.split('@').next().unwrap_or(image);
-    let last_slash = no_digest.rfind('/').map(|i| i + 1).unwrap_or(0);
-    match no_digest[last_slash..].rfind(':') {
-        Some(c) => no_digest[..last_slash + c].to_string(),
-        None => no_digest.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_and_names() {
-        assert_eq!(
-            join_rel("overlays/prod", "../../base/patch.yaml"),
-            "base/patch.yaml"
-        );
-        assert_eq!(join_rel("", "./patch.yaml"), "patch.yaml");
-        assert_eq!(image_name("registry:5000/app:1.2"), "registry:5000/app");
-        assert_eq!(image_name("app"), "app");
-        assert_eq!(image_name("app@sha256:ab"), "app");
     }
 }
 

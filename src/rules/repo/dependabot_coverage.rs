@@ -173,7 +173,7 @@ impl Rule for DependabotCoverage {
         };
         let span = root.pair("updates").map_or(0..0, |p| p.key_span.clone());
         let at = cx.locate(span, "dependabot configuration");
-        let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+        let snippet = crate::source::snippet_of(cx.file, at.region.start.line);
         st.anchor = Some((at, snippet));
         for e in entries(root) {
             let Some(eco) = e.ecosystem else { continue };

@@ -226,7 +226,7 @@ impl DependabotInvalid {
                     }
                     let eco = entry.ecosystem.unwrap_or("").to_string();
                     let at = cx.locate(span.clone(), "named here");
-                    let snippet = crate::engine::snippet_of(cx.file, at.region.start.line);
+                    let snippet = crate::source::snippet_of(cx.file, at.region.start.line);
                     dirs.push((normalize_dir(d), at, eco, snippet));
                 }
             }

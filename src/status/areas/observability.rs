@@ -142,9 +142,8 @@ fn actuator(facts: &Facts<'_>) -> Vec<Evidence> {
         .manifests
         .iter()
         .filter_map(|m| {
-            m.numbered()
-                .find(|(_, l)| l.contains("spring-boot-starter-actuator"))
-                .map(|(n, _)| Evidence::new(&m.path, n, "Spring Boot Actuator"))
+            m.actuator_line
+                .map(|n| Evidence::new(&m.path, n, "Spring Boot Actuator"))
         })
         .collect()
 }
@@ -199,18 +198,6 @@ pub(crate) fn readiness_endpoint(facts: &Facts<'_>, c: &Containers, p: &Profile)
     out(State::Missing, Vec::new(), "no readiness route")
 }
 
-const METRICS_DEPS: &[&str] = &[
-    "prometheus-client",
-    "prometheus_client",
-    "prom-client",
-    "client_golang",
-    "prometheus-fastapi-instrumentator",
-    "django-prometheus",
-    "opentelemetry-sdk",
-    "micrometer",
-    "metrics-exporter-prometheus",
-];
-
 pub(crate) fn metrics(facts: &Facts<'_>, p: &Profile) -> Outcome {
     if p.library {
         return na("library or tool: nothing runs to be measured");
@@ -250,14 +237,8 @@ pub(crate) fn metrics(facts: &Facts<'_>, p: &Profile) -> Outcome {
         .manifests
         .iter()
         .filter_map(|m| {
-            m.numbered()
-                .find(|(_, l)| {
-                    let l = l.to_ascii_lowercase();
-                    METRICS_DEPS.iter().any(|d| l.contains(d))
-                })
-                .map(|(n, _)| {
-                    Evidence::new(&m.path, n, "metrics client declared, not used in code")
-                })
+            m.metrics_line
+                .map(|n| Evidence::new(&m.path, n, "metrics client declared, not used in code"))
         })
         .collect();
     if !deps.is_empty() {
@@ -335,12 +316,8 @@ mod tests {
         })
         .collect();
         let model = crate::model::Repository::new(&inv, crate::model::Facts::default());
-        let facts = crate::status::facts::gather(
-            std::path::Path::new("/nonexistent"),
-            &inv,
-            &model,
-            &crate::config::Config::default(),
-        );
+        let facts =
+            crate::status::facts::gather(std::path::Path::new("/nonexistent"), &inv, &model);
         let h: Vec<String> = file_routes(&facts, HEALTH_ROUTE_NAMES)
             .into_iter()
             .map(|e| e.path)

@@ -705,7 +705,7 @@ pub(crate) fn changelog(facts: &Facts<'_>, docs: &Docs<'_>) -> Outcome {
         }
     }
     if let Some(m) = facts.manifests.iter().find(|m| m.path == "pyproject.toml") {
-        if let Some((n, _)) = m.numbered().find(|(_, l)| l.trim() == "[tool.towncrier]") {
+        if let Some(n) = m.towncrier_line {
             return out(
                 State::Done,
                 vec![Evidence::new(&m.path, n, "towncrier")],

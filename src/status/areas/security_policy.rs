@@ -170,22 +170,12 @@ pub(crate) fn license(facts: &Facts<'_>) -> Outcome {
             format!("{} at the root", e.path),
         );
     }
+    // The walk kept the first licence line of each manifest that declares one.
     for m in &facts.manifests {
-        let name = file_name(&m.path);
-        if !matches!(
-            name,
-            "pyproject.toml" | "Cargo.toml" | "package.json" | "setup.cfg" | "setup.py"
-        ) {
-            continue;
-        }
-        if let Some((n, l)) = m.numbered().find(|(_, l)| {
-            let t = l.trim_start().trim_start_matches('"');
-            (t.starts_with("license") || t.starts_with("license-file")) && !l.contains("UNLICENSED")
-        }) {
-            let shown: String = l.trim().chars().take(50).collect();
+        if let Some((n, shown)) = &m.license {
             return out(
                 State::Partial,
-                vec![Evidence::new(&m.path, n, shown)],
+                vec![Evidence::new(&m.path, *n, shown.clone())],
                 "licence declared in a manifest, no LICENSE file",
             );
         }

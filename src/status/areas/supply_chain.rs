@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::finding::Finding;
 
 use super::super::ci::{self, Ci, Detector};
-use super::super::facts::{dir_of, file_name, is_production, Facts, Text};
+use super::super::facts::{dir_of, file_name, is_production, Facts};
 use super::super::outcome::{by_fraction, first, na, out, Outcome};
 use super::super::{Evidence, Profile, State};
 use super::ci_control;
@@ -75,15 +75,12 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Fin
             "Renovate is configured",
         );
     }
-    if let Some(pkg) = facts
+    if let Some((pkg, line)) = facts
         .manifests
         .iter()
-        .find(|m| m.path == "package.json" && m.text.contains("\"renovate\""))
+        .filter(|m| m.path == "package.json")
+        .find_map(|m| Some((m, m.renovate_line?)))
     {
-        let line = pkg
-            .numbered()
-            .find(|(_, l)| l.contains("\"renovate\""))
-            .map_or(1, |(n, _)| n);
         return out(
             State::Done,
             vec![Evidence::new(
@@ -179,32 +176,16 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Fin
     )
 }
 
-/// Share of requirement lines pinned with `==`/`===`, a URL or a hash.
-fn requirements_pinned(t: &Text) -> (usize, usize) {
-    let mut pinned = 0;
-    let mut total = 0;
-    for (_, l) in t.numbered() {
-        let l = l.split(" #").next().unwrap_or("").trim();
-        if l.is_empty() || l.starts_with('#') || l.starts_with('-') {
-            continue;
-        }
-        total += 1;
-        if l.contains("==") || l.contains(" @ ") || l.contains("--hash") {
-            pinned += 1;
-        }
-    }
-    (pinned, total)
-}
-
 pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
     // A lockfile locks the manifest beside it; a root lockfile also locks a
     // sub-package when the root declares a workspace (npm/yarn `workspaces`,
     // pnpm-workspace.yaml, a Cargo `[workspace]`, uv/poetry at the root). An
     // empty lockfile locks nothing.
     let root_workspace = facts.manifests.iter().any(|m| {
-        (m.path == "package.json" && m.text.contains("\"workspaces\""))
-            || (m.path == "Cargo.toml" && m.text.contains("[workspace]"))
-            || (m.path == "pyproject.toml" && m.text.contains("[tool.uv.workspace]"))
+        matches!(
+            m.path.as_str(),
+            "package.json" | "Cargo.toml" | "pyproject.toml"
+        ) && m.workspace
     }) || facts.has("pnpm-workspace.yaml")
         || facts.has("go.work");
     let has_in = |dir: &str, names: &[&str]| {
@@ -226,7 +207,7 @@ pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
         let verdict: Option<(bool, String)> = match name {
             // A package with no dependencies (a `bin` helper, scripts only)
             // has nothing to lock.
-            "package.json" if !m.text.contains("ependencies\"") => None,
+            "package.json" if !m.has_dependencies => None,
             "package.json" => Some((
                 has_in(
                     dir,
@@ -243,7 +224,7 @@ pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
             )),
             "Cargo.toml" if !p.library => Some((has_in(dir, &["Cargo.lock"]), "cargo".to_string())),
             "go.mod" => Some((
-                has_in(dir, &["go.sum"]) || !m.text.contains("require"),
+                has_in(dir, &["go.sum"]) || !m.has_dependencies,
                 "go".to_string(),
             )),
             "Gemfile" => Some((has_in(dir, &["Gemfile.lock"]), "bundler".to_string())),
@@ -261,11 +242,10 @@ pub(crate) fn lockfiles(facts: &Facts<'_>, p: &Profile) -> Outcome {
                         "requirements.txt",
                     ],
                 );
-                let has_deps = m.text.contains("dependencies");
-                has_deps.then(|| (locked, "python".to_string()))
+                m.has_dependencies.then(|| (locked, "python".to_string()))
             }
             _ if crate::classify::is_requirements_name(&lower) && lower.ends_with(".txt") => {
-                let (pinned, total) = requirements_pinned(m);
+                let (pinned, total) = m.pins;
                 (total > 0).then(|| {
                     (
                         pinned * 5 >= total * 4,

@@ -1,6 +1,8 @@
 //! Command-line interface. Exit codes: 0 nothing at or above `--fail-on`,
 //! 1 findings at or above it, 2 usage, config or I/O error.
 
+pub mod status;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -36,7 +38,7 @@ enum Command {
     /// Report problems with file:line evidence.
     Scan(ScanArgs),
     /// Readiness controls: done / partial / missing, with evidence and scores.
-    Status(crate::status::StatusArgs),
+    Status(status::StatusArgs),
     /// Phased remediation plan with effort, dependencies and a schedule.
     Plan(crate::plan::PlanArgs),
     /// Record today's findings so `scan --baseline` shows only new ones.
@@ -157,7 +159,7 @@ pub fn run() -> i32 {
         Command::Scan(args) => cmd_scan(args),
         Command::Status(mut args) => {
             args.common.path = whole_repository(&args.common.path, "status");
-            crate::status::run_cli(args, &crate::probe::StatusProber)
+            status::run_cli(args, &crate::probe::StatusProber)
         }
         Command::Plan(mut args) => {
             args.common.path = whole_repository(&args.common.path, "plan");
@@ -270,9 +272,7 @@ pub fn warn_incomplete(report: &ScanReport) {
     );
 }
 
-/// Width wrapped text is wrapped to when the output is not a terminal (a file, a
-/// pipe, a CI log): the same lines on every machine.
-pub const FIXED_WIDTH: usize = 100;
+pub use crate::output::util::FIXED_WIDTH;
 
 /// The width to wrap text to: the terminal's when stdout is one (and the report is
 /// not written to a file), else [`FIXED_WIDTH`].
