@@ -44,7 +44,7 @@ pub fn role_of(path: &str) -> FileRole {
     let segments: Vec<&str> = lower.split('/').collect();
     let file = segments.last().copied().unwrap_or("");
     let dirs = &segments[..segments.len().saturating_sub(1)];
-    if dirs.iter().any(|d| {
+    let vendored_at = dirs.iter().position(|d| {
         matches!(
             *d,
             "vendor"
@@ -57,8 +57,18 @@ pub fn role_of(path: &str) -> FileRole {
                 | "_vendor"
                 | "external"
         )
-    }) {
-        return FileRole::Vendored;
+    });
+    // The outer directory decides: `vendor/lib/tests/x.py` is vendored code, while
+    // `tests/fixtures/third-party/mysql.yaml` is a test fixture shaped like a vendored tree.
+    let tests_root_before = |at: usize| {
+        dirs[..at]
+            .iter()
+            .any(|d| matches!(*d, "test" | "tests" | "testdata" | "fixtures"))
+    };
+    if let Some(at) = vendored_at {
+        if !tests_root_before(at) {
+            return FileRole::Vendored;
+        }
     }
     if dirs.iter().any(|d| {
         matches!(
@@ -375,6 +385,11 @@ mod tests {
         assert_eq!(role_of("tests/test_api.py"), FileRole::Test);
         assert_eq!(role_of("app/test_utils.py"), FileRole::Test);
         assert_eq!(role_of("examples/quickstart.sh"), FileRole::Example);
+        assert_eq!(role_of("vendor/lib/tests/test_x.py"), FileRole::Vendored);
+        assert_eq!(
+            role_of("tests/fixtures/k8s/third-party/mysql/deployment.yaml"),
+            FileRole::Test
+        );
         assert_eq!(
             role_of("extra/push-examples/typescript-fetch/package.json"),
             FileRole::Example
