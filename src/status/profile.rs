@@ -97,7 +97,7 @@ pub(crate) fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
                 || name.ends_with(".tf")
                 || path.starts_with("dags/")
                 || path.starts_with("ansible/")
-                || (name.starts_with("deploy") && !name.ends_with(".md")))
+                || (name.starts_with("deploy") && !is_docs_or_module(&name)))
     });
     let packaged = facts.entries().any(|(path, name)| {
         is_production(path) && PACKAGE_FILES.contains(&file_name(path)) && name != "package.json"
@@ -126,6 +126,17 @@ pub(crate) fn profile(facts: &Facts<'_>, ci: &Ci, c: &Containers) -> Profile {
     p.stateful = !p.library
         && (db_service || c.stateful_k8s || !facts.source.db.is_empty() || manifest_has_db(facts));
     p
+}
+
+/// A `deploy*` file that is prose or a module of a compiled program (`deploy_tools.rs`,
+/// `deployer.go`): not a deployment script or configuration of this repository.
+fn is_docs_or_module(name: &str) -> bool {
+    [
+        ".md", ".rst", ".txt", ".rs", ".go", ".java", ".kt", ".c", ".cc", ".cpp", ".h", ".cs",
+        ".swift", ".scala",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
 }
 
 /// Whether an image is a data store's (postgres, mysql, mongo…), by name.
