@@ -118,11 +118,7 @@ pub fn raw_hours(model: EffortModel, findings: usize, files: usize) -> f64 {
 
 /// Hours for `findings` occurrences across `files` files (a multiple of 0.5, at least 0.5).
 pub fn estimate(model: EffortModel, findings: usize, files: usize) -> f64 {
-    let files = files.max(1);
-    let findings = findings.max(files);
-    let raw = model.base
-        + model.per_file * (files - 1) as f64
-        + model.per_hit * (findings - files) as f64;
+    let raw = raw_hours(model, findings, files);
     let clamped = raw.min(model.cap.max(model.base)).max(model.base);
     ((clamped * 2.0).ceil() / 2.0).max(0.5)
 }
