@@ -47,7 +47,8 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
   class that is itself a logger (`class Logger:`), where printing is the logging. A
   cron-run collector script that prints and carries on is still reported;
 - best-effort clean-up: a `try` whose body only closes, removes or stops
-  something (`conn.close()`, `os.remove(tmp)`), and handlers inside `__del__`,
+  something (`conn.close()`, `os.remove(tmp)`), or only prints (`print(prefix,
+  end="")`, `sys.stderr.write(...)`: output to a closed pipe is not a lost error), and handlers inside `__del__`,
   `__exit__`, `close`, `cleanup`, `shutdown` and friends;
 - a `try` that imports something (an optional-dependency probe; see
   `python/insecure-import-fallback`);
@@ -517,6 +518,10 @@ fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
             }
             let name = m.callee(e).unwrap_or_default();
             let last = name.rsplit('.').next().unwrap_or(&name);
-            CLEANUP_CALLS.contains(&last)
+            // Best-effort output: a print to a closed pipe or a detached terminal is
+            // not a failure of the work.
+            let prints =
+                name == "print" || name.ends_with("stdout.write") || name.ends_with("stderr.write");
+            CLEANUP_CALLS.contains(&last) || prints
         })
 }
