@@ -81,10 +81,12 @@ nothing to compare. A top-level import is reported when it is not:
   `Exception`), under `if TYPE_CHECKING:`, a `sys.version_info` /
   `sys.platform` check or an availability check (`if CHECK_XLA.is_available:`,
   `if is_torch_xla_available():`, `find_spec`);
-- imported inside a function after the file puts a directory on the import path
-  (`sys.path.insert(…)`, `sys.path.append(…)`, `site.addsitedir(…)`): the module
-  comes from there (a checked-out model repository, a sibling tool), not from a
-  distribution. Top-level imports after such an edit are still checked (scripts
+- imported inside a function after the file puts a directory from outside the
+  repository on the import path (`sys.path.insert(0, MODEL_DIR)`, `sys.path.append(…)`,
+  `site.addsitedir(…)`): the module comes from there (a checked-out model repository, a
+  sibling tool), not from a distribution. An edit written relative to `__file__` adds a
+  directory of this repository, whose modules are known: an import missing there is
+  still reported. Top-level imports after such an edit are still checked (scripts
   often add the project's `src/` and then import third-party packages).
 A module that a declared distribution brings along as its own dependency
 (`sqlalchemy` with `sqlmodel`, `pydantic` with `fastapi`) works today but relies
@@ -379,8 +381,11 @@ fn dists_for(module: &str) -> Vec<String> {
     out
 }
 
-/// Where the file first adds a directory to the import path (`sys.path.insert(…)`,
-/// `.append`, `.extend`, `site.addsitedir(…)`), as a byte offset.
+/// Where the file first adds a directory from outside the repository to the import
+/// path (`sys.path.insert(…)`, `.append`, `.extend`, `site.addsitedir(…)`), as a byte
+/// offset. An edit written relative to `__file__` on its line adds a directory of this
+/// repository, whose modules the local-module set already knows: an import missing
+/// there is broken, not external.
 fn sys_path_edit(text: &str) -> Option<usize> {
     [
         "sys.path.insert(",
@@ -390,7 +395,11 @@ fn sys_path_edit(text: &str) -> Option<usize> {
         "site.addsitedir(",
     ]
     .iter()
-    .filter_map(|p| text.find(p))
+    .flat_map(|p| text.match_indices(p).map(|(at, _)| at))
+    .filter(|&at| {
+        let line = &text[at..];
+        !line[..line.find('\n').unwrap_or(line.len())].contains("__file__")
+    })
     .min()
 }
 
@@ -860,6 +869,8 @@ mod tests {
             Some(10)
         );
         assert_eq!(sys_path_edit("import os\n# sys.path is fine\n"), None);
+        let own_dir = "sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'src'))\n";
+        assert_eq!(sys_path_edit(own_dir), None);
     }
 
     #[test]
