@@ -61,7 +61,8 @@ Not reported, to stay precise:
   placeholder-like sequences (`10.1.2.3`), and Python sample data
   (`example_payload = {…}`, `MOCK_RESPONSE = …`), form placeholders
   (`placeholder="192.168.100.1"`), and expected values of test assertions
-  (`is( '2001:41d0::1', resolv(…) )` in a tool's self-test, `assert`, `expect(…)`);
+  (`is( '2001:41d0::1', resolv(…) )` in a tool's self-test, `assert`, `expect(…)`), and
+  rows of an access table a script writes (`"49.12.4.251 permit"`: Postfix syntax);
 - anything that is a version or an OID rather than an address (`v1.2.3.4`,
   `version="2.10.3.1"`, `1.3.6.1.4.1…`), and addresses after "example",
   "e.g." or "such as" on the same line (help texts);
@@ -248,6 +249,22 @@ fn network_config_key(line_before: &str) -> bool {
     .any(|k| t.ends_with(k))
 }
 
+/// Whether the address is the key of an access-table row (`49.12.4.251 permit`, Postfix
+/// `check_client_access`/postscreen syntax), also when a script writes the row: data.
+fn access_table_row(text: &str, end: usize) -> bool {
+    let rest = text[end..].trim_start_matches([' ', '\t']);
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    rest.len() < text.len() - end
+        && matches!(
+            word.as_str(),
+            "permit" | "reject" | "dunno" | "ok" | "accept" | "deny"
+        )
+}
+
 /// Whether the rest of the line says the address is to be replaced (`# Replace with the
 /// collector's IP`, `# e.g.`): a placeholder in a sample config.
 fn hint_after(text: &str, end: usize) -> bool {
@@ -327,6 +344,7 @@ pub fn addresses(text: &str) -> Vec<(String, Range<usize>)> {
                 || network_config_key(&text[line_start(s)..s])
                 || assertion_context(&text[line_start(s)..s])
                 || hint_after(text, e)
+                || access_table_row(text, e)
             {
                 continue;
             }
@@ -357,6 +375,7 @@ pub fn addresses(text: &str) -> Vec<(String, Range<usize>)> {
             if network_config_key(&text[line_start(s)..s])
                 || assertion_context(&text[line_start(s)..s])
                 || hint_after(text, e)
+                || access_table_row(text, e)
             {
                 continue;
             }
@@ -625,6 +644,13 @@ mod tests {
         ] {
             assert!(ips(t).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn access_table_rows_written_by_a_script_are_data() {
+        assert!(ips("STATIC_HOSTS=(\n  \"49.12.4.251 permit # checks\"\n  \"2a01:4f8:c17:7906::10 permit\"\n)\n").is_empty());
+        assert_eq!(ips("RELAY=49.12.4.251 # the relay\n"), vec!["49.12.4.251"]);
+        assert_eq!(ips("ping 10.3.4.51; ok\n"), vec!["10.3.4.51"]);
     }
 
     #[test]
