@@ -35,7 +35,8 @@ connection (`get_db_connection()`, `connect_db()`; low, since we cannot see it),
 - calls or references `name.close()` (also `.dispose()`, `.release()`, `.shutdown()`,
   `.quit()`), anywhere in the function, `finally:` included;
 - returns or yields it, stores it (`self.conn = conn`, `cache[k] = conn`,
-  `pool.append(conn)`, `source.setByteStream(f)`), hands it to a constructor
+  `pool.append(conn)`, `source.setByteStream(f)`), copies its descriptor onto stdio
+(`os.dup2(f.fileno(), 1)` in a daemonising process), hands it to a constructor
 (`Repo(conn)`), or returns a wrapper around it (`return Wrapper(fp)`).
 A cursor counts as closed when its connection is closed in the same function.
 Module-level connections (long-lived on purpose) and `open()` used inline
@@ -332,6 +333,27 @@ fn closed(name: &str, nodes: &[Node<'_>], m: &Module<'_>) -> bool {
     })
 }
 
+/// `os.dup2(f.fileno(), 1)`: the descriptor is copied onto stdio on purpose (a
+/// daemonising process keeps `/dev/null` open as its stdin/stdout): handed over.
+fn dup2_of(ident: Node<'_>, m: &Module<'_>) -> bool {
+    let fileno = ident.parent().filter(|a| {
+        a.kind() == "attribute"
+            && a.child_by_field_name("attribute")
+                .is_some_and(|x| m.text(x) == "fileno")
+    });
+    let outer = fileno
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind() == "call")
+        .and_then(|c| c.parent())
+        .filter(|l| l.kind() == "argument_list")
+        .and_then(|l| l.parent())
+        .filter(|c| c.kind() == "call");
+    outer.is_some_and(|c| {
+        m.callee(c)
+            .is_some_and(|name| name == "dup2" || name.ends_with(".dup2"))
+    })
+}
+
 fn handled(
     name: &str,
     call: Node<'_>,
@@ -355,6 +377,9 @@ fn handled(
 
 /// Whether this use of the variable hands the resource to someone who will close it.
 fn escapes(ident: Node<'_>, m: &Module<'_>, with_closes: bool) -> bool {
+    if dup2_of(ident, m) {
+        return true;
+    }
     let mut child = ident;
     let mut cur = ident.parent();
     while let Some(p) = cur {
