@@ -238,6 +238,33 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// Findings added since `start` at the same place are one problem: a value several
+    /// compose services take from one YAML anchor is fixed once, on the anchor's line. The
+    /// first keeps the place and says how many others share it; the rest are dropped.
+    pub fn merge_same_place_since(&mut self, start: usize, others: &str) {
+        let mut kept: Vec<Finding> = Vec::new();
+        let mut shared: Vec<usize> = Vec::new();
+        for f in self.out.drain(start..) {
+            match kept.iter().position(|k| k.span == f.span) {
+                Some(i) => {
+                    kept[i].severity = kept[i].severity.max(f.severity);
+                    shared[i] += 1;
+                }
+                None => {
+                    kept.push(f);
+                    shared.push(0);
+                }
+            }
+        }
+        for (mut f, n) in kept.into_iter().zip(shared) {
+            if n > 0 {
+                f.message
+                    .push_str(&format!(" (the same line applies to {n} other {others})"));
+            }
+            self.out.push(f);
+        }
+    }
+
     /// Reports a finding at `span` (coordinates of the checked code) with the rule's default severity.
     pub fn report(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
         let span = self.host(&span);

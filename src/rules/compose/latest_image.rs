@@ -26,7 +26,8 @@ Reported: `image:` with no tag, `:latest`, a moving tag (`latest-pg16`, `stable`
 required variable (`app:${TAG}`, `app:${TAG:?}`: the deploy pipeline pins it), an image that
 is entirely a variable (`${IMAGE}`), and services that have `build:` (the image name is the
 local build's name, not a pull). Development files (`docker-compose.dev.yml`, overrides,
-examples) are reported at low.
+examples) are reported at low. An image several services take from one YAML anchor
+(`<<: *common`) is one finding, on the anchor's line, saying how many services share it.
 
 ## Example
 ```yaml
@@ -57,6 +58,7 @@ impl Rule for LatestImage {
             return;
         }
         let relaxed = is_dev_compose(cx, yaml);
+        let first = out.reported();
         for svc in services(yaml) {
             if svc.value.get("build").is_some() {
                 continue;
@@ -83,5 +85,6 @@ impl Rule for LatestImage {
                 f.severity = Severity::Low;
             }
         }
+        out.merge_same_place_since(first, "services that share it");
     }
 }

@@ -36,7 +36,8 @@ low. Host agents whose job needs it by design
 (cAdvisor, node-exporter, Traefik's Docker provider, Portainer, Watchtower, nginx-proxy,
 promtail, Datadog, CI runners, Docker-in-Docker, socket proxies, the Ofelia job scheduler, image cleaners)
 are reported at low with a note; suppress with a reason once confirmed
-(`# harden: ignore[compose/privileged] cadvisor needs /dev/kmsg`).
+(`# harden: ignore[compose/privileged] cadvisor needs /dev/kmsg`). A setting several services take from one YAML anchor (`<<: *common`)
+is one finding, on the anchor's line, saying how many services share it.
 
 ## Example
 ```yaml
@@ -153,6 +154,7 @@ impl Rule for Privileged {
         }
         let first = out.reported();
         self.check_services(yaml, out);
+        out.merge_same_place_since(first, "services that share it");
         // A development, CI or demo compose file never runs on a production host.
         if is_dev_compose(cx, yaml) {
             out.cap_since(first, Severity::Low);
