@@ -17,9 +17,13 @@ pub fn is_k8s_object(root: &YamlNode) -> bool {
 }
 
 /// Whether a YAML file's text may hold Kubernetes objects that are not templated:
-/// it names `apiVersion` and `kind` and has no `{{`.
+/// it names `apiVersion` and `kind` and has no template marker where the template
+/// engine would render it ([`super::template::marker_line`]; a quoted
+/// `"{{ $labels.instance }}"` is the manifest's own text).
 pub fn may_be_manifest(text: &str) -> bool {
-    text.contains("apiVersion") && text.contains("kind") && !text.contains("{{")
+    text.contains("apiVersion")
+        && text.contains("kind")
+        && super::template::marker_line(text, false).is_none()
 }
 
 /// One YAML file that may hold Kubernetes objects.

@@ -6,8 +6,13 @@
 //!   (`run: |`, `script: |`) or a quoted string is text handed to a shell or a
 //!   program (`${X:-${Y:-}}`, `--format '{{ .Id }}'`). Only a Jinja/Helm marker
 //!   in the YAML structure itself makes one a template.
-//! - Other YAML (compose, Kubernetes, plain): Helm renders block scalars too
-//!   (a ConfigMap's `data: |`), so a marker on any line counts.
+//! - Other YAML (compose, Kubernetes, plain): a marker counts where YAML
+//!   structure needs the template engine (outside quoted strings and block
+//!   scalars: `name: {{ .Release.Name }}`), as a whole line that is a directive
+//!   (`{{- if .Values.x }}`, also inside a ConfigMap's `data: |`), or anywhere
+//!   when it names Helm's own objects (`"{{ .Values.image }}"`). A quoted
+//!   `"{{ $labels.instance }}"` in a PrometheusRule or `"{{inputs.parameters.x}}"`
+//!   in an Argo Workflow is text the deployed program reads: a plain manifest.
 
 /// The 1-based line of the first template marker in a YAML file of this kind,
 /// if any; `workflow` is true for workflows and actions.
@@ -15,13 +20,69 @@ pub fn marker_line(text: &str, workflow: bool) -> Option<usize> {
     if workflow {
         workflow_marker_line(text)
     } else {
-        text.lines()
-            .position(|l| {
-                let t = l.trim_start();
-                t.starts_with("{{") || t.starts_with("{%") || t.contains("{{-") || t.contains("-}}")
-            })
-            .map(|i| i + 1)
+        yaml_marker_line(text)
     }
+}
+
+/// Helm's built-in objects and its named-template calls: a `{{ }}` naming one is
+/// rendered by Helm wherever it stands, quoted or not.
+const HELM_OBJECTS: &[&str] = &[
+    ".Values.",
+    ".Release.",
+    ".Chart.",
+    ".Capabilities.",
+    ".Files.",
+    ".Template.",
+    "include \"",
+    "template \"",
+];
+
+/// Whether the trimmed line is one template directive and nothing else
+/// (`{{- if .Values.x }}`, `{{ end }}`, `{% for x in y %}`).
+fn whole_line_directive(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with("{{") && t.ends_with("}}")) || (t.starts_with("{%") && t.ends_with("%}"))
+}
+
+/// Whether a `{{ … }}` action on the line names a Helm object.
+fn names_helm_object(line: &str) -> bool {
+    let mut rest = line;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        let end = after.find("}}").unwrap_or(after.len());
+        if HELM_OBJECTS.iter().any(|o| after[..end].contains(o)) {
+            return true;
+        }
+        rest = &after[end..];
+    }
+    false
+}
+
+fn yaml_marker_line(text: &str) -> Option<usize> {
+    // Indentation of the key whose block scalar we are inside, if any.
+    let mut block: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        if whole_line_directive(line) || names_helm_object(line) {
+            return Some(i + 1);
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(b) = block {
+            if line.trim().is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        let s = structure_of(line);
+        if s.contains("{{") || s.contains("{%") {
+            return Some(i + 1);
+        }
+        if opens_block_scalar(line) {
+            let body = &line[indent..];
+            let dash = body.len() - body.trim_start_matches(['-', ' ']).len();
+            block = Some(indent + dash);
+        }
+    }
+    None
 }
 
 /// Whether the text after a key ends in a block-scalar indicator (`|`, `>-`, `|2+`).
@@ -120,6 +181,25 @@ mod tests {
         assert_eq!(marker_line(wf, true), Some(3));
         let wf = "on: push\njobs:\n  a:\n    steps:\n      - run: |\n          make\n      {{- include \"steps\" . }}\n";
         assert_eq!(marker_line(wf, true), Some(7));
+    }
+
+    #[test]
+    fn quoted_prometheus_and_argo_templates_are_plain_manifests() {
+        let rule = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n    - name: node\n      rules:\n        - alert: Down\n          annotations:\n            summary: \"{{ $labels.instance }} is down\"\n            description: |\n              {{ $labels.instance }} has been down for {{ $value }}s.\n";
+        assert_eq!(marker_line(rule, false), None);
+        let argo = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nspec:\n  templates:\n    - name: echo\n      container:\n        image: alpine:3.20\n        args: [\"{{inputs.parameters.message}}\"]\n";
+        assert_eq!(marker_line(argo, false), None);
+    }
+
+    #[test]
+    fn helm_markers_in_structure_directives_or_naming_helm_objects() {
+        let y = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n";
+        assert_eq!(marker_line(y, false), Some(4));
+        let y = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: \"{{ .Values.image }}\"\n";
+        assert_eq!(marker_line(y, false), Some(5));
+        let y =
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\n  labels:\n    app: {{ $name }}\n";
+        assert_eq!(marker_line(y, false), Some(6));
     }
 
     #[test]

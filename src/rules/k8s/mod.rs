@@ -155,11 +155,12 @@ pub(crate) fn workload<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Option<Workloa
     if !WORKLOAD_KINDS.contains(&kind) {
         return None;
     }
-    // A Helm chart's template that the engine's `{{` prefilter let through (one the
-    // engine rendered from its chart's values comes with `cx.helm`).
+    // A Helm chart's template that the engine's prefilter let through (one the
+    // engine rendered from its chart's values comes with `cx.helm`); a `{{ }}` the
+    // manifest quotes for its own program (Argo, Prometheus) does not make one.
     if cx.helm.is_none()
         && cx.file.path.split('/').any(|seg| seg == "templates")
-        && cx.file.text.contains("{{")
+        && crate::model::template::marker_line(&cx.file.text, false).is_some()
     {
         return None;
     }
