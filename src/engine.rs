@@ -973,6 +973,7 @@ fn check_file(
                     each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
                         r.check_shell(script, cx, s)
                     });
+                    model_facts(outcome, |m| m.shell_sourcing(path, cx.role, script));
                 }
             }
         }
@@ -1155,6 +1156,7 @@ fn check_file(
         each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
             r.check_shell(&script, cx, s)
         });
+        model_facts(outcome, |m| m.shell_sourcing(path, cx.role, &script));
         let source = match e.origin {
             ShellOrigin::Script => Some(crate::model::Source::Script),
             ShellOrigin::WorkflowRun => Some(crate::model::Source::Workflow),

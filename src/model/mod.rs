@@ -31,6 +31,7 @@ pub mod operations;
 pub mod paths;
 pub mod routes;
 pub mod services;
+pub mod sourcing;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -200,6 +201,8 @@ struct Kept {
     /// Directories split off into a repository of their own (`git subtree push
     /// --prefix=DIR`): their `.github/workflows/` run there.
     mirrored: Vec<String>,
+    /// Which scripts shell code sources, which scripts turn strict mode on.
+    sourcing: sourcing::Sourcing,
 }
 
 impl Kept {
@@ -236,6 +239,7 @@ impl Kept {
         self.dependency_manifests.extend(other.dependency_manifests);
         self.deploy_tools.extend(other.deploy_tools);
         self.mirrored.extend(other.mirrored);
+        self.sourcing.extend(other.sourcing);
     }
 
     /// Sorted for lookup (by path, or by file then line), duplicates dropped
@@ -281,6 +285,7 @@ impl Kept {
         self.deploy_tools.sort();
         self.mirrored.sort();
         self.mirrored.dedup();
+        self.sourcing.sort();
     }
 }
 
@@ -397,6 +402,14 @@ impl Facts {
         self.kept
             .deploy_tools
             .extend(deploy_tools::deploy_tool_facts(doc, path));
+    }
+
+    /// Any piece of shell code of the file at `path` (a script, a Dockerfile `RUN`,
+    /// a workflow `run:`…): the files it sources, whether the script sets strict mode.
+    pub fn shell_sourcing(&mut self, path: &str, role: FileRole, script: &ShellScript) {
+        self.kept
+            .sourcing
+            .extend(sourcing::sourcing(path, role == FileRole::Test, script));
     }
 
     /// A dependency manifest or lockfile (the walk's `FileKind::Manifest`): what
@@ -1124,6 +1137,17 @@ impl Repository {
     /// walk did not read it ([`docs::is_docs_file`], or too large, binary, not UTF-8).
     pub fn docs_file(&self, path: &str) -> Option<&docs::DocsFile> {
         by_path(&self.kept.docs_files, path, |d| &d.path)
+    }
+
+    /// Whether some shell code sources the file at `path` (it runs inside that
+    /// shell, with its options).
+    pub fn is_sourced_script(&self, path: &str) -> bool {
+        self.kept.sourcing.is_sourced(path)
+    }
+
+    /// Whether the script at `path` sets `-e`, `-u` and (for bash) `pipefail`.
+    pub fn is_strict_script(&self, path: &str) -> bool {
+        self.kept.sourcing.is_strict(path)
     }
 
     /// Whether a kustomization uses the file at `path` as a patch (a fragment
