@@ -1167,6 +1167,7 @@ fn check_file(
         }
     }
     model_facts(outcome, |m| m.text_refs(cx.file, cx.kind));
+    model_facts(outcome, |m| m.host_starts(cx.file));
     each_rule(rules, path, findings, diags, None, |r, s| {
         r.check_text(cx, s)
     });

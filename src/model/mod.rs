@@ -24,6 +24,7 @@ pub mod deploy_tools;
 pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
+pub mod host_starts;
 pub mod kubernetes;
 pub mod manifests;
 pub mod modules;
@@ -203,6 +204,8 @@ struct Kept {
     mirrored: Vec<String>,
     /// Which scripts shell code sources, which scripts turn strict mode on.
     sourcing: sourcing::Sourcing,
+    /// Scripts systemd units and Procfiles start.
+    host_starts: Vec<host_starts::HostStart>,
 }
 
 impl Kept {
@@ -240,6 +243,7 @@ impl Kept {
         self.deploy_tools.extend(other.deploy_tools);
         self.mirrored.extend(other.mirrored);
         self.sourcing.extend(other.sourcing);
+        self.host_starts.extend(other.host_starts);
     }
 
     /// Sorted for lookup (by path, or by file then line), duplicates dropped
@@ -286,6 +290,8 @@ impl Kept {
         self.mirrored.sort();
         self.mirrored.dedup();
         self.sourcing.sort();
+        self.host_starts
+            .sort_by(|a, b| (&a.path, a.span.start).cmp(&(&b.path, b.span.start)));
     }
 }
 
@@ -738,6 +744,11 @@ impl Facts {
         }
     }
 
+    /// Any file: the scripts it starts when it is a systemd unit or a Procfile.
+    pub fn host_starts(&mut self, file: &SourceFile) {
+        self.kept.host_starts.extend(host_starts::host_starts(file));
+    }
+
     /// Any file, after its kind's own extractor: what build tools' configurations
     /// build (bake, skaffold, `devcontainer.json`, Tiltfile), `docker build` lines in
     /// files not read as commands elsewhere (other CI systems), words that name
@@ -1137,6 +1148,11 @@ impl Repository {
     /// walk did not read it ([`docs::is_docs_file`], or too large, binary, not UTF-8).
     pub fn docs_file(&self, path: &str) -> Option<&docs::DocsFile> {
         by_path(&self.kept.docs_files, path, |d| &d.path)
+    }
+
+    /// The scripts systemd units and Procfiles start, by file and line.
+    pub fn host_starts(&self) -> &[host_starts::HostStart] {
+        &self.kept.host_starts
     }
 
     /// Whether some shell code sources the file at `path` (it runs inside that

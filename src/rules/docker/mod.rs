@@ -69,6 +69,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(apt_hygiene::AptHygiene),
         Box::new(pip_no_cache_dir::PipNoCacheDir),
         Box::new(unreferenced_dockerfile::UnreferencedDockerfile),
-        Box::new(missing_entrypoint::MissingEntrypoint::default()),
+        Box::new(missing_entrypoint::MissingEntrypoint),
     ]
 }
