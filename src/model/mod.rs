@@ -206,6 +206,27 @@ struct Kept {
     sourcing: sourcing::Sourcing,
     /// Scripts systemd units and Procfiles start.
     host_starts: Vec<host_starts::HostStart>,
+    /// The first (by path, then offset) shipped Kubernetes workload container's probe.
+    k8s_probe: Option<ProbeSite>,
+}
+
+/// Where a shipped Kubernetes workload container declares a probe (in a Helm
+/// chart, the template's place): Kubernetes checks the image's health there,
+/// not through its `HEALTHCHECK`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeSite {
+    /// The manifest or template.
+    pub path: String,
+    /// The probe's bytes there.
+    pub span: std::ops::Range<usize>,
+    /// Where that is, as users see it.
+    pub region: crate::source::Region,
+}
+
+impl ProbeSite {
+    fn key(&self) -> (&str, usize) {
+        (&self.path, self.span.start)
+    }
 }
 
 impl Kept {
@@ -244,6 +265,13 @@ impl Kept {
         self.mirrored.extend(other.mirrored);
         self.sourcing.extend(other.sourcing);
         self.host_starts.extend(other.host_starts);
+        // Files are read in parallel: the probe kept is the first by path, not the
+        // first a thread happened to read, so the report is the same on every run.
+        if let Some(p) = other.k8s_probe {
+            if self.k8s_probe.as_ref().is_none_or(|s| s.key() > p.key()) {
+                self.k8s_probe = Some(p);
+            }
+        }
     }
 
     /// Sorted for lookup (by path, or by file then line), duplicates dropped
@@ -744,6 +772,15 @@ impl Facts {
         }
     }
 
+    /// A shipped Kubernetes workload container's probe (found by the Kubernetes
+    /// rules' reading of the document).
+    pub fn k8s_probe(&mut self, site: ProbeSite) {
+        self.kept.extend(Kept {
+            k8s_probe: Some(site),
+            ..Kept::default()
+        });
+    }
+
     /// Any file: the scripts it starts when it is a systemd unit or a Procfile.
     pub fn host_starts(&mut self, file: &SourceFile) {
         self.kept.host_starts.extend(host_starts::host_starts(file));
@@ -1148,6 +1185,12 @@ impl Repository {
     /// walk did not read it ([`docs::is_docs_file`], or too large, binary, not UTF-8).
     pub fn docs_file(&self, path: &str) -> Option<&docs::DocsFile> {
         by_path(&self.kept.docs_files, path, |d| &d.path)
+    }
+
+    /// The first (by path) shipped Kubernetes workload container's probe, when the
+    /// repository deploys one.
+    pub fn k8s_probe(&self) -> Option<&ProbeSite> {
+        self.kept.k8s_probe.as_ref()
     }
 
     /// The scripts systemd units and Procfiles start, by file and line.

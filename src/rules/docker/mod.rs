@@ -63,7 +63,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(run_pipefail::RunPipefail),
         Box::new(add_instead_of_copy::AddInsteadOfCopy),
         Box::new(cache_busting_copy::CacheBustingCopy),
-        Box::new(missing_healthcheck::MissingHealthcheck::default()),
+        Box::new(missing_healthcheck::MissingHealthcheck),
         Box::new(metrics_healthcheck::MetricsHealthcheck::default()),
         Box::new(toolchain_in_final_image::ToolchainInFinalImage),
         Box::new(apt_hygiene::AptHygiene),
