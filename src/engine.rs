@@ -985,8 +985,8 @@ fn check_file(
         | FileKind::Yaml => {
             let workflow = matches!(cx.kind, FileKind::Workflow | FileKind::Action);
             let manifest =
-                cx.kind == FileKind::Yaml && crate::model::kubernetes::may_be_manifest(text);
-            if crate::model::template::marker_line(text, workflow).is_some() {
+                cx.kind == FileKind::Yaml && crate::model::kubernetes::may_be_manifest(path, text);
+            if crate::model::template::marker_line(path, text, workflow).is_some() {
                 let chart = (cx.kind == FileKind::Yaml
                     && text.contains("apiVersion")
                     && text.contains("kind"))

@@ -155,7 +155,7 @@ pub fn helm_values(path: &str, text: &str) -> HelmValues {
 pub fn helm_template(path: &str, text: &str) -> Option<HelmTemplate> {
     if !(text.contains("apiVersion")
         && text.contains("kind")
-        && super::template::marker_line(text, false).is_some())
+        && super::template::marker_line(path, text, false).is_some())
     {
         return None;
     }

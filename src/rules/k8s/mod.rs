@@ -180,7 +180,7 @@ pub(crate) fn workload<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Option<Workloa
     // manifest quotes for its own program (Argo, Prometheus) does not make one.
     if cx.helm.is_none()
         && cx.file.path.split('/').any(|seg| seg == "templates")
-        && crate::model::template::marker_line(&cx.file.text, false).is_some()
+        && crate::model::template::marker_line(&cx.file.path, &cx.file.text, false).is_some()
     {
         return None;
     }
