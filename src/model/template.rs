@@ -66,10 +66,17 @@ fn names_helm_object(line: &str) -> bool {
 fn begins_node(structure: &str) -> bool {
     ["{{", "{%"].iter().any(|m| {
         structure.match_indices(m).any(|(i, _)| {
-            matches!(
-                structure[..i].trim_end().chars().next_back(),
-                None | Some(':' | '-' | '[' | ',' | '?')
-            )
+            let before = &structure[..i];
+            let t = before.trim_end();
+            let spaced = t.len() < before.len();
+            // `:`, `-` and `?` are indicators only before a space (`url=host:{{ p }}`,
+            // `prefix-{{ x }}` are plain scalars).
+            match t.chars().next_back() {
+                None => true,
+                Some('[' | ',') => true,
+                Some(':' | '-' | '?') => spaced,
+                _ => false,
+            }
         })
     })
 }
@@ -223,6 +230,8 @@ mod tests {
 
     #[test]
     fn jinja_inside_a_plain_scalar_is_text() {
+        let uri = "- uri: url=http://localhost:{{ port }}/x\n  args:\n    - prefix-{{ x }}\n";
+        assert_eq!(marker_line("tasks/uri.yml", uri, false), None);
         let play =
             "- debug: msg={{hostvars['h'].group_names}}\n- add_host:\n    name: host_{{ item }}\n";
         assert_eq!(marker_line("tasks/main.yml", play, false), None);
