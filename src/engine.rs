@@ -783,6 +783,7 @@ fn check_helm_template(
             }
         }
         model_facts(outcome, |m| m.deploy_tool_doc(path, root));
+        record_probe(outcome, root, &hcx);
         each_rule(rules, path, &mut local, diags, None, |r, s| {
             r.check_k8s(root, &hcx, s)
         });
@@ -973,6 +974,7 @@ fn check_file(
                     each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
                         r.check_shell(script, cx, s)
                     });
+                    model_facts(outcome, |m| m.shell_sourcing(path, cx.role, script));
                 }
             }
         }
@@ -983,8 +985,8 @@ fn check_file(
         | FileKind::Yaml => {
             let workflow = matches!(cx.kind, FileKind::Workflow | FileKind::Action);
             let manifest =
-                cx.kind == FileKind::Yaml && crate::model::kubernetes::may_be_manifest(text);
-            if crate::model::template::marker_line(text, workflow).is_some() {
+                cx.kind == FileKind::Yaml && crate::model::kubernetes::may_be_manifest(path, text);
+            if crate::model::template::marker_line(path, text, workflow).is_some() {
                 let chart = (cx.kind == FileKind::Yaml
                     && text.contains("apiVersion")
                     && text.contains("kind"))
@@ -1073,6 +1075,7 @@ fn check_file(
                         let Some(root) = &doc.root else { continue };
                         if is_k8s_object(root) || kustomization {
                             model_facts(outcome, |m| m.deploy_tool_doc(path, root));
+                            record_probe(outcome, root, cx);
                             each_rule(rules, path, findings, diags, None, |r, s| {
                                 r.check_k8s(root, cx, s)
                             });
@@ -1155,6 +1158,7 @@ fn check_file(
         each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
             r.check_shell(&script, cx, s)
         });
+        model_facts(outcome, |m| m.shell_sourcing(path, cx.role, &script));
         let source = match e.origin {
             ShellOrigin::Script => Some(crate::model::Source::Script),
             ShellOrigin::WorkflowRun => Some(crate::model::Source::Workflow),
@@ -1165,6 +1169,7 @@ fn check_file(
         }
     }
     model_facts(outcome, |m| m.text_refs(cx.file, cx.kind));
+    model_facts(outcome, |m| m.host_starts(cx.file));
     each_rule(rules, path, findings, diags, None, |r, s| {
         r.check_text(cx, s)
     });
@@ -1185,6 +1190,20 @@ fn extract_workflow_facts(
 
 /// Adds what the repository model learns from one parse; a panic while reading
 /// it loses only these facts, never the scan.
+/// The first shipped workload container's probe of a Kubernetes document, as the
+/// Kubernetes rules read workloads, into the model.
+fn record_probe(outcome: &mut FileOutcome, doc: &yaml::YamlNode, cx: &FileCx<'_>) {
+    model_facts(outcome, |m| {
+        if let Some(at) = rules::k8s::first_probe(doc, cx) {
+            m.k8s_probe(crate::model::ProbeSite {
+                path: at.path,
+                span: at.span,
+                region: at.region,
+            });
+        }
+    });
+}
+
 fn model_facts(outcome: &mut FileOutcome, extract: impl FnOnce(&mut crate::model::Facts)) {
     let mut facts = crate::model::Facts::default();
     if catch_unwind(AssertUnwindSafe(|| extract(&mut facts))).is_ok() {

@@ -150,9 +150,13 @@ pub fn helm_values(path: &str, text: &str) -> HelmValues {
 }
 
 /// A templated manifest's facts, or `None` when the text is not one (no
-/// `apiVersion`, no `kind` or no `{{`).
+/// `apiVersion`, no `kind` or no template marker where the template engine would
+/// render it: [`super::template::marker_line`]).
 pub fn helm_template(path: &str, text: &str) -> Option<HelmTemplate> {
-    if !(text.contains("apiVersion") && text.contains("kind") && text.contains("{{")) {
+    if !(text.contains("apiVersion")
+        && text.contains("kind")
+        && super::template::marker_line(path, text, false).is_some())
+    {
         return None;
     }
     Some(HelmTemplate {

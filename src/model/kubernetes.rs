@@ -17,9 +17,13 @@ pub fn is_k8s_object(root: &YamlNode) -> bool {
 }
 
 /// Whether a YAML file's text may hold Kubernetes objects that are not templated:
-/// it names `apiVersion` and `kind` and has no `{{`.
-pub fn may_be_manifest(text: &str) -> bool {
-    text.contains("apiVersion") && text.contains("kind") && !text.contains("{{")
+/// it names `apiVersion` and `kind` and has no template marker where the template
+/// engine would render it ([`super::template::marker_line`]; a quoted
+/// `"{{ $labels.instance }}"` is the manifest's own text).
+pub fn may_be_manifest(path: &str, text: &str) -> bool {
+    text.contains("apiVersion")
+        && text.contains("kind")
+        && super::template::marker_line(path, text, false).is_none()
 }
 
 /// One YAML file that may hold Kubernetes objects.
@@ -264,7 +268,10 @@ mod tests {
         assert_eq!(c.probe.as_ref().map(|p| p.1.as_str()), Some("exec"));
         assert_eq!(c.limits, Some(12));
         assert_eq!(c.non_root.map(|n| n.1), Some(true));
-        assert!(may_be_manifest(text) && !may_be_manifest("kind: {{ .K }}\napiVersion: v1"));
+        assert!(
+            may_be_manifest("k8s/db.yaml", text)
+                && !may_be_manifest("k8s/x.yaml", "kind: {{ .K }}\napiVersion: v1")
+        );
     }
 
     fn parsed(path: &str, text: &str) -> K8sManifest {

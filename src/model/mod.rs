@@ -24,6 +24,7 @@ pub mod deploy_tools;
 pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
+pub mod host_starts;
 pub mod kubernetes;
 pub mod manifests;
 pub mod modules;
@@ -31,6 +32,7 @@ pub mod operations;
 pub mod paths;
 pub mod routes;
 pub mod services;
+pub mod sourcing;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -200,6 +202,31 @@ struct Kept {
     /// Directories split off into a repository of their own (`git subtree push
     /// --prefix=DIR`): their `.github/workflows/` run there.
     mirrored: Vec<String>,
+    /// Which scripts shell code sources, which scripts turn strict mode on.
+    sourcing: sourcing::Sourcing,
+    /// Scripts systemd units and Procfiles start.
+    host_starts: Vec<host_starts::HostStart>,
+    /// The first (by path, then offset) shipped Kubernetes workload container's probe.
+    k8s_probe: Option<ProbeSite>,
+}
+
+/// Where a shipped Kubernetes workload container declares a probe (in a Helm
+/// chart, the template's place): Kubernetes checks the image's health there,
+/// not through its `HEALTHCHECK`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeSite {
+    /// The manifest or template.
+    pub path: String,
+    /// The probe's bytes there.
+    pub span: std::ops::Range<usize>,
+    /// Where that is, as users see it.
+    pub region: crate::source::Region,
+}
+
+impl ProbeSite {
+    fn key(&self) -> (&str, usize) {
+        (&self.path, self.span.start)
+    }
 }
 
 impl Kept {
@@ -236,6 +263,15 @@ impl Kept {
         self.dependency_manifests.extend(other.dependency_manifests);
         self.deploy_tools.extend(other.deploy_tools);
         self.mirrored.extend(other.mirrored);
+        self.sourcing.extend(other.sourcing);
+        self.host_starts.extend(other.host_starts);
+        // Files are read in parallel: the probe kept is the first by path, not the
+        // first a thread happened to read, so the report is the same on every run.
+        if let Some(p) = other.k8s_probe {
+            if self.k8s_probe.as_ref().is_none_or(|s| s.key() > p.key()) {
+                self.k8s_probe = Some(p);
+            }
+        }
     }
 
     /// Sorted for lookup (by path, or by file then line), duplicates dropped
@@ -281,6 +317,9 @@ impl Kept {
         self.deploy_tools.sort();
         self.mirrored.sort();
         self.mirrored.dedup();
+        self.sourcing.sort();
+        self.host_starts
+            .sort_by(|a, b| (&a.path, a.span.start).cmp(&(&b.path, b.span.start)));
     }
 }
 
@@ -397,6 +436,14 @@ impl Facts {
         self.kept
             .deploy_tools
             .extend(deploy_tools::deploy_tool_facts(doc, path));
+    }
+
+    /// Any piece of shell code of the file at `path` (a script, a Dockerfile `RUN`,
+    /// a workflow `run:`…): the files it sources, whether the script sets strict mode.
+    pub fn shell_sourcing(&mut self, path: &str, role: FileRole, script: &ShellScript) {
+        self.kept
+            .sourcing
+            .extend(sourcing::sourcing(path, role == FileRole::Test, script));
     }
 
     /// A dependency manifest or lockfile (the walk's `FileKind::Manifest`): what
@@ -723,6 +770,20 @@ impl Facts {
         if let Some(d) = docs_dir {
             self.docs_dirs.insert(file.path.clone(), d.to_string());
         }
+    }
+
+    /// A shipped Kubernetes workload container's probe (found by the Kubernetes
+    /// rules' reading of the document).
+    pub fn k8s_probe(&mut self, site: ProbeSite) {
+        self.kept.extend(Kept {
+            k8s_probe: Some(site),
+            ..Kept::default()
+        });
+    }
+
+    /// Any file: the scripts it starts when it is a systemd unit or a Procfile.
+    pub fn host_starts(&mut self, file: &SourceFile) {
+        self.kept.host_starts.extend(host_starts::host_starts(file));
     }
 
     /// Any file, after its kind's own extractor: what build tools' configurations
@@ -1124,6 +1185,28 @@ impl Repository {
     /// walk did not read it ([`docs::is_docs_file`], or too large, binary, not UTF-8).
     pub fn docs_file(&self, path: &str) -> Option<&docs::DocsFile> {
         by_path(&self.kept.docs_files, path, |d| &d.path)
+    }
+
+    /// The first (by path) shipped Kubernetes workload container's probe, when the
+    /// repository deploys one.
+    pub fn k8s_probe(&self) -> Option<&ProbeSite> {
+        self.kept.k8s_probe.as_ref()
+    }
+
+    /// The scripts systemd units and Procfiles start, by file and line.
+    pub fn host_starts(&self) -> &[host_starts::HostStart] {
+        &self.kept.host_starts
+    }
+
+    /// Whether some shell code sources the file at `path` (it runs inside that
+    /// shell, with its options).
+    pub fn is_sourced_script(&self, path: &str) -> bool {
+        self.kept.sourcing.is_sourced(path)
+    }
+
+    /// Whether the script at `path` sets `-e`, `-u` and (for bash) `pipefail`.
+    pub fn is_strict_script(&self, path: &str) -> bool {
+        self.kept.sourcing.is_strict(path)
     }
 
     /// Whether a kustomization uses the file at `path` as a patch (a fragment

@@ -6,22 +6,106 @@
 //!   (`run: |`, `script: |`) or a quoted string is text handed to a shell or a
 //!   program (`${X:-${Y:-}}`, `--format '{{ .Id }}'`). Only a Jinja/Helm marker
 //!   in the YAML structure itself makes one a template.
-//! - Other YAML (compose, Kubernetes, plain): Helm renders block scalars too
-//!   (a ConfigMap's `data: |`), so a marker on any line counts.
+//! - Other YAML (compose, Kubernetes, plain): a marker counts where YAML
+//!   structure needs the template engine (it begins a key, a value or an item,
+//!   outside quoted strings and block scalars: `name: {{ .Release.Name }}`), as a
+//!   whole line that is a directive (`{{- if .Values.x }}`, also inside a
+//!   ConfigMap's `data: |`), or, in a file under a `templates/` directory,
+//!   anywhere it names Helm's own objects (`"{{ .Values.image }}"`). A quoted
+//!   `"{{ $labels.instance }}"` in a PrometheusRule, `"{{inputs.parameters.x}}"`
+//!   in an Argo Workflow, an Ansible task's `msg={{ x }}` or a chart's CI values
+//!   passed through `tpl` are text a program reads later: plain YAML.
 
-/// The 1-based line of the first template marker in a YAML file of this kind,
-/// if any; `workflow` is true for workflows and actions.
-pub fn marker_line(text: &str, workflow: bool) -> Option<usize> {
+/// The 1-based line of the first template marker in the YAML file at `path`, if
+/// any; `workflow` is true for workflows and actions.
+pub fn marker_line(path: &str, text: &str, workflow: bool) -> Option<usize> {
     if workflow {
         workflow_marker_line(text)
     } else {
-        text.lines()
-            .position(|l| {
-                let t = l.trim_start();
-                t.starts_with("{{") || t.starts_with("{%") || t.contains("{{-") || t.contains("-}}")
-            })
-            .map(|i| i + 1)
+        yaml_marker_line(path, text)
     }
+}
+
+/// Helm's built-in objects and its named-template calls: a `{{ }}` naming one is
+/// rendered by Helm wherever it stands, quoted or not.
+const HELM_OBJECTS: &[&str] = &[
+    ".Values.",
+    ".Release.",
+    ".Chart.",
+    ".Capabilities.",
+    ".Files.",
+    ".Template.",
+    "include \"",
+    "template \"",
+];
+
+/// Whether the trimmed line is one template directive and nothing else
+/// (`{{- if .Values.x }}`, `{{ end }}`, `{% for x in y %}`).
+fn whole_line_directive(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with("{{") && t.ends_with("}}")) || (t.starts_with("{%") && t.ends_with("%}"))
+}
+
+/// Whether a `{{ … }}` action on the line names a Helm object.
+fn names_helm_object(line: &str) -> bool {
+    let mut rest = line;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        let end = after.find("}}").unwrap_or(after.len());
+        if HELM_OBJECTS.iter().any(|o| after[..end].contains(o)) {
+            return true;
+        }
+        rest = &after[end..];
+    }
+    false
+}
+
+/// Whether a `{{` or `{%` on the line (quoted strings removed) begins a key, a
+/// value or an item, where YAML would otherwise read a flow mapping; one inside a
+/// plain scalar (`msg={{ x }}`, `host_{{ item }}`) is that scalar's text.
+fn begins_node(structure: &str) -> bool {
+    ["{{", "{%"].iter().any(|m| {
+        structure.match_indices(m).any(|(i, _)| {
+            let before = &structure[..i];
+            let t = before.trim_end();
+            let spaced = t.len() < before.len();
+            // `:`, `-` and `?` are indicators only before a space (`url=host:{{ p }}`,
+            // `prefix-{{ x }}` are plain scalars).
+            match t.chars().next_back() {
+                None => true,
+                Some('[' | ',') => true,
+                Some(':' | '-' | '?') => spaced,
+                _ => false,
+            }
+        })
+    })
+}
+
+fn yaml_marker_line(path: &str, text: &str) -> Option<usize> {
+    let chart_template = path.split('/').any(|seg| seg == "templates");
+    // Indentation of the key whose block scalar we are inside, if any.
+    let mut block: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        if whole_line_directive(line) || (chart_template && names_helm_object(line)) {
+            return Some(i + 1);
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(b) = block {
+            if line.trim().is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        if begins_node(&structure_of(line)) {
+            return Some(i + 1);
+        }
+        if opens_block_scalar(line) {
+            let body = &line[indent..];
+            let dash = body.len() - body.trim_start_matches(['-', ' ']).len();
+            block = Some(indent + dash);
+        }
+    }
+    None
 }
 
 /// Whether the text after a key ends in a block-scalar indicator (`|`, `>-`, `|2+`).
@@ -111,23 +195,54 @@ mod tests {
     #[test]
     fn shell_defaults_and_go_templates_in_run_blocks_are_not_templates() {
         let wf = "on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo \"N=${NAME:-${INPUT_NAME:-}}\" >> \"$GITHUB_OUTPUT\"\n          {{- not yaml, shell text -}}\n          {% raw %}\n      - run: docker inspect --format '{{- .Id }}' x\n";
-        assert_eq!(marker_line(wf, true), None);
+        assert_eq!(marker_line(".github/workflows/w.yml", wf, true), None);
     }
 
     #[test]
     fn jinja_in_the_structure_of_a_workflow_is_a_template() {
         let wf = "on: push\njobs:\n{% for j in jobs %}\n  {{ j }}:\n    runs-on: ubuntu-latest\n{% endfor %}\n";
-        assert_eq!(marker_line(wf, true), Some(3));
+        assert_eq!(marker_line(".github/workflows/w.yml", wf, true), Some(3));
         let wf = "on: push\njobs:\n  a:\n    steps:\n      - run: |\n          make\n      {{- include \"steps\" . }}\n";
-        assert_eq!(marker_line(wf, true), Some(7));
+        assert_eq!(marker_line(".github/workflows/w.yml", wf, true), Some(7));
+    }
+
+    #[test]
+    fn quoted_prometheus_and_argo_templates_are_plain_manifests() {
+        let rule = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n    - name: node\n      rules:\n        - alert: Down\n          annotations:\n            summary: \"{{ $labels.instance }} is down\"\n            description: |\n              {{ $labels.instance }} has been down for {{ $value }}s.\n";
+        assert_eq!(marker_line("monitoring/rules.yaml", rule, false), None);
+        let argo = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nspec:\n  templates:\n    - name: echo\n      container:\n        image: alpine:3.20\n        args: [\"{{inputs.parameters.message}}\"]\n";
+        assert_eq!(marker_line("workflows/echo.yaml", argo, false), None);
+    }
+
+    #[test]
+    fn helm_markers_in_structure_directives_or_naming_helm_objects() {
+        let y = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n";
+        assert_eq!(marker_line("k8s/y.yaml", y, false), Some(4));
+        let y = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: \"{{ .Values.image }}\"\n";
+        assert_eq!(marker_line("chart/templates/pod.yaml", y, false), Some(5));
+        // A chart's CI values, passed through `tpl` by the chart: plain YAML.
+        let v = "tls:\n  secretName: '{{ include \"x.fullname\" . }}-tls'\n";
+        assert_eq!(marker_line("chart/ci/tls-values.yaml", v, false), None);
+        let y =
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\n  labels:\n    app: {{ $name }}\n";
+        assert_eq!(marker_line("k8s/y.yaml", y, false), Some(6));
+    }
+
+    #[test]
+    fn jinja_inside_a_plain_scalar_is_text() {
+        let uri = "- uri: url=http://localhost:{{ port }}/x\n  args:\n    - prefix-{{ x }}\n";
+        assert_eq!(marker_line("tasks/uri.yml", uri, false), None);
+        let play =
+            "- debug: msg={{hostvars['h'].group_names}}\n- add_host:\n    name: host_{{ item }}\n";
+        assert_eq!(marker_line("tasks/main.yml", play, false), None);
     }
 
     #[test]
     fn helm_markers_anywhere_in_other_yaml() {
         let y = "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |\n    {{- .Values.x }}\n";
-        assert_eq!(marker_line(y, false), Some(5));
+        assert_eq!(marker_line("k8s/y.yaml", y, false), Some(5));
         assert_eq!(
-            marker_line("services:\n  a:\n    image: x:1\n", false),
+            marker_line("compose.yaml", "services:\n  a:\n    image: x:1\n", false),
             None
         );
     }

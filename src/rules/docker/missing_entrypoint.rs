@@ -2,35 +2,15 @@
 //! module that the image's `COPY` should bring from the repository, and the
 //! repository does not have it: the container cannot start.
 
-use std::sync::Mutex;
-
 use crate::finding::{Related, Severity};
-use crate::model::commands::split_line;
-use crate::model::containers::launch_target;
 use crate::model::paths::{dir_of, file_name, join};
-use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+use crate::rules::{RepoCx, RepoSink, Rule, RuleMeta};
 use crate::source::SourceFile;
 
-/// See [`META`].
+/// See [`META`]. The scripts systemd units and Procfiles start are a model fact
+/// (`model::host_starts`), checked in [`Rule::finish`].
 #[derive(Default)]
-pub struct MissingEntrypoint {
-    starts: Mutex<Vec<HostStart>>,
-}
-
-/// A script a systemd unit or a Procfile starts, waiting for the inventory.
-struct HostStart {
-    at: Related,
-    snippet: String,
-    /// The script as written.
-    written: String,
-    /// Repository-relative candidates, best first.
-    candidates: Vec<String>,
-    /// Whether the path is provably this repository's: relative to a Procfile, or
-    /// under the unit's `WorkingDirectory`.
-    anchored: bool,
-    /// `systemd unit` or `Procfile`.
-    kind: &'static str,
-}
+pub struct MissingEntrypoint;
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -134,84 +114,9 @@ impl Rule for MissingEntrypoint {
     }
 
     fn wants_all_text(&self) -> bool {
-        // systemd units and Procfiles are plain text to the engine.
+        // systemd units and Procfiles are plain text to the engine, read (and their
+        // starts recorded in the model) only when a rule asks for all text.
         true
-    }
-
-    fn check_text(&self, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        let name = file_name(&cx.file.path);
-        let unit = name.ends_with(".service");
-        if !(unit || name == "Procfile") {
-            return;
-        }
-        let text = cx.file.text.as_str();
-        let dir = dir_of(&cx.file.path);
-        let mut workdir: Option<String> = None;
-        let mut found = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            let t = line.trim();
-            let cmd = if unit {
-                if let Some(w) = t.strip_prefix("WorkingDirectory=") {
-                    workdir = Some(w.trim_start_matches('-').trim_end_matches('/').to_string());
-                    continue;
-                }
-                match t.strip_prefix("ExecStart=") {
-                    Some(c) => c.trim_start_matches(['-', '@', ':', '+', '!']),
-                    None => continue,
-                }
-            } else {
-                match t.split_once(':') {
-                    Some((k, c)) if !k.is_empty() && !k.starts_with('#') && !k.contains(' ') => c,
-                    _ => continue,
-                }
-            };
-            let Some(argv) = split_line(cmd).into_iter().next() else {
-                continue;
-            };
-            let words: Vec<String> = argv
-                .into_iter()
-                .map(|w| w.unwrap_or_else(|| "$".into()))
-                .collect();
-            let Some((written, false)) = launch_target(&words) else {
-                continue;
-            };
-            found.push((i, written));
-        }
-        let mut starts = Vec::new();
-        for (i, written) in found {
-            let (candidates, anchored) = if !unit {
-                (join(dir, &written).into_iter().collect(), true)
-            } else if let Some(rel) = workdir
-                .as_deref()
-                .and_then(|w| written.strip_prefix(w))
-                .and_then(|r| r.strip_prefix('/'))
-            {
-                (vec![rel.to_string()], true)
-            } else if written.starts_with('/') {
-                // The trailing components, longest first: `/opt/app/scripts/x.sh`
-                // → `app/scripts/x.sh`, `scripts/x.sh`.
-                let parts: Vec<&str> = written.trim_start_matches('/').split('/').collect();
-                let c = (1..parts.len()).map(|k| parts[k..].join("/")).collect();
-                (c, false)
-            } else {
-                continue;
-            };
-            let range = cx.file.lines.line_range(text, i);
-            starts.push(HostStart {
-                at: cx.locate(range, "starts a missing file"),
-                snippet: cx.file.lines.line_text(text, i).to_string(),
-                written,
-                candidates,
-                anchored,
-                kind: if unit { "systemd unit" } else { "Procfile" },
-            });
-        }
-        if starts.is_empty() {
-            return;
-        }
-        if let Ok(mut s) = self.starts.lock() {
-            s.extend(starts);
-        }
     }
 
     fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
@@ -316,10 +221,7 @@ impl MissingEntrypoint {
     /// systemd units and Procfiles: a script that is in none of the places the path
     /// can mean.
     fn finish_host_starts(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
-        let Ok(mut starts) = self.starts.lock() else {
-            return;
-        };
-        for s in starts.drain(..) {
+        for s in repo.model.host_starts() {
             if s.candidates.iter().any(|c| repo.exists(c)) {
                 continue;
             }
@@ -360,7 +262,13 @@ impl MissingEntrypoint {
                 "this {} starts `{}`, and no file of that name is in the repository: the service cannot start{hint}",
                 s.kind, s.written
             );
-            let f = out.report(s.at, s.snippet, message);
+            let at = Related {
+                path: s.path.clone(),
+                span: s.span.clone(),
+                region: s.region,
+                message: "starts a missing file".to_string(),
+            };
+            let f = out.report(at, s.snippet.clone(), message);
             if !s.anchored {
                 f.severity = Severity::Medium;
             }

@@ -1,21 +1,16 @@
 //! `docker/missing-healthcheck`: an image that serves traffic declares no `HEALTHCHECK`.
 
-use std::sync::Mutex;
-
 use crate::finding::{Finding, Related, Severity};
 use crate::model::{RefKind, Source};
 use crate::parse::dockerfile::{Dockerfile, Form, Instruction};
-use crate::parse::yaml::YamlNode;
 use crate::rules::docker::util;
 use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 use crate::source::{Position, Region};
 
-/// See [`META`]. Remembers the first shipped Kubernetes workload container with a
-/// probe, for [`Rule::settle`].
+/// See [`META`]. The first shipped Kubernetes workload container with a probe is a
+/// model fact (`Repository::k8s_probe`), read in [`Rule::settle`].
 #[derive(Default)]
-pub struct MissingHealthcheck {
-    probed: Mutex<Option<crate::finding::Related>>,
-}
+pub struct MissingHealthcheck;
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -171,44 +166,22 @@ impl Rule for MissingHealthcheck {
         &META
     }
 
-    fn check_k8s(&self, doc: &YamlNode, cx: &FileCx<'_>, _out: &mut Sink<'_>) {
-        if !cx.role.is_production() {
-            return;
-        }
-        for w in crate::rules::k8s::workloads(doc, cx) {
-            for c in &w.containers {
-                if let Some((_, probe)) = c.probes().first() {
-                    // Files are checked in parallel: the probe cited is the first by
-                    // path, not the first a thread happened to read, so the report is
-                    // the same on every run.
-                    if let Ok(mut seen) = self.probed.lock() {
-                        let earlier = seen.as_ref().is_none_or(|s: &Related| {
-                            (s.path.as_str(), s.span.start)
-                                > (cx.file.path.as_str(), probe.span.start)
-                        });
-                        if earlier {
-                            *seen = Some(cx.locate(
-                                probe.span.clone(),
-                                "this repository deploys to Kubernetes, whose probes replace `HEALTHCHECK`",
-                            ));
-                        }
-                    }
-                    return;
-                }
-            }
-        }
-    }
-
     fn settles(&self) -> bool {
         true
     }
 
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
-        let Some(probe) = self
-            .probed
-            .lock()
-            .ok()
-            .and_then(|s| s.clone())
+        let Some(probe) = repo
+            .model
+            .k8s_probe()
+            .map(|p| Related {
+                path: p.path.clone(),
+                span: p.span.clone(),
+                region: p.region,
+                message:
+                    "this repository deploys to Kubernetes, whose probes replace `HEALTHCHECK`"
+                        .to_string(),
+            })
             .or_else(|| helm_probe(repo))
         else {
             return;
@@ -268,7 +241,7 @@ mod tests {
 
     #[test]
     fn serves_or_not() {
-        let n = |t: &str| check(&MissingHealthcheck::default(), t).len();
+        let n = |t: &str| check(&MissingHealthcheck, t).len();
         assert_eq!(n("FROM python:3.12\nCMD [\"gunicorn\", \"app:app\"]\n"), 1);
         assert_eq!(n("FROM python:3.12\nCMD gunicorn app:app\n"), 1);
         assert_eq!(n("FROM python:3.12\nEXPOSE 8000\n"), 1);
@@ -280,7 +253,7 @@ mod tests {
         );
         assert_eq!(n("FROM python:3.12\nEXPOSE 8000\nHEALTHCHECK NONE\n"), 0);
         // Named as the command writes it.
-        let msg = |t: &str| check(&MissingHealthcheck::default(), t)[0].message.clone();
+        let msg = |t: &str| check(&MissingHealthcheck, t)[0].message.clone();
         assert!(
             msg("FROM node:22\nCMD [\"pnpm\", \"start-docker\"]\n").contains("`pnpm start-docker`")
         );

@@ -63,12 +63,12 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(run_pipefail::RunPipefail),
         Box::new(add_instead_of_copy::AddInsteadOfCopy),
         Box::new(cache_busting_copy::CacheBustingCopy),
-        Box::new(missing_healthcheck::MissingHealthcheck::default()),
+        Box::new(missing_healthcheck::MissingHealthcheck),
         Box::new(metrics_healthcheck::MetricsHealthcheck::default()),
         Box::new(toolchain_in_final_image::ToolchainInFinalImage),
         Box::new(apt_hygiene::AptHygiene),
         Box::new(pip_no_cache_dir::PipNoCacheDir),
         Box::new(unreferenced_dockerfile::UnreferencedDockerfile),
-        Box::new(missing_entrypoint::MissingEntrypoint::default()),
+        Box::new(missing_entrypoint::MissingEntrypoint),
     ]
 }

@@ -130,6 +130,26 @@ impl<'a> Workload<'a> {
     }
 }
 
+/// Where the first shipped workload container of a document with a probe declares
+/// it (its first probe), located in the file a person edits (a Helm chart's
+/// template): the engine records it in the model, and `docker/missing-healthcheck`
+/// cites it for images the repository runs on Kubernetes.
+pub(crate) fn first_probe(doc: &YamlNode, cx: &FileCx<'_>) -> Option<Related> {
+    if !cx.role.is_production() {
+        return None;
+    }
+    workloads(doc, cx).iter().find_map(|w| {
+        w.containers.iter().find_map(|c| {
+            c.probes().first().map(|(_, probe)| {
+                cx.locate(
+                    probe.span.clone(),
+                    "this repository deploys to Kubernetes, whose probes replace `HEALTHCHECK`",
+                )
+            })
+        })
+    })
+}
+
 /// The workloads of a document: itself, or the `items` of a `kind: List`.
 pub(crate) fn workloads<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Vec<Workload<'a>> {
     if doc.get("kind").and_then(|k| k.as_str()) == Some("List") {
@@ -155,11 +175,12 @@ pub(crate) fn workload<'a>(doc: &'a YamlNode, cx: &FileCx<'_>) -> Option<Workloa
     if !WORKLOAD_KINDS.contains(&kind) {
         return None;
     }
-    // A Helm chart's template that the engine's `{{` prefilter let through (one the
-    // engine rendered from its chart's values comes with `cx.helm`).
+    // A Helm chart's template that the engine's prefilter let through (one the
+    // engine rendered from its chart's values comes with `cx.helm`); a `{{ }}` the
+    // manifest quotes for its own program (Argo, Prometheus) does not make one.
     if cx.helm.is_none()
         && cx.file.path.split('/').any(|seg| seg == "templates")
-        && cx.file.text.contains("{{")
+        && crate::model::template::marker_line(&cx.file.path, &cx.file.text, false).is_some()
     {
         return None;
     }

@@ -2,37 +2,18 @@
 //! an unset variable or a failed pipeline stage.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
 
 use crate::classify::shebang_interpreter;
 use crate::finding::{Edit, Finding, Fix, Severity};
+use crate::model::sourcing::normalize;
 use crate::parse::shell::{ShellOrigin, ShellScript, StrictMode, WordPart};
 use crate::rules::shell::util::for_ci_context;
 use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
-/// See [`META`]. Remembers, across files, which scripts other shell code sources
-/// and which scripts turn strict mode on, for [`Rule::settle`].
+/// See [`META`]. Which scripts other shell code sources and which turn strict
+/// mode on is a model fact (`model::sourcing`), read in [`Rule::settle`].
 #[derive(Default)]
-pub struct MissingStrictMode {
-    seen: Mutex<Seen>,
-}
-
-#[derive(Default)]
-struct Seen {
-    /// `(sourcing file, path as written, its possible repository paths)`.
-    sourced: Vec<SourceEdge>,
-    /// Script files that set `-e`, `-u` and (for bash) `pipefail`.
-    strict: HashSet<String>,
-}
-
-/// One `source X` / `. X`, resolved to the repository paths it can mean.
-struct SourceEdge {
-    /// Repository paths the target can be: relative to the root (where a script run
-    /// from the root looks) and to the sourcing file's directory.
-    candidates: Vec<String>,
-    /// Only a tail is known (`"$DIR/lib.sh"` → `lib.sh`): match by path suffix too.
-    suffix: Option<String>,
-}
+pub struct MissingStrictMode;
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -147,150 +128,6 @@ ShellCheck has no equivalent check (SC2311-style warnings only hint at `-e` pitf
 "#,
 };
 
-impl MissingStrictMode {
-    /// Records what other files need to know: the files this shell code sources, and
-    /// whether this script file turns strict mode on.
-    fn remember(&self, script: &ShellScript, cx: &FileCx<'_>) {
-        let from = cx.file.path.as_str();
-        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-        let mut edges = Vec::new();
-        // A test sources a script to call its functions; the script may still be run
-        // on its own (an image's entrypoint), so only other code makes it a fragment.
-        let from_test = cx.role == crate::roles::FileRole::Test;
-        for c in script.commands() {
-            if from_test || (c.name != "source" && c.name != ".") {
-                continue;
-            }
-            let Some(arg) = c.args.first() else { continue };
-            let word = script.word(*arg);
-            // The literal text after the last expansion: `"$DIR/lib/x.sh"` → `/lib/x.sh`.
-            let mut tail = String::new();
-            let mut dynamic = false;
-            for part in &word.parts {
-                match part {
-                    WordPart::Literal(l) => tail.push_str(l),
-                    _ => {
-                        tail.clear();
-                        dynamic = true;
-                    }
-                }
-            }
-            // An absolute path is where an image installs the file (`source
-            // /usr/local/bin/helpers/index.sh`, copied from `scripts/helpers/`): known by
-            // its last two components.
-            let installed = !dynamic && tail.starts_with('/');
-            let tail = tail.trim_start_matches('/');
-            let tail = tail.strip_prefix("./").unwrap_or(tail);
-            if tail.is_empty() || tail.ends_with('/') {
-                continue;
-            }
-            let mut candidates = vec![normalize(tail)];
-            candidates.push(normalize(&format!("{dir}/{tail}")));
-            candidates.retain(|c| !c.is_empty());
-            let suffix = if installed {
-                let parts: Vec<&str> = tail.rsplitn(3, '/').collect();
-                (parts.len() >= 2).then(|| format!("{}/{}", parts[1], parts[0]))
-            } else {
-                dynamic.then(|| tail.to_string())
-            };
-            edges.push(SourceEdge { candidates, suffix });
-        }
-        // A header that tells the reader to source the file (`# usage: source ./x.sh`).
-        if script.origin == ShellOrigin::Script {
-            let name = from.rsplit('/').next().unwrap_or(from);
-            let declared = script.text().lines().take(20).any(|l| {
-                let l = l.trim_start();
-                l.starts_with('#')
-                    && (l.contains("source ") || l.contains(". ./"))
-                    && l.split_whitespace().any(|w| {
-                        w.trim_end_matches(['`', '\'', '"'])
-                            .ends_with(&format!("/{name}"))
-                            || w == name
-                    })
-            });
-            if declared {
-                edges.push(SourceEdge {
-                    candidates: vec![from.to_string()],
-                    suffix: None,
-                });
-            }
-        }
-        let strict = script.origin == ShellOrigin::Script && {
-            let mode = StrictMode::of(script);
-            let first = script.text().lines().next().unwrap_or("");
-            let posix = matches!(shebang_interpreter(first), Some("sh" | "dash" | "ash"));
-            mode.errexit.is_some() && mode.nounset.is_some() && (posix || mode.pipefail.is_some())
-        };
-        if edges.is_empty() && !strict {
-            return;
-        }
-        if let Ok(mut seen) = self.seen.lock() {
-            seen.sourced.extend(edges);
-            if strict {
-                seen.strict.insert(from.to_string());
-            }
-        }
-    }
-}
-
-/// `a/./b/../c` → `a/c`; empty when the path climbs above the root.
-fn normalize(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if out.pop().is_none() {
-                    return String::new();
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    out.join("/")
-}
-
-/// The files `source` edges name, indexed so that checking a finding costs one
-/// lookup, not one comparison per edge (a repository can have thousands of both).
-struct SourcedIndex<'e> {
-    /// Repository paths an edge names exactly.
-    exact: HashSet<&'e str>,
-    /// Tails known only by suffix (`"$DIR/lib.sh"` → `lib.sh`), by their file name.
-    tails: std::collections::HashMap<&'e str, Vec<&'e str>>,
-}
-
-impl<'e> SourcedIndex<'e> {
-    fn new(edges: &'e [SourceEdge]) -> Self {
-        let mut exact = HashSet::new();
-        let mut tails: std::collections::HashMap<&str, Vec<&str>> =
-            std::collections::HashMap::new();
-        for e in edges {
-            exact.extend(e.candidates.iter().map(String::as_str));
-            if let Some(t) = e.suffix.as_deref() {
-                let name = t.rsplit('/').next().unwrap_or(t);
-                tails.entry(name).or_default().push(t);
-            }
-        }
-        SourcedIndex { exact, tails }
-    }
-
-    /// Whether some `source` names `path`.
-    fn names(&self, path: &str) -> bool {
-        if self.exact.contains(path) {
-            return true;
-        }
-        let name = path.rsplit('/').next().unwrap_or(path);
-        self.tails.get(name).is_some_and(|ts| {
-            ts.iter().any(|t| {
-                path == *t
-                    || (path.len() > t.len()
-                        && path.ends_with(t)
-                        && path.as_bytes()[path.len() - t.len() - 1] == b'/')
-            })
-        })
-    }
-}
-
 impl Rule for MissingStrictMode {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -304,10 +141,8 @@ impl Rule for MissingStrictMode {
     /// strict mode is the sourcing script's business (and `set -e` in it would change
     /// the caller). A script whose only gap is what it sources is covered when the
     /// sourced file turns strict mode on.
-    fn settle(&self, _repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
-        let Ok(seen) = self.seen.lock() else { return };
-        let index = SourcedIndex::new(&seen.sourced);
-        own.retain(|f| !index.names(&f.path));
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        own.retain(|f| !repo.model.is_sourced_script(&f.path));
         own.retain(|f| {
             let Some(lib) = sourced_in_message(&f.message) else {
                 return true;
@@ -316,13 +151,12 @@ impl Rule for MissingStrictMode {
             let lib = lib.strip_prefix("./").unwrap_or(lib);
             let covered = [normalize(lib), normalize(&format!("{dir}/{lib}"))]
                 .iter()
-                .any(|p| seen.strict.contains(p));
+                .any(|p| repo.model.is_strict_script(p));
             !covered
         });
     }
 
     fn check_shell(&self, script: &ShellScript, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        self.remember(script, cx);
         if script.origin != ShellOrigin::Script {
             return;
         }

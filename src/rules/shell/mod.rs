@@ -16,7 +16,7 @@ pub mod vars;
 /// The rules of this family, in registry order.
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
-        Box::new(missing_strict_mode::MissingStrictMode::default()),
+        Box::new(missing_strict_mode::MissingStrictMode),
         Box::new(unsafe_rm::UnsafeRm),
         Box::new(ssh_host_key_disabled::SshHostKeyDisabled),
         Box::new(backup_umask::BackupUmask),
