@@ -44,6 +44,13 @@ pub fn role_of(path: &str) -> FileRole {
     let segments: Vec<&str> = lower.split('/').collect();
     let file = segments.last().copied().unwrap_or("");
     let dirs = &segments[..segments.len().saturating_sub(1)];
+    // GitHub runs every workflow in the root `.github/workflows/` (not its
+    // subdirectories), and the local actions they use, with the repository's token and
+    // secrets, whatever the file is named: `e2e-tests.yml` or
+    // `.github/actions/test-setup/` is not a test file.
+    if matches!(dirs, [".github", "workflows"] | [".github", "actions", ..]) {
+        return FileRole::Production;
+    }
     let vendored_at = dirs.iter().position(|d| {
         matches!(
             *d,
@@ -464,6 +471,31 @@ mod tests {
             FileRole::Production
         );
         assert_eq!(role_of("app/testimonials.py"), FileRole::Production);
+    }
+
+    /// GitHub runs every root workflow and the local actions it uses with the
+    /// repository's token, whatever their names say.
+    #[test]
+    fn root_workflows_and_local_actions_run_in_production() {
+        for path in [
+            ".github/workflows/e2e-tests.yml",
+            ".github/workflows/test.yml",
+            ".github/workflows/ci-dev.yml",
+            ".github/workflows/examples.yml",
+            ".github/actions/e2e-setup/action.yml",
+            ".github/actions/tests/setup/action.yml",
+        ] {
+            assert_eq!(role_of(path), FileRole::Production, "{path}");
+        }
+        // Only the root directory's workflows run, and none in a subdirectory of it.
+        assert_eq!(
+            role_of(".github/workflows/archived/build.yml"),
+            FileRole::Archived
+        );
+        assert_eq!(
+            role_of("tests/fixtures/.github/workflows/ci.yml"),
+            FileRole::Test
+        );
     }
 
     #[test]

@@ -116,3 +116,31 @@ fn broken_links_are_one_finding_per_document() {
         links[0].message
     );
 }
+
+/// GitHub runs every root workflow with the repository's token whatever it is named:
+/// a workflow called `e2e-tests.yml` is not a test file, so
+/// neither its per-file findings (a pull request's code run with secrets: critical) nor
+/// its cross-file ones (a restored cache in a publishing job) are capped as tests are.
+#[test]
+fn workflows_named_for_tests_are_not_test_files() {
+    use harden::finding::Severity;
+    let report = common::scan_all(&common::fixtures().join("precision/workflows-named-for-tests"));
+    let worst = |rule: &str| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.severity)
+            .max()
+    };
+    let all = common::render_findings(&report);
+    assert_eq!(
+        worst("actions/unsafe-checkout"),
+        Some(Severity::Critical),
+        "{all}"
+    );
+    assert!(
+        worst("actions/cache-poisoning") >= Some(Severity::Medium),
+        "{all}"
+    );
+}
