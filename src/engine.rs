@@ -360,7 +360,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         if f.is_repository_level() && !opts.scope.is_whole() {
             continue;
         }
-        f.severity = cfg.severity_for(f.rule, f.severity);
+        f.severity = cfg.severity_for(f.rule, cross_file_severity(&f));
         if directives
             .get(&f.path)
             .is_some_and(|d| suppress::is_suppressed(&f, d))
@@ -880,6 +880,17 @@ pub fn cap_for_role(role: roles::FileRole, severity: Severity) -> Severity {
     }
 }
 
+/// A cross-file finding placed in a file takes that file's context, as per-file findings
+/// do: a rule that forgets a test or example path cannot put it above low. A
+/// repository-level finding has no file and keeps its severity.
+fn cross_file_severity(f: &Finding) -> Severity {
+    if f.is_repository_level() {
+        f.severity
+    } else {
+        cap_for_role(roles::role_of(&f.path), f.severity)
+    }
+}
+
 /// Runs one hook of every rule, turning a panic into a diagnostic.
 fn each_rule<'r>(
     rules: &'r [Box<dyn Rule>],
@@ -1336,5 +1347,34 @@ impl Drop for QuietPanics {
         if let Some(prev) = self.previous.take() {
             std::panic::set_hook(prev);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding_at(path: &str, severity: Severity) -> Finding {
+        Finding {
+            rule: "test/rule",
+            severity,
+            message: String::new(),
+            path: path.to_string(),
+            span: 0..0,
+            region: Default::default(),
+            snippet: String::new(),
+            related: Vec::new(),
+            grouped: false,
+            fix: None,
+        }
+    }
+
+    #[test]
+    fn cross_file_findings_take_their_files_context() {
+        let capped = |path: &str| cross_file_severity(&finding_at(path, Severity::High));
+        assert_eq!(capped("tests/e2e/docker-compose.yml"), Severity::Low);
+        assert_eq!(capped("examples/k8s/deployment.yaml"), Severity::Low);
+        assert_eq!(capped("deploy/docker-compose.yml"), Severity::High);
+        assert_eq!(capped(crate::finding::REPOSITORY_PATH), Severity::High);
     }
 }
