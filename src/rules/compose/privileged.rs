@@ -35,7 +35,10 @@ giving the host away and are medium; in a development, CI or demo compose file e
 low. Host agents whose job needs it by design
 (cAdvisor, node-exporter, Traefik's Docker provider, Portainer, Watchtower, nginx-proxy,
 promtail, Datadog, CI runners, Docker-in-Docker, socket proxies, the Ofelia job scheduler, image cleaners)
-are reported at low with a note; suppress with a reason once confirmed
+are reported at low with a note. Firewall and VPN agents (fail2ban, a netfilter manager,
+CrowdSec's firewall bouncer, WireGuard, OpenVPN, Tailscale, keepalived) need the host network
+by design (low), but `privileged` gives them every capability and device where
+`cap_add: [NET_ADMIN, NET_RAW]` is what the job needs: medium; suppress with a reason once confirmed
 (`# harden: ignore[compose/privileged] cadvisor needs /dev/kmsg`). A setting several services take from one YAML anchor (`<<: *common`)
 is one finding, on the anchor's line, saying how many services share it.
 
@@ -134,12 +137,75 @@ pub(crate) fn is_host_agent_image(image: &str) -> bool {
     HOST_AGENTS.iter().any(|a| name.contains(a))
 }
 
-/// Host agents' findings are low: the access is expected, but worth confirming.
-fn demote(agent: bool, f: &mut Finding) {
-    if agent {
-        f.severity = Severity::Low;
-        f.message
-            .push_str(" (expected for this host agent; confirm it is needed)");
+/// Images of host firewall and VPN agents (`fail2ban`, a netfilter manager, WireGuard):
+/// their job is the host's network stack, so they need `NET_ADMIN`/`NET_RAW` and often
+/// the host network by design — but not every capability and device `privileged` gives.
+const NETWORK_AGENTS: &[&str] = &[
+    "netfilter",
+    "fail2ban",
+    "firewall-bouncer",
+    "iptables",
+    "nftables",
+    "wireguard",
+    "wg-easy",
+    "openvpn",
+    "tailscale",
+    "keepalived",
+];
+
+/// Whether an image is a host firewall or VPN agent.
+fn is_network_agent_image(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    let name = lower.split('@').next().unwrap_or(&lower);
+    let name = name.rsplit('/').next().unwrap_or(name);
+    NETWORK_AGENTS.iter().any(|a| name.contains(a))
+}
+
+/// What a service is for, as far as host access goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Agent {
+    /// An application: host access is the finding at the rule's severity.
+    None,
+    /// A host agent whose job needs it by design (monitoring, log shipping, the Docker API).
+    Host,
+    /// A firewall or VPN agent: the host network by design; `privileged` is wider than
+    /// the network capabilities it needs.
+    Network,
+}
+
+/// Which host access a finding is about, as far as an agent's job explains it.
+#[derive(Clone, Copy, PartialEq)]
+enum Access {
+    /// `privileged: true`.
+    Privileged,
+    /// `network_mode`/`pid`/`ipc`/`uts`/`userns_mode: host`.
+    Namespace,
+    /// A capability, an unconfined profile, the runtime socket.
+    Other,
+}
+
+/// Host agents' findings are low: the access is expected, but worth confirming. A
+/// firewall or VPN agent's host namespaces are expected too; its `privileged` is medium,
+/// and anything else it takes (the runtime socket) is no part of its job.
+fn demote(agent: Agent, access: Access, f: &mut Finding) {
+    match (agent, access) {
+        (Agent::None, _) | (Agent::Network, Access::Other) => {}
+        (Agent::Host, _) => {
+            f.severity = Severity::Low;
+            f.message
+                .push_str(" (expected for this host agent; confirm it is needed)");
+        }
+        (Agent::Network, Access::Privileged) => {
+            f.severity = Severity::Medium;
+            f.message.push_str(
+                " (a firewall or VPN agent needs `cap_add: [NET_ADMIN, NET_RAW]`, not every capability and device)",
+            );
+        }
+        (Agent::Network, Access::Namespace) => {
+            f.severity = Severity::Low;
+            f.message
+                .push_str(" (expected for this firewall or VPN agent; confirm it is needed)");
+        }
     }
 }
 
@@ -167,14 +233,16 @@ impl Privileged {
         for svc in services(yaml) {
             let name = &svc.key;
             let s = &svc.value;
-            let agent = s
-                .get("image")
-                .and_then(|i| i.as_str())
-                .is_some_and(is_host_agent_image);
+            let agent = match s.get("image").and_then(|i| i.as_str()) {
+                Some(image) if is_host_agent_image(image) => Agent::Host,
+                Some(image) if is_network_agent_image(image) => Agent::Network,
+                _ => Agent::None,
+            };
             if let Some(v) = s.get("privileged") {
                 if v.as_bool() == Some(true) {
                     demote(
                         agent,
+                        Access::Privileged,
                         out.report(
                             v.span.clone(),
                             format!(
@@ -198,7 +266,7 @@ impl Privileged {
                             f.message
                                 .push_str(": it loses network/IPC isolation from the host");
                         }
-                        demote(agent, f);
+                        demote(agent, Access::Namespace, f);
                     }
                 }
             }
@@ -210,6 +278,7 @@ impl Privileged {
                     if DANGEROUS_CAPS.contains(&norm) {
                         demote(
                             agent,
+                            Access::Other,
                             out.report(
                                 c.span.clone(),
                                 format!(
@@ -229,6 +298,7 @@ impl Privileged {
                     {
                         demote(
                             agent,
+                            Access::Other,
                             out.report(
                                 o.span.clone(),
                                 format!("service `{name}` disables its security profile (`{opt}`)"),
@@ -243,6 +313,7 @@ impl Privileged {
                         if is_runtime_socket(host) {
                             demote(
                                 agent,
+                                Access::Other,
                                 out.report(
                                 v.span.clone(),
                                 if host.ends_with(".sock") {
