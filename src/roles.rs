@@ -361,7 +361,7 @@ fn is_development(dirs: &[&str], file: &str) -> bool {
     let test = tokens.iter().any(|t| TEST_TOKENS.contains(t));
     // `docker-compose.build.yml` builds the services from the checkout (for CI and
     // contributors); a deployment runs the released images.
-    let build = tokens.iter().any(|t| *t == "build");
+    let build = tokens.contains(&"build");
     (is_compose_name(file) && (dev || test || build))
         || (yaml && tokens.len() >= 3 && tokens[tokens.len() - 2] == "dev")
         || ((is_dotenv(file) || is_settings_module(dirs, file)) && dev)
