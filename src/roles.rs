@@ -98,6 +98,14 @@ pub fn role_of(path: &str) -> FileRole {
                 | "_unit-test"
                 | "__fixtures__"
                 | "__mocks__"
+                // Helpers and resources only tests read (`test-utils/` factories,
+                // Go's `internal/testresources/` certificates).
+                | "test-utils"
+                | "test_utils"
+                | "testutils"
+                | "testresources"
+                | "test-resources"
+                | "test_resources"
                 // Semgrep rules and the code samples they are tested on.
                 | ".semgrep"
                 // End-to-end suites by their framework's directory (`cypress/e2e/`,
@@ -116,8 +124,7 @@ pub fn role_of(path: &str) -> FileRole {
         || file == "conftest.py"
         || file.ends_with(".test.js")
         || file.ends_with(".spec.js")
-        || file.ends_with(".test.ts")
-        || file.ends_with(".spec.ts")
+        || is_js_test_module(file)
         || file.ends_with("_test.go")
         || file.ends_with(".bats")
     {
@@ -131,7 +138,10 @@ pub fn role_of(path: &str) -> FileRole {
     }) {
         return FileRole::Archived;
     }
-    if dirs.iter().any(|d| is_example_dir(d)) || is_docs_deployment_sample(dirs, file) {
+    if dirs.iter().any(|d| is_example_dir(d))
+        || is_docs_deployment_sample(dirs, file)
+        || is_storybook_story(file)
+    {
         return FileRole::Example;
     }
     if is_development(dirs, file) {
@@ -226,6 +236,23 @@ fn is_tests_dir_name(dir: &str) -> bool {
                 | "component"
                 | "manual"
         )
+}
+
+/// JavaScript/TypeScript test modules by the test runners' naming convention:
+/// `fetch.test.ts`, `Button.spec.tsx`, `api.test.mjs`.
+fn is_js_test_module(file: &str) -> bool {
+    const EXTS: &[&str] = &["js", "jsx", "ts", "tsx", "mjs", "cjs", "mts", "cts"];
+    let mut parts = file.rsplit('.');
+    let ext = parts.next().unwrap_or("");
+    let kind = parts.next().unwrap_or("");
+    parts.next().is_some() && matches!(kind, "test" | "spec") && EXTS.contains(&ext)
+}
+
+/// A Storybook story (`Dialog.stories.tsx`, `button.stories.mdx`): a component rendered
+/// with sample props in the component catalogue, not shipped with the application.
+fn is_storybook_story(file: &str) -> bool {
+    let mut parts = file.rsplit('.');
+    parts.next().is_some() && parts.next() == Some("stories") && parts.next().is_some()
 }
 
 /// Django's test-module conventions: `tests.py`, `tests_views.py`, `test.py`.
@@ -339,7 +366,10 @@ fn is_development(dirs: &[&str], file: &str) -> bool {
     let tokens: Vec<&str> = name_tokens(file).collect();
     let dev = tokens.iter().any(|t| DEV_TOKENS.contains(t));
     let test = tokens.iter().any(|t| TEST_TOKENS.contains(t));
-    (is_compose_name(file) && (dev || test))
+    // `docker-compose.build.yml` builds the services from the checkout (for CI and
+    // contributors); a deployment runs the released images.
+    let build = tokens.contains(&"build");
+    (is_compose_name(file) && (dev || test || build))
         || (yaml && tokens.len() >= 3 && tokens[tokens.len() - 2] == "dev")
         || ((is_dotenv(file) || is_settings_module(dirs, file)) && dev)
 }
@@ -421,6 +451,27 @@ mod tests {
         assert_eq!(role_of("accounts/tests_views.py"), FileRole::Test);
         assert_eq!(role_of("accounts/forms_tests.py"), FileRole::Test);
         assert_eq!(role_of("src/conftest.py"), FileRole::Test);
+        assert_eq!(
+            role_of("packages/shared/src/server/outbound-url/fetch.test.ts"),
+            FileRole::Test
+        );
+        assert_eq!(role_of("web/src/Button.spec.tsx"), FileRole::Test);
+        assert_eq!(role_of("web/src/test.tsx"), FileRole::Production);
+        assert_eq!(
+            role_of("packages/shared/src/server/test-utils/tracing-factory.ts"),
+            FileRole::Test
+        );
+        assert_eq!(
+            role_of("internal/testresources/client-cert-key.pem"),
+            FileRole::Test
+        );
+        assert_eq!(
+            role_of("web/src/features/ApiKeyCreateDialogContent.stories.tsx"),
+            FileRole::Example
+        );
+        assert_eq!(role_of("web/src/stories.tsx"), FileRole::Production);
+        assert_eq!(role_of("docker-compose.build.yml"), FileRole::Development);
+        assert_eq!(role_of("docker-compose.yml"), FileRole::Production);
         assert_eq!(
             role_of(".semgrep/correctness/no-use-requests-lib.py"),
             FileRole::Test

@@ -20,14 +20,26 @@ pub struct Suppression {
 
 const MARKER: &str = "harden: ignore[";
 
+/// zizmor's inline ignore (`# zizmor: ignore[adhoc-packages]`): the project already
+/// decided about that audit on that line, and the `actions/*` rules that share an
+/// audit's name report the same thing, so it silences `actions/<name>`.
+const ZIZMOR_MARKER: &str = "zizmor: ignore[";
+
 /// Finds every directive in a file (cheap: a substring search per file first).
 pub fn collect(file: &SourceFile) -> Vec<Suppression> {
-    if !file.text.contains(MARKER) {
+    let mut out = collect_marker(file, MARKER, "");
+    out.extend(collect_marker(file, ZIZMOR_MARKER, "actions/"));
+    out
+}
+
+/// The directives written with one marker, each rule id prefixed with `prefix`.
+fn collect_marker(file: &SourceFile, marker: &str, prefix: &str) -> Vec<Suppression> {
+    if !file.text.contains(marker) {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for (pos, _) in file.text.match_indices(MARKER) {
-        let after = &file.text[pos + MARKER.len()..];
+    for (pos, _) in file.text.match_indices(marker) {
+        let after = &file.text[pos + marker.len()..];
         let Some(close) = after.find(']') else {
             continue;
         };
@@ -37,8 +49,9 @@ pub fn collect(file: &SourceFile) -> Vec<Suppression> {
         }
         let rules: Vec<String> = list
             .split(',')
-            .map(|r| r.trim().to_string())
+            .map(|r| r.trim())
             .filter(|r| !r.is_empty())
+            .map(|r| format!("{prefix}{r}"))
             .collect();
         if rules.is_empty() {
             continue;
@@ -113,5 +126,21 @@ mod tests {
         let mut other = finding(2);
         other.rule = "shell/curl-pipe-shell";
         assert!(!is_suppressed(&other, &d[..1]));
+    }
+
+    #[test]
+    fn zizmor_ignores_name_the_actions_rule() {
+        let f = SourceFile::new(
+            ".github/workflows/lic.yml",
+            "steps:\n  - run: npm install -g license-checker # zizmor: ignore[adhoc-packages]\n",
+        );
+        let d = collect(&f);
+        assert_eq!(d.len(), 1);
+        let mut adhoc = finding(2);
+        adhoc.rule = "actions/adhoc-packages";
+        assert!(is_suppressed(&adhoc, &d));
+        let mut other = finding(2);
+        other.rule = "actions/template-injection";
+        assert!(!is_suppressed(&other, &d));
     }
 }

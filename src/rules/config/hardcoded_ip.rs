@@ -44,8 +44,8 @@ when it appears in a single file.
 Not reported, to stay precise:
 - loopback (`127.0.0.0/8`, `::1`), `0.0.0.0` and `::` (bind-all is a listening
   decision, not a host), broadcast and netmasks (`255.…`), network addresses
-  ending in `.0`, link-local and the cloud metadata endpoint (`169.254.…`,
-  `fe80::`), multicast and reserved ranges, the documentation ranges
+  ending in `.0`, link-local and the cloud metadata endpoints (`169.254.…`,
+  `fe80::`, AWS's `fd00:ec2::254`), multicast and reserved ranges, the documentation ranges
   (`192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`, `2001:db8::/32`),
   well-known public resolvers (`8.8.8.8`, `1.1.1.1`, `9.9.9.9`…) and
   placeholder-like addresses whose octets are all single digits (`1.2.3.4`),
@@ -146,13 +146,25 @@ fn v6_is_host(ip: Ipv6Addr) -> bool {
         || matches!(
             ip.to_string().as_str(),
             "2001:4860:4860::8888" | "2001:4860:4860::8844" | "2606:4700:4700::1111"
+            // The AWS instance metadata endpoint over IPv6, the twin of 169.254.169.254.
+            | "fd00:ec2::254"
         ))
 }
 
 /// Whether the text just before an address says it is a version number.
 fn version_context(line_before: &str) -> bool {
     let lower = line_before.to_ascii_lowercase();
-    let tail: String = lower
+    // camelCase keys split into words: `maxExclusive` is `max exclusive`.
+    let mut words = String::with_capacity(line_before.len() + 8);
+    let mut prev_lower = false;
+    for c in line_before.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            words.push(' ');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        words.push(c.to_ascii_lowercase());
+    }
+    let tail: String = words
         .chars()
         .rev()
         .take(32)
@@ -637,6 +649,8 @@ mod tests {
             "169.254.169.254",
             "10.0.3.256",
             "pkg==10.20.30.40",
+            "      { minInclusive: \"26.5.1.651\", maxExclusive: \"26.5.6.70\" },",
+            "      { minInclusive: \"26.6.0.0\", maxExclusive: \"26.6.2.108\" },",
             "      - \"10.1.2.3:502\"",
             "      - targets: ['172.17.0.1:8888'] # Replace with the Collector's IP and port",
             "        ipv4_address: 172.28.0.10",
@@ -691,6 +705,8 @@ mod tests {
             "help = \"Examples: 'mlflow.company.com,10.0.0.100:5000'\"",
             "OID: \"3.6.1.4.1\"",
             "\"fd00:ec2::254/128\",",
+            "    \"fd00:ec2::254\",",
+            "    \"[fd00:ec2::254]\",",
             "        ipv6_address: 2a01:4f8:c17:1a2b::10",
         ] {
             assert!(ips(t).is_empty(), "{t}");

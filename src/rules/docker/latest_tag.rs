@@ -69,7 +69,8 @@ can push a new image under an old tag. Pinning by digest makes the base
 immutable and reviewable; Dependabot and Renovate keep the digest current.
 
 This is informational: tag-only pinning is a reasonable choice for many teams.
-`FROM scratch`, earlier stages and build-time `ARG`s are ignored, and untagged
+`FROM scratch`, earlier stages, build-time `ARG`s and images built on this machine
+(`localhost/org/app:builder`, podman's name for a local build) are ignored, and untagged
 or `:latest` images are left to `docker/latest-tag`.
 
 ## Example
@@ -110,7 +111,10 @@ fn external_refs(df: &Dockerfile) -> Vec<BaseRef> {
         };
         // `{{ base_image }}`: a template's placeholder, filled in when the file is
         // rendered, like a build-time `$ARG`.
+        // `localhost/org/app:builder` (no port) is podman's name for an image built on
+        // this machine, by an earlier build step: there is no registry to pin it in.
         if resolved.eq_ignore_ascii_case("scratch")
+            || resolved.to_ascii_lowercase().starts_with("localhost/")
             || util::stage_named(df, si, &resolved).is_some()
             || resolved.contains('$')
             || resolved.contains("{{")
@@ -225,6 +229,7 @@ mod tests {
         assert_eq!(n("FROM python:latest\n"), 1);
         assert_eq!(n("FROM localhost:5000/app\n"), 1);
         assert_eq!(n("FROM localhost:5000/app:1.2\n"), 0);
+        assert_eq!(n("FROM localhost/searxng/searxng\n"), 0);
         assert_eq!(n("FROM python@sha256:abcd\n"), 0);
         assert_eq!(n("FROM scratch\n"), 0);
         assert_eq!(n("FROM python:3.12 AS base\nFROM base\n"), 0);

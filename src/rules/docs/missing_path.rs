@@ -190,6 +190,14 @@ const CREATION_WORDS: &[&str] = &[
     "your ",
     "you'll",
     "new file",
+    // The reader puts a file of their own there (`place the csv file as ./worker/events.csv`).
+    "place the",
+    "place it",
+    "put the",
+    "put it",
+    "save the",
+    "save it",
+    "save as",
 ];
 
 /// Words saying the path is absent on purpose (`There is no separate ssim_loss.py`,

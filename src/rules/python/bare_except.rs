@@ -29,7 +29,8 @@ excepts that remain are get-or-create helpers, clean-up and type probes: hygiene
 with a one-word safe fix, not a release blocker), with or without a comment
 explaining the handler: a comment does not stop it catching Ctrl-C. A linter
 suppression of this same check on the `except:` line (`# noqa: E722`, a bare
-`# noqa`, `# pylint: disable=bare-except`) is the decision already made by
+`# noqa`, `# pylint: disable=bare-except`, or that pylint comment on its own line
+just above) is the decision already made by
 someone who ran that linter, and is not reported again; code generators such as
 openapi-python-client write their union-type parsing that way. `python/swallowed-exception` does not report
 bare excepts again, so one handler is one finding.
@@ -109,22 +110,40 @@ impl Rule for BareExcept {
 /// (`# noqa: E722`, a bare `# noqa`, `# pylint: disable=bare-except` or `W0702`):
 /// someone ran a linter that reports bare excepts and kept this one on purpose —
 /// code generators such as openapi-python-client write it that way.
+/// A pylint `disable` comment on its own line just above the `except:` counts too: pylint
+/// applies it from that line to the end of the block (`# pylint: disable=bare-except`
+/// written over the handler).
 fn suppressed_by_linter(clause: tree_sitter::Node<'_>, text: &str) -> bool {
     let start = clause.start_byte().min(text.len());
     let line = text
         .get(start..)
         .and_then(|rest| rest.split('\n').next())
         .unwrap_or("");
-    let Some(hash) = line.find('#') else {
-        return false;
-    };
-    let comment = line[hash + 1..].to_ascii_lowercase();
-    let comment = comment.trim();
-    if let Some(noqa) = comment.strip_prefix("noqa") {
-        let codes = noqa.trim_start();
-        // `# noqa` alone silences every check on the line; `# noqa: E722, B001` names it.
-        return codes.is_empty() || (codes.starts_with(':') && codes.contains("e722"));
+    if let Some(hash) = line.find('#') {
+        let comment = line[hash + 1..].to_ascii_lowercase();
+        let comment = comment.trim();
+        if let Some(noqa) = comment.strip_prefix("noqa") {
+            let codes = noqa.trim_start();
+            // `# noqa` alone silences every check on the line; `# noqa: E722, B001` names it.
+            return codes.is_empty() || (codes.starts_with(':') && codes.contains("e722"));
+        }
+        if pylint_disables_bare_except(comment) {
+            return true;
+        }
     }
+    let line_start = text.get(..start).and_then(|b| b.rfind('\n')).unwrap_or(0);
+    let above = text
+        .get(..line_start)
+        .and_then(|b| b.rsplit('\n').next())
+        .unwrap_or("")
+        .trim();
+    above
+        .strip_prefix('#')
+        .is_some_and(|c| pylint_disables_bare_except(&c.to_ascii_lowercase()))
+}
+
+/// `pylint: disable=bare-except` (or its code `W0702`) in a comment's text.
+fn pylint_disables_bare_except(comment: &str) -> bool {
     comment.contains("pylint:")
         && comment.contains("disable")
         && (comment.contains("bare-except") || comment.contains("w0702"))

@@ -201,6 +201,19 @@ const HELPER_NAMES: &[&str] = &[
 
 fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut Sink<'_>) {
     let nodes: Vec<Node<'_>> = m.in_scope(body).collect();
+    // `global conn` / `nonlocal conn`: assigning the name stores the resource outside
+    // the function (a module-level connection an engine's `init()` opens for `search()`).
+    let outer: Vec<&str> = nodes
+        .iter()
+        .filter(|n| matches!(n.kind(), "global_statement" | "nonlocal_statement"))
+        .flat_map(|n| {
+            let mut c = n.walk();
+            n.named_children(&mut c)
+                .filter(|i| i.kind() == "identifier")
+                .map(|i| m.text(i))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     // (variable, call, what, connection variable for cursors)
     let mut opened: Vec<(String, Node<'_>, What, Option<String>)> = Vec::new();
     for n in &nodes {
@@ -239,7 +252,7 @@ fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut 
             })
             .flatten();
         let name = m.text(left).to_string();
-        if opened.iter().any(|(v, ..)| *v == name) {
+        if outer.contains(&name.as_str()) || opened.iter().any(|(v, ..)| *v == name) {
             continue;
         }
         opened.push((name, call, what, conn_var));

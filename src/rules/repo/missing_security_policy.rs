@@ -18,7 +18,8 @@ Without a security policy, the person who finds a vulnerability in your service
 opens a public issue, posts on social media, or gives up. GitHub shows
 `SECURITY.md` (at the root, in `.github/` or in `docs/`) on the repository's
 Security tab and links it from the new-issue page; OpenSSF Scorecard's
-`Security-Policy` check looks for the same file.
+`Security-Policy` check looks for the same file. A Kubernetes project's
+`SECURITY_CONTACTS`, which sends reporters to the organization's process, counts too.
 
 ## Example
 A repository with a README, code and CI, and no `SECURITY.md` anywhere.
@@ -38,7 +39,15 @@ marked placeholder, and `harden status` keeps the `security-policy` control at
 /// The marker `harden status` looks for to tell a scaffold from a real policy.
 pub const CONTACT_PLACEHOLDER: &str = "REPLACE-WITH-SECURITY-CONTACT";
 
-const LOCATIONS: &[&str] = &["SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md"];
+/// Where a policy is found. `SECURITY_CONTACTS` is the Kubernetes projects' file: it
+/// names the security contacts and sends reporters to the organization's private
+/// process (<https://kubernetes.io/security/>).
+const LOCATIONS: &[&str] = &[
+    "SECURITY.md",
+    ".github/SECURITY.md",
+    "docs/SECURITY.md",
+    "SECURITY_CONTACTS",
+];
 
 impl Rule for MissingSecurityPolicy {
     fn meta(&self) -> &'static RuleMeta {

@@ -133,7 +133,18 @@ pub fn is_api_description(ext: &str, text: &str) -> bool {
         return false;
     }
     let head = &text[..crate::source::floor_char_boundary(text, 4096)];
-    API_DESCRIPTION.is_match(head)
+    API_DESCRIPTION.is_match(head) || is_fern_definition(head)
+}
+
+static FERN_TOP_KEYS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^(?:types|service|errors):[ \t]*$").expect("static regex"));
+
+/// A Fern API definition (`fern/apis/*/definition/*.yml`: top-level `types:`,
+/// `service:`, `errors:`, with Fern's schema comment or `imports:`): its values are type
+/// names (`changePassword: ScimFeatureSupport`) and examples, like an OpenAPI description.
+fn is_fern_definition(head: &str) -> bool {
+    FERN_TOP_KEYS.is_match(head)
+        && (head.contains("fern.schema.json") || head.lines().any(|l| l.trim_end() == "imports:"))
 }
 
 /// The baseline or allowlist of a secret scanner (detect-secrets' `.secrets.baseline`,
@@ -906,8 +917,30 @@ pub fn is_weak_default(value: &str) -> bool {
     wordy || is_counting_sequence(&lower)
 }
 
-/// `0123456789abcdef`, `12345678`, `abcdefgh`: runs of consecutive characters cover it.
+/// `0123456789abcdef`, `12345678`, `abcdefgh`: runs of consecutive characters cover it,
+/// also after a key-format prefix of short letter groups (`sk-lf-1234567890`,
+/// `pk_test_12345678`): the prefix is the provider's, the counting body the placeholder.
 fn is_counting_sequence(lower: &str) -> bool {
+    counting_run(lower) || key_prefix_body(lower).is_some_and(counting_run)
+}
+
+/// The part of `sk-lf-1234567890` after its prefix of letter groups of at most four
+/// characters, each followed by `-` or `_`; `None` when there is no such prefix.
+fn key_prefix_body(lower: &str) -> Option<&str> {
+    let mut rest = lower;
+    let mut stripped = false;
+    while let Some(at) = rest.find(['-', '_']) {
+        let group = &rest[..at];
+        if group.is_empty() || group.len() > 4 || !group.bytes().all(|c| c.is_ascii_lowercase()) {
+            break;
+        }
+        rest = &rest[at + 1..];
+        stripped = true;
+    }
+    stripped.then_some(rest)
+}
+
+fn counting_run(lower: &str) -> bool {
     let b = lower.as_bytes();
     if b.len() < 8 {
         return false;
@@ -1550,6 +1583,9 @@ mod tests {
             "GoodNewsEveryone",
             "0123456789abcdef0123456789abcdef01234567",
             "12345678",
+            // A provider's key prefix before a counting body (langfuse's seed keys).
+            "sk-lf-1234567890",
+            "pk_test_1234567890abcdef",
         ] {
             assert!(is_weak_default(v), "{v}");
         }
@@ -1568,6 +1604,8 @@ mod tests {
         assert!(!looks_generated("local_dev_pwd"));
         assert!(!looks_generated("Tq8#mLz2vKp"));
         assert!(!looks_generated("0123456789abcdef0123456789abcdef"));
+        assert!(!looks_generated("sk-lf-1234567890abcdef"));
+        assert!(looks_generated("sk-lf-7f3a9c2e4b1d8f60"));
         assert!(is_uuid("bada5566-a7aa-401f-bd96-45619a55120d"));
         assert!(!is_uuid("bada5566a7aa401fbd9645619a55120d"));
         assert!(is_scanner_baseline(".secrets.baseline"));

@@ -66,8 +66,8 @@ What it does not report, to stay precise:
 - secret-scanner baselines and allowlists (`.secrets.baseline`, `.gitleaks.toml`,
   `.gitleaksignore`): hashes of findings;
 - OpenAPI and Swagger descriptions (`openapi: 3.…` / `"swagger": "2.0"` at the top of
-  a YAML or JSON file): they document requests and responses, and their literal values
-  are examples;
+  a YAML or JSON file) and Fern API definitions (top-level `types:`/`service:`): they
+  document requests and responses, and their literal values are examples or type names;
 - values set in Python blocks that only run in tests (`if TESTING:`), and test
   modules by their conventions (Django `tests.py`, `tests_*.py`, `*_e2e.py`,
   `.env.test`, `settings/test.py`);
