@@ -160,6 +160,13 @@ fn logical_lines(text: &str) -> Option<Vec<(usize, Vec<Token>)>> {
                     if word == b"and" || word == b"or" {
                         operators += 1;
                     }
+                    // Two names in a row, neither a keyword (`docker compose exec` in a
+                    // shell script named `.py`): not Python, so the parser decides.
+                    if let Some(prev) = cur.last().filter(|t| t.kind == Tok::Name) {
+                        if !joins_names(word) && !joins_names(&b[prev.start..prev.end]) {
+                            return None;
+                        }
+                    }
                     push(&mut cur, &mut indent, b, Tok::Name, start, i)?;
                 }
             }
@@ -637,6 +644,13 @@ fn dotted_name(b: &[u8], toks: &[Token], mut i: usize) -> Option<(Range<usize>, 
     Some((first.start..end, i))
 }
 
+/// A keyword that may stand next to a name: the hard keywords, the soft ones
+/// (`match`, `case`, `type`) and Python 2's `print`/`exec` statements, which the
+/// grammar accepts.
+fn joins_names(w: &[u8]) -> bool {
+    is_keyword(w) || matches!(w, b"match" | b"case" | b"type" | b"print" | b"exec")
+}
+
 /// Python's hard keywords: never a module name.
 fn is_keyword(w: &[u8]) -> bool {
     matches!(
@@ -786,6 +800,7 @@ mod tests {
             "if x: if y: import a\n",
             "\u{feff}import a\n",
             "x = a\u{a0}b\n",
+            "docker compose exec -u app web ./manage.py \"$@\"\n",
         ] {
             assert_eq!(scan(bad), None, "{bad:?}");
         }
