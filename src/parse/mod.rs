@@ -6,6 +6,7 @@ pub mod git_index;
 pub mod helm;
 pub mod image;
 pub mod makefile;
+pub mod py_imports;
 pub mod python;
 pub mod requirements;
 pub mod shell;

@@ -6,6 +6,9 @@ use std::sync::Mutex;
 
 use tree_sitter::Node;
 
+use crate::parse::py_imports::{self, Enclosing, ImportStatement};
+use crate::parse::python::PythonTree;
+
 use super::common;
 use super::stdlib::STDLIB;
 use crate::finding::{Related, Severity};
@@ -446,57 +449,120 @@ fn is_stdlib(top: &str) -> bool {
 
 /// Whether an import is optional (guarded by `try/except ImportError`, a type
 /// check or a version/platform test), and whether it sits inside a function.
-fn guard_of(node: Node<'_>, src: &[u8]) -> (bool, bool) {
+/// `enclosing` is innermost first.
+fn guard_of(enclosing: &[Enclosing], text: &str) -> (bool, bool) {
     let mut lazy = false;
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        match n.kind() {
-            "function_definition" => lazy = true,
-            "try_statement" => {
-                let mut c = n.walk();
-                for ch in n.children(&mut c) {
-                    if ch.kind() == "except_clause" || ch.kind() == "except_group_clause" {
-                        let t = ch.utf8_text(src).unwrap_or("");
-                        let head = t.split(':').next().unwrap_or("");
-                        if head.trim() == "except"
-                            || head.contains("ImportError")
-                            || head.contains("ModuleNotFoundError")
-                            || head.contains("Exception")
-                        {
-                            return (true, lazy);
-                        }
-                    }
-                }
-            }
-            "if_statement" | "elif_clause" => {
-                if let Some(cond) = n.child_by_field_name("condition") {
-                    let t = cond.utf8_text(src).unwrap_or("");
-                    if [
-                        "TYPE_CHECKING",
-                        "version_info",
-                        "platform",
-                        "PY2",
-                        "PY3",
-                        "sys.version",
-                        "os.name",
-                        "find_spec",
-                        "HAS_",
-                        "_AVAILABLE",
-                    ]
-                    .iter()
-                    .any(|k| t.contains(k))
-                        // `if CHECK_XLA.is_available:`, `if is_torch_xla_available():`
-                        || t.to_ascii_lowercase().contains("available")
+    for e in enclosing {
+        match e {
+            Enclosing::Function => lazy = true,
+            Enclosing::Try(excepts) => {
+                for clause in excepts {
+                    let t = text.get(clause.clone()).unwrap_or("");
+                    let head = t.split(':').next().unwrap_or("");
+                    if head.trim() == "except"
+                        || head.contains("ImportError")
+                        || head.contains("ModuleNotFoundError")
+                        || head.contains("Exception")
                     {
                         return (true, lazy);
                     }
                 }
             }
-            _ => {}
+            Enclosing::If(cond) => {
+                let t = text.get(cond.clone()).unwrap_or("");
+                if [
+                    "TYPE_CHECKING",
+                    "version_info",
+                    "platform",
+                    "PY2",
+                    "PY3",
+                    "sys.version",
+                    "os.name",
+                    "find_spec",
+                    "HAS_",
+                    "_AVAILABLE",
+                ]
+                .iter()
+                .any(|k| t.contains(k))
+                    // `if CHECK_XLA.is_available:`, `if is_torch_xla_available():`
+                    || t.to_ascii_lowercase().contains("available")
+                {
+                    return (true, lazy);
+                }
+            }
         }
-        cur = n.parent();
     }
     (false, lazy)
+}
+
+/// The import statements of a parsed module, as [`py_imports::scan`] reads them
+/// from the text: the scanner answers for most files, the tree for the rest.
+fn statements_of_tree(tree: &PythonTree, text: &str) -> Vec<ImportStatement> {
+    // Imports are statements: only nodes that hold statements are descended into.
+    let statements = |n: Node<'_>| crate::parse::python::node_holds_statements(n);
+    let k = crate::parse::python::kinds();
+    let mut out = Vec::new();
+    for n in tree.descendants_pruned(tree.root(), statements) {
+        if n.kind_id() != k.import_statement && n.kind_id() != k.import_from_statement {
+            continue;
+        }
+        let mut modules: Vec<Node<'_>> = Vec::new();
+        match n.kind() {
+            "import_statement" => {
+                let mut c = n.walk();
+                for ch in n.named_children(&mut c) {
+                    match ch.kind() {
+                        "dotted_name" => modules.push(ch),
+                        "aliased_import" => {
+                            if let Some(d) = ch.child_by_field_name("name") {
+                                modules.push(d);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "import_from_statement" => {
+                if let Some(m) = n.child_by_field_name("module_name") {
+                    if m.kind() == "dotted_name" {
+                        modules.push(m);
+                    }
+                }
+            }
+            _ => continue,
+        }
+        let mut enclosing = Vec::new();
+        let mut cur = n.parent();
+        while let Some(p) = cur {
+            match p.kind() {
+                "function_definition" => enclosing.push(Enclosing::Function),
+                "try_statement" => {
+                    let mut c = p.walk();
+                    let excepts = p
+                        .children(&mut c)
+                        .filter(|ch| {
+                            ch.kind() == "except_clause" || ch.kind() == "except_group_clause"
+                        })
+                        .map(|ch| py_imports::through_first_colon(text, ch.byte_range()))
+                        .collect();
+                    enclosing.push(Enclosing::Try(excepts));
+                }
+                "if_statement" | "elif_clause" => {
+                    if let Some(cond) = p.child_by_field_name("condition") {
+                        enclosing.push(Enclosing::If(cond.byte_range()));
+                    }
+                }
+                _ => {}
+            }
+            cur = p.parent();
+        }
+        out.push(ImportStatement {
+            start: n.start_byte(),
+            modules: modules.iter().map(|m| m.byte_range()).collect(),
+            enclosing,
+        });
+    }
+    out
 }
 
 /// The dependencies a script declares for itself in PEP 723 inline metadata
@@ -598,59 +664,39 @@ impl Rule for UndeclaredImport {
         if cx.role != FileRole::Production || skip_file(&cx.file.path) {
             return;
         }
-        let src = cx.file.text.as_bytes();
-        let inline_declared = inline_script_dependencies(&cx.file.text);
-        let path_edited_at = sys_path_edit(&cx.file.text);
-        let mut local = Vec::new();
-        // Imports are statements: only nodes that hold statements are descended into.
-        let statements = |n: Node<'_>| crate::parse::python::node_holds_statements(n);
-        let Some(tree) = py.tree() else {
-            return;
+        let text = cx.file.text.as_str();
+        // A tree another rule already asked for is at hand; otherwise the scanner
+        // reads the imports, and only text it cannot vouch for is parsed.
+        let statements = match py.parsed() {
+            None => py_imports::scan(text),
+            Some(_) => None,
         };
-        let k = crate::parse::python::kinds();
-        for n in tree.descendants_pruned(tree.root(), statements) {
-            if n.kind_id() != k.import_statement && n.kind_id() != k.import_from_statement {
+        let statements = match statements {
+            Some(s) => s,
+            None => match py.tree() {
+                Some(tree) => statements_of_tree(tree, text),
+                None => return,
+            },
+        };
+        let inline_declared = inline_script_dependencies(text);
+        let path_edited_at = sys_path_edit(text);
+        let mut local = Vec::new();
+        let mut lines = LineCounter::default();
+        for n in statements {
+            if n.modules.is_empty() {
                 continue;
             }
-            let mut modules: Vec<Node<'_>> = Vec::new();
-            match n.kind() {
-                "import_statement" => {
-                    let mut c = n.walk();
-                    for ch in n.named_children(&mut c) {
-                        match ch.kind() {
-                            "dotted_name" => modules.push(ch),
-                            "aliased_import" => {
-                                if let Some(d) = ch.child_by_field_name("name") {
-                                    modules.push(d);
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                "import_from_statement" => {
-                    if let Some(m) = n.child_by_field_name("module_name") {
-                        if m.kind() == "dotted_name" {
-                            modules.push(m);
-                        }
-                    }
-                }
-                _ => continue,
-            }
-            if modules.is_empty() {
-                continue;
-            }
-            let (optional, lazy) = guard_of(n, src);
+            let (optional, lazy) = guard_of(&n.enclosing, text);
             // A function that imports after the file put a directory on `sys.path`
             // imports from there (a checked-out model repository, a sibling tool), not a
             // distribution. Top-level imports after `sys.path.insert(0, "src")` (a script
             // reaching the project's own package) are still checked.
-            if optional || (lazy && path_edited_at.is_some_and(|at| n.start_byte() > at)) {
+            if optional || (lazy && path_edited_at.is_some_and(|at| n.start > at)) {
                 continue;
             }
-            for m in modules {
-                let dotted = m
-                    .utf8_text(src)
+            for m in n.modules {
+                let dotted = text
+                    .get(m.clone())
                     .unwrap_or("")
                     .replace(char::is_whitespace, "");
                 let top = dotted.split('.').next().unwrap_or("").to_string();
@@ -661,12 +707,12 @@ impl Rule for UndeclaredImport {
                 if is_declared(&top, &two, &inline_declared) {
                     continue;
                 }
-                let line = m.start_position().row + 1;
+                let line = lines.line_of(text, m.start);
                 local.push(Import {
                     top,
                     dotted: two,
                     lazy,
-                    at: cx.locate(m.start_byte()..m.end_byte(), "imported here too"),
+                    at: cx.locate(m, "imported here too"),
                     snippet: crate::source::snippet_of(cx.file, line),
                 });
             }
@@ -787,6 +833,28 @@ impl Rule for UndeclaredImport {
     }
 }
 
+/// 1-based line numbers of offsets asked in increasing order (imports come in file
+/// order), counting `\n` as the parser does.
+#[derive(Default)]
+struct LineCounter {
+    at: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    fn line_of(&mut self, text: &str, offset: usize) -> usize {
+        let b = text.as_bytes();
+        let offset = offset.min(b.len());
+        if offset < self.at {
+            self.at = 0;
+            self.newlines = 0;
+        }
+        self.newlines += b[self.at..offset].iter().filter(|&&c| c == b'\n').count();
+        self.at = offset;
+        self.newlines + 1
+    }
+}
+
 /// Normalised names of the distributions the repository's Python lockfiles
 /// (`uv.lock`, `poetry.lock`, `Pipfile.lock`, pinned requirements…) install.
 fn locked_python_distributions(repo: &RepoCx<'_>) -> BTreeSet<String> {
@@ -817,6 +885,99 @@ fn is_hand_run_script(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where the scanner answers, it reads what the tree shows: the same statements,
+    /// modules and enclosing blocks.
+    #[test]
+    fn scanner_agrees_with_the_tree_on_tricky_modules() {
+        let cases = [
+            "# -*- coding: latin-1 -*-\nimport os, yaml as y\nfrom a.b import (c,\n    d)  # import e\n",
+            "s = 'import x'\nt = \"\"\"\nimport y\n\"\"\"\nimport \\\n    z.w\n",
+            "from __future__ import annotations\nfrom . import a\nfrom ..b import c\nfrom .d.e import f\n",
+            "try:\n    import a\nexcept (ImportError, OSError):\n    a = None\nelse:\n    import b\nfinally:\n    import c\n",
+            "try:\n    import a\nexcept ValueError:\n    pass\nexcept ModuleNotFoundError as e:\n    import b\n",
+            "if TYPE_CHECKING:\n    import a\nelif sys.version_info >= (3, 8):\n    import b\nelif x:\n    import c\nelse:\n    import d\n",
+            "def f():\n    def g():\n        import a\n    return g\nclass C:\n    import b\n    async def h(self):\n        import c\n",
+            "if x: import a\nelse: import b\ntry: import c\nexcept ImportError: pass\nfor i in y:\n    with z as w:\n        import d\n",
+            "@decorator(arg=lambda: 1)\ndef f(x: int = 1, *, y: 'a:b' = {1: 2}) -> Dict[str, int]:\n    import a; import b.c as d\n",
+            "match command:\n    case [x, y]:\n        import a\n    case _:\n        pass\nimport b\n",
+            "if (m := f()) and is_torch_available():\n    import torch\nwhile True:\n    import a\nelse:\n    import b\n",
+            "x = f'{a!r:>10}' + rb'\\'' + u'\\u1234'\nimport a\r\nif b:\r\n\timport c\r\n",
+            "class A(\n    B,\n):\n    '''Doc: import x'''\n\n    # import y\n    def f(self):\n        pass\n\n\nimport z\n",
+        ];
+        for text in cases {
+            let scanned = py_imports::scan(text);
+            assert!(scanned.is_some(), "{text:?}");
+            let tree = PythonTree::parse_checked(text)
+                .map(|t| statements_of_tree(&t, text))
+                .unwrap_or_default();
+            let scanned: Vec<_> = scanned
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|s| !s.modules.is_empty())
+                .collect();
+            let tree: Vec<_> = tree.into_iter().filter(|s| !s.modules.is_empty()).collect();
+            assert_eq!(scanned, tree, "{text:?}");
+        }
+    }
+
+    /// The scanner against the tree on every `.py` file under `HARDEN_IMPORTS_CORPUS`
+    /// (`HARDEN_IMPORTS_CORPUS=/work/corpus cargo test --lib scanner_agrees -- --ignored
+    /// --nocapture`): where the scanner answers, it must find what the tree finds.
+    #[test]
+    #[ignore]
+    fn scanner_agrees_with_the_tree_on_a_corpus() {
+        let Ok(root) = std::env::var("HARDEN_IMPORTS_CORPUS") else {
+            return;
+        };
+        let mut dirs = vec![std::path::PathBuf::from(root)];
+        let (mut files, mut answered, mut differ) = (0, 0, 0);
+        while let Some(d) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                let Ok(ft) = e.file_type() else { continue };
+                if ft.is_dir() {
+                    dirs.push(p);
+                    continue;
+                }
+                if !ft.is_file() || p.extension().is_none_or(|x| x != "py") {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                files += 1;
+                let Some(scanned) = py_imports::scan(&text) else {
+                    continue;
+                };
+                answered += 1;
+                let keep = |v: Vec<ImportStatement>| -> Vec<ImportStatement> {
+                    v.into_iter().filter(|s| !s.modules.is_empty()).collect()
+                };
+                let tree = PythonTree::parse_checked(&text)
+                    .map(|t| keep(statements_of_tree(&t, &text)))
+                    .unwrap_or_default();
+                let scanned = keep(scanned);
+                if scanned != tree {
+                    differ += 1;
+                    if differ <= 40 {
+                        let first = scanned
+                            .iter()
+                            .zip(tree.iter())
+                            .find(|(a, b)| a != b)
+                            .map(|(a, b)| format!("{a:?}\n   tree {b:?}"))
+                            .unwrap_or_else(|| format!("{} vs {}", scanned.len(), tree.len()));
+                        eprintln!("DIFF {}: {first}", p.display());
+                    }
+                }
+            }
+        }
+        eprintln!("files {files}, scanner answered {answered}, differ {differ}");
+        assert_eq!(differ, 0);
+    }
 
     #[test]
     fn pep723_inline_metadata() {
