@@ -89,7 +89,8 @@ pub struct RepeatedEdit {
     pub rule: &'static str,
     /// A fragment every message of this kind contains.
     pub marker: &'static str,
-    /// Id suffix of the task (`T-k8s-privileged-no-escalation`).
+    /// Id suffix of the task (`T-k8s-privileged-no-escalation`); empty when every
+    /// finding of the rule is this kind (the rule's id says it already).
     pub slug: &'static str,
     /// What a person does, as the task's title.
     pub action: &'static str,
@@ -121,7 +122,7 @@ pub const REPEATED_EDITS: &[RepeatedEdit] = &[
     RepeatedEdit {
         rule: "docker/pip-no-cache-dir",
         marker: "without `--no-cache-dir`",
-        slug: "flag",
+        slug: "",
         action: "Add `--no-cache-dir` to each `pip install`",
         why: "pip's download cache stays in the image layer: a larger image to pull and scan",
         edit: "`--no-cache-dir`",
@@ -130,7 +131,7 @@ pub const REPEATED_EDITS: &[RepeatedEdit] = &[
     RepeatedEdit {
         rule: "docker/add-instead-of-copy",
         marker: "use `COPY`",
-        slug: "copy",
+        slug: "local",
         action: "Replace `ADD` of local files with `COPY`",
         why: "`ADD` silently unpacks archives, so what lands in the image depends on the file's format",
         edit: "`ADD` → `COPY`",

@@ -91,6 +91,13 @@ pub fn repeated_basis(
     let files = files.max(1);
     let findings = findings.max(files);
     let capped = super::effort::raw_hours(model, findings, files) > model.cap;
+    if findings <= 1 {
+        return format!(
+            "a single change ({}): {} h to read, fix and test it",
+            kind.edit,
+            h2(model.base)
+        );
+    }
     let mut out = format!(
         "the same edit ({}) at {findings} place{} in {files} file{}, no decision per place: {} h for the first (read, fix, test)",
         kind.edit,

@@ -128,7 +128,11 @@ pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
         } else if is_tooling_finding(&i.path, &i.rule) {
             tooling.push(i);
         } else {
-            let kind = effort::repeated_edit(&i.rule, &i.message).map_or("", |k| k.slug);
+            // A kind without a suffix stays with the rule's other findings (one id).
+            let kind = effort::repeated_edit(&i.rule, &i.message)
+                .map(|k| k.slug)
+                .filter(|s| !s.is_empty())
+                .unwrap_or("");
             by_rule.entry((i.rule.as_str(), kind)).or_default().push(i);
         }
     }
@@ -626,7 +630,7 @@ fn make_task(
             .unwrap_or_default(),
     };
     let mut id = task_id(rule, scope);
-    if let Some(k) = kind {
+    if let Some(k) = kind.filter(|k| !k.slug.is_empty()) {
         id.push('-');
         id.push_str(k.slug);
     }
