@@ -77,6 +77,87 @@ pub const RULE_EFFORT: &[(&str, EffortModel)] = &[
     ("design/duplicated-parameters", m(2.0, 0.5, 0.0, 6.0)),
 ];
 
+/// A kind of finding whose fix is one literal edit, the same at every place: no
+/// decision per place (which exceptions to catch, how much memory a workload needs),
+/// so the work is the first place's reading and testing plus a few minutes per copy.
+/// Matched by rule and a fragment of the finding's message, so a rule whose findings
+/// mix a design question (a `privileged: true` container: does it need it?) with a
+/// one-line setting (`allowPrivilegeEscalation: false`) plans them apart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RepeatedEdit {
+    /// The rule whose findings this kind is part of.
+    pub rule: &'static str,
+    /// A fragment every message of this kind contains.
+    pub marker: &'static str,
+    /// Id suffix of the task (`T-k8s-privileged-no-escalation`); empty when every
+    /// finding of the rule is this kind (the rule's id says it already).
+    pub slug: &'static str,
+    /// What a person does, as the task's title.
+    pub action: &'static str,
+    /// Why it matters, in place of the rule's summary (which covers every kind).
+    pub why: &'static str,
+    /// The edit, as the estimate names it.
+    pub edit: &'static str,
+    /// What else the estimate assumes (a shared base that takes the edit once).
+    pub note: &'static str,
+}
+
+/// Hours per further copy of a [`RepeatedEdit`]: open the file, add the line, look at the diff.
+pub const REPEATED_PER_PLACE: f64 = 0.1;
+
+/// Upper bound of a [`RepeatedEdit`] task: past a few dozen copies a script does it.
+pub const REPEATED_CAP: f64 = 3.0;
+
+/// The kinds of finding fixed by the same literal edit everywhere.
+pub const REPEATED_EDITS: &[RepeatedEdit] = &[
+    RepeatedEdit {
+        rule: "k8s/privileged",
+        marker: "does not set `allowPrivilegeEscalation: false`",
+        slug: "no-escalation",
+        action: "Set `allowPrivilegeEscalation: false` in each container's `securityContext`",
+        why: "without it a process in the container can gain more privileges than it started with (setuid binaries, file capabilities)",
+        edit: "`allowPrivilegeEscalation: false`",
+        note: "where the manifests share a kustomize base or a chart, one patch or value covers them",
+    },
+    RepeatedEdit {
+        rule: "docker/pip-no-cache-dir",
+        marker: "without `--no-cache-dir`",
+        slug: "",
+        action: "Add `--no-cache-dir` to each `pip install`",
+        why: "pip's download cache stays in the image layer: a larger image to pull and scan",
+        edit: "`--no-cache-dir`",
+        note: "",
+    },
+    RepeatedEdit {
+        rule: "docker/add-instead-of-copy",
+        marker: "use `COPY`",
+        slug: "local",
+        action: "Replace `ADD` of local files with `COPY`",
+        why: "`ADD` silently unpacks archives, so what lands in the image depends on the file's format",
+        edit: "`ADD` → `COPY`",
+        note: "",
+    },
+];
+
+/// The repeated-edit kind a finding of `rule` with `message` is, if any.
+pub fn repeated_edit(rule: &str, message: &str) -> Option<&'static RepeatedEdit> {
+    REPEATED_EDITS
+        .iter()
+        .find(|k| k.rule == rule && message.contains(k.marker))
+}
+
+/// The effort model of a repeated edit: the rule's first place, then
+/// [`REPEATED_PER_PLACE`] per further copy, whatever file it is in.
+pub fn repeated_model(rule: &str) -> EffortModel {
+    let base = model_for(rule).base;
+    m(
+        base,
+        REPEATED_PER_PLACE,
+        REPEATED_PER_PLACE,
+        REPEATED_CAP.max(base),
+    )
+}
+
 /// Per-family parameters.
 pub const FAMILY_EFFORT: &[(&str, EffortModel)] = &[
     ("shell", m(0.5, 0.25, 0.1, 6.0)),
@@ -120,7 +201,8 @@ pub fn raw_hours(model: EffortModel, findings: usize, files: usize) -> f64 {
 pub fn estimate(model: EffortModel, findings: usize, files: usize) -> f64 {
     let raw = raw_hours(model, findings, files);
     let clamped = raw.min(model.cap.max(model.base)).max(model.base);
-    ((clamped * 2.0).ceil() / 2.0).max(0.5)
+    // Tolerance for sums of tenths (1 + 0.1 × 15 is 2.5000000000000004, not 3 h).
+    (((clamped * 2.0) - 1e-9).ceil() / 2.0).max(0.5)
 }
 
 /// Hours and size of a task.

@@ -81,6 +81,43 @@ pub fn estimate_basis(rule: &str, model: EffortModel, findings: usize, files: us
     }
 }
 
+/// What a repeated-edit estimate assumes: one literal edit, the same at every place.
+pub fn repeated_basis(
+    kind: &super::effort::RepeatedEdit,
+    model: EffortModel,
+    findings: usize,
+    files: usize,
+) -> String {
+    let files = files.max(1);
+    let findings = findings.max(files);
+    let capped = super::effort::raw_hours(model, findings, files) > model.cap;
+    if findings <= 1 {
+        return format!(
+            "a single change ({}): {} h to read, fix and test it",
+            kind.edit,
+            h2(model.base)
+        );
+    }
+    let mut out = format!(
+        "the same edit ({}) at {findings} place{} in {files} file{}, no decision per place: {} h for the first (read, fix, test)",
+        kind.edit,
+        if findings == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" },
+        h2(model.base)
+    );
+    if findings > 1 {
+        out.push_str(&format!(", {} h per further place", h2(model.per_hit)));
+    }
+    if capped {
+        out.push_str(&format!("; capped at {} h", h2(model.cap)));
+    }
+    if !kind.note.is_empty() {
+        out.push_str("; ");
+        out.push_str(kind.note);
+    }
+    out
+}
+
 /// Hours with up to two decimals and no trailing zeros ("0.25", "0.5", "3").
 fn h2(h: f64) -> String {
     let s = format!("{h:.2}");
@@ -98,9 +135,26 @@ pub fn verify(t: &Task) -> Vec<String> {
         _ => String::new(),
     };
     for r in t.rules.iter().filter(|r| !r.starts_with("design/")) {
-        out.push(format!(
-            "`harden scan --repository --rule {r} --fail-on info` reports nothing{scope}"
-        ));
+        // A repeated-edit task is one kind of the rule's findings: the rule's other
+        // kinds (a `privileged: true` container) are another task's.
+        let kind = t
+            .findings
+            .first()
+            .and_then(|f| super::effort::repeated_edit(r, &f.message))
+            .filter(|k| {
+                t.findings
+                    .iter()
+                    .all(|f| super::effort::repeated_edit(r, &f.message) == Some(*k))
+            });
+        match kind {
+            Some(k) => out.push(format!(
+                "`harden scan --repository --rule {r} --fail-on info` reports no finding with \"{}\"{scope}",
+                k.marker
+            )),
+            None => out.push(format!(
+                "`harden scan --repository --rule {r} --fail-on info` reports nothing{scope}"
+            )),
+        }
         for (id, control) in super::phases::RULE_CONTROL {
             if id == r {
                 out.push(format!("`harden status` shows `{control}` as done"));

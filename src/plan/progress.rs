@@ -241,11 +241,12 @@ pub fn compare(
 
     let open_rules: BTreeMap<&str, usize> = {
         let mut m = BTreeMap::new();
-        // Archived findings are the archived-code task's, not their rules' phases'.
-        for i in after_items
-            .iter()
-            .filter(|i| !super::tasks::is_archived(&i.path))
-        {
+        // Archived findings are the archived-code task's, and tooling findings the
+        // tooling task's, not their rules' phases'.
+        for i in after_items.iter().filter(|i| {
+            !super::tasks::is_archived(&i.path)
+                && !super::tasks::is_tooling_finding(&i.path, &i.rule)
+        }) {
             *m.entry(i.rule.as_str()).or_insert(0) += 1;
         }
         m

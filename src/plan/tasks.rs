@@ -117,20 +117,33 @@ pub fn group(items: &[Item]) -> Vec<Task> {
 
 /// [`group`] with the `[plan]` overrides of `harden.toml`.
 pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
-    let mut by_rule: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    // Findings of one rule, apart by repeated-edit kind (a one-line setting and a
+    // design question of the same rule are different work).
+    let mut by_rule: BTreeMap<(&str, &str), Vec<&Item>> = BTreeMap::new();
     let mut archived: Vec<&Item> = Vec::new();
+    let mut tooling: Vec<&Item> = Vec::new();
     for i in items {
         if is_archived(&i.path) {
             archived.push(i);
+        } else if is_tooling_finding(&i.path, &i.rule) {
+            tooling.push(i);
         } else {
-            by_rule.entry(i.rule.as_str()).or_default().push(i);
+            // A kind without a suffix stays with the rule's other findings (one id).
+            let kind = effort::repeated_edit(&i.rule, &i.message)
+                .map(|k| k.slug)
+                .filter(|s| !s.is_empty())
+                .unwrap_or("");
+            by_rule.entry((i.rule.as_str(), kind)).or_default().push(i);
         }
     }
     let mut tasks = Vec::new();
     if !archived.is_empty() {
         tasks.push(archived_task(&archived));
     }
-    for (rule, list) in by_rule {
+    if !tooling.is_empty() {
+        tasks.push(tooling_task(&tooling));
+    }
+    for ((rule, _), list) in by_rule {
         if rule == VULN_RULE {
             tasks.extend(vuln_tasks(&list, ov));
             continue;
@@ -166,10 +179,11 @@ pub fn group_with(items: &[Item], ov: &Overrides) -> Vec<Task> {
         }
     }
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
-    for t in tasks
-        .iter_mut()
-        .filter(|t| t.rules.iter().all(|r| r != ARCHIVED_CODE))
-    {
+    for t in tasks.iter_mut().filter(|t| {
+        t.rules
+            .iter()
+            .all(|r| r != ARCHIVED_CODE && r != TOOL_CONFIG)
+    }) {
         t.verify = super::guidance::verify(t);
     }
     tasks
@@ -250,10 +264,119 @@ fn archived_task(items: &[&Item]) -> Task {
     }
 }
 
+/// The rule id of the one task that takes the findings in agent and editor tooling.
+pub const TOOL_CONFIG: &str = "design/tool-config";
+
+/// Directories of coding-agent and editor configuration (`.claude/helpers/*.sh`,
+/// `.vscode/tasks.json`): tooling for the people working on the repository, never
+/// built, deployed or run in production, whatever the files in them look like.
+pub const TOOL_CONFIG_DIRS: &[&str] = &[
+    ".claude",
+    ".cursor",
+    ".windsurf",
+    ".continue",
+    ".codex",
+    ".gemini",
+    ".roo",
+    ".kiro",
+    ".aider",
+    ".vscode",
+    ".idea",
+    ".zed",
+    ".fleet",
+];
+
+/// Whether a finding's file sits in agent or editor tooling ([`TOOL_CONFIG_DIRS`],
+/// at any depth).
+pub fn is_tool_config(path: &str) -> bool {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    parts
+        .iter()
+        .any(|d| TOOL_CONFIG_DIRS.iter().any(|t| d.eq_ignore_ascii_case(t)))
+}
+
+/// Whether a finding goes to the tooling task: in agent or editor tooling, and not a
+/// leaked secret (which keeps its rotation task wherever it is).
+pub fn is_tooling_finding(path: &str, rule: &str) -> bool {
+    is_tool_config(path) && !phases::is_leaked_secret(rule)
+}
+
+/// The tooling directory a path sits in (`.claude/helpers/a.sh` → `.claude`).
+fn tool_config_root(path: &str) -> String {
+    let mut prefix = String::new();
+    for part in path.split('/') {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(part);
+        if TOOL_CONFIG_DIRS
+            .iter()
+            .any(|t| part.eq_ignore_ascii_case(t))
+        {
+            return prefix;
+        }
+    }
+    path.to_string()
+}
+
+/// Agent and editor tooling is not production work: its findings (strict mode in
+/// `.claude/helpers/*.sh`) would sit in the same task as the shipped scripts and
+/// be scheduled like them. One deferrable task keeps them visible: decide which
+/// helpers are still used, delete the rest, fix the others when next edited. A
+/// leaked secret there is not taken: it stays in its rotation task.
+fn tooling_task(items: &[&Item]) -> Task {
+    let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
+    findings.sort();
+    let dirs: BTreeSet<String> = findings.iter().map(|i| tool_config_root(&i.path)).collect();
+    let dirs: Vec<String> = dirs.into_iter().collect();
+    let names: Vec<String> = dirs.iter().map(|d| format!("`{d}/`")).collect();
+    let names = names.join(", ");
+    let places = places_of(findings.iter());
+    let files: BTreeSet<&str> = findings.iter().map(|i| i.path.as_str()).collect();
+    let rules: BTreeSet<&str> = findings.iter().map(|i| i.rule.as_str()).collect();
+    let hours = 0.5 * dirs.len() as f64;
+    let severity = findings
+        .iter()
+        .map(|i| i.severity)
+        .max()
+        .unwrap_or(Severity::Info);
+    let checks: Vec<String> = rules
+        .iter()
+        .map(|r| format!("`harden scan --repository --rule {r}` reports nothing under {names}, or the team decided to leave it"))
+        .collect();
+    Task {
+        id: task_id(TOOL_CONFIG, None),
+        title: format!(
+            "Triage the agent and editor tooling in {names} (not shipped): {places} finding{} in {} file{}",
+            if places == 1 { "" } else { "s" },
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        ),
+        phase: crate::plan::model::Phase::CodeQuality,
+        rules: vec![TOOL_CONFIG.to_string()],
+        scope: None,
+        severity,
+        findings,
+        files: dirs.iter().map(|d| format!("{d}/")).collect(),
+        effort: crate::plan::model::Effort::from_hours(hours),
+        hours,
+        why: "coding-agent and editor configuration runs on developers' machines, not in production: its findings are not release work, but helpers nobody uses are better deleted than left to be copied".to_string(),
+        estimate_basis: format!(
+            "triage only: 0.5 h per tooling directory ({}) to delete unused helpers and note the rest; fixing what remains is left to whoever next edits the tooling",
+            dirs.len()
+        ),
+        verify: checks,
+        blocked_by: Vec::new(),
+        blocks: Vec::new(),
+        track: String::new(),
+    }
+}
+
 /// One task for a rule's findings, or several when the work exceeds
 /// [`MAX_TASK_HOURS`]: top-level directories packed in name order.
 fn sized_tasks(rule: &str, label: Option<&str>, list: &[&Item], ov: &Overrides) -> Vec<Task> {
-    let model = effort_model(rule, ov);
+    let model = items_model(rule, list, ov);
     let raw = |items: &[&Item]| {
         let files: BTreeSet<&str> = items.iter().flat_map(|i| item_files(i)).collect();
         effort::raw_hours(model, places_of(items.iter().copied()), files.len())
@@ -310,11 +433,25 @@ fn where_of(scope: &str) -> String {
     }
 }
 
-fn effort_model(rule: &str, ov: &Overrides) -> effort::EffortModel {
-    ov.effort
-        .get(rule)
-        .copied()
-        .unwrap_or_else(|| effort::model_for(rule))
+/// The repeated-edit kind every item is, if they are all one.
+fn kind_of_items(rule: &str, items: &[&Item]) -> Option<&'static effort::RepeatedEdit> {
+    let first = effort::repeated_edit(rule, &items.first()?.message)?;
+    items
+        .iter()
+        .all(|i| effort::repeated_edit(rule, &i.message) == Some(first))
+        .then_some(first)
+}
+
+/// The effort model for these items: a configured override, else the repeated
+/// edit's when they are all one kind, else the rule's.
+fn items_model(rule: &str, items: &[&Item], ov: &Overrides) -> effort::EffortModel {
+    if let Some(m) = ov.effort.get(rule) {
+        return *m;
+    }
+    match kind_of_items(rule, items) {
+        Some(_) => effort::repeated_model(rule),
+        None => effort::model_for(rule),
+    }
 }
 
 /// One task per vulnerable package; findings whose message does not name one
@@ -426,11 +563,17 @@ fn make_task(
         .map(|i| i.severity)
         .max()
         .unwrap_or(Severity::Info);
-    let model = effort_model(rule, ov);
+    let kind = kind_of_items(rule, items);
+    let model = items_model(rule, items, ov);
     // A grouped finding (the services of one compose file) is as many changes as places.
     let places = places_of(findings.iter());
     let hours = effort::estimate(model, places, files.len());
-    let estimate_basis = super::guidance::estimate_basis(rule, model, places, files.len());
+    let estimate_basis = match kind {
+        Some(k) if !ov.effort.contains_key(rule) => {
+            super::guidance::repeated_basis(k, model, places, files.len())
+        }
+        _ => super::guidance::estimate_basis(rule, model, places, files.len()),
+    };
     let size = crate::plan::model::Effort::from_hours(hours);
     let blocker = findings
         .iter()
@@ -445,7 +588,7 @@ fn make_task(
         Some(p) if !blocker => *p,
         _ => phases::phase_of(rule, phase_severity),
     };
-    let mut base = phases::title_of(rule);
+    let mut base = kind.map_or_else(|| phases::title_of(rule), |k| k.action.to_string());
     if phases::is_leaked_secret(rule) && severity >= Severity::Medium {
         base = format!(
             "Rotate the secret, then take it out of the code: {}",
@@ -480,10 +623,17 @@ fn make_task(
         (Some(_), [only]) if writes.is_none() => (String::new(), format!(" in `{only}`")),
         _ => (where_, extent),
     };
-    let why = crate::rules::find_meta(rule)
-        .map(|m| m.summary.to_string())
-        .unwrap_or_default();
+    let why = match kind {
+        Some(k) => k.why.to_string(),
+        None => crate::rules::find_meta(rule)
+            .map(|m| m.summary.to_string())
+            .unwrap_or_default(),
+    };
     let mut id = task_id(rule, scope);
+    if let Some(k) = kind.filter(|k| !k.slug.is_empty()) {
+        id.push('-');
+        id.push_str(k.slug);
+    }
     let mut title = format!("{base}{where_}{extent}");
     if let Some(l) = label {
         id.push('-');
@@ -755,6 +905,126 @@ pub(crate) mod tests {
             archived_root("docs/archive/legacy/NOTES.md"),
             "docs/archive"
         );
+    }
+
+    /// One literal setting missing from 16 containers in 15 manifests (podinfo's
+    /// `allowPrivilegeEscalation`) is one repeated edit: titled by what a person
+    /// does, sized by the copies (not 0.5 h per file, capped at 6 h), and apart from
+    /// the rule's design question (a `privileged: true` container).
+    #[test]
+    fn one_setting_repeated_is_titled_by_the_edit_and_sized_by_copies() {
+        let mut items = Vec::new();
+        for n in 0..15 {
+            let mut i = item(
+                "k8s/privileged",
+                &format!("deploy/bases/s{n}/deployment.yaml"),
+                26,
+            );
+            i.severity = Severity::Low;
+            i.message = format!(
+                "container `c{n}` in Deployment `s{n}` does not set `allowPrivilegeEscalation: false`"
+            );
+            items.push(i);
+        }
+        let mut second = items[0].clone();
+        second.line = 46;
+        items.push(second);
+        let mut privileged = item("k8s/privileged", "deploy/agent/daemonset.yaml", 30);
+        privileged.severity = Severity::Medium;
+        privileged.message =
+            "container `agent` in DaemonSet `agent` runs `privileged: true`".into();
+        items.push(privileged);
+        let tasks = group(&items);
+        let ids: Vec<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["T-k8s-privileged", "T-k8s-privileged-no-escalation"]);
+        let t = &tasks[1];
+        assert_eq!(t.findings.len(), 16);
+        assert!(
+            t.title
+                .starts_with("Set `allowPrivilegeEscalation: false` in each container"),
+            "{}",
+            t.title
+        );
+        assert!(t.title.ends_with("(15 files)"), "{}", t.title);
+        // 1 h for the first, 0.1 h for each of the 15 further copies.
+        assert!((t.hours - 2.5).abs() < 1e-9, "{}", t.hours);
+        assert!(
+            t.estimate_basis.starts_with(
+                "the same edit (`allowPrivilegeEscalation: false`) at 16 places in 15 files"
+            ),
+            "{}",
+            t.estimate_basis
+        );
+        assert!(
+            t.estimate_basis.contains("kustomize"),
+            "{}",
+            t.estimate_basis
+        );
+        assert!(!t.why.contains("node-level"), "{}", t.why);
+        assert!(
+            t.verify[0].ends_with(
+                "reports no finding with \"does not set `allowPrivilegeEscalation: false`\""
+            ),
+            "{:?}",
+            t.verify
+        );
+        // The design question keeps the rule's title and model.
+        assert_eq!(tasks[0].findings.len(), 1);
+        assert!(
+            tasks[0].title.contains("node-level privileges"),
+            "{}",
+            tasks[0].title
+        );
+    }
+
+    /// Agent and editor tooling (`.claude/helpers/*.sh`) is not shipped: its
+    /// findings leave the production task for one deferrable triage task, while a
+    /// secret committed there stays in its rotation task.
+    #[test]
+    fn tooling_findings_are_one_triage_task() {
+        let mut items = vec![
+            item("shell/missing-strict-mode", "scripts/deploy.sh", 1),
+            item(
+                "shell/missing-strict-mode",
+                ".claude/helpers/auto-commit.sh",
+                5,
+            ),
+            item(
+                "shell/missing-strict-mode",
+                ".claude/helpers/daemon-manager.sh",
+                1,
+            ),
+            item("docker/runs-as-root", "tools/.devcontainer/Dockerfile", 1),
+        ];
+        let mut secret = item(
+            "secrets/hardcoded-credential",
+            ".claude/settings.local.json",
+            3,
+        );
+        secret.severity = Severity::Low;
+        items.push(secret);
+        let tasks = group(&items);
+        let get = |id: &str| tasks.iter().find(|t| t.id == id);
+        let strict = get("T-shell-missing-strict-mode").expect("strict-mode task");
+        assert_eq!(strict.files, ["scripts/deploy.sh"]);
+        let tooling = get("T-design-tool-config").expect("tooling task");
+        assert_eq!(tooling.findings.len(), 2);
+        assert_eq!(tooling.files, [".claude/"]);
+        assert_eq!(tooling.phase, Phase::CodeQuality);
+        assert!(
+            tooling
+                .title
+                .starts_with("Triage the agent and editor tooling in `.claude/`"),
+            "{}",
+            tooling.title
+        );
+        assert!(!tooling.verify.is_empty());
+        assert!(get("T-secrets-hardcoded-credential").is_some());
+        // A dev container is a development environment, not editor configuration.
+        assert!(get("T-docker-runs-as-root").is_some());
+        assert!(is_tool_config("packages/web/.vscode/tasks.json"));
+        assert!(!is_tool_config(".vscode"));
+        assert!(!is_tool_config("src/claude/client.py"));
     }
 
     /// A missing Dependabot entry is one edit of the configuration; the Dockerfiles

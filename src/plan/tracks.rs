@@ -20,6 +20,7 @@ use super::model::{Task, Track};
 pub const DOMAINS: &[(&str, &str)] = &[
     ("design/duplicated-parameters", "configuration"),
     ("design/archived-code", "cleanup"),
+    ("design/tool-config", "cleanup"),
     ("config/duplicated-credential", "database"),
     ("config/scattered-connection-settings", "database"),
     ("python/unclosed-resource", "database"),
