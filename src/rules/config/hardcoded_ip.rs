@@ -59,7 +59,7 @@ Not reported, to stay precise:
   on a declared network and IPAM `subnet:` / `gateway:` / `ip_range:`;
 - addresses the line says to replace (`# Replace with the collector's IP`),
   placeholder-like sequences (`10.1.2.3`), and Python sample data
-  (`example_payload = {…}`, `MOCK_RESPONSE = …`), form placeholders
+  (`example_payload = {…}`, `MOCK_RESPONSE = …`, an integration's `tests = {"payload": …}`), form placeholders
   (`placeholder="192.168.100.1"`), and expected values of test assertions
   (`is( '2001:41d0::1', resolv(…) )` in a tool's self-test, `assert`, `expect(…)`),
   anything in a shipped tool's own self-test code (a Perl `sub tests_…{`, a shell
@@ -374,7 +374,16 @@ fn sample_data_ranges(py: &PythonTree, text: &str) -> Vec<Range<usize>> {
             "example", "sample", "mock", "fake", "dummy", "demo", "fixture",
         ]
         .iter()
-        .any(|w| target.contains(w));
+        .any(|w| target.contains(w))
+            // `tests = {"payload": …}`: an integration's test payloads, data for its tests.
+            || {
+                let words: Vec<&str> = target.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+                words.contains(&"tests")
+                    || (words.contains(&"test")
+                        && ["data", "payload", "payloads", "cases", "vectors", "input"]
+                            .iter()
+                            .any(|w| words.contains(w)))
+            };
         if sample {
             out.push(n.start_byte()..n.end_byte());
         }
