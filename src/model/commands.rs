@@ -29,6 +29,67 @@ pub fn argvs(script: &ShellScript) -> Vec<(usize, Vec<Option<String>>)> {
         .collect()
 }
 
+/// The argv of a script's `docker build`/`buildx build`/`podman build` commands
+/// ([`argvs`]) with the image names of their `-t`/`--tag` words resolved through the
+/// variables the script assigns exactly once, to a literal (`IMAGE_NAME=acme/app` …
+/// `-t ${IMAGE_NAME}:${TAG}` → `acme/app:${TAG}`): release scripts name the images
+/// they publish this way. The tag may stay an expansion ([`super::containers::image_key`]
+/// reads only the name); every other word is as in [`argvs`].
+pub fn build_argvs_with_tags(script: &ShellScript) -> Vec<(usize, Vec<Option<String>>)> {
+    use crate::parse::shell::WordPart;
+    use std::collections::HashMap;
+    let mut assigned: HashMap<&str, Option<String>> = HashMap::new();
+    for a in crate::parse::shell::descendants_of_kind(script.root(), "variable_assignment") {
+        let Some(name) = a.child_by_field_name("name").map(|n| script.node_text(n)) else {
+            continue;
+        };
+        let value = a
+            .child_by_field_name("value")
+            .and_then(|v| script.word(v).static_value())
+            .filter(|v| !v.is_empty() && !v.contains(['$', ' ']));
+        assigned
+            .entry(name)
+            .and_modify(|v| *v = None)
+            .or_insert(value);
+    }
+    script
+        .commands()
+        .iter()
+        .filter(|c| matches!(c.name.as_str(), "docker" | "podman" | "buildah"))
+        .map(|c| {
+            let mut argv = vec![Some(c.name.clone())];
+            let mut tag_next = false;
+            for a in &c.args {
+                let word = script.word(*a);
+                let value = word.static_value();
+                let resolved = if tag_next && value.is_none() {
+                    let mut out = String::new();
+                    for p in &word.parts {
+                        match p {
+                            WordPart::Literal(l) => out.push_str(l),
+                            WordPart::Var(e) => match assigned.get(e.name.as_str()) {
+                                Some(Some(v)) if e.operator.is_none() => out.push_str(v),
+                                _ => {
+                                    out.push_str("${");
+                                    out.push_str(&e.name);
+                                    out.push('}');
+                                }
+                            },
+                            WordPart::Substitution(t) | WordPart::Other(t) => out.push_str(t),
+                        }
+                    }
+                    Some(out)
+                } else {
+                    value.clone()
+                };
+                tag_next = matches!(value.as_deref(), Some("-t" | "--tag"));
+                argv.push(resolved);
+            }
+            (script.code.to_host(c.span().start), argv)
+        })
+        .collect()
+}
+
 /// Splits one command line of text (a Makefile recipe, a line in a docs code
 /// block) into words, honouring quotes; stops at `#`, `&&`, `;`, `|`.
 pub fn split_line(line: &str) -> Vec<Vec<Option<String>>> {
@@ -493,6 +554,21 @@ pub fn published_by(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_names_through_variables_the_script_assigns_once() {
+        let src = "IMAGE_NAME=acme/app\nTAG=$(git rev-parse HEAD)\nOTHER=a\nOTHER=b\n\
+                   docker build -t ${IMAGE_NAME}:${TAG} .\ndocker build -t $OTHER:1 -f x/Dockerfile .\n";
+        let script = ShellScript::parse(
+            crate::mapped::MappedText::verbatim(src, 0),
+            crate::parse::shell::ShellOrigin::Script,
+        )
+        .expect("parses");
+        let got = published_by(&build_argvs_with_tags(&script), &[String::new()]);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].name, "acme/app");
+        assert_eq!(got[0].dockerfile, "Dockerfile");
+    }
 
     #[test]
     fn published_names_of_docker_build_tags() {

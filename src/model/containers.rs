@@ -30,6 +30,10 @@ pub struct Stage {
     pub line: usize,
     /// The image reference as written (`python:3.12-slim`, `${BASE}`, `builder`).
     pub from: String,
+    /// `from` with the Dockerfile's global `ARG` defaults substituted
+    /// (`ARG sourceimage=acme/app` … `FROM ${sourceimage}:${tag}` → `acme/app:…`);
+    /// `None` when an `ARG` there has no default.
+    pub from_resolved: Option<String>,
     /// The earlier stage this one builds on (`FROM builder`).
     pub parent: Option<usize>,
     /// Last `USER` of the stage itself.
@@ -430,6 +434,7 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
     let line = |off: usize| file.lines.line_of(off) + 1;
     let runs = crate::embed::dockerfile_runs(df);
     let mut stages: Vec<Stage> = Vec::new();
+    let args = crate::parse::dockerfile::global_args(df);
     let mut ops: Vec<Vec<Op>> = Vec::new();
     let mut workdirs: Vec<String> = Vec::new();
     for (i, s) in df.stages.iter().enumerate() {
@@ -447,6 +452,7 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
                 .get(s.from)
                 .map_or(1, |ins| line(ins.span.start)),
             from: s.image.clone(),
+            from_resolved: crate::parse::dockerfile::resolve(&s.image, &args),
             parent,
             user: None,
             healthcheck: None,

@@ -644,6 +644,18 @@ impl Facts {
             Source::Script => vec![dir_of(&file.path).to_string(), String::new()],
             _ => vec![String::new()],
         };
+        // Images published under a name the script keeps in a variable
+        // (`-t ${IMAGE_NAME}:${TAG}`); duplicates of the plain reading are dropped later.
+        if source == Source::Script {
+            let tagged = commands::build_argvs_with_tags(script)
+                .into_iter()
+                .map(|(off, argv)| (line(off), argv))
+                .collect::<Vec<_>>();
+            for cwd in &cwds {
+                self.published
+                    .extend(commands::published_by(&tagged, std::slice::from_ref(cwd)));
+            }
+        }
         self.push_commands(&file.path, source, cwds, commands);
     }
 
@@ -1518,7 +1530,13 @@ impl Repository {
     pub fn published_image(&self, image: &str) -> Option<ServiceImage<'_>> {
         let key = containers::image_key(image)?;
         let mut found: Option<(&str, Option<&str>)> = None;
-        for p in self.published.iter().filter(|p| p.name == key) {
+        // A script is read from its own directory and from the root: only the reading
+        // that finds a Dockerfile of the repository counts.
+        for p in self
+            .published
+            .iter()
+            .filter(|p| p.name == key && self.image(&p.dockerfile).is_some())
+        {
             let this = (p.dockerfile.as_str(), p.target.as_deref());
             match found {
                 None => found = Some(this),

@@ -59,9 +59,11 @@ Not reported, to stay precise:
   on a declared network and IPAM `subnet:` / `gateway:` / `ip_range:`;
 - addresses the line says to replace (`# Replace with the collector's IP`),
   placeholder-like sequences (`10.1.2.3`), and Python sample data
-  (`example_payload = {…}`, `MOCK_RESPONSE = …`), form placeholders
+  (`example_payload = {…}`, `MOCK_RESPONSE = …`, an integration's `tests = {"payload": …}`), form placeholders
   (`placeholder="192.168.100.1"`), and expected values of test assertions
-  (`is( '2001:41d0::1', resolv(…) )` in a tool's self-test, `assert`, `expect(…)`), and
+  (`is( '2001:41d0::1', resolv(…) )` in a tool's self-test, `assert`, `expect(…)`),
+  anything in a shipped tool's own self-test code (a Perl `sub tests_…{`, a shell
+  `test_…() {`, an `if [ "$1" == "-t" ]` / `--test` branch), and
   rows of an access table a script writes (`"49.12.4.251 permit"`: Postfix syntax);
 - anything that is a version or an OID rather than an address (`v1.2.3.4`,
   `version="2.10.3.1"`, `1.3.6.1.4.1…`), and addresses after "example",
@@ -222,6 +224,78 @@ fn example_addresses(text: &str) -> Vec<String> {
     out
 }
 
+/// Byte ranges of a shipped tool's own self-test code, whose addresses are test data
+/// inside the tool: a function named `tests…`/`test_…` (Perl `sub tests_decompose_header{`,
+/// shell `test_expand() {`) up to the `}` that closes it at its own indentation, and a
+/// shell branch run for a self-test flag (`if [ "$1" == "-t" ]`, `--test`,
+/// `--self-test`) up to its `fi`.
+fn self_test_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut lines = Vec::new();
+    let mut at = 0;
+    for l in text.split_inclusive('\n') {
+        lines.push((at, l));
+        at += l.len();
+    }
+    let indent_of = |l: &str| l.len() - l.trim_start().len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let (start, line) = lines[i];
+        let t = line.trim();
+        let name = t
+            .strip_prefix("sub ")
+            .or_else(|| t.strip_prefix("function "))
+            .unwrap_or(t)
+            .trim_start();
+        let is_function = (name.starts_with("tests") || name.starts_with("test_"))
+            && (t.starts_with("sub ") || name.contains("()"))
+            && name
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .is_some_and(|n| !n.is_empty());
+        let flag_branch = t.starts_with("if ")
+            && t.contains("$1")
+            && [
+                "\"-t\"",
+                "'-t'",
+                "== -t ",
+                "= -t ",
+                "--test",
+                "--self-test",
+                "--selftest",
+            ]
+            .iter()
+            .any(|f| t.contains(f));
+        if !(is_function || flag_branch) {
+            i += 1;
+            continue;
+        }
+        let indent = indent_of(line);
+        let closes = |l: &str| {
+            let lt = l.trim_start();
+            indent_of(l) == indent
+                && if is_function {
+                    lt.starts_with('}')
+                } else {
+                    lt.starts_with("fi") && !lt[2..].starts_with(|c: char| c.is_alphanumeric())
+                }
+        };
+        let end = lines
+            .iter()
+            .skip(i + 1)
+            .find(|(_, l)| closes(l))
+            .map(|(o, l)| o + l.len());
+        match end {
+            Some(end) => {
+                out.push(start..end);
+                i = lines.partition_point(|(o, _)| *o < end);
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
 /// Whether the line is a test assertion (`is( '2001:41d0::1', resolv(…) )` in a Perl
 /// self-test, `assert ip == "10.1.4.7"`, `self.assertEqual(…)`, `expect(…)`): the address
 /// is an expected value, test data inside the tool.
@@ -312,7 +386,16 @@ fn sample_data_ranges(py: &PythonTree, text: &str) -> Vec<Range<usize>> {
             "example", "sample", "mock", "fake", "dummy", "demo", "fixture",
         ]
         .iter()
-        .any(|w| target.contains(w));
+        .any(|w| target.contains(w))
+            // `tests = {"payload": …}`: an integration's test payloads, data for its tests.
+            || {
+                let words: Vec<&str> = target.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+                words.contains(&"tests")
+                    || (words.contains(&"test")
+                        && ["data", "payload", "payloads", "cases", "vectors", "input"]
+                            .iter()
+                            .any(|w| words.contains(w)))
+            };
         if sample {
             out.push(n.start_byte()..n.end_byte());
         }
@@ -483,6 +566,8 @@ impl HardcodedIp {
             .map(|py| sample_data_ranges(py, text))
             .unwrap_or_default();
         found.retain(|(_, s)| !detect::in_ranges(&samples, s.start));
+        let self_test = self_test_ranges(text);
+        found.retain(|(_, s)| !detect::in_ranges(&self_test, s.start));
         // An address the file gives as an example or a placeholder somewhere (a form's
         // `placeholder="192.168.100.1"`, "e.g. 10.0.0.5") is that example wherever the
         // file shows it again (the help text under the field).
@@ -658,6 +743,21 @@ mod tests {
         ] {
             assert!(ips(t).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn self_test_code_of_a_tool_is_test_data() {
+        let sh = "expand() { echo $1; }\nif [ \"$1\" == \"-t\" ]; then\n  expand fd11::1d70\n  exit 1\nfi\nping 10.4.7.9\n";
+        let r = self_test_ranges(sh);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(sh[r[0].clone()].contains("fd11::1d70") && !sh[r[0].clone()].contains("10.4.7.9"));
+        let pl = "sub tests_decompose_header{\n        ok( 1 ) ;\nReceived: from plume [192.168.68.7]\n}\nsub run {\n  connect('10.4.7.9');\n}\n";
+        let r = self_test_ranges(pl);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            pl[r[0].clone()].contains("192.168.68.7") && !pl[r[0].clone()].contains("10.4.7.9")
+        );
+        assert!(self_test_ranges("if [ -n \"$1\" ]; then\n  ssh 10.4.7.9\nfi\n").is_empty());
     }
 
     #[test]

@@ -49,7 +49,9 @@ tag comes from an `ARG` without default (`FROM node:${NODE_VERSION}-alpine`) is
 still judged by its name; a base whose whole name is unknown (`FROM ${BASE}`)
 may set a user and is not reported. Neither is an image built `FROM` one the repository
 publishes itself (a workflow's `docker/build-push-action` tags or `docker/metadata-action`
-images, a `docker build -t`) from a Dockerfile whose built stage sets a non-root `USER`:
+images, a `docker build -t`, also through a variable its release script assigns:
+`IMAGE_NAME=acme/app` … `-t ${IMAGE_NAME}:${TAG}`; the `FROM` read with its `ARG`
+defaults) from a Dockerfile whose built stage sets a non-root `USER`:
 the image inherits that user.
 
 Severity: medium. Root in the container is not exploitable by itself; it turns
@@ -186,7 +188,7 @@ impl Rule for RunsAsRoot {
                 return true;
             };
             let inherited = model
-                .published_image(&root.from)
+                .published_image(root.from_resolved.as_deref().unwrap_or(&root.from))
                 .filter(|b| b.image.dockerfile != f.path)
                 .and_then(|b| b.config().user);
             !inherited.is_some_and(|u| is_non_root_user(&u.value))

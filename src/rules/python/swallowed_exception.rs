@@ -46,8 +46,8 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
   typer, fire, docopt): there the print is the error report to the user; nor in a
   class that is itself a logger (`class Logger:`), where printing is the logging. A
   cron-run collector script that prints and carries on is still reported;
-- best-effort clean-up: a `try` whose body only closes, removes or stops
-  something (`conn.close()`, `os.remove(tmp)`), or only prints (`print(prefix,
+- best-effort clean-up: a `try` whose body only closes, removes, clears or stops
+  something (`conn.close()`, `os.remove(tmp)`, `cache.clear()`), or only prints (`print(prefix,
   end="")`, `sys.stderr.write(...)`: output to a closed pipe is not a lost error), and handlers inside `__del__`,
   `__exit__`, `close`, `cleanup`, `shutdown` and friends;
 - a `try` that imports something (an optional-dependency probe; see
@@ -66,7 +66,8 @@ remain after the exclusions above are best-effort lookups and optional extras
 whose loss is harmless; the few that hide a real failure (a store left
 half-initialised, an endpoint dropping a data source) look the same to a syntax
 check, so the rule does not claim medium for any of them. A handler with a
-comment explaining itself (`pass  # best effort`, `# log but continue`) is a
+comment explaining itself (`pass  # best effort`, `# log but continue`, or on the
+lines right above the `except`) is a
 decision written down and is not reported; one that says the handling is
 unfinished (`# TODO: warn`, `FIXME`) or only restates the code (`# silently
 fail`) stays low. A linter suppression on the clause (`# pylint:
@@ -147,6 +148,7 @@ const CLEANUP_CALLS: &[&str] = &[
     "delete",
     "close_all",
     "removeHandler",
+    "clear",
 ];
 
 impl Rule for SwallowedException {
@@ -201,7 +203,8 @@ impl Rule for SwallowedException {
             }
             // A comment saying why the error is dropped is a decision made and written
             // down; a TODO/FIXME says the handling is still missing.
-            let comments = util::clause_comments(clause, m.text);
+            let mut comments = util::clause_comments(clause, m.text);
+            comments.extend(comments_above(clause, m.text));
             let unfinished = comments.iter().any(|c| {
                 let up = c.to_ascii_uppercase();
                 ["TODO", "FIXME", "XXX", "HACK"]
@@ -269,6 +272,24 @@ fn gives_a_reason(comment: &str) -> bool {
         || c.contains("noqa")
         || c.contains("nosec");
     acknowledged || words.iter().any(|w| CUES.contains(w))
+}
+
+/// The comment lines right above the `except` header (`# Logging must never replace
+/// the original exception.`, `# pylint: disable-next=broad-exception-caught`): they
+/// speak for the handler below them as much as a comment inside it.
+fn comments_above<'t>(clause: Node<'_>, text: &'t str) -> Vec<&'t str> {
+    let start = clause.start_byte().min(text.len());
+    let before = text.get(..start).unwrap_or("");
+    // The header's own line up to `except` must be indentation only.
+    let (head, indent) = before.rsplit_once('\n').unwrap_or(("", before));
+    if !indent.trim().is_empty() {
+        return Vec::new();
+    }
+    head.lines()
+        .rev()
+        .map(str::trim)
+        .take_while(|l| l.starts_with('#'))
+        .collect()
 }
 
 const PRINTS: &str = "only prints the error";
