@@ -318,8 +318,8 @@ fn is_compose_name(file: &str) -> bool {
 /// Directories that hold development environments or maintainer tooling, never
 /// deployed: dev containers, Gitpod, a `.ci/` directory, the `hack/` (Kubernetes
 /// convention) and `hacking/` (Ansible) script folders, a top-level-style `dev/`
-/// folder, coding-agent helpers (`.claude/`, `.cursor/`), and developer workstation
-/// images (`workstation/`, Cloud Workstations).
+/// folder, coding-agent and editor configuration ([`TOOL_CONFIG_DIRS`]), and developer
+/// workstation images (`workstation/`, Cloud Workstations).
 fn is_development_dir(dir: &str) -> bool {
     matches!(
         dir,
@@ -329,12 +329,29 @@ fn is_development_dir(dir: &str) -> bool {
             | "hack"
             | "hacking"
             | "dev"
-            | ".claude"
-            | ".cursor"
             | "workstation"
             | "workstations"
-    )
+    ) || TOOL_CONFIG_DIRS.contains(&dir)
 }
+
+/// Directories of coding-agent and editor configuration (`.claude/helpers/*.sh`,
+/// `.vscode/tasks.json`): tooling for the people working on the repository, never
+/// built, deployed or run in production, whatever the files in them look like.
+pub const TOOL_CONFIG_DIRS: &[&str] = &[
+    ".claude",
+    ".cursor",
+    ".windsurf",
+    ".continue",
+    ".codex",
+    ".gemini",
+    ".roo",
+    ".kiro",
+    ".aider",
+    ".vscode",
+    ".idea",
+    ".zed",
+    ".fleet",
+];
 
 /// Whether a file only runs in CI: under `.github/`, `.gitlab/`, `.circleci/`,
 /// `.buildkite/`, or `.gitlab-ci.yml` itself. Such files are not
@@ -551,6 +568,12 @@ mod tests {
 
     #[test]
     fn development_environments() {
+        assert_eq!(role_of(".vscode/tasks.json"), FileRole::Development);
+        assert_eq!(
+            role_of("packages/web/.idea/runConfigurations/dev.xml"),
+            FileRole::Development
+        );
+        assert_eq!(role_of(".claude/helpers/hook.sh"), FileRole::Development);
         for p in [
             ".devcontainer/docker-compose.yml",
             ".devcontainer/post-create.sh",

@@ -22,6 +22,7 @@ use super::model::{Item, Task};
 use super::phases;
 use super::settings::Overrides;
 use crate::finding::Severity;
+use crate::roles::TOOL_CONFIG_DIRS;
 
 /// A rule's findings are split by top-level directory above this many files.
 pub const SPLIT_MIN_FILES: usize = 8;
@@ -266,25 +267,6 @@ fn archived_task(items: &[&Item]) -> Task {
 
 /// The rule id of the one task that takes the findings in agent and editor tooling.
 pub const TOOL_CONFIG: &str = "design/tool-config";
-
-/// Directories of coding-agent and editor configuration (`.claude/helpers/*.sh`,
-/// `.vscode/tasks.json`): tooling for the people working on the repository, never
-/// built, deployed or run in production, whatever the files in them look like.
-pub const TOOL_CONFIG_DIRS: &[&str] = &[
-    ".claude",
-    ".cursor",
-    ".windsurf",
-    ".continue",
-    ".codex",
-    ".gemini",
-    ".roo",
-    ".kiro",
-    ".aider",
-    ".vscode",
-    ".idea",
-    ".zed",
-    ".fleet",
-];
 
 /// Whether a finding's file sits in agent or editor tooling ([`TOOL_CONFIG_DIRS`],
 /// at any depth).
