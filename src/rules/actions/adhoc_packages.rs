@@ -45,7 +45,8 @@ a pinned, hashed action.
 "#,
 };
 
-/// Why a command installs a package outside a lockfile, if it does.
+/// Why a command installs a package outside a lockfile, if it does: what it installs
+/// and what is missing (a version and a hash, or only the hash of an exact version).
 fn adhoc(cmd: &Command) -> Option<String> {
     let w = cmd.effective();
     let (prog, rest) = w.split_first()?;
@@ -88,7 +89,28 @@ fn adhoc(cmd: &Command) -> Option<String> {
     }) {
         return None;
     }
-    Some(format!("`{prog} {sub} {}`", pkgs.join(" ")))
+    let what = format!("`{prog} {sub} {}`", pkgs.join(" "));
+    let exact = matches!(*prog, "npm" | "yarn" | "pnpm" | "bun")
+        && pkgs.iter().all(|p| exact_npm_version(p));
+    Some(if exact {
+        format!("{what} installs from the registry outside any lockfile: the version is fixed but not its integrity hash, and install scripts run with the job's token")
+    } else {
+        format!("{what} installs from the registry outside any lockfile: no pinned version or hash, and install scripts run with the job's token")
+    })
+}
+
+/// `name@1.2.3` or `@scope/name@1.2.3-rc.1`: one exact release, not a range or a tag.
+fn exact_npm_version(spec: &str) -> bool {
+    let unscoped = spec.strip_prefix('@').unwrap_or(spec);
+    let Some((_, version)) = unscoped.split_once('@') else {
+        return false;
+    };
+    let core = version.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn check(root: &YamlNode, out: &mut Sink<'_>) {
@@ -97,10 +119,10 @@ fn check(root: &YamlNode, out: &mut Sink<'_>) {
             continue;
         };
         for cmd in commands::run_commands(run, wf::run_shell(root, s)) {
-            if let Some(what) = adhoc(&cmd) {
+            if let Some(why) = adhoc(&cmd) {
                 out.report(
                     cmd.span.clone(),
-                    format!("{what} installs from the registry outside any lockfile: no pinned version or hash, and install scripts run with the job's token; declare it in the manifest and install from the lockfile"),
+                    format!("{why}; declare it in the manifest and install from the lockfile"),
                 );
             }
         }
@@ -108,3 +130,19 @@ fn check(root: &YamlNode, out: &mut Sink<'_>) {
 }
 
 workflow_and_action_rule!(AdhocPackages);
+
+#[cfg(test)]
+mod tests {
+    use super::exact_npm_version;
+
+    #[test]
+    fn exact_versions_are_told_from_ranges_and_tags() {
+        assert!(exact_npm_version("@anthropic-ai/claude-code@2.1.227"));
+        assert!(exact_npm_version("semantic-release@24.2.0-beta.1"));
+        assert!(!exact_npm_version("semantic-release@24"));
+        assert!(!exact_npm_version("semantic-release@^24.2.0"));
+        assert!(!exact_npm_version("prettier@latest"));
+        assert!(!exact_npm_version("@scope/tool"));
+        assert!(!exact_npm_version("tool"));
+    }
+}
