@@ -214,12 +214,13 @@ impl Rule for PrintInLibrary {
 /// a plugin interface (search engines, exporters, providers).
 const MIN_PLUGINS: usize = 5;
 
-fn parent_dir(path: &str) -> &str {
+/// The directory part of a repository path (`""` at the root).
+pub fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 /// Names of the functions a Python file defines at its top level, read from the text.
-fn top_level_functions(text: &str) -> BTreeSet<String> {
+pub fn top_level_functions(text: &str) -> BTreeSet<String> {
     text.lines()
         .filter_map(|l| {
             l.strip_prefix("def ")
@@ -232,7 +233,7 @@ fn top_level_functions(text: &str) -> BTreeSet<String> {
 }
 
 /// The top-level function (not a method, not nested) a node sits in.
-fn top_level_function<'t>(
+pub fn top_level_function<'t>(
     node: tree_sitter::Node<'t>,
     m: &Module<'_>,
 ) -> Option<tree_sitter::Node<'t>> {
@@ -261,7 +262,7 @@ fn top_level_function<'t>(
 /// `if __name__ == "__main__":` block), and at least one sits in a script. Such a
 /// hook runs when a maintainer regenerates data, not in the service, and its
 /// prints are that script's output.
-fn script_driven_hook(
+pub fn script_driven_hook(
     hook: &str,
     dir: &str,
     defs: &BTreeMap<String, BTreeSet<String>>,
