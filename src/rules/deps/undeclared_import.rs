@@ -79,7 +79,9 @@ nothing to compare. A top-level import is reported when it is not:
   requests, `pydantic_core` with pydantic);
 - declared by the script itself in PEP 723 inline metadata (`# /// script`,
   `# dependencies = ["pyyaml"]`, `# ///`), which `uv run --script` and
-  `pipx run` install for that script;
+  `pipx run` install for that script, or in a header comment above the imports
+  telling the reader what to install (`# pip install kubernetes boto3` in a one-off
+  maintenance script), with what those bring along (`botocore` with `boto3`);
 - optional: inside `try: … except ImportError` (or `ModuleNotFoundError`,
   `Exception`), under `if TYPE_CHECKING:`, a `sys.version_info` /
   `sys.platform` check or an availability check (`if CHECK_XLA.is_available:`,
@@ -91,6 +93,9 @@ nothing to compare. A top-level import is reported when it is not:
   directory of this repository, whose modules are known: an import missing there is
   still reported. Top-level imports after such an edit are still checked (scripts
   often add the project's `src/` and then import third-party packages).
+A module imported only in files that also import an undeclared distribution which
+brings it along (`botocore` beside `boto3`) is one problem, reported at that
+distribution: declaring it fixes both.
 A module that a declared distribution brings along as its own dependency
 (`sqlalchemy` with `sqlmodel`, `pydantic` with `fastapi`) works today but relies
 on someone else's requirements: low; so is a module whose distribution a Python
@@ -600,6 +605,38 @@ fn inline_script_dependencies(text: &str) -> BTreeSet<String> {
     names
 }
 
+/// The distributions a script's header comment tells its reader to install
+/// (`# pip install kubernetes boto3` above the imports of a one-off maintenance
+/// script): the script declares them for itself, like PEP 723 metadata.
+fn header_pip_install(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("import ") || t.starts_with("from ") {
+            break;
+        }
+        let Some(comment) = t.strip_prefix('#') else {
+            continue;
+        };
+        let Some(at) = comment
+            .find("pip install ")
+            .or_else(|| comment.find("pip3 install "))
+        else {
+            continue;
+        };
+        let rest = &comment[at..];
+        let rest = rest.split_once("install ").map_or("", |(_, r)| r);
+        names.extend(
+            rest.split_whitespace()
+                .take_while(|w| !w.starts_with('#') && !w.contains('`'))
+                .filter(|w| !w.starts_with('-'))
+                .filter_map(crate::parse::requirements::parse_requirement_str)
+                .map(|r| normalize_name(&r.name)),
+        );
+    }
+    names
+}
+
 fn skip_file(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or("");
@@ -678,7 +715,16 @@ impl Rule for UndeclaredImport {
                 None => return,
             },
         };
-        let inline_declared = inline_script_dependencies(text);
+        let mut inline_declared = inline_script_dependencies(text);
+        inline_declared.extend(header_pip_install(text));
+        // What a script installs for itself brings its own dependencies along
+        // (`pip install boto3` brings `botocore`).
+        let brought: Vec<String> = COMES_WITH
+            .iter()
+            .filter(|(_, by)| by.iter().any(|d| inline_declared.contains(*d)))
+            .map(|(m, _)| m.to_string())
+            .collect();
+        inline_declared.extend(brought);
         let path_edited_at = sys_path_edit(text);
         let mut local = Vec::new();
         let mut lines = LineCounter::default();
@@ -770,6 +816,26 @@ impl Rule for UndeclaredImport {
             }
             by_module.entry(imp.top.clone()).or_default().push(imp);
         }
+        // `botocore` imported beside an undeclared `boto3`, which brings it: declaring
+        // `boto3` fixes both, so it is one problem, reported at `boto3`.
+        let parent_files = |module: &str| -> Vec<String> {
+            COMES_WITH
+                .iter()
+                .filter(|(m, _)| *m == module)
+                .flat_map(|(_, by)| by.iter())
+                .filter_map(|d| by_module.get(&d.replace('-', "_")))
+                .flat_map(|imps| imps.iter().map(|i| i.at.path.clone()))
+                .collect()
+        };
+        let folded: BTreeSet<String> = by_module
+            .iter()
+            .filter(|(module, imps)| {
+                let parents = parent_files(module);
+                !parents.is_empty() && imps.iter().all(|i| parents.contains(&i.at.path))
+            })
+            .map(|(module, _)| module.clone())
+            .collect();
+        by_module.retain(|module, _| !folded.contains(module));
         for (module, mut imps) in by_module {
             imps.sort_by(|a, b| {
                 (a.lazy, a.at.path.as_str(), a.at.span.start).cmp(&(

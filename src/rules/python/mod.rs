@@ -21,10 +21,10 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(bare_except::BareExcept),
         Box::new(swallowed_exception::SwallowedException),
-        Box::new(print_in_library::PrintInLibrary),
+        Box::new(print_in_library::PrintInLibrary::default()),
         Box::new(unclosed_resource::UnclosedResource),
         Box::new(requests_no_timeout::RequestsNoTimeout),
-        Box::new(tls_verify_disabled::TlsVerifyDisabled),
+        Box::new(tls_verify_disabled::TlsVerifyDisabled::default()),
         Box::new(subprocess_shell::SubprocessShell),
         Box::new(yaml_unsafe_load::YamlUnsafeLoad),
         Box::new(insecure_import_fallback::InsecureImportFallback),

@@ -1,12 +1,23 @@
 //! `python/print-in-library`: `print()` used for diagnostics in service or library code.
 
-use crate::finding::Severity;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use crate::finding::{Finding, Severity};
 use crate::parse::python::PythonFile;
 use crate::rules::python::util::{self, Module};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
-pub struct PrintInLibrary;
+#[derive(Default)]
+pub struct PrintInLibrary {
+    /// Top-level function names of every production Python file, by path (plugin
+    /// modules of one directory define the same hooks).
+    defs: Mutex<BTreeMap<String, BTreeSet<String>>>,
+    /// For each reported file: the top-level functions its prints sit in, when
+    /// every print sits in one.
+    print_homes: Mutex<BTreeMap<String, BTreeSet<String>>>,
+}
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -49,6 +60,12 @@ Not reported, because there `print` is the user interface:
   their job;
 - `print(..., file=f)` to something other than `sys.stdout`/`sys.stderr` (file output),
   and `print(json.dumps(...))` (machine-readable output: a plugin protocol, a hook);
+- a module whose prints all sit in plugin hooks only a maintainer script drives: a
+  function that five or more modules of its directory define (searxng's engines'
+  `fetch_traits`) and that, outside that directory, is called (or looked up with
+  `getattr(…, "fetch_traits")`) only from scripts (a `#!` line or a main guard) or
+  from functions of the same name forwarding the call; its prints are the
+  data-update script's output. A hook the service itself calls stays reported;
 - notebook exports (`# In[ ]:` / `# %%` cells);
 - tests, examples, vendored and generated code.
 
@@ -103,6 +120,12 @@ impl Rule for PrintInLibrary {
             return;
         }
         let text = cx.file.text.as_str();
+        let defs = top_level_functions(text);
+        if !defs.is_empty() {
+            if let Ok(mut all) = self.defs.lock() {
+                all.insert(cx.file.path.clone(), defs);
+            }
+        }
         // Only calls whose callee is the bare name `print` are reported.
         if !util::has_call_text(text, "print") {
             return;
@@ -143,6 +166,15 @@ impl Rule for PrintInLibrary {
             .take(50)
             .map(|c| cx.locate(c.byte_range(), "another print()"))
             .collect();
+        let homes: Option<BTreeSet<String>> = calls
+            .iter()
+            .map(|c| top_level_function(*c, &m).map(|f| util::function_name(f, text).to_string()))
+            .collect();
+        if let Some(homes) = homes {
+            if let Ok(mut all) = self.print_homes.lock() {
+                all.insert(cx.file.path.clone(), homes);
+            }
+        }
         let n = calls.len();
         let msg = if n == 1 {
             "`print()` in service/library code: use a logger (`logging.getLogger(__name__)`) so output has a level, a timestamp and a destination".to_string()
@@ -152,6 +184,180 @@ impl Rule for PrintInLibrary {
         let f = out.report(first.byte_range(), msg);
         f.related = related;
     }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
+    /// A file whose prints all sit in plugin hooks that only a maintainer script
+    /// drives is not service code: drop its finding.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        let (Ok(defs), Ok(homes)) = (self.defs.lock(), self.print_homes.lock()) else {
+            return;
+        };
+        let mut verdicts: BTreeMap<String, bool> = BTreeMap::new();
+        own.retain(|f| {
+            let Some(hooks) = homes.get(&f.path) else {
+                return true;
+            };
+            let dir = parent_dir(&f.path);
+            !hooks.iter().all(|h| {
+                *verdicts
+                    .entry(format!("{dir}\0{h}"))
+                    .or_insert_with(|| script_driven_hook(h, dir, &defs, repo))
+            })
+        });
+    }
+}
+
+/// Fewest modules of a directory that must define a function for it to be a hook of
+/// a plugin interface (search engines, exporters, providers).
+const MIN_PLUGINS: usize = 5;
+
+/// The directory part of a repository path (`""` at the root).
+pub fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Names of the functions a Python file defines at its top level, read from the text.
+pub fn top_level_functions(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| {
+            l.strip_prefix("def ")
+                .or_else(|| l.strip_prefix("async def "))
+        })
+        .filter_map(|rest| rest.split('(').next())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// The top-level function (not a method, not nested) a node sits in.
+pub fn top_level_function<'t>(
+    node: tree_sitter::Node<'t>,
+    m: &Module<'_>,
+) -> Option<tree_sitter::Node<'t>> {
+    let mut cur = node.parent();
+    let mut found = None;
+    while let Some(n) = cur {
+        match n.kind() {
+            "function_definition" => found = Some(n),
+            "class_definition" => return None,
+            _ => {}
+        }
+        cur = n.parent();
+    }
+    let f = found?;
+    let p = f.parent()?;
+    (p.id() == m.root.id()
+        || p.kind() == "decorated_definition" && p.parent().is_some_and(|g| g.id() == m.root.id()))
+    .then_some(f)
+}
+
+/// Whether `hook` is a function that at least [`MIN_PLUGINS`] modules of `dir` define
+/// (a plugin interface's hook, such as searxng's engines' `fetch_traits`) and that
+/// only a maintainer script drives: outside the plugin directory, every call of the
+/// name (or `getattr(…, "hook")` lookup) sits in a function of the same name (a
+/// dispatcher forwarding the call) or in a script (a `#!` line or an
+/// `if __name__ == "__main__":` block), and at least one sits in a script. Such a
+/// hook runs when a maintainer regenerates data, not in the service, and its
+/// prints are that script's output.
+pub fn script_driven_hook(
+    hook: &str,
+    dir: &str,
+    defs: &BTreeMap<String, BTreeSet<String>>,
+    repo: &RepoCx<'_>,
+) -> bool {
+    let implementers = defs
+        .iter()
+        .filter(|(p, names)| parent_dir(p) == dir && names.contains(hook))
+        .count();
+    if implementers < MIN_PLUGINS {
+        return false;
+    }
+    let mut from_script = false;
+    for e in repo.inventory {
+        let p = e.path.as_str();
+        if !p.ends_with(".py") || parent_dir(p) == dir {
+            continue;
+        }
+        let Some(text) = repo.read_text(p) else {
+            continue;
+        };
+        if !text.contains(hook) {
+            continue;
+        }
+        let script = text.starts_with("#!") || has_main_guard_line(&text);
+        let mut in_doc = false;
+        for (i, line) in text.lines().enumerate() {
+            // Docstrings name the hook in prose (``fetch_traits(..)``): not calls.
+            let quotes = line.matches("\"\"\"").count() + line.matches("'''").count();
+            let was_doc = in_doc;
+            in_doc ^= quotes % 2 == 1;
+            if was_doc || quotes > 0 || !calls_name(line, hook) {
+                continue;
+            }
+            if script {
+                from_script = true;
+            } else if enclosing_def(&text, i).as_deref() != Some(hook) {
+                return false;
+            }
+        }
+    }
+    from_script
+}
+
+/// An `if __name__ == "__main__":` line at the top level.
+fn has_main_guard_line(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.starts_with("if __name__") && l.contains("__main__"))
+}
+
+/// Whether the line calls `name` (`name(`, `.name(`) or looks it up by name
+/// (`"name"`), other than defining it.
+fn calls_name(line: &str, name: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with('#') || t.starts_with("def ") || t.starts_with("async def ") {
+        return false;
+    }
+    let quoted = format!("\"{name}\"");
+    let single = format!("'{name}'");
+    if line.contains(&quoted) || line.contains(&single) {
+        return true;
+    }
+    line.match_indices(name).any(|(i, _)| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + name.len()..].chars().next();
+        after == Some('(') && !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// The name of the innermost `def` enclosing line `at` (0-based), by indentation.
+fn enclosing_def(text: &str, at: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut limit = indent(lines.get(at)?);
+    for l in lines[..at].iter().rev() {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let ind = indent(l);
+        if ind >= limit {
+            continue;
+        }
+        limit = ind;
+        let t = l.trim_start();
+        if let Some(rest) = t
+            .strip_prefix("def ")
+            .or_else(|| t.strip_prefix("async def "))
+        {
+            return rest.split('(').next().map(|n| n.trim().to_string());
+        }
+        if ind == 0 {
+            return None;
+        }
+    }
+    None
 }
 
 /// A top-level function that only the `if __name__ == "__main__":` block calls

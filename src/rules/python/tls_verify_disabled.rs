@@ -2,13 +2,26 @@
 
 use tree_sitter::Node;
 
-use crate::finding::Severity;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use crate::finding::{Finding, Severity};
 use crate::parse::python::PythonFile;
+use crate::rules::python::print_in_library;
 use crate::rules::python::util::{self, Module};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
+
+/// A top-level function's byte range and name.
+type FunctionSpan = (std::ops::Range<usize>, String);
 
 /// See [`META`].
-pub struct TlsVerifyDisabled;
+#[derive(Default)]
+pub struct TlsVerifyDisabled {
+    /// Top-level function names of every shipped Python file, by path.
+    defs: Mutex<BTreeMap<String, BTreeSet<String>>>,
+    /// Byte ranges and names of the top-level functions of files with a finding.
+    homes: Mutex<BTreeMap<String, Vec<FunctionSpan>>>,
+}
 
 /// Metadata and docs.
 pub static META: RuleMeta = RuleMeta {
@@ -47,7 +60,11 @@ ssl.CERT_NONE`, an `if` or conditional expression whose condition names
 verification, TLS, SSL, certificates, a hostname or "insecure"): that is a
 feature, and the default is what matters (`if not server_hostname:
 ctx.check_hostname = False` is correct: there is no name to check). In a
-command-line script or maintainer tool (a release helper) the finding is medium.
+command-line script or maintainer tool (a release helper) the finding is medium,
+and so it is in a plugin hook only a maintainer script drives (a function five or
+more modules of its directory define, called outside that directory only from
+scripts or same-named dispatchers: searxng's engines' `fetch_traits`, run by the
+data-update script; see `python/print-in-library`).
 
 ## Example
 ```python
@@ -112,11 +129,25 @@ impl Rule for TlsVerifyDisabled {
         &META
     }
 
+    fn settles(&self) -> bool {
+        true
+    }
+
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        self.settle_hooks(repo, own);
+    }
+
     fn check_python(&self, py: &PythonFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         if !util::is_shipped_or_example(cx) {
             return;
         }
         let text = cx.file.text.as_str();
+        let defs = print_in_library::top_level_functions(text);
+        if !defs.is_empty() {
+            if let Ok(mut all) = self.defs.lock() {
+                all.insert(cx.file.path.clone(), defs);
+            }
+        }
         if !(text.contains("verify")
             || text.contains("ssl")
             || text.contains("CERT_NONE")
@@ -233,6 +264,23 @@ impl Rule for TlsVerifyDisabled {
             f.severity = sev;
             reported += 1;
         }
+        if reported > 0 {
+            let funcs: Vec<_> = util::named_children(m.root)
+                .into_iter()
+                .map(|n| {
+                    if n.kind() == "decorated_definition" {
+                        n.child_by_field_name("definition").unwrap_or(n)
+                    } else {
+                        n
+                    }
+                })
+                .filter(|f| f.kind() == "function_definition")
+                .map(|f| (f.byte_range(), util::function_name(f, text).to_string()))
+                .collect();
+            if let Ok(mut all) = self.homes.lock() {
+                all.insert(cx.file.path.clone(), funcs);
+            }
+        }
         if reported == 0 {
             if let Some(w) = warnings_off {
                 let f = out.report(
@@ -247,6 +295,35 @@ impl Rule for TlsVerifyDisabled {
 
 /// The call's URL (first positional argument or `url=`) is a literal `http://…`:
 /// there is no TLS to verify, so `verify=False` changes nothing.
+impl TlsVerifyDisabled {
+    /// A high finding inside a plugin hook that only a maintainer script drives
+    /// (searxng's engines' `fetch_traits`, run by the data-update script) is a
+    /// maintainer tool's weakness, like a release helper's: medium.
+    fn settle_hooks(&self, repo: &RepoCx<'_>, own: &mut [Finding]) {
+        let (Ok(defs), Ok(homes)) = (self.defs.lock(), self.homes.lock()) else {
+            return;
+        };
+        let mut verdicts: BTreeMap<(String, String), bool> = BTreeMap::new();
+        for f in own.iter_mut().filter(|f| f.severity == Severity::High) {
+            let Some(hook) = homes.get(&f.path).and_then(|funcs| {
+                funcs
+                    .iter()
+                    .find(|(r, _)| r.contains(&f.span.start))
+                    .map(|(_, n)| n.clone())
+            }) else {
+                continue;
+            };
+            let dir = print_in_library::parent_dir(&f.path).to_string();
+            let driven = *verdicts
+                .entry((dir.clone(), hook.clone()))
+                .or_insert_with(|| print_in_library::script_driven_hook(&hook, &dir, &defs, repo));
+            if driven {
+                f.severity = Severity::Medium;
+            }
+        }
+    }
+}
+
 fn plain_http_url(args: Node<'_>, m: &Module<'_>) -> bool {
     let url = util::named_children(args)
         .into_iter()

@@ -44,7 +44,9 @@ vendored files, and in templates meant to be copied (`.env.example`,
 are reported at low: test fixtures often carry throwaway keys,
 but a real key there is still worth a look. Well-known documentation values
 (AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`, Slack's and jwt.io's
-documentation samples, jwt.io's RS256 sample private keys), low-entropy fillers (`ghp_xxxxxxxx…`) and values with a run
+documentation samples, jwt.io's RS256 sample private keys), the `key=` of a URL to
+YouTube's InnerTube endpoint (`www.youtube.com/youtubei/v1/…?key=AIza…`: the key of
+YouTube's own web client, public in every youtube.com page), low-entropy fillers (`ghp_xxxxxxxx…`) and values with a run
 of six equal characters (`hooks.slack.com/services/T00000000/B00000000/XXXX…`) are
 skipped, Slack tokens need their numeric team/user ids (`xoxb-1234-abcdefgh` is a
 placeholder), URL passwords that are placeholders (`RANDOM_PWD`, `P%40ssw0rd`, a word
@@ -432,6 +434,32 @@ pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> 
     hits
 }
 
+/// Whether the Google API key at `start` is the `key=` parameter of a URL to YouTube's
+/// InnerTube endpoint (`https://www.youtube.com/youtubei/v1/search?key=AIza…`): the
+/// key of YouTube's own web client, embedded in every youtube.com page and sent by
+/// every browser, which scrapers copy. A project's own key goes to the public APIs
+/// (`www.googleapis.com/youtube/v3`), not to the web client's endpoint.
+fn innertube_key(text: &str, start: usize) -> bool {
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let Some(before) = text.get(line_start..start) else {
+        return false;
+    };
+    let Some(url_at) = before.rfind("://") else {
+        return false;
+    };
+    let url = &before[url_at + 3..];
+    if url.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+        return false;
+    }
+    let (host, path) = url.split_once('/').unwrap_or((url, ""));
+    (host == "youtube.com" || host.ends_with(".youtube.com"))
+        && path.starts_with("youtubei/")
+        && (before.ends_with("?key=") || before.ends_with("&key="))
+}
+
 fn url_label(scheme: &str) -> &'static str {
     match scheme {
         s if s.starts_with("postgres") => "password in a PostgreSQL URL",
@@ -474,6 +502,10 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
             return;
         }
         let mut hits = provider_hits(&cx.file.text);
+        if hits.is_empty() {
+            return;
+        }
+        hits.retain(|h| !(h.0 == "Google API key" && innertube_key(&cx.file.text, h.1.start)));
         if hits.is_empty() {
             return;
         }
