@@ -414,6 +414,21 @@ pub fn holds_statements(kind: &str) -> bool {
     )
 }
 
+/// Names of the functions a module defines at its top level (`def request(`,
+/// `async def response(`), read from the text without a parse: what plugin modules of
+/// one directory share (the hooks of one interface).
+pub fn top_level_function_names(text: &str) -> std::collections::BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| {
+            l.strip_prefix("def ")
+                .or_else(|| l.strip_prefix("async def "))
+        })
+        .filter_map(|rest| rest.split('(').next())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

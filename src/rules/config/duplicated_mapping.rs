@@ -260,20 +260,6 @@ fn package_root<'p>(path: &'p str, roots: &std::collections::HashSet<String>) ->
     }
 }
 
-/// Names of the functions a Python file defines at its top level (`def request(`,
-/// `async def response(`), read from the text.
-fn top_level_functions(text: &str) -> BTreeSet<String> {
-    text.lines()
-        .filter_map(|l| {
-            l.strip_prefix("def ")
-                .or_else(|| l.strip_prefix("async def "))
-        })
-        .filter_map(|rest| rest.split('(').next())
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty())
-        .collect()
-}
-
 /// Entry points every script has: sharing them says nothing about an interface.
 const SCRIPT_ENTRY_POINTS: &[&str] = &["main", "_main", "cli", "run", "parse_args", "setup"];
 
@@ -330,7 +316,7 @@ impl Rule for DuplicatedMapping {
         if cx.role != FileRole::Production || says_generated(&cx.file.text) {
             return;
         }
-        let names = top_level_functions(&cx.file.text);
+        let names = crate::parse::python::top_level_function_names(&cx.file.text);
         if !names.is_empty() {
             if let Ok(mut defs) = self.defs.lock() {
                 defs.insert(cx.file.path.clone(), names);

@@ -220,17 +220,7 @@ pub fn parent_dir(path: &str) -> &str {
 }
 
 /// Names of the functions a Python file defines at its top level, read from the text.
-pub fn top_level_functions(text: &str) -> BTreeSet<String> {
-    text.lines()
-        .filter_map(|l| {
-            l.strip_prefix("def ")
-                .or_else(|| l.strip_prefix("async def "))
-        })
-        .filter_map(|rest| rest.split('(').next())
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty())
-        .collect()
-}
+pub use crate::parse::python::top_level_function_names as top_level_functions;
 
 /// The top-level function (not a method, not nested) a node sits in.
 pub fn top_level_function<'t>(
