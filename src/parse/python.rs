@@ -417,16 +417,47 @@ pub fn holds_statements(kind: &str) -> bool {
 /// Names of the functions a module defines at its top level (`def request(`,
 /// `async def response(`), read from the text without a parse: what plugin modules of
 /// one directory share (the hooks of one interface).
-pub fn top_level_function_names(text: &str) -> std::collections::BTreeSet<String> {
-    text.lines()
+pub fn top_level_function_names(text: &str) -> DefNames {
+    let names: std::collections::BTreeSet<&str> = text
+        .lines()
         .filter_map(|l| {
             l.strip_prefix("def ")
                 .or_else(|| l.strip_prefix("async def "))
         })
         .filter_map(|rest| rest.split('(').next())
-        .map(|n| n.trim().to_string())
+        .map(str::trim)
         .filter(|n| !n.is_empty())
-        .collect()
+        .collect();
+    DefNames(
+        names
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_boxed_str(),
+    )
+}
+
+/// One module's top-level function names, sorted, in one allocation: rules keep them
+/// for every shipped module until the cross-file pass, so a set of strings per module
+/// would weigh several times the names themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DefNames(Box<str>);
+
+impl DefNames {
+    /// Whether the module defines no top-level function.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether the module defines `name` at its top level.
+    pub fn contains(&self, name: &str) -> bool {
+        self.iter().any(|n| n == name)
+    }
+
+    /// The names, sorted.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.split('\n').filter(|n| !n.is_empty())
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ pub struct DuplicatedMapping {
     seen: Mutex<Vec<Copy>>,
     /// Top-level function names of every production Python file, by path: modules
     /// of one directory that define the same functions implement one plugin interface.
-    defs: Mutex<BTreeMap<String, BTreeSet<String>>>,
+    defs: Mutex<BTreeMap<String, crate::parse::python::DefNames>>,
 }
 
 struct Copy {
@@ -273,7 +273,10 @@ const MIN_PLUGINS: usize = 5;
 /// external API, and a table translating the interface's values into that API's
 /// parameters (`{"day": "d", "week": "w", …}`) is equal to another plugin's by
 /// coincidence: sharing it would couple two unrelated APIs.
-fn plugins_of_one_interface(files: &[&str], defs: &BTreeMap<String, BTreeSet<String>>) -> bool {
+fn plugins_of_one_interface(
+    files: &[&str],
+    defs: &BTreeMap<String, crate::parse::python::DefNames>,
+) -> bool {
     let dir = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let Some(first) = files.first() else {
         return false;
@@ -282,27 +285,27 @@ fn plugins_of_one_interface(files: &[&str], defs: &BTreeMap<String, BTreeSet<Str
     if files.iter().any(|f| dir(f) != d) {
         return false;
     }
-    let mut shared: Option<BTreeSet<String>> = None;
+    let mut shared: Option<BTreeSet<&str>> = None;
     for f in files {
         let Some(names) = defs.get(*f) else {
             return false;
         };
         shared = Some(match shared {
-            None => names.clone(),
-            Some(s) => s.intersection(names).cloned().collect(),
+            None => names.iter().collect(),
+            Some(s) => s.into_iter().filter(|n| names.contains(n)).collect(),
         });
     }
-    let shared: BTreeSet<String> = shared
+    let shared: BTreeSet<&str> = shared
         .unwrap_or_default()
         .into_iter()
-        .filter(|n| !SCRIPT_ENTRY_POINTS.contains(&n.as_str()))
+        .filter(|n| !SCRIPT_ENTRY_POINTS.contains(n))
         .collect();
     if shared.len() < 2 {
         return false;
     }
     let implementers = defs
         .iter()
-        .filter(|(p, names)| dir(p) == d && shared.is_subset(names))
+        .filter(|(p, names)| dir(p) == d && shared.iter().all(|n| names.contains(n)))
         .count();
     implementers >= MIN_PLUGINS
 }
@@ -366,7 +369,9 @@ impl Rule for DuplicatedMapping {
             return;
         };
         let roots = package_roots(repo);
-        let defs = self.defs.lock().map(|d| d.clone()).unwrap_or_default();
+        let no_defs = BTreeMap::new();
+        let defs_guard = self.defs.lock().ok();
+        let defs = defs_guard.as_deref().unwrap_or(&no_defs);
         let mut groups: BTreeMap<u64, Vec<Copy>> = BTreeMap::new();
         for c in seen.drain(..) {
             groups.entry(c.hash).or_default().push(c);
@@ -384,7 +389,7 @@ impl Rule for DuplicatedMapping {
             for f in &files {
                 *by_root.entry(package_root(f, &roots)).or_default() += 1;
             }
-            if by_root.values().any(|n| *n >= 2) && !plugins_of_one_interface(&files, &defs) {
+            if by_root.values().any(|n| *n >= 2) && !plugins_of_one_interface(&files, defs) {
                 reports.push(g);
             }
         }

@@ -13,7 +13,7 @@ use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 pub struct PrintInLibrary {
     /// Top-level function names of every production Python file, by path (plugin
     /// modules of one directory define the same hooks).
-    defs: Mutex<BTreeMap<String, BTreeSet<String>>>,
+    defs: Mutex<BTreeMap<String, crate::parse::python::DefNames>>,
     /// For each reported file: the top-level functions its prints sit in, when
     /// every print sits in one.
     print_homes: Mutex<BTreeMap<String, BTreeSet<String>>>,
@@ -255,7 +255,7 @@ pub fn top_level_function<'t>(
 pub fn script_driven_hook(
     hook: &str,
     dir: &str,
-    defs: &BTreeMap<String, BTreeSet<String>>,
+    defs: &BTreeMap<String, crate::parse::python::DefNames>,
     repo: &RepoCx<'_>,
 ) -> bool {
     let implementers = defs

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use crate::finding::{Finding, Severity};
@@ -18,7 +18,7 @@ type FunctionSpan = (std::ops::Range<usize>, String);
 #[derive(Default)]
 pub struct TlsVerifyDisabled {
     /// Top-level function names of every shipped Python file, by path.
-    defs: Mutex<BTreeMap<String, BTreeSet<String>>>,
+    defs: Mutex<BTreeMap<String, crate::parse::python::DefNames>>,
     /// Byte ranges and names of the top-level functions of files with a finding.
     homes: Mutex<BTreeMap<String, Vec<FunctionSpan>>>,
 }
