@@ -202,20 +202,66 @@ pub fn is_archived(path: &str) -> bool {
 /// The archived directory a path sits in: the shortest leading directory that is
 /// itself archived (`archived/docker` → `archived`).
 fn archived_root(path: &str) -> String {
+    leading_dir(path, |prefix, _| {
+        crate::roles::role_of(&format!("{prefix}/f")) == crate::roles::FileRole::Archived
+    })
+}
+
+/// The shortest leading directory of `path` that `is_root` accepts (given the
+/// directory and its last name), or the path itself when none is.
+fn leading_dir(path: &str, is_root: impl Fn(&str, &str) -> bool) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
     let mut prefix = String::new();
-    for part in path
-        .split('/')
-        .take(path.split('/').count().saturating_sub(1))
-    {
+    for part in &parts[..parts.len().saturating_sub(1)] {
         if !prefix.is_empty() {
             prefix.push('/');
         }
         prefix.push_str(part);
-        if crate::roles::role_of(&format!("{prefix}/f")) == crate::roles::FileRole::Archived {
+        if is_root(&prefix, part) {
             return prefix;
         }
     }
     path.to_string()
+}
+
+/// The findings of a task that takes whole directories (archived code, tooling):
+/// sorted, with their directories, those named for a title, the places they stand
+/// for and the worst severity.
+struct DirectoryFindings {
+    findings: Vec<Item>,
+    dirs: Vec<String>,
+    names: String,
+    places: usize,
+    severity: Severity,
+}
+
+fn directory_findings(items: &[&Item], root: impl Fn(&str) -> String) -> DirectoryFindings {
+    let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
+    findings.sort();
+    let dirs: Vec<String> = findings
+        .iter()
+        .map(|i| root(&i.path))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let names = dirs
+        .iter()
+        .map(|d| format!("`{d}/`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let places = places_of(findings.iter());
+    let severity = findings
+        .iter()
+        .map(|i| i.severity)
+        .max()
+        .unwrap_or(Severity::Info);
+    DirectoryFindings {
+        findings,
+        dirs,
+        names,
+        places,
+        severity,
+    }
 }
 
 /// Archived files are not work for the team: their findings (a root image, a
@@ -223,19 +269,14 @@ fn archived_root(path: &str) -> String {
 /// one but go away with the directory. One task says so: delete it, or move it to an
 /// archive branch, after checking nothing builds or runs it.
 fn archived_task(items: &[&Item]) -> Task {
-    let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
-    findings.sort();
-    let dirs: BTreeSet<String> = findings.iter().map(|i| archived_root(&i.path)).collect();
-    let dirs: Vec<String> = dirs.into_iter().collect();
-    let names: Vec<String> = dirs.iter().map(|d| format!("`{d}/`")).collect();
-    let names = names.join(", ");
-    let places = places_of(findings.iter());
+    let DirectoryFindings {
+        findings,
+        dirs,
+        names,
+        places,
+        severity,
+    } = directory_findings(items, archived_root);
     let hours = 1.0 + 0.5 * (dirs.len() - 1) as f64;
-    let severity = findings
-        .iter()
-        .map(|i| i.severity)
-        .max()
-        .unwrap_or(Severity::Info);
     Task {
         id: task_id(ARCHIVED_CODE, None),
         title: format!(
@@ -286,20 +327,11 @@ pub fn is_tooling_finding(path: &str, rule: &str) -> bool {
 
 /// The tooling directory a path sits in (`.claude/helpers/a.sh` → `.claude`).
 fn tool_config_root(path: &str) -> String {
-    let mut prefix = String::new();
-    for part in path.split('/') {
-        if !prefix.is_empty() {
-            prefix.push('/');
-        }
-        prefix.push_str(part);
-        if TOOL_CONFIG_DIRS
+    leading_dir(path, |_, name| {
+        TOOL_CONFIG_DIRS
             .iter()
-            .any(|t| part.eq_ignore_ascii_case(t))
-        {
-            return prefix;
-        }
-    }
-    path.to_string()
+            .any(|t| name.eq_ignore_ascii_case(t))
+    })
 }
 
 /// Agent and editor tooling is not production work: its findings (strict mode in
@@ -308,21 +340,16 @@ fn tool_config_root(path: &str) -> String {
 /// helpers are still used, delete the rest, fix the others when next edited. A
 /// leaked secret there is not taken: it stays in its rotation task.
 fn tooling_task(items: &[&Item]) -> Task {
-    let mut findings: Vec<Item> = items.iter().map(|i| (*i).clone()).collect();
-    findings.sort();
-    let dirs: BTreeSet<String> = findings.iter().map(|i| tool_config_root(&i.path)).collect();
-    let dirs: Vec<String> = dirs.into_iter().collect();
-    let names: Vec<String> = dirs.iter().map(|d| format!("`{d}/`")).collect();
-    let names = names.join(", ");
-    let places = places_of(findings.iter());
+    let DirectoryFindings {
+        findings,
+        dirs,
+        names,
+        places,
+        severity,
+    } = directory_findings(items, tool_config_root);
     let files: BTreeSet<&str> = findings.iter().map(|i| i.path.as_str()).collect();
     let rules: BTreeSet<&str> = findings.iter().map(|i| i.rule.as_str()).collect();
     let hours = 0.5 * dirs.len() as f64;
-    let severity = findings
-        .iter()
-        .map(|i| i.severity)
-        .max()
-        .unwrap_or(Severity::Info);
     let checks: Vec<String> = rules
         .iter()
         .map(|r| format!("`harden scan --repository --rule {r}` reports nothing under {names}, or the team decided to leave it"))
