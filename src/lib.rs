@@ -36,6 +36,7 @@ pub mod sbom;
 pub mod source;
 pub mod status;
 pub mod suppress;
+pub mod text;
 pub mod vcs;
 pub mod walk;
 pub mod workflows;

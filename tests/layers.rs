@@ -42,6 +42,23 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "text",
+        &[
+            "parse",
+            "embed",
+            "model",
+            "workflows",
+            "rules",
+            "edits",
+            "engine",
+            "status",
+            "plan",
+            "fix",
+            "output",
+            "cli",
+        ],
+    ),
+    (
         "model",
         &[
             "rules", "edits", "engine", "status", "plan", "fix", "output", "cli",
@@ -80,21 +97,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "embed",
         "workflows",
         "embed.rs walks workflow steps with workflows::wf to find `run:` shell",
-    ),
-    (
-        "status",
-        "output",
-        "status builds output::extras view structs and uses output::util text helpers",
-    ),
-    (
-        "plan",
-        "output",
-        "plan builds output::extras view structs and uses output::util text helpers",
-    ),
-    (
-        "fix",
-        "output",
-        "fix prints its summary with output::util::term_safe",
     ),
     (
         "plan",

@@ -819,7 +819,7 @@ fn known_vulnerabilities_unknown_without_source_and_left_out_of_the_score() {
     assert!(c.summary.contains("no OSV data"), "{}", c.summary);
     assert_eq!(c.points_lost, 0.0);
     assert_eq!(c.state.credit(), None);
-    let view = s.view();
+    let view = harden::cli::views::status_view(&s);
     let v = view
         .controls
         .iter()

@@ -2,6 +2,7 @@
 //! 1 findings at or above it, 2 usage, config or I/O error.
 
 pub mod status;
+pub mod views;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -272,7 +273,7 @@ pub fn warn_incomplete(report: &ScanReport) {
     );
 }
 
-pub use crate::output::util::FIXED_WIDTH;
+pub use crate::text::FIXED_WIDTH;
 
 /// The width to wrap text to: the terminal's when stdout is one (and the report is
 /// not written to a file), else [`FIXED_WIDTH`].
@@ -599,12 +600,12 @@ fn report_extras(
                     Err(e) => return Err(error(e)),
                 }
             }
-            extras.status = Some(status.view());
+            extras.status = Some(views::status_view(&status));
         }
     }
     if shows_plan(format) && (format != Format::Terminal || !report.findings.is_empty()) {
         let plan = crate::plan::build_plan(report, &crate::plan::model::PlanOptions::default());
-        extras.plan = Some(plan.view());
+        extras.plan = Some(views::plan_view(&plan));
     }
     Ok(extras)
 }

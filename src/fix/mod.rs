@@ -452,7 +452,7 @@ fn render_summary(
     opts: &FixOptions,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use crate::output::util::{term_safe, term_safe_lines};
+    use crate::text::{term_safe, term_safe_lines};
     for diff in o.diffs.values() {
         write!(w, "{}", term_safe_lines(diff))?;
     }

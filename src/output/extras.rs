@@ -160,24 +160,14 @@ impl PlanView {
 }
 
 /// Formats hours of work as an effort label: `0.5 h`, `4 h`, `345.3 h`, the way the
-/// plan's Markdown writes them ([`fmt_hours`] is the one number format). Never days:
+/// plan's Markdown writes them ([`crate::text::fmt_hours`] is the one number format). Never days:
 /// a day depends on the hours per day and the number of developers, which only
 /// the plan's schedule knows, and the HTML, Markdown and plan reports must agree.
 pub fn effort_label(hours: f64) -> String {
     if !hours.is_finite() || hours <= 0.0 {
         return "–".to_string();
     }
-    format!("{} h", fmt_hours(hours))
-}
-
-/// Hours as every report prints them: a whole number, else one decimal (`4`, `2.5`).
-pub fn fmt_hours(h: f64) -> String {
-    let r = (h * 10.0).round() / 10.0;
-    if (r - r.round()).abs() < 1e-9 {
-        format!("{}", r.round() as i64)
-    } else {
-        format!("{r:.1}")
-    }
+    format!("{} h", crate::text::fmt_hours(hours))
 }
 
 #[cfg(test)]

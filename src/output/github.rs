@@ -31,7 +31,7 @@ pub fn escape_data(s: &str) -> String {
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A");
-    super::util::term_safe(&s).into_owned()
+    crate::text::term_safe(&s).into_owned()
 }
 
 /// Escapes a property value (`file=`, `title=`).

@@ -43,7 +43,7 @@ pub fn escape(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    super::util::term_safe(&out).into_owned()
+    crate::text::term_safe(&out).into_owned()
 }
 
 /// A message with its `backtick spans` kept as inline code and the rest escaped.
@@ -77,7 +77,7 @@ fn code(s: &str) -> String {
         ""
     };
     let s = s.replace(['\n', '\r'], " ");
-    format!("{fence}{pad}{}{pad}{fence}", super::util::term_safe(&s))
+    format!("{fence}{pad}{}{pad}{fence}", crate::text::term_safe(&s))
 }
 
 /// A fenced block whose fence is longer than any backtick run in the text.
@@ -86,7 +86,7 @@ fn fenced(s: &str, lang: &str) -> String {
     let fence = "`".repeat((longest + 1).max(3));
     format!(
         "{fence}{lang}\n{}\n{fence}\n",
-        super::util::term_safe_lines(s.trim_end_matches(['\n', '\r']))
+        crate::text::term_safe_lines(s.trim_end_matches(['\n', '\r']))
     )
 }
 

@@ -14,8 +14,8 @@ use crate::engine::ScanReport;
 use crate::finding::{Finding, Severity};
 
 use super::extras::{effort_label, PlanView};
-use super::util::term_safe;
 use super::SortOrder;
+use crate::text::term_safe;
 
 fn sev_style(s: Severity) -> Style {
     let c = match s {

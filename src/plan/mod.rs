@@ -24,7 +24,6 @@ pub mod schedule;
 pub mod settings;
 pub mod tasks;
 pub mod tracks;
-pub mod view;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

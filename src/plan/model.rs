@@ -443,5 +443,5 @@ impl Plan {
 
 /// Formats hours without a needless `.0` ("2", "2.5").
 pub fn fmt_hours(h: f64) -> String {
-    crate::output::extras::fmt_hours(h)
+    crate::text::fmt_hours(h)
 }

@@ -107,7 +107,7 @@ pub fn live_section(live: &[super::model::LiveEvidence], w: &mut dyn Write) -> i
 /// Text safe inside a Markdown table cell (pipes escaped, newlines folded).
 pub fn cell(s: &str) -> String {
     let s = s.replace('|', "\\|").replace(['\n', '\r'], " ");
-    crate::output::util::term_safe(&s).into_owned()
+    crate::text::term_safe(&s).into_owned()
 }
 
 /// "1 task", "2 tasks".

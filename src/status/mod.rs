@@ -21,7 +21,6 @@ pub mod render;
 pub mod routes;
 pub mod score;
 pub mod strength;
-pub mod view;
 pub mod workloads;
 
 use std::collections::BTreeMap;

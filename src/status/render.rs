@@ -68,9 +68,9 @@ fn where_(e: &Evidence) -> String {
 }
 
 /// Renders the report for a person: one line per control, advice under what is not
-/// done, wrapped to [`crate::output::util::FIXED_WIDTH`] columns.
+/// done, wrapped to [`crate::text::FIXED_WIDTH`] columns.
 pub fn terminal(report: &StatusReport, color: bool, w: &mut dyn Write) -> std::io::Result<()> {
-    terminal_width(report, color, crate::output::util::FIXED_WIDTH, w)
+    terminal_width(report, color, crate::text::FIXED_WIDTH, w)
 }
 
 /// [`terminal`] with the advice wrapped to `width` columns (the terminal's), whole:
@@ -157,7 +157,7 @@ pub fn terminal_width(
             let mut line = c.summary.clone();
             if let Some(e) = c.evidence.first() {
                 // Evidence paths and text come from the repository: no raw control characters.
-                line.push_str(&format!(" ({}", crate::output::util::term_safe(&where_(e))));
+                line.push_str(&format!(" ({}", crate::text::term_safe(&where_(e))));
                 if c.evidence.len() > 1 {
                     line.push_str(&format!(", +{} more", c.evidence.len() - 1));
                 }
@@ -184,9 +184,9 @@ pub fn terminal_width(
                 // Under the control's summary: "→ " and the advice, continued lines
                 // indented to the advice's first word; at least 40 columns of text.
                 let indent = id_width + 10;
-                let text = crate::output::util::term_safe(&c.advice);
+                let text = crate::text::term_safe(&c.advice);
                 let room = width.saturating_sub(indent + 2).max(40);
-                for (i, line) in crate::output::util::wrap(&text, room).iter().enumerate() {
+                for (i, line) in crate::text::wrap(&text, room).iter().enumerate() {
                     let arrow = if i == 0 { "→ " } else { "  " };
                     writeln!(
                         w,
@@ -225,7 +225,7 @@ pub fn terminal_width(
                 "  {}",
                 p.paint(
                     dim,
-                    &crate::output::util::term_safe(&format!("{} — {}", i.path, i.reason))
+                    &crate::text::term_safe(&format!("{} — {}", i.path, i.reason))
                 )
             )?;
         }
@@ -304,7 +304,7 @@ fn findings_lines(
                 fg(AnsiColor::Red),
                 &format!("{:>4}", format!("-{:.1}", r.points))
             ),
-            crate::output::util::term_safe(&r.rule),
+            crate::text::term_safe(&r.rule),
             r.open,
             r.severity.as_str(),
             r.counted
