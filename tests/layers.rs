@@ -103,11 +103,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "cli",
         "the `harden plan` and `baseline` commands (run_cli) still live in plan/",
     ),
-    (
-        "fix",
-        "cli",
-        "the `harden fix` command (run_cli) still lives in fix/",
-    ),
 ];
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {

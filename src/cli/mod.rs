@@ -1,6 +1,7 @@
 //! Command-line interface. Exit codes: 0 nothing at or above `--fail-on`,
 //! 1 findings at or above it, 2 usage, config or I/O error.
 
+pub mod fix;
 pub mod status;
 pub mod views;
 
@@ -45,7 +46,7 @@ enum Command {
     /// Record today's findings so `scan --baseline` shows only new ones.
     Baseline(crate::plan::BaselineArgs),
     /// Apply the fixes that are safe to automate.
-    Fix(crate::fix::FixArgs),
+    Fix(fix::FixArgs),
     /// Software bill of materials from lockfiles.
     Sbom(crate::sbom::SbomArgs),
     /// Probe a running service: health, readiness, metrics, headers, TLS (the
@@ -172,7 +173,7 @@ pub fn run() -> i32 {
         }
         Command::Fix(mut args) => {
             args.common.path = whole_repository(&args.common.path, "fix");
-            crate::fix::run_cli(args)
+            fix::run(args)
         }
         Command::Sbom(args) => crate::sbom::run_cli(args),
         Command::Probe(args) => crate::probe::run_cli(args),
