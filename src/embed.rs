@@ -188,7 +188,7 @@ pub fn workflow_runs(yaml: &YamlFile) -> Vec<Embedded> {
                         .any(|s| s.to_ascii_lowercase().contains("windows"))
                 })
                 .unwrap_or(false);
-            for step in crate::workflows::wf::steps(job) {
+            for step in crate::parse::gha_steps::steps(job) {
                 push_run(step, job_default, file_default, windows, &mut out);
             }
         }
@@ -201,7 +201,7 @@ pub fn action_runs(yaml: &YamlFile) -> Vec<Embedded> {
     let mut out = Vec::new();
     for doc in &yaml.documents {
         let Some(root) = &doc.root else { continue };
-        for step in crate::workflows::wf::action_steps(root) {
+        for step in crate::parse::gha_steps::action_steps(root) {
             // Composite steps must name their shell; treat a missing one as bash.
             push_run(step, None, Some("bash"), false, &mut out);
         }

@@ -92,18 +92,11 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
 ];
 
 /// Wrong-way arrows still in the code: (from, to, why it is still there).
-const KNOWN: &[(&str, &str, &str)] = &[
-    (
-        "embed",
-        "workflows",
-        "embed.rs walks workflow steps with workflows::wf to find `run:` shell",
-    ),
-    (
-        "plan",
-        "cli",
-        "the `harden plan` and `baseline` commands (run_cli) still live in plan/",
-    ),
-];
+const KNOWN: &[(&str, &str, &str)] = &[(
+    "plan",
+    "cli",
+    "the `harden plan` and `baseline` commands (run_cli) still live in plan/",
+)];
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

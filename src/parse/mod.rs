@@ -2,6 +2,7 @@
 
 pub mod dockerfile;
 pub mod gha_expr;
+pub mod gha_steps;
 pub mod git_index;
 pub mod helm;
 pub mod image;
