@@ -346,9 +346,11 @@ pub fn emit_masked(
         Some(path) => crate::files::write_output_with(path, &mut |w| masked(w, &mut call))
             .map_err(|e| error(format!("{}: {e}", path.display()))),
         None => {
+            // Buffered: stdout alone flushes at every newline, one system call per
+            // line of a pretty-printed report (a million on a large tree).
             let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            match masked(&mut lock, &mut call).and_then(|_| lock.flush()) {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            match masked(&mut out, &mut call).and_then(|_| out.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(error(e)),

@@ -173,6 +173,9 @@ struct Kept {
     printing_modules: Vec<modules::PrintingModule>,
     /// Python modules' literal module-level constants: (path, constants).
     module_constants: Vec<(String, modules::Constants)>,
+    /// Python modules' top-level function names (shipped, example and development
+    /// modules that define any), sorted by path.
+    module_defs: Vec<modules::ModuleDefs>,
     /// What production source code shows, merged over the files read.
     code: code::SourceFacts,
     /// How many production source files were read.
@@ -238,6 +241,7 @@ impl Kept {
         self.connection_calls.extend(other.connection_calls);
         self.printing_modules.extend(other.printing_modules);
         self.module_constants.extend(other.module_constants);
+        self.module_defs.extend(other.module_defs);
         self.code = std::mem::take(&mut self.code).merge(other.code);
         self.source_files += other.source_files;
         self.dockerfile_summaries.extend(other.dockerfile_summaries);
@@ -287,6 +291,8 @@ impl Kept {
         self.printing_modules.dedup();
         self.module_constants.sort();
         self.module_constants.dedup();
+        // One entry per file: the walk reads each file once.
+        self.module_defs.sort_by(|a, b| a.path.cmp(&b.path));
         self.code.sort();
         self.dockerfile_summaries
             .sort_by(|a, b| a.path.cmp(&b.path));
@@ -506,6 +512,9 @@ impl Facts {
         py: &crate::parse::python::PythonFile<'_>,
         plan_facts: bool,
     ) {
+        self.kept
+            .module_defs
+            .extend(modules::ModuleDefs::of(&file.path, &file.text));
         // The print and parameter facts are asked of shipped modules only
         // (`Repository::printing_modules`, `shared_constants`): a test is not read.
         if plan_facts && roles::role_of(&file.path) == roles::FileRole::Production {
@@ -1427,6 +1436,13 @@ impl Repository {
                     || role.by_path != FileRole::Production)
             })
             .collect()
+    }
+
+    /// The Python modules' top-level function names that `keep` accepts (see
+    /// [`modules::ModuleDefs`]): read by the rules that recognise plugin
+    /// interfaces, built once for all of them.
+    pub fn module_defs(&self, keep: fn(&modules::ModuleDefs) -> bool) -> modules::DefsView<'_> {
+        modules::DefsView::new(&self.kept.module_defs, keep)
     }
 
     /// Each compose service that builds its application here, with the health

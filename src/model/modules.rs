@@ -509,3 +509,78 @@ mod tests {
         assert!(!prints_by_design("pkg/src/trainer.py", "import x\n"));
     }
 }
+
+/// A Python module's top-level function names, kept once for the rules that ask
+/// which modules of a directory implement one plugin interface (print-in-library,
+/// tls-verify-disabled, duplicated-mapping): each rule kept its own map of them
+/// for every shipped module until the cross-file pass, three copies of the same
+/// names on a large tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleDefs {
+    /// The module.
+    pub path: String,
+    /// Its top-level function names (never empty: a module with none is not kept).
+    pub names: crate::parse::python::DefNames,
+    /// Its role by path.
+    pub role: FileRole,
+    /// Its header says a generator wrote it.
+    pub generated: bool,
+}
+
+impl ModuleDefs {
+    /// The facts of one module, or `None` when no rule asks about it: a module of
+    /// another role (a test, vendored or generated code) or one with no top-level
+    /// function.
+    pub fn of(path: &str, text: &str) -> Option<ModuleDefs> {
+        let role = roles::role_of(path);
+        if !matches!(
+            role,
+            FileRole::Production | FileRole::Example | FileRole::Development
+        ) {
+            return None;
+        }
+        let names = crate::parse::python::top_level_function_names(text);
+        if names.is_empty() {
+            return None;
+        }
+        Some(ModuleDefs {
+            path: path.to_string(),
+            names,
+            role,
+            generated: crate::parse::python::header_says_generated(text),
+        })
+    }
+}
+
+/// The modules of [`ModuleDefs`] one rule reads (`keep`), sorted by path: each rule
+/// looks at the modules of the roles it checks, as its own map held them.
+#[derive(Clone, Copy)]
+pub struct DefsView<'a> {
+    all: &'a [ModuleDefs],
+    keep: fn(&ModuleDefs) -> bool,
+}
+
+impl<'a> DefsView<'a> {
+    /// A view of `all` (sorted by path) keeping what `keep` accepts.
+    pub fn new(all: &'a [ModuleDefs], keep: fn(&ModuleDefs) -> bool) -> Self {
+        DefsView { all, keep }
+    }
+
+    /// The names `path` defines, when the view keeps it.
+    pub fn get(&self, path: &str) -> Option<&'a crate::parse::python::DefNames> {
+        let i = self
+            .all
+            .binary_search_by(|m| m.path.as_str().cmp(path))
+            .ok()?;
+        self.all.get(i).filter(|m| (self.keep)(m)).map(|m| &m.names)
+    }
+
+    /// Every kept module with its names, by path.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a crate::parse::python::DefNames)> {
+        let keep = self.keep;
+        self.all
+            .iter()
+            .filter(move |m| keep(m))
+            .map(|m| (m.path.as_str(), &m.names))
+    }
+}

@@ -5,15 +5,13 @@ use std::sync::Mutex;
 
 use crate::finding::{Finding, Severity};
 use crate::parse::python::PythonFile;
+use crate::roles::FileRole;
 use crate::rules::python::util::{self, Module};
 use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 #[derive(Default)]
 pub struct PrintInLibrary {
-    /// Top-level function names of every production Python file, by path (plugin
-    /// modules of one directory define the same hooks).
-    defs: Mutex<BTreeMap<String, crate::parse::python::DefNames>>,
     /// For each reported file: the top-level functions its prints sit in, when
     /// every print sits in one.
     print_homes: Mutex<BTreeMap<String, BTreeSet<String>>>,
@@ -120,12 +118,6 @@ impl Rule for PrintInLibrary {
             return;
         }
         let text = cx.file.text.as_str();
-        let defs = top_level_functions(text);
-        if !defs.is_empty() {
-            if let Ok(mut all) = self.defs.lock() {
-                all.insert(cx.file.path.clone(), defs);
-            }
-        }
         // Only calls whose callee is the bare name `print` are reported.
         if !util::has_call_text(text, "print") {
             return;
@@ -192,9 +184,14 @@ impl Rule for PrintInLibrary {
     /// A file whose prints all sit in plugin hooks that only a maintainer script
     /// drives is not service code: drop its finding.
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
-        let (Ok(defs), Ok(homes)) = (self.defs.lock(), self.print_homes.lock()) else {
+        let Ok(homes) = self.print_homes.lock() else {
             return;
         };
+        // The modules this rule checks (plugin modules of one directory define the
+        // same hooks).
+        let defs = repo
+            .model
+            .module_defs(|m| matches!(m.role, FileRole::Production | FileRole::Development));
         let mut verdicts: BTreeMap<String, bool> = BTreeMap::new();
         own.retain(|f| {
             let Some(hooks) = homes.get(&f.path) else {
@@ -204,7 +201,7 @@ impl Rule for PrintInLibrary {
             !hooks.iter().all(|h| {
                 *verdicts
                     .entry(format!("{dir}\0{h}"))
-                    .or_insert_with(|| script_driven_hook(h, dir, &defs, repo))
+                    .or_insert_with(|| script_driven_hook(h, dir, defs, repo))
             })
         });
     }
@@ -218,9 +215,6 @@ const MIN_PLUGINS: usize = 5;
 pub fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
-
-/// Names of the functions a Python file defines at its top level, read from the text.
-pub use crate::parse::python::top_level_function_names as top_level_functions;
 
 /// The top-level function (not a method, not nested) a node sits in.
 pub fn top_level_function<'t>(
@@ -255,7 +249,7 @@ pub fn top_level_function<'t>(
 pub fn script_driven_hook(
     hook: &str,
     dir: &str,
-    defs: &BTreeMap<String, crate::parse::python::DefNames>,
+    defs: crate::model::modules::DefsView<'_>,
     repo: &RepoCx<'_>,
 ) -> bool {
     let implementers = defs

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use crate::finding::{Finding, Severity};
 use crate::parse::python::PythonFile;
+use crate::roles::FileRole;
 use crate::rules::python::print_in_library;
 use crate::rules::python::util::{self, Module};
 use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
@@ -17,8 +18,6 @@ type FunctionSpan = (std::ops::Range<usize>, String);
 /// See [`META`].
 #[derive(Default)]
 pub struct TlsVerifyDisabled {
-    /// Top-level function names of every shipped Python file, by path.
-    defs: Mutex<BTreeMap<String, crate::parse::python::DefNames>>,
     /// Byte ranges and names of the top-level functions of files with a finding.
     homes: Mutex<BTreeMap<String, Vec<FunctionSpan>>>,
 }
@@ -142,12 +141,6 @@ impl Rule for TlsVerifyDisabled {
             return;
         }
         let text = cx.file.text.as_str();
-        let defs = print_in_library::top_level_functions(text);
-        if !defs.is_empty() {
-            if let Ok(mut all) = self.defs.lock() {
-                all.insert(cx.file.path.clone(), defs);
-            }
-        }
         if !(text.contains("verify")
             || text.contains("ssl")
             || text.contains("CERT_NONE")
@@ -300,9 +293,16 @@ impl TlsVerifyDisabled {
     /// (searxng's engines' `fetch_traits`, run by the data-update script) is a
     /// maintainer tool's weakness, like a release helper's: medium.
     fn settle_hooks(&self, repo: &RepoCx<'_>, own: &mut [Finding]) {
-        let (Ok(defs), Ok(homes)) = (self.defs.lock(), self.homes.lock()) else {
+        let Ok(homes) = self.homes.lock() else {
             return;
         };
+        // The modules this rule checks.
+        let defs = repo.model.module_defs(|m| {
+            matches!(
+                m.role,
+                FileRole::Production | FileRole::Example | FileRole::Development
+            )
+        });
         let mut verdicts: BTreeMap<(String, String), bool> = BTreeMap::new();
         for f in own.iter_mut().filter(|f| f.severity == Severity::High) {
             let Some(hook) = homes.get(&f.path).and_then(|funcs| {
@@ -316,7 +316,7 @@ impl TlsVerifyDisabled {
             let dir = print_in_library::parent_dir(&f.path).to_string();
             let driven = *verdicts
                 .entry((dir.clone(), hook.clone()))
-                .or_insert_with(|| print_in_library::script_driven_hook(&hook, &dir, &defs, repo));
+                .or_insert_with(|| print_in_library::script_driven_hook(&hook, &dir, defs, repo));
             if driven {
                 f.severity = Severity::Medium;
             }
