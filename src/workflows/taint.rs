@@ -425,7 +425,7 @@ impl<'a> Scope<'a> {
             let triggers = wf::triggers(self.root);
             // An event the workflow does not have (or a reusable workflow, which runs
             // with its caller's event) tells nothing.
-            if triggers.iter().any(|t| *t == event) && !self.composite {
+            if triggers.contains(&event) && !self.composite {
                 self.pushed_refs = self.pushed_refs && pushed_refs(self.root, &[event]);
             }
         }

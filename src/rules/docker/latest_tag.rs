@@ -214,9 +214,9 @@ impl Rule for UnpinnedDigest {
                 return true;
             };
             let from = stage.from_resolved.as_deref().unwrap_or(&stage.from);
-            !model
+            model
                 .published_image(from)
-                .is_some_and(|b| b.image.dockerfile != f.path)
+                .is_none_or(|b| b.image.dockerfile == f.path)
         });
     }
 
