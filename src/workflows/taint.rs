@@ -372,7 +372,66 @@ fn push_names_fixed(root: &YamlNode) -> bool {
         && (!filters_tags || literal("tags"))
 }
 
+/// Whether one of these events lets someone choose the name in `github.ref`.
+fn pushed_refs(root: &YamlNode, events: &[String]) -> bool {
+    events.iter().any(|t| match t.as_str() {
+        "push" => !push_names_fixed(root),
+        "create" | "delete" | "release" | "workflow_dispatch" | "workflow_call" => true,
+        _ => false,
+    })
+}
+
+/// The one event a job's or step's `if:` limits it to: `github.event_name == 'push'`,
+/// alone or in a conjunction (`… && github.event_name == 'push'`). A condition with
+/// `||` or `!` could hold on other events too, so it limits nothing.
+fn only_event(node: &YamlNode) -> Option<String> {
+    let cond = node.get("if")?.as_str()?;
+    let c = cond.trim();
+    let c = c
+        .strip_prefix("${{")
+        .and_then(|c| c.strip_suffix("}}"))
+        .unwrap_or(c);
+    if c.contains("||") || c.contains('!') {
+        return None;
+    }
+    let mut found = None;
+    for part in c.split("&&") {
+        let part = part.trim().trim_matches(['(', ')']).trim();
+        let Some((lhs, rhs)) = part.split_once("==") else {
+            continue;
+        };
+        let (lhs, rhs) = (lhs.trim(), rhs.trim());
+        let value = if lhs.eq_ignore_ascii_case("github.event_name") {
+            rhs
+        } else if rhs.eq_ignore_ascii_case("github.event_name") {
+            lhs
+        } else {
+            continue;
+        };
+        let value = value.strip_prefix('\'')?.strip_suffix('\'')?;
+        if found.replace(value.to_ascii_lowercase()).is_some() {
+            return None;
+        }
+    }
+    found
+}
+
 impl<'a> Scope<'a> {
+    /// The scope narrowed to the one event an `if:` allows (see [`only_event`]): a
+    /// step under `if: github.event_name == 'push'` in a workflow also triggered by
+    /// `release` sees only the pushed branch names.
+    fn narrowed(mut self, node: &YamlNode) -> Self {
+        if let Some(event) = only_event(node) {
+            let triggers = wf::triggers(self.root);
+            // An event the workflow does not have (or a reusable workflow, which runs
+            // with its caller's event) tells nothing.
+            if triggers.contains(&event) && !self.composite {
+                self.pushed_refs = self.pushed_refs && pushed_refs(self.root, &[event]);
+            }
+        }
+        self
+    }
+
     /// The top level of a workflow.
     pub fn workflow(root: &'a YamlNode) -> Self {
         let events = wf::triggers(root);
@@ -382,11 +441,7 @@ impl<'a> Scope<'a> {
             step: None,
             inputs: std::rc::Rc::new(declared_inputs(root)),
             composite: false,
-            pushed_refs: events.iter().any(|t| match t.as_str() {
-                "push" => !push_names_fixed(root),
-                "create" | "delete" | "release" | "workflow_dispatch" | "workflow_call" => true,
-                _ => false,
-            }),
+            pushed_refs: pushed_refs(root, &events),
             weak: false,
         }
     }
@@ -420,6 +475,7 @@ impl<'a> Scope<'a> {
             step: None,
             ..self.clone()
         }
+        .narrowed(job)
     }
 
     /// Inside a step.
@@ -428,6 +484,7 @@ impl<'a> Scope<'a> {
             step: Some(step),
             ..self.clone()
         }
+        .narrowed(step)
     }
 
     /// The workflow or action root.
@@ -734,6 +791,29 @@ fn best(found: Vec<Origin>, via: String) -> Option<Origin> {
 mod tests {
     use super::*;
     use crate::parse::yaml;
+
+    #[test]
+    fn conditions_that_name_one_event() {
+        let only = |cond: &str| {
+            let y = yaml::parse(&format!("if: \"{cond}\"\n"));
+            let root = y.documents[0].root.clone().expect("root");
+            only_event(&root)
+        };
+        assert_eq!(
+            only("${{ github.event_name == 'push' }}").as_deref(),
+            Some("push")
+        );
+        assert_eq!(
+            only("github.repository == 'a/b' && github.event_name == 'release'").as_deref(),
+            Some("release")
+        );
+        assert_eq!(only("github.event_name != 'push'"), None);
+        assert_eq!(
+            only("github.event_name == 'push' || github.event_name == 'release'"),
+            None
+        );
+        assert_eq!(only("success()"), None);
+    }
 
     #[test]
     fn event_fields() {

@@ -158,7 +158,7 @@ fn input_value(step: &YamlNode, key: &str) -> Option<Option<String>> {
 }
 
 /// Why the step restores a cache, if it does.
-fn restores(step: &YamlNode, text: &str) -> Option<String> {
+pub(crate) fn restores(step: &YamlNode, text: &str) -> Option<String> {
     let uses = step.get("uses")?;
     let name = wf::action_name(uses.as_str()?);
     let major = wf::uses_major(uses, text);

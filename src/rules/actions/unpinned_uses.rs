@@ -28,7 +28,12 @@ Severity: a branch (`@main`, `@master`, `@stable`) is high, it changes on every
 push; a branch of a repository of this repository's own owner is medium (one
 trust domain: whoever can push there is already inside the organisation, but the
 reference still moves with every push and should be pinned); a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
-included: their tags are as movable as anyone's. A missing ref is high. Local actions
+included: their tags are as movable as anyone's; it is low in a workflow that holds
+nothing a moved tag could take (every job has an explicit read-only `permissions:`,
+the file names no secret but `GITHUB_TOKEN` and passes none with `secrets:`, and no
+step saves an Actions cache that a later release build could restore).
+Without a `permissions:` block the token is the repository's default, which may be
+write, so the tag stays medium there. A missing ref is high. Local actions
 (`./.github/actions/x`, or the self-repository form `$/.github/actions/x` that always
 loads the workflow's own commit) and `docker://image@sha256:…` are fine;
 `docker://image:tag` is medium (a tag can be re-pushed).
@@ -93,6 +98,66 @@ struct Unpinned<'a> {
     /// Why it is unpinned, for the reference's own message.
     what: String,
     fix: Option<crate::finding::Edit>,
+}
+
+/// Whether a workflow holds nothing a moved tag could take: every job runs with an
+/// explicit read-only token (its own `permissions:` or the workflow's, no `write`, no
+/// `write-all`) and the file names no secret but the token itself (no `secrets.X`, no
+/// `secrets: inherit`), and no step saves an Actions cache. Without a `permissions:`
+/// block the token is the repository default, which may be write, so that workflow
+/// does not qualify.
+fn holds_nothing(root: &YamlNode, text: &str) -> bool {
+    let jobs = wf::jobs(root);
+    if jobs.is_empty() {
+        return false;
+    }
+    let read_only = jobs.iter().all(|job| {
+        job.value.get("secrets").is_none()
+            && match wf::effective_perms(root, &job.value) {
+                Some(wf::Perms::ReadAll(_)) => true,
+                Some(wf::Perms::Scopes(m)) => m.iter().all(|p| p.value.as_str() != Some("write")),
+                Some(wf::Perms::WriteAll(_)) | None => false,
+            }
+    });
+    // A cache saved here is restored by every later run on the branch, a release
+    // build's included: a moved tag could poison it, so the workflow holds that.
+    let caches = jobs.iter().any(|job| {
+        wf::steps(&job.value)
+            .into_iter()
+            .any(|step| super::cache_poisoning::restores(step, text).is_some())
+    });
+    read_only && !caches && !names_a_secret(text)
+}
+
+/// Whether the text refers to a secret other than `GITHUB_TOKEN` (`secrets.NAME`,
+/// `secrets['NAME']`, or the whole `secrets` context): expression contexts are
+/// case-insensitive, so is this.
+fn names_a_secret(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(i) = rest.find("secrets") {
+        let before = rest[..i].chars().next_back();
+        let after = &rest[i + "secrets".len()..];
+        rest = after;
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
+            continue;
+        }
+        let name = if let Some(n) = after.strip_prefix('.') {
+            n
+        } else if let Some(n) = after.strip_prefix('[') {
+            n.trim_start_matches(['\'', '"'])
+        } else if after.trim_start().starts_with(')') || after.trim_start().starts_with('}') {
+            // `toJSON(secrets)`: every secret at once.
+            ""
+        } else {
+            // `secrets:` keys and prose are handled by the job check or are not expressions.
+            continue;
+        };
+        if !name.starts_with("github_token") {
+            return true;
+        }
+    }
+    false
 }
 
 fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) {
@@ -176,6 +241,7 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
         branches,
         Severity::High,
         "follow a branch or have no ref",
+        "",
         cx,
         out,
     );
@@ -183,13 +249,26 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
         own_branches,
         Severity::Medium,
         "follow a branch of a repository this repository's owner controls",
+        "",
         cx,
         out,
     );
+    // A moved tag in a workflow that holds no secret and only a read-only token can
+    // read the code and no more: hygiene, low. Branches stay as they are: they move on
+    // every push, not only when someone rewrites a release.
+    let (tag_severity, note) = if holds_nothing(root, text) {
+        (
+            Severity::Low,
+            " (low: the workflow holds no secret and only a read-only token)",
+        )
+    } else {
+        (Severity::Medium, "")
+    };
     report_group(
         tags,
-        Severity::Medium,
+        tag_severity,
         "are pinned to tags that can be moved",
+        note,
         cx,
         out,
     );
@@ -200,6 +279,7 @@ fn report_group(
     group: Vec<Unpinned<'_>>,
     severity: Severity,
     why: &str,
+    note: &str,
     cx: &FileCx<'_>,
     out: &mut Sink<'_>,
 ) {
@@ -210,7 +290,7 @@ fn report_group(
         } else {
             "pin it to a full commit SHA"
         };
-        format!("{}; {remedy}", first.what)
+        format!("{}; {remedy}{note}", first.what)
     } else {
         let mut counts: Vec<(String, usize)> = Vec::new();
         for u in &group {
@@ -234,7 +314,7 @@ fn report_group(
             listed.push(format!("{} more", counts.len() - 4));
         }
         format!(
-            "{} action references in this file {why} ({}); pin each to a full commit SHA{}",
+            "{} action references in this file {why} ({}); pin each to a full commit SHA{}{note}",
             group.len(),
             listed.join(", "),
             if group.iter().any(|u| u.shown.starts_with("docker://")) {
@@ -318,5 +398,18 @@ mod tests {
         assert!(looks_like_version("1.2.3"));
         assert!(!looks_like_version("main"));
         assert!(!looks_like_version("stable"));
+    }
+
+    #[test]
+    fn secrets_named() {
+        assert!(names_a_secret("token: ${{ secrets.CODECOV_TOKEN }}"));
+        assert!(names_a_secret("X: ${{ secrets['PYPI'] }}"));
+        assert!(names_a_secret("ALL: ${{ toJSON(secrets) }}"));
+        assert!(!names_a_secret("GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}"));
+        assert!(!names_a_secret("token: ${{ Secrets.github_token }}"));
+        assert!(!names_a_secret(
+            "# forks lack access to secrets for security reasons"
+        ));
+        assert!(!names_a_secret("uses: org/has-secrets.yml@v1"));
     }
 }

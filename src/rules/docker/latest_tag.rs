@@ -1,9 +1,9 @@
 //! `docker/latest-tag`: a base image without a tag, or tagged `latest`.
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::parse::dockerfile::Dockerfile;
 use crate::rules::docker::util;
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 pub struct LatestTag;
@@ -71,7 +71,10 @@ immutable and reviewable; Dependabot and Renovate keep the digest current.
 This is informational: tag-only pinning is a reasonable choice for many teams.
 `FROM scratch`, earlier stages, build-time `ARG`s and images built on this machine
 (`localhost/org/app:builder`, podman's name for a local build) are ignored, and untagged
-or `:latest` images are left to `docker/latest-tag`.
+or `:latest` images are left to `docker/latest-tag`. So is the project's own image
+(`FROM acme/app:base` where a workflow or `docker build -t` of this repository publishes
+`acme/app:base` from another of its Dockerfiles): the same pipeline rebuilds it, and a
+digest would pin the build to an old copy of its own output.
 
 ## Example
 ```dockerfile
@@ -191,6 +194,30 @@ impl Rule for LatestTag {
 impl Rule for UnpinnedDigest {
     fn meta(&self) -> &'static RuleMeta {
         &DIGEST_META
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
+    /// `FROM acme/app:base` where the repository itself publishes `acme/app:base`
+    /// from one of its Dockerfiles: the base is the project's own image, rebuilt by
+    /// the same pipeline, and a digest pinned here would hold the build on an old
+    /// copy of its own output.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        let model = repo.model;
+        own.retain(|f| {
+            let Some(image) = model.image(&f.path) else {
+                return true;
+            };
+            let Some(stage) = image.stages.iter().find(|s| s.line == f.region.start.line) else {
+                return true;
+            };
+            let from = stage.from_resolved.as_deref().unwrap_or(&stage.from);
+            model
+                .published_image(from)
+                .is_none_or(|b| b.image.dockerfile == f.path)
+        });
     }
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {

@@ -85,7 +85,11 @@ Only the options that change something in this script are asked for:
   `kubectl delete -f -`).
   That pipeline is given as a related location.
 A script whose missing options all change nothing is not reported (`set -eux` in a
-test with no pipeline). Monitoring plugins (`STATE_OK`, `STATE_CRITICAL`: the Nagios plugin API) are not
+test with no pipeline). An `exec` wrapper (a container entrypoint that copies a config,
+renders a file or sources an env file, then `exec "$@"`) is judged like any script: a
+command before `exec` that fails unnoticed starts the main process in the wrong state,
+and `-e` stops it there (low); one that only assigns, prints or tests before `exec` is
+not reported. Monitoring plugins (`STATE_OK`, `STATE_CRITICAL`: the Nagios plugin API) are not
 reported: such a plugin must exit with the status it decides (0 to 3), and `-e` or
 `-u` would end it with another code. Settings files without a shebang named as such (`ci-env.sh`,
 `build_vars.sh`, `config.sh`) and inputs of tests (scripts under a test's
