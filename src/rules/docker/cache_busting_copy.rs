@@ -214,8 +214,7 @@ fn stage_bind_mount_targets(ins: &crate::parse::dockerfile::Instruction) -> Vec<
         .filter(|(n, _)| n == "mount")
         .filter_map(|(_, v)| {
             let kvs: Vec<&str> = v.split(',').collect();
-            let bind = kvs.contains(&"type=bind")
-                || !kvs.iter().any(|kv| kv.starts_with("type="));
+            let bind = kvs.contains(&"type=bind") || !kvs.iter().any(|kv| kv.starts_with("type="));
             let from = kvs.iter().any(|kv| kv.starts_with("from="));
             let target = kvs.iter().find_map(|kv| {
                 kv.strip_prefix("target=")
