@@ -42,8 +42,8 @@ its own timeout. In a command-line script or a tool run by hand (argparse/click
 mains, `scripts/`, `tools/`, `bin/`, files with a shebang or a `main()` guard, PEP 723
 scripts run with `uv run`) the
 finding is low: a hung script is seen and stopped; a hung service worker is not.
-A script that polls forever (`while True:` with no `break` of its own) is a service
-and stays medium; a `while True:` that breaks out once a paginated API has no `next`
+A script that polls forever (`while True:` with no `break` of its own, or `while not
+stop.is_set():`) is a service and stays medium; a `while True:` that breaks out once a paginated API has no `next`
 page is a bounded loop.
 
 ## Example
@@ -99,7 +99,7 @@ impl Rule for RequestsNoTimeout {
             && !m.descendants(m.root).any(|n| {
                 n.kind_id() == crate::parse::python::kinds().while_statement
                     && n.child_by_field_name("condition")
-                        .is_some_and(|c| matches!(m.text(c), "True" | "1"))
+                        .is_some_and(|c| forever(m.text(c)))
                     && !breaks_out(n, &m)
             });
         let clients = util::http_clients(&m);
@@ -163,6 +163,15 @@ impl Rule for RequestsNoTimeout {
             }
         }
     }
+}
+
+/// A daemon loop's condition: `True`, `1`, or "until told to stop"
+/// (`not app.config.exit.is_set()`, `not stop_event.is_set()`).
+fn forever(cond: &str) -> bool {
+    let c = cond.trim();
+    matches!(c, "True" | "1")
+        || c.strip_prefix("not ")
+            .is_some_and(|rest| rest.trim_end().ends_with(".is_set()"))
 }
 
 /// Whether a loop has a `break` of its own (not one of a loop nested in it).
