@@ -538,7 +538,9 @@ pub fn published_by(
                 continue;
             }
             for t in &tags {
-                if let Some(name) = super::containers::image_key(t) {
+                if let Some(name) = super::containers::image_key(t)
+                    .or_else(|| super::containers::prefixed_image_key(t))
+                {
                     out.push(super::containers::Published {
                         name,
                         dockerfile: dockerfile.clone(),

@@ -731,6 +731,35 @@ pub struct Published {
     pub target: Option<String>,
 }
 
+/// The key of an image published under a namespace an expression names
+/// (`${{ vars.REGISTRY_REPO }}/base:latest`, `${REGISTRY}/acme/api:${TAG}`): `*/base`,
+/// `*/acme/api`, the literal rest of the name behind a wildcard that
+/// [`key_matches`] compares with the end of another image's key. `None` when the name
+/// does not start with an expression or has no literal rest.
+pub fn prefixed_image_key(image: &str) -> Option<String> {
+    let image = image.trim().trim_matches(['"', '\'']);
+    let rest = if let Some(r) = image.strip_prefix("${{") {
+        &r[r.find("}}")? + 2..]
+    } else if let Some(r) = image.strip_prefix("${") {
+        &r[r.find('}')? + 1..]
+    } else {
+        let r = image.strip_prefix('$')?;
+        &r[r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?..]
+    };
+    let rest = rest.strip_prefix('/')?;
+    let key = image_key(rest)?;
+    Some(format!("*/{key}"))
+}
+
+/// Whether a published key (`acme/api`, or `*/base` from [`prefixed_image_key`]) names
+/// the image whose key is `key` (`wger/base`).
+pub fn key_matches(published: &str, key: &str) -> bool {
+    match published.strip_prefix("*/") {
+        Some(suffix) => key == suffix || key.ends_with(&format!("/{suffix}")),
+        None => published == key,
+    }
+}
+
 /// `ghcr.io/acme/api:1.2@sha256:…` → `acme/api`; `docker.io/library/redis` → `redis`:
 /// the part of an image reference two registries publishing the same image share.
 /// `None` when the name is not literal (`${IMAGE}`, `${{ env.IMAGE }}`).
@@ -800,6 +829,27 @@ mod published_tests {
             Some("freqtradeorg/freqtrade")
         );
         assert_eq!(image_key("acme/app:${TAG}").as_deref(), Some("acme/app"));
+    }
+
+    #[test]
+    fn expression_prefixed_keys() {
+        let k = prefixed_image_key("${{ vars.REGISTRY_REPO }}/base:latest");
+        assert_eq!(k.as_deref(), Some("*/base"));
+        assert_eq!(
+            prefixed_image_key("${REGISTRY}/acme/api:${TAG}").as_deref(),
+            Some("*/acme/api")
+        );
+        assert_eq!(
+            prefixed_image_key("$REGISTRY/app:1").as_deref(),
+            Some("*/app")
+        );
+        assert_eq!(prefixed_image_key("${IMAGE_NAME}:${TAG}"), None);
+        assert_eq!(prefixed_image_key("acme/app:1"), None);
+        assert!(key_matches("*/base", "wger/base"));
+        assert!(key_matches("*/base", "base"));
+        assert!(!key_matches("*/base", "acme/database"));
+        assert!(key_matches("acme/api", "acme/api"));
+        assert!(!key_matches("acme/api", "other/api"));
     }
 
     #[test]

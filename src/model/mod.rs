@@ -970,7 +970,9 @@ fn published_by(steps: &[YamlNode]) -> Vec<containers::Published> {
         }
         let target = with(step, "target");
         for n in names {
-            if let Some(name) = containers::image_key(&n) {
+            if let Some(name) =
+                containers::image_key(&n).or_else(|| containers::prefixed_image_key(&n))
+            {
                 out.push(containers::Published {
                     name,
                     dockerfile: dockerfile.clone(),
@@ -1548,11 +1550,9 @@ impl Repository {
         let mut found: Option<(&str, Option<&str>)> = None;
         // A script is read from its own directory and from the root: only the reading
         // that finds a Dockerfile of the repository counts.
-        for p in self
-            .published
-            .iter()
-            .filter(|p| p.name == key && self.image(&p.dockerfile).is_some())
-        {
+        for p in self.published.iter().filter(|p| {
+            containers::key_matches(&p.name, &key) && self.image(&p.dockerfile).is_some()
+        }) {
             let this = (p.dockerfile.as_str(), p.target.as_deref());
             match found {
                 None => found = Some(this),
@@ -1565,6 +1565,21 @@ impl Repository {
         let image = self.image(dockerfile)?;
         let stage = image.built_stage(target)?;
         Some(ServiceImage { image, stage })
+    }
+
+    /// Whether another Dockerfile of the repository builds `FROM` the image this one
+    /// publishes (a `base/Dockerfile` whose image the server and demo images start
+    /// from): the images built on it are the ones that run.
+    pub fn is_base_of_other_images(&self, dockerfile: &str) -> bool {
+        self.images
+            .iter()
+            .filter(|i| i.dockerfile != dockerfile)
+            .any(|i| {
+                i.stages.iter().any(|s| {
+                    self.published_image(s.from_resolved.as_deref().unwrap_or(&s.from))
+                        .is_some_and(|b| b.image.dockerfile == dockerfile)
+                })
+            })
     }
 
     // ------------------------------------------------------------ references

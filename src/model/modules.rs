@@ -112,6 +112,8 @@ const SCRIPT_DIRS: &[&str] = &[
 const SCRIPT_FILES: &[&str] = &[
     "__main__.py",
     "setup.py",
+    // Hatch's conventional build-hook file: its output is the package build's log.
+    "hatch_build.py",
     "manage.py",
     "noxfile.py",
     "fabfile.py",
@@ -133,7 +135,8 @@ const SCRIPT_FILES: &[&str] = &[
 /// Whether a Python module's place says its output is the product: a script,
 /// demo or project-template directory, a Django management command, a program or
 /// output module by name (`cli.py`, `edge_cli.py`, `bt_output.py`, `demos.py`,
-/// `console.py`), a notebook export. One answer for the plan's logging task and
+/// `console.py`), a notebook export, a PEP 723 script (`# /// script`), a packaging
+/// build hook. One answer for the plan's logging task and
 /// `python/print-in-library`, so a module the plan leaves out is not reported either.
 pub fn prints_by_design(path: &str, text: &str) -> bool {
     let lower = path.to_ascii_lowercase();
@@ -149,6 +152,22 @@ pub fn prints_by_design(path: &str, text: &str) -> bool {
         || lower.contains("management/commands/")
         || text.contains("\n# %%")
         || text.contains("# In[")
+        || is_inline_metadata_script(text)
+        || is_build_hook(text)
+}
+
+/// A standalone script with PEP 723 inline metadata (`# /// script` … `# ///`): it is
+/// run with `uv run` or `pipx run`, which install its dependencies for it; nothing
+/// imports it, so what it prints is its output.
+fn is_inline_metadata_script(text: &str) -> bool {
+    text.lines().any(|l| l.trim_end() == "# /// script")
+}
+
+/// A packaging build hook (hatchling's `BuildHookInterface`, named in `pyproject.toml`
+/// under `[tool.hatch.build.hooks.custom]`): the build backend runs it while building
+/// the wheel, and its prints are that build's log, never a service's diagnostics.
+fn is_build_hook(text: &str) -> bool {
+    text.contains("hatchling.builders.hooks") && text.contains("BuildHookInterface")
 }
 
 /// The `print()` calls of a module that are operational output: in a function or

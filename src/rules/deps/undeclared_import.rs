@@ -56,7 +56,8 @@ The rule runs only when the repository has at least one Python manifest
 (`requirements*.txt`/`.in`, constraints, `pyproject.toml`, `setup.py`,
 `setup.cfg`, `Pipfile`, `environment.yml`, `tox.ini`): without one there is
 nothing to compare. A top-level import is reported when it is not:
-- standard library (CPython 3.8–3.13, including modules removed in 3.12/3.13);
+- standard library (CPython 3.8–3.13, including modules removed in 3.12/3.13 and the
+  private C modules such as `_io` and `_collections_abc`);
 - a local module or package: any directory that holds Python files and any
   `.py` file name in the repository (so `src/<pkg>`, scripts next to each other,
   and namespace layouts are all local);
@@ -69,7 +70,7 @@ nothing to compare. A top-level import is reported when it is not:
   `zmq`→pyzmq, `psycopg2`→psycopg2-binary or psycopg2, `MySQLdb`→mysqlclient,
   `oqs`→liboqs-python, `grpc_health`→grpcio-health-checking,
   `pyflink`→apache-flink, `registration`→django-registration-redux,
-  `djmoney`→django-money…)
+  `djmoney`→django-money, `actstream`→django-activity-stream…)
   or by name (`sentry_sdk`↔`sentry-sdk`, `jose`↔`python-jose`,
   `google.cloud.storage`↔`google-cloud-storage`, and a name spelled from two or more
   of the distribution's words in order: `strawberry_django`↔`strawberry-graphql-django`,
@@ -307,6 +308,7 @@ const MODULE_DISTS: &[(&str, &[&str])] = &[
         &["django-registration-redux", "django-registration"],
     ),
     ("djmoney", &["django-money"]),
+    ("actstream", &["django-activity-stream"]),
     ("mirage", &["django-mirage-field"]),
     ("django_filters", &["django-filter"]),
     ("crispy_forms", &["django-crispy-forms"]),

@@ -31,7 +31,9 @@ installing the project itself (`pip install --no-deps .`, `poetry install
 --only-root`, `uv sync` after `uv sync --no-install-project`) is the intended
 pattern and is not reported, and so is the same pattern across stages: the
 dependencies installed in an earlier stage from the manifests alone and brought in
-with `COPY --from=deps …` before the `COPY . .`. When the install uses a BuildKit cache mount the
+with `COPY --from=deps …` before the `COPY . .`, or bind-mounted from that stage into
+the install (`RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels pip install
+/wheels/*`: the wheels were built there from the manifests). When the install uses a BuildKit cache mount the
 cost is smaller and the finding is low.
 
 ## Example
@@ -117,11 +119,19 @@ impl Rule for CacheBustingCopy {
                 }
             }
             for r in runs.iter().filter(|r| range.contains(&r.index)) {
+                let stage_mounts = stage_bind_mount_targets(r.ins);
                 for script in r.scripts {
                     for cmd in script.commands() {
                         if let Some(eco) = util::dependency_install(script, cmd) {
                             let span = script.host_range(&cmd.span());
                             let text = script.node_text(cmd.node).to_string();
+                            // `pip install /wheels/*` from `--mount=type=bind,from=builder,
+                            // source=/wheels,target=/wheels`: the packages were resolved and
+                            // built in that stage (from the manifests alone), like a
+                            // `COPY --from=deps`; re-running this install only unpacks them.
+                            if stage_mounts.iter().any(|t| text.contains(t.as_str())) {
+                                copied_in.push((0, eco));
+                            }
                             installs.push((
                                 r.index,
                                 eco,
@@ -194,6 +204,26 @@ impl Rule for CacheBustingCopy {
             }
         }
     }
+}
+
+/// Targets of a `RUN`'s bind mounts from another stage or image
+/// (`--mount=type=bind,from=builder,source=/wheels,target=/wheels` → `/wheels`).
+fn stage_bind_mount_targets(ins: &crate::parse::dockerfile::Instruction) -> Vec<String> {
+    ins.flags
+        .iter()
+        .filter(|(n, _)| n == "mount")
+        .filter_map(|(_, v)| {
+            let kvs: Vec<&str> = v.split(',').collect();
+            let bind = kvs.contains(&"type=bind") || !kvs.iter().any(|kv| kv.starts_with("type="));
+            let from = kvs.iter().any(|kv| kv.starts_with("from="));
+            let target = kvs.iter().find_map(|kv| {
+                kv.strip_prefix("target=")
+                    .or_else(|| kv.strip_prefix("dst="))
+                    .or_else(|| kv.strip_prefix("destination="))
+            })?;
+            (bind && from && target.len() > 1).then(|| target.trim_end_matches('/').to_string())
+        })
+        .collect()
 }
 
 /// Caveat of the fix.

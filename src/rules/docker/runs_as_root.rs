@@ -52,7 +52,11 @@ publishes itself (a workflow's `docker/build-push-action` tags or `docker/metada
 images, a `docker build -t`, also through a variable its release script assigns:
 `IMAGE_NAME=acme/app` … `-t ${IMAGE_NAME}:${TAG}`; the `FROM` read with its `ARG`
 defaults) from a Dockerfile whose built stage sets a non-root `USER`:
-the image inherits that user.
+the image inherits that user. A tag whose namespace is an expression
+(`${{ vars.REGISTRY_REPO }}/base:latest`) names the image by the rest of its name
+(`wger/base`, `acme/base`). Nor is a base image that other Dockerfiles of the
+repository build `FROM` (found the same way): it never runs by itself, and each
+image built on it is judged on its own `USER`.
 
 Severity: medium. Root in the container is not exploitable by itself; it turns
 any other bug into root in the container and a step closer to the host, a real
@@ -177,6 +181,12 @@ impl Rule for RunsAsRoot {
         own.retain(|f| {
             if !f.message.contains("never sets `USER`") {
                 return true;
+            }
+            // A base image the repository's other Dockerfiles build `FROM` (its own
+            // `base/Dockerfile`, tagged by the workflow that publishes it) does not run
+            // by itself: the images built on it do, and are judged on their own `USER`.
+            if model.is_base_of_other_images(&f.path) {
+                return false;
             }
             let Some(image) = model.image(&f.path) else {
                 return true;

@@ -33,11 +33,17 @@ Tiltfile `docker_build`, `docker build` lines in other CI systems' files
 (`.gitlab-ci.yml`, `Jenkinsfile`, `cloudbuild.yaml`), and any text that names the
 Dockerfile's path (a README table, a platform manifest's `dockerfilePath`).
 
+A `docker` entry of `.github/dependabot.yml` whose directory holds only that
+Dockerfile names it too: the maintainers keep that image's base updated (a tool that
+renders and builds `templates/build/<image>/Dockerfile` itself is invisible otherwise).
+
 Reported (low, hygiene) when the repository has two or more shipped Dockerfiles and
 some are referenced by none of these: one finding at the first, the others as
 related locations. Not counted: the root `Dockerfile`/`Containerfile` (what `docker
 build .` and hosting platforms build by default), Dockerfiles under tests, examples,
-vendored, archived or development directories (test code and tutorials build them).
+vendored, archived or development directories (test code and tutorials build them),
+and development or CI images by name or directory (`Dockerfile.dev`,
+`extras/docker/development/Dockerfile`).
 
 ## Example
 ```text
@@ -76,6 +82,46 @@ fn locate(repo: &RepoCx<'_>, path: &str, line: usize, message: &str) -> (Related
     )
 }
 
+/// The `directory`/`directories` values of the `docker` entries of the repository's
+/// Dependabot configuration.
+fn dependabot_docker_dirs(repo: &RepoCx<'_>) -> Vec<String> {
+    let Some(text) = [".github/dependabot.yml", ".github/dependabot.yaml"]
+        .iter()
+        .find_map(|p| repo.read_text(p))
+    else {
+        return Vec::new();
+    };
+    let yaml = crate::parse::yaml::parse(&text);
+    let mut out = Vec::new();
+    for doc in &yaml.documents {
+        let Some(root) = &doc.root else { continue };
+        for e in crate::rules::repo::dependabot::entries(root) {
+            if e.ecosystem == Some("docker") {
+                out.extend(e.dirs.iter().map(|(d, _)| d.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a `docker` entry of the Dependabot configuration names the Dockerfile's own
+/// directory literally (not by a glob) and that directory holds no other Dockerfile: the maintainers keep that
+/// one image's base updated (`/tutor/templates/build/openedx`, where a tool renders
+/// and builds the file), so the configuration names it. A directory of several
+/// Dockerfiles (`/docker` with `Dockerfile.develop` and `Dockerfile.jupyter`) names none
+/// of them in particular.
+fn named_by_dependabot(dockerfile: &str, all: &[&str], watched: &[String]) -> bool {
+    let dir_of =
+        |p: &str| crate::ecosystems::normalize_dir(p.rsplit_once('/').map_or("", |(d, _)| d));
+    let dir = dir_of(dockerfile);
+    // A glob (`directories: ["**/*"]`) covers every directory and names none.
+    watched
+        .iter()
+        .filter(|w| !w.contains(['*', '?', '[', '{']))
+        .any(|w| crate::ecosystems::normalize_dir(w) == dir)
+        && all.iter().filter(|p| dir_of(p) == dir).count() == 1
+}
+
 impl Rule for UnreferencedDockerfile {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -94,16 +140,25 @@ impl Rule for UnreferencedDockerfile {
             .iter()
             .filter(|i| {
                 let role = model.role(&i.dockerfile);
-                role.by_path == FileRole::Production && !role.dev_only
+                role.by_path == FileRole::Production
+                    && !role.dev_only
+                    && !super::util::dev_or_ci_image(&i.dockerfile)
             })
             .collect();
         if shipped.len() < 2 {
             return;
         }
+        let watched = dependabot_docker_dirs(repo);
+        let all: Vec<&str> = model
+            .images()
+            .iter()
+            .map(|i| i.dockerfile.as_str())
+            .collect();
         let unreferenced: Vec<_> = shipped
             .iter()
             .filter(|i| {
                 !is_root_default(&i.dockerfile)
+                    && !named_by_dependabot(&i.dockerfile, &all, &watched)
                     && model
                         .references_to(&i.dockerfile)
                         .all(|r| r.from == i.dockerfile)

@@ -125,7 +125,8 @@ pub fn for_role(cx: &FileCx<'_>, sev: Severity) -> Severity {
 /// under `.devcontainer/`, `.github/`, `.ci/`, `.circleci/`, `archived/`, a Gitpod
 /// workspace (`.gitpod.Dockerfile`), a browser-test runner (`Dockerfile.playwright`,
 /// `Dockerfile.cypress`), a build-tool image in a `*_builder/` directory
-/// (`tools/bazel_builder/`: it compiles code in CI and is never deployed), or a name
+/// (`tools/bazel_builder/`: it compiles code in CI and is never deployed), an image in
+/// a directory named for development (`extras/docker/development/Dockerfile`), or a name
 /// marking it as such (`Dockerfile.dev`, `ci.Dockerfile`).
 pub fn dev_or_ci_image(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
@@ -144,7 +145,9 @@ pub fn dev_or_ci_image(path: &str) -> bool {
                 | "archive"
                 | "deprecated"
         )
-    }) || segs.last().is_some_and(|d| is_builder_dir(d))
+    }) || segs
+        .last()
+        .is_some_and(|d| is_builder_dir(d) || is_development_image_dir(d))
     {
         return true;
     }
@@ -166,6 +169,14 @@ pub fn dev_or_ci_image(path: &str) -> bool {
                 | "e2e"
         )
     })
+}
+
+/// The directory of a development image, by its own name: `extras/docker/development/`,
+/// `docker/devel/` beside `docker/production/` (a `dev/` anywhere in the path is already a
+/// development file, see `roles`). Only the Dockerfile's own directory counts: a
+/// `docs/development/` tree elsewhere says nothing about an image.
+fn is_development_image_dir(dir: &str) -> bool {
+    matches!(dir, "dev" | "devel" | "develop" | "development")
 }
 
 /// `bazel_builder`, `image-builder`, `builder`: the directory of a build-tool image.

@@ -48,7 +48,7 @@ that talk about creating (in English, Spanish, French, German, Portuguese,
 Italian, Dutch, Polish, Russian, Chinese, Japanese, Korean), copying, generating
 or planning the file, about an example, or about the reader's own project ("in
 your `src/main.rs`"), are skipped. Documents that record history or intent
-(change logs, release notes, plans, specs, progress reports and summaries,
+(change logs, release notes, plans, specs, research notes, progress reports and summaries,
 decision records, templates) and archived ones are not read: their paths were
 true when written, or are still to come. A stale document is one task: low, one
 finding per document, the other missing paths related (docs/severity.md). In fenced

@@ -26,8 +26,8 @@ pub(crate) fn is_tool_state(path: &str) -> bool {
 
 /// Documents that record history or intent rather than describe the repository as it is:
 /// change logs and release notes, plans, specs, progress reports and summaries, decision
-/// records, and Markdown templates. Paths named there were true when written, or are
-/// still to be created.
+/// records, research notes weighing options, and Markdown templates. Paths named there
+/// were true when written, or are still to be created.
 pub(crate) fn is_history_or_plan(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut parts: Vec<&str> = lower.split('/').collect();
@@ -45,6 +45,9 @@ pub(crate) fn is_history_or_plan(path: &str) -> bool {
         "rfc",
         "rfcs",
         "proposals",
+        // Research notes weigh options ("Solution 5: add a barrel file
+        // `frontend/src/copilot-exports.ts`"): the files are proposals.
+        "research",
         "plans",
         "planning",
         "specs",

@@ -41,7 +41,10 @@ Not reported, because there `print` is the user interface:
   `experiments/`, `demos/`, `templates/`, `docs/` or a Django `management/commands/`,
   are the program's output module (`display.py`, `console.py`, `output.py`,
   `terminal.py`, `printer.py`, `*_output.py`, `*_cli.py`, `demos.py`), are a notebook
-  export (the same test as the plan's logging task: `model::modules::prints_by_design`), or have an
+  export, a standalone script with PEP 723 inline metadata (`# /// script`, run with
+  `uv run`) or a packaging build hook (hatchling's `BuildHookInterface`, `hatch_build.py`:
+  its prints are the build's log) (the same test as the plan's logging task:
+  `model::modules::prints_by_design`), or have an
   `if __name__ == "__main__":` block and either a top-level `main()`/`cli()`/`run()`
   or no class at all (a script of functions, such as a training script), or have
   no class and run their work at import time (a top-level `for` loop, `with`

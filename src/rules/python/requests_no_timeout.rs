@@ -39,9 +39,12 @@ Only production code is checked. Container health-probe scripts
 (`healthcheck.py`, `health_check.py`, `liveness.py`…) are skipped: the runtime
 that runs them (a Docker `HEALTHCHECK`, a Kubernetes exec probe) kills them after
 its own timeout. In a command-line script or a tool run by hand (argparse/click
-mains, `scripts/`, `tools/`, `bin/`, files with a shebang or a `main()` guard) the
+mains, `scripts/`, `tools/`, `bin/`, files with a shebang or a `main()` guard, PEP 723
+scripts run with `uv run`) the
 finding is low: a hung script is seen and stopped; a hung service worker is not.
-A script that polls forever (`while True:`) is a service and stays medium.
+A script that polls forever (`while True:` with no `break` of its own, or `while not
+stop.is_set():`) is a service and stays medium; a `while True:` that breaks out once a paginated API has no `next`
+page is a bounded loop.
 
 ## Example
 ```python
@@ -90,11 +93,14 @@ impl Rule for RequestsNoTimeout {
         // stops it; in a service a stuck call holds a worker for good.
         // A daemon loop (`while True:` polling) is a service even when started from a
         // script: nobody is watching it.
+        // A `while True:` that `break`s out (paging through an API until `next` is
+        // empty) ends with its data: a bounded loop, not a daemon.
         let script = crate::rules::python::print_in_library::is_cli_file(&m, &cx.file.path)
             && !m.descendants(m.root).any(|n| {
                 n.kind_id() == crate::parse::python::kinds().while_statement
                     && n.child_by_field_name("condition")
-                        .is_some_and(|c| matches!(m.text(c), "True" | "1"))
+                        .is_some_and(|c| forever(m.text(c)))
+                    && !breaks_out(n, &m)
             });
         let clients = util::http_clients(&m);
         for call in m.calls() {
@@ -157,6 +163,35 @@ impl Rule for RequestsNoTimeout {
             }
         }
     }
+}
+
+/// A daemon loop's condition: `True`, `1`, or "until told to stop"
+/// (`not app.config.exit.is_set()`, `not stop_event.is_set()`).
+fn forever(cond: &str) -> bool {
+    let c = cond.trim();
+    matches!(c, "True" | "1")
+        || c.strip_prefix("not ")
+            .is_some_and(|rest| rest.trim_end().ends_with(".is_set()"))
+}
+
+/// Whether a loop has a `break` of its own (not one of a loop nested in it).
+fn breaks_out(looped: Node<'_>, m: &Module<'_>) -> bool {
+    m.descendants(looped).any(|n| {
+        if n.kind() != "break_statement" {
+            return false;
+        }
+        let mut cur = n.parent();
+        while let Some(p) = cur {
+            if matches!(p.kind(), "while_statement" | "for_statement") {
+                return p.id() == looped.id();
+            }
+            if matches!(p.kind(), "function_definition" | "class_definition") {
+                return false;
+            }
+            cur = p.parent();
+        }
+        false
+    })
 }
 
 /// A container health-probe script (`HEALTHCHECK CMD python healthcheck.py`, a

@@ -46,7 +46,9 @@ The configuration looks done and covers half of the repository.
 The rule lists every ecosystem the repository has, by directory (pip and uv:
 requirements*.txt, pyproject.toml, setup.py, Pipfile, uv.lock; npm/yarn/pnpm:
 package.json; cargo; gomod; docker: Dockerfiles with a base image to update
-(not one built only `FROM scratch`); docker-compose; github-actions: workflows
+(not one built only `FROM scratch`); docker-compose (not a compose template such as
+`image: {{ DOCKER_IMAGE_MYSQL }}`, which Dependabot cannot parse and the project's tool
+renders); github-actions: workflows
 and a root `action.yml` in `/`, other action directories on their own, when
 the action's steps name another action; terraform; bundler; composer; maven;
 gradle; nuget; mix; pub; swift; gitsubmodule), skipping tests, examples and
@@ -159,6 +161,18 @@ fn included_from_covered(
     false
 }
 
+/// A compose file that is a template (`image: {{ DOCKER_IMAGE_MYSQL }}`, a Jinja
+/// `{% if %}` block: `crate::model::template::marker_line`), rendered by the project's
+/// own tool before `docker compose` reads it: Dependabot parses compose files as YAML
+/// and cannot update one, and the image versions live where the template's values are
+/// kept. Not a `docker-compose` directory to cover.
+fn templated_compose(repo: &RepoCx<'_>, e: &crate::classify::InventoryEntry) -> bool {
+    e.kind == Some(crate::classify::FileKind::Compose)
+        && repo
+            .read_text(&e.path)
+            .is_some_and(|t| crate::model::template::marker_line(&e.path, &t, false).is_some())
+}
+
 impl Rule for DependabotCoverage {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -221,7 +235,13 @@ impl Rule for DependabotCoverage {
                 st.covered.iter().map(|(e, pat)| (e.as_str(), pat.as_str())),
             )
         };
-        for d in ecosystems::detect(&self.empty.filter(repo.inventory)) {
+        let inventory: Vec<_> = self
+            .empty
+            .filter(repo.inventory)
+            .into_iter()
+            .filter(|e| !templated_compose(repo, e))
+            .collect();
+        for d in ecosystems::detect(&inventory) {
             if covers(&d) || included_from_covered(repo, &d, &covers) {
                 continue;
             }

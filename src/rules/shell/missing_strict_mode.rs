@@ -92,7 +92,9 @@ and `-e` stops it there (low); one that only assigns, prints or tests before `ex
 not reported. Monitoring plugins (`STATE_OK`, `STATE_CRITICAL`: the Nagios plugin API) are not
 reported: such a plugin must exit with the status it decides (0 to 3), and `-e` or
 `-u` would end it with another code. Settings files without a shebang named as such (`ci-env.sh`,
-`build_vars.sh`, `config.sh`) and inputs of tests (scripts under a test's
+`build_vars.sh`, `config.sh`), Jinja templates of scripts without a shebang
+(`{{ MYSQL_HOST }}`, `{% if … %}`: the tool that renders them runs the result with its
+own shell options, `sh -e -c`) and inputs of tests (scripts under a test's
 `library/`, `files/`, `fixtures/`, `testdata/`) are not reported. bats helpers (`load`
 plus functions, also through a helper function that only `load`s) count as libraries.
 
@@ -131,6 +133,28 @@ environment variable) fail where it used to continue: use `${VAR:-}` for those.
 ShellCheck has no equivalent check (SC2311-style warnings only hint at `-e` pitfalls).
 "#,
 };
+
+/// Whether a script's text is a Jinja template: a line with a `{% … %}` statement or a
+/// `{{ NAME }}` expression (shell itself has neither: `${x}` and `{a,b}` are single
+/// braces). A Go template handed to a command (`docker version --format
+/// '{{.Server.Version}}'`, `{{json .}}`) is an argument, not a template of the script.
+fn is_jinja_template(text: &str) -> bool {
+    text.lines().any(|l| {
+        let stmt = l.find("{%").is_some_and(|at| l[at..].contains("%}"));
+        stmt || l.match_indices("{{").any(|(at, _)| {
+            let rest = &l[at + 2..];
+            let Some(end) = rest.find("}}") else {
+                return false;
+            };
+            let inner = rest[..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+            inner
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && !inner.contains(" .")
+        })
+    })
+}
 
 impl Rule for MissingStrictMode {
     fn meta(&self) -> &'static RuleMeta {
@@ -195,6 +219,13 @@ impl Rule for MissingStrictMode {
         // `ci-env.sh`, `vars.sh` without a shebang: settings to `source`, where `set -e`
         // would change the caller's shell.
         if !has_shebang && names_settings(name) {
+            return;
+        }
+        // A Jinja template of a script (`dockerize -wait tcp://{{ MYSQL_HOST }}…`,
+        // `{% if RUN_X %}`) without a shebang is not run as it is: the project's tool
+        // renders it and hands the result to a shell with the options it chooses
+        // (`sh -e -c "$rendered"`), which this file cannot show.
+        if !has_shebang && is_jinja_template(text) {
             return;
         }
         if has_shebang && !crate::classify::is_shell_shebang(first_line) {
@@ -1182,6 +1213,24 @@ mod tests {
         assert!(reads_exit_status(
             "flask db upgrade\nif [[ \"$?\" == \"0\" ]]; then break; fi\n"
         ));
+    }
+
+    #[test]
+    fn jinja_templates_but_not_go_template_arguments() {
+        assert!(is_jinja_template(
+            "dockerize -wait tcp://{{ MYSQL_HOST }}:{{ MYSQL_PORT }}\n"
+        ));
+        assert!(is_jinja_template(
+            "{% if RUN_X %}setowner 1000 /mnt{% endif %}\n"
+        ));
+        assert!(is_jinja_template("echo {{-patch(\"x\")}}\n"));
+        assert!(!is_jinja_template(
+            "V=$(docker version --format '{{.Server.Version}}')\n"
+        ));
+        assert!(!is_jinja_template(
+            "docker inspect --format '{{json .Config}}' x\n"
+        ));
+        assert!(!is_jinja_template("echo ${HOME} {a,b}\n"));
     }
 
     #[test]
