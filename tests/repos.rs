@@ -116,3 +116,50 @@ fn full_json_snapshots() {
         insta::assert_json_snapshot!(format!("repo__{repo}"), v);
     }
 }
+
+/// A release built by JavaScript scripts (uptime-kuma's `extra/release/*.mjs`): a
+/// `buildImage(repoNames, tags, target, buildArgs = "", dockerfile = "docker/dockerfile")`
+/// helper builds `release`, `rootless`, `nightly` and `nightly-rootless`. The stages
+/// judged are those: `release` and `nightly` (built on it) run as root, one finding
+/// that names the rootless variants; the last stage, built only by a `@deprecated`
+/// helper and a doc comment's example, and the base images the release builds on
+/// are not what runs.
+#[test]
+fn release_script_targets_are_the_stages_judged() {
+    let root = common::standalone(&common::fixtures().join("repos/release-script-targets"));
+    let out = Command::cargo_bin("harden")
+        .expect("binary")
+        .args(["scan", "--format", "json", "--rule", "docker/runs-as-root"])
+        .arg(root.path())
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let found: Vec<(String, u64, String, Vec<u64>)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or("").to_string(),
+                f["related"]
+                    .as_array()
+                    .map(|r| r.iter().filter_map(|x| x["line"].as_u64()).collect())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let (path, line, message, related) = &found[0];
+    assert_eq!((path.as_str(), *line), ("docker/dockerfile", 10));
+    assert!(
+        message.starts_with("the `release` and `nightly` targets never set `USER`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`rootless` and `nightly-rootless`, built on it, set `USER node`: make them the default images"),
+        "{message}"
+    );
+    assert_eq!(related, &vec![20]);
+}

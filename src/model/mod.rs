@@ -25,6 +25,7 @@ pub mod deps;
 pub mod dockerfiles;
 pub mod docs;
 pub mod host_starts;
+pub mod js_builds;
 pub mod kubernetes;
 pub mod manifests;
 pub mod modules;
@@ -156,6 +157,9 @@ pub struct Facts {
     mentions: Vec<(String, usize, String, Source)>,
     /// Image names workflows publish from a Dockerfile of the repository.
     published: Vec<containers::Published>,
+    /// JavaScript/TypeScript files' image builds and build-helper calls, joined
+    /// across files when the model is built.
+    js_files: Vec<js_builds::JsFile>,
     /// The facts the built model keeps as they are.
     kept: Kept,
 }
@@ -380,6 +384,7 @@ impl Facts {
         self.docs_dirs.extend(other.docs_dirs);
         self.mentions.extend(other.mentions);
         self.published.extend(other.published);
+        self.js_files.extend(other.js_files);
         self.kept.extend(other.kept);
     }
 
@@ -847,6 +852,15 @@ impl Facts {
         // Files whose commands the walk already reads (scripts, workflow steps,
         // Makefiles, docs code blocks, Dockerfile `RUN`s) are not read twice.
         let name = file_name(&file.path);
+        // JavaScript/TypeScript: its builds as the code makes them, not every line
+        // that says `docker build` (a doc comment's example is not a build).
+        if js_builds::is_js_path(&file.path) {
+            let js = js_builds::read(&file.path, text);
+            if !js.direct.is_empty() || !js.functions.is_empty() || !js.calls.is_empty() {
+                self.js_files.push(js);
+            }
+            return;
+        }
         let read_as_commands = matches!(
             kind,
             FileKind::Shell
@@ -1031,9 +1045,39 @@ impl Repository {
             docs_dirs,
             mentions,
             mut published,
+            mut js_files,
             mut kept,
         } = facts;
         kept.sort();
+        let mut command_lists = command_lists;
+        // Builds in JavaScript/TypeScript release scripts: literal ones where they
+        // stand, a build helper's at each call, its parameters taking the call's
+        // literals or their defaults. Like a script, run from the root or its own
+        // directory.
+        js_files.sort_by(|a, b| a.path.cmp(&b.path));
+        type Argvs = Vec<(usize, Vec<Option<String>>)>;
+        let mut js_commands: BTreeMap<String, Argvs> = BTreeMap::new();
+        for f in &js_files {
+            js_commands
+                .entry(f.path.clone())
+                .or_default()
+                .extend(f.direct.iter().cloned());
+        }
+        for (from, line, argv) in js_builds::resolve_calls(&js_files) {
+            js_commands.entry(from).or_default().push((line, argv));
+        }
+        drop(js_files);
+        for (from, commands) in js_commands {
+            if commands.is_empty() {
+                continue;
+            }
+            command_lists.push(CommandList {
+                cwds: vec![String::new(), dir_of(&from).to_string()],
+                from,
+                source: Source::Script,
+                commands,
+            });
+        }
 
         let mut images: Vec<Image> = recipes
             .into_iter()
@@ -1340,6 +1384,33 @@ impl Repository {
         let Some(image) = self.image(path) else {
             return vec![summary.clone()];
         };
+        let last = image.final_stage();
+        let stages = self.released_stages(path);
+        if stages.is_empty() {
+            return vec![summary.clone()];
+        }
+        stages
+            .into_iter()
+            .map(|s| {
+                if Some(s) == last {
+                    summary.clone()
+                } else {
+                    dockerfiles::of_stage(summary, image, s)
+                }
+            })
+            .collect()
+    }
+
+    /// The stages of the Dockerfile at `path` that are released (see
+    /// [`Repository::released_images`]), by index: the stages production builds
+    /// name with `--target`, and the final stage when something builds it without a
+    /// target or nothing builds the file at all (then first, the targets after it
+    /// as the builds name them; else the targets in file order). Empty when the
+    /// walk did not parse the Dockerfile.
+    pub fn released_stages(&self, path: &str) -> Vec<usize> {
+        let Some(image) = self.image(path) else {
+            return Vec::new();
+        };
         let mut stages: Vec<usize> = Vec::new();
         let mut final_built = false;
         let mut any = false;
@@ -1363,28 +1434,16 @@ impl Repository {
                 None => final_built = true,
             }
         }
-        let last = image.final_stage();
+        let Some(last) = image.final_stage() else {
+            return Vec::new();
+        };
         if !any || final_built || stages.is_empty() {
-            return std::iter::once(summary.clone())
-                .chain(
-                    stages
-                        .into_iter()
-                        .filter(|s| Some(*s) != last)
-                        .map(|s| dockerfiles::of_stage(summary, image, s)),
-                )
-                .collect();
+            stages.retain(|s| *s != last);
+            stages.insert(0, last);
+        } else {
+            stages.sort_unstable();
         }
-        stages.sort_unstable();
         stages
-            .into_iter()
-            .map(|s| {
-                if Some(s) == last {
-                    summary.clone()
-                } else {
-                    dockerfiles::of_stage(summary, image, s)
-                }
-            })
-            .collect()
     }
 
     /// What production source code shows (health, readiness and metrics routes, web

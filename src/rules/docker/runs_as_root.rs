@@ -1,7 +1,9 @@
 //! `docker/runs-as-root`: the final image runs its process as root.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Related, Severity};
 use crate::model::containers::is_non_root_user;
+use crate::model::containers::Image;
+use crate::model::Repository;
 use crate::parse::dockerfile::Dockerfile;
 use crate::rules::docker::util;
 use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
@@ -21,10 +23,18 @@ application into root inside the container, one kernel or runtime bug away from
 root on the host; it can also write over its own binaries and read every mounted
 secret. Docker runs as root unless the image says otherwise.
 
-The rule looks at the image `docker build` produces: the last stage, plus the
-stages it is built `FROM` (a `USER` set in `FROM base AS base` carries over to
-`FROM base`). It reports when no `USER` is set there, or when the last `USER`
-is `root`, `0` or `0:…`. It stays quiet when:
+The rule looks at the images the repository releases: the last stage, or, when
+its builds name stages with `--target` (workflows, compose, scripts,
+`package.json` scripts, and JavaScript/TypeScript release scripts, whose build
+helpers' parameters take each call's literal or their default), those stages;
+each with the stages it is built `FROM` (a `USER` set in `FROM base AS base`
+carries over to `FROM base`). It reports when no `USER` is set there, or when the
+last `USER` is `root`, `0` or `0:…`. Released targets that miss `USER` from the
+same starting stage (`release` and `nightly` built on it) are one finding, and a
+released variant built on them that sets a non-root user (`rootless`) is named as
+the way out. A stage nobody builds (the last one, when every build names a
+target; a helper marked `@deprecated`) is not judged, nor a target named as a base
+(`base2`, `base2-slim`) that the released images start from. It stays quiet when:
 
 - the base image is known to run as non-root: `gcr.io/distroless/*:nonroot`
   (and `nonroot-<arch>` / `*-nonroot` tags), `cgr.dev/chainguard/*`,
@@ -179,7 +189,7 @@ impl Rule for RunsAsRoot {
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
         let model = repo.model;
         own.retain(|f| {
-            if !f.message.contains("never sets `USER`") {
+            if !f.message.contains("never sets `USER`") || is_candidate(f) {
                 return true;
             }
             // A base image the repository's other Dockerfiles build `FROM` (its own
@@ -203,6 +213,14 @@ impl Rule for RunsAsRoot {
                 .and_then(|b| b.config().user);
             !inherited.is_some_and(|u| is_non_root_user(&u.value))
         });
+        // The stages the repository releases, file by file.
+        let mut by_file: std::collections::BTreeMap<String, Vec<Finding>> = Default::default();
+        for f in own.drain(..) {
+            by_file.entry(f.path.clone()).or_default().push(f);
+        }
+        for (path, found) in by_file {
+            settle_file(model, &path, found, own);
+        }
     }
 
     fn settles(&self) -> bool {
@@ -210,93 +228,295 @@ impl Rule for RunsAsRoot {
     }
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if util::skip_file(cx) || util::build_only(df, cx) {
+        if util::skip_file(cx) {
             return;
         }
-        let Some((last, instrs)) = util::final_instructions(df) else {
+        let Some(last) = df.final_stage() else {
             return;
         };
-        let Some(stage) = df.stages.get(last) else {
+        if !util::build_only(df, cx) {
+            judge_stage(df, cx, last, None, out);
+        }
+        if util::build_only_file(df, cx) {
             return;
-        };
-        let base = util::root_image(df, last).or_else(|| {
-            let root = *util::chain(df, last).first()?;
-            name_with_unknown_tag(&df.stages.get(root)?.image)
+        }
+        // Every other named stage is a candidate: a release may build it with
+        // `--target`. [`Rule::settle`] keeps the ones the repository releases.
+        for (i, stage) in df.stages.iter().enumerate() {
+            let Some(name) = stage.name.as_deref() else {
+                continue;
+            };
+            if i == last || util::stage_name_marks_build(name) {
+                continue;
+            }
+            judge_stage(df, cx, i, Some(name), out);
+        }
+    }
+}
+
+/// Reports the image stage `stage` produces when it runs as root; `target` names
+/// the stage when it is not the final one (then it is a candidate `--target`).
+fn judge_stage(
+    df: &Dockerfile,
+    cx: &FileCx<'_>,
+    stage_index: usize,
+    target: Option<&str>,
+    out: &mut Sink<'_>,
+) {
+    let Some(stage) = df.stages.get(stage_index) else {
+        return;
+    };
+    let mut instrs = Vec::new();
+    for s in util::chain(df, stage_index) {
+        instrs.extend(df.stage_instructions(s).iter());
+    }
+    let base = util::root_image(df, stage_index).or_else(|| {
+        let root = *util::chain(df, stage_index).first()?;
+        name_with_unknown_tag(&df.stages.get(root)?.image)
+    });
+    // Unknown base (`FROM ${BASE}` without default): it may set a user.
+    let Some(base) = base else {
+        return;
+    };
+    if df.escape == '`' || windows_base(&base) || lambda_base(&base) {
+        return;
+    }
+    let runs_something = instrs
+        .iter()
+        .any(|i| matches!(i.keyword.as_str(), "ENTRYPOINT" | "CMD"));
+    if base.eq_ignore_ascii_case("scratch") && !runs_something {
+        return;
+    }
+    if nonroot_base(&base) && !instrs.iter().any(|i| i.keyword == "USER") {
+        return;
+    }
+    let env = util::env_of(df, instrs.iter().copied());
+    let last_user = instrs.iter().rev().find(|i| i.keyword == "USER");
+    let drops_privileges = entrypoint_drops_privileges(&base)
+        || instrs.iter().any(|i| {
+            matches!(i.keyword.as_str(), "RUN" | "ENTRYPOINT" | "CMD")
+                && [
+                    "gosu",
+                    "su-exec",
+                    "setpriv",
+                    "runuser",
+                    "chpst",
+                    "s6-setuidgid",
+                ]
+                .iter()
+                .any(|t| i.args_text().contains(t))
         });
-        // Unknown base (`FROM ${BASE}` without default): it may set a user.
-        let Some(base) = base else {
-            return;
-        };
-        if df.escape == '`' || windows_base(&base) || lambda_base(&base) {
-            return;
-        }
-        let runs_something = instrs
-            .iter()
-            .any(|i| matches!(i.keyword.as_str(), "ENTRYPOINT" | "CMD"));
-        if base.eq_ignore_ascii_case("scratch") && !runs_something {
-            return;
-        }
-        if nonroot_base(&base) && !instrs.iter().any(|i| i.keyword == "USER") {
-            return;
-        }
-        let env = util::env_of(df, instrs.iter().copied());
-        let last_user = instrs.iter().rev().find(|i| i.keyword == "USER");
-        let drops_privileges = entrypoint_drops_privileges(&base)
-            || instrs.iter().any(|i| {
-                matches!(i.keyword.as_str(), "RUN" | "ENTRYPOINT" | "CMD")
-                    && [
-                        "gosu",
-                        "su-exec",
-                        "setpriv",
-                        "runuser",
-                        "chpst",
-                        "s6-setuidgid",
-                    ]
-                    .iter()
-                    .any(|t| i.args_text().contains(t))
-            });
-        let sev = util::for_role(
-            cx,
-            if drops_privileges {
-                Severity::Low
-            } else {
-                Severity::Medium
-            },
-        );
-        let note = if drops_privileges {
-            " (the entrypoint seems to drop privileges itself: check that it does)"
+    let sev = util::for_role(
+        cx,
+        if drops_privileges {
+            Severity::Low
         } else {
-            ""
-        };
-        match last_user {
-            None => {
-                let span = df
-                    .instructions
-                    .get(stage.from)
-                    .map_or(stage.image_span.clone(), |i| i.span.clone());
+            Severity::Medium
+        },
+    );
+    let note = if drops_privileges {
+        " (the entrypoint seems to drop privileges itself: check that it does)"
+    } else {
+        ""
+    };
+    let what = match target {
+        None => "the final image".to_string(),
+        Some(t) => format!("the `{t}` target"),
+    };
+    match last_user {
+        None => {
+            let span = df
+                .instructions
+                .get(stage.from)
+                .map_or(stage.image_span.clone(), |i| i.span.clone());
+            let f = out.report(
+                span,
+                format!(
+                    "{what} never sets `USER`, so its process runs as root{note}; add an unprivileged user and `USER` it"
+                ),
+            );
+            f.severity = sev;
+        }
+        Some(ins) => {
+            let raw = ins.args_text().trim();
+            let user = util::resolve(raw, &env).unwrap_or_else(|| raw.to_string());
+            if is_root(&user) {
                 let f = out.report(
-                    span,
+                    ins.span.clone(),
                     format!(
-                        "the final image never sets `USER`, so its process runs as root{note}; add an unprivileged user and `USER` it"
+                        "the last `USER` of {what} is `{raw}`, so its process runs as root{note}; switch back to an unprivileged user"
                     ),
                 );
                 f.severity = sev;
             }
-            Some(ins) => {
-                let raw = ins.args_text().trim();
-                let user = util::resolve(raw, &env).unwrap_or_else(|| raw.to_string());
-                if is_root(&user) {
-                    let f = out.report(
-                        ins.span.clone(),
-                        format!(
-                            "the last `USER` of the final image is `{raw}`, so its process runs as root{note}; switch back to an unprivileged user"
-                        ),
-                    );
-                    f.severity = sev;
-                }
-            }
         }
     }
+}
+
+/// The stage a finding is about, by its message (`the `NAME` target …`), else the
+/// final stage.
+fn finding_stage(image: &Image, f: &Finding) -> Option<usize> {
+    match f
+        .message
+        .strip_prefix("the `")
+        .or_else(|| f.message.strip_prefix("the last `USER` of the `"))
+        .and_then(|r| r.split_once("` target"))
+    {
+        Some((name, _)) => image.stage_named(name),
+        None => image.final_stage(),
+    }
+}
+
+/// A stage named as a base for other images (`base`, `base2`, `base2-slim`,
+/// `runtime-base`): built and published for the repository's own images to start
+/// `FROM`, which decide the user themselves.
+fn base_stage_name(name: &str) -> bool {
+    name.split(['-', '_', '.']).any(|t| {
+        t.strip_prefix("base")
+            .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))
+    })
+}
+
+/// Revises the findings of one Dockerfile with the stages the repository releases:
+/// a finding about a stage nobody ships goes; released root stages built on one
+/// another are one finding at the first (the others related); a released variant
+/// built on it that sets a non-root `USER` is named as the way out.
+fn settle_file(model: &Repository, path: &str, found: Vec<Finding>, out: &mut Vec<Finding>) {
+    let Some(image) = model.image(path) else {
+        out.extend(found.into_iter().filter(|f| !is_candidate(f)));
+        return;
+    };
+    let released = model.released_stages(path);
+    let final_stage = image.final_stage();
+    let mut kept: Vec<(usize, Finding)> = Vec::new();
+    for f in found {
+        let Some(stage) = finding_stage(image, &f) else {
+            continue;
+        };
+        if !released.contains(&stage) {
+            continue;
+        }
+        // A base image released for other images (only when targets say what is
+        // released: a lone Dockerfile's last stage named `base` is what runs).
+        let named_base = image
+            .stages
+            .get(stage)
+            .and_then(|s| s.name.as_deref())
+            .is_some_and(base_stage_name);
+        if named_base && !released.iter().all(|s| Some(*s) == final_stage) {
+            continue;
+        }
+        kept.push((stage, f));
+    }
+    let stages: Vec<usize> = kept.iter().map(|(s, _)| *s).collect();
+    let name = |s: usize| {
+        image
+            .stages
+            .get(s)
+            .and_then(|st| st.name.clone())
+            .unwrap_or_else(|| "final".to_string())
+    };
+    // Stages that never set `USER` and start from the same root stage are one
+    // problem (the user missing where they start): one finding, the others related.
+    let root_of = |s: usize| image.chain(s).first().copied().unwrap_or(s);
+    let mut groups: Vec<Vec<(usize, Finding)>> = Vec::new();
+    for (stage, f) in kept {
+        let missing = f.message.contains("never sets `USER`");
+        match groups.iter_mut().find(|g| {
+            missing
+                && g.first().is_some_and(|(s, h)| {
+                    h.message.contains("never sets `USER`") && root_of(*s) == root_of(stage)
+                })
+        }) {
+            Some(g) => g.push((stage, f)),
+            None => groups.push(vec![(stage, f)]),
+        }
+    }
+    for mut group in groups {
+        // The head: a stage every other one builds on, else the final stage (its
+        // finding is the one reported before targets were read), else the first.
+        let members: Vec<usize> = group.iter().map(|(s, _)| *s).collect();
+        let head = members
+            .iter()
+            .position(|m| members.iter().all(|o| image.chain(*o).contains(m)))
+            .or_else(|| members.iter().position(|m| Some(*m) == final_stage))
+            .unwrap_or(0);
+        let (stage, mut f) = group.remove(head);
+        let mut all = vec![format!("`{}`", name(stage))];
+        for (other, g) in &group {
+            all.push(format!("`{}`", name(*other)));
+            let how = if image.chain(*other).contains(&stage) {
+                "builds on it"
+            } else {
+                "starts from the same stage"
+            };
+            f.related.push(Related {
+                path: g.path.clone(),
+                span: g.span.clone(),
+                region: g.region,
+                message: format!("the `{}` target {how} and runs as root too", name(*other)),
+            });
+        }
+        if !group.is_empty() {
+            let rest = f
+                .message
+                .split_once("never sets `USER`, so its process")
+                .map_or("", |(_, r)| r)
+                .to_string();
+            f.message = format!(
+                "the {} targets never set `USER`, so their process{rest}",
+                join_names(&all)
+            );
+        }
+        // Released variants built on one of them that set a non-root user.
+        let variants: Vec<usize> = released
+            .iter()
+            .copied()
+            .filter(|r| !stages.contains(r))
+            .filter(|r| {
+                std::iter::once(stage)
+                    .chain(group.iter().map(|(s, _)| *s))
+                    .any(|m| m != *r && image.chain(*r).contains(&m))
+            })
+            .filter(|r| {
+                image
+                    .config(*r)
+                    .user
+                    .is_some_and(|u| is_non_root_user(&u.value))
+            })
+            .collect();
+        if let Some(user) = variants
+            .first()
+            .and_then(|r| image.config(*r).user.map(|u| u.value))
+        {
+            let names: Vec<String> = variants.iter().map(|r| format!("`{}`", name(*r))).collect();
+            let (verb, make) = if variants.len() == 1 {
+                ("sets", "make it the default image")
+            } else {
+                ("set", "make them the default images")
+            };
+            f.message = format!(
+                "{} ({}, built on it, {verb} `USER {user}`: {make}, or set `USER` here)",
+                f.message,
+                join_names(&names)
+            );
+        }
+        out.push(f);
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A finding about a non-final stage, which only a release's `--target` makes real.
+fn is_candidate(f: &Finding) -> bool {
+    f.message.starts_with("the `") || f.message.starts_with("the last `USER` of the `")
 }
 
 #[cfg(test)]
@@ -410,11 +630,13 @@ mod tests {
     fn build_images_are_skipped() {
         assert!(check_at(&RunsAsRoot, "Dockerfile.dev", "FROM python:3.12\n").is_empty());
         assert!(check_at(&RunsAsRoot, "ci/build.Dockerfile", "FROM python:3.12\n").is_empty());
-        assert!(check(
+        // The final `test` stage is not judged; `base` is only a candidate target,
+        // which settling drops unless a release builds it with `--target`.
+        let found = check(
             &RunsAsRoot,
-            "FROM python:3.12 AS base\nFROM base AS test\nRUN pytest\n"
-        )
-        .is_empty());
+            "FROM python:3.12 AS base\nFROM base AS test\nRUN pytest\n",
+        );
+        assert!(found.iter().all(is_candidate), "{found:?}");
         assert!(check(&RunsAsRoot, "FROM python:3.12\nONBUILD COPY . /app\n").is_empty());
     }
 }

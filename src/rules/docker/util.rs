@@ -57,47 +57,58 @@ pub fn ships(df: &Dockerfile, stage: usize) -> bool {
 /// for others, rather than something deployed (a `Dockerfile.dev`, a final stage named
 /// `test`, `ONBUILD` triggers).
 pub fn build_only(df: &Dockerfile, cx: &FileCx<'_>) -> bool {
-    let path = cx.file.path.to_ascii_lowercase();
-    let file = path.rsplit('/').next().unwrap_or(&path);
-    let markers = [
-        "dev",
-        "devel",
-        "develop",
-        "development",
-        "debug",
-        "test",
-        "tests",
-        "testing",
-        "ci",
-        "build",
-        "builder",
-        "lint",
-        "local",
-        "devcontainer",
-    ];
-    let parts: Vec<&str> = file
-        .split(['.', '-', '_'])
-        .filter(|p| *p != "dockerfile")
-        .collect();
-    if parts.iter().any(|p| markers.contains(p)) || path.contains(".devcontainer/") {
+    if build_only_file(df, cx) {
         return true;
-    }
-    // A base image for others (`ONBUILD` triggers) is not what gets deployed.
-    if let Some(last) = df.final_stage() {
-        if df
-            .stage_instructions(last)
-            .iter()
-            .any(|i| i.keyword == "ONBUILD")
-        {
-            return true;
-        }
     }
     let final_name = df
         .final_stage()
         .and_then(|i| df.stages.get(i))
         .and_then(|s| s.name.clone());
-    final_name.is_some_and(|n| {
-        markers.contains(&n.as_str()) || n.starts_with("test") || n.ends_with("-test")
+    final_name.is_some_and(|n| stage_name_marks_build(&n))
+}
+
+/// Stage and file-name words that mark a build, test or development image.
+const BUILD_MARKERS: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "debug",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "build",
+    "builder",
+    "lint",
+    "local",
+    "devcontainer",
+];
+
+/// Whether a stage's name marks it as a build, test or development stage
+/// (`builder`, `test`, `unit-test`), not an image anyone runs.
+pub fn stage_name_marks_build(name: &str) -> bool {
+    BUILD_MARKERS.contains(&name) || name.starts_with("test") || name.ends_with("-test")
+}
+
+/// Whether the file as a whole is a build, test or dev image, or a base image for
+/// others, by its name or its `ONBUILD` triggers (see [`build_only`], which also
+/// reads the final stage's name).
+pub fn build_only_file(df: &Dockerfile, cx: &FileCx<'_>) -> bool {
+    let path = cx.file.path.to_ascii_lowercase();
+    let file = path.rsplit('/').next().unwrap_or(&path);
+    let parts: Vec<&str> = file
+        .split(['.', '-', '_'])
+        .filter(|p| *p != "dockerfile")
+        .collect();
+    if parts.iter().any(|p| BUILD_MARKERS.contains(p)) || path.contains(".devcontainer/") {
+        return true;
+    }
+    // A base image for others (`ONBUILD` triggers) is not what gets deployed.
+    df.final_stage().is_some_and(|last| {
+        df.stage_instructions(last)
+            .iter()
+            .any(|i| i.keyword == "ONBUILD")
     })
 }
 
