@@ -92,11 +92,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
 ];
 
 /// Wrong-way arrows still in the code: (from, to, why it is still there).
-const KNOWN: &[(&str, &str, &str)] = &[(
-    "plan",
-    "cli",
-    "the `harden plan` and `baseline` commands (run_cli) still live in plan/",
-)];
+const KNOWN: &[(&str, &str, &str)] = &[];
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

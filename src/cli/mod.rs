@@ -2,6 +2,7 @@
 //! 1 findings at or above it, 2 usage, config or I/O error.
 
 pub mod fix;
+pub mod plan;
 pub mod status;
 pub mod views;
 
@@ -42,9 +43,9 @@ enum Command {
     /// Readiness controls: done / partial / missing, with evidence and scores.
     Status(status::StatusArgs),
     /// Phased remediation plan with effort, dependencies and a schedule.
-    Plan(crate::plan::PlanArgs),
+    Plan(plan::PlanArgs),
     /// Record today's findings so `scan --baseline` shows only new ones.
-    Baseline(crate::plan::BaselineArgs),
+    Baseline(plan::BaselineArgs),
     /// Apply the fixes that are safe to automate.
     Fix(fix::FixArgs),
     /// Software bill of materials from lockfiles.
@@ -165,11 +166,11 @@ pub fn run() -> i32 {
         }
         Command::Plan(mut args) => {
             args.common.path = whole_repository(&args.common.path, "plan");
-            crate::plan::run_cli(args, &crate::probe::StatusProber)
+            plan::run(args, &crate::probe::StatusProber)
         }
         Command::Baseline(mut args) => {
             args.common.path = whole_repository(&args.common.path, "baseline");
-            crate::plan::run_baseline_cli(args)
+            plan::run_baseline(args)
         }
         Command::Fix(mut args) => {
             args.common.path = whole_repository(&args.common.path, "fix");
