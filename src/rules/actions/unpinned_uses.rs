@@ -31,7 +31,9 @@ reference still moves with every push and should be pinned); a tag is medium, Gi
 included: their tags are as movable as anyone's; it is low in a workflow that holds
 nothing a moved tag could take (every job has an explicit read-only `permissions:`,
 the file names no secret but `GITHUB_TOKEN` and passes none with `secrets:`, and no
-step saves an Actions cache that a later release build could restore).
+step saves an Actions cache that a later release build could restore; a step that runs
+a local action, `uses: ./.github/actions/x`, is taken to save one, since such install
+actions usually do).
 Without a `permissions:` block the token is the repository's default, which may be
 write, so the tag stays medium there. A missing ref is high. Local actions
 (`./.github/actions/x`, or the self-repository form `$/.github/actions/x` that always
@@ -121,10 +123,17 @@ fn holds_nothing(root: &YamlNode, text: &str) -> bool {
     });
     // A cache saved here is restored by every later run on the branch, a release
     // build's included: a moved tag could poison it, so the workflow holds that.
+    // A local action (`uses: ./…`) is another file this check does not read: it may
+    // save a cache (`setup-node` with `cache: pnpm` inside a composite install
+    // action), so a job that runs one is taken to.
     let caches = jobs.iter().any(|job| {
-        wf::steps(&job.value)
-            .into_iter()
-            .any(|step| super::cache_poisoning::restores(step, text).is_some())
+        wf::steps(&job.value).into_iter().any(|step| {
+            super::cache_poisoning::restores(step, text).is_some()
+                || step
+                    .get("uses")
+                    .and_then(|u| u.as_str())
+                    .is_some_and(|u| matches!(wf::parse_uses(u), UsesRef::Local))
+        })
     });
     read_only && !caches && !names_a_secret(text)
 }
