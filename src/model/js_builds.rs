@@ -244,7 +244,12 @@ fn string_at(text: &str, i: usize) -> (Vec<Piece>, usize, usize) {
 }
 
 /// The index of the token closing the bracket opened at `open`.
-fn closing(toks: &[(Tok, usize)], open: usize) -> usize {
+fn closing(toks: &[(Tok, usize)], closers: &[usize], open: usize) -> usize {
+    if let Some(&c) = closers.get(open) {
+        if c != NOT_AN_OPENER {
+            return c;
+        }
+    }
     let mut depth = 0usize;
     for (k, (t, _)) in toks.iter().enumerate().skip(open) {
         match t {
@@ -259,6 +264,33 @@ fn closing(toks: &[(Tok, usize)], open: usize) -> usize {
         }
     }
     toks.len()
+}
+
+/// Marks a token that opens no bracket in [`closers`].
+const NOT_AN_OPENER: usize = usize::MAX;
+
+/// For every opening bracket, the index of the bracket that closes it (any kind closes
+/// any, as [`closing`] counts them), `toks.len()` when none does; computed once per
+/// file so finding a closer is a lookup, not a scan (nested `a=(a=(…` would make the
+/// scans quadratic).
+fn closers(toks: &[(Tok, usize)]) -> Vec<usize> {
+    let mut out = vec![NOT_AN_OPENER; toks.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (k, (t, _)) in toks.iter().enumerate() {
+        match t {
+            Tok::Punct("(" | "[" | "{") => {
+                out[k] = toks.len();
+                open.push(k);
+            }
+            Tok::Punct(")" | "]" | "}") => {
+                if let Some(o) = open.pop() {
+                    out[o] = k;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The top-level comma-separated elements between `open` and its closer.
@@ -390,6 +422,7 @@ const ARRAY_CALLS: &[&str] = &["push", "unshift", "concat"];
 /// arrays and string command lines, as word lists.
 fn builds_in(
     toks: &[(Tok, usize)],
+    closers: &[usize],
     from: usize,
     to: usize,
     params: &[String],
@@ -428,7 +461,7 @@ fn builds_in(
                             Some(Tok::Punct("."))
                         )) =>
             {
-                let close = closing(toks, k);
+                let close = closing(toks, closers, k);
                 for el in elements(toks, k, close) {
                     let slice = toks.get(el.0..el.1).unwrap_or(&[]);
                     let w = match slice {
@@ -472,7 +505,7 @@ fn builds_in(
 /// defaults, index of the body's `{`).
 type FnHead = (String, Vec<(String, Option<String>)>, usize);
 
-fn function_at(toks: &[(Tok, usize)], k: usize) -> Option<FnHead> {
+fn function_at(toks: &[(Tok, usize)], closers: &[usize], k: usize) -> Option<FnHead> {
     let ident = |i: usize| match toks.get(i) {
         Some((Tok::Ident(s), _)) => Some(s.as_str()),
         _ => None,
@@ -501,7 +534,7 @@ fn function_at(toks: &[(Tok, usize)], k: usize) -> Option<FnHead> {
         }
         punct(o, "(").then_some((name, o))?
     };
-    let close = closing(toks, open);
+    let close = closing(toks, closers, open);
     let mut body = close + 1;
     // A TypeScript return type (`): void {`) or an arrow.
     while body < toks.len() && !punct(body, "{") {
@@ -525,12 +558,20 @@ fn function_at(toks: &[(Tok, usize)], k: usize) -> Option<FnHead> {
     Some((name.to_string(), params, body))
 }
 
+/// Files larger than this are not read as release scripts.
+pub const MAX_SCRIPT_BYTES: usize = 128 * 1024;
+
 /// Reads one JavaScript/TypeScript file.
 pub fn read(path: &str, text: &str) -> JsFile {
     let mut out = JsFile {
         path: path.to_string(),
         ..JsFile::default()
     };
+    // A release script is short; a larger file is a bundle or generated code, and
+    // reading it would only cost time (the element scans grow with nesting).
+    if text.len() > MAX_SCRIPT_BYTES {
+        return out;
+    }
     let mentions_build = ["docker", "podman", "buildah"]
         .iter()
         .any(|t| text.contains(t))
@@ -543,15 +584,16 @@ pub fn read(path: &str, text: &str) -> JsFile {
         toks,
         deprecated_ends,
     } = lex(text);
+    let closers = closers(&toks);
     let mut in_fn = vec![false; toks.len()];
     let mut local_fns: Vec<String> = Vec::new();
     let mut k = 0;
     while k < toks.len() {
-        let Some((name, params, body)) = function_at(&toks, k) else {
+        let Some((name, params, body)) = function_at(&toks, &closers, k) else {
             k += 1;
             continue;
         };
-        let end = closing(&toks, body);
+        let end = closing(&toks, &closers, body);
         let start_line = toks[k].1;
         // `export function` / `export async function`: the doc comment is above those.
         let head_line = (0..k)
@@ -563,7 +605,7 @@ pub fn read(path: &str, text: &str) -> JsFile {
         let deprecated = deprecated_ends.contains(&(head_line.saturating_sub(1)));
         if mentions_build && !deprecated {
             let names: Vec<String> = params.iter().map(|(n, _)| n.clone()).collect();
-            for (line, argv) in builds_in(&toks, body, end, &names) {
+            for (line, argv) in builds_in(&toks, &closers, body, end, &names) {
                 if argv.iter().any(|w| matches!(w, Word::Param(_))) {
                     local_fns.push(name.clone());
                     out.functions.push(BuildFn {
@@ -590,7 +632,7 @@ pub fn read(path: &str, text: &str) -> JsFile {
                 continue;
             }
             let e = (s..toks.len()).find(|&i| in_fn[i]).unwrap_or(toks.len());
-            for (line, argv) in builds_in(&toks, s, e, &[]) {
+            for (line, argv) in builds_in(&toks, &closers, s, e, &[]) {
                 out.direct.push((line, to_argv(&argv)));
             }
             s = e;
@@ -603,7 +645,7 @@ pub fn read(path: &str, text: &str) -> JsFile {
                 if !matches!(toks.get(i + 1), Some((Tok::Punct("{"), _))) {
                     continue;
                 }
-                let close = closing(&toks, i + 1);
+                let close = closing(&toks, &closers, i + 1);
                 let spec = match (toks.get(close + 1), toks.get(close + 2)) {
                     (Some((Tok::Ident(f), _)), Some((Tok::Str(p), _))) if f == "from" => {
                         match p.as_slice() {
@@ -661,7 +703,7 @@ pub fn read(path: &str, text: &str) -> JsFile {
         {
             continue;
         }
-        let close = closing(&toks, i + 1);
+        let close = closing(&toks, &closers, i + 1);
         // The definition itself (`NAME(params) {` after `function`, handled above).
         if matches!(toks.get(close + 1), Some((Tok::Punct("{" | "=>"), _))) {
             continue;
@@ -908,5 +950,58 @@ export function buildAll(repoNames, version) {
         assert!(f.direct.is_empty() && f.functions.is_empty());
         assert!(!is_js_path("dist/app.min.js"));
         assert!(is_js_path("extra/release/lib.mjs"));
+    }
+
+    /// The closer table answers what the scan answers, for every opener, on
+    /// nested, mixed and unbalanced brackets.
+    #[test]
+    fn closer_table_agrees_with_the_scan() {
+        let text = "f(a, [b, {c: (d)}], g(h(i)) ; x = (y[0] ; } ) ] z({ ((( q";
+        let toks = lex(text).toks;
+        let table = closers(&toks);
+        let scan = |open: usize| {
+            let mut depth = 0usize;
+            for (k, (t, _)) in toks.iter().enumerate().skip(open) {
+                match t {
+                    Tok::Punct("(" | "[" | "{") => depth += 1,
+                    Tok::Punct(")" | "]" | "}") => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            return k;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            toks.len()
+        };
+        let mut openers = 0;
+        for (k, (t, _)) in toks.iter().enumerate() {
+            if matches!(t, Tok::Punct("(" | "[" | "{")) {
+                openers += 1;
+                assert_eq!(closing(&toks, &table, k), scan(k), "opener at token {k}");
+            }
+        }
+        assert!(openers > 10);
+    }
+
+    /// Hostile nesting (`a=(a=(…` closed at the end, every head a would-be arrow
+    /// function) is read through the table; a bundle over the size bound is not read.
+    #[test]
+    fn nested_heads_and_large_files() {
+        let n = 5_000;
+        let text = format!(
+            "{}x{};\nexec(\"docker build -t app .\");\n",
+            "a=(".repeat(n),
+            ")".repeat(n)
+        );
+        assert!(text.len() < MAX_SCRIPT_BYTES);
+        let f = read("release.js", &text);
+        assert_eq!(f.direct.len(), 1, "{:?}", f.direct);
+        let big = format!(
+            "exec(\"docker build -t app .\");\n{}",
+            "// padding\n".repeat(MAX_SCRIPT_BYTES / 10)
+        );
+        assert!(read("bundle.js", &big).direct.is_empty());
     }
 }
