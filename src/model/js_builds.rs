@@ -959,22 +959,8 @@ export function buildAll(repoNames, version) {
         let text = "f(a, [b, {c: (d)}], g(h(i)) ; x = (y[0] ; } ) ] z({ ((( q";
         let toks = lex(text).toks;
         let table = closers(&toks);
-        let scan = |open: usize| {
-            let mut depth = 0usize;
-            for (k, (t, _)) in toks.iter().enumerate().skip(open) {
-                match t {
-                    Tok::Punct("(" | "[" | "{") => depth += 1,
-                    Tok::Punct(")" | "]" | "}") => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            return k;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            toks.len()
-        };
+        // With no table, `closing` scans: the scan is the oracle.
+        let scan = |open: usize| closing(&toks, &[], open);
         let mut openers = 0;
         for (k, (t, _)) in toks.iter().enumerate() {
             if matches!(t, Tok::Punct("(" | "[" | "{")) {
