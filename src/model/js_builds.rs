@@ -15,6 +15,8 @@
 //! function whose doc comment says `@deprecated` is not read: it is not what the
 //! release runs.
 
+use std::collections::HashMap;
+
 use super::paths::{dir_of, join};
 
 /// A word of a build's argv: literal, the enclosing function's parameter `i`, or
@@ -758,18 +760,31 @@ fn to_argv(words: &[Word]) -> Vec<Option<String>> {
         .collect()
 }
 
-/// Whether an import spec from `from` names the file `to` (`./lib.mjs`, `./lib`,
-/// `./lib/index.js`).
-fn spec_names(from: &str, spec: &str, to: &str) -> bool {
+/// The extensions an import spec may leave out (`./lib` for `./lib.mjs`).
+const SPEC_EXTENSIONS: [&str; 6] = ["js", "mjs", "cjs", "ts", "mts", "cts"];
+
+/// The files an import spec from `from` names (`./lib.mjs`, `./lib`,
+/// `./lib/index.js`), as indices into the files `by_path` was built from, in their
+/// order. Looked up by name: comparing the spec with every file, per call, made the
+/// cross-file pass quadratic in the files of a large monorepo.
+fn spec_targets(from: &str, spec: &str, by_path: &HashMap<&str, Vec<usize>>) -> Vec<usize> {
     let Some(base) = join(dir_of(from), spec) else {
-        return false;
+        return Vec::new();
     };
-    if base == to {
-        return true;
+    let mut names = vec![base.clone()];
+    for e in SPEC_EXTENSIONS {
+        names.push(format!("{base}.{e}"));
+        names.push(format!("{base}/index.{e}"));
     }
-    ["js", "mjs", "cjs", "ts", "mts", "cts"]
+    let mut found: Vec<usize> = names
         .iter()
-        .any(|e| to == format!("{base}.{e}") || to == format!("{base}/index.{e}"))
+        .filter_map(|n| by_path.get(n.as_str()))
+        .flatten()
+        .copied()
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// The builds every file's calls make through a build function (its own or one
@@ -777,6 +792,10 @@ fn spec_names(from: &str, spec: &str, to: &str) -> bool {
 /// the call's literal, else the parameter's literal default.
 pub fn resolve_calls(files: &[JsFile]) -> Vec<(String, usize, Vec<Option<String>>)> {
     let mut out = Vec::new();
+    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        by_path.entry(f.path.as_str()).or_default().push(i);
+    }
     for caller in files {
         for call in &caller.calls {
             let mut defs: Vec<&BuildFn> = caller
@@ -788,9 +807,9 @@ pub fn resolve_calls(files: &[JsFile]) -> Vec<(String, usize, Vec<Option<String>
                 if *local != call.name {
                     continue;
                 }
-                for def in files
-                    .iter()
-                    .filter(|d| spec_names(&caller.path, spec, &d.path))
+                for def in spec_targets(&caller.path, spec, &by_path)
+                    .into_iter()
+                    .filter_map(|i| files.get(i))
                 {
                     defs.extend(def.functions.iter().filter(|f| f.name == *imported));
                 }
