@@ -620,7 +620,8 @@ impl Rule for HardcodedIp {
     }
 
     fn finish(&self, _repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
-        let Ok(mut seen) = self.seen.lock() else {
+        // Taken, not borrowed: what was seen is released once read.
+        let Ok(mut seen) = self.seen.lock().map(|mut s| std::mem::take(&mut *s)) else {
             return;
         };
         let mut by_ip: BTreeMap<String, Vec<(Related, String)>> = BTreeMap::new();

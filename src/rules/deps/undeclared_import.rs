@@ -774,7 +774,9 @@ impl Rule for UndeclaredImport {
     }
 
     fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
-        let Ok(mut st) = self.state.lock() else {
+        // Taken, not borrowed: the imports of every module are released once read
+        // instead of living through the rest of the scan.
+        let Ok(mut st) = self.state.lock().map(|mut st| std::mem::take(&mut *st)) else {
             return;
         };
         if st.manifests == 0 || common::python_manifests(repo.inventory).next().is_none() {

@@ -146,7 +146,8 @@ impl Rule for UnpinnedRequirement {
     }
 
     fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
-        let Ok(mut seen) = self.seen.lock() else {
+        // Taken, not borrowed: what was seen is released once read.
+        let Ok(mut seen) = self.seen.lock().map(|mut s| std::mem::take(&mut *s)) else {
             return;
         };
         if seen.is_empty() || common::has_lockfile(repo) || common::is_library(repo) {

@@ -291,7 +291,10 @@ impl Rule for BrokenLink {
     }
 
     fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
-        let Ok(st) = self.state.lock() else { return };
+        // Taken, not borrowed: the links are released once read.
+        let Ok(st) = self.state.lock().map(|mut st| std::mem::take(&mut *st)) else {
+            return;
+        };
         let has_html = repo.inventory.iter().any(|e| e.path.ends_with(".html"));
         // Broken links per document, in document order: one finding each (docs/severity.md).
         let mut broken: Vec<(&Related, &String, String)> = Vec::new();

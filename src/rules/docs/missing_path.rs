@@ -450,7 +450,10 @@ pub fn block_commands(content: &str) -> Vec<&str> {
 
 impl MissingPath {
     fn report(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
-        let Ok(cands) = self.cands.lock() else { return };
+        // Taken, not borrowed: the candidates are released once read.
+        let Ok(cands) = self.cands.lock().map(|mut c| std::mem::take(&mut *c)) else {
+            return;
+        };
         if cands.is_empty() {
             return;
         }
@@ -461,7 +464,11 @@ impl MissingPath {
             }
             b.build().ok()
         };
-        let named = self.named.lock().map(|m| m.clone()).unwrap_or_default();
+        let named = self
+            .named
+            .lock()
+            .map(|mut m| std::mem::take(&mut *m))
+            .unwrap_or_default();
         let by_name = files_by_name(repo);
         let mut missing: Vec<Missing> = Vec::new();
         for (shown, p, beside, at, snippet) in cands.iter() {

@@ -187,7 +187,8 @@ impl Rule for PrintInLibrary {
     /// A file whose prints all sit in plugin hooks that only a maintainer script
     /// drives is not service code: drop its finding.
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
-        let Ok(homes) = self.print_homes.lock() else {
+        // Taken, not borrowed: the hooks are released once read.
+        let Ok(homes) = self.print_homes.lock().map(|mut h| std::mem::take(&mut *h)) else {
             return;
         };
         // The modules this rule checks (plugin modules of one directory define the
