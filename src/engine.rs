@@ -376,38 +376,37 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         .map(|r| r.as_ref())
         .filter(|r| r.settles())
         .collect();
-    {
-        // Each settling rule's findings are taken out of the report in place (a
-        // second vector of every finding was the scan's peak memory on large trees);
-        // the order is restored by the final sort.
-        let mut settled = Vec::new();
-        for rule in &settling {
-            let id = rule.meta().id;
-            let mut own = take_rule_findings(&mut report.findings, id);
-            if own.is_empty() {
-                continue;
-            }
-            // Kept so a panicking rule's findings are still reported, as they were.
-            let unrevised = own.clone();
-            let panicked = catch_unwind(AssertUnwindSafe(|| rule.settle(&repo, &mut own))).is_err();
-            if panicked {
-                settled.extend(unrevised);
-                report.diagnostics.push(Diagnostic {
-                    path: String::new(),
-                    line: None,
-                    message: format!(
-                        "internal error in rule {} (settling its findings); they are reported unrevised",
-                        rule.meta().id
-                    ),
-                });
-                continue;
-            }
-            for f in &mut own {
-                f.severity = cfg.severity_for(f.rule, f.severity);
-            }
-            settled.extend(own);
+    // Each settling rule's findings are taken out of the report in place (a second
+    // vector of every finding was the scan's peak memory on large trees) and put back
+    // at its end once revised: the report keeps the capacity they left, so they go
+    // back without a larger vector, and the order is restored by the final sort.
+    for rule in &settling {
+        let id = rule.meta().id;
+        let mut own = take_rule_findings(&mut report.findings, id);
+        if own.is_empty() {
+            continue;
         }
-        report.findings.append(&mut settled);
+        // Kept so a panicking rule's findings are still reported, as they were.
+        let unrevised = own.clone();
+        let panicked = catch_unwind(AssertUnwindSafe(|| rule.settle(&repo, &mut own))).is_err();
+        if panicked {
+            drop(own);
+            report.findings.extend(unrevised);
+            report.diagnostics.push(Diagnostic {
+                path: String::new(),
+                line: None,
+                message: format!(
+                    "internal error in rule {} (settling its findings); they are reported unrevised",
+                    rule.meta().id
+                ),
+            });
+            continue;
+        }
+        drop(unrevised);
+        for f in &mut own {
+            f.severity = cfg.severity_for(f.rule, f.severity);
+        }
+        report.findings.append(&mut own);
     }
     drop(quiet);
     rules::actions::script_context::carry_into_workflows(
@@ -445,18 +444,45 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         }
     }
 
-    report
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort_findings(&mut report.findings);
     report.diagnostics.sort();
     report.model = model;
     report
 }
 
+/// Sorts findings by [`Finding::sort_key`], keeping the order of equal keys, as a
+/// stable sort would. The order is computed on indices and applied by swaps: a stable
+/// sort of the findings themselves takes a buffer of half of them, the scan's last
+/// peak of memory on a large tree.
+fn sort_findings(findings: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        findings[a]
+            .sort_key()
+            .cmp(&findings[b].sort_key())
+            .then(a.cmp(&b))
+    });
+    // Position `k` takes the finding now at `order[k]`: each cycle of the permutation
+    // is walked once, carrying the displaced finding along it.
+    for start in 0..findings.len() {
+        let mut cur = start;
+        loop {
+            let src = std::mem::replace(&mut order[cur], usize::MAX);
+            if src == usize::MAX || src == start {
+                break;
+            }
+            findings.swap(cur, src);
+            cur = src;
+        }
+    }
+}
+
 /// Moves the findings of `rule` out of `findings`, both keeping their order, without
 /// a second vector of the rest (`Vec::extract_if` is newer than the crate's minimum Rust).
 fn take_rule_findings(findings: &mut Vec<Finding>, rule: &str) -> Vec<Finding> {
-    let mut taken = Vec::new();
+    // Sized once: grown by doubling, the vector of a rule with most of the findings
+    // was, with its last copy, larger than the findings themselves.
+    let mut taken = Vec::with_capacity(findings.iter().filter(|f| f.rule == rule).count());
     findings.retain_mut(|f| {
         if f.rule != rule {
             return true;
@@ -1376,5 +1402,26 @@ mod tests {
         assert_eq!(capped("examples/k8s/deployment.yaml"), Severity::Low);
         assert_eq!(capped("deploy/docker-compose.yml"), Severity::High);
         assert_eq!(capped(crate::finding::REPOSITORY_PATH), Severity::High);
+    }
+
+    #[test]
+    fn findings_sort_as_a_stable_sort_would() {
+        // Equal keys told apart by severity and message: the order among them must
+        // stay the one they came in.
+        let mut findings = Vec::new();
+        for i in 0..200usize {
+            let path = ["b.sh", "a.sh", "c/d.yml", "a.sh"][i * 7 % 4];
+            let severity = Severity::ALL_DESC[i % 5];
+            let mut f = finding_at(path, severity);
+            f.region.start.line = i * 13 % 5;
+            f.message = ["x", "y"][i % 3 % 2].to_string();
+            f.snippet = i.to_string();
+            findings.push(f);
+        }
+        let mut expected = findings.clone();
+        expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        sort_findings(&mut findings);
+        let order = |v: &[Finding]| v.iter().map(|f| f.snippet.clone()).collect::<Vec<_>>();
+        assert_eq!(order(&findings), order(&expected));
     }
 }
