@@ -98,6 +98,15 @@ pub fn role_of(path: &str) -> FileRole {
                 | "_unit-test"
                 | "__fixtures__"
                 | "__mocks__"
+                // Test doubles: Go's `fake` packages (`providers/v1/chef/fake/`, generated
+                // `clientset/versioned/fake/`) and `mock(s)/` directories, imported only by
+                // tests; Go also skips `_`-prefixed directories, so `_testdata/` holds data
+                // only tests read.
+                | "fake"
+                | "fakes"
+                | "mock"
+                | "mocks"
+                | "_testdata"
                 // Helpers and resources only tests read (`test-utils/` factories,
                 // Go's `internal/testresources/` certificates).
                 | "test-utils"
@@ -127,6 +136,9 @@ pub fn role_of(path: &str) -> FileRole {
         || is_js_test_module(file)
         || file.ends_with("_test.go")
         || file.ends_with(".bats")
+        // Data named after the test that reads it (`github_test.pem` beside `github_test.go`,
+        // `secret_test.yaml` of a chart's unit tests).
+        || file.split('.').next().is_some_and(|stem| stem.ends_with("_test"))
     {
         return FileRole::Test;
     }
@@ -162,6 +174,20 @@ pub fn role_of(path: &str) -> FileRole {
         return FileRole::Generated;
     }
     FileRole::Production
+}
+
+/// A file named as an example (`example_api.py`, `configuration_example.py`,
+/// `post-consumption-example.sh`): a sample client or a template the reader copies and
+/// adapts, whose values are the reader's to replace (round 9: an example API client's
+/// token for the reader's own server). Its role stays what its directory says (the code
+/// in it is still worth a timeout); the secret rules rank its literals as samples.
+pub fn is_example_file(file: &str) -> bool {
+    let file = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
+    let stem = file.split('.').next().unwrap_or(&file);
+    stem.starts_with("example_")
+        || stem.starts_with("example-")
+        || stem.ends_with("_example")
+        || stem.ends_with("-example")
 }
 
 /// Example directories: `examples/`, `demo/`, and names built on them (`demo-setups/`,
@@ -449,6 +475,20 @@ mod tests {
             FileRole::Example
         );
         assert_eq!(role_of("go-demo/main.go"), FileRole::Production);
+        assert!(is_example_file("utils/example_api.py"));
+        assert!(is_example_file("netbox/configuration_example.py"));
+        assert!(is_example_file("scripts/post-consumption-example.sh"));
+        assert!(!is_example_file("app/examples_view.py"));
+        assert_eq!(role_of("providers/v1/chef/fake/fake.go"), FileRole::Test);
+        assert_eq!(
+            role_of("runtime/template/v2/_testdata/foo.key"),
+            FileRole::Test
+        );
+        assert_eq!(
+            role_of("generators/v1/github/github_test.pem"),
+            FileRole::Test
+        );
+        assert_eq!(role_of("app/contest.py"), FileRole::Production);
         assert_eq!(
             role_of("docs/installation-aws-ecs/docker-ecs-amundsen.yml"),
             FileRole::Example

@@ -132,6 +132,11 @@ pub struct Reference {
     pub source: Source,
     /// The stage built (`--target`, compose `build.target`), when one is named.
     pub target: Option<String>,
+    /// A CI build that keeps nothing (`docker/build-push-action` with `push: false`, no
+    /// `load:` or `outputs:`): it checks that the image builds and releases nothing, so
+    /// its `target:` says nothing about which stage ships (round 9: a pull-request check
+    /// that builds `target: stage-build` to test `compilemessages`).
+    pub check_only: bool,
 }
 
 /// Commands one file runs, in order, as argv (`None` for a word that is not
@@ -589,6 +594,7 @@ impl Facts {
                         kind: RefKind::Builds,
                         source: Source::Compose,
                         target: b.target.clone(),
+                        check_only: false,
                     });
                 }
                 self.kept.services.push(s);
@@ -641,6 +647,9 @@ impl Facts {
                     kind: RefKind::Builds,
                     source: Source::Workflow,
                     target: arg("target").map(str::to_string),
+                    check_only: with_flag(with, "push") == Some(false)
+                        && with_flag(with, "load") != Some(true)
+                        && with.and_then(|w| w.get("outputs")).is_none(),
                 });
             }
         }
@@ -847,6 +856,7 @@ impl Facts {
                 kind: RefKind::Builds,
                 source: Source::Config,
                 target: None,
+                check_only: false,
             });
         }
         // Files whose commands the walk already reads (scripts, workflow steps,
@@ -921,6 +931,16 @@ impl ServiceImage<'_> {
     pub fn config(&self) -> ImageConfig {
         self.image.config(self.stage)
     }
+}
+
+/// A literal boolean input of a step's `with:` (`push: false`, `load: "true"`).
+fn with_flag(with: Option<&YamlNode>, key: &str) -> Option<bool> {
+    let v = with?.get(key)?;
+    v.as_bool().or_else(|| match v.as_str()?.trim() {
+        s if s.eq_ignore_ascii_case("true") => Some(true),
+        s if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    })
 }
 
 /// The Dockerfile a `docker/build-push-action` step builds (`file:`, or the
@@ -1114,6 +1134,7 @@ impl Repository {
                     kind,
                     source: list.source,
                     target,
+                    check_only: false,
                 });
             }
             if matches!(list.source, Source::Script | Source::Makefile) && !sites.is_empty() {
@@ -1210,6 +1231,7 @@ impl Repository {
                     kind: RefKind::Names,
                     source,
                     target: None,
+                    check_only: false,
                 });
             }
         }
@@ -1420,6 +1442,7 @@ impl Repository {
             .builders(path)
             .filter(|b| b.source == Source::Workflow || !crate::roles::is_dev_path(&b.from))
             .filter(|b| crate::roles::role_of(&b.from) == crate::roles::FileRole::Production)
+            .filter(|b| !b.check_only)
         {
             any = true;
             match b.target.as_deref().map(|t| image.stage_named(t)) {

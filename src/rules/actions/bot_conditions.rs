@@ -100,6 +100,40 @@ fn bot_check(e: &Expr) -> Option<(std::ops::Range<usize>, String, String)> {
     found
 }
 
+/// The pull request's author, which a later push by anyone else cannot change.
+const AUTHOR_NAMES: &[&str] = &["github.event.pull_request.user.login"];
+const AUTHOR_IDS: &[&str] = &["github.event.pull_request.user.id"];
+
+/// Whether `e` compares the pull request's author with a bot (`… .user.login == 'x[bot]'`).
+fn author_is_bot(e: &Expr) -> bool {
+    let ExprKind::Binary(BinOp::Eq, l, r) = &e.kind else {
+        return false;
+    };
+    [(l, r), (r, l)].into_iter().any(|(ctx, lit)| {
+        let (Some(path), Some(value)) = (ctx.context_path(), literal(lit)) else {
+            return false;
+        };
+        if AUTHOR_NAMES.contains(&path.as_str()) {
+            value.to_ascii_lowercase().ends_with("[bot]")
+        } else if AUTHOR_IDS.contains(&path.as_str()) {
+            BOT_IDS.contains(&value.trim_end_matches(".0").trim())
+        } else {
+            false
+        }
+    })
+}
+
+/// Whether one of the top-level `&&` operands of a condition requires the pull request's
+/// author to be a bot: the job then runs only on the bot's own pull requests, whatever the
+/// actor check beside it says (round 9: `github.actor == 'dependabot[bot]' &&
+/// github.event.pull_request.user.login == 'dependabot[bot]'` already has the fix).
+fn requires_bot_author(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Binary(BinOp::And, l, r) => requires_bot_author(l) || requires_bot_author(r),
+        _ => author_is_bot(e),
+    }
+}
+
 fn check_if(cond: &YamlNode, severity: Severity, trigger: &str, out: &mut Sink<'_>) {
     let Some(scalar) = cond.as_scalar() else {
         return;
@@ -111,6 +145,9 @@ fn check_if(cond: &YamlNode, severity: Severity, trigger: &str, out: &mut Sink<'
             continue;
         };
         if let Some((span, actor, bot)) = bot_check(&parsed) {
+            if requires_bot_author(&parsed) {
+                return;
+            }
             let host = scalar
                 .mapped
                 .range_to_host(&(base + span.start..base + span.end));

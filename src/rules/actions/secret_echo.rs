@@ -109,6 +109,22 @@ fn piped(cmd: &tree_sitter::Node<'_>) -> bool {
     false
 }
 
+/// Whether a command's output is read by another command instead of reaching the log: it
+/// runs inside `$(…)` or an input process substitution `<(…)` (round 9:
+/// `gpg --dearmor --output keyring.gpg <(printf '%s' "$GPG_PRIVATE_KEY")`).
+fn captured(script: &ShellScript, cmd: &tree_sitter::Node<'_>) -> bool {
+    let mut node = *cmd;
+    while let Some(p) = node.parent() {
+        match p.kind() {
+            "command_substitution" => return true,
+            "process_substitution" => return script.node_text(p).starts_with("<("),
+            _ => {}
+        }
+        node = p;
+    }
+    false
+}
+
 fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
     let Some(scalar) = run.as_scalar() else {
         return;
@@ -139,7 +155,10 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
                 if args_text.contains("::add-mask::") {
                     continue;
                 }
-                if piped(&cmd.node) || redirected_away(&script, &cmd.redirects) {
+                if piped(&cmd.node)
+                    || redirected_away(&script, &cmd.redirects)
+                    || captured(&script, &cmd.node)
+                {
                     continue;
                 }
                 let direct = wf::expressions(&MappedText::verbatim(&args_text, 0))

@@ -204,14 +204,24 @@ fn version_context(line_before: &str) -> bool {
             .any(|k| tail.trim_end_matches(['"', '\'', ' ']).ends_with(k))
 }
 
-/// IPv4 addresses on lines that present them as examples or placeholders.
+/// IPv4 addresses on lines that present them as examples or placeholders: a line that
+/// says so ("e.g.", "such as"), or that also shows a documentation address of RFC 3849
+/// (`2001:db8::`) or RFC 5737 (a help text listing accepted formats: `"192.168.10.1,
+/// 192.168.1.0/24, 10.1.1.1-10.1.1.20, 2001:db8:2de::e13"`, its "Such as:" on the line above).
 fn example_addresses(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
         let lower = line.to_ascii_lowercase();
-        if !["placeholder", "example", "e.g."]
-            .iter()
-            .any(|k| lower.contains(k))
+        let documentation = lower.contains("2001:db8:")
+            || V4.find_iter(line).any(|m| {
+                m.as_str()
+                    .parse::<Ipv4Addr>()
+                    .is_ok_and(|ip| ip.is_documentation())
+            });
+        if !documentation
+            && !["placeholder", "example", "e.g.", "such as"]
+                .iter()
+                .any(|k| lower.contains(k))
         {
             continue;
         }
@@ -370,10 +380,18 @@ fn hint_after(text: &str, end: usize) -> bool {
 }
 
 /// Byte ranges of Python assignments of sample data (`example_payload = {…}`,
-/// `MOCK_RESPONSE = …`): addresses there are data, not configuration. Sorted.
+/// `MOCK_RESPONSE = …`) and of `if __name__ == "__main__":` blocks (a tool module's demo
+/// calls, `verbose_ping("192.168.4.1")`, which the service never runs): addresses there
+/// are data, not configuration. Sorted.
 fn sample_data_ranges(py: &PythonTree, text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     crate::parse::shell::preorder(py.root(), |n| {
+        if n.kind() == "if_statement" && crate::rules::python::util::is_main_guard(n, text) {
+            if let Some(body) = n.child_by_field_name("consequence") {
+                out.push(body.start_byte()..body.end_byte());
+                return false;
+            }
+        }
         if n.kind() != "assignment" {
             return true;
         }

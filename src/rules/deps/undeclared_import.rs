@@ -217,6 +217,12 @@ const MODULE_DISTS: &[(&str, &[&str])] = &[
     ("sqlalchemy", &["sqlalchemy"]),
     ("flask_sqlalchemy", &["flask-sqlalchemy"]),
     ("rest_framework", &["djangorestframework"]),
+    // Round 9 (a Django bastion host): DRF add-ons and a RADIUS backend whose import
+    // names share nothing with their distributions, and the Alibaba Cloud SDK's core.
+    ("rest_framework_bulk", &["djangorestframework-bulk"]),
+    ("rest_framework_nested", &["drf-nested-routers"]),
+    ("radiusauth", &["django-radius"]),
+    ("Tea", &["alibabacloud-tea"]),
     ("corsheaders", &["django-cors-headers"]),
     ("environ", &["django-environ"]),
     ("decouple", &["python-decouple"]),

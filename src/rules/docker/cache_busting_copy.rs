@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "docker/cache-busting-copy",
     summary:
         "`COPY . .` before the dependency install: every code change re-installs all dependencies",
-    severity: Severity::Medium,
+    severity: Severity::Low,
     docs: r#"
 ## Why
 Docker reuses a cached layer only while everything before it is unchanged. When
@@ -33,8 +33,10 @@ pattern and is not reported, and so is the same pattern across stages: the
 dependencies installed in an earlier stage from the manifests alone and brought in
 with `COPY --from=deps …` before the `COPY . .`, or bind-mounted from that stage into
 the install (`RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels pip install
-/wheels/*`: the wheels were built there from the manifests). When the install uses a BuildKit cache mount the
-cost is smaller and the finding is low.
+/wheels/*`: the wheels were built there from the manifests).
+
+Severity: low. The cost is build time and CI minutes, not safety (docs/severity.md:
+hygiene); every medium finding of the real-code review was judged low (rounds 1-9).
 
 ## Example
 ```dockerfile

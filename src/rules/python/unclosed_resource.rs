@@ -443,6 +443,25 @@ fn escapes(ident: Node<'_>, m: &Module<'_>, with_closes: bool) -> bool {
                 cur = p.parent();
                 continue;
             }
+            // `return cur.execute(…)`: psycopg 3's and sqlite3's `execute()` return the
+            // cursor itself, and returning the call's value says the caller takes it
+            // (round 9: `return server_cursor.execute(…)`, used by callers in `with`).
+            "attribute"
+                if p.child_by_field_name("object")
+                    .is_some_and(|o| o.id() == child.id()) =>
+            {
+                let method = p
+                    .child_by_field_name("attribute")
+                    .map(|a| m.text(a))
+                    .unwrap_or_default();
+                let returned = p.parent().is_some_and(|call| {
+                    call.kind() == "call"
+                        && call
+                            .parent()
+                            .is_some_and(|g| matches!(g.kind(), "return_statement" | "yield"))
+                });
+                return returned && matches!(method, "execute" | "executemany");
+            }
             _ => return false,
         }
     }

@@ -228,6 +228,14 @@ static OTHER_SECRET_WORD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// A Django permission's full codename, `app_label.action_model`
+/// (`rbac.view_userchangepasswordreport`, `auth.change_passwordpolicy`): the name of a
+/// permission on a model whose name holds a secret word, not a credential (round 9: a
+/// permission → tree node mapping, `"rbac.add_userchangepasswordreport": "report_node"`).
+static DJANGO_PERMISSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[a-z][a-z0-9_]*\.(?:view|add|change|delete)_[a-z0-9]+$").expect("static regex")
+});
+
 /// Name segments that make a secret-looking name describe something else
 /// (`password_file`, `token_url`, `max_tokens`).
 const BAD_LAST: &[&str] = &[
@@ -430,7 +438,7 @@ fn classify_name(name: &str) -> Option<NameClass> {
     if trimmed == "pwd" || trimmed.is_empty() {
         return None;
     }
-    if BAD_ANY.iter().any(|b| trimmed.contains(b)) {
+    if BAD_ANY.iter().any(|b| trimmed.contains(b)) || DJANGO_PERMISSION.is_match(trimmed) {
         return None;
     }
     let last = trimmed.rsplit(['_', '.', '-']).next().unwrap_or(trimmed);

@@ -159,6 +159,11 @@ fn severity_of(cx: &FileCx<'_>, value: &str, on_comment: bool) -> Option<Severit
     if on_comment || is_ci_workflow(cx) {
         return generated.then_some(Severity::Low);
     }
+    // An example client or template (`utils/example_api.py`): its value is a sample for
+    // the reader's own server, to be replaced, not a leak of the project's (round 9).
+    if crate::roles::is_example_file(&cx.file.path) {
+        return Some(Severity::Low);
+    }
     if detect::is_weak_default(value) || is_dotenv(&cx.file.path) {
         return Some(Severity::Medium);
     }
