@@ -5,6 +5,7 @@
 //! never reports findings. Facts that span files live here too, so that they
 //! can move into the repository model as one piece.
 
+pub mod caches;
 pub mod commands;
 pub mod model;
 pub mod schema;

@@ -85,6 +85,81 @@ pub struct ScriptRun {
     pub goal: Option<String>,
 }
 
+/// A step of a job that restores or saves an Actions cache.
+#[derive(Debug, Clone)]
+pub struct CacheUse {
+    /// The step's `uses:`, with why it touches the cache as the message.
+    pub at: Related,
+    /// The source line, for output.
+    pub snippet: String,
+    /// Restores, saves or both.
+    pub access: crate::workflows::caches::CacheAccess,
+}
+
+/// One job's facts about what it builds and the caches it touches. An action file's
+/// composite steps are one job with an empty id.
+#[derive(Debug, Clone, Default)]
+pub struct JobFacts {
+    /// The job id (empty for an action's steps).
+    pub id: String,
+    /// The workflow has a release trigger and this job is one harden sees publishing
+    /// (or one they need), or harden sees no publishing job at all.
+    pub release: bool,
+    /// This job publishes, or a publishing job of the workflow needs it.
+    pub publishes: bool,
+    /// Its own steps that touch the cache.
+    pub caches: Vec<CacheUse>,
+    /// Its steps that run a local action (`uses: ./…`).
+    pub local_actions: Vec<LocalAction>,
+    /// One of its steps publishes ([`step_publishes`]).
+    pub publishes_itself: bool,
+    /// The jobs it `needs:`.
+    pub needs: Vec<String>,
+    /// It hands something to the jobs that need it: `outputs:`, or an uploaded
+    /// artifact (`actions/upload-artifact`, `actions/upload-pages-artifact`).
+    pub hands_over: bool,
+    /// The local reusable workflow the job calls (`uses: ./.github/workflows/x.yml`).
+    pub calls: Option<String>,
+    /// It downloads an artifact of the run (`actions/download-artifact`).
+    pub downloads: bool,
+}
+
+/// A step that runs a local action (`uses: ./.github/actions/x`).
+#[derive(Debug, Clone)]
+pub struct LocalAction {
+    /// The action's directory, relative to the root.
+    pub target: String,
+    /// The `uses:`.
+    pub at: Related,
+    /// The source line, for output.
+    pub snippet: String,
+}
+
+/// A cache restored by a job that builds what the repository publishes.
+#[derive(Debug, Clone)]
+pub struct PublishingRestore<'m> {
+    /// The workflow.
+    pub file: &'m FileFacts,
+    /// The job.
+    pub job: &'m JobFacts,
+    /// The cache step, and the local action it runs in, if any.
+    pub cache: JobCache<'m>,
+    /// Why the workflow publishes (see [`WorkflowModel::publishing`]).
+    pub why: Related,
+    /// The workflow publishes because a publishing workflow calls it.
+    pub inherited: bool,
+}
+
+/// A cache step a job runs, itself or inside a local composite action it runs.
+#[derive(Debug, Clone, Copy)]
+pub struct JobCache<'m> {
+    /// The cache step (in the workflow, or in the action's `action.yml`).
+    pub cache: &'m CacheUse,
+    /// When the step is inside a local action: the job's `uses: ./…` step that
+    /// runs it (the outermost one, for nested actions).
+    pub through: Option<&'m LocalAction>,
+}
+
 /// The facts of one workflow or action file.
 #[derive(Debug, Clone, Default)]
 pub struct FileFacts {
@@ -111,6 +186,10 @@ pub struct FileFacts {
     pub name: Option<String>,
     /// The workflows whose runs start this one (`on.workflow_run.workflows`).
     pub run_after: Vec<String>,
+    /// Per job: publishing and the caches it touches.
+    pub jobs: Vec<JobFacts>,
+    /// The workflow has a release trigger ([`release_trigger`]).
+    pub release: bool,
 }
 
 /// Actions whose use means the job publishes something others consume.
@@ -139,8 +218,27 @@ pub fn step_publishes(root: &YamlNode, s: StepRef<'_>) -> Option<String> {
         if PUBLISHER_ACTIONS.contains(&name.as_str()) {
             return Some(format!("uses `{name}`"));
         }
-        if name == "docker/build-push-action" && wf::with_bool(s.step, "push") == Some(true) {
-            return Some("pushes an image with `docker/build-push-action`".to_string());
+        if matches!(
+            name.as_str(),
+            "docker/build-push-action" | "docker/bake-action"
+        ) && wf::with_bool(s.step, "push") == Some(true)
+        {
+            return Some(format!("pushes an image with `{name}`"));
+        }
+        // `outputs: type=image,name=…,push=true` (push by digest, the multi-platform
+        // recipe) or `type=registry` pushes as `push: true` does.
+        if name == "docker/build-push-action"
+            && wf::with_str(s.step, "outputs").is_some_and(|o| {
+                o.split([',', '\n']).any(|kv| {
+                    let kv = kv.trim().to_ascii_lowercase();
+                    kv == "push=true" || kv == "type=registry"
+                })
+            })
+        {
+            return Some(
+                "pushes an image with `docker/build-push-action` (`outputs: …push=true`)"
+                    .to_string(),
+            );
         }
         return None;
     }
@@ -360,6 +458,36 @@ fn join_path(dir: Option<&str>, rel: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
+/// The cache steps and local action calls of one job's steps.
+fn job_facts(id: &str, steps: &[&YamlNode], text: &str, cx: &Locator<'_>) -> JobFacts {
+    let mut job = JobFacts {
+        id: id.to_string(),
+        ..JobFacts::default()
+    };
+    for step in steps {
+        let Some(uses) = step.get("uses") else {
+            continue;
+        };
+        if let Some((access, why)) = crate::workflows::caches::access(step, text) {
+            let at = cx.locate(uses.span.clone(), why);
+            job.caches.push(CacheUse {
+                snippet: cx.0.line_text(at.region.start.line).trim_end().to_string(),
+                at,
+                access,
+            });
+        }
+        if let Some(target) = uses.as_str().and_then(wf::local_path) {
+            let at = cx.locate(uses.span.clone(), "this step runs the local action");
+            job.local_actions.push(LocalAction {
+                target,
+                snippet: cx.0.line_text(at.region.start.line).trim_end().to_string(),
+                at,
+            });
+        }
+    }
+    job
+}
+
 /// Extracts the facts of one workflow or action file.
 pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
     let cx = Locator(file);
@@ -380,6 +508,44 @@ pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
                 .map(str::to_string);
         }
         facts.run_after.extend(wf::workflow_run_sources(root));
+        if action {
+            facts
+                .jobs
+                .push(job_facts("", &wf::action_steps(root), text, cx));
+        } else {
+            facts.release |= release_trigger(root).is_some();
+            for job in wf::jobs(root) {
+                let steps = wf::steps(&job.value);
+                let mut jf = job_facts(&job.key, &steps, text, cx);
+                jf.publishes_itself = steps.iter().any(|step| {
+                    let s = StepRef {
+                        job_id: Some(&job.key),
+                        job: Some(&job.value),
+                        step,
+                    };
+                    step_publishes(root, s).is_some()
+                });
+                jf.needs = job
+                    .value
+                    .get("needs")
+                    .map(|n| n.strings().iter().map(|s| s.to_string()).collect())
+                    .unwrap_or_default();
+                jf.hands_over = job.value.get("outputs").is_some()
+                    || steps.iter().any(|s| {
+                        wf::step_uses(s, "actions/upload-artifact")
+                            || wf::step_uses(s, "actions/upload-pages-artifact")
+                    });
+                jf.downloads = steps
+                    .iter()
+                    .any(|s| wf::step_uses(s, "actions/download-artifact"));
+                jf.calls = job
+                    .value
+                    .get("uses")
+                    .and_then(|u| u.as_str())
+                    .and_then(wf::local_path);
+                facts.jobs.push(jf);
+            }
+        }
         let scope = if action {
             Scope::action(root)
         } else {
@@ -660,6 +826,59 @@ fn outsider_place(
     None
 }
 
+/// The file a local `uses:` target names, among `files`.
+fn resolve_in<'f>(files: &'f BTreeMap<String, FileFacts>, target: &str) -> Option<&'f FileFacts> {
+    if let Some(f) = files.get(target) {
+        return Some(f);
+    }
+    ["action.yml", "action.yaml"]
+        .iter()
+        .find_map(|n| files.get(&format!("{target}/{n}")))
+        .filter(|f| f.action)
+}
+
+/// The jobs of a workflow that build what it publishes: the jobs that publish, and
+/// the jobs they need (directly or through other needed jobs) that hand them
+/// something (outputs, an uploaded artifact; for a job calling a local reusable
+/// workflow, a job of that workflow that does). When a publishing job downloads the
+/// run's artifacts, every job it needs counts: they share the run's artifact store.
+/// A job needed only as a gate by a publish job that builds for itself (the test
+/// suite it waits for) builds nothing that ships.
+fn builders_of(f: &FileFacts, files: &BTreeMap<String, FileFacts>) -> Vec<String> {
+    let publishers: Vec<&JobFacts> = f.jobs.iter().filter(|j| j.publishes_itself).collect();
+    let shared_store = publishers.iter().any(|j| j.downloads);
+    let mut out: Vec<String> = publishers.iter().map(|j| j.id.clone()).collect();
+    let hands_over = |j: &JobFacts| {
+        shared_store
+            || j.hands_over
+            || j.calls
+                .as_deref()
+                .and_then(|t| resolve_in(files, t))
+                .is_some_and(|callee| callee.jobs.iter().any(|cj| cj.hands_over))
+    };
+    let mut walk: Vec<String> = out.clone();
+    let mut i = 0;
+    while i < walk.len() {
+        let needs = f
+            .jobs
+            .iter()
+            .find(|j| j.id == walk[i])
+            .map(|j| j.needs.clone())
+            .unwrap_or_default();
+        for n in needs {
+            if walk.contains(&n) {
+                continue;
+            }
+            if f.jobs.iter().any(|j| j.id == n && hands_over(j)) {
+                out.push(n.clone());
+            }
+            walk.push(n);
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Every workflow and action file's facts, joined.
 #[derive(Debug, Default)]
 pub struct WorkflowModel {
@@ -685,6 +904,26 @@ impl WorkflowModel {
         for path in &insider_started {
             if let Some(f) = files.get_mut(path) {
                 f.outsider_code = None;
+            }
+        }
+        // Which jobs build what each workflow publishes (a callee's jobs are read to
+        // know whether a reusable-workflow job hands anything over).
+        let builders: Vec<(String, Vec<String>)> = files
+            .values()
+            .filter(|f| !f.action)
+            .map(|f| (f.path.clone(), builders_of(f, &files)))
+            .collect();
+        for (path, set) in builders {
+            if let Some(f) = files.get_mut(&path) {
+                let release = f.release;
+                for j in &mut f.jobs {
+                    j.publishes = set.contains(&j.id);
+                    // A release workflow whose publishing jobs harden can see: only
+                    // those and the jobs that build for them ship; a test job beside
+                    // them does not. Without a visible publisher (it publishes some
+                    // other way), every job counts.
+                    j.release = release && (set.is_empty() || j.publishes);
+                }
             }
         }
         WorkflowModel {
@@ -852,6 +1091,116 @@ impl WorkflowModel {
         places()
             .find(|(_, gated)| !gated)
             .or_else(|| places().next())
+    }
+
+    /// The cache steps a job runs: its own, and those of the local composite actions
+    /// it runs (followed up to four actions deep).
+    pub fn job_caches<'m>(&'m self, job: &'m JobFacts) -> Vec<JobCache<'m>> {
+        let mut out = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        self.collect_caches(job, None, &mut seen, &mut out);
+        out
+    }
+
+    fn collect_caches<'m>(
+        &'m self,
+        job: &'m JobFacts,
+        through: Option<&'m LocalAction>,
+        seen: &mut Vec<&'m str>,
+        out: &mut Vec<JobCache<'m>>,
+    ) {
+        out.extend(job.caches.iter().map(|cache| JobCache { cache, through }));
+        for call in &job.local_actions {
+            let Some(callee) = self.resolve(&call.target).filter(|f| f.action) else {
+                continue;
+            };
+            if seen.len() >= 4 || seen.contains(&callee.path.as_str()) {
+                continue;
+            }
+            seen.push(&callee.path);
+            for j in &callee.jobs {
+                self.collect_caches(j, through.or(Some(call)), seen, out);
+            }
+        }
+    }
+
+    /// Caches restored by jobs that build what the repository publishes: jobs of a
+    /// release workflow (those harden sees publishing and the jobs they need, or every
+    /// job when it sees none), publishing jobs of any workflow and the jobs they need,
+    /// and every job of a local reusable workflow that a publishing workflow calls;
+    /// through the local composite actions they run too. A release-triggered CI
+    /// workflow that also runs on pull requests counts only through its publishing
+    /// jobs ([`WorkflowModel::publishing`]).
+    pub fn publishing_restores(&self) -> Vec<PublishingRestore<'_>> {
+        let publishing = self.publishing();
+        let mut out = Vec::new();
+        for file in self.files.values().filter(|f| !f.action) {
+            let Some(why) = publishing.get(&file.path) else {
+                continue;
+            };
+            let inherited = why.path != file.path;
+            for job in self.counted_jobs(file, &publishing, 0) {
+                for cache in self.job_caches(job) {
+                    if cache.cache.access.restores {
+                        out.push(PublishingRestore {
+                            file,
+                            job,
+                            cache,
+                            why: why.clone(),
+                            inherited,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The jobs of a publishing workflow that build what ships: in a workflow that
+    /// publishes itself, its release-triggered or publishing jobs and the jobs that
+    /// build for them; in a local reusable workflow a publishing workflow calls, every
+    /// job, when a job that builds what ships calls it (a test workflow that a
+    /// publish job only waits for builds nothing that ships).
+    fn counted_jobs<'m>(
+        &'m self,
+        file: &'m FileFacts,
+        publishing: &BTreeMap<String, Related>,
+        depth: usize,
+    ) -> Vec<&'m JobFacts> {
+        let Some(why) = publishing.get(&file.path) else {
+            return Vec::new();
+        };
+        if why.path == file.path {
+            return file
+                .jobs
+                .iter()
+                .filter(|j| j.release || j.publishes)
+                .collect();
+        }
+        if depth >= 4 {
+            return Vec::new();
+        }
+        let reached = self.files.values().filter(|c| !c.action).any(|caller| {
+            caller.jobs.iter().any(|j| {
+                j.calls
+                    .as_deref()
+                    .and_then(|t| self.resolve(t))
+                    .is_some_and(|callee| callee.path == file.path)
+            }) && self
+                .counted_jobs(caller, publishing, depth + 1)
+                .iter()
+                .any(|j| {
+                    j.calls
+                        .as_deref()
+                        .and_then(|t| self.resolve(t))
+                        .is_some_and(|callee| callee.path == file.path)
+                })
+        });
+        if reached {
+            file.jobs.iter().collect()
+        } else {
+            Vec::new()
+        }
     }
 
     /// Repository scripts run by privileged steps: script path → the runs.

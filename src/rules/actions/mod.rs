@@ -97,7 +97,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(self_hosted_runner::SelfHostedRunner),
         Box::new(use_trusted_publishing::UseTrustedPublishing),
         Box::new(adhoc_packages::AdhocPackages),
-        Box::new(cache_poisoning::CachePoisoning::default()),
+        Box::new(cache_poisoning::CachePoisoning),
         Box::new(unsafe_checkout::UnsafeCheckout),
         Box::new(workflow_never_runs::WorkflowNeverRuns::default()),
     ]

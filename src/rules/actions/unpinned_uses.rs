@@ -1,9 +1,9 @@
 //! `actions/unpinned-uses`: `uses:` pinned to a tag or a branch instead of a commit SHA.
 
 use crate::actions_pins::{self, PinTable};
-use crate::finding::{Fix, Severity};
+use crate::finding::{Finding, Fix, Severity};
 use crate::parse::yaml::{ScalarStyle, YamlFile, YamlNode};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 use crate::workflows::wf::{self, UsesRef};
 
 /// See [`META`].
@@ -29,11 +29,27 @@ push; a branch of a repository of this repository's own owner is medium (one
 trust domain: whoever can push there is already inside the organisation, but the
 reference still moves with every push and should be pinned); a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
 included: their tags are as movable as anyone's; it is low in a workflow that holds
-nothing a moved tag could take (every job has an explicit read-only `permissions:`,
-the file names no secret but `GITHUB_TOKEN` and passes none with `secrets:`, and no
-step saves an Actions cache that a later release build could restore; a step that runs
-a local action, `uses: ./.github/actions/x`, is taken to save one, since such install
-actions usually do).
+nothing a moved tag could take: every job has an explicit read-only `permissions:`,
+the file names no secret but `GITHUB_TOKEN` and passes none with `secrets:`, and
+no job of the repository that builds what it publishes restores an Actions cache
+(the jobs `actions/cache-poisoning` looks at, local install actions included) —
+or the workflow runs only on `pull_request`/`merge_group`.
+
+Why the cache is the repository's question and not the workflow's: every job gets
+the Actions runtime token (`ACTIONS_RUNTIME_TOKEN`), which writes cache entries
+whatever the job's `permissions:` say, and a moved tag runs with it. Entries written
+by a run on a branch are restored by later runs on that branch, and entries of the
+default branch by runs on any ref, a tag's release included; so a read-only lint
+job on `push` to `main` can plant the entry a release job restores, whether or not
+it caches anything itself. Runs on `pull_request` and `merge_group` write to their
+merge ref's scope, which no release reads. On the 47 corpus repositories
+(`bench/corpus`) this keeps 8 read-only groups at medium in the 3 repositories
+whose publish jobs restore a cache (chainlit's install actions, docker-mailserver's
+buildx layer cache, wger's), raises one read-only lint workflow on `push` there
+from low to medium, and lowers 2 (binderhub, terraform-google-gke) that were
+medium only because a job cached something or ran a local action while nothing
+the repository publishes restores a cache; pull-request-only workflows beside a
+cached release (docker-mailserver's docs preview) stay low.
 Without a `permissions:` block the token is the repository's default, which may be
 write, so the tag stays medium there. A missing ref is high. Local actions
 (`./.github/actions/x`, or the self-repository form `$/.github/actions/x` that always
@@ -105,9 +121,9 @@ struct Unpinned<'a> {
 /// Whether a workflow holds nothing a moved tag could take: every job runs with an
 /// explicit read-only token (its own `permissions:` or the workflow's, no `write`, no
 /// `write-all`) and the file names no secret but the token itself (no `secrets.X`, no
-/// `secrets: inherit`), and no step saves an Actions cache. Without a `permissions:`
-/// block the token is the repository default, which may be write, so that workflow
-/// does not qualify.
+/// `secrets: inherit`). Without a `permissions:` block the token is the repository
+/// default, which may be write, so that workflow does not qualify. The Actions cache
+/// is the repository's to judge, after the walk: see [`UnpinnedUses::settle`].
 fn holds_nothing(root: &YamlNode, text: &str) -> bool {
     let jobs = wf::jobs(root);
     if jobs.is_empty() {
@@ -121,21 +137,7 @@ fn holds_nothing(root: &YamlNode, text: &str) -> bool {
                 Some(wf::Perms::WriteAll(_)) | None => false,
             }
     });
-    // A cache saved here is restored by every later run on the branch, a release
-    // build's included: a moved tag could poison it, so the workflow holds that.
-    // A local action (`uses: ./…`) is another file this check does not read: it may
-    // save a cache (`setup-node` with `cache: pnpm` inside a composite install
-    // action), so a job that runs one is taken to.
-    let caches = jobs.iter().any(|job| {
-        wf::steps(&job.value).into_iter().any(|step| {
-            super::cache_poisoning::restores(step, text).is_some()
-                || step
-                    .get("uses")
-                    .and_then(|u| u.as_str())
-                    .is_some_and(|u| matches!(wf::parse_uses(u), UsesRef::Local))
-        })
-    });
-    read_only && !caches && !names_a_secret(text)
+    read_only && !names_a_secret(text)
 }
 
 /// Whether the text refers to a secret other than `GITHUB_TOKEN` (`secrets.NAME`,
@@ -266,10 +268,7 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
     // read the code and no more: hygiene, low. Branches stay as they are: they move on
     // every push, not only when someone rewrites a release.
     let (tag_severity, note) = if holds_nothing(root, text) {
-        (
-            Severity::Low,
-            " (low: the workflow holds no secret and only a read-only token)",
-        )
+        (Severity::Low, LOW_NOTE)
     } else {
         (Severity::Medium, "")
     };
@@ -282,6 +281,14 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
         out,
     );
 }
+
+/// The note of a tag group made low by [`holds_nothing`]; [`UnpinnedUses::settle`]
+/// finds those findings by it.
+const LOW_NOTE: &str = " (low: the workflow holds no secret and only a read-only token)";
+
+/// Events whose runs write caches only to a scope no release build reads: a pull
+/// request's merge ref, a merge queue's temporary branch.
+const PR_SCOPED: &[&str] = &["pull_request", "merge_group"];
 
 /// One finding for a group of unpinned references: at the first, the others related.
 fn report_group(
@@ -392,6 +399,53 @@ impl Rule for UnpinnedUses {
         let pins = actions_pins::table_for(cx.config);
         for root in wf::roots(yaml) {
             check(root, cx, &pins, out);
+        }
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
+    /// A read-only workflow still holds the Actions cache: every job gets the runtime
+    /// token that writes cache entries whatever its `permissions:`, and entries a run on
+    /// a branch writes are restored by later runs on that branch and, from the default
+    /// branch, by runs on any ref (a tag's release included). So a moved tag in such a
+    /// workflow is low only when no job that builds what the repository publishes
+    /// restores a cache, or when the workflow runs only on pull requests and merge
+    /// queues (their entries are scoped to a ref no release reads).
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        let restores = repo.workflows.publishing_restores();
+        let Some(first) = restores.first() else {
+            return;
+        };
+        let poisonable = |path: &str| {
+            repo.workflows
+                .files()
+                .find(|f| f.path == path)
+                .is_none_or(|f| f.triggers.iter().any(|t| !PR_SCOPED.contains(&t.as_str())))
+        };
+        let at = match first.cache.through {
+            Some(call) => call.at.clone(),
+            None => first.cache.cache.at.clone(),
+        };
+        for f in own.iter_mut() {
+            if f.severity != Severity::Low || !f.message.ends_with(LOW_NOTE) || !poisonable(&f.path)
+            {
+                continue;
+            }
+            f.severity = Severity::Medium;
+            let keep = f.message.len() - LOW_NOTE.len();
+            f.message.truncate(keep);
+            f.message.push_str(&format!(
+                " (medium although the workflow holds no secret and only a read-only token: any job's runtime token writes Actions cache entries, and `{}` job `{}` restores one into what it publishes)",
+                first.file.path, first.job.id
+            ));
+            let mut rel = at.clone();
+            rel.message = format!(
+                "restores a cache in a publishing job ({} in all)",
+                restores.len()
+            );
+            f.related.push(rel);
         }
     }
 }
