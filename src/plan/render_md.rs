@@ -401,7 +401,7 @@ fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         writeln!(
             w,
             "Marked (early): started ahead of their phase, because no task of an earlier phase could start \
-             (blocked, or its files were being edited) and the developer would otherwise idle: {listed}.\n"
+             (blocked, its files being edited, or kept for its busy developer) and the developer would otherwise idle: {listed}.\n"
         )?;
     }
     writeln!(

@@ -10,8 +10,9 @@
 //! names) unless that developer would start it more than
 //! [`ScheduleOptions::owner_wait_hours`] from now (busy, then with tasks of their own
 //! tracks that rank ahead); then a free developer takes it rather than idle, and the
-//! track table lists it as handed over. A short wait keeps the person who knows the
-//! files on them; a long one keeps every track with one person at some calendar cost.
+//! track table lists it as handed over. No wait hands work to whoever is free (the
+//! shortest calendar, tracks spread over everyone); a long one keeps each track with one
+//! person at some calendar cost.
 //!
 //! Phases are worked in order: a free developer takes the ready task of the lowest
 //! phase it may take; a task of a later phase starts while earlier-phase tasks wait
