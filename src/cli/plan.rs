@@ -38,6 +38,9 @@ pub struct PlanArgs {
     /// Share of each day kept free of plan tasks (meetings, support, the unplanned), in percent [default: `[plan] buffer_percent`, else 20].
     #[arg(long, value_parser = parse_buffer)]
     buffer_percent: Option<f64>,
+    /// Hours of task time a task waits for its track's suggested developer before a free developer takes it (0: never waits) [default: `[plan] owner_wait_hours`, else 3].
+    #[arg(long, value_name = "HOURS", value_parser = parse_wait)]
+    owner_wait: Option<f64>,
     /// First working day (YYYY-MM-DD): the schedule shows calendar dates, skipping weekends.
     #[arg(long, value_name = "DATE", value_parser = schedule::parse_date)]
     start: Option<time::Date>,
@@ -78,6 +81,13 @@ fn parse_buffer(s: &str) -> Result<f64, String> {
     match s.trim_end_matches('%').parse::<f64>() {
         Ok(p) if (0.0..=90.0).contains(&p) => Ok(p),
         _ => Err(format!("`{s}` is not a percentage from 0 to 90")),
+    }
+}
+
+fn parse_wait(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('h').trim().parse::<f64>() {
+        Ok(h) if (0.0..=1000.0).contains(&h) => Ok(h),
+        _ => Err(format!("`{s}` is not hours from 0 to 1000")),
     }
 }
 
@@ -126,6 +136,10 @@ pub fn run(args: PlanArgs, prober: &dyn crate::status::live::LiveProber) -> i32 
             .or(settings.buffer_percent)
             .unwrap_or(defaults.buffer_percent),
         start: args.start,
+        owner_wait_hours: args
+            .owner_wait
+            .or(settings.owner_wait_hours)
+            .unwrap_or(defaults.owner_wait_hours),
         overrides: settings.overrides,
     };
     // With --probe, status's controls as the running service proves them: shown in

@@ -545,6 +545,7 @@ pub fn published_by(
                         name,
                         dockerfile: dockerfile.clone(),
                         target: target.clone(),
+                        tag: super::containers::image_tag(t),
                     });
                 }
             }

@@ -729,6 +729,23 @@ pub struct Published {
     pub dockerfile: String,
     /// The stage built, when one is named.
     pub target: Option<String>,
+    /// The literal tag it is published under (`base2` in `acme/app:base2`), if any:
+    /// one name can carry several images (a base, a builder, the release), told
+    /// apart by the tag.
+    pub tag: Option<String>,
+}
+
+/// The literal tag of an image reference (`acme/app:base2@sha256:…` → `base2`);
+/// `None` without a tag or when the tag is an expression (`:${TAG}`).
+pub fn image_tag(image: &str) -> Option<String> {
+    let image = image.trim().trim_matches(['"', '\'']);
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = &no_digest[no_digest.rfind('/').map_or(0, |i| i + 1)..];
+    let tag = &last[last.rfind(':')? + 1..];
+    if tag.is_empty() || tag.contains(['$', '{', '}', ' ']) {
+        return None;
+    }
+    Some(tag.to_string())
 }
 
 /// The key of an image published under a namespace an expression names
@@ -805,6 +822,21 @@ pub fn is_non_root_user(user: &str) -> bool {
 #[cfg(test)]
 mod published_tests {
     use super::*;
+
+    #[test]
+    fn image_tags_are_literal_tags_only() {
+        assert_eq!(
+            image_tag("louislam/uptime-kuma:base2").as_deref(),
+            Some("base2")
+        );
+        assert_eq!(
+            image_tag("localhost:5000/acme/api:1.2@sha256:abc").as_deref(),
+            Some("1.2")
+        );
+        assert_eq!(image_tag("localhost:5000/acme/api"), None);
+        assert_eq!(image_tag("acme/api:${TAG}"), None);
+        assert_eq!(image_tag("acme/api"), None);
+    }
 
     #[test]
     fn image_keys_drop_registry_tag_and_digest() {

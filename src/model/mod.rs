@@ -1011,6 +1011,7 @@ fn published_by(steps: &[YamlNode]) -> Vec<containers::Published> {
                     name,
                     dockerfile: dockerfile.clone(),
                     target: target.clone(),
+                    tag: containers::image_tag(&n),
                 });
             }
         }
@@ -1632,9 +1633,23 @@ impl Repository {
         let mut found: Option<(&str, Option<&str>)> = None;
         // A script is read from its own directory and from the root: only the reading
         // that finds a Dockerfile of the repository counts.
-        for p in self.published.iter().filter(|p| {
-            containers::key_matches(&p.name, &key) && self.image(&p.dockerfile).is_some()
-        }) {
+        let named: Vec<&containers::Published> = self
+            .published
+            .iter()
+            .filter(|p| {
+                containers::key_matches(&p.name, &key) && self.image(&p.dockerfile).is_some()
+            })
+            .collect();
+        // One name, several images told apart by the tag (`acme/app:base2` is the
+        // base, `acme/app:builder` the builder): the literal tag picks the one.
+        let tag = containers::image_tag(image);
+        let tagged: Vec<&containers::Published> = named
+            .iter()
+            .copied()
+            .filter(|p| tag.is_some() && p.tag == tag)
+            .collect();
+        let candidates = if tagged.is_empty() { named } else { tagged };
+        for p in candidates {
             let this = (p.dockerfile.as_str(), p.target.as_deref());
             match found {
                 None => found = Some(this),
@@ -1662,6 +1677,38 @@ impl Repository {
                         .is_some_and(|b| b.image.dockerfile == dockerfile)
                 })
             })
+    }
+
+    /// Whether a `FROM` in the repository (another Dockerfile, or a later stage of
+    /// this one) starts from the image that `stage` of `dockerfile` publishes: a
+    /// base or builder image (`docker build --target base2 -t acme/app:base2`, then
+    /// `FROM acme/app:base2`), which does not run by itself.
+    pub fn is_base_stage(&self, dockerfile: &str, stage: usize) -> bool {
+        self.images.iter().any(|i| {
+            i.stages.iter().enumerate().any(|(k, s)| {
+                (i.dockerfile != dockerfile || k != stage)
+                    && self
+                        .published_image(s.from_resolved.as_deref().unwrap_or(&s.from))
+                        .is_some_and(|b| b.image.dockerfile == dockerfile && b.stage == stage)
+            })
+        })
+    }
+
+    /// The images of [`Repository::released_images`] that run as containers: without
+    /// the stages other images build `FROM` ([`Repository::is_base_stage`]), which
+    /// are judged through the images built on them.
+    pub fn running_images(&self, path: &str) -> Vec<dockerfiles::DockerInfo> {
+        let images = self.released_images(path);
+        let stages = self.released_stages(path);
+        if images.len() != stages.len() {
+            return images;
+        }
+        images
+            .into_iter()
+            .zip(stages)
+            .filter(|(_, s)| !self.is_base_stage(path, *s))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     // ------------------------------------------------------------ references

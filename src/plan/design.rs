@@ -58,6 +58,43 @@ pub struct Patterns {
     pub health_gaps: Vec<(Vec<ServiceHealth>, Vec<ServiceHealth>)>,
     /// Blocks of identical parameters several shipped modules each assign.
     pub shared_constants: Vec<SharedConstants>,
+    /// Dockerfiles whose released images are named build targets, not (only) the
+    /// last stage: path and the targets, `None` for the last stage built without
+    /// `--target`. The "done when" check builds what is released.
+    pub release_targets: Vec<(String, Vec<Option<String>>)>,
+}
+
+/// The released build targets of each Dockerfile where one is not the last stage
+/// (`Repository::released_stages`); base and builder images other images start
+/// `FROM` are checked through those images.
+fn release_targets(m: &crate::model::Repository) -> Vec<(String, Vec<Option<String>>)> {
+    let mut out = Vec::new();
+    for image in m.images() {
+        let path = image.dockerfile.as_str();
+        let last = image.final_stage();
+        let stages: Vec<usize> = m
+            .released_stages(path)
+            .into_iter()
+            .filter(|&s| !m.is_base_stage(path, s))
+            .collect();
+        if stages.iter().all(|&s| Some(s) == last) {
+            continue;
+        }
+        let targets: Vec<Option<String>> = stages
+            .iter()
+            .filter_map(|&s| {
+                if Some(s) == last {
+                    Some(None)
+                } else {
+                    image.stages.get(s)?.name.clone().map(Some)
+                }
+            })
+            .collect();
+        if !targets.is_empty() {
+            out.push((path.to_string(), targets));
+        }
+    }
+    out
 }
 
 impl Patterns {
@@ -90,6 +127,7 @@ impl Patterns {
                 })
                 .collect(),
             shared_constants: m.shared_constants(),
+            release_targets: release_targets(m),
         }
     }
 

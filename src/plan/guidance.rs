@@ -124,6 +124,39 @@ fn h2(h: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// The "done when" line that builds the Dockerfile `f` as it is released.
+fn docker_build_check(f: &str) -> String {
+    format!("`docker build -f {f} .` succeeds")
+}
+
+/// Rewrites the `docker build` checks of tasks whose Dockerfile is released as named
+/// targets: `docker build --target release -f docker/dockerfile .` builds the image
+/// people run; without `--target` docker builds the last stage, which may be a CI
+/// helper or a test stage.
+pub fn name_build_targets(tasks: &mut [Task], targets: &[(String, Vec<Option<String>>)]) {
+    if targets.is_empty() {
+        return;
+    }
+    for t in tasks.iter_mut() {
+        let mut out = Vec::with_capacity(t.verify.len());
+        for line in std::mem::take(&mut t.verify) {
+            let hit = targets.iter().find(|(f, _)| line == docker_build_check(f));
+            match hit {
+                Some((f, names)) => {
+                    for n in names.iter().take(3) {
+                        out.push(match n {
+                            Some(n) => format!("`docker build --target {n} -f {f} .` succeeds"),
+                            None => docker_build_check(f),
+                        });
+                    }
+                }
+                None => out.push(line),
+            }
+        }
+        t.verify = out;
+    }
+}
+
 /// How to check a task is done: the harden check, the readiness control, and the
 /// domain checks for the kinds of files it edits.
 pub fn verify(t: &Task) -> Vec<String> {
@@ -192,7 +225,7 @@ pub fn verify(t: &Task) -> Vec<String> {
         })
         .collect();
     for f in dockerfiles.iter().take(3) {
-        out.push(format!("`docker build -f {f} .` succeeds"));
+        out.push(docker_build_check(f));
     }
     if t.rules
         .iter()

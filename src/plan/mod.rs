@@ -89,10 +89,12 @@ pub fn build_plan_with(
     let (items_left, claimed) = design::claim(items, patterns);
     let mut tasks = tasks::group_with(&items_left, &opts.overrides);
     design::add_tasks(&mut tasks, patterns, &claimed, &opts.overrides);
+    guidance::name_build_targets(&mut tasks, &patterns.release_targets);
     let dependencies = deps::build(&mut tasks);
-    let tracks = tracks::assign(&mut tasks, opts.devs);
+    let mut tracks = tracks::assign(&mut tasks, opts.devs);
     let sched_opts = opts.schedule();
     let schedule = schedule::schedule(&tasks, &tracks, &sched_opts);
+    tracks::settle(&mut tracks, &schedule);
     let (critical_path, critical_path_hours) = schedule::critical_path(&tasks, &sched_opts);
     let criteria = criteria_for(&tasks);
     let final_criteria = vec![
@@ -370,6 +372,26 @@ mod tests {
                 let tr = plan.tracks.iter().find(|tr| tr.id == t.track);
                 prop_assert!(tr.is_some_and(|tr| tr.developer >= 1 && tr.developer <= devs));
                 prop_assert!(!t.verify.is_empty());
+                // The track table says who the schedule gives the task: the track's
+                // developer, or the developer it lists the task as handed over to.
+                if let Some(tr) = tr {
+                    let on = slot(&t.id).developer;
+                    let listed = tr.handed_over.iter().find(|(id, _)| id == &t.id).map(|(_, d)| *d);
+                    prop_assert_eq!(listed.unwrap_or(tr.developer), on, "{}", t.id);
+                }
+            }
+            // Most of each track's hours are with its developer.
+            for tr in &plan.tracks {
+                let hours = |d: usize| -> f64 {
+                    tr.tasks
+                        .iter()
+                        .map(|id| slot(id))
+                        .filter(|s| s.developer == d)
+                        .map(|s| s.end_hour - s.start_hour)
+                        .sum()
+                };
+                let mine = hours(tr.developer);
+                prop_assert!((1..=devs).all(|d| hours(d) <= mine + 1e-9), "{}", tr.id);
             }
             // Ids are stable: the same findings in another order give the same tasks.
             let mut rev = items.clone();

@@ -237,8 +237,12 @@ pub struct Track {
     pub id: String,
     /// Name as shown ("Database & credentials").
     pub name: String,
-    /// Suggested developer (1-based): balanced hours, files kept with one person.
+    /// The developer (1-based) who takes the track: suggested by balanced hours and
+    /// files kept with one person, then the one the schedule gives most of its hours.
     pub developer: usize,
+    /// Tasks of the track the schedule gives someone else (task id, developer), because
+    /// waiting for [`Track::developer`] would cost more than the owner wait.
+    pub handed_over: Vec<(String, usize)>,
     /// Task ids in the track, in phase order.
     pub tasks: Vec<String>,
     /// Sum of the task estimates.
@@ -343,6 +347,8 @@ pub struct PlanOptions {
     pub buffer_percent: f64,
     /// First working day, for calendar dates.
     pub start: Option<time::Date>,
+    /// Hours a task waits for its track's developer before a free developer takes it.
+    pub owner_wait_hours: f64,
     /// Phase and effort overrides from `[plan]` in `harden.toml`.
     pub overrides: super::settings::Overrides,
 }
@@ -355,6 +361,7 @@ impl Default for PlanOptions {
             review_percent: super::schedule::DEFAULT_REVIEW_PERCENT,
             buffer_percent: super::schedule::DEFAULT_BUFFER_PERCENT,
             start: None,
+            owner_wait_hours: super::schedule::DEFAULT_OWNER_WAIT_HOURS,
             overrides: Default::default(),
         }
     }
@@ -369,6 +376,7 @@ impl PlanOptions {
             review_percent: self.review_percent,
             buffer_percent: self.buffer_percent,
             start: self.start,
+            owner_wait_hours: self.owner_wait_hours,
         }
     }
 }

@@ -120,14 +120,26 @@ pub struct JsonTrack<'a> {
     pub id: &'a str,
     /// Domain name.
     pub name: &'a str,
-    /// Suggested developer (1-based).
+    /// The developer (1-based) who takes the track, as the schedule has it.
     pub developer: usize,
     /// Task ids.
     pub tasks: &'a [String],
+    /// Tasks of the track the schedule gives another developer; absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub handed_over: Vec<JsonHandover<'a>>,
     /// Effort.
     pub hours: f64,
     /// Tracks that edit a common file.
     pub shares_files_with: &'a [String],
+}
+
+/// A task of a track that another developer takes.
+#[derive(Serialize)]
+pub struct JsonHandover<'a> {
+    /// Task id.
+    pub task: &'a str,
+    /// 1-based developer who takes it.
+    pub developer: usize,
 }
 
 /// One placement.
@@ -227,6 +239,14 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
                 name: &t.name,
                 developer: t.developer,
                 tasks: &t.tasks,
+                handed_over: t
+                    .handed_over
+                    .iter()
+                    .map(|(task, developer)| JsonHandover {
+                        task,
+                        developer: *developer,
+                    })
+                    .collect(),
                 hours: t.hours,
                 shares_files_with: &t.shares_files_with,
             })

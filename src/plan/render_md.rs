@@ -269,13 +269,16 @@ fn tracks(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "## Tracks and who takes them\n")?;
     writeln!(
         w,
-        "The work is cut by domain. Each track has a suggested developer: hours are balanced, \
-         and a track that edits files of another goes to the same person where the load allows. \
-         Tasks that edit a common file never run at the same time; sharing a file orders nothing.\n"
+        "The work is cut by domain. Each track has a developer: hours are balanced, and a track \
+         that edits files of another goes to the same person where the load allows. A task waits \
+         up to {} h for its track's developer; when that developer would start it later, a free \
+         developer takes it and the table says so (`--owner-wait`). Tasks that edit a common file \
+         never run at the same time; sharing a file orders nothing.\n",
+        fmt_hours(plan.options.owner_wait_hours)
     )?;
     writeln!(
         w,
-        "| Track | Suggested developer | Tasks | Effort | Shares files with |"
+        "| Track | Developer | Tasks | Effort | Shares files with |"
     )?;
     writeln!(w, "|---|---|---|---|---|")?;
     for tr in &plan.tracks {
@@ -284,12 +287,22 @@ fn tracks(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         } else {
             tr.shares_files_with.join(", ")
         };
+        let who = if tr.handed_over.is_empty() {
+            format!("Dev {}", tr.developer)
+        } else {
+            let others: Vec<String> = tr
+                .handed_over
+                .iter()
+                .map(|(t, d)| format!("{t}: Dev {d}"))
+                .collect();
+            format!("Dev {} ({})", tr.developer, others.join(", "))
+        };
         writeln!(
             w,
-            "| {} (`{}`) | Dev {} | {} | {} h | {} |",
+            "| {} (`{}`) | {} | {} | {} h | {} |",
             tr.name,
             tr.id,
-            tr.developer,
+            who,
             tr.tasks.join(", "),
             fmt_hours(tr.hours),
             shares
@@ -388,7 +401,7 @@ fn schedule_section(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         writeln!(
             w,
             "Marked (early): started ahead of their phase, because no task of an earlier phase could start \
-             (blocked, or its files were being edited) and the developer would otherwise idle: {listed}.\n"
+             (blocked, its files being edited, or kept for its busy developer) and the developer would otherwise idle: {listed}.\n"
         )?;
     }
     writeln!(

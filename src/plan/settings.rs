@@ -6,6 +6,7 @@
 //! hours_per_day = 5         # default for --hours-per-day
 //! review_percent = 30       # default for --review-percent (25)
 //! buffer_percent = 25       # default for --buffer-percent (20)
+//! owner_wait_hours = 6      # default for --owner-wait (3)
 //!
 //! [plan.phase]              # phase (0-6) by rule id; critical severity still means 0
 //! "shell/missing-strict-mode" = 1
@@ -41,6 +42,8 @@ pub struct PlanSettings {
     pub review_percent: Option<f64>,
     /// Default daily buffer, in percent.
     pub buffer_percent: Option<f64>,
+    /// Default wait for a task's track developer, in hours.
+    pub owner_wait_hours: Option<f64>,
     /// Table overrides.
     pub overrides: Overrides,
 }
@@ -79,6 +82,10 @@ pub fn from_config(cfg: &Config) -> Result<PlanSettings, String> {
             "buffer_percent" => match number(v) {
                 Some(p) if (0.0..=90.0).contains(&p) => s.buffer_percent = Some(p),
                 _ => return Err(bad("buffer_percent", "expected a percentage from 0 to 90")),
+            },
+            "owner_wait_hours" => match number(v) {
+                Some(h) if (0.0..=1000.0).contains(&h) => s.owner_wait_hours = Some(h),
+                _ => return Err(bad("owner_wait_hours", "expected hours from 0 to 1000")),
             },
             "phase" => {
                 let t = v
@@ -127,7 +134,7 @@ pub fn from_config(cfg: &Config) -> Result<PlanSettings, String> {
             }
             other => return Err(bad(
                 other,
-                "unknown key (devs, hours_per_day, review_percent, buffer_percent, phase, effort)",
+                "unknown key (devs, hours_per_day, review_percent, buffer_percent, owner_wait_hours, phase, effort)",
             )),
         }
     }

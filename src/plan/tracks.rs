@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::deps::pattern_matches;
-use super::model::{Task, Track};
+use super::model::{Schedule, Task, Track};
 
 /// Domain by rule id pattern: (pattern, track id). First match wins.
 pub const DOMAINS: &[(&str, &str)] = &[
@@ -120,6 +120,7 @@ pub fn assign(tasks: &mut [Task], devs: usize) -> Vec<Track> {
             id,
             name,
             developer: 0,
+            handed_over: Vec::new(),
             tasks: idx.iter().map(|&i| tasks[i].id.clone()).collect(),
             hours: idx.iter().map(|&i| tasks[i].hours).sum(),
             shares_files_with: Vec::new(),
@@ -163,6 +164,42 @@ pub fn assign(tasks: &mut [Task], devs: usize) -> Vec<Track> {
         tr.developer = d + 1;
     }
     tracks
+}
+
+/// Makes the track table say what the schedule does: each track goes to the developer
+/// the schedule gives most of its hours (the suggested one on a tie), and the tasks
+/// someone else takes are listed as handed over.
+pub fn settle(tracks: &mut [Track], schedule: &Schedule) {
+    let dev_of: BTreeMap<&str, (usize, f64)> = schedule
+        .slots
+        .iter()
+        .map(|s| (s.task.as_str(), (s.developer, s.end_hour - s.start_hour)))
+        .collect();
+    for tr in tracks.iter_mut() {
+        let mut hours: BTreeMap<usize, f64> = BTreeMap::new();
+        for id in &tr.tasks {
+            if let Some(&(d, h)) = dev_of.get(id.as_str()) {
+                *hours.entry(d).or_default() += h;
+            }
+        }
+        let mine = hours.get(&tr.developer).copied().unwrap_or(0.0);
+        if let Some((&d, &h)) = hours
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+        {
+            if h > mine + 1e-9 {
+                tr.developer = d;
+            }
+        }
+        tr.handed_over = tr
+            .tasks
+            .iter()
+            .filter_map(|id| {
+                let &(d, _) = dev_of.get(id.as_str())?;
+                (d != tr.developer).then(|| (id.clone(), d))
+            })
+            .collect();
+    }
 }
 
 #[cfg(test)]

@@ -262,8 +262,10 @@ pub fn gather<'a>(
                     && !is_source(path) =>
             {
                 // Parsed and summarised by the walk: nothing to read here. The
-                // stages released (built with `--target`, else the final one) count.
-                dockerfiles.extend(model.released_images(path));
+                // stages released (built with `--target`, else the final one) count,
+                // except a base or builder image other images start `FROM`: those
+                // images are what runs.
+                dockerfiles.extend(model.running_images(path));
             }
             Some(FileKind::Compose) if is_production(path) => {
                 // Parsed and reduced by the walk: nothing to read here.
