@@ -1102,26 +1102,26 @@ impl Repository {
         for list in &command_lists {
             published.extend(commands::published_by(&list.commands, &list.cwds));
             let mut found: Vec<commands::LineTarget> = Vec::new();
-            for cwd in &list.cwds {
+            for (i, cwd) in list.cwds.iter().enumerate() {
                 let here = commands::targets_with_lines(
                     &list.commands,
                     cwd,
                     list.source == Source::Makefile,
                     &is_file,
                 );
-                if list.source == Source::Docs && !found.is_empty() {
-                    // A document's commands may be meant for the repository root or for
-                    // the document's own directory, block by block: keep what the first
-                    // reading found, and add the files only this one finds on other lines.
+                if list.source == Source::Docs && i > 0 {
+                    // A document's commands are read from the repository root; a README
+                    // beside a compose file that says `docker compose up` means that
+                    // file, so compose files only this reading finds (on other lines)
+                    // are added.
                     let known: Vec<usize> = found
                         .iter()
                         .filter(|t| is_file(&t.to))
                         .map(|t| t.line)
                         .collect();
-                    found.extend(
-                        here.into_iter()
-                            .filter(|t| is_file(&t.to) && !known.contains(&t.line)),
-                    );
+                    found.extend(here.into_iter().filter(|t| {
+                        t.kind == RefKind::UsesCompose && is_file(&t.to) && !known.contains(&t.line)
+                    }));
                     continue;
                 }
                 found = here;
