@@ -163,3 +163,83 @@ fn release_script_targets_are_the_stages_judged() {
     );
     assert_eq!(related, &vec![20]);
 }
+
+/// A stack people start by hand in a terminal (every `docker compose up` of it runs
+/// attached, and the database service does not restart on its own) publishes its
+/// database for host-side tools: a quickstart, a one-off import. Its published ports
+/// and the password of that database are low there, not release blockers; a deployment
+/// (restart policy, or brought up with `-d` anywhere) stays high.
+#[test]
+fn hand_run_stacks_are_low_and_deployments_stay_high() {
+    let root = common::standalone(&common::fixtures().join("repos/hand-run-stacks"));
+    let out = Command::cargo_bin("harden")
+        .expect("binary")
+        .args(["scan", "--format", "json", "--fail-on", "critical"])
+        .args([
+            "--rule",
+            "compose/db-port-exposed",
+            "--rule",
+            "compose/secret-literal",
+        ])
+        .arg(root.path())
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let found: BTreeSet<(String, String, u64, String)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["severity"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String, u64, String)> = [
+        ("compose/db-port-exposed", "docker-catalog.yml", 9, "low"),
+        ("compose/db-port-exposed", "docker-catalog.yml", 15, "low"),
+        (
+            "compose/db-port-exposed",
+            "extras/catalog-import/docker-compose.yml",
+            5,
+            "low",
+        ),
+        (
+            "compose/secret-literal",
+            "extras/catalog-import/docker-compose.yml",
+            10,
+            "low",
+        ),
+        (
+            "compose/db-port-exposed",
+            "deploy/docker-compose.yml",
+            8,
+            "high",
+        ),
+        (
+            "compose/db-port-exposed",
+            "selfhost/docker-compose.yml",
+            5,
+            "high",
+        ),
+    ]
+    .into_iter()
+    .map(|(r, p, l, s)| (r.to_string(), p.to_string(), l, s.to_string()))
+    .collect();
+    assert_eq!(found, want);
+    let message = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["path"] == "docker-catalog.yml")
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        message.contains("`docker compose up` at docs/installation.md:8"),
+        "{message}"
+    );
+}

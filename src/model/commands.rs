@@ -386,16 +386,26 @@ pub fn targets(argv: &[Option<String>], cwd: &str, exists: &dyn Fn(&str) -> bool
             }
         }
         if files.is_empty() {
-            for d in [
-                "compose.yaml",
-                "compose.yml",
-                "docker-compose.yaml",
-                "docker-compose.yml",
-            ] {
-                if let Some(p) = at(d).filter(|p| exists(p)) {
-                    files.push(p);
-                    break;
+            // Without `-f`, compose looks for its file in the working directory and
+            // then in each parent directory.
+            let mut dir = Some(cwd.trim_end_matches('/'));
+            'up: while let Some(d) = dir {
+                for name in [
+                    "compose.yaml",
+                    "compose.yml",
+                    "docker-compose.yaml",
+                    "docker-compose.yml",
+                ] {
+                    if let Some(p) = join(d, name).filter(|p| exists(p)) {
+                        files.push(p);
+                        break 'up;
+                    }
                 }
+                dir = match d.rsplit_once('/') {
+                    Some((parent, _)) => Some(parent),
+                    None if !d.is_empty() => Some(""),
+                    None => None,
+                };
             }
         }
         out.extend(files.into_iter().map(|f| (RefKind::UsesCompose, f)));
@@ -469,9 +479,84 @@ pub fn targets(argv: &[Option<String>], cwd: &str, exists: &dyn Fn(&str) -> bool
     out
 }
 
-/// A file one command of a list points at: (line, what it does, the path,
-/// the `--target` stage of a build).
-pub type LineTarget = (usize, RefKind, String, Option<String>);
+/// A file one command of a list points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineTarget {
+    /// 1-based line of the command.
+    pub line: usize,
+    /// What the command does to the file.
+    pub kind: RefKind,
+    /// The file (repository-relative).
+    pub to: String,
+    /// The `--target` stage of a build.
+    pub target: Option<String>,
+    /// How a compose file is brought up, when the command is `docker compose up`.
+    pub compose_up: Option<ComposeUp>,
+}
+
+/// How `docker compose up` runs: attached to the terminal (someone watches the logs and
+/// stops it with Ctrl-C: a trial, a development loop, a one-off job) or detached
+/// (`-d`, `--detach`, `--wait`: left running, the way a deployment is started).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ComposeUp {
+    /// `docker compose up` in the foreground.
+    Attached,
+    /// `docker compose up -d`.
+    Detached,
+}
+
+/// Options of `docker compose` (before the subcommand) that take a value.
+const COMPOSE_VALUED: &[&str] = &[
+    "-f",
+    "--file",
+    "-p",
+    "--project-name",
+    "--project-directory",
+    "--env-file",
+    "--profile",
+    "--ansi",
+    "--progress",
+    "--parallel",
+];
+
+/// Whether a command is `docker compose … up`, and whether it detaches. Non-literal
+/// words after `up` may be `-d`, so they count as detached (the model only calls a
+/// stack hand-run on literal evidence).
+pub fn compose_up(argv: &[Option<String>]) -> Option<ComposeUp> {
+    let words: Vec<Option<&str>> = argv.iter().map(|w| w.as_deref()).collect();
+    let prog = base_name(words.first().copied().flatten()?);
+    let skip = match (prog, words.get(1).copied().flatten()) {
+        ("docker" | "podman", Some("compose")) => 2,
+        ("docker-compose" | "podman-compose", _) => 1,
+        _ => return None,
+    };
+    let mut it = words.iter().skip(skip);
+    // The subcommand: the first word that is neither an option nor an option's value.
+    loop {
+        let w = (*it.next()?)?;
+        if COMPOSE_VALUED.contains(&w) {
+            it.next();
+        } else if !w.starts_with('-') {
+            if w != "up" {
+                return None;
+            }
+            break;
+        }
+    }
+    for w in it {
+        let Some(w) = *w else {
+            return Some(ComposeUp::Detached);
+        };
+        let short_d = w.starts_with('-')
+            && !w.starts_with("--")
+            && w[1..].chars().all(|c| c.is_ascii_alphabetic())
+            && w.contains('d');
+        if short_d || w == "--detach" || w == "--wait" || w.starts_with("--wait=") {
+            return Some(ComposeUp::Detached);
+        }
+    }
+    Some(ComposeUp::Attached)
+}
 
 /// [`targets`] of the commands of one file, run one after the other from `cwd`,
 /// following `cd DIR`. After a `cd` to a directory that is not literal, the rest
@@ -500,9 +585,15 @@ pub fn targets_with_lines(
         }
         let Some(c) = &cur else { continue };
         let target = option(argv, &[], "--target").map(str::to_string);
+        let up = compose_up(argv);
         for (kind, to) in targets(argv, c, exists) {
-            let target = (kind == RefKind::Builds).then(|| target.clone()).flatten();
-            out.push((*line, kind, to, target));
+            out.push(LineTarget {
+                line: *line,
+                target: (kind == RefKind::Builds).then(|| target.clone()).flatten(),
+                compose_up: (kind == RefKind::UsesCompose).then_some(up).flatten(),
+                kind,
+                to,
+            });
         }
     }
     out
@@ -605,7 +696,7 @@ mod tests {
         let commands: Vec<_> = split_line(line).into_iter().map(|a| (1, a)).collect();
         targets_with_lines(&commands, cwd, false, &exists)
             .into_iter()
-            .map(|(_, kind, to, _)| (kind, to))
+            .map(|t| (t.kind, t.to))
             .collect()
     }
 
@@ -677,5 +768,40 @@ mod tests {
             vec![(RefKind::Installs, "web/package.json".into())]
         );
         assert!(t("python -c 'print(1)'", "").is_empty());
+        // Without `-f`, compose finds its file in a parent directory too.
+        assert_eq!(
+            t("cd dump/off && docker compose up", ""),
+            vec![(RefKind::UsesCompose, "docker-compose.yml".into())]
+        );
+    }
+
+    #[test]
+    fn compose_up_attached_or_detached() {
+        let up = |line: &str| split_line(line).first().and_then(|argv| compose_up(argv));
+        assert_eq!(up("docker compose up"), Some(ComposeUp::Attached));
+        assert_eq!(
+            up("docker-compose -f docker-amundsen.yml up"),
+            Some(ComposeUp::Attached)
+        );
+        assert_eq!(
+            up("docker compose -p demo --profile web up --build"),
+            Some(ComposeUp::Attached)
+        );
+        assert_eq!(up("docker compose up -d"), Some(ComposeUp::Detached));
+        assert_eq!(
+            up("docker compose up -d --build"),
+            Some(ComposeUp::Detached)
+        );
+        assert_eq!(
+            up("docker compose up --build -d db"),
+            Some(ComposeUp::Detached)
+        );
+        assert_eq!(up("docker compose up -Vd"), Some(ComposeUp::Detached));
+        assert_eq!(up("docker compose up --detach"), Some(ComposeUp::Detached));
+        assert_eq!(up("docker compose up --wait"), Some(ComposeUp::Detached));
+        assert_eq!(up("docker compose up $FLAGS"), Some(ComposeUp::Detached));
+        assert_eq!(up("docker compose -f up.yml down"), None);
+        assert_eq!(up("docker compose exec db psql"), None);
+        assert_eq!(up("docker build -t up ."), None);
     }
 }

@@ -604,6 +604,10 @@ pub struct Service {
     pub healthcheck: Option<usize>,
     /// `command:` as words (a list, or a string split on spaces), with its line.
     pub command: Option<(usize, Vec<String>)>,
+    /// Keeps itself running: `restart:` other than `no`, or `deploy:` (Swarm restarts by
+    /// default). A merge key (`<<: *defaults`) may bring either in, so it counts too.
+    /// A deployed service restarts; one started for a session does not.
+    pub restarts: bool,
 }
 
 /// A compose value as it reads when its variables are unset: `${TARGET:-dev}` is
@@ -661,6 +665,12 @@ pub fn services_of(file: &SourceFile, root: &YamlNode) -> Vec<Service> {
             image: v.get("image").and_then(|i| i.as_str()).map(str::to_string),
             build,
             healthcheck: v.pair("healthcheck").map(|h| line(h.key_span.start)),
+            restarts: v.get("deploy").is_some()
+                || v.get("<<").is_some()
+                || v.get("restart").is_some_and(|r| {
+                    r.as_str()
+                        .is_none_or(|r| r.trim().trim_matches(['"', '\'']) != "no")
+                }),
             command: v.pair("command").and_then(|c| {
                 let words: Vec<String> = match (c.value.as_str(), c.value.as_seq()) {
                     (Some(s), _) => s.split_whitespace().map(str::to_string).collect(),

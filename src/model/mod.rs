@@ -137,6 +137,8 @@ pub struct Reference {
     /// its `target:` says nothing about which stage ships (round 9: a pull-request check
     /// that builds `target: stage-build` to test `compilemessages`).
     pub check_only: bool,
+    /// How a compose file is brought up (`docker compose up`, with or without `-d`).
+    pub compose_up: Option<commands::ComposeUp>,
 }
 
 /// Commands one file runs, in order, as argv (`None` for a word that is not
@@ -595,6 +597,7 @@ impl Facts {
                         source: Source::Compose,
                         target: b.target.clone(),
                         check_only: false,
+                        compose_up: None,
                     });
                 }
                 self.kept.services.push(s);
@@ -650,6 +653,7 @@ impl Facts {
                     check_only: with_flag(with, "push") == Some(false)
                         && with_flag(with, "load") != Some(true)
                         && with.and_then(|w| w.get("outputs")).is_none(),
+                    compose_up: None,
                 });
             }
         }
@@ -738,7 +742,13 @@ impl Facts {
             );
             fence = Some((marker.to_string(), shell));
         }
-        self.push_commands(&file.path, Source::Docs, vec![String::new()], commands);
+        // From the repository root first, then from the document's own directory (a
+        // README beside a compose file says `docker compose up` for that one).
+        let mut cwds = vec![String::new()];
+        if let Some((dir, _)) = file.path.rsplit_once('/') {
+            cwds.push(dir.to_string());
+        }
+        self.push_commands(&file.path, Source::Docs, cwds, commands);
     }
 
     fn push_commands(
@@ -857,6 +867,7 @@ impl Facts {
                 source: Source::Config,
                 target: None,
                 check_only: false,
+                compose_up: None,
             });
         }
         // Files whose commands the walk already reads (scripts, workflow steps,
@@ -1111,31 +1122,48 @@ impl Repository {
         let mut installs: Vec<(EnvKind, Vec<deps::InstallSite>)> = Vec::new();
         for list in &command_lists {
             published.extend(commands::published_by(&list.commands, &list.cwds));
-            let mut found = Vec::new();
-            for cwd in &list.cwds {
-                found = commands::targets_with_lines(
+            let mut found: Vec<commands::LineTarget> = Vec::new();
+            for (i, cwd) in list.cwds.iter().enumerate() {
+                let here = commands::targets_with_lines(
                     &list.commands,
                     cwd,
                     list.source == Source::Makefile,
                     &is_file,
                 );
-                if found.iter().any(|(_, _, to, _)| is_file(to)) {
+                if list.source == Source::Docs && i > 0 {
+                    // A document's commands are read from the repository root; a README
+                    // beside a compose file that says `docker compose up` means that
+                    // file, so compose files only this reading finds (on other lines)
+                    // are added.
+                    let known: Vec<usize> = found
+                        .iter()
+                        .filter(|t| is_file(&t.to))
+                        .map(|t| t.line)
+                        .collect();
+                    found.extend(here.into_iter().filter(|t| {
+                        t.kind == RefKind::UsesCompose && is_file(&t.to) && !known.contains(&t.line)
+                    }));
+                    continue;
+                }
+                found = here;
+                if list.source != Source::Docs && found.iter().any(|t| is_file(&t.to)) {
                     break;
                 }
             }
             let mut sites = Vec::new();
-            for (line, kind, to, target) in found {
-                if kind == RefKind::Installs && is_file(&to) && list.source != Source::Docs {
-                    sites.push((list.from.clone(), line, to.clone()));
+            for t in found {
+                if t.kind == RefKind::Installs && is_file(&t.to) && list.source != Source::Docs {
+                    sites.push((list.from.clone(), t.line, t.to.clone()));
                 }
                 references.push(Reference {
                     from: list.from.clone(),
-                    line,
-                    to,
-                    kind,
+                    line: t.line,
+                    to: t.to,
+                    kind: t.kind,
                     source: list.source,
-                    target,
+                    target: t.target,
                     check_only: false,
+                    compose_up: t.compose_up,
                 });
             }
             if matches!(list.source, Source::Script | Source::Makefile) && !sites.is_empty() {
@@ -1233,6 +1261,7 @@ impl Repository {
                     source,
                     target: None,
                     check_only: false,
+                    compose_up: None,
                 });
             }
         }
@@ -1605,6 +1634,38 @@ impl Repository {
             .services
             .iter()
             .find(|s| s.file == compose_file && s.line == line)
+    }
+
+    /// The service whose definition holds `compose_file:line` (a port or an environment
+    /// entry of it): the last service whose key is at or above the line.
+    pub fn service_containing(&self, compose_file: &str, line: usize) -> Option<&Service> {
+        self.kept
+            .services
+            .iter()
+            .filter(|s| s.file == compose_file && s.line <= line)
+            .max_by_key(|s| s.line)
+    }
+
+    /// Where a compose file is started by hand in a terminal: every `docker compose up`
+    /// of it the repository shows (docs, scripts, Makefiles, workflows) runs attached,
+    /// and there is at least one. Someone watches such a stack and stops it with Ctrl-C:
+    /// a trial, a one-off import, a development loop, not a deployment (which is left
+    /// running with `-d`). Docs are preferred as the evidence, being what people follow.
+    pub fn hand_run_compose<'a>(&'a self, compose_file: &'a str) -> Option<&'a Reference> {
+        let ups: Vec<&Reference> = self
+            .references_to(compose_file)
+            .filter(|r| r.kind == RefKind::UsesCompose && r.compose_up.is_some())
+            .collect();
+        if ups
+            .iter()
+            .any(|r| r.compose_up != Some(commands::ComposeUp::Attached))
+        {
+            return None;
+        }
+        ups.iter()
+            .find(|r| r.source == Source::Docs)
+            .or_else(|| ups.first())
+            .copied()
     }
 
     /// The service named `name` in `compose_file`.

@@ -1,9 +1,9 @@
 //! `compose/db-port-exposed`: a database or cache port published on every interface.
 
-use crate::finding::{Edit, Fix, Severity};
+use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::rules::compose::{is_dev_compose, not_production, services};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 pub struct DbPortExposed;
@@ -32,6 +32,14 @@ Fine: `"127.0.0.1:5432:5432"`, `host_ip: 127.0.0.1`, `${BIND:-127.0.0.1}:5432:54
 and `expose:` (network-internal only). Files for development or CI
 (`docker-compose.dev.yml`, `compose.override.yml`, examples) are reported at low: publishing
 the database to a laptop is common, but bind it to 127.0.0.1 there too.
+
+A stack people start by hand is low too: the database service does not restart on its
+own (no `restart:`, no `deploy:`) and every `docker compose up` of the file that the
+repository shows (its docs, scripts, Makefiles, workflows) runs attached to the terminal,
+without `-d`. That is a quickstart or a one-off data import whose host-side tools reach
+the database on the published port, not a deployment; a deployment is left running
+(`up -d`) and restarts its services. `compose/secret-literal` lowers a published
+database's password the same way.
 
 ## Example
 ```yaml
@@ -175,6 +183,15 @@ fn short_syntax(s: &str) -> Option<(String, u32)> {
 impl Rule for DbPortExposed {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    /// A stack started by hand publishes its database for host-side tools: low.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        crate::rules::compose::lower_on_hand_run_stacks(repo, own, |_| true);
+    }
+
+    fn settles(&self) -> bool {
+        true
     }
 
     fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {

@@ -1,5 +1,6 @@
 //! `compose/` rules, and helpers shared with `k8s/` (image references, file roles).
 
+use crate::finding::Severity;
 use crate::parse::yaml::{YamlFile, YamlNode, YamlPair};
 pub(crate) use crate::roles::is_dev_path;
 use crate::roles::FileRole;
@@ -393,6 +394,38 @@ pub(crate) fn scan_and_fix(
         fixed.replace_range(e.range.clone(), &e.replacement);
     }
     (report.findings, fixed)
+}
+
+/// Lowers high findings on a service of a stack people start by hand to low: the service
+/// does not restart on its own and every `docker compose up` of its file runs attached
+/// ([`crate::model::Repository::hand_run_compose`]). A quickstart brought up in a
+/// terminal, or a compose file for a one-off import, publishes its database for the
+/// host-side tools that use it; that is not a release blocker (docs/severity.md), though
+/// binding to 127.0.0.1 is still right, so the finding stays.
+pub(crate) fn lower_on_hand_run_stacks(
+    repo: &crate::rules::RepoCx<'_>,
+    own: &mut [crate::finding::Finding],
+    applies: impl Fn(&crate::finding::Finding) -> bool,
+) {
+    for f in own
+        .iter_mut()
+        .filter(|f| f.severity >= Severity::High && applies(f))
+    {
+        let Some(svc) = repo.model.service_containing(&f.path, f.region.start.line) else {
+            continue;
+        };
+        if svc.restarts {
+            continue;
+        }
+        let Some(up) = repo.model.hand_run_compose(&f.path) else {
+            continue;
+        };
+        f.severity = Severity::Low;
+        f.message = format!(
+            "{} (low: a stack started by hand in a terminal, `docker compose up` at {}:{}, whose service does not restart on its own)",
+            f.message, up.from, up.line
+        );
+    }
 }
 
 /// One finding per compose file and severity for rules that report services one by one

@@ -3,13 +3,13 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::finding::{Edit, Fix, Severity};
+use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::roles::FileRole;
 use crate::rules::compose::db_port_exposed::publishes_datastore;
 use crate::rules::compose::{is_dev_compose, is_loopback_port, not_production, services};
 use crate::rules::secrets::detect;
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 pub struct SecretLiteral;
@@ -325,6 +325,19 @@ impl Rule for SecretLiteral {
         &META
     }
 
+    /// A stack started by hand publishes its database for host-side tools: its default
+    /// credential is low there. A generated key or token stays high: it is a leak
+    /// wherever the stack runs.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        crate::rules::compose::lower_on_hand_run_stacks(repo, own, |f| {
+            f.message.ends_with(DEFAULT_CREDENTIAL_NOTE)
+        });
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
     fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         if not_production(cx.role) {
             return;
@@ -427,9 +440,9 @@ impl Rule for SecretLiteral {
                     } else if defaulted {
                         Some("the default used when the variable is unset")
                     } else if !is_user_name(c.name) && user_values.contains(&lit.trim()) {
-                        Some("the same value as the user name: a default credential")
+                        Some(SAME_AS_USER)
                     } else if detect::is_weak_default(lit) {
-                        Some("a weak, well-known value: a default credential")
+                        Some(WEAK_DEFAULT)
                     } else if by_name && !published && !detect::looks_generated(lit) {
                         // A generated key or token is valid wherever it is sent, whether
                         // or not this service is reachable: a leak, kept high.
@@ -469,6 +482,14 @@ impl Rule for SecretLiteral {
         }
     }
 }
+
+/// How the messages of default credentials end: they are high only because the
+/// database is reachable at its published port ([`SecretLiteral::settle`] reads it).
+const DEFAULT_CREDENTIAL_NOTE: &str = "a default credential)";
+/// Why a password equal to its user name is weak.
+const SAME_AS_USER: &str = "the same value as the user name: a default credential";
+/// Why a well-known value is weak.
+const WEAK_DEFAULT: &str = "a weak, well-known value: a default credential";
 
 /// Why a literal in a service without published ports is medium (docs/severity.md).
 const UNPUBLISHED: &str = "the service publishes no port, so only the compose network reaches it";

@@ -1360,6 +1360,9 @@ pub struct UrlPassword {
     pub scheme: String,
     /// Span of the password.
     pub span: Range<usize>,
+    /// The host is this machine (`localhost`, `127.0.0.1`, `::1`): the password opens a
+    /// server only someone on the host reaches.
+    pub loopback: bool,
 }
 
 static URL_PW: LazyLock<Regex> = LazyLock::new(|| {
@@ -1488,6 +1491,7 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
         out.push(UrlPassword {
             scheme: scheme.as_str().to_ascii_lowercase(),
             span: pw.range(),
+            loopback: h == "localhost" || h.starts_with("127.") || h == "[::1]",
         });
     }
     out

@@ -36,7 +36,8 @@ URLs (`postgres://app:pw@db/app`, `mongodb+srv://…`, `redis://:pw@host`,
 `amqp://…`), unless the password is a reference or placeholder (`${DB_PASSWORD}`,
 `<password>`, `%(password)s`, `****`).
 
-Findings are critical (high for JWTs and URL passwords). A JWT whose payload's
+Findings are critical (high for JWTs and URL passwords; medium for a URL password to this
+machine, `localhost` or `127.0.0.1`, which only someone on the host can use). A JWT whose payload's
 `exp` is past authenticates nothing any more: low, saying so. The same value
 repeated in a file is one finding with the copies as related locations. In test, example and
 vendored files, and in templates meant to be copied (`.env.example`,
@@ -427,7 +428,14 @@ pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> 
         {
             continue;
         }
-        hits.push((url_label(&u.scheme), u.span, Severity::High));
+        // A server on this machine is reached only from it: a weakness to fix, not a
+        // credential that works from elsewhere (docs/severity.md).
+        let severity = if u.loopback {
+            Severity::Medium
+        } else {
+            Severity::High
+        };
+        hits.push((url_label(&u.scheme), u.span, severity));
     }
     hits.sort_by_key(|h| (h.1.start, h.1.end));
     hits.dedup_by(|a, b| a.1.start < b.1.end && b.1.start < a.1.end);
