@@ -27,7 +27,9 @@ in March 2025: every tag was rewritten to a malicious commit. Only a full
 Severity: a branch (`@main`, `@master`, `@stable`) is high, it changes on every
 push; a branch of a repository of this repository's own owner is medium (one
 trust domain: whoever can push there is already inside the organisation, but the
-reference still moves with every push and should be pinned); a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
+reference still moves with every push and should be pinned), and so is a branch of
+GitHub's own actions (`actions/checkout@master`: the platform that runs the workflow
+is trusted already, but unreleased code still runs here); a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
 included: their tags are as movable as anyone's; it is low in a workflow that holds
 nothing a moved tag could take: every job has an explicit read-only `permissions:`,
 the file names no secret but `GITHUB_TOKEN` and passes none with `secrets:`, and
@@ -178,6 +180,7 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
     let mut branches: Vec<Unpinned<'_>> = Vec::new();
     // Branches of repositories this repository's own owner controls: one trust domain.
     let mut own_branches: Vec<Unpinned<'_>> = Vec::new();
+    let mut platform_branches: Vec<Unpinned<'_>> = Vec::new();
     let mut tags: Vec<Unpinned<'_>> = Vec::new();
     let identity = cx.config.repository.as_ref();
     for uses in wf::all_uses(root) {
@@ -227,6 +230,9 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
         } else {
             let owner = action.split('/').next().unwrap_or("");
             let own = identity.filter(|id| id.owns(owner));
+            // GitHub's own actions come from the platform that runs the workflow: a push
+            // to their branch is GitHub's code, like the runner's, so one trust domain.
+            let platform = PLATFORM_OWNERS.contains(&owner);
             let unpinned = Unpinned {
                 node: uses,
                 shown: format!("{action}@{git_ref}"),
@@ -234,6 +240,9 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
                     Some(id) => format!(
                         "`{action}` follows the branch `{git_ref}` of a repository of this repository's owner `{}` (learned from {}): every push to it runs here",
                         id.owner, id.source
+                    ),
+                    None if platform => format!(
+                        "`{action}` follows the branch `{git_ref}` of GitHub's own actions (the platform that runs this workflow): every push to it runs here"
                     ),
                     None => format!(
                         "`{action}` follows the branch `{git_ref}`: every push to it runs here"
@@ -243,6 +252,8 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
             };
             if own.is_some() {
                 own_branches.push(unpinned);
+            } else if platform {
+                platform_branches.push(unpinned);
             } else {
                 branches.push(unpinned);
             }
@@ -264,6 +275,14 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
         cx,
         out,
     );
+    report_group(
+        platform_branches,
+        Severity::Medium,
+        "follow a branch of GitHub's own actions",
+        "",
+        cx,
+        out,
+    );
     // A moved tag in a workflow that holds no secret and only a read-only token can
     // read the code and no more: hygiene, low. Branches stay as they are: they move on
     // every push, not only when someone rewrites a release.
@@ -281,6 +300,9 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
         out,
     );
 }
+
+/// Owners of GitHub's own actions: the platform that runs every workflow.
+const PLATFORM_OWNERS: &[&str] = &["actions", "github"];
 
 /// The note of a tag group made low by [`holds_nothing`]; [`UnpinnedUses::settle`]
 /// finds those findings by it.
