@@ -176,6 +176,11 @@ pub struct DocsFile {
     pub rollback_mention: Option<usize>,
     /// For a `SECURITY.md`-style file: what it offers a reporter.
     pub security: Option<SecurityPolicy>,
+    /// For a README or CONTRIBUTING guide: the first prose line that tells a reporter
+    /// of a vulnerability where to go privately (`security@…`, a HackerOne page, the
+    /// advisory form). Many projects state their policy there instead of in
+    /// `SECURITY.md`: the channel exists, GitHub just does not show it.
+    pub reporting_channel: Option<usize>,
 }
 
 /// One heading and the section under it.
@@ -247,6 +252,10 @@ pub fn docs_file(path: &str, text: &str) -> DocsFile {
         "security.md" | "security.rst" | "security.txt" | "security"
     )
     .then(|| security_policy(&lines));
+    let reporting_channel = (lower_name.starts_with("readme")
+        || lower_name.starts_with("contributing"))
+    .then(|| reporting_channel(&lines))
+    .flatten();
     DocsFile {
         path: path.to_string(),
         non_empty: text.lines().filter(|l| !l.trim().is_empty()).count(),
@@ -260,6 +269,7 @@ pub fn docs_file(path: &str, text: &str) -> DocsFile {
             })
             .map(|(n, _)| *n),
         security,
+        reporting_channel,
     }
 }
 
@@ -390,10 +400,6 @@ fn security_policy(lines: &[(usize, &str)]) -> SecurityPolicy {
         regex::Regex::new(r"(?i)(\[(insert|your|add|email|contact)[^\]]*\]|<[^>]*(email|contact|address)[^>]*>|@example\.(com|org)|\bTODO\b|\bTBD\b|\bFIXME\b|changeme|your[-_ ]?(email|contact|address)|REPLACE[_ ]?ME|REPLACE-WITH-|\{\{|use this section to tell people|tell them where to go)")
             .unwrap_or_else(|_| unreachable!())
     });
-    static CONTACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)([\w.+-]+@[\w-]+\.[\w.-]+|security/advisories|private vulnerability reporting|report a vulnerability|hackerone\.com|bugcrowd\.com|huntr\.|/security/policy|security\.txt|https?://\S+)")
-            .unwrap_or_else(|_| unreachable!())
-    });
     // A bracketed placeholder (`[insert contact]`) is one that is not a link's
     // label: `[email the details to us at x@y.io](mailto:x@y.io)` is the channel.
     let placeholder = |l: &str| {
@@ -405,7 +411,24 @@ fn security_policy(lines: &[(usize, &str)]) -> SecurityPolicy {
         .iter()
         .find(|(_, l)| placeholder(l))
         .map(|(n, l)| (*n, l.trim().chars().take(60).collect()));
-    let channel = outside_fences(lines)
+    let channel = private_contact_lines(lines).next().map(|(n, _)| n);
+    SecurityPolicy {
+        placeholder,
+        channel,
+    }
+}
+
+/// Prose lines (outside code blocks and inline code) naming a private way to report:
+/// an address, an advisory form, a bug-bounty page, a URL. A URL in a code sample is
+/// not a reporting channel; a public issue tracker is not private.
+fn private_contact_lines<'a>(
+    lines: &'a [(usize, &'a str)],
+) -> impl Iterator<Item = (usize, String)> + 'a {
+    static CONTACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)([\w.+-]+@[\w-]+\.[\w.-]+|security/advisories|private vulnerability reporting|report a vulnerability|hackerone\.com|bugcrowd\.com|huntr\.|/security/policy|security\.txt|https?://\S+)")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    outside_fences(lines)
         .map(|(n, l)| {
             let mut prose = String::with_capacity(l.len());
             let mut in_code = false;
@@ -418,16 +441,27 @@ fn security_policy(lines: &[(usize, &str)]) -> SecurityPolicy {
             }
             (n, prose)
         })
-        .find(|(_, l)| {
+        .filter(|(_, l)| {
             CONTACT
                 .find_iter(l)
                 .any(|m| !m.as_str().contains("@example.") && !is_public_tracker(m.as_str()))
         })
-        .map(|(n, _)| n);
-    SecurityPolicy {
-        placeholder,
-        channel,
-    }
+}
+
+/// The first line of a README or contributing guide that sends a vulnerability
+/// reporter to a private channel: the line names security or a vulnerability, a
+/// report, and the channel itself ("report security bugs via our HackerOne page",
+/// "email security@… to report a vulnerability").
+fn reporting_channel(lines: &[(usize, &str)]) -> Option<usize> {
+    private_contact_lines(lines)
+        .find(|(_, l)| {
+            let l = l.to_ascii_lowercase();
+            (l.contains("security") || l.contains("vulnerab"))
+                && ["report", "disclos", "email", "e-mail", "contact", "send"]
+                    .iter()
+                    .any(|w| l.contains(w))
+        })
+        .map(|(n, _)| n)
 }
 
 /// A public issue tracker is not a private way to report a vulnerability.
@@ -492,6 +526,38 @@ mod tests {
                 (1, "https://ci.example/deploy-status", true),
                 (2, "https://docs.example/deploy/", false)
             ]
+        );
+    }
+
+    #[test]
+    fn guides_that_send_reporters_to_a_private_channel() {
+        let bounty = docs_file(
+            "CONTRIBUTING.md",
+            "# Contributing\n\n* __SECURITY__: Report any security bug via [our HackerOne page](https://hackerone.com/acme).\n",
+        );
+        assert_eq!(bounty.reporting_channel, Some(3));
+        let address = docs_file(
+            "README.md",
+            "# App\n\n## Security\n\nPlease report it privately.\n\nTo disclose security issues, email security@app.dev.\n",
+        );
+        assert_eq!(address.reporting_channel, Some(7));
+        // A public tracker, a URL with no word about security, or a code sample is no channel.
+        for text in [
+            "Report security problems at https://github.com/acme/app/issues\n",
+            "Send questions to team@app.dev.\n",
+            "```\necho security report > mail admin@app.dev\n```\n",
+        ] {
+            assert_eq!(
+                docs_file("README.md", text).reporting_channel,
+                None,
+                "{text}"
+            );
+        }
+        // Only guides are read for it; a policy file has its own fact.
+        assert_eq!(
+            docs_file("docs/ops.md", "Report security bugs to security@app.dev\n")
+                .reporting_channel,
+            None
         );
     }
 

@@ -1306,6 +1306,21 @@ impl Repository {
         by_path(&self.kept.docs_files, path, |d| &d.path)
     }
 
+    /// The README or contributing guide (at the root, in `.github/` or `docs/`) that
+    /// tells a vulnerability reporter where to go privately, and that line: the
+    /// policy of a project that has no `SECURITY.md`.
+    pub fn reporting_channel_in_guides(&self) -> Option<(&str, usize)> {
+        self.kept.docs_files.iter().find_map(|d| {
+            let (dir, name) = d.path.rsplit_once('/').unwrap_or(("", d.path.as_str()));
+            let name = name.to_ascii_lowercase();
+            let guide = name.starts_with("readme") || name.starts_with("contributing");
+            (guide && matches!(dir, "" | ".github" | "docs"))
+                .then_some(())
+                .and(d.reporting_channel)
+                .map(|line| (d.path.as_str(), line))
+        })
+    }
+
     /// The first (by path) shipped Kubernetes workload container's probe, when the
     /// repository deploys one.
     pub fn k8s_probe(&self) -> Option<&ProbeSite> {

@@ -21,6 +21,13 @@ Security tab and links it from the new-issue page; OpenSSF Scorecard's
 `Security-Policy` check looks for the same file. A Kubernetes project's
 `SECURITY_CONTACTS`, which sends reporters to the organization's process, counts too.
 
+A README or contributing guide (at the root, in `.github/` or `docs/`) whose prose
+sends vulnerability reporters to a private channel ("report any security bug via our
+HackerOne page", "email security@… to disclose a vulnerability") is a policy too:
+reporters know where to go, so there is no finding; `harden status` keeps the
+`security-policy` control at *partial* with that line, because GitHub's Security tab
+and Scorecard read only `SECURITY.md`. A public issue tracker is not such a channel.
+
 ## Example
 A repository with a README, code and CI, and no `SECURITY.md` anywhere.
 
@@ -62,8 +69,13 @@ impl Rule for MissingSecurityPolicy {
                 lower == l || lower == l.replace(".md", ".rst") || lower == l.replace(".md", ".txt")
             })
         });
-        // Nothing to protect in an empty directory.
-        if has_policy || repo.inventory.is_empty() {
+        // Nothing to protect in an empty directory; and a README or contributing
+        // guide that already sends reporters to a private channel has a policy,
+        // only not where GitHub shows it (`harden status` says so).
+        if has_policy
+            || repo.inventory.is_empty()
+            || repo.model.reporting_channel_in_guides().is_some()
+        {
             return;
         }
         let version = latest_version(repo);

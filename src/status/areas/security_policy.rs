@@ -16,6 +16,15 @@ pub(crate) fn security_policy(facts: &Facts<'_>) -> Outcome {
                 || name == "security")
     });
     let Some(entry) = found else {
+        // A README or contributing guide may state the policy: reporters have a
+        // channel, but GitHub's Security tab and Scorecard look only for SECURITY.md.
+        if let Some((path, line)) = facts.model.reporting_channel_in_guides() {
+            return out(
+                State::Partial,
+                vec![Evidence::new(path, line, "reporting channel")],
+                "reporting channel stated outside SECURITY.md: move it there so GitHub shows it",
+            );
+        }
         return out(State::Missing, Vec::new(), "no SECURITY.md");
     };
     // The walk reads a policy and reduces it (`model::docs`): a file it could not
