@@ -29,8 +29,14 @@ push; a branch of a repository of this repository's own owner is medium (one
 trust domain: whoever can push there is already inside the organisation, but the
 reference still moves with every push and should be pinned), and so is a branch of
 GitHub's own actions (`actions/checkout@master`: the platform that runs the workflow
-is trusted already, but unreleased code still runs here); a tag is medium, GitHub's own actions (`actions/*`, `github/*`)
-included: their tags are as movable as anyone's; it is low in a workflow that holds
+is trusted already, but unreleased code still runs here); a tag is medium; it is low
+when every tag of the file is one of GitHub's own actions (`actions/*`, `github/*`) and
+no job hands them a secret (no `secrets.X` but `GITHUB_TOKEN`, no `secrets:` to a
+reusable workflow) or an OIDC token (`id-token: write`, `write-all`): a moved tag of
+GitHub's own actions is a compromise of the platform that already runs the workflow,
+holds its token and its cache, so pinning them there is hygiene (three blind
+reviewers in a row judged such groups in code-scanning, stale-issue and pull-request
+workflows low; beside a publishing token they stay medium). A tag is also low in a workflow that holds
 nothing a moved tag could take: every job has an explicit read-only `permissions:`,
 the file names no secret but `GITHUB_TOKEN` and passes none with `secrets:`, and
 no job of the repository that builds what it publishes restores an Actions cache
@@ -97,8 +103,10 @@ one-per-reference policy, and read as noise.
 
 zizmor's `unpinned-uses` reports the same references, one finding per
 `uses:`, and by default accepts tags for first-party `actions/*` and
-`github/*` actions; harden reports those tags too (they move like anyone's)
-and grades branches above tags.
+`github/*` actions; harden reports those tags too, at low where they hand
+nothing beyond what GitHub holds, at medium beside a secret or an OIDC token
+(OpenSSF Scorecard's Pinned-Dependencies asks for every one to be pinned), and
+grades branches above tags.
 "#,
 };
 
@@ -142,6 +150,25 @@ fn holds_nothing(root: &YamlNode, text: &str) -> bool {
     read_only && !names_a_secret(text)
 }
 
+/// Whether no job receives a secret (`secrets.X` named anywhere, `secrets:` passed
+/// to a reusable workflow) or may mint an OIDC token (`id-token: write`, `write-all`),
+/// whatever else its token may write.
+fn hands_no_secret(root: &YamlNode, text: &str) -> bool {
+    let jobs = wf::jobs(root);
+    !jobs.is_empty()
+        && !names_a_secret(text)
+        && jobs.iter().all(|job| {
+            job.value.get("secrets").is_none()
+                && match wf::effective_perms(root, &job.value) {
+                    Some(wf::Perms::WriteAll(_)) => false,
+                    Some(wf::Perms::Scopes(m)) => !m
+                        .iter()
+                        .any(|p| p.key == "id-token" && p.value.as_str() == Some("write")),
+                    Some(wf::Perms::ReadAll(_)) | None => true,
+                }
+        })
+}
+
 /// Whether the text refers to a secret other than `GITHUB_TOKEN` (`secrets.NAME`,
 /// `secrets['NAME']`, or the whole `secrets` context): expression contexts are
 /// case-insensitive, so is this.
@@ -182,6 +209,8 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
     let mut own_branches: Vec<Unpinned<'_>> = Vec::new();
     let mut platform_branches: Vec<Unpinned<'_>> = Vec::new();
     let mut tags: Vec<Unpinned<'_>> = Vec::new();
+    // Whether every tag belongs to GitHub's own actions ([`PLATFORM_OWNERS`]).
+    let mut platform_tags_only = true;
     let identity = cx.config.repository.as_ref();
     for uses in wf::all_uses(root) {
         let Some(value) = uses.as_str() else { continue };
@@ -196,6 +225,7 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
                 ) {
                     continue;
                 }
+                platform_tags_only = false;
                 tags.push(Unpinned {
                     node: uses,
                     shown: format!("docker://{image}"),
@@ -221,6 +251,7 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
                 fix,
             });
         } else if known_tag || looks_like_version(&git_ref) {
+            platform_tags_only &= PLATFORM_OWNERS.contains(&action.split('/').next().unwrap_or(""));
             tags.push(Unpinned {
                 node: uses,
                 shown: format!("{action}@{git_ref}"),
@@ -286,7 +317,12 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
     // A moved tag in a workflow that holds no secret and only a read-only token can
     // read the code and no more: hygiene, low. Branches stay as they are: they move on
     // every push, not only when someone rewrites a release.
-    let (tag_severity, note) = if holds_nothing(root, text) {
+    // Tags of GitHub's own actions alone, in a workflow that hands them no secret
+    // and no OIDC token, can take only what the platform running the workflow holds
+    // already: pinning them is hygiene, low.
+    let (tag_severity, note) = if platform_tags_only && hands_no_secret(root, text) {
+        (Severity::Low, PLATFORM_LOW_NOTE)
+    } else if holds_nothing(root, text) {
         (Severity::Low, LOW_NOTE)
     } else {
         (Severity::Medium, "")
@@ -307,6 +343,12 @@ const PLATFORM_OWNERS: &[&str] = &["actions", "github"];
 /// The note of a tag group made low by [`holds_nothing`]; [`UnpinnedUses::settle`]
 /// finds those findings by it.
 const LOW_NOTE: &str = " (low: the workflow holds no secret and only a read-only token)";
+
+/// The note of a tag group made low because every tag is one of GitHub's own actions
+/// and the workflow hands them no secret; [`UnpinnedUses::settle`] leaves it low (a
+/// moved tag there is a compromise of the platform that runs the cache too).
+const PLATFORM_LOW_NOTE: &str =
+    " (low: only GitHub's own actions, and the workflow hands them no secret and no OIDC token)";
 
 /// Events whose runs write caches only to a scope no release build reads: a pull
 /// request's merge ref, a merge queue's temporary branch.
