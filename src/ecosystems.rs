@@ -311,8 +311,10 @@ pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
 }
 
 /// Whether a compose file names an image Dependabot can bump: `image:` with a version
-/// tag or a digest. An override that only sets ports or environment, a service that
-/// is only `build:`, or `image: x:latest` give it nothing to update.
+/// tag (one that starts with a number: `16`, `v2.4.1`, `3.12-slim`) or a digest. An
+/// override that only sets ports or environment, a service that is only `build:`, or
+/// a channel tag (`x:latest`, `freqtrade:stable`, `uptime-kuma:nightly2`, `:develop`,
+/// which Dependabot does not read as versions) give it nothing to update.
 pub fn compose_has_versioned_image(yaml: &crate::parse::yaml::YamlFile) -> bool {
     yaml.documents.iter().any(|doc| {
         doc.root
@@ -329,7 +331,10 @@ pub fn compose_has_versioned_image(yaml: &crate::parse::yaml::YamlFile) -> bool 
                 }
                 let last = image.rsplit('/').next().unwrap_or(image);
                 match last.split_once(':') {
-                    Some((_, tag)) => tag != "latest" && !tag.is_empty(),
+                    Some((_, tag)) => {
+                        let t = tag.strip_prefix(['v', 'V']).unwrap_or(tag);
+                        t.starts_with(|c: char| c.is_ascii_digit())
+                    }
                     None => false,
                 }
             })

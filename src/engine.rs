@@ -585,8 +585,9 @@ fn process_file(
     if kind == Some(FileKind::Text) && !wants_text && !txt_candidate {
         let lower = rel.rsplit('/').next().unwrap_or(&rel).to_ascii_lowercase();
         let script = crate::model::operations::is_script_candidate(&rel, &lower, kind);
+        let build_tool = crate::model::builds::is_build_tool_text(&rel);
         let mut outcome = FileOutcome::new(rel, kind);
-        if source_code || config_file || script || docs_file {
+        if source_code || config_file || script || docs_file || build_tool {
             read_for_model(abs, cfg, &mut outcome);
         }
         return outcome;
@@ -671,6 +672,9 @@ fn process_file(
         outcome.entry.kind = kind;
         if kind == Some(FileKind::Text) && !wants_text {
             model_facts(&mut outcome, |m| m.script(&rel, kind, &text));
+            if crate::model::builds::is_build_tool_text(&rel) {
+                model_facts(&mut outcome, |m| m.build_tool_refs(&rel, &text));
+            }
             return outcome;
         }
     }
@@ -890,6 +894,9 @@ fn read_for_model(abs: &Path, cfg: &Config, outcome: &mut FileOutcome) {
     }
     if crate::model::docs::is_docs_file(&path) {
         model_facts(outcome, |m| m.docs_file(&path, text));
+    }
+    if crate::model::builds::is_build_tool_text(&path) {
+        model_facts(outcome, |m| m.build_tool_refs(&path, text));
     }
     model_facts(outcome, |m| m.script(&path, Some(FileKind::Text), text));
 }

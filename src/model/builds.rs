@@ -13,6 +13,13 @@ use super::paths::{dir_of, file_name, join};
 /// from the configuration's directory).
 pub type Built = (usize, String);
 
+/// A build tool configuration written in a language no rule parses (a Tiltfile's
+/// Starlark): the engine reads it for the model even when no rule reads all text.
+pub fn is_build_tool_text(path: &str) -> bool {
+    let name = file_name(path).to_ascii_lowercase();
+    name == "tiltfile" || name.ends_with(".tiltfile")
+}
+
 /// What a build tool's configuration file builds; empty for any other file.
 pub fn built_by_tool(path: &str, text: &str) -> Vec<Built> {
     let name = file_name(path).to_ascii_lowercase();
@@ -135,38 +142,115 @@ fn devcontainer(dir: &str, text: &str) -> Vec<Built> {
         .collect()
 }
 
-/// `docker_build('ref', 'context', dockerfile='path')` in a Tiltfile (Starlark).
+/// `docker_build('ref', 'context', dockerfile='path')` in a Tiltfile (Starlark), also
+/// the restart extension's `docker_build_with_restart(…)`, its arguments over several
+/// lines, and a `dockerfile = name` whose variable the file assigns one or more literal
+/// paths (`dockerfile = 'tilt.dockerfile'`, then `'tilt.debug.dockerfile'` when
+/// debugging): each is built.
 fn tiltfile(dir: &str, text: &str) -> Vec<Built> {
-    let mut out = Vec::new();
-    for (i, l) in text.lines().enumerate() {
-        let Some(at) = l.find("docker_build(") else {
+    // String literals assigned to plain names anywhere in the file.
+    let mut vars: Vec<(&str, &str)> = Vec::new();
+    for l in text.lines() {
+        let Some((k, v)) = l.split_once('=') else {
             continue;
         };
-        let args = &l[at + "docker_build(".len()..];
-        let args = args.rsplit_once(')').map_or(args, |(a, _)| a);
-        let mut positional = Vec::new();
-        let mut dockerfile = None;
-        for a in args.split(',') {
-            let a = a.trim();
-            if let Some((k, v)) = a.split_once('=') {
-                if k.trim() == "dockerfile" {
-                    dockerfile = Some(v.trim().trim_matches(['"', '\'']));
+        let k = k.trim();
+        let v = v.trim();
+        if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let quoted = (v.len() >= 2)
+            && ((v.starts_with('\'') && v.ends_with('\''))
+                || (v.starts_with('"') && v.ends_with('"')));
+        if quoted {
+            vars.push((k, &v[1..v.len() - 1]));
+        }
+    }
+    let mut out = Vec::new();
+    for call in ["docker_build(", "docker_build_with_restart("] {
+        for (at, _) in text.match_indices(call) {
+            // `custom_docker_build(` or a name ending in one is another function.
+            if text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let line = text[..at].matches('\n').count() + 1;
+            let args = call_arguments(&text[at + call.len()..]);
+            let mut positional = Vec::new();
+            let mut dockerfiles: Vec<&str> = Vec::new();
+            for a in &args {
+                match a.split_once('=') {
+                    Some((k, v))
+                        if k.trim()
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                    {
+                        if k.trim() == "dockerfile" {
+                            let v = v.trim();
+                            if v.starts_with(['"', '\'']) {
+                                dockerfiles.push(v.trim_matches(['"', '\'']));
+                            } else {
+                                dockerfiles
+                                    .extend(vars.iter().filter(|(n, _)| *n == v).map(|(_, p)| *p));
+                            }
+                        }
+                    }
+                    _ => positional.push(a.trim().trim_matches(['"', '\''])),
                 }
-            } else {
-                positional.push(a.trim_matches(['"', '\'']));
+            }
+            let Some(ctx) = positional.get(1).copied() else {
+                continue;
+            };
+            if dockerfiles.is_empty() {
+                out.extend(resolve(dir, Some(ctx), None).map(|p| (line, p)));
+            }
+            // Tilt resolves `dockerfile=` from the Tiltfile's directory.
+            for d in dockerfiles {
+                out.extend(join(dir, d).map(|p| (line, p)));
             }
         }
-        let Some(ctx) = positional.get(1).copied() else {
-            continue;
-        };
-        // Tilt resolves `dockerfile=` from the Tiltfile's directory.
-        let path = match dockerfile {
-            Some(d) => join(dir, d),
-            None => resolve(dir, Some(ctx), None),
-        };
-        out.extend(path.map(|p| (i + 1, p)));
     }
+    out.sort();
+    out.dedup();
     out
+}
+
+/// The top-level, comma-separated arguments of a call whose text starts right after
+/// its `(`, up to the matching `)`; brackets and quotes nest.
+fn call_arguments(rest: &str) -> Vec<&str> {
+    let mut args = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut start = 0;
+    for (i, c) in rest.char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth > 0 => depth -= 1,
+            ')' => {
+                args.push(&rest[start..i]);
+                break;
+            }
+            ',' if depth == 0 => {
+                args.push(&rest[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    args.into_iter()
+        .map(str::trim)
+        .filter(|a| !a.is_empty() && !a.starts_with('#'))
+        .collect()
 }
 
 /// `build.artifacts[]` (and profiles') `context:` + `docker.dockerfile:` in skaffold.
@@ -310,6 +394,14 @@ mod tests {
             vec![
                 (1, "deploy/api.Dockerfile".to_string()),
                 (2, "web/Dockerfile".to_string())
+            ]
+        );
+        let restart = "dockerfile = 'tilt.dockerfile'\nif debug:\n    dockerfile = 'tilt.debug.dockerfile'\n\ndocker_build_with_restart(\n    'ghcr.io/acme/app',\n    '.',\n    dockerfile = dockerfile,\n    only=[\n      './bin',\n    ],\n)\n";
+        assert_eq!(
+            built_by_tool("Tiltfile", restart),
+            vec![
+                (5, "tilt.debug.dockerfile".to_string()),
+                (5, "tilt.dockerfile".to_string())
             ]
         );
         let sk = "apiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n    - image: api\n      context: services/api\n      docker:\n        dockerfile: Dockerfile.dev\n    - image: web\n      jib: {}\n";

@@ -650,9 +650,7 @@ impl Facts {
                     kind: RefKind::Builds,
                     source: Source::Workflow,
                     target: arg("target").map(str::to_string),
-                    check_only: with_flag(with, "push") == Some(false)
-                        && with_flag(with, "load") != Some(true)
-                        && with.and_then(|w| w.get("outputs")).is_none(),
+                    check_only: check_only_build(with),
                     compose_up: None,
                 });
             }
@@ -831,6 +829,25 @@ impl Facts {
         self.kept.host_starts.extend(host_starts::host_starts(file));
     }
 
+    /// What a build tool's configuration builds (bake, skaffold, `devcontainer.json`,
+    /// Tiltfile): a reference from it to each Dockerfile. Also called for a Tiltfile
+    /// that no rule reads ([`builds::is_build_tool_text`]): which images only a
+    /// development tool builds must not depend on the rules selected.
+    pub fn build_tool_refs(&mut self, path: &str, text: &str) {
+        for (line, to) in builds::built_by_tool(path, text) {
+            self.references.push(Reference {
+                from: path.to_string(),
+                line,
+                to,
+                kind: RefKind::Builds,
+                source: Source::Config,
+                target: None,
+                check_only: false,
+                compose_up: None,
+            });
+        }
+    }
+
     /// Any file, after its kind's own extractor: what build tools' configurations
     /// build (bake, skaffold, `devcontainer.json`, Tiltfile), `docker build` lines in
     /// files not read as commands elsewhere (other CI systems), words that name
@@ -858,18 +875,7 @@ impl Facts {
                 self.mentions.push((file.path.clone(), line, word, source));
             }
         }
-        for (line, to) in builds::built_by_tool(&file.path, text) {
-            self.references.push(Reference {
-                from: file.path.clone(),
-                line,
-                to,
-                kind: RefKind::Builds,
-                source: Source::Config,
-                target: None,
-                check_only: false,
-                compose_up: None,
-            });
-        }
+        self.build_tool_refs(&file.path, text);
         // Files whose commands the walk already reads (scripts, workflow steps,
         // Makefiles, docs code blocks, Dockerfile `RUN`s) are not read twice.
         let name = file_name(&file.path);
@@ -966,6 +972,14 @@ fn build_push_dockerfile(step: &YamlNode) -> Option<String> {
     }
 }
 
+/// A `docker/build-push-action` step that keeps nothing: `push: false` with no `load:`
+/// or `outputs:`. It checks that the image builds; its tags name nothing published.
+fn check_only_build(with: Option<&YamlNode>) -> bool {
+    with_flag(with, "push") == Some(false)
+        && with_flag(with, "load") != Some(true)
+        && with.and_then(|w| w.get("outputs")).is_none()
+}
+
 /// The image names one job's `docker/build-push-action` steps publish: their literal
 /// `tags:`, or, for `tags: ${{ steps.ID.outputs.tags }}`, the `images:` of the
 /// `docker/metadata-action` step `ID` of the same job.
@@ -986,6 +1000,12 @@ fn published_by(steps: &[YamlNode]) -> Vec<containers::Published> {
         .iter()
         .filter(|s| uses(s, "docker/build-push-action@"))
     {
+        // A check that the image builds (`push: false`, nothing loaded or exported)
+        // publishes nothing under its tags (round 9: `tags: jumpserver/core:stage-build`
+        // of a pull-request check made the released image look like a base image).
+        if check_only_build(step.get("with")) {
+            continue;
+        }
         let Some(dockerfile) = build_push_dockerfile(step) else {
             continue;
         };
@@ -1805,6 +1825,22 @@ impl Repository {
     pub fn builders<'a>(&'a self, dockerfile: &'a str) -> impl Iterator<Item = &'a Reference> {
         self.references_to(dockerfile)
             .filter(|r| r.kind == RefKind::Builds)
+    }
+
+    /// Whether this Dockerfile is built only by development tools: every builder is a
+    /// Tiltfile (`docker_build(…, dockerfile='tilt.dockerfile')`) or a dev container's
+    /// `devcontainer.json`, which build images for a developer's inner loop on a local
+    /// cluster or editor, never a release (round 9: external-secrets' `tilt.dockerfile`).
+    pub fn built_only_for_development(&self, dockerfile: &str) -> bool {
+        let mut builders = self.builders(dockerfile).peekable();
+        builders.peek().is_some()
+            && builders.all(|r| {
+                let name = file_name(&r.from).to_ascii_lowercase();
+                name == "tiltfile"
+                    || name.ends_with(".tiltfile")
+                    || name == "devcontainer.json"
+                    || name == ".devcontainer.json"
+            })
     }
 
     /// Whether anything in the repository builds this Dockerfile; see [`Repository::builders`].

@@ -59,7 +59,9 @@ Not reported, to stay precise:
   on a declared network and IPAM `subnet:` / `gateway:` / `ip_range:`;
 - addresses the line says to replace (`# Replace with the collector's IP`),
   placeholder-like sequences (`10.1.2.3`), and Python sample data
-  (`example_payload = {…}`, `MOCK_RESPONSE = …`, an integration's `tests = {"payload": …}`), form placeholders
+  (`example_payload = {…}`, `MOCK_RESPONSE = …`, an integration's `tests = {"payload": …}`,
+  the `default`/`example` of a field described with a `label`: `{"name": "ip", "label":
+  "IP", "default": "192.168.1.1"}`), form placeholders
   (`placeholder="192.168.100.1"`), and expected values of test assertions
   (`is( '2001:41d0::1', resolv(…) )` in a tool's self-test, `assert`, `expect(…)`),
   anything in a shipped tool's own self-test code (a Perl `sub tests_…{`, a shell
@@ -68,6 +70,7 @@ Not reported, to stay precise:
 - anything that is a version or an OID rather than an address (`v1.2.3.4`,
   `version="2.10.3.1"`, `1.3.6.1.4.1…`), and addresses after "example",
   "e.g." or "such as" on the same line (help texts);
+- fake-data generators (`utils/generate_fake_data/`, `fake_data/`);
 - tests (Helm chart-testing values in `charts/<chart>/ci/` too), examples,
   development environments, archives, vendored and generated code, Markdown and other prose,
   OpenAPI/Swagger descriptions (their addresses are examples),
@@ -392,6 +395,13 @@ fn sample_data_ranges(py: &PythonTree, text: &str) -> Vec<Range<usize>> {
                 return false;
             }
         }
+        // A field described for a form or a template preview (`{"name": "ip", "label":
+        // "IP", "default": "192.168.1.1"}`): the value shown as a sample, not one the
+        // code connects to.
+        if n.kind() == "dictionary" {
+            out.extend(described_field_samples(n, text));
+            return true;
+        }
         if n.kind() != "assignment" {
             return true;
         }
@@ -421,6 +431,41 @@ fn sample_data_ranges(py: &PythonTree, text: &str) -> Vec<Range<usize>> {
         !sample
     });
     out
+}
+
+/// In a Python dict that describes a field for people (it has a `label`, `help_text`,
+/// `description` or `title` key), the ranges of its sample values: `default`,
+/// `example`, `sample`, `placeholder` (a notification template's preview context,
+/// round 9).
+fn described_field_samples(dict: tree_sitter::Node<'_>, text: &str) -> Vec<Range<usize>> {
+    let key_of = |pair: tree_sitter::Node<'_>| {
+        pair.child_by_field_name("key")
+            .filter(|k| k.kind() == "string")
+            .and_then(|k| text.get(k.start_byte()..k.end_byte()))
+            .map(|k| k.trim_matches(['"', '\'']).to_ascii_lowercase())
+    };
+    let mut cursor = dict.walk();
+    let pairs: Vec<tree_sitter::Node<'_>> = dict
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "pair")
+        .collect();
+    let described = pairs.iter().any(|p| {
+        key_of(*p)
+            .is_some_and(|k| matches!(k.as_str(), "label" | "help_text" | "description" | "title"))
+    });
+    if !described {
+        return Vec::new();
+    }
+    pairs
+        .iter()
+        .filter(|p| {
+            key_of(**p).is_some_and(|k| {
+                matches!(k.as_str(), "default" | "example" | "sample" | "placeholder")
+            })
+        })
+        .filter_map(|p| p.child_by_field_name("value"))
+        .map(|v| v.start_byte()..v.end_byte())
+        .collect()
 }
 
 /// Host addresses in `text`: (address, span).
@@ -558,6 +603,13 @@ fn skip_file(cx: &FileCx<'_>) -> bool {
         || lower.contains("/inventory/")
         || lower.starts_with("inventories/")
         || lower.contains("/inventories/")
+        // A fake-data generator (`utils/generate_fake_data/`, `fake_data/`): its
+        // addresses are made-up rows for a demo database, nothing connects to them.
+        || lower
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|d| ["fake_data", "fake-data", "fakedata"].iter().any(|w| d.contains(w)))
         || matches!(
             ext.as_str(),
             "log" | "pem" | "crt" | "cer" | "key" | "pub" | "map"

@@ -46,6 +46,9 @@ target; a helper marked `@deprecated`) is not judged, nor a target named as a ba
   handler as an unprivileged sandbox user whatever the image says;
 - the image is a `FROM scratch` bundle with no `ENTRYPOINT` or `CMD` (an OLM
   bundle, a data or artefact image): no process runs from it;
+- the file is the image of a Docker container action (an `action.yml` beside it
+  with `runs: using: docker` and `image: Dockerfile`): GitHub runs container actions
+  as root by design and documents that they must not set `USER`;
 - the file is clearly a build, test or development image (`Dockerfile.dev`,
   `ci.Dockerfile`, `.devcontainer/`, a final stage named `test` or `build`).
 
@@ -70,7 +73,9 @@ image built on it is judged on its own `USER`.
 
 Severity: medium. Root in the container is not exploitable by itself; it turns
 any other bug into root in the container and a step closer to the host, a real
-weakness to fix before release. Tests and examples are capped at low; build,
+weakness to fix before release. Tests and examples are capped at low, and so are
+images that only a Tiltfile or a `devcontainer.json` builds (a developer's inner
+loop: `docker_build('app', '.', dockerfile='tilt.dockerfile')`); build,
 test and development images (`Dockerfile.dev`, `.devcontainer/`) are skipped.
 
 ## Example
@@ -188,6 +193,15 @@ impl Rule for RunsAsRoot {
     /// Dockerfile whose built stage sets a non-root `USER`: the image inherits it.
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
         let model = repo.model;
+        // The image of a Docker container action: GitHub runs it as root by design
+        // (its workspace and `GITHUB_*` files are root-owned), and `USER` breaks it.
+        own.retain(|f| !is_container_action_image(repo, &f.path));
+        // An image only a Tiltfile or a dev container builds is a development image.
+        for f in own.iter_mut() {
+            if f.severity > Severity::Low && model.built_only_for_development(&f.path) {
+                f.severity = Severity::Low;
+            }
+        }
         own.retain(|f| {
             if !f.message.contains("never sets `USER`") || is_candidate(f) {
                 return true;
@@ -351,6 +365,32 @@ fn judge_stage(
             }
         }
     }
+}
+
+/// Whether `dockerfile` is the image of a Docker container action: an `action.yml` (or
+/// `action.yaml`) in its directory runs `using: docker` with `image:` naming this file.
+/// GitHub documents that such actions run as the default (root) user and must not set
+/// `USER`: the workspace and the runner's files are owned by root.
+fn is_container_action_image(repo: &RepoCx<'_>, dockerfile: &str) -> bool {
+    let (dir, file) = dockerfile.rsplit_once('/').unwrap_or(("", dockerfile));
+    ["action.yml", "action.yaml"].iter().any(|name| {
+        let path = if dir.is_empty() {
+            (*name).to_string()
+        } else {
+            format!("{dir}/{name}")
+        };
+        let Some(text) = repo.read_text(&path) else {
+            return false;
+        };
+        let value = |key: &str| {
+            text.lines().find_map(|l| {
+                let v = l.trim().strip_prefix(key)?;
+                Some(v.trim().trim_matches(['\'', '"']).to_string())
+            })
+        };
+        value("using:").is_some_and(|u| u == "docker")
+            && value("image:").is_some_and(|i| i.trim_start_matches("./") == file)
+    })
 }
 
 /// The stage a finding is about, by its message (`the `NAME` target …`), else the

@@ -59,6 +59,11 @@ Not reported, because there `print` is the user interface:
   logging handler class and in the methods of a class that is itself a logger
   (`class Logger:` whose `log()` prints timestamped lines): writing records out is
   their job;
+- prints of text coloured for a terminal (an ANSI escape such as `"\033[91m"`,
+  colorama's `Fore.`/`Style.`, termcolor's `colored(`, `click.style(`, or colour
+  constants closed by a reset: `f"{YELLOW}Skip {path}{RESET}"`): a person watching a
+  console reads them (a maintainers' translation tool, a job's live output); a log
+  pipeline would store the escapes as noise, so they are not diagnostics;
 - `print(..., file=f)` to something other than `sys.stdout`/`sys.stderr` (file output),
   and `print(json.dumps(...))` (machine-readable output: a plugin protocol, a hook);
 - a module whose prints all sit in plugin hooks only a maintainer script drives: a
@@ -148,6 +153,7 @@ impl Rule for PrintInLibrary {
                 })
             })
             .filter(|c| !prints_json(*c, &m))
+            .filter(|c| !prints_in_colour(*c, text))
             .filter(|c| match util::kwarg(*c, "file", text) {
                 None => true,
                 Some(v) => matches!(m.resolve(v).as_deref(), Some("sys.stdout" | "sys.stderr")),
@@ -477,6 +483,37 @@ fn prints_json(call: tree_sitter::Node<'_>, m: &Module<'_>) -> bool {
             && m.callee(*a)
                 .is_some_and(|n| n.ends_with("json.dumps") || n.ends_with("model_dump_json"))
     })
+}
+
+/// Whether the call's arguments colour the text for a terminal: an ANSI escape
+/// (`"\033[91m"`, `"\x1b[0m"`), colorama's `Fore.`/`Style.`, termcolor's `colored(`,
+/// `click.style(`, or colour constants (`f"{YELLOW}Skip {path}{RESET}"`). Text
+/// coloured for a human watching a terminal is a command's interface (a maintainers'
+/// translation CLI, a job's live console), not a diagnostic meant for a log pipeline,
+/// which would store the escapes as noise.
+fn prints_in_colour(call: tree_sitter::Node<'_>, text: &str) -> bool {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return false;
+    };
+    let Some(a) = text.get(args.byte_range()) else {
+        return false;
+    };
+    if ["\\033[", "\\x1b[", "\\x1B[", "\\u001b[", "\\u001B[", "\\e["]
+        .iter()
+        .any(|e| a.contains(e))
+        || ["Fore.", "Style.", "colored(", "click.style(", "termcolor"]
+            .iter()
+            .any(|e| a.contains(e))
+    {
+        return true;
+    }
+    const COLOURS: &[&str] = &[
+        "RED", "GREEN", "YELLOW", "BLUE", "CYAN", "MAGENTA", "RESET", "ENDC", "BOLD",
+    ];
+    a.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+        .any(|w| COLOURS.contains(&w))
+        && a.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+            .any(|w| matches!(w, "RESET" | "ENDC" | "RESET_ALL"))
 }
 
 fn uses_sys_argv(m: &Module<'_>) -> bool {

@@ -39,7 +39,12 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
   success: it tests a name the `try` assigned (`fv = lookup(); … if fv is None:
   return 404`), or the `try` returns on success and the function then returns an
   explicit value (`return True` in the `try`, `return False` after it);
-- `return None` where `None` is a designed answer: the function is annotated
+- a chain of candidates: the `try` returns on success, the handler passes on to
+  the next candidate (further `try`s or `if`s) and the chain ends in an explicit
+  outcome (`raise ValueError("unknown format")`, `return False`): decoding hex, then
+  base64, then raising; sniffing formats, then answering `False`;
+- `return None` where `None` is a designed answer: the function's docstring says
+  so (`"""Returns None when the CN cannot be extracted."""`), it is annotated
   `-> Optional[...]` / `-> X | None`, or named `try_*`, `maybe_*`, `find_*`,
   `is_*`, `has_*`, `can_*`, `detect_*`, `*_or_none`;
 - a print-only handler in an interactive command-line tool (argparse, click,
@@ -47,7 +52,8 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
   class that is itself a logger (`class Logger:`), where printing is the logging. A
   cron-run collector script that prints and carries on is still reported;
 - best-effort clean-up: a `try` whose body only closes, removes, clears or stops
-  something (`conn.close()`, `os.remove(tmp)`, `cache.clear()`), or only prints (`print(prefix,
+  something (`conn.close()`, `os.remove(tmp)`, `cache.clear()`), only awaits a
+  task being torn down (`await task`: reaping it), or only prints (`print(prefix,
   end="")`, `sys.stderr.write(...)`: output to a closed pipe is not a lost error), and handlers inside `__del__`,
   `__exit__`, `close`, `cleanup`, `shutdown` and friends;
 - a `try` that imports something (an optional-dependency probe; see
@@ -308,6 +314,11 @@ fn none_is_designed(clause: Node<'_>, m: &Module<'_>) -> bool {
             return true;
         }
     }
+    // The docstring promises `None` on failure ("returns None when the CN cannot be
+    // extracted", "失败时返回 None").
+    if function_docstring(func, m).is_some_and(|d| d.contains("None")) {
+        return true;
+    }
     let name = util::function_name(func, m.text).trim_start_matches('_');
     [
         "try_", "maybe_", "find_", "is_", "has_", "can_", "detect_", "guess_", "probe_",
@@ -383,6 +394,9 @@ fn failure_is_checked_after(clause: Node<'_>, m: &Module<'_>) -> bool {
     let Some(body) = try_stmt.child_by_field_name("body") else {
         return false;
     };
+    if candidates_end_explicitly(try_stmt, body, m) {
+        return true;
+    }
     let Some(next) = statement_after(try_stmt) else {
         return false;
     };
@@ -409,6 +423,67 @@ fn failure_is_checked_after(clause: Node<'_>, m: &Module<'_>) -> bool {
         }
         _ => false,
     }
+}
+
+/// A chain of candidates: the `try` returns on success, the handler passes on to the
+/// next candidate (more `try`s or `if`s that return on success), and the chain ends in
+/// an explicit outcome: `raise ValueError("unknown format")` or `return False`
+/// (`_decode_signature` trying hex, then base64, then raising; `is_encrypted_data`
+/// sniffing formats, then answering `False`). The failure is not lost: it is the
+/// answer "not this candidate", and the caller gets an error or a value when none fits.
+fn candidates_end_explicitly(try_stmt: Node<'_>, body: Node<'_>, m: &Module<'_>) -> bool {
+    if !m.in_scope(body).any(|n| n.kind() == "return_statement") {
+        return false;
+    }
+    let mut cur = try_stmt;
+    for _ in 0..32 {
+        let Some(next) = statement_after_chain(cur) else {
+            return false;
+        };
+        match next.kind() {
+            "raise_statement" => return true,
+            "return_statement" => {
+                return util::statements(next)
+                    .first()
+                    .is_some_and(|v| m.text(*v) != "None");
+            }
+            "try_statement" | "if_statement" => cur = next,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Like [`statement_after`], also leaving the body of an enclosing `try` (a candidate
+/// nested in a wider `try`), whose next statement runs when the body completes.
+fn statement_after_chain(stmt: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = stmt;
+    loop {
+        if let Some(n) = cur.next_named_sibling() {
+            return (n.kind() != "comment")
+                .then_some(n)
+                .or_else(|| statement_after_chain(n));
+        }
+        let mut up = cur.parent()?;
+        while matches!(up.kind(), "block" | "else_clause" | "elif_clause") {
+            up = up.parent()?;
+        }
+        if !matches!(
+            up.kind(),
+            "if_statement" | "with_statement" | "try_statement"
+        ) {
+            return None;
+        }
+        cur = up;
+    }
+}
+
+/// The docstring of a function: its first statement, when that is a string.
+fn function_docstring<'t>(func: Node<'_>, m: &Module<'t>) -> Option<&'t str> {
+    let body = func.child_by_field_name("body")?;
+    let first = util::statements(body).into_iter().next()?;
+    let e = util::expr_of(first)?;
+    (e.kind() == "string").then(|| m.text(e))
 }
 
 /// The statement that runs after `stmt`, leaving enclosing `if`/`with` blocks when
@@ -526,7 +601,8 @@ fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
             let Some(e) = util::expr_of(*s) else {
                 return false;
             };
-            let e = if e.kind() == "await" {
+            let awaited = e.kind() == "await";
+            let e = if awaited {
                 match e.named_child(0) {
                     Some(x) => x,
                     None => return false,
@@ -534,6 +610,11 @@ fn is_cleanup(clause: Node<'_>, m: &Module<'_>) -> bool {
             } else {
                 e
             };
+            // `await task` after the task was stopped or failed: reaping it, whatever
+            // it raises on the way out (its error is already in hand or moot).
+            if awaited && matches!(e.kind(), "identifier" | "attribute") {
+                return true;
+            }
             if e.kind() != "call" {
                 return false;
             }

@@ -27,7 +27,9 @@ CVE-2020-14343) and is a `TypeError` since PyYAML 6.
 Reported: `yaml.load(x)` / `yaml.load_all(x)` without a loader;
 `Loader=yaml.Loader`, `UnsafeLoader`, `CLoader`, `CUnsafeLoader` (high);
 `FullLoader`/`CFullLoader` and `yaml.full_load` (medium: fixed against known
-exploits since 5.4, still builds arbitrary Python objects);
+exploits since 5.4, still builds arbitrary Python objects; low when the document is
+the deployment's own configuration file, `with open(BACKEND_CONF_YAML) as f` or
+`open(config_file)`: whoever writes it already configures the service);
 `yaml.unsafe_load`/`unsafe_load_all`; ruamel `YAML(typ="unsafe")`. Not reported:
 `safe_load`, `SafeLoader`, `CSafeLoader`, `BaseLoader`, and loaders that are not
 PyYAML's own (`Loader=AnsibleLoader`, `Loader=ConfigLoader`): those are almost
@@ -120,7 +122,7 @@ impl Rule for YamlUnsafeLoad {
                                     call.byte_range(),
                                     format!("`{name}(..., Loader={which})` builds arbitrary Python objects from the document; use `SafeLoader`/`yaml.safe_load`"),
                                 );
-                                f.severity = Severity::Medium;
+                                f.severity = full_loader_severity(call, &m);
                             }
                         },
                     }
@@ -138,7 +140,7 @@ impl Rule for YamlUnsafeLoad {
                         call.byte_range(),
                         format!("`{name}()` builds arbitrary Python objects from the document; use `yaml.safe_load`"),
                     );
-                    f.severity = Severity::Medium;
+                    f.severity = full_loader_severity(call, &m);
                 }
                 n if n.ends_with("YAML") && n.starts_with("ruamel") => {
                     if let Some(t) = util::kwarg(call, "typ", text) {
@@ -186,4 +188,66 @@ fn rename_edit(f: Node<'_>, m: &Module<'_>) -> Option<(std::ops::Range<usize>, S
         }
         _ => None,
     }
+}
+
+/// `FullLoader` is medium, and low when the document is the deployment's own
+/// configuration file: the call reads a handle from `with open(CONFIG_PATH) as f`
+/// (or `open(…)` directly) whose path is a constant (`BACKEND_CONF_YAML`) or a name
+/// that says configuration (`config_file`, `settings_path`). Whoever writes that file
+/// already configures the service, and FullLoader refuses the known code-running tags
+/// since PyYAML 5.4 (round 9: mathesar's SSO and storage configuration).
+fn full_loader_severity(call: tree_sitter::Node<'_>, m: &Module<'_>) -> Severity {
+    if reads_config_file(call, m) {
+        Severity::Low
+    } else {
+        Severity::Medium
+    }
+}
+
+fn reads_config_file(call: tree_sitter::Node<'_>, m: &Module<'_>) -> bool {
+    let Some(arg) = util::positional(call).first().copied() else {
+        return false;
+    };
+    let config_path = |open_call: tree_sitter::Node<'_>| {
+        m.callee(open_call).as_deref() == Some("open")
+            && util::positional(open_call).first().is_some_and(|p| {
+                let t = m.text(*p);
+                let last = t.rsplit('.').next().unwrap_or(t);
+                let constant = !last.is_empty()
+                    && last
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                let lower = last.to_ascii_lowercase();
+                (p.kind() == "identifier" || p.kind() == "attribute")
+                    && (constant || lower.contains("conf") || lower.contains("settings"))
+            })
+    };
+    if arg.kind() == "call" {
+        return config_path(arg);
+    }
+    if arg.kind() != "identifier" {
+        return false;
+    }
+    let handle = m.text(arg);
+    let mut cur = call.parent();
+    while let Some(n) = cur {
+        if n.kind() == "with_statement" {
+            let bound = util::descendants(n)
+                .filter(|d| d.kind() == "as_pattern")
+                .any(|a| {
+                    a.child_by_field_name("alias")
+                        .is_some_and(|al| m.text(al).trim() == handle)
+                        && a.named_child(0)
+                            .is_some_and(|v| v.kind() == "call" && config_path(v))
+                });
+            if bound {
+                return true;
+            }
+        }
+        if n.kind() == "function_definition" {
+            break;
+        }
+        cur = n.parent();
+    }
+    false
 }

@@ -49,7 +49,9 @@ default, in shipped code or configuration, is high; a weak or well-known default
 any value in a committed dotenv file (a default everyone who runs it shares) is
 medium; in a comment or a CI workflow only a generated-looking value (16+
 characters, high entropy) is reported, at low; development environments
-(`.devcontainer/`, `settings/dev.py`, `.env.development`) are low.
+(`.devcontainer/`, `settings/dev.py`, `.env.development`) and Ansible playbooks
+whose plays all target lab or test machines (`hosts: testhost`, `hosts: localhost`)
+are low.
 
 What it does not report, to stay precise:
 - references: `os.environ["DB_PASSWORD"]`, `os.getenv(…)`, `${DB_PASSWORD}`,
@@ -164,6 +166,10 @@ fn severity_of(cx: &FileCx<'_>, value: &str, on_comment: bool) -> Option<Severit
     if crate::roles::is_example_file(&cx.file.path) {
         return Some(Severity::Low);
     }
+    // A playbook for a lab: every play targets test hosts (`hosts: testhost`).
+    if lab_playbook(cx) {
+        return Some(Severity::Low);
+    }
     if detect::is_weak_default(value) || is_dotenv(&cx.file.path) {
         return Some(Severity::Medium);
     }
@@ -180,6 +186,49 @@ fn is_ci_workflow(cx: &FileCx<'_>) -> bool {
         || path.starts_with(".circleci/")
         || path == ".travis.yml"
         || path == "azure-pipelines.yml"
+}
+
+/// An Ansible playbook whose plays all target lab or test machines (`- hosts: testhost`,
+/// `hosts: lab-servers`, `hosts: localhost`): its passwords open a test bench the
+/// maintainers run it against, not a deployment; committed credentials there are
+/// hygiene (use Ansible Vault), not a leak of production access (round 9: jumpserver's
+/// `utils/playbooks/change_password`).
+fn lab_playbook(cx: &FileCx<'_>) -> bool {
+    if cx.kind != FileKind::Yaml {
+        return false;
+    }
+    let mut plays = 0;
+    for line in cx.file.text.lines() {
+        let t = line.trim_start();
+        let t = t.strip_prefix("- ").map_or(t, str::trim_start);
+        // A play's `hosts:` sits at the top of the document's list (indent 0 or 2).
+        if line.len() - line.trim_start().len() > 2 {
+            continue;
+        }
+        let Some(v) = t.strip_prefix("hosts:") else {
+            continue;
+        };
+        let v = v.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+        let lab = !v.is_empty()
+            && v.split([',', ':', '&', '!', ' '])
+                .filter(|h| !h.is_empty())
+                .all(|h| {
+                    h == "localhost"
+                        || h == "127.0.0.1"
+                        || h.split(['-', '_', '.']).next().is_some_and(|w| {
+                            w.starts_with("test")
+                                || matches!(
+                                    w,
+                                    "lab" | "labs" | "sandbox" | "demo" | "dev" | "devel" | "local"
+                                )
+                        })
+                });
+        if !lab {
+            return false;
+        }
+        plays += 1;
+    }
+    plays > 0
 }
 
 /// A committed dotenv file (`.env`, `prod.env`): whatever it holds is a default shared by
