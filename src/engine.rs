@@ -13,7 +13,7 @@ use crate::classify::InventoryEntry;
 use crate::classify::{self, FileKind, NameClass};
 use crate::config::Config;
 use crate::embed;
-use crate::finding::{Finding, Severity};
+use crate::finding::{FilePath, Finding, Severity};
 use crate::parse::{
     dockerfile,
     python::PythonFile,
@@ -229,6 +229,8 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
     let mut directives: HashMap<String, Vec<Suppression>> = HashMap::new();
     let mut workflow_facts = Vec::new();
     let mut model_facts = crate::model::Facts::default();
+    // One copy of each path, message and snippet across the findings (most repeat).
+    let mut strings = crate::finding::Interner::default();
     // Outcomes are merged while the walk goes on: held in the channel until the end,
     // every file's findings and facts were in memory twice.
     let ignore_counts = std::thread::scope(|s| {
@@ -290,7 +292,11 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             if !o.suppressions.is_empty() {
                 directives.insert(o.entry.path.clone(), o.suppressions);
             }
-            report.findings.extend(o.findings);
+            report.findings.reserve(o.findings.len());
+            for mut f in o.findings {
+                strings.intern_finding(&mut f);
+                report.findings.push(f);
+            }
             report.diagnostics.extend(o.diagnostics);
             report.secrets.extend(o.secrets);
             report.inventory.push(o.entry);
@@ -363,15 +369,17 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             }
             f.severity = cfg.severity_for(f.rule, cross_file_severity(&f));
             if directives
-                .get(&f.path)
+                .get(f.path.as_str())
                 .is_some_and(|d| suppress::is_suppressed(&f, d))
             {
                 report.stats.suppressed += 1;
                 continue;
             }
+            strings.intern_finding(&mut f);
             report.findings.push(f);
         }
     }
+    drop(strings);
     // Rules revise their own per-file findings with what the whole repository shows.
     let settling: Vec<&dyn Rule> = rules
         .iter()
@@ -492,11 +500,11 @@ fn take_rule_findings(findings: &mut Vec<Finding>, rule: &str) -> Vec<Finding> {
         let empty = Finding {
             rule: "",
             severity: Severity::Info,
-            message: String::new(),
-            path: String::new(),
+            message: Default::default(),
+            path: FilePath::default(),
             span: 0..0,
             region: Default::default(),
-            snippet: String::new(),
+            snippet: Default::default(),
             related: Vec::new(),
             grouped: false,
             fix: None,
@@ -710,7 +718,7 @@ fn process_file(
                 .any(|d| d.message.contains("budget") || d.message.contains("out of time"))
         {
             diags.push(Diagnostic {
-                path: cx.file.path.clone(),
+                path: cx.file.path.to_string(),
                 line: None,
                 message: format!(
                     "time budget of {:?} for this file ran out while parsing; the remaining checks were skipped",
@@ -740,7 +748,7 @@ fn process_file(
     for mut f in findings {
         f.region = file.region(&f.span);
         if f.snippet.is_empty() {
-            f.snippet = crate::redact::masked_line(&file, f.region.start.line, &spans);
+            f.snippet = crate::redact::masked_line(&file, f.region.start.line, &spans).into();
         }
         crate::redact::mask_finding(&mut f, &values);
         f.severity = cfg.severity_for(f.rule, cap_for_role(cx.role, f.severity));
@@ -767,6 +775,8 @@ fn check_helm_template(
     outcome: &mut FileOutcome,
 ) {
     let path = cx.file.path.as_str();
+    // One shared copy of the path for every finding of the file.
+    let shared = cx.file.path.clone();
     let rendered = crate::parse::helm::render(&cx.file.text, &chart.chart);
     let file = SourceFile::new(path, rendered.text.clone());
     let view = rules::HelmView {
@@ -816,7 +826,7 @@ fn check_helm_template(
         }
         model_facts(outcome, |m| m.deploy_tool_doc(path, root));
         record_probe(outcome, root, &hcx);
-        each_rule(rules, path, &mut local, diags, None, |r, s| {
+        each_rule(rules, &shared, &mut local, diags, None, |r, s| {
             r.check_k8s(root, &hcx, s)
         });
     }
@@ -929,7 +939,7 @@ fn cross_file_severity(f: &Finding) -> Severity {
 /// Runs one hook of every rule, turning a panic into a diagnostic.
 fn each_rule<'r>(
     rules: &'r [Box<dyn Rule>],
-    path: &str,
+    path: &FilePath,
     findings: &mut Vec<Finding>,
     diags: &mut Vec<Diagnostic>,
     map: Option<&crate::mapped::MappedText>,
@@ -981,6 +991,8 @@ fn check_file(
     charts: &crate::charts::Charts,
 ) {
     let path = cx.file.path.as_str();
+    // One shared copy of the path for every finding of the file.
+    let shared = cx.file.path.clone();
     let text = cx.file.text.as_str();
     let mut shells: Vec<embed::Embedded> = Vec::new();
     let parse_diag = |diags: &mut Vec<Diagnostic>, offset: usize, what: &str| {
@@ -1011,15 +1023,20 @@ fn check_file(
                 outcome.parse_error = true;
             }
             model_facts(outcome, |m| m.dockerfile(cx.file, &df));
-            each_rule(rules, path, findings, diags, None, |r, s| {
+            each_rule(rules, &shared, findings, diags, None, |r, s| {
                 r.check_dockerfile(&df, cx, s)
             });
             // The RUN shells the Docker rules parsed (once, cached on `df`).
             for run in embed::dockerfile_runs(&df) {
                 for script in &run.scripts {
-                    each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
-                        r.check_shell(script, cx, s)
-                    });
+                    each_rule(
+                        rules,
+                        &shared,
+                        findings,
+                        diags,
+                        Some(&script.code),
+                        |r, s| r.check_shell(script, cx, s),
+                    );
                     model_facts(outcome, |m| m.shell_sourcing(path, cx.role, script));
                 }
             }
@@ -1087,14 +1104,14 @@ fn check_file(
             };
             match kind {
                 FileKind::Compose => {
-                    each_rule(rules, path, findings, diags, None, |r, s| {
+                    each_rule(rules, &shared, findings, diags, None, |r, s| {
                         r.check_compose(&y, cx, s)
                     });
                     shells.extend(embed::compose_commands(&y));
                     model_facts(outcome, |m| m.compose(cx.file, &y));
                 }
                 FileKind::Workflow => {
-                    each_rule(rules, path, findings, diags, None, |r, s| {
+                    each_rule(rules, &shared, findings, diags, None, |r, s| {
                         r.check_workflow(&y, cx, s)
                     });
                     shells.extend(embed::workflow_runs(&y));
@@ -1102,7 +1119,7 @@ fn check_file(
                     model_facts(outcome, |m| m.workflow(cx.file, &y));
                 }
                 FileKind::Action => {
-                    each_rule(rules, path, findings, diags, None, |r, s| {
+                    each_rule(rules, &shared, findings, diags, None, |r, s| {
                         r.check_action(&y, cx, s)
                     });
                     shells.extend(embed::action_runs(&y));
@@ -1110,7 +1127,7 @@ fn check_file(
                     model_facts(outcome, |m| m.workflow(cx.file, &y));
                 }
                 FileKind::Dependabot => {
-                    each_rule(rules, path, findings, diags, None, |r, s| {
+                    each_rule(rules, &shared, findings, diags, None, |r, s| {
                         r.check_dependabot(&y, cx, s)
                     });
                 }
@@ -1122,7 +1139,7 @@ fn check_file(
                         if is_k8s_object(root) || kustomization {
                             model_facts(outcome, |m| m.deploy_tool_doc(path, root));
                             record_probe(outcome, root, cx);
-                            each_rule(rules, path, findings, diags, None, |r, s| {
+                            each_rule(rules, &shared, findings, diags, None, |r, s| {
                                 r.check_k8s(root, cx, s)
                             });
                             shells.extend(embed::k8s_commands(root));
@@ -1135,7 +1152,7 @@ fn check_file(
             // Parsed on first need: a file whose rules all stop at its role or its
             // text (most tests) is never handed to tree-sitter.
             let py = PythonFile::new(text);
-            each_rule(rules, path, findings, diags, None, |r, s| {
+            each_rule(rules, &shared, findings, diags, None, |r, s| {
                 r.check_python(&py, cx, s)
             });
             model_facts(outcome, |m| m.python(cx.file, &py, plan_facts));
@@ -1163,13 +1180,13 @@ fn check_file(
             }
         }
         FileKind::Markdown => {
-            each_rule(rules, path, findings, diags, None, |r, s| {
+            each_rule(rules, &shared, findings, diags, None, |r, s| {
                 r.check_markdown(cx, s)
             });
             model_facts(outcome, |m| m.markdown(cx.file));
         }
         FileKind::Manifest => {
-            each_rule(rules, path, findings, diags, None, |r, s| {
+            each_rule(rules, &shared, findings, diags, None, |r, s| {
                 r.check_manifest(cx, s)
             });
             model_facts(outcome, |m| m.manifest_or_text(cx.file));
@@ -1201,9 +1218,14 @@ fn check_file(
                 "shell syntax error (the file is checked where it could be parsed)",
             );
         }
-        each_rule(rules, path, findings, diags, Some(&script.code), |r, s| {
-            r.check_shell(&script, cx, s)
-        });
+        each_rule(
+            rules,
+            &shared,
+            findings,
+            diags,
+            Some(&script.code),
+            |r, s| r.check_shell(&script, cx, s),
+        );
         model_facts(outcome, |m| m.shell_sourcing(path, cx.role, &script));
         let source = match e.origin {
             ShellOrigin::Script => Some(crate::model::Source::Script),
@@ -1216,7 +1238,7 @@ fn check_file(
     }
     model_facts(outcome, |m| m.text_refs(cx.file, cx.kind));
     model_facts(outcome, |m| m.host_starts(cx.file));
-    each_rule(rules, path, findings, diags, None, |r, s| {
+    each_rule(rules, &shared, findings, diags, None, |r, s| {
         r.check_text(cx, s)
     });
 }
@@ -1242,7 +1264,7 @@ fn record_probe(outcome: &mut FileOutcome, doc: &yaml::YamlNode, cx: &FileCx<'_>
     model_facts(outcome, |m| {
         if let Some(at) = rules::k8s::first_probe(doc, cx) {
             m.k8s_probe(crate::model::ProbeSite {
-                path: at.path,
+                path: at.path.to_string(),
                 span: at.span,
                 region: at.region,
             });
@@ -1393,11 +1415,11 @@ mod tests {
         Finding {
             rule: "test/rule",
             severity,
-            message: String::new(),
-            path: path.to_string(),
+            message: Default::default(),
+            path: path.into(),
             span: 0..0,
             region: Default::default(),
-            snippet: String::new(),
+            snippet: Default::default(),
             related: Vec::new(),
             grouped: false,
             fix: None,
@@ -1423,8 +1445,8 @@ mod tests {
             let severity = Severity::ALL_DESC[i % 5];
             let mut f = finding_at(path, severity);
             f.region.start.line = i * 13 % 5;
-            f.message = ["x", "y"][i % 3 % 2].to_string();
-            f.snippet = i.to_string();
+            f.message = ["x", "y"][i % 3 % 2].to_string().into();
+            f.snippet = i.to_string().into();
             findings.push(f);
         }
         let mut expected = findings.clone();

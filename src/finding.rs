@@ -1,8 +1,10 @@
 //! What a rule reports: findings, their severity, related locations and fixes.
 
+use std::borrow::Borrow;
 use std::fmt;
-use std::ops::Range;
+use std::ops::{Deref, Range};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -110,12 +112,13 @@ impl std::ops::DerefMut for Fix {
 /// What a [`Fix`] says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixParts {
-    /// Imperative one-line description ("Add --no-install-recommends").
-    pub title: String,
+    /// Imperative one-line description ("Add --no-install-recommends"); shared, as the
+    /// finding's strings are (most fixes of a rule say the same).
+    pub title: SharedStr,
     /// Safe fixes apply by default, unsafe ones need `--unsafe`.
     pub safety: Safety,
     /// Why an unsafe fix is unsafe (shown to the user); empty for safe fixes.
-    pub caveat: String,
+    pub caveat: SharedStr,
     /// Edits sorted by start and non-overlapping.
     pub edits: Vec<Edit>,
     /// The file the edits apply to when it is not the finding's own (a repository-level
@@ -127,9 +130,9 @@ impl Fix {
     /// A fix that keeps behaviour.
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
         Fix(Box::new(FixParts {
-            title: title.into(),
+            title: SharedStr::from(title.into()),
             safety: Safety::Safe,
-            caveat: String::new(),
+            caveat: SharedStr::default(),
             edits: normalize_edits(edits),
             target: None,
         }))
@@ -142,9 +145,9 @@ impl Fix {
         edits: Vec<Edit>,
     ) -> Self {
         Fix(Box::new(FixParts {
-            title: title.into(),
+            title: SharedStr::from(title.into()),
             safety: Safety::Unsafe,
-            caveat: caveat.into(),
+            caveat: SharedStr::from(caveat.into()),
             edits: normalize_edits(edits),
             target: None,
         }))
@@ -164,11 +167,195 @@ fn normalize_edits(mut edits: Vec<Edit>) -> Vec<Edit> {
     edits
 }
 
+/// A shared, immutable string: a finding's path, message and snippet. A large scan holds
+/// every finding at once, and most of those strings repeat (93k findings on the 50k-file
+/// benchmark tree have 39k distinct paths, 39k distinct messages and 26k distinct
+/// snippets): one copy of each is kept ([`Interner`]), in a 16-byte field instead of a
+/// 24-byte `String`. Reads like a `&str`; the rare edit ([`SharedStr::push_str`]) makes
+/// a new copy.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SharedStr(Arc<str>);
+
+/// The path of a finding or related location, relative to the scanned root.
+pub type FilePath = SharedStr;
+
+impl SharedStr {
+    /// The path as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `other` is the same allocation (shared, not just equal).
+    pub fn ptr_eq(&self, other: &SharedStr) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Appends `s` (a new copy of the whole string: edits are rare, reads are many).
+    pub fn push_str(&mut self, s: &str) {
+        let mut text = String::with_capacity(self.0.len() + s.len());
+        text.push_str(&self.0);
+        text.push_str(s);
+        self.0 = Arc::from(text);
+    }
+
+    /// Shortens to `len` bytes (a new copy), as `String::truncate`; panics if `len` is
+    /// not on a character boundary, as it does.
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.0.len() {
+            self.0 = Arc::from(&self.0[..len]);
+        }
+    }
+}
+
+/// One copy of each distinct string: a scan passes every finding's path, message and
+/// snippet through it as the finding is filed, so equal strings share one allocation.
+#[derive(Default)]
+pub struct Interner(std::collections::HashSet<SharedStr>);
+
+impl Interner {
+    /// The shared copy equal to `s`, kept if it is the first.
+    pub fn intern(&mut self, s: &mut SharedStr) {
+        match self.0.get(s.as_str()) {
+            Some(kept) => {
+                if !kept.ptr_eq(s) {
+                    *s = kept.clone();
+                }
+            }
+            None => {
+                self.0.insert(s.clone());
+            }
+        }
+    }
+
+    /// Shares the strings of `f` and of its related locations.
+    pub fn intern_finding(&mut self, f: &mut Finding) {
+        self.intern(&mut f.path);
+        self.intern(&mut f.message);
+        self.intern(&mut f.snippet);
+        for r in &mut f.related {
+            self.intern(&mut r.path);
+        }
+        if let Some(fix) = &mut f.fix {
+            self.intern(&mut fix.title);
+            self.intern(&mut fix.caveat);
+        }
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for SharedStr {
+    fn as_ref(&self) -> &std::path::Path {
+        std::path::Path::new(&*self.0)
+    }
+}
+
+impl Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<&String> for SharedStr {
+    fn from(s: &String) -> Self {
+        SharedStr(Arc::from(s.as_str()))
+    }
+}
+
+impl From<&SharedStr> for String {
+    fn from(p: &SharedStr) -> Self {
+        p.0.to_string()
+    }
+}
+
+impl From<SharedStr> for String {
+    fn from(p: SharedStr) -> Self {
+        p.0.to_string()
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<SharedStr> for str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<SharedStr> for &str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<SharedStr> for String {
+    fn eq(&self, other: &SharedStr) -> bool {
+        **self == *other.0
+    }
+}
+
+impl Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 /// A secondary location that supports a finding (another copy of a credential, say).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
     /// Path relative to the scanned root.
-    pub path: String,
+    pub path: FilePath,
     /// Byte range in that file.
     pub span: Range<usize>,
     /// Resolved position, filled in by the engine.
@@ -185,15 +372,15 @@ pub struct Finding {
     /// Severity after config overrides.
     pub severity: Severity,
     /// One line saying what is wrong here and why it matters.
-    pub message: String,
+    pub message: SharedStr,
     /// Path relative to the scanned root, forward slashes.
-    pub path: String,
+    pub path: FilePath,
     /// Byte range in the file; `0..0` for file-level findings.
     pub span: Range<usize>,
     /// Line/column of `span`, resolved by the engine before output.
     pub region: Region,
     /// The offending source line(s); rules that handle secrets set it redacted.
-    pub snippet: String,
+    pub snippet: SharedStr,
     /// Other locations that belong to the same problem.
     pub related: Vec<Related>,
     /// The finding stands for a group of places, one per instance (the services of one
@@ -333,11 +520,11 @@ mod tests {
         Finding {
             rule: "compose/missing-healthcheck",
             severity: Severity::Low,
-            message: message.to_string(),
-            path: "docker-compose.yml".to_string(),
+            message: message.to_string().into(),
+            path: "docker-compose.yml".into(),
             span: 0..0,
             region: Region::default(),
-            snippet: snippet.to_string(),
+            snippet: snippet.to_string().into(),
             related: Vec::new(),
             grouped,
             fix: None,

@@ -252,14 +252,19 @@ pub fn mask_finding(f: &mut crate::finding::Finding, values: &[String]) {
             *s = m;
         }
     };
-    mask(&mut f.snippet);
-    mask(&mut f.message);
+    let mask_shared = |s: &mut crate::finding::SharedStr| {
+        if let Cow::Owned(m) = mask_values(s, values) {
+            *s = m.into();
+        }
+    };
+    mask_shared(&mut f.snippet);
+    mask_shared(&mut f.message);
     for r in &mut f.related {
         mask(&mut r.message);
     }
     if let Some(fix) = &mut f.fix {
-        mask(&mut fix.title);
-        mask(&mut fix.caveat);
+        mask_shared(&mut fix.title);
+        mask_shared(&mut fix.caveat);
     }
 }
 

@@ -115,8 +115,9 @@ impl Region {
 /// One file the engine has read: repository-relative path, text and line index.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// Path relative to the scanned root, with forward slashes.
-    pub path: String,
+    /// Path relative to the scanned root, with forward slashes; shared with the
+    /// findings and locations taken in the file.
+    pub path: crate::finding::FilePath,
     /// The whole file as UTF-8.
     pub text: String,
     /// Line starts of `text`.
@@ -141,7 +142,7 @@ impl SourceFile {
         let text = text.into();
         let lines = LineIndex::new(&text);
         SourceFile {
-            path: path.into(),
+            path: crate::finding::FilePath::from(path.into()),
             text,
             lines,
         }

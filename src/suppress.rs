@@ -97,14 +97,14 @@ mod tests {
             grouped: false,
             rule: "shell/unsafe-rm",
             severity: Severity::High,
-            message: String::new(),
+            message: Default::default(),
             path: "x.sh".into(),
             span: 0..0,
             region: Region {
                 start: Position { line, column: 1 },
                 end: Position { line, column: 5 },
             },
-            snippet: String::new(),
+            snippet: Default::default(),
             related: vec![],
             fix: None,
         }

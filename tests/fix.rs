@@ -192,7 +192,7 @@ fn whole_repo_scan_fix_scan() {
         "{out:?}"
     );
     let after = common::scan_all(tmp.path());
-    let before_keys: Vec<(String, &str)> = before
+    let before_keys: Vec<(harden::finding::FilePath, &str)> = before
         .findings
         .iter()
         .map(|f| (f.path.clone(), f.rule))

@@ -388,7 +388,7 @@ fn report() -> ScanReport {
         path: "README.md".into(),
         span: 0..0,
         region: Region::default(),
-        snippet: String::new(),
+        snippet: Default::default(),
         related: vec![],
         fix: None,
     });

@@ -280,7 +280,7 @@ fn held_kubernetes_findings_keep_their_own_fixes_under_parallel_scanning() {
             .fix
             .as_ref()
             .expect("every missing-limit finding has its fix");
-        let text = &texts[&f.path];
+        let text = &texts[f.path.as_str()];
         let mut fixed = text.clone();
         for e in fix.edits.iter().rev() {
             fixed.replace_range(e.range.clone(), &e.replacement);

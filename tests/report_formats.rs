@@ -70,7 +70,7 @@ fn tricky_report() -> ScanReport {
         path: "README.md".into(),
         span: 0..0,
         region: Region::default(),
-        snippet: String::new(),
+        snippet: Default::default(),
         related: vec![Related {
             path: "docs/run books/cleanup cache.sh".into(),
             span: 0..1,
@@ -437,14 +437,15 @@ fn huge_report(n: usize) -> ScanReport {
             severity,
             message: format!(
                 "`rm -rf $DIR_{i}/*` deletes `/*` if `DIR_{i}` is empty or unset; write `${{DIR_{i}:?}}` <and> | check it"
-            ),
-            path: format!("services/svc-{}/scripts/clean up {}.sh", i % 37, i % 11),
+            )
+            .into(),
+            path: format!("services/svc-{}/scripts/clean up {}.sh", i % 37, i % 11).into(),
             span: 0..1,
             region: Region {
                 start: Position { line, column: 1 },
                 end: Position { line, column: 8 },
             },
-            snippet: format!("rm -rf $DIR_{i}/* # ``` fence inside {}", "x".repeat(i % 90)),
+            snippet: format!("rm -rf $DIR_{i}/* # ``` fence inside {}", "x".repeat(i % 90)).into(),
             related: vec![Related {
                 path: "ops/Makefile".into(),
                 span: 0..1,

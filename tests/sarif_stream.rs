@@ -27,11 +27,11 @@ fn finding(i: usize) -> Finding {
             "shell/curl-pipe-shell"
         },
         severity: Severity::High,
-        message: format!("`rm -rf \"$DIR{i}/\"` deletes `/` if `DIR{i}` is empty or unset"),
-        path: format!("scripts/part{}/deploy{}.sh", i / 1000, i % 1000),
+        message: format!("`rm -rf \"$DIR{i}/\"` deletes `/` if `DIR{i}` is empty or unset").into(),
+        path: format!("scripts/part{}/deploy{}.sh", i / 1000, i % 1000).into(),
         span: 10..24,
         region: at,
-        snippet: format!("rm -rf \"$DIR{i}/\""),
+        snippet: format!("rm -rf \"$DIR{i}/\"").into(),
         related: vec![Related {
             path: "scripts/common.sh".into(),
             span: 0..4,

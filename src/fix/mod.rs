@@ -144,7 +144,7 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
             if validate::syntax_errors(&path, &after) > validate::syntax_errors(&path, &before) {
                 let titles: Vec<String> = chosen
                     .iter()
-                    .filter_map(|i| findings[*i].fix.as_ref().map(|x| x.title.clone()))
+                    .filter_map(|i| findings[*i].fix.as_ref().map(|x| x.title.to_string()))
                     .collect();
                 outcome.rolled_back.push((path.clone(), titles.join("; ")));
                 blocked.insert(path);
@@ -155,7 +155,11 @@ pub fn fix_repository(root: &Path, config: &Config, opts: &FixOptions) -> FixOut
                 .iter()
                 .map(|i| {
                     let f = findings[*i];
-                    let title = f.fix.as_ref().map(|x| x.title.clone()).unwrap_or_default();
+                    let title = f
+                        .fix
+                        .as_ref()
+                        .map(|x| x.title.to_string())
+                        .unwrap_or_default();
                     (f.rule.to_string(), path.clone(), f.region.start.line, title)
                 })
                 .collect();

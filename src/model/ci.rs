@@ -97,7 +97,7 @@ pub fn is_other_ci(path: &str) -> bool {
 /// A GitHub workflow's facts from its parse (whatever the parse recovered).
 pub fn workflow(file: &SourceFile, yaml: &YamlFile) -> CiFile {
     let mut out = CiFile {
-        path: file.path.clone(),
+        path: file.path.to_string(),
         backups: backup_lines(&file.text),
         permissions: yaml
             .documents
@@ -117,7 +117,7 @@ pub fn workflow(file: &SourceFile, yaml: &YamlFile) -> CiFile {
 /// A local action's facts from its parse.
 pub fn action(file: &SourceFile, yaml: &YamlFile) -> CiFile {
     let mut out = CiFile {
-        path: file.path.clone(),
+        path: file.path.to_string(),
         backups: backup_lines(&file.text),
         ..CiFile::default()
     };
@@ -182,7 +182,7 @@ fn push_step(
         return;
     }
     let mut s = Step {
-        path: file.path.clone(),
+        path: file.path.to_string(),
         line: line_of(step.span.start),
         job: job_id.to_string(),
         ..Step::default()

@@ -567,7 +567,7 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
     }
     Recipe {
         image: Image {
-            dockerfile: file.path.clone(),
+            dockerfile: file.path.to_string(),
             stages,
         },
         ops,
@@ -659,7 +659,7 @@ pub fn services_of(file: &SourceFile, root: &YamlNode) -> Vec<Service> {
             })
         });
         out.push(Service {
-            file: file.path.clone(),
+            file: file.path.to_string(),
             name: s.key.clone(),
             line: line(s.key_span.start),
             image: v.get("image").and_then(|i| i.as_str()).map(str::to_string),

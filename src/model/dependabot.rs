@@ -52,7 +52,7 @@ pub fn dependabot(file: &SourceFile, yaml: &YamlFile) -> Dependabot {
         }
     }
     Dependabot {
-        path: file.path.clone(),
+        path: file.path.to_string(),
         schema_error: schema_error(file, yaml),
         updates,
     }

@@ -53,7 +53,7 @@ pub fn includes_of(file: &SourceFile, parsed: &RequirementsFile) -> Vec<Include>
         })
         .filter_map(|(path, span, constraint)| {
             Some(Include {
-                from: file.path.clone(),
+                from: file.path.to_string(),
                 line: file.lines.line_of(span.start) + 1,
                 to: join(dir_of(&file.path), path)?,
                 constraint,

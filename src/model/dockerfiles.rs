@@ -80,7 +80,7 @@ pub fn summary(file: &SourceFile, df: &Dockerfile) -> DockerInfo {
     });
     let final_stage = df.final_stage();
     let mut info = DockerInfo {
-        path: file.path.clone(),
+        path: file.path.to_string(),
         exposes,
         user: None,
         from_line: 1,

@@ -94,7 +94,7 @@ pub fn host_starts(file: &SourceFile) -> Vec<HostStart> {
         };
         let span = file.lines.line_range(text, i);
         starts.push(HostStart {
-            path: file.path.clone(),
+            path: file.path.to_string(),
             region: file.region(&span),
             span,
             snippet: file.lines.line_text(text, i).to_string(),

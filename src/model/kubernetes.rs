@@ -153,7 +153,7 @@ fn non_root_ctx(line: &dyn Fn(usize) -> usize, sc: Option<&YamlNode>) -> Option<
 pub fn manifest(file: &SourceFile, yaml: &YamlFile) -> K8sManifest {
     let line = |off: usize| file.lines.line_of(off) + 1;
     let mut c = K8sManifest {
-        path: file.path.clone(),
+        path: file.path.to_string(),
         is_k8s: yaml
             .documents
             .iter()
@@ -210,7 +210,7 @@ pub fn manifest(file: &SourceFile, yaml: &YamlFile) -> K8sManifest {
                 c.service = true;
             }
             c.containers.push(K8sContainer {
-                file: file.path.clone(),
+                file: file.path.to_string(),
                 pod: line(spec.span.start),
                 line: line(cont.span.start),
                 name: cont

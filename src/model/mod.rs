@@ -538,7 +538,7 @@ impl Facts {
                 if constants.len() >= modules::MIN_SHARED_CONSTANTS {
                     self.kept
                         .module_constants
-                        .push((file.path.clone(), constants));
+                        .push((file.path.to_string(), constants));
                 }
             }
         }
@@ -565,7 +565,7 @@ impl Facts {
                         .collect();
                     if DRIVER_CONNECTS.contains(&text.as_str()) {
                         self.kept.connection_calls.push(ConnectionCall {
-                            path: file.path.clone(),
+                            path: file.path.to_string(),
                             line: n.start_position().row + 1,
                             call: text,
                         });
@@ -590,7 +590,7 @@ impl Facts {
             for s in containers::services_of(file, root) {
                 if let Some(b) = &s.build {
                     self.references.push(Reference {
-                        from: file.path.clone(),
+                        from: file.path.to_string(),
                         line: b.line,
                         to: b.dockerfile.clone(),
                         kind: RefKind::Builds,
@@ -644,7 +644,7 @@ impl Facts {
                     continue;
                 };
                 self.references.push(Reference {
-                    from: file.path.clone(),
+                    from: file.path.to_string(),
                     line: file.lines.line_of(step.span.start) + 1,
                     to,
                     kind: RefKind::Builds,
@@ -703,7 +703,7 @@ impl Facts {
             commands,
         );
         self.kept.makefiles.push((
-            file.path.clone(),
+            file.path.to_string(),
             crate::parse::makefile::targets(&file.text),
         ));
     }
@@ -795,7 +795,7 @@ impl Facts {
 
     /// A requirements-style file: its `-r`/`-c` includes.
     pub fn requirements(&mut self, file: &SourceFile, parsed: &RequirementsFile) {
-        self.requirement_files.push(file.path.clone());
+        self.requirement_files.push(file.path.to_string());
         self.kept.includes.extend(deps::includes_of(file, parsed));
     }
 
@@ -811,7 +811,7 @@ impl Facts {
             .and_then(|r| r.get("docs_dir"))
             .and_then(|d| d.as_str());
         if let Some(d) = docs_dir {
-            self.docs_dirs.insert(file.path.clone(), d.to_string());
+            self.docs_dirs.insert(file.path.to_string(), d.to_string());
         }
     }
 
@@ -872,7 +872,8 @@ impl Facts {
         };
         if names_dockerfile && kind != FileKind::Dockerfile {
             for (line, word) in builds::dockerfile_mentions(text) {
-                self.mentions.push((file.path.clone(), line, word, source));
+                self.mentions
+                    .push((file.path.to_string(), line, word, source));
             }
         }
         self.build_tool_refs(&file.path, text);

@@ -23,7 +23,7 @@ pub struct ComposeFile {
 /// template or a file with a syntax error still counts for what it shows).
 pub fn compose_file(file: &SourceFile, yaml: &YamlFile) -> ComposeFile {
     ComposeFile {
-        path: file.path.clone(),
+        path: file.path.to_string(),
         services: compose_services(file, yaml),
         backups: backup_lines(&file.text),
     }
@@ -108,7 +108,7 @@ pub fn compose_services(file: &SourceFile, yaml: &YamlFile) -> Vec<ComposeServic
                 .or_else(|| v.get("cpus"))
                 .map(|n| line(n.span.start));
             out.push(ComposeService {
-                file: file.path.clone(),
+                file: file.path.to_string(),
                 name: s.key.clone(),
                 line: line(s.key_span.start),
                 built: v.get("build").is_some(),

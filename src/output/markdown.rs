@@ -418,7 +418,7 @@ fn finding_item(f: &Finding, path: &str, repository: bool) -> String {
                 .chain("…".chars())
                 .collect()
         } else {
-            f.snippet.clone()
+            f.snippet.to_string()
         };
         let block = fenced(&snippet, lang_of(path));
         for line in block.lines() {

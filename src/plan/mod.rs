@@ -41,7 +41,7 @@ pub fn item_of(f: &Finding) -> Item {
     let mut related: Vec<String> = f
         .related
         .iter()
-        .map(|r| r.path.clone())
+        .map(|r| r.path.to_string())
         .filter(|p| *p != f.path)
         .collect();
     related.sort();
@@ -52,11 +52,11 @@ pub fn item_of(f: &Finding) -> Item {
         path: if f.is_repository_level() {
             String::new()
         } else {
-            f.path.clone()
+            f.path.to_string()
         },
         line: f.region.start.line,
         severity: f.severity,
-        message: f.message.clone(),
+        message: f.message.to_string(),
         related,
         places: f.places(),
         fingerprint: baseline::fingerprint(f),

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use crate::classify::{FileKind, InventoryEntry};
 use crate::config::Config;
-use crate::finding::{Edit, Finding, Related, Severity, REPOSITORY_PATH};
+use crate::finding::{Edit, FilePath, Finding, Related, Severity, SharedStr, REPOSITORY_PATH};
 use crate::mapped::MappedText;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::python::PythonFile;
@@ -179,16 +179,17 @@ impl FileCx<'_> {
 /// sink maps spans from the embedded text back to the host file.
 pub struct Sink<'a> {
     meta: &'static RuleMeta,
-    path: &'a str,
+    path: &'a FilePath,
     map: Option<&'a MappedText>,
     out: &'a mut Vec<Finding>,
 }
 
 impl<'a> Sink<'a> {
-    /// A sink for findings of `meta` in `path`; `map` translates embedded spans.
+    /// A sink for findings of `meta` in `path`; `map` translates embedded spans. The
+    /// path is shared by every finding reported through it.
     pub fn new(
         meta: &'static RuleMeta,
-        path: &'a str,
+        path: &'a FilePath,
         map: Option<&'a MappedText>,
         out: &'a mut Vec<Finding>,
     ) -> Self {
@@ -272,11 +273,11 @@ impl<'a> Sink<'a> {
             grouped: false,
             rule: self.meta.id,
             severity: self.meta.severity,
-            message: message.into(),
-            path: self.path.to_string(),
+            message: SharedStr::from(message.into()),
+            path: self.path.clone(),
             span,
             region: Region::default(),
-            snippet: String::new(),
+            snippet: Default::default(),
             related: Vec::new(),
             fix: None,
         });
@@ -341,11 +342,11 @@ impl<'a> RepoSink<'a> {
             grouped: false,
             rule: self.meta.id,
             severity: self.meta.severity,
-            message: message.into(),
-            path: REPOSITORY_PATH.to_string(),
+            message: SharedStr::from(message.into()),
+            path: REPOSITORY_PATH.into(),
             span: 0..0,
             region: Region::default(),
-            snippet: String::new(),
+            snippet: Default::default(),
             related: Vec::new(),
             fix: None,
         });
@@ -365,11 +366,11 @@ impl<'a> RepoSink<'a> {
             grouped: false,
             rule: self.meta.id,
             severity: self.meta.severity,
-            message: message.into(),
+            message: SharedStr::from(message.into()),
             path: at.path,
             span: at.span,
             region: at.region,
-            snippet: snippet.into(),
+            snippet: SharedStr::from(snippet.into()),
             related: Vec::new(),
             fix: None,
         });
@@ -460,7 +461,7 @@ const RESTATEMENTS: &[(&str, &[&str])] = &[(
 pub fn fold_restatements(findings: &mut Vec<Finding>) {
     use std::collections::HashMap;
     for (restating, restated) in RESTATEMENTS {
-        let mut at: HashMap<(String, usize), Vec<usize>> = HashMap::new();
+        let mut at: HashMap<(FilePath, usize), Vec<usize>> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
             if restated.contains(&f.rule) {
                 at.entry((f.path.clone(), f.region.start.line))
@@ -585,11 +586,11 @@ mod tests {
             grouped: false,
             rule,
             severity: sev,
-            message: format!("{rule} here"),
-            path: path.to_string(),
+            message: format!("{rule} here").into(),
+            path: path.into(),
             span: 0..1,
             region: Region { start: p, end: p },
-            snippet: String::new(),
+            snippet: Default::default(),
             related: Vec::new(),
             fix: None,
         }

@@ -299,7 +299,7 @@ struct Locator<'f>(&'f SourceFile);
 impl Locator<'_> {
     fn locate(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Related {
         Related {
-            path: self.0.path.clone(),
+            path: self.0.path.as_str().into(),
             region: self.0.region(&span),
             span,
             message: message.into(),
@@ -493,7 +493,7 @@ pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
     let cx = Locator(file);
     let cx = &cx;
     let mut facts = FileFacts {
-        path: file.path.clone(),
+        path: file.path.to_string(),
         action,
         ..FileFacts::default()
     };

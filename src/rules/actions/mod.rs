@@ -123,7 +123,7 @@ pub fn drop_unused_test_actions(
             return true;
         }
         *verdicts
-            .entry(f.path.clone())
+            .entry(f.path.to_string())
             .or_insert_with(|| model.is_used_locally(&f.path))
     });
 }

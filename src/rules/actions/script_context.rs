@@ -220,7 +220,8 @@ pub fn carry_into_workflows(
                     who.path,
                     who.region.start.line,
                     first.run.privileges.join(" and ")
-                );
+                )
+                .into();
                 f.severity = cfg.severity_for(f.rule, raised);
             }
         }

@@ -288,8 +288,9 @@ fn check_run_mapped(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>)
         return;
     };
     let mut local = Vec::new();
+    let no_path = crate::finding::FilePath::default();
     {
-        let mut sink = Sink::new(out_meta(), "", Some(&scalar.mapped), &mut local);
+        let mut sink = Sink::new(out_meta(), &no_path, Some(&scalar.mapped), &mut local);
         check_run(run, vars, &mut sink);
     }
     for f in local {

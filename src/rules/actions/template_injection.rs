@@ -307,7 +307,7 @@ fn settle_after_own_pipelines(
         for gated in [false, true] {
             let who = outsider_who("workflow_run", gated);
             if f.message.contains(&who) {
-                f.message = f.message.replacen(&who, AFTER_OWN_PIPELINES, 1);
+                f.message = f.message.replacen(&who, AFTER_OWN_PIPELINES, 1).into();
                 lowered = true;
             }
         }

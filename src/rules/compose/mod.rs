@@ -424,7 +424,8 @@ pub(crate) fn lower_on_hand_run_stacks(
         f.message = format!(
             "{} (low: a stack started by hand in a terminal, `docker compose up` at {}:{}, whose service does not restart on its own)",
             f.message, up.from, up.line
-        );
+        )
+        .into();
     }
 }
 
@@ -485,13 +486,13 @@ pub(crate) fn group_services_per_file(
         let Some(mut first) = iter.next() else {
             continue;
         };
-        first.message = summary(group_len, &shown);
+        first.message = summary(group_len, &shown).into();
         for other in iter {
             first.related.push(Related {
                 path: other.path.clone(),
                 span: other.span.clone(),
                 region: other.region,
-                message: other.message,
+                message: other.message.to_string(),
             });
         }
         if merged_fix.is_some() {

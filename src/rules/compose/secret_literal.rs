@@ -460,7 +460,7 @@ impl Rule for SecretLiteral {
                         continue;
                     }
                     let f = out.report(host, msg);
-                    f.snippet = snippet;
+                    f.snippet = snippet.into();
                     if relaxed {
                         f.severity = Severity::Low;
                     } else if placeholder || weak.is_some() && (defaulted || !datastore_published) {

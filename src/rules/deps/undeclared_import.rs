@@ -828,7 +828,7 @@ impl Rule for UndeclaredImport {
         }
         // `botocore` imported beside an undeclared `boto3`, which brings it: declaring
         // `boto3` fixes both, so it is one problem, reported at `boto3`.
-        let parent_files = |module: &str| -> Vec<String> {
+        let parent_files = |module: &str| -> Vec<crate::finding::FilePath> {
             COMES_WITH
                 .iter()
                 .filter(|(m, _)| *m == module)

@@ -203,7 +203,7 @@ impl Rule for MissingEntrypoint {
                     .line_text(&file.text, l.line.saturating_sub(1))
                     .to_string();
                 let at = Related {
-                    path: img.dockerfile.clone(),
+                    path: img.dockerfile.as_str().into(),
                     region: file.region(&span),
                     span,
                     message: "starts a missing file".to_string(),
@@ -263,7 +263,7 @@ impl MissingEntrypoint {
                 s.kind, s.written
             );
             let at = Related {
-                path: s.path.clone(),
+                path: s.path.as_str().into(),
                 span: s.span.clone(),
                 region: s.region,
                 message: "starts a missing file".to_string(),

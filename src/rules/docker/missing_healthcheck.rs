@@ -118,7 +118,7 @@ fn helm_probe(repo: &RepoCx<'_>) -> Option<Related> {
         column: 1,
     };
     Some(Related {
-        path: t.path.clone(),
+        path: t.path.as_str().into(),
         span: 0..0,
         region: Region { start: at, end: at },
         message: "this repository deploys to Kubernetes (a Helm chart), whose probes replace `HEALTHCHECK`".to_string(),
@@ -175,7 +175,7 @@ impl Rule for MissingHealthcheck {
             .model
             .k8s_probe()
             .map(|p| Related {
-                path: p.path.clone(),
+                path: p.path.as_str().into(),
                 span: p.span.clone(),
                 region: p.region,
                 message:

@@ -230,7 +230,7 @@ impl Rule for RunsAsRoot {
         // The stages the repository releases, file by file.
         let mut by_file: std::collections::BTreeMap<String, Vec<Finding>> = Default::default();
         for f in own.drain(..) {
-            by_file.entry(f.path.clone()).or_default().push(f);
+            by_file.entry(f.path.to_string()).or_default().push(f);
         }
         for (path, found) in by_file {
             settle_file(model, &path, found, own);
@@ -506,7 +506,8 @@ fn settle_file(model: &Repository, path: &str, found: Vec<Finding>, out: &mut Ve
             f.message = format!(
                 "the {} targets never set `USER`, so their process{rest}",
                 join_names(&all)
-            );
+            )
+            .into();
         }
         // Released variants built on one of them that set a non-root user.
         let variants: Vec<usize> = released
@@ -539,7 +540,8 @@ fn settle_file(model: &Repository, path: &str, found: Vec<Finding>, out: &mut Ve
                 "{} ({}, built on it, {verb} `USER {user}`: {make}, or set `USER` here)",
                 f.message,
                 join_names(&names)
-            );
+            )
+            .into();
         }
         out.push(f);
     }

@@ -342,7 +342,7 @@ impl Rule for SecretInEnv {
                 let span = kv.key_span.start..kv.value_span.end.max(kv.key_span.end);
                 let f = out.report(span, msg);
                 f.severity = sev;
-                f.snippet = snippet;
+                f.snippet = snippet.into();
             }
         }
     }

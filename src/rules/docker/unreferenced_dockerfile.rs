@@ -73,7 +73,7 @@ fn locate(repo: &RepoCx<'_>, path: &str, line: usize, message: &str) -> (Related
     let snippet = file.lines.line_text(&file.text, l).to_string();
     (
         Related {
-            path: path.to_string(),
+            path: path.into(),
             region: file.region(&span),
             span,
             message: message.to_string(),

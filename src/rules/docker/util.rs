@@ -513,7 +513,8 @@ pub mod testing {
         };
         let df = parse(text);
         let mut out = Vec::new();
-        let mut sink = Sink::new(rule.meta(), path, None, &mut out);
+        let shared = crate::finding::FilePath::from(path);
+        let mut sink = Sink::new(rule.meta(), &shared, None, &mut out);
         rule.check_dockerfile(&df, &cx, &mut sink);
         out
     }

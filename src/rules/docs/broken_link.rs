@@ -184,7 +184,7 @@ fn report_per_document(broken: Vec<Broken<'_>>, out: &mut RepoSink<'_>) {
     for b in broken {
         match by_doc.iter_mut().find(|(d, _)| *d == b.0.path) {
             Some((_, v)) => v.push(b),
-            None => by_doc.push((b.0.path.clone(), vec![b])),
+            None => by_doc.push((b.0.path.to_string(), vec![b])),
         }
     }
     for (_, mut items) in by_doc {
@@ -222,7 +222,7 @@ impl Rule for BrokenLink {
         };
         let labels = md::myst_targets(&cx.file.text);
         st.anchors.insert(
-            cx.file.path.clone(),
+            cx.file.path.to_string(),
             facts.anchors.iter().chain(labels.iter()).cloned().collect(),
         );
         st.labels.extend(labels);
@@ -276,7 +276,7 @@ impl Rule for BrokenLink {
                 continue;
             }
             let target = if path_part.is_empty() {
-                cx.file.path.clone()
+                cx.file.path.to_string()
             } else {
                 match join_normalized(dir, &percent_decode(path_part)) {
                     Some(t) => t,

@@ -348,7 +348,7 @@ impl Rule for MissingPath {
                 .filter(|c| c.contains('/'))
                 .collect();
             if let Ok(mut m) = self.named.lock() {
-                m.insert(cx.file.path.clone(), named);
+                m.insert(cx.file.path.to_string(), named);
             }
         }
         for (info, content, range) in facts.blocks {
@@ -487,7 +487,7 @@ impl MissingPath {
             if !(repo.exists(first) || CONVENTIONAL.contains(&first)) {
                 continue;
             }
-            if works_from(&by_name, p, &at.path, named.get(&at.path)) {
+            if works_from(&by_name, p, &at.path, named.get(at.path.as_str())) {
                 continue;
             }
             missing.push((
@@ -502,7 +502,7 @@ impl MissingPath {
         for m in missing {
             match by_doc.iter_mut().find(|(d, _)| *d == m.0.path) {
                 Some((_, v)) => v.push(m),
-                None => by_doc.push((m.0.path.clone(), vec![m])),
+                None => by_doc.push((m.0.path.to_string(), vec![m])),
             }
         }
         for (_, mut items) in by_doc {

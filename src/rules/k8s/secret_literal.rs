@@ -110,7 +110,7 @@ impl Ctx<'_, '_, '_> {
         }
         let snippet = redacted_line(self.cx, &host);
         let f = self.out.report(host, msg);
-        f.snippet = snippet;
+        f.snippet = snippet.into();
         if self.relaxed {
             f.severity = Severity::Low;
         } else if weak {

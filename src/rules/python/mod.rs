@@ -56,7 +56,8 @@ mod tests {
         };
         let py = PythonFile::new(text);
         let mut out = Vec::new();
-        let mut sink = Sink::new(rule.meta(), path, None, &mut out);
+        let shared = crate::finding::FilePath::from(path);
+        let mut sink = Sink::new(rule.meta(), &shared, None, &mut out);
         rule.check_python(&py, &cx, &mut sink);
         out
     }

@@ -173,7 +173,7 @@ impl Rule for PrintInLibrary {
             .collect();
         if let Some(homes) = homes {
             if let Ok(mut all) = self.print_homes.lock() {
-                all.insert(cx.file.path.clone(), homes);
+                all.insert(cx.file.path.to_string(), homes);
             }
         }
         let n = calls.len();
@@ -204,7 +204,7 @@ impl Rule for PrintInLibrary {
             .module_defs(|m| matches!(m.role, FileRole::Production | FileRole::Development));
         let mut verdicts: BTreeMap<String, bool> = BTreeMap::new();
         own.retain(|f| {
-            let Some(hooks) = homes.get(&f.path) else {
+            let Some(hooks) = homes.get(f.path.as_str()) else {
                 return true;
             };
             let dir = parent_dir(&f.path);

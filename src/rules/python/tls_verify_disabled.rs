@@ -271,7 +271,7 @@ impl Rule for TlsVerifyDisabled {
                 .map(|f| (f.byte_range(), util::function_name(f, text).to_string()))
                 .collect();
             if let Ok(mut all) = self.homes.lock() {
-                all.insert(cx.file.path.clone(), funcs);
+                all.insert(cx.file.path.to_string(), funcs);
             }
         }
         if reported == 0 {
@@ -305,7 +305,7 @@ impl TlsVerifyDisabled {
         });
         let mut verdicts: BTreeMap<(String, String), bool> = BTreeMap::new();
         for f in own.iter_mut().filter(|f| f.severity == Severity::High) {
-            let Some(hook) = homes.get(&f.path).and_then(|funcs| {
+            let Some(hook) = homes.get(f.path.as_str()).and_then(|funcs| {
                 funcs
                     .iter()
                     .find(|(r, _)| r.contains(&f.span.start))

@@ -108,7 +108,7 @@ impl EmptyManifests {
             return;
         }
         if let Ok(mut v) = self.0.lock() {
-            v.push(cx.file.path.clone());
+            v.push(cx.file.path.to_string());
         }
     }
 
@@ -130,7 +130,7 @@ impl EmptyManifests {
 pub fn file_start(path: &str, message: impl Into<String>) -> Related {
     let p = Position { line: 1, column: 1 };
     Related {
-        path: path.to_string(),
+        path: path.into(),
         span: 0..0,
         region: Region { start: p, end: p },
         message: message.into(),

@@ -327,7 +327,7 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>, command_l
         };
         let snippet = detect::redacted_line(cx.file, &a.value_span, &spans);
         let f = out.report(a.value_span.clone(), message);
-        f.snippet = snippet;
+        f.snippet = snippet.into();
         f.severity = severity;
     }
 }
@@ -351,7 +351,7 @@ fn report_fallbacks(cx: &FileCx<'_>, out: &mut Sink<'_>, fallbacks: &[detect::Fa
         };
         let snippet = detect::redacted_line(cx.file, &f.span, &spans);
         let finding = out.report(f.span.clone(), message);
-        finding.snippet = snippet;
+        finding.snippet = snippet.into();
         finding.severity = if f.local_host {
             Severity::Medium
         } else {

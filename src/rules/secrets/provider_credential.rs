@@ -583,7 +583,7 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
                         format_day(exp)
                     ),
                 );
-                f.snippet = snippet;
+                f.snippet = snippet.into();
                 f.severity = Severity::Low;
                 f.related = copies
                     .into_iter()
@@ -602,7 +602,7 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
                 format!("{what} committed to the repository: revoke it and load it from a secret store{where_}")
             };
             let f = out.report(span, msg);
-            f.snippet = snippet;
+            f.snippet = snippet.into();
             f.severity = if relaxed { Severity::Low } else { severity };
             f.related = copies
                 .into_iter()

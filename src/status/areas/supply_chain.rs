@@ -166,7 +166,7 @@ pub(crate) fn dependency_updates(facts: &Facts<'_>, p: &Profile, findings: &[Fin
         }
         ev.insert(
             0,
-            Evidence::new(&f.path, f.region.start.line, f.message.clone()),
+            Evidence::new(f.path.as_str(), f.region.start.line, f.message.clone()),
         );
     }
     out(
@@ -455,7 +455,7 @@ pub(crate) fn pinned_actions(facts: &Facts<'_>, ci: &Ci, findings: &[Finding]) -
         let line = f.region.start.line;
         if !unpinned.iter().any(|e| e.path == f.path && e.line == line) {
             pinned.retain(|e| !(e.path == f.path && e.line == line));
-            unpinned.push(Evidence::new(&f.path, line, f.message.clone()));
+            unpinned.push(Evidence::new(f.path.as_str(), line, f.message.clone()));
         }
     }
     let total = pinned.len() + unpinned.len();
