@@ -301,6 +301,9 @@ pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
     if matches!(name, "action.yml" | "action.yaml") {
         return action_has_remote_uses(&crate::parse::yaml::parse(text));
     }
+    if name == "composer.json" || name == "package.json" {
+        return json_manifest_declares_deps(name, text);
+    }
     let lower = name.to_ascii_lowercase();
     if crate::classify::is_compose_name(&lower)
         && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
@@ -308,6 +311,37 @@ pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
         return compose_has_versioned_image(&crate::parse::yaml::parse(text));
     }
     true
+}
+
+/// Whether a `composer.json` or `package.json` names a package Dependabot can bump: a
+/// composer file that only configures the autoloader of an app another tool loads
+/// (`"autoload": {"psr-4": …}`), or a package.json that only holds scripts, gives it
+/// nothing to update. Platform requirements (`php`, `ext-*`) are no packages. A root
+/// with `workspaces` stands for its members. Unreadable JSON counts as declaring
+/// some: the rule then asks, as it did before it could read the file.
+fn json_manifest_declares_deps(name: &str, text: &str) -> bool {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return true;
+    };
+    let keys: &[&str] = if name == "composer.json" {
+        &["require", "require-dev"]
+    } else {
+        if v.get("workspaces").is_some() {
+            return true;
+        }
+        &[
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ]
+    };
+    keys.iter().any(|k| {
+        v.get(*k).and_then(|d| d.as_object()).is_some_and(|deps| {
+            deps.keys()
+                .any(|p| p != "php" && !p.starts_with("ext-") && !p.starts_with("lib-"))
+        })
+    })
 }
 
 /// Whether a compose file names an image Dependabot can bump: `image:` with a version
