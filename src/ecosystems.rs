@@ -301,6 +301,9 @@ pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
     if matches!(name, "action.yml" | "action.yaml") {
         return action_has_remote_uses(&crate::parse::yaml::parse(text));
     }
+    if name == "composer.json" {
+        return composer_declares_deps(text);
+    }
     let lower = name.to_ascii_lowercase();
     if crate::classify::is_compose_name(&lower)
         && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
@@ -308,6 +311,24 @@ pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
         return compose_has_versioned_image(&crate::parse::yaml::parse(text));
     }
     true
+}
+
+/// Whether a `composer.json` names a package Dependabot can bump: one that only
+/// configures the autoloader of an app another program loads (`"autoload": {"psr-4":
+/// …}`) gives it nothing to update. Platform requirements (`php`, `ext-*`, `lib-*`) are
+/// no packages. Unreadable JSON counts as declaring some: the rule then asks, as it did
+/// before it could read the file. (A package.json without dependencies still counts: a
+/// pnpm or npm workspace root stands for its members.)
+fn composer_declares_deps(text: &str) -> bool {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return true;
+    };
+    ["require", "require-dev"].iter().any(|k| {
+        v.get(*k).and_then(|d| d.as_object()).is_some_and(|deps| {
+            deps.keys()
+                .any(|p| p != "php" && !p.starts_with("ext-") && !p.starts_with("lib-"))
+        })
+    })
 }
 
 /// Whether a compose file names an image Dependabot can bump: `image:` with a version
@@ -666,6 +687,19 @@ mod tests {
             "name: x\nruns:\n  using: composite\n  steps:\n    - uses: actions/cache@v4\n      with:\n        path: x\n"
         ));
         assert!(has_updatable_dependencies("package.json", "{}"));
+        // An app's autoloader configuration names no package.
+        assert!(!has_updatable_dependencies(
+            "app/composer/composer.json",
+            r#"{"config": {"vendor-dir": "."}, "autoload": {"psr-4": {"OCA\\App\\": "../lib/"}}}"#
+        ));
+        assert!(!has_updatable_dependencies(
+            "composer.json",
+            r#"{"require": {"php": ">=8.1", "ext-json": "*"}}"#
+        ));
+        assert!(has_updatable_dependencies(
+            "php/composer.json",
+            r#"{"require": {"php": "8.4.*", "slim/slim": "^4.14"}}"#
+        ));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::finding::Severity;
 use crate::parse::yaml::{YamlFile, YamlNode, YamlPair};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
-use crate::workflows::wf::{self, Perms};
+use crate::workflows::wf::{self, Perms, Triggers};
 
 /// See [`META`].
 pub struct ExcessivePermissions;
@@ -24,7 +24,13 @@ published images, `id-token: write` mints cloud credentials,
 `actions: write` re-runs and edits workflows.
 
 The rule reports:
-- `permissions: write-all` at workflow or job level (high);
+- `permissions: write-all` at workflow or job level: high when someone without
+  write access can start a run (`pull_request_target`, `issue_comment`,
+  `workflow_run`…) or the workflow is reusable (its callers' events are not
+  known here); medium when only writers start it (pushes, tags, dispatch,
+  schedule, `pull_request`, whose fork runs get a read-only token): the job
+  usually needs some of those writes anyway, and what `write-all` adds is
+  hygiene, not a door for outsiders;
 - `permissions: read-all` at workflow or job level (low: nothing can be
   written, but every job can read private packages, security alerts,
   deployments and other scopes it has no use for, which a compromised step
@@ -147,6 +153,31 @@ fn mentions_token(s: &str) -> bool {
     TOKEN_SIGNS.iter().any(|w| l.contains(w))
 }
 
+/// How much `write-all` weighs in a workflow with these triggers: high when an
+/// outsider can start a run (the token then serves whatever the outsider's input
+/// reaches) or when the workflow is reusable or its triggers unknown (its callers
+/// decide); medium when only people with write access start it, who could push
+/// with their own credentials anyway.
+fn write_all_severity(triggers: &Triggers) -> Severity {
+    let writers_only = !triggers.events.is_empty()
+        && triggers.external().is_none()
+        && !triggers.has("workflow_call");
+    if writers_only {
+        Severity::Medium
+    } else {
+        Severity::High
+    }
+}
+
+/// The message of a `write-all` finding, saying why it is not high when it is not.
+fn write_all_message(base: &str, severity: Severity) -> String {
+    if severity == Severity::High {
+        base.to_string()
+    } else {
+        format!("{base} (only people with write access start this workflow: a compromised step, not an outsider, would hold it)")
+    }
+}
+
 fn scope_severity(scope: &str) -> Severity {
     match scope {
         "contents" | "packages" | "actions" | "id-token" | "deployments" => Severity::Medium,
@@ -166,14 +197,18 @@ impl Rule for ExcessivePermissions {
     fn check_workflow(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         let text = &cx.file.text;
         for root in wf::roots(yaml) {
+            let write_all = write_all_severity(&Triggers::of(root));
             let top = root.get("permissions");
             match top.and_then(Perms::of) {
                 Some(Perms::WriteAll(node)) => {
                     let f = out.report(
                         node.span.clone(),
-                        "`permissions: write-all` gives every job a token that can push code, publish packages and edit workflows",
+                        write_all_message(
+                            "`permissions: write-all` gives every job a token that can push code, publish packages and edit workflows",
+                            write_all,
+                        ),
                     );
-                    f.severity = Severity::High;
+                    f.severity = write_all;
                 }
                 Some(Perms::ReadAll(node)) => {
                     let f = out.report(
@@ -193,9 +228,12 @@ impl Rule for ExcessivePermissions {
                     Some(Perms::WriteAll(node)) => {
                         let f = out.report(
                             node.span.clone(),
-                            format!("job `{}` has `permissions: write-all`; grant only the scopes it uses", job.key),
+                            write_all_message(
+                                &format!("job `{}` has `permissions: write-all`; grant only the scopes it uses", job.key),
+                                write_all,
+                            ),
                         );
-                        f.severity = Severity::High;
+                        f.severity = write_all;
                     }
                     Some(Perms::ReadAll(node)) => {
                         let f = out.report(

@@ -35,7 +35,10 @@ giving the host away and are medium; in a development, CI or demo compose file e
 low. Host agents whose job needs it by design
 (cAdvisor, node-exporter, Traefik's Docker provider, Portainer, Watchtower, nginx-proxy,
 promtail, Datadog, CI runners, Docker-in-Docker, socket proxies, the Ofelia job scheduler, image cleaners)
-are reported at low with a note. Firewall and VPN agents (fail2ban, a netfilter manager,
+are reported at low with a note. Servers that jail each document or page in a mount
+namespace of their own (Collabora Online, headless Chrome images such as browserless) need
+`SYS_ADMIN` for that sandbox by their upstream's documentation: that capability is medium
+with a note (everything else they take stays high). Firewall and VPN agents (fail2ban, a netfilter manager,
 CrowdSec's firewall bouncer, WireGuard, OpenVPN, Tailscale, keepalived) need the host network
 by design (low), but `privileged` gives them every capability and device where
 `cap_add: [NET_ADMIN, NET_RAW]` is what the job needs: medium; suppress with a reason once confirmed
@@ -161,6 +164,30 @@ fn is_network_agent_image(image: &str) -> bool {
     NETWORK_AGENTS.iter().any(|a| name.contains(a))
 }
 
+/// Images of servers that jail each document or page they process in a mount
+/// namespace of their own (Collabora Online's per-document chroot jails, headless
+/// Chrome's sandbox): their upstream documents `cap_add: [SYS_ADMIN]` as what the
+/// jail needs, so the capability is the price of a sandbox that is there, not a
+/// forgotten escalation.
+const SANDBOX_SERVERS: &[&str] = &[
+    "collabora",
+    "browserless",
+    "alpine-chrome",
+    "sockpuppetbrowser",
+];
+
+/// Whether an image is a server whose per-request sandbox needs `SYS_ADMIN`.
+fn is_sandbox_server_image(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    let name = lower.split('@').next().unwrap_or(&lower);
+    // The repository path without the tag (`collabora/code`, `ghcr.io/acme/aio-collabora`).
+    let name = match name.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => name,
+    };
+    SANDBOX_SERVERS.iter().any(|a| name.contains(a))
+}
+
 /// What a service is for, as far as host access goes.
 #[derive(Clone, Copy, PartialEq)]
 enum Agent {
@@ -233,6 +260,10 @@ impl Privileged {
         for svc in services(yaml) {
             let name = &svc.key;
             let s = &svc.value;
+            let sandbox = s
+                .get("image")
+                .and_then(|i| i.as_str())
+                .is_some_and(is_sandbox_server_image);
             let agent = match s.get("image").and_then(|i| i.as_str()) {
                 Some(image) if is_host_agent_image(image) => Agent::Host,
                 Some(image) if is_network_agent_image(image) => Agent::Network,
@@ -276,16 +307,20 @@ impl Privileged {
                     let norm = cap.trim().to_ascii_uppercase();
                     let norm = norm.strip_prefix("CAP_").unwrap_or(&norm);
                     if DANGEROUS_CAPS.contains(&norm) {
-                        demote(
-                            agent,
-                            Access::Other,
-                            out.report(
-                                c.span.clone(),
-                                format!(
-                                    "service `{name}` adds capability `{cap}`, close to privileged"
-                                ),
+                        let f = out.report(
+                            c.span.clone(),
+                            format!(
+                                "service `{name}` adds capability `{cap}`, close to privileged"
                             ),
                         );
+                        if sandbox && norm == "SYS_ADMIN" && agent == Agent::None {
+                            f.severity = Severity::Medium;
+                            f.message.push_str(
+                                " (this server builds a sandbox per document or page, which its upstream documents as needing `SYS_ADMIN`; keep it off a host shared with other workloads)",
+                            );
+                        } else {
+                            demote(agent, Access::Other, f);
+                        }
                     }
                 }
             }

@@ -65,6 +65,8 @@ functions, such as `request` and `response`, that at least five modules there de
 search engines, exporters, providers), each module talks to its own external API, and
 its table translating the interface's values into that API's parameters (`{"day": "d",
 "week": "w", "month": "m", "year": "y"}`) equals another plugin's by coincidence.
+Django REST framework's action maps passed to `as_view({"get": "retrieve", …})`
+are routing, written at every URL by the framework's idiom, and not compared.
 YAML/JSON mappings are not compared (configuration files are meant to hold
 such blocks).
 
@@ -85,6 +87,23 @@ Peers: pylint's `duplicate-code` compares line windows, not mappings, and misses
 reordered keys; jscpd/PMD CPD likewise.
 "#,
 };
+
+/// A dict passed to a view class's `as_view(…)`: Django REST framework's per-route
+/// action map (`{"get": "retrieve", "put": "update", …}`), which the framework's
+/// routing idiom writes at every URL; it is routing, not a parameter block.
+fn is_view_action_map(n: Node<'_>, src: &[u8]) -> bool {
+    let Some(call) = n
+        .parent()
+        .filter(|p| p.kind() == "argument_list")
+        .and_then(|p| p.parent())
+        .filter(|c| c.kind() == "call")
+    else {
+        return false;
+    };
+    call.child_by_field_name("function")
+        .and_then(|f| f.utf8_text(src).ok())
+        .is_some_and(|f| f.ends_with(".as_view"))
+}
 
 fn is_literal(n: Node<'_>) -> bool {
     match n.kind() {
@@ -319,6 +338,10 @@ impl Rule for DuplicatedMapping {
             if id != crate::parse::python::kinds().dictionary
                 && id != crate::parse::python::kinds().call
             {
+                continue;
+            }
+            if is_view_action_map(n, src) {
+                nodes.skip_subtree();
                 continue;
             }
             if let Some(e) = entries(n, src) {

@@ -371,7 +371,10 @@ const COMES_WITH: &[(&str, &[&str])] = &[
     ("tornado", &["flower"]),
     ("urllib3", &["requests", "botocore", "kubernetes"]),
     ("botocore", &["boto3"]),
-    ("dateutil", &["pandas", "botocore", "arrow"]),
+    (
+        "dateutil",
+        &["pandas", "botocore", "boto3", "arrow", "celery"],
+    ),
     ("anyio", &["httpx", "starlette"]),
     ("kombu", &["celery"]),
     ("redis", &["celery", "rq", "django-redis"]),

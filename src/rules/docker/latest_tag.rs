@@ -26,7 +26,9 @@ external image. It resolves `FROM ${BASE}` through the `ARG` defaults declared
 before the first `FROM`, and ignores `FROM scratch`, `FROM <earlier stage>` and
 references whose value is only known at build time (`ARG BASE` without a
 default) or when the file is rendered (`FROM {{ base_image }} AS base` in a
-Jinja2 or Go template of a Dockerfile, whose `base` is then a stage). A tag that is set but not pinned by digest is the separate, info-level
+Jinja2 or Go template of a Dockerfile, whose `base` is then a stage), and a stage
+that is only its `FROM` and that no later stage builds on or copies from (left over:
+BuildKit never pulls it for the final image). A tag that is set but not pinned by digest is the separate, info-level
 rule `docker/unpinned-digest`.
 
 ## Example
@@ -103,7 +105,17 @@ fn external_refs(df: &Dockerfile) -> Vec<BaseRef> {
     let mut out = Vec::new();
     for (si, stage) in df.stages.iter().enumerate() {
         let written = stage.image.clone();
-        if written.is_empty()
+        // A stage that is only its `FROM` and that no later stage builds on or copies
+        // from is left over: BuildKit never pulls its image for the final target, and
+        // `--target` at it would only re-tag that image.
+        let idle = Some(si) != df.final_stage()
+            && !df.stage_is_referenced(si)
+            && df
+                .stage_instructions(si)
+                .iter()
+                .all(|i| i.keyword == "FROM");
+        if idle
+            || written.is_empty()
             || written.eq_ignore_ascii_case("scratch")
             || util::stage_named(df, si, &written).is_some()
         {

@@ -36,6 +36,9 @@ Dockerfile's path (a README table, a platform manifest's `dockerfilePath`).
 A `docker` entry of `.github/dependabot.yml` whose directory holds only that
 Dockerfile names it too: the maintainers keep that image's base updated (a tool that
 renders and builds `templates/build/<image>/Dockerfile` itself is invisible otherwise).
+So does a compose service that runs the image of a Dockerfile's own directory
+(`Containers/onlyoffice/Dockerfile` and `image: ghcr.io/acme/aio-onlyoffice:latest`):
+the image is built by a pipeline outside the repository and run here.
 
 Reported (low, hygiene) when the repository has two or more shipped Dockerfiles and
 some are referenced by none of these: one finding at the first, the others as
@@ -122,6 +125,44 @@ fn named_by_dependabot(dockerfile: &str, all: &[&str], watched: &[String]) -> bo
         && all.iter().filter(|p| dir_of(p) == dir).count() == 1
 }
 
+/// Directory names too generic to stand for one image.
+const GENERIC_DIRS: &[&str] = &[
+    "docker",
+    "build",
+    "container",
+    "containers",
+    "image",
+    "images",
+    "app",
+    "src",
+    "deploy",
+];
+
+/// Whether a `Dockerfile` in a directory of its own (`Containers/onlyoffice/Dockerfile`)
+/// is the image a compose service of the repository runs: a service's image whose name
+/// is that directory's, alone or after a prefix (`ghcr.io/acme/aio-onlyoffice:latest`).
+/// The image is built elsewhere (a release pipeline outside the repository) and run
+/// here, which names it as well as a `build:` would.
+fn named_by_service_image(dockerfile: &str, images: &[&str]) -> bool {
+    let Some((dir, "Dockerfile")) = dockerfile.rsplit_once('/') else {
+        return false;
+    };
+    let name = dir.rsplit('/').next().unwrap_or(dir).to_ascii_lowercase();
+    if name.len() < 3 || GENERIC_DIRS.contains(&name.as_str()) {
+        return false;
+    }
+    images.iter().any(|image| {
+        let image = image.to_ascii_lowercase();
+        let repo = image.split('@').next().unwrap_or(&image);
+        let last = repo.rsplit('/').next().unwrap_or(repo);
+        let last = last.split(':').next().unwrap_or(last);
+        last == name
+            || last
+                .strip_suffix(name.as_str())
+                .is_some_and(|p| p.ends_with(['-', '_']))
+    })
+}
+
 impl Rule for UnreferencedDockerfile {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -149,6 +190,11 @@ impl Rule for UnreferencedDockerfile {
             return;
         }
         let watched = dependabot_docker_dirs(repo);
+        let service_images: Vec<&str> = model
+            .services()
+            .iter()
+            .filter_map(|s| s.image.as_deref())
+            .collect();
         let all: Vec<&str> = model
             .images()
             .iter()
@@ -159,6 +205,7 @@ impl Rule for UnreferencedDockerfile {
             .filter(|i| {
                 !is_root_default(&i.dockerfile)
                     && !named_by_dependabot(&i.dockerfile, &all, &watched)
+                    && !named_by_service_image(&i.dockerfile, &service_images)
                     && model
                         .references_to(&i.dockerfile)
                         .all(|r| r.from == i.dockerfile)

@@ -28,7 +28,10 @@ For every container and init container, the effective settings are the container
 - neither `runAsNonRoot: true` nor a non-zero `runAsUser`: medium, at the container's image;
   low when the image is one known to set a non-root `USER` itself (`prom/*` and the other
   Prometheus images, `bitnami/*`, distroless `:nonroot`, Chainguard: the list of
-  `docker/runs-as-root`): it does not run as root today, but nothing enforces it.
+  `docker/runs-as-root`): it does not run as root today, but nothing enforces it;
+  low too for an init container whose command only changes the mode or owner of paths
+  (`chmod 777 /data`, `chown -R 1000 /data`): that needs root by design, and the pod's
+  `fsGroup` is the way to do without it.
 
 A Dockerfile `USER app` of an image built elsewhere is not visible here and not enforced:
 state it in the manifest too. The exception is an image the repository publishes itself (a
@@ -137,7 +140,17 @@ impl Rule for RunAsNonRoot {
                 // but the container does not run as root today.
                 let known_non_root =
                     image.is_some_and(crate::rules::docker::runs_as_root::nonroot_base);
-                let (severity, message) = if known_non_root {
+                let (severity, message) = if c.init && only_fixes_permissions(c.node) {
+                    (
+                        Severity::Low,
+                        format!(
+                            "init container `{}` in {} `{}` may run as root; it only changes the mode or owner of its volumes, which needs root unless the pod's `fsGroup` does it: confirm, or set `fsGroup` and drop it",
+                            c.name(),
+                            w.kind,
+                            w.name
+                        ),
+                    )
+                } else if known_non_root {
                     (
                         Severity::Low,
                         format!(
@@ -172,4 +185,40 @@ impl Rule for RunAsNonRoot {
     fn finish(&self, repo: &RepoCx<'_>, out: &mut RepoSink<'_>) {
         self.0.flush(repo, out);
     }
+}
+
+/// Whether a container's `command` (with `args`) only changes the mode or owner of
+/// paths: `chmod 777 /data`, `chown -R 1000:1000 /data`, `sh -c "mkdir -p /d && chown …"`.
+/// An init container doing that is root by design: only root changes another user's
+/// files.
+fn only_fixes_permissions(node: &YamlNode) -> bool {
+    let words: Vec<String> = ["command", "args"]
+        .iter()
+        .filter_map(|k| node.get(k))
+        .flat_map(|n| n.strings().into_iter().map(str::to_string))
+        .collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let script = if matches!(first.as_str(), "sh" | "/bin/sh" | "bash" | "/bin/bash")
+        && words.get(1).is_some_and(|w| w == "-c")
+    {
+        words.get(2).cloned().unwrap_or_default()
+    } else {
+        words.join(" ")
+    };
+    let mut saw_fix = false;
+    for cmd in script
+        .split(['&', ';', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        let prog = cmd.split_whitespace().next().unwrap_or("");
+        match prog {
+            "chmod" | "chown" | "chgrp" => saw_fix = true,
+            "mkdir" | "true" | "set" => {}
+            _ => return false,
+        }
+    }
+    saw_fix
 }

@@ -371,6 +371,39 @@ fn encoded_private_keys(text: &str) -> Vec<(&'static str, Range<usize>, Severity
     out
 }
 
+/// An `aws_access_key_id` / `AWS_ACCESS_KEY_ID` assignment and its value.
+static ACCESS_KEY_ID_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)aws_?access_?key(?:_?id)?['"]?\s*[=:]\s*['"]?([A-Za-z0-9]{12,40})\b"#)
+        .expect("static regex")
+});
+
+/// An access key id in the format AWS issues (`AKIA…`, `ASIA…`).
+static AWS_KEY_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}$").expect("static regex")
+});
+
+/// Whether the secret key at `at` is paired, within a few lines, with an access key id
+/// that AWS never issued (`5MV45J9NF5TEFZWYCRAX`, `minioadmin`): the pair is an
+/// S3-compatible store's (MinIO, Ceph, SeaweedFS) set through the AWS SDK's variable
+/// names, not an AWS credential; `secrets/hardcoded-credential` judges it as one.
+fn s3_compatible_pair(text: &str, at: usize) -> bool {
+    let mut lo = at.saturating_sub(400);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (at + 400).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    let window = &text[lo..hi];
+    let ids: Vec<&str> = ACCESS_KEY_ID_VALUE
+        .captures_iter(window)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .collect();
+    !ids.is_empty() && ids.iter().all(|id| !AWS_KEY_ID.is_match(id))
+}
+
 /// A PEM private-key header.
 static PEM_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"-----BEGIN[ A-Z0-9]{0,20} PRIVATE KEY(?: BLOCK)?-----").expect("static regex")
@@ -395,6 +428,8 @@ pub fn provider_hits(text: &str) -> Vec<(&'static str, Range<usize>, Severity)> 
                     if !has_key_body(text, m.end()) || is_published_sample_key(text, m.end()) {
                         continue;
                     }
+                } else if p.what == "AWS secret access key" && s3_compatible_pair(text, m.start()) {
+                    continue;
                 } else {
                     if entropy(s) < p.min_entropy {
                         continue;

@@ -26,7 +26,8 @@ step. A stale lock after a crash also blocks every later run forever.
 
 The rule reports a `-f`/`-e` test of a path whose name contains `lock` or `pid`
 followed, later in the same script, by `touch` of the same path or a `>`
-redirection into it — unless the script uses `flock`, `mkdir` as the lock, or
+redirection into it (a `>>` append adds entries to a file such as a list of pinned
+versions, `actions-lock.txt`: that is no mutex) — unless the script uses `flock`, `mkdir` as the lock, or
 `set -C`/`set -o noclobber`.
 
 ## Example
@@ -126,8 +127,12 @@ impl Rule for LockFileRace {
                             .iter()
                             .any(|a| script.word(*a).approximate() == *path))
                         || c.redirects.iter().any(|r| {
-                            let rt = script.node_text(*r);
-                            rt.trim_start().starts_with('>')
+                            let rt = script.node_text(*r).trim_start();
+                            // `>>` appends to a file of entries (`actions-lock.txt`, a
+                            // version pin list read with grep): a mutex is created, not
+                            // appended to.
+                            rt.starts_with('>')
+                                && !rt.starts_with(">>")
                                 && r.child_by_field_name("destination")
                                     .is_some_and(|d| script.word(d).approximate() == *path)
                         }))

@@ -25,14 +25,16 @@ The rule reports `rm` with `-r`/`-R`/`--recursive` whose operand begins with
 `$DIR/*`: high), or with a literal sub-directory after it (`"$DIR/build"`, which
 removes `/build` when DIR is empty, a mistake that cannot reach `/`: low, unless
 that sub-directory is a system one such as `/lib`, `/usr` or `/etc`: high), or has
-a whole path segment that is a variable, such as `/srv/$APP/` (medium), unless
+a whole path segment that is a variable, such as `/srv/$APP/` (medium; low when a
+named directory follows it, `/srv/$APP/data`, which then removes `/srv/data`), unless
 the script proves the variable non-empty:
 
 - `${VAR:?}` / `${VAR?}` at that use, or earlier anywhere in the script;
 - a `-n`/`-z`/`-d`/`-e`/`-f` test of the variable before the `rm`;
 - every assignment of the variable in the script is non-empty
   (a literal, `"$BASE/build"`, `$(mktemp -d)`, `$(cd "$(dirname "$0")" && pwd)`,
-  `${X:-default}`);
+  `${X:-default}`), or is a function's positional parameter (`local DIR=$4`) and
+  every call of that function in the script passes a non-empty value there;
 - a `for` loop variable, or a variable the environment always sets (`HOME`, `PWD`,
   `GITHUB_WORKSPACE`, `RUNNER_TEMP`).
 
@@ -127,7 +129,10 @@ impl Rule for UnsafeRm {
                 let reaches_root = leading
                     && (reaches_root(&word.parts[idx + 1..])
                         || reaches_system_dir(&word.parts[idx + 1..]));
-                let severity = if leading && !reaches_root {
+                // `/srv/$APP/data` with APP empty removes `/srv/data`, a sibling named by
+                // the script, not `/srv`: the same kind of mistake as `$DIR/build`.
+                let named_below = !leading && names_a_segment(&word.parts[idx + 1..]);
+                let severity = if (leading && !reaches_root) || named_below {
                     Severity::Low
                 } else if (under_u && external) || !leading {
                     Severity::Medium
@@ -151,6 +156,16 @@ impl Rule for UnsafeRm {
                             rest
                         }
                     )
+                } else if named_below {
+                    let path: String = word.parts[..idx]
+                        .iter()
+                        .chain(&word.parts[idx + 1..])
+                        .map(|p| match p {
+                            WordPart::Literal(l) => l.clone(),
+                            _ => "…".to_string(),
+                        })
+                        .collect();
+                    format!("`{}` instead", path.replace("//", "/"))
                 } else {
                     "the parent directory".to_string()
                 };
@@ -193,6 +208,18 @@ fn reaches_root(rest: &[WordPart]) -> bool {
     }
     text.chars().all(|c| matches!(c, '/' | '*' | '.' | '?'))
         && !text.trim_start_matches('/').starts_with("..")
+}
+
+/// What follows a middle-segment variable names a directory of its own (`/data` in
+/// `/srv/$APP/data`): with the variable empty, `rm` removes that named path under the
+/// parent, not the parent itself.
+fn names_a_segment(rest: &[WordPart]) -> bool {
+    let Some(WordPart::Literal(first)) = rest.first() else {
+        return false;
+    };
+    first
+        .split('/')
+        .any(|seg| !seg.is_empty() && seg.chars().any(|c| !matches!(c, '*' | '?' | '.')))
 }
 
 /// Top-level directories of a Linux system whose loss breaks the machine.

@@ -46,19 +46,40 @@ pub struct VarFacts {
     guards: Vec<(String, usize)>,
 }
 
+/// A variable assigned a function's positional parameter (`local DIR=$4` inside
+/// `backup() { … }`): its value is whatever the callers pass.
+struct ParamAssignment {
+    variable: String,
+    function: String,
+    position: usize,
+}
+
 impl VarFacts {
     /// Collects facts from the whole script.
     pub fn of(script: &ShellScript) -> VarFacts {
         let mut facts = VarFacts::default();
+        let mut params: Vec<ParamAssignment> = Vec::new();
         crate::parse::shell::preorder_with_ancestors(script.root(), |n, ancestors| {
             match n.kind() {
                 "variable_assignment" => {
                     if let Some(name) = n.child_by_field_name("name") {
                         let name = script.node_text(name).to_string();
-                        let nonempty = n
-                            .child_by_field_name("value")
-                            .map(|v| word_nonempty(script, v))
-                            .unwrap_or(false);
+                        let value = n.child_by_field_name("value");
+                        let nonempty = value.map(|v| word_nonempty(script, v)).unwrap_or(false);
+                        if let (false, Some(position), Some(function)) = (
+                            nonempty,
+                            value.and_then(|v| positional(script, v)),
+                            enclosing_function(script, ancestors),
+                        ) {
+                            // Decided below, from the calls of the function.
+                            params.push(ParamAssignment {
+                                variable: name.clone(),
+                                function,
+                                position,
+                            });
+                            facts.assigned_nonempty.entry(name).or_insert(true);
+                            return true;
+                        }
                         let e = facts.assigned_nonempty.entry(name).or_insert(true);
                         *e = *e && nonempty;
                     }
@@ -123,6 +144,23 @@ impl VarFacts {
             }
             true
         });
+        // `local DIR=$4` is as non-empty as what every call of the function passes there.
+        for p in params {
+            let calls: Vec<_> = script
+                .commands()
+                .iter()
+                .filter(|c| c.name == p.function)
+                .collect();
+            let all_nonempty = !calls.is_empty()
+                && calls.iter().all(|c| {
+                    c.args
+                        .get(p.position - 1)
+                        .is_some_and(|a| word_nonempty(script, *a))
+                });
+            if !all_nonempty {
+                facts.assigned_nonempty.insert(p.variable, false);
+            }
+        }
         facts
     }
 
@@ -138,6 +176,29 @@ impl VarFacts {
     pub fn is_assigned(&self, name: &str) -> bool {
         self.assigned_nonempty.contains_key(name)
     }
+}
+
+/// The position of a value that is exactly one positional parameter (`$4`, `"$4"`,
+/// `${4}`).
+fn positional(script: &ShellScript, value: tree_sitter::Node<'_>) -> Option<usize> {
+    let w = script.word(value);
+    let [WordPart::Var(e)] = w.parts.as_slice() else {
+        return None;
+    };
+    if e.operator.is_some() {
+        return None;
+    }
+    e.name.parse::<usize>().ok().filter(|n| (1..=9).contains(n))
+}
+
+/// The name of the innermost function definition among `ancestors`.
+fn enclosing_function(script: &ShellScript, ancestors: &[tree_sitter::Node<'_>]) -> Option<String> {
+    ancestors
+        .iter()
+        .rev()
+        .find(|a| a.kind() == "function_definition")
+        .and_then(|f| f.child_by_field_name("name"))
+        .map(|n| script.node_text(n).to_string())
 }
 
 /// Whether an assigned value is non-empty by construction (has a non-empty literal part,
