@@ -362,7 +362,10 @@ fn a_base_image_that_is_also_run_is_an_image_of_its_own() {
         assert!(!m.is_base_of_other_images(base), "{base}");
         assert_eq!(m.running_images(base).len(), 1, "{base}");
     }
-    assert!(!m.runs_directly("tools/ci.Dockerfile", 0), "nothing runs the CI image");
+    assert!(
+        !m.runs_directly("tools/ci.Dockerfile", 0),
+        "nothing runs the CI image"
+    );
     let mut root: Vec<&str> = report
         .findings
         .iter()

@@ -360,6 +360,17 @@ pub(crate) fn image_scan(facts: &Facts<'_>, ci: &Ci) -> Outcome {
     if images.is_empty() {
         return na("no container image built or published");
     }
+    // An image `FROM scratch` holds only what the build copies in (a static binary):
+    // no OS packages for an image scanner to find; its dependencies are
+    // `vulnerability-scan`'s.
+    if !facts.dockerfiles.is_empty()
+        && facts
+            .dockerfiles
+            .iter()
+            .all(|d| d.base.eq_ignore_ascii_case("scratch"))
+    {
+        return na("only `FROM scratch` images: no OS packages to scan");
+    }
     // trivy-action scans an image unless told to scan a directory, repository or
     // configuration (`scan-type: fs`); anchore/scan-action only with `image:`.
     let ev: Vec<Evidence> = ci
