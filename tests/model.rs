@@ -346,3 +346,32 @@ fn scan_on_eight_threads(root: &std::path::Path) -> harden::engine::ScanReport {
         plan_facts: true,
     })
 }
+
+/// A base image other images start `FROM` is judged through them, unless something
+/// also runs it as it is (issue 20, plan23): here a compose service runs
+/// `acme/base:1` and a workflow `docker run`s `acme/tools:1`, so both are images of
+/// their own (root, no `USER`), while `tools/ci.Dockerfile` and the app image are
+/// judged on their own `USER`.
+#[test]
+fn a_base_image_that_is_also_run_is_an_image_of_its_own() {
+    let report = common::scan_all(&common::fixtures().join("repos/base-also-run"));
+    let m = &report.model;
+    for base in ["base/Dockerfile", "tools/Dockerfile"] {
+        assert!(m.runs_directly(base, 0), "{base} is run as it is");
+        assert!(!m.is_base_stage(base, 0), "{base}");
+        assert!(!m.is_base_of_other_images(base), "{base}");
+        assert_eq!(m.running_images(base).len(), 1, "{base}");
+    }
+    assert!(
+        !m.runs_directly("tools/ci.Dockerfile", 0),
+        "nothing runs the CI image"
+    );
+    let mut root: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "docker/runs-as-root")
+        .map(|f| f.path.as_str())
+        .collect();
+    root.sort_unstable();
+    assert_eq!(root, ["base/Dockerfile", "tools/Dockerfile"]);
+}

@@ -77,6 +77,7 @@ fn mature_api() {
         &[
             ("dependency-updates", "done"),
             ("vulnerability-scan", "done"),
+            ("image-scan", "done"),
             ("pinned-actions", "done"),
             ("dependency-lockfiles", "done"),
             ("known-vulnerabilities", "unknown"),
@@ -111,6 +112,7 @@ fn bare_collector() {
         &[
             ("dependency-updates", "missing"),
             ("vulnerability-scan", "missing"),
+            ("image-scan", "not-applicable"),
             ("pinned-actions", "not-applicable"),
             ("dependency-lockfiles", "missing"),
             ("known-vulnerabilities", "unknown"),
@@ -147,6 +149,7 @@ fn library() {
             ("dependency-updates", "partial"),
             // The trivy step is commented out.
             ("vulnerability-scan", "missing"),
+            ("image-scan", "not-applicable"),
             ("pinned-actions", "missing"),
             ("dependency-lockfiles", "not-applicable"),
             ("known-vulnerabilities", "unknown"),
@@ -181,6 +184,7 @@ fn go_service_on_kubernetes() {
         &[
             ("dependency-updates", "done"),
             ("vulnerability-scan", "missing"),
+            ("image-scan", "missing"),
             ("pinned-actions", "not-applicable"),
             ("dependency-lockfiles", "done"),
             ("known-vulnerabilities", "unknown"),
@@ -216,6 +220,7 @@ fn django_react_app() {
             ("dependency-updates", "missing"),
             // `pip-audit ... || true` cannot fail the build.
             ("vulnerability-scan", "partial"),
+            ("image-scan", "missing"),
             ("pinned-actions", "missing"),
             ("dependency-lockfiles", "partial"),
             ("known-vulnerabilities", "unknown"),
@@ -257,6 +262,7 @@ fn live_configuration_only() {
         &[
             ("dependency-updates", "missing"),
             ("vulnerability-scan", "partial"),
+            ("image-scan", "missing"),
             ("pinned-actions", "done"),
             ("dependency-lockfiles", "done"),
             ("known-vulnerabilities", "unknown"),
@@ -315,6 +321,7 @@ fn weak_evidence_is_partial_and_says_so() {
         &[
             ("dependency-updates", "missing"),
             ("vulnerability-scan", "partial"),
+            ("image-scan", "partial"),
             ("pinned-actions", "done"),
             ("dependency-lockfiles", "missing"),
             ("known-vulnerabilities", "unknown"),
@@ -374,6 +381,7 @@ fn self_hosted_application() {
         &[
             ("dependency-updates", "missing"),
             ("vulnerability-scan", "missing"),
+            ("image-scan", "missing"),
             ("pinned-actions", "done"),
             ("dependency-lockfiles", "done"),
             ("known-vulnerabilities", "unknown"),
@@ -440,6 +448,7 @@ fn release_pipeline_cites_the_proof() {
         &[
             ("dependency-updates", "missing"),
             ("vulnerability-scan", "missing"),
+            ("image-scan", "missing"),
             ("pinned-actions", "done"),
             ("dependency-lockfiles", "done"),
             ("known-vulnerabilities", "unknown"),
@@ -957,6 +966,7 @@ fn released_targets_demo_stacks_and_simulated_backups() {
         &[
             ("dependency-updates", "missing"),
             ("vulnerability-scan", "missing"),
+            ("image-scan", "missing"),
             ("pinned-actions", "done"),
             ("dependency-lockfiles", "done"),
             ("known-vulnerabilities", "unknown"),

@@ -90,6 +90,81 @@ pub fn build_argvs_with_tags(script: &ShellScript) -> Vec<(usize, Vec<Option<Str
         .collect()
 }
 
+/// The literal images a shell line starts with `docker run` / `docker container run`
+/// (`podman run` too): the first word after the options, options that take a value
+/// skipped with it. A word that is not literal (`$IMAGE`) names nothing.
+pub fn docker_run_images(line: &str) -> Vec<String> {
+    const VALUED: &[&str] = &[
+        "-v",
+        "--volume",
+        "-e",
+        "--env",
+        "--env-file",
+        "-p",
+        "--publish",
+        "--name",
+        "-w",
+        "--workdir",
+        "-u",
+        "--user",
+        "--network",
+        "--net",
+        "--entrypoint",
+        "--platform",
+        "--mount",
+        "-l",
+        "--label",
+        "--add-host",
+        "--cpus",
+        "--memory",
+        "-m",
+        "--hostname",
+        "-h",
+        "--gpus",
+        "--shm-size",
+        "--ulimit",
+        "--cap-add",
+        "--cap-drop",
+        "--device",
+        "--restart",
+        "--pull",
+        "--log-driver",
+        "--security-opt",
+        "--tmpfs",
+        "--ipc",
+        "--pid",
+        "--runtime",
+        "--volumes-from",
+        "--link",
+        "--dns",
+        "--cidfile",
+        "--stop-signal",
+    ];
+    let mut out = Vec::new();
+    for argv in split_line(line) {
+        let words: Vec<Option<&str>> = argv.iter().map(|w| w.as_deref()).collect();
+        let start = match words.as_slice() {
+            [Some("docker" | "podman"), Some("run"), ..] => 2,
+            [Some("docker" | "podman"), Some("container"), Some("run"), ..] => 3,
+            _ => continue,
+        };
+        let mut i = start;
+        while let Some(w) = words.get(i) {
+            match w {
+                Some(w) if w.starts_with('-') => {
+                    i += if VALUED.contains(w) { 2 } else { 1 };
+                }
+                Some(w) => {
+                    out.push((*w).to_string());
+                    break;
+                }
+                None => break,
+            }
+        }
+    }
+    out
+}
+
 /// Splits one command line of text (a Makefile recipe, a line in a docs code
 /// block) into words, honouring quotes; stops at `#`, `&&`, `;`, `|`.
 pub fn split_line(line: &str) -> Vec<Vec<Option<String>>> {
@@ -648,6 +723,22 @@ pub fn published_by(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docker_run_names_its_image_after_the_options() {
+        assert_eq!(
+            docker_run_images(
+                r#"docker run --rm -v "$PWD:/src" -w /src acme/tools:1 ruff check ."#
+            ),
+            ["acme/tools:1"]
+        );
+        assert_eq!(
+            docker_run_images("docker container run -d --name=db -e A=1 postgres:16"),
+            ["postgres:16"]
+        );
+        assert!(docker_run_images("docker run --rm $IMAGE pytest").is_empty());
+        assert!(docker_run_images("docker build -t acme/app .").is_empty());
+    }
 
     #[test]
     fn tag_names_through_variables_the_script_assigns_once() {

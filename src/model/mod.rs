@@ -1771,7 +1771,10 @@ impl Repository {
             .any(|i| {
                 i.stages.iter().any(|s| {
                     self.published_image(s.from_resolved.as_deref().unwrap_or(&s.from))
-                        .is_some_and(|b| b.image.dockerfile == dockerfile)
+                        .is_some_and(|b| {
+                            b.image.dockerfile == dockerfile
+                                && !self.runs_directly(dockerfile, b.stage)
+                        })
                 })
             })
     }
@@ -1781,6 +1784,10 @@ impl Repository {
     /// base or builder image (`docker build --target base2 -t acme/app:base2`, then
     /// `FROM acme/app:base2`), which does not run by itself.
     pub fn is_base_stage(&self, dockerfile: &str, stage: usize) -> bool {
+        // A base that a service or a workflow also runs as it is, is an image that runs.
+        if self.runs_directly(dockerfile, stage) {
+            return false;
+        }
         self.images.iter().any(|i| {
             i.stages.iter().enumerate().any(|(k, s)| {
                 (i.dockerfile != dockerfile || k != stage)
@@ -1789,6 +1796,43 @@ impl Repository {
                         .is_some_and(|b| b.image.dockerfile == dockerfile && b.stage == stage)
             })
         })
+    }
+
+    /// Whether `stage` of `dockerfile` runs as it is, not only as the base of other
+    /// images: a production compose service builds that stage (`build.target`, or the
+    /// final stage without one) or runs the image it is published as (`image:`), or a
+    /// workflow `docker run`s that image. Such a stage is an image of its own, whatever
+    /// else starts `FROM` it.
+    pub fn runs_directly(&self, dockerfile: &str, stage: usize) -> bool {
+        let is_it = |si: Option<ServiceImage<'_>>| {
+            si.is_some_and(|b| b.image.dockerfile == dockerfile && b.stage == stage)
+        };
+        let by_service = self
+            .kept
+            .services
+            .iter()
+            .filter(|s| {
+                !crate::roles::is_dev_path(&s.file)
+                    && crate::roles::role_of(&s.file) == crate::roles::FileRole::Production
+            })
+            .any(|s| match &s.build {
+                Some(_) => is_it(self.image_for_service(s)),
+                None => s
+                    .image
+                    .as_deref()
+                    .is_some_and(|i| is_it(self.published_image(i))),
+            });
+        if by_service {
+            return true;
+        }
+        self.kept
+            .ci_files
+            .iter()
+            .filter(|f| f.path.starts_with(".github/workflows/"))
+            .flat_map(|f| &f.steps)
+            .flat_map(|s| &s.run)
+            .flat_map(|(_, line)| commands::docker_run_images(line))
+            .any(|image| is_it(self.published_image(&image)))
     }
 
     /// The images of [`Repository::released_images`] that run as containers: without

@@ -27,6 +27,21 @@ pub const HEALTH_ROUTE: &str = "design/health-route";
 /// The rule id of the "one source for these parameters" design task.
 pub const DUPLICATED_PARAMETERS: &str = "design/duplicated-parameters";
 
+/// The rule id of the "scan the images in CI" task (a `harden status` control, no scan rule).
+pub const IMAGE_SCAN: &str = "design/image-scan";
+
+/// The rule id of the "generate an SBOM for each release" task.
+pub const SBOM: &str = "design/sbom";
+
+/// The rule id of the "run code scanning in CI" task.
+pub const CODE_SCANNING: &str = "design/code-scanning";
+
+/// Where a new CI job goes when no workflow publishes what it is for.
+const NEW_WORKFLOW: &str = ".github/workflows/security.yml";
+
+/// Where the code-scanning workflow goes (GitHub's own name for it).
+const CODEQL_WORKFLOW: &str = ".github/workflows/codeql.yml";
+
 /// The scan rule whose findings the logging task takes over: the same modules,
 /// one task for the same change.
 const PRINT_RULE: &str = "python/print-in-library";
@@ -58,6 +73,9 @@ pub struct Patterns {
     pub health_gaps: Vec<(Vec<ServiceHealth>, Vec<ServiceHealth>)>,
     /// Blocks of identical parameters several shipped modules each assign.
     pub shared_constants: Vec<SharedConstants>,
+    /// CI work a shipping repository lacks (`harden status` controls `image-scan`,
+    /// `sbom`, `sast` missing while it publishes or builds production images).
+    pub ci_gaps: Vec<CiGap>,
     /// Dockerfiles whose released images are named build targets, not (only) the
     /// last stage: path and the targets, `None` for the last stage built without
     /// `--target`. The "done when" check builds what is released.
@@ -97,6 +115,41 @@ fn release_targets(m: &crate::model::Repository) -> Vec<(String, Vec<Option<Stri
     out
 }
 
+/// A CI scanning control that is missing while the repository ships something.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CiGap {
+    /// The `harden status` control (`image-scan`, `sbom`, `sast`).
+    pub control: String,
+    /// What ships: (path, line, what is there) — the steps that publish, else the
+    /// production images and what builds them.
+    pub evidence: Vec<(String, usize, String)>,
+}
+
+impl CiGap {
+    /// The workflows where the new step belongs: those that publish (the image is
+    /// scanned, the SBOM made, where it is built and pushed).
+    fn workflows(&self) -> Vec<String> {
+        let mut w: Vec<String> = self
+            .evidence
+            .iter()
+            .filter(|e| e.2.starts_with("publishes:") && e.0.starts_with(".github/workflows/"))
+            .map(|e| e.0.clone())
+            .collect();
+        w.sort();
+        w.dedup();
+        w
+    }
+
+    /// The production images named (their Dockerfiles), in order.
+    fn images(&self) -> Vec<&str> {
+        self.evidence
+            .iter()
+            .filter(|e| e.2.starts_with("production image"))
+            .map(|e| e.0.as_str())
+            .collect()
+    }
+}
+
 impl Patterns {
     /// Reads the patterns from a scan's repository model.
     pub fn from_model(m: &crate::model::Repository) -> Patterns {
@@ -127,6 +180,17 @@ impl Patterns {
                 })
                 .collect(),
             shared_constants: m.shared_constants(),
+            ci_gaps: crate::status::shipping_gaps(m)
+                .into_iter()
+                .map(|(control, o)| CiGap {
+                    control: control.to_string(),
+                    evidence: o
+                        .evidence
+                        .into_iter()
+                        .map(|e| (e.path, e.line, e.note))
+                        .collect(),
+                })
+                .collect(),
             release_targets: release_targets(m),
         }
     }
@@ -196,6 +260,7 @@ pub fn add_tasks(tasks: &mut Vec<Task>, p: &Patterns, claimed: &[Item], ov: &Ove
     add_logging_tasks(tasks, p, claimed, ov);
     add_health_task(tasks, p, ov);
     add_parameter_tasks(tasks, p, ov);
+    add_ci_tasks(tasks, p, ov);
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
 }
 
@@ -587,6 +652,126 @@ fn add_parameter_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
     }
 }
 
+/// The design rule of a CI gap's task, by its control.
+fn ci_rule(control: &str) -> Option<&'static str> {
+    match control {
+        "image-scan" => Some(IMAGE_SCAN),
+        "sbom" => Some(SBOM),
+        "sast" => Some(CODE_SCANNING),
+        _ => None,
+    }
+}
+
+/// "`a`, `b` and 2 more" for a list of names.
+fn listed(names: &[&str], n: usize) -> String {
+    let mut v: Vec<String> = names.iter().take(n).map(|x| format!("`{x}`")).collect();
+    if names.len() > n {
+        v.push(format!("{} more", names.len() - n));
+    }
+    v.join(", ")
+}
+
+/// The CI work a shipping repository lacks, one task per `harden status` control that
+/// is missing while CI publishes artefacts or production images are built: scan the
+/// images, generate an SBOM, run code scanning. Each goes where the artefacts are
+/// published (a new workflow when nothing in CI publishes them), done when the control
+/// is.
+fn add_ci_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
+    for gap in &p.ci_gaps {
+        let Some(rule) = ci_rule(&gap.control) else {
+            continue;
+        };
+        if tasks.iter().any(|t| t.rules.iter().any(|r| r == rule)) {
+            continue;
+        }
+        let (mut t, model) = design_task(rule, None, ov);
+        let workflows = gap.workflows();
+        let images = gap.images();
+        t.files = if rule == CODE_SCANNING {
+            // Code scanning is for the code, not beside a publishing step.
+            vec![CODEQL_WORKFLOW.to_string()]
+        } else if workflows.is_empty() {
+            vec![NEW_WORKFLOW.to_string()]
+        } else {
+            workflows.clone()
+        };
+        let wf: Vec<&str> = workflows.iter().map(String::as_str).collect();
+        let where_ = if wf.is_empty() {
+            format!("a new workflow, `{NEW_WORKFLOW}`")
+        } else {
+            listed(&wf, 2)
+        };
+        let places = t.files.len();
+        let hours = super::effort::estimate(model, places, places);
+        let (title, why, basis, checks): (String, &str, String, Vec<String>) = match rule {
+            IMAGE_SCAN => {
+                let what = if images.is_empty() {
+                    "the images CI publishes".to_string()
+                } else {
+                    match images.as_slice() {
+                        [one] => format!("the image built from `{one}`"),
+                        _ => format!(
+                            "the {} images built from {}",
+                            images.len(),
+                            listed(&images, 2)
+                        ),
+                    }
+                };
+                (
+                    format!("Scan {what} for known vulnerabilities in CI (Trivy or Grype), in {where_}"),
+                    "nothing checks the base images' OS packages and runtimes, which a dependency audit of the manifests never sees: an image ships with every CVE its base had the day it was built, and nobody hears of a new one",
+                    format!(
+                        "{} h for the first workflow (a scan step after the build and before the push, the severity gate chosen, the first results triaged or ignored with a reason), {} h per further workflow ({places} workflow{})",
+                        h(model.base),
+                        h(model.per_file),
+                        if places == 1 { "" } else { "s" }
+                    ),
+                    vec![
+                        "the scan step fails the job on a fixable CRITICAL or HIGH finding (trivy-action `exit-code: 1`, `ignore-unfixed: true`; `grype --fail-on high`) and runs before the image is pushed".to_string(),
+                        "its SARIF is uploaded (`github/codeql-action/upload-sarif`, job `permissions: security-events: write`) and shows under Security → Code scanning".to_string(),
+                    ],
+                )
+            }
+            SBOM => (
+                format!("Generate an SBOM (CycloneDX or SPDX) for each release and publish it with the artefacts, in {where_}"),
+                "without a bill of materials nobody can answer “do we ship the vulnerable version?” for a released artefact without rebuilding it; users and auditors ask for one (OpenSSF Scorecard, SLSA, the US and EU software-supply-chain rules)",
+                format!(
+                    "{} h for the first workflow (`docker/build-push-action` with `sbom: true`, `anchore/sbom-action`, or `harden sbom`, attached to the release), {} h per further workflow ({places} workflow{})",
+                    h(model.base),
+                    h(model.per_file),
+                    if places == 1 { "" } else { "s" }
+                ),
+                vec![
+                    "the release (or the image's attestations: `docker buildx imagetools inspect IMAGE --format '{{json .SBOM}}'`) carries a CycloneDX or SPDX document listing the shipped packages".to_string(),
+                ],
+            ),
+            _ => (
+                format!(
+                    "Run code scanning (CodeQL) on every push and pull request, in a new workflow, `{CODEQL_WORKFLOW}`"
+                ),
+                "no static analysis runs on the code that is shipped: injection, unsafe deserialisation and path traversal reach a release unless a reviewer spots them",
+                format!(
+                    "{} h: GitHub's CodeQL default setup or a `github/codeql-action` workflow for the repository's languages, and the first results triaged (Semgrep or Bandit do as well)",
+                    h(model.base)
+                ),
+                vec![
+                    "the CodeQL run is green on a pull request and its alerts show under Security → Code scanning".to_string(),
+                ],
+            ),
+        };
+        t.title = title;
+        t.why = why.to_string();
+        t.estimate_basis = basis;
+        t.effort = Effort::from_hours(hours);
+        t.hours = hours;
+        let mut verify = vec![format!("`harden status` shows `{}` as done", gap.control)];
+        verify.extend(checks);
+        verify.extend(super::guidance::verify(&t));
+        t.verify = verify;
+        tasks.push(t);
+    }
+}
+
 /// The places behind a design task, for renderers (`path:line` and what is there).
 pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
     let mine = |path: &str| t.files.binary_search_by(|f| f.as_str().cmp(path)).is_ok();
@@ -649,6 +834,17 @@ pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
         let values: Vec<String> = block.constants.iter().map(|c| format!("`{c}`")).collect();
         out.push(format!("the block: {}", values.join(", ")));
         return out;
+    }
+    if let Some(gap) = p
+        .ci_gaps
+        .iter()
+        .find(|g| ci_rule(&g.control).is_some_and(|r| t.rules.iter().any(|x| x == r)))
+    {
+        return gap
+            .evidence
+            .iter()
+            .map(|(path, line, note)| format!("`{path}:{line}` {note}"))
+            .collect();
     }
     if t.rules.iter().any(|r| r == HEALTH_ROUTE) {
         let mut out = Vec::new();

@@ -75,6 +75,13 @@ pub const RULE_EFFORT: &[(&str, EffortModel)] = &[
     ("design/health-route", m(1.0, 0.5, 0.0, 6.0)),
     // A settings module (or config section) for the values, then each module imports it.
     ("design/duplicated-parameters", m(2.0, 0.5, 0.0, 6.0)),
+    // A scan step in the workflow that builds and pushes, its gate chosen and the first
+    // results triaged; the same step copied into each further publishing workflow.
+    ("design/image-scan", m(1.5, 0.5, 0.0, 4.0)),
+    // One input or step per publishing workflow, the document attached to the release.
+    ("design/sbom", m(1.0, 0.25, 0.0, 3.0)),
+    // CodeQL's default setup (or one workflow) and the first alerts triaged.
+    ("design/code-scanning", m(1.5, 0.0, 0.0, 1.5)),
 ];
 
 /// A kind of finding whose fix is one literal edit, the same at every place: no

@@ -157,7 +157,13 @@ fn criteria_for(tasks: &[Task]) -> Vec<PhaseCriteria> {
             })
             .collect();
         let mut controls: Vec<(&str, Vec<String>)> = Vec::new();
-        for r in &rules {
+        // A design task with a control (`design/image-scan`) is checked by it, though it
+        // has no scan rule.
+        let task_rules: BTreeSet<String> = in_phase
+            .iter()
+            .flat_map(|t| t.rules.iter().cloned())
+            .collect();
+        for r in &task_rules {
             for (id, control) in phases::RULE_CONTROL {
                 if id == r {
                     match controls.iter_mut().find(|(c, _)| c == control) {

@@ -54,6 +54,9 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("deps/unpinned-requirement", Operations),
     ("actions/sarif-without-permission", Operations),
     ("actions/workflow-never-runs", Operations),
+    ("design/image-scan", Operations),
+    ("design/sbom", Operations),
+    ("design/code-scanning", Operations),
     ("deps/many-requirements-files", CodeQuality),
     ("docker/add-instead-of-copy", CodeQuality),
     ("docker/apt-hygiene", CodeQuality),
@@ -347,6 +350,9 @@ pub const RULE_CONTROL: &[(&str, &str)] = &[
     ("k8s/missing-resource-limits", "resource-limits"),
     ("python/print-in-library", "structured-logging"),
     ("deps/known-vulnerability", "known-vulnerabilities"),
+    ("design/image-scan", "image-scan"),
+    ("design/sbom", "sbom"),
+    ("design/code-scanning", "sast"),
 ];
 
 /// Display names of families, for track names.

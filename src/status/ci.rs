@@ -228,10 +228,18 @@ pub static VULN_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Container image scanners run on an image (`trivy image`, `grype IMAGE`, `docker
+/// scout cves`), not on the checkout.
+pub static IMAGE_SCAN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:^|[\s;&|(/])(?:trivy\b[^;|&]*?\s(?:image|i)(?:\s|$)|grype\s|docker\s+scout\s+(?:cves|quickview|recommendations)\b|docker\s+scan\b|snyk\s+container\b|container-scanning\.gitlab-ci)",
+    )
+});
+
 /// SBOM generators.
 pub static SBOM_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:^|[\s;&|(/])(?:syft\b|cyclonedx-(?:py|npm|bom|gomod|node|cli|dotnet|maven)\b|cyclonedx\b|cdxgen\b|cargo[-\s](?:cyclonedx|sbom)\b|sbom-tool\b|docker\s+(?:buildx\s+)?sbom\b|trivy\b.*--format[\s=]+(?:cyclonedx|spdx)|harden\s+sbom\b|spdx-sbom-generator\b|--sbom(?:=true)?\b)",
+        r"(?i)(?:^|[\s;&|(/])(?:syft\b|cyclonedx-(?:py|npm|bom|gomod|node|cli|dotnet|maven)\b|cyclonedx\b|cdxgen\b|cargo[-\s](?:cyclonedx|sbom)\b|sbom-tool\b|docker\s+(?:buildx\s+)?sbom\b|trivy\b.*--format[\s=]+(?:cyclonedx|spdx)|harden\s+sbom\b|spdx-sbom-generator\b|--sbom(?:=true)?\b|--attest[\s=]+type=sbom\b|npm\s+sbom\b)",
     )
 });
 
@@ -316,6 +324,13 @@ mod tests {
         assert!(VULN_RE.is_match("pip-audit -r requirements.txt"));
         assert!(!VULN_RE.is_match("echo 'no audit'"));
         assert!(SBOM_RE.is_match("syft . -o cyclonedx-json > sbom.json"));
+        assert!(SBOM_RE.is_match("docker buildx build --attest type=sbom --push -t x ."));
+        assert!(IMAGE_SCAN_RE.is_match("trivy image --exit-code 1 app:latest"));
+        assert!(IMAGE_SCAN_RE.is_match("trivy --cache-dir /tmp/t image app:1"));
+        assert!(IMAGE_SCAN_RE.is_match("grype ghcr.io/acme/api:1.2 --fail-on high"));
+        assert!(IMAGE_SCAN_RE.is_match("docker scout cves app:1"));
+        assert!(!IMAGE_SCAN_RE.is_match("trivy fs --scanners vuln ."));
+        assert!(!IMAGE_SCAN_RE.is_match("echo image"));
         assert!(SECRET_RE.is_match("gitleaks detect --redact"));
         assert!(SIGN_RE.is_match("cosign sign --yes $IMAGE@$DIGEST"));
         assert!(PUBLISH_RE.is_match("docker push ghcr.io/acme/api:1.2"));

@@ -107,6 +107,13 @@ pub static CONTROLS: &[ControlDef] = &[
         "Scan dependencies and images in CI: aquasecurity/trivy-action, anchore/scan-action, google/osv-scanner-action, pip-audit / npm audit / cargo audit, or actions/dependency-review-action on pull requests.",
     ),
     c(
+        "image-scan",
+        Area::SupplyChain,
+        "Container images scanned in CI",
+        2,
+        "Scan each image the repository builds or publishes in the workflow that builds it, before it is pushed: aquasecurity/trivy-action (`scan-type: image`, `exit-code: 1` on fixable CRITICAL/HIGH, SARIF uploaded), anchore/scan-action, `grype IMAGE` or `docker scout cves`; a dependency audit never sees the base image's OS packages.",
+    ),
+    c(
         "pinned-actions",
         Area::SupplyChain,
         "Actions pinned to a commit SHA",

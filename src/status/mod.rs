@@ -166,6 +166,24 @@ impl StatusReport {
     }
 }
 
+/// The CI scanning controls a shipping repository lacks, for the plan's tasks:
+/// `image-scan`, `sbom` and `sast` that are missing while CI publishes artefacts or
+/// production images are built, each with that evidence (which workflow publishes
+/// what, which images are built). Read from the model alone, so the plan and
+/// `status` give one answer.
+pub fn shipping_gaps(model: &crate::model::Repository) -> Vec<(&'static str, outcome::Outcome)> {
+    let facts = facts::gather(Path::new("."), model.inventory(), model);
+    let ci = ci::collect(&facts);
+    [
+        ("image-scan", areas::supply_chain::image_scan(&facts, &ci)),
+        ("sbom", areas::supply_chain::sbom(&facts, &ci)),
+        ("sast", areas::security_policy::sast(&facts, &ci)),
+    ]
+    .into_iter()
+    .filter(|(_, o)| o.state == State::Missing && !o.evidence.is_empty())
+    .collect()
+}
+
 /// Assesses the repository at `root`, using a scan's findings and inventory.
 pub fn assess(root: &Path, report: &ScanReport, config: &Config) -> StatusReport {
     let facts = facts::gather(root, &report.inventory, &report.model);

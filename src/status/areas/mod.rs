@@ -38,6 +38,7 @@ pub fn assess_all(
         "vulnerability-scan",
         supply_chain::vulnerability_scan(facts, &ci, &profile),
     );
+    m.insert("image-scan", supply_chain::image_scan(facts, &ci));
     m.insert(
         "pinned-actions",
         supply_chain::pinned_actions(facts, &ci, findings),

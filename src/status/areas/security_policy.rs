@@ -151,11 +151,18 @@ pub(crate) fn sast(facts: &Facts<'_>, ci: &Ci) -> Outcome {
         input: None,
         reject: Some(ci::installs_only),
     };
-    ci_control(
+    let o = ci_control(
         facts,
         ci,
         &D,
         &["bandit", "semgrep", "gosec"],
+        "static analysis",
+    );
+    super::supply_chain::shipped_control(
+        facts,
+        ci,
+        o,
+        super::supply_chain::Ships::Anything,
         "static analysis",
     )
 }

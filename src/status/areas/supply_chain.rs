@@ -332,7 +332,96 @@ pub(crate) fn sbom(facts: &Facts<'_>, ci: &Ci) -> Outcome {
         input: Some(sbom_input),
         reject: Some(ci::installs_only),
     };
-    ci_control(facts, ci, &D, &[], "SBOM generation")
+    let o = ci_control(facts, ci, &D, &[], "SBOM generation");
+    shipped_control(facts, ci, o, Ships::Published, "SBOM generation")
+}
+
+/// `image-scan`: the container images the repository builds or publishes are scanned
+/// for known vulnerabilities in CI (their OS packages and runtimes, which a
+/// dependency audit of the manifests never sees). Not applicable when it builds and
+/// publishes no image.
+pub(crate) fn image_scan(facts: &Facts<'_>, ci: &Ci) -> Outcome {
+    static D: Detector = Detector {
+        uses: &[
+            "anchore/scan-action",
+            "docker/scout-action",
+            "crazy-max/ghaction-container-scan",
+            "azure/container-scan",
+            "snyk/actions/docker",
+            "lacework/lw-scanner-action",
+            "sysdiglabs/scan-action",
+            "aquasecurity/trivy-action",
+        ],
+        run: &ci::IMAGE_SCAN_RE,
+        input: None,
+        reject: Some(image_scan_reject),
+    };
+    let images = shipped(facts, ci, Ships::Images);
+    if images.is_empty() {
+        return na("no container image built or published");
+    }
+    // An image `FROM scratch` holds only what the build copies in (a static binary):
+    // no OS packages for an image scanner to find; its dependencies are
+    // `vulnerability-scan`'s.
+    if !facts.dockerfiles.is_empty()
+        && facts
+            .dockerfiles
+            .iter()
+            .all(|d| d.base.eq_ignore_ascii_case("scratch"))
+    {
+        return na("only `FROM scratch` images: no OS packages to scan");
+    }
+    // trivy-action scans an image unless told to scan a directory, repository or
+    // configuration (`scan-type: fs`); anchore/scan-action only with `image:`.
+    let ev: Vec<Evidence> = ci
+        .find(&D)
+        .into_iter()
+        .filter(|e| {
+            ci.steps
+                .iter()
+                .find(|s| s.path == e.path && s.line == e.line && s.uses.is_some())
+                .is_none_or(scans_an_image)
+        })
+        .collect();
+    let o = if ev.is_empty() {
+        if ci.steps.is_empty() {
+            out(State::Missing, Vec::new(), "no CI configuration found")
+        } else {
+            out(State::Missing, Vec::new(), "no image scan step in CI")
+        }
+    } else if ev.iter().all(|e| e.note.ends_with(ci::NON_BLOCKING)) {
+        out(
+            State::Partial,
+            first(ev, 4),
+            "image scan in CI, but its failures are ignored",
+        )
+    } else {
+        let n = ev.len();
+        out(State::Done, first(ev, 4), format!("image scan in CI ({n})"))
+    };
+    shipped_control(facts, ci, o, Ships::Images, "image scan")
+}
+
+/// Whether an image-scanning action step scans an image (trivy-action's default
+/// `scan-type: image`; anchore/scan-action with `image:`), not a directory.
+fn scans_an_image(s: &ci::Step) -> bool {
+    let action = s.action().unwrap_or_default();
+    if action.starts_with("aquasecurity/trivy-action") {
+        return s
+            .input("scan-type")
+            .is_none_or(|t| t.trim().eq_ignore_ascii_case("image"));
+    }
+    if action.starts_with("anchore/scan-action") {
+        return s.input("image").is_some();
+    }
+    true
+}
+
+/// `grype dir:.` scans the checkout, not an image; installing a scanner runs none.
+fn image_scan_reject(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    ci::installs_only(line)
+        || (l.contains("grype") && (l.contains("dir:") || l.contains("grype db")))
 }
 
 fn sbom_input(action: &str, s: &ci::Step) -> bool {
@@ -340,7 +429,8 @@ fn sbom_input(action: &str, s: &ci::Step) -> bool {
         && s.input("format")
             .is_some_and(|f| f.contains("cyclonedx") || f.contains("spdx") || f == "github"))
         || (action.starts_with("docker/build-push-action")
-            && s.input("sbom").is_some_and(|v| v != "false"))
+            && (s.input("sbom").is_some_and(|v| v != "false")
+                || s.input("attests").is_some_and(|v| v.contains("type=sbom"))))
 }
 
 pub(crate) fn signed_releases(ci: &Ci) -> Outcome {
@@ -355,27 +445,6 @@ pub(crate) fn signed_releases(ci: &Ci) -> Outcome {
         ],
         run: &ci::SIGN_RE,
         input: None,
-        reject: None,
-    };
-    static PUBLISH: Detector = Detector {
-        uses: &[
-            "pypa/gh-action-pypi-publish",
-            "softprops/action-gh-release",
-            "ncipollo/release-action",
-            "goreleaser/goreleaser-action",
-            "actions/create-release",
-            "js-devtools/npm-publish",
-            "google-github-actions/release-please-action",
-            "googleapis/release-please-action",
-            "redhat-actions/push-to-registry",
-            "katyo/publish-crates",
-            "ko-build/setup-ko",
-            // A registry login with the project's credentials is there to push
-            // (the push itself may run in a release script).
-            "docker/login-action",
-        ],
-        run: &ci::PUBLISH_RE,
-        input: Some(publish_input),
         reject: None,
     };
     // Installing cosign signs nothing: the `cosign sign` command (or an attest
@@ -401,10 +470,7 @@ pub(crate) fn signed_releases(ci: &Ci) -> Outcome {
             "cosign is installed in CI but no step signs with it",
         );
     }
-    let mut published = ci.find(&PUBLISH);
-    // The push itself first; a registry login only says a push follows.
-    published.sort_by_key(|e| e.note.contains("docker/login-action"));
-    published.extend(ci.release_triggers.iter().cloned());
+    let published = publishing_steps(ci);
     if published.is_empty() {
         return na("nothing is published from CI");
     }
@@ -412,6 +478,162 @@ pub(crate) fn signed_releases(ci: &Ci) -> Outcome {
         State::Missing,
         first(published, 4),
         "artefacts are published but not signed",
+    )
+}
+
+/// The CI steps that publish artefacts (a push, an upload, a release step, a registry
+/// login with the project's credentials) and the release triggers, pushes first: what
+/// the repository ships from, for the controls that ask what is done to it first.
+pub(crate) fn publishing_steps(ci: &Ci) -> Vec<Evidence> {
+    static PUBLISH: Detector = Detector {
+        uses: &[
+            "pypa/gh-action-pypi-publish",
+            "softprops/action-gh-release",
+            "ncipollo/release-action",
+            "goreleaser/goreleaser-action",
+            "actions/create-release",
+            "js-devtools/npm-publish",
+            "google-github-actions/release-please-action",
+            "googleapis/release-please-action",
+            "redhat-actions/push-to-registry",
+            "katyo/publish-crates",
+            "ko-build/setup-ko",
+            // A registry login with the project's credentials is there to push
+            // (the push itself may run in a release script).
+            "docker/login-action",
+        ],
+        run: &ci::PUBLISH_RE,
+        input: Some(publish_input),
+        reject: None,
+    };
+    let mut published = ci.find(&PUBLISH);
+    // The push itself first; a registry login only says a push follows.
+    published.sort_by_key(|e| e.note.contains("docker/login-action"));
+    published.extend(ci.release_triggers.iter().cloned());
+    published
+}
+
+/// Whether a publishing step pushes a container image (not a package or a release).
+fn publishes_image(e: &Evidence) -> bool {
+    let n = e.note.to_ascii_lowercase();
+    [
+        "docker",
+        "podman",
+        "crane push",
+        "ko build",
+        "ko publish",
+        "setup-ko",
+        "push-to-registry",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
+}
+
+/// What a scanning control is for: which shipped artefacts make it apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ships {
+    /// Container images: the steps that push them, and the production images built.
+    Images,
+    /// Anything CI publishes (images, packages, releases); built images alone do not
+    /// count (an SBOM is attached to what is published).
+    Published,
+    /// Anything published, or production images built (code scanning: the code ships).
+    Anything,
+}
+
+/// What the repository ships, as evidence for a scanning control that is not done:
+/// one publishing step per workflow (the push before a registry login), then the
+/// production images with what builds them. Empty when it ships nothing the control
+/// is for.
+pub(crate) fn shipped(facts: &Facts<'_>, ci: &Ci, ships: Ships) -> Vec<Evidence> {
+    let triggers = &ci.release_triggers;
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut out: Vec<Evidence> = publishing_steps(ci)
+        .into_iter()
+        .filter(|e| ships != Ships::Images || publishes_image(e))
+        // A registry login alone pushes an image only where there is one to push: a
+        // chart repository logs in to push charts (`helm push` to an OCI registry).
+        .filter(|e| {
+            ships != Ships::Images
+                || !facts.dockerfiles.is_empty()
+                || !e.note.contains("docker/login-action")
+        })
+        .filter(|e| seen.insert(e.path.clone()))
+        .map(|mut e| {
+            // A release trigger says when the workflow publishes, a step what.
+            if triggers.contains(&e) {
+                e.note = format!("release workflow: {}", e.note);
+            } else {
+                e.note = format!("publishes: {}", e.note);
+            }
+            e
+        })
+        .collect();
+    if ships == Ships::Published && out.is_empty() {
+        return out;
+    }
+    let mut images: BTreeSet<&str> = BTreeSet::new();
+    for d in &facts.dockerfiles {
+        if !images.insert(d.path.as_str()) {
+            continue;
+        }
+        let by = facts
+            .model
+            .builders(&d.path)
+            .filter(|b| crate::roles::role_of(&b.from) == crate::roles::FileRole::Production)
+            // A workflow or compose file that builds it, before a script or a document.
+            .min_by_key(|b| b.source)
+            .map(|b| format!(", built by {}:{}", b.from, b.line))
+            .unwrap_or_default();
+        out.push(Evidence::new(
+            &d.path,
+            d.from_line,
+            format!("production image{}{by}", d.target_note()),
+        ));
+    }
+    out
+}
+
+/// Done / partial from the steps found; when none, missing with what the repository
+/// ships (the workflows that publish, the images it builds), so the plan can say where
+/// the step belongs.
+pub(crate) fn shipped_control(
+    facts: &Facts<'_>,
+    ci: &Ci,
+    o: Outcome,
+    ships: Ships,
+    what: &str,
+) -> Outcome {
+    if o.state != State::Missing {
+        return o;
+    }
+    let ev = shipped(facts, ci, ships);
+    if ev.is_empty() {
+        return o;
+    }
+    let images = ev
+        .iter()
+        .filter(|e| e.note.starts_with("production image"))
+        .count();
+    let pushes = ev.len() - images;
+    let mut parts = Vec::new();
+    if pushes > 0 {
+        parts.push(format!(
+            "{pushes} workflow{} publish{}",
+            if pushes == 1 { "" } else { "s" },
+            if pushes == 1 { "es" } else { "" }
+        ));
+    }
+    if images > 0 {
+        parts.push(format!(
+            "{images} production image{} built",
+            if images == 1 { " is" } else { "s are" }
+        ));
+    }
+    out(
+        State::Missing,
+        first(ev, 10),
+        format!("{}, with no {what} step in CI", parts.join(" and ")),
     )
 }
 
