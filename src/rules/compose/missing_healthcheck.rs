@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::parse::yaml::{YamlFile, YamlPair};
-use crate::rules::compose::{is_partial_service, services, skip_operational};
+use crate::rules::compose::{is_build_manifest, is_partial_service, services, skip_operational};
 use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -32,6 +32,9 @@ Not reported:
 - `healthcheck: {disable: true}` / `test: ["NONE"]` (an explicit decision);
 - services that only extend or override another file's service, and development, CI and
   example files;
+- build manifests: a file whose every service holds only `build:`, `image:`, `platform`,
+  `labels` or `pull_policy` (`compose -f build.yml build`, or an override adding build
+  contexts); the file that runs the services is checked;
 - services that build their image from a Dockerfile in the repository whose built stage
   (`build.target`, or the last one) has a `HEALTHCHECK`, itself or through the stage it
   builds on (`FROM base AS prod`): Docker runs the image's check for the container. A
@@ -164,7 +167,7 @@ impl Rule for MissingHealthcheck {
     }
 
     fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if skip_operational(cx, yaml) {
+        if skip_operational(cx, yaml) || is_build_manifest(yaml) {
             return;
         }
         let all = services(yaml);

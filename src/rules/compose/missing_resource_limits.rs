@@ -4,7 +4,7 @@ use crate::edits::fix_setting;
 use crate::edits::yaml::{insert_keys, step_between, yaml_scalar};
 use crate::finding::{Finding, Fix, Severity};
 use crate::parse::yaml::{YamlFile, YamlNode};
-use crate::rules::compose::{is_partial_service, services, skip_operational};
+use crate::rules::compose::{is_build_manifest, is_partial_service, services, skip_operational};
 use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -30,8 +30,10 @@ throttling and are debated; CPU reservations or `cpu_shares` are the gentler con
 
 Settings merged from an `x-` extension field with `<<: *anchor` count. Not reported: services
 that only extend or override another file's service (`extends:`, or no `image`/`build`),
-and files for development, CI or examples (`docker-compose.dev.yml`, `compose.override.yml`,
-`.devcontainer/`, `tests/`).
+build manifests (every service holds only `build:`, `image:`, `platform`, `labels` or
+`pull_policy`: a file for `compose -f build.yml build`, or an override adding build
+contexts; the file that runs the services is checked), and files for development, CI or
+examples (`docker-compose.dev.yml`, `compose.override.yml`, `.devcontainer/`, `tests/`).
 
 ## Example
 ```yaml
@@ -91,7 +93,7 @@ impl Rule for MissingResourceLimits {
     }
 
     fn check_compose(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
-        if skip_operational(cx, yaml) {
+        if skip_operational(cx, yaml) || is_build_manifest(yaml) {
             return;
         }
         for svc in services(yaml) {

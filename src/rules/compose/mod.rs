@@ -47,6 +47,26 @@ pub(crate) fn is_partial_service(svc: &YamlNode) -> bool {
     svc.get("extends").is_some() || (svc.get("image").is_none() && svc.get("build").is_none())
 }
 
+/// Keys that say what to build and how to tag it, nothing about how a service runs.
+const BUILD_ONLY_KEYS: &[&str] = &["build", "image", "platform", "labels", "pull_policy"];
+
+/// A compose file whose every service only says what to build and how to tag it: a
+/// build manifest (`compose -f build.yml build`, then push) or an override that adds
+/// build contexts to services defined in another file. Nothing in it says how a
+/// service runs, so runtime settings (health checks, limits) are not its to hold;
+/// the file that runs the services is checked for them.
+pub(crate) fn is_build_manifest(yaml: &YamlFile) -> bool {
+    let svcs = services(yaml);
+    !svcs.is_empty()
+        && svcs.iter().all(|svc| {
+            svc.value.get("build").is_some()
+                && svc
+                    .value
+                    .as_map()
+                    .is_some_and(|m| m.iter().all(|p| BUILD_ONLY_KEYS.contains(&p.key.as_str())))
+        })
+}
+
 /// Files whose findings are not about production at all (tests, generated output).
 /// Vendored compose files and manifests are checked: a third-party chart or
 /// manifest set under `third-party/` is deployed as the project's own, and the
