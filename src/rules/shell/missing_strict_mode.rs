@@ -91,7 +91,10 @@ command before `exec` that fails unnoticed starts the main process in the wrong 
 and `-e` stops it there (low); one that only assigns, prints or tests before `exec` is
 not reported. Monitoring plugins (`STATE_OK`, `STATE_CRITICAL`: the Nagios plugin API) are not
 reported: such a plugin must exit with the status it decides (0 to 3), and `-e` or
-`-u` would end it with another code. Settings files without a shebang named as such (`ci-env.sh`,
+`-u` would end it with another code. Container health-check scripts (`healthcheck.sh`,
+`dms-healthcheck`) are not reported either: their exit status is the verdict the runtime
+reads, decided by their own `|| exit 1` checks, and `-u` would turn an optional variable
+left unset into an unhealthy container. Settings files without a shebang named as such (`ci-env.sh`,
 `build_vars.sh`, `config.sh`), Jinja templates of scripts without a shebang
 (`{{ MYSQL_HOST }}`, `{% if … %}`: the tool that renders them runs the result with its
 own shell options, `sh -e -c`) and inputs of tests (scripts under a test's
@@ -203,7 +206,7 @@ impl Rule for MissingStrictMode {
             return;
         }
         let text = script.text();
-        if is_monitoring_plugin(text) {
+        if is_monitoring_plugin(text) || is_health_probe(name) {
             return;
         }
         let first_line = text.lines().next().unwrap_or("");
@@ -967,6 +970,18 @@ fn reads_exit_status(text: &str) -> bool {
 /// 0 to 3; `set -e` or `-u` would end it with a command's or the shell's own code.
 fn is_monitoring_plugin(text: &str) -> bool {
     text.contains("STATE_CRITICAL") && text.contains("STATE_OK")
+}
+
+/// Whether the file is named as a container health check (`healthcheck.sh`,
+/// `dms-healthcheck`, `health_check.sh`): a probe whose exit status is the verdict the
+/// runtime reads, decided by its own `|| exit 1` checks. `set -e` adds nothing there,
+/// and `-u` turns an optional variable left unset (`$LOG_LEVEL`) into an "unhealthy"
+/// container.
+fn is_health_probe(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["healthcheck", "health-check", "health_check"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// Commands whose silent failure leaves something half-done: files moved or deleted,
