@@ -135,37 +135,38 @@ struct Unpinned<'a> {
 /// default, which may be write, so that workflow does not qualify. The Actions cache
 /// is the repository's to judge, after the walk: see [`UnpinnedUses::settle`].
 fn holds_nothing(root: &YamlNode, text: &str) -> bool {
-    let jobs = wf::jobs(root);
-    if jobs.is_empty() {
-        return false;
-    }
-    let read_only = jobs.iter().all(|job| {
-        job.value.get("secrets").is_none()
-            && match wf::effective_perms(root, &job.value) {
-                Some(wf::Perms::ReadAll(_)) => true,
-                Some(wf::Perms::Scopes(m)) => m.iter().all(|p| p.value.as_str() != Some("write")),
-                Some(wf::Perms::WriteAll(_)) | None => false,
-            }
-    });
-    read_only && !names_a_secret(text)
+    no_secret_and_every_token(root, text, |perms| match perms {
+        Some(wf::Perms::ReadAll(_)) => true,
+        Some(wf::Perms::Scopes(m)) => m.iter().all(|p| p.value.as_str() != Some("write")),
+        Some(wf::Perms::WriteAll(_)) | None => false,
+    })
 }
 
 /// Whether no job receives a secret (`secrets.X` named anywhere, `secrets:` passed
 /// to a reusable workflow) or may mint an OIDC token (`id-token: write`, `write-all`),
 /// whatever else its token may write.
 fn hands_no_secret(root: &YamlNode, text: &str) -> bool {
+    no_secret_and_every_token(root, text, |perms| match perms {
+        Some(wf::Perms::WriteAll(_)) => false,
+        Some(wf::Perms::Scopes(m)) => !m
+            .iter()
+            .any(|p| p.key == "id-token" && p.value.as_str() == Some("write")),
+        Some(wf::Perms::ReadAll(_)) | None => true,
+    })
+}
+
+/// The workflow has jobs, names no secret but `GITHUB_TOKEN`, passes none with
+/// `secrets:`, and every job's effective `permissions:` pass `token_ok`.
+fn no_secret_and_every_token(
+    root: &YamlNode,
+    text: &str,
+    token_ok: impl Fn(Option<wf::Perms<'_>>) -> bool,
+) -> bool {
     let jobs = wf::jobs(root);
     !jobs.is_empty()
         && !names_a_secret(text)
         && jobs.iter().all(|job| {
-            job.value.get("secrets").is_none()
-                && match wf::effective_perms(root, &job.value) {
-                    Some(wf::Perms::WriteAll(_)) => false,
-                    Some(wf::Perms::Scopes(m)) => !m
-                        .iter()
-                        .any(|p| p.key == "id-token" && p.value.as_str() == Some("write")),
-                    Some(wf::Perms::ReadAll(_)) | None => true,
-                }
+            job.value.get("secrets").is_none() && token_ok(wf::effective_perms(root, &job.value))
         })
 }
 
