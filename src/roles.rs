@@ -121,6 +121,14 @@ pub fn role_of(path: &str) -> FileRole {
                 // `cypress/docker-compose.yml` that starts the app for them).
                 | "cypress"
                 | "playwright"
+                // Integration suites by name (`internal/suites/`, `test-suites/`): the
+                // environments a test runner brings up, with their throwaway PKI and
+                // privileged helper containers (round 11: authelia).
+                | "suites"
+                | "testsuite"
+                | "testsuites"
+                | "test-suites"
+                | "test_suites"
         )
     }) || dirs.iter().any(|d| is_tests_dir_name(d))
         || file.starts_with("test_")
@@ -579,6 +587,16 @@ mod tests {
             FileRole::Production
         );
         assert_eq!(role_of("app/testimonials.py"), FileRole::Production);
+        assert_eq!(
+            role_of("internal/suites/common/pki/private.pem"),
+            FileRole::Test
+        );
+        assert_eq!(
+            role_of("internal/suites/example/compose/samba/compose.yml"),
+            FileRole::Test
+        );
+        assert_eq!(role_of("test-suites/ldap/Dockerfile"), FileRole::Test);
+        assert_eq!(role_of("office/suite/editor.py"), FileRole::Production);
     }
 
     /// GitHub runs every root workflow and the local actions it uses with the
