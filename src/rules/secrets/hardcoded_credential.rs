@@ -65,6 +65,14 @@ What it does not report, to stay precise:
   an enum member such as `GooglePasswordManager`, UUIDs under password names, and
   lowercase hyphenated names with a credential word (`'sogo-sso-pass'`, the key of a
   session variable);
+- values that identify an operation or a limit, not a secret: object identifiers
+  (`ldapOIDExtensionPwdModify = "1.3.6.1.4.1.4203.1.11.1"`), codes
+  (`ldapPasswordComplexityCode`), rate limits keyed by the action they limit
+  (`"change_password": "1/m/user"` in django-allauth's `ACCOUNT_RATE_LIMITS`);
+- keys made to be published: a browser widget's `websiteToken` (Chatwoot),
+  `public_*`/`publishable_*` keys, and the `apiKey` of an Algolia search client's
+  configuration (the same object names `appId` and `indexName`: DocSearch, Docusaurus'
+  `algolia:`), which Algolia documents as the search-only key every visitor sends;
 - secret-scanner baselines and allowlists (`.secrets.baseline`, `.gitleaks.toml`,
   `.gitleaksignore`): hashes of findings;
 - OpenAPI and Swagger descriptions (`openapi: 3.…` / `"swagger": "2.0"` at the top of
@@ -94,6 +102,11 @@ What it does not report, to stay precise:
   literals and the `#[cfg(test)]` module.
   Documentation snippets show placeholders far more often than real secrets;
   provider-format keys in docs are still caught by `secrets/provider-credential`.
+
+A line that carries a secret scanner's allow comment (`pragma: allowlist secret`,
+`gitleaks:allow`, `#nosec`, `//nolint:gosec`, Ruff's `noqa: S105`) was reviewed by
+someone: its finding stays, at low, so a wrong marker is still seen but does not block
+a release.
 
 The value is never printed: the snippet keeps its first characters and `****`.
 
@@ -298,13 +311,22 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>, command_l
             continue;
         }
         let value = &text[a.value_span.clone()];
-        if is_documentation_sample(value) {
+        if is_documentation_sample(value)
+            || detect::in_search_client_config(text, &a.name, a.name_span.start)
+        {
             continue;
         }
         let on_comment = py.is_none() && detect::on_comment_line(text, a.name_span.start);
-        let Some(severity) = severity_of(cx, value, on_comment) else {
+        let Some(mut severity) = severity_of(cx, value, on_comment) else {
             continue;
         };
+        let line = cx
+            .file
+            .line_text(cx.file.lines.line_of(a.value_span.start) + 1);
+        let reviewed = detect::marked_reviewed(line);
+        if reviewed {
+            severity = severity.min(Severity::Low);
+        }
         let what = match a.class {
             NameClass::Password => "password",
             NameClass::Token => "secret",
@@ -312,6 +334,11 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>, command_l
         let message = if severity == Severity::Medium && detect::is_weak_default(value) {
             format!(
                 "hard-coded default {what} in `{}` (a weak, well-known value): require it from the environment",
+                a.name
+            )
+        } else if reviewed {
+            format!(
+                "{what} in `{}` on a line marked as reviewed by a secret scanner's allow comment: check the marker is right, then load it from the environment anyway",
                 a.name
             )
         } else if on_comment {
