@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::finding::{Related, Severity};
+use crate::model::Generator;
 use crate::roles::FileRole;
 use crate::rules::docs::md::{self, dir_of, join_normalized, percent_decode};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
@@ -49,7 +50,10 @@ Python-Markdown's (accents folded, dashes collapsed). MyST target labels
 (`(develop-documentation)=`) are anchors too, and Sphinx links reach them by name
 from any page (`[x](develop-documentation)`). Links written as site URLs
 (`../advanced/transports/`, `./usage#flags`: MkDocs and Docusaurus serve `name.md`
-at `name/`) resolve to the page they reach. E-mail autolinks (`<jane@example.org>`),
+at `name/`) resolve to the page they reach; in a page a site serves, a root-absolute
+link (`/advanced/ollama`, `/img/chat.png`) is a URL of the site: it reaches a page
+under the site's roots (`.md` or `.mdx`) or, for Docusaurus, a file of its static
+directories (`static/`, or those `staticDirectories` lists). E-mail autolinks (`<jane@example.org>`),
 generator templates with an empty name (`[object](.md)`), placeholders the site
 or the application replaces (`IMG_URL/events.png`), Markdown under `templates/`
 (rendered by the application: its links are routes), GitHub pull request and issue
@@ -175,6 +179,88 @@ fn site_page(repo: &RepoCx<'_>, doc: &str, dest: &str, target: &str) -> Option<S
     None
 }
 
+/// A root-absolute link (`/advanced/ollama`, `/img/chat.png`, `/install/docker/`) in a page
+/// a documentation site serves is a URL of that site, not a path from the repository's
+/// root: it reaches a page under one of the site's roots (MkDocs' `docs_dir`, Docusaurus'
+/// `docs/` served at `/` or at `/docs/`), or, for Docusaurus, a file of its static
+/// directories (`static/` or the config's `staticDirectories`). The page or file it
+/// reaches, if one exists.
+fn site_url_target(
+    repo: &RepoCx<'_>,
+    doc: &str,
+    dest: &str,
+    static_dirs: &mut HashMap<String, Vec<String>>,
+) -> Option<String> {
+    if !dest.starts_with('/') || dest.starts_with("//") {
+        return None;
+    }
+    let site = repo.model.docs_site_for(doc)?;
+    let rel = percent_decode(
+        dest.split(['#', '?'])
+            .next()
+            .unwrap_or("")
+            .trim_matches('/'),
+    );
+    if rel.is_empty() {
+        return None;
+    }
+    let config_dir = dir_of(&site.config);
+    let mut bases: Vec<String> = site.roots.clone();
+    if site.generator == Generator::Docusaurus {
+        bases.push(config_dir.to_string());
+        let dirs = static_dirs.entry(site.config.clone()).or_insert_with(|| {
+            let text = repo.read_text(&site.config).unwrap_or_default();
+            docusaurus_static_dirs(&text)
+        });
+        bases.extend(dirs.iter().filter_map(|d| join_normalized(config_dir, d)));
+    }
+    let stem = rel
+        .strip_suffix(".mdx")
+        .or_else(|| rel.strip_suffix(".md"))
+        .unwrap_or(&rel);
+    for base in &bases {
+        let Some(at) = join_normalized(base, stem) else {
+            continue;
+        };
+        let exact = join_normalized(base, &rel);
+        for candidate in exact.into_iter().chain(
+            [
+                format!("{at}.md"),
+                format!("{at}.mdx"),
+                format!("{at}/index.md"),
+                format!("{at}/index.mdx"),
+                format!("{at}/README.md"),
+            ]
+            .into_iter(),
+        ) {
+            if !candidate.is_empty() && repo.exists(&candidate) {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// The static directories a Docusaurus config declares (`staticDirectories: ['assets',
+/// 'static']`), `static` when it declares none: files there are served at the site's root.
+fn docusaurus_static_dirs(config: &str) -> Vec<String> {
+    let Some(at) = config.find("staticDirectories") else {
+        return vec!["static".to_string()];
+    };
+    let rest = &config[at..];
+    let Some(list) = rest.find('[').and_then(|open| {
+        rest.find(']')
+            .filter(|close| *close > open)
+            .map(|close| &rest[open + 1..close])
+    }) else {
+        return vec!["static".to_string()];
+    };
+    list.split(',')
+        .map(|d| d.trim().trim_matches(['\'', '"', '`']).to_string())
+        .filter(|d| !d.is_empty() && !d.contains(['$', '{', '(']))
+        .collect()
+}
+
 /// A broken link or image: where it is, its snippet, what is wrong with it.
 type Broken<'a> = (&'a Related, &'a String, String);
 
@@ -296,6 +382,7 @@ impl Rule for BrokenLink {
             return;
         };
         let has_html = repo.inventory.iter().any(|e| e.path.ends_with(".html"));
+        let mut static_dirs = HashMap::new();
         // Broken links per document, in document order: one finding each (docs/severity.md).
         let mut broken: Vec<(&Related, &String, String)> = Vec::new();
         for (target, anchor, at, snippet, dest, image) in &st.links {
@@ -306,7 +393,9 @@ impl Rule for BrokenLink {
             }
             let target = if target.is_empty() || repo.exists(target) {
                 target.clone()
-            } else if let Some(page) = site_page(repo, &at.path, dest, target) {
+            } else if let Some(page) = site_url_target(repo, &at.path, dest, &mut static_dirs)
+                .or_else(|| site_page(repo, &at.path, dest, target))
+            {
                 page
             } else if st.labels.contains(dest.split('#').next().unwrap_or(dest)) {
                 // `[Develop documentation](develop-documentation)`: a MyST target label.
