@@ -14,6 +14,9 @@ pub enum Generator {
     Docusaurus,
     /// Sphinx (`conf.py` beside an `index.rst`/`index.md`).
     Sphinx,
+    /// Hugo (`hugo.toml`/`.yaml`/`.json`, at the site's root or in its
+    /// `config/_default/`, beside a `content/` directory it serves).
+    Hugo,
 }
 
 /// A documentation site.
@@ -76,6 +79,19 @@ pub fn sites<'a>(
                         .filter(|d| exists(d))
                         .collect(),
                 })
+            }
+            "hugo.toml" | "hugo.yaml" | "hugo.yml" | "hugo.json" => {
+                // `docs/config/_default/hugo.toml` configures the site rooted at `docs/`.
+                let site_dir = dir
+                    .strip_suffix("config/_default")
+                    .map_or(dir, |d| d.trim_end_matches('/'));
+                join(site_dir, "content")
+                    .filter(|c| exists(c))
+                    .map(|content| DocsSite {
+                        generator: Generator::Hugo,
+                        config: path.to_string(),
+                        roots: vec![content],
+                    })
             }
             "conf.py"
                 if ["index.rst", "index.md", "contents.rst"]

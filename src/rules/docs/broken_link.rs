@@ -53,7 +53,10 @@ from any page (`[x](develop-documentation)`). Links written as site URLs
 at `name/`) resolve to the page they reach; in a page a site serves, a root-absolute
 link (`/advanced/ollama`, `/img/chat.png`) is a URL of the site: it reaches a page
 under the site's roots (`.md` or `.mdx`) or, for Docusaurus, a file of its static
-directories (`static/`, or those `staticDirectories` lists). E-mail autolinks (`<jane@example.org>`),
+directories (`static/`, or those `staticDirectories` lists). In a Hugo site whose
+link render hook resolves destinations with `.Page.GetPage`, a relative `.md` link is
+looked up as Hugo does: from the page's place in its section (a leaf bundle
+`clients/wekan/index.md` is the page `wekan` in `clients/`), then from `content/`. E-mail autolinks (`<jane@example.org>`),
 generator templates with an empty name (`[object](.md)`), placeholders the site
 or the application replaces (`IMG_URL/events.png`), Markdown under `templates/`
 (rendered by the application: its links are routes), GitHub pull request and issue
@@ -261,6 +264,46 @@ fn docusaurus_static_dirs(config: &str) -> Vec<String> {
         .collect()
 }
 
+/// A relative `.md` link in a page of a Hugo site whose link render hook resolves
+/// destinations with `.Page.GetPage` (`layouts/_markup/render-link.html` or
+/// `layouts/_default/_markup/render-link.html`): Hugo looks the path up from the page's
+/// place in its section (a leaf bundle `clients/wekan/index.md` is the page `wekan` in
+/// `clients/`), then from the content root. The page it reaches, if one exists.
+fn hugo_page(
+    repo: &RepoCx<'_>,
+    doc: &str,
+    dest: &str,
+    hooks: &mut HashMap<String, bool>,
+) -> Option<String> {
+    let site = repo.model.docs_site_for(doc)?;
+    if site.generator != Generator::Hugo || dest.starts_with('/') {
+        return None;
+    }
+    let content = site.roots.first()?;
+    let site_dir = dir_of(content);
+    let resolves = *hooks.entry(site.config.clone()).or_insert_with(|| {
+        [
+            "layouts/_markup/render-link.html",
+            "layouts/_default/_markup/render-link.html",
+        ]
+        .iter()
+        .filter_map(|h| join_normalized(site_dir, h))
+        .filter_map(|h| repo.read_text(&h))
+        .any(|t| t.contains("GetPage"))
+    });
+    if !resolves {
+        return None;
+    }
+    let rel = percent_decode(dest.split(['#', '?']).next().unwrap_or(""));
+    let doc_dir = dir_of(doc);
+    let bundle = doc.ends_with("/index.md");
+    let page_dir = if bundle { dir_of(doc_dir) } else { doc_dir };
+    [page_dir, content.as_str()]
+        .iter()
+        .filter_map(|base| join_normalized(base, &rel))
+        .find(|candidate| !candidate.is_empty() && repo.exists(candidate))
+}
+
 /// A broken link or image: where it is, its snippet, what is wrong with it.
 type Broken<'a> = (&'a Related, &'a String, String);
 
@@ -383,6 +426,7 @@ impl Rule for BrokenLink {
         };
         let has_html = repo.inventory.iter().any(|e| e.path.ends_with(".html"));
         let mut static_dirs = HashMap::new();
+        let mut hugo_hooks = HashMap::new();
         // Broken links per document, in document order: one finding each (docs/severity.md).
         let mut broken: Vec<(&Related, &String, String)> = Vec::new();
         for (target, anchor, at, snippet, dest, image) in &st.links {
@@ -395,6 +439,7 @@ impl Rule for BrokenLink {
                 target.clone()
             } else if let Some(page) = site_url_target(repo, &at.path, dest, &mut static_dirs)
                 .or_else(|| site_page(repo, &at.path, dest, target))
+                .or_else(|| hugo_page(repo, &at.path, dest, &mut hugo_hooks))
             {
                 page
             } else if st.labels.contains(dest.split('#').next().unwrap_or(dest)) {
