@@ -56,6 +56,13 @@ impl SourceFacts {
         self.log_structured.extend(other.log_structured);
         self.log_plain.extend(other.log_plain);
         self.prints.extend(other.prints);
+        for v in [
+            &mut self.log_structured,
+            &mut self.log_plain,
+            &mut self.prints,
+        ] {
+            keep_first_shown(v);
+        }
         self.print_count += other.print_count;
         self.web.extend(other.web);
         self.db.extend(other.db);
@@ -91,6 +98,24 @@ impl SourceFacts {
         }
         self.routes.sort();
         self.routes.dedup();
+    }
+}
+
+/// How many lines of the logging and print lists anything reads: `status` shows the
+/// first three of each after [`SourceFacts::sort`] (`status/areas/observability.rs`),
+/// and nothing else reads them (the count of print calls is `print_count`).
+const SHOWN: usize = 3;
+
+/// Keeps only the [`SHOWN`] first distinct lines of `v` in sorted order once it grows
+/// past a few times that: the three lines [`SourceFacts::sort`] leaves first are the
+/// same, and a scan no longer holds a print and a logger line for every module of a
+/// large tree (tens of thousands of paths and notes, most of the source facts' memory
+/// on the 50k-file benchmark tree).
+fn keep_first_shown(v: &mut Vec<Evidence>) {
+    if v.len() > 4 * SHOWN {
+        v.sort();
+        v.dedup();
+        v.truncate(SHOWN);
     }
 }
 
@@ -881,6 +906,38 @@ mod tests {
 
     fn facts(path: &str, text: &str) -> SourceFacts {
         scan(path, text)
+    }
+
+    /// Merging in any order, bounded or not, leaves the same first lines after `sort`.
+    #[test]
+    fn merged_print_and_logging_lines_keep_the_first_shown() {
+        let mut prints = Vec::new();
+        let mut logs = Vec::new();
+        let mut merged = SourceFacts::default();
+        // Modules arrive in walk order, not sorted; some lines repeat.
+        for i in [7, 3, 11, 0, 42, 3, 19, 5, 28, 1, 33, 9, 14, 2, 40, 6, 21, 8] {
+            let one = facts(
+                &format!("pkg/m{i:02}.py"),
+                "import logging\nlog = logging.getLogger(__name__)\nprint('tick')\n",
+            );
+            prints.extend(one.prints.clone());
+            logs.extend(one.log_plain.clone());
+            merged = merged.merge(one);
+        }
+        merged.sort();
+        for all in [&mut prints, &mut logs] {
+            all.sort();
+            all.dedup();
+            assert!(all.len() > 4 * SHOWN);
+        }
+        assert!(merged.prints.len() <= 4 * SHOWN && merged.log_plain.len() <= 4 * SHOWN);
+        assert_eq!(merged.prints[..SHOWN], prints[..SHOWN]);
+        assert_eq!(merged.log_plain[..SHOWN], logs[..SHOWN]);
+        let first: Vec<&str> = merged.prints[..SHOWN]
+            .iter()
+            .map(|e| e.path.as_str())
+            .collect();
+        assert_eq!(first, ["pkg/m00.py", "pkg/m01.py", "pkg/m02.py"]);
     }
 
     #[test]

@@ -31,12 +31,23 @@ struct State {
     projects: BTreeSet<String>,
 }
 
+/// An import held until the cross-file pass: a scan of a large tree holds one for
+/// every undeclared import of every shipped module, so the top-level name is read from
+/// `dotted` and the related-location message is added only to the imports reported.
 struct Import {
-    top: String,
+    /// The module's first two dotted components (`google.cloud`); its top-level
+    /// name is the first ([`Import::top`]).
     dotted: String,
     lazy: bool,
     at: Related,
     snippet: String,
+}
+
+impl Import {
+    /// The top-level module name (`google` of `google.cloud`).
+    fn top(&self) -> &str {
+        self.dotted.split('.').next().unwrap_or("")
+    }
 }
 
 /// Metadata and docs.
@@ -756,20 +767,19 @@ impl Rule for UndeclaredImport {
                     .get(m.clone())
                     .unwrap_or("")
                     .replace(char::is_whitespace, "");
-                let top = dotted.split('.').next().unwrap_or("").to_string();
-                if top.is_empty() || is_stdlib(&top) {
+                let top = dotted.split('.').next().unwrap_or("");
+                if top.is_empty() || is_stdlib(top) {
                     continue;
                 }
                 let two: String = dotted.split('.').take(2).collect::<Vec<_>>().join(".");
-                if is_declared(&top, &two, &inline_declared) {
+                if is_declared(top, &two, &inline_declared) {
                     continue;
                 }
                 let line = lines.line_of(text, m.start);
                 local.push(Import {
-                    top,
                     dotted: two,
                     lazy,
-                    at: cx.locate(m, "imported here too"),
+                    at: cx.locate(m, String::new()),
                     snippet: crate::source::snippet_of(cx.file, line),
                 });
             }
@@ -824,10 +834,13 @@ impl Rule for UndeclaredImport {
         let locked = locked_python_distributions(repo);
         let mut by_module: BTreeMap<String, Vec<Import>> = BTreeMap::new();
         for imp in st.imports.drain(..) {
-            if local.contains(&imp.top) || is_declared(&imp.top, &imp.dotted, &declared) {
+            if local.contains(imp.top()) || is_declared(imp.top(), &imp.dotted, &declared) {
                 continue;
             }
-            by_module.entry(imp.top.clone()).or_default().push(imp);
+            by_module
+                .entry(imp.top().to_string())
+                .or_default()
+                .push(imp);
         }
         // `botocore` imported beside an undeclared `boto3`, which brings it: declaring
         // `boto3` fixes both, so it is one problem, reported at `boto3`.
@@ -904,7 +917,12 @@ impl Rule for UndeclaredImport {
             let mut iter = imps.into_iter();
             let Some(first) = iter.next() else { continue };
             let f = out.report(first.at, first.snippet, msg);
-            f.related = iter.map(|i| i.at).collect();
+            f.related = iter
+                .map(|i| Related {
+                    message: "imported here too".to_string(),
+                    ..i.at
+                })
+                .collect();
             if all_lazy || only_scripts || in_lock || split.is_some() || via.is_some() {
                 f.severity = Severity::Low;
             }

@@ -225,8 +225,9 @@ pub(crate) fn skip_operational(cx: &FileCx<'_>) -> bool {
 
 pub(crate) struct Pending {
     at: Related,
-    /// The Helm template place of a finding reported at a `values.yaml` line.
-    related: Option<Related>,
+    /// The Helm template place of a finding reported at a `values.yaml` line; boxed,
+    /// as it is rare and every held finding of a large tree carries the field.
+    related: Option<Box<Related>>,
     /// Anchored on a Helm value that was not rendered: a guess, never reported.
     guess: bool,
     snippet: String,
@@ -321,7 +322,7 @@ impl Deferred {
         let snippet = cx.snippet(&at);
         Pending {
             at,
-            related,
+            related: related.map(Box::new),
             guess,
             snippet,
             message,
@@ -384,7 +385,7 @@ impl Deferred {
             let f = out.report(p.at, p.snippet, p.message);
             f.severity = severity;
             f.fix = p.fix;
-            f.related.extend(p.related);
+            f.related.extend(p.related.map(|r| *r));
         }
     }
 }
