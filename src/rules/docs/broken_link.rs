@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::finding::{Related, Severity};
+use crate::model::docs::Generator;
 use crate::roles::FileRole;
 use crate::rules::docs::md::{self, dir_of, join_normalized, percent_decode};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
@@ -49,7 +50,10 @@ Python-Markdown's (accents folded, dashes collapsed). MyST target labels
 (`(develop-documentation)=`) are anchors too, and Sphinx links reach them by name
 from any page (`[x](develop-documentation)`). Links written as site URLs
 (`../advanced/transports/`, `./usage#flags`: MkDocs and Docusaurus serve `name.md`
-at `name/`) resolve to the page they reach. E-mail autolinks (`<jane@example.org>`),
+at `name/`) resolve to the page they reach, and a site-absolute image or file of a
+Docusaurus page to the site's static directories (`/img/shot.png`: `static/`, or the
+`staticDirectories` of `docusaurus.config.js`) or to the page its route serves
+(`/advanced/ollama` under `routeBasePath: '/'`: `docs/advanced/ollama.mdx`). E-mail autolinks (`<jane@example.org>`),
 generator templates with an empty name (`[object](.md)`), placeholders the site
 or the application replaces (`IMG_URL/events.png`), Markdown under `templates/`
 (rendered by the application: its links are routes), GitHub pull request and issue
@@ -175,6 +179,111 @@ fn site_page(repo: &RepoCx<'_>, doc: &str, dest: &str, target: &str) -> Option<S
     None
 }
 
+/// The file a site-absolute link of a Docusaurus page reaches: an image or a file
+/// (`/img/shot.png`) from the static directories the site serves at its root
+/// (`static/` by default, or the `staticDirectories` of `docusaurus.config.js`), a
+/// page route (`/advanced/ollama`) from `docs/` under the docs plugin's
+/// `routeBasePath`.
+fn static_file(
+    repo: &RepoCx<'_>,
+    statics: &mut HashMap<String, Vec<String>>,
+    doc: &str,
+    dest: &str,
+) -> Option<String> {
+    let rest = dest.split(['#', '?']).next()?.strip_prefix('/')?;
+    let rest = percent_decode(rest.trim_end_matches('/'));
+    let site = repo
+        .model
+        .docs_sites()
+        .iter()
+        .filter(|s| s.generator == Generator::Docusaurus)
+        .find(|s| {
+            let dir = dir_of(&s.config);
+            dir.is_empty() || doc.starts_with(&format!("{dir}/"))
+        })?;
+    let dir = dir_of(&site.config).to_string();
+    let site_cfg = statics
+        .entry(site.config.clone())
+        .or_insert_with(|| docusaurus_paths(repo, &site.config));
+    let (route_base, static_dirs) = (&site_cfg[0], &site_cfg[1..]);
+    let in_static = static_dirs
+        .iter()
+        .filter_map(|d| join_normalized(&dir, &format!("{d}/{rest}")))
+        .find(|c| repo.exists(c));
+    if in_static.is_some() {
+        return in_static;
+    }
+    // A page route (`/advanced/ollama` with `routeBasePath: '/'`, `/docs/setup` by
+    // default): the `docs/` page it is served from, `.md` or `.mdx`.
+    let page = if route_base.is_empty() {
+        Some(rest.as_str())
+    } else {
+        rest.strip_prefix(route_base.as_str())
+            .and_then(|r| r.strip_prefix('/').or(r.is_empty().then_some("")))
+    }?;
+    let base = join_normalized(&dir, &format!("docs/{page}"))?;
+    let base = base.trim_end_matches('/');
+    [
+        format!("{base}.md"),
+        format!("{base}.mdx"),
+        format!("{base}/index.md"),
+        format!("{base}/index.mdx"),
+        format!("{base}/README.md"),
+    ]
+    .into_iter()
+    .find(|c| repo.exists(c))
+}
+
+/// What a Docusaurus configuration says about its URLs: first the docs plugin's
+/// `routeBasePath` (`docs` by default, `""` for `'/'`), then its
+/// `staticDirectories` (`static` by default). The config is a small file, read only
+/// when a link needs it; an unreadable one gives the defaults.
+fn docusaurus_paths(repo: &RepoCx<'_>, config: &str) -> Vec<String> {
+    const MAX: u64 = 256 * 1024;
+    let path = repo.root.join(config);
+    let text = std::fs::metadata(&path)
+        .ok()
+        .filter(|m| m.is_file() && m.len() <= MAX)
+        .and_then(|_| std::fs::read_to_string(&path).ok())
+        .unwrap_or_default();
+    let unquote = |v: &str| {
+        v.trim()
+            .trim_matches(['\'', '"', '`'])
+            .trim_matches('/')
+            .to_string()
+    };
+    let route_base = text
+        .find("routeBasePath")
+        .and_then(|at| {
+            let after = text[at + "routeBasePath".len()..].trim_start();
+            let v = after.strip_prefix(':')?.trim_start();
+            let end = v.find([',', '\n', '}'])?;
+            let raw = &v[..end];
+            raw.trim_start()
+                .starts_with(['\'', '"', '`'])
+                .then(|| unquote(raw))
+        })
+        .unwrap_or_else(|| "docs".to_string());
+    let listed = text.find("staticDirectories").and_then(|at| {
+        let after = &text[at..];
+        let open = after.find('[')?;
+        let close = after[open..].find(']')? + open;
+        Some(
+            after[open + 1..close]
+                .split(',')
+                .map(unquote)
+                .filter(|d| !d.is_empty() && !d.contains(['$', '{', '(', ' ']))
+                .collect::<Vec<_>>(),
+        )
+    });
+    let mut out = vec![route_base];
+    match listed {
+        Some(d) if !d.is_empty() => out.extend(d),
+        _ => out.push("static".to_string()),
+    }
+    out
+}
+
 /// A broken link or image: where it is, its snippet, what is wrong with it.
 type Broken<'a> = (&'a Related, &'a String, String);
 
@@ -296,6 +405,8 @@ impl Rule for BrokenLink {
             return;
         };
         let has_html = repo.inventory.iter().any(|e| e.path.ends_with(".html"));
+        // Each Docusaurus site's static directories, read once when a link needs them.
+        let mut statics: HashMap<String, Vec<String>> = HashMap::new();
         // Broken links per document, in document order: one finding each (docs/severity.md).
         let mut broken: Vec<(&Related, &String, String)> = Vec::new();
         for (target, anchor, at, snippet, dest, image) in &st.links {
@@ -308,6 +419,8 @@ impl Rule for BrokenLink {
                 target.clone()
             } else if let Some(page) = site_page(repo, &at.path, dest, target) {
                 page
+            } else if let Some(file) = static_file(repo, &mut statics, &at.path, dest) {
+                file
             } else if st.labels.contains(dest.split('#').next().unwrap_or(dest)) {
                 // `[Develop documentation](develop-documentation)`: a MyST target label.
                 continue;
