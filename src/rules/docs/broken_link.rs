@@ -240,12 +240,7 @@ fn static_file(
 /// when a link needs it; an unreadable one gives the defaults.
 fn docusaurus_paths(repo: &RepoCx<'_>, config: &str) -> Vec<String> {
     const MAX: u64 = 256 * 1024;
-    let path = repo.root.join(config);
-    let text = std::fs::metadata(&path)
-        .ok()
-        .filter(|m| m.is_file() && m.len() <= MAX)
-        .and_then(|_| std::fs::read_to_string(&path).ok())
-        .unwrap_or_default();
+    let text = crate::files::read_repo_text(&repo.root.join(config), MAX).unwrap_or_default();
     let unquote = |v: &str| {
         v.trim()
             .trim_matches(['\'', '"', '`'])
