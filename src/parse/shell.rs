@@ -789,4 +789,28 @@ mod tests {
         let m = StrictMode::of(&script("#!/bin/sh\nset -o errexit\nset -o nounset\n"));
         assert!(m.errexit.is_some() && m.nounset.is_some() && m.pipefail.is_none());
     }
+
+    #[test]
+    fn options_turned_off_by_name() {
+        let m = StrictMode::of(&script("#!/bin/bash\nset +eu\nrm -rf \"$DIR\"\n"));
+        assert_eq!(
+            m.turned_off,
+            TurnedOff {
+                errexit: true,
+                nounset: true,
+                pipefail: false
+            }
+        );
+        let m = StrictMode::of(&script("#!/bin/bash\nset +o pipefail\n"));
+        assert!(m.turned_off.pipefail && !m.turned_off.errexit);
+        // `set +e` around one command of a strict script is an exception, not an opt-out.
+        let m = StrictMode::of(&script(
+            "#!/bin/bash\nset -eu\nset +e\ngrep -q x f\nset -e\n",
+        ));
+        assert!(!m.turned_off.any());
+        assert!(m.errexit.is_some());
+        // `set +x` turns tracing off: no strict option.
+        let m = StrictMode::of(&script("#!/bin/bash\nset +x\n"));
+        assert!(!m.turned_off.any());
+    }
 }

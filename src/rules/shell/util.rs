@@ -185,4 +185,29 @@ mod tests {
         assert_eq!(url_host("http://[::1]:80/"), Some("::1"));
         assert!(is_local_host("127.0.0.1"));
     }
+
+    #[test]
+    fn only_heredocs_printed_to_the_terminal() {
+        use crate::mapped::MappedText;
+        use crate::parse::shell::ShellOrigin;
+        let printed = |src: &str| {
+            let s = ShellScript::parse(MappedText::verbatim(src, 0), ShellOrigin::Script)
+                .expect("parses");
+            printed_heredoc_ranges(&s).len()
+        };
+        assert_eq!(
+            printed("cat <<EOF\nssh -o StrictHostKeyChecking=no x\nEOF\n"),
+            1
+        );
+        assert_eq!(printed("cat <<EOF >&2\nusage: x\nEOF\n"), 1);
+        assert_eq!(
+            printed("cat <<EOF > ~/.ssh/config\nStrictHostKeyChecking no\nEOF\n"),
+            0
+        );
+        assert_eq!(printed("cat <<EOF | ssh host sh\nrm -rf /tmp/x\nEOF\n"), 0);
+        assert_eq!(
+            printed("bash <<EOF\nssh -o StrictHostKeyChecking=no x\nEOF\n"),
+            0
+        );
+    }
 }
