@@ -1761,6 +1761,19 @@ impl Repository {
         Some(ServiceImage { image, stage })
     }
 
+    /// Whether the repository builds and publishes `image` itself (a workflow or a
+    /// `docker build -t` names it, from one of its Dockerfiles), whichever Dockerfile
+    /// or stage: the project's own image, whose `latest` or `stable` tag is the
+    /// channel its releases are pushed to, not somebody else's moving target.
+    pub fn publishes_image(&self, image: &str) -> bool {
+        let Some(key) = containers::image_key(image) else {
+            return false;
+        };
+        self.published
+            .iter()
+            .any(|p| containers::key_matches(&p.name, &key) && self.image(&p.dockerfile).is_some())
+    }
+
     /// Whether another Dockerfile of the repository builds `FROM` the image this one
     /// publishes (a `base/Dockerfile` whose image the server and demo images start
     /// from): the images built on it are the ones that run.

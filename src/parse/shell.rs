@@ -599,12 +599,34 @@ pub struct StrictMode {
     pub pipefail: Option<Range<usize>>,
     /// Span of the first `set` command that sets any of them.
     pub first_set: Option<Range<usize>>,
+    /// Options the script turns off explicitly (`set +u`, `set +eu`, `set +o pipefail`)
+    /// and never turns on: the author chose to run without them.
+    pub turned_off: TurnedOff,
+}
+
+/// Options a script turns off by name ([`StrictMode::turned_off`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TurnedOff {
+    /// `set +e` / `set +o errexit`.
+    pub errexit: bool,
+    /// `set +u` / `set +o nounset`.
+    pub nounset: bool,
+    /// `set +o pipefail`.
+    pub pipefail: bool,
+}
+
+impl TurnedOff {
+    /// Whether any option is turned off by name.
+    pub fn any(&self) -> bool {
+        self.errexit || self.nounset || self.pipefail
+    }
 }
 
 impl StrictMode {
     /// Collects the options set anywhere in the script (and by shebang flags).
     pub fn of(script: &ShellScript) -> StrictMode {
         let mut mode = StrictMode::default();
+        let mut off = TurnedOff::default();
         if let Some(first) = script.text().lines().next() {
             if first.starts_with("#!") {
                 let span = 0..first.len();
@@ -634,6 +656,22 @@ impl StrictMode {
                     i += 1;
                     continue;
                 };
+                if v == "+o" {
+                    match values.get(i + 1).and_then(|o| o.as_deref()) {
+                        Some("errexit") => off.errexit = true,
+                        Some("nounset") => off.nounset = true,
+                        Some("pipefail") => off.pipefail = true,
+                        _ => {}
+                    }
+                    i += 2;
+                    continue;
+                }
+                if let Some(flags) = v.strip_prefix('+') {
+                    off.errexit |= flags.contains('e');
+                    off.nounset |= flags.contains('u');
+                    i += 1;
+                    continue;
+                }
                 if v == "-o" {
                     let slot = match values.get(i + 1).and_then(|o| o.as_deref()) {
                         Some("errexit") => Some(&mut mode.errexit),
@@ -674,6 +712,13 @@ impl StrictMode {
                 mode.first_set = Some(span);
             }
         }
+        // `set +e` … `set -e` around one command is a strict script's exception, not an
+        // opt-out: only options never turned on count as turned off.
+        mode.turned_off = TurnedOff {
+            errexit: off.errexit && mode.errexit.is_none(),
+            nounset: off.nounset && mode.nounset.is_none(),
+            pipefail: off.pipefail && mode.pipefail.is_none(),
+        };
         mode
     }
 }
@@ -743,5 +788,29 @@ mod tests {
         assert!(m.errexit.is_some() && m.nounset.is_some() && m.pipefail.is_some());
         let m = StrictMode::of(&script("#!/bin/sh\nset -o errexit\nset -o nounset\n"));
         assert!(m.errexit.is_some() && m.nounset.is_some() && m.pipefail.is_none());
+    }
+
+    #[test]
+    fn options_turned_off_by_name() {
+        let m = StrictMode::of(&script("#!/bin/bash\nset +eu\nrm -rf \"$DIR\"\n"));
+        assert_eq!(
+            m.turned_off,
+            TurnedOff {
+                errexit: true,
+                nounset: true,
+                pipefail: false
+            }
+        );
+        let m = StrictMode::of(&script("#!/bin/bash\nset +o pipefail\n"));
+        assert!(m.turned_off.pipefail && !m.turned_off.errexit);
+        // `set +e` around one command of a strict script is an exception, not an opt-out.
+        let m = StrictMode::of(&script(
+            "#!/bin/bash\nset -eu\nset +e\ngrep -q x f\nset -e\n",
+        ));
+        assert!(!m.turned_off.any());
+        assert!(m.errexit.is_some());
+        // `set +x` turns tracing off: no strict option.
+        let m = StrictMode::of(&script("#!/bin/bash\nset +x\n"));
+        assert!(!m.turned_off.any());
     }
 }

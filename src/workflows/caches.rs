@@ -95,6 +95,9 @@ fn cache_step(step: &YamlNode, text: &str) -> Option<String> {
             Some(Some(v)) if v == "true" => Some("`astral-sh/setup-uv` with `enable-cache: true` restores the uv cache".to_string()),
             Some(Some(v)) if v == "false" => None,
             Some(None) => Some("`astral-sh/setup-uv` with `enable-cache` set by an expression may restore the uv cache".to_string()),
+            // `enable-cache: auto` became the default in v5 (astral-sh/setup-uv#193,
+            // December 2024): before it the cache was off unless asked for.
+            _ if major.is_some_and(|m| m < 5) => None,
             _ if major.is_none_or(|m| m < 10) => Some("`astral-sh/setup-uv` restores its cache on GitHub-hosted runners unless `enable-cache: false`".to_string()),
             _ => None,
         };

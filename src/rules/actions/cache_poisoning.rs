@@ -29,7 +29,7 @@ Ultralytics PyPI releases were backdoored in December 2024.
 The rule reports steps that restore a cache — `actions/cache`, and the setup
 actions whose caching is on by default or switched on (`setup-node` with
 `cache:`, `setup-python` with `cache:`, `setup-go`, `Swatinem/rust-cache`,
-`setup-uv` before v10, `ruby/setup-ruby` with `bundler-cache`, sccache…, see
+`setup-uv` from v5 to v9 (before v5 its cache was off unless `enable-cache: true`), `ruby/setup-ruby` with `bundler-cache`, sccache…, see
 the table in the source) — in workflows that publish:
 - the workflow runs on `release`, on tag pushes or on pushes to release
   branches (every job; but when harden sees which jobs publish, only those and
@@ -78,7 +78,7 @@ expression (`enable-cache: ${{ !startsWith(github.ref, 'refs/tags/') }}`);
 harden takes an input set by an expression as possibly on. It also
 reports a build with a `type=gha` cache in a push workflow that publishes
 nothing, which harden leaves out; and where a version-dependent default matters
-(setup-uv caches by default before v10) harden reads the version from the
+(setup-uv caches by default from v5 to v9) harden reads the version from the
 version comment or, without one, from its pin table's SHA, where zizmor assumes
 the older default.
 

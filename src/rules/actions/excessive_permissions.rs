@@ -34,7 +34,9 @@ The rule reports:
 - `permissions: read-all` at workflow or job level (low: nothing can be
   written, but every job can read private packages, security alerts,
   deployments and other scopes it has no use for, which a compromised step
-  can exfiltrate);
+  can exfiltrate); not at workflow level when every job declares its own
+  `permissions:`, which replace it (the OpenSSF Scorecard template): it reaches
+  no job;
 - a write scope in a job whose steps provably do not use the token: every step
   is a `run:` that mentions no token, `gh`, `git push`, publish or API call,
   or a well-known action that needs no write access (checkout, setup-*,
@@ -210,6 +212,14 @@ impl Rule for ExcessivePermissions {
                     );
                     f.severity = write_all;
                 }
+                // Every job naming its own permissions replaces the top-level grant:
+                // `read-all` there reaches no job (the OpenSSF Scorecard template).
+                Some(Perms::ReadAll(_))
+                    if {
+                        let jobs = wf::jobs(root);
+                        !jobs.is_empty()
+                            && jobs.iter().all(|j| j.value.get("permissions").is_some())
+                    } => {}
                 Some(Perms::ReadAll(node)) => {
                     let f = out.report(
                         node.span.clone(),

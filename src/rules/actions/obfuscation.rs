@@ -2,7 +2,7 @@
 //! what they do (`actions/checkout/.@v4`, `${{ format('{0}', 'x') }}`).
 
 use crate::finding::Severity;
-use crate::parse::gha_expr::ExprKind;
+use crate::parse::gha_expr::{Expr, ExprKind};
 use crate::parse::yaml::YamlNode;
 use crate::rules::{RuleMeta, Sink};
 use crate::workflows::wf::{self, UsesRef};
@@ -30,7 +30,11 @@ sub-expression. A bare literal as a whole value (`if: ${{ false }}`, a common
 way to switch a job off) is left alone; one pasted into text (`echo ${{ 'a' }}`)
 is reported. zizmor's `obfuscation` reports the same patterns; it also
 reports `with: ${{ fromJSON(…) }}` at informational, which harden leaves out
-(it is how matrix-driven steps pass inputs, not a disguise).
+(it is how matrix-driven steps pass inputs, not a disguise). Nor is
+`fromJSON('["a", "b"]')` inside a larger expression reported (the fallback of
+`matrix: ${{ cond && fromJSON(format(…)) || fromJSON('["a", "b"]') }}`): it is how an
+expression writes an array or object literal, which has no plainer spelling there; as
+the whole value it is reported, the YAML list being the plain way.
 
 ## Example
 ```yaml
@@ -61,6 +65,16 @@ fn uses_path_problem(uses: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// `fromJSON('[…]')` or `fromJSON('{…}')`: an array or object written as JSON text.
+fn is_json_literal(e: &Expr) -> bool {
+    let ExprKind::Call(name, args) = &e.kind else {
+        return false;
+    };
+    name.eq_ignore_ascii_case("fromjson")
+        && matches!(args.as_slice(), [a] if matches!(&a.kind, ExprKind::Str(s)
+            if s.trim_start().starts_with(['[', '{'])))
 }
 
 fn check(root: &YamlNode, out: &mut Sink<'_>) {
@@ -99,6 +113,12 @@ fn check(root: &YamlNode, out: &mut Sink<'_>) {
                 continue;
             }
             for sub in parsed.reducible() {
+                // `fromJSON('["a", "b"]')` inside a larger expression (the fallback of a
+                // matrix's `cond && … || fromJSON('[…]')`) is how an expression writes an
+                // array or object literal: there is no plainer spelling of it there.
+                if sub.span != parsed.span && is_json_literal(sub) {
+                    continue;
+                }
                 let span = e.inner_span(&sub.span);
                 let src = &text[span.clone()];
                 out.report(

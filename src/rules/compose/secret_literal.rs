@@ -53,7 +53,11 @@ defaults rather than leaks: placeholders (`changeme`, `example`, `xxx`, `<passwo
 well-known values (`rabbitmq`, `admin123`), a password equal to its user name
 (`MINIO_ACCESS_KEY` / `MINIO_SECRET_KEY` both `minio`), and human-chosen literals in services that publish no port (only the
 compose network reaches them; a generated key or token stays high, it works wherever it
-is sent). Files for development or CI (`docker-compose.dev.yml`,
+is sent). A weak or default value of the service's own admin password or session-signing
+key (`KHOJ_ADMIN_PASSWORD=password`, `DJANGO_SECRET_KEY=secret`) on a service that
+publishes its port stays high too: the login, or a forged session cookie, works from
+outside. The database credentials an application holds are not reachable at the
+application's port: medium. Files for development or CI (`docker-compose.dev.yml`,
 `compose.override.yml`, `.devcontainer/`, `.ci/`, a compose file that runs a dev server
 or mounts its own build context — unless the service restarts `always` and mounts it
 read-only, a deployment run from a checkout — a local observability stack) are reported at low;
@@ -450,7 +454,18 @@ impl Rule for SecretLiteral {
                     } else {
                         None
                     };
+                    // The service's own login or signing key, on its published port: a
+                    // known credential reachable from outside (kept high below; not a
+                    // database default that a hand-run stack publishes for host tools).
+                    let guards_itself = weak.is_some_and(|w| w != UNPUBLISHED)
+                        && !defaulted
+                        && published
+                        && !datastore_published
+                        && guards_the_service(c.name);
                     let msg = match weak {
+                        Some(why) if guards_itself => format!(
+                            "{msg} ({why}, and it guards this service, whose port is published)"
+                        ),
                         Some(why) => format!("{msg} ({why})"),
                         None => msg,
                     };
@@ -463,11 +478,15 @@ impl Rule for SecretLiteral {
                     f.snippet = snippet.into();
                     if relaxed {
                         f.severity = Severity::Low;
-                    } else if placeholder || weak.is_some() && (defaulted || !datastore_published) {
+                    } else if placeholder
+                        || weak.is_some() && (defaulted || !(datastore_published || guards_itself))
+                    {
                         // A known password of a database published on all interfaces is
                         // reachable with that password (docs/severity.md, reachability):
-                        // it stays high. An application's published port does not expose
-                        // the database credentials it holds.
+                        // it stays high, and so does the application's own admin
+                        // password or signing key on its published port: the login, or
+                        // a forged session, works from outside. An application's published
+                        // port does not expose the database credentials it holds.
                         f.severity = Severity::Medium;
                     }
                     if let Some(e) = edit {
@@ -502,6 +521,64 @@ fn publishes_ports(svc: &YamlNode) -> bool {
         .and_then(|p| p.as_seq())
         .is_some_and(|p| p.iter().any(|x| !is_loopback_port(x)))
         || svc.get("network_mode").and_then(|n| n.as_str()) == Some("host")
+}
+
+/// A credential that guards the service that holds it, not one it uses to reach
+/// another: its admin or superuser password (`KHOJ_ADMIN_PASSWORD`,
+/// `DJANGO_SUPERUSER_PASSWORD`) or the key that signs its sessions and tokens
+/// (`DJANGO_SECRET_KEY`, `JWT_SECRET`, `NEXTAUTH_SECRET`). A default value of one on a
+/// published port is a known login, or a forgeable session, from outside.
+fn guards_the_service(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let words: Vec<&str> = upper
+        .split(['_', '-', '.'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    // A credential for a backing service (`POSTGRES_PASSWORD`, `REDIS_ADMIN_PASSWORD`,
+    // `SMTP_PASSWORD`) reaches that service, which is judged by its own ports.
+    const BACKING: &[&str] = &[
+        "POSTGRES",
+        "POSTGRESQL",
+        "PG",
+        "MYSQL",
+        "MARIADB",
+        "DB",
+        "DATABASE",
+        "REDIS",
+        "RABBITMQ",
+        "AMQP",
+        "MONGO",
+        "MONGODB",
+        "MINIO",
+        "S3",
+        "SMTP",
+        "EMAIL",
+        "MAIL",
+        "LDAP",
+        "ELASTIC",
+        "ELASTICSEARCH",
+        "CLICKHOUSE",
+        "KAFKA",
+        "NATS",
+        "MEMCACHED",
+    ];
+    if BACKING.iter().any(|b| has(b)) {
+        return false;
+    }
+    let admin = ["ADMIN", "SUPERUSER", "ROOT", "OWNER"]
+        .iter()
+        .any(|w| has(w))
+        && ["PASSWORD", "PASS", "PASSWD", "PWD"].iter().any(|w| has(w));
+    let signing = (has("SECRET") && (has("KEY") || words.last() == Some(&"SECRET")))
+        && [
+            "DJANGO", "FLASK", "APP", "SESSION", "JWT", "COOKIE", "NEXTAUTH", "AUTH",
+        ]
+        .iter()
+        .any(|w| has(w))
+        || upper == "SECRET_KEY"
+        || upper.ends_with("_SECRET_KEY_BASE");
+    admin || signing
 }
 
 /// `POSTGRES_USER`, `RABBITMQ_DEFAULT_USER`, `AWS_ACCESS_KEY_ID`: the user half of a

@@ -234,6 +234,11 @@ const MODULE_DISTS: &[(&str, &[&str])] = &[
     ("rest_framework_nested", &["drf-nested-routers"]),
     ("radiusauth", &["django-radius"]),
     ("Tea", &["alibabacloud-tea"]),
+    // Round 11 (a Django recipe manager): an OAuth2 provider app and a WebDAV client
+    // whose import names are not their distributions' (`oauth2_provider` is
+    // django-oauth-toolkit's top-level package, `webdav3` webdavclient3's).
+    ("oauth2_provider", &["django-oauth-toolkit"]),
+    ("webdav3", &["webdavclient3"]),
     ("corsheaders", &["django-cors-headers"]),
     ("environ", &["django-environ"]),
     ("decouple", &["python-decouple"]),
@@ -389,6 +394,8 @@ const COMES_WITH: &[(&str, &[&str])] = &[
     ("anyio", &["httpx", "starlette"]),
     ("kombu", &["celery"]),
     ("redis", &["celery", "rq", "django-redis"]),
+    // recipe-scrapers parses ISO 8601 durations of schema.org recipes with isodate.
+    ("isodate", &["recipe-scrapers"]),
 ];
 
 /// The declared distribution that brings `module` along, if one does.

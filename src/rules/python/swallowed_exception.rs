@@ -65,7 +65,12 @@ tuple) whose handler only does nothing (`pass`, `...`, `continue`, `break`,
   (`try: v = store[f"{key}-{i}"]; continue` / `except Exception: pass` /
   `v = store[key]`);
 - a `try` that only stores an already computed value (`x = y`,
-  `setattr(obj, "_cache", views)`): nothing worth reporting can fail there.
+  `setattr(obj, "_cache", views)`): nothing worth reporting can fail there;
+- a `pass` after a `try` that only copies optional fields of a parsed document
+  into the result being built (`recipe.working_time = to_minutes(doc['prepTime'])`,
+  `if data.get("keywords"): keywords += listify(data.get("keywords"))`): in an
+  importer or a scraper, a field missing or malformed in the input leaves the
+  default, by design (unless a `TODO`/`FIXME` says the handling is unfinished).
 
 Severity: low. Reviewed on real services (bench/precision), most handlers that
 remain after the exclusions above are best-effort lookups and optional extras
@@ -217,7 +222,10 @@ impl Rule for SwallowedException {
                     .iter()
                     .any(|w| up.contains(w))
             });
-            if !unfinished && comments.iter().any(|c| gives_a_reason(c)) {
+            if !unfinished
+                && (comments.iter().any(|c| gives_a_reason(c))
+                    || how == PASSES && reads_optional_fields(clause, &m))
+            {
                 continue;
             }
             out.report(
@@ -372,8 +380,67 @@ fn swallows(body: Node<'_>, m: &Module<'_>) -> Option<&'static str> {
         (_, "continue") => "silently continues",
         (_, "break") => "silently breaks out of the loop",
         (_, "return") => RETURNS_NONE,
-        _ => "silently passes",
+        _ => PASSES,
     })
+}
+
+/// How a handler that only passes is described.
+const PASSES: &str = "silently passes";
+
+/// Whether the `try` only copies optional fields out of a parsed document into the
+/// result being built: every statement assigns (or `+=`) a value read from a named
+/// field (`recipe_json['prepTime']`, `data.get("keywords")`), optionally under an
+/// `if` that tests such a field. A field that is missing or malformed in a scraped
+/// page or an imported file leaves the target at its default, which is the
+/// importer's design: the error is the absence of an optional field, not a failure.
+fn reads_optional_fields(clause: Node<'_>, m: &Module<'_>) -> bool {
+    let Some(body) = clause.parent().and_then(|t| t.child_by_field_name("body")) else {
+        return false;
+    };
+    fn assigns_a_field(s: Node<'_>, m: &Module<'_>) -> bool {
+        util::expr_of(s).is_some_and(|e| {
+            matches!(e.kind(), "assignment" | "augmented_assignment")
+                && e.child_by_field_name("right")
+                    .is_some_and(|r| reads_named_field(r, m))
+        })
+    }
+    let stmts = util::statements(body);
+    !stmts.is_empty()
+        && stmts.iter().all(|s| match s.kind() {
+            "if_statement" => {
+                s.child_by_field_name("alternative").is_none()
+                    && s.child_by_field_name("condition")
+                        .is_some_and(|c| reads_named_field(c, m))
+                    && s.child_by_field_name("consequence").is_some_and(|b| {
+                        let inner = util::statements(b);
+                        !inner.is_empty() && inner.iter().all(|x| assigns_a_field(*x, m))
+                    })
+            }
+            _ => assigns_a_field(*s, m),
+        })
+}
+
+/// Whether an expression reads a field by name: a subscript with a string key
+/// (`doc['prepTime']`) or a `.get("key")` call, anywhere inside it.
+fn reads_named_field(e: Node<'_>, m: &Module<'_>) -> bool {
+    let string_first = |n: Option<Node<'_>>| n.is_some_and(|n| n.kind() == "string");
+    let here = match e.kind() {
+        "subscript" => string_first(e.child_by_field_name("subscript")),
+        "call" => {
+            e.child_by_field_name("function").is_some_and(|f| {
+                f.kind() == "attribute"
+                    && f.child_by_field_name("attribute")
+                        .is_some_and(|a| m.text(a) == "get")
+            }) && string_first(
+                e.child_by_field_name("arguments")
+                    .and_then(|a| util::named_children(a).into_iter().next()),
+            )
+        }
+        _ => false,
+    };
+    here || util::named_children(e)
+        .into_iter()
+        .any(|c| reads_named_field(c, m))
 }
 
 /// The code right after the `try` tells failure from success: it tests a name the `try`

@@ -63,7 +63,10 @@ Only the options that change something in this script are asked for:
   its work is an endless `while true` loop (a housekeeping or retry loop must
   outlive one failed run) or a `while read` loop over its own standard input (a
   supervisord event listener, a line filter: one failed line must not end the stream); unless it sets `-u` or `pipefail` and leaves `-e` out
-  (a choice: diagnostics and summaries that go on past failures); and unless
+  (a choice: diagnostics and summaries that go on past failures), or turns an
+  option off by name (`set +u`, `set +eu`, `set +o pipefail`, never turned on
+  again: a Buildkite hook or a best-effort cleanup that must not stop; then no
+  option is asked for); and unless
   nothing could fail and be walked past: every command that can fail is a test
   (`if`/`while`/`until` conditions, the left of `&&`/`||`) or the last thing the
   script does, the rest prints, sleeps or exits (a wait-for-database loop, a
@@ -243,7 +246,10 @@ impl Rule for MissingStrictMode {
         // at the first one.
         // A `set -u` or `set -o pipefail` without `-e` is a choice, not an oversight:
         // such scripts (diagnostics, summaries) go on past failures on purpose.
-        let errexit_left_out = mode.nounset.is_some() || mode.pipefail.is_some();
+        // So is a `set +u` or `set +eu` (a Buildkite hook, a best-effort cleanup): the
+        // author named the options and turned them off; none is asked for then.
+        let off = mode.turned_off;
+        let errexit_left_out = mode.nounset.is_some() || mode.pipefail.is_some() || off.any();
         if mode.errexit.is_none()
             && !errexit_left_out
             && !reads_exit_status(text)
@@ -254,10 +260,10 @@ impl Rule for MissingStrictMode {
         }
         // `-u` only matters where the script expands a variable it may not have set; a
         // script that tests `[ -z $CI ]` uses "unset" as a signal and would break.
-        if mode.nounset.is_none() && nounset_matters(script) {
+        if mode.nounset.is_none() && !off.any() && nounset_matters(script) {
             missing.push("-u");
         }
-        if mode.pipefail.is_none() && !posix_sh {
+        if mode.pipefail.is_none() && !posix_sh && !off.any() {
             missing.push("-o pipefail");
         }
         if missing.is_empty() {

@@ -9,7 +9,7 @@ use crate::classify::FileKind;
 use crate::finding::{Related, Severity};
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::shell::ShellScript;
-use crate::rules::shell::util::{comment_ranges, in_comment};
+use crate::rules::shell::util::{comment_ranges, in_comment, printed_heredoc_ranges};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -34,7 +34,9 @@ It reports the option wherever it is set in shell code: `ssh -o …`, `-oStrictH
 written by `echo`/`printf`/heredocs (`StrictHostKeyChecking no`), inside scripts,
 Dockerfile `RUN`, workflow `run:` steps and container commands. It also checks
 YAML and config files (Ansible `ansible_ssh_common_args`, `ssh_config` files).
-Comments are ignored. `StrictHostKeyChecking=accept-new` (trust on first use) is
+Comments are ignored, and so is a usage banner a script prints to the terminal
+(`cat <<EOF` … `Connect with: ssh -o StrictHostKeyChecking=no …` … `EOF`, not
+redirected or piped anywhere): it shows the command, it does not run it. `StrictHostKeyChecking=accept-new` (trust on first use) is
 reported at low.
 
 One finding per script (per `run:` step of a workflow, per `RUN` of a Dockerfile):
@@ -175,13 +177,18 @@ impl Rule for SshHostKeyDisabled {
             return;
         }
         let comments = comment_ranges(script);
-        let found = hits(text, |off| in_comment(&comments, off))
-            .into_iter()
-            .map(|h| Hit {
-                host: out.host(&h.span),
-                ..h
-            })
-            .collect();
+        // A usage banner printed with `cat <<EOF` shows the command to a reader; it is
+        // not run.
+        let printed = printed_heredoc_ranges(script);
+        let found = hits(text, |off| {
+            in_comment(&comments, off) || in_comment(&printed, off)
+        })
+        .into_iter()
+        .map(|h| Hit {
+            host: out.host(&h.span),
+            ..h
+        })
+        .collect();
         report(found, cx, out);
     }
 

@@ -2,7 +2,9 @@
 
 use crate::finding::Severity;
 use crate::parse::dockerfile::Dockerfile;
-use crate::parse::shell::ShellScript;
+use std::collections::HashMap;
+
+use crate::parse::shell::{ShellScript, WordPart};
 use crate::rules::shell::util::{
     descendants_of_kind, for_ci_context, is_local_host, short_flags, url_host,
 };
@@ -30,7 +32,9 @@ Reported: `curl -k`/`--insecure` (also inside clustered flags such as `-fsSLk`),
 `pip --trusted-host`, `kubectl`/`helm --insecure-skip-tls-verify`, and the environment switches in
 Dockerfile `ENV`/`ARG`. A command whose target is `localhost`/`127.0.0.1` (a
 health check against a local self-signed endpoint) is not reported: nothing
-crosses a network there; nor is `curl -k http://…` (plain HTTP already gives anyone on
+crosses a network there, also when the URL is built from variables the script
+sets (`${SCHEME}://${HOST}:${PORT}/api/health` after `HOST=localhost`, or
+`https://localhost:9091${PREFIX:-}/health`); nor is `curl -k http://…` (plain HTTP already gives anyone on
 the path the answer; the flag adds nothing). A call to a service of the container
 network (a one-label name, a compose network alias with `_`, a Kubernetes `*.svc`
 name) that serves a self-signed certificate is low: reaching it takes a foothold on
@@ -52,6 +56,67 @@ Trust the right CA instead of none: `curl --cacert /etc/ssl/internal-ca.pem`,
 certificate. Remove the flag.
 "#,
 };
+
+/// Variables the script assigns, with their value when every assignment is the same
+/// literal: `HOST=localhost` in `if [ -z "$HOST" ]; then HOST=localhost; fi`.
+fn literal_assignments(script: &ShellScript) -> HashMap<String, Option<String>> {
+    let mut out: HashMap<String, Option<String>> = HashMap::new();
+    for node in descendants_of_kind(script.root(), "variable_assignment") {
+        let Some(name) = node.child_by_field_name("name") else {
+            continue;
+        };
+        let name = script.node_text(name).to_string();
+        let value = node
+            .child_by_field_name("value")
+            .and_then(|v| script.word(v).static_value());
+        let e = out.entry(name).or_insert_with(|| value.clone());
+        if *e != value {
+            *e = None;
+        }
+    }
+    out
+}
+
+/// The URL an argument names with its variables read from the script: a literal
+/// part as it is, `${V:-x}` as `x` unless the script assigns `V`, and `$V` as the
+/// literal value the script assigns it (a health check's `${SCHEME}://${HOST}:…`
+/// whose host falls back to `localhost`). Only the scheme and host need to be
+/// known; `None` when they are not.
+fn resolved_url(
+    script: &ShellScript,
+    arg: tree_sitter::Node<'_>,
+    literals: &HashMap<String, Option<String>>,
+) -> Option<String> {
+    let mut url = String::new();
+    for part in script.word(arg).parts {
+        let piece = match part {
+            WordPart::Literal(t) => Some(t),
+            WordPart::Var(e) => match literals.get(&e.name) {
+                Some(v) => v.clone(),
+                None if matches!(e.operator.as_deref(), Some(":-") | Some("-"))
+                    && !e.operand.contains('$') =>
+                {
+                    Some(e.operand.clone())
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        match piece {
+            Some(p) => url.push_str(&p),
+            // Once the host is read, the rest (a port, a path prefix) does not matter.
+            None if url.contains("://") && url_host(&url).is_some_and(|h| !h.is_empty()) => {
+                let rest = &url[url.find("://").map_or(0, |i| i + 3)..];
+                if rest.contains([':', '/']) {
+                    return Some(url);
+                }
+                return None;
+            }
+            None => return None,
+        }
+    }
+    Some(url)
+}
 
 /// curl short options that take a value (so letters after them are not flags).
 const CURL_VALUE_FLAGS: &str = "oOHdXuAeEbcFTwxmrCYyzKQtDPUz";
@@ -79,12 +144,19 @@ impl Rule for TlsVerifyDisabled {
         if !cheap.iter().any(|c| text.contains(c)) {
             return;
         }
+        let literals = literal_assignments(script);
         for cmd in script.commands() {
             let values = cmd.arg_values(script);
             let local = values
                 .iter()
                 .flatten()
                 .any(|v| url_host(v).is_some_and(is_local_host))
+                || cmd.args.iter().any(|a| {
+                    resolved_url(script, *a, &literals)
+                        .as_deref()
+                        .and_then(url_host)
+                        .is_some_and(is_local_host)
+                })
                 || values
                     .iter()
                     .flatten()

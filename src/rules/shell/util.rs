@@ -14,6 +14,47 @@ pub fn comment_ranges(script: &ShellScript) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// Byte ranges of here-documents the script only prints (`cat <<EOF` … `EOF` to the
+/// terminal: a usage banner, a hint), sorted: their text is shown, never run or
+/// written anywhere. A heredoc piped or redirected to a file (`cat <<EOF >
+/// ~/.ssh/config`, `cat <<EOF | ssh host`) or fed to another command is not one.
+pub fn printed_heredoc_ranges(script: &ShellScript) -> Vec<Range<usize>> {
+    let text = script.text();
+    let mut out: Vec<Range<usize>> = descendants_of_kind(script.root(), "heredoc_body")
+        .into_iter()
+        .filter(|body| {
+            let mut up = body.parent();
+            while let Some(n) = up {
+                if n.kind() == "redirected_statement" {
+                    break;
+                }
+                up = n.parent();
+            }
+            let Some(stmt) = up else { return false };
+            // Only a statement of its own: not a stage of a pipeline, not `$(cat <<EOF)`.
+            if stmt
+                .parent()
+                .is_some_and(|p| matches!(p.kind(), "pipeline" | "command_substitution"))
+            {
+                return false;
+            }
+            let name = stmt
+                .child_by_field_name("body")
+                .filter(|b| b.kind() == "command")
+                .and_then(|b| b.child_by_field_name("name"))
+                .map(|n| script.node_text(n).trim().to_string());
+            let head = text.get(stmt.start_byte()..body.start_byte()).unwrap_or("");
+            let to_file = head
+                .match_indices('>')
+                .any(|(i, _)| !head[i + 1..].starts_with('&'));
+            name.as_deref() == Some("cat") && !to_file && !head.contains('|')
+        })
+        .map(|n| n.byte_range())
+        .collect();
+    out.sort_by_key(|r| r.start);
+    out
+}
+
 /// Whether `offset` falls inside one of `comments` (sorted, non-overlapping: a
 /// binary search, since rules ask once per command).
 pub fn in_comment(comments: &[Range<usize>], offset: usize) -> bool {
@@ -143,5 +184,30 @@ mod tests {
         );
         assert_eq!(url_host("http://[::1]:80/"), Some("::1"));
         assert!(is_local_host("127.0.0.1"));
+    }
+
+    #[test]
+    fn only_heredocs_printed_to_the_terminal() {
+        use crate::mapped::MappedText;
+        use crate::parse::shell::ShellOrigin;
+        let printed = |src: &str| {
+            let s = ShellScript::parse(MappedText::verbatim(src, 0), ShellOrigin::Script)
+                .expect("parses");
+            printed_heredoc_ranges(&s).len()
+        };
+        assert_eq!(
+            printed("cat <<EOF\nssh -o StrictHostKeyChecking=no x\nEOF\n"),
+            1
+        );
+        assert_eq!(printed("cat <<EOF >&2\nusage: x\nEOF\n"), 1);
+        assert_eq!(
+            printed("cat <<EOF > ~/.ssh/config\nStrictHostKeyChecking no\nEOF\n"),
+            0
+        );
+        assert_eq!(printed("cat <<EOF | ssh host sh\nrm -rf /tmp/x\nEOF\n"), 0);
+        assert_eq!(
+            printed("bash <<EOF\nssh -o StrictHostKeyChecking=no x\nEOF\n"),
+            0
+        );
     }
 }
