@@ -133,6 +133,16 @@ pub struct CiGap {
 }
 
 impl CiGap {
+    /// Whether the control's CI steps exist but can never fail the job (a
+    /// report-only scan): the task is to make them blocking, not to add one.
+    pub fn report_only(&self) -> bool {
+        !self.evidence.is_empty()
+            && self
+                .evidence
+                .iter()
+                .all(|e| e.2.ends_with(crate::status::ci::NON_BLOCKING))
+    }
+
     /// The workflows where the new step belongs: those that publish (the image is
     /// scanned, the SBOM made, where it is built and pushed).
     fn workflows(&self) -> Vec<String> {
@@ -824,6 +834,11 @@ fn add_ci_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
             continue;
         }
         let (mut t, model) = design_task(rule, None, ov);
+        if rule == IMAGE_SCAN && gap.report_only() {
+            blocking_scan_task(&mut t, gap);
+            tasks.push(t);
+            continue;
+        }
         let workflows = gap.workflows();
         let images = gap.images();
         t.files = if rule == CODE_SCANNING {
@@ -908,6 +923,64 @@ fn add_ci_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
         verify.extend(super::guidance::verify(&t));
         t.verify = verify;
         tasks.push(t);
+    }
+}
+
+/// "Make the image scan blocking": the scan steps exist (Trivy with `exit-code:
+/// 0`, a step with `continue-on-error`) but a fixable critical finding never stops
+/// the image; each step's gate set and its current findings triaged.
+fn blocking_scan_task(t: &mut Task, gap: &CiGap) {
+    let mut files: Vec<String> = gap.evidence.iter().map(|e| e.0.clone()).collect();
+    files.sort();
+    files.dedup();
+    let steps = gap.evidence.len();
+    let hours = (1.0 + 0.5 * (steps.saturating_sub(1)) as f64).min(3.0);
+    let where_: Vec<String> = gap
+        .evidence
+        .iter()
+        .map(|e| format!("`{}:{}`", e.0, e.1))
+        .collect();
+    t.files = files;
+    t.title = format!(
+        "Make the image scan blocking: the scan step{} at {} report{} but never fail{} the job",
+        if steps == 1 { "" } else { "s" },
+        listed_owned(&where_, 3),
+        if steps == 1 { "s" } else { "" },
+        if steps == 1 { "s" } else { "" },
+    );
+    t.why = "a scan whose failures are ignored finds a fixable critical vulnerability and \
+             lets the image ship anyway: its report is read, if ever, after the push"
+        .to_string();
+    t.estimate_basis = format!(
+        "1 h for the first step (the gate set: fail on fixable CRITICAL and HIGH, the \
+         current findings fixed or ignored with a reason in `.trivyignore`), 0.5 h per \
+         further step ({steps} step{}), at most 3 h",
+        if steps == 1 { "" } else { "s" }
+    );
+    t.effort = Effort::from_hours(hours);
+    t.hours = hours;
+    let mut verify = vec![
+        format!("`harden status` shows `{}` as done", gap.control),
+        "the scan step fails the job on a fixable CRITICAL or HIGH finding (trivy-action \
+         `exit-code: 1`, `ignore-unfixed: true`, `severity: CRITICAL,HIGH`; no \
+         `continue-on-error`) and runs before the image is pushed"
+            .to_string(),
+    ];
+    verify.extend(super::guidance::verify(t));
+    t.verify = verify;
+}
+
+/// "`a`, `b` and 2 more" for owned strings.
+fn listed_owned(items: &[String], max: usize) -> String {
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    if refs.len() <= max {
+        match refs.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_string(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    } else {
+        format!("{} and {} more", refs[..max].join(", "), refs.len() - max)
     }
 }
 
@@ -1264,5 +1337,35 @@ mod tests {
             ev[1].starts_with("model to copy: `collectors/prices.py:16`"),
             "{ev:?}"
         );
+    }
+
+    /// projectmeats and mealie: Trivy runs on the image with `exit-code: '0'`, so
+    /// `image-scan` is partial and the lead's task is the gate, not a new scan.
+    #[test]
+    fn a_report_only_image_scan_makes_a_task_to_make_it_blocking() {
+        let mut p = patterns(0);
+        p.ci_gaps = vec![CiGap {
+            control: "image-scan".into(),
+            evidence: vec![(
+                ".github/workflows/deploy.yml".into(),
+                88,
+                format!(
+                    "aquasecurity/trivy-action{}",
+                    crate::status::ci::NON_BLOCKING
+                ),
+            )],
+        }];
+        let mut tasks = Vec::new();
+        add_tasks(&mut tasks, &p, &[], &Overrides::default());
+        assert_eq!(tasks.len(), 1);
+        let t = &tasks[0];
+        assert_eq!(t.id, "T-design-image-scan");
+        assert_eq!(
+            t.title,
+            "Make the image scan blocking: the scan step at `.github/workflows/deploy.yml:88` reports but never fails the job"
+        );
+        assert_eq!(t.files, [".github/workflows/deploy.yml"]);
+        assert_eq!(t.hours, 1.0);
+        assert!(t.verify[1].contains("`exit-code: 1`"), "{:?}", t.verify);
     }
 }
