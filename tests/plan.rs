@@ -936,3 +936,64 @@ fn a_monorepo_gets_design_tasks_per_package_and_for_the_missing_health_route() {
     assert!(md.contains("model to copy: `packages/collectors/prices.py:21` registers `/health`"));
     assert!(!md.contains("scripts/report.py` `print"));
 }
+
+/// Seed 004's #69 on a fixture shaped like gept at that commit: the production
+/// trainer hard-codes CatBoost parameters other than those the configuration file
+/// sets and the GPU trainer copies. One task, on the trainer and the two places
+/// that agree; nothing for the parameter sets meant to differ (a per-environment
+/// config, a test, presets, a code table, plugins' own tables, two selection
+/// configs that each match their own config section).
+#[test]
+fn drifted_parameters_make_one_task_naming_the_place_that_disagrees() {
+    let root = common::fixtures().join("repos/plan-parameter-drift");
+    let out = harden()
+        .args(["plan", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tasks: Vec<&serde_json::Value> = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| {
+            t["id"]
+                .as_str()
+                .unwrap()
+                .starts_with("T-design-parameter-drift")
+        })
+        .collect();
+    assert_eq!(tasks.len(), 1, "{tasks:#?}");
+    let t = tasks[0];
+    assert_eq!(t["id"], "T-design-parameter-drift");
+    assert_eq!(t["track"], "configuration");
+    assert_eq!(
+        t["files"],
+        serde_json::json!([
+            "cloud/train_gpu.py",
+            "config/training_config.yaml",
+            "training/train_production.py"
+        ])
+    );
+    let title = t["title"].as_str().unwrap();
+    assert_eq!(
+        title,
+        "One source for `depth`, `iterations`: `training/train_production.py` hard-codes values other than `training.catboost` of `config/training_config.yaml`"
+    );
+    let md = harden().arg("plan").arg(&root).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.contains("- `training/train_production.py:8` class `ProductionConfig` sets `depth` = 5 (line 14), `iterations` = 100 (line 13); agrees on `learning_rate`"),
+        "{md}"
+    );
+    assert!(md.contains("`config/training_config.yaml:13` `training.catboost` sets `depth` = 6"));
+    assert!(md.contains(
+        "`training/train_production.py` reads `depth`, `iterations` from `training.catboost` of `config/training_config.yaml`"
+    ));
+}

@@ -30,6 +30,7 @@ pub mod kubernetes;
 pub mod manifests;
 pub mod modules;
 pub mod operations;
+pub mod params;
 pub mod paths;
 pub mod routes;
 pub mod services;
@@ -184,6 +185,10 @@ struct Kept {
     printing_modules: Vec<modules::PrintingModule>,
     /// Python modules' literal module-level constants: (path, constants).
     module_constants: Vec<(String, modules::Constants)>,
+    /// Named numbers set together in one place (shipped Python modules' classes,
+    /// constants and dicts; configuration files' mappings), for the plan's
+    /// parameter-drift task.
+    param_blocks: Vec<params::ParamBlock>,
     /// Python modules' top-level function names (shipped, example and development
     /// modules that define any), sorted by path.
     module_defs: Vec<modules::ModuleDefs>,
@@ -252,6 +257,7 @@ impl Kept {
         self.connection_calls.extend(other.connection_calls);
         self.printing_modules.extend(other.printing_modules);
         self.module_constants.extend(other.module_constants);
+        self.param_blocks.extend(other.param_blocks);
         self.module_defs.extend(other.module_defs);
         self.code = std::mem::take(&mut self.code).merge(other.code);
         self.source_files += other.source_files;
@@ -302,6 +308,10 @@ impl Kept {
         self.printing_modules.dedup();
         self.module_constants.sort();
         self.module_constants.dedup();
+        self.param_blocks
+            .sort_by(|a, b| (a.path.as_str(), a.line).cmp(&(b.path.as_str(), b.line)));
+        self.param_blocks
+            .dedup_by(|a, b| a.path == b.path && a.line == b.line && a.label == b.label);
         // One entry per file: the walk reads each file once.
         self.module_defs.sort_by(|a, b| a.path.cmp(&b.path));
         self.code.sort();
@@ -498,6 +508,11 @@ impl Facts {
         if ci::is_other_ci(path) {
             self.kept.ci_files.push(ci::other_ci(path, text));
         }
+        if params::is_parameter_config(path) && roles::role_of(path) == FileRole::Production {
+            self.kept
+                .param_blocks
+                .extend(params::yaml_blocks(path, text));
+        }
         if config_files::is_yaml(&lower) {
             self.kept
                 .config_files
@@ -540,6 +555,9 @@ impl Facts {
                         .module_constants
                         .push((file.path.to_string(), constants));
                 }
+                self.kept
+                    .param_blocks
+                    .extend(params::python_blocks(&file.path, &file.text, py));
             }
         }
         // A call matches only when its callee, whitespace removed, is one of these
@@ -1619,6 +1637,29 @@ impl Repository {
             .map(|(p, c)| (p.as_str(), c))
             .collect();
         modules::shared_constants(&shipped)
+    }
+
+    /// Parameter sets whose values drifted apart between shipped modules, or
+    /// between a module and the repository's configuration file
+    /// ([`params::drifts`]), grouped one set per group. Modules of one plugin
+    /// interface are left out: each tunes its own values.
+    pub fn parameter_drifts(&self) -> Vec<Vec<params::Drift>> {
+        let shipped: Vec<params::ParamBlock> = self
+            .kept
+            .param_blocks
+            .iter()
+            .filter(|b| {
+                let role = self.role(&b.path);
+                !(role.dev_only
+                    || role.ci_only
+                    || role.template
+                    || role.by_path != FileRole::Production)
+            })
+            .cloned()
+            .collect();
+        let defs = self.module_defs(|d| d.role == FileRole::Production && !d.generated);
+        let plugins = |a: &str, b: &str| modules::plugins_of_one_interface(&[a, b], defs);
+        params::drift_groups(params::drifts(&shipped, &plugins))
     }
 
     /// The workspace packages of a monorepo ([`modules::workspace_packages`]),

@@ -438,6 +438,53 @@ pub fn shared_constants(modules: &[(&str, &Constants)]) -> Vec<SharedConstants> 
         .collect()
 }
 
+/// Entry points every script has: sharing them says nothing about an interface.
+const SCRIPT_ENTRY_POINTS: &[&str] = &["main", "_main", "cli", "run", "parse_args", "setup"];
+
+/// Fewest modules of a directory that must implement the shared functions for the
+/// directory to be a plugin directory (search engines, exporters, providers).
+const MIN_PLUGINS: usize = 5;
+
+/// Whether every copy (of a mapping, a parameter set) sits in one directory of plugin modules: the copies' files
+/// share two or more top-level functions (`request`, `response`) that at least
+/// [`MIN_PLUGINS`] modules of that directory define. Each plugin talks to its own
+/// external API, and a table translating the interface's values into that API's
+/// parameters (`{"day": "d", "week": "w", …}`) is equal to another plugin's by
+/// coincidence: sharing it would couple two unrelated APIs.
+pub fn plugins_of_one_interface(files: &[&str], defs: DefsView<'_>) -> bool {
+    let dir = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let Some(first) = files.first() else {
+        return false;
+    };
+    let d = dir(first);
+    if files.iter().any(|f| dir(f) != d) {
+        return false;
+    }
+    let mut shared: Option<BTreeSet<&str>> = None;
+    for f in files {
+        let Some(names) = defs.get(f) else {
+            return false;
+        };
+        shared = Some(match shared {
+            None => names.iter().collect(),
+            Some(s) => s.into_iter().filter(|n| names.contains(n)).collect(),
+        });
+    }
+    let shared: BTreeSet<&str> = shared
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| !SCRIPT_ENTRY_POINTS.contains(n))
+        .collect();
+    if shared.len() < 2 {
+        return false;
+    }
+    let implementers = defs
+        .iter()
+        .filter(|(p, names)| dir(p) == d && shared.iter().all(|n| names.contains(n)))
+        .count();
+    implementers >= MIN_PLUGINS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

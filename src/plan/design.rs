@@ -27,6 +27,9 @@ pub const HEALTH_ROUTE: &str = "design/health-route";
 /// The rule id of the "one source for these parameters" design task.
 pub const DUPLICATED_PARAMETERS: &str = "design/duplicated-parameters";
 
+/// The rule id of the "one source for these drifted parameters" design task.
+pub const PARAMETER_DRIFT: &str = "design/parameter-drift";
+
 /// The rule id of the "scan the images in CI" task (a `harden status` control, no scan rule).
 pub const IMAGE_SCAN: &str = "design/image-scan";
 
@@ -73,6 +76,10 @@ pub struct Patterns {
     pub health_gaps: Vec<(Vec<ServiceHealth>, Vec<ServiceHealth>)>,
     /// Blocks of identical parameters several shipped modules each assign.
     pub shared_constants: Vec<SharedConstants>,
+    /// Parameter sets whose values drifted apart between modules or between a
+    /// module and the configuration file (`Repository::parameter_drifts`), one
+    /// group per set.
+    pub parameter_drifts: Vec<Vec<crate::model::params::Drift>>,
     /// CI work a shipping repository lacks (`harden status` controls `image-scan`,
     /// `sbom`, `sast` missing while it publishes or builds production images).
     pub ci_gaps: Vec<CiGap>,
@@ -126,6 +133,16 @@ pub struct CiGap {
 }
 
 impl CiGap {
+    /// Whether the control's CI steps exist but can never fail the job (a
+    /// report-only scan): the task is to make them blocking, not to add one.
+    pub fn report_only(&self) -> bool {
+        !self.evidence.is_empty()
+            && self
+                .evidence
+                .iter()
+                .all(|e| e.2.ends_with(crate::status::ci::NON_BLOCKING))
+    }
+
     /// The workflows where the new step belongs: those that publish (the image is
     /// scanned, the SBOM made, where it is built and pushed).
     fn workflows(&self) -> Vec<String> {
@@ -180,6 +197,7 @@ impl Patterns {
                 })
                 .collect(),
             shared_constants: m.shared_constants(),
+            parameter_drifts: m.parameter_drifts(),
             ci_gaps: crate::status::shipping_gaps(m)
                 .into_iter()
                 .map(|(control, o)| CiGap {
@@ -260,6 +278,7 @@ pub fn add_tasks(tasks: &mut Vec<Task>, p: &Patterns, claimed: &[Item], ov: &Ove
     add_logging_tasks(tasks, p, claimed, ov);
     add_health_task(tasks, p, ov);
     add_parameter_tasks(tasks, p, ov);
+    add_drift_tasks(tasks, p, ov);
     add_ci_tasks(tasks, p, ov);
     tasks.sort_by(|a, b| (a.phase, &a.id).cmp(&(b.phase, &b.id)));
 }
@@ -652,6 +671,136 @@ fn add_parameter_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
     }
 }
 
+/// The places of a drift group: each block once, the unconfirmed ones first.
+fn drift_places(group: &[crate::model::params::Drift]) -> Vec<&crate::model::params::ParamBlock> {
+    let mut out: Vec<&crate::model::params::ParamBlock> = Vec::new();
+    for b in group
+        .iter()
+        .map(|d| &d.here)
+        .chain(group.iter().map(|d| &d.there))
+    {
+        if !out.iter().any(|o| o.path == b.path && o.line == b.line) {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// The names that differ in a drift group, in order of first mention.
+fn drift_names(group: &[crate::model::params::Drift]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for d in group {
+        for (n, _, _) in &d.differ {
+            if !names.iter().any(|x| x.eq_ignore_ascii_case(n)) {
+                names.push(n.clone());
+            }
+        }
+    }
+    names
+}
+
+/// "One source for these parameters, whose values drifted apart": one task per
+/// parameter set that two or more places (modules, or a module and the
+/// configuration file) set to different values.
+fn add_drift_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
+    if tasks
+        .iter()
+        .any(|t| t.rules.iter().any(|r| r == PARAMETER_DRIFT))
+    {
+        return;
+    }
+    let many = p.parameter_drifts.len() > 1;
+    for (i, group) in p.parameter_drifts.iter().enumerate() {
+        let places = drift_places(group);
+        let (mut t, model) = design_task(PARAMETER_DRIFT, None, ov);
+        if many {
+            t.id = super::tasks::task_id(PARAMETER_DRIFT, Some(&(i + 1).to_string()));
+        }
+        let mut files: Vec<String> = places.iter().map(|b| b.path.clone()).collect();
+        files.sort();
+        files.dedup();
+        t.files = files;
+        let names = drift_names(group);
+        let shown: Vec<String> = names.iter().take(4).map(|n| format!("`{n}`")).collect();
+        let shown = if names.len() > 4 {
+            format!("{}, …", shown.join(", "))
+        } else {
+            shown.join(", ")
+        };
+        let config = places.iter().find(|b| b.config);
+        let mut outliers: Vec<&str> = group
+            .iter()
+            .map(|d| d.here.path.as_str())
+            .filter(|o| config.is_none_or(|c| c.path != *o))
+            .collect();
+        outliers.sort();
+        outliers.dedup();
+        let quoted: Vec<String> = outliers.iter().map(|o| format!("`{o}`")).collect();
+        t.title = match config {
+            Some(c) => format!(
+                "One source for {shown}: {} hard-code{} values other than {} of `{}`",
+                quoted.join(", "),
+                if quoted.len() == 1 { "s" } else { "" },
+                c.label,
+                c.path
+            ),
+            None => format!(
+                "One source for {shown}, set to different values in {} modules ({})",
+                t.files.len(),
+                t.files
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        // Each place moved to the one source (or the source chosen and the other
+        // pointed at it): sized by the places, not by the values.
+        let n = places.len();
+        let hours = super::effort::estimate(model, n, n);
+        t.effort = Effort::from_hours(hours);
+        t.hours = hours;
+        t.why = "the same parameters set in several places with different values: the code \
+                 that runs does not use the values that were tuned (or the ones the \
+                 configuration says), and nobody can tell which is meant without asking"
+            .to_string();
+        t.estimate_basis = format!(
+            "design change: {} h to decide which values are meant (ask who tuned them) and \
+             where they live (the configuration file, or one settings module), then {} h \
+             per place moved to it ({n} places){}",
+            h(model.base),
+            h(model.per_file),
+            capped(model, n, n)
+        );
+        t.verify = super::guidance::verify(&t);
+        let listed = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        t.verify.insert(
+            0,
+            match config {
+                Some(c) => format!(
+                    "{} read{} {listed} from {} of `{}`: no literal value is left in {}",
+                    quoted.join(", "),
+                    if quoted.len() == 1 { "s" } else { "" },
+                    c.label,
+                    c.path,
+                    if quoted.len() == 1 { "it" } else { "them" }
+                ),
+                None => format!(
+                    "{listed} {} set once, and the {} modules read {} from there",
+                    if names.len() == 1 { "is" } else { "are" },
+                    t.files.len(),
+                    if names.len() == 1 { "it" } else { "them" }
+                ),
+            },
+        );
+        tasks.push(t);
+    }
+}
+
 /// The design rule of a CI gap's task, by its control.
 fn ci_rule(control: &str) -> Option<&'static str> {
     match control {
@@ -685,6 +834,11 @@ fn add_ci_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
             continue;
         }
         let (mut t, model) = design_task(rule, None, ov);
+        if rule == IMAGE_SCAN && gap.report_only() {
+            blocking_scan_task(&mut t, gap);
+            tasks.push(t);
+            continue;
+        }
         let workflows = gap.workflows();
         let images = gap.images();
         t.files = if rule == CODE_SCANNING {
@@ -772,6 +926,64 @@ fn add_ci_tasks(tasks: &mut Vec<Task>, p: &Patterns, ov: &Overrides) {
     }
 }
 
+/// "Make the image scan blocking": the scan steps exist (Trivy with `exit-code:
+/// 0`, a step with `continue-on-error`) but a fixable critical finding never stops
+/// the image; each step's gate set and its current findings triaged.
+fn blocking_scan_task(t: &mut Task, gap: &CiGap) {
+    let mut files: Vec<String> = gap.evidence.iter().map(|e| e.0.clone()).collect();
+    files.sort();
+    files.dedup();
+    let steps = gap.evidence.len();
+    let hours = (1.0 + 0.5 * (steps.saturating_sub(1)) as f64).min(3.0);
+    let where_: Vec<String> = gap
+        .evidence
+        .iter()
+        .map(|e| format!("`{}:{}`", e.0, e.1))
+        .collect();
+    t.files = files;
+    t.title = format!(
+        "Make the image scan blocking: the scan step{} at {} report{} but never fail{} the job",
+        if steps == 1 { "" } else { "s" },
+        listed_owned(&where_, 3),
+        if steps == 1 { "s" } else { "" },
+        if steps == 1 { "s" } else { "" },
+    );
+    t.why = "a scan whose failures are ignored finds a fixable critical vulnerability and \
+             lets the image ship anyway: its report is read, if ever, after the push"
+        .to_string();
+    t.estimate_basis = format!(
+        "1 h for the first step (the gate set: fail on fixable CRITICAL and HIGH, the \
+         current findings fixed or ignored with a reason in `.trivyignore`), 0.5 h per \
+         further step ({steps} step{}), at most 3 h",
+        if steps == 1 { "" } else { "s" }
+    );
+    t.effort = Effort::from_hours(hours);
+    t.hours = hours;
+    let mut verify = vec![
+        format!("`harden status` shows `{}` as done", gap.control),
+        "the scan step fails the job on a fixable CRITICAL or HIGH finding (trivy-action \
+         `exit-code: 1`, `ignore-unfixed: true`, `severity: CRITICAL,HIGH`; no \
+         `continue-on-error`) and runs before the image is pushed"
+            .to_string(),
+    ];
+    verify.extend(super::guidance::verify(t));
+    t.verify = verify;
+}
+
+/// "`a`, `b` and 2 more" for owned strings.
+fn listed_owned(items: &[String], max: usize) -> String {
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    if refs.len() <= max {
+        match refs.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_string(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    } else {
+        format!("{} and {} more", refs[..max].join(", "), refs.len() - max)
+    }
+}
+
 /// The places behind a design task, for renderers (`path:line` and what is there).
 pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
     let mine = |path: &str| t.files.binary_search_by(|f| f.as_str().cmp(path)).is_ok();
@@ -834,6 +1046,47 @@ pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
         let values: Vec<String> = block.constants.iter().map(|c| format!("`{c}`")).collect();
         out.push(format!("the block: {}", values.join(", ")));
         return out;
+    }
+    if t.rules.iter().any(|r| r == PARAMETER_DRIFT) {
+        let Some(group) = p.parameter_drifts.iter().find(|g| {
+            let places = drift_places(g);
+            places.iter().all(|b| mine(&b.path))
+                && t.files.iter().all(|f| places.iter().any(|b| &b.path == f))
+        }) else {
+            return Vec::new();
+        };
+        let names = drift_names(group);
+        return drift_places(group)
+            .into_iter()
+            .map(|b| {
+                let values: Vec<String> = names
+                    .iter()
+                    .filter_map(|n| {
+                        b.params
+                            .iter()
+                            .find(|x| x.name.eq_ignore_ascii_case(n))
+                            .map(|x| format!("`{}` = {} (line {})", x.name, x.text, x.line))
+                    })
+                    .collect();
+                let same: Vec<String> = group
+                    .iter()
+                    .find(|d| d.here.path == b.path && d.here.line == b.line)
+                    .map(|d| d.same.iter().map(|s| format!("`{s}`")).collect())
+                    .unwrap_or_default();
+                let agree = match same.len() {
+                    0 => String::new(),
+                    1..=4 => format!("; agrees on {}", same.join(", ")),
+                    n => format!("; agrees on {} and {} more", same[..3].join(", "), n - 3),
+                };
+                format!(
+                    "`{}:{}` {} sets {}{agree}",
+                    b.path,
+                    b.line,
+                    b.label,
+                    values.join(", ")
+                )
+            })
+            .collect();
     }
     if let Some(gap) = p
         .ci_gaps
@@ -1084,5 +1337,35 @@ mod tests {
             ev[1].starts_with("model to copy: `collectors/prices.py:16`"),
             "{ev:?}"
         );
+    }
+
+    /// projectmeats and mealie: Trivy runs on the image with `exit-code: '0'`, so
+    /// `image-scan` is partial and the lead's task is the gate, not a new scan.
+    #[test]
+    fn a_report_only_image_scan_makes_a_task_to_make_it_blocking() {
+        let mut p = patterns(0);
+        p.ci_gaps = vec![CiGap {
+            control: "image-scan".into(),
+            evidence: vec![(
+                ".github/workflows/deploy.yml".into(),
+                88,
+                format!(
+                    "aquasecurity/trivy-action{}",
+                    crate::status::ci::NON_BLOCKING
+                ),
+            )],
+        }];
+        let mut tasks = Vec::new();
+        add_tasks(&mut tasks, &p, &[], &Overrides::default());
+        assert_eq!(tasks.len(), 1);
+        let t = &tasks[0];
+        assert_eq!(t.id, "T-design-image-scan");
+        assert_eq!(
+            t.title,
+            "Make the image scan blocking: the scan step at `.github/workflows/deploy.yml:88` reports but never fails the job"
+        );
+        assert_eq!(t.files, [".github/workflows/deploy.yml"]);
+        assert_eq!(t.hours, 1.0);
+        assert!(t.verify[1].contains("`exit-code: 1`"), "{:?}", t.verify);
     }
 }

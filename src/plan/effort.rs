@@ -75,6 +75,9 @@ pub const RULE_EFFORT: &[(&str, EffortModel)] = &[
     ("design/health-route", m(1.0, 0.5, 0.0, 6.0)),
     // A settings module (or config section) for the values, then each module imports it.
     ("design/duplicated-parameters", m(2.0, 0.5, 0.0, 6.0)),
+    // Which values are meant has to be asked (who tuned them, what production runs),
+    // then each place reads the one source.
+    ("design/parameter-drift", m(2.0, 0.5, 0.0, 6.0)),
     // A scan step in the workflow that builds and pushes, its gate chosen and the first
     // results triaged; the same step copied into each further publishing workflow.
     ("design/image-scan", m(1.5, 0.5, 0.0, 4.0)),

@@ -44,6 +44,7 @@ pub const RULE_PHASE: &[(&str, Phase)] = &[
     ("config/scattered-connection-settings", ConfigMonitoring),
     ("docker/metrics-healthcheck", ConfigMonitoring),
     ("config/duplicated-mapping", ConfigMonitoring),
+    ("design/parameter-drift", ConfigMonitoring),
     ("python/print-in-library", ConfigMonitoring),
     ("python/silent-numeric-fallback", DataQuality),
     ("shell/missing-strict-mode", Operations),

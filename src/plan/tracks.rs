@@ -19,6 +19,7 @@ use super::model::{Schedule, Task, Track};
 /// Domain by rule id pattern: (pattern, track id). First match wins.
 pub const DOMAINS: &[(&str, &str)] = &[
     ("design/duplicated-parameters", "configuration"),
+    ("design/parameter-drift", "configuration"),
     ("design/archived-code", "cleanup"),
     ("design/tool-config", "cleanup"),
     ("design/image-scan", "ci-cd"),

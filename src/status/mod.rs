@@ -169,7 +169,8 @@ impl StatusReport {
 /// The CI scanning controls a shipping repository lacks, for the plan's tasks:
 /// `image-scan`, `sbom` and `sast` that are missing while CI publishes artefacts or
 /// production images are built, each with that evidence (which workflow publishes
-/// what, which images are built). Read from the model alone, so the plan and
+/// what, which images are built); and `image-scan` when its only scan steps are
+/// report-only, with those steps as evidence. Read from the model alone, so the plan and
 /// `status` give one answer.
 pub fn shipping_gaps(model: &crate::model::Repository) -> Vec<(&'static str, outcome::Outcome)> {
     let facts = facts::gather(Path::new("."), model.inventory(), model);
@@ -180,7 +181,15 @@ pub fn shipping_gaps(model: &crate::model::Repository) -> Vec<(&'static str, out
         ("sast", areas::security_policy::sast(&facts, &ci)),
     ]
     .into_iter()
-    .filter(|(_, o)| o.state == State::Missing && !o.evidence.is_empty())
+    .filter(|(c, o)| {
+        !o.evidence.is_empty()
+            && (o.state == State::Missing
+                // A scan that runs but can never fail the job (trivy `exit-code: 0`,
+                // `continue-on-error`): the gap is its gate, shown by its steps.
+                || (*c == "image-scan"
+                    && o.state == State::Partial
+                    && o.evidence.iter().all(|e| e.note.ends_with(ci::NON_BLOCKING))))
+    })
     .collect()
 }
 

@@ -1,7 +1,7 @@
 //! `config/duplicated-mapping`: the same dict literal (model parameters,
 //! settings) copied into several Python files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 
@@ -266,53 +266,6 @@ fn package_root<'p>(path: &'p str, roots: &std::collections::HashSet<String>) ->
     }
 }
 
-/// Entry points every script has: sharing them says nothing about an interface.
-const SCRIPT_ENTRY_POINTS: &[&str] = &["main", "_main", "cli", "run", "parse_args", "setup"];
-
-/// Fewest modules of a directory that must implement the shared functions for the
-/// directory to be a plugin directory (search engines, exporters, providers).
-const MIN_PLUGINS: usize = 5;
-
-/// Whether every copy sits in one directory of plugin modules: the copies' files
-/// share two or more top-level functions (`request`, `response`) that at least
-/// [`MIN_PLUGINS`] modules of that directory define. Each plugin talks to its own
-/// external API, and a table translating the interface's values into that API's
-/// parameters (`{"day": "d", "week": "w", …}`) is equal to another plugin's by
-/// coincidence: sharing it would couple two unrelated APIs.
-fn plugins_of_one_interface(files: &[&str], defs: crate::model::modules::DefsView<'_>) -> bool {
-    let dir = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-    let Some(first) = files.first() else {
-        return false;
-    };
-    let d = dir(first);
-    if files.iter().any(|f| dir(f) != d) {
-        return false;
-    }
-    let mut shared: Option<BTreeSet<&str>> = None;
-    for f in files {
-        let Some(names) = defs.get(f) else {
-            return false;
-        };
-        shared = Some(match shared {
-            None => names.iter().collect(),
-            Some(s) => s.into_iter().filter(|n| names.contains(n)).collect(),
-        });
-    }
-    let shared: BTreeSet<&str> = shared
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|n| !SCRIPT_ENTRY_POINTS.contains(n))
-        .collect();
-    if shared.len() < 2 {
-        return false;
-    }
-    let implementers = defs
-        .iter()
-        .filter(|(p, names)| dir(p) == d && shared.iter().all(|n| names.contains(n)))
-        .count();
-    implementers >= MIN_PLUGINS
-}
-
 impl Rule for DuplicatedMapping {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -393,7 +346,9 @@ impl Rule for DuplicatedMapping {
             for f in &files {
                 *by_root.entry(package_root(f, &roots)).or_default() += 1;
             }
-            if by_root.values().any(|n| *n >= 2) && !plugins_of_one_interface(&files, defs) {
+            if by_root.values().any(|n| *n >= 2)
+                && !crate::model::modules::plugins_of_one_interface(&files, defs)
+            {
                 reports.push(g);
             }
         }
