@@ -300,20 +300,7 @@ pub fn module_constants(text: &str, py: &PythonFile<'_>) -> Constants {
     let src = text.as_bytes();
     let mut out = Vec::new();
     let root = py.root();
-    let mut cursor = root.walk();
-    for stmt in root.named_children(&mut cursor) {
-        if stmt.kind() != "expression_statement" {
-            continue;
-        }
-        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
-            continue;
-        };
-        let (Some(left), Some(right)) = (
-            a.child_by_field_name("left"),
-            a.child_by_field_name("right"),
-        ) else {
-            continue;
-        };
+    for (left, right) in crate::parse::python::block_assignments(root) {
         let name = left.utf8_text(src).unwrap_or("");
         let constant = left.kind() == "identifier"
             && name.chars().any(|c| c.is_ascii_uppercase())
@@ -335,7 +322,7 @@ pub fn module_constants(text: &str, py: &PythonFile<'_>) -> Constants {
             out.push((
                 name.to_string(),
                 right.utf8_text(src).unwrap_or("").to_string(),
-                stmt.start_position().row + 1,
+                left.start_position().row + 1,
             ));
         }
     }

@@ -114,20 +114,7 @@ fn py_number(n: tree_sitter::Node<'_>, src: &[u8]) -> Option<(String, f64)> {
 /// `name = 5`, `name: int = 5`.
 fn assigned_numbers(body: tree_sitter::Node<'_>, src: &[u8]) -> Vec<Param> {
     let mut out: Vec<Param> = Vec::new();
-    let mut c = body.walk();
-    for stmt in body.named_children(&mut c) {
-        if stmt.kind() != "expression_statement" {
-            continue;
-        }
-        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
-            continue;
-        };
-        let (Some(left), Some(right)) = (
-            a.child_by_field_name("left"),
-            a.child_by_field_name("right"),
-        ) else {
-            continue;
-        };
+    for (left, right) in crate::parse::python::block_assignments(body) {
         if left.kind() != "identifier" {
             continue;
         }
@@ -140,7 +127,7 @@ fn assigned_numbers(body: tree_sitter::Node<'_>, src: &[u8]) -> Vec<Param> {
                 name,
                 text,
                 value,
-                line: stmt.start_position().row + 1,
+                line: left.start_position().row + 1,
             });
         }
     }

@@ -382,6 +382,29 @@ pub fn kinds() -> &'static Kinds {
     &KINDS
 }
 
+/// The `left = right` assignments written as statements of `block` (a module or a
+/// class body), in order: how a module or a class defines its constants and settings.
+/// Annotated ones (`depth: int = 6`) are included; augmented and nested ones are not.
+pub fn block_assignments(block: Node<'_>) -> Vec<(Node<'_>, Node<'_>)> {
+    let mut out = Vec::new();
+    let mut cursor = block.walk();
+    for stmt in block.named_children(&mut cursor) {
+        if stmt.kind() != "expression_statement" {
+            continue;
+        }
+        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+            continue;
+        };
+        if let (Some(left), Some(right)) = (
+            a.child_by_field_name("left"),
+            a.child_by_field_name("right"),
+        ) {
+            out.push((left, right));
+        }
+    }
+    out
+}
+
 /// [`holds_statements`] by kind id (for walks over every node).
 pub fn node_holds_statements(n: Node<'_>) -> bool {
     kinds().statement_holders.contains(&n.kind_id())
