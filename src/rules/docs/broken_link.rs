@@ -226,16 +226,13 @@ fn site_url_target(
             continue;
         };
         let exact = join_normalized(base, &rel);
-        for candidate in exact.into_iter().chain(
-            [
-                format!("{at}.md"),
-                format!("{at}.mdx"),
-                format!("{at}/index.md"),
-                format!("{at}/index.mdx"),
-                format!("{at}/README.md"),
-            ]
-            .into_iter(),
-        ) {
+        for candidate in exact.into_iter().chain([
+            format!("{at}.md"),
+            format!("{at}.mdx"),
+            format!("{at}/index.md"),
+            format!("{at}/index.mdx"),
+            format!("{at}/README.md"),
+        ]) {
             if !candidate.is_empty() && repo.exists(&candidate) {
                 return Some(candidate);
             }
