@@ -38,7 +38,9 @@ connection (`get_db_connection()`, `connect_db()`; low, since we cannot see it),
   `pool.append(conn)`, `source.setByteStream(f)`), copies its descriptor onto stdio
 (`os.dup2(f.fileno(), 1)` in a daemonising process), hands it to a constructor
 (`Repo(conn)`), or returns a wrapper around it (`return Wrapper(fp)`).
-A cursor counts as closed when its connection is closed in the same function.
+A cursor counts as closed when its connection is closed in the same function, or when
+the function opens that connection in a `with` (`with sqlite3.connect(path) as conn:`):
+the cursor lives as long as the connection the block manages.
 Module-level connections (long-lived on purpose) and `open()` used inline
 (`json.load(open(p))`) are not reported. Only production code is checked.
 
@@ -274,6 +276,13 @@ fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut 
             if opened.iter().any(|(v, ..)| v == c) {
                 continue;
             }
+            // `with sqlite3.connect(path) as conn: cur = conn.cursor()`: the cursor lives
+            // as long as the connection the function manages in its `with`; what the
+            // block leaves open (sqlite3's and psycopg2's `with` only end the
+            // transaction) is the connection, not the cursor (round 11: khoj telemetry).
+            if with_connection(c, &nodes, m) {
+                continue;
+            }
         }
         let (label, advice) = match what {
             What::Connection | What::HelperConnection => (
@@ -296,6 +305,21 @@ fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut 
             f.severity = Severity::Low;
         }
     }
+}
+
+/// Whether `name` is bound by a `with CONNECT(...) as name:` of the function, a driver's
+/// connect call.
+fn with_connection(name: &str, nodes: &[Node<'_>], m: &Module<'_>) -> bool {
+    nodes.iter().any(|n| {
+        n.kind() == "as_pattern"
+            && n.parent().is_some_and(|p| p.kind() == "with_item")
+            && n.child_by_field_name("alias")
+                .is_some_and(|a| m.text(a).trim() == name)
+            && n.named_child(0)
+                .filter(|v| v.kind() == "call")
+                .and_then(|v| m.callee(v))
+                .is_some_and(|callee| CONNECT_FUNCS.contains(&callee.as_str()))
+    })
 }
 
 fn resource_kind(call: Node<'_>, m: &Module<'_>, helpers: &[String]) -> Option<What> {
