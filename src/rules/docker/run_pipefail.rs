@@ -34,7 +34,9 @@ fail (`echo`, `printf`, `yes`) are not reported, nor pipelines whose last
 command fails by itself on an empty or truncated stream (`tar -x`, `gunzip`,
 `xz -d`, `sha256sum -c`, `gpg --dearmor`/`--import`: a failed download already
 fails the build), nor a pipeline whose status is thrown away on purpose
-(`tar -c … 2>&1 | grep -v warning || true`), nor pipes inside a command
+(`tar -c … 2>&1 | grep -v warning || true`), nor a pipeline that only deletes what
+it lists (`find . -name .git | xargs rm -rf`: a failed `find` leaves a few files in the
+image, it does not make the build wrong), nor pipes inside a command
 substitution (`chmod g+w $(python -c … | tr -d "[']")/x`: the `RUN` fails or
 not on the outer command). A download piped into a shell is
 `docker/pipe-to-shell`'s finding, not reported twice, also when the interpreter is a variable the image sets
@@ -95,6 +97,37 @@ fn harmless_producer(script: &ShellScript, p: Node<'_>) -> bool {
             .and_then(|c| c.child_by_field_name("name"))
             .is_some_and(|name| matches!(script.node_text(name), "echo" | "printf" | "yes"))
     })
+}
+
+/// `find . -name .git | xargs rm -rf`: the pipeline only deletes what its producers list.
+/// A failed producer deletes less, and the image keeps a few files it meant to drop; the
+/// build's outcome is not wrong, so `pipefail` would guard nothing worth a finding.
+fn deletes_only(script: &ShellScript, p: Node<'_>) -> bool {
+    let mut c = p.walk();
+    let Some(last) = p.named_children(&mut c).last() else {
+        return false;
+    };
+    let last = if last.kind() == "redirected_statement" {
+        match last.child_by_field_name("body") {
+            Some(b) => b,
+            None => return false,
+        }
+    } else {
+        last
+    };
+    if last.kind() != "command"
+        || !last
+            .child_by_field_name("name")
+            .is_some_and(|n| script.node_text(n) == "xargs")
+    {
+        return false;
+    }
+    let mut c = last.walk();
+    let first_word = last
+        .children_by_field_name("argument", &mut c)
+        .map(|a| script.node_text(a))
+        .find(|a| !a.starts_with('-'));
+    matches!(first_word, Some("rm" | "rmdir"))
 }
 
 /// A pipe inside `$(…)`, `` `…` `` or `<(…)`: its status is not the `RUN`'s status, so
@@ -177,6 +210,7 @@ impl Rule for RunPipefail {
                         || sets_pipefail_before(script, p.start_byte())
                         || in_substitution(p)
                         || status_discarded(script, p)
+                        || deletes_only(script, p)
                         || download_into_interpreter(script, p, &vars).is_some()
                     {
                         continue;
