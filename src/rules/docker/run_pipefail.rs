@@ -116,9 +116,9 @@ fn deletes_only(script: &ShellScript, p: Node<'_>) -> bool {
         last
     };
     if last.kind() != "command"
-        || !last
+        || last
             .child_by_field_name("name")
-            .is_some_and(|n| script.node_text(n) == "xargs")
+            .is_none_or(|n| script.node_text(n) != "xargs")
     {
         return false;
     }
