@@ -7,7 +7,7 @@ use crate::parse::dockerfile::{Dockerfile, Form};
 use crate::parse::shell::ShellScript;
 use crate::rules::docker::pipe_to_shell::download_into_interpreter;
 use crate::rules::docker::util;
-use crate::rules::shell::util::consumer_fails_on_bad_input;
+use crate::rules::shell::util::{consumer_fails_on_bad_input, pipeline_consumer};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
@@ -103,31 +103,17 @@ fn harmless_producer(script: &ShellScript, p: Node<'_>) -> bool {
 /// A failed producer deletes less, and the image keeps a few files it meant to drop; the
 /// build's outcome is not wrong, so `pipefail` would guard nothing worth a finding.
 fn deletes_only(script: &ShellScript, p: Node<'_>) -> bool {
-    let mut c = p.walk();
-    let Some(last) = p.named_children(&mut c).last() else {
-        return false;
-    };
-    let last = if last.kind() == "redirected_statement" {
-        match last.child_by_field_name("body") {
-            Some(b) => b,
-            None => return false,
-        }
-    } else {
-        last
-    };
-    if last.kind() != "command"
-        || last
-            .child_by_field_name("name")
-            .is_none_or(|n| script.node_text(n) != "xargs")
-    {
-        return false;
-    }
-    let mut c = last.walk();
-    let first_word = last
-        .children_by_field_name("argument", &mut c)
-        .map(|a| script.node_text(a))
-        .find(|a| !a.starts_with('-'));
-    matches!(first_word, Some("rm" | "rmdir"))
+    pipeline_consumer(script, p).is_some_and(|cmd| {
+        cmd.name == "xargs"
+            && matches!(
+                cmd.arg_values(script)
+                    .into_iter()
+                    .flatten()
+                    .find(|a| !a.starts_with('-'))
+                    .as_deref(),
+                Some("rm" | "rmdir")
+            )
+    })
 }
 
 /// A pipe inside `$(…)`, `` `…` `` or `<(…)`: its status is not the `RUN`'s status, so

@@ -116,6 +116,22 @@ pub fn for_ci_context(cx: &FileCx<'_>, severity: Severity) -> Severity {
     }
 }
 
+/// The simple command a pipeline ends in (its redirections looked through), the one
+/// whose status is the pipeline's without `pipefail`.
+pub fn pipeline_consumer<'s>(
+    script: &'s ShellScript,
+    p: tree_sitter::Node<'_>,
+) -> Option<&'s crate::parse::shell::SimpleCommand<'s>> {
+    let mut c = p.walk();
+    let last = p.named_children(&mut c).last()?;
+    let last = if last.kind() == "redirected_statement" {
+        last.child_by_field_name("body")?
+    } else {
+        last
+    };
+    script.commands().iter().find(|c| c.node.id() == last.id())
+}
+
 /// Whether the pipeline ends in a command that itself fails on an empty or truncated
 /// stream (an archive extractor, a decompressor, a checksum check, `gpg`): when the
 /// producer fails, the consumer fails too and the build stops, with or without
@@ -123,19 +139,7 @@ pub fn for_ci_context(cx: &FileCx<'_>, severity: Severity) -> Severity {
 /// exits non-zero on empty input. `jq` is not among them (jq 1.6 exits 0 on empty
 /// input, even with `-e`), nor `tee`/`dd`/`cat`, which happily write an empty file.
 pub fn consumer_fails_on_bad_input(script: &ShellScript, p: tree_sitter::Node<'_>) -> bool {
-    let mut c = p.walk();
-    let Some(last) = p.named_children(&mut c).last() else {
-        return false;
-    };
-    let last = if last.kind() == "redirected_statement" {
-        match last.child_by_field_name("body") {
-            Some(b) => b,
-            None => return false,
-        }
-    } else {
-        last
-    };
-    let Some(cmd) = script.commands().iter().find(|c| c.node.id() == last.id()) else {
+    let Some(cmd) = pipeline_consumer(script, p) else {
         return false;
     };
     let args: Vec<String> = cmd.arg_values(script).into_iter().flatten().collect();
