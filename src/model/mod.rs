@@ -1056,22 +1056,26 @@ fn published_by(steps: &[YamlNode]) -> Vec<containers::Published> {
         let mut names: Vec<String> = Vec::new();
         for t in tags.split(['\n', ',']) {
             let t = t.trim();
-            if let Some(id) = t
-                .strip_prefix("${{")
-                .and_then(|r| r.trim().strip_prefix("steps."))
-                .and_then(|r| r.split('.').next())
-            {
-                let images = steps
-                    .iter()
-                    .filter(|s| uses(s, "docker/metadata-action@"))
-                    .find(|s| s.get("id").and_then(|i| i.as_str()) == Some(id))
-                    .and_then(|s| with(s, "images"))
-                    .unwrap_or_default();
-                names.extend(
-                    images
-                        .split(['\n', ','])
-                        .filter_map(|i| i.split_whitespace().next().map(str::to_string)),
-                );
+            if t.starts_with("${{") && t.ends_with("}}") && t.contains("steps.") {
+                // `${{ steps.meta.outputs.tags }}`, or an expression that picks one of
+                // several metadata steps (`release && steps.a.outputs.tags ||
+                // steps.b.outputs.tags`): the images of every step it names.
+                for (at, _) in t.match_indices("steps.") {
+                    let Some(id) = t[at + "steps.".len()..].split('.').next() else {
+                        continue;
+                    };
+                    let images = steps
+                        .iter()
+                        .filter(|s| uses(s, "docker/metadata-action@"))
+                        .find(|s| s.get("id").and_then(|i| i.as_str()) == Some(id))
+                        .and_then(|s| with(s, "images"))
+                        .unwrap_or_default();
+                    names.extend(
+                        images
+                            .split(['\n', ','])
+                            .filter_map(|i| i.split_whitespace().next().map(str::to_string)),
+                    );
+                }
             } else {
                 names.push(t.to_string());
             }
