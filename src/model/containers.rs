@@ -615,7 +615,7 @@ pub struct Service {
 /// A compose value as it reads when its variables are unset: `${TARGET:-dev}` is
 /// `dev`. A value that stays variable (`${TARGET}`) is kept as written, so it
 /// names no stage and the service's image stays unknown.
-fn interpolated_default(value: &str) -> String {
+pub fn interpolated_default(value: &str) -> String {
     value
         .strip_prefix("${")
         .and_then(|v| v.strip_suffix('}'))

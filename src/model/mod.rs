@@ -1795,6 +1795,9 @@ impl Repository {
     /// Kubernetes `image:`, a `FROM`), when a workflow or a `docker build -t` names it
     /// and every place that names it builds the same stage.
     pub fn published_image(&self, image: &str) -> Option<ServiceImage<'_>> {
+        // `${APP_IMAGE:-acme/app:dev}` in a compose file: the image it runs by default.
+        let image = containers::interpolated_default(image.trim());
+        let image = image.as_str();
         let key = containers::image_key(image)?;
         let mut found: Option<(&str, Option<&str>)> = None;
         // A script is read from its own directory and from the root: only the reading
