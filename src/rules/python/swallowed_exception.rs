@@ -224,8 +224,7 @@ impl Rule for SwallowedException {
             });
             if !unfinished
                 && (comments.iter().any(|c| gives_a_reason(c))
-                    || how == PASSES
-                        && (reads_optional_fields(clause, &m) || keeps_a_default(clause, &m)))
+                    || how == PASSES && reads_optional_fields(clause, &m))
             {
                 continue;
             }
@@ -442,28 +441,6 @@ fn reads_named_field(e: Node<'_>, m: &Module<'_>) -> bool {
     here || util::named_children(e)
         .into_iter()
         .any(|c| reads_named_field(c, m))
-}
-
-/// The `try` overwrites a name that already holds a fallback value (`data = {}` or
-/// `FALLBACK_UID = RUNNING_AS_UID` before it, then `data = json.loads(…)` inside):
-/// when it fails, the value set before stands, which is the design of the block.
-/// A prior `None` is no fallback: the caller still has to learn what went wrong.
-fn keeps_a_default(clause: Node<'_>, m: &Module<'_>) -> bool {
-    let Some(try_stmt) = clause.parent() else {
-        return false;
-    };
-    let Some(body) = try_stmt.child_by_field_name("body") else {
-        return false;
-    };
-    let scope = util::scope_of(try_stmt, m.root);
-    m.descendants(body)
-        .filter(|n| n.kind() == "assignment")
-        .filter_map(|a| a.child_by_field_name("left"))
-        .filter(|l| l.kind() == "identifier")
-        .any(|l| {
-            util::last_assignment(scope, m.text(l), try_stmt.start_byte(), m.text)
-                .is_some_and(|v| v.kind() != "none")
-        })
 }
 
 /// The code right after the `try` tells failure from success: it tests a name the `try`
