@@ -55,9 +55,9 @@ target; a helper marked `@deprecated`) is not judged, nor a target named as a ba
 When the entrypoint drops privileges itself (`gosu`, `su-exec`, `setpriv`,
 the pattern of the official postgres/redis/mysql/mongo images, which are
 recognised by name) the finding is kept at low, and so it is when the image runs a
-daemon whose master must start as root and switches its workers to a service user
-itself (it installs postfix, dovecot, nginx, php-fpm, Apache, sshd, unbound, rspamd,
-exim or opendkim, or builds on the official nginx, httpd or php-fpm image). Images that already run as a
+mail or name-service daemon whose master must start as root and switches its workers
+to a service user itself (it installs postfix, dovecot, exim, opendkim, rspamd,
+unbound or sshd). Web servers are not among them: an nginx image can run unprivileged. Images that already run as a
 service user (grafana, prometheus, jenkins, keycloak, elasticsearch…) and
 Windows images are not reported.
 `USER ${APP_UID}` whose value is unknown counts as non-root. A base image whose
@@ -165,19 +165,18 @@ fn entrypoint_drops_privileges(image: &str) -> bool {
     )
 }
 
-/// Daemons whose master process must start as root (to bind ports below 1024, chroot
-/// or open logs) and switches its workers to a service user itself: postfix, dovecot,
-/// nginx's and php-fpm's masters, Apache, sshd, unbound, rspamd. An image that installs
-/// one (or is built on the official nginx, httpd or php-fpm image) runs root by their
-/// design; a reviewer still wants the hint, not a release blocker.
+/// Mail and name-service daemons whose master process must start as root (to bind
+/// ports below 1024, chroot, read root-owned keys) and switch their workers to a
+/// service user themselves: postfix, dovecot, exim, opendkim, rspamd, unbound, sshd.
+/// An image that installs one is a mail/DNS server running root by their design; a
+/// reviewer wants the hint, not a release blocker. Web servers are not here: an image
+/// that installs nginx beside the application (`nginx` + `gunicorn`) or serves files
+/// from the official nginx image still has a choice (nginx-unprivileged, a high port),
+/// and reviewers kept those at medium.
 const SELF_DROPPING_DAEMONS: &[&str] = &[
     "postfix",
     "dovecot",
     "dovecot-core",
-    "nginx",
-    "php-fpm",
-    "apache2",
-    "httpd",
     "openssh-server",
     "unbound",
     "rspamd",
@@ -186,43 +185,21 @@ const SELF_DROPPING_DAEMONS: &[&str] = &[
 ];
 
 /// Whether the stage's `RUN`s install one of [`SELF_DROPPING_DAEMONS`] with a package
-/// manager (`apk add postfix`, `apt-get install -y nginx`, `php83-fpm`), or its base is
-/// the official nginx/httpd/php-fpm image.
-fn runs_self_dropping_daemon(
-    base: &str,
-    instrs: &[&crate::parse::dockerfile::Instruction],
-) -> bool {
-    let r = util::ImageRef::parse(base);
-    let name = r.name.strip_prefix("docker.io/").unwrap_or(&r.name);
-    let name = name.strip_prefix("library/").unwrap_or(name);
-    if matches!(name, "nginx" | "httpd")
-        || (name == "php" && r.tag.as_deref().is_some_and(|t| t.contains("fpm")))
-    {
-        return true;
-    }
+/// manager (`apk add postfix`, `apt-get install -y dovecot-core`).
+fn runs_self_dropping_daemon(instrs: &[&crate::parse::dockerfile::Instruction]) -> bool {
     instrs.iter().any(|i| {
         if i.keyword != "RUN" {
             return false;
         }
         let text = i.args_text();
-        let installs = [
-            "apk add",
-            "apt-get install",
-            "apt install",
-            "yum install",
-            "dnf install",
-        ]
-        .iter()
-        .any(|c| text.contains(c));
+        let installs = ["apk add", "apt-get install", "apt install", "yum install", "dnf install"]
+            .iter()
+            .any(|c| text.contains(c));
         installs
             && text
                 .split(|c: char| c.is_whitespace() || c == '\\')
                 .map(|w| w.split(['=', '~']).next().unwrap_or(w))
-                .any(|w| {
-                    SELF_DROPPING_DAEMONS.contains(&w)
-                        // `php83-fpm`, `php8.2-fpm`
-                        || (w.starts_with("php") && w.ends_with("-fpm"))
-                })
+                .any(|w| SELF_DROPPING_DAEMONS.contains(&w))
     })
 }
 
@@ -384,7 +361,7 @@ fn judge_stage(
                 .iter()
                 .any(|t| i.args_text().contains(t))
         });
-    let daemon = !drops_privileges && runs_self_dropping_daemon(&base, &instrs);
+    let daemon = !drops_privileges && runs_self_dropping_daemon(&instrs);
     let sev = util::for_role(
         cx,
         if drops_privileges || daemon {
