@@ -242,16 +242,13 @@ pub fn pyproject_declares_deps(text: &str) -> bool {
 
 /// Whether a Dockerfile has a base image Dependabot can update: a stage that starts
 /// from neither `scratch` nor an earlier stage (an image packaging a static binary
-/// `FROM scratch` has nothing to bump), nor one written with an `ARG`, which Dependabot
-/// does not read.
+/// `FROM scratch` has nothing to bump).
 pub fn dockerfile_has_base_image(df: &crate::parse::dockerfile::Dockerfile) -> bool {
     let mut earlier: Vec<&str> = Vec::new();
     let mut any = false;
     for st in &df.stages {
         let image = st.image.trim().to_ascii_lowercase();
-        // `FROM python:${PYTHON_VERSION}-slim`: Dependabot does not read ARGs in a
-        // `FROM` (dependabot-core#2057), so such a line gives it nothing to update.
-        if image != "scratch" && !image.contains('$') && !earlier.contains(&image.as_str()) {
+        if image != "scratch" && !earlier.contains(&image.as_str()) {
             any = true;
         }
         if let Some(name) = &st.name {
