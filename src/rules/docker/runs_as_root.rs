@@ -192,9 +192,15 @@ fn runs_self_dropping_daemon(instrs: &[&crate::parse::dockerfile::Instruction]) 
             return false;
         }
         let text = i.args_text();
-        let installs = ["apk add", "apt-get install", "apt install", "yum install", "dnf install"]
-            .iter()
-            .any(|c| text.contains(c));
+        let installs = [
+            "apk add",
+            "apt-get install",
+            "apt install",
+            "yum install",
+            "dnf install",
+        ]
+        .iter()
+        .any(|c| text.contains(c));
         installs
             && text
                 .split(|c: char| c.is_whitespace() || c == '\\')
