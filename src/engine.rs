@@ -1409,6 +1409,21 @@ impl Drop for QuietPanics {
     }
 }
 
+/// The root `package.json`'s `packageManager` (or `devEngines.packageManager.name`):
+/// whether `actions/setup-node` v5+ caches by default depends on it. A missing or
+/// unreadable file names none.
+fn root_package_manager(root: &Path) -> Option<String> {
+    let text = crate::files::read_repo_file(root, "package.json").ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("packageManager")
+        .and_then(|p| p.as_str())
+        .or_else(|| {
+            v.pointer("/devEngines/packageManager/name")
+                .and_then(|p| p.as_str())
+        })
+        .map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1457,19 +1472,4 @@ mod tests {
         let order = |v: &[Finding]| v.iter().map(|f| f.snippet.clone()).collect::<Vec<_>>();
         assert_eq!(order(&findings), order(&expected));
     }
-}
-
-/// The root `package.json`'s `packageManager` (or `devEngines.packageManager.name`):
-/// whether `actions/setup-node` v5+ caches by default depends on it. A missing or
-/// unreadable file names none.
-fn root_package_manager(root: &Path) -> Option<String> {
-    let text = crate::files::read_repo_file(root, "package.json").ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v.get("packageManager")
-        .and_then(|p| p.as_str())
-        .or_else(|| {
-            v.pointer("/devEngines/packageManager/name")
-                .and_then(|p| p.as_str())
-        })
-        .map(str::to_string)
 }
