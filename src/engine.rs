@@ -317,7 +317,9 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         });
     }
     report.inventory.sort();
-    let workflows = crate::workflows::model::WorkflowModel::new(workflow_facts);
+    let package_manager = root_package_manager(root);
+    let workflows =
+        crate::workflows::model::WorkflowModel::new(workflow_facts, package_manager.as_deref());
     let model = crate::model::Repository::new(&report.inventory, model_facts);
 
     // Cross-file rules.
@@ -1405,6 +1407,21 @@ impl Drop for QuietPanics {
             std::panic::set_hook(prev);
         }
     }
+}
+
+/// The root `package.json`'s `packageManager` (or `devEngines.packageManager.name`):
+/// whether `actions/setup-node` v5+ caches by default depends on it. A missing or
+/// unreadable file names none.
+fn root_package_manager(root: &Path) -> Option<String> {
+    let text = crate::files::read_repo_file(root, "package.json").ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("packageManager")
+        .and_then(|p| p.as_str())
+        .or_else(|| {
+            v.pointer("/devEngines/packageManager/name")
+                .and_then(|p| p.as_str())
+        })
+        .map(str::to_string)
 }
 
 #[cfg(test)]

@@ -366,6 +366,10 @@ fn is_development_dir(dir: &str) -> bool {
             | "workstation"
             | "workstations"
     ) || TOOL_CONFIG_DIRS.contains(&dir)
+        // `devcontainer-example/`, `devcontainers/`: a dev container under another name.
+        || dir
+            .split(['-', '_', '.'])
+            .any(|t| matches!(t, "devcontainer" | "devcontainers"))
 }
 
 /// Directories of coding-agent and editor configuration (`.claude/helpers/*.sh`,
@@ -635,6 +639,7 @@ mod tests {
         for p in [
             ".devcontainer/docker-compose.yml",
             ".devcontainer/post-create.sh",
+            "devcontainer-example/docker-compose.yml",
             ".gitpod.yml",
             ".gitpod.Dockerfile",
             "docker-compose.dev.yml",

@@ -14,10 +14,14 @@ use super::paths::{dir_of, file_name, join};
 pub type Built = (usize, String);
 
 /// A build tool configuration written in a language no rule parses (a Tiltfile's
-/// Starlark): the engine reads it for the model even when no rule reads all text.
+/// Starlark, a bake file's HCL or JSON): the engine reads it for the model even when
+/// no rule reads all text.
 pub fn is_build_tool_text(path: &str) -> bool {
     let name = file_name(path).to_ascii_lowercase();
-    name == "tiltfile" || name.ends_with(".tiltfile")
+    name == "tiltfile"
+        || name.ends_with(".tiltfile")
+        || name.ends_with(".hcl")
+        || (name.starts_with("docker-bake") && name.ends_with(".json"))
 }
 
 /// What a build tool's configuration file builds; empty for any other file.
@@ -83,26 +87,91 @@ fn resolve(dir: &str, context: Option<&str>, dockerfile: Option<&str>) -> Option
     join(&ctx, dockerfile.unwrap_or("Dockerfile"))
 }
 
-fn bake_hcl(dir: &str, text: &str) -> Vec<Built> {
+/// A bake target's Dockerfile. Bake resolves `context` from the directory it runs in
+/// (docker/buildx#1028), which is the repository root or the bake file's own
+/// directory: a file in a subdirectory (`tests/build.hcl` run as `bake -f
+/// tests/build.hcl` from the root) is resolved both ways, and only the one that
+/// exists joins a Dockerfile.
+fn bake_resolve(dir: &str, ctx: Option<&str>, df: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = resolve(dir, ctx, df).into_iter().collect();
+    if !dir.is_empty() {
+        out.extend(resolve("", ctx, df).filter(|p| !out.contains(p)));
+    }
+    out
+}
+
+fn bake_hcl_targets(text: &str) -> Vec<(usize, Vec<&str>)> {
     let opens = |l: &str| {
         let t = l.trim_start();
         t.starts_with("target ") && t.trim_end().ends_with('{')
     };
     blocks(text, opens)
         .into_iter()
-        .filter_map(|(line, lines)| {
-            let ctx = lines.iter().find_map(|l| value_of(l, "context"));
-            let df = lines.iter().find_map(|l| value_of(l, "dockerfile"));
-            // `dockerfile-inline` builds nothing from the repository.
-            if lines
+        // `dockerfile-inline` builds nothing from the repository.
+        .filter(|(_, lines)| {
+            !lines
                 .iter()
                 .any(|l| l.trim_start().starts_with("dockerfile-inline"))
-            {
-                return None;
-            }
-            resolve(dir, ctx, df).map(|p| (line, p))
         })
         .collect()
+}
+
+fn bake_hcl(dir: &str, text: &str) -> Vec<Built> {
+    bake_hcl_targets(text)
+        .into_iter()
+        .flat_map(|(line, lines)| {
+            let ctx = lines.iter().find_map(|l| value_of(l, "context"));
+            let df = lines.iter().find_map(|l| value_of(l, "dockerfile"));
+            bake_resolve(dir, ctx, df)
+                .into_iter()
+                .map(move |p| (line, p))
+        })
+        .collect()
+}
+
+/// The names in a bake target's `contexts = { name = "…" }` map (one per line or
+/// inline): a `FROM name` in its Dockerfile is that context (another target's image,
+/// a pinned `docker-image://`, a directory), not a registry image.
+fn hcl_context_names(lines: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for l in lines {
+        let t = l.trim();
+        let body = if inside {
+            t
+        } else if let Some(rest) = t.strip_prefix("contexts") {
+            let Some(rest) = rest.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            let Some(rest) = rest.trim_start().strip_prefix('{') else {
+                continue;
+            };
+            inside = true;
+            rest
+        } else {
+            continue;
+        };
+        let (body, closes) = match body.split_once('}') {
+            Some((b, _)) => (b, true),
+            None => (body, false),
+        };
+        for entry in body.split(',') {
+            let Some((k, _)) = entry.split_once(['=', ':']) else {
+                continue;
+            };
+            let k = k.trim().trim_matches('"');
+            if !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+            {
+                out.push(k.to_string());
+            }
+        }
+        if closes {
+            inside = false;
+        }
+    }
+    out
 }
 
 fn bake_json(dir: &str, text: &str) -> Vec<Built> {
@@ -119,11 +188,52 @@ fn bake_json(dir: &str, text: &str) -> Vec<Built> {
     };
     targets
         .iter()
-        .filter_map(|(name, t)| {
+        .flat_map(|(name, t)| {
             let s = |k: &str| t.get(k).and_then(|x| x.as_str());
-            resolve(dir, s("context"), s("dockerfile")).map(|p| (line_of(name), p))
+            bake_resolve(dir, s("context"), s("dockerfile"))
+                .into_iter()
+                .map(move |p| (line_of(name), p))
         })
         .collect()
+}
+
+/// Named build contexts a bake file gives the Dockerfiles it builds: (Dockerfile,
+/// context name), both resolutions of a subdirectory's bake file as
+/// [`built_by_tool`] gives them.
+pub fn bake_named_contexts(path: &str, text: &str) -> Vec<(String, String)> {
+    let name = file_name(path).to_ascii_lowercase();
+    let dir = dir_of(path);
+    let mut out = Vec::new();
+    if name.ends_with(".hcl") && text.contains("contexts") {
+        for (_, lines) in bake_hcl_targets(text) {
+            let names = hcl_context_names(&lines);
+            if names.is_empty() {
+                continue;
+            }
+            let ctx = lines.iter().find_map(|l| value_of(l, "context"));
+            let df = lines.iter().find_map(|l| value_of(l, "dockerfile"));
+            for p in bake_resolve(dir, ctx, df) {
+                out.extend(names.iter().map(|n| (p.clone(), n.clone())));
+            }
+        }
+    } else if name.starts_with("docker-bake") && name.ends_with(".json") {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+            return out;
+        };
+        let Some(targets) = v.get("target").and_then(|t| t.as_object()) else {
+            return out;
+        };
+        for t in targets.values() {
+            let Some(ctxs) = t.get("contexts").and_then(|c| c.as_object()) else {
+                continue;
+            };
+            let s = |k: &str| t.get(k).and_then(|x| x.as_str());
+            for p in bake_resolve(dir, s("context"), s("dockerfile")) {
+                out.extend(ctxs.keys().map(|n| (p.clone(), n.clone())));
+            }
+        }
+    }
+    out
 }
 
 /// `devcontainer.json` (JSON with comments): `"dockerFile"`/`"dockerfile"` at the top
@@ -366,6 +476,34 @@ mod tests {
 
     #[test]
     fn bake_targets_resolve_context_and_dockerfile() {
+        // A bake file in a subdirectory is run from the root (`bake -f tests/build.hcl`)
+        // or from its directory: both resolutions, and its named contexts.
+        let sub = "target \"base\" {\n  context = \"core/base/\"\n}\n\ntarget \"admin\" {\n  inherits = [\"defaults\"]\n  context = \"core/admin/\"\n  contexts = {\n    base = \"target:base\"\n  }\n}\n\ntarget \"web\" {\n  context = \"web\"\n  contexts = { assets = \"target:assets\", \"node-base\" = \"docker-image://node:22\" }\n}\n";
+        assert_eq!(
+            built_by_tool("tests/build.hcl", sub),
+            vec![
+                (1, "tests/core/base/Dockerfile".to_string()),
+                (1, "core/base/Dockerfile".to_string()),
+                (5, "tests/core/admin/Dockerfile".to_string()),
+                (5, "core/admin/Dockerfile".to_string()),
+                (13, "tests/web/Dockerfile".to_string()),
+                (13, "web/Dockerfile".to_string()),
+            ]
+        );
+        assert_eq!(
+            bake_named_contexts("tests/build.hcl", sub),
+            vec![
+                (
+                    "tests/core/admin/Dockerfile".to_string(),
+                    "base".to_string()
+                ),
+                ("core/admin/Dockerfile".to_string(), "base".to_string()),
+                ("tests/web/Dockerfile".to_string(), "assets".to_string()),
+                ("tests/web/Dockerfile".to_string(), "node-base".to_string()),
+                ("web/Dockerfile".to_string(), "assets".to_string()),
+                ("web/Dockerfile".to_string(), "node-base".to_string()),
+            ]
+        );
         let hcl = "group \"default\" {\n  targets = [\"api\", \"worker\"]\n}\n\ntarget \"api\" {\n  context = \"services/api\"\n  dockerfile = \"Dockerfile.prod\"\n}\n\ntarget \"worker\" {\n  context = \"./worker\"\n}\n";
         assert_eq!(
             built_by_tool("docker-bake.hcl", hcl),
@@ -377,7 +515,10 @@ mod tests {
         let json = r#"{"target": {"web": {"context": "web", "dockerfile": "Containerfile"}}}"#;
         assert_eq!(
             built_by_tool("deploy/docker-bake.json", json),
-            vec![(1, "deploy/web/Containerfile".to_string())]
+            vec![
+                (1, "deploy/web/Containerfile".to_string()),
+                (1, "web/Containerfile".to_string())
+            ]
         );
     }
 

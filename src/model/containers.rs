@@ -585,6 +585,8 @@ pub struct BuildRef {
     pub target: Option<String>,
     /// Line of `build:`.
     pub line: usize,
+    /// The names of `additional_contexts:` (a map or `name=value` list).
+    pub named_contexts: Vec<String>,
 }
 
 /// One service of a compose file.
@@ -613,7 +615,7 @@ pub struct Service {
 /// A compose value as it reads when its variables are unset: `${TARGET:-dev}` is
 /// `dev`. A value that stays variable (`${TARGET}`) is kept as written, so it
 /// names no stage and the service's image stays unknown.
-fn interpolated_default(value: &str) -> String {
+pub fn interpolated_default(value: &str) -> String {
     value
         .strip_prefix("${")
         .and_then(|v| v.strip_suffix('}'))
@@ -651,11 +653,28 @@ pub fn services_of(file: &SourceFile, root: &YamlNode) -> Vec<Service> {
             };
             let context = join(dir, ctx)?;
             let dockerfile = join(&context, dockerfile.unwrap_or("Dockerfile"))?;
+            let extra = b.value.get("additional_contexts");
+            let named_contexts = match (
+                extra.and_then(|e| e.as_map()),
+                extra.and_then(|e| e.as_seq()),
+            ) {
+                (Some(map), _) => map.iter().map(|p| p.key.clone()).collect(),
+                (None, Some(seq)) => seq
+                    .iter()
+                    .filter_map(|e| {
+                        e.as_str()?
+                            .split_once('=')
+                            .map(|(n, _)| n.trim().to_string())
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
             Some(BuildRef {
                 context,
                 dockerfile,
                 target: target.map(interpolated_default),
                 line: line(b.key_span.start),
+                named_contexts,
             })
         });
         out.push(Service {

@@ -221,6 +221,10 @@ struct Kept {
     /// Directories split off into a repository of their own (`git subtree push
     /// --prefix=DIR`): their `.github/workflows/` run there.
     mirrored: Vec<String>,
+    /// Named build contexts given to a Dockerfile's builds (bake `contexts`, compose
+    /// `build.additional_contexts`, `build-push-action` `build-contexts`): (Dockerfile,
+    /// context name), sorted. `FROM name` there is that context, not a registry image.
+    named_contexts: Vec<(String, String)>,
     /// Which scripts shell code sources, which scripts turn strict mode on.
     sourcing: sourcing::Sourcing,
     /// Scripts systemd units and Procfiles start.
@@ -284,6 +288,7 @@ impl Kept {
         self.dependency_manifests.extend(other.dependency_manifests);
         self.deploy_tools.extend(other.deploy_tools);
         self.mirrored.extend(other.mirrored);
+        self.named_contexts.extend(other.named_contexts);
         self.sourcing.extend(other.sourcing);
         self.host_starts.extend(other.host_starts);
         // Files are read in parallel: the probe kept is the first by path, not the
@@ -344,6 +349,8 @@ impl Kept {
         self.deploy_tools.sort();
         self.mirrored.sort();
         self.mirrored.dedup();
+        self.named_contexts.sort();
+        self.named_contexts.dedup();
         self.sourcing.sort();
         self.host_starts
             .sort_by(|a, b| (&a.path, a.span.start).cmp(&(&b.path, b.span.start)));
@@ -607,6 +614,11 @@ impl Facts {
             let Some(root) = &doc.root else { continue };
             for s in containers::services_of(file, root) {
                 if let Some(b) = &s.build {
+                    self.kept.named_contexts.extend(
+                        b.named_contexts
+                            .iter()
+                            .map(|n| (b.dockerfile.clone(), n.clone())),
+                    );
                     self.references.push(Reference {
                         from: file.path.to_string(),
                         line: b.line,
@@ -661,6 +673,15 @@ impl Facts {
                 let Some(to) = build_push_dockerfile(step) else {
                     continue;
                 };
+                // `build-contexts: name=value` lines.
+                for l in arg("build-contexts").unwrap_or("").lines() {
+                    if let Some((n, _)) = l.split_once('=') {
+                        let n = n.trim();
+                        if !n.is_empty() && !n.contains(['$', ' ']) {
+                            self.kept.named_contexts.push((to.clone(), n.to_string()));
+                        }
+                    }
+                }
                 self.references.push(Reference {
                     from: file.path.to_string(),
                     line: file.lines.line_of(step.span.start) + 1,
@@ -852,6 +873,9 @@ impl Facts {
     /// that no rule reads ([`builds::is_build_tool_text`]): which images only a
     /// development tool builds must not depend on the rules selected.
     pub fn build_tool_refs(&mut self, path: &str, text: &str) {
+        self.kept
+            .named_contexts
+            .extend(builds::bake_named_contexts(path, text));
         for (line, to) in builds::built_by_tool(path, text) {
             self.references.push(Reference {
                 from: path.to_string(),
@@ -1032,22 +1056,26 @@ fn published_by(steps: &[YamlNode]) -> Vec<containers::Published> {
         let mut names: Vec<String> = Vec::new();
         for t in tags.split(['\n', ',']) {
             let t = t.trim();
-            if let Some(id) = t
-                .strip_prefix("${{")
-                .and_then(|r| r.trim().strip_prefix("steps."))
-                .and_then(|r| r.split('.').next())
-            {
-                let images = steps
-                    .iter()
-                    .filter(|s| uses(s, "docker/metadata-action@"))
-                    .find(|s| s.get("id").and_then(|i| i.as_str()) == Some(id))
-                    .and_then(|s| with(s, "images"))
-                    .unwrap_or_default();
-                names.extend(
-                    images
-                        .split(['\n', ','])
-                        .filter_map(|i| i.split_whitespace().next().map(str::to_string)),
-                );
+            if t.starts_with("${{") && t.ends_with("}}") && t.contains("steps.") {
+                // `${{ steps.meta.outputs.tags }}`, or an expression that picks one of
+                // several metadata steps (`release && steps.a.outputs.tags ||
+                // steps.b.outputs.tags`): the images of every step it names.
+                for (at, _) in t.match_indices("steps.") {
+                    let Some(id) = t[at + "steps.".len()..].split('.').next() else {
+                        continue;
+                    };
+                    let images = steps
+                        .iter()
+                        .filter(|s| uses(s, "docker/metadata-action@"))
+                        .find(|s| s.get("id").and_then(|i| i.as_str()) == Some(id))
+                        .and_then(|s| with(s, "images"))
+                        .unwrap_or_default();
+                    names.extend(
+                        images
+                            .split(['\n', ','])
+                            .filter_map(|i| i.split_whitespace().next().map(str::to_string)),
+                    );
+                }
             } else {
                 names.push(t.to_string());
             }
@@ -1767,6 +1795,9 @@ impl Repository {
     /// Kubernetes `image:`, a `FROM`), when a workflow or a `docker build -t` names it
     /// and every place that names it builds the same stage.
     pub fn published_image(&self, image: &str) -> Option<ServiceImage<'_>> {
+        // `${APP_IMAGE:-acme/app:dev}` in a compose file: the image it runs by default.
+        let image = containers::interpolated_default(image.trim());
+        let image = image.as_str();
         let key = containers::image_key(image)?;
         let mut found: Option<(&str, Option<&str>)> = None;
         // A script is read from its own directory and from the root: only the reading
@@ -2002,6 +2033,16 @@ impl Repository {
             let name = e.path.strip_prefix(".github/workflows/")?;
             (e.kind == Some(FileKind::Workflow) && !name.contains('/')).then_some(e.path.as_str())
         })
+    }
+
+    /// Whether some build of `dockerfile` gives it a named context `name` (bake
+    /// `contexts`, compose `additional_contexts`, `build-contexts`): its `FROM name`
+    /// is that context, not an image pulled from a registry.
+    pub fn is_named_context(&self, dockerfile: &str, name: &str) -> bool {
+        self.kept
+            .named_contexts
+            .binary_search_by(|(d, n)| (d.as_str(), n.as_str()).cmp(&(dockerfile, name)))
+            .is_ok()
     }
 
     /// Directories a `git subtree push --prefix=DIR` (or `split -P`, `splitsh-lite`)

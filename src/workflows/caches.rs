@@ -68,6 +68,32 @@ fn input_value(step: &YamlNode, key: &str) -> Option<Option<String>> {
     Some(Some(s.to_ascii_lowercase()))
 }
 
+/// For `actions/setup-node` v5+ with neither `cache:` nor `package-manager-cache:`:
+/// it caches only when the root `package.json` names a `packageManager` (any of npm,
+/// pnpm, yarn in v5; npm only from v6, actions/setup-node#1374). `Some(npm_only)`
+/// then, `None` for any other step.
+pub fn auto_cache_needs_package_manager(step: &YamlNode, text: &str) -> Option<bool> {
+    let uses = step.get("uses")?;
+    if wf::action_name(uses.as_str()?) != "actions/setup-node" {
+        return None;
+    }
+    if input_value(step, "cache").is_some() || input_value(step, "package-manager-cache").is_some()
+    {
+        return None;
+    }
+    let major = wf::uses_major(uses, text)?;
+    (major >= 5).then_some(major >= 6)
+}
+
+/// Whether the root `package.json`'s `packageManager` (or `devEngines.packageManager`)
+/// turns on `setup-node`'s automatic cache: any value for v5, `npm…` for v6+.
+pub fn package_manager_enables_auto_cache(package_manager: Option<&str>, npm_only: bool) -> bool {
+    match package_manager {
+        None => false,
+        Some(pm) => !npm_only || pm.trim().to_ascii_lowercase().starts_with("npm"),
+    }
+}
+
 /// Why the step touches a cache, if it does.
 fn cache_step(step: &YamlNode, text: &str) -> Option<String> {
     let uses = step.get("uses")?;
@@ -86,7 +112,7 @@ fn cache_step(step: &YamlNode, text: &str) -> Option<String> {
         return match (major, input_value(step, "package-manager-cache")) {
             (_, Some(Some(v))) if truthy(&v) => Some(format!("`actions/setup-node` with `package-manager-cache: {v}` restores the package manager's cache")),
             (_, Some(None)) => Some("`actions/setup-node` with `package-manager-cache` set by an expression may restore the package manager's cache".to_string()),
-            (Some(m), None) if m >= 5 => Some("`actions/setup-node` v5+ restores the package manager's cache unless `package-manager-cache: false`".to_string()),
+            (Some(m), None) if m >= 5 => Some("`actions/setup-node` v5+ restores the package manager's cache (the root `package.json` names a `packageManager`) unless `package-manager-cache: false`".to_string()),
             _ => None,
         };
     }

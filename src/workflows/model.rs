@@ -94,6 +94,9 @@ pub struct CacheUse {
     pub snippet: String,
     /// Restores, saves or both.
     pub access: crate::workflows::caches::CacheAccess,
+    /// `setup-node` v5+ by default: it caches only if the root `package.json` names a
+    /// `packageManager` (`Some(npm_only)`), which [`WorkflowModel::new`] checks.
+    pub needs_package_manager: Option<bool>,
 }
 
 /// One job's facts about what it builds and the caches it touches. An action file's
@@ -474,6 +477,9 @@ fn job_facts(id: &str, steps: &[&YamlNode], text: &str, cx: &Locator<'_>) -> Job
                 snippet: cx.0.line_text(at.region.start.line).trim_end().to_string(),
                 at,
                 access,
+                needs_package_manager: crate::workflows::caches::auto_cache_needs_package_manager(
+                    step, text,
+                ),
             });
         }
         if let Some(target) = uses.as_str().and_then(wf::local_path) {
@@ -889,8 +895,23 @@ pub struct WorkflowModel {
 }
 
 impl WorkflowModel {
-    /// Joins the facts of every file.
-    pub fn new(facts: Vec<FileFacts>) -> Self {
+    /// Joins the facts of every file. `package_manager` is the root `package.json`'s
+    /// `packageManager` (or `devEngines.packageManager`), which decides whether
+    /// `setup-node` v5+ caches anything by default.
+    pub fn new(facts: Vec<FileFacts>, package_manager: Option<&str>) -> Self {
+        let mut facts = facts;
+        for f in &mut facts {
+            for job in &mut f.jobs {
+                job.caches.retain(|c| {
+                    c.needs_package_manager.is_none_or(|npm_only| {
+                        crate::workflows::caches::package_manager_enables_auto_cache(
+                            package_manager,
+                            npm_only,
+                        )
+                    })
+                });
+            }
+        }
         let mut files: BTreeMap<String, FileFacts> =
             facts.into_iter().map(|f| (f.path.clone(), f)).collect();
         // A `workflow_run` workflow is started by the runs of the workflows it names: when

@@ -28,7 +28,8 @@ Ultralytics PyPI releases were backdoored in December 2024.
 
 The rule reports steps that restore a cache — `actions/cache`, and the setup
 actions whose caching is on by default or switched on (`setup-node` with
-`cache:`, `setup-python` with `cache:`, `setup-go`, `Swatinem/rust-cache`,
+`cache:`, or v5+ without it when the root `package.json` names a `packageManager` —
+npm only from v6 —, which is the only case it caches by itself, `setup-python` with `cache:`, `setup-go`, `Swatinem/rust-cache`,
 `setup-uv` from v5 to v9 (before v5 its cache was off unless `enable-cache: true`), `ruby/setup-ruby` with `bundler-cache`, sccache…, see
 the table in the source) — in workflows that publish:
 - the workflow runs on `release`, on tag pushes or on pushes to release

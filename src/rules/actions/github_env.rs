@@ -280,12 +280,11 @@ fn posix_writes(run: &YamlNode, scope: &Scope<'_>, env: &[(String, Taint)]) -> V
         }
         let region_text = script.code.text.get(region.clone()).unwrap_or("");
         let mentions = |set: &BTreeSet<String>| {
-            set.iter().any(|v| {
+            set.iter().filter(|v| !only_sanitized(region_text, v)).any(|v| {
                 region_text.contains(&format!("${v}")) || region_text.contains(&format!("${{{v}"))
-            }) || words
-                .iter()
-                .flat_map(|w| &w.parts)
-                .any(|p| matches!(p, WordPart::Var(e) if set.contains(&e.name)))
+            }) || words.iter().flat_map(|w| &w.parts).any(|p| {
+                matches!(p, WordPart::Var(e) if set.contains(&e.name) && !only_sanitized(region_text, &e.name))
+            })
         };
         let content = if mentions(&outsider) {
             Content::Outsider
@@ -303,6 +302,48 @@ fn posix_writes(run: &YamlNode, scope: &Scope<'_>, env: &[(String, Taint)]) -> V
         });
     }
     out
+}
+
+/// Whether every use of `$name` in `text` is a bash pattern substitution that deletes
+/// everything outside a class of letters, digits, `.`, `_` and `-`
+/// (`${MSG//[!0-9]/}`, `${REF//[^a-zA-Z0-9._-]/}`): no newline, `=` or quote survives,
+/// so the value cannot add a line or another variable to the file.
+fn only_sanitized(text: &str, name: &str) -> bool {
+    let plain = format!("${name}");
+    let braced = format!("${{{name}");
+    let mut uses = 0;
+    for (at, _) in text.match_indices('$') {
+        let rest = &text[at..];
+        let after_plain = rest.strip_prefix(plain.as_str());
+        let is_plain_use = after_plain
+            .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
+        if is_plain_use {
+            return false;
+        }
+        let Some(r) = rest.strip_prefix(braced.as_str()) else {
+            continue;
+        };
+        if r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        uses += 1;
+        let Some(class) = r
+            .strip_prefix("//[!")
+            .or_else(|| r.strip_prefix("//[^"))
+            .and_then(|c| c.split_once("]/}"))
+            .map(|(c, _)| c)
+        else {
+            return false;
+        };
+        if class.is_empty()
+            || !class
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
+            return false;
+        }
+    }
+    uses > 0
 }
 
 /// PowerShell and cmd: a line that redirects or pipes into the environment file.
@@ -429,5 +470,20 @@ impl Rule for GithubEnv {
         for root in wf::roots(yaml) {
             check(root, &Scope::action(root), true, out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitising_substitutions() {
+        assert!(only_sanitized(r#"echo "V=pr-${MSG//[!0-9]/}""#, "MSG"));
+        assert!(only_sanitized("echo T=${REF//[^a-zA-Z0-9._-]/}", "REF"));
+        assert!(!only_sanitized("echo V=${MSG//[!0-9]/} $MSG", "MSG"));
+        assert!(!only_sanitized("echo V=${MSG}", "MSG"));
+        assert!(!only_sanitized("echo V=${MSG//[!0-9=]/}", "MSG"));
+        assert!(!only_sanitized("echo V=${MSG//a/b}", "MSG"));
     }
 }

@@ -101,6 +101,9 @@ const HOST_AGENTS: &[&str] = &[
     "watchtower",
     "nginx-proxy",
     "docker-gen",
+    // nginx-proxy's certificate agent reads the same Docker API to find its hosts.
+    "acme-companion",
+    "letsencrypt-nginx-proxy-companion",
     "gitlab-runner",
     "actions-runner",
     "netdata",

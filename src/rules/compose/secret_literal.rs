@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::finding::{Edit, Finding, Fix, Severity};
-use crate::parse::yaml::{YamlFile, YamlNode};
+use crate::parse::yaml::{ScalarStyle, YamlFile, YamlNode};
 use crate::roles::FileRole;
 use crate::rules::compose::db_port_exposed::publishes_datastore;
 use crate::rules::compose::{is_dev_compose, is_loopback_port, not_production, services};
@@ -372,6 +372,14 @@ impl Rule for SecretLiteral {
                     let Some(scalar) = c.node.as_scalar() else {
                         continue;
                     };
+                    // A plain YAML null (`VAR: null`, `VAR: ~`, `VAR: !reset null` in an
+                    // override that switches to `VAR_FILE`) sets no value: compose
+                    // passes the variable through from its own environment, or drops it.
+                    if scalar.style == ScalarStyle::Plain
+                        && matches!(scalar.as_str().trim(), "null" | "Null" | "NULL" | "~")
+                    {
+                        continue;
+                    }
                     let user_half = has_secret_half
                         && is_user_name(c.name)
                         && !c.name.to_ascii_uppercase().contains("SECRET");

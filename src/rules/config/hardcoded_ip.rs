@@ -67,6 +67,8 @@ Not reported, to stay precise:
   anything in a shipped tool's own self-test code (a Perl `sub tests_…{`, a shell
   `test_…() {`, an `if [ "$1" == "-t" ]` / `--test` branch), and
   rows of an access table a script writes (`"49.12.4.251 permit"`: Postfix syntax);
+- Django's `INTERNAL_IPS` (the clients that see the debug toolbar, not a host to reach;
+  an address in `ALLOWED_HOSTS` stays reported);
 - anything that is a version or an OID rather than an address (`v1.2.3.4`,
   `version="2.10.3.1"`, `1.3.6.1.4.1…`), and addresses after "example",
   "e.g." or "such as" on the same line (help texts);
@@ -415,6 +417,10 @@ fn sample_data_ranges(py: &PythonTree, text: &str) -> Vec<Range<usize>> {
         ]
         .iter()
         .any(|w| target.contains(w))
+            // Django's `INTERNAL_IPS`: the clients that may see the debug toolbar, not a
+            // host the service reaches (a pod IP in `ALLOWED_HOSTS` stays reported).
+            || target == "internal_ips"
+            || target.ends_with(".internal_ips")
             // `tests = {"payload": …}`: an integration's test payloads, data for its tests.
             || {
                 let words: Vec<&str> = target.split(|c: char| !c.is_ascii_alphanumeric()).collect();

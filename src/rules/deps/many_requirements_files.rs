@@ -25,6 +25,9 @@ struct ReqFile {
     pins: BTreeMap<String, String>,
     at: Related,
     snippet: String,
+    /// Every requirement (ten or more) pinned with `==`: a `pip freeze` of the
+    /// deployed set, which works as the lock file.
+    frozen: bool,
 }
 
 /// Metadata and docs.
@@ -43,7 +46,8 @@ and `dev.txt`), a constraints file, or a lock file gives one answer.
 The rule counts requirements files (`requirements*.txt`,
 `requirements/*.txt`, `*-requirements.txt`, outside tests, examples and
 vendored code) that neither include another file (`-r`/`-c`) nor are included by
-one. With four or more such independent files and no lock file it reports one
+one (a fully pinned file of ten or more `==` requirements, a `pip freeze` of the
+deployed set, counts as the lock when no other file pins its packages differently). With four or more such independent files and no lock file it reports one
 informational finding at the first, listing the others as related locations and
 how many packages are pinned to different versions across them (the details are
 in `deps/conflicting-pins`).
@@ -107,11 +111,13 @@ impl Rule for ManyRequirementsFiles {
             // Constraints and .in inputs are a source of truth themselves: mark the file as linked.
             refs.push(String::new());
         }
-        let pins = parsed
+        let pins: BTreeMap<String, String> = parsed
             .requirements()
             .filter(|r| r.marker.is_empty())
             .filter_map(|r| r.exact_pin().map(|v| (r.name.clone(), v.to_string())))
             .collect();
+        let total = parsed.requirements().count();
+        let frozen = total >= 10 && parsed.requirements().all(|r| r.exact_pin().is_some());
         let end = cx.file.text.lines().next().map_or(0, str::len);
         let entry = ReqFile {
             path: path.to_string(),
@@ -119,6 +125,7 @@ impl Rule for ManyRequirementsFiles {
             pins,
             at: cx.locate(0..end, "another independent requirements file"),
             snippet: crate::source::snippet_of(cx.file, 1),
+            frozen,
         };
         if let Ok(mut seen) = self.seen.lock() {
             seen.push(entry);
@@ -149,6 +156,12 @@ impl Rule for ManyRequirementsFiles {
             }
         }
         let conflicting = versions.values().filter(|v| v.len() > 1).count();
+        // A frozen set (`requirements-prod.txt` of 93 `==` pins) is the deployment's
+        // lock; the other files are build, dev and test tools beside it, unless they
+        // pin the same packages to other versions.
+        if conflicting == 0 && independent.iter().any(|f| f.frozen) {
+            return;
+        }
         let tail = match conflicting {
             0 => String::new(),
             1 => "; 1 package is pinned to different versions across them".to_string(),

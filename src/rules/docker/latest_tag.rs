@@ -23,7 +23,10 @@ nobody knows which version is deployed.
 
 The rule checks every `FROM` and every `COPY --from=<image>` that names an
 external image. It resolves `FROM ${BASE}` through the `ARG` defaults declared
-before the first `FROM`, and ignores `FROM scratch`, `FROM <earlier stage>` and
+before the first `FROM`, and ignores `FROM scratch`, `FROM <earlier stage>`, `FROM <named build context>` (a
+bake target's `contexts = { base = "target:base" }`, compose `additional_contexts`,
+`build-push-action` `build-contexts`: BuildKit builds or reads that context, it pulls
+no `base:latest`) and
 references whose value is only known at build time (`ARG BASE` without a
 default) or when the file is rendered (`FROM {{ base_image }} AS base` in a
 Jinja2 or Go template of a Dockerfile, whose `base` is then a stage), and a stage
@@ -173,9 +176,32 @@ fn external_refs(df: &Dockerfile) -> Vec<BaseRef> {
     out
 }
 
+/// Whether the finding sits at a `FROM name` whose `name` a build of this Dockerfile
+/// gives as a named context (bake `contexts = { base = "target:base" }`, compose
+/// `additional_contexts`): BuildKit uses that context, it pulls no `name:latest`.
+fn from_named_context(model: &crate::model::Repository, f: &Finding) -> bool {
+    let Some(image) = model.image(&f.path) else {
+        return false;
+    };
+    image
+        .stages
+        .iter()
+        .filter(|s| s.line == f.region.start.line)
+        .any(|s| model.is_named_context(&f.path, &s.from))
+}
+
 impl Rule for LatestTag {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
+    /// Drops a `FROM name` that is a named build context of this Dockerfile.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        own.retain(|f| !from_named_context(repo.model, f));
     }
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
@@ -219,6 +245,9 @@ impl Rule for UnpinnedDigest {
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
         let model = repo.model;
         own.retain(|f| {
+            if from_named_context(model, f) {
+                return false;
+            }
             let Some(image) = model.image(&f.path) else {
                 return true;
             };

@@ -54,7 +54,10 @@ target; a helper marked `@deprecated`) is not judged, nor a target named as a ba
 
 When the entrypoint drops privileges itself (`gosu`, `su-exec`, `setpriv`,
 the pattern of the official postgres/redis/mysql/mongo images, which are
-recognised by name) the finding is kept at low. Images that already run as a
+recognised by name) the finding is kept at low, and so it is when the image runs a
+mail or name-service daemon whose master must start as root and switches its workers
+to a service user itself (it installs postfix, dovecot, exim, opendkim, rspamd,
+unbound or sshd). Web servers are not among them: an nginx image can run unprivileged. Images that already run as a
 service user (grafana, prometheus, jenkins, keycloak, elasticsearch…) and
 Windows images are not reported.
 `USER ${APP_UID}` whose value is unknown counts as non-root. A base image whose
@@ -160,6 +163,50 @@ fn entrypoint_drops_privileges(image: &str) -> bool {
         name,
         "postgres" | "redis" | "mysql" | "mariadb" | "mongo" | "rabbitmq" | "cassandra" | "couchdb"
     )
+}
+
+/// Mail and name-service daemons whose master process must start as root (to bind
+/// ports below 1024, chroot, read root-owned keys) and switch their workers to a
+/// service user themselves: postfix, dovecot, exim, opendkim, rspamd, unbound, sshd.
+/// An image that installs one is a mail/DNS server running root by their design; a
+/// reviewer wants the hint, not a release blocker. Web servers are not here: an image
+/// that installs nginx beside the application (`nginx` + `gunicorn`) or serves files
+/// from the official nginx image still has a choice (nginx-unprivileged, a high port),
+/// and reviewers kept those at medium.
+const SELF_DROPPING_DAEMONS: &[&str] = &[
+    "postfix",
+    "dovecot",
+    "dovecot-core",
+    "openssh-server",
+    "unbound",
+    "rspamd",
+    "exim4",
+    "opendkim",
+];
+
+/// Whether the stage's `RUN`s install one of [`SELF_DROPPING_DAEMONS`] with a package
+/// manager (`apk add postfix`, `apt-get install -y dovecot-core`).
+fn runs_self_dropping_daemon(instrs: &[&crate::parse::dockerfile::Instruction]) -> bool {
+    instrs.iter().any(|i| {
+        if i.keyword != "RUN" {
+            return false;
+        }
+        let text = i.args_text();
+        let installs = [
+            "apk add",
+            "apt-get install",
+            "apt install",
+            "yum install",
+            "dnf install",
+        ]
+        .iter()
+        .any(|c| text.contains(c));
+        installs
+            && text
+                .split(|c: char| c.is_whitespace() || c == '\\')
+                .map(|w| w.split(['=', '~']).next().unwrap_or(w))
+                .any(|w| SELF_DROPPING_DAEMONS.contains(&w))
+    })
 }
 
 /// AWS Lambda base images: the Lambda runtime, not the image's `USER`, decides who runs
@@ -320,9 +367,10 @@ fn judge_stage(
                 .iter()
                 .any(|t| i.args_text().contains(t))
         });
+    let daemon = !drops_privileges && runs_self_dropping_daemon(&instrs);
     let sev = util::for_role(
         cx,
-        if drops_privileges {
+        if drops_privileges || daemon {
             Severity::Low
         } else {
             Severity::Medium
@@ -330,6 +378,8 @@ fn judge_stage(
     );
     let note = if drops_privileges {
         " (the entrypoint seems to drop privileges itself: check that it does)"
+    } else if daemon {
+        " (it runs a daemon whose master starts as root and switches its workers to a service user: check that nothing else runs as root)"
     } else {
         ""
     };
