@@ -375,3 +375,67 @@ fn a_base_image_that_is_also_run_is_an_image_of_its_own() {
     root.sort_unstable();
     assert_eq!(root, ["base/Dockerfile", "tools/Dockerfile"]);
 }
+
+/// `is_base_stage` and `is_base_of_other_images` read an index of the `FROM`s that
+/// start from the repository's own images (built once: asked per Dockerfile, the scan
+/// of every image's stages per question was quadratic). They answer as that scan did,
+/// recomputed here from the public model, for every Dockerfile and stage of every
+/// fixture repository; some of them are bases.
+#[test]
+fn base_image_answers_match_a_scan_of_every_from() {
+    let mut bases = 0;
+    let mut repos = 0;
+    for entry in std::fs::read_dir(common::fixtures().join("repos")).expect("fixture repos") {
+        let root = entry.expect("fixture entry").path();
+        let report = common::scan_all(&root);
+        let m = &report.model;
+        repos += 1;
+        // (Dockerfile, stage) of each `FROM`, and the published image it names.
+        let froms: Vec<(&str, usize, &str, usize)> = m
+            .images()
+            .iter()
+            .flat_map(|i| {
+                i.stages.iter().enumerate().filter_map(move |(k, s)| {
+                    let b = m.published_image(s.from_resolved.as_deref().unwrap_or(&s.from))?;
+                    Some((
+                        i.dockerfile.as_str(),
+                        k,
+                        b.image.dockerfile.as_str(),
+                        b.stage,
+                    ))
+                })
+            })
+            .collect();
+        for image in m.images() {
+            let d = image.dockerfile.as_str();
+            let other = froms
+                .iter()
+                .any(|&(f, _, b, bs)| f != d && b == d && !m.runs_directly(d, bs));
+            assert_eq!(
+                m.is_base_of_other_images(d),
+                other,
+                "{}: {d}",
+                root.display()
+            );
+            bases += usize::from(other);
+            for stage in 0..image.stages.len() {
+                let base = !m.runs_directly(d, stage)
+                    && froms
+                        .iter()
+                        .any(|&(f, k, b, bs)| (f != d || k != stage) && b == d && bs == stage);
+                assert_eq!(
+                    m.is_base_stage(d, stage),
+                    base,
+                    "{}: {d} stage {stage}",
+                    root.display()
+                );
+                bases += usize::from(base);
+            }
+        }
+    }
+    assert!(repos > 10, "{repos} fixture repositories");
+    assert!(
+        bases > 0,
+        "no fixture has a base image: the comparison shows nothing"
+    );
+}

@@ -1110,6 +1110,24 @@ pub struct Repository {
     packages: Vec<String>,
     /// The per-file facts, as the walk found them, sorted.
     kept: Kept,
+    /// Every `FROM` that starts from an image the repository publishes itself, built
+    /// on first need ([`Repository::base_edges`]).
+    base_edges: std::sync::OnceLock<Vec<BaseEdge>>,
+}
+
+/// A stage of one Dockerfile that starts `FROM` the image a stage of another (or the
+/// same) Dockerfile publishes: indices into [`Repository`]'s images, ordered by the
+/// base so the `FROM`s of one base image are a contiguous run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct BaseEdge {
+    /// The Dockerfile (image index) whose published image is built on.
+    base: usize,
+    /// The stage of `base` that image is.
+    base_stage: usize,
+    /// The Dockerfile (image index) whose stage builds `FROM` it.
+    from: usize,
+    /// That stage.
+    from_stage: usize,
 }
 
 /// The item of `items` (sorted by path) at `path`.
@@ -1353,6 +1371,7 @@ impl Repository {
             docs_sites,
             packages,
             kept,
+            base_edges: std::sync::OnceLock::new(),
         }
     }
 
@@ -1850,18 +1869,12 @@ impl Repository {
     /// publishes (a `base/Dockerfile` whose image the server and demo images start
     /// from): the images built on it are the ones that run.
     pub fn is_base_of_other_images(&self, dockerfile: &str) -> bool {
-        self.images
-            .iter()
-            .filter(|i| i.dockerfile != dockerfile)
-            .any(|i| {
-                i.stages.iter().any(|s| {
-                    self.published_image(s.from_resolved.as_deref().unwrap_or(&s.from))
-                        .is_some_and(|b| {
-                            b.image.dockerfile == dockerfile
-                                && !self.runs_directly(dockerfile, b.stage)
-                        })
-                })
-            })
+        self.edges_to(dockerfile).iter().any(|e| {
+            self.images
+                .get(e.from)
+                .is_some_and(|i| i.dockerfile != dockerfile)
+                && !self.runs_directly(dockerfile, e.base_stage)
+        })
     }
 
     /// Whether a `FROM` in the repository (another Dockerfile, or a later stage of
@@ -1873,14 +1886,64 @@ impl Repository {
         if self.runs_directly(dockerfile, stage) {
             return false;
         }
-        self.images.iter().any(|i| {
-            i.stages.iter().enumerate().any(|(k, s)| {
-                (i.dockerfile != dockerfile || k != stage)
-                    && self
-                        .published_image(s.from_resolved.as_deref().unwrap_or(&s.from))
-                        .is_some_and(|b| b.image.dockerfile == dockerfile && b.stage == stage)
-            })
+        self.edges_to(dockerfile).iter().any(|e| {
+            e.base_stage == stage
+                && self
+                    .images
+                    .get(e.from)
+                    .is_some_and(|i| i.dockerfile != dockerfile || e.from_stage != stage)
         })
+    }
+
+    /// Every stage of every Dockerfile whose `FROM` names an image the repository
+    /// publishes ([`Repository::published_image`]), with the Dockerfile and stage
+    /// behind that image, sorted by the latter. Computed once: asked per Dockerfile
+    /// (runs-as-root's settling, `status`), a scan of every image's stages per
+    /// question was quadratic in the Dockerfiles of the repository.
+    fn base_edges(&self) -> &[BaseEdge] {
+        self.base_edges.get_or_init(|| {
+            // Most `FROM`s repeat (`python:3.12-slim`): each name is resolved once.
+            let mut resolved: std::collections::HashMap<&str, Option<(usize, usize)>> =
+                std::collections::HashMap::new();
+            let mut out = Vec::new();
+            for (from, image) in self.images.iter().enumerate() {
+                for (from_stage, s) in image.stages.iter().enumerate() {
+                    let name = s.from_resolved.as_deref().unwrap_or(&s.from);
+                    let base = *resolved.entry(name).or_insert_with(|| {
+                        let b = self.published_image(name)?;
+                        let index = self
+                            .images
+                            .binary_search_by(|i| i.dockerfile.as_str().cmp(&b.image.dockerfile))
+                            .ok()?;
+                        Some((index, b.stage))
+                    });
+                    if let Some((base, base_stage)) = base {
+                        out.push(BaseEdge {
+                            base,
+                            base_stage,
+                            from,
+                            from_stage,
+                        });
+                    }
+                }
+            }
+            out.sort_unstable();
+            out
+        })
+    }
+
+    /// The [`BaseEdge`]s whose base image is `dockerfile`'s.
+    fn edges_to(&self, dockerfile: &str) -> &[BaseEdge] {
+        let Ok(index) = self
+            .images
+            .binary_search_by(|i| i.dockerfile.as_str().cmp(dockerfile))
+        else {
+            return &[];
+        };
+        let edges = self.base_edges();
+        let start = edges.partition_point(|e| e.base < index);
+        let end = edges.partition_point(|e| e.base <= index);
+        edges.get(start..end).unwrap_or(&[])
     }
 
     /// Whether `stage` of `dockerfile` runs as it is, not only as the base of other
