@@ -1128,3 +1128,33 @@ fn the_phase_zero_part_of_a_split_rule_is_checked_at_its_own_severity() {
         "{md}"
     );
 }
+
+/// The image-scan task goes where the image is pushed: a `ko build` in the Makefile
+/// goal Cloud Build runs, not a new GitHub workflow that builds nothing.
+#[test]
+fn a_scan_task_goes_to_the_makefile_goal_that_pushes_the_image() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("dnsctl");
+    let write = |rel: &str, text: &str| {
+        let p = repo.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    };
+    write("go.mod", "module example.com/dnsctl\n\ngo 1.22\n");
+    write("main.go", "package main\n\nfunc main() {}\n");
+    write(
+        "Makefile",
+        "IMAGE ?= registry.example.com/dnsctl\n\nbuild.push:\n\tko build --bare --push=true .\n\nrelease: build.push\n",
+    );
+    write(
+        "cloudbuild.yaml",
+        "steps:\n  - name: 'docker.io/library/golang:1.22-bookworm'\n    entrypoint: make\n    args: ['release']\n",
+    );
+    let md = harden().arg("plan").arg(&repo).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.contains("for known vulnerabilities in CI (Trivy or Grype), in `Makefile`"),
+        "{md}"
+    );
+    assert!(md.contains("- `Makefile:4` publishes: runs `ko build`"), "{md}");
+}
