@@ -1156,5 +1156,8 @@ fn a_scan_task_goes_to_the_makefile_goal_that_pushes_the_image() {
         md.contains("for known vulnerabilities in CI (Trivy or Grype), in `Makefile`"),
         "{md}"
     );
-    assert!(md.contains("- `Makefile:4` publishes: runs `ko build`"), "{md}");
+    assert!(
+        md.contains("- `Makefile:4` publishes: runs `ko build`"),
+        "{md}"
+    );
 }
