@@ -996,4 +996,168 @@ fn drifted_parameters_make_one_task_naming_the_place_that_disagrees() {
     assert!(md.contains(
         "`training/train_production.py` reads `depth`, `iterations` from `training.catboost` of `config/training_config.yaml`"
     ));
+    // Its phase is not complete before it is done: the task's own check is one of
+    // the phase's success criteria (no scan rule or control checks it).
+    assert!(md.contains(
+        "- [ ] T-design-parameter-drift: `training/train_production.py` reads `depth`, `iterations` from `training.catboost`"
+    ), "{md}");
+    let criteria = &v["criteria"];
+    assert!(criteria
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|pc| pc["criteria"].as_array().unwrap())
+        .any(|c| c["task"] == "T-design-parameter-drift"));
+}
+
+/// A rule whose release blockers are phase 0 and whose lower findings are a later
+/// follow-up: the phase-0 task's check and its phase's criterion count only the
+/// blockers (`--min-severity high`), so both can be true when phase 0 is done, and
+/// `plan --since` ticks the criterion once the high findings are gone while the
+/// follow-up's low finding is still open.
+#[test]
+fn the_phase_zero_part_of_a_split_rule_is_checked_at_its_own_severity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("deployer");
+    fs::create_dir_all(repo.join("scripts")).unwrap();
+    fs::write(
+        repo.join("scripts/deploy.sh"),
+        "#!/usr/bin/env bash\nset -euo pipefail\nHOST=\"$1\"\nssh -o StrictHostKeyChecking=no \"deploy@$HOST\" 'systemctl restart api'\n",
+    )
+    .unwrap();
+    fs::write(
+        repo.join("scripts/train_remote.sh"),
+        "#!/usr/bin/env bash\nset -euo pipefail\nHOST=\"$1\"\nssh -o StrictHostKeyChecking=accept-new \"train@$HOST\" 'python train.py'\n",
+    )
+    .unwrap();
+    let out = harden()
+        .args(["plan", "--format", "json"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let task = |id: &str| -> serde_json::Value {
+        v["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {id} in {v:#}"))
+    };
+    assert_eq!(task("T-shell-ssh-host-key-disabled")["phase"], 0);
+    assert_eq!(task("T-shell-ssh-host-key-disabled-followup")["phase"], 1);
+    let md = harden().arg("plan").arg(&repo).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    let section = |id: &str| -> String {
+        let head = format!("### {id}:");
+        let from = md.find(&head).unwrap_or_else(|| panic!("no {id} in {md}"));
+        let rest = &md[from + head.len()..];
+        rest[..rest.find("\n### ").unwrap_or(rest.len())].to_string()
+    };
+    assert!(section("T-shell-ssh-host-key-disabled").contains(
+        "`harden scan --repository --rule shell/ssh-host-key-disabled --min-severity high --fail-on info` reports nothing"
+    ));
+    assert!(section("T-shell-ssh-host-key-disabled-followup").contains(
+        "`harden scan --repository --rule shell/ssh-host-key-disabled --fail-on info` reports nothing"
+    ));
+    assert!(
+        md.contains("- [ ] No `shell/ssh-host-key-disabled` findings at high or above (1 today)"),
+        "{md}"
+    );
+    let phase0 = &v["criteria"][0];
+    assert_eq!(phase0["phase"], 0);
+    assert_eq!(
+        phase0["criteria"][0]["text"],
+        "No `shell/ssh-host-key-disabled` findings at high or above"
+    );
+    assert_eq!(phase0["criteria"][0]["min_severity"], "high");
+
+    // The check is true once the blocker is fixed, the follow-up still open.
+    let base = tmp.path().join("baseline.json");
+    let out = harden()
+        .arg("baseline")
+        .arg(&repo)
+        .arg("-o")
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    fs::write(
+        repo.join("scripts/deploy.sh"),
+        "#!/usr/bin/env bash\nset -euo pipefail\nHOST=\"$1\"\nssh \"deploy@$HOST\" 'systemctl restart api'\n",
+    )
+    .unwrap();
+    let out = harden()
+        .args([
+            "scan",
+            "--repository",
+            "--rule",
+            "shell/ssh-host-key-disabled",
+        ])
+        .args([
+            "--min-severity",
+            "high",
+            "--fail-on",
+            "info",
+            "--format",
+            "json",
+        ])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = harden()
+        .args(["plan", "--since"])
+        .arg(&base)
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("- [x] No `shell/ssh-host-key-disabled` findings at high or above"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- [ ] No `shell/ssh-host-key-disabled` findings\n"),
+        "{md}"
+    );
+}
+
+/// The image-scan task goes where the image is pushed: a `ko build` in the Makefile
+/// goal Cloud Build runs, not a new GitHub workflow that builds nothing.
+#[test]
+fn a_scan_task_goes_to_the_makefile_goal_that_pushes_the_image() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("dnsctl");
+    let write = |rel: &str, text: &str| {
+        let p = repo.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    };
+    write("go.mod", "module example.com/dnsctl\n\ngo 1.22\n");
+    write("main.go", "package main\n\nfunc main() {}\n");
+    write(
+        "Makefile",
+        "IMAGE ?= registry.example.com/dnsctl\n\nbuild.push:\n\tko build --bare --push=true .\n\nrelease: build.push\n",
+    );
+    write(
+        "cloudbuild.yaml",
+        "steps:\n  - name: 'docker.io/library/golang:1.22-bookworm'\n    entrypoint: make\n    args: ['release']\n",
+    );
+    let md = harden().arg("plan").arg(&repo).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.contains("for known vulnerabilities in CI (Trivy or Grype), in `Makefile`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- `Makefile:4` publishes: runs `ko build`"),
+        "{md}"
+    );
 }

@@ -1032,3 +1032,66 @@ fn released_targets_demo_stacks_and_simulated_backups() {
         )]
     );
 }
+
+/// Images built by `ko` from a Makefile goal that Google Cloud Build runs
+/// (`entrypoint: make`, `args: [release.staging]`, the goal calling `$(MAKE)
+/// build.push`): the build is read as a publishing step at the Makefile's line, so
+/// `image-scan` is missing with that evidence (it was not applicable: no Dockerfile,
+/// no workflow pushing), and `--sbom ${IMG_SBOM}` defaulting to `none` is no SBOM.
+/// A mention of a scanner (a `grep` for semgrep's repository address in a workflow
+/// that only tests the project's own rules) is no static analysis either.
+#[test]
+fn ko_images_built_by_cloud_build_through_make_are_shipped() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "go.mod", "module example.com/dnsctl\n\ngo 1.22\n");
+    write(root, "main.go", "package main\n\nfunc main() {}\n");
+    write(
+        root,
+        ".ko.yaml",
+        "defaultBaseImage: gcr.io/distroless/static-debian12:latest\nbuilds:\n- env:\n  - CGO_ENABLED=0\n",
+    );
+    write(
+        root,
+        "Makefile",
+        "IMAGE ?= registry.example.com/dnsctl\nIMG_SBOM ?= none\n\n\
+test:\n\tgo test ./...\n\n\
+build.push: \n\tKO_DOCKER_REPO=${IMAGE} \\\n\tko build --bare --sbom ${IMG_SBOM} .\n\n\
+.PHONY: release.staging\n\
+release.staging: test\n\tIMAGE=$(IMAGE_STAGING) $(MAKE) build.push\n",
+    );
+    write(
+        root,
+        "cloudbuild.yaml",
+        "timeout: 5000s\nsteps:\n  - name: 'docker.io/library/golang:1.22-bookworm'\n    entrypoint: make\n    env:\n      - VERSION=$_GIT_TAG\n    args:\n      - release.staging\nsubstitutions:\n  _GIT_TAG: \"12345\"\n",
+    );
+    write(
+        root,
+        ".github/workflows/test-semgrep-rules.yml",
+        "name: Test Semgrep Rules\non:\n  pull_request:\n    paths:\n      - .semgrep/**\njobs:\n  main:\n    runs-on: ubuntu-22.04\n    steps:\n      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n      - name: Install\n        run: |\n          v=$(\n            grep -m1 -A 1 \\\n              -F 'repo: https://github.com/returntocorp/semgrep' .pre-commit-config.yaml \\\n            | tail -n1)\n          pip install semgrep==\"$v\"\n      - run: make -C .semgrep test\n",
+    );
+    let r = assess_dir(root);
+    let scan = r.control("image-scan").expect("control");
+    assert_eq!(scan.state.as_str(), "missing", "{}", scan.summary);
+    assert_eq!(
+        (scan.evidence[0].path.as_str(), scan.evidence[0].line),
+        ("Makefile", 9),
+        "{:?}",
+        scan.evidence
+    );
+    assert!(
+        scan.evidence[0].note.contains("ko build"),
+        "{:?}",
+        scan.evidence
+    );
+    let sbom = r.control("sbom").expect("control");
+    assert_ne!(sbom.state.as_str(), "done", "{:?}", sbom.evidence);
+    let sast = r.control("sast").expect("control");
+    assert_eq!(sast.state.as_str(), "missing", "{:?}", sast.evidence);
+    let tests = r.control("tests-in-ci").expect("control");
+    assert_eq!(tests.state.as_str(), "done", "{:?}", tests.evidence);
+    assert!(tests
+        .evidence
+        .iter()
+        .any(|e| e.path == "Makefile" && e.line == 5));
+}

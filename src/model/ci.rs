@@ -133,7 +133,134 @@ pub fn other_ci(path: &str, text: &str) -> CiFile {
         ..CiFile::default()
     };
     text_steps(path, text, &mut out);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if matches!(name, "cloudbuild.yaml" | "cloudbuild.yml") {
+        cloudbuild_steps(path, text, &mut out);
+    }
     out
+}
+
+/// Google Cloud Build steps as the commands they run: a step is a builder image, an
+/// optional `entrypoint` and its `args` on separate lines, which the plain line
+/// reading never joins (`entrypoint: make` + `args: [release.staging]` is `make
+/// release.staging`). Without an entrypoint the builder's own command runs (the
+/// image name's last part: `gcr.io/cloud-builders/docker` runs `docker`); `bash -c
+/// SCRIPT` runs the script's lines.
+fn cloudbuild_steps(path: &str, text: &str, out: &mut CiFile) {
+    struct Cur {
+        line: usize,
+        image: String,
+        entry: Option<(usize, String)>,
+        args: Vec<String>,
+        args_indent: Option<usize>,
+    }
+    fn unquote(v: &str) -> String {
+        let v = v.trim();
+        v.strip_prefix('\'')
+            .and_then(|v| v.strip_suffix('\''))
+            .or_else(|| v.strip_prefix('"').and_then(|v| v.strip_suffix('"')))
+            .unwrap_or(v)
+            .to_string()
+    }
+    fn flush(path: &str, cur: Option<Cur>, out: &mut CiFile) {
+        let Some(c) = cur else { return };
+        let (line, cmd) = match c.entry {
+            Some((n, e)) => (n, e),
+            None => {
+                let base = c.image.rsplit('/').next().unwrap_or("");
+                let base = base.split([':', '@']).next().unwrap_or("");
+                (c.line, base.to_string())
+            }
+        };
+        if cmd.is_empty() {
+            return;
+        }
+        let mut step = Step {
+            path: path.to_string(),
+            line,
+            name: c.image.clone(),
+            ..Step::default()
+        };
+        let shell = matches!(cmd.as_str(), "bash" | "sh" | "/bin/bash" | "/bin/sh");
+        if shell && c.args.first().map(String::as_str) == Some("-c") {
+            for l in c.args.iter().skip(1).flat_map(|a| a.lines()) {
+                let l = l.trim();
+                if !l.is_empty() && !l.starts_with('#') {
+                    step.run.push((line, l.to_string()));
+                }
+            }
+        } else {
+            let words: Vec<String> = std::iter::once(cmd)
+                .chain(c.args.iter().map(|a| {
+                    if a.contains(char::is_whitespace) {
+                        format!("'{}'", a.replace('\'', ""))
+                    } else {
+                        a.clone()
+                    }
+                }))
+                .collect();
+            step.run.push((line, words.join(" ")));
+        }
+        out.steps.push(step);
+    }
+    let mut cur: Option<Cur> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let indent = raw.len() - raw.trim_start().len();
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if let Some(v) = t.strip_prefix("- name:") {
+            flush(path, cur.take(), out);
+            cur = Some(Cur {
+                line: n,
+                image: unquote(v),
+                entry: None,
+                args: Vec::new(),
+                args_indent: None,
+            });
+            continue;
+        }
+        let Some(c) = cur.as_mut() else { continue };
+        if let Some(ai) = c.args_indent {
+            if let Some(item) = t.strip_prefix("- ") {
+                if indent >= ai {
+                    c.args.push(unquote(item));
+                    continue;
+                }
+            }
+            if indent > ai && !t.contains(": ") {
+                // A block scalar's lines (`- |` then the script).
+                if let Some(last) = c.args.last_mut() {
+                    if last == "|" || last == ">" || last.contains('\n') || last.is_empty() {
+                        if last == "|" || last == ">" {
+                            last.clear();
+                        }
+                        last.push_str(t);
+                        last.push('\n');
+                        continue;
+                    }
+                }
+            }
+            c.args_indent = None;
+        }
+        if let Some(v) = t.strip_prefix("entrypoint:") {
+            c.entry = Some((n, unquote(v)));
+        } else if let Some(v) = t.strip_prefix("args:") {
+            let v = v.trim();
+            if let Some(list) = v.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+                c.args
+                    .extend(list.split(',').map(unquote).filter(|a| !a.is_empty()));
+            } else {
+                c.args_indent = Some(indent);
+            }
+        } else if indent == 0 {
+            // A top-level key after the steps (`substitutions:`, `images:`).
+            flush(path, cur.take(), out);
+        }
+    }
+    flush(path, cur.take(), out);
 }
 
 /// A step or job switched off with `if: false`.

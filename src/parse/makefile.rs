@@ -14,6 +14,9 @@ pub struct MakeTarget {
     pub prerequisites: Vec<String>,
     /// 1-based lines of the recipe (continuation lines included).
     pub recipe: Vec<usize>,
+    /// The text of those lines, in the same order (the leading tab and `@`/`-`/`+`
+    /// prefixes removed): what CI runs when it calls `make` with this goal.
+    pub recipe_text: Vec<String>,
 }
 
 /// Whether a Makefile word is a literal target name (no variable, no pattern).
@@ -34,9 +37,16 @@ pub fn targets(text: &str) -> Vec<MakeTarget> {
         let was_continued = continued;
         continued = raw.ends_with('\\');
         if raw.starts_with('\t') || (was_continued && !current.is_empty()) {
+            let text = raw
+                .strip_prefix('\t')
+                .unwrap_or(raw)
+                .trim()
+                .trim_start_matches(['@', '-', '+'])
+                .to_string();
             for &t in &current {
                 if let Some(t) = out.get_mut(t) {
                     t.recipe.push(line_no);
+                    t.recipe_text.push(text.clone());
                 }
             }
             continue;
@@ -87,6 +97,11 @@ pub fn targets(text: &str) -> Vec<MakeTarget> {
                 } else {
                     Vec::new()
                 },
+                recipe_text: inline
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(|r| vec![r.to_string()])
+                    .unwrap_or_default(),
             });
         }
     }

@@ -143,13 +143,16 @@ impl CiGap {
                 .all(|e| e.2.ends_with(crate::status::ci::NON_BLOCKING))
     }
 
-    /// The workflows where the new step belongs: those that publish (the image is
-    /// scanned, the SBOM made, where it is built and pushed).
+    /// The CI files where the new step belongs: those that publish (the image is
+    /// scanned, the SBOM made, where it is built and pushed), a workflow or the
+    /// Makefile or other CI definition whose line pushes.
     fn workflows(&self) -> Vec<String> {
         let mut w: Vec<String> = self
             .evidence
             .iter()
-            .filter(|e| e.2.starts_with("publishes:") && e.0.starts_with(".github/workflows/"))
+            // Where the push is: a workflow, another CI system's file, or the Makefile
+            // goal CI runs (`ko build` in `Makefile`, run by `cloudbuild.yaml`).
+            .filter(|e| e.2.starts_with("publishes:"))
             .map(|e| e.0.clone())
             .collect();
         w.sort();

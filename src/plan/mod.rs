@@ -25,11 +25,11 @@ pub mod settings;
 pub mod tasks;
 pub mod tracks;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::engine::ScanReport;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 
 pub use model::{
     Criterion, DepKind, Dependency, Effort, Item, Phase, PhaseCriteria, Plan, PlanOptions,
@@ -90,24 +90,30 @@ pub fn build_plan_with(
     let mut tasks = tasks::group_with(&items_left, &opts.overrides);
     design::add_tasks(&mut tasks, patterns, &claimed, &opts.overrides);
     guidance::name_build_targets(&mut tasks, &patterns.release_targets);
+    let blockers = release_blocker_thresholds(&tasks);
+    checks_for_release_blockers(&mut tasks, &blockers);
     let dependencies = deps::build(&mut tasks);
     let mut tracks = tracks::assign(&mut tasks, opts.devs);
     let sched_opts = opts.schedule();
     let schedule = schedule::schedule(&tasks, &tracks, &sched_opts);
     tracks::settle(&mut tracks, &schedule);
     let (critical_path, critical_path_hours) = schedule::critical_path(&tasks, &sched_opts);
-    let criteria = criteria_for(&tasks);
+    let criteria = criteria_for(&tasks, &blockers);
     let final_criteria = vec![
         Criterion {
             text: format!("All {} tasks closed", tasks.len()),
             rules: all_rules(&tasks),
             control: None,
+            min_severity: None,
+            task: None,
             met: false,
         },
         Criterion {
             text: "No findings at high or critical severity".to_string(),
             rules: Vec::new(),
             control: None,
+            min_severity: None,
+            task: None,
             met: false,
         },
     ];
@@ -138,8 +144,58 @@ fn all_rules(tasks: &[Task]) -> Vec<String> {
     set.into_iter().map(str::to_string).collect()
 }
 
+/// Rules split between a phase-0 task (their release blockers) and a later
+/// follow-up, with the severity that tells the two apart: the lowest severity of the
+/// phase-0 findings, when every follow-up finding is below it. "No finding of the
+/// rule" cannot be true at the end of phase 0 for such a rule (the follow-up is
+/// planned later), so its phase-0 check counts only findings at that severity.
+fn release_blocker_thresholds(tasks: &[Task]) -> BTreeMap<String, Severity> {
+    let mut first: BTreeMap<&str, Severity> = BTreeMap::new();
+    let mut later: BTreeMap<&str, Severity> = BTreeMap::new();
+    for t in tasks {
+        for r in t.rules.iter().filter(|r| !r.starts_with("design/")) {
+            for i in t.findings.iter().filter(|i| &i.rule == r) {
+                if t.phase == Phase::CriticalBlockers {
+                    let e = first.entry(r).or_insert(i.severity);
+                    *e = (*e).min(i.severity);
+                } else {
+                    let e = later.entry(r).or_insert(i.severity);
+                    *e = (*e).max(i.severity);
+                }
+            }
+        }
+    }
+    first
+        .into_iter()
+        .filter_map(|(r, low)| {
+            let high_later = later.get(r)?;
+            (*high_later < low).then(|| (r.to_string(), low))
+        })
+        .collect()
+}
+
+/// The phase-0 part of a split rule is done when the rule reports nothing at its
+/// severity: `--min-severity high` in its harden check, the follow-up's lower
+/// findings being another task's.
+fn checks_for_release_blockers(tasks: &mut [Task], blockers: &BTreeMap<String, Severity>) {
+    for t in tasks
+        .iter_mut()
+        .filter(|t| t.phase == Phase::CriticalBlockers)
+    {
+        for (rule, sev) in blockers {
+            let from = format!("--rule {rule} --fail-on info`");
+            let to = format!("--rule {rule} --min-severity {sev} --fail-on info`");
+            for line in &mut t.verify {
+                if line.contains(&from) {
+                    *line = line.replace(&from, &to);
+                }
+            }
+        }
+    }
+}
+
 /// Per phase: "no findings of rule X" for each rule, and the status controls they satisfy.
-fn criteria_for(tasks: &[Task]) -> Vec<PhaseCriteria> {
+fn criteria_for(tasks: &[Task], blockers: &BTreeMap<String, Severity>) -> Vec<PhaseCriteria> {
     let mut out = Vec::new();
     for phase in Phase::ALL {
         let in_phase: Vec<Task> = tasks.iter().filter(|t| t.phase == phase).cloned().collect();
@@ -149,11 +205,22 @@ fn criteria_for(tasks: &[Task]) -> Vec<PhaseCriteria> {
         let rules = all_rules(&in_phase);
         let mut criteria: Vec<Criterion> = rules
             .iter()
-            .map(|r| Criterion {
-                text: format!("No `{r}` findings"),
-                rules: vec![r.clone()],
-                control: None,
-                met: false,
+            .map(|r| {
+                let min = blockers
+                    .get(r)
+                    .copied()
+                    .filter(|_| phase == Phase::CriticalBlockers);
+                Criterion {
+                    text: match min {
+                        Some(s) => format!("No `{r}` findings at {s} or above"),
+                        None => format!("No `{r}` findings"),
+                    },
+                    rules: vec![r.clone()],
+                    control: None,
+                    min_severity: min,
+                    task: None,
+                    met: false,
+                }
             })
             .collect();
         let mut controls: Vec<(&str, Vec<String>)> = Vec::new();
@@ -178,6 +245,29 @@ fn criteria_for(tasks: &[Task]) -> Vec<PhaseCriteria> {
                 text: format!("`harden status` reports control `{control}` as done"),
                 rules: rs,
                 control: Some(control.to_string()),
+                min_severity: None,
+                task: None,
+                met: false,
+            });
+        }
+        // A design task no scan rule or control checks (one source for drifted
+        // parameters, logging adopted) is part of its phase's work too: its own
+        // check says when it is done, and `plan --since` ticks it when the pattern
+        // is gone.
+        for t in in_phase.iter().filter(|t| {
+            t.rules.iter().all(|r| r.starts_with("design/"))
+                && !t
+                    .rules
+                    .iter()
+                    .any(|r| phases::RULE_CONTROL.iter().any(|(id, _)| id == r))
+        }) {
+            let check = t.verify.first().map(String::as_str).unwrap_or("done");
+            criteria.push(Criterion {
+                text: format!("{}: {check}", t.id),
+                rules: Vec::new(),
+                control: None,
+                min_severity: None,
+                task: Some(t.id.clone()),
                 met: false,
             });
         }

@@ -321,6 +321,16 @@ pub struct Criterion {
     /// A `harden status` control that must be done (`dependency-updates`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub control: Option<String>,
+    /// Only findings at or above this severity count: a rule whose release blockers
+    /// are phase 0 and whose lower findings are a later phase's follow-up is done in
+    /// phase 0 when its high findings are gone, not all of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_severity: Option<crate::finding::Severity>,
+    /// A design task with no scan rule and no control (`T-design-parameter-drift`):
+    /// met when today's plan no longer has it (the pattern is gone). Its text is the
+    /// task's own first "done when" line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
     /// Whether it holds (always false in a fresh plan; the progress report ticks it).
     pub met: bool,
 }

@@ -183,6 +183,12 @@ pub struct JsonCriterion<'a> {
     /// Status control that must be done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub control: Option<&'a str>,
+    /// Only findings at or above this severity count (the phase-0 part of a rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_severity: Option<crate::finding::Severity>,
+    /// A design task whose own check this is (met when the plan no longer has it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<&'a str>,
 }
 
 /// Builds the JSON document.
@@ -282,6 +288,8 @@ pub fn to_json(plan: &Plan) -> JsonPlan<'_> {
                         text: &c.text,
                         rules: &c.rules,
                         control: c.control.as_deref(),
+                        min_severity: c.min_severity,
+                        task: c.task.as_deref(),
                     })
                     .collect(),
             })

@@ -574,11 +574,21 @@ fn criteria(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
             pc.phase.title()
         )?;
         for c in &pc.criteria {
-            let today = c
-                .rules
-                .first()
-                .and_then(|r| counts.get(r.as_str()))
-                .copied();
+            let today = match c.min_severity {
+                // The phase-0 part of a split rule counts its release blockers only.
+                Some(min) => Some(
+                    plan.tasks
+                        .iter()
+                        .flat_map(|t| &t.findings)
+                        .filter(|f| c.rules.contains(&f.rule) && f.severity >= min)
+                        .count(),
+                ),
+                None => c
+                    .rules
+                    .first()
+                    .and_then(|r| counts.get(r.as_str()))
+                    .copied(),
+            };
             writeln!(w, "{}", criterion_line(c, today))?;
         }
         writeln!(w)?;

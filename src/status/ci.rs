@@ -26,7 +26,12 @@ fn swallows_failure(line: &str) -> bool {
 
 /// Commands that only print: a tool named in their arguments does not run
 /// (`echo "Running pip-audit..."`).
-const NARRATION: &[&str] = &["echo", "printf", "cat", ":", "true", "print"];
+/// Commands that only print or search text: a tool named in their arguments (a
+/// `grep -F 'repo: https://github.com/returntocorp/semgrep'` reading a version out
+/// of a config file) is not run by them.
+const NARRATION: &[&str] = &[
+    "echo", "printf", "cat", ":", "true", "print", "grep", "egrep", "fgrep", "rg",
+];
 
 /// The commands a shell line runs, as text (words joined by spaces, one
 /// command after another separated by ` ; `), without commands that only
@@ -75,6 +80,11 @@ pub fn executed(line: &str) -> String {
 
 /// A word naming a data file (report, log, SARIF…), not a program.
 fn is_data_file(word: &str) -> bool {
+    // An address (`https://github.com/returntocorp/semgrep`, a download URL) names
+    // where something is, not a tool the command runs.
+    if word.contains("://") {
+        return true;
+    }
     let w = word.to_ascii_lowercase();
     let w = w.rsplit('=').next().unwrap_or(&w);
     [
@@ -135,7 +145,155 @@ pub fn collect(facts: &Facts<'_>) -> Ci {
         ci.release_triggers
             .extend(f.release_triggers.iter().cloned());
     }
+    // `make GOAL` in a step runs the goal's recipe: its lines are steps too (a
+    // `ko build` or `trivy image` that lives in the Makefile runs in CI).
+    let mut made: Vec<Step> = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for s in &ci.steps {
+        for (_, text) in &s.run {
+            for (dir, goal) in make_goals(text) {
+                expand_make(facts, s, &dir, &goal, 0, &mut seen, &mut made);
+            }
+        }
+    }
+    ci.steps.extend(made);
     ci
+}
+
+/// How many `make` calls deep a CI step is followed (`make release` whose recipe
+/// runs `$(MAKE) push` is two).
+const MAKE_DEPTH: usize = 3;
+
+/// The goals a shell line asks `make` for, with the directory of the Makefile
+/// (`make -C deploy release` → `("deploy", "release")`). `$(MAKE)` in a recipe is
+/// make too; assignments before it and `VAR=value` arguments are skipped.
+fn make_goals(line: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for cmd in line.split(['&', ';', '|']) {
+        let mut words = cmd
+            .split_whitespace()
+            .skip_while(|w| w.contains('=') && !w.starts_with('-') && !w.starts_with('$'));
+        let Some(first) = words.next() else { continue };
+        if !matches!(first, "make" | "gmake" | "$(MAKE)" | "${MAKE}") {
+            continue;
+        }
+        let mut dir = String::new();
+        let mut goals = Vec::new();
+        let mut other_file = false;
+        let mut words = words.peekable();
+        while let Some(w) = words.next() {
+            if w == "-C" || w == "--directory" {
+                dir = words.next().unwrap_or("").trim_end_matches('/').to_string();
+            } else if let Some(d) = w.strip_prefix("--directory=") {
+                dir = d.trim_end_matches('/').to_string();
+            } else if w == "-f" || w == "--file" || w == "-j" || w == "--jobs" {
+                // `-j 4` takes a number; `-f FILE` another Makefile (not followed).
+                if w.starts_with("-f") || w == "--file" {
+                    other_file = true;
+                    break;
+                }
+                if words
+                    .peek()
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+                {
+                    words.next();
+                }
+            } else if w.starts_with('-')
+                || w.contains('=')
+                || w.contains(['$', '`', '(', ')', '"', '\''])
+            {
+                // Options, `VAR=value`, and goals not known here.
+                continue;
+            } else {
+                goals.push(w.to_string());
+            }
+        }
+        if dir.contains('$') || other_file {
+            continue;
+        }
+        if goals.is_empty() {
+            goals.push(String::new());
+        }
+        out.extend(goals.into_iter().map(|g| (dir.clone(), g)));
+    }
+    out
+}
+
+/// Adds the recipe of `goal` (its prerequisites' too) in the Makefile of `dir` as a
+/// step of its own, at the Makefile's lines, and follows the `make` calls in it.
+fn expand_make(
+    facts: &Facts<'_>,
+    parent: &Step,
+    dir: &str,
+    goal: &str,
+    depth: usize,
+    seen: &mut Vec<(String, String)>,
+    made: &mut Vec<Step>,
+) {
+    if depth >= MAKE_DEPTH {
+        return;
+    }
+    let path = if dir.is_empty() || dir == "." {
+        "Makefile".to_string()
+    } else {
+        format!("{}/Makefile", dir.trim_start_matches("./"))
+    };
+    let Some(targets) = facts.model.make_targets(&path) else {
+        return;
+    };
+    let goal = if goal.is_empty() {
+        match crate::parse::makefile::default_goal(targets) {
+            Some(t) => t.name.clone(),
+            None => return,
+        }
+    } else {
+        goal.to_string()
+    };
+    if seen.contains(&(path.clone(), goal.clone())) {
+        return;
+    }
+    seen.push((path.clone(), goal.clone()));
+    let lines = crate::parse::makefile::recipe_lines(targets, &goal);
+    if lines.is_empty() {
+        return;
+    }
+    let mut run: Vec<(usize, String)> = Vec::new();
+    for t in targets {
+        for (n, text) in t.recipe.iter().zip(&t.recipe_text) {
+            if lines.contains(n) && !run.iter().any(|(m, _)| m == n) {
+                run.push((*n, text.clone()));
+            }
+        }
+    }
+    run.sort_by_key(|(n, _)| *n);
+    let step = Step {
+        path: path.clone(),
+        line: run.first().map_or(1, |(n, _)| *n),
+        run,
+        job: parent.job.clone(),
+        name: format!("make {goal}"),
+        soft: parent.soft,
+        ..Step::default()
+    };
+    let calls: Vec<(String, String)> = step
+        .run
+        .iter()
+        .flat_map(|(_, t)| make_goals(t))
+        .map(|(d, g)| {
+            // `$(MAKE) -C sub` is relative to this Makefile's directory.
+            let base = path.rsplit_once('/').map_or("", |(d, _)| d);
+            let d = match (base.is_empty(), d.is_empty()) {
+                (true, _) => d,
+                (false, true) => base.to_string(),
+                (false, false) => format!("{base}/{d}"),
+            };
+            (d, g)
+        })
+        .collect();
+    made.push(step);
+    for (d, g) in calls {
+        expand_make(facts, parent, &d, &g, depth + 1, seen, made);
+    }
 }
 
 /// A tool detector: action prefixes, a shell-line pattern, and an optional input test.
@@ -340,11 +498,46 @@ mod tests {
     }
 
     #[test]
+    fn make_calls_name_their_goals_and_directory() {
+        let g = |l: &str| make_goals(l);
+        assert_eq!(
+            g("make release.staging"),
+            vec![(String::new(), "release.staging".to_string())]
+        );
+        assert_eq!(
+            g("IMAGE=$(IMAGE_STAGING) $(MAKE) build.push/multiarch"),
+            vec![(String::new(), "build.push/multiarch".to_string())]
+        );
+        assert_eq!(
+            g("make -C deploy -j 4 VERSION=1 lint test"),
+            vec![
+                ("deploy".to_string(), "lint".to_string()),
+                ("deploy".to_string(), "test".to_string())
+            ]
+        );
+        assert_eq!(g("make"), vec![(String::new(), String::new())]);
+        // Another Makefile by name is not followed; `cmake` and `make-docs` are not make.
+        assert!(g("make -f build/Makefile all").is_empty());
+        assert!(g("cmake --build . && make-docs html").is_empty());
+    }
+
+    #[test]
     fn only_commands_that_run_count() {
         assert!(!VULN_RE.is_match(&executed(r#"echo "Running pip-audit...""#)));
         assert!(VULN_RE.is_match(&executed("pip-audit -r requirements.txt || true")));
         assert!(TEST_RE.is_match(&executed(r#"echo "::group::tests" && pytest -q"#)));
         assert!(!TEST_RE.is_match(&executed("printf 'run pytest next\\n'")));
+        // A search for the tool's name in a config file runs nothing.
+        assert!(!SAST_RE.is_match(&executed(
+            "grep -m1 -A 1 -F 'repo: https://github.com/returntocorp/semgrep' .pre-commit-config.yaml | tail -n1"
+        )));
+        // Nor does an address that names it (a continuation line of such a search).
+        assert!(!SAST_RE.is_match(&executed(
+            "-F 'repo: https://github.com/returntocorp/semgrep' .pre-commit-config.yaml \\"
+        )));
+        assert!(SAST_RE.is_match(&executed(
+            "docker run --rm -v $PWD:/src returntocorp/semgrep semgrep scan --config auto"
+        )));
         assert!(!VULN_RE.is_match(&executed(
             "python scripts/gate.py --pip-audit-report reports/pip-audit.json"
         )));

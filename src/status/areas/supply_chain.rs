@@ -319,6 +319,17 @@ fn vuln_reject(line: &str) -> bool {
     ci::installs_only(line) || (l.contains("trivy config") && !l.contains("trivy image"))
 }
 
+/// An install, or an `--sbom` flag that turns the SBOM off or whose value is not
+/// known here (`ko build --sbom none`, `--sbom ${IMG_SBOM}` from a Makefile whose
+/// default is `none`): such a line is no evidence that an SBOM is made.
+fn sbom_reject(line: &str) -> bool {
+    static OFF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)--sbom(?:[\s=]+)(?:none|false|\$)")
+            .unwrap_or_else(|e| unreachable!("bad built-in pattern: {e}"))
+    });
+    ci::installs_only(line) || OFF.is_match(line)
+}
+
 pub(crate) fn sbom(facts: &Facts<'_>, ci: &Ci) -> Outcome {
     static D: Detector = Detector {
         uses: &[
@@ -330,7 +341,7 @@ pub(crate) fn sbom(facts: &Facts<'_>, ci: &Ci) -> Outcome {
         ],
         run: &ci::SBOM_RE,
         input: Some(sbom_input),
-        reject: Some(ci::installs_only),
+        reject: Some(sbom_reject),
     };
     let o = ci_control(facts, ci, &D, &[], "SBOM generation");
     shipped_control(facts, ci, o, Ships::Published, "SBOM generation")
