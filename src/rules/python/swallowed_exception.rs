@@ -224,7 +224,8 @@ impl Rule for SwallowedException {
             });
             if !unfinished
                 && (comments.iter().any(|c| gives_a_reason(c))
-                    || how == PASSES && reads_optional_fields(clause, &m))
+                    || how == PASSES
+                        && (reads_optional_fields(clause, &m) || sets_detection_flags(clause, &m)))
             {
                 continue;
             }
@@ -441,6 +442,40 @@ fn reads_named_field(e: Node<'_>, m: &Module<'_>) -> bool {
     here || util::named_children(e)
         .into_iter()
         .any(|c| reads_named_field(c, m))
+}
+
+/// A detection probe: the `try` only raises flags (`hw_in_docker = True` when
+/// `/proc/self/cgroup` names docker, `in_vm = True` when `pmap 1` shows qemu), and any
+/// other name it assigns is a temporary nobody reads after it. Failing to look is the
+/// answer "not detected", which the flag's value before the `try` already says.
+fn sets_detection_flags(clause: Node<'_>, m: &Module<'_>) -> bool {
+    let Some(try_stmt) = clause.parent() else {
+        return false;
+    };
+    let Some(body) = try_stmt.child_by_field_name("body") else {
+        return false;
+    };
+    let scope = util::scope_of(try_stmt, m.root);
+    let read_after = |name: &str| {
+        util::in_scope(scope).any(|n| {
+            n.kind() == "identifier" && n.start_byte() >= try_stmt.end_byte() && m.text(n) == name
+        })
+    };
+    let mut flags = 0;
+    for a in util::in_scope(body).filter(|n| n.kind() == "assignment") {
+        let (Some(left), Some(right)) = (a.child_by_field_name("left"), a.child_by_field_name("right"))
+        else {
+            continue;
+        };
+        if matches!(right.kind(), "true" | "false") && left.kind() == "identifier" {
+            flags += 1;
+        } else if left.kind() != "identifier" || read_after(m.text(left)) {
+            return false;
+        }
+    }
+    // Names bound by `with … as f` / `for line in f` inside are temporaries too.
+    flags > 0
+        && !util::in_scope(body).any(|n| matches!(n.kind(), "return_statement" | "augmented_assignment"))
 }
 
 /// The code right after the `try` tells failure from success: it tests a name the `try`
