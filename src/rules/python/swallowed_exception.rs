@@ -478,6 +478,22 @@ fn sets_detection_flags(clause: Node<'_>, m: &Module<'_>) -> bool {
         && !util::in_scope(body).any(|n| matches!(n.kind(), "return_statement" | "augmented_assignment"))
 }
 
+/// The variable of the `for` loop the `try` sits in (directly, in the same function).
+fn enclosing_loop_variable<'t>(try_stmt: Node<'_>, m: &Module<'t>) -> Option<&'t str> {
+    let mut cur = try_stmt.parent();
+    while let Some(p) = cur {
+        match p.kind() {
+            "for_statement" => {
+                let left = p.child_by_field_name("left")?;
+                return (left.kind() == "identifier").then(|| m.text(left));
+            }
+            "function_definition" | "class_definition" | "while_statement" => return None,
+            _ => cur = p.parent(),
+        }
+    }
+    None
+}
+
 /// The code right after the `try` tells failure from success: it tests a name the `try`
 /// body assigns (`if fv is None: return 404`), or the `try` body returns on success and
 /// the function then returns an explicit value (`return False`, `return []`).
@@ -511,9 +527,24 @@ fn failure_is_checked_after(clause: Node<'_>, m: &Module<'_>) -> bool {
                 .filter(|l| l.kind() == "identifier")
                 .map(|l| m.text(l))
                 .collect();
+            // `for candidate in CANDIDATES: try: prepare(candidate) / except: pass /
+            // if usable(candidate): …`: the check on the same candidate is the answer.
+            let candidate = enclosing_loop_variable(try_stmt, m).filter(|v| {
+                util::descendants(body).any(|n| n.kind() == "identifier" && m.text(n) == *v)
+            });
             next.child_by_field_name("condition").is_some_and(|c| {
                 util::descendants(c)
                     .any(|n| n.kind() == "identifier" && assigned.contains(&m.text(n)))
+                    || candidate.is_some_and(|v| {
+                        util::descendants(c).any(|n| {
+                            n.kind() == "call"
+                                && n.child_by_field_name("arguments").is_some_and(|a| {
+                                    util::named_children(a).iter().any(|x| {
+                                        x.kind() == "identifier" && m.text(*x) == v
+                                    })
+                                })
+                        })
+                    })
             })
         }
         "return_statement" => {
