@@ -463,8 +463,10 @@ fn sets_detection_flags(clause: Node<'_>, m: &Module<'_>) -> bool {
     };
     let mut flags = 0;
     for a in util::in_scope(body).filter(|n| n.kind() == "assignment") {
-        let (Some(left), Some(right)) = (a.child_by_field_name("left"), a.child_by_field_name("right"))
-        else {
+        let (Some(left), Some(right)) = (
+            a.child_by_field_name("left"),
+            a.child_by_field_name("right"),
+        ) else {
             continue;
         };
         if matches!(right.kind(), "true" | "false") && left.kind() == "identifier" {
@@ -475,7 +477,8 @@ fn sets_detection_flags(clause: Node<'_>, m: &Module<'_>) -> bool {
     }
     // Names bound by `with … as f` / `for line in f` inside are temporaries too.
     flags > 0
-        && !util::in_scope(body).any(|n| matches!(n.kind(), "return_statement" | "augmented_assignment"))
+        && !util::in_scope(body)
+            .any(|n| matches!(n.kind(), "return_statement" | "augmented_assignment"))
 }
 
 /// The variable of the `for` loop the `try` sits in (directly, in the same function).
@@ -539,9 +542,9 @@ fn failure_is_checked_after(clause: Node<'_>, m: &Module<'_>) -> bool {
                         util::descendants(c).any(|n| {
                             n.kind() == "call"
                                 && n.child_by_field_name("arguments").is_some_and(|a| {
-                                    util::named_children(a).iter().any(|x| {
-                                        x.kind() == "identifier" && m.text(*x) == v
-                                    })
+                                    util::named_children(a)
+                                        .iter()
+                                        .any(|x| x.kind() == "identifier" && m.text(*x) == v)
                                 })
                         })
                     })
