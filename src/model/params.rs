@@ -9,9 +9,14 @@
 //! at least one and differ on another describe the same parameter set with values
 //! that drifted apart: a change made in one place that did not reach the other.
 //!
+//! A module's `.get("key", number)` fallbacks on one mapping are a block too, but
+//! one compared with configuration files only: `_CATBOOST.get("od_wait", 20)` beside
+//! `od_wait: 50` in the `catboost` mapping the module loads is the value the code
+//! runs with the day the key goes missing (seed 004's gap between the trainer and
+//! `training_config.yaml`).
+//!
 //! What is left out, because its values are meant to differ: call arguments (each
-//! call passes its own), `.get("key", default)` fallbacks (the code reads the
-//! value from elsewhere), enumerations and code tables (`class Status: QUEUED =
+//! call passes its own), enumerations and code tables (`class Status: QUEUED =
 //! 10`), dict literals inside lists (presets, variants, records) or holding lists
 //! of records (payloads), per-environment and example configuration files, two
 //! configuration files (each environment sets its own), and modules of one plugin
@@ -50,6 +55,10 @@ pub struct ParamBlock {
     pub label: String,
     /// Whether it is a configuration file's mapping (not code).
     pub config: bool,
+    /// Whether it is the fallback defaults of one mapping's `.get("key", number)`
+    /// reads in a module: compared with configuration files only (the value the
+    /// code uses when the key is missing there).
+    pub fallback: bool,
     /// Its parameters, at most one per name (the first).
     pub params: Vec<Param>,
 }
@@ -253,7 +262,8 @@ pub fn python_blocks(path: &str, text: &str, py: &PythonFile<'_>) -> Vec<ParamBl
             r.starts_with(|c: char| c.is_ascii_digit())
         })
         .count();
-    if numeric < MIN_SHARED {
+    let gets = text.matches(".get(").count();
+    if numeric < MIN_SHARED && gets < MIN_SHARED {
         return Vec::new();
     }
     let Some(tree) = py.tree() else {
@@ -268,11 +278,16 @@ pub fn python_blocks(path: &str, text: &str, py: &PythonFile<'_>) -> Vec<ParamBl
                 line,
                 label,
                 config: false,
+                fallback: false,
                 params,
             });
         }
     };
     let root = tree.root();
+    let mut fallbacks = Vec::new();
+    if gets >= MIN_SHARED {
+        out_fallbacks(path, tree.descendants(root), src, &mut fallbacks);
+    }
     let top = assigned_numbers(root, src);
     let first = top.first().map_or(1, |p| p.line);
     push(first, "module constants".to_string(), top);
@@ -308,7 +323,88 @@ pub fn python_blocks(path: &str, text: &str, py: &PythonFile<'_>) -> Vec<ParamBl
             _ => {}
         }
     }
+    out.extend(fallbacks);
     out
+}
+
+/// The fallback defaults of each mapping a module reads with `.get("key", number)`
+/// (`_CATBOOST.get("od_wait", 20)`), one block per receiver with at least
+/// [`MIN_SHARED`] such keys. The environment (`os.environ.get`) is left out: its
+/// names are variables, not a configuration file's keys.
+fn out_fallbacks<'t>(
+    path: &str,
+    nodes: impl Iterator<Item = tree_sitter::Node<'t>>,
+    src: &[u8],
+    out: &mut Vec<ParamBlock>,
+) {
+    let mut by_receiver: BTreeMap<String, Vec<Param>> = BTreeMap::new();
+    for n in nodes {
+        if n.kind() != "call" {
+            continue;
+        }
+        let Some(f) = n.child_by_field_name("function") else {
+            continue;
+        };
+        if f.kind() != "attribute"
+            || f.child_by_field_name("attribute")
+                .and_then(|a| a.utf8_text(src).ok())
+                != Some("get")
+        {
+            continue;
+        }
+        let Some(receiver) = f
+            .child_by_field_name("object")
+            .and_then(|o| o.utf8_text(src).ok())
+        else {
+            continue;
+        };
+        if receiver.ends_with("environ") || receiver.contains('(') || receiver.contains('\n') {
+            continue;
+        }
+        let Some(args) = n.child_by_field_name("arguments") else {
+            continue;
+        };
+        let mut c = args.walk();
+        let a: Vec<tree_sitter::Node<'_>> = args.named_children(&mut c).collect();
+        let [k, v] = a.as_slice() else {
+            continue;
+        };
+        if k.kind() != "string" {
+            continue;
+        }
+        let mut kc = k.walk();
+        if k.named_children(&mut kc).any(|x| x.kind() == "interpolation") {
+            continue;
+        }
+        let name = k.utf8_text(src).unwrap_or("").trim_matches(['"', '\'']);
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let Some((text, value)) = py_number(*v, src) else {
+            continue;
+        };
+        let params = by_receiver.entry(receiver.to_string()).or_default();
+        if !params.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+            params.push(Param {
+                name: name.to_string(),
+                text,
+                value,
+                line: n.start_position().row + 1,
+            });
+        }
+    }
+    for (receiver, params) in by_receiver {
+        if params.len() >= MIN_SHARED {
+            out.push(ParamBlock {
+                path: path.to_string(),
+                line: params.first().map_or(1, |p| p.line),
+                label: format!("`{receiver}.get(…)`"),
+                config: false,
+                fallback: true,
+                params,
+            });
+        }
+    }
 }
 
 /// Whether a configuration file is one whose mappings are read for parameter
@@ -421,6 +517,7 @@ pub fn yaml_blocks(path: &str, text: &str) -> Vec<ParamBlock> {
                             format!("`{}`", route.join("."))
                         },
                         config: true,
+                        fallback: false,
                         params,
                     });
                 }
@@ -489,7 +586,13 @@ pub fn drifts(blocks: &[ParamBlock], plugins: &dyn Fn(&str, &str) -> bool) -> Ve
     for i in 0..blocks.len() {
         for j in i + 1..blocks.len() {
             let (a, b) = (&blocks[i], &blocks[j]);
-            if a.path == b.path || (a.config && b.config) {
+            // Fallback defaults are compared with configuration files only: two
+            // modules' fallbacks, or a module's constants, may differ on purpose.
+            if a.path == b.path
+                || (a.config && b.config)
+                || (a.fallback && !b.config)
+                || (b.fallback && !a.config)
+            {
                 continue;
             }
             let common: Vec<String> = a.keys().intersection(&b.keys()).cloned().collect();

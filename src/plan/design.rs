@@ -1062,8 +1062,16 @@ pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
         return drift_places(group)
             .into_iter()
             .map(|b| {
+                // A module's `.get(key, default)` fallbacks: only the defaults that
+                // disagree are its part of the drift.
+                let own_differ: Vec<String> = group
+                    .iter()
+                    .filter(|d| d.here.path == b.path && d.here.line == b.line)
+                    .flat_map(|d| d.differ.iter().map(|(n, _, _)| n.to_ascii_lowercase()))
+                    .collect();
                 let values: Vec<String> = names
                     .iter()
+                    .filter(|n| !b.fallback || own_differ.contains(&n.to_ascii_lowercase()))
                     .filter_map(|n| {
                         b.params
                             .iter()
@@ -1082,10 +1090,11 @@ pub fn evidence(p: &Patterns, t: &Task) -> Vec<String> {
                     n => format!("; agrees on {} and {} more", same[..3].join(", "), n - 3),
                 };
                 format!(
-                    "`{}:{}` {} sets {}{agree}",
+                    "`{}:{}` {} {} {}{agree}",
                     b.path,
                     b.line,
                     b.label,
+                    if b.fallback { "falls back to" } else { "sets" },
                     values.join(", ")
                 )
             })
