@@ -373,7 +373,9 @@ fn out_fallbacks<'t>(
             continue;
         }
         let mut kc = k.walk();
-        if k.named_children(&mut kc).any(|x| x.kind() == "interpolation") {
+        if k.named_children(&mut kc)
+            .any(|x| x.kind() == "interpolation")
+        {
             continue;
         }
         let name = k.utf8_text(src).unwrap_or("").trim_matches(['"', '\'']);
@@ -724,6 +726,34 @@ mod tests {
     /// configuration (and the trainer that reads it) says 200/6. The two selection
     /// configs crossed with each other's config sections are not a drift: each
     /// agrees with its own section.
+    #[test]
+    fn get_fallbacks_drift_against_the_configuration_only() {
+        let config = "training:\n  catboost:\n    iterations: 200\n    depth: 6\n    learning_rate: 0.1\n    od_wait: 50\n";
+        let mut all = yaml_blocks("config/training_config.yaml", config);
+        let trainer = "CFG = load()\nPARAMS = {\n    'iterations': CFG.get('iterations', 200),\n    'depth': CFG.get('depth', 6),\n    'learning_rate': CFG.get('learning_rate', 0.1),\n    'early_stopping_rounds': CFG.get('od_wait', 20),\n    'port': os.environ.get('PORT', 8080),\n}\n";
+        let b = blocks("cloud/windows.py", trainer);
+        assert_eq!(b.len(), 1, "{b:#?}");
+        assert!(b[0].fallback);
+        assert_eq!(b[0].label, "`CFG.get(…)`");
+        all.extend(b);
+        // Two modules' fallbacks are never compared with each other.
+        all.extend(blocks(
+            "a.py",
+            "A = opts.get('alpha', 1)\nB = opts.get('beta', 2)\nC = opts.get('gamma', 3)\n",
+        ));
+        all.extend(blocks(
+            "b.py",
+            "A = opts.get('alpha', 1)\nB = opts.get('beta', 5)\nC = opts.get('gamma', 3)\n",
+        ));
+        let d = drifts(&all, &|_, _| false);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].here.path, "cloud/windows.py");
+        assert_eq!(
+            d[0].differ,
+            [("od_wait".to_string(), "20".to_string(), "50".to_string())]
+        );
+    }
+
     #[test]
     fn the_unconfirmed_side_of_a_drift_is_the_one_to_change() {
         let config = "training:\n  catboost:\n    iterations: 200\n    depth: 6\n    learning_rate: 0.1\nselection:\n  min_volume: 10000\n  min_rows: 5000\n  max_items: 50\n  high_value:\n    min_volume: 100\n    min_rows: 5000\n    max_items: 20\n";
