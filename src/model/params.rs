@@ -207,6 +207,21 @@ fn is_data(d: tree_sitter::Node<'_>) -> bool {
 }
 
 /// A dict literal's string keys bound to numbers.
+/// A plain string key written like a name (`"od_wait"`, not an f-string or `"a b"`).
+fn key_name<'s>(k: tree_sitter::Node<'_>, src: &'s [u8]) -> Option<&'s str> {
+    if k.kind() != "string" {
+        return None;
+    }
+    let mut kc = k.walk();
+    if k.named_children(&mut kc)
+        .any(|x| x.kind() == "interpolation")
+    {
+        return None;
+    }
+    let name = k.utf8_text(src).ok()?.trim_matches(['"', '\'']);
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+}
+
 fn dict_numbers(d: tree_sitter::Node<'_>, src: &[u8]) -> Vec<Param> {
     let mut out: Vec<Param> = Vec::new();
     let mut c = d.walk();
@@ -220,19 +235,9 @@ fn dict_numbers(d: tree_sitter::Node<'_>, src: &[u8]) -> Vec<Param> {
         ) else {
             continue;
         };
-        if k.kind() != "string" {
+        let Some(name) = key_name(k, src) else {
             continue;
-        }
-        let mut kc = k.walk();
-        if k.named_children(&mut kc)
-            .any(|x| x.kind() == "interpolation")
-        {
-            continue;
-        }
-        let name = k.utf8_text(src).unwrap_or("").trim_matches(['"', '\'']);
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            continue;
-        }
+        };
         let Some((text, value)) = py_number(v, src) else {
             continue;
         };
@@ -369,19 +374,9 @@ fn out_fallbacks<'t>(
         let [k, v] = a.as_slice() else {
             continue;
         };
-        if k.kind() != "string" {
+        let Some(name) = key_name(*k, src) else {
             continue;
-        }
-        let mut kc = k.walk();
-        if k.named_children(&mut kc)
-            .any(|x| x.kind() == "interpolation")
-        {
-            continue;
-        }
-        let name = k.utf8_text(src).unwrap_or("").trim_matches(['"', '\'']);
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            continue;
-        }
+        };
         let Some((text, value)) = py_number(*v, src) else {
             continue;
         };
