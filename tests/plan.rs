@@ -43,6 +43,22 @@ fn harden() -> Command {
     Command::cargo_bin("harden").unwrap()
 }
 
+/// `harden plan --format json ROOT`, which must succeed, parsed.
+fn plan_json(root: &std::path::Path) -> serde_json::Value {
+    let out = harden()
+        .args(["plan", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn golden_markdown_plan() {
     let plan = plan_of(&fixture());
@@ -815,18 +831,7 @@ fn modules_opening_their_own_connections_become_a_design_task() {
         "import psycopg2\n\nDB_HOST = \"db.internal\"\nDB_USER = \"collector\"\nDB_PASSWORD = \"Tr0ub4dor&3x\"\n",
     )
     .unwrap();
-    let out = harden()
-        .args(["plan", "--format", "json"])
-        .arg(&repo)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = plan_json(&repo);
     let tasks = v["tasks"].as_array().unwrap();
     let pool = tasks
         .iter()
@@ -855,18 +860,7 @@ fn modules_opening_their_own_connections_become_a_design_task() {
 #[test]
 fn a_monorepo_gets_design_tasks_per_package_and_for_the_missing_health_route() {
     let root = common::fixtures().join("repos/plan-monorepo");
-    let out = harden()
-        .args(["plan", "--format", "json"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = plan_json(&root);
     let tasks = v["tasks"].as_array().unwrap();
     let task = |id: &str| {
         tasks
@@ -946,18 +940,7 @@ fn a_monorepo_gets_design_tasks_per_package_and_for_the_missing_health_route() {
 #[test]
 fn drifted_parameters_make_one_task_naming_the_place_that_disagrees() {
     let root = common::fixtures().join("repos/plan-parameter-drift");
-    let out = harden()
-        .args(["plan", "--format", "json"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = plan_json(&root);
     let tasks: Vec<&serde_json::Value> = v["tasks"]
         .as_array()
         .unwrap()
