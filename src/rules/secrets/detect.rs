@@ -566,6 +566,11 @@ pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
         if op_text == ":" && matches!(b.get(after), Some(b'/')) {
             continue;
         }
+        // `arn:aws:secretsmanager:…:secret:NAME-Ab12Cd`: a field of an AWS resource name,
+        // the reference an ECS task or IAM policy reads the secret through, not a value.
+        if inside_arn(text, m.start()) {
+            continue;
+        }
         let Some(class) = classify_name(name) else {
             continue;
         };
@@ -594,6 +599,16 @@ pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
     }
     out.extend(fallback_defaults(text, &out));
     out
+}
+
+/// Whether the name that starts at `at` is a field of an Amazon Resource Name
+/// (`arn:aws:secretsmanager:eu-west-2:123456789012:secret:db-pass-AbCdEf`,
+/// `arn:aws:ssm:…:parameter/api_token`): the word that holds it starts with `arn:`.
+fn inside_arn(text: &str, at: usize) -> bool {
+    let word_start = text[..at]
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '=' | ','))
+        .map_or(0, |i| i + 1);
+    at > word_start && text[word_start..at].starts_with("arn:")
 }
 
 /// Literal defaults of secret-named environment variables:
