@@ -44,7 +44,11 @@ Reported:
 - `cert_reqs` / `ssl_cert_reqs` set to `CERT_NONE` / `"none"`;
 - `session.verify = False`, `ctx.check_hostname = False`,
   `ctx.verify_mode = ssl.CERT_NONE` (both on one context are one finding, the
-  second line related);
+  second line related); `check_hostname = False` alone on a context that trusts only
+  a CA the code names itself (`create_default_context(cafile=…)`, an `SSLContext`
+  given `load_verify_locations` and no `load_default_certs`: a node's self-signed
+  certificate) is medium, since only what that CA signs passes. After
+  `create_default_context()` every public CA is trusted too, so it stays high;
 - `ssl._create_unverified_context()` and assigning it to
   `ssl._create_default_https_context`;
 - `urllib3.disable_warnings()` alone, at info: it hides the warning that
@@ -249,12 +253,26 @@ impl Rule for TlsVerifyDisabled {
                 .iter()
                 .map(|&j| cx.locate(context_lines[j].1.byte_range(), context_lines[j].2))
                 .collect();
-            for j in related {
+            let hostname_only = std::iter::once(i)
+                .chain(related.iter().copied())
+                .all(|j| m.text(context_lines[j].1).contains("check_hostname"));
+            for &j in &related {
                 done[j] = true;
             }
-            let f = out.report(node.byte_range(), *msg);
+            let private_ca = hostname_only && trusts_own_ca(text, object);
+            let f = out.report(
+                node.byte_range(),
+                if private_ca {
+                    "`check_hostname = False` on a context that trusts only its own CA: any certificate that CA signs is accepted for this host"
+                } else {
+                    *msg
+                },
+            );
             f.related = rel;
-            f.severity = sev;
+            // Verification still runs against only a CA the code names itself (a
+            // node's self-signed certificate): only what that CA signs gets through. A
+            // real weakness, not an open door (docs/severity.md).
+            f.severity = if private_ca { Severity::Medium } else { sev };
             reported += 1;
         }
         if reported > 0 {
@@ -286,8 +304,35 @@ impl Rule for TlsVerifyDisabled {
     }
 }
 
-/// The call's URL (first positional argument or `url=`) is a literal `http://…`:
-/// there is no TLS to verify, so `verify=False` changes nothing.
+/// Whether the context named `object` trusts only CAs the code names itself, not the
+/// system's: `object = ssl.create_default_context(cafile=…)` (also `cadata=`, `capath=`:
+/// given one, the default CAs are not loaded), or `object = ssl.SSLContext(…)` that never
+/// calls `load_default_certs()`. `create_default_context()` followed by
+/// `load_verify_locations(…)` trusts every public CA as well: any public certificate for
+/// any host passes once the hostname is not checked.
+fn trusts_own_ca(text: &str, object: &str) -> bool {
+    if object.is_empty() {
+        return false;
+    }
+    let Some(created) = text.lines().map(str::trim_start).find(|line| {
+        line.strip_prefix(object)
+            .map(str::trim_start)
+            .is_some_and(|rest| rest.starts_with('=') && !rest.starts_with("=="))
+    }) else {
+        return false;
+    };
+    if created.contains("create_default_context(") {
+        ["cafile=", "cadata=", "capath="]
+            .iter()
+            .any(|k| created.contains(k))
+    } else if created.contains("SSLContext(") {
+        text.contains(&format!("{object}.load_verify_locations("))
+            && !text.contains(&format!("{object}.load_default_certs("))
+    } else {
+        false
+    }
+}
+
 impl TlsVerifyDisabled {
     /// A high finding inside a plugin hook that only a maintainer script drives
     /// (searxng's engines' `fetch_traits`, run by the data-update script) is a
@@ -324,6 +369,8 @@ impl TlsVerifyDisabled {
     }
 }
 
+/// The call's URL (first positional argument or `url=`) is a literal `http://…`:
+/// there is no TLS to verify, so `verify=False` changes nothing.
 fn plain_http_url(args: Node<'_>, m: &Module<'_>) -> bool {
     let url = util::named_children(args)
         .into_iter()
