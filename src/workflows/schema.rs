@@ -304,8 +304,9 @@ pub fn validate(root: &YamlNode, kind: Kind) -> Vec<Violation> {
 /// repositories run workflows with `strategy:` and no `matrix` (only `fail-fast`),
 /// with `needs: []`, with an empty event filter (`on.push.tags:` with no value: no
 /// filter) or an empty reusable-workflow secret declaration (`secrets: {TOKEN: }`,
-/// which GitHub's own workflow parser allows), and local actions with no
-/// `description` (of the action or of an input).
+/// which GitHub's own workflow parser allows), local actions with no `description`
+/// (of the action or of an input), extra keys on an action's root or inputs, and an
+/// input's boolean or number `default`.
 fn github_accepts(kind: Kind, v: &Violation) -> bool {
     match kind {
         Kind::Workflow => {
@@ -314,8 +315,19 @@ fn github_accepts(kind: Kind, v: &Violation) -> bool {
                 || (v.message.starts_with("null must be") && empty_value_allowed(&v.path))
         }
         Kind::Action => {
-            v.message == "`description` is required here"
-                && (v.path.is_empty() || v.path.starts_with("inputs."))
+            let input = v.path.strip_prefix("inputs.");
+            let extra_key = v.message.ends_with("is not a key GitHub accepts here");
+            (v.message == "`description` is required here"
+                && (v.path.is_empty() || input.is_some()))
+                // The runner's action manifest (actions/runner `action_yaml.json`) takes
+                // the action's root and each input as loose mappings: any other key
+                // (`type: boolean` on an input) is ignored, not refused.
+                || (extra_key && (v.path.is_empty() || input.is_some_and(|i| !i.contains('.'))))
+                // A boolean or number default is read as its string (`default: false`).
+                || (input.is_some_and(|i| i.ends_with(".default"))
+                    && v.message.split(' ').next().is_some_and(|value| {
+                        matches!(value, "true" | "false") || value.parse::<f64>().is_ok()
+                    }))
         }
     }
 }
