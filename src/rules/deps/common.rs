@@ -125,17 +125,17 @@ pub fn declared_names(path: &str, text: &str) -> Vec<String> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let mut out: Vec<String> = Vec::new();
     if req_kind(path).is_some() {
-        out.extend(
-            requirements::parse_requirements(text)
-                .requirements()
-                .map(|r| r.name.clone()),
-        );
+        for r in requirements::parse_requirements(text).requirements() {
+            out.push(r.name.clone());
+            out.extend(r.extras.iter().map(|e| normalize_name(e)));
+        }
     } else if name == "pyproject.toml" {
-        out.extend(
-            requirements::parse_pyproject(text)
-                .into_iter()
-                .map(|r| r.name),
-        );
+        // An extra is named after what it installs, most of the time (`celery[redis]`,
+        // `flagsmith-common[flagsmith-schemas]`): its name counts as declared too.
+        for r in requirements::parse_pyproject(text) {
+            out.extend(r.extras.iter().map(|e| normalize_name(e)));
+            out.push(r.name);
+        }
         // Poetry-style and other tables we do not model: any quoted requirement string.
         out.extend(
             QUOTED_REQ

@@ -231,6 +231,14 @@ const MODULE_DISTS: &[(&str, &[&str])] = &[
     // Round 9 (a Django bastion host): DRF add-ons and a RADIUS backend whose import
     // names share nothing with their distributions, and the Alibaba Cloud SDK's core.
     ("rest_framework_bulk", &["djangorestframework-bulk"]),
+    (
+        "rest_framework_dataclasses",
+        &["djangorestframework-dataclasses"],
+    ),
+    (
+        "analytics",
+        &["segment-analytics-python", "analytics-python"],
+    ),
     ("rest_framework_nested", &["drf-nested-routers"]),
     ("radiusauth", &["django-radius"]),
     ("Tea", &["alibabacloud-tea"]),
