@@ -612,6 +612,34 @@ impl Facts {
     pub fn compose(&mut self, file: &SourceFile, yaml: &YamlFile) {
         for doc in &yaml.documents {
             let Some(root) = &doc.root else { continue };
+            // `extends: {file: other.yml}`: this file brings up services defined there.
+            for pair in root
+                .get("services")
+                .and_then(|s| s.as_map())
+                .unwrap_or_default()
+            {
+                let Some(other) = pair
+                    .value
+                    .get("extends")
+                    .and_then(|e| e.get("file"))
+                    .filter(|f| f.as_str().is_some())
+                else {
+                    continue;
+                };
+                let Some(to) = other.as_str().and_then(|f| join(dir_of(&file.path), f)) else {
+                    continue;
+                };
+                self.references.push(Reference {
+                    from: file.path.to_string(),
+                    line: file.lines.line_of(other.span.start) + 1,
+                    to,
+                    kind: RefKind::UsesCompose,
+                    source: Source::Compose,
+                    target: None,
+                    check_only: false,
+                    compose_up: None,
+                });
+            }
             for s in containers::services_of(file, root) {
                 if let Some(b) = &s.build {
                     self.kept.named_contexts.extend(

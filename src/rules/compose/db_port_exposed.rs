@@ -185,9 +185,11 @@ impl Rule for DbPortExposed {
         &META
     }
 
-    /// A stack started by hand publishes its database for host-side tools: low.
+    /// A stack started by hand publishes its database for host-side tools: low; a
+    /// sample compose file nobody is shown starting: medium.
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
         crate::rules::compose::lower_on_hand_run_stacks(repo, own, |_| true);
+        crate::rules::compose::lower_on_undocumented_variants(repo, own);
     }
 
     fn settles(&self) -> bool {

@@ -449,6 +449,63 @@ pub(crate) fn lower_on_hand_run_stacks(
     }
 }
 
+/// The names `docker compose` reads without `-f`: a project's default stack.
+const DEFAULT_COMPOSE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// Whether `path` is an alternative compose file nobody is shown starting: not a
+/// default name, no name saying production, and nothing in the repository (docs,
+/// scripts, Makefiles, workflows, other configuration) uses or names it, except other
+/// such files that `extends` it; and the repository has a compose file that is none of
+/// these (the stack it does document). A sample variant (a high-availability database
+/// layout copied from a vendor), not the deployment the project documents.
+pub(crate) fn is_undocumented_variant(model: &crate::model::Repository, path: &str) -> bool {
+    fn unstarted(model: &crate::model::Repository, path: &str, depth: usize) -> bool {
+        let name = crate::model::paths::file_name(path).to_ascii_lowercase();
+        if depth > 4 || DEFAULT_COMPOSE_NAMES.contains(&name.as_str()) || name.contains("prod") {
+            return false;
+        }
+        model.references_to(path).all(|r| {
+            r.source == crate::model::Source::Compose
+                && r.from != path
+                && unstarted(model, &r.from, depth + 1)
+        })
+    }
+    unstarted(model, path, 0)
+        && model
+            .services()
+            .iter()
+            .any(|s| s.file != path && !unstarted(model, &s.file, 0))
+}
+
+/// Lowers high findings in an undocumented alternative compose file
+/// ([`is_undocumented_variant`]) to medium: a default password in a sample stack nobody
+/// is told to run is a weakness to fix before anyone does, not a release blocker, and
+/// it cannot rank above the same default in the stack the project does document.
+pub(crate) fn lower_on_undocumented_variants(
+    repo: &crate::rules::RepoCx<'_>,
+    own: &mut [crate::finding::Finding],
+) {
+    let mut verdicts: std::collections::BTreeMap<String, bool> = Default::default();
+    for f in own.iter_mut().filter(|f| f.severity >= Severity::High) {
+        let variant = *verdicts
+            .entry(f.path.to_string())
+            .or_insert_with(|| is_undocumented_variant(repo.model, &f.path));
+        if variant {
+            f.severity = Severity::Medium;
+            f.message = format!(
+                "{} (medium: an alternative compose file that nothing in the repository starts or names, a sample rather than the documented deployment)",
+                f.message
+            )
+            .into();
+        }
+    }
+}
+
 /// One finding per compose file and severity for rules that report services one by one
 /// ("service `db` has no healthcheck"): the first service carries the finding, naming
 /// every service, and the others are related locations, so eight variant compose files

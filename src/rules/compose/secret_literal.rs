@@ -48,8 +48,8 @@ High is for a generated key or token, and for a weak or default password of a
 database, cache or broker that publishes its port on all host interfaces, in a
 production compose file. Medium (docs/severity.md) for
 defaults rather than leaks: placeholders (`changeme`, `example`, `xxx`, `<password>`,
-`your-token-here`: they ship, and a database started with `changeme` accepts
-`changeme`), `${VAR:-default}` fallbacks, and, in services that publish no port, weak
+`your-token-here`, a value whose line comment says to change or replace it: they
+ship, and a database started with `changeme` accepts `changeme`), `${VAR:-default}` fallbacks, and, in services that publish no port, weak
 well-known values (`rabbitmq`, `admin123`), a password equal to its user name
 (`MINIO_ACCESS_KEY` / `MINIO_SECRET_KEY` both `minio`), and human-chosen literals in services that publish no port (only the
 compose network reaches them; a generated key or token stays high, it works wherever it
@@ -336,6 +336,7 @@ impl Rule for SecretLiteral {
         crate::rules::compose::lower_on_hand_run_stacks(repo, own, |f| {
             f.message.ends_with(DEFAULT_CREDENTIAL_NOTE)
         });
+        crate::rules::compose::lower_on_undocumented_variants(repo, own);
     }
 
     fn settles(&self) -> bool {
@@ -399,7 +400,7 @@ impl Rule for SecretLiteral {
                     if !seen.insert(host.clone()) || is_disabling_sentinel(lit) {
                         continue;
                     }
-                    let placeholder = is_placeholder(lit);
+                    let placeholder = is_placeholder(lit) || comment_says_change(cx, &host);
                     let where_ = if which == 0 {
                         "environment"
                     } else {
@@ -508,6 +509,19 @@ impl Rule for SecretLiteral {
             }
         }
     }
+}
+
+/// Whether the comment that ends the value's line tells the reader to replace it
+/// (`DJANGO_SECRET_KEY: secret # Change this in production`): the file itself marks
+/// the value a placeholder, like `changeme`.
+fn comment_says_change(cx: &FileCx<'_>, value: &std::ops::Range<usize>) -> bool {
+    let text = cx.file.text.as_str();
+    let rest = text.get(value.end..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("");
+    line.split_once(" #").is_some_and(|(_, comment)| {
+        let comment = comment.to_ascii_lowercase();
+        ["change", "replace"].iter().any(|w| comment.contains(w))
+    })
 }
 
 /// How the messages of default credentials end: they are high only because the
