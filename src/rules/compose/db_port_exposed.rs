@@ -41,6 +41,11 @@ the database on the published port, not a deployment; a deployment is left runni
 (`up -d`) and restarts its services. `compose/secret-literal` lowers a published
 database's password the same way.
 
+An alternative compose file that nothing in the repository starts or names (not a
+default name, no `prod` in it, reached at most through another such file's `extends:`),
+in a repository whose documented stack is another file, is a sample (a vendor's
+high-availability layout copied in): medium, not a release blocker.
+
 ## Example
 ```yaml
 services:

@@ -61,7 +61,10 @@ application's port: medium. Files for development or CI (`docker-compose.dev.yml
 `compose.override.yml`, `.devcontainer/`, `.ci/`, a compose file that runs a dev server
 or mounts its own build context — unless the service restarts `always` and mounts it
 read-only, a deployment run from a checkout — a local observability stack) are reported at low;
-in examples and demos, placeholders and defaults are not reported at all. Values
+in examples and demos, placeholders and defaults are not reported at all. An
+alternative compose file that nothing in the repository starts or names (not a default
+name, no `prod` in it, reached at most through another such file's `extends:`) while a
+documented stack exists is a sample: what would be high there is medium. Values
 that switch the feature off (`API_KEY=${API_KEY:-invalid}`, `disabled`) are not
 credentials and are not reported. The snippet is redacted.
 
