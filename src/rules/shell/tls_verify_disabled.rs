@@ -40,7 +40,9 @@ network (a one-label name, a compose network alias with `_`, a Kubernetes `*.svc
 name) that serves a self-signed certificate is low: reaching it takes a foothold on
 that network first. Nor is a reachability probe (`until curl -sk "$HOST"
 >/dev/null; do sleep 1; done`): its output is thrown away and it sends no data,
-header or credential, so a spoofed server learns and changes nothing. In a CI-only file (a workflow `run:` step,
+header or credential, so a spoofed server learns and changes nothing; the same holds
+for a health-check script (`healthcheck.sh`) whose `curl --insecure --fail` sends
+nothing and only reports an exit status. In a CI-only file (a workflow `run:` step,
 `.github/scripts/`) it is low: the runner is throwaway and what it fetches there
 does not ship as such.
 
@@ -127,6 +129,13 @@ impl Rule for TlsVerifyDisabled {
     }
 
     fn check_shell(&self, script: &ShellScript, cx: &FileCx<'_>, out: &mut Sink<'_>) {
+        // A container health-check script: its verdict is the exit status.
+        let health_script = {
+            let name = crate::model::paths::file_name(&cx.file.path).to_ascii_lowercase();
+            ["healthcheck", "health-check", "health_check"]
+                .iter()
+                .any(|w| name.contains(w))
+        };
         let text = script.text();
         let cheap = [
             "curl",
@@ -163,7 +172,7 @@ impl Rule for TlsVerifyDisabled {
                     .any(|v| v.starts_with("localhost") || v.starts_with("127.0.0.1"));
             let mut hit: Option<(usize, String)> = None;
             match cmd.name.as_str() {
-                "curl" if !is_reachability_probe(script, cmd, &values) => {
+                "curl" if !is_reachability_probe(script, cmd, &values, health_script) => {
                     for (i, v) in values.iter().enumerate() {
                         let Some(v) = v else { continue };
                         if v == "--insecure"
@@ -334,12 +343,15 @@ fn is_container_network_host(host: &str) -> bool {
 }
 
 /// `curl -sk "$HOST" >/dev/null` in a wait loop, `curl -k -o /dev/null -w
-/// '%{http_code}'`: the body is thrown away and nothing is sent (no data, header,
-/// credentials or upload), so a spoofed server learns and changes nothing.
+/// '%{http_code}'`, or a health-check script's `curl -k --fail …/alive` (the verdict
+/// is the exit status): the body is thrown away or unused and nothing is sent (no
+/// data, header, credentials or upload), so a spoofed server learns and changes
+/// nothing.
 fn is_reachability_probe(
     script: &ShellScript,
     cmd: &crate::parse::shell::SimpleCommand<'_>,
     values: &[Option<String>],
+    health_script: bool,
 ) -> bool {
     let to_null = |r: &str| {
         let r = r.replace(' ', "");
@@ -386,7 +398,7 @@ fn is_reachability_probe(
                         && v.chars().any(|c| "dFTuHbE".contains(c)))
             })
         });
-    discards_stdout && !sends
+    (discards_stdout || health_script) && !sends
 }
 
 fn env_switch(assignment: &str) -> Option<&str> {
