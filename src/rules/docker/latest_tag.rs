@@ -31,8 +31,11 @@ references whose value is only known at build time (`ARG BASE` without a
 default) or when the file is rendered (`FROM {{ base_image }} AS base` in a
 Jinja2 or Go template of a Dockerfile, whose `base` is then a stage), and a stage
 that is only its `FROM` and that no later stage builds on or copies from (left over:
-BuildKit never pulls it for the final image). A tag that is set but not pinned by digest is the separate, info-level
-rule `docker/unpinned-digest`.
+BuildKit never pulls it for the final image). Nor is the project's own image: a
+`FROM` of an image that another of the repository's Dockerfiles builds (a compose
+service with `image:` beside `build:`, a workflow's `docker build -t`, build-push-action
+tags) is the same checkout's output, rebuilt with it. A tag that is set but not pinned
+by digest is the separate, info-level rule `docker/unpinned-digest`.
 
 ## Example
 ```dockerfile
@@ -190,6 +193,21 @@ fn from_named_context(model: &crate::model::Repository, f: &Finding) -> bool {
         .any(|s| model.is_named_context(&f.path, &s.from))
 }
 
+/// Whether the finding sits at a `FROM` of an image the repository builds from another
+/// of its Dockerfiles.
+fn from_own_image(model: &crate::model::Repository, f: &Finding) -> bool {
+    let Some(image) = model.image(&f.path) else {
+        return false;
+    };
+    let Some(stage) = image.stages.iter().find(|s| s.line == f.region.start.line) else {
+        return false;
+    };
+    let from = stage.from_resolved.as_deref().unwrap_or(&stage.from);
+    model
+        .published_image(from)
+        .is_some_and(|b| b.image.dockerfile != f.path)
+}
+
 impl Rule for LatestTag {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -199,9 +217,12 @@ impl Rule for LatestTag {
         true
     }
 
-    /// Drops a `FROM name` that is a named build context of this Dockerfile.
+    /// Drops a `FROM name` that is a named build context of this Dockerfile, and one
+    /// whose image the repository builds itself from another Dockerfile (a compose
+    /// service's `image:` beside its `build:`, a workflow's tags): the project's own
+    /// image, built from the same checkout, not a moving upstream.
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
-        own.retain(|f| !from_named_context(repo.model, f));
+        own.retain(|f| !from_named_context(repo.model, f) && !from_own_image(repo.model, f));
     }
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
@@ -248,16 +269,7 @@ impl Rule for UnpinnedDigest {
             if from_named_context(model, f) {
                 return false;
             }
-            let Some(image) = model.image(&f.path) else {
-                return true;
-            };
-            let Some(stage) = image.stages.iter().find(|s| s.line == f.region.start.line) else {
-                return true;
-            };
-            let from = stage.from_resolved.as_deref().unwrap_or(&stage.from);
-            model
-                .published_image(from)
-                .is_none_or(|b| b.image.dockerfile == f.path)
+            !from_own_image(model, f)
         });
     }
 
