@@ -30,6 +30,7 @@ pub mod config;
 pub mod deps;
 pub mod docker;
 pub mod docs;
+pub mod grouping;
 pub mod k8s;
 pub mod python;
 pub mod repo;

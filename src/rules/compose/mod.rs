@@ -509,75 +509,22 @@ pub(crate) fn lower_on_undocumented_variants(
 /// One finding per compose file and severity for rules that report services one by one
 /// ("service `db` has no healthcheck"): the first service carries the finding, naming
 /// every service, and the others are related locations, so eight variant compose files
-/// of one project read as eight findings, not forty (one problem, one finding). Fixes
-/// are merged when every grouped finding has one of the same safety.
+/// of one project read as eight findings, not forty (one problem, one finding).
 pub(crate) fn group_services_per_file(
     repo: &crate::rules::RepoCx<'_>,
     own: &mut Vec<crate::finding::Finding>,
     summary: impl Fn(usize, &str) -> String,
 ) {
-    use crate::finding::{Finding, Related};
-    let mut groups: Vec<Vec<Finding>> = Vec::new();
-    for f in own.drain(..) {
-        match groups
-            .iter_mut()
-            .find(|g| g[0].path == f.path && g[0].severity == f.severity)
-        {
-            Some(g) => g.push(f),
-            None => groups.push(vec![f]),
-        }
-    }
-    for mut group in groups {
-        group.sort_by_key(|f| f.span.start);
-        for f in &mut group {
-            f.grouped = true;
-        }
-        if group.len() == 1 {
-            own.extend(group);
-            continue;
-        }
-        // The model knows which service each finding sits on (its key's line).
-        let names: Vec<String> = group
-            .iter()
-            .filter_map(|f| repo.model.service_at(&f.path, f.region.start.line))
-            .map(|svc| format!("`{}`", svc.name))
-            .collect();
-        let shown = if names.len() > 6 {
-            format!("{} and {} more", names[..6].join(", "), names.len() - 6)
-        } else {
-            names.join(", ")
-        };
-        let fixes: Vec<_> = group.iter().filter_map(|f| f.fix.clone()).collect();
-        let merged_fix = (fixes.len() == group.len()
-            && fixes
-                .iter()
-                .all(|x| x.safety == fixes[0].safety && x.target.is_none()))
-        .then(|| {
-            let mut fix = fixes[0].clone();
-            fix.edits = fixes.iter().flat_map(|x| x.edits.clone()).collect();
-            fix.edits.sort_by_key(|e| e.range.start);
-            fix
-        });
-        let group_len = group.len();
-        let mut iter = group.into_iter();
-        let Some(mut first) = iter.next() else {
-            continue;
-        };
-        first.message = summary(group_len, &shown).into();
-        for other in iter {
-            first.related.push(Related {
-                path: other.path.clone(),
-                span: other.span.clone(),
-                region: other.region,
-                message: other.message.to_string(),
-            });
-        }
-        if merged_fix.is_some() {
-            first.fix = merged_fix;
-        }
-        own.push(first);
-    }
-    own.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
+    // The model knows which service each finding sits on (its key's line).
+    crate::rules::grouping::group_per_file(
+        own,
+        |f| {
+            repo.model
+                .service_at(&f.path, f.region.start.line)
+                .map(|svc| format!("`{}`", svc.name))
+        },
+        summary,
+    );
 }
 
 #[cfg(test)]
