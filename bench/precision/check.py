@@ -11,7 +11,8 @@ repository's pinned commit (corpus.toml). Prints:
 
   - judged-FALSE findings still reported;
   - judged-real findings (TRUE or WRONG-SEVERITY) no longer reported at that place: recall
-    lost, unless the rule now reports it elsewhere (listed as "moved?" to be looked at);
+    lost, unless the rule now reports it elsewhere (listed as "moved?" to be looked at) or
+    names it as a related location of a grouped finding;
   - findings whose place was judged at another severity (re-judge them: the verdict was about
     the old severity);
   - per rule: the current finding count, judged sample size, TRUE/judged and
@@ -132,6 +133,9 @@ def main():
     # sheet cannot tell them apart, so one verdict applies to all of them).
     current = defaultdict(list)
     rule_paths = set()  # (repo, rule, path): where a moved finding may be
+    # (repo, rule, path, line) of related locations: a place grouped into another
+    # finding of the same rule (one problem, one finding) is still reported there.
+    related_places = set()
     stratum_count = defaultdict(int)
     for repo, findings in scans.items():
         for x in findings:
@@ -139,6 +143,9 @@ def main():
             current[key].append(x["severity"])
             rule_paths.add((repo, x["rule"], x["path"]))
             stratum_count[(x["rule"], x["severity"])] += 1
+            for rel in x.get("related") or []:
+                if rel.get("path") and rel.get("line"):
+                    related_places.add((repo, x["rule"], rel["path"], str(rel["line"])))
 
     # Verdicts that apply to the current findings, per stratum.
     stratum_verdicts = defaultdict(lambda: defaultdict(int))
@@ -158,7 +165,7 @@ def main():
 
     lost, moved = [], []
     for key, rows in sorted(by_place.items()):
-        if key in current:
+        if key in current or key in related_places:
             continue
         for row in rows.values():
             if row["verdict"] in REAL:
