@@ -43,6 +43,17 @@ fn template_injection_adds_to_existing_env() {
     assert!(out.contains("run: echo \"${PULL_REQUEST_TITLE}\""), "{out}");
 }
 
+/// Two `inputs.*` expansions in one step are one grouped finding; their two `env:`
+/// insertions at one place would make a broken file, so the grouped finding keeps the
+/// first expansion's fix and stays valid YAML with one `env:`.
+#[test]
+fn template_injection_grouped_inputs_keep_one_valid_fix() {
+    let src = "on:\n  workflow_dispatch:\n    inputs:\n      title:\n        type: string\n      body:\n        type: string\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ inputs.title }} ${{ inputs.body }}\"\n";
+    let out = apply_first_fix(src, "actions/template-injection").unwrap();
+    assert_eq!(out.matches("env:").count(), 1, "{out}");
+    assert!(out.contains("INPUTS_TITLE: ${{ inputs.title }}"), "{out}");
+}
+
 #[test]
 fn template_injection_no_fix_inside_single_quotes() {
     let src = "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo '${{ github.event.pull_request.title }}'\n";

@@ -6,7 +6,8 @@ use crate::finding::{Finding, Related};
 /// every place (`name_of`, shown six at most), and the others are related locations,
 /// so one habit repeated twenty times in a file reads as one problem to fix there
 /// (one problem, one finding). Fixes are merged when every grouped finding has one of
-/// the same safety. `summary(count, names)` writes the grouped message.
+/// the same safety and their edits touch separate places. `summary(count, names)`
+/// writes the grouped message.
 pub(crate) fn group_per_file(
     own: &mut Vec<Finding>,
     name_of: impl Fn(&Finding) -> Option<String>,
@@ -31,7 +32,12 @@ pub(crate) fn group_per_file(
             own.extend(group);
             continue;
         }
-        let names: Vec<String> = group.iter().filter_map(&name_of).collect();
+        let mut names: Vec<String> = Vec::new();
+        for name in group.iter().filter_map(&name_of) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         let shown = if names.len() > 6 {
             format!("{} and {} more", names[..6].join(", "), names.len() - 6)
         } else {
@@ -45,8 +51,16 @@ pub(crate) fn group_per_file(
         .then(|| {
             let mut fix = fixes[0].clone();
             fix.edits = fixes.iter().flat_map(|x| x.edits.clone()).collect();
-            fix.edits.sort_by_key(|e| e.range.start);
+            fix.edits.sort_by_key(|e| (e.range.start, e.range.end));
             fix
+        })
+        // Two edits at one place (two `env:` blocks inserted into one step) or
+        // overlapping would make one broken file: then the first place keeps its own
+        // fix, and the next run fixes the next place.
+        .filter(|fix| {
+            fix.edits
+                .windows(2)
+                .all(|w| w[0].range.end <= w[1].range.start && w[0].range.start != w[1].range.start)
         });
         let group_len = group.len();
         let mut iter = group.into_iter();

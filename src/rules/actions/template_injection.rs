@@ -40,7 +40,8 @@ branch and commit are a writer's (the habit is still worth fixing; it becomes
 critical the day the upstream workflow gains a `pull_request` trigger).
 `inputs.*` of string type (workflow_dispatch, workflow_call, composite action
 inputs) are reported at low: whoever sets them can usually run code anyway, but
-the same habit turns into an injection when the input comes from an event.
+the same habit turns into an injection when the input comes from an event. They are
+one finding per file (the first expansion, the others related): one habit, one fix.
 Boolean, number, choice and environment inputs are not reported. An event field
 that none of the workflow's triggers carry (`github.event.workflow_run.*` in a
 workflow whose `workflow_run:` trigger is commented out, `github.event.issue.*`
@@ -315,6 +316,32 @@ fn settle_after_own_pipelines(
             f.severity = Severity::Low;
         }
     }
+}
+
+/// The low `inputs.*` expansions of one file are one habit with one fix (pass the inputs
+/// through `env:`): one finding per file, the other places related (one problem, one
+/// finding). Expansions graded higher (an outsider's value reaching a caller) stay one
+/// finding each.
+fn group_input_habits(own: &mut Vec<crate::finding::Finding>) {
+    let is_habit = |f: &crate::finding::Finding| {
+        f.severity == Severity::Low && f.message.starts_with("`${{ inputs.")
+    };
+    let (mut habits, rest): (Vec<_>, Vec<_>) = own.drain(..).partition(|f| is_habit(f));
+    crate::rules::grouping::group_per_file(
+        &mut habits,
+        |f| {
+            let expr = f.message.strip_prefix("`${{ ")?.split(" }}`").next()?;
+            Some(format!("`{expr}`"))
+        },
+        |n, names| {
+            format!(
+                "{n} `inputs.*` expansions are pasted into scripts of this file before they run ({names}): whoever calls the workflow or action, or dispatches it, controls that code; pass each via `env:` and quote it"
+            )
+        },
+    );
+    own.extend(rest);
+    own.extend(habits);
+    own.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
 }
 
 /// Severity and who-controls-it for an origin under an exposure.
@@ -670,6 +697,7 @@ impl Rule for TemplateInjection {
 
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<crate::finding::Finding>) {
         settle_after_own_pipelines(repo.workflows, own);
+        group_input_habits(own);
     }
 
     fn check_action(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
