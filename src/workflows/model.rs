@@ -125,6 +125,8 @@ pub struct JobFacts {
     pub calls: Option<String>,
     /// It downloads an artifact of the run (`actions/download-artifact`).
     pub downloads: bool,
+    /// Its token is set explicitly: `permissions:` on the job or at the workflow's top.
+    pub declares_permissions: bool,
 }
 
 /// A step that runs a local action (`uses: ./.github/actions/x`).
@@ -549,6 +551,8 @@ pub fn extract(yaml: &YamlFile, file: &SourceFile, action: bool) -> FileFacts {
                     .get("uses")
                     .and_then(|u| u.as_str())
                     .and_then(wf::local_path);
+                jf.declares_permissions =
+                    job.value.get("permissions").is_some() || root.get("permissions").is_some();
                 facts.jobs.push(jf);
             }
         }

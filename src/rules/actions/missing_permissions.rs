@@ -3,7 +3,7 @@
 
 use crate::finding::{Fix, Severity};
 use crate::parse::yaml::YamlFile;
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 use crate::workflows::wf;
 
 /// See [`META`].
@@ -58,13 +58,81 @@ one finding per job where harden reports the workflow once with each job as a
 related location. A workflow that only runs as a reusable workflow
 (`on: workflow_call`) is not reported, including its jobs that call another
 reusable workflow: its token has what the caller grants, and the caller is where
-`permissions:` belongs (zizmor reports such nested calls).
+`permissions:` belongs (zizmor reports such nested calls). A caller's job that only
+calls a local reusable workflow whose every job sets its own `permissions:` is not
+counted: the called jobs run with what they declare.
 "#,
 };
+
+/// The jobs of `file` that only call a local reusable workflow whose every job sets its
+/// own `permissions:`: the called jobs run with what they declare (a caller's default
+/// cannot widen it), so the caller's missing block reaches nothing there.
+fn calls_into_declared(model: &crate::workflows::model::WorkflowModel, file: &str) -> Vec<String> {
+    let Some(facts) = model.files().find(|f| f.path == file) else {
+        return Vec::new();
+    };
+    facts
+        .jobs
+        .iter()
+        .filter(|j| {
+            j.calls.as_deref().is_some_and(|target| {
+                model.resolve(target).is_some_and(|callee| {
+                    !callee.jobs.is_empty() && callee.jobs.iter().all(|cj| cj.declares_permissions)
+                })
+            })
+        })
+        .map(|j| j.id.clone())
+        .collect()
+}
+
+/// The job id a related location names (`job `x` runs with the default token`).
+fn related_job(message: &str) -> Option<&str> {
+    message.strip_prefix("job `")?.split('`').next()
+}
+
+/// The message for a workflow whose jobs `bare` run with the default token.
+fn message_for(bare: &[&str]) -> String {
+    let shown = if bare.len() > 4 {
+        format!("{} and {} more", bare[..4].join(", "), bare.len() - 4)
+    } else {
+        bare.join(", ")
+    };
+    format!(
+        "no `permissions:` at the top or in job(s) {shown}: the GITHUB_TOKEN gets the repository default, often read/write on everything"
+    )
+}
 
 impl Rule for MissingPermissions {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+
+    /// Drops the jobs that only call reusable workflows whose jobs declare their own
+    /// permissions; a finding left with no job is dropped.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<crate::finding::Finding>) {
+        own.retain_mut(|f| {
+            let covered = calls_into_declared(repo.workflows, &f.path);
+            if covered.is_empty() {
+                return true;
+            }
+            f.related.retain(|r| {
+                related_job(&r.message).is_none_or(|j| !covered.iter().any(|c| c == j))
+            });
+            let bare: Vec<&str> = f
+                .related
+                .iter()
+                .filter_map(|r| related_job(&r.message))
+                .collect();
+            if bare.is_empty() {
+                return false;
+            }
+            f.message = message_for(&bare).into();
+            true
+        });
     }
 
     fn check_workflow(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
@@ -92,14 +160,7 @@ impl Rule for MissingPermissions {
                 .pair("on")
                 .or_else(|| root.pair("true"))
                 .map_or(jobs.key_span.clone(), |p| p.key_span.clone());
-            let shown = if bare.len() > 4 {
-                format!("{} and {} more", bare[..4].join(", "), bare.len() - 4)
-            } else {
-                bare.join(", ")
-            };
-            let message = format!(
-                "no `permissions:` at the top or in job(s) {shown}: the GITHUB_TOKEN gets the repository default, often read/write on everything"
-            );
+            let message = message_for(&bare);
             // Insert a read-only default before `jobs:` when it starts a line.
             let line_start = text[..jobs.key_span.start].rfind('\n').map_or(0, |i| i + 1);
             let edit = if line_start == jobs.key_span.start {
