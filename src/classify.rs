@@ -7,8 +7,9 @@ use serde::Serialize;
 /// fix, SBOM) shares about what exists, read or not.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct InventoryEntry {
-    /// Path relative to the root, forward slashes.
-    pub path: String,
+    /// Path relative to the root, forward slashes; shared with the file's findings
+    /// and the repository model (a large tree's paths were copied in each).
+    pub path: crate::finding::FilePath,
     /// Kind by name (`None` for files no rule reads).
     pub kind: Option<FileKind>,
 }

@@ -548,7 +548,7 @@ mod tests {
         let mut v: Vec<InventoryEntry> = paths
             .iter()
             .map(|p| InventoryEntry {
-                path: p.to_string(),
+                path: (*p).into(),
                 kind: match classify_name(p) {
                     NameClass::Known(k) => Some(k),
                     _ => None,

@@ -188,7 +188,10 @@ struct FileOutcome {
 impl FileOutcome {
     fn new(path: String, kind: Option<FileKind>) -> Self {
         FileOutcome {
-            entry: InventoryEntry { path, kind },
+            entry: InventoryEntry {
+                path: path.into(),
+                kind,
+            },
             secrets: Vec::new(),
             findings: Vec::new(),
             diagnostics: Vec::new(),
@@ -290,7 +293,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             }
             report.stats.suppressed += o.suppressed;
             if !o.suppressions.is_empty() {
-                directives.insert(o.entry.path.clone(), o.suppressions);
+                directives.insert(o.entry.path.to_string(), o.suppressions);
             }
             report.findings.reserve(o.findings.len());
             for mut f in o.findings {
@@ -388,22 +391,22 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         .map(|r| r.as_ref())
         .filter(|r| r.settles())
         .collect();
-    // Each settling rule's findings are taken out of the report in place (a second
-    // vector of every finding was the scan's peak memory on large trees) and put back
-    // at its end once revised: the report keeps the capacity they left, so they go
-    // back without a larger vector, and the order is restored by the final sort.
+    // Each settling rule revises a copy of its findings (sized once), while the
+    // report keeps the originals: a panicking rule's findings are then still reported,
+    // as they were, with one copy beside the report rather than two (the findings
+    // taken out and a copy of them kept for the panic case, the peak of memory on a
+    // large tree). Once revised, the originals leave the report in place and the copy
+    // goes back at its end, into the capacity they left; the final sort restores the
+    // order.
     for rule in &settling {
         let id = rule.meta().id;
-        let mut own = take_rule_findings(&mut report.findings, id);
+        let mut own = copy_rule_findings(&report.findings, id);
         if own.is_empty() {
             continue;
         }
-        // Kept so a panicking rule's findings are still reported, as they were.
-        let unrevised = own.clone();
         let panicked = catch_unwind(AssertUnwindSafe(|| rule.settle(&repo, &mut own))).is_err();
         if panicked {
             drop(own);
-            report.findings.extend(unrevised);
             report.diagnostics.push(Diagnostic {
                 path: String::new(),
                 line: None,
@@ -414,7 +417,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
             });
             continue;
         }
-        drop(unrevised);
+        report.findings.retain(|f| f.rule != id);
         for f in &mut own {
             f.severity = cfg.severity_for(f.rule, f.severity);
         }
@@ -489,32 +492,13 @@ fn sort_findings(findings: &mut [Finding]) {
     }
 }
 
-/// Moves the findings of `rule` out of `findings`, both keeping their order, without
-/// a second vector of the rest (`Vec::extract_if` is newer than the crate's minimum Rust).
-fn take_rule_findings(findings: &mut Vec<Finding>, rule: &str) -> Vec<Finding> {
-    // Sized once: grown by doubling, the vector of a rule with most of the findings
-    // was, with its last copy, larger than the findings themselves.
-    let mut taken = Vec::with_capacity(findings.iter().filter(|f| f.rule == rule).count());
-    findings.retain_mut(|f| {
-        if f.rule != rule {
-            return true;
-        }
-        let empty = Finding {
-            rule: "",
-            severity: Severity::Info,
-            message: Default::default(),
-            path: FilePath::default(),
-            span: 0..0,
-            region: Default::default(),
-            snippet: Default::default(),
-            related: Vec::new(),
-            grouped: false,
-            fix: None,
-        };
-        taken.push(std::mem::replace(f, empty));
-        false
-    });
-    taken
+/// A copy of the findings of `rule`, in their order, in a vector sized once (grown by
+/// doubling, the vector of a rule with most of the findings was, with its last copy,
+/// larger than the findings themselves).
+fn copy_rule_findings(findings: &[Finding], rule: &str) -> Vec<Finding> {
+    let mut own = Vec::with_capacity(findings.iter().filter(|f| f.rule == rule).count());
+    own.extend(findings.iter().filter(|f| f.rule == rule).cloned());
+    own
 }
 
 /// An entry the walk could not read, usually a directory it could not list
@@ -692,7 +676,8 @@ fn process_file(
         return outcome;
     };
     model_facts(&mut outcome, |m| m.script(&rel, Some(kind), &text));
-    let file = SourceFile::new(rel, text);
+    drop(rel);
+    let file = SourceFile::with_path(outcome.entry.path.clone(), text);
     let cx = FileCx {
         file: &file,
         kind,

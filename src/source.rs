@@ -139,13 +139,14 @@ pub fn snippet_of(file: &SourceFile, line: usize) -> String {
 impl SourceFile {
     /// Wraps text read from `path` (relative, forward slashes).
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
+        Self::with_path(crate::finding::FilePath::from(path.into()), text.into())
+    }
+
+    /// Wraps text read from `path`, a path already shared (the walk's inventory entry):
+    /// the file's findings, its entry and the model then hold one copy of the path.
+    pub fn with_path(path: crate::finding::FilePath, text: String) -> Self {
         let lines = LineIndex::new(&text);
-        SourceFile {
-            path: crate::finding::FilePath::from(path.into()),
-            text,
-            lines,
-        }
+        SourceFile { path, text, lines }
     }
 
     /// Region of a byte span, for output.

@@ -332,7 +332,7 @@ pub fn remove_stale_temp_files(root: &Path, report: &ScanReport) -> Vec<String> 
             continue;
         };
         if crate::files::is_regular_file(&abs) && std::fs::remove_file(&abs).is_ok() {
-            removed.push(e.path.clone());
+            removed.push(e.path.to_string());
         }
     }
     removed

@@ -465,7 +465,7 @@ pub fn inputs_of_inventory(inventory: &[crate::classify::InventoryEntry]) -> Vec
             InputKind::of(&e.path, e.kind)
                 .filter(|&kind| why_left_out(&e.path, kind).is_none())
                 .map(|kind| Input {
-                    path: e.path.clone(),
+                    path: e.path.to_string(),
                     kind,
                 })
         })

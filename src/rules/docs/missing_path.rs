@@ -1,6 +1,6 @@
 //! `docs/missing-path`: repository paths named in inline code in docs that do not exist.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::finding::{Related, Severity};
@@ -469,7 +469,10 @@ impl MissingPath {
             .lock()
             .map(|mut m| std::mem::take(&mut *m))
             .unwrap_or_default();
-        let by_name = files_by_name(repo);
+        // Only the names a candidate ends with are looked up: an index of every file
+        // of a large tree was this rule's peak of memory.
+        let wanted: HashSet<&str> = cands.iter().map(|c| file_name(&c.1)).collect();
+        let by_name = files_by_name(repo, &wanted);
         let mut missing: Vec<Missing> = Vec::new();
         for (shown, p, beside, at, snippet) in cands.iter() {
             if repo.exists(p) || beside.as_deref().is_some_and(|b| repo.exists(b)) {
@@ -498,11 +501,17 @@ impl MissingPath {
         }
         // One finding per document, at its first missing path, the others related: a
         // stale document is one task (docs/severity.md).
+        // In order of first appearance, found through an index (a search of the list
+        // for each path was quadratic in the documents of a large tree).
         let mut by_doc: Vec<(String, Vec<Missing>)> = Vec::new();
+        let mut doc_index: HashMap<crate::finding::FilePath, usize> = HashMap::new();
         for m in missing {
-            match by_doc.iter_mut().find(|(d, _)| *d == m.0.path) {
-                Some((_, v)) => v.push(m),
-                None => by_doc.push((m.0.path.to_string(), vec![m])),
+            match doc_index.get(&m.0.path) {
+                Some(&i) => by_doc[i].1.push(m),
+                None => {
+                    doc_index.insert(m.0.path.clone(), by_doc.len());
+                    by_doc.push((m.0.path.to_string(), vec![m]));
+                }
             }
         }
         for (_, mut items) in by_doc {
@@ -540,12 +549,22 @@ fn is_open_todo(line: &str) -> bool {
     t.starts_with("[ ]")
 }
 
-/// Every file of the repository by its name, for [`works_from`].
-fn files_by_name<'a>(repo: &'a RepoCx<'_>) -> HashMap<&'a str, Vec<&'a str>> {
+/// The last component of a path: what [`files_by_name`] is keyed by.
+fn file_name(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+/// The repository's files by their name, for [`works_from`], for the `wanted` names.
+fn files_by_name<'a>(
+    repo: &'a RepoCx<'_>,
+    wanted: &HashSet<&str>,
+) -> HashMap<&'a str, Vec<&'a str>> {
     let mut m: HashMap<&str, Vec<&str>> = HashMap::new();
     for e in repo.inventory {
-        let name = e.path.rsplit('/').next().unwrap_or(&e.path);
-        m.entry(name).or_default().push(&e.path);
+        let name = file_name(&e.path);
+        if wanted.contains(name) {
+            m.entry(name).or_default().push(&e.path);
+        }
     }
     m
 }
@@ -560,8 +579,7 @@ fn works_from(
     doc: &str,
     named: Option<&Vec<String>>,
 ) -> bool {
-    let name = p.rsplit('/').next().unwrap_or(p);
-    let Some(files) = by_name.get(name) else {
+    let Some(files) = by_name.get(file_name(p)) else {
         return false;
     };
     let suffix = format!("/{p}");

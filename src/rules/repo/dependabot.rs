@@ -120,7 +120,7 @@ impl EmptyManifests {
         let skip = self.0.lock().map(|v| v.clone()).unwrap_or_default();
         inventory
             .iter()
-            .filter(|e| !skip.contains(&e.path))
+            .filter(|e| !skip.iter().any(|s| *s == *e.path))
             .cloned()
             .collect()
     }

@@ -311,7 +311,7 @@ mod tests {
         ]
         .iter()
         .map(|p| crate::classify::InventoryEntry {
-            path: p.to_string(),
+            path: (*p).into(),
             kind: None,
         })
         .collect();

@@ -49,7 +49,7 @@ fn detected_ecosystems(facts: &Facts<'_>) -> BTreeMap<&'static str, Vec<String>>
             continue;
         }
         if let Some(eco) = ecosystem_of(&e.path, file_name(&e.path)) {
-            m.entry(eco).or_default().push(e.path.clone());
+            m.entry(eco).or_default().push(e.path.to_string());
         }
     }
     if !facts.actions.is_empty() {
