@@ -38,7 +38,9 @@ Severity:
   label gate or on `push`; medium when only `pull_request` runs it;
 - medium when the text is computed (a command's output, a variable of
   unknown origin) in such a privileged workflow: nothing shows it is safe;
-- low for computed writes in a composite action (its callers decide);
+- low for a composite action's writes of its inputs (its callers decide); a
+  command's output there, in a step that reads no input (`aws codeartifact
+  get-authorization-token`), is no caller's choice and is not reported;
 - a constant (`echo "CI=true" >> "$GITHUB_ENV"`) is never reported.
 
 zizmor's `github-env` reports any non-constant write in `pull_request_target`
@@ -401,6 +403,20 @@ fn line_writes(run: &YamlNode, kind: ShellKind) -> Vec<Write> {
     out
 }
 
+/// Whether a step's script or `env:` expands an `inputs.*` expression.
+fn reads_inputs(step: &YamlNode) -> bool {
+    let run = step.get("run").and_then(|r| r.as_str()).unwrap_or("");
+    let env = step
+        .get("env")
+        .and_then(|e| e.as_map())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|p| p.value.as_str());
+    std::iter::once(run)
+        .chain(env)
+        .any(|t| t.contains("inputs."))
+}
+
 fn check(root: &YamlNode, scope: &Scope<'_>, composite: bool, out: &mut Sink<'_>) {
     let triggers = Triggers::of(root);
     let external = triggers.external();
@@ -424,9 +440,14 @@ fn check(root: &YamlNode, scope: &Scope<'_>, composite: bool, out: &mut Sink<'_>
         let gated = wf::label_gated(&[s.job, Some(s.step)]);
         for w in writes {
             let (severity, why) = match (w.content, external, composite) {
+                // A command's output in an action (a token a cloud CLI returns), in a
+                // step that reads no input: no caller chooses it, whatever the
+                // caller's trigger. (An input copied through shell variables first is
+                // still computed text here, so a step that reads inputs stays.)
+                (Content::Computed, _, true) if !reads_inputs(s.step) => continue,
                 (_, _, true) => (
                     Severity::Low,
-                    "computed text; a caller on `pull_request_target` or `workflow_run` would let a fork choose it".to_string(),
+                    "text a caller passes; a caller on `pull_request_target` or `workflow_run` would let a fork choose it".to_string(),
                 ),
                 (Content::Outsider, Some(t), _) => (
                     if gated { Severity::High } else { Severity::Critical },
