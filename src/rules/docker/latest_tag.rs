@@ -33,8 +33,9 @@ Jinja2 or Go template of a Dockerfile, whose `base` is then a stage), and a stag
 that is only its `FROM` and that no later stage builds on or copies from (left over:
 BuildKit never pulls it for the final image). Nor is the project's own image: a
 `FROM` of an image that another of the repository's Dockerfiles builds (a compose
-service with `image:` beside `build:`, a workflow's `docker build -t`, build-push-action
-tags) is the same checkout's output, rebuilt with it. A tag that is set but not pinned
+service with `image:` beside `build:`, also when its Dockerfile is a symlink harden does
+not follow, a workflow's `docker build -t`, build-push-action tags) is the same checkout's
+output, rebuilt with it. A tag that is set but not pinned
 by digest is the separate, info-level rule `docker/unpinned-digest`.
 
 ## Example
@@ -203,9 +204,29 @@ fn from_own_image(model: &crate::model::Repository, f: &Finding) -> bool {
         return false;
     };
     let from = stage.from_resolved.as_deref().unwrap_or(&stage.from);
-    model
+    if model
         .published_image(from)
         .is_some_and(|b| b.image.dockerfile != f.path)
+    {
+        return true;
+    }
+    // A compose service that names this image beside its `build:` builds it on this
+    // machine, whether or not its Dockerfile is one harden reads (a symlink).
+    let Some(key) = crate::model::containers::image_key(from) else {
+        return false;
+    };
+    model.services().iter().any(|svc| {
+        svc.build
+            .as_ref()
+            .is_some_and(|b| b.dockerfile != f.path.as_str())
+            && svc.image.as_deref().is_some_and(|image| {
+                crate::model::containers::image_key(
+                    &crate::model::containers::interpolated_default(image),
+                )
+                .as_deref()
+                    == Some(key.as_str())
+            })
+    })
 }
 
 impl Rule for LatestTag {
