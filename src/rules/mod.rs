@@ -362,18 +362,18 @@ impl<'a> RepoSink<'a> {
     pub fn report(
         &mut self,
         at: Related,
-        snippet: impl Into<String>,
-        message: impl Into<String>,
+        snippet: impl Into<SharedStr>,
+        message: impl Into<SharedStr>,
     ) -> &mut Finding {
         self.out.push(Finding {
             grouped: false,
             rule: self.meta.id,
             severity: self.meta.severity,
-            message: SharedStr::from(message.into()),
+            message: message.into(),
             path: at.path,
             span: at.span,
             region: at.region,
-            snippet: SharedStr::from(snippet.into()),
+            snippet: snippet.into(),
             related: RelatedList::new(),
             fix: None,
         });
