@@ -369,6 +369,7 @@ pub struct Related {
 /// is one null pointer (8 bytes) instead of an empty `Vec`'s 24. Reads and edits like a
 /// `Vec<Related>` (it derefs to a slice; `push`, `extend`, `retain`, `collect`).
 #[derive(Clone, Default, PartialEq, Eq)]
+#[allow(clippy::box_collection)] // the box is the point: 8 bytes when empty, not 24
 pub struct RelatedList(Option<Box<Vec<Related>>>);
 
 impl RelatedList {
