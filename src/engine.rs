@@ -1422,7 +1422,7 @@ mod tests {
             span: 0..0,
             region: Default::default(),
             snippet: Default::default(),
-            related: Vec::new(),
+            related: crate::finding::RelatedList::new(),
             grouped: false,
             fix: None,
         }

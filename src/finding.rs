@@ -364,6 +364,140 @@ pub struct Related {
     pub message: String,
 }
 
+/// A finding's related locations. Most findings have none (86% of the 93k findings of
+/// the 50k-file benchmark tree), and a scan holds every finding at once: an empty list
+/// is one null pointer (8 bytes) instead of an empty `Vec`'s 24. Reads and edits like a
+/// `Vec<Related>` (it derefs to a slice; `push`, `extend`, `retain`, `collect`).
+#[derive(Clone, Default, PartialEq, Eq)]
+#[allow(clippy::box_collection)] // the box is the point: 8 bytes when empty, not 24
+pub struct RelatedList(Option<Box<Vec<Related>>>);
+
+impl RelatedList {
+    /// An empty list (allocates nothing).
+    pub const fn new() -> Self {
+        RelatedList(None)
+    }
+
+    /// Appends a location.
+    pub fn push(&mut self, r: Related) {
+        self.0.get_or_insert_with(Box::default).push(r);
+    }
+
+    /// Keeps the locations `keep` accepts, as `Vec::retain`.
+    pub fn retain(&mut self, keep: impl FnMut(&Related) -> bool) {
+        if let Some(v) = &mut self.0 {
+            v.retain(keep);
+            if v.is_empty() {
+                self.0 = None;
+            }
+        }
+    }
+
+    /// Shortens to `len` locations, as `Vec::truncate`.
+    pub fn truncate(&mut self, len: usize) {
+        if let Some(v) = &mut self.0 {
+            v.truncate(len);
+            if v.is_empty() {
+                self.0 = None;
+            }
+        }
+    }
+
+    /// Removes every location.
+    pub fn clear(&mut self) {
+        self.0 = None;
+    }
+
+    /// The locations as a `Vec` (moved out, the list left empty).
+    pub fn take(&mut self) -> Vec<Related> {
+        self.0.take().map(|b| *b).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for RelatedList {
+    /// As the `Vec` it stands for: `[..]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl Deref for RelatedList {
+    type Target = [Related];
+    fn deref(&self) -> &[Related] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl std::ops::DerefMut for RelatedList {
+    fn deref_mut(&mut self) -> &mut [Related] {
+        match &mut self.0 {
+            Some(v) => v.as_mut_slice(),
+            None => &mut [],
+        }
+    }
+}
+
+impl From<Vec<Related>> for RelatedList {
+    fn from(v: Vec<Related>) -> Self {
+        if v.is_empty() {
+            RelatedList(None)
+        } else {
+            RelatedList(Some(Box::new(v)))
+        }
+    }
+}
+
+impl From<RelatedList> for Vec<Related> {
+    fn from(mut l: RelatedList) -> Self {
+        l.take()
+    }
+}
+
+impl FromIterator<Related> for RelatedList {
+    fn from_iter<I: IntoIterator<Item = Related>>(iter: I) -> Self {
+        RelatedList::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl Extend<Related> for RelatedList {
+    fn extend<I: IntoIterator<Item = Related>>(&mut self, iter: I) {
+        let mut iter = iter.into_iter().peekable();
+        if iter.peek().is_some() {
+            self.0.get_or_insert_with(Box::default).extend(iter);
+        }
+    }
+}
+
+impl IntoIterator for RelatedList {
+    type Item = Related;
+    type IntoIter = std::vec::IntoIter<Related>;
+    fn into_iter(mut self) -> Self::IntoIter {
+        self.take().into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a RelatedList {
+    type Item = &'a Related;
+    type IntoIter = std::slice::Iter<'a, Related>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut RelatedList {
+    type Item = &'a mut Related;
+    type IntoIter = std::slice::IterMut<'a, Related>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+impl PartialEq<Vec<Related>> for RelatedList {
+    fn eq(&self, other: &Vec<Related>) -> bool {
+        **self == **other
+    }
+}
+
 /// One problem, with evidence.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -382,7 +516,7 @@ pub struct Finding {
     /// The offending source line(s); rules that handle secrets set it redacted.
     pub snippet: SharedStr,
     /// Other locations that belong to the same problem.
-    pub related: Vec<Related>,
+    pub related: RelatedList,
     /// The finding stands for a group of places, one per instance (the services of one
     /// compose file, the unpinned `uses:` of one workflow, the broken links of one
     /// document): its related locations are further instances, not context. The plan
@@ -525,7 +659,7 @@ mod tests {
             span: 0..0,
             region: Region::default(),
             snippet: snippet.to_string().into(),
-            related: Vec::new(),
+            related: RelatedList::new(),
             grouped,
             fix: None,
         }

@@ -105,7 +105,7 @@ mod tests {
                 end: Position { line, column: 5 },
             },
             snippet: Default::default(),
-            related: vec![],
+            related: crate::finding::RelatedList::new(),
             fix: None,
         }
     }

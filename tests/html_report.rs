@@ -361,7 +361,7 @@ fn report() -> ScanReport {
             end: Position { line: 6, column: 20 },
         },
         snippet: "echo \"Deploying ${VERSION} to <${TARGET_HOST}> & pruning\" >&2 <img src=x onerror=window.__pwned=2>".into(),
-        related: vec![],
+        related: Default::default(),
         fix: None,
     });
     report.findings.push(Finding {
@@ -377,7 +377,7 @@ fn report() -> ScanReport {
             end: Position { line: 2, column: 9 },
         },
         snippet: "</pre></td></tr></table><script>window.__pwned=3</script>".into(),
-        related: vec![],
+        related: Default::default(),
         fix: None,
     });
     report.findings.push(Finding {
@@ -389,7 +389,7 @@ fn report() -> ScanReport {
         span: 0..0,
         region: Region::default(),
         snippet: Default::default(),
-        related: vec![],
+        related: Default::default(),
         fix: None,
     });
     report

@@ -79,7 +79,8 @@ fn tricky_report() -> ScanReport {
                 end: Position { line: 2, column: 4 },
             },
             message: "a script with \"quotes\", 100% and, commas".into(),
-        }],
+        }]
+        .into(),
         fix: None,
     });
     report.diagnostics.push(Diagnostic {
@@ -454,7 +455,8 @@ fn huge_report(n: usize) -> ScanReport {
                     end: Position { line: 3, column: 2 },
                 },
                 message: "called from here".into(),
-            }],
+            }]
+            .into(),
             fix: None,
             grouped: false,
         });

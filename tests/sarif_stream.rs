@@ -37,7 +37,8 @@ fn finding(i: usize) -> Finding {
             span: 0..4,
             region: at,
             message: "also here".into(),
-        }],
+        }]
+        .into(),
         fix: None,
     }
 }

@@ -192,7 +192,7 @@ mod tests {
             span: 0..0,
             region: Region::default(),
             snippet: line_text.to_string().into(),
-            related: Vec::new(),
+            related: crate::finding::RelatedList::new(),
             fix: None,
         }
     }

@@ -15,7 +15,9 @@ use std::path::Path;
 
 use crate::classify::{FileKind, InventoryEntry};
 use crate::config::Config;
-use crate::finding::{Edit, FilePath, Finding, Related, Severity, SharedStr, REPOSITORY_PATH};
+use crate::finding::{
+    Edit, FilePath, Finding, Related, RelatedList, Severity, SharedStr, REPOSITORY_PATH,
+};
 use crate::mapped::MappedText;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::python::PythonFile;
@@ -279,7 +281,7 @@ impl<'a> Sink<'a> {
             span,
             region: Region::default(),
             snippet: Default::default(),
-            related: Vec::new(),
+            related: RelatedList::new(),
             fix: None,
         });
         let last = self.out.len() - 1;
@@ -348,7 +350,7 @@ impl<'a> RepoSink<'a> {
             span: 0..0,
             region: Region::default(),
             snippet: Default::default(),
-            related: Vec::new(),
+            related: RelatedList::new(),
             fix: None,
         });
         let last = self.out.len() - 1;
@@ -360,19 +362,19 @@ impl<'a> RepoSink<'a> {
     pub fn report(
         &mut self,
         at: Related,
-        snippet: impl Into<String>,
-        message: impl Into<String>,
+        snippet: impl Into<SharedStr>,
+        message: impl Into<SharedStr>,
     ) -> &mut Finding {
         self.out.push(Finding {
             grouped: false,
             rule: self.meta.id,
             severity: self.meta.severity,
-            message: SharedStr::from(message.into()),
+            message: message.into(),
             path: at.path,
             span: at.span,
             region: at.region,
-            snippet: SharedStr::from(snippet.into()),
-            related: Vec::new(),
+            snippet: snippet.into(),
+            related: RelatedList::new(),
             fix: None,
         });
         let last = self.out.len() - 1;
@@ -592,7 +594,7 @@ mod tests {
             span: 0..1,
             region: Region { start: p, end: p },
             snippet: Default::default(),
-            related: Vec::new(),
+            related: RelatedList::new(),
             fix: None,
         }
     }

@@ -413,7 +413,7 @@ fn report_group(
     let fixable = edits.len();
     let f = out.report(first.node.span.clone(), message);
     f.severity = severity;
-    f.related = related;
+    f.related = related.into();
     f.grouped = true;
     if fixable > 0 {
         let title = if fixable == 1 {

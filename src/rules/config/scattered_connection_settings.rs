@@ -351,7 +351,7 @@ impl Rule for ScatteredConnectionSettings {
             let f = out.report_repository(format!(
                 "{family} connection settings are assembled in {n} modules: centralise them in one module and import it"
             ));
-            f.related = sites;
+            f.related = sites.into();
         }
     }
 }

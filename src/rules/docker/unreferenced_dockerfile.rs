@@ -236,6 +236,6 @@ impl Rule for UnreferencedDockerfile {
             .map(|i| locate(repo, &i.dockerfile, from_line(i), "built by nothing either").0)
             .collect();
         let f = out.report(at, snippet, message);
-        f.related = related;
+        f.related = related.into();
     }
 }

@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::Mutex;
 
-use crate::finding::{Related, Severity};
+use crate::finding::{Related, Severity, SharedStr};
 use crate::model::deploy_tools::image_name;
 use crate::parse::yaml::YamlNode;
 use crate::roles::FileRole;
@@ -230,8 +230,11 @@ pub(crate) struct Pending {
     related: Option<Box<Related>>,
     /// Anchored on a Helm value that was not rendered: a guess, never reported.
     guess: bool,
-    snippet: String,
-    message: String,
+    /// Shared strings built here, on the worker that checks the file: the report takes
+    /// them as they are after the walk instead of copying them on the main thread
+    /// (where the copies would grow its heap while the workers' freed space sits idle).
+    snippet: SharedStr,
+    message: SharedStr,
     severity: Severity,
     /// The image the finding is about (dropped if a kustomization rewrites it).
     image: Option<String>,
@@ -272,7 +275,7 @@ impl Pending {
     /// anchoring it came from `values.yaml`).
     pub fn at_template(mut self, cx: &FileCx<'_>, span: Range<usize>) -> Pending {
         self.at = cx.locate(span, String::new());
-        self.snippet = cx.snippet(&self.at);
+        self.snippet = cx.snippet(&self.at).into();
         self.related = None;
         self.guess = false;
         self
@@ -324,8 +327,8 @@ impl Deferred {
             at,
             related: related.map(Box::new),
             guess,
-            snippet,
-            message,
+            snippet: snippet.into(),
+            message: message.into(),
             severity,
             image: image.map(image_name),
             limit_scope: None,

@@ -183,7 +183,7 @@ impl Rule for PrintInLibrary {
             format!("{n} `print()` calls in service/library code: use a logger (`logging.getLogger(__name__)`) so output has a level, a timestamp and a destination")
         };
         let f = out.report(first.byte_range(), msg);
-        f.related = related;
+        f.related = related.into();
     }
 
     fn settles(&self) -> bool {

@@ -97,7 +97,7 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         .map(|(n, w)| cx.locate(n.span.start..n.span.start, w.clone()))
         .collect();
     let f = out.report(span, message);
-    f.related = related;
+    f.related = related.into();
     if !edits.is_empty() {
         f.fix = Some(Fix::safe(
             "Add `cooldown: default-days: 5` to Dependabot entries",

@@ -153,7 +153,7 @@ fn report(hits: Vec<Hit>, cx: &FileCx<'_>, out: &mut Sink<'_>) {
             )
         };
         let f = out.report(first.span.clone(), message);
-        f.related = related;
+        f.related = related.into();
         // The related places are further instances: the plan sizes the task by them,
         // and fixing the first does not make the rest look like a new finding.
         f.grouped = true;
