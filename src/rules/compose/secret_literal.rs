@@ -403,7 +403,10 @@ impl Rule for SecretLiteral {
                     if !seen.insert(host.clone()) || is_disabling_sentinel(lit) {
                         continue;
                     }
-                    let placeholder = is_placeholder(lit) || comment_says_change(cx, &host);
+                    // A comment saying to change it marks a human-chosen default, not a generated key:
+                    // a real key that leaked stays one whatever its comment says.
+                    let placeholder = is_placeholder(lit)
+                        || (!detect::looks_generated(lit) && comment_says_change(cx, &host));
                     let where_ = if which == 0 {
                         "environment"
                     } else {
