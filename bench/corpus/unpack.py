@@ -97,12 +97,19 @@ def unpack(entry, force=False):
 
 def main(argv):
     entries = load()
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__.strip())
+        return 0
+    flags = [a for a in argv if a.startswith("-") and a not in ("--list", "--force")]
+    if flags:
+        print(f"unknown option: {flags[0]} (usage: python3 bench/corpus/unpack.py [NAME ...] [--list] [--force])", file=sys.stderr)
+        return 2
     if "--list" in argv:
         for e in entries:
             print(f"{e['name']}\t{e['repo']}\t{e['commit']}")
         return 0
     force = "--force" in argv
-    names = [a for a in argv if not a.startswith("--")]
+    names = [a for a in argv if not a.startswith("-")]
     unknown = set(names) - {e["name"] for e in entries}
     if unknown:
         print(f"unknown corpus entries: {', '.join(sorted(unknown))}", file=sys.stderr)
