@@ -358,7 +358,9 @@ pub fn global_args(df: &Dockerfile) -> HashMap<String, Option<String>> {
     args
 }
 
-/// Substitutes `$X`, `${X}`, `${X:-default}` from `vars`; `None` when a variable has no value.
+/// Substitutes `$X`, `${X}`, `${X:-default}`, `${X:+alt}` from `vars`; `None` when a variable
+/// has no value or the braces use an operator whose result cannot be known here (`${X/a/b}`,
+/// `${X#p}`, `${X%p}`), so a caller never reports a value the build would not produce.
 pub fn resolve(s: &str, vars: &HashMap<String, Option<String>>) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -368,16 +370,26 @@ pub fn resolve(s: &str, vars: &HashMap<String, Option<String>>) -> Option<String
         if let Some(inner) = after.strip_prefix('{') {
             let end = inner.find('}')?;
             let body = &inner[..end];
-            let (name, default) = match body.find(":-").or_else(|| body.find('-')) {
-                Some(i) => {
-                    let skip = if body[i..].starts_with(":-") { 2 } else { 1 };
-                    (&body[..i], Some(&body[i + skip..]))
-                }
-                None => (body, None),
-            };
-            match vars.get(name).cloned().flatten().filter(|v| !v.is_empty()) {
-                Some(v) => out.push_str(&v),
-                None => out.push_str(default?),
+            let name_len = body
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(body.len());
+            let (name, op) = body.split_at(name_len);
+            let value = vars.get(name).cloned().flatten();
+            let set = value.as_deref().is_some_and(|v| !v.is_empty());
+            if op.is_empty() {
+                out.push_str(&value?);
+            } else if let Some(default) = op.strip_prefix(":-") {
+                out.push_str(if set { value.as_deref()? } else { default });
+            } else if let Some(default) = op.strip_prefix('-') {
+                out.push_str(value.as_deref().unwrap_or(default));
+            } else if let Some(alt) = op.strip_prefix(":+") {
+                out.push_str(if set { alt } else { "" });
+            } else if let Some(alt) = op.strip_prefix('+') {
+                out.push_str(if value.is_some() { alt } else { "" });
+            } else if op.starts_with(":?") || op.starts_with('?') {
+                out.push_str(value.as_deref().filter(|v| !v.is_empty())?);
+            } else {
+                return None;
             }
             rest = &inner[end + 1..];
         } else {
@@ -914,6 +926,31 @@ mod tests {
         let kv = df.instructions[3].key_values(df.escape);
         assert_eq!(kv[0].value, None);
         assert_eq!(df.stages[0].image, "${BASE}");
+    }
+
+    #[test]
+    fn resolve_knows_only_the_operators_it_can_evaluate() {
+        let mut vars = HashMap::new();
+        vars.insert("GO".to_string(), Some("1.22".to_string()));
+        vars.insert("EMPTY".to_string(), Some(String::new()));
+        vars.insert("PLATFORM".to_string(), None);
+        assert_eq!(
+            resolve("go:${GO}-${X:-bookworm}", &vars).as_deref(),
+            Some("go:1.22-bookworm")
+        );
+        assert_eq!(
+            resolve("a${GO:+-x}${EMPTY:+-y}", &vars).as_deref(),
+            Some("a-x")
+        );
+        assert_eq!(resolve("${EMPTY:-d}", &vars).as_deref(), Some("d"));
+        // Pattern substitution (`${P/arm\/v7/arm-7}`) is not evaluated: no value is made up
+        // from the text after a `-` inside the pattern.
+        assert_eq!(
+            resolve("build:${GO}-${PLATFORM/arm\\/v7/arm-7}", &vars),
+            None
+        );
+        assert_eq!(resolve("${GO#1.}", &vars), None);
+        assert_eq!(resolve("${MISSING}", &vars), None);
     }
 
     #[test]
