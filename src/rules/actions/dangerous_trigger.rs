@@ -30,6 +30,13 @@ artifact upload); high when the job only checks the head out, or when the job
 or step runs only after a maintainer applies a label (`github.event.label.name`,
 `contains(github.event.pull_request.labels.*.name, …)`): a person reviews the
 pull request first, though it can still change between the label and the run.
+When the head is checked out into its own directory (`with: path: pr`) next to a
+trusted checkout of the base, only steps that touch that directory count: a step
+that runs there (`working-directory: pr`, `cd pr`, `./pr/script.sh`, a local
+action under it) runs the stranger's code; steps that only copy files out of it
+(`rsync`, `cp`, `diff`) or commit in it treat it as data, and the finding is low:
+the job is safe as written, and the note is there so nobody adds a step that
+runs it.
 
 ## Example
 ```yaml
@@ -77,6 +84,85 @@ pub fn runs_code(step: &YamlNode) -> bool {
     }
 }
 
+/// Commands that read files of a directory without running anything from it.
+const DATA_COMMANDS: &[&str] = &[
+    "rsync", "cp", "mv", "cat", "diff", "cmp", "ls", "find", "grep", "jq", "test", "[", "echo",
+    "sha256sum", "stat", "wc", "head", "tail", "mkdir", "rm", "tar", "zip",
+];
+
+/// Actions that read or commit the files of a directory they are given, never run them.
+const DATA_ACTIONS: &[&str] = &[
+    "actions/upload-artifact",
+    "actions/cache",
+    "actions/checkout",
+    "stefanzweifel/git-auto-commit-action",
+    "EndBug/add-and-commit",
+];
+
+/// `./pr/`, `pr` → `pr`; `None` for the workspace root.
+fn checkout_dir(step: &YamlNode) -> Option<String> {
+    let p = wf::with_str(step, "path")?.trim();
+    let p = p.trim_start_matches("./").trim_end_matches('/');
+    (!p.is_empty() && p != "." && !p.contains("${{")).then(|| p.to_string())
+}
+
+/// Whether `word` names `dir` or something under it.
+fn names_dir(word: &str, dir: &str) -> bool {
+    let w = word.trim_matches(|c| matches!(c, '"' | '\'' | '(' | ')'));
+    let w = w.strip_prefix("./").unwrap_or(w);
+    let w = w
+        .strip_prefix("${GITHUB_WORKSPACE}/")
+        .or_else(|| w.strip_prefix("$GITHUB_WORKSPACE/"))
+        .unwrap_or(w);
+    w == dir || w.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
+/// A later step that runs code from the untrusted checkout in `dir`, next to other checkouts.
+fn runs_code_from(step: &YamlNode, job: &YamlNode, root: &YamlNode, dir: &str) -> bool {
+    if let Some(uses) = step.get("uses").and_then(|u| u.as_str()) {
+        if wf::local_path(uses).is_some_and(|p| names_dir(&p, dir)) {
+            return true;
+        }
+        let name = wf::action_name(uses);
+        if DATA_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&name)) || name.starts_with("actions/setup-") {
+            return false;
+        }
+        // Another action given the directory may build or install from it.
+        return step.get("with").is_some_and(|w| {
+            wf::scalars(w)
+                .iter()
+                .filter_map(|v| v.as_str())
+                .any(|v| v.split_whitespace().any(|t| names_dir(t, dir)))
+        });
+    }
+    let Some(run) = step.get("run").and_then(|r| r.as_str()) else {
+        return false;
+    };
+    let workdir = step
+        .get("working-directory")
+        .or_else(|| job.at(&["defaults", "run", "working-directory"]))
+        .or_else(|| root.at(&["defaults", "run", "working-directory"]))
+        .and_then(|w| w.as_str());
+    if workdir.is_some_and(|w| names_dir(w, dir)) {
+        return true;
+    }
+    run.split(['\n', ';', '|', '&'])
+        .map(|seg| {
+            seg.split_whitespace()
+                .skip_while(|w| *w == "sudo" || w.contains('='))
+                .collect::<Vec<_>>()
+        })
+        .filter(|words| words.iter().any(|w| names_dir(w, dir)))
+        .any(|words| {
+            let cmd = words.first().copied().unwrap_or_default();
+            let cmd = cmd.rsplit('/').next().unwrap_or(cmd);
+            // `cd pr`, `./pr/run.sh`, `npm --prefix pr ci`, `make -C pr`: runs there.
+            names_dir(words.first().copied().unwrap_or_default(), dir)
+                || !DATA_COMMANDS.contains(&cmd)
+                    && !(cmd == "git" && words.get(1).is_some_and(|w| *w == "-C"))
+        })
+}
+
 impl Rule for DangerousTrigger {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -98,7 +184,12 @@ impl Rule for DangerousTrigger {
                     let Some(what) = wf::untrusted_checkout(step, text) else {
                         continue;
                     };
-                    let runner = steps[i + 1..].iter().find(|s| runs_code(s));
+                    let dir = checkout_dir(step);
+                    let later = &steps[i + 1..];
+                    let runner = match dir.as_deref() {
+                        Some(d) => later.iter().find(|s| runs_code_from(s, &job.value, root, d)),
+                        None => later.iter().find(|s| runs_code(s)),
+                    };
                     let gated = wf::label_gated(&[Some(&job.value), Some(step)]);
                     let (severity, tail) = match (runner, gated) {
                         (Some(_), false) => (
@@ -108,6 +199,10 @@ impl Rule for DangerousTrigger {
                         (Some(_), true) => (
                             Severity::High,
                             "and later steps run that code with the base repository's secrets and write token once a maintainer applies the gating label (the pull request can still change after the label)",
+                        ),
+                        (None, _) if dir.is_some() => (
+                            Severity::Low,
+                            "into its own directory; no later step runs code from there (they only copy or commit its files): keep it so, since the job has the base repository's secrets and write token",
                         ),
                         (None, _) => (
                             Severity::High,
