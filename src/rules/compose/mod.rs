@@ -83,7 +83,14 @@ pub(crate) fn is_dev_compose(cx: &FileCx<'_>, yaml: &YamlFile) -> bool {
         || is_dev_path(&cx.file.path)
         || is_development_compose(yaml)
         || is_local_observability_stack(yaml)
-        || is_local_dependency_stack(yaml)
+        || is_local_dependency_stack(yaml) && !names_production(&cx.file.path)
+}
+
+/// A file name that says it is the production stack (`docker-compose.prod.yml`,
+/// `production/compose.yaml`): what it runs is deployed, whatever its services are.
+fn names_production(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.contains("prod") || lower.contains("deploy") || lower.contains("release")
 }
 
 /// Whether operational rules (limits, health checks) should stay quiet on this file.
@@ -210,27 +217,59 @@ pub(crate) fn is_loopback_port(p: &YamlNode) -> bool {
 }
 
 /// A compose file that only runs backing services (a database, a cache) for code run on the
-/// developer's host: it publishes ports, all of them on loopback, and no service restarts on
-/// its own or declares a deployment. A deployed stack restarts its services.
+/// developer's host or in a test run: no service restarts on its own, declares a
+/// deployment or builds from the repository, and either every published port is on
+/// loopback, or every service runs a backing-service image ([`BACKING_IMAGES`]: a
+/// database, cache, broker, directory, mail catcher or object store) with no application
+/// next to it. A deployed stack restarts its services and runs the application it backs.
 pub(crate) fn is_local_dependency_stack(yaml: &YamlFile) -> bool {
     let svcs = services(yaml);
     if svcs.is_empty() {
         return false;
     }
     let mut published = false;
+    let mut public = false;
+    let mut all_backing = true;
     for svc in &svcs {
         let s = &svc.value;
         if s.get("restart").is_some() || s.get("deploy").is_some() {
             return false;
         }
+        all_backing &= s.get("build").is_none()
+            && s.get("image")
+                .and_then(|i| i.as_str())
+                .is_some_and(is_backing_image);
         if let Some(ports) = s.get("ports").and_then(|p| p.as_seq()) {
-            if !ports.iter().all(is_loopback_port) {
-                return false;
-            }
+            public |= !ports.iter().all(is_loopback_port);
             published |= !ports.is_empty();
         }
     }
-    published
+    all_backing || published && !public
+}
+
+/// Image names of backing services: what an application connects to, never the
+/// application itself.
+const BACKING_IMAGES: &[&str] = &[
+    "postgres", "postgis", "mysql", "mariadb", "mongo", "redis", "valkey", "keydb",
+    "memcached", "rabbitmq", "kafka", "zookeeper", "elasticsearch", "opensearch", "minio",
+    "openldap", "ldap", "mailhog", "mailpit", "maildev", "smtp4dev", "greenmail",
+    "localstack", "solr", "clickhouse", "cassandra", "nats", "etcd", "azurite",
+    "fake-gcs-server", "dynamodb-local", "influxdb", "neo4j", "couchdb", "mssql",
+];
+
+/// Whether an image reference names a backing service ([`BACKING_IMAGES`]), by the last
+/// component of its repository (`docker.io/bitnami/postgresql:16` → `postgresql`).
+fn is_backing_image(image: &str) -> bool {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let repo = without_digest
+        .rsplit('/')
+        .next()
+        .unwrap_or(without_digest)
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    !repo.contains('$') && BACKING_IMAGES.iter().any(|b| repo.contains(b))
 }
 
 /// Images of observability tools: a compose file of nothing else is a local stack to look
@@ -604,10 +643,16 @@ mod tests {
             "services:\n  postgres:\n    image: postgres:16\n    restart: always\n    ports:\n      - \"127.0.0.1:5432:5432\"\n",
         );
         assert!(!is_local_dependency_stack(&restarted));
+        // Only backing services, none restarting: what the application's developers or
+        // tests connect to, even when the port is published on every interface.
         let public = crate::parse::yaml::parse(
             "services:\n  postgres:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n",
         );
-        assert!(!is_local_dependency_stack(&public));
+        assert!(is_local_dependency_stack(&public));
+        let with_app = crate::parse::yaml::parse(
+            "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    ports:\n      - \"8000:8000\"\n  postgres:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n",
+        );
+        assert!(!is_local_dependency_stack(&with_app));
     }
 
     #[test]
