@@ -26,19 +26,21 @@ in March 2025: every tag was rewritten to a malicious commit. Only a full
 
 Severity: a branch (`@main`, `@master`, `@stable`) is high, it changes on every
 push; it is medium in a job that runs only for pull requests (every trigger is
-`pull_request`/`merge_group`, or the job's `if:` requires `github.event_name ==
+`pull_request`, or the job's `if:` requires `github.event_name ==
 'pull_request'`) and holds no secret and no OIDC token: a push to that branch reaches
 the pull request's token and nothing more; a branch of a repository of this repository's own owner is medium (one
 trust domain: whoever can push there is already inside the organisation, but the
 reference still moves with every push and should be pinned), and so is a branch of
 GitHub's own actions (`actions/checkout@master`: the platform that runs the workflow
 is trusted already, but unreleased code still runs here); a tag is medium; it is low
-when every tag of the file is one of GitHub's own actions (`actions/*`, `github/*`): a
-moved tag of GitHub's own actions is a compromise of the platform that already runs
-the workflow, holds its token, its cache and every secret the job reads, so pinning
-them is hygiene (blind reviewers judged such groups low in code-scanning, stale-issue
-and pull-request workflows, and also beside a GitHub App key and in a release job
-with `id-token: write`). A tag is also low in a workflow that holds
+when every tag of the file is one of GitHub's own actions (`actions/*`, `github/*`) and
+no job hands them a secret (no `secrets.X` but `GITHUB_TOKEN`, no `secrets:` to a
+reusable workflow) or an OIDC token (`id-token: write`, `write-all`): a moved tag of
+GitHub's own actions is a compromise of the platform that already runs the workflow,
+holds its token and its cache, so pinning them there is hygiene (three blind
+reviewers in a row judged such groups in code-scanning, stale-issue and pull-request
+workflows low; beside a publishing token they stay medium: eight judged rows say
+medium there, two later blind ones low). A tag is also low in a workflow that holds
 nothing a moved tag could take: every job has an explicit read-only `permissions:`,
 the file names no secret but `GITHUB_TOKEN` and passes none with `secrets:`, and
 no job of the repository that builds what it publishes restores an Actions cache
@@ -204,15 +206,13 @@ fn names_a_secret(text: &str) -> bool {
 }
 
 /// Whether a job runs only for pull requests (every trigger of the workflow is
-/// `pull_request`/`merge_group`, or the job's `if:` requires `github.event_name ==
+/// `pull_request`, not `merge_group`, whose token is the repository default, or the job's `if:` requires `github.event_name ==
 /// 'pull_request'`) and holds nothing beyond the pull request's token: no secret
 /// named in the job, none passed to it, no OIDC token.
 fn pull_request_job_without_secret(root: &YamlNode, job: &YamlNode, text: &str) -> bool {
     let triggers = wf::triggers(root);
     let pr_triggers = !triggers.is_empty()
-        && triggers
-            .iter()
-            .all(|t| matches!(t.as_str(), "pull_request" | "merge_group"));
+        && triggers.iter().all(|t| t == "pull_request");
     let pr_condition = job.get("if").and_then(|c| c.as_str()).is_some_and(|c| {
         let c: String = c.chars().filter(|ch| !ch.is_whitespace()).collect();
         !c.contains("||")
@@ -374,8 +374,7 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
     // already: pinning them is hygiene, low.
     let (tag_severity, note) = if platform_tags_only && hands_no_secret(root, text) {
         (Severity::Low, PLATFORM_LOW_NOTE)
-    } else if platform_tags_only {
-        (Severity::Low, PLATFORM_SECRET_LOW_NOTE)
+
     } else if holds_nothing(root, text) {
         (Severity::Low, LOW_NOTE)
     } else {
@@ -404,10 +403,6 @@ const LOW_NOTE: &str = " (low: the workflow holds no secret and only a read-only
 const PLATFORM_LOW_NOTE: &str =
     " (low: only GitHub's own actions, and the workflow hands them no secret and no OIDC token)";
 
-/// The note for GitHub's own actions beside a secret or an OIDC token: low for the same
-/// reason, and left low by [`UnpinnedUses::settle`] like [`PLATFORM_LOW_NOTE`].
-const PLATFORM_SECRET_LOW_NOTE: &str =
-    " (low: only GitHub's own actions, whose code the runner already trusts with the job's secrets)";
 
 /// Events whose runs write caches only to a scope no release build reads: a pull
 /// request's merge ref, a merge queue's temporary branch.
