@@ -883,3 +883,41 @@ fn uses_sys_argv(m: &Module<'_>) -> bool {
             .filter(|n| n.kind() == "attribute" || n.kind() == "identifier")
             .any(|n| matches!(m.resolve(n).as_deref(), Some("sys.argv")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_and_bindings() {
+        assert_eq!(dotted("ckan/lib/search/__init__.py"), "ckan.lib.search");
+        assert!(names_module(
+            "chainlit.translations",
+            "backend.chainlit.translations"
+        ));
+        assert!(!names_module(
+            "translations",
+            "backend.chainlit.mytranslations"
+        ));
+        assert_eq!(
+            absolute("..lib.search", "ckan/cli/search_index.py"),
+            "ckan.lib.search"
+        );
+        assert_eq!(
+            absolute(".translations", "backend/chainlit/config.py"),
+            "backend.chainlit.translations"
+        );
+        let text = "from ckan.lib.search import (\n    rebuild,\n    check as run_check,\n)\nimport ckan.lib.search as search\nfrom ckan.lib import search as s2\n";
+        let (names, handles) = bindings(text, "ckan/cli/x.py", "ckan.lib.search", "check");
+        assert_eq!(names, vec!["run_check".to_string()]);
+        assert_eq!(handles, vec!["search".to_string(), "s2".to_string()]);
+        assert!(uses_name("    search.check()", &names, &handles, "check"));
+        assert!(uses_name("    run_check()", &names, &handles, "check"));
+        assert!(!uses_name(
+            "    search.check_solr()",
+            &names,
+            &handles,
+            "check"
+        ));
+    }
+}

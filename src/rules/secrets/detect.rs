@@ -1757,6 +1757,21 @@ mod tests {
     }
 
     #[test]
+    fn mapping_targets_are_not_secrets() {
+        let form = "json_fields = {\n    \"reply_to\": \"mail_settings\",\n    \"smtp_host\": \"mail_settings\",\n    \"smtp_port\": \"mail_settings\",\n    \"smtp_password\": \"mail_settings\",\n}\n";
+        let at = form.rfind("mail_settings").unwrap_or(0);
+        assert!(is_mapping_target(form, &(at..at + "mail_settings".len())));
+        // A default shared with the user and the database name only: still a value.
+        let db = "DB = {\"NAME\": \"shop_prod\", \"USER\": \"shop_prod\",\n \"PASSWORD\": \"shop_prod\"}\n";
+        let at = db.rfind("shop_prod").unwrap_or(0);
+        assert!(!is_mapping_target(db, &(at..at + "shop_prod".len())));
+        // Siblings under secret names do not count, and a non-identifier never is one.
+        let secrets = "a = {\"token\": \"k9x_Q2\", \"api_key\": \"k9x_Q2\", \"secret\": \"k9x_Q2\",\n \"password\": \"k9x_Q2\"}\n";
+        let at = secrets.rfind("k9x_Q2").unwrap_or(0);
+        assert!(!is_mapping_target(secrets, &(at..at + "k9x_Q2".len())));
+    }
+
+    #[test]
     fn operation_ids_rate_limits_and_public_keys_are_not_secrets() {
         for t in [
             "\tldapOIDExtensionPwdModify = \"1.3.6.1.4.1.4203.1.11.1\"\n",
