@@ -136,7 +136,7 @@ const SCRIPT_FILES: &[&str] = &[
 /// demo or project-template directory, a Django management command, a program or
 /// output module by name (`cli.py`, `edge_cli.py`, `bt_output.py`, `demos.py`,
 /// `console.py`), a notebook export, a PEP 723 script (`# /// script`), a packaging
-/// build hook. One answer for the plan's logging task and
+/// build hook, a schema migration (Alembic, Django). One answer for the plan's logging task and
 /// `python/print-in-library`, so a module the plan leaves out is not reported either.
 pub fn prints_by_design(path: &str, text: &str) -> bool {
     let lower = path.to_ascii_lowercase();
@@ -154,6 +154,17 @@ pub fn prints_by_design(path: &str, text: &str) -> bool {
         || text.contains("# In[")
         || is_inline_metadata_script(text)
         || is_build_hook(text)
+        || is_migration(text)
+}
+
+/// A schema migration: an Alembic revision (`revision = "…"`, `down_revision`,
+/// `def upgrade(`) or a Django migration (`class Migration(migrations.Migration)`).
+/// `alembic upgrade` / `manage.py migrate` runs it once, from a terminal or a
+/// deployment job, and what it prints is addressed to the operator watching it; old
+/// revisions are history, not code anyone changes.
+fn is_migration(text: &str) -> bool {
+    (text.contains("down_revision") && text.contains("def upgrade("))
+        || text.contains("(migrations.Migration)")
 }
 
 /// A standalone script with PEP 723 inline metadata (`# /// script` … `# ///`): it is

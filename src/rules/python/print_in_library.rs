@@ -15,6 +15,9 @@ pub struct PrintInLibrary {
     /// For each reported file: the top-level functions its prints sit in, when
     /// every print sits in one.
     print_homes: Mutex<BTreeMap<String, BTreeSet<String>>>,
+    /// Reported files that print terminal tables (`print(tabulate(...))`): a console
+    /// program's output, when nothing imports the module.
+    console_tables: Mutex<BTreeSet<String>>,
 }
 
 /// Metadata and docs.
@@ -43,7 +46,9 @@ Not reported, because there `print` is the user interface:
   `terminal.py`, `printer.py`, `*_output.py`, `*_cli.py`, `demos.py`), are a notebook
   export, a standalone script with PEP 723 inline metadata (`# /// script`, run with
   `uv run`) or a packaging build hook (hatchling's `BuildHookInterface`, `hatch_build.py`:
-  its prints are the build's log) (the same test as the plan's logging task:
+  its prints are the build's log), or a schema migration (an Alembic revision with
+  `down_revision` and `upgrade()`, a Django `migrations.Migration`: its prints are
+  addressed to the operator running the upgrade) (the same test as the plan's logging task:
   `model::modules::prints_by_design`), or have an
   `if __name__ == "__main__":` block and either a top-level `main()`/`cli()`/`run()`
   or no class at all (a script of functions, such as a training script), or have
@@ -72,6 +77,14 @@ Not reported, because there `print` is the user interface:
   `getattr(…, "fetch_traits")`) only from scripts (a `#!` line or a main guard) or
   from functions of the same name forwarding the call; its prints are the
   data-update script's output. A hook the service itself calls stays reported;
+- a module whose prints all sit in top-level functions that only command-line
+  programs use (every module that imports the function, or the module, and names it
+  is a click/typer/argparse module, a script or a `cli/` module, directly or through
+  helpers only those call, up to three calls deep): `search.check()` run by the
+  `search-index check` command prints that command's report. One use anywhere
+  else (a view, a task, a module's top level) keeps the finding;
+- a console program that prints tables drawn for a terminal (`print(tabulate(…))`)
+  and that no module of the repository imports (an interactive load-test client);
 - notebook exports (`# In[ ]:` / `# %%` cells);
 - tests, examples, vendored and generated code.
 
@@ -176,6 +189,14 @@ impl Rule for PrintInLibrary {
                 all.insert(cx.file.path.to_string(), homes);
             }
         }
+        if m.calls()
+            .filter(|c| m.callee(*c).as_deref() == Some("print"))
+            .any(|c| prints_table(c, &m))
+        {
+            if let Ok(mut all) = self.console_tables.lock() {
+                all.insert(cx.file.path.to_string());
+            }
+        }
         let n = calls.len();
         let msg = if n == 1 {
             "`print()` in service/library code: use a logger (`logging.getLogger(__name__)`) so output has a level, a timestamp and a destination".to_string()
@@ -191,12 +212,37 @@ impl Rule for PrintInLibrary {
     }
 
     /// A file whose prints all sit in plugin hooks that only a maintainer script
-    /// drives is not service code: drop its finding.
+    /// drives, or in functions only command-line commands call, is not service code:
+    /// drop its finding. So is a console program that prints terminal tables and that
+    /// no module imports.
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
         // Taken, not borrowed: the hooks are released once read.
         let Ok(homes) = self.print_homes.lock().map(|mut h| std::mem::take(&mut *h)) else {
             return;
         };
+        let tables = self
+            .console_tables
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default();
+        if own.is_empty() {
+            return;
+        }
+        // The cross-file questions read every Python source: only when a finding asks.
+        if own
+            .iter()
+            .any(|f| homes.contains_key(f.path.as_str()) || tables.contains(f.path.as_str()))
+        {
+            let sources = Sources::of(repo);
+            own.retain(|f| !tables.contains(f.path.as_str()) || sources.imported(&f.path));
+            own.retain(|f| {
+                homes.get(f.path.as_str()).is_none_or(|hooks| {
+                    !hooks
+                        .iter()
+                        .all(|h| sources.only_commands_call(&f.path, h, CALLER_DEPTH))
+                })
+            });
+        }
         // The modules this rule checks (plugin modules of one directory define the
         // same hooks).
         let defs = repo
@@ -215,6 +261,312 @@ impl Rule for PrintInLibrary {
             })
         });
     }
+}
+
+/// How many functions deep [`Sources::only_commands_call`] follows callers (a helper
+/// of a helper of a command).
+const CALLER_DEPTH: usize = 3;
+
+/// The repository's non-test Python sources, read once for the cross-file questions
+/// of [`PrintInLibrary::settle`].
+struct Sources {
+    /// Path and text of each production, example or development `.py` file.
+    files: Vec<(String, String)>,
+    /// Answers of [`Sources::only_commands_call`] by (path, function, depth): a
+    /// helper many commands share is looked up once.
+    answers: std::cell::RefCell<BTreeMap<(String, String, usize), bool>>,
+}
+
+impl Sources {
+    fn of(repo: &RepoCx<'_>) -> Sources {
+        let files = repo
+            .inventory
+            .iter()
+            .map(|e| e.path.as_str())
+            .filter(|p| p.ends_with(".py") && crate::roles::role_of(p) != FileRole::Test)
+            .filter_map(|p| repo.read_text(p).map(|t| (p.to_string(), t)))
+            .collect();
+        Sources {
+            files,
+            answers: Default::default(),
+        }
+    }
+
+    /// Whether another module imports the module at `path` (by its dotted name,
+    /// relatively, or `from package import stem`).
+    fn imported(&self, path: &str) -> bool {
+        let target = dotted(path);
+        let stem = target.rsplit('.').next().unwrap_or("");
+        self.files.iter().any(|(p, text)| {
+            p != path
+                && text.contains(stem)
+                && import_lines(text).iter().any(|imp| {
+                    imported_modules(imp, p)
+                        .iter()
+                        .any(|m| names_module(m, &target))
+                })
+        })
+    }
+
+    /// Whether every use of the top-level function `func` of the module at `path`
+    /// sits in a command-line program (a click/typer/argparse module, a script, a
+    /// `cli/` or `management/commands/` module), directly or through helpers that only
+    /// such programs call (`depth` levels deep), and there is at least one: the
+    /// function's prints are that command's output (`ckan search-index check`,
+    /// `chainlit lint-translations`). A use anywhere else (a view, a task, a module's
+    /// top level, a function nothing imports) keeps the finding.
+    fn only_commands_call(&self, path: &str, func: &str, depth: usize) -> bool {
+        if depth == 0 || func.is_empty() {
+            return false;
+        }
+        let key = (path.to_string(), func.to_string(), depth);
+        if let Some(known) = self.answers.borrow().get(&key) {
+            return *known;
+        }
+        let answer = self.callers_are_commands(path, func, depth);
+        self.answers.borrow_mut().insert(key, answer);
+        answer
+    }
+
+    /// [`Sources::only_commands_call`], uncached.
+    fn callers_are_commands(&self, path: &str, func: &str, depth: usize) -> bool {
+        let target = dotted(path);
+        let mut used = false;
+        for (p, text) in &self.files {
+            if !text.contains(func) {
+                continue;
+            }
+            let own = p == path;
+            let (names, handles) = if own {
+                (vec![func.to_string()], Vec::new())
+            } else {
+                bindings(text, p, &target, func)
+            };
+            if names.is_empty() && handles.is_empty() {
+                continue;
+            }
+            let command = is_command_text(p, text);
+            let mut in_doc = false;
+            for (i, line) in text.lines().enumerate() {
+                let quotes = line.matches("\"\"\"").count() + line.matches("'''").count();
+                let was_doc = in_doc;
+                in_doc ^= quotes % 2 == 1;
+                let t = line.trim_start();
+                if was_doc
+                    || t.starts_with('#')
+                    || t.starts_with("import ")
+                    || t.starts_with("from ")
+                    || !uses_name(line, &names, &handles, func)
+                {
+                    continue;
+                }
+                if own && is_def_of(t, func) {
+                    continue;
+                }
+                used = true;
+                if command {
+                    continue;
+                }
+                match enclosing_def(text, i) {
+                    Some(caller) if caller != func => {
+                        if !self.only_commands_call(p, &caller, depth - 1) {
+                            return false;
+                        }
+                    }
+                    _ => return false,
+                }
+            }
+        }
+        used
+    }
+}
+
+/// `def func(` / `async def func(`.
+fn is_def_of(trimmed: &str, func: &str) -> bool {
+    trimmed
+        .strip_prefix("def ")
+        .or_else(|| trimmed.strip_prefix("async def "))
+        .is_some_and(|r| r.starts_with(func) && r[func.len()..].trim_start().starts_with('('))
+}
+
+/// Whether the line names `func` through one of the file's bindings: a bare name
+/// (`check(`, passed as a value) or `handle.func`.
+fn uses_name(line: &str, names: &[String], handles: &[String], func: &str) -> bool {
+    let word = |s: &str, i: usize, len: usize, dot_ok: bool| {
+        let before = s[..i].chars().next_back();
+        let after = s[i + len..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || (!dot_ok && c == '.'))
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    };
+    names.iter().any(|n| {
+        line.match_indices(n.as_str())
+            .any(|(i, _)| word(line, i, n.len(), false))
+    }) || handles.iter().any(|h| {
+        let q = format!("{h}.{func}");
+        line.match_indices(q.as_str())
+            .any(|(i, _)| word(line, i, q.len(), true))
+    })
+}
+
+/// The names a file binds to `func` of module `target` (`from target import func
+/// as f`) and the names it binds to the module itself (`import target as t`,
+/// `from package import stem`).
+fn bindings(text: &str, path: &str, target: &str, func: &str) -> (Vec<String>, Vec<String>) {
+    let (mut names, mut handles) = (Vec::new(), Vec::new());
+    for imp in import_lines(text) {
+        if let Some(rest) = imp.strip_prefix("from ") {
+            let Some((module, items)) = rest.split_once(" import ") else {
+                continue;
+            };
+            let module = module.trim();
+            for item in import_items(items) {
+                let (name, alias) = item
+                    .split_once(" as ")
+                    .map_or((item.as_str(), item.as_str()), |(n, a)| {
+                        (n.trim(), a.trim())
+                    });
+                let full = absolute(module, path);
+                if names_module(&full, target) && name == func {
+                    names.push(alias.to_string());
+                } else if names_module(&format!("{full}.{name}"), target) {
+                    handles.push(alias.to_string());
+                }
+            }
+        } else if let Some(items) = imp.strip_prefix("import ") {
+            for item in import_items(items) {
+                let (name, alias) = item
+                    .split_once(" as ")
+                    .map_or((item.as_str(), item.as_str()), |(n, a)| {
+                        (n.trim(), a.trim())
+                    });
+                if names_module(name, target) {
+                    handles.push(alias.to_string());
+                }
+            }
+        }
+    }
+    (names, handles)
+}
+
+/// The modules an import line names: `from m import a, b` gives `m`, `m.a`, `m.b`
+/// (either may be a module); `import a.b as c` gives `a.b`. Relative names are
+/// made absolute from the importing file's path.
+fn imported_modules(imp: &str, path: &str) -> Vec<String> {
+    if let Some(rest) = imp.strip_prefix("from ") {
+        let Some((module, items)) = rest.split_once(" import ") else {
+            return Vec::new();
+        };
+        let full = absolute(module.trim(), path);
+        let mut v: Vec<String> = import_items(items)
+            .iter()
+            .map(|i| format!("{full}.{}", i.split(" as ").next().unwrap_or("").trim()))
+            .collect();
+        v.push(full);
+        v
+    } else if let Some(items) = imp.strip_prefix("import ") {
+        import_items(items)
+            .iter()
+            .map(|i| i.split(" as ").next().unwrap_or("").trim().to_string())
+            .collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// The comma-separated items of an import, parentheses and comments removed.
+fn import_items(items: &str) -> Vec<String> {
+    items
+        .split(',')
+        .map(|i| {
+            i.split('#')
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace())
+                .to_string()
+        })
+        .filter(|i| !i.is_empty())
+        .collect()
+}
+
+/// A module name of an import made absolute: `.translations` in
+/// `backend/chainlit/config.py` is `backend.chainlit.translations`.
+fn absolute(module: &str, path: &str) -> String {
+    let dots = module.len() - module.trim_start_matches('.').len();
+    if dots == 0 {
+        return module.to_string();
+    }
+    let mut base: Vec<&str> = parent_dir(path)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    for _ in 1..dots {
+        base.pop();
+    }
+    let rest = &module[dots..];
+    if !rest.is_empty() {
+        base.push(rest);
+    }
+    base.join(".")
+}
+
+/// Whether an imported module name (absolute, as written) is the module whose dotted
+/// path is `target`: equal, or a suffix at a segment boundary (`chainlit.translations`
+/// names `backend/chainlit/translations.py`, whose source root is `backend/`).
+fn names_module(imported: &str, target: &str) -> bool {
+    !imported.is_empty()
+        && (imported == target
+            || target
+                .strip_suffix(imported)
+                .is_some_and(|head| head.ends_with('.')))
+}
+
+/// The dotted name of a module path: `ckan/lib/search/__init__.py` is `ckan.lib.search`.
+fn dotted(path: &str) -> String {
+    let p = path.strip_suffix(".py").unwrap_or(path);
+    let p = p.strip_suffix("/__init__").unwrap_or(p);
+    p.replace('/', ".")
+}
+
+/// The file's import statements as single lines (a parenthesised `from m import (a,\n
+/// b)` joined), indentation removed: imports inside functions count too.
+fn import_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut open: Option<String> = None;
+    for line in text.lines() {
+        let t = line.split('#').next().unwrap_or("").trim();
+        if let Some(mut cur) = open.take() {
+            cur.push(' ');
+            cur.push_str(t);
+            if t.contains(')') {
+                out.push(cur);
+            } else {
+                open = Some(cur);
+            }
+            continue;
+        }
+        if t.starts_with("import ") || t.starts_with("from ") && t.contains(" import") {
+            let t = t.trim_end_matches('\\').to_string();
+            if t.contains('(') && !t.contains(')') {
+                open = Some(t);
+            } else {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// A command-line program by its text: the test of [`is_cli_file`] that needs no
+/// parse (a place that prints by design, a `#!` line, a CLI library import).
+fn is_command_text(path: &str, text: &str) -> bool {
+    crate::model::modules::prints_by_design(path, text)
+        || text.starts_with("#!")
+        || import_lines(text).iter().any(|imp| {
+            imported_modules(imp, path).iter().any(|m| {
+                let root = m.split('.').next().unwrap_or("");
+                CLI_MODULES.contains(&root)
+            })
+        })
 }
 
 /// Fewest modules of a directory that must define a function for it to be a hook of
@@ -475,6 +827,15 @@ pub fn in_logger_class(node: tree_sitter::Node<'_>, text: &str) -> bool {
     false
 }
 
+/// `print(tabulate(...))`: a table drawn for a terminal, a console program's output.
+fn prints_table(call: tree_sitter::Node<'_>, m: &Module<'_>) -> bool {
+    util::positional(call).first().is_some_and(|a| {
+        a.kind() == "call"
+            && m.callee(*a)
+                .is_some_and(|n| n == "tabulate" || n.ends_with(".tabulate"))
+    })
+}
+
 /// `print(json.dumps(...))`: machine-readable output on stdout (a plugin protocol,
 /// a hook's answer), not diagnostics.
 fn prints_json(call: tree_sitter::Node<'_>, m: &Module<'_>) -> bool {
@@ -521,4 +882,42 @@ fn uses_sys_argv(m: &Module<'_>) -> bool {
         && m.descendants(m.root)
             .filter(|n| n.kind() == "attribute" || n.kind() == "identifier")
             .any(|n| matches!(m.resolve(n).as_deref(), Some("sys.argv")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_and_bindings() {
+        assert_eq!(dotted("ckan/lib/search/__init__.py"), "ckan.lib.search");
+        assert!(names_module(
+            "chainlit.translations",
+            "backend.chainlit.translations"
+        ));
+        assert!(!names_module(
+            "translations",
+            "backend.chainlit.mytranslations"
+        ));
+        assert_eq!(
+            absolute("..lib.search", "ckan/cli/search_index.py"),
+            "ckan.lib.search"
+        );
+        assert_eq!(
+            absolute(".translations", "backend/chainlit/config.py"),
+            "backend.chainlit.translations"
+        );
+        let text = "from ckan.lib.search import (\n    rebuild,\n    check as run_check,\n)\nimport ckan.lib.search as search\nfrom ckan.lib import search as s2\n";
+        let (names, handles) = bindings(text, "ckan/cli/x.py", "ckan.lib.search", "check");
+        assert_eq!(names, vec!["run_check".to_string()]);
+        assert_eq!(handles, vec!["search".to_string(), "s2".to_string()]);
+        assert!(uses_name("    search.check()", &names, &handles, "check"));
+        assert!(uses_name("    run_check()", &names, &handles, "check"));
+        assert!(!uses_name(
+            "    search.check_solr()",
+            &names,
+            &handles,
+            "check"
+        ));
+    }
 }

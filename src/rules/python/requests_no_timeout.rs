@@ -42,6 +42,9 @@ its own timeout. In a command-line script or a tool run by hand (argparse/click
 mains, `scripts/`, `tools/`, `bin/`, files with a shebang or a `main()` guard, PEP 723
 scripts run with `uv run`) the
 finding is low: a hung script is seen and stopped; a hung service worker is not.
+A call to a loopback address (`http://localhost:8000`, `127.0.0.1`, `[::1]`, as written
+or assigned to the variable passed in the same function) is low too: a process on the
+same host that stops answering is an outage of its own.
 A script that polls forever (`while True:` with no `break` of its own, or `while not
 stop.is_set():`) is a service and stays medium; a `while True:` that breaks out once a paginated API has no `next`
 page is a bounded loop.
@@ -110,6 +113,10 @@ impl Rule for RequestsNoTimeout {
             if util::has_kwargs_splat(call) {
                 continue;
             }
+            // A process on the same host (a sidecar, the backend a proxy starts next
+            // to itself) that stops answering is an outage already: the missing
+            // bound is hygiene.
+            let script = script || loopback_target(call, &m);
             let timeout = util::kwarg(call, "timeout", text);
             let shown = m
                 .text(call.child_by_field_name("function").unwrap_or(call))
@@ -163,6 +170,64 @@ impl Rule for RequestsNoTimeout {
             }
         }
     }
+}
+
+/// The call's URL (first positional argument, `url=` or `base_url=`) is a literal
+/// loopback address (`http://localhost:8000`, `http://127.0.0.1`, `http://[::1]`), as
+/// written or as the last value the enclosing function assigned to the variable
+/// passed (`proxy_url = f"http://localhost:{port}"`).
+fn loopback_target(call: Node<'_>, m: &Module<'_>) -> bool {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return false;
+    };
+    let url = util::positional(call).into_iter().next().or_else(|| {
+        util::named_children(args).into_iter().find_map(|a| {
+            (a.kind() == "keyword_argument"
+                && a.child_by_field_name("name")
+                    .is_some_and(|k| matches!(m.text(k), "url" | "base_url")))
+            .then(|| a.child_by_field_name("value"))
+            .flatten()
+        })
+    });
+    let Some(mut url) = url else {
+        return false;
+    };
+    if url.kind() == "identifier" {
+        let Some(body) = util::enclosing_function(call).and_then(|f| f.child_by_field_name("body"))
+        else {
+            return false;
+        };
+        match util::last_assignment(body, m.text(url), call.start_byte(), m.text) {
+            Some(v) => url = v,
+            None => return false,
+        }
+    }
+    if url.kind() != "string" {
+        return false;
+    }
+    let t = m.text(url);
+    let body = t
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .trim_start_matches(['"', '\''])
+        .to_ascii_lowercase();
+    let Some(rest) = body
+        .strip_prefix("http://")
+        .or_else(|| body.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let host = if rest.starts_with('[') {
+        rest.split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
+    } else {
+        rest.split([':', '/', '"', '\''])
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    matches!(host.as_str(), "localhost" | "[::1]") || host.starts_with("127.")
 }
 
 /// A daemon loop's condition: `True`, `1`, or "until told to stop"

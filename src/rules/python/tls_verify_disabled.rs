@@ -57,7 +57,11 @@ Reported:
 Production code and examples (which get copied) are checked; tests (a local
 test server with a throw-away certificate) are not. A value computed at run
 time (`verify=settings.CA_BUNDLE`) is not reported, nor `verify=False` on a
-literal `http://` URL (there is no TLS to verify), and neither is code that only
+literal `http://` URL (there is no TLS to verify), nor `ssl=False` on a connector
+built without a URL (`aiohttp.TCPConnector(ssl=False)`) in a function that assigns a
+literal `http://` address (`self._addr = f"http://{netloc}"`), when no literal of its
+class (or function) says `https`/`wss`: the connections it carries are plain HTTP.
+Neither is code that only
 runs when the user opted out (`if not validate_certs: ctx.verify_mode =
 ssl.CERT_NONE`, an `if` or conditional expression whose condition names
 verification, TLS, SSL, certificates, a hostname or "insecure"): that is a
@@ -391,13 +395,71 @@ fn plain_http_url(args: Node<'_>, m: &Module<'_>) -> bool {
     })
 }
 
+/// The call names the URL it connects to: a positional argument, `url=` or `base_url=`.
+/// A connector or session built without one (`aiohttp.TCPConnector(ssl=False)`) gets its
+/// URLs from the code around it.
+fn names_a_url(args: Node<'_>, m: &Module<'_>) -> bool {
+    util::named_children(args)
+        .into_iter()
+        .any(|a| match a.kind() {
+            "keyword_argument" => a
+                .child_by_field_name("name")
+                .is_some_and(|k| matches!(m.text(k), "url" | "base_url")),
+            "comment" => false,
+            _ => true,
+        })
+}
+
+/// The lower-cased body of a string literal (`f"http://{x}"` gives `http://{x}`).
+fn literal_body(n: Node<'_>, m: &Module<'_>) -> Option<String> {
+    (n.kind() == "string").then(|| {
+        let t = m.text(n);
+        let body = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        body.trim_start_matches(['"', '\'']).to_ascii_lowercase()
+    })
+}
+
+/// A connector or session created without a URL (`aiohttp.TCPConnector(ssl=False)`) in
+/// a function that assigns a literal `http://`/`ws://` address (`self._addr =
+/// f"http://{netloc}"`), in a class (or, outside a class, a function) where no literal
+/// says `https`/`wss`: the connections it makes carry no TLS, so no certificate check is
+/// turned off. One `https://` literal (or a `"https"` scheme test) anywhere in the class
+/// keeps the finding: a connector may then serve a TLS address.
+fn only_plain_http_around(call: Node<'_>, m: &Module<'_>) -> bool {
+    let Some(func) = util::enclosing_function(call) else {
+        return false;
+    };
+    let mut scope = func;
+    let mut cur = func.parent();
+    while let Some(p) = cur {
+        if p.kind() == "class_definition" {
+            scope = p;
+            break;
+        }
+        cur = p.parent();
+    }
+    let assigns_plain = util::descendants(func).any(|n| {
+        n.kind() == "assignment"
+            && n.child_by_field_name("right")
+                .and_then(|r| literal_body(r, m))
+                .is_some_and(|b| b.starts_with("http://") || b.starts_with("ws://"))
+    });
+    assigns_plain
+        && !util::descendants(scope).any(|n| {
+            literal_body(n, m).is_some_and(|b| {
+                let b = b.trim_end_matches(['"', '\'']);
+                b.contains("https://") || b.contains("wss://") || b == "https" || b == "wss"
+            })
+        })
+}
+
 /// A keyword argument that disables verification on an HTTP/TLS client call.
 fn disabled_kwarg<'t>(call: Node<'t>, name: &str, m: &Module<'_>) -> Option<(Node<'t>, String)> {
     let args = call.child_by_field_name("arguments")?;
     let root = name.split('.').next().unwrap_or("");
     let method = name.rsplit('.').next().unwrap_or("");
     let http = HTTP_ROOTS.contains(&root) || CLIENT_METHODS.contains(&method);
-    if plain_http_url(args, m) {
+    if plain_http_url(args, m) || (!names_a_url(args, m) && only_plain_http_around(call, m)) {
         return None;
     }
     for a in util::named_children(args) {

@@ -48,6 +48,9 @@ Severity: medium for a database connection (it holds a server slot and maybe an 
 transaction until the collector runs); low for a cursor, a file, or a connection from a
 helper we cannot see — CPython releases a dropped local when the function returns, so
 these are leaks only under PyPy, in reference cycles, or when a traceback keeps the frame.
+Low as well for anything a command-line command leaves open (a function decorated
+`@group.command(...)` in a click/typer module, a Django management command's `handle`):
+the command runs once and the process exit releases it.
 
 ## Example
 ```python
@@ -145,9 +148,33 @@ impl Rule for UnclosedResource {
             let Some(body) = func.child_by_field_name("body") else {
                 continue;
             };
-            check_function(body, &m, &helpers, out);
+            let one_shot = is_command(func, &m, &cx.file.path);
+            check_function(body, &m, &helpers, one_shot, out);
         }
     }
+}
+
+/// Whether the function is a command-line command, which runs once per process: a
+/// function decorated as a click/typer command (`@group.command(...)`,
+/// `@click.command()`, `@app.command()`), or the `handle` method of a Django
+/// management command. What it leaves open is released when the process exits a
+/// moment later: hygiene, not a leak that grows under load.
+fn is_command(func: Node<'_>, m: &Module<'_>, path: &str) -> bool {
+    if util::function_name(func, m.text) == "handle" && path.contains("management/commands/") {
+        return true;
+    }
+    let Some(decorated) = func.parent().filter(|p| p.kind() == "decorated_definition") else {
+        return false;
+    };
+    util::named_children(decorated)
+        .into_iter()
+        .filter(|d| d.kind() == "decorator")
+        .any(|d| {
+            let t = m.text(d).trim_start_matches('@').trim();
+            let head = t.split('(').next().unwrap_or("").trim();
+            head == "command" || head.ends_with(".command")
+        })
+        && crate::rules::python::print_in_library::is_interactive_cli(m)
 }
 
 /// Functions of this file that return a fresh DB connection
@@ -201,7 +228,13 @@ const HELPER_NAMES: &[&str] = &[
     "new_connection",
 ];
 
-fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut Sink<'_>) {
+fn check_function(
+    body: Node<'_>,
+    m: &Module<'_>,
+    helpers: &[String],
+    one_shot: bool,
+    out: &mut Sink<'_>,
+) {
     let nodes: Vec<Node<'_>> = m.in_scope(body).collect();
     // `global conn` / `nonlocal conn`: assigning the name stores the resource outside
     // the function (a module-level connection an engine's `init()` opens for `search()`).
@@ -301,7 +334,8 @@ fn check_function(body: Node<'_>, m: &Module<'_>, helpers: &[String], out: &mut 
         );
         // A file or cursor the function drops is closed when CPython frees the local at
         // return: hygiene. A connection holds a server slot and possibly a transaction.
-        if matches!(what, What::Cursor | What::HelperConnection | What::File) {
+        // In a command-line command the process ends with the command: low.
+        if one_shot || matches!(what, What::Cursor | What::HelperConnection | What::File) {
             f.severity = Severity::Low;
         }
     }

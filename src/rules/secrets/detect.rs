@@ -914,6 +914,64 @@ pub fn in_search_client_config(text: &str, name: &str, at: usize) -> bool {
         && has(&["indexName", "index_name"])
 }
 
+/// Fewest other keys of non-secret names that must map to the same value for it to be
+/// a mapping's target rather than a secret.
+const MAPPING_SIBLINGS: usize = 3;
+
+/// Whether the identifier-shaped value at `value_span` is the target of a mapping: at
+/// least [`MAPPING_SIBLINGS`] other keys near it, whose names are not secrets, map to
+/// the same value (`"smtp_password": "mail_settings"` among `"reply_to":
+/// "mail_settings"`, `"smtp_host": "mail_settings"`… in a Django form's
+/// `Meta.json_fields`: the JSON field each form field is stored in). A value the
+/// secret shares with the host, the sender and the signature names where they are
+/// kept, not a password; a real default (`"user": "app", "password": "app"`) shares it
+/// with one or two keys at most.
+pub fn is_mapping_target(text: &str, value_span: &Range<usize>) -> bool {
+    let Some(value) = text.get(value_span.clone()) else {
+        return false;
+    };
+    let identifier = value
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+        && value
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'));
+    if !identifier {
+        return false;
+    }
+    let at = value_span.start;
+    let line_no = text[..at].matches('\n').count();
+    let quoted = [format!("\"{value}\""), format!("'{value}'")];
+    let siblings = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != line_no && i.abs_diff(line_no) <= 40)
+        .filter(|(_, l)| {
+            quoted.iter().any(|q| {
+                l.find(q.as_str()).is_some_and(|pos| {
+                    let before = l[..pos].trim_end();
+                    let Some(key) = before
+                        .strip_suffix(':')
+                        .or_else(|| before.strip_suffix('='))
+                    else {
+                        return false;
+                    };
+                    let key = key
+                        .trim()
+                        .trim_matches(['"', '\''])
+                        .rsplit([' ', '{', ',', '('])
+                        .next()
+                        .unwrap_or("")
+                        .trim_matches(['"', '\'']);
+                    !key.is_empty() && classify_name(key).is_none()
+                })
+            })
+        })
+        .count();
+    siblings >= MAPPING_SIBLINGS
+}
+
 /// Whether `line` carries a scanner's "reviewed, not a secret" marker: detect-secrets'
 /// `pragma: allowlist secret`, `gitleaks:allow`, gosec's `#nosec` / `//nolint:gosec`,
 /// Bandit's `# nosec`, Ruff's `noqa: S105`/`S106`/`S107`. Someone looked at the value and
@@ -1696,6 +1754,21 @@ mod tests {
         ] {
             assert!(vals(t, Style::Code).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn mapping_targets_are_not_secrets() {
+        let form = "json_fields = {\n    \"reply_to\": \"mail_settings\",\n    \"smtp_host\": \"mail_settings\",\n    \"smtp_port\": \"mail_settings\",\n    \"smtp_password\": \"mail_settings\",\n}\n";
+        let at = form.rfind("mail_settings").unwrap_or(0);
+        assert!(is_mapping_target(form, &(at..at + "mail_settings".len())));
+        // A default shared with the user and the database name only: still a value.
+        let db = "DB = {\"NAME\": \"shop_prod\", \"USER\": \"shop_prod\",\n \"PASSWORD\": \"shop_prod\"}\n";
+        let at = db.rfind("shop_prod").unwrap_or(0);
+        assert!(!is_mapping_target(db, &(at..at + "shop_prod".len())));
+        // Siblings under secret names do not count, and a non-identifier never is one.
+        let secrets = "a = {\"token\": \"k9x_Q2\", \"api_key\": \"k9x_Q2\", \"secret\": \"k9x_Q2\",\n \"password\": \"k9x_Q2\"}\n";
+        let at = secrets.rfind("k9x_Q2").unwrap_or(0);
+        assert!(!is_mapping_target(secrets, &(at..at + "k9x_Q2".len())));
     }
 
     #[test]

@@ -65,6 +65,10 @@ What it does not report, to stay precise:
   an enum member such as `GooglePasswordManager`, UUIDs under password names, and
   lowercase hyphenated names with a credential word (`'sogo-sso-pass'`, the key of a
   session variable);
+- values that name where a setting is kept: an identifier that three or more other
+  keys near it, none of them a secret's name, map to as well (`"smtp_password":
+  "mail_settings"` among `"smtp_host": "mail_settings"`, `"reply_to": "mail_settings"`
+  in a Django form's `Meta.json_fields`);
 - values that identify an operation or a limit, not a secret: object identifiers
   (`ldapOIDExtensionPwdModify = "1.3.6.1.4.1.4203.1.11.1"`), codes
   (`ldapPasswordComplexityCode`), rate limits keyed by the action they limit
@@ -313,6 +317,7 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>, command_l
         let value = &text[a.value_span.clone()];
         if is_documentation_sample(value)
             || detect::in_search_client_config(text, &a.name, a.name_span.start)
+            || detect::is_mapping_target(text, &a.value_span)
         {
             continue;
         }
