@@ -86,8 +86,28 @@ pub fn runs_code(step: &YamlNode) -> bool {
 
 /// Commands that read files of a directory without running anything from it.
 const DATA_COMMANDS: &[&str] = &[
-    "rsync", "cp", "mv", "cat", "diff", "cmp", "ls", "find", "grep", "jq", "test", "[", "echo",
-    "sha256sum", "stat", "wc", "head", "tail", "mkdir", "rm", "tar", "zip",
+    "rsync",
+    "cp",
+    "mv",
+    "cat",
+    "diff",
+    "cmp",
+    "ls",
+    "find",
+    "grep",
+    "jq",
+    "test",
+    "[",
+    "echo",
+    "sha256sum",
+    "stat",
+    "wc",
+    "head",
+    "tail",
+    "mkdir",
+    "rm",
+    "tar",
+    "zip",
 ];
 
 /// Actions that read or commit the files of a directory they are given, never run them.
@@ -124,7 +144,9 @@ fn runs_code_from(step: &YamlNode, job: &YamlNode, root: &YamlNode, dir: &str) -
             return true;
         }
         let name = wf::action_name(uses);
-        if DATA_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&name)) || name.starts_with("actions/setup-") {
+        if DATA_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&name))
+            || name.starts_with("actions/setup-")
+        {
             return false;
         }
         // Another action given the directory may build or install from it.
@@ -187,7 +209,9 @@ impl Rule for DangerousTrigger {
                     let dir = checkout_dir(step);
                     let later = &steps[i + 1..];
                     let runner = match dir.as_deref() {
-                        Some(d) => later.iter().find(|s| runs_code_from(s, &job.value, root, d)),
+                        Some(d) => later
+                            .iter()
+                            .find(|s| runs_code_from(s, &job.value, root, d)),
                         None => later.iter().find(|s| runs_code(s)),
                     };
                     let gated = wf::label_gated(&[Some(&job.value), Some(step)]);

@@ -211,8 +211,7 @@ fn names_a_secret(text: &str) -> bool {
 /// named in the job, none passed to it, no OIDC token.
 fn pull_request_job_without_secret(root: &YamlNode, job: &YamlNode, text: &str) -> bool {
     let triggers = wf::triggers(root);
-    let pr_triggers = !triggers.is_empty()
-        && triggers.iter().all(|t| t == "pull_request");
+    let pr_triggers = !triggers.is_empty() && triggers.iter().all(|t| t == "pull_request");
     let pr_condition = job.get("if").and_then(|c| c.as_str()).is_some_and(|c| {
         let c: String = c.chars().filter(|ch| !ch.is_whitespace()).collect();
         !c.contains("||")
@@ -223,10 +222,7 @@ fn pull_request_job_without_secret(root: &YamlNode, job: &YamlNode, text: &str) 
     (pr_triggers || pr_condition)
         && job.get("secrets").is_none()
         && !names_a_secret(job_text)
-        && !matches!(
-            wf::effective_perms(root, job),
-            Some(wf::Perms::WriteAll(_))
-        )
+        && !matches!(wf::effective_perms(root, job), Some(wf::Perms::WriteAll(_)))
         && !matches!(wf::effective_perms(root, job), Some(wf::Perms::Scopes(m))
             if m.iter().any(|p| p.key == "id-token" && p.value.as_str() == Some("write")))
 }
@@ -374,7 +370,6 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
     // already: pinning them is hygiene, low.
     let (tag_severity, note) = if platform_tags_only && hands_no_secret(root, text) {
         (Severity::Low, PLATFORM_LOW_NOTE)
-
     } else if holds_nothing(root, text) {
         (Severity::Low, LOW_NOTE)
     } else {
@@ -402,7 +397,6 @@ const LOW_NOTE: &str = " (low: the workflow holds no secret and only a read-only
 /// moved tag there is a compromise of the platform that runs the cache too).
 const PLATFORM_LOW_NOTE: &str =
     " (low: only GitHub's own actions, and the workflow hands them no secret and no OIDC token)";
-
 
 /// Events whose runs write caches only to a scope no release build reads: a pull
 /// request's merge ref, a merge queue's temporary branch.
