@@ -43,7 +43,9 @@ repeated in a file is one finding with the copies as related locations. In test,
 vendored files, and in templates meant to be copied (`.env.example`,
 `settings.py.sample`, `*.dist`, `*.j2`) and Rust `#[cfg(test)]` modules, they
 are reported at low: test fixtures often carry throwaway keys,
-but a real key there is still worth a look. Well-known documentation values
+but a real key there is still worth a look; a test vector the test declares made up (its
+line or the two above say `not real`, `fake`, `dummy`, `randomly generated` or
+`revoked`) is not reported. Well-known documentation values
 (AWS's `AKIAIOSFODNN7EXAMPLE`, anything containing `EXAMPLE`, Slack's and jwt.io's
 documentation samples, jwt.io's RS256 sample private keys), the `key=` of a URL to
 YouTube's InnerTube endpoint (`www.youtube.com/youtubei/v1/…?key=AIza…`: the key of
@@ -603,6 +605,11 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
             {
                 continue;
             }
+            // A test vector the test itself declares made up ("token is randomly generated
+            // and not real", `FAKE_TOKEN = …`): it exists to exercise a format check.
+            if in_test && declared_fake(&cx.file.text, span.start) {
+                continue;
+            }
             let relaxed = relaxed || in_test;
             let snippet = detect::redacted_line(cx.file, &span, &spans);
             // A token past its `exp` authenticates nothing: still reported, at low.
@@ -645,6 +652,49 @@ fn check(cx: &FileCx<'_>, out: &mut Sink<'_>, py: Option<&PythonFile>) {
                 .collect();
         }
     }
+}
+
+/// Whether the text just before the value on its line, or one of the two short lines above
+/// it, says the value is made up:
+/// `not real`, `fake`, `dummy`, `randomly generated`, `revoked`.
+fn declared_fake(text: &str, at: usize) -> bool {
+    const WORDS: &[&str] = &[
+        "not real",
+        "not a real",
+        "fake",
+        "dummy",
+        "randomly generated",
+        "revoked",
+    ];
+    let says = |s: &str| {
+        let lower = s.to_ascii_lowercase();
+        WORDS.iter().any(|w| lower.contains(w))
+    };
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    // On the value's own line, only what is written just before it (`FAKE_TOKEN = `):
+    // a minified or scraped page on one line says everything somewhere.
+    let mut near = at.saturating_sub(80).max(line_start);
+    while !text.is_char_boundary(near) {
+        near += 1;
+    }
+    if says(&text[near..at]) {
+        return true;
+    }
+    // The two lines above, when they are short: a comment on the test vector.
+    let mut end = line_start;
+    for _ in 0..2 {
+        if end == 0 {
+            break;
+        }
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end - 1];
+        if line.len() <= 200 && says(line) {
+            return true;
+        }
+        end = start;
+    }
+    false
 }
 
 /// Whether the URL password ending at `pw_end` (just before `@host`) is the input of a
