@@ -158,7 +158,11 @@ pub fn role_of(path: &str) -> FileRole {
     }) {
         return FileRole::Archived;
     }
-    if dirs.iter().any(|d| is_example_dir(d))
+    // A project template (cookiecutter, copier): `{{cookiecutter.project}}/` is rendered
+    // into a new repository; its files are samples of that repository, not this one's.
+    if dirs
+        .iter()
+        .any(|d| is_example_dir(d) || d.contains("{{") && d.contains("}}"))
         || is_docs_deployment_sample(dirs, file)
         || is_storybook_story(file)
     {
@@ -477,6 +481,10 @@ mod tests {
         assert_eq!(role_of("tests/test_api.py"), FileRole::Test);
         assert_eq!(role_of("app/test_utils.py"), FileRole::Test);
         assert_eq!(role_of("examples/quickstart.sh"), FileRole::Example);
+        assert_eq!(
+            role_of("contrib/cookiecutter/ext/{{cookiecutter.project}}/.github/workflows/test.yml"),
+            FileRole::Example
+        );
         assert_eq!(role_of("vendor/lib/tests/test_x.py"), FileRole::Vendored);
         assert_eq!(
             role_of("tests/fixtures/k8s/third-party/mysql/deployment.yaml"),
