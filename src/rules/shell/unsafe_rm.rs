@@ -24,7 +24,9 @@ The rule reports `rm` with `-r`/`-R`/`--recursive` whose operand begins with
 `$VAR/` or `${VAR}/` followed only by slashes and globs (`"$STAGING/"`,
 `$DIR/*`: high), or with a literal sub-directory after it (`"$DIR/build"`, which
 removes `/build` when DIR is empty, a mistake that cannot reach `/`: low, unless
-that sub-directory is a system one such as `/lib`, `/usr` or `/etc`: high), or has
+that sub-directory is a system one such as `/lib`, `/usr` or `/etc`: high; two fixed
+directories, `"$ROOT/src/app/_generated"`, are not reported: with ROOT empty that path
+exists on no system), or has
 a whole path segment that is a variable, such as `/srv/$APP/` (medium; low when a
 named directory follows it, `/srv/$APP/data`, which then removes `/srv/data`), unless
 the script proves the variable non-empty:
@@ -114,6 +116,13 @@ impl Rule for UnsafeRm {
                     continue;
                 };
                 let facts = facts.get_or_insert_with(|| VarFacts::of(script));
+                // `"$ROOT/src/app/_generated"`: with ROOT empty it names a path two fixed
+                // directories deep under `/` that no system has; nothing is removed. The
+                // same when the rest is a variable the script always sets to such a
+                // relative path (`"$ROOT/$GEN_DIR"`, `GEN_DIR="src/app/${V}/gen"`).
+                if leading && fixed_depth(&resolve_rest(&word.parts[idx + 1..], facts)) >= 2 {
+                    continue;
+                }
                 if facts.provably_nonempty(&var.name, var.span.start) {
                     continue;
                 }
@@ -220,6 +229,52 @@ fn names_a_segment(rest: &[WordPart]) -> bool {
     first
         .split('/')
         .any(|seg| !seg.is_empty() && seg.chars().any(|c| !matches!(c, '*' | '?' | '.')))
+}
+
+/// `/` then a variable whose every assignment starts with literal text: that text in its
+/// place, so the fixed path an empty leading variable leaves can be read.
+fn resolve_rest(rest: &[WordPart], facts: &VarFacts) -> Vec<WordPart> {
+    match rest {
+        [WordPart::Literal(slash), WordPart::Var(v), tail @ ..] if slash == "/" => {
+            match facts.leading_literal(&v.name) {
+                Some(lit) if !lit.starts_with('/') && !lit.is_empty() => {
+                    let mut out = vec![WordPart::Literal(format!("/{lit}"))];
+                    // What follows the assigned literal is unknown.
+                    out.push(WordPart::Literal(String::new()));
+                    out.extend(tail.iter().cloned());
+                    out
+                }
+                _ => rest.to_vec(),
+            }
+        }
+        _ => rest.to_vec(),
+    }
+}
+
+/// How many whole, named, non-system directories the literal text right after a leading
+/// `$DIR` spells before anything variable (`/src/app/${V}` → 2, `/build` → 1, `/lib/x` → 0,
+/// `/*` → 0): the depth of the fixed path an empty DIR leaves.
+fn fixed_depth(rest: &[WordPart]) -> usize {
+    let Some(WordPart::Literal(first)) = rest.first() else {
+        return 0;
+    };
+    let Some(path) = first.strip_prefix('/') else {
+        return 0;
+    };
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.first().is_some_and(|s| SYSTEM_DIRS.contains(s)) {
+        return 0;
+    }
+    // The last piece is whole only when the literal ends the word or a `/` follows it.
+    let complete = if rest.len() == 1 || path.ends_with('/') {
+        segments.len()
+    } else {
+        segments.len() - 1
+    };
+    segments[..complete]
+        .iter()
+        .take_while(|s| !s.is_empty() && !s.contains(['*', '?', '[']) && **s != "..")
+        .count()
 }
 
 /// Top-level directories of a Linux system whose loss breaks the machine.

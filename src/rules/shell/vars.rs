@@ -40,6 +40,9 @@ const ALWAYS_SET: &[&str] = &[
 pub struct VarFacts {
     /// For each assigned variable: true while every assignment seen is provably non-empty.
     assigned_nonempty: HashMap<String, bool>,
+    /// The literal text every assignment of the variable starts with (`src/app/` for
+    /// `DIR="src/app/${V}/gen"`), `None` once one assignment starts with an expansion.
+    leading_literal: HashMap<String, Option<String>>,
     /// Loop variables and `read` targets in `while read` loops (non-empty per iteration).
     loop_vars: HashSet<String>,
     /// (variable, offset) of a guard: `${V:?}`, `[ -n "$V" ]`, `[ -z "$V" ] && exit`, `[ -d "$V" ]`…
@@ -66,6 +69,29 @@ impl VarFacts {
                         let name = script.node_text(name).to_string();
                         let value = n.child_by_field_name("value");
                         let nonempty = value.map(|v| word_nonempty(script, v)).unwrap_or(false);
+                        let lead = value.and_then(|v| match script.word(v).parts.first() {
+                            Some(WordPart::Literal(l)) => Some(l.clone()),
+                            _ => None,
+                        });
+                        let known = facts
+                            .leading_literal
+                            .entry(name.clone())
+                            .or_insert(lead.clone());
+                        if known.as_deref() != lead.as_deref() {
+                            // Keep what all assignments share.
+                            *known = match (known.take(), lead) {
+                                (Some(a), Some(b)) => {
+                                    let n = a
+                                        .char_indices()
+                                        .zip(b.chars())
+                                        .take_while(|((_, x), y)| x == y)
+                                        .last()
+                                        .map_or(0, |((i, c), _)| i + c.len_utf8());
+                                    Some(a[..n].to_string())
+                                }
+                                _ => None,
+                            };
+                        }
                         if let (false, Some(position), Some(function)) = (
                             nonempty,
                             value.and_then(|v| positional(script, v)),
@@ -170,6 +196,12 @@ impl VarFacts {
             || self.loop_vars.contains(name)
             || self.assigned_nonempty.get(name).copied().unwrap_or(false)
             || self.guards.iter().any(|(v, at)| v == name && *at < offset)
+    }
+
+    /// The literal text every assignment of `name` starts with, if the script assigns it
+    /// and each assignment starts with literal text.
+    pub fn leading_literal(&self, name: &str) -> Option<&str> {
+        self.leading_literal.get(name)?.as_deref()
     }
 
     /// Whether the script assigns `name` at all (otherwise it comes from the environment or arguments).
