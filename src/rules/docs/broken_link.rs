@@ -50,7 +50,10 @@ Python-Markdown's (accents folded, dashes collapsed). MyST target labels
 (`(develop-documentation)=`) are anchors too, and Sphinx links reach them by name
 from any page (`[x](develop-documentation)`). Links written as site URLs
 (`../advanced/transports/`, `./usage#flags`: MkDocs and Docusaurus serve `name.md`
-at `name/`) resolve to the page they reach; in a page a site serves, a root-absolute
+at `name/`) resolve to the page they reach; a root-absolute link in a document inside a
+web application's `public/` directory reaches the file that directory serves at `/`
+(`/public/shot.png` from `frontend/public/public/intro.md` is
+`frontend/public/public/shot.png`); in a page a site serves, a root-absolute
 link (`/advanced/ollama`, `/img/chat.png`) is a URL of the site: it reaches a page
 under the site's roots (`.md` or `.mdx`) or, for Docusaurus, a file of its static
 directories (`static/`, or those `staticDirectories` lists). In a Hugo site whose
@@ -239,6 +242,26 @@ fn site_url_target(
         }
     }
     None
+}
+
+/// A root-absolute link (`/public/screenshot.png`) in a document that sits inside a web
+/// application's public directory (`frontend/public/`, served at `/` by Next.js, Vite,
+/// Create React App, Rails): the application renders the document and serves the file
+/// from that directory. The file it reaches, if one exists.
+fn web_public_target(repo: &RepoCx<'_>, doc: &str, dest: &str) -> Option<String> {
+    if !dest.starts_with('/') || dest.starts_with("//") {
+        return None;
+    }
+    let rel = percent_decode(dest.split(['#', '?']).next().unwrap_or("").trim_matches('/'));
+    if rel.is_empty() {
+        return None;
+    }
+    let segments: Vec<&str> = doc.split('/').collect();
+    (1..segments.len())
+        .rev()
+        .filter(|&n| segments[n - 1] == "public")
+        .filter_map(|n| join_normalized(&segments[..n].join("/"), &rel))
+        .find(|candidate| repo.exists(candidate))
 }
 
 /// The static directories a Docusaurus config declares (`staticDirectories: ['assets',
@@ -436,6 +459,7 @@ impl Rule for BrokenLink {
                 target.clone()
             } else if let Some(page) = site_url_target(repo, &at.path, dest, &mut static_dirs)
                 .or_else(|| site_page(repo, &at.path, dest, target))
+                .or_else(|| web_public_target(repo, &at.path, dest))
                 .or_else(|| hugo_page(repo, &at.path, dest, &mut hugo_hooks))
             {
                 page
