@@ -63,6 +63,13 @@ static CLI_SECRET: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// The words one of which every match of `CLI_SECRET` contains, as written there
+/// (the pattern is case-sensitive): `sshpass`, `password`, `passwd`, `passphrase` and
+/// `htpasswd` share `pass`, every `…key` shares `key`.
+static CLI_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("pass|token|secret|key|mysql|mariadb|redis-cli|docker|curl").expect("static regex")
+});
+
 /// Passwords and tokens given on a command line, in any file (scripts, Dockerfiles,
 /// workflow `run:` blocks, docs): the value spans, without quotes. References
 /// (`$PW`, `${PW}`, `$(cat f)`) are not values.
@@ -71,10 +78,17 @@ pub fn cli_secret_spans(text: &str) -> Vec<Range<usize>> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for c in CLI_SECRET.captures_iter(text) {
-        let Some(m) = c.name("v") else { continue };
-        let mut r = m.range();
-        let v = m.as_str();
+    // Every match holds one of `CLI_WORDS` and no line break: only those lines are
+    // searched (the pattern's `-` after a blank fired its prefilter on every YAML list
+    // item and subtraction, each a search of the automaton).
+    let matches = detect::keyword_lines(text, &CLI_WORDS).flat_map(|line| {
+        CLI_SECRET
+            .captures_iter(&text[line.clone()])
+            .filter_map(|c| c.name("v").map(|m| m.range()))
+            .map(move |r| line.start + r.start..line.start + r.end)
+    });
+    for mut r in matches {
+        let v = &text[r.clone()];
         if (v.starts_with('\'') || v.starts_with('"')) && v.len() >= 2 {
             r = r.start + 1..r.end - 1;
         }
@@ -470,6 +484,25 @@ impl Drop for RedactingWriter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_line_secrets_searched_by_line_match_a_whole_text_search() {
+        for t in &crate::rules::secrets::detect::tests::sample_texts() {
+            let whole: Vec<Range<usize>> = CLI_SECRET
+                .captures_iter(t)
+                .filter_map(|c| c.name("v").map(|m| m.range()))
+                .collect();
+            let by_line: Vec<Range<usize>> = detect::keyword_lines(t, &CLI_WORDS)
+                .flat_map(|l| {
+                    CLI_SECRET
+                        .captures_iter(&t[l.clone()])
+                        .filter_map(|c| c.name("v").map(|m| m.range()))
+                        .map(move |r| l.start + r.start..l.start + r.end)
+                })
+                .collect();
+            assert_eq!(whole, by_line, "{t:?}");
+        }
+    }
 
     #[test]
     fn command_line_passwords() {

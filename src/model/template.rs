@@ -86,7 +86,10 @@ fn yaml_marker_line(path: &str, text: &str) -> Option<usize> {
     // Indentation of the key whose block scalar we are inside, if any.
     let mut block: Option<usize> = None;
     for (i, line) in text.lines().enumerate() {
-        if whole_line_directive(line) || (chart_template && names_helm_object(line)) {
+        // Every marker holds a `{`: a line without one (most lines) is only followed
+        // for its block scalars, without building its structure.
+        let brace = memchr::memchr(b'{', line.as_bytes()).is_some();
+        if brace && (whole_line_directive(line) || (chart_template && names_helm_object(line))) {
             return Some(i + 1);
         }
         let indent = line.len() - line.trim_start_matches(' ').len();
@@ -96,7 +99,7 @@ fn yaml_marker_line(path: &str, text: &str) -> Option<usize> {
             }
             block = None;
         }
-        if begins_node(&structure_of(line)) {
+        if brace && begins_node(&structure_of(line)) {
             return Some(i + 1);
         }
         if opens_block_scalar(line) {
@@ -110,6 +113,10 @@ fn yaml_marker_line(path: &str, text: &str) -> Option<usize> {
 
 /// Whether the text after a key ends in a block-scalar indicator (`|`, `>-`, `|2+`).
 fn opens_block_scalar(line: &str) -> bool {
+    // The indicator is a `|` or `>` of the line.
+    if memchr::memchr2(b'|', b'>', line.as_bytes()).is_none() {
+        return false;
+    }
     let code = strip_comment(line);
     let Some(value) = code.rsplit_once(": ").map(|(_, v)| v).or_else(|| {
         code.trim_start()
@@ -172,11 +179,14 @@ fn workflow_marker_line(text: &str) -> Option<usize> {
             }
             block = None;
         }
-        let s = structure_of(line);
-        let t = s.trim_start();
-        let t = t.strip_prefix("- ").map_or(t, str::trim_start);
-        if t.starts_with("{{") || t.starts_with("{%") || s.contains("{{-") || s.contains("{%") {
-            return Some(i + 1);
+        // Every marker holds a `{` (the structure only drops characters of the line).
+        if memchr::memchr(b'{', line.as_bytes()).is_some() {
+            let s = structure_of(line);
+            let t = s.trim_start();
+            let t = t.strip_prefix("- ").map_or(t, str::trim_start);
+            if t.starts_with("{{") || t.starts_with("{%") || s.contains("{{-") || s.contains("{%") {
+                return Some(i + 1);
+            }
         }
         if opens_block_scalar(line) {
             // The key's column: past the indentation and any `- ` sequence markers.

@@ -69,6 +69,19 @@ impl Command {
     }
 }
 
+/// How many distinct `run:` script texts each thread remembers before it forgets them
+/// all (more than the steps of the largest real workflow seen, a 13,000-line test
+/// matrix; a few hundred kilobytes).
+const RECENT_SCRIPTS: usize = 4096;
+
+/// Parsed `run:` scripts by their masked text: each with its offset map and commands.
+type Recent = std::collections::HashMap<String, Vec<(crate::mapped::MappedText, Vec<Command>)>>;
+
+thread_local! {
+    /// The masked `run:` scripts parsed on this thread, with their commands.
+    static RECENT: std::cell::RefCell<Recent> = std::cell::RefCell::new(Recent::new());
+}
+
 /// The commands of a step's `run:` script in the given shell.
 pub fn run_commands(run: &YamlNode, kind: ShellKind) -> Vec<Command> {
     let Some(scalar) = run.as_scalar() else {
@@ -76,12 +89,29 @@ pub fn run_commands(run: &YamlNode, kind: ShellKind) -> Vec<Command> {
     };
     match kind {
         ShellKind::Posix => {
-            let Some(script) =
-                ShellScript::parse(wf::masked(&scalar.mapped), ShellOrigin::WorkflowRun)
-            else {
+            let code = wf::masked(&scalar.mapped);
+            // A step's script is asked for by several readers of the same workflow
+            // (the publish and token facts, two rules), each of which parsed it again:
+            // the commands of the scripts parsed last on this thread are kept, keyed
+            // by the whole masked text and its offset map, so an answer is only ever
+            // reused for the same input. Not while the file's time budget has run
+            // out, when the walk stops early: nothing partial is kept or reused.
+            let fresh = !crate::budget::was_exceeded();
+            if fresh {
+                let known = RECENT.with(|r| {
+                    r.borrow()
+                        .get(&code.text)
+                        .and_then(|same_text| same_text.iter().find(|(k, _)| *k == code))
+                        .map(|(_, v)| v.clone())
+                });
+                if let Some(commands) = known {
+                    return commands;
+                }
+            }
+            let Some(script) = ShellScript::parse(code.clone(), ShellOrigin::WorkflowRun) else {
                 return Vec::new();
             };
-            script
+            let commands: Vec<Command> = script
                 .commands()
                 .iter()
                 .filter(|c| !c.name.is_empty())
@@ -94,7 +124,19 @@ pub fn run_commands(run: &YamlNode, kind: ShellKind) -> Vec<Command> {
                         span: script.host_range(&c.span()),
                     }
                 })
-                .collect()
+                .collect();
+            if fresh && !crate::budget::was_exceeded() {
+                RECENT.with(|r| {
+                    let mut r = r.borrow_mut();
+                    if r.len() >= RECENT_SCRIPTS {
+                        r.clear();
+                    }
+                    r.entry(code.text.clone())
+                        .or_default()
+                        .push((code, commands.clone()));
+                });
+            }
+            commands
         }
         ShellKind::PowerShell | ShellKind::Cmd => {
             let cont = if kind == ShellKind::Cmd { '^' } else { '`' };

@@ -316,12 +316,19 @@ fn join(dir: &str, rel: &str) -> Option<String> {
 /// separately installed files (services of a monorepo, per-Python-version locks, each
 /// package's test requirements) is not a conflict.
 struct Environments {
-    closures: Vec<BTreeSet<String>>,
+    /// For each file, the (sorted) indices of the environments it belongs to: two files
+    /// are installed together when their lists share an index. Asked for every pair of
+    /// declarations of a package, so an index lookup, not a search of every environment
+    /// (monorepos of a hundred packages pinning the same dependency made that quadratic
+    /// search a tenth of the scan).
+    member_of: std::collections::HashMap<String, Vec<u32>>,
 }
 
 impl Environments {
     fn new(pulls: &BTreeMap<String, Vec<String>>) -> Environments {
-        let mut closures = Vec::new();
+        let mut member_of: std::collections::HashMap<String, Vec<u32>> =
+            std::collections::HashMap::new();
+        let mut index = 0u32;
         for root in pulls.keys() {
             let mut set = BTreeSet::new();
             let mut stack = vec![root.clone()];
@@ -334,14 +341,32 @@ impl Environments {
                 }
             }
             if set.len() > 1 {
-                closures.push(set);
+                for f in set {
+                    member_of.entry(f).or_default().push(index);
+                }
+                index += 1;
             }
         }
-        Environments { closures }
+        Environments { member_of }
     }
 
     fn together(&self, a: &str, b: &str) -> bool {
-        a == b || self.closures.iter().any(|c| c.contains(a) && c.contains(b))
+        if a == b {
+            return true;
+        }
+        let (Some(xs), Some(ys)) = (self.member_of.get(a), self.member_of.get(b)) else {
+            return false;
+        };
+        // Both lists are ascending (environments are numbered in order).
+        let (mut i, mut j) = (0, 0);
+        while let (Some(x), Some(y)) = (xs.get(i), ys.get(j)) {
+            match x.cmp(y) {
+                std::cmp::Ordering::Equal => return true,
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+            }
+        }
+        false
     }
 }
 

@@ -220,6 +220,39 @@ static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// The words one of which every match of [`ASSIGN`] contains (`passw(or)d`,
+/// `passphrase` and `pass` share `pass`; every `…key` shares `key`), case folded as
+/// `ASSIGN` folds them (Unicode: `ſ` for `s`, the Kelvin sign for `k`). A search for
+/// these literals runs on SIMD where `ASSIGN`, which opens with a name class, ran its
+/// automaton over every byte.
+static ASSIGN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)pass|pwd|secret|token|key|credential").expect("static regex")
+});
+
+/// The lines of `text` (byte ranges, without their `\n`) that hold a match of `words`,
+/// in order. For a pattern every match of which lies within one line and contains a
+/// match of `words`, searching these lines one by one finds exactly the matches a
+/// search of the whole text finds, in the same order: no match spans a line break, and
+/// a line break is neither a word character nor part of a match, so a line's edges
+/// look to the pattern as the text around it does (`^` in multi-line mode, `\b`).
+pub(crate) fn keyword_lines<'t>(
+    text: &'t str,
+    words: &'t Regex,
+) -> impl Iterator<Item = Range<usize>> + 't {
+    let b = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos > b.len() {
+            return None;
+        }
+        let hit = words.find_at(text, pos)?;
+        let start = memchr::memrchr(b'\n', &b[pos..hit.start()]).map_or(pos, |i| pos + i + 1);
+        let end = memchr::memchr(b'\n', &b[hit.end()..]).map_or(b.len(), |i| hit.end() + i);
+        pos = end + 1;
+        Some(start..end)
+    })
+}
+
 /// A secret word other than the short `pass` (which needs to be the name's last word).
 static OTHER_SECRET_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -544,22 +577,26 @@ fn classify_name(name: &str) -> Option<NameClass> {
 /// Finds literals assigned to secret-looking names in `text`.
 pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
     let mut out = Vec::new();
-    for m in ASSIGN.find_iter(text) {
-        let s = m.as_str();
+    // Every match of `ASSIGN` holds one of its secret words and no line break: only
+    // the lines with a word are searched, not the whole text (the pattern opens with
+    // a name class, so the regex had to run its automaton over every byte).
+    let matches = keyword_lines(text, &ASSIGN_WORDS).flat_map(|line| {
+        ASSIGN
+            .find_iter(&text[line.clone()])
+            .map(move |m| (line.start + m.start(), line.start + m.end()))
+    });
+    for (start, after) in matches {
+        let s = &text[start..after];
         let b = text.as_bytes();
         // Not inside a longer word on the left (`…_password` already included by the regex).
         let name_end = s.find(['"', '\'', ' ', '\t', '=', ':']).unwrap_or(s.len());
         let name = &s[..name_end];
         let op_text = s[name_end..].trim_matches([' ', '\t', '"', '\'']);
-        let after = m.end();
         // `==`, `=~`, `: =`… comparisons and walrus forms that are not assignments.
         if matches!(b.get(after), Some(b'=' | b'~')) {
             continue;
         }
-        if op_text.starts_with('=')
-            && m.start() > 0
-            && matches!(b[m.start() - 1], b'!' | b'<' | b'>')
-        {
+        if op_text.starts_with('=') && start > 0 && matches!(b[start - 1], b'!' | b'<' | b'>') {
             continue;
         }
         // URLs (`https://`) and times after a colon.
@@ -568,7 +605,7 @@ pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
         }
         // `arn:aws:secretsmanager:…:secret:NAME-Ab12Cd`: a field of an AWS resource name,
         // the reference an ECS task or IAM policy reads the secret through, not a value.
-        if inside_arn(text, m.start()) {
+        if inside_arn(text, start) {
             continue;
         }
         let Some(class) = classify_name(name) else {
@@ -589,10 +626,10 @@ pub fn assignments(text: &str, style: Style) -> Vec<Assignment> {
         {
             continue;
         }
-        let ns = m.start() + name.len() - name.trim_start_matches(['-', '$']).len();
+        let ns = start + name.len() - name.trim_start_matches(['-', '$']).len();
         out.push(Assignment {
             name: name.trim_start_matches(['-', '$']).to_string(),
-            name_span: ns..m.start() + name.len(),
+            name_span: ns..start + name.len(),
             value_span,
             class,
         });
@@ -1669,8 +1706,64 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Every text file under `tests/` (the fixture repositories included), and texts
+    /// built to trip a line-by-line search: the same spans as a search of the whole text.
+    pub(crate) fn sample_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "password = 'hunter22'\nx = 1\n",
+            "PASSWORD: abc\r\nKEY=1\n",
+            "pa\u{17f}\u{17f}word = \"Xy12345678\"\n",
+            "api_\u{212a}ey = \"Ab12Cd34Ef\"\n",
+            "no secrets here",
+            "token=abc",
+            "\n\nsecret: x\n\n",
+            "a_pass == b\npass: foo/bar\npass\n",
+            "\u{e9}t\u{e9} token: \"Zz9\u{e9}xQ1234\"\n-p\n",
+            "sshpass -p 'Hx72kPq9Lw' ssh h\nmysqldump -uroot -pTz83nQw1Lk db\n--password=x\n",
+            "curl -u bob:Sekr3t https://x\n docker login -p abcdef r\n",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests"
+        ))];
+        while let Some(d) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if let Ok(t) = std::fs::read_to_string(&p) {
+                    texts.push(t);
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn assignments_searched_by_line_match_a_whole_text_search() {
+        let texts = sample_texts();
+        assert!(texts.len() > 100);
+        for t in &texts {
+            let whole: Vec<Range<usize>> = ASSIGN.find_iter(t).map(|m| m.range()).collect();
+            let by_line: Vec<Range<usize>> = keyword_lines(t, &ASSIGN_WORDS)
+                .flat_map(|l| {
+                    ASSIGN
+                        .find_iter(&t[l.clone()])
+                        .map(move |m| l.start + m.start()..l.start + m.end())
+                })
+                .collect();
+            assert_eq!(whole, by_line, "{t:?}");
+        }
+    }
 
     fn vals(text: &str, style: Style) -> Vec<String> {
         assignments(text, style)
