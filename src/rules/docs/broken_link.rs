@@ -252,7 +252,12 @@ fn web_public_target(repo: &RepoCx<'_>, doc: &str, dest: &str) -> Option<String>
     if !dest.starts_with('/') || dest.starts_with("//") {
         return None;
     }
-    let rel = percent_decode(dest.split(['#', '?']).next().unwrap_or("").trim_matches('/'));
+    let rel = percent_decode(
+        dest.split(['#', '?'])
+            .next()
+            .unwrap_or("")
+            .trim_matches('/'),
+    );
     if rel.is_empty() {
         return None;
     }
