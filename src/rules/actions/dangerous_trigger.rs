@@ -179,9 +179,9 @@ fn runs_code_from(step: &YamlNode, job: &YamlNode, root: &YamlNode, dir: &str) -
             let cmd = words.first().copied().unwrap_or_default();
             let cmd = cmd.rsplit('/').next().unwrap_or(cmd);
             // `cd pr`, `./pr/run.sh`, `npm --prefix pr ci`, `make -C pr`: runs there.
-            names_dir(words.first().copied().unwrap_or_default(), dir)
-                || !DATA_COMMANDS.contains(&cmd)
-                    && !(cmd == "git" && words.get(1).is_some_and(|w| *w == "-C"))
+            let reads_data = DATA_COMMANDS.contains(&cmd)
+                || cmd == "git" && words.get(1).is_some_and(|w| *w == "-C");
+            names_dir(words.first().copied().unwrap_or_default(), dir) || !reads_data
         })
 }
 
