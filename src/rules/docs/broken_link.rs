@@ -197,19 +197,8 @@ fn site_url_target(
     dest: &str,
     static_dirs: &mut HashMap<String, Vec<String>>,
 ) -> Option<String> {
-    if !dest.starts_with('/') || dest.starts_with("//") {
-        return None;
-    }
+    let rel = root_absolute_path(dest)?;
     let site = repo.model.docs_site_for(doc)?;
-    let rel = percent_decode(
-        dest.split(['#', '?'])
-            .next()
-            .unwrap_or("")
-            .trim_matches('/'),
-    );
-    if rel.is_empty() {
-        return None;
-    }
     let config_dir = dir_of(&site.config);
     let mut bases: Vec<String> = site.roots.clone();
     if site.generator == Generator::Docusaurus {
@@ -244,11 +233,9 @@ fn site_url_target(
     None
 }
 
-/// A root-absolute link (`/public/screenshot.png`) in a document that sits inside a web
-/// application's public directory (`frontend/public/`, served at `/` by Next.js, Vite,
-/// Create React App, Rails): the application renders the document and serves the file
-/// from that directory. The file it reaches, if one exists.
-fn web_public_target(repo: &RepoCx<'_>, doc: &str, dest: &str) -> Option<String> {
+/// The path of a root-absolute link (`/img/a%20b.png#x` → `img/a b.png`), without its
+/// fragment, query and outer slashes; `None` for other links and for `/` itself.
+fn root_absolute_path(dest: &str) -> Option<String> {
     if !dest.starts_with('/') || dest.starts_with("//") {
         return None;
     }
@@ -258,9 +245,15 @@ fn web_public_target(repo: &RepoCx<'_>, doc: &str, dest: &str) -> Option<String>
             .unwrap_or("")
             .trim_matches('/'),
     );
-    if rel.is_empty() {
-        return None;
-    }
+    (!rel.is_empty()).then_some(rel)
+}
+
+/// A root-absolute link (`/public/screenshot.png`) in a document that sits inside a web
+/// application's public directory (`frontend/public/`, served at `/` by Next.js, Vite,
+/// Create React App, Rails): the application renders the document and serves the file
+/// from that directory. The file it reaches, if one exists.
+fn web_public_target(repo: &RepoCx<'_>, doc: &str, dest: &str) -> Option<String> {
+    let rel = root_absolute_path(dest)?;
     let segments: Vec<&str> = doc.split('/').collect();
     (1..segments.len())
         .rev()
