@@ -17,6 +17,13 @@ pub enum Generator {
     /// Hugo (`hugo.toml`/`.yaml`/`.json`, at the site's root or in its
     /// `config/_default/`, beside a `content/` directory it serves).
     Hugo,
+    /// Astro (`astro.config.*`): pages under `src/pages/`, Starlight's under
+    /// `src/content/docs/`, and content a dynamic route loads from anywhere in the
+    /// project, so the whole project directory is its root.
+    Astro,
+    /// VitePress (`.vitepress/config.*`): pages are the Markdown files of the
+    /// directory holding `.vitepress/`.
+    VitePress,
 }
 
 /// A documentation site.
@@ -92,6 +99,21 @@ pub fn sites<'a>(
                         config: path.to_string(),
                         roots: vec![content],
                     })
+            }
+            "astro.config.mjs" | "astro.config.js" | "astro.config.ts" | "astro.config.mts"
+            | "astro.config.cjs" => Some(DocsSite {
+                generator: Generator::Astro,
+                config: path.to_string(),
+                roots: vec![dir.to_string()],
+            }),
+            "config.js" | "config.ts" | "config.mjs" | "config.mts" | "config.cjs"
+                if file_name(dir) == ".vitepress" =>
+            {
+                Some(DocsSite {
+                    generator: Generator::VitePress,
+                    config: path.to_string(),
+                    roots: vec![dir_of(dir).to_string()],
+                })
             }
             "conf.py"
                 if ["index.rst", "index.md", "contents.rst"]

@@ -2101,7 +2101,7 @@ impl Repository {
 
     // ------------------------------------------------------------ docs
 
-    /// Documentation sites (MkDocs, Docusaurus, Sphinx).
+    /// Documentation sites (MkDocs, Docusaurus, Sphinx, Hugo, Astro, VitePress).
     pub fn docs_sites(&self) -> &[DocsSite] {
         &self.docs_sites
     }

@@ -56,7 +56,13 @@ web application's `public/` directory reaches the file that directory serves at 
 `frontend/public/public/shot.png`); in a page a site serves, a root-absolute
 link (`/advanced/ollama`, `/img/chat.png`) is a URL of the site: it reaches a page
 under the site's roots (`.md` or `.mdx`) or, for Docusaurus, a file of its static
-directories (`static/`, or those `staticDirectories` lists). In a Hugo site whose
+directories (`static/`, or those `staticDirectories` lists). Astro sites
+(`astro.config.*`) serve `src/pages/` and Starlight's `src/content/docs/` at `/`,
+`public/` as static files, and a dynamic route (`src/pages/blog/[slug].astro`) serves
+a content entry of that name wherever the project keeps it; a VitePress site
+(`.vitepress/config.*`) serves the directory holding `.vitepress/` and its `public/`.
+A literal `base: "/docs/"` in an Astro or VitePress config is taken off the link
+first. In a Hugo site whose
 link render hook resolves destinations with `.Page.GetPage`, a relative `.md` link is
 looked up as Hugo does: from the page's place in its section (a leaf bundle
 `clients/wekan/index.md` is the page `wekan` in `clients/`), then from `content/`. E-mail autolinks (`<jane@example.org>`),
@@ -188,30 +194,59 @@ fn site_page(repo: &RepoCx<'_>, doc: &str, dest: &str, target: &str) -> Option<S
 /// A root-absolute link (`/advanced/ollama`, `/img/chat.png`, `/install/docker/`) in a page
 /// a documentation site serves is a URL of that site, not a path from the repository's
 /// root: it reaches a page under one of the site's roots (MkDocs' `docs_dir`, Docusaurus'
-/// `docs/` served at `/` or at `/docs/`), or, for Docusaurus, a file of its static
-/// directories (`static/` or the config's `staticDirectories`). The page or file it
-/// reaches, if one exists.
+/// `docs/` served at `/` or at `/docs/`, Astro's `src/pages/` and Starlight's
+/// `src/content/docs/`, a VitePress source directory), or a file of the site's static
+/// directories (Docusaurus' `static/` or its config's `staticDirectories`, Astro's and
+/// VitePress' `public/`). The site's `base` (`base: "/docs/"`), when its config sets
+/// one, is taken off the link first. The page or file it reaches, if one exists.
 fn site_url_target(
     repo: &RepoCx<'_>,
     doc: &str,
     dest: &str,
-    static_dirs: &mut HashMap<String, Vec<String>>,
+    settings: &mut HashMap<String, SiteSettings>,
 ) -> Option<String> {
-    let rel = root_absolute_path(dest)?;
     let site = repo.model.docs_site_for(doc)?;
     let config_dir = dir_of(&site.config);
-    let mut bases: Vec<String> = site.roots.clone();
+    let known = settings.entry(site.config.clone()).or_insert_with(|| {
+        let text = repo.read_text(&site.config).unwrap_or_default();
+        SiteSettings::read(site.generator, &text)
+    });
+    let rel = root_absolute_path(dest)?;
+    let rel = known
+        .base
+        .as_deref()
+        .and_then(|b| rel.strip_prefix(b))
+        .and_then(|r| r.strip_prefix('/'))
+        .filter(|r| !r.is_empty())
+        .map_or(rel.clone(), str::to_string);
+    let mut bases: Vec<String> = match site.generator {
+        // The whole project is the root (content may live anywhere a loader reads);
+        // its URLs come from these directories.
+        Generator::Astro => ["src/content/docs", "src/pages", "public"]
+            .iter()
+            .filter_map(|d| join_normalized(config_dir, d))
+            .collect(),
+        Generator::VitePress => site
+            .roots
+            .iter()
+            .flat_map(|r| [r.clone(), join_normalized(r, "public").unwrap_or_default()])
+            .filter(|b| !b.is_empty())
+            .collect(),
+        _ => site.roots.clone(),
+    };
     if site.generator == Generator::Docusaurus {
         bases.push(config_dir.to_string());
-        let dirs = static_dirs.entry(site.config.clone()).or_insert_with(|| {
-            let text = repo.read_text(&site.config).unwrap_or_default();
-            docusaurus_static_dirs(&text)
-        });
-        bases.extend(dirs.iter().filter_map(|d| join_normalized(config_dir, d)));
+        bases.extend(
+            known
+                .static_dirs
+                .iter()
+                .filter_map(|d| join_normalized(config_dir, d)),
+        );
     }
     let stem = rel
         .strip_suffix(".mdx")
         .or_else(|| rel.strip_suffix(".md"))
+        .or_else(|| rel.strip_suffix(".html"))
         .unwrap_or(&rel);
     for base in &bases {
         let Some(at) = join_normalized(base, stem) else {
@@ -221,8 +256,10 @@ fn site_url_target(
         for candidate in exact.into_iter().chain([
             format!("{at}.md"),
             format!("{at}.mdx"),
+            format!("{at}.astro"),
             format!("{at}/index.md"),
             format!("{at}/index.mdx"),
+            format!("{at}/index.astro"),
             format!("{at}/README.md"),
         ]) {
             if !candidate.is_empty() && repo.exists(&candidate) {
@@ -230,7 +267,93 @@ fn site_url_target(
             }
         }
     }
+    if site.generator == Generator::Astro {
+        return astro_dynamic_route(repo, config_dir, stem);
+    }
     None
+}
+
+/// What a site's configuration says about its URLs, read once per site.
+#[derive(Debug, Default)]
+struct SiteSettings {
+    /// Docusaurus' static directories (served at the site's root).
+    static_dirs: Vec<String>,
+    /// The path the site is served under (`docs` for `base: "/docs/"`), when it is not `/`.
+    base: Option<String>,
+}
+
+impl SiteSettings {
+    fn read(generator: Generator, config: &str) -> SiteSettings {
+        match generator {
+            Generator::Docusaurus => SiteSettings {
+                static_dirs: docusaurus_static_dirs(config),
+                base: None,
+            },
+            Generator::Astro | Generator::VitePress => SiteSettings {
+                static_dirs: Vec::new(),
+                base: config_base(config),
+            },
+            _ => SiteSettings::default(),
+        }
+    }
+}
+
+/// The literal `base: "/docs/"` of an Astro or VitePress config, without its slashes;
+/// `None` when it is `/`, computed, or absent.
+fn config_base(config: &str) -> Option<String> {
+    config.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("base")?;
+        let value = rest.trim_start().strip_prefix(':')?.trim();
+        let quote = value
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '\'' | '"' | '`'))?;
+        let inner = value[1..].split(quote).next()?;
+        let base = inner.trim_matches('/');
+        (!base.is_empty() && !base.contains(['$', '{'])).then(|| base.to_string())
+    })
+}
+
+/// A URL an Astro dynamic route serves: `/blog/feast-agents` when
+/// `src/pages/blog/[slug].astro` (or `[...slug]`) exists and the project holds a
+/// content entry `feast-agents.md`/`.mdx` (the route's loader reads its collection;
+/// where the collection lives is code, so any entry of that name in the project counts).
+fn astro_dynamic_route(repo: &RepoCx<'_>, config_dir: &str, stem: &str) -> Option<String> {
+    let (route_dir, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+    if name.is_empty() {
+        return None;
+    }
+    let pages = join_normalized(config_dir, "src/pages")?;
+    let route_dir = if route_dir.is_empty() {
+        pages
+    } else {
+        join_normalized(&pages, route_dir)?
+    };
+    let prefix = format!("{route_dir}/[");
+    let has_route = repo.inventory.iter().any(|e| {
+        e.path
+            .strip_prefix(prefix.as_str())
+            .is_some_and(|rest| !rest.contains('/') && rest.contains(']'))
+    });
+    if !has_route {
+        return None;
+    }
+    let project = if config_dir.is_empty() {
+        String::new()
+    } else {
+        format!("{config_dir}/")
+    };
+    repo.inventory
+        .iter()
+        .map(|e| e.path.as_str())
+        .filter(|p| p.starts_with(project.as_str()))
+        .find(|p| {
+            let file = p.rsplit('/').next().unwrap_or(p);
+            [".md", ".mdx"]
+                .iter()
+                .any(|ext| file.strip_suffix(ext) == Some(name))
+        })
+        .map(str::to_string)
 }
 
 /// The path of a root-absolute link (`/img/a%20b.png#x` → `img/a b.png`), without its
@@ -443,7 +566,7 @@ impl Rule for BrokenLink {
             return;
         };
         let has_html = repo.inventory.iter().any(|e| e.path.ends_with(".html"));
-        let mut static_dirs = HashMap::new();
+        let mut site_settings = HashMap::new();
         let mut hugo_hooks = HashMap::new();
         // Broken links per document, in document order: one finding each (docs/severity.md).
         let mut broken: Vec<(&Related, &String, String)> = Vec::new();
@@ -455,7 +578,7 @@ impl Rule for BrokenLink {
             }
             let target = if target.is_empty() || repo.exists(target) {
                 target.clone()
-            } else if let Some(page) = site_url_target(repo, &at.path, dest, &mut static_dirs)
+            } else if let Some(page) = site_url_target(repo, &at.path, dest, &mut site_settings)
                 .or_else(|| site_page(repo, &at.path, dest, target))
                 .or_else(|| web_public_target(repo, &at.path, dest))
                 .or_else(|| hugo_page(repo, &at.path, dest, &mut hugo_hooks))
