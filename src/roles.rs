@@ -204,8 +204,11 @@ pub fn is_example_file(file: &str) -> bool {
 
 /// Example directories: `examples/`, `demo/`, and names built on them (`demo-setups/`,
 /// `example_app/`, `samples-advanced/`, and a plural at the end: `push-examples/`,
-/// `code_samples/`; a singular at the end, `go-demo/`, may be the application).
+/// `code_samples/`; a singular at the end, `go-demo/`, may be the application). A
+/// leading dot hides the directory from listings, not from the reader: `.examples/`
+/// holds examples too.
 fn is_example_dir(dir: &str) -> bool {
+    let dir = dir.strip_prefix('.').unwrap_or(dir);
     const WORDS: &[&str] = &[
         "example",
         "examples",
@@ -254,6 +257,27 @@ fn is_tests_dir_name(dir: &str) -> bool {
     let Some((qualifier, word)) = dir.split_once(['_', '-']) else {
         return false;
     };
+    // The other order: `tests_e2e/` (a Playwright suite), `test-environments/` and
+    // `test-infrastructure/` (the stacks a test run brings up), `test-configuration/`.
+    if matches!(qualifier, "test" | "tests")
+        && matches!(
+            word,
+            "e2e"
+                | "integration"
+                | "unit"
+                | "functional"
+                | "env"
+                | "envs"
+                | "environment"
+                | "environments"
+                | "infra"
+                | "infrastructure"
+                | "config"
+                | "configuration"
+        )
+    {
+        return true;
+    }
     word == "tests"
         && matches!(
             qualifier,
@@ -609,6 +633,24 @@ mod tests {
         );
         assert_eq!(role_of("test-suites/ldap/Dockerfile"), FileRole::Test);
         assert_eq!(role_of("office/suite/editor.py"), FileRole::Production);
+        assert_eq!(role_of("bookmarks/tests_e2e/helpers.py"), FileRole::Test);
+        assert_eq!(
+            role_of("scripts/test-environments/oidc/idp/configuration.yml"),
+            FileRole::Test
+        );
+        assert_eq!(
+            role_of("test-infrastructure/docker-compose.yml"),
+            FileRole::Test
+        );
+        assert_eq!(
+            role_of("web/src/features/models/components/test-match/Panel.tsx"),
+            FileRole::Production
+        );
+        assert_eq!(
+            role_of(".examples/dockerfiles/cron/apache/Dockerfile"),
+            FileRole::Example
+        );
+        assert_eq!(role_of(".github/dependabot.yml"), FileRole::Production);
     }
 
     /// GitHub runs every root workflow and the local actions it uses with the
