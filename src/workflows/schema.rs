@@ -313,6 +313,9 @@ fn github_accepts(kind: Kind, v: &Violation) -> bool {
             (v.path.ends_with(".strategy") && v.message == "`matrix` is required here")
                 || (v.path.ends_with(".needs") && v.message.starts_with("[] "))
                 || (v.message.starts_with("null must be") && empty_value_allowed(&v.path))
+                || (v.message.starts_with("`${{")
+                    && v.message.contains(" must be ")
+                    && expression_allowed(&v.path))
         }
         Kind::Action => {
             let input = v.path.strip_prefix("inputs.");
@@ -329,6 +332,35 @@ fn github_accepts(kind: Kind, v: &Violation) -> bool {
                         matches!(value, "true" | "false") || value.parse::<f64>().is_ok()
                     }))
         }
+    }
+}
+
+/// Job keys whose whole value GitHub's workflow parser lets an expression compute
+/// (`strategy: ${{ fromJson(needs.init.outputs.strategy) }}`, the docker-library
+/// pattern; `runs-on: ${{ matrix.os }}`): the schemas type them as mappings or numbers
+/// only, the runner evaluates the expression when the job starts.
+fn expression_allowed(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        ["jobs", _, key] => matches!(
+            *key,
+            "strategy"
+                | "runs-on"
+                | "environment"
+                | "container"
+                | "services"
+                | "env"
+                | "with"
+                | "secrets"
+                | "timeout-minutes"
+                | "continue-on-error"
+                | "concurrency"
+        ),
+        ["jobs", _, "strategy", key] => {
+            matches!(*key, "matrix" | "fail-fast" | "max-parallel")
+        }
+        ["jobs", _, "services", _] => true,
+        _ => false,
     }
 }
 
@@ -375,6 +407,21 @@ mod tests {
             Kind::Workflow,
         );
         assert!(v.is_empty(), "{v:?}");
+    }
+
+    #[test]
+    fn computed_strategy_is_accepted_but_a_plain_string_is_not() {
+        let computed = violations(
+            "on: push\njobs:\n  t:\n    strategy: ${{ fromJson(needs.init.outputs.strategy) }}\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n",
+            Kind::Workflow,
+        );
+        assert!(computed.is_empty(), "{computed:?}");
+        let plain = violations(
+            "on: push\njobs:\n  t:\n    strategy: fast\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n",
+            Kind::Workflow,
+        );
+        assert_eq!(plain.len(), 1, "{plain:?}");
+        assert_eq!(plain[0].path, "jobs.t.strategy");
     }
 
     #[test]

@@ -52,8 +52,10 @@ The published schemas are stricter than GitHub in a few places that real,
 maintained repositories rely on; harden does not report these: `strategy:`
 without `matrix` (only `fail-fast`), `needs: []`, an empty event filter
 (`on.push.tags:` with no value), an empty reusable-workflow secret declaration
-(`secrets: {TOKEN: }`, allowed by GitHub's own workflow parser), and an action or
-action input without `description`.
+(`secrets: {TOKEN: }`, allowed by GitHub's own workflow parser), a job key whose
+whole value is an expression the runner evaluates (`strategy: ${{
+fromJson(needs.init.outputs.strategy) }}`, `timeout-minutes: ${{ inputs.timeout }}`),
+and an action or action input without `description`.
 "#,
 };
 
