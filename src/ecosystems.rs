@@ -313,6 +313,13 @@ pub fn has_updatable_dependencies(path: &str, text: &str) -> bool {
     true
 }
 
+/// Whether a `.gitmodules` declares a submodule (`[submodule "name"]`): Dependabot's
+/// `gitsubmodule` ecosystem has nothing to update in an empty one.
+pub fn declares_submodules(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.trim_start().starts_with("[submodule"))
+}
+
 /// Whether a `composer.json` names a package Dependabot can bump: one that only
 /// configures the autoloader of an app another program loads (`"autoload": {"psr-4":
 /// …}`) gives it nothing to update. Platform requirements (`php`, `ext-*`, `lib-*`) are

@@ -112,15 +112,18 @@ impl EmptyManifests {
         }
     }
 
-    /// The inventory without those manifests.
-    pub fn filter(
-        &self,
-        inventory: &[crate::classify::InventoryEntry],
-    ) -> Vec<crate::classify::InventoryEntry> {
+    /// The repository's inventory without those manifests, nor a `.gitmodules` that
+    /// declares no submodule (an empty file left after the last one was removed).
+    pub fn filter(&self, repo: &crate::rules::RepoCx<'_>) -> Vec<crate::classify::InventoryEntry> {
         let skip = self.0.lock().map(|v| v.clone()).unwrap_or_default();
-        inventory
+        let no_submodules = repo.inventory.iter().any(|e| *e.path == *".gitmodules")
+            && !repo
+                .read_text(".gitmodules")
+                .is_some_and(|t| crate::ecosystems::declares_submodules(&t));
+        repo.inventory
             .iter()
             .filter(|e| !skip.iter().any(|s| *s == *e.path))
+            .filter(|e| !(no_submodules && *e.path == *".gitmodules"))
             .cloned()
             .collect()
     }

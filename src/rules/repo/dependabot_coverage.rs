@@ -504,7 +504,7 @@ impl Rule for DependabotCoverage {
         let updated_by_workflow = scheduled_updates(repo);
         let inventory: Vec<_> = self
             .empty
-            .filter(repo.inventory)
+            .filter(repo)
             .into_iter()
             .filter(|e| !templated_compose(repo, e))
             .collect();

@@ -99,7 +99,7 @@ impl Rule for NoDependencyUpdates {
         {
             return;
         }
-        let inventory = self.empty.filter(repo.inventory);
+        let inventory = self.empty.filter(repo);
         let found = ecosystems::detect(&inventory);
         if found.is_empty() {
             return;
