@@ -51,7 +51,8 @@ block rather than a mapping of local variables or an empty record template (zero
 `False`, `None` and empty strings or lists are what an empty result or a fresh counter
 starts from). Keys are compared
 in any order, quotes and whitespace ignored. One finding per duplicated mapping,
-at its first copy, with every other copy as a related location. Low however many
+at its first copy, with every other copy as a related location; mappings copied
+between the same files (a seed table, a settings block pasted whole) are one finding. Low however many
 files hold a copy: a copied block is a drift risk, worth fixing when touching the
 code, not a release item (docs/severity.md). Nested dicts inside a reported one are not
 reported again. Test, example, vendored and generated files (by path, or by a
@@ -356,19 +357,30 @@ impl Rule for DuplicatedMapping {
             (a[0].at.path.as_str(), a[0].at.span.start)
                 .cmp(&(b[0].at.path.as_str(), b[0].at.span.start))
         });
+        // Mappings copied between the same files are one problem (a seed table or a
+        // settings module pasted whole): one finding at the first, every copy related.
+        let mut by_files: Vec<(Vec<String>, Vec<Vec<Copy>>)> = Vec::new();
         for g in reports {
-            let mut files: Vec<&str> = g.iter().map(|c| c.at.path.as_str()).collect();
+            let mut files: Vec<String> = g.iter().map(|c| c.at.path.to_string()).collect();
             files.dedup();
+            match by_files.iter_mut().find(|(f, _)| *f == files) {
+                Some((_, gs)) => gs.push(g),
+                None => by_files.push((files, vec![g])),
+            }
+        }
+        for (files, gs) in by_files {
             let n_files = files.len();
-            let keys = g[0].keys;
-            let mut iter = g.into_iter();
-            let Some(first) = iter.next() else { continue };
-            let f = out.report(
-                first.at,
-                first.snippet,
-                format!("the same {keys}-key mapping is copied into {n_files} files: define it once and import it"),
-            );
-            f.related = iter.map(|c| c.at).collect();
+            let n_maps = gs.len();
+            let keys = gs[0][0].keys;
+            let mut copies = gs.into_iter().flatten();
+            let Some(first) = copies.next() else { continue };
+            let message = if n_maps == 1 {
+                format!("the same {keys}-key mapping is copied into {n_files} files: define it once and import it")
+            } else {
+                format!("{n_maps} mappings (the first of {keys} keys) are copied into the same {n_files} files: define them once and import them")
+            };
+            let f = out.report(first.at, first.snippet, message);
+            f.related = copies.map(|c| c.at).collect();
         }
     }
 }
