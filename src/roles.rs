@@ -204,8 +204,11 @@ pub fn is_example_file(file: &str) -> bool {
 
 /// Example directories: `examples/`, `demo/`, and names built on them (`demo-setups/`,
 /// `example_app/`, `samples-advanced/`, and a plural at the end: `push-examples/`,
-/// `code_samples/`; a singular at the end, `go-demo/`, may be the application).
+/// `code_samples/`; a singular at the end, `go-demo/`, may be the application). A
+/// hidden one counts too (`.examples/`, kept out of the way of an image repository's
+/// version directories).
 fn is_example_dir(dir: &str) -> bool {
+    let dir = dir.strip_prefix('.').unwrap_or(dir);
     const WORDS: &[&str] = &[
         "example",
         "examples",
@@ -481,6 +484,10 @@ mod tests {
         assert_eq!(role_of("tests/test_api.py"), FileRole::Test);
         assert_eq!(role_of("app/test_utils.py"), FileRole::Test);
         assert_eq!(role_of("examples/quickstart.sh"), FileRole::Example);
+        assert_eq!(
+            role_of(".examples/dockerfiles/cron/apache/Dockerfile"),
+            FileRole::Example
+        );
         assert_eq!(
             role_of("contrib/cookiecutter/ext/{{cookiecutter.project}}/.github/workflows/test.yml"),
             FileRole::Example
