@@ -506,6 +506,10 @@ mod tests {
         assert_eq!(role_of("app/test_utils.py"), FileRole::Test);
         assert_eq!(role_of("examples/quickstart.sh"), FileRole::Example);
         assert_eq!(
+            role_of(".examples/dockerfiles/cron/apache/Dockerfile"),
+            FileRole::Example
+        );
+        assert_eq!(
             role_of("contrib/cookiecutter/ext/{{cookiecutter.project}}/.github/workflows/test.yml"),
             FileRole::Example
         );

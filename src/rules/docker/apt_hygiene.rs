@@ -29,7 +29,8 @@ The rule reports, in the stages that end up in the final image:
   `-o APT::Install-Recommends=false`, or an `apt.conf.d` file written earlier
   that turns recommends off) — low;
 - a `RUN` with `apt-get update` that does not `rm -rf /var/lib/apt/lists/*`
-  (not needed under a BuildKit cache mount on `/var/lib/apt`) — low;
+  nor end with `apt-get dist-clean` (apt >= 2.7: it removes the lists too; `apt-get
+  clean` does not), and is not under a BuildKit cache mount on `/var/lib/apt` — low;
 - `apt-get upgrade`/`dist-upgrade`/`full-upgrade` — info: it makes the build
   irreproducible; rebuilding on a fresh base image is the better habit.
 
@@ -88,15 +89,20 @@ fn no_recommends(vals: &[Option<String>]) -> bool {
     })
 }
 
+/// Whether the script removes the package lists: `rm` of `/var/lib/apt/lists`
+/// (or of all of `/var/lib/apt`), or `apt-get dist-clean` (apt >= 2.7, Debian
+/// trixie and Ubuntu 24.04), which deletes the lists as well as the package
+/// cache. `apt-get clean` is not enough: it empties only `/var/cache/apt/archives`.
 fn removes_lists(script: &ShellScript) -> bool {
     script.commands().iter().any(|c| {
-        c.name == "rm"
+        (c.name == "rm"
             && c.args.iter().any(|a| {
-                script
-                    .word(*a)
-                    .approximate()
-                    .starts_with("/var/lib/apt/lists")
-            })
+                let w = script.word(*a).approximate();
+                let w = w.trim_end_matches(['*', '/']);
+                w.starts_with("/var/lib/apt/lists") || w == "/var/lib/apt"
+            }))
+            || (is_apt(c)
+                && apt_subcommand(&c.arg_values(script)).is_some_and(|(_, s)| s == "dist-clean"))
     })
 }
 

@@ -57,7 +57,20 @@ the pattern of the official postgres/redis/mysql/mongo images, which are
 recognised by name) the finding is kept at low, and so it is when the image runs a
 mail or name-service daemon whose master must start as root and switches its workers
 to a service user itself (it installs postfix, dovecot, exim, opendkim, rspamd,
-unbound or sshd). Web servers are not among them: an nginx image can run unprivileged. Images that already run as a
+unbound or sshd). It is low too when the server the image starts switches to an
+unprivileged user by its own configuration, so that root is only the start-up
+script's (migrations, a `chown` of the data volume), read from what the repository
+holds: the `CMD`/`ENTRYPOINT`, or the script it runs, starts uWSGI with `--uid` or
+an ini file whose `uid =` names a user, Gunicorn with `--user`, or supervisord whose
+every program has a non-root `user=` or starts such a server itself, and nothing
+else in the background or as the main process. The same holds for images on the
+official `php` image's `-apache` and `-fpm` variants, and on the official application
+images built on them (`nextcloud:fpm`, `wordpress:apache`), that keep its server as
+the command: Apache's and php-fpm's masters start as root and run the PHP code in
+workers as `www-data` by the base image's configuration. A `CMD` that runs something
+else (`php worker.php`) keeps medium. Web servers alone are not among them: an nginx
+or httpd image can run unprivileged (`nginxinc/nginx-unprivileged`, a high port), and
+reviewers kept those at medium. Images that already run as a
 service user (grafana, prometheus, jenkins, keycloak, elasticsearch…) and
 Windows images are not reported.
 `USER ${APP_UID}` whose value is unknown counts as non-root. A base image whose
@@ -104,9 +117,21 @@ images have a ready `:nonroot` tag. When an internal base image already sets
 
 hadolint DL3002 reports a last `USER root`/`0:0` as we do; it says nothing when
 `USER` is missing altogether, which is the common case and the one this rule is
-for.
+for. Checkov's CKV_DOCKER_3 and Trivy's DS002 report every image without a non-root
+`USER`, whatever its base or entrypoint: they do not read the entrypoint script or the
+server's configuration, so a `gosu` entrypoint, a PHP image whose workers run as
+`www-data` and a uWSGI server with `uid = www-data` are all findings there. Here they
+stay, at low, as a hint to check what else runs as root: the image could still set
+`USER` (the official PHP application images support `--user`), but the code an
+attacker reaches does not run as root.
 "#,
 };
+
+/// The note of an image whose `php` base runs the application as `www-data`.
+const PHP_WORKERS_NOTE: &str = " (its base's Apache or php-fpm master starts as root and runs the PHP code in workers as `www-data`: check that nothing else runs as root)";
+
+/// The note of an image whose started server drops to a user its configuration names.
+const SERVER_DROPS_NOTE: &str = " (the server its command starts switches to an unprivileged user by its own configuration, so only the start-up script runs as root: check that nothing else does)";
 
 fn is_root(user: &str) -> bool {
     let u = user.split(':').next().unwrap_or(user).trim();
@@ -163,6 +188,58 @@ fn entrypoint_drops_privileges(image: &str) -> bool {
         name,
         "postgres" | "redis" | "mysql" | "mariadb" | "mongo" | "rabbitmq" | "cassandra" | "couchdb"
     )
+}
+
+/// Bases whose server runs the application in workers that its own configuration
+/// drops to `www-data`: the official `php` image's `-apache` and `-fpm` variants
+/// (`APACHE_RUN_USER=www-data`; the fpm pool's `user = www-data`), and the official
+/// application images built on them, which name the variant in their tag the same way
+/// (`wordpress:6-apache`, `nextcloud:fpm-alpine`, `drupal:10-php8.3-apache`). The master
+/// process and the entrypoint run as root; the PHP code, the attack surface, does not.
+/// `httpd` and `nginx` are not here: their workers drop too, but a static or proxy
+/// image of them has a drop-in unprivileged variant, and reviewers kept those at medium.
+fn php_server_base(image: &str) -> bool {
+    let r = util::ImageRef::parse(image);
+    let name = r.name.strip_prefix("docker.io/").unwrap_or(&r.name);
+    let name = name.strip_prefix("library/").unwrap_or(name);
+    let variant = r
+        .tag
+        .as_deref()
+        .unwrap_or("")
+        .split('-')
+        .any(|t| t == "apache" || t == "fpm");
+    variant && !name.contains('/') && !name.contains('.')
+}
+
+/// The words of a `CMD`/`ENTRYPOINT`: its JSON array, or its shell form split on blanks.
+fn command_words(text: &str) -> Vec<String> {
+    let t = text.trim();
+    if t.starts_with('[') {
+        if let Ok(v) = serde_json::from_str::<Vec<String>>(t) {
+            return v;
+        }
+    }
+    t.split_whitespace().map(str::to_string).collect()
+}
+
+/// Whether the image still runs its `php` base's server: no `CMD` of its own, or one
+/// that starts Apache or php-fpm, and at most an entrypoint script in front of it
+/// (a `CMD ["php", "worker.php"]` runs the PHP code itself, as root).
+fn runs_base_server(instrs: &[&crate::parse::dockerfile::Instruction]) -> bool {
+    let last = |k: &str| instrs.iter().rev().find(|i| i.keyword == k);
+    let cmd_ok = last("CMD").is_none_or(|c| {
+        command_words(c.args_text()).first().is_some_and(|w| {
+            let w = w.rsplit('/').next().unwrap_or(w);
+            matches!(w, "apache2-foreground" | "apache2ctl") || w.starts_with("php-fpm")
+        })
+    });
+    let entry_ok = last("ENTRYPOINT").is_none_or(|e| {
+        command_words(e.args_text()).first().is_some_and(|w| {
+            let w = w.rsplit('/').next().unwrap_or(w);
+            w.ends_with(".sh") || w.contains("entrypoint") || matches!(w, "tini" | "dumb-init")
+        })
+    });
+    cmd_ok && entry_ok
 }
 
 /// Mail and name-service daemons whose master process must start as root (to bind
@@ -274,6 +351,23 @@ impl Rule for RunsAsRoot {
                 .and_then(|b| b.config().user);
             !inherited.is_some_and(|u| is_non_root_user(&u.value))
         });
+        // The server the image starts drops to a user its own configuration names.
+        for f in own.iter_mut() {
+            if f.severity > Severity::Low
+                && f.message.contains("runs as root;")
+                && started_server_drops(repo, model, f)
+            {
+                f.severity = Severity::Low;
+                f.message = f
+                    .message
+                    .replacen(
+                        "runs as root;",
+                        &format!("runs as root{SERVER_DROPS_NOTE};"),
+                        1,
+                    )
+                    .into();
+            }
+        }
         // The stages the repository releases, file by file.
         let mut by_file: std::collections::BTreeMap<String, Vec<Finding>> = Default::default();
         for f in own.drain(..) {
@@ -368,9 +462,11 @@ fn judge_stage(
                 .any(|t| i.args_text().contains(t))
         });
     let daemon = !drops_privileges && runs_self_dropping_daemon(&instrs);
+    let php_workers =
+        !drops_privileges && !daemon && php_server_base(&base) && runs_base_server(&instrs);
     let sev = util::for_role(
         cx,
-        if drops_privileges || daemon {
+        if drops_privileges || daemon || php_workers {
             Severity::Low
         } else {
             Severity::Medium
@@ -380,6 +476,8 @@ fn judge_stage(
         " (the entrypoint seems to drop privileges itself: check that it does)"
     } else if daemon {
         " (it runs a daemon whose master starts as root and switches its workers to a service user: check that nothing else runs as root)"
+    } else if php_workers {
+        PHP_WORKERS_NOTE
     } else {
         ""
     };
@@ -414,6 +512,217 @@ fn judge_stage(
                 f.severity = sev;
             }
         }
+    }
+}
+
+/// Whether the image of the finding's stage starts, from its `CMD`/`ENTRYPOINT` or
+/// the repository script they run, only servers that switch to an unprivileged user
+/// by their own configuration (see [`line_drops`]): then root is the start-up
+/// script's (migrations, `chown` of the data volume), as with a `gosu` entrypoint.
+fn started_server_drops(repo: &RepoCx<'_>, model: &Repository, f: &Finding) -> bool {
+    let Some(image) = model.image(&f.path) else {
+        return false;
+    };
+    let Some(stage) = finding_stage(image, f) else {
+        return false;
+    };
+    let config = image.config(stage);
+    let dockerfile_dir = crate::model::paths::dir_of(&f.path).to_string();
+    let read = |dirs: &[&str], p: &str| -> Option<String> {
+        let p = p.trim_matches(['\'', '"']);
+        let (rel, name) = (p.trim_start_matches('/'), crate::model::paths::file_name(p));
+        dirs.iter()
+            .flat_map(|d| {
+                [
+                    crate::model::paths::join(d, rel),
+                    crate::model::paths::join(d, name),
+                ]
+            })
+            .flatten()
+            .find_map(|c| repo.read_text(&c))
+    };
+    // The command itself, then the scripts it launches that the repository holds.
+    let mut scripts: Vec<(String, String)> = Vec::new();
+    for setting in [&config.entrypoint, &config.cmd].into_iter().flatten() {
+        let launched: Vec<&crate::model::containers::Launch> = image
+            .chain(stage)
+            .into_iter()
+            .filter_map(|i| image.stages.get(i))
+            .flat_map(|s| s.launches.iter())
+            .filter(|l| l.line == setting.line && !l.module)
+            .collect();
+        if launched.is_empty() {
+            scripts.push((
+                dockerfile_dir.clone(),
+                command_words(&setting.value).join(" "),
+            ));
+        }
+        // The build context may be the repository root where the copy map took the
+        // Dockerfile's directory (`COPY . .` from `docker/`): try both.
+        for l in launched {
+            let found = [l.repo.clone(), l.written.clone()]
+                .iter()
+                .flat_map(|p| {
+                    let p = p.trim_start_matches("./");
+                    [
+                        Some(p.to_string()),
+                        crate::model::paths::join(&dockerfile_dir, p),
+                        Some(crate::model::paths::file_name(p).to_string()),
+                    ]
+                })
+                .flatten()
+                .find_map(|p| repo.read_text(&p).map(|t| (p, t)));
+            let Some((path, text)) = found else {
+                return false;
+            };
+            scripts.push((crate::model::paths::dir_of(&path).to_string(), text));
+        }
+    }
+    // An entrypoint script that ends with `exec "$@"` hands over to the `CMD`.
+    let mut main_found = false;
+    for (dir, text) in &scripts {
+        let dirs = [dir.as_str(), dockerfile_dir.as_str(), ""];
+        let lines = logical_lines(text);
+        let execs: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.split_whitespace().next() == Some("exec"))
+            .collect();
+        for l in &lines {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let server = words.iter().any(|w| server_word(w).is_some());
+            let background = l.ends_with('&') && !l.ends_with("&&");
+            if server || background {
+                if !line_drops(&words, &|p| read(&dirs, p), 0) {
+                    return false;
+                }
+                // The main process: an `exec`, else the script's last command.
+                let main = if execs.is_empty() {
+                    lines.last() == Some(l)
+                } else {
+                    execs.contains(&l)
+                };
+                main_found |= server && main;
+            }
+        }
+        for e in &execs {
+            let words: Vec<&str> = e.split_whitespace().collect();
+            let hands_over = words
+                .get(1)
+                .is_some_and(|w| w.contains("$@") || w.contains("${@}"));
+            if !hands_over && !line_drops(&words, &|p| read(&dirs, p), 0) {
+                return false;
+            }
+        }
+    }
+    main_found
+}
+
+/// A script's commands, one a line: continuations joined, comments and blank lines out.
+fn logical_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for raw in text.lines() {
+        let t = raw.trim();
+        if t.starts_with('#') || t.is_empty() {
+            continue;
+        }
+        if let Some(head) = t.strip_suffix('\\') {
+            cur.push_str(head);
+            cur.push(' ');
+            continue;
+        }
+        cur.push_str(t);
+        out.push(std::mem::take(&mut cur));
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The server a word names (`uwsgi`, `/usr/local/bin/gunicorn`, `'uwsgi`), if any.
+fn server_word(w: &str) -> Option<&'static str> {
+    let w = w.trim_matches(['\'', '"']);
+    match w.rsplit('/').next().unwrap_or(w) {
+        "uwsgi" => Some("uwsgi"),
+        "gunicorn" => Some("gunicorn"),
+        "supervisord" => Some("supervisord"),
+        _ => None,
+    }
+}
+
+/// Whether the server a command line starts switches to an unprivileged user: uWSGI
+/// with `--uid` or an ini file with `uid =`, Gunicorn with `--user`, supervisord whose
+/// every program has a non-root `user=` or starts such a server itself.
+fn line_drops(words: &[&str], read: &dyn Fn(&str) -> Option<String>, depth: u8) -> bool {
+    let Some(at) = words.iter().position(|w| server_word(w).is_some()) else {
+        return false;
+    };
+    let server = server_word(words[at]).unwrap_or_default();
+    let args: Vec<&str> = words[at + 1..]
+        .iter()
+        .map(|w| w.trim_matches(['\'', '"']))
+        .collect();
+    let value_of = |names: &[&str]| -> Option<String> {
+        args.iter().enumerate().find_map(|(i, a)| {
+            names.iter().find_map(|n| {
+                if a == n {
+                    args.get(i + 1).map(|v| v.to_string())
+                } else {
+                    a.strip_prefix(&format!("{n}=")).map(str::to_string)
+                }
+            })
+        })
+    };
+    let non_root = |u: &str| !u.is_empty() && !u.contains('$') && !is_root(u);
+    match server {
+        "uwsgi" => {
+            if let Some(u) = value_of(&["--uid", "--setuid"]) {
+                return non_root(&u);
+            }
+            let ini = value_of(&["--ini"]).or_else(|| {
+                args.iter()
+                    .find(|a| a.ends_with(".ini"))
+                    .map(|a| a.to_string())
+            });
+            ini.and_then(|i| read(&i)).is_some_and(|text| {
+                text.lines().any(|l| {
+                    let (k, v) = l.split_once('=').unwrap_or(("", ""));
+                    matches!(k.trim(), "uid" | "setuid") && non_root(v.trim())
+                })
+            })
+        }
+        "gunicorn" => value_of(&["--user", "-u"]).is_some_and(|u| non_root(&u)),
+        "supervisord" if depth == 0 => {
+            let Some(conf) = value_of(&["-c", "--configuration"]).and_then(|c| read(&c)) else {
+                return false;
+            };
+            let mut programs = 0;
+            let mut ok = true;
+            for section in conf.split("\n[").skip(1) {
+                let Some((head, body)) = section.split_once(']') else {
+                    continue;
+                };
+                if !head.starts_with("program:") {
+                    continue;
+                }
+                programs += 1;
+                let key = |k: &str| {
+                    body.lines().find_map(|l| {
+                        let (a, b) = l.split_once('=')?;
+                        (a.trim() == k).then(|| b.trim().to_string())
+                    })
+                };
+                let dropped = key("user").is_some_and(|u| non_root(&u))
+                    || key("command").is_some_and(|c| {
+                        let w: Vec<&str> = c.split_whitespace().collect();
+                        line_drops(&w, read, depth + 1)
+                    });
+                ok &= dropped;
+            }
+            ok && programs > 0
+        }
+        _ => false,
     }
 }
 
@@ -702,6 +1011,70 @@ mod tests {
             sev("FROM scratch\nCOPY server /server\nENTRYPOINT [\"/server\"]\n"),
             Some(Severity::Medium)
         );
+    }
+
+    #[test]
+    fn php_server_bases_run_the_code_as_www_data() {
+        assert_eq!(
+            sev("FROM php:8.4-apache\nCOPY src/ /var/www/html/\n"),
+            Some(Severity::Low)
+        );
+        assert_eq!(
+            sev("FROM php:8.3-fpm-alpine\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"php-fpm\"]\n"),
+            Some(Severity::Low)
+        );
+        assert_eq!(
+            sev("FROM docker.io/library/wordpress:6-php8.3-apache\nRUN docker-php-ext-install zip\n"),
+            Some(Severity::Low)
+        );
+        // The PHP code itself as the command: root.
+        assert_eq!(
+            sev("FROM php:8.4-fpm\nCMD [\"php\", \"artisan\", \"queue:work\"]\n"),
+            Some(Severity::Medium)
+        );
+        assert_eq!(
+            sev("FROM php:8.4-cli\nCMD [\"php\", \"server.php\"]\n"),
+            Some(Severity::Medium)
+        );
+        // Not the official images: a namespace's `apache` tag says nothing.
+        assert_eq!(
+            sev("FROM acme/portal:apache\nCMD [\"apache2-foreground\"]\n"),
+            Some(Severity::Medium)
+        );
+        // Web servers alone keep medium, as reviewers judged them.
+        assert_eq!(
+            sev("FROM nginx:1.27-alpine\nCOPY dist/ /usr/share/nginx/html/\n"),
+            Some(Severity::Medium)
+        );
+        assert_eq!(
+            sev("FROM httpd:2.4\nCOPY site/ /usr/local/apache2/htdocs/\n"),
+            Some(Severity::Medium)
+        );
+    }
+
+    #[test]
+    fn started_servers_are_read_line_by_line() {
+        let read = |p: &str| {
+            match p {
+            "uwsgi.ini" => Some("[uwsgi]\nmodule = app.wsgi\nuid = www-data\n".to_string()),
+            "root.ini" => Some("[uwsgi]\nmodule = app.wsgi\n".to_string()),
+            "tasks.conf" => Some("[supervisord]\nuser=root\n\n[program:tasks]\nuser=app\ncommand=python tasks.py\n".to_string()),
+            "mixed.conf" => Some("[supervisord]\n\n[program:web]\ncommand=uwsgi uwsgi.ini\n\n[program:worker]\ncommand=python worker.py\n".to_string()),
+            _ => None,
+        }
+        };
+        let drops = |l: &str| line_drops(&l.split_whitespace().collect::<Vec<_>>(), &read, 0);
+        assert!(drops("exec uwsgi --http :9090 uwsgi.ini"));
+        assert!(drops("exec uwsgi --ini uwsgi.ini"));
+        assert!(!drops("exec uwsgi --http :9090 root.ini"));
+        assert!(drops("uwsgi --uid 33 --http :9090 root.ini"));
+        assert!(!drops("uwsgi --uid 0 root.ini"));
+        assert!(drops("exec gunicorn --user app app:wsgi"));
+        assert!(!drops("exec gunicorn app:wsgi"));
+        assert!(drops("supervisord -c tasks.conf"));
+        // A program without a user that is not a dropping server runs as root.
+        assert!(!drops("supervisord -c mixed.conf"));
+        assert!(!drops("exec python manage.py runserver"));
     }
 
     #[test]

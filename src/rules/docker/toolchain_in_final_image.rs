@@ -28,7 +28,12 @@ its `FROM` ancestors, with no `COPY --from` of a builder) and reports:
   `build-essential`, `gcc`, `g++`, `make`, `cmake`, `clang`, `cargo`, `rustc`,
   `golang`, `autoconf`, `libtool`, or `*-dev`/`*-devel` packages, that no later
   `apt-get purge`/`apk del`/`dnf remove` in the image removes (removal of an
-  `apk add --virtual .build-deps` group, or of a `$buildDeps` variable, counts);
+  `apk add --virtual .build-deps` group, or of a `$buildDeps` variable, counts,
+  and so does the docker-library pattern of the official images:
+  `savedAptMark="$(apt-mark showmanual)"`, the install, `apt-mark auto '.*'`,
+  `apt-mark manual $savedAptMark`, then `apt-get purge --auto-remove` in the same
+  `RUN`, which removes every package installed since the snapshot that the built
+  files do not link to);
 - a final image based on an SDK image (`golang`, `rust`, `maven`, `gradle`,
   `mcr.microsoft.com/dotnet/sdk`, `*-jdk`).
 
@@ -102,6 +107,38 @@ struct Install {
     span: std::ops::Range<usize>,
     pkgs: Vec<String>,
     virtual_name: Option<String>,
+    /// Removed by the apt-mark pattern of the same `RUN` (see [`AptMarkPurge`]).
+    auto_removed: bool,
+}
+
+/// The docker-library way of removing build dependencies without naming them:
+/// `savedAptMark="$(apt-mark showmanual)"`, install, build, `apt-mark auto '.*'`,
+/// `apt-mark manual $savedAptMark` (plus the libraries the build links to), then
+/// `apt-get purge --auto-remove`. Every package installed between the snapshot and
+/// `apt-mark auto` is left unmarked and goes with the purge, in the same `RUN`.
+#[derive(Default)]
+struct AptMarkPurge {
+    /// `installs.len()` when `apt-mark showmanual` ran in this `RUN`.
+    saved_at: Option<usize>,
+    /// `installs.len()` when `apt-mark auto` of every package ran after the snapshot.
+    marked_at: Option<usize>,
+}
+
+/// `apt-mark auto` of every package: a pattern such as `.*`, `*` or `~i`.
+fn marks_all_auto(rest: &[Option<String>]) -> bool {
+    rest.iter()
+        .flatten()
+        .any(|a| !a.starts_with('-') && (a.contains('*') || a == "~i" || a == "?installed"))
+}
+
+/// `apt-get purge --auto-remove`, `apt-get remove --autoremove`, `apt-get autoremove`.
+fn auto_removes(sub: &str, rest: &[Option<String>]) -> bool {
+    sub == "autoremove"
+        || sub == "autopurge"
+        || rest
+            .iter()
+            .flatten()
+            .any(|a| a == "--auto-remove" || a == "--autoremove")
 }
 
 impl Rule for ToolchainInFinalImage {
@@ -145,9 +182,26 @@ impl Rule for ToolchainInFinalImage {
             if !r.ins.stage.is_some_and(|s| chain.contains(&s)) {
                 continue;
             }
+            let mut mark = AptMarkPurge::default();
             for script in r.scripts {
                 for cmd in script.commands() {
                     let vals = cmd.arg_values(script);
+                    if cmd.name == "apt-mark" {
+                        match apt_subcommand(&vals) {
+                            Some((_, s)) if s == "showmanual" && mark.saved_at.is_none() => {
+                                mark.saved_at = Some(installs.len());
+                            }
+                            Some((i, s))
+                                if s == "auto"
+                                    && mark.saved_at.is_some()
+                                    && marks_all_auto(&vals[i + 1..]) =>
+                            {
+                                mark.marked_at = Some(installs.len());
+                            }
+                            _ => {}
+                        }
+                        continue;
+                    }
                     let (sub, rest): (String, Vec<Option<String>>) = match cmd.name.as_str() {
                         "apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "apk" => {
                             match apt_subcommand(&vals) {
@@ -157,6 +211,19 @@ impl Rule for ToolchainInFinalImage {
                         }
                         _ => continue,
                     };
+                    if let (Some(from), Some(to)) = (mark.saved_at, mark.marked_at) {
+                        if matches!(cmd.name.as_str(), "apt-get" | "apt")
+                            && matches!(
+                                sub.as_str(),
+                                "purge" | "remove" | "autoremove" | "autopurge"
+                            )
+                            && auto_removes(&sub, &rest)
+                        {
+                            for i in installs.get_mut(from..to).into_iter().flatten() {
+                                i.auto_removed = true;
+                            }
+                        }
+                    }
                     match sub.as_str() {
                         "install" | "add" => {
                             let mut virtual_name = None;
@@ -181,6 +248,7 @@ impl Rule for ToolchainInFinalImage {
                                     span: script.host_range(&cmd.span()),
                                     pkgs,
                                     virtual_name,
+                                    auto_removed: false,
                                 });
                             }
                         }
@@ -202,10 +270,11 @@ impl Rule for ToolchainInFinalImage {
             return;
         }
         for ins in installs {
-            if ins
-                .virtual_name
-                .as_ref()
-                .is_some_and(|v| removed.contains(v))
+            if ins.auto_removed
+                || ins
+                    .virtual_name
+                    .as_ref()
+                    .is_some_and(|v| removed.contains(v))
             {
                 continue;
             }
@@ -256,6 +325,18 @@ mod tests {
         assert_eq!(
             n("FROM golang:1.22 AS b\nRUN apt-get install -y gcc\nFROM debian:12\nCOPY --from=b /x /x\n"),
             0
+        );
+        // docker-library pattern: snapshot, install, mark all auto, restore, purge.
+        let marked = |before: &str, after: &str| {
+            format!("FROM php:8.4-apache\nRUN {before}apt-get install -y libpq-dev; {after}apt-mark auto '.*'; apt-mark manual $saved; apt-get purge -y --auto-remove\n")
+        };
+        assert_eq!(n(&marked("saved=\"$(apt-mark showmanual)\"; ", "")), 0);
+        // The snapshot taken after the install keeps the -dev package manual.
+        assert_eq!(n(&marked("", "saved=\"$(apt-mark showmanual)\"; ")), 1);
+        // Marked auto but never purged.
+        assert_eq!(
+            n("FROM php:8.4-apache\nRUN s=\"$(apt-mark showmanual)\"; apt-get install -y libpq-dev; apt-mark auto '.*'; apt-mark manual $s\n"),
+            1
         );
         assert_eq!(n("FROM rust:1.79\nCMD [\"./app\"]\n"), 1);
         assert_eq!(n("FROM eclipse-temurin:21-jdk\nCMD [\"java\"]\n"), 1);
