@@ -28,7 +28,10 @@ Severity: a branch (`@main`, `@master`, `@stable`) is high, it changes on every
 push; it is medium in a job that runs only for pull requests (every trigger is
 `pull_request`, or the job's `if:` requires `github.event_name ==
 'pull_request'`) and holds no secret and no OIDC token: a push to that branch reaches
-the pull request's token and nothing more; a branch of a repository of this repository's own owner is medium (one
+the pull request's token and nothing more; it is medium too in a workflow that holds
+nothing (every job's token explicitly read-only or `permissions: {}`, no secret named or
+passed: the docker-library `bashbrew@HEAD` generator job), and high again there when a
+job that publishes restores an Actions cache such a workflow can write (below); a branch of a repository of this repository's own owner is medium (one
 trust domain: whoever can push there is already inside the organisation, but the
 reference still moves with every push and should be pinned), and so is a branch of
 GitHub's own actions (`actions/checkout@master`: the platform that runs the workflow
@@ -237,6 +240,10 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
         .map(|j| j.value.span.clone())
         .collect();
     let mut pr_branches: Vec<Unpinned<'_>> = Vec::new();
+    // Branch references in a workflow that holds nothing: every job's token explicitly
+    // read-only (or none, `permissions: {}`) and no secret anywhere.
+    let workflow_holds_nothing = holds_nothing(root, text);
+    let mut quiet_branches: Vec<Unpinned<'_>> = Vec::new();
     // Two groups per file: references that follow a branch (or no ref), and
     // references pinned to a tag; each group is one finding.
     let mut branches: Vec<Unpinned<'_>> = Vec::new();
@@ -323,6 +330,8 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
                 .any(|j| j.start <= uses.span.start && uses.span.end <= j.end)
             {
                 pr_branches.push(unpinned);
+            } else if workflow_holds_nothing && !platform {
+                quiet_branches.push(unpinned);
             } else if platform {
                 platform_branches.push(unpinned);
             } else {
@@ -343,6 +352,14 @@ fn check(root: &YamlNode, cx: &FileCx<'_>, pins: &PinTable, out: &mut Sink<'_>) 
         Severity::Medium,
         "follow a branch",
         " (medium: only in jobs that run for pull requests and hold no secret)",
+        cx,
+        out,
+    );
+    report_group(
+        quiet_branches,
+        Severity::Medium,
+        "follow a branch",
+        BRANCH_QUIET_NOTE,
         cx,
         out,
     );
@@ -391,6 +408,12 @@ const PLATFORM_OWNERS: &[&str] = &["actions", "github"];
 /// The note of a tag group made low by [`holds_nothing`]; [`UnpinnedUses::settle`]
 /// finds those findings by it.
 const LOW_NOTE: &str = " (low: the workflow holds no secret and only a read-only token)";
+
+/// The note of a branch group made medium by [`holds_nothing`]: a push to the branch
+/// runs in a job with no secret and no write token. [`UnpinnedUses::settle`] raises it
+/// to high when a publishing job restores a cache such a job can write.
+const BRANCH_QUIET_NOTE: &str =
+    " (medium: the workflow holds no secret and only a read-only token)";
 
 /// The note of a tag group made low because every tag is one of GitHub's own actions
 /// and the workflow hands them no secret; [`UnpinnedUses::settle`] leaves it low (a
@@ -541,16 +564,25 @@ impl Rule for UnpinnedUses {
             None => first.cache.cache.at.clone(),
         };
         for f in own.iter_mut() {
-            if f.severity != Severity::Low || !f.message.ends_with(LOW_NOTE) || !poisonable(&f.path)
-            {
+            let (note, raised) = if f.severity == Severity::Low && f.message.ends_with(LOW_NOTE) {
+                (LOW_NOTE, Severity::Medium)
+            } else if f.severity == Severity::Medium && f.message.ends_with(BRANCH_QUIET_NOTE) {
+                (BRANCH_QUIET_NOTE, Severity::High)
+            } else {
+                continue;
+            };
+            if !poisonable(&f.path) {
                 continue;
             }
-            f.severity = Severity::Medium;
-            let keep = f.message.len() - LOW_NOTE.len();
+            let was = f.severity;
+            f.severity = raised;
+            let keep = f.message.len() - note.len();
             f.message.truncate(keep);
             f.message.push_str(&format!(
-                " (medium although the workflow holds no secret and only a read-only token: any job's runtime token writes Actions cache entries, and `{}` job `{}` restores one into what it publishes)",
-                first.file.path, first.job.id
+                " ({} although the workflow holds no secret and only a read-only token: any job's runtime token writes Actions cache entries, and `{}` job `{}` restores one into what it publishes)",
+                if was == Severity::Low { "medium" } else { "high" },
+                first.file.path,
+                first.job.id
             ));
             let mut rel = at.clone();
             rel.message = format!(
