@@ -1104,6 +1104,7 @@ fn check_file(
                     shells.extend(embed::workflow_runs(&y));
                     outcome.workflow_facts = extract_workflow_facts(&y, cx, false);
                     model_facts(outcome, |m| m.workflow(cx.file, &y));
+                    crate::workflows::commands::forget_parsed_runs();
                 }
                 FileKind::Action => {
                     each_rule(rules, &shared, findings, diags, None, |r, s| {
@@ -1112,6 +1113,7 @@ fn check_file(
                     shells.extend(embed::action_runs(&y));
                     outcome.workflow_facts = extract_workflow_facts(&y, cx, true);
                     model_facts(outcome, |m| m.workflow(cx.file, &y));
+                    crate::workflows::commands::forget_parsed_runs();
                 }
                 FileKind::Dependabot => {
                     each_rule(rules, &shared, findings, diags, None, |r, s| {

@@ -82,6 +82,70 @@ thread_local! {
     static RECENT: std::cell::RefCell<Recent> = std::cell::RefCell::new(Recent::new());
 }
 
+/// How much `run:` script text each thread keeps parsed for the file being read (the
+/// steps of one workflow; past it, all are forgotten and the count starts again).
+const PARSED_RUN_BYTES: usize = 256 * 1024;
+
+/// Parsed `run:` scripts of the file being read, by their masked text.
+#[derive(Default)]
+struct ParsedRuns {
+    by_text: std::collections::HashMap<String, Vec<std::rc::Rc<ShellScript>>>,
+    bytes: usize,
+}
+
+thread_local! {
+    /// The masked `run:` scripts of the current file parsed on this thread.
+    static PARSED_RUNS: std::cell::RefCell<ParsedRuns> = std::cell::RefCell::new(ParsedRuns::default());
+}
+
+/// The parse of a step's `run:` script masked by [`wf::masked`], shared by the readers
+/// of one workflow: the commands ([`run_commands`]), actions/github-env and
+/// actions/secret-echo each parsed every script again. A parse is reused only for the
+/// same masked text and offset map, and never while the file's time budget has run
+/// out (nothing partial is kept or reused). The engine forgets them after each file
+/// ([`forget_parsed_runs`]), so a thread holds the trees of one workflow at most.
+pub fn parse_run(code: crate::mapped::MappedText) -> Option<std::rc::Rc<ShellScript>> {
+    let fresh = !crate::budget::was_exceeded();
+    if fresh {
+        let known = PARSED_RUNS.with(|r| {
+            r.borrow()
+                .by_text
+                .get(&code.text)
+                .and_then(|same_text| same_text.iter().find(|s| s.code == code).cloned())
+        });
+        if known.is_some() {
+            return known;
+        }
+    }
+    let script = std::rc::Rc::new(ShellScript::parse(code, ShellOrigin::WorkflowRun)?);
+    if fresh && !crate::budget::was_exceeded() {
+        PARSED_RUNS.with(|r| {
+            let mut r = r.borrow_mut();
+            let len = script.code.text.len();
+            if r.bytes + len > PARSED_RUN_BYTES {
+                r.by_text.clear();
+                r.bytes = 0;
+            }
+            r.bytes += len;
+            r.by_text
+                .entry(script.code.text.clone())
+                .or_default()
+                .push(script.clone());
+        });
+    }
+    Some(script)
+}
+
+/// Drops the `run:` scripts this thread kept parsed ([`parse_run`]): called when a
+/// workflow or action file is done.
+pub fn forget_parsed_runs() {
+    PARSED_RUNS.with(|r| {
+        let mut r = r.borrow_mut();
+        r.by_text.clear();
+        r.bytes = 0;
+    });
+}
+
 /// The commands of a step's `run:` script in the given shell.
 pub fn run_commands(run: &YamlNode, kind: ShellKind) -> Vec<Command> {
     let Some(scalar) = run.as_scalar() else {
@@ -108,7 +172,7 @@ pub fn run_commands(run: &YamlNode, kind: ShellKind) -> Vec<Command> {
                     return commands;
                 }
             }
-            let Some(script) = ShellScript::parse(code.clone(), ShellOrigin::WorkflowRun) else {
+            let Some(script) = parse_run(code.clone()) else {
                 return Vec::new();
             };
             let commands: Vec<Command> = script

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use crate::finding::Severity;
-use crate::parse::shell::{ShellOrigin, ShellScript, WordPart};
+use crate::parse::shell::WordPart;
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 use crate::workflows::taint::{Scope, Taint};
@@ -172,8 +172,7 @@ fn posix_writes(run: &YamlNode, scope: &Scope<'_>, env: &[(String, Taint)]) -> V
     let Some(scalar) = run.as_scalar() else {
         return Vec::new();
     };
-    let Some(script) = ShellScript::parse(wf::masked(&scalar.mapped), ShellOrigin::WorkflowRun)
-    else {
+    let Some(script) = crate::workflows::commands::parse_run(wf::masked(&scalar.mapped)) else {
         return Vec::new();
     };
     let original = &scalar.mapped.text;

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::finding::Severity;
 use crate::mapped::MappedText;
-use crate::parse::shell::{ShellOrigin, ShellScript, WordPart};
+use crate::parse::shell::{ShellScript, WordPart};
 use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::rules::{FileCx, Rule, RuleMeta, Sink};
 use crate::workflows::wf;
@@ -133,7 +133,7 @@ fn check_run(run: &YamlNode, vars: &BTreeSet<String>, out: &mut Sink<'_>) {
     if !original.contains("secrets.") && vars.is_empty() {
         return;
     }
-    let Some(script) = ShellScript::parse(masked(&scalar.mapped), ShellOrigin::WorkflowRun) else {
+    let Some(script) = crate::workflows::commands::parse_run(masked(&scalar.mapped)) else {
         return;
     };
     let mut tracing: Vec<std::ops::Range<usize>> = Vec::new();
