@@ -424,6 +424,7 @@ pub fn scan_with(opts: &ScanOptions, rules: &[Box<dyn Rule>]) -> ScanReport {
         report.findings.append(&mut own);
     }
     drop(quiet);
+    cap_documented_examples(&repo, &mut report.findings, cfg);
     rules::actions::script_context::carry_into_workflows(
         &workflows,
         &model,
@@ -910,6 +911,70 @@ pub fn cap_for_role(role: roles::FileRole, severity: Severity) -> Severity {
     } else {
         severity.min(Severity::Low)
     }
+}
+
+/// Findings in a directory whose README introduces it as examples (`Docker-Compose
+/// Examples`, `# Sample deployments`) take an example's context, as `examples/` does by
+/// name: `contrib/docker-compose/basic.yml` beside that README is a sample the reader
+/// adapts, not what the project deploys. Only the file's own directory and its parents
+/// below the root count (the root README titles the whole project).
+fn cap_documented_examples(repo: &RepoCx<'_>, findings: &mut [Finding], cfg: &Config) {
+    let mut known: HashMap<String, bool> = HashMap::new();
+    for f in findings.iter_mut() {
+        if f.severity <= Severity::Low
+            || f.is_repository_level()
+            || !roles::role_of(&f.path).is_production()
+        {
+            continue;
+        }
+        let mut dir = crate::model::paths::dir_of(&f.path);
+        let mut documented = false;
+        while !dir.is_empty() && !documented {
+            documented = *known
+                .entry(dir.to_string())
+                .or_insert_with(|| readme_titles_examples(repo, dir));
+            dir = crate::model::paths::dir_of(dir);
+        }
+        if documented {
+            f.severity =
+                cfg.severity_for(f.rule, cap_for_role(roles::FileRole::Example, f.severity));
+        }
+    }
+}
+
+/// Whether `dir`'s README opens with a heading naming examples or samples (`# Compose
+/// examples`, or a title underlined with `===`/`---`); a first line of prose ("This
+/// folder contains examples for how to deploy") or a demo (an application whose
+/// purpose is to be shown) does not count.
+fn readme_titles_examples(repo: &RepoCx<'_>, dir: &str) -> bool {
+    [
+        "README.md",
+        "README.rst",
+        "README.txt",
+        "README",
+        "readme.md",
+    ]
+    .iter()
+    .map(|name| format!("{dir}/{name}"))
+    .find(|p| repo.exists(p))
+    .and_then(|p| repo.read_text(&p))
+    .is_some_and(|text| {
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let first = lines.next().unwrap_or("");
+        let underlined = lines.next().is_some_and(|next| {
+            next.len() >= 3 && (next.bytes().all(|b| b == b'=') || next.bytes().all(|b| b == b'-'))
+        });
+        let title = match first.strip_prefix('#') {
+            Some(rest) => rest.trim_start_matches('#'),
+            None if underlined => first,
+            None => return false,
+        };
+        title.len() <= 80
+            && title
+                .to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| matches!(w, "example" | "examples" | "sample" | "samples"))
+    })
 }
 
 /// A cross-file finding placed in a file takes that file's context, as per-file findings
