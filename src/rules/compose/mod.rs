@@ -221,7 +221,9 @@ pub(crate) fn is_loopback_port(p: &YamlNode) -> bool {
 /// deployment or builds from the repository, and either every published port is on
 /// loopback, or every service runs a backing-service image ([`BACKING_IMAGES`]: a
 /// database, cache, broker, directory, mail catcher or object store) with no application
-/// next to it. A deployed stack restarts its services and runs the application it backs.
+/// next to it. A deployed stack restarts its services and runs the application it backs;
+/// restarting backing services beside a database admin UI and nothing else are a
+/// developer's workbench still.
 pub(crate) fn is_local_dependency_stack(yaml: &YamlFile) -> bool {
     let svcs = services(yaml);
     if svcs.is_empty() {
@@ -230,21 +232,59 @@ pub(crate) fn is_local_dependency_stack(yaml: &YamlFile) -> bool {
     let mut published = false;
     let mut public = false;
     let mut all_backing = true;
+    let mut restarts = false;
+    let mut admin_ui = false;
     for svc in &svcs {
         let s = &svc.value;
-        if s.get("restart").is_some() || s.get("deploy").is_some() {
+        if s.get("deploy").is_some() {
             return false;
         }
-        all_backing &= s.get("build").is_none()
-            && s.get("image")
-                .and_then(|i| i.as_str())
-                .is_some_and(is_backing_image);
+        restarts |= s.get("restart").is_some();
+        let image = s.get("image").and_then(|i| i.as_str()).unwrap_or("");
+        let is_admin_ui = is_admin_ui_image(image);
+        admin_ui |= is_admin_ui;
+        all_backing &= s.get("build").is_none() && (is_backing_image(image) || is_admin_ui);
         if let Some(ports) = s.get("ports").and_then(|p| p.as_seq()) {
             public |= !ports.iter().all(is_loopback_port);
             published |= !ports.is_empty();
         }
     }
+    if restarts {
+        // Restarting services are a deployment, unless the file is a developer's
+        // database workbench: backing services and a database admin UI
+        // (pgAdmin, Adminer), no application.
+        return all_backing && admin_ui;
+    }
     all_backing || published && !public
+}
+
+/// Web UIs for administering a database or cache by hand (`dpage/pgadmin4`, `adminer`,
+/// `phpmyadmin`): what a developer runs beside a local database, not a service the
+/// application needs.
+fn is_admin_ui_image(image: &str) -> bool {
+    let repo = image
+        .split('@')
+        .next()
+        .unwrap_or(image)
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    !repo.contains('$')
+        && [
+            "pgadmin",
+            "adminer",
+            "phpmyadmin",
+            "mongo-express",
+            "redis-commander",
+            "redisinsight",
+            "kafka-ui",
+        ]
+        .iter()
+        .any(|ui| repo.starts_with(ui))
 }
 
 /// Image names of backing services: what an application connects to, never the
@@ -673,6 +713,14 @@ mod tests {
             "services:\n  postgres:\n    image: postgres:16\n    restart: always\n    ports:\n      - \"127.0.0.1:5432:5432\"\n",
         );
         assert!(!is_local_dependency_stack(&restarted));
+        let workbench = crate::parse::yaml::parse(
+            "services:\n  postgres:\n    image: postgres:14.6\n    restart: unless-stopped\n    ports:\n      - \"5432:5432\"\n  pgadmin:\n    image: dpage/pgadmin4\n    restart: unless-stopped\n    ports:\n      - \"5555:80\"\n",
+        );
+        assert!(is_local_dependency_stack(&workbench));
+        let deployed_with_ui = crate::parse::yaml::parse(
+            "services:\n  app:\n    image: acme/app:1.2\n    restart: always\n  postgres:\n    image: postgres:16\n    restart: always\n  adminer:\n    image: adminer\n    restart: always\n",
+        );
+        assert!(!is_local_dependency_stack(&deployed_with_ui));
         // Only backing services, none restarting: what the application's developers or
         // tests connect to, even when the port is published on every interface.
         let public = crate::parse::yaml::parse(
