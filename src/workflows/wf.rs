@@ -400,6 +400,37 @@ impl<'a> Perms<'a> {
     }
 }
 
+/// Whether the text refers to a secret other than `GITHUB_TOKEN` (`secrets.NAME`,
+/// `secrets['NAME']`, or the whole `secrets` context): expression contexts are
+/// case-insensitive, so is this.
+pub fn names_a_secret(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(i) = rest.find("secrets") {
+        let before = rest[..i].chars().next_back();
+        let after = &rest[i + "secrets".len()..];
+        rest = after;
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
+            continue;
+        }
+        let name = if let Some(n) = after.strip_prefix('.') {
+            n
+        } else if let Some(n) = after.strip_prefix('[') {
+            n.trim_start_matches(['\'', '"'])
+        } else if after.trim_start().starts_with(')') || after.trim_start().starts_with('}') {
+            // `toJSON(secrets)`: every secret at once.
+            ""
+        } else {
+            // `secrets:` keys and prose are handled by the job check or are not expressions.
+            continue;
+        };
+        if !name.starts_with("github_token") {
+            return true;
+        }
+    }
+    false
+}
+
 /// The permissions that apply to a job: its own block, else the workflow's, else `None`
 /// (the repository default, unknown from the file).
 pub fn effective_perms<'a>(root: &'a YamlNode, job: &'a YamlNode) -> Option<Perms<'a>> {

@@ -171,41 +171,10 @@ fn no_secret_and_every_token(
 ) -> bool {
     let jobs = wf::jobs(root);
     !jobs.is_empty()
-        && !names_a_secret(text)
+        && !wf::names_a_secret(text)
         && jobs.iter().all(|job| {
             job.value.get("secrets").is_none() && token_ok(wf::effective_perms(root, &job.value))
         })
-}
-
-/// Whether the text refers to a secret other than `GITHUB_TOKEN` (`secrets.NAME`,
-/// `secrets['NAME']`, or the whole `secrets` context): expression contexts are
-/// case-insensitive, so is this.
-fn names_a_secret(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let mut rest = lower.as_str();
-    while let Some(i) = rest.find("secrets") {
-        let before = rest[..i].chars().next_back();
-        let after = &rest[i + "secrets".len()..];
-        rest = after;
-        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
-            continue;
-        }
-        let name = if let Some(n) = after.strip_prefix('.') {
-            n
-        } else if let Some(n) = after.strip_prefix('[') {
-            n.trim_start_matches(['\'', '"'])
-        } else if after.trim_start().starts_with(')') || after.trim_start().starts_with('}') {
-            // `toJSON(secrets)`: every secret at once.
-            ""
-        } else {
-            // `secrets:` keys and prose are handled by the job check or are not expressions.
-            continue;
-        };
-        if !name.starts_with("github_token") {
-            return true;
-        }
-    }
-    false
 }
 
 /// Whether a job runs only for pull requests (every trigger of the workflow is
@@ -224,7 +193,7 @@ fn pull_request_job_without_secret(root: &YamlNode, job: &YamlNode, text: &str) 
     let job_text = text.get(job.span.clone()).unwrap_or_default();
     (pr_triggers || pr_condition)
         && job.get("secrets").is_none()
-        && !names_a_secret(job_text)
+        && !wf::names_a_secret(job_text)
         && !matches!(wf::effective_perms(root, job), Some(wf::Perms::WriteAll(_)))
         && !matches!(wf::effective_perms(root, job), Some(wf::Perms::Scopes(m))
             if m.iter().any(|p| p.key == "id-token" && p.value.as_str() == Some("write")))
@@ -609,14 +578,16 @@ mod tests {
 
     #[test]
     fn secrets_named() {
-        assert!(names_a_secret("token: ${{ secrets.CODECOV_TOKEN }}"));
-        assert!(names_a_secret("X: ${{ secrets['PYPI'] }}"));
-        assert!(names_a_secret("ALL: ${{ toJSON(secrets) }}"));
-        assert!(!names_a_secret("GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}"));
-        assert!(!names_a_secret("token: ${{ Secrets.github_token }}"));
-        assert!(!names_a_secret(
+        assert!(wf::names_a_secret("token: ${{ secrets.CODECOV_TOKEN }}"));
+        assert!(wf::names_a_secret("X: ${{ secrets['PYPI'] }}"));
+        assert!(wf::names_a_secret("ALL: ${{ toJSON(secrets) }}"));
+        assert!(!wf::names_a_secret(
+            "GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}"
+        ));
+        assert!(!wf::names_a_secret("token: ${{ Secrets.github_token }}"));
+        assert!(!wf::names_a_secret(
             "# forks lack access to secrets for security reasons"
         ));
-        assert!(!names_a_secret("uses: org/has-secrets.yml@v1"));
+        assert!(!wf::names_a_secret("uses: org/has-secrets.yml@v1"));
     }
 }
