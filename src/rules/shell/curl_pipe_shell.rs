@@ -1,9 +1,10 @@
 //! `shell/curl-pipe-shell`: code downloaded and executed in one step.
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::parse::shell::{ShellOrigin, ShellScript};
 use crate::rules::shell::util::{descendants_of_kind, for_ci_context};
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
+use crate::workflows::wf;
 
 /// See [`META`].
 pub struct CurlPipeShell;
@@ -32,7 +33,11 @@ documented HTTPS installer of a well-known tool fetched from the vendor's own ho
 (Homebrew, rustup, uv, Poetry, pyenv, nvm, pnpm, Bun, Deno, SDKMAN!) is medium,
 low in development tooling: it trusts the vendor's server as much as downloading
 its binary would, which is no reason to block a release; pinning a checksum is
-still better.
+still better. A workflow step's medium is low in a job that holds nothing: no
+secret named in it or passed to it, no OIDC token, no write scope (an explicit
+read-only `permissions:`, or none in a workflow that runs only on `pull_request`),
+and it publishes nothing: the download reaches a throwaway runner and a read-only
+token (blind reviews judged such installs in test and image-build jobs low).
 
 ## Example
 ```sh
@@ -126,6 +131,55 @@ impl Rule for CurlPipeShell {
         &META
     }
 
+    fn settles(&self) -> bool {
+        true
+    }
+
+    /// A workflow step's download piped to a shell runs with what its job holds: in a
+    /// job that names no secret, is handed none, mints no OIDC token, has no write
+    /// scope and publishes nothing, it reaches a throwaway runner and a read-only token:
+    /// low.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        let mut parsed: std::collections::HashMap<String, Option<crate::parse::yaml::YamlFile>> =
+            Default::default();
+        for f in own.iter_mut() {
+            if f.severity != Severity::Medium || !f.path.starts_with(".github/workflows/") {
+                continue;
+            }
+            let Some(text) = repo.read_text(&f.path) else {
+                continue;
+            };
+            let yaml = parsed
+                .entry(f.path.to_string())
+                .or_insert_with(|| Some(crate::parse::yaml::parse(&text)));
+            let Some(root) = yaml
+                .as_ref()
+                .and_then(|y| y.documents.first())
+                .and_then(|d| d.root.as_ref())
+            else {
+                continue;
+            };
+            let at = f.span.start;
+            let Some(job) = wf::jobs(root)
+                .iter()
+                .find(|j| j.value.span.start <= at && at < j.value.span.end)
+            else {
+                continue;
+            };
+            let publishes = repo
+                .workflows
+                .files()
+                .filter(|w| *w.path == *f.path)
+                .flat_map(|w| w.jobs.iter())
+                .any(|j| j.id == job.key && (j.publishes || j.release));
+            if !publishes && holds_nothing(root, &job.value, &text) {
+                f.severity = Severity::Low;
+                f.message
+                    .push_str(" (low: the job holds no secret and no write token)");
+            }
+        }
+    }
+
     fn check_shell(&self, script: &ShellScript, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         if script.origin == ShellOrigin::DockerRun {
             return;
@@ -195,4 +249,27 @@ impl Rule for CurlPipeShell {
             }
         }
     }
+}
+
+/// Whether a job holds nothing a downloaded script could take: no secret named in it or
+/// passed to it, no OIDC token, no `write-all` and no scope it may write. Without a
+/// `permissions:` block the token is the repository default, which may write: only a
+/// workflow that runs for `pull_request` alone qualifies then.
+fn holds_nothing(
+    root: &crate::parse::yaml::YamlNode,
+    job: &crate::parse::yaml::YamlNode,
+    text: &str,
+) -> bool {
+    let job_text = text.get(job.span.clone()).unwrap_or_default();
+    job.get("secrets").is_none()
+        && !wf::names_a_secret(job_text)
+        && match wf::effective_perms(root, job) {
+            Some(wf::Perms::WriteAll(_)) => false,
+            Some(wf::Perms::Scopes(m)) => m.iter().all(|p| p.value.as_str() != Some("write")),
+            Some(wf::Perms::ReadAll(_)) => true,
+            None => {
+                let triggers = wf::triggers(root);
+                !triggers.is_empty() && triggers.iter().all(|t| t == "pull_request")
+            }
+        }
 }
