@@ -262,19 +262,8 @@ pub(crate) fn is_local_dependency_stack(yaml: &YamlFile) -> bool {
 /// `phpmyadmin`): what a developer runs beside a local database, not a service the
 /// application needs.
 fn is_admin_ui_image(image: &str) -> bool {
-    let repo = image
-        .split('@')
-        .next()
-        .unwrap_or(image)
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    !repo.contains('$')
-        && [
+    image_name(image).is_some_and(|name| {
+        [
             "pgadmin",
             "adminer",
             "phpmyadmin",
@@ -284,7 +273,24 @@ fn is_admin_ui_image(image: &str) -> bool {
             "kafka-ui",
         ]
         .iter()
-        .any(|ui| repo.starts_with(ui))
+        .any(|ui| name.starts_with(ui))
+    })
+}
+
+/// The last component of an image's repository, lower case, without tag or digest
+/// (`docker.io/bitnami/postgresql:16@sha256:…` → `postgresql`); `None` when a variable
+/// names it.
+fn image_name(image: &str) -> Option<String> {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let name = without_digest
+        .rsplit('/')
+        .next()
+        .unwrap_or(without_digest)
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    (!name.contains('$')).then_some(name)
 }
 
 /// Image names of backing services: what an application connects to, never the
@@ -330,16 +336,7 @@ const BACKING_IMAGES: &[&str] = &[
 /// Whether an image reference names a backing service ([`BACKING_IMAGES`]), by the last
 /// component of its repository (`docker.io/bitnami/postgresql:16` → `postgresql`).
 fn is_backing_image(image: &str) -> bool {
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let repo = without_digest
-        .rsplit('/')
-        .next()
-        .unwrap_or(without_digest)
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    !repo.contains('$') && BACKING_IMAGES.iter().any(|b| repo.contains(b))
+    image_name(image).is_some_and(|name| BACKING_IMAGES.iter().any(|b| name.contains(b)))
 }
 
 /// Images of observability tools: a compose file of nothing else is a local stack to look

@@ -2,6 +2,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::parse::shell::{ShellOrigin, ShellScript};
+use crate::parse::yaml::{YamlFile, YamlNode};
 use crate::rules::shell::util::{descendants_of_kind, for_ci_context};
 use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 use crate::workflows::wf;
@@ -140,23 +141,26 @@ impl Rule for CurlPipeShell {
     /// scope and publishes nothing, it reaches a throwaway runner and a read-only token:
     /// low.
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
-        let mut parsed: std::collections::HashMap<String, Option<crate::parse::yaml::YamlFile>> =
+        // Each workflow read and parsed once, however many of its steps are reported.
+        let mut parsed: std::collections::HashMap<String, Option<(String, YamlFile)>> =
             Default::default();
         for f in own.iter_mut() {
             if f.severity != Severity::Medium || !f.path.starts_with(".github/workflows/") {
                 continue;
             }
-            let Some(text) = repo.read_text(&f.path) else {
+            let Some((text, yaml)) = parsed
+                .entry(f.path.to_string())
+                .or_insert_with(|| {
+                    repo.read_text(&f.path).map(|t| {
+                        let y = crate::parse::yaml::parse(&t);
+                        (t, y)
+                    })
+                })
+                .as_ref()
+            else {
                 continue;
             };
-            let yaml = parsed
-                .entry(f.path.to_string())
-                .or_insert_with(|| Some(crate::parse::yaml::parse(&text)));
-            let Some(root) = yaml
-                .as_ref()
-                .and_then(|y| y.documents.first())
-                .and_then(|d| d.root.as_ref())
-            else {
+            let Some(root) = yaml.documents.first().and_then(|d| d.root.as_ref()) else {
                 continue;
             };
             let at = f.span.start;
@@ -172,7 +176,7 @@ impl Rule for CurlPipeShell {
                 .filter(|w| *w.path == *f.path)
                 .flat_map(|w| w.jobs.iter())
                 .any(|j| j.id == job.key && (j.publishes || j.release));
-            if !publishes && holds_nothing(root, &job.value, &text) {
+            if !publishes && holds_nothing(root, &job.value, text) {
                 f.severity = Severity::Low;
                 f.message
                     .push_str(" (low: the job holds no secret and no write token)");
@@ -255,11 +259,7 @@ impl Rule for CurlPipeShell {
 /// passed to it, no OIDC token, no `write-all` and no scope it may write. Without a
 /// `permissions:` block the token is the repository default, which may write: only a
 /// workflow that runs for `pull_request` alone qualifies then.
-fn holds_nothing(
-    root: &crate::parse::yaml::YamlNode,
-    job: &crate::parse::yaml::YamlNode,
-    text: &str,
-) -> bool {
+fn holds_nothing(root: &YamlNode, job: &YamlNode, text: &str) -> bool {
     let job_text = text.get(job.span.clone()).unwrap_or_default();
     job.get("secrets").is_none()
         && !wf::names_a_secret(job_text)
