@@ -144,3 +144,32 @@ fn workflows_named_for_tests_are_not_test_files() {
         "{all}"
     );
 }
+
+/// A folder whose README opens with a title naming examples (`Docker-Compose Examples`
+/// underlined) holds samples the reader adapts: its findings are low at most. A folder
+/// whose README only mentions examples in prose, and the root README's title, do not
+/// lower anything: `deploy/compose.yml` and `compose.yml` keep their severity.
+#[test]
+fn folders_titled_as_examples_take_an_examples_context() {
+    use harden::finding::Severity;
+    let report = common::scan_all(&common::fixtures().join("precision/documented-examples"));
+    let all = common::render_findings(&report);
+    let privileged = |path: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == "compose/privileged" && f.path == path)
+            .map(|f| f.severity)
+    };
+    assert_eq!(
+        privileged("contrib/docker-compose/basic.yml"),
+        Some(Severity::Low),
+        "{all}"
+    );
+    assert_eq!(
+        privileged("deploy/compose.yml"),
+        Some(Severity::High),
+        "{all}"
+    );
+    assert_eq!(privileged("compose.yml"), Some(Severity::High), "{all}");
+}
