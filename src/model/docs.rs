@@ -134,7 +134,7 @@ pub fn sites<'a>(
 }
 
 /// File extensions of documentation the operations controls read.
-const DOC_EXTS: &[&str] = &["md", "markdown", "rst", "txt", "adoc"];
+const DOC_EXTS: &[&str] = &["md", "markdown", "mdx", "rst", "txt", "adoc"];
 
 /// Path words that make a document worth reading for how the service is run.
 const DOC_KEYWORDS: &[&str] = &[
@@ -214,10 +214,12 @@ pub struct DocsFile {
     pub rollback_mention: Option<usize>,
     /// For a `SECURITY.md`-style file: what it offers a reporter.
     pub security: Option<SecurityPolicy>,
-    /// For a README or CONTRIBUTING guide: the first prose line that tells a reporter
-    /// of a vulnerability where to go privately (`security@…`, a HackerOne page, the
-    /// advisory form). Many projects state their policy there instead of in
-    /// `SECURITY.md`: the channel exists, GitHub just does not show it.
+    /// The first prose line that tells a reporter of a vulnerability where to go
+    /// privately (`security@…`, a HackerOne page, the advisory form): anywhere in a
+    /// README or CONTRIBUTING guide, and in another page only under a heading naming
+    /// security or vulnerabilities (a docs site's "Reporting a Security Issue"
+    /// section). Many projects state their policy there instead of in `SECURITY.md`:
+    /// the channel exists, GitHub just does not show it.
     pub reporting_channel: Option<usize>,
 }
 
@@ -290,10 +292,11 @@ pub fn docs_file(path: &str, text: &str) -> DocsFile {
         "security.md" | "security.rst" | "security.txt" | "security"
     )
     .then(|| security_policy(&lines));
-    let reporting_channel = (lower_name.starts_with("readme")
-        || lower_name.starts_with("contributing"))
-    .then(|| reporting_channel(&lines))
-    .flatten();
+    let reporting_channel = if is_guide_name(&lower_name) {
+        reporting_channel(&lines)
+    } else {
+        reporting_channel_in_security_section(&lines, &headings)
+    };
     DocsFile {
         path: path.to_string(),
         non_empty: text.lines().filter(|l| !l.trim().is_empty()).count(),
@@ -502,6 +505,42 @@ fn reporting_channel(lines: &[(usize, &str)]) -> Option<usize> {
         .map(|(n, _)| n)
 }
 
+/// A README or contributing guide: prose that speaks for the whole project.
+pub fn is_guide_name(lower_name: &str) -> bool {
+    lower_name.starts_with("readme") || lower_name.starts_with("contributing")
+}
+
+/// The first line of a page's section about security (a heading naming security or
+/// vulnerabilities: "Reporting a Security Issue") that sends a reporter to a private
+/// channel, as [`reporting_channel`] reads it. Outside such a section a page's
+/// contact line is about something else (support, a mailing list).
+fn reporting_channel_in_security_section(
+    lines: &[(usize, &str)],
+    headings: &[Heading],
+) -> Option<usize> {
+    let sections: Vec<(usize, usize)> = headings
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.title.contains("security") || h.title.contains("vulnerab"))
+        .map(|(i, h)| {
+            let end = headings[i + 1..]
+                .iter()
+                .find(|o| o.level <= h.level)
+                .map_or(usize::MAX, |o| o.line);
+            (h.line, end)
+        })
+        .collect();
+    if sections.is_empty() {
+        return None;
+    }
+    let inside: Vec<(usize, &str)> = lines
+        .iter()
+        .copied()
+        .filter(|(n, _)| sections.iter().any(|&(start, end)| *n > start && *n < end))
+        .collect();
+    reporting_channel(&inside)
+}
+
 /// A public issue tracker is not a private way to report a vulnerability.
 fn is_public_tracker(url: &str) -> bool {
     let u = url.trim_end_matches(['/', ')', '.', ',']);
@@ -565,6 +604,20 @@ mod tests {
                 (2, "https://docs.example/deploy/", false)
             ]
         );
+    }
+
+    #[test]
+    fn pages_send_reporters_to_a_channel_only_from_a_security_section() {
+        let support = docs_file(
+            "docs/docs/support.mdx",
+            "# Support\n\nEmail security questions to help@app.dev.\n\n## Reporting a Security Issue\n\nPlease report a security issue via https://hackerone.com/acme.\n\n## Versions\n\nReport security bugs to old@app.dev.\n",
+        );
+        assert_eq!(support.reporting_channel, Some(7));
+        let outside = docs_file(
+            "docs/community.md",
+            "# Community\n\nSecurity hardening questions: email team@app.dev.\n",
+        );
+        assert_eq!(outside.reporting_channel, None);
     }
 
     #[test]

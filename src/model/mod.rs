@@ -1420,15 +1420,16 @@ impl Repository {
         by_path(&self.kept.docs_files, path, |d| &d.path)
     }
 
-    /// The README or contributing guide (at the root, in `.github/` or `docs/`) that
-    /// tells a vulnerability reporter where to go privately, and that line: the
-    /// policy of a project that has no `SECURITY.md`.
-    pub fn reporting_channel_in_guides(&self) -> Option<(&str, usize)> {
+    /// The README or contributing guide (at the root, in `.github/` or `docs/`), or
+    /// the security section of another shipped page (a docs site's "Reporting a
+    /// Security Issue"), that tells a vulnerability reporter where to go privately,
+    /// and that line: the policy of a project that has no `SECURITY.md`. A README
+    /// deeper in the tree speaks for its folder, not the project.
+    pub fn reporting_channel_in_docs(&self) -> Option<(&str, usize)> {
         self.kept.docs_files.iter().find_map(|d| {
             let (dir, name) = d.path.rsplit_once('/').unwrap_or(("", d.path.as_str()));
-            let name = name.to_ascii_lowercase();
-            let guide = name.starts_with("readme") || name.starts_with("contributing");
-            (guide && matches!(dir, "" | ".github" | "docs"))
+            let guide = docs::is_guide_name(&name.to_ascii_lowercase());
+            (!guide || matches!(dir, "" | ".github" | "docs"))
                 .then_some(())
                 .and(d.reporting_channel)
                 .map(|line| (d.path.as_str(), line))

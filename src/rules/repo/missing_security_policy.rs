@@ -21,8 +21,9 @@ Security tab and links it from the new-issue page; OpenSSF Scorecard's
 `Security-Policy` check looks for the same file. A Kubernetes project's
 `SECURITY_CONTACTS`, which sends reporters to the organization's process, counts too.
 
-A README or contributing guide (at the root, in `.github/` or `docs/`) whose prose
-sends vulnerability reporters to a private channel ("report any security bug via our
+A README or contributing guide (at the root, in `.github/` or `docs/`), or the
+security section of a documentation page (a docs site's "Reporting a Security Issue",
+Markdown or MDX), whose prose sends vulnerability reporters to a private channel ("report any security bug via our
 HackerOne page", "email security@… to disclose a vulnerability") is a policy too:
 reporters know where to go, so there is no finding; `harden status` keeps the
 `security-policy` control at *partial* with that line, because GitHub's Security tab
@@ -74,7 +75,7 @@ impl Rule for MissingSecurityPolicy {
         // only not where GitHub shows it (`harden status` says so).
         if has_policy
             || repo.inventory.is_empty()
-            || repo.model.reporting_channel_in_guides().is_some()
+            || repo.model.reporting_channel_in_docs().is_some()
         {
             return;
         }

@@ -18,7 +18,7 @@ pub(crate) fn security_policy(facts: &Facts<'_>) -> Outcome {
     let Some(entry) = found else {
         // A README or contributing guide may state the policy: reporters have a
         // channel, but GitHub's Security tab and Scorecard look only for SECURITY.md.
-        if let Some((path, line)) = facts.model.reporting_channel_in_guides() {
+        if let Some((path, line)) = facts.model.reporting_channel_in_docs() {
             return out(
                 State::Partial,
                 vec![Evidence::new(path, line, "reporting channel")],
