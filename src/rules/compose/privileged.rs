@@ -29,9 +29,13 @@ bug or a compromised dependency in that container becomes root on the host:
 
 One rule id covers them all (the message names the setting), because the remedy is the same
 decision: does this service really need the host? Severity follows docs/severity.md:
-settings that give the host away (privileged, capabilities, unconfined profiles, the runtime
-socket, `pid: host`) are high; `network_mode`, `ipc` and `uts: host` weaken isolation without
-giving the host away and are medium; in a development, CI or demo compose file everything is
+settings that give the host away (privileged, capabilities, the runtime socket, `pid: host`)
+are high; `network_mode`, `ipc` and `uts: host` weaken isolation without giving the host away
+and are medium. An unconfined seccomp or AppArmor profile is medium on its own (more of the
+kernel is reachable, but an escape still needs a bug) and high beside a capability close to
+privileged or the runtime socket; a service's unconfined profiles are one finding (the others
+are related locations), and a privileged service, which runs without them anyway, gets only
+its `privileged` finding; in a development, CI or demo compose file everything is
 low. Host agents whose job needs it by design
 (cAdvisor, node-exporter, Traefik's Docker provider, Portainer, Watchtower, nginx-proxy,
 promtail, Datadog, CI runners, Docker-in-Docker, socket proxies, the Ofelia job scheduler, image cleaners)
@@ -249,7 +253,7 @@ impl Rule for Privileged {
             return;
         }
         let first = out.reported();
-        self.check_services(yaml, out);
+        self.check_services(yaml, cx, out);
         out.merge_same_place_since(first, "services that share it");
         // A development, CI or demo compose file never runs on a production host.
         if is_dev_compose(cx, yaml) {
@@ -259,7 +263,7 @@ impl Rule for Privileged {
 }
 
 impl Privileged {
-    fn check_services(&self, yaml: &YamlFile, out: &mut Sink<'_>) {
+    fn check_services(&self, yaml: &YamlFile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
         for svc in services(yaml) {
             let name = &svc.key;
             let s = &svc.value;
@@ -272,6 +276,14 @@ impl Privileged {
                 Some(image) if is_network_agent_image(image) => Agent::Network,
                 _ => Agent::None,
             };
+            let privileged = s.get("privileged").and_then(|v| v.as_bool()) == Some(true);
+            let escape_ready = has_dangerous_cap(s)
+                || s.get("volumes")
+                    .and_then(|v| v.as_seq())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(volume_source)
+                    .any(is_runtime_socket);
             if let Some(v) = s.get("privileged") {
                 if v.as_bool() == Some(true) {
                     demote(
@@ -327,23 +339,40 @@ impl Privileged {
                     }
                 }
             }
-            if let Some(opts) = s.get("security_opt").and_then(|c| c.as_seq()) {
-                for o in opts {
-                    let Some(opt) = o.as_str() else { continue };
-                    let compact: String = opt.chars().filter(|c| !c.is_whitespace()).collect();
-                    if compact.ends_with("unconfined")
-                        && (compact.starts_with("seccomp") || compact.starts_with("apparmor"))
-                    {
-                        demote(
-                            agent,
-                            Access::Other,
-                            out.report(
-                                o.span.clone(),
-                                format!("service `{name}` disables its security profile (`{opt}`)"),
-                            ),
-                        );
-                    }
+            let unconfined: Vec<(&YamlNode, &str)> = s
+                .get("security_opt")
+                .and_then(|c| c.as_seq())
+                .into_iter()
+                .flatten()
+                .filter_map(|o| Some((o, o.as_str()?)))
+                .filter(|(_, opt)| is_unconfined_profile(opt))
+                .collect();
+            // `privileged: true` already runs without seccomp and AppArmor: its finding
+            // says so, and the profiles are the same decision.
+            if let (Some(((first, _), rest)), false) = (unconfined.split_first(), privileged) {
+                let all: Vec<String> = unconfined.iter().map(|(_, o)| format!("`{o}`")).collect();
+                let f = out.report(
+                    first.span.clone(),
+                    format!(
+                        "service `{name}` disables its security profile{} ({})",
+                        if all.len() > 1 { "s" } else { "" },
+                        all.join(", ")
+                    ),
+                );
+                for (o, other) in rest {
+                    f.related
+                        .push(cx.locate(o.span.clone(), format!("`{other}`")));
                 }
+                // Without a capability close to privileged or the runtime socket, an
+                // unconfined profile widens the kernel surface an escape needs but does
+                // not hand the host over (medium).
+                if !escape_ready {
+                    f.severity = Severity::Medium;
+                    f.message.push_str(
+                        ": more of the kernel is reachable, though nothing here gives the host away",
+                    );
+                }
+                demote(agent, Access::Other, f);
             }
             if let Some(vols) = s.get("volumes").and_then(|v| v.as_seq()) {
                 for v in vols {
@@ -371,6 +400,27 @@ impl Privileged {
             }
         }
     }
+}
+
+/// `seccomp:unconfined` / `apparmor=unconfined` (any spacing): the profile is off.
+fn is_unconfined_profile(opt: &str) -> bool {
+    let compact: String = opt.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.ends_with("unconfined")
+        && (compact.starts_with("seccomp") || compact.starts_with("apparmor"))
+}
+
+/// Whether the service adds a capability close to privileged (`SYS_ADMIN`, `ALL`, …).
+fn has_dangerous_cap(service: &YamlNode) -> bool {
+    service
+        .get("cap_add")
+        .and_then(|c| c.as_seq())
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str())
+        .any(|cap| {
+            let norm = cap.trim().to_ascii_uppercase();
+            DANGEROUS_CAPS.contains(&norm.strip_prefix("CAP_").unwrap_or(&norm))
+        })
 }
 
 /// The host side of a volume entry (`/a:/b:ro` or `{type: bind, source: /a}`).
