@@ -147,6 +147,12 @@ pub fn role_of(path: &str) -> FileRole {
         // Data named after the test that reads it (`github_test.pem` beside `github_test.go`,
         // `secret_test.yaml` of a chart's unit tests).
         || file.split('.').next().is_some_and(|stem| stem.ends_with("_test"))
+        // Fixtures named as such (`auth_session_fixtures.go`, `fixtures.py`): the rows
+        // a test database is seeded with, compiled beside the code only tests call.
+        || file
+            .split('.')
+            .next()
+            .is_some_and(|stem| matches!(stem, "fixtures" | "fixture") || stem.ends_with("_fixtures") || stem.ends_with("_fixture"))
     {
         return FileRole::Test;
     }
@@ -590,6 +596,12 @@ mod tests {
             FileRole::Production
         );
         assert_eq!(role_of("app/fixtures/page.html"), FileRole::Test);
+        assert_eq!(
+            role_of("internal/entity/auth_session_fixtures.go"),
+            FileRole::Test
+        );
+        assert_eq!(role_of("app/fixtures.py"), FileRole::Test);
+        assert_eq!(role_of("app/fixtureless.py"), FileRole::Production);
         assert_eq!(role_of("Vagrantfile"), FileRole::Development);
         assert_eq!(role_of("deploy/Vagrantfile"), FileRole::Development);
         assert_eq!(role_of("_unit-test/bootstrap-test.sh"), FileRole::Test);
