@@ -194,6 +194,80 @@ pub fn role_of(path: &str) -> FileRole {
     FileRole::Production
 }
 
+/// The `#` comment lines a file opens with, before its body. A top-level one-line
+/// setting may come first (compose's `version: '3.5'` above "# Example Podman Compose
+/// config file"); an indented line or a block (`services:`) ends the header.
+fn opening_comments(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .take_while(|l| {
+            let t = l.trim();
+            t.is_empty()
+                || t.starts_with('#')
+                || !l.starts_with([' ', '\t'])
+                    && t.split_once(": ").is_some_and(|(k, v)| {
+                        !v.trim().is_empty()
+                            && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    })
+        })
+        .map(str::trim)
+        .filter(|l| l.starts_with('#'))
+}
+
+/// Phrases of an opening comment that keep a file off production.
+const NON_PRODUCTION_HEADERS: &[&str] = &[
+    "development only",
+    "testing only",
+    "test only",
+    "development purposes only",
+    "testing purposes only",
+    "not for production",
+    "not intended for production",
+    "not meant for production",
+    "do not use in production",
+    "do not use this in production",
+    "don't use in production",
+    "don't use this in production",
+    "only intended for testing",
+    "only intended for development",
+    "only for testing",
+    "only for development",
+];
+
+/// Whether the file opens with a comment declaring it off production ("## FOR TEST AND
+/// DEVELOPMENT ONLY, DO NOT USE IN PRODUCTION", "# DO NOT USE THIS! This is only
+/// intended for testing ..."): the author's own word on a file whose name does not say
+/// it. Only the leading `#` comment block counts (a note further down is about one
+/// setting), and a condition ("do not use in production without changing the
+/// passwords") makes it a template to adapt, not a test file.
+pub fn header_declares_non_production(text: &str) -> bool {
+    opening_comments(text)
+        .take(20)
+        .map(str::to_ascii_lowercase)
+        .any(|l| {
+            NON_PRODUCTION_HEADERS.iter().any(|p| {
+                l.find(p).is_some_and(|at| {
+                    let rest = &l[at + p.len()..];
+                    !["without", "unless", "until", "before"]
+                        .iter()
+                        .any(|w| rest.contains(w))
+                })
+            })
+        })
+}
+
+/// Whether the file opens with a comment calling it an example or a template to adapt
+/// ("# Example Docker Compose config file for …", "# This is an example. Please change
+/// the configuration variables"): the reader downloads it and edits it before it runs,
+/// so the defaults it ships are the reader's to replace, though an unedited copy
+/// still runs with them.
+pub fn header_declares_example(text: &str) -> bool {
+    opening_comments(text).take(5).any(|l| {
+        l.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w, "example" | "template"))
+    })
+}
+
 /// A file named as an example (`example_api.py`, `configuration_example.py`,
 /// `post-consumption-example.sh`): a sample client or a template the reader copies and
 /// adapts, whose values are the reader's to replace (round 9: an example API client's
@@ -607,6 +681,33 @@ mod tests {
         assert_eq!(role_of("_unit-test/bootstrap-test.sh"), FileRole::Test);
         assert_eq!(role_of("app/latests.py"), FileRole::Production);
         assert_eq!(role_of("app/contests_admin.py"), FileRole::Production);
+    }
+
+    #[test]
+    fn opening_comments_that_keep_a_file_off_production() {
+        assert!(header_declares_non_production(
+            "## FOR TEST AND DEVELOPMENT ONLY, DO NOT USE IN PRODUCTION   ##\n\nservices:\n"
+        ));
+        assert!(header_declares_non_production(
+            "# DO NOT USE THIS!\n# This is only intended for testing PostgreSQL functionality.\nservices:\n"
+        ));
+        // A template to adapt, a note below the first line of YAML, or no note at all.
+        assert!(!header_declares_non_production(
+            "# Do not use in production without changing the passwords below.\nservices:\n"
+        ));
+        assert!(!header_declares_non_production(
+            "services:\n  app:\n    # development only\n    image: x\n"
+        ));
+        assert!(!header_declares_non_production(
+            "# Production stack\nservices:\n"
+        ));
+        assert!(header_declares_example(
+            "# Example Docker Compose config file for PhotoPrism (Linux / AMD64)\nservices:\n"
+        ));
+        assert!(!header_declares_example("services:\n  # example value\n"));
+        assert!(header_declares_example(
+            "version: '3.5'\n\n# Example Podman Compose config file\nservices:\n"
+        ));
     }
 
     #[test]

@@ -76,11 +76,12 @@ pub(crate) fn not_production(role: FileRole) -> bool {
 }
 
 /// A compose file for a developer machine, CI or a demo: by role or name
-/// ([`is_dev_path`]), or by what it runs ([`is_development_compose`],
+/// ([`is_dev_path`]), by its opening comment ("FOR TEST AND DEVELOPMENT ONLY"), or by what it runs ([`is_development_compose`],
 /// [`is_local_observability_stack`]). Its findings are hygiene (docs/severity.md).
 pub(crate) fn is_dev_compose(cx: &FileCx<'_>, yaml: &YamlFile) -> bool {
     !cx.role.is_production()
         || is_dev_path(&cx.file.path)
+        || crate::roles::header_declares_non_production(&cx.file.text)
         || is_development_compose(yaml)
         || is_local_observability_stack(yaml)
         || is_local_dependency_stack(yaml) && !names_production(&cx.file.path)

@@ -64,7 +64,11 @@ read-only, a deployment run from a checkout — a local observability stack) are
 in examples and demos, placeholders and defaults are not reported at all. An
 alternative compose file that nothing in the repository starts or names (not a default
 name, no `prod` in it, reached at most through another such file's `extends:`) while a
-documented stack exists is a sample: what would be high there is medium. Values
+documented stack exists is a sample: what would be high there is medium. So is a
+human-chosen default in a file whose opening comment calls it an example or a template
+to adapt (`Example Docker Compose config file for …`): every unedited copy shares it,
+but it is a default to generate at install time, not a leaked secret (a generated key
+there stays high). Values
 that switch the feature off (`API_KEY=${API_KEY:-invalid}`, `disabled`) are not
 credentials and are not reported. The snippet is redacted.
 
@@ -503,6 +507,14 @@ impl Rule for SecretLiteral {
                         // a forged session, works from outside. An application's published
                         // port does not expose the database credentials it holds.
                         f.severity = Severity::Medium;
+                    } else if !detect::looks_generated(lit)
+                        && crate::roles::header_declares_example(&cx.file.text)
+                    {
+                        // A template the reader downloads and edits: its default is a
+                        // credential every unedited copy shares, not a leaked secret.
+                        f.severity = Severity::Medium;
+                        f.message
+                            .push_str(" (this file calls itself an example to adapt; generate the value at install time)");
                     }
                     if let Some(e) = edit {
                         f.fix = Some(Fix::unsafe_because(
