@@ -541,7 +541,9 @@ pub fn targets(argv: &[Option<String>], cwd: &str, exists: &dyn Fn(&str) -> bool
                 !argv
                     .iter()
                     .any(|a| matches!(a.as_deref(), Some("-c" | "-m")))
-                    && w.contains('.')
+                    // A file name (`x.sh`) or a path (`ci/common`, sourced by a
+                    // workflow); the file must exist below.
+                    && (w.contains('.') || w.contains('/'))
             })
     } else {
         None

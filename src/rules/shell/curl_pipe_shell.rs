@@ -38,7 +38,10 @@ still better. A workflow step's medium is low in a job that holds nothing: no
 secret named in it or passed to it, no OIDC token, no write scope (an explicit
 read-only `permissions:`, or none in a workflow that runs only on `pull_request`),
 and it publishes nothing: the download reaches a throwaway runner and a read-only
-token (blind reviews judged such installs in test and image-build jobs low).
+token (blind reviews judged such installs in test and image-build jobs low). A
+script that only workflows run or source (`. ci/common` in a test workflow, nothing
+else in the repository running it) is CI code too: medium, and low when every job
+that runs it holds nothing.
 
 ## Example
 ```sh
@@ -139,47 +142,48 @@ impl Rule for CurlPipeShell {
     /// A workflow step's download piped to a shell runs with what its job holds: in a
     /// job that names no secret, is handed none, mints no OIDC token, has no write
     /// scope and publishes nothing, it reaches a throwaway runner and a read-only token:
-    /// low.
+    /// low. So does one in a script that only such jobs run or source (`. ci/common` in
+    /// a test workflow), when nothing else in the repository runs it.
     fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
-        // Each workflow read and parsed once, however many of its steps are reported.
-        let mut parsed: std::collections::HashMap<String, Option<(String, YamlFile)>> =
-            Default::default();
+        let mut jobs = JobLookup::new(repo);
         for f in own.iter_mut() {
-            if f.severity != Severity::Medium || !f.path.starts_with(".github/workflows/") {
+            if f.severity <= Severity::Low {
                 continue;
             }
-            let Some((text, yaml)) = parsed
-                .entry(f.path.to_string())
-                .or_insert_with(|| {
-                    repo.read_text(&f.path).map(|t| {
-                        let y = crate::parse::yaml::parse(&t);
-                        (t, y)
-                    })
-                })
-                .as_ref()
-            else {
+            if f.path.starts_with(".github/workflows/") {
+                if f.severity == Severity::Medium && jobs.holds_nothing_at(&f.path, f.span.start) {
+                    f.severity = Severity::Low;
+                    f.message
+                        .push_str(" (low: the job holds no secret and no write token)");
+                }
                 continue;
-            };
-            let Some(root) = yaml.documents.first().and_then(|d| d.root.as_ref()) else {
+            }
+            // A script only workflows run is CI code: at most what the same line in a
+            // workflow step would be (medium), low when those jobs hold nothing.
+            let callers: Vec<(String, usize)> = repo
+                .model
+                .references_to(&f.path)
+                .map(|r| (r.from.clone(), r.line))
+                .collect();
+            if callers.is_empty()
+                || !callers
+                    .iter()
+                    .all(|(from, _)| from.starts_with(".github/workflows/"))
+            {
                 continue;
-            };
-            let at = f.span.start;
-            let Some(job) = wf::jobs(root)
+            }
+            if callers
                 .iter()
-                .find(|j| j.value.span.start <= at && at < j.value.span.end)
-            else {
-                continue;
-            };
-            let publishes = repo
-                .workflows
-                .files()
-                .filter(|w| *w.path == *f.path)
-                .flat_map(|w| w.jobs.iter())
-                .any(|j| j.id == job.key && (j.publishes || j.release));
-            if !publishes && holds_nothing(root, &job.value, text) {
+                .all(|(from, line)| jobs.holds_nothing_at_line(from, *line))
+            {
                 f.severity = Severity::Low;
+                f.message.push_str(
+                    " (low: only workflow jobs that hold no secret and no write token run it)",
+                );
+            } else if f.severity > Severity::Medium {
+                f.severity = Severity::Medium;
                 f.message
-                    .push_str(" (low: the job holds no secret and no write token)");
+                    .push_str(" (medium: only CI workflows run this script)");
             }
         }
     }
@@ -252,6 +256,74 @@ impl Rule for CurlPipeShell {
                 }
             }
         }
+    }
+}
+
+/// Workflows read and parsed once, however many findings ask about their jobs.
+struct JobLookup<'r, 'a> {
+    repo: &'r RepoCx<'a>,
+    parsed: std::collections::HashMap<String, Option<(String, YamlFile)>>,
+}
+
+impl<'r, 'a> JobLookup<'r, 'a> {
+    fn new(repo: &'r RepoCx<'a>) -> Self {
+        JobLookup {
+            repo,
+            parsed: Default::default(),
+        }
+    }
+
+    /// Whether the job around 1-based `line` of `workflow` holds nothing.
+    fn holds_nothing_at_line(&mut self, workflow: &str, line: usize) -> bool {
+        let Some(at) = self.parsed(workflow).and_then(|(text, _)| {
+            let offset: usize = text
+                .split_inclusive('\n')
+                .take(line.saturating_sub(1))
+                .map(str::len)
+                .sum();
+            (offset < text.len()).then_some(offset)
+        }) else {
+            return false;
+        };
+        self.holds_nothing_at(workflow, at)
+    }
+
+    /// Whether the job around byte `at` of `workflow` publishes nothing and holds
+    /// nothing ([`holds_nothing`]).
+    fn holds_nothing_at(&mut self, workflow: &str, at: usize) -> bool {
+        let repo = self.repo;
+        let Some((text, yaml)) = self.parsed(workflow) else {
+            return false;
+        };
+        let Some(root) = yaml.documents.first().and_then(|d| d.root.as_ref()) else {
+            return false;
+        };
+        let Some(job) = wf::jobs(root)
+            .iter()
+            .find(|j| j.value.span.start <= at && at < j.value.span.end)
+        else {
+            return false;
+        };
+        let publishes = repo
+            .workflows
+            .files()
+            .filter(|w| *w.path == *workflow)
+            .flat_map(|w| w.jobs.iter())
+            .any(|j| j.id == job.key && (j.publishes || j.release));
+        !publishes && holds_nothing(root, &job.value, text)
+    }
+
+    fn parsed(&mut self, workflow: &str) -> Option<&(String, YamlFile)> {
+        let repo = self.repo;
+        self.parsed
+            .entry(workflow.to_string())
+            .or_insert_with(|| {
+                repo.read_text(workflow).map(|t| {
+                    let y = crate::parse::yaml::parse(&t);
+                    (t, y)
+                })
+            })
+            .as_ref()
     }
 }
 
