@@ -614,10 +614,9 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
                     for script in &run.scripts {
                         for c in script.commands() {
                             // The name as written (`c.name` drops the directory).
-                            let Some(name) = c
-                                .name_node
-                                .and_then(|n| script.word(n.named_child(0).unwrap_or(n)).static_value())
-                            else {
+                            let Some(name) = c.name_node.and_then(|n| {
+                                script.word(n.named_child(0).unwrap_or(n)).static_value()
+                            }) else {
                                 continue;
                             };
                             let words: Vec<String> = std::iter::once(name)

@@ -145,7 +145,10 @@ impl Rule for AptHygiene {
                 .iter()
                 .flat_map(|s| s.run_scripts.iter())
                 .filter(|(first, last, _)| (*first..=*last).contains(&line))
-                .any(|(_, _, path)| repo.read_text(path).is_some_and(|t| script_removes_lists(&t)))
+                .any(|(_, _, path)| {
+                    repo.read_text(path)
+                        .is_some_and(|t| script_removes_lists(&t))
+                })
         });
     }
 

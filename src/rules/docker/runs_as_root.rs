@@ -637,11 +637,7 @@ fn started_server_drops(repo: &RepoCx<'_>, model: &Repository, f: &Finding) -> b
 /// runs: its first word past an init wrapper (`tini --`, `dumb-init`) and a shell
 /// (`bash`), looked up through the image's `COPY`s (a bare name in the default
 /// `PATH`) or its resolved launches.
-fn entrypoint_script(
-    repo: &RepoCx<'_>,
-    model: &Repository,
-    f: &Finding,
-) -> Option<String> {
+fn entrypoint_script(repo: &RepoCx<'_>, model: &Repository, f: &Finding) -> Option<String> {
     let image = model.image(&f.path)?;
     let stage = finding_stage(image, f)?;
     let config = image.config(stage);
@@ -717,7 +713,9 @@ fn entrypoint_reexecs_unprivileged(repo: &RepoCx<'_>, model: &Repository, f: &Fi
                 drops = true;
                 // `exec gosu app "$BASH_SOURCE" "$@"`: the script runs again as that
                 // user, so its other `exec`s do too.
-                let at = rest.iter().position(|w| w.trim_matches(['\'', '"']) == user);
+                let at = rest
+                    .iter()
+                    .position(|w| w.trim_matches(['\'', '"']) == user);
                 reexecs |= at.and_then(|i| rest.get(i + 1)).is_some_and(|w| {
                     w.contains("BASH_SOURCE") || w.trim_matches(['\'', '"']) == "$0"
                 });
