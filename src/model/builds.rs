@@ -1,6 +1,6 @@
 //! Build tools that name a Dockerfile without a `docker build` command line: bake
-//! files (`docker-bake.hcl`/`.json`), skaffold, dev containers (`devcontainer.json`),
-//! Tiltfiles; `docker build` lines in other CI systems' files (`.gitlab-ci.yml`,
+//! files (`docker-bake.hcl`/`.json`), skaffold, chartpress (`chartpress.yaml`), dev
+//! containers (`devcontainer.json`), Tiltfiles; `docker build` lines in other CI systems' files (`.gitlab-ci.yml`,
 //! `Jenkinsfile`, `cloudbuild.yaml`); and plain mentions of a Dockerfile's path in
 //! any text (a README table, a platform manifest's `dockerfilePath`).
 //!
@@ -42,6 +42,9 @@ pub fn built_by_tool(path: &str, text: &str) -> Vec<Built> {
     }
     if name.starts_with("skaffold") && (name.ends_with(".yaml") || name.ends_with(".yml")) {
         return skaffold(dir, text);
+    }
+    if name == "chartpress.yaml" || name == "chartpress.yml" {
+        return chartpress(dir, text);
     }
     Vec::new()
 }
@@ -389,6 +392,78 @@ fn skaffold(dir: &str, text: &str) -> Vec<Built> {
         .collect()
 }
 
+/// The images of a chartpress configuration (`chartpress.yaml`): every key under a
+/// chart's `images:` is an image chartpress builds, from `contextPath` (by default
+/// `images/<name>`) and `dockerfilePath` (by default `Dockerfile` in that context),
+/// both relative to the configuration's directory (jupyterhub/chartpress's README).
+fn chartpress(dir: &str, text: &str) -> Vec<Built> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let key = |l: &str| -> Option<String> {
+        let t = l.trim();
+        if t.starts_with('#') || t.starts_with('-') {
+            return None;
+        }
+        let (k, rest) = t.split_once(':')?;
+        (rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+            .then(|| k.trim().trim_matches(['"', '\'']).to_string())
+            .filter(|k| !k.is_empty() && !k.contains(' '))
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i];
+        if l.trim() != "images:" {
+            i += 1;
+            continue;
+        }
+        let base = indent(l);
+        // The images' own indentation: the first key line deeper than `images:`.
+        let mut child: Option<usize> = None;
+        let mut j = i + 1;
+        let mut current: Option<(usize, String, Option<String>, Option<String>)> = None;
+        let flush = |c: Option<(usize, String, Option<String>, Option<String>)>,
+                     out: &mut Vec<Built>| {
+            if let Some((line, name, ctx, df)) = c {
+                let ctx = ctx.unwrap_or_else(|| format!("images/{name}"));
+                let built = join(dir, &ctx).and_then(|c| {
+                    join(&c, df.as_deref().unwrap_or("Dockerfile"))
+                        .filter(|_| df.is_none())
+                        .or_else(|| df.as_deref().and_then(|d| join(dir, d)))
+                });
+                out.extend(built.map(|p| (line, p)));
+            }
+        };
+        while j < lines.len() {
+            let m = lines[j];
+            if m.trim().is_empty() || m.trim_start().starts_with('#') {
+                j += 1;
+                continue;
+            }
+            let ind = indent(m);
+            if ind <= base {
+                break;
+            }
+            let at = *child.get_or_insert(ind);
+            if ind == at {
+                flush(current.take(), &mut out);
+                current = key(m).map(|k| (j + 1, k, None, None));
+            } else if let Some(c) = current.as_mut() {
+                if let Some(v) = value_of(m, "contextPath") {
+                    c.2 = Some(v.to_string());
+                }
+                if let Some(v) = value_of(m, "dockerfilePath") {
+                    c.3 = Some(v.to_string());
+                }
+            }
+            j += 1;
+        }
+        flush(current.take(), &mut out);
+        i = j;
+    }
+    out
+}
+
 /// `docker build` / `podman build` / `buildah bud` lines in a file the model does not
 /// otherwise read as commands (another CI system's configuration, a Jenkinsfile, a
 /// Justfile): the command from the build tool's name to the end of the line, split
@@ -519,6 +594,23 @@ mod tests {
                 (1, "deploy/web/Containerfile".to_string()),
                 (1, "web/Containerfile".to_string())
             ]
+        );
+    }
+
+    #[test]
+    fn chartpress_images_build_their_directories() {
+        let cp = "charts:\n  - name: hub\n    imagePrefix: quay.io/acme/k8s-\n    images:\n      # the hub\n      hub:\n        valuesPath: hub.image\n      hub-slim:\n        contextPath: images/hub\n        extraBuildCommandOptions:\n          - --target=slim\n      proxy:\n        dockerfilePath: images/proxy/Dockerfile.prod\n    paths:\n      - images\n";
+        assert_eq!(
+            built_by_tool("chartpress.yaml", cp),
+            vec![
+                (6, "images/hub/Dockerfile".to_string()),
+                (8, "images/hub/Dockerfile".to_string()),
+                (12, "images/proxy/Dockerfile.prod".to_string()),
+            ]
+        );
+        assert_eq!(
+            built_by_tool("helm-chart/chartpress.yml", cp)[0].1,
+            "helm-chart/images/hub/Dockerfile"
         );
     }
 

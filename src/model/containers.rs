@@ -53,6 +53,15 @@ pub struct Stage {
     /// Scripts and modules its `CMD`/`ENTRYPOINT` starts, resolved through the
     /// `COPY`s (only those a `COPY` from the build context covers).
     pub launches: Vec<Launch>,
+    /// Repository scripts a `RUN` of this stage runs (`/scripts/cleanup.sh`,
+    /// `bash ./install.sh`), as (first line, last line of the `RUN`, repository path),
+    /// resolved through the `COPY`s made before it: what the `RUN` does is partly
+    /// written there (the apt lists a cleanup script removes).
+    pub run_scripts: Vec<(usize, usize, String)>,
+    /// Where the files of the image at the end of this stage came from in the
+    /// build context (the stages under it included): the repository file behind a
+    /// container path, for the scripts an entrypoint runs by name.
+    pub copies: CopyMap,
 }
 
 /// A script or module a `CMD`/`ENTRYPOINT` starts, where a `COPY` from the build
@@ -174,6 +183,24 @@ impl Image {
         c
     }
 
+    /// The repository file behind the program a command of the image of `stage`
+    /// names: an absolute container path, or a bare name looked up in the default
+    /// `PATH` (`ENTRYPOINT ["docker-entrypoint.sh"]` after `COPY docker-entrypoint.sh
+    /// /usr/local/bin/`). `None` when no `COPY` from the build context put it there.
+    pub fn command_file(&self, stage: usize, word: &str) -> Option<String> {
+        let copies = &self.stages.get(stage)?.copies;
+        let word = word.trim_matches(['\'', '"']);
+        if word.starts_with('/') {
+            return copies.resolve(&container_path("/", word));
+        }
+        if word.contains('/') || word.is_empty() || word.contains('$') {
+            return None;
+        }
+        DEFAULT_PATH
+            .iter()
+            .find_map(|d| copies.resolve(&format!("{d}/{word}")))
+    }
+
     /// Repository files the image of `stage` installs, with the line of the install.
     pub fn installs(&self, stage: usize) -> Vec<(usize, String)> {
         self.chain(stage)
@@ -183,6 +210,16 @@ impl Image {
             .collect()
     }
 }
+
+/// The directories of the default `PATH` of Debian, Ubuntu and Alpine images.
+const DEFAULT_PATH: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+];
 
 /// A `COPY`/`ADD` from the build context or a `pip install -r` of a container
 /// path, in instruction order: what [`Recipe::resolve`] replays with the inventory.
@@ -205,6 +242,13 @@ enum Op {
     },
     /// A `RUN` (its text) or a `COPY --from` (its destination): either may create files.
     Builds { text: String },
+    /// A `RUN` (first and last line) runs the script at this container path; a bare
+    /// name is also looked up in the default `PATH`.
+    RunsScript {
+        lines: (usize, usize),
+        path: String,
+        bare: Option<String>,
+    },
 }
 
 /// A Dockerfile as read during the walk: stages and settings final, installs
@@ -233,6 +277,7 @@ impl Recipe {
                 .unwrap_or_default();
             let mut installs = Vec::new();
             let mut launches = Vec::new();
+            let mut run_scripts = Vec::new();
             // What RUNs and COPY --from of this stage and the ones under it may write.
             let built: Vec<&str> = image
                 .chain(i)
@@ -252,6 +297,12 @@ impl Recipe {
                         dest_dir,
                     } => {
                         for src in sources {
+                            // A source is relative to the context even when written
+                            // with a leading `/` (`COPY /scripts/dist/ /scripts/`).
+                            let src = match src.trim_start_matches('/') {
+                                "" => ".",
+                                s => s,
+                            };
                             let repo = [join(&context, src), join("", src)]
                                 .into_iter()
                                 .flatten()
@@ -301,12 +352,27 @@ impl Recipe {
                             maybe_built,
                         });
                     }
+                    Op::RunsScript { lines, path, bare } => {
+                        let found = copies.resolve(path).filter(|p| is_file(p)).or_else(|| {
+                            let name = bare.as_deref()?;
+                            DEFAULT_PATH.iter().find_map(|d| {
+                                copies
+                                    .resolve(&format!("{d}/{name}"))
+                                    .filter(|p| is_file(p))
+                            })
+                        });
+                        if let Some(repo) = found {
+                            run_scripts.push((lines.0, lines.1, repo));
+                        }
+                    }
                     Op::Builds { .. } => {}
                 }
             }
             if let Some(s) = image.stages.get_mut(i) {
                 s.installs = installs;
                 s.launches = launches;
+                s.run_scripts = run_scripts;
+                s.copies = copies.clone();
             }
             ends.push(copies);
         }
@@ -321,14 +387,14 @@ impl Recipe {
 
 /// Where a container path came from: (container path, repository path, whether
 /// it is a directory copy).
-#[derive(Clone, Default)]
-struct CopyMap {
+#[derive(Debug, Clone, Default)]
+pub struct CopyMap {
     entries: Vec<(String, String, bool)>,
 }
 
 impl CopyMap {
     /// The repository file behind container path `p`.
-    fn resolve(&self, p: &str) -> Option<String> {
+    pub fn resolve(&self, p: &str) -> Option<String> {
         for (dest, src, dir) in self.entries.iter().rev() {
             if p == dest && !dir {
                 return Some(src.clone());
@@ -461,6 +527,8 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
             entrypoint: None,
             installs: Vec::new(),
             launches: Vec::new(),
+            run_scripts: Vec::new(),
+            copies: CopyMap::default(),
         };
         let mut stage_ops = Vec::new();
         let mut workdir = parent
@@ -542,6 +610,33 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
                     let Some(run) = runs.iter().find(|r| r.index == index) else {
                         continue;
                     };
+                    let lines = (line(ins.span.start), line(ins.span.end.saturating_sub(1)));
+                    for script in &run.scripts {
+                        for c in script.commands() {
+                            // The name as written (`c.name` drops the directory).
+                            let Some(name) = c.name_node.and_then(|n| {
+                                script.word(n.named_child(0).unwrap_or(n)).static_value()
+                            }) else {
+                                continue;
+                            };
+                            let words: Vec<String> = std::iter::once(name)
+                                .chain(
+                                    c.arg_values(script)
+                                        .into_iter()
+                                        .map(|w| w.unwrap_or_else(|| "$".to_string())),
+                                )
+                                .collect();
+                            let Some((written, false)) = launch_target(&words) else {
+                                continue;
+                            };
+                            let bare = (!written.contains('/')).then(|| written.clone());
+                            stage_ops.push(Op::RunsScript {
+                                lines,
+                                path: container_path(&workdir, &written),
+                                bare,
+                            });
+                        }
+                    }
                     for script in &run.scripts {
                         for (_, argv) in super::commands::argvs(script) {
                             let Some(args) = super::commands::pip_args(&argv) else {

@@ -1,10 +1,10 @@
-//! `docker/apt-hygiene`: `apt-get install` without `--no-install-recommends`, apt lists left in the layer, `apt-get upgrade`.
+//! `docker/apt-hygiene`: `apt-get install` without `--no-install-recommends`, apt lists left in the layer.
 
-use crate::finding::{Fix, Severity};
+use crate::finding::{Finding, Fix, Severity};
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::shell::{ShellScript, SimpleCommand};
 use crate::rules::docker::util;
-use crate::rules::{FileCx, Rule, RuleMeta, Sink};
+use crate::rules::{FileCx, RepoCx, Rule, RuleMeta, Sink};
 
 /// See [`META`].
 pub struct AptHygiene;
@@ -30,9 +30,15 @@ The rule reports, in the stages that end up in the final image:
   that turns recommends off) — low;
 - a `RUN` with `apt-get update` that does not `rm -rf /var/lib/apt/lists/*`
   nor end with `apt-get dist-clean` (apt >= 2.7: it removes the lists too; `apt-get
-  clean` does not), and is not under a BuildKit cache mount on `/var/lib/apt` — low;
-- `apt-get upgrade`/`dist-upgrade`/`full-upgrade` — info: it makes the build
-  irreproducible; rebuilding on a fresh base image is the better habit.
+  clean` does not), and is not under a BuildKit cache mount on `/var/lib/apt` — low.
+  A script of the repository that the same `RUN` runs counts too: `RUN apt-get update
+  && … && /scripts/cleanup.sh`, where a `COPY` put `cleanup.sh` there from the build
+  context and it removes the lists (read through the repository model).
+
+`apt-get upgrade`/`dist-upgrade` is not reported. It makes a build less reproducible,
+but reviewers judged every such finding deliberate patching of the base image's
+packages (a `--pull --no-cache` release build, "update pre-installed packages") and
+never something to change, and hadolint removed its DL3005 for the same reason.
 
 Builder stages whose files are only copied out with `COPY --from` are skipped:
 their size and packages do not ship.
@@ -53,10 +59,9 @@ RUN apt-get update \
 recommended package, add it by name.
 
 hadolint reports the same things as DL3015 (recommends, in every stage, where we
-skip builder stages) and DL3009 (lists, final stage only, as here); its DL3005 for `upgrade` was removed, which
-is why ours is only informational. A `# hadolint ignore=DL3015` / `DL3009` /
-`DL3005` comment above the `RUN` is the maintainers' recorded decision: that check
-is not reported there. hadolint does not see an `apt.conf.d` file that
+skip builder stages) and DL3009 (lists, final stage only, as here). A `# hadolint
+ignore=DL3015` / `DL3009` comment above the `RUN` is the maintainers' recorded
+decision: that check is not reported there. hadolint does not see an `apt.conf.d` file that
 turns recommends off, and its DL3008 (pin every apt package version) is not
 reproduced: Debian and Ubuntu drop old versions from their archives, so such
 pins break rebuilds more often than they protect them.
@@ -106,9 +111,49 @@ fn removes_lists(script: &ShellScript) -> bool {
     })
 }
 
+/// Whether a repository script a `RUN` runs removes the apt lists ([`removes_lists`]),
+/// read as a shell script.
+fn script_removes_lists(text: &str) -> bool {
+    ShellScript::parse(
+        crate::mapped::MappedText::verbatim(text, 0),
+        crate::parse::shell::ShellOrigin::Script,
+    )
+    .is_some_and(|script| removes_lists(&script))
+}
+
+/// The message of the lists finding, which [`Rule::settle`] revises.
+const LISTS_MESSAGE: &str = "`apt-get update` leaves `/var/lib/apt/lists` in this layer; end the same `RUN` with `rm -rf /var/lib/apt/lists/*`";
+
 impl Rule for AptHygiene {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    /// A lists finding goes when the same `RUN` runs a script of the repository
+    /// (copied into the image before it) that removes the lists.
+    fn settle(&self, repo: &RepoCx<'_>, own: &mut Vec<Finding>) {
+        own.retain(|f| {
+            if &*f.message != LISTS_MESSAGE {
+                return true;
+            }
+            let Some(image) = repo.model.image(&f.path) else {
+                return true;
+            };
+            let line = f.region.start.line;
+            !image
+                .stages
+                .iter()
+                .flat_map(|s| s.run_scripts.iter())
+                .filter(|(first, last, _)| (*first..=*last).contains(&line))
+                .any(|(_, _, path)| {
+                    repo.read_text(path)
+                        .is_some_and(|t| script_removes_lists(&t))
+                })
+        });
+    }
+
+    fn settles(&self) -> bool {
+        true
     }
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &FileCx<'_>, out: &mut Sink<'_>) {
@@ -169,16 +214,6 @@ impl Rule for AptHygiene {
                                 f.fix = Some(Fix::safe("Add --no-install-recommends", vec![e]));
                             }
                         }
-                        "upgrade" | "dist-upgrade" | "full-upgrade" if !ignores("DL3005") => {
-                            let f = out.report(
-                                script.host_range(&cmd.span()),
-                                format!(
-                                    "`{} {sub}` makes the build irreproducible; rebuild on a fresh base image instead",
-                                    cmd.name
-                                ),
-                            );
-                            f.severity = Severity::Info;
-                        }
                         _ => {}
                     }
                 }
@@ -205,10 +240,7 @@ impl Rule for AptHygiene {
             } else {
                 None
             };
-            let f = out.report(
-                update,
-                "`apt-get update` leaves `/var/lib/apt/lists` in this layer; end the same `RUN` with `rm -rf /var/lib/apt/lists/*`",
-            );
+            let f = out.report(update, LISTS_MESSAGE);
             if let Some(e) = edit {
                 f.fix = Some(Fix::safe("Remove the apt lists in the same RUN", vec![e]));
             }

@@ -52,9 +52,21 @@ target; a helper marked `@deprecated`) is not judged, nor a target named as a ba
 - the file is clearly a build, test or development image (`Dockerfile.dev`,
   `ci.Dockerfile`, `.devcontainer/`, a final stage named `test` or `build`).
 
-When the entrypoint drops privileges itself (`gosu`, `su-exec`, `setpriv`,
-the pattern of the official postgres/redis/mysql/mongo images, which are
-recognised by name) the finding is kept at low, and so it is when the image runs a
+It is not reported either when the entrypoint script, which a `COPY` brings from
+the repository (`COPY docker-entrypoint.sh /usr/local/bin/` and `ENTRYPOINT
+["docker-entrypoint.sh"]`, read through the image's copies and the default `PATH`),
+hands the process to a service user it names: an `exec` through `gosu`, `su-exec`,
+`runuser -u`, `setpriv --reuid` or `chroot --userspec` to a literal non-root user,
+and every other `exec` only hands over to the given command (`exec "$@"`) or comes
+after the script re-executed itself that way (`exec gosu postgres "$BASH_SOURCE"
+"$@"`). Root is then the initialisation's only (a `chown` of the data volume), the
+design of the official database images, which reviewers judged nothing to change. A
+user from a variable (`exec gosu "$PUID" …`) is the operator's choice and may be root
+(`PUID=0`): that stays a finding, at low.
+
+When the entrypoint drops privileges otherwise (`gosu`, `su-exec`, `setpriv`
+in the Dockerfile, the pattern of the official postgres/redis/mysql/mongo images,
+which are recognised by name) the finding is kept at low, and so it is when the image runs a
 mail or name-service daemon whose master must start as root and switches its workers
 to a service user itself (it installs postfix, dovecot, exim, opendkim, rspamd,
 unbound or sshd). It is low too when the server the image starts switches to an
@@ -351,6 +363,10 @@ impl Rule for RunsAsRoot {
                 .and_then(|b| b.config().user);
             !inherited.is_some_and(|u| is_non_root_user(&u.value))
         });
+        // The entrypoint script re-executes itself or the server as a service user
+        // it names (`exec gosu postgres "$BASH_SOURCE" "$@"`): root is the
+        // initialisation's only, the official images' design.
+        own.retain(|f| !entrypoint_reexecs_unprivileged(repo, model, f));
         // The server the image starts drops to a user its own configuration names.
         for f in own.iter_mut() {
             if f.severity > Severity::Low
@@ -615,6 +631,104 @@ fn started_server_drops(repo: &RepoCx<'_>, model: &Repository, f: &Finding) -> b
         }
     }
     main_found
+}
+
+/// The repository script the `ENTRYPOINT` (else the `CMD`) of the finding's stage
+/// runs: its first word past an init wrapper (`tini --`, `dumb-init`) and a shell
+/// (`bash`), looked up through the image's `COPY`s (a bare name in the default
+/// `PATH`) or its resolved launches.
+fn entrypoint_script(repo: &RepoCx<'_>, model: &Repository, f: &Finding) -> Option<String> {
+    let image = model.image(&f.path)?;
+    let stage = finding_stage(image, f)?;
+    let config = image.config(stage);
+    let setting = config.entrypoint.as_ref().or(config.cmd.as_ref())?;
+    let words = command_words(&setting.value);
+    let word = words.iter().find(|w| {
+        let base = w.rsplit('/').next().unwrap_or(w);
+        !w.starts_with('-')
+            && !matches!(
+                base,
+                "tini" | "tini-static" | "dumb-init" | "bash" | "sh" | "exec" | "catatonit"
+            )
+    })?;
+    let path = image.command_file(stage, word).or_else(|| {
+        image
+            .chain(stage)
+            .into_iter()
+            .filter_map(|i| image.stages.get(i))
+            .flat_map(|s| s.launches.iter())
+            .find(|l| l.line == setting.line && !l.module && l.found)
+            .map(|l| l.repo.clone())
+    })?;
+    repo.read_text(&path)
+}
+
+/// The user a privilege-dropping command runs the rest of its line as, when it is one:
+/// `gosu USER`, `su-exec USER`, `runuser -u USER`, `setpriv --reuid=USER`, `chroot
+/// --userspec=USER:GROUP`; the words after `exec`.
+fn dropped_to<'w>(words: &[&'w str]) -> Option<&'w str> {
+    let prog = words.first()?.rsplit('/').next().unwrap_or_default();
+    let value = |names: &[&str]| {
+        words.iter().enumerate().find_map(|(i, w)| {
+            names.iter().find_map(|n| {
+                if w == n {
+                    words.get(i + 1).copied()
+                } else {
+                    w.strip_prefix(n).and_then(|r| r.strip_prefix('='))
+                }
+            })
+        })
+    };
+    let user = match prog {
+        "gosu" | "su-exec" => words.get(1).copied(),
+        "runuser" => value(&["-u", "--user"]),
+        "setpriv" => value(&["--reuid"]),
+        "chroot" => value(&["--userspec"]).map(|u| u.split(':').next().unwrap_or(u)),
+        _ => None,
+    }?;
+    Some(user.trim_matches(['\'', '"']))
+}
+
+/// Whether the image's entrypoint script hands the process to a service user it
+/// names itself: an `exec` through `gosu`/`su-exec`/`runuser -u`/`setpriv --reuid`/
+/// `chroot --userspec` to a literal non-root user (`exec gosu postgres "$BASH_SOURCE"
+/// "$@"`), and every other `exec` of the script only hands over to the command it was
+/// given (`exec "$@"`: what the operator asked to run). A user from a variable
+/// (`gosu "$PUID"`) is the operator's choice, which may be root (`PUID=0`): kept.
+fn entrypoint_reexecs_unprivileged(repo: &RepoCx<'_>, model: &Repository, f: &Finding) -> bool {
+    let Some(text) = entrypoint_script(repo, model, f) else {
+        return false;
+    };
+    let mut drops = false;
+    let mut others_hand_over = true;
+    let mut reexecs = false;
+    for l in logical_lines(&text) {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        if words.first() != Some(&"exec") {
+            continue;
+        }
+        let rest = &words[1..];
+        match dropped_to(rest) {
+            Some(user) if !user.is_empty() && !user.contains('$') && !is_root(user) => {
+                drops = true;
+                // `exec gosu app "$BASH_SOURCE" "$@"`: the script runs again as that
+                // user, so its other `exec`s do too.
+                let at = rest
+                    .iter()
+                    .position(|w| w.trim_matches(['\'', '"']) == user);
+                reexecs |= at.and_then(|i| rest.get(i + 1)).is_some_and(|w| {
+                    w.contains("BASH_SOURCE") || w.trim_matches(['\'', '"']) == "$0"
+                });
+            }
+            Some(_) => return false,
+            None => {
+                others_hand_over &= rest
+                    .first()
+                    .is_some_and(|w| w.contains("$@") || w.contains("${@}"));
+            }
+        }
+    }
+    drops && (others_hand_over || reexecs)
 }
 
 /// A script's commands, one a line: continuations joined, comments and blank lines out.

@@ -33,7 +33,9 @@ its `FROM` ancestors, with no `COPY --from` of a builder) and reports:
   `savedAptMark="$(apt-mark showmanual)"`, the install, `apt-mark auto '.*'`,
   `apt-mark manual $savedAptMark`, then `apt-get purge --auto-remove` in the same
   `RUN`, which removes every package installed since the snapshot that the built
-  files do not link to);
+  files do not link to; `apt-mark showmanual | xargs apt-mark auto` marks them the
+  same way, and the steps may sit in the branches of a `case` or an `if`, as in
+  the postgres images, which build from source only on some architectures);
 - a final image based on an SDK image (`golang`, `rust`, `maven`, `gradle`,
   `mcr.microsoft.com/dotnet/sdk`, `*-jdk`).
 
@@ -131,6 +133,18 @@ fn marks_all_auto(rest: &[Option<String>]) -> bool {
         .any(|a| !a.starts_with('-') && (a.contains('*') || a == "~i" || a == "?installed"))
 }
 
+/// `xargs [options] apt-mark auto` with nothing after `auto`: it marks auto what is
+/// piped in, which in the docker-library images is `apt-mark showmanual`, every
+/// manually installed package.
+fn xargs_marks_auto(vals: &[Option<String>]) -> bool {
+    let words: Vec<&str> = vals
+        .iter()
+        .map(|v| v.as_deref().unwrap_or("$"))
+        .skip_while(|w| w.starts_with('-'))
+        .collect();
+    matches!(words.as_slice(), ["apt-mark", "auto"])
+}
+
 /// `apt-get purge --auto-remove`, `apt-get remove --autoremove`, `apt-get autoremove`.
 fn auto_removes(sub: &str, rest: &[Option<String>]) -> bool {
     sub == "autoremove"
@@ -186,6 +200,12 @@ impl Rule for ToolchainInFinalImage {
             for script in r.scripts {
                 for cmd in script.commands() {
                     let vals = cmd.arg_values(script);
+                    // `apt-mark showmanual | xargs apt-mark auto`: every manual package
+                    // marked auto, as `apt-mark auto '.*'` does (postgres' images).
+                    if cmd.name == "xargs" && mark.saved_at.is_some() && xargs_marks_auto(&vals) {
+                        mark.marked_at = Some(installs.len());
+                        continue;
+                    }
                     if cmd.name == "apt-mark" {
                         match apt_subcommand(&vals) {
                             Some((_, s)) if s == "showmanual" && mark.saved_at.is_none() => {

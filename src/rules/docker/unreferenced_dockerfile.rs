@@ -28,7 +28,9 @@ The rule uses the repository model's "who builds this Dockerfile": `docker build
 code blocks (a directory build, `docker build services/api`, builds
 `services/api/Dockerfile`), compose `build:` (`context:` + `dockerfile:`),
 `docker/build-push-action` `file:`/`context:`, bake files (`docker-bake.hcl`/`.json`
-targets), skaffold artifacts, `devcontainer.json` (`dockerFile`, `build.dockerfile`),
+targets), skaffold artifacts, chartpress images (`chartpress.yaml`: each key under a
+chart's `images:` builds `images/<name>/Dockerfile` unless `contextPath` or
+`dockerfilePath` says otherwise), `devcontainer.json` (`dockerFile`, `build.dockerfile`),
 Tiltfile `docker_build`, `docker build` lines in other CI systems' files
 (`.gitlab-ci.yml`, `Jenkinsfile`, `cloudbuild.yaml`), and any text that names the
 Dockerfile's path (a README table, a platform manifest's `dockerfilePath`).
