@@ -12,11 +12,11 @@ use crate::parse::python::PythonTree;
 use super::common;
 use super::stdlib::STDLIB;
 use crate::finding::{FilePath, Related, Severity, SharedStr};
-use crate::source::Region;
 use crate::parse::python::PythonFile;
 use crate::parse::requirements::normalize_name;
 use crate::roles::FileRole;
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+use crate::source::Region;
 
 /// See [`META`].
 #[derive(Default)]
@@ -810,12 +810,7 @@ impl Rule for UndeclaredImport {
                 }
                 let line = lines.line_of(text, m.start);
                 let at = cx.locate(m, String::new());
-                local.push((
-                    two,
-                    lazy,
-                    at,
-                    crate::source::snippet_of(cx.file, line),
-                ));
+                local.push((two, lazy, at, crate::source::snippet_of(cx.file, line)));
             }
         }
         if local.is_empty() {
