@@ -233,15 +233,16 @@ enum Op {
     },
     /// Installs the container file at this path (line of the `RUN`).
     Install { line: usize, path: String },
-    /// Starts this container path (`CMD`/`ENTRYPOINT`).
+    /// Starts this container path (`CMD`/`ENTRYPOINT`). `maybe_built`: a `RUN` or
+    /// `COPY --from` of the stage or a stage under it names the file's stem (either may
+    /// create it), decided while the Dockerfile is read so that their text is not kept.
     Launch {
         line: usize,
         path: String,
         written: String,
         module: bool,
+        maybe_built: bool,
     },
-    /// A `RUN` (its text) or a `COPY --from` (its destination): either may create files.
-    Builds { text: String },
     /// A `RUN` (first and last line) runs the script at this container path; a bare
     /// name is also looked up in the default `PATH`.
     RunsScript {
@@ -278,17 +279,6 @@ impl Recipe {
             let mut installs = Vec::new();
             let mut launches = Vec::new();
             let mut run_scripts = Vec::new();
-            // What RUNs and COPY --from of this stage and the ones under it may write.
-            let built: Vec<&str> = image
-                .chain(i)
-                .into_iter()
-                .filter_map(|k| ops.get(k))
-                .flatten()
-                .filter_map(|o| match o {
-                    Op::Builds { text } => Some(text.as_str()),
-                    _ => None,
-                })
-                .collect();
             for op in stage_ops {
                 match op {
                     Op::Copy {
@@ -331,25 +321,23 @@ impl Recipe {
                         path,
                         written,
                         module,
+                        maybe_built,
                     } => {
                         let Some(repo) = copies.resolve(path) else {
                             continue;
                         };
-                        let name = file_name(path);
-                        let stem = name.strip_suffix(".py").unwrap_or(name);
                         let found = if *module {
                             is_file(&repo) || exists(repo.strip_suffix(".py").unwrap_or(&repo))
                         } else {
                             exists(&repo)
                         };
-                        let maybe_built = built.iter().any(|t| t.contains(stem));
                         launches.push(Launch {
                             line: *line,
                             written: written.clone(),
                             module: *module,
                             repo,
                             found,
-                            maybe_built,
+                            maybe_built: *maybe_built,
                         });
                     }
                     Op::RunsScript { lines, path, bare } => {
@@ -365,7 +353,6 @@ impl Recipe {
                             run_scripts.push((lines.0, lines.1, repo));
                         }
                     }
-                    Op::Builds { .. } => {}
                 }
             }
             if let Some(s) = image.stages.get_mut(i) {
@@ -499,9 +486,14 @@ fn script_word(w: &str) -> Option<String> {
 pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
     let line = |off: usize| file.lines.line_of(off) + 1;
     let runs = crate::embed::dockerfile_runs(df);
-    let mut stages: Vec<Stage> = Vec::new();
+    // Sized once: a scan of a large tree holds every Dockerfile's recipe until the walk
+    // ends, and a vector grown by pushes holds room for four stages.
+    let mut stages: Vec<Stage> = Vec::with_capacity(df.stages.len());
     let args = crate::parse::dockerfile::global_args(df);
-    let mut ops: Vec<Vec<Op>> = Vec::new();
+    let mut ops: Vec<Vec<Op>> = Vec::with_capacity(df.stages.len());
+    // Per stage: the text of its `RUN`s and `COPY --from`s (either may create a file a
+    // `CMD` starts), read below and then dropped.
+    let mut built: Vec<Vec<&str>> = Vec::with_capacity(df.stages.len());
     let mut workdirs: Vec<String> = Vec::new();
     for (i, s) in df.stages.iter().enumerate() {
         let lower = s.image.to_ascii_lowercase();
@@ -531,6 +523,7 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
             copies: CopyMap::default(),
         };
         let mut stage_ops = Vec::new();
+        let mut stage_built = Vec::new();
         let mut workdir = parent
             .and_then(|p| workdirs.get(p).cloned())
             .unwrap_or_else(|| "/".to_string());
@@ -570,14 +563,13 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
                             path,
                             written,
                             module,
+                            maybe_built: false,
                         });
                     }
                 }
                 "WORKDIR" => workdir = container_path(&workdir, ins.args_text().trim()),
                 "COPY" | "ADD" if ins.flag("from").is_some() => {
-                    stage_ops.push(Op::Builds {
-                        text: ins.args_text().to_string(),
-                    });
+                    stage_built.push(ins.args_text());
                 }
                 "COPY" | "ADD" => {
                     let words: Vec<String> = match &ins.form {
@@ -604,9 +596,7 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
                     }
                 }
                 "RUN" => {
-                    stage_ops.push(Op::Builds {
-                        text: ins.args_text().to_string(),
-                    });
+                    stage_built.push(ins.args_text());
                     let Some(run) = runs.iter().find(|r| r.index == index) else {
                         continue;
                     };
@@ -657,16 +647,34 @@ pub fn recipe_of(file: &SourceFile, df: &Dockerfile) -> Recipe {
             }
         }
         stages.push(stage);
+        stage_ops.shrink_to_fit();
         ops.push(stage_ops);
+        built.push(stage_built);
         workdirs.push(workdir);
     }
-    Recipe {
-        image: Image {
-            dockerfile: file.path.to_string(),
-            stages,
-        },
-        ops,
+    let image = Image {
+        dockerfile: file.path.to_string(),
+        stages,
+    };
+    // What the `RUN`s and `COPY --from`s of a stage and the stages under it may write.
+    for (i, stage_ops) in ops.iter_mut().enumerate() {
+        let chain = image.chain(i);
+        for op in stage_ops.iter_mut() {
+            if let Op::Launch {
+                path, maybe_built, ..
+            } = op
+            {
+                let name = file_name(path);
+                let stem = name.strip_suffix(".py").unwrap_or(name);
+                *maybe_built = chain
+                    .iter()
+                    .filter_map(|&k| built.get(k))
+                    .flatten()
+                    .any(|t| t.contains(stem));
+            }
+        }
     }
+    Recipe { image, ops }
 }
 
 /// How a compose service builds its image.
@@ -798,6 +806,8 @@ pub fn services_of(file: &SourceFile, root: &YamlNode) -> Vec<Service> {
             }),
         });
     }
+    // Held until the walk ends: sized to the services, not to the room pushes left.
+    out.shrink_to_fit();
     out
 }
 

@@ -127,6 +127,8 @@ pub fn compose_services(file: &SourceFile, yaml: &YamlFile) -> Vec<ComposeServic
             });
         }
     }
+    // Held until the walk ends: sized to the services, not to the room pushes left.
+    out.shrink_to_fit();
     out
 }
 

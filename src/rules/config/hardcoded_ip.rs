@@ -654,19 +654,21 @@ impl HardcodedIp {
         }
         // Comments and docstrings that name the address are no finding of their own, but
         // the fix is not complete until they change too: they ride along as related places.
+        // Held until the walk ends, so a place's note is written when it is read (it
+        // follows from the address and `mentioned`), and a mention, never reported at,
+        // keeps no snippet.
         let local: Vec<(String, Related, String, bool)> = found
             .into_iter()
             .map(|(ip, span)| {
                 let mentioned = detect::in_ranges(&prose, span.start)
                     || detect::on_comment_line(text, span.start);
-                let line = cx.file.lines.line_of(span.start);
-                let snippet = crate::source::snippet_of(cx.file, line + 1);
-                let note = if mentioned {
-                    format!("{ip} named in a comment or docstring")
+                let snippet = if mentioned {
+                    String::new()
                 } else {
-                    format!("{ip} again")
+                    let line = cx.file.lines.line_of(span.start);
+                    crate::source::snippet_of(cx.file, line + 1)
                 };
-                let at = cx.locate(span, note);
+                let at = cx.locate(span, String::new());
                 (ip, at, snippet, mentioned)
             })
             .collect();
@@ -702,7 +704,12 @@ impl Rule for HardcodedIp {
         };
         let mut by_ip: BTreeMap<String, Vec<(Related, String)>> = BTreeMap::new();
         let mut mentions: BTreeMap<String, Vec<Related>> = BTreeMap::new();
-        for (ip, at, snip, mentioned) in seen.drain(..) {
+        for (ip, mut at, snip, mentioned) in seen.drain(..) {
+            at.message = if mentioned {
+                format!("{ip} named in a comment or docstring")
+            } else {
+                format!("{ip} again")
+            };
             if mentioned {
                 mentions.entry(ip).or_default().push(at);
             } else {

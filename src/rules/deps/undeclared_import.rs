@@ -11,11 +11,12 @@ use crate::parse::python::PythonTree;
 
 use super::common;
 use super::stdlib::STDLIB;
-use crate::finding::{Related, Severity};
+use crate::finding::{FilePath, Related, Severity, SharedStr};
 use crate::parse::python::PythonFile;
 use crate::parse::requirements::normalize_name;
 use crate::roles::FileRole;
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
+use crate::source::Region;
 
 /// See [`META`].
 #[derive(Default)]
@@ -26,6 +27,9 @@ pub struct UndeclaredImport {
 #[derive(Default)]
 struct State {
     imports: Vec<Import>,
+    /// One copy of each module name and snippet of the held imports (most repeat:
+    /// `import requests` in every module of a service).
+    strings: crate::finding::Interner,
     declared: BTreeSet<String>,
     manifests: usize,
     projects: BTreeSet<String>,
@@ -33,20 +37,34 @@ struct State {
 
 /// An import held until the cross-file pass: a scan of a large tree holds one for
 /// every undeclared import of every shipped module, so the top-level name is read from
-/// `dotted` and the related-location message is added only to the imports reported.
+/// `dotted`, the module name and snippet are shared (interned), and the place is kept
+/// without the related-location message, which is added only to the imports reported.
 struct Import {
     /// The module's first two dotted components (`google.cloud`); its top-level
     /// name is the first ([`Import::top`]).
-    dotted: String,
+    dotted: SharedStr,
     lazy: bool,
-    at: Related,
-    snippet: String,
+    /// Where: the place [`FileCx::locate`] gave, less its (empty) message.
+    path: FilePath,
+    span: std::ops::Range<usize>,
+    region: Region,
+    snippet: SharedStr,
 }
 
 impl Import {
     /// The top-level module name (`google` of `google.cloud`).
     fn top(&self) -> &str {
         self.dotted.split('.').next().unwrap_or("")
+    }
+
+    /// The import's place, with `message`.
+    fn at(&self, message: String) -> Related {
+        Related {
+            path: self.path.clone(),
+            span: self.span.clone(),
+            region: self.region,
+            message,
+        }
     }
 }
 
@@ -791,19 +809,30 @@ impl Rule for UndeclaredImport {
                     continue;
                 }
                 let line = lines.line_of(text, m.start);
-                local.push(Import {
-                    dotted: two,
-                    lazy,
-                    at: cx.locate(m, String::new()),
-                    snippet: crate::source::snippet_of(cx.file, line),
-                });
+                let at = cx.locate(m, String::new());
+                local.push((two, lazy, at, crate::source::snippet_of(cx.file, line)));
             }
         }
         if local.is_empty() {
             return;
         }
         if let Ok(mut st) = self.state.lock() {
-            st.imports.extend(local);
+            let st = &mut *st;
+            st.imports.reserve(local.len());
+            for (dotted, lazy, at, snippet) in local {
+                let mut dotted = SharedStr::from(dotted);
+                let mut snippet = SharedStr::from(snippet);
+                st.strings.intern(&mut dotted);
+                st.strings.intern(&mut snippet);
+                st.imports.push(Import {
+                    dotted,
+                    lazy,
+                    path: at.path,
+                    span: at.span,
+                    region: at.region,
+                    snippet,
+                });
+            }
         }
     }
 
@@ -865,36 +894,36 @@ impl Rule for UndeclaredImport {
                 .filter(|(m, _)| *m == module)
                 .flat_map(|(_, by)| by.iter())
                 .filter_map(|d| by_module.get(&d.replace('-', "_")))
-                .flat_map(|imps| imps.iter().map(|i| i.at.path.clone()))
+                .flat_map(|imps| imps.iter().map(|i| i.path.clone()))
                 .collect()
         };
         let folded: BTreeSet<String> = by_module
             .iter()
             .filter(|(module, imps)| {
                 let parents = parent_files(module);
-                !parents.is_empty() && imps.iter().all(|i| parents.contains(&i.at.path))
+                !parents.is_empty() && imps.iter().all(|i| parents.contains(&i.path))
             })
             .map(|(module, _)| module.clone())
             .collect();
         by_module.retain(|module, _| !folded.contains(module));
         for (module, mut imps) in by_module {
             imps.sort_by(|a, b| {
-                (a.lazy, a.at.path.as_str(), a.at.span.start).cmp(&(
+                (a.lazy, a.path.as_str(), a.span.start).cmp(&(
                     b.lazy,
-                    b.at.path.as_str(),
-                    b.at.span.start,
+                    b.path.as_str(),
+                    b.span.start,
                 ))
             });
             let all_lazy = imps.iter().all(|i| i.lazy);
             // Only scripts run by hand (`scripts/`) import it: the import fails in front
             // of whoever runs them, not in a service.
-            let only_scripts = imps.iter().all(|i| is_hand_run_script(&i.at.path));
-            let mut files: Vec<&str> = imps.iter().map(|i| i.at.path.as_str()).collect();
+            let only_scripts = imps.iter().all(|i| is_hand_run_script(&i.path));
+            let mut files: Vec<&str> = imps.iter().map(|i| i.path.as_str()).collect();
             files.sort();
             files.dedup();
             let hint = MODULE_DISTS
                 .iter()
-                .find(|(m, _)| *m == module || *m == imps[0].dotted)
+                .find(|(m, _)| *m == module || *m == imps[0].dotted.as_str())
                 .and_then(|(_, d)| d.first())
                 .map(|d| format!(" (distribution `{d}`)"))
                 .unwrap_or_default();
@@ -931,12 +960,9 @@ impl Rule for UndeclaredImport {
             }
             let mut iter = imps.into_iter();
             let Some(first) = iter.next() else { continue };
-            let f = out.report(first.at, first.snippet, msg);
+            let f = out.report(first.at(String::new()), first.snippet, msg);
             f.related = iter
-                .map(|i| Related {
-                    message: "imported here too".to_string(),
-                    ..i.at
-                })
+                .map(|i| i.at("imported here too".to_string()))
                 .collect();
             if all_lazy || only_scripts || in_lock || split.is_some() || via.is_some() {
                 f.severity = Severity::Low;

@@ -22,8 +22,11 @@ struct State {
     /// MyST target labels (`(label)=`) of every Markdown file: a Sphinx project's links
     /// reach them by name from any page.
     labels: HashSet<String>,
-    /// Links to check: (target path, anchor, where, snippet, shown destination, image).
-    links: Vec<(String, Option<String>, Related, String, String, bool)>,
+    /// Links to check: (where, snippet, shown destination, image). The place's message
+    /// is never read (the report words its own); the target path and anchor are read
+    /// again from the destination ([`link_target`]) when checked, not held for every
+    /// link of a large tree.
+    links: Vec<(Related, String, String, bool)>,
 }
 
 /// Metadata and docs.
@@ -445,6 +448,38 @@ fn hugo_page(
         .find(|candidate| !candidate.is_empty() && repo.exists(candidate))
 }
 
+/// The file and anchor a link of document `doc` to `dest` (trimmed) points at, or `None`
+/// when the link is not one to check: external, templated, a rustdoc or generator
+/// placeholder, or leaving the repository.
+fn link_target(doc: &str, dest: &str) -> Option<(String, Option<String>)> {
+    if dest.is_empty()
+        || is_external(dest)
+        || dest.contains(['{', '}', '<', '>', '$'])
+        || dest.contains("%7B")
+    {
+        return None;
+    }
+    let (path_part, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(percent_decode(a))),
+        None => (dest, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    // `[**str**](.md)`: a generator's template with an empty name, not a file.
+    let stem_empty = path_part
+        .rsplit('/')
+        .next()
+        .is_some_and(|n| n.starts_with('.') && n.len() > 1 && !n[1..].contains('.'));
+    if is_rustdoc_link(path_part) || stem_empty || starts_with_placeholder(path_part) {
+        return None;
+    }
+    let target = if path_part.is_empty() {
+        doc.to_string()
+    } else {
+        join_normalized(dir_of(doc), &percent_decode(path_part))?
+    };
+    Some((target, anchor))
+}
+
 /// A broken link or image: where it is, its snippet, what is wrong with it.
 type Broken<'a> = (&'a Related, &'a String, String);
 
@@ -522,41 +557,14 @@ impl Rule for BrokenLink {
         {
             return;
         }
-        let dir = dir_of(&cx.file.path);
         for link in facts.links {
             let dest = link.dest.trim();
-            if dest.is_empty()
-                || is_external(dest)
-                || dest.contains(['{', '}', '<', '>', '$'])
-                || dest.contains("%7B")
-            {
+            if link_target(&cx.file.path, dest).is_none() {
                 continue;
             }
-            let (path_part, anchor) = match dest.split_once('#') {
-                Some((p, a)) => (p, Some(percent_decode(a))),
-                None => (dest, None),
-            };
-            let path_part = path_part.split('?').next().unwrap_or("");
-            // `[**str**](.md)`: a generator's template with an empty name, not a file.
-            let stem_empty = path_part
-                .rsplit('/')
-                .next()
-                .is_some_and(|n| n.starts_with('.') && n.len() > 1 && !n[1..].contains('.'));
-            if is_rustdoc_link(path_part) || stem_empty || starts_with_placeholder(path_part) {
-                continue;
-            }
-            let target = if path_part.is_empty() {
-                cx.file.path.to_string()
-            } else {
-                match join_normalized(dir, &percent_decode(path_part)) {
-                    Some(t) => t,
-                    None => continue,
-                }
-            };
-            let at = cx.locate(link.span.clone(), "link");
+            let at = cx.locate(link.span.clone(), String::new());
             let snippet = crate::source::snippet_of(cx.file, at.region.start.line);
-            st.links
-                .push((target, anchor, at, snippet, dest.to_string(), link.image));
+            st.links.push((at, snippet, dest.to_string(), link.image));
         }
     }
 
@@ -570,7 +578,11 @@ impl Rule for BrokenLink {
         let mut hugo_hooks = HashMap::new();
         // Broken links per document, in document order: one finding each (docs/severity.md).
         let mut broken: Vec<(&Related, &String, String)> = Vec::new();
-        for (target, anchor, at, snippet, dest, image) in &st.links {
+        for (at, snippet, dest, image) in &st.links {
+            let Some((target, anchor)) = link_target(&at.path, dest) else {
+                continue;
+            };
+            let target = &target;
             let what = if *image { "image" } else { "link" };
             // Links into a generated HTML site (rustdoc, Sphinx) the repository does not hold.
             if target.ends_with(".html") && !has_html {

@@ -9,7 +9,19 @@ use crate::rules::docs::md::{self, dir_of, join_normalized};
 use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 
 /// (path as written, normalised path, path relative to the doc, where, snippet).
-type Candidate = (String, String, Option<String>, Related, String);
+/// A path named in a document, held until the inventory is known: the word as shown,
+/// where (the place's message is never read: the report words its own), the snippet.
+/// The path itself ([`path_candidate`] of the word) and the path beside the document
+/// are read again from these when checked, not held for every candidate of a large tree.
+type Candidate = (String, Related, String);
+
+/// The path a held candidate names and the same path beside its document, when that
+/// differs.
+fn candidate_paths<'a>(shown: &'a str, doc: &str) -> Option<(&'a str, Option<String>)> {
+    let p = path_candidate(shown)?;
+    let beside = join_normalized(dir_of(doc), p).filter(|b| b != p);
+    Some((p, beside))
+}
 
 /// See [`META`].
 #[derive(Default)]
@@ -319,7 +331,7 @@ impl Rule for MissingPath {
                 if BUILD_DIRS.contains(&first) {
                     continue;
                 }
-                let at = cx.locate(span.clone(), "named here");
+                let at = cx.locate(span.clone(), String::new());
                 let l = at.region.start.line;
                 let line = format!(
                     "{} {}",
@@ -335,8 +347,7 @@ impl Rule for MissingPath {
                     continue;
                 }
                 let snippet = crate::source::snippet_of(cx.file, at.region.start.line);
-                let beside = join_normalized(dir_of(&cx.file.path), p).filter(|b| b != p);
-                cands.push((word.to_string(), p.to_string(), beside, at.clone(), snippet));
+                cands.push((word.to_string(), at, snippet));
             }
         }
         if cands.len() > before {
@@ -368,10 +379,9 @@ impl Rule for MissingPath {
                     continue;
                 };
                 let start = range.start + off;
-                let at = cx.locate(start..start + cmd.len(), "run here");
+                let at = cx.locate(start..start + cmd.len(), String::new());
                 let snippet = crate::source::snippet_of(cx.file, at.region.start.line);
-                let beside = join_normalized(dir_of(&cx.file.path), p).filter(|b| b != p);
-                cands.push((cmd.to_string(), p.to_string(), beside, at, snippet));
+                cands.push((cmd.to_string(), at, snippet));
             }
         }
     }
@@ -471,10 +481,17 @@ impl MissingPath {
             .unwrap_or_default();
         // Only the names a candidate ends with are looked up: an index of every file
         // of a large tree was this rule's peak of memory.
-        let wanted: HashSet<&str> = cands.iter().map(|c| file_name(&c.1)).collect();
+        let wanted: HashSet<&str> = cands
+            .iter()
+            .filter_map(|c| path_candidate(&c.0))
+            .map(file_name)
+            .collect();
         let by_name = files_by_name(repo, &wanted);
         let mut missing: Vec<Missing> = Vec::new();
-        for (shown, p, beside, at, snippet) in cands.iter() {
+        for (shown, at, snippet) in cands.iter() {
+            let Some((p, beside)) = candidate_paths(shown, &at.path) else {
+                continue;
+            };
             if repo.exists(p) || beside.as_deref().is_some_and(|b| repo.exists(b)) {
                 continue;
             }
