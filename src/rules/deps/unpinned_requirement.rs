@@ -12,6 +12,9 @@ use crate::rules::{FileCx, RepoCx, RepoSink, Rule, RuleMeta, Sink};
 #[derive(Default)]
 pub struct UnpinnedRequirement {
     seen: Mutex<Vec<FileUnpinned>>,
+    /// Files a pip-compile output names as its input (`# via -r unfrozen/requirements.txt`):
+    /// their ranges are compiled into that lock.
+    compiled_inputs: Mutex<Vec<String>>,
 }
 
 struct FileUnpinned {
@@ -42,7 +45,8 @@ Policy (precision first): the rule reports only
   `Pipfile.lock`, `pdm.lock`, `pylock.toml`, `conda-lock.yml`,
   `requirements*.lock`);
 - `requirements*.txt` and `requirements/*.txt` that are not pip-compile/uv
-  output, not `.in` inputs, not constraints files, and not constrained with
+  output, not `.in` inputs, not named as the input of a pip-compile output
+  (`# via -r unfrozen/requirements.txt` in the lock beside it), not constraints files, and not constrained with
   `-c`; development-only files (`*dev*`, `*test*`, `*lint*`, `*doc*`, `*ci*`)
   and files in tests, examples or vendored code are skipped;
 - requirements with no `==`/`===` pin, no hash and no URL.
@@ -94,6 +98,34 @@ fn dev_only(path: &str) -> bool {
     })
 }
 
+/// The requirements files a pip-compile output says it was compiled from: `-r <path>`
+/// in its comments (`# via -r unfrozen/requirements.txt`), resolved from the output's
+/// directory and from the root (pip-compile writes the path it was given).
+fn compiled_inputs(path: &str, text: &str) -> Vec<String> {
+    let dir = crate::model::paths::dir_of(path);
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| l.starts_with('#')) {
+        let mut words = line.trim_start_matches('#').split_whitespace();
+        while let Some(w) = words.next() {
+            if w != "-r" {
+                continue;
+            }
+            let Some(input) = words.next() else { break };
+            let input = input.trim_start_matches("./");
+            let candidates = [
+                crate::model::paths::join(dir, input),
+                crate::model::paths::join("", input),
+            ];
+            for candidate in candidates.into_iter().flatten() {
+                if !out.contains(&candidate) {
+                    out.push(candidate);
+                }
+            }
+        }
+    }
+    out
+}
+
 impl Rule for UnpinnedRequirement {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -113,6 +145,10 @@ impl Rule for UnpinnedRequirement {
         }
         let text = &cx.file.text;
         if common::is_compiled(text) {
+            let inputs = compiled_inputs(path, text);
+            if let Ok(mut all) = self.compiled_inputs.lock() {
+                all.extend(inputs);
+            }
             return;
         }
         let parsed = crate::parse::requirements::parse_requirements(text);
@@ -153,9 +189,14 @@ impl Rule for UnpinnedRequirement {
         if seen.is_empty() || common::has_lockfile(repo) || common::is_library(repo) {
             return;
         }
+        let inputs = self
+            .compiled_inputs
+            .lock()
+            .map(|mut i| std::mem::take(&mut *i))
+            .unwrap_or_default();
         seen.sort_by(|a, b| a.path.cmp(&b.path));
         for file in seen.drain(..) {
-            if file.constrained {
+            if file.constrained || inputs.contains(&file.path) {
                 continue;
             }
             let names: Vec<&str> = file.open.iter().map(|o| o.0.as_str()).collect();
