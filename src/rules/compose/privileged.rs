@@ -319,9 +319,8 @@ impl Privileged {
             if let Some(caps) = s.get("cap_add").and_then(|c| c.as_seq()) {
                 for c in caps {
                     let Some(cap) = c.as_str() else { continue };
-                    let norm = cap.trim().to_ascii_uppercase();
-                    let norm = norm.strip_prefix("CAP_").unwrap_or(&norm);
-                    if DANGEROUS_CAPS.contains(&norm) {
+                    if is_dangerous_cap(cap) {
+                        let norm = cap_name(cap);
                         let f = out.report(
                             c.span.clone(),
                             format!(
@@ -417,10 +416,18 @@ fn has_dangerous_cap(service: &YamlNode) -> bool {
         .into_iter()
         .flatten()
         .filter_map(|c| c.as_str())
-        .any(|cap| {
-            let norm = cap.trim().to_ascii_uppercase();
-            DANGEROUS_CAPS.contains(&norm.strip_prefix("CAP_").unwrap_or(&norm))
-        })
+        .any(is_dangerous_cap)
+}
+
+/// A capability's name as the kernel spells it, without `CAP_` (`cap_sys_admin` → `SYS_ADMIN`).
+fn cap_name(cap: &str) -> String {
+    let upper = cap.trim().to_ascii_uppercase();
+    upper.strip_prefix("CAP_").unwrap_or(&upper).to_string()
+}
+
+/// Whether a capability is close to privileged ([`DANGEROUS_CAPS`]).
+fn is_dangerous_cap(cap: &str) -> bool {
+    DANGEROUS_CAPS.contains(&cap_name(cap).as_str())
 }
 
 /// The host side of a volume entry (`/a:/b:ro` or `{type: bind, source: /a}`).
